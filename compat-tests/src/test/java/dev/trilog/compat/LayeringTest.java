@@ -1,0 +1,72 @@
+package dev.trilog.compat;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency arrows of DESIGN.md as a build check: gateway → frontends → routing →
+ * log-engine, never the other way, and no frontend reaching into another. Maven's module
+ * graph already stops most wrong imports; this catches the ones a careless pom edit allows.
+ */
+class LayeringTest {
+
+    private static JavaClasses trilog;
+
+    @BeforeAll
+    static void importTrilogClasses() {
+        trilog = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.trilog");
+    }
+
+    @Test
+    void logEngineKnowsNoProtocolAndNoRouting() {
+        noClasses().that().resideInAPackage("dev.trilog.log..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.trilog.routing..", "dev.trilog.kafka..", "dev.trilog.amqp..",
+                        "dev.trilog.sqs..", "dev.trilog.gateway..",
+                        "io.netty..", "io.undertow..", "org.apache.qpid..")
+                .check(trilog);
+    }
+
+    @Test
+    void routingKnowsNoWireFormat() {
+        noClasses().that().resideInAPackage("dev.trilog.routing..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..",
+                        "dev.trilog.gateway..", "io.netty..", "io.undertow..",
+                        "org.apache.qpid..", "org.apache.kafka.common.message..",
+                        "org.apache.kafka.common.requests..")
+                .check(trilog);
+    }
+
+    @Test
+    void kafkaFrontendStaysInItsLane() {
+        frontendMustNotReachInto("dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..");
+    }
+
+    @Test
+    void amqpFrontendStaysInItsLane() {
+        frontendMustNotReachInto("dev.trilog.amqp..", "dev.trilog.kafka..", "dev.trilog.sqs..");
+    }
+
+    @Test
+    void sqsFrontendStaysInItsLane() {
+        frontendMustNotReachInto("dev.trilog.sqs..", "dev.trilog.kafka..", "dev.trilog.amqp..");
+    }
+
+    private static void frontendMustNotReachInto(String frontend, String... others) {
+        String[] forbidden = new String[others.length + 1];
+        System.arraycopy(others, 0, forbidden, 0, others.length);
+        forbidden[others.length] = "dev.trilog.gateway..";
+        noClasses().that().resideInAPackage(frontend)
+                .should().dependOnClassesThat().resideInAnyPackage(forbidden)
+                .allowEmptyShould(true)
+                .check(trilog);
+    }
+}
