@@ -1,0 +1,87 @@
+package dev.trilog.log;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for topics whose appends wait for an fsync ({@code flush.messages} /
+ * {@code flush.ms}): one thread fsyncs a partition when its flush is due, and that one fsync
+ * completes every append that was waiting on it. Appends that arrive while an fsync runs are
+ * covered by the next one, so the fsync rate, not the append rate, bounds the work.
+ *
+ * <p>Flush deadlines run on {@link System#nanoTime()}: this thread sleeps in real time.
+ */
+final class GroupCommitFlusher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitFlusher.class);
+
+    private final Set<PartitionLog> waiting = ConcurrentHashMap.newKeySet();
+    private final Object signal = new Object();
+    private final Thread thread;
+    private boolean signalled;
+    private volatile boolean running = true;
+
+    GroupCommitFlusher() {
+        thread = new Thread(this::run, "trilog-flusher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A partition has appends waiting for an fsync. */
+    void requestFlush(PartitionLog partition) {
+        waiting.add(partition);
+        synchronized (signal) {
+            signalled = true;
+            signal.notifyAll();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            long now = System.nanoTime();
+            long sleepNanos = Long.MAX_VALUE;
+            for (PartitionLog partition : waiting) {
+                try {
+                    if (partition.flushDue(now)) {
+                        partition.flushWaiting();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    log.error("fsync of {} failed; its waiting appends are failed", partition.topicPartition(), e);
+                    partition.failWaiting(e);
+                }
+                if (!partition.hasWaiting()) {
+                    waiting.remove(partition);
+                    if (partition.hasWaiting()) {
+                        waiting.add(partition);
+                    }
+                } else {
+                    sleepNanos = Math.min(sleepNanos, partition.nanosUntilFlushDue(now));
+                }
+            }
+            synchronized (signal) {
+                if (!signalled && running) {
+                    try {
+                        long millis = sleepNanos == Long.MAX_VALUE ? 1000 : Math.max(1, sleepNanos / 1_000_000);
+                        signal.wait(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                signalled = false;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        thread.join(10_000);
+    }
+}

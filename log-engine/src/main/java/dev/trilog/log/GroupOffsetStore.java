@@ -1,0 +1,128 @@
+package dev.trilog.log;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Committed offsets of consumer groups, durable in the internal compacted log
+ * {@code __trilog_group_offsets} and loaded into memory at start.
+ *
+ * <p>Entry format: key {@code <group>\u0000<topic>\u0000<partition>}; value, big-endian:
+ * version (int16, 0), offset (int64), leader epoch (int32), commit time (int64), metadata
+ * (modified UTF-8). A tombstone removes the entry. One commit call is one batch, so a commit of
+ * many partitions is stored whole or not at all.
+ */
+public final class GroupOffsetStore {
+
+    private static final char SEPARATOR = '\u0000';
+
+    private final InternalLog log;
+    private final Map<String, Map<TopicPartition, CommittedOffset>> groups = new ConcurrentHashMap<>();
+
+    GroupOffsetStore(InternalLog log) throws IOException {
+        this.log = log;
+        log.replay((key, value) -> {
+            String[] parts = key.split(String.valueOf(SEPARATOR), -1);
+            if (parts.length != 3) {
+                return;
+            }
+            TopicPartition tp = new TopicPartition(parts[1], Integer.parseInt(parts[2]));
+            if (value == null) {
+                removeInMemory(parts[0], tp);
+            } else {
+                groups.computeIfAbsent(parts[0], g -> new ConcurrentHashMap<>()).put(tp, decode(value));
+            }
+        });
+    }
+
+    /** Stores the offsets, all in one durable write, then makes them visible. */
+    public void commit(String group, Map<TopicPartition, CommittedOffset> offsets) throws IOException {
+        List<Map.Entry<String, byte[]>> entries = new ArrayList<>(offsets.size());
+        offsets.forEach((tp, committed) -> entries.add(Map.entry(key(group, tp), encode(committed))));
+        log.write(entries);
+        groups.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(offsets);
+    }
+
+    public Optional<CommittedOffset> fetch(String group, TopicPartition tp) {
+        Map<TopicPartition, CommittedOffset> offsets = groups.get(group);
+        return Optional.ofNullable(offsets == null ? null : offsets.get(tp));
+    }
+
+    /** Every committed offset of the group (empty when it has none). */
+    public Map<TopicPartition, CommittedOffset> fetchAll(String group) {
+        Map<TopicPartition, CommittedOffset> offsets = groups.get(group);
+        return offsets == null ? Map.of() : Map.copyOf(offsets);
+    }
+
+    /** Groups that have at least one committed offset. */
+    public Set<String> groups() {
+        return Set.copyOf(groups.keySet());
+    }
+
+    /** OffsetDelete: forgets the given partitions' offsets of the group. */
+    public void delete(String group, Collection<TopicPartition> partitions) throws IOException {
+        List<Map.Entry<String, byte[]>> tombstones = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            tombstones.add(new AbstractMap.SimpleEntry<>(key(group, tp), null));
+        }
+        log.write(tombstones);
+        partitions.forEach(tp -> removeInMemory(group, tp));
+    }
+
+    /** DeleteGroups: forgets every offset of the group. */
+    public void deleteGroup(String group) throws IOException {
+        delete(group, fetchAll(group).keySet());
+    }
+
+    private void removeInMemory(String group, TopicPartition tp) {
+        groups.computeIfPresent(group, (g, offsets) -> {
+            offsets.remove(tp);
+            return offsets.isEmpty() ? null : offsets;
+        });
+    }
+
+    private static String key(String group, TopicPartition tp) {
+        return group + SEPARATOR + tp.topic() + SEPARATOR + tp.partition();
+    }
+
+    private static byte[] encode(CommittedOffset committed) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeShort(0);
+            out.writeLong(committed.offset());
+            out.writeInt(committed.leaderEpoch());
+            out.writeLong(committed.commitTimestamp());
+            out.writeUTF(committed.metadata());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static CommittedOffset decode(byte[] value) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value))) {
+            short version = in.readShort();
+            if (version != 0) {
+                throw new IOException("unknown committed-offset version " + version);
+            }
+            long offset = in.readLong();
+            int epoch = in.readInt();
+            long time = in.readLong();
+            return new CommittedOffset(offset, epoch, in.readUTF(), time);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.trilog.log;
+
+import dev.trilog.log.record.LogRecord;
+import dev.trilog.log.record.RecordFormat;
+import dev.trilog.log.segment.Segment;
+import dev.trilog.log.segment.SegmentFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Log compaction for {@code cleanup.policy=compact} (and {@code compact,delete}): keeps the
+ * latest record of each key, drops tombstones once they are older than
+ * {@code delete.retention.ms}, and leaves offsets as they were, so compaction only opens gaps.
+ *
+ * <p>What a pass considers: the sealed segments whose newest record is older than
+ * {@code min.compaction.lag.ms}, oldest first, stopping at the first younger one; never the
+ * active segment. A segment is rewritten only when something in it can go.
+ *
+ * <p>Crash safety of a rewrite: the kept batches go to {@code <base>.log.cleaned} and are
+ * fsynced; that file is renamed to {@code .log.swap}, then over {@code .log}. On start a
+ * {@code .cleaned} file is deleted (the original is intact) and a {@code .swap} file finishes its
+ * rename. Readers of the original keep their open file until they release it.
+ */
+final class LogCleaner {
+
+    private static final Logger log = LoggerFactory.getLogger(LogCleaner.class);
+
+    /** Per partition: what the last pass saw, so an unchanged log is not read again. */
+    private final Map<PartitionLog, Long> lastCleanedEnd = new ConcurrentHashMap<>();
+
+    /** Cleans one partition if it is compacted and has something new to clean; returns records removed. */
+    int clean(PartitionLog partition) throws IOException {
+        LogConfig config = partition.config();
+        if (!config.compact()) {
+            return 0;
+        }
+        long now = partition.clock().millis();
+        List<Segment> eligible = eligibleSegments(partition, config, now);
+        if (eligible.isEmpty()) {
+            return 0;
+        }
+        long end = eligible.get(eligible.size() - 1).nextOffset();
+        Long previous = lastCleanedEnd.get(partition);
+        if (previous != null && previous == end) {
+            return 0;
+        }
+        Map<ByteBuffer, Long> latest = latestOffsetPerKey(eligible);
+        long tombstoneHorizon = now - config.deleteRetentionMs();
+        int removed = 0;
+        boolean tombstonesLeft = false;
+        for (Segment segment : eligible) {
+            if (!segment.tryRetain()) {
+                continue;
+            }
+            try {
+                ByteBuffer bytes = segment.read(0, segment.size());
+                boolean[] keptTombstone = new boolean[1];
+                RecordFormat.Retained kept = RecordFormat.retainRecords(bytes, record -> {
+                    Long newest = record.key() == null ? null : latest.get(record.key());
+                    if (newest != null && newest > record.offset()) {
+                        return false;
+                    }
+                    if (record.tombstone()) {
+                        if (record.timestamp() < tombstoneHorizon) {
+                            return false;
+                        }
+                        keptTombstone[0] = true;
+                    }
+                    return true;
+                }, now);
+                tombstonesLeft |= keptTombstone[0];
+                if (kept.recordsKept() < kept.recordsRead()) {
+                    replace(partition, segment, kept.batches());
+                    removed += kept.recordsRead() - kept.recordsKept();
+                }
+            } finally {
+                segment.release();
+            }
+        }
+        if (tombstonesLeft) {
+            lastCleanedEnd.remove(partition); // look again: those tombstones expire with time
+        } else {
+            lastCleanedEnd.put(partition, end);
+        }
+        if (removed > 0) {
+            log.info("Compacted {}: removed {} records from {} segments", partition.topicPartition(), removed,
+                    eligible.size());
+        }
+        return removed;
+    }
+
+    void forget(PartitionLog partition) {
+        lastCleanedEnd.remove(partition);
+    }
+
+    private static List<Segment> eligibleSegments(PartitionLog partition, LogConfig config, long now)
+            throws IOException {
+        List<Segment> sealed = partition.sealedSegments();
+        int count = 0;
+        for (Segment segment : sealed) {
+            if (now - segment.largestTimestamp() < config.minCompactionLagMs()) {
+                break;
+            }
+            count++;
+        }
+        return sealed.subList(0, count);
+    }
+
+    private static Map<ByteBuffer, Long> latestOffsetPerKey(List<Segment> segments) throws IOException {
+        Map<ByteBuffer, Long> latest = new HashMap<>();
+        for (Segment segment : segments) {
+            if (!segment.tryRetain()) {
+                continue;
+            }
+            try {
+                for (LogRecord record : RecordFormat.decode(segment.read(0, segment.size()), 0)) {
+                    if (record.key() != null) {
+                        latest.put(record.key(), record.offset());
+                    }
+                }
+            } finally {
+                segment.release();
+            }
+        }
+        return latest;
+    }
+
+    private static void replace(PartitionLog partition, Segment original, ByteBuffer kept) throws IOException {
+        Path dir = partition.dir();
+        long base = original.baseOffset();
+        Path logFile = SegmentFiles.log(dir, base);
+        if (!kept.hasRemaining()) {
+            partition.dropSegment(original);
+            return;
+        }
+        Path cleaned = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.CLEANED);
+        Path swap = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.SWAP);
+        try (FileChannel channel = FileChannel.open(cleaned, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (kept.hasRemaining()) {
+                channel.write(kept);
+            }
+            channel.force(true);
+        }
+        LogConfig config = partition.config();
+        partition.writeLock().lock();
+        try {
+            Files.move(cleaned, swap, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(swap, logFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // New index files, never the old inodes: readers may still use the original's mappings.
+            Files.deleteIfExists(SegmentFiles.offsetIndex(dir, base));
+            Files.deleteIfExists(SegmentFiles.timeIndex(dir, base));
+            Segment replacement = Segment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(),
+                    false, true);
+            partition.replaceSegment(original, replacement);
+        } finally {
+            partition.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,754 @@
+package dev.trilog.log;
+
+import dev.trilog.log.record.AppendRules;
+import dev.trilog.log.record.BatchHeader;
+import dev.trilog.log.record.LogRecord;
+import dev.trilog.log.record.PreparedAppend;
+import dev.trilog.log.record.RecordData;
+import dev.trilog.log.record.RecordFormat;
+import dev.trilog.log.segment.Segment;
+import dev.trilog.log.segment.SegmentFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition's log: an ordered list of {@link Segment}s, the last of which takes appends.
+ *
+ * <p>Threading: appends, rolls, retention and segment replacement take {@link #writeLock} (one
+ * writer per partition, no lock shared between partitions). Reads take no lock: they look the
+ * segment up in a concurrent map, retain it, and read below its published size.
+ *
+ * <p>On disk ({@code <dataDir>/<topic>-<partition>/}): the segment files, and
+ * {@code log-start-offset}, the checkpoint DeleteRecords moves forward.
+ */
+public final class PartitionLog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+    private static final String LOG_START_CHECKPOINT = "log-start-offset";
+
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final InstantSource clock;
+    private final Executor background;
+    private final GroupCommitFlusher flusher;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private volatile LogConfig config;
+    private volatile Segment active;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+
+    // Group-commit state, guarded by itself.
+    private final ArrayDeque<DurableWaiter> durableWaiters = new ArrayDeque<>();
+    private long unflushedMessages;
+    private long firstUnflushedNanos = -1;
+    private long flushedOffset;
+
+    private record DurableWaiter(long lastOffset, CompletableFuture<Void> future) {
+    }
+
+    private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
+            Executor background, GroupCommitFlusher flusher) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+        this.background = background;
+        this.flusher = flusher;
+    }
+
+    /**
+     * Opens the partition in {@code dir}, creating it when missing. After an unclean shutdown
+     * the last segment is verified batch by batch and a torn tail truncated; any segment whose
+     * index is missing or damaged gets it rebuilt.
+     */
+    static PartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
+            Executor background, GroupCommitFlusher flusher, boolean cleanShutdown) throws IOException {
+        Files.createDirectories(dir);
+        PartitionLog partition = new PartitionLog(topicPartition, dir, config, clock, background, flusher);
+        partition.load(cleanShutdown);
+        return partition;
+    }
+
+    private void load(boolean cleanShutdown) throws IOException {
+        List<Long> baseOffsets = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(SegmentFiles.CLEANED)) {
+                    Files.delete(file); // a compaction that did not finish: the original is intact
+                } else if (name.endsWith(SegmentFiles.SWAP)) {
+                    finishSwap(file);
+                }
+            }
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SegmentFiles.LOG)) {
+            for (Path file : files) {
+                long base = SegmentFiles.baseOffsetOf(file);
+                if (base >= 0) {
+                    baseOffsets.add(base);
+                }
+            }
+        }
+        baseOffsets.sort(Long::compare);
+        long checkpoint = readLogStartCheckpoint();
+        if (baseOffsets.isEmpty()) {
+            Segment first = newSegment(checkpoint);
+            segments.put(first.baseOffset(), first);
+        }
+        for (int i = 0; i < baseOffsets.size(); i++) {
+            boolean last = i == baseOffsets.size() - 1;
+            Segment segment = Segment.open(dir, baseOffsets.get(i), config.segmentIndexBytes(),
+                    config.indexIntervalBytes(), last, last && !cleanShutdown);
+            segments.put(segment.baseOffset(), segment);
+        }
+        active = segments.lastEntry().getValue();
+        logEndOffset = active.nextOffset();
+        logStartOffset = Math.min(Math.max(segments.firstKey(), checkpoint), logEndOffset);
+        flushedOffset = logEndOffset;
+    }
+
+    /** A compacted segment was complete but not yet renamed over its original: finish that. */
+    private void finishSwap(Path swapFile) throws IOException {
+        String name = swapFile.getFileName().toString();
+        Path target = swapFile.resolveSibling(name.substring(0, name.length() - SegmentFiles.SWAP.length()));
+        Files.move(swapFile, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        long base = SegmentFiles.baseOffsetOf(target);
+        if (base >= 0) {
+            Files.deleteIfExists(SegmentFiles.offsetIndex(dir, base));
+            Files.deleteIfExists(SegmentFiles.timeIndex(dir, base));
+        }
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    void updateConfig(LogConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    /** On one node every written batch is committed: the high watermark is the log end offset. */
+    public long highWatermark() {
+        return logEndOffset;
+    }
+
+    /** Bytes of all segments. */
+    public long sizeInBytes() {
+        long total = 0;
+        for (Segment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /** Called after every append, on the appending thread: for long polls that wait for data. */
+    public void addAppendListener(Runnable listener) {
+        appendListeners.add(listener);
+    }
+
+    public void removeAppendListener(Runnable listener) {
+        appendListeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------- append
+
+    /**
+     * Validates and appends the batches in {@code records} (a producer's bytes), assigning
+     * offsets from the log end offset.
+     *
+     * @param fromClient batches from a client may not be control batches
+     * @throws dev.trilog.log.record.InvalidBatchException when a batch is refused; nothing is written
+     */
+    public AppendResult append(ByteBuffer records, boolean fromClient) throws IOException {
+        LogConfig current = config;
+        AppendRules rules = new AppendRules(current.maxMessageBytes(), current.compact(), current.logAppendTime(),
+                current.timestampBeforeMaxMs(), current.timestampAfterMaxMs(), fromClient);
+        return appendWith(records, rules);
+    }
+
+    /** Builds one batch of {@code records} and appends it; used by internal logs and queue publishers. */
+    public AppendResult appendRecords(List<RecordData> records, String compression) throws IOException {
+        LogConfig current = config;
+        ByteBuffer batch = RecordFormat.build(0, compression, records);
+        return appendWith(batch, new AppendRules(Math.max(current.maxMessageBytes(), batch.remaining()),
+                current.compact(), current.logAppendTime(), Long.MAX_VALUE, Long.MAX_VALUE, false));
+    }
+
+    private AppendResult appendWith(ByteBuffer records, AppendRules rules) throws IOException {
+        AppendResult result;
+        writeLock.lock();
+        try {
+            long now = clock.millis();
+            PreparedAppend prepared = RecordFormat.prepareAppend(records, rules, logEndOffset, now);
+            Segment segment = maybeRoll(prepared, now);
+            segment.append(prepared, now);
+            logEndOffset = prepared.lastOffset() + 1;
+            result = new AppendResult(prepared.firstOffset(), prepared.lastOffset(),
+                    rules.logAppendTime() ? now : -1, logStartOffset, prepared.recordCount(),
+                    durableFuture(prepared));
+        } finally {
+            writeLock.unlock();
+        }
+        for (Runnable listener : appendListeners) {
+            listener.run();
+        }
+        return result;
+    }
+
+    private Segment maybeRoll(PreparedAppend prepared, long now) throws IOException {
+        Segment segment = active;
+        if (segment.isEmpty()) {
+            return segment;
+        }
+        LogConfig current = config;
+        int incoming = prepared.bytes().remaining();
+        boolean full = (long) segment.size() + incoming > current.segmentBytes();
+        boolean old = segment.rollBaseTimestamp() >= 0 && now - segment.rollBaseTimestamp() > current.segmentMs();
+        boolean offsetsOverflow = prepared.lastOffset() - segment.baseOffset() > Integer.MAX_VALUE;
+        if (full || old || offsetsOverflow || segment.indexFull()) {
+            return roll();
+        }
+        return segment;
+    }
+
+    /** Starts a new active segment at the log end offset; the old one is sealed in the background. */
+    private Segment roll() throws IOException {
+        Segment previous = active;
+        Segment next = newSegment(logEndOffset);
+        segments.put(next.baseOffset(), next);
+        active = next;
+        if (previous.tryRetain()) {
+            background.execute(() -> {
+                try {
+                    previous.seal();
+                } catch (IOException e) {
+                    log.error("Sealing {} failed", previous, e);
+                } finally {
+                    previous.release();
+                }
+            });
+        }
+        return next;
+    }
+
+    private Segment newSegment(long baseOffset) throws IOException {
+        LogConfig current = config;
+        return Segment.create(dir, baseOffset, current.segmentIndexBytes(), current.indexIntervalBytes());
+    }
+
+    /** Rolls when the active segment has outlived segment.ms, even without appends to trigger it. */
+    void rollIfAged() throws IOException {
+        writeLock.lock();
+        try {
+            Segment segment = active;
+            if (!segment.isEmpty() && segment.rollBaseTimestamp() >= 0
+                    && clock.millis() - segment.rollBaseTimestamp() > config.segmentMs()) {
+                roll();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- durability (group commit)
+
+    private CompletableFuture<Void> durableFuture(PreparedAppend prepared) {
+        if (!config.fsyncBeforeAck()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        synchronized (durableWaiters) {
+            durableWaiters.add(new DurableWaiter(prepared.lastOffset(), future));
+            unflushedMessages += prepared.recordCount();
+            if (firstUnflushedNanos < 0) {
+                firstUnflushedNanos = System.nanoTime();
+            }
+        }
+        flusher.requestFlush(this);
+        return future;
+    }
+
+    boolean hasWaiting() {
+        synchronized (durableWaiters) {
+            return !durableWaiters.isEmpty();
+        }
+    }
+
+    boolean flushDue(long nowNanos) {
+        return nanosUntilFlushDue(nowNanos) <= 0;
+    }
+
+    long nanosUntilFlushDue(long nowNanos) {
+        LogConfig current = config;
+        synchronized (durableWaiters) {
+            if (durableWaiters.isEmpty()) {
+                return Long.MAX_VALUE;
+            }
+            if (unflushedMessages >= current.flushMessages()) {
+                return 0;
+            }
+            long flushMs = current.flushMs();
+            if (flushMs == Long.MAX_VALUE) {
+                // flush.messages alone: do not let a lone append wait for company forever
+                flushMs = 1000;
+            }
+            return firstUnflushedNanos + flushMs * 1_000_000 - nowNanos;
+        }
+    }
+
+    /** fsyncs every segment holding unflushed data and completes the appends it covers. */
+    void flushWaiting() throws IOException {
+        long target;
+        synchronized (durableWaiters) {
+            target = logEndOffset;
+            unflushedMessages = 0;
+            firstUnflushedNanos = -1;
+        }
+        flushUpTo(target);
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        synchronized (durableWaiters) {
+            while (!durableWaiters.isEmpty() && durableWaiters.peek().lastOffset() < target) {
+                done.add(durableWaiters.poll().future());
+            }
+        }
+        done.forEach(f -> f.complete(null));
+    }
+
+    void failWaiting(Throwable cause) {
+        List<CompletableFuture<Void>> failed = new ArrayList<>();
+        synchronized (durableWaiters) {
+            while (!durableWaiters.isEmpty()) {
+                failed.add(durableWaiters.poll().future());
+            }
+        }
+        failed.forEach(f -> f.completeExceptionally(cause));
+    }
+
+    private void flushUpTo(long target) throws IOException {
+        long from = flushedOffset;
+        Long start = segments.floorKey(from);
+        for (Segment segment : segments.tailMap(start == null ? segments.firstKey() : start).values()) {
+            if (segment.baseOffset() >= target) {
+                break;
+            }
+            if (segment.tryRetain()) {
+                try {
+                    segment.flush();
+                } finally {
+                    segment.release();
+                }
+            }
+        }
+        synchronized (durableWaiters) {
+            flushedOffset = Math.max(flushedOffset, target);
+        }
+    }
+
+    /** fsync of everything written so far. */
+    public void flush() throws IOException {
+        flushUpTo(logEndOffset);
+    }
+
+    // ---------------------------------------------------------------- read
+
+    /**
+     * The batches from the one holding {@code offset} on, within one segment, at most
+     * {@code maxBytes} (but the whole first batch when {@code minOneBatch}, so a consumer always
+     * makes progress). Close the slice when done with it.
+     */
+    public LogSlice read(long offset, int maxBytes, boolean minOneBatch) throws IOException, OffsetOutOfRangeException {
+        while (true) {
+            long start = logStartOffset;
+            long end = logEndOffset;
+            if (offset < start || offset > end) {
+                throw new OffsetOutOfRangeException(offset, start, end);
+            }
+            if (offset == end) {
+                return LogSlice.empty();
+            }
+            Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
+            if (entry == null) {
+                offset = segments.firstKey(); // below the first segment but not below the start: a gap
+                continue;
+            }
+            Segment segment = entry.getValue();
+            if (!segment.tryRetain()) {
+                continue; // removed by retention or compaction since the lookup; look again
+            }
+            boolean handedOver = false;
+            try {
+                int maxPosition = segment.size();
+                Segment.BatchPosition found = segment.find(offset, maxPosition);
+                if (found == null) {
+                    // the rest of this segment was compacted away: go on in the next one
+                    Long next = segments.higherKey(segment.baseOffset());
+                    if (next == null) {
+                        return LogSlice.empty();
+                    }
+                    offset = next;
+                    continue;
+                }
+                int available = maxPosition - found.position();
+                int length = Math.min(available, maxBytes);
+                if (minOneBatch) {
+                    length = Math.max(length, Math.min(found.header().sizeInBytes(), available));
+                }
+                if (length <= 0) {
+                    return LogSlice.empty();
+                }
+                handedOver = true;
+                return new LogSlice(segment, found.position(), length, found.header().baseOffset());
+            } finally {
+                if (!handedOver) {
+                    segment.release();
+                }
+            }
+        }
+    }
+
+    /**
+     * Records from {@code offset} on, decoded, reading about {@code maxBytes} (at least one
+     * batch). Control batches and offsets removed by compaction are skipped.
+     */
+    public List<LogRecord> readRecords(long offset, int maxBytes) throws IOException, OffsetOutOfRangeException {
+        long position = offset;
+        while (position < logEndOffset) {
+            ByteBuffer bytes;
+            long nextBatch;
+            try (LogSlice slice = read(position, maxBytes, true)) {
+                if (slice.isEmpty()) {
+                    return List.of();
+                }
+                bytes = slice.readBytes();
+            }
+            List<LogRecord> records = RecordFormat.decode(bytes, position);
+            if (!records.isEmpty()) {
+                return records;
+            }
+            nextBatch = lastOffsetOfWholeBatches(bytes) + 1;
+            if (nextBatch <= position) {
+                return List.of();
+            }
+            position = nextBatch;
+        }
+        return List.of();
+    }
+
+    private static long lastOffsetOfWholeBatches(ByteBuffer bytes) {
+        long last = -1;
+        int position = 0;
+        while (position + BatchHeader.SIZE <= bytes.limit()) {
+            BatchHeader header = RecordFormat.readHeader(bytes, position);
+            if (position + header.sizeInBytes() > bytes.limit()) {
+                break;
+            }
+            last = header.lastOffset();
+            position += header.sizeInBytes();
+        }
+        return last;
+    }
+
+    // ---------------------------------------------------------------- offsets by time
+
+    /** ListOffsets "by time": the first record with a timestamp at or after {@code timestamp}. */
+    public Optional<TimestampedOffset> offsetForTimestamp(long timestamp) throws IOException {
+        long start = logStartOffset;
+        for (Segment segment : segments.values()) {
+            if (segment.maxTimestamp() < timestamp || segment.nextOffset() <= start || !segment.tryRetain()) {
+                continue;
+            }
+            try {
+                Segment.BatchPosition found = segment.find(Math.max(segment.timeIndexStart(timestamp), start),
+                        segment.size());
+                if (found == null) {
+                    continue;
+                }
+                // the index names a batch's last offset; its earlier records may match too
+                long from = Math.max(found.header().baseOffset(), start);
+                int position = found.position();
+                while (position + BatchHeader.SIZE <= segment.size()) {
+                    BatchHeader header = segment.headerAt(position);
+                    if (!header.control() && header.maxTimestamp() >= timestamp) {
+                        LogRecord record = RecordFormat.firstAtOrAfter(segment.read(position, header.sizeInBytes()),
+                                from, timestamp);
+                        if (record != null) {
+                            return Optional.of(new TimestampedOffset(record.offset(), record.timestamp()));
+                        }
+                    }
+                    position += header.sizeInBytes();
+                }
+            } finally {
+                segment.release();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp (the earliest such record). */
+    public Optional<TimestampedOffset> maxTimestampOffset() throws IOException {
+        Segment best = null;
+        for (Segment segment : segments.values()) {
+            if (segment.maxTimestamp() != RecordFormat.NO_TIMESTAMP
+                    && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
+                best = segment;
+            }
+        }
+        if (best == null || !best.tryRetain()) {
+            return Optional.empty();
+        }
+        try {
+            Segment.BatchPosition found = best.find(best.offsetOfMaxTimestamp(), best.size());
+            if (found == null) {
+                return Optional.empty();
+            }
+            LogRecord record = RecordFormat.maxTimestampRecord(best.read(found.position(),
+                    found.header().sizeInBytes()));
+            return record == null ? Optional.empty()
+                    : Optional.of(new TimestampedOffset(record.offset(), record.timestamp()));
+        } finally {
+            best.release();
+        }
+    }
+
+    // ---------------------------------------------------------------- deletion
+
+    /**
+     * DeleteRecords: moves the log start offset to {@code offset} and deletes the segments
+     * wholly below it. Records below the start offset are never returned again.
+     *
+     * @return the new log start offset
+     */
+    public long deleteRecordsBefore(long offset) throws IOException, OffsetOutOfRangeException {
+        writeLock.lock();
+        try {
+            if (offset > highWatermark() || offset < 0) {
+                throw new OffsetOutOfRangeException(offset, logStartOffset, highWatermark());
+            }
+            if (offset > logStartOffset) {
+                logStartOffset = offset;
+                writeLogStartCheckpoint(offset);
+                removeSegmentsBelow(offset);
+            }
+            return logStartOffset;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void removeSegmentsBelow(long offset) {
+        for (Segment segment : new ArrayList<>(segments.values())) {
+            Long next = segments.higherKey(segment.baseOffset());
+            if (segment == active || next == null || next > offset) {
+                break;
+            }
+            segments.remove(segment.baseOffset());
+            segment.retire(true);
+        }
+    }
+
+    /**
+     * Retention (cleanup.policy=delete): deletes the oldest segments whose newest record is older
+     * than retention.ms, then as many as needed to bring the log under retention.bytes. Whole
+     * segments only; the active segment is rolled first when it alone has expired.
+     *
+     * @return the number of segments deleted
+     */
+    public int enforceRetention() throws IOException {
+        LogConfig current = config;
+        if (!current.delete()) {
+            return 0;
+        }
+        writeLock.lock();
+        try {
+            long now = clock.millis();
+            int deleted = 0;
+            if (current.retentionMs() >= 0) {
+                for (Segment segment : new ArrayList<>(segments.values())) {
+                    if (segment.isEmpty() || now - segment.largestTimestamp() <= current.retentionMs()) {
+                        break;
+                    }
+                    if (segment == active) {
+                        roll();
+                    }
+                    deleteOldest(segment);
+                    deleted++;
+                }
+            }
+            if (current.retentionBytes() >= 0) {
+                long excess = sizeInBytes() - current.retentionBytes();
+                for (Segment segment : new ArrayList<>(segments.values())) {
+                    if (segment == active || excess < segment.size()) {
+                        break;
+                    }
+                    excess -= segment.size();
+                    deleteOldest(segment);
+                    deleted++;
+                }
+            }
+            return deleted;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void deleteOldest(Segment segment) throws IOException {
+        segments.remove(segment.baseOffset());
+        long newStart = segments.firstKey();
+        if (newStart > logStartOffset) {
+            logStartOffset = newStart;
+            writeLogStartCheckpoint(newStart);
+        }
+        log.info("Deleting segment {} of {} (retention); log start offset now {}", segment.baseOffset(),
+                topicPartition, logStartOffset);
+        segment.retire(true);
+    }
+
+    // ---------------------------------------------------------------- compaction support
+
+    /** The sealed segments (never the active one), oldest first, for the cleaner. */
+    List<Segment> sealedSegments() {
+        return new ArrayList<>(segments.headMap(active.baseOffset()).values());
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    InstantSource clock() {
+        return clock;
+    }
+
+    /**
+     * Replaces {@code original} with {@code cleaned} (same base offset) once the cleaned files
+     * have been renamed into place; readers of the original keep it until they release it.
+     */
+    void replaceSegment(Segment original, Segment cleaned) {
+        writeLock.lock();
+        try {
+            if (segments.get(original.baseOffset()) != original) {
+                cleaned.retire(true);
+                return;
+            }
+            segments.put(cleaned.baseOffset(), cleaned);
+            original.retire(false);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Removes a segment compaction emptied; its offsets stay a gap, as in Kafka. */
+    void dropSegment(Segment original) {
+        writeLock.lock();
+        try {
+            if (segments.get(original.baseOffset()) == original && original != active) {
+                segments.remove(original.baseOffset());
+                original.retire(true);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    ReentrantLock writeLock() {
+        return writeLock;
+    }
+
+    // ---------------------------------------------------------------- checkpoint and lifecycle
+
+    private long readLogStartCheckpoint() throws IOException {
+        Path file = dir.resolve(LOG_START_CHECKPOINT);
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(Files.readString(file).trim());
+        } catch (NumberFormatException e) {
+            log.warn("Ignoring unreadable {} in {}", LOG_START_CHECKPOINT, dir);
+            return 0;
+        }
+    }
+
+    private void writeLogStartCheckpoint(long offset) throws IOException {
+        DurableFiles.writeAtomically(dir.resolve(LOG_START_CHECKPOINT), Long.toString(offset));
+    }
+
+    /** Flushes and closes every segment; the active segment's indexes are trimmed for a clean start. */
+    @Override
+    public void close() throws IOException {
+        writeLock.lock();
+        try {
+            flush();
+            active.seal();
+            for (Segment segment : segments.values()) {
+                segment.close();
+            }
+            segments.clear();
+        } finally {
+            writeLock.unlock();
+        }
+        failWaiting(new IOException("partition " + topicPartition + " closed"));
+    }
+
+    /** Closes and deletes every file of the partition (topic deletion). */
+    void deleteAll() throws IOException {
+        writeLock.lock();
+        try {
+            for (Segment segment : segments.values()) {
+                segment.retire(true);
+            }
+            segments.clear();
+            failWaiting(new IOException("partition " + topicPartition + " deleted"));
+            Files.deleteIfExists(dir.resolve(LOG_START_CHECKPOINT));
+        } finally {
+            writeLock.unlock();
+        }
+        DurableFiles.deleteDirectoryWhenEmpty(dir);
+    }
+
+    /** For tests and tools: every segment's base offset, oldest first. */
+    public List<Long> segmentBaseOffsets() {
+        return new ArrayList<>(new TreeMap<>(segments).keySet());
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ", [" + logStartOffset + ", " + logEndOffset + "))";
+    }
+}

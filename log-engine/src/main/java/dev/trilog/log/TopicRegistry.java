@@ -1,0 +1,95 @@
+package dev.trilog.log;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The durable list of topics, kept in the internal compacted log {@code __trilog_metadata}.
+ *
+ * <p>Entry format: key {@code topic/<name>}; value a {@link Properties} text with {@code id}
+ * (base64 UUID, as Kafka prints topic IDs), {@code partitions} and one {@code config.<name>}
+ * per override; a tombstone deletes the topic. Writes are fsynced before they return.
+ */
+final class TopicRegistry {
+
+    private static final String KEY_PREFIX = "topic/";
+    private static final String CONFIG_PREFIX = "config.";
+
+    private final InternalLog log;
+    private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+
+    TopicRegistry(InternalLog log) throws IOException {
+        this.log = log;
+        log.replay((key, value) -> {
+            if (!key.startsWith(KEY_PREFIX)) {
+                return;
+            }
+            String name = key.substring(KEY_PREFIX.length());
+            if (value == null) {
+                topics.remove(name);
+            } else {
+                topics.put(name, decode(name, value));
+            }
+        });
+    }
+
+    Optional<Topic> get(String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    Collection<Topic> all() {
+        return topics.values();
+    }
+
+    void put(Topic topic) throws IOException {
+        log.write(List.of(Map.entry(KEY_PREFIX + topic.name(), encode(topic))));
+        topics.put(topic.name(), topic);
+    }
+
+    void remove(String name) throws IOException {
+        log.write(List.of(new java.util.AbstractMap.SimpleEntry<>(KEY_PREFIX + name, (byte[]) null)));
+        topics.remove(name);
+    }
+
+    private static byte[] encode(Topic topic) {
+        Properties properties = new Properties();
+        properties.setProperty("id", topic.id().toString());
+        properties.setProperty("partitions", Integer.toString(topic.partitions()));
+        topic.configOverrides().forEach((k, v) -> properties.setProperty(CONFIG_PREFIX + k, v));
+        StringWriter out = new StringWriter();
+        try {
+            properties.store(out, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Topic decode(String name, byte[] value) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(new String(value, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> overrides = new HashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(CONFIG_PREFIX)) {
+                overrides.put(key.substring(CONFIG_PREFIX.length()), properties.getProperty(key));
+            }
+        }
+        return new Topic(name, Uuid.fromString(properties.getProperty("id")),
+                Integer.parseInt(properties.getProperty("partitions")), overrides);
+    }
+}

@@ -1,0 +1,336 @@
+package dev.trilog.log.record;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
+
+/**
+ * The Kafka RecordBatch v2 format, through kafka-clients' record classes.
+ *
+ * <p>This is the only class in log-engine that imports {@code org.apache.kafka.common.record.internal}:
+ * Kafka calls those classes non-public and moved them in 4.3, so an upgrade that moves them
+ * again breaks here and nowhere else. Everything else in the engine sees {@link BatchHeader},
+ * {@link LogRecord} and plain buffers. CRC32C, varints and compression all stay Kafka's.
+ */
+public final class RecordFormat {
+
+    public static final byte MAGIC_V2 = RecordBatch.MAGIC_VALUE_V2;
+    public static final long NO_TIMESTAMP = RecordBatch.NO_TIMESTAMP;
+    /** Compression names as Kafka spells them: none, gzip, snappy, lz4, zstd. */
+    public static final List<String> COMPRESSION_NAMES =
+            List.of("none", "gzip", "snappy", "lz4", "zstd");
+
+    private RecordFormat() {
+    }
+
+    /**
+     * Reads the fixed header of the batch starting at {@code position}, without checking its CRC.
+     * The buffer must hold at least {@link BatchHeader#SIZE} bytes from there.
+     */
+    public static BatchHeader readHeader(ByteBuffer buffer, int position) {
+        return new BatchHeader(
+                buffer.getLong(position),
+                buffer.getInt(position + 8) + BatchHeader.LOG_OVERHEAD,
+                buffer.get(position + 16),
+                buffer.getShort(position + 21),
+                buffer.getInt(position + 23),
+                buffer.getLong(position + 27),
+                buffer.getLong(position + 35),
+                buffer.getLong(position + 43),
+                buffer.getShort(position + 51),
+                buffer.getInt(position + 53),
+                buffer.getInt(position + 57));
+    }
+
+    /**
+     * Validates every batch in {@code records} and rewrites each one's base offset (and
+     * partition leader epoch, and with LogAppendTime its timestamp) so the first batch starts at
+     * {@code nextOffset}. Either every batch passes or nothing is changed that matters: the
+     * caller writes only after this returns.
+     *
+     * @throws InvalidBatchException with the reason the first bad batch was refused
+     */
+    public static PreparedAppend prepareAppend(ByteBuffer records, AppendRules rules, long nextOffset, long now) {
+        ByteBuffer buffer = records.slice();
+        List<BatchHeader> headers = new ArrayList<>();
+        List<MutableRecordBatch> batches = new ArrayList<>();
+        int position = 0;
+        int count = 0;
+        while (position < buffer.limit()) {
+            int remaining = buffer.limit() - position;
+            if (remaining < BatchHeader.SIZE) {
+                throw new InvalidBatchException(BatchError.CORRUPT,
+                        "truncated batch: " + remaining + " bytes left, a batch header needs " + BatchHeader.SIZE);
+            }
+            byte magic = buffer.get(position + 16);
+            if (magic != MAGIC_V2) {
+                throw new InvalidBatchException(BatchError.UNSUPPORTED_MAGIC,
+                        "record batch magic " + magic + " is not supported; only v2 batches are");
+            }
+            int size = buffer.getInt(position + 8) + BatchHeader.LOG_OVERHEAD;
+            if (size < BatchHeader.SIZE || size > remaining) {
+                throw new InvalidBatchException(BatchError.CORRUPT,
+                        "batch length " + size + " does not fit the " + remaining + " bytes sent");
+            }
+            if (size > rules.maxBatchBytes()) {
+                throw new InvalidBatchException(BatchError.TOO_LARGE,
+                        "batch of " + size + " bytes exceeds max.message.bytes " + rules.maxBatchBytes());
+            }
+            MutableRecordBatch batch = batchAt(buffer, position, size);
+            if (!batch.isValid()) {
+                throw new InvalidBatchException(BatchError.CORRUPT, "record batch CRC does not match its contents");
+            }
+            BatchHeader header = readHeader(buffer, position);
+            validate(batch, header, rules, now);
+            headers.add(header);
+            batches.add(batch);
+            count += batch.countOrNull();
+            position += size;
+        }
+        if (batches.isEmpty()) {
+            throw new InvalidBatchException(BatchError.CORRUPT, "no record batch in the request");
+        }
+        return assignOffsets(buffer, headers, batches, rules, nextOffset, now, count);
+    }
+
+    private static void validate(MutableRecordBatch batch, BatchHeader header, AppendRules rules, long now) {
+        long countFromOffsets = batch.lastOffset() - batch.baseOffset() + 1;
+        Integer count = batch.countOrNull();
+        if (count == null || count <= 0 || countFromOffsets != count) {
+            throw new InvalidBatchException(BatchError.INVALID_RECORD,
+                    "record count " + count + " does not match the batch's offset range of " + countFromOffsets);
+        }
+        if (rules.fromClient() && batch.isControlBatch()) {
+            throw new InvalidBatchException(BatchError.INVALID_RECORD, "clients may not write control batches");
+        }
+        if (batch.hasProducerId() && batch.baseSequence() < 0) {
+            throw new InvalidBatchException(BatchError.INVALID_RECORD,
+                    "invalid sequence number " + batch.baseSequence() + " for producer " + batch.producerId());
+        }
+        if (!rules.logAppendTime() && batch.timestampType() == TimestampType.CREATE_TIME) {
+            checkTimestamp(header.baseTimestamp(), rules, now);
+            checkTimestamp(batch.maxTimestamp(), rules, now);
+        }
+        if (rules.requireKeys() && !batch.isControlBatch()) {
+            try (CloseableIterator<Record> it = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+                while (it.hasNext()) {
+                    if (!it.next().hasKey()) {
+                        throw new InvalidBatchException(BatchError.INVALID_RECORD,
+                                "compacted topics accept only records with a key");
+                    }
+                }
+            } catch (KafkaException e) {
+                throw new InvalidBatchException(BatchError.CORRUPT, "unreadable records: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Kafka compares each record's timestamp; a v2 batch carries its first (base) and its largest
+     * timestamp in the header, which bound every record in practice, so the check needs no
+     * decompression.
+     */
+    private static void checkTimestamp(long timestamp, AppendRules rules, long now) {
+        if (timestamp == NO_TIMESTAMP) {
+            return;
+        }
+        if (timestamp < now && now - timestamp > rules.timestampBeforeMaxMs()
+                || timestamp > now && timestamp - now > rules.timestampAfterMaxMs()) {
+            throw new InvalidBatchException(BatchError.INVALID_TIMESTAMP, "timestamp " + timestamp
+                    + " is outside the allowed range around the broker's time " + now);
+        }
+    }
+
+    private static PreparedAppend assignOffsets(ByteBuffer buffer, List<BatchHeader> headers,
+            List<MutableRecordBatch> batches, AppendRules rules, long nextOffset, long now, int count) {
+        List<BatchHeader> assigned = new ArrayList<>(headers.size());
+        long offset = nextOffset;
+        long maxTimestamp = NO_TIMESTAMP;
+        long offsetOfMax = nextOffset;
+        int position = 0;
+        for (int i = 0; i < batches.size(); i++) {
+            MutableRecordBatch batch = batches.get(i);
+            BatchHeader header = headers.get(i);
+            batch.setLastOffset(offset + header.lastOffsetDelta());
+            batch.setPartitionLeaderEpoch(0);
+            if (rules.logAppendTime()) {
+                batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+            }
+            BatchHeader written = readHeader(buffer, position);
+            assigned.add(written);
+            if (written.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = written.maxTimestamp();
+                offsetOfMax = written.lastOffset();
+            }
+            offset = written.lastOffset() + 1;
+            position += written.sizeInBytes();
+        }
+        return new PreparedAppend(buffer, List.copyOf(assigned), nextOffset, offset - 1, maxTimestamp, offsetOfMax,
+                count);
+    }
+
+    /** True when the whole batch at {@code position} is present and its CRC matches. */
+    public static boolean isIntact(ByteBuffer buffer, int position, int size) {
+        if (size < BatchHeader.SIZE || position + size > buffer.limit() || buffer.get(position + 16) != MAGIC_V2) {
+            return false;
+        }
+        try {
+            return batchAt(buffer, position, size).isValid();
+        } catch (KafkaException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The records of every data batch in {@code batches} whose offset is at least
+     * {@code fromOffset}. Control batches are skipped; a partial batch at the end (as a read
+     * by byte limit may give) is ignored.
+     */
+    public static List<LogRecord> decode(ByteBuffer batches, long fromOffset) {
+        List<LogRecord> records = new ArrayList<>();
+        for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.slice()).batches()) {
+            if (batch.isControlBatch() || batch.lastOffset() < fromOffset) {
+                continue;
+            }
+            for (Record record : batch) {
+                if (record.offset() >= fromOffset) {
+                    records.add(toLogRecord(record));
+                }
+            }
+        }
+        return records;
+    }
+
+    /**
+     * The first record in {@code batches} at or after {@code fromOffset} whose timestamp is at
+     * least {@code timestamp}, or null.
+     */
+    public static LogRecord firstAtOrAfter(ByteBuffer batches, long fromOffset, long timestamp) {
+        for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.slice()).batches()) {
+            if (batch.isControlBatch() || batch.lastOffset() < fromOffset || batch.maxTimestamp() < timestamp) {
+                continue;
+            }
+            for (Record record : batch) {
+                if (record.offset() >= fromOffset && record.timestamp() >= timestamp) {
+                    return toLogRecord(record);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The record with the largest timestamp in the batch starting at position 0 (earliest wins a tie). */
+    public static LogRecord maxTimestampRecord(ByteBuffer batch) {
+        LogRecord best = null;
+        for (MutableRecordBatch b : MemoryRecords.readableRecords(batch.slice()).batches()) {
+            for (Record record : b) {
+                if (best == null || record.timestamp() > best.timestamp()) {
+                    best = toLogRecord(record);
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * One batch holding {@code records} at offsets {@code baseOffset…}, compressed with the named
+     * codec ({@link #COMPRESSION_NAMES}). CreateTime timestamps; no producer id.
+     */
+    public static ByteBuffer build(long baseOffset, String compression, List<RecordData> records) {
+        Compression codec = Compression.of(CompressionType.forName(compression)).build();
+        int estimate = 128;
+        for (RecordData r : records) {
+            estimate += 32 + length(r.key()) + length(r.value());
+            for (LogRecord.Header h : r.headers()) {
+                estimate += 16 + h.key().length() * 3 + length(h.value());
+            }
+        }
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), codec,
+                TimestampType.CREATE_TIME, baseOffset);
+        long offset = baseOffset;
+        for (RecordData r : records) {
+            builder.appendWithOffset(offset++, r.timestamp(), r.key(), r.value(), toKafkaHeaders(r.headers()));
+        }
+        return builder.build().buffer();
+    }
+
+    /** Outcome of {@link #retainRecords}: the kept batches and what they span. */
+    public record Retained(ByteBuffer batches, int recordsRead, int recordsKept) {
+    }
+
+    /**
+     * Rewrites {@code batches}, keeping only records {@code keep} accepts, with offsets, batch
+     * headers and producer ids unchanged (gaps are allowed, as in Kafka's log cleaner). A batch
+     * left empty is dropped unless it carries producer state a later append may need.
+     */
+    public static Retained retainRecords(ByteBuffer batches, Predicate<LogRecord> keep, long now) {
+        MemoryRecords source = MemoryRecords.readableRecords(batches.slice());
+        MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(now, Long.MAX_VALUE) {
+            @Override
+            protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
+                return new BatchRetentionResult(batch.hasProducerId() ? BatchRetention.RETAIN_EMPTY
+                        : BatchRetention.DELETE_EMPTY, false);
+            }
+
+            @Override
+            protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+                return batch.isControlBatch() || keep.test(toLogRecord(record));
+            }
+        };
+        ByteBuffer out = ByteBuffer.allocate(Math.max(64, batches.remaining()));
+        MemoryRecords.FilterResult result = source.filterTo(filter, out, BufferSupplier.NO_CACHING, Integer.MAX_VALUE);
+        ByteBuffer kept = result.outputBuffer();
+        kept.flip();
+        return new Retained(kept, result.messagesRead(), result.messagesRetained());
+    }
+
+    private static MutableRecordBatch batchAt(ByteBuffer buffer, int position, int size) {
+        ByteBuffer view = buffer.duplicate();
+        view.position(position).limit(position + size);
+        Iterator<MutableRecordBatch> it = MemoryRecords.readableRecords(view.slice()).batches().iterator();
+        if (!it.hasNext()) {
+            throw new InvalidBatchException(BatchError.CORRUPT, "unreadable record batch");
+        }
+        return it.next();
+    }
+
+    private static LogRecord toLogRecord(Record record) {
+        Header[] kafkaHeaders = record.headers();
+        List<LogRecord.Header> headers = new ArrayList<>(kafkaHeaders.length);
+        for (Header h : kafkaHeaders) {
+            headers.add(new LogRecord.Header(h.key(), h.value()));
+        }
+        return new LogRecord(record.offset(), record.timestamp(),
+                record.hasKey() ? record.key().asReadOnlyBuffer() : null,
+                record.hasValue() ? record.value().asReadOnlyBuffer() : null,
+                headers);
+    }
+
+    private static Header[] toKafkaHeaders(List<LogRecord.Header> headers) {
+        Header[] result = new Header[headers.size()];
+        for (int i = 0; i < result.length; i++) {
+            LogRecord.Header h = headers.get(i);
+            result[i] = new RecordHeader(h.key(), h.value());
+        }
+        return result;
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.trilog.log.segment;
+
+import java.nio.file.Path;
+
+/**
+ * File names of a segment, as Kafka spells them: the base offset zero-padded to 20 digits,
+ * then {@code .log}, {@code .index} or {@code .timeindex}. {@code .cleaned} marks a compacted
+ * copy still being written, {@code .swap} one that is complete and about to replace the
+ * original: recovery deletes the first and finishes the rename of the second.
+ */
+public final class SegmentFiles {
+
+    public static final String LOG = ".log";
+    public static final String INDEX = ".index";
+    public static final String TIME_INDEX = ".timeindex";
+    public static final String CLEANED = ".cleaned";
+    public static final String SWAP = ".swap";
+
+    private SegmentFiles() {
+    }
+
+    public static String baseName(long baseOffset) {
+        return String.format("%020d", baseOffset);
+    }
+
+    public static Path log(Path dir, long baseOffset) {
+        return dir.resolve(baseName(baseOffset) + LOG);
+    }
+
+    public static Path offsetIndex(Path dir, long baseOffset) {
+        return dir.resolve(baseName(baseOffset) + INDEX);
+    }
+
+    public static Path timeIndex(Path dir, long baseOffset) {
+        return dir.resolve(baseName(baseOffset) + TIME_INDEX);
+    }
+
+    /** The base offset a {@code .log} file's name encodes, or -1 when the name is not one. */
+    public static long baseOffsetOf(Path logFile) {
+        String name = logFile.getFileName().toString();
+        if (!name.endsWith(LOG) || name.length() != 20 + LOG.length()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(name.substring(0, 20));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
