@@ -150,14 +150,16 @@ public final class LogConfig extends AbstractConfig {
         BROKER_NAMES.forEach((topicName, brokerName) -> {
             String value = brokerProperties.get(brokerName);
             if (value != null) {
+                try {
+                    new LogConfig(Map.of(topicName, value), Map.of());
+                } catch (ConfigException e) {
+                    String reason = e.getMessage().substring(e.getMessage().lastIndexOf(':') + 1).trim();
+                    throw new ConfigException(brokerName, value, reason);
+                }
                 topicLevel.put(topicName, value);
             }
         });
-        try {
-            return new LogConfig(topicLevel, Map.of());
-        } catch (ConfigException e) {
-            throw new ConfigException(toBrokerNames(e.getMessage()));
-        }
+        return new LogConfig(topicLevel, Map.of());
     }
 
     /**
@@ -262,13 +264,5 @@ public final class LogConfig extends AbstractConfig {
                     : String.valueOf(value));
         }
         return values;
-    }
-
-    private static String toBrokerNames(String message) {
-        String result = message;
-        for (Map.Entry<String, String> e : BROKER_NAMES.entrySet()) {
-            result = result.replace("configuration " + e.getKey() + " ", "configuration " + e.getValue() + " ");
-        }
-        return result;
     }
 }

@@ -43,6 +43,7 @@ public final class Segment {
     private volatile long offsetOfMaxTimestamp;
     private volatile long rollBaseTimestamp = RecordFormat.NO_TIMESTAMP;
     private volatile boolean deleteFilesOnClose;
+    private volatile boolean retired;
     private int bytesSinceLastIndexEntry;
 
     private Segment(Path dir, long baseOffset, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
@@ -87,9 +88,10 @@ public final class Segment {
         boolean trust = indexesPresent && !recover;
         FileChannel channel = FileChannel.open(SegmentFiles.log(dir, baseOffset), StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+        boolean writable = active || !trust; // a rebuild writes the index even of a sealed segment
         Segment segment = new Segment(dir, baseOffset, channel,
-                new OffsetIndex(offsetFile, baseOffset, maxIndexBytes, active, trust),
-                new TimeIndex(timeFile, baseOffset, maxIndexBytes, active, trust),
+                new OffsetIndex(offsetFile, baseOffset, maxIndexBytes, writable, trust),
+                new TimeIndex(timeFile, baseOffset, maxIndexBytes, writable, trust),
                 indexIntervalBytes);
         if (trust) {
             if (segment.offsetIndex.looksValid(segment.size) && segment.loadTailQuietly()
@@ -356,6 +358,9 @@ public final class Segment {
 
     /** Takes a reference for a reader; false when the segment has already been removed. */
     public boolean tryRetain() {
+        if (retired) {
+            return false;
+        }
         while (true) {
             int current = refs.get();
             if (current <= 0) {
@@ -377,6 +382,7 @@ public final class Segment {
     /** The partition no longer lists this segment; its files go once no reader holds it. */
     public void retire(boolean deleteFiles) {
         deleteFilesOnClose = deleteFiles;
+        retired = true;
         release();
     }
 
