@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 final class LogCleaner {
 
     private static final Logger log = LoggerFactory.getLogger(LogCleaner.class);
+    /** How much of a segment the cleaner holds in memory at once. */
+    private static final int CHUNK_BYTES = 8 * 1024 * 1024;
 
     /** Per partition: what the last pass saw, so an unchanged log is not read again. */
     private final Map<PartitionLog, Long> lastCleanedEnd = new ConcurrentHashMap<>();
@@ -64,26 +66,15 @@ final class LogCleaner {
                 continue;
             }
             try {
-                ByteBuffer bytes = segment.read(0, segment.size());
-                boolean[] keptTombstone = new boolean[1];
-                RecordFormat.Retained kept = RecordFormat.retainRecords(bytes, record -> {
+                SegmentRewrite rewrite = rewrite(partition, segment, record -> {
                     Long newest = record.key() == null ? null : latest.get(record.key());
                     if (newest != null && newest > record.offset()) {
                         return false;
                     }
-                    if (record.tombstone()) {
-                        if (record.timestamp() < tombstoneHorizon) {
-                            return false;
-                        }
-                        keptTombstone[0] = true;
-                    }
-                    return true;
+                    return !record.tombstone() || record.timestamp() >= tombstoneHorizon;
                 }, now);
-                tombstonesLeft |= keptTombstone[0];
-                if (kept.recordsKept() < kept.recordsRead()) {
-                    replace(partition, segment, kept.batches());
-                    removed += kept.recordsRead() - kept.recordsKept();
-                }
+                tombstonesLeft |= rewrite.keptTombstone();
+                removed += rewrite.removed();
             } finally {
                 segment.release();
             }
@@ -124,11 +115,13 @@ final class LogCleaner {
                 continue;
             }
             try {
-                for (LogRecord record : RecordFormat.decode(segment.read(0, segment.size()), 0)) {
-                    if (record.key() != null) {
-                        latest.put(record.key(), record.offset());
+                segment.forEachChunk(CHUNK_BYTES, chunk -> {
+                    for (LogRecord record : RecordFormat.decode(chunk, 0)) {
+                        if (record.key() != null) {
+                            latest.put(record.key(), record.offset());
+                        }
                     }
-                }
+                });
             } finally {
                 segment.release();
             }
@@ -136,22 +129,58 @@ final class LogCleaner {
         return latest;
     }
 
-    private static void replace(PartitionLog partition, Segment original, ByteBuffer kept) throws IOException {
+    /** What rewriting one segment did. */
+    private record SegmentRewrite(int removed, boolean keptTombstone) {
+    }
+
+    /**
+     * Writes the records of {@code original} that {@code keep} accepts to a cleaned copy, chunk
+     * by chunk, and swaps it in when anything was removed.
+     */
+    private static SegmentRewrite rewrite(PartitionLog partition, Segment original,
+            java.util.function.Predicate<LogRecord> keep, long now) throws IOException {
         Path dir = partition.dir();
         long base = original.baseOffset();
         Path logFile = SegmentFiles.log(dir, base);
-        if (!kept.hasRemaining()) {
-            partition.dropSegment(original);
-            return;
-        }
         Path cleaned = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.CLEANED);
         Path swap = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.SWAP);
+        // A read-only pass first: most segments of a settled log lose nothing and are not rewritten.
+        int[] removable = new int[1];
+        boolean[] keptTombstone = new boolean[1];
+        original.forEachChunk(CHUNK_BYTES, chunk -> {
+            for (LogRecord record : RecordFormat.decode(chunk, 0)) {
+                if (keep.test(record)) {
+                    keptTombstone[0] |= record.tombstone();
+                } else {
+                    removable[0]++;
+                }
+            }
+        });
+        if (removable[0] == 0) {
+            return new SegmentRewrite(0, keptTombstone[0]);
+        }
+        int[] read = new int[1];
+        int[] kept = new int[1];
+        long[] keptBytes = new long[1];
         try (FileChannel channel = FileChannel.open(cleaned, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (kept.hasRemaining()) {
-                channel.write(kept);
-            }
+            original.forEachChunk(CHUNK_BYTES, chunk -> {
+                RecordFormat.Retained retained = RecordFormat.retainRecords(chunk, keep, now);
+                read[0] += retained.recordsRead();
+                kept[0] += retained.recordsKept();
+                ByteBuffer out = retained.batches();
+                keptBytes[0] += out.remaining();
+                while (out.hasRemaining()) {
+                    channel.write(out);
+                }
+            });
             channel.force(true);
+        }
+        SegmentRewrite result = new SegmentRewrite(read[0] - kept[0], keptTombstone[0]);
+        if (keptBytes[0] == 0) {
+            Files.delete(cleaned);
+            partition.dropSegment(original);
+            return result;
         }
         LogConfig config = partition.config();
         partition.writeLock().lock();
@@ -167,5 +196,6 @@ final class LogCleaner {
         } finally {
             partition.writeLock().unlock();
         }
+        return result;
     }
 }

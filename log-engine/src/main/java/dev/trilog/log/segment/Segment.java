@@ -222,6 +222,37 @@ public final class Segment {
         return timeIndex.lookupStartOffset(timestamp);
     }
 
+    /**
+     * Hands the segment's batches to {@code consumer} in chunks of whole batches of about
+     * {@code chunkBytes} (at least one batch each), so a large segment is never read whole.
+     */
+    public void forEachChunk(int chunkBytes, ChunkConsumer consumer) throws IOException {
+        int end = size;
+        int position = 0;
+        while (position + BatchHeader.SIZE <= end) {
+            int chunkEnd = position;
+            while (chunkEnd + BatchHeader.SIZE <= end) {
+                int batchSize = headerAt(chunkEnd).sizeInBytes();
+                if (batchSize < BatchHeader.SIZE || chunkEnd + batchSize > end
+                        || chunkEnd > position && chunkEnd + batchSize - position > chunkBytes) {
+                    break;
+                }
+                chunkEnd += batchSize;
+            }
+            if (chunkEnd == position) {
+                throw new IOException("unreadable batch at " + position + " of " + logFile());
+            }
+            consumer.accept(read(position, chunkEnd - position));
+            position = chunkEnd;
+        }
+    }
+
+    /** Receives chunks from {@link #forEachChunk}. */
+    @FunctionalInterface
+    public interface ChunkConsumer {
+        void accept(ByteBuffer batches) throws IOException;
+    }
+
     /** Reads {@code length} bytes from {@code position} into a new heap buffer. */
     public ByteBuffer read(int position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
