@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The measurement behind bench/RESULTS.md: JMH runs interleaved with raw dd baselines on the
+# same disk, in rounds, because a shared 2-core VM is noisy; summarize.py takes the medians.
+#
+#   log-engine/bench/measure.sh [OUT_DIR] [ROUNDS]      (default /tmp/trilog-bench, 3 rounds)
+#
+# Disk use: dd files are 1 GiB and deleted at once; JMH state is deleted per iteration/trial.
+# The sustained append run (2 s iterations, segments roll and are fsynced by the engine when
+# sealed) writes tens of GB to the disk, so it runs once, not per round.
+set -euo pipefail
+
+bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jmh="$bench_dir/run-jmh.sh"
+out="${1:-/tmp/trilog-bench}"
+rounds="${2:-3}"
+dd_file="${DD_DIR:-/tmp}/trilog-dd-$$.tmp"
+mkdir -p "$out"
+trap 'rm -f "$dd_file"' EXIT
+
+{ echo "date: $(date -u +%FT%TZ)"; echo "nproc: $(nproc)"; java -version 2>&1 | head -2;
+  uname -srm; grep -m1 'model name' /proc/cpuinfo; df -h "${DD_DIR:-/tmp}" | tail -1; } > "$out/machine.txt"
+
+# one dd run, appended to dd.txt as: <label> <round> <bytes> <seconds>
+dd_run() {
+  local label=$1 round=$2
+  shift 2
+  local line
+  line=$(dd if=/dev/zero of="$dd_file" "$@" 2>&1 | tail -1)
+  rm -f "$dd_file"
+  echo "$label $round $(awk '{print $1, $(NF-3)}' <<<"$line")" >> "$out/dd.txt"
+}
+
+dd_page_cache() {
+  dd_run warmup "$1" bs=1M count=1024   # discarded, as JMH discards its warmup
+  dd_run page-cache-1M "$1" bs=1M count=1024
+  dd_run page-cache-16k "$1" bs=16k count=65536
+  dd_run page-cache-64k "$1" bs=64k count=16384
+}
+
+dd_synced() {
+  dd_run fdatasync-1M "$1" bs=1M count=1024 conv=fdatasync
+  dd_run dsync-16k "$1" bs=16k count=2000 oflag=dsync
+  dd_run dsync-64k "$1" bs=64k count=2000 oflag=dsync
+}
+
+"$jmh" -l > /dev/null   # build once; every run below uses --no-build
+
+for round in $(seq 1 "$rounds"); do
+  echo "round $round: dd page cache" >&2
+  dd_page_cache "$round"
+  echo "round $round: append into one segment (300 ms iterations)" >&2
+  "$jmh" --no-build -f 1 -wi 10 -i 10 -w 300ms -r 300ms -p durability=page-cache \
+      -rf json -rff "$out/append-page-cache-r$round.json" AppendBenchmark > "$out/append-page-cache-r$round.log" 2>&1
+  echo "round $round: dd page cache" >&2
+  dd_page_cache "$round"
+  echo "round $round: dd synced" >&2
+  dd_synced "$round"
+  echo "round $round: append with fsync" >&2
+  "$jmh" --no-build -f 1 -wi 2 -i 5 -w 2s -r 2s -p durability=fsync -p buffer=direct \
+      -rf json -rff "$out/append-fsync-r$round.json" AppendBenchmark > "$out/append-fsync-r$round.log" 2>&1
+  echo "round $round: dd synced" >&2
+  dd_synced "$round"
+  echo "round $round: read" >&2
+  "$jmh" --no-build -f 1 -wi 2 -i 5 -w 2s -r 2s \
+      -rf json -rff "$out/read-r$round.json" ReadBenchmark > "$out/read-r$round.log" 2>&1
+done
+
+echo "sustained append (2 s iterations, rolls included)" >&2
+"$jmh" --no-build -f 1 -wi 2 -i 5 -w 2s -r 2s -p durability=page-cache -p buffer=direct \
+    -rf json -rff "$out/append-sustained.json" 'AppendBenchmark.append$' > "$out/append-sustained.log" 2>&1
+dd_page_cache sustained
+
+python3 "$bench_dir/summarize.py" "$out"
