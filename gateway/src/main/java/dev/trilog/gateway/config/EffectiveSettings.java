@@ -1,0 +1,168 @@
+package dev.trilog.gateway.config;
+
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The winning value of every key after the layers are stacked, turned into typed values. Each
+ * conversion that fails says which key, which value and where it came from.
+ */
+final class EffectiveSettings {
+
+    private final Map<String, ConfigValue> values;
+
+    EffectiveSettings(Map<String, ConfigValue> values) {
+        this.values = values;
+    }
+
+    GatewayConfig toGatewayConfig() {
+        Path dataDir = path(KnownKeys.DATA_DIR);
+        String host = host(KnownKeys.LISTEN_HOST);
+        return new GatewayConfig(
+                engineSettings(dataDir),
+                listenAddress(KnownKeys.KAFKA_PORT, host),
+                listenAddress(KnownKeys.AMQP_PORT, host),
+                listenAddress(KnownKeys.SQS_PORT, host),
+                listenAddress(KnownKeys.ADMIN_PORT, host),
+                bool(KnownKeys.AUTO_CREATE_TOPICS_ENABLE),
+                positiveInt(KnownKeys.NUM_PARTITIONS),
+                new ArrayList<>(values.values()));
+    }
+
+    private ConfigValue get(String key) {
+        ConfigValue value = values.get(key);
+        if (value == null) {
+            throw new IllegalStateException("no default for " + key);
+        }
+        return value;
+    }
+
+    /** Relative paths are taken from the working directory, as Kafka does for {@code log.dirs}. */
+    private Path path(String key) {
+        ConfigValue value = get(key);
+        if (value.value().isEmpty()) {
+            throw InvalidConfigException.badValue(value, "expected a directory path");
+        }
+        try {
+            return Path.of(value.value()).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw InvalidConfigException.badValue(value, "not a valid path (" + e.getReason() + ")");
+        }
+    }
+
+    /** Resolved now, so a typo fails as a config error instead of as a bind failure later. */
+    private String host(String key) {
+        ConfigValue value = get(key);
+        if (value.value().isEmpty()) {
+            throw InvalidConfigException.badValue(value, "expected a host name or IP address");
+        }
+        try {
+            InetAddress.getByName(value.value());
+        } catch (UnknownHostException e) {
+            throw InvalidConfigException.badValue(value, "not a host name or IP address this machine can resolve");
+        }
+        return value.value();
+    }
+
+    private ListenAddress listenAddress(String portKey, String host) {
+        ConfigValue value = get(portKey);
+        int port = parseInt(value, "expected a port number from 0 to 65535 (0 picks any free port)");
+        if (port < 0 || port > 65_535) {
+            throw InvalidConfigException.badValue(value, "a port number must be from 0 to 65535 (0 picks any free port)");
+        }
+        return new ListenAddress(portKey, host, port);
+    }
+
+    private int positiveInt(String key) {
+        ConfigValue value = get(key);
+        int number = parseInt(value, "expected a whole number of at least 1");
+        if (number < 1) {
+            throw InvalidConfigException.badValue(value, "expected a whole number of at least 1");
+        }
+        return number;
+    }
+
+    /** Strictly true or false: "yes" or "1" would be read as false by Boolean.parseBoolean. */
+    private boolean bool(String key) {
+        ConfigValue value = get(key);
+        return switch (value.value().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw InvalidConfigException.badValue(value, "expected true or false");
+        };
+    }
+
+    private static int parseInt(ConfigValue value, String expected) {
+        try {
+            return Integer.parseInt(value.value());
+        } catch (NumberFormatException e) {
+            throw InvalidConfigException.badValue(value, expected);
+        }
+    }
+
+    /**
+     * The engine validates its own keys and its {@link ConfigException} names the key; this adds
+     * where the value came from. Kafka's {@code ConfigDef} words its messages with the
+     * topic-level name ({@code retention.ms}); the user wrote the broker-level one
+     * ({@code log.retention.ms}), so that is the name the message must show.
+     */
+    private EngineSettings engineSettings(Path dataDir) {
+        Map<String, String> engineProperties = new HashMap<>();
+        values.forEach((key, value) -> {
+            if (KnownKeys.isEngineKey(key)) {
+                engineProperties.put(key, value.value());
+            }
+        });
+        try {
+            return EngineSettings.fromBrokerProperties(dataDir, engineProperties);
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new InvalidConfigException(withSource(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** The engine's message in broker-level names, followed by the source of the setting it is about. */
+    private String withSource(String engineMessage) {
+        String message = engineMessage;
+        ConfigValue culprit = null;
+        for (ConfigValue value : values.values()) {
+            if (!KnownKeys.isEngineKey(value.key()) || value.isDefault()) {
+                continue;
+            }
+            Optional<String> topicName = LogConfig.BROKER_NAMES.entrySet().stream()
+                    .filter(names -> names.getValue().equals(value.key())).map(Map.Entry::getKey).findFirst();
+            if (mentions(message, value.key())) {
+                culprit = longer(culprit, value);
+            } else if (topicName.isPresent() && mentions(message, topicName.get())) {
+                message = wholeWord(topicName.get()).matcher(message).replaceAll(Matcher.quoteReplacement(value.key()));
+                culprit = longer(culprit, value);
+            }
+        }
+        return culprit == null ? message : message + " (from " + culprit.source() + ")";
+    }
+
+    private static ConfigValue longer(ConfigValue current, ConfigValue candidate) {
+        return current == null || candidate.key().length() > current.key().length() ? candidate : current;
+    }
+
+    private static boolean mentions(String message, String name) {
+        return wholeWord(name).matcher(message).find();
+    }
+
+    /** {@code retention.ms} as a name of its own, not as the tail of {@code log.retention.ms}. */
+    private static Pattern wholeWord(String name) {
+        return Pattern.compile("(?<![\\w.])" + Pattern.quote(name) + "(?![\\w.])");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.trilog.gateway.config;
+
+import dev.trilog.log.EngineSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the trilog process is configured with, validated and typed. Built only by
+ * {@link GatewayConfigLoader}, which also records where each value came from.
+ *
+ * @param engine           how the log engine is opened; its {@code dataDir} is the absolute data directory
+ * @param kafka            where the Kafka frontend listens
+ * @param amqp             where the AMQP frontend (1.0 and 0-9-1) listens
+ * @param sqs              where the SQS frontend listens
+ * @param admin            where the admin HTTP endpoint (health, metrics) listens
+ * @param autoCreateTopics whether producing to or fetching from an unknown topic creates it
+ * @param numPartitions    how many partitions an auto-created topic gets
+ * @param settings         every effective value with its source, defaults included, sorted by key
+ */
+public record GatewayConfig(
+        EngineSettings engine,
+        ListenAddress kafka,
+        ListenAddress amqp,
+        ListenAddress sqs,
+        ListenAddress admin,
+        boolean autoCreateTopics,
+        int numPartitions,
+        List<ConfigValue> settings) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(amqp, "amqp");
+        Objects.requireNonNull(sqs, "sqs");
+        Objects.requireNonNull(admin, "admin");
+        settings = List.copyOf(settings);
+    }
+
+    /** The absolute directory that holds every log. */
+    public Path dataDir() {
+        return engine.dataDir();
+    }
+
+    /** The listeners of the three protocol frontends, in the order they start. */
+    public List<ListenAddress> protocolListeners() {
+        return List.of(kafka, amqp, sqs);
+    }
+
+    /** The values set by a file, a variable or a flag rather than taken from the defaults: what the user chose. */
+    public List<ConfigValue> explicitSettings() {
+        return settings.stream().filter(value -> !value.isDefault()).toList();
+    }
+}

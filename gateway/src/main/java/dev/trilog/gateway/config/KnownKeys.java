@@ -1,0 +1,100 @@
+package dev.trilog.gateway.config;
+
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogConfig;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every configuration key the gateway accepts, and the {@code TRILOG_*} environment variable
+ * that sets each one.
+ *
+ * <p>The gateway owns a handful of keys (where data lives, where to listen, topic auto-creation);
+ * the log engine owns the rest, with Kafka's broker-level names ({@code log.retention.ms}, …).
+ * The engine's keys are read from its own tables, so a setting the engine adds is accepted here
+ * without touching this class.
+ *
+ * <p>An environment variable is the key upper-cased with every character other than a letter or
+ * digit turned into {@code _} ({@code log.retention.ms} → {@code TRILOG_LOG_RETENTION_MS}).
+ * Variables are mapped back by looking them up in that table, never by turning {@code _} back into
+ * {@code .}, so a key that itself contains {@code _} or {@code -} still round-trips.
+ */
+public final class KnownKeys {
+
+    public static final String DATA_DIR = "data.dir";
+    public static final String LISTEN_HOST = "listen.host";
+    public static final String KAFKA_PORT = "kafka.port";
+    public static final String AMQP_PORT = "amqp.port";
+    public static final String SQS_PORT = "sqs.port";
+    public static final String ADMIN_PORT = "admin.port";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String NUM_PARTITIONS = "num.partitions";
+
+    /** The prefix that marks an environment variable as configuration. */
+    public static final String ENVIRONMENT_PREFIX = "TRILOG_";
+
+    /**
+     * Variables with the prefix that are not configuration: the {@code ./trilog} launcher reads
+     * them before the JVM starts, and they are still in the environment the gateway sees.
+     */
+    public static final Set<String> LAUNCHER_VARIABLES = Set.of("TRILOG_JAVA_OPTS");
+
+    private static final Set<String> GATEWAY_KEYS = Set.of(DATA_DIR, LISTEN_HOST, KAFKA_PORT, AMQP_PORT,
+            SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS);
+
+    private static final Set<String> ENGINE_KEYS;
+    private static final Set<String> ALL_KEYS;
+    private static final Map<String, String> KEY_BY_VARIABLE;
+
+    static {
+        Set<String> engine = new TreeSet<>(EngineSettings.KEYS);
+        engine.addAll(LogConfig.BROKER_NAMES.values());
+        ENGINE_KEYS = Collections.unmodifiableSet(engine);
+
+        Set<String> all = new TreeSet<>(GATEWAY_KEYS);
+        all.addAll(ENGINE_KEYS);
+        ALL_KEYS = Collections.unmodifiableSet(all);
+
+        Map<String, String> byVariable = new HashMap<>();
+        for (String key : ALL_KEYS) {
+            String clash = byVariable.put(variableFor(key), key);
+            if (clash != null) {
+                throw new IllegalStateException("keys " + clash + " and " + key
+                        + " would share the environment variable " + variableFor(key));
+            }
+        }
+        KEY_BY_VARIABLE = Map.copyOf(byVariable);
+    }
+
+    private KnownKeys() {
+    }
+
+    /** Every key, sorted. */
+    public static Set<String> all() {
+        return ALL_KEYS;
+    }
+
+    public static boolean isKnown(String key) {
+        return ALL_KEYS.contains(key);
+    }
+
+    /** True for the keys the log engine reads ({@link EngineSettings#fromBrokerProperties}). */
+    public static boolean isEngineKey(String key) {
+        return ENGINE_KEYS.contains(key);
+    }
+
+    /** The environment variable that sets {@code key}: {@code kafka.port} → {@code TRILOG_KAFKA_PORT}. */
+    public static String variableFor(String key) {
+        return ENVIRONMENT_PREFIX + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /** The key a {@code TRILOG_*} variable sets, if it names one. */
+    public static Optional<String> keyForVariable(String variable) {
+        return Optional.ofNullable(KEY_BY_VARIABLE.get(variable));
+    }
+}

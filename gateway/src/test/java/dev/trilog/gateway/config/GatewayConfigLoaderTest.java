@@ -1,0 +1,210 @@
+package dev.trilog.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreThoseOfTheDesign() {
+        GatewayConfig config = load(Map.of());
+
+        assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(config.admin().host()).isEqualTo("127.0.0.1");
+        assertThat(config.kafka().port()).isEqualTo(9092);
+        assertThat(config.amqp().port()).isEqualTo(5672);
+        assertThat(config.sqs().port()).isEqualTo(9324);
+        assertThat(config.admin().port()).isEqualTo(8080);
+        assertThat(config.autoCreateTopics()).isTrue();
+        assertThat(config.numPartitions()).isEqualTo(1);
+        assertThat(config.engine().topicDefaults().retentionMs()).isEqualTo(7 * 24 * 3600 * 1000L);
+        assertThat(config.explicitSettings()).isEmpty();
+    }
+
+    @Test
+    void fileOverridesDefaultsEnvironmentOverridesFileCommandLineOverridesEnvironment() throws IOException {
+        Path file = propertiesFile("kafka.port=1001", "amqp.port=2001", "sqs.port=3001");
+        Map<String, String> env = Map.of("TRILOG_AMQP_PORT", "2002", "TRILOG_SQS_PORT", "3002");
+        List<ConfigValue> flags = List.of(new ConfigValue("sqs.port", "3003", "--sqs-port"));
+
+        GatewayConfig config = new GatewayConfigLoader(env).load(Optional.of(file), flags);
+
+        assertThat(config.kafka().port()).isEqualTo(1001);
+        assertThat(config.amqp().port()).isEqualTo(2002);
+        assertThat(config.sqs().port()).isEqualTo(3003);
+        assertThat(config.admin().port()).isEqualTo(8080);
+        assertThat(config.explicitSettings()).containsExactly(
+                new ConfigValue("amqp.port", "2002", "environment variable TRILOG_AMQP_PORT"),
+                new ConfigValue("kafka.port", "1001", "config file " + file),
+                new ConfigValue("sqs.port", "3003", "--sqs-port"));
+    }
+
+    @Test
+    void laterCommandLineValuesWin() {
+        GatewayConfig config = new GatewayConfigLoader(Map.of()).load(Optional.empty(), List.of(
+                new ConfigValue("admin.port", "1", "--set"),
+                new ConfigValue("admin.port", "2", "--admin-port")));
+
+        assertThat(config.admin().port()).isEqualTo(2);
+    }
+
+    @Test
+    void environmentVariablesAreMatchedAgainstTheKnownKeys() {
+        GatewayConfig config = load(Map.of(
+                "TRILOG_LOG_RETENTION_MS", "3600000",
+                "TRILOG_LOG_RETENTION_CHECK_INTERVAL_MS", "1000",
+                "TRILOG_AUTO_CREATE_TOPICS_ENABLE", "false",
+                "TRILOG_DATA_DIR", dir.toString()));
+
+        assertThat(config.engine().topicDefaults().retentionMs()).isEqualTo(3_600_000L);
+        assertThat(config.engine().retentionCheckIntervalMs()).isEqualTo(1000L);
+        assertThat(config.autoCreateTopics()).isFalse();
+        assertThat(config.dataDir()).isEqualTo(dir);
+    }
+
+    @Test
+    void otherEnvironmentVariablesAndTheLaunchersOwnAreIgnored() {
+        GatewayConfig config = load(Map.of("PATH", "/usr/bin", "KAFKA_PORT", "1", "TRILOG_JAVA_OPTS", "-Xmx1g"));
+
+        assertThat(config.explicitSettings()).isEmpty();
+    }
+
+    @Test
+    void engineKeysSetTheEnginesTopicDefaults() {
+        GatewayConfig config = load(Map.of(), "log.segment.bytes", "1048576", "log.cleanup.policy", "compact");
+
+        assertThat(config.engine().topicDefaults().segmentBytes()).isEqualTo(1_048_576);
+        assertThat(config.engine().topicDefaults().compact()).isTrue();
+    }
+
+    @Test
+    void valuesAreTrimmedSoTrailingBlanksInAFileDoNotBreakThem() throws IOException {
+        Path file = propertiesFile("kafka.port = 19092   ", "listen.host=localhost\t");
+
+        GatewayConfig config = new GatewayConfigLoader(Map.of()).load(Optional.of(file), List.of());
+
+        assertThat(config.kafka().port()).isEqualTo(19092);
+        assertThat(config.kafka().host()).isEqualTo("localhost");
+    }
+
+    @Test
+    void unknownKeyInTheFileIsNamedWithTheFile() throws IOException {
+        Path file = propertiesFile("kafka.port=1", "kafka.prot=2");
+
+        assertThatThrownBy(() -> new GatewayConfigLoader(Map.of()).load(Optional.of(file), List.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("unknown config key 'kafka.prot' (from config file " + file + ")");
+    }
+
+    @Test
+    void unknownEnvironmentVariableIsNamed() {
+        assertThatThrownBy(() -> load(Map.of("TRILOG_KAFKA_PROT", "1")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("environment variable TRILOG_KAFKA_PROT matches no config key");
+    }
+
+    @Test
+    void unknownKeyOnTheCommandLineIsNamedWithItsFlag() {
+        assertThatThrownBy(() -> load(Map.of(), "log.retention.hours", "1"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("unknown config key 'log.retention.hours' (from --set)");
+    }
+
+    @Test
+    void missingConfigFileIsNamed() {
+        Path missing = dir.resolve("nope.properties");
+
+        assertThatThrownBy(() -> new GatewayConfigLoader(Map.of()).load(Optional.of(missing), List.of()))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("config file " + missing + " does not exist");
+    }
+
+    @Test
+    void nonNumericPortNamesKeyValueAndSource() {
+        assertThatThrownBy(() -> load(Map.of("TRILOG_KAFKA_PORT", "ninety")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid value 'ninety' for kafka.port (from environment variable TRILOG_KAFKA_PORT): ");
+    }
+
+    @Test
+    void portOutOfRangeIsRefused() {
+        assertThatThrownBy(() -> load(Map.of(), "admin.port", "65536"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid value '65536' for admin.port (from --set)");
+        assertThatThrownBy(() -> load(Map.of(), "sqs.port", "-1"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid value '-1' for sqs.port (from --set)");
+    }
+
+    @Test
+    void portZeroMeansAnyFreePort() {
+        assertThat(load(Map.of(), "admin.port", "0").admin().port()).isZero();
+    }
+
+    @Test
+    void engineRejectionNamesTheBrokerLevelKeyAndItsSource() {
+        assertThatThrownBy(() -> load(Map.of("TRILOG_LOG_RETENTION_MS", "soon")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("log.retention.ms")
+                .hasMessageContaining("soon")
+                .hasMessageEndingWith("(from environment variable TRILOG_LOG_RETENTION_MS)");
+    }
+
+    @Test
+    void engineRejectionOfItsOwnKeyNamesIt() {
+        assertThatThrownBy(() -> load(Map.of(), "log.retention.check.interval.ms", "0"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("log.retention.check.interval.ms")
+                .hasMessageEndingWith("(from --set)");
+    }
+
+    @Test
+    void booleansMustBeTrueOrFalse() {
+        assertThatThrownBy(() -> load(Map.of(), "auto.create.topics.enable", "yes"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid value 'yes' for auto.create.topics.enable (from --set): expected true or false");
+    }
+
+    @Test
+    void partitionCountMustBePositive() {
+        assertThatThrownBy(() -> load(Map.of(), "num.partitions", "0"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid value '0' for num.partitions (from --set)");
+    }
+
+    @Test
+    void unresolvableHostIsAConfigError() {
+        assertThatThrownBy(() -> load(Map.of(), "listen.host", "no-such-host.invalid"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid value 'no-such-host.invalid' for listen.host (from --set)");
+    }
+
+    /** Loads with {@code env} and the given key/value pairs as {@code --set} flags. */
+    private static GatewayConfig load(Map<String, String> env, String... setPairs) {
+        List<ConfigValue> flags = new ArrayList<>();
+        for (int i = 0; i < setPairs.length; i += 2) {
+            flags.add(new ConfigValue(setPairs[i], setPairs[i + 1], "--set"));
+        }
+        return new GatewayConfigLoader(env).load(Optional.empty(), flags);
+    }
+
+    private Path propertiesFile(String... lines) throws IOException {
+        Path file = dir.resolve("trilog.properties");
+        Files.write(file, Arrays.asList(lines));
+        return file;
+    }
+}
