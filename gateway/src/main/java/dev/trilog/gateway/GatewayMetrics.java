@@ -1,0 +1,60 @@
+package dev.trilog.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The process's one meter registry: created here, handed to every frontend through
+ * {@link FrontendContext#meters()}, and served as Prometheus text by the admin endpoint.
+ *
+ * <p>JVM and process meters are bound at creation, including open file descriptors, which a
+ * broker with many segment files runs out of before it runs out of anything else.
+ */
+public final class GatewayMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry;
+    /** Holds GC notification listeners that must be removed when the registry goes. */
+    private final JvmGcMetrics gcMetrics;
+
+    private GatewayMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics) {
+        this.registry = registry;
+        this.gcMetrics = gcMetrics;
+    }
+
+    public static GatewayMetrics create() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        return new GatewayMetrics(registry, gcMetrics);
+    }
+
+    /** The registry frontends and the engine record into. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every meter in the Prometheus text exposition format (version 0.0.4). */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.trilog.gateway;
+
+import dev.trilog.gateway.config.GatewayConfig;
+import dev.trilog.log.LogEngine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A started broker: the open log, the listeners in the order they started, and the metrics
+ * registry. {@link #close()} is the one way to stop it, used alike by the shutdown hook
+ * ({@code SIGTERM}, Ctrl-C) and by tests.
+ *
+ * <p>Stop order is the start order reversed: listeners first (each stops accepting, lets
+ * in-flight requests finish briefly and fails the rest), then the log, which flushes and writes
+ * its clean-shutdown marker, then the metrics. A failing step is logged and the remaining steps
+ * still run: leaving the log unflushed because a socket failed to close would be the worse outcome.
+ */
+public final class RunningGateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunningGateway.class);
+
+    private final GatewayConfig config;
+    private final LogEngine engine;
+    private final GatewayMetrics metrics;
+    private final List<Frontend> listeners;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stoppedCleanly;
+
+    /** @param engine null only when closing after the log failed to open */
+    RunningGateway(GatewayConfig config, LogEngine engine, GatewayMetrics metrics, List<Frontend> listeners) {
+        this.config = config;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public LogEngine engine() {
+        return engine;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Every listener, protocol frontends first and the admin endpoint last. */
+    public List<Frontend> listeners() {
+        return listeners;
+    }
+
+    /** The started listener with this name ({@code admin}, {@code kafka}, …). */
+    public Frontend listener(String name) {
+        return listeners.stream().filter(listener -> listener.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no listener named " + name));
+    }
+
+    /**
+     * Stops the broker; see the class comment for the order. Safe to call from several threads
+     * and more than once: later calls wait for the first to finish.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        LOG.info("stopping: closing {} listener(s), then the log", listeners.size());
+        int failures = closeAll();
+        stoppedCleanly = failures == 0;
+        if (stoppedCleanly) {
+            LOG.info("stopped cleanly");
+        } else {
+            LOG.error("stopped with {} failure(s); see the errors above", failures);
+        }
+        stopped.countDown();
+    }
+
+    /** Undoes a start that failed part-way, quietly: the start failure is the message the user needs. */
+    synchronized void closeAfterFailedStart() {
+        closeAll();
+        stopped.countDown();
+    }
+
+    /** True once {@link #close()} has finished without a failure. */
+    public boolean stoppedCleanly() {
+        return stoppedCleanly;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private int closeAll() {
+        int failures = 0;
+        List<Frontend> reversed = new ArrayList<>(listeners);
+        Collections.reverse(reversed);
+        for (Frontend listener : reversed) {
+            failures += attempt("close the " + listener.name() + " listener", listener::close);
+        }
+        if (engine != null) {
+            failures += attempt("close the log", engine::close);
+        }
+        failures += attempt("close the metrics registry", metrics::close);
+        return failures;
+    }
+
+    private static int attempt(String step, Step action) {
+        try {
+            action.run();
+            return 0;
+        } catch (Exception e) {
+            LOG.error("failed to {}", step, e);
+            return 1;
+        }
+    }
+
+    /** A stop step; may throw checked exceptions (the log's close may one day throw IOException). */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.trilog.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trilog.gateway.config.GatewayConfig;
+import dev.trilog.gateway.config.ListenAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway started in-process: start order, the frontend seam, stop order, failed starts. */
+class GatewayTest {
+
+    @TempDir
+    Path dataDir;
+
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    @Test
+    void servesHealthAndMetricsUntilClosed() {
+        RunningGateway gateway = Gateway.start(TestConfigs.ephemeral(dataDir), List.of());
+        int port = gateway.listener("admin").boundAddress().getPort();
+
+        HttpResponse<String> health = Http.get(port, "/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
+        HttpResponse<String> metrics = Http.get(port, "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds", "system_cpu_count");
+
+        gateway.close();
+
+        assertThat(gateway.stoppedCleanly()).isTrue();
+        assertThat(refusesConnections(port)).isTrue();
+    }
+
+    @Test
+    void closingTwiceIsHarmless() {
+        RunningGateway gateway = Gateway.start(TestConfigs.ephemeral(dataDir), List.of());
+
+        gateway.close();
+        gateway.close();
+
+        assertThat(gateway.stoppedCleanly()).isTrue();
+    }
+
+    @Test
+    void theLogIsReleasedOnCloseSoTheSameDirectoryOpensAgain() {
+        Gateway.start(TestConfigs.ephemeral(dataDir), List.of()).close();
+
+        try (RunningGateway again = Gateway.start(TestConfigs.ephemeral(dataDir), List.of())) {
+            assertThat(again.engine()).isNotNull();
+        }
+    }
+
+    @Test
+    void frontendsStartBeforeTheAdminEndpointAndStopBeforeIt() {
+        RunningGateway gateway = Gateway.start(TestConfigs.ephemeral(dataDir), List.of(recording("kafka")));
+
+        assertThat(gateway.listeners()).extracting(Frontend::name).containsExactly("kafka", "admin");
+        gateway.close();
+        assertThat(events).containsExactly("kafka started", "kafka closed");
+    }
+
+    @Test
+    void frontendsShareTheRegistryThatMetricsServes() {
+        try (RunningGateway gateway = Gateway.start(TestConfigs.ephemeral(dataDir), List.of(recording("kafka")))) {
+            String metrics = Http.get(gateway.listener("admin").boundAddress().getPort(), "/metrics").body();
+
+            assertThat(metrics).contains("test_frontend_starts_total 1.0");
+        }
+    }
+
+    @Test
+    void aTakenAdminPortIsNamedAndNothingStaysOpen() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            GatewayConfig config = TestConfigs.ephemeral(dataDir, "admin.port", String.valueOf(port));
+
+            assertThatThrownBy(() -> Gateway.start(config, List.of(recording("kafka"))))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessage("admin.port " + port + " is already in use on 127.0.0.1");
+        }
+        assertThat(events).containsExactly("kafka started", "kafka closed");
+        // the log was closed too: the directory opens again
+        Gateway.start(TestConfigs.ephemeral(dataDir), List.of()).close();
+    }
+
+    @Test
+    void aFrontendThatCannotBindIsNamedByItsKey() {
+        FrontendFactory unbindable = context -> new RecordingFrontend("kafka", context.config().kafka(), events) {
+            @Override
+            public void start() throws IOException {
+                throw new BindException("Address already in use");
+            }
+        };
+
+        assertThatThrownBy(() -> Gateway.start(TestConfigs.ephemeral(dataDir), List.of(unbindable)))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("kafka.port 0 is already in use on 127.0.0.1");
+    }
+
+    @Test
+    void anUnusableDataDirectoryStopsTheStartBeforeTheLogOpens() throws IOException {
+        Path file = Files.createFile(dataDir.resolve("not-a-dir"));
+
+        assertThatThrownBy(() -> Gateway.start(TestConfigs.ephemeral(file), List.of(recording("kafka"))))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("data.dir " + file);
+        assertThat(events).isEmpty();
+    }
+
+    private FrontendFactory recording(String name) {
+        return context -> {
+            context.meters().counter("test.frontend.starts");
+            return new RecordingFrontend(name, context.config().kafka(), events) {
+                @Override
+                public void start() throws IOException {
+                    super.start();
+                    context.meters().counter("test.frontend.starts").increment();
+                }
+            };
+        };
+    }
+
+    private static boolean refusesConnections(int port) {
+        try {
+            new Socket(InetAddress.getLoopbackAddress(), port).close();
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** A stand-in protocol frontend: a bound socket that notes when it starts and closes. */
+    private static class RecordingFrontend implements Frontend {
+        private final String name;
+        private final ListenAddress address;
+        private final List<String> events;
+        private ServerSocket socket;
+
+        RecordingFrontend(String name, ListenAddress address, List<String> events) {
+            this.name = name;
+            this.address = address;
+            this.events = events;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public ListenAddress address() {
+            return address;
+        }
+
+        @Override
+        public void start() throws IOException {
+            socket = new ServerSocket();
+            socket.bind(new InetSocketAddress(address.host(), address.port()));
+            events.add(name + " started");
+        }
+
+        @Override
+        public InetSocketAddress boundAddress() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public void close() {
+            if (socket == null || socket.isClosed()) {
+                return;
+            }
+            try {
+                socket.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            events.add(name + " closed");
+        }
+    }
+}

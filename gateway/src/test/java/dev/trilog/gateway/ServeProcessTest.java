@@ -1,0 +1,62 @@
+package dev.trilog.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code trilog serve} as its own process: start, serve, SIGTERM, exit status and messages. */
+class ServeProcessTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void servesUntilSigtermThenStopsCleanlyWithStatusZero() throws Exception {
+        try (TrilogProcess trilog = TrilogProcess.start("serve", "--data-dir", dataDir.toString(),
+                "--kafka-port", "0", "--amqp-port", "0", "--sqs-port", "0", "--admin-port", "0")) {
+            int port = trilog.awaitAdminPort();
+
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> Http.get(port, "/health").statusCode() == 200);
+            HttpResponse<String> metrics = Http.get(port, "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+
+            trilog.terminate();
+
+            assertThat(trilog.awaitExit()).as(trilog.stderr()).isZero();
+            assertThat(trilog.stdout()).as("stderr: " + trilog.stderr()).contains("data directory: " + dataDir.toAbsolutePath(), "stopped cleanly");
+            assertThat(trilog.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTakenPortEndsStartupWithOneLineAndStatusOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                TrilogProcess trilog = TrilogProcess.start("serve", "--data-dir", dataDir.toString(),
+                        "--admin-port", String.valueOf(taken.getLocalPort()))) {
+
+            assertThat(trilog.awaitExit()).isEqualTo(1);
+            assertThat(trilog.stderr()).isEqualTo(
+                    "trilog: admin.port " + taken.getLocalPort() + " is already in use on 127.0.0.1\n");
+        }
+    }
+
+    @Test
+    void anUnknownConfigKeyIsNamedWithStatusTwo() throws InterruptedException, IOException {
+        try (TrilogProcess trilog = TrilogProcess.start("serve", "--data-dir", dataDir.toString(),
+                "--set", "log.retention.hours=1")) {
+
+            assertThat(trilog.awaitExit()).isEqualTo(2);
+            assertThat(trilog.stderr()).isEqualTo("trilog: unknown config key 'log.retention.hours' (from --set)\n");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.trilog.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line in-process: exit codes and the one-line messages on stderr. */
+class TrilogCliTest {
+
+    @TempDir
+    Path dataDir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void versionIsPrinted() {
+        assertThat(run(Map.of(), "--version")).isZero();
+        assertThat(out.toString()).startsWith("trilog ");
+    }
+
+    @Test
+    void serveHelpExplainsTheConfigurationLayers() {
+        assertThat(run(Map.of(), "serve", "--help")).isZero();
+        assertThat(out.toString()).contains("--data-dir", "--kafka-port", "--set", "TRILOG_KAFKA_PORT");
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        assertThat(run(Map.of())).isEqualTo(2);
+        assertThat(err.toString()).contains("serve");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertThat(run(Map.of(), "serve", "--kafka-prot=1")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("trilog: Unknown option: '--kafka-prot=1'");
+    }
+
+    @Test
+    void unknownKeyInSetIsNamed() {
+        assertThat(run(Map.of(), "serve", "--set", "kafka.prot=1")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("trilog: unknown config key 'kafka.prot' (from --set)" + System.lineSeparator());
+    }
+
+    @Test
+    void unknownEnvironmentVariableIsNamed() {
+        assertThat(run(Map.of("TRILOG_KAFKA_PROT", "1"), "serve")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("trilog: environment variable TRILOG_KAFKA_PROT matches no config key");
+    }
+
+    @Test
+    void badPortFlagIsNamed() {
+        assertThat(run(Map.of(), "serve", "--admin-port", "eighty")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("trilog: invalid value 'eighty' for admin.port (from --admin-port)");
+    }
+
+    @Test
+    void takenPortIsOneLineAndExitOne() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+
+            int status = run(Map.of(), "serve", "--data-dir", dataDir.toString(), "--admin-port", String.valueOf(port));
+
+            assertThat(status).isEqualTo(1);
+            assertThat(err.toString()).isEqualTo(
+                    "trilog: admin.port " + port + " is already in use on 127.0.0.1" + System.lineSeparator());
+        }
+    }
+
+    private int run(Map<String, String> environment, String... args) {
+        CommandLine cli = TrilogMain.commandLine(environment);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+}

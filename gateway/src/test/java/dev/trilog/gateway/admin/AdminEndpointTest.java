@@ -1,0 +1,115 @@
+package dev.trilog.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.trilog.gateway.config.ListenAddress;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AdminEndpointTest {
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private AdminEndpoint endpoint;
+
+    @AfterEach
+    void closeEndpoint() {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
+
+    @Test
+    void healthIsJson() throws Exception {
+        start(() -> "");
+
+        HttpResponse<String> response = send("GET", "/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(response.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    @Test
+    void metricsIsPrometheusText() throws Exception {
+        start(() -> "# TYPE up gauge\nup 1.0\n");
+
+        HttpResponse<String> response = send("GET", "/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(response.body()).isEqualTo("# TYPE up gauge\nup 1.0\n");
+    }
+
+    @Test
+    void otherPathsAreNotFoundAndOtherMethodsNotAllowed() throws Exception {
+        start(() -> "");
+
+        assertThat(send("GET", "/").statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/healthz").statusCode()).isEqualTo(404);
+        HttpResponse<String> post = send("POST", "/health");
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
+        assertThat(send("HEAD", "/metrics").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void closeLetsAnInFlightRequestFinish() throws Exception {
+        CountDownLatch scrapeStarted = new CountDownLatch(1);
+        CountDownLatch finishScrape = new CountDownLatch(1);
+        start(() -> {
+            scrapeStarted.countDown();
+            waitFor(finishScrape);
+            return "slow 1.0\n";
+        });
+        CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(request("GET", "/metrics"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(scrapeStarted.await(5, TimeUnit.SECONDS)).isTrue();
+
+        Thread closer = new Thread(endpoint::close, "closer");
+        closer.start();
+        // close() is now draining: it waits for the request instead of cutting it, and new requests get 503
+        await().atMost(Duration.ofSeconds(5)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+        assertThat(send("GET", "/health").statusCode()).isEqualTo(503);
+        finishScrape.countDown();
+
+        HttpResponse<String> response = inFlight.get(5, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("slow 1.0\n");
+        closer.join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(closer.isAlive()).isFalse();
+    }
+
+    private void start(Supplier<String> metrics) throws IOException {
+        endpoint = new AdminEndpoint(new ListenAddress("admin.port", "127.0.0.1", 0), metrics);
+        endpoint.start();
+    }
+
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        return http.send(request(method, path), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String method, String path) {
+        URI uri = URI.create("http://127.0.0.1:" + endpoint.boundAddress().getPort() + path);
+        return HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(10)).build();
+    }
+
+    private static void waitFor(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
