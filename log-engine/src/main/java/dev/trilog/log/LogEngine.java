@@ -81,6 +81,7 @@ public final class LogEngine implements AutoCloseable {
      */
     public static LogEngine open(EngineSettings settings) throws IOException {
         Path dataDir = settings.dataDir();
+        boolean fresh = isEmptyOrMissing(dataDir);
         Files.createDirectories(dataDir);
         FileChannel lockChannel = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
@@ -95,7 +96,7 @@ public final class LogEngine implements AutoCloseable {
             throw new IOException("data directory " + dataDir.toAbsolutePath() + " is in use by another process");
         }
         Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
-        boolean clean = Files.exists(marker);
+        boolean clean = fresh || Files.exists(marker);
         Files.deleteIfExists(marker);
         LogEngine engine = new LogEngine(settings, lockChannel, lock, clean);
         try {
@@ -364,6 +365,15 @@ public final class LogEngine implements AutoCloseable {
             lockChannel.close();
         } catch (IOException | InterruptedException e) {
             log.debug("ignored while abandoning start-up", e);
+        }
+    }
+
+    private static boolean isEmptyOrMissing(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
         }
     }
 

@@ -121,6 +121,7 @@ class LogEngineTest {
     @Test
     void onlyACleanCloseLeavesTheMarker() throws Exception {
         LogEngine engine = open();
+        assertThat(engine.startedClean()).as("a new, empty directory has nothing to recover").isTrue();
         engine.createTopic("t", 1, Map.of());
         assertThat(Files.exists(dataDir.resolve(LogEngine.CLEAN_SHUTDOWN_MARKER))).isFalse();
         engine.close();

@@ -1,7 +1,6 @@
 package dev.trilog.gateway.config;
 
 import dev.trilog.log.EngineSettings;
-import dev.trilog.log.LogConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
@@ -11,8 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -114,10 +111,8 @@ final class EffectiveSettings {
     }
 
     /**
-     * The engine validates its own keys and its {@link ConfigException} names the key; this adds
-     * where the value came from. Kafka's {@code ConfigDef} words its messages with the
-     * topic-level name ({@code retention.ms}); the user wrote the broker-level one
-     * ({@code log.retention.ms}), so that is the name the message must show.
+     * The engine validates its own keys and its {@link ConfigException} names the broker-level
+     * key the user wrote ({@code log.retention.ms}); this adds where the value came from.
      */
     private EngineSettings engineSettings(Path dataDir) {
         Map<String, String> engineProperties = new HashMap<>();
@@ -133,24 +128,15 @@ final class EffectiveSettings {
         }
     }
 
-    /** The engine's message in broker-level names, followed by the source of the setting it is about. */
+    /** The engine's message followed by the source of the setting it is about. */
     private String withSource(String engineMessage) {
-        String message = engineMessage;
         ConfigValue culprit = null;
         for (ConfigValue value : values.values()) {
-            if (!KnownKeys.isEngineKey(value.key()) || value.isDefault()) {
-                continue;
-            }
-            Optional<String> topicName = LogConfig.BROKER_NAMES.entrySet().stream()
-                    .filter(names -> names.getValue().equals(value.key())).map(Map.Entry::getKey).findFirst();
-            if (mentions(message, value.key())) {
-                culprit = longer(culprit, value);
-            } else if (topicName.isPresent() && mentions(message, topicName.get())) {
-                message = wholeWord(topicName.get()).matcher(message).replaceAll(Matcher.quoteReplacement(value.key()));
+            if (KnownKeys.isEngineKey(value.key()) && !value.isDefault() && mentions(engineMessage, value.key())) {
                 culprit = longer(culprit, value);
             }
         }
-        return culprit == null ? message : message + " (from " + culprit.source() + ")";
+        return culprit == null ? engineMessage : engineMessage + " (from " + culprit.source() + ")";
     }
 
     private static ConfigValue longer(ConfigValue current, ConfigValue candidate) {
