@@ -12,7 +12,7 @@ public final class TrilogMain {
      * The protocol frontends {@code serve} starts, in order. Empty until the first frontend module
      * lands; each then adds its {@link FrontendFactory} here.
      */
-    private static final List<FrontendFactory> PROTOCOL_FRONTENDS = List.of();
+    private static final List<FrontendFactory> PROTOCOL_FRONTENDS = ProtocolFrontends.all();
 
     private TrilogMain() {
     }

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Data directory layout:
  * <pre>
  * .lock                      held while a process has the directory open
+ * meta.properties            the cluster ID, made when the directory is
  * .clean_shutdown            written by {@link #close()}; its presence lets the next start skip recovery
  * __trilog_metadata-0/       topics, their IDs and configs (internal compacted log)
  * __trilog_group_offsets-0/  committed offsets of consumer groups (internal compacted log)
@@ -63,8 +64,10 @@ public final class LogEngine implements AutoCloseable {
     private InternalLog metadataLog;
     private InternalLog offsetsLog;
     private TopicRegistry topics;
+    private ProducerIdAllocator producerIds;
     private GroupOffsetStore groupOffsets;
     private volatile boolean closed;
+    private String clusterId;
 
     private LogEngine(EngineSettings settings, FileChannel lockChannel, FileLock lock, boolean cleanStart) {
         this.settings = settings;
@@ -110,8 +113,10 @@ public final class LogEngine implements AutoCloseable {
 
     private void load() throws IOException {
         long started = System.nanoTime();
+        clusterId = loadOrCreateClusterId();
         metadataLog = openInternal(METADATA_LOG, true);
         topics = new TopicRegistry(metadataLog);
+        producerIds = new ProducerIdAllocator(metadataLog);
         for (Topic topic : topics.all()) {
             LogConfig config = settings.topicDefaults().withOverrides(topic.configOverrides());
             for (int p = 0; p < topic.partitions(); p++) {
@@ -149,6 +154,28 @@ public final class LogEngine implements AutoCloseable {
 
     public EngineSettings settings() {
         return settings;
+    }
+
+    /** This data directory's cluster ID, created with it and kept in {@code meta.properties} as Kafka does. */
+    public String clusterId() {
+        return clusterId;
+    }
+
+    private String loadOrCreateClusterId() throws IOException {
+        Path meta = settings.dataDir().resolve("meta.properties");
+        java.util.Properties properties = new java.util.Properties();
+        if (Files.exists(meta)) {
+            try (var in = Files.newBufferedReader(meta)) {
+                properties.load(in);
+            }
+            String id = properties.getProperty("cluster.id");
+            if (id != null && !id.isBlank()) {
+                return id.trim();
+            }
+        }
+        String id = Uuid.randomUuid().toString();
+        DurableFiles.writeAtomically(meta, "version=1\ncluster.id=" + id + "\n");
+        return id;
     }
 
     /** True when the last run shut down cleanly and recovery was skipped. */
@@ -269,6 +296,11 @@ public final class LogEngine implements AutoCloseable {
 
     public GroupOffsetStore groupOffsets() {
         return groupOffsets;
+    }
+
+    /** A producer ID never handed out before on this data directory (InitProducerId). */
+    public long allocateProducerId() throws IOException {
+        return producerIds.allocate();
     }
 
     // ---------------------------------------------------------------- background work

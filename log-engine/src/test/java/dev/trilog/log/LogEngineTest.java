@@ -28,13 +28,16 @@ class LogEngineTest {
     @Test
     void topicsKeepTheirIdPartitionsConfigsAndDataAcrossRestarts() throws Exception {
         Uuid id;
+        String clusterId;
         try (LogEngine engine = open()) {
+            clusterId = engine.clusterId();
             id = engine.createTopic("orders", 3, Map.of("retention.ms", "1234")).id();
             engine.partition(new TopicPartition("orders", 2)).append(Batches.of(4, T0), true);
         }
 
         try (LogEngine engine = open()) {
             assertThat(engine.startedClean()).isTrue();
+            assertThat(engine.clusterId()).isEqualTo(clusterId).isNotBlank();
             Topic topic = engine.topic("orders").orElseThrow();
             assertThat(topic.id()).isEqualTo(id);
             assertThat(topic.partitions()).isEqualTo(3);
@@ -108,6 +111,18 @@ class LogEngineTest {
             assertThat(offsets.groups()).containsExactly("g");
             offsets.delete("g", java.util.List.of(tp1));
             assertThat(offsets.fetchAll("g")).containsOnlyKeys(tp0);
+        }
+    }
+
+    @Test
+    void producerIdsAreNeverReusedAcrossRestarts() throws Exception {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int run = 0; run < 3; run++) {
+            try (LogEngine engine = open()) {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(seen.add(engine.allocateProducerId())).isTrue();
+                }
+            }
         }
     }
 

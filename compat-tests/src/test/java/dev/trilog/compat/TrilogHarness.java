@@ -1,0 +1,75 @@
+package dev.trilog.compat;
+
+import dev.trilog.gateway.Gateway;
+import dev.trilog.gateway.ProtocolFrontends;
+import dev.trilog.gateway.RunningGateway;
+import dev.trilog.gateway.config.ConfigValue;
+import dev.trilog.gateway.config.GatewayConfig;
+import dev.trilog.gateway.config.GatewayConfigLoader;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An in-process gateway for real-client tests: a temp data directory, every port ephemeral on
+ * 127.0.0.1, and a restart that keeps the data directory (and, so clients can reconnect, the
+ * Kafka port).
+ */
+public final class TrilogHarness implements AutoCloseable {
+
+    private final Path dataDir;
+    private final String[] settings;
+    private RunningGateway gateway;
+    private int kafkaPort;
+
+    private TrilogHarness(Path dataDir, String... settings) {
+        this.dataDir = dataDir;
+        this.settings = settings;
+    }
+
+    /** Starts a gateway over {@code dataDir} with extra {@code key, value} settings. */
+    public static TrilogHarness start(Path dataDir, String... settings) {
+        TrilogHarness harness = new TrilogHarness(dataDir, settings);
+        harness.startGateway();
+        return harness;
+    }
+
+    private void startGateway() {
+        List<ConfigValue> values = new ArrayList<>(List.of(
+                new ConfigValue("data.dir", dataDir.toString(), "test"),
+                new ConfigValue("kafka.port", Integer.toString(kafkaPort), "test"),
+                new ConfigValue("amqp.port", "0", "test"),
+                new ConfigValue("sqs.port", "0", "test"),
+                new ConfigValue("admin.port", "0", "test")));
+        for (int i = 0; i < settings.length; i += 2) {
+            values.add(new ConfigValue(settings[i], settings[i + 1], "test"));
+        }
+        GatewayConfig config = new GatewayConfigLoader(Map.of()).load(Optional.empty(), values);
+        gateway = Gateway.start(config, ProtocolFrontends.all());
+        kafkaPort = gateway.listener("kafka").boundAddress().getPort();
+    }
+
+    /** {@code bootstrap.servers} for Kafka clients. */
+    public String kafkaBootstrap() {
+        InetSocketAddress address = gateway.listener("kafka").boundAddress();
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    public RunningGateway gateway() {
+        return gateway;
+    }
+
+    /** Stops the gateway cleanly and starts it again on the same data directory and Kafka port. */
+    public void restart() {
+        gateway.close();
+        startGateway();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}

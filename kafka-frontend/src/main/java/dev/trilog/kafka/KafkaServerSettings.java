@@ -1,0 +1,35 @@
+package dev.trilog.kafka;
+
+import java.util.Objects;
+
+/**
+ * How the Kafka frontend listens and behaves.
+ *
+ * @param host                   address to bind (and to advertise in Metadata)
+ * @param port                   port to bind; 0 picks a free one
+ * @param nodeId                 this broker's id in Metadata and FindCoordinator
+ * @param maxRequestBytes        socket.request.max.bytes: a larger frame closes the connection before anything is allocated
+ * @param autoCreateTopics       auto.create.topics.enable: Metadata creates unknown topics
+ * @param defaultPartitions      num.partitions for auto-created topics
+ */
+public record KafkaServerSettings(
+        String host,
+        int port,
+        int nodeId,
+        int maxRequestBytes,
+        boolean autoCreateTopics,
+        int defaultPartitions) {
+
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+
+    public KafkaServerSettings {
+        Objects.requireNonNull(host, "host");
+        if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
+            throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
+        }
+    }
+
+    public static KafkaServerSettings loopback(int port) {
+        return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.trilog.kafka.api;
+
+import dev.trilog.kafka.KafkaBroker;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** The data path: metadata, produce, fetch, offsets by time, producer IDs. */
+public final class CoreApis {
+
+    private CoreApis() {
+    }
+
+    public static void register(ApiTable table, KafkaBroker broker) {
+        table.register(ApiKeys.METADATA, new MetadataHandler(broker))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(broker))
+                .register(ApiKeys.FETCH, new FetchHandler(broker))
+                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(broker))
+                .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(broker));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.trilog.kafka.api;
+
+import dev.trilog.log.OffsetOutOfRangeException;
+import dev.trilog.log.UnknownTopicException;
+import dev.trilog.log.record.InvalidBatchException;
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.protocol.Errors;
+
+/** The one place engine failures become Kafka error codes. */
+public final class ErrorMapping {
+
+    private ErrorMapping() {
+    }
+
+    public static Errors toError(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof InvalidBatchException invalid) {
+            return switch (invalid.error()) {
+                case CORRUPT -> Errors.CORRUPT_MESSAGE;
+                case UNSUPPORTED_MAGIC -> Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT;
+                case TOO_LARGE -> Errors.MESSAGE_TOO_LARGE;
+                case INVALID_RECORD -> Errors.INVALID_RECORD;
+                case INVALID_TIMESTAMP -> Errors.INVALID_TIMESTAMP;
+            };
+        }
+        if (cause instanceof UnknownTopicException) {
+            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        }
+        if (cause instanceof OffsetOutOfRangeException) {
+            return Errors.OFFSET_OUT_OF_RANGE;
+        }
+        if (cause instanceof IOException) {
+            return Errors.KAFKA_STORAGE_ERROR;
+        }
+        if (cause instanceof ApiException) {
+            return Errors.forException(cause);
+        }
+        return Errors.UNKNOWN_SERVER_ERROR;
+    }
+
+    /** A message for the response's error-message field, when the code alone says too little. */
+    public static String message(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause.getMessage();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.trilog.kafka.api;
+
+import dev.trilog.kafka.KafkaBroker;
+import dev.trilog.kafka.records.KafkaRecords;
+import dev.trilog.log.AppendResult;
+import dev.trilog.log.Topic;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+
+/**
+ * Produce: each partition's batches go through the engine's {@link dev.trilog.log.LogAppender}
+ * (validated, offsets assigned, appended) and the answer waits until they are as durable as
+ * the topic asks. On one node acks=1 and acks=all mean the same; acks=0 gets no answer.
+ *
+ * <p>The batches are appended before {@link #handle} returns: the request's bytes are a view
+ * of the network buffer, which is released after that.
+ */
+final class ProduceHandler implements ApiHandler {
+
+    private final KafkaBroker broker;
+
+    ProduceHandler(KafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public CompletableFuture<Reply> handle(KafkaRequest request) {
+        ProduceRequestData data = ((ProduceRequest) request.body()).data();
+        List<CompletableFuture<Void>> appends = new ArrayList<>();
+        ProduceResponseData response = new ProduceResponseData();
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            boolean byId = topicData.name() == null || topicData.name().isEmpty();
+            Optional<Topic> topic = byId ? broker.topicById(topicData.topicId()) : broker.engine().topic(topicData.name());
+            TopicProduceResponse topicResponse = new TopicProduceResponse()
+                    .setName(byId ? "" : topicData.name()).setTopicId(byId ? topicData.topicId() : Uuid.ZERO_UUID);
+            response.responses().add(topicResponse);
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                PartitionProduceResponse partition = new PartitionProduceResponse()
+                        .setIndex(partitionData.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                topicResponse.partitionResponses().add(partition);
+                if (topic.isEmpty() || partitionData.index() < 0 || partitionData.index() >= topic.get().partitions()) {
+                    partition.setErrorCode((byId && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID
+                            : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+                    continue;
+                }
+                ByteBuffer bytes = KafkaRecords.bytesOf(partitionData.records());
+                if (bytes == null || !bytes.hasRemaining()) {
+                    partition.setErrorCode(Errors.INVALID_RECORD.code()).setErrorMessage("no records");
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(topic.get().name(), partitionData.index());
+                appends.add(broker.engine().appender().append(tp, bytes).handle((result, failure) -> {
+                    if (failure != null) {
+                        partition.setErrorCode(ErrorMapping.toError(failure).code())
+                                .setErrorMessage(ErrorMapping.message(failure));
+                    } else {
+                        fill(partition, result);
+                    }
+                    return null;
+                }));
+            }
+        }
+        if (data.acks() == 0) {
+            return CompletableFuture.completedFuture(Reply.NONE);
+        }
+        return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> Reply.of(new ProduceResponse(response)));
+    }
+
+    private static void fill(PartitionProduceResponse partition, AppendResult result) {
+        partition.setErrorCode(Errors.NONE.code())
+                .setBaseOffset(result.firstOffset())
+                .setLogAppendTimeMs(result.logAppendTime())
+                .setLogStartOffset(result.logStartOffset());
+    }
+}

@@ -1,0 +1,182 @@
+package dev.trilog.kafka.network;
+
+import dev.trilog.kafka.api.ApiTable;
+import dev.trilog.kafka.api.KafkaRequest;
+import dev.trilog.kafka.api.Reply;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.network.ClientInformation;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.requests.RequestAndSize;
+import org.apache.kafka.common.requests.RequestContext;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes each frame into a request (kafka-clients' header and
+ * generated request classes), hands it to the {@link ApiTable}, and writes the replies
+ * <em>in request order</em>, as Kafka clients require, whatever order the handlers complete
+ * in. All state here is touched only on the connection's event loop.
+ *
+ * <p>A frame whose header cannot be read closes the connection with one log line, as Kafka
+ * does; a body that cannot be parsed at a known version gets the API's own error response.
+ */
+public final class KafkaConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
+    private static final ListenerName LISTENER = ListenerName.forSecurityProtocol(SecurityProtocol.PLAINTEXT);
+
+    private final ApiTable apis;
+    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private long zeroCopyRegions;
+    private boolean closed;
+
+    /** A request awaiting its turn to be answered. */
+    private static final class Pending {
+        final RequestContext context;
+        Reply reply;
+        boolean done;
+
+        Pending(RequestContext context) {
+            this.context = context;
+        }
+    }
+
+    public KafkaConnection(ApiTable apis) {
+        this.apis = apis;
+    }
+
+    /** File regions written by this connection so far: proof that fetches went zero-copy. */
+    public long zeroCopyRegions() {
+        return zeroCopyRegions;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            ByteBuffer buffer = frame.nioBuffer();
+            RequestContext requestContext;
+            RequestAndSize parsed;
+            try {
+                RequestHeader header = RequestHeader.parse(buffer);
+                requestContext = newContext(header);
+                parsed = requestContext.parseRequest(buffer);
+            } catch (RuntimeException e) {
+                log.warn("Closing Kafka connection from {}: unreadable request ({})", context.channel().remoteAddress(),
+                        e.getMessage());
+                context.close();
+                return;
+            }
+            Pending pending = new Pending(requestContext);
+            inFlight.add(pending);
+            KafkaRequest request = new KafkaRequest(requestContext, parsed.request);
+            CompletableFuture<Reply> reply;
+            try {
+                reply = apis.dispatch(request);
+            } catch (RuntimeException e) {
+                reply = CompletableFuture.failedFuture(e);
+            }
+            reply.whenComplete((result, failure) -> {
+                Reply answer = failure == null ? result : failed(request, failure);
+                if (context.executor().inEventLoop()) {
+                    complete(pending, answer);
+                } else {
+                    context.executor().execute(() -> complete(pending, answer));
+                }
+            });
+        } finally {
+            frame.release();
+        }
+    }
+
+    private Reply failed(KafkaRequest request, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (!(cause instanceof org.apache.kafka.common.errors.ApiException)) {
+            log.error("{} v{} from {} failed", request.apiKey(), request.version(), ctx.channel().remoteAddress(), cause);
+        }
+        return request.error(cause);
+    }
+
+    private void complete(Pending pending, Reply reply) {
+        if (closed) {
+            reply.closeResources(); // answered after the client left: nothing to write
+            return;
+        }
+        pending.reply = reply;
+        pending.done = true;
+        boolean wrote = false;
+        while (!inFlight.isEmpty() && inFlight.peek().done) {
+            Pending next = inFlight.poll();
+            wrote |= write(next);
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    private boolean write(Pending pending) {
+        Reply reply = pending.reply;
+        if (reply.response() == null || !ctx.channel().isActive()) {
+            reply.closeResources();
+            return false;
+        }
+        try {
+            Send send = pending.context.buildResponseSend(reply.response());
+            NettyTransferableChannel channel = new NettyTransferableChannel(ctx);
+            while (!send.completed()) {
+                send.writeTo(channel);
+            }
+            zeroCopyRegions += channel.fileRegions();
+            // The resources (segment slices) must outlive the queued file regions.
+            ctx.write(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> reply.closeResources());
+            return true;
+        } catch (Exception e) {
+            reply.closeResources();
+            log.error("Writing a {} response failed; closing the connection", pending.context.header.apiKey(), e);
+            ctx.close();
+            return false;
+        }
+    }
+
+    private RequestContext newContext(RequestHeader header) {
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        return new RequestContext(header, ctx.channel().id().asShortText(), remote.getAddress(),
+                java.util.Optional.of(remote.getPort()), KafkaPrincipal.ANONYMOUS, LISTENER, SecurityProtocol.PLAINTEXT,
+                ClientInformation.EMPTY, false);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        closed = true;
+        for (Pending pending : inFlight) {
+            if (pending.done) {
+                pending.reply.closeResources();
+            }
+        }
+        inFlight.clear();
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        log.warn("Kafka connection from {} failed: {}", context.channel().remoteAddress(), cause.toString());
+        context.close();
+    }
+}
