@@ -2,7 +2,10 @@
 # The measurement behind bench/RESULTS.md: JMH runs interleaved with raw dd baselines on the
 # same disk, in rounds, because a shared 2-core VM is noisy; summarize.py takes the medians.
 #
-#   log-engine/bench/measure.sh [OUT_DIR] [ROUNDS]      (default /tmp/trilog-bench, 3 rounds)
+#   log-engine/bench/measure.sh [OUT_DIR] [ROUNDS] [COMMIT]   (default /tmp/trilog-bench, 3, HEAD)
+#
+# It measures a commit, not the work tree: the commit is exported (git archive) to a temporary
+# directory and built there, so edits in progress in this tree change nothing mid-measurement.
 #
 # Disk use: dd files are 1 GiB and deleted at once; JMH state is deleted per iteration/trial.
 # The sustained append run (2 s iterations, segments roll and are fsynced by the engine when
@@ -10,14 +13,19 @@
 set -euo pipefail
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-jmh="$bench_dir/run-jmh.sh"
 out="${1:-/tmp/trilog-bench}"
 rounds="${2:-3}"
+commit="$(git -C "$bench_dir" rev-parse "${3:-HEAD}")"
 dd_file="${DD_DIR:-/tmp}/trilog-dd-$$.tmp"
+src="$(mktemp -d "${TMPDIR:-/tmp}/trilog-bench-src-XXXXXX")"
 mkdir -p "$out"
-trap 'rm -f "$dd_file"' EXIT
+out="$(cd "$out" && pwd)"
+snapshot="${TMPDIR:-/tmp}/trilog-jmh-$(printf '%s' "$src/log-engine" | cksum | cut -d' ' -f1)"  # run-jmh.sh's
+trap 'rm -f "$dd_file"; rm -rf "$src" "$snapshot"' EXIT
+git -C "$bench_dir" archive "$commit" | tar -x -C "$src"
+jmh="$src/log-engine/bench/run-jmh.sh"
 
-{ echo "date: $(date -u +%FT%TZ)"; echo "nproc: $(nproc)"; java -version 2>&1 | head -2;
+{ echo "commit: $commit"; echo "date: $(date -u +%FT%TZ)"; echo "nproc: $(nproc)"; java -version 2>&1 | head -2;
   uname -srm; grep -m1 'model name' /proc/cpuinfo; df -h "${DD_DIR:-/tmp}" | tail -1; } > "$out/machine.txt"
 
 # one dd run, appended to dd.txt as: <label> <round> <bytes> <seconds>

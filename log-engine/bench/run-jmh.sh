@@ -5,18 +5,23 @@
 #
 #   --smoke     one fork, one 100 ms warmup and one 100 ms measurement iteration: seconds per
 #               benchmark, to check that everything runs (numbers are meaningless)
-#   --no-build  reuse the classes and class path of the previous build
+#   --no-build  reuse the snapshot of the previous build (classes are copied out of target/, so a
+#               concurrent build or clean in this tree does not touch a running benchmark)
 #
 # Everything else goes to org.openjdk.jmh.Main, e.g.
 #   log-engine/bench/run-jmh.sh -f 1 -wi 2 -i 5 -w 2s -r 2s AppendBenchmark
 #   log-engine/bench/run-jmh.sh -lp            # list benchmarks and their parameters
 #   log-engine/bench/run-jmh.sh -p durability=page-cache -prof gc AppendBenchmark
-# Benchmarks write to java.io.tmpdir; pass -jvmArgsAppend -Dtrilog.bench.dir=DIR to move them.
+# Benchmarks write to java.io.tmpdir; to move them, pass (it replaces the @Fork flags)
+#   -jvmArgsAppend "-Xms1g -Xmx1g -Dtrilog.bench.dir=DIR"
+# The classes are those of this work tree, uncommitted edits included; measure.sh builds a commit.
 set -euo pipefail
 
 module_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root_dir="$(cd "$module_dir/.." && pwd)"
-cp_file="$module_dir/target/jmh.classpath"
+# The classes are run from a snapshot outside target/: a build or `mvn clean` in the same tree
+# while benchmarks run (another shell, the IDE) must not swap or delete them mid-run.
+snapshot="${TMPDIR:-/tmp}/trilog-jmh-$(printf '%s' "$module_dir" | cksum | cut -d' ' -f1)"
 
 build=1
 args=()
@@ -28,17 +33,20 @@ for arg in "$@"; do
   esac
 done
 
-if [[ $build == 1 || ! -s $cp_file ]]; then
+if [[ $build == 1 || ! -s $snapshot/classpath ]]; then
   # test-compile runs JMH's annotation processor (configured in log-engine/pom.xml);
   # build-classpath writes the test-scope class path of log-engine (jmh-core included)
   (cd "$root_dir" && ./mvnw -B -q -pl log-engine test-compile dependency:build-classpath \
-      -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file")
+      -Dmdep.includeScope=test -Dmdep.outputFile="$module_dir/target/jmh.classpath")
+  if [[ ! -f $module_dir/target/test-classes/META-INF/BenchmarkList ]]; then
+    echo "no JMH BenchmarkList in $module_dir/target/test-classes: did the annotation processor run?" >&2
+    exit 1
+  fi
+  rm -rf "$snapshot"
+  mkdir -p "$snapshot"
+  cp -r "$module_dir/target/classes" "$module_dir/target/test-classes" "$snapshot/"
+  cp "$module_dir/target/jmh.classpath" "$snapshot/classpath"
 fi
 
-if [[ ! -f $module_dir/target/test-classes/META-INF/BenchmarkList ]]; then
-  echo "no JMH BenchmarkList in $module_dir/target/test-classes: did the annotation processor run?" >&2
-  exit 1
-fi
-
-exec java -cp "$module_dir/target/test-classes:$module_dir/target/classes:$(cat "$cp_file")" \
-  org.openjdk.jmh.Main "${args[@]}"
+exec java -cp "$snapshot/test-classes:$snapshot/classes:$(cat "$snapshot/classpath")" \
+  org.openjdk.jmh.Main ${args[@]+"${args[@]}"}

@@ -22,8 +22,10 @@ final class KafkaFrontend implements Frontend {
     static Frontend create(FrontendContext context) {
         GatewayConfig config = context.config();
         ListenAddress address = config.kafka();
+        ListenAddress advertised = config.kafkaAdvertised();
         KafkaServerSettings settings = new KafkaServerSettings(address.host(), address.port(), 0,
-                KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES, config.autoCreateTopics(), config.numPartitions());
+                KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES, config.autoCreateTopics(), config.numPartitions(),
+                advertised.host(), advertised.port());
         return new KafkaFrontend(address, new KafkaServer(settings, context.engine()));
     }
 

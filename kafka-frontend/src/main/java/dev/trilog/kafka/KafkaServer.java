@@ -87,7 +87,9 @@ public final class KafkaServer implements AutoCloseable {
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        broker.advertise(new InetSocketAddress(settings.host(), bound.getPort()));
+        String advertisedHost = settings.advertisedHost().isEmpty() ? settings.host() : settings.advertisedHost();
+        int advertisedPort = settings.advertisedPort() == 0 ? bound.getPort() : settings.advertisedPort();
+        broker.advertise(InetSocketAddress.createUnresolved(advertisedHost, advertisedPort));
         log.debug("Kafka listener bound to {}", bound);
         return bound;
     }

@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param maxRequestBytes        socket.request.max.bytes: a larger frame closes the connection before anything is allocated
  * @param autoCreateTopics       auto.create.topics.enable: Metadata creates unknown topics
  * @param defaultPartitions      num.partitions for auto-created topics
+ * @param advertisedHost         the host clients are told to connect to; empty means {@code host}
+ * @param advertisedPort         the port clients are told to connect to; 0 means the bound port
  */
 public record KafkaServerSettings(
         String host,
@@ -18,18 +20,21 @@ public record KafkaServerSettings(
         int nodeId,
         int maxRequestBytes,
         boolean autoCreateTopics,
-        int defaultPartitions) {
+        int defaultPartitions,
+        String advertisedHost,
+        int advertisedPort) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 
     public KafkaServerSettings {
         Objects.requireNonNull(host, "host");
+        advertisedHost = advertisedHost == null ? "" : advertisedHost;
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
     }
 
     public static KafkaServerSettings loopback(int port) {
-        return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1);
+        return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0);
     }
 }

@@ -52,6 +52,7 @@ public final class PartitionLog implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ProducerStates producerStates = new ProducerStates();
 
     private volatile LogConfig config;
     private volatile Segment active;
@@ -126,6 +127,30 @@ public final class PartitionLog implements AutoCloseable {
         logEndOffset = active.nextOffset();
         logStartOffset = Math.min(Math.max(segments.firstKey(), checkpoint), logEndOffset);
         flushedOffset = logEndOffset;
+        rebuildProducerStates();
+    }
+
+    /** Idempotent-producer state: the snapshot, then the batches after it, read from their headers. */
+    private void rebuildProducerStates() throws IOException {
+        long from = producerStates.loadSnapshot(dir, logEndOffset);
+        if (from < 0) {
+            from = segments.firstKey();
+        }
+        for (Segment segment : segments.values()) {
+            if (segment.nextOffset() <= from) {
+                continue;
+            }
+            Segment.BatchPosition start = segment.find(from, segment.size());
+            int position = start == null ? segment.size() : start.position();
+            while (position + BatchHeader.SIZE <= segment.size()) {
+                BatchHeader header = segment.headerAt(position);
+                if (header.hasProducerId() && !header.control() && header.lastOffset() >= from) {
+                    producerStates.update(header, header.maxTimestamp());
+                }
+                position += header.sizeInBytes();
+            }
+        }
+        producerStates.expire(clock.millis());
     }
 
     /** A compacted segment was complete but not yet renamed over its original: finish that. */
@@ -217,12 +242,26 @@ public final class PartitionLog implements AutoCloseable {
         try {
             long now = clock.millis();
             PreparedAppend prepared = RecordFormat.prepareAppend(records, rules, logEndOffset, now);
+            BatchHeader first = prepared.batches().get(0);
+            if (first.hasProducerId()) {
+                ProducerStates.BatchInfo duplicate = producerStates.check(first);
+                if (duplicate != null) {
+                    // a producer's retry of a batch already written: same answer, nothing written twice
+                    return new AppendResult(duplicate.firstOffset(), duplicate.lastOffset(), -1, logStartOffset, 0,
+                            durableFuture(duplicate.lastOffset(), 0));
+                }
+            }
             Segment segment = maybeRoll(prepared, now);
             segment.append(prepared, now);
             logEndOffset = prepared.lastOffset() + 1;
+            for (BatchHeader batch : prepared.batches()) {
+                if (batch.hasProducerId()) {
+                    producerStates.update(batch, now);
+                }
+            }
             result = new AppendResult(prepared.firstOffset(), prepared.lastOffset(),
                     rules.logAppendTime() ? now : -1, logStartOffset, prepared.recordCount(),
-                    durableFuture(prepared));
+                    durableFuture(prepared.lastOffset(), prepared.recordCount()));
         } finally {
             writeLock.unlock();
         }
@@ -254,6 +293,8 @@ public final class PartitionLog implements AutoCloseable {
         Segment next = newSegment(logEndOffset);
         segments.put(next.baseOffset(), next);
         active = next;
+        producerStates.expire(clock.millis());
+        producerStates.writeSnapshot(dir, logEndOffset);
         if (previous.tryRetain()) {
             background.execute(() -> {
                 try {
@@ -289,14 +330,18 @@ public final class PartitionLog implements AutoCloseable {
 
     // ---------------------------------------------------------------- durability (group commit)
 
-    private CompletableFuture<Void> durableFuture(PreparedAppend prepared) {
+    /** Completes when everything up to {@code lastOffset} is as durable as the topic's flush policy asks. */
+    private CompletableFuture<Void> durableFuture(long lastOffset, int newMessages) {
         if (!config.fsyncBeforeAck()) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> future = new CompletableFuture<>();
         synchronized (durableWaiters) {
-            durableWaiters.add(new DurableWaiter(prepared.lastOffset(), future));
-            unflushedMessages += prepared.recordCount();
+            if (lastOffset < flushedOffset) {
+                return CompletableFuture.completedFuture(null);
+            }
+            durableWaiters.add(new DurableWaiter(lastOffset, future));
+            unflushedMessages += newMessages;
             if (firstUnflushedNanos < 0) {
                 firstUnflushedNanos = System.nanoTime();
             }
@@ -715,6 +760,7 @@ public final class PartitionLog implements AutoCloseable {
         writeLock.lock();
         try {
             flush();
+            producerStates.writeSnapshot(dir, logEndOffset);
             active.seal();
             for (Segment segment : segments.values()) {
                 segment.close();
@@ -736,6 +782,7 @@ public final class PartitionLog implements AutoCloseable {
             segments.clear();
             failWaiting(new IOException("partition " + topicPartition + " deleted"));
             Files.deleteIfExists(dir.resolve(LOG_START_CHECKPOINT));
+            Files.deleteIfExists(dir.resolve(ProducerStates.SNAPSHOT_FILE));
         } finally {
             writeLock.unlock();
         }

@@ -36,6 +36,7 @@ final class EffectiveSettings {
                 listenAddress(KnownKeys.ADMIN_PORT, host),
                 bool(KnownKeys.AUTO_CREATE_TOPICS_ENABLE),
                 positiveInt(KnownKeys.NUM_PARTITIONS),
+                listenAddress(KnownKeys.KAFKA_ADVERTISED_PORT, get(KnownKeys.KAFKA_ADVERTISED_HOST).value()),
                 new ArrayList<>(values.values()));
     }
 

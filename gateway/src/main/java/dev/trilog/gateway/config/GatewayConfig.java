@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param admin            where the admin HTTP endpoint (health, metrics) listens
  * @param autoCreateTopics whether producing to or fetching from an unknown topic creates it
  * @param numPartitions    how many partitions an auto-created topic gets
+ * @param kafkaAdvertised  host and port Kafka clients are told to connect to; an empty host or port 0 means
+ *                         the bound one
  * @param settings         every effective value with its source, defaults included, sorted by key
  */
 public record GatewayConfig(
@@ -26,6 +28,7 @@ public record GatewayConfig(
         ListenAddress admin,
         boolean autoCreateTopics,
         int numPartitions,
+        ListenAddress kafkaAdvertised,
         List<ConfigValue> settings) {
 
     public GatewayConfig {
@@ -34,6 +37,7 @@ public record GatewayConfig(
         Objects.requireNonNull(amqp, "amqp");
         Objects.requireNonNull(sqs, "sqs");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(kafkaAdvertised, "kafkaAdvertised");
         settings = List.copyOf(settings);
     }
 

@@ -34,6 +34,9 @@ public final class KnownKeys {
     public static final String ADMIN_PORT = "admin.port";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String NUM_PARTITIONS = "num.partitions";
+    /** What Kafka clients are told to connect to, when it is not the bound address (NAT, port forwarding, proxies). */
+    public static final String KAFKA_ADVERTISED_HOST = "kafka.advertised.host";
+    public static final String KAFKA_ADVERTISED_PORT = "kafka.advertised.port";
 
     /** The prefix that marks an environment variable as configuration. */
     public static final String ENVIRONMENT_PREFIX = "TRILOG_";
@@ -45,7 +48,8 @@ public final class KnownKeys {
     public static final Set<String> LAUNCHER_VARIABLES = Set.of("TRILOG_JAVA_OPTS");
 
     private static final Set<String> GATEWAY_KEYS = Set.of(DATA_DIR, LISTEN_HOST, KAFKA_PORT, AMQP_PORT,
-            SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS);
+            SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS, KAFKA_ADVERTISED_HOST,
+            KAFKA_ADVERTISED_PORT);
 
     private static final Set<String> ENGINE_KEYS;
     private static final Set<String> ALL_KEYS;

@@ -23,6 +23,8 @@ public final class ErrorMapping {
                 case TOO_LARGE -> Errors.MESSAGE_TOO_LARGE;
                 case INVALID_RECORD -> Errors.INVALID_RECORD;
                 case INVALID_TIMESTAMP -> Errors.INVALID_TIMESTAMP;
+                case OUT_OF_ORDER_SEQUENCE -> Errors.OUT_OF_ORDER_SEQUENCE_NUMBER;
+                case INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
             };
         }
         if (cause instanceof UnknownTopicException) {

@@ -11,5 +11,9 @@ public enum BatchError {
     /** Inconsistent counts, control batches from clients, keyless records in compacted topics (INVALID_RECORD). */
     INVALID_RECORD,
     /** A timestamp outside message.timestamp.before/after.max.ms (INVALID_TIMESTAMP). */
-    INVALID_TIMESTAMP
+    INVALID_TIMESTAMP,
+    /** An idempotent producer's sequence does not follow its last batch (OUT_OF_ORDER_SEQUENCE_NUMBER). */
+    OUT_OF_ORDER_SEQUENCE,
+    /** An idempotent producer's epoch is older than the one last seen (INVALID_PRODUCER_EPOCH). */
+    INVALID_PRODUCER_EPOCH
 }

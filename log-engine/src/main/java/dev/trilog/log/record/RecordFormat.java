@@ -105,6 +105,11 @@ public final class RecordFormat {
         if (batches.isEmpty()) {
             throw new InvalidBatchException(BatchError.CORRUPT, "no record batch in the request");
         }
+        if (rules.fromClient() && batches.size() > 1) {
+            // as Kafka: a producer sends one v2 batch per partition, which idempotence relies on
+            throw new InvalidBatchException(BatchError.INVALID_RECORD,
+                    "a produce request carries one record batch per partition, not " + batches.size());
+        }
         return assignOffsets(buffer, headers, batches, rules, nextOffset, now, count);
     }
 
@@ -252,6 +257,17 @@ public final class RecordFormat {
      * codec ({@link #COMPRESSION_NAMES}). CreateTime timestamps; no producer id.
      */
     public static ByteBuffer build(long baseOffset, String compression, List<RecordData> records) {
+        return build(baseOffset, compression, records, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE);
+    }
+
+    /** One batch as an idempotent producer writes it: producer id, epoch and first sequence set. */
+    public static ByteBuffer buildIdempotent(long producerId, short epoch, int baseSequence, List<RecordData> records) {
+        return build(0, "none", records, producerId, epoch, baseSequence);
+    }
+
+    private static ByteBuffer build(long baseOffset, String compression, List<RecordData> records, long producerId,
+            short epoch, int baseSequence) {
         Compression codec = Compression.of(CompressionType.forName(compression)).build();
         int estimate = 128;
         for (RecordData r : records) {
@@ -260,8 +276,8 @@ public final class RecordFormat {
                 estimate += 16 + h.key().length() * 3 + length(h.value());
             }
         }
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), codec,
-                TimestampType.CREATE_TIME, baseOffset);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), MAGIC_V2, codec,
+                TimestampType.CREATE_TIME, baseOffset, RecordBatch.NO_TIMESTAMP, producerId, epoch, baseSequence);
         long offset = baseOffset;
         for (RecordData r : records) {
             builder.appendWithOffset(offset++, r.timestamp(), r.key(), r.value(), toKafkaHeaders(r.headers()));

@@ -20,7 +20,7 @@ class RecordFormatTest {
         ByteBuffer second = Batches.of(2, NOW, 3);
         ByteBuffer both = ByteBuffer.allocate(first.remaining() + second.remaining()).put(first).put(second).flip();
 
-        PreparedAppend prepared = RecordFormat.prepareAppend(both, CLIENT, 100, NOW);
+        PreparedAppend prepared = RecordFormat.prepareAppend(both, AppendRules.permissive(1 << 20), 100, NOW);
 
         assertThat(prepared.firstOffset()).isEqualTo(100);
         assertThat(prepared.lastOffset()).isEqualTo(104);
@@ -31,6 +31,17 @@ class RecordFormatTest {
         assertThat(Batches.values(records)).containsExactly("v0", "v1", "v2", "v3", "v4");
         // the rewritten batch still passes its CRC: base offset is outside what the CRC covers
         assertThat(RecordFormat.isIntact(prepared.bytes(), 0, prepared.batches().get(0).sizeInBytes())).isTrue();
+    }
+
+    @Test
+    void aClientSendsOneBatchPerPartition() {
+        ByteBuffer first = Batches.of(1, NOW);
+        ByteBuffer second = Batches.of(1, NOW, 1);
+        ByteBuffer both = ByteBuffer.allocate(first.remaining() + second.remaining()).put(first).put(second).flip();
+
+        assertThatThrownBy(() -> RecordFormat.prepareAppend(both, CLIENT, 0, NOW))
+                .isInstanceOfSatisfying(InvalidBatchException.class,
+                        e -> assertThat(e.error()).isEqualTo(BatchError.INVALID_RECORD));
     }
 
     @Test

@@ -1,0 +1,205 @@
+package dev.trilog.log;
+
+import dev.trilog.log.record.BatchError;
+import dev.trilog.log.record.BatchHeader;
+import dev.trilog.log.record.InvalidBatchException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * Idempotent-producer state of one partition: for each producer id its epoch and its last five
+ * batches' sequence ranges and offsets, as Kafka's {@code ProducerStateManager} keeps them.
+ *
+ * <ul>
+ *   <li>A batch whose sequence range matches one of the last five of the same epoch is a
+ *       retry: it is answered with the original offsets and not written again.</li>
+ *   <li>An older epoch is refused (INVALID_PRODUCER_EPOCH); a newer epoch must start at
+ *       sequence 0; within an epoch a batch must start right after the last one
+ *       (OUT_OF_ORDER_SEQUENCE_NUMBER). A producer the partition has no state for may start
+ *       anywhere (its batches may have been removed by retention).</li>
+ * </ul>
+ *
+ * <p>Snapshot file {@code producer-state.snapshot} (written on segment roll and clean close):
+ * big-endian version int16 (0), offset int64 (state covers every batch below it), count int32,
+ * then per producer: id int64, epoch int16, batches int8, and per batch first sequence int32,
+ * last sequence int32, first offset int64, last offset int64, timestamp int64; then a CRC32 of
+ * all that as int64. On open the snapshot is loaded and the batches from its offset on are
+ * replayed from the log; without a usable snapshot the whole log is replayed.
+ *
+ * <p>Guarded by the partition's write lock.
+ */
+final class ProducerStates {
+
+    static final String SNAPSHOT_FILE = "producer-state.snapshot";
+    private static final int BATCHES_KEPT = 5;
+    /** producer.id.expiration.ms: a producer silent this long is forgotten, as in Kafka. */
+    static final long EXPIRATION_MS = 24 * 3600 * 1000L;
+
+    /** The sequence range and placement of one appended batch. */
+    record BatchInfo(int firstSequence, int lastSequence, long firstOffset, long lastOffset, long timestamp) {
+    }
+
+    private static final class Producer {
+        short epoch;
+        final ArrayDeque<BatchInfo> batches = new ArrayDeque<>(BATCHES_KEPT);
+
+        Producer(short epoch) {
+            this.epoch = epoch;
+        }
+
+        long lastTimestamp() {
+            return batches.isEmpty() ? Long.MIN_VALUE : batches.peekLast().timestamp();
+        }
+    }
+
+    private final Map<Long, Producer> producers = new HashMap<>();
+
+    /**
+     * Checks a producer's batch before it is written.
+     *
+     * @return the original placement when the batch is a retry of one already written, else null
+     * @throws InvalidBatchException for a stale epoch or a sequence gap
+     */
+    BatchInfo check(BatchHeader batch) {
+        Producer producer = producers.get(batch.producerId());
+        if (producer == null) {
+            return null;
+        }
+        if (batch.producerEpoch() < producer.epoch) {
+            throw new InvalidBatchException(BatchError.INVALID_PRODUCER_EPOCH, "producer " + batch.producerId()
+                    + " has epoch " + batch.producerEpoch() + ", older than the last seen " + producer.epoch);
+        }
+        int first = batch.baseSequence();
+        int last = lastSequence(batch);
+        if (batch.producerEpoch() > producer.epoch) {
+            if (first != 0) {
+                throw new InvalidBatchException(BatchError.OUT_OF_ORDER_SEQUENCE, "producer " + batch.producerId()
+                        + " started epoch " + batch.producerEpoch() + " at sequence " + first + ", not 0");
+            }
+            return null;
+        }
+        for (BatchInfo known : producer.batches) {
+            if (known.firstSequence() == first && known.lastSequence() == last) {
+                return known;
+            }
+        }
+        if (!producer.batches.isEmpty()) {
+            int expected = producer.batches.peekLast().lastSequence() + 1;
+            boolean inSequence = first == expected || first == 0 && expected == Integer.MIN_VALUE;
+            if (!inSequence) {
+                throw new InvalidBatchException(BatchError.OUT_OF_ORDER_SEQUENCE, "producer " + batch.producerId()
+                        + " sent sequence " + first + ", expected " + expected);
+            }
+        }
+        return null;
+    }
+
+    /** Records a batch that was written (its header carries the assigned offsets). */
+    void update(BatchHeader written, long timestamp) {
+        Producer producer = producers.computeIfAbsent(written.producerId(), id -> new Producer(written.producerEpoch()));
+        if (written.producerEpoch() > producer.epoch) {
+            producer.epoch = written.producerEpoch();
+            producer.batches.clear();
+        }
+        if (producer.batches.size() == BATCHES_KEPT) {
+            producer.batches.pollFirst();
+        }
+        producer.batches.addLast(new BatchInfo(written.baseSequence(), lastSequence(written), written.baseOffset(),
+                written.lastOffset(), timestamp));
+    }
+
+    /** Forgets producers silent since before {@code now - EXPIRATION_MS}. */
+    void expire(long now) {
+        producers.values().removeIf(p -> p.lastTimestamp() < now - EXPIRATION_MS);
+    }
+
+    int size() {
+        return producers.size();
+    }
+
+    private static int lastSequence(BatchHeader batch) {
+        long last = (long) batch.baseSequence() + batch.lastOffsetDelta();
+        return (int) (last > Integer.MAX_VALUE ? last - Integer.MAX_VALUE - 1 : last);
+    }
+
+    // ---------------------------------------------------------------- snapshot
+
+    void writeSnapshot(Path dir, long offset) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeShort(0);
+            out.writeLong(offset);
+            out.writeInt(producers.size());
+            for (Map.Entry<Long, Producer> entry : producers.entrySet()) {
+                out.writeLong(entry.getKey());
+                out.writeShort(entry.getValue().epoch);
+                out.writeByte(entry.getValue().batches.size());
+                for (BatchInfo b : entry.getValue().batches) {
+                    out.writeInt(b.firstSequence());
+                    out.writeInt(b.lastSequence());
+                    out.writeLong(b.firstOffset());
+                    out.writeLong(b.lastOffset());
+                    out.writeLong(b.timestamp());
+                }
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+        }
+        DurableFiles.writeAtomically(dir.resolve(SNAPSHOT_FILE), bytes.toByteArray());
+    }
+
+    /**
+     * Loads the snapshot if it is intact and does not reach past {@code logEndOffset}.
+     *
+     * @return the offset the snapshot covers up to, or -1 when there is no usable snapshot
+     */
+    long loadSnapshot(Path dir, long logEndOffset) {
+        Path file = dir.resolve(SNAPSHOT_FILE);
+        try {
+            if (!Files.exists(file)) {
+                return -1;
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length < 22) {
+                return -1;
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes, 0, bytes.length - 8);
+            DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+            if (in.readShort() != 0) {
+                return -1;
+            }
+            long offset = in.readLong();
+            if (offset > logEndOffset || java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 8).getLong() != crc.getValue()) {
+                return -1;
+            }
+            Map<Long, Producer> loaded = new HashMap<>();
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                Producer producer = new Producer((short) 0);
+                long id = in.readLong();
+                producer.epoch = in.readShort();
+                int batches = in.readByte();
+                for (int b = 0; b < batches; b++) {
+                    producer.batches.add(new BatchInfo(in.readInt(), in.readInt(), in.readLong(), in.readLong(),
+                            in.readLong()));
+                }
+                loaded.put(id, producer);
+            }
+            producers.clear();
+            producers.putAll(loaded);
+            return offset;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}
