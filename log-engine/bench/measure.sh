@@ -22,7 +22,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 snapshot="${TMPDIR:-/tmp}/trilog-jmh-$(printf '%s' "$src/log-engine" | cksum | cut -d' ' -f1)"  # run-jmh.sh's
 trap 'rm -f "$dd_file"; rm -rf "$src" "$snapshot"' EXIT
-git -C "$bench_dir" archive "$commit" | tar -x -C "$src"
+git -C "$(git -C "$bench_dir" rev-parse --show-toplevel)" archive "$commit" | tar -x -C "$src"
 jmh="$src/log-engine/bench/run-jmh.sh"
 
 { echo "commit: $commit"; echo "date: $(date -u +%FT%TZ)"; echo "nproc: $(nproc)"; java -version 2>&1 | head -2;
