@@ -31,10 +31,13 @@ final class RawKafkaClient implements AutoCloseable {
         in = new DataInputStream(socket.getInputStream());
     }
 
-    @SuppressWarnings("unchecked")
     <T extends AbstractResponse> T send(AbstractRequest.Builder<?> builder, short version) throws IOException {
-        AbstractRequest request = builder.build(version);
-        RequestHeader header = new RequestHeader(request.apiKey(), version, "raw-test-client", ++correlationId);
+        return send(builder.build(version));
+    }
+
+    @SuppressWarnings("unchecked")
+    <T extends AbstractResponse> T send(AbstractRequest request) throws IOException {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-test-client", ++correlationId);
         ByteBuffer bytes = request.serializeWithHeader(header);
         out.writeInt(bytes.remaining());
         out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());

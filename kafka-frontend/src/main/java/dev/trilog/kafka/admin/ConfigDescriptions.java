@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
@@ -22,8 +21,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
  */
 final class ConfigDescriptions {
 
-    /** Broker settings outside the log engine's table that Trilog also honours, with Kafka's defaults. */
-    private record BrokerSetting(String name, ConfigDef.Type type, String kafkaDefault, String doc) {
+    /** A broker setting outside the log engine's table that Trilog also honours, with Kafka's default. */
+    private record BrokerSetting(String name, ConfigDef.Type type, String value, String kafkaDefault, String doc) {
     }
 
     private final KafkaBroker broker;
@@ -35,9 +34,10 @@ final class ConfigDescriptions {
     /**
      * Every topic-level setting (or those in {@code keys}) of a topic with these overrides.
      *
-     * @param keys null for all; unknown names are left out, as Kafka does
+     * @param keys null or empty for all; unknown names are left out, as Kafka does
      */
     List<DescribedConfig> topic(Map<String, String> overrides, Collection<String> keys, boolean documentation) {
+        keys = keys == null || keys.isEmpty() ? null : keys;
         LogConfig defaults = broker.engine().settings().topicDefaults();
         Map<String, String> effective = defaults.withOverrides(overrides).effectiveValues();
         Map<String, Object> brokerSet = defaults.originals();
@@ -68,6 +68,7 @@ final class ConfigDescriptions {
      * and the few broker settings Trilog honours besides. All read-only.
      */
     List<DescribedConfig> broker(Collection<String> keys, boolean documentation) {
+        keys = keys == null || keys.isEmpty() ? null : keys;
         LogConfig defaults = broker.engine().settings().topicDefaults();
         Map<String, String> effective = defaults.effectiveValues();
         Map<String, Object> brokerSet = defaults.originals();
@@ -82,26 +83,30 @@ final class ConfigDescriptions {
             result.add(brokerSetting(brokerName, key.type, effective.get(key.name), kafkaDefault,
                     brokerSet.containsKey(key.name), documentation ? key.documentation : null));
         }
-        EngineSettings engine = broker.engine().settings();
-        Map<BrokerSetting, String> others = Map.of(
-                new BrokerSetting("num.partitions", ConfigDef.Type.INT, "1",
-                        "The default number of log partitions per topic."),
-                Integer.toString(broker.settings().defaultPartitions()),
-                new BrokerSetting("auto.create.topics.enable", ConfigDef.Type.BOOLEAN, "true",
-                        "Enable auto creation of topic on the server."),
-                Boolean.toString(broker.settings().autoCreateTopics()),
-                new BrokerSetting(EngineSettings.RETENTION_CHECK_INTERVAL_MS, ConfigDef.Type.LONG, "300000",
-                        "The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion."),
-                Long.toString(engine.retentionCheckIntervalMs()),
-                new BrokerSetting(EngineSettings.CLEANER_BACKOFF_MS, ConfigDef.Type.LONG, "15000",
-                        "The amount of time to sleep when there are no logs to clean."),
-                Long.toString(engine.cleanerBackoffMs()));
-        others.entrySet().stream().sorted(Map.Entry.comparingByKey((a, b) -> a.name().compareTo(b.name())))
-                .filter(e -> keys == null || keys.contains(e.getKey().name()))
-                .forEach(e -> result.add(brokerSetting(e.getKey().name(), e.getKey().type(), e.getValue(),
-                        e.getKey().kafkaDefault(), !Objects.equals(e.getValue(), e.getKey().kafkaDefault()),
-                        documentation ? e.getKey().doc() : null)));
+        for (BrokerSetting setting : otherBrokerSettings()) {
+            if (keys == null || keys.contains(setting.name())) {
+                result.add(brokerSetting(setting.name(), setting.type(), setting.value(), setting.kafkaDefault(),
+                        !setting.value().equals(setting.kafkaDefault()), documentation ? setting.doc() : null));
+            }
+        }
         return result;
+    }
+
+    private List<BrokerSetting> otherBrokerSettings() {
+        EngineSettings engine = broker.engine().settings();
+        return List.of(
+                new BrokerSetting("auto.create.topics.enable", ConfigDef.Type.BOOLEAN,
+                        Boolean.toString(broker.settings().autoCreateTopics()), "true",
+                        "Enable auto creation of topic on the server."),
+                new BrokerSetting(EngineSettings.CLEANER_BACKOFF_MS, ConfigDef.Type.LONG,
+                        Long.toString(engine.cleanerBackoffMs()), "15000",
+                        "The amount of time to sleep when there are no logs to clean."),
+                new BrokerSetting(EngineSettings.RETENTION_CHECK_INTERVAL_MS, ConfigDef.Type.LONG,
+                        Long.toString(engine.retentionCheckIntervalMs()), "300000",
+                        "The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion."),
+                new BrokerSetting("num.partitions", ConfigDef.Type.INT,
+                        Integer.toString(broker.settings().defaultPartitions()), "1",
+                        "The default number of log partitions per topic."));
     }
 
     private static DescribedConfig brokerSetting(String name, ConfigDef.Type type, String value, String kafkaDefault,

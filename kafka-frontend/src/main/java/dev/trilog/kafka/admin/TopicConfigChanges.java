@@ -43,7 +43,8 @@ public final class TopicConfigChanges {
         ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
         if (type == ConfigResource.Type.BROKER) {
             return new ApiError(Errors.INVALID_REQUEST, "Broker settings are static in Trilog and cannot be altered"
-                    + " at runtime: set " + String.join(", ", names) + " in Trilog's config file (--config),"
+                    + " at runtime: set " + (names.isEmpty() ? "them" : String.join(", ", names))
+                    + " in Trilog's config file (--config),"
                     + " a TRILOG_* environment variable or --set, and restart it.");
         }
         if (type != ConfigResource.Type.TOPIC) {
