@@ -64,6 +64,7 @@ dd_synced() {
 "$jmh" -l > /dev/null   # build once; every run below uses --no-build
 
 for round in $(seq 1 "$rounds"); do
+  echo "round $round start: $(uptime)" >> "$out/load.txt"   # the machine is shared: keep its load
   echo "round $round: dd page cache" >&2
   dd_page_cache "$round"
   echo "round $round: append into one segment (300 ms iterations)" >&2
@@ -87,5 +88,6 @@ echo "sustained append (2 s iterations, rolls included)" >&2
 "$jmh" --no-build -f 1 -wi 2 -i 5 -w 2s -r 2s -p durability=page-cache -p buffer=direct \
     -rf json -rff "$out/append-sustained.json" 'AppendBenchmark.append$' > "$out/append-sustained.log" 2>&1
 dd_page_cache sustained
+echo "end: $(uptime)" >> "$out/load.txt"
 
 python3 "$bench_dir/summarize.py" "$out"
