@@ -28,6 +28,31 @@ class CliToolsTest {
     }
 
     @Test
+    void kafkaTopicsCreatesDescribesListsAndDeletes() throws Exception {
+        String bootstrap = trilog.kafkaBootstrap();
+        KafkaCli.Result created = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--create",
+                "--topic", "cli-topic", "--partitions", "3", "--config", "retention.ms=3600000");
+        assertThat(created.exitCode()).as(created.output()).isZero();
+        assertThat(created.output()).contains("Created topic cli-topic.");
+
+        KafkaCli.Result described = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--describe",
+                "--topic", "cli-topic");
+        assertThat(described.exitCode()).as(described.output()).isZero();
+        assertThat(described.output()).contains("PartitionCount: 3", "retention.ms=3600000", "Partition: 2");
+
+        KafkaCli.Result duplicate = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--create",
+                "--topic", "cli-topic");
+        assertThat(duplicate.exitCode()).isNotZero();
+        assertThat(duplicate.output()).contains("already exists");
+
+        KafkaCli.Result deleted = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--delete",
+                "--topic", "cli-topic");
+        assertThat(deleted.exitCode()).as(deleted.output()).isZero();
+        KafkaCli.Result listed = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--list");
+        assertThat(listed.output().lines()).doesNotContain("cli-topic");
+    }
+
+    @Test
     void consoleProducerThenConsoleConsumerOnAPartition() throws Exception {
         KafkaCli.Result produced = KafkaCli.run(KafkaCli.CONSOLE_PRODUCER, "first\nsecond\nthird\n",
                 "--bootstrap-server", trilog.kafkaBootstrap(), "--topic", "console");
