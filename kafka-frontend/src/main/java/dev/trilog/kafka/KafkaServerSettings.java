@@ -1,5 +1,6 @@
 package dev.trilog.kafka;
 
+import dev.trilog.kafka.group.GroupSettings;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Objects;
  * @param maxRequestBytes        socket.request.max.bytes: a larger frame closes the connection before anything is allocated
  * @param autoCreateTopics       auto.create.topics.enable: Metadata creates unknown topics
  * @param defaultPartitions      num.partitions for auto-created topics
+ * @param groups                 the group coordinator's settings (rebalance delay, session timeout bounds)
  */
 public record KafkaServerSettings(
         String host,
@@ -18,15 +20,23 @@ public record KafkaServerSettings(
         int nodeId,
         int maxRequestBytes,
         boolean autoCreateTopics,
-        int defaultPartitions) {
+        int defaultPartitions,
+        GroupSettings groups) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 
     public KafkaServerSettings {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(groups, "groups");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
+    }
+
+    /** The settings with Kafka's default group coordinator behaviour. */
+    public KafkaServerSettings(String host, int port, int nodeId, int maxRequestBytes, boolean autoCreateTopics,
+            int defaultPartitions) {
+        this(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions, GroupSettings.DEFAULTS);
     }
 
     public static KafkaServerSettings loopback(int port) {
