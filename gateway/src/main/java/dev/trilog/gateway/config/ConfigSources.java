@@ -20,15 +20,18 @@ import java.util.TreeMap;
 final class ConfigSources {
 
     /** The defaults of DESIGN.md: one process, data in ./data, loopback, the protocols' usual ports. */
-    private static final Map<String, String> DEFAULTS = Map.of(
-            KnownKeys.DATA_DIR, "data",
-            KnownKeys.LISTEN_HOST, "127.0.0.1",
-            KnownKeys.KAFKA_PORT, "9092",
-            KnownKeys.AMQP_PORT, "5672",
-            KnownKeys.SQS_PORT, "9324",
-            KnownKeys.ADMIN_PORT, "8080",
-            KnownKeys.AUTO_CREATE_TOPICS_ENABLE, "true",
-            KnownKeys.NUM_PARTITIONS, "1");
+    private static final Map<String, String> DEFAULTS = Map.ofEntries(
+            Map.entry(KnownKeys.DATA_DIR, "data"),
+            Map.entry(KnownKeys.LISTEN_HOST, "127.0.0.1"),
+            Map.entry(KnownKeys.KAFKA_PORT, "9092"),
+            Map.entry(KnownKeys.AMQP_PORT, "5672"),
+            Map.entry(KnownKeys.SQS_PORT, "9324"),
+            Map.entry(KnownKeys.ADMIN_PORT, "8080"),
+            Map.entry(KnownKeys.AUTO_CREATE_TOPICS_ENABLE, "true"),
+            Map.entry(KnownKeys.NUM_PARTITIONS, "1"),
+            Map.entry(KnownKeys.GROUP_INITIAL_REBALANCE_DELAY_MS, "3000"),
+            Map.entry(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS, "6000"),
+            Map.entry(KnownKeys.GROUP_MAX_SESSION_TIMEOUT_MS, "1800000"));
 
     private ConfigSources() {
     }

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param admin            where the admin HTTP endpoint (health, metrics) listens
  * @param autoCreateTopics whether producing to or fetching from an unknown topic creates it
  * @param numPartitions    how many partitions an auto-created topic gets
+ * @param groupInitialRebalanceDelayMs how long the first rebalance of an empty consumer group waits for more members
+ * @param groupMinSessionTimeoutMs     the smallest session timeout a consumer-group member may ask for
+ * @param groupMaxSessionTimeoutMs     the largest session timeout a consumer-group member may ask for
  * @param settings         every effective value with its source, defaults included, sorted by key
  */
 public record GatewayConfig(
@@ -26,6 +29,9 @@ public record GatewayConfig(
         ListenAddress admin,
         boolean autoCreateTopics,
         int numPartitions,
+        int groupInitialRebalanceDelayMs,
+        int groupMinSessionTimeoutMs,
+        int groupMaxSessionTimeoutMs,
         List<ConfigValue> settings) {
 
     public GatewayConfig {

@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * Every configuration key the gateway accepts, and the {@code TRILOG_*} environment variable
  * that sets each one.
  *
- * <p>The gateway owns a handful of keys (where data lives, where to listen, topic auto-creation);
+ * <p>The gateway owns a handful of keys (where data lives, where to listen, topic auto-creation,
+ * the Kafka group coordinator's timing, with Kafka's broker-level names);
  * the log engine owns the rest, with Kafka's broker-level names ({@code log.retention.ms}, …).
  * The engine's keys are read from its own tables, so a setting the engine adds is accepted here
  * without touching this class.
@@ -34,6 +35,9 @@ public final class KnownKeys {
     public static final String ADMIN_PORT = "admin.port";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
 
     /** The prefix that marks an environment variable as configuration. */
     public static final String ENVIRONMENT_PREFIX = "TRILOG_";
@@ -45,7 +49,8 @@ public final class KnownKeys {
     public static final Set<String> LAUNCHER_VARIABLES = Set.of("TRILOG_JAVA_OPTS");
 
     private static final Set<String> GATEWAY_KEYS = Set.of(DATA_DIR, LISTEN_HOST, KAFKA_PORT, AMQP_PORT,
-            SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS);
+            SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS, GROUP_INITIAL_REBALANCE_DELAY_MS,
+            GROUP_MIN_SESSION_TIMEOUT_MS, GROUP_MAX_SESSION_TIMEOUT_MS);
 
     private static final Set<String> ENGINE_KEYS;
     private static final Set<String> ALL_KEYS;
