@@ -143,6 +143,26 @@ class ConsumerGroupTest {
         }
     }
 
+    @Test
+    void aConsumerWithDefaultSettingsUsesTheClassicProtocolAndAutoCommits() throws Exception {
+        List<String> produced = produce("defaults", "d", 40);
+        List<String> consumed = new ArrayList<>();
+        // Only what every consumer must set; group.protocol, assignors, timeouts and auto-commit are the defaults.
+        Map<String, Object> config = Map.of(ConsumerConfig.GROUP_ID_CONFIG, "plain",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(trilog.kafkaBootstrap(), config)) {
+            consumer.subscribe(List.of("defaults"));
+            await().atMost(PATIENCE).pollInSameThread().until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> consumed.add(id(r)));
+                return consumed.size() >= 40;
+            });
+        } // closing commits the consumed positions
+        assertThat(consumed).containsExactlyInAnyOrderElementsOf(produced);
+        try (Admin admin = KafkaClients.admin(trilog.kafkaBootstrap())) {
+            assertThat(committedOffsets(admin, "plain")).isEqualTo(logEnds(admin, "defaults"));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(classes = {RangeAssignor.class, RoundRobinAssignor.class, StickyAssignor.class,
             CooperativeStickyAssignor.class})
