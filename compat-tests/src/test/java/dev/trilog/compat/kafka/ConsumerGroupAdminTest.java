@@ -38,8 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The AdminClient's consumer-group operations against Trilog, as {@code kafka-consumer-groups.sh}
  * uses them: list (with states), describe (members, assignments), offsets and lag, delete groups
- * and offsets.
+ * and offsets. The 3.x listing call (listConsumerGroups, deprecated for removal in 4.x) is
+ * tested beside its 4.x replacement, listGroups, since deployed tools still use it.
  */
+@SuppressWarnings("removal")
 class ConsumerGroupAdminTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -96,8 +98,7 @@ class ConsumerGroupAdminTest {
                 && a.committed().size() + b.committed().size() == 120 && a.generation() == b.generation());
     }
 
-    /** What {@code kafka-consumer-groups.sh --list} asks (deprecated in 4.x for listGroups, still the common call). */
-    @SuppressWarnings("deprecation")
+    /** What {@code kafka-consumer-groups.sh --list} of Kafka 3.x asks (4.x asks listGroups, tested too). */
     private java.util.Collection<ConsumerGroupListing> listConsumerGroups() throws Exception {
         return admin.listConsumerGroups().all().get();
     }

@@ -19,7 +19,8 @@ final class JoinGroupHandler implements ApiHandler {
         JoinGroupRequest body = (JoinGroupRequest) request.body();
         // Kafka shows the host as InetAddress.toString() ("/127.0.0.1"); so do we.
         String clientHost = request.context().clientAddress.toString();
-        return coordinator.joinGroup(request.clientId(), clientHost, request.version(), body.data())
+        String clientId = request.clientId() == null ? "" : request.clientId(); // the header allows null
+        return coordinator.joinGroup(clientId, clientHost, request.version(), body.data())
                 .thenApply(data -> Reply.of(new JoinGroupResponse(data, request.version())));
     }
 }

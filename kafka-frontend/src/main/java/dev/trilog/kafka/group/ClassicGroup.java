@@ -66,15 +66,20 @@ final class ClassicGroup {
 
     /** Runs {@code action} under the group's lock, then completes the answers it produced. */
     <T> T locked(Supplier<T> action) {
-        T result;
-        List<Runnable> toComplete;
-        synchronized (this) {
-            result = action.get();
-            toComplete = new ArrayList<>(completions);
-            completions.clear();
+        List<Runnable> toComplete = List.of();
+        try {
+            synchronized (this) {
+                try {
+                    return action.get();
+                } finally {
+                    // Even if the action failed half-way, the answers it already produced go out.
+                    toComplete = new ArrayList<>(completions);
+                    completions.clear();
+                }
+            }
+        } finally {
+            toComplete.forEach(Runnable::run); // the lock is released by now
         }
-        toComplete.forEach(Runnable::run);
-        return result;
     }
 
     void locked(Runnable action) {

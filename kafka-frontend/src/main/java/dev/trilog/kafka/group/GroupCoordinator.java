@@ -90,12 +90,14 @@ public final class GroupCoordinator {
         return groupId == null || groupId.isEmpty();
     }
 
-    /** Runs a request under its group's lock; a bug becomes a failed answer instead of a silent client. */
+    /**
+     * Runs a request under its group's lock; a bug becomes a failed answer (which the connection
+     * logs and turns into the API's error response) instead of a client waiting forever.
+     */
     private static <T> CompletableFuture<T> answer(ClassicGroup group, CompletableFuture<T> future, Runnable action) {
         try {
             group.locked(action);
         } catch (RuntimeException e) {
-            log.error("Group {} failed a request", group.groupId(), e);
             future.completeExceptionally(e);
         }
         return future;
