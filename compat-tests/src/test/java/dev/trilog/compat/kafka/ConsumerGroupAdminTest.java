@@ -55,8 +55,7 @@ class ConsumerGroupAdminTest {
 
     @BeforeEach
     void start() throws Exception {
-        trilog = TrilogHarness.start(dataDir, "num.partitions", "6",
-                "group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "500");
+        trilog = TrilogHarness.start(dataDir, "num.partitions", "6");
         admin = KafkaClients.admin(trilog.kafkaBootstrap());
         try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(), Map.of())) {
             for (int i = 0; i < 120; i++) {

@@ -52,8 +52,7 @@ class ConsumerGroupTest {
 
     @BeforeEach
     void start() {
-        trilog = TrilogHarness.start(dataDir, "num.partitions", "6",
-                "group.initial.rebalance.delay.ms", "0", "group.min.session.timeout.ms", "500");
+        trilog = TrilogHarness.start(dataDir, "num.partitions", "6", "group.min.session.timeout.ms", "500");
     }
 
     @AfterEach

@@ -71,7 +71,7 @@ class GroupProtocolWireTest {
 
     @BeforeEach
     void start() throws Exception {
-        trilog = TrilogHarness.start(dataDir, "num.partitions", "2", "group.initial.rebalance.delay.ms", "0");
+        trilog = TrilogHarness.start(dataDir, "num.partitions", "2");
         try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(), Map.of())) {
             producer.send(new ProducerRecord<>("wire", 0, "k", "v")).get();
         }

@@ -69,10 +69,6 @@ public final class GroupCoordinator {
         }
     }
 
-    public GroupSettings settings() {
-        return settings;
-    }
-
     /** The group if it has members or committed offsets; null otherwise. */
     private ClassicGroup existing(String groupId) {
         ClassicGroup group = groups.get(groupId);

@@ -1,8 +1,6 @@
 package dev.trilog.kafka.group;
 
 import java.util.EnumSet;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /** The states of a classic group, with the names Kafka gives them on the wire. */
@@ -37,17 +35,6 @@ public enum GroupState {
             case STABLE -> EnumSet.of(COMPLETING_REBALANCE);
             case DEAD -> EnumSet.allOf(GroupState.class);
         };
-    }
-
-    /** The state with this wire name, ignoring case (ListGroups filters are compared that way). */
-    public static Optional<GroupState> parse(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        for (GroupState state : values()) {
-            if (state.kafkaName.toLowerCase(Locale.ROOT).equals(lower)) {
-                return Optional.of(state);
-            }
-        }
-        return Optional.empty();
     }
 
     @Override
