@@ -31,8 +31,9 @@ final class RawKafkaClient implements AutoCloseable {
         in = new DataInputStream(socket.getInputStream());
     }
 
-    <T extends AbstractResponse> T send(AbstractRequest.Builder<?> builder, short version) throws IOException {
-        return send(builder.build(version));
+    /** Sends {@code builder}'s request at {@code version} and returns the answer. */
+    <T extends AbstractResponse> T send(AbstractRequest.Builder<?> builder, int version) throws IOException {
+        return send(builder.build((short) version));
     }
 
     @SuppressWarnings("unchecked")
