@@ -53,6 +53,30 @@ class CliToolsTest {
     }
 
     @Test
+    void consoleConsumerFromBeginningInAGroupThenConsumerGroupsDescribesItsLag() throws Exception {
+        String bootstrap = trilog.kafkaBootstrap();
+        KafkaCli.Result produced = KafkaCli.run(KafkaCli.CONSOLE_PRODUCER, "a\nb\nc\nd\n",
+                "--bootstrap-server", bootstrap, "--topic", "grouped");
+        assertThat(produced.exitCode()).as(produced.output()).isZero();
+
+        KafkaCli.Result consumed = KafkaCli.run(KafkaCli.CONSOLE_CONSUMER, null, "--bootstrap-server", bootstrap,
+                "--topic", "grouped", "--from-beginning", "--group", "readers", "--max-messages", "3",
+                "--timeout-ms", "20000");
+        assertThat(consumed.exitCode()).as(consumed.output()).isZero();
+        assertThat(consumed.output().lines()).containsSubsequence("a", "b", "c");
+
+        KafkaCli.Result described = KafkaCli.run(KafkaCli.CONSUMER_GROUPS, null, "--bootstrap-server", bootstrap,
+                "--describe", "--group", "readers");
+        assertThat(described.exitCode()).as(described.output()).isZero();
+        // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...: three of four consumed and committed
+        assertThat(described.output().lines().filter(l -> l.startsWith("readers")).findFirst().orElseThrow()
+                .trim().split("\\s+")).startsWith("readers", "grouped", "0", "3", "4", "1");
+
+        KafkaCli.Result listed = KafkaCli.run(KafkaCli.CONSUMER_GROUPS, null, "--bootstrap-server", bootstrap, "--list");
+        assertThat(listed.output().lines()).contains("readers");
+    }
+
+    @Test
     void consoleProducerThenConsoleConsumerOnAPartition() throws Exception {
         KafkaCli.Result produced = KafkaCli.run(KafkaCli.CONSOLE_PRODUCER, "first\nsecond\nthird\n",
                 "--bootstrap-server", trilog.kafkaBootstrap(), "--topic", "console");
