@@ -65,6 +65,7 @@ public final class LogEngine implements AutoCloseable {
     private InternalLog offsetsLog;
     private TopicRegistry topics;
     private ProducerIdAllocator producerIds;
+    private final Map<String, DurableMap> durableMaps = new java.util.HashMap<>();
     private GroupOffsetStore groupOffsets;
     private volatile boolean closed;
     private String clusterId;
@@ -296,6 +297,21 @@ public final class LogEngine implements AutoCloseable {
 
     public GroupOffsetStore groupOffsets() {
         return groupOffsets;
+    }
+
+    /**
+     * The durable map of {@code namespace} in the metadata log (one instance per namespace), for
+     * metadata the layers above own.
+     */
+    public DurableMap durableMap(String namespace) throws IOException {
+        synchronized (durableMaps) {
+            DurableMap map = durableMaps.get(namespace);
+            if (map == null) {
+                map = new DurableMap(namespace, metadataLog);
+                durableMaps.put(namespace, map);
+            }
+            return map;
+        }
     }
 
     /** A producer ID never handed out before on this data directory (InitProducerId). */
