@@ -175,7 +175,7 @@ public final class ShareCursor {
                     return finish(out);
                 }
                 int slot = materialize(record);
-                if (window.state(slot) == InFlightWindow.AVAILABLE && eligible(slot, now, blocked)
+                if (slot >= 0 && eligible(slot, now, blocked)
                         && !offer(slot, record, consumerId, deadline, out, bytes, maxBytes)) {
                     return finish(out);
                 }
@@ -229,7 +229,12 @@ public final class ShareCursor {
         return ok;
     }
 
-    /** Puts a record read from the log at the window's end, with any state restored for it. */
+    /**
+     * Puts a record read from the log at the window's end, with any state restored for it.
+     *
+     * @return its slot, or -1 when it is already done (restored as acknowledged or archived):
+     *         the window may then have moved past it, and a slot index would point at nothing
+     */
     private int materialize(LogRecord record) {
         while (window.end() < record.offset()) {
             window.append(InFlightWindow.GAP, 0, 0, 0, -1, 0, 0);
@@ -253,7 +258,10 @@ public final class ShareCursor {
         int size = (record.value() == null ? 0 : record.value().remaining())
                 + (record.key() == null ? 0 : record.key().remaining()) + 16;
         int slot = window.append(state, acquisitions, failed, notBefore, groupId, record.timestamp(), size);
-        advanceStart();
+        if (state != InFlightWindow.AVAILABLE) {
+            advanceStart();
+            return -1;
+        }
         return slot;
     }
 
@@ -399,14 +407,18 @@ public final class ShareCursor {
 
     private Outcome returnToAvailable(long offset, int acquisitions, boolean failedDelivery) {
         Outcome outcome = check(offset, acquisitions);
-        if (outcome == Outcome.OK) {
-            release(window.slot(offset), failedDelivery);
+        if (outcome == Outcome.OK && release(window.slot(offset), failedDelivery)) {
+            journal.write(journalKey, this::snapshot); // archiving is a durable change
         }
         return outcome;
     }
 
-    /** An acquired record goes back: available, or archived when it has had its last delivery. */
-    private void release(int slot, boolean failedDelivery) {
+    /**
+     * An acquired record goes back: available, or archived when it has had its last delivery.
+     *
+     * @return true when it was archived (its slot may then no longer be valid)
+     */
+    private boolean release(int slot, boolean failedDelivery) {
         settle(slot);
         if (failedDelivery) {
             window.setFailed(slot, window.failed(slot) + 1);
@@ -415,9 +427,10 @@ public final class ShareCursor {
                 : window.failed(slot);
         if (used >= settings.maxDeliveries()) {
             archive(slot, ArchiveListener.Reason.DELIVERY_LIMIT);
-        } else {
-            window.setState(slot, InFlightWindow.AVAILABLE);
+            return true;
         }
+        window.setState(slot, InFlightWindow.AVAILABLE);
+        return false;
     }
 
     /** Clears an acquired record's lock and its FIFO group's in-flight mark. */
@@ -453,8 +466,7 @@ public final class ShareCursor {
             int slot = window.slot(lock.offset);
             if (window.state(slot) == InFlightWindow.ACQUIRED && window.acquisitions(slot) == lock.acquisitions
                     && window.lockDeadline(slot) == lock.deadline) {
-                release(slot, false);
-                archived |= window.state(slot) == InFlightWindow.ARCHIVED;
+                archived |= release(slot, false);
             }
         }
         if (archived) {
