@@ -67,6 +67,12 @@ public final class ShareCursor {
     private final Map<Integer, Integer> groupsInFlight = new HashMap<>();
     /** Durable state read at start for offsets not yet back in the window. */
     private final TreeMap<Long, ShareSnapshot.Run> restored = new TreeMap<>();
+    /**
+     * Records read from the log past the window's end but not yet materialised (a read returns
+     * a whole chunk; an acquire may want fewer): the next acquire starts here instead of decoding
+     * them again. At most one read chunk.
+     */
+    private final java.util.ArrayDeque<LogRecord> readAhead = new java.util.ArrayDeque<>();
     private long archivedTotal;
 
     private record Lock(long deadline, long offset, int acquisitions) {
@@ -166,14 +172,18 @@ public final class ShareCursor {
         }
         // Then records the window has not seen yet.
         while (out.size() < maxRecords && window.size() < settings.maxInFlight() && window.end() < log.logEndOffset()) {
-            List<LogRecord> records = readFrom(window.end(), Math.min(maxBytes, READ_CHUNK_BYTES));
-            if (records.isEmpty()) {
-                break;
+            if (readAhead.isEmpty() || readAhead.peekFirst().offset() < window.end()) {
+                readAhead.clear();
+                readAhead.addAll(readFrom(window.end(), Math.min(maxBytes, READ_CHUNK_BYTES)));
+                if (readAhead.isEmpty()) {
+                    break;
+                }
             }
-            for (LogRecord record : records) {
+            while (!readAhead.isEmpty()) {
                 if (out.size() >= maxRecords || window.size() >= settings.maxInFlight()) {
                     return finish(out);
                 }
+                LogRecord record = readAhead.pollFirst();
                 int slot = materialize(record);
                 if (slot >= 0 && eligible(slot, now, blocked)
                         && !offer(slot, record, consumerId, deadline, out, bytes, maxBytes)) {
@@ -274,6 +284,7 @@ public final class ShareCursor {
         long logStart = log.logStartOffset();
         if (window.size() == 0 && window.start() < logStart) {
             window.restartAt(logStart);
+            readAhead.clear();
         }
     }
 
