@@ -333,6 +333,31 @@ public final class ShareCursor {
                 : CompletableFuture.completedFuture(outcome);
     }
 
+    /**
+     * Acknowledges many deliveries with one durable write (AMQP 1.0 disposition ranges, 0-9-1
+     * {@code multiple=true}, SQS DeleteMessageBatch). The outcome of each is at its index; the
+     * future completes once the OK ones are durable.
+     */
+    public CompletableFuture<List<Outcome>> acknowledgeAll(List<Delivery> deliveries) {
+        List<Outcome> outcomes = new ArrayList<>(deliveries.size());
+        boolean changed = false;
+        synchronized (this) {
+            for (Delivery delivery : deliveries) {
+                Outcome outcome = check(delivery.offset(), delivery.acquisitions());
+                if (outcome == Outcome.OK) {
+                    int slot = window.slot(delivery.offset());
+                    settle(slot);
+                    window.setState(slot, InFlightWindow.ACKNOWLEDGED);
+                    changed = true;
+                }
+                outcomes.add(outcome);
+            }
+            advanceStart();
+        }
+        return changed ? journal.write(journalKey, this::snapshot).thenApply(v -> outcomes)
+                : CompletableFuture.completedFuture(outcomes);
+    }
+
     /** Back to available; the failed-delivery count stays (AMQP {@code released}, 0-9-1 requeue). */
     public synchronized Outcome release(long offset, int acquisitions) {
         return returnToAvailable(offset, acquisitions, false);

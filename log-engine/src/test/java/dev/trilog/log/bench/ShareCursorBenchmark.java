@@ -33,8 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Share-cursor cycles on one partition of 1 KiB records: acquire a batch, acknowledge every
  * record of it, with the cursor's state persisted by its group-commit journal (the acquire waits
- * for its write; the acknowledgements of a batch share the next one). One op = one record
- * acquired and acknowledged, so ops/s is records/s.
+ * for its write). {@code acks=batch}: the batch is acknowledged in one call, as AMQP disposition
+ * ranges, 0-9-1 multiple acks and SQS DeleteMessageBatch do; {@code acks=single}: one call per
+ * record, each asking for a write that group commit merges. One op = one record acquired and
+ * acknowledged, so ops/s is records/s.
  *
  * <p>When a cursor reaches the end of the pre-filled partition the benchmark moves to a fresh
  * share group, which starts again at offset 0: the records are read from the page cache.
@@ -52,6 +54,9 @@ public class ShareCursorBenchmark {
 
     @Param({"100"})
     public int batch;
+
+    @Param({"batch", "single"})
+    public String acks;
 
     private Path dir;
     private LogEngine engine;
@@ -89,6 +94,9 @@ public class ShareCursorBenchmark {
         if (got.size() < batch) {
             nextGroup();
             got = cursor.acquire("bench", batch, Integer.MAX_VALUE, 30_000);
+        }
+        if (acks.equals("batch")) {
+            return cursor.acknowledgeAll(got).join().get(got.size() - 1);
         }
         CompletableFuture<Outcome> last = null;
         for (Delivery delivery : got) {

@@ -89,6 +89,19 @@ class ShareCursorTest {
     }
 
     @Test
+    void aBatchOfAcknowledgementsSettlesEachAndReportsEachOutcome() throws Exception {
+        publish(4);
+        ShareCursor cursor = cursor();
+        List<Delivery> got = cursor.acquire("a", 4, 1 << 20, LOCK);
+        cursor.acknowledge(2, 1).join();
+
+        List<Outcome> outcomes = cursor.acknowledgeAll(got).join();
+
+        assertThat(outcomes).containsExactly(Outcome.OK, Outcome.OK, Outcome.UNKNOWN, Outcome.OK);
+        assertThat(cursor.startOffset()).isEqualTo(4);
+    }
+
+    @Test
     void releaseKeepsTheFailedCountAndReleaseFailedRaisesIt() throws Exception {
         publish(2);
         ShareCursor cursor = cursor(10, ShareGroupSettings.LimitCounts.FAILED_DELIVERIES, DeliveryPolicy.NONE);
