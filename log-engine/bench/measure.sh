@@ -3,6 +3,12 @@
 # same disk, in rounds, because a shared 2-core VM is noisy; summarize.py takes the medians.
 #
 #   log-engine/bench/measure.sh [OUT_DIR] [ROUNDS] [COMMIT]   (default /tmp/trilog-bench, 3, HEAD)
+#   PHASES="main paired" (default) picks the phases; PAIRED_ROUNDS (default 10).
+#
+# main: every benchmark, dd before and after each JMH run, ROUNDS times, then the sustained run.
+# paired: many short rounds of dd and page-cache append + baselineWrite (direct buffers), close
+#   together in time, so that each round's ratios see the same load on a shared machine; the
+#   summary gives the median of the per-round ratios.
 #
 # It measures a commit, not the work tree: the commit is exported (git archive) to a temporary
 # directory and built there, so edits in progress in this tree change nothing mid-measurement.
@@ -63,6 +69,9 @@ dd_synced() {
 
 "$jmh" -l > /dev/null   # build once; every run below uses --no-build
 
+phases="${PHASES:-main paired}"
+
+if [[ " $phases " == *" main "* ]]; then
 for round in $(seq 1 "$rounds"); do
   echo "round $round start: $(uptime)" >> "$out/load.txt"   # the machine is shared: keep its load
   echo "round $round: dd page cache" >&2
@@ -88,6 +97,20 @@ echo "sustained append (2 s iterations, rolls included)" >&2
 "$jmh" --no-build -f 1 -wi 2 -i 5 -w 2s -r 2s -p durability=page-cache -p buffer=direct \
     -rf json -rff "$out/append-sustained.json" 'AppendBenchmark.append$' > "$out/append-sustained.log" 2>&1
 dd_page_cache sustained
+fi
+
+if [[ " $phases " == *" paired "* ]]; then
+for round in $(seq 1 "${PAIRED_ROUNDS:-10}"); do
+  echo "paired round $round start: $(uptime)" >> "$out/load.txt"
+  echo "paired round $round" >&2
+  dd_run warmup "p$round" bs=1M count=1024
+  dd_run page-cache-1M "p$round" bs=1M count=1024
+  dd_run page-cache-batch16 "p$round" bs=$BATCH16 count=$(( (1 << 30) / BATCH16 ))
+  dd_run page-cache-batch64 "p$round" bs=$BATCH64 count=$(( (1 << 30) / BATCH64 ))
+  "$jmh" --no-build -f 1 -wi 5 -i 5 -w 300ms -r 300ms -p durability=page-cache -p buffer=direct \
+      -rf json -rff "$out/append-paired-r$round.json" AppendBenchmark > "$out/append-paired-r$round.log" 2>&1
+done
+fi
 echo "end: $(uptime)" >> "$out/load.txt"
 
 python3 "$bench_dir/summarize.py" "$out"

@@ -44,12 +44,17 @@ def spread(values, scale=1.0, fmt="{:.0f}"):
     return f"{fmt.format(min(values) / scale)}–{fmt.format(max(values) / scale)}"
 
 
-dd = defaultdict(list)
+dd = defaultdict(list)            # main phase (and sustained)
+dd_paired = defaultdict(dict)     # paired phase: round -> label -> B/s
 if os.path.exists(os.path.join(out, "dd.txt")):
     with open(os.path.join(out, "dd.txt")) as f:
         for line in f:
-            label, _round, nbytes, seconds = line.split()
-            dd[label].append(int(nbytes) / float(seconds))
+            label, rnd, nbytes, seconds = line.split()
+            rate = int(nbytes) / float(seconds)
+            if rnd.startswith("p"):
+                dd_paired[rnd[1:]][label] = rate
+            else:
+                dd[label].append(rate)
 
 print("## dd baselines (MB/s, median of n; range)\n")
 print("| dd | n | median MB/s | range |")
@@ -97,3 +102,33 @@ reads = table("read (128 MiB prefilled, 1 MiB per read)", load("read-r*.json"))
 for (method, params), m in sorted(reads.items()):
     if m["records"] and any(m["records"]):
         print(f"\n{method}: median {med(m['records']):,.0f} records/s")
+
+
+paired = {}
+for path in sorted(glob.glob(os.path.join(out, "append-paired-r*.json"))):
+    rnd = path.rsplit("-r", 1)[1].split(".")[0]
+    with open(path) as f:
+        for r in json.load(f):
+            n = r["params"]["recordsPerBatch"]
+            method = r["benchmark"].rsplit(".", 1)[-1]
+            paired.setdefault(rnd, {})[(method, n)] = statistics.median(flat(r["secondaryMetrics"]["bytes"]["rawData"]))
+if paired:
+    print("\n## paired rounds: page-cache append, direct buffers (median over rounds of per-round values)\n")
+    print("| batch | rounds | append MB/s | baselineWrite MB/s | dd 1M MB/s | dd batch-size MB/s "
+          "| append/baselineWrite | append/dd 1M | append/dd batch-size |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for n in ("16", "64"):
+        rows = []
+        for rnd, m in paired.items():
+            a, b = m.get(("append", n)), m.get(("baselineWrite", n))
+            d1, db = dd_paired.get(rnd, {}).get("page-cache-1M"), dd_paired.get(rnd, {}).get(f"page-cache-batch{n}")
+            if a and b and d1 and db:
+                rows.append((a, b, d1, db))
+        if not rows:
+            continue
+        col = lambda i: [r[i] for r in rows]
+        ratio = lambda i, j: [r[i] / r[j] for r in rows]
+        fr = lambda v: f"{med(v):.0%} ({min(v):.0%}–{max(v):.0%})"
+        print(f"| {n} x 1 KiB | {len(rows)} | {med(col(0)) / MB:,.0f} | {med(col(1)) / MB:,.0f} | "
+              f"{med(col(2)) / MB:,.0f} | {med(col(3)) / MB:,.0f} | {fr(ratio(0, 1))} | {fr(ratio(0, 2))} | "
+              f"{fr(ratio(0, 3))} |")
