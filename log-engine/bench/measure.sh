@@ -3,12 +3,13 @@
 # same disk, in rounds, because a shared 2-core VM is noisy; summarize.py takes the medians.
 #
 #   log-engine/bench/measure.sh [OUT_DIR] [ROUNDS] [COMMIT]   (default /tmp/trilog-bench, 3, HEAD)
-#   PHASES="main paired" (default) picks the phases; PAIRED_ROUNDS (default 10).
+#   PHASES="main paired fsync-paired" (default) picks the phases; PAIRED_ROUNDS (default 10).
 #
 # main: every benchmark, dd before and after each JMH run, ROUNDS times, then the sustained run.
 # paired: many short rounds of dd and page-cache append + baselineWrite (direct buffers), close
 #   together in time, so that each round's ratios see the same load on a shared machine; the
 #   summary gives the median of the per-round ratios.
+# fsync-paired: the same for durability=fsync against dd oflag=dsync.
 #
 # It measures a commit, not the work tree: the commit is exported (git archive) to a temporary
 # directory and built there, so edits in progress in this tree change nothing mid-measurement.
@@ -69,7 +70,7 @@ dd_synced() {
 
 "$jmh" -l > /dev/null   # build once; every run below uses --no-build
 
-phases="${PHASES:-main paired}"
+phases="${PHASES:-main paired fsync-paired}"
 
 if [[ " $phases " == *" main "* ]]; then
 for round in $(seq 1 "$rounds"); do
@@ -109,6 +110,17 @@ for round in $(seq 1 "${PAIRED_ROUNDS:-10}"); do
   dd_run page-cache-batch64 "p$round" bs=$BATCH64 count=$(( (1 << 30) / BATCH64 ))
   "$jmh" --no-build -f 1 -wi 5 -i 5 -w 300ms -r 300ms -p durability=page-cache -p buffer=direct \
       -rf json -rff "$out/append-paired-r$round.json" AppendBenchmark > "$out/append-paired-r$round.log" 2>&1
+done
+fi
+
+if [[ " $phases " == *" fsync-paired "* ]]; then
+for round in $(seq 1 "${PAIRED_ROUNDS:-10}"); do
+  echo "fsync paired round $round start: $(uptime)" >> "$out/load.txt"
+  echo "fsync paired round $round" >&2
+  dd_run dsync-batch16 "f$round" bs=$BATCH16 count=2000 oflag=dsync
+  dd_run dsync-batch64 "f$round" bs=$BATCH64 count=2000 oflag=dsync
+  "$jmh" --no-build -f 1 -wi 1 -i 3 -w 1s -r 1s -p durability=fsync -p buffer=direct \
+      -rf json -rff "$out/append-fsync-paired-r$round.json" AppendBenchmark > "$out/append-fsync-paired-r$round.log" 2>&1
 done
 fi
 echo "end: $(uptime)" >> "$out/load.txt"

@@ -46,6 +46,7 @@ def spread(values, scale=1.0, fmt="{:.0f}"):
 
 dd = defaultdict(list)            # main phase (and sustained)
 dd_paired = defaultdict(dict)     # paired phase: round -> label -> B/s
+dd_fsync_paired = defaultdict(dict)
 if os.path.exists(os.path.join(out, "dd.txt")):
     with open(os.path.join(out, "dd.txt")) as f:
         for line in f:
@@ -53,6 +54,8 @@ if os.path.exists(os.path.join(out, "dd.txt")):
             rate = int(nbytes) / float(seconds)
             if rnd.startswith("p"):
                 dd_paired[rnd[1:]][label] = rate
+            elif rnd.startswith("f"):
+                dd_fsync_paired[rnd[1:]][label] = rate
             else:
                 dd[label].append(rate)
 
@@ -104,31 +107,41 @@ for (method, params), m in sorted(reads.items()):
         print(f"\n{method}: median {med(m['records']):,.0f} records/s")
 
 
-paired = {}
-for path in sorted(glob.glob(os.path.join(out, "append-paired-r*.json"))):
-    rnd = path.rsplit("-r", 1)[1].split(".")[0]
-    with open(path) as f:
-        for r in json.load(f):
-            n = r["params"]["recordsPerBatch"]
-            method = r["benchmark"].rsplit(".", 1)[-1]
-            paired.setdefault(rnd, {})[(method, n)] = statistics.median(flat(r["secondaryMetrics"]["bytes"]["rawData"]))
-if paired:
-    print("\n## paired rounds: page-cache append, direct buffers (median over rounds of per-round values)\n")
-    print("| batch | rounds | append MB/s | baselineWrite MB/s | dd 1M MB/s | dd batch-size MB/s "
-          "| append/baselineWrite | append/dd 1M | append/dd batch-size |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+
+def paired_section(pattern, dd_rounds, title, ref_labels):
+    rounds = {}
+    for path in sorted(glob.glob(os.path.join(out, pattern))):
+        rnd = path.rsplit("-r", 1)[1].split(".")[0]
+        with open(path) as f:
+            for r in json.load(f):
+                n = r["params"]["recordsPerBatch"]
+                method = r["benchmark"].rsplit(".", 1)[-1]
+                rounds.setdefault(rnd, {})[(method, n)] = statistics.median(
+                    flat(r["secondaryMetrics"]["bytes"]["rawData"]))
+    if not rounds:
+        return
+    print(f"\n## {title} (median over rounds of per-round values; range)\n")
+    print("| batch | rounds | append MB/s | baselineWrite MB/s | " + " | ".join(f"{l('N')} MB/s" for l in ref_labels)
+          + " | append/baselineWrite | " + " | ".join(f"append/{l('N')}" for l in ref_labels) + " |")
+    print("|" + " --- |" * (5 + 2 * len(ref_labels)))
     for n in ("16", "64"):
         rows = []
-        for rnd, m in paired.items():
+        for rnd, m in rounds.items():
             a, b = m.get(("append", n)), m.get(("baselineWrite", n))
-            d1, db = dd_paired.get(rnd, {}).get("page-cache-1M"), dd_paired.get(rnd, {}).get(f"page-cache-batch{n}")
-            if a and b and d1 and db:
-                rows.append((a, b, d1, db))
+            refs = [dd_rounds.get(rnd, {}).get(l(n)) for l in ref_labels]
+            if a and b and all(refs):
+                rows.append([a, b] + refs)
         if not rows:
             continue
         col = lambda i: [r[i] for r in rows]
         ratio = lambda i, j: [r[i] / r[j] for r in rows]
         fr = lambda v: f"{med(v):.0%} ({min(v):.0%}–{max(v):.0%})"
-        print(f"| {n} x 1 KiB | {len(rows)} | {med(col(0)) / MB:,.0f} | {med(col(1)) / MB:,.0f} | "
-              f"{med(col(2)) / MB:,.0f} | {med(col(3)) / MB:,.0f} | {fr(ratio(0, 1))} | {fr(ratio(0, 2))} | "
-              f"{fr(ratio(0, 3))} |")
+        cells = [f"{med(col(i)) / MB:,.0f}" for i in range(len(rows[0]))]
+        ratios = [fr(ratio(0, i)) for i in range(1, len(rows[0]))]
+        print(f"| {n} x 1 KiB | {len(rows)} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+
+
+paired_section("append-paired-r*.json", dd_paired, "paired rounds: page-cache append, direct buffers",
+               (lambda n: "page-cache-1M", lambda n: f"page-cache-batch{n}"))
+paired_section("append-fsync-paired-r*.json", dd_fsync_paired, "paired rounds: fsync per append, direct buffers",
+               (lambda n: f"dsync-batch{n}",))
