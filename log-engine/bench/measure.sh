@@ -70,6 +70,22 @@ dd_synced() {
 
 "$jmh" -l > /dev/null   # build once; every run below uses --no-build
 
+# JMH allows one instance per machine (/tmp/jmh.lock); another user's run makes ours exit at
+# once, so wait for it (up to 20 minutes) instead of losing the round.
+jmh_run() {
+  local log=$1
+  shift
+  for _ in $(seq 1 120); do
+    if "$jmh" --no-build "$@" > "$log" 2>&1; then
+      return 0
+    fi
+    grep -q 'Unable to acquire the JMH lock' "$log" || { echo "JMH failed, see $log" >&2; return 1; }
+    sleep 10
+  done
+  echo "JMH lock still held after 20 minutes, see $log" >&2
+  return 1
+}
+
 phases="${PHASES:-main paired fsync-paired}"
 
 if [[ " $phases " == *" main "* ]]; then
@@ -78,25 +94,25 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round: dd page cache" >&2
   dd_page_cache "$round"
   echo "round $round: append into one segment (300 ms iterations)" >&2
-  "$jmh" --no-build -f 1 -wi 10 -i 10 -w 300ms -r 300ms -p durability=page-cache \
-      -rf json -rff "$out/append-page-cache-r$round.json" AppendBenchmark > "$out/append-page-cache-r$round.log" 2>&1
+  jmh_run "$out/append-page-cache-r$round.log" -f 1 -wi 10 -i 10 -w 300ms -r 300ms -p durability=page-cache \
+      -rf json -rff "$out/append-page-cache-r$round.json" AppendBenchmark
   echo "round $round: dd page cache" >&2
   dd_page_cache "$round"
   echo "round $round: dd synced" >&2
   dd_synced "$round"
   echo "round $round: append with fsync" >&2
-  "$jmh" --no-build -f 1 -wi 2 -i 5 -w 2s -r 2s -p durability=fsync -p buffer=direct \
-      -rf json -rff "$out/append-fsync-r$round.json" AppendBenchmark > "$out/append-fsync-r$round.log" 2>&1
+  jmh_run "$out/append-fsync-r$round.log" -f 1 -wi 2 -i 5 -w 2s -r 2s -p durability=fsync -p buffer=direct \
+      -rf json -rff "$out/append-fsync-r$round.json" AppendBenchmark
   echo "round $round: dd synced" >&2
   dd_synced "$round"
   echo "round $round: read" >&2
-  "$jmh" --no-build -f 1 -wi 2 -i 5 -w 2s -r 2s \
-      -rf json -rff "$out/read-r$round.json" ReadBenchmark > "$out/read-r$round.log" 2>&1
+  jmh_run "$out/read-r$round.log" -f 1 -wi 2 -i 5 -w 2s -r 2s \
+      -rf json -rff "$out/read-r$round.json" ReadBenchmark
 done
 
 echo "sustained append (2 s iterations, rolls included)" >&2
-"$jmh" --no-build -f 1 -wi 2 -i 5 -w 2s -r 2s -p durability=page-cache -p buffer=direct \
-    -rf json -rff "$out/append-sustained.json" 'AppendBenchmark.append$' > "$out/append-sustained.log" 2>&1
+jmh_run "$out/append-sustained.log" -f 1 -wi 2 -i 5 -w 2s -r 2s -p durability=page-cache -p buffer=direct \
+    -rf json -rff "$out/append-sustained.json" 'AppendBenchmark.append$'
 dd_page_cache sustained
 fi
 
@@ -108,8 +124,8 @@ for round in $(seq 1 "${PAIRED_ROUNDS:-10}"); do
   dd_run page-cache-1M "p$round" bs=1M count=1024
   dd_run page-cache-batch16 "p$round" bs=$BATCH16 count=$(( (1 << 30) / BATCH16 ))
   dd_run page-cache-batch64 "p$round" bs=$BATCH64 count=$(( (1 << 30) / BATCH64 ))
-  "$jmh" --no-build -f 1 -wi 5 -i 5 -w 300ms -r 300ms -p durability=page-cache -p buffer=direct \
-      -rf json -rff "$out/append-paired-r$round.json" AppendBenchmark > "$out/append-paired-r$round.log" 2>&1
+  jmh_run "$out/append-paired-r$round.log" -f 1 -wi 5 -i 5 -w 300ms -r 300ms -p durability=page-cache -p buffer=direct \
+      -rf json -rff "$out/append-paired-r$round.json" AppendBenchmark
 done
 fi
 
@@ -119,8 +135,8 @@ for round in $(seq 1 "${PAIRED_ROUNDS:-10}"); do
   echo "fsync paired round $round" >&2
   dd_run dsync-batch16 "f$round" bs=$BATCH16 count=2000 oflag=dsync
   dd_run dsync-batch64 "f$round" bs=$BATCH64 count=2000 oflag=dsync
-  "$jmh" --no-build -f 1 -wi 1 -i 3 -w 1s -r 1s -p durability=fsync -p buffer=direct \
-      -rf json -rff "$out/append-fsync-paired-r$round.json" AppendBenchmark > "$out/append-fsync-paired-r$round.log" 2>&1
+  jmh_run "$out/append-fsync-paired-r$round.log" -f 1 -wi 1 -i 3 -w 1s -r 1s -p durability=fsync -p buffer=direct \
+      -rf json -rff "$out/append-fsync-paired-r$round.json" AppendBenchmark
 done
 fi
 echo "end: $(uptime)" >> "$out/load.txt"
