@@ -238,6 +238,9 @@ public final class LogEngine implements AutoCloseable {
         synchronized (topicChanges) {
             Topic topic = topics.get(name).orElseThrow(() -> new UnknownTopicException("unknown topic " + name));
             topics.remove(name);
+            // a topic created later under the same name must not inherit these cursors' positions
+            shareCursors.values().removeIf(cursor -> cursor.log().topicPartition().topic().equals(name));
+            shareStates.removeTopic(name);
             for (int p = 0; p < topic.partitions(); p++) {
                 PartitionLog partition = partitions.remove(new TopicPartition(name, p));
                 if (partition != null) {

@@ -88,6 +88,16 @@ final class ShareStateStore implements StateJournal, AutoCloseable {
         }
     }
 
+    /** Forgets every cursor of {@code topic}'s partitions (the topic was deleted). */
+    void removeTopic(String topic) {
+        String infix = '\u0000' + topic + '\u0000';
+        for (String key : List.copyOf(saved.keySet())) {
+            if (key.contains(infix)) {
+                remove(key);
+            }
+        }
+    }
+
     private void writeLoop() {
         while (true) {
             LinkedHashMap<String, Pending> batch;

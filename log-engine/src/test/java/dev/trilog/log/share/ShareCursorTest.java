@@ -279,6 +279,22 @@ class ShareCursorTest {
     }
 
     @Test
+    void aTopicCreatedAgainUnderTheSameNameStartsItsCursorsAfresh() throws Exception {
+        publish(3);
+        ShareCursor cursor = cursor();
+        cursor.acknowledgeAll(cursor.acquire("a", 3, 1 << 20, LOCK)).join();
+        assertThat(cursor.startOffset()).isEqualTo(3);
+
+        engine.deleteTopic("q");
+        engine.createTopic("q", 1, Map.of());
+        publish(1);
+        engine.close();
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+
+        assertThat(offsets(cursor().acquire("a", 10, 1 << 20, LOCK))).containsExactly(0L);
+    }
+
+    @Test
     void countsReportAvailableInFlightAndTheOldestAge() throws Exception {
         publish(5);
         ShareCursor cursor = cursor();
