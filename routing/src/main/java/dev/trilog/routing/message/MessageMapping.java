@@ -4,10 +4,8 @@ import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.RecordData;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The one mapping between a {@link Message} and a Kafka record; {@code docs/message-mapping.md}
@@ -35,11 +33,9 @@ public final class MessageMapping {
         List<LogRecord.Header> headers = new ArrayList<>(message.headers().size() + 8);
         TypeDescriptor types = new TypeDescriptor();
         message.headers().forEach((name, value) -> add(headers, types, name, value));
-        Set<String> written = new HashSet<>();
         for (PropertyHeader property : PropertyHeader.ALL) {
             HeaderValue value = property.read().apply(message.properties());
             if (value != null) {
-                written.add(property.name());
                 if (property.fixedType() == null) {
                     add(headers, types, property.name(), value);
                 } else {
@@ -48,8 +44,9 @@ public final class MessageMapping {
             }
         }
         message.unknownProperties().forEach((name, value) -> {
-            // a known property that did not parse comes back here; the parsed one wins
-            if (!written.contains(name)) {
+            // a known property that did not parse is kept here; one set in the properties wins
+            PropertyHeader known = PropertyHeader.BY_NAME.get(name);
+            if (known == null || known.read().apply(message.properties()) == null) {
                 add(headers, types, name, value);
             }
         });
