@@ -137,6 +137,10 @@ public final class Topology {
                 // a Kafka client created it a moment ago: adopt it as if it had been there first
                 queue = new QueueRecord(spec, false);
                 queueStore.put(spec.name(), TopologyCodec.encode(queue));
+            } catch (IOException | RuntimeException e) {
+                // no topic, so no queue: the next open would otherwise try (and fail) again
+                queueStore.remove(spec.name());
+                throw e;
             }
         }
         queues.put(spec.name(), queue);

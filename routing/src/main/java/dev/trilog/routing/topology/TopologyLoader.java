@@ -81,6 +81,11 @@ final class TopologyLoader {
                 } catch (TopicExistsException e) {
                     throw new IllegalStateException("the topic was missing a moment ago", e);
                 }
+                if (!queue.ownsTopic()) {
+                    // the topic it adopted is gone; the one made now is the queue's own
+                    queue = new QueueRecord(queue.spec(), true);
+                    topology.queueStore().put(queue.spec().name(), TopologyCodec.encode(queue));
+                }
             }
             topology.queueMap().put(queue.spec().name(), queue);
         }

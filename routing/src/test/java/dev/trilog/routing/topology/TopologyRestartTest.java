@@ -125,6 +125,20 @@ class TopologyRestartTest {
     }
 
     @Test
+    void aQueueWhoseAdoptedTopicVanishedOwnsTheOneItGetsBack() throws Exception {
+        open();
+        engine.createTopic("events", 1, Map.of());
+        Topology topology = Topology.open(engine);
+        topology.declareQueue(QueueSpec.durable("events"));
+        engine.deleteTopic("events");
+
+        Topology again = reopen();
+        assertThat(engine.topic("events")).isPresent();
+        again.deleteQueue("events");
+        assertThat(engine.topic("events")).as("made for the queue, so deleted with it").isEmpty();
+    }
+
+    @Test
     void aBindingWhoseQueueIsGoneIsDropped() throws Exception {
         open();
         Binding orphan = Binding.toQueue("amq.direct", "gone", "k");
