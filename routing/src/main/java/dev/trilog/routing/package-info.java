@@ -1,6 +1,9 @@
 /**
- * Protocol-neutral addressing and policy: names to topics and share groups, exchanges and
- * bindings, the neutral message model and its mapping to Kafka records, dead-lettering,
- * delays, FIFO groups and deduplication. Knows the log engine, never a wire format.
+ * Protocol-neutral addressing and policy, knowing the log engine and no wire format:
+ * {@link dev.trilog.routing.message} (the neutral message and its one mapping to Kafka records),
+ * {@link dev.trilog.routing.address} (queue, exchange and binding specs),
+ * {@link dev.trilog.routing.exchange} (how each exchange type matches) and
+ * {@link dev.trilog.routing.topology} (the durable topology and routing through it).
+ * Dead-lettering, delays, FIFO groups and deduplication are to come.
  */
 package dev.trilog.routing;
