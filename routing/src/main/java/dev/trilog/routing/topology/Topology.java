@@ -160,7 +160,8 @@ public final class Topology {
     }
 
     /**
-     * Deletes a queue, its bindings and (when the queue created it) its topic.
+     * Deletes a queue, its bindings and (when the queue created it) its topic; when the topic
+     * was adopted it stays, but the queue's share-group state goes with the queue.
      *
      * @return false when there was no such queue
      */
@@ -178,6 +179,13 @@ public final class Topology {
             } catch (UnknownTopicException e) {
                 // already gone (a Kafka admin deleted it): nothing left to delete
             }
+        } else {
+            // the topic stays for its Kafka users; the queue's delivery state (its share group) goes
+            engine.topic(queue.spec().topic()).ifPresent(topic -> {
+                for (int p = 0; p < topic.partitions(); p++) {
+                    engine.deleteShareCursor(new org.apache.kafka.common.TopicPartition(topic.name(), p), name);
+                }
+            });
         }
         queueStore.remove(name);
         queues.remove(name);

@@ -89,6 +89,29 @@ class TopologyTest {
     }
 
     @Test
+    void deletingAQueueOverAnAdoptedTopicForgetsItsDeliveryState() throws Exception {
+        engine.createTopic("events", 1, Map.of());
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition("events", 0);
+        engine.partition(tp).appendRecords(java.util.List.of(dev.trilog.log.record.RecordData.of(1L, null, new byte[1])),
+                "none");
+        topology.declareQueue(QueueSpec.durable("events"));
+        dev.trilog.log.share.ShareCursor cursor = engine.shareCursor(tp, "events",
+                dev.trilog.log.share.ShareGroupSettings.kafkaDefaults(), dev.trilog.log.share.DeliveryPolicy.NONE,
+                dev.trilog.log.share.ArchiveListener.NONE);
+        cursor.acknowledgeAll(cursor.acquire("c", 10, 1 << 20, 30_000)).join();
+        assertThat(cursor.startOffset()).isEqualTo(1);
+
+        topology.deleteQueue("events");
+        topology.declareQueue(QueueSpec.durable("events"));
+
+        dev.trilog.log.share.ShareCursor fresh = engine.shareCursor(tp, "events",
+                dev.trilog.log.share.ShareGroupSettings.kafkaDefaults(), dev.trilog.log.share.DeliveryPolicy.NONE,
+                dev.trilog.log.share.ArchiveListener.NONE);
+        assertThat(fresh).isNotSameAs(cursor);
+        assertThat(fresh.startOffset()).isZero();
+    }
+
+    @Test
     void anExplicitPartitionCountMustFitAnExistingTopic() throws Exception {
         engine.createTopic("events", 3, Map.of());
         refused(Reason.PRECONDITION_FAILED, () -> topology.declareQueue(QueueSpec.durable("events")
