@@ -118,10 +118,42 @@ public final class LogConfig extends AbstractConfig {
     }
 
     private final Map<String, String> overrides;
+    // Read on every append: AbstractConfig's getters record each read in a concurrent map, so the
+    // hot values are resolved once here.
+    private final int segmentBytes;
+    private final long segmentMs;
+    private final int segmentIndexBytes;
+    private final int indexIntervalBytes;
+    private final int maxMessageBytes;
+    private final boolean compact;
+    private final boolean logAppendTime;
+    private final long timestampBeforeMaxMs;
+    private final long timestampAfterMaxMs;
+    private final long flushMessages;
+    private final long flushMs;
+    private final dev.trilog.log.record.AppendRules clientRules;
 
     private LogConfig(Map<String, String> effective, Map<String, String> overrides) {
         super(TOPIC_DEF, effective, false);
         this.overrides = Map.copyOf(overrides);
+        this.segmentBytes = getInt(TopicConfig.SEGMENT_BYTES_CONFIG);
+        this.segmentMs = getLong(TopicConfig.SEGMENT_MS_CONFIG);
+        this.segmentIndexBytes = getInt(TopicConfig.SEGMENT_INDEX_BYTES_CONFIG);
+        this.indexIntervalBytes = getInt(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG);
+        this.maxMessageBytes = getInt(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        this.compact = getList(TopicConfig.CLEANUP_POLICY_CONFIG).contains(CLEANUP_POLICY_COMPACT);
+        this.logAppendTime = "LogAppendTime".equals(getString(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG));
+        this.timestampBeforeMaxMs = getLong(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
+        this.timestampAfterMaxMs = getLong(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
+        this.flushMessages = getLong(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG);
+        this.flushMs = getLong(TopicConfig.FLUSH_MS_CONFIG);
+        this.clientRules = new dev.trilog.log.record.AppendRules(maxMessageBytes, compact, logAppendTime,
+                timestampBeforeMaxMs, timestampAfterMaxMs, true);
+    }
+
+    /** What a client's batches must satisfy under this config. */
+    public dev.trilog.log.record.AppendRules clientAppendRules() {
+        return clientRules;
     }
 
     /** The defaults Kafka ships with, no overrides. */
@@ -187,19 +219,19 @@ public final class LogConfig extends AbstractConfig {
     }
 
     public int segmentBytes() {
-        return getInt(TopicConfig.SEGMENT_BYTES_CONFIG);
+        return segmentBytes;
     }
 
     public long segmentMs() {
-        return getLong(TopicConfig.SEGMENT_MS_CONFIG);
+        return segmentMs;
     }
 
     public int segmentIndexBytes() {
-        return getInt(TopicConfig.SEGMENT_INDEX_BYTES_CONFIG);
+        return segmentIndexBytes;
     }
 
     public int indexIntervalBytes() {
-        return getInt(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG);
+        return indexIntervalBytes;
     }
 
     public long retentionMs() {
@@ -211,7 +243,7 @@ public final class LogConfig extends AbstractConfig {
     }
 
     public boolean compact() {
-        return getList(TopicConfig.CLEANUP_POLICY_CONFIG).contains(CLEANUP_POLICY_COMPACT);
+        return compact;
     }
 
     public boolean delete() {
@@ -219,7 +251,7 @@ public final class LogConfig extends AbstractConfig {
     }
 
     public int maxMessageBytes() {
-        return getInt(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        return maxMessageBytes;
     }
 
     public long minCompactionLagMs() {
@@ -231,23 +263,23 @@ public final class LogConfig extends AbstractConfig {
     }
 
     public boolean logAppendTime() {
-        return "LogAppendTime".equals(getString(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG));
+        return logAppendTime;
     }
 
     public long timestampBeforeMaxMs() {
-        return getLong(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG);
+        return timestampBeforeMaxMs;
     }
 
     public long timestampAfterMaxMs() {
-        return getLong(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG);
+        return timestampAfterMaxMs;
     }
 
     public long flushMessages() {
-        return getLong(TopicConfig.FLUSH_MESSAGES_INTERVAL_CONFIG);
+        return flushMessages;
     }
 
     public long flushMs() {
-        return getLong(TopicConfig.FLUSH_MS_CONFIG);
+        return flushMs;
     }
 
     /** True when appends wait for an fsync (group commit) instead of trusting the page cache. */

@@ -43,6 +43,8 @@ public final class PartitionLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
     private static final String LOG_START_CHECKPOINT = "log-start-offset";
+    /** Shared by every append under the page-cache policy; callers only chain on it. */
+    private static final CompletableFuture<Void> ALREADY_DURABLE = CompletableFuture.completedFuture(null);
 
     private final TopicPartition topicPartition;
     private final Path dir;
@@ -223,8 +225,11 @@ public final class PartitionLog implements AutoCloseable {
      */
     public AppendResult append(ByteBuffer records, boolean fromClient) throws IOException {
         LogConfig current = config;
-        AppendRules rules = new AppendRules(current.maxMessageBytes(), current.compact(), current.logAppendTime(),
-                current.timestampBeforeMaxMs(), current.timestampAfterMaxMs(), fromClient);
+        AppendRules rules = current.clientAppendRules();
+        if (!fromClient) {
+            rules = new AppendRules(rules.maxBatchBytes(), rules.requireKeys(), rules.logAppendTime(),
+                    rules.timestampBeforeMaxMs(), rules.timestampAfterMaxMs(), false);
+        }
         return appendWith(records, rules);
     }
 
@@ -333,7 +338,7 @@ public final class PartitionLog implements AutoCloseable {
     /** Completes when everything up to {@code lastOffset} is as durable as the topic's flush policy asks. */
     private CompletableFuture<Void> durableFuture(long lastOffset, int newMessages) {
         if (!config.fsyncBeforeAck()) {
-            return CompletableFuture.completedFuture(null);
+            return ALREADY_DURABLE;
         }
         CompletableFuture<Void> future = new CompletableFuture<>();
         synchronized (durableWaiters) {
@@ -415,7 +420,8 @@ public final class PartitionLog implements AutoCloseable {
             }
             if (segment.tryRetain()) {
                 try {
-                    segment.flush();
+                    // the log file only: indexes are rebuilt from it after an unclean stop
+                    segment.flushLog();
                 } finally {
                     segment.release();
                 }

@@ -185,8 +185,7 @@ public final class RecordFormat {
             offset = written.lastOffset() + 1;
             position += written.sizeInBytes();
         }
-        return new PreparedAppend(buffer, List.copyOf(assigned), nextOffset, offset - 1, maxTimestamp, offsetOfMax,
-                count);
+        return new PreparedAppend(buffer, assigned, nextOffset, offset - 1, maxTimestamp, offsetOfMax, count);
     }
 
     /** True when the whole batch at {@code position} is present and its CRC matches. */

@@ -380,6 +380,11 @@ public final class Segment {
         timeIndex.seal();
     }
 
+    /** fsync of the log file alone: what makes appended batches durable. */
+    public void flushLog() throws IOException {
+        channel.force(false);
+    }
+
     /** fsync of the log file and the indexes. */
     public void flush() throws IOException {
         channel.force(false);
