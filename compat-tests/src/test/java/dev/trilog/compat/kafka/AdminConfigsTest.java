@@ -75,16 +75,6 @@ class AdminConfigsTest {
         admin.incrementalAlterConfigs(Map.of(resource, List.of(ops))).all().get();
     }
 
-    private static Throwable causeOf(KafkaFuture<?> future) {
-        try {
-            future.get();
-            throw new AssertionError("expected the call to fail");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     @Test
     void topicConfigsShowTheirValueSourceSynonymsTypeAndDocumentation() throws Exception {
@@ -113,7 +103,7 @@ class AdminConfigsTest {
         assertThat(config.get("max.message.bytes").value()).isEqualTo("1048588");
         assertThat(config.entries()).hasSizeGreaterThanOrEqualTo(20);
 
-        assertThat(causeOf(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "absent")))
+        assertThat(KafkaClients.failureOf(admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, "absent")))
                 .all())).isInstanceOf(UnknownTopicOrPartitionException.class);
     }
 
@@ -157,26 +147,26 @@ class AdminConfigsTest {
 
     @Test
     void invalidChangesAreRefusedWithKafkasErrorsAndChangeNothing() throws Exception {
-        assertThat(causeOf(admin.incrementalAlterConfigs(Map.of(topic, List.of(
+        assertThat(KafkaClients.failureOf(admin.incrementalAlterConfigs(Map.of(topic, List.of(
                 new AlterConfigOp(new ConfigEntry("retention.ms", "tomorrow"), OpType.SET)))).all()))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("Invalid value tomorrow for configuration retention.ms");
-        assertThat(causeOf(admin.incrementalAlterConfigs(Map.of(topic, List.of(
+        assertThat(KafkaClients.failureOf(admin.incrementalAlterConfigs(Map.of(topic, List.of(
                 new AlterConfigOp(new ConfigEntry("retention.ms", "5"), OpType.SET),
                 new AlterConfigOp(new ConfigEntry("cleanup.policy", "sometimes"), OpType.APPEND)))).all()))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("cleanup.policy");
-        assertThat(causeOf(admin.incrementalAlterConfigs(Map.of(topic, List.of(
+        assertThat(KafkaClients.failureOf(admin.incrementalAlterConfigs(Map.of(topic, List.of(
                 new AlterConfigOp(new ConfigEntry("retention.ms", "5"), OpType.APPEND)))).all()))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("Can't APPEND to key retention.ms because its type is not LIST.");
-        assertThat(causeOf(admin.incrementalAlterConfigs(Map.of(topic, List.of(
+        assertThat(KafkaClients.failureOf(admin.incrementalAlterConfigs(Map.of(topic, List.of(
                 new AlterConfigOp(new ConfigEntry("no.such.setting", "5"), OpType.SET)))).all()))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("no.such.setting");
-        assertThat(causeOf(admin.incrementalAlterConfigs(Map.of(
+        assertThat(KafkaClients.failureOf(admin.incrementalAlterConfigs(Map.of(
                 new ConfigResource(ConfigResource.Type.TOPIC, "absent"), List.of(
                 new AlterConfigOp(new ConfigEntry("retention.ms", "5"), OpType.SET)))).all()))
                 .isInstanceOf(UnknownTopicOrPartitionException.class);
-        assertThat(causeOf(admin.incrementalAlterConfigs(Map.of(brokerResource, List.of(
+        assertThat(KafkaClients.failureOf(admin.incrementalAlterConfigs(Map.of(brokerResource, List.of(
                 new AlterConfigOp(new ConfigEntry("log.retention.ms", "5"), OpType.SET)))).all()))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("static")
                 .hasMessageContaining("log.retention.ms");

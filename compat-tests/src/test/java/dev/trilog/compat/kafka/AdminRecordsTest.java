@@ -94,16 +94,6 @@ class AdminRecordsTest {
         return admin.listOffsets(Map.of(tp, spec)).partitionResult(tp).get();
     }
 
-    private static Throwable causeOf(KafkaFuture<?> future) {
-        try {
-            future.get();
-            throw new AssertionError("expected the call to fail");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     @Test
     void listOffsetsFindsRecordsByTimeAndTheEnds() throws Exception {
@@ -146,7 +136,7 @@ class AdminRecordsTest {
         assertThat(fromStart).extracting(ConsumerRecord::offset).containsExactly(4L, 5L, 6L, 7L, 8L, 9L);
         assertThat(fromStart.get(0).value()).isEqualTo("v4");
 
-        assertThat(causeOf(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(11))).all()))
+        assertThat(KafkaClients.failureOf(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(11))).all()))
                 .isInstanceOf(OffsetOutOfRangeException.class);
         assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(2))).lowWatermarks().get(tp).get()
                 .lowWatermark()).as("never moves back").isEqualTo(4);
@@ -157,7 +147,7 @@ class AdminRecordsTest {
         createTopic("compacted", 1, Map.of("cleanup.policy", "compact"));
         TopicPartition compacted = new TopicPartition("compacted", 0);
         produce("compacted", 0, 3);
-        assertThat(causeOf(admin.deleteRecords(Map.of(compacted, RecordsToDelete.beforeOffset(1))).all()))
+        assertThat(KafkaClients.failureOf(admin.deleteRecords(Map.of(compacted, RecordsToDelete.beforeOffset(1))).all()))
                 .isInstanceOf(PolicyViolationException.class);
     }
 
@@ -217,10 +207,10 @@ class AdminRecordsTest {
 
         assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
         admin.alterPartitionReassignments(Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(0))))).all().get();
-        assertThat(causeOf(admin.alterPartitionReassignments(
+        assertThat(KafkaClients.failureOf(admin.alterPartitionReassignments(
                 Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(0, 1))))).all()))
                 .isInstanceOf(InvalidReplicaAssignmentException.class);
-        assertThat(causeOf(admin.alterPartitionReassignments(Map.of(tp, Optional.empty())).all()))
+        assertThat(KafkaClients.failureOf(admin.alterPartitionReassignments(Map.of(tp, Optional.empty())).all()))
                 .isInstanceOf(NoReassignmentInProgressException.class);
     }
 

@@ -71,16 +71,6 @@ class AdminTopicsTest {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, trilog.kafkaBootstrap()));
     }
 
-    private static Throwable causeOf(org.apache.kafka.common.KafkaFuture<?> future) {
-        try {
-            future.get();
-            throw new AssertionError("expected the call to fail");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     @Test
     void createdTopicsHaveTheirPartitionsConfigsAndAStableIdAcrossRestarts() throws Exception {
@@ -126,7 +116,7 @@ class AdminTopicsTest {
         assertThat(result.numPartitions("dry-run").get()).isEqualTo(3);
 
         assertThat(admin.listTopics().names().get()).doesNotContain("dry-run");
-        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("dry-run", 3, (short) 1).configs(
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("dry-run", 3, (short) 1).configs(
                 Map.of("retention.ms", "soon"))), new CreateTopicsOptions().validateOnly(true)).all()))
                 .isInstanceOf(InvalidConfigurationException.class);
     }
@@ -135,24 +125,24 @@ class AdminTopicsTest {
     void badRequestsGetKafkasErrors() throws Exception {
         admin.createTopics(List.of(new NewTopic("taken", 1, (short) 1))).all().get();
 
-        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("taken", 1, (short) 1))).all()))
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("taken", 1, (short) 1))).all()))
                 .isInstanceOf(TopicExistsException.class).hasMessage("Topic 'taken' already exists.");
-        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("bad/name", 1, (short) 1))).all()))
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("bad/name", 1, (short) 1))).all()))
                 .isInstanceOf(InvalidTopicException.class).hasMessageContaining("bad/name");
-        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("__trilog_mine", 1, (short) 1))).all()))
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("__trilog_mine", 1, (short) 1))).all()))
                 .isInstanceOf(InvalidTopicException.class);
-        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3))).all()))
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3))).all()))
                 .isInstanceOf(InvalidReplicationFactorException.class)
                 .hasMessageContaining("only 1 broker(s) are registered");
-        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("no-partitions", 0, (short) 1))).all()))
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("no-partitions", 0, (short) 1))).all()))
                 .isInstanceOf(InvalidPartitionsException.class);
-        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("bad-config", 1, (short) 1)
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("bad-config", 1, (short) 1)
                 .configs(Map.of("retention.ms", "forever")))).all()))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("retention.ms");
-        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("unknown-config", 1, (short) 1)
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("unknown-config", 1, (short) 1)
                 .configs(Map.of("no.such.setting", "1")))).all()))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("no.such.setting");
-        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("elsewhere", Map.of(0, List.of(0), 1, List.of(7)))))
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("elsewhere", Map.of(0, List.of(0), 1, List.of(7)))))
                 .all())).isInstanceOf(InvalidReplicaAssignmentException.class).hasMessageContaining("broker 7");
         assertThat(admin.listTopics().names().get()).containsExactly("taken");
     }
@@ -176,12 +166,12 @@ class AdminTopicsTest {
                 new org.apache.kafka.clients.admin.CreatePartitionsOptions().validateOnly(true)).all().get();
         assertThat(admin.describeTopics(List.of("growing")).allTopicNames().get().get("growing").partitions()).hasSize(5);
 
-        assertThat(causeOf(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3))).all()))
+        assertThat(KafkaClients.failureOf(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(3))).all()))
                 .isInstanceOf(InvalidPartitionsException.class)
                 .hasMessage("The topic growing currently has 5 partition(s); 3 would not be an increase.");
-        assertThat(causeOf(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(6,
+        assertThat(KafkaClients.failureOf(admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(6,
                 List.of(List.of(1))))).all())).isInstanceOf(InvalidReplicaAssignmentException.class);
-        assertThat(causeOf(admin.createPartitions(Map.of("missing", NewPartitions.increaseTo(2))).all()))
+        assertThat(KafkaClients.failureOf(admin.createPartitions(Map.of("missing", NewPartitions.increaseTo(2))).all()))
                 .isInstanceOf(UnknownTopicOrPartitionException.class);
         // a producer sees the new partitions
         try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(), Map.of())) {
@@ -202,11 +192,11 @@ class AdminTopicsTest {
         admin.deleteTopics(TopicCollection.ofTopicIds(List.of(created.topicId("doomed-by-id").get()))).all().get();
 
         assertThat(admin.listTopics().names().get()).isEmpty();
-        assertThat(causeOf(admin.describeTopics(List.of("doomed")).allTopicNames()))
+        assertThat(KafkaClients.failureOf(admin.describeTopics(List.of("doomed")).allTopicNames()))
                 .isInstanceOf(UnknownTopicOrPartitionException.class);
-        assertThat(causeOf(admin.deleteTopics(List.of("doomed")).all()))
+        assertThat(KafkaClients.failureOf(admin.deleteTopics(List.of("doomed")).all()))
                 .isInstanceOf(UnknownTopicOrPartitionException.class);
-        assertThat(causeOf(admin.deleteTopics(TopicCollection.ofTopicIds(List.of(Uuid.randomUuid()))).all()))
+        assertThat(KafkaClients.failureOf(admin.deleteTopics(TopicCollection.ofTopicIds(List.of(Uuid.randomUuid()))).all()))
                 .isInstanceOf(UnknownTopicIdException.class);
         try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(),
                 Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000))) {

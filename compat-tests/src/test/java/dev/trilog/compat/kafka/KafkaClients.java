@@ -58,6 +58,18 @@ final class KafkaClients {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
+    /** The exception an AdminClient call failed with; an AssertionError when it succeeded. */
+    static Throwable failureOf(org.apache.kafka.common.KafkaFuture<?> future) {
+        try {
+            future.get();
+            throw new AssertionError("expected the call to fail");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Reads from the start of the given partitions (no group) until {@code count} records arrived. */
     static List<ConsumerRecord<String, String>> readAll(String bootstrap, List<TopicPartition> partitions, int count,
             Map<String, Object> overrides) {
