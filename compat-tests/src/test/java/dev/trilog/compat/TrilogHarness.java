@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * An in-process gateway for real-client tests: a temp data directory, every port ephemeral on
- * 127.0.0.1, and a restart that keeps the data directory (and, so clients can reconnect, the
- * Kafka port).
+ * 127.0.0.1, consumer groups that form without Kafka's initial rebalance delay, and a restart
+ * that keeps the data directory (and, so clients can reconnect, the Kafka port).
  */
 public final class TrilogHarness implements AutoCloseable {
 
@@ -43,7 +43,9 @@ public final class TrilogHarness implements AutoCloseable {
                 new ConfigValue("kafka.port", Integer.toString(kafkaPort), "test"),
                 new ConfigValue("amqp.port", "0", "test"),
                 new ConfigValue("sqs.port", "0", "test"),
-                new ConfigValue("admin.port", "0", "test")));
+                new ConfigValue("admin.port", "0", "test"),
+                // Kafka's 3 s would delay every group's first assignment; tests may set it back.
+                new ConfigValue("group.initial.rebalance.delay.ms", "0", "test")));
         for (int i = 0; i < settings.length; i += 2) {
             values.add(new ConfigValue(settings[i], settings[i + 1], "test"));
         }

@@ -4,6 +4,7 @@ import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.gateway.config.ListenAddress;
 import dev.trilog.kafka.KafkaServer;
 import dev.trilog.kafka.KafkaServerSettings;
+import dev.trilog.kafka.group.GroupSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -23,9 +24,11 @@ final class KafkaFrontend implements Frontend {
         GatewayConfig config = context.config();
         ListenAddress address = config.kafka();
         ListenAddress advertised = config.kafkaAdvertised();
+        GroupSettings groups = new GroupSettings(config.groupInitialRebalanceDelayMs(),
+                config.groupMinSessionTimeoutMs(), config.groupMaxSessionTimeoutMs());
         KafkaServerSettings settings = new KafkaServerSettings(address.host(), address.port(), 0,
                 KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES, config.autoCreateTopics(), config.numPartitions(),
-                advertised.host(), advertised.port());
+                advertised.host(), advertised.port(), groups);
         return new KafkaFrontend(address, new KafkaServer(settings, context.engine()));
     }
 

@@ -1,5 +1,6 @@
 package dev.trilog.kafka;
 
+import dev.trilog.kafka.group.GroupSettings;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param defaultPartitions      num.partitions for auto-created topics
  * @param advertisedHost         the host clients are told to connect to; empty means {@code host}
  * @param advertisedPort         the port clients are told to connect to; 0 means the bound port
+ * @param groups                 the group coordinator's settings (rebalance delay, session timeout bounds)
  */
 public record KafkaServerSettings(
         String host,
@@ -22,19 +24,22 @@ public record KafkaServerSettings(
         boolean autoCreateTopics,
         int defaultPartitions,
         String advertisedHost,
-        int advertisedPort) {
+        int advertisedPort,
+        GroupSettings groups) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 
     public KafkaServerSettings {
         Objects.requireNonNull(host, "host");
         advertisedHost = advertisedHost == null ? "" : advertisedHost;
+        Objects.requireNonNull(groups, "groups");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
     }
 
     public static KafkaServerSettings loopback(int port) {
-        return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0);
+        return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
+                GroupSettings.DEFAULTS);
     }
 }

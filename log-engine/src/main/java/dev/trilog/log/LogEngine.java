@@ -17,6 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.trilog.log.share.ArchiveListener;
+import dev.trilog.log.share.DeliveryPolicy;
+import dev.trilog.log.share.ShareCursor;
+import dev.trilog.log.share.ShareGroupSettings;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
@@ -36,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * .clean_shutdown            written by {@link #close()}; its presence lets the next start skip recovery
  * __trilog_metadata-0/       topics, their IDs and configs (internal compacted log)
  * __trilog_group_offsets-0/  committed offsets of consumer groups (internal compacted log)
+ * __trilog_share_state-0/    share cursors' delivery state (internal compacted log)
  * &lt;topic&gt;-&lt;partition&gt;/     one directory per partition, see {@link PartitionLog}
  * </pre>
  */
@@ -46,6 +51,7 @@ public final class LogEngine implements AutoCloseable {
     static final String CLEAN_SHUTDOWN_MARKER = ".clean_shutdown";
     static final String METADATA_LOG = "__trilog_metadata";
     static final String GROUP_OFFSETS_LOG = "__trilog_group_offsets";
+    static final String SHARE_STATE_LOG = "__trilog_share_state";
     /** Names the engine keeps for itself; no user topic may start with it. */
     public static final String RESERVED_PREFIX = "__trilog";
 
@@ -63,8 +69,12 @@ public final class LogEngine implements AutoCloseable {
     private final Object topicChanges = new Object();
     private InternalLog metadataLog;
     private InternalLog offsetsLog;
+    private InternalLog shareStateLog;
+    private ShareStateStore shareStates;
+    private final Map<String, ShareCursor> shareCursors = new ConcurrentHashMap<>();
     private TopicRegistry topics;
     private ProducerIdAllocator producerIds;
+    private final Map<String, DurableMap> durableMaps = new java.util.HashMap<>();
     private GroupOffsetStore groupOffsets;
     private volatile boolean closed;
     private String clusterId;
@@ -125,6 +135,8 @@ public final class LogEngine implements AutoCloseable {
         }
         offsetsLog = openInternal(GROUP_OFFSETS_LOG, false);
         groupOffsets = new GroupOffsetStore(offsetsLog);
+        shareStateLog = openInternal(SHARE_STATE_LOG, false);
+        shareStates = new ShareStateStore(shareStateLog);
         maintenance.scheduleWithFixedDelay(this::runRetention, settings.retentionCheckIntervalMs(),
                 settings.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::runCleaner, settings.cleanerBackoffMs(),
@@ -298,6 +310,45 @@ public final class LogEngine implements AutoCloseable {
         return groupOffsets;
     }
 
+    /**
+     * The durable map of {@code namespace} in the metadata log (one instance per namespace), for
+     * metadata the layers above own.
+     */
+    public DurableMap durableMap(String namespace) throws IOException {
+        synchronized (durableMaps) {
+            DurableMap map = durableMaps.get(namespace);
+            if (map == null) {
+                map = new DurableMap(namespace, metadataLog);
+                durableMaps.put(namespace, map);
+            }
+            return map;
+        }
+    }
+
+    /**
+     * The share cursor of {@code group} over {@code tp}, opened (with its durable state) on first
+     * use; later calls return the same cursor and ignore the other arguments.
+     *
+     * @throws UnknownTopicException when there is no such partition
+     */
+    public ShareCursor shareCursor(TopicPartition tp, String group, ShareGroupSettings settings, DeliveryPolicy policy,
+            ArchiveListener onArchive) throws UnknownTopicException {
+        PartitionLog partition = partitions.get(tp);
+        if (partition == null) {
+            throw new UnknownTopicException("unknown partition " + tp);
+        }
+        String key = ShareStateStore.key(group, tp);
+        return shareCursors.computeIfAbsent(key, k -> ShareCursor.open(partition, group, k, settings, policy,
+                this.settings.clock(), shareStates, onArchive));
+    }
+
+    /** Forgets the cursor and its durable state (the queue was deleted). */
+    public void deleteShareCursor(TopicPartition tp, String group) {
+        String key = ShareStateStore.key(group, tp);
+        shareCursors.remove(key);
+        shareStates.remove(key);
+    }
+
     /** A producer ID never handed out before on this data directory (InitProducerId). */
     public long allocateProducerId() throws IOException {
         return producerIds.allocate();
@@ -336,6 +387,9 @@ public final class LogEngine implements AutoCloseable {
         if (offsetsLog != null) {
             all.add(offsetsLog.partition());
         }
+        if (shareStateLog != null) {
+            all.add(shareStateLog.partition());
+        }
         return all;
     }
 
@@ -352,6 +406,11 @@ public final class LogEngine implements AutoCloseable {
         }
         closed = true;
         stopBackground();
+        try {
+            shareStates.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         IOException failure = null;
         for (PartitionLog partition : allPartitions()) {
             try {

@@ -127,6 +127,25 @@ class LogEngineTest {
     }
 
     @Test
+    void durableMapsKeepTheirEntriesPerNamespaceAcrossRestarts() throws Exception {
+        try (LogEngine engine = open()) {
+            DurableMap exchanges = engine.durableMap("exchange");
+            exchanges.put("orders", Batches.bytes("topic"));
+            exchanges.put("gone", Batches.bytes("fanout"));
+            exchanges.remove("gone");
+            engine.durableMap("queue").put("orders", Batches.bytes("q"));
+            assertThat(engine.durableMap("exchange")).isSameAs(exchanges);
+        }
+        try (LogEngine engine = open()) {
+            assertThat(engine.durableMap("exchange").all()).containsOnlyKeys("orders");
+            assertThat(engine.durableMap("exchange").get("orders")).hasValueSatisfying(
+                    v -> assertThat(new String(v, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("topic"));
+            assertThat(engine.durableMap("queue").all()).containsOnlyKeys("orders");
+            assertThatThrownBy(() -> engine.durableMap("topic")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void aSecondProcessCannotOpenTheSameDataDirectory() throws Exception {
         try (LogEngine engine = open()) {
             assertThatThrownBy(this::open).isInstanceOf(IOException.class).hasMessageContaining("in use");

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,6 +41,21 @@ final class KafkaClients {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.putAll(overrides);
         return new KafkaConsumer<>(props);
+    }
+
+    /**
+     * A group consumer's settings for fast tests: heartbeats every 200 ms, so a member learns of
+     * a rebalance quickly; small batches, so work spreads over several polls.
+     */
+    static Map<String, Object> groupDefaults(String group) {
+        return Map.of(ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 200,
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    }
+
+    static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     /** Reads from the start of the given partitions (no group) until {@code count} records arrived. */

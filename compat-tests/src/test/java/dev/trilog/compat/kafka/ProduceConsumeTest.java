@@ -135,6 +135,40 @@ class ProduceConsumeTest {
     }
 
     @Test
+    void aLongPollingFetchWakesOnAppendInsteadOfWaitingItOut() throws Exception {
+        TopicPartition tp = new TopicPartition("wake", 0);
+        org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer = KafkaClients.consumer(
+                trilog.kafkaBootstrap(), Map.of("fetch.max.wait.ms", 20_000, "fetch.min.bytes", 1));
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(), Map.of())) {
+            producer.send(new ProducerRecord<>("wake", 0, null, "first")).get();
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            assertThat(consumer.poll(java.time.Duration.ofSeconds(10))).hasSize(1);
+
+            // the consumer's next fetch now waits in the purgatory; an append must wake it
+            java.util.concurrent.CompletableFuture<Long> sentAt = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    Thread.sleep(300);
+                    long t = System.nanoTime();
+                    producer.send(new ProducerRecord<>("wake", 0, null, "second")).get();
+                    return t;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            org.apache.kafka.clients.consumer.ConsumerRecords<String, String> next =
+                    consumer.poll(java.time.Duration.ofSeconds(15));
+            long arrived = System.nanoTime();
+
+            assertThat(next).hasSize(1);
+            assertThat(java.time.Duration.ofNanos(arrived - sentAt.get())).isLessThan(java.time.Duration.ofSeconds(5));
+        } finally {
+            // its next fetch is parked for 20 s; do not wait for it
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(java.time.Duration.ZERO));
+        }
+    }
+
+    @Test
     void aOneMebibyteRecordGoesThrough() throws Exception {
         String big = "x".repeat(1024 * 1024);
         try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(),

@@ -30,7 +30,10 @@ final class ConfigSources {
             Map.entry(KnownKeys.SQS_PORT, "9324"),
             Map.entry(KnownKeys.ADMIN_PORT, "8080"),
             Map.entry(KnownKeys.AUTO_CREATE_TOPICS_ENABLE, "true"),
-            Map.entry(KnownKeys.NUM_PARTITIONS, "1"));
+            Map.entry(KnownKeys.NUM_PARTITIONS, "1"),
+            Map.entry(KnownKeys.GROUP_INITIAL_REBALANCE_DELAY_MS, "3000"),
+            Map.entry(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS, "6000"),
+            Map.entry(KnownKeys.GROUP_MAX_SESSION_TIMEOUT_MS, "1800000"));
 
     private ConfigSources() {
     }

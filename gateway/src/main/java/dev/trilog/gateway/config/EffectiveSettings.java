@@ -37,6 +37,9 @@ final class EffectiveSettings {
                 bool(KnownKeys.AUTO_CREATE_TOPICS_ENABLE),
                 positiveInt(KnownKeys.NUM_PARTITIONS),
                 listenAddress(KnownKeys.KAFKA_ADVERTISED_PORT, get(KnownKeys.KAFKA_ADVERTISED_HOST).value()),
+                nonNegativeInt(KnownKeys.GROUP_INITIAL_REBALANCE_DELAY_MS),
+                positiveInt(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS),
+                maxSessionTimeout(),
                 new ArrayList<>(values.values()));
     }
 
@@ -91,6 +94,25 @@ final class EffectiveSettings {
             throw InvalidConfigException.badValue(value, "expected a whole number of at least 1");
         }
         return number;
+    }
+
+    private int nonNegativeInt(String key) {
+        ConfigValue value = get(key);
+        int number = parseInt(value, "expected a whole number of at least 0");
+        if (number < 0) {
+            throw InvalidConfigException.badValue(value, "expected a whole number of at least 0");
+        }
+        return number;
+    }
+
+    private int maxSessionTimeout() {
+        int min = positiveInt(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS);
+        int max = positiveInt(KnownKeys.GROUP_MAX_SESSION_TIMEOUT_MS);
+        if (max < min) {
+            throw InvalidConfigException.badValue(get(KnownKeys.GROUP_MAX_SESSION_TIMEOUT_MS),
+                    "must be at least " + KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS + " (" + min + ")");
+        }
+        return max;
     }
 
     /** Strictly true or false: "yes" or "1" would be read as false by Boolean.parseBoolean. */

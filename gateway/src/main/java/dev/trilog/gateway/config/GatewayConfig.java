@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param numPartitions    how many partitions an auto-created topic gets
  * @param kafkaAdvertised  host and port Kafka clients are told to connect to; an empty host or port 0 means
  *                         the bound one
+ * @param groupInitialRebalanceDelayMs how long the first rebalance of an empty consumer group waits for more members
+ * @param groupMinSessionTimeoutMs     the smallest session timeout a consumer-group member may ask for
+ * @param groupMaxSessionTimeoutMs     the largest session timeout a consumer-group member may ask for
  * @param settings         every effective value with its source, defaults included, sorted by key
  */
 public record GatewayConfig(
@@ -29,6 +32,9 @@ public record GatewayConfig(
         boolean autoCreateTopics,
         int numPartitions,
         ListenAddress kafkaAdvertised,
+        int groupInitialRebalanceDelayMs,
+        int groupMinSessionTimeoutMs,
+        int groupMaxSessionTimeoutMs,
         List<ConfigValue> settings) {
 
     public GatewayConfig {

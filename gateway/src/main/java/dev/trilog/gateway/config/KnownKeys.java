@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * Every configuration key the gateway accepts, and the {@code TRILOG_*} environment variable
  * that sets each one.
  *
- * <p>The gateway owns a handful of keys (where data lives, where to listen, topic auto-creation);
+ * <p>The gateway owns a handful of keys (where data lives, where to listen, topic auto-creation,
+ * the Kafka group coordinator's timing, with Kafka's broker-level names);
  * the log engine owns the rest, with Kafka's broker-level names ({@code log.retention.ms}, …).
  * The engine's keys are read from its own tables, so a setting the engine adds is accepted here
  * without touching this class.
@@ -37,6 +38,9 @@ public final class KnownKeys {
     /** What Kafka clients are told to connect to, when it is not the bound address (NAT, port forwarding, proxies). */
     public static final String KAFKA_ADVERTISED_HOST = "kafka.advertised.host";
     public static final String KAFKA_ADVERTISED_PORT = "kafka.advertised.port";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
 
     /** The prefix that marks an environment variable as configuration. */
     public static final String ENVIRONMENT_PREFIX = "TRILOG_";
@@ -49,7 +53,8 @@ public final class KnownKeys {
 
     private static final Set<String> GATEWAY_KEYS = Set.of(DATA_DIR, LISTEN_HOST, KAFKA_PORT, AMQP_PORT,
             SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS, KAFKA_ADVERTISED_HOST,
-            KAFKA_ADVERTISED_PORT);
+            KAFKA_ADVERTISED_PORT, GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS,
+            GROUP_MAX_SESSION_TIMEOUT_MS);
 
     private static final Set<String> ENGINE_KEYS;
     private static final Set<String> ALL_KEYS;

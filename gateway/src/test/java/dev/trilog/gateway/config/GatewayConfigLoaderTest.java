@@ -31,6 +31,9 @@ class GatewayConfigLoaderTest {
         assertThat(config.admin().port()).isEqualTo(8080);
         assertThat(config.autoCreateTopics()).isTrue();
         assertThat(config.numPartitions()).isEqualTo(1);
+        assertThat(config.groupInitialRebalanceDelayMs()).isEqualTo(3000);
+        assertThat(config.groupMinSessionTimeoutMs()).isEqualTo(6000);
+        assertThat(config.groupMaxSessionTimeoutMs()).isEqualTo(1_800_000);
         assertThat(config.engine().topicDefaults().retentionMs()).isEqualTo(7 * 24 * 3600 * 1000L);
         assertThat(config.explicitSettings()).isEmpty();
     }
@@ -184,6 +187,22 @@ class GatewayConfigLoaderTest {
         assertThatThrownBy(() -> load(Map.of(), "num.partitions", "0"))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith("invalid value '0' for num.partitions (from --set)");
+    }
+
+    @Test
+    void groupCoordinatorTimingCanBeLoweredButNotInverted() {
+        GatewayConfig config = load(Map.of("TRILOG_GROUP_INITIAL_REBALANCE_DELAY_MS", "0"),
+                "group.min.session.timeout.ms", "500", "group.max.session.timeout.ms", "500");
+
+        assertThat(config.groupInitialRebalanceDelayMs()).isZero();
+        assertThat(config.groupMinSessionTimeoutMs()).isEqualTo(500);
+        assertThatThrownBy(() -> load(Map.of(), "group.initial.rebalance.delay.ms", "-1"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid value '-1' for group.initial.rebalance.delay.ms (from --set)");
+        assertThatThrownBy(() -> load(Map.of(), "group.max.session.timeout.ms", "5000"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid value '5000' for group.max.session.timeout.ms (from --set): "
+                        + "must be at least group.min.session.timeout.ms (6000)");
     }
 
     @Test

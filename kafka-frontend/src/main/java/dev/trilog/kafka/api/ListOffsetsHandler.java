@@ -36,7 +36,11 @@ final class ListOffsetsHandler implements ApiHandler {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
             for (ListOffsetsRequestData.ListOffsetsPartition asked : topic.partitions()) {
-                topicResponse.partitions().add(answer(topic.name(), asked));
+                ListOffsetsPartitionResponse answer = answer(topic.name(), asked);
+                if (request.version() >= 4) {
+                    answer.setLeaderEpoch(0); // the field exists from v4 on; older versions refuse a non-default
+                }
+                topicResponse.partitions().add(answer);
             }
         }
         return CompletableFuture.completedFuture(Reply.of(new ListOffsetsResponse(response)));
@@ -44,7 +48,7 @@ final class ListOffsetsHandler implements ApiHandler {
 
     private ListOffsetsPartitionResponse answer(String topic, ListOffsetsRequestData.ListOffsetsPartition asked) {
         ListOffsetsPartitionResponse result = new ListOffsetsPartitionResponse()
-                .setPartitionIndex(asked.partitionIndex()).setLeaderEpoch(0);
+                .setPartitionIndex(asked.partitionIndex());
         PartitionLog log = broker.engine().partition(new TopicPartition(topic, asked.partitionIndex()));
         if (log == null) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setOffset(-1).setTimestamp(-1);

@@ -58,7 +58,9 @@ final class MetadataHandler implements ApiHandler {
     }
 
     private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic asked, boolean allowCreate) {
-        if (asked.name() == null && asked.topicId() != null && !Uuid.ZERO_UUID.equals(asked.topicId())) {
+        // by ID: kafka-clients leaves the name at its default "" rather than null
+        boolean noName = asked.name() == null || asked.name().isEmpty();
+        if (noName && asked.topicId() != null && !Uuid.ZERO_UUID.equals(asked.topicId())) {
             return broker.topicById(asked.topicId()).map(this::describe)
                     .orElseGet(() -> failed(null, asked.topicId(), Errors.UNKNOWN_TOPIC_ID));
         }

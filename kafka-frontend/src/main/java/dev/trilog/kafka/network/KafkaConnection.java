@@ -156,7 +156,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     private RequestContext newContext(RequestHeader header) {
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet
+                : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0); // in-process channels
         return new RequestContext(header, ctx.channel().id().asShortText(), remote.getAddress(),
                 java.util.Optional.of(remote.getPort()), KafkaPrincipal.ANONYMOUS, LISTENER, SecurityProtocol.PLAINTEXT,
                 ClientInformation.EMPTY, false);

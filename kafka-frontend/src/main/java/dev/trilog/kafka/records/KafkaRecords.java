@@ -28,6 +28,11 @@ public final class KafkaRecords {
         return null;
     }
 
+    /** Batches as request records (for building requests in tools and tests). */
+    public static BaseRecords of(ByteBuffer batches) {
+        return MemoryRecords.readableRecords(batches);
+    }
+
     /** No records: for error and empty partitions in a fetch response. */
     public static BaseRecords empty() {
         return MemoryRecords.EMPTY;

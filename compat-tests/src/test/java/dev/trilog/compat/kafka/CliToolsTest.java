@@ -1,0 +1,92 @@
+package dev.trilog.compat.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trilog.compat.TrilogHarness;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kafka's own command-line tools against Trilog, each in its own JVM as the scripts run them. */
+class CliToolsTest {
+
+    @TempDir
+    Path dataDir;
+
+    private TrilogHarness trilog;
+
+    @BeforeEach
+    void start() {
+        trilog = TrilogHarness.start(dataDir);
+    }
+
+    @AfterEach
+    void stop() {
+        trilog.close();
+    }
+
+    @Test
+    void kafkaTopicsCreatesDescribesListsAndDeletes() throws Exception {
+        String bootstrap = trilog.kafkaBootstrap();
+        KafkaCli.Result created = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--create",
+                "--topic", "cli-topic", "--partitions", "3", "--config", "retention.ms=3600000");
+        assertThat(created.exitCode()).as(created.output()).isZero();
+        assertThat(created.output()).contains("Created topic cli-topic.");
+
+        KafkaCli.Result described = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--describe",
+                "--topic", "cli-topic");
+        assertThat(described.exitCode()).as(described.output()).isZero();
+        assertThat(described.output()).contains("PartitionCount: 3", "retention.ms=3600000", "Partition: 2");
+
+        KafkaCli.Result duplicate = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--create",
+                "--topic", "cli-topic");
+        assertThat(duplicate.exitCode()).isNotZero();
+        assertThat(duplicate.output()).contains("already exists");
+
+        KafkaCli.Result deleted = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--delete",
+                "--topic", "cli-topic");
+        assertThat(deleted.exitCode()).as(deleted.output()).isZero();
+        KafkaCli.Result listed = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server", bootstrap, "--list");
+        assertThat(listed.output().lines()).doesNotContain("cli-topic");
+    }
+
+    @Test
+    void consoleConsumerFromBeginningInAGroupThenConsumerGroupsDescribesItsLag() throws Exception {
+        String bootstrap = trilog.kafkaBootstrap();
+        KafkaCli.Result produced = KafkaCli.run(KafkaCli.CONSOLE_PRODUCER, "a\nb\nc\nd\n",
+                "--bootstrap-server", bootstrap, "--topic", "grouped");
+        assertThat(produced.exitCode()).as(produced.output()).isZero();
+
+        KafkaCli.Result consumed = KafkaCli.run(KafkaCli.CONSOLE_CONSUMER, null, "--bootstrap-server", bootstrap,
+                "--topic", "grouped", "--from-beginning", "--group", "readers", "--max-messages", "3",
+                "--timeout-ms", "20000");
+        assertThat(consumed.exitCode()).as(consumed.output()).isZero();
+        assertThat(consumed.output().lines()).containsSubsequence("a", "b", "c");
+
+        KafkaCli.Result described = KafkaCli.run(KafkaCli.CONSUMER_GROUPS, null, "--bootstrap-server", bootstrap,
+                "--describe", "--group", "readers");
+        assertThat(described.exitCode()).as(described.output()).isZero();
+        // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...: three of four consumed and committed
+        assertThat(described.output().lines().filter(l -> l.startsWith("readers")).findFirst().orElseThrow()
+                .trim().split("\\s+")).startsWith("readers", "grouped", "0", "3", "4", "1");
+
+        KafkaCli.Result listed = KafkaCli.run(KafkaCli.CONSUMER_GROUPS, null, "--bootstrap-server", bootstrap, "--list");
+        assertThat(listed.output().lines()).contains("readers");
+    }
+
+    @Test
+    void consoleProducerThenConsoleConsumerOnAPartition() throws Exception {
+        KafkaCli.Result produced = KafkaCli.run(KafkaCli.CONSOLE_PRODUCER, "first\nsecond\nthird\n",
+                "--bootstrap-server", trilog.kafkaBootstrap(), "--topic", "console");
+        assertThat(produced.exitCode()).as(produced.output()).isZero();
+
+        KafkaCli.Result consumed = KafkaCli.run(KafkaCli.CONSOLE_CONSUMER, null,
+                "--bootstrap-server", trilog.kafkaBootstrap(), "--topic", "console", "--partition", "0",
+                "--offset", "earliest", "--max-messages", "3", "--timeout-ms", "20000");
+
+        assertThat(consumed.exitCode()).as(consumed.output()).isZero();
+        assertThat(consumed.output().lines()).containsSubsequence("first", "second", "third");
+    }
+}

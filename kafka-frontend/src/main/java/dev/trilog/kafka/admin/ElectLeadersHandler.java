@@ -1,0 +1,60 @@
+package dev.trilog.kafka.admin;
+
+import dev.trilog.kafka.KafkaBroker;
+import dev.trilog.kafka.api.ApiHandler;
+import dev.trilog.kafka.api.KafkaRequest;
+import dev.trilog.kafka.api.Reply;
+import dev.trilog.log.Topic;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.message.ElectLeadersRequestData.TopicPartitions;
+import org.apache.kafka.common.message.ElectLeadersResponseData;
+import org.apache.kafka.common.message.ElectLeadersResponseData.PartitionResult;
+import org.apache.kafka.common.message.ElectLeadersResponseData.ReplicaElectionResult;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ElectLeadersRequest;
+import org.apache.kafka.common.requests.ElectLeadersResponse;
+
+/**
+ * ElectLeaders on one node: every partition is already led by its preferred (and only)
+ * replica, so each named partition gets ELECTION_NOT_NEEDED. Asked for all partitions (null),
+ * Kafka leaves out the partitions whose election was not needed — here, all of them.
+ */
+public final class ElectLeadersHandler implements ApiHandler {
+
+    private final KafkaBroker broker;
+
+    public ElectLeadersHandler(KafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public CompletableFuture<Reply> handle(KafkaRequest request) {
+        ElectLeadersRequestData data = ((ElectLeadersRequest) request.body()).data();
+        ElectLeadersResponseData response = new ElectLeadersResponseData().setErrorCode(Errors.NONE.code());
+        if (data.topicPartitions() != null) {
+            for (TopicPartitions asked : data.topicPartitions()) {
+                ReplicaElectionResult result = new ReplicaElectionResult().setTopic(asked.topic());
+                Optional<Topic> topic = broker.engine().topic(asked.topic());
+                for (int partition : asked.partitions()) {
+                    result.partitionResult().add(elect(asked.topic(), topic, partition));
+                }
+                response.replicaElectionResults().add(result);
+            }
+        }
+        return CompletableFuture.completedFuture(Reply.of(new ElectLeadersResponse(response)));
+    }
+
+    private static PartitionResult elect(String name, Optional<Topic> topic, int partition) {
+        PartitionResult result = new PartitionResult().setPartitionId(partition);
+        if (topic.isEmpty()) {
+            return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setErrorMessage("No such topic as " + name);
+        }
+        if (partition < 0 || partition >= topic.get().partitions()) {
+            return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+                    .setErrorMessage("No such partition as " + name + "-" + partition);
+        }
+        return result.setErrorCode(Errors.ELECTION_NOT_NEEDED.code()).setErrorMessage(null);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.trilog.kafka.admin;
+
+import dev.trilog.kafka.KafkaBroker;
+import dev.trilog.kafka.api.ErrorMapping;
+import dev.trilog.log.LogConfig;
+import dev.trilog.log.Topic;
+import dev.trilog.log.UnknownTopicException;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
+
+/**
+ * What AlterConfigs and IncrementalAlterConfigs share: find the resource, compute the topic's
+ * new overrides, validate them, and write them unless only validating. One change at a time,
+ * so two concurrent incremental changes to one topic do not lose each other's update.
+ *
+ * <p>Broker settings cannot be changed: Trilog reads them once, from its configuration file,
+ * {@code TRILOG_*} environment variables and flags.
+ */
+public final class TopicConfigChanges {
+
+    /** Computes a topic's new overrides from its current ones and its effective config. */
+    @FunctionalInterface
+    interface Change {
+        Map<String, String> apply(Map<String, String> currentOverrides, LogConfig effective);
+    }
+
+    private final KafkaBroker broker;
+    private final Object lock = new Object();
+
+    public TopicConfigChanges(KafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    ApiError alter(byte resourceType, String resourceName, Collection<String> names, boolean validateOnly,
+            Change change) {
+        ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+        if (type == ConfigResource.Type.BROKER) {
+            return new ApiError(Errors.INVALID_REQUEST, "Broker settings are static in Trilog and cannot be altered"
+                    + " at runtime: set " + (names.isEmpty() ? "them" : String.join(", ", names))
+                    + " in Trilog's config file (--config),"
+                    + " a TRILOG_* environment variable or --set, and restart it.");
+        }
+        if (type != ConfigResource.Type.TOPIC) {
+            return new ApiError(Errors.INVALID_REQUEST, "Unsupported resource type: " + type);
+        }
+        synchronized (lock) {
+            try {
+                Topic topic = broker.engine().topic(resourceName).orElseThrow(() ->
+                        new UnknownTopicOrPartitionException("The topic '" + resourceName + "' does not exist."));
+                LogConfig defaults = broker.engine().settings().topicDefaults();
+                Map<String, String> next = change.apply(topic.configOverrides(),
+                        defaults.withOverrides(topic.configOverrides()));
+                defaults.withOverrides(next);
+                if (!validateOnly) {
+                    broker.engine().alterTopicConfig(resourceName, next);
+                }
+                return ApiError.NONE;
+            } catch (ConfigException e) {
+                return new ApiError(Errors.INVALID_CONFIG, e.getMessage());
+            } catch (ApiException e) {
+                return ApiError.fromThrowable(e);
+            } catch (UnknownTopicException e) {
+                return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + resourceName + "' does not exist.");
+            } catch (IOException | RuntimeException e) {
+                return new ApiError(ErrorMapping.toError(e), e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.trilog.kafka.api;
+
+import dev.trilog.kafka.KafkaBroker;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
+
+/**
+ * FindCoordinator: on one node, this node coordinates every group. Transactions do not exist
+ * yet, so their coordinator is not available; other key types (share groups) are invalid here.
+ * Versions 0-3 ask for one key; v4+ for a batch of keys of one type.
+ */
+final class FindCoordinatorHandler implements ApiHandler {
+
+    private final KafkaBroker broker;
+
+    FindCoordinatorHandler(KafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public CompletableFuture<Reply> handle(KafkaRequest request) {
+        FindCoordinatorRequestData data = ((FindCoordinatorRequest) request.body()).data();
+        FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+        Errors error = errorFor(data.keyType());
+        if (request.version() < FindCoordinatorRequest.MIN_BATCHED_VERSION) {
+            Coordinator answer = answer(data.key(), error);
+            response.setErrorCode(answer.errorCode()).setErrorMessage(answer.errorMessage())
+                    .setNodeId(answer.nodeId()).setHost(answer.host()).setPort(answer.port());
+        } else {
+            List<String> keys = data.coordinatorKeys();
+            for (String key : keys) {
+                response.coordinators().add(answer(key, error));
+            }
+        }
+        return CompletableFuture.completedFuture(Reply.of(new FindCoordinatorResponse(response)));
+    }
+
+    private static Errors errorFor(byte keyType) {
+        if (keyType == CoordinatorType.GROUP.id()) {
+            return Errors.NONE;
+        }
+        if (keyType == CoordinatorType.TRANSACTION.id()) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        return Errors.INVALID_REQUEST;
+    }
+
+    private Coordinator answer(String key, Errors error) {
+        Coordinator coordinator = new Coordinator().setKey(key).setErrorCode(error.code());
+        if (error != Errors.NONE) {
+            String message = error == Errors.INVALID_REQUEST ? "Trilog coordinates consumer groups only"
+                    : "Trilog does not support transactions yet";
+            return coordinator.setErrorMessage(message).setNodeId(-1).setHost("").setPort(-1);
+        }
+        return coordinator.setNodeId(broker.nodeId()).setHost(broker.advertised().getHostString())
+                .setPort(broker.advertised().getPort());
+    }
+}

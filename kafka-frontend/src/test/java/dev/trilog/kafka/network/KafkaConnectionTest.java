@@ -1,0 +1,179 @@
+package dev.trilog.kafka.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trilog.kafka.KafkaTestBroker;
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.record.RecordData;
+import dev.trilog.log.record.RecordFormat;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.FileRegion;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The connection pipeline in-process: frames in, responses (and file regions) out. */
+class KafkaConnectionTest {
+
+    @TempDir
+    Path dataDir;
+
+    private LogEngine engine;
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void open() throws Exception {
+        engine = LogEngine.open(EngineSettings.of(dataDir));
+        channel = new EmbeddedChannel(new KafkaFrameDecoder(1024 * 1024),
+                new KafkaConnection(KafkaTestBroker.apis(engine)));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        channel.finishAndReleaseAll();
+        engine.close();
+    }
+
+    private static ByteBuf frame(AbstractRequest request, int correlationId) {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "test", correlationId);
+        ByteBuffer body = request.serializeWithHeader(header);
+        return Unpooled.buffer().writeInt(body.remaining()).writeBytes(body);
+    }
+
+    private List<Object> outbound() {
+        List<Object> out = new ArrayList<>();
+        Object msg;
+        while ((msg = channel.readOutbound()) != null) {
+            out.add(msg);
+        }
+        return out;
+    }
+
+    @Test
+    void aFetchHandsTheSegmentToTheChannelAsAFileRegion() throws Exception {
+        engine.createTopic("zc", 1, Map.of());
+        engine.partition(new TopicPartition("zc", 0)).append(RecordFormat.build(0, "none",
+                List.of(RecordData.of(1L, null, new byte[4096]))), true);
+        FetchRequestData data = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
+                .setReplicaId(-1).setSessionEpoch(-1);
+        data.topics().add(new FetchRequestData.FetchTopic().setTopic("zc").setPartitions(List.of(
+                new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20))));
+
+        channel.writeInbound(frame(new FetchRequest(data, (short) 12), 7));
+        channel.runPendingTasks();
+
+        List<Object> out = outbound();
+        List<FileRegion> regions = out.stream().filter(FileRegion.class::isInstance).map(FileRegion.class::cast).toList();
+        assertThat(regions).hasSize(1);
+        assertThat(regions.get(0).count()).isGreaterThan(4096);
+        out.forEach(io.netty.util.ReferenceCountUtil::release);
+    }
+
+    @Test
+    void responsesComeInRequestOrder() {
+        channel.writeInbound(frame(new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 3), 1));
+        channel.writeInbound(frame(new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 3), 2));
+
+        List<Integer> correlations = new ArrayList<>();
+        ByteBuf all = Unpooled.buffer();
+        for (Object msg : outbound()) {
+            all.writeBytes((ByteBuf) msg);
+            ((ByteBuf) msg).release();
+        }
+        while (all.readableBytes() >= 8) {
+            int size = all.readInt();
+            correlations.add(all.getInt(all.readerIndex()));
+            all.skipBytes(size);
+        }
+        assertThat(correlations).containsExactly(1, 2);
+    }
+
+    @Test
+    void advertisesProduceFromVersionZeroAndTheClientsFullRanges() {
+        channel.writeInbound(frame(new ApiVersionsRequest(new ApiVersionsRequestData()
+                .setClientSoftwareName("test").setClientSoftwareVersion("1.0"), (short) 3), 9));
+        ByteBuf all = Unpooled.buffer();
+        for (Object msg : outbound()) {
+            all.writeBytes((ByteBuf) msg);
+            ((ByteBuf) msg).release();
+        }
+        all.skipBytes(4 + 4); // size, correlation id (ApiVersions responses use header v0)
+        ApiVersionsResponse response = ApiVersionsResponse.parse(
+                new org.apache.kafka.common.protocol.ByteBufferAccessor(all.nioBuffer()), (short) 3);
+
+        assertThat(response.data().errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(response.apiVersion(ApiKeys.PRODUCE.id).minVersion()).isZero();
+        assertThat(response.apiVersion(ApiKeys.PRODUCE.id).maxVersion()).isEqualTo(ApiKeys.PRODUCE.latestVersion());
+        assertThat(response.apiVersion(ApiKeys.FETCH.id).maxVersion()).isEqualTo(ApiKeys.FETCH.latestVersion());
+    }
+
+    @Test
+    void anApiVersionsRequestFromTheFutureIsAnsweredInVersionZero() {
+        byte[] clientId = "future-client".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuf request = Unpooled.buffer().writeShort(ApiKeys.API_VERSIONS.id).writeShort(99).writeInt(5)
+                .writeShort(clientId.length).writeBytes(clientId).writeByte(0); // header v2: empty tagged fields
+        channel.writeInbound(Unpooled.buffer().writeInt(request.readableBytes()).writeBytes(request));
+
+        ByteBuf all = Unpooled.buffer();
+        for (Object msg : outbound()) {
+            all.writeBytes((ByteBuf) msg);
+            ((ByteBuf) msg).release();
+        }
+        all.skipBytes(4);
+        assertThat(all.readInt()).isEqualTo(5);
+        ApiVersionsResponse response = ApiVersionsResponse.parse(
+                new org.apache.kafka.common.protocol.ByteBufferAccessor(all.nioBuffer()), (short) 0);
+        assertThat(response.data().errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+        assertThat(response.apiVersion(ApiKeys.FETCH.id)).isNotNull();
+    }
+
+    @Test
+    void anOversizedFrameClosesTheConnectionBeforeAllocating() {
+        channel.writeInbound(Unpooled.buffer().writeInt(64 * 1024 * 1024).writeBytes(new byte[16]));
+
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anUnreadableHeaderClosesTheConnection() {
+        channel.writeInbound(Unpooled.buffer().writeInt(6).writeShort(9999).writeShort(0).writeShort(0));
+
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anUnimplementedApiGetsUnsupportedVersionNotAHang() {
+        channel.writeInbound(frame(new org.apache.kafka.common.requests.DescribeAclsRequest.Builder(
+                org.apache.kafka.common.acl.AclBindingFilter.ANY).build((short) 3), 11));
+
+        List<Object> out = outbound();
+        assertThat(out).isNotEmpty();
+        ByteBuf all = Unpooled.buffer();
+        out.forEach(m -> {
+            all.writeBytes((ByteBuf) m);
+            ((ByteBuf) m).release();
+        });
+        all.skipBytes(4);
+        assertThat(all.readInt()).isEqualTo(11);
+        assertThat(channel.isOpen()).isTrue();
+    }
+}

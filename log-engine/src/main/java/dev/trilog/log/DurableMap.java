@@ -1,0 +1,60 @@
+package dev.trilog.log;
+
+import java.io.IOException;
+import java.util.AbstractMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A small durable map of names to bytes in one namespace of the engine's metadata log, for
+ * metadata that layers above the engine own (exchanges, queues, bindings). Writes are fsynced
+ * before they return and survive restarts; reads are from memory.
+ *
+ * <p>Entry format in {@code __trilog_metadata}: key {@code <namespace>/<name>}, value the bytes
+ * given (the owner's own encoding); a tombstone removes the entry.
+ */
+public final class DurableMap {
+
+    private final String prefix;
+    private final InternalLog log;
+    private final Map<String, byte[]> entries = new ConcurrentHashMap<>();
+
+    DurableMap(String namespace, InternalLog log) throws IOException {
+        if (namespace.isEmpty() || namespace.contains("/") || "topic".equals(namespace) || "producer-ids".equals(namespace)) {
+            throw new IllegalArgumentException("namespace must be a plain word other than the engine's own (topic, producer-ids): " + namespace);
+        }
+        this.prefix = namespace + "/";
+        this.log = log;
+        log.replay((key, value) -> {
+            if (key.startsWith(prefix)) {
+                String name = key.substring(prefix.length());
+                if (value == null) {
+                    entries.remove(name);
+                } else {
+                    entries.put(name, value);
+                }
+            }
+        });
+    }
+
+    public Optional<byte[]> get(String name) {
+        return Optional.ofNullable(entries.get(name)).map(byte[]::clone);
+    }
+
+    /** Every entry, a snapshot. */
+    public Map<String, byte[]> all() {
+        return Map.copyOf(entries);
+    }
+
+    public void put(String name, byte[] value) throws IOException {
+        log.write(List.of(Map.entry(prefix + name, value.clone())));
+        entries.put(name, value.clone());
+    }
+
+    public void remove(String name) throws IOException {
+        log.write(List.of(new AbstractMap.SimpleEntry<>(prefix + name, (byte[]) null)));
+        entries.remove(name);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.trilog.log;
+
+import dev.trilog.log.share.StateJournal;
+import java.io.IOException;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Share cursors' state in the internal compacted log {@code __trilog_share_state}: one entry per
+ * cursor (key {@code <group>\u0000<topic>\u0000<partition>}, value the cursor's snapshot), so
+ * compaction keeps only the newest.
+ *
+ * <p>Group commit: {@link #write} only marks a cursor dirty; one writer thread takes every dirty
+ * cursor at once, asks each for its snapshot, appends them all as one batch, waits until that
+ * batch is as durable as the topic policy asks, and completes every waiting future. Writes that
+ * arrive meanwhile go into the next batch.
+ */
+final class ShareStateStore implements StateJournal, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ShareStateStore.class);
+
+    private final InternalLog journal;
+    private final Map<String, byte[]> saved = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private final Thread writer;
+    private LinkedHashMap<String, Pending> dirty = new LinkedHashMap<>();
+    private boolean closed;
+
+    private static final class Pending {
+        Supplier<byte[]> snapshot;
+        final List<CompletableFuture<Void>> waiting = new ArrayList<>(2);
+    }
+
+    ShareStateStore(InternalLog journal) throws IOException {
+        this.journal = journal;
+        journal.replay((key, value) -> {
+            if (value == null) {
+                saved.remove(key);
+            } else {
+                saved.put(key, value);
+            }
+        });
+        writer = new Thread(this::writeLoop, "trilog-share-state-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    static String key(String group, org.apache.kafka.common.TopicPartition tp) {
+        return group + '\u0000' + tp.topic() + '\u0000' + tp.partition();
+    }
+
+    @Override
+    public byte[] load(String key) {
+        return saved.get(key);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(String key, Supplier<byte[]> snapshot) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closed) {
+                done.completeExceptionally(new IOException("share state store closed"));
+                return done;
+            }
+            Pending pending = dirty.computeIfAbsent(key, k -> new Pending());
+            pending.snapshot = snapshot;
+            pending.waiting.add(done);
+            lock.notifyAll();
+        }
+        return done;
+    }
+
+    @Override
+    public void remove(String key) {
+        try {
+            journal.write(List.of(new AbstractMap.SimpleEntry<>(key, (byte[]) null)));
+            saved.remove(key);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void writeLoop() {
+        while (true) {
+            LinkedHashMap<String, Pending> batch;
+            synchronized (lock) {
+                while (dirty.isEmpty() && !closed) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                if (dirty.isEmpty()) {
+                    return;
+                }
+                batch = dirty;
+                dirty = new LinkedHashMap<>();
+            }
+            writeBatch(batch);
+        }
+    }
+
+    private void writeBatch(Map<String, Pending> batch) {
+        List<Map.Entry<String, byte[]>> entries = new ArrayList<>(batch.size());
+        try {
+            for (Map.Entry<String, Pending> e : batch.entrySet()) {
+                entries.add(Map.entry(e.getKey(), e.getValue().snapshot.get()));
+            }
+            journal.write(entries);
+            entries.forEach(e -> saved.put(e.getKey(), e.getValue()));
+            batch.values().forEach(p -> p.waiting.forEach(f -> f.complete(null)));
+        } catch (IOException | RuntimeException e) {
+            log.error("Writing share-cursor state failed; {} cursors' changes are not durable", batch.size(), e);
+            batch.values().forEach(p -> p.waiting.forEach(f -> f.completeExceptionally(e)));
+        }
+    }
+
+    /** Writes what is dirty, then stops the writer. */
+    @Override
+    public void close() throws InterruptedException {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+        writer.join(30_000);
+    }
+}

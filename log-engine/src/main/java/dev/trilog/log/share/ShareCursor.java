@@ -1,0 +1,598 @@
+package dev.trilog.log.share;
+
+import dev.trilog.log.OffsetOutOfRangeException;
+import dev.trilog.log.PartitionLog;
+import dev.trilog.log.record.LogRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Per-record delivery over one partition for one share group: the primitive behind AMQP and
+ * SQS queues, modelled on Kafka's KIP-932 share groups.
+ *
+ * <pre>
+ *                acquire                      acknowledge
+ *   AVAILABLE ──────────────▶ ACQUIRED ─────────────────────▶ ACKNOWLEDGED
+ *       ▲   (acquisitions+1)  │  │  │
+ *       │  release / lock expiry / extendLock(past) │  │ reject
+ *       ├──────────────────────────────────┘  │  ▼
+ *       │  releaseFailed (failed+1)         │  ARCHIVED ◀── the delivery limit reached on
+ *       └────────────────────────────────────┘              release, failure or lock expiry
+ * </pre>
+ *
+ * <p>Offsets below {@link #startOffset()} are done; the start moves past contiguous
+ * acknowledged or archived records. Records between the start and the fetch position are in an
+ * {@link InFlightWindow}; records past it are available and never delivered. Delivery is in
+ * offset order, skipping records whose not-before time has not come and, for FIFO groups
+ * ({@link DeliveryPolicy#orderingKey}), records of a group that has one in flight or an earlier
+ * one waiting. On the last allowed attempt a record is handed out alone, so one poison record
+ * cannot sink a batch.
+ *
+ * <p>Durability: the state (start offset, acknowledged and archived records, delivery counts)
+ * goes to the {@link StateJournal} with group commit. {@link #acquire} returns after the new
+ * delivery counts are written, so counts never go backwards; {@link #acknowledge} and
+ * {@link #reject} complete when their change is durable, so an acknowledged record never comes
+ * back. Locks are not written: after a restart a record that was in flight is available again,
+ * with its count.
+ *
+ * <p>Thread-safe: every method locks the cursor; journal writes are awaited outside the lock.
+ */
+public final class ShareCursor {
+
+    private static final int READ_CHUNK_BYTES = 1 << 20;
+
+    private final PartitionLog log;
+    private final String group;
+    private final String journalKey;
+    private final ShareGroupSettings settings;
+    private final DeliveryPolicy policy;
+    private final InstantSource clock;
+    private final StateJournal journal;
+    private final ArchiveListener archiveListener;
+    private final InFlightWindow window;
+    private final PriorityQueue<Lock> locks = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+    private final Map<String, Integer> consumerIds = new HashMap<>();
+    private final Map<String, Integer> groupIds = new HashMap<>();
+    private final Map<Integer, Integer> groupsInFlight = new HashMap<>();
+    /** Durable state read at start for offsets not yet back in the window. */
+    private final TreeMap<Long, ShareSnapshot.Run> restored = new TreeMap<>();
+    /**
+     * Records read from the log past the window's end but not yet materialised (a read returns
+     * a whole chunk; an acquire may want fewer): the next acquire starts here instead of decoding
+     * them again. At most one read chunk.
+     */
+    private final java.util.ArrayDeque<LogRecord> readAhead = new java.util.ArrayDeque<>();
+    private long archivedTotal;
+
+    private record Lock(long deadline, long offset, int acquisitions) {
+    }
+
+    ShareCursor(PartitionLog log, String group, String journalKey, ShareGroupSettings settings, DeliveryPolicy policy,
+            InstantSource clock, StateJournal journal, ArchiveListener archiveListener) {
+        this.log = log;
+        this.group = group;
+        this.journalKey = journalKey;
+        this.settings = settings;
+        this.policy = policy;
+        this.clock = clock;
+        this.journal = journal;
+        this.archiveListener = archiveListener;
+        byte[] saved = journal.load(journalKey);
+        long start = log.logStartOffset();
+        if (saved != null) {
+            ShareSnapshot snapshot = ShareSnapshot.decode(saved);
+            start = Math.max(start, snapshot.startOffset);
+            for (ShareSnapshot.Run run : snapshot.runs) {
+                if (run.last() >= start) {
+                    restored.put(run.first(), run);
+                }
+            }
+        }
+        this.window = new InFlightWindow(start, 1024);
+    }
+
+    /**
+     * Opens a cursor over {@code log} for {@code group}, restoring its durable state from
+     * {@code journal} under {@code journalKey}. The engine keeps one cursor per key.
+     */
+    public static ShareCursor open(PartitionLog log, String group, String journalKey, ShareGroupSettings settings,
+            DeliveryPolicy policy, InstantSource clock, StateJournal journal, ArchiveListener archiveListener) {
+        return new ShareCursor(log, group, journalKey, settings, policy, clock, journal, archiveListener);
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public PartitionLog log() {
+        return log;
+    }
+
+    /** Everything below this offset is done (acknowledged, archived, or gone from the log). */
+    public synchronized long startOffset() {
+        return window.start();
+    }
+
+    // ---------------------------------------------------------------- acquire
+
+    /**
+     * Hands {@code consumer} up to {@code maxRecords} available records (at least one if any,
+     * then up to about {@code maxBytes}), locked until now + {@code lockMs}; each acquisition
+     * counts as a delivery. Returns an empty list when nothing is deliverable now, including when
+     * the in-flight window is full.
+     */
+    public List<Delivery> acquire(String consumer, int maxRecords, int maxBytes, long lockMs) {
+        List<Delivery> taken;
+        synchronized (this) {
+            taken = acquireLocked(consumer, maxRecords, maxBytes, lockMs);
+        }
+        if (!taken.isEmpty()) {
+            journal.write(journalKey, this::snapshot).join();
+        }
+        return taken;
+    }
+
+    private List<Delivery> acquireLocked(String consumer, int maxRecords, int maxBytes, long lockMs) {
+        long now = clock.millis();
+        expireLocks(now);
+        skipRecordsRemovedFromTheLog();
+        int consumerId = consumerIds.computeIfAbsent(consumer, c -> consumerIds.size());
+        long deadline = now + lockMs;
+        List<Delivery> out = new ArrayList<>(Math.min(maxRecords, 512));
+        Set<Integer> blocked = new HashSet<>();
+        int[] bytes = {0};
+        // Redeliveries first: they have the lowest offsets.
+        long offset = window.start();
+        while (out.size() < maxRecords) {
+            offset = window.nextAvailable(offset);
+            if (offset < 0) {
+                break;
+            }
+            int slot = window.slot(offset);
+            if (eligible(slot, now, blocked)) {
+                LogRecord record = readOne(offset);
+                if (record == null) {
+                    window.setState(slot, InFlightWindow.GAP);
+                } else if (!offer(slot, record, consumerId, deadline, out, bytes, maxBytes)) {
+                    return finish(out);
+                }
+            }
+            offset++;
+        }
+        // Then records the window has not seen yet.
+        while (out.size() < maxRecords && window.size() < settings.maxInFlight() && window.end() < log.logEndOffset()) {
+            if (readAhead.isEmpty() || readAhead.peekFirst().offset() < window.end()) {
+                readAhead.clear();
+                readAhead.addAll(readFrom(window.end(), Math.min(maxBytes, READ_CHUNK_BYTES)));
+                if (readAhead.isEmpty()) {
+                    break;
+                }
+            }
+            while (!readAhead.isEmpty()) {
+                if (out.size() >= maxRecords || window.size() >= settings.maxInFlight()) {
+                    return finish(out);
+                }
+                LogRecord record = readAhead.pollFirst();
+                int slot = materialize(record);
+                if (slot >= 0 && eligible(slot, now, blocked)
+                        && !offer(slot, record, consumerId, deadline, out, bytes, maxBytes)) {
+                    return finish(out);
+                }
+            }
+        }
+        return finish(out);
+    }
+
+    private List<Delivery> finish(List<Delivery> out) {
+        return out.isEmpty() ? Collections.emptyList() : out;
+    }
+
+    /**
+     * Takes the record if the batch has room; false when the batch must end here (byte limit, or
+     * a last attempt that must go alone).
+     */
+    private boolean offer(int slot, LogRecord record, int consumerId, long deadline, List<Delivery> out, int[] bytes,
+            int maxBytes) {
+        boolean last = lastAttempt(slot);
+        int size = window.bytes(slot);
+        if (!out.isEmpty() && (last || bytes[0] + size > maxBytes)) {
+            return false;
+        }
+        int acquisitions = window.acquisitions(slot) + 1;
+        window.setAcquisitions(slot, acquisitions);
+        window.setState(slot, InFlightWindow.ACQUIRED);
+        window.setLock(slot, consumerId, deadline);
+        locks.add(new Lock(deadline, record.offset(), acquisitions));
+        int g = window.group(slot);
+        if (g >= 0) {
+            groupsInFlight.merge(g, 1, Integer::sum);
+        }
+        bytes[0] += size;
+        out.add(new Delivery(record, acquisitions, window.failed(slot), deadline));
+        return !last;
+    }
+
+    private boolean lastAttempt(int slot) {
+        int used = settings.limitCounts() == ShareGroupSettings.LimitCounts.ACQUISITIONS ? window.acquisitions(slot)
+                : window.failed(slot);
+        return used + 1 >= settings.maxDeliveries();
+    }
+
+    /** Deliverable now; a record of a FIFO group that is skipped blocks its group's later records. */
+    private boolean eligible(int slot, long now, Set<Integer> blocked) {
+        int g = window.group(slot);
+        boolean ok = window.notBefore(slot) <= now && (g < 0 || !groupsInFlight.containsKey(g) && !blocked.contains(g));
+        if (!ok && g >= 0) {
+            blocked.add(g);
+        }
+        return ok;
+    }
+
+    /**
+     * Puts a record read from the log at the window's end, with any state restored for it.
+     *
+     * @return its slot, or -1 when it is already done (restored as acknowledged or archived):
+     *         the window may then have moved past it, and a slot index would point at nothing
+     */
+    private int materialize(LogRecord record) {
+        while (window.end() < record.offset()) {
+            window.append(InFlightWindow.GAP, 0, 0, 0, -1, 0, 0);
+        }
+        byte state = InFlightWindow.AVAILABLE;
+        int acquisitions = 0;
+        int failed = 0;
+        ShareSnapshot.Run run = restoredRun(record.offset());
+        if (run != null) {
+            if (run.kind() == ShareSnapshot.ACKNOWLEDGED) {
+                state = InFlightWindow.ACKNOWLEDGED;
+            } else if (run.kind() == ShareSnapshot.ARCHIVED) {
+                state = InFlightWindow.ARCHIVED;
+            }
+            acquisitions = run.acquisitions();
+            failed = run.failed();
+        }
+        String key = state == InFlightWindow.AVAILABLE ? policy.orderingKey(record) : null;
+        int groupId = key == null ? -1 : groupIds.computeIfAbsent(key, k -> groupIds.size());
+        long notBefore = state == InFlightWindow.AVAILABLE ? policy.notBefore(record) : 0;
+        int size = (record.value() == null ? 0 : record.value().remaining())
+                + (record.key() == null ? 0 : record.key().remaining()) + 16;
+        int slot = window.append(state, acquisitions, failed, notBefore, groupId, record.timestamp(), size);
+        if (state != InFlightWindow.AVAILABLE) {
+            advanceStart();
+            return -1;
+        }
+        return slot;
+    }
+
+    private ShareSnapshot.Run restoredRun(long offset) {
+        Map.Entry<Long, ShareSnapshot.Run> entry = restored.floorEntry(offset);
+        return entry != null && entry.getValue().last() >= offset ? entry.getValue() : null;
+    }
+
+    private void skipRecordsRemovedFromTheLog() {
+        long logStart = log.logStartOffset();
+        if (window.size() == 0 && window.start() < logStart) {
+            window.restartAt(logStart);
+            readAhead.clear();
+        }
+    }
+
+    private List<LogRecord> readFrom(long offset, int maxBytes) {
+        try {
+            return log.readRecords(offset, maxBytes);
+        } catch (OffsetOutOfRangeException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private LogRecord readOne(long offset) {
+        for (LogRecord record : readFrom(offset, 1)) {
+            if (record.offset() == offset) {
+                return record;
+            }
+            if (record.offset() > offset) {
+                break;
+            }
+        }
+        return null; // removed by retention or compaction since it was first read
+    }
+
+    // ---------------------------------------------------------------- settle
+
+    /**
+     * Marks the record done. Completes with {@link Outcome#OK} once that is durable, or at once
+     * with why nothing changed.
+     *
+     * @param acquisitions the delivery's {@link Delivery#acquisitions()}, or -1 to accept any
+     */
+    public CompletableFuture<Outcome> acknowledge(long offset, int acquisitions) {
+        Outcome outcome;
+        synchronized (this) {
+            outcome = check(offset, acquisitions);
+            if (outcome == Outcome.OK) {
+                int slot = window.slot(offset);
+                settle(slot);
+                window.setState(slot, InFlightWindow.ACKNOWLEDGED);
+                advanceStart();
+            }
+        }
+        return outcome == Outcome.OK ? journal.write(journalKey, this::snapshot).thenApply(v -> Outcome.OK)
+                : CompletableFuture.completedFuture(outcome);
+    }
+
+    /**
+     * Acknowledges many deliveries with one durable write (AMQP 1.0 disposition ranges, 0-9-1
+     * {@code multiple=true}, SQS DeleteMessageBatch). The outcome of each is at its index; the
+     * future completes once the OK ones are durable.
+     */
+    public CompletableFuture<List<Outcome>> acknowledgeAll(List<Delivery> deliveries) {
+        List<Outcome> outcomes = new ArrayList<>(deliveries.size());
+        boolean changed = false;
+        synchronized (this) {
+            for (Delivery delivery : deliveries) {
+                Outcome outcome = check(delivery.offset(), delivery.acquisitions());
+                if (outcome == Outcome.OK) {
+                    int slot = window.slot(delivery.offset());
+                    settle(slot);
+                    window.setState(slot, InFlightWindow.ACKNOWLEDGED);
+                    changed = true;
+                }
+                outcomes.add(outcome);
+            }
+            advanceStart();
+        }
+        return changed ? journal.write(journalKey, this::snapshot).thenApply(v -> outcomes)
+                : CompletableFuture.completedFuture(outcomes);
+    }
+
+    /** Back to available; the failed-delivery count stays (AMQP {@code released}, 0-9-1 requeue). */
+    public synchronized Outcome release(long offset, int acquisitions) {
+        return returnToAvailable(offset, acquisitions, false);
+    }
+
+    /** Back to available with one more failed delivery (AMQP {@code modified{delivery-failed}}). */
+    public Outcome releaseFailed(long offset, int acquisitions) {
+        Outcome outcome;
+        synchronized (this) {
+            outcome = returnToAvailable(offset, acquisitions, true);
+        }
+        if (outcome == Outcome.OK) {
+            journal.write(journalKey, this::snapshot);
+        }
+        return outcome;
+    }
+
+    /** Gives the record up (archived); completes when durable. */
+    public CompletableFuture<Outcome> reject(long offset, int acquisitions) {
+        Outcome outcome;
+        synchronized (this) {
+            outcome = check(offset, acquisitions);
+            if (outcome == Outcome.OK) {
+                int slot = window.slot(offset);
+                settle(slot);
+                archive(slot, ArchiveListener.Reason.REJECTED);
+            }
+        }
+        return outcome == Outcome.OK ? journal.write(journalKey, this::snapshot).thenApply(v -> Outcome.OK)
+                : CompletableFuture.completedFuture(outcome);
+    }
+
+    /**
+     * Moves the lock's end (SQS ChangeMessageVisibility); a deadline at or before now makes the
+     * record available at once, with its count unchanged.
+     */
+    public synchronized Outcome extendLock(long offset, int acquisitions, long newDeadline) {
+        Outcome outcome = check(offset, acquisitions);
+        if (outcome != Outcome.OK) {
+            return outcome;
+        }
+        if (newDeadline <= clock.millis()) {
+            return returnToAvailable(offset, acquisitions, false);
+        }
+        int slot = window.slot(offset);
+        window.setLock(slot, window.consumer(slot), newDeadline);
+        locks.add(new Lock(newDeadline, offset, window.acquisitions(slot)));
+        return Outcome.OK;
+    }
+
+    /** Returns everything {@code consumer} holds (its connection closed); returns how many. */
+    public synchronized int releaseAll(String consumer) {
+        Integer id = consumerIds.get(consumer);
+        if (id == null) {
+            return 0;
+        }
+        int released = 0;
+        for (long offset = window.start(); offset < window.end(); offset++) {
+            int slot = window.slot(offset);
+            if (window.state(slot) == InFlightWindow.ACQUIRED && window.consumer(slot) == id) {
+                returnToAvailable(offset, -1, false);
+                released++;
+            }
+        }
+        return released;
+    }
+
+    private Outcome check(long offset, int acquisitions) {
+        expireLocks(clock.millis());
+        if (!window.contains(offset)) {
+            return Outcome.UNKNOWN;
+        }
+        int slot = window.slot(offset);
+        byte state = window.state(slot);
+        if (state == InFlightWindow.ACKNOWLEDGED || state == InFlightWindow.ARCHIVED || state == InFlightWindow.GAP) {
+            return Outcome.UNKNOWN;
+        }
+        if (acquisitions >= 0 && window.acquisitions(slot) != acquisitions) {
+            return Outcome.STALE;
+        }
+        return state == InFlightWindow.ACQUIRED ? Outcome.OK : Outcome.NOT_ACQUIRED;
+    }
+
+    private Outcome returnToAvailable(long offset, int acquisitions, boolean failedDelivery) {
+        Outcome outcome = check(offset, acquisitions);
+        if (outcome == Outcome.OK && release(window.slot(offset), failedDelivery)) {
+            journal.write(journalKey, this::snapshot); // archiving is a durable change
+        }
+        return outcome;
+    }
+
+    /**
+     * An acquired record goes back: available, or archived when it has had its last delivery.
+     *
+     * @return true when it was archived (its slot may then no longer be valid)
+     */
+    private boolean release(int slot, boolean failedDelivery) {
+        settle(slot);
+        if (failedDelivery) {
+            window.setFailed(slot, window.failed(slot) + 1);
+        }
+        int used = settings.limitCounts() == ShareGroupSettings.LimitCounts.ACQUISITIONS ? window.acquisitions(slot)
+                : window.failed(slot);
+        if (used >= settings.maxDeliveries()) {
+            archive(slot, ArchiveListener.Reason.DELIVERY_LIMIT);
+            return true;
+        }
+        window.setState(slot, InFlightWindow.AVAILABLE);
+        return false;
+    }
+
+    /** Clears an acquired record's lock and its FIFO group's in-flight mark. */
+    private void settle(int slot) {
+        window.setLock(slot, -1, 0);
+        int g = window.group(slot);
+        if (g >= 0) {
+            groupsInFlight.computeIfPresent(g, (k, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    private void archive(int slot, ArchiveListener.Reason reason) {
+        window.setState(slot, InFlightWindow.ARCHIVED);
+        archivedTotal++;
+        archiveListener.archived(group, window.offsetOf(slot), reason);
+        advanceStart();
+    }
+
+    private void advanceStart() {
+        if (window.advanceStart() > 0 && !restored.isEmpty()) {
+            restored.headMap(window.start()).entrySet().removeIf(e -> e.getValue().last() < window.start());
+        }
+    }
+
+    /** Returns records whose lock ended to available (or archives them at the limit). */
+    private void expireLocks(long now) {
+        boolean archived = false;
+        while (!locks.isEmpty() && locks.peek().deadline <= now) {
+            Lock lock = locks.poll();
+            if (!window.contains(lock.offset)) {
+                continue;
+            }
+            int slot = window.slot(lock.offset);
+            if (window.state(slot) == InFlightWindow.ACQUIRED && window.acquisitions(slot) == lock.acquisitions
+                    && window.lockDeadline(slot) == lock.deadline) {
+                archived |= release(slot, false);
+            }
+        }
+        if (archived) {
+            journal.write(journalKey, this::snapshot);
+        }
+    }
+
+    /** Applies lock expiry now (the engine calls this periodically; every operation also does). */
+    public void expireLocks() {
+        synchronized (this) {
+            expireLocks(clock.millis());
+        }
+    }
+
+    // ---------------------------------------------------------------- counts and state
+
+    public synchronized ShareCounts counts() {
+        long now = clock.millis();
+        expireLocks(now);
+        long available = 0;
+        long acquired = 0;
+        long delayed = 0;
+        long oldest = -1;
+        for (long offset = window.start(); offset < window.end(); offset++) {
+            int slot = window.slot(offset);
+            byte state = window.state(slot);
+            if (state == InFlightWindow.ACQUIRED) {
+                acquired++;
+            } else if (state == InFlightWindow.AVAILABLE) {
+                if (window.notBefore(slot) > now) {
+                    delayed++;
+                } else {
+                    available++;
+                    if (oldest < 0) {
+                        oldest = window.timestamp(slot);
+                    }
+                }
+            }
+        }
+        long beyond = Math.max(0, log.logEndOffset() - Math.max(window.end(), log.logStartOffset()));
+        if (beyond > 0 && oldest < 0) {
+            List<LogRecord> next = readFrom(Math.max(window.end(), log.logStartOffset()), 1);
+            oldest = next.isEmpty() ? -1 : next.get(0).timestamp();
+        }
+        return new ShareCounts(available + beyond, acquired, delayed, archivedTotal, oldest);
+    }
+
+    /** The durable state, encoded; the journal calls this when it writes. */
+    synchronized byte[] snapshot() {
+        List<ShareSnapshot.Run> runs = new ArrayList<>();
+        ShareSnapshot.Run current = null;
+        for (long offset = window.start(); offset < window.end(); offset++) {
+            int slot = window.slot(offset);
+            byte state = window.state(slot);
+            byte kind = state == InFlightWindow.ACKNOWLEDGED || state == InFlightWindow.GAP ? ShareSnapshot.ACKNOWLEDGED
+                    : state == InFlightWindow.ARCHIVED ? ShareSnapshot.ARCHIVED : ShareSnapshot.COUNTS;
+            int acquisitions = window.acquisitions(slot);
+            int failed = window.failed(slot);
+            if (kind == ShareSnapshot.COUNTS && acquisitions == 0 && failed == 0) {
+                current = flush(runs, current);
+                continue;
+            }
+            if (current != null && current.kind() == kind && current.acquisitions() == acquisitions
+                    && current.failed() == failed && current.last() == offset - 1) {
+                current = new ShareSnapshot.Run(current.first(), offset, kind, acquisitions, failed);
+            } else {
+                flush(runs, current);
+                current = new ShareSnapshot.Run(offset, offset, kind, acquisitions, failed);
+            }
+        }
+        flush(runs, current);
+        for (ShareSnapshot.Run run : restored.tailMap(restored.floorKey(window.end()) == null ? window.end()
+                : restored.floorKey(window.end())).values()) {
+            if (run.last() >= window.end()) {
+                runs.add(new ShareSnapshot.Run(Math.max(run.first(), window.end()), run.last(), run.kind(),
+                        run.acquisitions(), run.failed()));
+            }
+        }
+        return new ShareSnapshot(window.start(), runs).encode();
+    }
+
+    private static ShareSnapshot.Run flush(List<ShareSnapshot.Run> runs, ShareSnapshot.Run current) {
+        if (current != null) {
+            runs.add(current);
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "ShareCursor(" + group + " on " + log.topicPartition() + ")";
+    }
+}

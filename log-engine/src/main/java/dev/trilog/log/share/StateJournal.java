@@ -1,0 +1,24 @@
+package dev.trilog.log.share;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Where share cursors keep their durable state: one snapshot per cursor, written with group
+ * commit (every cursor whose state changed since the last write goes into the next write, as
+ * one batch). Implemented by the engine over an internal compacted log.
+ */
+public interface StateJournal {
+
+    /** The last snapshot written under {@code key}, or null. */
+    byte[] load(String key);
+
+    /**
+     * Asks for {@code key}'s snapshot to be written; {@code snapshot} is called at write time, so
+     * one write carries every change made until then. Completes once the write is durable.
+     */
+    CompletableFuture<Void> write(String key, Supplier<byte[]> snapshot);
+
+    /** Forgets {@code key} (the cursor was deleted). */
+    void remove(String key);
+}

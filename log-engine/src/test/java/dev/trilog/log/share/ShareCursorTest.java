@@ -1,0 +1,293 @@
+package dev.trilog.log.share;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trilog.log.Batches;
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.ManualClock;
+import dev.trilog.log.record.LogRecord;
+import dev.trilog.log.record.RecordData;
+import dev.trilog.log.record.RecordFormat;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShareCursorTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+    private static final TopicPartition TP = new TopicPartition("q", 0);
+    private static final long LOCK = 30_000;
+
+    @TempDir
+    Path dataDir;
+
+    private final ManualClock clock = new ManualClock(T0);
+    private final List<Long> archived = new ArrayList<>();
+    private LogEngine engine;
+
+    @BeforeEach
+    void open() throws Exception {
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        engine.createTopic("q", 1, Map.of());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        engine.close();
+    }
+
+    private ShareCursor cursor(int maxDeliveries, ShareGroupSettings.LimitCounts counts, DeliveryPolicy policy)
+            throws Exception {
+        return engine.shareCursor(TP, "g", new ShareGroupSettings(maxDeliveries, counts, 1000), policy,
+                (group, offset, reason) -> archived.add(offset));
+    }
+
+    private ShareCursor cursor() throws Exception {
+        return cursor(5, ShareGroupSettings.LimitCounts.ACQUISITIONS, DeliveryPolicy.NONE);
+    }
+
+    private void publish(int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            engine.partition(TP).append(Batches.of(1, clock.millis(), i), true);
+        }
+    }
+
+    private static List<Long> offsets(List<Delivery> deliveries) {
+        return deliveries.stream().map(Delivery::offset).toList();
+    }
+
+    @Test
+    void acquiresInOffsetOrderAndNeverHandsOutAnAcquiredRecordTwice() throws Exception {
+        publish(5);
+        ShareCursor cursor = cursor();
+
+        assertThat(offsets(cursor.acquire("a", 3, 1 << 20, LOCK))).containsExactly(0L, 1L, 2L);
+        assertThat(offsets(cursor.acquire("b", 10, 1 << 20, LOCK))).containsExactly(3L, 4L);
+        assertThat(cursor.acquire("c", 10, 1 << 20, LOCK)).isEmpty();
+        assertThat(cursor.counts().acquired()).isEqualTo(5);
+    }
+
+    @Test
+    void acknowledgedRecordsAreDoneAndTheStartMovesPastThem() throws Exception {
+        publish(3);
+        ShareCursor cursor = cursor();
+        List<Delivery> got = cursor.acquire("a", 3, 1 << 20, LOCK);
+
+        assertThat(cursor.acknowledge(1, got.get(1).acquisitions()).join()).isEqualTo(Outcome.OK);
+        assertThat(cursor.startOffset()).isZero();
+        assertThat(cursor.acknowledge(0, 1).join()).isEqualTo(Outcome.OK);
+
+        assertThat(cursor.startOffset()).isEqualTo(2);
+        assertThat(cursor.acknowledge(0, 1).join()).isEqualTo(Outcome.UNKNOWN);
+    }
+
+    @Test
+    void aBatchOfAcknowledgementsSettlesEachAndReportsEachOutcome() throws Exception {
+        publish(4);
+        ShareCursor cursor = cursor();
+        List<Delivery> got = cursor.acquire("a", 4, 1 << 20, LOCK);
+        cursor.acknowledge(2, 1).join();
+
+        List<Outcome> outcomes = cursor.acknowledgeAll(got).join();
+
+        assertThat(outcomes).containsExactly(Outcome.OK, Outcome.OK, Outcome.UNKNOWN, Outcome.OK);
+        assertThat(cursor.startOffset()).isEqualTo(4);
+    }
+
+    @Test
+    void releaseKeepsTheFailedCountAndReleaseFailedRaisesIt() throws Exception {
+        publish(2);
+        ShareCursor cursor = cursor(10, ShareGroupSettings.LimitCounts.FAILED_DELIVERIES, DeliveryPolicy.NONE);
+        cursor.acquire("a", 2, 1 << 20, LOCK);
+
+        assertThat(cursor.release(0, 1)).isEqualTo(Outcome.OK);
+        assertThat(cursor.releaseFailed(1, 1)).isEqualTo(Outcome.OK);
+
+        List<Delivery> again = cursor.acquire("a", 2, 1 << 20, LOCK);
+        assertThat(again).extracting(Delivery::acquisitions).containsExactly(2, 2);
+        assertThat(again).extracting(Delivery::failedDeliveries).containsExactly(0, 1);
+    }
+
+    @Test
+    void aStaleAcquisitionCannotSettleARecordAcquiredAgain() throws Exception {
+        publish(1);
+        ShareCursor cursor = cursor();
+        cursor.acquire("a", 1, 1 << 20, LOCK);
+        clock.advance(LOCK + 1);
+        cursor.acquire("b", 1, 1 << 20, LOCK);
+
+        assertThat(cursor.acknowledge(0, 1).join()).isEqualTo(Outcome.STALE);
+        assertThat(cursor.acknowledge(0, 2).join()).isEqualTo(Outcome.OK);
+    }
+
+    @Test
+    void anExpiredLockMakesTheRecordAvailableWithItsCount() throws Exception {
+        publish(1);
+        ShareCursor cursor = cursor();
+        cursor.acquire("a", 1, 1 << 20, LOCK);
+
+        clock.advance(LOCK - 1);
+        assertThat(cursor.acquire("b", 1, 1 << 20, LOCK)).isEmpty();
+        clock.advance(2);
+        assertThat(cursor.acquire("b", 1, 1 << 20, LOCK)).singleElement()
+                .satisfies(d -> assertThat(d.acquisitions()).isEqualTo(2));
+        assertThat(cursor.release(0, 1)).isEqualTo(Outcome.STALE);
+    }
+
+    @Test
+    void extendLockMovesTheDeadlineAndZeroMakesItAvailableNow() throws Exception {
+        publish(2);
+        ShareCursor cursor = cursor();
+        cursor.acquire("a", 2, 1 << 20, LOCK);
+
+        assertThat(cursor.extendLock(0, 1, T0 + 10 * LOCK)).isEqualTo(Outcome.OK);
+        assertThat(cursor.extendLock(1, 1, clock.millis())).isEqualTo(Outcome.OK);
+        clock.advance(LOCK + 1);
+
+        assertThat(offsets(cursor.acquire("b", 5, 1 << 20, LOCK))).containsExactly(1L);
+    }
+
+    @Test
+    void theDeliveryLimitArchivesAndTheLastAttemptGoesAlone() throws Exception {
+        publish(3);
+        ShareCursor cursor = cursor(2, ShareGroupSettings.LimitCounts.ACQUISITIONS, DeliveryPolicy.NONE);
+        cursor.acquire("a", 3, 1 << 20, LOCK);
+        cursor.release(0, 1);
+        cursor.release(1, 1);
+        cursor.release(2, 1);
+
+        // each is now on its last allowed attempt: handed out one at a time
+        assertThat(offsets(cursor.acquire("a", 3, 1 << 20, LOCK))).containsExactly(0L);
+        assertThat(cursor.release(0, 2)).isEqualTo(Outcome.OK);
+        assertThat(archived).containsExactly(0L);
+        assertThat(cursor.counts().archived()).isEqualTo(1);
+        assertThat(offsets(cursor.acquire("a", 3, 1 << 20, LOCK))).containsExactly(1L);
+    }
+
+    @Test
+    void rejectArchivesAtOnce() throws Exception {
+        publish(1);
+        ShareCursor cursor = cursor();
+        cursor.acquire("a", 1, 1 << 20, LOCK);
+
+        assertThat(cursor.reject(0, 1).join()).isEqualTo(Outcome.OK);
+
+        assertThat(archived).containsExactly(0L);
+        assertThat(cursor.startOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void aLostConsumersRecordsGoBackToOthers() throws Exception {
+        publish(4);
+        ShareCursor cursor = cursor();
+        cursor.acquire("a", 2, 1 << 20, LOCK);
+        cursor.acquire("b", 2, 1 << 20, LOCK);
+
+        assertThat(cursor.releaseAll("a")).isEqualTo(2);
+
+        assertThat(offsets(cursor.acquire("c", 10, 1 << 20, LOCK))).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void delayedRecordsWaitForTheirTimeWithoutBlockingLaterOnes() throws Exception {
+        DeliveryPolicy delayByHeader = new DeliveryPolicy() {
+            @Override
+            public long notBefore(LogRecord record) {
+                return record.headers().isEmpty() ? 0 : Long.parseLong(new String(record.headers().get(0).value()));
+            }
+
+            @Override
+            public String orderingKey(LogRecord record) {
+                return null;
+            }
+        };
+        engine.partition(TP).append(RecordFormat.build(0, "none", List.of(new RecordData(T0, null, Batches.bytes("late"),
+                List.of(new LogRecord.Header("nb", Batches.bytes(Long.toString(T0 + 60_000))))))), true);
+        publish(1);
+        ShareCursor cursor = cursor(5, ShareGroupSettings.LimitCounts.ACQUISITIONS, delayByHeader);
+
+        assertThat(offsets(cursor.acquire("a", 10, 1 << 20, LOCK))).containsExactly(1L);
+        assertThat(cursor.counts().delayed()).isEqualTo(1);
+        cursor.acknowledge(1, 1).join();
+        clock.advance(60_000);
+        assertThat(offsets(cursor.acquire("a", 10, 1 << 20, LOCK))).containsExactly(0L);
+    }
+
+    @Test
+    void aFifoGroupHasOneRecordInFlightAndKeepsItsOrder() throws Exception {
+        DeliveryPolicy byKey = new DeliveryPolicy() {
+            @Override
+            public long notBefore(LogRecord record) {
+                return 0;
+            }
+
+            @Override
+            public String orderingKey(LogRecord record) {
+                return Batches.text(record.key());
+            }
+        };
+        for (String key : List.of("x", "x", "y", "x", "y")) {
+            engine.partition(TP).append(Batches.keyed(T0, key, "v"), true);
+        }
+        ShareCursor cursor = cursor(5, ShareGroupSettings.LimitCounts.ACQUISITIONS, byKey);
+
+        assertThat(offsets(cursor.acquire("a", 10, 1 << 20, LOCK))).containsExactly(0L, 2L);
+        assertThat(offsets(cursor.acquire("b", 10, 1 << 20, LOCK))).isEmpty();
+        cursor.release(0, 1); // x's head goes back: x stays in order, 1 must not overtake 0
+        assertThat(offsets(cursor.acquire("b", 10, 1 << 20, LOCK))).containsExactly(0L);
+        cursor.acknowledge(0, 2).join();
+        cursor.acknowledge(2, 1).join();
+        assertThat(offsets(cursor.acquire("b", 10, 1 << 20, LOCK))).containsExactly(1L, 4L);
+    }
+
+    @Test
+    void aFullInFlightWindowAnswersNoneNow() throws Exception {
+        publish(20);
+        ShareCursor cursor = engine.shareCursor(TP, "small", new ShareGroupSettings(5,
+                ShareGroupSettings.LimitCounts.ACQUISITIONS, 8), DeliveryPolicy.NONE, ArchiveListener.NONE);
+
+        assertThat(cursor.acquire("a", 100, 1 << 20, LOCK)).hasSize(8);
+        assertThat(cursor.acquire("a", 100, 1 << 20, LOCK)).isEmpty();
+        cursor.acknowledge(0, 1).join();
+        assertThat(offsets(cursor.acquire("a", 100, 1 << 20, LOCK))).containsExactly(8L);
+    }
+
+    @Test
+    void acknowledgedRecordsStayDoneAndCountsSurviveARestart() throws Exception {
+        publish(4);
+        ShareCursor cursor = cursor();
+        cursor.acquire("a", 4, 1 << 20, LOCK);
+        cursor.acknowledge(0, 1).join();
+        cursor.acknowledge(2, 1).join();
+        cursor.reject(3, 1).join();
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        ShareCursor reopened = cursor();
+
+        assertThat(reopened.startOffset()).isEqualTo(1);
+        List<Delivery> again = reopened.acquire("b", 10, 1 << 20, LOCK);
+        assertThat(offsets(again)).containsExactly(1L); // in flight at the restart: available again
+        assertThat(again.get(0).acquisitions()).isEqualTo(2); // and its count did not go back
+    }
+
+    @Test
+    void countsReportAvailableInFlightAndTheOldestAge() throws Exception {
+        publish(5);
+        ShareCursor cursor = cursor();
+        cursor.acquire("a", 2, 1 << 20, LOCK);
+
+        ShareCounts counts = cursor.counts();
+
+        assertThat(counts.available()).isEqualTo(3);
+        assertThat(counts.acquired()).isEqualTo(2);
+        assertThat(counts.oldestAvailableAt()).isEqualTo(T0);
+    }
+}
