@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Trilog vs Apache Kafka 4.4.0 (KRaft combined mode), side by side, with Kafka's own perf tools.
+#
+# For each repetition, each partition count (1, 6) and each broker (the order alternates every
+# repetition: T,K then K,T ...), a fresh broker with a fresh data directory:
+#   warm-up produce, acks=1 and acks=all (untimed) -> produce acks=1 -> consume that topic -> produce acks=all
+#   -> ConsumerPerformance (needs consumer groups; recorded as unsupported when the broker has none)
+#   -> (1 partition only) EndToEndLatency and BenchTool e2e (same loop, microsecond resolution)
+# The broker's CPU time (utime+stime from /proc/PID/stat) is read before and after every phase;
+# so are the client tool's (bash `times`) and the rest of the machine's (/proc/stat: other sessions).
+# Results: target/runs/<stamp>/results.tsv (one row per phase) and summary.md (medians), made by
+# summarize.py. Everything binds 127.0.0.1. Usage: bench/kafka/run.sh  (env knobs below).
+set -uo pipefail
+
+REPS="${REPS:-3}"
+NUM_RECORDS="${NUM_RECORDS:-2000000}"
+RECORD_SIZE="${RECORD_SIZE:-1024}"
+WARMUP_RECORDS="${WARMUP_RECORDS:-500000}"   # per acks setting
+E2E_RECORDS="${E2E_RECORDS:-10000}"          # EndToEndLatency
+E2E_US_RECORDS="${E2E_US_RECORDS:-5000}"      # BenchTool e2e (the same loop; fewer, to keep the run short)
+PARTITIONS="${PARTITIONS:-1 6}"
+MAX_MINUTES="${MAX_MINUTES:-30}"   # no new repetition starts when it would likely end past this
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
+RESULTS="$RUN/results.tsv"
+
+{
+  echo "# started $STAMP; REPS=$REPS NUM_RECORDS=$NUM_RECORDS RECORD_SIZE=$RECORD_SIZE E2E_RECORDS=$E2E_RECORDS E2E_US_RECORDS=$E2E_US_RECORDS"
+  echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -2 | tr '\n' ' ')"
+  echo "# jar sha256: $(sha256sum "$REPO/gateway/target/trilog.jar" "$TRILOG_JAR" | awk '{printf "%s ", substr($1,1,16)}')"
+  echo "# nproc=$(nproc); $(free -g | awk '/Mem:/{print "mem_total_gb="$2}'); trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
+} >"$RUN/env.txt"
+printf 'rep\tbroker\tpartitions\tphase\trecords\tmb_per_sec\trec_per_sec\tcpu_secs\tcpu_s_per_M\tlat_avg_ms\tlat_p50_ms\tlat_p99_ms\tlat_p999_ms\tload1\tclient_cpu_secs\twall_secs\tother_cores\tnote\n' >"$RESULTS"
+
+
+# ---- phases ---------------------------------------------------------------------------------
+# run_phase NAME command...   (stdout+stderr to a log; sets PHASE_OUT, PHASE_CPU, PHASE_LOAD)
+children_cpu() { # user+sys seconds of every finished child of this shell (bash's `times`, 2nd line)
+  times | tail -1 | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%.2f", t }'
+}
+machine_ticks() { # busy and total CPU ticks of the whole machine (/proc/stat), for the noise
+  awk '/^cpu /{ busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
+}
+
+run_phase() {
+  local name=$1; shift
+  local out="$RUN/logs/$TAG-$name.out" c0 c1 k0 k1 m0 m1 w0 w1
+  PHASE_LOAD="$(cut -d' ' -f1 /proc/loadavg)"
+  c0=$(cpu_ticks); k0=$(children_cpu); m0=$(machine_ticks); w0=$(date +%s.%N)
+  "$@" >"$out" 2>&1
+  PHASE_RC=$?
+  if ! kill -0 "$BROKER_PID" 2>/dev/null; then
+    log "broker $BROKER_PID died during $name (killed from outside?)"; BROKER_DIED=1; PHASE_CPU=0; PHASE_OUT="$out"; return
+  fi
+  c1=$(cpu_ticks); k1=$(children_cpu); m1=$(machine_ticks); w1=$(date +%s.%N)
+  PHASE_CPU=$(awk -v a="$c0" -v b="$c1" -v t="$TICK" 'BEGIN{printf "%.2f", (b-a)/t}')
+  PHASE_CLIENT_CPU=$(awk -v a="$k0" -v b="$k1" 'BEGIN{printf "%.2f", b-a}')
+  PHASE_WALL=$(awk -v a="$w0" -v b="$w1" 'BEGIN{printf "%.2f", b-a}')
+  # CPU used on the machine during the phase by anything but this broker and this client (other
+  # sessions on the shared machine), in cores
+  PHASE_OTHER=$(awk -v m0="$m0" -v m1="$m1" -v c="$PHASE_CPU" -v k="$PHASE_CLIENT_CPU" -v w="$PHASE_WALL" -v t="$TICK" \
+    'BEGIN{ split(m0, a, " "); split(m1, b, " "); o = (b[1] - a[1]) / t - c - k; if (o < 0) o = 0; printf "%.2f", o / w }')
+  PHASE_OUT="$out"
+}
+
+row() { # phase records mb/s rec/s lat_avg p50 p99 p999 note
+  [[ ${BROKER_DIED:-0} -eq 1 ]] && return
+  local per_m
+  per_m=$(awk -v c="$PHASE_CPU" -v n="$2" 'BEGIN{ if (n>0) printf "%.2f", c/(n/1e6); else print "" }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$REP" "$BROKER" "$P" "$1" "$2" "$3" "$4" \
+    "$PHASE_CPU" "$per_m" "$5" "$6" "$7" "$8" "$PHASE_LOAD" "$PHASE_CLIENT_CPU" "$PHASE_WALL" "$PHASE_OTHER" "$9" >>"$RESULTS"
+  log "$BROKER p=$P $1: ${3} MB/s ${4} rec/s cpu=${PHASE_CPU}s (${per_m} s/M) client-cpu=${PHASE_CLIENT_CPU}s other=${PHASE_OTHER} cores lat avg/p50/p99=${5}/${6}/${7} ${9}"
+}
+
+producer_perf() { # topic records acks
+  java -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$1" --num-records "$2" \
+    --record-size "$RECORD_SIZE" --throughput -1 \
+    --producer-props bootstrap.servers="$BOOT" acks="$3" $PRODUCER_PROPS_COMMON
+}
+
+produce() { # phase topic acks
+  run_phase "$1" producer_perf "$2" "$NUM_RECORDS" "$3"
+  # last line: N records sent, X records/sec (Y MB/sec), A ms avg latency, M ms max latency, a ms 50th, b ms 95th, c ms 99th, d ms 99.9th.
+  local line
+  line=$(grep -E '^[0-9]+ records sent,.*50th' "$PHASE_OUT" | tail -1)
+  if [[ $PHASE_RC -ne 0 || -z "$line" ]]; then row "$1" 0 "" "" "" "" "" "" "FAILED rc=$PHASE_RC"; return; fi
+  echo "$line" | sed -E 's/^([0-9]+) records sent, ([0-9.]+) records\/sec \(([0-9.]+) MB\/sec\), ([0-9.]+) ms avg latency, [0-9.]+ ms max latency, ([0-9]+) ms 50th, [0-9]+ ms 95th, ([0-9]+) ms 99th, ([0-9]+) ms 99.9th.*/\1 \2 \3 \4 \5 \6 \7/' | {
+    read -r n rps mbps avg p50 p99 p999
+    row "$1" "$n" "$mbps" "$rps" "$avg" "$p50" "$p99" "$p999" "ProducerPerformance"
+  }
+}
+
+consume_assign() { # phase topic
+  run_phase "$1" java -cp "$TOOLS_CP" BenchTool consume "$BOOT" "$2" "$NUM_RECORDS"
+  local line; line=$(grep '^CONSUME ' "$PHASE_OUT" | tail -1)
+  if [[ $PHASE_RC -ne 0 || -z "$line" ]]; then row "$1" 0 "" "" "" "" "" "" "FAILED rc=$PHASE_RC"; return; fi
+  local n mbps rps
+  n=$(sed -E 's/.*records=([0-9]+).*/\1/' <<<"$line"); mbps=$(sed -E 's/.*mb_per_sec=([0-9.]+).*/\1/' <<<"$line")
+  rps=$(sed -E 's/.*rec_per_sec=([0-9.]+).*/\1/' <<<"$line")
+  row "$1" "$n" "$mbps" "$rps" "" "" "" "" "BenchTool consume (assign, no group)"
+}
+
+consume_perf() { # phase topic group
+  run_phase "$1" java -cp "$TOOLS_CP" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOT" \
+    --topic "$2" --num-records "$NUM_RECORDS" --group "$3"
+  # header: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  local line; line=$(grep -E '^[0-9]{4}-' "$PHASE_OUT" | tail -1)
+  if [[ $PHASE_RC -ne 0 || -z "$line" ]]; then
+    local why; why=$(grep -m1 -oE 'does not support [A-Z_]+' "$PHASE_OUT")
+    row "$1" 0 "" "" "" "" "" "" "ConsumerPerformance FAILED rc=$PHASE_RC ${why}"; return
+  fi
+  IFS=', ' read -r -a f <<<"$(sed 's/, /,/g' <<<"$line" | tr ',' ' ')"
+  # fields (after splitting date+time into two tokens each): 0-1 start, 2-3 end, 4 MB, 5 MB/s, 6 nMsg, 7 nMsg/s, 8 rebalance ms, 9 fetch ms, 10 fetch MB/s, 11 fetch nMsg/s
+  row "$1" "${f[6]}" "${f[5]}" "${f[7]}" "" "" "" "" "ConsumerPerformance (group; fetch.MB.sec=${f[10]}, rebalance.ms=${f[8]})"
+}
+
+e2e_tool() { # phase topic
+  run_phase "$1" java -cp "$TOOLS_CP" org.apache.kafka.tools.EndToEndLatency --bootstrap-server "$BOOT" \
+    --topic "$2" --num-records "$E2E_RECORDS" --producer-acks 1 --record-size "$RECORD_SIZE"
+  # prints "Avg latency: X ms" and "Percentiles: 50th = a, 99th = b, 99.9th = c" (whole ms), then
+  # commitSync()s, which fails on a broker without groups -- after the numbers, so it is noted, not fatal.
+  local avg pct p50 p99 p999 note="EndToEndLatency (whole-ms percentiles)"
+  avg=$(grep -oE 'Avg latency: [0-9.]+' "$PHASE_OUT" | awk '{print $3}')
+  pct=$(grep -E '^Percentiles' "$PHASE_OUT")
+  if [[ -z "$avg" || -z "$pct" ]]; then row "$1" 0 "" "" "" "" "" "" "FAILED rc=$PHASE_RC"; return; fi
+  p50=$(sed -E 's/.*50th = ([0-9]+).*/\1/' <<<"$pct"); p99=$(sed -E 's/.*, 99th = ([0-9]+).*/\1/' <<<"$pct")
+  p999=$(sed -E 's/.*99.9th = ([0-9]+).*/\1/' <<<"$pct")
+  [[ $PHASE_RC -ne 0 ]] && note="$note; exit $PHASE_RC after results: $(grep -m1 -oE 'does not support [A-Z_]+' "$PHASE_OUT")"
+  row "$1" "$E2E_RECORDS" "" "" "$avg" "$p50" "$p99" "$p999" "$note"
+}
+
+e2e_bench() { # phase topic
+  run_phase "$1" java -cp "$TOOLS_CP" BenchTool e2e "$BOOT" "$2" "$E2E_US_RECORDS" 1 "$RECORD_SIZE"
+  local line; line=$(grep '^E2E ' "$PHASE_OUT" | tail -1)
+  if [[ $PHASE_RC -ne 0 || -z "$line" ]]; then row "$1" 0 "" "" "" "" "" "" "FAILED rc=$PHASE_RC"; return; fi
+  local ms
+  ms() { sed -E "s/.*$1=([0-9.]+).*/\\1/" <<<"$line" | awk '{printf "%.3f", $1/1000}'; }
+  row "$1" "$E2E_US_RECORDS" "" "" "$(ms avg_us)" "$(ms p50_us)" "$(ms p99_us)" "$(ms p999_us)" "BenchTool e2e (us resolution)"
+}
+
+create_topic() { java -cp "$TOOLS_CP" BenchTool create "$BOOT" "$1" "$2" >>"$RUN/logs/$TAG-create.out" 2>&1; }
+
+one_broker() {
+  TAG="r$REP-$BROKER-p$P"
+  log "=== rep $REP: $BROKER, $P partition(s); df: $(df -h "$T" | awk 'NR==2{print $4" free"}')"
+  sync
+  if [[ $BROKER == kafka ]]; then BOOT="127.0.0.1:$KAFKA_PORT"; start_kafka "$P" "$TAG" || return 1
+  else BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" || return 1; fi
+  # the same topic set-up on both: auto-creation with num.partitions=P through a producer's Metadata request
+  for t in warmup acks1 acksall e2e; do create_topic "$t" "$P" || {
+    log "creating $t failed"; kill -0 "$BROKER_PID" 2>/dev/null || BROKER_DIED=1; stop_broker; return 1; }; done
+  # untimed warm-up through both produce paths (acks=1; acks=all, which turns idempotence on), so
+  # that most of the JIT's compiling -- broker CPU too -- is done before the measured phases
+  local acks
+  for acks in 1 all; do
+    java -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic warmup --num-records "$WARMUP_RECORDS" \
+      --record-size "$RECORD_SIZE" --throughput -1 --producer-props bootstrap.servers="$BOOT" acks="$acks" \
+      $PRODUCER_PROPS_COMMON >>"$RUN/logs/$TAG-warmup.out" 2>&1
+  done
+  local ph
+  for ph in "produce produce_acks1 acks1 1" "consume_assign consume acks1" "produce produce_acksall acksall all" \
+            "consume_perf consume_perf acks1 perf-$TAG"; do
+    $ph
+    [[ $BROKER_DIED -eq 0 ]] || break
+  done
+  if [[ $P -eq 1 && $BROKER_DIED -eq 0 ]]; then
+    e2e_tool e2e_EndToEndLatency e2e
+    [[ $BROKER_DIED -eq 0 ]] && e2e_bench e2e_BenchTool e2e
+  fi
+  stop_broker
+  rm -rf "$DATA/$BROKER"
+  [[ $BROKER_DIED -eq 0 ]]
+}
+
+ln -sfn "runs/$STAMP" "$T/latest"
+log "run $STAMP: results in $RESULTS"
+T_START=$(date +%s)
+for REP in $(seq 1 "$REPS"); do
+  T_REP=$(date +%s)
+  if (( REP % 2 == 1 )); then ORDER="trilog kafka"; else ORDER="kafka trilog"; fi
+  for P in $PARTITIONS; do
+    for BROKER in $ORDER; do
+      BROKER_DIED=0
+      one_broker || log "rep $REP $BROKER p=$P FAILED"
+      if [[ $BROKER_DIED -eq 1 ]]; then
+        log "retrying rep $REP $BROKER p=$P once, from the start (its rows so far are dropped)"
+        grep -v -P "^$REP\t$BROKER\t$P\t" "$RESULTS" >"$RESULTS.tmp"; mv "$RESULTS.tmp" "$RESULTS"
+        stop_broker; BROKER_DIED=0; one_broker || log "rep $REP $BROKER p=$P FAILED again"
+      fi
+    done
+  done
+  NOW=$(date +%s)
+  if (( REP < REPS && NOW + (NOW - T_REP) > T_START + MAX_MINUTES * 60 )); then
+    log "stopping after $REP of $REPS repetitions: another would end past MAX_MINUTES=$MAX_MINUTES"
+    break
+  fi
+done
+stop_broker
+python3 "$HERE/summarize.py" "$RESULTS" >"$RUN/summary.md" && cat "$RUN/summary.md"
+log "done; bench brokers left running: $(pgrep -f "kafka.Kafka $DATA|$TRILOG_JAR" || echo none)"

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Medians per (phase, partitions, broker) from bench/kafka/run.sh's results.tsv, as Markdown.
+
+Usage: summarize.py results.tsv [more results.tsv ...]   (rows of several runs are pooled)
+Ratios are Trilog / Kafka of the medians: above 1 is better for throughput, below 1 is better
+for CPU per record and latency.
+"""
+import csv
+import statistics
+import sys
+from collections import defaultdict
+
+rows = []
+for path in sys.argv[1:]:
+    with open(path) as f:
+        rows += [r for r in csv.DictReader((l for l in f if not l.startswith('#')), delimiter='\t')]
+
+vals = defaultdict(lambda: defaultdict(list))  # (phase, p, broker) -> column -> [floats]
+notes = defaultdict(set)
+failed = defaultdict(int)
+for r in rows:
+    key = (r['phase'], r['partitions'], r['broker'])
+    if r['records'] in ('', '0'):
+        failed[key] += 1
+        notes[key].add(r['note'])
+        continue
+    for col in ('mb_per_sec', 'rec_per_sec', 'cpu_s_per_M', 'lat_avg_ms', 'lat_p50_ms', 'lat_p99_ms', 'lat_p999_ms',
+                'cpu_secs', 'client_cpu_secs', 'wall_secs', 'other_cores'):
+        if r.get(col) not in ('', None):
+            vals[key][col].append(float(r[col]))
+    notes[key].add(r['note'].split(' (')[0])
+
+
+def med(phase, p, broker, col):
+    v = vals[(phase, p, broker)][col]
+    return statistics.median(v) if v else None
+
+
+def fmt(x, nd=1):
+    return '—' if x is None else f'{x:.{nd}f}'
+
+
+def ratio(a, b, nd=2):
+    return '—' if a is None or b is None or b == 0 else f'{a / b:.{nd}f}'
+
+
+def n(phase, p, broker):
+    k = (phase, p, broker)
+    ok = len(vals[k]['mb_per_sec'] or vals[k]['lat_avg_ms'])
+    return f'{ok}' + (f' (+{failed[k]} failed)' if failed[k] else '')
+
+
+parts = sorted({r['partitions'] for r in rows}, key=int)
+titles = {
+    'produce_acks1': 'Produce, acks=1 (ProducerPerformance)',
+    'produce_acksall': 'Produce, acks=all (ProducerPerformance)',
+    'consume': 'Consume (BenchTool consume: assign(), no group; same for both brokers)',
+    'consume_perf': 'Consume (ConsumerPerformance, consumer group)',
+}
+for phase, title in titles.items():
+    print(f'### {title}\n')
+    print('| partitions | Trilog MB/s | Kafka MB/s | throughput T÷K | Trilog CPU-s / M rec | Kafka CPU-s / M rec | CPU T÷K | runs T / K |')
+    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    for p in parts:
+        tm, km = med(phase, p, 'trilog', 'mb_per_sec'), med(phase, p, 'kafka', 'mb_per_sec')
+        tc, kc = med(phase, p, 'trilog', 'cpu_s_per_M'), med(phase, p, 'kafka', 'cpu_s_per_M')
+        print(f'| {p} | {fmt(tm)} | {fmt(km)} | {ratio(tm, km)} | {fmt(tc, 2)} | {fmt(kc, 2)} | {ratio(tc, kc)} | {n(phase, p, "trilog")} / {n(phase, p, "kafka")} |')
+    if phase.startswith('produce'):
+        print('\nProducer-side latency (ms, median over runs of ProducerPerformance\'s avg / p50 / p99):\n')
+        print('| partitions | Trilog avg / p50 / p99 | Kafka avg / p50 / p99 |')
+        print('| --- | --- | --- |')
+        for p in parts:
+            cell = lambda b: ' / '.join(fmt(med(phase, p, b, c), 0) for c in ('lat_avg_ms', 'lat_p50_ms', 'lat_p99_ms'))
+            print(f'| {p} | {cell("trilog")} | {cell("kafka")} |')
+    fails = {k: v for k, v in notes.items() if k[0] == phase and failed[k]}
+    for k, v in sorted(fails.items()):
+        print(f'\n{k[2]}, {k[1]} partition(s): failed {failed[k]}x — {"; ".join(sorted(v))}')
+    print()
+
+for phase, title in (('e2e_EndToEndLatency', 'End-to-end latency, EndToEndLatency (acks=1, 1 partition; whole-millisecond percentiles)'),
+                     ('e2e_BenchTool', 'End-to-end latency, BenchTool e2e (same loop, microsecond resolution)')):
+    print(f'### {title}\n')
+    print('| statistic (ms) | Trilog | Kafka | T÷K | runs T / K |')
+    print('| --- | ---: | ---: | ---: | --- |')
+    for col, label in (('lat_avg_ms', 'avg'), ('lat_p50_ms', 'p50'), ('lat_p99_ms', 'p99'), ('lat_p999_ms', 'p99.9')):
+        t, k = med(phase, '1', 'trilog', col), med(phase, '1', 'kafka', col)
+        print(f'| {label} | {fmt(t, 3)} | {fmt(k, 3)} | {ratio(t, k)} | {n(phase, "1", "trilog")} / {n(phase, "1", "kafka")} |')
+    tc, kc = med(phase, '1', 'trilog', 'cpu_s_per_M'), med(phase, '1', 'kafka', 'cpu_s_per_M')
+    print(f'| broker CPU-s per M messages | {fmt(tc, 1)} | {fmt(kc, 1)} | {ratio(tc, kc)} | |')
+    print()
+
+if any(vals[k]['client_cpu_secs'] for k in vals):
+    print('### Where the CPU went (medians: seconds of the phase; 2 cores = 2 CPU-s per wall second)\n')
+    print('"other" is CPU used meanwhile by the rest of the shared machine (other sessions), in cores.\n')
+    print('| phase | partitions | broker | wall s | broker CPU s | client CPU s | other, cores |')
+    print('| --- | --- | --- | ---: | ---: | ---: | ---: |')
+    for (phase, p, b) in sorted(vals):
+        if phase.startswith(('produce', 'consume')) and vals[(phase, p, b)]['client_cpu_secs']:
+            print(f'| {phase} | {p} | {b} | {fmt(med(phase, p, b, "wall_secs"))} | {fmt(med(phase, p, b, "cpu_secs"), 2)} '
+                  f'| {fmt(med(phase, p, b, "client_cpu_secs"), 2)} | {fmt(med(phase, p, b, "other_cores"), 2)} |')
+    print()
+
+print('### Every run (MB/s, CPU-s per M records)\n')
+print('| phase | partitions | broker | MB/s per rep | CPU-s/M per rep |')
+print('| --- | --- | --- | --- | --- |')
+for (phase, p, b), c in sorted(vals.items()):
+    if c['mb_per_sec']:
+        print(f'| {phase} | {p} | {b} | {", ".join(fmt(x) for x in c["mb_per_sec"])} | {", ".join(fmt(x, 2) for x in c["cpu_s_per_M"])} |')
