@@ -72,6 +72,6 @@ public final class KafkaBroker {
 
     /** The topic with this ID, if any (Fetch v13+, Produce v13, Metadata v10+). */
     public Optional<Topic> topicById(Uuid id) {
-        return engine.topics().stream().filter(t -> t.id().equals(id)).findFirst();
+        return engine.topicById(id);
     }
 }

@@ -291,6 +291,11 @@ public final class LogEngine implements AutoCloseable {
         return topics.get(name);
     }
 
+    /** The topic with this ID (Kafka's Fetch v13+, Produce v13, Metadata v10+ name topics by ID). */
+    public Optional<Topic> topicById(Uuid id) {
+        return topics.byId(id);
+    }
+
     public Collection<Topic> topics() {
         return List.copyOf(topics.all());
     }

@@ -28,6 +28,8 @@ final class TopicRegistry {
 
     private final InternalLog log;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    /** Kafka clients from Fetch v13 and Produce v13 on name topics by ID, on every request. */
+    private final Map<Uuid, Topic> byId = new ConcurrentHashMap<>();
 
     TopicRegistry(InternalLog log) throws IOException {
         this.log = log;
@@ -37,9 +39,9 @@ final class TopicRegistry {
             }
             String name = key.substring(KEY_PREFIX.length());
             if (value == null) {
-                topics.remove(name);
+                forget(name);
             } else {
-                topics.put(name, decode(name, value));
+                remember(decode(name, value));
             }
         });
     }
@@ -52,14 +54,33 @@ final class TopicRegistry {
         return topics.values();
     }
 
+    Optional<Topic> byId(Uuid id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    private void remember(Topic topic) {
+        Topic previous = topics.put(topic.name(), topic);
+        if (previous != null && !previous.id().equals(topic.id())) {
+            byId.remove(previous.id());
+        }
+        byId.put(topic.id(), topic);
+    }
+
+    private void forget(String name) {
+        Topic previous = topics.remove(name);
+        if (previous != null) {
+            byId.remove(previous.id());
+        }
+    }
+
     void put(Topic topic) throws IOException {
         log.write(List.of(Map.entry(KEY_PREFIX + topic.name(), encode(topic))));
-        topics.put(topic.name(), topic);
+        remember(topic);
     }
 
     void remove(String name) throws IOException {
         log.write(List.of(new java.util.AbstractMap.SimpleEntry<>(KEY_PREFIX + name, (byte[]) null)));
-        topics.remove(name);
+        forget(name);
     }
 
     private static byte[] encode(Topic topic) {

@@ -43,6 +43,12 @@ class LogEngineTest {
             assertThat(topic.partitions()).isEqualTo(3);
             assertThat(engine.topicConfig("orders").orElseThrow().retentionMs()).isEqualTo(1234);
             assertThat(engine.partition(new TopicPartition("orders", 2)).logEndOffset()).isEqualTo(4);
+            assertThat(engine.topicById(id)).map(Topic::name).contains("orders");
+            engine.deleteTopic("orders");
+            assertThat(engine.topicById(id)).isEmpty();
+            Topic again = engine.createTopic("orders", 1, Map.of());
+            assertThat(again.id()).isNotEqualTo(id);
+            assertThat(engine.topicById(again.id())).contains(again);
         }
     }
 
