@@ -116,7 +116,7 @@ start_trilog() { # $1 partitions, $2 tag
   # shellcheck disable=SC2086
   java $BROKER_JVM_OPTS -jar "$TRILOG_JAR" serve --data-dir "$dir/data" \
       --kafka-port "$TRILOG_PORT" --admin-port 0 --amqp-port 0 --sqs-port 0 \
-      --set "num.partitions=$1" >"$RUN/logs/trilog-$2.log" 2>&1 &
+      --set "num.partitions=$1" --set group.initial.rebalance.delay.ms=0 >"$RUN/logs/trilog-$2.log" 2>&1 &
   BROKER_PID=$!
   wait_port "$TRILOG_PORT" "$BROKER_PID" "$RUN/logs/trilog-$2.log"
 }

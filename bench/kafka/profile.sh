@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where a broker's CPU goes during a produce run: starts the broker (fresh, 1 partition, the same
+# Where a broker's CPU goes during a produce run (and then a consume): starts the broker (fresh, 1 partition, the same
 # settings as run.sh; P partitions, default 1), warms it up, then runs ProducerPerformance (acks=1) while JFR samples the
 # broker: first plainly, with user and kernel CPU time per thread from /proc (names from jcmd
 # Thread.print), then again under JFR (profile settings with Java stacks every 1 ms).
@@ -14,9 +14,10 @@ WARMUP_RECORDS="${WARMUP_RECORDS:-500000}"
 P="${P:-1}"   # partitions
 ACKS="${ACKS:-1}"
 PLAIN_RUNS="${PLAIN_RUNS:-2}"
+PERF_RUN="${PERF_RUN:-}"   # e.g. 2: record that plain run with perf (cpu-clock, call graphs)
 BROKERS="${*:-trilog kafka}"
 
-thread_ticks() { # "tid<TAB>name<TAB>utime<TAB>stime" per live thread; full names from jcmd Thread.print (nid = tid)
+thread_ticks() { # "tid<TAB>name<TAB>utime<TAB>stime<TAB>minor faults" per live thread; full names from jcmd Thread.print (nid = tid)
   jcmd "$BROKER_PID" Thread.print 2>/dev/null | python3 -c '
 import glob, re, sys
 names = {int(m.group(2), 16): m.group(1) for m in re.finditer(r"^\"(.*)\" .* nid=(0x[0-9a-f]+) ", sys.stdin.read(), re.M)}
@@ -27,7 +28,7 @@ for f in glob.glob("/proc/" + sys.argv[1] + "/task/*/stat"):
         continue
     tid = int(st.split(" ", 1)[0]); comm = st[st.index("(") + 1:st.rindex(")")]
     rest = st[st.rindex(")") + 2:].split()
-    print(f"{tid}\t{names.get(tid, comm)}\t{rest[11]}\t{rest[12]}")
+    print(f"{tid}\t{names.get(tid, comm)}\t{rest[11]}\t{rest[12]}\t{rest[7]}")
 ' "$BROKER_PID"
 }
 
@@ -61,7 +62,12 @@ for BROKER in $BROKERS; do
     thread_ticks >"$RUN/threads-before-$BROKER-p$P-$i.tsv"
     c0[$i]=$(cpu_ticks)
     log "$BROKER: producing $NUM_RECORDS records (acks=$ACKS), CPU per thread, run $i"
+    if [[ $i == "$PERF_RUN" ]]; then  # kernel + native stacks of this run (perf; Java frames stay unnamed)
+      perf record -q -F 499 -e cpu-clock -g -p "$BROKER_PID" -o "$RUN/perf-$BROKER-p$P.data" >/dev/null 2>&1 &
+      PERF_PID=$!
+    fi
     produce_run "$ACKS" "$BROKER-p$P-plain-$i"
+    if [[ $i == "$PERF_RUN" ]]; then kill -INT "$PERF_PID"; wait "$PERF_PID"; fi
     c1[$i]=$(cpu_ticks)
     thread_ticks >"$RUN/threads-after-$BROKER-p$P-$i.tsv"
   done
@@ -71,6 +77,17 @@ for BROKER in $BROKERS; do
   c2=$(cpu_ticks)
   produce_run "$ACKS" "$BROKER-p$P-jfr"
   c3=$(cpu_ticks)
+  jcmd "$BROKER_PID" JFR.stop name=bench >/dev/null
+  # 3) a consume of NUM_RECORDS from the start of the topic (BenchTool, assign()): per thread, then under JFR
+  thread_ticks >"$RUN/threads-before-$BROKER-p$P-consume.tsv"
+  c4=$(cpu_ticks)
+  log "$BROKER: consuming $NUM_RECORDS records, CPU per thread"
+  java -cp "$TOOLS_CP" BenchTool consume "$BOOT" t "$NUM_RECORDS" >"$RUN/consume-$BROKER-p$P-plain.out" 2>&1
+  c5=$(cpu_ticks)
+  thread_ticks >"$RUN/threads-after-$BROKER-p$P-consume.tsv"
+  jcmd "$BROKER_PID" JFR.start name=bench settings="$JFC" filename="$RUN/$BROKER-p$P-consume.jfr" >/dev/null
+  log "$BROKER: consuming $NUM_RECORDS records under JFR"
+  java -cp "$TOOLS_CP" BenchTool consume "$BOOT" t "$NUM_RECORDS" >"$RUN/consume-$BROKER-p$P-jfr.out" 2>&1
   jcmd "$BROKER_PID" JFR.stop name=bench >/dev/null
   stop_broker
   rm -rf "$DATA/$BROKER"
@@ -82,27 +99,17 @@ for BROKER in $BROKERS; do
       awk -v a="${c0[$i]}" -v b="${c1[$i]}" -v t="$TICK" -v n="$NUM_RECORDS" \
         'BEGIN{printf "broker CPU: %.1f s = %.2f CPU-s per million records\n\n", (b-a)/t, (b-a)/t/(n/1e6)}'
       echo "CPU seconds by thread (user = Java + JVM code, sys = kernel: socket and file syscalls, page faults):"
-      python3 - "$RUN/threads-before-$BROKER-p$P-$i.tsv" "$RUN/threads-after-$BROKER-p$P-$i.tsv" "$TICK" <<'PY'
-import collections, re, sys
-def load(p):
-    d = {}
-    for l in open(p):
-        tid, name, u, s = l.rstrip('\n').split('\t')
-        d[tid] = (name, int(u), int(s))
-    return d
-b, a, tick = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
-groups = collections.defaultdict(lambda: [0.0, 0.0, 0])
-for tid, (name, u, s) in a.items():
-    _, u0, s0 = b.get(tid, (name, 0, 0))
-    g = groups[re.sub(r'\d+', '#', name)]
-    g[0] += (u - u0) / tick; g[1] += (s - s0) / tick; g[2] += 1
-total = sum(g[0] + g[1] for g in groups.values()) or 1
-print(f'  {"user s":>7} {"sys s":>7} {"share":>6}  threads  name (digits folded to #)')
-for k, (u, s, n) in sorted(groups.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:15]:
-    if u + s > 0:
-        print(f'  {u:7.2f} {s:7.2f} {100 * (u + s) / total:5.1f}%  {n:7d}  {k}')
-print(f'  {sum(g[0] for g in groups.values()):7.2f} {sum(g[1] for g in groups.values()):7.2f}  total (threads alive at both ends)')
-PY
+      python3 "$HERE/thread_cpu.py" "$RUN/threads-before-$BROKER-p$P-$i.tsv" "$RUN/threads-after-$BROKER-p$P-$i.tsv" "$TICK"
+      if [[ $i == "$PERF_RUN" ]]; then
+        echo
+        echo "perf (cpu-clock, 499 Hz) of this run, top symbols by self time (kernel symbols named; [unknown] = JIT-compiled Java):"
+        perf report -i "$RUN/perf-$BROKER-p$P.data" --no-children --sort comm,dso,sym --stdio 2>/dev/null \
+          | grep -E '^ +[0-9]' | head -40
+        echo
+        echo "perf, kernel call chains of the top kernel symbols (caller side):"
+        perf report -i "$RUN/perf-$BROKER-p$P.data" --no-children --sort sym --stdio -G --percent-limit 3 2>/dev/null \
+          | grep -vE '^$|^#' | head -120
+      fi
       echo
     done
     echo
@@ -111,6 +118,16 @@ PY
     awk -v a="$c2" -v b="$c3" -v t="$TICK" -v n="$NUM_RECORDS" \
       'BEGIN{printf "broker CPU: %.1f s = %.2f CPU-s per million records (JFR included)\n\n", (b-a)/t, (b-a)/t/(n/1e6)}'
     python3 "$HERE/jfr_top.py" "$RUN/$BROKER-p$P.jfr" 30
+    echo
+    echo "-- consume of $NUM_RECORDS records from the start (BenchTool consume, assign()), no profiler:"
+    grep '^CONSUME' "$RUN/consume-$BROKER-p$P-plain.out"
+    awk -v a="$c4" -v b="$c5" -v t="$TICK" -v n="$NUM_RECORDS" \
+      'BEGIN{printf "broker CPU: %.1f s = %.2f CPU-s per million records\n\n", (b-a)/t, (b-a)/t/(n/1e6)}'
+    python3 "$HERE/thread_cpu.py" "$RUN/threads-before-$BROKER-p$P-consume.tsv" "$RUN/threads-after-$BROKER-p$P-consume.tsv" "$TICK"
+    echo
+    echo "-- the same consume under JFR:"
+    grep '^CONSUME' "$RUN/consume-$BROKER-p$P-jfr.out"
+    python3 "$HERE/jfr_top.py" "$RUN/$BROKER-p$P-consume.jfr" 20
   } >"$OUT" 2>&1
   log "$BROKER: profile in $OUT"
 done

@@ -35,8 +35,10 @@ printf 'rep\tbroker\tpartitions\tphase\trecords\tmb_per_sec\trec_per_sec\tcpu_se
 
 # ---- phases ---------------------------------------------------------------------------------
 # run_phase NAME command...   (stdout+stderr to a log; sets PHASE_OUT, PHASE_CPU, PHASE_LOAD)
-children_cpu() { # user+sys seconds of every finished child of this shell (bash's `times`, 2nd line)
-  times | tail -1 | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%.2f", t }'
+children_cpu() { # sets CHILD_CPU: user+sys seconds of every finished child of this shell (bash's
+  # `times`, 2nd line). Not in $(...): a command substitution's subshell has children of its own.
+  times >"$RUN/times.tmp"
+  CHILD_CPU=$(tail -1 "$RUN/times.tmp" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%.2f", t }')
 }
 machine_ticks() { # busy and total CPU ticks of the whole machine (/proc/stat), for the noise
   awk '/^cpu /{ busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
@@ -46,13 +48,13 @@ run_phase() {
   local name=$1; shift
   local out="$RUN/logs/$TAG-$name.out" c0 c1 k0 k1 m0 m1 w0 w1
   PHASE_LOAD="$(cut -d' ' -f1 /proc/loadavg)"
-  c0=$(cpu_ticks); k0=$(children_cpu); m0=$(machine_ticks); w0=$(date +%s.%N)
+  c0=$(cpu_ticks); m0=$(machine_ticks); w0=$(date +%s.%N); children_cpu; k0=$CHILD_CPU
   "$@" >"$out" 2>&1
   PHASE_RC=$?
   if ! kill -0 "$BROKER_PID" 2>/dev/null; then
     log "broker $BROKER_PID died during $name (killed from outside?)"; BROKER_DIED=1; PHASE_CPU=0; PHASE_OUT="$out"; return
   fi
-  c1=$(cpu_ticks); k1=$(children_cpu); m1=$(machine_ticks); w1=$(date +%s.%N)
+  children_cpu; k1=$CHILD_CPU; c1=$(cpu_ticks); m1=$(machine_ticks); w1=$(date +%s.%N)
   PHASE_CPU=$(awk -v a="$c0" -v b="$c1" -v t="$TICK" 'BEGIN{printf "%.2f", (b-a)/t}')
   PHASE_CLIENT_CPU=$(awk -v a="$k0" -v b="$k1" 'BEGIN{printf "%.2f", b-a}')
   PHASE_WALL=$(awk -v a="$w0" -v b="$w1" 'BEGIN{printf "%.2f", b-a}')
@@ -112,6 +114,8 @@ consume_perf() { # phase topic group
   IFS=', ' read -r -a f <<<"$(sed 's/, /,/g' <<<"$line" | tr ',' ' ')"
   # fields (after splitting date+time into two tokens each): 0-1 start, 2-3 end, 4 MB, 5 MB/s, 6 nMsg, 7 nMsg/s, 8 rebalance ms, 9 fetch ms, 10 fetch MB/s, 11 fetch nMsg/s
   row "$1" "${f[6]}" "${f[5]}" "${f[7]}" "" "" "" "" "ConsumerPerformance (group; fetch.MB.sec=${f[10]}, rebalance.ms=${f[8]})"
+  # the same run without the group's join time (fetch.MB.sec), as its own row
+  row "$1_fetch" "${f[6]}" "${f[10]}" "${f[11]}" "" "" "" "" "ConsumerPerformance fetch.MB.sec (rebalance time excluded)"
 }
 
 e2e_tool() { # phase topic

@@ -10,12 +10,15 @@ import statistics
 import sys
 from collections import defaultdict
 
+QUIET = 0.25  # cores: a phase during which the rest of the machine used less than this is "quiet"
+
 rows = []
 for path in sys.argv[1:]:
     with open(path) as f:
         rows += [r for r in csv.DictReader((l for l in f if not l.startswith('#')), delimiter='\t')]
 
 vals = defaultdict(lambda: defaultdict(list))  # (phase, p, broker) -> column -> [floats]
+quiet = defaultdict(lambda: defaultdict(list))  # the same, only phases with other_cores < QUIET
 notes = defaultdict(set)
 failed = defaultdict(int)
 for r in rows:
@@ -28,6 +31,8 @@ for r in rows:
                 'cpu_secs', 'client_cpu_secs', 'wall_secs', 'other_cores'):
         if r.get(col) not in ('', None):
             vals[key][col].append(float(r[col]))
+            if r.get('other_cores') not in ('', None) and float(r['other_cores']) < QUIET:
+                quiet[key][col].append(float(r[col]))
     notes[key].add(r['note'].split(' (')[0])
 
 
@@ -55,7 +60,8 @@ titles = {
     'produce_acks1': 'Produce, acks=1 (ProducerPerformance)',
     'produce_acksall': 'Produce, acks=all (ProducerPerformance)',
     'consume': 'Consume (BenchTool consume: assign(), no group; same for both brokers)',
-    'consume_perf': 'Consume (ConsumerPerformance, consumer group)',
+    'consume_perf': 'Consume (ConsumerPerformance, consumer group; MB.sec, which includes joining the group)',
+    'consume_perf_fetch': 'Consume (ConsumerPerformance fetch.MB.sec: the same runs without the group join time)',
 }
 for phase, title in titles.items():
     print(f'### {title}\n')
@@ -98,6 +104,29 @@ if any(vals[k]['client_cpu_secs'] for k in vals):
         if phase.startswith(('produce', 'consume')) and vals[(phase, p, b)]['client_cpu_secs']:
             print(f'| {phase} | {p} | {b} | {fmt(med(phase, p, b, "wall_secs"))} | {fmt(med(phase, p, b, "cpu_secs"), 2)} '
                   f'| {fmt(med(phase, p, b, "client_cpu_secs"), 2)} | {fmt(med(phase, p, b, "other_cores"), 2)} |')
+    print()
+
+if quiet:
+    print(f'### Quiet phases only (the rest of the machine used < {QUIET} cores meanwhile)\n')
+    print('The same medians, over only the phases that other sessions on the shared machine left alone.\n')
+    print('| phase | partitions | Trilog MB/s | Kafka MB/s | T÷K | Trilog CPU-s/M | Kafka CPU-s/M | CPU T÷K | quiet runs T / K |')
+    print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    qm = lambda ph, p, b, c: statistics.median(quiet[(ph, p, b)][c]) if quiet[(ph, p, b)][c] else None
+    for phase in titles:
+        for p in parts:
+            tm, km = qm(phase, p, 'trilog', 'mb_per_sec'), qm(phase, p, 'kafka', 'mb_per_sec')
+            tc, kc = qm(phase, p, 'trilog', 'cpu_s_per_M'), qm(phase, p, 'kafka', 'cpu_s_per_M')
+            if tm is None and km is None:
+                continue
+            print(f'| {phase} | {p} | {fmt(tm)} | {fmt(km)} | {ratio(tm, km)} | {fmt(tc, 2)} | {fmt(kc, 2)} | {ratio(tc, kc)} '
+                  f'| {len(quiet[(phase, p, "trilog")]["mb_per_sec"])} / {len(quiet[(phase, p, "kafka")]["mb_per_sec"])} |')
+    for phase in ('e2e_EndToEndLatency', 'e2e_BenchTool'):
+        t = [qm(phase, '1', 'trilog', c) for c in ('lat_avg_ms', 'lat_p50_ms', 'lat_p99_ms')]
+        k = [qm(phase, '1', 'kafka', c) for c in ('lat_avg_ms', 'lat_p50_ms', 'lat_p99_ms')]
+        if any(x is not None for x in t + k):
+            print(f'\n{phase}, quiet runs (T / K: {len(quiet[(phase, "1", "trilog")]["lat_avg_ms"])} / '
+                  f'{len(quiet[(phase, "1", "kafka")]["lat_avg_ms"])}): avg / p50 / p99 ms — Trilog '
+                  f'{" / ".join(fmt(x, 3) for x in t)}, Kafka {" / ".join(fmt(x, 3) for x in k)}')
     print()
 
 print('### Every run (MB/s, CPU-s per M records)\n')
