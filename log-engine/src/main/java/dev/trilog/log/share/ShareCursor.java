@@ -323,9 +323,7 @@ public final class ShareCursor {
         synchronized (this) {
             outcome = check(offset, acquisitions);
             if (outcome == Outcome.OK) {
-                int slot = window.slot(offset);
-                settle(slot);
-                window.setState(slot, InFlightWindow.ACKNOWLEDGED);
+                markAcknowledged(window.slot(offset));
                 advanceStart();
             }
         }
@@ -345,9 +343,7 @@ public final class ShareCursor {
             for (Delivery delivery : deliveries) {
                 Outcome outcome = check(delivery.offset(), delivery.acquisitions());
                 if (outcome == Outcome.OK) {
-                    int slot = window.slot(delivery.offset());
-                    settle(slot);
-                    window.setState(slot, InFlightWindow.ACKNOWLEDGED);
+                    markAcknowledged(window.slot(delivery.offset()));
                     changed = true;
                 }
                 outcomes.add(outcome);
@@ -467,6 +463,11 @@ public final class ShareCursor {
         }
         window.setState(slot, InFlightWindow.AVAILABLE);
         return false;
+    }
+
+    private void markAcknowledged(int slot) {
+        settle(slot);
+        window.setState(slot, InFlightWindow.ACKNOWLEDGED);
     }
 
     /** Clears an acquired record's lock and its FIFO group's in-flight mark. */
