@@ -330,17 +330,28 @@ final class Membership {
         }
     }
 
-    private static Errors validateSync(ClassicGroup group, SyncGroupRequestData request) {
+    /**
+     * What SyncGroup and Heartbeat both require: a live group, a known member (static members
+     * by instance id too), and the current generation.
+     */
+    private static Errors validateGenerationMember(ClassicGroup group, String memberId, String groupInstanceId,
+            int generationId) {
         if (group.is(GroupState.DEAD)) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
         try {
-            group.validateMember(request.memberId(), request.groupInstanceId());
+            group.validateMember(memberId, groupInstanceId);
         } catch (ApiException e) {
             return Errors.forException(e);
         }
-        if (request.generationId() != group.generationId()) {
-            return Errors.ILLEGAL_GENERATION;
+        return generationId != group.generationId() ? Errors.ILLEGAL_GENERATION : Errors.NONE;
+    }
+
+    private static Errors validateSync(ClassicGroup group, SyncGroupRequestData request) {
+        Errors membership = validateGenerationMember(group, request.memberId(), request.groupInstanceId(),
+                request.generationId());
+        if (membership != Errors.NONE) {
+            return membership;
         }
         if (inconsistent(request.protocolType(), group.protocolType())
                 || inconsistent(request.protocolName(), group.protocolName())) {
@@ -400,16 +411,10 @@ final class Membership {
     // ---- Heartbeat and sessions
 
     Errors heartbeat(ClassicGroup group, HeartbeatRequestData request) {
-        if (group.is(GroupState.DEAD)) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
-        }
-        try {
-            group.validateMember(request.memberId(), request.groupInstanceId());
-        } catch (ApiException e) {
-            return Errors.forException(e);
-        }
-        if (request.generationId() != group.generationId()) {
-            return Errors.ILLEGAL_GENERATION;
+        Errors membership = validateGenerationMember(group, request.memberId(), request.groupInstanceId(),
+                request.generationId());
+        if (membership != Errors.NONE) {
+            return membership;
         }
         GroupMember member = group.member(request.memberId());
         return switch (group.state()) {
