@@ -4,6 +4,7 @@ import dev.trilog.log.OffsetOutOfRangeException;
 import dev.trilog.log.UnknownTopicException;
 import dev.trilog.log.record.InvalidBatchException;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
@@ -15,7 +16,7 @@ public final class ErrorMapping {
     }
 
     public static Errors toError(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         if (cause instanceof InvalidBatchException invalid) {
             return switch (invalid.error()) {
                 case CORRUPT -> Errors.CORRUPT_MESSAGE;
@@ -42,9 +43,21 @@ public final class ErrorMapping {
         return Errors.UNKNOWN_SERVER_ERROR;
     }
 
+    /**
+     * The records of a refused batch that broke a per-record rule (Kafka's {@code recordErrors}:
+     * the producer fails just those records' sends with the message); empty otherwise.
+     */
+    public static List<Integer> recordIndexes(Throwable failure) {
+        return unwrap(failure) instanceof InvalidBatchException invalid ? invalid.recordIndexes() : List.of();
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     /** A message for the response's error-message field, when the code alone says too little. */
     public static String message(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         return cause.getMessage();
     }
 }

@@ -13,6 +13,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
@@ -63,8 +64,7 @@ final class ProduceHandler implements ApiHandler {
                 TopicPartition tp = new TopicPartition(topic.get().name(), partitionData.index());
                 appends.add(broker.engine().appender().append(tp, bytes).handle((result, failure) -> {
                     if (failure != null) {
-                        partition.setErrorCode(ErrorMapping.toError(failure).code())
-                                .setErrorMessage(ErrorMapping.message(failure));
+                        refuse(partition, failure);
                     } else {
                         fill(partition, result);
                     }
@@ -77,6 +77,15 @@ final class ProduceHandler implements ApiHandler {
         }
         return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> Reply.of(new ProduceResponse(response)));
+    }
+
+    private static void refuse(PartitionProduceResponse partition, Throwable failure) {
+        String message = ErrorMapping.message(failure);
+        partition.setErrorCode(ErrorMapping.toError(failure).code()).setErrorMessage(message);
+        for (int index : ErrorMapping.recordIndexes(failure)) {
+            partition.recordErrors().add(new BatchIndexAndErrorMessage().setBatchIndex(index)
+                    .setBatchIndexErrorMessage(message));
+        }
     }
 
     private static void fill(PartitionProduceResponse partition, AppendResult result) {

@@ -127,20 +127,16 @@ public final class RecordFormat {
             throw new InvalidBatchException(BatchError.INVALID_RECORD,
                     "invalid sequence number " + batch.baseSequence() + " for producer " + batch.producerId());
         }
-        if (!rules.logAppendTime() && batch.timestampType() == TimestampType.CREATE_TIME) {
-            checkTimestamp(header.baseTimestamp(), rules, now);
-            checkTimestamp(batch.maxTimestamp(), rules, now);
+        if (!rules.logAppendTime() && batch.timestampType() == TimestampType.CREATE_TIME
+                && (outOfRange(header.baseTimestamp(), rules, now) || outOfRange(batch.maxTimestamp(), rules, now))) {
+            throw new InvalidBatchException(BatchError.INVALID_TIMESTAMP, "timestamp outside the allowed range around"
+                    + " the broker's time " + now, recordsWhere(batch, r -> outOfRange(r.timestamp(), rules, now)));
         }
         if (rules.requireKeys() && !batch.isControlBatch()) {
-            try (CloseableIterator<Record> it = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
-                while (it.hasNext()) {
-                    if (!it.next().hasKey()) {
-                        throw new InvalidBatchException(BatchError.INVALID_RECORD,
-                                "compacted topics accept only records with a key");
-                    }
-                }
-            } catch (KafkaException e) {
-                throw new InvalidBatchException(BatchError.CORRUPT, "unreadable records: " + e.getMessage());
+            List<Integer> keyless = recordsWhere(batch, r -> !r.hasKey());
+            if (!keyless.isEmpty()) {
+                throw new InvalidBatchException(BatchError.INVALID_RECORD, "compacted topics accept only records with a key",
+                        keyless);
             }
         }
     }
@@ -148,17 +144,29 @@ public final class RecordFormat {
     /**
      * Kafka compares each record's timestamp; a v2 batch carries its first (base) and its largest
      * timestamp in the header, which bound every record in practice, so the check needs no
-     * decompression.
+     * decompression unless it fails.
      */
-    private static void checkTimestamp(long timestamp, AppendRules rules, long now) {
+    private static boolean outOfRange(long timestamp, AppendRules rules, long now) {
         if (timestamp == NO_TIMESTAMP) {
-            return;
+            return false;
         }
-        if (timestamp < now && now - timestamp > rules.timestampBeforeMaxMs()
-                || timestamp > now && timestamp - now > rules.timestampAfterMaxMs()) {
-            throw new InvalidBatchException(BatchError.INVALID_TIMESTAMP, "timestamp " + timestamp
-                    + " is outside the allowed range around the broker's time " + now);
+        return timestamp < now && now - timestamp > rules.timestampBeforeMaxMs()
+                || timestamp > now && timestamp - now > rules.timestampAfterMaxMs();
+    }
+
+    /** The positions of the batch's records that match, for per-record errors. */
+    private static List<Integer> recordsWhere(MutableRecordBatch batch, Predicate<Record> test) {
+        List<Integer> matching = new ArrayList<>();
+        try (CloseableIterator<Record> it = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+            for (int index = 0; it.hasNext(); index++) {
+                if (test.test(it.next())) {
+                    matching.add(index);
+                }
+            }
+        } catch (KafkaException e) {
+            throw new InvalidBatchException(BatchError.CORRUPT, "unreadable records: " + e.getMessage());
         }
+        return matching;
     }
 
     private static PreparedAppend assignOffsets(ByteBuffer buffer, List<BatchHeader> headers,

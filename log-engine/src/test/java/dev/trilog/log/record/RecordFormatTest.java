@@ -87,7 +87,10 @@ class RecordFormatTest {
 
         assertThatThrownBy(() -> RecordFormat.prepareAppend(batch, CLIENT, 0, NOW))
                 .isInstanceOfSatisfying(InvalidBatchException.class,
-                        e -> assertThat(e.error()).isEqualTo(BatchError.INVALID_TIMESTAMP));
+                        e -> {
+                            assertThat(e.error()).isEqualTo(BatchError.INVALID_TIMESTAMP);
+                            assertThat(e.recordIndexes()).containsExactly(0); // reported per record, as Kafka does
+                        });
     }
 
     @Test
