@@ -28,7 +28,7 @@ final class KafkaFrontend implements Frontend {
                 config.groupMinSessionTimeoutMs(), config.groupMaxSessionTimeoutMs());
         KafkaServerSettings settings = new KafkaServerSettings(address.host(), address.port(), 0,
                 KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES, config.autoCreateTopics(), config.numPartitions(),
-                advertised.host(), advertised.port(), groups);
+                advertised.host(), advertised.port(), groups, config.kafkaTransport());
         return new KafkaFrontend(address, new KafkaServer(settings, context.engine()));
     }
 

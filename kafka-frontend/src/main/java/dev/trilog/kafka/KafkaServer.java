@@ -9,6 +9,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -26,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * {@link KafkaFrameDecoder} (size-checked frames) → {@link KafkaConnection} (decode, dispatch
  * through the {@link ApiTable}, answer in order).
  *
- * <p>Transport: NIO. Its {@code FileRegion} writes go through {@code FileChannel.transferTo}
- * into the socket, which is {@code sendfile} on Linux for any region, so fetches are
- * zero-copy without opening a file per response (epoll's native sendfile only takes Netty's
- * {@code DefaultFileRegion}, which closes the channel it is given).
+ * <p>Transport: epoll where Netty's native library loads, else NIO ({@link KafkaTransport}).
+ * Fetched records leave as a {@code DefaultFileRegion} over the segment's own channel, which
+ * epoll writes with native {@code sendfile} and NIO with {@code FileChannel.transferTo} into
+ * the socket (also {@code sendfile} on Linux): zero-copy either way, with no file opened per
+ * response.
  */
 public final class KafkaServer implements AutoCloseable {
 
@@ -42,6 +47,7 @@ public final class KafkaServer implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private KafkaTransport transportInUse;
 
     public KafkaServer(KafkaServerSettings settings, LogEngine engine) {
         this.settings = settings;
@@ -59,13 +65,21 @@ public final class KafkaServer implements AutoCloseable {
         return apis;
     }
 
+    /** The transport the listener runs on: {@code EPOLL} or {@code NIO}; null before {@link #start}. */
+    public KafkaTransport transportInUse() {
+        return transportInUse;
+    }
+
     /** Binds and starts accepting; returns the bound address. */
     public InetSocketAddress start() throws IOException {
-        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        transportInUse = chooseTransport(settings.transport());
+        boolean epoll = transportInUse == KafkaTransport.EPOLL;
+        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, handlers);
+        workerGroup = new MultiThreadIoEventLoopGroup(0, handlers);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -90,8 +104,23 @@ public final class KafkaServer implements AutoCloseable {
         String advertisedHost = settings.advertisedHost().isEmpty() ? settings.host() : settings.advertisedHost();
         int advertisedPort = settings.advertisedPort() == 0 ? bound.getPort() : settings.advertisedPort();
         broker.advertise(InetSocketAddress.createUnresolved(advertisedHost, advertisedPort));
-        log.debug("Kafka listener bound to {}", bound);
+        log.debug("Kafka listener bound to {} ({})", bound, transportInUse);
         return bound;
+    }
+
+    private static KafkaTransport chooseTransport(KafkaTransport requested) throws IOException {
+        if (requested == KafkaTransport.NIO) {
+            return KafkaTransport.NIO;
+        }
+        if (Epoll.isAvailable()) {
+            return KafkaTransport.EPOLL;
+        }
+        if (requested == KafkaTransport.EPOLL) {
+            throw new IOException("kafka.transport=epoll, but Netty's native epoll library is not available here ("
+                    + Epoll.unavailabilityCause().getMessage() + ")");
+        }
+        log.debug("epoll not available ({}); the Kafka listener uses NIO", Epoll.unavailabilityCause().toString());
+        return KafkaTransport.NIO;
     }
 
     @Override

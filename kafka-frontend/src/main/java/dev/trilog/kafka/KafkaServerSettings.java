@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param advertisedHost         the host clients are told to connect to; empty means {@code host}
  * @param advertisedPort         the port clients are told to connect to; 0 means the bound port
  * @param groups                 the group coordinator's settings (rebalance delay, session timeout bounds)
+ * @param transport              the Netty transport: epoll where available ({@code AUTO}), or a forced one
  */
 public record KafkaServerSettings(
         String host,
@@ -25,7 +26,8 @@ public record KafkaServerSettings(
         int defaultPartitions,
         String advertisedHost,
         int advertisedPort,
-        GroupSettings groups) {
+        GroupSettings groups,
+        KafkaTransport transport) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 
@@ -33,6 +35,7 @@ public record KafkaServerSettings(
         Objects.requireNonNull(host, "host");
         advertisedHost = advertisedHost == null ? "" : advertisedHost;
         Objects.requireNonNull(groups, "groups");
+        Objects.requireNonNull(transport, "transport");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
@@ -40,6 +43,6 @@ public record KafkaServerSettings(
 
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
-                GroupSettings.DEFAULTS);
+                GroupSettings.DEFAULTS, KafkaTransport.AUTO);
     }
 }

@@ -23,6 +23,7 @@ final class ConfigSources {
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(KnownKeys.KAFKA_ADVERTISED_HOST, ""),
             Map.entry(KnownKeys.KAFKA_ADVERTISED_PORT, "0"),
+            Map.entry(KnownKeys.KAFKA_TRANSPORT, "auto"),
             Map.entry(KnownKeys.DATA_DIR, "data"),
             Map.entry(KnownKeys.LISTEN_HOST, "127.0.0.1"),
             Map.entry(KnownKeys.KAFKA_PORT, "9092"),

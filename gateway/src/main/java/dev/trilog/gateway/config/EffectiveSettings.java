@@ -1,5 +1,6 @@
 package dev.trilog.gateway.config;
 
+import dev.trilog.kafka.KafkaTransport;
 import dev.trilog.log.EngineSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -37,6 +38,7 @@ final class EffectiveSettings {
                 bool(KnownKeys.AUTO_CREATE_TOPICS_ENABLE),
                 positiveInt(KnownKeys.NUM_PARTITIONS),
                 listenAddress(KnownKeys.KAFKA_ADVERTISED_PORT, get(KnownKeys.KAFKA_ADVERTISED_HOST).value()),
+                kafkaTransport(),
                 nonNegativeInt(KnownKeys.GROUP_INITIAL_REBALANCE_DELAY_MS),
                 positiveInt(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS),
                 maxSessionTimeout(),
@@ -103,6 +105,15 @@ final class EffectiveSettings {
             throw InvalidConfigException.badValue(value, "expected a whole number of at least 0");
         }
         return number;
+    }
+
+    private KafkaTransport kafkaTransport() {
+        ConfigValue value = get(KnownKeys.KAFKA_TRANSPORT);
+        KafkaTransport transport = KafkaTransport.parse(value.value());
+        if (transport == null) {
+            throw InvalidConfigException.badValue(value, "expected auto, epoll or nio");
+        }
+        return transport;
     }
 
     private int maxSessionTimeout() {

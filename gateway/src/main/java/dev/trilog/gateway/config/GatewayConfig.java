@@ -1,5 +1,6 @@
 package dev.trilog.gateway.config;
 
+import dev.trilog.kafka.KafkaTransport;
 import dev.trilog.log.EngineSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param numPartitions    how many partitions an auto-created topic gets
  * @param kafkaAdvertised  host and port Kafka clients are told to connect to; an empty host or port 0 means
  *                         the bound one
+ * @param kafkaTransport   the Kafka listener's Netty transport (epoll where available by default)
  * @param groupInitialRebalanceDelayMs how long the first rebalance of an empty consumer group waits for more members
  * @param groupMinSessionTimeoutMs     the smallest session timeout a consumer-group member may ask for
  * @param groupMaxSessionTimeoutMs     the largest session timeout a consumer-group member may ask for
@@ -32,6 +34,7 @@ public record GatewayConfig(
         boolean autoCreateTopics,
         int numPartitions,
         ListenAddress kafkaAdvertised,
+        KafkaTransport kafkaTransport,
         int groupInitialRebalanceDelayMs,
         int groupMinSessionTimeoutMs,
         int groupMaxSessionTimeoutMs,
@@ -44,6 +47,7 @@ public record GatewayConfig(
         Objects.requireNonNull(sqs, "sqs");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(kafkaAdvertised, "kafkaAdvertised");
+        Objects.requireNonNull(kafkaTransport, "kafkaTransport");
         settings = List.copyOf(settings);
     }
 

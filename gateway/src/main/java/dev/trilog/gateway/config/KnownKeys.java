@@ -38,6 +38,8 @@ public final class KnownKeys {
     /** What Kafka clients are told to connect to, when it is not the bound address (NAT, port forwarding, proxies). */
     public static final String KAFKA_ADVERTISED_HOST = "kafka.advertised.host";
     public static final String KAFKA_ADVERTISED_PORT = "kafka.advertised.port";
+    /** The Kafka listener's Netty transport: auto (epoll where available), epoll or nio. */
+    public static final String KAFKA_TRANSPORT = "kafka.transport";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
@@ -53,7 +55,7 @@ public final class KnownKeys {
 
     private static final Set<String> GATEWAY_KEYS = Set.of(DATA_DIR, LISTEN_HOST, KAFKA_PORT, AMQP_PORT,
             SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS, KAFKA_ADVERTISED_HOST,
-            KAFKA_ADVERTISED_PORT, GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS,
+            KAFKA_ADVERTISED_PORT, KAFKA_TRANSPORT, GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS,
             GROUP_MAX_SESSION_TIMEOUT_MS);
 
     private static final Set<String> ENGINE_KEYS;

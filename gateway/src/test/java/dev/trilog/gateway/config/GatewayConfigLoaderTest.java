@@ -212,6 +212,17 @@ class GatewayConfigLoaderTest {
                 .hasMessageStartingWith("invalid value 'no-such-host.invalid' for listen.host (from --set)");
     }
 
+    @Test
+    void theKafkaTransportIsEpollWhereAvailableUnlessNamed() {
+        assertThat(load(Map.of()).kafkaTransport()).isEqualTo(dev.trilog.kafka.KafkaTransport.AUTO);
+        assertThat(load(Map.of("TRILOG_KAFKA_TRANSPORT", "NIO")).kafkaTransport())
+                .isEqualTo(dev.trilog.kafka.KafkaTransport.NIO);
+        assertThatThrownBy(() -> load(Map.of(), "kafka.transport", "io_uring"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("invalid value 'io_uring' for kafka.transport (from --set)")
+                .hasMessageContaining("expected auto, epoll or nio");
+    }
+
     /** Loads with {@code env} and the given key/value pairs as {@code --set} flags. */
     private static GatewayConfig load(Map<String, String> env, String... setPairs) {
         List<ConfigValue> flags = new ArrayList<>();

@@ -85,7 +85,20 @@ class KafkaConnectionTest {
         List<FileRegion> regions = out.stream().filter(FileRegion.class::isInstance).map(FileRegion.class::cast).toList();
         assertThat(regions).hasSize(1);
         assertThat(regions.get(0).count()).isGreaterThan(4096);
+        // the only region class epoll writes with native sendfile
+        assertThat(regions.get(0)).isInstanceOf(io.netty.channel.DefaultFileRegion.class);
         out.forEach(io.netty.util.ReferenceCountUtil::release);
+
+        // releasing the region must not close the segment's channel, which later fetches share
+        channel.writeInbound(frame(new FetchRequest(data, (short) 12), 8));
+        channel.runPendingTasks();
+        List<Object> again = outbound();
+        FileRegion next = again.stream().filter(FileRegion.class::isInstance).map(FileRegion.class::cast).findFirst()
+                .orElseThrow();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        next.transferTo(java.nio.channels.Channels.newChannel(bytes), 0);
+        assertThat(bytes.size()).isEqualTo((int) next.count());
+        again.forEach(io.netty.util.ReferenceCountUtil::release);
     }
 
     @Test
