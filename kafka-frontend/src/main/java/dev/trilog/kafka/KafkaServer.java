@@ -5,6 +5,7 @@ import dev.trilog.kafka.network.KafkaConnection;
 import dev.trilog.kafka.network.KafkaFrameDecoder;
 import dev.trilog.log.LogEngine;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -82,6 +83,9 @@ public final class KafkaServer implements AutoCloseable {
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Pooled arenas hold whole produce frames (64 KiB to a few MiB) in their chunks;
+                // the adaptive default hands buffers that large to an unpooled, zeroed fallback.
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {

@@ -144,8 +144,10 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 send.writeTo(channel);
             }
             zeroCopyRegions += channel.fileRegions();
-            // The resources (segment slices) must outlive the queued file regions.
-            ctx.write(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> reply.closeResources());
+            if (!reply.resources().isEmpty()) {
+                // The resources (segment slices) must outlive the queued file regions.
+                ctx.write(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> reply.closeResources());
+            }
             return true;
         } catch (Exception e) {
             reply.closeResources();
