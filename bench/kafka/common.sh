@@ -8,6 +8,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 T="$HERE/target"
 
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"   # the same for both brokers
+TRILOG_ARGS="${TRILOG_ARGS:-}"   # extra `trilog serve` flags, e.g. "--set kafka.transport=nio" for an A/B run
 # Not 19092/29092: on this shared machine other sessions start their own brokers on those.
 KAFKA_PORT="${KAFKA_PORT:-47092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-47093}"
@@ -116,7 +117,7 @@ start_trilog() { # $1 partitions, $2 tag
   # shellcheck disable=SC2086
   java $BROKER_JVM_OPTS -jar "$TRILOG_JAR" serve --data-dir "$dir/data" \
       --kafka-port "$TRILOG_PORT" --admin-port 0 --amqp-port 0 --sqs-port 0 \
-      --set "num.partitions=$1" --set group.initial.rebalance.delay.ms=0 >"$RUN/logs/trilog-$2.log" 2>&1 &
+      --set "num.partitions=$1" --set group.initial.rebalance.delay.ms=0 $TRILOG_ARGS >"$RUN/logs/trilog-$2.log" 2>&1 &
   BROKER_PID=$!
   wait_port "$TRILOG_PORT" "$BROKER_PID" "$RUN/logs/trilog-$2.log"
 }
