@@ -89,4 +89,21 @@ class CliToolsTest {
         assertThat(consumed.exitCode()).as(consumed.output()).isZero();
         assertThat(consumed.output().lines()).containsSubsequence("first", "second", "third");
     }
+
+    @Test
+    void producerPerfTestThenConsumerPerfTestMoveEveryRecord() throws Exception {
+        String bootstrap = trilog.kafkaBootstrap();
+        KafkaCli.Result produced = KafkaCli.run(KafkaCli.PRODUCER_PERF, null, "--topic", "perf", "--num-records",
+                "20000", "--record-size", "1024", "--throughput", "-1", "--producer-props",
+                "bootstrap.servers=" + bootstrap, "acks=all", "batch.size=65536", "linger.ms=5");
+        assertThat(produced.exitCode()).as(produced.output()).isZero();
+        assertThat(produced.output()).contains("20000 records sent");
+
+        KafkaCli.Result consumed = KafkaCli.run(KafkaCli.CONSUMER_PERF, null, "--bootstrap-server", bootstrap,
+                "--topic", "perf", "--num-records", "20000", "--group", "perf-readers", "--timeout", "30000");
+        assertThat(consumed.exitCode()).as(consumed.output()).isZero();
+        // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, ...
+        String row = consumed.output().lines().filter(line -> line.matches("^\\d{4}-.*")).findFirst().orElseThrow();
+        assertThat(row.split(",\\s*")[4]).isEqualTo("20000");
+    }
 }
