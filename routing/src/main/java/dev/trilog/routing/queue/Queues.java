@@ -172,16 +172,17 @@ public final class Queues implements AutoCloseable {
         }
         Message stamped = message.toBuilder().properties(message.properties().toBuilder()
                 .exchange(exchange).routingKey(routingKey).build()).build();
-        return publishToQueues(targets, stamped, PublishOptions.NONE);
+        return publishToQueues(targets, stamped, PublishOptions.NONE, true);
     }
 
     private CompletableFuture<RoutedPublish> publishToQueues(Set<String> targets, Message message,
-            PublishOptions options) {
+            PublishOptions options, boolean deduplicate) {
         Map<String, CompletableFuture<PublishResult>> results = new LinkedHashMap<>();
         for (String target : targets) {
             // a queue deleted while the route was computed is skipped, as RabbitMQ's unroutable
             Optional<QueueRuntime> q = findRuntime(target);
-            q.ifPresent(runtime -> results.put(target, publishTo(runtime, message, options)));
+            q.ifPresent(runtime -> results.put(target, deduplicate ? publishTo(runtime, message, options)
+                    : append(runtime, prepare(runtime.spec, message, options, clock.millis()))));
         }
         return CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<String, PublishResult> done = new HashMap<>();
@@ -465,7 +466,8 @@ public final class Queues implements AutoCloseable {
                     target.get().exchange(), spec.name());
             return CompletableFuture.completedFuture(null);
         }
-        return publishToQueues(queues, dead, new PublishOptions(0, null, null)).thenApply(r -> null);
+        // not deduplicated: the original was, when it was published
+        return publishToQueues(queues, dead, new PublishOptions(0, null, null), false).thenApply(r -> null);
     }
 
     /** The cursor archived a record at its own limit (a receive did not get to it first). */
