@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>Group commit: {@link #write} only marks a cursor dirty; one writer thread takes every dirty
  * cursor at once, asks each for its snapshot, appends them all as one batch, waits until that
  * batch is as durable as the topic policy asks, and completes every waiting future. Writes that
- * arrive meanwhile go into the next batch. {@link #writeOnThisThread} lets a caller that will
- * wait anyway write the batch itself when no write is under way.
+ * arrive meanwhile go into the next batch.
  */
 final class ShareStateStore implements StateJournal, AutoCloseable {
 
@@ -33,8 +32,6 @@ final class ShareStateStore implements StateJournal, AutoCloseable {
     private final Object lock = new Object();
     private final Thread writer;
     private LinkedHashMap<String, Pending> dirty = new LinkedHashMap<>();
-    /** A batch is being written (by the writer thread or a caller): one at a time, in order. */
-    private boolean writing;
     private boolean closed;
 
     private static final class Pending {
@@ -67,10 +64,6 @@ final class ShareStateStore implements StateJournal, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> write(String key, Supplier<byte[]> snapshot) {
-        return enqueue(key, snapshot, true);
-    }
-
-    private CompletableFuture<Void> enqueue(String key, Supplier<byte[]> snapshot, boolean wakeWriter) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (lock) {
             if (closed) {
@@ -80,32 +73,7 @@ final class ShareStateStore implements StateJournal, AutoCloseable {
             Pending pending = dirty.computeIfAbsent(key, k -> new Pending());
             pending.snapshot = snapshot;
             pending.waiting.add(done);
-            if (wakeWriter || writing) {
-                lock.notifyAll();
-            }
-        }
-        return done;
-    }
-
-    @Override
-    public CompletableFuture<Void> writeOnThisThread(String key, Supplier<byte[]> snapshot) {
-        CompletableFuture<Void> done = enqueue(key, snapshot, false);
-        LinkedHashMap<String, Pending> batch;
-        synchronized (lock) {
-            if (writing || dirty.isEmpty() || closed) {
-                return done; // the writer has it (or is about to)
-            }
-            writing = true;
-            batch = dirty;
-            dirty = new LinkedHashMap<>();
-        }
-        try {
-            writeBatch(batch);
-        } finally {
-            synchronized (lock) {
-                writing = false;
-                lock.notifyAll(); // changes queued meanwhile go to the writer thread
-            }
+            lock.notifyAll();
         }
         return done;
     }
@@ -134,8 +102,7 @@ final class ShareStateStore implements StateJournal, AutoCloseable {
         while (true) {
             LinkedHashMap<String, Pending> batch;
             synchronized (lock) {
-                // when closing, a caller's write under way finishes first
-                while ((dirty.isEmpty() && !closed) || writing) {
+                while (dirty.isEmpty() && !closed) {
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
@@ -148,16 +115,8 @@ final class ShareStateStore implements StateJournal, AutoCloseable {
                 }
                 batch = dirty;
                 dirty = new LinkedHashMap<>();
-                writing = true;
             }
-            try {
-                writeBatch(batch);
-            } finally {
-                synchronized (lock) {
-                    writing = false;
-                    lock.notifyAll();
-                }
-            }
+            writeBatch(batch);
         }
     }
 

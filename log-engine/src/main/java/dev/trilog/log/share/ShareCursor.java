@@ -138,7 +138,7 @@ public final class ShareCursor {
             taken = acquireLocked(consumer, maxRecords, maxBytes, lockMs);
         }
         if (!taken.isEmpty()) {
-            journal.writeOnThisThread(journalKey, this::snapshot).join();
+            journal.write(journalKey, this::snapshot).join();
         }
         return taken;
     }
@@ -327,7 +327,7 @@ public final class ShareCursor {
                 advanceStart();
             }
         }
-        return outcome == Outcome.OK ? journal.writeOnThisThread(journalKey, this::snapshot).thenApply(v -> Outcome.OK)
+        return outcome == Outcome.OK ? journal.write(journalKey, this::snapshot).thenApply(v -> Outcome.OK)
                 : CompletableFuture.completedFuture(outcome);
     }
 
@@ -350,7 +350,7 @@ public final class ShareCursor {
             }
             advanceStart();
         }
-        return changed ? journal.writeOnThisThread(journalKey, this::snapshot).thenApply(v -> outcomes)
+        return changed ? journal.write(journalKey, this::snapshot).thenApply(v -> outcomes)
                 : CompletableFuture.completedFuture(outcomes);
     }
 
@@ -382,7 +382,7 @@ public final class ShareCursor {
                 archive(slot, ArchiveListener.Reason.REJECTED);
             }
         }
-        return outcome == Outcome.OK ? journal.writeOnThisThread(journalKey, this::snapshot).thenApply(v -> Outcome.OK)
+        return outcome == Outcome.OK ? journal.write(journalKey, this::snapshot).thenApply(v -> Outcome.OK)
                 : CompletableFuture.completedFuture(outcome);
     }
 
@@ -554,7 +554,7 @@ public final class ShareCursor {
             }
         }
         long count = purged;
-        return journal.writeOnThisThread(journalKey, this::snapshot).thenApply(v -> count);
+        return journal.write(journalKey, this::snapshot).thenApply(v -> count);
     }
 
     // ---------------------------------------------------------------- counts and state

@@ -19,16 +19,6 @@ public interface StateJournal {
      */
     CompletableFuture<Void> write(String key, Supplier<byte[]> snapshot);
 
-    /**
-     * As {@link #write}, but when no write is under way the caller's thread writes at once
-     * instead of handing over to a writer thread (a caller that waits for the result saves two
-     * thread switches). Never call it while holding a cursor's lock: the write takes the locks of
-     * every cursor in the batch.
-     */
-    default CompletableFuture<Void> writeOnThisThread(String key, Supplier<byte[]> snapshot) {
-        return write(key, snapshot);
-    }
-
     /** Forgets {@code key} (the cursor was deleted). */
     void remove(String key);
 }
