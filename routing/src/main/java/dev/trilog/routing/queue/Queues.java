@@ -488,6 +488,12 @@ public final class Queues implements AutoCloseable {
                     target.get().exchange(), spec.name());
             return CompletableFuture.completedFuture(null);
         }
+        if (reason != DeadLetterHeaders.Reason.REJECTED && queues.contains(spec.name())) {
+            // RabbitMQ's cycle rule: back into its own queue without a consumer's rejection it
+            // would expire or hit the limit again at once, forever; that copy is dropped
+            queues = new java.util.HashSet<>(queues);
+            queues.remove(spec.name());
+        }
         // not deduplicated: the original was, when it was published
         return publishToQueues(queues, dead, new PublishOptions(0, null, null), false).thenApply(r -> null);
     }

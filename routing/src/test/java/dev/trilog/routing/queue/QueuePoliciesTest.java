@@ -181,6 +181,22 @@ class QueuePoliciesTest {
     }
 
     @Test
+    void anExpiredMessageDeadLetteredToItsOwnQueueIsDroppedNotLoopedForever() throws Exception {
+        f.declare("self", Map.of(QueueSpec.DEAD_LETTER_EXCHANGE, HeaderValue.ofString(""),
+                QueueSpec.DEAD_LETTER_ROUTING_KEY, HeaderValue.ofString("self"),
+                QueueSpec.MESSAGE_TTL, HeaderValue.ofInt(1_000)));
+        queues.publish("self", text("old"), PublishOptions.NONE).get();
+        f.clock.advance(1_001);
+        assertThat(queues.receive("self", "c", 10, 30_000)).isEmpty();
+        assertThat(queues.counts("self")).isEqualTo(new QueueCounts(0, 0, 0, 1, 0));
+        queues.publish("self", text("fresh"), PublishOptions.NONE).get();
+        QueueDelivery fresh = queues.receive("self", "c", 10, 30_000).get(0);
+        queues.reject(fresh.tag()).get(); // a consumer's rejection may go round: RabbitMQ allows that
+        assertThat(header(queues.receive("self", "c", 10, 30_000).get(0), DeadLetterHeaders.REASON))
+                .isEqualTo("rejected");
+    }
+
+    @Test
     void withoutADeadLetterTargetARejectedMessageIsDropped() throws Exception {
         f.declare("q", Map.of());
         queues.publish("q", text("x"), PublishOptions.NONE).get();
