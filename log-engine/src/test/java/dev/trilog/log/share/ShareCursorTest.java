@@ -349,7 +349,8 @@ class ShareCursorTest {
             maxSeen = Math.max(maxSeen, cursor.lockEntries());
         }
         assertThat(maxSeen).as("bounded by twice the window plus 1024").isLessThanOrEqualTo(2 * 100 + 1024 + 1);
-        for (int i = 0; i < 20 && cursor.lockEntries() < 1_100; i++) { // stale entries just below 2 * 100 + 1024
+        // stale entries just below the threshold of a 100-record window, 2 * 100 + 1024
+        for (int i = 0; i < 20 && cursor.lockEntries() < 1_100; i++) {
             cursor.acknowledgeAll(cursor.acquire("a", 100, 1 << 20, 12 * 3_600_000L)).join();
         }
         assertThat(cursor.lockEntries()).isGreaterThanOrEqualTo(1_100);
@@ -357,6 +358,7 @@ class ShareCursorTest {
         assertThat(cursor.lockEntries()).isLessThanOrEqualTo(10);
         clock.advance(LOCK);
         assertThat(cursor.counts().acquired()).isZero();
-        assertThat(cursor.acquire("other", 100, 1 << 20, LOCK)).as("the held ones ran out").hasSizeGreaterThanOrEqualTo(10);
+        assertThat(cursor.acquire("other", 100, 1 << 20, LOCK)).as("the held ones ran out")
+                .hasSizeGreaterThanOrEqualTo(10);
     }
 }

@@ -78,9 +78,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> Thread-safe. One daemon thread serves long polls (woken by appends, and every
  * {@link QueuesSettings#longPollTickMs()} for lock and delay expiry), dead-letters archived
- * records and sweeps the deduplication window. Appends run on up to two "trilog-queue-appender" threads. Receive blocks for the cursor's durable delivery
- * counts and any dead-lettering, so a frontend calls it off its event loop or uses the long-poll
- * form.
+ * records and sweeps the deduplication window. Appends run on up to two "trilog-queue-appender"
+ * threads, and publish futures complete there (deduplicated ones on "trilog-queue-dedup", after
+ * their id is stored): a frontend hands heavy work in its callbacks to its own threads. Receive
+ * blocks for the cursor's durable delivery counts and any dead-lettering, so a frontend calls it
+ * off its event loop or uses the long-poll form.
  */
 public final class Queues implements AutoCloseable {
 
@@ -98,6 +100,7 @@ public final class Queues implements AutoCloseable {
     private final ScheduledExecutorService background;
     /** Runs the accumulators' appends (see {@link PublishAccumulator}). */
     private final ExecutorService appender;
+    private final ExecutorService dedupWriter;
     private volatile boolean closed;
 
     private record Waiter(String queue, String consumer, int maxMessages, long lockMs, long deadline,
@@ -109,8 +112,13 @@ public final class Queues implements AutoCloseable {
         this.topology = topology;
         this.settings = settings;
         this.clock = engine.settings().clock();
+        this.dedupWriter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "trilog-queue-dedup");
+            t.setDaemon(true);
+            return t;
+        });
         this.deduplication = new DeduplicationWindow(engine.durableMap(DeduplicationWindow.NAMESPACE),
-                settings.deduplicationWindowMs(), clock);
+                settings.deduplicationWindowMs(), clock, dedupWriter);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "trilog-queues");
             t.setDaemon(true);
@@ -689,6 +697,8 @@ public final class Queues implements AutoCloseable {
         try {
             background.awaitTermination(10, TimeUnit.SECONDS);
             appender.awaitTermination(10, TimeUnit.SECONDS); // queued publishes are written
+            dedupWriter.shutdown(); // after the appends: their ids are remembered too
+            dedupWriter.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
