@@ -592,9 +592,16 @@ public final class ShareCursor {
 
     // ---------------------------------------------------------------- counts and state
 
+    /**
+     * Counts by state. Records the cursor has not read yet are read into the window first (up to
+     * its cap), so delayed ones count as delayed (SQS ApproximateNumberOfMessagesDelayed) before
+     * any consumer came near them; what lies past the cap counts as available.
+     */
     public synchronized ShareCounts counts() {
         long now = clock.millis();
         expireLocks(now);
+        skipRecordsRemovedFromTheLog();
+        readIntoWindow();
         long available = 0;
         long acquired = 0;
         long delayed = 0;
@@ -621,6 +628,22 @@ public final class ShareCursor {
             oldest = next.isEmpty() ? -1 : next.get(0).timestamp();
         }
         return new ShareCounts(available + beyond, acquired, delayed, archivedTotal, oldest);
+    }
+
+    /** Reads the records past the window into it, up to the in-flight cap, without delivering any. */
+    private void readIntoWindow() {
+        while (window.size() < settings.maxInFlight() && window.end() < log.logEndOffset()) {
+            if (readAhead.isEmpty() || readAhead.peekFirst().offset() < window.end()) {
+                readAhead.clear();
+                readAhead.addAll(readFrom(window.end(), READ_CHUNK_BYTES));
+                if (readAhead.isEmpty()) {
+                    return;
+                }
+            }
+            while (!readAhead.isEmpty() && window.size() < settings.maxInFlight()) {
+                materialize(readAhead.pollFirst());
+            }
+        }
     }
 
     /** The durable state, encoded; the journal calls this when it writes. */
