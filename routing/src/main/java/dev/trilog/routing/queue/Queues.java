@@ -151,7 +151,7 @@ public final class Queues implements AutoCloseable {
         QueueRuntime q;
         try {
             q = runtime(queue);
-        } catch (UnknownQueueException e) {
+        } catch (UnknownQueueException | IllegalStateException e) { // no such queue, or closed
             return CompletableFuture.failedFuture(e);
         }
         return publishTo(q, message, options == null ? PublishOptions.NONE : options);
@@ -165,7 +165,7 @@ public final class Queues implements AutoCloseable {
         QueueRuntime q;
         try {
             q = runtime(queue);
-        } catch (UnknownQueueException e) {
+        } catch (UnknownQueueException | IllegalStateException e) { // no such queue, or closed
             return CompletableFuture.failedFuture(e);
         }
         List<CompletableFuture<PublishResult>> results = new ArrayList<>(batch.size());
@@ -555,7 +555,7 @@ public final class Queues implements AutoCloseable {
         QueueRuntime q;
         try {
             q = runtime(queue);
-        } catch (UnknownQueueException e) {
+        } catch (UnknownQueueException | IllegalStateException e) { // no such queue, or closed
             return CompletableFuture.failedFuture(e);
         }
         List<CompletableFuture<Long>> all = new ArrayList<>();

@@ -4,7 +4,12 @@ import static dev.trilog.routing.queue.QueuesFixture.body;
 import static dev.trilog.routing.queue.QueuesFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trilog.log.share.ArchiveListener;
+import dev.trilog.log.share.Delivery;
+import dev.trilog.log.share.DeliveryPolicy;
 import dev.trilog.log.share.Outcome;
+import dev.trilog.log.share.ShareCursor;
+import dev.trilog.log.share.ShareGroupSettings;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.ExchangeSpec;
 import dev.trilog.routing.address.ExchangeType;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -233,6 +239,23 @@ class QueuePoliciesTest {
         f.clock.advance(1_001);
         assertThat(queues.receive("q", "c", 1, 1_000)).isEmpty();
         assertThat(body(onlyDeadLetter())).isEqualTo("slow");
+    }
+
+    @Test
+    void aRecordTheCursorArchivesAtItsOwnLimitIsStillDeadLettered() throws Exception {
+        f.declare("q", with(TO_DLQ, QueueSpec.DELIVERY_LIMIT, HeaderValue.ofInt(1)));
+        queues.publish("q", text("taken elsewhere"), PublishOptions.NONE).get();
+        queues.counts("q"); // the queue's cursor exists, with the queue's archive listener
+        // a Kafka share consumer of the same group uses the same cursor, and releases past the limit
+        ShareCursor cursor = f.engine.shareCursor(new TopicPartition("q", 0), "q",
+                ShareGroupSettings.kafkaDefaults(), DeliveryPolicy.NONE, ArchiveListener.NONE);
+        for (int i = 1; i <= 2; i++) {
+            Delivery d = cursor.acquire("kafka", 1, 1 << 20, 30_000).get(0);
+            assertThat(cursor.release(d.offset(), d.acquisitions())).isEqualTo(Outcome.OK);
+        }
+        List<QueueDelivery> dead = queues.receive("dlq", "c", 1, 30_000, 10_000).get();
+        assertThat(dead).extracting(QueuesFixture::body).containsExactly("taken elsewhere");
+        assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("delivery_limit");
     }
 
     // ------------------------------------------------------------ deduplication
