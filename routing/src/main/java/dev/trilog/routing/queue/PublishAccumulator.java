@@ -49,6 +49,21 @@ final class PublishAccumulator {
         return offset;
     }
 
+    /**
+     * Queues several records before waking the append thread, so they go out together (one batch
+     * when the limits allow) whatever the thread timing.
+     */
+    List<CompletableFuture<Long>> addAll(List<RecordData> records) {
+        List<CompletableFuture<Long>> offsets = new ArrayList<>(records.size());
+        for (RecordData record : records) {
+            CompletableFuture<Long> offset = new CompletableFuture<>();
+            pending.add(new Pending(record, offset));
+            offsets.add(offset);
+        }
+        drain();
+        return offsets;
+    }
+
     private void drain() {
         if (scheduled.compareAndSet(false, true)) {
             try {

@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@link PublishResult#messageId()} is the message's own id as text, null when it has none
  * (the frontend assigns one when its protocol needs it, e.g. SQS).</li>
  * <li>{@link #publishToExchange} fails with {@link TopologyException} NOT_FOUND for an unknown exchange.</li>
+ * <li>Additions: {@link #acknowledgeAll}, {@link PublishOptions#NONE} and its {@code with…}
+ * methods, {@link Publish#of}, {@link DeadLetterHeaders}, the queue argument
+ * {@link QueueSpec#CONTENT_BASED_DEDUPLICATION}.</li>
  * </ul>
  *
  * <p><b>Publish.</b> The record goes to a partition (FIFO: by key, which is the group id; else
@@ -168,10 +171,33 @@ public final class Queues implements AutoCloseable {
         } catch (UnknownQueueException | IllegalStateException e) { // no such queue, or closed
             return CompletableFuture.failedFuture(e);
         }
-        List<CompletableFuture<PublishResult>> results = new ArrayList<>(batch.size());
-        for (Publish publish : batch) {
-            results.add(publishTo(q, publish.message(), publish.options()));
+        List<CompletableFuture<PublishResult>> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
+        // without deduplication, each partition's share goes to its accumulator in one piece
+        Map<Integer, List<Integer>> byPartition = new HashMap<>();
+        List<RecordData> records = new ArrayList<>(Collections.nCopies(batch.size(), null));
+        List<String> ids = new ArrayList<>(Collections.nCopies(batch.size(), null));
+        long now = clock.millis();
+        for (int i = 0; i < batch.size(); i++) {
+            Publish publish = batch.get(i);
+            Message prepared = prepare(q.spec, publish.message(), publish.options(), now);
+            if (deduplicationId(q, publish.options(), prepared) != null) {
+                results.set(i, publishTo(q, publish.message(), publish.options()));
+                continue;
+            }
+            RecordData record = MessageMapping.toRecord(prepared);
+            records.set(i, record);
+            ids.set(i, idText(prepared.properties().messageId()));
+            byPartition.computeIfAbsent(q.partitionFor(record), p -> new ArrayList<>()).add(i);
         }
+        byPartition.forEach((partition, indexes) -> {
+            List<CompletableFuture<Long>> offsets = q.accumulators[partition].addAll(
+                    indexes.stream().map(records::get).toList());
+            for (int k = 0; k < indexes.size(); k++) {
+                int i = indexes.get(k);
+                results.set(i, offsets.get(k).thenApply(offset -> new PublishResult(partition, offset, ids.get(i),
+                        false)));
+            }
+        });
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(v -> results.stream().map(CompletableFuture::join).toList());
     }
@@ -210,13 +236,18 @@ public final class Queues implements AutoCloseable {
 
     private CompletableFuture<PublishResult> publishTo(QueueRuntime q, Message message, PublishOptions options) {
         Message prepared = prepare(q.spec, message, options, clock.millis());
-        String dedupId = options.deduplicationId() != null ? options.deduplicationId()
-                : prepared.properties().deduplicationId() != null ? prepared.properties().deduplicationId()
-                : q.spec.contentBasedDeduplication() ? DeduplicationWindow.contentId(prepared.bodyBytes()) : null;
+        String dedupId = deduplicationId(q, options, prepared);
         if (dedupId == null) {
             return append(q, prepared);
         }
         return deduplication.publishOnce(q.spec.name(), dedupId, () -> append(q, prepared));
+    }
+
+    /** The publish's deduplication id (see {@link PublishOptions#deduplicationId}), or null for none. */
+    private static String deduplicationId(QueueRuntime q, PublishOptions options, Message prepared) {
+        return options.deduplicationId() != null ? options.deduplicationId()
+                : prepared.properties().deduplicationId() != null ? prepared.properties().deduplicationId()
+                : q.spec.contentBasedDeduplication() ? DeduplicationWindow.contentId(prepared.bodyBytes()) : null;
     }
 
     /** The message as stored: timestamp, group, deduplication id and not-before time set. */
