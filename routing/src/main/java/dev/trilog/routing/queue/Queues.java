@@ -190,12 +190,10 @@ public final class Queues implements AutoCloseable {
             byPartition.computeIfAbsent(q.partitionFor(record), p -> new ArrayList<>()).add(i);
         }
         byPartition.forEach((partition, indexes) -> {
-            List<CompletableFuture<Long>> offsets = q.accumulators[partition].addAll(
-                    indexes.stream().map(records::get).toList());
+            List<CompletableFuture<PublishResult>> done = q.accumulators[partition].addAll(
+                    indexes.stream().map(records::get).toList(), indexes.stream().map(ids::get).toList());
             for (int k = 0; k < indexes.size(); k++) {
-                int i = indexes.get(k);
-                results.set(i, offsets.get(k).thenApply(offset -> new PublishResult(partition, offset, ids.get(i),
-                        false)));
+                results.set(indexes.get(k), done.get(k));
             }
         });
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
@@ -285,9 +283,7 @@ public final class Queues implements AutoCloseable {
     private CompletableFuture<PublishResult> append(QueueRuntime q, Message message) {
         RecordData record = MessageMapping.toRecord(message);
         int partition = q.partitionFor(record);
-        String messageId = idText(message.properties().messageId());
-        return q.accumulators[partition].add(record)
-                .thenApply(offset -> new PublishResult(partition, offset, messageId, false));
+        return q.accumulators[partition].add(record, idText(message.properties().messageId()));
     }
 
     private static String idText(HeaderValue id) {
