@@ -532,13 +532,14 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * As {@link #read}, for a read_committed consumer: only batches below the last stable
-     * offset. Records of aborted transactions are among them; {@link #abortedTransactions} names
-     * them so the consumer can drop them, as in Kafka.
+     * As {@link #read}, for a read_committed consumer: only batches below {@code lastStableOffset}
+     * (a value of {@link #lastStableOffset()} the caller read once, so that the
+     * {@link #abortedTransactions} it asks for cover exactly what it got). Records of aborted
+     * transactions are among them; that list names them so the consumer drops them, as in Kafka.
      */
-    public LogSlice readCommitted(long offset, int maxBytes, boolean minOneBatch)
+    public LogSlice readCommitted(long offset, int maxBytes, boolean minOneBatch, long lastStableOffset)
             throws IOException, OffsetOutOfRangeException {
-        return read(offset, maxBytes, minOneBatch, lastStableOffset);
+        return read(offset, maxBytes, minOneBatch, Math.min(lastStableOffset, this.lastStableOffset));
     }
 
     private LogSlice read(long offset, int maxBytes, boolean minOneBatch, long upperBound)

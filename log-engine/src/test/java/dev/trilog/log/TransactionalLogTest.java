@@ -64,13 +64,14 @@ class TransactionalLogTest {
         long offset = log.logStartOffset();
         while (true) {
             ByteBuffer bytes;
-            try (LogSlice slice = log.readCommitted(offset, 1 << 20, true)) {
+            long lastStable = log.lastStableOffset();
+            try (LogSlice slice = log.readCommitted(offset, 1 << 20, true, lastStable)) {
                 if (slice.isEmpty()) {
                     return values;
                 }
                 bytes = slice.readBytes();
             }
-            List<AbortedTransaction> aborted = log.abortedTransactions(offset, log.lastStableOffset());
+            List<AbortedTransaction> aborted = log.abortedTransactions(offset, lastStable);
             for (LogRecord record : RecordFormat.decode(bytes, offset)) {
                 boolean dropped = aborted.stream().anyMatch(a -> record.offset() >= a.firstOffset()
                         && record.offset() < a.lastOffset() && producerOf(bytes, record.offset()) == a.producerId());
@@ -116,7 +117,7 @@ class TransactionalLogTest {
         assertThat(log.lastStableOffset()).isEqualTo(first);
         assertThat(log.highWatermark()).isEqualTo(5);
         assertThat(committedValues()).containsExactly("v0", "v1");
-        try (LogSlice atLso = log.readCommitted(first, 1 << 20, true)) {
+        try (LogSlice atLso = log.readCommitted(first, 1 << 20, true, log.lastStableOffset())) {
             assertThat(atLso.isEmpty()).isTrue();
         }
 

@@ -21,6 +21,7 @@ final class KafkaCli {
     static final String CONSOLE_PRODUCER = "org.apache.kafka.tools.ConsoleProducer";
     static final String CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
     static final String CONSUMER_GROUPS = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
+    static final String TRANSACTIONS = "org.apache.kafka.tools.TransactionsCommand";
 
     private KafkaCli() {
     }
