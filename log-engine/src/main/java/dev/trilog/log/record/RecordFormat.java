@@ -202,15 +202,28 @@ public final class RecordFormat {
         }
     }
 
+    /** Which transactional batches belong to aborted transactions (by producer id and base offset). */
+    @FunctionalInterface
+    public interface AbortedBatches {
+        AbortedBatches NONE = (producerId, baseOffset) -> false;
+
+        boolean contains(long producerId, long baseOffset);
+    }
+
     /**
      * The records of every data batch in {@code batches} whose offset is at least
      * {@code fromOffset}. Control batches are skipped; a partial batch at the end (as a read
      * by byte limit may give) is ignored.
      */
     public static List<LogRecord> decode(ByteBuffer batches, long fromOffset) {
+        return decode(batches, fromOffset, AbortedBatches.NONE);
+    }
+
+    /** As {@link #decode(ByteBuffer, long)}, leaving out the records of aborted transactions too. */
+    public static List<LogRecord> decode(ByteBuffer batches, long fromOffset, AbortedBatches aborted) {
         List<LogRecord> records = new ArrayList<>();
         for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.slice()).batches()) {
-            if (batch.isControlBatch() || batch.lastOffset() < fromOffset) {
+            if (batch.isControlBatch() || batch.lastOffset() < fromOffset || isAborted(batch, aborted)) {
                 continue;
             }
             for (Record record : batch) {
@@ -332,10 +345,12 @@ public final class RecordFormat {
 
     /**
      * Rewrites {@code batches}, keeping only records {@code keep} accepts, with offsets, batch
-     * headers and producer ids unchanged (gaps are allowed, as in Kafka's log cleaner). A batch
-     * left empty is dropped unless it carries producer state a later append may need.
+     * headers and producer ids unchanged (gaps are allowed, as in Kafka's log cleaner). Records of
+     * aborted transactions go too. A batch left empty is dropped unless it carries producer state
+     * a later append may need; transaction markers stay.
      */
-    public static Retained retainRecords(ByteBuffer batches, Predicate<LogRecord> keep, long now) {
+    public static Retained retainRecords(ByteBuffer batches, Predicate<LogRecord> keep, AbortedBatches aborted,
+            long now) {
         MemoryRecords source = MemoryRecords.readableRecords(batches.slice());
         MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(now, Long.MAX_VALUE) {
             @Override
@@ -346,7 +361,7 @@ public final class RecordFormat {
 
             @Override
             protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
-                return batch.isControlBatch() || keep.test(toLogRecord(record));
+                return batch.isControlBatch() || !isAborted(batch, aborted) && keep.test(toLogRecord(record));
             }
         };
         ByteBuffer out = ByteBuffer.allocate(Math.max(64, batches.remaining()));
@@ -354,6 +369,10 @@ public final class RecordFormat {
         ByteBuffer kept = result.outputBuffer();
         kept.flip();
         return new Retained(kept, result.messagesRead(), result.messagesRetained());
+    }
+
+    private static boolean isAborted(RecordBatch batch, AbortedBatches aborted) {
+        return batch.isTransactional() && aborted.contains(batch.producerId(), batch.baseOffset());
     }
 
     private static MutableRecordBatch batchAt(ByteBuffer buffer, int position, int size) {
