@@ -141,7 +141,9 @@ public final class LogEngine implements AutoCloseable {
         groupOffsets = new GroupOffsetStore(offsetsLog);
         shareStateLog = openInternal(SHARE_STATE_LOG, false);
         shareStates = new ShareStateStore(shareStateLog);
-        transactionsLog = openInternal(TRANSACTIONS_LOG, true);
+        // as durable as the data and the committed offsets it governs (the page cache by default;
+        // the same fsync settings apply), not fsynced per write: Kafka does not either
+        transactionsLog = openInternal(TRANSACTIONS_LOG, false);
         transactionStates = new DurableMap("txn", transactionsLog);
         maintenance.scheduleWithFixedDelay(this::runRetention, settings.retentionCheckIntervalMs(),
                 settings.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
@@ -326,7 +328,8 @@ public final class LogEngine implements AutoCloseable {
 
     /**
      * The transaction coordinator's durable state, one entry per transactional id, in its own
-     * internal compacted log (fsynced before each write returns).
+     * internal compacted log; a write returns once it is as durable as the broker-wide flush
+     * settings ask (the page cache by default, as for committed offsets: a process crash loses nothing).
      */
     public DurableMap transactionStates() {
         return transactionStates;

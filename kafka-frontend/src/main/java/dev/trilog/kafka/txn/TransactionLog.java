@@ -14,7 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The coordinator's durable state: one entry per transactional id in the engine's transaction
- * log (an internal compacted log, fsynced before a write returns), holding the metadata and
+ * log (an internal compacted log, as durable as the broker's flush settings make it), holding the metadata and
  * the offsets staged by the open transaction, so a restart can finish or abort it.
  *
  * <p>Value, big-endian: version int16 (0), producer id int64, epoch int16, previous producer
