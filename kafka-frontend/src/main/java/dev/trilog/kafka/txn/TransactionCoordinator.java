@@ -129,12 +129,17 @@ public final class TransactionCoordinator {
                     if (m.state.preparing()) {
                         complete(m, m.state == TxnState.PREPARE_COMMIT);
                     }
-                    bumpEpoch(m);
                     if (m.state == TxnState.ONGOING) {
-                        // the new epoch fences the old instance on every partition it wrote to
+                        // the markers' new epoch fences the old instance on every partition it wrote to
                         log.info("Aborting the open transaction of {}: a new producer instance fenced the old one",
                                 transactionalId);
+                        fence(m);
                         complete(m, false);
+                        if (m.epoch >= Short.MAX_VALUE - 1) {
+                            newProducerId(m);
+                        }
+                    } else {
+                        bumpEpoch(m);
                     }
                 }
                 m.timeoutMs = timeoutMs;
@@ -151,14 +156,29 @@ public final class TransactionCoordinator {
 
     /** The next epoch; a new producer id when the epoch would overflow, as Kafka does. */
     private void bumpEpoch(TransactionMetadata m) throws IOException {
+        if (m.epoch >= Short.MAX_VALUE - 1) {
+            newProducerId(m);
+        } else {
+            fence(m);
+        }
+    }
+
+    /**
+     * The next epoch of the same producer id, for aborting its open transaction: the markers
+     * must carry the producer id of the transaction's records, so this never changes the id
+     * (the epoch can always grow once more: none above {@code Short.MAX_VALUE - 1} is handed out).
+     */
+    private static void fence(TransactionMetadata m) {
         m.lastProducerId = m.producerId;
         m.lastEpoch = m.epoch;
-        if (m.epoch >= Short.MAX_VALUE - 1) {
-            m.producerId = engine.allocateProducerId();
-            m.epoch = 0;
-        } else {
-            m.epoch++;
-        }
+        m.epoch++;
+    }
+
+    private void newProducerId(TransactionMetadata m) throws IOException {
+        m.lastProducerId = m.producerId;
+        m.lastEpoch = m.epoch;
+        m.producerId = engine.allocateProducerId();
+        m.epoch = 0;
     }
 
     // ---------------------------------------------------------------- AddPartitionsToTxn, AddOffsetsToTxn
@@ -358,7 +378,7 @@ public final class TransactionCoordinator {
                 try {
                     log.info("Aborting the transaction of {}: open {} ms, longer than its timeout of {} ms",
                             m.transactionalId, now - m.startTimeMs, m.timeoutMs);
-                    bumpEpoch(m);
+                    fence(m);
                     complete(m, false);
                 } catch (IOException | RuntimeException e) {
                     log.error("Aborting the timed-out transaction of {} failed", m.transactionalId, e);

@@ -211,6 +211,27 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void anExhaustedEpochAbortsWithTheOldProducerIdAndThenHandsOutANewOne() throws Exception {
+        short nearlyExhausted = Short.MAX_VALUE - 2;
+        long oldId = init("t").producerId();
+        TransactionMetadata open = new TransactionMetadata("t", oldId, nearlyExhausted, 10_000, now.get());
+        open.state = TxnState.ONGOING;
+        open.startTimeMs = now.get();
+        open.partitions.add(TP);
+        new TransactionLog(engine.transactionStates()).write(open, Map.of());
+        reopen();
+        produce(new TransactionCoordinator.ProducerIdAndEpoch(Errors.NONE, oldId, nearlyExhausted), 0, "old");
+        assertThat(out().lastStableOffset()).isZero();
+
+        var next = init("t");
+
+        assertThat(out().lastStableOffset()).isEqualTo(out().logEndOffset()); // the old id's transaction ended
+        assertThat(out().abortedTransactions(0, Long.MAX_VALUE)).extracting(a -> a.producerId()).containsExactly(oldId);
+        assertThat(next.producerId()).isNotEqualTo(oldId);
+        assertThat(next.epoch()).isZero();
+    }
+
+    @Test
     void listFiltersByStateProducerAndPattern() {
         var a = init("alpha");
         init("beta");
