@@ -236,6 +236,16 @@ public final class PartitionLog implements AutoCloseable {
         return lastStableOffset;
     }
 
+    /** The producers this partition remembers, with their open transactions (DescribeProducers). */
+    public List<ActiveProducer> activeProducers() {
+        writeLock.lock();
+        try {
+            return producerStates.active();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** Bytes of all segments. */
     public long sizeInBytes() {
         long total = 0;

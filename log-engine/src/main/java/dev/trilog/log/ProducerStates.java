@@ -171,9 +171,15 @@ final class ProducerStates {
         return openTransactions.isEmpty() ? -1 : openTransactions.firstKey();
     }
 
-    /** Open transactions, first offset → producer id (for DescribeProducers and tests). */
-    Map<Long, Long> openTransactions() {
-        return Map.copyOf(openTransactions);
+    /** Every producer this partition remembers (DescribeProducers). */
+    java.util.List<ActiveProducer> active() {
+        java.util.List<ActiveProducer> active = new java.util.ArrayList<>(producers.size());
+        producers.forEach((id, p) -> {
+            long lastSeen = p.lastTimestamp();
+            active.add(new ActiveProducer(id, p.epoch, p.batches.isEmpty() ? -1 : p.batches.peekLast().lastSequence(),
+                    lastSeen == Long.MIN_VALUE ? -1 : lastSeen, p.txnFirstOffset));
+        });
+        return active;
     }
 
     /** Forgets producers silent since before {@code now - EXPIRATION_MS}, except those in a transaction. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
@@ -294,7 +295,18 @@ class TransactionsTest {
             assertThat(described.state()).isEqualTo(TransactionState.ONGOING);
             assertThat(described.topicPartitions()).isEqualTo(Set.of(new TopicPartition("txn-admin", 0)));
             assertThat(described.transactionTimeoutMs()).isEqualTo(60_000);
+            TopicPartition tp = new TopicPartition("txn-admin", 0);
+            List<ProducerState> producers = admin.describeProducers(List.of(tp)).partitionResult(tp).get()
+                    .activeProducers();
+            assertThat(producers).singleElement().satisfies(p -> {
+                assertThat(p.producerId()).isEqualTo(described.producerId());
+                assertThat(p.currentTransactionStartOffset()).hasValue(0L);
+            });
         }
+        KafkaCli.Result producers = KafkaCli.run(KafkaCli.TRANSACTIONS, null, "--bootstrap-server",
+                trilog.kafkaBootstrap(), "describe-producers", "--topic", "txn-admin", "--partition", "0");
+        assertThat(producers.exitCode()).as(producers.output()).isZero();
+        assertThat(producers.output()).contains("ProducerId");
 
         KafkaCli.Result list = KafkaCli.run(KafkaCli.TRANSACTIONS, null, "--bootstrap-server", trilog.kafkaBootstrap(),
                 "list");

@@ -28,7 +28,8 @@ public final class TransactionApis {
                 .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(broker, groups, coordinator))
                 .register(ApiKeys.END_TXN, END_TXN_MAX_VERSION, new EndTxnHandler(coordinator))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(coordinator))
-                .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(coordinator));
+                .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(coordinator))
+                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(broker));
         return coordinator;
     }
 }
