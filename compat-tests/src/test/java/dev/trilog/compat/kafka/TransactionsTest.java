@@ -279,6 +279,24 @@ class TransactionsTest {
     }
 
     @Test
+    void kafkaTransactionsAbortEndsAHangingTransaction() throws Exception {
+        createTopics("txn-hanging");
+        KafkaProducer<String, String> producer = transactional("tx-hanging", Map.of());
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>("txn-hanging", "stuck")).get();
+        try (KafkaProducer<String, String> plain = KafkaClients.producer(trilog.kafkaBootstrap(), Map.of())) {
+            plain.send(new ProducerRecord<>("txn-hanging", "behind")).get();
+        }
+        assertThat(readToEnd("txn-hanging", READ_COMMITTED)).isEmpty(); // held at the open transaction
+
+        KafkaCli.Result aborted = KafkaCli.run(KafkaCli.TRANSACTIONS, null, "--bootstrap-server",
+                trilog.kafkaBootstrap(), "abort", "--topic", "txn-hanging", "--partition", "0", "--start-offset", "0");
+
+        assertThat(aborted.exitCode()).as(aborted.output()).isZero();
+        assertThat(readToEnd("txn-hanging", READ_COMMITTED)).containsExactly("behind");
+    }
+
+    @Test
     void adminListsAndDescribesTransactions() throws Exception {
         createTopics("txn-admin");
         KafkaProducer<String, String> producer = transactional("tx-described", Map.of());

@@ -29,7 +29,8 @@ public final class TransactionApis {
                 .register(ApiKeys.END_TXN, END_TXN_MAX_VERSION, new EndTxnHandler(coordinator))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(coordinator))
                 .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(coordinator))
-                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(broker));
+                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(broker))
+                .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(broker));
         return coordinator;
     }
 }
