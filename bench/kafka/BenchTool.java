@@ -37,7 +37,8 @@ public final class BenchTool {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "create" -> create(args[1], args[2], Integer.parseInt(args[3]));
-            case "consume" -> consume(args[1], args[2], Long.parseLong(args[3]));
+            case "consume" -> consume(args[1], args[2], Long.parseLong(args[3]),
+                    args.length > 4 ? args[4] : "read_uncommitted");
             case "e2e" -> e2e(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -83,8 +84,9 @@ public final class BenchTool {
     }
 
     /** Same consumer settings ConsumerPerformance uses by default (2 MiB socket buffer, 1 MiB per partition, no CRC check). */
-    static void consume(String bootstrap, String topic, long want) {
+    static void consume(String bootstrap, String topic, long want, String isolationLevel) {
         Properties p = consumerProps(bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         p.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, "2097152");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "1048576");
         p.put(ConsumerConfig.CHECK_CRCS_CONFIG, "false");

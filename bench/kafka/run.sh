@@ -10,6 +10,10 @@
 # so are the client tool's (bash `times`) and the rest of the machine's (/proc/stat: other sessions).
 # Results: target/runs/<stamp>/results.tsv (one row per phase) and summary.md (medians), made by
 # summarize.py. Everything binds 127.0.0.1. Usage: bench/kafka/run.sh  (env knobs below).
+#
+# PHASES=txn runs the transaction phases instead: a transactional warm-up, then a transactional
+# ProducerPerformance (--transactional-id, --transaction-duration-ms $TXN_DURATION_MS, acks=all), then
+# that topic consumed with read_uncommitted, read_committed, read_uncommitted, read_committed.
 set -uo pipefail
 
 REPS="${REPS:-3}"
@@ -20,12 +24,14 @@ E2E_RECORDS="${E2E_RECORDS:-10000}"          # EndToEndLatency
 E2E_US_RECORDS="${E2E_US_RECORDS:-5000}"      # BenchTool e2e (the same loop; fewer, to keep the run short)
 PARTITIONS="${PARTITIONS:-1 6}"
 MAX_MINUTES="${MAX_MINUTES:-30}"   # no new repetition starts when it would likely end past this
+PHASES="${PHASES:-standard}"       # standard | txn
+TXN_DURATION_MS="${TXN_DURATION_MS:-100}"
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 RESULTS="$RUN/results.tsv"
 
 {
-  echo "# started $STAMP; REPS=$REPS NUM_RECORDS=$NUM_RECORDS RECORD_SIZE=$RECORD_SIZE E2E_RECORDS=$E2E_RECORDS E2E_US_RECORDS=$E2E_US_RECORDS"
+  echo "# started $STAMP; PHASES=$PHASES TXN_DURATION_MS=$TXN_DURATION_MS REPS=$REPS NUM_RECORDS=$NUM_RECORDS RECORD_SIZE=$RECORD_SIZE E2E_RECORDS=$E2E_RECORDS E2E_US_RECORDS=$E2E_US_RECORDS"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -2 | tr '\n' ' ')"
   echo "# jar sha256: $(sha256sum "$REPO/gateway/target/trilog.jar" "$TRILOG_JAR" | awk '{printf "%s ", substr($1,1,16)}')"
   echo "# nproc=$(nproc); $(free -g | awk '/Mem:/{print "mem_total_gb="$2}'); trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
@@ -74,14 +80,15 @@ row() { # phase records mb/s rec/s lat_avg p50 p99 p999 note
   log "$BROKER p=$P $1: ${3} MB/s ${4} rec/s cpu=${PHASE_CPU}s (${per_m} s/M) client-cpu=${PHASE_CLIENT_CPU}s other=${PHASE_OTHER} cores lat avg/p50/p99=${5}/${6}/${7} ${9}"
 }
 
-producer_perf() { # topic records acks
-  java -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$1" --num-records "$2" \
-    --record-size "$RECORD_SIZE" --throughput -1 \
-    --producer-props bootstrap.servers="$BOOT" acks="$3" $PRODUCER_PROPS_COMMON
+producer_perf() { # topic records acks [more ProducerPerformance options]
+  local topic=$1 records=$2 acks=$3; shift 3
+  java -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$records" \
+    --record-size "$RECORD_SIZE" --throughput -1 "$@" \
+    --producer-props bootstrap.servers="$BOOT" acks="$acks" $PRODUCER_PROPS_COMMON
 }
 
-produce() { # phase topic acks
-  run_phase "$1" producer_perf "$2" "$NUM_RECORDS" "$3"
+produce() { # phase topic acks [more ProducerPerformance options]
+  run_phase "$1" producer_perf "$2" "$NUM_RECORDS" "$3" "${@:4}"
   # last line: N records sent, X records/sec (Y MB/sec), A ms avg latency, M ms max latency, a ms 50th, b ms 95th, c ms 99th, d ms 99.9th.
   local line
   line=$(grep -E '^[0-9]+ records sent,.*50th' "$PHASE_OUT" | tail -1)
@@ -92,14 +99,14 @@ produce() { # phase topic acks
   }
 }
 
-consume_assign() { # phase topic
-  run_phase "$1" java -cp "$TOOLS_CP" BenchTool consume "$BOOT" "$2" "$NUM_RECORDS"
+consume_assign() { # phase topic [isolation level]
+  run_phase "$1" java -cp "$TOOLS_CP" BenchTool consume "$BOOT" "$2" "$NUM_RECORDS" "${3:-read_uncommitted}"
   local line; line=$(grep '^CONSUME ' "$PHASE_OUT" | tail -1)
   if [[ $PHASE_RC -ne 0 || -z "$line" ]]; then row "$1" 0 "" "" "" "" "" "" "FAILED rc=$PHASE_RC"; return; fi
   local n mbps rps
   n=$(sed -E 's/.*records=([0-9]+).*/\1/' <<<"$line"); mbps=$(sed -E 's/.*mb_per_sec=([0-9.]+).*/\1/' <<<"$line")
   rps=$(sed -E 's/.*rec_per_sec=([0-9.]+).*/\1/' <<<"$line")
-  row "$1" "$n" "$mbps" "$rps" "" "" "" "" "BenchTool consume (assign, no group)"
+  row "$1" "$n" "$mbps" "$rps" "" "" "" "" "BenchTool consume (assign, no group, ${3:-read_uncommitted})"
 }
 
 consume_perf() { # phase topic group
@@ -151,23 +158,33 @@ one_broker() {
   if [[ $BROKER == kafka ]]; then BOOT="127.0.0.1:$KAFKA_PORT"; start_kafka "$P" "$TAG" || return 1
   else BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" || return 1; fi
   # the same topic set-up on both: auto-creation with num.partitions=P through a producer's Metadata request
-  for t in warmup acks1 acksall e2e; do create_topic "$t" "$P" || {
+  for t in warmup acks1 acksall e2e txn; do create_topic "$t" "$P" || {
     log "creating $t failed"; kill -0 "$BROKER_PID" 2>/dev/null || BROKER_DIED=1; stop_broker; return 1; }; done
   # untimed warm-up through both produce paths (acks=1; acks=all, which turns idempotence on), so
   # that most of the JIT's compiling -- broker CPU too -- is done before the measured phases
   local acks
   for acks in 1 all; do
-    java -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic warmup --num-records "$WARMUP_RECORDS" \
-      --record-size "$RECORD_SIZE" --throughput -1 --producer-props bootstrap.servers="$BOOT" acks="$acks" \
-      $PRODUCER_PROPS_COMMON >>"$RUN/logs/$TAG-warmup.out" 2>&1
+    producer_perf warmup "$WARMUP_RECORDS" "$acks" >>"$RUN/logs/$TAG-warmup.out" 2>&1
   done
-  local ph
-  for ph in "produce produce_acks1 acks1 1" "consume_assign consume acks1" "produce produce_acksall acksall all" \
-            "consume_perf consume_perf acks1 perf-$TAG"; do
+  local ph phases
+  if [[ $PHASES == txn ]]; then
+    producer_perf warmup "$WARMUP_RECORDS" all --transactional-id "warmup-$TAG" \
+      --transaction-duration-ms "$TXN_DURATION_MS" >>"$RUN/logs/$TAG-warmup.out" 2>&1
+    java -cp "$TOOLS_CP" BenchTool consume "$BOOT" warmup "$WARMUP_RECORDS" read_committed >>"$RUN/logs/$TAG-warmup.out" 2>&1
+    phases=("produce produce_txn txn all --transactional-id txn-$TAG --transaction-duration-ms $TXN_DURATION_MS"
+            "consume_assign consume_read_uncommitted txn read_uncommitted"
+            "consume_assign consume_read_committed txn read_committed"
+            "consume_assign consume_read_uncommitted txn read_uncommitted"
+            "consume_assign consume_read_committed txn read_committed")
+  else
+    phases=("produce produce_acks1 acks1 1" "consume_assign consume acks1" "produce produce_acksall acksall all"
+            "consume_perf consume_perf acks1 perf-$TAG")
+  fi
+  for ph in "${phases[@]}"; do
     $ph
     [[ $BROKER_DIED -eq 0 ]] || break
   done
-  if [[ $P -eq 1 && $BROKER_DIED -eq 0 ]]; then
+  if [[ $P -eq 1 && $BROKER_DIED -eq 0 && $PHASES != txn ]]; then
     e2e_tool e2e_EndToEndLatency e2e
     [[ $BROKER_DIED -eq 0 ]] && e2e_bench e2e_BenchTool e2e
   fi

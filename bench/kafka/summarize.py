@@ -62,8 +62,13 @@ titles = {
     'consume': 'Consume (BenchTool consume: assign(), no group; same for both brokers)',
     'consume_perf': 'Consume (ConsumerPerformance, consumer group; MB.sec, which includes joining the group)',
     'consume_perf_fetch': 'Consume (ConsumerPerformance fetch.MB.sec: the same runs without the group join time)',
+    'produce_txn': 'Transactional produce (ProducerPerformance --transactional-id, --transaction-duration-ms; PHASES=txn)',
+    'consume_read_uncommitted': 'Consume the transactional topic, isolation.level=read_uncommitted (BenchTool consume; PHASES=txn)',
+    'consume_read_committed': 'Consume the transactional topic, isolation.level=read_committed (BenchTool consume; PHASES=txn)',
 }
 for phase, title in titles.items():
+    if not any(k[0] == phase for k in vals):
+        continue  # a phase this run did not have (PHASES=standard or txn)
     print(f'### {title}\n')
     print('| partitions | Trilog MB/s | Kafka MB/s | throughput T÷K | Trilog CPU-s / M rec | Kafka CPU-s / M rec | CPU T÷K | runs T / K |')
     print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
@@ -85,6 +90,8 @@ for phase, title in titles.items():
 
 for phase, title in (('e2e_EndToEndLatency', 'End-to-end latency, EndToEndLatency (acks=1, 1 partition; whole-millisecond percentiles)'),
                      ('e2e_BenchTool', 'End-to-end latency, BenchTool e2e (same loop, microsecond resolution)')):
+    if not any(k[0] == phase for k in vals):
+        continue
     print(f'### {title}\n')
     print('| statistic (ms) | Trilog | Kafka | T÷K | runs T / K |')
     print('| --- | ---: | ---: | ---: | --- |')

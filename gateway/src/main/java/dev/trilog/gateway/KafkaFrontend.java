@@ -5,6 +5,7 @@ import dev.trilog.gateway.config.ListenAddress;
 import dev.trilog.kafka.KafkaServer;
 import dev.trilog.kafka.KafkaServerSettings;
 import dev.trilog.kafka.group.GroupSettings;
+import dev.trilog.kafka.txn.TransactionSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -28,7 +29,9 @@ final class KafkaFrontend implements Frontend {
                 config.groupMinSessionTimeoutMs(), config.groupMaxSessionTimeoutMs());
         KafkaServerSettings settings = new KafkaServerSettings(address.host(), address.port(), 0,
                 KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES, config.autoCreateTopics(), config.numPartitions(),
-                advertised.host(), advertised.port(), groups, config.kafkaTransport());
+                advertised.host(), advertised.port(), groups,
+                new TransactionSettings(config.transactionMaxTimeoutMs(), config.transactionAbortCheckIntervalMs()),
+                config.kafkaTransport());
         return new KafkaFrontend(address, new KafkaServer(settings, context.engine()));
     }
 

@@ -1,6 +1,7 @@
 package dev.trilog.kafka;
 
 import dev.trilog.kafka.group.GroupSettings;
+import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param advertisedHost         the host clients are told to connect to; empty means {@code host}
  * @param advertisedPort         the port clients are told to connect to; 0 means the bound port
  * @param groups                 the group coordinator's settings (rebalance delay, session timeout bounds)
+ * @param transactions           the transaction coordinator's settings (timeout bound, abort check interval)
  * @param transport              the Netty transport: epoll where available ({@code AUTO}), or a forced one
  */
 public record KafkaServerSettings(
@@ -27,6 +29,7 @@ public record KafkaServerSettings(
         String advertisedHost,
         int advertisedPort,
         GroupSettings groups,
+        TransactionSettings transactions,
         KafkaTransport transport) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
@@ -35,6 +38,7 @@ public record KafkaServerSettings(
         Objects.requireNonNull(host, "host");
         advertisedHost = advertisedHost == null ? "" : advertisedHost;
         Objects.requireNonNull(groups, "groups");
+        Objects.requireNonNull(transactions, "transactions");
         Objects.requireNonNull(transport, "transport");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
@@ -43,6 +47,6 @@ public record KafkaServerSettings(
 
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
-                GroupSettings.DEFAULTS, KafkaTransport.AUTO);
+                GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO);
     }
 }

@@ -38,7 +38,8 @@ class KafkaServerTransportTest {
         // the build machines are Linux x86_64, where Netty's native epoll library must load
         assertThat(Epoll.isAvailable()).as("epoll: %s", Epoll.unavailabilityCause()).isTrue();
         KafkaServerSettings settings = new KafkaServerSettings("127.0.0.1", 0, 0,
-                KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0, GroupSettings.DEFAULTS, requested);
+                KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0, GroupSettings.DEFAULTS,
+                dev.trilog.kafka.txn.TransactionSettings.DEFAULTS, requested);
         try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir));
                 KafkaServer server = new KafkaServer(settings, engine)) {
             InetSocketAddress bound = server.start();

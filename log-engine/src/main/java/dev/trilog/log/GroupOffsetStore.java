@@ -23,6 +23,11 @@ import org.apache.kafka.common.TopicPartition;
  * version (int16, 0), offset (int64), leader epoch (int32), commit time (int64), metadata
  * (modified UTF-8). A tombstone removes the entry. One commit call is one batch, so a commit of
  * many partitions is stored whole or not at all.
+ *
+ * <p>Offsets committed inside a transaction (Kafka's TxnOffsetCommit) are held pending per
+ * producer, in memory, and become committed offsets only when the transaction commits; an
+ * abort drops them. Keeping the pending ones durable is the transaction coordinator's part
+ * (they are in its transaction state), so a restart stages them again.
  */
 public final class GroupOffsetStore {
 
@@ -30,6 +35,8 @@ public final class GroupOffsetStore {
 
     private final InternalLog log;
     private final Map<String, Map<TopicPartition, CommittedOffset>> groups = new ConcurrentHashMap<>();
+    /** producer id → group → offsets committed inside the producer's open transaction. */
+    private final Map<Long, Map<String, Map<TopicPartition, CommittedOffset>>> pending = new ConcurrentHashMap<>();
 
     GroupOffsetStore(InternalLog log) throws IOException {
         this.log = log;
@@ -53,6 +60,50 @@ public final class GroupOffsetStore {
         offsets.forEach((tp, committed) -> entries.add(Map.entry(key(group, tp), encode(committed))));
         log.write(entries);
         groups.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(offsets);
+    }
+
+    /** Holds {@code offsets} of {@code group} until the transaction of {@code producerId} ends. */
+    public void stagePending(long producerId, String group, Map<TopicPartition, CommittedOffset> offsets) {
+        pending.computeIfAbsent(producerId, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(group, g -> new ConcurrentHashMap<>()).putAll(offsets);
+    }
+
+    /** The offsets staged by {@code producerId}'s open transaction, per group (a copy). */
+    public Map<String, Map<TopicPartition, CommittedOffset>> pending(long producerId) {
+        Map<String, Map<TopicPartition, CommittedOffset>> staged = pending.get(producerId);
+        Map<String, Map<TopicPartition, CommittedOffset>> copy = new java.util.HashMap<>();
+        if (staged != null) {
+            staged.forEach((group, offsets) -> copy.put(group, Map.copyOf(offsets)));
+        }
+        return copy;
+    }
+
+    /**
+     * Ends {@code producerId}'s transaction for its staged offsets: on commit they are stored
+     * (durably, one write per group) and become visible; on abort they are dropped.
+     */
+    public void completePending(long producerId, boolean commit) throws IOException {
+        Map<String, Map<TopicPartition, CommittedOffset>> staged = pending.get(producerId);
+        if (staged == null) {
+            return;
+        }
+        if (commit) {
+            for (Map.Entry<String, Map<TopicPartition, CommittedOffset>> group : staged.entrySet()) {
+                commit(group.getKey(), group.getValue());
+            }
+        }
+        pending.remove(producerId);
+    }
+
+    /** True while an open transaction holds an offset of {@code group} for {@code tp} (OffsetFetch requireStable). */
+    public boolean hasPending(String group, TopicPartition tp) {
+        for (Map<String, Map<TopicPartition, CommittedOffset>> staged : pending.values()) {
+            Map<TopicPartition, CommittedOffset> offsets = staged.get(group);
+            if (offsets != null && offsets.containsKey(tp)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Optional<CommittedOffset> fetch(String group, TopicPartition tp) {

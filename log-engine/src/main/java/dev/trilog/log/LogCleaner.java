@@ -2,6 +2,7 @@ package dev.trilog.log;
 
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.RecordFormat;
+import dev.trilog.log.segment.AbortedTransaction;
 import dev.trilog.log.segment.Segment;
 import dev.trilog.log.segment.SegmentFiles;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +26,13 @@ import org.slf4j.LoggerFactory;
  * {@code delete.retention.ms}, and leaves offsets as they were, so compaction only opens gaps.
  *
  * <p>What a pass considers: the sealed segments whose newest record is older than
- * {@code min.compaction.lag.ms}, oldest first, stopping at the first younger one; never the
- * active segment. A segment is rewritten only when something in it can go.
+ * {@code min.compaction.lag.ms} and that lie wholly below the last stable offset, oldest first,
+ * stopping at the first that is not; never the active segment. A segment is rewritten only when
+ * something in it can go.
+ *
+ * <p>Transactions, as in Kafka: records of aborted transactions never count as a key's latest
+ * value and are removed; an open transaction's records are not looked at (they are above the
+ * last stable offset); transaction markers are kept.
  *
  * <p>Crash safety of a rewrite: the kept batches go to {@code <base>.log.cleaned} and are
  * fsynced; that file is renamed to {@code .log.swap}, then over {@code .log}. On start a
@@ -57,7 +64,8 @@ final class LogCleaner {
         if (previous != null && previous == end) {
             return 0;
         }
-        Map<ByteBuffer, Long> latest = latestOffsetPerKey(eligible);
+        RecordFormat.AbortedBatches aborted = abortedBatches(partition);
+        Map<ByteBuffer, Long> latest = latestOffsetPerKey(eligible, aborted);
         long tombstoneHorizon = now - config.deleteRetentionMs();
         int removed = 0;
         boolean tombstonesLeft = false;
@@ -66,7 +74,7 @@ final class LogCleaner {
                 continue;
             }
             try {
-                SegmentRewrite rewrite = rewrite(partition, segment, record -> {
+                SegmentRewrite rewrite = rewrite(partition, segment, aborted, record -> {
                     Long newest = record.key() == null ? null : latest.get(record.key());
                     if (newest != null && newest > record.offset()) {
                         return false;
@@ -98,9 +106,10 @@ final class LogCleaner {
     private static List<Segment> eligibleSegments(PartitionLog partition, LogConfig config, long now)
             throws IOException {
         List<Segment> sealed = partition.sealedSegments();
+        long lastStable = partition.lastStableOffset();
         int count = 0;
         for (Segment segment : sealed) {
-            if (now - segment.largestTimestamp() < config.minCompactionLagMs()) {
+            if (now - segment.largestTimestamp() < config.minCompactionLagMs() || segment.nextOffset() > lastStable) {
                 break;
             }
             count++;
@@ -108,7 +117,30 @@ final class LogCleaner {
         return sealed.subList(0, count);
     }
 
-    private static Map<ByteBuffer, Long> latestOffsetPerKey(List<Segment> segments) throws IOException {
+    /** The partition's aborted transactions, as a test of a batch's producer id and base offset. */
+    private static RecordFormat.AbortedBatches abortedBatches(PartitionLog partition) {
+        Map<Long, List<AbortedTransaction>> byProducer = new HashMap<>();
+        for (AbortedTransaction aborted : partition.abortedTransactions(partition.logStartOffset(), Long.MAX_VALUE)) {
+            byProducer.computeIfAbsent(aborted.producerId(), p -> new ArrayList<>()).add(aborted);
+        }
+        if (byProducer.isEmpty()) {
+            return RecordFormat.AbortedBatches.NONE;
+        }
+        return (producerId, baseOffset) -> {
+            List<AbortedTransaction> aborted = byProducer.get(producerId);
+            if (aborted != null) {
+                for (AbortedTransaction a : aborted) {
+                    if (baseOffset >= a.firstOffset() && baseOffset < a.lastOffset()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        };
+    }
+
+    private static Map<ByteBuffer, Long> latestOffsetPerKey(List<Segment> segments, RecordFormat.AbortedBatches aborted)
+            throws IOException {
         Map<ByteBuffer, Long> latest = new HashMap<>();
         for (Segment segment : segments) {
             if (!segment.tryRetain()) {
@@ -116,7 +148,7 @@ final class LogCleaner {
             }
             try {
                 segment.forEachChunk(CHUNK_BYTES, chunk -> {
-                    for (LogRecord record : RecordFormat.decode(chunk, 0)) {
+                    for (LogRecord record : RecordFormat.decode(chunk, 0, aborted)) {
                         if (record.key() != null) {
                             latest.put(record.key(), record.offset());
                         }
@@ -137,7 +169,7 @@ final class LogCleaner {
      * Writes the records of {@code original} that {@code keep} accepts to a cleaned copy, chunk
      * by chunk, and swaps it in when anything was removed.
      */
-    private static SegmentRewrite rewrite(PartitionLog partition, Segment original,
+    private static SegmentRewrite rewrite(PartitionLog partition, Segment original, RecordFormat.AbortedBatches aborted,
             java.util.function.Predicate<LogRecord> keep, long now) throws IOException {
         Path dir = partition.dir();
         long base = original.baseOffset();
@@ -148,7 +180,11 @@ final class LogCleaner {
         int[] removable = new int[1];
         boolean[] keptTombstone = new boolean[1];
         original.forEachChunk(CHUNK_BYTES, chunk -> {
-            for (LogRecord record : RecordFormat.decode(chunk, 0)) {
+            List<LogRecord> all = RecordFormat.decode(chunk, 0);
+            List<LogRecord> committed = aborted == RecordFormat.AbortedBatches.NONE ? all
+                    : RecordFormat.decode(chunk, 0, aborted);
+            removable[0] += all.size() - committed.size();
+            for (LogRecord record : committed) {
                 if (keep.test(record)) {
                     keptTombstone[0] |= record.tombstone();
                 } else {
@@ -165,7 +201,7 @@ final class LogCleaner {
         try (FileChannel channel = FileChannel.open(cleaned, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             original.forEachChunk(CHUNK_BYTES, chunk -> {
-                RecordFormat.Retained retained = RecordFormat.retainRecords(chunk, keep, now);
+                RecordFormat.Retained retained = RecordFormat.retainRecords(chunk, keep, aborted, now);
                 read[0] += retained.recordsRead();
                 kept[0] += retained.recordsKept();
                 ByteBuffer out = retained.batches();

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * __trilog_metadata-0/       topics, their IDs and configs (internal compacted log)
  * __trilog_group_offsets-0/  committed offsets of consumer groups (internal compacted log)
  * __trilog_share_state-0/    share cursors' delivery state (internal compacted log)
+ * __trilog_transactions-0/   the transaction coordinator's state (internal compacted log)
  * &lt;topic&gt;-&lt;partition&gt;/     one directory per partition, see {@link PartitionLog}
  * </pre>
  */
@@ -52,6 +53,7 @@ public final class LogEngine implements AutoCloseable {
     static final String METADATA_LOG = "__trilog_metadata";
     static final String GROUP_OFFSETS_LOG = "__trilog_group_offsets";
     static final String SHARE_STATE_LOG = "__trilog_share_state";
+    static final String TRANSACTIONS_LOG = "__trilog_transactions";
     /** Names the engine keeps for itself; no user topic may start with it. */
     public static final String RESERVED_PREFIX = "__trilog";
 
@@ -71,6 +73,8 @@ public final class LogEngine implements AutoCloseable {
     private InternalLog offsetsLog;
     private InternalLog shareStateLog;
     private ShareStateStore shareStates;
+    private InternalLog transactionsLog;
+    private DurableMap transactionStates;
     private final Map<String, ShareCursor> shareCursors = new ConcurrentHashMap<>();
     private TopicRegistry topics;
     private ProducerIdAllocator producerIds;
@@ -137,6 +141,10 @@ public final class LogEngine implements AutoCloseable {
         groupOffsets = new GroupOffsetStore(offsetsLog);
         shareStateLog = openInternal(SHARE_STATE_LOG, false);
         shareStates = new ShareStateStore(shareStateLog);
+        // as durable as the data and the committed offsets it governs (the page cache by default;
+        // the same fsync settings apply), not fsynced per write: Kafka does not either
+        transactionsLog = openInternal(TRANSACTIONS_LOG, false);
+        transactionStates = new DurableMap("txn", transactionsLog);
         maintenance.scheduleWithFixedDelay(this::runRetention, settings.retentionCheckIntervalMs(),
                 settings.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::runCleaner, settings.cleanerBackoffMs(),
@@ -319,6 +327,15 @@ public final class LogEngine implements AutoCloseable {
     }
 
     /**
+     * The transaction coordinator's durable state, one entry per transactional id, in its own
+     * internal compacted log; a write returns once it is as durable as the broker-wide flush
+     * settings ask (the page cache by default, as for committed offsets: a process crash loses nothing).
+     */
+    public DurableMap transactionStates() {
+        return transactionStates;
+    }
+
+    /**
      * The durable map of {@code namespace} in the metadata log (one instance per namespace), for
      * metadata the layers above own.
      */
@@ -397,6 +414,9 @@ public final class LogEngine implements AutoCloseable {
         }
         if (shareStateLog != null) {
             all.add(shareStateLog.partition());
+        }
+        if (transactionsLog != null) {
+            all.add(transactionsLog.partition());
         }
         return all;
     }

@@ -6,6 +6,8 @@ import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.PreparedAppend;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
+import dev.trilog.log.record.TxnMarker;
+import dev.trilog.log.segment.AbortedTransaction;
 import dev.trilog.log.segment.Segment;
 import dev.trilog.log.segment.SegmentFiles;
 import java.io.IOException;
@@ -60,6 +62,8 @@ public final class PartitionLog implements AutoCloseable {
     private volatile Segment active;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
+    /** Below the first record of any open transaction; the log end offset when none is open. */
+    private volatile long lastStableOffset;
 
     // Group-commit state, guarded by itself.
     private final ArrayDeque<DurableWaiter> durableWaiters = new ArrayDeque<>();
@@ -130,13 +134,22 @@ public final class PartitionLog implements AutoCloseable {
         logStartOffset = Math.min(Math.max(segments.firstKey(), checkpoint), logEndOffset);
         flushedOffset = logEndOffset;
         rebuildProducerStates();
+        updateLastStableOffset();
     }
 
-    /** Idempotent-producer state: the snapshot, then the batches after it, read from their headers. */
+    /**
+     * Producer state (idempotence, open transactions) and the aborted-transaction indexes: the
+     * snapshot, then the batches after it, read from their headers (and transaction markers
+     * read whole). Aborted-transaction entries from the replayed range are dropped first and
+     * written again by the replay, so a crash between a marker and its index entry loses nothing.
+     */
     private void rebuildProducerStates() throws IOException {
         long from = producerStates.loadSnapshot(dir, logEndOffset);
         if (from < 0) {
             from = segments.firstKey();
+        }
+        for (Segment segment : segments.values()) {
+            segment.truncateAbortedTransactionsFrom(from);
         }
         for (Segment segment : segments.values()) {
             if (segment.nextOffset() <= from) {
@@ -146,13 +159,35 @@ public final class PartitionLog implements AutoCloseable {
             int position = start == null ? segment.size() : start.position();
             while (position + BatchHeader.SIZE <= segment.size()) {
                 BatchHeader header = segment.headerAt(position);
-                if (header.hasProducerId() && !header.control() && header.lastOffset() >= from) {
-                    producerStates.update(header, header.maxTimestamp());
+                if (header.hasProducerId() && header.lastOffset() >= from) {
+                    if (!header.control()) {
+                        producerStates.update(header, header.maxTimestamp());
+                    } else {
+                        TxnMarker marker = RecordFormat.txnMarkerOf(segment.read(position, header.sizeInBytes()));
+                        if (marker != null) {
+                            endTransaction(segment, header, marker);
+                        }
+                    }
                 }
                 position += header.sizeInBytes();
             }
         }
         producerStates.expire(clock.millis());
+    }
+
+    /** A written marker ends its producer's transaction; an ABORT is indexed in the marker's segment. */
+    private void endTransaction(Segment segment, BatchHeader marker, TxnMarker type) throws IOException {
+        long first = producerStates.endTransaction(marker.producerId(), marker.producerEpoch(), marker.maxTimestamp());
+        if (type == TxnMarker.ABORT && first >= 0) {
+            long unstable = producerStates.firstUnstableOffset();
+            segment.addAbortedTransaction(new AbortedTransaction(marker.producerId(), first, marker.baseOffset(),
+                    unstable >= 0 ? unstable : marker.baseOffset() + 1));
+        }
+    }
+
+    private void updateLastStableOffset() {
+        long unstable = producerStates.firstUnstableOffset();
+        lastStableOffset = unstable >= 0 ? unstable : logEndOffset;
     }
 
     /** A compacted segment was complete but not yet renamed over its original: finish that. */
@@ -190,6 +225,25 @@ public final class PartitionLog implements AutoCloseable {
     /** On one node every written batch is committed: the high watermark is the log end offset. */
     public long highWatermark() {
         return logEndOffset;
+    }
+
+    /**
+     * The last stable offset (LSO): no record at or after it may be read by a read_committed
+     * consumer, because a transaction that is still open starts there. The high watermark when
+     * no transaction is open.
+     */
+    public long lastStableOffset() {
+        return lastStableOffset;
+    }
+
+    /** The producers this partition remembers, with their open transactions (DescribeProducers). */
+    public List<ActiveProducer> activeProducers() {
+        writeLock.lock();
+        try {
+            return producerStates.active();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Bytes of all segments. */
@@ -256,17 +310,56 @@ public final class PartitionLog implements AutoCloseable {
                             durableFuture(duplicate.lastOffset(), 0));
                 }
             }
-            Segment segment = maybeRoll(prepared, now);
-            segment.append(prepared, now);
-            logEndOffset = prepared.lastOffset() + 1;
+            write(prepared, now);
             for (BatchHeader batch : prepared.batches()) {
                 if (batch.hasProducerId()) {
                     producerStates.update(batch, now);
                 }
             }
+            updateLastStableOffset();
             result = new AppendResult(prepared.firstOffset(), prepared.lastOffset(),
                     rules.logAppendTime() ? now : -1, logStartOffset, prepared.recordCount(),
                     durableFuture(prepared.lastOffset(), prepared.recordCount()));
+        } finally {
+            writeLock.unlock();
+        }
+        for (Runnable listener : appendListeners) {
+            listener.run();
+        }
+        return result;
+    }
+
+    /** Writes validated batches to the active segment (rolling first if due); returns that segment. */
+    private Segment write(PreparedAppend prepared, long now) throws IOException {
+        Segment segment = maybeRoll(prepared, now);
+        segment.append(prepared, now);
+        logEndOffset = prepared.lastOffset() + 1;
+        return segment;
+    }
+
+    /**
+     * Writes the COMMIT or ABORT marker that ends {@code producerId}'s transaction on this
+     * partition (the transaction coordinator's part of ending a transaction). The last stable
+     * offset moves past the transaction; an abort is recorded in the aborted-transaction index.
+     *
+     * @throws dev.trilog.log.record.InvalidBatchException with INVALID_PRODUCER_EPOCH when the
+     *         producer already has a newer epoch here
+     */
+    public AppendResult appendTransactionMarker(long producerId, short epoch, TxnMarker marker, int coordinatorEpoch)
+            throws IOException {
+        AppendResult result;
+        writeLock.lock();
+        try {
+            long now = clock.millis();
+            producerStates.checkMarker(producerId, epoch);
+            ByteBuffer batch = RecordFormat.buildTransactionMarker(producerId, epoch, marker, coordinatorEpoch, now);
+            PreparedAppend prepared = RecordFormat.prepareAppend(batch, AppendRules.permissive(batch.remaining()),
+                    logEndOffset, now);
+            Segment segment = write(prepared, now);
+            endTransaction(segment, prepared.batches().get(0), marker);
+            updateLastStableOffset();
+            result = new AppendResult(prepared.firstOffset(), prepared.lastOffset(), -1, logStartOffset, 1,
+                    durableFuture(prepared.lastOffset(), 1));
         } finally {
             writeLock.unlock();
         }
@@ -445,13 +538,29 @@ public final class PartitionLog implements AutoCloseable {
      * makes progress). Close the slice when done with it.
      */
     public LogSlice read(long offset, int maxBytes, boolean minOneBatch) throws IOException, OffsetOutOfRangeException {
+        return read(offset, maxBytes, minOneBatch, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read}, for a read_committed consumer: only batches below {@code lastStableOffset}
+     * (a value of {@link #lastStableOffset()} the caller read once, so that the
+     * {@link #abortedTransactions} it asks for cover exactly what it got). Records of aborted
+     * transactions are among them; that list names them so the consumer drops them, as in Kafka.
+     */
+    public LogSlice readCommitted(long offset, int maxBytes, boolean minOneBatch, long lastStableOffset)
+            throws IOException, OffsetOutOfRangeException {
+        return read(offset, maxBytes, minOneBatch, Math.min(lastStableOffset, this.lastStableOffset));
+    }
+
+    private LogSlice read(long offset, int maxBytes, boolean minOneBatch, long upperBound)
+            throws IOException, OffsetOutOfRangeException {
         while (true) {
             long start = logStartOffset;
             long end = logEndOffset;
             if (offset < start || offset > end) {
                 throw new OffsetOutOfRangeException(offset, start, end);
             }
-            if (offset == end) {
+            if (offset >= Math.min(end, upperBound)) {
                 return LogSlice.empty();
             }
             Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
@@ -466,6 +575,11 @@ public final class PartitionLog implements AutoCloseable {
             boolean handedOver = false;
             try {
                 int maxPosition = segment.size();
+                if (upperBound < segment.nextOffset()) {
+                    // the bound is a batch's base offset (a transaction's first batch): stop before it
+                    Segment.BatchPosition bound = segment.find(upperBound, maxPosition);
+                    maxPosition = bound == null ? maxPosition : bound.position();
+                }
                 Segment.BatchPosition found = segment.find(offset, maxPosition);
                 if (found == null) {
                     // the rest of this segment was compacted away: go on in the next one
@@ -492,6 +606,25 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The aborted transactions a read_committed consumer needs for records from {@code from} up
+     * to {@code upTo}: those whose ABORT marker is at or after {@code from} and whose first record
+     * is below {@code upTo}. Markers lie after their transaction's records, so the segments from
+     * the one holding {@code from} on hold every such entry.
+     */
+    public List<AbortedTransaction> abortedTransactions(long from, long upTo) {
+        List<AbortedTransaction> found = new ArrayList<>();
+        Long first = segments.floorKey(from);
+        for (Segment segment : segments.tailMap(first == null ? segments.firstKey() : first).values()) {
+            for (AbortedTransaction aborted : segment.abortedTransactions()) {
+                if (aborted.lastOffset() >= from && aborted.firstOffset() < upTo) {
+                    found.add(aborted);
+                }
+            }
+        }
+        return found;
     }
 
     /**

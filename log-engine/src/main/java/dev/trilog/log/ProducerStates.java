@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
@@ -27,12 +28,17 @@ import java.util.zip.CRC32;
  *       anywhere (its batches may have been removed by retention).</li>
  * </ul>
  *
+ * <p>Transactions: the first transactional batch of a producer opens its transaction on the
+ * partition (its offset is remembered); the producer's COMMIT or ABORT marker closes it. The
+ * smallest first offset of the open transactions bounds the last stable offset.
+ *
  * <p>Snapshot file {@code producer-state.snapshot} (written on segment roll and clean close):
- * big-endian version int16 (0), offset int64 (state covers every batch below it), count int32,
- * then per producer: id int64, epoch int16, batches int8, and per batch first sequence int32,
- * last sequence int32, first offset int64, last offset int64, timestamp int64; then a CRC32 of
- * all that as int64. On open the snapshot is loaded and the batches from its offset on are
- * replayed from the log; without a usable snapshot the whole log is replayed.
+ * big-endian version int16 (1), offset int64 (state covers every batch below it), count int32,
+ * then per producer: id int64, epoch int16, first offset of its open transaction int64 (-1 for
+ * none), batches int8, and per batch first sequence int32, last sequence int32, first offset
+ * int64, last offset int64, timestamp int64; then a CRC32 of all that as int64. Version 0 is
+ * the same without the transaction offset. On open the snapshot is loaded and the batches from
+ * its offset on are replayed from the log; without a usable snapshot the whole log is replayed.
  *
  * <p>Guarded by the partition's write lock.
  */
@@ -49,6 +55,10 @@ final class ProducerStates {
 
     private static final class Producer {
         short epoch;
+        /** Offset of the first record of the producer's open transaction here, -1 when none is open. */
+        long txnFirstOffset = -1;
+        /** When a transaction marker of the producer was last written (it has no batch to show it). */
+        long lastMarkerTimestamp = Long.MIN_VALUE;
         final ArrayDeque<BatchInfo> batches = new ArrayDeque<>(BATCHES_KEPT);
 
         Producer(short epoch) {
@@ -56,11 +66,13 @@ final class ProducerStates {
         }
 
         long lastTimestamp() {
-            return batches.isEmpty() ? Long.MIN_VALUE : batches.peekLast().timestamp();
+            return Math.max(lastMarkerTimestamp, batches.isEmpty() ? Long.MIN_VALUE : batches.peekLast().timestamp());
         }
     }
 
     private final Map<Long, Producer> producers = new HashMap<>();
+    /** First offset → producer id of every open transaction, smallest first. */
+    private final TreeMap<Long, Long> openTransactions = new TreeMap<>();
 
     /**
      * Checks a producer's batch before it is written.
@@ -114,11 +126,65 @@ final class ProducerStates {
         }
         producer.batches.addLast(new BatchInfo(written.baseSequence(), lastSequence(written), written.baseOffset(),
                 written.lastOffset(), timestamp));
+        if (written.transactional() && producer.txnFirstOffset < 0) {
+            producer.txnFirstOffset = written.baseOffset();
+            openTransactions.put(written.baseOffset(), written.producerId());
+        }
     }
 
-    /** Forgets producers silent since before {@code now - EXPIRATION_MS}. */
+    /**
+     * Checks a transaction marker before it is written: a marker of an older epoch than the
+     * producer's is refused, as Kafka does (a fenced coordinator must not end a newer transaction).
+     */
+    void checkMarker(long producerId, short epoch) {
+        Producer producer = producers.get(producerId);
+        if (producer != null && epoch < producer.epoch) {
+            throw new InvalidBatchException(BatchError.INVALID_PRODUCER_EPOCH, "transaction marker of producer "
+                    + producerId + " has epoch " + epoch + ", older than the last seen " + producer.epoch);
+        }
+    }
+
+    /**
+     * Records a written transaction marker: the producer's open transaction here ends, and a
+     * marker of a newer epoch (the coordinator fencing an old producer) raises the epoch, so
+     * the old producer's later batches are refused.
+     *
+     * @return the first offset of the transaction that ended, or -1 when none was open
+     */
+    long endTransaction(long producerId, short epoch, long timestamp) {
+        Producer producer = producers.computeIfAbsent(producerId, id -> new Producer(epoch));
+        if (epoch > producer.epoch) {
+            producer.epoch = epoch;
+            producer.batches.clear();
+        }
+        producer.lastMarkerTimestamp = Math.max(producer.lastMarkerTimestamp, timestamp);
+        long first = producer.txnFirstOffset;
+        if (first >= 0) {
+            openTransactions.remove(first);
+            producer.txnFirstOffset = -1;
+        }
+        return first;
+    }
+
+    /** The first offset of the oldest open transaction, or -1 when none is open. */
+    long firstUnstableOffset() {
+        return openTransactions.isEmpty() ? -1 : openTransactions.firstKey();
+    }
+
+    /** Every producer this partition remembers (DescribeProducers). */
+    java.util.List<ActiveProducer> active() {
+        java.util.List<ActiveProducer> active = new java.util.ArrayList<>(producers.size());
+        producers.forEach((id, p) -> {
+            long lastSeen = p.lastTimestamp();
+            active.add(new ActiveProducer(id, p.epoch, p.batches.isEmpty() ? -1 : p.batches.peekLast().lastSequence(),
+                    lastSeen == Long.MIN_VALUE ? -1 : lastSeen, p.txnFirstOffset));
+        });
+        return active;
+    }
+
+    /** Forgets producers silent since before {@code now - EXPIRATION_MS}, except those in a transaction. */
     void expire(long now) {
-        producers.values().removeIf(p -> p.lastTimestamp() < now - EXPIRATION_MS);
+        producers.values().removeIf(p -> p.txnFirstOffset < 0 && p.lastTimestamp() < now - EXPIRATION_MS);
     }
 
     int size() {
@@ -135,12 +201,13 @@ final class ProducerStates {
     void writeSnapshot(Path dir, long offset) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeShort(0);
+            out.writeShort(1);
             out.writeLong(offset);
             out.writeInt(producers.size());
             for (Map.Entry<Long, Producer> entry : producers.entrySet()) {
                 out.writeLong(entry.getKey());
                 out.writeShort(entry.getValue().epoch);
+                out.writeLong(entry.getValue().txnFirstOffset);
                 out.writeByte(entry.getValue().batches.size());
                 for (BatchInfo b : entry.getValue().batches) {
                     out.writeInt(b.firstSequence());
@@ -175,7 +242,8 @@ final class ProducerStates {
             CRC32 crc = new CRC32();
             crc.update(bytes, 0, bytes.length - 8);
             DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
-            if (in.readShort() != 0) {
+            short version = in.readShort();
+            if (version != 0 && version != 1) {
                 return -1;
             }
             long offset = in.readLong();
@@ -188,6 +256,7 @@ final class ProducerStates {
                 Producer producer = new Producer((short) 0);
                 long id = in.readLong();
                 producer.epoch = in.readShort();
+                producer.txnFirstOffset = version >= 1 ? in.readLong() : -1;
                 int batches = in.readByte();
                 for (int b = 0; b < batches; b++) {
                     producer.batches.add(new BatchInfo(in.readInt(), in.readInt(), in.readLong(), in.readLong(),
@@ -197,6 +266,12 @@ final class ProducerStates {
             }
             producers.clear();
             producers.putAll(loaded);
+            openTransactions.clear();
+            loaded.forEach((id, producer) -> {
+                if (producer.txnFirstOffset >= 0) {
+                    openTransactions.put(producer.txnFirstOffset, id);
+                }
+            });
             return offset;
         } catch (IOException e) {
             return -1;

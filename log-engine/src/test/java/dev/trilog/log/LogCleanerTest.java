@@ -174,4 +174,42 @@ class LogCleanerTest {
             assertThat(slice.readBytes().remaining()).isEqualTo(slice.length());
         }
     }
+
+    private void putInTransaction(long producerId, int sequence, String key, String value) throws IOException {
+        log.append(dev.trilog.log.record.RecordFormat.buildTransactional(producerId, (short) 0, sequence,
+                List.of(dev.trilog.log.record.RecordData.of(clock.millis(), Batches.bytes(key), Batches.bytes(value)))), true);
+    }
+
+    @Test
+    void anAbortedValueNeverReplacesTheCommittedOneAndIsRemoved() throws Exception {
+        open(Map.of());
+        put("k", "committed");
+        putInTransaction(5, 0, "k", "aborted");
+        log.appendTransactionMarker(5, (short) 0, dev.trilog.log.record.TxnMarker.ABORT, 0);
+        for (int i = 0; i < 30; i++) {
+            put("filler" + (i % 3), "x" + i);
+        }
+
+        cleaner.clean(log);
+
+        assertThat(everything().values()).contains("k=committed").doesNotContain("k=aborted");
+    }
+
+    @Test
+    void nothingAtOrAboveTheLastStableOffsetIsCleaned() throws Exception {
+        open(Map.of());
+        putInTransaction(6, 0, "open", "1");
+        for (int i = 0; i < 30; i++) {
+            put("filler" + (i % 3), "x" + i);
+        }
+        Map<Long, String> before = everything();
+
+        assertThat(cleaner.clean(log)).isZero();
+        assertThat(everything()).isEqualTo(before);
+
+        log.appendTransactionMarker(6, (short) 0, dev.trilog.log.record.TxnMarker.COMMIT, 0);
+        put("filler0", "roll");
+        assertThat(cleaner.clean(log)).isPositive();
+        assertThat(everything().values()).contains("open=1");
+    }
 }

@@ -23,6 +23,9 @@ final class KafkaCli {
     static final String CONSUMER_GROUPS = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
     static final String PRODUCER_PERF = "org.apache.kafka.tools.ProducerPerformance";
     static final String CONSUMER_PERF = "org.apache.kafka.tools.ConsumerPerformance";
+    static final String TRANSACTIONS = "org.apache.kafka.tools.TransactionsCommand";
+    /** Kafka Streams' word count example: reads streams-plaintext-input, writes streams-wordcount-output. */
+    static final String WORD_COUNT_DEMO = "org.apache.kafka.streams.examples.wordcount.WordCountDemo";
 
     private KafkaCli() {
     }
@@ -33,10 +36,7 @@ final class KafkaCli {
     }
 
     static Result run(String mainClass, String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", toolsClasspath(), mainClass));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true).start();
         if (stdin != null) {
             process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }
@@ -47,5 +47,28 @@ final class KafkaCli {
             throw new IllegalStateException(mainClass + " did not finish: " + output);
         }
         return new Result(process.exitValue(), output);
+    }
+
+    /**
+     * Starts a long-running tool or application, its output going to {@code output}; stop it with
+     * {@link #stop}, which asks it to shut down as Ctrl-C would.
+     */
+    static Process start(Path output, String mainClass, String... args) throws IOException {
+        return new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+    }
+
+    static void stop(Process process) throws InterruptedException {
+        process.destroy(); // SIGTERM: the application's shutdown hook closes it cleanly
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    private static List<String> command(String mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", toolsClasspath(), mainClass));
+        command.addAll(List.of(args));
+        return command;
     }
 }

@@ -46,4 +46,21 @@ class KafkajsTest {
             assertThat(result).contains("\"committed\"");
         }
     }
+
+    @Test
+    void aTransactionalProducerCommitsAndAbortsForAReadCommittedConsumer() throws Exception {
+        boolean installed = Files.isDirectory(PROJECT.resolve("node_modules/kafkajs"));
+        Assumptions.assumeTrue(installed, "kafkajs is not installed (npm ci in " + PROJECT + ")");
+
+        try (TrilogHarness trilog = TrilogHarness.start(dataDir)) {
+            Process node = new ProcessBuilder("node", "transactions.js", trilog.kafkaBootstrap(), "kjs-txn-topic", "kjs-txn-group")
+                    .directory(PROJECT.toFile()).redirectErrorStream(true).start();
+            String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(node.waitFor(90, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(node.exitValue()).as(output).isZero();
+            String result = output.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+            assertThat(result).contains("\"seen\":[\"c1\",\"c2\",\"c3\"]").contains("\"offset\":\"7\"");
+        }
+    }
 }

@@ -34,7 +34,9 @@ final class ConfigSources {
             Map.entry(KnownKeys.NUM_PARTITIONS, "1"),
             Map.entry(KnownKeys.GROUP_INITIAL_REBALANCE_DELAY_MS, "3000"),
             Map.entry(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS, "6000"),
-            Map.entry(KnownKeys.GROUP_MAX_SESSION_TIMEOUT_MS, "1800000"));
+            Map.entry(KnownKeys.GROUP_MAX_SESSION_TIMEOUT_MS, "1800000"),
+            Map.entry(KnownKeys.TRANSACTION_MAX_TIMEOUT_MS, "900000"),
+            Map.entry(KnownKeys.TRANSACTION_ABORT_CHECK_INTERVAL_MS, "10000"));
 
     private ConfigSources() {
     }

@@ -42,6 +42,8 @@ final class EffectiveSettings {
                 nonNegativeInt(KnownKeys.GROUP_INITIAL_REBALANCE_DELAY_MS),
                 positiveInt(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS),
                 maxSessionTimeout(),
+                positiveInt(KnownKeys.TRANSACTION_MAX_TIMEOUT_MS),
+                positiveInt(KnownKeys.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
                 new ArrayList<>(values.values()));
     }
 

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param groupInitialRebalanceDelayMs how long the first rebalance of an empty consumer group waits for more members
  * @param groupMinSessionTimeoutMs     the smallest session timeout a consumer-group member may ask for
  * @param groupMaxSessionTimeoutMs     the largest session timeout a consumer-group member may ask for
+ * @param transactionMaxTimeoutMs      the largest transaction timeout a transactional producer may ask for
+ * @param transactionAbortCheckIntervalMs how often transactions open longer than their timeout are aborted
  * @param settings         every effective value with its source, defaults included, sorted by key
  */
 public record GatewayConfig(
@@ -38,6 +40,8 @@ public record GatewayConfig(
         int groupInitialRebalanceDelayMs,
         int groupMinSessionTimeoutMs,
         int groupMaxSessionTimeoutMs,
+        int transactionMaxTimeoutMs,
+        int transactionAbortCheckIntervalMs,
         List<ConfigValue> settings) {
 
     public GatewayConfig {

@@ -43,6 +43,9 @@ public final class KnownKeys {
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTION_ABORT_CHECK_INTERVAL_MS =
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
 
     /** The prefix that marks an environment variable as configuration. */
     public static final String ENVIRONMENT_PREFIX = "TRILOG_";
@@ -56,7 +59,7 @@ public final class KnownKeys {
     private static final Set<String> GATEWAY_KEYS = Set.of(DATA_DIR, LISTEN_HOST, KAFKA_PORT, AMQP_PORT,
             SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS, KAFKA_ADVERTISED_HOST,
             KAFKA_ADVERTISED_PORT, KAFKA_TRANSPORT, GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS,
-            GROUP_MAX_SESSION_TIMEOUT_MS);
+            GROUP_MAX_SESSION_TIMEOUT_MS, TRANSACTION_MAX_TIMEOUT_MS, TRANSACTION_ABORT_CHECK_INTERVAL_MS);
 
     private static final Set<String> ENGINE_KEYS;
     private static final Set<String> ALL_KEYS;

@@ -23,6 +23,8 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 public final class ApiTable {
 
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
+    /** APIs answered only up to a version below kafka-clients' latest (a newer one needs a feature Trilog lacks). */
+    private final Map<ApiKeys, Short> maxVersions = new EnumMap<>(ApiKeys.class);
 
     public ApiTable() {
         handlers.put(ApiKeys.API_VERSIONS, this::apiVersions);
@@ -33,6 +35,13 @@ public final class ApiTable {
         if (handlers.putIfAbsent(key, handler) != null) {
             throw new IllegalStateException("two handlers for " + key);
         }
+        return this;
+    }
+
+    /** Registers the handler of {@code key}, advertised and answered only up to {@code maxVersion}. */
+    public ApiTable register(ApiKeys key, short maxVersion, ApiHandler handler) {
+        register(key, handler);
+        maxVersions.put(key, maxVersion);
         return this;
     }
 
@@ -47,6 +56,10 @@ public final class ApiTable {
             return CompletableFuture.completedFuture(request.error(new UnsupportedVersionException(
                     "Trilog does not support " + request.apiKey().name + " yet")));
         }
+        if (maxVersions.containsKey(request.apiKey()) && request.version() > maxVersion(request.apiKey())) {
+            return CompletableFuture.completedFuture(request.error(new UnsupportedVersionException(
+                    "Trilog supports " + request.apiKey().name + " up to version " + maxVersion(request.apiKey()))));
+        }
         return handler.handle(request);
     }
 
@@ -55,9 +68,13 @@ public final class ApiTable {
         ApiVersionCollection versions = new ApiVersionCollection();
         for (ApiKeys key : handlers.keySet()) {
             short min = key == ApiKeys.PRODUCE ? ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION : key.oldestVersion();
-            versions.add(new ApiVersion().setApiKey(key.id).setMinVersion(min).setMaxVersion(key.latestVersion()));
+            versions.add(new ApiVersion().setApiKey(key.id).setMinVersion(min).setMaxVersion(maxVersion(key)));
         }
         return versions;
+    }
+
+    private short maxVersion(ApiKeys key) {
+        return maxVersions.getOrDefault(key, key.latestVersion());
     }
 
     private CompletableFuture<Reply> apiVersions(KafkaRequest request) {

@@ -3,7 +3,7 @@ package dev.trilog.kafka.api;
 import dev.trilog.kafka.KafkaBroker;
 import org.apache.kafka.common.protocol.ApiKeys;
 
-/** The data path: metadata, produce, fetch, offsets by time, producer IDs. */
+/** The data path: metadata, produce, fetch, offsets by time. Producer IDs are the transaction APIs'. */
 public final class CoreApis {
 
     private CoreApis() {
@@ -13,7 +13,6 @@ public final class CoreApis {
         table.register(ApiKeys.METADATA, new MetadataHandler(broker))
                 .register(ApiKeys.PRODUCE, new ProduceHandler(broker))
                 .register(ApiKeys.FETCH, new FetchHandler(broker))
-                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(broker))
-                .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(broker));
+                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(broker));
     }
 }

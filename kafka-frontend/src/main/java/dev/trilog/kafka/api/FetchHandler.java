@@ -6,6 +6,7 @@ import dev.trilog.log.LogSlice;
 import dev.trilog.log.OffsetOutOfRangeException;
 import dev.trilog.log.PartitionLog;
 import dev.trilog.log.Topic;
+import dev.trilog.log.segment.AbortedTransaction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.apache.kafka.common.requests.FetchResponse;
  * {@code fetch.max.wait.ms}) in a purgatory that an append to any of its partitions wakes.
  *
  * <p>Fetch sessions (KIP-227) are declined: the answer's session id is 0, so clients send full
- * requests. Until transactions exist, read_committed reads what read_uncommitted reads.
+ * requests. A read_committed fetch stops at the last stable offset and lists the aborted
+ * transactions among the records it returns, so the client drops their records.
  */
 final class FetchHandler implements ApiHandler {
 
@@ -106,19 +108,24 @@ final class FetchHandler implements ApiHandler {
                 continue;
             }
             PartitionLog log = w.log();
-            long highWatermark = log.highWatermark();
-            partition.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
+            long lastStable = log.lastStableOffset(); // before the high watermark: never above it
+            partition.setHighWatermark(log.highWatermark()).setLastStableOffset(lastStable)
                     .setLogStartOffset(log.logStartOffset());
             int limit = (int) Math.min(w.partition().partitionMaxBytes(), Math.max(0, maxBytes - bytes));
             if (limit <= 0 && bytes > 0) {
                 continue;
             }
             try {
-                LogSlice slice = log.read(w.partition().fetchOffset(), limit, bytes == 0);
+                long offset = w.partition().fetchOffset();
+                LogSlice slice = readCommitted ? log.readCommitted(offset, limit, bytes == 0, lastStable)
+                        : log.read(offset, limit, bytes == 0);
                 if (!slice.isEmpty()) {
                     slices.add(slice);
                     partition.setRecords(KafkaRecords.zeroCopy(slice));
                     bytes += slice.length();
+                    if (readCommitted) {
+                        partition.setAbortedTransactions(abortedTransactions(log, offset, lastStable));
+                    }
                 }
             } catch (OffsetOutOfRangeException e) {
                 partition.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
@@ -129,6 +136,16 @@ final class FetchHandler implements ApiHandler {
             }
         }
         return new Attempt(response, slices, bytes, errors);
+    }
+
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(PartitionLog log, long from,
+            long upTo) {
+        List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>();
+        for (AbortedTransaction a : log.abortedTransactions(from, upTo)) {
+            aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId())
+                    .setFirstOffset(a.firstOffset()));
+        }
+        return aborted;
     }
 
     private static Reply reply(Attempt attempt) {

@@ -12,8 +12,8 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 
 /**
- * FindCoordinator: on one node, this node coordinates every group. Transactions do not exist
- * yet, so their coordinator is not available; other key types (share groups) are invalid here.
+ * FindCoordinator: on one node, this node coordinates every consumer group and every
+ * transactional id; other key types (share groups) are invalid here.
  * Versions 0-3 ask for one key; v4+ for a batch of keys of one type.
  */
 final class FindCoordinatorHandler implements ApiHandler {
@@ -43,11 +43,8 @@ final class FindCoordinatorHandler implements ApiHandler {
     }
 
     private static Errors errorFor(byte keyType) {
-        if (keyType == CoordinatorType.GROUP.id()) {
+        if (keyType == CoordinatorType.GROUP.id() || keyType == CoordinatorType.TRANSACTION.id()) {
             return Errors.NONE;
-        }
-        if (keyType == CoordinatorType.TRANSACTION.id()) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
         }
         return Errors.INVALID_REQUEST;
     }
@@ -55,9 +52,7 @@ final class FindCoordinatorHandler implements ApiHandler {
     private Coordinator answer(String key, Errors error) {
         Coordinator coordinator = new Coordinator().setKey(key).setErrorCode(error.code());
         if (error != Errors.NONE) {
-            String message = error == Errors.INVALID_REQUEST ? "Trilog coordinates consumer groups only"
-                    : "Trilog does not support transactions yet";
-            return coordinator.setErrorMessage(message).setNodeId(-1).setHost("").setPort(-1);
+            return coordinator.setErrorMessage("Trilog coordinates consumer groups and transactions only").setNodeId(-1).setHost("").setPort(-1);
         }
         return coordinator.setNodeId(broker.nodeId()).setHost(broker.advertised().getHostString())
                 .setPort(broker.advertised().getPort());

@@ -16,7 +16,8 @@ public final class GroupApis {
     private GroupApis() {
     }
 
-    public static void register(ApiTable table, KafkaBroker broker) {
+    /** Registers the group APIs; returns their coordinator, which the transaction APIs consult too. */
+    public static GroupCoordinator register(ApiTable table, KafkaBroker broker) {
         GroupCoordinator coordinator = new GroupCoordinator(broker.engine().groupOffsets(), broker.settings().groups(),
                 GroupTimer.on(broker.timer()));
         table.register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(broker))
@@ -30,5 +31,6 @@ public final class GroupApis {
                 .register(ApiKeys.DESCRIBE_GROUPS, new DescribeGroupsHandler(coordinator))
                 .register(ApiKeys.DELETE_GROUPS, new DeleteGroupsHandler(coordinator))
                 .register(ApiKeys.OFFSET_DELETE, new OffsetDeleteHandler(broker, coordinator));
+        return coordinator;
     }
 }

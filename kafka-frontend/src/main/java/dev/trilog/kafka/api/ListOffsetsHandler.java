@@ -6,6 +6,7 @@ import dev.trilog.log.TimestampedOffset;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -36,7 +37,8 @@ final class ListOffsetsHandler implements ApiHandler {
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             response.topics().add(topicResponse);
             for (ListOffsetsRequestData.ListOffsetsPartition asked : topic.partitions()) {
-                ListOffsetsPartitionResponse answer = answer(topic.name(), asked);
+                ListOffsetsPartitionResponse answer = answer(topic.name(), asked,
+                        data.isolationLevel() == IsolationLevel.READ_COMMITTED.id());
                 if (request.version() >= 4) {
                     answer.setLeaderEpoch(0); // the field exists from v4 on; older versions refuse a non-default
                 }
@@ -46,7 +48,9 @@ final class ListOffsetsHandler implements ApiHandler {
         return CompletableFuture.completedFuture(Reply.of(new ListOffsetsResponse(response)));
     }
 
-    private ListOffsetsPartitionResponse answer(String topic, ListOffsetsRequestData.ListOffsetsPartition asked) {
+    /** With read_committed (v2+) "latest" is the last stable offset, as in Kafka. */
+    private ListOffsetsPartitionResponse answer(String topic, ListOffsetsRequestData.ListOffsetsPartition asked,
+            boolean readCommitted) {
         ListOffsetsPartitionResponse result = new ListOffsetsPartitionResponse()
                 .setPartitionIndex(asked.partitionIndex());
         PartitionLog log = broker.engine().partition(new TopicPartition(topic, asked.partitionIndex()));
@@ -59,7 +63,7 @@ final class ListOffsetsHandler implements ApiHandler {
                 return result.setOffset(log.logStartOffset()).setTimestamp(-1);
             }
             if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP || timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
-                return result.setOffset(log.highWatermark()).setTimestamp(-1);
+                return result.setOffset(readCommitted ? log.lastStableOffset() : log.highWatermark()).setTimestamp(-1);
             }
             Optional<TimestampedOffset> found = timestamp == ListOffsetsRequest.MAX_TIMESTAMP
                     ? log.maxTimestampOffset() : log.offsetForTimestamp(timestamp);

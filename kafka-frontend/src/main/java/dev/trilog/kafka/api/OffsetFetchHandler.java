@@ -25,7 +25,9 @@ import org.apache.kafka.common.requests.OffsetFetchResponse;
  * OffsetFetch, every version: one group (v1-7) or many (v8+), topics by name (v1-9) or ID (v10),
  * given partitions or all the group committed (null topics). A partition without a commit
  * answers offset -1 with no error, as Kafka does. kafka-clients' response builder writes the
- * one-group layout for versions before 8.
+ * one-group layout for versions before 8. With RequireStable (v7+, read_committed consumers) a
+ * partition whose offset an open transaction is about to commit answers UNSTABLE_OFFSET_COMMIT,
+ * and the consumer asks again.
  */
 final class OffsetFetchHandler implements ApiHandler {
 
@@ -43,8 +45,12 @@ final class OffsetFetchHandler implements ApiHandler {
         boolean byId = OffsetFetchRequest.useTopicIds(request.version());
         List<OffsetFetchResponseGroup> groups = new ArrayList<>();
         for (OffsetFetchRequestGroup group : body.groups()) {
-            groups.add(OffsetFetchRequest.requestAllOffsets(group) ? all(group.groupId(), byId)
-                    : asked(group.groupId(), group.topics(), byId));
+            OffsetFetchResponseGroup result = OffsetFetchRequest.requestAllOffsets(group) ? all(group.groupId(), byId)
+                    : asked(group.groupId(), group.topics(), byId);
+            if (body.requireStable()) {
+                markUnstable(result);
+            }
+            groups.add(result);
         }
         return CompletableFuture.completedFuture(Reply.of(new OffsetFetchResponse.Builder(groups).build(request.version())));
     }
@@ -86,6 +92,19 @@ final class OffsetFetchHandler implements ApiHandler {
             result.topics().add(topicResult);
         });
         return result;
+    }
+
+    private void markUnstable(OffsetFetchResponseGroup group) {
+        for (OffsetFetchResponseTopics topic : group.topics()) {
+            String name = topic.name() == null || topic.name().isEmpty()
+                    ? broker.topicById(topic.topicId()).map(Topic::name).orElse(null) : topic.name();
+            for (OffsetFetchResponsePartitions partition : topic.partitions()) {
+                if (name != null && partition.errorCode() == Errors.NONE.code() && broker.engine().groupOffsets()
+                        .hasPending(group.groupId(), new TopicPartition(name, partition.partitionIndex()))) {
+                    partition.setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code());
+                }
+            }
+        }
     }
 
     private static OffsetFetchResponsePartitions none(int partition) {

@@ -501,6 +501,17 @@ final class ClassicGroup {
         }
     }
 
+    /** The member must be current and the generation this group's (TxnOffsetCommit, KIP-447). */
+    void validateTransactionalOffsetCommit(String memberId, String groupInstanceId, int generation) throws ApiException {
+        if (state == GroupState.DEAD) {
+            throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
+        }
+        validateMember(memberId, groupInstanceId);
+        if (generation != generationId) {
+            throw Errors.ILLEGAL_GENERATION.exception();
+        }
+    }
+
     // ---- subscriptions (OffsetDelete)
 
     boolean usesConsumerProtocol() {

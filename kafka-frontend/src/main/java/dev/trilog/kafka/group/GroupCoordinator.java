@@ -218,6 +218,34 @@ public final class GroupCoordinator {
         });
     }
 
+    /**
+     * TxnOffsetCommit's check of the consumer a transactional producer commits for (KIP-447):
+     * a producer that names no member and no generation is not checked; one that does must name
+     * a current member of the group's current generation. A rebalance in progress is no reason
+     * to refuse: the transaction, not the group, decides whether the offsets count.
+     */
+    public Errors validateTransactionalCommit(String groupId, String memberId, String groupInstanceId, int generationId) {
+        if (invalidGroupId(groupId)) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        String member = memberId == null ? "" : memberId;
+        if (generationId < 0 && member.isEmpty() && groupInstanceId == null) {
+            return Errors.NONE;
+        }
+        ClassicGroup group = existing(groupId);
+        if (group == null) {
+            return Errors.ILLEGAL_GENERATION;
+        }
+        return locked(group, () -> {
+            try {
+                group.validateTransactionalOffsetCommit(member, groupInstanceId, generationId);
+                return Errors.NONE;
+            } catch (ApiException e) {
+                return Errors.forException(e);
+            }
+        });
+    }
+
     private static Map<TopicPartition, Errors> allFailed(Collection<TopicPartition> partitions, Errors error) {
         Map<TopicPartition, Errors> result = new LinkedHashMap<>();
         partitions.forEach(tp -> result.put(tp, error));

@@ -11,6 +11,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -123,7 +125,7 @@ public final class RecordFormat {
         if (rules.fromClient() && batch.isControlBatch()) {
             throw new InvalidBatchException(BatchError.INVALID_RECORD, "clients may not write control batches");
         }
-        if (batch.hasProducerId() && batch.baseSequence() < 0) {
+        if (batch.hasProducerId() && batch.baseSequence() < 0 && !batch.isControlBatch()) {
             throw new InvalidBatchException(BatchError.INVALID_RECORD,
                     "invalid sequence number " + batch.baseSequence() + " for producer " + batch.producerId());
         }
@@ -208,15 +210,28 @@ public final class RecordFormat {
         }
     }
 
+    /** Which transactional batches belong to aborted transactions (by producer id and base offset). */
+    @FunctionalInterface
+    public interface AbortedBatches {
+        AbortedBatches NONE = (producerId, baseOffset) -> false;
+
+        boolean contains(long producerId, long baseOffset);
+    }
+
     /**
      * The records of every data batch in {@code batches} whose offset is at least
      * {@code fromOffset}. Control batches are skipped; a partial batch at the end (as a read
      * by byte limit may give) is ignored.
      */
     public static List<LogRecord> decode(ByteBuffer batches, long fromOffset) {
+        return decode(batches, fromOffset, AbortedBatches.NONE);
+    }
+
+    /** As {@link #decode(ByteBuffer, long)}, leaving out the records of aborted transactions too. */
+    public static List<LogRecord> decode(ByteBuffer batches, long fromOffset, AbortedBatches aborted) {
         List<LogRecord> records = new ArrayList<>();
         for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.slice()).batches()) {
-            if (batch.isControlBatch() || batch.lastOffset() < fromOffset) {
+            if (batch.isControlBatch() || batch.lastOffset() < fromOffset || isAborted(batch, aborted)) {
                 continue;
             }
             for (Record record : batch) {
@@ -265,16 +280,55 @@ public final class RecordFormat {
      */
     public static ByteBuffer build(long baseOffset, String compression, List<RecordData> records) {
         return build(baseOffset, compression, records, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE);
+                RecordBatch.NO_SEQUENCE, false);
     }
 
     /** One batch as an idempotent producer writes it: producer id, epoch and first sequence set. */
     public static ByteBuffer buildIdempotent(long producerId, short epoch, int baseSequence, List<RecordData> records) {
-        return build(0, "none", records, producerId, epoch, baseSequence);
+        return build(0, "none", records, producerId, epoch, baseSequence, false);
+    }
+
+    /** One batch as a transactional producer writes it: an idempotent batch with the transactional flag. */
+    public static ByteBuffer buildTransactional(long producerId, short epoch, int baseSequence,
+            List<RecordData> records) {
+        return build(0, "none", records, producerId, epoch, baseSequence, true);
+    }
+
+    /**
+     * The control batch that ends a producer's transaction on a partition (Kafka's COMMIT or
+     * ABORT marker), as the transaction coordinator writes it.
+     */
+    public static ByteBuffer buildTransactionMarker(long producerId, short epoch, TxnMarker marker,
+            int coordinatorEpoch, long timestamp) {
+        ControlRecordType type = marker == TxnMarker.COMMIT ? ControlRecordType.COMMIT : ControlRecordType.ABORT;
+        return MemoryRecords.withEndTransactionMarker(0, timestamp, 0, producerId, epoch,
+                new EndTransactionMarker(type, coordinatorEpoch)).buffer();
+    }
+
+    /**
+     * Which transaction marker the control batch {@code batch} (starting at position 0) holds;
+     * null when it holds another kind of control record or cannot be read.
+     */
+    public static TxnMarker txnMarkerOf(ByteBuffer batch) {
+        try {
+            for (MutableRecordBatch b : MemoryRecords.readableRecords(batch.slice()).batches()) {
+                if (!b.isControlBatch()) {
+                    return null;
+                }
+                for (Record record : b) {
+                    ControlRecordType type = ControlRecordType.parse(record.key());
+                    return type == ControlRecordType.COMMIT ? TxnMarker.COMMIT
+                            : type == ControlRecordType.ABORT ? TxnMarker.ABORT : null;
+                }
+            }
+        } catch (KafkaException | IllegalArgumentException e) {
+            return null;
+        }
+        return null;
     }
 
     private static ByteBuffer build(long baseOffset, String compression, List<RecordData> records, long producerId,
-            short epoch, int baseSequence) {
+            short epoch, int baseSequence, boolean transactional) {
         Compression codec = Compression.of(CompressionType.forName(compression)).build();
         int estimate = 128;
         for (RecordData r : records) {
@@ -284,7 +338,8 @@ public final class RecordFormat {
             }
         }
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), MAGIC_V2, codec,
-                TimestampType.CREATE_TIME, baseOffset, RecordBatch.NO_TIMESTAMP, producerId, epoch, baseSequence);
+                TimestampType.CREATE_TIME, baseOffset, RecordBatch.NO_TIMESTAMP, producerId, epoch, baseSequence,
+                transactional, RecordBatch.NO_PARTITION_LEADER_EPOCH);
         long offset = baseOffset;
         for (RecordData r : records) {
             builder.appendWithOffset(offset++, r.timestamp(), r.key(), r.value(), toKafkaHeaders(r.headers()));
@@ -298,10 +353,12 @@ public final class RecordFormat {
 
     /**
      * Rewrites {@code batches}, keeping only records {@code keep} accepts, with offsets, batch
-     * headers and producer ids unchanged (gaps are allowed, as in Kafka's log cleaner). A batch
-     * left empty is dropped unless it carries producer state a later append may need.
+     * headers and producer ids unchanged (gaps are allowed, as in Kafka's log cleaner). Records of
+     * aborted transactions go too. A batch left empty is dropped unless it carries producer state
+     * a later append may need; transaction markers stay.
      */
-    public static Retained retainRecords(ByteBuffer batches, Predicate<LogRecord> keep, long now) {
+    public static Retained retainRecords(ByteBuffer batches, Predicate<LogRecord> keep, AbortedBatches aborted,
+            long now) {
         MemoryRecords source = MemoryRecords.readableRecords(batches.slice());
         MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(now, Long.MAX_VALUE) {
             @Override
@@ -312,7 +369,7 @@ public final class RecordFormat {
 
             @Override
             protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
-                return batch.isControlBatch() || keep.test(toLogRecord(record));
+                return batch.isControlBatch() || !isAborted(batch, aborted) && keep.test(toLogRecord(record));
             }
         };
         ByteBuffer out = ByteBuffer.allocate(Math.max(64, batches.remaining()));
@@ -320,6 +377,10 @@ public final class RecordFormat {
         ByteBuffer kept = result.outputBuffer();
         kept.flip();
         return new Retained(kept, result.messagesRead(), result.messagesRetained());
+    }
+
+    private static boolean isAborted(RecordBatch batch, AbortedBatches aborted) {
+        return batch.isTransactional() && aborted.contains(batch.producerId(), batch.baseOffset());
     }
 
     private static MutableRecordBatch batchAt(ByteBuffer buffer, int position, int size) {

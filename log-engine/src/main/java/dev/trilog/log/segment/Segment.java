@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One file of a partition's log: the batches from {@code baseOffset} on, exactly as Kafka
- * stores them ({@code <baseOffset>.log}), with its {@link OffsetIndex} and {@link TimeIndex}.
+ * stores them ({@code <baseOffset>.log}), with its {@link OffsetIndex}, {@link TimeIndex} and
+ * {@link TransactionIndex} (the aborted transactions whose ABORT marker it holds).
  *
  * <p>Threading: one writer appends (the partition serialises appends); readers read without
  * locks. {@link #size()} is published after each write completes, so a reader never sees part
@@ -34,6 +35,7 @@ public final class Segment {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final int indexIntervalBytes;
     private final AtomicInteger refs = new AtomicInteger(1);
 
@@ -53,6 +55,7 @@ public final class Segment {
         this.channel = channel;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
+        this.txnIndex = new TransactionIndex(SegmentFiles.txnIndex(dir, baseOffset));
         this.indexIntervalBytes = indexIntervalBytes;
         this.size = (int) channel.size();
         this.nextOffset = baseOffset;
@@ -64,6 +67,7 @@ public final class Segment {
             throws IOException {
         Files.deleteIfExists(SegmentFiles.offsetIndex(dir, baseOffset));
         Files.deleteIfExists(SegmentFiles.timeIndex(dir, baseOffset));
+        Files.deleteIfExists(SegmentFiles.txnIndex(dir, baseOffset));
         FileChannel channel = FileChannel.open(SegmentFiles.log(dir, baseOffset), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new Segment(dir, baseOffset, channel,
@@ -190,6 +194,21 @@ public final class Segment {
             bytesSinceLastIndexEntry = 0;
         }
         bytesSinceLastIndexEntry += batch.sizeInBytes();
+    }
+
+    /** Records an aborted transaction whose ABORT marker was just appended here. */
+    public void addAbortedTransaction(AbortedTransaction aborted) throws IOException {
+        txnIndex.append(aborted);
+    }
+
+    /** The aborted transactions whose ABORT marker is in this segment, in marker order. */
+    public java.util.List<AbortedTransaction> abortedTransactions() {
+        return txnIndex.entries();
+    }
+
+    /** Recovery: forgets the aborted transactions whose marker is at or after {@code offset}, to replay them. */
+    public void truncateAbortedTransactionsFrom(long offset) throws IOException {
+        txnIndex.truncateFrom(offset);
     }
 
     /** Where the batch holding {@code offset} (or the first batch after it) starts. */
@@ -390,6 +409,7 @@ public final class Segment {
         channel.force(false);
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /** Takes a reference for a reader; false when the segment has already been removed. */
@@ -430,10 +450,12 @@ public final class Segment {
     private void closeFiles() {
         try {
             channel.close();
+            txnIndex.close();
             if (deleteFilesOnClose) {
                 Files.deleteIfExists(logFile());
                 Files.deleteIfExists(offsetIndex.file());
                 Files.deleteIfExists(timeIndex.file());
+                Files.deleteIfExists(txnIndex.file());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("closing segment " + logFile(), e);

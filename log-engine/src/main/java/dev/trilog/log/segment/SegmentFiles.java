@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * File names of a segment, as Kafka spells them: the base offset zero-padded to 20 digits,
- * then {@code .log}, {@code .index} or {@code .timeindex}. {@code .cleaned} marks a compacted
+ * then {@code .log}, {@code .index}, {@code .timeindex} or {@code .txnindex}. {@code .cleaned} marks a compacted
  * copy still being written, {@code .swap} one that is complete and about to replace the
  * original: recovery deletes the first and finishes the rename of the second.
  */
@@ -13,6 +13,7 @@ public final class SegmentFiles {
     public static final String LOG = ".log";
     public static final String INDEX = ".index";
     public static final String TIME_INDEX = ".timeindex";
+    public static final String TXN_INDEX = ".txnindex";
     public static final String CLEANED = ".cleaned";
     public static final String SWAP = ".swap";
 
@@ -33,6 +34,10 @@ public final class SegmentFiles {
 
     public static Path timeIndex(Path dir, long baseOffset) {
         return dir.resolve(baseName(baseOffset) + TIME_INDEX);
+    }
+
+    public static Path txnIndex(Path dir, long baseOffset) {
+        return dir.resolve(baseName(baseOffset) + TXN_INDEX);
     }
 
     /** The base offset a {@code .log} file's name encodes, or -1 when the name is not one. */

@@ -134,7 +134,7 @@ class RecordFormatTest {
     void retainRecordsKeepsOffsetsAndDropsWhatThePredicateRejects() {
         PreparedAppend prepared = RecordFormat.prepareAppend(Batches.of(5, NOW), CLIENT, 10, NOW);
 
-        RecordFormat.Retained kept = RecordFormat.retainRecords(prepared.bytes(), r -> r.offset() % 2 == 0, NOW);
+        RecordFormat.Retained kept = RecordFormat.retainRecords(prepared.bytes(), r -> r.offset() % 2 == 0, RecordFormat.AbortedBatches.NONE, NOW);
 
         assertThat(kept.recordsRead()).isEqualTo(5);
         assertThat(kept.recordsKept()).isEqualTo(3);

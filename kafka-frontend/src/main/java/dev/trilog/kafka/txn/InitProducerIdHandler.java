@@ -1,6 +1,9 @@
-package dev.trilog.kafka.api;
+package dev.trilog.kafka.txn;
 
 import dev.trilog.kafka.KafkaBroker;
+import dev.trilog.kafka.api.ApiHandler;
+import dev.trilog.kafka.api.KafkaRequest;
+import dev.trilog.kafka.api.Reply;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -10,16 +13,21 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 
 /**
- * InitProducerId for idempotent producers: a fresh producer ID at epoch 0. Transactional IDs
- * are refused with COORDINATOR_NOT_AVAILABLE until transactions exist (FindCoordinator for
- * transaction keys answers the same).
+ * InitProducerId: an idempotent producer (no transactional id) gets a fresh producer id at
+ * epoch 0; a transactional one goes to the {@link TransactionCoordinator}, which keeps its
+ * producer id and bumps the epoch. Two-phase commit (v6, KIP-939) is not advertised.
  */
 final class InitProducerIdHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    /** From this version the coordinator may answer PRODUCER_FENCED instead of INVALID_PRODUCER_EPOCH. */
+    private static final short PRODUCER_FENCED_VERSION = 4;
 
-    InitProducerIdHandler(KafkaBroker broker) {
+    private final KafkaBroker broker;
+    private final TransactionCoordinator coordinator;
+
+    InitProducerIdHandler(KafkaBroker broker, TransactionCoordinator coordinator) {
         this.broker = broker;
+        this.coordinator = coordinator;
     }
 
     @Override
@@ -27,7 +35,11 @@ final class InitProducerIdHandler implements ApiHandler {
         InitProducerIdRequestData data = ((InitProducerIdRequest) request.body()).data();
         InitProducerIdResponseData response = new InitProducerIdResponseData().setProducerId(-1).setProducerEpoch((short) -1);
         if (data.transactionalId() != null) {
-            response.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code());
+            TransactionCoordinator.ProducerIdAndEpoch result = coordinator.initProducerId(data.transactionalId(),
+                    data.transactionTimeoutMs(), data.producerId(), data.producerEpoch(),
+                    request.version() >= PRODUCER_FENCED_VERSION);
+            response.setErrorCode(result.error().code()).setProducerId(result.producerId())
+                    .setProducerEpoch(result.epoch());
         } else {
             try {
                 response.setProducerId(broker.engine().allocateProducerId()).setProducerEpoch((short) 0);

@@ -1,0 +1,36 @@
+package dev.trilog.kafka.txn;
+
+import dev.trilog.kafka.KafkaBroker;
+import dev.trilog.kafka.api.ApiTable;
+import dev.trilog.kafka.group.GroupCoordinator;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * The producer-id and transaction APIs, answered by one {@link TransactionCoordinator}
+ * (Kafka's transaction protocol version 1; FindCoordinator for transaction keys is answered with
+ * the group keys). EndTxn is advertised up to version 4: version 5 belongs to transactions v2
+ * (KIP-890), which needs the {@code transaction.version} feature Trilog does not finalize.
+ */
+public final class TransactionApis {
+
+    /** The last EndTxn version of transactions v1. */
+    private static final short END_TXN_MAX_VERSION = 4;
+
+    private TransactionApis() {
+    }
+
+    public static TransactionCoordinator register(ApiTable table, KafkaBroker broker, GroupCoordinator groups) {
+        TransactionCoordinator coordinator = new TransactionCoordinator(broker.engine(), broker.settings().transactions());
+        coordinator.startTimeoutChecks(broker.timer());
+        table.register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(broker, coordinator))
+                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, new AddPartitionsToTxnHandler(coordinator))
+                .register(ApiKeys.ADD_OFFSETS_TO_TXN, new AddOffsetsToTxnHandler(coordinator))
+                .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(broker, groups, coordinator))
+                .register(ApiKeys.END_TXN, END_TXN_MAX_VERSION, new EndTxnHandler(coordinator))
+                .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(coordinator))
+                .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(coordinator))
+                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(broker))
+                .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(broker));
+        return coordinator;
+    }
+}
