@@ -6,6 +6,7 @@ import dev.trilog.kafka.api.CoreApis;
 import dev.trilog.kafka.api.GroupApis;
 import dev.trilog.kafka.group.GroupCoordinator;
 import dev.trilog.kafka.txn.TransactionApis;
+import dev.trilog.kafka.txn.TransactionCoordinator;
 
 /** Assembles the API table from each family's handlers. */
 final class KafkaApis {
@@ -15,9 +16,9 @@ final class KafkaApis {
 
     static ApiTable table(KafkaBroker broker) {
         ApiTable table = new ApiTable();
-        CoreApis.register(table, broker);
         GroupCoordinator groups = GroupApis.register(table, broker);
-        TransactionApis.register(table, broker, groups);
+        TransactionCoordinator transactions = TransactionApis.register(table, broker, groups);
+        CoreApis.register(table, broker, transactions::verifyPartition);
         AdminApis.register(table, broker);
         return table;
     }

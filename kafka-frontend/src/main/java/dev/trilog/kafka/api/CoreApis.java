@@ -9,9 +9,9 @@ public final class CoreApis {
     private CoreApis() {
     }
 
-    public static void register(ApiTable table, KafkaBroker broker) {
+    public static void register(ApiTable table, KafkaBroker broker, TransactionVerifier transactions) {
         table.register(ApiKeys.METADATA, new MetadataHandler(broker))
-                .register(ApiKeys.PRODUCE, new ProduceHandler(broker))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(broker, transactions))
                 .register(ApiKeys.FETCH, new FetchHandler(broker))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(broker));
     }

@@ -4,6 +4,8 @@ import dev.trilog.kafka.KafkaBroker;
 import dev.trilog.kafka.records.KafkaRecords;
 import dev.trilog.log.AppendResult;
 import dev.trilog.log.Topic;
+import dev.trilog.log.record.BatchHeader;
+import dev.trilog.log.record.RecordFormat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +33,11 @@ import org.apache.kafka.common.requests.ProduceResponse;
 final class ProduceHandler implements ApiHandler {
 
     private final KafkaBroker broker;
+    private final TransactionVerifier transactions;
 
-    ProduceHandler(KafkaBroker broker) {
+    ProduceHandler(KafkaBroker broker, TransactionVerifier transactions) {
         this.broker = broker;
+        this.transactions = transactions;
     }
 
     @Override
@@ -62,6 +66,12 @@ final class ProduceHandler implements ApiHandler {
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(topic.get().name(), partitionData.index());
+                Errors unverified = verifyTransactional(data.transactionalId(), bytes, tp);
+                if (unverified != Errors.NONE) {
+                    partition.setErrorCode(unverified.code()).setErrorMessage(
+                            unverified == Errors.INVALID_TXN_STATE ? "Partition was not added to the transaction" : null);
+                    continue;
+                }
                 appends.add(broker.engine().appender().append(tp, bytes).handle((result, failure) -> {
                     if (failure != null) {
                         refuse(partition, failure);
@@ -77,6 +87,18 @@ final class ProduceHandler implements ApiHandler {
         }
         return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> Reply.of(new ProduceResponse(response)));
+    }
+
+    /** A transactional batch must belong to its producer's open transaction on this partition. */
+    private Errors verifyTransactional(String transactionalId, ByteBuffer bytes, TopicPartition tp) {
+        if (bytes.remaining() < BatchHeader.SIZE) {
+            return Errors.NONE; // the append refuses it as corrupt
+        }
+        BatchHeader header = RecordFormat.readHeader(bytes, bytes.position());
+        if (header.magic() != 2 || !header.transactional() || header.control()) {
+            return Errors.NONE;
+        }
+        return transactions.verify(transactionalId, header.producerId(), header.producerEpoch(), tp);
     }
 
     private static void refuse(PartitionProduceResponse partition, Throwable failure) {

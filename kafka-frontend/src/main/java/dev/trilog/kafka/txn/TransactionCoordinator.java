@@ -239,6 +239,19 @@ public final class TransactionCoordinator {
         }
     }
 
+    /**
+     * Produce's check (KIP-890 part 1) of one transactional batch: its partition must be in its
+     * producer's open transaction. Errors as Kafka answers them: a partition never added (or a
+     * transaction already ended) is {@code INVALID_TXN_STATE}; a stale epoch is
+     * {@code INVALID_PRODUCER_EPOCH}; an unknown id {@code INVALID_PRODUCER_ID_MAPPING}.
+     */
+    public Errors verifyPartition(String transactionalId, long producerId, short epoch, TopicPartition partition) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return Errors.INVALID_TXN_STATE; // a transactional batch sent without its transactional id
+        }
+        return verifyPartitions(transactionalId, producerId, epoch, List.of(partition)).get(partition);
+    }
+
     /** AddOffsetsToTxn: the transaction will commit offsets of {@code group}. */
     public Errors addOffsets(String transactionalId, long producerId, short epoch, String group,
             boolean producerFencedSupported) {
