@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * confluent-kafka for Python (Debian's 1.7.0 over librdkafka 2.0.2) against Trilog: topic
- * creation through its AdminClient, an idempotent lz4 producer, and a consumer group that reads
- * everything back and commits. CI installs the package; elsewhere the test is skipped without it.
+ * creation through its AdminClient, an idempotent lz4 producer, a consumer group that reads
+ * everything back and commits, and a transactional producer read by both isolation levels. CI installs the package; elsewhere the test is skipped without it.
  */
 class ConfluentKafkaPythonTest {
 
@@ -49,11 +49,12 @@ class ConfluentKafkaPythonTest {
         }
     }
 
-    @Test
-    void createsProducesIdempotentlyAndConsumesInAGroup() throws Exception {
-        Path script = Path.of("src", "test", "python", "confluent_kafka_roundtrip.py").toAbsolutePath();
-        Process process = new ProcessBuilder(List.of(PYTHON.toString(), script.toString(), trilog.kafkaBootstrap(),
-                "py-orders", "300")).redirectErrorStream(true).start();
+    /** Runs a script of src/test/python and returns the key=value pairs of its last line. */
+    private Map<String, String> runScript(String script, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(PYTHON.toString(),
+                Path.of("src", "test", "python", script).toAbsolutePath().toString(), trilog.kafkaBootstrap()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
@@ -64,8 +65,23 @@ class ConfluentKafkaPythonTest {
             String[] keyValue = pair.split("=", 2);
             result.put(keyValue[0], keyValue.length > 1 ? keyValue[1] : "");
         }
-        assertThat(result).as(output).containsEntry("received", "300").containsEntry("distinct_values", "300")
+        return result;
+    }
+
+    @Test
+    void createsProducesIdempotentlyAndConsumesInAGroup() throws Exception {
+        Map<String, String> result = runScript("confluent_kafka_roundtrip.py", "py-orders", "300");
+
+        assertThat(result).containsEntry("received", "300").containsEntry("distinct_values", "300")
                 .containsEntry("in_order", "True").containsEntry("keys_on_one_partition", "True")
                 .containsEntry("committed", "300");
+    }
+
+    @Test
+    void aTransactionalProducerCommitsAndAbortsAndReadCommittedSeesOnlyTheCommitted() throws Exception {
+        Map<String, String> result = runScript("confluent_kafka_transactions.py", "py-txn-topic");
+
+        assertThat(result).containsEntry("read_committed", "10").containsEntry("read_committed_aborted", "0")
+                .containsEntry("read_committed_in_order", "True").containsEntry("read_uncommitted", "15");
     }
 }
