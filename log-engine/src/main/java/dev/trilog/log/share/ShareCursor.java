@@ -518,6 +518,45 @@ public final class ShareCursor {
         }
     }
 
+    /**
+     * Acknowledges every record that is not in flight, up to the log end (AMQP {@code queue.purge},
+     * SQS PurgeQueue): records acquired now stay with their consumers. Completes with how many
+     * records were dropped once that is durable.
+     *
+     * <p>When records are still in flight the window keeps one slot per purged offset behind
+     * them until they settle (the snapshot stores them as one acknowledged range).
+     */
+    public CompletableFuture<Long> purge() {
+        long purged = 0;
+        synchronized (this) {
+            expireLocks(clock.millis());
+            skipRecordsRemovedFromTheLog();
+            for (long offset = window.nextAvailable(window.start()); offset >= 0;
+                    offset = window.nextAvailable(offset + 1)) {
+                window.setState(window.slot(offset), InFlightWindow.ACKNOWLEDGED);
+                purged++;
+            }
+            advanceStart();
+            readAhead.clear();
+            long logEnd = log.logEndOffset();
+            if (window.size() == 0) {
+                long from = Math.max(window.start(), log.logStartOffset());
+                if (logEnd > from) {
+                    purged += logEnd - from;
+                    window.restartAt(logEnd);
+                }
+                restored.clear();
+            } else {
+                while (window.end() < logEnd) {
+                    window.append(InFlightWindow.ACKNOWLEDGED, 0, 0, 0, -1, 0, 0);
+                    purged++;
+                }
+            }
+        }
+        long count = purged;
+        return journal.write(journalKey, this::snapshot).thenApply(v -> count);
+    }
+
     // ---------------------------------------------------------------- counts and state
 
     public synchronized ShareCounts counts() {

@@ -42,6 +42,8 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
     public static final String DELIVERY_DELAY = "x-trilog-delivery-delay";
     /** FIFO per message group (boolean; SQS FifoQueue). */
     public static final String FIFO = "x-trilog-fifo";
+    /** Deduplicate by the SHA-256 of the body when a publish names no id (boolean; SQS ContentBasedDeduplication). */
+    public static final String CONTENT_BASED_DEDUPLICATION = "x-trilog-content-based-deduplication";
     /** Partitions of the queue's topic (integer ≥ 1), fixed when the queue is created. */
     public static final String PARTITIONS = "x-trilog-partitions";
 
@@ -65,6 +67,7 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
         Arguments.requireType(arguments, DELIVERY_LIMIT, owner, Arguments.Kind.INTEGER);
         Arguments.requireType(arguments, DELIVERY_DELAY, owner, Arguments.Kind.NON_NEGATIVE_INTEGER);
         Arguments.requireType(arguments, FIFO, owner, Arguments.Kind.BOOLEAN);
+        Arguments.requireType(arguments, CONTENT_BASED_DEDUPLICATION, owner, Arguments.Kind.BOOLEAN);
         Arguments.requireType(arguments, PARTITIONS, owner, Arguments.Kind.POSITIVE_INTEGER);
         if (arguments.containsKey(PARTITIONS) && !arguments.get(PARTITIONS).isNull()
                 && arguments.get(PARTITIONS).asLong() > 10_000) {
@@ -117,6 +120,10 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
 
     public boolean fifo() {
         return Arguments.bool(arguments, FIFO);
+    }
+
+    public boolean contentBasedDeduplication() {
+        return Arguments.bool(arguments, CONTENT_BASED_DEDUPLICATION);
     }
 
     /** The partition count asked for, if any; see {@code Topology} for the default. */

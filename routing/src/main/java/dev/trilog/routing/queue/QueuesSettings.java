@@ -1,0 +1,39 @@
+package dev.trilog.routing.queue;
+
+import dev.trilog.log.share.ShareGroupSettings;
+
+/**
+ * Limits of a {@link Queues}.
+ *
+ * @param maxBatchRecords      most publishes one append carries (group commit)
+ * @param maxBatchBytes        most body and key bytes one append carries (at least one message always goes)
+ * @param deduplicationWindowMs how long a deduplication id is remembered (SQS: 5 minutes)
+ * @param longPollTickMs       how often waiting long polls look again for lock and delay expiry
+ *                             (an append wakes them at once)
+ * @param receiveMaxBytes      bytes one receive asks of one partition (at least one message always comes)
+ * @param maxInFlight          in-flight window per partition (see {@link ShareGroupSettings#maxInFlight})
+ */
+public record QueuesSettings(int maxBatchRecords, int maxBatchBytes, long deduplicationWindowMs,
+        long longPollTickMs, int receiveMaxBytes, int maxInFlight) {
+
+    public QueuesSettings {
+        if (maxBatchRecords < 1 || maxBatchBytes < 1 || deduplicationWindowMs < 0 || longPollTickMs < 1
+                || receiveMaxBytes < 1 || maxInFlight < 1) {
+            throw new IllegalArgumentException("queue settings must be positive: " + this);
+        }
+    }
+
+    public static QueuesSettings defaults() {
+        return new QueuesSettings(4096, 1 << 20, 5 * 60_000L, 100, 1 << 20, ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    public QueuesSettings withLongPollTickMs(long value) {
+        return new QueuesSettings(maxBatchRecords, maxBatchBytes, deduplicationWindowMs, value, receiveMaxBytes,
+                maxInFlight);
+    }
+
+    public QueuesSettings withDeduplicationWindowMs(long value) {
+        return new QueuesSettings(maxBatchRecords, maxBatchBytes, value, longPollTickMs, receiveMaxBytes,
+                maxInFlight);
+    }
+}
