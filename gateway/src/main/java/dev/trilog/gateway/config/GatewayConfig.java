@@ -3,6 +3,7 @@ package dev.trilog.gateway.config;
 import dev.trilog.log.EngineSettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param groupInitialRebalanceDelayMs how long the first rebalance of an empty consumer group waits for more members
  * @param groupMinSessionTimeoutMs     the smallest session timeout a consumer-group member may ask for
  * @param groupMaxSessionTimeoutMs     the largest session timeout a consumer-group member may ask for
+ * @param sqsApi           what SQS queue URLs and ARNs name, and the access keys SQS requests are verified with
  * @param settings         every effective value with its source, defaults included, sorted by key
  */
 public record GatewayConfig(
@@ -35,7 +37,22 @@ public record GatewayConfig(
         int groupInitialRebalanceDelayMs,
         int groupMinSessionTimeoutMs,
         int groupMaxSessionTimeoutMs,
+        SqsApi sqsApi,
         List<ConfigValue> settings) {
+
+    /**
+     * The SQS frontend's own settings.
+     *
+     * @param host       host[:port] queue URLs name, or empty to follow each request's Host header
+     * @param accountId  12 digits
+     * @param region     the region in ARNs
+     * @param accessKeys secret keys by access key id; empty accepts any (or no) signature
+     */
+    public record SqsApi(String host, String accountId, String region, Map<String, String> accessKeys) {
+        public SqsApi {
+            accessKeys = Map.copyOf(accessKeys);
+        }
+    }
 
     public GatewayConfig {
         Objects.requireNonNull(engine, "engine");
@@ -44,6 +61,7 @@ public record GatewayConfig(
         Objects.requireNonNull(sqs, "sqs");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(kafkaAdvertised, "kafkaAdvertised");
+        Objects.requireNonNull(sqsApi, "sqsApi");
         settings = List.copyOf(settings);
     }
 

@@ -1,5 +1,6 @@
 package dev.trilog.sqs.message;
 
+import dev.trilog.routing.queue.DeliveryTag;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import java.nio.ByteBuffer;
@@ -12,7 +13,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Receipt handles: what a handle names (queue, partition, offset, which delivery) sealed with an
+ * Receipt handles: the facade's {@link DeliveryTag} (queue, partition, offset, which delivery) sealed with an
  * HMAC-SHA256 under the broker's secret, so a client cannot make one up or alter one, and the
  * broker needs no table to find the in-flight record again.
  *
@@ -29,10 +30,6 @@ public final class ReceiptHandles {
     private static final int MAC_LENGTH = 16;
     private static final int FIXED_LENGTH = 1 + 4 + 8 + 4;
 
-    /** What a receipt handle names. */
-    public record Handle(String queue, int partition, long offset, int acquisitions) {
-    }
-
     private final SecretKeySpec key;
 
     public ReceiptHandles(byte[] secret) {
@@ -42,7 +39,7 @@ public final class ReceiptHandles {
         this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
     }
 
-    public String encode(Handle handle) {
+    public String encode(DeliveryTag handle) {
         byte[] queue = handle.queue().getBytes(StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.allocate(FIXED_LENGTH + queue.length + MAC_LENGTH);
         buffer.put(VERSION).putInt(handle.partition()).putLong(handle.offset()).putInt(handle.acquisitions())
@@ -55,7 +52,7 @@ public final class ReceiptHandles {
     /**
      * @throws SqsException ReceiptHandleIsInvalid when the text is not a handle this broker made
      */
-    public Handle decode(String text) {
+    public DeliveryTag decode(String text) {
         byte[] bytes;
         try {
             bytes = Base64.getUrlDecoder().decode(text);
@@ -75,7 +72,7 @@ public final class ReceiptHandles {
         long offset = buffer.getLong();
         int acquisitions = buffer.getInt();
         String queue = new String(bytes, FIXED_LENGTH, signedLength - FIXED_LENGTH, StandardCharsets.UTF_8);
-        return new Handle(queue, partition, offset, acquisitions);
+        return new DeliveryTag(queue, partition, offset, acquisitions);
     }
 
     private byte[] mac(byte[] bytes, int length) {

@@ -20,6 +20,10 @@ public final class QueueUrls {
         this.region = region;
     }
 
+    public String accountId() {
+        return accountId;
+    }
+
     public String url(String host, String queue) {
         return "http://" + host + "/" + accountId + "/" + queue;
     }

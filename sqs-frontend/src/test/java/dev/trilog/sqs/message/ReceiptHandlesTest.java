@@ -3,6 +3,7 @@ package dev.trilog.sqs.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trilog.routing.queue.DeliveryTag;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import java.util.Base64;
@@ -14,13 +15,13 @@ class ReceiptHandlesTest {
 
     @Test
     void aHandleNamesItsDelivery() {
-        ReceiptHandles.Handle handle = new ReceiptHandles.Handle("orders.fifo", 3, 1234567890123L, 2);
+        DeliveryTag handle = new DeliveryTag("orders.fifo", 3, 1234567890123L, 2);
         assertThat(handles.decode(handles.encode(handle))).isEqualTo(handle);
     }
 
     @Test
     void anAlteredHandleIsInvalid() {
-        String text = handles.encode(new ReceiptHandles.Handle("q", 0, 5, 1));
+        String text = handles.encode(new DeliveryTag("q", 0, 5, 1));
         byte[] bytes = Base64.getUrlDecoder().decode(text);
         bytes[5] ^= 1;
         assertInvalid(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
@@ -29,7 +30,7 @@ class ReceiptHandlesTest {
     @Test
     void aHandleFromAnotherSecretIsInvalid() {
         ReceiptHandles other = new ReceiptHandles("fedcba9876543210fedcba9876543210".getBytes());
-        assertInvalid(other.encode(new ReceiptHandles.Handle("q", 0, 5, 1)));
+        assertInvalid(other.encode(new DeliveryTag("q", 0, 5, 1)));
     }
 
     @Test
