@@ -17,7 +17,10 @@
 # The classes are those of this work tree, uncommitted edits included; measure.sh builds a commit.
 set -euo pipefail
 
-module_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Another module's benchmarks run through this script too: its own bench/run-jmh.sh sets
+# TRILOG_JMH_MODULE_DIR (routing/bench/run-jmh.sh).
+module_dir="${TRILOG_JMH_MODULE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+module="$(basename "$module_dir")"
 root_dir="$(cd "$module_dir/.." && pwd)"
 # The classes are run from a snapshot outside target/: a build or `mvn clean` in the same tree
 # while benchmarks run (another shell, the IDE) must not swap or delete them mid-run.
@@ -34,9 +37,10 @@ for arg in "$@"; do
 done
 
 if [[ $build == 1 || ! -s $snapshot/classpath ]]; then
-  # test-compile runs JMH's annotation processor (configured in log-engine/pom.xml);
-  # build-classpath writes the test-scope class path of log-engine (jmh-core included)
-  (cd "$root_dir" && ./mvnw -B -q -pl log-engine test-compile dependency:build-classpath \
+  # test-compile runs JMH's annotation processor (configured in the module's pom.xml);
+  # build-classpath writes the test-scope class path of the module (jmh-core included; -am builds
+  # the modules it depends on, and the module, last in the reactor, writes the file last)
+  (cd "$root_dir" && ./mvnw -B -q -pl "$module" -am test-compile dependency:build-classpath \
       -Dmdep.includeScope=test -Dmdep.outputFile="$module_dir/target/jmh.classpath")
   if [[ ! -f $module_dir/target/test-classes/META-INF/BenchmarkList ]]; then
     echo "no JMH BenchmarkList in $module_dir/target/test-classes: did the annotation processor run?" >&2

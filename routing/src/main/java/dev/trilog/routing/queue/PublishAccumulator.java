@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -14,9 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * together as one batch by one append, and each completes (with its offset) when its batch is
  * as durable as the topic's flush policy asks.
  *
- * <p>No thread of its own: the publisher that finds no append running does the append for
- * everyone waiting (leader-based combining), so a lone publish is written at once and a burst is
- * written in few batches.
+ * <p>Publishers only queue their record; the append runs on the shared {@code appender}
+ * executor, one task per accumulator at a time. Whatever queues up while an append is being
+ * written goes into the next one, so a lone publish is written at once and a burst (one AMQP
+ * connection's frames, many SQS requests) in few batches. Publishing on the caller's thread
+ * instead would write a burst from one thread as batches of one record.
  */
 final class PublishAccumulator {
 
@@ -24,13 +28,15 @@ final class PublishAccumulator {
     private final int maxBatchRecords;
     private final int maxBatchBytes;
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean appending = new AtomicBoolean();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Executor appender;
 
     private record Pending(RecordData record, CompletableFuture<Long> offset) {
     }
 
-    PublishAccumulator(PartitionLog log, int maxBatchRecords, int maxBatchBytes) {
+    PublishAccumulator(PartitionLog log, int maxBatchRecords, int maxBatchBytes, Executor appender) {
         this.log = log;
+        this.appender = appender;
         this.maxBatchRecords = maxBatchRecords;
         this.maxBatchBytes = maxBatchBytes;
     }
@@ -43,26 +49,31 @@ final class PublishAccumulator {
         return offset;
     }
 
-    /** Adds several records; they go into as few batches as the limits allow. */
-    List<CompletableFuture<Long>> addAll(List<RecordData> records) {
-        List<CompletableFuture<Long>> offsets = new ArrayList<>(records.size());
-        for (RecordData record : records) {
-            CompletableFuture<Long> offset = new CompletableFuture<>();
-            pending.add(new Pending(record, offset));
-            offsets.add(offset);
+    private void drain() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                appender.execute(this::appendAll);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false);
+                failAll(e);
+            }
         }
-        drain();
-        return offsets;
     }
 
-    private void drain() {
-        // re-check after letting go: a publish queued just before the release found us appending
-        while (!pending.isEmpty() && appending.compareAndSet(false, true)) {
-            try {
+    private void appendAll() {
+        do {
+            while (!pending.isEmpty()) {
                 appendOneBatch();
-            } finally {
-                appending.set(false);
             }
+            scheduled.set(false);
+            // a publish queued after the last look but before the flag dropped did not schedule us
+        } while (!pending.isEmpty() && scheduled.compareAndSet(false, true));
+    }
+
+    private void failAll(Exception e) {
+        Pending p;
+        while ((p = pending.poll()) != null) {
+            p.offset.completeExceptionally(e);
         }
     }
 

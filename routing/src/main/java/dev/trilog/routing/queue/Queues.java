@@ -32,6 +32,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +78,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> Thread-safe. One daemon thread serves long polls (woken by appends, and every
  * {@link QueuesSettings#longPollTickMs()} for lock and delay expiry), dead-letters archived
- * records and sweeps the deduplication window. Receive blocks for the cursor's durable delivery
+ * records and sweeps the deduplication window. Appends run on up to two "trilog-queue-appender" threads. Receive blocks for the cursor's durable delivery
  * counts and any dead-lettering, so a frontend calls it off its event loop or uses the long-poll
  * form.
  */
@@ -94,6 +96,8 @@ public final class Queues implements AutoCloseable {
     private final Map<String, QueueRuntime> runtimes = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService background;
+    /** Runs the accumulators' appends (see {@link PublishAccumulator}). */
+    private final ExecutorService appender;
     private volatile boolean closed;
 
     private record Waiter(String queue, String consumer, int maxMessages, long lockMs, long deadline,
@@ -115,6 +119,11 @@ public final class Queues implements AutoCloseable {
         // long-poll timeouts still scheduled when closing are answered by close itself
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.background = executor;
+        this.appender = Executors.newFixedThreadPool(Math.min(2, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "trilog-queue-appender");
+            t.setDaemon(true);
+            return t;
+        });
         background.scheduleWithFixedDelay(this::tick, settings.longPollTickMs(), settings.longPollTickMs(),
                 TimeUnit.MILLISECONDS);
     }
@@ -172,16 +181,17 @@ public final class Queues implements AutoCloseable {
         }
         Message stamped = message.toBuilder().properties(message.properties().toBuilder()
                 .exchange(exchange).routingKey(routingKey).build()).build();
-        return publishToQueues(targets, stamped, PublishOptions.NONE);
+        return publishToQueues(targets, stamped, PublishOptions.NONE, true);
     }
 
     private CompletableFuture<RoutedPublish> publishToQueues(Set<String> targets, Message message,
-            PublishOptions options) {
+            PublishOptions options, boolean deduplicate) {
         Map<String, CompletableFuture<PublishResult>> results = new LinkedHashMap<>();
         for (String target : targets) {
             // a queue deleted while the route was computed is skipped, as RabbitMQ's unroutable
             Optional<QueueRuntime> q = findRuntime(target);
-            q.ifPresent(runtime -> results.put(target, publishTo(runtime, message, options)));
+            q.ifPresent(runtime -> results.put(target, deduplicate ? publishTo(runtime, message, options)
+                    : append(runtime, prepare(runtime.spec, message, options, clock.millis()))));
         }
         return CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<String, PublishResult> done = new HashMap<>();
@@ -465,7 +475,8 @@ public final class Queues implements AutoCloseable {
                     target.get().exchange(), spec.name());
             return CompletableFuture.completedFuture(null);
         }
-        return publishToQueues(queues, dead, new PublishOptions(0, null, null)).thenApply(r -> null);
+        // not deduplicated: the original was, when it was published
+        return publishToQueues(queues, dead, new PublishOptions(0, null, null), false).thenApply(r -> null);
     }
 
     /** The cursor archived a record at its own limit (a receive did not get to it first). */
@@ -600,7 +611,7 @@ public final class Queues implements AutoCloseable {
                 cursors[p] = engine.shareCursor(tp, spec.shareGroup(), group, policy,
                         (g, offset, reason) -> archivedByCursor(spec.name(), partition, offset, reason));
                 accumulators[p] = new PublishAccumulator(logs[p], settings.maxBatchRecords(),
-                        settings.maxBatchBytes());
+                        settings.maxBatchBytes(), appender);
             }
         } catch (dev.trilog.log.UnknownTopicException e) {
             return null; // deleted meanwhile
@@ -655,8 +666,10 @@ public final class Queues implements AutoCloseable {
     public void close() {
         closed = true;
         background.shutdown();
+        appender.shutdown();
         try {
             background.awaitTermination(10, TimeUnit.SECONDS);
+            appender.awaitTermination(10, TimeUnit.SECONDS); // queued publishes are written
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,68 @@
+package dev.trilog.routing.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.LogSlice;
+import dev.trilog.log.PartitionLog;
+import dev.trilog.log.record.BatchHeader;
+import dev.trilog.log.record.RecordData;
+import dev.trilog.log.record.RecordFormat;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Group commit: a burst from one thread is written in few batches, in order, each publish told its offset. */
+class PublishAccumulatorTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aBurstIsWrittenInOrderInFewerBatchesThanRecords() throws Exception {
+        ExecutorService appender = Executors.newSingleThreadExecutor();
+        try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
+            engine.createTopic("t", 1, Map.of());
+            PartitionLog log = engine.partition(new TopicPartition("t", 0));
+            PublishAccumulator accumulator = new PublishAccumulator(log, 100, 1 << 20, appender);
+            List<CompletableFuture<Long>> offsets = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                offsets.add(accumulator.add(RecordData.of(1L, null, ("m" + i).getBytes(StandardCharsets.UTF_8))));
+            }
+            for (int i = 0; i < offsets.size(); i++) {
+                assertThat(offsets.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i);
+            }
+            assertThat(new String(bytes(log.readRecords(1_999, 100).get(0).value()), StandardCharsets.UTF_8))
+                    .isEqualTo("m1999");
+            int batches = 0;
+            for (long next = 0; next < 2_000; batches++) {
+                try (LogSlice slice = log.read(next, 1, true)) {
+                    BatchHeader header = RecordFormat.readHeader(slice.readBytes(), 0);
+                    assertThat(header.baseOffset()).isEqualTo(next);
+                    assertThat(header.recordCount()).isLessThanOrEqualTo(100);
+                    next = header.lastOffset() + 1;
+                }
+            }
+            assertThat(batches).isBetween(20, 1_999);
+        } finally {
+            appender.shutdown();
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
+    }
+}
