@@ -77,9 +77,7 @@ public final class SqsActions implements ActionHandler {
     }
 
     private static ObjectNode unknownQueue(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof UnknownQueueException) {
+        if (SqsException.unwrap(failure) instanceof UnknownQueueException) {
             throw SqsException.nonExistentQueue();
         }
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);

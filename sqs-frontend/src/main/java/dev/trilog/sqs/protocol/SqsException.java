@@ -1,6 +1,7 @@
 package dev.trilog.sqs.protocol;
 
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 
 /** An SQS error answer: which error and the message the client sees. Thrown by validation and actions. */
 public final class SqsException extends RuntimeException {
@@ -25,6 +26,11 @@ public final class SqsException extends RuntimeException {
     public static SqsException invalidValue(String name, Object value, String reason) {
         return new SqsException(SqsError.INVALID_PARAMETER_VALUE,
                 "Value " + value + " for parameter " + name + " is invalid. Reason: " + reason);
+    }
+
+    /** What failed a stage: the cause a {@link CompletionException} wraps, else the failure itself. */
+    public static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     public static SqsException nonExistentQueue() {

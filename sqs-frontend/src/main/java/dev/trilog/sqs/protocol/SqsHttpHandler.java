@@ -25,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -213,8 +212,7 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     private void respondError(HttpServerExchange exchange, boolean jsonProtocol, Throwable failure, String requestId) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = SqsException.unwrap(failure);
         SqsException error;
         if (cause instanceof SqsException sqs) {
             error = sqs;
