@@ -40,6 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>When a cursor reaches the end of the pre-filled partition the benchmark moves to a fresh
  * share group, which starts again at offset 0: the records are read from the page cache.
+ * Each iteration also prints the JVM's CPU time per op ({@link CpuMeter}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -62,6 +63,17 @@ public class ShareCursorBenchmark {
     private LogEngine engine;
     private ShareCursor cursor;
     private int groups;
+    private final CpuMeter cpu = new CpuMeter();
+
+    @Setup(Level.Iteration)
+    public void startMeter() {
+        cpu.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void reportMeter() {
+        cpu.report("acks=" + acks);
+    }
 
     @Setup(Level.Trial)
     public void fill() throws Exception {
@@ -95,6 +107,7 @@ public class ShareCursorBenchmark {
             nextGroup();
             got = cursor.acquire("bench", batch, Integer.MAX_VALUE, 30_000);
         }
+        cpu.count(got.size());
         if (acks.equals("batch")) {
             return cursor.acknowledgeAll(got).join().get(got.size() - 1);
         }

@@ -306,4 +306,35 @@ class ShareCursorTest {
         assertThat(counts.acquired()).isEqualTo(2);
         assertThat(counts.oldestAvailableAt()).isEqualTo(T0);
     }
+
+    @Test
+    void purgeDropsEverythingNotInFlightAndThatStaysSoAfterARestart() throws Exception {
+        publish(6);
+        ShareCursor cursor = cursor();
+        List<Delivery> held = cursor.acquire("a", 2, 1 << 20, LOCK); // 0 and 1 in flight
+        cursor.release(1, held.get(1).acquisitions());
+        assertThat(cursor.acquire("b", 1, 1 << 20, LOCK)).extracting(Delivery::offset).containsExactly(1L);
+
+        assertThat(cursor.purge().join()).isEqualTo(4); // 2..5, beyond what the window had seen
+        assertThat(cursor.counts().available()).isZero();
+        assertThat(cursor.counts().acquired()).isEqualTo(2);
+        assertThat(cursor.acquire("c", 10, 1 << 20, LOCK)).isEmpty();
+        assertThat(cursor.acknowledge(0, 1).join()).isEqualTo(Outcome.OK);
+        publish(1);
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        ShareCursor reopened = cursor();
+        assertThat(offsets(reopened.acquire("d", 10, 1 << 20, LOCK))).containsExactly(1L, 6L);
+    }
+
+    @Test
+    void purgeOfAnIdleCursorMovesItsStartToTheLogEnd() throws Exception {
+        publish(3);
+        ShareCursor cursor = cursor();
+        assertThat(cursor.purge().join()).isEqualTo(3);
+        assertThat(cursor.startOffset()).isEqualTo(3);
+        publish(1);
+        assertThat(offsets(cursor.acquire("a", 10, 1 << 20, LOCK))).containsExactly(3L);
+    }
 }

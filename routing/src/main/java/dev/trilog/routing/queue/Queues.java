@@ -388,6 +388,19 @@ public final class Queues implements AutoCloseable {
         });
     }
 
+    /**
+     * Acknowledges several deliveries (SQS DeleteMessageBatch, AMQP ranges); each outcome is at
+     * its tag's index. Their state changes share the share-state group commit.
+     */
+    public CompletableFuture<List<Outcome>> acknowledgeAll(List<DeliveryTag> tags) {
+        List<CompletableFuture<Outcome>> each = new ArrayList<>(tags.size());
+        for (DeliveryTag tag : tags) {
+            each.add(acknowledge(tag));
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
+    }
+
     /** Back to available, failed-delivery count unchanged (AMQP 1.0 released, 0-9-1 requeue). */
     public Outcome release(DeliveryTag tag) {
         QueueRuntime q = runtimeForTag(tag);

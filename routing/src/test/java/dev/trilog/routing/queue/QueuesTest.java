@@ -66,6 +66,19 @@ class QueuesTest {
     }
 
     @Test
+    void acknowledgeAllAnswersPerTag() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            queues.publish("jobs", text("m" + i), PublishOptions.NONE).get();
+        }
+        List<QueueDelivery> got = queues.receive("jobs", "c", 3, 30_000);
+        DeliveryTag stale = new DeliveryTag("jobs", 0, got.get(2).tag().offset(), 7);
+        assertThat(queues.acknowledgeAll(List.of(got.get(0).tag(), got.get(1).tag(), stale,
+                new DeliveryTag("nope", 0, 0, 1))).get()).containsExactly(Outcome.OK, Outcome.OK, Outcome.STALE,
+                Outcome.UNKNOWN);
+        assertThat(queues.counts("jobs").inFlight()).isEqualTo(1);
+    }
+
+    @Test
     void releaseKeepsTheFailedCountReleaseFailedRaisesItAndOldTagsAreStale() throws Exception {
         queues.publish("jobs", text("a"), PublishOptions.NONE).get();
         QueueDelivery first = queues.receive("jobs", "c", 1, 30_000).get(0);

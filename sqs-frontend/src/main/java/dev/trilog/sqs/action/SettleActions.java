@@ -45,17 +45,18 @@ final class SettleActions {
         List<SqsParams> entries = BatchEntries.entries(request.params(), "DeleteMessageBatchRequestEntry");
         BatchEntries batch = new BatchEntries();
         List<String> ids = new ArrayList<>();
-        List<CompletableFuture<Outcome>> acks = new ArrayList<>();
+        List<DeliveryTag> tags = new ArrayList<>();
         for (SqsParams entry : entries) {
             String id = entry.requireString("Id");
             try {
-                acks.add(sqs.queues().acknowledge(tag(queue, entry)));
+                tags.add(tag(queue, entry));
                 ids.add(id);
             } catch (SqsException e) {
                 batch.failed(id, e);
             }
         }
-        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        // every outcome is a success for SQS (deleting is idempotent), so only durability is waited for
+        return sqs.queues().acknowledgeAll(tags).thenApply(outcomes -> {
             ids.forEach(batch::succeeded);
             return batch.result();
         });
