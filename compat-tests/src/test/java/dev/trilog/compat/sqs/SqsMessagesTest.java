@@ -225,6 +225,16 @@ class SqsMessagesTest {
     }
 
     @Test
+    void aOneMebibyteMessageFitsTheDefaultLimit() {
+        String url = queue("large");
+        String body = "é".repeat(512 * 1024); // 2 bytes each in UTF-8: exactly 1,048,576 bytes
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+        assertThat(errorCode(() -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body + "x"))))
+                .isEqualTo("InvalidParameterValue");
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(2)).messages().get(0).body()).isEqualTo(body);
+    }
+
+    @Test
     void messageErrors() {
         String url = sqs.createQueue(b -> b.queueName("message-errors").attributes(
                 Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1024"))).queueUrl();

@@ -130,6 +130,17 @@ class SqsQueryProtocolTest {
     }
 
     @Test
+    void aGetWithTheParametersInTheQueryStringWorksToo() throws Exception {
+        post("/", Map.of("Action", "CreateQueue", "QueueName", "query-get"));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(trilog.sqsEndpoint()
+                + "/000000000000/query-get?Action=GetQueueAttributes&Version=2012-11-05&AttributeName.1=QueueArn"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(text(xml(response), "//Attribute[Name='QueueArn']/Value"))
+                .isEqualTo("arn:aws:sqs:us-east-1:000000000000:query-get");
+    }
+
+    @Test
     void errorsUseTheLegacyCodesInAnErrorResponse() throws Exception {
         HttpResponse<String> missing = post("/", Map.of("Action", "GetQueueUrl", "QueueName", "nope"));
         assertThat(missing.statusCode()).isEqualTo(400);
