@@ -9,10 +9,12 @@ import dev.trilog.sqs.auth.SignatureV4;
 import dev.trilog.sqs.auth.SignedRequest;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -64,13 +66,25 @@ public final class SqsHttpHandler implements HttpHandler {
         this.fixedHost = fixedHost;
     }
 
+    /**
+     * Reads the body in chunks and copies each in bulk: Undertow's {@code receiveFullBytes} copies
+     * byte by byte into a synchronized stream, which took 40 % of the SQS CPU in the profile.
+     */
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        exchange.getRequestReceiver().receiveFullBytes(
-                (ex, body) -> ex.dispatch(() -> process(ex, body)),
+        long length = exchange.getRequestContentLength();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(length > 0 && length <= Integer.MAX_VALUE
+                ? (int) length : 1024);
+        exchange.getRequestReceiver().receivePartialBytes(
+                (ex, chunk, last) -> {
+                    body.write(chunk, 0, chunk.length);
+                    if (last) {
+                        ex.dispatch(() -> process(ex, body.toByteArray()));
+                    }
+                },
                 (ex, e) -> {
                     LOG.warn("SQS request from {} could not be read: {}", ex.getSourceAddress(), e.toString());
-                    ex.setStatusCode(400);
+                    ex.setStatusCode(e instanceof RequestTooBigException ? 413 : 400);
                     ex.endExchange();
                 });
     }
