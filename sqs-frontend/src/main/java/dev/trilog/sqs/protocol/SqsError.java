@@ -72,6 +72,18 @@ public enum SqsError {
         return httpStatus >= 500 ? "Receiver" : "Sender";
     }
 
+    /**
+     * A request that is not a well-formed, authenticated SQS call at all (bad JSON or form, no such
+     * action, a bad signature): worth a log line, unlike ordinary API errors.
+     */
+    public boolean malformedRequest() {
+        return switch (this) {
+            case SERIALIZATION_EXCEPTION, MALFORMED_QUERY_STRING, INVALID_ACTION, SIGNATURE_DOES_NOT_MATCH,
+                    INVALID_CLIENT_TOKEN_ID, MISSING_AUTHENTICATION_TOKEN -> true;
+            default -> false;
+        };
+    }
+
     /** The {@code x-amzn-query-error} header value: {@code <code>;<fault>}. */
     public String queryErrorHeader() {
         return queryCode + ";" + fault();

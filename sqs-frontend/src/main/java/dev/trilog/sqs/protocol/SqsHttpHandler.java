@@ -73,8 +73,9 @@ public final class SqsHttpHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         long length = exchange.getRequestContentLength();
-        ByteArrayOutputStream body = new ByteArrayOutputStream(length > 0 && length <= Integer.MAX_VALUE
-                ? (int) length : 1024);
+        // sized by Content-Length, but never trusted beyond 1 MiB up front: Undertow refuses bodies
+        // over the server's entity limit only as they arrive
+        ByteArrayOutputStream body = new ByteArrayOutputStream(length > 0 ? (int) Math.min(length, 1 << 20) : 1024);
         exchange.getRequestReceiver().receivePartialBytes(
                 (ex, chunk, last) -> {
                     body.write(chunk, 0, chunk.length);
@@ -230,8 +231,14 @@ public final class SqsHttpHandler implements HttpHandler {
         SqsException error;
         if (cause instanceof SqsException sqs) {
             error = sqs;
-            LOG.debug("SQS request {} from {} answered {}: {}", requestId, exchange.getSourceAddress(),
-                    sqs.error().queryCode(), sqs.getMessage());
+            if (sqs.error().malformedRequest()) {
+                LOG.warn("SQS request {} from {} refused, {}: {}", requestId, exchange.getSourceAddress(),
+                        sqs.error().queryCode(), sqs.getMessage());
+            } else {
+                // ordinary API answers (no such queue, bad parameter value) are the client's business
+                LOG.debug("SQS request {} from {} answered {}: {}", requestId, exchange.getSourceAddress(),
+                        sqs.error().queryCode(), sqs.getMessage());
+            }
         } else {
             LOG.warn("SQS request {} from {} failed", requestId, exchange.getSourceAddress(), cause);
             error = new SqsException(SqsError.INTERNAL_ERROR, "We encountered an internal error. Please try again.");
