@@ -141,6 +141,18 @@ class SqsMessagesTest {
     }
 
     @Test
+    void changingTheVisibilityOfAMessageNoLongerInFlightIsMessageNotInflight() {
+        String url = queue("not-inflight");
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("m"));
+        Message m = sqs.receiveMessage(b -> b.queueUrl(url).visibilityTimeout(1)).messages().get(0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sqs.getQueueAttributes(b -> b.queueUrl(url)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributesAsStrings()
+                .get("ApproximateNumberOfMessages").equals("1"));
+        assertThat(errorCode(() -> sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())
+                .visibilityTimeout(10)))).isEqualTo("AWS.SimpleQueueService.MessageNotInflight");
+    }
+
+    @Test
     void aLongPollReturnsAsSoonAsAMessageIsSent() throws Exception {
         String url = queue("long-poll");
         // the sender's connection is opened first, so what is timed is the send and the wake-up
@@ -311,6 +323,11 @@ class SqsMessagesTest {
                 .extracting(Message::body).containsExactly("poison");
         assertThat(errorCode(() -> sqs.startMessageMoveTask(b -> b.sourceArn(
                 "arn:aws:sqs:us-east-1:000000000000:dlq-source")))).isEqualTo("InvalidParameterValue");
+        assertThat(errorCode(() -> sqs.startMessageMoveTask(b -> b.sourceArn(
+                "arn:aws:sqs:us-east-1:000000000000:no-such-queue")))).isEqualTo("ResourceNotFoundException");
+        // the task is over, so there is nothing to cancel
+        assertThat(errorCode(() -> sqs.cancelMessageMoveTask(b -> b.taskHandle(task))))
+                .isEqualTo("ResourceNotFoundException");
     }
 
     @Test
