@@ -13,45 +13,8 @@ DEP_PLUGIN_VERSION=3.9.0
 LOG4J_VERSION=2.25.5   # the log4j-core that kafka_2.13 4.4.0 brings
 mkdir -p "$T/poms"
 
-# $1 = name, $2 = output dir, $3.. = "groupId:artifactId:version" dependencies
-make_pom() {
-  local name=$1 out=$2; shift 2
-  local deps=""
-  for gav in "$@"; do
-    IFS=: read -r g a v <<<"$gav"
-    deps+="    <dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version></dependency>
-"
-  done
-  mkdir -p "$T/poms/$name"
-  cat >"$T/poms/$name/pom.xml" <<POM
-<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>dev.trilog.bench</groupId>
-  <artifactId>$name</artifactId>
-  <version>0</version>
-  <packaging>pom</packaging>
-  <dependencies>
-$deps  </dependencies>
-  <build>
-    <plugins>
-      <plugin>
-        <groupId>org.apache.maven.plugins</groupId>
-        <artifactId>maven-dependency-plugin</artifactId>
-        <version>$DEP_PLUGIN_VERSION</version>
-        <configuration>
-          <outputDirectory>$out</outputDirectory>
-          <includeScope>runtime</includeScope>
-          <overWriteIfNewer>true</overWriteIfNewer>
-        </configuration>
-      </plugin>
-    </plugins>
-  </build>
-</project>
-POM
-  echo "== resolving $name into $out"
-  "$REPO/mvnw" -B -q -f "$T/poms/$name/pom.xml" dependency:copy-dependencies
-}
+# shellcheck source=../common/make-pom.sh
+source "$REPO/bench/common/make-pom.sh"
 
 # log4j-slf4j-impl: the broker logs through slf4j 1.x; without a binding its log (and any
 # start-up error) is silently dropped. The Kafka distribution ships the same binding in libs/.
