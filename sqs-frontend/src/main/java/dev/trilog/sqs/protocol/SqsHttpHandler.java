@@ -50,6 +50,8 @@ public final class SqsHttpHandler implements HttpHandler {
     private static final HttpString REQUEST_ID = new HttpString("x-amzn-RequestId");
     private static final HttpString QUERY_ERROR = new HttpString("x-amzn-query-error");
     static final String JSON_CONTENT_TYPE = "application/x-amz-json-1.0";
+    private static final long SLOW_CALL_MS = 5_000;
+    private static final long LONGEST_POLL_MS = 20_000;
 
     private final ActionHandler actions;
     private final SignatureV4 signatures;
@@ -100,6 +102,7 @@ public final class SqsHttpHandler implements HttpHandler {
                     : decodeQuery(exchange, body, requestId);
             action = request.action();
             SqsAction answered = action;
+            long startNanos = System.nanoTime();
             CompletionStage<ObjectNode> result = actions.handle(request);
             CompletableFuture<ObjectNode> future = result.toCompletableFuture();
             exchange.addExchangeCompleteListener((ex, next) -> {
@@ -108,6 +111,7 @@ public final class SqsHttpHandler implements HttpHandler {
                 next.proceed();
             });
             result.whenComplete((value, failure) -> {
+                warnIfSlow(answered, request, startNanos);
                 if (failure == null) {
                     respond(exchange, jsonProtocol, answered, value, requestId);
                 } else {
@@ -116,6 +120,14 @@ public final class SqsHttpHandler implements HttpHandler {
             });
         } catch (RuntimeException e) {
             respondError(exchange, jsonProtocol, e, requestId);
+        }
+    }
+
+    /** A call other than a long poll that takes this long points at a stall worth finding. */
+    private static void warnIfSlow(SqsAction action, SqsRequest request, long startNanos) {
+        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        if (ms > SLOW_CALL_MS && (action != SqsAction.RECEIVE_MESSAGE || ms > LONGEST_POLL_MS + SLOW_CALL_MS)) {
+            LOG.warn("SQS {} (request {}) took {} ms", action.apiName(), request.requestId(), ms);
         }
     }
 
