@@ -29,7 +29,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * ReceiveMessage: takes up to MaxNumberOfMessages from the queue facade, locked for the
@@ -48,10 +51,16 @@ final class ReceiveAction {
 
     private final SqsQueues sqs;
     private final ReceiptHandles handles;
+    private final Executor presenter;
 
-    ReceiveAction(SqsQueues sqs, ReceiptHandles handles) {
+    /**
+     * @param presenter where a long poll that had to wait is turned into its answer: not the queue
+     *                  facade's thread that completed it, which serves every other waiting poll
+     */
+    ReceiveAction(SqsQueues sqs, ReceiptHandles handles, Executor presenter) {
         this.sqs = sqs;
         this.handles = handles;
+        this.presenter = presenter;
     }
 
     CompletableFuture<ObjectNode> receiveMessage(SqsRequest request) {
@@ -70,17 +79,27 @@ final class ReceiveAction {
             }
         }
         List<String> attributeNames = params.stringList("MessageAttributeNames");
-        return sqs.queues().receive(queue.name(), CONSUMER, max, visibility * 1000L, wait * 1000L)
-                .thenApply(deliveries -> {
-                    ObjectNode result = JsonNodeFactory.instance.objectNode();
-                    if (!deliveries.isEmpty()) {
-                        ArrayNode messages = result.putArray("Messages");
-                        for (QueueDelivery delivery : deliveries) {
-                            present(queue, delivery, system, attributeNames, messages.addObject());
-                        }
-                    }
-                    return result;
-                });
+        CompletableFuture<List<QueueDelivery>> taken =
+                sqs.queues().receive(queue.name(), CONSUMER, max, visibility * 1000L, wait * 1000L);
+        Function<List<QueueDelivery>, ObjectNode> answer = deliveries -> {
+            ObjectNode result = JsonNodeFactory.instance.objectNode();
+            if (!deliveries.isEmpty()) {
+                ArrayNode messages = result.putArray("Messages");
+                for (QueueDelivery delivery : deliveries) {
+                    present(queue, delivery, system, attributeNames, messages.addObject());
+                }
+            }
+            return result;
+        };
+        CompletableFuture<ObjectNode> answered = taken.isDone() ? taken.thenApply(answer)
+                : taken.thenApplyAsync(answer, presenter);
+        // a client that goes away gives up its wait in the facade too
+        answered.whenComplete((result, failure) -> {
+            if (failure instanceof CancellationException) {
+                taken.cancel(false);
+            }
+        });
+        return answered;
     }
 
     private void present(SqsQueueMetadata queue, QueueDelivery delivery, Set<String> system,

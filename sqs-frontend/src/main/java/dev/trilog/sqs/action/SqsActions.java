@@ -9,6 +9,8 @@ import dev.trilog.sqs.protocol.SqsRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The SQS action table's handlers: each {@link dev.trilog.sqs.protocol.SqsAction} to the class
@@ -23,12 +25,18 @@ public final class SqsActions implements ActionHandler {
     private final ReceiveAction receive;
     private final SettleActions settle;
     private final MessageMoveTasks moveTasks;
+    /** Answers long polls that had to wait (see {@link ReceiveAction}); two threads, as the facade wakes polls in bursts. */
+    private final ExecutorService longPollAnswers = Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "trilog-sqs-long-poll-answers");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public SqsActions(SqsQueues sqs, ReceiptHandles handles) {
         this.queueActions = new QueueActions(sqs);
         this.permissions = new PermissionActions(sqs);
         this.send = new SendActions(sqs);
-        this.receive = new ReceiveAction(sqs, handles);
+        this.receive = new ReceiveAction(sqs, handles, longPollAnswers);
         this.settle = new SettleActions(sqs, handles);
         this.moveTasks = new MessageMoveTasks(sqs);
     }
@@ -83,8 +91,9 @@ public final class SqsActions implements ActionHandler {
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
     }
 
-    /** Stops the message move tasks still running. */
+    /** Stops the message move tasks still running and the long-poll answer threads. */
     public void close() {
         moveTasks.close();
+        longPollAnswers.shutdown();
     }
 }
