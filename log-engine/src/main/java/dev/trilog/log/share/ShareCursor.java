@@ -213,7 +213,7 @@ public final class ShareCursor {
         window.setAcquisitions(slot, acquisitions);
         window.setState(slot, InFlightWindow.ACQUIRED);
         window.setLock(slot, consumerId, deadline);
-        locks.add(new Lock(deadline, record.offset(), acquisitions));
+        addLock(new Lock(deadline, record.offset(), acquisitions));
         int g = window.group(slot);
         if (g >= 0) {
             groupsInFlight.merge(g, 1, Integer::sum);
@@ -221,6 +221,41 @@ public final class ShareCursor {
         bytes[0] += size;
         out.add(new Delivery(record, acquisitions, window.failed(slot), deadline));
         return !last;
+    }
+
+    /**
+     * Locks are dropped lazily (a settled record's entry stays until its deadline), so without
+     * pruning the heap would hold an entry per record acquired in the last lock duration: with
+     * SQS's 12-hour visibility timeouts, millions. Live locks are at most the window's size, so
+     * pruning when the heap is twice that costs O(1) per lock, amortized.
+     */
+    private void addLock(Lock lock) {
+        locks.add(lock);
+        if (locks.size() > 2 * window.size() + 1024) {
+            List<Lock> live = new ArrayList<>(window.size());
+            for (Lock l : locks) {
+                if (isLive(l)) {
+                    live.add(l);
+                }
+            }
+            locks.clear();
+            locks.addAll(live);
+        }
+    }
+
+    /** Lock entries kept, live or not yet pruned (for tests). */
+    synchronized int lockEntries() {
+        return locks.size();
+    }
+
+    /** The lock still holds its record: acquired, by that acquisition, until that deadline. */
+    private boolean isLive(Lock lock) {
+        if (!window.contains(lock.offset)) {
+            return false;
+        }
+        int slot = window.slot(lock.offset);
+        return window.state(slot) == InFlightWindow.ACQUIRED && window.acquisitions(slot) == lock.acquisitions
+                && window.lockDeadline(slot) == lock.deadline;
     }
 
     private boolean lastAttempt(int slot) {
@@ -276,6 +311,9 @@ public final class ShareCursor {
     }
 
     private ShareSnapshot.Run restoredRun(long offset) {
+        if (restored.isEmpty()) {
+            return null; // the usual case once the restored state has been read back
+        }
         Map.Entry<Long, ShareSnapshot.Run> entry = restored.floorEntry(offset);
         return entry != null && entry.getValue().last() >= offset ? entry.getValue() : null;
     }
@@ -400,7 +438,7 @@ public final class ShareCursor {
         }
         int slot = window.slot(offset);
         window.setLock(slot, window.consumer(slot), newDeadline);
-        locks.add(new Lock(newDeadline, offset, window.acquisitions(slot)));
+        addLock(new Lock(newDeadline, offset, window.acquisitions(slot)));
         return Outcome.OK;
     }
 
@@ -497,13 +535,8 @@ public final class ShareCursor {
         boolean archived = false;
         while (!locks.isEmpty() && locks.peek().deadline <= now) {
             Lock lock = locks.poll();
-            if (!window.contains(lock.offset)) {
-                continue;
-            }
-            int slot = window.slot(lock.offset);
-            if (window.state(slot) == InFlightWindow.ACQUIRED && window.acquisitions(slot) == lock.acquisitions
-                    && window.lockDeadline(slot) == lock.deadline) {
-                archived |= release(slot, false);
+            if (isLive(lock)) {
+                archived |= release(window.slot(lock.offset), false);
             }
         }
         if (archived) {
@@ -559,9 +592,16 @@ public final class ShareCursor {
 
     // ---------------------------------------------------------------- counts and state
 
+    /**
+     * Counts by state. Records the cursor has not read yet are read into the window first (up to
+     * its cap), so delayed ones count as delayed (SQS ApproximateNumberOfMessagesDelayed) before
+     * any consumer came near them; what lies past the cap counts as available.
+     */
     public synchronized ShareCounts counts() {
         long now = clock.millis();
         expireLocks(now);
+        skipRecordsRemovedFromTheLog();
+        readIntoWindow();
         long available = 0;
         long acquired = 0;
         long delayed = 0;
@@ -588,6 +628,22 @@ public final class ShareCursor {
             oldest = next.isEmpty() ? -1 : next.get(0).timestamp();
         }
         return new ShareCounts(available + beyond, acquired, delayed, archivedTotal, oldest);
+    }
+
+    /** Reads the records past the window into it, up to the in-flight cap, without delivering any. */
+    private void readIntoWindow() {
+        while (window.size() < settings.maxInFlight() && window.end() < log.logEndOffset()) {
+            if (readAhead.isEmpty() || readAhead.peekFirst().offset() < window.end()) {
+                readAhead.clear();
+                readAhead.addAll(readFrom(window.end(), READ_CHUNK_BYTES));
+                if (readAhead.isEmpty()) {
+                    return;
+                }
+            }
+            while (!readAhead.isEmpty() && window.size() < settings.maxInFlight()) {
+                materialize(readAhead.pollFirst());
+            }
+        }
     }
 
     /** The durable state, encoded; the journal calls this when it writes. */

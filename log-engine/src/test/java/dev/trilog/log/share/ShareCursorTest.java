@@ -337,4 +337,28 @@ class ShareCursorTest {
         publish(1);
         assertThat(offsets(cursor.acquire("a", 10, 1 << 20, LOCK))).containsExactly(3L);
     }
+
+    @Test
+    void settledRecordsDoNotLeaveTheirLocksBehindUntilTheyWouldHaveRunOut() throws Exception {
+        publish(6_000);
+        ShareCursor cursor = cursor();
+        int maxSeen = 0;
+        for (int i = 0; i < 50; i++) {
+            List<Delivery> got = cursor.acquire("a", 100, 1 << 20, 12 * 3_600_000L);
+            assertThat(cursor.acknowledgeAll(got).join()).hasSize(100).containsOnly(Outcome.OK);
+            maxSeen = Math.max(maxSeen, cursor.lockEntries());
+        }
+        assertThat(maxSeen).as("bounded by twice the window plus 1024").isLessThanOrEqualTo(2 * 100 + 1024 + 1);
+        // stale entries just below the threshold of a 100-record window, 2 * 100 + 1024
+        for (int i = 0; i < 20 && cursor.lockEntries() < 1_100; i++) {
+            cursor.acknowledgeAll(cursor.acquire("a", 100, 1 << 20, 12 * 3_600_000L)).join();
+        }
+        assertThat(cursor.lockEntries()).isGreaterThanOrEqualTo(1_100);
+        assertThat(cursor.acquire("holder", 10, 1 << 20, LOCK)).hasSize(10); // crosses it: pruned
+        assertThat(cursor.lockEntries()).isLessThanOrEqualTo(10);
+        clock.advance(LOCK);
+        assertThat(cursor.counts().acquired()).isZero();
+        assertThat(cursor.acquire("other", 100, 1 << 20, LOCK)).as("the held ones ran out")
+                .hasSizeGreaterThanOrEqualTo(10);
+    }
 }

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +41,15 @@ final class DeduplicationWindow {
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<PublishResult>> inProgress = new ConcurrentHashMap<>();
     private volatile long lastSweep;
+    /** Writes remembered ids: each is an fsync, kept off the append threads that complete publishes. */
+    private final Executor writer;
 
     private record Seen(long expiresAt, PublishResult result) {
     }
 
-    DeduplicationWindow(DurableMap store, long windowMs, InstantSource clock) {
+    DeduplicationWindow(DurableMap store, long windowMs, InstantSource clock, Executor writer) {
         this.store = store;
+        this.writer = writer;
         this.windowMs = windowMs;
         this.clock = clock;
         long now = clock.millis();
@@ -90,7 +94,7 @@ final class DeduplicationWindow {
             mine.complete(earlier);
             return CompletableFuture.completedFuture(earlier.asDuplicate());
         }
-        publish.get().whenComplete((result, failure) -> {
+        publish.get().whenCompleteAsync((result, failure) -> {
             if (failure == null) {
                 remember(name, result);
             }
@@ -100,7 +104,7 @@ final class DeduplicationWindow {
             } else {
                 mine.complete(result);
             }
-        });
+        }, writer);
         return mine;
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Group commit for one partition: publishes that arrive while an append is running are written
- * together as one batch by one append, and each completes (with its offset) when its batch is
+ * together as one batch by one append, and each completes (with its result) when its batch is
  * as durable as the topic's flush policy asks.
  *
  * <p>Publishers only queue their record; the append runs on the shared {@code appender}
@@ -25,28 +25,46 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class PublishAccumulator {
 
     private final PartitionLog log;
+    private final int partition;
     private final int maxBatchRecords;
     private final int maxBatchBytes;
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Executor appender;
 
-    private record Pending(RecordData record, CompletableFuture<Long> offset) {
+    /** The result is completed here directly: no dependent stage per message on the hot path. */
+    private record Pending(RecordData record, String messageId, CompletableFuture<PublishResult> result) {
     }
 
     PublishAccumulator(PartitionLog log, int maxBatchRecords, int maxBatchBytes, Executor appender) {
         this.log = log;
+        this.partition = log.topicPartition().partition();
         this.appender = appender;
         this.maxBatchRecords = maxBatchRecords;
         this.maxBatchBytes = maxBatchBytes;
     }
 
-    /** Completes with the record's offset once it is durable. */
-    CompletableFuture<Long> add(RecordData record) {
-        CompletableFuture<Long> offset = new CompletableFuture<>();
-        pending.add(new Pending(record, offset));
+    /** Completes with where the record landed once it is durable. */
+    CompletableFuture<PublishResult> add(RecordData record, String messageId) {
+        CompletableFuture<PublishResult> result = new CompletableFuture<>();
+        pending.add(new Pending(record, messageId, result));
         drain();
-        return offset;
+        return result;
+    }
+
+    /**
+     * Queues several records before waking the append thread, so they go out together (one batch
+     * when the limits allow) whatever the thread timing.
+     */
+    List<CompletableFuture<PublishResult>> addAll(List<RecordData> records, List<String> messageIds) {
+        List<CompletableFuture<PublishResult>> results = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            CompletableFuture<PublishResult> result = new CompletableFuture<>();
+            pending.add(new Pending(records.get(i), messageIds.get(i), result));
+            results.add(result);
+        }
+        drain();
+        return results;
     }
 
     private void drain() {
@@ -73,7 +91,7 @@ final class PublishAccumulator {
     private void failAll(Exception e) {
         Pending p;
         while ((p = pending.poll()) != null) {
-            p.offset.completeExceptionally(e);
+            p.result.completeExceptionally(e);
         }
     }
 
@@ -97,16 +115,17 @@ final class PublishAccumulator {
         try {
             result = log.appendRecords(records, "none");
         } catch (java.io.IOException | RuntimeException e) {
-            batch.forEach(p -> p.offset.completeExceptionally(e));
+            batch.forEach(p -> p.result.completeExceptionally(e));
             return;
         }
         long first = result.firstOffset();
         result.durable().whenComplete((ignored, failure) -> {
             for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
                 if (failure != null) {
-                    batch.get(i).offset.completeExceptionally(failure);
+                    p.result.completeExceptionally(failure);
                 } else {
-                    batch.get(i).offset.complete(first + i);
+                    p.result.complete(new PublishResult(partition, first + i, p.messageId, false));
                 }
             }
         });

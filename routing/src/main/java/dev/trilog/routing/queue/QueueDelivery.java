@@ -7,7 +7,8 @@ import dev.trilog.routing.message.Message;
  *
  * @param tag                settles this delivery (acknowledge, release, reject, extendLock)
  * @param message            the message as stored
- * @param acquisitions       deliveries so far, this one included (SQS ApproximateReceiveCount; {@code > 1} = redelivered)
+ * @param acquisitions       deliveries so far, this one included (SQS ApproximateReceiveCount;
+ *                           {@code > 1} = redelivered)
  * @param failedDeliveries   failed deliveries before this one (AMQP 1.0 header delivery-count)
  * @param lockDeadlineMs     when the lock ends and the message becomes available again (epoch ms)
  * @param publishTimestampMs the record's timestamp (SQS SentTimestamp)

@@ -7,6 +7,7 @@ import dev.trilog.log.record.RecordData;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.message.MessageMapping;
+import dev.trilog.routing.queue.Publish;
 import dev.trilog.routing.queue.PublishOptions;
 import dev.trilog.routing.queue.PublishResult;
 import dev.trilog.routing.queue.Queues;
@@ -48,7 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * first (what any publish path pays);</li>
  * <li>{@code queuePublish}: 100 {@link Queues#publish} calls without waiting, then waiting for
  * all: message mapping, partition choice, the accumulator's hand-off to its append thread and
- * group commit.</li>
+ * group commit;</li>
+ * <li>{@code queuePublishAll}: the same 100 messages in one {@link Queues#publishAll} (SQS
+ * SendMessageBatch; an AMQP frontend passing what one network read brought).</li>
  * </ul>
  * Each iteration writes to a fresh topic, deleted afterwards, so the disk does not fill.
  */
@@ -71,6 +74,7 @@ public class PublishBenchmark {
     private String queue;
     private final List<Message> messages = new ArrayList<>();
     private final List<RecordData> records = new ArrayList<>();
+    private final List<Publish> publishes = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void open() throws Exception {
@@ -87,6 +91,7 @@ public class PublishBenchmark {
             Message message = Message.builder().body(body).timestamp(now).build();
             messages.add(message);
             records.add(MessageMapping.toRecord(message));
+            publishes.add(Publish.of(message));
         }
     }
 
@@ -142,5 +147,12 @@ public class PublishBenchmark {
             last = queues.publish(queue, message, PublishOptions.NONE);
         }
         return last.join().offset(); // one partition, in order: the last done means all are
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long queuePublishAll() {
+        List<PublishResult> results = queues.publishAll(queue, publishes).join();
+        return results.get(results.size() - 1).offset();
     }
 }

@@ -36,12 +36,14 @@ class PublishAccumulatorTest {
             engine.createTopic("t", 1, Map.of());
             PartitionLog log = engine.partition(new TopicPartition("t", 0));
             PublishAccumulator accumulator = new PublishAccumulator(log, 100, 1 << 20, appender);
-            List<CompletableFuture<Long>> offsets = new ArrayList<>();
+            List<CompletableFuture<PublishResult>> results = new ArrayList<>();
             for (int i = 0; i < 2_000; i++) {
-                offsets.add(accumulator.add(RecordData.of(1L, null, ("m" + i).getBytes(StandardCharsets.UTF_8))));
+                results.add(accumulator.add(RecordData.of(1L, null, ("m" + i).getBytes(StandardCharsets.UTF_8)),
+                        "id" + i));
             }
-            for (int i = 0; i < offsets.size(); i++) {
-                assertThat(offsets.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i);
+            for (int i = 0; i < results.size(); i++) {
+                assertThat(results.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(new PublishResult(0, i, "id" + i,
+                        false));
             }
             assertThat(new String(bytes(log.readRecords(1_999, 100).get(0).value()), StandardCharsets.UTF_8))
                     .isEqualTo("m1999");

@@ -4,7 +4,12 @@ import static dev.trilog.routing.queue.QueuesFixture.body;
 import static dev.trilog.routing.queue.QueuesFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trilog.log.share.ArchiveListener;
+import dev.trilog.log.share.Delivery;
+import dev.trilog.log.share.DeliveryPolicy;
 import dev.trilog.log.share.Outcome;
+import dev.trilog.log.share.ShareCursor;
+import dev.trilog.log.share.ShareGroupSettings;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.ExchangeSpec;
 import dev.trilog.routing.address.ExchangeType;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +75,10 @@ class QueuePoliciesTest {
     void aDelayedMessageWaitsForItsTime() throws Exception {
         f.declare("q", Map.of());
         queues.publish("q", text("later"), PublishOptions.NONE.withDelayMs(5_000)).get();
-        assertThat(queues.receive("q", "c", 10, 30_000)).isEmpty();
+        queues.publish("q", text("now"), PublishOptions.NONE).get();
+        assertThat(queues.counts("q")).as("before any receive looked").extracting(QueueCounts::available,
+                QueueCounts::delayed).containsExactly(1L, 1L);
+        assertThat(queues.receive("q", "c", 10, 30_000)).extracting(QueuesFixture::body).containsExactly("now");
         assertThat(queues.counts("q").delayed()).isEqualTo(1);
         f.clock.advance(5_001);
         assertThat(queues.receive("q", "c", 10, 30_000)).extracting(QueuesFixture::body).containsExactly("later");
@@ -181,6 +190,22 @@ class QueuePoliciesTest {
     }
 
     @Test
+    void anExpiredMessageDeadLetteredToItsOwnQueueIsDroppedNotLoopedForever() throws Exception {
+        f.declare("self", Map.of(QueueSpec.DEAD_LETTER_EXCHANGE, HeaderValue.ofString(""),
+                QueueSpec.DEAD_LETTER_ROUTING_KEY, HeaderValue.ofString("self"),
+                QueueSpec.MESSAGE_TTL, HeaderValue.ofInt(1_000)));
+        queues.publish("self", text("old"), PublishOptions.NONE).get();
+        f.clock.advance(1_001);
+        assertThat(queues.receive("self", "c", 10, 30_000)).isEmpty();
+        assertThat(queues.counts("self")).isEqualTo(new QueueCounts(0, 0, 0, 1, 0));
+        queues.publish("self", text("fresh"), PublishOptions.NONE).get();
+        QueueDelivery fresh = queues.receive("self", "c", 10, 30_000).get(0);
+        queues.reject(fresh.tag()).get(); // a consumer's rejection may go round: RabbitMQ allows that
+        assertThat(header(queues.receive("self", "c", 10, 30_000).get(0), DeadLetterHeaders.REASON))
+                .isEqualTo("rejected");
+    }
+
+    @Test
     void withoutADeadLetterTargetARejectedMessageIsDropped() throws Exception {
         f.declare("q", Map.of());
         queues.publish("q", text("x"), PublishOptions.NONE).get();
@@ -214,6 +239,23 @@ class QueuePoliciesTest {
         f.clock.advance(1_001);
         assertThat(queues.receive("q", "c", 1, 1_000)).isEmpty();
         assertThat(body(onlyDeadLetter())).isEqualTo("slow");
+    }
+
+    @Test
+    void aRecordTheCursorArchivesAtItsOwnLimitIsStillDeadLettered() throws Exception {
+        f.declare("q", with(TO_DLQ, QueueSpec.DELIVERY_LIMIT, HeaderValue.ofInt(1)));
+        queues.publish("q", text("taken elsewhere"), PublishOptions.NONE).get();
+        queues.counts("q"); // the queue's cursor exists, with the queue's archive listener
+        // a Kafka share consumer of the same group uses the same cursor, and releases past the limit
+        ShareCursor cursor = f.engine.shareCursor(new TopicPartition("q", 0), "q",
+                ShareGroupSettings.kafkaDefaults(), DeliveryPolicy.NONE, ArchiveListener.NONE);
+        for (int i = 1; i <= 2; i++) {
+            Delivery d = cursor.acquire("kafka", 1, 1 << 20, 30_000).get(0);
+            assertThat(cursor.release(d.offset(), d.acquisitions())).isEqualTo(Outcome.OK);
+        }
+        List<QueueDelivery> dead = queues.receive("dlq", "c", 1, 30_000, 10_000).get();
+        assertThat(dead).extracting(QueuesFixture::body).containsExactly("taken elsewhere");
+        assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("delivery_limit");
     }
 
     // ------------------------------------------------------------ deduplication

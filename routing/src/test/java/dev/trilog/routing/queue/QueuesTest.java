@@ -182,6 +182,17 @@ class QueuesTest {
     }
 
     @Test
+    void publishAllKeepsEachResultAtItsIndexWithDuplicatesAmongThem() throws Exception {
+        PublishOptions once = PublishOptions.NONE.withDeduplicationId("once");
+        List<PublishResult> results = queues.publishAll("jobs", List.of(Publish.of(text("a")),
+                new Publish(text("b"), once), Publish.of(text("c")), new Publish(text("b again"), once))).get();
+        assertThat(results).extracting(PublishResult::duplicate).containsExactly(false, false, false, true);
+        assertThat(results.get(3).offset()).isEqualTo(results.get(1).offset());
+        assertThat(queues.receive("jobs", "c", 10, 30_000)).extracting(QueuesFixture::body)
+                .containsExactlyInAnyOrder("a", "b", "c");
+    }
+
+    @Test
     void anExchangePublishReachesEveryBoundQueueAndRecordsTheExchange() throws Exception {
         f.declare("eu", Map.of());
         f.topology.bind(Binding.toQueue("amq.topic", "eu", "order.*.eu"));

@@ -1,0 +1,46 @@
+// Ad-hoc CPU-per-message comparison of the publish paths (not part of the build): compile and run
+// against the classes of routing/bench/run-jmh.sh's snapshot, see routing/bench/RESULTS.md.
+import dev.trilog.log.*;
+import dev.trilog.log.record.RecordData;
+import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.message.*;
+import dev.trilog.routing.queue.*;
+import dev.trilog.routing.topology.Topology;
+import java.lang.management.ManagementFactory;
+import java.nio.file.*;
+import java.util.*;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+
+public class CpuPublish {
+    public static void main(String[] a) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Path dir = Files.createTempDirectory("cpu-publish");
+        LogEngine engine = LogEngine.open(EngineSettings.of(dir));
+        Topology topology = Topology.open(engine);
+        Queues queues = Queues.open(engine, topology, QueuesSettings.defaults());
+        List<Message> messages = new ArrayList<>(); List<RecordData> records = new ArrayList<>(); List<Publish> pubs = new ArrayList<>();
+        Random r = new Random(1); long now = System.currentTimeMillis();
+        for (int i = 0; i < 100; i++) { byte[] b = new byte[1024]; r.nextBytes(b); Message m = Message.builder().body(b).timestamp(now).build(); messages.add(m); records.add(MessageMapping.toRecord(m)); pubs.add(Publish.of(m)); }
+        for (int round = 0; round < 6; round++) {
+            for (String mode : new String[] {"raw", "rawMapped", "publish", "publishAll"}) {
+                String t = "t" + round + mode;
+                PartitionLog log = null;
+                if (mode.startsWith("raw")) { engine.createTopic(t, 1, Map.of()); log = engine.partition(new TopicPartition(t, 0)); }
+                else topology.declareQueue(QueueSpec.durable(t));
+                int n = 3000; // x100 = 300k messages, ~300 MB
+                long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    if (mode.equals("raw")) log.appendRecords(records, "none").durable().join();
+                    else if (mode.equals("rawMapped")) { List<RecordData> mapped = new ArrayList<>(100); for (Message m : messages) mapped.add(MessageMapping.toRecord(m)); log.appendRecords(mapped, "none").durable().join(); }
+                    else if (mode.equals("publish")) { CompletableFuture<PublishResult> last = null; for (Message m : messages) last = queues.publish(t, m, PublishOptions.NONE); last.join(); }
+                    else queues.publishAll(t, pubs).join();
+                }
+                long cpu = os.getProcessCpuTime() - c0, wall = System.nanoTime() - w0;
+                if (round >= 2) System.out.printf("round %d %-10s cpu-ns/msg %.0f  wall-ns/msg %.0f  load %s%n", round, mode, cpu / (n * 100.0), wall / (n * 100.0), Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+                if (mode.startsWith("raw")) engine.deleteTopic(t); else topology.deleteQueue(t);
+            }
+        }
+        queues.close(); engine.close();
+    }
+}
