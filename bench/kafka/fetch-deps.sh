@@ -10,8 +10,10 @@ T="$HERE/target"
 KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
 TOOLS_VERSION="${TOOLS_VERSION:-4.3.1}"
 LOG4J_VERSION=2.25.5   # the log4j-core that kafka_2.13 4.4.0 brings
-# shellcheck source=../common/resolve-deps.sh
-source "$REPO/bench/common/resolve-deps.sh"
+mkdir -p "$T/poms"
+
+# shellcheck source=../common/make-pom.sh
+source "$REPO/bench/common/make-pom.sh"
 
 # log4j-slf4j-impl: the broker logs through slf4j 1.x; without a binding its log (and any
 # start-up error) is silently dropped. The Kafka distribution ships the same binding in libs/.

@@ -7,6 +7,7 @@ import dev.trilog.gateway.config.ConfigValue;
 import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.gateway.config.GatewayConfigLoader;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Optional;
 /**
  * An in-process gateway for real-client tests: a temp data directory, every port ephemeral on
  * 127.0.0.1, consumer groups that form without Kafka's initial rebalance delay, and a restart
- * that keeps the data directory (and, so clients can reconnect, the Kafka port).
+ * that keeps the data directory (and, so clients can reconnect, the Kafka and SQS ports).
  */
 public final class TrilogHarness implements AutoCloseable {
 
@@ -24,6 +25,7 @@ public final class TrilogHarness implements AutoCloseable {
     private final String[] settings;
     private RunningGateway gateway;
     private int kafkaPort;
+    private int sqsPort;
 
     private TrilogHarness(Path dataDir, String... settings) {
         this.dataDir = dataDir;
@@ -42,7 +44,7 @@ public final class TrilogHarness implements AutoCloseable {
                 new ConfigValue("data.dir", dataDir.toString(), "test"),
                 new ConfigValue("kafka.port", Integer.toString(kafkaPort), "test"),
                 new ConfigValue("amqp.port", "0", "test"),
-                new ConfigValue("sqs.port", "0", "test"),
+                new ConfigValue("sqs.port", Integer.toString(sqsPort), "test"),
                 new ConfigValue("admin.port", "0", "test"),
                 // Kafka's 3 s would delay every group's first assignment; tests may set it back.
                 new ConfigValue("group.initial.rebalance.delay.ms", "0", "test")));
@@ -52,6 +54,12 @@ public final class TrilogHarness implements AutoCloseable {
         GatewayConfig config = new GatewayConfigLoader(Map.of()).load(Optional.empty(), values);
         gateway = Gateway.start(config, ProtocolFrontends.all());
         kafkaPort = gateway.listener("kafka").boundAddress().getPort();
+        sqsPort = gateway.listener("sqs").boundAddress().getPort();
+    }
+
+    /** The SQS endpoint ({@code http://127.0.0.1:<port>}) for AWS SDK clients. */
+    public URI sqsEndpoint() {
+        return URI.create("http://127.0.0.1:" + gateway.listener("sqs").boundAddress().getPort());
     }
 
     /** {@code bootstrap.servers} for Kafka clients. */
@@ -64,7 +72,7 @@ public final class TrilogHarness implements AutoCloseable {
         return gateway;
     }
 
-    /** Stops the gateway cleanly and starts it again on the same data directory and Kafka port. */
+    /** Stops the gateway cleanly and starts it again on the same data directory, Kafka and SQS ports. */
     public void restart() {
         gateway.close();
         startGateway();

@@ -36,19 +36,21 @@ public final class Gateway {
         DataDirectory.prepare(config.dataDir());
         GatewayMetrics metrics = GatewayMetrics.create();
         LogEngine engine = null;
+        QueueLayer queueLayer = null;
         List<Frontend> listening = new ArrayList<>();
         try {
             engine = openLog(config);
-            FrontendContext context = new FrontendContext(config, engine, metrics.registry());
+            queueLayer = openQueueLayer(config, engine);
+            FrontendContext context = new FrontendContext(config, engine, queueLayer, metrics.registry());
             for (FrontendFactory factory : protocolFrontends) {
                 startListener(factory.create(context), listening);
             }
             startListener(new AdminEndpoint(config.admin(), metrics::scrape), listening);
-            RunningGateway running = new RunningGateway(config, engine, metrics, listening);
+            RunningGateway running = new RunningGateway(config, engine, queueLayer, metrics, listening);
             StartupBanner.log(running, (System.nanoTime() - startNanos) / 1_000_000);
             return running;
         } catch (RuntimeException | Error e) {
-            new RunningGateway(config, engine, metrics, listening).closeAfterFailedStart();
+            new RunningGateway(config, engine, queueLayer, metrics, listening).closeAfterFailedStart();
             throw e;
         }
     }
@@ -58,6 +60,14 @@ public final class Gateway {
             return LogEngine.open(config.engine());
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot open the log in " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static QueueLayer openQueueLayer(GatewayConfig config, LogEngine engine) {
+        try {
+            return QueueLayer.open(engine);
+        } catch (IOException | UncheckedIOException e) {
+            throw new StartupException("cannot open the queues in " + config.dataDir() + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,6 @@ public final class ProtocolFrontends {
     }
 
     public static List<FrontendFactory> all() {
-        return List.of(KafkaFrontend::create);
+        return List.of(KafkaFrontend::create, SqsFrontendListener::create);
     }
 }

@@ -25,15 +25,18 @@ public final class RunningGateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final LogEngine engine;
+    private final QueueLayer queueLayer;
     private final GatewayMetrics metrics;
     private final List<Frontend> listeners;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stoppedCleanly;
 
-    /** @param engine null only when closing after the log failed to open */
-    RunningGateway(GatewayConfig config, LogEngine engine, GatewayMetrics metrics, List<Frontend> listeners) {
+    /** @param engine null only when closing after the log failed to open; queueLayer likewise */
+    RunningGateway(GatewayConfig config, LogEngine engine, QueueLayer queueLayer, GatewayMetrics metrics,
+                   List<Frontend> listeners) {
         this.config = config;
         this.engine = engine;
+        this.queueLayer = queueLayer;
         this.metrics = metrics;
         this.listeners = List.copyOf(listeners);
     }
@@ -44,6 +47,11 @@ public final class RunningGateway implements AutoCloseable {
 
     public LogEngine engine() {
         return engine;
+    }
+
+    /** The engine's topology and queue facade, shared by the queue protocols. */
+    public QueueLayer queueLayer() {
+        return queueLayer;
     }
 
     public GatewayMetrics metrics() {
@@ -103,6 +111,9 @@ public final class RunningGateway implements AutoCloseable {
         Collections.reverse(reversed);
         for (Frontend listener : reversed) {
             failures += attempt("close the " + listener.name() + " listener", listener::close);
+        }
+        if (queueLayer != null) {
+            failures += attempt("close the queues", queueLayer::close);
         }
         if (engine != null) {
             failures += attempt("close the log", engine::close);

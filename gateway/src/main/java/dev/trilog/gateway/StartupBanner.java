@@ -1,6 +1,7 @@
 package dev.trilog.gateway;
 
 import dev.trilog.gateway.config.ConfigValue;
+import dev.trilog.gateway.config.KnownKeys;
 import dev.trilog.gateway.config.ListenAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -45,7 +46,9 @@ final class StartupBanner {
     /** Logs each value the user set, with where it came from, before anything starts. */
     static void logExplicitSettings(List<ConfigValue> settings) {
         for (ConfigValue value : settings) {
-            LOG.info("config {}={} (from {})", value.key(), value.value(), value.source());
+            // secrets stay out of the log
+            String shown = value.key().equals(KnownKeys.SQS_ACCESS_KEYS) ? "(secret)" : value.value();
+            LOG.info("config {}={} (from {})", value.key(), shown, value.source());
         }
     }
 

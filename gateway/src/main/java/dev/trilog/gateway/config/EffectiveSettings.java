@@ -8,6 +8,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +45,33 @@ final class EffectiveSettings {
                 maxSessionTimeout(),
                 positiveInt(KnownKeys.TRANSACTION_MAX_TIMEOUT_MS),
                 positiveInt(KnownKeys.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
+                sqsApi(),
                 new ArrayList<>(values.values()));
+    }
+
+    private GatewayConfig.SqsApi sqsApi() {
+        ConfigValue account = get(KnownKeys.SQS_ACCOUNT_ID);
+        if (!account.value().matches("[0-9]{12}")) {
+            throw InvalidConfigException.badValue(account, "an AWS account id is 12 digits");
+        }
+        ConfigValue region = get(KnownKeys.SQS_REGION);
+        if (!region.value().matches("[a-z0-9-]+")) {
+            throw InvalidConfigException.badValue(region, "expected a region name such as us-east-1");
+        }
+        ConfigValue keys = get(KnownKeys.SQS_ACCESS_KEYS);
+        Map<String, String> accessKeys = new LinkedHashMap<>();
+        if (!keys.value().isBlank()) {
+            for (String pair : keys.value().split(",")) {
+                int colon = pair.indexOf(':');
+                if (colon <= 0 || colon == pair.length() - 1) {
+                    throw InvalidConfigException.badValue(keys, "expected ACCESS_KEY_ID:SECRET_ACCESS_KEY pairs"
+                            + " separated by commas");
+                }
+                accessKeys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+            }
+        }
+        return new GatewayConfig.SqsApi(get(KnownKeys.SQS_HOST).value().trim(), account.value(), region.value(),
+                accessKeys);
     }
 
     private ConfigValue get(String key) {

@@ -4,6 +4,7 @@ import dev.trilog.kafka.KafkaTransport;
 import dev.trilog.log.EngineSettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param groupMaxSessionTimeoutMs     the largest session timeout a consumer-group member may ask for
  * @param transactionMaxTimeoutMs      the largest transaction timeout a transactional producer may ask for
  * @param transactionAbortCheckIntervalMs how often transactions open longer than their timeout are aborted
+ * @param sqsApi           what SQS queue URLs and ARNs name, and the access keys SQS requests are verified with
  * @param settings         every effective value with its source, defaults included, sorted by key
  */
 public record GatewayConfig(
@@ -42,7 +44,22 @@ public record GatewayConfig(
         int groupMaxSessionTimeoutMs,
         int transactionMaxTimeoutMs,
         int transactionAbortCheckIntervalMs,
+        SqsApi sqsApi,
         List<ConfigValue> settings) {
+
+    /**
+     * The SQS frontend's own settings.
+     *
+     * @param host       host[:port] queue URLs name, or empty to follow each request's Host header
+     * @param accountId  12 digits
+     * @param region     the region in ARNs
+     * @param accessKeys secret keys by access key id; empty accepts any (or no) signature
+     */
+    public record SqsApi(String host, String accountId, String region, Map<String, String> accessKeys) {
+        public SqsApi {
+            accessKeys = Map.copyOf(accessKeys);
+        }
+    }
 
     public GatewayConfig {
         Objects.requireNonNull(engine, "engine");
@@ -52,6 +69,7 @@ public record GatewayConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(kafkaAdvertised, "kafkaAdvertised");
         Objects.requireNonNull(kafkaTransport, "kafkaTransport");
+        Objects.requireNonNull(sqsApi, "sqsApi");
         settings = List.copyOf(settings);
     }
 

@@ -33,6 +33,14 @@ public final class KnownKeys {
     public static final String AMQP_PORT = "amqp.port";
     public static final String SQS_PORT = "sqs.port";
     public static final String ADMIN_PORT = "admin.port";
+    /** The host[:port] SQS queue URLs name; empty = the client's Host header (so URLs follow the name it used). */
+    public static final String SQS_HOST = "sqs.host";
+    /** The account id in SQS queue URLs and ARNs. */
+    public static final String SQS_ACCOUNT_ID = "sqs.account-id";
+    /** The region in SQS ARNs. */
+    public static final String SQS_REGION = "sqs.region";
+    /** {@code AKID:SECRET,…}; when set, SQS requests must carry a valid Signature V4 by one of these keys. */
+    public static final String SQS_ACCESS_KEYS = "sqs.access-keys";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
     public static final String NUM_PARTITIONS = "num.partitions";
     /** What Kafka clients are told to connect to, when it is not the bound address (NAT, port forwarding, proxies). */
@@ -59,7 +67,8 @@ public final class KnownKeys {
     private static final Set<String> GATEWAY_KEYS = Set.of(DATA_DIR, LISTEN_HOST, KAFKA_PORT, AMQP_PORT,
             SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS, KAFKA_ADVERTISED_HOST,
             KAFKA_ADVERTISED_PORT, KAFKA_TRANSPORT, GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS,
-            GROUP_MAX_SESSION_TIMEOUT_MS, TRANSACTION_MAX_TIMEOUT_MS, TRANSACTION_ABORT_CHECK_INTERVAL_MS);
+            GROUP_MAX_SESSION_TIMEOUT_MS, TRANSACTION_MAX_TIMEOUT_MS, TRANSACTION_ABORT_CHECK_INTERVAL_MS, SQS_HOST,
+            SQS_ACCOUNT_ID, SQS_REGION, SQS_ACCESS_KEYS);
 
     private static final Set<String> ENGINE_KEYS;
     private static final Set<String> ALL_KEYS;

@@ -1,10 +1,18 @@
 package dev.trilog.routing.queue;
 
+import dev.trilog.log.OffsetOutOfRangeException;
 import dev.trilog.log.PartitionLog;
+import dev.trilog.log.Topic;
+import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.RecordData;
+import dev.trilog.log.share.ShareCounts;
 import dev.trilog.log.share.ShareCursor;
 import dev.trilog.routing.address.QueueSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.Uuid;
@@ -46,6 +54,66 @@ final class QueueRuntime {
 
     int partitions() {
         return logs.length;
+    }
+
+    /** Whether this runtime is still the one for {@code current} over {@code topic}. */
+    boolean serves(QueueSpec current, Topic topic) {
+        return spec == current && topicId.equals(topic.id()) && partitions() == topic.partitions();
+    }
+
+    /** The record at {@code offset} of {@code partition}, or null when it is gone from the log. */
+    LogRecord record(int partition, long offset) {
+        try {
+            for (LogRecord record : logs[partition].readRecords(offset, 1)) {
+                if (record.offset() == offset) {
+                    return record;
+                }
+                if (record.offset() > offset) {
+                    break;
+                }
+            }
+        } catch (OffsetOutOfRangeException | IOException e) {
+            // gone from the log
+        }
+        return null;
+    }
+
+    /** Counts over all partitions; the oldest available message's age against {@code now}. */
+    QueueCounts counts(long now) {
+        long available = 0;
+        long inFlight = 0;
+        long delayed = 0;
+        long archived = 0;
+        long oldest = Long.MAX_VALUE;
+        for (ShareCursor cursor : cursors) {
+            ShareCounts c = cursor.counts();
+            available += c.available();
+            inFlight += c.acquired();
+            delayed += c.delayed();
+            archived += c.archived();
+            if (c.oldestAvailableAt() >= 0) {
+                oldest = Math.min(oldest, c.oldestAvailableAt());
+            }
+        }
+        long age = oldest == Long.MAX_VALUE ? 0 : Math.max(0, now - oldest);
+        return new QueueCounts(available, inFlight, delayed, archived, age);
+    }
+
+    /** Purges every partition's cursor; completes when all are durable. */
+    CompletableFuture<Void> purge() {
+        List<CompletableFuture<Long>> all = new ArrayList<>();
+        for (ShareCursor cursor : cursors) {
+            all.add(cursor.purge());
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** Forgets the first delivery times of records below each cursor's start offset (done with). */
+    void forgetSettled() {
+        for (int p = 0; p < partitions(); p++) {
+            long start = cursors[p].startOffset();
+            firstAcquired[p].keySet().removeIf(offset -> offset < start);
+        }
     }
 
     /**

@@ -147,6 +147,31 @@ public final class Topology {
         return true;
     }
 
+    /**
+     * Replaces the arguments of an existing queue (its policies: dead-lettering, TTL, delivery
+     * limit, delay), keeping everything else; SQS SetQueueAttributes needs this, AMQP has no way
+     * to ask it. The partition count and FIFO flag are fixed when the queue is made.
+     *
+     * @return false when there is no such queue
+     * @throws TopologyException PRECONDITION_FAILED when the change touches the partitions or FIFO argument
+     */
+    public synchronized boolean changeQueueArguments(String name, Map<String, HeaderValue> arguments)
+            throws TopologyException, IOException {
+        QueueRecord existing = queues.get(name);
+        if (existing == null) {
+            return false;
+        }
+        QueueSpec changed = existing.spec().withArguments(arguments);
+        if (changed.fifo() != existing.spec().fifo() || !changed.partitions().equals(existing.spec().partitions())) {
+            throw new TopologyException(Reason.PRECONDITION_FAILED, "queue '" + name
+                    + "': FIFO and the partition count are fixed when the queue is declared");
+        }
+        QueueRecord record = new QueueRecord(changed, existing.ownsTopic());
+        queueStore.put(name, TopologyCodec.encode(record));
+        queues.put(name, record);
+        return true;
+    }
+
     int partitionsFor(QueueSpec spec) {
         return spec.partitions().orElse(spec.fifo() ? fifoPartitions : 1);
     }

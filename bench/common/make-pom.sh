@@ -1,9 +1,7 @@
-# Sourced by the benches' fetch-deps.sh scripts: resolves Maven Central artifacts (with their
-# runtime dependencies) into a directory, through the repo's Maven wrapper and a throwaway pom
-# per classpath, so two classpaths never share dependency mediation.
-# Needs: REPO (the repo root) and T (the bench's target directory).
-DEP_PLUGIN_VERSION="${DEP_PLUGIN_VERSION:-3.9.0}"
-mkdir -p "$T/poms"
+# Shared by the bench suites' fetch-deps.sh (sourced, not run): make_pom resolves Maven Central
+# artifacts with their runtime dependencies into a directory, through the repo's Maven wrapper and
+# a throwaway pom per classpath (so two classpaths never share dependency mediation).
+# Needs: REPO (the repo root), T (the suite's target dir), DEP_PLUGIN_VERSION.
 
 # $1 = name, $2 = output dir, $3.. = "groupId:artifactId:version" dependencies
 make_pom() {
@@ -44,4 +42,3 @@ POM
   echo "== resolving $name into $out"
   "$REPO/mvnw" -B -q -f "$T/poms/$name/pom.xml" dependency:copy-dependencies
 }
-

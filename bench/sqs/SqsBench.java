@@ -1,0 +1,239 @@
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * The SQS bench for bench/sqs/run.sh: aws-sdk-java-v2 (sync client, Apache HTTP, its default MD5
+ * checks on) against any SQS endpoint, THREADS concurrent callers, SIZE-byte bodies. Phases, each
+ * on its own fresh queue, each printing one tab-separated row:
+ *
+ * <pre>
+ * send      SendMessage in a loop for SECONDS
+ * batch     SendMessageBatch(10) in a loop for SECONDS
+ * receive   ReceiveMessage(10, wait 1 s) + DeleteMessageBatch until what "batch" sent is drained
+ * e2e       one sender paced at E2E_RATE msg/s for SECONDS, THREADS receivers long-polling (5 s,
+ *           10 at a time) and deleting; latency = receive time - send time carried in the body;
+ *           its seconds are the sender's
+ * </pre>
+ *
+ * Row: phase, messages, seconds, msgs/s, call p50/p99 ms (e2e: message latency p50/p99/p999/max
+ * ms), broker CPU seconds (from /proc/BROKER_PID/stat), bench CPU seconds, 1-min load average.
+ * Run with the source launcher: java -cp 'lib-client/*' SqsBench.java ENDPOINT BROKER_PID ...
+ */
+public final class SqsBench {
+
+    private static long tick = 100;
+
+    public static void main(String[] args) throws Exception {
+        URI endpoint = URI.create(args[0]);
+        long brokerPid = Long.parseLong(args[1]);
+        int threads = Integer.parseInt(args[2]);
+        int size = Integer.parseInt(args[3]);
+        int seconds = Integer.parseInt(args[4]);
+        int e2eRate = Integer.parseInt(args[5]);
+        String prefix = args[6];
+        tick = Long.parseLong(args.length > 7 ? args[7] : "100");
+        String body = "x".repeat(size);
+        try (SqsClient sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads * 2 + 4)
+                        .socketTimeout(Duration.ofSeconds(30)))
+                .build()) {
+            // warm-up: both JITs, connections, the queue code paths; not reported
+            String warm = sqs.createQueue(b -> b.queueName(prefix + "-warm")).queueUrl();
+            send(sqs, warm, body, threads, 3, false);
+            drain(sqs, warm, threads, Long.MAX_VALUE);
+            System.out.println("phase\tmessages\tsecs\tmsgs_per_sec\tp50_ms\tp99_ms\tp999_ms\tmax_ms\tbroker_cpu_s"
+                    + "\tbench_cpu_s\tload1");
+            String sendQueue = sqs.createQueue(b -> b.queueName(prefix + "-send")).queueUrl();
+            measure("send", brokerPid, () -> send(sqs, sendQueue, body, threads, seconds, false));
+            String batchQueue = sqs.createQueue(b -> b.queueName(prefix + "-batch")).queueUrl();
+            long[] batched = new long[1];
+            measure("batch", brokerPid, () -> {
+                Result r = send(sqs, batchQueue, body, threads, seconds, true);
+                batched[0] = r.messages;
+                return r;
+            });
+            measure("receive", brokerPid, () -> drain(sqs, batchQueue, threads, batched[0]));
+            String e2eQueue = sqs.createQueue(b -> b.queueName(prefix + "-e2e")).queueUrl();
+            measure("e2e", brokerPid, () -> e2e(sqs, e2eQueue, size, threads, seconds, e2eRate));
+        }
+    }
+
+    record Result(long messages, double secs, Histogram latencyUs) {
+    }
+
+    interface Phase {
+        Result run() throws Exception;
+    }
+
+    private static void measure(String name, long brokerPid, Phase phase) throws Exception {
+        double broker0 = processCpu(brokerPid);
+        long bench0 = ownCpuNanos();
+        Result r = phase.run();
+        double broker = processCpu(brokerPid) - broker0;
+        double bench = (ownCpuNanos() - bench0) / 1e9;
+        Histogram h = r.latencyUs;
+        System.out.printf(Locale.ROOT, "%s\t%d\t%.2f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%s%n", name,
+                r.messages, r.secs, r.messages / r.secs, h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
+                h.getMaxValue() / 1000.0, broker, bench, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    }
+
+    private static Result send(SqsClient sqs, String url, String body, int threads, int seconds, boolean batch)
+            throws InterruptedException {
+        Histogram latency = new ConcurrentHistogram(3);
+        AtomicLong sent = new AtomicLong();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long start = System.nanoTime();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(started(() -> {
+                List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(body).build());
+                }
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    if (batch) {
+                        int ok = sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries)).successful().size();
+                        sent.addAndGet(ok);
+                    } else {
+                        sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+                        sent.incrementAndGet();
+                    }
+                    latency.recordValue((System.nanoTime() - t0) / 1000);
+                }
+            }));
+        }
+        join(workers);
+        return new Result(sent.get(), (System.nanoTime() - start) / 1e9, latency);
+    }
+
+    private static Result drain(SqsClient sqs, String url, int threads, long expected) throws InterruptedException {
+        Histogram latency = new ConcurrentHistogram(3);
+        AtomicLong received = new AtomicLong();
+        long start = System.nanoTime();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(started(() -> {
+                int empty = 0;
+                while (received.get() < expected && empty < 2) {
+                    long t0 = System.nanoTime();
+                    List<Message> got = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)).messages();
+                    if (got.isEmpty()) {
+                        empty++;
+                        continue;
+                    }
+                    empty = 0;
+                    List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+                    for (int i = 0; i < got.size(); i++) {
+                        deletes.add(DeleteMessageBatchRequestEntry.builder().id("d" + i)
+                                .receiptHandle(got.get(i).receiptHandle()).build());
+                    }
+                    sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(deletes));
+                    received.addAndGet(got.size());
+                    latency.recordValue((System.nanoTime() - t0) / 1000);
+                }
+            }));
+        }
+        join(workers);
+        return new Result(received.get(), (System.nanoTime() - start) / 1e9, latency);
+    }
+
+    private static Result e2e(SqsClient sqs, String url, int size, int threads, int seconds, int rate)
+            throws InterruptedException {
+        Histogram latency = new ConcurrentHistogram(3);
+        AtomicLong received = new AtomicLong();
+        AtomicBoolean sending = new AtomicBoolean(true);
+        long[] sentCount = new long[1];
+        String padding = "x".repeat(Math.max(0, size - 20));
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(started(() -> {
+                while (sending.get() || received.get() < sentCount[0]) {
+                    List<Message> got = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                            .waitTimeSeconds(sending.get() ? 5 : 1)).messages();
+                    long now = System.nanoTime();
+                    if (got.isEmpty() && !sending.get()) {
+                        break;
+                    }
+                    List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+                    for (int i = 0; i < got.size(); i++) {
+                        String b = got.get(i).body();
+                        latency.recordValue(Math.max(0, (now - Long.parseLong(b.substring(0, b.indexOf('|'))))
+                                / 1000));
+                        deletes.add(DeleteMessageBatchRequestEntry.builder().id("d" + i)
+                                .receiptHandle(got.get(i).receiptHandle()).build());
+                    }
+                    if (!deletes.isEmpty()) {
+                        sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(deletes));
+                    }
+                    received.addAndGet(got.size());
+                }
+            }));
+        }
+        long start = System.nanoTime();
+        long intervalNanos = 1_000_000_000L / rate;
+        long total = (long) rate * seconds;
+        for (long i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            while (System.nanoTime() < due) {
+                Thread.onSpinWait();
+            }
+            String body = System.nanoTime() + "|" + padding;
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+        }
+        double sendSecs = (System.nanoTime() - start) / 1e9;
+        sentCount[0] = total;
+        sending.set(false);
+        join(workers);
+        return new Result(received.get(), sendSecs, latency);
+    }
+
+    /** utime + stime of a process in seconds, from /proc/PID/stat (fields 14 and 15). */
+    private static double processCpu(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) tick;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static void join(List<Thread> workers) throws InterruptedException {
+        for (Thread w : workers) {
+            w.join();
+        }
+    }
+
+    private static Thread started(Runnable body) {
+        Thread t = new Thread(body);
+        t.start();
+        return t;
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Trilog vs ElasticMQ 1.7.1 as SQS endpoints, in one run, with the same bench (SqsBench.java:
+# aws-sdk-java-v2, THREADS concurrent callers, SIZE-byte bodies): SendMessage, SendMessageBatch(10),
+# ReceiveMessage(10)+DeleteMessageBatch, end-to-end latency with long polling. Each repetition
+# starts each broker fresh (fresh data directory; the order alternates every repetition), runs
+# every phase, reads the broker's CPU time (/proc/PID/stat) around each phase, and stops it.
+# Results: target/runs/<stamp>/results.tsv (one row per phase) and summary.md (medians).
+# Needs: bench/sqs/fetch-deps.sh once, and gateway/target/trilog.jar (./trilog builds it).
+# Usage: bench/sqs/run.sh   (env knobs below). Everything binds 127.0.0.1.
+set -uo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+T="$HERE/target"
+REPS="${REPS:-3}"
+THREADS="${THREADS:-8}"
+SIZE="${SIZE:-1024}"
+PHASE_SECONDS="${PHASE_SECONDS:-15}"
+E2E_RATE="${E2E_RATE:-200}"       # messages per second the e2e sender paces itself to
+BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"   # the same for both brokers
+CLIENT_JVM_OPTS="${CLIENT_JVM_OPTS:--Xms512m -Xmx512m}"
+PORT="${PORT:-47324}"              # not 9324: other sessions on this machine may run an SQS endpoint there
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+RUN="$T/runs/$STAMP"
+TRILOG_JAR="$REPO/gateway/target/trilog.jar"
+TICK="$(getconf CLK_TCK)"
+mkdir -p "$RUN/logs"
+BROKER_PID=""
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RUN/run.log" >&2; }
+
+[[ -f "$TRILOG_JAR" ]] || { echo "build the gateway first: ./mvnw -B -q -pl gateway -am package -DskipTests" >&2; exit 2; }
+[[ -d "$T/lib-elasticmq" && -d "$T/lib-client" ]] || { echo "run bench/sqs/fetch-deps.sh first" >&2; exit 2; }
+
+stop_broker() {
+  if [[ -n "$BROKER_PID" ]] && kill -0 "$BROKER_PID" 2>/dev/null; then
+    kill "$BROKER_PID" 2>/dev/null
+    for _ in $(seq 1 60); do kill -0 "$BROKER_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$BROKER_PID" 2>/dev/null && kill -9 "$BROKER_PID" 2>/dev/null
+    wait "$BROKER_PID" 2>/dev/null
+  fi
+  BROKER_PID=""
+}
+trap 'stop_broker' EXIT
+trap 'exit 130' INT TERM
+
+wait_for_port() {
+  for _ in $(seq 1 120); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
+    kill -0 "$BROKER_PID" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+start_broker() { # $1 = trilog | elasticmq
+  local data="$T/data/$1"
+  rm -rf "$data"; mkdir -p "$data"
+  if [[ $1 == trilog ]]; then
+    # shellcheck disable=SC2086
+    java $BROKER_JVM_OPTS -jar "$TRILOG_JAR" serve --data-dir "$data" --sqs-port "$PORT" --kafka-port 0 \
+      --amqp-port 0 --admin-port 0 >"$RUN/logs/$TAG-broker.log" 2>&1 &
+  else
+    sed "s/@PORT@/$PORT/g" "$HERE/elasticmq.conf.template" >"$data/elasticmq.conf"
+    # shellcheck disable=SC2086
+    java $BROKER_JVM_OPTS -Dconfig.file="$data/elasticmq.conf" -cp "$T/lib-elasticmq/*" org.elasticmq.server.Main \
+      >"$RUN/logs/$TAG-broker.log" 2>&1 &
+  fi
+  BROKER_PID=$!
+  wait_for_port || { log "$1 did not start; see $RUN/logs/$TAG-broker.log"; return 1; }
+}
+
+{
+  echo "# started $STAMP; REPS=$REPS THREADS=$THREADS SIZE=$SIZE PHASE_SECONDS=$PHASE_SECONDS E2E_RATE=$E2E_RATE"
+  echo "# broker JVM: $BROKER_JVM_OPTS; client JVM: $CLIENT_JVM_OPTS; $(java -version 2>&1 | head -1)"
+  echo "# nproc=$(nproc); trilog commit $(git -C "$REPO" rev-parse --short HEAD); elasticmq $(ls "$T/lib-elasticmq" | grep elasticmq-server)"
+} >"$RUN/env.txt"
+printf 'rep\tbroker\tphase\tmessages\tsecs\tmsgs_per_sec\tp50_ms\tp99_ms\tp999_ms\tmax_ms\tbroker_cpu_s\tbench_cpu_s\tload1\n' >"$RUN/results.tsv"
+
+for rep in $(seq 1 "$REPS"); do
+  if (( rep % 2 == 1 )); then order="trilog elasticmq"; else order="elasticmq trilog"; fi
+  for broker in $order; do
+    TAG="r$rep-$broker"
+    log "rep $rep: $broker"
+    start_broker "$broker" || { stop_broker; continue; }
+    # shellcheck disable=SC2086
+    java $CLIENT_JVM_OPTS -cp "$T/lib-client/*" "$HERE/SqsBench.java" "http://127.0.0.1:$PORT" "$BROKER_PID" \
+      "$THREADS" "$SIZE" "$PHASE_SECONDS" "$E2E_RATE" "bench$rep" "$TICK" >"$RUN/logs/$TAG-bench.out" \
+      2>"$RUN/logs/$TAG-bench.err"
+    rc=$?
+    stop_broker
+    if (( rc != 0 )); then log "bench failed against $broker (rc $rc); see $RUN/logs/$TAG-bench.err"; continue; fi
+    tail -n +2 "$RUN/logs/$TAG-bench.out" | sed "s/^/$rep\t$broker\t/" >>"$RUN/results.tsv"
+    column -t "$RUN/logs/$TAG-bench.out" >&2
+  done
+done
+python3 "$HERE/summarize.py" "$RUN/results.tsv" >"$RUN/summary.md"
+cat "$RUN/summary.md"
+log "done: $RUN"

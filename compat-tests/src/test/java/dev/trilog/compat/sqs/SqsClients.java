@@ -1,0 +1,48 @@
+package dev.trilog.compat.sqs;
+
+import dev.trilog.compat.TrilogHarness;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * aws-sdk-java-v2 SQS clients pointed at an in-process gateway: the sync client over Apache
+ * HTTP and the async client over Netty, with the SDK's defaults otherwise — in particular its
+ * MD5 checks of bodies and attributes, which fail a call whose digests are wrong.
+ */
+final class SqsClients {
+
+    static final String ACCESS_KEY = "AKIDTRILOGTEST";
+    static final String SECRET_KEY = "trilog-test-secret";
+
+    private SqsClients() {
+    }
+
+    static SqsClient sync(TrilogHarness trilog) {
+        return sync(trilog, ACCESS_KEY, SECRET_KEY);
+    }
+
+    static SqsClient sync(TrilogHarness trilog, String accessKey, String secretKey) {
+        return SqsClient.builder()
+                .endpointOverride(trilog.sqsEndpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
+                .build();
+    }
+
+    static SqsAsyncClient async(TrilogHarness trilog) {
+        return SqsAsyncClient.builder()
+                .endpointOverride(trilog.sqsEndpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().readTimeout(Duration.ofSeconds(30)))
+                .build();
+    }
+}

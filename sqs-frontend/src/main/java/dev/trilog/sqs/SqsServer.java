@@ -1,0 +1,82 @@
+package dev.trilog.sqs;
+
+import dev.trilog.sqs.protocol.ActionHandler;
+import dev.trilog.sqs.auth.SignatureV4;
+import dev.trilog.sqs.protocol.SqsHttpHandler;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQS listener: Undertow with {@link SqsHttpHandler} for both wire protocols on one port.
+ *
+ * <p>Bodies are capped at {@link #MAX_ENTITY_BYTES}: room for a 1 MiB batch after form encoding
+ * (which can triple UTF-8 text); SQS's own size limits are then enforced with SQS's errors.
+ * Shutdown drains in-flight requests for up to {@link #DRAIN_MILLIS} (long polls are cut then).
+ */
+public final class SqsServer implements AutoCloseable {
+
+    static final int MAX_ENTITY_BYTES = 8 << 20;
+    static final int DRAIN_MILLIS = 2_000;
+    private static final Logger LOG = LoggerFactory.getLogger(SqsServer.class);
+
+    private final GracefulShutdownHandler requests;
+    private final Undertow server;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile InetSocketAddress bound;
+
+    public SqsServer(SqsSettings settings, ActionHandler actions) {
+        this.requests = Handlers.gracefulShutdown(new SqsHttpHandler(actions,
+                new SignatureV4(settings.accessKeys()), settings.fixedHost()));
+        this.server = Undertow.builder()
+                .addHttpListener(settings.port(), settings.host())
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) MAX_ENTITY_BYTES)
+                .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, DRAIN_MILLIS)
+                .setHandler(requests)
+                .build();
+    }
+
+    /** Binds and starts serving; returns the bound address. */
+    public InetSocketAddress start() throws IOException {
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            // Undertow wraps the BindException and has already stopped its threads
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+        bound = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        return bound;
+    }
+
+    public InetSocketAddress boundAddress() {
+        if (bound == null) {
+            throw new IllegalStateException("not started");
+        }
+        return bound;
+    }
+
+    @Override
+    public void close() {
+        if (bound == null || !closed.compareAndSet(false, true)) {
+            return;
+        }
+        requests.shutdown();
+        try {
+            if (!requests.awaitShutdown(DRAIN_MILLIS)) {
+                LOG.info("SQS requests still open after {} ms (long polls); closing them", DRAIN_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+    }
+}

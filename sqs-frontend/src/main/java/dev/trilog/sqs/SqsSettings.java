@@ -1,0 +1,36 @@
+package dev.trilog.sqs;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the SQS frontend is set up.
+ *
+ * @param host       address to bind
+ * @param port       port to bind, 0 for any free one
+ * @param fixedHost  host[:port] queue URLs name regardless of the client's Host header; null to follow the header
+ * @param accountId  the account id in queue URLs and ARNs (12 digits)
+ * @param region     the region in ARNs
+ * @param accessKeys secret keys by access key id; when not empty every request must carry a valid SigV4 signature
+ */
+public record SqsSettings(String host, int port, String fixedHost, String accountId, String region,
+                          Map<String, String> accessKeys) {
+
+    public static final String DEFAULT_ACCOUNT_ID = "000000000000";
+    public static final String DEFAULT_REGION = "us-east-1";
+
+    public SqsSettings {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(region, "region");
+        if (!accountId.matches("[0-9]{12}")) {
+            throw new IllegalArgumentException("an AWS account id is 12 digits, not '" + accountId + "'");
+        }
+        accessKeys = Map.copyOf(accessKeys);
+    }
+
+    /** Loopback defaults with any free port: for tests. */
+    public static SqsSettings local() {
+        return new SqsSettings("127.0.0.1", 0, null, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Map.of());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.trilog.sqs.action;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.routing.message.HeaderValue;
+import dev.trilog.routing.message.Message;
+import dev.trilog.routing.message.MessageProperties;
+import dev.trilog.routing.queue.Publish;
+import dev.trilog.routing.queue.PublishOptions;
+import dev.trilog.routing.queue.PublishResult;
+import dev.trilog.sqs.message.AttributeMapping;
+import dev.trilog.sqs.message.MessageAttribute;
+import dev.trilog.sqs.message.MessageDigests;
+import dev.trilog.sqs.message.MessageValidation;
+import dev.trilog.sqs.protocol.SqsError;
+import dev.trilog.sqs.protocol.SqsException;
+import dev.trilog.sqs.protocol.SqsParams;
+import dev.trilog.sqs.protocol.SqsRequest;
+import dev.trilog.sqs.queue.QueueAttributeRules;
+import dev.trilog.sqs.queue.SqsQueueMetadata;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * SendMessage and SendMessageBatch: each message is checked against SQS's rules for its queue
+ * kind, becomes a {@link Message} (body, attributes as typed headers, a new MessageId, the FIFO
+ * group and deduplication id as properties) and is published through the queue facade, which
+ * applies the delay, deduplication window and FIFO partitioning; the answer is sent once the
+ * message is durable.
+ */
+final class SendActions {
+
+    /** SendMessageBatch's limit on the sum of its messages' sizes. */
+    static final int MAX_BATCH_BYTES = 1_048_576;
+    /** Where an AWSTraceHeader system attribute travels: a reserved header other protocols keep as it is. */
+    static final String TRACE_HEADER = Message.RESERVED_PREFIX + "sqs-aws-trace-header";
+    private static final String ID_CHARACTERS = "[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}";
+
+    private final SqsQueues sqs;
+
+    SendActions(SqsQueues sqs) {
+        this.sqs = sqs;
+    }
+
+    /** One message of a send, checked and ready to publish, with the digests its answer carries. */
+    private record Prepared(Publish publish, String md5OfBody, String md5OfAttributes, String md5OfSystemAttributes,
+                            long size) {
+    }
+
+    CompletableFuture<ObjectNode> sendMessage(SqsRequest request) {
+        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        Prepared prepared = prepare(queue, request.params());
+        return sqs.queues().publish(queue.name(), prepared.publish.message(), prepared.publish.options())
+                .thenApply(result -> answer(queue, prepared, result, JsonNodeFactory.instance.objectNode()));
+    }
+
+    CompletableFuture<ObjectNode> sendMessageBatch(SqsRequest request) {
+        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        List<SqsParams> entries = BatchEntries.entries(request.params(), "SendMessageBatchRequestEntry");
+        BatchEntries batch = new BatchEntries();
+        List<String> ids = new ArrayList<>();
+        List<Prepared> valid = new ArrayList<>();
+        long total = 0;
+        for (SqsParams entry : entries) {
+            String id = entry.requireString("Id");
+            try {
+                Prepared prepared = prepare(queue, entry);
+                total += prepared.size;
+                ids.add(id);
+                valid.add(prepared);
+            } catch (SqsException e) {
+                batch.failed(id, e);
+            }
+        }
+        if (total > MAX_BATCH_BYTES) {
+            throw new SqsException(SqsError.BATCH_REQUEST_TOO_LONG, "Batch requests cannot be longer than "
+                    + MAX_BATCH_BYTES + " bytes. You have sent " + total + " bytes.");
+        }
+        if (valid.isEmpty()) {
+            return CompletableFuture.completedFuture(batch.result());
+        }
+        List<Publish> publishes = valid.stream().map(Prepared::publish).toList();
+        return sqs.queues().publishAll(queue.name(), publishes).thenApply(results -> {
+            for (int i = 0; i < results.size(); i++) {
+                answer(queue, valid.get(i), results.get(i), batch.succeeded(ids.get(i)));
+            }
+            return batch.result();
+        });
+    }
+
+    private Prepared prepare(SqsQueueMetadata queue, SqsParams params) {
+        String body = params.string("MessageBody").orElse(null);
+        MessageValidation.checkBody(body);
+        Map<String, MessageAttribute> attributes = MessageValidation.attributes(params, "MessageAttributes");
+        Map<String, MessageAttribute> system = MessageValidation.attributes(params, "MessageSystemAttributes");
+        MessageValidation.checkSize(body, attributes, queue.intAttribute(QueueAttributeRules.MAXIMUM_MESSAGE_SIZE));
+        String groupId = params.string("MessageGroupId").orElse(null);
+        String deduplicationId = params.string("MessageDeduplicationId").orElse(null);
+        long delaySeconds = delaySeconds(queue, params);
+        if (queue.fifo()) {
+            if (groupId == null) {
+                throw SqsException.missingParameter("MessageGroupId");
+            }
+            if (deduplicationId == null
+                    && !"true".equals(queue.attribute(QueueAttributeRules.CONTENT_BASED_DEDUPLICATION))) {
+                throw new SqsException(SqsError.INVALID_PARAMETER_VALUE, "The queue should either have"
+                        + " ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+            }
+        } else if (deduplicationId != null) {
+            throw SqsException.invalidValue("MessageDeduplicationId", deduplicationId,
+                    "The request includes a parameter that is not valid for this queue type.");
+        }
+        checkId("MessageGroupId", groupId);
+        checkId("MessageDeduplicationId", deduplicationId);
+        Message.Builder message = Message.builder().body(body)
+                .headers(AttributeMapping.toHeaders(attributes))
+                .properties(MessageProperties.builder().messageId(UUID.randomUUID().toString()).build());
+        MessageAttribute trace = system.get("AWSTraceHeader");
+        if (trace != null) {
+            message.unknownProperty(TRACE_HEADER, HeaderValue.ofString(trace.stringValue()));
+        }
+        PublishOptions options = new PublishOptions(delaySeconds * 1000, deduplicationId, groupId);
+        return new Prepared(new Publish(message.build(), options), MessageDigests.ofBody(body),
+                MessageDigests.ofAttributes(attributes), MessageDigests.ofAttributes(system),
+                MessageValidation.size(body, attributes));
+    }
+
+    private static long delaySeconds(SqsQueueMetadata queue, SqsParams params) {
+        if (!params.has("DelaySeconds")) {
+            return queue.intAttribute(QueueAttributeRules.DELAY_SECONDS);
+        }
+        int delay = params.integer("DelaySeconds", 0, 900).orElseThrow();
+        if (queue.fifo()) {
+            throw SqsException.invalidValue("DelaySeconds", delay,
+                    "The request include parameter that is not valid for this queue type");
+        }
+        return delay;
+    }
+
+    private static void checkId(String name, String value) {
+        if (value != null && !value.matches(ID_CHARACTERS)) {
+            throw SqsException.invalidValue(name, value, name + " can only include alphanumeric and punctuation"
+                    + " characters. 1 to 128 in length.");
+        }
+    }
+
+    private static ObjectNode answer(SqsQueueMetadata queue, Prepared prepared, PublishResult result, ObjectNode out) {
+        out.put("MessageId", result.messageId());
+        out.put("MD5OfMessageBody", prepared.md5OfBody);
+        if (prepared.md5OfAttributes != null) {
+            out.put("MD5OfMessageAttributes", prepared.md5OfAttributes);
+        }
+        if (prepared.md5OfSystemAttributes != null) {
+            out.put("MD5OfMessageSystemAttributes", prepared.md5OfSystemAttributes);
+        }
+        if (queue.fifo()) {
+            out.put("SequenceNumber", sequenceNumber(result.partition(), result.offset()));
+        }
+        return out;
+    }
+
+    /** A FIFO SequenceNumber: grows with the offset within a partition, which holds all of a group. */
+    static String sequenceNumber(int partition, long offset) {
+        return BigInteger.valueOf(partition).shiftLeft(64).add(BigInteger.valueOf(offset)).toString();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.trilog.sqs.action;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.routing.queue.UnknownQueueException;
+import dev.trilog.sqs.message.ReceiptHandles;
+import dev.trilog.sqs.protocol.ActionHandler;
+import dev.trilog.sqs.protocol.SqsException;
+import dev.trilog.sqs.protocol.SqsRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The SQS action table's handlers: each {@link dev.trilog.sqs.protocol.SqsAction} to the class
+ * that answers it. A queue that disappears under a request (deleted meanwhile) is answered as
+ * SQS does, {@code QueueDoesNotExist}.
+ */
+public final class SqsActions implements ActionHandler {
+
+    private final QueueActions queueActions;
+    private final PermissionActions permissions;
+    private final SendActions send;
+    private final ReceiveAction receive;
+    private final SettleActions settle;
+    private final MessageMoveTasks moveTasks;
+    /** Answers long polls that had to wait (see {@link ReceiveAction}); two threads, as the facade wakes polls in bursts. */
+    private final ExecutorService longPollAnswers = Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "trilog-sqs-long-poll-answers");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public SqsActions(SqsQueues sqs, ReceiptHandles handles) {
+        this.queueActions = new QueueActions(sqs);
+        this.permissions = new PermissionActions(sqs);
+        this.send = new SendActions(sqs);
+        this.receive = new ReceiveAction(sqs, handles, longPollAnswers);
+        this.settle = new SettleActions(sqs, handles);
+        this.moveTasks = new MessageMoveTasks(sqs);
+    }
+
+    @Override
+    public CompletionStage<ObjectNode> handle(SqsRequest request) {
+        try {
+            return dispatch(request).exceptionally(SqsActions::unknownQueue);
+        } catch (UnknownQueueException e) {
+            return CompletableFuture.failedFuture(SqsException.nonExistentQueue());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<ObjectNode> dispatch(SqsRequest r) {
+        return switch (r.action()) {
+            case CREATE_QUEUE -> done(queueActions.createQueue(r));
+            case GET_QUEUE_URL -> done(queueActions.getQueueUrl(r));
+            case LIST_QUEUES -> done(queueActions.listQueues(r));
+            case DELETE_QUEUE -> done(queueActions.deleteQueue(r));
+            case PURGE_QUEUE -> queueActions.purgeQueue(r);
+            case GET_QUEUE_ATTRIBUTES -> done(queueActions.getQueueAttributes(r));
+            case SET_QUEUE_ATTRIBUTES -> done(queueActions.setQueueAttributes(r));
+            case SEND_MESSAGE -> send.sendMessage(r);
+            case SEND_MESSAGE_BATCH -> send.sendMessageBatch(r);
+            case RECEIVE_MESSAGE -> receive.receiveMessage(r);
+            case DELETE_MESSAGE -> settle.deleteMessage(r);
+            case DELETE_MESSAGE_BATCH -> settle.deleteMessageBatch(r);
+            case CHANGE_MESSAGE_VISIBILITY -> done(settle.changeMessageVisibility(r));
+            case CHANGE_MESSAGE_VISIBILITY_BATCH -> done(settle.changeMessageVisibilityBatch(r));
+            case TAG_QUEUE -> done(queueActions.tagQueue(r));
+            case UNTAG_QUEUE -> done(queueActions.untagQueue(r));
+            case LIST_QUEUE_TAGS -> done(queueActions.listQueueTags(r));
+            case LIST_DEAD_LETTER_SOURCE_QUEUES -> done(queueActions.listDeadLetterSourceQueues(r));
+            case START_MESSAGE_MOVE_TASK -> done(moveTasks.start(r));
+            case LIST_MESSAGE_MOVE_TASKS -> done(moveTasks.list(r));
+            case CANCEL_MESSAGE_MOVE_TASK -> done(moveTasks.cancel(r));
+            case ADD_PERMISSION -> done(permissions.addPermission(r));
+            case REMOVE_PERMISSION -> done(permissions.removePermission(r));
+        };
+    }
+
+    private static CompletableFuture<ObjectNode> done(ObjectNode result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private static ObjectNode unknownQueue(Throwable failure) {
+        if (SqsException.unwrap(failure) instanceof UnknownQueueException) {
+            throw SqsException.nonExistentQueue();
+        }
+        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+    }
+
+    /** Stops the message move tasks still running and the long-poll answer threads. */
+    public void close() {
+        moveTasks.close();
+        longPollAnswers.shutdown();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.trilog.sqs.message;
+
+import dev.trilog.routing.queue.DeliveryTag;
+import dev.trilog.sqs.protocol.SqsError;
+import dev.trilog.sqs.protocol.SqsException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Receipt handles: the facade's {@link DeliveryTag} (queue, partition, offset, which delivery) sealed with an
+ * HMAC-SHA256 under the broker's secret, so a client cannot make one up or alter one, and the
+ * broker needs no table to find the in-flight record again.
+ *
+ * <pre>
+ * base64url( version:1 | partition:4 | offset:8 | acquisitions:4 | queue name (UTF-8) | mac:16 )
+ * </pre>
+ *
+ * The mac is the first 16 bytes of HMAC-SHA256(secret, everything before it). The secret is
+ * kept durably by the caller, so handles stay valid across a restart as SQS's do.
+ */
+public final class ReceiptHandles {
+
+    private static final byte VERSION = 1;
+    private static final int MAC_LENGTH = 16;
+    private static final int FIXED_LENGTH = 1 + 4 + 8 + 4;
+
+    private final SecretKeySpec key;
+
+    public ReceiptHandles(byte[] secret) {
+        if (secret.length < 16) {
+            throw new IllegalArgumentException("a receipt-handle secret has at least 16 bytes");
+        }
+        this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+    }
+
+    public String encode(DeliveryTag handle) {
+        byte[] queue = handle.queue().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.allocate(FIXED_LENGTH + queue.length + MAC_LENGTH);
+        buffer.put(VERSION).putInt(handle.partition()).putLong(handle.offset()).putInt(handle.acquisitions())
+                .put(queue);
+        byte[] bytes = buffer.array();
+        System.arraycopy(mac(bytes, bytes.length - MAC_LENGTH), 0, bytes, bytes.length - MAC_LENGTH, MAC_LENGTH);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /**
+     * @throws SqsException ReceiptHandleIsInvalid when the text is not a handle this broker made
+     */
+    public DeliveryTag decode(String text) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(text);
+        }
+        if (bytes.length <= FIXED_LENGTH + MAC_LENGTH || bytes[0] != VERSION) {
+            throw invalid(text);
+        }
+        int signedLength = bytes.length - MAC_LENGTH;
+        byte[] expected = Arrays.copyOf(mac(bytes, signedLength), MAC_LENGTH);
+        if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(bytes, signedLength, bytes.length))) {
+            throw invalid(text);
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, signedLength - 1);
+        int partition = buffer.getInt();
+        long offset = buffer.getLong();
+        int acquisitions = buffer.getInt();
+        String queue = new String(bytes, FIXED_LENGTH, signedLength - FIXED_LENGTH, StandardCharsets.UTF_8);
+        return new DeliveryTag(queue, partition, offset, acquisitions);
+    }
+
+    private byte[] mac(byte[] bytes, int length) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            mac.update(bytes, 0, length);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
+    }
+
+    private static SqsException invalid(String text) {
+        return new SqsException(SqsError.RECEIPT_HANDLE_IS_INVALID,
+                "The input receipt handle \"" + text + "\" is not a valid receipt handle.");
+    }
+}

@@ -1,0 +1,14 @@
+package dev.trilog.sqs.protocol;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Answers decoded requests: the result in the JSON response shape, or a stage that fails with an
+ * {@link SqsException}. Called on a worker thread; long polls complete later from elsewhere.
+ */
+@FunctionalInterface
+public interface ActionHandler {
+
+    CompletionStage<ObjectNode> handle(SqsRequest request);
+}

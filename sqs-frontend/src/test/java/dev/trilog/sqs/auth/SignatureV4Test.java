@@ -1,0 +1,78 @@
+package dev.trilog.sqs.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trilog.sqs.protocol.SqsError;
+import dev.trilog.sqs.protocol.SqsException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SignatureV4Test {
+
+    private static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    /** AWS's SigV4 test suite, "get-vanilla". */
+    private static final String VANILLA_SIGNATURE = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+
+    private static SignedRequest vanilla(String signature) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("host", List.of("example.amazonaws.com"));
+        headers.put("x-amz-date", List.of("20150830T123600Z"));
+        headers.put("authorization", List.of("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/"
+                + "aws4_request, SignedHeaders=host;x-amz-date, Signature=" + signature));
+        return new SignedRequest("GET", "/", "", headers, new byte[0]);
+    }
+
+    @Test
+    void awsTestSuiteVanillaRequestVerifies() {
+        SignatureV4 verifier = new SignatureV4(Map.of("AKIDEXAMPLE", SECRET));
+        assertThat(verifier.authenticate(vanilla(VANILLA_SIGNATURE))).isEqualTo("AKIDEXAMPLE");
+    }
+
+    @Test
+    void aChangedSignatureDoesNotMatch() {
+        SignatureV4 verifier = new SignatureV4(Map.of("AKIDEXAMPLE", SECRET));
+        String wrong = VANILLA_SIGNATURE.substring(0, 63) + "0";
+        assertThatThrownBy(() -> verifier.authenticate(vanilla(wrong)))
+                .isInstanceOfSatisfying(SqsException.class,
+                        e -> assertThat(e.error()).isEqualTo(SqsError.SIGNATURE_DOES_NOT_MATCH));
+    }
+
+    @Test
+    void anUnknownAccessKeyIsAnInvalidClientTokenId() {
+        SignatureV4 verifier = new SignatureV4(Map.of("OTHER", SECRET));
+        assertThatThrownBy(() -> verifier.authenticate(vanilla(VANILLA_SIGNATURE)))
+                .isInstanceOfSatisfying(SqsException.class,
+                        e -> assertThat(e.error()).isEqualTo(SqsError.INVALID_CLIENT_TOKEN_ID));
+    }
+
+    @Test
+    void withoutKeysAnySignatureIsAcceptedButItsKeyIsRead() {
+        SignatureV4 open = new SignatureV4(Map.of());
+        assertThat(open.authenticate(vanilla("00"))).isEqualTo("AKIDEXAMPLE");
+        assertThat(open.authenticate(new SignedRequest("POST", "/", "", Map.of(), new byte[0]))).isNull();
+    }
+
+    @Test
+    void withKeysAnUnsignedRequestIsRefused() {
+        SignatureV4 verifier = new SignatureV4(Map.of("AKIDEXAMPLE", SECRET));
+        assertThatThrownBy(() -> verifier.authenticate(new SignedRequest("POST", "/", "", Map.of(), new byte[0])))
+                .isInstanceOfSatisfying(SqsException.class,
+                        e -> assertThat(e.error()).isEqualTo(SqsError.MISSING_AUTHENTICATION_TOKEN));
+    }
+
+    @Test
+    void aHeaderThatIsNotSigV4IsRefused() {
+        assertThatThrownBy(() -> AuthorizationHeader.parse("AWS AKID:abc"))
+                .isInstanceOf(SqsException.class);
+        assertThatThrownBy(() -> AuthorizationHeader.parse("AWS4-HMAC-SHA256 Credential=AK/x, Signature=00,"
+                + " SignedHeaders=host")).isInstanceOf(SqsException.class);
+    }
+
+    @Test
+    void encodingKeepsOnlyUnreservedCharacters() {
+        assertThat(SignatureV4.encode("a b/ü~")).isEqualTo("a%20b%2F%C3%BC~");
+    }
+}
