@@ -22,7 +22,9 @@ public class CpuPublish {
         List<Message> messages = new ArrayList<>(); List<RecordData> records = new ArrayList<>(); List<Publish> pubs = new ArrayList<>();
         Random r = new Random(1); long now = System.currentTimeMillis();
         for (int i = 0; i < 100; i++) { byte[] b = new byte[1024]; r.nextBytes(b); Message m = Message.builder().body(b).timestamp(now).build(); messages.add(m); records.add(MessageMapping.toRecord(m)); pubs.add(Publish.of(m)); }
-        for (int round = 0; round < 6; round++) {
+        int rounds = a.length > 0 ? Integer.parseInt(a[0]) : 6; // the first two are warm-up
+        Map<String, List<Double>> cpuByMode = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
             for (String mode : new String[] {"raw", "rawMapped", "publish", "publishAll"}) {
                 String t = "t" + round + mode;
                 PartitionLog log = null;
@@ -37,10 +39,12 @@ public class CpuPublish {
                     else queues.publishAll(t, pubs).join();
                 }
                 long cpu = os.getProcessCpuTime() - c0, wall = System.nanoTime() - w0;
+                if (round >= 2) cpuByMode.computeIfAbsent(mode, k -> new ArrayList<>()).add(cpu / (n * 100.0));
                 if (round >= 2) System.out.printf("round %d %-10s cpu-ns/msg %.0f  wall-ns/msg %.0f  load %s%n", round, mode, cpu / (n * 100.0), wall / (n * 100.0), Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
                 if (mode.startsWith("raw")) engine.deleteTopic(t); else topology.deleteQueue(t);
             }
         }
+        cpuByMode.forEach((mode, v) -> { Collections.sort(v); System.out.printf("median %-10s cpu-ns/msg %.0f%n", mode, v.get(v.size() / 2)); });
         queues.close(); engine.close();
     }
 }

@@ -33,7 +33,9 @@ public final class MessageMapping {
         List<LogRecord.Header> headers = new ArrayList<>(message.headers().size() + 8);
         TypeDescriptor types = new TypeDescriptor();
         message.headers().forEach((name, value) -> add(headers, types, name, value));
-        for (PropertyHeader property : PropertyHeader.ALL) {
+        // NONE has no property set: skip reading each one (this runs for every publish)
+        for (PropertyHeader property : message.properties() == MessageProperties.NONE ? List.<PropertyHeader>of()
+                : PropertyHeader.ALL) {
             HeaderValue value = property.read().apply(message.properties());
             if (value != null) {
                 if (property.fixedType() == null) {

@@ -30,7 +30,8 @@ final class TypeDescriptor {
     record Entry(ValueType type, String label) {
     }
 
-    private final StringBuilder text = new StringBuilder();
+    /** Made on the first entry: most messages need none, and this runs for every publish. */
+    private StringBuilder text;
 
     /** True when {@code value} read back without an entry would lose its type. */
     static boolean needsEntry(HeaderValue value) {
@@ -40,7 +41,9 @@ final class TypeDescriptor {
 
     /** Lists {@code name} with the type of {@code value}. */
     void add(String name, HeaderValue value) {
-        if (text.length() > 0) {
+        if (text == null) {
+            text = new StringBuilder();
+        } else {
             text.append(',');
         }
         escape(name, text);
@@ -49,7 +52,7 @@ final class TypeDescriptor {
     }
 
     boolean isEmpty() {
-        return text.length() == 0;
+        return text == null;
     }
 
     byte[] toBytes() {

@@ -6,10 +6,9 @@ import dev.trilog.log.record.RecordData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Group commit for one partition: publishes that arrive while an append is running are written
@@ -21,20 +20,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * written goes into the next one, so a lone publish is written at once and a burst (one AMQP
  * connection's frames, many SQS requests) in few batches. Publishing on the caller's thread
  * instead would write a burst from one thread as batches of one record.
+ *
+ * <p>The hand-off costs a publisher one compare-and-set: what is queued is a stack of
+ * {@link Entry entries} (each its own future and its own stack node), and the same reference
+ * says whether an append task is scheduled ({@link #IDLE}). The append thread takes the whole
+ * stack with one swap. An {@link #addAll} of many records is one entry with one future.
  */
 final class PublishAccumulator {
+
+    /** The top of the stack when no append task is scheduled (nothing queued). */
+    private static final Entry<?> IDLE = new Single(null, null, 0);
 
     private final PartitionLog log;
     private final int partition;
     private final int maxBatchRecords;
     private final int maxBatchBytes;
-    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Newest entry first; null = an append task is scheduled and nothing is queued; {@link #IDLE}. */
+    private final AtomicReference<Entry<?>> queued = new AtomicReference<>(IDLE);
     private final Executor appender;
-
-    /** The result is completed here directly: no dependent stage per message on the hot path. */
-    private record Pending(RecordData record, String messageId, CompletableFuture<PublishResult> result) {
-    }
 
     PublishAccumulator(PartitionLog log, int maxBatchRecords, int maxBatchBytes, Executor appender) {
         this.log = log;
@@ -46,93 +49,222 @@ final class PublishAccumulator {
 
     /** Completes with where the record landed once it is durable. */
     CompletableFuture<PublishResult> add(RecordData record, String messageId) {
-        CompletableFuture<PublishResult> result = new CompletableFuture<>();
-        pending.add(new Pending(record, messageId, result));
-        drain();
-        return result;
+        Single single = new Single(record, messageId, sizeOf(record));
+        push(single);
+        return single;
     }
 
     /**
-     * Queues several records before waking the append thread, so they go out together (one batch
-     * when the limits allow) whatever the thread timing.
+     * Queues several records as one entry (one batch when the limits allow), so they go out
+     * together whatever the thread timing. Once durable, the result of {@code records[k]} is in
+     * {@code results[slots[k]]}, then the returned future completes.
      */
-    List<CompletableFuture<PublishResult>> addAll(List<RecordData> records, List<String> messageIds) {
-        List<CompletableFuture<PublishResult>> results = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            CompletableFuture<PublishResult> result = new CompletableFuture<>();
-            pending.add(new Pending(records.get(i), messageIds.get(i), result));
-            results.add(result);
+    CompletableFuture<Void> addAll(RecordData[] records, String[] messageIds, int[] slots, PublishResult[] results) {
+        int bytes = 0;
+        for (RecordData record : records) {
+            bytes += sizeOf(record);
         }
-        drain();
-        return results;
+        if (records.length <= maxBatchRecords && bytes <= maxBatchBytes) {
+            Several several = new Several(records, messageIds, slots, results, bytes);
+            push(several);
+            return several;
+        }
+        // an entry is never split over two appends (its offsets are consecutive): cut it at the limits
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        int from = 0;
+        while (from < records.length) {
+            int to = from;
+            int partBytes = 0;
+            while (to < records.length && (to == from
+                    || (to - from < maxBatchRecords && partBytes + sizeOf(records[to]) <= maxBatchBytes))) {
+                partBytes += sizeOf(records[to]);
+                to++;
+            }
+            Several part = new Several(java.util.Arrays.copyOfRange(records, from, to),
+                    java.util.Arrays.copyOfRange(messageIds, from, to), java.util.Arrays.copyOfRange(slots, from, to),
+                    results, partBytes);
+            push(part);
+            parts.add(part);
+            from = to;
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
-    private void drain() {
-        if (scheduled.compareAndSet(false, true)) {
+    private void push(Entry<?> entry) {
+        Entry<?> top;
+        do {
+            top = queued.get();
+            entry.next = top == IDLE ? null : top;
+        } while (!queued.compareAndSet(top, entry));
+        if (top == IDLE) {
             try {
                 appender.execute(this::appendAll);
             } catch (RejectedExecutionException e) {
-                scheduled.set(false);
                 failAll(e);
             }
         }
     }
 
+    /** The append task: writes whatever is queued until nothing is, then marks the accumulator idle. */
     private void appendAll() {
-        do {
-            while (!pending.isEmpty()) {
-                appendOneBatch();
+        while (true) {
+            Entry<?> taken = queued.getAndSet(null);
+            if (taken == null) {
+                if (queued.compareAndSet(null, IDLE)) {
+                    return;
+                }
+                continue; // a publish came in between
             }
-            scheduled.set(false);
-            // a publish queued after the last look but before the flag dropped did not schedule us
-        } while (!pending.isEmpty() && scheduled.compareAndSet(false, true));
-    }
-
-    private void failAll(Exception e) {
-        Pending p;
-        while ((p = pending.poll()) != null) {
-            p.result.completeExceptionally(e);
+            write(oldestFirst(taken));
         }
     }
 
-    private void appendOneBatch() {
-        List<Pending> batch = new ArrayList<>(Math.min(maxBatchRecords, 64));
-        int bytes = 0;
-        Pending next;
-        while (batch.size() < maxBatchRecords && (next = pending.peek()) != null) {
-            int size = sizeOf(next.record);
-            if (!batch.isEmpty() && bytes + size > maxBatchBytes) {
-                break;
-            }
-            batch.add(pending.poll());
-            bytes += size;
+    private static List<Entry<?>> oldestFirst(Entry<?> newest) {
+        ArrayList<Entry<?>> entries = new ArrayList<>();
+        for (Entry<?> e = newest; e != null; e = e.next) {
+            entries.add(e);
         }
-        List<RecordData> records = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
-            records.add(p.record);
+        java.util.Collections.reverse(entries);
+        return entries;
+    }
+
+    /** Writes the entries in order, in as few appends as the batch limits allow. */
+    private void write(List<Entry<?>> entries) {
+        int start = 0;
+        while (start < entries.size()) {
+            int end = start;
+            int records = 0;
+            int bytes = 0;
+            while (end < entries.size()) {
+                Entry<?> e = entries.get(end);
+                if (end > start && (records + e.count() > maxBatchRecords || bytes + e.bytes > maxBatchBytes)) {
+                    break;
+                }
+                records += e.count();
+                bytes += e.bytes;
+                end++;
+            }
+            append(entries.subList(start, end), records);
+            start = end;
+        }
+    }
+
+    private void append(List<Entry<?>> batch, int count) {
+        List<RecordData> records = new ArrayList<>(count);
+        for (Entry<?> e : batch) {
+            e.addRecordsTo(records);
         }
         AppendResult result;
         try {
             result = log.appendRecords(records, "none");
         } catch (java.io.IOException | RuntimeException e) {
-            batch.forEach(p -> p.result.completeExceptionally(e));
+            batch.forEach(entry -> entry.completeExceptionally(e));
             return;
         }
         long first = result.firstOffset();
         result.durable().whenComplete((ignored, failure) -> {
-            for (int i = 0; i < batch.size(); i++) {
-                Pending p = batch.get(i);
+            long offset = first;
+            for (Entry<?> e : batch) {
                 if (failure != null) {
-                    p.result.completeExceptionally(failure);
+                    e.completeExceptionally(failure);
                 } else {
-                    p.result.complete(new PublishResult(partition, first + i, p.messageId, false));
+                    e.landed(partition, offset);
                 }
+                offset += e.count();
             }
         });
+    }
+
+    private void failAll(Exception e) {
+        Entry<?> taken = queued.getAndSet(IDLE);
+        for (Entry<?> entry = taken; entry != null && entry != IDLE; entry = entry.next) {
+            entry.completeExceptionally(e);
+        }
     }
 
     private static int sizeOf(RecordData record) {
         return (record.value() == null ? 0 : record.value().length) + (record.key() == null ? 0 : record.key().length)
                 + 64;
+    }
+
+    /** Queued records with the future of their publish; also the stack's node. */
+    private abstract static class Entry<T> extends CompletableFuture<T> {
+        final int bytes;
+        /** The entry queued before this one (written by the pushing thread before it publishes this one). */
+        Entry<?> next;
+
+        Entry(int bytes) {
+            this.bytes = bytes;
+        }
+
+        abstract int count();
+
+        abstract void addRecordsTo(List<RecordData> records);
+
+        /** The batch is durable; this entry's first record is at {@code offset}. */
+        abstract void landed(int partition, long offset);
+    }
+
+    /** One {@link #add}: its future is the publish's. */
+    private static final class Single extends Entry<PublishResult> {
+        private final RecordData record;
+        private final String messageId;
+
+        Single(RecordData record, String messageId, int bytes) {
+            super(bytes);
+            this.record = record;
+            this.messageId = messageId;
+        }
+
+        @Override
+        int count() {
+            return 1;
+        }
+
+        @Override
+        void addRecordsTo(List<RecordData> records) {
+            records.add(record);
+        }
+
+        @Override
+        void landed(int partition, long offset) {
+            complete(new PublishResult(partition, offset, messageId, false));
+        }
+    }
+
+    /** One {@link #addAll} (or part of one): fills the caller's results, then completes. */
+    private static final class Several extends Entry<Void> {
+        private final RecordData[] records;
+        private final String[] messageIds;
+        private final int[] slots;
+        private final PublishResult[] results;
+
+        Several(RecordData[] records, String[] messageIds, int[] slots, PublishResult[] results, int bytes) {
+            super(bytes);
+            this.records = records;
+            this.messageIds = messageIds;
+            this.slots = slots;
+            this.results = results;
+        }
+
+        @Override
+        int count() {
+            return records.length;
+        }
+
+        @Override
+        void addRecordsTo(List<RecordData> out) {
+            for (RecordData record : records) {
+                out.add(record);
+            }
+        }
+
+        @Override
+        void landed(int partition, long offset) {
+            for (int k = 0; k < records.length; k++) {
+                results[slots[k]] = new PublishResult(partition, offset + k, messageIds[k], false);
+            }
+            complete(null);
+        }
     }
 }

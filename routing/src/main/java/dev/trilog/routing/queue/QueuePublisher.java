@@ -11,7 +11,6 @@ import dev.trilog.routing.topology.TopologyException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,33 +56,48 @@ final class QueuePublisher {
         } catch (UnknownQueueException | IllegalStateException e) { // no such queue, or closed
             return CompletableFuture.failedFuture(e);
         }
-        List<CompletableFuture<PublishResult>> results = new ArrayList<>(Collections.nCopies(batch.size(), null));
-        // without deduplication, each partition's share goes to its accumulator in one piece
-        Map<Integer, List<Integer>> byPartition = new HashMap<>();
-        List<RecordData> records = new ArrayList<>(Collections.nCopies(batch.size(), null));
-        List<String> ids = new ArrayList<>(Collections.nCopies(batch.size(), null));
-        long now = clock.millis();
-        for (int i = 0; i < batch.size(); i++) {
+        int n = batch.size();
+        // filled in by each entry's publish; read once all of them completed (which orders the writes first)
+        PublishResult[] results = new PublishResult[n];
+        List<CompletableFuture<?>> pending = new ArrayList<>(2);
+        RecordData[] records = new RecordData[n];
+        String[] ids = new String[n];
+        int[] partitions = new int[n];
+        int[] perPartition = new int[q.partitions()];
+        for (int i = 0; i < n; i++) {
             Publish publish = batch.get(i);
-            Message prepared = prepare(q.spec, publish.message(), publish.options(), now);
+            Message prepared = prepare(q.spec, publish.message(), publish.options());
             if (deduplicationId(q, publish.options(), prepared) != null) {
-                results.set(i, publishTo(q, publish.message(), publish.options()));
+                int slot = i;
+                pending.add(publishTo(q, publish.message(), publish.options()).thenAccept(r -> results[slot] = r));
+                partitions[i] = -1;
                 continue;
             }
-            RecordData record = MessageMapping.toRecord(prepared);
-            records.set(i, record);
-            ids.set(i, idText(prepared.properties().messageId()));
-            byPartition.computeIfAbsent(q.partitionFor(record), p -> new ArrayList<>()).add(i);
+            records[i] = MessageMapping.toRecord(prepared);
+            ids[i] = idText(prepared.properties().messageId());
+            partitions[i] = q.partitionFor(records[i]);
+            perPartition[partitions[i]]++;
         }
-        byPartition.forEach((partition, indexes) -> {
-            List<CompletableFuture<PublishResult>> done = q.accumulators[partition].addAll(
-                    indexes.stream().map(records::get).toList(), indexes.stream().map(ids::get).toList());
-            for (int k = 0; k < indexes.size(); k++) {
-                results.set(indexes.get(k), done.get(k));
+        // without deduplication, each partition's share goes to its accumulator as one entry, with one future
+        for (int p = 0; p < perPartition.length; p++) {
+            if (perPartition[p] == 0) {
+                continue;
             }
-        });
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
-                .thenApply(v -> results.stream().map(CompletableFuture::join).toList());
+            RecordData[] share = new RecordData[perPartition[p]];
+            String[] shareIds = new String[share.length];
+            int[] slots = new int[share.length];
+            for (int i = 0, k = 0; k < share.length; i++) {
+                if (partitions[i] == p) {
+                    share[k] = records[i];
+                    shareIds[k] = ids[i];
+                    slots[k++] = i;
+                }
+            }
+            pending.add(q.accumulators[p].addAll(share, shareIds, slots, results));
+        }
+        CompletableFuture<?> all = pending.size() == 1 ? pending.get(0)
+                : CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+        return all.thenApply(v -> List.of(results));
     }
 
     CompletableFuture<RoutedPublish> publishToExchange(String exchange, String routingKey, Message message) {
@@ -108,7 +122,7 @@ final class QueuePublisher {
         for (String target : targets) {
             Optional<QueueRuntime> q = runtimes.find(target);
             q.ifPresent(runtime -> results.put(target, deduplicate ? publishTo(runtime, message, options)
-                    : append(runtime, prepare(runtime.spec, message, options, clock.millis()))));
+                    : append(runtime, prepare(runtime.spec, message, options))));
         }
         return CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<String, PublishResult> done = new HashMap<>();
@@ -118,7 +132,7 @@ final class QueuePublisher {
     }
 
     private CompletableFuture<PublishResult> publishTo(QueueRuntime q, Message message, PublishOptions options) {
-        Message prepared = prepare(q.spec, message, options, clock.millis());
+        Message prepared = prepare(q.spec, message, options);
         String dedupId = deduplicationId(q, options, prepared);
         if (dedupId == null) {
             return append(q, prepared);
@@ -134,26 +148,25 @@ final class QueuePublisher {
     }
 
     /** The message as stored: timestamp, group, deduplication id and not-before time set. */
-    private static Message prepare(QueueSpec spec, Message message, PublishOptions options, long now) {
+    private Message prepare(QueueSpec spec, Message message, PublishOptions options) {
+        long delay = options.delayMs() >= 0 ? options.delayMs() : spec.deliveryDelayMs();
+        boolean ownNotBefore = options.delayMs() < 0 && message.properties().notBefore() != null;
+        // written even for 0 on a delayed queue: the header overrides the queue's default
+        boolean setNotBefore = !ownNotBefore && (delay > 0 || spec.deliveryDelayMs() > 0);
+        if (options.groupId() == null && options.deduplicationId() == null && !setNotBefore
+                && message.timestamp() != Message.NO_TIMESTAMP) {
+            return message; // as it is stored: no builder on the common path
+        }
+        long now = clock.millis(); // only here: the common path above needs no time
         MessageProperties.Builder properties = message.properties().toBuilder();
-        boolean changed = false;
         if (options.groupId() != null) {
             properties.groupId(options.groupId());
-            changed = true;
         }
         if (options.deduplicationId() != null) {
             properties.deduplicationId(options.deduplicationId());
-            changed = true;
         }
-        long delay = options.delayMs() >= 0 ? options.delayMs() : spec.deliveryDelayMs();
-        boolean ownNotBefore = options.delayMs() < 0 && message.properties().notBefore() != null;
-        if (!ownNotBefore && (delay > 0 || spec.deliveryDelayMs() > 0)) {
-            // written even for 0 on a delayed queue: the header overrides the queue's default
+        if (setNotBefore) {
             properties.notBefore(now + delay);
-            changed = true;
-        }
-        if (!changed && message.timestamp() != Message.NO_TIMESTAMP) {
-            return message;
         }
         Message.Builder builder = message.toBuilder().properties(properties.build());
         if (message.timestamp() == Message.NO_TIMESTAMP) {

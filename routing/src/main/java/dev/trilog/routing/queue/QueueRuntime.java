@@ -121,6 +121,9 @@ final class QueueRuntime {
      * the key), so a group stays in one partition whoever writes it; anything else round-robin.
      */
     int partitionFor(RecordData record) {
+        if (logs.length == 1) {
+            return 0; // no shared counter to bump
+        }
         if (spec.fifo() && record.key() != null) {
             return Utils.toPositive(Utils.murmur2(record.key())) % logs.length;
         }
