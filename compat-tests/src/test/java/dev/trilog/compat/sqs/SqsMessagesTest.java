@@ -153,6 +153,33 @@ class SqsMessagesTest {
     }
 
     @Test
+    void aSlowConsumersDeleteAfterItsVisibilityTimeoutStillDeletesIfNobodyReceivedTheMessageSince() {
+        String url = queue("slow-consumer");
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("slow"));
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("taken"));
+        List<Message> got = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(2).visibilityTimeout(1))
+                .messages();
+        assertThat(got).hasSize(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sqs.getQueueAttributes(b -> b.queueUrl(url)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributesAsStrings()
+                .get("ApproximateNumberOfMessages").equals("2"));
+        Message slow = got.stream().filter(m -> m.body().equals("slow")).findFirst().orElseThrow();
+        Message taken = got.stream().filter(m -> m.body().equals("taken")).findFirst().orElseThrow();
+
+        // as in SQS: the latest receipt handle deletes even after the timeout
+        sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(slow.receiptHandle()));
+        Message again = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(30))
+                .messages().get(0);
+        assertThat(again.body()).isEqualTo("taken");
+        // but once another receive took the message, the old handle no longer deletes it
+        sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(taken.receiptHandle()));
+        assertThat(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributesAsStrings()).containsEntry("ApproximateNumberOfMessages", "0")
+                .containsEntry("ApproximateNumberOfMessagesNotVisible", "1");
+    }
+
+    @Test
     void aLongPollReturnsAsSoonAsAMessageIsSent() throws Exception {
         String url = queue("long-poll");
         // the sender's connection is opened first, so what is timed is the send and the wake-up

@@ -357,12 +357,27 @@ public final class ShareCursor {
      * @param acquisitions the delivery's {@link Delivery#acquisitions()}, or -1 to accept any
      */
     public CompletableFuture<Outcome> acknowledge(long offset, int acquisitions) {
+        return acknowledge(offset, acquisitions, false);
+    }
+
+    /**
+     * Like {@link #acknowledge(long, int)}; with {@code evenIfLockExpired} a record whose lock ran
+     * out is acknowledged too, as long as nobody acquired it since (its acquisition count is still
+     * the caller's). That is SQS's DeleteMessage: a slow consumer's delete with the latest receipt
+     * handle still deletes. Kafka share groups and AMQP refuse it, hence the flag.
+     */
+    public CompletableFuture<Outcome> acknowledge(long offset, int acquisitions, boolean evenIfLockExpired) {
         Outcome outcome;
         synchronized (this) {
             outcome = check(offset, acquisitions);
             if (outcome == Outcome.OK) {
                 markAcknowledged(window.slot(offset));
                 advanceStart();
+            } else if (outcome == Outcome.NOT_ACQUIRED && evenIfLockExpired && acquisitions >= 0) {
+                // available again, not acquired since: no lock or FIFO in-flight mark to clear
+                window.setState(window.slot(offset), InFlightWindow.ACKNOWLEDGED);
+                advanceStart();
+                outcome = Outcome.OK;
             }
         }
         return outcome == Outcome.OK ? journal.write(journalKey, this::snapshot).thenApply(v -> Outcome.OK)

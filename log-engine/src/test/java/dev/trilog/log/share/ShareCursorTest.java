@@ -142,6 +142,24 @@ class ShareCursorTest {
     }
 
     @Test
+    void anAcknowledgeAfterTheLockRanOutCountsOnlyWhenAskedAndOnlyIfNobodyTookTheRecordSince() throws Exception {
+        publish(2);
+        ShareCursor cursor = cursor();
+        cursor.acquire("a", 2, 1 << 20, LOCK);
+        clock.advance(LOCK + 1);
+
+        // Kafka / AMQP: the lock is gone, so is the right to acknowledge
+        assertThat(cursor.acknowledge(0, 1).join()).isEqualTo(Outcome.NOT_ACQUIRED);
+        // SQS DeleteMessage with the latest receipt handle: still deletes
+        assertThat(cursor.acknowledge(0, 1, true).join()).isEqualTo(Outcome.OK);
+        assertThat(offsets(cursor.acquire("b", 5, 1 << 20, LOCK))).containsExactly(1L);
+        // once another consumer took it, the old handle is stale either way
+        assertThat(cursor.acknowledge(1, 1, true).join()).isEqualTo(Outcome.STALE);
+        assertThat(cursor.counts().available()).isZero();
+        assertThat(cursor.counts().acquired()).isEqualTo(1);
+    }
+
+    @Test
     void extendLockMovesTheDeadlineAndZeroMakesItAvailableNow() throws Exception {
         publish(2);
         ShareCursor cursor = cursor();

@@ -163,16 +163,29 @@ public final class Queues implements AutoCloseable {
 
     /** Done with the message; completes once that is durable. */
     public CompletableFuture<Outcome> acknowledge(DeliveryTag tag) {
+        return acknowledge(tag, false);
+    }
+
+    /**
+     * SQS's DeleteMessage: done with the message even if its lock ran out, provided it was not
+     * delivered again since the tag was handed out; completes once that is durable.
+     */
+    public CompletableFuture<Outcome> acknowledgeLatest(DeliveryTag tag) {
+        return acknowledge(tag, true);
+    }
+
+    private CompletableFuture<Outcome> acknowledge(DeliveryTag tag, boolean evenIfLockExpired) {
         QueueRuntime q = runtimes.forTag(tag);
         if (q == null) {
             return CompletableFuture.completedFuture(Outcome.UNKNOWN);
         }
-        return q.cursors[tag.partition()].acknowledge(tag.offset(), tag.acquisitions()).thenApply(outcome -> {
-            if (outcome == Outcome.OK) {
-                q.firstAcquired[tag.partition()].remove(tag.offset());
-            }
-            return outcome;
-        });
+        return q.cursors[tag.partition()].acknowledge(tag.offset(), tag.acquisitions(), evenIfLockExpired)
+                .thenApply(outcome -> {
+                    if (outcome == Outcome.OK) {
+                        q.firstAcquired[tag.partition()].remove(tag.offset());
+                    }
+                    return outcome;
+                });
     }
 
     /**
@@ -180,9 +193,18 @@ public final class Queues implements AutoCloseable {
      * its tag's index. Their state changes share the share-state group commit.
      */
     public CompletableFuture<List<Outcome>> acknowledgeAll(List<DeliveryTag> tags) {
+        return acknowledgeAll(tags, false);
+    }
+
+    /** {@link #acknowledgeLatest} for several deliveries (SQS DeleteMessageBatch). */
+    public CompletableFuture<List<Outcome>> acknowledgeAllLatest(List<DeliveryTag> tags) {
+        return acknowledgeAll(tags, true);
+    }
+
+    private CompletableFuture<List<Outcome>> acknowledgeAll(List<DeliveryTag> tags, boolean evenIfLockExpired) {
         List<CompletableFuture<Outcome>> each = new ArrayList<>(tags.size());
         for (DeliveryTag tag : tags) {
-            each.add(acknowledge(tag));
+            each.add(acknowledge(tag, evenIfLockExpired));
         }
         return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                 .thenApply(v -> each.stream().map(CompletableFuture::join).toList());

@@ -37,7 +37,7 @@ final class SettleActions {
     CompletableFuture<ObjectNode> deleteMessage(SqsRequest request) {
         SqsQueueMetadata queue = sqs.byUrl(request.params());
         DeliveryTag tag = tag(queue, request.params());
-        return sqs.queues().acknowledge(tag).thenApply(outcome -> JsonNodeFactory.instance.objectNode());
+        return sqs.queues().acknowledgeLatest(tag).thenApply(outcome -> JsonNodeFactory.instance.objectNode());
     }
 
     CompletableFuture<ObjectNode> deleteMessageBatch(SqsRequest request) {
@@ -56,7 +56,7 @@ final class SettleActions {
             }
         }
         // every outcome is a success for SQS (deleting is idempotent), so only durability is waited for
-        return sqs.queues().acknowledgeAll(tags).thenApply(outcomes -> {
+        return sqs.queues().acknowledgeAllLatest(tags).thenApply(outcomes -> {
             ids.forEach(batch::succeeded);
             return batch.result();
         });
