@@ -309,11 +309,13 @@ class SqsMessagesTest {
                 Map.of(QueueAttributeName.DELAY_SECONDS, "2"))).queueUrl();
         long start = System.nanoTime();
         sqs.sendMessage(b -> b.queueUrl(url).messageBody("later"));
-        assertThat(sqs.receiveMessage(b -> b.queueUrl(url)).messages()).isEmpty();
-        // (the queue facade knows a message is delayed once a receive has looked at it)
+        // counted as delayed at once, before any receive looked at it
         assertThat(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributesAsStrings())
-                .containsEntry("ApproximateNumberOfMessagesDelayed", "1");
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributesAsStrings())
+                .containsEntry("ApproximateNumberOfMessagesDelayed", "1")
+                .containsEntry("ApproximateNumberOfMessages", "0");
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(url)).messages()).isEmpty();
         Message m = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(10)).messages().get(0);
         assertThat(m.body()).isEqualTo("later");
         assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1900);
