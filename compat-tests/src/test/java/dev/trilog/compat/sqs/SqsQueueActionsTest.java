@@ -116,6 +116,23 @@ class SqsQueueActionsTest {
     }
 
     @Test
+    void purgeDeletesInFlightMessagesToo() {
+        String url = sqs.createQueue(b -> b.queueName("purged")).queueUrl();
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("held"));
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("waiting"));
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(url).visibilityTimeout(1)).messages()).hasSize(1);
+
+        sqs.purgeQueue(b -> b.queueUrl(url));
+
+        // as in AWS ("including in-flight messages"): nothing comes back when the timeout ends
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(2)).messages()).isEmpty();
+        assertThat(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributesAsStrings()).containsEntry("ApproximateNumberOfMessages", "0")
+                .containsEntry("ApproximateNumberOfMessagesNotVisible", "0");
+    }
+
+    @Test
     void deleteThenRecreateTooSoonAndPurgeTwice() {
         String url = sqs.createQueue(b -> b.queueName("gone")).queueUrl();
         sqs.purgeQueue(b -> b.queueUrl(url));

@@ -575,10 +575,28 @@ public final class ShareCursor {
      * them until they settle (the snapshot stores them as one acknowledged range).
      */
     public CompletableFuture<Long> purge() {
+        return purge(false);
+    }
+
+    /**
+     * {@link #purge()}, and with {@code includingInFlight} the records consumers hold go too
+     * (SQS PurgeQueue deletes in-flight messages; AMQP's queue.purge leaves them): their tags
+     * then find nothing to settle.
+     */
+    public CompletableFuture<Long> purge(boolean includingInFlight) {
         long purged = 0;
         synchronized (this) {
             expireLocks(clock.millis());
             skipRecordsRemovedFromTheLog();
+            if (includingInFlight) {
+                for (long offset = window.start(); offset < window.end(); offset++) {
+                    int slot = window.slot(offset);
+                    if (window.state(slot) == InFlightWindow.ACQUIRED) {
+                        markAcknowledged(slot);
+                        purged++;
+                    }
+                }
+            }
             for (long offset = window.nextAvailable(window.start()); offset >= 0;
                     offset = window.nextAvailable(offset + 1)) {
                 window.setState(window.slot(offset), InFlightWindow.ACKNOWLEDGED);

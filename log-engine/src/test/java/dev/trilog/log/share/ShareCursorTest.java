@@ -347,6 +347,20 @@ class ShareCursorTest {
     }
 
     @Test
+    void purgeIncludingInFlightDropsHeldRecordsTooAndTheyNeverReturn() throws Exception {
+        publish(4);
+        ShareCursor cursor = cursor();
+        List<Delivery> held = cursor.acquire("a", 2, 1 << 20, LOCK); // 0 and 1 in flight
+
+        assertThat(cursor.purge(true).join()).isEqualTo(4);
+        assertThat(cursor.counts().acquired()).isZero();
+        assertThat(cursor.acknowledge(0, held.get(0).acquisitions()).join()).isEqualTo(Outcome.UNKNOWN);
+        clock.advance(LOCK + 1); // their locks would have run out by now
+        assertThat(cursor.acquire("b", 10, 1 << 20, LOCK)).isEmpty();
+        assertThat(cursor.startOffset()).isEqualTo(4);
+    }
+
+    @Test
     void purgeOfAnIdleCursorMovesItsStartToTheLogEnd() throws Exception {
         publish(3);
         ShareCursor cursor = cursor();

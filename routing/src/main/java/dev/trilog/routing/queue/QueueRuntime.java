@@ -100,10 +100,10 @@ final class QueueRuntime {
     }
 
     /** Purges every partition's cursor; completes when all are durable. */
-    CompletableFuture<Void> purge() {
+    CompletableFuture<Void> purge(boolean includingInFlight) {
         List<CompletableFuture<Long>> all = new ArrayList<>();
         for (ShareCursor cursor : cursors) {
-            all.add(cursor.purge());
+            all.add(cursor.purge(includingInFlight));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }

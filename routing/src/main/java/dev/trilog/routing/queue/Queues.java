@@ -260,17 +260,26 @@ public final class Queues implements AutoCloseable {
     }
 
     /**
-     * Drops every message not in flight (AMQP queue.purge, SQS PurgeQueue); messages held by
-     * consumers stay theirs. The topic keeps the records for Kafka readers.
+     * Drops every message not in flight (AMQP queue.purge); messages held by consumers stay
+     * theirs. The topic keeps the records for Kafka readers.
      */
     public CompletableFuture<Void> purge(String queue) {
+        return purge(queue, false);
+    }
+
+    /** Drops every message, in flight or not (SQS PurgeQueue); the held ones' tags find nothing. */
+    public CompletableFuture<Void> purgeAll(String queue) {
+        return purge(queue, true);
+    }
+
+    private CompletableFuture<Void> purge(String queue, boolean includingInFlight) {
         QueueRuntime q;
         try {
             q = runtimes.get(queue);
         } catch (UnknownQueueException | IllegalStateException e) { // no such queue, or closed
             return CompletableFuture.failedFuture(e);
         }
-        return q.purge();
+        return q.purge(includingInFlight);
     }
 
     // ---------------------------------------------------------------- housekeeping

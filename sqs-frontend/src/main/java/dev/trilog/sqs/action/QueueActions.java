@@ -159,7 +159,7 @@ final class QueueActions {
                     + queue.name() + " is allowed every 60 seconds.");
         }
         lastPurgeMillis.put(queue.name(), now);
-        return sqs.queues().purge(queue.name()).thenApply(done -> result());
+        return sqs.queues().purgeAll(queue.name()).thenApply(done -> result());
     }
 
     ObjectNode getQueueAttributes(SqsRequest request) {
