@@ -25,7 +25,8 @@ import org.apache.kafka.common.requests.ProduceResponse;
 /**
  * Produce: each partition's batches go through the engine's {@link dev.trilog.log.LogAppender}
  * (validated, offsets assigned, appended) and the answer waits until they are as durable as
- * the topic asks. On one node acks=1 and acks=all mean the same; acks=0 gets no answer.
+ * the topic asks. On one node acks=1 and acks=all mean the same; acks=0 gets no answer. A
+ * transactional batch is first checked against its transaction (KIP-890 part 1).
  *
  * <p>The batches are appended before {@link #handle} returns: the request's bytes are a view
  * of the network buffer, which is released after that.
