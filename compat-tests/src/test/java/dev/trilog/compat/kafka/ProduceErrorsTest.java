@@ -20,14 +20,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,14 +125,15 @@ class ProduceErrorsTest {
     @Test
     void aCorruptBatchIsRefusedWithCorruptMessageAndTheConnectionGoesOn() throws Exception {
         createTopic("crc", Map.of());
+        TopicPartition crc = new TopicPartition("crc", 0);
         try (RawKafkaClient raw = new RawKafkaClient(trilog.kafkaBootstrap())) {
             MemoryRecords corrupt = batch("intact?");
             ByteBuffer bytes = corrupt.buffer();
             bytes.put(bytes.limit() - 1, (byte) (bytes.get(bytes.limit() - 1) ^ 0x5a)); // last value byte
-            PartitionProduceResponse refused = produce(raw, corrupt);
+            PartitionProduceResponse refused = raw.produce(crc, corrupt, (short) 1, null);
             assertThat(refused.errorCode()).isEqualTo(Errors.CORRUPT_MESSAGE.code());
 
-            PartitionProduceResponse accepted = produce(raw, batch("intact"));
+            PartitionProduceResponse accepted = raw.produce(crc, batch("intact"), (short) 1, null);
             assertThat(accepted.errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(accepted.baseOffset()).isZero();
         }
@@ -143,15 +141,5 @@ class ProduceErrorsTest {
 
     private static MemoryRecords batch(String value) {
         return MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), value.getBytes()));
-    }
-
-    private static PartitionProduceResponse produce(RawKafkaClient raw, MemoryRecords records) throws Exception {
-        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
-        topics.add(new ProduceRequestData.TopicProduceData().setName("crc").setPartitionData(List.of(
-                new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
-        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5_000).setTopicData(topics);
-        // v12: addressed by name (v13 uses topic ids)
-        ProduceResponse response = raw.send(ProduceRequest.builder(data), 12);
-        return response.data().responses().iterator().next().partitionResponses().get(0);
     }
 }

@@ -6,8 +6,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
@@ -46,6 +53,23 @@ final class RawKafkaClient implements AutoCloseable {
         byte[] response = new byte[in.readInt()];
         in.readFully(response);
         return (T) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
+    }
+
+    /**
+     * One Produce of {@code records} to one partition, at v12 (addressed by name; v13 uses topic
+     * ids), for batches the Java producer would never send; returns that partition's answer.
+     *
+     * @param transactionalId null for a non-transactional producer
+     */
+    PartitionProduceResponse produce(TopicPartition partition, MemoryRecords records, short acks,
+            String transactionalId) throws IOException {
+        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
+        topics.add(new ProduceRequestData.TopicProduceData().setName(partition.topic()).setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(partition.partition()).setRecords(records))));
+        ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(5_000)
+                .setTransactionalId(transactionalId).setTopicData(topics);
+        ProduceResponse response = send(ProduceRequest.builder(data), 12);
+        return response.data().responses().iterator().next().partitionResponses().get(0);
     }
 
     @Override

@@ -13,7 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -24,8 +23,6 @@ import org.apache.kafka.common.requests.EndTxnRequest;
 import org.apache.kafka.common.requests.EndTxnResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +66,7 @@ class TransactionVerificationTest {
             assertThat(init.error()).isEqualTo(Errors.NONE);
             long producerId = init.data().producerId();
             short epoch = init.data().producerEpoch();
-            PartitionProduceResponse stray = produce(raw, batch(producerId, epoch));
+            PartitionProduceResponse stray = raw.produce(tp, batch(producerId, epoch), (short) -1, TXN_ID);
             assertThat(Errors.forCode(stray.errorCode())).isEqualTo(Errors.INVALID_TXN_STATE);
             assertThat(stray.errorMessage()).isEqualTo("Partition was not added to the transaction");
 
@@ -77,7 +74,7 @@ class TransactionVerificationTest {
                     epoch, List.of(tp)), 3);
             assertThat(added.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID).get(tp))
                     .isEqualTo(Errors.NONE);
-            PartitionProduceResponse accepted = produce(raw, batch(producerId, epoch));
+            PartitionProduceResponse accepted = raw.produce(tp, batch(producerId, epoch), (short) -1, TXN_ID);
             assertThat(Errors.forCode(accepted.errorCode())).isEqualTo(Errors.NONE);
             assertThat(accepted.baseOffset()).isZero(); // the refused write took no offset
 
@@ -94,15 +91,5 @@ class TransactionVerificationTest {
     private static MemoryRecords batch(long producerId, short epoch) {
         return MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, 0,
                 new SimpleRecord("k".getBytes(), "v".getBytes()));
-    }
-
-    private static PartitionProduceResponse produce(RawKafkaClient raw, MemoryRecords records) throws Exception {
-        ProduceRequestData.TopicProduceDataCollection topics = new ProduceRequestData.TopicProduceDataCollection();
-        topics.add(new ProduceRequestData.TopicProduceData().setName("verified").setPartitionData(List.of(
-                new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
-        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5_000)
-                .setTransactionalId(TXN_ID).setTopicData(topics);
-        ProduceResponse response = raw.send(ProduceRequest.builder(data), 12);
-        return response.data().responses().iterator().next().partitionResponses().get(0);
     }
 }
