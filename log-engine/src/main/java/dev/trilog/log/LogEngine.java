@@ -62,6 +62,7 @@ public final class LogEngine implements AutoCloseable {
     private final FileLock lock;
     private final boolean cleanStart;
     private final GroupCommitFlusher flusher = new GroupCommitFlusher();
+    private final UnreadableBatches unreadableBatches = new UnreadableBatches();
     private final ExecutorService sealer = Executors.newSingleThreadExecutor(daemon("trilog-segment-sealer"));
     private final ScheduledExecutorService maintenance =
             Executors.newSingleThreadScheduledExecutor(daemon("trilog-log-maintenance"));
@@ -158,18 +159,23 @@ public final class LogEngine implements AutoCloseable {
         TopicPartition tp = new TopicPartition(name, 0);
         LogConfig config = settings.topicDefaults().withOverrides(InternalLog.settings(fsyncEachWrite));
         return new InternalLog(PartitionLog.open(tp, partitionDir(tp), config, settings.clock(), sealer, flusher,
-                cleanStart));
+                cleanStart, unreadableBatches));
     }
 
     private PartitionLog openPartition(TopicPartition tp, LogConfig config) throws IOException {
         PartitionLog partition = PartitionLog.open(tp, partitionDir(tp), config, settings.clock(), sealer, flusher,
-                cleanStart);
+                cleanStart, unreadableBatches);
         partitions.put(tp, partition);
         return partition;
     }
 
     private Path partitionDir(TopicPartition tp) {
         return settings.dataDir().resolve(tp.topic() + "-" + tp.partition());
+    }
+
+    /** Batches on disk that record readers had to skip (see {@link UnreadableBatches}). */
+    public UnreadableBatches unreadableBatches() {
+        return unreadableBatches;
     }
 
     public EngineSettings settings() {
