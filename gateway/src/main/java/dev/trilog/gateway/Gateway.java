@@ -40,6 +40,7 @@ public final class Gateway {
         List<Frontend> listening = new ArrayList<>();
         try {
             engine = openLog(config);
+            metrics.bindEngine(engine);
             queueLayer = openQueueLayer(config, engine);
             FrontendContext context = new FrontendContext(config, engine, queueLayer, metrics.registry());
             for (FrontendFactory factory : protocolFrontends) {

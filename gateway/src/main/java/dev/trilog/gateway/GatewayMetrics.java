@@ -1,5 +1,8 @@
 package dev.trilog.gateway;
 
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.UnreadableBatches;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -40,6 +43,16 @@ public final class GatewayMetrics implements AutoCloseable {
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
         return new GatewayMetrics(registry, gcMetrics);
+    }
+
+    /**
+     * The log engine's own meters: {@code trilog_log_unreadable_batches_total}, batches on disk
+     * that queue readers had to skip because their records cannot be read.
+     */
+    public void bindEngine(LogEngine engine) {
+        FunctionCounter.builder("trilog.log.unreadable.batches", engine.unreadableBatches(), UnreadableBatches::count)
+                .description("record batches on disk that queue readers skipped because their records cannot be read")
+                .register(registry);
     }
 
     /** The registry frontends and the engine record into. */

@@ -38,7 +38,8 @@ class GatewayTest {
         assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
         HttpResponse<String> metrics = Http.get(port, "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds", "system_cpu_count");
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds", "system_cpu_count",
+                "trilog_log_unreadable_batches_total 0.0");
 
         gateway.close();
 
