@@ -2,7 +2,9 @@ package dev.trilog.compat;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +46,29 @@ class LayeringTest {
                         "org.apache.kafka.common.requests..",
                         // records go through log-engine's RecordFormat, the one adapter for Kafka's internals
                         "org.apache.kafka.common.record.internal..")
+                .check(trilog);
+    }
+
+    @Test
+    void onlyTheAppendSeamWritesToAPartition() {
+        DescribedPredicate<JavaMethodCall> partitionAppend = DescribedPredicate.describe(
+                "an append method of PartitionLog", call -> call.getTargetOwner().getName()
+                        .equals("dev.trilog.log.PartitionLog") && call.getName().startsWith("append"));
+        noClasses().that().doNotHaveFullyQualifiedName("dev.trilog.log.LocalLogAppender")
+                .and().doNotHaveFullyQualifiedName("dev.trilog.log.PartitionLog")
+                .should().callMethodWhere(partitionAppend)
+                .because("every write passes through LogAppender, where replication plugs in")
+                .check(trilog);
+    }
+
+    @Test
+    void kafkasRecordInternalsAreImportedByOneAdapterPerModule() {
+        // Kafka calls these classes non-public and moved them in 4.3: an upgrade that moves them
+        // again must break in one place per module
+        // (test-support builds lying batches for tests and ships nowhere)
+        noClasses().that().resideOutsideOfPackages("dev.trilog.log.record", "dev.trilog.kafka.records",
+                        "dev.trilog.testsupport..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.common.record.internal..")
                 .check(trilog);
     }
 

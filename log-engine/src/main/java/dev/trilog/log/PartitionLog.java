@@ -290,7 +290,7 @@ public final class PartitionLog implements AutoCloseable {
      * @param fromClient batches from a client may not be control batches
      * @throws dev.trilog.log.record.InvalidBatchException when a batch is refused; nothing is written
      */
-    public AppendResult append(ByteBuffer records, boolean fromClient) throws IOException {
+    AppendResult append(ByteBuffer records, boolean fromClient) throws IOException {
         LogConfig current = config;
         AppendRules rules = current.clientAppendRules();
         if (!fromClient) {
@@ -303,7 +303,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /** Builds one batch of {@code records} and appends it; used by internal logs and queue publishers. */
-    public AppendResult appendRecords(List<RecordData> records, String compression) throws IOException {
+    AppendResult appendRecords(List<RecordData> records, String compression) throws IOException {
         LogConfig current = config;
         if (current.compact()) {
             requireKeys(records);
@@ -376,7 +376,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws dev.trilog.log.record.InvalidBatchException with INVALID_PRODUCER_EPOCH when the
      *         producer already has a newer epoch here
      */
-    public AppendResult appendTransactionMarker(long producerId, short epoch, TxnMarker marker, int coordinatorEpoch)
+    AppendResult appendTransactionMarker(long producerId, short epoch, TxnMarker marker, int coordinatorEpoch)
             throws IOException {
         AppendResult result;
         writeLock.lock();

@@ -104,6 +104,21 @@ public final class LyingBatches {
         return builder.build().buffer();
     }
 
+    /** An honest batch of {@code count} records with {@code valueBytes}-byte values (pseudo-random, so codecs work). */
+    public static ByteBuffer batch(int count, int valueBytes, long now, CompressionType codec) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024 + (64 + valueBytes) * count),
+                RecordBatch.MAGIC_VALUE_V2, Compression.of(codec).build(), TimestampType.CREATE_TIME, 0L, now);
+        java.util.Random random = new java.util.Random(count * 31L + valueBytes);
+        for (int i = 0; i < count; i++) {
+            byte[] value = new byte[valueBytes];
+            for (int b = 0; b < valueBytes; b++) {
+                value[b] = (byte) ('a' + random.nextInt(16)); // text-like: compressible, not trivially
+            }
+            builder.appendWithOffset(i, now, bytes("key-" + i), value);
+        }
+        return builder.build().buffer();
+    }
+
     /** Recomputes the CRC after bytes from the attributes on were changed. */
     public static ByteBuffer withFreshCrc(ByteBuffer batch) {
         int size = batch.limit();

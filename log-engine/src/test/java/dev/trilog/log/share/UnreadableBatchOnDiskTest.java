@@ -53,14 +53,14 @@ class UnreadableBatchOnDiskTest {
     void theShareCursorSkipsTheBadBatchAndDeliversEverythingElse(Lie lie) throws Exception {
         engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
         engine.createTopic("q", 1, Map.of());
-        engine.partition(TP).append(Batches.of(2, T0), true);
+        engine.appender().append(TP, Batches.of(2, T0)).join();
         engine.close();
         long badBase = 2;
         long badLast = plantAtTheEnd(lie.batch(T0), badBase);
 
         engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
         assertThat(engine.partition(TP).logEndOffset()).isEqualTo(badLast + 1);
-        engine.partition(TP).append(Batches.of(2, T0, 2), true);
+        engine.appender().append(TP, Batches.of(2, T0, 2)).join();
         ShareCursor cursor = engine.shareCursor(TP, "g", new ShareGroupSettings(5,
                 ShareGroupSettings.LimitCounts.ACQUISITIONS, 1000), DeliveryPolicy.NONE, (group, offset, reason) -> {
                 });
