@@ -118,10 +118,13 @@ class SqsServerProtocolTest {
     }
 
     @Test
-    void aQueryRequestWithoutAnActionIsRefused() throws Exception {
-        HttpResponse<String> response = query("/", "Version=2012-11-05");
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("<Code>InvalidAction</Code>");
+    void aQueryRequestWithoutAnActionIsMissingAction() throws Exception {
+        for (String form : List.of("Version=2012-11-05", "Action=&Version=2012-11-05")) {
+            HttpResponse<String> response = query("/", form);
+            assertThat(response.statusCode()).as(form).isEqualTo(400);
+            assertThat(response.body()).as(form).contains("<Type>Sender</Type><Code>MissingAction</Code>");
+        }
+        assertThat(received).isEmpty();
     }
 
     @Test

@@ -30,6 +30,7 @@ public enum SqsError {
     OVER_LIMIT("OverLimit", "OverLimit", 403),
     INVALID_ID_FORMAT("InvalidIdFormat", "InvalidIdFormat", 400),
     INVALID_ACTION("InvalidAction", "InvalidAction", 400),
+    MISSING_ACTION("MissingAction", "MissingAction", 400),
     MALFORMED_QUERY_STRING("MalformedQueryString", "MalformedQueryString", 400),
     SERIALIZATION_EXCEPTION("SerializationException", "SerializationException", 400),
     SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", "SignatureDoesNotMatch", 403),
@@ -78,8 +79,8 @@ public enum SqsError {
      */
     public boolean malformedRequest() {
         return switch (this) {
-            case SERIALIZATION_EXCEPTION, MALFORMED_QUERY_STRING, INVALID_ACTION, SIGNATURE_DOES_NOT_MATCH,
-                    INVALID_CLIENT_TOKEN_ID, MISSING_AUTHENTICATION_TOKEN -> true;
+            case SERIALIZATION_EXCEPTION, MALFORMED_QUERY_STRING, INVALID_ACTION, MISSING_ACTION,
+                    SIGNATURE_DOES_NOT_MATCH, INVALID_CLIENT_TOKEN_ID, MISSING_AUTHENTICATION_TOKEN -> true;
             default -> false;
         };
     }

@@ -169,8 +169,8 @@ public final class SqsHttpHandler implements HttpHandler {
         }
         String actionName = parameters.remove("Action");
         parameters.remove("Version");
-        if (actionName == null) {
-            throw new SqsException(SqsError.INVALID_ACTION, "The request must contain the parameter Action.");
+        if (actionName == null || actionName.isEmpty()) {
+            throw new SqsException(SqsError.MISSING_ACTION, "The request must contain the parameter Action.");
         }
         SqsAction action = action(actionName);
         // SigV2/SigV4 query-string signing parameters are not request members
