@@ -134,6 +134,37 @@ class SqsServerProtocolTest {
     }
 
     /**
+     * Outside messages (which the compat tests cover), text that is not well-formed UTF-8 makes the
+     * request malformed in either protocol, in a body or in a query string; it never reaches an
+     * action decoded as something else.
+     */
+    @Test
+    void textThatIsNotUtf8IsAMalformedRequest() throws Exception {
+        byte[] overlong = {'{', '"', 'Q', 'u', 'e', 'u', 'e', 'N', 'a', 'm', 'e', 'P', 'r', 'e', 'f', 'i', 'x', '"', ':',
+            '"', 'a', (byte) 0xC0, (byte) 0xAF, '"', '}'};
+        HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/"))
+                .header("Content-Type", "application/x-amz-json-1.0").header("X-Amz-Target", "AmazonSQS.ListQueues")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(overlong)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json.statusCode()).isEqualTo(400);
+        assertThat(json.headers().firstValue("x-amzn-query-error")).hasValue("SerializationException;Sender");
+
+        HttpResponse<String> form = query("/", "Action=ListQueues&QueueNamePrefix=a%FF");
+        assertThat(form.statusCode()).isEqualTo(400);
+        assertThat(form.body()).contains("<Code>MalformedQueryString</Code>").contains("QueueNamePrefix");
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(endpoint
+                + "/?Action=ListQueues&QueueNamePrefix=%C0%AF")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(400);
+        assertThat(get.body()).contains("<Code>MalformedQueryString</Code>");
+        assertThat(received).isEmpty();
+
+        HttpResponse<String> emoji = http.send(HttpRequest.newBuilder(URI.create(endpoint
+                + "/?Action=ListQueues&QueueNamePrefix=%F0%9F%98%80+%C3%A9%2B")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(emoji.statusCode()).isEqualTo(200);
+        assertThat(received.get(0).params().string("QueueNamePrefix")).hasValue("😀 é+");
+    }
+
+    /**
      * A body past the server's limit, chunked or not, in either protocol: the size error in that
      * protocol once the body has been read (and dropped), the connection still usable after it and
      * other clients served while it is being sent. Nothing reaches the actions.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.routing.message.Utf8;
 import dev.trilog.sqs.auth.SignatureV4;
 import dev.trilog.sqs.auth.SignedRequest;
 import io.undertow.io.Receiver;
@@ -16,12 +17,10 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -208,8 +207,12 @@ public final class SqsHttpHandler implements HttpHandler {
         if (body.length == 0) {
             members = JsonNodeFactory.instance.objectNode();
         } else {
+            String text = Utf8.decodeOrNull(body);
+            if (text == null) {
+                throw notUtf8(action, true, "the request body");
+            }
             try {
-                JsonNode node = json.readTree(body);
+                JsonNode node = json.readTree(text);
                 if (!(node instanceof ObjectNode object)) {
                     throw new SqsException(SqsError.SERIALIZATION_EXCEPTION, "The request body is not a JSON object.");
                 }
@@ -222,23 +225,29 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     private SqsRequest decodeQuery(HttpServerExchange exchange, byte[] body, String requestId) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (Map.Entry<String, Deque<String>> e : exchange.getQueryParameters().entrySet()) {
-            parameters.put(e.getKey(), e.getValue().getFirst());
-        }
+        Map<String, byte[]> fields = new LinkedHashMap<>();
+        QueryParameters.parseForm(exchange.getQueryString().getBytes(StandardCharsets.UTF_8), fields);
         if (exchange.getRequestMethod().equals(Methods.POST)) {
-            parameters.putAll(formParameters(body));
+            QueryParameters.parseForm(body, fields);
         }
-        String actionName = parameters.remove("Action");
-        parameters.remove("Version");
-        if (actionName == null || actionName.isEmpty()) {
+        byte[] actionName = fields.remove("Action");
+        fields.remove("Version");
+        if (actionName == null || actionName.length == 0) {
             throw new SqsException(SqsError.MISSING_ACTION, "The request must contain the parameter Action.");
         }
-        SqsAction action = action(actionName);
+        SqsAction action = action(new String(actionName, StandardCharsets.ISO_8859_1));
         // SigV2/SigV4 query-string signing parameters are not request members
-        parameters.keySet().removeIf(name -> name.startsWith("X-Amz-") || name.equals("AWSAccessKeyId")
+        fields.keySet().removeIf(name -> name.startsWith("X-Amz-") || name.equals("AWSAccessKeyId")
                 || name.equals("Signature") || name.equals("SignatureMethod") || name.equals("SignatureVersion")
                 || name.equals("Timestamp") || name.equals("Expires"));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> field : fields.entrySet()) {
+            String value = Utf8.decodeOrNull(field.getValue());
+            if (value == null) {
+                throw notUtf8(action, false, "the value of " + field.getKey());
+            }
+            parameters.put(field.getKey(), value);
+        }
         String path = exchange.getRequestPath();
         String host = host(exchange);
         if (!parameters.containsKey("QueueUrl") && path.length() > 1 && path.indexOf('/', 1) > 0) {
@@ -247,23 +256,20 @@ public final class SqsHttpHandler implements HttpHandler {
         return new SqsRequest(action, new SqsParams(QueryParameters.toRequest(parameters)), host, requestId);
     }
 
-    private static Map<String, String> formParameters(byte[] body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String text = new String(body, StandardCharsets.UTF_8);
-        for (String pair : text.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            try {
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                out.put(name, value);
-            } catch (IllegalArgumentException e) {
-                throw new SqsException(SqsError.MALFORMED_QUERY_STRING, "The form body is not URL-encoded: " + pair);
-            }
+    /**
+     * Text that is not well-formed UTF-8 (an overlong form, a surrogate, a cut-off sequence, a byte
+     * no sequence starts with) is refused rather than decoded into other text: a lenient decoder
+     * would store an overlong {@code C0 AF} as {@code /} and {@code %FF} as U+FFFD. In the actions
+     * that carry messages it is {@code InvalidMessageContents}, as AWS answers characters a message
+     * may not hold; elsewhere the request is malformed.
+     */
+    private static SqsException notUtf8(SqsAction action, boolean jsonProtocol, String what) {
+        if (action.carriesMessages()) {
+            return new SqsException(SqsError.INVALID_MESSAGE_CONTENTS, "Invalid binary character found: " + what
+                    + " is not well-formed UTF-8. Message bodies and attribute values are Unicode text.");
         }
-        return out;
+        return new SqsException(jsonProtocol ? SqsError.SERIALIZATION_EXCEPTION : SqsError.MALFORMED_QUERY_STRING,
+                "The request is not well-formed UTF-8: " + what + ".");
     }
 
     private static SqsAction action(String name) {
