@@ -115,6 +115,7 @@ class SqsMessageBytesTest {
         assertThat(message.get("Body").asText()).isEqualTo(TEXT);
         assertThat(message.get("MD5OfBody").asText()).isEqualTo(md5);
         assertThat(message.get("MessageAttributes").get("k").get("StringValue").asText()).isEqualTo(TEXT);
+        assertThat(indexOf(overJson.body(), utf8)).isPositive();
 
         HttpResponse<byte[]> overQuery = post(url, "Action=ReceiveMessage&MessageAttributeName.1=All");
         assertThat(xpath(overQuery, "//Message/Body")).isEqualTo(TEXT);

@@ -1,8 +1,10 @@
 package dev.trilog.sqs.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.routing.message.Utf8;
@@ -57,7 +59,9 @@ public final class SqsHttpHandler implements HttpHandler {
     private final SignatureV4 signatures;
     private final String fixedHost;
     private final int maxBodyBytes;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Writes characters outside the BMP as their four UTF-8 bytes, not as escaped surrogate pairs. */
+    private final ObjectMapper json = JsonMapper.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
     /**
      * @param fixedHost    the host queue URLs name whatever the client's {@code Host} header says; null to
