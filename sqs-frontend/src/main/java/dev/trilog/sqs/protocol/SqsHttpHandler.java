@@ -34,12 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SQS endpoint: one handler for both wire protocols. It reads the whole body without
- * blocking, picks the protocol per request (ElasticMQ's rule: a {@code x-amz-json} content type
- * is AWS JSON 1.0 with the action in {@code X-Amz-Target}; anything else is Query with
- * {@code Action=} in the form body or the query string), checks the signature, decodes the
- * request into the JSON request shape, runs the action on a worker thread and writes the answer
- * (or the error) in the protocol it came in.
+ * The SQS endpoint: one handler for both wire protocols. It reads the whole body (up to its
+ * limit) without blocking, picks the protocol per request (ElasticMQ's rule: a {@code x-amz-json}
+ * content type is AWS JSON 1.0 with the action in {@code X-Amz-Target}; anything else is Query
+ * with {@code Action=} in the form body or the query string), checks the signature, decodes the
+ * request into the JSON request shape (text strictly as UTF-8), runs the action on a worker
+ * thread and writes the answer (or the error) in the protocol it came in.
  *
  * <p>Query requests may be sent to the queue URL ({@code /<account>/<queue>}); that path then
  * supplies {@code QueueUrl} when the parameters do not.
