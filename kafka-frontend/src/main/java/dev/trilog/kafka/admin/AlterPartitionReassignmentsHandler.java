@@ -1,9 +1,9 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.Topic;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,12 +23,12 @@ import org.apache.kafka.common.requests.AlterPartitionReassignmentsResponse;
  * partition already is, so a valid reassignment completes at once without moving anything;
  * cancelling finds nothing in progress; any other broker is not registered.
  */
-public final class AlterPartitionReassignmentsHandler implements ApiHandler {
+final class AlterPartitionReassignmentsHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    public AlterPartitionReassignmentsHandler(KafkaBroker broker) {
-        this.broker = broker;
+    AlterPartitionReassignmentsHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -39,7 +39,7 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler {
                 .setAllowReplicationFactorChange(data.allowReplicationFactorChange());
         for (ReassignableTopic topic : data.topics()) {
             ReassignableTopicResponse topicResponse = new ReassignableTopicResponse().setName(topic.name());
-            Optional<Topic> existing = broker.engine().topic(topic.name());
+            Optional<Topic> existing = context.engine().topic(topic.name());
             for (ReassignablePartition partition : topic.partitions()) {
                 topicResponse.partitions().add(reassign(topic.name(), existing, partition));
             }
@@ -64,7 +64,7 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler {
                     .setErrorMessage(Errors.NO_REASSIGNMENT_IN_PROGRESS.message());
         }
         try {
-            SingleNodeReplicas.check(asked.replicas(), broker.nodeId());
+            SingleNodeReplicas.check(asked.replicas(), context.nodeId());
             return result;
         } catch (ApiException e) {
             return result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());

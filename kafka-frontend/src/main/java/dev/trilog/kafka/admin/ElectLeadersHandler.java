@@ -1,9 +1,9 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.Topic;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,12 +21,12 @@ import org.apache.kafka.common.requests.ElectLeadersResponse;
  * replica, so each named partition gets ELECTION_NOT_NEEDED. Asked for all partitions (null),
  * Kafka leaves out the partitions whose election was not needed — here, all of them.
  */
-public final class ElectLeadersHandler implements ApiHandler {
+final class ElectLeadersHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    public ElectLeadersHandler(KafkaBroker broker) {
-        this.broker = broker;
+    ElectLeadersHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -36,7 +36,7 @@ public final class ElectLeadersHandler implements ApiHandler {
         if (data.topicPartitions() != null) {
             for (TopicPartitions asked : data.topicPartitions()) {
                 ReplicaElectionResult result = new ReplicaElectionResult().setTopic(asked.topic());
-                Optional<Topic> topic = broker.engine().topic(asked.topic());
+                Optional<Topic> topic = context.engine().topic(asked.topic());
                 for (int partition : asked.partitions()) {
                     result.partitionResult().add(elect(asked.topic(), topic, partition));
                 }

@@ -1,10 +1,10 @@
 package dev.trilog.kafka.txn;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
 import dev.trilog.kafka.group.GroupCoordinator;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.CommittedOffset;
 import dev.trilog.log.Topic;
 import java.util.HashMap;
@@ -28,12 +28,12 @@ import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
  */
 final class TxnOffsetCommitHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
     private final GroupCoordinator groups;
     private final TransactionCoordinator coordinator;
 
-    TxnOffsetCommitHandler(KafkaBroker broker, GroupCoordinator groups, TransactionCoordinator coordinator) {
-        this.broker = broker;
+    TxnOffsetCommitHandler(KafkaContext context, GroupCoordinator groups, TransactionCoordinator coordinator) {
+        this.context = context;
         this.groups = groups;
         this.coordinator = coordinator;
     }
@@ -50,7 +50,7 @@ final class TxnOffsetCommitHandler implements ApiHandler {
         Map<TopicPartition, CommittedOffset> staged = new LinkedHashMap<>();
         Map<TopicPartition, Address> addresses = new HashMap<>();
         for (TxnOffsetCommitRequestTopic topicData : data.topics()) {
-            Optional<Topic> topic = byId ? broker.topicById(topicData.topicId()) : broker.engine().topic(topicData.name());
+            Optional<Topic> topic = byId ? context.topicById(topicData.topicId()) : context.engine().topic(topicData.name());
             for (TxnOffsetCommitRequestPartition partition : topicData.partitions()) {
                 int index = partition.partitionIndex();
                 if (topic.isEmpty() || index < 0 || index >= topic.get().partitions()) {

@@ -1,0 +1,216 @@
+package dev.trilog.kafka.data;
+
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
+import dev.trilog.kafka.records.KafkaRecords;
+import dev.trilog.log.LogSlice;
+import dev.trilog.log.OffsetOutOfRangeException;
+import dev.trilog.log.PartitionLog;
+import dev.trilog.log.Topic;
+import dev.trilog.log.segment.AbortedTransaction;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+
+/**
+ * Fetch: each partition's records as a slice of its segment file, written to the socket
+ * zero-copy. When less than {@code fetch.min.bytes} is there, the request waits (up to
+ * {@code fetch.max.wait.ms}) in a purgatory that an append to any of its partitions wakes.
+ *
+ * <p>Fetch sessions (KIP-227) are declined: the answer's session id is 0, so clients send full
+ * requests. A read_committed fetch stops at the last stable offset and lists the aborted
+ * transactions among the records it returns, so the client drops their records.
+ */
+final class FetchHandler implements ApiHandler {
+
+    private final KafkaContext context;
+
+    FetchHandler(KafkaContext context) {
+        this.context = context;
+    }
+
+    /** One partition the request asks for, resolved to its log (null when unknown). */
+    private record Wanted(FetchRequestData.FetchTopic topic, String name, PartitionLog log,
+            FetchRequestData.FetchPartition partition, Errors unknownError) {
+    }
+
+    /** The outcome of reading every wanted partition once. */
+    private record Attempt(FetchResponseData data, List<AutoCloseable> slices, long bytes, boolean errors) {
+        void release() {
+            new Reply(null, slices).closeResources();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Reply> handle(KafkaRequest request) {
+        FetchRequestData data = ((FetchRequest) request.body()).data();
+        List<Wanted> wanted = resolve(data);
+        int maxBytes = request.version() >= 3 ? data.maxBytes() : Integer.MAX_VALUE;
+        boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
+        Attempt first = read(wanted, maxBytes, readCommitted);
+        if (first.bytes() >= data.minBytes() || data.maxWaitMs() <= 0 || first.errors() || wanted.isEmpty()) {
+            return CompletableFuture.completedFuture(reply(first));
+        }
+        first.release();
+        return new DelayedFetch(wanted, maxBytes, readCommitted, data.minBytes()).start(data.maxWaitMs());
+    }
+
+    private List<Wanted> resolve(FetchRequestData data) {
+        List<Wanted> wanted = new ArrayList<>();
+        for (FetchRequestData.FetchTopic topic : data.topics()) {
+            boolean byId = topic.topic() == null || topic.topic().isEmpty();
+            Optional<Topic> found = byId ? context.topicById(topic.topicId()) : context.engine().topic(topic.topic());
+            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
+                PartitionLog log = found.map(t -> context.engine().partition(new TopicPartition(t.name(), partition.partition())))
+                        .orElse(null);
+                Errors unknown = byId && found.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                wanted.add(new Wanted(topic, found.map(Topic::name).orElse(topic.topic()), log, partition, unknown));
+            }
+        }
+        return wanted;
+    }
+
+    private Attempt read(List<Wanted> wanted, int maxBytes, boolean readCommitted) {
+        FetchResponseData response = new FetchResponseData().setSessionId(0).setErrorCode(Errors.NONE.code());
+        List<AutoCloseable> slices = new ArrayList<>();
+        long bytes = 0;
+        boolean errors = false;
+        FetchableTopicResponse current = null;
+        FetchRequestData.FetchTopic currentTopic = null;
+        for (Wanted w : wanted) {
+            if (w.topic() != currentTopic) {
+                currentTopic = w.topic();
+                current = new FetchableTopicResponse().setTopic(w.topic().topic()).setTopicId(w.topic().topicId());
+                response.responses().add(current);
+            }
+            PartitionData partition = new PartitionData().setPartitionIndex(w.partition().partition())
+                    .setRecords(KafkaRecords.empty())
+                    .setAbortedTransactions(readCommitted ? new ArrayList<>() : null);
+            current.partitions().add(partition);
+            if (w.log() == null) {
+                partition.setErrorCode(w.unknownError().code()).setHighWatermark(-1).setLastStableOffset(-1)
+                        .setLogStartOffset(-1);
+                errors = true;
+                continue;
+            }
+            PartitionLog log = w.log();
+            long lastStable = log.lastStableOffset(); // before the high watermark: never above it
+            partition.setHighWatermark(log.highWatermark()).setLastStableOffset(lastStable)
+                    .setLogStartOffset(log.logStartOffset());
+            int limit = (int) Math.min(w.partition().partitionMaxBytes(), Math.max(0, maxBytes - bytes));
+            if (limit <= 0 && bytes > 0) {
+                continue;
+            }
+            try {
+                long offset = w.partition().fetchOffset();
+                LogSlice slice = readCommitted ? log.readCommitted(offset, limit, bytes == 0, lastStable)
+                        : log.read(offset, limit, bytes == 0);
+                if (!slice.isEmpty()) {
+                    slices.add(slice);
+                    partition.setRecords(KafkaRecords.zeroCopy(slice));
+                    bytes += slice.length();
+                    if (readCommitted) {
+                        partition.setAbortedTransactions(abortedTransactions(log, offset, lastStable));
+                    }
+                }
+            } catch (OffsetOutOfRangeException e) {
+                partition.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+                errors = true;
+            } catch (IOException e) {
+                partition.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+                errors = true;
+            }
+        }
+        return new Attempt(response, slices, bytes, errors);
+    }
+
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(PartitionLog log, long from,
+            long upTo) {
+        List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>();
+        for (AbortedTransaction a : log.abortedTransactions(from, upTo)) {
+            aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(a.producerId())
+                    .setFirstOffset(a.firstOffset()));
+        }
+        return aborted;
+    }
+
+    private static Reply reply(Attempt attempt) {
+        return new Reply(FetchResponse.of(attempt.data()), attempt.slices());
+    }
+
+    /** A fetch waiting for data: woken by appends to its partitions or by its deadline. */
+    private final class DelayedFetch {
+        private final List<Wanted> wanted;
+        private final int maxBytes;
+        private final boolean readCommitted;
+        private final int minBytes;
+        private final CompletableFuture<Reply> result = new CompletableFuture<>();
+        private final AtomicBoolean checkQueued = new AtomicBoolean();
+        private final Runnable onAppend = this::queueCheck;
+        private volatile ScheduledFuture<?> timeout;
+
+        DelayedFetch(List<Wanted> wanted, int maxBytes, boolean readCommitted, int minBytes) {
+            this.wanted = wanted;
+            this.maxBytes = maxBytes;
+            this.readCommitted = readCommitted;
+            this.minBytes = minBytes;
+        }
+
+        CompletableFuture<Reply> start(int maxWaitMs) {
+            for (Wanted w : wanted) {
+                w.log().addAppendListener(onAppend);
+            }
+            timeout = context.timer().schedule(() -> finish(read(wanted, maxBytes, readCommitted)), maxWaitMs,
+                    TimeUnit.MILLISECONDS);
+            queueCheck(); // data may have arrived between the first read and the listeners
+            return result;
+        }
+
+        private void queueCheck() {
+            if (checkQueued.compareAndSet(false, true)) {
+                context.timer().execute(() -> {
+                    checkQueued.set(false);
+                    if (result.isDone()) {
+                        return;
+                    }
+                    Attempt attempt = read(wanted, maxBytes, readCommitted);
+                    if (attempt.bytes() >= minBytes || attempt.errors()) {
+                        finish(attempt);
+                    } else {
+                        attempt.release();
+                    }
+                });
+            }
+        }
+
+        private void finish(Attempt attempt) {
+            for (Wanted w : wanted) {
+                w.log().removeAppendListener(onAppend);
+            }
+            ScheduledFuture<?> pending = timeout;
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            if (!result.complete(reply(attempt))) {
+                attempt.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.trilog.kafka.data;
+
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.ErrorMapping;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
+import dev.trilog.kafka.records.KafkaRecords;
+import dev.trilog.log.AppendResult;
+import dev.trilog.log.Topic;
+import dev.trilog.log.record.BatchHeader;
+import dev.trilog.log.record.RecordFormat;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+
+/**
+ * Produce: each partition's batches go through the engine's {@link dev.trilog.log.LogAppender}
+ * (validated, offsets assigned, appended) and the answer waits until they are as durable as
+ * the topic asks. On one node acks=1 and acks=all mean the same; acks=0 gets no answer. A
+ * transactional batch is first checked against its transaction (KIP-890 part 1).
+ *
+ * <p>The batches are appended before {@link #handle} returns: the request's bytes are a view
+ * of the network buffer, which is released after that.
+ */
+final class ProduceHandler implements ApiHandler {
+
+    private final KafkaContext context;
+    private final TransactionVerifier transactions;
+
+    ProduceHandler(KafkaContext context, TransactionVerifier transactions) {
+        this.context = context;
+        this.transactions = transactions;
+    }
+
+    @Override
+    public CompletableFuture<Reply> handle(KafkaRequest request) {
+        ProduceRequestData data = ((ProduceRequest) request.body()).data();
+        List<CompletableFuture<Void>> appends = new ArrayList<>();
+        ProduceResponseData response = new ProduceResponseData();
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            boolean byId = topicData.name() == null || topicData.name().isEmpty();
+            Optional<Topic> topic = byId ? context.topicById(topicData.topicId()) : context.engine().topic(topicData.name());
+            TopicProduceResponse topicResponse = new TopicProduceResponse()
+                    .setName(byId ? "" : topicData.name()).setTopicId(byId ? topicData.topicId() : Uuid.ZERO_UUID);
+            response.responses().add(topicResponse);
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                PartitionProduceResponse partition = new PartitionProduceResponse()
+                        .setIndex(partitionData.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                topicResponse.partitionResponses().add(partition);
+                if (topic.isEmpty() || partitionData.index() < 0 || partitionData.index() >= topic.get().partitions()) {
+                    partition.setErrorCode((byId && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID
+                            : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+                    continue;
+                }
+                ByteBuffer bytes = KafkaRecords.bytesOf(partitionData.records());
+                if (bytes == null || !bytes.hasRemaining()) {
+                    partition.setErrorCode(Errors.INVALID_RECORD.code()).setErrorMessage("no records");
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(topic.get().name(), partitionData.index());
+                Errors unverified = verifyTransactional(data.transactionalId(), bytes, tp);
+                if (unverified != Errors.NONE) {
+                    partition.setErrorCode(unverified.code()).setErrorMessage(
+                            unverified == Errors.INVALID_TXN_STATE ? "Partition was not added to the transaction" : null);
+                    continue;
+                }
+                appends.add(context.engine().appender().append(tp, bytes).handle((result, failure) -> {
+                    if (failure != null) {
+                        refuse(partition, failure);
+                    } else {
+                        fill(partition, result);
+                    }
+                    return null;
+                }));
+            }
+        }
+        if (data.acks() == 0) {
+            return CompletableFuture.completedFuture(Reply.NONE);
+        }
+        return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> Reply.of(new ProduceResponse(response)));
+    }
+
+    /** A transactional batch must belong to its producer's open transaction on this partition. */
+    private Errors verifyTransactional(String transactionalId, ByteBuffer bytes, TopicPartition tp) {
+        if (bytes.remaining() < BatchHeader.SIZE) {
+            return Errors.NONE; // the append refuses it as corrupt
+        }
+        BatchHeader header = RecordFormat.readHeader(bytes, bytes.position());
+        if (header.magic() != 2 || !header.transactional() || header.control()) {
+            return Errors.NONE;
+        }
+        return transactions.verify(transactionalId, header.producerId(), header.producerEpoch(), tp);
+    }
+
+    private static void refuse(PartitionProduceResponse partition, Throwable failure) {
+        String message = ErrorMapping.message(failure);
+        partition.setErrorCode(ErrorMapping.toError(failure).code()).setErrorMessage(message);
+        for (int index : ErrorMapping.recordIndexes(failure)) {
+            partition.recordErrors().add(new BatchIndexAndErrorMessage().setBatchIndex(index)
+                    .setBatchIndexErrorMessage(message));
+        }
+    }
+
+    private static void fill(PartitionProduceResponse partition, AppendResult result) {
+        partition.setErrorCode(Errors.NONE.code())
+                .setBaseOffset(result.firstOffset())
+                .setLogAppendTimeMs(result.logAppendTime())
+                .setLogStartOffset(result.logStartOffset());
+    }
+}
