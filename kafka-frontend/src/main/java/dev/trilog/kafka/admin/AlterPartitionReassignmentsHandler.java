@@ -3,9 +3,8 @@ package dev.trilog.kafka.admin;
 import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.NamedTopic;
 import dev.trilog.kafka.protocol.Reply;
-import dev.trilog.log.Topic;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
@@ -39,7 +38,7 @@ final class AlterPartitionReassignmentsHandler implements ApiHandler {
                 .setAllowReplicationFactorChange(data.allowReplicationFactorChange());
         for (ReassignableTopic topic : data.topics()) {
             ReassignableTopicResponse topicResponse = new ReassignableTopicResponse().setName(topic.name());
-            Optional<Topic> existing = context.engine().topic(topic.name());
+            NamedTopic existing = context.topics().byName(topic.name());
             for (ReassignablePartition partition : topic.partitions()) {
                 topicResponse.partitions().add(reassign(topic.name(), existing, partition));
             }
@@ -48,14 +47,14 @@ final class AlterPartitionReassignmentsHandler implements ApiHandler {
         return CompletableFuture.completedFuture(Reply.of(new AlterPartitionReassignmentsResponse(response)));
     }
 
-    private ReassignablePartitionResponse reassign(String name, Optional<Topic> topic, ReassignablePartition asked) {
+    private ReassignablePartitionResponse reassign(String name, NamedTopic topic, ReassignablePartition asked) {
         ReassignablePartitionResponse result = new ReassignablePartitionResponse()
                 .setPartitionIndex(asked.partitionIndex()).setErrorCode(Errors.NONE.code()).setErrorMessage(null);
-        if (topic.isEmpty()) {
+        if (!topic.exists()) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                     .setErrorMessage("Unable to find a topic named " + name + ".");
         }
-        if (asked.partitionIndex() < 0 || asked.partitionIndex() >= topic.get().partitions()) {
+        if (topic.check(asked.partitionIndex()) != Errors.NONE) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                     .setErrorMessage("Unable to find partition " + name + ":" + asked.partitionIndex() + ".");
         }

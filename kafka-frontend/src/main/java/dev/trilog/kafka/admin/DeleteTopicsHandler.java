@@ -58,7 +58,7 @@ final class DeleteTopicsHandler implements ApiHandler {
     }
 
     private DeletableTopicResult byId(Uuid id) {
-        Optional<Topic> topic = id == null || Uuid.ZERO_UUID.equals(id) ? Optional.empty() : context.topicById(id);
+        Optional<Topic> topic = id == null || Uuid.ZERO_UUID.equals(id) ? Optional.empty() : context.engine().topicById(id);
         if (topic.isEmpty()) {
             return new DeletableTopicResult().setName(null).setTopicId(id == null ? Uuid.ZERO_UUID : id)
                     .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());

@@ -3,9 +3,8 @@ package dev.trilog.kafka.admin;
 import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.NamedTopic;
 import dev.trilog.kafka.protocol.Reply;
-import dev.trilog.log.Topic;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData.TopicPartitions;
@@ -36,7 +35,7 @@ final class ElectLeadersHandler implements ApiHandler {
         if (data.topicPartitions() != null) {
             for (TopicPartitions asked : data.topicPartitions()) {
                 ReplicaElectionResult result = new ReplicaElectionResult().setTopic(asked.topic());
-                Optional<Topic> topic = context.engine().topic(asked.topic());
+                NamedTopic topic = context.topics().byName(asked.topic());
                 for (int partition : asked.partitions()) {
                     result.partitionResult().add(elect(asked.topic(), topic, partition));
                 }
@@ -46,12 +45,12 @@ final class ElectLeadersHandler implements ApiHandler {
         return CompletableFuture.completedFuture(Reply.of(new ElectLeadersResponse(response)));
     }
 
-    private static PartitionResult elect(String name, Optional<Topic> topic, int partition) {
+    private static PartitionResult elect(String name, NamedTopic topic, int partition) {
         PartitionResult result = new PartitionResult().setPartitionId(partition);
-        if (topic.isEmpty()) {
+        if (!topic.exists()) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setErrorMessage("No such topic as " + name);
         }
-        if (partition < 0 || partition >= topic.get().partitions()) {
+        if (topic.check(partition) != Errors.NONE) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                     .setErrorMessage("No such partition as " + name + "-" + partition);
         }

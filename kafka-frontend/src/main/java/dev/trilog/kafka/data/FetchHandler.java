@@ -3,6 +3,7 @@ package dev.trilog.kafka.data;
 import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.NamedTopic;
 import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.kafka.records.KafkaRecords;
 import dev.trilog.log.LogSlice;
@@ -13,13 +14,11 @@ import dev.trilog.log.segment.AbortedTransaction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -75,13 +74,13 @@ final class FetchHandler implements ApiHandler {
     private List<Wanted> resolve(FetchRequestData data) {
         List<Wanted> wanted = new ArrayList<>();
         for (FetchRequestData.FetchTopic topic : data.topics()) {
-            boolean byId = topic.topic() == null || topic.topic().isEmpty();
-            Optional<Topic> found = byId ? context.topicById(topic.topicId()) : context.engine().topic(topic.topic());
+            NamedTopic found = context.topics().resolve(topic.topic(), topic.topicId());
             for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                PartitionLog log = found.map(t -> context.engine().partition(new TopicPartition(t.name(), partition.partition())))
-                        .orElse(null);
-                Errors unknown = byId && found.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                wanted.add(new Wanted(topic, found.map(Topic::name).orElse(topic.topic()), log, partition, unknown));
+                Errors unknown = found.check(partition.partition());
+                PartitionLog log = unknown == Errors.NONE ? context.engine().partition(found.partition(partition.partition()))
+                        : null;
+                wanted.add(new Wanted(topic, found.topic().map(Topic::name).orElse(topic.topic()), log, partition,
+                        unknown == Errors.NONE ? Errors.UNKNOWN_TOPIC_OR_PARTITION : unknown));
             }
         }
         return wanted;

@@ -64,7 +64,7 @@ final class MetadataHandler implements ApiHandler {
         // by ID: kafka-clients leaves the name at its default "" rather than null
         boolean noName = asked.name() == null || asked.name().isEmpty();
         if (noName && asked.topicId() != null && !Uuid.ZERO_UUID.equals(asked.topicId())) {
-            return context.topicById(asked.topicId()).map(this::describe)
+            return context.engine().topicById(asked.topicId()).map(this::describe)
                     .orElseGet(() -> failed(null, asked.topicId(), Errors.UNKNOWN_TOPIC_ID));
         }
         String name = asked.name();

@@ -4,16 +4,15 @@ import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.ErrorMapping;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.NamedTopic;
 import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.kafka.records.KafkaRecords;
 import dev.trilog.log.AppendResult;
-import dev.trilog.log.Topic;
 import dev.trilog.log.record.BatchHeader;
 import dev.trilog.log.record.RecordFormat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -51,8 +50,8 @@ final class ProduceHandler implements ApiHandler {
         List<CompletableFuture<Void>> appends = new ArrayList<>();
         ProduceResponseData response = new ProduceResponseData();
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
-            boolean byId = topicData.name() == null || topicData.name().isEmpty();
-            Optional<Topic> topic = byId ? context.topicById(topicData.topicId()) : context.engine().topic(topicData.name());
+            NamedTopic topic = context.topics().resolve(topicData.name(), topicData.topicId());
+            boolean byId = topic.byId();
             TopicProduceResponse topicResponse = new TopicProduceResponse()
                     .setName(byId ? "" : topicData.name()).setTopicId(byId ? topicData.topicId() : Uuid.ZERO_UUID);
             response.responses().add(topicResponse);
@@ -60,9 +59,9 @@ final class ProduceHandler implements ApiHandler {
                 PartitionProduceResponse partition = new PartitionProduceResponse()
                         .setIndex(partitionData.index()).setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
                 topicResponse.partitionResponses().add(partition);
-                if (topic.isEmpty() || partitionData.index() < 0 || partitionData.index() >= topic.get().partitions()) {
-                    partition.setErrorCode((byId && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID
-                            : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+                Errors unknown = topic.check(partitionData.index());
+                if (unknown != Errors.NONE) {
+                    partition.setErrorCode(unknown.code());
                     continue;
                 }
                 ByteBuffer bytes = KafkaRecords.bytesOf(partitionData.records());
@@ -70,7 +69,7 @@ final class ProduceHandler implements ApiHandler {
                     partition.setErrorCode(Errors.INVALID_RECORD.code()).setErrorMessage("no records");
                     continue;
                 }
-                TopicPartition tp = new TopicPartition(topic.get().name(), partitionData.index());
+                TopicPartition tp = topic.partition(partitionData.index());
                 Errors unverified = verifyTransactional(data.transactionalId(), bytes, tp);
                 if (unverified != Errors.NONE) {
                     partition.setErrorCode(unverified.code()).setErrorMessage(

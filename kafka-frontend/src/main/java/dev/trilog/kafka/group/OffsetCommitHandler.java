@@ -3,13 +3,12 @@ package dev.trilog.kafka.group;
 import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.NamedTopic;
 import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.CommittedOffset;
-import dev.trilog.log.Topic;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -47,14 +46,14 @@ final class OffsetCommitHandler implements ApiHandler {
         Map<TopicPartition, CommittedOffset> commits = new LinkedHashMap<>();
         Map<TopicPartition, Address> addresses = new HashMap<>();
         for (OffsetCommitRequestTopic topicData : data.topics()) {
-            Optional<Topic> topic = byId ? context.topicById(topicData.topicId()) : context.engine().topic(topicData.name());
+            NamedTopic topic = context.topics().resolve(byId, topicData.name(), topicData.topicId());
             for (OffsetCommitRequestPartition partition : topicData.partitions()) {
-                if (topic.isEmpty() || partition.partitionIndex() < 0 || partition.partitionIndex() >= topic.get().partitions()) {
-                    Errors error = byId && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                    response.addPartition(topicData.topicId(), topicData.name(), partition.partitionIndex(), error);
+                Errors unknown = topic.check(partition.partitionIndex());
+                if (unknown != Errors.NONE) {
+                    response.addPartition(topicData.topicId(), topicData.name(), partition.partitionIndex(), unknown);
                     continue;
                 }
-                TopicPartition tp = new TopicPartition(topic.get().name(), partition.partitionIndex());
+                TopicPartition tp = topic.partition(partition.partitionIndex());
                 commits.put(tp, new CommittedOffset(partition.committedOffset(), partition.committedLeaderEpoch(),
                         partition.committedMetadata(), -1));
                 addresses.put(tp, new Address(topicData.topicId(), topicData.name(), partition.partitionIndex()));

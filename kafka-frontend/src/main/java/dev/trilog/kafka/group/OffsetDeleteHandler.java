@@ -3,11 +3,10 @@ package dev.trilog.kafka.group;
 import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.NamedTopic;
 import dev.trilog.kafka.protocol.Reply;
-import dev.trilog.log.Topic;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
@@ -41,16 +40,17 @@ final class OffsetDeleteHandler implements ApiHandler {
         OffsetDeleteResponseData response = new OffsetDeleteResponseData();
         List<TopicPartition> known = new ArrayList<>();
         for (OffsetDeleteRequestTopic topic : data.topics()) {
-            Optional<Topic> existing = context.engine().topic(topic.name());
+            NamedTopic existing = context.topics().byName(topic.name());
             OffsetDeleteResponseTopic topicResponse = new OffsetDeleteResponseTopic().setName(topic.name());
             response.topics().add(topicResponse);
             for (OffsetDeleteRequestPartition partition : topic.partitions()) {
                 int index = partition.partitionIndex();
-                if (existing.isEmpty() || index < 0 || index >= existing.get().partitions()) {
+                Errors unknown = existing.check(index);
+                if (unknown != Errors.NONE) {
                     topicResponse.partitions().add(new OffsetDeleteResponsePartition().setPartitionIndex(index)
-                            .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+                            .setErrorCode(unknown.code()));
                 } else {
-                    known.add(new TopicPartition(topic.name(), index));
+                    known.add(existing.partition(index));
                 }
             }
         }

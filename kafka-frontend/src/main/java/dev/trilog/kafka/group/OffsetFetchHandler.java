@@ -62,7 +62,7 @@ final class OffsetFetchHandler implements ApiHandler {
         for (OffsetFetchRequestTopics asked : topics) {
             OffsetFetchResponseTopics topicResult = new OffsetFetchResponseTopics().setName(asked.name()).setTopicId(asked.topicId());
             result.topics().add(topicResult);
-            Optional<String> name = byId ? context.topicById(asked.topicId()).map(Topic::name) : Optional.of(asked.name());
+            Optional<String> name = byId ? context.engine().topicById(asked.topicId()).map(Topic::name) : Optional.of(asked.name());
             List<TopicPartition> partitions = new ArrayList<>();
             name.ifPresent(n -> asked.partitionIndexes().forEach(p -> partitions.add(new TopicPartition(n, p))));
             Map<TopicPartition, CommittedOffset> committed = coordinator.fetchOffsets(groupId, partitions);
@@ -99,7 +99,7 @@ final class OffsetFetchHandler implements ApiHandler {
     private void markUnstable(OffsetFetchResponseGroup group) {
         for (OffsetFetchResponseTopics topic : group.topics()) {
             String name = topic.name() == null || topic.name().isEmpty()
-                    ? context.topicById(topic.topicId()).map(Topic::name).orElse(null) : topic.name();
+                    ? context.engine().topicById(topic.topicId()).map(Topic::name).orElse(null) : topic.name();
             for (OffsetFetchResponsePartitions partition : topic.partitions()) {
                 if (name != null && partition.errorCode() == Errors.NONE.code() && context.engine().groupOffsets()
                         .hasPending(group.groupId(), new TopicPartition(name, partition.partitionIndex()))) {

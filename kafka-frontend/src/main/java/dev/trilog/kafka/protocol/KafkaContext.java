@@ -8,12 +8,12 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import org.apache.kafka.common.Uuid;
 
 /**
  * What every Kafka handler shares: the log engine, this node's identity and the address clients
- * must be told, topic auto-creation, and a timer for long polls and coordinator deadlines. A
- * family's own settings (the group and transaction coordinators') go to its registrar, not here.
+ * must be told, topic auto-creation, the topic lookup of requests ({@link TopicResolver}), and a
+ * timer for long polls and coordinator deadlines. A family's own settings (the group and
+ * transaction coordinators') go to its registrar, not here.
  */
 public final class KafkaContext {
 
@@ -22,6 +22,7 @@ public final class KafkaContext {
     private final boolean autoCreateTopics;
     private final int defaultPartitions;
     private final ScheduledExecutorService timer;
+    private final TopicResolver topics;
     private volatile InetSocketAddress advertised;
 
     /**
@@ -37,6 +38,7 @@ public final class KafkaContext {
         this.defaultPartitions = defaultPartitions;
         this.advertised = advertised;
         this.timer = timer;
+        this.topics = new TopicResolver(engine);
     }
 
     public LogEngine engine() {
@@ -73,9 +75,9 @@ public final class KafkaContext {
         return timer;
     }
 
-    /** The topic with this ID, if any (Fetch v13+, Produce v13, Metadata v10+). */
-    public Optional<Topic> topicById(Uuid id) {
-        return engine.topicById(id);
+    /** Finds the topic a request names, by ID or by name, and checks its partitions. */
+    public TopicResolver topics() {
+        return topics;
     }
 
     /** The topic, created with the broker defaults first when auto-creation is on and asked for. */
