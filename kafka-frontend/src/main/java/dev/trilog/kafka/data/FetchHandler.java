@@ -15,9 +15,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -26,12 +23,12 @@ import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchRequest;
-import org.apache.kafka.common.requests.FetchResponse;
 
 /**
  * Fetch: each partition's records as a slice of its segment file, written to the socket
  * zero-copy. When less than {@code fetch.min.bytes} is there, the request waits (up to
- * {@code fetch.max.wait.ms}) in a purgatory that an append to any of its partitions wakes.
+ * {@code fetch.max.wait.ms}) as a {@link DelayedFetch}, which an append to any of its
+ * partitions wakes.
  *
  * <p>Fetch sessions (KIP-227) are declined: the answer's session id is 0, so clients send full
  * requests. A read_committed fetch stops at the last stable offset and lists the aborted
@@ -50,25 +47,20 @@ final class FetchHandler implements ApiHandler {
             FetchRequestData.FetchPartition partition, Errors unknownError) {
     }
 
-    /** The outcome of reading every wanted partition once. */
-    private record Attempt(FetchResponseData data, List<AutoCloseable> slices, long bytes, boolean errors) {
-        void release() {
-            new Reply(null, slices).closeResources();
-        }
-    }
-
     @Override
     public CompletableFuture<Reply> handle(KafkaRequest request) {
         FetchRequestData data = ((FetchRequest) request.body()).data();
         List<Wanted> wanted = resolve(data);
         int maxBytes = request.version() >= 3 ? data.maxBytes() : Integer.MAX_VALUE;
         boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
-        Attempt first = read(wanted, maxBytes, readCommitted);
+        FetchAttempt first = read(wanted, maxBytes, readCommitted);
         if (first.bytes() >= data.minBytes() || data.maxWaitMs() <= 0 || first.errors() || wanted.isEmpty()) {
-            return CompletableFuture.completedFuture(reply(first));
+            return CompletableFuture.completedFuture(first.reply());
         }
         first.release();
-        return new DelayedFetch(wanted, maxBytes, readCommitted, data.minBytes()).start(data.maxWaitMs());
+        List<PartitionLog> logs = wanted.stream().map(Wanted::log).toList();
+        return new DelayedFetch(logs, () -> read(wanted, maxBytes, readCommitted), data.minBytes(), context.timer())
+                .start(data.maxWaitMs());
     }
 
     private List<Wanted> resolve(FetchRequestData data) {
@@ -86,7 +78,7 @@ final class FetchHandler implements ApiHandler {
         return wanted;
     }
 
-    private Attempt read(List<Wanted> wanted, int maxBytes, boolean readCommitted) {
+    private FetchAttempt read(List<Wanted> wanted, int maxBytes, boolean readCommitted) {
         FetchResponseData response = new FetchResponseData().setSessionId(0).setErrorCode(Errors.NONE.code());
         List<AutoCloseable> slices = new ArrayList<>();
         long bytes = 0;
@@ -137,7 +129,7 @@ final class FetchHandler implements ApiHandler {
                 errors = true;
             }
         }
-        return new Attempt(response, slices, bytes, errors);
+        return new FetchAttempt(response, slices, bytes, errors);
     }
 
     private static List<FetchResponseData.AbortedTransaction> abortedTransactions(PartitionLog log, long from,
@@ -150,66 +142,4 @@ final class FetchHandler implements ApiHandler {
         return aborted;
     }
 
-    private static Reply reply(Attempt attempt) {
-        return new Reply(FetchResponse.of(attempt.data()), attempt.slices());
-    }
-
-    /** A fetch waiting for data: woken by appends to its partitions or by its deadline. */
-    private final class DelayedFetch {
-        private final List<Wanted> wanted;
-        private final int maxBytes;
-        private final boolean readCommitted;
-        private final int minBytes;
-        private final CompletableFuture<Reply> result = new CompletableFuture<>();
-        private final AtomicBoolean checkQueued = new AtomicBoolean();
-        private final Runnable onAppend = this::queueCheck;
-        private volatile ScheduledFuture<?> timeout;
-
-        DelayedFetch(List<Wanted> wanted, int maxBytes, boolean readCommitted, int minBytes) {
-            this.wanted = wanted;
-            this.maxBytes = maxBytes;
-            this.readCommitted = readCommitted;
-            this.minBytes = minBytes;
-        }
-
-        CompletableFuture<Reply> start(int maxWaitMs) {
-            for (Wanted w : wanted) {
-                w.log().addAppendListener(onAppend);
-            }
-            timeout = context.timer().schedule(() -> finish(read(wanted, maxBytes, readCommitted)), maxWaitMs,
-                    TimeUnit.MILLISECONDS);
-            queueCheck(); // data may have arrived between the first read and the listeners
-            return result;
-        }
-
-        private void queueCheck() {
-            if (checkQueued.compareAndSet(false, true)) {
-                context.timer().execute(() -> {
-                    checkQueued.set(false);
-                    if (result.isDone()) {
-                        return;
-                    }
-                    Attempt attempt = read(wanted, maxBytes, readCommitted);
-                    if (attempt.bytes() >= minBytes || attempt.errors()) {
-                        finish(attempt);
-                    } else {
-                        attempt.release();
-                    }
-                });
-            }
-        }
-
-        private void finish(Attempt attempt) {
-            for (Wanted w : wanted) {
-                w.log().removeAppendListener(onAppend);
-            }
-            ScheduledFuture<?> pending = timeout;
-            if (pending != null) {
-                pending.cancel(false);
-            }
-            if (!result.complete(reply(attempt))) {
-                attempt.release();
-            }
-        }
-    }
 }
