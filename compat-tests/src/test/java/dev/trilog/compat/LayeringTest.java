@@ -1,6 +1,7 @@
 package dev.trilog.compat;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -104,6 +105,24 @@ class LayeringTest {
     @Test
     void sqsFrontendStaysInItsLane() {
         frontendMustNotReachInto("dev.trilog.sqs..", "dev.trilog.kafka..", "dev.trilog.amqp..");
+    }
+
+    /**
+     * One rule places a Kafka class (protocol/, data/, group/, admin/, txn/, network/, records/):
+     * families depend on protocol/, txn/ on group/, and nothing back. The same rule for
+     * sqs-frontend waits for its protocol ↔ auth cycle to go.
+     */
+    @Test
+    void kafkaFrontendPackagesAreFreeOfCycles() {
+        slices().matching("dev.trilog.kafka.(*)..").should().beFreeOfCycles().check(trilog);
+    }
+
+    /** The root package assembles the families (KafkaApis, KafkaServer, KafkaFrontend); none of them reaches back. */
+    @Test
+    void noKafkaFamilyDependsOnTheRootThatAssemblesThem() {
+        noClasses().that().resideInAPackage("dev.trilog.kafka.*..")
+                .should().dependOnClassesThat().resideInAPackage("dev.trilog.kafka")
+                .check(trilog);
     }
 
     private static void frontendMustNotReachInto(String frontend, String... others) {

@@ -1,25 +1,38 @@
 package dev.trilog.kafka;
 
-import dev.trilog.kafka.api.AdminApis;
-import dev.trilog.kafka.api.ApiTable;
-import dev.trilog.kafka.api.CoreApis;
-import dev.trilog.kafka.api.GroupApis;
+import dev.trilog.kafka.admin.AdminApis;
+import dev.trilog.kafka.data.DataApis;
+import dev.trilog.kafka.group.GroupApis;
 import dev.trilog.kafka.group.GroupCoordinator;
+import dev.trilog.kafka.protocol.ApiTable;
+import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.txn.TransactionApis;
 import dev.trilog.kafka.txn.TransactionCoordinator;
+import dev.trilog.log.LogEngine;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledExecutorService;
 
-/** Assembles the API table from each family's handlers. */
+/**
+ * Assembles the API table from each family's registrar: {@code data}, {@code group},
+ * {@code admin}, {@code txn}. The one place that knows every family; no family knows this one.
+ */
 final class KafkaApis {
 
     private KafkaApis() {
     }
 
-    static ApiTable table(KafkaBroker broker) {
+    /** What the handlers share, from the listener's settings; advertises the bound address until told otherwise. */
+    static KafkaContext context(LogEngine engine, KafkaServerSettings settings, ScheduledExecutorService timer) {
+        return new KafkaContext(engine, settings.nodeId(), settings.autoCreateTopics(), settings.defaultPartitions(),
+                new InetSocketAddress(settings.host(), settings.port()), timer);
+    }
+
+    static ApiTable table(KafkaContext context, KafkaServerSettings settings) {
         ApiTable table = new ApiTable();
-        GroupCoordinator groups = GroupApis.register(table, broker);
-        TransactionCoordinator transactions = TransactionApis.register(table, broker, groups);
-        CoreApis.register(table, broker, transactions::verifyPartition);
-        AdminApis.register(table, broker);
+        GroupCoordinator groups = GroupApis.register(table, context, settings.groups());
+        TransactionCoordinator transactions = TransactionApis.register(table, context, settings.transactions(), groups);
+        DataApis.register(table, context, transactions::verifyPartition);
+        AdminApis.register(table, context);
         return table;
     }
 }

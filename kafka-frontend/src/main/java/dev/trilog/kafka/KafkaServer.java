@@ -1,8 +1,9 @@
 package dev.trilog.kafka;
 
-import dev.trilog.kafka.api.ApiTable;
 import dev.trilog.kafka.network.KafkaConnection;
 import dev.trilog.kafka.network.KafkaFrameDecoder;
+import dev.trilog.kafka.protocol.ApiTable;
+import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.log.LogEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -11,10 +12,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -42,7 +43,7 @@ public final class KafkaServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaServer.class);
 
     private final KafkaServerSettings settings;
-    private final KafkaBroker broker;
+    private final KafkaContext context;
     private final ApiTable apis;
     private final ScheduledExecutorService timer;
     private EventLoopGroup bossGroup;
@@ -57,8 +58,8 @@ public final class KafkaServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.broker = new KafkaBroker(engine, settings, timer);
-        this.apis = KafkaApis.table(broker);
+        this.context = KafkaApis.context(engine, settings, timer);
+        this.apis = KafkaApis.table(context, settings);
     }
 
     /** Lets tests and tools add to the table before start (one handler per key). */
@@ -107,7 +108,7 @@ public final class KafkaServer implements AutoCloseable {
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         String advertisedHost = settings.advertisedHost().isEmpty() ? settings.host() : settings.advertisedHost();
         int advertisedPort = settings.advertisedPort() == 0 ? bound.getPort() : settings.advertisedPort();
-        broker.advertise(InetSocketAddress.createUnresolved(advertisedHost, advertisedPort));
+        context.advertise(InetSocketAddress.createUnresolved(advertisedHost, advertisedPort));
         log.debug("Kafka listener bound to {} ({})", bound, transportInUse);
         return bound;
     }

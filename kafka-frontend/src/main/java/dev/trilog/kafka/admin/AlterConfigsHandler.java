@@ -1,8 +1,8 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +21,11 @@ import org.apache.kafka.common.requests.ApiError;
  * The legacy AlterConfigs: the given configs replace the topic's overrides entirely (a config
  * left out goes back to the broker default).
  */
-public final class AlterConfigsHandler implements ApiHandler {
+final class AlterConfigsHandler implements ApiHandler {
 
     private final TopicConfigChanges changes;
 
-    public AlterConfigsHandler(TopicConfigChanges changes) {
+    AlterConfigsHandler(TopicConfigChanges changes) {
         this.changes = changes;
     }
 

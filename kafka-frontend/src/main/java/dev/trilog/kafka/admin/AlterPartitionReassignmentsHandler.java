@@ -1,11 +1,10 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
-import dev.trilog.log.Topic;
-import java.util.Optional;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.NamedTopic;
+import dev.trilog.kafka.protocol.Reply;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
@@ -23,12 +22,12 @@ import org.apache.kafka.common.requests.AlterPartitionReassignmentsResponse;
  * partition already is, so a valid reassignment completes at once without moving anything;
  * cancelling finds nothing in progress; any other broker is not registered.
  */
-public final class AlterPartitionReassignmentsHandler implements ApiHandler {
+final class AlterPartitionReassignmentsHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    public AlterPartitionReassignmentsHandler(KafkaBroker broker) {
-        this.broker = broker;
+    AlterPartitionReassignmentsHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -39,7 +38,7 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler {
                 .setAllowReplicationFactorChange(data.allowReplicationFactorChange());
         for (ReassignableTopic topic : data.topics()) {
             ReassignableTopicResponse topicResponse = new ReassignableTopicResponse().setName(topic.name());
-            Optional<Topic> existing = broker.engine().topic(topic.name());
+            NamedTopic existing = context.topics().byName(topic.name());
             for (ReassignablePartition partition : topic.partitions()) {
                 topicResponse.partitions().add(reassign(topic.name(), existing, partition));
             }
@@ -48,14 +47,14 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler {
         return CompletableFuture.completedFuture(Reply.of(new AlterPartitionReassignmentsResponse(response)));
     }
 
-    private ReassignablePartitionResponse reassign(String name, Optional<Topic> topic, ReassignablePartition asked) {
+    private ReassignablePartitionResponse reassign(String name, NamedTopic topic, ReassignablePartition asked) {
         ReassignablePartitionResponse result = new ReassignablePartitionResponse()
                 .setPartitionIndex(asked.partitionIndex()).setErrorCode(Errors.NONE.code()).setErrorMessage(null);
-        if (topic.isEmpty()) {
+        if (!topic.exists()) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                     .setErrorMessage("Unable to find a topic named " + name + ".");
         }
-        if (asked.partitionIndex() < 0 || asked.partitionIndex() >= topic.get().partitions()) {
+        if (topic.check(asked.partitionIndex()) != Errors.NONE) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                     .setErrorMessage("Unable to find partition " + name + ":" + asked.partitionIndex() + ".");
         }
@@ -64,7 +63,7 @@ public final class AlterPartitionReassignmentsHandler implements ApiHandler {
                     .setErrorMessage(Errors.NO_REASSIGNMENT_IN_PROGRESS.message());
         }
         try {
-            SingleNodeReplicas.check(asked.replicas(), broker.nodeId());
+            SingleNodeReplicas.check(asked.replicas(), context.nodeId());
             return result;
         } catch (ApiException e) {
             return result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());

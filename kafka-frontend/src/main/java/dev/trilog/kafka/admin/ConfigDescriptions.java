@@ -1,7 +1,7 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
 import dev.trilog.kafka.admin.DescribedConfig.Synonym;
+import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogConfig;
 import java.util.ArrayList;
@@ -25,10 +25,10 @@ final class ConfigDescriptions {
     private record BrokerSetting(String name, ConfigDef.Type type, String value, String kafkaDefault, String doc) {
     }
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    ConfigDescriptions(KafkaBroker broker) {
-        this.broker = broker;
+    ConfigDescriptions(KafkaContext context) {
+        this.context = context;
     }
 
     /**
@@ -38,7 +38,7 @@ final class ConfigDescriptions {
      */
     List<DescribedConfig> topic(Map<String, String> overrides, Collection<String> keys, boolean documentation) {
         keys = keys == null || keys.isEmpty() ? null : keys;
-        LogConfig defaults = broker.engine().settings().topicDefaults();
+        LogConfig defaults = context.engine().settings().topicDefaults();
         Map<String, String> effective = defaults.withOverrides(overrides).effectiveValues();
         Map<String, Object> brokerSet = defaults.originals();
         List<DescribedConfig> result = new ArrayList<>();
@@ -69,7 +69,7 @@ final class ConfigDescriptions {
      */
     List<DescribedConfig> broker(Collection<String> keys, boolean documentation) {
         keys = keys == null || keys.isEmpty() ? null : keys;
-        LogConfig defaults = broker.engine().settings().topicDefaults();
+        LogConfig defaults = context.engine().settings().topicDefaults();
         Map<String, String> effective = defaults.effectiveValues();
         Map<String, Object> brokerSet = defaults.originals();
         List<DescribedConfig> result = new ArrayList<>();
@@ -93,10 +93,10 @@ final class ConfigDescriptions {
     }
 
     private List<BrokerSetting> otherBrokerSettings() {
-        EngineSettings engine = broker.engine().settings();
+        EngineSettings engine = context.engine().settings();
         return List.of(
                 new BrokerSetting("auto.create.topics.enable", ConfigDef.Type.BOOLEAN,
-                        Boolean.toString(broker.settings().autoCreateTopics()), "true",
+                        Boolean.toString(context.autoCreateTopics()), "true",
                         "Enable auto creation of topic on the server."),
                 new BrokerSetting(EngineSettings.CLEANER_BACKOFF_MS, ConfigDef.Type.LONG,
                         Long.toString(engine.cleanerBackoffMs()), "15000",
@@ -105,7 +105,7 @@ final class ConfigDescriptions {
                         Long.toString(engine.retentionCheckIntervalMs()), "300000",
                         "The frequency in milliseconds that the log cleaner checks whether any log is eligible for deletion."),
                 new BrokerSetting("num.partitions", ConfigDef.Type.INT,
-                        Integer.toString(broker.settings().defaultPartitions()), "1",
+                        Integer.toString(context.defaultPartitions()), "1",
                         "The default number of log partitions per topic."));
     }
 

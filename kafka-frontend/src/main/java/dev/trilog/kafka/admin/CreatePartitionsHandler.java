@@ -1,10 +1,10 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.ErrorMapping;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.ErrorMapping;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.Topic;
 import dev.trilog.log.UnknownTopicException;
 import java.io.IOException;
@@ -30,12 +30,12 @@ import org.apache.kafka.common.requests.CreatePartitionsResponse;
  * only validating. Manual assignments must give one replica list per new partition, each this
  * node alone.
  */
-public final class CreatePartitionsHandler implements ApiHandler {
+final class CreatePartitionsHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    public CreatePartitionsHandler(KafkaBroker broker) {
-        this.broker = broker;
+    CreatePartitionsHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -64,7 +64,7 @@ public final class CreatePartitionsHandler implements ApiHandler {
     private CreatePartitionsTopicResult grow(CreatePartitionsTopic asked, boolean validateOnly) {
         CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(asked.name());
         try {
-            Optional<Topic> topic = broker.engine().topic(asked.name());
+            Optional<Topic> topic = context.engine().topic(asked.name());
             if (topic.isEmpty()) {
                 return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
             }
@@ -85,11 +85,11 @@ public final class CreatePartitionsHandler implements ApiHandler {
                             + " assignment(s) were specified.");
                 }
                 for (CreatePartitionsAssignment assignment : asked.assignments()) {
-                    SingleNodeReplicas.check(assignment.brokerIds(), broker.nodeId());
+                    SingleNodeReplicas.check(assignment.brokerIds(), context.nodeId());
                 }
             }
             if (!validateOnly) {
-                broker.engine().createPartitions(asked.name(), wanted);
+                context.engine().createPartitions(asked.name(), wanted);
             }
             return result.setErrorCode(Errors.NONE.code());
         } catch (ApiException e) {

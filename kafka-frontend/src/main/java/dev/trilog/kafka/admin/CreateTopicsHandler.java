@@ -1,10 +1,10 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.ErrorMapping;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.ErrorMapping;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.Topic;
 import dev.trilog.log.TopicExistsException;
@@ -41,14 +41,14 @@ import org.apache.kafka.common.requests.CreateTopicsResponse;
  * must place every partition on this node. From v5 a created topic is answered with its ID,
  * partition count, replication factor and every config with its source.
  */
-public final class CreateTopicsHandler implements ApiHandler {
+final class CreateTopicsHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
     private final ConfigDescriptions descriptions;
 
-    public CreateTopicsHandler(KafkaBroker broker) {
-        this.broker = broker;
-        this.descriptions = new ConfigDescriptions(broker);
+    CreateTopicsHandler(KafkaContext context) {
+        this.context = context;
+        this.descriptions = new ConfigDescriptions(context);
     }
 
     @Override
@@ -75,7 +75,7 @@ public final class CreateTopicsHandler implements ApiHandler {
 
     private CreatableTopicResult create(CreatableTopic asked, boolean validateOnly) {
         String name = asked.name();
-        LogEngine engine = broker.engine();
+        LogEngine engine = context.engine();
         try {
             checkName(name);
             if (engine.topic(name).isPresent()) {
@@ -114,7 +114,7 @@ public final class CreateTopicsHandler implements ApiHandler {
             throw new InvalidTopicException("topic names starting with " + LogEngine.RESERVED_PREFIX + " are reserved");
         }
         if (org.apache.kafka.common.internals.Topic.hasCollisionChars(name)) {
-            for (Topic existing : broker.engine().topics()) {
+            for (Topic existing : context.engine().topics()) {
                 if (!existing.name().equals(name)
                         && org.apache.kafka.common.internals.Topic.hasCollision(name, existing.name())) {
                     throw new InvalidTopicException("Topic '" + name + "' collides with existing topic: "
@@ -158,7 +158,7 @@ public final class CreateTopicsHandler implements ApiHandler {
                     throw new InvalidReplicaAssignmentException(
                             "Found multiple manual partition assignments for partition " + assignment.partitionIndex());
                 }
-                SingleNodeReplicas.check(assignment.brokerIds(), broker.nodeId());
+                SingleNodeReplicas.check(assignment.brokerIds(), context.nodeId());
             }
             for (int p = 0; p < indexes.size(); p++) {
                 if (!indexes.contains(p)) {
@@ -182,7 +182,7 @@ public final class CreateTopicsHandler implements ApiHandler {
         if (partitions < -1 || partitions == 0) {
             throw new InvalidPartitionsException("Number of partitions was set to an invalid non-positive value.");
         }
-        return partitions == -1 ? broker.settings().defaultPartitions() : partitions;
+        return partitions == -1 ? context.defaultPartitions() : partitions;
     }
 
     private static CreatableTopicResult failed(String name, Errors error, String message) {

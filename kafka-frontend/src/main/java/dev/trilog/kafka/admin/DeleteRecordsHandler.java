@@ -1,10 +1,10 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.ErrorMapping;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.ErrorMapping;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.OffsetOutOfRangeException;
 import dev.trilog.log.PartitionLog;
 import java.io.IOException;
@@ -25,12 +25,12 @@ import org.apache.kafka.common.requests.DeleteRecordsResponse;
  * given, -1 meaning the high watermark. An offset past the high watermark is OFFSET_OUT_OF_RANGE;
  * a topic whose cleanup policy does not include {@code delete} refuses, as in Kafka.
  */
-public final class DeleteRecordsHandler implements ApiHandler {
+final class DeleteRecordsHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    public DeleteRecordsHandler(KafkaBroker broker) {
-        this.broker = broker;
+    DeleteRecordsHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -51,7 +51,7 @@ public final class DeleteRecordsHandler implements ApiHandler {
     private DeleteRecordsPartitionResult delete(TopicPartition tp, long offset) {
         DeleteRecordsPartitionResult result = new DeleteRecordsPartitionResult().setPartitionIndex(tp.partition())
                 .setLowWatermark(DeleteRecordsResponse.INVALID_LOW_WATERMARK);
-        PartitionLog log = broker.engine().partition(tp);
+        PartitionLog log = context.engine().partition(tp);
         if (log == null) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }

@@ -1,10 +1,10 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.ErrorMapping;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.ErrorMapping;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.Topic;
 import dev.trilog.log.UnknownTopicException;
 import java.io.IOException;
@@ -23,12 +23,12 @@ import org.apache.kafka.common.requests.DeleteTopicsResponse;
  * DeleteTopics: by name, and from v6 by topic ID. The data goes at once; a reader in the middle
  * of a fetch finishes the slice it holds.
  */
-public final class DeleteTopicsHandler implements ApiHandler {
+final class DeleteTopicsHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    public DeleteTopicsHandler(KafkaBroker broker) {
-        this.broker = broker;
+    DeleteTopicsHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -53,12 +53,12 @@ public final class DeleteTopicsHandler implements ApiHandler {
                     .setErrorCode(Errors.INVALID_REQUEST.code())
                     .setErrorMessage("You may not specify both topic name and topic id.");
         }
-        Optional<Topic> topic = broker.engine().topic(name);
+        Optional<Topic> topic = context.engine().topic(name);
         return delete(name, topic.map(Topic::id).orElse(Uuid.ZERO_UUID), Errors.UNKNOWN_TOPIC_OR_PARTITION);
     }
 
     private DeletableTopicResult byId(Uuid id) {
-        Optional<Topic> topic = id == null || Uuid.ZERO_UUID.equals(id) ? Optional.empty() : broker.topicById(id);
+        Optional<Topic> topic = id == null || Uuid.ZERO_UUID.equals(id) ? Optional.empty() : context.engine().topicById(id);
         if (topic.isEmpty()) {
             return new DeletableTopicResult().setName(null).setTopicId(id == null ? Uuid.ZERO_UUID : id)
                     .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
@@ -69,7 +69,7 @@ public final class DeleteTopicsHandler implements ApiHandler {
     private DeletableTopicResult delete(String name, Uuid id, Errors whenUnknown) {
         DeletableTopicResult result = new DeletableTopicResult().setName(name).setTopicId(id);
         try {
-            broker.engine().deleteTopic(name);
+            context.engine().deleteTopic(name);
             return result.setErrorCode(Errors.NONE.code());
         } catch (UnknownTopicException e) {
             return result.setErrorCode(whenUnknown.code());

@@ -1,9 +1,9 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.EndpointType;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
@@ -17,14 +17,14 @@ import org.apache.kafka.common.requests.DescribeClusterResponse;
  * DescribeCluster: the cluster ID, this node as the controller, and this one broker. The Kafka
  * port is a broker endpoint; a request for controller endpoints gets Kafka's mismatch error.
  */
-public final class DescribeClusterHandler implements ApiHandler {
+final class DescribeClusterHandler implements ApiHandler {
 
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    public DescribeClusterHandler(KafkaBroker broker) {
-        this.broker = broker;
+    DescribeClusterHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -43,9 +43,9 @@ public final class DescribeClusterHandler implements ApiHandler {
                     .setErrorMessage("The request was sent to an endpoint of type " + EndpointType.BROKER
                             + ", but we wanted an endpoint of type " + asked);
         } else {
-            response.setClusterId(broker.clusterId()).setControllerId(broker.nodeId());
-            response.brokers().add(new DescribeClusterBroker().setBrokerId(broker.nodeId())
-                    .setHost(broker.advertised().getHostString()).setPort(broker.advertised().getPort())
+            response.setClusterId(context.clusterId()).setControllerId(context.nodeId());
+            response.brokers().add(new DescribeClusterBroker().setBrokerId(context.nodeId())
+                    .setHost(context.advertised().getHostString()).setPort(context.advertised().getPort())
                     .setRack(null).setIsFenced(false));
         }
         return CompletableFuture.completedFuture(Reply.of(new DescribeClusterResponse(response)));

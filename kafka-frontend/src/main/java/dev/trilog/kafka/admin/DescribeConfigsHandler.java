@@ -1,9 +1,9 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.Topic;
 import java.util.List;
@@ -23,14 +23,14 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
  * and for this broker (resource name = this node's id, or empty for the cluster-wide defaults,
  * which on one node are the same). Synonyms (v1+) and documentation (v3+) when asked for.
  */
-public final class DescribeConfigsHandler implements ApiHandler {
+final class DescribeConfigsHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
     private final ConfigDescriptions descriptions;
 
-    public DescribeConfigsHandler(KafkaBroker broker) {
-        this.broker = broker;
-        this.descriptions = new ConfigDescriptions(broker);
+    DescribeConfigsHandler(KafkaContext context) {
+        this.context = context;
+        this.descriptions = new ConfigDescriptions(context);
     }
 
     @Override
@@ -51,7 +51,7 @@ public final class DescribeConfigsHandler implements ApiHandler {
         switch (ConfigResource.Type.forId(resource.resourceType())) {
             case TOPIC -> {
                 Optional<Topic> topic = name.startsWith(LogEngine.RESERVED_PREFIX) ? Optional.empty()
-                        : broker.engine().topic(name);
+                        : context.engine().topic(name);
                 if (topic.isEmpty()) {
                     boolean valid = org.apache.kafka.common.internals.Topic.isValid(name);
                     return result.setErrorCode((valid ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.INVALID_TOPIC_EXCEPTION).code())
@@ -61,9 +61,9 @@ public final class DescribeConfigsHandler implements ApiHandler {
                 configs = descriptions.topic(topic.get().configOverrides(), resource.configurationKeys(), documentation);
             }
             case BROKER -> {
-                if (!name.isEmpty() && !name.equals(Integer.toString(broker.nodeId()))) {
+                if (!name.isEmpty() && !name.equals(Integer.toString(context.nodeId()))) {
                     return result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Unexpected broker id, expected "
-                            + broker.nodeId() + " or empty string, but received " + name);
+                            + context.nodeId() + " or empty string, but received " + name);
                 }
                 configs = descriptions.broker(resource.configurationKeys(), documentation);
             }

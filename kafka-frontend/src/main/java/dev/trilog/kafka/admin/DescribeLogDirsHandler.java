@@ -1,9 +1,9 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.PartitionLog;
 import dev.trilog.log.Topic;
 import java.io.IOException;
@@ -29,23 +29,23 @@ import org.apache.kafka.common.requests.DescribeLogDirsResponse;
  * (or every one) is reported with its size on disk; there are no followers or future logs, so
  * the offset lag is 0. From v4 the volume's total and usable bytes.
  */
-public final class DescribeLogDirsHandler implements ApiHandler {
+final class DescribeLogDirsHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    public DescribeLogDirsHandler(KafkaBroker broker) {
-        this.broker = broker;
+    DescribeLogDirsHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
     public CompletableFuture<Reply> handle(KafkaRequest request) {
         DescribeLogDirsRequestData data = ((DescribeLogDirsRequest) request.body()).data();
-        Path dataDir = broker.engine().settings().dataDir().toAbsolutePath();
+        Path dataDir = context.engine().settings().dataDir().toAbsolutePath();
         DescribeLogDirsResult dir = new DescribeLogDirsResult().setErrorCode(Errors.NONE.code())
                 .setLogDir(dataDir.toString());
         volume(dir, dataDir);
         if (data.topics() == null) {
-            for (Topic topic : broker.engine().topics()) {
+            for (Topic topic : context.engine().topics()) {
                 add(dir, topic.name(), IntStream.range(0, topic.partitions()).boxed().toList());
             }
         } else {
@@ -62,7 +62,7 @@ public final class DescribeLogDirsHandler implements ApiHandler {
     private void add(DescribeLogDirsResult dir, String topic, List<Integer> partitions) {
         DescribeLogDirsTopic described = new DescribeLogDirsTopic().setName(topic);
         for (int partition : partitions) {
-            PartitionLog log = broker.engine().partition(new TopicPartition(topic, partition));
+            PartitionLog log = context.engine().partition(new TopicPartition(topic, partition));
             if (log != null) {
                 described.partitions().add(new DescribeLogDirsPartition().setPartitionIndex(partition)
                         .setPartitionSize(log.sizeInBytes()).setOffsetLag(0).setIsFutureKey(false));

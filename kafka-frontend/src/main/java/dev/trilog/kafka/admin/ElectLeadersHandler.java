@@ -1,11 +1,10 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
-import dev.trilog.log.Topic;
-import java.util.Optional;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.NamedTopic;
+import dev.trilog.kafka.protocol.Reply;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData.TopicPartitions;
@@ -21,12 +20,12 @@ import org.apache.kafka.common.requests.ElectLeadersResponse;
  * replica, so each named partition gets ELECTION_NOT_NEEDED. Asked for all partitions (null),
  * Kafka leaves out the partitions whose election was not needed — here, all of them.
  */
-public final class ElectLeadersHandler implements ApiHandler {
+final class ElectLeadersHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    public ElectLeadersHandler(KafkaBroker broker) {
-        this.broker = broker;
+    ElectLeadersHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -36,7 +35,7 @@ public final class ElectLeadersHandler implements ApiHandler {
         if (data.topicPartitions() != null) {
             for (TopicPartitions asked : data.topicPartitions()) {
                 ReplicaElectionResult result = new ReplicaElectionResult().setTopic(asked.topic());
-                Optional<Topic> topic = broker.engine().topic(asked.topic());
+                NamedTopic topic = context.topics().byName(asked.topic());
                 for (int partition : asked.partitions()) {
                     result.partitionResult().add(elect(asked.topic(), topic, partition));
                 }
@@ -46,12 +45,12 @@ public final class ElectLeadersHandler implements ApiHandler {
         return CompletableFuture.completedFuture(Reply.of(new ElectLeadersResponse(response)));
     }
 
-    private static PartitionResult elect(String name, Optional<Topic> topic, int partition) {
+    private static PartitionResult elect(String name, NamedTopic topic, int partition) {
         PartitionResult result = new PartitionResult().setPartitionId(partition);
-        if (topic.isEmpty()) {
+        if (!topic.exists()) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setErrorMessage("No such topic as " + name);
         }
-        if (partition < 0 || partition >= topic.get().partitions()) {
+        if (topic.check(partition) != Errors.NONE) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                     .setErrorMessage("No such partition as " + name + "-" + partition);
         }

@@ -1,8 +1,8 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.LogConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,11 +30,11 @@ import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
  * items of a list-typed setting such as {@code cleanup.policy}, starting from its effective
  * value. Each resource succeeds or fails as a whole.
  */
-public final class IncrementalAlterConfigsHandler implements ApiHandler {
+final class IncrementalAlterConfigsHandler implements ApiHandler {
 
     private final TopicConfigChanges changes;
 
-    public IncrementalAlterConfigsHandler(TopicConfigChanges changes) {
+    IncrementalAlterConfigsHandler(TopicConfigChanges changes) {
         this.changes = changes;
     }
 

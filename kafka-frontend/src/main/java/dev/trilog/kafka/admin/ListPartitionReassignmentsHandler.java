@@ -1,15 +1,15 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ListPartitionReassignmentsResponse;
 
 /** ListPartitionReassignments: one node never moves a replica, so no reassignment is ever in progress. */
-public final class ListPartitionReassignmentsHandler implements ApiHandler {
+final class ListPartitionReassignmentsHandler implements ApiHandler {
 
     @Override
     public CompletableFuture<Reply> handle(KafkaRequest request) {

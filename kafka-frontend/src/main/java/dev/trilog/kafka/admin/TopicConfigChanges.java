@@ -1,7 +1,7 @@
 package dev.trilog.kafka.admin;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ErrorMapping;
+import dev.trilog.kafka.protocol.ErrorMapping;
+import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.log.LogConfig;
 import dev.trilog.log.Topic;
 import dev.trilog.log.UnknownTopicException;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.requests.ApiError;
  * <p>Broker settings cannot be changed: Trilog reads them once, from its configuration file,
  * {@code TRILOG_*} environment variables and flags.
  */
-public final class TopicConfigChanges {
+final class TopicConfigChanges {
 
     /** Computes a topic's new overrides from its current ones and its effective config. */
     @FunctionalInterface
@@ -31,11 +31,11 @@ public final class TopicConfigChanges {
         Map<String, String> apply(Map<String, String> currentOverrides, LogConfig effective);
     }
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
     private final Object lock = new Object();
 
-    public TopicConfigChanges(KafkaBroker broker) {
-        this.broker = broker;
+    TopicConfigChanges(KafkaContext context) {
+        this.context = context;
     }
 
     ApiError alter(byte resourceType, String resourceName, Collection<String> names, boolean validateOnly,
@@ -52,14 +52,14 @@ public final class TopicConfigChanges {
         }
         synchronized (lock) {
             try {
-                Topic topic = broker.engine().topic(resourceName).orElseThrow(() ->
+                Topic topic = context.engine().topic(resourceName).orElseThrow(() ->
                         new UnknownTopicOrPartitionException("The topic '" + resourceName + "' does not exist."));
-                LogConfig defaults = broker.engine().settings().topicDefaults();
+                LogConfig defaults = context.engine().settings().topicDefaults();
                 Map<String, String> next = change.apply(topic.configOverrides(),
                         defaults.withOverrides(topic.configOverrides()));
                 defaults.withOverrides(next);
                 if (!validateOnly) {
-                    broker.engine().alterTopicConfig(resourceName, next);
+                    context.engine().alterTopicConfig(resourceName, next);
                 }
                 return ApiError.NONE;
             } catch (ConfigException e) {

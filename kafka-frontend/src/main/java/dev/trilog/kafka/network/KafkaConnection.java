@@ -1,8 +1,8 @@
 package dev.trilog.kafka.network;
 
-import dev.trilog.kafka.api.ApiTable;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiTable;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,9 +1,9 @@
 package dev.trilog.kafka.txn;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.ActiveProducer;
 import dev.trilog.log.PartitionLog;
 import java.util.concurrent.CompletableFuture;
@@ -24,10 +24,10 @@ import org.apache.kafka.common.requests.DescribeProducersResponse;
  */
 final class DescribeProducersHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    DescribeProducersHandler(KafkaBroker broker) {
-        this.broker = broker;
+    DescribeProducersHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -40,7 +40,7 @@ final class DescribeProducersHandler implements ApiHandler {
             for (int index : topic.partitionIndexes()) {
                 PartitionResponse partition = new PartitionResponse().setPartitionIndex(index);
                 topicResponse.partitions().add(partition);
-                PartitionLog log = broker.engine().partition(new TopicPartition(topic.name(), index));
+                PartitionLog log = context.engine().partition(new TopicPartition(topic.name(), index));
                 if (log == null) {
                     partition.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     continue;

@@ -1,9 +1,9 @@
 package dev.trilog.kafka.txn;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -22,11 +22,11 @@ final class InitProducerIdHandler implements ApiHandler {
     /** From this version the coordinator may answer PRODUCER_FENCED instead of INVALID_PRODUCER_EPOCH. */
     private static final short PRODUCER_FENCED_VERSION = 4;
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
     private final TransactionCoordinator coordinator;
 
-    InitProducerIdHandler(KafkaBroker broker, TransactionCoordinator coordinator) {
-        this.broker = broker;
+    InitProducerIdHandler(KafkaContext context, TransactionCoordinator coordinator) {
+        this.context = context;
         this.coordinator = coordinator;
     }
 
@@ -42,7 +42,7 @@ final class InitProducerIdHandler implements ApiHandler {
                     .setProducerEpoch(result.epoch());
         } else {
             try {
-                response.setProducerId(broker.engine().allocateProducerId()).setProducerEpoch((short) 0);
+                response.setProducerId(context.engine().allocateProducerId()).setProducerEpoch((short) 0);
             } catch (IOException e) {
                 response.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
             }

@@ -1,8 +1,8 @@
 package dev.trilog.kafka.txn;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiTable;
 import dev.trilog.kafka.group.GroupCoordinator;
+import dev.trilog.kafka.protocol.ApiTable;
+import dev.trilog.kafka.protocol.KafkaContext;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
@@ -19,18 +19,19 @@ public final class TransactionApis {
     private TransactionApis() {
     }
 
-    public static TransactionCoordinator register(ApiTable table, KafkaBroker broker, GroupCoordinator groups) {
-        TransactionCoordinator coordinator = new TransactionCoordinator(broker.engine(), broker.settings().transactions());
-        coordinator.startTimeoutChecks(broker.timer());
-        table.register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(broker, coordinator))
+    public static TransactionCoordinator register(ApiTable table, KafkaContext context, TransactionSettings settings,
+                                                  GroupCoordinator groups) {
+        TransactionCoordinator coordinator = new TransactionCoordinator(context.engine(), settings);
+        coordinator.startTimeoutChecks(context.timer());
+        table.register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(context, coordinator))
                 .register(ApiKeys.ADD_PARTITIONS_TO_TXN, new AddPartitionsToTxnHandler(coordinator))
                 .register(ApiKeys.ADD_OFFSETS_TO_TXN, new AddOffsetsToTxnHandler(coordinator))
-                .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(broker, groups, coordinator))
+                .register(ApiKeys.TXN_OFFSET_COMMIT, new TxnOffsetCommitHandler(context, groups, coordinator))
                 .register(ApiKeys.END_TXN, END_TXN_MAX_VERSION, new EndTxnHandler(coordinator))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, new DescribeTransactionsHandler(coordinator))
                 .register(ApiKeys.LIST_TRANSACTIONS, new ListTransactionsHandler(coordinator))
-                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(broker))
-                .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(broker));
+                .register(ApiKeys.DESCRIBE_PRODUCERS, new DescribeProducersHandler(context))
+                .register(ApiKeys.WRITE_TXN_MARKERS, new WriteTxnMarkersHandler(context));
         return coordinator;
     }
 }

@@ -1,16 +1,15 @@
 package dev.trilog.kafka.txn;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
 import dev.trilog.kafka.group.GroupCoordinator;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.NamedTopic;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.CommittedOffset;
-import dev.trilog.log.Topic;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -28,12 +27,12 @@ import org.apache.kafka.common.requests.TxnOffsetCommitResponse;
  */
 final class TxnOffsetCommitHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
     private final GroupCoordinator groups;
     private final TransactionCoordinator coordinator;
 
-    TxnOffsetCommitHandler(KafkaBroker broker, GroupCoordinator groups, TransactionCoordinator coordinator) {
-        this.broker = broker;
+    TxnOffsetCommitHandler(KafkaContext context, GroupCoordinator groups, TransactionCoordinator coordinator) {
+        this.context = context;
         this.groups = groups;
         this.coordinator = coordinator;
     }
@@ -50,15 +49,15 @@ final class TxnOffsetCommitHandler implements ApiHandler {
         Map<TopicPartition, CommittedOffset> staged = new LinkedHashMap<>();
         Map<TopicPartition, Address> addresses = new HashMap<>();
         for (TxnOffsetCommitRequestTopic topicData : data.topics()) {
-            Optional<Topic> topic = byId ? broker.topicById(topicData.topicId()) : broker.engine().topic(topicData.name());
+            NamedTopic topic = context.topics().resolve(byId, topicData.name(), topicData.topicId());
             for (TxnOffsetCommitRequestPartition partition : topicData.partitions()) {
                 int index = partition.partitionIndex();
-                if (topic.isEmpty() || index < 0 || index >= topic.get().partitions()) {
-                    Errors error = byId && topic.isEmpty() ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                    response.addPartition(topicData.topicId(), topicData.name(), index, error);
+                Errors unknown = topic.check(index);
+                if (unknown != Errors.NONE) {
+                    response.addPartition(topicData.topicId(), topicData.name(), index, unknown);
                     continue;
                 }
-                TopicPartition tp = new TopicPartition(topic.get().name(), index);
+                TopicPartition tp = topic.partition(index);
                 String metadata = partition.committedMetadata() == null ? "" : partition.committedMetadata();
                 if (metadata.length() > GroupCoordinator.MAX_OFFSET_METADATA_LENGTH) {
                     response.addPartition(topicData.topicId(), topicData.name(), index, Errors.OFFSET_METADATA_TOO_LARGE);

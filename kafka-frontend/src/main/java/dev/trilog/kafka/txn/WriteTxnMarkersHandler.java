@@ -1,10 +1,10 @@
 package dev.trilog.kafka.txn;
 
-import dev.trilog.kafka.KafkaBroker;
-import dev.trilog.kafka.api.ApiHandler;
-import dev.trilog.kafka.api.ErrorMapping;
-import dev.trilog.kafka.api.KafkaRequest;
-import dev.trilog.kafka.api.Reply;
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.ErrorMapping;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.record.TxnMarker;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -27,10 +27,10 @@ import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
  */
 final class WriteTxnMarkersHandler implements ApiHandler {
 
-    private final KafkaBroker broker;
+    private final KafkaContext context;
 
-    WriteTxnMarkersHandler(KafkaBroker broker) {
-        this.broker = broker;
+    WriteTxnMarkersHandler(KafkaContext context) {
+        this.context = context;
     }
 
     @Override
@@ -54,7 +54,7 @@ final class WriteTxnMarkersHandler implements ApiHandler {
 
     private Errors write(TopicPartition tp, WritableTxnMarker marker, TxnMarker type) {
         try {
-            broker.engine().appender().appendTransactionMarker(tp, marker.producerId(), marker.producerEpoch(), type,
+            context.engine().appender().appendTransactionMarker(tp, marker.producerId(), marker.producerEpoch(), type,
                     marker.coordinatorEpoch()).join();
             return Errors.NONE;
         } catch (Exception e) {

@@ -2,9 +2,9 @@ package dev.trilog.kafka.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trilog.kafka.KafkaTestBroker;
-import dev.trilog.log.LogEngine;
+import dev.trilog.kafka.KafkaTestApis;
 import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogEngine;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
 import io.netty.buffer.ByteBuf;
@@ -44,7 +44,7 @@ class KafkaConnectionTest {
     void open() throws Exception {
         engine = LogEngine.open(EngineSettings.of(dataDir));
         channel = new EmbeddedChannel(new KafkaFrameDecoder(1024 * 1024),
-                new KafkaConnection(KafkaTestBroker.apis(engine)));
+                new KafkaConnection(KafkaTestApis.apis(engine)));
     }
 
     @AfterEach

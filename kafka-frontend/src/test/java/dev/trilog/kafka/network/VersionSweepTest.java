@@ -2,7 +2,7 @@ package dev.trilog.kafka.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trilog.kafka.KafkaTestBroker;
+import dev.trilog.kafka.KafkaTestApis;
 import dev.trilog.kafka.records.KafkaRecords;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
@@ -115,7 +115,7 @@ class VersionSweepTest {
     @MethodSource("everyVersion")
     void answersAtTheRequestedVersion(ApiKeys key, short version, ApiMessage data) {
         EmbeddedChannel channel = new EmbeddedChannel(new KafkaFrameDecoder(1 << 20),
-                new KafkaConnection(KafkaTestBroker.apis(engine)));
+                new KafkaConnection(KafkaTestApis.apis(engine)));
         try {
             RequestHeader header = new RequestHeader(key, version, "sweep", 42);
             ByteBuffer body = MessageUtil.toByteBufferAccessor(data, version).buffer();

@@ -1,0 +1,24 @@
+package dev.trilog.kafka.data;
+
+import dev.trilog.kafka.protocol.ApiTable;
+import dev.trilog.kafka.protocol.KafkaContext;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * The data path: metadata, produce, fetch, and offsets (by time, and by leader epoch for a
+ * consumer's truncation check). Producer IDs are the transaction APIs'; committed offsets the
+ * group APIs'.
+ */
+public final class DataApis {
+
+    private DataApis() {
+    }
+
+    public static void register(ApiTable table, KafkaContext context, TransactionVerifier transactions) {
+        table.register(ApiKeys.METADATA, new MetadataHandler(context))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(context, transactions))
+                .register(ApiKeys.FETCH, new FetchHandler(context))
+                .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(context))
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(context));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.trilog.kafka.data;
+
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.Topic;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
+
+/**
+ * Metadata: this one broker, and for each topic asked for (or all) its ID and partitions, all
+ * led by this node. Unknown topics are created when {@code auto.create.topics.enable} is on and
+ * the request allows it, as in Kafka.
+ */
+final class MetadataHandler implements ApiHandler {
+
+    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+
+    private final KafkaContext context;
+
+    MetadataHandler(KafkaContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public CompletableFuture<Reply> handle(KafkaRequest request) {
+        MetadataRequest body = (MetadataRequest) request.body();
+        MetadataRequestData data = body.data();
+        MetadataResponseData response = new MetadataResponseData()
+                .setClusterId(context.clusterId())
+                .setControllerId(context.nodeId())
+                .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        response.brokers().add(new MetadataResponseBroker().setNodeId(context.nodeId())
+                .setHost(context.advertised().getHostString()).setPort(context.advertised().getPort()));
+        if (body.isAllTopics()) {
+            for (Topic topic : context.engine().topics()) {
+                response.topics().add(describe(topic));
+            }
+        } else {
+            boolean allowCreate = request.version() < 4 || data.allowAutoTopicCreation();
+            for (MetadataRequestData.MetadataRequestTopic asked : data.topics()) {
+                response.topics().add(lookup(asked, allowCreate));
+            }
+        }
+        return CompletableFuture.completedFuture(Reply.of(new MetadataResponse(response, request.version())));
+    }
+
+    private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic asked, boolean allowCreate) {
+        // by ID: kafka-clients leaves the name at its default "" rather than null
+        boolean noName = asked.name() == null || asked.name().isEmpty();
+        if (noName && asked.topicId() != null && !Uuid.ZERO_UUID.equals(asked.topicId())) {
+            return context.engine().topicById(asked.topicId()).map(this::describe)
+                    .orElseGet(() -> failed(null, asked.topicId(), Errors.UNKNOWN_TOPIC_ID));
+        }
+        String name = asked.name();
+        try {
+            if (!name.startsWith(LogEngine.RESERVED_PREFIX)) {
+                org.apache.kafka.common.internals.Topic.validate(name);
+            }
+            Optional<Topic> topic = name.startsWith(LogEngine.RESERVED_PREFIX) ? Optional.empty()
+                    : context.topicOrAutoCreate(name, allowCreate);
+            return topic.map(this::describe).orElseGet(() -> failed(name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION));
+        } catch (InvalidTopicException e) {
+            return failed(name, Uuid.ZERO_UUID, Errors.INVALID_TOPIC_EXCEPTION);
+        } catch (IOException e) {
+            return failed(name, Uuid.ZERO_UUID, Errors.KAFKA_STORAGE_ERROR);
+        }
+    }
+
+    private MetadataResponseTopic describe(Topic topic) {
+        List<Integer> self = List.of(context.nodeId());
+        MetadataResponseTopic result = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
+                .setIsInternal(false).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        for (int p = 0; p < topic.partitions(); p++) {
+            result.partitions().add(new MetadataResponsePartition().setPartitionIndex(p)
+                    .setLeaderId(context.nodeId()).setLeaderEpoch(0)
+                    .setReplicaNodes(new ArrayList<>(self)).setIsrNodes(new ArrayList<>(self))
+                    .setOfflineReplicas(new ArrayList<>()));
+        }
+        return result;
+    }
+
+    private static MetadataResponseTopic failed(String name, Uuid id, Errors error) {
+        return new MetadataResponseTopic().setName(name).setTopicId(id).setErrorCode(error.code())
+                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+    }
+}

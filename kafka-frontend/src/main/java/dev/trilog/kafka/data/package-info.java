@@ -1,0 +1,5 @@
+/**
+ * The data APIs, registered by {@link dev.trilog.kafka.data.DataApis}: Metadata, Produce, Fetch
+ * (with its long-poll purgatory), ListOffsets and OffsetForLeaderEpoch.
+ */
+package dev.trilog.kafka.data;
