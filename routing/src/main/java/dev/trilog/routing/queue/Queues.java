@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@link PublishOptions#delayMs()} negative means "the queue's default delay"
  * ({@link PublishOptions#NONE}); 0 means none even on a delayed queue (SQS's override).</li>
  * <li>An unknown queue: {@link UnknownQueueException} (unchecked) from receive, releaseAll,
- * counts; a failed future from publish and purge; {@link Outcome#UNKNOWN} for a tag.</li>
+ * counts; a failed future from publish and purge; {@link SettleResult#UNKNOWN} for a tag.</li>
  * <li>{@link PublishResult#messageId()} is the message's own id as text, null when it has none
  * (the frontend assigns one when its protocol needs it, e.g. SQS).</li>
  * <li>{@link #publishToExchange} fails with {@link TopologyException} NOT_FOUND for an unknown exchange.</li>
@@ -91,7 +91,7 @@ public final class Queues implements AutoCloseable {
         this.publisher = new QueuePublisher(runtimes, topology, deduplication, clock);
         this.deadLettering = new DeadLettering(runtimes, publisher, topology, clock, threads.background);
         this.receiver = new QueueReceiver(runtimes, deadLettering, settings, clock);
-        this.waiters = new LongPollWaiters(threads.background, clock, receiver::receive, this::release,
+        this.waiters = new LongPollWaiters(threads.background, clock, receiver::receive, tag -> release(tag),
                 runtimes::closed);
         threads.background.scheduleWithFixedDelay(this::tick, settings.longPollTickMs(), settings.longPollTickMs(),
                 TimeUnit.MILLISECONDS);
@@ -161,8 +161,37 @@ public final class Queues implements AutoCloseable {
 
     // ---------------------------------------------------------------- settle
 
+    /**
+     * Settles a delivery the way {@code how} says (see {@link Settlement}); completes once the
+     * change is durable where it must be ({@link Settlement#ACCEPT}, {@link Settlement#REJECT}),
+     * at once otherwise.
+     */
+    public CompletableFuture<SettleResult> settle(DeliveryTag tag, Settlement how) {
+        return switch (how) {
+            case ACCEPT -> acknowledge(tag);
+            case RELEASE -> CompletableFuture.completedFuture(release(tag));
+            case RELEASE_FAILED -> CompletableFuture.completedFuture(releaseFailed(tag));
+            case REJECT -> reject(tag);
+        };
+    }
+
+    /**
+     * Settles several deliveries the same way (AMQP 1.0 disposition ranges, 0-9-1
+     * {@code multiple=true}); each result is at its tag's index.
+     */
+    public CompletableFuture<List<SettleResult>> settleAll(List<DeliveryTag> tags, Settlement how) {
+        if (how == Settlement.ACCEPT) {
+            return acknowledgeAll(tags);
+        }
+        List<CompletableFuture<SettleResult>> each = new ArrayList<>(tags.size());
+        for (DeliveryTag tag : tags) {
+            each.add(settle(tag, how));
+        }
+        return allOf(each);
+    }
+
     /** Done with the message; completes once that is durable. */
-    public CompletableFuture<Outcome> acknowledge(DeliveryTag tag) {
+    public CompletableFuture<SettleResult> acknowledge(DeliveryTag tag) {
         return acknowledge(tag, false);
     }
 
@@ -170,21 +199,21 @@ public final class Queues implements AutoCloseable {
      * SQS's DeleteMessage: done with the message even if its lock ran out, provided it was not
      * delivered again since the tag was handed out; completes once that is durable.
      */
-    public CompletableFuture<Outcome> acknowledgeLatest(DeliveryTag tag) {
+    public CompletableFuture<SettleResult> acknowledgeLatest(DeliveryTag tag) {
         return acknowledge(tag, true);
     }
 
-    private CompletableFuture<Outcome> acknowledge(DeliveryTag tag, boolean evenIfLockExpired) {
+    private CompletableFuture<SettleResult> acknowledge(DeliveryTag tag, boolean evenIfLockExpired) {
         QueueRuntime q = runtimes.forTag(tag);
         if (q == null) {
-            return CompletableFuture.completedFuture(Outcome.UNKNOWN);
+            return CompletableFuture.completedFuture(SettleResult.UNKNOWN);
         }
         return q.cursors[tag.partition()].acknowledge(tag.offset(), tag.acquisitions(), evenIfLockExpired)
                 .thenApply(outcome -> {
                     if (outcome == Outcome.OK) {
                         q.firstAcquired[tag.partition()].remove(tag.offset());
                     }
-                    return outcome;
+                    return SettleResult.of(outcome);
                 });
     }
 
@@ -192,54 +221,60 @@ public final class Queues implements AutoCloseable {
      * Acknowledges several deliveries (SQS DeleteMessageBatch, AMQP ranges); each outcome is at
      * its tag's index. Their state changes share the share-state group commit.
      */
-    public CompletableFuture<List<Outcome>> acknowledgeAll(List<DeliveryTag> tags) {
+    public CompletableFuture<List<SettleResult>> acknowledgeAll(List<DeliveryTag> tags) {
         return acknowledgeAll(tags, false);
     }
 
     /** {@link #acknowledgeLatest} for several deliveries (SQS DeleteMessageBatch). */
-    public CompletableFuture<List<Outcome>> acknowledgeAllLatest(List<DeliveryTag> tags) {
+    public CompletableFuture<List<SettleResult>> acknowledgeAllLatest(List<DeliveryTag> tags) {
         return acknowledgeAll(tags, true);
     }
 
-    private CompletableFuture<List<Outcome>> acknowledgeAll(List<DeliveryTag> tags, boolean evenIfLockExpired) {
-        List<CompletableFuture<Outcome>> each = new ArrayList<>(tags.size());
+    private CompletableFuture<List<SettleResult>> acknowledgeAll(List<DeliveryTag> tags, boolean evenIfLockExpired) {
+        List<CompletableFuture<SettleResult>> each = new ArrayList<>(tags.size());
         for (DeliveryTag tag : tags) {
             each.add(acknowledge(tag, evenIfLockExpired));
         }
+        return allOf(each);
+    }
+
+    private static CompletableFuture<List<SettleResult>> allOf(List<CompletableFuture<SettleResult>> each) {
         return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                 .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
     }
 
     /** Back to available, failed-delivery count unchanged (AMQP 1.0 released, 0-9-1 requeue). */
-    public Outcome release(DeliveryTag tag) {
+    public SettleResult release(DeliveryTag tag) {
         QueueRuntime q = runtimes.forTag(tag);
-        return q == null ? Outcome.UNKNOWN : q.cursors[tag.partition()].release(tag.offset(), tag.acquisitions());
+        return q == null ? SettleResult.UNKNOWN
+                : SettleResult.of(q.cursors[tag.partition()].release(tag.offset(), tag.acquisitions()));
     }
 
     /** Back to available with one more failed delivery (AMQP 1.0 modified{delivery-failed}). */
-    public Outcome releaseFailed(DeliveryTag tag) {
+    public SettleResult releaseFailed(DeliveryTag tag) {
         QueueRuntime q = runtimes.forTag(tag);
-        return q == null ? Outcome.UNKNOWN
-                : q.cursors[tag.partition()].releaseFailed(tag.offset(), tag.acquisitions());
+        return q == null ? SettleResult.UNKNOWN
+                : SettleResult.of(q.cursors[tag.partition()].releaseFailed(tag.offset(), tag.acquisitions()));
     }
 
     /**
      * Gives the message up: dead-lettered by the queue's policy (dropped when it has none), then
      * archived; completes once both are durable.
      */
-    public CompletableFuture<Outcome> reject(DeliveryTag tag) {
+    public CompletableFuture<SettleResult> reject(DeliveryTag tag) {
         QueueRuntime q = runtimes.forTag(tag);
-        return q == null ? CompletableFuture.completedFuture(Outcome.UNKNOWN) : deadLettering.reject(q, tag);
+        return q == null ? CompletableFuture.completedFuture(SettleResult.UNKNOWN)
+                : deadLettering.reject(q, tag).thenApply(SettleResult::of);
     }
 
     /** Moves the lock's end to now + {@code lockMsFromNow}; 0 (or less) makes it available now. */
-    public Outcome extendLock(DeliveryTag tag, long lockMsFromNow) {
+    public SettleResult extendLock(DeliveryTag tag, long lockMsFromNow) {
         QueueRuntime q = runtimes.forTag(tag);
         if (q == null) {
-            return Outcome.UNKNOWN;
+            return SettleResult.UNKNOWN;
         }
         long deadline = lockMsFromNow <= 0 ? 0 : clock.millis() + lockMsFromNow;
-        return q.cursors[tag.partition()].extendLock(tag.offset(), tag.acquisitions(), deadline);
+        return SettleResult.of(q.cursors[tag.partition()].extendLock(tag.offset(), tag.acquisitions(), deadline));
     }
 
     /** Everything {@code consumer} holds in {@code queue} goes back (its connection closed). */
