@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Entry entries} (each its own future and its own stack node), and the same reference
  * says whether an append task is scheduled ({@link #IDLE}). The append thread takes the whole
  * stack with one swap. An {@link #addAll} of many records is one entry with one future.
+ *
+ * <p>What is queued and not yet durable counts in the facade's {@link PublishBacklog} (added on
+ * the publisher's thread, taken off per batch once it is durable or failed).
  */
 final class PublishAccumulator {
 
@@ -38,9 +41,17 @@ final class PublishAccumulator {
     /** Newest entry first; null = an append task is scheduled and nothing is queued; {@link #IDLE}. */
     private final AtomicReference<Entry<?>> queued = new AtomicReference<>(IDLE);
     private final Executor appender;
+    private final PublishBacklog backlog;
 
+    /** Without back-pressure accounting (tests). */
     PublishAccumulator(PartitionLog log, int maxBatchRecords, int maxBatchBytes, Executor appender) {
+        this(log, maxBatchRecords, maxBatchBytes, appender, new PublishBacklog(Long.MAX_VALUE, 0, Runnable::run));
+    }
+
+    PublishAccumulator(PartitionLog log, int maxBatchRecords, int maxBatchBytes, Executor appender,
+            PublishBacklog backlog) {
         this.log = log;
+        this.backlog = backlog;
         this.partition = log.topicPartition().partition();
         this.appender = appender;
         this.maxBatchRecords = maxBatchRecords;
@@ -91,6 +102,7 @@ final class PublishAccumulator {
     }
 
     private void push(Entry<?> entry) {
+        backlog.accepted(entry.bytes);
         Entry<?> top;
         do {
             top = queued.get();
@@ -151,18 +163,23 @@ final class PublishAccumulator {
 
     private void append(List<Entry<?>> batch, int count) {
         List<RecordData> records = new ArrayList<>(count);
+        long bytes = 0;
         for (Entry<?> e : batch) {
             e.addRecordsTo(records);
+            bytes += e.bytes;
         }
+        long batchBytes = bytes;
         AppendResult result;
         try {
             result = log.appendRecords(records, "none");
         } catch (java.io.IOException | RuntimeException e) {
+            backlog.done(batchBytes);
             batch.forEach(entry -> entry.completeExceptionally(e));
             return;
         }
         long first = result.firstOffset();
         result.durable().whenComplete((ignored, failure) -> {
+            backlog.done(batchBytes);
             long offset = first;
             for (Entry<?> e : batch) {
                 if (failure != null) {
@@ -178,6 +195,7 @@ final class PublishAccumulator {
     private void failAll(Exception e) {
         Entry<?> taken = queued.getAndSet(IDLE);
         for (Entry<?> entry = taken; entry != null && entry != IDLE; entry = entry.next) {
+            backlog.done(entry.bytes);
             entry.completeExceptionally(e);
         }
     }

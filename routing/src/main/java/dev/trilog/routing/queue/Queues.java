@@ -102,6 +102,7 @@ public final class Queues implements AutoCloseable {
     private final DeadLettering deadLettering;
     private final QueueReceiver receiver;
     private final QueueDispatchers dispatchers;
+    private final PublishBacklog backlog;
 
     private Queues(LogEngine engine, Topology topology, QueuesSettings settings) throws IOException {
         this.clock = engine.settings().clock();
@@ -109,7 +110,9 @@ public final class Queues implements AutoCloseable {
         this.deduplication = new DeduplicationWindow(engine.durableMap(DeduplicationWindow.NAMESPACE),
                 settings.deduplicationWindowMs(), clock, threads.dedupWriter);
         // the runtimes call back into the waiters and the dead-lettering, which need the runtimes
-        this.runtimes = new QueueRuntimes(engine, topology, settings, threads.appender,
+        this.backlog = new PublishBacklog(settings.backlogHighWaterBytes(), settings.backlogLowWaterBytes(),
+                threads.background);
+        this.runtimes = new QueueRuntimes(engine, topology, settings, threads.appender, backlog,
                 this::appendListener, this::archivedByCursor);
         this.publisher = new QueuePublisher(runtimes, topology, deduplication, clock);
         this.deadLettering = new DeadLettering(runtimes, publisher, topology, clock, threads.background);
@@ -148,6 +151,15 @@ public final class Queues implements AutoCloseable {
      */
     public CompletableFuture<RoutedPublish> publishToExchange(String exchange, String routingKey, Message message) {
         return publisher.publishToExchange(exchange, routingKey, message);
+    }
+
+    /**
+     * The publish side's back-pressure signal: publishes accepted and not yet durable, blocked
+     * between the high- and low-water marks of {@link QueuesSettings}; what a frontend turns into
+     * {@code connection.blocked} or withheld link credit (see {@link PublishBacklog}).
+     */
+    public PublishBacklog publishBacklog() {
+        return backlog;
     }
 
     // ---------------------------------------------------------------- receive
