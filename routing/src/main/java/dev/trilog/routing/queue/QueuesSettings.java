@@ -8,8 +8,8 @@ import dev.trilog.log.share.ShareGroupSettings;
  * @param maxBatchRecords      most publishes one append carries (group commit)
  * @param maxBatchBytes        most body and key bytes one append carries (at least one message always goes)
  * @param deduplicationWindowMs how long a deduplication id is remembered (SQS: 5 minutes)
- * @param longPollTickMs       how often waiting long polls look again for lock and delay expiry
- *                             (an append wakes them at once)
+ * @param longPollTickMs       how often waiting long polls and subscriptions look again for lock
+ *                             and delay expiry and deleted queues (an append wakes them at once)
  * @param receiveMaxBytes      bytes one receive asks of one partition (at least one message always comes)
  * @param maxInFlight          in-flight window per partition (see {@link ShareGroupSettings#maxInFlight})
  * @param backlogHighWaterBytes publish bytes accepted and not yet durable at which
