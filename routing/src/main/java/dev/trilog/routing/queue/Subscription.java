@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
  * link or an AMQP 0-9-1 {@code basic.consume} is one subscription.
  *
  * <pre>
- *   credit ── a delivery uses one ──▶ held ── settle(tag, ACCEPT | REJECT) ──▶ done
- *     ▲  addCredit(n)                  │  └── settle(tag, RELEASE | RELEASE_FAILED) ──▶ back to the queue
- *     └── PREFETCH: each settle ───────┘
- *   cancel(): stops deliveries; what is still held goes back (RELEASE_FAILED by default)
+ *             a delivery uses one
+ *   credit ───────────────────────▶ held ── settle ACCEPT, REJECT ─────────▶ done
+ *     ▲                              │  └── settle RELEASE, RELEASE_FAILED ─▶ available to all
+ *     ├── addCredit(n)               │
+ *     └── PREFETCH only: a settle ◀──┘
+ *   cancel(): no more deliveries; all still held ─▶ available to all (RELEASE_FAILED by default)
  * </pre>
  *
  * <p><b>Credit.</b> {@link CreditMode#LINK} is AMQP 1.0 link credit: each delivery uses one, and
