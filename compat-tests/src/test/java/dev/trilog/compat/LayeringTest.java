@@ -2,16 +2,19 @@ package dev.trilog.compat;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency arrows of DESIGN.md as a build check: gateway → frontends → routing →
- * log-engine, never the other way, and no frontend reaching into another. Maven's module
- * graph already stops most wrong imports; this catches the ones a careless pom edit allows.
+ * The dependency arrows of DESIGN.md as a build check: gateway → frontends → frontend SPI →
+ * routing → log-engine, never the other way; the gateway knows the frontends only through the
+ * SPI; no frontend reaching into another. Maven's module graph already stops most wrong imports;
+ * this catches the ones a careless pom edit allows.
  */
 class LayeringTest {
 
@@ -28,8 +31,8 @@ class LayeringTest {
     void logEngineKnowsNoProtocolAndNoRouting() {
         noClasses().that().resideInAPackage("dev.trilog.log..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "dev.trilog.routing..", "dev.trilog.kafka..", "dev.trilog.amqp..",
-                        "dev.trilog.sqs..", "dev.trilog.gateway..",
+                        "dev.trilog.routing..", "dev.trilog.frontend..", "dev.trilog.kafka..",
+                        "dev.trilog.amqp..", "dev.trilog.sqs..", "dev.trilog.gateway..",
                         "io.netty..", "io.undertow..", "org.apache.qpid..")
                 .check(trilog);
     }
@@ -38,12 +41,53 @@ class LayeringTest {
     void routingKnowsNoWireFormat() {
         noClasses().that().resideInAPackage("dev.trilog.routing..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..",
-                        "dev.trilog.gateway..", "io.netty..", "io.undertow..",
+                        "dev.trilog.frontend..", "dev.trilog.kafka..", "dev.trilog.amqp..",
+                        "dev.trilog.sqs..", "dev.trilog.gateway..", "io.netty..", "io.undertow..",
                         "org.apache.qpid..", "org.apache.kafka.common.message..",
                         "org.apache.kafka.common.requests..",
                         // records go through log-engine's RecordFormat, the one adapter for Kafka's internals
                         "org.apache.kafka.common.record.internal..")
+                .check(trilog);
+    }
+
+    @Test
+    void onlyTheAppendSeamWritesToAPartition() {
+        DescribedPredicate<JavaMethodCall> partitionAppend = DescribedPredicate.describe(
+                "an append method of PartitionLog", call -> call.getTargetOwner().getName()
+                        .equals("dev.trilog.log.PartitionLog") && call.getName().startsWith("append"));
+        noClasses().that().doNotHaveFullyQualifiedName("dev.trilog.log.LocalLogAppender")
+                .and().doNotHaveFullyQualifiedName("dev.trilog.log.PartitionLog")
+                .should().callMethodWhere(partitionAppend)
+                .because("every write passes through LogAppender, where replication plugs in")
+                .check(trilog);
+    }
+
+    @Test
+    void kafkasRecordInternalsAreImportedByOneAdapterPerModule() {
+        // Kafka calls these classes non-public and moved them in 4.3: an upgrade that moves them
+        // again must break in one place per module
+        // (test-support builds lying batches for tests and ships nowhere)
+        noClasses().that().resideOutsideOfPackages("dev.trilog.log.record", "dev.trilog.kafka.records",
+                        "dev.trilog.testsupport..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.common.record.internal..")
+                .check(trilog);
+    }
+
+    @Test
+    void theFrontendSpiKnowsNoProtocolAndNoGateway() {
+        noClasses().that().resideInAPackage("dev.trilog.frontend..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..", "dev.trilog.gateway..",
+                        "io.netty..", "io.undertow..", "org.apache.qpid..")
+                .check(trilog);
+    }
+
+    /** Adding a protocol touches no gateway source: the gateway finds frontends by ServiceLoader. */
+    @Test
+    void theGatewayKnowsFrontendsOnlyThroughTheSpi() {
+        noClasses().that().resideInAPackage("dev.trilog.gateway..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..")
                 .check(trilog);
     }
 

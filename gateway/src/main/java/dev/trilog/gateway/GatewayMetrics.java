@@ -1,5 +1,8 @@
 package dev.trilog.gateway;
 
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.UnreadableBatches;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -13,7 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The process's one meter registry: created here, handed to every frontend through
- * {@link FrontendContext#meters()}, and served as Prometheus text by the admin endpoint.
+ * {@link dev.trilog.frontend.FrontendContext#meters()}, and served as Prometheus text by the admin endpoint.
  *
  * <p>JVM and process meters are bound at creation, including open file descriptors, which a
  * broker with many segment files runs out of before it runs out of anything else.
@@ -40,6 +43,16 @@ public final class GatewayMetrics implements AutoCloseable {
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
         return new GatewayMetrics(registry, gcMetrics);
+    }
+
+    /**
+     * The log engine's own meters: {@code trilog_log_unreadable_batches_total}, batches on disk
+     * that queue readers had to skip because their records cannot be read.
+     */
+    public void bindEngine(LogEngine engine) {
+        FunctionCounter.builder("trilog.log.unreadable.batches", engine.unreadableBatches(), UnreadableBatches::count)
+                .description("record batches on disk that queue readers skipped because their records cannot be read")
+                .register(registry);
     }
 
     /** The registry frontends and the engine record into. */

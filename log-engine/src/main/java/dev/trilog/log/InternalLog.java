@@ -21,9 +21,11 @@ final class InternalLog implements AutoCloseable {
     private static final int READ_CHUNK = 1024 * 1024;
 
     private final PartitionLog log;
+    private final LogAppender appender;
 
-    InternalLog(PartitionLog log) {
+    InternalLog(PartitionLog log, LogAppender appender) {
         this.log = log;
+        this.appender = appender;
     }
 
     /** Topic-level settings of an internal log: compacted, and fsynced before acknowledging if asked. */
@@ -47,9 +49,8 @@ final class InternalLog implements AutoCloseable {
         for (Map.Entry<String, byte[]> entry : entries) {
             records.add(RecordData.of(now, entry.getKey().getBytes(StandardCharsets.UTF_8), entry.getValue()));
         }
-        AppendResult result = log.appendRecords(records, "none");
         try {
-            result.durable().join();
+            appender.appendRecords(log.topicPartition(), records).join();
         } catch (RuntimeException e) {
             throw new IOException("internal log " + log.topicPartition() + " could not be made durable", e);
         }

@@ -1,23 +1,41 @@
 package dev.trilog.log;
 
+import dev.trilog.log.record.RecordData;
+import dev.trilog.log.record.TxnMarker;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The one path by which callers write to a partition. On one node the {@link LocalLogAppender}
- * writes to the local log; a replicated implementation (Apache Ratis, later) will commit
- * through consensus first, and no caller changes.
+ * The one path by which anything writes to a partition: producers' batches, records the engine
+ * and the queues build, transaction markers. On one node the {@link LocalLogAppender} writes to
+ * the local log; a replicated implementation (Apache Ratis) will commit through consensus
+ * first, and no caller changes. {@link PartitionLog}'s own append methods are not visible
+ * outside the engine's package; a layering test keeps it so.
+ *
+ * <p>Every method completes with where the records landed once the append is as durable as the
+ * topic's policy requires, or fails with {@link dev.trilog.log.record.InvalidBatchException} for
+ * refused records, {@link UnknownTopicException} for a partition that does not exist, or an
+ * {@link java.io.IOException} when the disk failed. Appends to one partition made one after the
+ * other from one thread land in that order.
  */
 public interface LogAppender {
 
-    /**
-     * Validates and appends a producer's batches to {@code partition}.
-     *
-     * @return completes with where they landed once the append is as durable as the topic's
-     *         policy requires; fails with {@link dev.trilog.log.record.InvalidBatchException} for a
-     *         refused batch, {@link UnknownTopicException} for a partition that does not exist,
-     *         or an {@link java.io.IOException} when the disk failed
-     */
+    /** Validates a producer's batches (every record, as Kafka does) and appends them to {@code partition}. */
     CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records);
+
+    /**
+     * Appends {@code records}, built here into one uncompressed batch (all or nothing): queue
+     * publishes and the engine's internal logs. Trusted, so not re-read after building.
+     */
+    CompletableFuture<AppendResult> appendRecords(TopicPartition partition, List<RecordData> records);
+
+    /**
+     * Writes the COMMIT or ABORT marker that ends {@code producerId}'s transaction on
+     * {@code partition}; refused with INVALID_PRODUCER_EPOCH when the partition already knows a
+     * newer epoch of that producer.
+     */
+    CompletableFuture<AppendResult> appendTransactionMarker(TopicPartition partition, long producerId, short epoch,
+            TxnMarker marker, int coordinatorEpoch);
 }

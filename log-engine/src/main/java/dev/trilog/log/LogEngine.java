@@ -62,13 +62,16 @@ public final class LogEngine implements AutoCloseable {
     private final FileLock lock;
     private final boolean cleanStart;
     private final GroupCommitFlusher flusher = new GroupCommitFlusher();
+    private final UnreadableBatches unreadableBatches = new UnreadableBatches();
     private final ExecutorService sealer = Executors.newSingleThreadExecutor(daemon("trilog-segment-sealer"));
     private final ScheduledExecutorService maintenance =
             Executors.newSingleThreadScheduledExecutor(daemon("trilog-log-maintenance"));
     private final LogCleaner cleaner = new LogCleaner();
     private final Map<TopicPartition, PartitionLog> partitions = new ConcurrentHashMap<>();
-    private final LogAppender appender = new LocalLogAppender(this);
+    private final LogAppender appender = new LocalLogAppender(this::partitionOrInternal);
     private final Object topicChanges = new Object();
+    /** The internal logs' partitions, which the append seam writes too but clients never see. */
+    private final Map<TopicPartition, PartitionLog> internalPartitions = new ConcurrentHashMap<>();
     private InternalLog metadataLog;
     private InternalLog offsetsLog;
     private InternalLog shareStateLog;
@@ -157,19 +160,26 @@ public final class LogEngine implements AutoCloseable {
     private InternalLog openInternal(String name, boolean fsyncEachWrite) throws IOException {
         TopicPartition tp = new TopicPartition(name, 0);
         LogConfig config = settings.topicDefaults().withOverrides(InternalLog.settings(fsyncEachWrite));
-        return new InternalLog(PartitionLog.open(tp, partitionDir(tp), config, settings.clock(), sealer, flusher,
-                cleanStart));
+        PartitionLog log = PartitionLog.open(tp, partitionDir(tp), config, settings.clock(), sealer, flusher,
+                cleanStart, unreadableBatches);
+        internalPartitions.put(tp, log);
+        return new InternalLog(log, appender);
     }
 
     private PartitionLog openPartition(TopicPartition tp, LogConfig config) throws IOException {
         PartitionLog partition = PartitionLog.open(tp, partitionDir(tp), config, settings.clock(), sealer, flusher,
-                cleanStart);
+                cleanStart, unreadableBatches);
         partitions.put(tp, partition);
         return partition;
     }
 
     private Path partitionDir(TopicPartition tp) {
         return settings.dataDir().resolve(tp.topic() + "-" + tp.partition());
+    }
+
+    /** Batches on disk that record readers had to skip (see {@link UnreadableBatches}). */
+    public UnreadableBatches unreadableBatches() {
+        return unreadableBatches;
     }
 
     public EngineSettings settings() {
@@ -316,6 +326,11 @@ public final class LogEngine implements AutoCloseable {
     /** The partition's log, or null when there is no such partition. */
     public PartitionLog partition(TopicPartition tp) {
         return partitions.get(tp);
+    }
+
+    private PartitionLog partitionOrInternal(TopicPartition tp) {
+        PartitionLog log = partitions.get(tp);
+        return log != null ? log : internalPartitions.get(tp);
     }
 
     public LogAppender appender() {

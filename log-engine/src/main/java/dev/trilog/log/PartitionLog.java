@@ -1,12 +1,15 @@
 package dev.trilog.log;
 
 import dev.trilog.log.record.AppendRules;
+import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.BatchHeader;
+import dev.trilog.log.record.InvalidBatchException;
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.PreparedAppend;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
 import dev.trilog.log.record.TxnMarker;
+import dev.trilog.log.record.ValidatedBatches;
 import dev.trilog.log.segment.AbortedTransaction;
 import dev.trilog.log.segment.Segment;
 import dev.trilog.log.segment.SegmentFiles;
@@ -57,6 +60,7 @@ public final class PartitionLog implements AutoCloseable {
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ProducerStates producerStates = new ProducerStates();
+    private final RecordFormat.UnreadableBatchListener unreadable;
 
     private volatile LogConfig config;
     private volatile Segment active;
@@ -75,8 +79,9 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
-            Executor background, GroupCommitFlusher flusher) {
+            Executor background, GroupCommitFlusher flusher, UnreadableBatches unreadable) {
         this.topicPartition = topicPartition;
+        this.unreadable = unreadable.listenerFor(topicPartition);
         this.dir = dir;
         this.config = config;
         this.clock = clock;
@@ -91,8 +96,16 @@ public final class PartitionLog implements AutoCloseable {
      */
     static PartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, boolean cleanShutdown) throws IOException {
+        return open(topicPartition, dir, config, clock, background, flusher, cleanShutdown, new UnreadableBatches());
+    }
+
+    /** As above, reporting batches whose records cannot be read to {@code unreadable}. */
+    static PartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
+            Executor background, GroupCommitFlusher flusher, boolean cleanShutdown, UnreadableBatches unreadable)
+            throws IOException {
         Files.createDirectories(dir);
-        PartitionLog partition = new PartitionLog(topicPartition, dir, config, clock, background, flusher);
+        PartitionLog partition = new PartitionLog(topicPartition, dir, config, clock, background, flusher,
+                unreadable);
         partition.load(cleanShutdown);
         return partition;
     }
@@ -277,30 +290,48 @@ public final class PartitionLog implements AutoCloseable {
      * @param fromClient batches from a client may not be control batches
      * @throws dev.trilog.log.record.InvalidBatchException when a batch is refused; nothing is written
      */
-    public AppendResult append(ByteBuffer records, boolean fromClient) throws IOException {
+    AppendResult append(ByteBuffer records, boolean fromClient) throws IOException {
         LogConfig current = config;
         AppendRules rules = current.clientAppendRules();
         if (!fromClient) {
             rules = new AppendRules(rules.maxBatchBytes(), rules.requireKeys(), rules.logAppendTime(),
                     rules.timestampBeforeMaxMs(), rules.timestampAfterMaxMs(), false);
         }
-        return appendWith(records, rules);
+        // validated before the write lock, as Kafka does: reading every record is the costly part
+        ValidatedBatches validated = RecordFormat.validate(records, rules, clock.millis());
+        return appendWith(validated, rules.logAppendTime());
     }
 
     /** Builds one batch of {@code records} and appends it; used by internal logs and queue publishers. */
-    public AppendResult appendRecords(List<RecordData> records, String compression) throws IOException {
+    AppendResult appendRecords(List<RecordData> records, String compression) throws IOException {
         LogConfig current = config;
+        if (current.compact()) {
+            requireKeys(records);
+        }
         ByteBuffer batch = RecordFormat.build(0, compression, records);
-        return appendWith(batch, new AppendRules(Math.max(current.maxMessageBytes(), batch.remaining()),
-                current.compact(), current.logAppendTime(), Long.MAX_VALUE, Long.MAX_VALUE, false));
+        return appendWith(RecordFormat.trusted(batch), current.logAppendTime());
     }
 
-    private AppendResult appendWith(ByteBuffer records, AppendRules rules) throws IOException {
+    /** As Kafka, a compacted topic refuses records without a key (the cleaner could not keep them). */
+    private static void requireKeys(List<RecordData> records) {
+        List<Integer> keyless = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).key() == null) {
+                keyless.add(i);
+            }
+        }
+        if (!keyless.isEmpty()) {
+            throw new InvalidBatchException(BatchError.INVALID_RECORD, "compacted topics accept only records with a key",
+                    keyless);
+        }
+    }
+
+    private AppendResult appendWith(ValidatedBatches validated, boolean logAppendTime) throws IOException {
         AppendResult result;
         writeLock.lock();
         try {
             long now = clock.millis();
-            PreparedAppend prepared = RecordFormat.prepareAppend(records, rules, logEndOffset, now);
+            PreparedAppend prepared = RecordFormat.assignOffsets(validated, logAppendTime, logEndOffset, now);
             BatchHeader first = prepared.batches().get(0);
             if (first.hasProducerId()) {
                 ProducerStates.BatchInfo duplicate = producerStates.check(first);
@@ -318,7 +349,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             updateLastStableOffset();
             result = new AppendResult(prepared.firstOffset(), prepared.lastOffset(),
-                    rules.logAppendTime() ? now : -1, logStartOffset, prepared.recordCount(),
+                    logAppendTime ? now : -1, logStartOffset, prepared.recordCount(),
                     durableFuture(prepared.lastOffset(), prepared.recordCount()));
         } finally {
             writeLock.unlock();
@@ -345,7 +376,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws dev.trilog.log.record.InvalidBatchException with INVALID_PRODUCER_EPOCH when the
      *         producer already has a newer epoch here
      */
-    public AppendResult appendTransactionMarker(long producerId, short epoch, TxnMarker marker, int coordinatorEpoch)
+    AppendResult appendTransactionMarker(long producerId, short epoch, TxnMarker marker, int coordinatorEpoch)
             throws IOException {
         AppendResult result;
         writeLock.lock();
@@ -353,8 +384,7 @@ public final class PartitionLog implements AutoCloseable {
             long now = clock.millis();
             producerStates.checkMarker(producerId, epoch);
             ByteBuffer batch = RecordFormat.buildTransactionMarker(producerId, epoch, marker, coordinatorEpoch, now);
-            PreparedAppend prepared = RecordFormat.prepareAppend(batch, AppendRules.permissive(batch.remaining()),
-                    logEndOffset, now);
+            PreparedAppend prepared = RecordFormat.assignOffsets(RecordFormat.trusted(batch), false, logEndOffset, now);
             Segment segment = write(prepared, now);
             endTransaction(segment, prepared.batches().get(0), marker);
             updateLastStableOffset();
@@ -629,7 +659,8 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Records from {@code offset} on, decoded, reading about {@code maxBytes} (at least one
-     * batch). Control batches and offsets removed by compaction are skipped.
+     * batch). Control batches and offsets removed by compaction are skipped, and so is a batch
+     * whose records cannot be read (reported to the engine's {@link UnreadableBatches}).
      */
     public List<LogRecord> readRecords(long offset, int maxBytes) throws IOException, OffsetOutOfRangeException {
         long position = offset;
@@ -642,7 +673,7 @@ public final class PartitionLog implements AutoCloseable {
                 }
                 bytes = slice.readBytes();
             }
-            List<LogRecord> records = RecordFormat.decode(bytes, position);
+            List<LogRecord> records = RecordFormat.decode(bytes, position, RecordFormat.AbortedBatches.NONE, unreadable);
             if (!records.isEmpty()) {
                 return records;
             }

@@ -17,12 +17,16 @@ import org.slf4j.LoggerFactory;
  * The SQS listener: Undertow with {@link SqsHttpHandler} for both wire protocols on one port.
  *
  * <p>Bodies are capped at {@link #MAX_ENTITY_BYTES}: room for a 1 MiB batch after form encoding
- * (which can triple UTF-8 text); SQS's own size limits are then enforced with SQS's errors.
+ * (which can triple UTF-8 text); SQS's own size limits are then enforced with SQS's errors. A
+ * larger body is read and dropped up to {@link #MAX_DISCARDED_BYTES}, so its sender gets the size
+ * error ({@code RequestEntityTooLarge}, 413) and can go on using the connection; past that
+ * Undertow stops reading and the connection is closed after the answer.
  * Shutdown drains in-flight requests for up to {@link #DRAIN_MILLIS} (long polls are cut then).
  */
 public final class SqsServer implements AutoCloseable {
 
     static final int MAX_ENTITY_BYTES = 8 << 20;
+    static final long MAX_DISCARDED_BYTES = 64L << 20;
     static final int DRAIN_MILLIS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(SqsServer.class);
 
@@ -33,10 +37,10 @@ public final class SqsServer implements AutoCloseable {
 
     public SqsServer(SqsSettings settings, ActionHandler actions) {
         this.requests = Handlers.gracefulShutdown(new SqsHttpHandler(actions,
-                new SignatureV4(settings.accessKeys()), settings.fixedHost()));
+                new SignatureV4(settings.accessKeys()), settings.fixedHost(), MAX_ENTITY_BYTES));
         this.server = Undertow.builder()
                 .addHttpListener(settings.port(), settings.host())
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) MAX_ENTITY_BYTES)
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_DISCARDED_BYTES)
                 .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, DRAIN_MILLIS)
                 .setHandler(requests)
                 .build();

@@ -9,16 +9,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsRequest;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Both wire protocols over real HTTP, against an action table that echoes what it was given. */
 class SqsServerProtocolTest {
@@ -118,10 +124,136 @@ class SqsServerProtocolTest {
     }
 
     @Test
-    void aQueryRequestWithoutAnActionIsRefused() throws Exception {
-        HttpResponse<String> response = query("/", "Version=2012-11-05");
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("<Code>InvalidAction</Code>");
+    void aQueryRequestWithoutAnActionIsMissingAction() throws Exception {
+        for (String form : List.of("Version=2012-11-05", "Action=&Version=2012-11-05")) {
+            HttpResponse<String> response = query("/", form);
+            assertThat(response.statusCode()).as(form).isEqualTo(400);
+            assertThat(response.body()).as(form).contains("<Type>Sender</Type><Code>MissingAction</Code>");
+        }
+        assertThat(received).isEmpty();
+    }
+
+    /**
+     * Outside messages (which the compat tests cover), text that is not well-formed UTF-8 makes the
+     * request malformed in either protocol, in a body or in a query string; it never reaches an
+     * action decoded as something else.
+     */
+    @Test
+    void textThatIsNotUtf8IsAMalformedRequest() throws Exception {
+        byte[] overlong = {'{', '"', 'Q', 'u', 'e', 'u', 'e', 'N', 'a', 'm', 'e', 'P', 'r', 'e', 'f', 'i', 'x', '"', ':',
+            '"', 'a', (byte) 0xC0, (byte) 0xAF, '"', '}'};
+        HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/"))
+                .header("Content-Type", "application/x-amz-json-1.0").header("X-Amz-Target", "AmazonSQS.ListQueues")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(overlong)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json.statusCode()).isEqualTo(400);
+        assertThat(json.headers().firstValue("x-amzn-query-error")).hasValue("SerializationException;Sender");
+
+        HttpResponse<String> form = query("/", "Action=ListQueues&QueueNamePrefix=a%FF");
+        assertThat(form.statusCode()).isEqualTo(400);
+        assertThat(form.body()).contains("<Code>MalformedQueryString</Code>").contains("QueueNamePrefix");
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(endpoint
+                + "/?Action=ListQueues&QueueNamePrefix=%C0%AF")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(400);
+        assertThat(get.body()).contains("<Code>MalformedQueryString</Code>");
+        assertThat(received).isEmpty();
+
+        HttpResponse<String> emoji = http.send(HttpRequest.newBuilder(URI.create(endpoint
+                + "/?Action=ListQueues&QueueNamePrefix=%F0%9F%98%80+%C3%A9%2B")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(emoji.statusCode()).isEqualTo(200);
+        assertThat(received.get(0).params().string("QueueNamePrefix")).hasValue("😀 é+");
+    }
+
+    /**
+     * A body past the server's limit, chunked or not, in either protocol: the size error in that
+     * protocol once the body has been read (and dropped), the connection still usable after it and
+     * other clients served while it is being sent. Nothing reaches the actions.
+     */
+    @ParameterizedTest(name = "{0}, chunked: {1}")
+    @CsvSource({"json, true", "json, false", "query, true", "query, false"})
+    void anOversizedRequestIsAnsweredWithTheSizeErrorAndTheConnectionStaysUsable(String protocol, boolean chunked)
+            throws Exception {
+        boolean json = protocol.equals("json");
+        long size = 20L << 20;
+        byte[] prefix = (json ? "{\"QueueNamePrefix\":\"" : "Action=ListQueues&QueueNamePrefix=")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] filler = new byte[64 * 1024];
+        Arrays.fill(filler, (byte) 'a');
+        try (RawHttpConnection connection = new RawHttpConnection(server.boundAddress().getPort())) {
+            connection.start("/", headers(json, "ListQueues"), chunked ? null : size);
+            connection.write(prefix, prefix.length);
+            for (long sent = prefix.length; sent < size; sent += filler.length) {
+                connection.write(filler, (int) Math.min(filler.length, size - sent));
+                if (sent - prefix.length == 12L << 20) {
+                    assertThat(json("AmazonSQS.ListQueues", "{}").statusCode()).isEqualTo(200);
+                }
+            }
+            RawHttpConnection.Response response = connection.finish();
+            assertThat(response.status()).isEqualTo(413);
+            String message = "HTTP content length exceeded " + SqsServer.MAX_ENTITY_BYTES + " bytes.";
+            if (json) {
+                assertThat(response.headers()).containsEntry("content-type", "application/x-amz-json-1.0")
+                        .containsEntry("x-amzn-query-error", "RequestEntityTooLarge;Sender");
+                JsonNode body = new ObjectMapper().readTree(response.body());
+                assertThat(body.get("__type").asText()).isEqualTo("com.amazonaws.sqs#RequestEntityTooLarge");
+                assertThat(body.get("message").asText()).isEqualTo(message);
+            } else {
+                assertThat(response.text()).contains("<Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code>"
+                        + "<Message>" + message + "</Message>");
+            }
+            assertThat(received).hasSize(1);
+
+            RawHttpConnection.Response next = connection.post("/", headers(json, "ListQueues"),
+                    (json ? "{\"QueueNamePrefix\":\"b\"}" : "Action=ListQueues&QueueNamePrefix=b")
+                            .getBytes(StandardCharsets.US_ASCII));
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(received).hasSize(2);
+            assertThat(received.get(1).params().string("QueueNamePrefix")).hasValue("b");
+        }
+    }
+
+    /** What is read and dropped of an oversized body is bounded too: past that the connection is closed. */
+    @Test
+    void pastWhatIsReadAndDroppedTheConnectionIsClosedAndOthersAreStillServed() throws Exception {
+        long size = 2 * SqsServer.MAX_DISCARDED_BYTES;
+        byte[] filler = new byte[64 * 1024];
+        long sent = 0;
+        try (RawHttpConnection connection = new RawHttpConnection(server.boundAddress().getPort())) {
+            connection.start("/", headers(true, "ListQueues"), null);
+            for (; sent < size; sent += filler.length) {
+                connection.write(filler, filler.length);
+            }
+            connection.finish();
+        } catch (IOException expected) {
+            // the server stopped reading and closed the connection
+        }
+        assertThat(sent).isLessThan(size);
+        assertThat(json("AmazonSQS.ListQueues", "{}").statusCode()).isEqualTo(200);
+        assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void aChunkedBodyUpToTheLimitArrivesWhole() throws Exception {
+        int length = SqsServer.MAX_ENTITY_BYTES - 100;
+        byte[] filler = new byte[100_000];
+        Arrays.fill(filler, (byte) 'x');
+        try (RawHttpConnection connection = new RawHttpConnection(server.boundAddress().getPort())) {
+            connection.start("/", headers(true, "ListQueues"), null);
+            byte[] prefix = "{\"QueueNamePrefix\":\"".getBytes(StandardCharsets.US_ASCII);
+            connection.write(prefix, prefix.length);
+            for (int sent = 0; sent < length; sent += filler.length) {
+                connection.write(filler, Math.min(filler.length, length - sent));
+            }
+            connection.write(new byte[] {'"', '}'}, 2);
+            assertThat(connection.finish().status()).isEqualTo(200);
+        }
+        assertThat(received.get(0).params().string("QueueNamePrefix").orElseThrow()).hasSize(length)
+                .matches("x+");
+    }
+
+    private static Map<String, String> headers(boolean json, String action) {
+        return json ? Map.of("Content-Type", "application/x-amz-json-1.0", "X-Amz-Target", "AmazonSQS." + action)
+                : Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
     }
 
     @Test

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * HTTP and the async client over Netty, with the SDK's defaults otherwise — in particular its
  * MD5 checks of bodies and attributes, which fail a call whose digests are wrong.
  */
-final class SqsClients {
+public final class SqsClients {
 
     static final String ACCESS_KEY = "AKIDTRILOGTEST";
     static final String SECRET_KEY = "trilog-test-secret";
@@ -23,7 +23,7 @@ final class SqsClients {
     private SqsClients() {
     }
 
-    static SqsClient sync(TrilogHarness trilog) {
+    public static SqsClient sync(TrilogHarness trilog) {
         return sync(trilog, ACCESS_KEY, SECRET_KEY);
     }
 

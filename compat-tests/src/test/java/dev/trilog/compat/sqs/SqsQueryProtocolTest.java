@@ -161,6 +161,18 @@ class SqsQueryProtocolTest {
         assertThat(text(xml(post("/", Map.of("Action", "Frobnicate"))), "//Error/Code")).isEqualTo("InvalidAction");
     }
 
+    @Test
+    void aReservedNameIsAnInvalidParameterValueAndNamesNoQueue() throws Exception {
+        HttpResponse<String> created = post("/", Map.of("Action", "CreateQueue", "QueueName", "__trilog_metadata"));
+        assertThat(created.statusCode()).isEqualTo(400);
+        assertThat(text(xml(created), "/ErrorResponse/Error/Code")).isEqualTo("InvalidParameterValue");
+        assertThat(text(xml(created), "/ErrorResponse/Error/Message")).contains("reserved");
+        assertThat(text(xml(post("/", Map.of("Action", "GetQueueUrl", "QueueName", "__trilog_metadata"))),
+                "//Error/Code")).isEqualTo("AWS.SimpleQueueService.NonExistentQueue");
+        assertThat(text(xml(post("/000000000000/__trilog_metadata", Map.of("Action", "SendMessage", "MessageBody",
+                "x"))), "//Error/Code")).isEqualTo("AWS.SimpleQueueService.NonExistentQueue");
+    }
+
     private static String md5(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
     }

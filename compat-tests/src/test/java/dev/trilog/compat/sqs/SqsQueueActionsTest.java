@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trilog.compat.TrilogHarness;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,6 +114,39 @@ class SqsQueueActionsTest {
         assertThat(errorCode(() -> sqs.setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(Map.of(
                 "RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:none\","
                         + "\"maxReceiveCount\":3}"))))).isEqualTo("InvalidParameterValue");
+    }
+
+    /**
+     * The engine keeps every name starting with {@code __trilog} for its internal logs: CreateQueue
+     * refuses them as AWS refuses invalid names (no 500 an SDK would retry), and no other action
+     * finds a queue by them.
+     */
+    @Test
+    void namesTheEngineReservesAreInvalidAndNameNoQueue() {
+        for (String name : List.of("__trilog_metadata", "__trilog_offsets", "__trilog", "__trilogx")) {
+            assertThatThrownBy(() -> sqs.createQueue(b -> b.queueName(name)))
+                    .as(name).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidParameterValue");
+                        assertThat(e.awsErrorDetails().errorMessage()).contains("reserved");
+                    });
+            assertThatThrownBy(() -> sqs.getQueueUrl(b -> b.queueName(name)))
+                    .as(name).isInstanceOf(QueueDoesNotExistException.class);
+            String url = trilog.sqsEndpoint() + "/000000000000/" + name;
+            assertThatThrownBy(() -> sqs.getQueueAttributes(b -> b.queueUrl(url)))
+                    .as(name).isInstanceOf(QueueDoesNotExistException.class);
+            assertThatThrownBy(() -> sqs.sendMessage(b -> b.queueUrl(url).messageBody("x")))
+                    .as(name).isInstanceOf(QueueDoesNotExistException.class);
+            assertThatThrownBy(() -> sqs.deleteQueue(b -> b.queueUrl(url)))
+                    .as(name).isInstanceOf(QueueDoesNotExistException.class);
+        }
+        String source = sqs.createQueue(b -> b.queueName("redrive-to-reserved")).queueUrl();
+        assertThat(errorCode(() -> sqs.setQueueAttributes(b -> b.queueUrl(source).attributesWithStrings(Map.of(
+                "RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:__trilog_metadata\","
+                        + "\"maxReceiveCount\":3}"))))).isEqualTo("InvalidParameterValue");
+        assertThat(errorCode(() -> sqs.startMessageMoveTask(b -> b.sourceArn(
+                "arn:aws:sqs:us-east-1:000000000000:__trilog_metadata")))).isEqualTo("ResourceNotFoundException");
+        assertThat(sqs.listQueues(b -> b.queueNamePrefix("__")).queueUrls()).isEmpty();
     }
 
     @Test

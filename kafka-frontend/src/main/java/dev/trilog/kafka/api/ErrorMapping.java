@@ -51,6 +51,11 @@ public final class ErrorMapping {
         return unwrap(failure) instanceof InvalidBatchException invalid ? invalid.recordIndexes() : List.of();
     }
 
+    /** The failure itself, with the future's wrapper taken off. */
+    public static Throwable cause(Throwable failure) {
+        return unwrap(failure);
+    }
+
     private static Throwable unwrap(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }

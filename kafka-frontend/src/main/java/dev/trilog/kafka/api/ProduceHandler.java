@@ -21,6 +21,8 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Produce: each partition's batches go through the engine's {@link dev.trilog.log.LogAppender}
@@ -32,6 +34,8 @@ import org.apache.kafka.common.requests.ProduceResponse;
  * of the network buffer, which is released after that.
  */
 final class ProduceHandler implements ApiHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
     private final KafkaBroker broker;
     private final TransactionVerifier transactions;
@@ -75,6 +79,7 @@ final class ProduceHandler implements ApiHandler {
                 }
                 appends.add(broker.engine().appender().append(tp, bytes).handle((result, failure) -> {
                     if (failure != null) {
+                        logRefusal(request, tp, failure);
                         refuse(partition, failure);
                     } else {
                         fill(partition, result);
@@ -100,6 +105,24 @@ final class ProduceHandler implements ApiHandler {
             return Errors.NONE;
         }
         return transactions.verify(transactionalId, header.producerId(), header.producerEpoch(), tp);
+    }
+
+    /**
+     * One line per refused append: a refused batch at INFO (the client's fault, and the client
+     * is told why), a storage failure (full or read-only disk) at ERROR, since an operator must
+     * act on it, and anything unexpected at ERROR with its stack trace.
+     */
+    private static void logRefusal(KafkaRequest request, TopicPartition tp, Throwable failure) {
+        Errors error = ErrorMapping.toError(failure);
+        String message = ErrorMapping.message(failure);
+        switch (error) {
+            case KAFKA_STORAGE_ERROR -> log.error("Produce to {} from client {} failed on disk: {}", tp,
+                    request.clientId(), message);
+            case UNKNOWN_SERVER_ERROR -> log.error("Produce to {} from client {} failed", tp, request.clientId(),
+                    ErrorMapping.cause(failure));
+            default -> log.info("Produce to {} from client {} refused with {}: {}", tp, request.clientId(), error,
+                    message);
+        }
     }
 
     private static void refuse(PartitionProduceResponse partition, Throwable failure) {

@@ -4,7 +4,7 @@ import dev.trilog.log.AppendResult;
 import dev.trilog.log.CommittedOffset;
 import dev.trilog.log.GroupOffsetStore;
 import dev.trilog.log.LogEngine;
-import dev.trilog.log.PartitionLog;
+import dev.trilog.log.UnknownTopicException;
 import dev.trilog.log.record.InvalidBatchException;
 import dev.trilog.log.record.TxnMarker;
 import java.io.IOException;
@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -357,25 +358,35 @@ public final class TransactionCoordinator {
     }
 
     private void writeMarkers(TransactionMetadata m, TxnMarker marker) throws IOException {
-        List<CompletableFuture<Void>> durable = new ArrayList<>(m.partitions.size());
+        List<CompletableFuture<AppendResult>> written = new ArrayList<>(m.partitions.size());
         for (TopicPartition tp : m.partitions) {
-            PartitionLog partition = engine.partition(tp);
-            if (partition == null) {
-                continue; // the topic was deleted: nothing is left to mark
-            }
-            try {
-                AppendResult written = partition.appendTransactionMarker(m.producerId, m.epoch, marker, 0);
-                durable.add(written.durable());
-            } catch (InvalidBatchException e) {
-                // the partition already knows a newer epoch of this producer: nothing of ours is open there
-                log.warn("Skipping the {} marker of {} on {}: {}", marker, m.transactionalId, tp, e.getMessage());
-            }
+            written.add(engine.appender().appendTransactionMarker(tp, m.producerId, m.epoch, marker, 0)
+                    .exceptionally(failure -> skippable(m, marker, tp, failure)));
         }
         try {
-            CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new)).join();
+            CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
             throw new IOException("transaction markers of " + m.transactionalId + " could not be made durable", e);
         }
+    }
+
+    /**
+     * A marker that need not be written: the topic was deleted (nothing is left to mark), or the
+     * partition already knows a newer epoch of this producer (nothing of ours is open there).
+     * Anything else fails the transaction's completion.
+     */
+    private static AppendResult skippable(TransactionMetadata m, TxnMarker marker, TopicPartition tp,
+            Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof UnknownTopicException) {
+            return null;
+        }
+        if (cause instanceof InvalidBatchException) {
+            log.warn("Skipping the {} marker of {} on {}: {}", marker, m.transactionalId, tp, cause.getMessage());
+            return null;
+        }
+        throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
     }
 
     // ---------------------------------------------------------------- timeouts

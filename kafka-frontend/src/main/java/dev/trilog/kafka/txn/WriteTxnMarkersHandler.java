@@ -5,7 +5,6 @@ import dev.trilog.kafka.api.ApiHandler;
 import dev.trilog.kafka.api.ErrorMapping;
 import dev.trilog.kafka.api.KafkaRequest;
 import dev.trilog.kafka.api.Reply;
-import dev.trilog.log.PartitionLog;
 import dev.trilog.log.record.TxnMarker;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -54,13 +53,9 @@ final class WriteTxnMarkersHandler implements ApiHandler {
     }
 
     private Errors write(TopicPartition tp, WritableTxnMarker marker, TxnMarker type) {
-        PartitionLog partition = broker.engine().partition(tp);
-        if (partition == null) {
-            return Errors.UNKNOWN_TOPIC_OR_PARTITION;
-        }
         try {
-            partition.appendTransactionMarker(marker.producerId(), marker.producerEpoch(), type,
-                    marker.coordinatorEpoch()).durable().join();
+            broker.engine().appender().appendTransactionMarker(tp, marker.producerId(), marker.producerEpoch(), type,
+                    marker.coordinatorEpoch()).join();
             return Errors.NONE;
         } catch (Exception e) {
             return ErrorMapping.toError(e);

@@ -71,8 +71,8 @@ class KafkaConnectionTest {
     @Test
     void aFetchHandsTheSegmentToTheChannelAsAFileRegion() throws Exception {
         engine.createTopic("zc", 1, Map.of());
-        engine.partition(new TopicPartition("zc", 0)).append(RecordFormat.build(0, "none",
-                List.of(RecordData.of(1L, null, new byte[4096]))), true);
+        engine.appender().append(new TopicPartition("zc", 0), RecordFormat.build(0, "none",
+                List.of(RecordData.of(1L, null, new byte[4096])))).join();
         FetchRequestData data = new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
                 .setReplicaId(-1).setSessionEpoch(-1);
         data.topics().add(new FetchRequestData.FetchTopic().setTopic("zc").setPartitions(List.of(

@@ -56,7 +56,7 @@ class VersionSweepTest {
     static void open() throws Exception {
         engine = LogEngine.open(EngineSettings.of(dataDir));
         topic = engine.createTopic("sweep", 1, Map.of());
-        engine.partition(new TopicPartition("sweep", 0)).append(batch(), true);
+        engine.appender().append(new TopicPartition("sweep", 0), batch()).join();
     }
 
     @AfterAll

@@ -60,8 +60,8 @@ class TransactionCoordinatorTest {
     }
 
     private void produce(TransactionCoordinator.ProducerIdAndEpoch producer, int sequence, String value) throws Exception {
-        out().append(RecordFormat.buildTransactional(producer.producerId(), producer.epoch(), sequence,
-                List.of(RecordData.of(now.get(), null, value.getBytes(StandardCharsets.UTF_8)))), true);
+        engine.appender().append(TP, RecordFormat.buildTransactional(producer.producerId(), producer.epoch(), sequence,
+                List.of(RecordData.of(now.get(), null, value.getBytes(StandardCharsets.UTF_8))))).join();
     }
 
     private TransactionCoordinator.ProducerIdAndEpoch init(String id) {

@@ -24,9 +24,10 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
 /**
  * The Kafka RecordBatch v2 format, through kafka-clients' record classes.
  *
- * <p>This is the only class in log-engine that imports {@code org.apache.kafka.common.record.internal}:
- * Kafka calls those classes non-public and moved them in 4.3, so an upgrade that moves them
- * again breaks here and nowhere else. Everything else in the engine sees {@link BatchHeader},
+ * <p>This package ({@code dev.trilog.log.record}: this class, {@link BatchValidator} and
+ * {@link ValidatedBatches}) is the only place in log-engine that imports
+ * {@code org.apache.kafka.common.record.internal}: Kafka calls those classes non-public and moved
+ * them in 4.3, so an upgrade that moves them again breaks here and nowhere else. Everything else in the engine sees {@link BatchHeader},
  * {@link LogRecord} and plain buffers. CRC32C, varints and compression all stay Kafka's.
  */
 public final class RecordFormat {
@@ -60,17 +61,27 @@ public final class RecordFormat {
     }
 
     /**
-     * Validates every batch in {@code records} and rewrites each one's base offset (and
-     * partition leader epoch, and with LogAppendTime its timestamp) so the first batch starts at
-     * {@code nextOffset}. Either every batch passes or nothing is changed that matters: the
-     * caller writes only after this returns.
+     * Validates every batch in {@code records} ({@link #validate}) and gives them offsets from
+     * {@code nextOffset} ({@link #assignOffsets}): the two steps of an append in one call.
      *
      * @throws InvalidBatchException with the reason the first bad batch was refused
      */
     public static PreparedAppend prepareAppend(ByteBuffer records, AppendRules rules, long nextOffset, long now) {
+        return assignOffsets(validate(records, rules, now), rules.logAppendTime(), nextOffset, now);
+    }
+
+    /**
+     * Checks a producer's batches as Kafka's {@code LogValidator} does ({@link BatchValidator}):
+     * framing, magic, size, CRC, and every record against its batch's header. Needs no lock:
+     * nothing here depends on the partition's state. Only a wrong max timestamp in a header is
+     * corrected in place; nothing else is changed.
+     *
+     * @throws InvalidBatchException with the reason the first bad batch was refused
+     */
+    public static ValidatedBatches validate(ByteBuffer records, AppendRules rules, long now) {
         ByteBuffer buffer = records.slice();
-        List<BatchHeader> headers = new ArrayList<>();
-        List<MutableRecordBatch> batches = new ArrayList<>();
+        List<BatchHeader> headers = new ArrayList<>(1);
+        List<MutableRecordBatch> batches = new ArrayList<>(1);
         int position = 0;
         int count = 0;
         while (position < buffer.limit()) {
@@ -93,13 +104,13 @@ public final class RecordFormat {
                 throw new InvalidBatchException(BatchError.TOO_LARGE,
                         "batch of " + size + " bytes exceeds max.message.bytes " + rules.maxBatchBytes());
             }
-            MutableRecordBatch batch = batchAt(buffer, position, size);
-            if (!batch.isValid()) {
-                throw new InvalidBatchException(BatchError.CORRUPT, "record batch CRC does not match its contents");
+            if (rules.fromClient() && !batches.isEmpty()) {
+                // as Kafka: a producer sends one v2 batch per partition, which idempotence relies on
+                throw new InvalidBatchException(BatchError.INVALID_RECORD,
+                        "a produce request carries one record batch per partition, not several");
             }
-            BatchHeader header = readHeader(buffer, position);
-            validate(batch, header, rules, now);
-            headers.add(header);
+            MutableRecordBatch batch = BatchValidator.validate(buffer, position, size, rules, now);
+            headers.add(readHeader(buffer, position));
             batches.add(batch);
             count += batch.countOrNull();
             position += size;
@@ -107,83 +118,40 @@ public final class RecordFormat {
         if (batches.isEmpty()) {
             throw new InvalidBatchException(BatchError.CORRUPT, "no record batch in the request");
         }
-        if (rules.fromClient() && batches.size() > 1) {
-            // as Kafka: a producer sends one v2 batch per partition, which idempotence relies on
-            throw new InvalidBatchException(BatchError.INVALID_RECORD,
-                    "a produce request carries one record batch per partition, not " + batches.size());
-        }
-        return assignOffsets(buffer, headers, batches, rules, nextOffset, now, count);
-    }
-
-    private static void validate(MutableRecordBatch batch, BatchHeader header, AppendRules rules, long now) {
-        long countFromOffsets = batch.lastOffset() - batch.baseOffset() + 1;
-        Integer count = batch.countOrNull();
-        if (count == null || count <= 0 || countFromOffsets != count) {
-            throw new InvalidBatchException(BatchError.INVALID_RECORD,
-                    "record count " + count + " does not match the batch's offset range of " + countFromOffsets);
-        }
-        if (rules.fromClient() && batch.isControlBatch()) {
-            throw new InvalidBatchException(BatchError.INVALID_RECORD, "clients may not write control batches");
-        }
-        if (batch.hasProducerId() && batch.baseSequence() < 0 && !batch.isControlBatch()) {
-            throw new InvalidBatchException(BatchError.INVALID_RECORD,
-                    "invalid sequence number " + batch.baseSequence() + " for producer " + batch.producerId());
-        }
-        if (!rules.logAppendTime() && batch.timestampType() == TimestampType.CREATE_TIME
-                && (outOfRange(header.baseTimestamp(), rules, now) || outOfRange(batch.maxTimestamp(), rules, now))) {
-            throw new InvalidBatchException(BatchError.INVALID_TIMESTAMP, "timestamp outside the allowed range around"
-                    + " the broker's time " + now, recordsWhere(batch, r -> outOfRange(r.timestamp(), rules, now)));
-        }
-        if (rules.requireKeys() && !batch.isControlBatch()) {
-            List<Integer> keyless = recordsWhere(batch, r -> !r.hasKey());
-            if (!keyless.isEmpty()) {
-                throw new InvalidBatchException(BatchError.INVALID_RECORD, "compacted topics accept only records with a key",
-                        keyless);
-            }
-        }
+        return new ValidatedBatches(buffer, headers, batches, count);
     }
 
     /**
-     * Kafka compares each record's timestamp; a v2 batch carries its first (base) and its largest
-     * timestamp in the header, which bound every record in practice, so the check needs no
-     * decompression unless it fails.
+     * One batch the engine built itself a moment ago ({@link #build}, {@link #buildTransactionMarker}),
+     * taken as it is: its bytes came from kafka-clients' builder, so they are not re-read or
+     * re-checksummed.
      */
-    private static boolean outOfRange(long timestamp, AppendRules rules, long now) {
-        if (timestamp == NO_TIMESTAMP) {
-            return false;
-        }
-        return timestamp < now && now - timestamp > rules.timestampBeforeMaxMs()
-                || timestamp > now && timestamp - now > rules.timestampAfterMaxMs();
+    public static ValidatedBatches trusted(ByteBuffer built) {
+        ByteBuffer buffer = built.slice();
+        BatchHeader header = readHeader(buffer, 0);
+        MutableRecordBatch batch = BatchValidator.batchAt(buffer, 0, header.sizeInBytes());
+        return new ValidatedBatches(buffer, List.of(header), List.of(batch), header.recordCount());
     }
 
-    /** The positions of the batch's records that match, for per-record errors. */
-    private static List<Integer> recordsWhere(MutableRecordBatch batch, Predicate<Record> test) {
-        List<Integer> matching = new ArrayList<>();
-        try (CloseableIterator<Record> it = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
-            for (int index = 0; it.hasNext(); index++) {
-                if (test.test(it.next())) {
-                    matching.add(index);
-                }
-            }
-        } catch (KafkaException e) {
-            throw new InvalidBatchException(BatchError.CORRUPT, "unreadable records: " + e.getMessage());
-        }
-        return matching;
-    }
-
-    private static PreparedAppend assignOffsets(ByteBuffer buffer, List<BatchHeader> headers,
-            List<MutableRecordBatch> batches, AppendRules rules, long nextOffset, long now, int count) {
-        List<BatchHeader> assigned = new ArrayList<>(headers.size());
+    /**
+     * Rewrites each validated batch's base offset (and partition leader epoch, and with
+     * LogAppendTime its timestamp) so the first batch starts at {@code nextOffset}. Called under
+     * the partition's write lock, just before the bytes are written.
+     */
+    public static PreparedAppend assignOffsets(ValidatedBatches validated, boolean logAppendTime, long nextOffset,
+            long now) {
+        ByteBuffer buffer = validated.buffer();
+        List<MutableRecordBatch> batches = validated.batches();
+        List<BatchHeader> assigned = new ArrayList<>(batches.size());
         long offset = nextOffset;
         long maxTimestamp = NO_TIMESTAMP;
         long offsetOfMax = nextOffset;
         int position = 0;
         for (int i = 0; i < batches.size(); i++) {
             MutableRecordBatch batch = batches.get(i);
-            BatchHeader header = headers.get(i);
-            batch.setLastOffset(offset + header.lastOffsetDelta());
+            batch.setLastOffset(offset + validated.headers().get(i).lastOffsetDelta());
             batch.setPartitionLeaderEpoch(0);
-            if (rules.logAppendTime()) {
+            if (logAppendTime) {
                 batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
             }
             BatchHeader written = readHeader(buffer, position);
@@ -195,7 +163,8 @@ public final class RecordFormat {
             offset = written.lastOffset() + 1;
             position += written.sizeInBytes();
         }
-        return new PreparedAppend(buffer, assigned, nextOffset, offset - 1, maxTimestamp, offsetOfMax, count);
+        return new PreparedAppend(buffer, assigned, nextOffset, offset - 1, maxTimestamp, offsetOfMax,
+                validated.recordCount());
     }
 
     /** True when the whole batch at {@code position} is present and its CRC matches. */
@@ -204,7 +173,7 @@ public final class RecordFormat {
             return false;
         }
         try {
-            return batchAt(buffer, position, size).isValid();
+            return BatchValidator.batchAt(buffer, position, size).isValid();
         } catch (KafkaException e) {
             return false;
         }
@@ -218,10 +187,24 @@ public final class RecordFormat {
         boolean contains(long producerId, long baseOffset);
     }
 
+    /** Told of each batch a reader skipped because its records cannot be read. */
+    @FunctionalInterface
+    public interface UnreadableBatchListener {
+        /** Readers that must not skip anything: the batch's error is thrown instead. */
+        UnreadableBatchListener THROW = (baseOffset, lastOffset, reason) -> {
+            throw new InvalidBatchException(BatchError.CORRUPT,
+                    "record batch at offsets " + baseOffset + ".." + lastOffset + " cannot be read: " + reason);
+        };
+
+        void skipped(long baseOffset, long lastOffset, String reason);
+    }
+
     /**
      * The records of every data batch in {@code batches} whose offset is at least
      * {@code fromOffset}. Control batches are skipped; a partial batch at the end (as a read
      * by byte limit may give) is ignored.
+     *
+     * @throws InvalidBatchException when a batch's records cannot be read
      */
     public static List<LogRecord> decode(ByteBuffer batches, long fromOffset) {
         return decode(batches, fromOffset, AbortedBatches.NONE);
@@ -229,15 +212,44 @@ public final class RecordFormat {
 
     /** As {@link #decode(ByteBuffer, long)}, leaving out the records of aborted transactions too. */
     public static List<LogRecord> decode(ByteBuffer batches, long fromOffset, AbortedBatches aborted) {
+        return decode(batches, fromOffset, aborted, UnreadableBatchListener.THROW);
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, long, AbortedBatches)}, but a batch whose records cannot be
+     * read is left out whole (none of its records, not the ones before the fault) and reported
+     * to {@code unreadable}, and decoding goes on with the next batch.
+     */
+    public static List<LogRecord> decode(ByteBuffer batches, long fromOffset, AbortedBatches aborted,
+            UnreadableBatchListener unreadable) {
         List<LogRecord> records = new ArrayList<>();
         for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.slice()).batches()) {
             if (batch.isControlBatch() || batch.lastOffset() < fromOffset || isAborted(batch, aborted)) {
                 continue;
             }
-            for (Record record : batch) {
-                if (record.offset() >= fromOffset) {
-                    records.add(toLogRecord(record));
+            int before = records.size();
+            // streaming, as Kafka's consumer reads: the plain iterator of a compressed batch
+            // sizes a list by the header's count before reading anything, and a count that lies
+            // would ask for gigabytes
+            try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+                long previous = batch.baseOffset() - 1;
+                while (it.hasNext()) {
+                    Record record = it.next();
+                    // compaction leaves gaps inside a batch, but offsets only ever rise within it
+                    if (record.offset() <= previous || record.offset() > batch.lastOffset()) {
+                        throw new IllegalStateException("record offset " + record.offset() + " out of order in a batch"
+                                + " spanning " + batch.baseOffset() + ".." + batch.lastOffset());
+                    }
+                    previous = record.offset();
+                    if (record.offset() >= fromOffset) {
+                        records.add(toLogRecord(record));
+                    }
                 }
+            } catch (KafkaException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
+                    | java.nio.BufferUnderflowException | java.util.NoSuchElementException e) {
+                records.subList(before, records.size()).clear();
+                unreadable.skipped(batch.baseOffset(), batch.lastOffset(),
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
         }
         return records;
@@ -381,16 +393,6 @@ public final class RecordFormat {
 
     private static boolean isAborted(RecordBatch batch, AbortedBatches aborted) {
         return batch.isTransactional() && aborted.contains(batch.producerId(), batch.baseOffset());
-    }
-
-    private static MutableRecordBatch batchAt(ByteBuffer buffer, int position, int size) {
-        ByteBuffer view = buffer.duplicate();
-        view.position(position).limit(position + size);
-        Iterator<MutableRecordBatch> it = MemoryRecords.readableRecords(view.slice()).batches().iterator();
-        if (!it.hasNext()) {
-            throw new InvalidBatchException(BatchError.CORRUPT, "unreadable record batch");
-        }
-        return it.next();
     }
 
     private static LogRecord toLogRecord(Record record) {

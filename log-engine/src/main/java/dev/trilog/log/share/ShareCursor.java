@@ -207,7 +207,7 @@ public final class ShareCursor {
                 }
             }
             while (!readAhead.isEmpty()) {
-                if (out.size() >= maxRecords || window.size() >= settings.maxInFlight()) {
+                if (out.size() >= maxRecords || !fitsInWindow(readAhead.peekFirst())) {
                     return finish(out);
                 }
                 LogRecord record = readAhead.pollFirst();
@@ -308,6 +308,11 @@ public final class ShareCursor {
      *         the window may then have moved past it, and a slot index would point at nothing
      */
     private int materialize(LogRecord record) {
+        if (window.size() == 0 && window.end() < record.offset()) {
+            // nothing in flight: jump over the gap rather than fill it slot by slot (a gap may
+            // span billions of offsets, e.g. after an unreadable batch with a huge count)
+            window.restartAt(record.offset());
+        }
         while (window.end() < record.offset()) {
             window.append(InFlightWindow.GAP, 0, 0, 0, -1, 0, 0);
         }
@@ -335,6 +340,14 @@ public final class ShareCursor {
             return -1;
         }
         return slot;
+    }
+
+    /**
+     * Whether the record can join the window within the in-flight cap. The offsets of a gap before
+     * it take slots too, so a huge gap waits until the window has drained and is then jumped.
+     */
+    private boolean fitsInWindow(LogRecord record) {
+        return window.size() == 0 || record.offset() - window.start() < settings.maxInFlight();
     }
 
     private ShareSnapshot.Run restoredRun(long offset) {
@@ -700,7 +713,10 @@ public final class ShareCursor {
                     return;
                 }
             }
-            while (!readAhead.isEmpty() && window.size() < settings.maxInFlight()) {
+            while (!readAhead.isEmpty()) {
+                if (!fitsInWindow(readAhead.peekFirst())) {
+                    return;
+                }
                 materialize(readAhead.pollFirst());
             }
         }

@@ -154,8 +154,7 @@ public class AppendBenchmark {
         // can be sent again and again; a duplicate gives each append its own position/limit
         ByteBuffer bytes = batch.duplicate();
         int size = bytes.remaining();
-        AppendResult result = partition.append(bytes, true);
-        result.durable().join();
+        AppendResult result = engine.appender().append(partition.topicPartition(), bytes).join();
         written.bytes += size;
         return result.lastOffset();
     }

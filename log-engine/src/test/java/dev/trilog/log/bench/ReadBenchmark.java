@@ -127,7 +127,7 @@ public class ReadBenchmark {
         ByteBuffer batch = BenchSupport.batch(RECORDS_PER_BATCH, true);
         long target = (long) prefillMiB << 20;
         while (partition.sizeInBytes() < target) {
-            partition.append(batch.duplicate(), true);
+            engine.appender().append(partition.topicPartition(), batch.duplicate()).join();
         }
         logEndOffset = partition.logEndOffset();
     }

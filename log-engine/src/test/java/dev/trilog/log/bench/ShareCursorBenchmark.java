@@ -82,7 +82,7 @@ public class ShareCursorBenchmark {
         engine.createTopic(TP.topic(), 1, Map.of());
         PartitionLog log = engine.partition(TP);
         for (int i = 0; i < RECORDS / 16; i++) {
-            log.append(BenchSupport.batch(16, false), true);
+            engine.appender().append(TP, BenchSupport.batch(16, false)).join();
         }
         nextGroup();
     }

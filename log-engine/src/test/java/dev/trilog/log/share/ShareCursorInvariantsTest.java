@@ -101,7 +101,7 @@ class ShareCursorInvariantsTest {
                     int n = 1 + random.nextInt(5);
                     for (int i = 0; i < n; i++) {
                         String key = random.nextInt(3) == 0 ? "none-" + published : "grp" + random.nextInt(4);
-                        engine.partition(TP).append(Batches.keyed(clock.millis(), key, "v" + published), true);
+                        engine.appender().append(TP, Batches.keyed(clock.millis(), key, "v" + published)).join();
                         groupOf.put(published, key.startsWith("none") ? null : key);
                         published++;
                     }

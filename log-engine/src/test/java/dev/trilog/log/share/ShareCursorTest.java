@@ -55,7 +55,7 @@ class ShareCursorTest {
 
     private void publish(int count) throws Exception {
         for (int i = 0; i < count; i++) {
-            engine.partition(TP).append(Batches.of(1, clock.millis(), i), true);
+            engine.appender().append(TP, Batches.of(1, clock.millis(), i)).join();
         }
     }
 
@@ -226,8 +226,8 @@ class ShareCursorTest {
                 return null;
             }
         };
-        engine.partition(TP).append(RecordFormat.build(0, "none", List.of(new RecordData(T0, null, Batches.bytes("late"),
-                List.of(new LogRecord.Header("nb", Batches.bytes(Long.toString(T0 + 60_000))))))), true);
+        engine.appender().append(TP, RecordFormat.build(0, "none", List.of(new RecordData(T0, null, Batches.bytes("late"),
+                List.of(new LogRecord.Header("nb", Batches.bytes(Long.toString(T0 + 60_000)))))))).join();
         publish(1);
         ShareCursor cursor = cursor(5, ShareGroupSettings.LimitCounts.ACQUISITIONS, delayByHeader);
 
@@ -252,7 +252,7 @@ class ShareCursorTest {
             }
         };
         for (String key : List.of("x", "x", "y", "x", "y")) {
-            engine.partition(TP).append(Batches.keyed(T0, key, "v"), true);
+            engine.appender().append(TP, Batches.keyed(T0, key, "v")).join();
         }
         ShareCursor cursor = cursor(5, ShareGroupSettings.LimitCounts.ACQUISITIONS, byKey);
 

@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * UTF-8 both ways, strictly. Java's own String ↔ bytes conversions replace what they cannot
  * convert, which would silently change a header between two protocols; these refuse instead.
+ * Frontends decode what clients send with {@link #decodeOrNull} for the same reason.
  */
-final class Utf8 {
+public final class Utf8 {
 
     private Utf8() {
     }
@@ -37,7 +38,7 @@ final class Utf8 {
     }
 
     /** The text {@code bytes} encode, or null when they are not well-formed UTF-8. */
-    static String decodeOrNull(byte[] bytes) {
+    public static String decodeOrNull(byte[] bytes) {
         if (isAscii(bytes)) {
             return new String(bytes, StandardCharsets.ISO_8859_1);
         }

@@ -1,15 +1,16 @@
 package dev.trilog.routing.queue;
 
-import dev.trilog.log.AppendResult;
-import dev.trilog.log.PartitionLog;
+import dev.trilog.log.LogAppender;
 import dev.trilog.log.record.RecordData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.kafka.common.TopicPartition;
 /**
  * Group commit for one partition: publishes that arrive while an append is running are written
  * together as one batch by one append, and each completes (with its result) when its batch is
@@ -34,7 +35,9 @@ final class PublishAccumulator {
     /** The top of the stack when no append task is scheduled (nothing queued). */
     private static final Entry<?> IDLE = new Single(null, null, 0);
 
-    private final PartitionLog log;
+    /** The engine's append seam, and the partition this accumulator writes to through it. */
+    private final LogAppender log;
+    private final TopicPartition topicPartition;
     private final int partition;
     private final int maxBatchRecords;
     private final int maxBatchBytes;
@@ -44,15 +47,18 @@ final class PublishAccumulator {
     private final PublishBacklog backlog;
 
     /** Without back-pressure accounting (tests). */
-    PublishAccumulator(PartitionLog log, int maxBatchRecords, int maxBatchBytes, Executor appender) {
-        this(log, maxBatchRecords, maxBatchBytes, appender, new PublishBacklog(Long.MAX_VALUE, 0, Runnable::run));
+    PublishAccumulator(LogAppender log, TopicPartition topicPartition, int maxBatchRecords, int maxBatchBytes,
+            Executor appender) {
+        this(log, topicPartition, maxBatchRecords, maxBatchBytes, appender,
+                new PublishBacklog(Long.MAX_VALUE, 0, Runnable::run));
     }
 
-    PublishAccumulator(PartitionLog log, int maxBatchRecords, int maxBatchBytes, Executor appender,
-            PublishBacklog backlog) {
+    PublishAccumulator(LogAppender log, TopicPartition topicPartition, int maxBatchRecords, int maxBatchBytes,
+            Executor appender, PublishBacklog backlog) {
         this.log = log;
         this.backlog = backlog;
-        this.partition = log.topicPartition().partition();
+        this.topicPartition = topicPartition;
+        this.partition = topicPartition.partition();
         this.appender = appender;
         this.maxBatchRecords = maxBatchRecords;
         this.maxBatchBytes = maxBatchBytes;
@@ -169,21 +175,15 @@ final class PublishAccumulator {
             bytes += e.bytes;
         }
         long batchBytes = bytes;
-        AppendResult result;
-        try {
-            result = log.appendRecords(records, "none");
-        } catch (java.io.IOException | RuntimeException e) {
+        // the seam writes on this thread and completes once durable, so batches land in order
+        log.appendRecords(topicPartition, records).whenComplete((result, failure) -> {
             backlog.done(batchBytes);
-            batch.forEach(entry -> entry.completeExceptionally(e));
-            return;
-        }
-        long first = result.firstOffset();
-        result.durable().whenComplete((ignored, failure) -> {
-            backlog.done(batchBytes);
-            long offset = first;
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            long offset = failure == null ? result.firstOffset() : -1;
             for (Entry<?> e : batch) {
-                if (failure != null) {
-                    e.completeExceptionally(failure);
+                if (cause != null) {
+                    e.completeExceptionally(cause);
                 } else {
                     e.landed(partition, offset);
                 }

@@ -122,7 +122,7 @@ final class QueueRuntimes {
                 int partition = p;
                 cursors[p] = engine.shareCursor(tp, spec.shareGroup(), group, policy,
                         (g, offset, reason) -> cursorArchive.archived(spec.name(), partition, offset, reason));
-                accumulators[p] = new PublishAccumulator(logs[p], settings.maxBatchRecords(),
+                accumulators[p] = new PublishAccumulator(engine.appender(), tp, settings.maxBatchRecords(),
                         settings.maxBatchBytes(), appender, backlog);
             }
         } catch (UnknownTopicException e) {

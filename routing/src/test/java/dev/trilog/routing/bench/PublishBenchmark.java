@@ -122,8 +122,7 @@ public class PublishBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long rawAppend() throws IOException {
-        var result = raw.appendRecords(records, "none");
-        result.durable().join();
+        var result = engine.appender().appendRecords(raw.topicPartition(), records).join();
         return result.lastOffset();
     }
 
@@ -134,8 +133,7 @@ public class PublishBenchmark {
         for (Message message : messages) {
             mapped.add(MessageMapping.toRecord(message));
         }
-        var result = raw.appendRecords(mapped, "none");
-        result.durable().join();
+        var result = engine.appender().appendRecords(raw.topicPartition(), mapped).join();
         return result.lastOffset();
     }
 

@@ -45,7 +45,8 @@ class PublishAccumulatorAddAllTest {
 
     @Test
     void beyondTheBatchLimitItIsCutIntoBatchesAndFillsEveryResultSlot() throws Exception {
-        PublishAccumulator accumulator = new PublishAccumulator(log, 100, 1 << 20, appender);
+        PublishAccumulator accumulator = new PublishAccumulator(engine.appender(), log.topicPartition(), 100, 1 << 20,
+                appender);
         int n = 250;
         RecordData[] records = new RecordData[n];
         String[] ids = new String[n];
@@ -75,7 +76,8 @@ class PublishAccumulatorAddAllTest {
 
     @Test
     void withinTheLimitsItIsOneBatch() throws Exception {
-        PublishAccumulator accumulator = new PublishAccumulator(log, 100, 1 << 20, appender);
+        PublishAccumulator accumulator = new PublishAccumulator(engine.appender(), log.topicPartition(), 100, 1 << 20,
+                appender);
         RecordData[] records = new RecordData[10];
         for (int i = 0; i < records.length; i++) {
             records[i] = RecordData.of(1L, null, ("m" + i).getBytes(StandardCharsets.UTF_8));

@@ -35,7 +35,8 @@ class PublishAccumulatorTest {
         try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
             engine.createTopic("t", 1, Map.of());
             PartitionLog log = engine.partition(new TopicPartition("t", 0));
-            PublishAccumulator accumulator = new PublishAccumulator(log, 100, 1 << 20, appender);
+            PublishAccumulator accumulator = new PublishAccumulator(engine.appender(), log.topicPartition(), 100, 1 << 20,
+                appender);
             List<CompletableFuture<PublishResult>> results = new ArrayList<>();
             for (int i = 0; i < 2_000; i++) {
                 results.add(accumulator.add(RecordData.of(1L, null, ("m" + i).getBytes(StandardCharsets.UTF_8)),

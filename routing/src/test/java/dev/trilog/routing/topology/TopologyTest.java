@@ -92,8 +92,8 @@ class TopologyTest {
     void deletingAQueueOverAnAdoptedTopicForgetsItsDeliveryState() throws Exception {
         engine.createTopic("events", 1, Map.of());
         org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition("events", 0);
-        engine.partition(tp).appendRecords(java.util.List.of(dev.trilog.log.record.RecordData.of(1L, null, new byte[1])),
-                "none");
+        engine.appender().appendRecords(tp, java.util.List.of(dev.trilog.log.record.RecordData.of(1L, null, new byte[1])))
+                .join();
         topology.declareQueue(QueueSpec.durable("events"));
         dev.trilog.log.share.ShareCursor cursor = engine.shareCursor(tp, "events",
                 dev.trilog.log.share.ShareGroupSettings.kafkaDefaults(), dev.trilog.log.share.DeliveryPolicy.NONE,

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.routing.message.Utf8;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,6 +48,63 @@ final class QueryParameters {
                     new Member("Entries", Shape.STRUCTURE_LIST, null, null)));
 
     private QueryParameters() {
+    }
+
+    /**
+     * Adds the fields of a form-encoded body or query string ({@code a=1&b=%C3%A9+x}) to
+     * {@code into}, each value as the bytes it encodes ({@code +} a space, {@code %XX} one byte)
+     * so the caller decodes them strictly, and says which field was not text. A later field
+     * replaces an earlier one of the same name.
+     *
+     * @throws SqsException MalformedQueryString for a bad escape or a name that is not well-formed UTF-8
+     */
+    static void parseForm(byte[] form, Map<String, byte[]> into) {
+        for (int start = 0; start < form.length; ) {
+            int end = indexOf(form, (byte) '&', start, form.length);
+            if (end > start) {
+                int eq = indexOf(form, (byte) '=', start, end);
+                String name = Utf8.decodeOrNull(unescape(form, start, eq < end ? eq : end));
+                if (name == null) {
+                    throw new SqsException(SqsError.MALFORMED_QUERY_STRING,
+                            "A parameter name is not well-formed UTF-8.");
+                }
+                into.put(name, eq < end ? unescape(form, eq + 1, end) : new byte[0]);
+            }
+            start = end + 1;
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    private static byte[] unescape(byte[] form, int from, int to) {
+        byte[] out = new byte[to - from];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            byte b = form[i];
+            if (b == '+') {
+                out[n++] = ' ';
+            } else if (b == '%') {
+                int high = i + 2 < to ? Character.digit(form[i + 1], 16) : -1;
+                int low = i + 2 < to ? Character.digit(form[i + 2], 16) : -1;
+                if (high < 0 || low < 0) {
+                    throw new SqsException(SqsError.MALFORMED_QUERY_STRING, "The form is not URL-encoded: '"
+                            + new String(form, i, Math.min(3, to - i), StandardCharsets.ISO_8859_1) + "' at "
+                            + i + " is not an escape.");
+                }
+                out[n++] = (byte) (high << 4 | low);
+                i += 2;
+            } else {
+                out[n++] = b;
+            }
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /** The JSON request shape of {@code parameters} (flattened names to values; Action and Version removed by the caller). */

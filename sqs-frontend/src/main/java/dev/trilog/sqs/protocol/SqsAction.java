@@ -58,6 +58,15 @@ public enum SqsAction {
         return hasResult;
     }
 
+    /**
+     * Whether the request carries message bodies and attribute values: text that is not
+     * well-formed UTF-8 in it is {@code InvalidMessageContents}, as AWS answers characters a
+     * message may not hold.
+     */
+    public boolean carriesMessages() {
+        return this == SEND_MESSAGE || this == SEND_MESSAGE_BATCH;
+    }
+
     public static Optional<SqsAction> forName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }

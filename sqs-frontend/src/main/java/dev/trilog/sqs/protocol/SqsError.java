@@ -30,8 +30,11 @@ public enum SqsError {
     OVER_LIMIT("OverLimit", "OverLimit", 403),
     INVALID_ID_FORMAT("InvalidIdFormat", "InvalidIdFormat", 400),
     INVALID_ACTION("InvalidAction", "InvalidAction", 400),
+    MISSING_ACTION("MissingAction", "MissingAction", 400),
     MALFORMED_QUERY_STRING("MalformedQueryString", "MalformedQueryString", 400),
     SERIALIZATION_EXCEPTION("SerializationException", "SerializationException", 400),
+    /** A request body over the server's limit; AWS answers 413 with no code, this is its HTTP reason phrase. */
+    REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", "RequestEntityTooLarge", 413),
     SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", "SignatureDoesNotMatch", 403),
     INVALID_CLIENT_TOKEN_ID("InvalidClientTokenId", "InvalidClientTokenId", 403),
     MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", "MissingAuthenticationToken", 403),
@@ -74,12 +77,13 @@ public enum SqsError {
 
     /**
      * A request that is not a well-formed, authenticated SQS call at all (bad JSON or form, no such
-     * action, a bad signature): worth a log line, unlike ordinary API errors.
+     * action, too large, a bad signature): worth a log line, unlike ordinary API errors.
      */
     public boolean malformedRequest() {
         return switch (this) {
-            case SERIALIZATION_EXCEPTION, MALFORMED_QUERY_STRING, INVALID_ACTION, SIGNATURE_DOES_NOT_MATCH,
-                    INVALID_CLIENT_TOKEN_ID, MISSING_AUTHENTICATION_TOKEN -> true;
+            case SERIALIZATION_EXCEPTION, MALFORMED_QUERY_STRING, INVALID_ACTION, MISSING_ACTION,
+                    REQUEST_ENTITY_TOO_LARGE, SIGNATURE_DOES_NOT_MATCH, INVALID_CLIENT_TOKEN_ID,
+                    MISSING_AUTHENTICATION_TOKEN -> true;
             default -> false;
         };
     }

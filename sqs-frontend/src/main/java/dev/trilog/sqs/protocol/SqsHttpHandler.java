@@ -1,12 +1,16 @@
 package dev.trilog.sqs.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.routing.message.Utf8;
 import dev.trilog.sqs.auth.SignatureV4;
 import dev.trilog.sqs.auth.SignedRequest;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
@@ -14,13 +18,11 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,12 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SQS endpoint: one handler for both wire protocols. It reads the whole body without
- * blocking, picks the protocol per request (ElasticMQ's rule: a {@code x-amz-json} content type
- * is AWS JSON 1.0 with the action in {@code X-Amz-Target}; anything else is Query with
- * {@code Action=} in the form body or the query string), checks the signature, decodes the
- * request into the JSON request shape, runs the action on a worker thread and writes the answer
- * (or the error) in the protocol it came in.
+ * The SQS endpoint: one handler for both wire protocols. It reads the whole body (up to its
+ * limit) without blocking, picks the protocol per request (ElasticMQ's rule: a {@code x-amz-json}
+ * content type is AWS JSON 1.0 with the action in {@code X-Amz-Target}; anything else is Query
+ * with {@code Action=} in the form body or the query string), checks the signature, decodes the
+ * request into the JSON request shape (text strictly as UTF-8), runs the action on a worker
+ * thread and writes the answer (or the error) in the protocol it came in.
  *
  * <p>Query requests may be sent to the queue URL ({@code /<account>/<queue>}); that path then
  * supplies {@code QueueUrl} when the parameters do not.
@@ -56,40 +58,103 @@ public final class SqsHttpHandler implements HttpHandler {
     private final ActionHandler actions;
     private final SignatureV4 signatures;
     private final String fixedHost;
-    private final ObjectMapper json = new ObjectMapper();
+    private final int maxBodyBytes;
+    /** Writes characters outside the BMP as their four UTF-8 bytes, not as escaped surrogate pairs. */
+    private final ObjectMapper json = JsonMapper.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
     /**
-     * @param fixedHost the host queue URLs name whatever the client's {@code Host} header says; null
-     *                  to follow the header
+     * @param fixedHost    the host queue URLs name whatever the client's {@code Host} header says; null to
+     *                     follow the header
+     * @param maxBodyBytes the largest request body kept; a larger one is read and dropped, then answered
+     *                     with {@link SqsError#REQUEST_ENTITY_TOO_LARGE}
      */
-    public SqsHttpHandler(ActionHandler actions, SignatureV4 signatures, String fixedHost) {
+    public SqsHttpHandler(ActionHandler actions, SignatureV4 signatures, String fixedHost, int maxBodyBytes) {
         this.actions = actions;
         this.signatures = signatures;
         this.fixedHost = fixedHost;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /**
      * Reads the body in chunks and copies each in bulk: Undertow's {@code receiveFullBytes} copies
      * byte by byte into a synchronized stream, which took 40 % of the SQS CPU in the profile.
+     *
+     * <p>A body over {@code maxBodyBytes}, chunked or not, is read to its end without being kept and
+     * then answered with the size error, so the client (which is still sending) gets the answer and
+     * the connection stays usable. Undertow's entity limit, set by the server above this one, bounds
+     * how much is read for that: past it Undertow stops reading, and the answer goes out on a
+     * connection that is then closed.
      */
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        long length = exchange.getRequestContentLength();
-        // sized by Content-Length, but never trusted beyond 1 MiB up front: Undertow refuses bodies
-        // over the server's entity limit only as they arrive
-        ByteArrayOutputStream body = new ByteArrayOutputStream(length > 0 ? (int) Math.min(length, 1 << 20) : 1024);
+        RequestBody body = new RequestBody(exchange.getRequestContentLength(), maxBodyBytes);
         exchange.getRequestReceiver().receivePartialBytes(
                 (ex, chunk, last) -> {
-                    body.write(chunk, 0, chunk.length);
+                    body.add(chunk);
                     if (last) {
-                        ex.dispatch(() -> process(ex, body.toByteArray()));
+                        if (body.tooLarge()) {
+                            respondTooLarge(ex);
+                        } else {
+                            ex.dispatch(() -> process(ex, body.bytes()));
+                        }
                     }
                 },
                 (ex, e) -> {
+                    if (e instanceof RequestTooBigException || e instanceof Receiver.RequestToLargeException) {
+                        respondTooLarge(ex);
+                        return;
+                    }
                     LOG.warn("SQS request from {} could not be read: {}", ex.getSourceAddress(), e.toString());
-                    ex.setStatusCode(e instanceof RequestTooBigException ? 413 : 400);
+                    ex.setStatusCode(400);
                     ex.endExchange();
                 });
+    }
+
+    /**
+     * A request body as it arrives, kept only while it is within the limit: never more than
+     * {@code limit} bytes are held, however much is sent.
+     */
+    private static final class RequestBody {
+
+        private final int limit;
+        private byte[] bytes;
+        private long size;
+
+        RequestBody(long contentLength, int limit) {
+            this.limit = limit;
+            // sized by Content-Length when it fits, but never trusted beyond 1 MiB up front
+            this.bytes = contentLength > limit ? null
+                    : new byte[contentLength > 0 ? (int) Math.min(contentLength, 1 << 20) : 1024];
+        }
+
+        void add(byte[] chunk) {
+            size += chunk.length;
+            if (size > limit || bytes == null) {
+                // over the limit, now or (by its Content-Length) once it has all arrived
+                bytes = null;
+                return;
+            }
+            int end = (int) size;
+            if (end > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(end, 2L * bytes.length)));
+            }
+            System.arraycopy(chunk, 0, bytes, end - chunk.length, chunk.length);
+        }
+
+        boolean tooLarge() {
+            return size > limit;
+        }
+
+        byte[] bytes() {
+            return bytes.length == size ? bytes : Arrays.copyOf(bytes, (int) size);
+        }
+    }
+
+    private void respondTooLarge(HttpServerExchange exchange) {
+        // AWS's front end answers 413 with this text; here it comes as an error in the request's protocol
+        respondError(exchange, isJson(exchange), new SqsException(SqsError.REQUEST_ENTITY_TOO_LARGE,
+                "HTTP content length exceeded " + maxBodyBytes + " bytes."), UUID.randomUUID().toString());
     }
 
     private void process(HttpServerExchange exchange, byte[] body) {
@@ -146,8 +211,12 @@ public final class SqsHttpHandler implements HttpHandler {
         if (body.length == 0) {
             members = JsonNodeFactory.instance.objectNode();
         } else {
+            String text = Utf8.decodeOrNull(body);
+            if (text == null) {
+                throw notUtf8(action, true, "the request body");
+            }
             try {
-                JsonNode node = json.readTree(body);
+                JsonNode node = json.readTree(text);
                 if (!(node instanceof ObjectNode object)) {
                     throw new SqsException(SqsError.SERIALIZATION_EXCEPTION, "The request body is not a JSON object.");
                 }
@@ -160,23 +229,29 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     private SqsRequest decodeQuery(HttpServerExchange exchange, byte[] body, String requestId) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (Map.Entry<String, Deque<String>> e : exchange.getQueryParameters().entrySet()) {
-            parameters.put(e.getKey(), e.getValue().getFirst());
-        }
+        Map<String, byte[]> fields = new LinkedHashMap<>();
+        QueryParameters.parseForm(exchange.getQueryString().getBytes(StandardCharsets.UTF_8), fields);
         if (exchange.getRequestMethod().equals(Methods.POST)) {
-            parameters.putAll(formParameters(body));
+            QueryParameters.parseForm(body, fields);
         }
-        String actionName = parameters.remove("Action");
-        parameters.remove("Version");
-        if (actionName == null) {
-            throw new SqsException(SqsError.INVALID_ACTION, "The request must contain the parameter Action.");
+        byte[] actionName = fields.remove("Action");
+        fields.remove("Version");
+        if (actionName == null || actionName.length == 0) {
+            throw new SqsException(SqsError.MISSING_ACTION, "The request must contain the parameter Action.");
         }
-        SqsAction action = action(actionName);
+        SqsAction action = action(new String(actionName, StandardCharsets.ISO_8859_1));
         // SigV2/SigV4 query-string signing parameters are not request members
-        parameters.keySet().removeIf(name -> name.startsWith("X-Amz-") || name.equals("AWSAccessKeyId")
+        fields.keySet().removeIf(name -> name.startsWith("X-Amz-") || name.equals("AWSAccessKeyId")
                 || name.equals("Signature") || name.equals("SignatureMethod") || name.equals("SignatureVersion")
                 || name.equals("Timestamp") || name.equals("Expires"));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> field : fields.entrySet()) {
+            String value = Utf8.decodeOrNull(field.getValue());
+            if (value == null) {
+                throw notUtf8(action, false, "the value of " + field.getKey());
+            }
+            parameters.put(field.getKey(), value);
+        }
         String path = exchange.getRequestPath();
         String host = host(exchange);
         if (!parameters.containsKey("QueueUrl") && path.length() > 1 && path.indexOf('/', 1) > 0) {
@@ -185,23 +260,20 @@ public final class SqsHttpHandler implements HttpHandler {
         return new SqsRequest(action, new SqsParams(QueryParameters.toRequest(parameters)), host, requestId);
     }
 
-    private static Map<String, String> formParameters(byte[] body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String text = new String(body, StandardCharsets.UTF_8);
-        for (String pair : text.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            try {
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                out.put(name, value);
-            } catch (IllegalArgumentException e) {
-                throw new SqsException(SqsError.MALFORMED_QUERY_STRING, "The form body is not URL-encoded: " + pair);
-            }
+    /**
+     * Text that is not well-formed UTF-8 (an overlong form, a surrogate, a cut-off sequence, a byte
+     * no sequence starts with) is refused rather than decoded into other text: a lenient decoder
+     * would store an overlong {@code C0 AF} as {@code /} and {@code %FF} as U+FFFD. In the actions
+     * that carry messages it is {@code InvalidMessageContents}, as AWS answers characters a message
+     * may not hold; elsewhere the request is malformed.
+     */
+    private static SqsException notUtf8(SqsAction action, boolean jsonProtocol, String what) {
+        if (action.carriesMessages()) {
+            return new SqsException(SqsError.INVALID_MESSAGE_CONTENTS, "Invalid binary character found: " + what
+                    + " is not well-formed UTF-8. Message bodies and attribute values are Unicode text.");
         }
-        return out;
+        return new SqsException(jsonProtocol ? SqsError.SERIALIZATION_EXCEPTION : SqsError.MALFORMED_QUERY_STRING,
+                "The request is not well-formed UTF-8: " + what + ".");
     }
 
     private static SqsAction action(String name) {

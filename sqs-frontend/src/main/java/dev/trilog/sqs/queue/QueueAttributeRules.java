@@ -3,6 +3,7 @@ package dev.trilog.sqs.queue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.log.LogEngine;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import java.io.IOException;
@@ -143,8 +144,16 @@ public final class QueueAttributeRules {
         return out;
     }
 
-    /** The queue names of the given kind a client may pass to CreateQueue. */
+    /**
+     * The queue names of the given kind a client may pass to CreateQueue: AWS's rules, and none
+     * starting with {@link LogEngine#RESERVED_PREFIX}, which the engine keeps for its internal logs
+     * (a queue's topic is named as the queue).
+     */
     public static void checkQueueName(String name, boolean fifo) {
+        if (name.startsWith(LogEngine.RESERVED_PREFIX)) {
+            throw new SqsException(SqsError.INVALID_PARAMETER_VALUE, "Queue names starting with "
+                    + LogEngine.RESERVED_PREFIX + " are reserved for Trilog's internal logs.");
+        }
         if (fifo) {
             if (!name.matches("[A-Za-z0-9_-]{1,75}\\.fifo")) {
                 throw new SqsException(SqsError.INVALID_PARAMETER_VALUE, "The name of a FIFO queue can only include"

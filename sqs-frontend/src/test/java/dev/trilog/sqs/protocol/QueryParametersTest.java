@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,5 +52,32 @@ class QueryParametersTest {
         assertThatThrownBy(() -> QueryParameters.toRequest(Map.of("Attribute.1.Value", "5")))
                 .isInstanceOfSatisfying(SqsException.class,
                         e -> assertThat(e.error()).isEqualTo(SqsError.MISSING_PARAMETER));
+    }
+
+    @Test
+    void formFieldsAreTheBytesTheirEscapesEncode() {
+        Map<String, byte[]> fields = new LinkedHashMap<>();
+        QueryParameters.parseForm("a=1+2%2B3&&b=%C3%A9%F0%9F%98%80&flag&c=&a=last&d=%ff%C0%AF"
+                .getBytes(StandardCharsets.US_ASCII), fields);
+        assertThat(fields.keySet()).containsExactly("a", "b", "flag", "c", "d");
+        assertThat(fields.get("a")).isEqualTo("last".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(fields.get("b"), StandardCharsets.UTF_8)).isEqualTo("é😀");
+        assertThat(fields.get("flag")).isEmpty();
+        assertThat(fields.get("c")).isEmpty();
+        // not decoded yet: the caller refuses these bytes rather than reading them as other text
+        assertThat(fields.get("d")).containsExactly(0xFF, 0xC0, 0xAF);
+
+        Map<String, byte[]> plus = new LinkedHashMap<>();
+        QueryParameters.parseForm("a=1+2%2B3".getBytes(StandardCharsets.US_ASCII), plus);
+        assertThat(new String(plus.get("a"), StandardCharsets.US_ASCII)).isEqualTo("1 2+3");
+    }
+
+    @Test
+    void badEscapesAndNamesThatAreNotTextAreMalformed() {
+        for (String form : new String[] {"a=%", "a=%4", "a=%G1", "a=1&b%=2", "%FF=1", "%C0%AF=1"}) {
+            assertThatThrownBy(() -> QueryParameters.parseForm(form.getBytes(StandardCharsets.US_ASCII),
+                    new LinkedHashMap<>())).as(form).isInstanceOfSatisfying(SqsException.class,
+                            e -> assertThat(e.error()).isEqualTo(SqsError.MALFORMED_QUERY_STRING));
+        }
     }
 }

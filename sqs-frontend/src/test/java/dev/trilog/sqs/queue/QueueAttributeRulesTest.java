@@ -69,6 +69,15 @@ class QueueAttributeRulesTest {
             assertThatThrownBy(() -> QueueAttributeRules.checkQueueName(bad, false)).isInstanceOf(SqsException.class);
         }
         assertThatThrownBy(() -> QueueAttributeRules.checkQueueName("orders", true)).isInstanceOf(SqsException.class);
+        QueueAttributeRules.checkQueueName("_trilog", false);
+        QueueAttributeRules.checkQueueName("x__trilog", false);
+        for (String reserved : new String[] {"__trilog", "__trilog_metadata", "__trilogs", "__trilog_q.fifo"}) {
+            assertThatThrownBy(() -> QueueAttributeRules.checkQueueName(reserved, reserved.endsWith(".fifo")))
+                    .isInstanceOfSatisfying(SqsException.class, e -> {
+                        assertThat(e.error()).isEqualTo(SqsError.INVALID_PARAMETER_VALUE);
+                        assertThat(e.getMessage()).contains("reserved");
+                    });
+        }
     }
 
     private static void assertError(Map<String, String> given, SqsError expected) {
