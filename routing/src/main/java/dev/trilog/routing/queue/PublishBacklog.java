@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * refused by the facade itself: it is for the frontend to stop asking.
  *
  * <p>Either poll {@link #blocked()} (e.g. before granting credit), or listen. Listeners are told
- * on the facade's background thread ({@code trilog-queues}), one at a time, of changes from the
- * moment they are added: a change that happens while a listener is being added may be told
- * although {@link #blocked()}, read right after adding, already showed it. Hand the work to the
- * frontend's own threads. The accounting costs one atomic add per publish and one per batch
- * written.
+ * on the facade's background thread ({@code trilog-queues}), one at a time, always alternating
+ * blocked and unblocked and ending with the current state; a blocked spell that was over before
+ * they could be told is still told, as {@code blocked()} then {@code unblocked()} at once. They
+ * hear changes from the moment they are added: one that happens while a listener is being added
+ * may be told although {@link #blocked()}, read right after adding, already showed it. Hand the
+ * work to the frontend's own threads. The accounting costs one atomic add per publish and one
+ * per batch written; only crossing a mark takes a lock.
  */
 public final class PublishBacklog {
 
@@ -54,10 +55,14 @@ public final class PublishBacklog {
     private final long lowWaterBytes;
     private final Executor notifier;
     private final AtomicLong bytes = new AtomicLong();
-    private final AtomicBoolean blocked = new AtomicBoolean();
+    private volatile boolean blocked;
+    /** How many times the state changed (guarded by this). */
+    private long changes;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    /** The state last told to listeners (only read and written by {@link #tell}, which is synchronized). */
+    /** What listeners were last told, and after how many changes (guarded by {@link #telling}). */
+    private final Object telling = new Object();
     private boolean told;
+    private long toldChanges;
 
     PublishBacklog(long highWaterBytes, long lowWaterBytes, Executor notifier) {
         if (lowWaterBytes < 0 || lowWaterBytes >= highWaterBytes) {
@@ -76,7 +81,7 @@ public final class PublishBacklog {
 
     /** True from reaching the high-water mark until falling back to the low-water mark. */
     public boolean blocked() {
-        return blocked.get();
+        return blocked;
     }
 
     public long highWaterBytes() {
@@ -98,14 +103,14 @@ public final class PublishBacklog {
 
     /** A publish of {@code n} bytes was accepted (the publisher's thread). */
     void accepted(long n) {
-        if (bytes.addAndGet(n) >= highWaterBytes && !blocked.get()) {
+        if (bytes.addAndGet(n) >= highWaterBytes && !blocked) {
             settle();
         }
     }
 
     /** Publishes of {@code n} bytes are durable, or failed (the append thread). */
     void done(long n) {
-        if (bytes.addAndGet(-n) <= lowWaterBytes && blocked.get()) {
+        if (bytes.addAndGet(-n) <= lowWaterBytes && blocked) {
             settle();
         }
     }
@@ -116,13 +121,16 @@ public final class PublishBacklog {
      */
     private void settle() {
         boolean changed = false;
-        while (true) {
-            boolean now = blocked.get();
-            long current = bytes.get();
-            if (!now && current >= highWaterBytes || now && current <= lowWaterBytes) {
-                changed |= blocked.compareAndSet(now, !now);
-            } else {
-                break;
+        synchronized (this) {
+            while (true) {
+                long current = bytes.get();
+                if (!blocked && current >= highWaterBytes || blocked && current <= lowWaterBytes) {
+                    blocked = !blocked;
+                    changes++;
+                    changed = true;
+                } else {
+                    break;
+                }
             }
         }
         if (changed) {
@@ -134,16 +142,35 @@ public final class PublishBacklog {
         }
     }
 
-    /** Tells the listeners the state if it differs from what they were last told. */
-    private synchronized void tell() {
-        boolean now = blocked.get();
-        if (now == told) {
-            return; // it changed back meanwhile
+    /**
+     * Tells the listeners what changed since they were last told: the new state, or, when it
+     * changed and changed back meanwhile, both (so no blocked spell goes untold).
+     */
+    private void tell() {
+        boolean now;
+        long count;
+        synchronized (this) {
+            now = blocked;
+            count = changes;
         }
-        told = now;
+        synchronized (telling) {
+            if (count <= toldChanges) {
+                return; // told already, by an earlier task
+            }
+            boolean blip = now == told;
+            toldChanges = count;
+            if (blip) {
+                tellAll(!now);
+            }
+            told = now;
+            tellAll(now);
+        }
+    }
+
+    private void tellAll(boolean isBlocked) {
         for (Listener listener : listeners) {
             try {
-                if (now) {
+                if (isBlocked) {
                     listener.blocked();
                 } else {
                     listener.unblocked();

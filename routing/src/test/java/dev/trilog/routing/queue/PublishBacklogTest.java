@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,6 +62,25 @@ class PublishBacklogTest {
         backlog.accepted(1);
         assertThat(backlog.blocked()).isTrue();
         assertThat(told.changes).hasSize(2);
+    }
+
+    @Test
+    void aBlockedSpellOverBeforeListenersCouldBeToldIsStillTold() {
+        List<Runnable> pending = new ArrayList<>();
+        PublishBacklog backlog = new PublishBacklog(1_000, 400, pending::add);
+        Told told = new Told();
+        backlog.addListener(told);
+
+        backlog.accepted(1_000);
+        backlog.done(1_000);
+        assertThat(backlog.blocked()).isFalse();
+        pending.forEach(Runnable::run); // one task per change; the first tells both, the second nothing
+        assertThat(told.changes).containsExactly("blocked", "unblocked");
+
+        pending.clear();
+        backlog.accepted(1_000);
+        pending.forEach(Runnable::run);
+        assertThat(told.changes).containsExactly("blocked", "unblocked", "blocked");
     }
 
     @Test
