@@ -26,6 +26,9 @@ import org.apache.kafka.common.TopicPartition;
  * {@link Entry entries} (each its own future and its own stack node), and the same reference
  * says whether an append task is scheduled ({@link #IDLE}). The append thread takes the whole
  * stack with one swap. An {@link #addAll} of many records is one entry with one future.
+ *
+ * <p>What is queued and not yet durable counts in the facade's {@link PublishBacklog} (added on
+ * the publisher's thread, taken off per batch once it is durable or failed).
  */
 final class PublishAccumulator {
 
@@ -41,10 +44,19 @@ final class PublishAccumulator {
     /** Newest entry first; null = an append task is scheduled and nothing is queued; {@link #IDLE}. */
     private final AtomicReference<Entry<?>> queued = new AtomicReference<>(IDLE);
     private final Executor appender;
+    private final PublishBacklog backlog;
 
+    /** Without back-pressure accounting (tests). */
     PublishAccumulator(LogAppender log, TopicPartition topicPartition, int maxBatchRecords, int maxBatchBytes,
             Executor appender) {
+        this(log, topicPartition, maxBatchRecords, maxBatchBytes, appender,
+                new PublishBacklog(Long.MAX_VALUE, 0, Runnable::run));
+    }
+
+    PublishAccumulator(LogAppender log, TopicPartition topicPartition, int maxBatchRecords, int maxBatchBytes,
+            Executor appender, PublishBacklog backlog) {
         this.log = log;
+        this.backlog = backlog;
         this.topicPartition = topicPartition;
         this.partition = topicPartition.partition();
         this.appender = appender;
@@ -96,6 +108,7 @@ final class PublishAccumulator {
     }
 
     private void push(Entry<?> entry) {
+        backlog.accepted(entry.bytes);
         Entry<?> top;
         do {
             top = queued.get();
@@ -156,11 +169,15 @@ final class PublishAccumulator {
 
     private void append(List<Entry<?>> batch, int count) {
         List<RecordData> records = new ArrayList<>(count);
+        long bytes = 0;
         for (Entry<?> e : batch) {
             e.addRecordsTo(records);
+            bytes += e.bytes;
         }
+        long batchBytes = bytes;
         // the seam writes on this thread and completes once durable, so batches land in order
         log.appendRecords(topicPartition, records).whenComplete((result, failure) -> {
+            backlog.done(batchBytes);
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             long offset = failure == null ? result.firstOffset() : -1;
@@ -178,6 +195,7 @@ final class PublishAccumulator {
     private void failAll(Exception e) {
         Entry<?> taken = queued.getAndSet(IDLE);
         for (Entry<?> entry = taken; entry != null && entry != IDLE; entry = entry.next) {
+            backlog.done(entry.bytes);
             entry.completeExceptionally(e);
         }
     }

@@ -33,6 +33,7 @@ final class QueueRuntimes {
     private final Topology topology;
     private final QueuesSettings settings;
     private final Executor appender;
+    private final PublishBacklog backlog;
     /** The append listener of a queue's logs, by queue name (wakes its long polls). */
     private final Function<String, Runnable> appendListeners;
     private final CursorArchive cursorArchive;
@@ -40,11 +41,12 @@ final class QueueRuntimes {
     private volatile boolean closed;
 
     QueueRuntimes(LogEngine engine, Topology topology, QueuesSettings settings, Executor appender,
-            Function<String, Runnable> appendListeners, CursorArchive cursorArchive) {
+            PublishBacklog backlog, Function<String, Runnable> appendListeners, CursorArchive cursorArchive) {
         this.engine = engine;
         this.topology = topology;
         this.settings = settings;
         this.appender = appender;
+        this.backlog = backlog;
         this.appendListeners = appendListeners;
         this.cursorArchive = cursorArchive;
     }
@@ -121,7 +123,7 @@ final class QueueRuntimes {
                 cursors[p] = engine.shareCursor(tp, spec.shareGroup(), group, policy,
                         (g, offset, reason) -> cursorArchive.archived(spec.name(), partition, offset, reason));
                 accumulators[p] = new PublishAccumulator(engine.appender(), tp, settings.maxBatchRecords(),
-                        settings.maxBatchBytes(), appender);
+                        settings.maxBatchBytes(), appender, backlog);
             }
         } catch (UnknownTopicException e) {
             return null; // deleted meanwhile

@@ -8,32 +8,44 @@ import dev.trilog.log.share.ShareGroupSettings;
  * @param maxBatchRecords      most publishes one append carries (group commit)
  * @param maxBatchBytes        most body and key bytes one append carries (at least one message always goes)
  * @param deduplicationWindowMs how long a deduplication id is remembered (SQS: 5 minutes)
- * @param longPollTickMs       how often waiting long polls look again for lock and delay expiry
- *                             (an append wakes them at once)
+ * @param longPollTickMs       how often waiting long polls and subscriptions look again for lock
+ *                             and delay expiry and deleted queues (an append wakes them at once)
  * @param receiveMaxBytes      bytes one receive asks of one partition (at least one message always comes)
  * @param maxInFlight          in-flight window per partition (see {@link ShareGroupSettings#maxInFlight})
+ * @param backlogHighWaterBytes publish bytes accepted and not yet durable at which
+ *                             {@link PublishBacklog} blocks
+ * @param backlogLowWaterBytes the bytes it unblocks at again (below the high-water mark)
  */
 public record QueuesSettings(int maxBatchRecords, int maxBatchBytes, long deduplicationWindowMs,
-        long longPollTickMs, int receiveMaxBytes, int maxInFlight) {
+        long longPollTickMs, int receiveMaxBytes, int maxInFlight, long backlogHighWaterBytes,
+        long backlogLowWaterBytes) {
 
     public QueuesSettings {
         if (maxBatchRecords < 1 || maxBatchBytes < 1 || deduplicationWindowMs < 0 || longPollTickMs < 1
-                || receiveMaxBytes < 1 || maxInFlight < 1) {
-            throw new IllegalArgumentException("queue settings must be positive: " + this);
+                || receiveMaxBytes < 1 || maxInFlight < 1 || backlogLowWaterBytes < 0
+                || backlogHighWaterBytes <= backlogLowWaterBytes) {
+            throw new IllegalArgumentException("queue settings must be positive (backlog low < high): " + this);
         }
     }
 
+    /** 64 MiB of publishes not yet durable block, 32 MiB unblock: far above what a healthy disk leaves pending. */
     public static QueuesSettings defaults() {
-        return new QueuesSettings(4096, 1 << 20, 5 * 60_000L, 100, 1 << 20, ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT);
+        return new QueuesSettings(4096, 1 << 20, 5 * 60_000L, 100, 1 << 20, ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT,
+                64L << 20, 32L << 20);
     }
 
     public QueuesSettings withLongPollTickMs(long value) {
         return new QueuesSettings(maxBatchRecords, maxBatchBytes, deduplicationWindowMs, value, receiveMaxBytes,
-                maxInFlight);
+                maxInFlight, backlogHighWaterBytes, backlogLowWaterBytes);
     }
 
     public QueuesSettings withDeduplicationWindowMs(long value) {
         return new QueuesSettings(maxBatchRecords, maxBatchBytes, value, longPollTickMs, receiveMaxBytes,
-                maxInFlight);
+                maxInFlight, backlogHighWaterBytes, backlogLowWaterBytes);
+    }
+
+    public QueuesSettings withBacklogWaterMarks(long highBytes, long lowBytes) {
+        return new QueuesSettings(maxBatchRecords, maxBatchBytes, deduplicationWindowMs, longPollTickMs,
+                receiveMaxBytes, maxInFlight, highBytes, lowBytes);
     }
 }
