@@ -48,6 +48,8 @@ final class ChannelConsumers {
     private final Amqp091Context context;
     private int prefetch;
     private final Map<String, Consumer> consumers = new LinkedHashMap<>();
+    /** Cancelled consumers whose earlier deliveries may still be unsettled (returned when the channel closes). */
+    private final List<Consumer> cancelled = new ArrayList<>();
     private final TreeMap<Long, Unacked> unacked = new TreeMap<>();
     private long lastTag;
     private final String getConsumerName;
@@ -97,25 +99,23 @@ final class ChannelConsumers {
         }
     }
 
+    /**
+     * basic.cancel: no more deliveries, but what the consumer was given stays the channel's to
+     * ack, nack or reject, as in RabbitMQ, until the channel closes. An auto-delete queue goes
+     * with its last consumer.
+     */
     void cancel(AMQP.Basic.Cancel c) {
         Consumer consumer = consumers.remove(c.getConsumerTag());
         if (consumer != null) {
-            stop(consumer);
+            consumer.active = false;
+            consumer.subscription.stop();
+            cancelled.removeIf(gone -> gone.subscription.held() == 0);
+            cancelled.add(consumer);
+            consumerGone(consumer);
         }
         if (!c.getNowait()) {
             channel.send(new AMQP.Basic.CancelOk.Builder().consumerTag(c.getConsumerTag()).build());
         }
-    }
-
-    /**
-     * Ends a consumer: no more deliveries, and what it holds goes back to the queue (its tags on
-     * this channel stay, and settling them changes nothing); an auto-delete queue goes with its
-     * last consumer.
-     */
-    private void stop(Consumer consumer) {
-        consumer.active = false;
-        consumer.subscription.cancel();
-        consumerGone(consumer);
     }
 
     private void consumerGone(Consumer consumer) {
@@ -346,9 +346,15 @@ final class ChannelConsumers {
     /** The channel closed: consumers end, and every unsettled delivery goes back, failed count + 1. */
     void releaseAll() {
         for (Consumer consumer : consumers.values()) {
-            stop(consumer);
+            consumer.active = false;
+            consumer.subscription.cancel();
+            consumerGone(consumer);
         }
         consumers.clear();
+        for (Consumer consumer : cancelled) {
+            consumer.subscription.cancel();
+        }
+        cancelled.clear();
         List<DeliveryTag> gets = new ArrayList<>();
         for (Unacked u : unacked.values()) {
             if (u.consumer() == null) {

@@ -40,6 +40,7 @@ final class Amqp091TestServer implements AutoCloseable {
 
     final Path dataDir;
     final Amqp091Settings settings;
+    final QueuesSettings queuesSettings;
     LogEngine engine;
     Topology topology;
     Queues queues;
@@ -53,15 +54,22 @@ final class Amqp091TestServer implements AutoCloseable {
     }
 
     Amqp091TestServer(Path dataDir, Amqp091Settings settings) throws IOException {
+        this(dataDir, settings, 64L << 20, 32L << 20);
+    }
+
+    /** With the publish backlog's water marks (bytes accepted and not yet durable) set low, to see blocking. */
+    Amqp091TestServer(Path dataDir, Amqp091Settings settings, long backlogHigh, long backlogLow) throws IOException {
         this.dataDir = dataDir;
         this.settings = settings;
+        this.queuesSettings = QueuesSettings.defaults().withLongPollTickMs(20).withBacklogWaterMarks(backlogHigh,
+                backlogLow);
         start(0);
     }
 
     private void start(int onPort) throws IOException {
         engine = LogEngine.open(EngineSettings.of(dataDir));
         topology = Topology.open(engine);
-        queues = Queues.open(engine, topology, QueuesSettings.defaults().withLongPollTickMs(20));
+        queues = Queues.open(engine, topology, queuesSettings);
         context = Amqp091Context.create(queues, topology, new SimpleMeterRegistry(), settings, Clock.systemUTC());
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
