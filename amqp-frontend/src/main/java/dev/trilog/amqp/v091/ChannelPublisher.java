@@ -108,6 +108,9 @@ final class ChannelPublisher {
 
     private void publish(AMQP.Basic.Publish p, AMQP.BasicProperties props, byte[] bytes) throws AmqpException {
         Amqp091Context context = channel.context;
+        if (p.getImmediate()) {
+            throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "immediate=true"); // as RabbitMQ since 3.0
+        }
         String exchange = p.getExchange();
         ExchangeSpec spec = context.topology.exchange(exchange).orElseThrow(
                 () -> AmqpException.notFound("exchange", exchange));

@@ -91,7 +91,8 @@ final class TopologyMethods {
         } else if (m instanceof AMQP.Queue.Purge p) {
             String queue = queueName(p.getQueue());
             return channel.offload(m, () -> {
-                requireQueue(queue);
+                QueueSpec spec = requireQueue(queue);
+                context.owners.checkAccess(queue, spec.exclusive(), channel.connection.id);
                 long count = context.queues.counts(queue).available();
                 context.queues.purge(queue).get();
                 return count;

@@ -4,6 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.trilog.amqp.v091.Amqp091;
 import dev.trilog.amqp.v091.Amqp091Context;
 import dev.trilog.amqp.v091.Amqp091Settings;
+import dev.trilog.gateway.RunningGateway;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
@@ -45,6 +46,8 @@ final class Amqp091TestServer implements AutoCloseable {
     Topology topology;
     Queues queues;
     Amqp091Context context;
+    /** Set when the server runs over a gateway's queues, which it does not own. */
+    private final boolean borrowed;
     private EventLoopGroup group;
     private Channel server;
     private int port;
@@ -63,13 +66,30 @@ final class Amqp091TestServer implements AutoCloseable {
         this.settings = settings;
         this.queuesSettings = QueuesSettings.defaults().withLongPollTickMs(20).withBacklogWaterMarks(backlogHigh,
                 backlogLow);
+        this.borrowed = false;
         start(0);
+    }
+
+    /** Over a running gateway's topology and queues, so Kafka and SQS clients see the same queues. */
+    Amqp091TestServer(RunningGateway gateway) {
+        this.dataDir = null;
+        this.settings = Amqp091Settings.defaults();
+        this.queuesSettings = null;
+        this.borrowed = true;
+        engine = gateway.engine();
+        topology = gateway.queueLayer().topology();
+        queues = gateway.queueLayer().queues();
+        listen(0);
     }
 
     private void start(int onPort) throws IOException {
         engine = LogEngine.open(EngineSettings.of(dataDir));
         topology = Topology.open(engine);
         queues = Queues.open(engine, topology, queuesSettings);
+        listen(onPort);
+    }
+
+    private void listen(int onPort) {
         context = Amqp091Context.create(queues, topology, new SimpleMeterRegistry(), settings, Clock.systemUTC());
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -107,8 +127,10 @@ final class Amqp091TestServer implements AutoCloseable {
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         context.close();
-        queues.close();
-        engine.close();
+        if (!borrowed) {
+            queues.close();
+            engine.close();
+        }
     }
 
     /** Reads the protocol header, then installs AMQP 0-9-1 and steps aside. */
