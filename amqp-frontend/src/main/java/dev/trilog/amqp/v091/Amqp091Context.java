@@ -34,6 +34,7 @@ public final class Amqp091Context implements AutoCloseable {
     final InstantSource clock;
     final ExecutorService topologyThread;
     final QueueOwners owners = new QueueOwners();
+    final DirectReplyTo replyTo = new DirectReplyTo();
     final AtomicLong connectionIds = new AtomicLong();
     final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
     final AtomicInteger openConnections = new AtomicInteger();

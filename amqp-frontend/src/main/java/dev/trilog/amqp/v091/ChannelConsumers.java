@@ -52,6 +52,9 @@ final class ChannelConsumers {
     private final List<Consumer> cancelled = new ArrayList<>();
     private final TreeMap<Long, Unacked> unacked = new TreeMap<>();
     private long lastTag;
+    /** This channel's direct reply-to name and consumer tag, once it consumes {@value DirectReplyTo#QUEUE}. */
+    String replyName;
+    private String replyConsumerTag;
     private final String getConsumerName;
 
     ChannelConsumers(AmqpChannel channel) {
@@ -76,6 +79,10 @@ final class ChannelConsumers {
 
     void consume(AMQP.Basic.Consume c) throws AmqpException {
         String queue = queueName(c.getQueue());
+        if (queue.equals(DirectReplyTo.QUEUE)) {
+            consumeReplies(c);
+            return;
+        }
         QueueSpec spec = context.topology.queue(queue).orElseThrow(() -> AmqpException.notFound("queue", queue));
         context.owners.checkAccess(queue, spec.exclusive(), channel.connection.id);
         String tag = c.getConsumerTag().isEmpty() ? "amq.ctag-" + TopologyMethods.serverNamed().substring(8)
@@ -105,6 +112,9 @@ final class ChannelConsumers {
      * with its last consumer.
      */
     void cancel(AMQP.Basic.Cancel c) {
+        if (c.getConsumerTag().equals(replyConsumerTag)) {
+            stopReplies();
+        }
         Consumer consumer = consumers.remove(c.getConsumerTag());
         if (consumer != null) {
             consumer.active = false;
@@ -343,8 +353,50 @@ final class ChannelConsumers {
         }
     }
 
+    // ------------------------------------------------------------------ direct reply-to
+
+    private void consumeReplies(AMQP.Basic.Consume c) throws AmqpException {
+        if (!c.getNoAck()) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "reply consumer cannot acknowledge");
+        }
+        if (replyName != null) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "reply consumer already set");
+        }
+        String tag = c.getConsumerTag().isEmpty() ? "amq.ctag-" + TopologyMethods.serverNamed().substring(8)
+                : c.getConsumerTag();
+        if (consumers.containsKey(tag)) {
+            throw AmqpException.connection(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
+        }
+        replyConsumerTag = tag;
+        replyName = context.replyTo.register(channel, tag);
+        if (!c.getNowait()) {
+            channel.send(new AMQP.Basic.ConsumeOk.Builder().consumerTag(tag).build());
+        }
+    }
+
+    private void stopReplies() {
+        if (replyName != null) {
+            context.replyTo.unregister(replyName);
+            replyName = null;
+            replyConsumerTag = null;
+        }
+    }
+
+    /** On this channel's event loop: a reply published to {@link #replyName}, delivered as is. */
+    void directReply(String routingKey, AMQP.BasicProperties properties, byte[] body) {
+        if (!channel.isOpen() || !routingKey.equals(replyName)) {
+            return; // gone meanwhile: dropped, as RabbitMQ does
+        }
+        channel.connection.ctx().writeAndFlush(new Frame.Content(channel.number, new AMQP.Basic.Deliver.Builder()
+                .consumerTag(replyConsumerTag).deliveryTag(++lastTag).redelivered(false).exchange("")
+                .routingKey(routingKey).build(), properties, Unpooled.wrappedBuffer(body)),
+                channel.connection.ctx().voidPromise());
+        context.delivered.increment();
+    }
+
     /** The channel closed: consumers end, and every unsettled delivery goes back, failed count + 1. */
     void releaseAll() {
+        stopReplies();
         for (Consumer consumer : consumers.values()) {
             consumer.active = false;
             consumer.subscription.cancel();

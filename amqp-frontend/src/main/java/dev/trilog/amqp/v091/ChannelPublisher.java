@@ -6,7 +6,6 @@ import dev.trilog.amqp.v091.codec.ReplyCode;
 import dev.trilog.amqp.v091.mapping.ContentProperties;
 import dev.trilog.routing.address.ExchangeSpec;
 import dev.trilog.routing.message.Message;
-import dev.trilog.routing.queue.RoutedPublish;
 import io.netty.buffer.Unpooled;
 import java.util.TreeSet;
 
@@ -118,6 +117,17 @@ final class ChannelPublisher {
             throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "cannot publish to internal exchange '" + exchange
                     + "' in vhost '/'");
         }
+        if (DirectReplyTo.QUEUE.equals(props.getReplyTo())) {
+            String replyName = channel.consumers.replyName;
+            if (replyName == null) {
+                throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "fast reply consumer does not exist");
+            }
+            props = props.builder().replyTo(replyName).build();
+        }
+        if (exchange.isEmpty() && p.getRoutingKey().startsWith(DirectReplyTo.PREFIX)) {
+            directReply(p, props, bytes);
+            return;
+        }
         Message message;
         try {
             message = ContentProperties.toMessage(props, bytes, context.clock.millis());
@@ -130,9 +140,11 @@ final class ChannelPublisher {
         if (confirming) {
             unconfirmed.add(sequence);
         }
+        AMQP.BasicProperties sent = props;
         context.queues.publishToExchange(exchange, p.getRoutingKey(), message).whenComplete((routed, failure) -> {
             try {
-                channel.eventLoop().execute(() -> published(sequence, p, props, bytes, routed, failure));
+                channel.eventLoop().execute(() -> published(sequence, p, sent, bytes,
+                        failure == null && routed.routed(), failure));
             } catch (java.util.concurrent.RejectedExecutionException closing) {
                 // the connection's event loop is gone: nobody to tell
             }
@@ -141,11 +153,11 @@ final class ChannelPublisher {
 
     /** On the event loop, when the facade has answered. */
     private void published(long sequence, AMQP.Basic.Publish p, AMQP.BasicProperties props, byte[] bytes,
-            RoutedPublish routed, Throwable failure) {
+            boolean routed, Throwable failure) {
         if (!channel.isOpen()) {
             return;
         }
-        if (failure == null && !routed.routed() && p.getMandatory()) {
+        if (failure == null && !routed && p.getMandatory()) {
             channel.connection.ctx().writeAndFlush(new Frame.Content(channel.number, new AMQP.Basic.Return.Builder()
                     .replyCode(ReplyCode.NO_ROUTE.code()).replyText("NO_ROUTE").exchange(p.getExchange())
                     .routingKey(p.getRoutingKey()).build(), props, Unpooled.wrappedBuffer(bytes)),
@@ -158,6 +170,18 @@ final class ChannelPublisher {
                 channel.eventLoop().execute(this::flushConfirms);
             }
         }
+    }
+
+    /** A reply to a direct reply-to name: straight to that channel's consumer, nothing stored. */
+    private void directReply(AMQP.Basic.Publish p, AMQP.BasicProperties props, byte[] bytes) {
+        long sequence = confirming ? nextSequence++ : 0;
+        if (confirming) {
+            unconfirmed.add(sequence);
+        }
+        var target = channel.context.replyTo.find(p.getRoutingKey());
+        target.ifPresent(t -> t.channel().eventLoop().execute(
+                () -> t.channel().consumers.directReply(p.getRoutingKey(), props, bytes)));
+        published(sequence, p, props, bytes, target.isPresent(), null);
     }
 
     private void flushConfirms() {

@@ -6,14 +6,14 @@ import java.util.Map;
 /**
  * The {@code server-properties} of {@code connection.start}: who we are, and the capabilities
  * RabbitMQ announces that Trilog implements (clients switch features on by them). Not
- * announced, because not implemented: {@code consumer_priorities}, {@code direct_reply_to}.
+ * announced, because not implemented: {@code consumer_priorities}.
  */
 final class ServerProperties {
 
     /** The capabilities announced, each true. */
     static final String[] CAPABILITIES = {
         "publisher_confirms", "exchange_exchange_bindings", "basic.nack", "consumer_cancel_notify",
-        "connection.blocked", "authentication_failure_close", "per_consumer_qos"};
+        "connection.blocked", "authentication_failure_close", "per_consumer_qos", "direct_reply_to"};
 
     private ServerProperties() {
     }

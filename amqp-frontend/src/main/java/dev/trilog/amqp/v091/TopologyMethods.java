@@ -134,6 +134,10 @@ final class TopologyMethods {
         long connection = channel.connection.id;
         if (d.getPassive()) {
             String name = queueName(d.getQueue());
+            if (name.equals(DirectReplyTo.QUEUE)) { // it "exists": clients probe for direct reply-to so
+                reply(d.getNowait(), new AMQP.Queue.DeclareOk.Builder().queue(name).build());
+                return null;
+            }
             return channel.offload(d, () -> {
                 QueueSpec spec = requireQueue(name);
                 context.owners.checkAccess(name, spec.exclusive(), connection);

@@ -86,7 +86,8 @@ class Amqp091BasicsTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> capabilities = (Map<String, Object>) props.get("capabilities");
         assertThat(capabilities).containsKeys("publisher_confirms", "exchange_exchange_bindings", "basic.nack",
-                "consumer_cancel_notify", "connection.blocked", "authentication_failure_close", "per_consumer_qos");
+                "consumer_cancel_notify", "connection.blocked", "authentication_failure_close", "per_consumer_qos",
+                "direct_reply_to");
         assertThat(connection.getFrameMax()).isEqualTo(131072);
     }
 
@@ -346,6 +347,48 @@ class Amqp091BasicsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> got.size() == 3000);
         Thread.sleep(200);
         assertThat(channel.queueDeclarePassive("fast").getMessageCount()).isZero();
+    }
+
+    @Test
+    void rpcOverDirectReplyTo() throws Exception {
+        channel.queueDeclare("rpc", false, false, true, null);
+        Channel serverChannel = connection.createChannel();
+        com.rabbitmq.client.RpcServer rpcServer = new com.rabbitmq.client.RpcServer(serverChannel, "rpc") {
+            @Override
+            public byte[] handleCall(Delivery request, AMQP.BasicProperties replyProperties) {
+                return bytes("echo " + text(request.getBody()));
+            }
+        };
+        Thread serving = new Thread(() -> {
+            try {
+                rpcServer.mainloop();
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        serving.start();
+        try (Connection clientConnection = server.factory().newConnection()) {
+            Channel clientChannel = clientConnection.createChannel();
+            assertThat(clientChannel.queueDeclarePassive("amq.rabbitmq.reply-to").getQueue())
+                    .isEqualTo("amq.rabbitmq.reply-to");
+            com.rabbitmq.client.RpcClient client = new com.rabbitmq.client.RpcClient(
+                    new com.rabbitmq.client.RpcClientParams().channel(clientChannel).exchange("").routingKey("rpc")
+                            .replyTo("amq.rabbitmq.reply-to")
+                            .timeout(10_000));
+            assertThat(text(client.primitiveCall(bytes("one")))).isEqualTo("echo one");
+            assertThat(text(client.primitiveCall(bytes("two")))).isEqualTo("echo two");
+            client.close();
+        } finally {
+            rpcServer.terminateMainloop();
+            serving.join(5000);
+        }
+    }
+
+    @Test
+    void replyToWithoutAReplyConsumerIs406() throws Exception {
+        channel.basicPublish("", "anything", new AMQP.BasicProperties.Builder().replyTo("amq.rabbitmq.reply-to")
+                .build(), bytes("x"));
+        assertThat(Replies.replyCode(() -> channel.queueDeclare("q", true, false, false, null))).isEqualTo(406);
     }
 
     @Test
