@@ -241,9 +241,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
             while (!busy && (next = pending.poll()) != null) {
                 process(next);
             }
-            if (!busy && !blocked && state != State.CLOSED) {
-                ctx.channel().config().setAutoRead(true);
-            }
+            updateAutoRead();
         }));
     }
 
@@ -302,6 +300,24 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
                     + " on channel " + frame.channel()).at(m.method());
         }
         return channel.handle(frame);
+    }
+
+    /**
+     * A client that does not read what it is sent (confirms, deliveries, replies) is not read
+     * from either until it catches up, so its unread output cannot pile up in memory.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateAutoRead();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void updateAutoRead() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean read = !busy && !(blocked && published) && ctx.channel().isWritable();
+        ctx.channel().config().setAutoRead(read);
     }
 
     // ------------------------------------------------------------------ channel 0
@@ -479,9 +495,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     void publishing() {
         if (!published) {
             published = true;
-            if (blocked) {
-                ctx.channel().config().setAutoRead(false);
-            }
+            updateAutoRead();
         }
     }
 
@@ -501,9 +515,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
                                 .build()
                         : new AMQP.Connection.Unblocked.Builder().build()));
             }
-            if (published) {
-                ctx.channel().config().setAutoRead(!on && !busy);
-            }
+            updateAutoRead();
         });
     }
 
