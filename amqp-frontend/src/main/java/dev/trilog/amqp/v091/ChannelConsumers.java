@@ -31,6 +31,12 @@ import java.util.concurrent.RejectedExecutionException;
  * queue facade in prefetch mode ({@code basic.qos} is the credit), {@code basic.get} as an
  * asynchronous receive, and the channel's delivery tags with their settlement.
  *
+ * <p><b>Prefetch.</b> {@code basic.qos} with {@code global=false} (what clients send) sets the
+ * limit of each consumer made afterwards: the subscription's own prefetch credit, exact in the
+ * facade. With {@code global=true} the channel's consumers share one limit as well, as in
+ * RabbitMQ 3.3+: those consumers run on link credit that this class grants one message at a
+ * time in turn, never more than both limits leave room for, and again as deliveries settle.
+ *
  * <p><b>Delivery tags</b> count the channel's deliveries from 1. Each unacknowledged one names
  * the facade's {@link DeliveryTag} and the consumer it went to (none for basic.get). Settling,
  * as docs/queues.md says: {@code basic.ack} → ACCEPT; {@code basic.nack requeue=true} → RELEASE;
@@ -46,7 +52,13 @@ final class ChannelConsumers {
 
     private final AmqpChannel channel;
     private final Amqp091Context context;
+    /** basic.qos global=false: the limit of each consumer made from now on (0 = none). */
     private int prefetch;
+    /** basic.qos global=true: the limit of the channel's consumers together (0 = none). */
+    private int globalPrefetch;
+    /** Unsettled deliveries of shared-limit consumers on this channel, cancelled ones included. */
+    private int sharedHeld;
+    private int sharedRotation;
     private final Map<String, Consumer> consumers = new LinkedHashMap<>();
     /** Cancelled consumers whose earlier deliveries may still be unsettled (returned when the channel closes). */
     private final List<Consumer> cancelled = new ArrayList<>();
@@ -73,8 +85,13 @@ final class ChannelConsumers {
         if (qos.getPrefetchSize() != 0) {
             throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "prefetch_size!=0 (" + qos.getPrefetchSize() + ")");
         }
-        prefetch = qos.getPrefetchCount();
+        if (qos.getGlobal()) {
+            globalPrefetch = qos.getPrefetchCount();
+        } else {
+            prefetch = qos.getPrefetchCount();
+        }
         channel.send(new AMQP.Basic.QosOk.Builder().build());
+        topUp();
     }
 
     void consume(AMQP.Basic.Consume c) throws AmqpException {
@@ -92,10 +109,13 @@ final class ChannelConsumers {
         }
         context.owners.addConsumer(queue, c.getExclusive());
         Consumer consumer = new Consumer(tag, queue, c.getNoAck(), c.getExclusive());
+        consumer.shared = !c.getNoAck() && globalPrefetch > 0;
+        consumer.limit = prefetch;
         int credit = c.getNoAck() ? context.settings.noAckWindow() : prefetch == 0 ? Integer.MAX_VALUE : prefetch;
         try {
-            consumer.subscription = context.queues.subscribe(queue, tag, credit, Subscription.CreditMode.PREFETCH,
-                    consumer);
+            consumer.subscription = consumer.shared
+                    ? context.queues.subscribe(queue, tag, 0, Subscription.CreditMode.LINK, consumer)
+                    : context.queues.subscribe(queue, tag, credit, Subscription.CreditMode.PREFETCH, consumer);
         } catch (UnknownQueueException e) {
             context.owners.removeConsumer(queue, c.getExclusive());
             throw AmqpException.notFound("queue", queue);
@@ -103,6 +123,62 @@ final class ChannelConsumers {
         consumers.put(tag, consumer);
         if (!c.getNowait()) {
             channel.send(new AMQP.Basic.ConsumeOk.Builder().consumerTag(tag).build());
+        }
+        if (consumer.shared) {
+            topUp();
+        }
+    }
+
+    /**
+     * Grants link credit to the consumers under the channel's shared limit: one message at a time
+     * in turn, while the channel's limit (less what its consumers hold and were granted) and each
+     * consumer's own limit leave room.
+     */
+    private void topUp() {
+        List<Consumer> shared = new ArrayList<>();
+        for (Consumer c : consumers.values()) {
+            if (c.shared && c.active) {
+                shared.add(c);
+            }
+        }
+        if (shared.isEmpty()) {
+            return;
+        }
+        if (globalPrefetch == 0) { // the shared limit was lifted: only their own limits remain
+            for (Consumer c : shared) {
+                long add = c.limit == 0 ? Integer.MAX_VALUE - (long) c.granted : c.limit - c.outstanding - c.granted;
+                if (add > 0) {
+                    c.granted += (int) add;
+                    c.subscription.addCredit((int) add);
+                }
+            }
+            return;
+        }
+        long room = globalPrefetch - sharedHeld;
+        for (Consumer c : shared) {
+            room -= c.granted;
+        }
+        int[] give = new int[shared.size()];
+        boolean progress = true;
+        while (room > 0 && progress) {
+            progress = false;
+            for (int n = 0; n < shared.size() && room > 0; n++) {
+                int i = (n + sharedRotation) % shared.size();
+                Consumer c = shared.get(i);
+                if (c.limit == 0 || c.outstanding + c.granted + give[i] < c.limit) {
+                    give[i]++;
+                    room--;
+                    progress = true;
+                }
+            }
+        }
+        sharedRotation++;
+        for (int i = 0; i < give.length; i++) {
+            if (give[i] > 0) {
+                Consumer c = shared.get(i);
+                c.granted += give[i];
+                c.subscription.addCredit(give[i]);
+            }
         }
     }
 
@@ -151,6 +227,12 @@ final class ChannelConsumers {
         final boolean exclusive;
         Subscription subscription;
         boolean active = true;
+        /** Under the channel's shared (global) limit: on link credit this class grants. */
+        boolean shared;
+        /** Its own limit (0 = none), and, when shared, what it holds and was granted and not yet given. */
+        int limit;
+        int outstanding;
+        int granted;
 
         Consumer(String tag, String queue, boolean noAck, boolean exclusive) {
             this.tag = tag;
@@ -180,8 +262,15 @@ final class ChannelConsumers {
 
     /** On the event loop: writes the deliveries, one basic.deliver with content each. */
     private void delivered(Consumer consumer, List<QueueDelivery> deliveries) {
+        if (consumer.shared) {
+            consumer.granted -= deliveries.size();
+        }
         if (!consumer.active || !channel.isOpen()) {
             return; // the cancel gave them back already
+        }
+        if (consumer.shared) {
+            consumer.outstanding += deliveries.size();
+            sharedHeld += deliveries.size();
         }
         ChannelHandlerContext ctx = channel.connection.ctx();
         List<DeliveryTag> settled = consumer.noAck ? new ArrayList<>(deliveries.size()) : null;
@@ -328,16 +417,25 @@ final class ChannelConsumers {
     private void settleAll(List<Unacked> which, Settlement how) {
         Map<Consumer, List<DeliveryTag>> byConsumer = new HashMap<>();
         List<DeliveryTag> gets = new ArrayList<>();
+        boolean sharedSettled = false;
         for (Unacked u : which) {
             if (u.consumer() == null) {
                 gets.add(u.tag());
             } else {
                 byConsumer.computeIfAbsent(u.consumer(), c -> new ArrayList<>()).add(u.tag());
+                if (u.consumer().shared) {
+                    u.consumer().outstanding--;
+                    sharedHeld--;
+                    sharedSettled = true;
+                }
             }
         }
         byConsumer.forEach((consumer, tags) -> consumer.subscription.settleAll(tags, how));
         if (!gets.isEmpty()) {
             context.queues.settleAll(gets, how);
+        }
+        if (sharedSettled) {
+            topUp();
         }
     }
 

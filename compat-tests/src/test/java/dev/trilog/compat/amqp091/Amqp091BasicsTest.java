@@ -226,6 +226,40 @@ class Amqp091BasicsTest {
     }
 
     @Test
+    void aGlobalPrefetchIsSharedByTheChannelsConsumers() throws Exception {
+        channel.queueDeclare("global-a", true, false, false, null);
+        channel.queueDeclare("global-b", true, false, false, null);
+        for (int i = 0; i < 10; i++) {
+            channel.basicPublish("", "global-a", null, bytes("a" + i));
+            channel.basicPublish("", "global-b", null, bytes("b" + i));
+        }
+        Channel c = connection.createChannel();
+        c.basicQos(3, true);
+        BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+        c.basicConsume("global-a", false, (tag, d) -> got.add(d), tag -> { });
+        c.basicConsume("global-b", false, (tag, d) -> got.add(d), tag -> { });
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 3);
+        Thread.sleep(200);
+        assertThat(got).hasSize(3);
+        c.basicAck(got.take().getEnvelope().getDeliveryTag(), false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 3);
+        Thread.sleep(200);
+        assertThat(got).hasSize(3);
+
+        // with a per-consumer limit too, both apply
+        Channel both = connection.createChannel();
+        both.basicQos(1, false);
+        both.basicQos(5, true);
+        BlockingQueue<Delivery> each = new LinkedBlockingQueue<>();
+        both.basicConsume("global-a", false, (tag, d) -> each.add(d), tag -> { });
+        both.basicConsume("global-b", false, (tag, d) -> each.add(d), tag -> { });
+        await().atMost(Duration.ofSeconds(5)).until(() -> each.size() == 2);
+        Thread.sleep(200);
+        assertThat(each).hasSize(2);
+        assertThat(each).extracting(d -> text(d.getBody()).substring(0, 1)).containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
     void competingConsumersShareWithoutDuplicates() throws Exception {
         channel.queueDeclare("shared", true, false, false, null);
         Set<String> seen = Collections.synchronizedSet(new HashSet<>());
