@@ -151,6 +151,7 @@ final class TopologyMethods {
         }
         Map<String, HeaderValue> arguments = arguments(d.getArguments());
         checkQueueArguments(arguments);
+        arguments = asRabbitMqTypes(arguments);
         QueueSpec spec;
         try {
             spec = new QueueSpec(name, d.getDurable(), d.getExclusive(), d.getAutoDelete(), arguments);
@@ -221,6 +222,26 @@ final class TopologyMethods {
                         + "' is not supported (classic and quorum are; stream is not yet)");
             }
         }
+    }
+
+    /**
+     * RabbitMQ's queue types in Trilog's arguments: a classic queue (no {@code x-queue-type}, or
+     * {@code classic}) redelivers without limit, so it gets {@code x-delivery-limit = -1} unless it
+     * names one; a quorum queue keeps the facade's default of 20, as RabbitMQ 4's. The type
+     * {@code classic} is not stored, so declaring it with or without the argument is the same
+     * declaration, as in RabbitMQ.
+     */
+    static Map<String, HeaderValue> asRabbitMqTypes(Map<String, HeaderValue> arguments) {
+        Map<String, HeaderValue> out = new java.util.LinkedHashMap<>(arguments);
+        HeaderValue type = out.get("x-queue-type");
+        boolean quorum = type != null && !type.isNull() && !type.type().isInteger() && type.asString().equals("quorum");
+        if (type != null && !quorum) {
+            out.remove("x-queue-type");
+        }
+        if (!quorum && !out.containsKey(QueueSpec.DELIVERY_LIMIT)) {
+            out.put(QueueSpec.DELIVERY_LIMIT, HeaderValue.ofLong(-1));
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ helpers

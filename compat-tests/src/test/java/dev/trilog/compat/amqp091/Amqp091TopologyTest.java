@@ -252,6 +252,37 @@ class Amqp091TopologyTest {
     }
 
     @Test
+    void quorumQueuesDeadLetterAtTheirDeliveryLimitAndClassicOnesNever() throws Exception {
+        channel.queueDeclare("ql-dead", true, false, false, null);
+        channel.queueDeclare("ql", true, false, false, Map.of("x-queue-type", "quorum", "x-delivery-limit", 2,
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "ql-dead"));
+        channel.queueDeclare("cl", true, false, false, Map.of("x-queue-type", "classic"));
+        channel.queueDeclare("cl", true, false, false, null); // the same declaration as RabbitMQ sees it
+        channel.basicPublish("", "ql", null, bytes("tired"));
+        channel.basicPublish("", "cl", null, bytes("tireless"));
+        for (int i = 0; i < 2; i++) {
+            GetResponse got = awaitGetNoAck("ql");
+            channel.basicNack(got.getEnvelope().getDeliveryTag(), false, true);
+        }
+        assertEmpty("ql"); // the get that would deliver it a third time dead-letters it (lazily, queues.md)
+        assertThat(getText("ql-dead")).isEqualTo("tired");
+        for (int i = 0; i < 25; i++) {
+            GetResponse got = awaitGetNoAck("cl");
+            channel.basicNack(got.getEnvelope().getDeliveryTag(), false, true);
+        }
+        assertThat(getText("cl")).isEqualTo("tireless");
+    }
+
+    GetResponse awaitGetNoAck(String queue) {
+        GetResponse[] got = new GetResponse[1];
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            got[0] = channel.basicGet(queue, false);
+            return got[0] != null;
+        });
+        return got[0];
+    }
+
+    @Test
     void wrongVirtualHostIs530() {
         var factory = server.factory();
         factory.setVirtualHost("other");

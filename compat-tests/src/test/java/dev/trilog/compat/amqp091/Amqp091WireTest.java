@@ -267,6 +267,60 @@ class Amqp091WireTest {
     }
 
     @Test
+    void aConsumerWhoseSocketDiesGivesItsMessagesBack() throws Exception {
+        try (Connection good = server.factory().newConnection()) {
+            Channel channel = good.createChannel();
+            channel.queueDeclare("orphaned", true, false, false, null);
+            channel.basicPublish("", "orphaned", null, "held".getBytes(StandardCharsets.UTF_8));
+            try (RawClient c = new RawClient(0)) {
+                c.sendMethod(1, 60, 20, args -> { // basic.consume, manual ack
+                    args.writeShort(0);
+                    shortstr(args, "orphaned");
+                    shortstr(args, "raw");
+                    args.writeByte(0);
+                    args.writeInt(0);
+                });
+                assertThat(c.readFrame().methodId).isEqualTo(21); // consume-ok
+                RawClient.Read deliver = c.readFrame();
+                assertThat(deliver.classId).isEqualTo(60);
+                assertThat(deliver.methodId).isEqualTo(60); // basic.deliver
+                c.socket.setSoLinger(true, 0); // reset, no close handshake
+            }
+            com.rabbitmq.client.GetResponse[] back = new com.rabbitmq.client.GetResponse[1];
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                back[0] = channel.basicGet("orphaned", true);
+                return back[0] != null;
+            });
+            assertThat(new String(back[0].getBody(), StandardCharsets.UTF_8)).isEqualTo("held");
+            assertThat(back[0].getEnvelope().isRedeliver()).isTrue();
+        }
+    }
+
+    @Test
+    void channelChurnLeavesEveryMessageInItsQueue() throws Exception {
+        try (Connection good = server.factory().newConnection()) {
+            Channel channel = good.createChannel();
+            channel.queueDeclare("churn", true, false, false, null);
+            channel.confirmSelect();
+            for (int i = 0; i < 50; i++) {
+                channel.basicPublish("", "churn", null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            channel.waitForConfirmsOrDie(10_000);
+            for (int round = 0; round < 40; round++) {
+                Channel c = good.createChannel();
+                c.basicQos(5);
+                java.util.concurrent.CountDownLatch some = new java.util.concurrent.CountDownLatch(1);
+                c.basicConsume("churn", false, (t, d) -> some.countDown(), t -> { });
+                assertThat(some.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                c.close(); // whatever it held goes back
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> channel.queueDeclarePassive("churn").getMessageCount() == 50);
+            assertThat(channel.queueDeclarePassive("churn").getConsumerCount()).isZero();
+        }
+    }
+
+    @Test
     void notAmqp091GetsTheHeaderBack() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);

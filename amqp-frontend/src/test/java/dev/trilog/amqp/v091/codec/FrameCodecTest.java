@@ -197,6 +197,33 @@ class FrameCodecTest {
     }
 
     @Test
+    void randomBytesNeverEscapeAsExceptionsAndStopAtTheFirstInvalidFrame() {
+        java.util.Random random = new java.util.Random(20260101);
+        byte[] valid = encode(new Frame.MethodFrame(1, declare()),
+                new Frame.Content(1, new AMQP.Basic.Deliver.Builder().consumerTag("c").deliveryTag(1).exchange("x")
+                        .routingKey("k").build(), new AMQP.BasicProperties.Builder().headers(Map.of("h", 1)).build(),
+                        Unpooled.wrappedBuffer(new byte[300])));
+        for (int run = 0; run < 2000; run++) {
+            byte[] bytes = valid.clone();
+            int flips = 1 + random.nextInt(3);
+            for (int i = 0; i < flips; i++) {
+                bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+            }
+            List<Frame> frames = decode(bytes, 1 + random.nextInt(64));
+            long invalid = frames.stream().filter(f -> f instanceof Frame.Invalid).count();
+            assertThat(invalid).isLessThanOrEqualTo(1);
+            if (invalid == 1) {
+                assertThat(frames.get(frames.size() - 1)).isInstanceOf(Frame.Invalid.class);
+            }
+            frames.forEach(f -> {
+                if (f instanceof Frame.BodyFrame b) {
+                    b.payload().release();
+                }
+            });
+        }
+    }
+
+    @Test
     void theDecoderHonoursANegotiatedFrameMax() {
         FrameDecoder decoder = new FrameDecoder(131_072);
         EmbeddedChannel in = new EmbeddedChannel(decoder);
