@@ -1,10 +1,12 @@
 package dev.trilog.amqp.v091;
 
+import dev.trilog.frontend.FrontendContext;
 import dev.trilog.routing.queue.PublishBacklog;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Set;
@@ -84,6 +86,15 @@ public final class Amqp091Context implements AutoCloseable {
     public static Amqp091Context create(Queues queues, Topology topology, MeterRegistry meters,
             Amqp091Settings settings, InstantSource clock) {
         return new Amqp091Context(queues, topology, meters, settings, clock);
+    }
+
+    /**
+     * The shared state over what the gateway hands the AMQP frontend: its queues, topology and
+     * meters, RabbitMQ's default settings and the system clock.
+     */
+    public static Amqp091Context create(FrontendContext frontend) {
+        return create(frontend.queues(), frontend.topology(), frontend.meters(), Amqp091Settings.defaults(),
+                Clock.systemUTC());
     }
 
     public Amqp091Settings settings() {
