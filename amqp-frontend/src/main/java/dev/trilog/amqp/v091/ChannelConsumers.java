@@ -6,7 +6,6 @@ import dev.trilog.amqp.v091.codec.ReplyCode;
 import dev.trilog.amqp.v091.mapping.ContentProperties;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.Message;
-import dev.trilog.routing.queue.DeliverySink;
 import dev.trilog.routing.queue.DeliveryTag;
 import dev.trilog.routing.queue.QueueDelivery;
 import dev.trilog.routing.queue.Settlement;
@@ -54,11 +53,8 @@ final class ChannelConsumers {
     private final Amqp091Context context;
     /** basic.qos global=false: the limit of each consumer made from now on (0 = none). */
     private int prefetch;
-    /** basic.qos global=true: the limit of the channel's consumers together (0 = none). */
-    private int globalPrefetch;
-    /** Unsettled deliveries of shared-limit consumers on this channel, cancelled ones included. */
-    private int sharedHeld;
-    private int sharedRotation;
+    /** basic.qos global=true: the limit the channel's consumers share. */
+    private final SharedPrefetch shared = new SharedPrefetch();
     private final Map<String, Consumer> consumers = new LinkedHashMap<>();
     /** Cancelled consumers whose earlier deliveries may still be unsettled (returned when the channel closes). */
     private final List<Consumer> cancelled = new ArrayList<>();
@@ -86,7 +82,7 @@ final class ChannelConsumers {
             throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "prefetch_size!=0 (" + qos.getPrefetchSize() + ")");
         }
         if (qos.getGlobal()) {
-            globalPrefetch = qos.getPrefetchCount();
+            shared.limit(qos.getPrefetchCount());
         } else {
             prefetch = qos.getPrefetchCount();
         }
@@ -108,8 +104,8 @@ final class ChannelConsumers {
             throw AmqpException.connection(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
         }
         context.owners.addConsumer(queue, c.getExclusive());
-        Consumer consumer = new Consumer(tag, queue, c.getNoAck(), c.getExclusive());
-        consumer.shared = !c.getNoAck() && globalPrefetch > 0;
+        Consumer consumer = new Consumer(this, tag, queue, c.getNoAck(), c.getExclusive());
+        consumer.shared = !c.getNoAck() && shared.limited();
         consumer.limit = prefetch;
         int credit = c.getNoAck() ? context.settings.noAckWindow() : prefetch == 0 ? Integer.MAX_VALUE : prefetch;
         try {
@@ -129,57 +125,8 @@ final class ChannelConsumers {
         }
     }
 
-    /**
-     * Grants link credit to the consumers under the channel's shared limit: one message at a time
-     * in turn, while the channel's limit (less what its consumers hold and were granted) and each
-     * consumer's own limit leave room.
-     */
     private void topUp() {
-        List<Consumer> shared = new ArrayList<>();
-        for (Consumer c : consumers.values()) {
-            if (c.shared && c.active) {
-                shared.add(c);
-            }
-        }
-        if (shared.isEmpty()) {
-            return;
-        }
-        if (globalPrefetch == 0) { // the shared limit was lifted: only their own limits remain
-            for (Consumer c : shared) {
-                long add = c.limit == 0 ? Integer.MAX_VALUE - (long) c.granted : c.limit - c.outstanding - c.granted;
-                if (add > 0) {
-                    c.granted += (int) add;
-                    c.subscription.addCredit((int) add);
-                }
-            }
-            return;
-        }
-        long room = globalPrefetch - sharedHeld;
-        for (Consumer c : shared) {
-            room -= c.granted;
-        }
-        int[] give = new int[shared.size()];
-        boolean progress = true;
-        while (room > 0 && progress) {
-            progress = false;
-            for (int n = 0; n < shared.size() && room > 0; n++) {
-                int i = (n + sharedRotation) % shared.size();
-                Consumer c = shared.get(i);
-                if (c.limit == 0 || c.outstanding + c.granted + give[i] < c.limit) {
-                    give[i]++;
-                    room--;
-                    progress = true;
-                }
-            }
-        }
-        sharedRotation++;
-        for (int i = 0; i < give.length; i++) {
-            if (give[i] > 0) {
-                Consumer c = shared.get(i);
-                c.granted += give[i];
-                c.subscription.addCredit(give[i]);
-            }
-        }
+        shared.topUp(consumers.values());
     }
 
     /**
@@ -219,40 +166,7 @@ final class ChannelConsumers {
 
     // ------------------------------------------------------------------ deliveries
 
-    /** One basic.consume: the facade's sink, and what the channel knows of it. */
-    private final class Consumer implements DeliverySink {
-        final String tag;
-        final String queue;
-        final boolean noAck;
-        final boolean exclusive;
-        Subscription subscription;
-        boolean active = true;
-        /** Under the channel's shared (global) limit: on link credit this class grants. */
-        boolean shared;
-        /** Its own limit (0 = none), and, when shared, what it holds and was granted and not yet given. */
-        int limit;
-        int outstanding;
-        int granted;
-
-        Consumer(String tag, String queue, boolean noAck, boolean exclusive) {
-            this.tag = tag;
-            this.queue = queue;
-            this.noAck = noAck;
-            this.exclusive = exclusive;
-        }
-
-        @Override
-        public void deliver(Subscription subscription, List<QueueDelivery> deliveries) {
-            onEventLoop(() -> delivered(this, deliveries));
-        }
-
-        @Override
-        public void ended(Subscription subscription, Subscription.End why) {
-            onEventLoop(() -> consumerEnded(this));
-        }
-    }
-
-    private void onEventLoop(Runnable task) {
+    void onEventLoop(Runnable task) {
         try {
             channel.eventLoop().execute(task);
         } catch (RejectedExecutionException closing) {
@@ -261,16 +175,12 @@ final class ChannelConsumers {
     }
 
     /** On the event loop: writes the deliveries, one basic.deliver with content each. */
-    private void delivered(Consumer consumer, List<QueueDelivery> deliveries) {
+    void delivered(Consumer consumer, List<QueueDelivery> deliveries) {
         if (consumer.shared) {
-            consumer.granted -= deliveries.size();
+            shared.delivered(consumer, deliveries.size(), consumer.active && channel.isOpen());
         }
         if (!consumer.active || !channel.isOpen()) {
             return; // the cancel gave them back already
-        }
-        if (consumer.shared) {
-            consumer.outstanding += deliveries.size();
-            sharedHeld += deliveries.size();
         }
         ChannelHandlerContext ctx = channel.connection.ctx();
         List<DeliveryTag> settled = consumer.noAck ? new ArrayList<>(deliveries.size()) : null;
@@ -299,7 +209,7 @@ final class ChannelConsumers {
     }
 
     /** On the event loop: the queue was deleted (or the broker is closing). */
-    private void consumerEnded(Consumer consumer) {
+    void consumerEnded(Consumer consumer) {
         if (consumers.get(consumer.tag) != consumer) {
             return;
         }
@@ -424,8 +334,7 @@ final class ChannelConsumers {
             } else {
                 byConsumer.computeIfAbsent(u.consumer(), c -> new ArrayList<>()).add(u.tag());
                 if (u.consumer().shared) {
-                    u.consumer().outstanding--;
-                    sharedHeld--;
+                    shared.settled(u.consumer());
                     sharedSettled = true;
                 }
             }
