@@ -1,8 +1,10 @@
 package dev.trilog.amqp.v091;
 
 import dev.trilog.frontend.FrontendContext;
+import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.PublishBacklog;
 import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.stream.Streams;
 import dev.trilog.routing.topology.Topology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What every AMQP 0-9-1 connection of one broker shares: the queue facade and topology, the
+ * What every AMQP 0-9-1 connection of one broker shares: the queue facade and topology, streams, the
  * meters, the settings and clock, and the broker-wide state RabbitMQ keeps beside its queues
  * (exclusive owners, consumer counts, the connections told of {@code connection.blocked}).
  * Make one per broker ({@link #create}) and pass it to every {@link Amqp091#install}; close it
@@ -32,6 +34,8 @@ public final class Amqp091Context implements AutoCloseable {
 
     final Queues queues;
     final Topology topology;
+    final LogEngine engine;
+    final Streams streams;
     final Amqp091Settings settings;
     final InstantSource clock;
     final ExecutorService topologyThread;
@@ -45,10 +49,12 @@ public final class Amqp091Context implements AutoCloseable {
     final Counter confirmed;
     private final PublishBacklog.Listener blockedListener;
 
-    private Amqp091Context(Queues queues, Topology topology, MeterRegistry meters, Amqp091Settings settings,
-            InstantSource clock) {
+    private Amqp091Context(LogEngine engine, Queues queues, Topology topology, MeterRegistry meters,
+            Amqp091Settings settings, InstantSource clock) {
+        this.engine = Objects.requireNonNull(engine, "engine");
         this.queues = Objects.requireNonNull(queues, "queues");
         this.topology = Objects.requireNonNull(topology, "topology");
+        this.streams = new Streams(engine);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.topologyThread = Executors.newSingleThreadExecutor(r -> {
@@ -77,15 +83,16 @@ public final class Amqp091Context implements AutoCloseable {
     /**
      * The shared state of one broker's AMQP 0-9-1 connections.
      *
+     * @param engine   the log (stream queues and Kafka topics read from an offset)
      * @param queues   the queue facade (publish, subscribe, settle)
      * @param topology exchanges, queues and bindings
      * @param meters   where the frontend's meters go ({@code trilog.amqp091.*})
      * @param settings limits and timings ({@link Amqp091Settings#defaults()})
      * @param clock    publish times and expirations
      */
-    public static Amqp091Context create(Queues queues, Topology topology, MeterRegistry meters,
+    public static Amqp091Context create(LogEngine engine, Queues queues, Topology topology, MeterRegistry meters,
             Amqp091Settings settings, InstantSource clock) {
-        return new Amqp091Context(queues, topology, meters, settings, clock);
+        return new Amqp091Context(engine, queues, topology, meters, settings, clock);
     }
 
     /**
@@ -93,8 +100,8 @@ public final class Amqp091Context implements AutoCloseable {
      * meters, RabbitMQ's default settings and the system clock.
      */
     public static Amqp091Context create(FrontendContext frontend) {
-        return create(frontend.queues(), frontend.topology(), frontend.meters(), Amqp091Settings.defaults(),
-                Clock.systemUTC());
+        return create(frontend.engine(), frontend.queues(), frontend.topology(), frontend.meters(),
+                Amqp091Settings.defaults(), Clock.systemUTC());
     }
 
     public Amqp091Settings settings() {
@@ -106,10 +113,11 @@ public final class Amqp091Context implements AutoCloseable {
         return openConnections.get();
     }
 
-    /** Stops the topology thread (after the listener closed); the facade stays open. */
+    /** Stops the topology and stream threads (after the listener closed); the facade stays open. */
     @Override
     public void close() {
         queues.publishBacklog().removeListener(blockedListener);
+        streams.close();
         topologyThread.shutdown();
         try {
             topologyThread.awaitTermination(5, TimeUnit.SECONDS);

@@ -117,7 +117,7 @@ final class AmqpChannel {
         } else if (m instanceof AMQP.Basic.Reject r) {
             consumers.reject(r);
         } else if (m instanceof AMQP.Basic.Consume c) {
-            consumers.consume(c);
+            return consumers.consume(c);
         } else if (m instanceof AMQP.Basic.Cancel c) {
             consumers.cancel(c);
         } else if (m instanceof AMQP.Basic.Qos q) {

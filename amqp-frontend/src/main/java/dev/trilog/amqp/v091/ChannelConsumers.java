@@ -90,18 +90,28 @@ final class ChannelConsumers {
         topUp();
     }
 
-    void consume(AMQP.Basic.Consume c) throws AmqpException {
+    CompletionStage<?> consume(AMQP.Basic.Consume c) throws AmqpException {
         String queue = queueName(c.getQueue());
         if (queue.equals(DirectReplyTo.QUEUE)) {
             consumeReplies(c);
-            return;
+            return null;
         }
-        QueueSpec spec = context.topology.queue(queue).orElseThrow(() -> AmqpException.notFound("queue", queue));
-        context.owners.checkAccess(queue, spec.exclusive(), channel.connection.id);
+        java.util.Optional<QueueSpec> found = context.topology.queue(queue);
+        boolean offsetGiven = c.getArguments() != null && c.getArguments().containsKey(StreamOffsets.ARGUMENT);
+        if (found.isEmpty() && !(offsetGiven && context.engine.topic(queue).isPresent())) {
+            throw AmqpException.notFound("queue", queue);
+        }
+        boolean stream = found.isEmpty() || TopologyMethods.isStream(found.get().arguments());
+        if (found.isPresent()) {
+            context.owners.checkAccess(queue, found.get().exclusive(), channel.connection.id);
+        }
         String tag = c.getConsumerTag().isEmpty() ? "amq.ctag-" + TopologyMethods.serverNamed().substring(8)
                 : c.getConsumerTag();
         if (consumers.containsKey(tag)) {
             throw AmqpException.connection(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'");
+        }
+        if (stream) {
+            return consumeStream(c, queue, tag);
         }
         context.owners.addConsumer(queue, c.getExclusive());
         Consumer consumer = new Consumer(this, tag, queue, c.getNoAck(), c.getExclusive());
@@ -123,6 +133,69 @@ final class ChannelConsumers {
         if (consumer.shared) {
             topUp();
         }
+        return null;
+    }
+
+    /**
+     * basic.consume of a stream queue (or of any topic, given {@code x-stream-offset}): a stream
+     * subscription from the offset the argument names ({@code next} by default) with the
+     * consumer's prefetch as credit; each ack (or nack, or reject) gives one back. Manual acks and
+     * a prefetch are required, as in RabbitMQ. Subscribed on the topology thread (finding a start
+     * by time reads the log), with no credit until consume-ok is out.
+     */
+    private CompletionStage<?> consumeStream(AMQP.Basic.Consume c, String queue, String tag) throws AmqpException {
+        if (c.getNoAck()) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "stream consumers must acknowledge (no-ack=false)"
+                    + " for queue '" + queue + "' in vhost '/'");
+        }
+        if (prefetch == 0) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "consumer prefetch count is not set for stream queue '"
+                    + queue + "' in vhost '/'");
+        }
+        dev.trilog.routing.stream.OffsetSpec from = StreamOffsets.parse(
+                c.getArguments() == null ? null : c.getArguments().get(StreamOffsets.ARGUMENT), context.clock.millis());
+        Consumer consumer = new Consumer(this, tag, queue, false, c.getExclusive());
+        consumer.limit = prefetch;
+        context.owners.addConsumer(queue, c.getExclusive());
+        consumers.put(tag, consumer);
+        return channel.offload(c, () -> context.streams.subscribe(queue, from, 0, consumer), subscribed -> {
+            consumer.stream = subscribed;
+            if (!consumer.active || !channel.isOpen()) {
+                subscribed.cancel();
+                return;
+            }
+            if (!c.getNowait()) {
+                channel.send(new AMQP.Basic.ConsumeOk.Builder().consumerTag(tag).build());
+            }
+            subscribed.addCredit(consumer.limit);
+        }).whenComplete((v, e) -> {
+            if (consumer.stream == null && consumers.remove(tag, consumer)) { // it failed: undo
+                consumer.active = false;
+                context.owners.removeConsumer(queue, c.getExclusive());
+            }
+        });
+    }
+
+    /** On the event loop: stream records, each a basic.deliver with header {@code x-stream-offset}. */
+    void streamDelivered(Consumer consumer, List<dev.trilog.routing.stream.StreamDelivery> deliveries) {
+        if (!consumer.active || !channel.isOpen()) {
+            return;
+        }
+        for (dev.trilog.routing.stream.StreamDelivery d : deliveries) {
+            long tag = ++lastTag;
+            unacked.put(tag, new Unacked(null, consumer));
+            Message m = d.message();
+            AMQP.BasicProperties props = ContentProperties.toProperties(m);
+            Map<String, Object> headers = props.getHeaders() == null ? new LinkedHashMap<>()
+                    : new LinkedHashMap<>(props.getHeaders());
+            headers.put(StreamOffsets.ARGUMENT, d.offset());
+            channel.writeNoFlush(new Frame.Content(channel.number, new AMQP.Basic.Deliver.Builder()
+                    .consumerTag(consumer.tag).deliveryTag(tag).redelivered(false).exchange(exchange(m))
+                    .routingKey(routingKey(m, consumer.queue)).build(), props.builder().headers(headers).build(),
+                    body(m)));
+        }
+        context.delivered.increment(deliveries.size());
+        channel.connection.ctx().flush();
     }
 
     private void topUp() {
@@ -139,7 +212,13 @@ final class ChannelConsumers {
             stopReplies();
         }
         Consumer consumer = consumers.remove(c.getConsumerTag());
-        if (consumer != null) {
+        if (consumer != null && consumer.subscription == null) { // a stream consumer: nothing is held
+            consumer.active = false;
+            if (consumer.stream != null) {
+                consumer.stream.cancel();
+            }
+            consumerGone(consumer);
+        } else if (consumer != null) {
             consumer.active = false;
             consumer.subscription.stop();
             cancelled.removeIf(gone -> gone.subscription.held() == 0);
@@ -240,6 +319,10 @@ final class ChannelConsumers {
     CompletionStage<?> get(AMQP.Basic.Get g) throws AmqpException {
         String queue = queueName(g.getQueue());
         QueueSpec spec = context.topology.queue(queue).orElseThrow(() -> AmqpException.notFound("queue", queue));
+        if (TopologyMethods.isStream(spec.arguments())) {
+            throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "basic.get not supported by stream queues, queue '"
+                    + queue + "' in vhost '/'");
+        }
         context.owners.checkAccess(queue, spec.exclusive(), channel.connection.id);
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.queues.receiveAsync(queue, getConsumerName, 1, context.settings.getLockMs(), 0)
@@ -328,9 +411,12 @@ final class ChannelConsumers {
         Map<Consumer, List<DeliveryTag>> byConsumer = new HashMap<>();
         List<DeliveryTag> gets = new ArrayList<>();
         boolean sharedSettled = false;
+        Map<Consumer, Integer> streamCredit = new HashMap<>();
         for (Unacked u : which) {
             if (u.consumer() == null) {
                 gets.add(u.tag());
+            } else if (u.tag() == null) { // a stream delivery: no state, one credit back
+                streamCredit.merge(u.consumer(), 1, Integer::sum);
             } else {
                 byConsumer.computeIfAbsent(u.consumer(), c -> new ArrayList<>()).add(u.tag());
                 if (u.consumer().shared) {
@@ -340,6 +426,11 @@ final class ChannelConsumers {
             }
         }
         byConsumer.forEach((consumer, tags) -> consumer.subscription.settleAll(tags, how));
+        streamCredit.forEach((consumer, n) -> {
+            if (consumer.active && consumer.stream != null) {
+                consumer.stream.addCredit(n);
+            }
+        });
         if (!gets.isEmpty()) {
             context.queues.settleAll(gets, how);
         }
@@ -406,7 +497,11 @@ final class ChannelConsumers {
         stopReplies();
         for (Consumer consumer : consumers.values()) {
             consumer.active = false;
-            consumer.subscription.cancel();
+            if (consumer.subscription != null) {
+                consumer.subscription.cancel();
+            } else if (consumer.stream != null) {
+                consumer.stream.cancel();
+            }
             consumerGone(consumer);
         }
         consumers.clear();

@@ -3,14 +3,17 @@ package dev.trilog.amqp.v091;
 import dev.trilog.routing.queue.DeliverySink;
 import dev.trilog.routing.queue.QueueDelivery;
 import dev.trilog.routing.queue.Subscription;
+import dev.trilog.routing.stream.StreamDelivery;
+import dev.trilog.routing.stream.StreamSink;
+import dev.trilog.routing.stream.StreamSubscription;
 import java.util.List;
 
 /**
- * One {@code basic.consume}: the queue facade's sink for its subscription, and what its channel
- * knows of it. The facade calls the sink on its delivery thread; the work goes to the channel's
+ * One {@code basic.consume}: the queue facade's sink for its subscription (or, on a stream queue,
+ * the stream facade's for its stream subscription), and what its channel knows of it. The facade calls the sink on its delivery thread; the work goes to the channel's
  * event loop ({@link ChannelConsumers}), where every field is read and written.
  */
-final class Consumer implements DeliverySink {
+final class Consumer implements DeliverySink, StreamSink {
 
     private final ChannelConsumers channel;
     final String tag;
@@ -18,6 +21,8 @@ final class Consumer implements DeliverySink {
     final boolean noAck;
     final boolean exclusive;
     Subscription subscription;
+    /** Set instead of {@link #subscription} for a stream consumer: read from an offset, acks only give credit. */
+    StreamSubscription stream;
     boolean active = true;
     /** Under the channel's shared (global) limit: on link credit {@link SharedPrefetch} grants. */
     boolean shared;
@@ -42,6 +47,16 @@ final class Consumer implements DeliverySink {
 
     @Override
     public void ended(Subscription subscription, Subscription.End why) {
+        channel.onEventLoop(() -> channel.consumerEnded(this));
+    }
+
+    @Override
+    public void deliver(StreamSubscription subscription, List<StreamDelivery> deliveries) {
+        channel.onEventLoop(() -> channel.streamDelivered(this, deliveries));
+    }
+
+    @Override
+    public void ended(StreamSubscription subscription) {
         channel.onEventLoop(() -> channel.consumerEnded(this));
     }
 }

@@ -32,7 +32,8 @@ final class TopologyMethods {
     /** Queue arguments RabbitMQ has and Trilog does not honour yet: refused (406), not ignored. */
     static final Set<String> UNSUPPORTED_QUEUE_ARGUMENTS = Set.of("x-expires", "x-max-length", "x-max-length-bytes",
             "x-overflow", "x-single-active-consumer", "x-max-priority", "x-stream-max-segment-size-bytes",
-            "x-max-age");
+            "x-max-age", "x-stream-filter-size-bytes", "x-initial-cluster-size");
+    static final String QUEUE_TYPE = "x-queue-type";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -152,6 +153,11 @@ final class TopologyMethods {
         Map<String, HeaderValue> arguments = arguments(d.getArguments());
         checkQueueArguments(arguments);
         arguments = asRabbitMqTypes(arguments);
+        if (isStream(arguments) && (!d.getDurable() || d.getExclusive() || d.getAutoDelete())) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "invalid property '"
+                    + (!d.getDurable() ? "non-durable" : d.getExclusive() ? "exclusive" : "auto-delete")
+                    + "' for queue '" + name + "' in vhost '/' of type stream");
+        }
         QueueSpec spec;
         try {
             spec = new QueueSpec(name, d.getDurable(), d.getExclusive(), d.getAutoDelete(), arguments);
@@ -217,9 +223,9 @@ final class TopologyMethods {
         HeaderValue type = arguments.get("x-queue-type");
         if (type != null && !type.isNull()) {
             String t = type.type().isInteger() ? type.text() : type.asString();
-            if (!t.equals("classic") && !t.equals("quorum")) {
+            if (!t.equals("classic") && !t.equals("quorum") && !t.equals("stream")) {
                 throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-queue-type': '" + t
-                        + "' is not supported (classic and quorum are; stream is not yet)");
+                        + "' is not supported (classic, quorum and stream are)");
             }
         }
     }
@@ -234,14 +240,20 @@ final class TopologyMethods {
     static Map<String, HeaderValue> asRabbitMqTypes(Map<String, HeaderValue> arguments) {
         Map<String, HeaderValue> out = new java.util.LinkedHashMap<>(arguments);
         HeaderValue type = out.get("x-queue-type");
-        boolean quorum = type != null && !type.isNull() && !type.type().isInteger() && type.asString().equals("quorum");
-        if (type != null && !quorum) {
-            out.remove("x-queue-type");
+        String name = type == null || type.isNull() || type.type().isInteger() ? "classic" : type.asString();
+        if (name.equals("classic")) {
+            out.remove(QUEUE_TYPE);
         }
-        if (!quorum && !out.containsKey(QueueSpec.DELIVERY_LIMIT)) {
+        if (name.equals("classic") && !out.containsKey(QueueSpec.DELIVERY_LIMIT)) {
             out.put(QueueSpec.DELIVERY_LIMIT, HeaderValue.ofLong(-1));
         }
         return out;
+    }
+
+    /** Whether queue arguments make a stream queue ({@code x-queue-type: stream}). */
+    static boolean isStream(Map<String, HeaderValue> arguments) {
+        HeaderValue type = arguments.get(QUEUE_TYPE);
+        return type != null && !type.isNull() && !type.type().isInteger() && type.asString().equals("stream");
     }
 
     // ------------------------------------------------------------------ helpers

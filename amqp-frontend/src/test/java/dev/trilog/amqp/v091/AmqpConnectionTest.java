@@ -43,7 +43,7 @@ class AmqpConnectionTest {
         engine = LogEngine.open(EngineSettings.of(dir));
         Topology topology = Topology.open(engine);
         queues = Queues.open(engine, topology, QueuesSettings.defaults());
-        context = Amqp091Context.create(queues, topology, new SimpleMeterRegistry(), Amqp091Settings.defaults(),
+        context = Amqp091Context.create(engine, queues, topology, new SimpleMeterRegistry(), Amqp091Settings.defaults(),
                 Clock.systemUTC());
         channel = new EmbeddedChannel();
         Amqp091.install(channel.pipeline(), context);

@@ -120,6 +120,36 @@ class Amqp091InteropTest {
     }
 
     @Test
+    void anyKafkaTopicReadsAsAStreamFromAnOffset() throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, trilog.kafkaBootstrap());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                "bootstrap.servers", trilog.kafkaBootstrap()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("kafka-log", 1, (short) 1)))
+                    .all().get();
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>("kafka-log", "k" + i, "v" + i)).get();
+            }
+        }
+        Channel ch = connection.createChannel();
+        ch.basicQos(10);
+        java.util.concurrent.BlockingQueue<com.rabbitmq.client.Delivery> got =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        ch.basicConsume("kafka-log", false, Map.of("x-stream-offset", 1), (t, d) -> got.add(d), t -> { });
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            com.rabbitmq.client.Delivery d = got.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(d).isNotNull();
+            bodies.add(new String(d.getBody(), StandardCharsets.UTF_8) + "@"
+                    + d.getProperties().getHeaders().get("x-stream-offset"));
+        }
+        assertThat(bodies).containsExactly("v1@1", "v2@2");
+    }
+
+    @Test
     void sqsAndAmqpShareAQueueBothWays() throws Exception {
         // SQS keeps its own catalogue of queues (attributes): the queue is SQS's, AMQP uses it
         String url = sqs.createQueue(b -> b.queueName("shared-q")).queueUrl();

@@ -90,7 +90,8 @@ final class Amqp091TestServer implements AutoCloseable {
     }
 
     private void listen(int onPort) {
-        context = Amqp091Context.create(queues, topology, new SimpleMeterRegistry(), settings, Clock.systemUTC());
+        context = Amqp091Context.create(engine, queues, topology, new SimpleMeterRegistry(), settings,
+                Clock.systemUTC());
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
