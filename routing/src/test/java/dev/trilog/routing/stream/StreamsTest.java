@@ -91,6 +91,7 @@ class StreamsTest {
     @Test
     void eachOffsetSpecStartsWhereRabbitMqsDoes() throws Exception {
         publish("a", "b", "c");
+        Thread.sleep(5); // so "between" is after c's millisecond, not in it
         long between = System.currentTimeMillis();
         Thread.sleep(5);
         publish("d");
