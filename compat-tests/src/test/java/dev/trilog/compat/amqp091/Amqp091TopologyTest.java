@@ -244,7 +244,7 @@ class Amqp091TopologyTest {
         assertThat(replyCode(() -> channel.queueDeclare("capped", true, false, false, Map.of("x-max-length", 10))))
                 .isEqualTo(406);
         channel = connection.createChannel();
-        assertThat(replyCode(() -> channel.queueDeclare("s", true, false, false, Map.of("x-queue-type", "stream"))))
+        assertThat(replyCode(() -> channel.queueDeclare("s", true, false, false, Map.of("x-queue-type", "delayed"))))
                 .isEqualTo(406);
         channel = connection.createChannel();
         channel.queueDeclare("quorum", true, false, false, Map.of("x-queue-type", "quorum"));
