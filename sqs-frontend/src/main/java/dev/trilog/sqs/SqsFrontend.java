@@ -4,6 +4,7 @@ import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
+import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
 import dev.trilog.sqs.action.SqsActions;
@@ -13,7 +14,6 @@ import dev.trilog.sqs.queue.QueueUrls;
 import dev.trilog.sqs.queue.SqsQueueCatalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.List;
 
 /**
@@ -51,11 +51,22 @@ public final class SqsFrontend implements Frontend {
     @Override
     public void initialize(FrontendContext context) throws IOException {
         SqsSettings settings = SqsFrontendConfig.read(context.config());
-        SqsQueueCatalog catalog = SqsQueueCatalog.open(context.engine());
-        QueueUrls urls = new QueueUrls(settings.accountId(), settings.region());
-        SqsQueues sqs = new SqsQueues(catalog, context.topology(), context.queues(), urls, Clock.systemUTC());
-        actions = new SqsActions(sqs, new ReceiptHandles(catalog.receiptHandleSecret()));
+        actions = actions(settings, context.engine(), context.topology(), context.queues());
         server = new SqsServer(settings, actions);
+    }
+
+    /**
+     * The action table over the engine's queues. SQS's own times (timestamps, the 60 s before a
+     * deleted name or a purge may come again, move tasks) are read from the engine's clock, as the
+     * queue facade reads visibility timeouts, delays and long polls, so one injected clock drives
+     * them all.
+     */
+    static SqsActions actions(SqsSettings settings, LogEngine engine, Topology topology, Queues queues)
+            throws IOException {
+        SqsQueueCatalog catalog = SqsQueueCatalog.open(engine);
+        QueueUrls urls = new QueueUrls(settings.accountId(), settings.region());
+        SqsQueues sqs = new SqsQueues(catalog, topology, queues, urls, engine.settings().clock());
+        return new SqsActions(sqs, new ReceiptHandles(catalog.receiptHandleSecret()));
     }
 
     @Override

@@ -13,7 +13,7 @@ import dev.trilog.sqs.queue.SqsQueueCatalog;
 import dev.trilog.sqs.queue.SqsQueueMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Clock;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,9 +32,10 @@ public final class SqsQueues {
     private final Topology topology;
     private final Queues queues;
     private final QueueUrls urls;
-    private final Clock clock;
+    private final InstantSource clock;
 
-    public SqsQueues(SqsQueueCatalog catalog, Topology topology, Queues queues, QueueUrls urls, Clock clock) {
+    public SqsQueues(SqsQueueCatalog catalog, Topology topology, Queues queues, QueueUrls urls,
+                     InstantSource clock) {
         this.catalog = catalog;
         this.topology = topology;
         this.queues = queues;
@@ -58,7 +59,8 @@ public final class SqsQueues {
         return urls;
     }
 
-    public Clock clock() {
+    /** The engine's clock, which the queue facade keeps its locks, delays and long polls on too. */
+    public InstantSource clock() {
         return clock;
     }
 
