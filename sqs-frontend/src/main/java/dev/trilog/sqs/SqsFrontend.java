@@ -4,25 +4,31 @@ import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
+import dev.trilog.log.DurableMap;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
 import dev.trilog.sqs.action.SqsActions;
 import dev.trilog.sqs.action.SqsQueues;
 import dev.trilog.sqs.message.ReceiptHandles;
+import dev.trilog.sqs.queue.LegacyQueueRecords;
 import dev.trilog.sqs.queue.QueueUrls;
-import dev.trilog.sqs.queue.SqsQueueCatalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The SQS frontend put together: its metadata catalog over the engine, the action table over the
- * shared {@link Topology} and {@link Queues} (the gateway owns those, one per engine), and the
+ * The SQS frontend put together: the action table over the shared {@link Topology} and
+ * {@link Queues} (the gateway owns those, one per engine; an SQS queue is one topology queue), and the
  * HTTP server on {@code sqs.port}, with the keys of {@link SqsFrontendConfig}. Registered in
  * {@code META-INF/services/dev.trilog.frontend.Frontend}.
  */
 public final class SqsFrontend implements Frontend {
+
+    static final String SECRETS = "sqs-secrets";
+    private static final String RECEIPT_SECRET = "receipt-handle-key";
 
     private SqsActions actions;
     private SqsServer server;
@@ -63,10 +69,27 @@ public final class SqsFrontend implements Frontend {
      */
     static SqsActions actions(SqsSettings settings, LogEngine engine, Topology topology, Queues queues)
             throws IOException {
-        SqsQueueCatalog catalog = SqsQueueCatalog.open(engine);
+        LegacyQueueRecords.moveIntoTopology(engine, topology);
         QueueUrls urls = new QueueUrls(settings.accountId(), settings.region());
-        SqsQueues sqs = new SqsQueues(catalog, topology, queues, urls, engine.settings().clock());
-        return new SqsActions(sqs, new ReceiptHandles(catalog.receiptHandleSecret()));
+        SqsQueues sqs = new SqsQueues(topology, queues, urls, engine.settings().clock());
+        return new SqsActions(sqs, new ReceiptHandles(receiptHandleSecret(engine)));
+    }
+
+    /**
+     * The secret receipt handles are sealed with: made once per data directory and kept in the
+     * engine's durable map {@value #SECRETS} (key {@value #RECEIPT_SECRET}), so handles stay valid
+     * across restarts.
+     */
+    private static byte[] receiptHandleSecret(LogEngine engine) throws IOException {
+        DurableMap secrets = engine.durableMap(SECRETS);
+        Optional<byte[]> existing = secrets.get(RECEIPT_SECRET);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        secrets.put(RECEIPT_SECRET, secret);
+        return secret;
     }
 
     @Override

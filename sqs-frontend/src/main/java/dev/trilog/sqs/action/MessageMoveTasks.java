@@ -73,7 +73,7 @@ final class MessageMoveTasks {
         SqsParams params = request.params();
         String sourceArn = params.requireString("SourceArn");
         SqsQueueMetadata source = queueOfArn(sourceArn, "SourceArn");
-        boolean isDeadLetterQueue = sqs.catalog().all().stream().map(RedrivePolicy::of)
+        boolean isDeadLetterQueue = sqs.all().stream().map(RedrivePolicy::of)
                 .anyMatch(p -> p != null && p.deadLetterTargetArn().equals(sourceArn));
         if (!isDeadLetterQueue) {
             throw SqsException.invalidValue("SourceArn", sourceArn, "Source queue must be configured as a Dead"
@@ -97,7 +97,7 @@ final class MessageMoveTasks {
 
     private SqsQueueMetadata queueOfArn(String arn, String parameter) {
         String name = sqs.urls().queueNameOfArn(arn);
-        return (name == null ? java.util.Optional.<SqsQueueMetadata>empty() : sqs.catalog().get(name))
+        return (name == null ? java.util.Optional.<SqsQueueMetadata>empty() : sqs.get(name))
                 .orElseThrow(() -> new SqsException(SqsError.RESOURCE_NOT_FOUND,
                         "The resource that you specified for the " + parameter + " parameter doesn't exist."));
     }

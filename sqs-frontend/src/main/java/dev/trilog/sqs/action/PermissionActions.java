@@ -49,7 +49,7 @@ final class PermissionActions {
         }
         Map<String, SqsQueueMetadata.Permission> permissions = new LinkedHashMap<>(queue.permissions());
         permissions.put(label, new SqsQueueMetadata.Permission(accounts, actions));
-        sqs.catalog().put(queue.withPermissions(permissions));
+        sqs.updateTagsOrPermissions(queue.withPermissions(permissions));
         return JsonNodeFactory.instance.objectNode();
     }
 
@@ -61,7 +61,7 @@ final class PermissionActions {
         }
         Map<String, SqsQueueMetadata.Permission> permissions = new LinkedHashMap<>(queue.permissions());
         permissions.remove(label);
-        sqs.catalog().put(queue.withPermissions(permissions));
+        sqs.updateTagsOrPermissions(queue.withPermissions(permissions));
         return JsonNodeFactory.instance.objectNode();
     }
 }

@@ -55,7 +55,7 @@ final class QueueActions {
         checkTags(tags);
         QueueAttributeRules.Context context = sqs.context(fifo);
         Map<String, String> normalized = QueueAttributeRules.normalize(given, context, true);
-        Optional<SqsQueueMetadata> existing = sqs.catalog().get(name);
+        Optional<SqsQueueMetadata> existing = sqs.get(name);
         if (existing.isPresent()) {
             for (Map.Entry<String, String> e : normalized.entrySet()) {
                 String current = existing.get().attribute(e.getKey());
@@ -66,7 +66,7 @@ final class QueueActions {
             }
             return result().put("QueueUrl", sqs.urls().url(request.host(), name));
         }
-        Optional<Long> deleted = sqs.catalog().deletedAt(name);
+        Optional<Long> deleted = sqs.deletedAt(name);
         if (deleted.isPresent() && sqs.clock().millis() - deleted.get() < RECREATE_AFTER_DELETE_MS) {
             throw new SqsException(SqsError.QUEUE_DELETED_RECENTLY, "You must wait 60 seconds after deleting a"
                     + " queue before you can create another with the same name.");
@@ -92,7 +92,7 @@ final class QueueActions {
                 throw SqsException.nonExistentQueue();
             }
         });
-        if (sqs.catalog().get(name).isEmpty()) {
+        if (sqs.get(name).isEmpty()) {
             throw SqsException.nonExistentQueue();
         }
         return result().put("QueueUrl", sqs.urls().url(request.host(), name));
@@ -102,7 +102,7 @@ final class QueueActions {
         SqsParams params = request.params();
         String prefix = params.string("QueueNamePrefix").orElse("");
         List<String> names = new ArrayList<>();
-        for (SqsQueueMetadata queue : sqs.catalog().all()) {
+        for (SqsQueueMetadata queue : sqs.all()) {
             if (queue.name().startsWith(prefix)) {
                 names.add(queue.name());
             }
@@ -226,7 +226,7 @@ final class QueueActions {
         Map<String, String> tags = new LinkedHashMap<>(queue.tags());
         tags.putAll(given);
         checkTags(tags);
-        sqs.catalog().put(queue.withTags(tags));
+        sqs.updateTagsOrPermissions(queue.withTags(tags));
         return result();
     }
 
@@ -238,7 +238,7 @@ final class QueueActions {
         }
         Map<String, String> tags = new LinkedHashMap<>(queue.tags());
         keys.forEach(tags::remove);
-        sqs.catalog().put(queue.withTags(tags));
+        sqs.updateTagsOrPermissions(queue.withTags(tags));
         return result();
     }
 
@@ -269,7 +269,7 @@ final class QueueActions {
         SqsQueueMetadata queue = sqs.byUrl(request.params());
         String arn = sqs.urls().arn(queue.name());
         List<String> sources = new ArrayList<>();
-        for (SqsQueueMetadata candidate : sqs.catalog().all()) {
+        for (SqsQueueMetadata candidate : sqs.all()) {
             RedrivePolicy redrive = RedrivePolicy.of(candidate);
             if (redrive != null && redrive.deadLetterTargetArn().equals(arn)) {
                 sources.add(candidate.name());

@@ -9,42 +9,48 @@ import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.queue.QueueAttributeRules;
 import dev.trilog.sqs.queue.QueueUrls;
-import dev.trilog.sqs.queue.SqsQueueCatalog;
 import dev.trilog.sqs.queue.SqsQueueMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where the SQS actions find a queue and its settings: the SQS metadata ({@link SqsQueueCatalog})
- * next to the topology's queue, and the {@link QueueSpec} that SQS attributes become —
- * RedrivePolicy as the default exchange plus the dead-letter queue's name with
- * {@code maxReceiveCount} as the delivery limit (none: no limit), MessageRetentionPeriod as the
- * message TTL, FIFO and content-based deduplication as themselves. DelaySeconds, the visibility
- * timeout and the receive wait are applied per request by the frontend, so they need no spec.
+ * Where the SQS actions find a queue and its settings. An SQS queue is one topology queue whose
+ * spec carries the SQS metadata ({@link SqsQueueMetadata#ARGUMENT}) next to the arguments the SQS
+ * attributes become — RedrivePolicy as the default exchange plus the dead-letter queue's name
+ * with {@code maxReceiveCount} as the delivery limit (none: no limit), MessageRetentionPeriod as
+ * the message TTL, FIFO and content-based deduplication as themselves. DelaySeconds, the
+ * visibility timeout and the receive wait are applied per request by the frontend, so they need
+ * no spec.
+ *
+ * <p>So a queue is one durable record, and creating, changing and deleting it is one topology
+ * write each: no crash can leave an SQS queue without its topology queue or the other way round.
+ * A queue of the topology without the SQS argument (declared by another protocol) is not an SQS
+ * queue. Lookups decode the metadata once per spec and keep it until the spec changes.
  */
 public final class SqsQueues {
 
-    private final SqsQueueCatalog catalog;
+    private record Decoded(QueueSpec spec, SqsQueueMetadata queue) {
+    }
+
     private final Topology topology;
     private final Queues queues;
     private final QueueUrls urls;
     private final InstantSource clock;
+    private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
+    private final Map<String, Long> deletedAtMillis = new ConcurrentHashMap<>();
 
-    public SqsQueues(SqsQueueCatalog catalog, Topology topology, Queues queues, QueueUrls urls,
-                     InstantSource clock) {
-        this.catalog = catalog;
+    public SqsQueues(Topology topology, Queues queues, QueueUrls urls, InstantSource clock) {
         this.topology = topology;
         this.queues = queues;
         this.urls = urls;
         this.clock = clock;
-    }
-
-    public SqsQueueCatalog catalog() {
-        return catalog;
     }
 
     public Topology topology() {
@@ -64,6 +70,28 @@ public final class SqsQueues {
         return clock;
     }
 
+    /** The SQS queue of that name, if there is one. */
+    public Optional<SqsQueueMetadata> get(String name) {
+        Optional<QueueSpec> spec = topology.queue(name);
+        if (spec.isEmpty()) {
+            decoded.remove(name);
+            return Optional.empty();
+        }
+        Decoded known = decoded.get(name);
+        if (known != null && known.spec == spec.get()) {
+            return Optional.of(known.queue);
+        }
+        Optional<SqsQueueMetadata> queue = SqsQueueMetadata.of(spec.get());
+        queue.ifPresentOrElse(q -> decoded.put(name, new Decoded(spec.get(), q)), () -> decoded.remove(name));
+        return queue;
+    }
+
+    /** Every SQS queue, sorted by name. */
+    public List<SqsQueueMetadata> all() {
+        return topology.queues().stream().map(spec -> get(spec.name())).flatMap(Optional::stream)
+                .sorted(Comparator.comparing(SqsQueueMetadata::name)).toList();
+    }
+
     /**
      * The queue a request's {@code QueueUrl} names.
      *
@@ -71,18 +99,22 @@ public final class SqsQueues {
      */
     public SqsQueueMetadata byUrl(SqsParams params) {
         String name = urls.queueName(params.requireString("QueueUrl"));
-        return catalog.get(name).filter(q -> topology.queue(name).isPresent())
-                .orElseThrow(SqsException::nonExistentQueue);
+        return get(name).orElseThrow(SqsException::nonExistentQueue);
     }
 
     /** For a queue ARN of this account: whether that queue exists, and whether it is FIFO. */
     public Optional<Boolean> fifoOfArn(String arn) {
         String name = urls.queueNameOfArn(arn);
-        return name == null ? Optional.empty() : catalog.get(name).map(SqsQueueMetadata::fifo);
+        return name == null ? Optional.empty() : get(name).map(SqsQueueMetadata::fifo);
     }
 
     public QueueAttributeRules.Context context(boolean fifo) {
         return new QueueAttributeRules.Context(fifo, this::fifoOfArn);
+    }
+
+    /** When this process last deleted the queue (SQS refuses to re-create a name for 60 s), if it did. */
+    Optional<Long> deletedAt(String name) {
+        return Optional.ofNullable(deletedAtMillis.get(name));
     }
 
     /** The topology arguments SQS attributes stand for. */
@@ -107,33 +139,65 @@ public final class SqsQueues {
         return arguments;
     }
 
+    /** What the queue's topology spec holds: the arguments the attributes stand for, and the metadata itself. */
+    private Map<String, HeaderValue> storedArguments(SqsQueueMetadata queue) {
+        Map<String, HeaderValue> arguments = specArguments(queue);
+        arguments.put(SqsQueueMetadata.ARGUMENT, queue.toArgument());
+        return arguments;
+    }
+
     String nameOfArn(String arn) {
         String name = urls.queueNameOfArn(arn);
         return name == null ? arn : name;
     }
 
-    /** Declares the queue in the topology and records its metadata. */
+    /**
+     * Declares the queue in the topology, its metadata included: one write. A queue of that name
+     * that the topology already holds without SQS metadata but with the same arguments (declared
+     * by another protocol) becomes this SQS queue, as an equal declaration adopts it.
+     *
+     * @throws TopologyException when the topology holds a queue of that name with other arguments
+     */
     void create(SqsQueueMetadata queue) throws TopologyException {
+        QueueSpec spec = new QueueSpec(queue.name(), true, false, false, storedArguments(queue));
         try {
-            topology.declareQueue(new QueueSpec(queue.name(), true, false, false, specArguments(queue)));
+            QueueSpec adoptable = new QueueSpec(queue.name(), true, false, false, specArguments(queue));
+            if (topology.queue(queue.name()).filter(adoptable::equals).isPresent()) {
+                topology.changeQueueArguments(queue.name(), spec.arguments());
+            } else {
+                topology.declareQueue(spec);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        catalog.put(queue);
     }
 
-    /** Records changed metadata, changing the topology's arguments when they follow. */
+    /**
+     * Records changed metadata in the queue's topology spec, with the arguments that follow from
+     * it: one write.
+     *
+     * @throws SqsException     QueueDoesNotExist when the queue was deleted meanwhile
+     * @throws TopologyException when the change would touch what is fixed at creation (FIFO)
+     */
     void update(SqsQueueMetadata queue) throws TopologyException {
-        Map<String, HeaderValue> arguments = specArguments(queue);
-        Optional<QueueSpec> spec = topology.queue(queue.name());
-        if (spec.isPresent() && !spec.get().arguments().equals(arguments)) {
-            try {
-                topology.changeQueueArguments(queue.name(), arguments);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        boolean changed;
+        try {
+            changed = topology.changeQueueArguments(queue.name(), storedArguments(queue));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        catalog.put(queue);
+        if (!changed) {
+            throw SqsException.nonExistentQueue();
+        }
+    }
+
+    /** Records changed tags or permissions, which never touch what is fixed at creation. */
+    void updateTagsOrPermissions(SqsQueueMetadata queue) {
+        try {
+            update(queue);
+        } catch (TopologyException e) {
+            throw new IllegalStateException("tags and permissions changed what is fixed at creation", e);
+        }
     }
 
     void delete(String name) {
@@ -142,7 +206,8 @@ public final class SqsQueues {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        catalog.remove(name, clock.millis());
+        decoded.remove(name);
+        deletedAtMillis.put(name, clock.millis());
     }
 
     long nowSeconds() {

@@ -1,16 +1,32 @@
 package dev.trilog.sqs.queue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.message.HeaderValue;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * What SQS keeps about a queue beyond what the topology holds: its attributes as reported
- * (defaults included), tags, permissions (AddPermission labels) and timestamps (epoch seconds).
- * Stored as JSON in the engine's metadata log by {@link SqsQueueCatalog}.
+ * What SQS keeps about a queue beyond what the topology's policies say: its attributes as
+ * reported (defaults included), tags, permissions (AddPermission labels) and timestamps (epoch
+ * seconds).
+ *
+ * <p>Stored inside the queue's topology spec, as the string argument {@value #ARGUMENT}: this
+ * record as JSON, {@code {"name":…,"attributes":{…},"tags":{…},"permissions":{label:
+ * {"accounts":[…],"actions":[…]}},"createdTimestamp":…,"lastModifiedTimestamp":…}} — the form
+ * the earlier layout kept in a record of its own ({@link LegacyQueueRecords}).
  */
 public record SqsQueueMetadata(String name, Map<String, String> attributes, Map<String, String> tags,
                                Map<String, Permission> permissions, long createdTimestamp, long lastModifiedTimestamp) {
+
+    /** The queue argument that holds the metadata of an SQS queue; a queue without it is not one. */
+    public static final String ARGUMENT = "x-trilog-sqs";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One AddPermission grant. */
     public record Permission(List<String> accounts, List<String> actions) {
@@ -20,6 +36,34 @@ public record SqsQueueMetadata(String name, Map<String, String> attributes, Map<
         attributes = Map.copyOf(attributes);
         tags = Map.copyOf(tags);
         permissions = Map.copyOf(permissions);
+    }
+
+    /** The metadata a topology queue carries, or empty when it is not an SQS queue. */
+    public static Optional<SqsQueueMetadata> of(QueueSpec spec) {
+        HeaderValue stored = spec.arguments().get(ARGUMENT);
+        return stored == null || stored.isNull() ? Optional.empty() : Optional.of(fromJson(stored.asString()));
+    }
+
+    /**
+     * Reads the stored form.
+     *
+     * @throws UncheckedIOException when it is not this record as JSON
+     */
+    public static SqsQueueMetadata fromJson(String json) {
+        try {
+            return JSON.readValue(json, SqsQueueMetadata.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("unreadable SQS queue metadata", e);
+        }
+    }
+
+    /** The stored form, as the value of {@link #ARGUMENT}. */
+    public HeaderValue toArgument() {
+        try {
+            return HeaderValue.ofString(JSON.writeValueAsString(this));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a record of strings and numbers is always JSON", e);
+        }
     }
 
     public boolean fifo() {
