@@ -8,8 +8,8 @@ import dev.trilog.log.DurableMap;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
+import dev.trilog.sqs.action.QueueDirectory;
 import dev.trilog.sqs.action.SqsActions;
-import dev.trilog.sqs.action.SqsQueues;
 import dev.trilog.sqs.message.ReceiptHandles;
 import dev.trilog.sqs.queue.LegacyQueueRecords;
 import dev.trilog.sqs.queue.QueueUrls;
@@ -71,8 +71,8 @@ public final class SqsFrontend implements Frontend {
             throws IOException {
         LegacyQueueRecords.moveIntoTopology(engine, topology);
         QueueUrls urls = new QueueUrls(settings.accountId(), settings.region());
-        SqsQueues sqs = new SqsQueues(topology, queues, urls, engine.settings().clock());
-        return new SqsActions(sqs, new ReceiptHandles(receiptHandleSecret(engine)));
+        QueueDirectory directory = new QueueDirectory(topology, queues, urls, engine.settings().clock());
+        return new SqsActions(directory, new ReceiptHandles(receiptHandleSecret(engine)));
     }
 
     /**

@@ -9,7 +9,7 @@ import dev.trilog.routing.message.Message;
 import dev.trilog.routing.queue.PublishOptions;
 import dev.trilog.sqs.protocol.SqsAction;
 import dev.trilog.sqs.protocol.SqsError;
-import dev.trilog.sqs.queue.SqsQueueMetadata;
+import dev.trilog.sqs.queue.SqsQueue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,8 +44,8 @@ class SqsQueueRecordTest {
                 .get("Attributes");
     }
 
-    private static SqsQueueMetadata stored(SqsActionsFixture sqs, String name) {
-        return SqsQueueMetadata.of(sqs.topology.queue(name).orElseThrow()).orElseThrow();
+    private static SqsQueue stored(SqsActionsFixture sqs, String name) {
+        return SqsQueue.of(sqs.topology.queue(name).orElseThrow()).orElseThrow();
     }
 
     @Test

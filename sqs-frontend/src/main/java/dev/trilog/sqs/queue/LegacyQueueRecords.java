@@ -16,13 +16,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The earlier layout of an SQS queue, read once and moved: besides the topology's queue record,
- * each queue's {@link SqsQueueMetadata} as JSON in a second record, in the engine's durable map
+ * each queue's {@link SqsQueue} as JSON in a second record, in the engine's durable map
  * {@value #NAMESPACE} (key: the queue name), written by a second call. Data directories written
  * before SQS queues became one record (never in a release, but in every build of main until
  * then) have it.
  *
  * <p>{@link #moveIntoTopology} puts each such record into its queue's topology spec (the
- * {@link SqsQueueMetadata#ARGUMENT} argument) and then removes it, so it is safe to stop at any
+ * {@link SqsQueue#ARGUMENT} argument) and then removes it, so it is safe to stop at any
  * point and run again. A record whose topology queue is gone (a delete that a crash cut short) is
  * removed too: that queue no longer existed for SQS either.
  */
@@ -46,10 +46,10 @@ public final class LegacyQueueRecords {
         for (Map.Entry<String, byte[]> record : records.all().entrySet()) {
             String name = record.getKey();
             Optional<QueueSpec> spec = topology.queue(name);
-            if (spec.isPresent() && !spec.get().arguments().containsKey(SqsQueueMetadata.ARGUMENT)) {
-                SqsQueueMetadata queue = SqsQueueMetadata.fromJson(new String(record.getValue(), StandardCharsets.UTF_8));
+            if (spec.isPresent() && !spec.get().arguments().containsKey(SqsQueue.ARGUMENT)) {
+                SqsQueue queue = SqsQueue.fromJson(new String(record.getValue(), StandardCharsets.UTF_8));
                 Map<String, HeaderValue> arguments = new LinkedHashMap<>(spec.get().arguments());
-                arguments.put(SqsQueueMetadata.ARGUMENT, queue.toArgument());
+                arguments.put(SqsQueue.ARGUMENT, queue.toArgument());
                 try {
                     topology.changeQueueArguments(name, arguments);
                 } catch (TopologyException e) {

@@ -9,7 +9,7 @@ import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.queue.QueueAttributeRules;
 import dev.trilog.sqs.queue.QueueUrls;
-import dev.trilog.sqs.queue.SqsQueueMetadata;
+import dev.trilog.sqs.queue.SqsQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
@@ -21,22 +21,23 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where the SQS actions find a queue and its settings. An SQS queue is one topology queue whose
- * spec carries the SQS metadata ({@link SqsQueueMetadata#ARGUMENT}) next to the arguments the SQS
- * attributes become — RedrivePolicy as the default exchange plus the dead-letter queue's name
- * with {@code maxReceiveCount} as the delivery limit (none: no limit), MessageRetentionPeriod as
- * the message TTL, FIFO and content-based deduplication as themselves. DelaySeconds, the
- * visibility timeout and the receive wait are applied per request by the frontend, so they need
- * no spec.
+ * The SQS queues: where the actions find one (by name, URL or ARN) and create, change or delete
+ * it, next to what every action needs besides (the queue facade, URLs, the clock). An SQS queue
+ * is one topology queue whose spec carries its {@link SqsQueue} (argument
+ * {@link SqsQueue#ARGUMENT}) next to the arguments the SQS attributes become — RedrivePolicy as
+ * the default exchange plus the dead-letter queue's name with {@code maxReceiveCount} as the
+ * delivery limit (none: no limit), MessageRetentionPeriod as the message TTL, FIFO and
+ * content-based deduplication as themselves. DelaySeconds, the visibility timeout and the
+ * receive wait are applied per request by the frontend, so they need no spec.
  *
  * <p>So a queue is one durable record, and creating, changing and deleting it is one topology
  * write each: no crash can leave an SQS queue without its topology queue or the other way round.
  * A queue of the topology without the SQS argument (declared by another protocol) is not an SQS
  * queue. Lookups decode the metadata once per spec and keep it until the spec changes.
  */
-public final class SqsQueues {
+public final class QueueDirectory {
 
-    private record Decoded(QueueSpec spec, SqsQueueMetadata queue) {
+    private record Decoded(QueueSpec spec, SqsQueue queue) {
     }
 
     private final Topology topology;
@@ -46,7 +47,7 @@ public final class SqsQueues {
     private final Map<String, Decoded> decoded = new ConcurrentHashMap<>();
     private final Map<String, Long> deletedAtMillis = new ConcurrentHashMap<>();
 
-    public SqsQueues(Topology topology, Queues queues, QueueUrls urls, InstantSource clock) {
+    public QueueDirectory(Topology topology, Queues queues, QueueUrls urls, InstantSource clock) {
         this.topology = topology;
         this.queues = queues;
         this.urls = urls;
@@ -71,7 +72,7 @@ public final class SqsQueues {
     }
 
     /** The SQS queue of that name, if there is one. */
-    public Optional<SqsQueueMetadata> get(String name) {
+    public Optional<SqsQueue> get(String name) {
         Optional<QueueSpec> spec = topology.queue(name);
         if (spec.isEmpty()) {
             decoded.remove(name);
@@ -81,15 +82,15 @@ public final class SqsQueues {
         if (known != null && known.spec == spec.get()) {
             return Optional.of(known.queue);
         }
-        Optional<SqsQueueMetadata> queue = SqsQueueMetadata.of(spec.get());
+        Optional<SqsQueue> queue = SqsQueue.of(spec.get());
         queue.ifPresentOrElse(q -> decoded.put(name, new Decoded(spec.get(), q)), () -> decoded.remove(name));
         return queue;
     }
 
     /** Every SQS queue, sorted by name. */
-    public List<SqsQueueMetadata> all() {
+    public List<SqsQueue> all() {
         return topology.queues().stream().map(spec -> get(spec.name())).flatMap(Optional::stream)
-                .sorted(Comparator.comparing(SqsQueueMetadata::name)).toList();
+                .sorted(Comparator.comparing(SqsQueue::name)).toList();
     }
 
     /**
@@ -97,7 +98,7 @@ public final class SqsQueues {
      *
      * @throws SqsException MissingParameter, or QueueDoesNotExist
      */
-    public SqsQueueMetadata byUrl(SqsParams params) {
+    public SqsQueue byUrl(SqsParams params) {
         String name = urls.queueName(params.requireString("QueueUrl"));
         return get(name).orElseThrow(SqsException::nonExistentQueue);
     }
@@ -105,7 +106,7 @@ public final class SqsQueues {
     /** For a queue ARN of this account: whether that queue exists, and whether it is FIFO. */
     public Optional<Boolean> fifoOfArn(String arn) {
         String name = urls.queueNameOfArn(arn);
-        return name == null ? Optional.empty() : get(name).map(SqsQueueMetadata::fifo);
+        return name == null ? Optional.empty() : get(name).map(SqsQueue::fifo);
     }
 
     public QueueAttributeRules.Context context(boolean fifo) {
@@ -118,7 +119,7 @@ public final class SqsQueues {
     }
 
     /** The topology arguments SQS attributes stand for. */
-    Map<String, HeaderValue> specArguments(SqsQueueMetadata queue) {
+    Map<String, HeaderValue> specArguments(SqsQueue queue) {
         Map<String, HeaderValue> arguments = new LinkedHashMap<>();
         if (queue.fifo()) {
             arguments.put(QueueSpec.FIFO, HeaderValue.ofBoolean(true));
@@ -140,9 +141,9 @@ public final class SqsQueues {
     }
 
     /** What the queue's topology spec holds: the arguments the attributes stand for, and the metadata itself. */
-    private Map<String, HeaderValue> storedArguments(SqsQueueMetadata queue) {
+    private Map<String, HeaderValue> storedArguments(SqsQueue queue) {
         Map<String, HeaderValue> arguments = specArguments(queue);
-        arguments.put(SqsQueueMetadata.ARGUMENT, queue.toArgument());
+        arguments.put(SqsQueue.ARGUMENT, queue.toArgument());
         return arguments;
     }
 
@@ -158,7 +159,7 @@ public final class SqsQueues {
      *
      * @throws TopologyException when the topology holds a queue of that name with other arguments
      */
-    void create(SqsQueueMetadata queue) throws TopologyException {
+    void create(SqsQueue queue) throws TopologyException {
         QueueSpec spec = new QueueSpec(queue.name(), true, false, false, storedArguments(queue));
         try {
             QueueSpec adoptable = new QueueSpec(queue.name(), true, false, false, specArguments(queue));
@@ -179,7 +180,7 @@ public final class SqsQueues {
      * @throws SqsException     QueueDoesNotExist when the queue was deleted meanwhile
      * @throws TopologyException when the change would touch what is fixed at creation (FIFO)
      */
-    void update(SqsQueueMetadata queue) throws TopologyException {
+    void update(SqsQueue queue) throws TopologyException {
         boolean changed;
         try {
             changed = topology.changeQueueArguments(queue.name(), storedArguments(queue));
@@ -192,7 +193,7 @@ public final class SqsQueues {
     }
 
     /** Records changed tags or permissions, which never touch what is fixed at creation. */
-    void updateTagsOrPermissions(SqsQueueMetadata queue) {
+    void updateTagsOrPermissions(SqsQueue queue) {
         try {
             update(queue);
         } catch (TopologyException e) {

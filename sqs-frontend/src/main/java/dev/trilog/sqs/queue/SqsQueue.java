@@ -11,16 +11,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What SQS keeps about a queue beyond what the topology's policies say: its attributes as
- * reported (defaults included), tags, permissions (AddPermission labels) and timestamps (epoch
- * seconds).
+ * One SQS queue as the SQS API describes it, beyond what the topology's policies say: its
+ * attributes as reported (defaults included), tags, permissions (AddPermission labels) and
+ * timestamps (epoch seconds). A value: the messages are the queue facade's, and
+ * {@code QueueDirectory} finds, stores and changes these.
  *
  * <p>Stored inside the queue's topology spec, as the string argument {@value #ARGUMENT}: this
  * record as JSON, {@code {"name":…,"attributes":{…},"tags":{…},"permissions":{label:
  * {"accounts":[…],"actions":[…]}},"createdTimestamp":…,"lastModifiedTimestamp":…}} — the form
  * the earlier layout kept in a record of its own ({@link LegacyQueueRecords}).
  */
-public record SqsQueueMetadata(String name, Map<String, String> attributes, Map<String, String> tags,
+public record SqsQueue(String name, Map<String, String> attributes, Map<String, String> tags,
                                Map<String, Permission> permissions, long createdTimestamp, long lastModifiedTimestamp) {
 
     /** The queue argument that holds the metadata of an SQS queue; a queue without it is not one. */
@@ -32,14 +33,14 @@ public record SqsQueueMetadata(String name, Map<String, String> attributes, Map<
     public record Permission(List<String> accounts, List<String> actions) {
     }
 
-    public SqsQueueMetadata {
+    public SqsQueue {
         attributes = Map.copyOf(attributes);
         tags = Map.copyOf(tags);
         permissions = Map.copyOf(permissions);
     }
 
     /** The metadata a topology queue carries, or empty when it is not an SQS queue. */
-    public static Optional<SqsQueueMetadata> of(QueueSpec spec) {
+    public static Optional<SqsQueue> of(QueueSpec spec) {
         HeaderValue stored = spec.arguments().get(ARGUMENT);
         return stored == null || stored.isNull() ? Optional.empty() : Optional.of(fromJson(stored.asString()));
     }
@@ -49,9 +50,9 @@ public record SqsQueueMetadata(String name, Map<String, String> attributes, Map<
      *
      * @throws UncheckedIOException when it is not this record as JSON
      */
-    public static SqsQueueMetadata fromJson(String json) {
+    public static SqsQueue fromJson(String json) {
         try {
-            return JSON.readValue(json, SqsQueueMetadata.class);
+            return JSON.readValue(json, SqsQueue.class);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("unreadable SQS queue metadata", e);
         }
@@ -80,7 +81,7 @@ public record SqsQueueMetadata(String name, Map<String, String> attributes, Map<
     }
 
     /** With {@code changes} applied; an empty value removes a policy attribute. */
-    public SqsQueueMetadata withAttributes(Map<String, String> changes, long nowSeconds) {
+    public SqsQueue withAttributes(Map<String, String> changes, long nowSeconds) {
         Map<String, String> merged = new LinkedHashMap<>(attributes);
         changes.forEach((name, value) -> {
             if (value.isEmpty()) {
@@ -89,14 +90,14 @@ public record SqsQueueMetadata(String name, Map<String, String> attributes, Map<
                 merged.put(name, value);
             }
         });
-        return new SqsQueueMetadata(name, merged, tags, permissions, createdTimestamp, nowSeconds);
+        return new SqsQueue(name, merged, tags, permissions, createdTimestamp, nowSeconds);
     }
 
-    public SqsQueueMetadata withTags(Map<String, String> newTags) {
-        return new SqsQueueMetadata(name, attributes, newTags, permissions, createdTimestamp, lastModifiedTimestamp);
+    public SqsQueue withTags(Map<String, String> newTags) {
+        return new SqsQueue(name, attributes, newTags, permissions, createdTimestamp, lastModifiedTimestamp);
     }
 
-    public SqsQueueMetadata withPermissions(Map<String, Permission> newPermissions) {
-        return new SqsQueueMetadata(name, attributes, tags, newPermissions, createdTimestamp, lastModifiedTimestamp);
+    public SqsQueue withPermissions(Map<String, Permission> newPermissions) {
+        return new SqsQueue(name, attributes, tags, newPermissions, createdTimestamp, lastModifiedTimestamp);
     }
 }
