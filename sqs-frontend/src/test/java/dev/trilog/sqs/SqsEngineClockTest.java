@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,8 +93,6 @@ class SqsEngineClockTest {
     }
 
     @Test
-    @Disabled("Queues.await times a long poll's wait on the real scheduler since push subscriptions came in;"
-            + " before, the tick ended it once the engine's clock passed its deadline")
     void anEmptyLongPollEndsWhenTheEnginesClockPassesItsWait() {
         String url = create("long-poll", "{}");
         CompletableFuture<ObjectNode> poll = sqs.start(SqsAction.RECEIVE_MESSAGE, "{\"QueueUrl\":\"" + url

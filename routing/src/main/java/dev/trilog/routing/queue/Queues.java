@@ -242,7 +242,7 @@ public final class Queues implements AutoCloseable {
     /** Waits as a long poll in the queue's ring; its deadline answers it empty. */
     private CompletableFuture<List<QueueDelivery>> await(String queue, String consumer, int maxMessages,
             long lockMs, long waitMs, CompletableFuture<List<QueueDelivery>> result) {
-        LongPoll poll = new LongPoll(queue, consumer, maxMessages, lockMs, result, clock);
+        LongPoll poll = new LongPoll(queue, consumer, maxMessages, lockMs, waitMs, result, clock);
         QueueDispatcher dispatcher;
         try {
             dispatcher = dispatchers.add(queue, poll);
@@ -508,6 +508,7 @@ public final class Queues implements AutoCloseable {
     private void tick() {
         try {
             dispatchers.wakeAll();
+            dispatchers.expireDue(clock.millis());
             deduplication.sweep();
             runtimes.forgetSettled();
         } catch (RuntimeException e) {
