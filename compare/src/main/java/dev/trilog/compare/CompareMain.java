@@ -18,6 +18,14 @@ public final class CompareMain {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new CompareCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine(new CompareCommand());
+    }
+
+    /** The command line around {@code command}: a failure is one line on stderr and exit status 1, not a stack trace. */
+    static CommandLine commandLine(CompareCommand command) {
+        return new CommandLine(command).setExecutionExceptionHandler((error, line, parsed) -> {
+            line.getErr().println("trilog compare: " + (error.getMessage() == null ? error.toString() : error.getMessage()));
+            return 1;
+        });
     }
 }

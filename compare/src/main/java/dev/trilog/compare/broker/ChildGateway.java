@@ -99,7 +99,10 @@ public final class ChildGateway implements Broker {
                 "--set", "group.initial.rebalance.delay.ms=0"));
 
         Files.createDirectories(logFile.toAbsolutePath().getParent());
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // the gateway refuses TRILOG_* variables that are not its settings; compare's own are not
+        builder.environment().keySet().removeIf(name -> name.startsWith("TRILOG_COMPARE"));
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -80,7 +80,7 @@ final class KafkaSemantics implements SemanticsProbe {
         int byTime;
         try (KafkaConsumer<byte[], byte[]> consumer = driver.consumer(topic + "-g", topic + "-c2")) {
             consumer.subscribe(List.of(topic));
-            again = read(consumer, 1, Duration.ofSeconds(2)).size();
+            again = read(consumer, 1, Duration.ofSeconds(1)).size();
         }
         try (KafkaConsumer<byte[], byte[]> consumer = driver.consumer(topic + "-g", topic + "-c3")) {
             consumer.assign(List.of(tp));

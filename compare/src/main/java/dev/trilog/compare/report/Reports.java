@@ -74,7 +74,8 @@ public final class Reports {
                         + "fixed rate) to its delivery to a reader, HdrHistogram. For a backlog drain it is the age of a message when read.",
                 "publish: from the client call to the broker's acknowledgement.",
                 "broker CPU s/M msgs: user+system CPU of the broker process (/proc/<pid>/stat) per million messages published, "
-                        + "deliveries included; disk B/msg: the broker's write_bytes (/proc/<pid>/io) per message published.",
+                        + "deliveries included; client CPU: the same for the load generator (every client, one JVM), which shows when "
+                        + "the clients rather than the broker set the pace; disk B/msg: the broker's write_bytes (/proc/<pid>/io) per message published.",
                 "unread: acknowledged to a producer but not read by every reader before the run ended (a reader still behind, "
                         + "not necessarily lost); dup: deliveries of a message a reader had already seen.");
     }

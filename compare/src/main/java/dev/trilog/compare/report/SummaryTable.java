@@ -10,7 +10,7 @@ public final class SummaryTable {
 
     public static final List<String> HEADER = List.of("workload", "protocol", "status", "in msg/s", "out msg/s",
             "in MB/s", "out MB/s", "e2e p50 ms", "e2e p99 ms", "e2e p99.9 ms", "e2e max ms", "publish p99 ms",
-            "broker CPU s/M msgs", "disk B/msg", "errors", "dup", "unread");
+            "broker CPU s/M msgs", "client CPU s/M msgs", "disk B/msg", "errors", "dup", "unread");
 
     private SummaryTable() {
     }
@@ -23,7 +23,7 @@ public final class SummaryTable {
                     ms(r.endToEnd().p50(), r.endToEnd().count()), ms(r.endToEnd().p99(), r.endToEnd().count()),
                     ms(r.endToEnd().p999(), r.endToEnd().count()), ms(r.endToEnd().max(), r.endToEnd().count()),
                     ms(r.publish().p99(), r.publish().count()), cpu(r.brokerCpuSecondsPerMillion()),
-                    bytes(r.diskBytesPerMessage()), Long.toString(r.publishErrors() + r.consumeErrors()),
+                    cpu(r.clientCpuSecondsPerMillion()), bytes(r.diskBytesPerMessage()), Long.toString(r.publishErrors() + r.consumeErrors()),
                     Long.toString(r.duplicates()), Long.toString(r.unreadAfterDrain())));
         }
         return rows;
@@ -55,14 +55,14 @@ public final class SummaryTable {
     /** A fixed-width text table for the terminal. */
     public static String text(List<RunResult> runs) {
         List<String> header = List.of("workload", "protocol", "in msg/s", "out msg/s", "out MB/s", "e2e p50",
-                "p99", "p99.9", "max ms", "pub p99", "CPU s/M", "disk B/msg", "err", "status");
+                "p99", "p99.9", "max ms", "pub p99", "CPU s/M", "client s/M", "disk B/msg", "err", "status");
         List<List<String>> rows = new ArrayList<>();
         for (RunResult r : runs) {
             long n = r.endToEnd().count();
             rows.add(List.of(r.workload(), r.protocol(), count(r.messagesPerSecondIn()), count(r.messagesPerSecondOut()),
                     mb(r.mbPerSecondOut()), ms(r.endToEnd().p50(), n), ms(r.endToEnd().p99(), n), ms(r.endToEnd().p999(), n),
                     ms(r.endToEnd().max(), n), ms(r.publish().p99(), r.publish().count()),
-                    cpu(r.brokerCpuSecondsPerMillion()), bytes(r.diskBytesPerMessage()),
+                    cpu(r.brokerCpuSecondsPerMillion()), cpu(r.clientCpuSecondsPerMillion()), bytes(r.diskBytesPerMessage()),
                     Long.toString(r.publishErrors() + r.consumeErrors()), r.status()));
         }
         int[] widths = new int[header.size()];

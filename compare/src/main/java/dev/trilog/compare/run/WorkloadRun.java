@@ -34,6 +34,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class WorkloadRun {
 
     private static final Duration POLL = Duration.ofMillis(200);
+    /** The load generator itself: every client runs in this JVM. */
+    private static final ProcessStats SELF = new ProcessStats(ProcessHandle.current().pid());
 
     private final Driver driver;
     private final Workload workload;
@@ -378,6 +380,7 @@ public final class WorkloadRun {
         private final long ackedAtStart;
         private final long deliveredAtStart;
         private final ProcessStats.Sample before;
+        private final ProcessStats.Sample clientBefore;
 
         private final boolean latencies;
 
@@ -390,6 +393,7 @@ public final class WorkloadRun {
             this.ackedAtStart = run.acked.sum();
             this.deliveredAtStart = run.delivered.sum();
             this.before = run.broker.process().map(ProcessStats::sample).orElse(null);
+            this.clientBefore = SELF.sample();
             this.startNanos = System.nanoTime();
         }
 
@@ -406,13 +410,14 @@ public final class WorkloadRun {
         RunResult.Phase close(String name) {
             long end = System.nanoTime();
             ProcessStats.Sample after = run.broker.process().map(ProcessStats::sample).orElse(null);
+            ProcessStats.Sample clientAfter = SELF.sample();
             if (latencies) {
                 run.closeLatencies();
             }
             double cpu = before == null || after == null ? -1 : after.cpuSecondsSince(before);
             long disk = before == null || after == null ? -1 : after.writeBytesSince(before);
             return new RunResult.Phase(name, (end - startNanos) / 1e9, run.acked.sum() - ackedAtStart,
-                    run.delivered.sum() - deliveredAtStart, cpu, disk);
+                    run.delivered.sum() - deliveredAtStart, cpu, disk, clientAfter.cpuSecondsSince(clientBefore));
         }
     }
 
@@ -454,6 +459,8 @@ public final class WorkloadRun {
         long disk = phases.isEmpty() || phases.stream().anyMatch(p -> p.diskBytesWritten() < 0)
                 ? -1 : phases.stream().mapToLong(RunResult.Phase::diskBytesWritten).sum();
         long duplicates = trackers.stream().mapToLong(SequenceTracker::duplicates).sum();
+        double clientCpu = phases.isEmpty() || phases.stream().anyMatch(p -> p.clientCpuSeconds() < 0)
+                ? -1 : phases.stream().mapToDouble(RunResult.Phase::clientCpuSeconds).sum();
         int size = payload.size();
         return new RunResult(workload.name(), driver.protocol(), driver.client(), status, errorText, workload.rate(),
                 round(inSeconds), in, out, rate(in, inSeconds), rate(out, outSeconds),
@@ -462,7 +469,7 @@ public final class WorkloadRun {
                 LatencySummary.of(publishLatency.snapshot()), round(cpu),
                 round(ProcessStats.cpuSecondsPerMillion(cpu, in)), disk,
                 disk < 0 || in == 0 ? -1 : round(disk / (double) in), publishErrors.sum(), consumeErrors.sum(),
-                duplicates, unread(), phases);
+                duplicates, unread(), round(clientCpu), round(ProcessStats.cpuSecondsPerMillion(clientCpu, in)), phases);
     }
 
     private static double rate(double count, double seconds) {

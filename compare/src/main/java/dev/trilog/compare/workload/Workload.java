@@ -56,7 +56,7 @@ public record Workload(
 
     /** This workload shortened for {@code --quick}: a few seconds per run and a small backlog. */
     public Workload quick() {
-        Duration quickDuration = duration.compareTo(Duration.ofSeconds(3)) < 0 ? duration : Duration.ofSeconds(3);
+        Duration quickDuration = duration.compareTo(Duration.ofSeconds(2)) < 0 ? duration : Duration.ofSeconds(2);
         Duration quickWarmup = warmup.compareTo(Duration.ofSeconds(1)) < 0 ? warmup : Duration.ofSeconds(1);
         return new Workload(name, description, messageSize, producers, consumers, readers, partitions, rate,
                 quickDuration, quickWarmup, backlog > 0 ? Math.min(backlog, quickBacklog) : 0, quickBacklog,
