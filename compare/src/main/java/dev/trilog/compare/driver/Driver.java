@@ -89,6 +89,8 @@ public interface Driver extends AutoCloseable {
         /**
          * Receives what is available within {@code timeout}, hands each message to {@code sink},
          * then acknowledges as the workload says (commit, delete, ack). Returns the number delivered.
+         * A protocol whose consumers wait by long polling may wait as long as the workload says
+         * instead (SQS's {@code waitTimeSeconds}); the engine only needs the call to return now and then.
          */
         int poll(Duration timeout, Sink sink) throws Exception;
 

@@ -171,9 +171,9 @@ public final class SqsDriver implements Driver {
 
         @Override
         public int poll(Duration timeout, Sink sink) {
-            int wait = (int) Math.min(settings.waitTimeSeconds(), Math.max(0, timeout.toSeconds()));
+            // the workload's long poll, even past the engine's timeout: that is how an SQS consumer waits
             List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queue)
-                    .maxNumberOfMessages(settings.receiveBatch()).waitTimeSeconds(wait)).messages();
+                    .maxNumberOfMessages(settings.receiveBatch()).waitTimeSeconds(settings.waitTimeSeconds())).messages();
             if (messages.isEmpty()) {
                 return 0;
             }
