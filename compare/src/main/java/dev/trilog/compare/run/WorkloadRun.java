@@ -222,7 +222,14 @@ public final class WorkloadRun {
             long start = System.nanoTime();
             long sequence = 0;
             BitSet ackedHere = ackedSequences.get(index);
+            boolean bounded = interval == 0 && quota == Long.MAX_VALUE;
+            long cap = unreadCap();
             while (producing && !stop.stopped() && sequence < quota) {
+                if (bounded && acked.sum() * workload.readers() - delivered.sum() > cap) {
+                    // max rate means as fast as the readers keep up: wait for them (OMB's max-rate mode does the same)
+                    LockSupport.parkNanos(100_000);
+                    continue;
+                }
                 long now = System.nanoTime();
                 int n;
                 long firstIntended;
@@ -271,6 +278,17 @@ public final class WorkloadRun {
             firstError.compareAndSet(null, e);
         }
     }
+
+    /**
+     * At max rate, how far the producers may run ahead of the slowest reader: 8 MiB of messages
+     * (8,192 of 1 KiB, 128 of 64 KiB), at least 500. Without a bound, "max throughput" would
+     * measure how fast a backlog grows, and its latency how long the run lasted.
+     */
+    long unreadCap() {
+        return Math.max(500, MAX_UNREAD_BYTES / payload.size()) * workload.readers();
+    }
+
+    static final long MAX_UNREAD_BYTES = 8L << 20;
 
     // ---------------------------------------------------------------- consumers
 
