@@ -40,6 +40,9 @@ public final class Charts {
     /** Draws every chart into {@code dir/charts}; returns their paths relative to {@code dir}. */
     public static List<String> draw(Results results, Path dir) throws IOException {
         System.setProperty("java.awt.headless", "true");
+        // no disk cache: ImageIO's cache streams register a JVM shutdown hook the first time, which
+        // fails when the charts are drawn after Ctrl-C (the hook that waits for them is running)
+        javax.imageio.ImageIO.setUseCache(false);
         Path charts = dir.resolve("charts");
         Files.createDirectories(charts);
         List<String> files = new ArrayList<>();

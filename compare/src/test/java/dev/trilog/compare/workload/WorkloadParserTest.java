@@ -75,7 +75,7 @@ class WorkloadParserTest {
         Workload w = yaml("name: b\nbacklog: 1000000\nquickBacklog: 20000\nduration: 30s\nwarmup: 5s\n").quick();
         assertThat(w.backlog()).isEqualTo(20000);
         assertThat(w.duration()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(w.warmup()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(w.warmup()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test
