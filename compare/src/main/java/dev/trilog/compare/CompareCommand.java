@@ -46,17 +46,17 @@ import picocli.CommandLine.Spec;
  * gateway and writes {@code compare-results/<timestamp>/} (results.json, report.md, report.html and
  * its charts).
  */
-@Command(name = "compare",
+@Command(name = "trilog compare",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         version = "trilog compare 0.1.0",
-        description = {
-            "Run the same workloads through Kafka and SQS (AMQP 0-9-1 and 1.0 when their drivers land)",
-            "over one Trilog engine, and report throughput, latency, broker CPU and disk per message,",
-            "and how each protocol behaves (replay, a killed consumer, ordering, a poison message)."},
+        description = "Runs the same workloads through Kafka and SQS (AMQP 0-9-1 and 1.0 when their drivers land) "
+                + "over one Trilog engine, and reports throughput, latency, broker CPU and disk per message, and how "
+                + "each protocol behaves: replay, a killed consumer, ordering, a poison message, fan-out.",
         footerHeading = "%nOutput%n",
         footer = {
-            "compare-results/<UTC timestamp>/results.json, report.md, report.html (+ charts/*.png, gateway.log).",
+            "compare-results/<UTC timestamp>/: results.json, report.md, report.html,",
+            "charts/*.png, gateway.log. See docs/compare.md.",
             "Exit status: 0 all runs completed, 1 a run failed, 2 usage or workload error, 130 stopped with Ctrl-C."})
 public final class CompareCommand implements Callable<Integer> {
 
@@ -92,8 +92,8 @@ public final class CompareCommand implements Callable<Integer> {
     long targetPid;
 
     @Option(names = "--broker-cores", paramLabel = "N", defaultValue = "1",
-            description = {"Pin the started gateway to N CPUs with taskset (the load generator gets the others)",
-                "and tell its JVM it has N processors. 0 = no pinning. Default: ${DEFAULT-VALUE}."})
+            description = "Pin the started gateway to N CPUs with taskset (the load generator gets the others) "
+                    + "and tell its JVM it has N processors. 0 = no pinning. Default: ${DEFAULT-VALUE}.")
     int brokerCores;
 
     @Option(names = "--gateway-jar", paramLabel = "JAR",

@@ -223,9 +223,9 @@ public final class WorkloadRun {
             long sequence = 0;
             BitSet ackedHere = ackedSequences.get(index);
             boolean bounded = interval == 0 && quota == Long.MAX_VALUE;
-            long cap = unreadCap();
+            long unreadCap = unreadCap();
             while (producing && !stop.stopped() && sequence < quota) {
-                if (bounded && acked.sum() * workload.readers() - delivered.sum() > cap) {
+                if (bounded && acked.sum() * workload.readers() - delivered.sum() > unreadCap) {
                     // max rate means as fast as the readers keep up: wait for them (OMB's max-rate mode does the same)
                     LockSupport.parkNanos(100_000);
                     continue;
@@ -280,15 +280,18 @@ public final class WorkloadRun {
     }
 
     /**
-     * At max rate, how far the producers may run ahead of the slowest reader: 8 MiB of messages
-     * (8,192 of 1 KiB, 128 of 64 KiB), at least 500. Without a bound, "max throughput" would
-     * measure how fast a backlog grows, and its latency how long the run lasted.
+     * At max rate, how far the producers may run ahead of the readers, in deliveries:
+     * {@value #MAX_UNREAD_BYTES} bytes of messages (2,048 of 1 KiB, 32 of 64 KiB; at least 32), per
+     * reader. Without a bound, "max throughput" would measure how fast a backlog grows, and its
+     * latency how long the run lasted. The bound is fixed, not derived from the readers' rate: a
+     * bound that follows the rate feeds back on itself and settles low when the clients are slow
+     * to start (measured: a tenth of the throughput).
      */
-    long unreadCap() {
-        return Math.max(500, MAX_UNREAD_BYTES / payload.size()) * workload.readers();
+    private long unreadCap() {
+        return Math.max(32, MAX_UNREAD_BYTES / payload.size()) * workload.readers();
     }
 
-    static final long MAX_UNREAD_BYTES = 8L << 20;
+    static final long MAX_UNREAD_BYTES = Long.getLong("compare.maxUnreadBytes", 2L << 20);
 
     // ---------------------------------------------------------------- consumers
 
