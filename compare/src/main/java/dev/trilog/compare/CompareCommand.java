@@ -223,7 +223,7 @@ public final class CompareCommand implements Callable<Integer> {
             throw e;
         }
         try {
-            printSummary(dir, runs, scenarios);
+            printSummary(dir, results);
         } finally {
             // after this the Ctrl-C hook returns and the JVM may halt: the summary is out by then
             stop.finished();
@@ -239,14 +239,17 @@ public final class CompareCommand implements Callable<Integer> {
         return runs.stream().anyMatch(r -> r.status().equals("failed")) ? 1 : 0;
     }
 
-    private void printSummary(Path dir, List<RunResult> runs, List<ScenarioResult> scenarios) {
+    private void printSummary(Path dir, Results results) {
         if (open) {
             out.println(dir.resolve("report.html").toAbsolutePath());
         } else {
             out.println();
-            out.print(SummaryTable.text(runs));
-            for (ScenarioResult s : scenarios) {
+            out.print(SummaryTable.text(Reports.ordered(results)));
+            for (ScenarioResult s : results.scenarios()) {
                 out.println(String.format(Locale.ROOT, "  %-16s %-6s %s", s.scenario(), s.protocol(), s.observed()));
+            }
+            for (String line : Reports.headlines(results)) {
+                out.println("  " + line);
             }
             out.println();
             out.println("report: " + dir.resolve("report.html").toAbsolutePath());

@@ -81,12 +81,14 @@ public final class Charts {
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setLabelsFontColorAutomaticEnabled(false);
         chart.getStyler().setYAxisDecimalPattern("#,##0.##");
+        chart.getStyler().setDecimalPattern(title.contains("CPU") ? "#,##0.0#" : "#,##0");
         int colour = 0;
         for (String protocol : protocols) {
             List<Double> values = new ArrayList<>();
             for (String workload : workloads) {
-                values.add(runs.stream().filter(r -> r.protocol().equals(protocol) && r.workload().equals(workload))
-                        .mapToDouble(value).findFirst().orElse(0));
+                double v = runs.stream().filter(r -> r.protocol().equals(protocol) && r.workload().equals(workload))
+                        .mapToDouble(value).findFirst().orElse(0);
+                values.add(v);
             }
             chart.addSeries(protocol, workloads, values).setFillColor(PALETTE[colour++ % PALETTE.length]);
         }

@@ -58,6 +58,51 @@ public final class Reports {
                 w.sqs().visibilityTimeoutSeconds());
     }
 
+    /** The runs grouped by workload (in the order the workloads ran), protocols in the order asked for. */
+    public static List<RunResult> ordered(Results r) {
+        List<String> workloads = new ArrayList<>(new LinkedHashSet<>(r.runs().stream().map(RunResult::workload).toList()));
+        List<RunResult> runs = new ArrayList<>(r.runs());
+        runs.sort(java.util.Comparator.<RunResult>comparingInt(run -> workloads.indexOf(run.workload()))
+                .thenComparingInt(run -> r.protocols().indexOf(run.protocol())));
+        return runs;
+    }
+
+    /**
+     * One line per workload that ran through more than one protocol: who moved most, by how much,
+     * and at what broker CPU per message. Facts from this run, not claims.
+     */
+    public static List<String> headlines(Results r) {
+        List<String> lines = new ArrayList<>();
+        List<RunResult> runs = ordered(r).stream().filter(run -> run.messagesOut() > 0).toList();
+        for (String workload : new LinkedHashSet<>(runs.stream().map(RunResult::workload).toList())) {
+            List<RunResult> these = runs.stream().filter(run -> run.workload().equals(workload)).toList();
+            if (these.size() < 2) {
+                continue;
+            }
+            RunResult best = these.stream().max(java.util.Comparator.comparingDouble(RunResult::messagesPerSecondOut)).orElseThrow();
+            StringBuilder line = new StringBuilder(workload + ": ");
+            List<String> parts = new ArrayList<>();
+            for (RunResult run : these) {
+                String part = String.format(Locale.ROOT, "%s %,.0f msg/s out, e2e p99 %s ms, %s broker CPU s/M msgs",
+                        run.protocol(), run.messagesPerSecondOut(), SummaryTable.ms(run.endToEnd().p99(), run.endToEnd().count()),
+                        SummaryTable.cpu(run.brokerCpuSecondsPerMillion()));
+                if (run != best && run.messagesPerSecondOut() > 0) {
+                    part += String.format(Locale.ROOT, " (%s moved %.1fx as much)", best.protocol(),
+                            best.messagesPerSecondOut() / run.messagesPerSecondOut());
+                }
+                parts.add(part);
+            }
+            line.append(String.join("; ", parts)).append('.');
+            if (these.stream().anyMatch(run -> run.targetRate() > 0 && run.messagesPerSecondIn() < 0.95 * run.targetRate())) {
+                line.append(" Below the target rate: ").append(String.join(", ", these.stream()
+                        .filter(run -> run.targetRate() > 0 && run.messagesPerSecondIn() < 0.95 * run.targetRate())
+                        .map(RunResult::protocol).toList())).append(" (its latency then includes the growing delay).");
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
     static List<String> scenarioNames(Results r) {
         return new ArrayList<>(new LinkedHashSet<>(r.scenarios().stream().map(ScenarioResult::scenario).toList()));
     }
@@ -89,10 +134,17 @@ public final class Reports {
         for (String[] fact : facts(r)) {
             md.append("| ").append(fact[0]).append(" | ").append(cell(fact[1])).append(" |\n");
         }
+        List<String> headlines = headlines(r);
+        if (!headlines.isEmpty()) {
+            md.append("\n## In short\n\n");
+            for (String line : headlines) {
+                md.append("- ").append(cell(line)).append('\n');
+            }
+        }
         md.append("\n## Results\n\n");
         md.append("| ").append(String.join(" | ", SummaryTable.HEADER)).append(" |\n");
         md.append("|").append(" --- |".repeat(2)).append(" ---: |".repeat(SummaryTable.HEADER.size() - 2)).append("\n");
-        for (List<String> row : SummaryTable.rows(r.runs())) {
+        for (List<String> row : SummaryTable.rows(ordered(r))) {
             md.append("| ").append(String.join(" | ", row.stream().map(Reports::cell).toList())).append(" |\n");
         }
         md.append('\n');
@@ -151,12 +203,20 @@ public final class Reports {
         for (String[] fact : facts(r)) {
             h.append("<tr><th>").append(esc(fact[0])).append("</th><td>").append(esc(fact[1])).append("</td></tr>\n");
         }
-        h.append("</table>\n<h2>Results</h2>\n<table class=\"results\"><tr>");
+        h.append("</table>\n");
+        if (!headlines(r).isEmpty()) {
+            h.append("<h2>In short</h2>\n<ul>\n");
+            for (String line : headlines(r)) {
+                h.append("<li>").append(esc(line)).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
+        h.append("<h2>Results</h2>\n<table class=\"results\"><tr>");
         for (String column : SummaryTable.HEADER) {
             h.append("<th>").append(esc(column)).append("</th>");
         }
         h.append("</tr>\n");
-        for (List<String> row : SummaryTable.rows(r.runs())) {
+        for (List<String> row : SummaryTable.rows(ordered(r))) {
             h.append("<tr class=\"").append(esc(row.get(2))).append("\">");
             for (int i = 0; i < row.size(); i++) {
                 h.append(i < 3 ? "<td>" : "<td class=\"n\">").append(esc(row.get(i))).append("</td>");

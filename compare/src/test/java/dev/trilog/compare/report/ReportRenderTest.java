@@ -81,7 +81,12 @@ class ReportRenderTest {
         }
         assertThat(html).contains("re-read 100 of 100 &lt;by offset&gt;").doesNotContain("<by offset>");
         assertThat(html).doesNotContain("http://", "https://"); // nothing fetched: it opens offline
-        assertThat(Files.readString(dir.resolve("report.md"))).contains("![charts/throughput-msgs.png](charts/throughput-msgs.png)");
+        String md = Files.readString(dir.resolve("report.md"));
+        assertThat(md).contains("![charts/throughput-msgs.png](charts/throughput-msgs.png)");
+        // rows grouped by workload, protocols in the order asked for; a headline per workload
+        assertThat(md.indexOf("| max-throughput-1k | kafka |")).isLessThan(md.indexOf("| max-throughput-1k | sqs |"));
+        assertThat(md.indexOf("| max-throughput-1k | sqs |")).isLessThan(md.indexOf("| fixed-rate-10k-1k | kafka |"));
+        assertThat(md).contains("## In short", "max-throughput-1k: kafka 10,000 msg/s out", "(sqs moved 2.0x as much)");
         assertThat(Files.readString(dir.resolve("results.json"))).contains("\"duration\" : \"20s\"");
     }
 
