@@ -50,6 +50,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ShareCursor {
 
+    /**
+     * A lock that never runs out ({@link #acquire}'s {@code lockMs}, {@link #extendLock}): the
+     * record stays with its consumer until it is settled or released (AMQP: while the link
+     * lives). Locks are not durable, so after a restart such a record is available again.
+     */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
     private static final int READ_CHUNK_BYTES = 1 << 20;
 
     private final PartitionLog log;
@@ -128,19 +135,39 @@ public final class ShareCursor {
 
     /**
      * Hands {@code consumer} up to {@code maxRecords} available records (at least one if any,
-     * then up to about {@code maxBytes}), locked until now + {@code lockMs}; each acquisition
-     * counts as a delivery. Returns an empty list when nothing is deliverable now, including when
-     * the in-flight window is full.
+     * then up to about {@code maxBytes}), locked until now + {@code lockMs} ({@link #NO_DEADLINE}:
+     * until settled); each acquisition counts as a delivery. Returns an empty list when nothing
+     * is deliverable now, including when the in-flight window is full. Returns once the new
+     * delivery counts are durable.
      */
     public List<Delivery> acquire(String consumer, int maxRecords, int maxBytes, long lockMs) {
+        Acquisition taken = acquireAsync(consumer, maxRecords, maxBytes, lockMs);
+        taken.durable().join();
+        return taken.deliveries();
+    }
+
+    /**
+     * {@link #acquire} for callers that must not wait on the disk: the records are acquired when
+     * this returns, and {@link Acquisition#durable()} completes once their new delivery counts
+     * are written. Hand them to a consumer only then, or a crash could deliver them again with a
+     * count that went backwards.
+     */
+    public Acquisition acquireAsync(String consumer, int maxRecords, int maxBytes, long lockMs) {
         List<Delivery> taken;
         synchronized (this) {
             taken = acquireLocked(consumer, maxRecords, maxBytes, lockMs);
         }
-        if (!taken.isEmpty()) {
-            journal.write(journalKey, this::snapshot).join();
-        }
-        return taken;
+        return new Acquisition(taken, taken.isEmpty() ? CompletableFuture.completedFuture(null)
+                : journal.write(journalKey, this::snapshot));
+    }
+
+    /**
+     * What {@link #acquireAsync} took.
+     *
+     * @param deliveries the acquired records, in offset order
+     * @param durable    completes once their delivery counts are durable (at once when none)
+     */
+    public record Acquisition(List<Delivery> deliveries, CompletableFuture<Void> durable) {
     }
 
     private List<Delivery> acquireLocked(String consumer, int maxRecords, int maxBytes, long lockMs) {
@@ -148,7 +175,7 @@ public final class ShareCursor {
         expireLocks(now);
         skipRecordsRemovedFromTheLog();
         int consumerId = consumerIds.computeIfAbsent(consumer, c -> consumerIds.size());
-        long deadline = now + lockMs;
+        long deadline = lockMs >= NO_DEADLINE - now ? NO_DEADLINE : now + lockMs;
         List<Delivery> out = new ArrayList<>(Math.min(maxRecords, 512));
         Set<Integer> blocked = new HashSet<>();
         int[] bytes = {0};

@@ -393,4 +393,36 @@ class ShareCursorTest {
         assertThat(cursor.acquire("other", 100, 1 << 20, LOCK)).as("the held ones ran out")
                 .hasSizeGreaterThanOrEqualTo(10);
     }
+
+    @Test
+    void aLockWithoutDeadlineHoldsTheRecordWhateverTheTimeUntilItIsSettled() throws Exception {
+        publish(2);
+        ShareCursor cursor = cursor();
+        List<Delivery> held = cursor.acquire("a", 1, 1 << 20, ShareCursor.NO_DEADLINE);
+        assertThat(held.get(0).lockDeadline()).isEqualTo(ShareCursor.NO_DEADLINE);
+        clock.advance(400L * 24 * 3_600_000); // far past any lock a queue could give
+        cursor.expireLocks();
+        assertThat(offsets(cursor.acquire("b", 10, 1 << 20, LOCK))).containsExactly(1L);
+        assertThat(cursor.counts().acquired()).isEqualTo(2);
+        assertThat(cursor.release(0, 1)).isEqualTo(Outcome.OK);
+        assertThat(offsets(cursor.acquire("b", 10, 1 << 20, LOCK))).containsExactly(0L);
+    }
+
+    @Test
+    void acquireAsyncHoldsTheRecordsAtOnceAndTheirCountsAreDurableWhenItCompletes() throws Exception {
+        publish(3);
+        ShareCursor cursor = cursor();
+        ShareCursor.Acquisition taken = cursor.acquireAsync("a", 2, 1 << 20, LOCK);
+        assertThat(offsets(taken.deliveries())).containsExactly(0L, 1L);
+        assertThat(cursor.counts().acquired()).as("held at once").isEqualTo(2);
+        taken.durable().join();
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        cursor = cursor();
+        assertThat(cursor.acquireAsync("c", 10, 1 << 20, LOCK).deliveries()).as("their counts were written")
+                .extracting(Delivery::acquisitions).containsExactly(2, 2, 1);
+        assertThat(cursor.acquireAsync("d", 10, 1 << 20, LOCK).durable()).as("nothing taken, nothing to wait for")
+                .isCompleted();
+    }
 }

@@ -8,14 +8,20 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The threads of one {@link Queues}: the background thread (long polls, dead-lettering of
- * records the cursor archived, housekeeping), the append threads of the accumulators, and the
+ * The threads of one {@link Queues}: the background thread (long-poll deadlines, dead-lettering
+ * of records the cursor archived, housekeeping), the delivery thread (push rounds, asynchronous
+ * receives, every {@link DeliverySink} call), the append threads of the accumulators, and the
  * writer of deduplication ids; and the order in which they stop.
  */
 final class QueueThreads {
 
-    /** Long polls, dead-lettering after a cursor's archive, the periodic tick. */
+    /** Long-poll deadlines, dead-lettering after a cursor's archive, the periodic tick. */
     final ScheduledExecutorService background;
+    /**
+     * Push rounds ({@link QueueDispatcher}), asynchronous receives and the sinks' calls: one
+     * thread, so one subscription's calls come in order; it never waits on the disk.
+     */
+    final ExecutorService delivery;
     /** Runs the accumulators' appends (see {@link PublishAccumulator}). */
     final ExecutorService appender;
     /** Writes remembered deduplication ids (see {@link DeduplicationWindow}). */
@@ -27,6 +33,7 @@ final class QueueThreads {
         // long-poll timeouts still scheduled when closing are answered by close itself
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.background = executor;
+        this.delivery = Executors.newSingleThreadExecutor(daemon("trilog-queue-delivery"));
         this.appender = Executors.newFixedThreadPool(Math.min(2, Runtime.getRuntime().availableProcessors()),
                 daemon("trilog-queue-appender"));
     }
@@ -40,14 +47,16 @@ final class QueueThreads {
     }
 
     /**
-     * Stops the background thread, then lets the queued appends finish, then the id writes they
-     * led to (their ids are remembered too).
+     * Stops the background thread, lets the delivery thread finish what is queued, then the
+     * queued appends, then the id writes they led to (their ids are remembered too).
      */
     void shutdown() {
         background.shutdown();
+        delivery.shutdown();
         appender.shutdown();
         try {
             background.awaitTermination(10, TimeUnit.SECONDS);
+            delivery.awaitTermination(10, TimeUnit.SECONDS);
             appender.awaitTermination(10, TimeUnit.SECONDS); // queued publishes are written
             dedupWriter.shutdown(); // after the appends: their ids are remembered too
             dedupWriter.awaitTermination(10, TimeUnit.SECONDS);

@@ -12,8 +12,12 @@ import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@link PublishOptions#delayMs()} negative means "the queue's default delay"
  * ({@link PublishOptions#NONE}); 0 means none even on a delayed queue (SQS's override).</li>
  * <li>An unknown queue: {@link UnknownQueueException} (unchecked) from receive, releaseAll,
- * counts; a failed future from publish and purge; {@link Outcome#UNKNOWN} for a tag.</li>
+ * counts; a failed future from publish and purge; {@link SettleResult#UNKNOWN} for a tag.</li>
  * <li>{@link PublishResult#messageId()} is the message's own id as text, null when it has none
  * (the frontend assigns one when its protocol needs it, e.g. SQS).</li>
  * <li>{@link #publishToExchange} fails with {@link TopologyException} NOT_FOUND for an unknown exchange.</li>
@@ -42,12 +46,21 @@ import org.slf4j.LoggerFactory;
  * completes when its batch is durable. A delay is written as the {@code trilog.not-before}
  * header; a deduplication id is checked against the {@link DeduplicationWindow}.
  *
+ * <p><b>Two consumer shapes.</b> Pull: {@link #receive} takes up to N messages with a lock
+ * deadline (SQS, Kafka share fetches; the long-poll form waits for them). Push:
+ * {@link #subscribe} makes a {@link Subscription} that the facade delivers to against credit, each
+ * message held without a deadline until settled (AMQP 1.0 links, 0-9-1 {@code basic.consume}).
+ * A queue's subscriptions and its waiting long polls take turns ({@link QueueDispatcher}: one
+ * message each, round-robin), so neither kind starves the other; a receive that finds messages
+ * takes them at once. Settlement is one of four {@link Settlement}s, answered with a
+ * {@link SettleResult}.
+ *
  * <p><b>Receive.</b> Acquires from the partitions in turn. A message past its expiry (its own
  * {@code expiryTime}, or timestamp + {@code x-message-ttl}) or acquired more often than
  * {@code x-delivery-limit} allows is not delivered: it is dead-lettered and then archived, in
  * that order, so a crash in between duplicates it rather than losing it. Expiry is therefore
  * lazy (found when the message would be delivered), as in RabbitMQ, and counts include expired
- * messages not yet reached.
+ * messages not yet reached. Nothing is handed out before its new delivery count is durable.
  *
  * <p><b>Reject</b> dead-letters the same way (dead letter durable, then archived). When the share
  * cursor itself archives a record at its delivery limit (its limit is one above the queue's, so
@@ -55,17 +68,27 @@ import org.slf4j.LoggerFactory;
  * the background thread.
  *
  * <p><b>Inside.</b> This class only wires and delegates: {@link QueuePublisher} (publish),
- * {@link QueueReceiver} (receive), {@link LongPollWaiters} (long polls), {@link DeadLettering}
- * (reject, expiry, delivery limit), {@link QueueRuntimes} (each queue's logs, cursors and
- * accumulators) and {@link QueueThreads}.
+ * {@link QueueReceiver} (receive), {@link QueueDispatchers} (each queue's subscriptions and
+ * waiting long polls), {@link DeadLettering} (reject, expiry, delivery limit),
+ * {@link QueueRuntimes} (each queue's logs, cursors and accumulators) and {@link QueueThreads}.
  *
- * <p><b>Threads.</b> Thread-safe. One daemon thread serves long polls (woken by appends, and every
- * {@link QueuesSettings#longPollTickMs()} for lock and delay expiry), dead-letters archived
- * records and sweeps the deduplication window. Appends run on up to two "trilog-queue-appender"
- * threads, and publish futures complete there (deduplicated ones on "trilog-queue-dedup", after
- * their id is stored): a frontend hands heavy work in its callbacks to its own threads. Receive
- * blocks for the cursor's durable delivery counts and any dead-lettering, so a frontend calls it
- * off its event loop or uses the long-poll form.
+ * <p><b>Threads.</b> Thread-safe; the facade owns these threads, and a frontend hands any work
+ * of its own in callbacks to its own threads:
+ * <ul>
+ * <li>{@code trilog-queue-delivery} (one): push rounds, {@link #receiveAsync}, waiting long polls
+ * that are answered, and every {@link DeliverySink} call, in order per subscription. It never
+ * waits on the disk: rounds continue when the share-state write they started is durable.</li>
+ * <li>{@code trilog-queues} (one): the tick every {@link QueuesSettings#longPollTickMs()} (locks
+ * and delays that ran out, deleted queues), long-poll deadlines, dead-lettering of records the
+ * cursor archived, the deduplication sweep.</li>
+ * <li>{@code trilog-queue-appender} (up to two): the accumulators' appends; publish futures
+ * complete there (deduplicated ones on {@code trilog-queue-dedup}, after their id is stored).
+ * Acknowledge and reject futures complete on the engine's share-state writer.</li>
+ * </ul>
+ * What blocks the caller: {@link #receive} (both forms' first look) waits for the cursor's
+ * durable delivery counts and any dead-lettering, so a frontend on an event loop uses
+ * {@link #receiveAsync} or a subscription instead; release, releaseFailed and extendLock are
+ * quick and in memory; everything else returns a future.
  */
 public final class Queues implements AutoCloseable {
 
@@ -78,7 +101,7 @@ public final class Queues implements AutoCloseable {
     private final QueuePublisher publisher;
     private final DeadLettering deadLettering;
     private final QueueReceiver receiver;
-    private final LongPollWaiters waiters;
+    private final QueueDispatchers dispatchers;
 
     private Queues(LogEngine engine, Topology topology, QueuesSettings settings) throws IOException {
         this.clock = engine.settings().clock();
@@ -91,8 +114,7 @@ public final class Queues implements AutoCloseable {
         this.publisher = new QueuePublisher(runtimes, topology, deduplication, clock);
         this.deadLettering = new DeadLettering(runtimes, publisher, topology, clock, threads.background);
         this.receiver = new QueueReceiver(runtimes, deadLettering, settings, clock);
-        this.waiters = new LongPollWaiters(threads.background, clock, receiver::receive, this::release,
-                runtimes::closed);
+        this.dispatchers = new QueueDispatchers(runtimes, receiver, threads.delivery);
         threads.background.scheduleWithFixedDelay(this::tick, settings.longPollTickMs(), settings.longPollTickMs(),
                 TimeUnit.MILLISECONDS);
     }
@@ -156,13 +178,149 @@ public final class Queues implements AutoCloseable {
         if (!now.isEmpty() || waitMs <= 0) {
             return CompletableFuture.completedFuture(now);
         }
-        return waiters.await(queue, consumer, maxMessages, lockMs, waitMs);
+        return await(queue, consumer, maxMessages, lockMs, waitMs, new CompletableFuture<>());
+    }
+
+    /**
+     * {@link #receive(String, String, int, long, long) receive} for callers on an event loop:
+     * nothing runs on the caller's thread but the hand-off. The receive runs on the facade's
+     * delivery thread; the future completes there, once the messages' delivery counts (and any
+     * dead letters the receive made) are durable, or when the wait ends (empty; {@code waitMs}
+     * 0 = do not wait). Cancelling it gives the wait up. An unknown queue fails it with
+     * {@link UnknownQueueException}. AMQP 0-9-1 {@code basic.get}, Kafka share fetches.
+     */
+    public CompletableFuture<List<QueueDelivery>> receiveAsync(String queue, String consumer, int maxMessages,
+            long lockMs, long waitMs) {
+        CompletableFuture<List<QueueDelivery>> result = new CompletableFuture<>();
+        try {
+            QueueReceiver.check(maxMessages, lockMs);
+            threads.delivery.execute(() -> receiveNow(queue, consumer, maxMessages, lockMs, waitMs, result));
+        } catch (RuntimeException e) { // bad arguments, or closing
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** On the delivery thread: takes what there is now, or waits as a long poll. */
+    private void receiveNow(String queue, String consumer, int maxMessages, long lockMs, long waitMs,
+            CompletableFuture<List<QueueDelivery>> result) {
+        if (result.isDone()) {
+            return; // given up already
+        }
+        QueueRuntime q;
+        QueueReceiver.Taken taken;
+        try {
+            q = runtimes.get(queue);
+            taken = receiver.take(q, consumer, maxMessages, lockMs);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        if (taken.deliveries().isEmpty() && waitMs > 0) {
+            await(queue, consumer, maxMessages, lockMs, waitMs, result);
+            return;
+        }
+        CompletableFuture.allOf(taken.durable(), taken.deadLettered()).whenCompleteAsync((v, failure) -> {
+            if (failure != null) {
+                taken.deliveries().forEach(d -> QueueDispatcher.release(q, d));
+                result.completeExceptionally(failure);
+            } else if (!result.complete(taken.deliveries())) {
+                taken.deliveries().forEach(d -> QueueDispatcher.release(q, d)); // given up meanwhile
+            }
+        }, threads.delivery);
+    }
+
+    /** Waits as a long poll in the queue's ring; its deadline answers it empty. */
+    private CompletableFuture<List<QueueDelivery>> await(String queue, String consumer, int maxMessages,
+            long lockMs, long waitMs, CompletableFuture<List<QueueDelivery>> result) {
+        LongPoll poll = new LongPoll(queue, consumer, maxMessages, lockMs, result, clock);
+        QueueDispatcher dispatcher;
+        try {
+            dispatcher = dispatchers.add(queue, poll);
+            threads.background.schedule(() -> {
+                if (dispatcher.expire(poll)) {
+                    result.complete(List.of());
+                }
+            }, waitMs, TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException | RejectedExecutionException e) { // closing
+            result.complete(List.of());
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- push
+
+    /**
+     * A push consumer of {@code queue} with AMQP 1.0 link credit ({@link Subscription.CreditMode#LINK}):
+     * see {@link #subscribe(String, String, int, Subscription.CreditMode, DeliverySink)}.
+     */
+    public Subscription subscribe(String queue, String consumer, int credit, DeliverySink sink) {
+        return subscribe(queue, consumer, credit, Subscription.CreditMode.LINK, sink);
+    }
+
+    /**
+     * A push consumer of {@code queue}: up to {@code credit} messages (then as credit is given,
+     * see {@link Subscription}) are delivered to {@code sink} on the facade's delivery thread,
+     * each held for the consumer without a lock deadline until it is settled through the
+     * subscription or the subscription is cancelled. Messages published while it has credit are
+     * delivered at once (appends wake it). The subscriptions of a queue, and its waiting long
+     * polls, are served round-robin.
+     *
+     * @param consumer a name for logs (AMQP: the link name or consumer tag)
+     * @throws UnknownQueueException when there is no such queue
+     */
+    public Subscription subscribe(String queue, String consumer, int credit, Subscription.CreditMode mode,
+            DeliverySink sink) {
+        if (credit < 0) {
+            throw new IllegalArgumentException("credit must not be negative: " + credit);
+        }
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(sink, "sink");
+        runtimes.get(queue);
+        while (true) {
+            QueueDispatcher dispatcher = dispatchers.of(queue);
+            Subscription subscription = new Subscription(this, dispatcher, queue, consumer, mode, credit, sink,
+                    threads.delivery);
+            if (dispatcher.add(subscription.recipient())) {
+                return subscription;
+            }
+            dispatchers.retired(dispatcher); // its queue was deleted meanwhile: a fresh one
+        }
     }
 
     // ---------------------------------------------------------------- settle
 
+    /**
+     * Settles a delivery the way {@code how} says (see {@link Settlement}); completes once the
+     * change is durable where it must be ({@link Settlement#ACCEPT}, {@link Settlement#REJECT}),
+     * at once otherwise.
+     */
+    public CompletableFuture<SettleResult> settle(DeliveryTag tag, Settlement how) {
+        return switch (how) {
+            case ACCEPT -> acknowledge(tag);
+            case RELEASE -> CompletableFuture.completedFuture(release(tag));
+            case RELEASE_FAILED -> CompletableFuture.completedFuture(releaseFailed(tag));
+            case REJECT -> reject(tag);
+        };
+    }
+
+    /**
+     * Settles several deliveries the same way (AMQP 1.0 disposition ranges, 0-9-1
+     * {@code multiple=true}); each result is at its tag's index.
+     */
+    public CompletableFuture<List<SettleResult>> settleAll(List<DeliveryTag> tags, Settlement how) {
+        if (how == Settlement.ACCEPT) {
+            return acknowledgeAll(tags);
+        }
+        List<CompletableFuture<SettleResult>> each = new ArrayList<>(tags.size());
+        for (DeliveryTag tag : tags) {
+            each.add(settle(tag, how));
+        }
+        return allOf(each);
+    }
+
     /** Done with the message; completes once that is durable. */
-    public CompletableFuture<Outcome> acknowledge(DeliveryTag tag) {
+    public CompletableFuture<SettleResult> acknowledge(DeliveryTag tag) {
         return acknowledge(tag, false);
     }
 
@@ -170,84 +328,126 @@ public final class Queues implements AutoCloseable {
      * SQS's DeleteMessage: done with the message even if its lock ran out, provided it was not
      * delivered again since the tag was handed out; completes once that is durable.
      */
-    public CompletableFuture<Outcome> acknowledgeLatest(DeliveryTag tag) {
+    public CompletableFuture<SettleResult> acknowledgeLatest(DeliveryTag tag) {
         return acknowledge(tag, true);
     }
 
-    private CompletableFuture<Outcome> acknowledge(DeliveryTag tag, boolean evenIfLockExpired) {
+    private CompletableFuture<SettleResult> acknowledge(DeliveryTag tag, boolean evenIfLockExpired) {
         QueueRuntime q = runtimes.forTag(tag);
         if (q == null) {
-            return CompletableFuture.completedFuture(Outcome.UNKNOWN);
+            return CompletableFuture.completedFuture(SettleResult.UNKNOWN);
         }
-        return q.cursors[tag.partition()].acknowledge(tag.offset(), tag.acquisitions(), evenIfLockExpired)
-                .thenApply(outcome -> {
-                    if (outcome == Outcome.OK) {
-                        q.firstAcquired[tag.partition()].remove(tag.offset());
-                    }
-                    return outcome;
-                });
+        CompletableFuture<Outcome> acknowledged = q.cursors[tag.partition()].acknowledge(tag.offset(),
+                tag.acquisitions(), evenIfLockExpired);
+        wakeIfFifo(q);
+        return acknowledged.thenApply(outcome -> {
+            if (outcome == Outcome.OK) {
+                q.firstAcquired[tag.partition()].remove(tag.offset());
+            }
+            return SettleResult.of(outcome);
+        });
+    }
+
+    /** A FIFO group's next message may be deliverable now that the one before it is done. */
+    private void wakeIfFifo(QueueRuntime q) {
+        if (q.spec.fifo()) {
+            dispatchers.wake(q.spec.name());
+        }
     }
 
     /**
      * Acknowledges several deliveries (SQS DeleteMessageBatch, AMQP ranges); each outcome is at
      * its tag's index. Their state changes share the share-state group commit.
      */
-    public CompletableFuture<List<Outcome>> acknowledgeAll(List<DeliveryTag> tags) {
+    public CompletableFuture<List<SettleResult>> acknowledgeAll(List<DeliveryTag> tags) {
         return acknowledgeAll(tags, false);
     }
 
     /** {@link #acknowledgeLatest} for several deliveries (SQS DeleteMessageBatch). */
-    public CompletableFuture<List<Outcome>> acknowledgeAllLatest(List<DeliveryTag> tags) {
+    public CompletableFuture<List<SettleResult>> acknowledgeAllLatest(List<DeliveryTag> tags) {
         return acknowledgeAll(tags, true);
     }
 
-    private CompletableFuture<List<Outcome>> acknowledgeAll(List<DeliveryTag> tags, boolean evenIfLockExpired) {
-        List<CompletableFuture<Outcome>> each = new ArrayList<>(tags.size());
+    private CompletableFuture<List<SettleResult>> acknowledgeAll(List<DeliveryTag> tags, boolean evenIfLockExpired) {
+        List<CompletableFuture<SettleResult>> each = new ArrayList<>(tags.size());
         for (DeliveryTag tag : tags) {
             each.add(acknowledge(tag, evenIfLockExpired));
         }
+        return allOf(each);
+    }
+
+    private static CompletableFuture<List<SettleResult>> allOf(List<CompletableFuture<SettleResult>> each) {
         return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
                 .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
     }
 
     /** Back to available, failed-delivery count unchanged (AMQP 1.0 released, 0-9-1 requeue). */
-    public Outcome release(DeliveryTag tag) {
+    public SettleResult release(DeliveryTag tag) {
         QueueRuntime q = runtimes.forTag(tag);
-        return q == null ? Outcome.UNKNOWN : q.cursors[tag.partition()].release(tag.offset(), tag.acquisitions());
+        if (q == null) {
+            return SettleResult.UNKNOWN;
+        }
+        SettleResult result = SettleResult.of(q.cursors[tag.partition()].release(tag.offset(), tag.acquisitions()));
+        dispatchers.wake(tag.queue());
+        return result;
     }
 
     /** Back to available with one more failed delivery (AMQP 1.0 modified{delivery-failed}). */
-    public Outcome releaseFailed(DeliveryTag tag) {
+    public SettleResult releaseFailed(DeliveryTag tag) {
         QueueRuntime q = runtimes.forTag(tag);
-        return q == null ? Outcome.UNKNOWN
-                : q.cursors[tag.partition()].releaseFailed(tag.offset(), tag.acquisitions());
+        if (q == null) {
+            return SettleResult.UNKNOWN;
+        }
+        SettleResult result = SettleResult.of(q.cursors[tag.partition()].releaseFailed(tag.offset(),
+                tag.acquisitions()));
+        dispatchers.wake(tag.queue());
+        return result;
     }
 
     /**
      * Gives the message up: dead-lettered by the queue's policy (dropped when it has none), then
      * archived; completes once both are durable.
      */
-    public CompletableFuture<Outcome> reject(DeliveryTag tag) {
+    public CompletableFuture<SettleResult> reject(DeliveryTag tag) {
         QueueRuntime q = runtimes.forTag(tag);
-        return q == null ? CompletableFuture.completedFuture(Outcome.UNKNOWN) : deadLettering.reject(q, tag);
+        if (q == null) {
+            return CompletableFuture.completedFuture(SettleResult.UNKNOWN);
+        }
+        return deadLettering.reject(q, tag).thenApply(outcome -> {
+            wakeIfFifo(q);
+            return SettleResult.of(outcome);
+        });
     }
 
     /** Moves the lock's end to now + {@code lockMsFromNow}; 0 (or less) makes it available now. */
-    public Outcome extendLock(DeliveryTag tag, long lockMsFromNow) {
+    public SettleResult extendLock(DeliveryTag tag, long lockMsFromNow) {
         QueueRuntime q = runtimes.forTag(tag);
         if (q == null) {
-            return Outcome.UNKNOWN;
+            return SettleResult.UNKNOWN;
         }
         long deadline = lockMsFromNow <= 0 ? 0 : clock.millis() + lockMsFromNow;
-        return q.cursors[tag.partition()].extendLock(tag.offset(), tag.acquisitions(), deadline);
+        SettleResult result = SettleResult.of(q.cursors[tag.partition()].extendLock(tag.offset(),
+                tag.acquisitions(), deadline));
+        if (deadline == 0) {
+            dispatchers.wake(tag.queue());
+        }
+        return result;
     }
 
-    /** Everything {@code consumer} holds in {@code queue} goes back (its connection closed). */
+    /**
+     * Everything {@code consumer} took from {@code queue} with an immediate {@link #receive} goes
+     * back, failed count unchanged (its connection closed). What a subscription holds goes back
+     * with {@link Subscription#cancel}; what a long poll that had to wait was given is locked
+     * under the facade's own name and runs out with its lock.
+     */
     public int releaseAll(String queue, String consumer) {
         QueueRuntime q = runtimes.get(queue);
         int released = 0;
         for (ShareCursor cursor : q.cursors) {
             released += cursor.releaseAll(consumer);
+        }
+        if (released > 0) {
+            dispatchers.wake(queue);
         }
         return released;
     }
@@ -285,17 +485,20 @@ public final class Queues implements AutoCloseable {
     // ---------------------------------------------------------------- housekeeping
 
     private Runnable appendListener(String queue) {
-        return waiters.appendListener(queue);
+        return dispatchers.appendListener(queue);
     }
 
     private void archivedByCursor(String queue, int partition, long offset, ArchiveListener.Reason reason) {
         deadLettering.archivedByCursor(queue, partition, offset, reason);
     }
 
-    /** Every {@link QueuesSettings#longPollTickMs}: long polls look again, expired state is dropped. */
+    /**
+     * Every {@link QueuesSettings#longPollTickMs}: long polls and subscriptions look again (locks
+     * and delays that ran out, deleted queues), expired state is dropped.
+     */
     private void tick() {
         try {
-            waiters.serveAll();
+            dispatchers.wakeAll();
             deduplication.sweep();
             runtimes.forgetSettled();
         } catch (RuntimeException e) {
@@ -303,12 +506,25 @@ public final class Queues implements AutoCloseable {
         }
     }
 
-    /** Stops the background thread; waiting long polls complete empty. The engine stays open. */
+    /**
+     * Ends every subscription (what it held goes back, counts unchanged; its sink hears
+     * {@link Subscription.End#CLOSED}) and answers waiting long polls empty, then stops the
+     * threads. The engine stays open.
+     */
     @Override
     public void close() {
+        try {
+            // on the delivery thread, as every sink call is
+            threads.delivery.submit(dispatchers::closeAll).get(10, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            return; // closed already
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Ending the subscriptions and long polls failed or took too long", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         runtimes.markClosed();
         threads.shutdown();
-        waiters.completeAllEmpty();
         runtimes.detachAll();
     }
 }

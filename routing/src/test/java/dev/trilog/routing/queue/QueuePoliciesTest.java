@@ -145,7 +145,7 @@ class QueuePoliciesTest {
         f.declare("dlq2", Map.of());
         queues.publish("q", text("bad"), PublishOptions.NONE).get();
         QueueDelivery d = queues.receive("q", "c", 1, 30_000).get(0);
-        assertThat(queues.reject(d.tag()).get()).isEqualTo(Outcome.OK);
+        assertThat(queues.reject(d.tag()).get()).isEqualTo(SettleResult.OK);
         assertThat(queues.receive("q", "c", 1, 30_000)).isEmpty();
         assertThat(queues.counts("q").archived()).isEqualTo(1);
 
@@ -157,7 +157,7 @@ class QueuePoliciesTest {
         assertThat(dead.message().unknownProperties().get(DeadLetterHeaders.TIME).asTimestamp()).isPositive();
         assertThat(dead.message().properties().exchange()).isEqualTo("");
         assertThat(dead.message().properties().routingKey()).isEqualTo("dlq");
-        assertThat(queues.reject(d.tag()).get()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(queues.reject(d.tag()).get()).isEqualTo(SettleResult.UNKNOWN);
     }
 
     @Test
@@ -209,7 +209,7 @@ class QueuePoliciesTest {
     void withoutADeadLetterTargetARejectedMessageIsDropped() throws Exception {
         f.declare("q", Map.of());
         queues.publish("q", text("x"), PublishOptions.NONE).get();
-        assertThat(queues.reject(queues.receive("q", "c", 1, 30_000).get(0).tag()).get()).isEqualTo(Outcome.OK);
+        assertThat(queues.reject(queues.receive("q", "c", 1, 30_000).get(0).tag()).get()).isEqualTo(SettleResult.OK);
         assertThat(queues.counts("q")).isEqualTo(new QueueCounts(0, 0, 0, 1, 0));
         assertThat(queues.receive("dlq", "c", 10, 30_000)).isEmpty();
     }
@@ -340,7 +340,7 @@ class QueuePoliciesTest {
         queues.publish("f", text("1"), PublishOptions.NONE.withGroupId("g")).get();
         queues.publish("f", text("2"), PublishOptions.NONE.withGroupId("g")).get();
         QueueDelivery first = queues.receive("f", "c", 10, 30_000).get(0);
-        assertThat(queues.release(first.tag())).isEqualTo(Outcome.OK);
+        assertThat(queues.release(first.tag())).isEqualTo(SettleResult.OK);
         List<QueueDelivery> again = queues.receive("f", "c", 10, 30_000);
         assertThat(again).extracting(QueuesFixture::body).containsExactly("1");
     }

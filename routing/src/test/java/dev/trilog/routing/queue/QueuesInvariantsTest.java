@@ -2,7 +2,6 @@ package dev.trilog.routing.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trilog.log.share.Outcome;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.message.Message;
@@ -240,7 +239,7 @@ class QueuesInvariantsTest {
                 assertThat(p.deadLettered).as(p.id + " dead-lettered twice").isFalse();
                 p.deadLettered = true;
                 held.remove(p.id);
-                assertThat(f.queues.acknowledge(d.tag()).join()).isEqualTo(Outcome.OK);
+                assertThat(f.queues.acknowledge(d.tag()).join()).isEqualTo(SettleResult.OK);
             }
         }
     }
@@ -255,20 +254,20 @@ class QueuesInvariantsTest {
         java.util.Collections.sort(ids);
         String id = ids.get(random.nextInt(ids.size()));
         QueueDelivery d = held.remove(id);
-        Outcome outcome = switch (how) {
+        SettleResult outcome = switch (how) {
             case ACKNOWLEDGE -> f.queues.acknowledge(d.tag()).join();
             case RELEASE -> f.queues.release(d.tag());
             case RELEASE_FAILED -> f.queues.releaseFailed(d.tag());
             case REJECT -> f.queues.reject(d.tag()).join();
             case AVAILABLE_NOW -> f.queues.extendLock(d.tag(), 0);
         };
-        assertThat(outcome).isIn(Outcome.OK, Outcome.NOT_ACQUIRED, Outcome.STALE);
-        if (outcome == Outcome.OK && how == Settle.ACKNOWLEDGE) {
+        assertThat(outcome).isIn(SettleResult.OK, SettleResult.NOT_ACQUIRED, SettleResult.STALE);
+        if (outcome == SettleResult.OK && how == Settle.ACKNOWLEDGE) {
             published.get(id).acknowledged = true;
         }
         if (how == Settle.REJECT) {
             collectDeadLetters();
-            if (outcome == Outcome.OK) {
+            if (outcome == SettleResult.OK) {
                 assertThat(published.get(id).deadLettered).as(id + " rejected goes to the dead-letter queue").isTrue();
             }
         }
@@ -289,7 +288,7 @@ class QueuesInvariantsTest {
                 assertThat(p.done()).isFalse();
                 assertThat(d.acquisitions()).isGreaterThan(p.lastAcquisitions);
                 p.lastAcquisitions = d.acquisitions();
-                if (f.queues.acknowledge(d.tag()).join() == Outcome.OK) {
+                if (f.queues.acknowledge(d.tag()).join() == SettleResult.OK) {
                     p.acknowledged = true;
                 }
             }

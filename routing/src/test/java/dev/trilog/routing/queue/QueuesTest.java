@@ -5,7 +5,6 @@ import static dev.trilog.routing.queue.QueuesFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trilog.log.share.Outcome;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.HeaderValue;
@@ -60,8 +59,8 @@ class QueuesTest {
         assertThat(queues.receive("jobs", "c2", 10, 30_000)).isEmpty();
         assertThat(queues.counts("jobs")).isEqualTo(new QueueCounts(0, 1, 0, 0, 0));
 
-        assertThat(queues.acknowledge(d.tag()).get()).isEqualTo(Outcome.OK);
-        assertThat(queues.acknowledge(d.tag()).get()).isEqualTo(Outcome.UNKNOWN);
+        assertThat(queues.acknowledge(d.tag()).get()).isEqualTo(SettleResult.OK);
+        assertThat(queues.acknowledge(d.tag()).get()).isEqualTo(SettleResult.UNKNOWN);
         assertThat(queues.counts("jobs")).isEqualTo(new QueueCounts(0, 0, 0, 0, 0));
     }
 
@@ -73,8 +72,8 @@ class QueuesTest {
         List<QueueDelivery> got = queues.receive("jobs", "c", 3, 30_000);
         DeliveryTag stale = new DeliveryTag("jobs", 0, got.get(2).tag().offset(), 7);
         assertThat(queues.acknowledgeAll(List.of(got.get(0).tag(), got.get(1).tag(), stale,
-                new DeliveryTag("nope", 0, 0, 1))).get()).containsExactly(Outcome.OK, Outcome.OK, Outcome.STALE,
-                Outcome.UNKNOWN);
+                new DeliveryTag("nope", 0, 0, 1))).get()).containsExactly(SettleResult.OK, SettleResult.OK,
+                SettleResult.STALE, SettleResult.UNKNOWN);
         assertThat(queues.counts("jobs").inFlight()).isEqualTo(1);
     }
 
@@ -82,29 +81,29 @@ class QueuesTest {
     void releaseKeepsTheFailedCountReleaseFailedRaisesItAndOldTagsAreStale() throws Exception {
         queues.publish("jobs", text("a"), PublishOptions.NONE).get();
         QueueDelivery first = queues.receive("jobs", "c", 1, 30_000).get(0);
-        assertThat(queues.release(first.tag())).isEqualTo(Outcome.OK);
+        assertThat(queues.release(first.tag())).isEqualTo(SettleResult.OK);
 
         QueueDelivery second = queues.receive("jobs", "c", 1, 30_000).get(0);
         assertThat(second.acquisitions()).isEqualTo(2);
         assertThat(second.failedDeliveries()).isZero();
         assertThat(second.firstAcquiredMs()).isEqualTo(first.firstAcquiredMs());
-        assertThat(queues.releaseFailed(second.tag())).isEqualTo(Outcome.OK);
+        assertThat(queues.releaseFailed(second.tag())).isEqualTo(SettleResult.OK);
 
         QueueDelivery third = queues.receive("jobs", "c", 1, 30_000).get(0);
         assertThat(third.failedDeliveries()).isEqualTo(1);
-        assertThat(queues.acknowledge(second.tag()).get()).isEqualTo(Outcome.STALE);
-        assertThat(queues.release(first.tag())).isEqualTo(Outcome.STALE);
-        assertThat(queues.acknowledge(third.tag()).get()).isEqualTo(Outcome.OK);
+        assertThat(queues.acknowledge(second.tag()).get()).isEqualTo(SettleResult.STALE);
+        assertThat(queues.release(first.tag())).isEqualTo(SettleResult.STALE);
+        assertThat(queues.acknowledge(third.tag()).get()).isEqualTo(SettleResult.OK);
     }
 
     @Test
     void extendLockMovesTheDeadlineAndZeroMakesTheMessageAvailableNow() throws Exception {
         queues.publish("jobs", text("a"), PublishOptions.NONE).get();
         QueueDelivery d = queues.receive("jobs", "c", 1, 1_000).get(0);
-        assertThat(queues.extendLock(d.tag(), 60_000)).isEqualTo(Outcome.OK);
+        assertThat(queues.extendLock(d.tag(), 60_000)).isEqualTo(SettleResult.OK);
         f.clock.advance(2_000);
         assertThat(queues.receive("jobs", "c", 1, 1_000)).isEmpty();
-        assertThat(queues.extendLock(d.tag(), 0)).isEqualTo(Outcome.OK);
+        assertThat(queues.extendLock(d.tag(), 0)).isEqualTo(SettleResult.OK);
         assertThat(queues.receive("jobs", "c", 1, 1_000)).extracting(x -> x.acquisitions()).containsExactly(2);
     }
 
@@ -113,7 +112,7 @@ class QueuesTest {
         queues.publish("jobs", text("a"), PublishOptions.NONE).get();
         QueueDelivery d = queues.receive("jobs", "c", 1, 1_000).get(0);
         f.clock.advance(1_001);
-        assertThat(queues.acknowledge(d.tag()).get()).isEqualTo(Outcome.NOT_ACQUIRED);
+        assertThat(queues.acknowledge(d.tag()).get()).isEqualTo(SettleResult.NOT_ACQUIRED);
         assertThat(queues.receive("jobs", "c", 1, 1_000)).hasSize(1);
     }
 
@@ -140,7 +139,7 @@ class QueuesTest {
         queues.purge("jobs").get();
         assertThat(queues.counts("jobs")).isEqualTo(new QueueCounts(0, 1, 0, 0, 0));
         assertThat(queues.receive("jobs", "c", 10, 30_000)).isEmpty();
-        assertThat(queues.acknowledge(held.tag()).get()).isEqualTo(Outcome.OK);
+        assertThat(queues.acknowledge(held.tag()).get()).isEqualTo(SettleResult.OK);
         queues.publish("jobs", text("after"), PublishOptions.NONE).get();
         assertThat(queues.receive("jobs", "c", 10, 30_000)).extracting(QueuesFixture::body).containsExactly("after");
         f.restart(); // "after" was in flight: it comes back; the purged ones do not
@@ -166,7 +165,7 @@ class QueuesTest {
         QueueDelivery d = queues.receive("jobs", "c", 1, 300).get(0);
         CompletableFuture<List<QueueDelivery>> waiting = queues.receive("jobs", "c", 1, 30_000, 20_000);
         assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(QueueDelivery::acquisitions).containsExactly(2);
-        assertThat(queues.acknowledge(d.tag()).get()).isEqualTo(Outcome.STALE);
+        assertThat(queues.acknowledge(d.tag()).get()).isEqualTo(SettleResult.STALE);
     }
 
     @Test
@@ -212,8 +211,8 @@ class QueuesTest {
         assertThatThrownBy(() -> queues.receive("nope", "c", 1, 1_000)).isInstanceOf(UnknownQueueException.class);
         assertThatThrownBy(() -> queues.publish("nope", text("x"), PublishOptions.NONE).get())
                 .hasCauseInstanceOf(UnknownQueueException.class);
-        assertThat(queues.release(new DeliveryTag("nope", 0, 0, 1))).isEqualTo(Outcome.UNKNOWN);
-        assertThat(queues.release(new DeliveryTag("jobs", 7, 0, 1))).isEqualTo(Outcome.UNKNOWN);
+        assertThat(queues.release(new DeliveryTag("nope", 0, 0, 1))).isEqualTo(SettleResult.UNKNOWN);
+        assertThat(queues.release(new DeliveryTag("jobs", 7, 0, 1))).isEqualTo(SettleResult.UNKNOWN);
     }
 
     @Test
@@ -232,7 +231,7 @@ class QueuesTest {
             queues.publish("jobs", text("m" + i), PublishOptions.NONE).get();
         }
         List<QueueDelivery> got = queues.receive("jobs", "c", 2, 30_000);
-        assertThat(queues.acknowledge(got.get(0).tag()).get()).isEqualTo(Outcome.OK);
+        assertThat(queues.acknowledge(got.get(0).tag()).get()).isEqualTo(SettleResult.OK);
         f.restart();
         List<QueueDelivery> after = f.queues.receive("jobs", "c", 10, 30_000);
         assertThat(after).extracting(QueuesFixture::body).containsExactly("m1", "m2");

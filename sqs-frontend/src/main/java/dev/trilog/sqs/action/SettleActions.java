@@ -2,8 +2,8 @@ package dev.trilog.sqs.action;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trilog.log.share.Outcome;
 import dev.trilog.routing.queue.DeliveryTag;
+import dev.trilog.routing.queue.SettleResult;
 import dev.trilog.sqs.message.ReceiptHandles;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
@@ -88,7 +88,7 @@ final class SettleActions {
         DeliveryTag tag = tag(queue, params);
         int seconds = params.integer("VisibilityTimeout", 0, 43_200)
                 .orElseThrow(() -> SqsException.missingParameter("VisibilityTimeout"));
-        Outcome outcome = sqs.queues().extendLock(tag, seconds * 1000L);
+        SettleResult outcome = sqs.queues().extendLock(tag, seconds * 1000L);
         switch (outcome) {
             case OK -> {
             }

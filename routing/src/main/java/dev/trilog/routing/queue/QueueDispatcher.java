@@ -1,0 +1,312 @@
+package dev.trilog.routing.queue;
+
+import dev.trilog.log.share.ShareCursor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who gets one queue's messages next: its {@link Subscription}s with credit and its waiting long
+ * polls, served round-robin, one message each in turn, as RabbitMQ serves the consumers of a
+ * queue. A round runs on the delivery thread, one at a time per queue:
+ *
+ * <pre>
+ *            wake (append, credit, settle, subscribe, tick)
+ *   IDLE ─────────────────────────────────────────────▶ ROUND: take up to the demand (at most
+ *    ▲                                                        ROUND_MAX) with no lock deadline,
+ *    │                                                        deal it out round-robin
+ *    │  nothing more to take, not woken meanwhile             │ their counts are durable
+ *    └──────────────────────────────────────────── HAND OUT ◀─┘ (journal write, not waited for)
+ *                          more to take, or woken meanwhile: another ROUND
+ * </pre>
+ *
+ * <p>Taking all a round needs in one go and dealing it out (rather than taking for each recipient
+ * in turn) keeps a round to one pass over the cursor and one share-state write. Long polls take
+ * their turn like subscriptions (so a subscription with plenty of credit cannot starve an SQS
+ * poller waiting on the same queue, nor the other way round); what a long poll is given is then
+ * locked for its own lock time. Messages nobody can take any more (a recipient left meanwhile)
+ * go straight back, their failed count unchanged.
+ *
+ * <p>When a round found the queue with nothing more to take, the drains asked for are complete.
+ * When the queue is gone, every recipient is ended and the dispatcher retires.
+ */
+final class QueueDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueDispatcher.class);
+
+    /** The lock owner of what rounds take (the cursor's label; recipients hold the tags). */
+    static final String OWNER = "trilog-push";
+    /** Most messages one round takes; a round that took this many is followed by another. */
+    static final int ROUND_MAX = 512;
+
+    /** One taker of messages in the ring. Its methods marked "locked" run with the dispatcher locked. */
+    abstract static class Recipient {
+
+        /** How many more messages it takes now; 0 = none. Locked. */
+        abstract int demand();
+
+        /** It leaves the ring (cancelled, answered). Locked. */
+        abstract boolean gone();
+
+        /** Takes {@code delivery}, which counts against its demand. Locked. */
+        abstract void assign(QueueDelivery delivery);
+
+        /** The round's dealing is over. Locked. */
+        void roundOver() {
+        }
+
+        /** What it was given this round, as it will be handed over (a long poll's own lock). Not locked. */
+        List<QueueDelivery> relock(QueueRuntime q, List<QueueDelivery> given) {
+            return given;
+        }
+
+        /** Their counts are durable: hand them over. On the delivery thread, not locked. */
+        abstract void hand(QueueRuntime q, List<QueueDelivery> given);
+
+        /** Their counts could not be written; the dispatcher has released them. Not locked. */
+        abstract void failed(List<QueueDelivery> given, Throwable failure);
+
+        /** The round found nothing more to take: what to tell of a drain that is now complete, or null. Locked. */
+        Runnable drainDone() {
+            return null;
+        }
+
+        /** The queue is gone or the facade closes: nothing more comes. Not locked. */
+        abstract void end(Subscription.End why);
+    }
+
+    final String queue;
+    private final QueueRuntimes runtimes;
+    private final QueueReceiver receiver;
+    private final Executor delivery;
+    private final QueueDispatchers registry;
+    private final ArrayList<Recipient> ring = new ArrayList<>();
+    /** Where the next message's search for a taker starts. */
+    private int next;
+    private boolean running;
+    private boolean again;
+    private boolean retired;
+    /** The ring is not empty (read without the lock by the append listener). */
+    private volatile boolean wanted;
+
+    QueueDispatcher(String queue, QueueRuntimes runtimes, QueueReceiver receiver, Executor delivery,
+            QueueDispatchers registry) {
+        this.queue = queue;
+        this.runtimes = runtimes;
+        this.receiver = receiver;
+        this.delivery = delivery;
+        this.registry = registry;
+    }
+
+    /** Joins the ring and wakes a round; false when this dispatcher has retired (use a new one). */
+    boolean add(Recipient recipient) {
+        synchronized (this) {
+            if (retired) {
+                return false;
+            }
+            ring.add(recipient);
+            wanted = true;
+        }
+        wake();
+        return true;
+    }
+
+    /** A long poll's wait ran out: it leaves unless a round already gave it messages. */
+    boolean expire(LongPoll poll) {
+        synchronized (this) {
+            if (poll.gone()) {
+                return false; // answered, given up, or given messages by a round
+            }
+            ring.remove(poll);
+            wanted = !ring.isEmpty();
+            return true;
+        }
+    }
+
+    /** Wakes a round when anyone is waiting (what appends, settlements and the tick call). */
+    void wakeIfWanted() {
+        if (wanted) {
+            wake();
+        }
+    }
+
+    /** Runs a round now, or another one right after the one running. */
+    void wake() {
+        synchronized (this) {
+            if (ring.isEmpty() || retired) {
+                return;
+            }
+            if (running) {
+                again = true;
+                return;
+            }
+            running = true;
+        }
+        schedule();
+    }
+
+    private void schedule() {
+        try {
+            delivery.execute(this::round);
+        } catch (RejectedExecutionException e) { // closing
+            synchronized (this) {
+                running = false;
+            }
+        }
+    }
+
+    private void round() {
+        int ask = 0;
+        synchronized (this) {
+            again = false;
+            if (retired) {
+                running = false;
+                return;
+            }
+            ring.removeIf(Recipient::gone);
+            wanted = !ring.isEmpty();
+            for (Recipient r : ring) {
+                ask = Math.min(ROUND_MAX, ask + Math.min(ROUND_MAX, r.demand()));
+            }
+        }
+        Optional<QueueRuntime> found;
+        try {
+            found = runtimes.find(queue);
+        } catch (IllegalStateException closed) {
+            finish(false);
+            return;
+        }
+        if (found.isEmpty()) {
+            endAll(Subscription.End.QUEUE_DELETED);
+            return;
+        }
+        QueueRuntime q = found.get();
+        if (ask == 0) {
+            drainsDone();
+            finish(false);
+            return;
+        }
+        QueueReceiver.Taken taken;
+        try {
+            taken = receiver.take(q, OWNER, ask, ShareCursor.NO_DEADLINE);
+        } catch (RuntimeException e) {
+            log.warn("Delivering from queue {} failed; tried again on the next wake or tick", queue, e);
+            finish(false);
+            return;
+        }
+        Map<Recipient, List<QueueDelivery>> given = deal(q, taken.deliveries());
+        boolean more = !taken.exhausted();
+        taken.durable().whenComplete((v, failure) -> {
+            try {
+                delivery.execute(() -> handOut(q, given, failure, more));
+            } catch (RejectedExecutionException closing) {
+                handOut(q, given, failure, false);
+            }
+        });
+    }
+
+    /** Deals the taken messages out round-robin; what nobody takes goes back. */
+    private Map<Recipient, List<QueueDelivery>> deal(QueueRuntime q, List<QueueDelivery> deliveries) {
+        Map<Recipient, List<QueueDelivery>> given = new LinkedHashMap<>();
+        List<QueueDelivery> unwanted = new ArrayList<>(0);
+        synchronized (this) {
+            int n = ring.size();
+            for (QueueDelivery d : deliveries) {
+                Recipient to = null;
+                for (int k = 0; k < n && to == null; k++) {
+                    Recipient r = ring.get((next + k) % n);
+                    if (!r.gone() && r.demand() > 0) {
+                        to = r;
+                        next = (next + k + 1) % n;
+                    }
+                }
+                if (to == null) {
+                    unwanted.add(d);
+                } else {
+                    to.assign(d);
+                    given.computeIfAbsent(to, r -> new ArrayList<>()).add(d);
+                }
+            }
+            given.keySet().forEach(Recipient::roundOver);
+        }
+        unwanted.forEach(d -> release(q, d));
+        given.replaceAll((r, list) -> r.relock(q, list));
+        return given;
+    }
+
+    private void handOut(QueueRuntime q, Map<Recipient, List<QueueDelivery>> given, Throwable failure,
+            boolean more) {
+        if (failure != null) {
+            log.warn("Writing the delivery counts of queue {} failed; {} messages go back", queue,
+                    given.values().stream().mapToInt(List::size).sum(), failure);
+            given.forEach((r, list) -> {
+                list.forEach(d -> release(q, d));
+                r.failed(list, failure);
+            });
+            finish(false);
+            return;
+        }
+        given.forEach((r, list) -> r.hand(q, list));
+        if (!more) {
+            drainsDone();
+        }
+        finish(more);
+    }
+
+    private void drainsDone() {
+        List<Runnable> done = new ArrayList<>(0);
+        synchronized (this) {
+            for (Recipient r : ring) {
+                Runnable told = r.drainDone();
+                if (told != null) {
+                    done.add(told);
+                }
+            }
+        }
+        done.forEach(Runnable::run);
+    }
+
+    private void finish(boolean more) {
+        synchronized (this) {
+            if (!(more || again) || retired || ring.isEmpty()) {
+                running = false;
+                again = false;
+                return;
+            }
+        }
+        schedule();
+    }
+
+    /** Back to available, failed count unchanged: it was never handed to anyone. */
+    static void release(QueueRuntime q, QueueDelivery d) {
+        DeliveryTag tag = d.tag();
+        q.cursors[tag.partition()].release(tag.offset(), tag.acquisitions());
+    }
+
+    /** The queue is gone: everyone is told, and this dispatcher retires. */
+    private void endAll(Subscription.End why) {
+        List<Recipient> all = retire();
+        registry.retired(this);
+        all.forEach(r -> r.end(why));
+    }
+
+    /** The facade closes: everyone is told. */
+    void close() {
+        retire().forEach(r -> r.end(Subscription.End.CLOSED));
+    }
+
+    private synchronized List<Recipient> retire() {
+        retired = true;
+        running = false;
+        wanted = false;
+        List<Recipient> all = new ArrayList<>(ring);
+        ring.clear();
+        return all;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.trilog.routing.queue;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * The {@link QueueDispatcher} of each queue that has push consumers or waiting long polls, by
+ * queue name (it outlives the queue's {@link QueueRuntime}, which is rebuilt when the queue is
+ * re-declared). A dispatcher whose queue was deleted retires and is replaced on next use.
+ */
+final class QueueDispatchers {
+
+    private final Map<String, QueueDispatcher> byQueue = new ConcurrentHashMap<>();
+    private final QueueRuntimes runtimes;
+    private final QueueReceiver receiver;
+    private final Executor delivery;
+    private volatile boolean closed;
+
+    QueueDispatchers(QueueRuntimes runtimes, QueueReceiver receiver, Executor delivery) {
+        this.runtimes = runtimes;
+        this.receiver = receiver;
+        this.delivery = delivery;
+    }
+
+    /** The queue's dispatcher, made on first use. @throws IllegalStateException when closed */
+    QueueDispatcher of(String queue) {
+        if (closed) {
+            throw new IllegalStateException("queues are closed");
+        }
+        return byQueue.computeIfAbsent(queue, q -> new QueueDispatcher(q, runtimes, receiver, delivery, this));
+    }
+
+    /** Puts {@code recipient} in the ring of {@code queue}'s dispatcher (a fresh one if that retired). */
+    QueueDispatcher add(String queue, QueueDispatcher.Recipient recipient) {
+        while (true) {
+            QueueDispatcher d = of(queue);
+            if (d.add(recipient)) {
+                return d;
+            }
+            byQueue.remove(queue, d);
+        }
+    }
+
+    /** What a queue's logs call on each append: a round for whoever waits on it. */
+    Runnable appendListener(String queue) {
+        return () -> wake(queue);
+    }
+
+    /** A round for whoever waits on {@code queue} (an append, or a settlement made something deliverable). */
+    void wake(String queue) {
+        QueueDispatcher d = byQueue.get(queue);
+        if (d != null) {
+            d.wakeIfWanted();
+        }
+    }
+
+    /** Every queue with someone waiting looks again (the tick: locks and delays that ran out, deleted queues). */
+    void wakeAll() {
+        byQueue.values().forEach(QueueDispatcher::wakeIfWanted);
+    }
+
+    void retired(QueueDispatcher d) {
+        byQueue.remove(d.queue, d);
+    }
+
+    /** Ends every subscription and answers every long poll empty (the facade closes). */
+    void closeAll() {
+        closed = true;
+        for (QueueDispatcher d : byQueue.values()) {
+            d.close();
+        }
+        byQueue.clear();
+    }
+}

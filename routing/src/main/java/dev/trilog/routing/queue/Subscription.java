@@ -1,0 +1,382 @@
+package dev.trilog.routing.queue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A push consumer of one queue ({@link Queues#subscribe}): the facade delivers to its
+ * {@link DeliverySink} as long as it has credit, and holds what it delivered for it, with no
+ * lock deadline, until the consumer settles it or the subscription ends. An AMQP 1.0 receiving
+ * link or an AMQP 0-9-1 {@code basic.consume} is one subscription.
+ *
+ * <pre>
+ *   credit ── a delivery uses one ──▶ held ── settle(tag, ACCEPT | REJECT) ──▶ done
+ *     ▲  addCredit(n)                  │  └── settle(tag, RELEASE | RELEASE_FAILED) ──▶ back to the queue
+ *     └── PREFETCH: each settle ───────┘
+ *   cancel(): stops deliveries; what is still held goes back (RELEASE_FAILED by default)
+ * </pre>
+ *
+ * <p><b>Credit.</b> {@link CreditMode#LINK} is AMQP 1.0 link credit: each delivery uses one, and
+ * only {@link #addCredit} gives more (the frontend passes on what the receiver's flow frames add).
+ * {@link CreditMode#PREFETCH} is AMQP 0-9-1 {@code basic.qos}: the credit is the most deliveries
+ * held unsettled, and each settlement through {@link #settle} gives one back
+ * ({@link Integer#MAX_VALUE} for prefetch 0, unlimited). {@link #drain} is AMQP 1.0's drain:
+ * deliver what is available now, then drop the credit left and say so
+ * ({@link DeliverySink#drained}).
+ *
+ * <p><b>Fairness.</b> The subscriptions of a queue (and its waiting long polls) are served
+ * round-robin, one message each in turn, among those with credit.
+ *
+ * <p><b>Settling.</b> Settle what was pushed through {@link #settle} (not {@link Queues#settle})
+ * so the subscription knows it is no longer held and, in prefetch mode, gives the credit back.
+ *
+ * <p><b>Ending.</b> {@link #cancel()} (the link, channel or connection closed) stops deliveries
+ * and returns everything still held to the queue with one more failed delivery, as RabbitMQ does
+ * (the consumer may have died on one of them); {@link #cancel(Settlement)} settles them another
+ * way (e.g. an AMQP 1.0 source's {@code default-outcome}). Messages held after a restart are
+ * available again with their counts (locks are not durable). When the queue is deleted or the
+ * facade closes the sink hears {@link DeliverySink#ended}.
+ *
+ * <p><b>Threading.</b> Thread-safe; every method may be called from any thread, including from
+ * inside the sink, and none waits on the disk. The sink is only ever called on the facade's
+ * delivery thread (see {@link DeliverySink}).
+ */
+public final class Subscription {
+
+    private static final Logger log = LoggerFactory.getLogger(Subscription.class);
+
+    /** How credit is given back (see the class comment). */
+    public enum CreditMode {
+        /** AMQP 1.0 link credit: only {@link #addCredit} gives more. */
+        LINK,
+        /** AMQP 0-9-1 prefetch: each settlement gives one back. */
+        PREFETCH
+    }
+
+    /** Why a subscription ended without its consumer asking. */
+    public enum End {
+        /**
+         * The queue was deleted (0-9-1: the server's {@code basic.cancel}; 1.0: detach with
+         * {@code amqp:resource-deleted}).
+         */
+        QUEUE_DELETED,
+        /** The facade is closing (the broker shuts down); what was held went back, counts unchanged. */
+        CLOSED
+    }
+
+    private final Queues queues;
+    private final QueueDispatcher dispatcher;
+    private final String queue;
+    private final String consumer;
+    private final CreditMode mode;
+    private final DeliverySink sink;
+    private final Executor delivery;
+    private final Pushed recipient = new Pushed();
+
+    // guarded by the dispatcher (one lock per queue)
+    private int credit;
+    private boolean draining;
+    private boolean active = true;
+    private long delivered;
+    /** Held for this consumer, oldest first: true once the sink has been handed it. */
+    private final Map<DeliveryTag, Boolean> held = new LinkedHashMap<>();
+
+    Subscription(Queues queues, QueueDispatcher dispatcher, String queue, String consumer, CreditMode mode,
+            int credit, DeliverySink sink, Executor delivery) {
+        this.queues = queues;
+        this.dispatcher = dispatcher;
+        this.queue = queue;
+        this.consumer = consumer;
+        this.mode = mode;
+        this.credit = credit;
+        this.sink = sink;
+        this.delivery = delivery;
+    }
+
+    QueueDispatcher.Recipient recipient() {
+        return recipient;
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    /** The consumer's name as the frontend gave it (for logs and diagnostics). */
+    public String consumer() {
+        return consumer;
+    }
+
+    public CreditMode creditMode() {
+        return mode;
+    }
+
+    /** Deliveries it may still be given now. */
+    public int credit() {
+        synchronized (dispatcher) {
+            return credit;
+        }
+    }
+
+    /** Deliveries held for it: handed to the sink (or about to be) and not settled. */
+    public int held() {
+        synchronized (dispatcher) {
+            return held.size();
+        }
+    }
+
+    /** Deliveries handed to the sink so far (AMQP 1.0: the sender's delivery-count, from 0). */
+    public long delivered() {
+        synchronized (dispatcher) {
+            return delivered;
+        }
+    }
+
+    /** False once cancelled or ended. */
+    public boolean active() {
+        synchronized (dispatcher) {
+            return active;
+        }
+    }
+
+    /** Gives {@code n} more credit (saturating at {@link Integer#MAX_VALUE}); delivery resumes at once. */
+    public void addCredit(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("credit to add must not be negative: " + n);
+        }
+        synchronized (dispatcher) {
+            if (!active) {
+                return;
+            }
+            credit = (int) Math.min(Integer.MAX_VALUE, (long) credit + n);
+        }
+        dispatcher.wake();
+    }
+
+    /**
+     * AMQP 1.0 drain: delivers what is available now within the credit, then drops the credit
+     * left and tells the sink ({@link DeliverySink#drained}), after those deliveries.
+     */
+    public void drain() {
+        synchronized (dispatcher) {
+            if (!active) {
+                return;
+            }
+            draining = true;
+        }
+        dispatcher.wake();
+    }
+
+    /**
+     * Settles a delivery made to this subscription (see {@link Settlement}); completes once that
+     * is durable where it must be. A tag it does not hold (already settled, released by a
+     * cancel) is settled as {@link Queues#settle} would, which tells STALE or UNKNOWN.
+     */
+    public CompletableFuture<SettleResult> settle(DeliveryTag tag, Settlement how) {
+        boolean creditBack = forget(tag);
+        CompletableFuture<SettleResult> result = queues.settle(tag, how);
+        if (creditBack) {
+            dispatcher.wake();
+        }
+        return result;
+    }
+
+    /** Settles several deliveries the same way (AMQP 1.0 ranges, 0-9-1 {@code multiple}); results in order. */
+    public CompletableFuture<List<SettleResult>> settleAll(List<DeliveryTag> tags, Settlement how) {
+        boolean creditBack = false;
+        for (DeliveryTag tag : tags) {
+            creditBack |= forget(tag);
+        }
+        CompletableFuture<List<SettleResult>> result = queues.settleAll(tags, how);
+        if (creditBack) {
+            dispatcher.wake();
+        }
+        return result;
+    }
+
+    /** No longer held; true when that gave a credit back (prefetch mode). */
+    private boolean forget(DeliveryTag tag) {
+        synchronized (dispatcher) {
+            if (held.remove(Objects.requireNonNull(tag, "tag")) == null || mode != CreditMode.PREFETCH || !active) {
+                return false;
+            }
+            credit = credit == Integer.MAX_VALUE ? credit : credit + 1;
+            return true;
+        }
+    }
+
+    /**
+     * Stops deliveries (the link, channel or connection closed) and returns what is held to the
+     * queue with one more failed delivery ({@link Settlement#RELEASE_FAILED}), as RabbitMQ does.
+     * Completes with how many delivered messages went back, once the sink will not be called
+     * again: a delivery that was on its way may still reach the sink before that; its tag is
+     * already released (settling it tells STALE or NOT_ACQUIRED).
+     */
+    public CompletableFuture<Integer> cancel() {
+        return cancel(Settlement.RELEASE_FAILED);
+    }
+
+    /**
+     * {@link #cancel()}, settling what was delivered and not settled with {@code forHeld} (e.g.
+     * {@link Settlement#RELEASE} for an AMQP 1.0 source whose default outcome is
+     * {@code released}). Messages taken for it but not yet delivered go back unchanged whatever
+     * {@code forHeld} says.
+     */
+    public CompletableFuture<Integer> cancel(Settlement forHeld) {
+        Objects.requireNonNull(forHeld, "forHeld");
+        synchronized (dispatcher) {
+            if (!active) {
+                return CompletableFuture.completedFuture(0);
+            }
+            active = false;
+            draining = false;
+        }
+        // on the delivery thread: after it, the sink is never called again
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        Runnable release = () -> returnHeld(forHeld).whenComplete((n, e) -> {
+            if (e != null) {
+                done.completeExceptionally(e);
+            } else {
+                done.complete(n);
+            }
+        });
+        try {
+            delivery.execute(release);
+        } catch (RejectedExecutionException closing) {
+            release.run();
+        }
+        return done;
+    }
+
+    /** Settles everything held: delivered ones with {@code forHeld}, the rest released unchanged. */
+    private CompletableFuture<Integer> returnHeld(Settlement forHeld) {
+        List<Map.Entry<DeliveryTag, Boolean>> all;
+        synchronized (dispatcher) {
+            all = new ArrayList<>(held.entrySet());
+            held.clear();
+        }
+        List<CompletableFuture<SettleResult>> settled = new ArrayList<>(all.size());
+        int deliveredBack = 0;
+        for (Map.Entry<DeliveryTag, Boolean> e : all) {
+            try {
+                if (e.getValue()) {
+                    deliveredBack++;
+                    settled.add(queues.settle(e.getKey(), forHeld));
+                } else {
+                    queues.release(e.getKey());
+                }
+            } catch (IllegalStateException closed) {
+                // the facade closed: after the restart they are available anyway
+            }
+        }
+        int count = deliveredBack;
+        return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)).thenApply(v -> count);
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription(" + consumer + " on " + queue + ")";
+    }
+
+    /** The subscription's turn in its queue's ring. */
+    private final class Pushed extends QueueDispatcher.Recipient {
+
+        @Override
+        int demand() {
+            return active ? credit : 0;
+        }
+
+        @Override
+        boolean gone() {
+            return !active;
+        }
+
+        @Override
+        void assign(QueueDelivery d) {
+            credit--;
+            held.put(d.tag(), Boolean.FALSE);
+        }
+
+        @Override
+        void hand(QueueRuntime q, List<QueueDelivery> given) {
+            synchronized (dispatcher) {
+                if (!active) {
+                    return; // cancelled meanwhile: the cancel releases them
+                }
+                for (QueueDelivery d : given) {
+                    held.replace(d.tag(), Boolean.TRUE);
+                }
+                delivered += given.size();
+            }
+            try {
+                sink.deliver(Subscription.this, given);
+            } catch (RuntimeException e) {
+                log.warn("The sink of {} failed; its {} deliveries stay held until settled or cancelled",
+                        Subscription.this, given.size(), e);
+            }
+        }
+
+        @Override
+        void failed(List<QueueDelivery> given, Throwable failure) {
+            synchronized (dispatcher) {
+                for (QueueDelivery d : given) {
+                    held.remove(d.tag());
+                }
+                if (active) {
+                    credit = (int) Math.min(Integer.MAX_VALUE, (long) credit + given.size());
+                }
+            }
+        }
+
+        @Override
+        Runnable drainDone() {
+            if (!draining || !active) {
+                return null;
+            }
+            draining = false;
+            int dropped = credit;
+            credit = 0;
+            return () -> {
+                try {
+                    sink.drained(Subscription.this, dropped);
+                } catch (RuntimeException e) {
+                    log.warn("The sink of {} failed on drained", Subscription.this, e);
+                }
+            };
+        }
+
+        @Override
+        void end(End why) {
+            List<DeliveryTag> release = new ArrayList<>();
+            synchronized (dispatcher) {
+                if (!active) {
+                    return;
+                }
+                active = false;
+                if (why == End.CLOSED) {
+                    release.addAll(held.keySet());
+                }
+                held.clear();
+            }
+            for (DeliveryTag tag : release) {
+                try {
+                    queues.release(tag);
+                } catch (IllegalStateException closed) {
+                    break;
+                }
+            }
+            try {
+                sink.ended(Subscription.this, why);
+            } catch (RuntimeException e) {
+                log.warn("The sink of {} failed on ended", Subscription.this, e);
+            }
+        }
+    }
+}

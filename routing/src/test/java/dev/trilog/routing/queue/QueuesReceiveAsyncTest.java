@@ -1,0 +1,95 @@
+package dev.trilog.routing.queue;
+
+import static dev.trilog.routing.queue.QueuesFixture.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trilog.log.share.ArchiveListener;
+import dev.trilog.log.share.DeliveryPolicy;
+import dev.trilog.log.share.ShareCursor;
+import dev.trilog.log.share.ShareGroupSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Queues#receiveAsync}: the receive for callers on event loops. */
+class QueuesReceiveAsyncTest {
+
+    @TempDir
+    Path dataDir;
+    QueuesFixture f;
+    Queues queues;
+
+    @BeforeEach
+    void open() throws Exception {
+        f = new QueuesFixture(dataDir);
+        f.declare("jobs", Map.of());
+        queues = f.queues;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        f.close();
+    }
+
+    @Test
+    void theReceiveRunsOffTheCallersThread() throws Exception {
+        queues.publish("jobs", text("a"), PublishOptions.NONE).get();
+        // the queue's cursor, as the facade opened it: holding its lock stalls any receive from it
+        ShareCursor cursor = f.engine.shareCursor(new TopicPartition("jobs", 0), "jobs",
+                ShareGroupSettings.kafkaDefaults(), DeliveryPolicy.NONE, ArchiveListener.NONE);
+        CompletableFuture<List<QueueDelivery>> got;
+        synchronized (cursor) {
+            got = queues.receiveAsync("jobs", "c", 10, 30_000, 0);
+            // run on this thread, it would have gone through (the lock is re-entrant)
+            assertThat(cursor.counts().acquired()).isZero();
+            assertThat(got).isNotDone();
+        }
+        List<QueueDelivery> delivered = got.get(10, TimeUnit.SECONDS);
+        assertThat(delivered).extracting(QueuesFixture::body).containsExactly("a");
+        assertThat(delivered.get(0).lockDeadlineMs()).isBetween(f.clock.millis(), f.clock.millis() + 30_000);
+        assertThat(queues.acknowledge(delivered.get(0).tag()).get()).isEqualTo(SettleResult.OK);
+    }
+
+    @Test
+    void withNothingThereItAnswersEmptyOrWaitsForAnAppend() throws Exception {
+        assertThat(queues.receiveAsync("jobs", "c", 10, 30_000, 0).get(10, TimeUnit.SECONDS)).isEmpty();
+
+        CompletableFuture<List<QueueDelivery>> waiting = queues.receiveAsync("jobs", "c", 10, 30_000, 20_000);
+        queues.publish("jobs", text("late"), PublishOptions.NONE).get();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(QueuesFixture::body).containsExactly("late");
+
+        assertThat(queues.receiveAsync("jobs", "c", 10, 30_000, 100).get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void aCancelledWaitGivesWhatItWouldHaveGotToTheNextReceiver() throws Exception {
+        CompletableFuture<List<QueueDelivery>> waiting = queues.receiveAsync("jobs", "c", 10, 30_000, 20_000);
+        waiting.cancel(false);
+        queues.publish("jobs", text("a"), PublishOptions.NONE).get();
+        assertThat(queues.receiveAsync("jobs", "d", 10, 30_000, 20_000).get(10, TimeUnit.SECONDS))
+                .extracting(QueuesFixture::body).containsExactly("a");
+    }
+
+    @Test
+    void anUnknownQueueOrBadArgumentsFailTheFuture() {
+        assertThatThrownBy(() -> queues.receiveAsync("nope", "c", 1, 1_000, 0).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(UnknownQueueException.class);
+        assertThat(queues.receiveAsync("jobs", "c", 0, 1_000, 0)).isCompletedExceptionally();
+    }
+
+    @Test
+    void closingAnswersWaitingReceivesEmpty() throws Exception {
+        CompletableFuture<List<QueueDelivery>> waiting = queues.receiveAsync("jobs", "c", 10, 30_000, 20_000);
+        f.restart();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+}
