@@ -11,9 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency arrows of DESIGN.md as a build check: gateway → frontends → routing →
- * log-engine, never the other way, and no frontend reaching into another. Maven's module
- * graph already stops most wrong imports; this catches the ones a careless pom edit allows.
+ * The dependency arrows of DESIGN.md as a build check: gateway → frontends → frontend SPI →
+ * routing → log-engine, never the other way; the gateway knows the frontends only through the
+ * SPI; no frontend reaching into another. Maven's module graph already stops most wrong imports;
+ * this catches the ones a careless pom edit allows.
  */
 class LayeringTest {
 
@@ -30,8 +31,8 @@ class LayeringTest {
     void logEngineKnowsNoProtocolAndNoRouting() {
         noClasses().that().resideInAPackage("dev.trilog.log..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "dev.trilog.routing..", "dev.trilog.kafka..", "dev.trilog.amqp..",
-                        "dev.trilog.sqs..", "dev.trilog.gateway..",
+                        "dev.trilog.routing..", "dev.trilog.frontend..", "dev.trilog.kafka..",
+                        "dev.trilog.amqp..", "dev.trilog.sqs..", "dev.trilog.gateway..",
                         "io.netty..", "io.undertow..", "org.apache.qpid..")
                 .check(trilog);
     }
@@ -40,8 +41,8 @@ class LayeringTest {
     void routingKnowsNoWireFormat() {
         noClasses().that().resideInAPackage("dev.trilog.routing..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..",
-                        "dev.trilog.gateway..", "io.netty..", "io.undertow..",
+                        "dev.trilog.frontend..", "dev.trilog.kafka..", "dev.trilog.amqp..",
+                        "dev.trilog.sqs..", "dev.trilog.gateway..", "io.netty..", "io.undertow..",
                         "org.apache.qpid..", "org.apache.kafka.common.message..",
                         "org.apache.kafka.common.requests..",
                         // records go through log-engine's RecordFormat, the one adapter for Kafka's internals
@@ -69,6 +70,24 @@ class LayeringTest {
         noClasses().that().resideOutsideOfPackages("dev.trilog.log.record", "dev.trilog.kafka.records",
                         "dev.trilog.testsupport..")
                 .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.common.record.internal..")
+                .check(trilog);
+    }
+
+    @Test
+    void theFrontendSpiKnowsNoProtocolAndNoGateway() {
+        noClasses().that().resideInAPackage("dev.trilog.frontend..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..", "dev.trilog.gateway..",
+                        "io.netty..", "io.undertow..", "org.apache.qpid..")
+                .check(trilog);
+    }
+
+    /** Adding a protocol touches no gateway source: the gateway finds frontends by ServiceLoader. */
+    @Test
+    void theGatewayKnowsFrontendsOnlyThroughTheSpi() {
+        noClasses().that().resideInAPackage("dev.trilog.gateway..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..")
                 .check(trilog);
     }
 

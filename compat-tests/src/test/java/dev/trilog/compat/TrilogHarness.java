@@ -1,9 +1,9 @@
 package dev.trilog.compat;
 
+import dev.trilog.frontend.ConfigValue;
+import dev.trilog.frontend.Frontends;
 import dev.trilog.gateway.Gateway;
-import dev.trilog.gateway.ProtocolFrontends;
 import dev.trilog.gateway.RunningGateway;
-import dev.trilog.gateway.config.ConfigValue;
 import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.gateway.config.GatewayConfigLoader;
 import java.net.InetSocketAddress;
@@ -52,7 +52,7 @@ public final class TrilogHarness implements AutoCloseable {
             values.add(new ConfigValue(settings[i], settings[i + 1], "test"));
         }
         GatewayConfig config = new GatewayConfigLoader(Map.of()).load(Optional.empty(), values);
-        gateway = Gateway.start(config, ProtocolFrontends.all());
+        gateway = Gateway.start(config, Frontends.installed());
         kafkaPort = gateway.listener("kafka").boundAddress().getPort();
         sqsPort = gateway.listener("sqs").boundAddress().getPort();
     }

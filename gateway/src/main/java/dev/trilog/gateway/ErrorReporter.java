@@ -1,6 +1,6 @@
 package dev.trilog.gateway;
 
-import dev.trilog.gateway.config.InvalidConfigException;
+import dev.trilog.frontend.InvalidConfigException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ExitCode;

@@ -1,7 +1,10 @@
 package dev.trilog.gateway;
 
+import dev.trilog.frontend.Frontend;
+import dev.trilog.frontend.FrontendContext;
 import dev.trilog.gateway.admin.AdminEndpoint;
 import dev.trilog.gateway.config.GatewayConfig;
+import dev.trilog.gateway.config.ListenAddress;
 import dev.trilog.log.LogEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +16,8 @@ import java.util.List;
  *
  * <ol>
  *   <li>check the data directory is there and writable,</li>
- *   <li>open the log,</li>
- *   <li>start the protocol frontends,</li>
+ *   <li>open the log and the queue layer,</li>
+ *   <li>initialise and start the protocol frontends, in the order given,</li>
  *   <li>start the admin endpoint last, so that {@code /health} answering means everything listens.</li>
  * </ol>
  *
@@ -27,28 +30,36 @@ public final class Gateway {
     }
 
     /**
-     * @param protocolFrontends the frontends to start, in order
+     * @param protocolFrontends new, unstarted frontends ({@code Frontends.installed()} for the ones on the class path)
      * @throws StartupException with a one-line message when a port is taken, the data directory is
      *         unusable or the log cannot be opened
      */
-    public static RunningGateway start(GatewayConfig config, List<FrontendFactory> protocolFrontends) {
+    public static RunningGateway start(GatewayConfig config, List<Frontend> protocolFrontends) {
         long startNanos = System.nanoTime();
         DataDirectory.prepare(config.dataDir());
         GatewayMetrics metrics = GatewayMetrics.create();
         LogEngine engine = null;
         QueueLayer queueLayer = null;
-        List<Frontend> listening = new ArrayList<>();
+        List<Listener> listening = new ArrayList<>();
+        List<ListenAddress> idle = new ArrayList<>();
         try {
             engine = openLog(config);
             metrics.bindEngine(engine);
             queueLayer = openQueueLayer(config, engine);
-            FrontendContext context = new FrontendContext(config, engine, queueLayer, metrics.registry());
-            for (FrontendFactory factory : protocolFrontends) {
-                startListener(factory.create(context), listening);
+            FrontendContext context = new FrontendContext(config.frontendConfig(), engine, queueLayer.topology(),
+                    queueLayer.queues(), metrics.registry());
+            for (Frontend frontend : protocolFrontends) {
+                ListenAddress address = config.listenAddress(frontend.portKey());
+                if (frontend.listens()) {
+                    initialize(frontend, context);
+                    startListener(new FrontendListener(frontend, address), listening);
+                } else {
+                    idle.add(address);
+                }
             }
             startListener(new AdminEndpoint(config.admin(), metrics::scrape), listening);
             RunningGateway running = new RunningGateway(config, engine, queueLayer, metrics, listening);
-            StartupBanner.log(running, (System.nanoTime() - startNanos) / 1_000_000);
+            StartupBanner.log(running, idle, (System.nanoTime() - startNanos) / 1_000_000);
             return running;
         } catch (RuntimeException | Error e) {
             new RunningGateway(config, engine, queueLayer, metrics, listening).closeAfterFailedStart();
@@ -72,8 +83,21 @@ public final class Gateway {
         }
     }
 
+    /** Closes the frontend again when it fails, since it is not among the listeners yet. */
+    private static void initialize(Frontend frontend, FrontendContext context) {
+        try {
+            frontend.initialize(context);
+        } catch (IOException | UncheckedIOException e) {
+            frontend.close();
+            throw new StartupException("cannot start the " + frontend.name() + " frontend: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            frontend.close();
+            throw e;
+        }
+    }
+
     /** Adds the listener to {@code listening} only once it listens, so a failed start is not closed twice. */
-    private static void startListener(Frontend listener, List<Frontend> listening) {
+    private static void startListener(Listener listener, List<Listener> listening) {
         try {
             listener.start();
         } catch (IOException e) {

@@ -16,7 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The process's one meter registry: created here, handed to every frontend through
- * {@link FrontendContext#meters()}, and served as Prometheus text by the admin endpoint.
+ * {@link dev.trilog.frontend.FrontendContext#meters()}, and served as Prometheus text by the admin endpoint.
  *
  * <p>JVM and process meters are bound at creation, including open file descriptors, which a
  * broker with many segment files runs out of before it runs out of anything else.

@@ -27,13 +27,13 @@ public final class RunningGateway implements AutoCloseable {
     private final LogEngine engine;
     private final QueueLayer queueLayer;
     private final GatewayMetrics metrics;
-    private final List<Frontend> listeners;
+    private final List<Listener> listeners;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stoppedCleanly;
 
     /** @param engine null only when closing after the log failed to open; queueLayer likewise */
     RunningGateway(GatewayConfig config, LogEngine engine, QueueLayer queueLayer, GatewayMetrics metrics,
-                   List<Frontend> listeners) {
+                   List<Listener> listeners) {
         this.config = config;
         this.engine = engine;
         this.queueLayer = queueLayer;
@@ -59,12 +59,12 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     /** Every listener, protocol frontends first and the admin endpoint last. */
-    public List<Frontend> listeners() {
+    public List<Listener> listeners() {
         return listeners;
     }
 
     /** The started listener with this name ({@code admin}, {@code kafka}, …). */
-    public Frontend listener(String name) {
+    public Listener listener(String name) {
         return listeners.stream().filter(listener -> listener.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no listener named " + name));
     }
@@ -107,9 +107,9 @@ public final class RunningGateway implements AutoCloseable {
 
     private int closeAll() {
         int failures = 0;
-        List<Frontend> reversed = new ArrayList<>(listeners);
+        List<Listener> reversed = new ArrayList<>(listeners);
         Collections.reverse(reversed);
-        for (Frontend listener : reversed) {
+        for (Listener listener : reversed) {
             failures += attempt("close the " + listener.name() + " listener", listener::close);
         }
         if (queueLayer != null) {

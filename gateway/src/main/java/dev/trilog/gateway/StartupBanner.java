@@ -1,11 +1,10 @@
 package dev.trilog.gateway;
 
-import dev.trilog.gateway.config.ConfigValue;
-import dev.trilog.gateway.config.KnownKeys;
+import dev.trilog.frontend.ConfigValue;
+import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.gateway.config.ListenAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The few log lines that tell a user what just started: version, where the data lives (absolute),
  * each listener with the address it really bound (the real port when 0 was asked), and which
- * configured ports nothing listens on yet. Tests read the bound ports from these lines, so the
+ * configured ports nothing listens on yet (a frontend whose server is still to be written). Tests read the bound ports from these lines, so the
  * {@code <name> listening on <host>:<port>} shape is kept stable.
  */
 final class StartupBanner {
@@ -23,20 +22,16 @@ final class StartupBanner {
     private StartupBanner() {
     }
 
-    static void log(RunningGateway gateway, long startMillis) {
+    /** @param idle the listen addresses of frontends that do not listen yet */
+    static void log(RunningGateway gateway, List<ListenAddress> idle, long startMillis) {
         LOG.info("Trilog {} started in {} ms (pid {})", TrilogVersion.current(), startMillis, ProcessHandle.current().pid());
         LOG.info("data directory: {}", gateway.config().dataDir());
-        for (Frontend listener : gateway.listeners()) {
+        for (Listener listener : gateway.listeners()) {
             LOG.info("{} listening on {}", listener.name(), hostAndPort(listener.boundAddress()));
         }
-        Frontend admin = gateway.listener("admin");
+        Listener admin = gateway.listener("admin");
         String base = "http://" + hostAndPort(admin.boundAddress());
         LOG.info("admin endpoints: {}/health {}/metrics", base, base);
-
-        Set<String> listeningKeys = gateway.listeners().stream()
-                .map(listener -> listener.address().portKey()).collect(Collectors.toSet());
-        List<ListenAddress> idle = gateway.config().protocolListeners().stream()
-                .filter(address -> !listeningKeys.contains(address.portKey())).toList();
         if (!idle.isEmpty()) {
             LOG.info("not listening yet, no frontend built for: {}", idle.stream()
                     .map(address -> address.portKey() + " " + address.port()).collect(Collectors.joining(", ")));
@@ -44,10 +39,10 @@ final class StartupBanner {
     }
 
     /** Logs each value the user set, with where it came from, before anything starts. */
-    static void logExplicitSettings(List<ConfigValue> settings) {
-        for (ConfigValue value : settings) {
+    static void logExplicitSettings(GatewayConfig config) {
+        for (ConfigValue value : config.explicitSettings()) {
             // secrets stay out of the log
-            String shown = value.key().equals(KnownKeys.SQS_ACCESS_KEYS) ? "(secret)" : value.value();
+            String shown = config.keys().isSecret(value.key()) ? "(secret)" : value.value();
             LOG.info("config {}={} (from {})", value.key(), shown, value.source());
         }
     }

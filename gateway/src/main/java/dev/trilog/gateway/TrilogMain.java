@@ -1,5 +1,8 @@
 package dev.trilog.gateway;
 
+import dev.trilog.frontend.Frontend;
+import dev.trilog.frontend.Frontends;
+import dev.trilog.gateway.config.KnownKeys;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -7,12 +10,6 @@ import picocli.CommandLine;
 
 /** The {@code trilog} executable: {@code java -jar trilog.jar serve …}. */
 public final class TrilogMain {
-
-    /**
-     * The protocol frontends {@code serve} starts, in order. Empty until the first frontend module
-     * lands; each then adds its {@link FrontendFactory} here.
-     */
-    private static final List<FrontendFactory> PROTOCOL_FRONTENDS = ProtocolFrontends.all();
 
     private TrilogMain() {
     }
@@ -22,11 +19,17 @@ public final class TrilogMain {
         System.exit(commandLine(System.getenv()).execute(args));
     }
 
-    /** The whole command line, reading {@code TRILOG_*} settings from {@code environment}. */
+    /**
+     * The whole command line, reading {@code TRILOG_*} settings from {@code environment}. {@code serve}
+     * starts the frontends on the class path ({@link Frontends#installed()}), and its help lists their keys.
+     */
     static CommandLine commandLine(Map<String, String> environment) {
         ErrorReporter errors = new ErrorReporter();
+        List<Frontend> frontends = Frontends.installed();
+        CommandLine serve = new CommandLine(new ServeCommand(environment, frontends));
+        serve.getCommandSpec().usageMessage().footer(ServeCommand.footer(KnownKeys.of(frontends)).toArray(String[]::new));
         return new CommandLine(new TrilogCommand())
-                .addSubcommand(new ServeCommand(environment, PROTOCOL_FRONTENDS))
+                .addSubcommand(serve)
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);
     }

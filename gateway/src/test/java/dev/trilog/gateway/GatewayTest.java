@@ -3,8 +3,11 @@ package dev.trilog.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trilog.frontend.ConfigKey;
+import dev.trilog.frontend.Frontend;
+import dev.trilog.frontend.FrontendConfig;
+import dev.trilog.frontend.FrontendContext;
 import dev.trilog.gateway.config.GatewayConfig;
-import dev.trilog.gateway.config.ListenAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -70,7 +73,7 @@ class GatewayTest {
     void frontendsStartBeforeTheAdminEndpointAndStopBeforeIt() {
         RunningGateway gateway = Gateway.start(TestConfigs.ephemeral(dataDir), List.of(recording("kafka")));
 
-        assertThat(gateway.listeners()).extracting(Frontend::name).containsExactly("kafka", "admin");
+        assertThat(gateway.listeners()).extracting(Listener::name).containsExactly("kafka", "admin");
         gateway.close();
         assertThat(events).containsExactly("kafka started", "kafka closed");
     }
@@ -101,9 +104,9 @@ class GatewayTest {
 
     @Test
     void aFrontendThatCannotBindIsNamedByItsKey() {
-        FrontendFactory unbindable = context -> new RecordingFrontend("kafka", context.config().kafka(), events) {
+        Frontend unbindable = new RecordingFrontend("kafka", events) {
             @Override
-            public void start() throws IOException {
+            public InetSocketAddress start() throws IOException {
                 throw new BindException("Address already in use");
             }
         };
@@ -111,6 +114,43 @@ class GatewayTest {
         assertThatThrownBy(() -> Gateway.start(TestConfigs.ephemeral(dataDir), List.of(unbindable)))
                 .isInstanceOf(StartupException.class)
                 .hasMessage("kafka.port 0 is already in use on 127.0.0.1");
+    }
+
+    @Test
+    void aFrontendThatDoesNotListenYetIsNeitherInitializedNorStarted() {
+        Frontend notYet = new RecordingFrontend("amqp", events) {
+            @Override
+            public boolean listens() {
+                return false;
+            }
+        };
+
+        try (RunningGateway gateway = Gateway.start(TestConfigs.ephemeral(dataDir), List.of(notYet, recording("kafka")))) {
+            assertThat(gateway.listeners()).extracting(Listener::name).containsExactly("kafka", "admin");
+        }
+        assertThat(events).containsExactly("kafka started", "kafka closed");
+    }
+
+    @Test
+    void aFrontendThatCannotReadItsStateStopsTheStartNamedAndClosed() {
+        Frontend broken = new RecordingFrontend("sqs", events) {
+            @Override
+            public void initialize(FrontendContext context) throws IOException {
+                throw new IOException("queue metadata unreadable");
+            }
+
+            @Override
+            public void close() {
+                events.add("sqs closed");
+            }
+        };
+
+        assertThatThrownBy(() -> Gateway.start(TestConfigs.ephemeral(dataDir), List.of(recording("kafka"), broken)))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("cannot start the sqs frontend: queue metadata unreadable");
+        assertThat(events).containsExactly("kafka started", "sqs closed", "kafka closed");
+        // the log was closed too: the directory opens again
+        Gateway.start(TestConfigs.ephemeral(dataDir), List.of()).close();
     }
 
     @Test
@@ -123,17 +163,8 @@ class GatewayTest {
         assertThat(events).isEmpty();
     }
 
-    private FrontendFactory recording(String name) {
-        return context -> {
-            context.meters().counter("test.frontend.starts");
-            return new RecordingFrontend(name, context.config().kafka(), events) {
-                @Override
-                public void start() throws IOException {
-                    super.start();
-                    context.meters().counter("test.frontend.starts").increment();
-                }
-            };
-        };
+    private Frontend recording(String name) {
+        return new RecordingFrontend(name, events);
     }
 
     private static boolean refusesConnections(int port) {
@@ -145,16 +176,19 @@ class GatewayTest {
         }
     }
 
-    /** A stand-in protocol frontend: a bound socket that notes when it starts and closes. */
+    /**
+     * A stand-in protocol frontend on {@code kafka.port} (declared by the real Kafka frontend on the
+     * class path): a bound socket that notes when it starts and closes, and counts its starts in the
+     * shared meter registry.
+     */
     private static class RecordingFrontend implements Frontend {
         private final String name;
-        private final ListenAddress address;
         private final List<String> events;
+        private FrontendContext context;
         private ServerSocket socket;
 
-        RecordingFrontend(String name, ListenAddress address, List<String> events) {
+        RecordingFrontend(String name, List<String> events) {
             this.name = name;
-            this.address = address;
             this.events = events;
         }
 
@@ -164,19 +198,32 @@ class GatewayTest {
         }
 
         @Override
-        public ListenAddress address() {
-            return address;
+        public List<ConfigKey> configKeys() {
+            return List.of();
         }
 
         @Override
-        public void start() throws IOException {
+        public String portKey() {
+            return "kafka.port";
+        }
+
+        @Override
+        public void validate(FrontendConfig config) {
+        }
+
+        @Override
+        public void initialize(FrontendContext context) throws IOException {
+            this.context = context;
+            context.meters().counter("test.frontend.starts");
+        }
+
+        @Override
+        public InetSocketAddress start() throws IOException {
+            FrontendConfig config = context.config();
             socket = new ServerSocket();
-            socket.bind(new InetSocketAddress(address.host(), address.port()));
+            socket.bind(new InetSocketAddress(config.listenHost(), config.port(portKey())));
             events.add(name + " started");
-        }
-
-        @Override
-        public InetSocketAddress boundAddress() {
+            context.meters().counter("test.frontend.starts").increment();
             return (InetSocketAddress) socket.getLocalSocketAddress();
         }
 

@@ -2,7 +2,7 @@ package dev.trilog.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trilog.gateway.config.ConfigValue;
+import dev.trilog.frontend.ConfigValue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

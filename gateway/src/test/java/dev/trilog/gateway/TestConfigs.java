@@ -1,6 +1,6 @@
 package dev.trilog.gateway;
 
-import dev.trilog.gateway.config.ConfigValue;
+import dev.trilog.frontend.ConfigValue;
 import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.gateway.config.GatewayConfigLoader;
 import java.nio.file.Path;

@@ -35,6 +35,14 @@ class TrilogCliTest {
     }
 
     @Test
+    void serveHelpListsEveryKeyWithItsDefaultTheFrontendsIncluded() {
+        assertThat(run(Map.of(), "serve", "--help")).isZero();
+        assertThat(out.toString()).contains("data.dir=data", "admin.port=8080", "kafka.port=9092",
+                "num.partitions=1", "amqp.port=5672", "sqs.port=9324", "sqs.account-id=000000000000",
+                "TRILOG_SQS_ACCESS_KEYS");
+    }
+
+    @Test
     void noSubcommandIsAUsageError() {
         assertThat(run(Map.of())).isEqualTo(2);
         assertThat(err.toString()).contains("serve");

@@ -1,6 +1,6 @@
 package dev.trilog.gateway.admin;
 
-import dev.trilog.gateway.Frontend;
+import dev.trilog.gateway.Listener;
 import dev.trilog.gateway.config.ListenAddress;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * whatever is left). Undertow's {@code ListenerInfo.suspend()} is deliberately not used to stop
  * accepting first: it also closes every open connection, in-flight requests included.
  */
-public final class AdminEndpoint implements Frontend {
+public final class AdminEndpoint implements Listener {
 
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(AdminEndpoint.class);

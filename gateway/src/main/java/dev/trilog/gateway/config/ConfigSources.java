@@ -1,5 +1,8 @@
 package dev.trilog.gateway.config;
 
+import dev.trilog.frontend.ConfigKey;
+import dev.trilog.frontend.ConfigValue;
+import dev.trilog.frontend.InvalidConfigException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,35 +23,14 @@ import java.util.TreeMap;
  */
 final class ConfigSources {
 
-    /** The defaults of DESIGN.md: one process, data in ./data, loopback, the protocols' usual ports. */
-    private static final Map<String, String> DEFAULTS = Map.ofEntries(
-            Map.entry(KnownKeys.KAFKA_ADVERTISED_HOST, ""),
-            Map.entry(KnownKeys.KAFKA_ADVERTISED_PORT, "0"),
-            Map.entry(KnownKeys.KAFKA_TRANSPORT, "auto"),
-            Map.entry(KnownKeys.DATA_DIR, "data"),
-            Map.entry(KnownKeys.LISTEN_HOST, "127.0.0.1"),
-            Map.entry(KnownKeys.KAFKA_PORT, "9092"),
-            Map.entry(KnownKeys.AMQP_PORT, "5672"),
-            Map.entry(KnownKeys.SQS_PORT, "9324"),
-            Map.entry(KnownKeys.SQS_HOST, ""),
-            Map.entry(KnownKeys.SQS_ACCOUNT_ID, "000000000000"),
-            Map.entry(KnownKeys.SQS_REGION, "us-east-1"),
-            Map.entry(KnownKeys.SQS_ACCESS_KEYS, ""),
-            Map.entry(KnownKeys.ADMIN_PORT, "8080"),
-            Map.entry(KnownKeys.AUTO_CREATE_TOPICS_ENABLE, "true"),
-            Map.entry(KnownKeys.NUM_PARTITIONS, "1"),
-            Map.entry(KnownKeys.GROUP_INITIAL_REBALANCE_DELAY_MS, "3000"),
-            Map.entry(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS, "6000"),
-            Map.entry(KnownKeys.GROUP_MAX_SESSION_TIMEOUT_MS, "1800000"),
-            Map.entry(KnownKeys.TRANSACTION_MAX_TIMEOUT_MS, "900000"),
-            Map.entry(KnownKeys.TRANSACTION_ABORT_CHECK_INTERVAL_MS, "10000"));
-
     private ConfigSources() {
     }
 
-    static List<ConfigValue> defaults() {
+    /** The default of every key the gateway and the frontends declare; the engine applies its own. */
+    static List<ConfigValue> defaults(KnownKeys keys) {
         List<ConfigValue> values = new ArrayList<>();
-        new TreeMap<>(DEFAULTS).forEach((key, value) -> values.add(new ConfigValue(key, value, ConfigValue.DEFAULT_SOURCE)));
+        keys.declared().stream().sorted(Comparator.comparing(ConfigKey::name)).forEach(key ->
+                values.add(new ConfigValue(key.name(), key.defaultValue(), ConfigValue.DEFAULT_SOURCE)));
         return values;
     }
 
@@ -78,15 +61,15 @@ final class ConfigSources {
      * names no key is an error rather than silently ignored: a typo in a deployment's environment
      * would otherwise run the broker with a default nobody chose.
      */
-    static List<ConfigValue> environment(Map<String, String> environment) {
+    static List<ConfigValue> environment(Map<String, String> environment, KnownKeys keys) {
         List<ConfigValue> values = new ArrayList<>();
         new TreeMap<>(environment).forEach((variable, value) -> {
             if (!variable.startsWith(KnownKeys.ENVIRONMENT_PREFIX) || KnownKeys.LAUNCHER_VARIABLES.contains(variable)) {
                 return;
             }
-            String key = KnownKeys.keyForVariable(variable).orElseThrow(() -> new InvalidConfigException(
+            String key = keys.keyForVariable(variable).orElseThrow(() -> new InvalidConfigException(
                     "environment variable " + variable + " matches no config key (TRILOG_* variables set config keys: "
-                            + "kafka.port is TRILOG_KAFKA_PORT)"));
+                            + "admin.port is TRILOG_ADMIN_PORT)"));
             values.add(new ConfigValue(key, value, "environment variable " + variable));
         });
         return values;

@@ -1,6 +1,9 @@
 package dev.trilog.gateway.config;
 
-import dev.trilog.kafka.KafkaTransport;
+import dev.trilog.frontend.ConfigValue;
+import dev.trilog.frontend.Frontend;
+import dev.trilog.frontend.FrontendConfig;
+import dev.trilog.frontend.InvalidConfigException;
 import dev.trilog.log.EngineSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,70 +11,37 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The winning value of every key after the layers are stacked, turned into typed values. Each
- * conversion that fails says which key, which value and where it came from.
+ * The winning value of every key after the layers are stacked, checked: the gateway's own keys
+ * here, the engine's by the engine, each frontend's by the frontend ({@link Frontend#validate}).
+ * Each check that fails says which key, which value and where it came from.
  */
 final class EffectiveSettings {
 
     private final Map<String, ConfigValue> values;
+    private final KnownKeys keys;
 
-    EffectiveSettings(Map<String, ConfigValue> values) {
+    EffectiveSettings(Map<String, ConfigValue> values, KnownKeys keys) {
         this.values = values;
+        this.keys = keys;
     }
 
-    GatewayConfig toGatewayConfig() {
+    GatewayConfig toGatewayConfig(List<Frontend> frontends) {
         Path dataDir = path(KnownKeys.DATA_DIR);
         String host = host(KnownKeys.LISTEN_HOST);
-        return new GatewayConfig(
-                engineSettings(dataDir),
-                listenAddress(KnownKeys.KAFKA_PORT, host),
-                listenAddress(KnownKeys.AMQP_PORT, host),
-                listenAddress(KnownKeys.SQS_PORT, host),
-                listenAddress(KnownKeys.ADMIN_PORT, host),
-                bool(KnownKeys.AUTO_CREATE_TOPICS_ENABLE),
-                positiveInt(KnownKeys.NUM_PARTITIONS),
-                listenAddress(KnownKeys.KAFKA_ADVERTISED_PORT, get(KnownKeys.KAFKA_ADVERTISED_HOST).value()),
-                kafkaTransport(),
-                nonNegativeInt(KnownKeys.GROUP_INITIAL_REBALANCE_DELAY_MS),
-                positiveInt(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS),
-                maxSessionTimeout(),
-                positiveInt(KnownKeys.TRANSACTION_MAX_TIMEOUT_MS),
-                positiveInt(KnownKeys.TRANSACTION_ABORT_CHECK_INTERVAL_MS),
-                sqsApi(),
-                new ArrayList<>(values.values()));
-    }
-
-    private GatewayConfig.SqsApi sqsApi() {
-        ConfigValue account = get(KnownKeys.SQS_ACCOUNT_ID);
-        if (!account.value().matches("[0-9]{12}")) {
-            throw InvalidConfigException.badValue(account, "an AWS account id is 12 digits");
+        EngineSettings engine = engineSettings(dataDir);
+        FrontendConfig frontendConfig = new FrontendConfig(host, values.values());
+        for (Frontend frontend : frontends) {
+            frontendConfig.port(frontend.portKey());
+            frontend.validate(frontendConfig);
         }
-        ConfigValue region = get(KnownKeys.SQS_REGION);
-        if (!region.value().matches("[a-z0-9-]+")) {
-            throw InvalidConfigException.badValue(region, "expected a region name such as us-east-1");
-        }
-        ConfigValue keys = get(KnownKeys.SQS_ACCESS_KEYS);
-        Map<String, String> accessKeys = new LinkedHashMap<>();
-        if (!keys.value().isBlank()) {
-            for (String pair : keys.value().split(",")) {
-                int colon = pair.indexOf(':');
-                if (colon <= 0 || colon == pair.length() - 1) {
-                    throw InvalidConfigException.badValue(keys, "expected ACCESS_KEY_ID:SECRET_ACCESS_KEY pairs"
-                            + " separated by commas");
-                }
-                accessKeys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
-            }
-        }
-        return new GatewayConfig.SqsApi(get(KnownKeys.SQS_HOST).value().trim(), account.value(), region.value(),
-                accessKeys);
+        ListenAddress admin = new ListenAddress(KnownKeys.ADMIN_PORT, host, frontendConfig.port(KnownKeys.ADMIN_PORT));
+        return new GatewayConfig(engine, admin, frontendConfig, new ArrayList<>(values.values()), keys);
     }
 
     private ConfigValue get(String key) {
@@ -109,70 +79,6 @@ final class EffectiveSettings {
         return value.value();
     }
 
-    private ListenAddress listenAddress(String portKey, String host) {
-        ConfigValue value = get(portKey);
-        int port = parseInt(value, "expected a port number from 0 to 65535 (0 picks any free port)");
-        if (port < 0 || port > 65_535) {
-            throw InvalidConfigException.badValue(value, "a port number must be from 0 to 65535 (0 picks any free port)");
-        }
-        return new ListenAddress(portKey, host, port);
-    }
-
-    private int positiveInt(String key) {
-        ConfigValue value = get(key);
-        int number = parseInt(value, "expected a whole number of at least 1");
-        if (number < 1) {
-            throw InvalidConfigException.badValue(value, "expected a whole number of at least 1");
-        }
-        return number;
-    }
-
-    private int nonNegativeInt(String key) {
-        ConfigValue value = get(key);
-        int number = parseInt(value, "expected a whole number of at least 0");
-        if (number < 0) {
-            throw InvalidConfigException.badValue(value, "expected a whole number of at least 0");
-        }
-        return number;
-    }
-
-    private KafkaTransport kafkaTransport() {
-        ConfigValue value = get(KnownKeys.KAFKA_TRANSPORT);
-        KafkaTransport transport = KafkaTransport.parse(value.value());
-        if (transport == null) {
-            throw InvalidConfigException.badValue(value, "expected auto, epoll or nio");
-        }
-        return transport;
-    }
-
-    private int maxSessionTimeout() {
-        int min = positiveInt(KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS);
-        int max = positiveInt(KnownKeys.GROUP_MAX_SESSION_TIMEOUT_MS);
-        if (max < min) {
-            throw InvalidConfigException.badValue(get(KnownKeys.GROUP_MAX_SESSION_TIMEOUT_MS),
-                    "must be at least " + KnownKeys.GROUP_MIN_SESSION_TIMEOUT_MS + " (" + min + ")");
-        }
-        return max;
-    }
-
-    /** Strictly true or false: "yes" or "1" would be read as false by Boolean.parseBoolean. */
-    private boolean bool(String key) {
-        ConfigValue value = get(key);
-        return switch (value.value().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw InvalidConfigException.badValue(value, "expected true or false");
-        };
-    }
-
-    private static int parseInt(ConfigValue value, String expected) {
-        try {
-            return Integer.parseInt(value.value());
-        } catch (NumberFormatException e) {
-            throw InvalidConfigException.badValue(value, expected);
-        }
-    }
-
     /**
      * The engine validates its own keys and its {@link ConfigException} names the broker-level
      * key the user wrote ({@code log.retention.ms}); this adds where the value came from.
@@ -180,7 +86,7 @@ final class EffectiveSettings {
     private EngineSettings engineSettings(Path dataDir) {
         Map<String, String> engineProperties = new HashMap<>();
         values.forEach((key, value) -> {
-            if (KnownKeys.isEngineKey(key)) {
+            if (keys.isEngineKey(key)) {
                 engineProperties.put(key, value.value());
             }
         });
@@ -195,7 +101,7 @@ final class EffectiveSettings {
     private String withSource(String engineMessage) {
         ConfigValue culprit = null;
         for (ConfigValue value : values.values()) {
-            if (KnownKeys.isEngineKey(value.key()) && !value.isDefault() && mentions(engineMessage, value.key())) {
+            if (keys.isEngineKey(value.key()) && !value.isDefault() && mentions(engineMessage, value.key())) {
                 culprit = longer(culprit, value);
             }
         }

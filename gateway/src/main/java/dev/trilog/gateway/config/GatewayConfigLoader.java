@@ -1,5 +1,9 @@
 package dev.trilog.gateway.config;
 
+import dev.trilog.frontend.ConfigValue;
+import dev.trilog.frontend.Frontend;
+import dev.trilog.frontend.Frontends;
+import dev.trilog.frontend.InvalidConfigException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +21,9 @@ import java.util.TreeMap;
  *       {@code --set key=value} before the dedicated flags such as {@code --kafka-port}).</li>
  * </ol>
  *
- * <p>Every key in every layer must be known ({@link KnownKeys}), and every value is checked
- * before anything starts, so a mistake costs one message and no half-started broker.
+ * <p>Every key in every layer must be known ({@link KnownKeys}: the gateway's, the engine's and
+ * the frontends' keys), and every value is checked before anything starts (the frontends' by
+ * {@link Frontend#validate}), so a mistake costs one message and no half-started broker.
  *
  * <p>The environment is passed in rather than read from {@link System#getenv()}, so tests do
  * not depend on the machine they run on.
@@ -26,9 +31,19 @@ import java.util.TreeMap;
 public final class GatewayConfigLoader {
 
     private final Map<String, String> environment;
+    private final List<Frontend> frontends;
+    private final KnownKeys keys;
 
+    /** A loader for the frontends on the class path ({@link Frontends#installed()}). */
     public GatewayConfigLoader(Map<String, String> environment) {
+        this(environment, Frontends.installed());
+    }
+
+    /** A loader that knows the keys of {@code frontends} and has them check their values. */
+    public GatewayConfigLoader(Map<String, String> environment, List<Frontend> frontends) {
         this.environment = Map.copyOf(environment);
+        this.frontends = List.copyOf(frontends);
+        this.keys = KnownKeys.of(this.frontends);
     }
 
     /**
@@ -38,16 +53,16 @@ public final class GatewayConfigLoader {
      */
     public GatewayConfig load(Optional<Path> configFile, List<ConfigValue> commandLine) {
         Map<String, ConfigValue> merged = new TreeMap<>();
-        stack(merged, ConfigSources.defaults());
+        stack(merged, ConfigSources.defaults(keys));
         configFile.ifPresent(file -> stack(merged, ConfigSources.file(file)));
-        stack(merged, ConfigSources.environment(environment));
+        stack(merged, ConfigSources.environment(environment, keys));
         stack(merged, commandLine);
-        return new EffectiveSettings(merged).toGatewayConfig();
+        return new EffectiveSettings(merged, keys).toGatewayConfig(frontends);
     }
 
-    private static void stack(Map<String, ConfigValue> merged, List<ConfigValue> layer) {
+    private void stack(Map<String, ConfigValue> merged, List<ConfigValue> layer) {
         for (ConfigValue value : layer) {
-            if (!KnownKeys.isKnown(value.key())) {
+            if (!keys.isKnown(value.key())) {
                 throw InvalidConfigException.unknownKey(value);
             }
             merged.put(value.key(), value);

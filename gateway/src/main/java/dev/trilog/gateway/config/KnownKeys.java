@@ -1,9 +1,13 @@
 package dev.trilog.gateway.config;
 
+import dev.trilog.frontend.ConfigKey;
+import dev.trilog.frontend.Frontend;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogConfig;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -11,14 +15,18 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Every configuration key the gateway accepts, and the {@code TRILOG_*} environment variable
- * that sets each one.
+ * Every configuration key the gateway accepts, who owns it, and the {@code TRILOG_*} environment
+ * variable that sets each one.
  *
- * <p>The gateway owns a handful of keys (where data lives, where to listen, topic auto-creation,
- * the Kafka group coordinator's timing, with Kafka's broker-level names);
- * the log engine owns the rest, with Kafka's broker-level names ({@code log.retention.ms}, …).
- * The engine's keys are read from its own tables, so a setting the engine adds is accepted here
- * without touching this class.
+ * <p>Three kinds of owner:
+ * <ul>
+ *   <li>the gateway itself: where data lives, where to listen, the admin port ({@link #GATEWAY_KEYS});</li>
+ *   <li>each protocol frontend: the keys it declares ({@link Frontend#configKeys()}), found with
+ *       it on the class path, so a frontend's setting is accepted without touching this class;</li>
+ *   <li>the log engine: Kafka's broker-level names ({@code log.retention.ms}, …), read from the
+ *       engine's own tables.</li>
+ * </ul>
+ * A key has one owner: two owners declaring the same key is a build mistake, refused here.
  *
  * <p>An environment variable is the key upper-cased with every character other than a letter or
  * digit turned into {@code _} ({@code log.retention.ms} → {@code TRILOG_LOG_RETENTION_MS}).
@@ -29,31 +37,16 @@ public final class KnownKeys {
 
     public static final String DATA_DIR = "data.dir";
     public static final String LISTEN_HOST = "listen.host";
-    public static final String KAFKA_PORT = "kafka.port";
-    public static final String AMQP_PORT = "amqp.port";
-    public static final String SQS_PORT = "sqs.port";
     public static final String ADMIN_PORT = "admin.port";
-    /** The host[:port] SQS queue URLs name; empty = the client's Host header (so URLs follow the name it used). */
-    public static final String SQS_HOST = "sqs.host";
-    /** The account id in SQS queue URLs and ARNs. */
-    public static final String SQS_ACCOUNT_ID = "sqs.account-id";
-    /** The region in SQS ARNs. */
-    public static final String SQS_REGION = "sqs.region";
-    /** {@code AKID:SECRET,…}; when set, SQS requests must carry a valid Signature V4 by one of these keys. */
-    public static final String SQS_ACCESS_KEYS = "sqs.access-keys";
-    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
-    public static final String NUM_PARTITIONS = "num.partitions";
-    /** What Kafka clients are told to connect to, when it is not the bound address (NAT, port forwarding, proxies). */
-    public static final String KAFKA_ADVERTISED_HOST = "kafka.advertised.host";
-    public static final String KAFKA_ADVERTISED_PORT = "kafka.advertised.port";
-    /** The Kafka listener's Netty transport: auto (epoll where available), epoll or nio. */
-    public static final String KAFKA_TRANSPORT = "kafka.transport";
-    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
-    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
-    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
-    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
-    public static final String TRANSACTION_ABORT_CHECK_INTERVAL_MS =
-            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+
+    /** The owner name of the gateway's own keys, as {@code --help} groups them. */
+    public static final String GATEWAY = "gateway";
+
+    /** The keys the gateway itself owns: the defaults of DESIGN.md (one process, data in ./data, loopback). */
+    public static final List<ConfigKey> GATEWAY_KEYS = List.of(
+            ConfigKey.of(DATA_DIR, "data", "Where all data lives, relative to the working directory."),
+            ConfigKey.of(LISTEN_HOST, "127.0.0.1", "The address every listener binds."),
+            ConfigKey.of(ADMIN_PORT, "8080", "Admin HTTP port for /health and /metrics (0 = any free port)."));
 
     /** The prefix that marks an environment variable as configuration. */
     public static final String ENVIRONMENT_PREFIX = "TRILOG_";
@@ -64,51 +57,102 @@ public final class KnownKeys {
      */
     public static final Set<String> LAUNCHER_VARIABLES = Set.of("TRILOG_JAVA_OPTS");
 
-    private static final Set<String> GATEWAY_KEYS = Set.of(DATA_DIR, LISTEN_HOST, KAFKA_PORT, AMQP_PORT,
-            SQS_PORT, ADMIN_PORT, AUTO_CREATE_TOPICS_ENABLE, NUM_PARTITIONS, KAFKA_ADVERTISED_HOST,
-            KAFKA_ADVERTISED_PORT, KAFKA_TRANSPORT, GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MIN_SESSION_TIMEOUT_MS,
-            GROUP_MAX_SESSION_TIMEOUT_MS, TRANSACTION_MAX_TIMEOUT_MS, TRANSACTION_ABORT_CHECK_INTERVAL_MS, SQS_HOST,
-            SQS_ACCOUNT_ID, SQS_REGION, SQS_ACCESS_KEYS);
-
     private static final Set<String> ENGINE_KEYS;
-    private static final Set<String> ALL_KEYS;
-    private static final Map<String, String> KEY_BY_VARIABLE;
 
     static {
         Set<String> engine = new TreeSet<>(EngineSettings.KEYS);
         engine.addAll(LogConfig.BROKER_NAMES.values());
         ENGINE_KEYS = Collections.unmodifiableSet(engine);
+    }
 
-        Set<String> all = new TreeSet<>(GATEWAY_KEYS);
-        all.addAll(ENGINE_KEYS);
-        ALL_KEYS = Collections.unmodifiableSet(all);
+    /** The gateway's and the frontends' keys by owner, gateway first, frontends in the order given. */
+    private final Map<String, List<ConfigKey>> declaredByOwner;
+    private final Map<String, ConfigKey> declared;
+    private final Set<String> all;
+    private final Map<String, String> keyByVariable;
+
+    private KnownKeys(Map<String, List<ConfigKey>> declaredByOwner) {
+        Map<String, ConfigKey> byName = new LinkedHashMap<>();
+        Map<String, String> ownerByName = new HashMap<>();
+        ENGINE_KEYS.forEach(key -> ownerByName.put(key, "the log engine"));
+        declaredByOwner.forEach((owner, keys) -> {
+            for (ConfigKey key : keys) {
+                String clash = ownerByName.put(key.name(), owner);
+                if (clash != null) {
+                    throw new IllegalStateException("config key " + key.name() + " is declared by both " + clash
+                            + " and " + owner);
+                }
+                byName.put(key.name(), key);
+            }
+        });
+        this.declaredByOwner = Collections.unmodifiableMap(new LinkedHashMap<>(declaredByOwner));
+        this.declared = Collections.unmodifiableMap(byName);
+
+        Set<String> everyKey = new TreeSet<>(byName.keySet());
+        everyKey.addAll(ENGINE_KEYS);
+        this.all = Collections.unmodifiableSet(everyKey);
 
         Map<String, String> byVariable = new HashMap<>();
-        for (String key : ALL_KEYS) {
+        for (String key : all) {
             String clash = byVariable.put(variableFor(key), key);
             if (clash != null) {
                 throw new IllegalStateException("keys " + clash + " and " + key
                         + " would share the environment variable " + variableFor(key));
             }
         }
-        KEY_BY_VARIABLE = Map.copyOf(byVariable);
+        this.keyByVariable = Map.copyOf(byVariable);
     }
 
-    private KnownKeys() {
+    /**
+     * The gateway's keys, the engine's and those of {@code frontends}.
+     *
+     * @throws IllegalStateException when two owners declare one key, or a frontend's port key is
+     *         not among its keys
+     */
+    public static KnownKeys of(List<Frontend> frontends) {
+        Map<String, List<ConfigKey>> byOwner = new LinkedHashMap<>();
+        byOwner.put(GATEWAY, GATEWAY_KEYS);
+        for (Frontend frontend : frontends) {
+            List<ConfigKey> keys = List.copyOf(frontend.configKeys());
+            if (keys.stream().noneMatch(key -> key.name().equals(frontend.portKey()))) {
+                throw new IllegalStateException("the " + frontend.name() + " frontend's port key "
+                        + frontend.portKey() + " is not among its config keys");
+            }
+            if (byOwner.put(frontend.name(), keys) != null) {
+                throw new IllegalStateException("two owners of config keys are named " + frontend.name());
+            }
+        }
+        return new KnownKeys(byOwner);
     }
 
     /** Every key, sorted. */
-    public static Set<String> all() {
-        return ALL_KEYS;
+    public Set<String> all() {
+        return all;
     }
 
-    public static boolean isKnown(String key) {
-        return ALL_KEYS.contains(key);
+    public boolean isKnown(String key) {
+        return all.contains(key);
     }
 
     /** True for the keys the log engine reads ({@link EngineSettings#fromBrokerProperties}). */
-    public static boolean isEngineKey(String key) {
+    public boolean isEngineKey(String key) {
         return ENGINE_KEYS.contains(key);
+    }
+
+    /** True for a key whose value must never be logged. */
+    public boolean isSecret(String key) {
+        ConfigKey declaredKey = declared.get(key);
+        return declaredKey != null && declaredKey.secret();
+    }
+
+    /** The gateway's and the frontends' keys (not the engine's), with their defaults and docs. */
+    public List<ConfigKey> declared() {
+        return List.copyOf(declared.values());
+    }
+
+    /** {@link #declared()} grouped by owner: {@value #GATEWAY} first, then each frontend by name. */
+    public Map<String, List<ConfigKey>> declaredByOwner() {
+        return declaredByOwner;
     }
 
     /** The environment variable that sets {@code key}: {@code kafka.port} → {@code TRILOG_KAFKA_PORT}. */
@@ -117,7 +161,7 @@ public final class KnownKeys {
     }
 
     /** The key a {@code TRILOG_*} variable sets, if it names one. */
-    public static Optional<String> keyForVariable(String variable) {
-        return Optional.ofNullable(KEY_BY_VARIABLE.get(variable));
+    public Optional<String> keyForVariable(String variable) {
+        return Optional.ofNullable(keyByVariable.get(variable));
     }
 }

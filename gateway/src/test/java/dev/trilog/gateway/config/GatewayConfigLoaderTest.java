@@ -3,7 +3,14 @@ package dev.trilog.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trilog.frontend.ConfigKey;
+import dev.trilog.frontend.ConfigValue;
+import dev.trilog.frontend.Frontend;
+import dev.trilog.frontend.FrontendConfig;
+import dev.trilog.frontend.FrontendContext;
+import dev.trilog.frontend.InvalidConfigException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,15 +32,16 @@ class GatewayConfigLoaderTest {
 
         assertThat(config.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
         assertThat(config.admin().host()).isEqualTo("127.0.0.1");
-        assertThat(config.kafka().port()).isEqualTo(9092);
-        assertThat(config.amqp().port()).isEqualTo(5672);
-        assertThat(config.sqs().port()).isEqualTo(9324);
+        FrontendConfig frontends = config.frontendConfig();
+        assertThat(config.listenAddress("kafka.port").port()).isEqualTo(9092);
+        assertThat(config.listenAddress("amqp.port").port()).isEqualTo(5672);
+        assertThat(config.listenAddress("sqs.port").port()).isEqualTo(9324);
         assertThat(config.admin().port()).isEqualTo(8080);
-        assertThat(config.autoCreateTopics()).isTrue();
-        assertThat(config.numPartitions()).isEqualTo(1);
-        assertThat(config.groupInitialRebalanceDelayMs()).isEqualTo(3000);
-        assertThat(config.groupMinSessionTimeoutMs()).isEqualTo(6000);
-        assertThat(config.groupMaxSessionTimeoutMs()).isEqualTo(1_800_000);
+        assertThat(frontends.bool("auto.create.topics.enable")).isTrue();
+        assertThat(frontends.intAtLeast("num.partitions", 1)).isEqualTo(1);
+        assertThat(frontends.intAtLeast("group.initial.rebalance.delay.ms", 0)).isEqualTo(3000);
+        assertThat(frontends.intAtLeast("group.min.session.timeout.ms", 1)).isEqualTo(6000);
+        assertThat(frontends.intAtLeast("group.max.session.timeout.ms", 1)).isEqualTo(1_800_000);
         assertThat(config.engine().topicDefaults().retentionMs()).isEqualTo(7 * 24 * 3600 * 1000L);
         assertThat(config.explicitSettings()).isEmpty();
     }
@@ -46,9 +54,9 @@ class GatewayConfigLoaderTest {
 
         GatewayConfig config = new GatewayConfigLoader(env).load(Optional.of(file), flags);
 
-        assertThat(config.kafka().port()).isEqualTo(1001);
-        assertThat(config.amqp().port()).isEqualTo(2002);
-        assertThat(config.sqs().port()).isEqualTo(3003);
+        assertThat(config.listenAddress("kafka.port").port()).isEqualTo(1001);
+        assertThat(config.listenAddress("amqp.port").port()).isEqualTo(2002);
+        assertThat(config.listenAddress("sqs.port").port()).isEqualTo(3003);
         assertThat(config.admin().port()).isEqualTo(8080);
         assertThat(config.explicitSettings()).containsExactly(
                 new ConfigValue("amqp.port", "2002", "environment variable TRILOG_AMQP_PORT"),
@@ -75,7 +83,7 @@ class GatewayConfigLoaderTest {
 
         assertThat(config.engine().topicDefaults().retentionMs()).isEqualTo(3_600_000L);
         assertThat(config.engine().retentionCheckIntervalMs()).isEqualTo(1000L);
-        assertThat(config.autoCreateTopics()).isFalse();
+        assertThat(config.frontendConfig().bool("auto.create.topics.enable")).isFalse();
         assertThat(config.dataDir()).isEqualTo(dir);
     }
 
@@ -100,8 +108,8 @@ class GatewayConfigLoaderTest {
 
         GatewayConfig config = new GatewayConfigLoader(Map.of()).load(Optional.of(file), List.of());
 
-        assertThat(config.kafka().port()).isEqualTo(19092);
-        assertThat(config.kafka().host()).isEqualTo("localhost");
+        assertThat(config.listenAddress("kafka.port").port()).isEqualTo(19092);
+        assertThat(config.listenAddress("kafka.port").host()).isEqualTo("localhost");
     }
 
     @Test
@@ -194,8 +202,8 @@ class GatewayConfigLoaderTest {
         GatewayConfig config = load(Map.of("TRILOG_GROUP_INITIAL_REBALANCE_DELAY_MS", "0"),
                 "group.min.session.timeout.ms", "500", "group.max.session.timeout.ms", "500");
 
-        assertThat(config.groupInitialRebalanceDelayMs()).isZero();
-        assertThat(config.groupMinSessionTimeoutMs()).isEqualTo(500);
+        assertThat(config.frontendConfig().intAtLeast("group.initial.rebalance.delay.ms", 0)).isZero();
+        assertThat(config.frontendConfig().intAtLeast("group.min.session.timeout.ms", 1)).isEqualTo(500);
         assertThatThrownBy(() -> load(Map.of(), "group.initial.rebalance.delay.ms", "-1"))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageStartingWith("invalid value '-1' for group.initial.rebalance.delay.ms (from --set)");
@@ -213,14 +221,65 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
-    void theKafkaTransportIsEpollWhereAvailableUnlessNamed() {
-        assertThat(load(Map.of()).kafkaTransport()).isEqualTo(dev.trilog.kafka.KafkaTransport.AUTO);
-        assertThat(load(Map.of("TRILOG_KAFKA_TRANSPORT", "NIO")).kafkaTransport())
-                .isEqualTo(dev.trilog.kafka.KafkaTransport.NIO);
-        assertThatThrownBy(() -> load(Map.of(), "kafka.transport", "io_uring"))
+    void aFrontendsKeysAreKnownWithTheirDefaultsAndCheckedByTheFrontend() {
+        Frontend echo = new EchoFrontend();
+        GatewayConfigLoader loader = new GatewayConfigLoader(Map.of("TRILOG_ECHO_GREETING", "hi"), List.of(echo));
+
+        GatewayConfig config = loader.load(Optional.empty(), List.of());
+
+        assertThat(config.listenAddress("echo.port").port()).isEqualTo(7007);
+        assertThat(config.frontendConfig().string("echo.greeting")).isEqualTo("hi");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), List.of(new ConfigValue("echo.greeting", "HI", "--set"))))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessageContaining("invalid value 'io_uring' for kafka.transport (from --set)")
-                .hasMessageContaining("expected auto, epoll or nio");
+                .hasMessage("invalid value 'HI' for echo.greeting (from --set): expected lower case");
+        assertThatThrownBy(() -> loader.load(Optional.empty(), List.of(new ConfigValue("echo.port", "x", "--set"))))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageStartingWith("invalid value 'x' for echo.port (from --set)");
+        // only the frontends given are known: kafka.port belongs to a frontend this loader was not given
+        assertThatThrownBy(() -> loader.load(Optional.empty(), List.of(new ConfigValue("kafka.port", "1", "--set"))))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("unknown config key 'kafka.port' (from --set)");
+    }
+
+    /** A frontend with a port and a greeting that must be lower case; never started. */
+    private static final class EchoFrontend implements Frontend {
+        @Override
+        public String name() {
+            return "echo";
+        }
+
+        @Override
+        public List<ConfigKey> configKeys() {
+            return List.of(ConfigKey.of("echo.port", "7007", "Echo port."),
+                    ConfigKey.of("echo.greeting", "hello", "What it says first."));
+        }
+
+        @Override
+        public String portKey() {
+            return "echo.port";
+        }
+
+        @Override
+        public void validate(FrontendConfig config) {
+            String greeting = config.string("echo.greeting");
+            if (!greeting.equals(greeting.toLowerCase(java.util.Locale.ROOT))) {
+                throw config.invalid("echo.greeting", "expected lower case");
+            }
+        }
+
+        @Override
+        public void initialize(FrontendContext context) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public InetSocketAddress start() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Loads with {@code env} and the given key/value pairs as {@code --set} flags. */

@@ -5,16 +5,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
- * A network listener whose life the gateway runs: each protocol frontend (Kafka, AMQP, SQS) and
- * the admin endpoint. The gateway starts listeners after the log is open and closes them, in
- * reverse order, before the log closes, so no request can reach a closed log.
- *
- * <p>This interface lives in the gateway because the frontend modules must not depend on the
- * gateway (DESIGN.md, enforced by compat-tests' LayeringTest). A frontend module therefore
- * exposes its own server type with start and stop methods, and the gateway wraps it in a small
- * adapter implementing this interface, made by a {@link FrontendFactory}.
+ * A network listener whose life the gateway runs: each protocol frontend (through
+ * {@link FrontendListener}) and the admin endpoint. The gateway starts listeners after the log is
+ * open and closes them, in reverse order, before the log closes, so no request can reach a closed log.
  */
-public interface Frontend extends AutoCloseable {
+public interface Listener extends AutoCloseable {
 
     /** Short name for logs: {@code kafka}, {@code amqp}, {@code sqs}, {@code admin}. */
     String name();

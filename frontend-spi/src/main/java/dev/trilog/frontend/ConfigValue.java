@@ -1,4 +1,4 @@
-package dev.trilog.gateway.config;
+package dev.trilog.frontend;
 
 import java.util.Objects;
 

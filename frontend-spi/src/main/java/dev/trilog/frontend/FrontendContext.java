@@ -1,0 +1,33 @@
+package dev.trilog.frontend;
+
+import dev.trilog.log.LogEngine;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.topology.Topology;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+
+/**
+ * What the gateway hands a frontend once the log is open ({@link Frontend#initialize}): the
+ * settings, the open log, the engine's one topology and queue facade (one per engine, shared by
+ * every protocol that serves queues), and the one meter registry that {@code /metrics} serves.
+ *
+ * <p>The frontend uses these but does not own them: the gateway closes the queues and the log
+ * after every frontend has closed.
+ *
+ * @param config   every effective setting, with its source
+ * @param engine   the open log
+ * @param topology queues, exchanges and bindings, durable in the engine
+ * @param queues   the queue facade over the topology: publish, receive, settle
+ * @param meters   where a frontend records its meters
+ */
+public record FrontendContext(FrontendConfig config, LogEngine engine, Topology topology, Queues queues,
+                              MeterRegistry meters) {
+
+    public FrontendContext {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(queues, "queues");
+        Objects.requireNonNull(meters, "meters");
+    }
+}

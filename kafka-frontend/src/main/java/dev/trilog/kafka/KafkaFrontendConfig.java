@@ -1,0 +1,93 @@
+package dev.trilog.kafka;
+
+import dev.trilog.frontend.ConfigKey;
+import dev.trilog.frontend.FrontendConfig;
+import dev.trilog.kafka.group.GroupSettings;
+import dev.trilog.kafka.txn.TransactionSettings;
+import java.util.List;
+
+/**
+ * The configuration keys the Kafka frontend owns, with Kafka's broker-level names and defaults
+ * where Kafka has them, and how their values become {@link KafkaServerSettings}.
+ */
+public final class KafkaFrontendConfig {
+
+    public static final String PORT = "kafka.port";
+    /** What Kafka clients are told to connect to, when it is not the bound address (NAT, port forwarding, proxies). */
+    public static final String ADVERTISED_HOST = "kafka.advertised.host";
+    public static final String ADVERTISED_PORT = "kafka.advertised.port";
+    /** The Kafka listener's Netty transport: auto (epoll where available), epoll or nio. */
+    public static final String TRANSPORT = "kafka.transport";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTION_ABORT_CHECK_INTERVAL_MS =
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+
+    public static final List<ConfigKey> KEYS = List.of(
+            ConfigKey.of(PORT, "9092", "Kafka port (0 = any free port)."),
+            ConfigKey.of(ADVERTISED_HOST, "",
+                    "The host Kafka clients are told to connect to; empty = the bound one."),
+            ConfigKey.of(ADVERTISED_PORT, "0",
+                    "The port Kafka clients are told to connect to; 0 = the bound one."),
+            ConfigKey.of(TRANSPORT, "auto",
+                    "The Kafka listener's Netty transport: auto (epoll where available, else nio), epoll or nio."),
+            ConfigKey.of(AUTO_CREATE_TOPICS_ENABLE, "true",
+                    "Whether producing to or fetching from an unknown topic creates it."),
+            ConfigKey.of(NUM_PARTITIONS, "1", "How many partitions an auto-created topic gets."),
+            ConfigKey.of(GROUP_INITIAL_REBALANCE_DELAY_MS, Integer.toString(GroupSettings.DEFAULT_INITIAL_REBALANCE_DELAY_MS),
+                    "How long the first rebalance of an empty consumer group waits for more members."),
+            ConfigKey.of(GROUP_MIN_SESSION_TIMEOUT_MS, Integer.toString(GroupSettings.DEFAULT_MIN_SESSION_TIMEOUT_MS),
+                    "The smallest session timeout a consumer-group member may ask for."),
+            ConfigKey.of(GROUP_MAX_SESSION_TIMEOUT_MS, Integer.toString(GroupSettings.DEFAULT_MAX_SESSION_TIMEOUT_MS),
+                    "The largest session timeout a consumer-group member may ask for."),
+            ConfigKey.of(TRANSACTION_MAX_TIMEOUT_MS, Integer.toString(TransactionSettings.DEFAULT_MAX_TIMEOUT_MS),
+                    "The largest transaction.timeout.ms a transactional producer may ask for."),
+            ConfigKey.of(TRANSACTION_ABORT_CHECK_INTERVAL_MS,
+                    Integer.toString(TransactionSettings.DEFAULT_ABORT_CHECK_INTERVAL_MS),
+                    "How often transactions open longer than their timeout are aborted."));
+
+    private KafkaFrontendConfig() {
+    }
+
+    /**
+     * The Kafka listener's settings from the effective configuration.
+     *
+     * @throws dev.trilog.frontend.InvalidConfigException naming the first bad key, its value and source
+     */
+    public static KafkaServerSettings read(FrontendConfig config) {
+        int port = config.port(PORT);
+        boolean autoCreateTopics = config.bool(AUTO_CREATE_TOPICS_ENABLE);
+        int numPartitions = config.intAtLeast(NUM_PARTITIONS, 1);
+        int advertisedPort = config.port(ADVERTISED_PORT);
+        KafkaTransport transport = transport(config);
+        GroupSettings groups = new GroupSettings(config.intAtLeast(GROUP_INITIAL_REBALANCE_DELAY_MS, 0),
+                config.intAtLeast(GROUP_MIN_SESSION_TIMEOUT_MS, 1), maxSessionTimeout(config));
+        TransactionSettings transactions = new TransactionSettings(config.intAtLeast(TRANSACTION_MAX_TIMEOUT_MS, 1),
+                config.intAtLeast(TRANSACTION_ABORT_CHECK_INTERVAL_MS, 1));
+        return new KafkaServerSettings(config.listenHost(), port, 0, KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES,
+                autoCreateTopics, numPartitions, config.string(ADVERTISED_HOST), advertisedPort, groups, transactions,
+                transport);
+    }
+
+    private static KafkaTransport transport(FrontendConfig config) {
+        KafkaTransport transport = KafkaTransport.parse(config.string(TRANSPORT));
+        if (transport == null) {
+            throw config.invalid(TRANSPORT, "expected auto, epoll or nio");
+        }
+        return transport;
+    }
+
+    private static int maxSessionTimeout(FrontendConfig config) {
+        int min = config.intAtLeast(GROUP_MIN_SESSION_TIMEOUT_MS, 1);
+        int max = config.intAtLeast(GROUP_MAX_SESSION_TIMEOUT_MS, 1);
+        if (max < min) {
+            throw config.invalid(GROUP_MAX_SESSION_TIMEOUT_MS,
+                    "must be at least " + GROUP_MIN_SESSION_TIMEOUT_MS + " (" + min + ")");
+        }
+        return max;
+    }
+}

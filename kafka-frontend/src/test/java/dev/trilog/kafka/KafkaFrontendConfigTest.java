@@ -1,0 +1,63 @@
+package dev.trilog.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trilog.frontend.ConfigValue;
+import dev.trilog.frontend.FrontendConfig;
+import dev.trilog.frontend.Frontends;
+import dev.trilog.frontend.InvalidConfigException;
+import dev.trilog.kafka.group.GroupSettings;
+import org.junit.jupiter.api.Test;
+
+/** The Kafka frontend's keys: their defaults, and how a bad value is named. */
+class KafkaFrontendConfigTest {
+
+    @Test
+    void theFrontendIsFoundOnTheClassPathWithItsKeys() {
+        assertThat(Frontends.installed()).filteredOn(frontend -> frontend.name().equals("kafka")).singleElement()
+                .satisfies(frontend -> {
+                    assertThat(frontend).isInstanceOf(KafkaFrontend.class);
+                    assertThat(frontend.configKeys()).isEqualTo(KafkaFrontendConfig.KEYS);
+                    assertThat(frontend.portKey()).isEqualTo("kafka.port");
+                });
+    }
+
+    @Test
+    void defaultsAreKafkasOwn() {
+        KafkaServerSettings settings = KafkaFrontendConfig.read(FrontendConfig.withDefaults(KafkaFrontendConfig.KEYS));
+
+        assertThat(settings.host()).isEqualTo("127.0.0.1");
+        assertThat(settings.port()).isEqualTo(9092);
+        assertThat(settings.autoCreateTopics()).isTrue();
+        assertThat(settings.defaultPartitions()).isEqualTo(1);
+        assertThat(settings.advertisedHost()).isEmpty();
+        assertThat(settings.advertisedPort()).isZero();
+        assertThat(settings.groups()).isEqualTo(GroupSettings.DEFAULTS);
+        assertThat(settings.transactions()).isEqualTo(dev.trilog.kafka.txn.TransactionSettings.DEFAULTS);
+    }
+
+    /** Moved from the gateway's GatewayConfigLoaderTest with the transport's key and type. */
+    @Test
+    void theKafkaTransportIsEpollWhereAvailableUnlessNamed() {
+        assertThat(read().transport()).isEqualTo(KafkaTransport.AUTO);
+        assertThat(read(new ConfigValue("kafka.transport", "NIO", "environment variable TRILOG_KAFKA_TRANSPORT"))
+                .transport()).isEqualTo(KafkaTransport.NIO);
+        assertThatThrownBy(() -> read(new ConfigValue("kafka.transport", "io_uring", "--set")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("invalid value 'io_uring' for kafka.transport (from --set)")
+                .hasMessageContaining("expected auto, epoll or nio");
+    }
+
+    @Test
+    void aMaximumSessionTimeoutBelowTheMinimumIsNamedWithTheMinimum() {
+        assertThatThrownBy(() -> read(new ConfigValue("group.max.session.timeout.ms", "5000", "--set")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("invalid value '5000' for group.max.session.timeout.ms (from --set): "
+                        + "must be at least group.min.session.timeout.ms (6000)");
+    }
+
+    private static KafkaServerSettings read(ConfigValue... overrides) {
+        return KafkaFrontendConfig.read(FrontendConfig.withDefaults(KafkaFrontendConfig.KEYS, overrides));
+    }
+}

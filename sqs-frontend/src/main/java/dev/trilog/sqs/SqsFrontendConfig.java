@@ -1,0 +1,70 @@
+package dev.trilog.sqs;
+
+import dev.trilog.frontend.ConfigKey;
+import dev.trilog.frontend.ConfigValue;
+import dev.trilog.frontend.FrontendConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The configuration keys the SQS frontend owns, and how their values become {@link SqsSettings}. */
+public final class SqsFrontendConfig {
+
+    public static final String PORT = "sqs.port";
+    /** The host[:port] SQS queue URLs name; empty = the client's Host header (so URLs follow the name it used). */
+    public static final String HOST = "sqs.host";
+    /** The account id in SQS queue URLs and ARNs. */
+    public static final String ACCOUNT_ID = "sqs.account-id";
+    /** The region in SQS ARNs. */
+    public static final String REGION = "sqs.region";
+    /** {@code AKID:SECRET,…}; when set, SQS requests must carry a valid Signature V4 by one of these keys. */
+    public static final String ACCESS_KEYS = "sqs.access-keys";
+
+    public static final List<ConfigKey> KEYS = List.of(
+            ConfigKey.of(PORT, "9324", "SQS HTTP port, both wire protocols (0 = any free port)."),
+            ConfigKey.of(HOST, "",
+                    "The host[:port] SQS queue URLs name; empty = the client's Host header."),
+            ConfigKey.of(ACCOUNT_ID, SqsSettings.DEFAULT_ACCOUNT_ID, "The account id in queue URLs and ARNs (12 digits)."),
+            ConfigKey.of(REGION, SqsSettings.DEFAULT_REGION, "The region in ARNs."),
+            ConfigKey.secret(ACCESS_KEYS, "",
+                    "AKID:SECRET,...; when set, every SQS request must carry a valid Signature V4 by one of"
+                            + " these keys; empty accepts any credentials."));
+
+    private SqsFrontendConfig() {
+    }
+
+    /**
+     * The SQS frontend's settings from the effective configuration.
+     *
+     * @throws dev.trilog.frontend.InvalidConfigException naming the first bad key, its value and source
+     */
+    public static SqsSettings read(FrontendConfig config) {
+        int port = config.port(PORT);
+        String accountId = config.string(ACCOUNT_ID);
+        if (!accountId.matches("[0-9]{12}")) {
+            throw config.invalid(ACCOUNT_ID, "an AWS account id is 12 digits");
+        }
+        String region = config.string(REGION);
+        if (!region.matches("[a-z0-9-]+")) {
+            throw config.invalid(REGION, "expected a region name such as us-east-1");
+        }
+        String host = config.string(HOST);
+        return new SqsSettings(config.listenHost(), port, host.isEmpty() ? null : host, accountId, region,
+                accessKeys(config));
+    }
+
+    private static Map<String, String> accessKeys(FrontendConfig config) {
+        ConfigValue keys = config.value(ACCESS_KEYS);
+        Map<String, String> accessKeys = new LinkedHashMap<>();
+        if (!keys.value().isBlank()) {
+            for (String pair : keys.value().split(",")) {
+                int colon = pair.indexOf(':');
+                if (colon <= 0 || colon == pair.length() - 1) {
+                    throw config.invalid(ACCESS_KEYS, "expected ACCESS_KEY_ID:SECRET_ACCESS_KEY pairs separated by commas");
+                }
+                accessKeys.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+            }
+        }
+        return accessKeys;
+    }
+}
