@@ -1,0 +1,318 @@
+package dev.trilog.amqp.v10;
+
+import dev.trilog.routing.queue.DeliveryTag;
+import dev.trilog.routing.queue.QueueDelivery;
+import dev.trilog.routing.queue.SettleResult;
+import dev.trilog.routing.queue.Settlement;
+import dev.trilog.routing.queue.Subscription;
+import dev.trilog.routing.queue.DeliverySink;
+import dev.trilog.routing.queue.UnknownQueueException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Modified;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Released;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
+import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
+import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Sender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A link on which a client receives from a queue: one {@link Subscription} of {@code Queues}.
+ *
+ * <p><b>Credit.</b> The client's link credit is the subscription's credit. Two counters, kept on
+ * the event loop, say how much the subscription has: {@code issued} (every credit given to it)
+ * minus {@code consumed} (every delivery it handed us, and the credit a drain dropped) is its
+ * credit plus the deliveries on their way to this event loop. Whenever proton's credit (what the
+ * client still allows) is above that, the difference is given. A client that lowers its credit
+ * cannot take back what the subscription already has: a delivery that arrives with no credit
+ * left is released unchanged ({@code released}, failed count kept). Drain is passed on as
+ * {@link Subscription#drain}; when it is done, proton's {@code drained} advances the
+ * delivery-count and tells the client.
+ *
+ * <p><b>Outcomes.</b> {@code accepted} → ACCEPT and {@code rejected} → REJECT, settled once
+ * durable; {@code released} → RELEASE; {@code modified} with {@code delivery-failed} →
+ * RELEASE_FAILED, without → RELEASE ({@code undeliverable-here} is not honoured per link); a
+ * delivery settled with no outcome → RELEASE. A pre-settled link ({@code snd-settle-mode
+ * settled}, at most once) accepts each message as it is sent.
+ *
+ * <p><b>End.</b> A detach, an end or a lost connection cancels the subscription: what it held
+ * goes back to the queue with its failed count + 1, as RabbitMQ does.
+ */
+final class ConsumerLink implements LinkHandler, DeliverySink {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerLink.class);
+
+    private final ProtonConnection connection;
+    private final Sender sender;
+    private final String queue;
+    private final boolean preSettled;
+    private Subscription subscription;
+    private long issued;
+    private long consumed;
+    private long nextTag;
+    private boolean draining;
+    private boolean closed;
+
+    private ConsumerLink(ProtonConnection connection, Sender sender, String queue, boolean preSettled) {
+        this.connection = connection;
+        this.sender = sender;
+        this.queue = queue;
+        this.preSettled = preSettled;
+    }
+
+    /** Answers the client's attach: the source resolved (maybe declared), then subscribed; or refused. */
+    static void attach(ProtonConnection connection, Sender sender) {
+        Source source = (Source) sender.getRemoteSource();
+        if (source == null) {
+            connection.refuse(sender, new AmqpError(AmqpError.INVALID_FIELD, "a receiving link needs a source"));
+            return;
+        }
+        if (Boolean.TRUE.equals(source.getDynamic())) {
+            connection.refuse(sender, new AmqpError(AmqpError.NOT_IMPLEMENTED,
+                    "dynamic sources (temporary queues) are not supported yet"));
+            return;
+        }
+        AmqpAddress address;
+        try {
+            address = AmqpAddress.parse(source.getAddress());
+        } catch (AmqpAddress.InvalidAddressException e) {
+            connection.refuse(sender, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
+            return;
+        }
+        if (!address.isQueue()) {
+            connection.refuse(sender, new AmqpError(AmqpError.NOT_IMPLEMENTED,
+                    "receiving from an exchange or topic address is not supported yet; receive from /queues/Q"));
+            return;
+        }
+        sender.setContext(Pending.INSTANCE); // attached remotely, answered once resolved
+        connection.resolver().resolve(address).whenComplete((resolved, failure) -> connection.execute(() -> {
+            if (sender.getRemoteState() == EndpointState.CLOSED || sender.getLocalState() != EndpointState.UNINITIALIZED) {
+                return; // the client gave up meanwhile
+            }
+            if (failure != null) {
+                connection.refuse(sender, asAmqpError(failure));
+                return;
+            }
+            open(connection, sender, source, resolved.name());
+        }));
+    }
+
+    private static void open(ProtonConnection connection, Sender sender, Source remote, String queue) {
+        boolean preSettled = sender.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
+        ConsumerLink link = new ConsumerLink(connection, sender, queue, preSettled);
+        Source source = new Source();
+        source.setAddress(remote.getAddress());
+        source.setDurable(remote.getDurable());
+        source.setExpiryPolicy(remote.getExpiryPolicy());
+        source.setTimeout(remote.getTimeout());
+        source.setDefaultOutcome(remote.getDefaultOutcome());
+        source.setOutcomes(remote.getOutcomes());
+        source.setCapabilities(remote.getCapabilities());
+        // filters (JMS selectors, ...) are not echoed: the client learns they are not applied
+        sender.setSource(source);
+        sender.setTarget(sender.getRemoteTarget());
+        sender.setSenderSettleMode(preSettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
+        sender.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        try {
+            link.subscription = connection.broker().queues().subscribe(queue, sender.getName(), 0, link);
+        } catch (UnknownQueueException e) {
+            connection.refuse(sender, AddressResolver.notFound("queue", queue));
+            return;
+        }
+        sender.setContext(link);
+        sender.open();
+        connection.opened(link);
+        connection.metrics().linkOpened(false);
+        link.syncCredit();
+    }
+
+    static AmqpError asAmqpError(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof AmqpError error) {
+            return error;
+        }
+        if (cause instanceof UnknownQueueException unknown) {
+            return AddressResolver.notFound("queue", unknown.queue());
+        }
+        log.warn("Could not resolve an AMQP address", cause);
+        return new AmqpError(AmqpError.INTERNAL_ERROR, String.valueOf(cause.getMessage()));
+    }
+
+    // ------------------------------------------------------------------ credit
+
+    /** Gives the subscription what the client allows beyond what it already has. */
+    private void syncCredit() {
+        long delta = sender.getCredit() - (issued - consumed);
+        if (delta > 0 && !closed) {
+            issued += delta;
+            subscription.addCredit((int) Math.min(Integer.MAX_VALUE, delta));
+        }
+    }
+
+    @Override
+    public void onFlow() {
+        if (closed) {
+            return;
+        }
+        syncCredit();
+        if (sender.getDrain() && sender.getCredit() > 0 && !draining) {
+            draining = true;
+            subscription.drain();
+        }
+    }
+
+    @Override
+    public void drained(Subscription s, int creditDropped) {
+        connection.execute(() -> {
+            consumed += creditDropped;
+            draining = false;
+            if (!closed) {
+                sender.drained();
+                syncCredit();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ deliveries
+
+    @Override
+    public void deliver(Subscription s, List<QueueDelivery> deliveries) {
+        connection.execute(() -> send(deliveries));
+    }
+
+    private void send(List<QueueDelivery> deliveries) {
+        for (QueueDelivery d : deliveries) {
+            consumed++;
+            if (closed) {
+                continue; // the cancel released it
+            }
+            if (sender.getCredit() <= 0) { // the client lowered its credit: not sent, back unchanged
+                subscription.settle(d.tag(), Settlement.RELEASE);
+                continue;
+            }
+            byte[] payload = connection.codec().encode(d);
+            Delivery delivery = sender.delivery(tag(nextTag++));
+            delivery.setContext(d.tag());
+            sender.send(payload, 0, payload.length);
+            sender.advance();
+            connection.metrics().messageOut();
+            if (preSettled) {
+                delivery.setContext(null);
+                delivery.settle();
+                subscription.settle(d.tag(), Settlement.ACCEPT);
+            }
+        }
+    }
+
+    private static byte[] tag(long n) {
+        byte[] tag = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            tag[i] = (byte) n;
+            n >>>= 8;
+        }
+        return tag;
+    }
+
+    /** A disposition from the client. */
+    @Override
+    public void onDelivery(Delivery delivery) {
+        if (!(delivery.getContext() instanceof DeliveryTag tag)) {
+            return; // settled already
+        }
+        DeliveryState state = delivery.getRemoteState();
+        Settlement how = settlement(state);
+        if (how == null) {
+            if (!delivery.remotelySettled()) {
+                return; // not an outcome yet (received, or nothing)
+            }
+            how = Settlement.RELEASE;
+            state = Released.getInstance();
+        }
+        delivery.setContext(null);
+        connection.metrics().outcome("consumer", outcomeName(state));
+        if (closed) {
+            delivery.settle();
+            return;
+        }
+        CompletableFuture<SettleResult> settled = subscription.settle(tag, how);
+        DeliveryState outcome = state;
+        if (how == Settlement.ACCEPT || how == Settlement.REJECT) {
+            settled.whenComplete((result, failure) -> connection.execute(() -> settle(delivery, outcome)));
+        } else {
+            settle(delivery, outcome);
+        }
+    }
+
+    private static void settle(Delivery delivery, DeliveryState outcome) {
+        if (!delivery.remotelySettled()) {
+            delivery.disposition(outcome);
+        }
+        delivery.settle();
+    }
+
+    static Settlement settlement(DeliveryState state) {
+        if (state instanceof Accepted) {
+            return Settlement.ACCEPT;
+        } else if (state instanceof Released) {
+            return Settlement.RELEASE;
+        } else if (state instanceof Rejected) {
+            return Settlement.REJECT;
+        } else if (state instanceof Modified modified) {
+            return Boolean.TRUE.equals(modified.getDeliveryFailed()) ? Settlement.RELEASE_FAILED : Settlement.RELEASE;
+        }
+        return null;
+    }
+
+    static String outcomeName(DeliveryState state) {
+        if (state instanceof Accepted) {
+            return "accepted";
+        } else if (state instanceof Released) {
+            return "released";
+        } else if (state instanceof Rejected) {
+            return "rejected";
+        } else if (state instanceof Modified) {
+            return "modified";
+        }
+        return "other";
+    }
+
+    // ------------------------------------------------------------------ end
+
+    @Override
+    public void ended(Subscription s, Subscription.End why) {
+        connection.execute(() -> {
+            if (closed) {
+                return;
+            }
+            AmqpError error = why == Subscription.End.QUEUE_DELETED
+                    ? new AmqpError(AmqpError.RESOURCE_DELETED, "queue '" + queue + "' was deleted")
+                    : new AmqpError(AmqpError.CONNECTION_FORCED, "the broker is shutting down");
+            connection.fail(sender, error);
+        });
+    }
+
+    @Override
+    public void closed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        connection.forget(this);
+        connection.metrics().linkClosed(false);
+        subscription.cancel();
+    }
+
+    /** The context of a link whose attach is being answered: events for it are ignored. */
+    enum Pending {
+        INSTANCE
+    }
+}
