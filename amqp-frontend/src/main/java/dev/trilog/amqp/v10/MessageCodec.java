@@ -57,6 +57,12 @@ import org.apache.qpid.proton.codec.WritableBuffer;
  */
 final class MessageCodec {
 
+    /**
+     * The reserved header keeping the message annotations Trilog does not map (e.g. Qpid JMS'
+     * {@code x-opt-jms-msg-type}, which tells a MapMessage from an ObjectMessage), as the encoded
+     * message-annotations section: binary, so a Kafka consumer sees it as bytes.
+     */
+    static final String ANNOTATIONS_HEADER = "trilog.amqp-annotations";
     /** The reserved header naming a non-{@code data} body's kind. */
     static final String BODY_HEADER = "trilog.amqp-body";
     static final String BODY_STRING = "string";
@@ -136,15 +142,22 @@ final class MessageCodec {
             p.replyToGroupId(props.getReplyToGroupId());
         }
         MessageAnnotations annotations = amqp.getMessageAnnotations();
-        if (annotations != null && annotations.getValue() != null) {
-            Object time = annotations.getValue().get(DELIVERY_TIME);
-            Object delay = annotations.getValue().get(DELIVERY_DELAY);
+        if (annotations != null && annotations.getValue() != null && !annotations.getValue().isEmpty()) {
+            Map<Symbol, Object> kept = new LinkedHashMap<>(annotations.getValue());
+            Object time = kept.remove(DELIVERY_TIME);
+            Object delay = kept.remove(DELIVERY_DELAY);
+            kept.remove(EXCHANGE);
+            kept.remove(ROUTING_KEY);
             if (time instanceof Date date) {
                 p.notBefore(date.getTime());
             } else if (time instanceof Number number) {
                 p.notBefore(number.longValue());
             } else if (delay instanceof Number number && number.longValue() > 0) {
                 p.notBefore(nowMs + number.longValue());
+            }
+            if (!kept.isEmpty()) {
+                message.unknownProperty(ANNOTATIONS_HEADER,
+                        HeaderValue.ofBinary(encodeSection(new MessageAnnotations(kept))));
             }
         }
         ApplicationProperties application = amqp.getApplicationProperties();
@@ -268,8 +281,13 @@ final class MessageCodec {
         header.setFirstAcquirer(acquisitions <= 1 ? Boolean.TRUE : null);
         amqp.setHeader(header);
 
-        if (p.exchange() != null || p.routingKey() != null) {
-            Map<Symbol, Object> annotations = new LinkedHashMap<>();
+        Map<Symbol, Object> annotations = new LinkedHashMap<>();
+        HeaderValue kept = m.unknownProperties().get(ANNOTATIONS_HEADER);
+        if (kept != null && kept.type() == ValueType.BINARY
+                && decodeSection(kept.asBytes()) instanceof MessageAnnotations section && section.getValue() != null) {
+            annotations.putAll(section.getValue());
+        }
+        if (p.exchange() != null || p.routingKey() != null || !annotations.isEmpty()) {
             if (p.exchange() != null) {
                 annotations.put(EXCHANGE, p.exchange());
             }

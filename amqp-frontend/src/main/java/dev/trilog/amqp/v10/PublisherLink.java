@@ -144,6 +144,8 @@ final class PublisherLink implements LinkHandler {
             creditLeft--;
             incoming = new Incoming();
             delivery.setContext(incoming);
+        } else if (incoming.complete) {
+            return; // a later event of a delivery already read (its settlement, ...)
         }
         int pending = delivery.pending();
         if (pending > 0) {
@@ -157,6 +159,7 @@ final class PublisherLink implements LinkHandler {
         if (delivery.isPartial()) {
             return;
         }
+        incoming.complete = true;
         receiver.advance();
         if (delivery.isAborted()) {
             delivery.settle();
@@ -277,6 +280,8 @@ final class PublisherLink implements LinkHandler {
     private static final class Incoming {
         byte[] bytes = new byte[0];
         int size;
+        /** Every transfer read: later events for the delivery are not transfers. */
+        boolean complete;
 
         void read(Receiver receiver, int pending) {
             if (size + pending > bytes.length) {

@@ -1,9 +1,15 @@
 package dev.trilog.compat.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trilog.compat.TrilogHarness;
+import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.message.HeaderValue;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -11,7 +17,13 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.qpid.jms.JmsConnectionFactory;
+import org.apache.qpid.jms.JmsSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Qpid JMS against Trilog's AMQP 1.0 port: queues, acknowledgement modes, competing consumers. */
 class AmqpJmsQueueTest {
+
+    /** qpid-jms' JMS_AMQP_ACK_TYPE values (JmsMessageSupport). */
+    private static final int REJECTED = 2;
+    private static final int RELEASED = 3;
 
     @TempDir
     static Path dataDir;
@@ -36,6 +52,18 @@ class AmqpJmsQueueTest {
         trilog.close();
     }
 
+    private static void send(Session session, Queue queue, String... texts) throws JMSException {
+        try (MessageProducer producer = session.createProducer(queue)) {
+            for (String text : texts) {
+                producer.send(session.createTextMessage(text));
+            }
+        }
+    }
+
+    private static String text(Message m) throws JMSException {
+        return m == null ? null : ((TextMessage) m).getText();
+    }
+
     @Test
     void sendAndReceiveOnAQueue() throws Exception {
         try (Connection connection = factory.createConnection()) {
@@ -46,17 +74,283 @@ class AmqpJmsQueueTest {
             TextMessage sent = session.createTextMessage("hello over AMQP 1.0");
             sent.setStringProperty("colour", "blue");
             sent.setIntProperty("count", 42);
+            sent.setJMSCorrelationID("corr-1");
+            sent.setJMSType("greeting");
             producer.send(sent);
 
             MessageConsumer consumer = session.createConsumer(queue);
             Message received = consumer.receive(10_000);
             assertThat(received).isInstanceOf(TextMessage.class);
-            assertThat(((TextMessage) received).getText()).isEqualTo("hello over AMQP 1.0");
+            assertThat(text(received)).isEqualTo("hello over AMQP 1.0");
             assertThat(received.getStringProperty("colour")).isEqualTo("blue");
             assertThat(received.getIntProperty("count")).isEqualTo(42);
             assertThat(received.getJMSMessageID()).isEqualTo(sent.getJMSMessageID());
+            assertThat(received.getJMSCorrelationID()).isEqualTo("corr-1");
+            assertThat(received.getJMSType()).isEqualTo("greeting");
             assertThat(received.getJMSRedelivered()).isFalse();
             assertThat(consumer.receive(200)).isNull();
         }
+    }
+
+    @Test
+    void bytesAndMapMessagesComeBackAsTheyWereSent() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-bodies");
+            MessageProducer producer = session.createProducer(queue);
+            BytesMessage bytes = session.createBytesMessage();
+            bytes.writeBytes(new byte[] {1, 2, 3, (byte) 0xFF});
+            producer.send(bytes);
+            MapMessage map = session.createMapMessage();
+            map.setString("name", "trilog");
+            map.setLong("n", 7L);
+            producer.send(map);
+
+            MessageConsumer consumer = session.createConsumer(queue);
+            BytesMessage gotBytes = (BytesMessage) consumer.receive(10_000);
+            byte[] body = new byte[(int) gotBytes.getBodyLength()];
+            gotBytes.readBytes(body);
+            assertThat(body).containsExactly(1, 2, 3, (byte) 0xFF);
+            MapMessage gotMap = (MapMessage) consumer.receive(10_000);
+            assertThat(gotMap.getString("name")).isEqualTo("trilog");
+            assertThat(gotMap.getLong("n")).isEqualTo(7L);
+        }
+    }
+
+    @Test
+    void clientAcknowledgeAndRecoverRedeliverWhatWasNotAcknowledged() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-client-ack");
+            send(session, queue, "one", "two");
+            MessageConsumer consumer = session.createConsumer(queue);
+            Message first = consumer.receive(10_000);
+            assertThat(text(first)).isEqualTo("one");
+            assertThat(text(consumer.receive(10_000))).isEqualTo("two");
+            session.recover(); // neither acknowledged: both come back, redelivered
+            Message again = consumer.receive(10_000);
+            assertThat(text(again)).isEqualTo("one");
+            assertThat(again.getJMSRedelivered()).isTrue();
+            Message twoAgain = consumer.receive(10_000);
+            assertThat(text(twoAgain)).isEqualTo("two");
+            twoAgain.acknowledge(); // CLIENT_ACKNOWLEDGE: acknowledges both
+            session.recover();
+            assertThat(consumer.receive(300)).isNull();
+        }
+        assertThat(trilog.gateway().queueLayer().queues().counts("jms-client-ack").available()).isZero();
+    }
+
+    @Test
+    void individualAcknowledgeAcknowledgesOneMessage() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, 101); // INDIVIDUAL_ACKNOWLEDGE
+            Queue queue = session.createQueue("jms-individual-ack");
+            send(session, queue, "a", "b", "c");
+            MessageConsumer consumer = session.createConsumer(queue);
+            Message a = consumer.receive(10_000);
+            Message b = consumer.receive(10_000);
+            Message c = consumer.receive(10_000);
+            assertThat(List.of(text(a), text(b), text(c))).containsExactly("a", "b", "c");
+            b.acknowledge();
+            session.recover();
+            List<String> redelivered = new ArrayList<>();
+            for (Message m = consumer.receive(2_000); m != null; m = consumer.receive(500)) {
+                redelivered.add(text(m));
+                m.acknowledge();
+            }
+            assertThat(redelivered).containsExactly("a", "c");
+        }
+    }
+
+    @Test
+    void twoConsumersShareAQueueWithoutDuplicates() throws Exception {
+        int count = 200;
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session producerSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = producerSession.createQueue("jms-shared");
+            Session s1 = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Session s2 = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer c1 = s1.createConsumer(queue);
+            MessageConsumer c2 = s2.createConsumer(queue);
+            String[] texts = new String[count];
+            for (int i = 0; i < count; i++) {
+                texts[i] = "m" + i;
+            }
+            send(producerSession, queue, texts);
+            Set<String> seen = new HashSet<>();
+            int fromFirst = 0;
+            int fromSecond = 0;
+            int duplicates = 0;
+            while (seen.size() < count) {
+                Message m1 = c1.receive(100);
+                Message m2 = c2.receive(100);
+                if (m1 != null) {
+                    fromFirst++;
+                    duplicates += seen.add(text(m1)) ? 0 : 1;
+                }
+                if (m2 != null) {
+                    fromSecond++;
+                    duplicates += seen.add(text(m2)) ? 0 : 1;
+                }
+                if (m1 == null && m2 == null) {
+                    break;
+                }
+            }
+            assertThat(seen).hasSize(count);
+            assertThat(duplicates).isZero();
+            assertThat(fromFirst).isPositive();
+            assertThat(fromSecond).isPositive();
+        }
+    }
+
+    @Test
+    void aClosedSessionsUnacknowledgedMessagesAreRedelivered() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session first = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Queue queue = first.createQueue("jms-closed-session");
+            send(first, queue, "held");
+            assertThat(text(first.createConsumer(queue).receive(10_000))).isEqualTo("held");
+            first.close(); // its link detaches with the message unacknowledged
+            Session second = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Message again = second.createConsumer(queue).receive(10_000);
+            assertThat(text(again)).isEqualTo("held");
+            assertThat(again.getJMSRedelivered()).isTrue();
+            again.acknowledge();
+        }
+    }
+
+    @Test
+    void aClosedConnectionsMessagesComeBackWithTheFailedCountRaised() throws Exception {
+        Queue queue;
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            queue = session.createQueue("jms-closed-connection");
+            send(session, queue, "held");
+            assertThat(text(session.createConsumer(queue).receive(10_000))).isEqualTo("held");
+        } // closed without acknowledging
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Message again = session.createConsumer(queue).receive(10_000);
+            assertThat(text(again)).isEqualTo("held");
+            assertThat(again.getJMSRedelivered()).isTrue();
+            // header.delivery-count + 1: raised once by the close, and once more if qpid-jms also
+            // reported it modified{delivery-failed} before detaching
+            assertThat(again.getIntProperty("JMSXDeliveryCount")).isBetween(2, 3);
+        }
+    }
+
+    @Test
+    void aRejectedMessageIsDeadLettered() throws Exception {
+        var topology = trilog.gateway().queueLayer().topology();
+        topology.declareQueue(QueueSpec.durable("jms-dlq"));
+        topology.declareQueue(new QueueSpec("jms-rejecting", true, false, false, Map.of(
+                QueueSpec.DEAD_LETTER_EXCHANGE, HeaderValue.ofString(""),
+                QueueSpec.DEAD_LETTER_ROUTING_KEY, HeaderValue.ofString("jms-dlq"))));
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Queue queue = session.createQueue("/queues/jms-rejecting");
+            send(session, queue, "poison", "fine");
+            MessageConsumer consumer = session.createConsumer(queue);
+            Message poison = consumer.receive(10_000);
+            poison.setIntProperty("JMS_AMQP_ACK_TYPE", REJECTED);
+            poison.acknowledge();
+            Message fine = consumer.receive(10_000);
+            assertThat(text(fine)).isEqualTo("fine");
+            fine.acknowledge();
+
+            MessageConsumer dlq = session.createConsumer(session.createQueue("/queues/jms-dlq"));
+            Message dead = dlq.receive(10_000);
+            assertThat(text(dead)).isEqualTo("poison");
+            dead.acknowledge();
+        }
+    }
+
+    @Test
+    void aReleasedMessageComesBackWithoutBeingCountedAsFailed() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-released");
+            send(session, queue, "again");
+            MessageConsumer consumer = session.createConsumer(queue);
+            Message first = consumer.receive(10_000);
+            first.setIntProperty("JMS_AMQP_ACK_TYPE", RELEASED);
+            first.acknowledge();
+            Message second = consumer.receive(10_000);
+            assertThat(text(second)).isEqualTo("again");
+            assertThat(second.getIntProperty("JMSXDeliveryCount")).isEqualTo(1);
+            second.acknowledge();
+        }
+    }
+
+    @Test
+    void aMissingV2QueueIsNotFoundAndAV1QueueIsDeclared() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> session.createProducer(session.createQueue("/queues/no-such-queue")))
+                    .isInstanceOf(JMSException.class).hasMessageContaining("no-such-queue");
+            assertThatThrownBy(() -> session.createConsumer(session.createQueue("/amq/queue/no-such-queue")))
+                    .isInstanceOf(JMSException.class);
+            Session other = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue declared = other.createQueue("/queue/declared-by-v1");
+            send(other, declared, "v1");
+            assertThat(text(other.createConsumer(other.createQueue("/queues/declared-by-v1")).receive(10_000)))
+                    .isEqualTo("v1");
+        }
+    }
+
+    @Test
+    void transactedSessionsAreRefusedCleanly() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            assertThatThrownBy(() -> connection.createSession(true, Session.SESSION_TRANSACTED))
+                    .isInstanceOf(JMSException.class);
+            // the connection is still usable
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-after-tx");
+            send(session, queue, "still here");
+            assertThat(text(session.createConsumer(queue).receive(10_000))).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void anAnonymousProducerSendsByEachMessagesAddress() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue a = session.createQueue("jms-anon-a");
+            Queue b = session.createQueue("jms-anon-b");
+            MessageProducer anonymous = session.createProducer(null);
+            anonymous.send(a, session.createTextMessage("to a"));
+            anonymous.send(b, session.createTextMessage("to b"));
+            assertThat(text(session.createConsumer(a).receive(10_000))).isEqualTo("to a");
+            assertThat(text(session.createConsumer(b).receive(10_000))).isEqualTo("to b");
+        }
+    }
+
+    @Test
+    void prefetchZeroPullsOneMessageAtATime() throws Exception {
+        JmsConnectionFactory pulling = new JmsConnectionFactory(trilog.amqpUri("jms.prefetchPolicy.all=0"));
+        try (Connection connection = pulling.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-pull");
+            MessageConsumer consumer = session.createConsumer(queue);
+            assertThat(consumer.receiveNoWait()).isNull(); // a drain that finds nothing
+            send(session, queue, "p1", "p2");
+            assertThat(text(consumer.receive(10_000))).isEqualTo("p1");
+            assertThat(text(consumer.receive(10_000))).isEqualTo("p2");
+            assertThat(consumer.receive(300)).isNull();
+        }
+        assertThat(JmsSession.class).isNotNull();
     }
 }
