@@ -92,7 +92,7 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
                     "receiving from an exchange or topic address is not supported yet; receive from /queues/Q"));
             return;
         }
-        sender.setContext(Pending.INSTANCE); // attached remotely, answered once resolved
+        sender.setContext(new Pending()); // attached remotely, answered once resolved
         connection.resolver().resolve(address).whenComplete((resolved, failure) -> connection.execute(() -> {
             if (sender.getRemoteState() == EndpointState.CLOSED || sender.getLocalState() != EndpointState.UNINITIALIZED) {
                 return; // the client gave up meanwhile
@@ -311,8 +311,12 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         subscription.cancel();
     }
 
-    /** The context of a link whose attach is being answered: events for it are ignored. */
-    enum Pending {
-        INSTANCE
+    /**
+     * The context of a link whose attach is being answered. Its events wait for the answer, but a
+     * transfer on it came before any credit: the link is refused with
+     * {@code amqp:link:transfer-limit-exceeded} once the answer is ready.
+     */
+    static final class Pending {
+        boolean transferWithoutCredit;
     }
 }

@@ -303,6 +303,8 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
                 Delivery delivery = event.getDelivery();
                 if (delivery.getLink().getContext() instanceof LinkHandler handler) {
                     handler.onDelivery(delivery);
+                } else if (delivery.getLink().getContext() instanceof ConsumerLink.Pending pending) {
+                    pending.transferWithoutCredit = true; // before the attach was answered
                 }
             }
             case TRANSPORT_ERROR -> logTransportError();

@@ -84,7 +84,8 @@ final class PublisherLink implements LinkHandler {
             connection.refuse(receiver, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
             return;
         }
-        receiver.setContext(ConsumerLink.Pending.INSTANCE);
+        ConsumerLink.Pending pending = new ConsumerLink.Pending();
+        receiver.setContext(pending);
         connection.resolver().resolve(address).whenComplete((resolved, failure) -> connection.execute(() -> {
             if (receiver.getRemoteState() == EndpointState.CLOSED
                     || receiver.getLocalState() != EndpointState.UNINITIALIZED) {
@@ -92,6 +93,14 @@ final class PublisherLink implements LinkHandler {
             }
             if (failure != null) {
                 connection.refuse(receiver, ConsumerLink.asAmqpError(failure));
+                return;
+            }
+            if (pending.transferWithoutCredit) {
+                log.warn("Refusing AMQP link '{}' of {}: it sent a transfer before it was given credit",
+                        receiver.getName(), connection.remote());
+                connection.metrics().error(AmqpError.TRANSFER_LIMIT_EXCEEDED.toString());
+                connection.refuse(receiver, new AmqpError(AmqpError.TRANSFER_LIMIT_EXCEEDED,
+                        "transfer without link credit"));
                 return;
             }
             open(connection, receiver, remote, resolved);
