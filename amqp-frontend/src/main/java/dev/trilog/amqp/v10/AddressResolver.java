@@ -8,6 +8,12 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import dev.trilog.routing.address.Binding;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure the node an {@link AmqpAddress} names exists: a queue that the address may declare is
@@ -18,6 +24,8 @@ import java.util.concurrent.Executor;
  * there.
  */
 final class AddressResolver {
+
+    private static final Logger log = LoggerFactory.getLogger(AddressResolver.class);
 
     private final Topology topology;
     private final Executor declarer;
@@ -67,6 +75,51 @@ final class AddressResolver {
             throw new UncheckedIOException(e);
         }
         return address;
+    }
+
+    /**
+     * Declares a temporary queue ({@code amq.gen-<uuid>}: exclusive, auto-delete, transient, so a
+     * restart drops it too), bound to {@code exchange} with {@code key} when an exchange is given;
+     * completes with its name on the declaring thread.
+     */
+    CompletableFuture<String> declareTemporary(String exchange, String key) {
+        if (exchange != null && topology.exchange(exchange).isEmpty()) {
+            return CompletableFuture.failedFuture(notFound("exchange", exchange));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            String name = "amq.gen-" + UUID.randomUUID();
+            try {
+                topology.declareQueue(new QueueSpec(name, false, true, true, Map.of()));
+                if (exchange != null) {
+                    topology.bind(Binding.toQueue(exchange, name, key));
+                }
+            } catch (TopologyException e) {
+                deleteQuietly(name);
+                throw new CompletionException(new AmqpError(e.reason() == TopologyException.Reason.NOT_FOUND
+                        ? AmqpError.NOT_FOUND : AmqpError.PRECONDITION_FAILED, e.getMessage()));
+            } catch (IOException e) {
+                deleteQuietly(name);
+                throw new UncheckedIOException(e);
+            }
+            return name;
+        }, declarer);
+    }
+
+    /** Deletes a temporary queue (its link ended), on the declaring thread. */
+    void deleteTemporary(String name) {
+        try {
+            declarer.execute(() -> deleteQuietly(name));
+        } catch (RejectedExecutionException closing) {
+            // the broker is stopping: transient queues are dropped when the topology is next opened
+        }
+    }
+
+    private void deleteQuietly(String name) {
+        try {
+            topology.deleteQueue(name);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not delete temporary queue {}", name, e);
+        }
     }
 
     static AmqpError notFound(String what, String name) {

@@ -22,6 +22,7 @@ import java.util.Objects;
  *   /exchange/X       (v1)       EXCHANGE     X                subject
  *   /topic/K          (v1)       EXCHANGE     amq.topic        K
  *   Q                 (bare)     QUEUE        Q                -            declared
+ *   Q  + capability "topic"      EXCHANGE     amq.topic        Q            (a Qpid JMS Topic)
  * </pre>
  * In v2 addresses each segment is percent-encoded (RFC 3986), as RabbitMQ 4 writes them; v1
  * addresses and bare names are taken literally. An address that starts with {@code /} and is
@@ -59,6 +60,26 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
 
     public boolean isQueue() {
         return kind == Kind.QUEUE;
+    }
+
+    /** The capability Qpid JMS puts on the source or target of a JMS Topic. */
+    static final org.apache.qpid.proton.amqp.Symbol TOPIC_CAPABILITY = org.apache.qpid.proton.amqp.Symbol.valueOf("topic");
+
+    /**
+     * This address as a terminus with {@code capabilities} means it: a bare name with the
+     * {@code topic} capability (a JMS Topic) is {@code /topic/<name>}, publishing to
+     * {@value #TOPIC_EXCHANGE} with the name as routing key.
+     */
+    public AmqpAddress forCapabilities(String address, org.apache.qpid.proton.amqp.Symbol[] capabilities) {
+        if (address == null || address.startsWith("/") || capabilities == null) {
+            return this;
+        }
+        for (org.apache.qpid.proton.amqp.Symbol capability : capabilities) {
+            if (TOPIC_CAPABILITY.equals(capability)) {
+                return exchange(TOPIC_EXCHANGE, address);
+            }
+        }
+        return this;
     }
 
     /** The address refused: not a form Trilog knows, or a badly encoded segment. */

@@ -1,5 +1,6 @@
 package dev.trilog.amqp.v10;
 
+import dev.trilog.routing.address.ExchangeType;
 import dev.trilog.routing.queue.DeliveryTag;
 import dev.trilog.routing.queue.QueueDelivery;
 import dev.trilog.routing.queue.SettleResult;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A link on which a client receives from a queue: one {@link Subscription} of {@code Queues}.
+ *
+ * <p><b>Sources.</b> A queue address ({@link AmqpAddress}); a dynamic source, which gets a
+ * temporary queue {@code amq.gen-<uuid>} answered as {@code /queues/amq.gen-<uuid>}; an exchange
+ * address ({@code /exchange/X/K}, {@code /exchange/X}, {@code /topic/K}, or a bare name with the
+ * {@code topic} capability, Qpid JMS' topics), which gets a temporary queue bound to the exchange.
+ * A temporary queue lives as long as the link.
  *
  * <p><b>Credit.</b> The client's link credit is the subscription's credit. Two counters, kept on
  * the event loop, say how much the subscription has: {@code issued} (every credit given to it)
@@ -60,12 +67,25 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
     private long nextTag;
     private boolean draining;
     private boolean closed;
+    /** The link owns its queue (dynamic source, exchange address): deleted when it ends. */
+    private boolean temporary;
 
     private ConsumerLink(ProtonConnection connection, Sender sender, String queue, boolean preSettled) {
         this.connection = connection;
         this.sender = sender;
         this.queue = queue;
         this.preSettled = preSettled;
+    }
+
+    /**
+     * The queue a receiving link takes from: an existing or declared queue, or a temporary one
+     * (dynamic sources, exchange and topic addresses) deleted when the link ends.
+     *
+     * @param queue     the queue's name
+     * @param address   the source address answered to the client
+     * @param temporary true when the link owns the queue
+     */
+    record Node(String queue, String address, boolean temporary) {
     }
 
     /** Answers the client's attach: the source resolved (maybe declared), then subscribed; or refused. */
@@ -75,41 +95,53 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
             connection.refuse(sender, new AmqpError(AmqpError.INVALID_FIELD, "a receiving link needs a source"));
             return;
         }
+        AddressResolver resolver = connection.resolver();
+        CompletableFuture<Node> node;
         if (Boolean.TRUE.equals(source.getDynamic())) {
-            connection.refuse(sender, new AmqpError(AmqpError.NOT_IMPLEMENTED,
-                    "dynamic sources (temporary queues) are not supported yet"));
-            return;
-        }
-        AmqpAddress address;
-        try {
-            address = AmqpAddress.parse(source.getAddress());
-        } catch (AmqpAddress.InvalidAddressException e) {
-            connection.refuse(sender, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
-            return;
-        }
-        if (!address.isQueue()) {
-            connection.refuse(sender, new AmqpError(AmqpError.NOT_IMPLEMENTED,
-                    "receiving from an exchange or topic address is not supported yet; receive from /queues/Q"));
-            return;
+            node = resolver.declareTemporary(null, null).thenApply(name -> new Node(name, "/queues/" + name, true));
+        } else {
+            AmqpAddress address;
+            try {
+                address = AmqpAddress.parse(source.getAddress()).forCapabilities(source.getAddress(),
+                        source.getCapabilities());
+            } catch (AmqpAddress.InvalidAddressException e) {
+                connection.refuse(sender, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
+                return;
+            }
+            if (address.isQueue()) {
+                node = resolver.resolve(address).thenApply(a -> new Node(a.name(), source.getAddress(), false));
+            } else { // an exchange: a private queue bound to it, as RabbitMQ 3.x did for /exchange/X and /topic/K
+                String key = address.key() != null ? address.key()
+                        : connection.broker().topology().exchange(address.name())
+                                .filter(x -> x.type() == ExchangeType.TOPIC).map(x -> "#").orElse("");
+                node = resolver.declareTemporary(address.name(), key)
+                        .thenApply(name -> new Node(name, source.getAddress(), true));
+            }
         }
         sender.setContext(new Pending()); // attached remotely, answered once resolved
-        connection.resolver().resolve(address).whenComplete((resolved, failure) -> connection.execute(() -> {
-            if (sender.getRemoteState() == EndpointState.CLOSED || sender.getLocalState() != EndpointState.UNINITIALIZED) {
-                return; // the client gave up meanwhile
+        node.whenComplete((resolved, failure) -> connection.execute(() -> {
+            if (sender.getRemoteState() == EndpointState.CLOSED || sender.getLocalState() != EndpointState.UNINITIALIZED
+                    || connection.isSocketClosed()) {
+                if (resolved != null && resolved.temporary()) {
+                    resolver.deleteTemporary(resolved.queue()); // the client gave up meanwhile
+                }
+                return;
             }
             if (failure != null) {
                 connection.refuse(sender, asAmqpError(failure));
                 return;
             }
-            open(connection, sender, source, resolved.name());
+            open(connection, sender, source, resolved);
         }));
     }
 
-    private static void open(ProtonConnection connection, Sender sender, Source remote, String queue) {
+    private static void open(ProtonConnection connection, Sender sender, Source remote, Node node) {
         boolean preSettled = sender.getRemoteSenderSettleMode() == SenderSettleMode.SETTLED;
-        ConsumerLink link = new ConsumerLink(connection, sender, queue, preSettled);
+        ConsumerLink link = new ConsumerLink(connection, sender, node.queue(), preSettled);
+        link.temporary = node.temporary();
         Source source = new Source();
-        source.setAddress(remote.getAddress());
+        source.setAddress(node.address());
+        source.setDynamic(remote.getDynamic());
         source.setDurable(remote.getDurable());
         source.setExpiryPolicy(remote.getExpiryPolicy());
         source.setTimeout(remote.getTimeout());
@@ -122,9 +154,9 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         sender.setSenderSettleMode(preSettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);
         sender.setReceiverSettleMode(ReceiverSettleMode.FIRST);
         try {
-            link.subscription = connection.broker().queues().subscribe(queue, sender.getName(), 0, link);
+            link.subscription = connection.broker().queues().subscribe(node.queue(), sender.getName(), 0, link);
         } catch (UnknownQueueException e) {
-            connection.refuse(sender, AddressResolver.notFound("queue", queue));
+            connection.refuse(sender, AddressResolver.notFound("queue", node.queue()));
             return;
         }
         sender.setContext(link);
@@ -308,7 +340,10 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         closed = true;
         connection.forget(this);
         connection.metrics().linkClosed(false);
-        subscription.cancel();
+        CompletableFuture<Integer> cancelled = subscription.cancel();
+        if (temporary) {
+            cancelled.whenComplete((n, e) -> connection.resolver().deleteTemporary(queue));
+        }
     }
 
     /**

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * A link on which a client sends messages: each one is published to the target's queue or
  * exchange (or, on an anonymous link with a null target, to its {@code to} address).
  *
+ * <p><b>Targets.</b> An {@link AmqpAddress} (a bare name with the {@code topic} capability, a
+ * Qpid JMS Topic, publishes to {@code amq.topic}); a null target (the anonymous relay); a dynamic
+ * target, which gets a temporary queue for the link's life (Qpid JMS' TemporaryQueue).
+ *
  * <p><b>Outcomes</b> (RabbitMQ 4's): an unsettled transfer is settled {@code accepted} once the
  * record is durable (the group commit of its partition); {@code released} when an exchange routed
  * it to no queue; {@code rejected} with {@code amqp:not-found} when its queue or exchange does
@@ -56,6 +60,8 @@ final class PublisherLink implements LinkHandler {
     private long bytesInFlight;
     private boolean closed;
     private boolean failureLogged;
+    /** The queue of a dynamic target, deleted when the link ends; null for others. */
+    private String temporaryQueue;
 
     private PublisherLink(ProtonConnection connection, Receiver receiver, AmqpAddress target) {
         this.connection = connection;
@@ -69,17 +75,18 @@ final class PublisherLink implements LinkHandler {
     /** Answers the client's attach: the target resolved (maybe declared), then credit given; or refused. */
     static void attach(ProtonConnection connection, Receiver receiver) {
         Target remote = (Target) receiver.getRemoteTarget();
+        if (remote != null && Boolean.TRUE.equals(remote.getDynamic())) { // a temporary queue for the link's life
+            attachDynamic(connection, receiver, remote);
+            return;
+        }
         if (remote == null || remote.getAddress() == null) { // anonymous relay: each message's `to`
             open(connection, receiver, remote, null);
             return;
         }
-        if (Boolean.TRUE.equals(remote.getDynamic())) {
-            connection.refuse(receiver, new AmqpError(AmqpError.NOT_IMPLEMENTED, "dynamic targets are not supported"));
-            return;
-        }
         AmqpAddress address;
         try {
-            address = AmqpAddress.parse(remote.getAddress());
+            address = AmqpAddress.parse(remote.getAddress()).forCapabilities(remote.getAddress(),
+                    remote.getCapabilities());
         } catch (AmqpAddress.InvalidAddressException e) {
             connection.refuse(receiver, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
             return;
@@ -107,7 +114,35 @@ final class PublisherLink implements LinkHandler {
         }));
     }
 
-    private static void open(ProtonConnection connection, Receiver receiver, Target remote, AmqpAddress address) {
+    private static void attachDynamic(ProtonConnection connection, Receiver receiver, Target remote) {
+        ConsumerLink.Pending pending = new ConsumerLink.Pending();
+        receiver.setContext(pending);
+        AddressResolver resolver = connection.resolver();
+        resolver.declareTemporary(null, null).whenComplete((name, failure) -> connection.execute(() -> {
+            if (receiver.getRemoteState() == EndpointState.CLOSED
+                    || receiver.getLocalState() != EndpointState.UNINITIALIZED || connection.isSocketClosed()) {
+                if (name != null) {
+                    resolver.deleteTemporary(name);
+                }
+                return;
+            }
+            if (failure != null) {
+                connection.refuse(receiver, ConsumerLink.asAmqpError(failure));
+                return;
+            }
+            Target answered = new Target();
+            answered.setAddress("/queues/" + name);
+            answered.setDynamic(true);
+            answered.setDurable(remote.getDurable());
+            answered.setExpiryPolicy(remote.getExpiryPolicy());
+            answered.setCapabilities(remote.getCapabilities());
+            PublisherLink link = open(connection, receiver, answered, AmqpAddress.queue(name, false));
+            link.temporaryQueue = name;
+        }));
+    }
+
+    private static PublisherLink open(ProtonConnection connection, Receiver receiver, Target remote,
+            AmqpAddress address) {
         PublisherLink link = new PublisherLink(connection, receiver, address);
         receiver.setTarget(remote);
         receiver.setSource(receiver.getRemoteSource());
@@ -119,6 +154,7 @@ final class PublisherLink implements LinkHandler {
         connection.opened(link);
         connection.metrics().linkOpened(true);
         link.topUp();
+        return link;
     }
 
     /** Gives credit back up to the window when what is left and in flight fell to half of it. */
@@ -283,6 +319,9 @@ final class PublisherLink implements LinkHandler {
         closed = true;
         connection.forget(this);
         connection.metrics().linkClosed(true);
+        if (temporaryQueue != null) {
+            connection.resolver().deleteTemporary(temporaryQueue);
+        }
     }
 
     /** The bytes of one message as its transfers arrive. */

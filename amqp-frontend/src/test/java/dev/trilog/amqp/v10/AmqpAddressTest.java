@@ -3,6 +3,7 @@ package dev.trilog.amqp.v10;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.apache.qpid.proton.amqp.Symbol;
 import org.junit.jupiter.api.Test;
 
 class AmqpAddressTest {
@@ -38,6 +39,16 @@ class AmqpAddressTest {
         assertThat(parse("/topic/stock.nyse")).isEqualTo(AmqpAddress.exchange("amq.topic", "stock.nyse"));
         assertThat(parse("orders")).isEqualTo(AmqpAddress.queue("orders", true));
         assertThat(parse("a%20b")).isEqualTo(AmqpAddress.queue("a%20b", true)); // bare names are literal
+    }
+
+    @Test
+    void aBareNameWithTheTopicCapabilityIsATopicOfAmqTopic() throws Exception {
+        Symbol[] topic = {Symbol.valueOf("topic")};
+        assertThat(parse("prices").forCapabilities("prices", topic)).isEqualTo(AmqpAddress.exchange("amq.topic", "prices"));
+        assertThat(parse("prices").forCapabilities("prices", new Symbol[] {Symbol.valueOf("queue")}))
+                .isEqualTo(AmqpAddress.queue("prices", true));
+        assertThat(parse("/queues/q").forCapabilities("/queues/q", topic)).isEqualTo(AmqpAddress.queue("q", false));
+        assertThat(parse("prices").forCapabilities("prices", null)).isEqualTo(AmqpAddress.queue("prices", true));
     }
 
     @Test

@@ -338,6 +338,71 @@ class AmqpJmsQueueTest {
     }
 
     @Test
+    void temporaryQueuesCarryRepliesAndGoWithTheirConnection() throws Exception {
+        String name;
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue requests = session.createQueue("jms-requests");
+            jakarta.jms.TemporaryQueue replies = session.createTemporaryQueue();
+            name = replies.getQueueName();
+            assertThat(name).startsWith("/queues/amq.gen-");
+            MessageConsumer replyConsumer = session.createConsumer(replies);
+
+            TextMessage request = session.createTextMessage("ping");
+            request.setJMSReplyTo(replies);
+            session.createProducer(requests).send(request);
+
+            // the "server" answers to the reply-to address it was given
+            Message got = session.createConsumer(requests).receive(10_000);
+            assertThat(text(got)).isEqualTo("ping");
+            session.createProducer(got.getJMSReplyTo()).send(session.createTextMessage("pong"));
+            assertThat(text(replyConsumer.receive(10_000))).isEqualTo("pong");
+        }
+        String queue = name.substring("/queues/".length());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> trilog.gateway().queueLayer().topology().queue(queue).isEmpty());
+    }
+
+    @Test
+    void jmsTopicsFanOutToEverySubscriber() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.Topic topic = session.createTopic("jms-prices");
+            MessageConsumer first = session.createConsumer(topic);
+            MessageConsumer second = session.createConsumer(topic);
+            session.createProducer(topic).send(session.createTextMessage("42.0"));
+            assertThat(text(first.receive(10_000))).isEqualTo("42.0");
+            assertThat(text(second.receive(10_000))).isEqualTo("42.0");
+            // a RabbitMQ-style address reads the same topic
+            MessageConsumer byAddress = session.createConsumer(session.createQueue("/topic/jms-prices"));
+            session.createProducer(session.createQueue("/exchanges/amq.topic/jms-prices"))
+                    .send(session.createTextMessage("43.0"));
+            assertThat(text(byAddress.receive(10_000))).isEqualTo("43.0");
+            assertThat(text(first.receive(10_000))).isEqualTo("43.0");
+        }
+    }
+
+    @Test
+    void anExchangeSourceGetsEveryMessageRoutedToIt() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer fanout = session.createConsumer(session.createQueue("/exchange/amq.fanout"));
+            MessageConsumer direct = session.createConsumer(session.createQueue("/exchange/amq.direct/orders"));
+            MessageProducer toFanout = session.createProducer(session.createQueue("/exchanges/amq.fanout/any"));
+            toFanout.send(session.createTextMessage("everyone"));
+            MessageProducer bySubject = session.createProducer(session.createQueue("/exchanges/amq.direct"));
+            TextMessage order = session.createTextMessage("an order");
+            order.setJMSType("orders"); // Qpid JMS sends JMSType as the subject: the routing key
+            bySubject.send(order);
+            assertThat(text(fanout.receive(10_000))).isEqualTo("everyone");
+            assertThat(text(direct.receive(10_000))).isEqualTo("an order");
+        }
+    }
+
+    @Test
     void prefetchZeroPullsOneMessageAtATime() throws Exception {
         JmsConnectionFactory pulling = new JmsConnectionFactory(trilog.amqpUri("jms.prefetchPolicy.all=0"));
         try (Connection connection = pulling.createConnection()) {
