@@ -216,10 +216,13 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         int pending;
         while ((pending = transport.pending()) > 0) {
+            // what head() holds can exceed pending() by a few bytes (as vertx-proton does: pop
+            // exactly what head() shows)
             ByteBuffer head = transport.head();
-            ByteBuf out = ctx.alloc().buffer(pending, pending);
+            int size = head.remaining();
+            ByteBuf out = ctx.alloc().buffer(size);
             out.writeBytes(head.duplicate());
-            transport.pop(pending);
+            transport.pop(size);
             ctx.write(out);
             wrote = true;
         }

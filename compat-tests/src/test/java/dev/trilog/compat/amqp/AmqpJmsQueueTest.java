@@ -403,6 +403,40 @@ class AmqpJmsQueueTest {
     }
 
     @Test
+    void aMessageLargerThanAFrameTravelsInSeveralTransfers() throws Exception {
+        byte[] large = new byte[600_000]; // over four 128 KiB frames
+        new java.util.Random(7).nextBytes(large);
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-large");
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(large);
+            session.createProducer(queue).send(message);
+            BytesMessage received = (BytesMessage) session.createConsumer(queue).receive(10_000);
+            byte[] body = new byte[(int) received.getBodyLength()];
+            received.readBytes(body);
+            assertThat(body).isEqualTo(large);
+        }
+    }
+
+    @Test
+    void aMessageOverTheMaximumSizeIsRefused() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-too-large");
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(new byte[2 * 1024 * 1024]);
+            assertThatThrownBy(() -> session.createProducer(queue).send(message)).isInstanceOf(JMSException.class);
+            // the connection goes on
+            Session other = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            send(other, queue, "small");
+            assertThat(text(other.createConsumer(queue).receive(10_000))).isEqualTo("small");
+        }
+    }
+
+    @Test
     void prefetchZeroPullsOneMessageAtATime() throws Exception {
         JmsConnectionFactory pulling = new JmsConnectionFactory(trilog.amqpUri("jms.prefetchPolicy.all=0"));
         try (Connection connection = pulling.createConnection()) {
