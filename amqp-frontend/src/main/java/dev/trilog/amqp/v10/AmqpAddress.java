@@ -156,6 +156,16 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
         if (segment.isEmpty() && !mayBeEmpty) {
             throw new InvalidAddressException("address '" + address + "' has an empty name");
         }
+        try {
+            return percentDecode(segment);
+        } catch (InvalidAddressException e) {
+            throw new InvalidAddressException("address '" + address + "' " + e.getMessage());
+        }
+    }
+
+    /** RFC 3986 percent-decoding into UTF-8 text. */
+    static String percentDecode(String segment) throws InvalidAddressException {
+        String address = segment;
         if (segment.indexOf('%') < 0) {
             return segment;
         }
@@ -169,7 +179,7 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
             }
             if (i + 2 >= segment.length() || Character.digit(segment.charAt(i + 1), 16) < 0
                     || Character.digit(segment.charAt(i + 2), 16) < 0) {
-                throw new InvalidAddressException("address '" + address + "' has a bad percent-encoding");
+                throw new InvalidAddressException("'" + address + "' has a bad percent-encoding");
             }
             out.write(Character.digit(segment.charAt(i + 1), 16) << 4 | Character.digit(segment.charAt(i + 2), 16));
             i += 2;
@@ -179,7 +189,7 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out.toByteArray()))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new InvalidAddressException("address '" + address + "' does not decode to UTF-8 text");
+            throw new InvalidAddressException("'" + address + "' does not decode to UTF-8 text");
         }
     }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transaction.Coordinator;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Collector;
@@ -63,6 +65,15 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
     private static final Symbol ANONYMOUS_RELAY = Symbol.valueOf("ANONYMOUS-RELAY");
     private static final Symbol PRODUCT = Symbol.valueOf("product");
     private static final Symbol VERSION = Symbol.valueOf("version");
+    private static final Symbol TRILOG_VERSION = Symbol.valueOf("trilog-version");
+    private static final Symbol NODE = Symbol.valueOf("node");
+    /**
+     * What {@code version} says: the RabbitMQ release whose AMQP 1.0 dialect (addresses, outcomes,
+     * {@code /management}) Trilog speaks. RabbitMQ's AMQP 1.0 clients refuse a broker below 4.0,
+     * and enable filter expressions from 4.1, which Trilog does not have yet; Trilog's own
+     * version is {@code trilog-version}.
+     */
+    static final String RABBITMQ_DIALECT = "4.0.0";
     /** Sessions one connection may begin (channel-max + 1): bounds the state a client can make us keep. */
     private static final int CHANNEL_MAX = 1023;
 
@@ -75,6 +86,7 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
     private final Collector collector = Proton.collector();
     private final Set<LinkHandler> links = new LinkedHashSet<>();
     private SaslAuthenticator authenticator;
+    private ManagementNode management;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> ticker;
     private long tickDeadline;
@@ -173,6 +185,9 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
             link.closed();
         }
         links.clear();
+        if (management != null) {
+            management.connectionClosed();
+        }
         broker.metrics().connectionClosed();
         ctx.fireChannelInactive();
     }
@@ -319,7 +334,8 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
     private void onOpen() {
         connection.setContainer("trilog");
         connection.setOfferedCapabilities(new Symbol[] {ANONYMOUS_RELAY});
-        connection.setProperties(Map.of(PRODUCT, "Trilog", VERSION, version()));
+        connection.setProperties(Map.of(PRODUCT, "Trilog", VERSION, RABBITMQ_DIALECT, TRILOG_VERSION, version(),
+                NODE, ManagementRequests.NODE));
         connection.open();
         log.debug("AMQP 1.0 connection from {} opened (container {}, user {})", remote(),
                 connection.getRemoteContainer(), authenticator == null ? "none" : authenticator.user());
@@ -381,7 +397,13 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         if (link.getLocalState() != EndpointState.UNINITIALIZED) {
             return;
         }
-        if (link instanceof Sender sender) {
+        if (link instanceof Sender sender && link.getRemoteSource() instanceof Source source
+                && ManagementNode.isManagement(source.getAddress())) {
+            management().attachReplies(sender);
+        } else if (link instanceof Receiver receiver && link.getRemoteTarget() instanceof Target target
+                && ManagementNode.isManagement(target.getAddress())) {
+            management().attachRequests(receiver);
+        } else if (link instanceof Sender sender) {
             ConsumerLink.attach(this, sender);
         } else if (link.getRemoteTarget() instanceof Coordinator) {
             refuse(link, new AmqpError(AmqpError.NOT_IMPLEMENTED,
@@ -389,6 +411,13 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         } else {
             PublisherLink.attach(this, (Receiver) link);
         }
+    }
+
+    private ManagementNode management() {
+        if (management == null) {
+            management = new ManagementNode(this);
+        }
+        return management;
     }
 
     private void onLinkRemoteClose(Link link, boolean closed) {

@@ -258,11 +258,9 @@ final class PublisherLink implements LinkHandler {
             return exists.thenCompose(d -> queues.publish(d.name(), message, PublishOptions.NONE))
                     .thenApply(r -> Accepted.getInstance());
         }
-        String key = destination.key() != null ? destination.key() : message.properties().subject();
-        if (key == null) {
-            return CompletableFuture.completedFuture(rejected(AmqpError.INVALID_FIELD,
-                    "a message sent to /exchanges/" + destination.name() + " needs a subject: its routing key"));
-        }
+        // /exchanges/X: the subject is the routing key; none is the empty key (a fanout needs none)
+        String key = destination.key() != null ? destination.key()
+                : message.properties().subject() != null ? message.properties().subject() : "";
         return queues.publishToExchange(destination.name(), key, message)
                 .thenApply(routed -> routed.routed() ? Accepted.getInstance() : Released.getInstance());
     }
