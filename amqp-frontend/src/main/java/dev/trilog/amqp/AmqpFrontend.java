@@ -40,8 +40,8 @@ public final class AmqpFrontend implements Frontend {
 
     @Override
     public void initialize(FrontendContext context) {
-        server = new AmqpServer(AmqpFrontendConfig.read(context.config()), context.queues(), context.topology(),
-                new AmqpMetrics(context.meters()));
+        server = new AmqpServer(AmqpFrontendConfig.read(context.config()), context.engine(), context.queues(),
+                context.topology(), new AmqpMetrics(context.meters()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.trilog.amqp.net.ProtocolHeader;
 import dev.trilog.amqp.net.ProtocolSniffer;
 import dev.trilog.amqp.v10.AmqpBroker;
 import dev.trilog.amqp.v10.ProtonConnection;
+import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
 import io.netty.bootstrap.ServerBootstrap;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * issue) is answered with the AMQP 1.0 header and closed until it lands.
  *
  * <p>Threads: one Netty acceptor, the worker event loops (one per core, every connection on one of
- * them for its whole life), and {@code trilog-amqp-declare}, which writes the topology when an
- * address declares a queue.
+ * them for its whole life), {@code trilog-amqp-declare}, which writes the topology when an
+ * address or the {@code /management} node declares something, and {@code trilog-amqp-stream},
+ * which reads the log for stream links.
  */
 public final class AmqpServer implements AutoCloseable {
 
@@ -46,19 +48,26 @@ public final class AmqpServer implements AutoCloseable {
     private final AmqpSettings settings;
     private final AmqpBroker broker;
     private final ExecutorService declarer;
+    private final ExecutorService streamReader;
     private final ChannelGroup connections = new DefaultChannelGroup("amqp", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
 
-    public AmqpServer(AmqpSettings settings, Queues queues, Topology topology, AmqpMetrics metrics) {
+    public AmqpServer(AmqpSettings settings, LogEngine engine, Queues queues, Topology topology,
+            AmqpMetrics metrics) {
         this.settings = settings;
-        this.declarer = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "trilog-amqp-declare");
+        this.declarer = thread("trilog-amqp-declare");
+        this.streamReader = thread("trilog-amqp-stream");
+        this.broker = new AmqpBroker(settings, engine, queues, topology, metrics, declarer, streamReader);
+    }
+
+    private static ExecutorService thread(String name) {
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
         });
-        this.broker = new AmqpBroker(settings, queues, topology, metrics, declarer);
     }
 
     /** Binds and starts accepting; returns the bound address. */
@@ -115,5 +124,6 @@ public final class AmqpServer implements AutoCloseable {
             workerGroup.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         }
         declarer.shutdownNow();
+        streamReader.shutdownNow();
     }
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
  *   /topic/K          (v1)       EXCHANGE     amq.topic        K
  *   Q                 (bare)     QUEUE        Q                -            declared
  *   Q  + capability "topic"      EXCHANGE     amq.topic        Q            (a Qpid JMS Topic)
+ *   /topics/T                    TOPIC        T                -            (sources: a stream of Kafka topic T)
  * </pre>
  * In v2 addresses each segment is percent-encoded (RFC 3986), as RabbitMQ 4 writes them; v1
  * addresses and bare names are taken literally. An address that starts with {@code /} and is
@@ -39,7 +40,9 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
     /** What an address names. */
     public enum Kind {
         QUEUE,
-        EXCHANGE
+        EXCHANGE,
+        /** A Kafka topic, read as a stream (sources only). */
+        TOPIC
     }
 
     /** The exchange {@code /topic/K} publishes to. */
@@ -56,6 +59,10 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
 
     public static AmqpAddress exchange(String name, String key) {
         return new AmqpAddress(Kind.EXCHANGE, name, key, false);
+    }
+
+    public static AmqpAddress topic(String name) {
+        return new AmqpAddress(Kind.TOPIC, name, null, false);
     }
 
     public boolean isQueue() {
@@ -109,6 +116,11 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
                     return queue(decode(s[1], address), false);
                 }
                 break;
+            case "topics":
+                if (s.length == 2) {
+                    return topic(decode(s[1], address));
+                }
+                break;
             case "exchanges":
                 if (s.length == 2) {
                     return exchange(decode(s[1], address), null);
@@ -144,7 +156,8 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
                 break;
         }
         throw new InvalidAddressException("address '" + address + "' is none of /queues/Q, /exchanges/X/K,"
-                + " /exchanges/X, /queue/Q, /amq/queue/Q, /exchange/X/K, /exchange/X, /topic/K or a bare queue name");
+                + " /exchanges/X, /topics/T, /queue/Q, /amq/queue/Q, /exchange/X/K, /exchange/X, /topic/K or a bare"
+                + " queue name");
     }
 
     private static String decode(String segment, String address) throws InvalidAddressException {

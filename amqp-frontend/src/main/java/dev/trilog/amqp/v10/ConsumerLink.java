@@ -108,6 +108,20 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
                 connection.refuse(sender, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
                 return;
             }
+            Object offsetSpec = StreamLink.offsetSpec(source);
+            if (address.kind() == AmqpAddress.Kind.TOPIC) { // a Kafka topic, read as a stream
+                StreamLink.attach(connection, sender, source, address.name(), offsetSpec);
+                return;
+            }
+            if (address.isQueue() && offsetSpec != null) { // the queue's topic, read as a stream
+                var spec = connection.broker().topology().queue(address.name());
+                if (spec.isEmpty()) {
+                    connection.refuse(sender, AddressResolver.notFound("queue", address.name()));
+                } else {
+                    StreamLink.attach(connection, sender, source, spec.get().topic(), offsetSpec);
+                }
+                return;
+            }
             if (address.isQueue()) {
                 node = resolver.resolve(address).thenApply(a -> new Node(a.name(), source.getAddress(), false));
             } else { // an exchange: a private queue bound to it, as RabbitMQ 3.x did for /exchange/X and /topic/K

@@ -267,6 +267,16 @@ final class MessageCodec {
         return encode(toAmqp(delivery.message(), delivery.failedDeliveries(), delivery.acquisitions()));
     }
 
+    /** A message read from a stream: its offset as the message annotation {@code x-stream-offset}. */
+    byte[] encodeStream(Message message, long offset) {
+        org.apache.qpid.proton.message.Message amqp = toAmqp(message, 0, 0);
+        Map<Symbol, Object> annotations = amqp.getMessageAnnotations() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(amqp.getMessageAnnotations().getValue());
+        annotations.put(StreamLink.STREAM_OFFSET, offset);
+        amqp.setMessageAnnotations(new MessageAnnotations(annotations));
+        return encode(amqp);
+    }
+
     org.apache.qpid.proton.message.Message toAmqp(Message m, int failedDeliveries, int acquisitions) {
         org.apache.qpid.proton.message.Message amqp = org.apache.qpid.proton.message.Message.Factory.create();
         MessageProperties p = m.properties();

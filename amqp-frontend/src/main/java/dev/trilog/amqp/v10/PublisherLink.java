@@ -91,6 +91,11 @@ final class PublisherLink implements LinkHandler {
             connection.refuse(receiver, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
             return;
         }
+        if (address.kind() == AmqpAddress.Kind.TOPIC) {
+            connection.refuse(receiver, new AmqpError(AmqpError.NOT_IMPLEMENTED,
+                    "/topics/T is a source only; send to a queue or an exchange"));
+            return;
+        }
         ConsumerLink.Pending pending = new ConsumerLink.Pending();
         receiver.setContext(pending);
         connection.resolver().resolve(address).whenComplete((resolved, failure) -> connection.execute(() -> {
@@ -237,6 +242,10 @@ final class PublisherLink implements LinkHandler {
                         ? "a message on an anonymous link needs a 'to' address" : e.getMessage()));
                 return;
             }
+        }
+        if (destination.kind() == AmqpAddress.Kind.TOPIC) {
+            settle(delivery, rejected(AmqpError.NOT_IMPLEMENTED, "/topics/T is a source only"));
+            return;
         }
         inFlight++;
         int size = incoming.size;

@@ -31,6 +31,12 @@ class AmqpAddressTest {
     }
 
     @Test
+    void topicAddressesNameAKafkaTopic() throws Exception {
+        assertThat(parse("/topics/clicks")).isEqualTo(AmqpAddress.topic("clicks"));
+        assertThat(parse("/topics/a%2Eb")).isEqualTo(AmqpAddress.topic("a.b"));
+    }
+
+    @Test
     void v1AliasesAndBareNames() throws Exception {
         assertThat(parse("/queue/orders")).isEqualTo(AmqpAddress.queue("orders", true));
         assertThat(parse("/amq/queue/orders")).isEqualTo(AmqpAddress.queue("orders", false));
@@ -54,7 +60,7 @@ class AmqpAddressTest {
     @Test
     void unknownFormsAndBadEncodingsAreRefused() {
         for (String bad : new String[] {"", "/", "/queues", "/queues/", "/queues/a/b", "/exchanges", "/exchanges//k",
-                "/exchanges/x/k/more", "/queue/", "/amq/queue/", "/amq/topic/x", "/stream/s", "/queues/%zz",
+                "/exchanges/x/k/more", "/queue/", "/amq/queue/", "/amq/topic/x", "/topics/", "/topics/a/b", "/stream/s", "/queues/%zz",
                 "/queues/%C3", "/queues/%"}) {
             assertThatThrownBy(() -> parse(bad)).as(bad).isInstanceOf(AmqpAddress.InvalidAddressException.class);
         }

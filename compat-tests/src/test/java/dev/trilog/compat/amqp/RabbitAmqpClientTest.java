@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.rabbitmq.client.amqp.AmqpException;
 import com.rabbitmq.client.amqp.Connection;
 import com.rabbitmq.client.amqp.Consumer;
+import com.rabbitmq.client.amqp.ConsumerBuilder;
 import com.rabbitmq.client.amqp.Environment;
 import com.rabbitmq.client.amqp.Management;
 import com.rabbitmq.client.amqp.Message;
@@ -146,6 +147,54 @@ class RabbitAmqpClientTest {
         }).build();
         assertThat(dead.poll(10, TimeUnit.SECONDS)).isEqualTo("job");
         deadConsumer.close();
+        publisher.close();
+    }
+
+    /** Reads {@code count} messages from the stream at {@code offset}; returns their x-stream-offset annotations. */
+    private static List<Long> readStream(String queue, java.util.function.UnaryOperator<ConsumerBuilder.StreamOptions> at,
+            int count) throws Exception {
+        List<Long> offsets = new CopyOnWriteArrayList<>();
+        Consumer consumer = at.apply(connection.consumerBuilder().queue(queue).messageHandler((context, m) -> {
+            offsets.add(((Number) m.annotation("x-stream-offset")).longValue());
+            context.accept(); // accepted and ignored: a stream is not consumed
+        }).stream()).builder().build();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> offsets.size() >= count);
+        Thread.sleep(200); // nothing more arrives
+        consumer.close();
+        return offsets;
+    }
+
+    @Test
+    void aStreamIsReadFromEachOffsetSpecAndNotConsumed() throws Exception {
+        Management management = connection.management();
+        management.queue("rmq-stream").type(Management.QueueType.STREAM).declare();
+        Publisher publisher = connection.publisherBuilder().queue("rmq-stream").build();
+        for (int i = 0; i < 5; i++) {
+            assertThat(publishAndWait(publisher, publisher.message(("s" + i).getBytes(StandardCharsets.UTF_8))))
+                    .isEqualTo(Publisher.Status.ACCEPTED);
+        }
+        assertThat(readStream("rmq-stream", o -> o.offset(ConsumerBuilder.StreamOffsetSpecification.FIRST), 5))
+                .containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(readStream("rmq-stream", o -> o.offset(ConsumerBuilder.StreamOffsetSpecification.FIRST), 5))
+                .containsExactly(0L, 1L, 2L, 3L, 4L); // read again: nothing was consumed
+        assertThat(readStream("rmq-stream", o -> o.offset(3), 2)).containsExactly(3L, 4L);
+        assertThat(readStream("rmq-stream", o -> o.offset(ConsumerBuilder.StreamOffsetSpecification.LAST), 1))
+                .containsExactly(4L);
+        assertThat(readStream("rmq-stream", o -> o.offset(java.time.Instant.now().minusSeconds(60)), 5))
+                .containsExactly(0L, 1L, 2L, 3L, 4L);
+
+        // next: only what is published after the attach
+        List<Long> offsets = new CopyOnWriteArrayList<>();
+        Consumer next = connection.consumerBuilder().queue("rmq-stream").messageHandler((context, m) -> {
+            offsets.add(((Number) m.annotation("x-stream-offset")).longValue());
+            context.accept();
+        }).stream().offset(ConsumerBuilder.StreamOffsetSpecification.NEXT).builder().build();
+        Thread.sleep(300);
+        assertThat(publishAndWait(publisher, publisher.message("s5".getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo(Publisher.Status.ACCEPTED);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> offsets.size() == 1);
+        assertThat(offsets).containsExactly(5L);
+        next.close();
         publisher.close();
     }
 
