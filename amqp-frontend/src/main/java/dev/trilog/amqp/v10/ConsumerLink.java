@@ -122,6 +122,11 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
                 }
                 return;
             }
+            if (source.getFilter() != null && !source.getFilter().isEmpty()) { // e.g. a JMS selector
+                connection.refuse(sender, new AmqpError(AmqpError.NOT_IMPLEMENTED, "source filters "
+                        + source.getFilter().keySet() + " are not supported (only rabbitmq:stream-offset-spec)"));
+                return;
+            }
             if (address.isQueue()) {
                 node = resolver.resolve(address).thenApply(a -> new Node(a.name(), source.getAddress(), false));
             } else { // an exchange: a private queue bound to it, as RabbitMQ 3.x did for /exchange/X and /topic/K
@@ -162,7 +167,6 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         source.setDefaultOutcome(remote.getDefaultOutcome());
         source.setOutcomes(remote.getOutcomes());
         source.setCapabilities(remote.getCapabilities());
-        // filters (JMS selectors, ...) are not echoed: the client learns they are not applied
         sender.setSource(source);
         sender.setTarget(sender.getRemoteTarget());
         sender.setSenderSettleMode(preSettled ? SenderSettleMode.SETTLED : SenderSettleMode.UNSETTLED);

@@ -63,6 +63,8 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ProtonConnection.class);
     private static final Symbol ANONYMOUS_RELAY = Symbol.valueOf("ANONYMOUS-RELAY");
+    /** Qpid JMS sends a JMS 2 delivery delay (as x-opt-delivery-time) only to a peer offering this. */
+    private static final Symbol DELAYED_DELIVERY = Symbol.valueOf("DELAYED_DELIVERY");
     private static final Symbol PRODUCT = Symbol.valueOf("product");
     private static final Symbol VERSION = Symbol.valueOf("version");
     private static final Symbol TRILOG_VERSION = Symbol.valueOf("trilog-version");
@@ -333,7 +335,7 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
 
     private void onOpen() {
         connection.setContainer("trilog");
-        connection.setOfferedCapabilities(new Symbol[] {ANONYMOUS_RELAY});
+        connection.setOfferedCapabilities(new Symbol[] {ANONYMOUS_RELAY, DELAYED_DELIVERY});
         connection.setProperties(Map.of(PRODUCT, "Trilog", VERSION, RABBITMQ_DIALECT, TRILOG_VERSION, version(),
                 NODE, ManagementRequests.NODE));
         connection.open();

@@ -437,6 +437,53 @@ class AmqpJmsQueueTest {
     }
 
     @Test
+    void selectorsAreRefusedCleanly() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-selected");
+            assertThatThrownBy(() -> session.createConsumer(queue, "colour = 'red'"))
+                    .isInstanceOf(JMSException.class).hasMessageContaining("not supported");
+            send(session, queue, "plain");
+            assertThat(text(session.createConsumer(queue).receive(10_000))).isEqualTo("plain");
+        }
+    }
+
+    @Test
+    void anExpiredMessageIsNotDelivered() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-ttl");
+            MessageProducer producer = session.createProducer(queue);
+            producer.setTimeToLive(50);
+            producer.send(session.createTextMessage("short-lived"));
+            producer.setTimeToLive(0);
+            Thread.sleep(200);
+            producer.send(session.createTextMessage("lasting"));
+            MessageConsumer consumer = session.createConsumer(queue);
+            assertThat(text(consumer.receive(10_000))).isEqualTo("lasting");
+            assertThat(consumer.receive(200)).isNull();
+        }
+    }
+
+    @Test
+    void aDelayedMessageWaitsItsDelay() throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-delay");
+            MessageProducer producer = session.createProducer(queue);
+            producer.setDeliveryDelay(1_000);
+            long sent = System.nanoTime();
+            producer.send(session.createTextMessage("later"));
+            Message later = session.createConsumer(queue).receive(10_000);
+            assertThat(text(later)).isEqualTo("later");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - sent)).isGreaterThan(java.time.Duration.ofMillis(900));
+        }
+    }
+
+    @Test
     void prefetchZeroPullsOneMessageAtATime() throws Exception {
         JmsConnectionFactory pulling = new JmsConnectionFactory(trilog.amqpUri("jms.prefetchPolicy.all=0"));
         try (Connection connection = pulling.createConnection()) {
