@@ -33,7 +33,7 @@ import org.apache.qpid.proton.amqp.UnsignedLong;
  *   PUT    /exchanges/X                   204; 409 different; 403 amq.* and the default exchange
  *   DELETE /exchanges/X                   204; 403
  *   POST   /bindings                      204; 404 when an end is missing
- *   DELETE /bindings/src=X;dstq=Q;key=K;args=   (or dste=) 204
+ *   DELETE /bindings/src=X;dstq=Q;key=K;args=A  (or dste=; A as GET gives it in a location) 204
  *   GET    /bindings?src=X&amp;dstq=Q&amp;key=K     200 [binding…]
  * </pre>
  * A malformed request is 400; an unknown path or method 404 / 405. Every call writes the
@@ -226,8 +226,30 @@ final class ManagementRequests {
     }
 
     private Response unbind(Map<String, String> p) throws TopologyException, IOException {
-        topology.unbind(binding(p.get("src"), p.get("dstq"), p.get("dste"), p.getOrDefault("key", ""), Map.of()));
+        Binding plain = binding(p.get("src"), p.get("dstq"), p.get("dste"), p.getOrDefault("key", ""), Map.of());
+        String args = p.getOrDefault("args", "");
+        if (args.isEmpty()) {
+            topology.unbind(plain);
+            return Response.of(204);
+        }
+        // args= names the arguments as listBindings wrote them in a binding's location
+        for (Binding b : topology.bindingsTo(plain.destination())) {
+            if (b.source().equals(plain.source()) && b.key().equals(plain.key())
+                    && argumentsId(b.arguments()).equals(args)) {
+                topology.unbind(b);
+            }
+        }
         return Response.of(204);
+    }
+
+    /** A binding's arguments as text, sorted by name: how a location's {@code args=} names them. */
+    static String argumentsId(Map<String, HeaderValue> arguments) {
+        StringBuilder id = new StringBuilder();
+        arguments.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> id.append(id.length() == 0
+                ? "" : ",").append(e.getKey()).append(':').append(e.getValue().type().token()).append('=')
+                .append(e.getValue().type() == dev.trilog.routing.message.ValueType.BINARY
+                        ? java.util.HexFormat.of().formatHex(e.getValue().asBytes()) : e.getValue().text()));
+        return id.toString();
     }
 
     private Response listBindings(Map<String, String> p) {
@@ -253,7 +275,7 @@ final class ManagementRequests {
             info.put("arguments", arguments);
             info.put("location", "/bindings/src=" + encode(b.source()) + ";"
                     + (b.destination().isQueue() ? "dstq=" : "dste=") + encode(b.destination().name())
-                    + ";key=" + encode(b.key()) + ";args=");
+                    + ";key=" + encode(b.key()) + ";args=" + encode(argumentsId(b.arguments())));
             found.add(info);
         }
         return new Response(200, found);

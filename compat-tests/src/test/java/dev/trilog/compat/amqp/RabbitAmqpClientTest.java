@@ -199,6 +199,121 @@ class RabbitAmqpClientTest {
     }
 
     @Test
+    void everyPrimitiveTypeAndEveryPropertyRoundTrips() throws Exception {
+        connection.management().queue("rmq-types").declare();
+        Publisher publisher = connection.publisherBuilder().queue("rmq-types").build();
+        java.util.UUID uuid = java.util.UUID.randomUUID();
+        long expiry = System.currentTimeMillis() + 3_600_000;
+        Message message = publisher.message("typed".getBytes(StandardCharsets.UTF_8))
+                .messageId(uuid).correlationId(42L).userId("guest".getBytes(StandardCharsets.UTF_8))
+                .to("/queues/rmq-types").subject("a subject").replyTo("/queues/replies")
+                .contentType("text/plain").contentEncoding("identity").absoluteExpiryTime(expiry)
+                .creationTime(1_700_000_000_000L).groupId("g1").groupSequence(7).replyToGroupId("rg")
+                .property("boolean", true).property("byte", (byte) -8).property("short", (short) -300)
+                .property("int", -70_000).property("long", -5_000_000_000L)
+                .propertyUnsigned("ubyte", (byte) 200).propertyUnsigned("ushort", (short) 60_000)
+                .propertyUnsigned("uint", 4_000_000_000L > Integer.MAX_VALUE ? -294_967_296 : 0)
+                .propertyUnsigned("ulong", -1L).property("float", 1.5f).property("double", -2.25)
+                .propertyDecimal32("decimal32", new java.math.BigDecimal("1.5"))
+                .propertyDecimal64("decimal64", new java.math.BigDecimal("-12.25"))
+                .propertyDecimal128("decimal128", new java.math.BigDecimal("123456789.123456789"))
+                .property("char", 'é').propertyTimestamp("timestamp", 1_700_000_000_123L)
+                .property("uuid", uuid).property("binary", new byte[] {0, 1, (byte) 0xFF})
+                .property("string", "text ✓");
+        assertThat(publishAndWait(publisher, message)).isEqualTo(Publisher.Status.ACCEPTED);
+        publisher.close();
+
+        BlockingQueue<Message> received = new ArrayBlockingQueue<>(1);
+        Consumer consumer = connection.consumerBuilder().queue("rmq-types").messageHandler((context, m) -> {
+            received.add(m);
+            context.accept();
+        }).build();
+        Message got = received.poll(10, TimeUnit.SECONDS);
+        consumer.close();
+        assertThat(got).isNotNull();
+        assertThat(got.messageIdAsUuid()).isEqualTo(uuid);
+        assertThat(got.correlationIdAsLong()).isEqualTo(42L);
+        assertThat(new String(got.userId(), StandardCharsets.UTF_8)).isEqualTo("guest");
+        assertThat(got.to()).isEqualTo("/queues/rmq-types");
+        assertThat(got.subject()).isEqualTo("a subject");
+        assertThat(got.replyTo()).isEqualTo("/queues/replies");
+        assertThat(got.contentType()).isEqualTo("text/plain");
+        assertThat(got.contentEncoding()).isEqualTo("identity");
+        assertThat(got.absoluteExpiryTime()).isEqualTo(expiry);
+        assertThat(got.creationTime()).isEqualTo(1_700_000_000_000L);
+        assertThat(got.groupId()).isEqualTo("g1");
+        assertThat(got.groupSequence()).isEqualTo(7);
+        assertThat(got.replyToGroupId()).isEqualTo("rg");
+        assertThat(got.property("boolean")).isEqualTo(true);
+        assertThat(got.property("byte")).isEqualTo((byte) -8);
+        assertThat(got.property("short")).isEqualTo((short) -300);
+        assertThat(got.property("int")).isEqualTo(-70_000);
+        assertThat(got.property("long")).isEqualTo(-5_000_000_000L);
+        assertThat(got.property("ubyte").toString()).isEqualTo("200");
+        assertThat(got.property("ushort").toString()).isEqualTo("60000");
+        assertThat(got.property("uint").toString()).isEqualTo("4000000000");
+        assertThat(got.property("ulong").toString()).isEqualTo("18446744073709551615");
+        assertThat(got.property("float")).isEqualTo(1.5f);
+        assertThat(got.property("double")).isEqualTo(-2.25);
+        assertThat(got.property("decimal32").getClass().getSimpleName()).isEqualTo("Decimal32");
+        assertThat(got.property("decimal64").getClass().getSimpleName()).isEqualTo("Decimal64");
+        assertThat(got.property("decimal128").getClass().getSimpleName()).isEqualTo("Decimal128");
+        assertThat(got.property("char")).isEqualTo('é');
+        assertThat(got.property("timestamp")).isEqualTo(1_700_000_000_123L); // the client gives timestamps as ms
+        assertThat(got.property("uuid")).isEqualTo(uuid);
+        assertThat(got.property("binary")).isEqualTo(new byte[] {0, 1, (byte) 0xFF});
+        assertThat(got.property("string")).isEqualTo("text ✓");
+        assertThat(new String(got.body(), StandardCharsets.UTF_8)).isEqualTo("typed");
+    }
+
+    @Test
+    void aHeadersExchangeRoutesByApplicationProperties() throws Exception {
+        Management management = connection.management();
+        management.queue("rmq-eu").declare();
+        management.binding().sourceExchange("amq.headers").destinationQueue("rmq-eu")
+                .argument("x-match", "all").argument("region", "eu").bind();
+        Publisher publisher = connection.publisherBuilder().exchange("amq.headers").build();
+        assertThat(publishAndWait(publisher, publisher.message(new byte[] {1}).property("region", "eu")))
+                .isEqualTo(Publisher.Status.ACCEPTED);
+        assertThat(publishAndWait(publisher, publisher.message(new byte[] {2}).property("region", "us")))
+                .isEqualTo(Publisher.Status.RELEASED);
+        publisher.close();
+        assertThat(management.queueInfo("rmq-eu").messageCount()).isEqualTo(1);
+        management.unbind().sourceExchange("amq.headers").destinationQueue("rmq-eu")
+                .argument("x-match", "all").argument("region", "eu").unbind();
+        Publisher again = connection.publisherBuilder().exchange("amq.headers").build();
+        assertThat(publishAndWait(again, again.message(new byte[] {3}).property("region", "eu")))
+                .isEqualTo(Publisher.Status.RELEASED);
+        again.close();
+    }
+
+    @Test
+    void aMessageRequeuedPastItsDeliveryLimitIsDeadLettered() throws Exception {
+        Management management = connection.management();
+        management.queue("rmq-limit-dlq").declare();
+        management.queue("rmq-limited").quorum().deliveryLimit(2).queue().deadLetterExchange("")
+                .deadLetterRoutingKey("rmq-limit-dlq").declare();
+        Publisher publisher = connection.publisherBuilder().queue("rmq-limited").build();
+        assertThat(publishAndWait(publisher, publisher.message("poison".getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo(Publisher.Status.ACCEPTED);
+        publisher.close();
+        java.util.concurrent.atomic.AtomicInteger deliveries = new java.util.concurrent.atomic.AtomicInteger();
+        Consumer consumer = connection.consumerBuilder().queue("rmq-limited").messageHandler((context, m) -> {
+            deliveries.incrementAndGet();
+            context.requeue();
+        }).build();
+        BlockingQueue<String> dead = new ArrayBlockingQueue<>(1);
+        Consumer deadConsumer = connection.consumerBuilder().queue("rmq-limit-dlq").messageHandler((context, m) -> {
+            dead.add(new String(m.body(), StandardCharsets.UTF_8));
+            context.accept();
+        }).build();
+        assertThat(dead.poll(10, TimeUnit.SECONDS)).isEqualTo("poison");
+        assertThat(deliveries.get()).isEqualTo(2);
+        consumer.close();
+        deadConsumer.close();
+    }
+
+    @Test
     void purgeEmptiesAQueue() throws Exception {
         Management management = connection.management();
         management.queue("rmq-purge").declare();
