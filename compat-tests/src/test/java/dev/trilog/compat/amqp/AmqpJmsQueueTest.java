@@ -484,6 +484,27 @@ class AmqpJmsQueueTest {
     }
 
     @Test
+    void linkCreditLimitsWhatAConsumerHolds() throws Exception {
+        JmsConnectionFactory two = new JmsConnectionFactory(trilog.amqpUri("jms.prefetchPolicy.all=2"));
+        var queues = trilog.gateway().queueLayer().queues();
+        try (Connection connection = two.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-credit");
+            send(session, queue, "c1", "c2", "c3", "c4", "c5");
+            MessageConsumer consumer = session.createConsumer(queue);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> queues.counts("jms-credit").inFlight() == 2);
+            Thread.sleep(200);
+            assertThat(queues.counts("jms-credit").inFlight()).isEqualTo(2); // the credit, no more
+            assertThat(queues.counts("jms-credit").available()).isEqualTo(3);
+            Message first = consumer.receive(10_000);
+            first.acknowledge();
+            assertThat(text(first)).isEqualTo("c1");
+        }
+    }
+
+    @Test
     void prefetchZeroPullsOneMessageAtATime() throws Exception {
         JmsConnectionFactory pulling = new JmsConnectionFactory(trilog.amqpUri("jms.prefetchPolicy.all=0"));
         try (Connection connection = pulling.createConnection()) {
