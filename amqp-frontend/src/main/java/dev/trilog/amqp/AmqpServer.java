@@ -3,6 +3,7 @@ package dev.trilog.amqp;
 import dev.trilog.amqp.net.ProtocolHeader;
 import dev.trilog.amqp.net.ProtocolSniffer;
 import dev.trilog.amqp.v10.AmqpBroker;
+import dev.trilog.amqp.v10.ConsumerCounts;
 import dev.trilog.amqp.v10.ProtonConnection;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
@@ -59,7 +60,8 @@ public final class AmqpServer implements AutoCloseable {
         this.settings = settings;
         this.declarer = thread("trilog-amqp-declare");
         this.streamReader = thread("trilog-amqp-stream");
-        this.broker = new AmqpBroker(settings, engine, queues, topology, metrics, declarer, streamReader);
+        this.broker = new AmqpBroker(settings, engine, queues, topology, metrics, declarer, streamReader,
+                new ConsumerCounts());
     }
 
     private static ExecutorService thread(String name) {

@@ -10,10 +10,11 @@ import java.util.concurrent.Executor;
 /**
  * What every AMQP 1.0 connection shares: the settings, the log (stream reads), the queue facade
  * and topology, the meters, the one thread that declares queues (a durable topology write, never
- * done on an event loop) and the one that reads streams from the log.
+ * done on an event loop), the one that reads streams from the log, and how many links consume
+ * each queue.
  */
 public record AmqpBroker(AmqpSettings settings, LogEngine engine, Queues queues, Topology topology,
-        AmqpMetrics metrics, Executor declarer, Executor streamReader) {
+        AmqpMetrics metrics, Executor declarer, Executor streamReader, ConsumerCounts consumers) {
 
     AddressResolver resolver() {
         return new AddressResolver(topology, declarer);

@@ -181,6 +181,7 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         sender.open();
         connection.opened(link);
         connection.metrics().linkOpened(false);
+        connection.broker().consumers().added(node.queue());
         link.syncCredit();
     }
 
@@ -358,6 +359,7 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         closed = true;
         connection.forget(this);
         connection.metrics().linkClosed(false);
+        connection.broker().consumers().removed(queue);
         CompletableFuture<Integer> cancelled = subscription.cancel();
         if (temporary) {
             cancelled.whenComplete((n, e) -> connection.resolver().deleteTemporary(queue));

@@ -42,7 +42,8 @@ final class ManagementNode {
 
     ManagementNode(ProtonConnection connection) {
         this.connection = connection;
-        this.requests = new ManagementRequests(connection.broker().topology(), connection.broker().queues());
+        this.requests = new ManagementRequests(connection.broker().topology(), connection.broker().queues(),
+                connection.broker().consumers());
     }
 
     static boolean isManagement(String address) {

@@ -57,10 +57,12 @@ final class ManagementRequests {
 
     private final Topology topology;
     private final Queues queues;
+    private final ConsumerCounts consumers;
 
-    ManagementRequests(Topology topology, Queues queues) {
+    ManagementRequests(Topology topology, Queues queues, ConsumerCounts consumers) {
         this.topology = topology;
         this.queues = queues;
+        this.consumers = consumers;
     }
 
     /**
@@ -167,7 +169,7 @@ final class ManagementRequests {
             messages = 0;
         }
         info.put("message_count", UnsignedLong.valueOf(messages));
-        info.put("consumer_count", UnsignedInteger.ZERO);
+        info.put("consumer_count", UnsignedInteger.valueOf(consumers.of(spec.name())));
         return info;
     }
 

@@ -84,6 +84,7 @@ class RabbitAmqpClientTest {
             context.accept();
         }).build();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+        assertThat(management.queueInfo("rmq-orders").consumerCount()).isEqualTo(1);
         assertThat(new String(received.get(0).body(), StandardCharsets.UTF_8)).isEqualTo("an order");
         assertThat(received.get(0).property("region")).isEqualTo("eu");
         assertThat(received.get(0).messageIdAsLong()).isEqualTo(1L);
