@@ -363,6 +363,11 @@ final class MessageCodec {
         return new Data(new Binary(body));
     }
 
+    /** A message-id or correlation-id as AMQP 1.0 carries it. */
+    static Object amqpIdOf(HeaderValue id) {
+        return amqpId(id);
+    }
+
     private static Object amqpId(HeaderValue id) {
         if (id == null) {
             return null;

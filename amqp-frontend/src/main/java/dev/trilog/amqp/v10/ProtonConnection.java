@@ -71,11 +71,11 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
     private static final Symbol NODE = Symbol.valueOf("node");
     /**
      * What {@code version} says: the RabbitMQ release whose AMQP 1.0 dialect (addresses, outcomes,
-     * {@code /management}) Trilog speaks. RabbitMQ's AMQP 1.0 clients refuse a broker below 4.0,
-     * and enable filter expressions from 4.1, which Trilog does not have yet; Trilog's own
-     * version is {@code trilog-version}.
+     * {@code /management}, stream filter expressions) Trilog speaks. RabbitMQ's AMQP 1.0 clients
+     * refuse a broker below 4.0 and send filter expressions from 4.1 on (4.2's SQL filters and
+     * Direct Reply-To are not offered); Trilog's own version is {@code trilog-version}.
      */
-    static final String RABBITMQ_DIALECT = "4.0.0";
+    static final String RABBITMQ_DIALECT = "4.1.0";
     /** Sessions one connection may begin (channel-max + 1): bounds the state a client can make us keep. */
     private static final int CHANNEL_MAX = 1023;
 

@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * same topic independently, dispositions are accepted and ignored, and queue consumers of the
  * same queue are not affected.
  *
+ * <p>The AMQP filter expressions {@code amqp:properties-filter} and
+ * {@code amqp:application-properties-filter} ({@link FilterExpressions}) are evaluated here: a
+ * message they drop is skipped without using credit. Any other filter refuses the attach.
+ *
  * <p>Reading the log is disk I/O, so it runs on the frontend's stream reader thread; the
  * records come back to the event loop and are sent within the link's credit. A link with credit
  * and nothing to read waits for the partitions' append listeners.
@@ -58,12 +62,14 @@ final class StreamLink implements LinkHandler {
     private final long[] next;
     private final Runnable[] listeners;
     private final Executor reader;
+    private final FilterExpressions filter;
     private long tag;
     private boolean reading;
     private boolean closed;
 
     private StreamLink(ProtonConnection connection, Sender sender, PartitionLog[] partitions, long[] next,
-            Executor reader) {
+            Executor reader, FilterExpressions filter) {
+        this.filter = filter;
         this.connection = connection;
         this.sender = sender;
         this.partitions = partitions;
@@ -92,8 +98,32 @@ final class StreamLink implements LinkHandler {
         return source.getFilter() == null ? null : (Map<Symbol, Object>) source.getFilter();
     }
 
+    /** True for a filter a stream link applies: the offset spec and the AMQP filter expressions. */
+    static boolean applies(Symbol key, Object value) {
+        return OFFSET_SPEC.equals(key) || value instanceof DescribedType d && OFFSET_SPEC.equals(d.getDescriptor())
+                || FilterExpressions.isFilterExpression(value);
+    }
+
     /** Answers the attach once the start positions are known (reading them may touch the disk). */
     static void attach(ProtonConnection connection, Sender sender, Source remote, String topic, Object spec) {
+        Map<Symbol, Object> all = filters(remote);
+        FilterExpressions filter;
+        try {
+            if (all != null) {
+                for (Map.Entry<Symbol, Object> e : all.entrySet()) {
+                    if (!applies(e.getKey(), e.getValue())) {
+                        connection.refuse(sender, new AmqpError(AmqpError.NOT_IMPLEMENTED, "filter " + e.getKey()
+                                + " is not supported on streams (only the offset spec and amqp:properties-filter /"
+                                + " amqp:application-properties-filter)"));
+                        return;
+                    }
+                }
+            }
+            filter = FilterExpressions.of(all == null ? List.of() : all.values());
+        } catch (AmqpError e) {
+            connection.refuse(sender, e);
+            return;
+        }
         LogEngine engine = connection.broker().engine();
         var found = engine.topic(topic);
         if (found.isEmpty()) {
@@ -116,7 +146,7 @@ final class StreamLink implements LinkHandler {
                         connection.refuse(sender, ConsumerLink.asAmqpError(failure));
                         return;
                     }
-                    StreamLink link = new StreamLink(connection, sender, partitions, next, reader);
+                    StreamLink link = new StreamLink(connection, sender, partitions, next, reader, filter);
                     link.open(remote);
                 }));
     }
@@ -161,14 +191,8 @@ final class StreamLink implements LinkHandler {
         source.setOutcomes(remote.getOutcomes());
         source.setCapabilities(remote.getCapabilities());
         Map<Symbol, Object> filters = filters(remote);
-        if (filters != null) { // echo the offset spec only: the filter applied
-            Map<Symbol, Object> applied = new java.util.LinkedHashMap<>();
-            filters.forEach((k, v) -> {
-                if (OFFSET_SPEC.equals(k) || v instanceof DescribedType d && OFFSET_SPEC.equals(d.getDescriptor())) {
-                    applied.put(k, v);
-                }
-            });
-            source.setFilter(applied);
+        if (filters != null) { // every filter given is applied: echoed
+            source.setFilter(new java.util.LinkedHashMap<>(filters));
         }
         sender.setSource(source);
         sender.setTarget(sender.getRemoteTarget());
@@ -207,7 +231,10 @@ final class StreamLink implements LinkHandler {
         });
     }
 
-    /** One read record: its partition, offset and message. */
+    /**
+     * One read record: its partition, offset and message; a null message with offset -1 means the
+     * partition's start moved past the position (retention), with an offset a record the filters drop.
+     */
     private record Read(int partition, long offset, Message message) {
     }
 
@@ -235,7 +262,9 @@ final class StreamLink implements LinkHandler {
                 if (out.size() >= want) {
                     break;
                 }
-                out.add(new Read(p, record.offset(), MessageMapping.fromRecord(record)));
+                Message message = MessageMapping.fromRecord(record);
+                // a message the filters drop costs no credit: the link moves past it unseen
+                out.add(new Read(p, record.offset(), filter.test(message) ? message : null));
             }
         }
         return out;
@@ -247,9 +276,18 @@ final class StreamLink implements LinkHandler {
             return;
         }
         int sent = 0;
+        boolean moved = false;
         for (Read r : read) {
-            if (r.message() == null) {
+            if (r.message() == null && r.offset() < 0) {
                 next[r.partition()] = Math.max(next[r.partition()], partitions[r.partition()].logStartOffset());
+                moved = true;
+                continue;
+            }
+            if (r.message() == null) { // filtered out
+                if (r.offset() >= next[r.partition()]) {
+                    next[r.partition()] = r.offset() + 1;
+                    moved = true;
+                }
                 continue;
             }
             if (sender.getCredit() <= 0 || r.offset() < next[r.partition()]) {
@@ -266,7 +304,7 @@ final class StreamLink implements LinkHandler {
             connection.metrics().messageOut();
             sent++;
         }
-        if (sent > 0 || read.stream().anyMatch(r -> r.message() == null)) {
+        if (sent > 0 || moved) {
             readIfWanted(); // maybe more
         } else if (sender.getDrain() && sender.getCredit() > 0) {
             sender.drained(); // nothing more now: the drain is done

@@ -315,6 +315,29 @@ class RabbitAmqpClientTest {
     }
 
     @Test
+    void streamFilterExpressionsAreEvaluatedInTheBroker() throws Exception {
+        Management management = connection.management();
+        management.queue("rmq-filtered").type(Management.QueueType.STREAM).declare();
+        Publisher publisher = connection.publisherBuilder().queue("rmq-filtered").build();
+        String[][] sent = {{"order.new", "eu"}, {"order.paid", "us"}, {"invoice.new", "eu"}, {"order.new", "us"}};
+        for (String[] s : sent) {
+            assertThat(publishAndWait(publisher, publisher.message(new byte[] {1}).subject(s[0]).property("region", s[1])))
+                    .isEqualTo(Publisher.Status.ACCEPTED);
+        }
+        publisher.close();
+        List<Long> offsets = new CopyOnWriteArrayList<>();
+        Consumer consumer = connection.consumerBuilder().queue("rmq-filtered").messageHandler((context, m) -> {
+            offsets.add(((Number) m.annotation("x-stream-offset")).longValue());
+            context.accept();
+        }).stream().offset(ConsumerBuilder.StreamOffsetSpecification.FIRST)
+                .filter().subject("&p:order.").property("region", "us").stream().builder().build();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> offsets.size() >= 2);
+        Thread.sleep(200);
+        consumer.close();
+        assertThat(offsets).containsExactly(1L, 3L);
+    }
+
+    @Test
     void purgeEmptiesAQueue() throws Exception {
         Management management = connection.management();
         management.queue("rmq-purge").declare();
