@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * delivery-count and tells the client.
  *
  * <p><b>Outcomes.</b> {@code accepted} → ACCEPT and {@code rejected} → REJECT, settled once
- * durable; {@code released} → RELEASE; {@code modified} with {@code delivery-failed} →
- * RELEASE_FAILED, without → RELEASE ({@code undeliverable-here} is not honoured per link); a
- * delivery settled with no outcome → RELEASE. A pre-settled link ({@code snd-settle-mode
+ * durable; {@code released} → RELEASE; {@code modified} with {@code undeliverable-here} → REJECT
+ * (RabbitMQ 4 dead-letters it; its annotations are not merged into the message), with
+ * {@code delivery-failed} → RELEASE_FAILED, with neither → RELEASE; a delivery settled with no
+ * outcome → RELEASE. At most {@link #MAX_UNSETTLED} deliveries are held unsettled per link. A pre-settled link ({@code snd-settle-mode
  * settled}, at most once) accepts each message as it is sent.
  *
  * <p><b>End.</b> A detach, an end or a lost connection cancels the subscription: what it held
@@ -56,6 +57,12 @@ import org.slf4j.LoggerFactory;
 final class ConsumerLink implements LinkHandler, DeliverySink {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerLink.class);
+    /**
+     * The most deliveries one link holds unsettled: past it the link gets nothing more until the
+     * client settles some, whatever credit it gave, so a client that never settles cannot make the
+     * broker hold (and send) without bound.
+     */
+    static final int MAX_UNSETTLED = 2048;
 
     private final ProtonConnection connection;
     private final Sender sender;
@@ -65,6 +72,8 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
     private long issued;
     private long consumed;
     private long nextTag;
+    /** Sent unsettled and not settled by the client yet. */
+    private int unsettled;
     private boolean draining;
     private boolean closed;
     /** The link owns its queue (dynamic source, exchange address): deleted when it ends. */
@@ -202,7 +211,8 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
 
     /** Gives the subscription what the client allows beyond what it already has. */
     private void syncCredit() {
-        long delta = sender.getCredit() - (issued - consumed);
+        long outstanding = issued - consumed;
+        long delta = Math.min(sender.getCredit() - outstanding, MAX_UNSETTLED - unsettled - outstanding);
         if (delta > 0 && !closed) {
             issued += delta;
             subscription.addCredit((int) Math.min(Integer.MAX_VALUE, delta));
@@ -260,6 +270,8 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
                 delivery.setContext(null);
                 delivery.settle();
                 subscription.settle(d.tag(), Settlement.ACCEPT);
+            } else {
+                unsettled++;
             }
         }
     }
@@ -289,11 +301,13 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
             state = Released.getInstance();
         }
         delivery.setContext(null);
+        unsettled--;
         connection.metrics().outcome("consumer", outcomeName(state));
         if (closed) {
             delivery.settle();
             return;
         }
+        syncCredit(); // room again below the unsettled cap, if it was what held the link back
         CompletableFuture<SettleResult> settled = subscription.settle(tag, how);
         DeliveryState outcome = state;
         if (how == Settlement.ACCEPT || how == Settlement.REJECT) {
@@ -318,6 +332,9 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         } else if (state instanceof Rejected) {
             return Settlement.REJECT;
         } else if (state instanceof Modified modified) {
+            if (Boolean.TRUE.equals(modified.getUndeliverableHere())) {
+                return Settlement.REJECT; // RabbitMQ 4: dead-lettered (its client's discard with annotations)
+            }
             return Boolean.TRUE.equals(modified.getDeliveryFailed()) ? Settlement.RELEASE_FAILED : Settlement.RELEASE;
         }
         return null;

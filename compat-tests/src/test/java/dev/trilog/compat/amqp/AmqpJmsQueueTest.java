@@ -505,6 +505,40 @@ class AmqpJmsQueueTest {
     }
 
     @Test
+    void aLinkHoldsAtMost2048UnsettledDeliveriesWhateverItsCredit() throws Exception {
+        JmsConnectionFactory greedy = new JmsConnectionFactory(
+                trilog.amqpUri("jms.prefetchPolicy.all=5000", "jms.forceAsyncSend=true"));
+        var queues = trilog.gateway().queueLayer().queues();
+        try (Connection connection = greedy.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jms-unsettled-cap");
+            MessageProducer producer = session.createProducer(queue);
+            for (int i = 0; i < 2_200; i++) {
+                producer.send(session.createTextMessage("u" + i));
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> queues.counts("jms-unsettled-cap").available()
+                            + queues.counts("jms-unsettled-cap").inFlight() == 2_200);
+            MessageConsumer consumer = session.createConsumer(queue);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> queues.counts("jms-unsettled-cap").inFlight() == 2_048);
+            Thread.sleep(300);
+            assertThat(queues.counts("jms-unsettled-cap").inFlight()).isEqualTo(2_048);
+            // settling makes room: everything arrives
+            Message last = null;
+            for (int i = 0; i < 2_200; i++) {
+                last = consumer.receive(10_000);
+                assertThat(last).isNotNull();
+                if (i % 100 == 99) {
+                    last.acknowledge();
+                }
+            }
+            last.acknowledge();
+        }
+    }
+
+    @Test
     void prefetchZeroPullsOneMessageAtATime() throws Exception {
         JmsConnectionFactory pulling = new JmsConnectionFactory(trilog.amqpUri("jms.prefetchPolicy.all=0"));
         try (Connection connection = pulling.createConnection()) {

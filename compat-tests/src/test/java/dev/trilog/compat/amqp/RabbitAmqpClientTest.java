@@ -128,25 +128,33 @@ class RabbitAmqpClientTest {
         assertThat(publishAndWait(publisher, publisher.message("job".getBytes(StandardCharsets.UTF_8))))
                 .isEqualTo(Publisher.Status.ACCEPTED);
 
+        assertThat(publishAndWait(publisher, publisher.message("job2".getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo(Publisher.Status.ACCEPTED);
+
         List<String> events = new CopyOnWriteArrayList<>();
         Consumer consumer = connection.consumerBuilder().queue("rmq-work").messageHandler((context, m) -> {
-            if (events.isEmpty()) {
+            String body = new String(m.body(), StandardCharsets.UTF_8);
+            if (body.equals("job") && events.isEmpty()) {
                 events.add("requeued");
                 context.requeue();
-            } else {
+            } else if (body.equals("job")) {
                 events.add("discarded");
-                context.discard();
+                context.discard(); // rejected
+            } else {
+                events.add("discarded with annotations");
+                context.discard(java.util.Map.of("x-opt-reason", "bad")); // modified{undeliverable-here}
             }
         }).build();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 2);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 3);
         consumer.close();
 
-        BlockingQueue<String> dead = new ArrayBlockingQueue<>(1);
+        BlockingQueue<String> dead = new ArrayBlockingQueue<>(2);
         Consumer deadConsumer = connection.consumerBuilder().queue("rmq-dead").messageHandler((context, m) -> {
             dead.add(new String(m.body(), StandardCharsets.UTF_8));
             context.accept();
         }).build();
-        assertThat(dead.poll(10, TimeUnit.SECONDS)).isEqualTo("job");
+        assertThat(List.of(dead.poll(10, TimeUnit.SECONDS), dead.poll(10, TimeUnit.SECONDS)))
+                .containsExactlyInAnyOrder("job", "job2");
         deadConsumer.close();
         publisher.close();
     }
