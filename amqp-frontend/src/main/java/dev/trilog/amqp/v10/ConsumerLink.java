@@ -311,7 +311,11 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         CompletableFuture<SettleResult> settled = subscription.settle(tag, how);
         DeliveryState outcome = state;
         if (how == Settlement.ACCEPT || how == Settlement.REJECT) {
-            settled.whenComplete((result, failure) -> connection.execute(() -> settle(delivery, outcome)));
+            settled.whenComplete((result, failure) -> connection.execute(() -> {
+                if (!closed) { // a freed link's deliveries are gone with it
+                    settle(delivery, outcome);
+                }
+            }));
         } else {
             settle(delivery, outcome);
         }

@@ -212,6 +212,16 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * {@link #execute}, but always after what the event loop is doing now: for completions that
+     * may already be done when they are registered, so that they never run in the middle of
+     * processing a batch of frames (a credit top-up there would credit transfers the client sent
+     * before it could know of it).
+     */
+    void executeLater(Runnable work) {
+        ctx.executor().execute(() -> runNow(work));
+    }
+
     private void runNow(Runnable work) {
         if (socketClosed) {
             return;
@@ -433,6 +443,9 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
                 link.detach();
             }
         }
+        // both ends are done with it: proton keeps it (reference-counted) until its detach is
+        // written, then forgets it, so a connection that makes many short links does not grow
+        link.free();
     }
 
     private void closeLinks(Session session) {

@@ -250,7 +250,7 @@ final class PublisherLink implements LinkHandler {
         inFlight++;
         int size = incoming.size;
         bytesInFlight += size;
-        publish(destination, message).whenComplete((outcome, failure) -> connection.execute(() -> {
+        publish(destination, message).whenComplete((outcome, failure) -> connection.executeLater(() -> {
             inFlight--;
             bytesInFlight -= size;
             settle(delivery, failure == null ? outcome : failureOutcome(failure));
@@ -300,8 +300,8 @@ final class PublisherLink implements LinkHandler {
 
     private void settle(Delivery delivery, DeliveryState outcome) {
         connection.metrics().outcome("publisher", ConsumerLink.outcomeName(outcome));
-        if (closed && receiver.getLocalState() == EndpointState.CLOSED) {
-            return; // the link is gone: its deliveries with it
+        if (closed) {
+            return; // the link is gone (and freed): its deliveries with it
         }
         if (!delivery.remotelySettled()) {
             delivery.disposition(outcome);
