@@ -74,6 +74,17 @@ class LayeringTest {
                 .check(trilog);
     }
 
+    /**
+     * The RabbitMQ Java client's implementation classes ({@code com.rabbitmq.client.impl}, not
+     * its public API) are used by one adapter, so a client upgrade that moves them breaks there.
+     */
+    @Test
+    void rabbitMqClientInternalsAreImportedByOneAdapter() {
+        noClasses().that().doNotHaveFullyQualifiedName("dev.trilog.amqp.v091.codec.RabbitWire")
+                .should().dependOnClassesThat().resideInAPackage("com.rabbitmq.client.impl..")
+                .check(trilog);
+    }
+
     @Test
     void theFrontendSpiKnowsNoProtocolAndNoGateway() {
         noClasses().that().resideInAPackage("dev.trilog.frontend..")

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  *     ├── addCredit(n)               │
  *     └── PREFETCH only: a settle ◀──┘
  *   cancel(): no more deliveries; all still held ─▶ available to all (RELEASE_FAILED by default)
+ *   stop():   no more deliveries; what was delivered stays held until settled or a later cancel()
  * </pre>
  *
  * <p><b>Credit.</b> {@link CreditMode#LINK} is AMQP 1.0 link credit: each delivery uses one, and
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * (the consumer may have died on one of them); {@link #cancel(Settlement)} settles them another
  * way (e.g. an AMQP 1.0 source's {@code default-outcome}). Messages held after a restart are
  * available again with their counts (locks are not durable). When the queue is deleted or the
- * facade closes the sink hears {@link DeliverySink#ended}.
+ * facade closes the sink hears {@link DeliverySink#ended}. {@link #stop()} is AMQP 0-9-1's
+ * {@code basic.cancel}: deliveries stop, but what the consumer was already given stays its own,
+ * to acknowledge or reject, until its channel closes ({@link #cancel()} then returns the rest).
  *
  * <p><b>Threading.</b> Thread-safe; every method may be called from any thread, including from
  * inside the sink, and none waits on the disk. The sink is only ever called on the facade's
@@ -87,6 +90,8 @@ public final class Subscription {
     private int credit;
     private boolean draining;
     private boolean active = true;
+    /** The held messages were returned (cancel or end): nothing is held any more. */
+    private boolean returned;
     private long delivered;
     /** Held for this consumer, oldest first: true once the sink has been handed it. */
     private final Map<DeliveryTag, Boolean> held = new LinkedHashMap<>();
@@ -215,6 +220,48 @@ public final class Subscription {
     }
 
     /**
+     * Stops deliveries and keeps what was already delivered held for the consumer: it may still
+     * settle those through {@link #settle} (no credit comes back), and a later {@link #cancel()}
+     * returns what is left. AMQP 0-9-1 {@code basic.cancel}, after which RabbitMQ still takes acks
+     * for the consumer's earlier deliveries. Messages taken for it but not yet handed to the sink
+     * go back unchanged; the sink is not called with deliveries again (a delivery already on its
+     * way may still arrive, as after {@link #cancel()}: its tag was released).
+     */
+    public void stop() {
+        synchronized (dispatcher) {
+            if (!active) {
+                return;
+            }
+            active = false;
+            draining = false;
+        }
+        Runnable releaseUndelivered = () -> {
+            List<DeliveryTag> undelivered = new ArrayList<>();
+            synchronized (dispatcher) {
+                held.entrySet().removeIf(e -> {
+                    if (!e.getValue()) {
+                        undelivered.add(e.getKey());
+                        return true;
+                    }
+                    return false;
+                });
+            }
+            for (DeliveryTag tag : undelivered) {
+                try {
+                    queues.release(tag);
+                } catch (IllegalStateException closed) {
+                    break;
+                }
+            }
+        };
+        try {
+            delivery.execute(releaseUndelivered);
+        } catch (RejectedExecutionException closing) {
+            releaseUndelivered.run();
+        }
+    }
+
+    /**
      * Stops deliveries (the link, channel or connection closed) and returns what is held to the
      * queue with one more failed delivery ({@link Settlement#RELEASE_FAILED}), as RabbitMQ does.
      * Completes with how many delivered messages went back, once the sink will not be called
@@ -234,9 +281,10 @@ public final class Subscription {
     public CompletableFuture<Integer> cancel(Settlement forHeld) {
         Objects.requireNonNull(forHeld, "forHeld");
         synchronized (dispatcher) {
-            if (!active) {
+            if (returned) {
                 return CompletableFuture.completedFuture(0);
             }
+            returned = true;
             active = false;
             draining = false;
         }
@@ -357,11 +405,14 @@ public final class Subscription {
         @Override
         void end(End why) {
             List<DeliveryTag> release = new ArrayList<>();
+            boolean tell;
             synchronized (dispatcher) {
-                if (!active) {
+                if (returned) {
                     return;
                 }
+                tell = active; // a stopped subscription's consumer asked to hear nothing more
                 active = false;
+                returned = true;
                 if (why == End.CLOSED) {
                     release.addAll(held.keySet());
                 }
@@ -373,6 +424,9 @@ public final class Subscription {
                 } catch (IllegalStateException closed) {
                     break;
                 }
+            }
+            if (!tell) {
+                return;
             }
             try {
                 sink.ended(Subscription.this, why);

@@ -282,6 +282,35 @@ class SubscriptionTest {
         assertThat(again.failedDeliveries()).isZero();
     }
 
+    @Test
+    void stopEndsDeliveriesButWhatWasDeliveredStaysHeldToSettle() throws Exception {
+        publish("jobs", "m0", "m1", "m2");
+        RecordingSink sink = new RecordingSink();
+        Subscription s = queues.subscribe("jobs", "basic-consume", 2, Subscription.CreditMode.PREFETCH, sink);
+        List<QueueDelivery> given = sink.take(2);
+        s.stop();
+        assertThat(s.active()).isFalse();
+        assertThat(s.held()).isEqualTo(2);
+
+        // still the consumer's own: nobody else gets them, and they settle through the subscription
+        assertThat(queues.receive("jobs", "puller", 10, 30_000)).extracting(QueuesFixture::body)
+                .containsExactly("m2");
+        assertThat(s.settle(given.get(0).tag(), Settlement.ACCEPT).get(10, TimeUnit.SECONDS))
+                .isEqualTo(SettleResult.OK);
+        assertThat(s.held()).isEqualTo(1);
+        publish("jobs", "new"); // a stopped subscription takes nothing more, even with the credit back
+        assertThat(queues.receive("jobs", "puller", 10, 30_000)).extracting(QueuesFixture::body)
+                .containsExactly("new");
+
+        // the channel closes: the rest goes back with one more failed delivery
+        assertThat(s.cancel().get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        QueueDelivery back = queues.receive("jobs", "puller", 10, 30_000).get(0);
+        assertThat(QueuesFixture.body(back)).isEqualTo("m1");
+        assertThat(back.failedDeliveries()).isEqualTo(1);
+        assertThat(sink.events).containsExactly("m0", "m1");
+        assertThat(s.cancel().get()).as("once").isZero();
+    }
+
     // ------------------------------------------------------------ fairness
 
     @ParameterizedTest

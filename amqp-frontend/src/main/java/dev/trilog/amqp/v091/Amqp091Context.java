@@ -1,0 +1,120 @@
+package dev.trilog.amqp.v091;
+
+import dev.trilog.frontend.FrontendContext;
+import dev.trilog.routing.queue.PublishBacklog;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.topology.Topology;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What every AMQP 0-9-1 connection of one broker shares: the queue facade and topology, the
+ * meters, the settings and clock, and the broker-wide state RabbitMQ keeps beside its queues
+ * (exclusive owners, consumer counts, the connections told of {@code connection.blocked}).
+ * Make one per broker ({@link #create}) and pass it to every {@link Amqp091#install}; close it
+ * after the listener.
+ *
+ * <p><b>Threads.</b> Topology changes write durably (an fsync), so they never run on an event
+ * loop: they run on this context's one {@code trilog-amqp091-topology} thread, in order, and
+ * their replies go back to the connection's event loop.
+ */
+public final class Amqp091Context implements AutoCloseable {
+
+    final Queues queues;
+    final Topology topology;
+    final Amqp091Settings settings;
+    final InstantSource clock;
+    final ExecutorService topologyThread;
+    final QueueOwners owners = new QueueOwners();
+    final DirectReplyTo replyTo = new DirectReplyTo();
+    final AtomicLong connectionIds = new AtomicLong();
+    final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
+    final AtomicInteger openConnections = new AtomicInteger();
+    final Counter published;
+    final Counter delivered;
+    final Counter confirmed;
+    private final PublishBacklog.Listener blockedListener;
+
+    private Amqp091Context(Queues queues, Topology topology, MeterRegistry meters, Amqp091Settings settings,
+            InstantSource clock) {
+        this.queues = Objects.requireNonNull(queues, "queues");
+        this.topology = Objects.requireNonNull(topology, "topology");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.topologyThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "trilog-amqp091-topology");
+            t.setDaemon(true);
+            return t;
+        });
+        meters.gauge("trilog.amqp091.connections", openConnections);
+        this.published = Counter.builder("trilog.amqp091.messages.published").register(meters);
+        this.delivered = Counter.builder("trilog.amqp091.messages.delivered").register(meters);
+        this.confirmed = Counter.builder("trilog.amqp091.messages.confirmed").register(meters);
+        this.blockedListener = new PublishBacklog.Listener() {
+            @Override
+            public void blocked() {
+                connections.forEach(c -> c.blocked(true));
+            }
+
+            @Override
+            public void unblocked() {
+                connections.forEach(c -> c.blocked(false));
+            }
+        };
+        queues.publishBacklog().addListener(blockedListener);
+    }
+
+    /**
+     * The shared state of one broker's AMQP 0-9-1 connections.
+     *
+     * @param queues   the queue facade (publish, subscribe, settle)
+     * @param topology exchanges, queues and bindings
+     * @param meters   where the frontend's meters go ({@code trilog.amqp091.*})
+     * @param settings limits and timings ({@link Amqp091Settings#defaults()})
+     * @param clock    publish times and expirations
+     */
+    public static Amqp091Context create(Queues queues, Topology topology, MeterRegistry meters,
+            Amqp091Settings settings, InstantSource clock) {
+        return new Amqp091Context(queues, topology, meters, settings, clock);
+    }
+
+    /**
+     * The shared state over what the gateway hands the AMQP frontend: its queues, topology and
+     * meters, RabbitMQ's default settings and the system clock.
+     */
+    public static Amqp091Context create(FrontendContext frontend) {
+        return create(frontend.queues(), frontend.topology(), frontend.meters(), Amqp091Settings.defaults(),
+                Clock.systemUTC());
+    }
+
+    public Amqp091Settings settings() {
+        return settings;
+    }
+
+    /** Connections open now. */
+    public int connections() {
+        return openConnections.get();
+    }
+
+    /** Stops the topology thread (after the listener closed); the facade stays open. */
+    @Override
+    public void close() {
+        queues.publishBacklog().removeListener(blockedListener);
+        topologyThread.shutdown();
+        try {
+            topologyThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

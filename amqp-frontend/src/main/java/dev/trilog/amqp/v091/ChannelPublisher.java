@@ -1,0 +1,225 @@
+package dev.trilog.amqp.v091;
+
+import com.rabbitmq.client.AMQP;
+import dev.trilog.amqp.v091.codec.Frame;
+import dev.trilog.amqp.v091.codec.ReplyCode;
+import dev.trilog.amqp.v091.mapping.ContentProperties;
+import dev.trilog.routing.address.ExchangeSpec;
+import dev.trilog.routing.message.Message;
+import io.netty.buffer.Unpooled;
+import java.util.TreeSet;
+
+/**
+ * A channel's publishing side: assembles {@code basic.publish} + content header + body frames
+ * into one message, publishes it through the queue facade, returns it when {@code mandatory}
+ * and unroutable ({@code basic.return} 312 NO_ROUTE), and in confirm mode answers each publish
+ * once it is durable.
+ *
+ * <pre>
+ *   AWAIT_METHOD ─basic.publish─▶ AWAIT_HEADER ─header (size 0)──────────────▶ publish
+ *                                      └──header (size n)─▶ AWAIT_BODY ─n bytes─▶ publish
+ *   anything else in between: 505 UNEXPECTED_FRAME; a body past n: 505; n over the max message size: 406
+ * </pre>
+ *
+ * <p><b>Confirms.</b> Sequence numbers count the channel's publishes from 1 after
+ * {@code confirm.select}. A publish is acked once the facade says every queue it was routed to
+ * has it durably (an unroutable one at once, after its basic.return), nacked if the write
+ * failed. Confirms due in one event-loop turn go out together: one {@code basic.ack} with
+ * {@code multiple=true} for everything below the oldest publish still unconfirmed, single ones
+ * for the rest; each publish is confirmed exactly once.
+ */
+final class ChannelPublisher {
+
+    private final AmqpChannel channel;
+    private AMQP.Basic.Publish publish;
+    private AMQP.BasicProperties properties;
+    private byte[] body;
+    private int bodyRead;
+
+    private boolean confirming;
+    private long nextSequence = 1;
+    private final TreeSet<Long> unconfirmed = new TreeSet<>();
+    private final TreeSet<Long> toAck = new TreeSet<>();
+    private final TreeSet<Long> toNack = new TreeSet<>();
+    private boolean flushScheduled;
+
+    ChannelPublisher(AmqpChannel channel) {
+        this.channel = channel;
+    }
+
+    boolean assembling() {
+        return publish != null;
+    }
+
+    void begin(AMQP.Basic.Publish p) {
+        publish = p;
+        properties = null;
+        body = null;
+        bodyRead = 0;
+    }
+
+    void header(Frame.HeaderFrame header) throws AmqpException {
+        if (publish == null || properties != null) {
+            throw AmqpException.of(ReplyCode.UNEXPECTED_FRAME, publish == null
+                    ? "content header without a basic.publish" : "second content header for one basic.publish");
+        }
+        int max = channel.context.settings.maxMessageBytes();
+        if (header.bodySize() > max) {
+            AMQP.Basic.Publish p = publish;
+            begin(null);
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "message size " + header.bodySize()
+                    + " is larger than configured max size " + max).at(p);
+        }
+        properties = header.properties();
+        body = new byte[(int) header.bodySize()];
+        if (body.length == 0) {
+            complete();
+        }
+    }
+
+    void body(Frame.BodyFrame frame) throws AmqpException {
+        if (publish == null || properties == null) {
+            throw AmqpException.of(ReplyCode.UNEXPECTED_FRAME, "content body without a content header");
+        }
+        int n = frame.payload().readableBytes();
+        if (bodyRead + n > body.length) {
+            throw AmqpException.of(ReplyCode.UNEXPECTED_FRAME, "content body of " + (bodyRead + n)
+                    + " bytes or more, longer than the " + body.length + " its header said");
+        }
+        frame.payload().readBytes(body, bodyRead, n);
+        bodyRead += n;
+        if (bodyRead == body.length) {
+            complete();
+        }
+    }
+
+    private void complete() throws AmqpException {
+        AMQP.Basic.Publish p = publish;
+        AMQP.BasicProperties props = properties;
+        byte[] bytes = body;
+        begin(null);
+        try {
+            publish(p, props, bytes);
+        } catch (AmqpException e) {
+            throw e.at(p);
+        }
+    }
+
+    private void publish(AMQP.Basic.Publish p, AMQP.BasicProperties props, byte[] bytes) throws AmqpException {
+        Amqp091Context context = channel.context;
+        if (p.getImmediate()) {
+            throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "immediate=true"); // as RabbitMQ since 3.0
+        }
+        String exchange = p.getExchange();
+        ExchangeSpec spec = context.topology.exchange(exchange).orElseThrow(
+                () -> AmqpException.notFound("exchange", exchange));
+        if (spec.internal()) {
+            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "cannot publish to internal exchange '" + exchange
+                    + "' in vhost '/'");
+        }
+        if (DirectReplyTo.QUEUE.equals(props.getReplyTo())) {
+            String replyName = channel.consumers.replyName;
+            if (replyName == null) {
+                throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "fast reply consumer does not exist");
+            }
+            props = props.builder().replyTo(replyName).build();
+        }
+        if (exchange.isEmpty() && p.getRoutingKey().startsWith(DirectReplyTo.PREFIX)) {
+            directReply(p, props, bytes);
+            return;
+        }
+        Message message;
+        try {
+            message = ContentProperties.toMessage(props, bytes, context.clock.millis());
+        } catch (IllegalArgumentException e) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, e.getMessage());
+        }
+        channel.connection.publishing();
+        context.published.increment();
+        long sequence = confirming ? nextSequence++ : 0;
+        if (confirming) {
+            unconfirmed.add(sequence);
+        }
+        AMQP.BasicProperties sent = props;
+        context.queues.publishToExchange(exchange, p.getRoutingKey(), message).whenComplete((routed, failure) -> {
+            try {
+                channel.eventLoop().execute(() -> published(sequence, p, sent, bytes,
+                        failure == null && routed.routed(), failure));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the connection's event loop is gone: nobody to tell
+            }
+        });
+    }
+
+    /** On the event loop, when the facade has answered. */
+    private void published(long sequence, AMQP.Basic.Publish p, AMQP.BasicProperties props, byte[] bytes,
+            boolean routed, Throwable failure) {
+        if (!channel.isOpen()) {
+            return;
+        }
+        if (failure == null && !routed && p.getMandatory()) {
+            channel.connection.ctx().writeAndFlush(new Frame.Content(channel.number, new AMQP.Basic.Return.Builder()
+                    .replyCode(ReplyCode.NO_ROUTE.code()).replyText("NO_ROUTE").exchange(p.getExchange())
+                    .routingKey(p.getRoutingKey()).build(), props, Unpooled.wrappedBuffer(bytes)),
+                    channel.connection.ctx().voidPromise());
+        }
+        if (sequence > 0 && unconfirmed.remove(sequence)) {
+            (failure == null ? toAck : toNack).add(sequence);
+            if (!flushScheduled) {
+                flushScheduled = true;
+                channel.eventLoop().execute(this::flushConfirms);
+            }
+        }
+    }
+
+    /** A reply to a direct reply-to name: straight to that channel's consumer, nothing stored. */
+    private void directReply(AMQP.Basic.Publish p, AMQP.BasicProperties props, byte[] bytes) {
+        long sequence = confirming ? nextSequence++ : 0;
+        if (confirming) {
+            unconfirmed.add(sequence);
+        }
+        var target = channel.context.replyTo.find(p.getRoutingKey());
+        target.ifPresent(t -> t.channel().eventLoop().execute(
+                () -> t.channel().consumers.directReply(p.getRoutingKey(), props, bytes)));
+        published(sequence, p, props, bytes, target.isPresent(), null);
+    }
+
+    private void flushConfirms() {
+        flushScheduled = false;
+        if (!channel.isOpen()) {
+            return;
+        }
+        for (long n : toNack) {
+            channel.send(new AMQP.Basic.Nack.Builder().deliveryTag(n).multiple(false).requeue(false).build());
+        }
+        toNack.clear();
+        long oldestOpen = unconfirmed.isEmpty() ? Long.MAX_VALUE : unconfirmed.first();
+        var below = toAck.headSet(oldestOpen);
+        if (!below.isEmpty()) {
+            long last = below.last();
+            channel.send(new AMQP.Basic.Ack.Builder().deliveryTag(last).multiple(below.size() > 1).build());
+            channel.context.confirmed.increment(below.size());
+            below.clear();
+        }
+        for (long n : toAck) {
+            channel.send(new AMQP.Basic.Ack.Builder().deliveryTag(n).multiple(false).build());
+            channel.context.confirmed.increment();
+        }
+        toAck.clear();
+    }
+
+    void select(AMQP.Confirm.Select select) {
+        confirming = true;
+        if (!select.getNowait()) {
+            channel.send(new AMQP.Confirm.SelectOk.Builder().build());
+        }
+    }
+
+    /** The channel closed: nothing more is confirmed or returned. */
+    void drop() {
+        begin(null);
+        unconfirmed.clear();
+        toAck.clear();
+        toNack.clear();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.trilog.amqp.v091;
+
+import dev.trilog.routing.queue.DeliverySink;
+import dev.trilog.routing.queue.QueueDelivery;
+import dev.trilog.routing.queue.Subscription;
+import java.util.List;
+
+/**
+ * One {@code basic.consume}: the queue facade's sink for its subscription, and what its channel
+ * knows of it. The facade calls the sink on its delivery thread; the work goes to the channel's
+ * event loop ({@link ChannelConsumers}), where every field is read and written.
+ */
+final class Consumer implements DeliverySink {
+
+    private final ChannelConsumers channel;
+    final String tag;
+    final String queue;
+    final boolean noAck;
+    final boolean exclusive;
+    Subscription subscription;
+    boolean active = true;
+    /** Under the channel's shared (global) limit: on link credit {@link SharedPrefetch} grants. */
+    boolean shared;
+    /** Its own limit (0 = none). */
+    int limit;
+    /** When shared: deliveries it holds unsettled, and credit granted and not yet used. */
+    int outstanding;
+    int granted;
+
+    Consumer(ChannelConsumers channel, String tag, String queue, boolean noAck, boolean exclusive) {
+        this.channel = channel;
+        this.tag = tag;
+        this.queue = queue;
+        this.noAck = noAck;
+        this.exclusive = exclusive;
+    }
+
+    @Override
+    public void deliver(Subscription subscription, List<QueueDelivery> deliveries) {
+        channel.onEventLoop(() -> channel.delivered(this, deliveries));
+    }
+
+    @Override
+    public void ended(Subscription subscription, Subscription.End why) {
+        channel.onEventLoop(() -> channel.consumerEnded(this));
+    }
+}

@@ -1,0 +1,295 @@
+package dev.trilog.amqp.v091;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Method;
+import dev.trilog.amqp.v091.codec.ReplyCode;
+import dev.trilog.amqp.v091.mapping.FieldTables;
+import dev.trilog.routing.address.Binding;
+import dev.trilog.routing.address.Destination;
+import dev.trilog.routing.address.ExchangeSpec;
+import dev.trilog.routing.address.ExchangeType;
+import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.message.HeaderValue;
+import dev.trilog.routing.queue.QueueCounts;
+import dev.trilog.routing.topology.Topology;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * exchange.declare/delete/bind/unbind and queue.declare/bind/unbind/purge/delete over
+ * {@link Topology} and the queue facade, with RabbitMQ's answers: 404 for what does not exist,
+ * 406 for an inequivalent redeclaration or an argument Trilog does not honour, 405 for another
+ * connection's exclusive queue, 403 for the {@code amq.} prefix and the default exchange, 503
+ * (hard) for an unknown exchange type. Each runs on the topology thread; replies come back on the
+ * event loop ({@link AmqpChannel#offload}).
+ */
+final class TopologyMethods {
+
+    /** Queue arguments RabbitMQ has and Trilog does not honour yet: refused (406), not ignored. */
+    static final Set<String> UNSUPPORTED_QUEUE_ARGUMENTS = Set.of("x-expires", "x-max-length", "x-max-length-bytes",
+            "x-overflow", "x-single-active-consumer", "x-max-priority", "x-stream-max-segment-size-bytes",
+            "x-max-age");
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final AmqpChannel channel;
+    private final Amqp091Context context;
+    private final Topology topology;
+
+    TopologyMethods(AmqpChannel channel) {
+        this.channel = channel;
+        this.context = channel.context;
+        this.topology = context.topology;
+    }
+
+    CompletionStage<?> handle(Method m) throws AmqpException {
+        try {
+            return dispatch(m);
+        } catch (IllegalArgumentException e) { // a binding key over 255 bytes, and the like
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, e.getMessage());
+        }
+    }
+
+    private CompletionStage<?> dispatch(Method m) throws AmqpException {
+        if (m instanceof AMQP.Exchange.Declare d) {
+            return exchangeDeclare(d);
+        } else if (m instanceof AMQP.Exchange.Delete d) {
+            return channel.offload(m, () -> topology.deleteExchange(d.getExchange(), d.getIfUnused()),
+                    done -> reply(d.getNowait(), new AMQP.Exchange.DeleteOk.Builder().build()));
+        } else if (m instanceof AMQP.Exchange.Bind b) {
+            Binding binding = new Binding(b.getSource(), Destination.exchange(b.getDestination()), b.getRoutingKey(),
+                    arguments(b.getArguments()));
+            return channel.offload(m, () -> topology.bind(binding),
+                    done -> reply(b.getNowait(), new AMQP.Exchange.BindOk.Builder().build()));
+        } else if (m instanceof AMQP.Exchange.Unbind u) {
+            Binding binding = new Binding(u.getSource(), Destination.exchange(u.getDestination()), u.getRoutingKey(),
+                    arguments(u.getArguments()));
+            return channel.offload(m, () -> topology.unbind(binding),
+                    done -> reply(u.getNowait(), new AMQP.Exchange.UnbindOk.Builder().build()));
+        } else if (m instanceof AMQP.Queue.Declare d) {
+            return queueDeclare(d);
+        } else if (m instanceof AMQP.Queue.Bind b) {
+            String queue = queueName(b.getQueue());
+            String key = b.getQueue().isEmpty() && b.getRoutingKey().isEmpty() ? queue : b.getRoutingKey();
+            Binding binding = new Binding(b.getExchange(), Destination.queue(queue), key, arguments(b.getArguments()));
+            return channel.offload(m, () -> {
+                checkAccess(queue);
+                return topology.bind(binding);
+            }, done -> reply(b.getNowait(), new AMQP.Queue.BindOk.Builder().build()));
+        } else if (m instanceof AMQP.Queue.Unbind u) {
+            String queue = queueName(u.getQueue());
+            Binding binding = new Binding(u.getExchange(), Destination.queue(queue), u.getRoutingKey(),
+                    arguments(u.getArguments()));
+            return channel.offload(m, () -> {
+                checkAccess(queue);
+                return topology.unbind(binding);
+            }, done -> channel.send(new AMQP.Queue.UnbindOk.Builder().build()));
+        } else if (m instanceof AMQP.Queue.Purge p) {
+            String queue = queueName(p.getQueue());
+            return channel.offload(m, () -> {
+                QueueSpec spec = requireQueue(queue);
+                context.owners.checkAccess(queue, spec.exclusive(), channel.connection.id);
+                long count = context.queues.counts(queue).available();
+                context.queues.purge(queue).get();
+                return count;
+            }, count -> reply(p.getNowait(), new AMQP.Queue.PurgeOk.Builder().messageCount(clamp(count)).build()));
+        } else if (m instanceof AMQP.Queue.Delete d) {
+            String queue = queueName(d.getQueue());
+            return channel.offload(m, () -> queueDelete(queue, d.getIfUnused(), d.getIfEmpty()),
+                    count -> reply(d.getNowait(), new AMQP.Queue.DeleteOk.Builder().messageCount(clamp(count)).build()));
+        }
+        throw AmqpException.of(ReplyCode.COMMAND_INVALID, "'" + m.protocolMethodName()
+                + "' is not a method a client sends");
+    }
+
+    // ------------------------------------------------------------------ exchanges
+
+    private CompletionStage<?> exchangeDeclare(AMQP.Exchange.Declare d) throws AmqpException {
+        String name = d.getExchange();
+        if (d.getPassive()) {
+            return channel.offload(d, () -> topology.exchange(name).orElseThrow(
+                    () -> AmqpException.notFound("exchange", name)),
+                    x -> reply(d.getNowait(), new AMQP.Exchange.DeclareOk.Builder().build()));
+        }
+        ExchangeType type = ExchangeType.forAmqpName(d.getType()).orElseThrow(() -> AmqpException.of(
+                ReplyCode.COMMAND_INVALID, "unknown exchange type '" + d.getType() + "'"));
+        ExchangeSpec spec;
+        try {
+            spec = new ExchangeSpec(name, type, d.getDurable(), d.getAutoDelete(), d.getInternal(),
+                    arguments(d.getArguments()));
+        } catch (IllegalArgumentException e) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, e.getMessage());
+        }
+        return channel.offload(d, () -> topology.declareExchange(spec),
+                created -> reply(d.getNowait(), new AMQP.Exchange.DeclareOk.Builder().build()));
+    }
+
+    // ------------------------------------------------------------------ queues
+
+    private CompletionStage<?> queueDeclare(AMQP.Queue.Declare d) throws AmqpException {
+        long connection = channel.connection.id;
+        if (d.getPassive()) {
+            String name = queueName(d.getQueue());
+            if (name.equals(DirectReplyTo.QUEUE)) { // it "exists": clients probe for direct reply-to so
+                reply(d.getNowait(), new AMQP.Queue.DeclareOk.Builder().queue(name).build());
+                return null;
+            }
+            return channel.offload(d, () -> {
+                QueueSpec spec = requireQueue(name);
+                context.owners.checkAccess(name, spec.exclusive(), connection);
+                return declareOk(name);
+            }, ok -> declared(d, ok));
+        }
+        String name = d.getQueue().isEmpty() ? serverNamed() : d.getQueue();
+        if (!d.getQueue().isEmpty() && name.startsWith("amq.")) {
+            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "queue name '" + name
+                    + "' contains reserved prefix 'amq.*'");
+        }
+        Map<String, HeaderValue> arguments = arguments(d.getArguments());
+        checkQueueArguments(arguments);
+        arguments = asRabbitMqTypes(arguments);
+        QueueSpec spec;
+        try {
+            spec = new QueueSpec(name, d.getDurable(), d.getExclusive(), d.getAutoDelete(), arguments);
+        } catch (IllegalArgumentException e) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, e.getMessage());
+        }
+        return channel.offload(d, () -> {
+            Optional<QueueSpec> existing = topology.queue(name);
+            if (existing.isPresent()) {
+                context.owners.checkAccess(name, existing.get().exclusive(), connection);
+            }
+            topology.declareQueue(spec);
+            if (spec.exclusive()) {
+                context.owners.claim(name, connection);
+            }
+            return declareOk(name);
+        }, ok -> {
+            if (spec.exclusive()) {
+                channel.connection.exclusiveQueues.add(name);
+            }
+            declared(d, ok);
+        });
+    }
+
+    private AMQP.Queue.DeclareOk declareOk(String name) {
+        QueueCounts counts = context.queues.counts(name);
+        return new AMQP.Queue.DeclareOk.Builder().queue(name).messageCount(clamp(counts.available()))
+                .consumerCount(context.owners.consumers(name)).build();
+    }
+
+    private void declared(AMQP.Queue.Declare d, AMQP.Queue.DeclareOk ok) {
+        channel.lastQueue = ok.getQueue();
+        reply(d.getNowait(), ok);
+    }
+
+    /** On the topology thread. */
+    private long queueDelete(String queue, boolean ifUnused, boolean ifEmpty) throws Exception {
+        Optional<QueueSpec> spec = topology.queue(queue);
+        if (spec.isEmpty()) {
+            return 0; // RabbitMQ 3.x and later: deleting what is not there succeeds
+        }
+        context.owners.checkAccess(queue, spec.get().exclusive(), channel.connection.id);
+        if (ifUnused && context.owners.consumers(queue) > 0) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "queue '" + queue + "' in vhost '/' in use");
+        }
+        QueueCounts counts = context.queues.counts(queue);
+        if (ifEmpty && counts.available() + counts.inFlight() + counts.delayed() > 0) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "queue '" + queue + "' in vhost '/' is not empty");
+        }
+        topology.deleteQueue(queue);
+        context.owners.forget(queue);
+        return counts.available();
+    }
+
+    /** Refuses a queue argument Trilog would silently not honour. */
+    static void checkQueueArguments(Map<String, HeaderValue> arguments) throws AmqpException {
+        for (String name : arguments.keySet()) {
+            if (UNSUPPORTED_QUEUE_ARGUMENTS.contains(name)) {
+                throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "queue argument '" + name
+                        + "' is not supported by Trilog yet (docs/amqp091.md)");
+            }
+        }
+        HeaderValue type = arguments.get("x-queue-type");
+        if (type != null && !type.isNull()) {
+            String t = type.type().isInteger() ? type.text() : type.asString();
+            if (!t.equals("classic") && !t.equals("quorum")) {
+                throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-queue-type': '" + t
+                        + "' is not supported (classic and quorum are; stream is not yet)");
+            }
+        }
+    }
+
+    /**
+     * RabbitMQ's queue types in Trilog's arguments: a classic queue (no {@code x-queue-type}, or
+     * {@code classic}) redelivers without limit, so it gets {@code x-delivery-limit = -1} unless it
+     * names one; a quorum queue keeps the facade's default of 20, as RabbitMQ 4's. The type
+     * {@code classic} is not stored, so declaring it with or without the argument is the same
+     * declaration, as in RabbitMQ.
+     */
+    static Map<String, HeaderValue> asRabbitMqTypes(Map<String, HeaderValue> arguments) {
+        Map<String, HeaderValue> out = new java.util.LinkedHashMap<>(arguments);
+        HeaderValue type = out.get("x-queue-type");
+        boolean quorum = type != null && !type.isNull() && !type.type().isInteger() && type.asString().equals("quorum");
+        if (type != null && !quorum) {
+            out.remove("x-queue-type");
+        }
+        if (!quorum && !out.containsKey(QueueSpec.DELIVERY_LIMIT)) {
+            out.put(QueueSpec.DELIVERY_LIMIT, HeaderValue.ofLong(-1));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private String queueName(String name) throws AmqpException {
+        if (!name.isEmpty()) {
+            return name;
+        }
+        if (channel.lastQueue == null) {
+            throw AmqpException.of(ReplyCode.NOT_FOUND, "no previously declared queue");
+        }
+        return channel.lastQueue;
+    }
+
+    /** On the topology thread. */
+    private QueueSpec requireQueue(String name) throws AmqpException {
+        return topology.queue(name).orElseThrow(() -> AmqpException.notFound("queue", name));
+    }
+
+    /** On the topology thread: 405 for another connection's exclusive queue (404 is the topology's). */
+    private void checkAccess(String queue) throws AmqpException {
+        Optional<QueueSpec> spec = topology.queue(queue);
+        if (spec.isPresent()) {
+            context.owners.checkAccess(queue, spec.get().exclusive(), channel.connection.id);
+        }
+    }
+
+    private void reply(boolean nowait, Method ok) {
+        if (!nowait) {
+            channel.send(ok);
+        }
+    }
+
+    static Map<String, HeaderValue> arguments(Map<String, Object> table) throws AmqpException {
+        try {
+            return FieldTables.toHeaderValues(table);
+        } catch (IllegalArgumentException e) {
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, e.getMessage());
+        }
+    }
+
+    static String serverNamed() {
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        return "amq.gen-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    static int clamp(long count) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, count));
+    }
+}

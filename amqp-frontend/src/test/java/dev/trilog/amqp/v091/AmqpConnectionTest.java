@@ -1,0 +1,220 @@
+package dev.trilog.amqp.v091;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Method;
+import dev.trilog.amqp.v091.codec.Frame;
+import dev.trilog.amqp.v091.codec.FrameDecoder;
+import dev.trilog.amqp.v091.codec.FrameEncoder;
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogEngine;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.queue.QueuesSettings;
+import dev.trilog.routing.topology.Topology;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connection state machine through an {@link EmbeddedChannel}: the handshake in order, and
+ * each way out of order answered with connection.close and its reply code.
+ */
+class AmqpConnectionTest {
+
+    @TempDir
+    Path dir;
+    LogEngine engine;
+    Queues queues;
+    Amqp091Context context;
+    EmbeddedChannel channel;
+
+    @BeforeEach
+    void open() throws Exception {
+        engine = LogEngine.open(EngineSettings.of(dir));
+        Topology topology = Topology.open(engine);
+        queues = Queues.open(engine, topology, QueuesSettings.defaults());
+        context = Amqp091Context.create(queues, topology, new SimpleMeterRegistry(), Amqp091Settings.defaults(),
+                Clock.systemUTC());
+        channel = new EmbeddedChannel();
+        Amqp091.install(channel.pipeline(), context);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        channel.finishAndReleaseAll();
+        context.close();
+        queues.close();
+        engine.close();
+    }
+
+    /** What the server wrote since the last call, decoded. */
+    List<Frame> written() {
+        EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(0));
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            decoder.writeInbound(b);
+        }
+        List<Frame> frames = new ArrayList<>();
+        Frame f;
+        while ((f = decoder.readInbound()) != null) {
+            frames.add(f);
+        }
+        return frames;
+    }
+
+    Method onlyMethod() {
+        List<Frame> frames = written();
+        assertThat(frames).hasSize(1);
+        return ((Frame.MethodFrame) frames.get(0)).method();
+    }
+
+    void send(int channelNumber, Method method) {
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(0));
+        encoder.writeOutbound(new Frame.MethodFrame(channelNumber, method));
+        ByteBuf b;
+        while ((b = encoder.readOutbound()) != null) {
+            channel.writeInbound(b);
+        }
+        channel.runPendingTasks();
+    }
+
+    void handshake() {
+        assertThat(onlyMethod()).isInstanceOf(AMQP.Connection.Start.class);
+        send(0, new AMQP.Connection.StartOk.Builder().mechanism("PLAIN").response("\0u\0p")
+                .clientProperties(Map.of("capabilities", Map.of("connection.blocked", true))).build());
+        AMQP.Connection.Tune tune = (AMQP.Connection.Tune) onlyMethod();
+        assertThat(tune.getFrameMax()).isEqualTo(131_072);
+        assertThat(tune.getChannelMax()).isEqualTo(2047);
+        assertThat(tune.getHeartbeat()).isEqualTo(60);
+        send(0, new AMQP.Connection.TuneOk.Builder().frameMax(65_536).channelMax(10).heartbeat(0).build());
+        assertThat(written()).isEmpty();
+        send(0, new AMQP.Connection.Open.Builder().virtualHost("/").build());
+        assertThat(onlyMethod()).isInstanceOf(AMQP.Connection.OpenOk.class);
+    }
+
+    int closeCode() {
+        Method m = onlyMethod();
+        assertThat(m).isInstanceOf(AMQP.Connection.Close.class);
+        return ((AMQP.Connection.Close) m).getReplyCode();
+    }
+
+    @Test
+    void theHandshakeOpensTheConnectionAndAChannel() {
+        handshake();
+        send(1, new AMQP.Channel.Open.Builder().build());
+        assertThat(onlyMethod()).isInstanceOf(AMQP.Channel.OpenOk.class);
+        send(1, new AMQP.Channel.Close.Builder().replyCode(200).replyText("bye").build());
+        assertThat(onlyMethod()).isInstanceOf(AMQP.Channel.CloseOk.class);
+        send(0, new AMQP.Connection.Close.Builder().replyCode(200).replyText("bye").build());
+        assertThat(onlyMethod()).isInstanceOf(AMQP.Connection.CloseOk.class);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aMethodOutOfOrderInTheHandshakeIs503() {
+        written();
+        send(0, new AMQP.Connection.Open.Builder().virtualHost("/").build());
+        assertThat(closeCode()).isEqualTo(503);
+    }
+
+    @Test
+    void anUnknownMechanismIs403() {
+        written();
+        send(0, new AMQP.Connection.StartOk.Builder().mechanism("EXTERNAL").response("").build());
+        assertThat(closeCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aFrameMaxOverTheServersIs530() {
+        written();
+        send(0, new AMQP.Connection.StartOk.Builder().mechanism("AMQPLAIN").response("").build());
+        written();
+        send(0, new AMQP.Connection.TuneOk.Builder().frameMax(1 << 20).channelMax(0).heartbeat(0).build());
+        assertThat(closeCode()).isEqualTo(530);
+    }
+
+    @Test
+    void anotherVirtualHostIs530() {
+        written();
+        send(0, new AMQP.Connection.StartOk.Builder().mechanism("PLAIN").response("\0u\0p").build());
+        written();
+        send(0, new AMQP.Connection.TuneOk.Builder().frameMax(0).channelMax(0).heartbeat(0).build());
+        send(0, new AMQP.Connection.Open.Builder().virtualHost("/other").build());
+        assertThat(closeCode()).isEqualTo(530);
+    }
+
+    @Test
+    void aChannelNotOpenedIs504() {
+        handshake();
+        send(1, new AMQP.Queue.Declare.Builder().queue("q").build());
+        assertThat(closeCode()).isEqualTo(504);
+    }
+
+    @Test
+    void aChannelOverChannelMaxIs504() {
+        handshake();
+        send(11, new AMQP.Channel.Open.Builder().build()); // tune-ok said 10
+        assertThat(closeCode()).isEqualTo(504);
+    }
+
+    @Test
+    void aConnectionMethodOnAChannelIs503() {
+        handshake();
+        send(1, new AMQP.Channel.Open.Builder().build());
+        written();
+        send(1, new AMQP.Connection.Open.Builder().virtualHost("/").build());
+        assertThat(closeCode()).isEqualTo(503);
+    }
+
+    @Test
+    void aContentHeaderWithoutPublishIs505() {
+        handshake();
+        send(1, new AMQP.Channel.Open.Builder().build());
+        written();
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(0));
+        encoder.writeOutbound(new Frame.HeaderFrame(1, 60, 0, new AMQP.BasicProperties()));
+        channel.writeInbound((ByteBuf) encoder.readOutbound());
+        assertThat(closeCode()).isEqualTo(505);
+    }
+
+    @Test
+    void aHeartbeatOnAChannelIs501() {
+        handshake();
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(0));
+        encoder.writeOutbound(new Frame.Heartbeat(3));
+        channel.writeInbound((ByteBuf) encoder.readOutbound());
+        assertThat(closeCode()).isEqualTo(501);
+    }
+
+    @Test
+    void afterConnectionCloseOnlyCloseOkMatters() {
+        handshake();
+        send(1, new AMQP.Queue.Declare.Builder().queue("q").build());
+        assertThat(closeCode()).isEqualTo(504);
+        send(1, new AMQP.Channel.Open.Builder().build());
+        assertThat(written()).isEmpty();
+        send(0, new AMQP.Connection.CloseOk.Builder().build());
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void channelFlowOffIs540AndQosWithASizeToo() {
+        handshake();
+        send(1, new AMQP.Channel.Open.Builder().build());
+        written();
+        send(1, new AMQP.Channel.Flow.Builder().active(true).build());
+        assertThat(((AMQP.Channel.FlowOk) onlyMethod()).getActive()).isTrue();
+        send(1, new AMQP.Channel.Flow.Builder().active(false).build());
+        assertThat(closeCode()).isEqualTo(540);
+    }
+}

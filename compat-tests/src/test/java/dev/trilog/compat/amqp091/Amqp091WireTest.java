@@ -1,0 +1,353 @@
+package dev.trilog.compat.amqp091;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Raw bytes against the 0-9-1 listener: the handshake by hand, then one malformed frame per
+ * case, each answered by connection.close with RabbitMQ's reply code — while another client's
+ * connection carries on; and a silent client dropped after two missed heartbeats.
+ */
+class Amqp091WireTest {
+
+    @TempDir
+    Path dir;
+    Amqp091TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new Amqp091TestServer(dir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    /** A hand-driven client: header, start-ok, tune-ok, open, channel 1 open. */
+    final class RawClient implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+        final OutputStream out;
+
+        RawClient(int heartbeat) throws IOException {
+            socket = new Socket("127.0.0.1", server.port());
+            socket.setSoTimeout(10_000);
+            in = new DataInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+            out.write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1});
+            assertThat(readFrame().methodId).isEqualTo(10); // connection.start
+            sendMethod(0, 10, 11, args -> {
+                args.writeInt(0); // client-properties: empty table
+                shortstr(args, "PLAIN");
+                longstr(args, "\0guest\0guest");
+                shortstr(args, "en_US");
+            });
+            assertThat(readFrame().methodId).isEqualTo(30); // connection.tune
+            sendMethod(0, 10, 31, args -> {
+                args.writeShort(2047);
+                args.writeInt(131072);
+                args.writeShort(heartbeat);
+            });
+            sendMethod(0, 10, 40, args -> {
+                shortstr(args, "/");
+                shortstr(args, "");
+                args.writeByte(0);
+            });
+            assertThat(readFrame().methodId).isEqualTo(41); // open-ok
+            sendMethod(1, 20, 10, args -> shortstr(args, ""));
+            assertThat(readFrame().methodId).isEqualTo(11); // channel.open-ok
+        }
+
+        interface Args {
+            void write(DataOutputStream args) throws IOException;
+        }
+
+        byte[] method(int classId, int methodId, Args args) throws IOException {
+            ByteArrayOutputStream payload = new ByteArrayOutputStream();
+            DataOutputStream data = new DataOutputStream(payload);
+            data.writeShort(classId);
+            data.writeShort(methodId);
+            args.write(data);
+            return payload.toByteArray();
+        }
+
+        void sendMethod(int channel, int classId, int methodId, Args args) throws IOException {
+            out.write(frame(1, channel, method(classId, methodId, args)));
+        }
+
+        record Read(int type, int channel, int classId, int methodId, byte[] payload) {
+            int replyCode() {
+                return ((payload[4] & 0xff) << 8) | (payload[5] & 0xff);
+            }
+        }
+
+        Read readFrame() throws IOException {
+            int type = in.readUnsignedByte();
+            int channel = in.readUnsignedShort();
+            int size = in.readInt();
+            byte[] payload = new byte[size];
+            in.readFully(payload);
+            assertThat(in.readUnsignedByte()).isEqualTo(0xCE);
+            int classId = size >= 4 && type == 1 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 0;
+            int methodId = size >= 4 && type == 1 ? ((payload[2] & 0xff) << 8) | (payload[3] & 0xff) : 0;
+            return new Read(type, channel, classId, methodId, payload);
+        }
+
+        /** The connection.close the server answers with (skipping heartbeats). */
+        Read awaitConnectionClose() throws IOException {
+            while (true) {
+                Read r = readFrame();
+                if (r.type == 1 && r.classId == 10 && r.methodId == 50) {
+                    return r;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static byte[] frame(int type, int channel, byte[] payload) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(bytes);
+        try {
+            data.writeByte(type);
+            data.writeShort(channel);
+            data.writeInt(payload.length);
+            data.write(payload);
+            data.writeByte(0xCE);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static void shortstr(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeByte(b.length);
+        out.write(b);
+    }
+
+    static void longstr(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    /** queue.declare "q", durable, no arguments: a good frame to spoil. */
+    byte[] queueDeclare(RawClient c) throws IOException {
+        return frame(1, 1, c.method(50, 10, args -> {
+            args.writeShort(0);
+            shortstr(args, "q");
+            args.writeByte(0b10); // durable
+            args.writeInt(0);
+        }));
+    }
+
+    /** Sends {@code bytes} on a fresh raw connection and returns the reply code of the close. */
+    int closeCodeFor(java.util.function.Function<RawClient, byte[]> spoil) throws Exception {
+        try (RawClient c = new RawClient(0)) {
+            c.out.write(spoil.apply(c));
+            c.out.flush();
+            return c.awaitConnectionClose().replyCode();
+        }
+    }
+
+    byte[] spoiled(RawClient c, int index, int value) {
+        try {
+            byte[] f = queueDeclare(c);
+            f[index] = (byte) value;
+            return f;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void theUnspoiledFrameIsFine() throws Exception {
+        try (RawClient c = new RawClient(0)) {
+            c.out.write(queueDeclare(c));
+            RawClient.Read ok = c.readFrame();
+            assertThat(ok.classId).isEqualTo(50);
+            assertThat(ok.methodId).isEqualTo(11);
+        }
+    }
+
+    @Test
+    void frameEndFlippedIs501() throws Exception {
+        assertThat(closeCodeFor(c -> {
+            byte[] f = spoiled(c, 0, 1);
+            f[f.length - 1] = (byte) 0xCF;
+            return f;
+        })).isEqualTo(501);
+    }
+
+    @Test
+    void unknownFrameTypeIs501() throws Exception {
+        assertThat(closeCodeFor(c -> spoiled(c, 0, 5))).isEqualTo(501);
+    }
+
+    @Test
+    void sizeOverFrameMaxIs501() throws Exception {
+        assertThat(closeCodeFor(c -> spoiled(c, 3, 0x7f))).isEqualTo(501);
+    }
+
+    @Test
+    void unknownMethodIs503() throws Exception {
+        assertThat(closeCodeFor(c -> spoiled(c, 10, 99))).isEqualTo(503); // method id 10 → 99
+    }
+
+    @Test
+    void truncatedArgumentsAre502() throws Exception {
+        // the queue name's length 1 → 200: the arguments run past the frame
+        assertThat(closeCodeFor(c -> spoiled(c, 13, 200))).isEqualTo(502);
+    }
+
+    @Test
+    void unopenedChannelIs504() throws Exception {
+        assertThat(closeCodeFor(c -> spoiled(c, 2, 7))).isEqualTo(504); // channel 1 → 7
+    }
+
+    @Test
+    void bodyWithoutHeaderIs505() throws Exception {
+        assertThat(closeCodeFor(c -> spoiled(c, 0, 3))).isEqualTo(505); // method → body frame
+    }
+
+    @Test
+    void bodyLongerThanItsHeaderIs505() throws Exception {
+        try (RawClient c = new RawClient(0)) {
+            c.out.write(frame(1, 1, c.method(60, 40, args -> {
+                args.writeShort(0);
+                shortstr(args, "");
+                shortstr(args, "q");
+                args.writeByte(0);
+            })));
+            ByteArrayOutputStream header = new ByteArrayOutputStream();
+            DataOutputStream h = new DataOutputStream(header);
+            h.writeShort(60);
+            h.writeShort(0);
+            h.writeLong(3);
+            h.writeShort(0); // no properties
+            c.out.write(frame(2, 1, header.toByteArray()));
+            c.out.write(frame(3, 1, "four".getBytes(StandardCharsets.UTF_8)));
+            assertThat(c.awaitConnectionClose().replyCode()).isEqualTo(505);
+        }
+    }
+
+    @Test
+    void badInputClosesOnlyItsOwnConnection() throws Exception {
+        try (Connection good = server.factory().newConnection()) {
+            Channel channel = good.createChannel();
+            channel.queueDeclare("kept", true, false, false, null);
+            assertThat(closeCodeFor(c -> spoiled(c, 0, 9))).isEqualTo(501);
+            AMQP.Queue.DeclareOk ok = channel.queueDeclarePassive("kept");
+            assertThat(ok.getQueue()).isEqualTo("kept");
+        }
+    }
+
+    @Test
+    void aConsumerWhoseSocketDiesGivesItsMessagesBack() throws Exception {
+        try (Connection good = server.factory().newConnection()) {
+            Channel channel = good.createChannel();
+            channel.queueDeclare("orphaned", true, false, false, null);
+            channel.basicPublish("", "orphaned", null, "held".getBytes(StandardCharsets.UTF_8));
+            try (RawClient c = new RawClient(0)) {
+                c.sendMethod(1, 60, 20, args -> { // basic.consume, manual ack
+                    args.writeShort(0);
+                    shortstr(args, "orphaned");
+                    shortstr(args, "raw");
+                    args.writeByte(0);
+                    args.writeInt(0);
+                });
+                assertThat(c.readFrame().methodId).isEqualTo(21); // consume-ok
+                RawClient.Read deliver = c.readFrame();
+                assertThat(deliver.classId).isEqualTo(60);
+                assertThat(deliver.methodId).isEqualTo(60); // basic.deliver
+                c.socket.setSoLinger(true, 0); // reset, no close handshake
+            }
+            com.rabbitmq.client.GetResponse[] back = new com.rabbitmq.client.GetResponse[1];
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                back[0] = channel.basicGet("orphaned", true);
+                return back[0] != null;
+            });
+            assertThat(new String(back[0].getBody(), StandardCharsets.UTF_8)).isEqualTo("held");
+            assertThat(back[0].getEnvelope().isRedeliver()).isTrue();
+        }
+    }
+
+    @Test
+    void channelChurnLeavesEveryMessageInItsQueue() throws Exception {
+        try (Connection good = server.factory().newConnection()) {
+            Channel channel = good.createChannel();
+            channel.queueDeclare("churn", true, false, false, null);
+            channel.confirmSelect();
+            for (int i = 0; i < 50; i++) {
+                channel.basicPublish("", "churn", null, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            channel.waitForConfirmsOrDie(10_000);
+            for (int round = 0; round < 40; round++) {
+                Channel c = good.createChannel();
+                c.basicQos(5);
+                java.util.concurrent.CountDownLatch some = new java.util.concurrent.CountDownLatch(1);
+                c.basicConsume("churn", false, (t, d) -> some.countDown(), t -> { });
+                assertThat(some.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                c.close(); // whatever it held goes back
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> channel.queueDeclarePassive("churn").getMessageCount() == 50);
+            assertThat(channel.queueDeclarePassive("churn").getConsumerCount()).isZero();
+        }
+    }
+
+    @Test
+    void notAmqp091GetsTheHeaderBack() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] header = new DataInputStream(s.getInputStream()).readNBytes(8);
+            assertThat(header).containsExactly('A', 'M', 'Q', 'P', 0, 0, 9, 1);
+        }
+    }
+
+    @Test
+    void aSilentClientIsDroppedAfterTwoMissedHeartbeats() throws Exception {
+        try (RawClient c = new RawClient(1)) {
+            long start = System.nanoTime();
+            InputStream in = c.in;
+            boolean heartbeatSeen = false;
+            try {
+                while (true) {
+                    RawClient.Read r = c.readFrame();
+                    heartbeatSeen |= r.type == 8;
+                }
+            } catch (EOFException | SocketException closed) {
+                // dropped
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(heartbeatSeen).isTrue();
+            assertThat(ms).isBetween(1500L, 6000L);
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+}
