@@ -39,6 +39,11 @@ public final class AmqpMetrics {
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
+    /** The registry these meters live in, for the parts of the frontend that add their own (0-9-1). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public AmqpMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("trilog.amqp.connections", connections, AtomicInteger::get).tag("protocol", PROTOCOL_10)

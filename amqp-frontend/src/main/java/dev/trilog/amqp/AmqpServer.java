@@ -2,6 +2,8 @@ package dev.trilog.amqp;
 
 import dev.trilog.amqp.net.ProtocolHeader;
 import dev.trilog.amqp.net.ProtocolSniffer;
+import dev.trilog.amqp.v091.Amqp091Context;
+import dev.trilog.amqp.v091.Amqp091Settings;
 import dev.trilog.amqp.v10.AmqpBroker;
 import dev.trilog.amqp.v10.ConsumerCounts;
 import dev.trilog.amqp.v10.ProtonConnection;
@@ -32,8 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The AMQP listener: one Netty port whose pipeline per connection starts with a
  * {@link ProtocolSniffer}; the protocol header then picks the protocol's handler — a
- * {@link ProtonConnection} for AMQP 1.0, with or without the SASL layer. AMQP 0-9-1 (its own
- * issue) is answered with the AMQP 1.0 header and closed until it lands.
+ * {@link ProtonConnection} for AMQP 1.0, with or without the SASL layer, and for AMQP 0-9-1 the
+ * handlers {@link dev.trilog.amqp.v091.Amqp091#install} adds (through {@link Amqp091Handoff}).
  *
  * <p>Threads: one Netty acceptor, the worker event loops (one per core, every connection on one of
  * them for its whole life), {@code trilog-amqp-declare}, which writes the topology when an
@@ -50,6 +52,8 @@ public final class AmqpServer implements AutoCloseable {
     private final AmqpBroker broker;
     private final ExecutorService declarer;
     private final ExecutorService streamReader;
+    /** What every AMQP 0-9-1 connection shares (exclusive owners, blocked state, its topology thread). */
+    private final Amqp091Context amqp091;
     private final ChannelGroup connections = new DefaultChannelGroup("amqp", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -62,6 +66,8 @@ public final class AmqpServer implements AutoCloseable {
         this.streamReader = thread("trilog-amqp-stream");
         this.broker = new AmqpBroker(settings, engine, queues, topology, metrics, declarer, streamReader,
                 new ConsumerCounts());
+        this.amqp091 = Amqp091Context.create(queues, topology, metrics.registry(),
+                Amqp091Settings.defaults().withMaxMessageBytes(settings.maxMessageSize()), engine.settings().clock());
     }
 
     private static ExecutorService thread(String name) {
@@ -109,6 +115,7 @@ public final class AmqpServer implements AutoCloseable {
         return switch (header) {
             case AMQP_1_0_SASL -> new ProtonConnection(broker, true);
             case AMQP_1_0 -> new ProtonConnection(broker, false);
+            case AMQP_0_9_1 -> new Amqp091Handoff(amqp091);
             default -> null;
         };
     }
@@ -127,5 +134,6 @@ public final class AmqpServer implements AutoCloseable {
         }
         declarer.shutdownNow();
         streamReader.shutdownNow();
+        amqp091.close();
     }
 }

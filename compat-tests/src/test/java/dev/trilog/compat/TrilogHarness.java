@@ -59,7 +59,7 @@ public final class TrilogHarness implements AutoCloseable {
         amqpPort = gateway.listener("amqp").boundAddress().getPort();
     }
 
-    /** The AMQP port (1.0 and, later, 0-9-1) on 127.0.0.1. */
+    /** The AMQP port (1.0 and 0-9-1, told apart by the protocol header) on 127.0.0.1. */
     public int amqpPort() {
         return gateway.listener("amqp").boundAddress().getPort();
     }

@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
  * The first handler of every AMQP connection: reads the 8-byte {@link ProtocolHeader}, then
  * replaces itself with the handler of that protocol and passes it every byte, the header
  * included (proton-j reads the header itself). A header Trilog does not serve is answered with
- * {@link ProtocolHeader#PREFERRED} and the connection is closed, as the AMQP specs ask; so is
- * AMQP 0-9-1 until its frontend lands (the 0-9-1 clients then report a protocol mismatch).
+ * {@link ProtocolHeader#PREFERRED} and the connection is closed, as the AMQP specs ask.
  *
  * <p>Nothing is allocated but the 8 bytes; a connection that has not sent its 8 bytes within
  * the header time-out is closed.
@@ -107,8 +106,7 @@ public final class ProtocolSniffer extends ChannelInboundHandlerAdapter {
         cancelTimeout();
         refused.run();
         log.info("Refusing AMQP connection from {}: {}; answered with the AMQP 1.0 header", ctx.channel().remoteAddress(),
-                protocol == ProtocolHeader.AMQP_0_9_1 ? "AMQP 0-9-1 is not served yet"
-                        : "not a protocol header Trilog serves");
+                "not a protocol header Trilog serves");
         ctx.writeAndFlush(Unpooled.wrappedBuffer(ProtocolHeader.PREFERRED.bytes()))
                 .addListener(ChannelFutureListener.CLOSE);
     }

@@ -50,7 +50,7 @@ class ProtocolSnifferTest {
     }
 
     @Test
-    void amqp091IsAnsweredWithThe10HeaderAndClosed() {
+    void aHeaderTheServerDoesNotServeIsAnsweredWithThe10HeaderAndClosed() {
         EmbeddedChannel channel = channel();
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1}));
         ByteBuf answer = channel.readOutbound();

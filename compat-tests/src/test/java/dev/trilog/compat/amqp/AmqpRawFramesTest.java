@@ -56,8 +56,17 @@ class AmqpRawFramesTest {
     }
 
     @Test
-    void amqp091IsAnsweredWithThe10HeaderAndClosed() throws Exception {
-        assertThat(answerTo(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1})).containsExactly('A', 'M', 'Q', 'P', 3, 1, 0, 0);
+    void theAmqp091HeaderOnTheSamePortIsAnsweredWithConnectionStart() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", trilog.amqpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1});
+            ByteBuffer frame = ByteBuffer.wrap(new java.io.DataInputStream(socket.getInputStream()).readNBytes(11));
+            assertThat(frame.get()).as("frame type: method").isEqualTo((byte) 1);
+            assertThat(frame.getShort()).as("channel").isZero();
+            assertThat(frame.getInt()).as("payload size").isPositive();
+            assertThat(frame.getShort()).as("class: connection").isEqualTo((short) 10);
+            assertThat(frame.getShort()).as("method: start").isEqualTo((short) 10);
+        }
         assertStillServing();
     }
 
