@@ -1,7 +1,9 @@
 # Shared by the bench suites' fetch-deps.sh (sourced, not run): make_pom resolves Maven Central
 # artifacts with their runtime dependencies into a directory, through the repo's Maven wrapper and
 # a throwaway pom per classpath (so two classpaths never share dependency mediation).
-# Needs: REPO (the repo root), T (the suite's target dir), DEP_PLUGIN_VERSION.
+# Needs: REPO (the repo root), T (the suite's target dir); DEP_PLUGIN_VERSION may override the
+# maven-dependency-plugin version (the Kafka suite's fetch-deps.sh set none and failed on it).
+DEP_PLUGIN_VERSION="${DEP_PLUGIN_VERSION:-3.9.0}"
 
 # $1 = name, $2 = output dir, $3.. = "groupId:artifactId:version" dependencies
 make_pom() {

@@ -47,6 +47,13 @@ log "building Trilog"
 # machine stop their own Trilogs by command-line pattern, and one such sweep killed a bench broker.
 TRILOG_JAR="$T/bench-broker-t.jar"
 cp "$REPO/gateway/target/trilog.jar" "$TRILOG_JAR"
+# BASELINE_JAR=path/to/older/trilog.jar: broker "trilog-base" runs that build (copied the same way),
+# for a before/after comparison of two Trilog builds in one run
+BASELINE_JAR="${BASELINE_JAR:-}"
+if [[ -n $BASELINE_JAR ]]; then
+  TRILOG_BASE_JAR="$T/bench-broker-b.jar"
+  cp "$BASELINE_JAR" "$TRILOG_BASE_JAR" || exit 1
+fi
 mkdir -p "$T/classes"
 javac -d "$T/classes" -cp "$T/lib-tools/*" "$HERE/BenchTool.java" || exit 1
 TOOLS_CP="$T/classes:$T/lib-tools/*"
@@ -110,12 +117,12 @@ EOF
   wait_port "$KAFKA_PORT" "$BROKER_PID" "$RUN/logs/kafka-$2.log"
 }
 
-start_trilog() { # $1 partitions, $2 tag
-  local dir="$DATA/trilog"
+start_trilog() { # $1 partitions, $2 tag, $3 the jar (default: this build)
+  local dir="$DATA/trilog" jar="${3:-$TRILOG_JAR}"
   rm -rf "$dir"; mkdir -p "$dir"
   port_free "$TRILOG_PORT" || return 1
   # shellcheck disable=SC2086
-  java $BROKER_JVM_OPTS -jar "$TRILOG_JAR" serve --data-dir "$dir/data" \
+  java $BROKER_JVM_OPTS -jar "$jar" serve --data-dir "$dir/data" \
       --kafka-port "$TRILOG_PORT" --admin-port 0 --amqp-port 0 --sqs-port 0 \
       --set "num.partitions=$1" --set group.initial.rebalance.delay.ms=0 $TRILOG_ARGS >"$RUN/logs/trilog-$2.log" 2>&1 &
   BROKER_PID=$!

@@ -26,6 +26,7 @@ PARTITIONS="${PARTITIONS:-1 6}"
 MAX_MINUTES="${MAX_MINUTES:-30}"   # no new repetition starts when it would likely end past this
 PHASES="${PHASES:-standard}"       # standard | txn
 TXN_DURATION_MS="${TXN_DURATION_MS:-100}"
+BROKERS="${BROKERS:-trilog kafka${BASELINE_JAR:+ trilog-base}}"
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 RESULTS="$RUN/results.tsv"
@@ -156,6 +157,7 @@ one_broker() {
   log "=== rep $REP: $BROKER, $P partition(s); df: $(df -h "$T" | awk 'NR==2{print $4" free"}')"
   sync
   if [[ $BROKER == kafka ]]; then BOOT="127.0.0.1:$KAFKA_PORT"; start_kafka "$P" "$TAG" || return 1
+  elif [[ $BROKER == trilog-base ]]; then BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_BASE_JAR" || return 1
   else BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" || return 1; fi
   # the same topic set-up on both: auto-creation with num.partitions=P through a producer's Metadata request
   for t in warmup acks1 acksall e2e txn; do create_topic "$t" "$P" || {
@@ -189,7 +191,7 @@ one_broker() {
     [[ $BROKER_DIED -eq 0 ]] && e2e_bench e2e_BenchTool e2e
   fi
   stop_broker
-  rm -rf "$DATA/$BROKER"
+  rm -rf "$DATA/$BROKER" "$DATA/trilog"
   [[ $BROKER_DIED -eq 0 ]]
 }
 
@@ -198,7 +200,9 @@ log "run $STAMP: results in $RESULTS"
 T_START=$(date +%s)
 for REP in $(seq 1 "$REPS"); do
   T_REP=$(date +%s)
-  if (( REP % 2 == 1 )); then ORDER="trilog kafka"; else ORDER="kafka trilog"; fi
+  # BROKERS picks and orders the brokers (trilog, kafka, trilog-base with BASELINE_JAR); the
+  # order reverses every repetition so drift in the machine's load evens out
+  if (( REP % 2 == 1 )); then ORDER="$BROKERS"; else ORDER="$(echo "$BROKERS" | tr ' ' '\n' | tac | tr '\n' ' ')"; fi
   for P in $PARTITIONS; do
     for BROKER in $ORDER; do
       BROKER_DIED=0

@@ -142,3 +142,16 @@ print('| --- | --- | --- | --- | --- |')
 for (phase, p, b), c in sorted(vals.items()):
     if c['mb_per_sec']:
         print(f'| {phase} | {p} | {b} | {", ".join(fmt(x) for x in c["mb_per_sec"])} | {", ".join(fmt(x, 2) for x in c["cpu_s_per_M"])} |')
+
+if any(k[2] == 'trilog-base' for k in vals):
+    print('\n### This build against the baseline build (BASELINE_JAR), medians\n')
+    print('| phase | partitions | after MB/s | before MB/s | throughput after÷before | after CPU-s/M | before CPU-s/M | CPU after÷before | runs after / before |')
+    print('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    for phase in titles:
+        for p in parts:
+            am, bm = med(phase, p, 'trilog', 'mb_per_sec'), med(phase, p, 'trilog-base', 'mb_per_sec')
+            ac, bc = med(phase, p, 'trilog', 'cpu_s_per_M'), med(phase, p, 'trilog-base', 'cpu_s_per_M')
+            if am is None or bm is None:
+                continue
+            print(f'| {phase} | {p} | {fmt(am)} | {fmt(bm)} | {ratio(am, bm)} | {fmt(ac, 2)} | {fmt(bc, 2)} | {ratio(ac, bc)} '
+                  f'| {n(phase, p, "trilog")} / {n(phase, p, "trilog-base")} |')

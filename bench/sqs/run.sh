@@ -18,7 +18,11 @@ PHASE_SECONDS="${PHASE_SECONDS:-15}"
 E2E_RATE="${E2E_RATE:-200}"       # messages per second the e2e sender paces itself to
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"   # the same for both brokers
 CLIENT_JVM_OPTS="${CLIENT_JVM_OPTS:--Xms512m -Xmx512m}"
-PORT="${PORT:-47324}"              # not 9324: other sessions on this machine may run an SQS endpoint there
+PORT="${PORT:-47324}"
+# BASELINE_JAR=path/to/older/trilog.jar adds "trilog-base" (that jar) to the brokers, for a
+# before/after comparison of two Trilog builds in one run; BROKERS picks and orders them.
+BASELINE_JAR="${BASELINE_JAR:-}"
+BROKERS="${BROKERS:-trilog elasticmq${BASELINE_JAR:+ trilog-base}}"              # not 9324: other sessions on this machine may run an SQS endpoint there
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$T/runs/$STAMP"
 TRILOG_JAR="$REPO/gateway/target/trilog.jar"
@@ -52,12 +56,14 @@ wait_for_port() {
   return 1
 }
 
-start_broker() { # $1 = trilog | elasticmq
+start_broker() { # $1 = trilog | trilog-base | elasticmq
   local data="$T/data/$1"
   rm -rf "$data"; mkdir -p "$data"
-  if [[ $1 == trilog ]]; then
+  if [[ $1 == trilog || $1 == trilog-base ]]; then
+    local jar="$TRILOG_JAR"
+    [[ $1 == trilog-base ]] && jar="$BASELINE_JAR"
     # shellcheck disable=SC2086
-    java $BROKER_JVM_OPTS -jar "$TRILOG_JAR" serve --data-dir "$data" --sqs-port "$PORT" --kafka-port 0 \
+    java $BROKER_JVM_OPTS -jar "$jar" serve --data-dir "$data" --sqs-port "$PORT" --kafka-port 0 \
       --amqp-port 0 --admin-port 0 >"$RUN/logs/$TAG-broker.log" 2>&1 &
   else
     sed "s/@PORT@/$PORT/g" "$HERE/elasticmq.conf.template" >"$data/elasticmq.conf"
@@ -77,7 +83,8 @@ start_broker() { # $1 = trilog | elasticmq
 printf 'rep\tbroker\tphase\tmessages\tsecs\tmsgs_per_sec\tp50_ms\tp99_ms\tp999_ms\tmax_ms\tbroker_cpu_s\tbench_cpu_s\tload1\n' >"$RUN/results.tsv"
 
 for rep in $(seq 1 "$REPS"); do
-  if (( rep % 2 == 1 )); then order="trilog elasticmq"; else order="elasticmq trilog"; fi
+  # the order alternates every repetition (A B C, C B A, …), so drift in the machine's load evens out
+  if (( rep % 2 == 1 )); then order="$BROKERS"; else order="$(echo "$BROKERS" | tr ' ' '\n' | tac | tr '\n' ' ')"; fi
   for broker in $order; do
     TAG="r$rep-$broker"
     log "rep $rep: $broker"

@@ -21,7 +21,7 @@ phases = ["send", "batch", "receive", "e2e"]
 print("| phase | broker | runs | msgs/s | p50 ms | p99 ms | max ms | broker CPU µs/msg | bench CPU µs/msg | load1 |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for phase in phases:
-    for broker in ["trilog", "elasticmq"]:
+    for broker in ["trilog", "trilog-base", "elasticmq"]:
         rs = cells.get((broker, phase), [])
         if not rs:
             continue
@@ -29,14 +29,25 @@ for phase in phases:
         bench = statistics.median(float(r["bench_cpu_s"]) / max(1, float(r["messages"])) * 1e6 for r in rs)
         print(f"| {phase} | {broker} | {len(rs)} | {med(rs, 'msgs_per_sec'):.0f} | {med(rs, 'p50_ms'):.2f} | "
               f"{med(rs, 'p99_ms'):.2f} | {med(rs, 'max_ms'):.1f} | {cpu:.0f} | {bench:.0f} | {med(rs, 'load1'):.2f} |")
-print()
-print("| phase | throughput T÷E | p99 T÷E | broker CPU/msg T÷E |")
-print("| --- | --- | --- | --- |")
-for phase in phases:
-    t, e = cells.get(("trilog", phase), []), cells.get(("elasticmq", phase), [])
-    if not t or not e:
-        continue
-    cpu_t = statistics.median(float(r["broker_cpu_s"]) / max(1, float(r["messages"])) for r in t)
-    cpu_e = statistics.median(float(r["broker_cpu_s"]) / max(1, float(r["messages"])) for r in e)
-    print(f"| {phase} | {med(t, 'msgs_per_sec') / med(e, 'msgs_per_sec'):.2f} | "
-          f"{med(t, 'p99_ms') / med(e, 'p99_ms'):.2f} | {cpu_t / cpu_e:.2f} |")
+
+
+def ratios(title, a, b):
+    """Per phase: a's throughput, p99 and broker CPU per message over b's (medians)."""
+    lines = []
+    for phase in phases:
+        x, y = cells.get((a, phase), []), cells.get((b, phase), [])
+        if not x or not y:
+            continue
+        cpu_x = statistics.median(float(r["broker_cpu_s"]) / max(1, float(r["messages"])) for r in x)
+        cpu_y = statistics.median(float(r["broker_cpu_s"]) / max(1, float(r["messages"])) for r in y)
+        lines.append(f"| {phase} | {med(x, 'msgs_per_sec') / med(y, 'msgs_per_sec'):.2f} | "
+                     f"{med(x, 'p99_ms') / med(y, 'p99_ms'):.2f} | {cpu_x / cpu_y:.2f} |")
+    if lines:
+        print()
+        print(f"| phase | throughput {title} | p99 {title} | broker CPU/msg {title} |")
+        print("| --- | --- | --- | --- |")
+        print("\n".join(lines))
+
+
+ratios("T÷E", "trilog", "elasticmq")
+ratios("after÷before", "trilog", "trilog-base")

@@ -4,23 +4,19 @@ import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * The AMQP frontend's place in the gateway while its server is still to be written: it reserves
- * {@code amqp.port} (so {@code --amqp-port}, {@code TRILOG_AMQP_PORT} and the documented default
- * work today) and listens on nothing ({@link #listens()} is false), which the startup banner says.
- *
- * <p>The AMQP server replaces {@link #initialize} and {@link #start} and drops the
- * {@code listens()} override; the gateway needs no change.
+ * AMQP as the gateway runs it: {@code amqp.port} and the keys of {@link AmqpFrontendConfig},
+ * served by an {@link AmqpServer} over the engine's shared {@code Queues} and {@code Topology}.
+ * AMQP 1.0 today; 0-9-1 clients get the 1.0 header until their protocol lands. Registered in
+ * {@code META-INF/services/dev.trilog.frontend.Frontend}.
  */
 public final class AmqpFrontend implements Frontend {
 
-    public static final String PORT = "amqp.port";
-
-    private static final List<ConfigKey> KEYS = List.of(
-            ConfigKey.of(PORT, "5672", "AMQP 1.0 and 0-9-1 port (0 = any free port); not listening yet."));
+    private AmqpServer server;
 
     @Override
     public String name() {
@@ -29,36 +25,38 @@ public final class AmqpFrontend implements Frontend {
 
     @Override
     public List<ConfigKey> configKeys() {
-        return KEYS;
+        return AmqpFrontendConfig.KEYS;
     }
 
     @Override
     public String portKey() {
-        return PORT;
+        return AmqpFrontendConfig.PORT;
     }
 
     @Override
     public void validate(FrontendConfig config) {
-        config.port(PORT);
-    }
-
-    @Override
-    public boolean listens() {
-        return false;
+        AmqpFrontendConfig.read(config);
     }
 
     @Override
     public void initialize(FrontendContext context) {
-        throw new UnsupportedOperationException("the AMQP frontend is not written yet");
+        server = new AmqpServer(AmqpFrontendConfig.read(context.config()), context.engine(), context.queues(),
+                context.topology(), new AmqpMetrics(context.meters()));
     }
 
     @Override
-    public InetSocketAddress start() {
-        throw new UnsupportedOperationException("the AMQP frontend is not written yet");
+    public InetSocketAddress start() throws IOException {
+        if (server == null) {
+            throw new IllegalStateException("not initialized");
+        }
+        return server.start();
     }
 
     @Override
     public void close() {
-        // nothing was started
+        if (server != null) {
+            server.close();
+            server = null;
+        }
     }
 }

@@ -120,8 +120,7 @@ class LayeringTest {
 
     /**
      * One rule places a Kafka class (protocol/, data/, group/, admin/, txn/, network/, records/):
-     * families depend on protocol/, txn/ on group/, and nothing back. The same rule for
-     * sqs-frontend waits for its protocol ↔ auth cycle to go.
+     * families depend on protocol/, txn/ on group/, and nothing back.
      */
     @Test
     void kafkaFrontendPackagesAreFreeOfCycles() {
@@ -134,6 +133,12 @@ class LayeringTest {
         noClasses().that().resideInAPackage("dev.trilog.kafka.*..")
                 .should().dependOnClassesThat().resideInAPackage("dev.trilog.kafka")
                 .check(trilog);
+    }
+
+    @Test
+    void sqsFrontendPackagesAreFreeOfCycles() {
+        // protocol (HTTP, codecs, errors) is the bottom: auth, message, queue and action use it
+        slices().matching("dev.trilog.sqs.(*)..").should().beFreeOfCycles().check(trilog);
     }
 
     private static void frontendMustNotReachInto(String frontend, String... others) {

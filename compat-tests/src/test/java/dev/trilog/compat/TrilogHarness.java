@@ -17,7 +17,7 @@ import java.util.Optional;
 /**
  * An in-process gateway for real-client tests: a temp data directory, every port ephemeral on
  * 127.0.0.1, consumer groups that form without Kafka's initial rebalance delay, and a restart
- * that keeps the data directory (and, so clients can reconnect, the Kafka and SQS ports).
+ * that keeps the data directory (and, so clients can reconnect, the Kafka, SQS and AMQP ports).
  */
 public final class TrilogHarness implements AutoCloseable {
 
@@ -26,6 +26,7 @@ public final class TrilogHarness implements AutoCloseable {
     private RunningGateway gateway;
     private int kafkaPort;
     private int sqsPort;
+    private int amqpPort;
 
     private TrilogHarness(Path dataDir, String... settings) {
         this.dataDir = dataDir;
@@ -43,7 +44,7 @@ public final class TrilogHarness implements AutoCloseable {
         List<ConfigValue> values = new ArrayList<>(List.of(
                 new ConfigValue("data.dir", dataDir.toString(), "test"),
                 new ConfigValue("kafka.port", Integer.toString(kafkaPort), "test"),
-                new ConfigValue("amqp.port", "0", "test"),
+                new ConfigValue("amqp.port", Integer.toString(amqpPort), "test"),
                 new ConfigValue("sqs.port", Integer.toString(sqsPort), "test"),
                 new ConfigValue("admin.port", "0", "test"),
                 // Kafka's 3 s would delay every group's first assignment; tests may set it back.
@@ -55,6 +56,17 @@ public final class TrilogHarness implements AutoCloseable {
         gateway = Gateway.start(config, Frontends.installed());
         kafkaPort = gateway.listener("kafka").boundAddress().getPort();
         sqsPort = gateway.listener("sqs").boundAddress().getPort();
+        amqpPort = gateway.listener("amqp").boundAddress().getPort();
+    }
+
+    /** The AMQP port (1.0 and 0-9-1, told apart by the protocol header) on 127.0.0.1. */
+    public int amqpPort() {
+        return gateway.listener("amqp").boundAddress().getPort();
+    }
+
+    /** A Qpid JMS connection URI for the AMQP port ({@code amqp://127.0.0.1:<port>}), with {@code options} appended. */
+    public String amqpUri(String... options) {
+        return "amqp://127.0.0.1:" + amqpPort() + (options.length == 0 ? "" : "?" + String.join("&", options));
     }
 
     /** The SQS endpoint ({@code http://127.0.0.1:<port>}) for AWS SDK clients. */
@@ -72,7 +84,7 @@ public final class TrilogHarness implements AutoCloseable {
         return gateway;
     }
 
-    /** Stops the gateway cleanly and starts it again on the same data directory, Kafka and SQS ports. */
+    /** Stops the gateway cleanly and starts it again on the same data directory, Kafka, SQS and AMQP ports. */
     public void restart() {
         gateway.close();
         startGateway();

@@ -4,25 +4,31 @@ import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
+import dev.trilog.log.DurableMap;
+import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
+import dev.trilog.sqs.action.QueueDirectory;
 import dev.trilog.sqs.action.SqsActions;
-import dev.trilog.sqs.action.SqsQueues;
 import dev.trilog.sqs.message.ReceiptHandles;
+import dev.trilog.sqs.queue.LegacyQueueRecords;
 import dev.trilog.sqs.queue.QueueUrls;
-import dev.trilog.sqs.queue.SqsQueueCatalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
+import java.security.SecureRandom;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The SQS frontend put together: its metadata catalog over the engine, the action table over the
- * shared {@link Topology} and {@link Queues} (the gateway owns those, one per engine), and the
+ * The SQS frontend put together: the action table over the shared {@link Topology} and
+ * {@link Queues} (the gateway owns those, one per engine; an SQS queue is one topology queue), and the
  * HTTP server on {@code sqs.port}, with the keys of {@link SqsFrontendConfig}. Registered in
  * {@code META-INF/services/dev.trilog.frontend.Frontend}.
  */
 public final class SqsFrontend implements Frontend {
+
+    static final String SECRETS = "sqs-secrets";
+    private static final String RECEIPT_SECRET = "receipt-handle-key";
 
     private SqsActions actions;
     private SqsServer server;
@@ -51,11 +57,39 @@ public final class SqsFrontend implements Frontend {
     @Override
     public void initialize(FrontendContext context) throws IOException {
         SqsSettings settings = SqsFrontendConfig.read(context.config());
-        SqsQueueCatalog catalog = SqsQueueCatalog.open(context.engine());
-        QueueUrls urls = new QueueUrls(settings.accountId(), settings.region());
-        SqsQueues sqs = new SqsQueues(catalog, context.topology(), context.queues(), urls, Clock.systemUTC());
-        actions = new SqsActions(sqs, new ReceiptHandles(catalog.receiptHandleSecret()));
+        actions = actions(settings, context.engine(), context.topology(), context.queues());
         server = new SqsServer(settings, actions);
+    }
+
+    /**
+     * The action table over the engine's queues. SQS's own times (timestamps, the 60 s before a
+     * deleted name or a purge may come again, move tasks) are read from the engine's clock, as the
+     * queue facade reads visibility timeouts, delays and long polls, so one injected clock drives
+     * them all.
+     */
+    static SqsActions actions(SqsSettings settings, LogEngine engine, Topology topology, Queues queues)
+            throws IOException {
+        LegacyQueueRecords.moveIntoTopology(engine, topology);
+        QueueUrls urls = new QueueUrls(settings.accountId(), settings.region());
+        QueueDirectory directory = new QueueDirectory(topology, queues, urls, engine.settings().clock());
+        return new SqsActions(directory, new ReceiptHandles(receiptHandleSecret(engine)));
+    }
+
+    /**
+     * The secret receipt handles are sealed with: made once per data directory and kept in the
+     * engine's durable map {@value #SECRETS} (key {@value #RECEIPT_SECRET}), so handles stay valid
+     * across restarts.
+     */
+    private static byte[] receiptHandleSecret(LogEngine engine) throws IOException {
+        DurableMap secrets = engine.durableMap(SECRETS);
+        Optional<byte[]> existing = secrets.get(RECEIPT_SECRET);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        secrets.put(RECEIPT_SECRET, secret);
+        return secret;
     }
 
     @Override

@@ -104,6 +104,19 @@ public final class LyingBatches {
         return builder.build().buffer();
     }
 
+    /** An honest uncompressed batch whose records carry headers (one with a null value), and one a null key. */
+    public static ByteBuffer withHeaders(int count, long now) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024 + 128 * count),
+                RecordBatch.MAGIC_VALUE_V2, Compression.NONE, TimestampType.CREATE_TIME, 0L, now);
+        for (int i = 0; i < count; i++) {
+            org.apache.kafka.common.header.Header[] headers = {
+                new org.apache.kafka.common.header.internals.RecordHeader("h" + i, bytes("header-" + i)),
+                new org.apache.kafka.common.header.internals.RecordHeader("empty", null)};
+            builder.appendWithOffset(i, now + i, i == 1 ? null : bytes("key-" + i), bytes("value-" + i), headers);
+        }
+        return builder.build().buffer();
+    }
+
     /** An honest batch of {@code count} records with {@code valueBytes}-byte values (pseudo-random, so codecs work). */
     public static ByteBuffer batch(int count, int valueBytes, long now, CompressionType codec) {
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024 + (64 + valueBytes) * count),

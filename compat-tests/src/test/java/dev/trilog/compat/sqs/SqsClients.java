@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * aws-sdk-java-v2 SQS clients pointed at an in-process gateway: the sync client over Apache
  * HTTP and the async client over Netty, with the SDK's defaults otherwise — in particular its
- * MD5 checks of bodies and attributes, which fail a call whose digests are wrong.
+ * MD5 checks of bodies and attributes, which fail a call whose digests are wrong. They speak
+ * AWS JSON 1.0; {@link SqsProtocol} has them and the Query-protocol clients side by side.
  */
 public final class SqsClients {
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trilog.compat.TrilogHarness;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,29 +22,37 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
-/** An SQS queue is a Kafka topic of the same name, both ways. */
+/** An SQS queue is a Kafka topic of the same name, both ways, over each SQS wire protocol. */
+@ParameterizedClass
+@EnumSource(SqsProtocol.class)
 class SqsKafkaInteropTest {
+
+    @Parameter
+    SqsProtocol protocol;
 
     @TempDir
     static Path dataDir;
     static TrilogHarness trilog;
     static SqsClient sqs;
 
-    @BeforeAll
-    static void start() {
-        trilog = TrilogHarness.start(dataDir);
-        sqs = SqsClients.sync(trilog);
+    @BeforeParameterizedClassInvocation
+    static void start(SqsProtocol protocol) throws IOException {
+        trilog = TrilogHarness.start(Files.createDirectories(dataDir.resolve(protocol.name())));
+        sqs = protocol.sync(trilog);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         sqs.close();
         trilog.close();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.trilog.compat.TrilogHarness;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,10 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -33,11 +38,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
- * Messages through the AWS SDK (sync and async clients, MD5 checks on): attributes of every
- * type, receive options, visibility, long polling, batches and their errors, dead-lettering and
- * redrive, FIFO order and deduplication.
+ * Messages through the AWS SDK (sync and async clients, MD5 checks on), over each wire protocol:
+ * attributes of every type, receive options, visibility, long polling, batches and their errors,
+ * dead-lettering and redrive, FIFO order and deduplication.
  */
+@ParameterizedClass
+@EnumSource(SqsProtocol.class)
 class SqsMessagesTest {
+
+    @Parameter
+    SqsProtocol protocol;
 
     @TempDir
     static Path dataDir;
@@ -45,14 +55,14 @@ class SqsMessagesTest {
     static SqsClient sqs;
     static SqsAsyncClient async;
 
-    @BeforeAll
-    static void start() {
-        trilog = TrilogHarness.start(dataDir);
-        sqs = SqsClients.sync(trilog);
-        async = SqsClients.async(trilog);
+    @BeforeParameterizedClassInvocation
+    static void start(SqsProtocol protocol) throws IOException {
+        trilog = TrilogHarness.start(Files.createDirectories(dataDir.resolve(protocol.name())));
+        sqs = protocol.sync(trilog);
+        async = protocol.async(trilog);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         async.close();
         sqs.close();

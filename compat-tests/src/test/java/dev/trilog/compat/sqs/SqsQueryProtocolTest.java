@@ -29,8 +29,10 @@ import org.w3c.dom.NodeList;
 /**
  * The Query protocol as older SDKs and the aws CLI before JSON speak it: form-encoded POSTs to
  * {@code /} or to the queue URL, flattened lists and maps, XML answers and legacy error codes.
- * aws-sdk-java-v2 no longer has a Query marshaller, so the requests are written by hand in the
- * shape botocore's query serializer sends.
+ * The SDK suites run over Query too ({@link SqsProtocol#QUERY}, aws-java-sdk-sqs v1); this test
+ * pins what an SDK does not check, with requests written by hand in the shape botocore's query
+ * serializer sends: the XML's exact elements, its content type, a GET with the parameters in
+ * the query string.
  */
 class SqsQueryProtocolTest {
 

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trilog.compat.TrilogHarness;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.CreateQueueResponse;
@@ -20,21 +25,26 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
-/** Queue actions and their errors through the AWS SDK's sync client. */
+/** Queue actions and their errors through the AWS SDK's sync client, over each wire protocol. */
+@ParameterizedClass
+@EnumSource(SqsProtocol.class)
 class SqsQueueActionsTest {
+
+    @Parameter
+    SqsProtocol protocol;
 
     @TempDir
     static Path dataDir;
     static TrilogHarness trilog;
     static SqsClient sqs;
 
-    @BeforeAll
-    static void start() {
-        trilog = TrilogHarness.start(dataDir);
-        sqs = SqsClients.sync(trilog);
+    @BeforeParameterizedClassInvocation
+    static void start(SqsProtocol protocol) throws IOException {
+        trilog = TrilogHarness.start(Files.createDirectories(dataDir.resolve(protocol.name())));
+        sqs = protocol.sync(trilog);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         sqs.close();
         trilog.close();

@@ -9,12 +9,23 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** A restart of the gateway between send and receive loses nothing and brings no deleted message back. */
+/**
+ * A restart of the gateway between send and receive loses nothing and brings no deleted message
+ * back, over each wire protocol.
+ */
+@ParameterizedClass
+@EnumSource(SqsProtocol.class)
 class SqsRestartTest {
+
+    @Parameter
+    SqsProtocol protocol;
 
     @TempDir
     Path dataDir;
@@ -23,7 +34,7 @@ class SqsRestartTest {
     void messagesAndQueueSettingsSurviveARestartAndDeletedMessagesStayDeleted() {
         try (TrilogHarness trilog = TrilogHarness.start(dataDir)) {
             String url;
-            try (SqsClient sqs = SqsClients.sync(trilog)) {
+            try (SqsClient sqs = protocol.sync(trilog)) {
                 url = sqs.createQueue(b -> b.queueName("durable").attributes(Map.of(
                         QueueAttributeName.VISIBILITY_TIMEOUT, "60")).tags(Map.of("k", "v"))).queueUrl();
                 for (int i = 0; i < 4; i++) {
@@ -35,7 +46,7 @@ class SqsRestartTest {
                 // the second stays in flight: visibility locks do not outlive the process, so it comes back
             }
             trilog.restart();
-            try (SqsClient sqs = SqsClients.sync(trilog)) {
+            try (SqsClient sqs = protocol.sync(trilog)) {
                 assertThat(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.ALL))
                         .attributesAsStrings()).containsEntry("VisibilityTimeout", "60");
                 assertThat(sqs.listQueueTags(b -> b.queueUrl(url)).tags()).containsEntry("k", "v");

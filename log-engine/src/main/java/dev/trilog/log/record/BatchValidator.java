@@ -37,7 +37,8 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  *
  * <p><b>Memory.</b> Compressed records are read with Kafka's key/value-skipping iterator, which
  * streams through the decompressed bytes with a small fixed buffer, so a record whose length
- * varint claims gigabytes allocates nothing. Uncompressed records are slices of the request.
+ * varint claims gigabytes allocates nothing. Uncompressed records are read in place by
+ * {@link UncompressedRecordWalk}, which allocates nothing at all.
  *
  * <p>The largest timestamp is taken from the records, not from the header: where the header
  * disagrees it is corrected (as Kafka's in-place assignment does), so the time index never
@@ -61,7 +62,8 @@ final class BatchValidator {
             throw new InvalidBatchException(BatchError.CORRUPT, "record batch CRC does not match its contents");
         }
         checkHeader(batch, rules);
-        long maxTimestamp = checkRecords(batch, rules, now);
+        long maxTimestamp = batch.isCompressed() ? checkRecords(batch, rules, now)
+                : checkUncompressedRecords(batch, buffer, position, size, rules, now);
         if (batch.timestampType() == TimestampType.CREATE_TIME && maxTimestamp != batch.maxTimestamp()) {
             batch.setMaxTimestamp(TimestampType.CREATE_TIME, maxTimestamp);
         }
@@ -96,7 +98,39 @@ final class BatchValidator {
     }
 
     /**
-     * Reads every record once; returns the largest timestamp among them.
+     * The same checks as {@link #checkRecords} for an uncompressed batch, read in place by
+     * {@link UncompressedRecordWalk} without an object per record.
+     */
+    private static long checkUncompressedRecords(MutableRecordBatch batch, ByteBuffer buffer, int position, int size,
+            AppendRules rules, long now) {
+        int count = batch.countOrNull();
+        boolean checkTimestamps = !rules.logAppendTime() && batch.timestampType() == TimestampType.CREATE_TIME;
+        boolean checkKeys = rules.requireKeys() && !batch.isControlBatch();
+        List<Integer> badTimestamps = null;
+        List<Integer> keyless = null;
+        long maxTimestamp = RecordFormat.NO_TIMESTAMP;
+        UncompressedRecordWalk walk = new UncompressedRecordWalk(buffer, position + BatchHeader.SIZE, position + size,
+                buffer.getLong(position + 27));
+        for (int index = 0; index < count; index++) {
+            walk.next();
+            if (checkTimestamps && outOfRange(walk.timestamp, rules, now)) {
+                badTimestamps = add(badTimestamps, index);
+            }
+            if (checkKeys && !walk.hasKey) {
+                keyless = add(keyless, index);
+            }
+            maxTimestamp = Math.max(maxTimestamp, walk.timestamp);
+        }
+        if (!walk.atEnd()) {
+            throw new InvalidBatchException(BatchError.INVALID_RECORD,
+                    "the batch header counts " + count + " records but more bytes follow them");
+        }
+        return reportRecordErrors(badTimestamps, keyless, now, maxTimestamp);
+    }
+
+    /**
+     * Reads every record once, through Kafka's own iterator (a compressed batch's records stream
+     * out of its codec); returns the largest timestamp among them.
      */
     private static long checkRecords(MutableRecordBatch batch, AppendRules rules, long now) {
         int count = batch.countOrNull();
@@ -137,6 +171,12 @@ final class BatchValidator {
             throw new InvalidBatchException(BatchError.INVALID_RECORD,
                     "the batch header counts " + count + " records but holds " + index);
         }
+        return reportRecordErrors(badTimestamps, keyless, now, maxTimestamp);
+    }
+
+    /** Throws for the per-record rules some records broke (timestamps first, as Kafka); else the max timestamp. */
+    private static long reportRecordErrors(List<Integer> badTimestamps, List<Integer> keyless, long now,
+            long maxTimestamp) {
         if (badTimestamps != null) {
             throw new InvalidBatchException(BatchError.INVALID_TIMESTAMP, "timestamp outside the allowed range around"
                     + " the broker's time " + now, badTimestamps);

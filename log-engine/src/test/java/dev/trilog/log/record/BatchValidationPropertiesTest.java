@@ -34,13 +34,13 @@ class BatchValidationPropertiesTest {
             true);
 
     /** One change: the byte at a position in the records (or the header's count fields) set to a value. */
-    record Mutation(int position, byte value) {
+    record Mutation(int position, byte value, boolean withHeaders) {
     }
 
-    @Property(tries = 3000)
+    @Property(tries = 5000)
     @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
     void flippedRecordBytesAreRefusedExactlyWhenKafkaCannotReadThem(@ForAll("recordByteMutations") Mutation m) {
-        ByteBuffer batch = LyingBatches.uncompressed(4, NOW);
+        ByteBuffer batch = m.withHeaders() ? LyingBatches.withHeaders(4, NOW) : LyingBatches.uncompressed(4, NOW);
         batch.put(LyingBatches.RECORDS + m.position() % (batch.limit() - LyingBatches.RECORDS), m.value());
         LyingBatches.withFreshCrc(batch);
 
@@ -66,8 +66,8 @@ class BatchValidationPropertiesTest {
 
     @Provide
     Arbitrary<Mutation> recordByteMutations() {
-        return Combinators.combine(Arbitraries.integers().between(0, 10_000), Arbitraries.bytes())
-                .as(Mutation::new);
+        return Combinators.combine(Arbitraries.integers().between(0, 10_000), Arbitraries.bytes(),
+                Arbitraries.of(true, false)).as(Mutation::new);
     }
 
     @Provide

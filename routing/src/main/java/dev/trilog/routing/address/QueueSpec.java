@@ -1,5 +1,6 @@
 package dev.trilog.routing.address;
 
+import dev.trilog.log.LogEngine;
 import dev.trilog.routing.message.HeaderValue;
 import java.util.Map;
 import java.util.Objects;
@@ -55,9 +56,9 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
     public QueueSpec {
         Objects.requireNonNull(name, "name");
         if (!TOPIC_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")
-                || name.startsWith("__trilog")) {
+                || name.startsWith(LogEngine.RESERVED_PREFIX)) {
             throw new IllegalArgumentException("queue name '" + name + "' is not usable as a topic name: 1 to 249 of"
-                    + " a-z A-Z 0-9 . _ -, not '.' or '..', not starting with __trilog");
+                    + " a-z A-Z 0-9 . _ -, not '.' or '..', not starting with " + LogEngine.RESERVED_PREFIX);
         }
         arguments = Arguments.copyOf(arguments);
         String owner = "queue '" + name + "'";

@@ -18,13 +18,16 @@ final class LongPoll extends QueueDispatcher.Recipient {
     final int max;
     final long lockMs;
     final CompletableFuture<List<QueueDelivery>> future;
+    /** When, on the engine's clock, its wait runs out. */
+    final long deadlineMs;
     private final InstantSource clock;
     /** Given this round, and whether a round has given it anything (guarded by the dispatcher). */
     private int assigned;
     private boolean claimed;
 
-    LongPoll(String queue, String consumer, int max, long lockMs, CompletableFuture<List<QueueDelivery>> future,
-            InstantSource clock) {
+    LongPoll(String queue, String consumer, int max, long lockMs, long waitMs,
+            CompletableFuture<List<QueueDelivery>> future, InstantSource clock) {
+        this.deadlineMs = clock.millis() + waitMs;
         this.queue = queue;
         this.consumer = consumer;
         this.max = max;

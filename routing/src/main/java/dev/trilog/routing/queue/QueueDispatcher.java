@@ -129,6 +129,26 @@ final class QueueDispatcher {
         }
     }
 
+    /**
+     * Answers empty every long poll whose wait has run out on the engine's clock by {@code now}
+     * (the tick calls this; a timer on the real clock ends them too, whichever comes first).
+     */
+    void expireDue(long now) {
+        List<LongPoll> due = new ArrayList<>();
+        synchronized (this) {
+            for (Recipient r : ring) {
+                if (r instanceof LongPoll poll && !poll.gone() && poll.deadlineMs <= now) {
+                    due.add(poll);
+                }
+            }
+        }
+        for (LongPoll poll : due) {
+            if (expire(poll)) {
+                poll.future.complete(List.of());
+            }
+        }
+    }
+
     /** Wakes a round when anyone is waiting (what appends, settlements and the tick call). */
     void wakeIfWanted() {
         if (wanted) {

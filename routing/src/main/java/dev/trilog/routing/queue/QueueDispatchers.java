@@ -60,6 +60,11 @@ final class QueueDispatchers {
         byQueue.values().forEach(QueueDispatcher::wakeIfWanted);
     }
 
+    /** Ends the long polls whose wait ran out on the engine's clock (the tick). */
+    void expireDue(long now) {
+        byQueue.values().forEach(d -> d.expireDue(now));
+    }
+
     void retired(QueueDispatcher d) {
         byQueue.remove(d.queue, d);
     }

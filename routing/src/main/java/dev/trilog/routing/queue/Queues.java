@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * ({@link QueueSpec}); this class publishes into the topic and delivers from the group's share
  * cursors, one per partition, applying the queue's policies.
  *
- * <p><b>Against helper-notes/QUEUE_API.md</b> the shape is unchanged; details it left open:
+ * <p><b>Contract details</b> a caller needs beyond the method docs:
  * <ul>
  * <li>{@link PublishOptions#delayMs()} negative means "the queue's default delay"
  * ({@link PublishOptions#NONE}); 0 means none even on a delayed queue (SQS's override).</li>
@@ -36,9 +36,6 @@ import org.slf4j.LoggerFactory;
  * <li>{@link PublishResult#messageId()} is the message's own id as text, null when it has none
  * (the frontend assigns one when its protocol needs it, e.g. SQS).</li>
  * <li>{@link #publishToExchange} fails with {@link TopologyException} NOT_FOUND for an unknown exchange.</li>
- * <li>Additions: {@link #acknowledgeAll}, {@link PublishOptions#NONE} and its {@code with…}
- * methods, {@link Publish#of}, {@link DeadLetterHeaders}, the queue argument
- * {@link QueueSpec#CONTENT_BASED_DEDUPLICATION}.</li>
  * </ul>
  *
  * <p><b>Publish.</b> The record goes to a partition (FIFO: by key, which is the group id; else
@@ -245,7 +242,7 @@ public final class Queues implements AutoCloseable {
     /** Waits as a long poll in the queue's ring; its deadline answers it empty. */
     private CompletableFuture<List<QueueDelivery>> await(String queue, String consumer, int maxMessages,
             long lockMs, long waitMs, CompletableFuture<List<QueueDelivery>> result) {
-        LongPoll poll = new LongPoll(queue, consumer, maxMessages, lockMs, result, clock);
+        LongPoll poll = new LongPoll(queue, consumer, maxMessages, lockMs, waitMs, result, clock);
         QueueDispatcher dispatcher;
         try {
             dispatcher = dispatchers.add(queue, poll);
@@ -511,6 +508,7 @@ public final class Queues implements AutoCloseable {
     private void tick() {
         try {
             dispatchers.wakeAll();
+            dispatchers.expireDue(clock.millis());
             deduplication.sweep();
             runtimes.forgetSettled();
         } catch (RuntimeException e) {

@@ -12,7 +12,7 @@ import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.protocol.SqsRequest;
-import dev.trilog.sqs.queue.SqsQueueMetadata;
+import dev.trilog.sqs.queue.SqsQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ final class MessageMoveTasks {
     static final String CONSUMER = "sqs-message-move-task";
     private static final long LOCK_MS = 60_000;
 
-    private final SqsQueues sqs;
+    private final QueueDirectory directory;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "trilog-sqs-message-move");
@@ -43,8 +43,8 @@ final class MessageMoveTasks {
         return thread;
     });
 
-    MessageMoveTasks(SqsQueues sqs) {
-        this.sqs = sqs;
+    MessageMoveTasks(QueueDirectory directory) {
+        this.directory = directory;
     }
 
     private enum Status { RUNNING, COMPLETED, CANCELLING, CANCELLED, FAILED }
@@ -72,8 +72,8 @@ final class MessageMoveTasks {
     synchronized ObjectNode start(SqsRequest request) {
         SqsParams params = request.params();
         String sourceArn = params.requireString("SourceArn");
-        SqsQueueMetadata source = queueOfArn(sourceArn, "SourceArn");
-        boolean isDeadLetterQueue = sqs.catalog().all().stream().map(RedrivePolicy::of)
+        SqsQueue source = queueOfArn(sourceArn, "SourceArn");
+        boolean isDeadLetterQueue = directory.all().stream().map(RedrivePolicy::of)
                 .anyMatch(p -> p != null && p.deadLetterTargetArn().equals(sourceArn));
         if (!isDeadLetterQueue) {
             throw SqsException.invalidValue("SourceArn", sourceArn, "Source queue must be configured as a Dead"
@@ -89,15 +89,15 @@ final class MessageMoveTasks {
                     + " active task is allowed for each source queue arn at a given time.");
         }
         Task task = new Task(sourceArn, destinationArn, maxPerSecond,
-                sqs.queues().counts(source.name()).available(), sqs.clock().millis());
+                directory.queues().counts(source.name()).available(), directory.clock().millis());
         tasks.put(task.handle, task);
         runner.execute(() -> run(task, source.name()));
         return JsonNodeFactory.instance.objectNode().put("TaskHandle", task.handle);
     }
 
-    private SqsQueueMetadata queueOfArn(String arn, String parameter) {
-        String name = sqs.urls().queueNameOfArn(arn);
-        return (name == null ? java.util.Optional.<SqsQueueMetadata>empty() : sqs.catalog().get(name))
+    private SqsQueue queueOfArn(String arn, String parameter) {
+        String name = directory.urls().queueNameOfArn(arn);
+        return (name == null ? java.util.Optional.<SqsQueue>empty() : directory.get(name))
                 .orElseThrow(() -> new SqsException(SqsError.RESOURCE_NOT_FOUND,
                         "The resource that you specified for the " + parameter + " parameter doesn't exist."));
     }
@@ -105,20 +105,20 @@ final class MessageMoveTasks {
     private void run(Task task, String source) {
         try {
             while (task.status == Status.RUNNING && task.moved.get() < task.toMove) {
-                List<QueueDelivery> batch = sqs.queues().receive(source, CONSUMER, 10, LOCK_MS);
+                List<QueueDelivery> batch = directory.queues().receive(source, CONSUMER, 10, LOCK_MS);
                 if (batch.isEmpty()) {
                     break;
                 }
                 for (QueueDelivery delivery : batch) {
                     String destination = destination(task, delivery.message());
                     if (destination == null) {
-                        sqs.queues().release(delivery.tag());
+                        directory.queues().release(delivery.tag());
                         throw new IllegalStateException("a message in the dead-letter queue does not name the"
                                 + " queue it came from; give DestinationArn");
                     }
-                    sqs.queues().publish(destination, redriven(delivery.message()), new PublishOptions(0, null, null))
+                    directory.queues().publish(destination, redriven(delivery.message()), new PublishOptions(0, null, null))
                             .join();
-                    sqs.queues().acknowledge(delivery.tag()).join();
+                    directory.queues().acknowledge(delivery.tag()).join();
                     task.moved.incrementAndGet();
                 }
             }
@@ -131,7 +131,7 @@ final class MessageMoveTasks {
 
     private String destination(Task task, Message message) {
         if (task.destinationArn != null) {
-            return sqs.nameOfArn(task.destinationArn);
+            return directory.nameOfArn(task.destinationArn);
         }
         HeaderValue origin = message.unknownProperties().get(DeadLetterHeaders.QUEUE);
         return origin == null ? null : origin.text();

@@ -6,7 +6,7 @@ import dev.trilog.sqs.protocol.SqsAction;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.protocol.SqsRequest;
-import dev.trilog.sqs.queue.SqsQueueMetadata;
+import dev.trilog.sqs.queue.SqsQueue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +17,15 @@ import java.util.Map;
  */
 final class PermissionActions {
 
-    private final SqsQueues sqs;
+    private final QueueDirectory directory;
 
-    PermissionActions(SqsQueues sqs) {
-        this.sqs = sqs;
+    PermissionActions(QueueDirectory directory) {
+        this.directory = directory;
     }
 
     synchronized ObjectNode addPermission(SqsRequest request) {
         SqsParams params = request.params();
-        SqsQueueMetadata queue = sqs.byUrl(params);
+        SqsQueue queue = directory.byUrl(params);
         String label = params.requireString("Label");
         if (!label.matches("[A-Za-z0-9_-]{1,80}")) {
             throw SqsException.invalidValue("Label", label,
@@ -47,21 +47,21 @@ final class PermissionActions {
                 throw SqsException.invalidValue("ActionName", action, "Unknown action.");
             }
         }
-        Map<String, SqsQueueMetadata.Permission> permissions = new LinkedHashMap<>(queue.permissions());
-        permissions.put(label, new SqsQueueMetadata.Permission(accounts, actions));
-        sqs.catalog().put(queue.withPermissions(permissions));
+        Map<String, SqsQueue.Permission> permissions = new LinkedHashMap<>(queue.permissions());
+        permissions.put(label, new SqsQueue.Permission(accounts, actions));
+        directory.updateTagsOrPermissions(queue.withPermissions(permissions));
         return JsonNodeFactory.instance.objectNode();
     }
 
     synchronized ObjectNode removePermission(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         String label = request.params().requireString("Label");
         if (!queue.permissions().containsKey(label)) {
             throw SqsException.invalidValue("Label", label, "can't find label on existing policy.");
         }
-        Map<String, SqsQueueMetadata.Permission> permissions = new LinkedHashMap<>(queue.permissions());
+        Map<String, SqsQueue.Permission> permissions = new LinkedHashMap<>(queue.permissions());
         permissions.remove(label);
-        sqs.catalog().put(queue.withPermissions(permissions));
+        directory.updateTagsOrPermissions(queue.withPermissions(permissions));
         return JsonNodeFactory.instance.objectNode();
     }
 }

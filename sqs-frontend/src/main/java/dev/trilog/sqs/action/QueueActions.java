@@ -10,7 +10,7 @@ import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.protocol.SqsRequest;
 import dev.trilog.sqs.queue.QueueAttributeRules;
-import dev.trilog.sqs.queue.SqsQueueMetadata;
+import dev.trilog.sqs.queue.SqsQueue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,11 +34,11 @@ final class QueueActions {
     static final long PURGE_INTERVAL_MS = 60_000;
     private static final int MAX_TAGS = 50;
 
-    private final SqsQueues sqs;
+    private final QueueDirectory directory;
     private final Map<String, Long> lastPurgeMillis = new ConcurrentHashMap<>();
 
-    QueueActions(SqsQueues sqs) {
-        this.sqs = sqs;
+    QueueActions(QueueDirectory directory) {
+        this.directory = directory;
     }
 
     private static ObjectNode result() {
@@ -53,9 +53,9 @@ final class QueueActions {
         QueueAttributeRules.checkQueueName(name, fifo);
         Map<String, String> tags = params.has("tags") ? params.stringMap("tags") : params.stringMap("Tags");
         checkTags(tags);
-        QueueAttributeRules.Context context = sqs.context(fifo);
+        QueueAttributeRules.Context context = directory.context(fifo);
         Map<String, String> normalized = QueueAttributeRules.normalize(given, context, true);
-        Optional<SqsQueueMetadata> existing = sqs.catalog().get(name);
+        Optional<SqsQueue> existing = directory.get(name);
         if (existing.isPresent()) {
             for (Map.Entry<String, String> e : normalized.entrySet()) {
                 String current = existing.get().attribute(e.getKey());
@@ -64,45 +64,45 @@ final class QueueActions {
                             + " and a different value for attribute " + e.getKey());
                 }
             }
-            return result().put("QueueUrl", sqs.urls().url(request.host(), name));
+            return result().put("QueueUrl", directory.urls().url(request.host(), name));
         }
-        Optional<Long> deleted = sqs.catalog().deletedAt(name);
-        if (deleted.isPresent() && sqs.clock().millis() - deleted.get() < RECREATE_AFTER_DELETE_MS) {
+        Optional<Long> deleted = directory.deletedAt(name);
+        if (deleted.isPresent() && directory.clock().millis() - deleted.get() < RECREATE_AFTER_DELETE_MS) {
             throw new SqsException(SqsError.QUEUE_DELETED_RECENTLY, "You must wait 60 seconds after deleting a"
                     + " queue before you can create another with the same name.");
         }
-        long now = sqs.nowSeconds();
+        long now = directory.nowSeconds();
         Map<String, String> attributes = QueueAttributeRules.forNewQueue(given, context);
         attributes.values().removeIf(String::isEmpty);
-        SqsQueueMetadata queue = new SqsQueueMetadata(name, attributes, tags, Map.of(), now, now);
+        SqsQueue queue = new SqsQueue(name, attributes, tags, Map.of(), now, now);
         try {
-            sqs.create(queue);
+            directory.create(queue);
         } catch (TopologyException e) {
             // a queue of that name declared by another protocol, with other settings
             throw new SqsException(SqsError.QUEUE_NAME_EXISTS, "A queue already exists with the same name: "
                     + e.getMessage());
         }
-        return result().put("QueueUrl", sqs.urls().url(request.host(), name));
+        return result().put("QueueUrl", directory.urls().url(request.host(), name));
     }
 
     ObjectNode getQueueUrl(SqsRequest request) {
         String name = request.params().requireString("QueueName");
         request.params().string("QueueOwnerAWSAccountId").ifPresent(owner -> {
-            if (!owner.equals(sqs.urls().accountId())) {
+            if (!owner.equals(directory.urls().accountId())) {
                 throw SqsException.nonExistentQueue();
             }
         });
-        if (sqs.catalog().get(name).isEmpty()) {
+        if (directory.get(name).isEmpty()) {
             throw SqsException.nonExistentQueue();
         }
-        return result().put("QueueUrl", sqs.urls().url(request.host(), name));
+        return result().put("QueueUrl", directory.urls().url(request.host(), name));
     }
 
     ObjectNode listQueues(SqsRequest request) {
         SqsParams params = request.params();
         String prefix = params.string("QueueNamePrefix").orElse("");
         List<String> names = new ArrayList<>();
-        for (SqsQueueMetadata queue : sqs.catalog().all()) {
+        for (SqsQueue queue : directory.all()) {
             if (queue.name().startsWith(prefix)) {
                 names.add(queue.name());
             }
@@ -135,7 +135,7 @@ final class QueueActions {
         ObjectNode result = result();
         ArrayNode urls = result.putArray(member);
         for (String name : sortedNames.subList(start, end)) {
-            urls.add(sqs.urls().url(request.host(), name));
+            urls.add(directory.urls().url(request.host(), name));
         }
         if (maxResults.isPresent() && end < sortedNames.size()) {
             result.put("NextToken", Base64.getUrlEncoder().withoutPadding()
@@ -145,25 +145,25 @@ final class QueueActions {
     }
 
     synchronized ObjectNode deleteQueue(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
-        sqs.delete(queue.name());
+        SqsQueue queue = directory.byUrl(request.params());
+        directory.delete(queue.name());
         return result();
     }
 
     CompletableFuture<ObjectNode> purgeQueue(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
-        long now = sqs.clock().millis();
+        SqsQueue queue = directory.byUrl(request.params());
+        long now = directory.clock().millis();
         Long last = lastPurgeMillis.get(queue.name());
         if (last != null && now - last < PURGE_INTERVAL_MS) {
             throw new SqsException(SqsError.PURGE_QUEUE_IN_PROGRESS, "Only one PurgeQueue operation on "
                     + queue.name() + " is allowed every 60 seconds.");
         }
         lastPurgeMillis.put(queue.name(), now);
-        return sqs.queues().purgeAll(queue.name()).thenApply(done -> result());
+        return directory.queues().purgeAll(queue.name()).thenApply(done -> result());
     }
 
     ObjectNode getQueueAttributes(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         List<String> asked = request.params().stringList("AttributeNames");
         Set<String> names = new LinkedHashSet<>();
         for (String name : asked) {
@@ -179,7 +179,7 @@ final class QueueActions {
         }
         Map<String, String> values = new LinkedHashMap<>();
         QueueCounts counts = names.stream().anyMatch(n -> n.startsWith("Approximate"))
-                ? sqs.queues().counts(queue.name()) : null;
+                ? directory.queues().counts(queue.name()) : null;
         for (String name : names) {
             String value = switch (name) {
                 case "ApproximateNumberOfMessages" -> Long.toString(counts.available());
@@ -187,7 +187,7 @@ final class QueueActions {
                 case "ApproximateNumberOfMessagesDelayed" -> Long.toString(counts.delayed());
                 case "CreatedTimestamp" -> Long.toString(queue.createdTimestamp());
                 case "LastModifiedTimestamp" -> Long.toString(queue.lastModifiedTimestamp());
-                case "QueueArn" -> sqs.urls().arn(queue.name());
+                case "QueueArn" -> directory.urls().arn(queue.name());
                 default -> queue.attribute(name);
             };
             if (value != null) {
@@ -203,14 +203,14 @@ final class QueueActions {
     }
 
     synchronized ObjectNode setQueueAttributes(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         Map<String, String> given = request.params().stringMap("Attributes");
         if (given.isEmpty()) {
             throw SqsException.missingParameter("Attribute.1.Name");
         }
-        Map<String, String> changes = QueueAttributeRules.normalize(given, sqs.context(queue.fifo()), false);
+        Map<String, String> changes = QueueAttributeRules.normalize(given, directory.context(queue.fifo()), false);
         try {
-            sqs.update(queue.withAttributes(changes, sqs.nowSeconds()));
+            directory.update(queue.withAttributes(changes, directory.nowSeconds()));
         } catch (TopologyException e) {
             throw new SqsException(SqsError.INVALID_ATTRIBUTE_VALUE, e.getMessage());
         }
@@ -218,7 +218,7 @@ final class QueueActions {
     }
 
     synchronized ObjectNode tagQueue(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         Map<String, String> given = request.params().stringMap("Tags");
         if (given.isEmpty()) {
             throw SqsException.missingParameter("Tags");
@@ -226,24 +226,24 @@ final class QueueActions {
         Map<String, String> tags = new LinkedHashMap<>(queue.tags());
         tags.putAll(given);
         checkTags(tags);
-        sqs.catalog().put(queue.withTags(tags));
+        directory.updateTagsOrPermissions(queue.withTags(tags));
         return result();
     }
 
     synchronized ObjectNode untagQueue(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         List<String> keys = request.params().stringList("TagKeys");
         if (keys.isEmpty()) {
             throw SqsException.missingParameter("TagKeys");
         }
         Map<String, String> tags = new LinkedHashMap<>(queue.tags());
         keys.forEach(tags::remove);
-        sqs.catalog().put(queue.withTags(tags));
+        directory.updateTagsOrPermissions(queue.withTags(tags));
         return result();
     }
 
     ObjectNode listQueueTags(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         ObjectNode result = result();
         if (!queue.tags().isEmpty()) {
             ObjectNode tags = result.putObject("Tags");
@@ -266,10 +266,10 @@ final class QueueActions {
     }
 
     ObjectNode listDeadLetterSourceQueues(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
-        String arn = sqs.urls().arn(queue.name());
+        SqsQueue queue = directory.byUrl(request.params());
+        String arn = directory.urls().arn(queue.name());
         List<String> sources = new ArrayList<>();
-        for (SqsQueueMetadata candidate : sqs.catalog().all()) {
+        for (SqsQueue candidate : directory.all()) {
             RedrivePolicy redrive = RedrivePolicy.of(candidate);
             if (redrive != null && redrive.deadLetterTargetArn().equals(arn)) {
                 sources.add(candidate.name());

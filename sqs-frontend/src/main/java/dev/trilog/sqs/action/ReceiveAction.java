@@ -18,7 +18,7 @@ import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.protocol.SqsRequest;
 import dev.trilog.sqs.queue.QueueAttributeRules;
-import dev.trilog.sqs.queue.SqsQueueMetadata;
+import dev.trilog.sqs.queue.SqsQueue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -49,7 +49,7 @@ final class ReceiveAction {
             "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId",
             "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn");
 
-    private final SqsQueues sqs;
+    private final QueueDirectory directory;
     private final ReceiptHandles handles;
     private final Executor presenter;
 
@@ -57,15 +57,15 @@ final class ReceiveAction {
      * @param presenter where a long poll that had to wait is turned into its answer: not the queue
      *                  facade's thread that completed it, which serves every other waiting poll
      */
-    ReceiveAction(SqsQueues sqs, ReceiptHandles handles, Executor presenter) {
-        this.sqs = sqs;
+    ReceiveAction(QueueDirectory directory, ReceiptHandles handles, Executor presenter) {
+        this.directory = directory;
         this.handles = handles;
         this.presenter = presenter;
     }
 
     CompletableFuture<ObjectNode> receiveMessage(SqsRequest request) {
         SqsParams params = request.params();
-        SqsQueueMetadata queue = sqs.byUrl(params);
+        SqsQueue queue = directory.byUrl(params);
         int max = params.integer("MaxNumberOfMessages", 1, 10).orElse(1);
         int visibility = params.integer("VisibilityTimeout", 0, 43_200)
                 .orElse(queue.intAttribute(QueueAttributeRules.VISIBILITY_TIMEOUT));
@@ -80,7 +80,7 @@ final class ReceiveAction {
         }
         List<String> attributeNames = params.stringList("MessageAttributeNames");
         CompletableFuture<List<QueueDelivery>> taken =
-                sqs.queues().receive(queue.name(), CONSUMER, max, visibility * 1000L, wait * 1000L);
+                directory.queues().receive(queue.name(), CONSUMER, max, visibility * 1000L, wait * 1000L);
         Function<List<QueueDelivery>, ObjectNode> answer = deliveries -> {
             ObjectNode result = JsonNodeFactory.instance.objectNode();
             if (!deliveries.isEmpty()) {
@@ -102,7 +102,7 @@ final class ReceiveAction {
         return answered;
     }
 
-    private void present(SqsQueueMetadata queue, QueueDelivery delivery, Set<String> system,
+    private void present(SqsQueue queue, QueueDelivery delivery, Set<String> system,
                          List<String> attributeNames, ObjectNode out) {
         Message message = delivery.message();
         DeliveryTag tag = delivery.tag();
@@ -148,7 +148,7 @@ final class ReceiveAction {
                 .getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private Map<String, String> systemAttributes(SqsQueueMetadata queue, QueueDelivery delivery, Set<String> asked) {
+    private Map<String, String> systemAttributes(SqsQueue queue, QueueDelivery delivery, Set<String> asked) {
         Map<String, String> out = new LinkedHashMap<>();
         if (asked.isEmpty()) {
             return out;
@@ -156,7 +156,7 @@ final class ReceiveAction {
         boolean all = asked.contains("All");
         Message message = delivery.message();
         MessageProperties properties = message.properties();
-        put(out, all, asked, "SenderId", sqs.urls().accountId());
+        put(out, all, asked, "SenderId", directory.urls().accountId());
         put(out, all, asked, "SentTimestamp", Long.toString(delivery.publishTimestampMs()));
         put(out, all, asked, "ApproximateReceiveCount", Integer.toString(delivery.acquisitions()));
         put(out, all, asked, "ApproximateFirstReceiveTimestamp", Long.toString(delivery.firstAcquiredMs()));
@@ -169,7 +169,7 @@ final class ReceiveAction {
         HeaderValue trace = message.unknownProperties().get(SendActions.TRACE_HEADER);
         put(out, all, asked, "AWSTraceHeader", trace == null ? null : trace.text());
         HeaderValue source = message.unknownProperties().get(DeadLetterHeaders.QUEUE);
-        put(out, all, asked, "DeadLetterQueueSourceArn", source == null ? null : sqs.urls().arn(source.text()));
+        put(out, all, asked, "DeadLetterQueueSourceArn", source == null ? null : directory.urls().arn(source.text()));
         return out;
     }
 

@@ -3,7 +3,7 @@ package dev.trilog.sqs.action;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trilog.sqs.queue.QueueAttributeRules;
-import dev.trilog.sqs.queue.SqsQueueMetadata;
+import dev.trilog.sqs.queue.SqsQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -13,7 +13,7 @@ record RedrivePolicy(String deadLetterTargetArn, int maxReceiveCount) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The queue's policy, or null when it has none. */
-    static RedrivePolicy of(SqsQueueMetadata queue) {
+    static RedrivePolicy of(SqsQueue queue) {
         String text = queue.attribute(QueueAttributeRules.REDRIVE_POLICY);
         if (text == null || text.isEmpty()) {
             return null;

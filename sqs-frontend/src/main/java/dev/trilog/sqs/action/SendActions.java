@@ -17,7 +17,7 @@ import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.protocol.SqsRequest;
 import dev.trilog.sqs.queue.QueueAttributeRules;
-import dev.trilog.sqs.queue.SqsQueueMetadata;
+import dev.trilog.sqs.queue.SqsQueue;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +40,10 @@ final class SendActions {
     static final String TRACE_HEADER = Message.RESERVED_PREFIX + "sqs-aws-trace-header";
     private static final String ID_CHARACTERS = "[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}";
 
-    private final SqsQueues sqs;
+    private final QueueDirectory directory;
 
-    SendActions(SqsQueues sqs) {
-        this.sqs = sqs;
+    SendActions(QueueDirectory directory) {
+        this.directory = directory;
     }
 
     /** One message of a send, checked and ready to publish, with the digests its answer carries. */
@@ -52,14 +52,14 @@ final class SendActions {
     }
 
     CompletableFuture<ObjectNode> sendMessage(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         Prepared prepared = prepare(queue, request.params());
-        return sqs.queues().publish(queue.name(), prepared.publish.message(), prepared.publish.options())
+        return directory.queues().publish(queue.name(), prepared.publish.message(), prepared.publish.options())
                 .thenApply(result -> answer(queue, prepared, result, JsonNodeFactory.instance.objectNode()));
     }
 
     CompletableFuture<ObjectNode> sendMessageBatch(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         List<SqsParams> entries = BatchEntries.entries(request.params(), "SendMessageBatchRequestEntry");
         BatchEntries batch = new BatchEntries();
         List<String> ids = new ArrayList<>();
@@ -84,7 +84,7 @@ final class SendActions {
             return CompletableFuture.completedFuture(batch.result());
         }
         List<Publish> publishes = valid.stream().map(Prepared::publish).toList();
-        return sqs.queues().publishAll(queue.name(), publishes).thenApply(results -> {
+        return directory.queues().publishAll(queue.name(), publishes).thenApply(results -> {
             for (int i = 0; i < results.size(); i++) {
                 answer(queue, valid.get(i), results.get(i), batch.succeeded(ids.get(i)));
             }
@@ -92,7 +92,7 @@ final class SendActions {
         });
     }
 
-    private Prepared prepare(SqsQueueMetadata queue, SqsParams params) {
+    private Prepared prepare(SqsQueue queue, SqsParams params) {
         String body = params.string("MessageBody").orElse(null);
         MessageValidation.checkBody(body);
         Map<String, MessageAttribute> attributes = MessageValidation.attributes(params, "MessageAttributes");
@@ -129,7 +129,7 @@ final class SendActions {
                 MessageValidation.size(body, attributes));
     }
 
-    private static long delaySeconds(SqsQueueMetadata queue, SqsParams params) {
+    private static long delaySeconds(SqsQueue queue, SqsParams params) {
         if (!params.has("DelaySeconds")) {
             return queue.intAttribute(QueueAttributeRules.DELAY_SECONDS);
         }
@@ -148,7 +148,7 @@ final class SendActions {
         }
     }
 
-    private static ObjectNode answer(SqsQueueMetadata queue, Prepared prepared, PublishResult result, ObjectNode out) {
+    private static ObjectNode answer(SqsQueue queue, Prepared prepared, PublishResult result, ObjectNode out) {
         out.put("MessageId", result.messageId());
         out.put("MD5OfMessageBody", prepared.md5OfBody);
         if (prepared.md5OfAttributes != null) {

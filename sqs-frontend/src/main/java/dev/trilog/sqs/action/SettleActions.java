@@ -9,7 +9,7 @@ import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.protocol.SqsRequest;
-import dev.trilog.sqs.queue.SqsQueueMetadata;
+import dev.trilog.sqs.queue.SqsQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,22 +26,22 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SettleActions {
 
-    private final SqsQueues sqs;
+    private final QueueDirectory directory;
     private final ReceiptHandles handles;
 
-    SettleActions(SqsQueues sqs, ReceiptHandles handles) {
-        this.sqs = sqs;
+    SettleActions(QueueDirectory directory, ReceiptHandles handles) {
+        this.directory = directory;
         this.handles = handles;
     }
 
     CompletableFuture<ObjectNode> deleteMessage(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         DeliveryTag tag = tag(queue, request.params());
-        return sqs.queues().acknowledgeLatest(tag).thenApply(outcome -> JsonNodeFactory.instance.objectNode());
+        return directory.queues().acknowledgeLatest(tag).thenApply(outcome -> JsonNodeFactory.instance.objectNode());
     }
 
     CompletableFuture<ObjectNode> deleteMessageBatch(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         List<SqsParams> entries = BatchEntries.entries(request.params(), "DeleteMessageBatchRequestEntry");
         BatchEntries batch = new BatchEntries();
         List<String> ids = new ArrayList<>();
@@ -56,20 +56,20 @@ final class SettleActions {
             }
         }
         // every outcome is a success for SQS (deleting is idempotent), so only durability is waited for
-        return sqs.queues().acknowledgeAllLatest(tags).thenApply(outcomes -> {
+        return directory.queues().acknowledgeAllLatest(tags).thenApply(outcomes -> {
             ids.forEach(batch::succeeded);
             return batch.result();
         });
     }
 
     ObjectNode changeMessageVisibility(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         changeVisibility(queue, request.params());
         return JsonNodeFactory.instance.objectNode();
     }
 
     ObjectNode changeMessageVisibilityBatch(SqsRequest request) {
-        SqsQueueMetadata queue = sqs.byUrl(request.params());
+        SqsQueue queue = directory.byUrl(request.params());
         List<SqsParams> entries = BatchEntries.entries(request.params(), "ChangeMessageVisibilityBatchRequestEntry");
         BatchEntries batch = new BatchEntries();
         for (SqsParams entry : entries) {
@@ -84,11 +84,11 @@ final class SettleActions {
         return batch.result();
     }
 
-    private void changeVisibility(SqsQueueMetadata queue, SqsParams params) {
+    private void changeVisibility(SqsQueue queue, SqsParams params) {
         DeliveryTag tag = tag(queue, params);
         int seconds = params.integer("VisibilityTimeout", 0, 43_200)
                 .orElseThrow(() -> SqsException.missingParameter("VisibilityTimeout"));
-        SettleResult outcome = sqs.queues().extendLock(tag, seconds * 1000L);
+        SettleResult outcome = directory.queues().extendLock(tag, seconds * 1000L);
         switch (outcome) {
             case OK -> {
             }
@@ -98,7 +98,7 @@ final class SettleActions {
         }
     }
 
-    private DeliveryTag tag(SqsQueueMetadata queue, SqsParams params) {
+    private DeliveryTag tag(SqsQueue queue, SqsParams params) {
         String text = params.requireString("ReceiptHandle");
         DeliveryTag tag = handles.decode(text);
         if (!tag.queue().equals(queue.name())) {

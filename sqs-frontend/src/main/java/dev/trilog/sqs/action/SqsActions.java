@@ -32,13 +32,13 @@ public final class SqsActions implements ActionHandler {
         return thread;
     });
 
-    public SqsActions(SqsQueues sqs, ReceiptHandles handles) {
-        this.queueActions = new QueueActions(sqs);
-        this.permissions = new PermissionActions(sqs);
-        this.send = new SendActions(sqs);
-        this.receive = new ReceiveAction(sqs, handles, longPollAnswers);
-        this.settle = new SettleActions(sqs, handles);
-        this.moveTasks = new MessageMoveTasks(sqs);
+    public SqsActions(QueueDirectory directory, ReceiptHandles handles) {
+        this.queueActions = new QueueActions(directory);
+        this.permissions = new PermissionActions(directory);
+        this.send = new SendActions(directory);
+        this.receive = new ReceiveAction(directory, handles, longPollAnswers);
+        this.settle = new SettleActions(directory, handles);
+        this.moveTasks = new MessageMoveTasks(directory);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.trilog.sqs.auth;
 
+import dev.trilog.sqs.protocol.RequestAuthenticator;
+import dev.trilog.sqs.protocol.SignedRequest;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import java.net.URLDecoder;
@@ -23,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  * query parameters sorted and encoded, the signed headers as {@code name:trimmed value}, the
  * signed header list, and the hex SHA-256 of the body.
  */
-public final class SignatureV4 {
+public final class SignatureV4 implements RequestAuthenticator {
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -44,6 +46,7 @@ public final class SignatureV4 {
      * @return the caller's access key id, or null when the request is unsigned and none is needed
      * @throws SqsException MissingAuthenticationToken, InvalidClientTokenId or SignatureDoesNotMatch
      */
+    @Override
     public String authenticate(SignedRequest request) {
         String header = request.header("authorization");
         if (header == null) {

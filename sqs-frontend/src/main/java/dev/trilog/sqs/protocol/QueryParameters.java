@@ -18,7 +18,8 @@ import java.util.TreeMap;
  *
  * <p>Query flattens lists and maps with 1-based indexes: {@code AttributeName.1=All},
  * {@code Attribute.1.Name=DelaySeconds&Attribute.1.Value=5},
- * {@code MessageAttribute.1.Value.StringValue=x}, {@code SendMessageBatchRequestEntry.2.Id=b}.
+ * {@code MessageAttribute.1.Value.StringValue=x}, {@code SendMessageBatchRequestEntry.2.Id=b}
+ * (tags as {@code Tag.1.Key}, or {@code Tags.1.Key} as the Java SDK v1 sends them to TagQueue).
  * Each flattened member is listed here with the JSON member it becomes and whether it is a list
  * of scalars, a list of structures, or a map (a list of name/value pairs). Anything else is a
  * scalar string ({@link SqsParams} reads numbers and booleans from text as well).
@@ -42,6 +43,8 @@ final class QueryParameters {
             Map.entry("MessageAttribute", new Member("MessageAttributes", Shape.MAP, "Name", "Value")),
             Map.entry("MessageSystemAttribute", new Member("MessageSystemAttributes", Shape.MAP, "Name", "Value")),
             Map.entry("Tag", new Member("Tags", Shape.MAP, "Key", "Value")),
+            // what aws-java-sdk-sqs (v1, the Query releases) sends for TagQueue; ElasticMQ takes it too
+            Map.entry("Tags", new Member("Tags", Shape.MAP, "Key", "Value")),
             Map.entry("SendMessageBatchRequestEntry", new Member("Entries", Shape.STRUCTURE_LIST, null, null)),
             Map.entry("DeleteMessageBatchRequestEntry", new Member("Entries", Shape.STRUCTURE_LIST, null, null)),
             Map.entry("ChangeMessageVisibilityBatchRequestEntry",

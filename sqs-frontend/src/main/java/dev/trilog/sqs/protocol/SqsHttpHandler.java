@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.routing.message.Utf8;
-import dev.trilog.sqs.auth.SignatureV4;
-import dev.trilog.sqs.auth.SignedRequest;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -56,7 +54,7 @@ public final class SqsHttpHandler implements HttpHandler {
     private static final long LONGEST_POLL_MS = 20_000;
 
     private final ActionHandler actions;
-    private final SignatureV4 signatures;
+    private final RequestAuthenticator authenticator;
     private final String fixedHost;
     private final int maxBodyBytes;
     /** Writes characters outside the BMP as their four UTF-8 bytes, not as escaped surrogate pairs. */
@@ -69,9 +67,10 @@ public final class SqsHttpHandler implements HttpHandler {
      * @param maxBodyBytes the largest request body kept; a larger one is read and dropped, then answered
      *                     with {@link SqsError#REQUEST_ENTITY_TOO_LARGE}
      */
-    public SqsHttpHandler(ActionHandler actions, SignatureV4 signatures, String fixedHost, int maxBodyBytes) {
+    public SqsHttpHandler(ActionHandler actions, RequestAuthenticator authenticator, String fixedHost,
+                          int maxBodyBytes) {
         this.actions = actions;
-        this.signatures = signatures;
+        this.authenticator = authenticator;
         this.fixedHost = fixedHost;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -162,7 +161,7 @@ public final class SqsHttpHandler implements HttpHandler {
         boolean jsonProtocol = isJson(exchange);
         SqsAction action = null;
         try {
-            signatures.authenticate(signedRequest(exchange, body));
+            authenticator.authenticate(signedRequest(exchange, body));
             SqsRequest request = jsonProtocol ? decodeJson(exchange, body, requestId)
                     : decodeQuery(exchange, body, requestId);
             action = request.action();

@@ -3,6 +3,7 @@ package dev.trilog.sqs.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trilog.sqs.protocol.SignedRequest;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import java.util.LinkedHashMap;

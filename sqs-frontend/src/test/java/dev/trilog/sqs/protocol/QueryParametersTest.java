@@ -34,6 +34,18 @@ class QueryParametersTest {
                 + "\"Tags\":{\"team\":\"x\"}}"));
     }
 
+    @Test
+    void tagsFlattenedAsTheJavaSdkV1SendsThemToTagQueueAreAMapToo() throws Exception {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("QueueUrl", "http://h/000000000000/q");
+        query.put("Tags.1.Key", "env");
+        query.put("Tags.1.Value", "test");
+        query.put("Tags.2.Key", "team");
+        query.put("Tags.2.Value", "a");
+        assertThat(QueryParameters.toRequest(query)).isEqualTo(json("{\"QueueUrl\":\"http://h/000000000000/q\","
+                + "\"Tags\":{\"env\":\"test\",\"team\":\"a\"}}"));
+    }
+
     private static JsonNode json(String text) throws Exception {
         return new ObjectMapper().readTree(text);
     }

@@ -1,10 +1,11 @@
-package dev.trilog.sqs.auth;
+package dev.trilog.sqs.protocol;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * What SigV4 signs of an HTTP request, independent of the server library.
+ * An HTTP request as it arrived, independent of the server library: what a
+ * {@link RequestAuthenticator} checks, and exactly the parts SigV4 signs.
  *
  * @param method      {@code GET}, {@code POST}
  * @param rawPath     the path as sent, still percent-encoded

@@ -1,0 +1,139 @@
+package dev.trilog.amqp;
+
+import dev.trilog.amqp.net.ProtocolHeader;
+import dev.trilog.amqp.net.ProtocolSniffer;
+import dev.trilog.amqp.v091.Amqp091Context;
+import dev.trilog.amqp.v091.Amqp091Settings;
+import dev.trilog.amqp.v10.AmqpBroker;
+import dev.trilog.amqp.v10.ConsumerCounts;
+import dev.trilog.amqp.v10.ProtonConnection;
+import dev.trilog.log.LogEngine;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.topology.Topology;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AMQP listener: one Netty port whose pipeline per connection starts with a
+ * {@link ProtocolSniffer}; the protocol header then picks the protocol's handler — a
+ * {@link ProtonConnection} for AMQP 1.0, with or without the SASL layer, and for AMQP 0-9-1 the
+ * handlers {@link dev.trilog.amqp.v091.Amqp091#install} adds (through {@link Amqp091Handoff}).
+ *
+ * <p>Threads: one Netty acceptor, the worker event loops (one per core, every connection on one of
+ * them for its whole life), {@code trilog-amqp-declare}, which writes the topology when an
+ * address or the {@code /management} node declares something, and {@code trilog-amqp-stream},
+ * which reads the log for stream links.
+ */
+public final class AmqpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AmqpServer.class);
+    /** A connection has this long to send its 8-byte protocol header. */
+    static final long HEADER_TIMEOUT_MS = 10_000;
+
+    private final AmqpSettings settings;
+    private final AmqpBroker broker;
+    private final ExecutorService declarer;
+    private final ExecutorService streamReader;
+    /** What every AMQP 0-9-1 connection shares (exclusive owners, blocked state, its topology thread). */
+    private final Amqp091Context amqp091;
+    private final ChannelGroup connections = new DefaultChannelGroup("amqp", GlobalEventExecutor.INSTANCE);
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    public AmqpServer(AmqpSettings settings, LogEngine engine, Queues queues, Topology topology,
+            AmqpMetrics metrics) {
+        this.settings = settings;
+        this.declarer = thread("trilog-amqp-declare");
+        this.streamReader = thread("trilog-amqp-stream");
+        this.broker = new AmqpBroker(settings, engine, queues, topology, metrics, declarer, streamReader,
+                new ConsumerCounts());
+        this.amqp091 = Amqp091Context.create(queues, topology, metrics.registry(),
+                Amqp091Settings.defaults().withMaxMessageBytes(settings.maxMessageSize()), engine.settings().clock());
+    }
+
+    private static ExecutorService thread(String name) {
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Binds and starts accepting; returns the bound address. */
+    public InetSocketAddress start() throws IOException {
+        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        channel.pipeline().addLast("sniffer", new ProtocolSniffer(AmqpServer.this::handlerFor,
+                                broker.metrics()::connectionRefused, HEADER_TIMEOUT_MS));
+                    }
+                });
+        try {
+            serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while binding the AMQP port", e);
+        } catch (Exception e) {
+            close();
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        log.debug("AMQP listener bound to {}", bound);
+        return bound;
+    }
+
+    /** The handler for a protocol header, or null for one not served (answered with ours, then closed). */
+    private ChannelHandler handlerFor(ProtocolHeader header) {
+        return switch (header) {
+            case AMQP_1_0_SASL -> new ProtonConnection(broker, true);
+            case AMQP_1_0 -> new ProtonConnection(broker, false);
+            case AMQP_0_9_1 -> new Amqp091Handoff(amqp091);
+            default -> null;
+        };
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        }
+        declarer.shutdownNow();
+        streamReader.shutdownNow();
+        amqp091.close();
+    }
+}

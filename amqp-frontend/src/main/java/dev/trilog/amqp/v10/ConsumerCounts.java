@@ -1,0 +1,27 @@
+package dev.trilog.amqp.v10;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How many AMQP 1.0 receiving links consume each queue, over every connection: the
+ * {@code consumer_count} the {@code /management} node reports. Stream readers are not consumers.
+ */
+public final class ConsumerCounts {
+
+    private final Map<String, AtomicInteger> byQueue = new ConcurrentHashMap<>();
+
+    void added(String queue) {
+        byQueue.computeIfAbsent(queue, q -> new AtomicInteger()).incrementAndGet();
+    }
+
+    void removed(String queue) {
+        byQueue.computeIfPresent(queue, (q, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    int of(String queue) {
+        AtomicInteger count = byQueue.get(queue);
+        return count == null ? 0 : count.get();
+    }
+}

@@ -1,0 +1,487 @@
+package dev.trilog.amqp.v10;
+
+import dev.trilog.routing.message.HeaderValue;
+import dev.trilog.routing.message.Message;
+import dev.trilog.routing.message.MessageProperties;
+import dev.trilog.routing.message.ValueType;
+import dev.trilog.routing.queue.QueueDelivery;
+import java.math.BigDecimal;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.Decimal128;
+import org.apache.qpid.proton.amqp.Decimal32;
+import org.apache.qpid.proton.amqp.Decimal64;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.UnsignedByte;
+import org.apache.qpid.proton.amqp.UnsignedInteger;
+import org.apache.qpid.proton.amqp.UnsignedLong;
+import org.apache.qpid.proton.amqp.UnsignedShort;
+import org.apache.qpid.proton.amqp.messaging.AmqpSequence;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Header;
+import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
+import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.amqp.messaging.Section;
+import org.apache.qpid.proton.codec.AMQPDefinedTypes;
+import org.apache.qpid.proton.codec.DecoderImpl;
+import org.apache.qpid.proton.codec.EncoderImpl;
+import org.apache.qpid.proton.codec.WritableBuffer;
+
+/**
+ * An AMQP 1.0 message ⇄ the protocol-neutral {@link Message}, as docs/message-mapping.md and
+ * docs/amqp.md say: header, properties, application-properties and body; the message
+ * annotations {@code x-opt-delivery-time} / {@code x-opt-delivery-delay} in, {@code x-exchange} /
+ * {@code x-routing-key} out; delivery-annotations and the footer are dropped.
+ *
+ * <p><b>Bodies.</b> {@code data} is the record value as it is. Other bodies keep their kind in
+ * the reserved header {@value #BODY_HEADER} so they come back as they were sent:
+ * <pre>
+ *   amqp-value string      → UTF-8 text            trilog.amqp-body = string
+ *   amqp-value binary      → the bytes             trilog.amqp-body = binary
+ *   any other amqp-value   → the encoded section   trilog.amqp-body = amqp-value
+ *   amqp-sequence          → the encoded section   trilog.amqp-body = amqp-sequence
+ * </pre>
+ * So a JMS TextMessage is plain text to a Kafka consumer and an SQS receiver, and a MapMessage is
+ * the AMQP encoding of its map. A record without the header (a Kafka producer's, an SQS
+ * message) is sent as one {@code data} section.
+ *
+ * <p>Not thread-safe (one encoder and decoder per instance): one per connection, used on its event loop.
+ */
+final class MessageCodec {
+
+    /**
+     * The reserved header keeping the message annotations Trilog does not map (e.g. Qpid JMS'
+     * {@code x-opt-jms-msg-type}, which tells a MapMessage from an ObjectMessage), as the encoded
+     * message-annotations section: binary, so a Kafka consumer sees it as bytes.
+     */
+    static final String ANNOTATIONS_HEADER = "trilog.amqp-annotations";
+    /** The reserved header naming a non-{@code data} body's kind. */
+    static final String BODY_HEADER = "trilog.amqp-body";
+    static final String BODY_STRING = "string";
+    static final String BODY_BINARY = "binary";
+    static final String BODY_VALUE = "amqp-value";
+    static final String BODY_SEQUENCE = "amqp-sequence";
+
+    /** RabbitMQ's application properties for 0-9-1's {@code type} and {@code app-id}. */
+    static final String BASIC_TYPE = "x-basic-type";
+    static final String BASIC_APP_ID = "x-basic-app-id";
+
+    static final Symbol DELIVERY_TIME = Symbol.valueOf("x-opt-delivery-time");
+    static final Symbol DELIVERY_DELAY = Symbol.valueOf("x-opt-delivery-delay");
+    static final Symbol EXCHANGE = Symbol.valueOf("x-exchange");
+    static final Symbol ROUTING_KEY = Symbol.valueOf("x-routing-key");
+
+    /** How decimals keep their exact AMQP encoding (the custom type of a binary value). */
+    private static final String DECIMAL32 = "amqp:decimal32";
+    private static final String DECIMAL64 = "amqp:decimal64";
+    private static final String DECIMAL128 = "amqp:decimal128";
+
+    private final DecoderImpl decoder = new DecoderImpl();
+    private final EncoderImpl encoder = new EncoderImpl(decoder);
+
+    MessageCodec() {
+        AMQPDefinedTypes.registerAllTypes(decoder, encoder);
+    }
+
+    // ------------------------------------------------------------------ AMQP → neutral
+
+    /**
+     * The message a client sent, as Trilog stores it.
+     *
+     * @param nowMs the publish time: the record timestamp, and the base of {@code header.ttl}
+     * @throws IllegalArgumentException for what the neutral model refuses (an application property
+     *         named {@code trilog.…}, a value of no simple type): the transfer is rejected
+     */
+    Message decode(byte[] bytes, int length, long nowMs) {
+        org.apache.qpid.proton.message.Message amqp = org.apache.qpid.proton.message.Message.Factory.create();
+        amqp.decode(bytes, 0, length);
+        return toNeutral(amqp, nowMs);
+    }
+
+    Message toNeutral(org.apache.qpid.proton.message.Message amqp, long nowMs) {
+        Message.Builder message = Message.builder().timestamp(nowMs);
+        MessageProperties.Builder p = MessageProperties.builder();
+        Header header = amqp.getHeader();
+        if (header != null) {
+            p.durable(header.getDurable());
+            if (header.getPriority() != null) {
+                p.priority(header.getPriority().intValue());
+            }
+            if (header.getTtl() != null) {
+                p.expiryTime(nowMs + header.getTtl().longValue());
+            }
+        }
+        Properties props = amqp.getProperties();
+        if (props != null) {
+            p.messageId(id(props.getMessageId()));
+            p.correlationId(id(props.getCorrelationId()));
+            if (props.getUserId() != null) {
+                p.userId(new String(props.getUserId().getArray(), props.getUserId().getArrayOffset(),
+                        props.getUserId().getLength(), StandardCharsets.UTF_8));
+            }
+            p.to(props.getTo()).subject(props.getSubject()).replyTo(props.getReplyTo());
+            p.contentType(text(props.getContentType())).contentEncoding(text(props.getContentEncoding()));
+            if (props.getAbsoluteExpiryTime() != null) {
+                p.expiryTime(props.getAbsoluteExpiryTime().getTime());
+            }
+            if (props.getCreationTime() != null) {
+                p.creationTime(props.getCreationTime().getTime());
+            }
+            p.groupId(props.getGroupId());
+            if (props.getGroupSequence() != null) {
+                p.groupSequence(props.getGroupSequence().longValue());
+            }
+            p.replyToGroupId(props.getReplyToGroupId());
+        }
+        MessageAnnotations annotations = amqp.getMessageAnnotations();
+        if (annotations != null && annotations.getValue() != null && !annotations.getValue().isEmpty()) {
+            Map<Symbol, Object> kept = new LinkedHashMap<>(annotations.getValue());
+            Object time = kept.remove(DELIVERY_TIME);
+            Object delay = kept.remove(DELIVERY_DELAY);
+            kept.remove(EXCHANGE);
+            kept.remove(ROUTING_KEY);
+            if (time instanceof Date date) {
+                p.notBefore(date.getTime());
+            } else if (time instanceof Number number) {
+                p.notBefore(number.longValue());
+            } else if (delay instanceof Number number && number.longValue() > 0) {
+                p.notBefore(nowMs + number.longValue());
+            }
+            if (!kept.isEmpty()) {
+                message.unknownProperty(ANNOTATIONS_HEADER,
+                        HeaderValue.ofBinary(encodeSection(new MessageAnnotations(kept))));
+            }
+        }
+        ApplicationProperties application = amqp.getApplicationProperties();
+        if (application != null && application.getValue() != null) {
+            for (Map.Entry<String, Object> e : application.getValue().entrySet()) {
+                String name = e.getKey();
+                if (BASIC_TYPE.equals(name) && e.getValue() instanceof String type) {
+                    p.type(type);
+                } else if (BASIC_APP_ID.equals(name) && e.getValue() instanceof String appId) {
+                    p.appId(appId);
+                } else {
+                    message.header(name, headerValue(name, e.getValue()));
+                }
+            }
+        }
+        body(amqp.getBody(), message);
+        return message.properties(p.build()).build();
+    }
+
+    private void body(Section body, Message.Builder message) {
+        if (body == null) {
+            message.body(new byte[0]);
+        } else if (body instanceof Data data) {
+            message.body(bytes(data.getValue()));
+        } else if (body instanceof AmqpValue value && value.getValue() instanceof String text) {
+            message.body(text.getBytes(StandardCharsets.UTF_8));
+            message.unknownProperty(BODY_HEADER, HeaderValue.ofString(BODY_STRING));
+        } else if (body instanceof AmqpValue value && value.getValue() instanceof Binary binary) {
+            message.body(bytes(binary));
+            message.unknownProperty(BODY_HEADER, HeaderValue.ofString(BODY_BINARY));
+        } else {
+            message.body(encodeSection(body));
+            message.unknownProperty(BODY_HEADER,
+                    HeaderValue.ofString(body instanceof AmqpSequence ? BODY_SEQUENCE : BODY_VALUE));
+        }
+    }
+
+    private static HeaderValue id(Object id) {
+        if (id == null) {
+            return null;
+        } else if (id instanceof String s) {
+            return HeaderValue.ofString(s);
+        } else if (id instanceof UnsignedLong u) {
+            return HeaderValue.ofUlong(u.longValue());
+        } else if (id instanceof UUID u) {
+            return HeaderValue.ofUuid(u);
+        } else if (id instanceof Binary b) {
+            return HeaderValue.ofBinary(bytes(b));
+        }
+        throw new IllegalArgumentException("a message-id or correlation-id is a string, ulong, uuid or binary, not "
+                + id.getClass().getSimpleName());
+    }
+
+    /** An application property's value; AMQP 1.0 allows simple types only (§3.2.5). */
+    static HeaderValue headerValue(String name, Object v) {
+        if (v == null) {
+            return HeaderValue.nullValue();
+        } else if (v instanceof String s) {
+            return HeaderValue.ofString(s);
+        } else if (v instanceof Boolean b) {
+            return HeaderValue.ofBoolean(b);
+        } else if (v instanceof Byte b) {
+            return HeaderValue.ofByte(b);
+        } else if (v instanceof Short s) {
+            return HeaderValue.ofShort(s);
+        } else if (v instanceof Integer i) {
+            return HeaderValue.ofInt(i);
+        } else if (v instanceof Long l) {
+            return HeaderValue.ofLong(l);
+        } else if (v instanceof UnsignedByte u) {
+            return HeaderValue.ofUbyte(u.intValue());
+        } else if (v instanceof UnsignedShort u) {
+            return HeaderValue.ofUshort(u.intValue());
+        } else if (v instanceof UnsignedInteger u) {
+            return HeaderValue.ofUint(u.longValue());
+        } else if (v instanceof UnsignedLong u) {
+            return HeaderValue.ofUlong(u.longValue());
+        } else if (v instanceof Float f) {
+            return HeaderValue.ofFloat(f);
+        } else if (v instanceof Double d) {
+            return HeaderValue.ofDouble(d);
+        } else if (v instanceof Character c) {
+            return HeaderValue.ofChar(c);
+        } else if (v instanceof Symbol s) {
+            return HeaderValue.ofSymbol(s.toString());
+        } else if (v instanceof UUID u) {
+            return HeaderValue.ofUuid(u);
+        } else if (v instanceof Date d) {
+            return HeaderValue.ofTimestamp(d.getTime());
+        } else if (v instanceof Binary b) {
+            return HeaderValue.ofBinary(bytes(b));
+        } else if (v instanceof Decimal32 d) {
+            return HeaderValue.ofBinary(ByteBuffer.allocate(4).putInt(d.getBits()).array()).withCustomType(DECIMAL32);
+        } else if (v instanceof Decimal64 d) {
+            return HeaderValue.ofBinary(ByteBuffer.allocate(8).putLong(d.getBits()).array()).withCustomType(DECIMAL64);
+        } else if (v instanceof Decimal128 d) {
+            return HeaderValue.ofBinary(d.asBytes()).withCustomType(DECIMAL128);
+        }
+        throw new IllegalArgumentException("application property '" + name + "' is a "
+                + v.getClass().getSimpleName() + "; AMQP 1.0 allows simple types only");
+    }
+
+    // ------------------------------------------------------------------ neutral → AMQP
+
+    /** The transfer payload for one delivery: the stored message with this delivery's counts. */
+    byte[] encode(QueueDelivery delivery) {
+        return encode(toAmqp(delivery.message(), delivery.failedDeliveries(), delivery.acquisitions()));
+    }
+
+    /** A message read from a stream: its offset as the message annotation {@code x-stream-offset}. */
+    byte[] encodeStream(Message message, long offset) {
+        org.apache.qpid.proton.message.Message amqp = toAmqp(message, 0, 0);
+        Map<Symbol, Object> annotations = amqp.getMessageAnnotations() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(amqp.getMessageAnnotations().getValue());
+        annotations.put(StreamLink.STREAM_OFFSET, offset);
+        amqp.setMessageAnnotations(new MessageAnnotations(annotations));
+        return encode(amqp);
+    }
+
+    org.apache.qpid.proton.message.Message toAmqp(Message m, int failedDeliveries, int acquisitions) {
+        org.apache.qpid.proton.message.Message amqp = org.apache.qpid.proton.message.Message.Factory.create();
+        MessageProperties p = m.properties();
+        Header header = new Header();
+        header.setDurable(p.durable());
+        if (p.priority() != null) {
+            header.setPriority(UnsignedByte.valueOf((byte) p.priority().intValue()));
+        }
+        if (failedDeliveries > 0) {
+            header.setDeliveryCount(UnsignedInteger.valueOf(failedDeliveries));
+        }
+        header.setFirstAcquirer(acquisitions <= 1 ? Boolean.TRUE : null);
+        amqp.setHeader(header);
+
+        Map<Symbol, Object> annotations = new LinkedHashMap<>();
+        HeaderValue kept = m.unknownProperties().get(ANNOTATIONS_HEADER);
+        if (kept != null && kept.type() == ValueType.BINARY
+                && decodeSection(kept.asBytes()) instanceof MessageAnnotations section && section.getValue() != null) {
+            annotations.putAll(section.getValue());
+        }
+        if (p.exchange() != null || p.routingKey() != null || !annotations.isEmpty()) {
+            if (p.exchange() != null) {
+                annotations.put(EXCHANGE, p.exchange());
+            }
+            if (p.routingKey() != null) {
+                annotations.put(ROUTING_KEY, p.routingKey());
+            }
+            amqp.setMessageAnnotations(new MessageAnnotations(annotations));
+        }
+
+        Properties props = new Properties();
+        props.setMessageId(amqpId(p.messageId()));
+        props.setCorrelationId(amqpId(p.correlationId()));
+        if (p.userId() != null) {
+            props.setUserId(new Binary(p.userId().getBytes(StandardCharsets.UTF_8)));
+        }
+        props.setTo(p.to());
+        props.setSubject(p.subject());
+        props.setReplyTo(p.replyTo());
+        props.setContentType(p.contentType() == null ? null : Symbol.valueOf(p.contentType()));
+        props.setContentEncoding(p.contentEncoding() == null ? null : Symbol.valueOf(p.contentEncoding()));
+        props.setAbsoluteExpiryTime(p.expiryTime() == null ? null : new Date(p.expiryTime()));
+        props.setCreationTime(p.creationTime() == null ? null : new Date(p.creationTime()));
+        props.setGroupId(p.groupId());
+        props.setGroupSequence(p.groupSequence() == null ? null : UnsignedInteger.valueOf(p.groupSequence()));
+        props.setReplyToGroupId(p.replyToGroupId());
+        amqp.setProperties(props);
+
+        if (!m.headers().isEmpty() || p.type() != null || p.appId() != null) {
+            Map<String, Object> application = new LinkedHashMap<>();
+            m.headers().forEach((name, value) -> application.put(name, amqpValue(value)));
+            if (p.type() != null) {
+                application.put(BASIC_TYPE, p.type());
+            }
+            if (p.appId() != null) {
+                application.put(BASIC_APP_ID, p.appId());
+            }
+            amqp.setApplicationProperties(new ApplicationProperties(application));
+        }
+        amqp.setBody(bodySection(m));
+        return amqp;
+    }
+
+    private Section bodySection(Message m) {
+        HeaderValue kind = m.unknownProperties().get(BODY_HEADER);
+        byte[] body = m.hasBody() ? m.bodyBytes() : new byte[0];
+        if (kind != null && kind.type() == ValueType.STRING) {
+            switch (kind.asString()) {
+                case BODY_STRING:
+                    return new AmqpValue(new String(body, StandardCharsets.UTF_8));
+                case BODY_BINARY:
+                    return new AmqpValue(new Binary(body));
+                case BODY_VALUE:
+                case BODY_SEQUENCE:
+                    Section section = decodeSection(body);
+                    if (section != null) {
+                        return section;
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        return new Data(new Binary(body));
+    }
+
+    /** A message-id or correlation-id as AMQP 1.0 carries it. */
+    static Object amqpIdOf(HeaderValue id) {
+        return amqpId(id);
+    }
+
+    private static Object amqpId(HeaderValue id) {
+        if (id == null) {
+            return null;
+        }
+        return switch (id.type()) {
+            case ULONG -> UnsignedLong.valueOf(id.asBigInteger());
+            case UUID -> id.asUuid();
+            case BINARY -> new Binary(id.asBytes());
+            default -> id.text();
+        };
+    }
+
+    /** A header value as an AMQP 1.0 simple type (see the table in docs/message-mapping.md). */
+    static Object amqpValue(HeaderValue v) {
+        String custom = v.customType().orElse("");
+        return switch (v.type()) {
+            case NULL -> null;
+            case STRING -> v.asString();
+            case BOOLEAN -> v.asBoolean();
+            case BYTE -> (byte) v.asLong();
+            case SHORT -> (short) v.asLong();
+            case INT -> (int) v.asLong();
+            case LONG -> v.asLong();
+            case UBYTE -> UnsignedByte.valueOf((byte) v.asLong());
+            case USHORT -> UnsignedShort.valueOf((short) v.asLong());
+            case UINT -> UnsignedInteger.valueOf(v.asLong());
+            case ULONG -> UnsignedLong.valueOf(v.asBigInteger());
+            case FLOAT -> v.asFloat();
+            case DOUBLE -> v.asDouble();
+            case DECIMAL -> decimal128(v.asDecimal());
+            case CHAR -> v.asCodePoint() <= Character.MAX_VALUE ? (Object) (char) v.asCodePoint() : v.text();
+            case SYMBOL -> Symbol.valueOf(v.text());
+            case UUID -> v.asUuid();
+            case TIMESTAMP -> new Date(v.asTimestamp());
+            case BINARY -> switch (custom) {
+                case DECIMAL32 -> new Decimal32(ByteBuffer.wrap(v.asBytes()).getInt());
+                case DECIMAL64 -> new Decimal64(ByteBuffer.wrap(v.asBytes()).getLong());
+                case DECIMAL128 -> new Decimal128(v.asBytes());
+                default -> new Binary(v.asBytes());
+            };
+        };
+    }
+
+    /** Decimals beyond decimal128's 34 digits travel as their text. */
+    private static Object decimal128(BigDecimal value) {
+        try {
+            return new Decimal128(value);
+        } catch (RuntimeException e) {
+            return value.toString();
+        }
+    }
+
+    // ------------------------------------------------------------------ encoding helpers
+
+    private static byte[] bytes(Binary b) {
+        if (b == null) {
+            return new byte[0];
+        }
+        byte[] out = new byte[b.getLength()];
+        System.arraycopy(b.getArray(), b.getArrayOffset(), out, 0, b.getLength());
+        return out;
+    }
+
+    private static String text(Symbol s) {
+        return s == null ? null : s.toString();
+    }
+
+    byte[] encode(org.apache.qpid.proton.message.Message amqp) {
+        int size = 256 + estimate(amqp.getBody());
+        while (true) {
+            byte[] buffer = new byte[size];
+            try {
+                int length = amqp.encode(buffer, 0, buffer.length);
+                return length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length);
+            } catch (BufferOverflowException | IndexOutOfBoundsException e) {
+                size *= 2;
+            }
+        }
+    }
+
+    private static int estimate(Section body) {
+        if (body instanceof Data data && data.getValue() != null) {
+            return data.getValue().getLength();
+        } else if (body instanceof AmqpValue value && value.getValue() instanceof String text) {
+            return text.length() * 3;
+        }
+        return 1024;
+    }
+
+    private byte[] encodeSection(Section section) {
+        int size = 1024;
+        while (true) {
+            ByteBuffer buffer = ByteBuffer.allocate(size);
+            try {
+                encoder.setByteBuffer(new WritableBuffer.ByteBufferWrapper(buffer));
+                encoder.writeObject(section);
+                return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+            } catch (BufferOverflowException | IndexOutOfBoundsException e) {
+                size *= 2;
+            } finally {
+                encoder.setByteBuffer((WritableBuffer) null);
+            }
+        }
+    }
+
+    private Section decodeSection(byte[] bytes) {
+        try {
+            decoder.setByteBuffer(ByteBuffer.wrap(bytes));
+            Object section = decoder.readObject();
+            return section instanceof Section s ? s : null;
+        } catch (RuntimeException e) {
+            return null; // not what the header said: sent as data
+        } finally {
+            decoder.setByteBuffer(null);
+        }
+    }
+}

@@ -1,0 +1,500 @@
+package dev.trilog.amqp.v10;
+
+import dev.trilog.amqp.AmqpMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transaction.Coordinator;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.engine.Collector;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Event;
+import org.apache.qpid.proton.engine.Link;
+import org.apache.qpid.proton.engine.Receiver;
+import org.apache.qpid.proton.engine.Sasl;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Session;
+import org.apache.qpid.proton.engine.Transport;
+import org.apache.qpid.proton.engine.TransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One AMQP 1.0 connection: a proton-j {@link Transport}, {@link Connection} and {@link Collector}
+ * driven from the channel's event loop, and nothing else touches them (STYLE.md, after Artemis'
+ * {@code ProtonHandler} and vertx-proton's {@code ProtonTransport}).
+ *
+ * <pre>
+ *   bytes in ──▶ transport.tail() / process() ──▶ collector events ──▶ dispatch ──▶ LinkHandler
+ *   head() / pop() ──▶ bytes out  ◀── after every read, timer tick and hop back ({@link #execute})
+ * </pre>
+ *
+ * <p><b>Threads.</b> Only the event loop touches proton. Work that completes elsewhere (a publish
+ * made durable, a subscription's delivery, a queue declared) comes back through {@link #execute},
+ * which runs it on the event loop and then processes the events it caused and writes the output.
+ * After the socket closes, {@link #execute} drops the work: what it would have sent has nowhere to go.
+ *
+ * <p><b>Errors.</b> proton-j refuses what breaks the framing itself (a frame over our
+ * max-frame-size, an undecodable frame: {@code amqp:connection:framing-error} /
+ * {@code amqp:decode-error}) and closes the connection after writing its {@code close}; this
+ * class logs that once. Link-level misbehaviour (transfers without credit, oversized messages)
+ * detaches the link with the matching condition ({@link PublisherLink}). Nothing here affects
+ * another connection.
+ *
+ * <p><b>Idle time-out.</b> proton sends an empty frame when the peer's idle time-out asks for one
+ * and closes the connection ({@code amqp:resource-limit-exceeded}) when the peer is silent for
+ * longer than ours; a timer calls {@code tick} at the deadlines proton gives.
+ */
+public final class ProtonConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ProtonConnection.class);
+    private static final Symbol ANONYMOUS_RELAY = Symbol.valueOf("ANONYMOUS-RELAY");
+    /** Qpid JMS sends a JMS 2 delivery delay (as x-opt-delivery-time) only to a peer offering this. */
+    private static final Symbol DELAYED_DELIVERY = Symbol.valueOf("DELAYED_DELIVERY");
+    private static final Symbol PRODUCT = Symbol.valueOf("product");
+    private static final Symbol VERSION = Symbol.valueOf("version");
+    private static final Symbol TRILOG_VERSION = Symbol.valueOf("trilog-version");
+    private static final Symbol NODE = Symbol.valueOf("node");
+    /**
+     * What {@code version} says: the RabbitMQ release whose AMQP 1.0 dialect (addresses, outcomes,
+     * {@code /management}, stream filter expressions) Trilog speaks. RabbitMQ's AMQP 1.0 clients
+     * refuse a broker below 4.0 and send filter expressions from 4.1 on (4.2's SQL filters and
+     * Direct Reply-To are not offered); Trilog's own version is {@code trilog-version}.
+     */
+    static final String RABBITMQ_DIALECT = "4.1.0";
+    /** Sessions one connection may begin (channel-max + 1): bounds the state a client can make us keep. */
+    private static final int CHANNEL_MAX = 1023;
+
+    private final AmqpBroker broker;
+    private final boolean sasl;
+    private final AddressResolver resolver;
+    private final MessageCodec codec = new MessageCodec();
+    private final Transport transport = Proton.transport();
+    private final Connection connection = Proton.connection();
+    private final Collector collector = Proton.collector();
+    private final Set<LinkHandler> links = new LinkedHashSet<>();
+    private SaslAuthenticator authenticator;
+    private ManagementNode management;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> ticker;
+    private long tickDeadline;
+    private boolean socketClosed;
+    private boolean errorLogged;
+
+    /** @param sasl true when the client sent {@code AMQP 3 1 0 0}: the SASL layer comes first */
+    public ProtonConnection(AmqpBroker broker, boolean sasl) {
+        this.broker = broker;
+        this.sasl = sasl;
+        this.resolver = broker.resolver();
+    }
+
+    AmqpBroker broker() {
+        return broker;
+    }
+
+    AddressResolver resolver() {
+        return resolver;
+    }
+
+    MessageCodec codec() {
+        return codec;
+    }
+
+    AmqpMetrics metrics() {
+        return broker.metrics();
+    }
+
+    String remote() {
+        return ctx == null ? "?" : String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    // ------------------------------------------------------------------ Netty side
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        transport.setMaxFrameSize(broker.settings().maxFrameSize());
+        transport.setChannelMax(CHANNEL_MAX);
+        transport.setIdleTimeout(broker.settings().idleTimeoutMs());
+        transport.setEmitFlowEventOnSend(false);
+        if (sasl) {
+            Sasl layer = transport.sasl();
+            layer.server();
+            layer.setMechanisms(SaslAuthenticator.MECHANISMS);
+            authenticator = new SaslAuthenticator();
+            layer.setListener(authenticator);
+        }
+        transport.bind(connection);
+        connection.collect(collector);
+        broker.metrics().connectionOpened();
+        scheduleTick(System.nanoTime() / 1_000_000);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            while (in.isReadable() && !socketClosed) {
+                int capacity = transport.capacity();
+                if (capacity <= 0) { // input closed (an error, or the peer's close): the rest is not read
+                    in.skipBytes(in.readableBytes());
+                    break;
+                }
+                ByteBuffer tail = transport.tail();
+                int n = Math.min(Math.min(capacity, tail.remaining()), in.readableBytes());
+                ByteBuffer slice = tail.duplicate();
+                slice.limit(slice.position() + n);
+                in.readBytes(slice);
+                tail.position(tail.position() + n);
+                try {
+                    transport.process();
+                } catch (TransportException e) {
+                    // proton has recorded the condition and will write its close; see TRANSPORT_ERROR
+                    log.debug("AMQP input from {} refused: {}", remote(), e.getMessage());
+                }
+                processEvents();
+            }
+        } finally {
+            in.release();
+        }
+        writeOutput();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (socketClosed) {
+            return;
+        }
+        socketClosed = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        for (LinkHandler link : Set.copyOf(links)) {
+            link.closed();
+        }
+        links.clear();
+        if (management != null) {
+            management.connectionClosed();
+        }
+        broker.metrics().connectionClosed();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("AMQP connection from {} failed", remote(), cause);
+        ctx.close();
+    }
+
+    /**
+     * Runs {@code work} on this connection's event loop, then processes what it caused and writes
+     * the output. Dropped once the socket is closed.
+     */
+    void execute(Runnable work) {
+        if (ctx.executor().inEventLoop()) {
+            runNow(work);
+        } else {
+            ctx.executor().execute(() -> runNow(work));
+        }
+    }
+
+    /**
+     * {@link #execute}, but always after what the event loop is doing now: for completions that
+     * may already be done when they are registered, so that they never run in the middle of
+     * processing a batch of frames (a credit top-up there would credit transfers the client sent
+     * before it could know of it).
+     */
+    void executeLater(Runnable work) {
+        ctx.executor().execute(() -> runNow(work));
+    }
+
+    private void runNow(Runnable work) {
+        if (socketClosed) {
+            return;
+        }
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.warn("AMQP connection from {}: internal error", remote(), e);
+            closeConnection(new ErrorCondition(AmqpError.INTERNAL_ERROR, "internal error: " + e));
+        }
+        processEvents();
+        writeOutput();
+    }
+
+    private void writeOutput() {
+        if (socketClosed) {
+            return;
+        }
+        boolean wrote = false;
+        int pending;
+        while ((pending = transport.pending()) > 0) {
+            // what head() holds can exceed pending() by a few bytes (as vertx-proton does: pop
+            // exactly what head() shows)
+            ByteBuffer head = transport.head();
+            int size = head.remaining();
+            ByteBuf out = ctx.alloc().buffer(size);
+            out.writeBytes(head.duplicate());
+            transport.pop(size);
+            ctx.write(out);
+            wrote = true;
+        }
+        if (pending < 0) { // output closed: everything proton will ever write has been written
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    private void scheduleTick(long nowMs) {
+        long deadline;
+        try {
+            deadline = transport.tick(nowMs);
+        } catch (TransportException e) {
+            deadline = 0;
+        }
+        if (deadline == 0 || socketClosed) {
+            return;
+        }
+        if (ticker != null && !ticker.isDone() && tickDeadline <= deadline) {
+            return; // an earlier tick is due anyway, and will schedule the next
+        }
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        tickDeadline = deadline;
+        ticker = ctx.executor().schedule(() -> {
+            if (!socketClosed) {
+                scheduleTick(System.nanoTime() / 1_000_000);
+                processEvents();
+                writeOutput();
+            }
+        }, Math.max(1, deadline - nowMs), TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ proton events
+
+    private void processEvents() {
+        Event event;
+        while ((event = collector.peek()) != null) {
+            try {
+                dispatch(event);
+            } catch (AmqpError e) {
+                closeConnection(e.toCondition());
+            } catch (RuntimeException e) {
+                log.warn("AMQP connection from {}: internal error on {}", remote(), event.getType(), e);
+                closeConnection(new ErrorCondition(AmqpError.INTERNAL_ERROR, "internal error: " + e));
+            }
+            collector.pop();
+        }
+        if (!socketClosed) {
+            scheduleTick(System.nanoTime() / 1_000_000);
+        }
+    }
+
+    private void dispatch(Event event) {
+        switch (event.getType()) {
+            case CONNECTION_REMOTE_OPEN -> onOpen();
+            case CONNECTION_REMOTE_CLOSE -> onRemoteClose();
+            case SESSION_REMOTE_OPEN -> {
+                Session session = event.getSession();
+                if (session.getLocalState() == EndpointState.UNINITIALIZED) {
+                    session.open();
+                }
+            }
+            case SESSION_REMOTE_CLOSE -> {
+                Session session = event.getSession();
+                closeLinks(session);
+                session.close();
+            }
+            case LINK_REMOTE_OPEN -> onLinkOpen(event.getLink());
+            case LINK_REMOTE_CLOSE, LINK_REMOTE_DETACH -> onLinkRemoteClose(event.getLink(),
+                    event.getType() == Event.Type.LINK_REMOTE_CLOSE);
+            case LINK_FLOW -> {
+                if (event.getLink().getContext() instanceof LinkHandler handler) {
+                    handler.onFlow();
+                }
+            }
+            case DELIVERY -> {
+                Delivery delivery = event.getDelivery();
+                if (delivery.getLink().getContext() instanceof LinkHandler handler) {
+                    handler.onDelivery(delivery);
+                } else if (delivery.getLink().getContext() instanceof ConsumerLink.Pending pending) {
+                    pending.transferWithoutCredit = true; // before the attach was answered
+                }
+            }
+            case TRANSPORT_ERROR -> logTransportError();
+            default -> {
+            }
+        }
+    }
+
+    private void onOpen() {
+        connection.setContainer("trilog");
+        connection.setOfferedCapabilities(new Symbol[] {ANONYMOUS_RELAY, DELAYED_DELIVERY});
+        connection.setProperties(Map.of(PRODUCT, "Trilog", VERSION, RABBITMQ_DIALECT, TRILOG_VERSION, version(),
+                NODE, ManagementRequests.NODE));
+        connection.open();
+        log.debug("AMQP 1.0 connection from {} opened (container {}, user {})", remote(),
+                connection.getRemoteContainer(), authenticator == null ? "none" : authenticator.user());
+    }
+
+    private static String version() {
+        String v = ProtonConnection.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private void onRemoteClose() {
+        for (LinkHandler link : Set.copyOf(links)) {
+            link.closed();
+        }
+        links.clear();
+        connection.close();
+    }
+
+    /** Closes the connection with {@code condition} (logged once) after ending every link. */
+    void closeConnection(ErrorCondition condition) {
+        if (!errorLogged) {
+            errorLogged = true;
+            log.warn("Closing AMQP connection from {}: {} {}", remote(), condition.getCondition(),
+                    condition.getDescription());
+            broker.metrics().error(String.valueOf(condition.getCondition()));
+        }
+        for (LinkHandler link : Set.copyOf(links)) {
+            link.closed();
+        }
+        links.clear();
+        if (connection.getLocalState() != EndpointState.CLOSED) {
+            connection.setCondition(condition);
+            if (connection.getLocalState() == EndpointState.UNINITIALIZED) {
+                connection.open();
+            }
+            connection.close();
+        }
+    }
+
+    private void logTransportError() {
+        ErrorCondition condition = transport.getCondition();
+        if (!errorLogged) {
+            errorLogged = true;
+            log.warn("Closing AMQP connection from {}: {} {}", remote(),
+                    condition == null ? "transport error" : condition.getCondition(),
+                    condition == null ? "" : condition.getDescription());
+            broker.metrics().error(condition == null || condition.getCondition() == null ? "transport-error"
+                    : condition.getCondition().toString());
+        }
+        for (LinkHandler link : Set.copyOf(links)) {
+            link.closed();
+        }
+        links.clear();
+    }
+
+    // ------------------------------------------------------------------ links
+
+    private void onLinkOpen(Link link) {
+        if (link.getLocalState() != EndpointState.UNINITIALIZED) {
+            return;
+        }
+        if (link instanceof Sender sender && link.getRemoteSource() instanceof Source source
+                && ManagementNode.isManagement(source.getAddress())) {
+            management().attachReplies(sender);
+        } else if (link instanceof Receiver receiver && link.getRemoteTarget() instanceof Target target
+                && ManagementNode.isManagement(target.getAddress())) {
+            management().attachRequests(receiver);
+        } else if (link instanceof Sender sender) {
+            ConsumerLink.attach(this, sender);
+        } else if (link.getRemoteTarget() instanceof Coordinator) {
+            refuse(link, new AmqpError(AmqpError.NOT_IMPLEMENTED,
+                    "transactions are not supported: no transaction coordinator"));
+        } else {
+            PublisherLink.attach(this, (Receiver) link);
+        }
+    }
+
+    private ManagementNode management() {
+        if (management == null) {
+            management = new ManagementNode(this);
+        }
+        return management;
+    }
+
+    private void onLinkRemoteClose(Link link, boolean closed) {
+        if (link.getContext() instanceof LinkHandler handler) {
+            handler.closed();
+        }
+        if (link.getLocalState() != EndpointState.CLOSED) {
+            if (closed) {
+                link.close();
+            } else {
+                link.detach();
+            }
+        }
+        // both ends are done with it: proton keeps it (reference-counted) until its detach is
+        // written, then forgets it, so a connection that makes many short links does not grow
+        link.free();
+    }
+
+    private void closeLinks(Session session) {
+        for (Link link = connection.linkHead(null, null); link != null; link = link.next(null, null)) {
+            if (link.getSession() == session && link.getContext() instanceof LinkHandler handler) {
+                handler.closed();
+            }
+        }
+    }
+
+    void opened(LinkHandler link) {
+        links.add(link);
+    }
+
+    void forget(LinkHandler link) {
+        links.remove(link);
+    }
+
+    /**
+     * Refuses an attach as the spec asks: an attach with no terminus on our side, then a detach
+     * carrying the error.
+     */
+    void refuse(Link link, AmqpError error) {
+        log.debug("Refusing link '{}' from {}: {} {}", link.getName(), remote(), error.condition(), error.getMessage());
+        if (link instanceof Sender) {
+            link.setSource(null);
+            link.setTarget(link.getRemoteTarget());
+        } else {
+            link.setSource(link.getRemoteSource());
+            link.setTarget(null);
+        }
+        link.open();
+        link.setCondition(error.toCondition());
+        link.close();
+    }
+
+    /** Detaches an open link with an error (logged once per link by the caller) and ends its handler. */
+    void fail(Link link, AmqpError error) {
+        broker.metrics().error(error.condition().toString());
+        if (link.getContext() instanceof LinkHandler handler) {
+            handler.closed();
+        }
+        if (link.getLocalState() != EndpointState.CLOSED) {
+            link.setCondition(error.toCondition());
+            link.close();
+        }
+    }
+
+    boolean isSocketClosed() {
+        return socketClosed;
+    }
+}

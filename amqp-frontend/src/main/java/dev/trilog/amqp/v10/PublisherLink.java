@@ -1,0 +1,348 @@
+package dev.trilog.amqp.v10;
+
+import dev.trilog.routing.message.Message;
+import dev.trilog.routing.message.ReservedHeaderException;
+import dev.trilog.routing.queue.PublishOptions;
+import dev.trilog.routing.queue.UnknownQueueException;
+import dev.trilog.routing.topology.TopologyException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.qpid.proton.amqp.UnsignedLong;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Released;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.DeliveryState;
+import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Receiver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A link on which a client sends messages: each one is published to the target's queue or
+ * exchange (or, on an anonymous link with a null target, to its {@code to} address).
+ *
+ * <p><b>Targets.</b> An {@link AmqpAddress} (a bare name with the {@code topic} capability, a
+ * Qpid JMS Topic, publishes to {@code amq.topic}); a null target (the anonymous relay); a dynamic
+ * target, which gets a temporary queue for the link's life (Qpid JMS' TemporaryQueue).
+ *
+ * <p><b>Outcomes</b> (RabbitMQ 4's): an unsettled transfer is settled {@code accepted} once the
+ * record is durable (the group commit of its partition); {@code released} when an exchange routed
+ * it to no queue; {@code rejected} with {@code amqp:not-found} when its queue or exchange does
+ * not exist (any more), with {@code amqp:decode-error} / {@code amqp:invalid-field} when it
+ * cannot be read or stored. A pre-settled transfer is published the same way and nobody is told.
+ *
+ * <p><b>Flow control.</b> The client may send only with credit, and credit is given in windows:
+ * {@code linkCredit} at attach, topped up again to {@code linkCredit} once what it has left plus
+ * what is still waiting to be durable falls to half of it and fewer than
+ * {@code linkBytesInFlight} bytes are waiting. So a fast sender holds at most
+ * {@code linkCredit} messages (and about {@code linkBytesInFlight} bytes) in the broker at a time.
+ * A transfer beyond the credit detaches the link with {@code amqp:link:transfer-limit-exceeded};
+ * a message (all its transfers) over {@code maxMessageSize} with
+ * {@code amqp:link:message-size-exceeded}. Each is logged once.
+ */
+final class PublisherLink implements LinkHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(PublisherLink.class);
+
+    private final ProtonConnection connection;
+    private final Receiver receiver;
+    /** Where every message goes; null for an anonymous link (each message's {@code to}). */
+    private final AmqpAddress target;
+    private final int window;
+    private final int bytesLimit;
+    private final int maxMessageSize;
+    private int creditLeft;
+    private int inFlight;
+    private long bytesInFlight;
+    private boolean closed;
+    private boolean failureLogged;
+    /** The queue of a dynamic target, deleted when the link ends; null for others. */
+    private String temporaryQueue;
+
+    private PublisherLink(ProtonConnection connection, Receiver receiver, AmqpAddress target) {
+        this.connection = connection;
+        this.receiver = receiver;
+        this.target = target;
+        this.window = connection.broker().settings().linkCredit();
+        this.bytesLimit = connection.broker().settings().linkBytesInFlight();
+        this.maxMessageSize = connection.broker().settings().maxMessageSize();
+    }
+
+    /** Answers the client's attach: the target resolved (maybe declared), then credit given; or refused. */
+    static void attach(ProtonConnection connection, Receiver receiver) {
+        Target remote = (Target) receiver.getRemoteTarget();
+        if (remote != null && Boolean.TRUE.equals(remote.getDynamic())) { // a temporary queue for the link's life
+            attachDynamic(connection, receiver, remote);
+            return;
+        }
+        if (remote == null || remote.getAddress() == null) { // anonymous relay: each message's `to`
+            open(connection, receiver, remote, null);
+            return;
+        }
+        AmqpAddress address;
+        try {
+            address = AmqpAddress.parse(remote.getAddress()).forCapabilities(remote.getAddress(),
+                    remote.getCapabilities());
+        } catch (AmqpAddress.InvalidAddressException e) {
+            connection.refuse(receiver, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
+            return;
+        }
+        if (address.kind() == AmqpAddress.Kind.TOPIC) {
+            connection.refuse(receiver, new AmqpError(AmqpError.NOT_IMPLEMENTED,
+                    "/topics/T is a source only; send to a queue or an exchange"));
+            return;
+        }
+        ConsumerLink.Pending pending = new ConsumerLink.Pending();
+        receiver.setContext(pending);
+        connection.resolver().resolve(address).whenComplete((resolved, failure) -> connection.execute(() -> {
+            if (receiver.getRemoteState() == EndpointState.CLOSED
+                    || receiver.getLocalState() != EndpointState.UNINITIALIZED) {
+                return;
+            }
+            if (failure != null) {
+                connection.refuse(receiver, ConsumerLink.asAmqpError(failure));
+                return;
+            }
+            if (pending.transferWithoutCredit) {
+                log.warn("Refusing AMQP link '{}' of {}: it sent a transfer before it was given credit",
+                        receiver.getName(), connection.remote());
+                connection.metrics().error(AmqpError.TRANSFER_LIMIT_EXCEEDED.toString());
+                connection.refuse(receiver, new AmqpError(AmqpError.TRANSFER_LIMIT_EXCEEDED,
+                        "transfer without link credit"));
+                return;
+            }
+            open(connection, receiver, remote, resolved);
+        }));
+    }
+
+    private static void attachDynamic(ProtonConnection connection, Receiver receiver, Target remote) {
+        ConsumerLink.Pending pending = new ConsumerLink.Pending();
+        receiver.setContext(pending);
+        AddressResolver resolver = connection.resolver();
+        resolver.declareTemporary(null, null).whenComplete((name, failure) -> connection.execute(() -> {
+            if (receiver.getRemoteState() == EndpointState.CLOSED
+                    || receiver.getLocalState() != EndpointState.UNINITIALIZED || connection.isSocketClosed()) {
+                if (name != null) {
+                    resolver.deleteTemporary(name);
+                }
+                return;
+            }
+            if (failure != null) {
+                connection.refuse(receiver, ConsumerLink.asAmqpError(failure));
+                return;
+            }
+            Target answered = new Target();
+            answered.setAddress("/queues/" + name);
+            answered.setDynamic(true);
+            answered.setDurable(remote.getDurable());
+            answered.setExpiryPolicy(remote.getExpiryPolicy());
+            answered.setCapabilities(remote.getCapabilities());
+            PublisherLink link = open(connection, receiver, answered, AmqpAddress.queue(name, false));
+            link.temporaryQueue = name;
+        }));
+    }
+
+    private static PublisherLink open(ProtonConnection connection, Receiver receiver, Target remote,
+            AmqpAddress address) {
+        PublisherLink link = new PublisherLink(connection, receiver, address);
+        receiver.setTarget(remote);
+        receiver.setSource(receiver.getRemoteSource());
+        receiver.setReceiverSettleMode(ReceiverSettleMode.FIRST);
+        receiver.setSenderSettleMode(receiver.getRemoteSenderSettleMode());
+        receiver.setMaxMessageSize(UnsignedLong.valueOf(link.maxMessageSize));
+        receiver.setContext(link);
+        receiver.open();
+        connection.opened(link);
+        connection.metrics().linkOpened(true);
+        link.topUp();
+        return link;
+    }
+
+    /** Gives credit back up to the window when what is left and in flight fell to half of it. */
+    private void topUp() {
+        if (closed || receiver.getLocalState() != EndpointState.ACTIVE) {
+            return;
+        }
+        int outstanding = creditLeft + inFlight;
+        if (outstanding <= window / 2 && bytesInFlight < bytesLimit) {
+            int more = window - outstanding;
+            creditLeft += more;
+            receiver.flow(more);
+        }
+    }
+
+    @Override
+    public void onFlow() {
+        // the client's flow (its delivery-count, available) changes nothing here
+    }
+
+    @Override
+    public void onDelivery(Delivery delivery) {
+        if (closed) {
+            return;
+        }
+        Incoming incoming = (Incoming) delivery.getContext();
+        if (incoming == null) {
+            if (creditLeft <= 0) {
+                fail(new AmqpError(AmqpError.TRANSFER_LIMIT_EXCEEDED, "transfer without link credit"));
+                return;
+            }
+            creditLeft--;
+            incoming = new Incoming();
+            delivery.setContext(incoming);
+        } else if (incoming.complete) {
+            return; // a later event of a delivery already read (its settlement, ...)
+        }
+        int pending = delivery.pending();
+        if (pending > 0) {
+            if ((long) incoming.size + pending > maxMessageSize) {
+                fail(new AmqpError(AmqpError.MESSAGE_SIZE_EXCEEDED, "message larger than the link's max-message-size "
+                        + maxMessageSize));
+                return;
+            }
+            incoming.read(receiver, pending);
+        }
+        if (delivery.isPartial()) {
+            return;
+        }
+        incoming.complete = true;
+        receiver.advance();
+        if (delivery.isAborted()) {
+            delivery.settle();
+            topUp();
+            return;
+        }
+        publish(delivery, incoming);
+    }
+
+    private void publish(Delivery delivery, Incoming incoming) {
+        connection.metrics().messageIn();
+        long now = System.currentTimeMillis();
+        Message message;
+        try {
+            message = connection.codec().decode(incoming.bytes, incoming.size, now);
+        } catch (ReservedHeaderException e) {
+            settle(delivery, rejected(AmqpError.INVALID_FIELD, e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            settle(delivery, rejected(AmqpError.DECODE_ERROR, "cannot read the message: " + e.getMessage()));
+            return;
+        }
+        AmqpAddress destination = target;
+        if (destination == null) {
+            String to = message.properties().to();
+            try {
+                destination = AmqpAddress.parse(to);
+            } catch (AmqpAddress.InvalidAddressException e) {
+                settle(delivery, rejected(AmqpError.INVALID_FIELD, to == null
+                        ? "a message on an anonymous link needs a 'to' address" : e.getMessage()));
+                return;
+            }
+        }
+        if (destination.kind() == AmqpAddress.Kind.TOPIC) {
+            settle(delivery, rejected(AmqpError.NOT_IMPLEMENTED, "/topics/T is a source only"));
+            return;
+        }
+        inFlight++;
+        int size = incoming.size;
+        bytesInFlight += size;
+        publish(destination, message).whenComplete((outcome, failure) -> connection.executeLater(() -> {
+            inFlight--;
+            bytesInFlight -= size;
+            settle(delivery, failure == null ? outcome : failureOutcome(failure));
+            topUp();
+        }));
+    }
+
+    /** Publishes to the queue or exchange; completes with the outcome once the message is durable. */
+    private CompletableFuture<DeliveryState> publish(AmqpAddress destination, Message message) {
+        var queues = connection.broker().queues();
+        if (destination.isQueue()) {
+            CompletableFuture<AmqpAddress> exists = target != null ? CompletableFuture.completedFuture(destination)
+                    : connection.resolver().resolve(destination);
+            return exists.thenCompose(d -> queues.publish(d.name(), message, PublishOptions.NONE))
+                    .thenApply(r -> Accepted.getInstance());
+        }
+        // /exchanges/X: the subject is the routing key; none is the empty key (a fanout needs none)
+        String key = destination.key() != null ? destination.key()
+                : message.properties().subject() != null ? message.properties().subject() : "";
+        return queues.publishToExchange(destination.name(), key, message)
+                .thenApply(routed -> routed.routed() ? Accepted.getInstance() : Released.getInstance());
+    }
+
+    private DeliveryState failureOutcome(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof AmqpError error) {
+            return rejected(error.condition(), error.getMessage());
+        } else if (cause instanceof UnknownQueueException unknown) {
+            return rejected(AmqpError.NOT_FOUND, "no queue '" + unknown.queue() + "'");
+        } else if (cause instanceof TopologyException topology) {
+            return rejected(topology.reason() == TopologyException.Reason.NOT_FOUND ? AmqpError.NOT_FOUND
+                    : AmqpError.PRECONDITION_FAILED, topology.getMessage());
+        }
+        if (!failureLogged) {
+            failureLogged = true;
+            log.warn("Publishing from AMQP link '{}' of {} failed", receiver.getName(), connection.remote(), cause);
+        }
+        return rejected(AmqpError.INTERNAL_ERROR, "could not store the message: " + cause.getMessage());
+    }
+
+    private static Rejected rejected(org.apache.qpid.proton.amqp.Symbol condition, String description) {
+        Rejected rejected = new Rejected();
+        rejected.setError(new org.apache.qpid.proton.amqp.transport.ErrorCondition(condition, description));
+        return rejected;
+    }
+
+    private void settle(Delivery delivery, DeliveryState outcome) {
+        connection.metrics().outcome("publisher", ConsumerLink.outcomeName(outcome));
+        if (closed) {
+            return; // the link is gone (and freed): its deliveries with it
+        }
+        if (!delivery.remotelySettled()) {
+            delivery.disposition(outcome);
+        }
+        delivery.settle();
+    }
+
+    private void fail(AmqpError error) {
+        if (!failureLogged) {
+            failureLogged = true;
+            log.warn("Detaching AMQP link '{}' of {}: {} {}", receiver.getName(), connection.remote(),
+                    error.condition(), error.getMessage());
+        }
+        connection.fail(receiver, error);
+    }
+
+    @Override
+    public void closed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        connection.forget(this);
+        connection.metrics().linkClosed(true);
+        if (temporaryQueue != null) {
+            connection.resolver().deleteTemporary(temporaryQueue);
+        }
+    }
+
+    /** The bytes of one message as its transfers arrive. */
+    private static final class Incoming {
+        byte[] bytes = new byte[0];
+        int size;
+        /** Every transfer read: later events for the delivery are not transfers. */
+        boolean complete;
+
+        void read(Receiver receiver, int pending) {
+            if (size + pending > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(size + pending, bytes.length * 2));
+            }
+            size += receiver.recv(bytes, size, pending);
+        }
+    }
+}

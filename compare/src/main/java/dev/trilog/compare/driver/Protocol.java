@@ -1,0 +1,57 @@
+package dev.trilog.compare.driver;
+
+import dev.trilog.compare.broker.Broker;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The four dialects compare knows. A protocol without a driver yet is listed, so
+ * {@code --protocols amqp091} says that it is pending instead of "unknown".
+ */
+public enum Protocol {
+    KAFKA("kafka", "Kafka", KafkaDriver::new),
+    SQS("sqs", "SQS", SqsDriver::new),
+    AMQP091("amqp091", "AMQP 0-9-1", null),
+    AMQP10("amqp10", "AMQP 1.0", null);
+
+    private final String id;
+    private final String title;
+    private final Function<Broker, Driver> factory;
+
+    Protocol(String id, String title, Function<Broker, Driver> factory) {
+        this.id = id;
+        this.title = title;
+        this.factory = factory;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public boolean available() {
+        return factory != null;
+    }
+
+    public Driver driver(Broker broker) {
+        if (factory == null) {
+            throw new IllegalStateException(title + " has no driver yet: its frontend is still being written");
+        }
+        return factory.apply(broker);
+    }
+
+    public static Optional<Protocol> byId(String id) {
+        String wanted = id.trim().toLowerCase(Locale.ROOT).replace("-", "").replace(".", "").replace("_", "");
+        return Arrays.stream(values()).filter(p -> p.id.equals(wanted)).findFirst();
+    }
+
+    public static List<Protocol> withDrivers() {
+        return Arrays.stream(values()).filter(Protocol::available).toList();
+    }
+}

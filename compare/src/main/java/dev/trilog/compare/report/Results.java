@@ -1,0 +1,21 @@
+package dev.trilog.compare.report;
+
+import dev.trilog.compare.broker.BrokerInfo;
+import dev.trilog.compare.run.RunResult;
+import dev.trilog.compare.scenario.ScenarioResult;
+import dev.trilog.compare.workload.Workload;
+import java.util.List;
+
+/**
+ * Everything one {@code trilog compare} measured: {@code results.json} is this record.
+ *
+ * @param protocols        the protocols that ran
+ * @param pendingProtocols protocols compare knows but has no driver for yet
+ * @param interrupted      true when Ctrl-C ended the run early (the figures are what was measured until then)
+ * @param charts           chart files, relative to the results directory
+ */
+public record Results(String tool, String startedAt, String finishedAt, boolean quick, boolean interrupted,
+                      MachineFacts machine, double loadAverageAtEnd, BrokerInfo broker, List<String> protocols,
+                      List<String> pendingProtocols, List<Workload> workloads, List<RunResult> runs,
+                      List<ScenarioResult> scenarios, List<String> charts) {
+}
