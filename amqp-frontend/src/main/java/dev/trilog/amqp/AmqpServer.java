@@ -66,7 +66,7 @@ public final class AmqpServer implements AutoCloseable {
         this.streamReader = thread("trilog-amqp-stream");
         this.broker = new AmqpBroker(settings, engine, queues, topology, metrics, declarer, streamReader,
                 new ConsumerCounts());
-        this.amqp091 = Amqp091Context.create(queues, topology, metrics.registry(),
+        this.amqp091 = Amqp091Context.create(engine, queues, topology, metrics.registry(),
                 Amqp091Settings.defaults().withMaxMessageBytes(settings.maxMessageSize()), engine.settings().clock());
     }
 

@@ -8,7 +8,6 @@ import dev.trilog.routing.stream.Streams;
 import dev.trilog.routing.topology.Topology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Set;
@@ -101,7 +100,7 @@ public final class Amqp091Context implements AutoCloseable {
      */
     public static Amqp091Context create(FrontendContext frontend) {
         return create(frontend.engine(), frontend.queues(), frontend.topology(), frontend.meters(),
-                Amqp091Settings.defaults(), Clock.systemUTC());
+                Amqp091Settings.defaults(), frontend.engine().settings().clock());
     }
 
     public Amqp091Settings settings() {
