@@ -86,7 +86,9 @@ public final class AmqpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
                         channel.pipeline().addLast("sniffer", new ProtocolSniffer(AmqpServer.this::handlerFor,
-                                broker.metrics()::connectionRefused, HEADER_TIMEOUT_MS));
+                                header -> broker.metrics().connectionRefused(
+                                        header == ProtocolHeader.AMQP_0_9_1 ? "amqp-0-9-1" : "unknown"),
+                                HEADER_TIMEOUT_MS));
                     }
                 });
         try {

@@ -58,6 +58,8 @@ class AmqpRawFramesTest {
     @Test
     void amqp091IsAnsweredWithThe10HeaderAndClosed() throws Exception {
         assertThat(answerTo(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1})).containsExactly('A', 'M', 'Q', 'P', 3, 1, 0, 0);
+        assertThat(trilog.gateway().metrics().scrape())
+                .contains("trilog_amqp_connections_refused_total{protocol=\"amqp-0-9-1\"} 1.0");
         assertStillServing();
     }
 
