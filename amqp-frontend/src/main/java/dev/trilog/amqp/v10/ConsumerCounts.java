@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How many AMQP 1.0 receiving links consume each queue, over every connection: the
- * {@code consumer_count} the {@code /management} node reports. Stream readers are not consumers.
+ * {@code consumer_count} the {@code /management} node reports, and when an auto-delete queue lost
+ * its last consumer. Stream readers are not consumers.
  */
 public final class ConsumerCounts {
 
@@ -16,8 +17,17 @@ public final class ConsumerCounts {
         byQueue.computeIfAbsent(queue, q -> new AtomicInteger()).incrementAndGet();
     }
 
-    void removed(String queue) {
-        byQueue.computeIfPresent(queue, (q, count) -> count.decrementAndGet() <= 0 ? null : count);
+    /** @return true when that was the queue's last consumer */
+    boolean removed(String queue) {
+        boolean[] last = {false};
+        byQueue.computeIfPresent(queue, (q, count) -> {
+            if (count.decrementAndGet() <= 0) {
+                last[0] = true;
+                return null;
+            }
+            return count;
+        });
+        return last[0];
     }
 
     int of(String queue) {

@@ -380,9 +380,12 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         closed = true;
         connection.forget(this);
         connection.metrics().linkClosed(false);
-        connection.broker().consumers().removed(queue);
+        boolean lastConsumer = connection.broker().consumers().removed(queue);
         CompletableFuture<Integer> cancelled = subscription.cancel();
-        if (temporary) {
+        // a temporary queue goes with its link; an auto-delete queue (RabbitMQ's rule) with its last consumer
+        boolean autoDelete = lastConsumer && connection.broker().topology().queue(queue)
+                .map(spec -> spec.autoDelete()).orElse(false);
+        if (temporary || autoDelete) {
             cancelled.whenComplete((n, e) -> connection.resolver().deleteTemporary(queue));
         }
     }

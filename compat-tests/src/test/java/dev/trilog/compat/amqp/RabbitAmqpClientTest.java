@@ -346,6 +346,30 @@ class RabbitAmqpClientTest {
     }
 
     @Test
+    void anAutoDeleteQueueGoesWithItsLastConsumer() throws Exception {
+        Management management = connection.management();
+        management.queue("rmq-auto").autoDelete(true).declare();
+        Consumer first = connection.consumerBuilder().queue("rmq-auto").messageHandler((c, m) -> c.accept()).build();
+        Consumer second = connection.consumerBuilder().queue("rmq-auto").messageHandler((c, m) -> c.accept()).build();
+        first.close();
+        Thread.sleep(200);
+        assertThat(management.queueInfo("rmq-auto").consumerCount()).isEqualTo(1); // still there
+        second.close();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                trilog.gateway().queueLayer().topology().queue("rmq-auto").isEmpty());
+    }
+
+    @Test
+    void anExclusiveQueueGoesWithItsConnection() throws Exception {
+        Connection own = environment.connectionBuilder().build();
+        own.management().queue("rmq-exclusive").exclusive(true).declare();
+        assertThat(trilog.gateway().queueLayer().topology().queue("rmq-exclusive")).isPresent();
+        own.close();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                trilog.gateway().queueLayer().topology().queue("rmq-exclusive").isEmpty());
+    }
+
+    @Test
     void purgeEmptiesAQueue() throws Exception {
         Management management = connection.management();
         management.queue("rmq-purge").declare();
