@@ -7,11 +7,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * How many AMQP 1.0 receiving links consume each queue, over every connection: the
  * {@code consumer_count} the {@code /management} node reports, and when an auto-delete queue lost
- * its last consumer. Stream readers are not consumers.
+ * its last consumer, and which connection owns each exclusive queue. Stream readers are not consumers.
  */
 public final class ConsumerCounts {
 
     private final Map<String, AtomicInteger> byQueue = new ConcurrentHashMap<>();
+    /** Exclusive queues declared through /management, by the connection that owns them. */
+    private final Map<String, Object> exclusiveOwners = new ConcurrentHashMap<>();
+
+    void ownExclusive(String queue, Object connection) {
+        exclusiveOwners.put(queue, connection);
+    }
+
+    void disownExclusive(String queue, Object connection) {
+        exclusiveOwners.remove(queue, connection);
+    }
+
+    /** True when {@code queue} is exclusive to another connection than {@code connection}. */
+    boolean lockedAgainst(String queue, Object connection) {
+        Object owner = exclusiveOwners.get(queue);
+        return owner != null && owner != connection;
+    }
 
     void added(String queue) {
         byQueue.computeIfAbsent(queue, q -> new AtomicInteger()).incrementAndGet();

@@ -159,6 +159,10 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
                 connection.refuse(sender, asAmqpError(failure));
                 return;
             }
+            if (connection.broker().consumers().lockedAgainst(resolved.queue(), connection)) {
+                connection.refuse(sender, locked(resolved.queue()));
+                return;
+            }
             open(connection, sender, source, resolved);
         }));
     }
@@ -192,6 +196,11 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         connection.metrics().linkOpened(false);
         connection.broker().consumers().added(node.queue());
         link.syncCredit();
+    }
+
+    /** RabbitMQ's 405 RESOURCE_LOCKED: another connection's exclusive queue. */
+    static AmqpError locked(String queue) {
+        return new AmqpError(AmqpError.RESOURCE_LOCKED, "queue '" + queue + "' is exclusive to another connection");
     }
 
     static AmqpError asAmqpError(Throwable failure) {

@@ -107,6 +107,10 @@ final class PublisherLink implements LinkHandler {
                 connection.refuse(receiver, ConsumerLink.asAmqpError(failure));
                 return;
             }
+            if (resolved.isQueue() && connection.broker().consumers().lockedAgainst(resolved.name(), connection)) {
+                connection.refuse(receiver, ConsumerLink.locked(resolved.name()));
+                return;
+            }
             if (pending.transferWithoutCredit) {
                 log.warn("Refusing AMQP link '{}' of {}: it sent a transfer before it was given credit",
                         receiver.getName(), connection.remote());

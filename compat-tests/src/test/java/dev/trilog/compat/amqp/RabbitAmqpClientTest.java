@@ -364,6 +364,9 @@ class RabbitAmqpClientTest {
         Connection own = environment.connectionBuilder().build();
         own.management().queue("rmq-exclusive").exclusive(true).declare();
         assertThat(trilog.gateway().queueLayer().topology().queue("rmq-exclusive")).isPresent();
+        own.consumerBuilder().queue("rmq-exclusive").messageHandler((c, m) -> c.accept()).build(); // the owner may
+        assertThatThrownBy(() -> connection.consumerBuilder().queue("rmq-exclusive")
+                .messageHandler((c, m) -> c.accept()).build()).isInstanceOf(AmqpException.class); // others may not
         own.close();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
                 trilog.gateway().queueLayer().topology().queue("rmq-exclusive").isEmpty());
