@@ -111,6 +111,15 @@ class RabbitAmqpClientTest {
     }
 
     @Test
+    void anInternalExchangeRefusesPublishers() throws Exception {
+        // the client cannot declare one (its specification has no internal flag): declared directly
+        trilog.gateway().queueLayer().topology().declareExchange(new dev.trilog.routing.address.ExchangeSpec(
+                "rmq-internal", dev.trilog.routing.address.ExchangeType.FANOUT, true, false, true, java.util.Map.of()));
+        assertThatThrownBy(() -> connection.publisherBuilder().exchange("rmq-internal").build())
+                .isInstanceOf(AmqpException.class);
+    }
+
+    @Test
     void aDifferentRedeclarationIsAConflict() {
         Management management = connection.management();
         management.queue("rmq-conflict").messageTtl(Duration.ofMinutes(1)).declare();
