@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code amqp-1.0}):
  * <ul>
  * <li>{@code trilog_amqp_connections} (gauge) open connections, {@code trilog_amqp_connections_opened_total},
- * {@code trilog_amqp_connections_refused_total} (a protocol header Trilog does not serve);</li>
+ * {@code trilog_amqp_connections_refused_total} (a protocol header Trilog does not serve, tagged
+ * {@code unknown}; AMQP 0-9-1 connections are served and have their own {@code trilog_amqp091_*} meters);</li>
  * <li>{@code trilog_amqp_links} (gauge, {@code role} = {@code sender} for client senders,
  * {@code receiver} for client receivers);</li>
  * <li>{@code trilog_amqp_messages_in_total} (published by clients), {@code trilog_amqp_messages_out_total}
@@ -33,7 +34,7 @@ public final class AmqpMetrics {
     private final AtomicInteger senderLinks = new AtomicInteger();
     private final AtomicInteger receiverLinks = new AtomicInteger();
     private final Counter opened;
-    private final Counter refused;
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Counter messagesIn;
     private final Counter messagesOut;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
@@ -54,8 +55,10 @@ public final class AmqpMetrics {
                 .tag("role", "receiver").description("open links on which clients receive").register(registry);
         opened = Counter.builder("trilog.amqp.connections.opened").tag("protocol", PROTOCOL_10)
                 .description("AMQP connections accepted").register(registry);
-        refused = Counter.builder("trilog.amqp.connections.refused").tag("protocol", "unknown")
-                .description("connections refused for their protocol header").register(registry);
+        for (String protocol : new String[] {"unknown"}) {
+            refused.put(protocol, Counter.builder("trilog.amqp.connections.refused").tag("protocol", protocol)
+                    .description("connections refused for their protocol header").register(registry));
+        }
         messagesIn = Counter.builder("trilog.amqp.messages.in").tag("protocol", PROTOCOL_10)
                 .description("messages clients published").register(registry);
         messagesOut = Counter.builder("trilog.amqp.messages.out").tag("protocol", PROTOCOL_10)
@@ -76,8 +79,9 @@ public final class AmqpMetrics {
         connections.decrementAndGet();
     }
 
-    public void connectionRefused() {
-        refused.increment();
+    /** @param protocol what the refused connection asked for: {@code unknown} (anything Trilog does not serve) */
+    public void connectionRefused(String protocol) {
+        refused.getOrDefault(protocol, refused.get("unknown")).increment();
     }
 
     public void linkOpened(boolean clientSends) {

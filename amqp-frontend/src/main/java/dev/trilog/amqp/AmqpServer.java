@@ -92,7 +92,8 @@ public final class AmqpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
                         channel.pipeline().addLast("sniffer", new ProtocolSniffer(AmqpServer.this::handlerFor,
-                                broker.metrics()::connectionRefused, HEADER_TIMEOUT_MS));
+                                header -> broker.metrics().connectionRefused("unknown"),
+                                HEADER_TIMEOUT_MS));
                     }
                 });
         try {

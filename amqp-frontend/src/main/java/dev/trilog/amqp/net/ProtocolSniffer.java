@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ public final class ProtocolSniffer extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ProtocolSniffer.class);
 
     private final Function<ProtocolHeader, ChannelHandler> protocols;
-    private final Runnable refused;
+    private final Consumer<ProtocolHeader> refused;
     private final long headerTimeoutMs;
     private final byte[] header = new byte[ProtocolHeader.LENGTH];
     private ScheduledFuture<?> timeout;
@@ -35,10 +36,10 @@ public final class ProtocolSniffer extends ChannelInboundHandlerAdapter {
 
     /**
      * @param protocols the handler for a header Trilog serves, or null when it does not serve it
-     * @param refused   called once for each connection refused for its header (a meter)
+     * @param refused   told once of each connection refused, with its header (a meter)
      * @param headerTimeoutMs a connection that has not sent its 8 bytes by then is closed (0 = never)
      */
-    public ProtocolSniffer(Function<ProtocolHeader, ChannelHandler> protocols, Runnable refused,
+    public ProtocolSniffer(Function<ProtocolHeader, ChannelHandler> protocols, Consumer<ProtocolHeader> refused,
             long headerTimeoutMs) {
         this.protocols = protocols;
         this.refused = refused;
@@ -104,7 +105,7 @@ public final class ProtocolSniffer extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, ProtocolHeader protocol) {
         seen = -1;
         cancelTimeout();
-        refused.run();
+        refused.accept(protocol);
         log.info("Refusing AMQP connection from {}: {}; answered with the AMQP 1.0 header", ctx.channel().remoteAddress(),
                 "not a protocol header Trilog serves");
         ctx.writeAndFlush(Unpooled.wrappedBuffer(ProtocolHeader.PREFERRED.bytes()))

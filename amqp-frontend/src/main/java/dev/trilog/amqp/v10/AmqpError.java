@@ -17,6 +17,7 @@ final class AmqpError extends RuntimeException {
     static final Symbol PRECONDITION_FAILED = Symbol.valueOf("amqp:precondition-failed");
     static final Symbol UNAUTHORIZED_ACCESS = Symbol.valueOf("amqp:unauthorized-access");
     static final Symbol RESOURCE_DELETED = Symbol.valueOf("amqp:resource-deleted");
+    static final Symbol RESOURCE_LOCKED = Symbol.valueOf("amqp:resource-locked");
     static final Symbol RESOURCE_LIMIT_EXCEEDED = Symbol.valueOf("amqp:resource-limit-exceeded");
     static final Symbol TRANSFER_LIMIT_EXCEEDED = Symbol.valueOf("amqp:link:transfer-limit-exceeded");
     static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");

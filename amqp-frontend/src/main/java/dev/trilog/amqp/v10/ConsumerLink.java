@@ -159,6 +159,10 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
                 connection.refuse(sender, asAmqpError(failure));
                 return;
             }
+            if (connection.broker().consumers().lockedAgainst(resolved.queue(), connection)) {
+                connection.refuse(sender, locked(resolved.queue()));
+                return;
+            }
             open(connection, sender, source, resolved);
         }));
     }
@@ -192,6 +196,11 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         connection.metrics().linkOpened(false);
         connection.broker().consumers().added(node.queue());
         link.syncCredit();
+    }
+
+    /** RabbitMQ's 405 RESOURCE_LOCKED: another connection's exclusive queue. */
+    static AmqpError locked(String queue) {
+        return new AmqpError(AmqpError.RESOURCE_LOCKED, "queue '" + queue + "' is exclusive to another connection");
     }
 
     static AmqpError asAmqpError(Throwable failure) {
@@ -380,9 +389,12 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         closed = true;
         connection.forget(this);
         connection.metrics().linkClosed(false);
-        connection.broker().consumers().removed(queue);
+        boolean lastConsumer = connection.broker().consumers().removed(queue);
         CompletableFuture<Integer> cancelled = subscription.cancel();
-        if (temporary) {
+        // a temporary queue goes with its link; an auto-delete queue (RabbitMQ's rule) with its last consumer
+        boolean autoDelete = lastConsumer && connection.broker().topology().queue(queue)
+                .map(spec -> spec.autoDelete()).orElse(false);
+        if (temporary || autoDelete) {
             cancelled.whenComplete((n, e) -> connection.resolver().deleteTemporary(queue));
         }
     }

@@ -78,7 +78,10 @@ final class ManagementNode {
 
     /** The connection closed: its exclusive queues go. */
     void connectionClosed() {
-        exclusiveQueues.forEach(connection.resolver()::deleteTemporary);
+        for (String queue : exclusiveQueues) {
+            connection.broker().consumers().disownExclusive(queue, connection);
+            connection.resolver().deleteTemporary(queue);
+        }
         exclusiveQueues.clear();
     }
 
@@ -180,8 +183,10 @@ final class ManagementNode {
             Object correlationId = request.getMessageId();
             Object body = request.getBody() instanceof AmqpValue value ? value.getValue() : null;
             String linkName = receiver.getName();
-            CompletableFuture.supplyAsync(() -> requests.handle(method, uri, body, queue -> connection.execute(
-                    () -> exclusiveQueues.add(queue))), connection.broker().declarer())
+            CompletableFuture.supplyAsync(() -> requests.handle(method, uri, body, queue -> {
+                connection.broker().consumers().ownExclusive(queue, connection);
+                connection.execute(() -> exclusiveQueues.add(queue));
+            }), connection.broker().declarer())
                     .whenComplete((response, failure) -> connection.execute(() -> {
                         if (failure != null) {
                             log.warn("Management request {} {} from {} failed", method, uri, connection.remote(),

@@ -39,7 +39,8 @@ import org.apache.qpid.proton.codec.WritableBuffer;
  * An AMQP 1.0 message ⇄ the protocol-neutral {@link Message}, as docs/message-mapping.md and
  * docs/amqp.md say: header, properties, application-properties and body; the message
  * annotations {@code x-opt-delivery-time} / {@code x-opt-delivery-delay} in, {@code x-exchange} /
- * {@code x-routing-key} out; delivery-annotations and the footer are dropped.
+ * {@code x-routing-key} and {@code x-delivery-count} out; delivery-annotations and the footer are
+ * dropped.
  *
  * <p><b>Bodies.</b> {@code data} is the record value as it is. Other bodies keep their kind in
  * the reserved header {@value #BODY_HEADER} so they come back as they were sent:
@@ -78,6 +79,8 @@ final class MessageCodec {
     static final Symbol DELIVERY_DELAY = Symbol.valueOf("x-opt-delivery-delay");
     static final Symbol EXCHANGE = Symbol.valueOf("x-exchange");
     static final Symbol ROUTING_KEY = Symbol.valueOf("x-routing-key");
+    /** RabbitMQ's count of failed deliveries (modified{delivery-failed}, a closed link), when above 0. */
+    static final Symbol DELIVERY_COUNT = Symbol.valueOf("x-delivery-count");
 
     /** How decimals keep their exact AMQP encoding (the custom type of a binary value). */
     private static final String DECIMAL32 = "amqp:decimal32";
@@ -148,6 +151,7 @@ final class MessageCodec {
             Object delay = kept.remove(DELIVERY_DELAY);
             kept.remove(EXCHANGE);
             kept.remove(ROUTING_KEY);
+            kept.remove(DELIVERY_COUNT);
             if (time instanceof Date date) {
                 p.notBefore(date.getTime());
             } else if (time instanceof Number number) {
@@ -296,6 +300,9 @@ final class MessageCodec {
         if (kept != null && kept.type() == ValueType.BINARY
                 && decodeSection(kept.asBytes()) instanceof MessageAnnotations section && section.getValue() != null) {
             annotations.putAll(section.getValue());
+        }
+        if (failedDeliveries > 0) {
+            annotations.put(DELIVERY_COUNT, (long) failedDeliveries);
         }
         if (p.exchange() != null || p.routingKey() != null || !annotations.isEmpty()) {
             if (p.exchange() != null) {

@@ -278,6 +278,7 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         }
         tickDeadline = deadline;
         ticker = ctx.executor().schedule(() -> {
+            ticker = null; // this tick is done: the next one is scheduled afresh below
             if (!socketClosed) {
                 scheduleTick(System.nanoTime() / 1_000_000);
                 processEvents();

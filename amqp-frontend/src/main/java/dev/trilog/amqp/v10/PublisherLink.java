@@ -107,6 +107,14 @@ final class PublisherLink implements LinkHandler {
                 connection.refuse(receiver, ConsumerLink.asAmqpError(failure));
                 return;
             }
+            if (!resolved.isQueue() && internal(connection, resolved.name())) {
+                connection.refuse(receiver, internalRefused(resolved.name()));
+                return;
+            }
+            if (resolved.isQueue() && connection.broker().consumers().lockedAgainst(resolved.name(), connection)) {
+                connection.refuse(receiver, ConsumerLink.locked(resolved.name()));
+                return;
+            }
             if (pending.transferWithoutCredit) {
                 log.warn("Refusing AMQP link '{}' of {}: it sent a transfer before it was given credit",
                         receiver.getName(), connection.remote());
@@ -268,10 +276,24 @@ final class PublisherLink implements LinkHandler {
                     .thenApply(r -> Accepted.getInstance());
         }
         // /exchanges/X: the subject is the routing key; none is the empty key (a fanout needs none)
+        if (target == null && internal(connection, destination.name())) {
+            return CompletableFuture.completedFuture(rejected(AmqpError.UNAUTHORIZED_ACCESS,
+                    internalRefused(destination.name()).getMessage()));
+        }
         String key = destination.key() != null ? destination.key()
                 : message.properties().subject() != null ? message.properties().subject() : "";
         return queues.publishToExchange(destination.name(), key, message)
                 .thenApply(routed -> routed.routed() ? Accepted.getInstance() : Released.getInstance());
+    }
+
+    /** An internal exchange takes messages only from other exchanges (RabbitMQ's rule). */
+    private static boolean internal(ProtonConnection connection, String exchange) {
+        return connection.broker().topology().exchange(exchange).map(x -> x.internal()).orElse(false);
+    }
+
+    private static AmqpError internalRefused(String exchange) {
+        return new AmqpError(AmqpError.UNAUTHORIZED_ACCESS, "exchange '" + exchange
+                + "' is internal: clients may not publish to it");
     }
 
     private DeliveryState failureOutcome(Throwable failure) {

@@ -31,7 +31,7 @@ class ProtocolSnifferTest {
                     ((ByteBuf) msg).release();
                 }
             };
-        }, refused::incrementAndGet, 0));
+        }, header -> refused.incrementAndGet(), 0));
     }
 
     @Test

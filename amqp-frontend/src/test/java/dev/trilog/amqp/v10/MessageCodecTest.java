@@ -119,6 +119,7 @@ class MessageCodecTest {
 
         org.apache.qpid.proton.message.Message out = codec.toAmqp(m, 2, 3);
         assertThat(out.getHeader().getDeliveryCount()).isEqualTo(UnsignedInteger.valueOf(2));
+        assertThat(out.getMessageAnnotations().getValue()).containsEntry(MessageCodec.DELIVERY_COUNT, 2L);
         assertThat(out.getHeader().getFirstAcquirer()).isNull();
         assertThat(out.getHeader().getDurable()).isTrue();
         Properties back = out.getProperties();

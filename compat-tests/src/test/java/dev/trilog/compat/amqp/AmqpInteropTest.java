@@ -120,6 +120,27 @@ class AmqpInteropTest {
     }
 
     @Test
+    void anAmqpClientReadsAnyKafkaTopicAsAStream() throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, trilog.kafkaBootstrap());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer()); Connection connection = factory.createConnection()) {
+            producer.send(new ProducerRecord<>("kafka-stream", "k", "before")).get(); // auto-creates the topic
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var consumer = session.createConsumer(session.createQueue("/topics/kafka-stream")); // from next
+            Thread.sleep(300);
+            producer.send(new ProducerRecord<>("kafka-stream", "k", "after-1")).get();
+            producer.send(new ProducerRecord<>("kafka-stream", "k", "after-2")).get();
+            List<String> read = new ArrayList<>();
+            for (Message m = consumer.receive(10_000); m != null; m = consumer.receive(500)) {
+                read.add(new String(m.getBody(byte[].class), StandardCharsets.UTF_8));
+            }
+            assertThat(read).containsExactly("after-1", "after-2");
+        }
+    }
+
+    @Test
     void sqsReceivesWhatAnAmqpClientSent() throws Exception {
         String url = sqs.createQueue(b -> b.queueName("amqp-to-sqs")).queueUrl();
         try (Connection connection = factory.createConnection()) {

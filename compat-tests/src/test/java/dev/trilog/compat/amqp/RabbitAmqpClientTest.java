@@ -111,6 +111,15 @@ class RabbitAmqpClientTest {
     }
 
     @Test
+    void anInternalExchangeRefusesPublishers() throws Exception {
+        // the client cannot declare one (its specification has no internal flag): declared directly
+        trilog.gateway().queueLayer().topology().declareExchange(new dev.trilog.routing.address.ExchangeSpec(
+                "rmq-internal", dev.trilog.routing.address.ExchangeType.FANOUT, true, false, true, java.util.Map.of()));
+        assertThatThrownBy(() -> connection.publisherBuilder().exchange("rmq-internal").build())
+                .isInstanceOf(AmqpException.class);
+    }
+
+    @Test
     void aDifferentRedeclarationIsAConflict() {
         Management management = connection.management();
         management.queue("rmq-conflict").messageTtl(Duration.ofMinutes(1)).declare();
@@ -343,6 +352,33 @@ class RabbitAmqpClientTest {
         Thread.sleep(200);
         consumer.close();
         assertThat(offsets).containsExactly(1L, 3L);
+    }
+
+    @Test
+    void anAutoDeleteQueueGoesWithItsLastConsumer() throws Exception {
+        Management management = connection.management();
+        management.queue("rmq-auto").autoDelete(true).declare();
+        Consumer first = connection.consumerBuilder().queue("rmq-auto").messageHandler((c, m) -> c.accept()).build();
+        Consumer second = connection.consumerBuilder().queue("rmq-auto").messageHandler((c, m) -> c.accept()).build();
+        first.close();
+        Thread.sleep(200);
+        assertThat(management.queueInfo("rmq-auto").consumerCount()).isEqualTo(1); // still there
+        second.close();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                trilog.gateway().queueLayer().topology().queue("rmq-auto").isEmpty());
+    }
+
+    @Test
+    void anExclusiveQueueGoesWithItsConnection() throws Exception {
+        Connection own = environment.connectionBuilder().build();
+        own.management().queue("rmq-exclusive").exclusive(true).declare();
+        assertThat(trilog.gateway().queueLayer().topology().queue("rmq-exclusive")).isPresent();
+        own.consumerBuilder().queue("rmq-exclusive").messageHandler((c, m) -> c.accept()).build(); // the owner may
+        assertThatThrownBy(() -> connection.consumerBuilder().queue("rmq-exclusive")
+                .messageHandler((c, m) -> c.accept()).build()).isInstanceOf(AmqpException.class); // others may not
+        own.close();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                trilog.gateway().queueLayer().topology().queue("rmq-exclusive").isEmpty());
     }
 
     @Test
