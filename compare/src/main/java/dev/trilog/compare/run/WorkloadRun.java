@@ -49,6 +49,7 @@ public final class WorkloadRun {
     private final LatencyRecorder endToEnd = new LatencyRecorder();
     private final LatencyRecorder endToEndFromSend = new LatencyRecorder();
     private final LatencyRecorder publishLatency = new LatencyRecorder();
+    private final LongAdder handedOver = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder publishErrors = new LongAdder();
@@ -225,7 +226,9 @@ public final class WorkloadRun {
             boolean bounded = interval == 0 && quota == Long.MAX_VALUE;
             long unreadCap = unreadCap();
             while (producing && !stop.stopped() && sequence < quota) {
-                if (bounded && acked.sum() * workload.readers() - delivered.sum() > unreadCap) {
+                // handed to the client, not yet read: a client's own send buffer counts too (Kafka's
+                // producer holds up to 32 MB before it blocks, a quarter of a second at max rate)
+                if (bounded && handedOver.sum() * workload.readers() - delivered.sum() > unreadCap) {
                     // max rate means as fast as the readers keep up: wait for them (OMB's max-rate mode does the same)
                     LockSupport.parkNanos(100_000);
                     continue;
@@ -254,6 +257,7 @@ public final class WorkloadRun {
                 }
                 long base = sequence;
                 sequence += n;
+                handedOver.add(n);
                 try {
                     publisher.publish(bodies, (i, error) -> {
                         if (error == null) {
@@ -280,8 +284,8 @@ public final class WorkloadRun {
     }
 
     /**
-     * At max rate, how far the producers may run ahead of the readers, in deliveries:
-     * {@value #MAX_UNREAD_BYTES} bytes of messages (2,048 of 1 KiB, 32 of 64 KiB; at least 32), per
+     * At max rate, how far the producers may run ahead of the readers, in deliveries of messages
+     * handed to a client but not yet read: 2 MiB of messages (2,048 of 1 KiB, 32 of 64 KiB; at least 32), per
      * reader. Without a bound, "max throughput" would measure how fast a backlog grows, and its
      * latency how long the run lasted. The bound is fixed, not derived from the readers' rate: a
      * bound that follows the rate feeds back on itself and settles low when the clients are slow
