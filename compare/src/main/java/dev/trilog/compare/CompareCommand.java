@@ -176,9 +176,7 @@ public final class CompareCommand implements Callable<Integer> {
                 if (!noScenarios) {
                     scenarios.addAll(runScenarios(chosen, broker, progress, runId));
                 }
-                if (!quick) {
-                    warmUp(chosen, broker, progress, runId);
-                }
+                warmUp(chosen, broker, progress, runId);
                 for (int w = 0; w < workloads.size() && !stop.stopped(); w++) {
                     Workload workload = workloads.get(w);
                     // A B, then B A: neither protocol always runs first on a machine that warms up or gets busier
@@ -339,20 +337,23 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /**
-     * 10 s of 1 KiB messages at max rate through each protocol, measured but thrown away: a fresh
-     * broker and fresh clients run interpreted code for seconds, and the first workload would pay for it.
+     * 1 KiB messages at max rate through each protocol in turn, measured but thrown away (10 s
+     * each; 2 s under --quick): a fresh broker and fresh clients run interpreted code for seconds,
+     * and the first workload would pay for it. (Together they were faster, but Kafka starved SQS.)
      */
-    private void warmUp(List<Protocol> chosen, Broker broker, Progress progress, String runId) throws Exception {
-        Workload warm = new Workload("jit-warm-up", "not reported", 1024, 2, 2, 1, 2, 0, Duration.ofSeconds(8),
-                Duration.ofSeconds(2), 0, 0, Workload.KafkaSettings.defaults(), Workload.SqsSettings.defaults(),
+    private void warmUp(List<Protocol> chosen, Broker broker, Progress progress, String runId) {
+        Duration measured = quick ? Duration.ofMillis(1500) : Duration.ofSeconds(8);
+        Duration warm = quick ? Duration.ofMillis(500) : Duration.ofSeconds(2);
+        Workload workload = new Workload("jit-warm-up", "not reported", 1024, 2, 2, 1, 2, 0, measured, warm, 0, 0,
+                Workload.KafkaSettings.defaults(), Workload.SqsSettings.defaults(),
                 Workload.Amqp091Settings.defaults(), Workload.Amqp10Settings.defaults());
         for (Protocol protocol : chosen) {
             if (stop.stopped()) {
                 return;
             }
             try (Driver driver = protocol.driver(broker)) {
-                RunResult result = new WorkloadRun(driver, warm, broker, progress, stop, runId + "-w-" + protocol.id(),
-                        Duration.ofSeconds(2)).run();
+                RunResult result = new WorkloadRun(driver, workload, broker, progress, stop, runId + "-w-" + protocol.id(),
+                        Duration.ofSeconds(1)).run();
                 progress.say(String.format(Locale.ROOT, "  %-6s JIT warm-up done (%,.0f msg/s; not reported)",
                         protocol.id(), result.messagesPerSecondOut()));
             }
