@@ -200,7 +200,9 @@ public final class CompareCommand implements Callable<Integer> {
                 }
                 scenarios.addAll(fanOutCost(runs, workloads));
             } finally {
-                progress.say("stopping the broker");
+                if (broker.info().mode().equals("child")) {
+                    progress.say("stopping the broker");
+                }
                 broker.close();
             }
             results = new Results("trilog compare", started.toString(), Instant.now().toString(), quick, stop.stopped(),
