@@ -7,6 +7,7 @@ import dev.trilog.compare.driver.Driver;
 import dev.trilog.compare.driver.Protocol;
 import dev.trilog.compare.driver.SemanticsProbe;
 import dev.trilog.compare.report.Charts;
+import dev.trilog.compare.report.JfrProfile;
 import dev.trilog.compare.report.MachineFacts;
 import dev.trilog.compare.report.Reports;
 import dev.trilog.compare.report.Results;
@@ -21,6 +22,7 @@ import dev.trilog.compare.workload.DefaultWorkloads;
 import dev.trilog.compare.workload.Workload;
 import dev.trilog.compare.workload.WorkloadException;
 import dev.trilog.compare.workload.WorkloadParser;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +113,10 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--no-scenarios", description = "Skip the semantics scenarios.")
     boolean noScenarios;
+
+    @Option(names = "--profile",
+            description = "Record the started gateway with JFR (gateway.jfr in the results) and report where its Java time went in each run.")
+    boolean profile;
 
     @Option(names = "--open", description = "At the end, print only the path of report.html (for scripts and browsers).")
     boolean open;
@@ -222,12 +228,12 @@ public final class CompareCommand implements Callable<Integer> {
                     machine, MachineFacts.currentLoadAverage(), broker.info(),
                     chosen.stream().map(Protocol::id).toList(),
                     Arrays.stream(Protocol.values()).filter(p -> !p.available()).map(Protocol::id).toList(),
-                    workloads, runs, scenarios, List.of());
+                    workloads, runs, scenarios, List.of(), profiles(dir, runs));
             List<String> charts = Charts.draw(results, dir);
             results = new Results(results.tool(), results.startedAt(), results.finishedAt(), results.quick(),
                     results.interrupted(), results.machine(), results.loadAverageAtEnd(), results.broker(),
                     results.protocols(), results.pendingProtocols(), results.workloads(), results.runs(),
-                    results.scenarios(), charts);
+                    results.scenarios(), charts, results.profiles());
             ResultsJson.write(results, dir.resolve("results.json"));
             Reports.markdown(results, dir.resolve("report.md"));
             Reports.html(results, dir.resolve("report.html"));
@@ -292,7 +298,12 @@ public final class CompareCommand implements Callable<Integer> {
         long start = System.nanoTime();
         progress.phase(() -> String.format(Locale.ROOT, "  starting the gateway (%s) %.1fs",
                 gatewayJarToUse == null ? "from the class path" : gatewayJarToUse.getFileName(), (System.nanoTime() - start) / 1e9));
-        List<String> options = Arrays.stream(brokerJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        List<String> options = new ArrayList<>(Arrays.stream(brokerJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+        if (profile) {
+            // written when the broker exits (compare stops it with SIGTERM)
+            options.add("-XX:StartFlightRecording=filename=" + dir.resolve("gateway.jfr").toAbsolutePath()
+                    + ",settings=profile,dumponexit=true");
+        }
         return ChildGateway.start(jar, brokerCores, options, dir.resolve("gateway.log"));
     }
 
@@ -372,6 +383,20 @@ public final class CompareCommand implements Callable<Integer> {
                 progress.say(String.format(Locale.ROOT, "  %-6s JIT warm-up done (%,.0f msg/s; not reported)",
                         protocol.id(), result.messagesPerSecondOut()));
             }
+        }
+    }
+
+    /** Reads gateway.jfr, which the broker wrote when it stopped; nothing without --profile or without the file. */
+    private List<JfrProfile.RunProfile> profiles(Path dir, List<RunResult> runs) {
+        Path recording = dir.resolve("gateway.jfr");
+        if (!profile || !Files.isRegularFile(recording)) {
+            return List.of();
+        }
+        try {
+            return JfrProfile.summarize(recording, runs);
+        } catch (IOException | RuntimeException e) {
+            out.println("trilog compare: gateway.jfr could not be read: " + e.getMessage());
+            return List.of();
         }
     }
 

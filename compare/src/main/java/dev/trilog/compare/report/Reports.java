@@ -170,6 +170,15 @@ public final class Reports {
                 md.append(" |\n");
             }
         }
+        if (!r.profiles().isEmpty()) {
+            md.append("\n## Where the broker's Java time went (JFR execution samples in each run's measured phases)\n\n");
+            md.append("Kernel time (sendfile, socket writes) and waiting are not sampled; see broker CPU above for the total.\n\n");
+            md.append("| workload | protocol | samples | hottest methods | packages |\n| --- | --- | ---: | --- | --- |\n");
+            for (JfrProfile.RunProfile p : r.profiles()) {
+                md.append("| ").append(p.workload()).append(" | ").append(p.protocol()).append(" | ").append(p.samples())
+                        .append(" | ").append(cell(hot(p.methods(), 5))).append(" | ").append(cell(hot(p.packages(), 5))).append(" |\n");
+            }
+        }
         md.append("\n## Charts\n\n");
         for (String chart : r.charts()) {
             md.append("![").append(chart).append("](").append(chart).append(")\n\n");
@@ -250,6 +259,18 @@ public final class Reports {
             }
             h.append("</table>\n");
         }
+        if (!r.profiles().isEmpty()) {
+            h.append("<h2>Where the broker's Java time went</h2>\n<p>JFR execution samples of the broker in each run's measured "
+                    + "phases, by the method on top of the stack and by package. Kernel time (sendfile, socket writes) and "
+                    + "waiting are not sampled; the broker CPU column above is the total.</p>\n<table class=\"profile\"><tr>"
+                    + "<th>workload</th><th>protocol</th><th>samples</th><th>hottest methods</th><th>packages</th></tr>\n");
+            for (JfrProfile.RunProfile p : r.profiles()) {
+                h.append("<tr><td>").append(esc(p.workload())).append("</td><td>").append(esc(p.protocol()))
+                        .append("</td><td class=\"n\">").append(p.samples()).append("</td><td>")
+                        .append(esc(hot(p.methods(), 5))).append("</td><td>").append(esc(hot(p.packages(), 5))).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
         h.append("<h2>Charts</h2>\n<div class=\"charts\">\n");
         for (String chart : r.charts()) {
             h.append("<p><img src=\"").append(esc(chart)).append("\" alt=\"").append(esc(chart))
@@ -266,6 +287,11 @@ public final class Reports {
                 .append("document.body.setAttribute('data-charts-loaded',n+'/'+i.length);});</script>\n");
         h.append("</body></html>\n");
         Files.writeString(file, h.toString(), StandardCharsets.UTF_8);
+    }
+
+    static String hot(List<JfrProfile.Hot> list, int n) {
+        return String.join(", ", list.stream().limit(n)
+                .map(h -> h.name() + " " + String.format(Locale.ROOT, "%.1f%%", h.percent())).toList());
     }
 
     static String esc(String text) {

@@ -31,8 +31,8 @@ public record RunResult(String workload, String protocol, String client, String 
                         long consumeErrors, long duplicates, long unreadAfterDrain, double clientCpuSeconds,
                         double clientCpuSecondsPerMillion, List<Phase> phases) {
 
-    /** One measured phase: the steady window, or a backlog's produce and drain phases. */
+    /** One measured phase: the steady window, or a backlog's produce and drain phases (wall-clock bounds for profiles). */
     public record Phase(String name, double seconds, long messagesIn, long messagesOut, double brokerCpuSeconds,
-                        long diskBytesWritten, double clientCpuSeconds) {
+                        long diskBytesWritten, double clientCpuSeconds, long startEpochMillis, long endEpochMillis) {
     }
 }

@@ -402,6 +402,7 @@ public final class WorkloadRun {
     private static final class Window {
         private final WorkloadRun run;
         private final long startNanos;
+        private final long startEpochMillis = System.currentTimeMillis();
         private final long ackedAtStart;
         private final long deliveredAtStart;
         private final ProcessStats.Sample before;
@@ -442,7 +443,8 @@ public final class WorkloadRun {
             double cpu = before == null || after == null ? -1 : after.cpuSecondsSince(before);
             long disk = before == null || after == null ? -1 : after.writeBytesSince(before);
             return new RunResult.Phase(name, (end - startNanos) / 1e9, run.acked.sum() - ackedAtStart,
-                    run.delivered.sum() - deliveredAtStart, cpu, disk, clientAfter.cpuSecondsSince(clientBefore));
+                    run.delivered.sum() - deliveredAtStart, cpu, disk, clientAfter.cpuSecondsSince(clientBefore),
+                    startEpochMillis, System.currentTimeMillis());
         }
     }
 
