@@ -122,6 +122,7 @@ public final class CompareCommand implements Callable<Integer> {
     boolean open;
 
     private final StopSignal stop = new StopSignal();
+    private boolean brokerDied;
     private PrintStream out = System.out;
     private boolean terminal = System.console() != null;
 
@@ -196,7 +197,7 @@ public final class CompareCommand implements Callable<Integer> {
                     }
                     warmUp(chosen, broker, progress, runId);
                 }
-                for (int w = 0; w < workloads.size() && !stop.stopped(); w++) {
+                for (int w = 0; w < workloads.size() && !stop.stopped() && broker.alive(); w++) {
                     Workload workload = workloads.get(w);
                     // A B, then B A: neither protocol always runs first on a machine that warms up or gets busier
                     List<Protocol> order = new ArrayList<>(chosen);
@@ -207,7 +208,9 @@ public final class CompareCommand implements Callable<Integer> {
                         if (stop.stopped()) {
                             break;
                         }
-                        checkBroker(broker);
+                        if (!broker.alive()) {
+                            break;
+                        }
                         try (Driver driver = protocol.driver(broker)) {
                             String id = runId + "-" + w + "-" + protocol.id();
                             Duration drain = quick ? Duration.ofMillis(500) : Duration.ofSeconds(15);
@@ -216,6 +219,11 @@ public final class CompareCommand implements Callable<Integer> {
                             progress.say(oneLine(result));
                         }
                     }
+                }
+                if (!broker.alive()) {
+                    progress.say("the broker exited during the run; what was measured is reported; see "
+                            + dir.resolve("gateway.log"));
+                    brokerDied = true;
                 }
                 scenarios.addAll(fanOutCost(runs, workloads));
             } finally {
@@ -255,7 +263,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (stop.stopped()) {
             return 130;
         }
-        return runs.stream().anyMatch(r -> r.status().equals("failed")) ? 1 : 0;
+        return brokerDied || runs.stream().anyMatch(r -> r.status().equals("failed")) ? 1 : 0;
     }
 
     private void printSummary(Path dir, Results results) {
@@ -274,12 +282,6 @@ public final class CompareCommand implements Callable<Integer> {
             out.println("report: " + dir.resolve("report.html").toAbsolutePath());
         }
         out.flush();
-    }
-
-    private static void checkBroker(Broker broker) {
-        if (!broker.alive()) {
-            throw new IllegalStateException("the broker has exited; see gateway.log in the results directory");
-        }
     }
 
     private Broker startBroker(Progress progress, Path dir) throws Exception {
