@@ -56,7 +56,7 @@ class CompareCommandTest {
         Workload fanOut = DefaultWorkloads.load().get(3);
         LatencySummary none = new LatencySummary(0, 0, 0, 0, 0, 0, 0, List.of());
         RunResult sqs = new RunResult("fan-out-3", "sqs", "aws", "ok", null, 5000, 20, 100_000, 300_000, 5000, 15000,
-                5.1, 15.4, none, none, none, 10, 100.0, 307_200_000, 3072, 0, 0, 0, 0, 5, 50, List.of());
+                5.1, 15.4, none, none, none, 10, 100.0, 307_200_000, 3072, 0, 0, 0, 0, 5, 50, 100, 0, 10.0, List.of());
         List<ScenarioResult> cost = CompareCommand.fanOutCost(List.of(sqs), List.of(fanOut));
         assertThat(cost).singleElement().satisfies(s -> {
             assertThat(s.scenario()).isEqualTo("fan-out-cost");

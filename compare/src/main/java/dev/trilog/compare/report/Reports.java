@@ -121,6 +121,8 @@ public final class Reports {
                 "broker CPU s/M msgs: user+system CPU of the broker process (/proc/<pid>/stat) per million messages published, "
                         + "deliveries included; client CPU: the same for the load generator (every client, one JVM), which shows when "
                         + "the clients rather than the broker set the pace; disk B/msg: the broker's write_bytes (/proc/<pid>/io) per message published.",
+                "msgs per receive: messages per consumer poll that returned any (Kafka poll, SQS ReceiveMessage); "
+                        + "empty receives: the share of polls that returned none.",
                 "unread: acknowledged to a producer but not read by every reader before the run ended (a reader still behind, "
                         + "not necessarily lost); dup: deliveries of a message a reader had already seen.");
     }

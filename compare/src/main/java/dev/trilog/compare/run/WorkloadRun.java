@@ -54,6 +54,11 @@ public final class WorkloadRun {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder publishErrors = new LongAdder();
     private final LongAdder consumeErrors = new LongAdder();
+    private final LongAdder receiveCalls = new LongAdder();
+    private final LongAdder emptyReceives = new LongAdder();
+    private final LongAdder receivedInWindow = new LongAdder();
+    /** True while a measured phase is open: polls are counted then. */
+    private volatile boolean measuring;
     private final Map<Integer, BitSet> ackedSequences = new ConcurrentHashMap<>();
     private final List<SequenceTracker> trackers = new ArrayList<>();
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
@@ -357,7 +362,15 @@ public final class WorkloadRun {
             ready.countDown();
             while (consuming && !stop.stopped()) {
                 try {
-                    subscriber.poll(POLL, sink);
+                    int n = subscriber.poll(POLL, sink);
+                    if (measuring) {
+                        receiveCalls.increment();
+                        if (n == 0) {
+                            emptyReceives.increment();
+                        } else {
+                            receivedInWindow.add(n);
+                        }
+                    }
                 } catch (Exception e) {
                     if (!consuming || stop.stopped()) {
                         break;
@@ -421,6 +434,7 @@ public final class WorkloadRun {
             this.before = run.broker.process().map(ProcessStats::sample).orElse(null);
             this.clientBefore = SELF.sample();
             this.startNanos = System.nanoTime();
+            run.measuring = true;
         }
 
         /** A window that also opens (and on close, closes) the latency histograms. */
@@ -435,6 +449,7 @@ public final class WorkloadRun {
 
         RunResult.Phase close(String name) {
             long end = System.nanoTime();
+            run.measuring = false;
             ProcessStats.Sample after = run.broker.process().map(ProcessStats::sample).orElse(null);
             ProcessStats.Sample clientAfter = SELF.sample();
             if (latencies) {
@@ -489,6 +504,7 @@ public final class WorkloadRun {
         double clientCpu = phases.isEmpty() || phases.stream().anyMatch(p -> p.clientCpuSeconds() < 0)
                 ? -1 : phases.stream().mapToDouble(RunResult.Phase::clientCpuSeconds).sum();
         int size = payload.size();
+        long nonEmpty = receiveCalls.sum() - emptyReceives.sum();
         return new RunResult(workload.name(), driver.protocol(), driver.client(), status, errorText, workload.rate(),
                 round(inSeconds), in, out, rate(in, inSeconds), rate(out, outSeconds),
                 rate(in * (double) size / 1e6, inSeconds), rate(out * (double) size / 1e6, outSeconds),
@@ -496,7 +512,9 @@ public final class WorkloadRun {
                 LatencySummary.of(publishLatency.snapshot()), round(cpu),
                 round(ProcessStats.cpuSecondsPerMillion(cpu, in)), disk,
                 disk < 0 || in == 0 ? -1 : round(disk / (double) in), publishErrors.sum(), consumeErrors.sum(),
-                duplicates, unread(), round(clientCpu), round(ProcessStats.cpuSecondsPerMillion(clientCpu, in)), phases);
+                duplicates, unread(), round(clientCpu), round(ProcessStats.cpuSecondsPerMillion(clientCpu, in)),
+                receiveCalls.sum(), emptyReceives.sum(), nonEmpty == 0 ? 0 : round(receivedInWindow.sum() / (double) nonEmpty),
+                phases);
     }
 
     private static double rate(double count, double seconds) {

@@ -29,7 +29,7 @@ class JfrProfileTest {
     private static RunResult run(String workload, long from, long to) {
         LatencySummary none = new LatencySummary(0, 0, 0, 0, 0, 0, 0, List.of());
         return new RunResult(workload, "kafka", "c", "ok", null, 0, 1, 1, 1, 1, 1, 1, 1, none, none, none, 1, 1, 1, 1,
-                0, 0, 0, 0, 1, 1, List.of(new RunResult.Phase("steady", 1, 1, 1, 1, 1, 1, from, to)));
+                0, 0, 0, 0, 1, 1, 1, 0, 1, List.of(new RunResult.Phase("steady", 1, 1, 1, 1, 1, 1, from, to)));
     }
 
     @Test

@@ -44,7 +44,7 @@ class ReportRenderTest {
                 LatencySummary l = LatencySummary.of(h);
                 runs.add(new RunResult(workload, protocol, protocol + "-client", "ok", null, 0, 10, 100_000 * n,
                         100_000 * n, 10_000 * n, 10_000 * n, 10.2 * n, 10.2 * n, l, l, l, 1.5 * n, 15.0 / n,
-                        1_000_000, 1100 + n, 0, 0, 0, 0, 3.0, 30.0 / n,
+                        1_000_000, 1100 + n, 0, 0, 0, 0, 3.0, 30.0 / n, 1000, 10, 99.0,
                         List.of(new RunResult.Phase("steady", 10, 100_000, 100_000, 1.5, 1_000_000, 3.0, 0, 10_000))));
             }
         }
