@@ -7,6 +7,7 @@ import dev.trilog.compare.driver.Driver;
 import dev.trilog.compare.driver.Protocol;
 import dev.trilog.compare.driver.SemanticsProbe;
 import dev.trilog.compare.report.Charts;
+import dev.trilog.compare.report.JfrProfile;
 import dev.trilog.compare.report.MachineFacts;
 import dev.trilog.compare.report.Reports;
 import dev.trilog.compare.report.Results;
@@ -21,6 +22,7 @@ import dev.trilog.compare.workload.DefaultWorkloads;
 import dev.trilog.compare.workload.Workload;
 import dev.trilog.compare.workload.WorkloadException;
 import dev.trilog.compare.workload.WorkloadParser;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,10 +114,15 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--no-scenarios", description = "Skip the semantics scenarios.")
     boolean noScenarios;
 
+    @Option(names = "--profile",
+            description = "Record the started gateway with JFR (gateway.jfr in the results) and report where its Java time went in each run.")
+    boolean profile;
+
     @Option(names = "--open", description = "At the end, print only the path of report.html (for scripts and browsers).")
     boolean open;
 
     private final StopSignal stop = new StopSignal();
+    private boolean brokerDied;
     private PrintStream out = System.out;
     private boolean terminal = System.console() != null;
 
@@ -173,13 +180,24 @@ public final class CompareCommand implements Callable<Integer> {
                 String runId = "c" + Long.toString(started.getEpochSecond() % 1_000_000, 36);
                 // The scenarios go first: they take seconds, and they run every client and broker path
                 // the workloads use, so the first workload does not pay for the JIT compiling them.
-                if (!noScenarios) {
+                if (quick && !noScenarios) {
+                    // to stay near a minute: the (unreported) warm-up runs beside the scenarios, which
+                    // report counts and timeouts rather than speeds; its progress lines are not shown
+                    Thread warming = new Thread(() -> warmUp(chosen, broker,
+                            new Progress(new PrintStream(java.io.OutputStream.nullOutputStream()), false), runId),
+                            "compare-warm-up");
+                    warming.start();
                     scenarios.addAll(runScenarios(chosen, broker, progress, runId));
-                }
-                if (!quick) {
+                    progress.phase(() -> "  JIT warm-up finishing");
+                    warming.join();
+                    progress.end();
+                } else {
+                    if (!noScenarios) {
+                        scenarios.addAll(runScenarios(chosen, broker, progress, runId));
+                    }
                     warmUp(chosen, broker, progress, runId);
                 }
-                for (int w = 0; w < workloads.size() && !stop.stopped(); w++) {
+                for (int w = 0; w < workloads.size() && !stop.stopped() && broker.alive(); w++) {
                     Workload workload = workloads.get(w);
                     // A B, then B A: neither protocol always runs first on a machine that warms up or gets busier
                     List<Protocol> order = new ArrayList<>(chosen);
@@ -190,7 +208,9 @@ public final class CompareCommand implements Callable<Integer> {
                         if (stop.stopped()) {
                             break;
                         }
-                        checkBroker(broker);
+                        if (!broker.alive()) {
+                            break;
+                        }
                         try (Driver driver = protocol.driver(broker)) {
                             String id = runId + "-" + w + "-" + protocol.id();
                             Duration drain = quick ? Duration.ofMillis(500) : Duration.ofSeconds(15);
@@ -200,21 +220,28 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                     }
                 }
+                if (!broker.alive()) {
+                    progress.say("the broker exited during the run; what was measured is reported; see "
+                            + dir.resolve("gateway.log"));
+                    brokerDied = true;
+                }
                 scenarios.addAll(fanOutCost(runs, workloads));
             } finally {
-                progress.say("stopping the broker");
+                if (broker.info().mode().equals("child")) {
+                    progress.say("stopping the broker");
+                }
                 broker.close();
             }
             results = new Results("trilog compare", started.toString(), Instant.now().toString(), quick, stop.stopped(),
                     machine, MachineFacts.currentLoadAverage(), broker.info(),
                     chosen.stream().map(Protocol::id).toList(),
                     Arrays.stream(Protocol.values()).filter(p -> !p.available()).map(Protocol::id).toList(),
-                    workloads, runs, scenarios, List.of());
+                    workloads, runs, scenarios, List.of(), profiles(dir, runs));
             List<String> charts = Charts.draw(results, dir);
             results = new Results(results.tool(), results.startedAt(), results.finishedAt(), results.quick(),
                     results.interrupted(), results.machine(), results.loadAverageAtEnd(), results.broker(),
                     results.protocols(), results.pendingProtocols(), results.workloads(), results.runs(),
-                    results.scenarios(), charts);
+                    results.scenarios(), charts, results.profiles());
             ResultsJson.write(results, dir.resolve("results.json"));
             Reports.markdown(results, dir.resolve("report.md"));
             Reports.html(results, dir.resolve("report.html"));
@@ -236,7 +263,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (stop.stopped()) {
             return 130;
         }
-        return runs.stream().anyMatch(r -> r.status().equals("failed")) ? 1 : 0;
+        return brokerDied || runs.stream().anyMatch(r -> r.status().equals("failed")) ? 1 : 0;
     }
 
     private void printSummary(Path dir, Results results) {
@@ -257,12 +284,6 @@ public final class CompareCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void checkBroker(Broker broker) {
-        if (!broker.alive()) {
-            throw new IllegalStateException("the broker has exited; see gateway.log in the results directory");
-        }
-    }
-
     private Broker startBroker(Progress progress, Path dir) throws Exception {
         if (target != null) {
             return new RemoteBroker(target, targetKafkaPort, targetSqsPort, targetAmqpPort, targetPid);
@@ -279,7 +300,12 @@ public final class CompareCommand implements Callable<Integer> {
         long start = System.nanoTime();
         progress.phase(() -> String.format(Locale.ROOT, "  starting the gateway (%s) %.1fs",
                 gatewayJarToUse == null ? "from the class path" : gatewayJarToUse.getFileName(), (System.nanoTime() - start) / 1e9));
-        List<String> options = Arrays.stream(brokerJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        List<String> options = new ArrayList<>(Arrays.stream(brokerJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+        if (profile) {
+            // written when the broker exits (compare stops it with SIGTERM)
+            options.add("-XX:StartFlightRecording=filename=" + dir.resolve("gateway.jfr").toAbsolutePath()
+                    + ",settings=profile,dumponexit=true");
+        }
         return ChildGateway.start(jar, brokerCores, options, dir.resolve("gateway.log"));
     }
 
@@ -339,23 +365,40 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /**
-     * 10 s of 1 KiB messages at max rate through each protocol, measured but thrown away: a fresh
-     * broker and fresh clients run interpreted code for seconds, and the first workload would pay for it.
+     * 1 KiB messages at max rate through each protocol in turn, measured but thrown away (10 s
+     * each; 2 s under --quick): a fresh broker and fresh clients run interpreted code for seconds,
+     * and the first workload would pay for it. (Together they were faster, but Kafka starved SQS.)
      */
-    private void warmUp(List<Protocol> chosen, Broker broker, Progress progress, String runId) throws Exception {
-        Workload warm = new Workload("jit-warm-up", "not reported", 1024, 2, 2, 1, 2, 0, Duration.ofSeconds(8),
-                Duration.ofSeconds(2), 0, 0, Workload.KafkaSettings.defaults(), Workload.SqsSettings.defaults(),
+    private void warmUp(List<Protocol> chosen, Broker broker, Progress progress, String runId) {
+        Duration measured = quick ? Duration.ofMillis(1500) : Duration.ofSeconds(8);
+        Duration warm = quick ? Duration.ofMillis(500) : Duration.ofSeconds(2);
+        Workload workload = new Workload("jit-warm-up", "not reported", 1024, 2, 2, 1, 2, 0, measured, warm, 0, 0,
+                Workload.KafkaSettings.defaults(), Workload.SqsSettings.defaults(),
                 Workload.Amqp091Settings.defaults(), Workload.Amqp10Settings.defaults());
         for (Protocol protocol : chosen) {
             if (stop.stopped()) {
                 return;
             }
             try (Driver driver = protocol.driver(broker)) {
-                RunResult result = new WorkloadRun(driver, warm, broker, progress, stop, runId + "-w-" + protocol.id(),
-                        Duration.ofSeconds(2)).run();
+                RunResult result = new WorkloadRun(driver, workload, broker, progress, stop, runId + "-w-" + protocol.id(),
+                        Duration.ofSeconds(1)).run();
                 progress.say(String.format(Locale.ROOT, "  %-6s JIT warm-up done (%,.0f msg/s; not reported)",
                         protocol.id(), result.messagesPerSecondOut()));
             }
+        }
+    }
+
+    /** Reads gateway.jfr, which the broker wrote when it stopped; nothing without --profile or without the file. */
+    private List<JfrProfile.RunProfile> profiles(Path dir, List<RunResult> runs) {
+        Path recording = dir.resolve("gateway.jfr");
+        if (!profile || !Files.isRegularFile(recording)) {
+            return List.of();
+        }
+        try {
+            return JfrProfile.summarize(recording, runs);
+        } catch (IOException | RuntimeException e) {
+            out.println("trilog compare: gateway.jfr could not be read: " + e.getMessage());
+            return List.of();
         }
     }
 

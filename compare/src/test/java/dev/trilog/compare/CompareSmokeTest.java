@@ -89,6 +89,8 @@ class CompareSmokeTest {
                 }
                 assertThat(l.get("curve")).as(latency + " curve of " + what).isNotEmpty();
             }
+            assertThat(run.get("receiveCalls").asLong()).as(what).isPositive();
+            assertThat(run.get("messagesPerReceive").asDouble()).as(what).isPositive();
             assertThat(run.get("publishErrors").asLong()).as(what).isZero();
             assertThat(run.get("consumeErrors").asLong()).as(what).isZero();
             assertThat(run.get("unreadAfterDrain").asLong()).as(what).isZero();

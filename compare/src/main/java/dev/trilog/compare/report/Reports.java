@@ -121,6 +121,8 @@ public final class Reports {
                 "broker CPU s/M msgs: user+system CPU of the broker process (/proc/<pid>/stat) per million messages published, "
                         + "deliveries included; client CPU: the same for the load generator (every client, one JVM), which shows when "
                         + "the clients rather than the broker set the pace; disk B/msg: the broker's write_bytes (/proc/<pid>/io) per message published.",
+                "msgs per receive: messages per consumer poll that returned any (Kafka poll, SQS ReceiveMessage); "
+                        + "empty receives: the share of polls that returned none.",
                 "unread: acknowledged to a producer but not read by every reader before the run ended (a reader still behind, "
                         + "not necessarily lost); dup: deliveries of a message a reader had already seen.");
     }
@@ -168,6 +170,15 @@ public final class Reports {
                     md.append(" | ").append(scenario(r, name, protocol).map(s -> cell(s.observed())).orElse("not run"));
                 }
                 md.append(" |\n");
+            }
+        }
+        if (!r.profiles().isEmpty()) {
+            md.append("\n## Where the broker's Java time went (JFR execution samples in each run's measured phases)\n\n");
+            md.append("Kernel time (sendfile, socket writes) and waiting are not sampled; see broker CPU above for the total.\n\n");
+            md.append("| workload | protocol | samples | hottest methods | packages |\n| --- | --- | ---: | --- | --- |\n");
+            for (JfrProfile.RunProfile p : r.profiles()) {
+                md.append("| ").append(p.workload()).append(" | ").append(p.protocol()).append(" | ").append(p.samples())
+                        .append(" | ").append(cell(hot(p.methods(), 5))).append(" | ").append(cell(hot(p.packages(), 5))).append(" |\n");
             }
         }
         md.append("\n## Charts\n\n");
@@ -250,6 +261,18 @@ public final class Reports {
             }
             h.append("</table>\n");
         }
+        if (!r.profiles().isEmpty()) {
+            h.append("<h2>Where the broker's Java time went</h2>\n<p>JFR execution samples of the broker in each run's measured "
+                    + "phases, by the method on top of the stack and by package. Kernel time (sendfile, socket writes) and "
+                    + "waiting are not sampled; the broker CPU column above is the total.</p>\n<table class=\"profile\"><tr>"
+                    + "<th>workload</th><th>protocol</th><th>samples</th><th>hottest methods</th><th>packages</th></tr>\n");
+            for (JfrProfile.RunProfile p : r.profiles()) {
+                h.append("<tr><td>").append(esc(p.workload())).append("</td><td>").append(esc(p.protocol()))
+                        .append("</td><td class=\"n\">").append(p.samples()).append("</td><td>")
+                        .append(esc(hot(p.methods(), 5))).append("</td><td>").append(esc(hot(p.packages(), 5))).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
         h.append("<h2>Charts</h2>\n<div class=\"charts\">\n");
         for (String chart : r.charts()) {
             h.append("<p><img src=\"").append(esc(chart)).append("\" alt=\"").append(esc(chart))
@@ -266,6 +289,11 @@ public final class Reports {
                 .append("document.body.setAttribute('data-charts-loaded',n+'/'+i.length);});</script>\n");
         h.append("</body></html>\n");
         Files.writeString(file, h.toString(), StandardCharsets.UTF_8);
+    }
+
+    static String hot(List<JfrProfile.Hot> list, int n) {
+        return String.join(", ", list.stream().limit(n)
+                .map(h -> h.name() + " " + String.format(Locale.ROOT, "%.1f%%", h.percent())).toList());
     }
 
     static String esc(String text) {

@@ -13,9 +13,10 @@ import java.util.List;
  * @param pendingProtocols protocols compare knows but has no driver for yet
  * @param interrupted      true when Ctrl-C ended the run early (the figures are what was measured until then)
  * @param charts           chart files, relative to the results directory
+ * @param profiles         where the broker's Java time went per run ({@code --profile}); empty otherwise
  */
 public record Results(String tool, String startedAt, String finishedAt, boolean quick, boolean interrupted,
                       MachineFacts machine, double loadAverageAtEnd, BrokerInfo broker, List<String> protocols,
                       List<String> pendingProtocols, List<Workload> workloads, List<RunResult> runs,
-                      List<ScenarioResult> scenarios, List<String> charts) {
+                      List<ScenarioResult> scenarios, List<String> charts, List<JfrProfile.RunProfile> profiles) {
 }

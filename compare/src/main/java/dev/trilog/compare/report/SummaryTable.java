@@ -10,7 +10,8 @@ public final class SummaryTable {
 
     public static final List<String> HEADER = List.of("workload", "protocol", "status", "in msg/s", "out msg/s",
             "in MB/s", "out MB/s", "e2e p50 ms", "e2e p99 ms", "e2e p99.9 ms", "e2e max ms", "publish p99 ms",
-            "broker CPU s/M msgs", "client CPU s/M msgs", "disk B/msg", "errors", "dup", "unread");
+            "broker CPU s/M msgs", "client CPU s/M msgs", "disk B/msg", "msgs per receive", "empty receives",
+            "errors", "dup", "unread");
 
     private SummaryTable() {
     }
@@ -23,7 +24,10 @@ public final class SummaryTable {
                     ms(r.endToEnd().p50(), r.endToEnd().count()), ms(r.endToEnd().p99(), r.endToEnd().count()),
                     ms(r.endToEnd().p999(), r.endToEnd().count()), ms(r.endToEnd().max(), r.endToEnd().count()),
                     ms(r.publish().p99(), r.publish().count()), cpu(r.brokerCpuSecondsPerMillion()),
-                    cpu(r.clientCpuSecondsPerMillion()), bytes(r.diskBytesPerMessage()), Long.toString(r.publishErrors() + r.consumeErrors()),
+                    cpu(r.clientCpuSecondsPerMillion()), bytes(r.diskBytesPerMessage()),
+                    String.format(Locale.ROOT, "%.1f", r.messagesPerReceive()),
+                    r.receiveCalls() == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100.0 * r.emptyReceives() / r.receiveCalls()),
+                    Long.toString(r.publishErrors() + r.consumeErrors()),
                     Long.toString(r.duplicates()), Long.toString(r.unreadAfterDrain())));
         }
         return rows;

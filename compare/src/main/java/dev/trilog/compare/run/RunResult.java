@@ -19,6 +19,8 @@ import java.util.List;
  * @param brokerCpuSecondsPerMillion broker CPU seconds per million messages published (fan-out: including every delivery)
  * @param diskBytesPerMessage     bytes the broker wrote to storage per message published
  * @param unreadAfterDrain        messages acknowledged to a producer but not read by a reader before the run ended
+ * @param receiveCalls            consumer polls (Kafka poll, SQS ReceiveMessage) in the measured phases
+ * @param messagesPerReceive      messages per poll that returned any; with {@code emptyReceives}, how a reader spends its calls
  * @param clientCpuSecondsPerMillion the load generator's own CPU (this JVM: every client) per million messages published;
  *                                when it nears the cores the load generator has, the client, not the broker, set the pace
  */
@@ -29,10 +31,11 @@ public record RunResult(String workload, String protocol, String client, String 
                         LatencySummary publish, double brokerCpuSeconds, double brokerCpuSecondsPerMillion,
                         long diskBytesWritten, double diskBytesPerMessage, long publishErrors,
                         long consumeErrors, long duplicates, long unreadAfterDrain, double clientCpuSeconds,
-                        double clientCpuSecondsPerMillion, List<Phase> phases) {
+                        double clientCpuSecondsPerMillion, long receiveCalls, long emptyReceives,
+                        double messagesPerReceive, List<Phase> phases) {
 
-    /** One measured phase: the steady window, or a backlog's produce and drain phases. */
+    /** One measured phase: the steady window, or a backlog's produce and drain phases (wall-clock bounds for profiles). */
     public record Phase(String name, double seconds, long messagesIn, long messagesOut, double brokerCpuSeconds,
-                        long diskBytesWritten, double clientCpuSeconds) {
+                        long diskBytesWritten, double clientCpuSeconds, long startEpochMillis, long endEpochMillis) {
     }
 }

@@ -49,10 +49,16 @@ public final class WorkloadRun {
     private final LatencyRecorder endToEnd = new LatencyRecorder();
     private final LatencyRecorder endToEndFromSend = new LatencyRecorder();
     private final LatencyRecorder publishLatency = new LatencyRecorder();
+    private final LongAdder handedOver = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder publishErrors = new LongAdder();
     private final LongAdder consumeErrors = new LongAdder();
+    private final LongAdder receiveCalls = new LongAdder();
+    private final LongAdder emptyReceives = new LongAdder();
+    private final LongAdder receivedInWindow = new LongAdder();
+    /** True while a measured phase is open: polls are counted then. */
+    private volatile boolean measuring;
     private final Map<Integer, BitSet> ackedSequences = new ConcurrentHashMap<>();
     private final List<SequenceTracker> trackers = new ArrayList<>();
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
@@ -225,7 +231,9 @@ public final class WorkloadRun {
             boolean bounded = interval == 0 && quota == Long.MAX_VALUE;
             long unreadCap = unreadCap();
             while (producing && !stop.stopped() && sequence < quota) {
-                if (bounded && acked.sum() * workload.readers() - delivered.sum() > unreadCap) {
+                // handed to the client, not yet read: a client's own send buffer counts too (Kafka's
+                // producer holds up to 32 MB before it blocks, a quarter of a second at max rate)
+                if (bounded && handedOver.sum() * workload.readers() - delivered.sum() > unreadCap) {
                     // max rate means as fast as the readers keep up: wait for them (OMB's max-rate mode does the same)
                     LockSupport.parkNanos(100_000);
                     continue;
@@ -254,6 +262,7 @@ public final class WorkloadRun {
                 }
                 long base = sequence;
                 sequence += n;
+                handedOver.add(n);
                 try {
                     publisher.publish(bodies, (i, error) -> {
                         if (error == null) {
@@ -280,8 +289,8 @@ public final class WorkloadRun {
     }
 
     /**
-     * At max rate, how far the producers may run ahead of the readers, in deliveries:
-     * {@value #MAX_UNREAD_BYTES} bytes of messages (2,048 of 1 KiB, 32 of 64 KiB; at least 32), per
+     * At max rate, how far the producers may run ahead of the readers, in deliveries of messages
+     * handed to a client but not yet read: 2 MiB of messages (2,048 of 1 KiB, 32 of 64 KiB; at least 32), per
      * reader. Without a bound, "max throughput" would measure how fast a backlog grows, and its
      * latency how long the run lasted. The bound is fixed, not derived from the readers' rate: a
      * bound that follows the rate feeds back on itself and settles low when the clients are slow
@@ -353,7 +362,15 @@ public final class WorkloadRun {
             ready.countDown();
             while (consuming && !stop.stopped()) {
                 try {
-                    subscriber.poll(POLL, sink);
+                    int n = subscriber.poll(POLL, sink);
+                    if (measuring) {
+                        receiveCalls.increment();
+                        if (n == 0) {
+                            emptyReceives.increment();
+                        } else {
+                            receivedInWindow.add(n);
+                        }
+                    }
                 } catch (Exception e) {
                     if (!consuming || stop.stopped()) {
                         break;
@@ -398,6 +415,7 @@ public final class WorkloadRun {
     private static final class Window {
         private final WorkloadRun run;
         private final long startNanos;
+        private final long startEpochMillis = System.currentTimeMillis();
         private final long ackedAtStart;
         private final long deliveredAtStart;
         private final ProcessStats.Sample before;
@@ -416,6 +434,7 @@ public final class WorkloadRun {
             this.before = run.broker.process().map(ProcessStats::sample).orElse(null);
             this.clientBefore = SELF.sample();
             this.startNanos = System.nanoTime();
+            run.measuring = true;
         }
 
         /** A window that also opens (and on close, closes) the latency histograms. */
@@ -430,6 +449,7 @@ public final class WorkloadRun {
 
         RunResult.Phase close(String name) {
             long end = System.nanoTime();
+            run.measuring = false;
             ProcessStats.Sample after = run.broker.process().map(ProcessStats::sample).orElse(null);
             ProcessStats.Sample clientAfter = SELF.sample();
             if (latencies) {
@@ -438,7 +458,8 @@ public final class WorkloadRun {
             double cpu = before == null || after == null ? -1 : after.cpuSecondsSince(before);
             long disk = before == null || after == null ? -1 : after.writeBytesSince(before);
             return new RunResult.Phase(name, (end - startNanos) / 1e9, run.acked.sum() - ackedAtStart,
-                    run.delivered.sum() - deliveredAtStart, cpu, disk, clientAfter.cpuSecondsSince(clientBefore));
+                    run.delivered.sum() - deliveredAtStart, cpu, disk, clientAfter.cpuSecondsSince(clientBefore),
+                    startEpochMillis, System.currentTimeMillis());
         }
     }
 
@@ -483,6 +504,7 @@ public final class WorkloadRun {
         double clientCpu = phases.isEmpty() || phases.stream().anyMatch(p -> p.clientCpuSeconds() < 0)
                 ? -1 : phases.stream().mapToDouble(RunResult.Phase::clientCpuSeconds).sum();
         int size = payload.size();
+        long nonEmpty = receiveCalls.sum() - emptyReceives.sum();
         return new RunResult(workload.name(), driver.protocol(), driver.client(), status, errorText, workload.rate(),
                 round(inSeconds), in, out, rate(in, inSeconds), rate(out, outSeconds),
                 rate(in * (double) size / 1e6, inSeconds), rate(out * (double) size / 1e6, outSeconds),
@@ -490,7 +512,9 @@ public final class WorkloadRun {
                 LatencySummary.of(publishLatency.snapshot()), round(cpu),
                 round(ProcessStats.cpuSecondsPerMillion(cpu, in)), disk,
                 disk < 0 || in == 0 ? -1 : round(disk / (double) in), publishErrors.sum(), consumeErrors.sum(),
-                duplicates, unread(), round(clientCpu), round(ProcessStats.cpuSecondsPerMillion(clientCpu, in)), phases);
+                duplicates, unread(), round(clientCpu), round(ProcessStats.cpuSecondsPerMillion(clientCpu, in)),
+                receiveCalls.sum(), emptyReceives.sum(), nonEmpty == 0 ? 0 : round(receivedInWindow.sum() / (double) nonEmpty),
+                phases);
     }
 
     private static double rate(double count, double seconds) {

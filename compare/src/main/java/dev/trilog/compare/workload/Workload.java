@@ -57,7 +57,7 @@ public record Workload(
     /** This workload shortened for {@code --quick}: 2 s measured after 0.5 s of warm-up, and a small backlog. */
     public Workload quick() {
         Duration quickDuration = duration.compareTo(Duration.ofSeconds(2)) < 0 ? duration : Duration.ofSeconds(2);
-        // the scenarios, which run first, have warmed up the JIT by then
+        // the JIT warm-up before the first workload has run every path by then
         Duration quickWarmup = warmup.compareTo(Duration.ofMillis(500)) < 0 ? warmup : Duration.ofMillis(500);
         return new Workload(name, description, messageSize, producers, consumers, readers, partitions, rate,
                 quickDuration, quickWarmup, backlog > 0 ? Math.min(backlog, quickBacklog) : 0, quickBacklog,

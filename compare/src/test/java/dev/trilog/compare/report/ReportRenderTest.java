@@ -44,8 +44,8 @@ class ReportRenderTest {
                 LatencySummary l = LatencySummary.of(h);
                 runs.add(new RunResult(workload, protocol, protocol + "-client", "ok", null, 0, 10, 100_000 * n,
                         100_000 * n, 10_000 * n, 10_000 * n, 10.2 * n, 10.2 * n, l, l, l, 1.5 * n, 15.0 / n,
-                        1_000_000, 1100 + n, 0, 0, 0, 0, 3.0, 30.0 / n,
-                        List.of(new RunResult.Phase("steady", 10, 100_000, 100_000, 1.5, 1_000_000, 3.0))));
+                        1_000_000, 1100 + n, 0, 0, 0, 0, 3.0, 30.0 / n, 1000, 10, 99.0,
+                        List.of(new RunResult.Phase("steady", 10, 100_000, 100_000, 1.5, 1_000_000, 3.0, 0, 10_000))));
             }
         }
         BrokerInfo broker = new BrokerInfo("child", "java -jar trilog.jar", 42, 1, "0", "1", 1,
@@ -56,13 +56,13 @@ class ReportRenderTest {
                 new ScenarioResult("replay", "sqs", "observed", "re-read 0 of 100 & gone", Map.of("reread", 0), 5));
         return new Results("trilog compare", "2026-12-04T00:00:00Z", "2026-12-04T00:01:00Z", false, false, machine,
                 0.6, broker, List.of("kafka", "sqs"), List.of("amqp091", "amqp10"), DefaultWorkloads.load().subList(0, 2),
-                runs, scenarios, List.of());
+                runs, scenarios, List.of(), List.of());
     }
 
     static Results withCharts(Results r, List<String> charts) {
         return new Results(r.tool(), r.startedAt(), r.finishedAt(), r.quick(), r.interrupted(), r.machine(),
                 r.loadAverageAtEnd(), r.broker(), r.protocols(), r.pendingProtocols(), r.workloads(), r.runs(),
-                r.scenarios(), charts);
+                r.scenarios(), charts, r.profiles());
     }
 
     @Test
