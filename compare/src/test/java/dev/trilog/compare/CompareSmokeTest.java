@@ -47,7 +47,7 @@ class CompareSmokeTest {
                 """);
         Path backlog = dir.resolve("backlog.json");
         Files.writeString(backlog, """
-                {"name": "smoke-backlog", "messageSize": 512, "producers": 1, "consumers": 1, "backlog": 400}
+                {"name": "smoke-backlog", "messageSize": 512, "producers": 1, "consumers": 1, "backlog": 4000}
                 """);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         CompareCommand command = new CompareCommand().output(new PrintStream(console, true, StandardCharsets.UTF_8), false);
