@@ -2,7 +2,6 @@ package dev.trilog.log.record;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.common.KafkaException;
