@@ -17,6 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.meta.InternalLog;
+import dev.trilog.log.meta.ShareStateStore;
+import dev.trilog.log.meta.TopicRegistry;
 import dev.trilog.log.share.ArchiveListener;
 import dev.trilog.log.share.DeliveryPolicy;
 import dev.trilog.log.share.ShareCursor;
@@ -163,7 +167,7 @@ public final class LogEngine implements AutoCloseable {
         PartitionLog log = PartitionLog.open(tp, partitionDir(tp), config, settings.clock(), sealer, flusher,
                 cleanStart, unreadableBatches);
         internalPartitions.put(tp, log);
-        return new InternalLog(log, appender);
+        return new InternalLog(log, appender, settings.clock());
     }
 
     private PartitionLog openPartition(TopicPartition tp, LogConfig config) throws IOException {

@@ -1,5 +1,6 @@
 package dev.trilog.log;
 
+import dev.trilog.log.meta.DurableFiles;
 import dev.trilog.log.record.AppendRules;
 import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.BatchHeader;
