@@ -21,6 +21,7 @@ import dev.trilog.log.meta.DurableFiles;
 import dev.trilog.log.meta.InternalLog;
 import dev.trilog.log.meta.ShareStateStore;
 import dev.trilog.log.meta.TopicRegistry;
+import dev.trilog.log.producer.ProducerIdAllocator;
 import dev.trilog.log.share.ArchiveListener;
 import dev.trilog.log.share.DeliveryPolicy;
 import dev.trilog.log.share.ShareCursor;

@@ -1,6 +1,7 @@
 package dev.trilog.log;
 
 import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.producer.ProducerStates;
 import dev.trilog.log.record.AppendRules;
 import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.BatchHeader;
@@ -191,11 +192,9 @@ public final class PartitionLog implements AutoCloseable {
 
     /** A written marker ends its producer's transaction; an ABORT is indexed in the marker's segment. */
     private void endTransaction(Segment segment, BatchHeader marker, TxnMarker type) throws IOException {
-        long first = producerStates.endTransaction(marker.producerId(), marker.producerEpoch(), marker.maxTimestamp());
-        if (type == TxnMarker.ABORT && first >= 0) {
-            long unstable = producerStates.firstUnstableOffset();
-            segment.addAbortedTransaction(new AbortedTransaction(marker.producerId(), first, marker.baseOffset(),
-                    unstable >= 0 ? unstable : marker.baseOffset() + 1));
+        AbortedTransaction aborted = producerStates.endTransaction(marker, type);
+        if (aborted != null) {
+            segment.addAbortedTransaction(aborted);
         }
     }
 
