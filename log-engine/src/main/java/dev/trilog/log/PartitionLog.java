@@ -1,6 +1,8 @@
 package dev.trilog.log;
 
 import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.partition.LogSegments;
+import dev.trilog.log.partition.LogStartOffsetCheckpoint;
 import dev.trilog.log.producer.ProducerStates;
 import dev.trilog.log.record.AppendRules;
 import dev.trilog.log.record.BatchError;
@@ -25,11 +27,8 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
@@ -49,7 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class PartitionLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
-    private static final String LOG_START_CHECKPOINT = "log-start-offset";
     /** Shared by every append under the page-cache policy; callers only chain on it. */
     private static final CompletableFuture<Void> ALREADY_DURABLE = CompletableFuture.completedFuture(null);
 
@@ -59,13 +57,13 @@ public final class PartitionLog implements AutoCloseable {
     private final Executor background;
     private final GroupCommitFlusher flusher;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private LogSegments segments;
+    private final LogStartOffsetCheckpoint logStartCheckpoint;
     private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ProducerStates producerStates = new ProducerStates();
     private final RecordFormat.UnreadableBatchListener unreadable;
 
     private volatile LogConfig config;
-    private volatile Segment active;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     /** Below the first record of any open transaction; the log end offset when none is open. */
@@ -89,6 +87,7 @@ public final class PartitionLog implements AutoCloseable {
         this.clock = clock;
         this.background = background;
         this.flusher = flusher;
+        this.logStartCheckpoint = new LogStartOffsetCheckpoint(dir);
     }
 
     /**
@@ -133,20 +132,19 @@ public final class PartitionLog implements AutoCloseable {
             }
         }
         baseOffsets.sort(Long::compare);
-        long checkpoint = readLogStartCheckpoint();
+        long checkpoint = logStartCheckpoint.read();
+        List<Segment> loaded = new ArrayList<>();
         if (baseOffsets.isEmpty()) {
-            Segment first = newSegment(checkpoint);
-            segments.put(first.baseOffset(), first);
+            loaded.add(newSegment(checkpoint));
         }
         for (int i = 0; i < baseOffsets.size(); i++) {
             boolean last = i == baseOffsets.size() - 1;
-            Segment segment = Segment.open(dir, baseOffsets.get(i), config.segmentIndexBytes(),
-                    config.indexIntervalBytes(), last, last && !cleanShutdown);
-            segments.put(segment.baseOffset(), segment);
+            loaded.add(Segment.open(dir, baseOffsets.get(i), config.segmentIndexBytes(),
+                    config.indexIntervalBytes(), last, last && !cleanShutdown));
         }
-        active = segments.lastEntry().getValue();
-        logEndOffset = active.nextOffset();
-        logStartOffset = Math.min(Math.max(segments.firstKey(), checkpoint), logEndOffset);
+        segments = new LogSegments(loaded);
+        logEndOffset = segments.active().nextOffset();
+        logStartOffset = Math.min(Math.max(segments.firstBaseOffset(), checkpoint), logEndOffset);
         flushedOffset = logEndOffset;
         rebuildProducerStates();
         updateLastStableOffset();
@@ -161,12 +159,12 @@ public final class PartitionLog implements AutoCloseable {
     private void rebuildProducerStates() throws IOException {
         long from = producerStates.loadSnapshot(dir, logEndOffset);
         if (from < 0) {
-            from = segments.firstKey();
+            from = segments.firstBaseOffset();
         }
-        for (Segment segment : segments.values()) {
+        for (Segment segment : segments.all()) {
             segment.truncateAbortedTransactionsFrom(from);
         }
-        for (Segment segment : segments.values()) {
+        for (Segment segment : segments.all()) {
             if (segment.nextOffset() <= from) {
                 continue;
             }
@@ -261,15 +259,11 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Bytes of all segments. */
     public long sizeInBytes() {
-        long total = 0;
-        for (Segment segment : segments.values()) {
-            total += segment.size();
-        }
-        return total;
+        return segments.sizeInBytes();
     }
 
     public int segmentCount() {
-        return segments.size();
+        return segments.count();
     }
 
     /** Called after every append, on the appending thread: for long polls that wait for data. */
@@ -400,7 +394,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private Segment maybeRoll(PreparedAppend prepared, long now) throws IOException {
-        Segment segment = active;
+        Segment segment = segments.active();
         if (segment.isEmpty()) {
             return segment;
         }
@@ -417,10 +411,9 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Starts a new active segment at the log end offset; the old one is sealed in the background. */
     private Segment roll() throws IOException {
-        Segment previous = active;
+        Segment previous = segments.active();
         Segment next = newSegment(logEndOffset);
-        segments.put(next.baseOffset(), next);
-        active = next;
+        segments.roll(next);
         producerStates.expire(clock.millis());
         producerStates.writeSnapshot(dir, logEndOffset);
         if (previous.tryRetain()) {
@@ -446,7 +439,7 @@ public final class PartitionLog implements AutoCloseable {
     void rollIfAged() throws IOException {
         writeLock.lock();
         try {
-            Segment segment = active;
+            Segment segment = segments.active();
             if (!segment.isEmpty() && segment.rollBaseTimestamp() >= 0
                     && clock.millis() - segment.rollBaseTimestamp() > config.segmentMs()) {
                 roll();
@@ -535,21 +528,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private void flushUpTo(long target) throws IOException {
-        long from = flushedOffset;
-        Long start = segments.floorKey(from);
-        for (Segment segment : segments.tailMap(start == null ? segments.firstKey() : start).values()) {
-            if (segment.baseOffset() >= target) {
-                break;
-            }
-            if (segment.tryRetain()) {
-                try {
-                    // the log file only: indexes are rebuilt from it after an unclean stop
-                    segment.flushLog();
-                } finally {
-                    segment.release();
-                }
-            }
-        }
+        segments.flushLogs(flushedOffset, target);
         synchronized (durableWaiters) {
             flushedOffset = Math.max(flushedOffset, target);
         }
@@ -593,12 +572,11 @@ public final class PartitionLog implements AutoCloseable {
             if (offset >= Math.min(end, upperBound)) {
                 return LogSlice.empty();
             }
-            Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
-            if (entry == null) {
-                offset = segments.firstKey(); // below the first segment but not below the start: a gap
+            Segment segment = segments.floor(offset);
+            if (segment == null) {
+                offset = segments.firstBaseOffset(); // below the first segment but not below the start: a gap
                 continue;
             }
-            Segment segment = entry.getValue();
             if (!segment.tryRetain()) {
                 continue; // removed by retention or compaction since the lookup; look again
             }
@@ -613,8 +591,8 @@ public final class PartitionLog implements AutoCloseable {
                 Segment.BatchPosition found = segment.find(offset, maxPosition);
                 if (found == null) {
                     // the rest of this segment was compacted away: go on in the next one
-                    Long next = segments.higherKey(segment.baseOffset());
-                    if (next == null) {
+                    long next = segments.nextBaseOffset(segment.baseOffset());
+                    if (next < 0) {
                         return LogSlice.empty();
                     }
                     offset = next;
@@ -645,16 +623,7 @@ public final class PartitionLog implements AutoCloseable {
      * the one holding {@code from} on hold every such entry.
      */
     public List<AbortedTransaction> abortedTransactions(long from, long upTo) {
-        List<AbortedTransaction> found = new ArrayList<>();
-        Long first = segments.floorKey(from);
-        for (Segment segment : segments.tailMap(first == null ? segments.firstKey() : first).values()) {
-            for (AbortedTransaction aborted : segment.abortedTransactions()) {
-                if (aborted.lastOffset() >= from && aborted.firstOffset() < upTo) {
-                    found.add(aborted);
-                }
-            }
-        }
-        return found;
+        return segments.abortedTransactions(from, upTo);
     }
 
     /**
@@ -705,7 +674,7 @@ public final class PartitionLog implements AutoCloseable {
     /** ListOffsets "by time": the first record with a timestamp at or after {@code timestamp}. */
     public Optional<TimestampedOffset> offsetForTimestamp(long timestamp) throws IOException {
         long start = logStartOffset;
-        for (Segment segment : segments.values()) {
+        for (Segment segment : segments.all()) {
             if (segment.maxTimestamp() < timestamp || segment.nextOffset() <= start || !segment.tryRetain()) {
                 continue;
             }
@@ -739,7 +708,7 @@ public final class PartitionLog implements AutoCloseable {
     /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp (the earliest such record). */
     public Optional<TimestampedOffset> maxTimestampOffset() throws IOException {
         Segment best = null;
-        for (Segment segment : segments.values()) {
+        for (Segment segment : segments.all()) {
             if (segment.maxTimestamp() != RecordFormat.NO_TIMESTAMP
                     && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
                 best = segment;
@@ -778,23 +747,12 @@ public final class PartitionLog implements AutoCloseable {
             }
             if (offset > logStartOffset) {
                 logStartOffset = offset;
-                writeLogStartCheckpoint(offset);
-                removeSegmentsBelow(offset);
+                logStartCheckpoint.write(offset);
+                segments.removeBelow(offset);
             }
             return logStartOffset;
         } finally {
             writeLock.unlock();
-        }
-    }
-
-    private void removeSegmentsBelow(long offset) {
-        for (Segment segment : new ArrayList<>(segments.values())) {
-            Long next = segments.higherKey(segment.baseOffset());
-            if (segment == active || next == null || next > offset) {
-                break;
-            }
-            segments.remove(segment.baseOffset());
-            segment.retire(true);
         }
     }
 
@@ -815,11 +773,11 @@ public final class PartitionLog implements AutoCloseable {
             long now = clock.millis();
             int deleted = 0;
             if (current.retentionMs() >= 0) {
-                for (Segment segment : new ArrayList<>(segments.values())) {
+                for (Segment segment : new ArrayList<>(segments.all())) {
                     if (segment.isEmpty() || now - segment.largestTimestamp() <= current.retentionMs()) {
                         break;
                     }
-                    if (segment == active) {
+                    if (segment == segments.active()) {
                         roll();
                     }
                     deleteOldest(segment);
@@ -828,8 +786,8 @@ public final class PartitionLog implements AutoCloseable {
             }
             if (current.retentionBytes() >= 0) {
                 long excess = sizeInBytes() - current.retentionBytes();
-                for (Segment segment : new ArrayList<>(segments.values())) {
-                    if (segment == active || excess < segment.size()) {
+                for (Segment segment : new ArrayList<>(segments.all())) {
+                    if (segment == segments.active() || excess < segment.size()) {
                         break;
                     }
                     excess -= segment.size();
@@ -844,11 +802,11 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     private void deleteOldest(Segment segment) throws IOException {
-        segments.remove(segment.baseOffset());
-        long newStart = segments.firstKey();
+        segments.remove(segment);
+        long newStart = segments.firstBaseOffset();
         if (newStart > logStartOffset) {
             logStartOffset = newStart;
-            writeLogStartCheckpoint(newStart);
+            logStartCheckpoint.write(newStart);
         }
         log.info("Deleting segment {} of {} (retention); log start offset now {}", segment.baseOffset(),
                 topicPartition, logStartOffset);
@@ -859,7 +817,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** The sealed segments (never the active one), oldest first, for the cleaner. */
     List<Segment> sealedSegments() {
-        return new ArrayList<>(segments.headMap(active.baseOffset()).values());
+        return segments.sealed();
     }
 
     Path dir() {
@@ -877,12 +835,7 @@ public final class PartitionLog implements AutoCloseable {
     void replaceSegment(Segment original, Segment cleaned) {
         writeLock.lock();
         try {
-            if (segments.get(original.baseOffset()) != original) {
-                cleaned.retire(true);
-                return;
-            }
-            segments.put(cleaned.baseOffset(), cleaned);
-            original.retire(false);
+            segments.replace(original, cleaned);
         } finally {
             writeLock.unlock();
         }
@@ -892,10 +845,7 @@ public final class PartitionLog implements AutoCloseable {
     void dropSegment(Segment original) {
         writeLock.lock();
         try {
-            if (segments.get(original.baseOffset()) == original && original != active) {
-                segments.remove(original.baseOffset());
-                original.retire(true);
-            }
+            segments.drop(original);
         } finally {
             writeLock.unlock();
         }
@@ -907,23 +857,6 @@ public final class PartitionLog implements AutoCloseable {
 
     // ---------------------------------------------------------------- checkpoint and lifecycle
 
-    private long readLogStartCheckpoint() throws IOException {
-        Path file = dir.resolve(LOG_START_CHECKPOINT);
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(Files.readString(file).trim());
-        } catch (NumberFormatException e) {
-            log.warn("Ignoring unreadable {} in {}", LOG_START_CHECKPOINT, dir);
-            return 0;
-        }
-    }
-
-    private void writeLogStartCheckpoint(long offset) throws IOException {
-        DurableFiles.writeAtomically(dir.resolve(LOG_START_CHECKPOINT), Long.toString(offset));
-    }
-
     /** Flushes and closes every segment; the active segment's indexes are trimmed for a clean start. */
     @Override
     public void close() throws IOException {
@@ -931,11 +864,7 @@ public final class PartitionLog implements AutoCloseable {
         try {
             flush();
             producerStates.writeSnapshot(dir, logEndOffset);
-            active.seal();
-            for (Segment segment : segments.values()) {
-                segment.close();
-            }
-            segments.clear();
+            segments.close();
         } finally {
             writeLock.unlock();
         }
@@ -946,12 +875,9 @@ public final class PartitionLog implements AutoCloseable {
     void deleteAll() throws IOException {
         writeLock.lock();
         try {
-            for (Segment segment : segments.values()) {
-                segment.retire(true);
-            }
-            segments.clear();
+            segments.deleteAll();
             failWaiting(new IOException("partition " + topicPartition + " deleted"));
-            Files.deleteIfExists(dir.resolve(LOG_START_CHECKPOINT));
+            logStartCheckpoint.delete();
             Files.deleteIfExists(dir.resolve(ProducerStates.SNAPSHOT_FILE));
         } finally {
             writeLock.unlock();
@@ -961,7 +887,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** For tests and tools: every segment's base offset, oldest first. */
     public List<Long> segmentBaseOffsets() {
-        return new ArrayList<>(new TreeMap<>(segments).keySet());
+        return segments.baseOffsets();
     }
 
     @Override
