@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.meta.DurableFiles;
 import dev.trilog.log.meta.InternalLog;
 import dev.trilog.log.meta.ShareStateStore;

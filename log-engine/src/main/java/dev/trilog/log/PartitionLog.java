@@ -1,5 +1,7 @@
 package dev.trilog.log;
 
+import dev.trilog.log.durability.DurabilityWaiters;
+import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.meta.DurableFiles;
 import dev.trilog.log.partition.LogSegments;
 import dev.trilog.log.partition.LogStartOffsetCheckpoint;
@@ -24,11 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
@@ -48,8 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class PartitionLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
-    /** Shared by every append under the page-cache policy; callers only chain on it. */
-    private static final CompletableFuture<Void> ALREADY_DURABLE = CompletableFuture.completedFuture(null);
 
     private final TopicPartition topicPartition;
     private final Path dir;
@@ -69,14 +67,7 @@ public final class PartitionLog implements AutoCloseable {
     /** Below the first record of any open transaction; the log end offset when none is open. */
     private volatile long lastStableOffset;
 
-    // Group-commit state, guarded by itself.
-    private final ArrayDeque<DurableWaiter> durableWaiters = new ArrayDeque<>();
-    private long unflushedMessages;
-    private long firstUnflushedNanos = -1;
-    private long flushedOffset;
-
-    private record DurableWaiter(long lastOffset, CompletableFuture<Void> future) {
-    }
+    private DurabilityWaiters durability;
 
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, UnreadableBatches unreadable) {
@@ -145,7 +136,8 @@ public final class PartitionLog implements AutoCloseable {
         segments = new LogSegments(loaded);
         logEndOffset = segments.active().nextOffset();
         logStartOffset = Math.min(Math.max(segments.firstBaseOffset(), checkpoint), logEndOffset);
-        flushedOffset = logEndOffset;
+        durability = new DurabilityWaiters(topicPartition, this::config, this::logEndOffset, segments, flusher,
+                logEndOffset);
         rebuildProducerStates();
         updateLastStableOffset();
     }
@@ -332,7 +324,7 @@ public final class PartitionLog implements AutoCloseable {
                 if (duplicate != null) {
                     // a producer's retry of a batch already written: same answer, nothing written twice
                     return new AppendResult(duplicate.firstOffset(), duplicate.lastOffset(), -1, logStartOffset, 0,
-                            durableFuture(duplicate.lastOffset(), 0));
+                            durability.whenDurable(duplicate.lastOffset(), 0));
                 }
             }
             write(prepared, now);
@@ -344,7 +336,7 @@ public final class PartitionLog implements AutoCloseable {
             updateLastStableOffset();
             result = new AppendResult(prepared.firstOffset(), prepared.lastOffset(),
                     logAppendTime ? now : -1, logStartOffset, prepared.recordCount(),
-                    durableFuture(prepared.lastOffset(), prepared.recordCount()));
+                    durability.whenDurable(prepared.lastOffset(), prepared.recordCount()));
         } finally {
             writeLock.unlock();
         }
@@ -383,7 +375,7 @@ public final class PartitionLog implements AutoCloseable {
             endTransaction(segment, prepared.batches().get(0), marker);
             updateLastStableOffset();
             result = new AppendResult(prepared.firstOffset(), prepared.lastOffset(), -1, logStartOffset, 1,
-                    durableFuture(prepared.lastOffset(), 1));
+                    durability.whenDurable(prepared.lastOffset(), 1));
         } finally {
             writeLock.unlock();
         }
@@ -449,94 +441,9 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- durability (group commit)
-
-    /** Completes when everything up to {@code lastOffset} is as durable as the topic's flush policy asks. */
-    private CompletableFuture<Void> durableFuture(long lastOffset, int newMessages) {
-        if (!config.fsyncBeforeAck()) {
-            return ALREADY_DURABLE;
-        }
-        CompletableFuture<Void> future = new CompletableFuture<>();
-        synchronized (durableWaiters) {
-            if (lastOffset < flushedOffset) {
-                return CompletableFuture.completedFuture(null);
-            }
-            durableWaiters.add(new DurableWaiter(lastOffset, future));
-            unflushedMessages += newMessages;
-            if (firstUnflushedNanos < 0) {
-                firstUnflushedNanos = System.nanoTime();
-            }
-        }
-        flusher.requestFlush(this);
-        return future;
-    }
-
-    boolean hasWaiting() {
-        synchronized (durableWaiters) {
-            return !durableWaiters.isEmpty();
-        }
-    }
-
-    boolean flushDue(long nowNanos) {
-        return nanosUntilFlushDue(nowNanos) <= 0;
-    }
-
-    long nanosUntilFlushDue(long nowNanos) {
-        LogConfig current = config;
-        synchronized (durableWaiters) {
-            if (durableWaiters.isEmpty()) {
-                return Long.MAX_VALUE;
-            }
-            if (unflushedMessages >= current.flushMessages()) {
-                return 0;
-            }
-            long flushMs = current.flushMs();
-            if (flushMs == Long.MAX_VALUE) {
-                // flush.messages alone: do not let a lone append wait for company forever
-                flushMs = 1000;
-            }
-            return firstUnflushedNanos + flushMs * 1_000_000 - nowNanos;
-        }
-    }
-
-    /** fsyncs every segment holding unflushed data and completes the appends it covers. */
-    void flushWaiting() throws IOException {
-        long target;
-        synchronized (durableWaiters) {
-            target = logEndOffset;
-            unflushedMessages = 0;
-            firstUnflushedNanos = -1;
-        }
-        flushUpTo(target);
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        synchronized (durableWaiters) {
-            while (!durableWaiters.isEmpty() && durableWaiters.peek().lastOffset() < target) {
-                done.add(durableWaiters.poll().future());
-            }
-        }
-        done.forEach(f -> f.complete(null));
-    }
-
-    void failWaiting(Throwable cause) {
-        List<CompletableFuture<Void>> failed = new ArrayList<>();
-        synchronized (durableWaiters) {
-            while (!durableWaiters.isEmpty()) {
-                failed.add(durableWaiters.poll().future());
-            }
-        }
-        failed.forEach(f -> f.completeExceptionally(cause));
-    }
-
-    private void flushUpTo(long target) throws IOException {
-        segments.flushLogs(flushedOffset, target);
-        synchronized (durableWaiters) {
-            flushedOffset = Math.max(flushedOffset, target);
-        }
-    }
-
     /** fsync of everything written so far. */
     public void flush() throws IOException {
-        flushUpTo(logEndOffset);
+        durability.flushTo(logEndOffset);
     }
 
     // ---------------------------------------------------------------- read
@@ -868,7 +775,7 @@ public final class PartitionLog implements AutoCloseable {
         } finally {
             writeLock.unlock();
         }
-        failWaiting(new IOException("partition " + topicPartition + " closed"));
+        durability.failAll(new IOException("partition " + topicPartition + " closed"));
     }
 
     /** Closes and deletes every file of the partition (topic deletion). */
@@ -876,7 +783,7 @@ public final class PartitionLog implements AutoCloseable {
         writeLock.lock();
         try {
             segments.deleteAll();
-            failWaiting(new IOException("partition " + topicPartition + " deleted"));
+            durability.failAll(new IOException("partition " + topicPartition + " deleted"));
             logStartCheckpoint.delete();
             Files.deleteIfExists(dir.resolve(ProducerStates.SNAPSHOT_FILE));
         } finally {
