@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.trilog.log.cleaner.LogCleaner;
 import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.meta.DurableFiles;
 import dev.trilog.log.meta.InternalLog;
@@ -268,7 +269,7 @@ public final class LogEngine implements AutoCloseable {
             for (int p = 0; p < topic.partitions(); p++) {
                 PartitionLog partition = partitions.remove(new TopicPartition(name, p));
                 if (partition != null) {
-                    cleaner.forget(partition);
+                    cleaner.forget(partition.cleanable());
                     partition.deleteAll();
                 }
             }
@@ -418,7 +419,7 @@ public final class LogEngine implements AutoCloseable {
     public void runCleaner() {
         for (PartitionLog partition : allPartitions()) {
             try {
-                cleaner.clean(partition);
+                cleaner.clean(partition.cleanable());
             } catch (IOException | RuntimeException e) {
                 log.error("Compaction of {} failed", partition.topicPartition(), e);
             }

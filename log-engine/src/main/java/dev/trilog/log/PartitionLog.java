@@ -1,5 +1,7 @@
 package dev.trilog.log;
 
+import dev.trilog.log.cleaner.CleanableLog;
+import dev.trilog.log.cleaner.SegmentSwap;
 import dev.trilog.log.durability.DurabilityWaiters;
 import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.meta.DurableFiles;
@@ -24,7 +26,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,7 @@ public final class PartitionLog implements AutoCloseable {
     private volatile long lastStableOffset;
 
     private DurabilityWaiters durability;
+    private final CleanableLog cleanable = new Cleanable();
 
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, UnreadableBatches unreadable) {
@@ -104,16 +106,7 @@ public final class PartitionLog implements AutoCloseable {
 
     private void load(boolean cleanShutdown) throws IOException {
         List<Long> baseOffsets = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(SegmentFiles.CLEANED)) {
-                    Files.delete(file); // a compaction that did not finish: the original is intact
-                } else if (name.endsWith(SegmentFiles.SWAP)) {
-                    finishSwap(file);
-                }
-            }
-        }
+        SegmentSwap.completeInterrupted(dir);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SegmentFiles.LOG)) {
             for (Path file : files) {
                 long base = SegmentFiles.baseOffsetOf(file);
@@ -191,18 +184,6 @@ public final class PartitionLog implements AutoCloseable {
     private void updateLastStableOffset() {
         long unstable = producerStates.firstUnstableOffset();
         lastStableOffset = unstable >= 0 ? unstable : logEndOffset;
-    }
-
-    /** A compacted segment was complete but not yet renamed over its original: finish that. */
-    private void finishSwap(Path swapFile) throws IOException {
-        String name = swapFile.getFileName().toString();
-        Path target = swapFile.resolveSibling(name.substring(0, name.length() - SegmentFiles.SWAP.length()));
-        Files.move(swapFile, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        long base = SegmentFiles.baseOffsetOf(target);
-        if (base >= 0) {
-            Files.deleteIfExists(SegmentFiles.offsetIndex(dir, base));
-            Files.deleteIfExists(SegmentFiles.timeIndex(dir, base));
-        }
     }
 
     public TopicPartition topicPartition() {
@@ -720,46 +701,75 @@ public final class PartitionLog implements AutoCloseable {
         segment.retire(true);
     }
 
-    // ---------------------------------------------------------------- compaction support
+    // ---------------------------------------------------------------- compaction
 
-    /** The sealed segments (never the active one), oldest first, for the cleaner. */
-    List<Segment> sealedSegments() {
-        return segments.sealed();
+    /** What the engine hands the {@link dev.trilog.log.cleaner.LogCleaner}: one instance per partition. */
+    CleanableLog cleanable() {
+        return cleanable;
     }
 
-    Path dir() {
-        return dir;
-    }
+    /** The cleaner's view: reads without the lock, swaps segments under it. */
+    private final class Cleanable implements CleanableLog {
 
-    InstantSource clock() {
-        return clock;
-    }
-
-    /**
-     * Replaces {@code original} with {@code cleaned} (same base offset) once the cleaned files
-     * have been renamed into place; readers of the original keep it until they release it.
-     */
-    void replaceSegment(Segment original, Segment cleaned) {
-        writeLock.lock();
-        try {
-            segments.replace(original, cleaned);
-        } finally {
-            writeLock.unlock();
+        @Override
+        public TopicPartition topicPartition() {
+            return topicPartition;
         }
-    }
 
-    /** Removes a segment compaction emptied; its offsets stay a gap, as in Kafka. */
-    void dropSegment(Segment original) {
-        writeLock.lock();
-        try {
-            segments.drop(original);
-        } finally {
-            writeLock.unlock();
+        @Override
+        public LogConfig config() {
+            return config;
         }
-    }
 
-    ReentrantLock writeLock() {
-        return writeLock;
+        @Override
+        public long now() {
+            return clock.millis();
+        }
+
+        @Override
+        public Path dir() {
+            return dir;
+        }
+
+        @Override
+        public List<Segment> sealedSegments() {
+            return segments.sealed();
+        }
+
+        @Override
+        public long lastStableOffset() {
+            return lastStableOffset;
+        }
+
+        @Override
+        public long logStartOffset() {
+            return logStartOffset;
+        }
+
+        @Override
+        public List<AbortedTransaction> abortedTransactions(long from, long upTo) {
+            return segments.abortedTransactions(from, upTo);
+        }
+
+        @Override
+        public void replace(Segment original, Replacement replacement) throws IOException {
+            writeLock.lock();
+            try {
+                segments.replace(original, replacement.install());
+            } finally {
+                writeLock.unlock();
+            }
+        }
+
+        @Override
+        public void drop(Segment original) {
+            writeLock.lock();
+            try {
+                segments.drop(original);
+            } finally {
+                writeLock.unlock();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- checkpoint and lifecycle
