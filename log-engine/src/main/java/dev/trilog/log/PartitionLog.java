@@ -1,10 +1,10 @@
 package dev.trilog.log;
 
 import dev.trilog.log.cleaner.CleanableLog;
-import dev.trilog.log.cleaner.SegmentSwap;
 import dev.trilog.log.durability.DurabilityWaiters;
 import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.partition.LogLoader;
 import dev.trilog.log.partition.LogSegments;
 import dev.trilog.log.partition.LogStartOffsetCheckpoint;
 import dev.trilog.log.producer.ProducerStates;
@@ -20,10 +20,8 @@ import dev.trilog.log.record.TxnMarker;
 import dev.trilog.log.record.ValidatedBatches;
 import dev.trilog.log.segment.AbortedTransaction;
 import dev.trilog.log.segment.Segment;
-import dev.trilog.log.segment.SegmentFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -54,12 +52,11 @@ public final class PartitionLog implements AutoCloseable {
     private final Path dir;
     private final InstantSource clock;
     private final Executor background;
-    private final GroupCommitFlusher flusher;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private LogSegments segments;
+    private final LogSegments segments;
     private final LogStartOffsetCheckpoint logStartCheckpoint;
     private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final ProducerStates producerStates = new ProducerStates();
+    private final ProducerStates producerStates;
     private final RecordFormat.UnreadableBatchListener unreadable;
 
     private volatile LogConfig config;
@@ -68,25 +65,32 @@ public final class PartitionLog implements AutoCloseable {
     /** Below the first record of any open transaction; the log end offset when none is open. */
     private volatile long lastStableOffset;
 
-    private DurabilityWaiters durability;
+    private final DurabilityWaiters durability;
     private final CleanableLog cleanable = new Cleanable();
 
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
-            Executor background, GroupCommitFlusher flusher, UnreadableBatches unreadable) {
+            Executor background, GroupCommitFlusher flusher, UnreadableBatches unreadable,
+            LogStartOffsetCheckpoint logStartCheckpoint, LogLoader.LoadedLog loaded) {
         this.topicPartition = topicPartition;
         this.unreadable = unreadable.listenerFor(topicPartition);
         this.dir = dir;
         this.config = config;
         this.clock = clock;
         this.background = background;
-        this.flusher = flusher;
-        this.logStartCheckpoint = new LogStartOffsetCheckpoint(dir);
+        this.logStartCheckpoint = logStartCheckpoint;
+        this.segments = loaded.segments();
+        this.producerStates = loaded.producerStates();
+        this.logStartOffset = loaded.logStartOffset();
+        this.logEndOffset = loaded.logEndOffset();
+        this.durability = new DurabilityWaiters(topicPartition, this::config, this::logEndOffset, segments, flusher,
+                logEndOffset);
+        updateLastStableOffset();
     }
 
     /**
      * Opens the partition in {@code dir}, creating it when missing. After an unclean shutdown
      * the last segment is verified batch by batch and a torn tail truncated; any segment whose
-     * index is missing or damaged gets it rebuilt.
+     * index is missing or damaged gets it rebuilt (see {@link LogLoader}).
      */
     static PartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, boolean cleanShutdown) throws IOException {
@@ -97,80 +101,10 @@ public final class PartitionLog implements AutoCloseable {
     static PartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, boolean cleanShutdown, UnreadableBatches unreadable)
             throws IOException {
-        Files.createDirectories(dir);
-        PartitionLog partition = new PartitionLog(topicPartition, dir, config, clock, background, flusher,
-                unreadable);
-        partition.load(cleanShutdown);
-        return partition;
-    }
-
-    private void load(boolean cleanShutdown) throws IOException {
-        List<Long> baseOffsets = new ArrayList<>();
-        SegmentSwap.completeInterrupted(dir);
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SegmentFiles.LOG)) {
-            for (Path file : files) {
-                long base = SegmentFiles.baseOffsetOf(file);
-                if (base >= 0) {
-                    baseOffsets.add(base);
-                }
-            }
-        }
-        baseOffsets.sort(Long::compare);
-        long checkpoint = logStartCheckpoint.read();
-        List<Segment> loaded = new ArrayList<>();
-        if (baseOffsets.isEmpty()) {
-            loaded.add(newSegment(checkpoint));
-        }
-        for (int i = 0; i < baseOffsets.size(); i++) {
-            boolean last = i == baseOffsets.size() - 1;
-            loaded.add(Segment.open(dir, baseOffsets.get(i), config.segmentIndexBytes(),
-                    config.indexIntervalBytes(), last, last && !cleanShutdown));
-        }
-        segments = new LogSegments(loaded);
-        logEndOffset = segments.active().nextOffset();
-        logStartOffset = Math.min(Math.max(segments.firstBaseOffset(), checkpoint), logEndOffset);
-        durability = new DurabilityWaiters(topicPartition, this::config, this::logEndOffset, segments, flusher,
-                logEndOffset);
-        rebuildProducerStates();
-        updateLastStableOffset();
-    }
-
-    /**
-     * Producer state (idempotence, open transactions) and the aborted-transaction indexes: the
-     * snapshot, then the batches after it, read from their headers (and transaction markers
-     * read whole). Aborted-transaction entries from the replayed range are dropped first and
-     * written again by the replay, so a crash between a marker and its index entry loses nothing.
-     */
-    private void rebuildProducerStates() throws IOException {
-        long from = producerStates.loadSnapshot(dir, logEndOffset);
-        if (from < 0) {
-            from = segments.firstBaseOffset();
-        }
-        for (Segment segment : segments.all()) {
-            segment.truncateAbortedTransactionsFrom(from);
-        }
-        for (Segment segment : segments.all()) {
-            if (segment.nextOffset() <= from) {
-                continue;
-            }
-            Segment.BatchPosition start = segment.find(from, segment.size());
-            int position = start == null ? segment.size() : start.position();
-            while (position + BatchHeader.SIZE <= segment.size()) {
-                BatchHeader header = segment.headerAt(position);
-                if (header.hasProducerId() && header.lastOffset() >= from) {
-                    if (!header.control()) {
-                        producerStates.update(header, header.maxTimestamp());
-                    } else {
-                        TxnMarker marker = RecordFormat.txnMarkerOf(segment.read(position, header.sizeInBytes()));
-                        if (marker != null) {
-                            endTransaction(segment, header, marker);
-                        }
-                    }
-                }
-                position += header.sizeInBytes();
-            }
-        }
-        producerStates.expire(clock.millis());
+        LogStartOffsetCheckpoint checkpoint = new LogStartOffsetCheckpoint(dir);
+        LogLoader.LoadedLog loaded = LogLoader.load(dir, checkpoint, config, clock, cleanShutdown);
+        return new PartitionLog(topicPartition, dir, config, clock, background, flusher, unreadable, checkpoint,
+                loaded);
     }
 
     /** A written marker ends its producer's transaction; an ABORT is indexed in the marker's segment. */
