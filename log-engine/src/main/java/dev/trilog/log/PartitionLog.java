@@ -7,6 +7,7 @@ import dev.trilog.log.meta.DurableFiles;
 import dev.trilog.log.partition.LogLoader;
 import dev.trilog.log.partition.LogSegments;
 import dev.trilog.log.partition.LogStartOffsetCheckpoint;
+import dev.trilog.log.partition.Retention;
 import dev.trilog.log.producer.ProducerStates;
 import dev.trilog.log.record.AppendRules;
 import dev.trilog.log.record.BatchError;
@@ -570,7 +571,10 @@ public final class PartitionLog implements AutoCloseable {
             if (offset > logStartOffset) {
                 logStartOffset = offset;
                 logStartCheckpoint.write(offset);
-                segments.removeBelow(offset);
+                for (Segment segment : Retention.below(segments, offset)) {
+                    segments.remove(segment);
+                    segment.retire(true);
+                }
             }
             return logStartOffset;
         } finally {
@@ -592,32 +596,14 @@ public final class PartitionLog implements AutoCloseable {
         }
         writeLock.lock();
         try {
-            long now = clock.millis();
-            int deleted = 0;
-            if (current.retentionMs() >= 0) {
-                for (Segment segment : new ArrayList<>(segments.all())) {
-                    if (segment.isEmpty() || now - segment.largestTimestamp() <= current.retentionMs()) {
-                        break;
-                    }
-                    if (segment == segments.active()) {
-                        roll();
-                    }
-                    deleteOldest(segment);
-                    deleted++;
+            List<Segment> expired = Retention.expired(segments, current, clock.millis());
+            for (Segment segment : expired) {
+                if (segment == segments.active()) {
+                    roll();
                 }
+                deleteOldest(segment);
             }
-            if (current.retentionBytes() >= 0) {
-                long excess = sizeInBytes() - current.retentionBytes();
-                for (Segment segment : new ArrayList<>(segments.all())) {
-                    if (segment == segments.active() || excess < segment.size()) {
-                        break;
-                    }
-                    excess -= segment.size();
-                    deleteOldest(segment);
-                    deleted++;
-                }
-            }
-            return deleted;
+            return expired.size();
         } finally {
             writeLock.unlock();
         }

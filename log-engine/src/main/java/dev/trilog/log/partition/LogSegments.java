@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * one, the active segment, takes the appends; the others are sealed. Compaction may leave gaps
  * between segments, and retention removes them from the front.
  *
+ * Which segments leave from the front is {@link Retention}'s rule.
+ *
  * <p>Threading: changes are made under the partition's write lock; lookups take no lock. A
  * segment a lookup returns may be removed (retention, compaction, DeleteRecords) right after:
  * readers {@link Segment#tryRetain() retain} it before reading and look again when that fails.
@@ -133,21 +135,9 @@ public final class LogSegments {
 
     // ---------------------------------------------------------------- changes, under the partition's write lock
 
-    /** Takes {@code segment} out of the list; the caller retires it. */
+    /** Takes {@code segment} out of the list (retention, DeleteRecords); the caller retires it. */
     public void remove(Segment segment) {
         segments.remove(segment.baseOffset());
-    }
-
-    /** DeleteRecords: removes and deletes the segments wholly below {@code offset}, never the active one. */
-    public void removeBelow(long offset) {
-        for (Segment segment : new ArrayList<>(segments.values())) {
-            Long next = segments.higherKey(segment.baseOffset());
-            if (segment == active || next == null || next > offset) {
-                break;
-            }
-            segments.remove(segment.baseOffset());
-            segment.retire(true);
-        }
     }
 
     /**
