@@ -8,6 +8,7 @@ import dev.trilog.log.partition.LogLoader;
 import dev.trilog.log.partition.LogSegments;
 import dev.trilog.log.partition.LogStartOffsetCheckpoint;
 import dev.trilog.log.partition.Retention;
+import dev.trilog.log.partition.TimestampLookup;
 import dev.trilog.log.producer.ProducerStates;
 import dev.trilog.log.record.AppendRules;
 import dev.trilog.log.record.BatchError;
@@ -496,62 +497,12 @@ public final class PartitionLog implements AutoCloseable {
 
     /** ListOffsets "by time": the first record with a timestamp at or after {@code timestamp}. */
     public Optional<TimestampedOffset> offsetForTimestamp(long timestamp) throws IOException {
-        long start = logStartOffset;
-        for (Segment segment : segments.all()) {
-            if (segment.maxTimestamp() < timestamp || segment.nextOffset() <= start || !segment.tryRetain()) {
-                continue;
-            }
-            try {
-                Segment.BatchPosition found = segment.find(Math.max(segment.timeIndexStart(timestamp), start),
-                        segment.size());
-                if (found == null) {
-                    continue;
-                }
-                // the index names a batch's last offset; its earlier records may match too
-                long from = Math.max(found.header().baseOffset(), start);
-                int position = found.position();
-                while (position + BatchHeader.SIZE <= segment.size()) {
-                    BatchHeader header = segment.headerAt(position);
-                    if (!header.control() && header.maxTimestamp() >= timestamp) {
-                        LogRecord record = RecordFormat.firstAtOrAfter(segment.read(position, header.sizeInBytes()),
-                                from, timestamp);
-                        if (record != null) {
-                            return Optional.of(new TimestampedOffset(record.offset(), record.timestamp()));
-                        }
-                    }
-                    position += header.sizeInBytes();
-                }
-            } finally {
-                segment.release();
-            }
-        }
-        return Optional.empty();
+        return TimestampLookup.firstAtOrAfter(segments, logStartOffset, timestamp);
     }
 
     /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp (the earliest such record). */
     public Optional<TimestampedOffset> maxTimestampOffset() throws IOException {
-        Segment best = null;
-        for (Segment segment : segments.all()) {
-            if (segment.maxTimestamp() != RecordFormat.NO_TIMESTAMP
-                    && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
-                best = segment;
-            }
-        }
-        if (best == null || !best.tryRetain()) {
-            return Optional.empty();
-        }
-        try {
-            Segment.BatchPosition found = best.find(best.offsetOfMaxTimestamp(), best.size());
-            if (found == null) {
-                return Optional.empty();
-            }
-            LogRecord record = RecordFormat.maxTimestampRecord(best.read(found.position(),
-                    found.header().sizeInBytes()));
-            return record == null ? Optional.empty()
-                    : Optional.of(new TimestampedOffset(record.offset(), record.timestamp()));
-        } finally {
-            best.release();
-        }
+        return TimestampLookup.maxTimestamp(segments);
     }
 
     // ---------------------------------------------------------------- deletion
