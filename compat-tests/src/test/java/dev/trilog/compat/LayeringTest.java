@@ -117,6 +117,17 @@ class LayeringTest {
         slices().matching("dev.trilog.kafka.(*)..").should().beFreeOfCycles().check(trilog);
     }
 
+    /**
+     * One rule places a log-engine class: a concept package each (partition/, segment/, record/,
+     * producer/, durability/, cleaner/, meta/, share/), depending on one another without cycles.
+     * The root package is not a slice: it is the engine's API, which the concept packages use
+     * (PartitionLog, LogConfig, Topic…), and the engine's assembly, which uses them.
+     */
+    @Test
+    void logEnginePackagesAreFreeOfCycles() {
+        slices().matching("dev.trilog.log.(*)..").should().beFreeOfCycles().check(trilog);
+    }
+
     /** The root package assembles the families (KafkaApis, KafkaServer, KafkaFrontend); none of them reaches back. */
     @Test
     void noKafkaFamilyDependsOnTheRootThatAssemblesThem() {
