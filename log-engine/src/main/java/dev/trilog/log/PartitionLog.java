@@ -37,14 +37,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition's log: an ordered list of {@link Segment}s, the last of which takes appends.
+ * One partition's log: an ordered list of {@link Segment}s, the last of which takes appends, and
+ * the offsets that say what may be read — log start offset, last stable offset, log end offset
+ * (the high watermark on one node). Kafka's {@code UnifiedLog}; its parts, each owning one rule:
+ *
+ * <ul>
+ *   <li>{@link LogLoader} opens the directory (clean start or recovery, torn tails, index and
+ *       producer-state rebuilds, interrupted compactions);</li>
+ *   <li>{@link LogSegments}, the segment list, and {@link TimestampLookup} over it;</li>
+ *   <li>{@link ProducerStates}: idempotence and open transactions;</li>
+ *   <li>{@link DurabilityWaiters}: appends waiting for a group-commit fsync;</li>
+ *   <li>{@link Retention}: which segments leave from the front;</li>
+ *   <li>the {@link dev.trilog.log.cleaner.LogCleaner}, which sees the partition as a
+ *       {@link CleanableLog}.</li>
+ * </ul>
  *
  * <p>Threading: appends, rolls, retention and segment replacement take {@link #writeLock} (one
- * writer per partition, no lock shared between partitions). Reads take no lock: they look the
- * segment up in a concurrent map, retain it, and read below its published size.
+ * writer per partition, no lock shared between partitions); the offsets are published after each
+ * change. Reads take no lock: they look the segment up, retain it, and read below its published
+ * size. Appends are package-private: every write comes through {@link LogAppender}.
  *
- * <p>On disk ({@code <dataDir>/<topic>-<partition>/}): the segment files, and
- * {@code log-start-offset}, the checkpoint DeleteRecords moves forward.
+ * <p>On disk ({@code <dataDir>/<topic>-<partition>/}): the segment files,
+ * {@code producer-state.snapshot}, and {@code log-start-offset}, the checkpoint DeleteRecords and
+ * retention move forward ({@link LogStartOffsetCheckpoint}).
  */
 public final class PartitionLog implements AutoCloseable {
 
@@ -57,18 +72,18 @@ public final class PartitionLog implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final LogSegments segments;
     private final LogStartOffsetCheckpoint logStartCheckpoint;
-    private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ProducerStates producerStates;
+    private final DurabilityWaiters durability;
+    private final CleanableLog cleanable = new Cleanable();
+    private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RecordFormat.UnreadableBatchListener unreadable;
 
+    // changed under the write lock, read without it
     private volatile LogConfig config;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     /** Below the first record of any open transaction; the log end offset when none is open. */
     private volatile long lastStableOffset;
-
-    private final DurabilityWaiters durability;
-    private final CleanableLog cleanable = new Cleanable();
 
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, UnreadableBatches unreadable,
@@ -107,19 +122,6 @@ public final class PartitionLog implements AutoCloseable {
         LogLoader.LoadedLog loaded = LogLoader.load(dir, checkpoint, config, clock, cleanShutdown);
         return new PartitionLog(topicPartition, dir, config, clock, background, flusher, unreadable, checkpoint,
                 loaded);
-    }
-
-    /** A written marker ends its producer's transaction; an ABORT is indexed in the marker's segment. */
-    private void endTransaction(Segment segment, BatchHeader marker, TxnMarker type) throws IOException {
-        AbortedTransaction aborted = producerStates.endTransaction(marker, type);
-        if (aborted != null) {
-            segment.addAbortedTransaction(aborted);
-        }
-    }
-
-    private void updateLastStableOffset() {
-        long unstable = producerStates.firstUnstableOffset();
-        lastStableOffset = unstable >= 0 ? unstable : logEndOffset;
     }
 
     public TopicPartition topicPartition() {
@@ -300,6 +302,19 @@ public final class PartitionLog implements AutoCloseable {
             listener.run();
         }
         return result;
+    }
+
+    /** A written marker ends its producer's transaction; an ABORT is indexed in the marker's segment. */
+    private void endTransaction(Segment segment, BatchHeader marker, TxnMarker type) throws IOException {
+        AbortedTransaction aborted = producerStates.endTransaction(marker, type);
+        if (aborted != null) {
+            segment.addAbortedTransaction(aborted);
+        }
+    }
+
+    private void updateLastStableOffset() {
+        long unstable = producerStates.firstUnstableOffset();
+        lastStableOffset = unstable >= 0 ? unstable : logEndOffset;
     }
 
     private Segment maybeRoll(PreparedAppend prepared, long now) throws IOException {
