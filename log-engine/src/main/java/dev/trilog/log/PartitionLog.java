@@ -628,13 +628,8 @@ public final class PartitionLog implements AutoCloseable {
         }
 
         @Override
-        public long logStartOffset() {
-            return logStartOffset;
-        }
-
-        @Override
-        public List<AbortedTransaction> abortedTransactions(long from, long upTo) {
-            return segments.abortedTransactions(from, upTo);
+        public List<AbortedTransaction> abortedTransactions() {
+            return segments.abortedTransactions(logStartOffset, Long.MAX_VALUE);
         }
 
         @Override

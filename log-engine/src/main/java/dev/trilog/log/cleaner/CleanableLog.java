@@ -31,10 +31,8 @@ public interface CleanableLog {
 
     long lastStableOffset();
 
-    long logStartOffset();
-
-    /** See {@link dev.trilog.log.PartitionLog#abortedTransactions}. */
-    List<AbortedTransaction> abortedTransactions(long from, long upTo);
+    /** Every aborted transaction of the partition from its log start offset on. */
+    List<AbortedTransaction> abortedTransactions();
 
     /**
      * Under the partition's write lock, opens the copy {@code replacement} installs and puts it in

@@ -119,7 +119,7 @@ public final class LogCleaner {
     /** The partition's aborted transactions, as a test of a batch's producer id and base offset. */
     private static RecordFormat.AbortedBatches abortedBatches(CleanableLog partition) {
         Map<Long, List<AbortedTransaction>> byProducer = new HashMap<>();
-        for (AbortedTransaction aborted : partition.abortedTransactions(partition.logStartOffset(), Long.MAX_VALUE)) {
+        for (AbortedTransaction aborted : partition.abortedTransactions()) {
             byProducer.computeIfAbsent(aborted.producerId(), p -> new ArrayList<>()).add(aborted);
         }
         if (byProducer.isEmpty()) {
