@@ -373,6 +373,8 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- durability
+
     /** fsync of everything written so far. */
     public void flush() throws IOException {
         durability.flushTo(logEndOffset);
@@ -653,7 +655,7 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- checkpoint and lifecycle
+    // ---------------------------------------------------------------- lifecycle
 
     /** Flushes and closes every segment; the active segment's indexes are trimmed for a clean start. */
     @Override
