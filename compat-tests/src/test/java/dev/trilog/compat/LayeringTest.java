@@ -128,6 +128,20 @@ class LayeringTest {
         slices().matching("dev.trilog.log.(*)..").should().beFreeOfCycles().check(trilog);
     }
 
+    /**
+     * The engine's parts are public only so the engine's root package can assemble them; the
+     * other modules use its API (the root package, record/, share/, segment's records), never
+     * its parts.
+     */
+    @Test
+    void otherModulesUseTheLogEnginesApiNotItsParts() {
+        noClasses().that().resideOutsideOfPackage("dev.trilog.log..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.trilog.log.partition..",
+                        "dev.trilog.log.durability..", "dev.trilog.log.cleaner..", "dev.trilog.log.producer..",
+                        "dev.trilog.log.meta..")
+                .check(trilog);
+    }
+
     /** The root package assembles the families (KafkaApis, KafkaServer, KafkaFrontend); none of them reaches back. */
     @Test
     void noKafkaFamilyDependsOnTheRootThatAssemblesThem() {
