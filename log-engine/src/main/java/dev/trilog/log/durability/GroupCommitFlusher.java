@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * completes every append that was waiting on it. Appends that arrive while an fsync runs are
  * covered by the next one, so the fsync rate, not the append rate, bounds the work.
  *
- * Each partition's waiting appends and flush bookkeeping are its {@link DurabilityWaiters}.
+ * <p>Each partition's waiting appends and flush bookkeeping are its {@link DurabilityWaiters}.
  *
  * <p>Flush deadlines run on {@link System#nanoTime()}: this thread sleeps in real time.
  */
