@@ -127,6 +127,31 @@ class LayeringTest {
         slices().matching("dev.trilog.kafka.(*)..").should().beFreeOfCycles().check(trilog);
     }
 
+    /**
+     * One rule places a log-engine class: a concept package each (partition/, segment/, record/,
+     * producer/, durability/, cleaner/, meta/, share/), depending on one another without cycles.
+     * The root package is not a slice: it is the engine's API, which the concept packages use
+     * (PartitionLog, LogConfig, Topic…), and the engine's assembly, which uses them.
+     */
+    @Test
+    void logEnginePackagesAreFreeOfCycles() {
+        slices().matching("dev.trilog.log.(*)..").should().beFreeOfCycles().check(trilog);
+    }
+
+    /**
+     * The engine's parts are public only so the engine's root package can assemble them; the
+     * other modules use its API (the root package, record/, share/, segment's records), never
+     * its parts.
+     */
+    @Test
+    void otherModulesUseTheLogEnginesApiNotItsParts() {
+        noClasses().that().resideOutsideOfPackage("dev.trilog.log..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.trilog.log.partition..",
+                        "dev.trilog.log.durability..", "dev.trilog.log.cleaner..", "dev.trilog.log.producer..",
+                        "dev.trilog.log.meta..")
+                .check(trilog);
+    }
+
     /** The root package assembles the families (KafkaApis, KafkaServer, KafkaFrontend); none of them reaches back. */
     @Test
     void noKafkaFamilyDependsOnTheRootThatAssemblesThem() {

@@ -1,5 +1,6 @@
 package dev.trilog.log;
 
+import dev.trilog.log.meta.InternalLog;
 import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.List;

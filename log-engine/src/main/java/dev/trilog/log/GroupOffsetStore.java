@@ -1,5 +1,6 @@
 package dev.trilog.log;
 
+import dev.trilog.log.meta.InternalLog;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,26 +1,18 @@
 package dev.trilog.log;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import dev.trilog.log.durability.GroupCommitFlusher;
+import dev.trilog.log.meta.DataDirectory;
+import dev.trilog.log.meta.ShareCursors;
+import dev.trilog.log.meta.TopicRegistry;
 import dev.trilog.log.share.ArchiveListener;
 import dev.trilog.log.share.DeliveryPolicy;
 import dev.trilog.log.share.ShareCursor;
 import dev.trilog.log.share.ShareGroupSettings;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
@@ -31,7 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The log engine of one node: every topic's partitions, the topic metadata, committed group
  * offsets, and the background work (retention, segment rolls by age, compaction, group-commit
- * fsyncs).
+ * fsyncs). A facade: the work is done by the parts it assembles — {@link DataDirectory} (lock,
+ * cluster ID, clean shutdown), {@link PartitionLogs} (every partition log and the passes over
+ * them), {@link InternalLogs} (the engine's own logs and the stores in them),
+ * {@link TopicLifecycle}, {@link ShareCursors}, {@link BackgroundTasks} and the
+ * {@link GroupCommitFlusher}.
  *
  * <p>Data directory layout:
  * <pre>
@@ -49,48 +45,28 @@ public final class LogEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LogEngine.class);
 
-    static final String CLEAN_SHUTDOWN_MARKER = ".clean_shutdown";
-    static final String METADATA_LOG = "__trilog_metadata";
-    static final String GROUP_OFFSETS_LOG = "__trilog_group_offsets";
-    static final String SHARE_STATE_LOG = "__trilog_share_state";
-    static final String TRANSACTIONS_LOG = "__trilog_transactions";
+    static final String CLEAN_SHUTDOWN_MARKER = DataDirectory.CLEAN_SHUTDOWN_MARKER;
     /** Names the engine keeps for itself; no user topic may start with it. */
     public static final String RESERVED_PREFIX = "__trilog";
 
     private final EngineSettings settings;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
-    private final boolean cleanStart;
+    private final DataDirectory dataDir;
     private final GroupCommitFlusher flusher = new GroupCommitFlusher();
     private final UnreadableBatches unreadableBatches = new UnreadableBatches();
-    private final ExecutorService sealer = Executors.newSingleThreadExecutor(daemon("trilog-segment-sealer"));
-    private final ScheduledExecutorService maintenance =
-            Executors.newSingleThreadScheduledExecutor(daemon("trilog-log-maintenance"));
-    private final LogCleaner cleaner = new LogCleaner();
-    private final Map<TopicPartition, PartitionLog> partitions = new ConcurrentHashMap<>();
-    private final LogAppender appender = new LocalLogAppender(this::partitionOrInternal);
-    private final Object topicChanges = new Object();
-    /** The internal logs' partitions, which the append seam writes too but clients never see. */
-    private final Map<TopicPartition, PartitionLog> internalPartitions = new ConcurrentHashMap<>();
-    private InternalLog metadataLog;
-    private InternalLog offsetsLog;
-    private InternalLog shareStateLog;
-    private ShareStateStore shareStates;
-    private InternalLog transactionsLog;
-    private DurableMap transactionStates;
-    private final Map<String, ShareCursor> shareCursors = new ConcurrentHashMap<>();
-    private TopicRegistry topics;
-    private ProducerIdAllocator producerIds;
-    private final Map<String, DurableMap> durableMaps = new java.util.HashMap<>();
-    private GroupOffsetStore groupOffsets;
+    private final BackgroundTasks background = new BackgroundTasks();
+    private final PartitionLogs partitions;
+    private final LogAppender appender;
+    private InternalLogs internal;
+    private TopicRegistry topicRegistry;
+    private TopicLifecycle topics;
+    private ShareCursors shareCursors;
     private volatile boolean closed;
-    private String clusterId;
 
-    private LogEngine(EngineSettings settings, FileChannel lockChannel, FileLock lock, boolean cleanStart) {
+    private LogEngine(EngineSettings settings, DataDirectory dataDir) {
         this.settings = settings;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
-        this.cleanStart = cleanStart;
+        this.dataDir = dataDir;
+        this.partitions = new PartitionLogs(settings, dataDir, background.sealer(), flusher, unreadableBatches);
+        this.appender = new LocalLogAppender(partitions::getIncludingInternal);
     }
 
     /**
@@ -100,25 +76,7 @@ public final class LogEngine implements AutoCloseable {
      * @throws IOException when the directory cannot be created or written, or another process holds it
      */
     public static LogEngine open(EngineSettings settings) throws IOException {
-        Path dataDir = settings.dataDir();
-        boolean fresh = isEmptyOrMissing(dataDir);
-        Files.createDirectories(dataDir);
-        FileChannel lockChannel = FileChannel.open(dataDir.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("data directory " + dataDir.toAbsolutePath() + " is in use by another process");
-        }
-        Path marker = dataDir.resolve(CLEAN_SHUTDOWN_MARKER);
-        boolean clean = fresh || Files.exists(marker);
-        Files.deleteIfExists(marker);
-        LogEngine engine = new LogEngine(settings, lockChannel, lock, clean);
+        LogEngine engine = new LogEngine(settings, DataDirectory.open(settings.dataDir()));
         try {
             engine.load();
         } catch (IOException | RuntimeException e) {
@@ -130,51 +88,16 @@ public final class LogEngine implements AutoCloseable {
 
     private void load() throws IOException {
         long started = System.nanoTime();
-        clusterId = loadOrCreateClusterId();
-        metadataLog = openInternal(METADATA_LOG, true);
-        topics = new TopicRegistry(metadataLog);
-        producerIds = new ProducerIdAllocator(metadataLog);
-        for (Topic topic : topics.all()) {
-            LogConfig config = settings.topicDefaults().withOverrides(topic.configOverrides());
-            for (int p = 0; p < topic.partitions(); p++) {
-                openPartition(new TopicPartition(topic.name(), p), config);
-            }
-        }
-        offsetsLog = openInternal(GROUP_OFFSETS_LOG, false);
-        groupOffsets = new GroupOffsetStore(offsetsLog);
-        shareStateLog = openInternal(SHARE_STATE_LOG, false);
-        shareStates = new ShareStateStore(shareStateLog);
-        // as durable as the data and the committed offsets it governs (the page cache by default;
-        // the same fsync settings apply), not fsynced per write: Kafka does not either
-        transactionsLog = openInternal(TRANSACTIONS_LOG, false);
-        transactionStates = new DurableMap("txn", transactionsLog);
-        maintenance.scheduleWithFixedDelay(this::runRetention, settings.retentionCheckIntervalMs(),
-                settings.retentionCheckIntervalMs(), TimeUnit.MILLISECONDS);
-        maintenance.scheduleWithFixedDelay(this::runCleaner, settings.cleanerBackoffMs(),
-                settings.cleanerBackoffMs(), TimeUnit.MILLISECONDS);
+        internal = InternalLogs.open(partitions, appender, settings);
+        topicRegistry = internal.topics();
+        shareCursors = new ShareCursors(partitions::get, internal.shareStates(), settings.clock());
+        topics = new TopicLifecycle(settings, topicRegistry, partitions, shareCursors);
+        topics.openAll();
+        background.every(settings.retentionCheckIntervalMs(), partitions::runRetention);
+        background.every(settings.cleanerBackoffMs(), partitions::runCleaner);
         log.info("Log engine opened {} ({} start): {} topics, {} partitions in {} ms",
-                settings.dataDir().toAbsolutePath(), cleanStart ? "clean" : "recovering", topics.all().size(),
-                partitions.size(), (System.nanoTime() - started) / 1_000_000);
-    }
-
-    private InternalLog openInternal(String name, boolean fsyncEachWrite) throws IOException {
-        TopicPartition tp = new TopicPartition(name, 0);
-        LogConfig config = settings.topicDefaults().withOverrides(InternalLog.settings(fsyncEachWrite));
-        PartitionLog log = PartitionLog.open(tp, partitionDir(tp), config, settings.clock(), sealer, flusher,
-                cleanStart, unreadableBatches);
-        internalPartitions.put(tp, log);
-        return new InternalLog(log, appender);
-    }
-
-    private PartitionLog openPartition(TopicPartition tp, LogConfig config) throws IOException {
-        PartitionLog partition = PartitionLog.open(tp, partitionDir(tp), config, settings.clock(), sealer, flusher,
-                cleanStart, unreadableBatches);
-        partitions.put(tp, partition);
-        return partition;
-    }
-
-    private Path partitionDir(TopicPartition tp) {
-        return settings.dataDir().resolve(tp.topic() + "-" + tp.partition());
+                settings.dataDir().toAbsolutePath(), dataDir.cleanStart() ? "clean" : "recovering",
+                topicRegistry.all().size(), partitions.count(), (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Batches on disk that record readers had to skip (see {@link UnreadableBatches}). */
@@ -188,29 +111,12 @@ public final class LogEngine implements AutoCloseable {
 
     /** This data directory's cluster ID, created with it and kept in {@code meta.properties} as Kafka does. */
     public String clusterId() {
-        return clusterId;
-    }
-
-    private String loadOrCreateClusterId() throws IOException {
-        Path meta = settings.dataDir().resolve("meta.properties");
-        java.util.Properties properties = new java.util.Properties();
-        if (Files.exists(meta)) {
-            try (var in = Files.newBufferedReader(meta)) {
-                properties.load(in);
-            }
-            String id = properties.getProperty("cluster.id");
-            if (id != null && !id.isBlank()) {
-                return id.trim();
-            }
-        }
-        String id = Uuid.randomUuid().toString();
-        DurableFiles.writeAtomically(meta, "version=1\ncluster.id=" + id + "\n");
-        return id;
+        return dataDir.clusterId();
     }
 
     /** True when the last run shut down cleanly and recovery was skipped. */
     public boolean startedClean() {
-        return cleanStart;
+        return dataDir.cleanStart();
     }
 
     // ---------------------------------------------------------------- topics
@@ -223,104 +129,45 @@ public final class LogEngine implements AutoCloseable {
      */
     public Topic createTopic(String name, int partitionCount, Map<String, String> configOverrides)
             throws TopicExistsException, IOException {
-        validateNewTopic(name, partitionCount, configOverrides);
-        synchronized (topicChanges) {
-            if (topics.get(name).isPresent()) {
-                throw new TopicExistsException(name);
-            }
-            LogConfig config = settings.topicDefaults().withOverrides(configOverrides);
-            Topic topic = new Topic(name, Uuid.randomUuid(), partitionCount, configOverrides);
-            topics.put(topic);
-            for (int p = 0; p < partitionCount; p++) {
-                openPartition(new TopicPartition(name, p), config);
-            }
-            log.info("Created topic {} ({} partitions, id {})", name, partitionCount, topic.id());
-            return topic;
-        }
+        return topics.create(name, partitionCount, configOverrides);
     }
 
     /** Checks a CreateTopics request without creating anything (validate-only). */
     public void validateNewTopic(String name, int partitionCount, Map<String, String> configOverrides) {
-        org.apache.kafka.common.internals.Topic.validate(name);
-        if (name.startsWith(RESERVED_PREFIX)) {
-            throw new InvalidTopicException("topic names starting with " + RESERVED_PREFIX + " are reserved");
-        }
-        if (partitionCount < 1) {
-            throw new IllegalArgumentException("a topic needs at least one partition, not " + partitionCount);
-        }
-        settings.topicDefaults().withOverrides(configOverrides);
+        topics.validateNew(name, partitionCount, configOverrides);
     }
 
     /** Deletes the topic and its data; readers holding a slice finish reading it first. */
     public void deleteTopic(String name) throws UnknownTopicException, IOException {
-        synchronized (topicChanges) {
-            Topic topic = topics.get(name).orElseThrow(() -> new UnknownTopicException("unknown topic " + name));
-            topics.remove(name);
-            // a topic created later under the same name must not inherit these cursors' positions
-            shareCursors.values().removeIf(cursor -> cursor.log().topicPartition().topic().equals(name));
-            shareStates.removeTopic(name);
-            for (int p = 0; p < topic.partitions(); p++) {
-                PartitionLog partition = partitions.remove(new TopicPartition(name, p));
-                if (partition != null) {
-                    cleaner.forget(partition);
-                    partition.deleteAll();
-                }
-            }
-            log.info("Deleted topic {}", name);
-        }
+        topics.delete(name);
     }
 
     /** CreatePartitions: grows the topic to {@code newCount} partitions. */
     public Topic createPartitions(String name, int newCount) throws UnknownTopicException, IOException {
-        synchronized (topicChanges) {
-            Topic topic = topics.get(name).orElseThrow(() -> new UnknownTopicException("unknown topic " + name));
-            if (newCount <= topic.partitions()) {
-                throw new IllegalArgumentException("topic " + name + " has " + topic.partitions()
-                        + " partitions; the new count must be larger, not " + newCount);
-            }
-            Topic grown = topic.withPartitions(newCount);
-            topics.put(grown);
-            LogConfig config = settings.topicDefaults().withOverrides(topic.configOverrides());
-            for (int p = topic.partitions(); p < newCount; p++) {
-                openPartition(new TopicPartition(name, p), config);
-            }
-            return grown;
-        }
+        return topics.createPartitions(name, newCount);
     }
 
     /** Replaces the topic's config overrides (AlterConfigs semantics); takes effect at once. */
     public Topic alterTopicConfig(String name, Map<String, String> overrides) throws UnknownTopicException, IOException {
-        synchronized (topicChanges) {
-            Topic topic = topics.get(name).orElseThrow(() -> new UnknownTopicException("unknown topic " + name));
-            LogConfig config = settings.topicDefaults().withOverrides(overrides);
-            Topic altered = topic.withConfigOverrides(overrides);
-            topics.put(altered);
-            for (int p = 0; p < topic.partitions(); p++) {
-                PartitionLog partition = partitions.get(new TopicPartition(name, p));
-                if (partition != null) {
-                    partition.updateConfig(config);
-                }
-            }
-            return altered;
-        }
+        return topics.alterConfig(name, overrides);
     }
 
     public Optional<Topic> topic(String name) {
-        return topics.get(name);
+        return topicRegistry.get(name);
     }
 
     /** The topic with this ID (Kafka's Fetch v13+, Produce v13, Metadata v10+ name topics by ID). */
     public Optional<Topic> topicById(Uuid id) {
-        return topics.byId(id);
+        return topicRegistry.byId(id);
     }
 
     public Collection<Topic> topics() {
-        return List.copyOf(topics.all());
+        return List.copyOf(topicRegistry.all());
     }
 
     /** The effective configuration of a topic (broker defaults plus its overrides). */
     public Optional<LogConfig> topicConfig(String name) {
-        return topics.get(name).map(t -> settings.topicDefaults().withOverrides(t.configOverrides()));
+        return topicRegistry.get(name).map(t -> settings.topicDefaults().withOverrides(t.configOverrides()));
     }
 
     /** The partition's log, or null when there is no such partition. */
@@ -328,17 +175,14 @@ public final class LogEngine implements AutoCloseable {
         return partitions.get(tp);
     }
 
-    private PartitionLog partitionOrInternal(TopicPartition tp) {
-        PartitionLog log = partitions.get(tp);
-        return log != null ? log : internalPartitions.get(tp);
-    }
-
     public LogAppender appender() {
         return appender;
     }
 
+    // ---------------------------------------------------------------- stores in the internal logs
+
     public GroupOffsetStore groupOffsets() {
-        return groupOffsets;
+        return internal.groupOffsets();
     }
 
     /**
@@ -347,7 +191,7 @@ public final class LogEngine implements AutoCloseable {
      * settings ask (the page cache by default, as for committed offsets: a process crash loses nothing).
      */
     public DurableMap transactionStates() {
-        return transactionStates;
+        return internal.transactionStates();
     }
 
     /**
@@ -355,14 +199,7 @@ public final class LogEngine implements AutoCloseable {
      * metadata the layers above own.
      */
     public DurableMap durableMap(String namespace) throws IOException {
-        synchronized (durableMaps) {
-            DurableMap map = durableMaps.get(namespace);
-            if (map == null) {
-                map = new DurableMap(namespace, metadataLog);
-                durableMaps.put(namespace, map);
-            }
-            return map;
-        }
+        return internal.durableMap(namespace);
     }
 
     /**
@@ -373,67 +210,29 @@ public final class LogEngine implements AutoCloseable {
      */
     public ShareCursor shareCursor(TopicPartition tp, String group, ShareGroupSettings settings, DeliveryPolicy policy,
             ArchiveListener onArchive) throws UnknownTopicException {
-        PartitionLog partition = partitions.get(tp);
-        if (partition == null) {
-            throw new UnknownTopicException("unknown partition " + tp);
-        }
-        String key = ShareStateStore.key(group, tp);
-        return shareCursors.computeIfAbsent(key, k -> ShareCursor.open(partition, group, k, settings, policy,
-                this.settings.clock(), shareStates, onArchive));
+        return shareCursors.open(tp, group, settings, policy, onArchive);
     }
 
     /** Forgets the cursor and its durable state (the queue was deleted). */
     public void deleteShareCursor(TopicPartition tp, String group) {
-        String key = ShareStateStore.key(group, tp);
-        shareCursors.remove(key);
-        shareStates.remove(key);
+        shareCursors.delete(tp, group);
     }
 
     /** A producer ID never handed out before on this data directory (InitProducerId). */
     public long allocateProducerId() throws IOException {
-        return producerIds.allocate();
+        return internal.producerIds().allocate();
     }
 
     // ---------------------------------------------------------------- background work
 
     /** One retention pass over every partition (also run on a schedule). */
     public void runRetention() {
-        for (PartitionLog partition : allPartitions()) {
-            try {
-                partition.rollIfAged();
-                partition.enforceRetention();
-            } catch (IOException | RuntimeException e) {
-                log.error("Retention of {} failed", partition.topicPartition(), e);
-            }
-        }
+        partitions.runRetention();
     }
 
     /** One compaction pass over every compacted partition (also run on a schedule). */
     public void runCleaner() {
-        for (PartitionLog partition : allPartitions()) {
-            try {
-                cleaner.clean(partition);
-            } catch (IOException | RuntimeException e) {
-                log.error("Compaction of {} failed", partition.topicPartition(), e);
-            }
-        }
-    }
-
-    private List<PartitionLog> allPartitions() {
-        List<PartitionLog> all = new ArrayList<>(partitions.values());
-        if (metadataLog != null) {
-            all.add(metadataLog.partition());
-        }
-        if (offsetsLog != null) {
-            all.add(offsetsLog.partition());
-        }
-        if (shareStateLog != null) {
-            all.add(shareStateLog.partition());
-        }
-        if (transactionsLog != null) {
-            all.add(transactionsLog.partition());
-        }
-        return all;
+        partitions.runCleaner();
     }
 
     // ---------------------------------------------------------------- shutdown
@@ -448,74 +247,35 @@ public final class LogEngine implements AutoCloseable {
             return;
         }
         closed = true;
-        stopBackground();
+        background.stop();
         try {
-            shareStates.close();
+            internal.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        IOException failure = null;
-        for (PartitionLog partition : allPartitions()) {
-            try {
-                partition.close();
-            } catch (IOException e) {
-                failure = e;
-            }
-        }
-        partitions.clear();
+        IOException failure = partitions.closeAll();
         try {
             flusher.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (failure == null) {
-            DurableFiles.writeAtomically(settings.dataDir().resolve(CLEAN_SHUTDOWN_MARKER), "clean\n");
+            dataDir.markCleanShutdown();
             log.info("Log engine closed cleanly");
         }
-        lock.release();
-        lockChannel.close();
+        dataDir.close();
         if (failure != null) {
             throw failure;
         }
     }
 
-    private void stopBackground() {
-        // not shutdownNow(): an interrupt closes any FileChannel the task is using
-        maintenance.shutdown();
-        sealer.shutdown();
-        try {
-            maintenance.awaitTermination(30, TimeUnit.SECONDS);
-            sealer.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private void closeQuietly() {
-        stopBackground();
+        background.stop();
         try {
             flusher.close();
-            lock.release();
-            lockChannel.close();
+            dataDir.close();
         } catch (IOException | InterruptedException e) {
             log.debug("ignored while abandoning start-up", e);
         }
-    }
-
-    private static boolean isEmptyOrMissing(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return true;
-        }
-        try (var entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

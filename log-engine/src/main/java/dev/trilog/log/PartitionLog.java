@@ -1,5 +1,15 @@
 package dev.trilog.log;
 
+import dev.trilog.log.cleaner.CleanableLog;
+import dev.trilog.log.durability.DurabilityWaiters;
+import dev.trilog.log.durability.GroupCommitFlusher;
+import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.partition.LogLoader;
+import dev.trilog.log.partition.LogSegments;
+import dev.trilog.log.partition.LogStartOffsetCheckpoint;
+import dev.trilog.log.partition.Retention;
+import dev.trilog.log.partition.TimestampLookup;
+import dev.trilog.log.producer.ProducerStates;
 import dev.trilog.log.record.AppendRules;
 import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.BatchHeader;
@@ -12,22 +22,14 @@ import dev.trilog.log.record.TxnMarker;
 import dev.trilog.log.record.ValidatedBatches;
 import dev.trilog.log.segment.AbortedTransaction;
 import dev.trilog.log.segment.Segment;
-import dev.trilog.log.segment.SegmentFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
@@ -35,64 +37,77 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition's log: an ordered list of {@link Segment}s, the last of which takes appends.
+ * One partition's log: an ordered list of {@link Segment}s, the last of which takes appends, and
+ * the offsets that say what may be read — log start offset, last stable offset, log end offset
+ * (the high watermark on one node). Kafka's {@code UnifiedLog}; its parts, each owning one rule:
+ *
+ * <ul>
+ *   <li>{@link LogLoader} opens the directory (clean start or recovery, torn tails, index and
+ *       producer-state rebuilds, interrupted compactions);</li>
+ *   <li>{@link LogSegments}, the segment list, and {@link TimestampLookup} over it;</li>
+ *   <li>{@link ProducerStates}: idempotence and open transactions;</li>
+ *   <li>{@link DurabilityWaiters}: appends waiting for a group-commit fsync;</li>
+ *   <li>{@link Retention}: which segments leave from the front;</li>
+ *   <li>the {@link dev.trilog.log.cleaner.LogCleaner}, which sees the partition as a
+ *       {@link CleanableLog}.</li>
+ * </ul>
  *
  * <p>Threading: appends, rolls, retention and segment replacement take {@link #writeLock} (one
- * writer per partition, no lock shared between partitions). Reads take no lock: they look the
- * segment up in a concurrent map, retain it, and read below its published size.
+ * writer per partition, no lock shared between partitions); the offsets are published after each
+ * change. Reads take no lock: they look the segment up, retain it, and read below its published
+ * size. Appends are package-private: every write comes through {@link LogAppender}.
  *
- * <p>On disk ({@code <dataDir>/<topic>-<partition>/}): the segment files, and
- * {@code log-start-offset}, the checkpoint DeleteRecords moves forward.
+ * <p>On disk ({@code <dataDir>/<topic>-<partition>/}): the segment files,
+ * {@code producer-state.snapshot}, and {@code log-start-offset}, the checkpoint DeleteRecords and
+ * retention move forward ({@link LogStartOffsetCheckpoint}).
  */
 public final class PartitionLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
-    private static final String LOG_START_CHECKPOINT = "log-start-offset";
-    /** Shared by every append under the page-cache policy; callers only chain on it. */
-    private static final CompletableFuture<Void> ALREADY_DURABLE = CompletableFuture.completedFuture(null);
 
     private final TopicPartition topicPartition;
     private final Path dir;
     private final InstantSource clock;
     private final Executor background;
-    private final GroupCommitFlusher flusher;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final LogSegments segments;
+    private final LogStartOffsetCheckpoint logStartCheckpoint;
+    private final ProducerStates producerStates;
+    private final DurabilityWaiters durability;
+    private final CleanableLog cleanable = new Cleanable();
     private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final ProducerStates producerStates = new ProducerStates();
     private final RecordFormat.UnreadableBatchListener unreadable;
 
+    // changed under the write lock, read without it
     private volatile LogConfig config;
-    private volatile Segment active;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     /** Below the first record of any open transaction; the log end offset when none is open. */
     private volatile long lastStableOffset;
 
-    // Group-commit state, guarded by itself.
-    private final ArrayDeque<DurableWaiter> durableWaiters = new ArrayDeque<>();
-    private long unflushedMessages;
-    private long firstUnflushedNanos = -1;
-    private long flushedOffset;
-
-    private record DurableWaiter(long lastOffset, CompletableFuture<Void> future) {
-    }
-
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
-            Executor background, GroupCommitFlusher flusher, UnreadableBatches unreadable) {
+            Executor background, GroupCommitFlusher flusher, UnreadableBatches unreadable,
+            LogStartOffsetCheckpoint logStartCheckpoint, LogLoader.LoadedLog loaded) {
         this.topicPartition = topicPartition;
         this.unreadable = unreadable.listenerFor(topicPartition);
         this.dir = dir;
         this.config = config;
         this.clock = clock;
         this.background = background;
-        this.flusher = flusher;
+        this.logStartCheckpoint = logStartCheckpoint;
+        this.segments = loaded.segments();
+        this.producerStates = loaded.producerStates();
+        this.logStartOffset = loaded.logStartOffset();
+        this.logEndOffset = loaded.logEndOffset();
+        this.durability = new DurabilityWaiters(topicPartition, this::config, this::logEndOffset, segments, flusher,
+                logEndOffset);
+        updateLastStableOffset();
     }
 
     /**
      * Opens the partition in {@code dir}, creating it when missing. After an unclean shutdown
      * the last segment is verified batch by batch and a torn tail truncated; any segment whose
-     * index is missing or damaged gets it rebuilt.
+     * index is missing or damaged gets it rebuilt (see {@link LogLoader}).
      */
     static PartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, boolean cleanShutdown) throws IOException {
@@ -103,116 +118,10 @@ public final class PartitionLog implements AutoCloseable {
     static PartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, boolean cleanShutdown, UnreadableBatches unreadable)
             throws IOException {
-        Files.createDirectories(dir);
-        PartitionLog partition = new PartitionLog(topicPartition, dir, config, clock, background, flusher,
-                unreadable);
-        partition.load(cleanShutdown);
-        return partition;
-    }
-
-    private void load(boolean cleanShutdown) throws IOException {
-        List<Long> baseOffsets = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(SegmentFiles.CLEANED)) {
-                    Files.delete(file); // a compaction that did not finish: the original is intact
-                } else if (name.endsWith(SegmentFiles.SWAP)) {
-                    finishSwap(file);
-                }
-            }
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SegmentFiles.LOG)) {
-            for (Path file : files) {
-                long base = SegmentFiles.baseOffsetOf(file);
-                if (base >= 0) {
-                    baseOffsets.add(base);
-                }
-            }
-        }
-        baseOffsets.sort(Long::compare);
-        long checkpoint = readLogStartCheckpoint();
-        if (baseOffsets.isEmpty()) {
-            Segment first = newSegment(checkpoint);
-            segments.put(first.baseOffset(), first);
-        }
-        for (int i = 0; i < baseOffsets.size(); i++) {
-            boolean last = i == baseOffsets.size() - 1;
-            Segment segment = Segment.open(dir, baseOffsets.get(i), config.segmentIndexBytes(),
-                    config.indexIntervalBytes(), last, last && !cleanShutdown);
-            segments.put(segment.baseOffset(), segment);
-        }
-        active = segments.lastEntry().getValue();
-        logEndOffset = active.nextOffset();
-        logStartOffset = Math.min(Math.max(segments.firstKey(), checkpoint), logEndOffset);
-        flushedOffset = logEndOffset;
-        rebuildProducerStates();
-        updateLastStableOffset();
-    }
-
-    /**
-     * Producer state (idempotence, open transactions) and the aborted-transaction indexes: the
-     * snapshot, then the batches after it, read from their headers (and transaction markers
-     * read whole). Aborted-transaction entries from the replayed range are dropped first and
-     * written again by the replay, so a crash between a marker and its index entry loses nothing.
-     */
-    private void rebuildProducerStates() throws IOException {
-        long from = producerStates.loadSnapshot(dir, logEndOffset);
-        if (from < 0) {
-            from = segments.firstKey();
-        }
-        for (Segment segment : segments.values()) {
-            segment.truncateAbortedTransactionsFrom(from);
-        }
-        for (Segment segment : segments.values()) {
-            if (segment.nextOffset() <= from) {
-                continue;
-            }
-            Segment.BatchPosition start = segment.find(from, segment.size());
-            int position = start == null ? segment.size() : start.position();
-            while (position + BatchHeader.SIZE <= segment.size()) {
-                BatchHeader header = segment.headerAt(position);
-                if (header.hasProducerId() && header.lastOffset() >= from) {
-                    if (!header.control()) {
-                        producerStates.update(header, header.maxTimestamp());
-                    } else {
-                        TxnMarker marker = RecordFormat.txnMarkerOf(segment.read(position, header.sizeInBytes()));
-                        if (marker != null) {
-                            endTransaction(segment, header, marker);
-                        }
-                    }
-                }
-                position += header.sizeInBytes();
-            }
-        }
-        producerStates.expire(clock.millis());
-    }
-
-    /** A written marker ends its producer's transaction; an ABORT is indexed in the marker's segment. */
-    private void endTransaction(Segment segment, BatchHeader marker, TxnMarker type) throws IOException {
-        long first = producerStates.endTransaction(marker.producerId(), marker.producerEpoch(), marker.maxTimestamp());
-        if (type == TxnMarker.ABORT && first >= 0) {
-            long unstable = producerStates.firstUnstableOffset();
-            segment.addAbortedTransaction(new AbortedTransaction(marker.producerId(), first, marker.baseOffset(),
-                    unstable >= 0 ? unstable : marker.baseOffset() + 1));
-        }
-    }
-
-    private void updateLastStableOffset() {
-        long unstable = producerStates.firstUnstableOffset();
-        lastStableOffset = unstable >= 0 ? unstable : logEndOffset;
-    }
-
-    /** A compacted segment was complete but not yet renamed over its original: finish that. */
-    private void finishSwap(Path swapFile) throws IOException {
-        String name = swapFile.getFileName().toString();
-        Path target = swapFile.resolveSibling(name.substring(0, name.length() - SegmentFiles.SWAP.length()));
-        Files.move(swapFile, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        long base = SegmentFiles.baseOffsetOf(target);
-        if (base >= 0) {
-            Files.deleteIfExists(SegmentFiles.offsetIndex(dir, base));
-            Files.deleteIfExists(SegmentFiles.timeIndex(dir, base));
-        }
+        LogStartOffsetCheckpoint checkpoint = new LogStartOffsetCheckpoint(dir);
+        LogLoader.LoadedLog loaded = LogLoader.load(dir, checkpoint, config, clock, cleanShutdown);
+        return new PartitionLog(topicPartition, dir, config, clock, background, flusher, unreadable, checkpoint,
+                loaded);
     }
 
     public TopicPartition topicPartition() {
@@ -261,15 +170,11 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Bytes of all segments. */
     public long sizeInBytes() {
-        long total = 0;
-        for (Segment segment : segments.values()) {
-            total += segment.size();
-        }
-        return total;
+        return segments.sizeInBytes();
     }
 
     public int segmentCount() {
-        return segments.size();
+        return segments.count();
     }
 
     /** Called after every append, on the appending thread: for long polls that wait for data. */
@@ -338,7 +243,7 @@ public final class PartitionLog implements AutoCloseable {
                 if (duplicate != null) {
                     // a producer's retry of a batch already written: same answer, nothing written twice
                     return new AppendResult(duplicate.firstOffset(), duplicate.lastOffset(), -1, logStartOffset, 0,
-                            durableFuture(duplicate.lastOffset(), 0));
+                            durability.whenDurable(duplicate.lastOffset(), 0));
                 }
             }
             write(prepared, now);
@@ -350,7 +255,7 @@ public final class PartitionLog implements AutoCloseable {
             updateLastStableOffset();
             result = new AppendResult(prepared.firstOffset(), prepared.lastOffset(),
                     logAppendTime ? now : -1, logStartOffset, prepared.recordCount(),
-                    durableFuture(prepared.lastOffset(), prepared.recordCount()));
+                    durability.whenDurable(prepared.lastOffset(), prepared.recordCount()));
         } finally {
             writeLock.unlock();
         }
@@ -389,7 +294,7 @@ public final class PartitionLog implements AutoCloseable {
             endTransaction(segment, prepared.batches().get(0), marker);
             updateLastStableOffset();
             result = new AppendResult(prepared.firstOffset(), prepared.lastOffset(), -1, logStartOffset, 1,
-                    durableFuture(prepared.lastOffset(), 1));
+                    durability.whenDurable(prepared.lastOffset(), 1));
         } finally {
             writeLock.unlock();
         }
@@ -399,8 +304,21 @@ public final class PartitionLog implements AutoCloseable {
         return result;
     }
 
+    /** A written marker ends its producer's transaction; an ABORT is indexed in the marker's segment. */
+    private void endTransaction(Segment segment, BatchHeader marker, TxnMarker type) throws IOException {
+        AbortedTransaction aborted = producerStates.endTransaction(marker, type);
+        if (aborted != null) {
+            segment.addAbortedTransaction(aborted);
+        }
+    }
+
+    private void updateLastStableOffset() {
+        long unstable = producerStates.firstUnstableOffset();
+        lastStableOffset = unstable >= 0 ? unstable : logEndOffset;
+    }
+
     private Segment maybeRoll(PreparedAppend prepared, long now) throws IOException {
-        Segment segment = active;
+        Segment segment = segments.active();
         if (segment.isEmpty()) {
             return segment;
         }
@@ -417,10 +335,9 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Starts a new active segment at the log end offset; the old one is sealed in the background. */
     private Segment roll() throws IOException {
-        Segment previous = active;
+        Segment previous = segments.active();
         Segment next = newSegment(logEndOffset);
-        segments.put(next.baseOffset(), next);
-        active = next;
+        segments.roll(next);
         producerStates.expire(clock.millis());
         producerStates.writeSnapshot(dir, logEndOffset);
         if (previous.tryRetain()) {
@@ -446,7 +363,7 @@ public final class PartitionLog implements AutoCloseable {
     void rollIfAged() throws IOException {
         writeLock.lock();
         try {
-            Segment segment = active;
+            Segment segment = segments.active();
             if (!segment.isEmpty() && segment.rollBaseTimestamp() >= 0
                     && clock.millis() - segment.rollBaseTimestamp() > config.segmentMs()) {
                 roll();
@@ -456,108 +373,11 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- durability (group commit)
-
-    /** Completes when everything up to {@code lastOffset} is as durable as the topic's flush policy asks. */
-    private CompletableFuture<Void> durableFuture(long lastOffset, int newMessages) {
-        if (!config.fsyncBeforeAck()) {
-            return ALREADY_DURABLE;
-        }
-        CompletableFuture<Void> future = new CompletableFuture<>();
-        synchronized (durableWaiters) {
-            if (lastOffset < flushedOffset) {
-                return CompletableFuture.completedFuture(null);
-            }
-            durableWaiters.add(new DurableWaiter(lastOffset, future));
-            unflushedMessages += newMessages;
-            if (firstUnflushedNanos < 0) {
-                firstUnflushedNanos = System.nanoTime();
-            }
-        }
-        flusher.requestFlush(this);
-        return future;
-    }
-
-    boolean hasWaiting() {
-        synchronized (durableWaiters) {
-            return !durableWaiters.isEmpty();
-        }
-    }
-
-    boolean flushDue(long nowNanos) {
-        return nanosUntilFlushDue(nowNanos) <= 0;
-    }
-
-    long nanosUntilFlushDue(long nowNanos) {
-        LogConfig current = config;
-        synchronized (durableWaiters) {
-            if (durableWaiters.isEmpty()) {
-                return Long.MAX_VALUE;
-            }
-            if (unflushedMessages >= current.flushMessages()) {
-                return 0;
-            }
-            long flushMs = current.flushMs();
-            if (flushMs == Long.MAX_VALUE) {
-                // flush.messages alone: do not let a lone append wait for company forever
-                flushMs = 1000;
-            }
-            return firstUnflushedNanos + flushMs * 1_000_000 - nowNanos;
-        }
-    }
-
-    /** fsyncs every segment holding unflushed data and completes the appends it covers. */
-    void flushWaiting() throws IOException {
-        long target;
-        synchronized (durableWaiters) {
-            target = logEndOffset;
-            unflushedMessages = 0;
-            firstUnflushedNanos = -1;
-        }
-        flushUpTo(target);
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        synchronized (durableWaiters) {
-            while (!durableWaiters.isEmpty() && durableWaiters.peek().lastOffset() < target) {
-                done.add(durableWaiters.poll().future());
-            }
-        }
-        done.forEach(f -> f.complete(null));
-    }
-
-    void failWaiting(Throwable cause) {
-        List<CompletableFuture<Void>> failed = new ArrayList<>();
-        synchronized (durableWaiters) {
-            while (!durableWaiters.isEmpty()) {
-                failed.add(durableWaiters.poll().future());
-            }
-        }
-        failed.forEach(f -> f.completeExceptionally(cause));
-    }
-
-    private void flushUpTo(long target) throws IOException {
-        long from = flushedOffset;
-        Long start = segments.floorKey(from);
-        for (Segment segment : segments.tailMap(start == null ? segments.firstKey() : start).values()) {
-            if (segment.baseOffset() >= target) {
-                break;
-            }
-            if (segment.tryRetain()) {
-                try {
-                    // the log file only: indexes are rebuilt from it after an unclean stop
-                    segment.flushLog();
-                } finally {
-                    segment.release();
-                }
-            }
-        }
-        synchronized (durableWaiters) {
-            flushedOffset = Math.max(flushedOffset, target);
-        }
-    }
+    // ---------------------------------------------------------------- durability
 
     /** fsync of everything written so far. */
     public void flush() throws IOException {
-        flushUpTo(logEndOffset);
+        durability.flushTo(logEndOffset);
     }
 
     // ---------------------------------------------------------------- read
@@ -593,12 +413,11 @@ public final class PartitionLog implements AutoCloseable {
             if (offset >= Math.min(end, upperBound)) {
                 return LogSlice.empty();
             }
-            Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
-            if (entry == null) {
-                offset = segments.firstKey(); // below the first segment but not below the start: a gap
+            Segment segment = segments.floor(offset);
+            if (segment == null) {
+                offset = segments.firstBaseOffset(); // below the first segment but not below the start: a gap
                 continue;
             }
-            Segment segment = entry.getValue();
             if (!segment.tryRetain()) {
                 continue; // removed by retention or compaction since the lookup; look again
             }
@@ -613,8 +432,8 @@ public final class PartitionLog implements AutoCloseable {
                 Segment.BatchPosition found = segment.find(offset, maxPosition);
                 if (found == null) {
                     // the rest of this segment was compacted away: go on in the next one
-                    Long next = segments.higherKey(segment.baseOffset());
-                    if (next == null) {
+                    long next = segments.nextBaseOffset(segment.baseOffset());
+                    if (next < 0) {
                         return LogSlice.empty();
                     }
                     offset = next;
@@ -645,16 +464,7 @@ public final class PartitionLog implements AutoCloseable {
      * the one holding {@code from} on hold every such entry.
      */
     public List<AbortedTransaction> abortedTransactions(long from, long upTo) {
-        List<AbortedTransaction> found = new ArrayList<>();
-        Long first = segments.floorKey(from);
-        for (Segment segment : segments.tailMap(first == null ? segments.firstKey() : first).values()) {
-            for (AbortedTransaction aborted : segment.abortedTransactions()) {
-                if (aborted.lastOffset() >= from && aborted.firstOffset() < upTo) {
-                    found.add(aborted);
-                }
-            }
-        }
-        return found;
+        return segments.abortedTransactions(from, upTo);
     }
 
     /**
@@ -704,62 +514,12 @@ public final class PartitionLog implements AutoCloseable {
 
     /** ListOffsets "by time": the first record with a timestamp at or after {@code timestamp}. */
     public Optional<TimestampedOffset> offsetForTimestamp(long timestamp) throws IOException {
-        long start = logStartOffset;
-        for (Segment segment : segments.values()) {
-            if (segment.maxTimestamp() < timestamp || segment.nextOffset() <= start || !segment.tryRetain()) {
-                continue;
-            }
-            try {
-                Segment.BatchPosition found = segment.find(Math.max(segment.timeIndexStart(timestamp), start),
-                        segment.size());
-                if (found == null) {
-                    continue;
-                }
-                // the index names a batch's last offset; its earlier records may match too
-                long from = Math.max(found.header().baseOffset(), start);
-                int position = found.position();
-                while (position + BatchHeader.SIZE <= segment.size()) {
-                    BatchHeader header = segment.headerAt(position);
-                    if (!header.control() && header.maxTimestamp() >= timestamp) {
-                        LogRecord record = RecordFormat.firstAtOrAfter(segment.read(position, header.sizeInBytes()),
-                                from, timestamp);
-                        if (record != null) {
-                            return Optional.of(new TimestampedOffset(record.offset(), record.timestamp()));
-                        }
-                    }
-                    position += header.sizeInBytes();
-                }
-            } finally {
-                segment.release();
-            }
-        }
-        return Optional.empty();
+        return TimestampLookup.firstAtOrAfter(segments, logStartOffset, timestamp);
     }
 
     /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp (the earliest such record). */
     public Optional<TimestampedOffset> maxTimestampOffset() throws IOException {
-        Segment best = null;
-        for (Segment segment : segments.values()) {
-            if (segment.maxTimestamp() != RecordFormat.NO_TIMESTAMP
-                    && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
-                best = segment;
-            }
-        }
-        if (best == null || !best.tryRetain()) {
-            return Optional.empty();
-        }
-        try {
-            Segment.BatchPosition found = best.find(best.offsetOfMaxTimestamp(), best.size());
-            if (found == null) {
-                return Optional.empty();
-            }
-            LogRecord record = RecordFormat.maxTimestampRecord(best.read(found.position(),
-                    found.header().sizeInBytes()));
-            return record == null ? Optional.empty()
-                    : Optional.of(new TimestampedOffset(record.offset(), record.timestamp()));
-        } finally {
-            best.release();
-        }
+        return TimestampLookup.maxTimestamp(segments);
     }
 
     // ---------------------------------------------------------------- deletion
@@ -778,23 +538,15 @@ public final class PartitionLog implements AutoCloseable {
             }
             if (offset > logStartOffset) {
                 logStartOffset = offset;
-                writeLogStartCheckpoint(offset);
-                removeSegmentsBelow(offset);
+                logStartCheckpoint.write(offset);
+                for (Segment segment : Retention.below(segments, offset)) {
+                    segments.remove(segment);
+                    segment.retire(true);
+                }
             }
             return logStartOffset;
         } finally {
             writeLock.unlock();
-        }
-    }
-
-    private void removeSegmentsBelow(long offset) {
-        for (Segment segment : new ArrayList<>(segments.values())) {
-            Long next = segments.higherKey(segment.baseOffset());
-            if (segment == active || next == null || next > offset) {
-                break;
-            }
-            segments.remove(segment.baseOffset());
-            segment.retire(true);
         }
     }
 
@@ -812,117 +564,98 @@ public final class PartitionLog implements AutoCloseable {
         }
         writeLock.lock();
         try {
-            long now = clock.millis();
-            int deleted = 0;
-            if (current.retentionMs() >= 0) {
-                for (Segment segment : new ArrayList<>(segments.values())) {
-                    if (segment.isEmpty() || now - segment.largestTimestamp() <= current.retentionMs()) {
-                        break;
-                    }
-                    if (segment == active) {
-                        roll();
-                    }
-                    deleteOldest(segment);
-                    deleted++;
+            List<Segment> expired = Retention.expired(segments, current, clock.millis());
+            for (Segment segment : expired) {
+                if (segment == segments.active()) {
+                    roll();
                 }
+                deleteOldest(segment);
             }
-            if (current.retentionBytes() >= 0) {
-                long excess = sizeInBytes() - current.retentionBytes();
-                for (Segment segment : new ArrayList<>(segments.values())) {
-                    if (segment == active || excess < segment.size()) {
-                        break;
-                    }
-                    excess -= segment.size();
-                    deleteOldest(segment);
-                    deleted++;
-                }
-            }
-            return deleted;
+            return expired.size();
         } finally {
             writeLock.unlock();
         }
     }
 
     private void deleteOldest(Segment segment) throws IOException {
-        segments.remove(segment.baseOffset());
-        long newStart = segments.firstKey();
+        segments.remove(segment);
+        long newStart = segments.firstBaseOffset();
         if (newStart > logStartOffset) {
             logStartOffset = newStart;
-            writeLogStartCheckpoint(newStart);
+            logStartCheckpoint.write(newStart);
         }
         log.info("Deleting segment {} of {} (retention); log start offset now {}", segment.baseOffset(),
                 topicPartition, logStartOffset);
         segment.retire(true);
     }
 
-    // ---------------------------------------------------------------- compaction support
+    // ---------------------------------------------------------------- compaction
 
-    /** The sealed segments (never the active one), oldest first, for the cleaner. */
-    List<Segment> sealedSegments() {
-        return new ArrayList<>(segments.headMap(active.baseOffset()).values());
+    /** What the engine hands the {@link dev.trilog.log.cleaner.LogCleaner}: one instance per partition. */
+    CleanableLog cleanable() {
+        return cleanable;
     }
 
-    Path dir() {
-        return dir;
-    }
+    /** The cleaner's view: reads without the lock, swaps segments under it. */
+    private final class Cleanable implements CleanableLog {
 
-    InstantSource clock() {
-        return clock;
-    }
+        @Override
+        public TopicPartition topicPartition() {
+            return topicPartition;
+        }
 
-    /**
-     * Replaces {@code original} with {@code cleaned} (same base offset) once the cleaned files
-     * have been renamed into place; readers of the original keep it until they release it.
-     */
-    void replaceSegment(Segment original, Segment cleaned) {
-        writeLock.lock();
-        try {
-            if (segments.get(original.baseOffset()) != original) {
-                cleaned.retire(true);
-                return;
+        @Override
+        public LogConfig config() {
+            return config;
+        }
+
+        @Override
+        public long now() {
+            return clock.millis();
+        }
+
+        @Override
+        public Path dir() {
+            return dir;
+        }
+
+        @Override
+        public List<Segment> sealedSegments() {
+            return segments.sealed();
+        }
+
+        @Override
+        public long lastStableOffset() {
+            return lastStableOffset;
+        }
+
+        @Override
+        public List<AbortedTransaction> abortedTransactions() {
+            return segments.abortedTransactions(logStartOffset, Long.MAX_VALUE);
+        }
+
+        @Override
+        public void replace(Segment original, Replacement replacement) throws IOException {
+            writeLock.lock();
+            try {
+                segments.replace(original, replacement.install());
+            } finally {
+                writeLock.unlock();
             }
-            segments.put(cleaned.baseOffset(), cleaned);
-            original.retire(false);
-        } finally {
-            writeLock.unlock();
         }
-    }
 
-    /** Removes a segment compaction emptied; its offsets stay a gap, as in Kafka. */
-    void dropSegment(Segment original) {
-        writeLock.lock();
-        try {
-            if (segments.get(original.baseOffset()) == original && original != active) {
-                segments.remove(original.baseOffset());
-                original.retire(true);
+        @Override
+        public void drop(Segment original) {
+            writeLock.lock();
+            try {
+                segments.drop(original);
+            } finally {
+                writeLock.unlock();
             }
-        } finally {
-            writeLock.unlock();
         }
     }
 
-    ReentrantLock writeLock() {
-        return writeLock;
-    }
-
-    // ---------------------------------------------------------------- checkpoint and lifecycle
-
-    private long readLogStartCheckpoint() throws IOException {
-        Path file = dir.resolve(LOG_START_CHECKPOINT);
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(Files.readString(file).trim());
-        } catch (NumberFormatException e) {
-            log.warn("Ignoring unreadable {} in {}", LOG_START_CHECKPOINT, dir);
-            return 0;
-        }
-    }
-
-    private void writeLogStartCheckpoint(long offset) throws IOException {
-        DurableFiles.writeAtomically(dir.resolve(LOG_START_CHECKPOINT), Long.toString(offset));
-    }
+    // ---------------------------------------------------------------- lifecycle
 
     /** Flushes and closes every segment; the active segment's indexes are trimmed for a clean start. */
     @Override
@@ -931,27 +664,20 @@ public final class PartitionLog implements AutoCloseable {
         try {
             flush();
             producerStates.writeSnapshot(dir, logEndOffset);
-            active.seal();
-            for (Segment segment : segments.values()) {
-                segment.close();
-            }
-            segments.clear();
+            segments.close();
         } finally {
             writeLock.unlock();
         }
-        failWaiting(new IOException("partition " + topicPartition + " closed"));
+        durability.failAll(new IOException("partition " + topicPartition + " closed"));
     }
 
     /** Closes and deletes every file of the partition (topic deletion). */
     void deleteAll() throws IOException {
         writeLock.lock();
         try {
-            for (Segment segment : segments.values()) {
-                segment.retire(true);
-            }
-            segments.clear();
-            failWaiting(new IOException("partition " + topicPartition + " deleted"));
-            Files.deleteIfExists(dir.resolve(LOG_START_CHECKPOINT));
+            segments.deleteAll();
+            durability.failAll(new IOException("partition " + topicPartition + " deleted"));
+            logStartCheckpoint.delete();
             Files.deleteIfExists(dir.resolve(ProducerStates.SNAPSHOT_FILE));
         } finally {
             writeLock.unlock();
@@ -961,7 +687,7 @@ public final class PartitionLog implements AutoCloseable {
 
     /** For tests and tools: every segment's base offset, oldest first. */
     public List<Long> segmentBaseOffsets() {
-        return new ArrayList<>(new TreeMap<>(segments).keySet());
+        return segments.baseOffsets();
     }
 
     @Override

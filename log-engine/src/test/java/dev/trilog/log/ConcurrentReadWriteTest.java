@@ -2,6 +2,7 @@ package dev.trilog.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.record.LogRecord;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,6 +2,8 @@ package dev.trilog.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trilog.log.cleaner.LogCleaner;
+import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.segment.SegmentFiles;
 import java.io.IOException;
@@ -74,7 +76,7 @@ class LogCleanerTest {
         long activeBase = log.segmentBaseOffsets().get(log.segmentCount() - 1);
         Map<Long, String> before = everything();
 
-        int removed = cleaner.clean(log);
+        int removed = cleaner.clean(log.cleanable());
 
         assertThat(removed).isPositive();
         Map<Long, String> after = everything();
@@ -105,12 +107,12 @@ class LogCleanerTest {
             put("filler" + (i % 3), "x" + i);
         }
 
-        cleaner.clean(log);
+        cleaner.clean(log.cleanable());
         assertThat(everything().values()).contains("gone=null").doesNotContain("gone=1");
 
         clock.advance(61_000);
         put("filler0", "late"); // roll nothing new needed: tombstones expire with time alone
-        cleaner.clean(log);
+        cleaner.clean(log.cleanable());
 
         assertThat(everything().values()).noneMatch(v -> v.startsWith("gone="));
     }
@@ -122,11 +124,11 @@ class LogCleanerTest {
             put("k", "v" + i);
         }
 
-        assertThat(cleaner.clean(log)).isZero();
+        assertThat(cleaner.clean(log.cleanable())).isZero();
 
         clock.advance(11_000);
         put("k", "after");
-        assertThat(cleaner.clean(log)).isPositive();
+        assertThat(cleaner.clean(log.cleanable())).isPositive();
     }
 
     @Test
@@ -136,7 +138,7 @@ class LogCleanerTest {
             put("k", "v" + i);
         }
 
-        assertThat(cleaner.clean(log)).isZero();
+        assertThat(cleaner.clean(log.cleanable())).isZero();
         assertThat(everything()).hasSize(30);
     }
 
@@ -169,7 +171,7 @@ class LogCleanerTest {
             put("k", "v" + i);
         }
         try (LogSlice slice = log.read(0, 1 << 20, true)) {
-            cleaner.clean(log);
+            cleaner.clean(log.cleanable());
             assertThat(slice.channel().isOpen()).isTrue();
             assertThat(slice.readBytes().remaining()).isEqualTo(slice.length());
         }
@@ -190,7 +192,7 @@ class LogCleanerTest {
             put("filler" + (i % 3), "x" + i);
         }
 
-        cleaner.clean(log);
+        cleaner.clean(log.cleanable());
 
         assertThat(everything().values()).contains("k=committed").doesNotContain("k=aborted");
     }
@@ -204,12 +206,12 @@ class LogCleanerTest {
         }
         Map<Long, String> before = everything();
 
-        assertThat(cleaner.clean(log)).isZero();
+        assertThat(cleaner.clean(log.cleanable())).isZero();
         assertThat(everything()).isEqualTo(before);
 
         log.appendTransactionMarker(6, (short) 0, dev.trilog.log.record.TxnMarker.COMMIT, 0);
         put("filler0", "roll");
-        assertThat(cleaner.clean(log)).isPositive();
+        assertThat(cleaner.clean(log.cleanable())).isPositive();
         assertThat(everything().values()).contains("open=1");
     }
 }

@@ -3,6 +3,7 @@ package dev.trilog.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.record.LogRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,6 +3,8 @@ package dev.trilog.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trilog.log.durability.GroupCommitFlusher;
+import dev.trilog.log.producer.ProducerStates;
 import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.InvalidBatchException;
 import dev.trilog.log.record.LogRecord;

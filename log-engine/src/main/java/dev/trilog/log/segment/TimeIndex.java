@@ -1,7 +1,7 @@
 package dev.trilog.log.segment;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -15,36 +15,42 @@ import java.nio.file.Path;
  * largest timestamp has grown) and once more when the segment is sealed. Rebuilt from the log
  * after a crash.
  */
-public final class TimeIndex {
+public final class TimeIndex extends AbstractIndex {
 
     private static final int ENTRY_SIZE = 12;
 
-    private final long baseOffset;
-    private final MappedIndexFile index;
-
     TimeIndex(Path file, long baseOffset, int maxBytes, boolean writable, boolean trustExisting) throws IOException {
-        this.baseOffset = baseOffset;
-        int existing = trustExisting ? MappedIndexFile.entriesInFile(file, ENTRY_SIZE) : 0;
-        this.index = new MappedIndexFile(file, ENTRY_SIZE, maxBytes, writable, existing);
-    }
-
-    /** Records that the largest timestamp so far is {@code timestamp}, first seen in the batch ending at {@code offset}. */
-    void maybeAppend(long timestamp, long offset) {
-        int n = index.entries();
-        if (n > 0 && (timestamp <= timestamp(n - 1) || offset - baseOffset <= relativeOffset(n - 1))) {
-            return;
-        }
-        if (index.isFull()) {
-            return;
-        }
-        MappedByteBuffer buf = index.buffer();
-        buf.putLong(n * ENTRY_SIZE, timestamp);
-        buf.putInt(n * ENTRY_SIZE + 8, Math.toIntExact(offset - baseOffset));
-        index.publishAppended();
+        super(file, baseOffset, ENTRY_SIZE, maxBytes, writable, trustExisting);
     }
 
     /** A timestamp and the last offset of the batch where it was first seen. */
     public record Entry(long timestamp, long offset) {
+    }
+
+    /** Key: the timestamp. */
+    @Override
+    long readKey(ByteBuffer index, int n) {
+        return index.getLong(n * ENTRY_SIZE);
+    }
+
+    /** Value: the relative offset. */
+    @Override
+    long readValue(ByteBuffer index, int n) {
+        return index.getInt(n * ENTRY_SIZE + 8);
+    }
+
+    @Override
+    void writeEntry(ByteBuffer index, int n, long timestamp, long relativeOffset) {
+        index.putLong(n * ENTRY_SIZE, timestamp);
+        index.putInt(n * ENTRY_SIZE + 8, Math.toIntExact(relativeOffset));
+    }
+
+    /** Records that the largest timestamp so far is {@code timestamp}, first seen in the batch ending at {@code offset}. */
+    void maybeAppend(long timestamp, long offset) {
+        if (!follows(timestamp, offset - baseOffset) || isFull()) {
+            return;
+        }
+        appendEntry(timestamp, offset - baseOffset);
     }
 
     /**
@@ -52,68 +58,23 @@ public final class TimeIndex {
      * starts from: that of the last entry with a timestamp at most the target, or the base offset.
      */
     public long lookupStartOffset(long target) {
-        int n = index.entries();
-        int lo = 0;
-        int hi = n - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (timestamp(mid) <= target) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return found < 0 ? baseOffset : baseOffset + relativeOffset(found);
+        int found = lastSlotAtOrBelow(target);
+        return found < 0 ? baseOffset : baseOffset + valueAt(found);
     }
 
     /** The newest entry, or null when there is none. */
     public Entry lastEntry() {
-        int n = index.entries();
-        return n == 0 ? null : new Entry(timestamp(n - 1), baseOffset + relativeOffset(n - 1));
+        int n = entries();
+        return n == 0 ? null : new Entry(keyAt(n - 1), baseOffset + valueAt(n - 1));
     }
 
+    /** Checks the invariants after loading a file written by an earlier run. */
     boolean looksValid(long lastOffset) {
-        int n = index.entries();
-        for (int i = 0; i < n; i++) {
-            if (baseOffset + relativeOffset(i) > lastOffset
-                    || i > 0 && (timestamp(i) <= timestamp(i - 1) || relativeOffset(i) <= relativeOffset(i - 1))) {
-                return false;
-            }
-        }
-        return true;
+        return entriesIncrease(n -> baseOffset + valueAt(n) <= lastOffset);
     }
 
+    /** Drops entries for offsets past {@code lastKept}, after the log was truncated. */
     void truncateAfterOffset(long lastKept) {
-        int n = index.entries();
-        while (n > 0 && baseOffset + relativeOffset(n - 1) > lastKept) {
-            n--;
-        }
-        index.truncateToEntries(n);
-    }
-
-    boolean isFull() {
-        return index.isFull();
-    }
-
-    void seal() throws IOException {
-        index.trimToEntries();
-    }
-
-    void flush() {
-        index.flush();
-    }
-
-    Path file() {
-        return index.file();
-    }
-
-    private long timestamp(int n) {
-        return index.buffer().getLong(n * ENTRY_SIZE);
-    }
-
-    private int relativeOffset(int n) {
-        return index.buffer().getInt(n * ENTRY_SIZE + 8);
+        truncateWhileLast(n -> baseOffset + valueAt(n) > lastKept);
     }
 }

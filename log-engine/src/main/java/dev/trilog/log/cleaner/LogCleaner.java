@@ -1,16 +1,15 @@
-package dev.trilog.log;
+package dev.trilog.log.cleaner;
 
+import dev.trilog.log.LogConfig;
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.RecordFormat;
 import dev.trilog.log.segment.AbortedTransaction;
 import dev.trilog.log.segment.Segment;
-import dev.trilog.log.segment.SegmentFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,27 +33,26 @@ import org.slf4j.LoggerFactory;
  * value and are removed; an open transaction's records are not looked at (they are above the
  * last stable offset); transaction markers are kept.
  *
- * <p>Crash safety of a rewrite: the kept batches go to {@code <base>.log.cleaned} and are
- * fsynced; that file is renamed to {@code .log.swap}, then over {@code .log}. On start a
- * {@code .cleaned} file is deleted (the original is intact) and a {@code .swap} file finishes its
- * rename. Readers of the original keep their open file until they release it.
+ * <p>Crash safety of a rewrite: see {@link SegmentSwap}. Readers of the original keep their open
+ * file until they release it. What the cleaner may see and change of a partition is its
+ * {@link CleanableLog}.
  */
-final class LogCleaner {
+public final class LogCleaner {
 
     private static final Logger log = LoggerFactory.getLogger(LogCleaner.class);
     /** How much of a segment the cleaner holds in memory at once. */
     private static final int CHUNK_BYTES = 8 * 1024 * 1024;
 
     /** Per partition: what the last pass saw, so an unchanged log is not read again. */
-    private final Map<PartitionLog, Long> lastCleanedEnd = new ConcurrentHashMap<>();
+    private final Map<CleanableLog, Long> lastCleanedEnd = new ConcurrentHashMap<>();
 
     /** Cleans one partition if it is compacted and has something new to clean; returns records removed. */
-    int clean(PartitionLog partition) throws IOException {
+    public int clean(CleanableLog partition) throws IOException {
         LogConfig config = partition.config();
         if (!config.compact()) {
             return 0;
         }
-        long now = partition.clock().millis();
+        long now = partition.now();
         List<Segment> eligible = eligibleSegments(partition, config, now);
         if (eligible.isEmpty()) {
             return 0;
@@ -99,11 +97,12 @@ final class LogCleaner {
         return removed;
     }
 
-    void forget(PartitionLog partition) {
+    /** Drops what the cleaner remembers of a deleted partition. */
+    public void forget(CleanableLog partition) {
         lastCleanedEnd.remove(partition);
     }
 
-    private static List<Segment> eligibleSegments(PartitionLog partition, LogConfig config, long now)
+    private static List<Segment> eligibleSegments(CleanableLog partition, LogConfig config, long now)
             throws IOException {
         List<Segment> sealed = partition.sealedSegments();
         long lastStable = partition.lastStableOffset();
@@ -118,9 +117,9 @@ final class LogCleaner {
     }
 
     /** The partition's aborted transactions, as a test of a batch's producer id and base offset. */
-    private static RecordFormat.AbortedBatches abortedBatches(PartitionLog partition) {
+    private static RecordFormat.AbortedBatches abortedBatches(CleanableLog partition) {
         Map<Long, List<AbortedTransaction>> byProducer = new HashMap<>();
-        for (AbortedTransaction aborted : partition.abortedTransactions(partition.logStartOffset(), Long.MAX_VALUE)) {
+        for (AbortedTransaction aborted : partition.abortedTransactions()) {
             byProducer.computeIfAbsent(aborted.producerId(), p -> new ArrayList<>()).add(aborted);
         }
         if (byProducer.isEmpty()) {
@@ -169,13 +168,11 @@ final class LogCleaner {
      * Writes the records of {@code original} that {@code keep} accepts to a cleaned copy, chunk
      * by chunk, and swaps it in when anything was removed.
      */
-    private static SegmentRewrite rewrite(PartitionLog partition, Segment original, RecordFormat.AbortedBatches aborted,
+    private static SegmentRewrite rewrite(CleanableLog partition, Segment original, RecordFormat.AbortedBatches aborted,
             java.util.function.Predicate<LogRecord> keep, long now) throws IOException {
         Path dir = partition.dir();
         long base = original.baseOffset();
-        Path logFile = SegmentFiles.log(dir, base);
-        Path cleaned = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.CLEANED);
-        Path swap = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.SWAP);
+        Path cleaned = SegmentSwap.cleanedFile(dir, base);
         // A read-only pass first: most segments of a settled log lose nothing and are not rewritten.
         int[] removable = new int[1];
         boolean[] keptTombstone = new boolean[1];
@@ -215,23 +212,11 @@ final class LogCleaner {
         SegmentRewrite result = new SegmentRewrite(read[0] - kept[0], keptTombstone[0]);
         if (keptBytes[0] == 0) {
             Files.delete(cleaned);
-            partition.dropSegment(original);
+            partition.drop(original);
             return result;
         }
         LogConfig config = partition.config();
-        partition.writeLock().lock();
-        try {
-            Files.move(cleaned, swap, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(swap, logFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            // New index files, never the old inodes: readers may still use the original's mappings.
-            Files.deleteIfExists(SegmentFiles.offsetIndex(dir, base));
-            Files.deleteIfExists(SegmentFiles.timeIndex(dir, base));
-            Segment replacement = Segment.open(dir, base, config.segmentIndexBytes(), config.indexIntervalBytes(),
-                    false, true);
-            partition.replaceSegment(original, replacement);
-        } finally {
-            partition.writeLock().unlock();
-        }
+        partition.replace(original, () -> SegmentSwap.install(dir, base, config));
         return result;
     }
 }

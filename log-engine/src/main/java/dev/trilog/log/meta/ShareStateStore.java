@@ -1,4 +1,4 @@
-package dev.trilog.log;
+package dev.trilog.log.meta;
 
 import dev.trilog.log.share.StateJournal;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * batch is as durable as the topic policy asks, and completes every waiting future. Writes that
  * arrive meanwhile go into the next batch.
  */
-final class ShareStateStore implements StateJournal, AutoCloseable {
+public final class ShareStateStore implements StateJournal, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ShareStateStore.class);
 
@@ -39,7 +39,7 @@ final class ShareStateStore implements StateJournal, AutoCloseable {
         final List<CompletableFuture<Void>> waiting = new ArrayList<>(2);
     }
 
-    ShareStateStore(InternalLog journal) throws IOException {
+    public ShareStateStore(InternalLog journal) throws IOException {
         this.journal = journal;
         journal.replay((key, value) -> {
             if (value == null) {
@@ -53,7 +53,7 @@ final class ShareStateStore implements StateJournal, AutoCloseable {
         writer.start();
     }
 
-    static String key(String group, org.apache.kafka.common.TopicPartition tp) {
+    public static String key(String group, org.apache.kafka.common.TopicPartition tp) {
         return group + '\u0000' + tp.topic() + '\u0000' + tp.partition();
     }
 
@@ -89,7 +89,7 @@ final class ShareStateStore implements StateJournal, AutoCloseable {
     }
 
     /** Forgets every cursor of {@code topic}'s partitions (the topic was deleted). */
-    void removeTopic(String topic) {
+    public void removeTopic(String topic) {
         String infix = '\u0000' + topic + '\u0000';
         for (String key : List.copyOf(saved.keySet())) {
             if (key.contains(infix)) {

@@ -1,5 +1,6 @@
-package dev.trilog.log;
+package dev.trilog.log.producer;
 
+import dev.trilog.log.meta.InternalLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.Map;
  * (fsynced) to the metadata log before any ID of it is given out, so a restart resumes after
  * the last reserved block.
  */
-final class ProducerIdAllocator {
+public final class ProducerIdAllocator {
 
     private static final String KEY = "producer-ids/next-block";
     private static final long BLOCK = 1000;
@@ -20,7 +21,7 @@ final class ProducerIdAllocator {
     private long next;
     private long blockEnd;
 
-    ProducerIdAllocator(InternalLog log) throws IOException {
+    public ProducerIdAllocator(InternalLog log) throws IOException {
         this.log = log;
         long[] reserved = {0};
         log.replay((key, value) -> {
@@ -32,7 +33,7 @@ final class ProducerIdAllocator {
         blockEnd = reserved[0];
     }
 
-    synchronized long allocate() throws IOException {
+    public synchronized long allocate() throws IOException {
         if (next >= blockEnd) {
             long end = next + BLOCK;
             log.write(List.of(Map.entry(KEY, Long.toString(end).getBytes(StandardCharsets.UTF_8))));

@@ -1,10 +1,14 @@
-package dev.trilog.log;
+package dev.trilog.log.meta;
 
+import dev.trilog.log.LogAppender;
+import dev.trilog.log.OffsetOutOfRangeException;
+import dev.trilog.log.PartitionLog;
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.RecordData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,35 +20,37 @@ import java.util.function.BiConsumer;
  * restart: {@link #replay} feeds every entry, oldest first, to the owner's loader, and the
  * cleaner keeps only the latest entry per key. A null value is a tombstone.
  */
-final class InternalLog implements AutoCloseable {
+public final class InternalLog implements AutoCloseable {
 
     private static final int READ_CHUNK = 1024 * 1024;
 
     private final PartitionLog log;
     private final LogAppender appender;
+    private final InstantSource clock;
 
-    InternalLog(PartitionLog log, LogAppender appender) {
+    public InternalLog(PartitionLog log, LogAppender appender, InstantSource clock) {
         this.log = log;
         this.appender = appender;
+        this.clock = clock;
     }
 
     /** Topic-level settings of an internal log: compacted, and fsynced before acknowledging if asked. */
-    static Map<String, String> settings(boolean fsyncEachWrite) {
+    public static Map<String, String> settings(boolean fsyncEachWrite) {
         return fsyncEachWrite
                 ? Map.of("cleanup.policy", "compact", "flush.messages", "1", "segment.bytes", Integer.toString(64 << 20))
                 : Map.of("cleanup.policy", "compact", "segment.bytes", Integer.toString(64 << 20));
     }
 
-    PartitionLog partition() {
+    public PartitionLog partition() {
         return log;
     }
 
     /** Appends the entries as one batch (all or nothing) and waits until they are durable. */
-    void write(List<Map.Entry<String, byte[]>> entries) throws IOException {
+    public void write(List<Map.Entry<String, byte[]>> entries) throws IOException {
         if (entries.isEmpty()) {
             return;
         }
-        long now = log.clock().millis();
+        long now = clock.millis();
         List<RecordData> records = new ArrayList<>(entries.size());
         for (Map.Entry<String, byte[]> entry : entries) {
             records.add(RecordData.of(now, entry.getKey().getBytes(StandardCharsets.UTF_8), entry.getValue()));
@@ -57,7 +63,7 @@ final class InternalLog implements AutoCloseable {
     }
 
     /** Feeds every entry, oldest first, to {@code loader} (value null for a tombstone). */
-    void replay(BiConsumer<String, byte[]> loader) throws IOException {
+    public void replay(BiConsumer<String, byte[]> loader) throws IOException {
         long offset = log.logStartOffset();
         while (offset < log.logEndOffset()) {
             List<LogRecord> records;

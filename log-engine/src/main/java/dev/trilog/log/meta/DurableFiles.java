@@ -1,4 +1,4 @@
-package dev.trilog.log;
+package dev.trilog.log.meta;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -10,18 +10,18 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Small files that must be either old or new after a crash, never half written. */
-final class DurableFiles {
+public final class DurableFiles {
 
     private DurableFiles() {
     }
 
     /** Writes to a temporary file, fsyncs it, and renames it over {@code file} atomically. */
-    static void writeAtomically(Path file, String content) throws IOException {
+    public static void writeAtomically(Path file, String content) throws IOException {
         writeAtomically(file, content.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes to a temporary file, fsyncs it, and renames it over {@code file} atomically. */
-    static void writeAtomically(Path file, byte[] content) throws IOException {
+    public static void writeAtomically(Path file, byte[] content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -35,7 +35,7 @@ final class DurableFiles {
     }
 
     /** Deletes {@code dir} and the few files left in it once its segments are gone. */
-    static void deleteDirectoryWhenEmpty(Path dir) throws IOException {
+    public static void deleteDirectoryWhenEmpty(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,5 +1,6 @@
-package dev.trilog.log;
+package dev.trilog.log.meta;
 
+import dev.trilog.log.Topic;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -21,7 +22,7 @@ import org.apache.kafka.common.Uuid;
  * (base64 UUID, as Kafka prints topic IDs), {@code partitions} and one {@code config.<name>}
  * per override; a tombstone deletes the topic. Writes are fsynced before they return.
  */
-final class TopicRegistry {
+public final class TopicRegistry {
 
     private static final String KEY_PREFIX = "topic/";
     private static final String CONFIG_PREFIX = "config.";
@@ -31,7 +32,7 @@ final class TopicRegistry {
     /** Kafka clients from Fetch v13 and Produce v13 on name topics by ID, on every request. */
     private final Map<Uuid, Topic> byId = new ConcurrentHashMap<>();
 
-    TopicRegistry(InternalLog log) throws IOException {
+    public TopicRegistry(InternalLog log) throws IOException {
         this.log = log;
         log.replay((key, value) -> {
             if (!key.startsWith(KEY_PREFIX)) {
@@ -46,15 +47,15 @@ final class TopicRegistry {
         });
     }
 
-    Optional<Topic> get(String name) {
+    public Optional<Topic> get(String name) {
         return Optional.ofNullable(topics.get(name));
     }
 
-    Collection<Topic> all() {
+    public Collection<Topic> all() {
         return topics.values();
     }
 
-    Optional<Topic> byId(Uuid id) {
+    public Optional<Topic> byId(Uuid id) {
         return Optional.ofNullable(byId.get(id));
     }
 
@@ -73,12 +74,12 @@ final class TopicRegistry {
         }
     }
 
-    void put(Topic topic) throws IOException {
+    public void put(Topic topic) throws IOException {
         log.write(List.of(Map.entry(KEY_PREFIX + topic.name(), encode(topic))));
         remember(topic);
     }
 
-    void remove(String name) throws IOException {
+    public void remove(String name) throws IOException {
         log.write(List.of(new java.util.AbstractMap.SimpleEntry<>(KEY_PREFIX + name, (byte[]) null)));
         forget(name);
     }

@@ -1,4 +1,4 @@
-package dev.trilog.log;
+package dev.trilog.log.durability;
 
 import java.io.IOException;
 import java.util.Set;
@@ -12,26 +12,28 @@ import org.slf4j.LoggerFactory;
  * completes every append that was waiting on it. Appends that arrive while an fsync runs are
  * covered by the next one, so the fsync rate, not the append rate, bounds the work.
  *
+ * <p>Each partition's waiting appends and flush bookkeeping are its {@link DurabilityWaiters}.
+ *
  * <p>Flush deadlines run on {@link System#nanoTime()}: this thread sleeps in real time.
  */
-final class GroupCommitFlusher implements AutoCloseable {
+public final class GroupCommitFlusher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitFlusher.class);
 
-    private final Set<PartitionLog> waiting = ConcurrentHashMap.newKeySet();
+    private final Set<DurabilityWaiters> waiting = ConcurrentHashMap.newKeySet();
     private final Object signal = new Object();
     private final Thread thread;
     private boolean signalled;
     private volatile boolean running = true;
 
-    GroupCommitFlusher() {
+    public GroupCommitFlusher() {
         thread = new Thread(this::run, "trilog-flusher");
         thread.setDaemon(true);
         thread.start();
     }
 
     /** A partition has appends waiting for an fsync. */
-    void requestFlush(PartitionLog partition) {
+    void requestFlush(DurabilityWaiters partition) {
         waiting.add(partition);
         synchronized (signal) {
             signalled = true;
@@ -43,14 +45,14 @@ final class GroupCommitFlusher implements AutoCloseable {
         while (running) {
             long now = System.nanoTime();
             long sleepNanos = Long.MAX_VALUE;
-            for (PartitionLog partition : waiting) {
+            for (DurabilityWaiters partition : waiting) {
                 try {
                     if (partition.flushDue(now)) {
                         partition.flushWaiting();
                     }
                 } catch (IOException | RuntimeException e) {
                     log.error("fsync of {} failed; its waiting appends are failed", partition.topicPartition(), e);
-                    partition.failWaiting(e);
+                    partition.failAll(e);
                 }
                 if (!partition.hasWaiting()) {
                     waiting.remove(partition);

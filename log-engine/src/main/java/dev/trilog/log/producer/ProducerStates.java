@@ -1,8 +1,12 @@
-package dev.trilog.log;
+package dev.trilog.log.producer;
 
+import dev.trilog.log.ActiveProducer;
+import dev.trilog.log.meta.DurableFiles;
 import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.BatchHeader;
 import dev.trilog.log.record.InvalidBatchException;
+import dev.trilog.log.record.TxnMarker;
+import dev.trilog.log.segment.AbortedTransaction;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -42,15 +46,15 @@ import java.util.zip.CRC32;
  *
  * <p>Guarded by the partition's write lock.
  */
-final class ProducerStates {
+public final class ProducerStates {
 
-    static final String SNAPSHOT_FILE = "producer-state.snapshot";
+    public static final String SNAPSHOT_FILE = "producer-state.snapshot";
     private static final int BATCHES_KEPT = 5;
     /** producer.id.expiration.ms: a producer silent this long is forgotten, as in Kafka. */
     static final long EXPIRATION_MS = 24 * 3600 * 1000L;
 
     /** The sequence range and placement of one appended batch. */
-    record BatchInfo(int firstSequence, int lastSequence, long firstOffset, long lastOffset, long timestamp) {
+    public record BatchInfo(int firstSequence, int lastSequence, long firstOffset, long lastOffset, long timestamp) {
     }
 
     private static final class Producer {
@@ -80,7 +84,7 @@ final class ProducerStates {
      * @return the original placement when the batch is a retry of one already written, else null
      * @throws InvalidBatchException for a stale epoch or a sequence gap
      */
-    BatchInfo check(BatchHeader batch) {
+    public BatchInfo check(BatchHeader batch) {
         Producer producer = producers.get(batch.producerId());
         if (producer == null) {
             return null;
@@ -115,7 +119,7 @@ final class ProducerStates {
     }
 
     /** Records a batch that was written (its header carries the assigned offsets). */
-    void update(BatchHeader written, long timestamp) {
+    public void update(BatchHeader written, long timestamp) {
         Producer producer = producers.computeIfAbsent(written.producerId(), id -> new Producer(written.producerEpoch()));
         if (written.producerEpoch() > producer.epoch) {
             producer.epoch = written.producerEpoch();
@@ -136,7 +140,7 @@ final class ProducerStates {
      * Checks a transaction marker before it is written: a marker of an older epoch than the
      * producer's is refused, as Kafka does (a fenced coordinator must not end a newer transaction).
      */
-    void checkMarker(long producerId, short epoch) {
+    public void checkMarker(long producerId, short epoch) {
         Producer producer = producers.get(producerId);
         if (producer != null && epoch < producer.epoch) {
             throw new InvalidBatchException(BatchError.INVALID_PRODUCER_EPOCH, "transaction marker of producer "
@@ -151,7 +155,7 @@ final class ProducerStates {
      *
      * @return the first offset of the transaction that ended, or -1 when none was open
      */
-    long endTransaction(long producerId, short epoch, long timestamp) {
+    public long endTransaction(long producerId, short epoch, long timestamp) {
         Producer producer = producers.computeIfAbsent(producerId, id -> new Producer(epoch));
         if (epoch > producer.epoch) {
             producer.epoch = epoch;
@@ -166,13 +170,30 @@ final class ProducerStates {
         return first;
     }
 
+    /**
+     * Records the written transaction marker {@code marker} of type {@code type} (see
+     * {@link #endTransaction(long, short, long)}).
+     *
+     * @return the entry an ABORT that ended an open transaction adds to the aborted-transaction
+     *         index of the marker's segment, or null
+     */
+    public AbortedTransaction endTransaction(BatchHeader marker, TxnMarker type) {
+        long first = endTransaction(marker.producerId(), marker.producerEpoch(), marker.maxTimestamp());
+        if (type != TxnMarker.ABORT || first < 0) {
+            return null;
+        }
+        long unstable = firstUnstableOffset();
+        return new AbortedTransaction(marker.producerId(), first, marker.baseOffset(),
+                unstable >= 0 ? unstable : marker.baseOffset() + 1);
+    }
+
     /** The first offset of the oldest open transaction, or -1 when none is open. */
-    long firstUnstableOffset() {
+    public long firstUnstableOffset() {
         return openTransactions.isEmpty() ? -1 : openTransactions.firstKey();
     }
 
     /** Every producer this partition remembers (DescribeProducers). */
-    java.util.List<ActiveProducer> active() {
+    public java.util.List<ActiveProducer> active() {
         java.util.List<ActiveProducer> active = new java.util.ArrayList<>(producers.size());
         producers.forEach((id, p) -> {
             long lastSeen = p.lastTimestamp();
@@ -183,7 +204,7 @@ final class ProducerStates {
     }
 
     /** Forgets producers silent since before {@code now - EXPIRATION_MS}, except those in a transaction. */
-    void expire(long now) {
+    public void expire(long now) {
         producers.values().removeIf(p -> p.txnFirstOffset < 0 && p.lastTimestamp() < now - EXPIRATION_MS);
     }
 
@@ -198,7 +219,7 @@ final class ProducerStates {
 
     // ---------------------------------------------------------------- snapshot
 
-    void writeSnapshot(Path dir, long offset) throws IOException {
+    public void writeSnapshot(Path dir, long offset) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeShort(1);
@@ -229,7 +250,7 @@ final class ProducerStates {
      *
      * @return the offset the snapshot covers up to, or -1 when there is no usable snapshot
      */
-    long loadSnapshot(Path dir, long logEndOffset) {
+    public long loadSnapshot(Path dir, long logEndOffset) {
         Path file = dir.resolve(SNAPSHOT_FILE);
         try {
             if (!Files.exists(file)) {

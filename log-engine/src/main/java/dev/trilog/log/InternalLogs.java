@@ -1,0 +1,108 @@
+package dev.trilog.log;
+
+import dev.trilog.log.meta.InternalLog;
+import dev.trilog.log.meta.ShareStateStore;
+import dev.trilog.log.meta.TopicRegistry;
+import dev.trilog.log.producer.ProducerIdAllocator;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The engine's own compacted logs, one partition each, and the stores kept in them, each loaded
+ * by replaying its log at start:
+ *
+ * <pre>
+ * __trilog_metadata-0/       topics (TopicRegistry), producer-ID blocks (ProducerIdAllocator) and the
+ *                            layers above's namespaces ({@link DurableMap}); fsynced before a write returns
+ * __trilog_group_offsets-0/  committed offsets of consumer groups ({@link GroupOffsetStore})
+ * __trilog_share_state-0/    share cursors' delivery state (ShareStateStore)
+ * __trilog_transactions-0/   the transaction coordinator's state (a {@link DurableMap})
+ * </pre>
+ *
+ * <p>In the root package because it builds {@link DurableMap} and {@link GroupOffsetStore}, whose
+ * constructors the API keeps to the engine.
+ */
+final class InternalLogs implements AutoCloseable {
+
+    static final String METADATA_LOG = "__trilog_metadata";
+    static final String GROUP_OFFSETS_LOG = "__trilog_group_offsets";
+    static final String SHARE_STATE_LOG = "__trilog_share_state";
+    static final String TRANSACTIONS_LOG = "__trilog_transactions";
+
+    private final InternalLog metadata;
+    private final TopicRegistry topics;
+    private final ProducerIdAllocator producerIds;
+    private final GroupOffsetStore groupOffsets;
+    private final ShareStateStore shareStates;
+    private final DurableMap transactionStates;
+    private final Map<String, DurableMap> durableMaps = new HashMap<>();
+
+    private InternalLogs(InternalLog metadata, InternalLog offsets, InternalLog shareState, InternalLog transactions)
+            throws IOException {
+        this.metadata = metadata;
+        this.topics = new TopicRegistry(metadata);
+        this.producerIds = new ProducerIdAllocator(metadata);
+        this.groupOffsets = new GroupOffsetStore(offsets);
+        this.shareStates = new ShareStateStore(shareState);
+        this.transactionStates = new DurableMap("txn", transactions);
+    }
+
+    /** Opens the four logs through {@code partitions} and loads the stores from them. */
+    static InternalLogs open(PartitionLogs partitions, LogAppender appender, EngineSettings settings)
+            throws IOException {
+        InternalLog metadata = open(partitions, appender, settings, METADATA_LOG, true);
+        InternalLog offsets = open(partitions, appender, settings, GROUP_OFFSETS_LOG, false);
+        InternalLog shareState = open(partitions, appender, settings, SHARE_STATE_LOG, false);
+        // as durable as the data and the committed offsets it governs (the page cache by default;
+        // the same fsync settings apply), not fsynced per write: Kafka does not either
+        InternalLog transactions = open(partitions, appender, settings, TRANSACTIONS_LOG, false);
+        return new InternalLogs(metadata, offsets, shareState, transactions);
+    }
+
+    private static InternalLog open(PartitionLogs partitions, LogAppender appender, EngineSettings settings,
+            String name, boolean fsyncEachWrite) throws IOException {
+        LogConfig config = settings.topicDefaults().withOverrides(InternalLog.settings(fsyncEachWrite));
+        PartitionLog log = partitions.openInternal(new TopicPartition(name, 0), config);
+        return new InternalLog(log, appender, settings.clock());
+    }
+
+    TopicRegistry topics() {
+        return topics;
+    }
+
+    ProducerIdAllocator producerIds() {
+        return producerIds;
+    }
+
+    GroupOffsetStore groupOffsets() {
+        return groupOffsets;
+    }
+
+    ShareStateStore shareStates() {
+        return shareStates;
+    }
+
+    DurableMap transactionStates() {
+        return transactionStates;
+    }
+
+    /** The durable map of {@code namespace} in the metadata log, one instance per namespace. */
+    DurableMap durableMap(String namespace) throws IOException {
+        synchronized (durableMaps) {
+            DurableMap map = durableMaps.get(namespace);
+            if (map == null) {
+                map = new DurableMap(namespace, metadata);
+                durableMaps.put(namespace, map);
+            }
+            return map;
+        }
+    }
+
+    /** Writes the share cursors' pending state and stops its writer; the logs themselves close with the partitions. */
+    @Override
+    public void close() throws InterruptedException {
+        shareStates.close();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.trilog.log;
+
+import dev.trilog.log.meta.ShareCursors;
+import dev.trilog.log.meta.TopicRegistry;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, grows, reconfigures and deletes topics, one change at a time. A change is written to
+ * the {@link TopicRegistry} (durable before it returns) before the partitions follow: a created
+ * topic's partitions are opened, a deleted topic's share cursors and partitions are deleted, a
+ * reconfigured topic's partitions take the new settings at once.
+ *
+ * <p>In the root package, beside {@link PartitionLogs}, whose partition lifecycle it drives.
+ */
+final class TopicLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicLifecycle.class);
+
+    private final EngineSettings settings;
+    private final TopicRegistry topics;
+    private final PartitionLogs partitions;
+    private final ShareCursors shareCursors;
+    private final Object changes = new Object();
+
+    TopicLifecycle(EngineSettings settings, TopicRegistry topics, PartitionLogs partitions,
+            ShareCursors shareCursors) {
+        this.settings = settings;
+        this.topics = topics;
+        this.partitions = partitions;
+        this.shareCursors = shareCursors;
+    }
+
+    /** At start: opens the partitions of every topic the registry holds. */
+    void openAll() throws IOException {
+        for (Topic topic : topics.all()) {
+            LogConfig config = settings.topicDefaults().withOverrides(topic.configOverrides());
+            for (int p = 0; p < topic.partitions(); p++) {
+                partitions.open(new TopicPartition(topic.name(), p), config);
+            }
+        }
+    }
+
+    /**
+     * Creates a topic with a fresh ID; the metadata is durable before this returns.
+     *
+     * @throws InvalidTopicException for an illegal or reserved name
+     * @throws ConfigException       for an unknown config name or invalid value
+     */
+    Topic create(String name, int partitionCount, Map<String, String> configOverrides)
+            throws TopicExistsException, IOException {
+        validateNew(name, partitionCount, configOverrides);
+        synchronized (changes) {
+            if (topics.get(name).isPresent()) {
+                throw new TopicExistsException(name);
+            }
+            LogConfig config = settings.topicDefaults().withOverrides(configOverrides);
+            Topic topic = new Topic(name, Uuid.randomUuid(), partitionCount, configOverrides);
+            topics.put(topic);
+            for (int p = 0; p < partitionCount; p++) {
+                partitions.open(new TopicPartition(name, p), config);
+            }
+            log.info("Created topic {} ({} partitions, id {})", name, partitionCount, topic.id());
+            return topic;
+        }
+    }
+
+    /** Checks a CreateTopics request without creating anything (validate-only). */
+    void validateNew(String name, int partitionCount, Map<String, String> configOverrides) {
+        org.apache.kafka.common.internals.Topic.validate(name);
+        if (name.startsWith(LogEngine.RESERVED_PREFIX)) {
+            throw new InvalidTopicException("topic names starting with " + LogEngine.RESERVED_PREFIX + " are reserved");
+        }
+        if (partitionCount < 1) {
+            throw new IllegalArgumentException("a topic needs at least one partition, not " + partitionCount);
+        }
+        settings.topicDefaults().withOverrides(configOverrides);
+    }
+
+    /** Deletes the topic and its data; readers holding a slice finish reading it first. */
+    void delete(String name) throws UnknownTopicException, IOException {
+        synchronized (changes) {
+            Topic topic = existing(name);
+            topics.remove(name);
+            // a topic created later under the same name must not inherit these cursors' positions
+            shareCursors.forgetTopic(name);
+            for (int p = 0; p < topic.partitions(); p++) {
+                partitions.delete(new TopicPartition(name, p));
+            }
+            log.info("Deleted topic {}", name);
+        }
+    }
+
+    /** CreatePartitions: grows the topic to {@code newCount} partitions. */
+    Topic createPartitions(String name, int newCount) throws UnknownTopicException, IOException {
+        synchronized (changes) {
+            Topic topic = existing(name);
+            if (newCount <= topic.partitions()) {
+                throw new IllegalArgumentException("topic " + name + " has " + topic.partitions()
+                        + " partitions; the new count must be larger, not " + newCount);
+            }
+            Topic grown = topic.withPartitions(newCount);
+            topics.put(grown);
+            LogConfig config = settings.topicDefaults().withOverrides(topic.configOverrides());
+            for (int p = topic.partitions(); p < newCount; p++) {
+                partitions.open(new TopicPartition(name, p), config);
+            }
+            return grown;
+        }
+    }
+
+    /** Replaces the topic's config overrides (AlterConfigs semantics); takes effect at once. */
+    Topic alterConfig(String name, Map<String, String> overrides) throws UnknownTopicException, IOException {
+        synchronized (changes) {
+            Topic topic = existing(name);
+            LogConfig config = settings.topicDefaults().withOverrides(overrides);
+            Topic altered = topic.withConfigOverrides(overrides);
+            topics.put(altered);
+            for (int p = 0; p < topic.partitions(); p++) {
+                partitions.reconfigure(new TopicPartition(name, p), config);
+            }
+            return altered;
+        }
+    }
+
+    private Topic existing(String name) throws UnknownTopicException {
+        return topics.get(name).orElseThrow(() -> new UnknownTopicException("unknown topic " + name));
+    }
+}
