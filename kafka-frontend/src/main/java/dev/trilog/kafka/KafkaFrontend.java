@@ -4,6 +4,7 @@ import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
+import dev.trilog.kafka.network.KafkaMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -39,7 +40,8 @@ public final class KafkaFrontend implements Frontend {
 
     @Override
     public void initialize(FrontendContext context) {
-        server = new KafkaServer(KafkaFrontendConfig.read(context.config()), context.engine());
+        server = new KafkaServer(KafkaFrontendConfig.read(context.config()), context.engine(),
+                new KafkaMetrics(context.meters()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.trilog.kafka;
 
 import dev.trilog.kafka.network.KafkaConnection;
 import dev.trilog.kafka.network.KafkaFrameDecoder;
+import dev.trilog.kafka.network.KafkaMetrics;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.log.LogEngine;
@@ -46,13 +47,19 @@ public final class KafkaServer implements AutoCloseable {
     private final KafkaContext context;
     private final ApiTable apis;
     private final ScheduledExecutorService timer;
+    private final KafkaMetrics metrics;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
     private KafkaTransport transportInUse;
 
     public KafkaServer(KafkaServerSettings settings, LogEngine engine) {
+        this(settings, engine, KafkaMetrics.detached());
+    }
+
+    public KafkaServer(KafkaServerSettings settings, LogEngine engine, KafkaMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "trilog-kafka-timer");
             thread.setDaemon(true);
@@ -92,7 +99,7 @@ public final class KafkaServer implements AutoCloseable {
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline()
                                 .addLast("frames", new KafkaFrameDecoder(settings.maxRequestBytes()))
-                                .addLast("kafka", new KafkaConnection(apis));
+                                .addLast("kafka", new KafkaConnection(apis, metrics));
                     }
                 });
         try {

@@ -12,6 +12,7 @@ import dev.trilog.sqs.action.QueueDirectory;
 import dev.trilog.sqs.action.SqsActions;
 import dev.trilog.sqs.message.ReceiptHandles;
 import dev.trilog.sqs.queue.LegacyQueueRecords;
+import dev.trilog.sqs.protocol.SqsMetrics;
 import dev.trilog.sqs.queue.QueueUrls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,7 +59,7 @@ public final class SqsFrontend implements Frontend {
     public void initialize(FrontendContext context) throws IOException {
         SqsSettings settings = SqsFrontendConfig.read(context.config());
         actions = actions(settings, context.engine(), context.topology(), context.queues());
-        server = new SqsServer(settings, actions);
+        server = new SqsServer(settings, actions, new SqsMetrics(context.meters()));
     }
 
     /**

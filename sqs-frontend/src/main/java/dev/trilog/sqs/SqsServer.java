@@ -3,6 +3,7 @@ package dev.trilog.sqs;
 import dev.trilog.sqs.protocol.ActionHandler;
 import dev.trilog.sqs.auth.SignatureV4;
 import dev.trilog.sqs.protocol.SqsHttpHandler;
+import dev.trilog.sqs.protocol.SqsMetrics;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -36,8 +37,12 @@ public final class SqsServer implements AutoCloseable {
     private volatile InetSocketAddress bound;
 
     public SqsServer(SqsSettings settings, ActionHandler actions) {
+        this(settings, actions, SqsMetrics.detached());
+    }
+
+    public SqsServer(SqsSettings settings, ActionHandler actions, SqsMetrics metrics) {
         this.requests = Handlers.gracefulShutdown(new SqsHttpHandler(actions,
-                new SignatureV4(settings.accessKeys()), settings.fixedHost(), MAX_ENTITY_BYTES));
+                new SignatureV4(settings.accessKeys()), settings.fixedHost(), MAX_ENTITY_BYTES, metrics));
         this.server = Undertow.builder()
                 .addHttpListener(settings.port(), settings.host())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_DISCARDED_BYTES)

@@ -37,6 +37,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final ListenerName LISTENER = ListenerName.forSecurityProtocol(SecurityProtocol.PLAINTEXT);
 
     private final ApiTable apis;
+    private final KafkaMetrics metrics;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private long zeroCopyRegions;
@@ -45,16 +46,19 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     /** A request awaiting its turn to be answered. */
     private static final class Pending {
         final RequestContext context;
+        final long startNanos;
         Reply reply;
         boolean done;
 
-        Pending(RequestContext context) {
+        Pending(RequestContext context, long startNanos) {
             this.context = context;
+            this.startNanos = startNanos;
         }
     }
 
-    public KafkaConnection(ApiTable apis) {
+    public KafkaConnection(ApiTable apis, KafkaMetrics metrics) {
         this.apis = apis;
+        this.metrics = metrics;
     }
 
     /** File regions written by this connection so far: proof that fetches went zero-copy. */
@@ -70,6 +74,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        long startNanos = System.nanoTime();
+        metrics.received(Integer.BYTES + frame.readableBytes()); // the size prefix, then the frame
         try {
             ByteBuffer buffer = frame.nioBuffer();
             RequestContext requestContext;
@@ -84,7 +90,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 context.close();
                 return;
             }
-            Pending pending = new Pending(requestContext);
+            Pending pending = new Pending(requestContext, startNanos);
             inFlight.add(pending);
             KafkaRequest request = new KafkaRequest(requestContext, parsed.request);
             CompletableFuture<Reply> reply;
@@ -109,6 +115,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private Reply failed(KafkaRequest request, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (!(cause instanceof org.apache.kafka.common.errors.ApiException)) {
+            metrics.failed(request.apiKey());
             log.error("{} v{} from {} failed", request.apiKey(), request.version(), ctx.channel().remoteAddress(), cause);
         }
         return request.error(cause);
@@ -144,6 +151,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 send.writeTo(channel);
             }
             zeroCopyRegions += channel.fileRegions();
+            metrics.answered(pending.context.header.apiKey(), pending.startNanos, send.size());
             if (!reply.resources().isEmpty()) {
                 // The resources (segment slices) must outlive the queued file regions.
                 ctx.write(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> reply.closeResources());
@@ -166,7 +174,14 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext context) {
+        metrics.connectionOpened();
+        context.fireChannelActive();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext context) {
+        metrics.connectionClosed();
         closed = true;
         for (Pending pending : inFlight) {
             if (pending.done) {

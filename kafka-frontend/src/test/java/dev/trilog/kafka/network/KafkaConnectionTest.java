@@ -44,7 +44,7 @@ class KafkaConnectionTest {
     void open() throws Exception {
         engine = LogEngine.open(EngineSettings.of(dataDir));
         channel = new EmbeddedChannel(new KafkaFrameDecoder(1024 * 1024),
-                new KafkaConnection(KafkaTestApis.apis(engine)));
+                new KafkaConnection(KafkaTestApis.apis(engine), KafkaMetrics.detached()));
     }
 
     @AfterEach

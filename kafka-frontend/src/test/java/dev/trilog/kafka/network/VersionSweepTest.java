@@ -115,7 +115,7 @@ class VersionSweepTest {
     @MethodSource("everyVersion")
     void answersAtTheRequestedVersion(ApiKeys key, short version, ApiMessage data) {
         EmbeddedChannel channel = new EmbeddedChannel(new KafkaFrameDecoder(1 << 20),
-                new KafkaConnection(KafkaTestApis.apis(engine)));
+                new KafkaConnection(KafkaTestApis.apis(engine), KafkaMetrics.detached()));
         try {
             RequestHeader header = new RequestHeader(key, version, "sweep", 42);
             ByteBuffer body = MessageUtil.toByteBufferAccessor(data, version).buffer();

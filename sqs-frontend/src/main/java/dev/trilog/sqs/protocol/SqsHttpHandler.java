@@ -57,6 +57,7 @@ public final class SqsHttpHandler implements HttpHandler {
     private final RequestAuthenticator authenticator;
     private final String fixedHost;
     private final int maxBodyBytes;
+    private final SqsMetrics metrics;
     /** Writes characters outside the BMP as their four UTF-8 bytes, not as escaped surrogate pairs. */
     private final ObjectMapper json = JsonMapper.builder()
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
@@ -68,7 +69,8 @@ public final class SqsHttpHandler implements HttpHandler {
      *                     with {@link SqsError#REQUEST_ENTITY_TOO_LARGE}
      */
     public SqsHttpHandler(ActionHandler actions, RequestAuthenticator authenticator, String fixedHost,
-                          int maxBodyBytes) {
+                          int maxBodyBytes, SqsMetrics metrics) {
+        this.metrics = metrics;
         this.actions = actions;
         this.authenticator = authenticator;
         this.fixedHost = fixedHost;
@@ -87,21 +89,23 @@ public final class SqsHttpHandler implements HttpHandler {
      */
     @Override
     public void handleRequest(HttpServerExchange exchange) {
+        long startNanos = System.nanoTime();
         RequestBody body = new RequestBody(exchange.getRequestContentLength(), maxBodyBytes);
         exchange.getRequestReceiver().receivePartialBytes(
                 (ex, chunk, last) -> {
                     body.add(chunk);
+                    metrics.received(chunk.length);
                     if (last) {
                         if (body.tooLarge()) {
-                            respondTooLarge(ex);
+                            respondTooLarge(ex, startNanos);
                         } else {
-                            ex.dispatch(() -> process(ex, body.bytes()));
+                            ex.dispatch(() -> process(ex, body.bytes(), startNanos));
                         }
                     }
                 },
                 (ex, e) -> {
                     if (e instanceof RequestTooBigException || e instanceof Receiver.RequestToLargeException) {
-                        respondTooLarge(ex);
+                        respondTooLarge(ex, startNanos);
                         return;
                     }
                     LOG.warn("SQS request from {} could not be read: {}", ex.getSourceAddress(), e.toString());
@@ -150,13 +154,15 @@ public final class SqsHttpHandler implements HttpHandler {
         }
     }
 
-    private void respondTooLarge(HttpServerExchange exchange) {
+    private void respondTooLarge(HttpServerExchange exchange, long startNanos) {
         // AWS's front end answers 413 with this text; here it comes as an error in the request's protocol
-        respondError(exchange, isJson(exchange), new SqsException(SqsError.REQUEST_ENTITY_TOO_LARGE,
+        boolean jsonProtocol = isJson(exchange);
+        SqsError error = respondError(exchange, jsonProtocol, new SqsException(SqsError.REQUEST_ENTITY_TOO_LARGE,
                 "HTTP content length exceeded " + maxBodyBytes + " bytes."), UUID.randomUUID().toString());
+        metrics.answered(null, jsonProtocol, startNanos, error);
     }
 
-    private void process(HttpServerExchange exchange, byte[] body) {
+    private void process(HttpServerExchange exchange, byte[] body, long receivedNanos) {
         String requestId = UUID.randomUUID().toString();
         boolean jsonProtocol = isJson(exchange);
         SqsAction action = null;
@@ -176,14 +182,12 @@ public final class SqsHttpHandler implements HttpHandler {
             });
             result.whenComplete((value, failure) -> {
                 warnIfSlow(answered, request, startNanos);
-                if (failure == null) {
-                    respond(exchange, jsonProtocol, answered, value, requestId);
-                } else {
-                    respondError(exchange, jsonProtocol, failure, requestId);
-                }
+                SqsError error = failure == null ? respond(exchange, jsonProtocol, answered, value, requestId)
+                        : respondError(exchange, jsonProtocol, failure, requestId);
+                metrics.answered(answered, jsonProtocol, receivedNanos, error);
             });
         } catch (RuntimeException e) {
-            respondError(exchange, jsonProtocol, e, requestId);
+            metrics.answered(action, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
         }
     }
 
@@ -297,19 +301,21 @@ public final class SqsHttpHandler implements HttpHandler {
                 exchange.getQueryString(), headers, body);
     }
 
-    private void respond(HttpServerExchange exchange, boolean jsonProtocol, SqsAction action, ObjectNode result,
-                         String requestId) {
+    /** @return null, or the error answered instead when the result could not be written */
+    private SqsError respond(HttpServerExchange exchange, boolean jsonProtocol, SqsAction action, ObjectNode result,
+                             String requestId) {
         byte[] bytes;
         try {
             bytes = jsonProtocol ? json.writeValueAsBytes(result) : XmlResponses.result(action, result, requestId);
         } catch (JsonProcessingException | RuntimeException e) {
-            respondError(exchange, jsonProtocol, e, requestId);
-            return;
+            return respondError(exchange, jsonProtocol, e, requestId);
         }
         send(exchange, 200, jsonProtocol, bytes, requestId);
+        return null;
     }
 
-    private void respondError(HttpServerExchange exchange, boolean jsonProtocol, Throwable failure, String requestId) {
+    /** @return the error answered */
+    private SqsError respondError(HttpServerExchange exchange, boolean jsonProtocol, Throwable failure, String requestId) {
         Throwable cause = SqsException.unwrap(failure);
         SqsException error;
         if (cause instanceof SqsException sqs) {
@@ -337,6 +343,7 @@ public final class SqsHttpHandler implements HttpHandler {
             bytes = XmlResponses.error(error.error(), error.getMessage(), requestId);
         }
         send(exchange, error.error().httpStatus(), jsonProtocol, bytes, requestId);
+        return error.error();
     }
 
     private static void send(HttpServerExchange exchange, int status, boolean jsonProtocol, byte[] bytes,
