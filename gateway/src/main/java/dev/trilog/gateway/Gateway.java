@@ -46,6 +46,7 @@ public final class Gateway {
             engine = openLog(config);
             metrics.bindEngine(engine);
             queueLayer = openQueueLayer(config, engine);
+            metrics.bindQueues(queueLayer.topology(), queueLayer.queues());
             FrontendContext context = new FrontendContext(config.frontendConfig(), engine, queueLayer.topology(),
                     queueLayer.queues(), metrics.registry());
             for (Frontend frontend : protocolFrontends) {

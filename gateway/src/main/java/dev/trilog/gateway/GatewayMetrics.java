@@ -2,6 +2,8 @@ package dev.trilog.gateway;
 
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.UnreadableBatches;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.topology.Topology;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -26,6 +28,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     /** Holds GC notification listeners that must be removed when the registry goes. */
     private final JvmGcMetrics gcMetrics;
+    /** The broker's own series; null until the log is open. */
+    private volatile BrokerMeters broker;
 
     private GatewayMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics) {
         this.registry = registry;
@@ -47,12 +51,19 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /**
      * The log engine's own meters: {@code trilog_log_unreadable_batches_total}, batches on disk
-     * that queue readers had to skip because their records cannot be read.
+     * that queue readers had to skip because their records cannot be read, and the partitions,
+     * group lag and fsync series of {@link BrokerMeters}.
      */
     public void bindEngine(LogEngine engine) {
         FunctionCounter.builder("trilog.log.unreadable.batches", engine.unreadableBatches(), UnreadableBatches::count)
                 .description("record batches on disk that queue readers skipped because their records cannot be read")
                 .register(registry);
+        broker = new BrokerMeters(registry, engine);
+    }
+
+    /** The queue depth series, once the queue layer is open (after {@link #bindEngine}). */
+    public void bindQueues(Topology topology, Queues queues) {
+        broker.bindQueues(topology, queues);
     }
 
     /** The registry frontends and the engine record into. */
@@ -62,6 +73,10 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /** Every meter in the Prometheus text exposition format (version 0.0.4). */
     public String scrape() {
+        BrokerMeters current = broker;
+        if (current != null) {
+            current.refresh();
+        }
         return registry.scrape();
     }
 

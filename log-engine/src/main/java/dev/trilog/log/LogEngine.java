@@ -100,6 +100,11 @@ public final class LogEngine implements AutoCloseable {
                 topicRegistry.all().size(), partitions.count(), (System.nanoTime() - started) / 1_000_000);
     }
 
+    /** Tells {@code observer} of every group-commit fsync from now on (see {@link FlushObserver}). */
+    public void observeFlushes(FlushObserver observer) {
+        flusher.observe(observer);
+    }
+
     /** Batches on disk that record readers had to skip (see {@link UnreadableBatches}). */
     public UnreadableBatches unreadableBatches() {
         return unreadableBatches;

@@ -137,8 +137,8 @@ public final class DurabilityWaiters {
         }
     }
 
-    /** fsyncs every segment holding unflushed data and completes the appends it covers. */
-    void flushWaiting() throws IOException {
+    /** fsyncs every segment holding unflushed data and completes the appends it covers; returns how many. */
+    int flushWaiting() throws IOException {
         long target;
         synchronized (waiters) {
             target = logEndOffset.getAsLong();
@@ -153,5 +153,6 @@ public final class DurabilityWaiters {
             }
         }
         done.forEach(f -> f.complete(null));
+        return done.size();
     }
 }

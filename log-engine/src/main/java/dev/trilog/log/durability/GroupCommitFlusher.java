@@ -1,5 +1,6 @@
 package dev.trilog.log.durability;
 
+import dev.trilog.log.FlushObserver;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,11 +26,17 @@ public final class GroupCommitFlusher implements AutoCloseable {
     private final Thread thread;
     private boolean signalled;
     private volatile boolean running = true;
+    private volatile FlushObserver observer = FlushObserver.NONE;
 
     public GroupCommitFlusher() {
         thread = new Thread(this::run, "trilog-flusher");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Who hears of each fsync from now on ({@link FlushObserver#NONE} to stop). */
+    public void observe(FlushObserver observer) {
+        this.observer = observer;
     }
 
     /** A partition has appends waiting for an fsync. */
@@ -48,7 +55,9 @@ public final class GroupCommitFlusher implements AutoCloseable {
             for (DurabilityWaiters partition : waiting) {
                 try {
                     if (partition.flushDue(now)) {
-                        partition.flushWaiting();
+                        long start = System.nanoTime();
+                        int completed = partition.flushWaiting();
+                        observer.flushed(System.nanoTime() - start, completed);
                     }
                 } catch (IOException | RuntimeException e) {
                     log.error("fsync of {} failed; its waiting appends are failed", partition.topicPartition(), e);
