@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.record.LogRecord;
+import dev.trilog.testsupport.TestClock;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ class ConcurrentReadWriteTest {
         ExecutorService threads = Executors.newFixedThreadPool(3);
         PartitionLog log = PartitionLog.open(new TopicPartition("rw", 0), dir,
                 LogConfig.defaults().withOverrides(Map.of("segment.bytes", "8192", "index.interval.bytes", "512")),
-                new ManualClock(1_700_000_000_000L), threads, flusher, true);
+                TestClock.frozenAt(1_700_000_000_000L), threads, flusher, true);
         AtomicBoolean writing = new AtomicBoolean(true);
         try {
             Future<?> writer = threads.submit(() -> {

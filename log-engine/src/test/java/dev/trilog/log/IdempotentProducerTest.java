@@ -9,6 +9,7 @@ import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.InvalidBatchException;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
+import dev.trilog.testsupport.TestClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class IdempotentProducerTest {
     @TempDir
     Path dir;
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final TestClock clock = TestClock.frozenAt(T0);
     private final GroupCommitFlusher flusher = new GroupCommitFlusher();
     private PartitionLog log;
 

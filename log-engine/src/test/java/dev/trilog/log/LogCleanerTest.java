@@ -6,6 +6,7 @@ import dev.trilog.log.cleaner.LogCleaner;
 import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.segment.SegmentFiles;
+import dev.trilog.testsupport.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class LogCleanerTest {
     @TempDir
     Path dir;
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final TestClock clock = TestClock.frozenAt(T0);
     private final GroupCommitFlusher flusher = new GroupCommitFlusher();
     private final LogCleaner cleaner = new LogCleaner();
     private PartitionLog log;

@@ -3,6 +3,7 @@ package dev.trilog.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trilog.testsupport.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class LogEngineTest {
     Path dataDir;
 
     private LogEngine open() throws IOException {
-        return LogEngine.open(EngineSettings.of(dataDir).withClock(new ManualClock(T0)));
+        return LogEngine.open(EngineSettings.of(dataDir).withClock(TestClock.frozenAt(T0)));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.record.LogRecord;
+import dev.trilog.testsupport.TestClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class PartitionLogTest {
     @TempDir
     Path dir;
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final TestClock clock = TestClock.frozenAt(T0);
     private final GroupCommitFlusher flusher = new GroupCommitFlusher();
     private PartitionLog log;
 

@@ -13,6 +13,7 @@ import dev.trilog.log.record.RecordFormat;
 import dev.trilog.log.record.TxnMarker;
 import dev.trilog.log.segment.AbortedTransaction;
 import dev.trilog.log.segment.SegmentFiles;
+import dev.trilog.testsupport.TestClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class TransactionalLogTest {
     @TempDir
     Path dir;
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final TestClock clock = TestClock.frozenAt(T0);
     private final GroupCommitFlusher flusher = new GroupCommitFlusher();
     private PartitionLog log;
 

@@ -13,16 +13,15 @@ import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.protocol.SqsRequest;
+import dev.trilog.testsupport.TestClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The SQS action table as {@link SqsFrontend} builds it, over an engine, topology and queue
@@ -36,8 +35,7 @@ final class SqsActionsFixture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dataDir;
-    private final AtomicLong nowMillis = new AtomicLong(1_750_000_000_000L);
-    private final InstantSource clock = () -> Instant.ofEpochMilli(nowMillis.get());
+    private final TestClock clock = TestClock.frozenAt(1_750_000_000_000L);
     LogEngine engine;
     Topology topology;
     Queues queues;
@@ -71,11 +69,11 @@ final class SqsActionsFixture implements AutoCloseable {
     }
 
     long nowMillis() {
-        return nowMillis.get();
+        return clock.millis();
     }
 
     void advance(Duration duration) {
-        nowMillis.addAndGet(duration.toMillis());
+        clock.advance(duration);
     }
 
     String url(String queue) {

@@ -8,13 +8,13 @@ import dev.trilog.log.LogEngine;
 import dev.trilog.log.PartitionLog;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
+import dev.trilog.testsupport.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.InstantSource;
+
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
@@ -31,8 +31,7 @@ class TransactionCoordinatorTest {
     @TempDir
     Path dataDir;
 
-    private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
-    private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+    private final TestClock clock = TestClock.frozenAt(1_700_000_000_000L);
     private LogEngine engine;
     private TransactionCoordinator coordinator;
 
@@ -61,7 +60,7 @@ class TransactionCoordinatorTest {
 
     private void produce(TransactionCoordinator.ProducerIdAndEpoch producer, int sequence, String value) throws Exception {
         engine.appender().append(TP, RecordFormat.buildTransactional(producer.producerId(), producer.epoch(), sequence,
-                List.of(RecordData.of(now.get(), null, value.getBytes(StandardCharsets.UTF_8))))).join();
+                List.of(RecordData.of(clock.millis(), null, value.getBytes(StandardCharsets.UTF_8))))).join();
     }
 
     private TransactionCoordinator.ProducerIdAndEpoch init(String id) {
@@ -157,11 +156,11 @@ class TransactionCoordinatorTest {
         var producer = init("t");
         coordinator.addPartitions("t", producer.producerId(), producer.epoch(), List.of(TP), true);
         produce(producer, 0, "late");
-        now.addAndGet(9_000);
+        clock.advance(9_000);
         coordinator.abortTimedOut();
         assertThat(coordinator.describe("t").state()).isEqualTo("Ongoing");
 
-        now.addAndGet(2_000);
+        clock.advance(2_000);
         coordinator.abortTimedOut();
 
         assertThat(coordinator.describe("t").state()).isEqualTo("CompleteAbort");
@@ -195,12 +194,12 @@ class TransactionCoordinatorTest {
         produce(producer, 0, "a");
         coordinator.addOffsets("t", producer.producerId(), producer.epoch(), "g", true);
         // as if the process stopped right after the commit decision was made durable
-        TransactionMetadata prepared = new TransactionMetadata("t", producer.producerId(), producer.epoch(), 10_000, now.get());
+        TransactionMetadata prepared = new TransactionMetadata("t", producer.producerId(), producer.epoch(), 10_000, clock.millis());
         prepared.state = TxnState.PREPARE_COMMIT;
         prepared.partitions.add(TP);
         prepared.groups.add("g");
         new TransactionLog(engine.transactionStates()).write(prepared,
-                Map.of("g", Map.of(INPUT, new CommittedOffset(4, -1, "", now.get()))));
+                Map.of("g", Map.of(INPUT, new CommittedOffset(4, -1, "", clock.millis()))));
 
         reopen();
 
@@ -214,9 +213,9 @@ class TransactionCoordinatorTest {
     void anExhaustedEpochAbortsWithTheOldProducerIdAndThenHandsOutANewOne() throws Exception {
         short nearlyExhausted = Short.MAX_VALUE - 2;
         long oldId = init("t").producerId();
-        TransactionMetadata open = new TransactionMetadata("t", oldId, nearlyExhausted, 10_000, now.get());
+        TransactionMetadata open = new TransactionMetadata("t", oldId, nearlyExhausted, 10_000, clock.millis());
         open.state = TxnState.ONGOING;
-        open.startTimeMs = now.get();
+        open.startTimeMs = clock.millis();
         open.partitions.add(TP);
         new TransactionLog(engine.transactionStates()).write(open, Map.of());
         reopen();

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trilog.log.Batches;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
-import dev.trilog.log.ManualClock;
 import dev.trilog.log.record.LogRecord;
+import dev.trilog.testsupport.TestClock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +66,7 @@ class ShareCursorInvariantsTest {
         }
     };
 
-    private final ManualClock clock = new ManualClock(1_700_000_000_000L);
+    private final TestClock clock = TestClock.frozenAt(1_700_000_000_000L);
     private final Set<Long> archived = ConcurrentHashMap.newKeySet();
     private LogEngine engine;
     private ShareCursor cursor;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trilog.log.Batches;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
-import dev.trilog.log.ManualClock;
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
+import dev.trilog.testsupport.TestClock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ class ShareCursorTest {
     @TempDir
     Path dataDir;
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final TestClock clock = TestClock.frozenAt(T0);
     private final List<Long> archived = new ArrayList<>();
     private LogEngine engine;
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trilog.log.Batches;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
-import dev.trilog.log.ManualClock;
 import dev.trilog.log.segment.SegmentFiles;
 import dev.trilog.testsupport.LyingBatches.Lie;
+import dev.trilog.testsupport.TestClock;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ class UnreadableBatchOnDiskTest {
     @TempDir
     Path dataDir;
 
-    private final ManualClock clock = new ManualClock(T0);
+    private final TestClock clock = TestClock.frozenAt(T0);
     private LogEngine engine;
 
     @AfterEach

@@ -6,6 +6,7 @@ import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.topology.Topology;
+import dev.trilog.testsupport.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Map;
 final class QueuesFixture implements AutoCloseable {
 
     final Path dataDir;
-    final ShiftedClock clock = new ShiftedClock();
+    final TestClock clock = TestClock.wallPlusShift();
     final QueuesSettings settings;
     LogEngine engine;
     Topology topology;
