@@ -7,6 +7,7 @@ import dev.trilog.amqp.v091.Amqp091Settings;
 import dev.trilog.amqp.v10.AmqpBroker;
 import dev.trilog.amqp.v10.ConsumerCounts;
 import dev.trilog.amqp.v10.ProtonConnection;
+import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * address or the {@code /management} node declares something, and {@code trilog-amqp-stream},
  * which reads the log for stream links.
  */
-public final class AmqpServer implements AutoCloseable {
+public final class AmqpServer implements ServerFrontend.Server {
 
     private static final Logger log = LoggerFactory.getLogger(AmqpServer.class);
     /** A connection has this long to send its 8-byte protocol header. */

@@ -1,5 +1,6 @@
 package dev.trilog.kafka;
 
+import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.kafka.network.KafkaConnection;
 import dev.trilog.kafka.network.KafkaFrameDecoder;
 import dev.trilog.kafka.network.KafkaMetrics;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * the socket (also {@code sendfile} on Linux): zero-copy either way, with no file opened per
  * response.
  */
-public final class KafkaServer implements AutoCloseable {
+public final class KafkaServer implements ServerFrontend.Server {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaServer.class);
 

@@ -1,9 +1,7 @@
 package dev.trilog.sqs;
 
-import dev.trilog.frontend.ConfigKey;
-import dev.trilog.frontend.Frontend;
-import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
+import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.log.DurableMap;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
@@ -11,13 +9,11 @@ import dev.trilog.routing.topology.Topology;
 import dev.trilog.sqs.action.QueueDirectory;
 import dev.trilog.sqs.action.SqsActions;
 import dev.trilog.sqs.message.ReceiptHandles;
-import dev.trilog.sqs.queue.LegacyQueueRecords;
 import dev.trilog.sqs.protocol.SqsMetrics;
+import dev.trilog.sqs.queue.LegacyQueueRecords;
 import dev.trilog.sqs.queue.QueueUrls;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,40 +22,23 @@ import java.util.Optional;
  * HTTP server on {@code sqs.port}, with the keys of {@link SqsFrontendConfig}. Registered in
  * {@code META-INF/services/dev.trilog.frontend.Frontend}.
  */
-public final class SqsFrontend implements Frontend {
+public final class SqsFrontend extends ServerFrontend<SqsServer> {
 
     static final String SECRETS = "sqs-secrets";
     private static final String RECEIPT_SECRET = "receipt-handle-key";
 
     private SqsActions actions;
-    private SqsServer server;
 
-    @Override
-    public String name() {
-        return "sqs";
-    }
-
-    @Override
-    public List<ConfigKey> configKeys() {
-        return SqsFrontendConfig.KEYS;
-    }
-
-    @Override
-    public String portKey() {
-        return SqsFrontendConfig.PORT;
-    }
-
-    @Override
-    public void validate(FrontendConfig config) {
-        SqsFrontendConfig.read(config);
+    public SqsFrontend() {
+        super("sqs", SqsFrontendConfig.KEYS, SqsFrontendConfig.PORT, SqsFrontendConfig::read);
     }
 
     /** Reads the queue metadata and builds the server, without binding anything. */
     @Override
-    public void initialize(FrontendContext context) throws IOException {
+    protected SqsServer newServer(FrontendContext context) throws IOException {
         SqsSettings settings = SqsFrontendConfig.read(context.config());
         actions = actions(settings, context.engine(), context.topology(), context.queues());
-        server = new SqsServer(settings, actions, new SqsMetrics(context.meters()));
+        return new SqsServer(settings, actions, new SqsMetrics(context.meters()));
     }
 
     /**
@@ -93,20 +72,10 @@ public final class SqsFrontend implements Frontend {
         return secret;
     }
 
-    @Override
-    public InetSocketAddress start() throws IOException {
-        if (server == null) {
-            throw new IllegalStateException("not initialized");
-        }
-        return server.start();
-    }
-
+    /** The server first, so no request reaches the actions once they are closed. */
     @Override
     public void close() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
+        super.close();
         if (actions != null) {
             actions.close();
             actions = null;

@@ -1,5 +1,6 @@
 package dev.trilog.sqs;
 
+import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.sqs.protocol.ActionHandler;
 import dev.trilog.sqs.auth.SignatureV4;
 import dev.trilog.sqs.protocol.SqsHttpHandler;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Undertow stops reading and the connection is closed after the answer.
  * Shutdown drains in-flight requests for up to {@link #DRAIN_MILLIS} (long polls are cut then).
  */
-public final class SqsServer implements AutoCloseable {
+public final class SqsServer implements ServerFrontend.Server {
 
     static final int MAX_ENTITY_BYTES = 8 << 20;
     static final long MAX_DISCARDED_BYTES = 64L << 20;
