@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency arrows of DESIGN.md as a build check: gateway → frontends → frontend SPI →
+ * The dependency arrows of README.md's module table as a build check: gateway → frontends → frontend SPI →
  * routing → log-engine, never the other way; the gateway knows the frontends only through the
  * SPI; no frontend reaching into another. Maven's module graph already stops most wrong imports;
  * this catches the ones a careless pom edit allows.

@@ -42,7 +42,7 @@ public final class KnownKeys {
     /** The owner name of the gateway's own keys, as {@code --help} groups them. */
     public static final String GATEWAY = "gateway";
 
-    /** The keys the gateway itself owns: the defaults of DESIGN.md (one process, data in ./data, loopback). */
+    /** The keys the gateway itself owns: one process, data in ./data, every port on loopback (README, "Configuration"). */
     public static final List<ConfigKey> GATEWAY_KEYS = List.of(
             ConfigKey.of(DATA_DIR, "data", "Where all data lives, relative to the working directory."),
             ConfigKey.of(LISTEN_HOST, "127.0.0.1", "The address every listener binds."),

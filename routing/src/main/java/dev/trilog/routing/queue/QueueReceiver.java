@@ -34,13 +34,13 @@ final class QueueReceiver {
     }
 
     private final QueueRuntimes runtimes;
-    private final DeadLettering deadLettering;
+    private final DeadLetterPublisher deadLetterPublisher;
     private final QueuesSettings settings;
     private final InstantSource clock;
 
-    QueueReceiver(QueueRuntimes runtimes, DeadLettering deadLettering, QueuesSettings settings, InstantSource clock) {
+    QueueReceiver(QueueRuntimes runtimes, DeadLetterPublisher deadLetterPublisher, QueuesSettings settings, InstantSource clock) {
         this.runtimes = runtimes;
-        this.deadLettering = deadLettering;
+        this.deadLetterPublisher = deadLetterPublisher;
         this.settings = settings;
         this.clock = clock;
     }
@@ -94,10 +94,10 @@ final class QueueReceiver {
                 Message message = MessageMapping.fromRecord(delivery.record());
                 DeliveryTag tag = new DeliveryTag(q.spec.name(), partition, delivery.offset(), delivery.acquisitions());
                 if (limit >= 0 && delivery.acquisitions() > limit) {
-                    deadLetters.add(deadLettering.deadLetterAndArchive(q, tag, message,
+                    deadLetters.add(deadLetterPublisher.deadLetterAndArchive(q, tag, message,
                             DeadLetterHeaders.Reason.DELIVERY_LIMIT));
                 } else if (expired(q.spec, message, now)) {
-                    deadLetters.add(deadLettering.deadLetterAndArchive(q, tag, message,
+                    deadLetters.add(deadLetterPublisher.deadLetterAndArchive(q, tag, message,
                             DeadLetterHeaders.Reason.EXPIRED));
                 } else {
                     Long firstTime = q.firstAcquired[partition].putIfAbsent(delivery.offset(), now);

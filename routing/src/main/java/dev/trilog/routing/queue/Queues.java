@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Inside.</b> This class only wires and delegates: {@link QueuePublisher} (publish),
  * {@link QueueReceiver} (receive), {@link QueueDispatchers} (each queue's subscriptions and
- * waiting long polls), {@link DeadLettering} (reject, expiry, delivery limit),
+ * waiting long polls), {@link DeadLetterPublisher} (reject, expiry, delivery limit),
  * {@link QueueRuntimes} (each queue's logs, cursors and accumulators) and {@link QueueThreads}.
  *
  * <p><b>Threads.</b> Thread-safe; the facade owns these threads, and a frontend hands any work
@@ -96,7 +96,7 @@ public final class Queues implements AutoCloseable {
     private final DeduplicationWindow deduplication;
     private final QueueRuntimes runtimes;
     private final QueuePublisher publisher;
-    private final DeadLettering deadLettering;
+    private final DeadLetterPublisher deadLetterPublisher;
     private final QueueReceiver receiver;
     private final QueueDispatchers dispatchers;
     private final PublishBacklog backlog;
@@ -112,8 +112,8 @@ public final class Queues implements AutoCloseable {
         this.runtimes = new QueueRuntimes(engine, topology, settings, threads.appender, backlog,
                 this::appendListener, this::archivedByCursor);
         this.publisher = new QueuePublisher(runtimes, topology, deduplication, clock);
-        this.deadLettering = new DeadLettering(runtimes, publisher, topology, clock, threads.background);
-        this.receiver = new QueueReceiver(runtimes, deadLettering, settings, clock);
+        this.deadLetterPublisher = new DeadLetterPublisher(runtimes, publisher, topology, clock, threads.background);
+        this.receiver = new QueueReceiver(runtimes, deadLetterPublisher, settings, clock);
         this.dispatchers = new QueueDispatchers(runtimes, receiver, threads.delivery);
         threads.background.scheduleWithFixedDelay(this::tick, settings.longPollTickMs(), settings.longPollTickMs(),
                 TimeUnit.MILLISECONDS);
@@ -422,7 +422,7 @@ public final class Queues implements AutoCloseable {
         if (q == null) {
             return CompletableFuture.completedFuture(SettleResult.UNKNOWN);
         }
-        return deadLettering.reject(q, tag).thenApply(outcome -> {
+        return deadLetterPublisher.reject(q, tag).thenApply(outcome -> {
             wakeIfFifo(q);
             return SettleResult.of(outcome);
         });
@@ -498,7 +498,7 @@ public final class Queues implements AutoCloseable {
     }
 
     private void archivedByCursor(String queue, int partition, long offset, ArchiveListener.Reason reason) {
-        deadLettering.archivedByCursor(queue, partition, offset, reason);
+        deadLetterPublisher.archivedByCursor(queue, partition, offset, reason);
     }
 
     /**

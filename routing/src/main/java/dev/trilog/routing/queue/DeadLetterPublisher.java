@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The path of a given-up message (rejected, expired, at its delivery limit): published to the
- * queue's dead-letter target by the {@link DeadLetters} rules, durably, and only then archived,
+ * queue's dead-letter target by {@link DeadLetterRules}, durably, and only then archived,
  * so a crash in between duplicates it rather than losing it.
  */
-final class DeadLettering {
+final class DeadLetterPublisher {
 
-    private static final Logger log = LoggerFactory.getLogger(DeadLettering.class);
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
     /** How long a record being dead-lettered stays locked: the dead-letter publish must finish first. */
     private static final long DEAD_LETTER_HOLD_MS = 60_000;
 
@@ -36,7 +36,7 @@ final class DeadLettering {
     /** Where dead letters of records the cursor archived by itself are published from. */
     private final Executor background;
 
-    DeadLettering(QueueRuntimes runtimes, QueuePublisher publisher, Topology topology, InstantSource clock,
+    DeadLetterPublisher(QueueRuntimes runtimes, QueuePublisher publisher, Topology topology, InstantSource clock,
             Executor background) {
         this.runtimes = runtimes;
         this.publisher = publisher;
@@ -78,11 +78,11 @@ final class DeadLettering {
         if (message == null) {
             return CompletableFuture.completedFuture(null);
         }
-        Optional<DeadLetters.Target> target = DeadLetters.target(spec, message);
+        Optional<DeadLetterRules.Target> target = DeadLetterRules.target(spec, message);
         if (target.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Message dead = DeadLetters.deadLettered(message, spec.name(), reason, target.get(), clock.millis());
+        Message dead = DeadLetterRules.deadLettered(message, spec.name(), reason, target.get(), clock.millis());
         Set<String> queues;
         try {
             queues = topology.route(target.get().exchange(), target.get().routingKey(), dead.headers());

@@ -13,13 +13,13 @@ import java.util.Optional;
  * or else the message's own routing key; the per-message expiry and not-before time are dropped
  * (so it does not expire or wait again), and the {@link DeadLetterHeaders} say why.
  */
-final class DeadLetters {
+final class DeadLetterRules {
 
     /** Where to publish: an exchange and a routing key. */
     record Target(String exchange, String routingKey) {
     }
 
-    private DeadLetters() {
+    private DeadLetterRules() {
     }
 
     /** The target of {@code spec}'s dead letters, or empty when it has none (they are dropped). */
