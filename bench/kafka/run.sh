@@ -8,7 +8,7 @@
 #   -> (1 partition only) EndToEndLatency and BenchTool e2e (same loop, microsecond resolution)
 # The broker's CPU time (utime+stime from /proc/PID/stat) is read before and after every phase;
 # so are the client tool's (bash `times`) and the rest of the machine's (/proc/stat: other sessions).
-# Results: target/runs/<stamp>/results.tsv (one row per phase) and summary.md (medians), made by
+# Results: target/runs/<stamp>/results.tsv (kept in bench/results/<date>/kafka/) (one row per phase) and summary.md (medians), made by
 # summarize.py. Everything binds 127.0.0.1. Usage: bench/kafka/run.sh  (env knobs below).
 #
 # PHASES=txn runs the transaction phases instead: a transactional warm-up, then a transactional
@@ -222,4 +222,6 @@ for REP in $(seq 1 "$REPS"); do
 done
 stop_broker
 python3 "$HERE/summarize.py" "$RESULTS" >"$RUN/summary.md" && cat "$RUN/summary.md"
+# shellcheck source=../common/keep-results.sh
+source "$REPO/bench/common/keep-results.sh" && keep_results kafka "$RUN"
 log "done; bench brokers left running: $(pgrep -f "kafka.Kafka $DATA|$TRILOG_JAR" || echo none)"

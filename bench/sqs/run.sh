@@ -4,7 +4,8 @@
 # ReceiveMessage(10)+DeleteMessageBatch, end-to-end latency with long polling. Each repetition
 # starts each broker fresh (fresh data directory; the order alternates every repetition), runs
 # every phase, reads the broker's CPU time (/proc/PID/stat) around each phase, and stops it.
-# Results: target/runs/<stamp>/results.tsv (one row per phase) and summary.md (medians).
+# Results: target/runs/<stamp>/results.tsv (one row per phase) and summary.md (medians), kept in
+# bench/results/<date>/sqs/.
 # Needs: bench/sqs/fetch-deps.sh once, and gateway/target/trilog.jar (./trilog builds it).
 # Usage: bench/sqs/run.sh   (env knobs below). Everything binds 127.0.0.1.
 set -uo pipefail
@@ -102,4 +103,6 @@ for rep in $(seq 1 "$REPS"); do
 done
 python3 "$HERE/summarize.py" "$RUN/results.tsv" >"$RUN/summary.md"
 cat "$RUN/summary.md"
+# shellcheck source=../common/keep-results.sh
+source "$REPO/bench/common/keep-results.sh" && keep_results sqs "$RUN"
 log "done: $RUN"

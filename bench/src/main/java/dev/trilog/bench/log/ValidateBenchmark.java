@@ -1,4 +1,4 @@
-package dev.trilog.log.bench;
+package dev.trilog.bench.log;
 
 import dev.trilog.log.record.AppendRules;
 import dev.trilog.log.record.RecordFormat;

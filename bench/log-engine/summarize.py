@@ -2,7 +2,7 @@
 """Medians of the runs measure.sh left in OUT_DIR: JMH JSON (every measurement iteration of
 every round) and dd.txt. Prints markdown tables for RESULTS.md.
 
-    python3 log-engine/bench/summarize.py /tmp/trilog-bench
+    python3 bench/log-engine/summarize.py /tmp/trilog-bench
 """
 import glob
 import json

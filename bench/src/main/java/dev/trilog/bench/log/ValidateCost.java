@@ -1,4 +1,4 @@
-package dev.trilog.log.bench;
+package dev.trilog.bench.log;
 
 import dev.trilog.log.record.AppendRules;
 import dev.trilog.log.record.RecordFormat;
@@ -17,7 +17,7 @@ import org.apache.kafka.common.record.internal.CompressionType;
  * on the same thread, and the summary is the median of each and of the per-round differences.
  * CPU time, unlike wall time, barely moves with other users' load.
  *
- * <p>Run: {@code java -cp <log-engine test class path> dev.trilog.log.bench.ValidateCost [rounds]}
+ * <p>Run: {@code java -cp "$(bench/run-jmh.sh --classpath)" dev.trilog.bench.log.ValidateCost [rounds]}
  */
 public final class ValidateCost {
 

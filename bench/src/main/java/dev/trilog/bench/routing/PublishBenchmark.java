@@ -1,4 +1,4 @@
-package dev.trilog.routing.bench;
+package dev.trilog.bench.routing;
 
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;

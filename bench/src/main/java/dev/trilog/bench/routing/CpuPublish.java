@@ -1,5 +1,7 @@
-// Ad-hoc CPU-per-message comparison of the publish paths (not part of the build): compile and run
-// against the classes of routing/bench/run-jmh.sh's snapshot, see routing/bench/RESULTS.md.
+package dev.trilog.bench.routing;
+
+// Ad-hoc CPU-per-message comparison of the publish paths, see bench/routing/RESULTS.md:
+//   java -Xmx1g -cp "$(bench/run-jmh.sh --classpath)" dev.trilog.bench.routing.CpuPublish 12
 import dev.trilog.log.*;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.routing.address.QueueSpec;
@@ -33,8 +35,8 @@ public class CpuPublish {
                 int n = 3000; // x100 = 300k messages, ~300 MB
                 long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
-                    if (mode.equals("raw")) log.appendRecords(records, "none").durable().join();
-                    else if (mode.equals("rawMapped")) { List<RecordData> mapped = new ArrayList<>(100); for (Message m : messages) mapped.add(MessageMapping.toRecord(m)); log.appendRecords(mapped, "none").durable().join(); }
+                    if (mode.equals("raw")) engine.appender().appendRecords(log.topicPartition(), records).join();
+                    else if (mode.equals("rawMapped")) { List<RecordData> mapped = new ArrayList<>(100); for (Message m : messages) mapped.add(MessageMapping.toRecord(m)); engine.appender().appendRecords(log.topicPartition(), mapped).join(); }
                     else if (mode.equals("publish")) { CompletableFuture<PublishResult> last = null; for (Message m : messages) last = queues.publish(t, m, PublishOptions.NONE); last.join(); }
                     else queues.publishAll(t, pubs).join();
                 }

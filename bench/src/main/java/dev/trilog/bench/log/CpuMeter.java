@@ -1,4 +1,4 @@
-package dev.trilog.log.bench;
+package dev.trilog.bench.log;
 
 import java.lang.management.ManagementFactory;
 

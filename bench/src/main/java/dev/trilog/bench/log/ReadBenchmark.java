@@ -1,4 +1,4 @@
-package dev.trilog.log.bench;
+package dev.trilog.bench.log;
 
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;

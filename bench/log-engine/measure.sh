@@ -2,7 +2,7 @@
 # The measurement behind bench/RESULTS.md: JMH runs interleaved with raw dd baselines on the
 # same disk, in rounds, because a shared 2-core VM is noisy; summarize.py takes the medians.
 #
-#   log-engine/bench/measure.sh [OUT_DIR] [ROUNDS] [COMMIT]   (default /tmp/trilog-bench, 3, HEAD)
+#   bench/log-engine/measure.sh [OUT_DIR] [ROUNDS] [COMMIT]   (default /tmp/trilog-bench, 3, HEAD)
 #   PHASES="main paired fsync-paired" (default) picks the phases; PAIRED_ROUNDS (default 10).
 #
 # main: every benchmark, dd before and after each JMH run, ROUNDS times, then the sustained run.
@@ -27,10 +27,10 @@ dd_file="${DD_DIR:-/tmp}/trilog-dd-$$.tmp"
 src="$(mktemp -d "${TMPDIR:-/tmp}/trilog-bench-src-XXXXXX")"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
-snapshot="${TMPDIR:-/tmp}/trilog-jmh-$(printf '%s' "$src/log-engine" | cksum | cut -d' ' -f1)"  # run-jmh.sh's
+snapshot="${TMPDIR:-/tmp}/trilog-jmh-$(printf '%s' "$src/bench" | cksum | cut -d' ' -f1)"  # run-jmh.sh's
 trap 'rm -f "$dd_file"; rm -rf "$src" "$snapshot"' EXIT
 git -C "$(git -C "$bench_dir" rev-parse --show-toplevel)" archive "$commit" | tar -x -C "$src"
-jmh="$src/log-engine/bench/run-jmh.sh"
+jmh="$src/bench/run-jmh.sh"
 
 { echo "commit: $commit"; echo "date: $(date -u +%FT%TZ)"; echo "nproc: $(nproc)"; java -version 2>&1 | head -2;
   uname -srm; grep -m1 'model name' /proc/cpuinfo; df -h "${DD_DIR:-/tmp}" | tail -1; } > "$out/machine.txt"
