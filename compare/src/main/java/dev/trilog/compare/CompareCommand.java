@@ -2,8 +2,10 @@ package dev.trilog.compare;
 
 import dev.trilog.compare.broker.Broker;
 import dev.trilog.compare.broker.ChildGateway;
+import dev.trilog.compare.broker.PeerBroker;
 import dev.trilog.compare.broker.RemoteBroker;
 import dev.trilog.compare.driver.Driver;
+import dev.trilog.compare.driver.PeerDriver;
 import dev.trilog.compare.driver.Protocol;
 import dev.trilog.compare.driver.SemanticsProbe;
 import dev.trilog.compare.report.Charts;
@@ -73,8 +75,18 @@ public final class CompareCommand implements Callable<Integer> {
     List<Path> workloadFiles = new ArrayList<>();
 
     @Option(names = "--protocols", paramLabel = "LIST", split = ",",
-            description = "Protocols to run, in order: kafka, sqs (amqp091, amqp10 are pending). Default: every protocol with a driver.")
+            description = "Protocols to run, in order: kafka, amqp091, amqp10, sqs. Default: all four.")
     List<String> protocols = new ArrayList<>();
+
+    @Option(names = "--peer", paramLabel = "SYSTEM=ADDRESS",
+            description = "Also run every workload against a peer system already running, alternating with Trilog: "
+                    + "kafka=HOST:PORT (Apache Kafka), rabbitmq=HOST:PORT (RabbitMQ: AMQP 0-9-1, and 1.0 with its "
+                    + "plugin), sqs=URL (ElasticMQ, LocalStack, ...). Repeatable.")
+    Map<String, String> peerAddresses = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--peer-pid", paramLabel = "SYSTEM=PID",
+            description = "A peer's pid on this machine, to read its CPU and disk writes from /proc.")
+    Map<String, Long> peerPids = new java.util.LinkedHashMap<>();
 
     @Option(names = "--target", paramLabel = "HOST",
             description = "Use a gateway already running on HOST instead of starting one (no pinning; ports below).")
@@ -140,6 +152,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Protocol> chosen = chosenProtocols();
+        List<PeerBroker> peers = peers();
         List<Workload> workloads = loadWorkloads();
         if (quick) {
             workloads = workloads.stream().map(Workload::quick).toList();
@@ -175,27 +188,35 @@ public final class CompareCommand implements Callable<Integer> {
             progress.say("trilog compare: " + workloads.size() + " workload(s) x " + chosen.size() + " protocol(s)"
                     + (quick ? " (--quick)" : "") + "; results in " + dir);
             Broker broker = startBroker(progress, dir);
+            List<Target> trilogTargets = chosen.stream().map(p -> new Target(p, broker, p.id())).toList();
+            List<Target> peerTargets = peerTargets(chosen, peers);
+            List<Target> allTargets = new ArrayList<>(trilogTargets);
+            allTargets.addAll(peerTargets);
+            List<String> series = seriesInOrder(chosen, peerTargets);
             try {
                 progress.say("broker: " + broker.info().pinning());
+                for (PeerBroker peer : peers) {
+                    progress.say("peer " + peer.name() + ": " + peer.info().pinning());
+                }
                 String runId = "c" + Long.toString(started.getEpochSecond() % 1_000_000, 36);
                 // The scenarios go first: they take seconds, and they run every client and broker path
                 // the workloads use, so the first workload does not pay for the JIT compiling them.
                 if (quick && !noScenarios) {
                     // to stay near a minute: the (unreported) warm-up runs beside the scenarios, which
                     // report counts and timeouts rather than speeds; its progress lines are not shown
-                    Thread warming = new Thread(() -> warmUp(chosen, broker,
+                    Thread warming = new Thread(() -> warmUp(allTargets,
                             new Progress(new PrintStream(java.io.OutputStream.nullOutputStream()), false), runId),
                             "compare-warm-up");
                     warming.start();
-                    scenarios.addAll(runScenarios(chosen, broker, progress, runId));
+                    scenarios.addAll(runScenarios(allTargets, series, progress, runId));
                     progress.phase(() -> "  JIT warm-up finishing");
                     warming.join();
                     progress.end();
                 } else {
                     if (!noScenarios) {
-                        scenarios.addAll(runScenarios(chosen, broker, progress, runId));
+                        scenarios.addAll(runScenarios(allTargets, series, progress, runId));
                     }
-                    warmUp(chosen, broker, progress, runId);
+                    warmUp(allTargets, progress, runId);
                 }
                 for (int w = 0; w < workloads.size() && !stop.stopped() && broker.alive(); w++) {
                     Workload workload = workloads.get(w);
@@ -205,18 +226,27 @@ public final class CompareCommand implements Callable<Integer> {
                         java.util.Collections.reverse(order);
                     }
                     for (Protocol protocol : order) {
-                        if (stop.stopped()) {
-                            break;
+                        // Trilog then its peer, then the peer first in the next workload: A B, B A
+                        List<Target> targets = new ArrayList<>();
+                        targets.add(new Target(protocol, broker, protocol.id()));
+                        peerTargets.stream().filter(t -> t.protocol() == protocol).forEach(targets::add);
+                        if (w % 2 == 1) {
+                            java.util.Collections.reverse(targets);
                         }
-                        if (!broker.alive()) {
-                            break;
-                        }
-                        try (Driver driver = protocol.driver(broker)) {
-                            String id = runId + "-" + w + "-" + protocol.id();
-                            Duration drain = quick ? Duration.ofMillis(500) : Duration.ofSeconds(15);
-                            RunResult result = new WorkloadRun(driver, workload, broker, progress, stop, id, drain).run();
-                            runs.add(result);
-                            progress.say(oneLine(result));
+                        for (Target target : targets) {
+                            if (stop.stopped() || !broker.alive()) {
+                                break;
+                            }
+                            try (Driver driver = target.driver()) {
+                                String id = runId + "-" + w + "-" + target.series().replace('@', '-');
+                                Duration drain = quick ? Duration.ofMillis(500) : Duration.ofSeconds(15);
+                                RunResult result = new WorkloadRun(driver, workload, target.broker(), progress, stop, id,
+                                        drain).run();
+                                runs.add(result);
+                                progress.say(oneLine(result));
+                            } catch (RuntimeException e) {
+                                progress.say("  " + target.series() + " could not run " + workload.name() + ": " + e.getMessage());
+                            }
                         }
                     }
                 }
@@ -234,13 +264,13 @@ public final class CompareCommand implements Callable<Integer> {
             }
             results = new Results("trilog compare", started.toString(), Instant.now().toString(), quick, stop.stopped(),
                     machine, MachineFacts.currentLoadAverage(), broker.info(),
-                    chosen.stream().map(Protocol::id).toList(),
-                    Arrays.stream(Protocol.values()).filter(p -> !p.available()).map(Protocol::id).toList(),
+                    series,
+                    peers.stream().map(PeerBroker::info).toList(),
                     workloads, runs, scenarios, List.of(), profiles(dir, runs));
             List<String> charts = Charts.draw(results, dir);
             results = new Results(results.tool(), results.startedAt(), results.finishedAt(), results.quick(),
                     results.interrupted(), results.machine(), results.loadAverageAtEnd(), results.broker(),
-                    results.protocols(), results.pendingProtocols(), results.workloads(), results.runs(),
+                    results.protocols(), results.peers(), results.workloads(), results.runs(),
                     results.scenarios(), charts, results.profiles());
             ResultsJson.write(results, dir.resolve("results.json"));
             Reports.markdown(results, dir.resolve("report.md"));
@@ -273,7 +303,7 @@ public final class CompareCommand implements Callable<Integer> {
             out.println();
             out.print(SummaryTable.text(Reports.ordered(results)));
             for (ScenarioResult s : results.scenarios()) {
-                out.println(String.format(Locale.ROOT, "  %-16s %-6s %s", s.scenario(), s.protocol(), s.observed()));
+                out.println(String.format(Locale.ROOT, "  %-16s %-7s %s", s.scenario(), s.protocol(), s.observed()));
             }
             for (String line : Reports.headlines(results)) {
                 out.println("  " + line);
@@ -309,47 +339,124 @@ public final class CompareCommand implements Callable<Integer> {
         return ChildGateway.start(jar, brokerCores, options, dir.resolve("gateway.log"));
     }
 
+    /** Where one series of runs goes: a protocol, against Trilog or a peer, under the name the report shows. */
+    record Target(Protocol protocol, Broker broker, String series) {
+
+        Driver driver() {
+            Driver driver = protocol.driver(broker);
+            return series.equals(protocol.id()) ? driver : new PeerDriver(driver, series);
+        }
+    }
+
+    /** The peers {@code --peer} names, each with the pid {@code --peer-pid} gives. */
+    private List<PeerBroker> peers() {
+        List<PeerBroker> peers = new ArrayList<>();
+        for (String name : peerPids.keySet()) {
+            if (!peerAddresses.containsKey(name)) {
+                throw new ParameterException(spec.commandLine(), "--peer-pid " + name + ": no --peer " + name + "=ADDRESS");
+            }
+        }
+        for (Map.Entry<String, String> peer : peerAddresses.entrySet()) {
+            long pid = peerPids.getOrDefault(peer.getKey(), -1L);
+            String address = peer.getValue().trim();
+            peers.add(switch (peer.getKey()) {
+                case "kafka" -> PeerBroker.kafka(hostPort("kafka", address), pid);
+                case "rabbitmq" -> PeerBroker.rabbitmq(hostPort("rabbitmq", address), pid);
+                case "sqs" -> {
+                    if (!address.startsWith("http://") && !address.startsWith("https://")) {
+                        throw new ParameterException(spec.commandLine(), "--peer sqs=" + address + ": give the endpoint URL"
+                                + " (http://HOST:PORT)");
+                    }
+                    yield PeerBroker.sqs(java.net.URI.create(address), pid);
+                }
+                default -> throw new ParameterException(spec.commandLine(), "--peer: unknown system '" + peer.getKey()
+                        + "' (known: kafka, rabbitmq, sqs)");
+            });
+        }
+        return peers;
+    }
+
+    private String hostPort(String system, String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || !address.substring(colon + 1).matches("\\d{1,5}")) {
+            throw new ParameterException(spec.commandLine(), "--peer " + system + "=" + address + ": give HOST:PORT");
+        }
+        return address;
+    }
+
+    /** The protocols each peer serves, among those chosen, as runs of their own. */
+    static List<Target> peerTargets(List<Protocol> chosen, List<PeerBroker> peers) {
+        List<Target> targets = new ArrayList<>();
+        for (Protocol protocol : chosen) {
+            for (PeerBroker peer : peers) {
+                boolean serves = switch (peer.name()) {
+                    case "kafka" -> protocol == Protocol.KAFKA;
+                    case "rabbitmq" -> protocol == Protocol.AMQP091 || protocol == Protocol.AMQP10;
+                    default -> protocol == Protocol.SQS;
+                };
+                if (serves) {
+                    targets.add(new Target(protocol, peer, protocol.id() + "@" + peer.name()));
+                }
+            }
+        }
+        return targets;
+    }
+
+    /** Each chosen protocol followed by its peers' series: the report's columns, in order. */
+    static List<String> seriesInOrder(List<Protocol> chosen, List<Target> peerTargets) {
+        List<String> series = new ArrayList<>();
+        for (Protocol protocol : chosen) {
+            series.add(protocol.id());
+            peerTargets.stream().filter(t -> t.protocol() == protocol).map(Target::series).forEach(series::add);
+        }
+        return series;
+    }
+
     /**
-     * The semantics scenarios, each protocol's in its own thread (they mostly wait: on group joins,
-     * visibility timeouts, long polls), one scenario after another within a protocol.
+     * The semantics scenarios, each target's in its own thread (they mostly wait: on group joins,
+     * visibility timeouts, long polls), one scenario after another within a target. A peer's
+     * results are reported under its series name.
      */
-    private List<ScenarioResult> runScenarios(List<Protocol> chosen, Broker broker, Progress progress, String runId)
+    private List<ScenarioResult> runScenarios(List<Target> targets, List<String> series, Progress progress, String runId)
             throws InterruptedException {
         List<String> names = List.of("replay", "consumer-killed", "ordering", "poison-message");
-        Map<Protocol, String> current = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, String> current = new java.util.concurrent.ConcurrentHashMap<>();
         List<ScenarioResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         progress.phase(() -> String.format(Locale.ROOT, "  scenarios %4.1fs  %s", (System.nanoTime() - start) / 1e9,
-                String.join(", ", chosen.stream().map(p -> p.id() + ": " + current.getOrDefault(p, "done")).toList())));
+                String.join(", ", targets.stream().map(t -> t.series() + ": " + current.getOrDefault(t.series(), "done")).toList())));
         List<Thread> threads = new ArrayList<>();
-        for (Protocol protocol : chosen) {
+        for (Target target : targets) {
             Thread thread = new Thread(() -> {
-                try (Driver driver = protocol.driver(broker)) {
+                try (Driver driver = target.driver()) {
                     SemanticsProbe probe = driver.semantics();
-                    String id = runId + "-s-" + protocol.id();
+                    String id = runId + "-s-" + target.series().replace('@', '-');
                     for (String name : names) {
                         if (stop.stopped()) {
                             break;
                         }
-                        current.put(protocol, name);
+                        current.put(target.series(), name);
                         long began = System.nanoTime();
+                        ScenarioResult result;
                         try {
-                            results.add(switch (name) {
+                            result = switch (name) {
                                 case "replay" -> probe.replay(id);
                                 case "consumer-killed" -> probe.consumerKilled(id);
                                 case "ordering" -> probe.ordering(id);
                                 default -> probe.poisonMessage(id);
-                            });
+                            };
                         } catch (Exception e) {
-                            results.add(ScenarioResult.failed(name, protocol.id(), e, began));
+                            result = ScenarioResult.failed(name, target.series(), e, began);
                         }
+                        results.add(new ScenarioResult(result.scenario(), target.series(), result.status(),
+                                result.observed(), result.figures(), result.millis()));
                     }
                 } catch (RuntimeException e) {
-                    results.add(ScenarioResult.failed("all", protocol.id(), e, start));
+                    results.add(ScenarioResult.failed("all", target.series(), e, start));
                 } finally {
-                    current.put(protocol, "done");
+                    current.put(target.series(), "done");
                 }
-            }, "compare-scenarios-" + protocol.id());
+            }, "compare-scenarios-" + target.series());
             threads.add(thread);
             thread.start();
         }
@@ -357,33 +464,35 @@ public final class CompareCommand implements Callable<Integer> {
             thread.join();
         }
         progress.end();
-        // in a stable order: by protocol as chosen, then scenario as listed
+        // in a stable order: by series as reported, then scenario as listed
         List<ScenarioResult> ordered = new ArrayList<>(results);
-        ordered.sort(java.util.Comparator.<ScenarioResult>comparingInt(r -> chosen.indexOf(Protocol.byId(r.protocol()).orElseThrow()))
+        ordered.sort(java.util.Comparator.<ScenarioResult>comparingInt(r -> series.indexOf(r.protocol()))
                 .thenComparingInt(r -> names.indexOf(r.scenario())));
         return ordered;
     }
 
     /**
-     * 1 KiB messages at max rate through each protocol in turn, measured but thrown away (10 s
+     * 1 KiB messages at max rate through each target in turn, measured but thrown away (10 s
      * each; 2 s under --quick): a fresh broker and fresh clients run interpreted code for seconds,
      * and the first workload would pay for it. (Together they were faster, but Kafka starved SQS.)
      */
-    private void warmUp(List<Protocol> chosen, Broker broker, Progress progress, String runId) {
+    private void warmUp(List<Target> targets, Progress progress, String runId) {
         Duration measured = quick ? Duration.ofMillis(1500) : Duration.ofSeconds(8);
         Duration warm = quick ? Duration.ofMillis(500) : Duration.ofSeconds(2);
         Workload workload = new Workload("jit-warm-up", "not reported", 1024, 2, 2, 1, 2, 0, measured, warm, 0, 0,
                 Workload.KafkaSettings.defaults(), Workload.SqsSettings.defaults(),
                 Workload.Amqp091Settings.defaults(), Workload.Amqp10Settings.defaults());
-        for (Protocol protocol : chosen) {
+        for (Target target : targets) {
             if (stop.stopped()) {
                 return;
             }
-            try (Driver driver = protocol.driver(broker)) {
-                RunResult result = new WorkloadRun(driver, workload, broker, progress, stop, runId + "-w-" + protocol.id(),
-                        Duration.ofSeconds(1)).run();
-                progress.say(String.format(Locale.ROOT, "  %-6s JIT warm-up done (%,.0f msg/s; not reported)",
-                        protocol.id(), result.messagesPerSecondOut()));
+            try (Driver driver = target.driver()) {
+                RunResult result = new WorkloadRun(driver, workload, target.broker(), progress, stop,
+                        runId + "-w-" + target.series().replace('@', '-'), Duration.ofSeconds(1)).run();
+                progress.say(String.format(Locale.ROOT, "  %-7s JIT warm-up done (%,.0f msg/s; not reported)",
+                        target.series(), result.messagesPerSecondOut()));
+            } catch (RuntimeException e) {
+                progress.say("  " + target.series() + " warm-up failed: " + e.getMessage());
             }
         }
     }
@@ -412,9 +521,11 @@ public final class CompareCommand implements Callable<Integer> {
             }
             int readers = workload.get().readers();
             double copies = run.diskBytesPerMessage() < 0 ? -1 : run.diskBytesPerMessage() / workload.get().messageSize();
-            String how = run.protocol().equals("sqs")
-                    ? "the producer sent each message to " + readers + " queues"
-                    : readers + " consumer groups read one copy";
+            String how = switch (run.protocol()) {
+                case "sqs" -> "the producer sent each message to " + readers + " queues";
+                case "amqp091", "amqp10" -> "a fanout exchange routed each message to " + readers + " queues";
+                default -> readers + " consumer groups read one copy";
+            };
             String observed = String.format(Locale.ROOT,
                     "%s (%s): %,.0f msg/s in, %,.0f deliveries/s out; %s bytes written per message (%s the body); "
                             + "%s broker CPU s per million messages published.",
@@ -432,7 +543,7 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private static String oneLine(RunResult r) {
-        return String.format(Locale.ROOT, "  %-6s %-20s %s: in %,.0f msg/s, out %,.0f msg/s, e2e p99 %s ms, CPU %s s/M msgs%s",
+        return String.format(Locale.ROOT, "  %-7s %-20s %s: in %,.0f msg/s, out %,.0f msg/s, e2e p99 %s ms, CPU %s s/M msgs%s",
                 r.protocol(), r.workload(), r.status(), r.messagesPerSecondIn(), r.messagesPerSecondOut(),
                 r.endToEnd().count() == 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.endToEnd().p99()),
                 r.brokerCpuSecondsPerMillion() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", r.brokerCpuSecondsPerMillion()),
@@ -441,17 +552,12 @@ public final class CompareCommand implements Callable<Integer> {
 
     private List<Protocol> chosenProtocols() {
         if (protocols.isEmpty()) {
-            return Protocol.withDrivers();
+            return List.of(Protocol.values());
         }
         List<Protocol> chosen = new ArrayList<>();
         for (String name : protocols) {
             Protocol protocol = Protocol.byId(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
                     "--protocols: unknown protocol '" + name + "' (known: kafka, sqs, amqp091, amqp10)"));
-            if (!protocol.available()) {
-                throw new ParameterException(spec.commandLine(), "--protocols: " + protocol.title()
-                        + " has no driver yet (its frontend is still being written); available: "
-                        + String.join(", ", Protocol.withDrivers().stream().map(Protocol::id).toList()));
-            }
             if (!chosen.contains(protocol)) {
                 chosen.add(protocol);
             }

@@ -32,13 +32,28 @@ class CompareCommandTest {
     }
 
     @Test
-    void aPendingProtocolIsSaidToBePendingNotUnknown() {
+    void anUnknownProtocolIsRefusedNamingTheKnownOnes() {
         StringWriter err = new StringWriter();
-        assertThat(run(err, "--protocols", "kafka,amqp-1.0")).isEqualTo(2);
-        assertThat(err.toString()).contains("AMQP 1.0 has no driver yet");
-        StringWriter err2 = new StringWriter();
-        assertThat(run(err2, "--protocols", "mqtt")).isEqualTo(2);
-        assertThat(err2.toString()).contains("unknown protocol 'mqtt' (known: kafka, sqs, amqp091, amqp10)");
+        assertThat(run(err, "--protocols", "mqtt")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown protocol 'mqtt' (known: kafka, sqs, amqp091, amqp10)");
+    }
+
+    @Test
+    void aBadPeerIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+        Path out = dir.resolve("out");
+        StringWriter unknown = new StringWriter();
+        assertThat(run(unknown, "--peer", "activemq=127.0.0.1:61616", "--output", out.toString())).isEqualTo(2);
+        assertThat(unknown.toString()).contains("--peer: unknown system 'activemq' (known: kafka, rabbitmq, sqs)");
+        StringWriter noPort = new StringWriter();
+        assertThat(run(noPort, "--peer", "rabbitmq=localhost", "--output", out.toString())).isEqualTo(2);
+        assertThat(noPort.toString()).contains("--peer rabbitmq=localhost: give HOST:PORT");
+        StringWriter notUrl = new StringWriter();
+        assertThat(run(notUrl, "--peer", "sqs=127.0.0.1:9324", "--output", out.toString())).isEqualTo(2);
+        assertThat(notUrl.toString()).contains("give the endpoint URL");
+        StringWriter pidAlone = new StringWriter();
+        assertThat(run(pidAlone, "--peer-pid", "kafka=123", "--output", out.toString())).isEqualTo(2);
+        assertThat(pidAlone.toString()).contains("--peer-pid kafka: no --peer kafka=ADDRESS");
+        assertThat(out).doesNotExist();
     }
 
     @Test

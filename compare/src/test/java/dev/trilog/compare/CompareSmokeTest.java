@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CompareSmokeTest {
 
-    private static final List<String> PROTOCOLS = List.of("kafka", "sqs");
+    private static final List<String> PROTOCOLS = List.of("kafka", "sqs", "amqp091", "amqp10");
 
     @Test
     @Timeout(180)
@@ -52,7 +52,7 @@ class CompareSmokeTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         CompareCommand command = new CompareCommand().output(new PrintStream(console, true, StandardCharsets.UTF_8), false);
         int exit = CompareMain.commandLine(command).execute("--quick", "--broker-cores", "0",
-                "--broker-jvm-options", "-Xms256m -Xmx256m", "--protocols", "kafka,sqs",
+                "--broker-jvm-options", "-Xms256m -Xmx256m", "--protocols", String.join(",", PROTOCOLS),
                 "--workload", steady.toString(), "--workload", backlog.toString(), "--output", dir.resolve("out").toString());
         String printed = console.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(printed).isZero();
@@ -72,7 +72,7 @@ class CompareSmokeTest {
         assertThat(json.get("workloads")).hasSize(2);
 
         JsonNode runs = json.get("runs");
-        assertThat(runs).hasSize(4);
+        assertThat(runs).hasSize(2 * PROTOCOLS.size());
         for (JsonNode run : runs) {
             String what = run.get("workload").asText() + "/" + run.get("protocol").asText() + ": " + run;
             assertThat(run.get("status").asText()).as(what).isEqualTo("ok");

@@ -1,5 +1,6 @@
 package dev.trilog.compare.report;
 
+import dev.trilog.compare.broker.BrokerInfo;
 import dev.trilog.compare.run.RunResult;
 import dev.trilog.compare.scenario.ScenarioResult;
 import dev.trilog.compare.workload.Workload;
@@ -37,9 +38,9 @@ public final class Reports {
         facts.add(new String[] {"commit", r.machine().gitCommit()});
         facts.add(new String[] {"broker", r.broker().launch() + " (pid " + r.broker().pid() + ")"});
         facts.add(new String[] {"pinning", r.broker().pinning()});
-        if (!r.pendingProtocols().isEmpty()) {
-            facts.add(new String[] {"pending", String.join(", ", r.pendingProtocols())
-                    + ": no driver yet (their frontends are being written)"});
+        for (BrokerInfo peer : r.peers()) {
+            facts.add(new String[] {"peer", peer.launch() + (peer.pid() > 0 ? " (pid " + peer.pid() + ")" : "") + "; "
+                    + peer.pinning()});
         }
         return facts;
     }

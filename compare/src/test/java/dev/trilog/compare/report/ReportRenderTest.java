@@ -55,13 +55,13 @@ class ReportRenderTest {
                 new ScenarioResult("replay", "kafka", "observed", "re-read 100 of 100 <by offset>", Map.of("reread", 100), 5),
                 new ScenarioResult("replay", "sqs", "observed", "re-read 0 of 100 & gone", Map.of("reread", 0), 5));
         return new Results("trilog compare", "2026-12-04T00:00:00Z", "2026-12-04T00:01:00Z", false, false, machine,
-                0.6, broker, List.of("kafka", "sqs"), List.of("amqp091", "amqp10"), DefaultWorkloads.load().subList(0, 2),
+                0.6, broker, List.of("kafka", "sqs"), List.of(), DefaultWorkloads.load().subList(0, 2),
                 runs, scenarios, List.of(), List.of());
     }
 
     static Results withCharts(Results r, List<String> charts) {
         return new Results(r.tool(), r.startedAt(), r.finishedAt(), r.quick(), r.interrupted(), r.machine(),
-                r.loadAverageAtEnd(), r.broker(), r.protocols(), r.pendingProtocols(), r.workloads(), r.runs(),
+                r.loadAverageAtEnd(), r.broker(), r.protocols(), r.peers(), r.workloads(), r.runs(),
                 r.scenarios(), charts, r.profiles());
     }
 
