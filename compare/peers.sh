@@ -37,7 +37,7 @@ start_kafka() {
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
 listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
 advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
@@ -114,7 +114,8 @@ case "${1:-}" in
     mkdir -p "$state"
     flags=()
     for peer in "${peers[@]}"; do
-      flags+=("$("start_$peer")")
+      flag="$("start_$peer")" || { echo "$peer did not start" >&2; exit 1; }
+      flags+=("$flag")
     done
     echo "${flags[*]}"
     ;;
