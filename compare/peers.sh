@@ -17,8 +17,18 @@ repo="$(cd "$here/.." && pwd)"
 state="${PEERS_DIR:-${TMPDIR:-/tmp}/trilog-compare-peers}"
 jvm_opts="${PEER_JVM_OPTS:--Xms1g -Xmx1g}"
 KAFKA_PORT="${KAFKA_PORT:-19092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
-RABBIT_PORT="${RABBIT_PORT:-15673}" RABBIT_DIST_PORT="${RABBIT_DIST_PORT:-25673}"
+RABBIT_PORT="${RABBIT_PORT:-15673}" RABBIT_DIST_PORT="${RABBIT_DIST_PORT:-25673}" RABBIT_NODE="${RABBIT_NODE:-trilogpeer@localhost}"
 ELASTICMQ_PORT="${ELASTICMQ_PORT:-19325}"
+
+port_free() { # $@ ports: fails, naming the first that something already listens on
+  local port
+  for port in "$@"; do
+    if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is already in use on 127.0.0.1 (set the *_PORT variables to spare ones)" >&2
+      return 1
+    fi
+  done
+}
 
 wait_port() { # $1 port, $2 pid, $3 log
   for _ in $(seq 1 120); do
@@ -33,6 +43,7 @@ wait_port() { # $1 port, $2 pid, $3 log
 start_kafka() {
   [[ -d $repo/bench/kafka/target/lib-kafka ]] || "$repo/bench/kafka/fetch-deps.sh"
   local dir="$state/kafka" cp="$repo/bench/kafka/target/lib-kafka/*"
+  port_free "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" || return 1
   rm -rf "$dir"; mkdir -p "$dir"
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
@@ -61,11 +72,12 @@ EOF
 start_rabbitmq() {
   command -v rabbitmq-server >/dev/null || { echo "install rabbitmq-server (apt-get install rabbitmq-server)" >&2; return 1; }
   local dir="$state/rabbitmq"
+  port_free "$RABBIT_PORT" "$RABBIT_DIST_PORT" || return 1
   rm -rf "$dir"; mkdir -p "$dir"
   printf 'listeners.tcp.1 = 127.0.0.1:%s\nloopback_users = none\n' "$RABBIT_PORT" >"$dir/rabbitmq.conf"
   echo "[rabbitmq_amqp1_0]." >"$dir/enabled_plugins"
   # its own node name, ports, data, logs and Erlang cookie; epmd and distribution on loopback
-  (export ERL_EPMD_ADDRESS=127.0.0.1 HOME="$dir" RABBITMQ_NODENAME=trilogpeer@localhost \
+  (export ERL_EPMD_ADDRESS=127.0.0.1 HOME="$dir" RABBITMQ_NODENAME="$RABBIT_NODE" \
       RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$RABBIT_PORT" RABBITMQ_DIST_PORT="$RABBIT_DIST_PORT" \
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
       RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq" \
@@ -79,6 +91,7 @@ start_rabbitmq() {
 start_elasticmq() {
   [[ -d $repo/bench/sqs/target/lib-elasticmq ]] || "$repo/bench/sqs/fetch-deps.sh"
   local dir="$state/elasticmq"
+  port_free "$ELASTICMQ_PORT" || return 1
   rm -rf "$dir"; mkdir -p "$dir"
   sed "s/@PORT@/$ELASTICMQ_PORT/g" "$repo/bench/sqs/elasticmq.conf.template" >"$dir/elasticmq.conf"
   # shellcheck disable=SC2086
@@ -92,7 +105,7 @@ start_elasticmq() {
 stop_all() {
   local pid
   if [[ -s $state/rabbitmq/pid ]]; then
-    HOME="$state/rabbitmq" /usr/lib/rabbitmq/bin/rabbitmqctl -n trilogpeer@localhost stop >/dev/null 2>&1 \
+    HOME="$state/rabbitmq" /usr/lib/rabbitmq/bin/rabbitmqctl -n "$RABBIT_NODE" stop >/dev/null 2>&1 \
       || kill "$(cat "$state/rabbitmq/pid")" 2>/dev/null || true
   fi
   for peer in kafka elasticmq; do

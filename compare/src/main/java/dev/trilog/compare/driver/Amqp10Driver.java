@@ -74,6 +74,9 @@ public final class Amqp10Driver implements Driver {
         String uri = "amqp://" + address + "?jms.prefetchPolicy.all=" + settings.credit()
                 + "&jms.presettlePolicy.presettleProducers=" + settings.settled()
                 + "&jms.presettlePolicy.presettleConsumers=" + settings.settled()
+                // read what the link credit already brought in; without these Qpid JMS drains the
+                // link on every receiveNoWait, a round trip per poll (and RabbitMQ 3.10 crashes the link)
+                + "&jms.receiveLocalOnly=true&jms.receiveNoWaitLocalOnly=true"
                 + "&jms.clientID=" + clientId;
         Connection connection = new JmsConnectionFactory("guest", "guest", uri).createConnection();
         connection.start();

@@ -32,6 +32,8 @@ final class Amqp10Semantics implements SemanticsProbe {
     private static final Workload.Amqp10Settings SETTINGS = new Workload.Amqp10Settings(false, 10);
     /** Qpid JMS's acknowledge mode that settles one message at a time (its documented value; the constant is private). */
     private static final int INDIVIDUAL_ACKNOWLEDGE = 101;
+    /** How often the poison message is failed before the scenario gives up on a dead-letter. */
+    private static final int MAX_ATTEMPTS = 20;
 
     private final Amqp10Driver driver;
     private final RabbitAdmin admin;
@@ -215,25 +217,28 @@ final class Amqp10Semantics implements SemanticsProbe {
         int attempts = 0;
         int processed = 0;
         boolean deadLettered = false;
-        Connection connection = driver.connect(SETTINGS, id + "-poison");
+        // credit 1: a receiver holds only the message it is given, so closing it fails that one alone
+        Connection connection = driver.connect(new Workload.Amqp10Settings(false, 1), id + "-poison");
         try {
             Session sender = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             send(sender, queue, 0, 3); // message "1" is the poison
-            Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-            MessageConsumer consumer = session.createConsumer(source(session, queue));
             MessageConsumer dead = sender.createConsumer(source(sender, dlq));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!deadLettered && System.nanoTime() < deadline) {
-                Message m = consumer.receive(200);
+            while (!deadLettered && attempts < MAX_ATTEMPTS && System.nanoTime() < deadline) {
+                // a receiver per attempt: failing the message is closing its session without
+                // accepting it, which hands it back to the queue with its delivery count raised
+                // (JMS recover() would redeliver it from the client's own buffer, never telling the broker)
+                Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+                Message m = session.createConsumer(source(session, queue)).receive(200);
                 if (m == null) {
                     deadLettered = dead.receive(200) != null;
                 } else if (text(m).equals("1")) {
                     attempts++;
-                    session.recover(); // fail it: released back with its delivery count raised (modified, delivery-failed)
                 } else {
                     processed++;
                     m.acknowledge();
                 }
+                session.close();
             }
         } finally {
             Amqp10Driver.closeQuietly(connection);
@@ -241,7 +246,7 @@ final class Amqp10Semantics implements SemanticsProbe {
         }
         String observed = !deadLettered
                 ? "The poison message was failed " + attempts + " times and did not reach the dead-letter queue within 30 s."
-                : "The poison message was failed (JMS recover: modified, delivery-failed) " + attempts
+                : "The poison message was failed (its receiver closed without accepting it) " + attempts
                         + " times, then dead-lettered by the queue's x-delivery-limit " + deliveryLimit + "; the "
                         + processed + " other message(s) were processed meanwhile.";
         return ScenarioResult.observed("poison-message", PROTOCOL, observed,

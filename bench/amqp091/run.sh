@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Trilog vs RabbitMQ (Debian's rabbitmq-server, a private node) over AMQP 0-9-1, with RabbitMQ's
+# own PerfTest, A B A B: for each repetition and workload, each broker in turn (the order
+# alternates every repetition). Trilog starts fresh per run with a fresh data directory; RabbitMQ
+# runs as one private node for the whole script (compare/peers.sh: its own node name, ports, data,
+# cookie; never the system service) and each run uses its own queues.
+#
+# Workloads (issue 12): (a) 1 producer, 1 consumer, 1 KiB persistent, confirms (-c 100), manual
+# acks, prefetch 100, durable queue; (b) the same with autoack and no confirms; (c) 10 producers
+# and 10 consumers on 10 queues, as (a). Broker CPU is utime+stime from /proc/PID/stat around
+# each run. Results: target/runs/<stamp>/results.tsv and summary.md, kept in
+# bench/results/<date>/amqp091/. Everything binds 127.0.0.1.
+#
+#   bench/amqp091/fetch-deps.sh; bench/amqp091/run.sh      (REPS=3 DURATION=30 WORKLOADS="a b c")
+set -uo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+T="$HERE/target"
+REPS="${REPS:-3}"
+DURATION="${DURATION:-30}"
+WORKLOADS="${WORKLOADS:-a b c}"
+BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"
+TRILOG_PORT="${TRILOG_PORT:-25672}"
+export RABBIT_PORT="${RABBIT_PORT:-25683}" RABBIT_DIST_PORT="${RABBIT_DIST_PORT:-25684}" \
+  RABBIT_NODE="${RABBIT_NODE:-trilogbench@localhost}" PEERS_DIR="$T/peers"
+TRILOG_JAR="$REPO/gateway/target/trilog.jar"
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+RUN="$T/runs/$STAMP"
+TICK="$(getconf CLK_TCK)"
+mkdir -p "$RUN/logs"
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RUN/run.log" >&2; }
+
+[[ -f $TRILOG_JAR ]] || { echo "build the gateway first: ./mvnw -B -q -pl gateway -am package -DskipTests" >&2; exit 2; }
+[[ -d $T/lib-perftest ]] || "$HERE/fetch-deps.sh" || exit 1
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+TRILOG_PID=""
+start_trilog() {
+  local data="$T/data/trilog"
+  rm -rf "$data"; mkdir -p "$data"
+  # shellcheck disable=SC2086
+  java $BROKER_JVM_OPTS -jar "$TRILOG_JAR" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
+    --sqs-port 0 --admin-port 0 >"$RUN/logs/trilog-$1.log" 2>&1 &
+  TRILOG_PID=$!
+  for _ in $(seq 1 120); do
+    (echo >"/dev/tcp/127.0.0.1/$TRILOG_PORT") 2>/dev/null && return 0
+    kill -0 "$TRILOG_PID" 2>/dev/null || { log "trilog exited; see $RUN/logs/trilog-$1.log"; return 1; }
+    sleep 0.5
+  done
+  return 1
+}
+stop_trilog() {
+  [[ -n $TRILOG_PID ]] || return 0
+  kill "$TRILOG_PID" 2>/dev/null
+  for _ in $(seq 1 60); do kill -0 "$TRILOG_PID" 2>/dev/null || break; sleep 0.5; done
+  kill -9 "$TRILOG_PID" 2>/dev/null; wait "$TRILOG_PID" 2>/dev/null
+  TRILOG_PID=""
+}
+trap 'stop_trilog; "$REPO/compare/peers.sh" stop' EXIT
+
+log "starting the private RabbitMQ node"
+"$REPO/compare/peers.sh" start rabbitmq >"$RUN/logs/rabbitmq-start.log" || { log "RabbitMQ did not start"; exit 1; }
+RABBIT_PID="$(cat "$PEERS_DIR/rabbitmq/pid")"
+{
+  echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WORKLOADS=$WORKLOADS; trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
+  echo "# $(dpkg-query -W rabbitmq-server 2>/dev/null); perf-test $(ls "$T/lib-perftest" | grep -o 'perf-test-[0-9.]*')"
+  echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
+} >"$RUN/env.txt"
+printf 'rep\tbroker\tworkload\tsent_per_sec\treceived_per_sec\tp50_us\tp99_us\tconfirm_p99_us\tbroker_cpu_s\tcpu_s_per_M\tload1\n' >"$RUN/results.tsv"
+
+args_for() { # $1 workload, $2 unique suffix
+  case $1 in
+    a) echo "-x 1 -y 1 -s 1024 -f persistent -c 100 -q 100 -u perf-a-$2 -ad false" ;;
+    b) echo "-x 1 -y 1 -s 1024 -f persistent -a -u perf-b-$2 -ad false" ;;
+    c) echo "-x 10 -y 10 -s 1024 -f persistent -c 100 -q 100 -qp perf-c-$2-%d -qpf 1 -qpt 10 -ad false" ;;
+  esac
+}
+
+for rep in $(seq 1 "$REPS"); do
+  order=(trilog rabbitmq)
+  (( rep % 2 == 0 )) && order=(rabbitmq trilog)
+  for workload in $WORKLOADS; do
+    for broker in "${order[@]}"; do
+      if [[ $broker == trilog ]]; then
+        start_trilog "$rep-$workload" || continue
+        pid=$TRILOG_PID port=$TRILOG_PORT
+      else
+        pid=$RABBIT_PID port=$RABBIT_PORT
+      fi
+      out="$RUN/logs/$broker-$rep-$workload.out"
+      before=$(cpu_ticks "$pid")
+      # shellcheck disable=SC2046
+      timeout $((DURATION + 60)) java -Xmx512m -cp "$T/lib-perftest/*" com.rabbitmq.perf.PerfTest \
+        -h "amqp://guest:guest@127.0.0.1:$port" $(args_for "$workload" "$rep-$broker") -z "$DURATION" >"$out" 2>&1
+      after=$(cpu_ticks "$pid")
+      [[ $broker == trilog ]] && stop_trilog
+      sent=$(grep -o 'sending rate avg: [0-9]*' "$out" | grep -o '[0-9]*$' || echo 0)
+      received=$(grep -o 'receiving rate avg: [0-9]*' "$out" | grep -o '[0-9]*$' || echo 0)
+      lat=$(grep 'consumer latency min/median' "$out" | tail -1 | grep -o '[0-9/]* µs' | tr -d ' µs')
+      conf=$(grep 'confirm latency min/median' "$out" | tail -1 | grep -o '[0-9/]* µs' | tr -d ' µs')
+      p50=$(cut -d/ -f2 <<<"${lat:-0/0/0/0/0}") p99=$(cut -d/ -f5 <<<"${lat:-0/0/0/0/0}")
+      cp99=$(cut -d/ -f5 <<<"${conf:-0/0/0/0/-}")
+      cpu=$(awk -v t=$((after - before)) -v hz="$TICK" 'BEGIN{printf "%.2f", t / hz}')
+      per_m=$(awk -v c="$cpu" -v r="${received:-0}" -v d="$DURATION" 'BEGIN{ if (r > 0) printf "%.1f", c / (r * d) * 1e6; else print "-" }')
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$broker" "$workload" "${sent:-0}" "${received:-0}" \
+        "$p50" "$p99" "$cp99" "$cpu" "$per_m" "$(cut -d' ' -f1 /proc/loadavg)" >>"$RUN/results.tsv"
+      log "rep $rep $broker ($workload): sent ${sent:-0}/s received ${received:-0}/s p50 ${p50} µs p99 ${p99} µs cpu ${cpu}s (${per_m} s/M)"
+    done
+  done
+done
+python3 "$HERE/summarize.py" "$RUN/results.tsv" >"$RUN/summary.md" && cat "$RUN/summary.md"
+# shellcheck source=../common/keep-results.sh
+source "$REPO/bench/common/keep-results.sh" && keep_results amqp091 "$RUN"

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Medians per workload and broker from bench/amqp091/run.sh's results.tsv, and Trilog / RabbitMQ
+ratios, as a markdown table.  Usage: summarize.py results.tsv"""
+import csv
+import statistics
+import sys
+
+WORKLOADS = {
+    "a": "(a) 1 producer, 1 consumer, confirms -c 100, manual ack, prefetch 100",
+    "b": "(b) 1 producer, 1 consumer, autoack, no confirms",
+    "c": "(c) 10 producers, 10 consumers, 10 queues, confirms, manual ack",
+}
+
+
+def median(rows, key):
+    values = [float(r[key]) for r in rows if r[key] not in ("", "-")]
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits=0):
+    return "—" if v is None else f"{v:,.{digits}f}"
+
+
+def ratio(a, b):
+    return "—" if a is None or b in (None, 0) else f"{a / b:.2f}"
+
+
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+print("| workload | broker | runs | sent msg/s | received msg/s | consumer latency p50 / p99 ms | broker CPU s per M msgs |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+ratios = []
+for w, title in WORKLOADS.items():
+    by = {b: [r for r in rows if r["workload"] == w and r["broker"] == b] for b in ("trilog", "rabbitmq")}
+    if not any(by.values()):
+        continue
+    m = {}
+    for b, rs in by.items():
+        m[b] = {k: median(rs, k) for k in ("sent_per_sec", "received_per_sec", "p50_us", "p99_us", "cpu_s_per_M")}
+        p50 = m[b]["p50_us"]
+        p99 = m[b]["p99_us"]
+        print(f"| {title} | {b} | {len(rs)} | {fmt(m[b]['sent_per_sec'])} | {fmt(m[b]['received_per_sec'])} | "
+              f"{fmt(p50 and p50 / 1000, 1)} / {fmt(p99 and p99 / 1000, 1)} | {fmt(m[b]['cpu_s_per_M'], 1)} |")
+    ratios.append((title, ratio(m["trilog"]["received_per_sec"], m["rabbitmq"]["received_per_sec"]),
+                   ratio(m["trilog"]["p99_us"], m["rabbitmq"]["p99_us"]),
+                   ratio(m["trilog"]["cpu_s_per_M"], m["rabbitmq"]["cpu_s_per_M"])))
+print()
+print("| workload | received msg/s Trilog ÷ RabbitMQ | p99 Trilog ÷ RabbitMQ | CPU per message Trilog ÷ RabbitMQ |")
+print("| --- | ---: | ---: | ---: |")
+for title, r, p, c in ratios:
+    print(f"| {title} | {r} | {p} | {c} |")
