@@ -504,7 +504,8 @@ public final class CompareCommand implements Callable<Integer> {
             return List.of();
         }
         try {
-            return JfrProfile.summarize(recording, runs);
+            // the recording is Trilog's: a peer's run windows would only show Trilog idling
+            return JfrProfile.summarize(recording, runs.stream().filter(r -> !r.protocol().contains("@")).toList());
         } catch (IOException | RuntimeException e) {
             out.println("trilog compare: gateway.jfr could not be read: " + e.getMessage());
             return List.of();
