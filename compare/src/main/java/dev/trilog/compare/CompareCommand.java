@@ -245,6 +245,10 @@ public final class CompareCommand implements Callable<Integer> {
                                 runs.add(result);
                                 progress.say(oneLine(result));
                             } catch (RuntimeException e) {
+                                if (target.broker() == broker) {
+                                    throw e; // Trilog's own failures end the run, as before peers existed
+                                }
+                                // a peer that cannot be reached is reported and skipped; Trilog's runs go on
                                 progress.say("  " + target.series() + " could not run " + workload.name() + ": " + e.getMessage());
                             }
                         }

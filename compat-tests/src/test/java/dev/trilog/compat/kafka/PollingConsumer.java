@@ -71,6 +71,10 @@ final class PollingConsumer implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // the generation first: a test that sees the new assignment must see its generation
+                    // too (poll() returns, and the loop below reads it, only after this callback)
+                    generation = consumer.groupMetadata().generationId();
+                    memberId = consumer.groupMetadata().memberId();
                     Set<TopicPartition> all = new java.util.HashSet<>(assignment);
                     all.addAll(partitions);
                     assignment = Set.copyOf(all);
