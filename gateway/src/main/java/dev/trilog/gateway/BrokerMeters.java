@@ -1,5 +1,6 @@
 package dev.trilog.gateway;
 
+import dev.trilog.frontend.MetricBuckets;
 import dev.trilog.log.CommittedOffset;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.PartitionLog;
@@ -13,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,12 +65,11 @@ final class BrokerMeters {
                 .description("age of the oldest available message (SQS's ApproximateAgeOfOldestMessage)")
                 .register(registry);
         Timer fsync = Timer.builder("trilog.log.fsync")
-                .description("group-commit fsyncs: how long each took").publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry);
+                .description("group-commit fsyncs: how long each took")
+                .serviceLevelObjectives(MetricBuckets.LATENCY).register(registry);
         DistributionSummary appendsPerFsync = DistributionSummary.builder("trilog.log.group.commit.appends")
-                .description("appends completed by one group-commit fsync").publishPercentileHistogram()
-                .minimumExpectedValue(1.0).maximumExpectedValue(10_000.0).register(registry);
+                .description("appends completed by one group-commit fsync")
+                .serviceLevelObjectives(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000).register(registry);
         engine.observeFlushes((nanos, appends) -> {
             fsync.record(nanos, TimeUnit.NANOSECONDS);
             appendsPerFsync.record(appends);

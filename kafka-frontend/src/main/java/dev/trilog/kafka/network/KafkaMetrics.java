@@ -1,11 +1,11 @@
 package dev.trilog.kafka.network;
 
+import dev.trilog.frontend.MetricBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -92,8 +92,7 @@ public final class KafkaMetrics {
         if (timer == null) {
             timer = Timer.builder("trilog.kafka.requests").tag("api", api.name)
                     .description("time from a Kafka request's arrival to its response")
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+                    .serviceLevelObjectives(MetricBuckets.LATENCY).register(registry);
             requestTimers.set(api.id, timer);
         }
         return timer;

@@ -1,10 +1,10 @@
 package dev.trilog.sqs.protocol;
 
+import dev.trilog.frontend.MetricBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +68,7 @@ public final class SqsMetrics {
         if (timer == null) {
             timer = Timer.builder("trilog.sqs.requests").tag("action", action == null ? UNKNOWN : action.apiName())
                     .tag("protocol", json ? "json" : "query").description("time from an SQS request to its answer")
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+                    .serviceLevelObjectives(MetricBuckets.LATENCY).register(registry);
             timers.set(slot, timer);
         }
         return timer;
