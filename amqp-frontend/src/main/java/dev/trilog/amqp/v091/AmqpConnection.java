@@ -74,6 +74,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Frame> pending = new ArrayDeque<>();
     private boolean busy;
     private boolean blocked;
+    /** The queues that hold this connection's reading back now (see {@link #pace}). */
+    private final java.util.Set<String> pacedBy = new java.util.HashSet<>(2);
+    private boolean paceCheckScheduled;
+    static final long PACE_RECHECK_MICROS = 500;
     private boolean published;
     /** Exclusive queues this connection declared: deleted when it closes. */
     final Set<String> exclusiveQueues = new HashSet<>();
@@ -316,7 +320,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         if (state == State.CLOSED) {
             return;
         }
-        boolean read = !busy && !(blocked && published) && ctx.channel().isWritable();
+        boolean read = !busy && !(blocked && published) && pacedBy.isEmpty() && ctx.channel().isWritable();
         ctx.channel().config().setAutoRead(read);
     }
 
@@ -496,6 +500,53 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         if (!published) {
             published = true;
             updateAutoRead();
+        }
+    }
+
+    /**
+     * Consumer-paced publishing ({@code Queues.paced}): a publish of this connection reached
+     * {@code queues} (on the event loop); while any of them asks publishers to hold back, nothing
+     * more is read from this connection — TCP back-pressure, as RabbitMQ's credit flow gives —
+     * and it is asked again every {@value #PACE_RECHECK_MICROS} µs. A connection that also
+     * consumes is never paced: its own acknowledgements would be held back with its publishes.
+     */
+    void pace(java.util.Set<String> queues) {
+        for (String queue : queues) {
+            if (context.queues.paced(queue) && !consumes()) {
+                pacedBy.add(queue);
+            }
+        }
+        if (!pacedBy.isEmpty() && !paceCheckScheduled) {
+            updateAutoRead();
+            schedulePaceCheck();
+        }
+    }
+
+    private boolean consumes() {
+        for (AmqpChannel channel : channels.values()) {
+            if (channel.consumers.any()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void schedulePaceCheck() {
+        paceCheckScheduled = true;
+        ctx.executor().schedule(this::paceCheck, PACE_RECHECK_MICROS, java.util.concurrent.TimeUnit.MICROSECONDS);
+    }
+
+    private void paceCheck() {
+        paceCheckScheduled = false;
+        if (state == State.CLOSED) {
+            pacedBy.clear();
+            return;
+        }
+        pacedBy.removeIf(queue -> !context.queues.paced(queue));
+        if (pacedBy.isEmpty()) {
+            updateAutoRead();
+        } else {
+            schedulePaceCheck();
         }
     }
 

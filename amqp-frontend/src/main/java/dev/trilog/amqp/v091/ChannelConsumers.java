@@ -65,6 +65,11 @@ final class ChannelConsumers {
     private String replyConsumerTag;
     private final String getConsumerName;
 
+    /** Whether this channel has any consumer (a connection that consumes is never paced). */
+    boolean any() {
+        return !consumers.isEmpty();
+    }
+
     ChannelConsumers(AmqpChannel channel) {
         this.channel = channel;
         this.context = channel.context;

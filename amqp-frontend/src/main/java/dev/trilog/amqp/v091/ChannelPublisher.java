@@ -143,8 +143,12 @@ final class ChannelPublisher {
         AMQP.BasicProperties sent = props;
         context.queues.publishToExchange(exchange, p.getRoutingKey(), message).whenComplete((routed, failure) -> {
             try {
-                channel.eventLoop().execute(() -> published(sequence, p, sent, bytes,
-                        failure == null && routed.routed(), failure));
+                channel.eventLoop().execute(() -> {
+                    if (failure == null) {
+                        channel.connection.pace(routed.byQueue().keySet());
+                    }
+                    published(sequence, p, sent, bytes, failure == null && routed.routed(), failure);
+                });
             } catch (java.util.concurrent.RejectedExecutionException closing) {
                 // the connection's event loop is gone: nobody to tell
             }

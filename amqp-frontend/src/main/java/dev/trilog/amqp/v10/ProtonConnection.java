@@ -222,6 +222,11 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         ctx.executor().execute(() -> runNow(work));
     }
 
+    /** {@link #executeLater}, {@code micros} from now. */
+    void executeAfter(long micros, Runnable work) {
+        ctx.executor().schedule(() -> runNow(work), micros, java.util.concurrent.TimeUnit.MICROSECONDS);
+    }
+
     private void runNow(Runnable work) {
         if (socketClosed) {
             return;

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * what is still waiting to be durable falls to half of it and fewer than
  * {@code linkBytesInFlight} bytes are waiting. So a fast sender holds at most
  * {@code linkCredit} messages (and about {@code linkBytesInFlight} bytes) in the broker at a time.
- * A transfer beyond the credit detaches the link with {@code amqp:link:transfer-limit-exceeded};
+ * No credit is given while the broker asks publishers to wait ({@link #heldBack}): that is how a
+ * sender feels the publish backlog and a queue's consumers falling behind. A transfer beyond the credit detaches the link with {@code amqp:link:transfer-limit-exceeded};
  * a message (all its transfers) over {@code maxMessageSize} with
  * {@code amqp:link:message-size-exceeded}. Each is logged once.
  */
@@ -60,6 +61,8 @@ final class PublisherLink implements LinkHandler {
     private long bytesInFlight;
     private boolean closed;
     private boolean failureLogged;
+    /** Credit is withheld and a top-up is scheduled to look again (see {@link #heldBack}). */
+    private boolean recheckScheduled;
     /** The queue of a dynamic target, deleted when the link ends; null for others. */
     private String temporaryQueue;
 
@@ -177,11 +180,40 @@ final class PublisherLink implements LinkHandler {
         }
         int outstanding = creditLeft + inFlight;
         if (outstanding <= window / 2 && bytesInFlight < bytesLimit) {
+            if (heldBack()) {
+                lookAgainSoon();
+                return;
+            }
             int more = window - outstanding;
             creditLeft += more;
             receiver.flow(more);
         }
     }
+
+    /**
+     * Whether the broker asks publishers to wait: the publish backlog is over its high-water mark,
+     * or the queue this link feeds is paced (its consumers take messages more slowly than they
+     * come: {@code Queues.paced}). A link to an exchange or an anonymous link is held back by the
+     * backlog only, as where its messages go is known only per message.
+     */
+    private boolean heldBack() {
+        var queues = connection.broker().queues();
+        return queues.publishBacklog().blocked()
+                || (target != null && target.isQueue() && queues.paced(target.name()));
+    }
+
+    private void lookAgainSoon() {
+        if (!recheckScheduled) {
+            recheckScheduled = true;
+            connection.executeAfter(PACE_RECHECK_MICROS, () -> {
+                recheckScheduled = false;
+                topUp();
+            });
+        }
+    }
+
+    /** How soon withheld credit is looked at again. */
+    static final long PACE_RECHECK_MICROS = 500;
 
     @Override
     public void onFlow() {

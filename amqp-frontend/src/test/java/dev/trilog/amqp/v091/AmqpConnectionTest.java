@@ -9,11 +9,15 @@ import dev.trilog.amqp.v091.codec.FrameDecoder;
 import dev.trilog.amqp.v091.codec.FrameEncoder;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
+import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.queue.QueueDelivery;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.queue.QueuesSettings;
+import dev.trilog.routing.queue.Subscription;
 import dev.trilog.routing.topology.Topology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,18 +35,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AmqpConnectionTest {
 
+    private static final int PACE_LIMIT = 5;
+
     @TempDir
     Path dir;
     LogEngine engine;
     Queues queues;
+    Topology topology;
     Amqp091Context context;
     EmbeddedChannel channel;
 
     @BeforeEach
     void open() throws Exception {
         engine = LogEngine.open(EngineSettings.of(dir));
-        Topology topology = Topology.open(engine);
-        queues = Queues.open(engine, topology, QueuesSettings.defaults());
+        topology = Topology.open(engine);
+        queues = Queues.open(engine, topology, QueuesSettings.defaults().withPaceBacklogMessages(PACE_LIMIT));
         context = Amqp091Context.create(engine, queues, topology, new SimpleMeterRegistry(), Amqp091Settings.defaults(),
                 Clock.systemUTC());
         channel = new EmbeddedChannel();
@@ -216,5 +223,52 @@ class AmqpConnectionTest {
         assertThat(((AMQP.Channel.FlowOk) onlyMethod()).getActive()).isTrue();
         send(1, new AMQP.Channel.Flow.Builder().active(false).build());
         assertThat(closeCode()).isEqualTo(540);
+    }
+
+    @Test
+    void aPublisherIsNotReadFromWhileAQueueItFeedsIsPacedAndIsOnceTheConsumersCatchUp() throws Exception {
+        handshake();
+        topology.declareQueue(QueueSpec.durable("jobs"));
+        List<QueueDelivery> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Subscription consumer = queues.subscribe("jobs", "elsewhere", 1, Subscription.CreditMode.PREFETCH,
+                (s, given) -> held.addAll(given));
+        send(1, new AMQP.Channel.Open.Builder().build());
+        written();
+
+        publishToJobs(1);
+        await(() -> held.size() == 1); // the consumer is taking: it holds one, its prefetch is full
+        assertThat(channel.config().isAutoRead()).isTrue();
+        publishToJobs(PACE_LIMIT + 1);
+        await(() -> !channel.config().isAutoRead());
+
+        consumer.addCredit(100);
+        await(() -> channel.config().isAutoRead());
+        assertThat(held).hasSize(PACE_LIMIT + 2);
+    }
+
+    private void publishToJobs(int n) {
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(0));
+        for (int i = 0; i < n; i++) {
+            encoder.writeOutbound(new Frame.Content(1, new AMQP.Basic.Publish.Builder().exchange("").routingKey("jobs")
+                    .build(), new AMQP.BasicProperties(), Unpooled.wrappedBuffer(new byte[] {(byte) i})));
+        }
+        ByteBuf b;
+        while ((b = encoder.readOutbound()) != null) {
+            channel.writeInbound(b);
+        }
+    }
+
+    /** Runs the connection's tasks (publish completions, pace checks) until {@code condition} holds. */
+    private void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            channel.runPendingTasks();
+            channel.runScheduledPendingTasks();
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
     }
 }

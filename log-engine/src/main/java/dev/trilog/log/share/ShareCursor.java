@@ -81,6 +81,8 @@ public final class ShareCursor {
      */
     private final java.util.ArrayDeque<LogRecord> readAhead = new java.util.ArrayDeque<>();
     private long archivedTotal;
+    /** {@code window.end()} as the last acquire or purge left it, for {@link #undeliveredEstimate()}. */
+    private volatile long fetchedUpTo;
 
     private record Lock(long deadline, long offset, int acquisitions) {
     }
@@ -107,6 +109,7 @@ public final class ShareCursor {
             }
         }
         this.window = new InFlightWindow(start, 1024);
+        this.fetchedUpTo = start;
     }
 
     /**
@@ -124,6 +127,15 @@ public final class ShareCursor {
 
     public PartitionLog log() {
         return log;
+    }
+
+    /**
+     * Records appended past what any acquire has reached yet, without taking the lock (publishers
+     * ask it on every publish): a slightly stale estimate of the backlog nobody has been given,
+     * not counting records released back into the window.
+     */
+    public long undeliveredEstimate() {
+        return Math.max(0, log.logEndOffset() - fetchedUpTo);
     }
 
     /** Everything below this offset is done (acknowledged, archived, or gone from the log). */
@@ -222,6 +234,7 @@ public final class ShareCursor {
     }
 
     private List<Delivery> finish(List<Delivery> out) {
+        fetchedUpTo = window.end();
         return out.isEmpty() ? Collections.emptyList() : out;
     }
 
@@ -658,6 +671,7 @@ public final class ShareCursor {
                     purged++;
                 }
             }
+            fetchedUpTo = window.end();
         }
         long count = purged;
         return journal.write(journalKey, this::snapshot).thenApply(v -> count);

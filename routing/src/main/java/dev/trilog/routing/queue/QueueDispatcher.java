@@ -94,6 +94,8 @@ final class QueueDispatcher {
     private boolean retired;
     /** The ring is not empty (read without the lock by the append listener). */
     private volatile boolean wanted;
+    /** {@link System#nanoTime()} of the last hand-out of at least one message; 0 = none yet. */
+    private volatile long lastHandOutNanos;
 
     QueueDispatcher(String queue, QueueRuntimes runtimes, QueueReceiver receiver, Executor delivery,
             QueueDispatchers registry) {
@@ -147,6 +149,12 @@ final class QueueDispatcher {
                 poll.future.complete(List.of());
             }
         }
+    }
+
+    /** Whether this queue's consumers were handed messages within the last {@code windowNanos}. */
+    boolean handedOutWithin(long windowNanos) {
+        long last = lastHandOutNanos;
+        return last != 0 && System.nanoTime() - last < windowNanos;
     }
 
     /** Wakes a round when anyone is waiting (what appends, settlements and the tick call). */
@@ -271,6 +279,9 @@ final class QueueDispatcher {
             });
             finish(false);
             return;
+        }
+        if (!given.isEmpty()) {
+            lastHandOutNanos = System.nanoTime();
         }
         given.forEach((r, list) -> r.hand(q, list));
         if (!more) {

@@ -55,6 +55,12 @@ final class QueueDispatchers {
         }
     }
 
+    /** Whether {@code queue}'s consumers were handed messages within the last {@code windowNanos}. */
+    boolean handedOutWithin(String queue, long windowNanos) {
+        QueueDispatcher d = byQueue.get(queue);
+        return d != null && d.handedOutWithin(windowNanos);
+    }
+
     /** Every queue with someone waiting looks again (the tick: locks and delays that ran out, deleted queues). */
     void wakeAll() {
         byQueue.values().forEach(QueueDispatcher::wakeIfWanted);

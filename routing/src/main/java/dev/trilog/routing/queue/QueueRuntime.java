@@ -56,6 +56,15 @@ final class QueueRuntime {
         return logs.length;
     }
 
+    /** Messages appended that no receive has reached yet, over all partitions (lock-free, approximate). */
+    long undeliveredEstimate() {
+        long n = 0;
+        for (ShareCursor cursor : cursors) {
+            n += cursor.undeliveredEstimate();
+        }
+        return n;
+    }
+
     /** Whether this runtime is still the one for {@code current} over {@code topic}. */
     boolean serves(QueueSpec current, Topic topic) {
         return spec == current && topicId.equals(topic.id()) && partitions() == topic.partitions();

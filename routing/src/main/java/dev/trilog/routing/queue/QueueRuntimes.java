@@ -56,6 +56,11 @@ final class QueueRuntimes {
         return find(queue).orElseThrow(() -> new UnknownQueueException(queue));
     }
 
+    /** The queue's runtime as last built, or null: no topology lookup, for hot-path estimates. */
+    QueueRuntime peek(String queue) {
+        return runtimes.get(queue);
+    }
+
     /** The runtime of the tag's queue when the queue exists and has the tag's partition, else null. */
     QueueRuntime forTag(DeliveryTag tag) {
         Optional<QueueRuntime> q = find(tag.queue());

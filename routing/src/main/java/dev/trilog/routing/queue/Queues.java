@@ -100,9 +100,11 @@ public final class Queues implements AutoCloseable {
     private final QueueReceiver receiver;
     private final QueueDispatchers dispatchers;
     private final PublishBacklog backlog;
+    private final long paceBacklogMessages;
 
     private Queues(LogEngine engine, Topology topology, QueuesSettings settings) throws IOException {
         this.clock = engine.settings().clock();
+        this.paceBacklogMessages = settings.paceBacklogMessages();
         this.threads = new QueueThreads();
         this.deduplication = new DeduplicationWindow(engine.durableMap(DeduplicationWindow.NAMESPACE),
                 settings.deduplicationWindowMs(), clock, threads.dedupWriter);
@@ -158,6 +160,28 @@ public final class Queues implements AutoCloseable {
     public PublishBacklog publishBacklog() {
         return backlog;
     }
+
+    /**
+     * Consumer-paced publishing: whether publishers to {@code queue} should hold back now. True
+     * while its consumers are taking messages (some were handed out within the last
+     * {@value #PACE_ACTIVE_MS} ms) and more than {@link QueuesSettings#paceBacklogMessages} wait
+     * that none of them has reached: the broker, not the consumers, is the bottleneck, and every
+     * message accepted now would only wait longer. A frontend stops reading from such a
+     * publisher (0-9-1) or withholds its link credit (1.0) and asks again shortly. A queue whose
+     * consumers stopped taking, or that has none, is never paced: it takes what comes, as a queue
+     * must. Lock-free; false for an unknown queue.
+     */
+    public boolean paced(String queue) {
+        long limit = paceBacklogMessages;
+        if (limit == 0 || !dispatchers.handedOutWithin(queue, PACE_ACTIVE_NANOS)) {
+            return false;
+        }
+        QueueRuntime q = runtimes.peek(queue);
+        return q != null && q.undeliveredEstimate() > limit;
+    }
+
+    static final long PACE_ACTIVE_MS = 200;
+    private static final long PACE_ACTIVE_NANOS = PACE_ACTIVE_MS * 1_000_000;
 
     // ---------------------------------------------------------------- receive
 

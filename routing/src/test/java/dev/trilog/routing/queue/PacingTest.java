@@ -1,0 +1,122 @@
+package dev.trilog.routing.queue;
+
+import static dev.trilog.routing.queue.QueuesFixture.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Consumer-paced publishing ({@link Queues#paced}): publishers hold back while a queue's
+ * consumers are taking messages and more than the limit wait that none has been given; never
+ * for a queue nobody consumes, nor once its consumers stopped taking.
+ */
+class PacingTest {
+
+    private static final long LIMIT = 10;
+
+    @TempDir
+    Path dataDir;
+    QueuesFixture f;
+    Queues queues;
+
+    @BeforeEach
+    void open() throws Exception {
+        f = new QueuesFixture(dataDir, QueuesSettings.defaults().withLongPollTickMs(20).withPaceBacklogMessages(LIMIT));
+        f.declare("jobs", Map.of());
+        queues = f.queues;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        f.close();
+    }
+
+    /** Takes what it is given and keeps it (prefetch credit comes back only on settle). */
+    static final class HoldingSink implements DeliverySink {
+        final LinkedBlockingQueue<QueueDelivery> held = new LinkedBlockingQueue<>();
+
+        @Override
+        public void deliver(Subscription subscription, List<QueueDelivery> given) {
+            held.addAll(given);
+        }
+    }
+
+    @Test
+    void aQueueNobodyConsumesTakesEverythingUnpaced() throws Exception {
+        publish(3 * LIMIT);
+
+        assertThat(queues.paced("jobs")).isFalse();
+        assertThat(queues.paced("no-such-queue")).isFalse();
+    }
+
+    @Test
+    void publishersArePacedWhileBusyConsumersFallBehindAndFreedOnceTheyCatchUp() throws Exception {
+        HoldingSink sink = new HoldingSink();
+        Subscription consumer = queues.subscribe("jobs", "c1", 1, Subscription.CreditMode.PREFETCH, sink);
+        publish(1);
+        QueueDelivery first = sink.held.poll(10, TimeUnit.SECONDS);
+        assertThat(first).isNotNull();
+
+        publish(LIMIT); // exactly the limit waits: not yet paced
+        assertThat(queues.paced("jobs")).isFalse();
+        publish(1);
+        assertThat(queues.paced("jobs")).as("%d waiting for a consumer that is taking", LIMIT + 1).isTrue();
+
+        consumer.addCredit(1_000); // the consumer catches up: everything is handed to it
+        await(() -> sink.held.size() == LIMIT + 1);
+        assertThat(queues.paced("jobs")).isFalse();
+    }
+
+    @Test
+    void consumersThatStopTakingNoLongerHoldPublishersBack() throws Exception {
+        HoldingSink sink = new HoldingSink();
+        queues.subscribe("jobs", "c1", 1, Subscription.CreditMode.PREFETCH, sink);
+        publish(1);
+        assertThat(sink.held.poll(10, TimeUnit.SECONDS)).isNotNull();
+        publish(3 * LIMIT);
+
+        // the consumer never settles, so nothing more is handed out: after the activity window
+        // the queue takes publishes unpaced, as a queue with a stuck consumer must
+        await(() -> !queues.paced("jobs"));
+        assertThat(queues.counts("jobs").available()).isEqualTo(3 * LIMIT);
+    }
+
+    @Test
+    void aZeroLimitTurnsPacingOff() throws Exception {
+        f.close();
+        f = new QueuesFixture(dataDir, QueuesSettings.defaults().withPaceBacklogMessages(0));
+        queues = f.queues;
+        HoldingSink sink = new HoldingSink();
+        queues.subscribe("jobs", "c1", 1, Subscription.CreditMode.PREFETCH, sink);
+        publish(1);
+        assertThat(sink.held.poll(10, TimeUnit.SECONDS)).isNotNull();
+        publish(3 * LIMIT);
+
+        assertThat(queues.paced("jobs")).isFalse();
+    }
+
+    private void publish(long n) {
+        CompletableFuture.allOf(IntStream.range(0, (int) n)
+                .mapToObj(i -> queues.publish("jobs", text("m" + i), PublishOptions.NONE))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}
