@@ -30,8 +30,7 @@ import java.util.concurrent.CompletionStage;
 final class TopologyMethods {
 
     /** Queue arguments RabbitMQ has and Trilog does not honour yet: refused (406), not ignored. */
-    static final Set<String> UNSUPPORTED_QUEUE_ARGUMENTS = Set.of("x-expires", "x-max-length", "x-max-length-bytes",
-            "x-overflow", "x-single-active-consumer", "x-max-priority", "x-stream-max-segment-size-bytes",
+    static final Set<String> UNSUPPORTED_QUEUE_ARGUMENTS = Set.of("x-expires", "x-max-priority", "x-stream-max-segment-size-bytes",
             "x-max-age", "x-stream-filter-size-bytes", "x-initial-cluster-size");
     static final String QUEUE_TYPE = "x-queue-type";
 

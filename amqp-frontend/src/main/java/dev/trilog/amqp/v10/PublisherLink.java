@@ -3,11 +3,14 @@ package dev.trilog.amqp.v10;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.message.ReservedHeaderException;
 import dev.trilog.routing.queue.PublishOptions;
+import dev.trilog.routing.queue.QueueFullException;
 import dev.trilog.routing.queue.UnknownQueueException;
 import dev.trilog.routing.topology.TopologyException;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.Rejected;
@@ -335,6 +338,12 @@ final class PublisherLink implements LinkHandler {
             return rejected(error.condition(), error.getMessage());
         } else if (cause instanceof UnknownQueueException unknown) {
             return rejected(AmqpError.NOT_FOUND, "no queue '" + unknown.queue() + "'");
+        } else if (cause instanceof QueueFullException full) {
+            // as RabbitMQ 4.2+: which queue refused it, and why, in the error's info
+            Rejected rejected = rejected(AmqpError.RESOURCE_LIMIT_EXCEEDED, full.getMessage());
+            rejected.getError().setInfo(Map.of(Symbol.valueOf("queue"), full.queue(),
+                    Symbol.valueOf("reason"), "maxlen"));
+            return rejected;
         } else if (cause instanceof TopologyException topology) {
             return rejected(topology.reason() == TopologyException.Reason.NOT_FOUND ? AmqpError.NOT_FOUND
                     : AmqpError.PRECONDITION_FAILED, topology.getMessage());

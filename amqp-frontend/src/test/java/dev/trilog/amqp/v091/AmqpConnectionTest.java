@@ -242,8 +242,7 @@ class AmqpConnectionTest {
         await(() -> !channel.config().isAutoRead());
 
         consumer.addCredit(100);
-        await(() -> channel.config().isAutoRead());
-        assertThat(held).hasSize(PACE_LIMIT + 2);
+        await(() -> channel.config().isAutoRead() && held.size() == PACE_LIMIT + 2);
     }
 
     private void publishToJobs(int n) {

@@ -63,7 +63,7 @@ class Amqp091BasicsTest {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    GetResponse awaitGet(Channel ch, String queue, boolean autoAck) {
+    static GetResponse awaitGet(Channel ch, String queue, boolean autoAck) {
         GetResponse[] got = new GetResponse[1];
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
             got[0] = ch.basicGet(queue, autoAck);

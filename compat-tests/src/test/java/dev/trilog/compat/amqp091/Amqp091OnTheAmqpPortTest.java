@@ -91,4 +91,28 @@ class Amqp091OnTheAmqpPortTest {
             channel.basicAck(got.getEnvelope().getDeliveryTag(), false);
         }
     }
+
+    @Test
+    void aSingleActiveConsumerQueueFailsOverFromA091ConsumerToAn10Receiver() throws Exception {
+        Channel publisher = rabbit.createChannel();
+        publisher.queueDeclare("solo-across", true, false, false, Map.of("x-single-active-consumer", true));
+        Channel consuming = rabbit.createChannel();
+        consuming.basicQos(10);
+        java.util.concurrent.BlockingQueue<String> got091 = new java.util.concurrent.LinkedBlockingQueue<>();
+        consuming.basicConsume("solo-across", false, (tag, d) -> got091.add(new String(d.getBody(),
+                StandardCharsets.UTF_8)), tag -> { });
+        try (JMSContext context = jms.createContext();
+                JMSConsumer receiver = context.createConsumer(context.createQueue("/queues/solo-across"))) {
+            publisher.basicPublish("", "solo-across", null, "first".getBytes(StandardCharsets.UTF_8));
+            assertThat(got091.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("first");
+            assertThat(receiver.receive(300)).as("the 1.0 receiver is not the active consumer").isNull();
+
+            consuming.close(); // "first" goes back unacknowledged; the 1.0 receiver is the oldest now
+            Message received = receiver.receive(10_000);
+            assertThat(received).isNotNull();
+            assertThat(new String(received.getBody(byte[].class), StandardCharsets.UTF_8)).isEqualTo("first");
+            assertThat(received.getJMSRedelivered()).isTrue();
+        }
+        publisher.close();
+    }
 }

@@ -8,6 +8,9 @@ package dev.trilog.log.share;
  * @param delayed           waiting for their not-before time
  * @param archived          given up since the cursor was opened (dead-lettered or rejected)
  * @param oldestAvailableAt timestamp of the oldest available record, or -1 when none
+ * @param availableBytes    value and key bytes of the available records in the window (those past
+ *                          the in-flight cap are counted in {@code available} only)
  */
-public record ShareCounts(long available, long acquired, long delayed, long archived, long oldestAvailableAt) {
+public record ShareCounts(long available, long acquired, long delayed, long archived, long oldestAvailableAt,
+        long availableBytes) {
 }

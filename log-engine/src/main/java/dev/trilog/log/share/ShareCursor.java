@@ -58,6 +58,8 @@ public final class ShareCursor {
     public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private static final int READ_CHUNK_BYTES = 1 << 20;
+    /** What a slot's byte size adds to its record's value and key (an acquire's byte budget counts it). */
+    private static final int RECORD_OVERHEAD_BYTES = 16;
 
     private final PartitionLog log;
     private final String group;
@@ -346,7 +348,7 @@ public final class ShareCursor {
         int groupId = key == null ? -1 : groupIds.computeIfAbsent(key, k -> groupIds.size());
         long notBefore = state == InFlightWindow.AVAILABLE ? policy.notBefore(record) : 0;
         int size = (record.value() == null ? 0 : record.value().remaining())
-                + (record.key() == null ? 0 : record.key().remaining()) + 16;
+                + (record.key() == null ? 0 : record.key().remaining()) + RECORD_OVERHEAD_BYTES;
         int slot = window.append(state, acquisitions, failed, notBefore, groupId, record.timestamp(), size);
         if (state != InFlightWindow.AVAILABLE) {
             advanceStart();
@@ -693,6 +695,7 @@ public final class ShareCursor {
         long acquired = 0;
         long delayed = 0;
         long oldest = -1;
+        long availableBytes = 0;
         for (long offset = window.start(); offset < window.end(); offset++) {
             int slot = window.slot(offset);
             byte state = window.state(slot);
@@ -703,6 +706,7 @@ public final class ShareCursor {
                     delayed++;
                 } else {
                     available++;
+                    availableBytes += window.bytes(slot) - RECORD_OVERHEAD_BYTES;
                     if (oldest < 0) {
                         oldest = window.timestamp(slot);
                     }
@@ -714,7 +718,7 @@ public final class ShareCursor {
             List<LogRecord> next = readFrom(Math.max(window.end(), log.logStartOffset()), 1);
             oldest = next.isEmpty() ? -1 : next.get(0).timestamp();
         }
-        return new ShareCounts(available + beyond, acquired, delayed, archivedTotal, oldest);
+        return new ShareCounts(available + beyond, acquired, delayed, archivedTotal, oldest, availableBytes);
     }
 
     /** Reads the records past the window into it, up to the in-flight cap, without delivering any. */

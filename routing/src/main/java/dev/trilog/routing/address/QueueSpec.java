@@ -47,6 +47,43 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
     public static final String CONTENT_BASED_DEDUPLICATION = "x-trilog-content-based-deduplication";
     /** Partitions of the queue's topic (integer ≥ 1), fixed when the queue is created. */
     public static final String PARTITIONS = "x-trilog-partitions";
+    /** Most ready messages the queue holds (integer ≥ 0; RabbitMQ's queue length limit). */
+    public static final String MAX_LENGTH = "x-max-length";
+    /** Most body bytes of ready messages the queue holds (integer ≥ 0). */
+    public static final String MAX_LENGTH_BYTES = "x-max-length-bytes";
+    /** What a full queue does: {@link Overflow}'s names; {@code drop-head} by default. */
+    public static final String OVERFLOW = "x-overflow";
+    /** One consumer at a time receives (boolean; RabbitMQ's single active consumer). */
+    public static final String SINGLE_ACTIVE_CONSUMER = "x-single-active-consumer";
+
+    /** What a queue at its length limit does with one more message (RabbitMQ's {@code x-overflow}). */
+    public enum Overflow {
+        /** The oldest ready messages are dropped (dead-lettered, reason {@code maxlen}) to make room. */
+        DROP_HEAD("drop-head"),
+        /** The new message is refused (0-9-1: nacked; AMQP 1.0: rejected). */
+        REJECT_PUBLISH("reject-publish"),
+        /** The new message is refused and dead-lettered. */
+        REJECT_PUBLISH_DLX("reject-publish-dlx");
+
+        private final String text;
+
+        Overflow(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+
+        static Optional<Overflow> of(String text) {
+            for (Overflow o : values()) {
+                if (o.text.equals(text)) {
+                    return Optional.of(o);
+                }
+            }
+            return Optional.empty();
+        }
+    }
 
     /** RabbitMQ quorum queues' default delivery limit (4.0+). */
     public static final int DEFAULT_DELIVERY_LIMIT = 20;
@@ -70,6 +107,15 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
         Arguments.requireType(arguments, FIFO, owner, Arguments.Kind.BOOLEAN);
         Arguments.requireType(arguments, CONTENT_BASED_DEDUPLICATION, owner, Arguments.Kind.BOOLEAN);
         Arguments.requireType(arguments, PARTITIONS, owner, Arguments.Kind.POSITIVE_INTEGER);
+        Arguments.requireType(arguments, MAX_LENGTH, owner, Arguments.Kind.NON_NEGATIVE_INTEGER);
+        Arguments.requireType(arguments, MAX_LENGTH_BYTES, owner, Arguments.Kind.NON_NEGATIVE_INTEGER);
+        Arguments.requireType(arguments, OVERFLOW, owner, Arguments.Kind.STRING);
+        Arguments.requireType(arguments, SINGLE_ACTIVE_CONSUMER, owner, Arguments.Kind.BOOLEAN);
+        Optional<String> overflow = Arguments.string(arguments, OVERFLOW);
+        if (overflow.isPresent() && Overflow.of(overflow.get()).isEmpty()) {
+            throw new IllegalArgumentException("invalid argument '" + OVERFLOW + "' for " + owner + ": '"
+                    + overflow.get() + "' is not drop-head, reject-publish or reject-publish-dlx");
+        }
         if (arguments.containsKey(PARTITIONS) && !arguments.get(PARTITIONS).isNull()
                 && arguments.get(PARTITIONS).asLong() > 10_000) {
             throw new IllegalArgumentException("invalid argument '" + PARTITIONS + "' for " + owner
@@ -125,6 +171,31 @@ public record QueueSpec(String name, boolean durable, boolean exclusive, boolean
 
     public boolean contentBasedDeduplication() {
         return Arguments.bool(arguments, CONTENT_BASED_DEDUPLICATION);
+    }
+
+    /** {@link #MAX_LENGTH}, if set. */
+    public OptionalLong maxLength() {
+        return Arguments.integer(arguments, MAX_LENGTH);
+    }
+
+    /** {@link #MAX_LENGTH_BYTES}, if set. */
+    public OptionalLong maxLengthBytes() {
+        return Arguments.integer(arguments, MAX_LENGTH_BYTES);
+    }
+
+    /** Whether either length limit is set. */
+    public boolean lengthLimited() {
+        return maxLength().isPresent() || maxLengthBytes().isPresent();
+    }
+
+    /** {@link #OVERFLOW}; {@link Overflow#DROP_HEAD} when absent. */
+    public Overflow overflow() {
+        return Arguments.string(arguments, OVERFLOW).flatMap(Overflow::of).orElse(Overflow.DROP_HEAD);
+    }
+
+    /** {@link #SINGLE_ACTIVE_CONSUMER}: false by default. */
+    public boolean singleActiveConsumer() {
+        return Arguments.bool(arguments, SINGLE_ACTIVE_CONSUMER);
     }
 
     /** The partition count asked for, if any; see {@code Topology} for the default. */

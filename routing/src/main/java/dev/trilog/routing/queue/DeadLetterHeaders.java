@@ -17,7 +17,7 @@ public final class DeadLetterHeaders {
 
     /** Why a message was dead-lettered. */
     public enum Reason {
-        REJECTED("rejected"), EXPIRED("expired"), DELIVERY_LIMIT("delivery_limit");
+        REJECTED("rejected"), EXPIRED("expired"), DELIVERY_LIMIT("delivery_limit"), MAXLEN("maxlen");
 
         private final String text;
 

@@ -74,7 +74,8 @@ final class DeadLetterPublisher {
         }).thenCompose(v -> cursor.reject(tag.offset(), tag.acquisitions()));
     }
 
-    private CompletableFuture<Void> deadLetter(QueueSpec spec, Message message, DeadLetterHeaders.Reason reason) {
+    /** Publishes {@code message}'s dead letter by {@code spec}'s rules (nothing without a target). */
+    CompletableFuture<Void> deadLetter(QueueSpec spec, Message message, DeadLetterHeaders.Reason reason) {
         if (message == null) {
             return CompletableFuture.completedFuture(null);
         }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Who gets one queue's messages next: its {@link Subscription}s with credit and its waiting long
  * polls, served round-robin, one message each in turn, as RabbitMQ serves the consumers of a
- * queue. A round runs on the delivery thread, one at a time per queue:
+ * queue — or, on a queue with {@code x-single-active-consumer}, its oldest subscription alone
+ * (long polls still take their turn). A round runs on the delivery thread, one at a time per queue:
  *
  * <pre>
  *            wake (append, credit, settle, subscribe, tick)
@@ -190,17 +191,11 @@ final class QueueDispatcher {
     }
 
     private void round() {
-        int ask = 0;
         synchronized (this) {
             again = false;
             if (retired) {
                 running = false;
                 return;
-            }
-            ring.removeIf(Recipient::gone);
-            wanted = !ring.isEmpty();
-            for (Recipient r : ring) {
-                ask = Math.min(ROUND_MAX, ask + Math.min(ROUND_MAX, r.demand()));
             }
         }
         Optional<QueueRuntime> found;
@@ -215,6 +210,18 @@ final class QueueDispatcher {
             return;
         }
         QueueRuntime q = found.get();
+        boolean single = q.spec.singleActiveConsumer();
+        int ask = 0;
+        synchronized (this) {
+            ring.removeIf(Recipient::gone);
+            wanted = !ring.isEmpty();
+            Recipient active = activeConsumer(single);
+            for (Recipient r : ring) {
+                if (mayTake(r, active)) {
+                    ask = Math.min(ROUND_MAX, ask + Math.min(ROUND_MAX, r.demand()));
+                }
+            }
+        }
         if (ask == 0) {
             drainsDone();
             finish(false);
@@ -228,7 +235,7 @@ final class QueueDispatcher {
             finish(false);
             return;
         }
-        Map<Recipient, List<QueueDelivery>> given = deal(q, taken.deliveries());
+        Map<Recipient, List<QueueDelivery>> given = deal(q, single, taken.deliveries());
         boolean more = !taken.exhausted();
         taken.durable().whenComplete((v, failure) -> {
             try {
@@ -240,16 +247,17 @@ final class QueueDispatcher {
     }
 
     /** Deals the taken messages out round-robin; what nobody takes goes back. */
-    private Map<Recipient, List<QueueDelivery>> deal(QueueRuntime q, List<QueueDelivery> deliveries) {
+    private Map<Recipient, List<QueueDelivery>> deal(QueueRuntime q, boolean single, List<QueueDelivery> deliveries) {
         Map<Recipient, List<QueueDelivery>> given = new LinkedHashMap<>();
         List<QueueDelivery> unwanted = new ArrayList<>(0);
         synchronized (this) {
             int n = ring.size();
+            Recipient active = activeConsumer(single);
             for (QueueDelivery d : deliveries) {
                 Recipient to = null;
                 for (int k = 0; k < n && to == null; k++) {
                     Recipient r = ring.get((next + k) % n);
-                    if (!r.gone() && r.demand() > 0) {
+                    if (!r.gone() && r.demand() > 0 && mayTake(r, active)) {
                         to = r;
                         next = (next + k + 1) % n;
                     }
@@ -266,6 +274,28 @@ final class QueueDispatcher {
         unwanted.forEach(d -> release(q, d));
         given.replaceAll((r, list) -> r.relock(q, list));
         return given;
+    }
+
+    /**
+     * On a single-active-consumer queue, the one subscription that receives: the first in the ring
+     * still there, that is the oldest (the ring keeps registration order), so when it leaves the
+     * next oldest takes over, its released messages first. Null when the queue has no such rule.
+     * Locked.
+     */
+    private Recipient activeConsumer(boolean single) {
+        if (single) {
+            for (Recipient r : ring) {
+                if (!(r instanceof LongPoll) && !r.gone()) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code r} may be dealt messages: SQS long polls always (SQS has no such rule). Locked. */
+    private static boolean mayTake(Recipient r, Recipient active) {
+        return active == null || r == active || r instanceof LongPoll;
     }
 
     private void handOut(QueueRuntime q, Map<Recipient, List<QueueDelivery>> given, Throwable failure,

@@ -30,13 +30,15 @@ final class QueuePublisher {
     private final Topology topology;
     private final DeduplicationWindow deduplication;
     private final InstantSource clock;
+    private final QueueLengthLimit lengthLimit;
 
     QueuePublisher(QueueRuntimes runtimes, Topology topology, DeduplicationWindow deduplication,
-            InstantSource clock) {
+            InstantSource clock, QueueLengthLimit lengthLimit) {
         this.runtimes = runtimes;
         this.topology = topology;
         this.deduplication = deduplication;
         this.clock = clock;
+        this.lengthLimit = lengthLimit;
     }
 
     CompletableFuture<PublishResult> publish(String queue, Message message, PublishOptions options) {
@@ -178,7 +180,15 @@ final class QueuePublisher {
         return builder.build();
     }
 
+    /** Appends the prepared message, once a queue at its length limit has admitted it. */
     private CompletableFuture<PublishResult> append(QueueRuntime q, Message message) {
+        if (QueueLengthLimit.admits(q.spec)) {
+            return lengthLimit.admit(q, message, () -> appendNow(q, message));
+        }
+        return appendNow(q, message);
+    }
+
+    private CompletableFuture<PublishResult> appendNow(QueueRuntime q, Message message) {
         RecordData record = MessageMapping.toRecord(message);
         int partition = q.partitionFor(record);
         return q.accumulators[partition].add(record, idText(message.properties().messageId()));

@@ -33,6 +33,10 @@ final class QueueRuntime {
     /** First delivery time per offset, per partition, while the record is in flight or available again. */
     final Map<Long, Long>[] firstAcquired;
     final Runnable onAppend;
+    /** Guards the admitted-not-yet-appended counts of a length-limited queue ({@link QueueLengthLimit}). */
+    final Object lengthLock = new Object();
+    long admittedMessages;
+    long admittedBytes;
     private final AtomicInteger nextPublishPartition = new AtomicInteger();
     private final AtomicInteger nextReceivePartition = new AtomicInteger();
 
@@ -85,6 +89,21 @@ final class QueueRuntime {
             // gone from the log
         }
         return null;
+    }
+
+    /** Ready (deliverable now) messages and their value and key bytes, over all partitions. */
+    record Ready(long messages, long bytes) {
+    }
+
+    Ready ready() {
+        long messages = 0;
+        long bytes = 0;
+        for (ShareCursor cursor : cursors) {
+            ShareCounts c = cursor.counts();
+            messages += c.available();
+            bytes += c.availableBytes();
+        }
+        return new Ready(messages, bytes);
     }
 
     /** Counts over all partitions; the oldest available message's age against {@code now}. */

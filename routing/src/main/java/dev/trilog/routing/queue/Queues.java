@@ -100,6 +100,7 @@ public final class Queues implements AutoCloseable {
     private final QueueReceiver receiver;
     private final QueueDispatchers dispatchers;
     private final PublishBacklog backlog;
+    private final QueueLengthLimit lengthLimit;
     private final long paceBacklogMessages;
 
     private Queues(LogEngine engine, Topology topology, QueuesSettings settings) throws IOException {
@@ -113,9 +114,11 @@ public final class Queues implements AutoCloseable {
                 threads.background);
         this.runtimes = new QueueRuntimes(engine, topology, settings, threads.appender, backlog,
                 this::appendListener, this::archivedByCursor);
-        this.publisher = new QueuePublisher(runtimes, topology, deduplication, clock);
+        this.lengthLimit = new QueueLengthLimit(runtimes, threads.delivery);
+        this.publisher = new QueuePublisher(runtimes, topology, deduplication, clock, lengthLimit);
         this.deadLetterPublisher = new DeadLetterPublisher(runtimes, publisher, topology, clock, threads.background);
         this.receiver = new QueueReceiver(runtimes, deadLetterPublisher, settings, clock);
+        lengthLimit.wire(receiver, deadLetterPublisher);
         this.dispatchers = new QueueDispatchers(runtimes, receiver, threads.delivery);
         threads.background.scheduleWithFixedDelay(this::tick, settings.longPollTickMs(), settings.longPollTickMs(),
                 TimeUnit.MILLISECONDS);
@@ -517,8 +520,13 @@ public final class Queues implements AutoCloseable {
 
     // ---------------------------------------------------------------- housekeeping
 
+    /** What an append to the queue's logs sets off: a round for whoever waits, a drop-head trim. */
     private Runnable appendListener(String queue) {
-        return dispatchers.appendListener(queue);
+        Runnable wake = dispatchers.appendListener(queue);
+        return () -> {
+            wake.run();
+            lengthLimit.appended(queue);
+        };
     }
 
     private void archivedByCursor(String queue, int partition, long offset, ArchiveListener.Reason reason) {

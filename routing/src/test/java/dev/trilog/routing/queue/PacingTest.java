@@ -1,5 +1,6 @@
 package dev.trilog.routing.queue;
 
+import static dev.trilog.routing.queue.QueuesFixture.await;
 import static dev.trilog.routing.queue.QueuesFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,7 +74,7 @@ class PacingTest {
         assertThat(queues.paced("jobs")).as("%d waiting for a consumer that is taking", LIMIT + 1).isTrue();
 
         consumer.addCredit(1_000); // the consumer catches up: everything is handed to it
-        await(() -> sink.held.size() == LIMIT + 1);
+        await("the condition", () -> sink.held.size() == LIMIT + 1);
         assertThat(queues.paced("jobs")).isFalse();
     }
 
@@ -88,7 +88,7 @@ class PacingTest {
 
         // the consumer never settles, so nothing more is handed out: after the activity window
         // the queue takes publishes unpaced, as a queue with a stuck consumer must
-        await(() -> !queues.paced("jobs"));
+        await("the condition", () -> !queues.paced("jobs"));
         assertThat(queues.counts("jobs").available()).isEqualTo(3 * LIMIT);
     }
 
@@ -112,11 +112,4 @@ class PacingTest {
                 .toArray(CompletableFuture[]::new)).join();
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
-    }
 }

@@ -58,6 +58,16 @@ final class QueuesFixture implements AutoCloseable {
         return new String(delivery.message().bodyBytes(), StandardCharsets.UTF_8);
     }
 
+    /** Waits (up to 10 s, else fails naming {@code what}) until {@code condition} holds. */
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            org.assertj.core.api.Assertions.assertThat(System.nanoTime()).as("waiting for " + what)
+                    .isLessThan(deadline);
+            Thread.sleep(2);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         queues.close();

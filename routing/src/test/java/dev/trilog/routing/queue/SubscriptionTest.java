@@ -1,5 +1,6 @@
 package dev.trilog.routing.queue;
 
+import static dev.trilog.routing.queue.QueuesFixture.await;
 import static dev.trilog.routing.queue.QueuesFixture.body;
 import static dev.trilog.routing.queue.QueuesFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,14 +100,6 @@ class SubscriptionTest {
     private void publish(String queue, String... bodies) throws Exception {
         for (String b : bodies) {
             queues.publish(queue, text(b), PublishOptions.NONE).get();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(2);
         }
     }
 
