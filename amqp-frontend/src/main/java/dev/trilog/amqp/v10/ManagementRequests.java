@@ -137,6 +137,7 @@ final class ManagementRequests {
         QueueSpec spec = new QueueSpec(name, bool(body, "durable", true), exclusive, bool(body, "auto_delete", false),
                 arguments(body.get("arguments")));
         boolean created = topology.declareQueue(spec);
+        queues.declared(name); // a use, for x-expires
         if (created && exclusive && owner != null) {
             owner.add(name);
         }

@@ -137,6 +137,28 @@ class Amqp091QueueArgumentsTest {
     }
 
     @Test
+    void aQueueUnusedForItsXExpiresIsDeletedAndOneWithAConsumerIsNot() throws Exception {
+        channel.queueDeclare("leased", true, false, false, Map.of("x-expires", 300));
+        channel.queueDeclare("consumed", true, false, false, Map.of("x-expires", 300));
+        Channel consuming = connection.createChannel();
+        consuming.basicConsume("consumed", true, (tag, d) -> { }, tag -> { });
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Channel probe = connection.createChannel();
+            try {
+                probe.queueDeclarePassive("leased");
+                probe.close();
+                return false;
+            } catch (java.io.IOException gone) {
+                return true;
+            }
+        });
+        assertThat(Replies.replyCode(() -> channel.queueDeclarePassive("leased"))).isEqualTo(404);
+        channel = connection.createChannel();
+        assertThat(channel.queueDeclarePassive("consumed").getConsumerCount()).isEqualTo(1);
+    }
+
+    @Test
     void singleActiveConsumerMustBeABoolean() throws Exception {
         assertThat(Replies.replyCode(() -> channel.queueDeclare("solo", true, false, false,
                 Map.of("x-single-active-consumer", "yes")))).isEqualTo(406);

@@ -158,6 +158,11 @@ final class QueueDispatcher {
         return last != 0 && System.nanoTime() - last < windowNanos;
     }
 
+    /** Whether anyone is in the ring (lock-free; a recipient that just left may still count). */
+    boolean wanted() {
+        return wanted;
+    }
+
     /** Wakes a round when anyone is waiting (what appends, settlements and the tick call). */
     void wakeIfWanted() {
         if (wanted) {

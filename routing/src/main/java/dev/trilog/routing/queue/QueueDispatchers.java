@@ -61,6 +61,12 @@ final class QueueDispatchers {
         return d != null && d.handedOutWithin(windowNanos);
     }
 
+    /** Whether {@code queue} has subscriptions or waiting long polls. */
+    boolean inUse(String queue) {
+        QueueDispatcher d = byQueue.get(queue);
+        return d != null && d.wanted();
+    }
+
     /** Every queue with someone waiting looks again (the tick: locks and delays that ran out, deleted queues). */
     void wakeAll() {
         byQueue.values().forEach(QueueDispatcher::wakeIfWanted);

@@ -101,6 +101,7 @@ public final class Queues implements AutoCloseable {
     private final QueueDispatchers dispatchers;
     private final PublishBacklog backlog;
     private final QueueLengthLimit lengthLimit;
+    private final QueueExpiry expiry;
     private final long paceBacklogMessages;
 
     private Queues(LogEngine engine, Topology topology, QueuesSettings settings) throws IOException {
@@ -120,6 +121,7 @@ public final class Queues implements AutoCloseable {
         this.receiver = new QueueReceiver(runtimes, deadLetterPublisher, settings, clock);
         lengthLimit.wire(receiver, deadLetterPublisher);
         this.dispatchers = new QueueDispatchers(runtimes, receiver, threads.delivery);
+        this.expiry = new QueueExpiry(topology, dispatchers, clock);
         threads.background.scheduleWithFixedDelay(this::tick, settings.longPollTickMs(), settings.longPollTickMs(),
                 TimeUnit.MILLISECONDS);
     }
@@ -186,6 +188,14 @@ public final class Queues implements AutoCloseable {
     static final long PACE_ACTIVE_MS = 200;
     private static final long PACE_ACTIVE_NANOS = PACE_ACTIVE_MS * 1_000_000;
 
+    /**
+     * A frontend declared {@code queue} again (AMQP queue.declare, the management node): for
+     * {@code x-expires} that is a use, as in RabbitMQ.
+     */
+    public void declared(String queue) {
+        expiry.used(queue);
+    }
+
     // ---------------------------------------------------------------- receive
 
     /**
@@ -195,6 +205,7 @@ public final class Queues implements AutoCloseable {
      * @throws UnknownQueueException when there is no such queue
      */
     public List<QueueDelivery> receive(String queue, String consumer, int maxMessages, long lockMs) {
+        expiry.used(queue);
         return receiver.receive(queue, consumer, maxMessages, lockMs);
     }
 
@@ -228,6 +239,7 @@ public final class Queues implements AutoCloseable {
     public CompletableFuture<List<QueueDelivery>> receiveAsync(String queue, String consumer, int maxMessages,
             long lockMs, long waitMs) {
         CompletableFuture<List<QueueDelivery>> result = new CompletableFuture<>();
+        expiry.used(queue);
         try {
             QueueReceiver.check(maxMessages, lockMs);
             threads.delivery.execute(() -> receiveNow(queue, consumer, maxMessages, lockMs, waitMs, result));
@@ -313,6 +325,7 @@ public final class Queues implements AutoCloseable {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(sink, "sink");
         runtimes.get(queue);
+        expiry.used(queue);
         while (true) {
             QueueDispatcher dispatcher = dispatchers.of(queue);
             Subscription subscription = new Subscription(this, dispatcher, queue, consumer, mode, credit, sink,
@@ -535,12 +548,13 @@ public final class Queues implements AutoCloseable {
 
     /**
      * Every {@link QueuesSettings#longPollTickMs}: long polls and subscriptions look again (locks
-     * and delays that ran out, deleted queues), expired state is dropped.
+     * and delays that ran out, deleted queues), expired state is dropped, queues unused past their x-expires are deleted.
      */
     private void tick() {
         try {
             dispatchers.wakeAll();
             dispatchers.expireDue(clock.millis());
+            expiry.tick();
             deduplication.sweep();
             runtimes.forgetSettled();
         } catch (RuntimeException e) {
