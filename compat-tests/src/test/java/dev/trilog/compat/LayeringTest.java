@@ -51,6 +51,23 @@ class LayeringTest {
                 .check(trilog);
     }
 
+    /**
+     * Replication plugs in behind the append seam: it knows the log engine only, and no module but
+     * the gateway (which picks the appender) knows it.
+     */
+    @Test
+    void replicationSitsBehindTheAppendSeam() {
+        noClasses().that().resideInAPackage("dev.trilog.replication..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.trilog.routing..", "dev.trilog.frontend..",
+                        "dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..", "dev.trilog.gateway..")
+                .check(trilog);
+        noClasses().that().resideInAnyPackage("dev.trilog.log..", "dev.trilog.routing..", "dev.trilog.frontend..",
+                        "dev.trilog.kafka..", "dev.trilog.amqp..", "dev.trilog.sqs..")
+                .should().dependOnClassesThat().resideInAPackage("dev.trilog.replication..")
+                .because("writers use LogAppender, whichever implementation the node runs")
+                .check(trilog);
+    }
+
     @Test
     void onlyTheAppendSeamWritesToAPartition() {
         DescribedPredicate<JavaMethodCall> partitionAppend = DescribedPredicate.describe(

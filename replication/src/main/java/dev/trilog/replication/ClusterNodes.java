@@ -1,0 +1,65 @@
+package dev.trilog.replication;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The nodes of a cluster as {@code cluster.nodes} names them: {@code 1@127.0.0.1:9190,2@…},
+ * each node's id and the address its replication listens on.
+ */
+public record ClusterNodes(List<Node> nodes) {
+
+    /** One node: a small positive id and its replication address. */
+    public record Node(int id, String host, int port) {
+
+        public String address() {
+            return host + ":" + port;
+        }
+    }
+
+    public ClusterNodes {
+        nodes = List.copyOf(nodes);
+    }
+
+    /**
+     * Parses {@code id@host:port,…}.
+     *
+     * @throws IllegalArgumentException naming what is wrong: a malformed entry, a repeated id
+     */
+    public static ClusterNodes parse(String text) {
+        List<Node> nodes = new ArrayList<>();
+        Set<Integer> ids = new HashSet<>();
+        for (String entry : text.split(",")) {
+            String e = entry.trim();
+            int at = e.indexOf('@');
+            int colon = e.lastIndexOf(':');
+            if (at <= 0 || colon <= at + 1 || colon == e.length() - 1) {
+                throw new IllegalArgumentException("cluster.nodes entry '" + e + "' is not id@host:port");
+            }
+            int id;
+            int port;
+            try {
+                id = Integer.parseInt(e.substring(0, at));
+                port = Integer.parseInt(e.substring(colon + 1));
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("cluster.nodes entry '" + e + "' is not id@host:port");
+            }
+            if (id < 1 || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("cluster.nodes entry '" + e + "': ids from 1, ports 1 to 65535");
+            }
+            if (!ids.add(id)) {
+                throw new IllegalArgumentException("cluster.nodes names node " + id + " twice");
+            }
+            nodes.add(new Node(id, e.substring(at + 1, colon), port));
+        }
+        return new ClusterNodes(nodes);
+    }
+
+    /** The node of {@code id}. @throws IllegalArgumentException when it is not one of them */
+    public Node node(int id) {
+        return nodes.stream().filter(n -> n.id() == id).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("node.id " + id + " is not in cluster.nodes " + nodes));
+    }
+}

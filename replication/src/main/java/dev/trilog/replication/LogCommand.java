@@ -1,0 +1,173 @@
+package dev.trilog.replication;
+
+import dev.trilog.log.AppendResult;
+import dev.trilog.log.UnknownTopicException;
+import dev.trilog.log.record.BatchError;
+import dev.trilog.log.record.InvalidBatchException;
+import dev.trilog.log.record.TxnMarker;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What the Raft log carries: one write to the engine, and the reply the state machine gives.
+ * Every replica applies the same commands in the same order to its own engine, so every replica
+ * holds the same batches at the same offsets.
+ *
+ * <p>An append carries the batch bytes themselves (a plain Raft log entry, not Ratis'
+ * {@code DataApi}): the simplest form that is exactly right, at the price of the bytes being on
+ * disk twice (the Raft log and the segment). Writing them once is the next step.
+ */
+sealed interface LogCommand {
+
+    byte APPEND = 1;
+    byte MARKER = 2;
+    byte CREATE_TOPIC = 3;
+
+    /** A batch (a producer's, or one built from records) for {@code partition}. */
+    record Append(TopicPartition partition, ByteBuffer batch) implements LogCommand {
+    }
+
+    /** A transaction's COMMIT or ABORT marker. */
+    record Marker(TopicPartition partition, long producerId, short epoch, TxnMarker marker, int coordinatorEpoch)
+            implements LogCommand {
+    }
+
+    /** A topic, created on every replica that does not have it. */
+    record CreateTopic(String name, int partitions, Map<String, String> configs) implements LogCommand {
+    }
+
+    static byte[] encode(LogCommand command) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            if (command instanceof Append a) {
+                out.writeByte(APPEND);
+                writePartition(out, a.partition());
+                ByteBuffer batch = a.batch().duplicate();
+                out.writeInt(batch.remaining());
+                byte[] body = new byte[batch.remaining()];
+                batch.get(body);
+                out.write(body);
+            } else if (command instanceof Marker m) {
+                out.writeByte(MARKER);
+                writePartition(out, m.partition());
+                out.writeLong(m.producerId());
+                out.writeShort(m.epoch());
+                out.writeByte(m.marker().ordinal());
+                out.writeInt(m.coordinatorEpoch());
+            } else {
+                CreateTopic c = (CreateTopic) command;
+                out.writeByte(CREATE_TOPIC);
+                out.writeUTF(c.name());
+                out.writeInt(c.partitions());
+                out.writeInt(c.configs().size());
+                for (Map.Entry<String, String> e : c.configs().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeUTF(e.getValue());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static LogCommand decode(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            byte kind = in.readByte();
+            return switch (kind) {
+                case APPEND -> {
+                    TopicPartition tp = readPartition(in);
+                    byte[] body = new byte[in.readInt()];
+                    in.readFully(body);
+                    yield new Append(tp, ByteBuffer.wrap(body));
+                }
+                case MARKER -> new Marker(readPartition(in), in.readLong(), in.readShort(),
+                        TxnMarker.values()[in.readByte()], in.readInt());
+                case CREATE_TOPIC -> {
+                    String name = in.readUTF();
+                    int partitions = in.readInt();
+                    int n = in.readInt();
+                    Map<String, String> configs = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        configs.put(in.readUTF(), in.readUTF());
+                    }
+                    yield new CreateTopic(name, partitions, configs);
+                }
+                default -> throw new IllegalArgumentException("unknown replicated command kind " + kind);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writePartition(DataOutputStream out, TopicPartition tp) throws IOException {
+        out.writeUTF(tp.topic());
+        out.writeInt(tp.partition());
+    }
+
+    private static TopicPartition readPartition(DataInputStream in) throws IOException {
+        return new TopicPartition(in.readUTF(), in.readInt());
+    }
+
+    // ---------------------------------------------------------------- replies
+
+    byte OK = 0;
+    byte INVALID_BATCH = 1;
+    byte UNKNOWN_TOPIC = 2;
+    byte FAILED = 3;
+
+    /** The state machine's answer to an append: where it landed. */
+    static byte[] encodeResult(AppendResult r) {
+        ByteBuffer out = ByteBuffer.allocate(1 + 8 * 3 + 8 + 4);
+        out.put(OK).putLong(r.firstOffset()).putLong(r.lastOffset()).putLong(r.logAppendTime())
+                .putLong(r.logStartOffset()).putInt(r.recordCount());
+        return out.array();
+    }
+
+    /** The state machine's answer when the write was refused or failed (the same on every replica). */
+    static byte[] encodeFailure(Throwable failure) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            if (failure instanceof InvalidBatchException invalid) {
+                out.writeByte(INVALID_BATCH);
+                out.writeByte(invalid.error().ordinal());
+            } else {
+                out.writeByte(failure instanceof UnknownTopicException ? UNKNOWN_TOPIC : FAILED);
+            }
+            out.writeUTF(String.valueOf(failure.getMessage()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads a reply: the append's result (already durable on the replying node), or its failure. */
+    static AppendResult decodeReply(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        byte status = in.get();
+        if (status == OK) {
+            return new AppendResult(in.getLong(), in.getLong(), in.getLong(), in.getLong(), in.getInt(),
+                    CompletableFuture.completedFuture(null));
+        }
+        try (DataInputStream data = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
+            BatchError error = status == INVALID_BATCH ? BatchError.values()[data.readByte()] : null;
+            String message = data.readUTF();
+            Exception failure = switch (status) {
+                case INVALID_BATCH -> new InvalidBatchException(error, message);
+                case UNKNOWN_TOPIC -> new UnknownTopicException(message);
+                default -> new IllegalStateException("replicated write failed: " + message);
+            };
+            throw new java.util.concurrent.CompletionException(failure);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.trilog.replication;
+
+import dev.trilog.log.AppendResult;
+import dev.trilog.log.LogAppender;
+import dev.trilog.log.record.RecordData;
+import dev.trilog.log.record.RecordFormat;
+import dev.trilog.log.record.TxnMarker;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The append seam in replicated mode: each write becomes a {@link LogCommand} that the Raft
+ * group commits (a majority has it in its log) before every replica applies it to its engine;
+ * an append completes once the leader applied it, durably — Kafka's {@code acks=all} on Raft.
+ * A node that is not the leader forwards through its Raft client, which finds the leader and
+ * follows it when leadership moves. Records ({@link #appendRecords}) are built into a batch here,
+ * so every replica appends the same bytes.
+ */
+final class RaftLogAppender implements LogAppender {
+
+    private final RaftClient client;
+
+    RaftLogAppender(RaftClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
+        return submit(new LogCommand.Append(partition, records));
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendRecords(TopicPartition partition, List<RecordData> records) {
+        return submit(new LogCommand.Append(partition, RecordFormat.build(0, "none", records)));
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> appendTransactionMarker(TopicPartition partition, long producerId,
+            short epoch, TxnMarker marker, int coordinatorEpoch) {
+        return submit(new LogCommand.Marker(partition, producerId, epoch, marker, coordinatorEpoch));
+    }
+
+    /** Creates a topic on every replica (the metadata a replicated write needs first). */
+    CompletableFuture<Void> createTopic(String name, int partitions, java.util.Map<String, String> configs) {
+        return submit(new LogCommand.CreateTopic(name, partitions, configs)).thenApply(r -> null);
+    }
+
+    private CompletableFuture<AppendResult> submit(LogCommand command) {
+        return client.async().send(Message.valueOf(ByteString.copyFrom(LogCommand.encode(command))))
+                .thenApply(RaftLogAppender::result);
+    }
+
+    private static AppendResult result(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
+        }
+        return LogCommand.decodeReply(reply.getMessage().getContent().toByteArray());
+    }
+}
