@@ -4,8 +4,11 @@ import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.gateway.admin.AdminEndpoint;
 import dev.trilog.gateway.config.GatewayConfig;
+import dev.trilog.gateway.config.KnownKeys;
 import dev.trilog.gateway.config.ListenAddress;
 import dev.trilog.log.LogEngine;
+import dev.trilog.replication.ClusterNodes;
+import dev.trilog.replication.ReplicatedNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -39,11 +42,13 @@ public final class Gateway {
         DataDirectory.prepare(config.dataDir());
         GatewayMetrics metrics = GatewayMetrics.create();
         LogEngine engine = null;
+        ReplicatedNode replication = null;
         QueueLayer queueLayer = null;
         List<Listener> listening = new ArrayList<>();
         List<ListenAddress> idle = new ArrayList<>();
         try {
             engine = openLog(config);
+            replication = joinCluster(config, engine);
             metrics.bindEngine(engine);
             queueLayer = openQueueLayer(config, engine);
             metrics.bindQueues(queueLayer.topology(), queueLayer.queues());
@@ -59,11 +64,11 @@ public final class Gateway {
                 }
             }
             startListener(new AdminEndpoint(config.admin(), metrics::scrape), listening);
-            RunningGateway running = new RunningGateway(config, engine, queueLayer, metrics, listening);
+            RunningGateway running = new RunningGateway(config, engine, replication, queueLayer, metrics, listening);
             StartupBanner.log(running, idle, (System.nanoTime() - startNanos) / 1_000_000);
             return running;
         } catch (RuntimeException | Error e) {
-            new RunningGateway(config, engine, queueLayer, metrics, listening).closeAfterFailedStart();
+            new RunningGateway(config, engine, replication, queueLayer, metrics, listening).closeAfterFailedStart();
             throw e;
         }
     }
@@ -73,6 +78,30 @@ public final class Gateway {
             return LogEngine.open(config.engine());
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot open the log in " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * With {@code cluster.nodes} set, joins the cluster's Raft group: from then on every write on
+     * this node is committed through the group first (docs/replication.md). Null for one node.
+     */
+    private static ReplicatedNode joinCluster(GatewayConfig config, LogEngine engine) {
+        String nodes = config.frontendConfig().string(KnownKeys.CLUSTER_NODES).trim();
+        if (nodes.isEmpty()) {
+            return null;
+        }
+        ClusterNodes cluster;
+        int nodeId = config.frontendConfig().intAtLeast(KnownKeys.NODE_ID, 0);
+        try {
+            cluster = ClusterNodes.parse(nodes);
+            cluster.node(nodeId);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        try {
+            return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"));
+        } catch (IOException | UncheckedIOException e) {
+            throw new StartupException("cannot join the cluster as node " + nodeId + ": " + e.getMessage(), e);
         }
     }
 

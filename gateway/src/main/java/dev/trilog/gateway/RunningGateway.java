@@ -2,6 +2,7 @@ package dev.trilog.gateway;
 
 import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.log.LogEngine;
+import dev.trilog.replication.ReplicatedNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,16 +27,19 @@ public final class RunningGateway implements AutoCloseable {
     private final GatewayConfig config;
     private final LogEngine engine;
     private final QueueLayer queueLayer;
+    /** This node's part in a replicated cluster, or null for one node. */
+    private final ReplicatedNode replication;
     private final GatewayMetrics metrics;
     private final List<Listener> listeners;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stoppedCleanly;
 
-    /** @param engine null only when closing after the log failed to open; queueLayer likewise */
-    RunningGateway(GatewayConfig config, LogEngine engine, QueueLayer queueLayer, GatewayMetrics metrics,
-                   List<Listener> listeners) {
+    /** @param engine null only when closing after the log failed to open; queueLayer likewise; replication null for one node */
+    RunningGateway(GatewayConfig config, LogEngine engine, ReplicatedNode replication, QueueLayer queueLayer,
+                   GatewayMetrics metrics, List<Listener> listeners) {
         this.config = config;
         this.engine = engine;
+        this.replication = replication;
         this.queueLayer = queueLayer;
         this.metrics = metrics;
         this.listeners = List.copyOf(listeners);
@@ -52,6 +56,11 @@ public final class RunningGateway implements AutoCloseable {
     /** The engine's topology and queue facade, shared by the queue protocols. */
     public QueueLayer queueLayer() {
         return queueLayer;
+    }
+
+    /** This node's part in a replicated cluster; empty for one node. */
+    public java.util.Optional<ReplicatedNode> replication() {
+        return java.util.Optional.ofNullable(replication);
     }
 
     public GatewayMetrics metrics() {
@@ -114,6 +123,9 @@ public final class RunningGateway implements AutoCloseable {
         }
         if (queueLayer != null) {
             failures += attempt("close the queues", queueLayer::close);
+        }
+        if (replication != null) {
+            failures += attempt("leave the replication group", replication::close);
         }
         if (engine != null) {
             failures += attempt("close the log", engine::close);

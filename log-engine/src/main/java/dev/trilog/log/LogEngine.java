@@ -55,7 +55,10 @@ public final class LogEngine implements AutoCloseable {
     private final UnreadableBatches unreadableBatches = new UnreadableBatches();
     private final BackgroundTasks background = new BackgroundTasks();
     private final PartitionLogs partitions;
-    private final LogAppender appender;
+    /** Writes to this node's logs; the internal logs always use it. */
+    private final LogAppender local;
+    /** What writers get from {@link #appender()}: the local one, or what replaced it. */
+    private volatile LogAppender appender;
     private InternalLogs internal;
     private TopicRegistry topicRegistry;
     private TopicLifecycle topics;
@@ -66,7 +69,8 @@ public final class LogEngine implements AutoCloseable {
         this.settings = settings;
         this.dataDir = dataDir;
         this.partitions = new PartitionLogs(settings, dataDir, background.sealer(), flusher, unreadableBatches);
-        this.appender = new LocalLogAppender(partitions::getIncludingInternal);
+        this.local = new LocalLogAppender(partitions::getIncludingInternal);
+        this.appender = local;
     }
 
     /**
@@ -88,7 +92,7 @@ public final class LogEngine implements AutoCloseable {
 
     private void load() throws IOException {
         long started = System.nanoTime();
-        internal = InternalLogs.open(partitions, appender, settings);
+        internal = InternalLogs.open(partitions, local, settings);
         topicRegistry = internal.topics();
         shareCursors = new ShareCursors(partitions::get, internal.shareStates(), settings.clock());
         topics = new TopicLifecycle(settings, topicRegistry, partitions, shareCursors);
@@ -180,8 +184,22 @@ public final class LogEngine implements AutoCloseable {
         return partitions.get(tp);
     }
 
+    /** The one write path of every writer: the local appender, or the replicated one that replaced it. */
     public LogAppender appender() {
         return appender;
+    }
+
+    /**
+     * Replaces what {@link #appender()} gives writers (replication: an appender that commits
+     * through consensus first). {@code replacement} is handed this node's local appender, to apply
+     * committed writes with; the engine's internal logs keep writing locally. Call it before any
+     * writer has asked for the appender.
+     */
+    public synchronized void replaceAppender(java.util.function.Function<LogAppender, LogAppender> replacement) {
+        if (appender != local) {
+            throw new IllegalStateException("the appender was replaced already");
+        }
+        appender = java.util.Objects.requireNonNull(replacement.apply(local), "replacement appender");
     }
 
     // ---------------------------------------------------------------- stores in the internal logs

@@ -43,9 +43,9 @@ final class EngineStateMachine extends BaseStateMachine {
     private FileChannel appliedIndex;
     private long appliedBeforeStart;
 
-    EngineStateMachine(LogEngine engine, Path appliedIndexFile) {
+    EngineStateMachine(LogEngine engine, LogAppender local, Path appliedIndexFile) {
         this.engine = engine;
-        this.local = engine.appender();
+        this.local = local;
         this.appliedIndexFile = appliedIndexFile;
     }
 
@@ -77,6 +77,11 @@ final class EngineStateMachine extends BaseStateMachine {
     private CompletableFuture<byte[]> apply(LogCommand command) {
         CompletableFuture<AppendResult> written;
         if (command instanceof LogCommand.Append a) {
+            try {
+                ensureTopic(a.partition().topic(), a.topicPartitions(), a.topicConfigs());
+            } catch (Exception e) {
+                return CompletableFuture.completedFuture(LogCommand.encodeFailure(e));
+            }
             written = local.append(a.partition(), a.batch());
         } else if (command instanceof LogCommand.Marker m) {
             written = local.appendTransactionMarker(m.partition(), m.producerId(), m.epoch(), m.marker(),
@@ -90,11 +95,22 @@ final class EngineStateMachine extends BaseStateMachine {
                                 ? failure.getCause() : failure));
     }
 
+    /** Creates the topic, or its missing partitions, as the writing node has it (0 partitions: it did not know it). */
+    private void ensureTopic(String name, int partitions, java.util.Map<String, String> configs) throws Exception {
+        var topic = engine.topic(name);
+        if (partitions <= 0) {
+            return; // the append fails as for an unknown partition, alike on every replica
+        }
+        if (topic.isEmpty()) {
+            engine.createTopic(name, partitions, configs);
+        } else if (topic.get().partitions() < partitions) {
+            engine.createPartitions(name, partitions);
+        }
+    }
+
     private CompletableFuture<AppendResult> createTopic(LogCommand.CreateTopic c) {
         try {
-            if (engine.topic(c.name()).isEmpty()) {
-                engine.createTopic(c.name(), c.partitions(), c.configs());
-            }
+            ensureTopic(c.name(), c.partitions(), c.configs());
             return CompletableFuture.completedFuture(new AppendResult(0, -1, -1, 0, 0,
                     CompletableFuture.completedFuture(null)));
         } catch (Exception e) {

@@ -31,8 +31,14 @@ sealed interface LogCommand {
     byte MARKER = 2;
     byte CREATE_TOPIC = 3;
 
-    /** A batch (a producer's, or one built from records) for {@code partition}. */
-    record Append(TopicPartition partition, ByteBuffer batch) implements LogCommand {
+    /**
+     * A batch (a producer's, or one built from records) for {@code partition}, with the topic as
+     * the writing node has it: a replica that lacks the topic (or has fewer partitions) creates it
+     * first, so topics made on any node by any protocol reach every replica with their first write.
+     * {@code topicPartitions} 0: the writing node did not know the topic.
+     */
+    record Append(TopicPartition partition, ByteBuffer batch, int topicPartitions, Map<String, String> topicConfigs)
+            implements LogCommand {
     }
 
     /** A transaction's COMMIT or ABORT marker. */
@@ -55,6 +61,8 @@ sealed interface LogCommand {
                 byte[] body = new byte[batch.remaining()];
                 batch.get(body);
                 out.write(body);
+                out.writeInt(a.topicPartitions());
+                writeConfigs(out, a.topicConfigs());
             } else if (command instanceof Marker m) {
                 out.writeByte(MARKER);
                 writePartition(out, m.partition());
@@ -67,11 +75,7 @@ sealed interface LogCommand {
                 out.writeByte(CREATE_TOPIC);
                 out.writeUTF(c.name());
                 out.writeInt(c.partitions());
-                out.writeInt(c.configs().size());
-                for (Map.Entry<String, String> e : c.configs().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeUTF(e.getValue());
-                }
+                writeConfigs(out, c.configs());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,25 +91,35 @@ sealed interface LogCommand {
                     TopicPartition tp = readPartition(in);
                     byte[] body = new byte[in.readInt()];
                     in.readFully(body);
-                    yield new Append(tp, ByteBuffer.wrap(body));
+                    yield new Append(tp, ByteBuffer.wrap(body), in.readInt(), readConfigs(in));
                 }
                 case MARKER -> new Marker(readPartition(in), in.readLong(), in.readShort(),
                         TxnMarker.values()[in.readByte()], in.readInt());
                 case CREATE_TOPIC -> {
-                    String name = in.readUTF();
-                    int partitions = in.readInt();
-                    int n = in.readInt();
-                    Map<String, String> configs = new LinkedHashMap<>();
-                    for (int i = 0; i < n; i++) {
-                        configs.put(in.readUTF(), in.readUTF());
-                    }
-                    yield new CreateTopic(name, partitions, configs);
+                    yield new CreateTopic(in.readUTF(), in.readInt(), readConfigs(in));
                 }
                 default -> throw new IllegalArgumentException("unknown replicated command kind " + kind);
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeConfigs(DataOutputStream out, Map<String, String> configs) throws IOException {
+        out.writeInt(configs.size());
+        for (Map.Entry<String, String> e : configs.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
+    }
+
+    private static Map<String, String> readConfigs(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        Map<String, String> configs = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            configs.put(in.readUTF(), in.readUTF());
+        }
+        return configs;
     }
 
     private static void writePartition(DataOutputStream out, TopicPartition tp) throws IOException {

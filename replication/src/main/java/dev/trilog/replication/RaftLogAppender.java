@@ -2,11 +2,14 @@ package dev.trilog.replication;
 
 import dev.trilog.log.AppendResult;
 import dev.trilog.log.LogAppender;
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.Topic;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
 import dev.trilog.log.record.TxnMarker;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
@@ -25,19 +28,32 @@ import org.apache.kafka.common.TopicPartition;
 final class RaftLogAppender implements LogAppender {
 
     private final RaftClient client;
+    private final LogEngine engine;
 
-    RaftLogAppender(RaftClient client) {
+    RaftLogAppender(RaftClient client, LogEngine engine) {
         this.client = client;
+        this.engine = engine;
     }
 
     @Override
     public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
-        return submit(new LogCommand.Append(partition, records));
+        return appendBatch(partition, records);
     }
 
     @Override
     public CompletableFuture<AppendResult> appendRecords(TopicPartition partition, List<RecordData> records) {
-        return submit(new LogCommand.Append(partition, RecordFormat.build(0, "none", records)));
+        return appendBatch(partition, RecordFormat.build(0, "none", records));
+    }
+
+    /**
+     * With the topic as this node has it, so replicas that lack it create it (see
+     * {@link LogCommand.Append}); a topic this node has not seen yet (created through the group,
+     * not applied here yet) is left to the replicas, which apply its creation first.
+     */
+    private CompletableFuture<AppendResult> appendBatch(TopicPartition partition, ByteBuffer batch) {
+        Optional<Topic> topic = engine.topic(partition.topic());
+        return submit(new LogCommand.Append(partition, batch, topic.map(Topic::partitions).orElse(0),
+                topic.map(Topic::configOverrides).orElse(java.util.Map.of())));
     }
 
     @Override

@@ -43,16 +43,17 @@ public final class ReplicatedNode implements AutoCloseable {
     private final RaftLogAppender appender;
     private final RaftPeerId self;
 
-    private ReplicatedNode(RaftServer server, RaftClient client, RaftPeerId self) {
+    private ReplicatedNode(RaftServer server, RaftClient client, RaftLogAppender appender, RaftPeerId self) {
         this.server = server;
         this.client = client;
         this.self = self;
-        this.appender = new RaftLogAppender(client);
+        this.appender = appender;
     }
 
     /**
      * Starts this node's Raft server over {@code engine}, keeping Raft's own log and state under
-     * {@code raftDir}; the other nodes may start before or after.
+     * {@code raftDir}, and makes the engine's {@link LogEngine#appender()} the replicated one
+     * (call it before anything writes); the other nodes may start before or after.
      */
     public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir)
             throws IOException {
@@ -67,16 +68,23 @@ public final class ReplicatedNode implements AutoCloseable {
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, cluster.nodes().stream()
                 .map(n -> RaftPeer.newBuilder().setId(peerId(n.id())).setAddress(n.address()).build()).toList());
         boolean existing = Files.isDirectory(raftDir.resolve("ratis")) && hasContent(raftDir.resolve("ratis"));
+        RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group).build();
+        RaftLogAppender replicated = new RaftLogAppender(client, engine);
+        EngineStateMachine[] machine = new EngineStateMachine[1];
+        // from now on every writer on this node goes through the group; the state machine applies locally
+        engine.replaceAppender(local -> {
+            machine[0] = new EngineStateMachine(engine, local, raftDir.resolve("applied-index"));
+            return replicated;
+        });
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(peerId(nodeId))
                 .setGroup(group)
                 .setProperties(properties)
-                .setStateMachine(new EngineStateMachine(engine, raftDir.resolve("applied-index")))
+                .setStateMachine(machine[0])
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
-        RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group).build();
-        return new ReplicatedNode(server, client, peerId(nodeId));
+        return new ReplicatedNode(server, client, replicated, peerId(nodeId));
     }
 
     private static boolean hasContent(Path dir) throws IOException {

@@ -38,6 +38,8 @@ public final class KnownKeys {
     public static final String DATA_DIR = "data.dir";
     public static final String LISTEN_HOST = "listen.host";
     public static final String ADMIN_PORT = "admin.port";
+    public static final String NODE_ID = "node.id";
+    public static final String CLUSTER_NODES = "cluster.nodes";
 
     /** The owner name of the gateway's own keys, as {@code --help} groups them. */
     public static final String GATEWAY = "gateway";
@@ -46,7 +48,10 @@ public final class KnownKeys {
     public static final List<ConfigKey> GATEWAY_KEYS = List.of(
             ConfigKey.of(DATA_DIR, "data", "Where all data lives, relative to the working directory."),
             ConfigKey.of(LISTEN_HOST, "127.0.0.1", "The address every listener binds."),
-            ConfigKey.of(ADMIN_PORT, "8080", "Admin HTTP port for /health and /metrics (0 = any free port)."));
+            ConfigKey.of(ADMIN_PORT, "8080", "Admin HTTP port for /health and /metrics (0 = any free port)."),
+            ConfigKey.of(CLUSTER_NODES, "", "Replicated mode (first step, docs/replication.md): every node's id and"
+                    + " replication address, 1@host:port,2@host:port,...; empty = one node, nothing replicated."),
+            ConfigKey.of(NODE_ID, "0", "This node's id in cluster.nodes (needed when cluster.nodes is set)."));
 
     /** The prefix that marks an environment variable as configuration. */
     public static final String ENVIRONMENT_PREFIX = "TRILOG_";
