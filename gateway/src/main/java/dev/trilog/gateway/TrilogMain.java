@@ -30,6 +30,7 @@ public final class TrilogMain {
         serve.getCommandSpec().usageMessage().footer(ServeCommand.footer(KnownKeys.of(frontends)).toArray(String[]::new));
         return new CommandLine(new TrilogCommand())
                 .addSubcommand(serve)
+                .addSubcommand(new CommandLine(new ClusterCommand(System.out)))
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);
     }

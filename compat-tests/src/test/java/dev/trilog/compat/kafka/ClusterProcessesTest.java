@@ -1,0 +1,155 @@
+package dev.trilog.compat.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trilog.gateway.ClusterCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code trilog cluster --nodes 3} as a user runs it: three {@code trilog serve} processes. A
+ * Kafka producer with {@code acks=all} on node 1, node 1 killed with SIGKILL, writes going on
+ * through node 2, and node 3 reading every acknowledged record.
+ */
+class ClusterProcessesTest {
+
+    private static final TopicPartition TP = new TopicPartition("survives", 0);
+
+    @TempDir
+    Path dir;
+    final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Thread cluster;
+    int base;
+
+    @AfterEach
+    void stopCluster() throws InterruptedException {
+        for (long pid : pids()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        }
+        if (cluster != null) {
+            cluster.join(60_000);
+        }
+    }
+
+    /** A base port with the 3 consecutive ports of each of the 5 kinds (base + 100 × kind) free. */
+    private static int freeBase() {
+        while (true) {
+            int candidate = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            boolean free = true;
+            for (int kind = 0; kind < 5 && free; kind++) {
+                for (int n = 0; n < 3 && free; n++) {
+                    try (ServerSocket s = new ServerSocket(candidate + 100 * kind + n, 1,
+                            java.net.InetAddress.getLoopbackAddress())) {
+                        s.getLocalPort();
+                    } catch (IOException taken) {
+                        free = false;
+                    }
+                }
+            }
+            if (free) {
+                return candidate;
+            }
+        }
+    }
+
+    private int kafkaPort(int node) {
+        return base + node - 1;
+    }
+
+    /** The pids the command printed, by node. */
+    private List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        for (String line : printed.toString(StandardCharsets.UTF_8).split("\n")) {
+            String[] cells = line.trim().split("\\s+");
+            if (cells.length == 7 && cells[0].matches("\\d")) {
+                pids.add(Long.parseLong(cells[1]));
+            }
+        }
+        return pids;
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void produce(int node, int from, int n) throws Exception {
+        try (KafkaProducer<String, String> producer = KafkaClients.producer("127.0.0.1:" + kafkaPort(node),
+                Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000))) {
+            for (int i = from; i < from + n; i++) {
+                producer.send(new ProducerRecord<>(TP.topic(), 0, "k", "v" + i)).get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private List<String> read(int node, int count) {
+        List<String> values = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : KafkaClients.readAll("127.0.0.1:" + kafkaPort(node), List.of(TP),
+                count, Map.of())) {
+            values.add(r.value());
+        }
+        return values;
+    }
+
+    private static List<String> expected(int n) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            values.add("v" + i);
+        }
+        return values;
+    }
+
+    @Test
+    void aKilledNodeLosesNoAcknowledgedRecord() throws Exception {
+        base = freeBase();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        cluster = new Thread(() -> new CommandLine(new ClusterCommand(out)).execute("--nodes", "3",
+                "--data-dir", dir.toString(), "--kafka-port", Integer.toString(base),
+                "--amqp-port", Integer.toString(base + 100), "--sqs-port", Integer.toString(base + 200),
+                "--admin-port", Integer.toString(base + 300), "--raft-port", Integer.toString(base + 400),
+                "--set", "group.initial.rebalance.delay.ms=0"), "trilog-cluster");
+        cluster.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!(pids().size() == 3 && listening(kafkaPort(1)) && listening(kafkaPort(2)) && listening(kafkaPort(3)))) {
+            assertThat(System.nanoTime()).as("three nodes listening; printed: %s", printed).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+
+        produce(1, 0, 20);
+        assertThat(read(3, 20)).isEqualTo(expected(20));
+
+        ProcessHandle.of(pids().get(0)).orElseThrow().destroyForcibly(); // kill -9 node 1
+        long killedAt = System.nanoTime();
+        produce(2, 20, 1);
+        System.out.printf("replication: first acks=all write through node 2 completed %d ms after node 1 was"
+                + " killed%n", (System.nanoTime() - killedAt) / 1_000_000);
+        produce(2, 21, 9);
+
+        assertThat(read(3, 30)).isEqualTo(expected(30));
+    }
+}
