@@ -59,6 +59,8 @@ public final class LogEngine implements AutoCloseable {
     private final LogAppender local;
     /** What writers get from {@link #appender()}: the local one, or what replaced it. */
     private volatile LogAppender appender;
+    /** This node's id when producer ids are spread over a cluster's nodes; 0 on one node. */
+    private volatile int producerIdNode;
     private InternalLogs internal;
     private TopicRegistry topicRegistry;
     private TopicLifecycle topics;
@@ -241,9 +243,31 @@ public final class LogEngine implements AutoCloseable {
         shareCursors.delete(tp, group);
     }
 
-    /** A producer ID never handed out before on this data directory (InitProducerId). */
+    /**
+     * A producer ID never handed out before on this data directory (InitProducerId); in a cluster
+     * ({@link #spreadProducerIds}) also never by another node.
+     */
     public long allocateProducerId() throws IOException {
-        return internal.producerIds().allocate();
+        long allocated = internal.producerIds().allocate();
+        int node = producerIdNode;
+        return node == 0 ? allocated : allocated * PRODUCER_ID_NODES + node;
+    }
+
+    /** How many nodes' producer ids {@link #spreadProducerIds} keeps apart (node ids 1 to 15). */
+    public static final int PRODUCER_ID_NODES = 16;
+
+    /**
+     * In a cluster every node writes to the same partitions, whose producer state is keyed by
+     * producer id: from now on this node hands out only ids {@code ≡ nodeId (mod 16)}, so no two
+     * nodes give the same id to different producers. Ids stay increasing, above any handed out
+     * before.
+     */
+    public void spreadProducerIds(int nodeId) {
+        if (nodeId < 1 || nodeId >= PRODUCER_ID_NODES) {
+            throw new IllegalArgumentException("node id " + nodeId + ": producer ids are spread over nodes 1 to "
+                    + (PRODUCER_ID_NODES - 1));
+        }
+        producerIdNode = nodeId;
     }
 
     // ---------------------------------------------------------------- background work

@@ -134,6 +134,22 @@ class LogEngineTest {
     }
 
     @Test
+    void spreadProducerIdsNeverMeetAnotherNodesAndStayAboveEarlierOnes() throws Exception {
+        try (LogEngine engine = open()) {
+            long before = engine.allocateProducerId();
+            engine.spreadProducerIds(3);
+            long first = engine.allocateProducerId();
+            long second = engine.allocateProducerId();
+
+            assertThat(first).isGreaterThan(before);
+            assertThat(second).isGreaterThan(first);
+            assertThat(first % LogEngine.PRODUCER_ID_NODES).isEqualTo(3);
+            assertThat(second % LogEngine.PRODUCER_ID_NODES).isEqualTo(3);
+            assertThatThrownBy(() -> engine.spreadProducerIds(16)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void durableMapsKeepTheirEntriesPerNamespaceAcrossRestarts() throws Exception {
         try (LogEngine engine = open()) {
             DurableMap exchanges = engine.durableMap("exchange");

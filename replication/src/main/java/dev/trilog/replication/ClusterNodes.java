@@ -11,6 +11,9 @@ import java.util.Set;
  */
 public record ClusterNodes(List<Node> nodes) {
 
+    /** Node ids are small: the producer ids each node hands out are spread by node id. */
+    public static final int MAX_NODE_ID = 15;
+
     /** One node: a small positive id and its replication address. */
     public record Node(int id, String host, int port) {
 
@@ -46,8 +49,9 @@ public record ClusterNodes(List<Node> nodes) {
             } catch (NumberFormatException ex) {
                 throw new IllegalArgumentException("cluster.nodes entry '" + e + "' is not id@host:port");
             }
-            if (id < 1 || port < 1 || port > 65535) {
-                throw new IllegalArgumentException("cluster.nodes entry '" + e + "': ids from 1, ports 1 to 65535");
+            if (id < 1 || id > MAX_NODE_ID || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("cluster.nodes entry '" + e + "': ids 1 to " + MAX_NODE_ID
+                        + ", ports 1 to 65535");
             }
             if (!ids.add(id)) {
                 throw new IllegalArgumentException("cluster.nodes names node " + id + " twice");

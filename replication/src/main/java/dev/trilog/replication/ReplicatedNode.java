@@ -71,6 +71,7 @@ public final class ReplicatedNode implements AutoCloseable {
         RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group).build();
         RaftLogAppender replicated = new RaftLogAppender(client, engine);
         EngineStateMachine[] machine = new EngineStateMachine[1];
+        engine.spreadProducerIds(nodeId); // every node writes to the same partitions' producer state
         // from now on every writer on this node goes through the group; the state machine applies locally
         engine.replaceAppender(local -> {
             machine[0] = new EngineStateMachine(engine, local, raftDir.resolve("applied-index"));

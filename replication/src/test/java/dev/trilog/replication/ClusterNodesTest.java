@@ -21,6 +21,7 @@ class ClusterNodesTest {
         assertThatThrownBy(() -> ClusterNodes.parse("1@127.0.0.1")).hasMessageContaining("is not id@host:port");
         assertThatThrownBy(() -> ClusterNodes.parse("one@h:1")).hasMessageContaining("is not id@host:port");
         assertThatThrownBy(() -> ClusterNodes.parse("1@h:0")).hasMessageContaining("ports 1 to 65535");
+        assertThatThrownBy(() -> ClusterNodes.parse("16@h:1")).hasMessageContaining("ids 1 to 15");
         assertThatThrownBy(() -> ClusterNodes.parse("1@h:1,1@h:2")).hasMessageContaining("node 1 twice");
     }
 

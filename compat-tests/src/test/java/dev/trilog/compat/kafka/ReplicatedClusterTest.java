@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three gateways in one JVM joined by {@code cluster.nodes} (replication, first step): a Kafka
- * producer with {@code acks=all} on one node, a consumer on another reading everything in order,
+ * Three gateways in one JVM joined by {@code cluster.nodes} (replication, first step): an
+ * idempotent Kafka producer with {@code acks=all} on one node (each node hands out its own
+ * producer ids), a consumer on another reading everything in order,
  * and writes going on through a survivor after the Raft leader's gateway stops.
  */
 class ReplicatedClusterTest {
@@ -58,7 +59,7 @@ class ReplicatedClusterTest {
 
     private static void produce(TrilogHarness node, int from, int n) throws Exception {
         try (KafkaProducer<String, String> producer = KafkaClients.producer(node.kafkaBootstrap(),
-                Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000,
                         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000))) {
             for (int i = from; i < from + n; i++) {
