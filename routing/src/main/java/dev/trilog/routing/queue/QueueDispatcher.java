@@ -55,6 +55,14 @@ final class QueueDispatcher {
         /** It leaves the ring (cancelled, answered). Locked. */
         abstract boolean gone();
 
+        /**
+         * Gone, but what it held is not back in the queue yet: it stays in the ring (taking
+         * nothing) so a single active consumer's successor gets those messages first. Locked.
+         */
+        boolean holding() {
+            return false;
+        }
+
         /** Takes {@code delivery}, which counts against its demand. Locked. */
         abstract void assign(QueueDelivery delivery);
 
@@ -218,7 +226,7 @@ final class QueueDispatcher {
         boolean single = q.spec.singleActiveConsumer();
         int ask = 0;
         synchronized (this) {
-            ring.removeIf(Recipient::gone);
+            ring.removeIf(r -> r.gone() && !r.holding());
             wanted = !ring.isEmpty();
             Recipient active = activeConsumer(single);
             for (Recipient r : ring) {
@@ -290,8 +298,8 @@ final class QueueDispatcher {
     private Recipient activeConsumer(boolean single) {
         if (single) {
             for (Recipient r : ring) {
-                if (!(r instanceof LongPoll) && !r.gone()) {
-                    return r;
+                if (!(r instanceof LongPoll) && (!r.gone() || r.holding())) {
+                    return r; // one that left but has not given back what it held yet keeps its turn
                 }
             }
         }

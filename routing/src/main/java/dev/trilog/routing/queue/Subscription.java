@@ -349,6 +349,12 @@ public final class Subscription {
         }
 
         @Override
+        boolean holding() {
+            // cancelled, its messages not given back yet (a stopped one keeps its deliveries for acks)
+            return returned && !held.isEmpty();
+        }
+
+        @Override
         void assign(QueueDelivery d) {
             credit--;
             held.put(d.tag(), Boolean.FALSE);

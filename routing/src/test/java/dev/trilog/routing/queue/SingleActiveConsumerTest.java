@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -66,6 +67,37 @@ class SingleActiveConsumerTest {
         await("the condition", () -> second.bodies.size() == 4);
         assertThat(second.bodies).containsExactly("m0", "m1", "m2", "m3");
         assertThat(first.bodies).containsExactly("m0", "m1", "m2");
+    }
+
+    @Test
+    void aRoundQueuedBeforeTheCancelGaveBackCannotJumpTheReturnedMessages() throws Exception {
+        Held first = new Held();
+        Held second = new Held();
+        Subscription active = queues.subscribe("solo", "c1", 10, Subscription.CreditMode.PREFETCH, first);
+        queues.subscribe("solo", "c2", 10, Subscription.CreditMode.PREFETCH, second);
+        publish("solo", 0, 3);
+        await("the first to hold three", () -> first.bodies.size() == 3);
+        // hold the delivery thread (sinks run on it) with a consumer of another queue
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        queues.subscribe("shared", "blocker", 1, Subscription.CreditMode.PREFETCH, (s, given) -> {
+            entered.countDown();
+            try {
+                letGo.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        publish("shared", 0, 1);
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        publish("solo", 3, 1); // its round is queued now, ahead of the give-back the cancel queues
+        CompletableFuture<Integer> cancelled = active.cancel();
+        letGo.countDown();
+        cancelled.join();
+
+        await("the second to have all four", () -> second.bodies.size() == 4);
+        assertThat(second.bodies).containsExactly("m0", "m1", "m2", "m3");
     }
 
     @Test
