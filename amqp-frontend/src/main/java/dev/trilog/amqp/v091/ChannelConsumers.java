@@ -109,6 +109,10 @@ final class ChannelConsumers {
         boolean stream = found.isEmpty() || TopologyMethods.isStream(found.get().arguments());
         if (found.isPresent()) {
             context.owners.checkAccess(queue, found.get().exclusive(), channel.connection.id);
+            if (c.getExclusive() && found.get().singleActiveConsumer()) { // as RabbitMQ
+                throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "cannot obtain exclusive access to queue '" + queue
+                        + "' in vhost '/': it has single active consumer enabled");
+            }
         }
         String tag = c.getConsumerTag().isEmpty() ? "amq.ctag-" + TopologyMethods.serverNamed().substring(8)
                 : c.getConsumerTag();

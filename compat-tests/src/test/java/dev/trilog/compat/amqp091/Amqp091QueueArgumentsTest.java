@@ -159,9 +159,13 @@ class Amqp091QueueArgumentsTest {
     }
 
     @Test
-    void singleActiveConsumerMustBeABoolean() throws Exception {
+    void singleActiveConsumerMustBeABooleanAndRefusesAnExclusiveConsumer() throws Exception {
         assertThat(Replies.replyCode(() -> channel.queueDeclare("solo", true, false, false,
                 Map.of("x-single-active-consumer", "yes")))).isEqualTo(406);
+        channel = connection.createChannel();
+        channel.queueDeclare("solo", true, false, false, Map.of("x-single-active-consumer", true));
+        assertThat(Replies.replyCode(() -> channel.basicConsume("solo", false, "mine", false, true, null,
+                (tag, d) -> { }, tag -> { }))).isEqualTo(403);
     }
 
     @Test
