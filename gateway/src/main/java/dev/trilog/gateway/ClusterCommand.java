@@ -26,10 +26,12 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--nodes", paramLabel = "N", description = "How many nodes (1 to 9). Default: 3.")
     int nodes = 3;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Parent of the nodes' data directories. Default: data.")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Parent of the nodes' data directories. Default: data.")
     Path dataDir = Path.of("data");
 
-    @Option(names = "--host", paramLabel = "HOST", description = "The address every listener binds. Default: 127.0.0.1.")
+    @Option(names = "--host", paramLabel = "HOST",
+            description = "The address every listener binds. Default: 127.0.0.1.")
     String host = "127.0.0.1";
 
     @Option(names = "--kafka-port", paramLabel = "PORT", description = "Node 1's Kafka port. Default: 9092.")

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@code linkBytesInFlight} bytes are waiting. So a fast sender holds at most
  * {@code linkCredit} messages (and about {@code linkBytesInFlight} bytes) in the broker at a time.
  * No credit is given while the broker asks publishers to wait ({@link #heldBack}): that is how a
- * sender feels the publish backlog and a queue's consumers falling behind. A transfer beyond the credit detaches the link with {@code amqp:link:transfer-limit-exceeded};
+ * sender feels the publish backlog and a queue's consumers falling behind. A transfer beyond the
+ * credit detaches the link with {@code amqp:link:transfer-limit-exceeded};
  * a message (all its transfers) over {@code maxMessageSize} with
  * {@code amqp:link:message-size-exceeded}. Each is logged once.
  */

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** RabbitMQ's optional queue arguments through the RabbitMQ Java client: length limits, overflow, single active consumer. */
+/**
+ * RabbitMQ's optional queue arguments through the RabbitMQ Java client: length limits, overflow,
+ * single active consumer, queue expiry.
+ */
 class Amqp091QueueArgumentsTest {
 
     @TempDir

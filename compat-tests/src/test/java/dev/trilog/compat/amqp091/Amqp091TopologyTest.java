@@ -244,7 +244,8 @@ class Amqp091TopologyTest {
         assertThat(replyCode(() -> channel.queueDeclare("ranked", true, false, false, Map.of("x-max-priority", 10))))
                 .isEqualTo(406);
         channel = connection.createChannel();
-        assertThat(replyCode(() -> channel.queueDeclare("capped", true, false, false, Map.of("x-overflow", "drop-tail"))))
+        assertThat(replyCode(() -> channel.queueDeclare("capped", true, false, false,
+                Map.of("x-overflow", "drop-tail"))))
                 .isEqualTo(406);
         channel = connection.createChannel();
         assertThat(replyCode(() -> channel.queueDeclare("s", true, false, false, Map.of("x-queue-type", "delayed"))))

@@ -70,7 +70,8 @@ class ReplicatedClusterTest {
 
     private static List<String> read(TrilogHarness node, int count) {
         List<String> values = new ArrayList<>();
-        for (ConsumerRecord<String, String> r : KafkaClients.readAll(node.kafkaBootstrap(), List.of(TP), count, Map.of())) {
+        for (ConsumerRecord<String, String> r : KafkaClients.readAll(node.kafkaBootstrap(), List.of(TP), count,
+                Map.of())) {
             values.add(r.offset() + ":" + r.value());
         }
         return values;

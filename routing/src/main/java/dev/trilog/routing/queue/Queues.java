@@ -548,7 +548,8 @@ public final class Queues implements AutoCloseable {
 
     /**
      * Every {@link QueuesSettings#longPollTickMs}: long polls and subscriptions look again (locks
-     * and delays that ran out, deleted queues), expired state is dropped, queues unused past their x-expires are deleted.
+     * and delays that ran out, deleted queues), expired state is dropped, and queues unused past
+     * their {@code x-expires} are deleted.
      */
     private void tick() {
         try {
