@@ -63,7 +63,9 @@ public final class Gateway {
                     idle.add(address);
                 }
             }
-            startListener(new AdminEndpoint(config.admin(), metrics::scrape), listening);
+            ReplicatedNode node = replication;
+            startListener(node == null ? new AdminEndpoint(config.admin(), metrics::scrape)
+                    : new AdminEndpoint(config.admin(), () -> clusteredHealth(node), metrics::scrape), listening);
             RunningGateway running = new RunningGateway(config, engine, replication, queueLayer, metrics, listening);
             StartupBanner.log(running, idle, (System.nanoTime() - startNanos) / 1_000_000);
             return running;
@@ -79,6 +81,17 @@ public final class Gateway {
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot open the log in " + config.dataDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A clustered node's {@code /health}: up, its id and the leader it knows of (null while one is elected). */
+    static String clusteredHealth(ReplicatedNode node) {
+        String leader;
+        try {
+            leader = node.leaderId().map(String::valueOf).orElse("null");
+        } catch (IOException e) {
+            leader = "null";
+        }
+        return "{\"status\":\"UP\",\"cluster\":{\"node\":" + node.id() + ",\"leader\":" + leader + "}}";
     }
 
     /**

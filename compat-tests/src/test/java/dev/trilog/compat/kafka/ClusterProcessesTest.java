@@ -7,6 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,8 +34,9 @@ import picocli.CommandLine;
 
 /**
  * {@code trilog cluster --nodes 3} as a user runs it: three {@code trilog serve} processes. A
- * Kafka producer with {@code acks=all} on node 1, node 1 killed with SIGKILL, writes going on
- * through node 2, and node 3 reading every acknowledged record.
+ * Kafka producer with {@code acks=all} on node 1, the Raft leader (as {@code /health} names it)
+ * killed with SIGKILL, writes going on through another node, and the third reading every
+ * acknowledged record.
  */
 class ClusterProcessesTest {
 
@@ -88,6 +95,22 @@ class ClusterProcessesTest {
         return pids;
     }
 
+    /** The leader node {@code node}'s {@code /health} names, once it names one. */
+    private int leaderSeenBy(int node) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (base + 300 + node - 1)
+                    + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("\"cluster\":\\{\"node\":" + node + ",\"leader\":(\\d+)\\}").matcher(body);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            assertThat(System.nanoTime()).as("a leader in %s", body).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
     private static boolean listening(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -143,13 +166,17 @@ class ClusterProcessesTest {
         produce(1, 0, 20);
         assertThat(read(3, 20)).isEqualTo(expected(20));
 
-        ProcessHandle.of(pids().get(0)).orElseThrow().destroyForcibly(); // kill -9 node 1
+        int leader = leaderSeenBy(1); // from node 1's /health
+        int writer = leader % 3 + 1;
+        int reader = writer % 3 + 1;
+        ProcessHandle.of(pids().get(leader - 1)).orElseThrow().destroyForcibly(); // kill -9 the leader
         long killedAt = System.nanoTime();
-        produce(2, 20, 1);
-        System.out.printf("replication: first acks=all write through node 2 completed %d ms after node 1 was"
-                + " killed%n", (System.nanoTime() - killedAt) / 1_000_000);
-        produce(2, 21, 9);
+        produce(writer, 20, 1);
+        System.out.printf("replication: first acks=all write through node %d completed %d ms after the leader,"
+                + " node %d, was killed%n", writer, (System.nanoTime() - killedAt) / 1_000_000, leader);
+        produce(writer, 21, 9);
 
-        assertThat(read(3, 30)).isEqualTo(expected(30));
+        assertThat(read(reader, 30)).isEqualTo(expected(30));
+        assertThat(leaderSeenBy(writer)).as("a new leader").isNotEqualTo(leader);
     }
 }

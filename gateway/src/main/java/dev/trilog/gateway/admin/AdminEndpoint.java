@@ -38,8 +38,13 @@ public final class AdminEndpoint implements Listener {
 
     /** @param metrics produces the {@code /metrics} body, normally {@code GatewayMetrics::scrape} */
     public AdminEndpoint(ListenAddress address, Supplier<String> metrics) {
+        this(address, () -> AdminRoutes.HEALTH_BODY, metrics);
+    }
+
+    /** @param health the {@code /health} body: {@code {"status":"UP"}}, with cluster details on a clustered node */
+    public AdminEndpoint(ListenAddress address, Supplier<String> health, Supplier<String> metrics) {
         this.address = address;
-        this.requests = Handlers.gracefulShutdown(new AdminRoutes(metrics));
+        this.requests = Handlers.gracefulShutdown(new AdminRoutes(health, metrics));
         this.server = Undertow.builder()
                 .addHttpListener(address.port(), address.host())
                 // health checks and scrapes are rare and short: two workers are plenty

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * The admin endpoint's routes:
  *
  * <pre>
- *   GET /health   200 {"status":"UP"}            (the process is up and every listener started)
+ *   GET /health   200 {"status":"UP"}            (the process is up and every listener started;
+ *                 a clustered node adds "cluster":{"node":N,"leader":L or null})
  *   GET /metrics  200 Prometheus text format 0.0.4
  *   other paths   404;  other methods on these two paths: 405
  * </pre>
@@ -24,10 +25,15 @@ final class AdminRoutes implements HttpHandler {
     static final String HEALTH_BODY = "{\"status\":\"UP\"}";
     static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+    private final Supplier<String> health;
     private final Supplier<String> metrics;
 
-    /** @param metrics the Prometheus text, produced on a worker thread because it takes a few milliseconds */
-    AdminRoutes(Supplier<String> metrics) {
+    /**
+     * @param health  the health body (JSON)
+     * @param metrics the Prometheus text, produced on a worker thread because it takes a few milliseconds
+     */
+    AdminRoutes(Supplier<String> health, Supplier<String> metrics) {
+        this.health = health;
         this.metrics = metrics;
     }
 
@@ -36,7 +42,7 @@ final class AdminRoutes implements HttpHandler {
         switch (exchange.getRequestPath()) {
             case "/health" -> {
                 if (allowed(exchange)) {
-                    respond(exchange, StatusCodes.OK, "application/json", HEALTH_BODY);
+                    respond(exchange, StatusCodes.OK, "application/json", health.get());
                 }
             }
             case "/metrics" -> {
