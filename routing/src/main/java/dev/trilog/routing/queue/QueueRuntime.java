@@ -60,6 +60,27 @@ final class QueueRuntime {
         return logs.length;
     }
 
+    /** How long a sample of the undelivered backlog stands before the next one tells whether it grew. */
+    static final long GROWTH_WINDOW_NANOS = 10_000_000;
+    private volatile long growthSample;
+    private volatile long growthSampledAt;
+    private volatile boolean growing;
+
+    /**
+     * Whether the undelivered backlog ({@code undelivered} now) grew over the last sampling window
+     * of {@value #GROWTH_WINDOW_NANOS} ns: publishers are outrunning the consumers. Lock-free; the
+     * samples of racing callers may interleave, which only shifts a window.
+     */
+    boolean backlogGrowing(long undelivered) {
+        long now = System.nanoTime();
+        if (now - growthSampledAt >= GROWTH_WINDOW_NANOS) {
+            growing = undelivered > growthSample;
+            growthSample = undelivered;
+            growthSampledAt = now;
+        }
+        return growing;
+    }
+
     /** Messages appended that no receive has reached yet, over all partitions (lock-free, approximate). */
     long undeliveredEstimate() {
         long n = 0;

@@ -169,12 +169,15 @@ public final class Queues implements AutoCloseable {
     /**
      * Consumer-paced publishing: whether publishers to {@code queue} should hold back now. True
      * while its consumers are taking messages (some were handed out within the last
-     * {@value #PACE_ACTIVE_MS} ms) and more than {@link QueuesSettings#paceBacklogMessages} wait
-     * that none of them has reached: the broker, not the consumers, is the bottleneck, and every
-     * message accepted now would only wait longer. A frontend stops reading from such a
-     * publisher (0-9-1) or withholds its link credit (1.0) and asks again shortly. A queue whose
-     * consumers stopped taking, or that has none, is never paced: it takes what comes, as a queue
-     * must. Lock-free; false for an unknown queue.
+     * {@value #PACE_ACTIVE_MS} ms) and more than {@link QueuesSettings#paceBacklogMessages} (the
+     * limit) wait that none of them has reached: publishers are outrunning the consumers, and every
+     * message accepted now would only wait longer. Above {@value #STANDING_BACKLOG_FACTOR} × the
+     * limit — a backlog that piled up while the consumers were away — publishers are held only
+     * while it still grows (over the last few milliseconds), so consumers working through it do not
+     * stop the publishers. A frontend stops reading from a paced publisher (0-9-1) or withholds its
+     * link credit (1.0) and asks again shortly. A queue whose consumers stopped taking, or that has
+     * none, is never paced: it takes what comes, as a queue must. Lock-free; false for an unknown
+     * queue.
      */
     public boolean paced(String queue) {
         long limit = paceBacklogMessages;
@@ -182,10 +185,17 @@ public final class Queues implements AutoCloseable {
             return false;
         }
         QueueRuntime q = runtimes.peek(queue);
-        return q != null && q.undeliveredEstimate() > limit;
+        if (q == null) {
+            return false;
+        }
+        long undelivered = q.undeliveredEstimate();
+        return undelivered > limit
+                && (undelivered <= limit * STANDING_BACKLOG_FACTOR || q.backlogGrowing(undelivered));
     }
 
     static final long PACE_ACTIVE_MS = 200;
+    /** From how many times the pace limit on a backlog holds publishers back only while it grows. */
+    static final long STANDING_BACKLOG_FACTOR = 10;
     private static final long PACE_ACTIVE_NANOS = PACE_ACTIVE_MS * 1_000_000;
 
     /**

@@ -79,6 +79,33 @@ class PacingTest {
     }
 
     @Test
+    void aStandingBacklogHoldsPublishersBackOnlyWhileItGrows() throws Exception {
+        HoldingSink sink = new HoldingSink();
+        Subscription consumer = queues.subscribe("jobs", "c1", 1, Subscription.CreditMode.PREFETCH, sink);
+        publish(1);
+        publish(Queues.STANDING_BACKLOG_FACTOR * LIMIT + 20); // piled up
+        takeOne(consumer, sink);
+        assertThat(queues.paced("jobs")).as("it grew past the limit").isTrue();
+
+        Thread.sleep(50); // several sampling windows with no publish, while the consumer takes
+        takeOne(consumer, sink);
+        assertThat(queues.paced("jobs")).as("a backlog that shrinks").isFalse();
+
+        publish(LIMIT); // growing again
+        Thread.sleep(50);
+        takeOne(consumer, sink);
+        assertThat(queues.paced("jobs")).isTrue();
+    }
+
+    /** The consumer acknowledges what it holds and is handed the next message: it is taking. */
+    private static void takeOne(Subscription consumer, HoldingSink sink) throws Exception {
+        QueueDelivery held = sink.held.poll(10, TimeUnit.SECONDS);
+        assertThat(held).isNotNull();
+        consumer.settle(held.tag(), Settlement.ACCEPT).join();
+        await("the next delivery", () -> !sink.held.isEmpty());
+    }
+
+    @Test
     void consumersThatStopTakingNoLongerHoldPublishersBack() throws Exception {
         HoldingSink sink = new HoldingSink();
         queues.subscribe("jobs", "c1", 1, Subscription.CreditMode.PREFETCH, sink);
