@@ -85,12 +85,7 @@ public final class Gateway {
 
     /** A clustered node's {@code /health}: up, its id and the leader it knows of (null while one is elected). */
     static String clusteredHealth(ReplicatedNode node) {
-        String leader;
-        try {
-            leader = node.leaderId().map(String::valueOf).orElse("null");
-        } catch (IOException e) {
-            leader = "null";
-        }
+        String leader = node.leaderId().map(String::valueOf).orElse("null");
         return "{\"status\":\"UP\",\"cluster\":{\"node\":" + node.id() + ",\"leader\":" + leader + "}}";
     }
 

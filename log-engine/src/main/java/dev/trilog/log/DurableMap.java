@@ -28,7 +28,7 @@ public final class DurableMap {
         }
         this.prefix = namespace + "/";
         this.log = log;
-        log.replay((key, value) -> {
+        log.subscribe((key, value) -> {
             if (key.startsWith(prefix)) {
                 String name = key.substring(prefix.length());
                 if (value == null) {

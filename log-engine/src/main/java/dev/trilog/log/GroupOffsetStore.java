@@ -41,7 +41,7 @@ public final class GroupOffsetStore {
 
     GroupOffsetStore(InternalLog log) throws IOException {
         this.log = log;
-        log.replay((key, value) -> {
+        log.subscribe((key, value) -> {
             String[] parts = key.split(String.valueOf(SEPARATOR), -1);
             if (parts.length != 3) {
                 return;

@@ -6,6 +6,7 @@ import dev.trilog.log.meta.TopicRegistry;
 import dev.trilog.log.producer.ProducerIdAllocator;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
@@ -32,6 +33,9 @@ final class InternalLogs implements AutoCloseable {
     static final String TRANSACTIONS_LOG = "__trilog_transactions";
 
     private final InternalLog metadata;
+    private final InternalLog offsets;
+    private final InternalLog shareState;
+    private final InternalLog transactions;
     private final TopicRegistry topics;
     private final ProducerIdAllocator producerIds;
     private final GroupOffsetStore groupOffsets;
@@ -42,6 +46,9 @@ final class InternalLogs implements AutoCloseable {
     private InternalLogs(InternalLog metadata, InternalLog offsets, InternalLog shareState, InternalLog transactions)
             throws IOException {
         this.metadata = metadata;
+        this.offsets = offsets;
+        this.shareState = shareState;
+        this.transactions = transactions;
         this.topics = new TopicRegistry(metadata);
         this.producerIds = new ProducerIdAllocator(metadata);
         this.groupOffsets = new GroupOffsetStore(offsets);
@@ -97,6 +104,16 @@ final class InternalLogs implements AutoCloseable {
                 durableMaps.put(namespace, map);
             }
             return map;
+        }
+    }
+
+    /**
+     * Replication joined: the shared stores' writes go through {@code shared}, and what other nodes
+     * write to these logs reaches them (see {@link InternalLog}).
+     */
+    void follow(LogAppender shared) {
+        for (InternalLog log : List.of(metadata, offsets, shareState, transactions)) {
+            log.follow(shared);
         }
     }
 

@@ -61,6 +61,7 @@ public final class LogEngine implements AutoCloseable {
     private volatile LogAppender appender;
     /** This node's id when producer ids are spread over a cluster's nodes; 0 on one node. */
     private volatile int producerIdNode;
+    private volatile Cluster cluster;
     private InternalLogs internal;
     private TopicRegistry topicRegistry;
     private TopicLifecycle topics;
@@ -140,7 +141,24 @@ public final class LogEngine implements AutoCloseable {
      */
     public Topic createTopic(String name, int partitionCount, Map<String, String> configOverrides)
             throws TopicExistsException, IOException {
-        return topics.create(name, partitionCount, configOverrides);
+        Topic topic = new Topic(name, Uuid.randomUuid(), partitionCount, configOverrides);
+        Cluster joined = cluster;
+        if (joined == null) {
+            return topics.create(topic);
+        }
+        topics.validateNew(name, partitionCount, configOverrides);
+        if (topicRegistry.get(name).isPresent()) {
+            throw new TopicExistsException(name);
+        }
+        return joined.createTopic(topic);
+    }
+
+    /**
+     * Creates {@code topic} with the ID it carries on this node only: how a replica applies a
+     * topic the cluster created ({@link Cluster#createTopic}). Everyone else calls {@link #createTopic}.
+     */
+    public Topic createTopicHere(Topic topic) throws TopicExistsException, IOException {
+        return topics.create(topic);
     }
 
     /** Checks a CreateTopics request without creating anything (validate-only). */
@@ -194,14 +212,28 @@ public final class LogEngine implements AutoCloseable {
     /**
      * Replaces what {@link #appender()} gives writers (replication: an appender that commits
      * through consensus first). {@code replacement} is handed this node's local appender, to apply
-     * committed writes with; the engine's internal logs keep writing locally. Call it before any
-     * writer has asked for the appender.
+     * committed writes with. The state the internal logs share (committed offsets, the durable
+     * maps, share-cursor state) is written through the replacement from now on, and entries other
+     * nodes write there reach this node's stores as they are applied; what each node derives
+     * itself (its topic registry, producer-id blocks) stays local. Call it before any writer has
+     * asked for the appender and before replicated writes are applied here.
      */
     public synchronized void replaceAppender(java.util.function.Function<LogAppender, LogAppender> replacement) {
         if (appender != local) {
             throw new IllegalStateException("the appender was replaced already");
         }
         appender = java.util.Objects.requireNonNull(replacement.apply(local), "replacement appender");
+        internal.follow(appender);
+    }
+
+    /** This node's cluster once it {@linkplain #joinCluster joined one}; empty on a single node. */
+    public Optional<Cluster> cluster() {
+        return Optional.ofNullable(cluster);
+    }
+
+    /** From now on topics are created through {@code cluster}, and the frontends route clients by it. */
+    public void joinCluster(Cluster cluster) {
+        this.cluster = java.util.Objects.requireNonNull(cluster, "cluster");
     }
 
     // ---------------------------------------------------------------- stores in the internal logs

@@ -5,7 +5,6 @@ import dev.trilog.log.meta.TopicRegistry;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.slf4j.Logger;
@@ -48,25 +47,25 @@ final class TopicLifecycle {
     }
 
     /**
-     * Creates a topic with a fresh ID; the metadata is durable before this returns.
+     * Creates {@code topic} (its ID chosen by the caller: fresh on one node, the same on every
+     * replica in a cluster); the metadata is durable before this returns.
      *
      * @throws InvalidTopicException for an illegal or reserved name
      * @throws ConfigException       for an unknown config name or invalid value
      */
-    Topic create(String name, int partitionCount, Map<String, String> configOverrides)
-            throws TopicExistsException, IOException {
-        validateNew(name, partitionCount, configOverrides);
+    Topic create(Topic topic) throws TopicExistsException, IOException {
+        String name = topic.name();
+        validateNew(name, topic.partitions(), topic.configOverrides());
         synchronized (changes) {
             if (topics.get(name).isPresent()) {
                 throw new TopicExistsException(name);
             }
-            LogConfig config = settings.topicDefaults().withOverrides(configOverrides);
-            Topic topic = new Topic(name, Uuid.randomUuid(), partitionCount, configOverrides);
+            LogConfig config = settings.topicDefaults().withOverrides(topic.configOverrides());
             topics.put(topic);
-            for (int p = 0; p < partitionCount; p++) {
+            for (int p = 0; p < topic.partitions(); p++) {
                 partitions.open(new TopicPartition(name, p), config);
             }
-            log.info("Created topic {} ({} partitions, id {})", name, partitionCount, topic.id());
+            log.info("Created topic {} ({} partitions, id {})", name, topic.partitions(), topic.id());
             return topic;
         }
     }

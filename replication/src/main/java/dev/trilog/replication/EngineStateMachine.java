@@ -3,12 +3,15 @@ package dev.trilog.replication;
 import dev.trilog.log.AppendResult;
 import dev.trilog.log.LogAppender;
 import dev.trilog.log.LogEngine;
+import dev.trilog.log.Topic;
+import dev.trilog.log.TopicExistsException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -42,6 +45,10 @@ final class EngineStateMachine extends BaseStateMachine {
     private final Path appliedIndexFile;
     private FileChannel appliedIndex;
     private long appliedBeforeStart;
+    /** The last entry applied here (in log order, on Ratis' apply thread), and who waits for one. */
+    private volatile long lastApplied = -1;
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, CompletableFuture<Void>> applyWaiters =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
 
     EngineStateMachine(LogEngine engine, LogAppender local, Path appliedIndexFile) {
         this.engine = engine;
@@ -71,14 +78,35 @@ final class EngineStateMachine extends BaseStateMachine {
             recordApplied(index);
         }
         updateLastAppliedTermIndex(entry.getTerm(), index);
+        lastApplied = index;
+        var due = applyWaiters.headMap(index, true);
+        due.values().forEach(waiter -> waiter.complete(null));
+        due.clear();
         return reply.thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes)));
+    }
+
+    /**
+     * Completes once the entry at {@code index} is applied on this node (appended to its engine,
+     * where this node's readers and stores see it): a write made through another node's leader
+     * is read back here only after that.
+     */
+    CompletableFuture<Void> appliedThrough(long index) {
+        if (lastApplied >= index) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> waiter = applyWaiters.computeIfAbsent(index, i -> new CompletableFuture<>());
+        if (lastApplied >= index) { // applied between the check and the registration
+            applyWaiters.remove(index);
+            waiter.complete(null);
+        }
+        return waiter;
     }
 
     private CompletableFuture<byte[]> apply(LogCommand command) {
         CompletableFuture<AppendResult> written;
         if (command instanceof LogCommand.Append a) {
             try {
-                ensureTopic(a.partition().topic(), a.topicPartitions(), a.topicConfigs());
+                ensureTopic(a.partition().topic(), a.topicId(), a.topicPartitions(), a.topicConfigs());
             } catch (Exception e) {
                 return CompletableFuture.completedFuture(LogCommand.encodeFailure(e));
             }
@@ -96,21 +124,27 @@ final class EngineStateMachine extends BaseStateMachine {
     }
 
     /** Creates the topic, or its missing partitions, as the writing node has it (0 partitions: it did not know it). */
-    private void ensureTopic(String name, int partitions, java.util.Map<String, String> configs) throws Exception {
+    private void ensureTopic(String name, Uuid id, int partitions, java.util.Map<String, String> configs)
+            throws Exception {
         var topic = engine.topic(name);
-        if (partitions <= 0) {
-            return; // the append fails as for an unknown partition, alike on every replica
+        if (partitions <= 0 || name.startsWith(LogEngine.RESERVED_PREFIX)) {
+            return; // internal logs exist on every node; an unknown partition fails alike on every replica
         }
         if (topic.isEmpty()) {
-            engine.createTopic(name, partitions, configs);
+            engine.createTopicHere(new Topic(name, id, partitions, configs));
         } else if (topic.get().partitions() < partitions) {
             engine.createPartitions(name, partitions);
         }
     }
 
+    /** Creates the topic here; fails alike on every replica when the name is taken by another ID. */
     private CompletableFuture<AppendResult> createTopic(LogCommand.CreateTopic c) {
         try {
-            ensureTopic(c.name(), c.partitions(), c.configs());
+            var existing = engine.topic(c.name());
+            if (existing.isPresent() && !existing.get().id().equals(c.id())) {
+                throw new TopicExistsException(c.name());
+            }
+            ensureTopic(c.name(), c.id(), c.partitions(), c.configs());
             return CompletableFuture.completedFuture(new AppendResult(0, -1, -1, 0, 0,
                     CompletableFuture.completedFuture(null)));
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package dev.trilog.replication;
 
 import dev.trilog.log.AppendResult;
+import dev.trilog.log.TopicExistsException;
 import dev.trilog.log.UnknownTopicException;
 import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.InvalidBatchException;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 
 /**
  * What the Raft log carries: one write to the engine, and the reply the state machine gives.
@@ -35,10 +37,11 @@ sealed interface LogCommand {
      * A batch (a producer's, or one built from records) for {@code partition}, with the topic as
      * the writing node has it: a replica that lacks the topic (or has fewer partitions) creates it
      * first, so topics made on any node by any protocol reach every replica with their first write.
-     * {@code topicPartitions} 0: the writing node did not know the topic.
+     * {@code topicPartitions} 0: the writing node did not know the topic. {@code topicId} is the
+     * ID the writing node knows it by, so a replica creating it gives it the same one.
      */
-    record Append(TopicPartition partition, ByteBuffer batch, int topicPartitions, Map<String, String> topicConfigs)
-            implements LogCommand {
+    record Append(TopicPartition partition, ByteBuffer batch, Uuid topicId, int topicPartitions,
+            Map<String, String> topicConfigs) implements LogCommand {
     }
 
     /** A transaction's COMMIT or ABORT marker. */
@@ -46,8 +49,8 @@ sealed interface LogCommand {
             implements LogCommand {
     }
 
-    /** A topic, created on every replica that does not have it. */
-    record CreateTopic(String name, int partitions, Map<String, String> configs) implements LogCommand {
+    /** A topic, with the ID its creator chose, created on every replica. */
+    record CreateTopic(String name, Uuid id, int partitions, Map<String, String> configs) implements LogCommand {
     }
 
     static byte[] encode(LogCommand command) {
@@ -61,6 +64,7 @@ sealed interface LogCommand {
                 byte[] body = new byte[batch.remaining()];
                 batch.get(body);
                 out.write(body);
+                writeUuid(out, a.topicId());
                 out.writeInt(a.topicPartitions());
                 writeConfigs(out, a.topicConfigs());
             } else if (command instanceof Marker m) {
@@ -74,6 +78,7 @@ sealed interface LogCommand {
                 CreateTopic c = (CreateTopic) command;
                 out.writeByte(CREATE_TOPIC);
                 out.writeUTF(c.name());
+                writeUuid(out, c.id());
                 out.writeInt(c.partitions());
                 writeConfigs(out, c.configs());
             }
@@ -91,12 +96,12 @@ sealed interface LogCommand {
                     TopicPartition tp = readPartition(in);
                     byte[] body = new byte[in.readInt()];
                     in.readFully(body);
-                    yield new Append(tp, ByteBuffer.wrap(body), in.readInt(), readConfigs(in));
+                    yield new Append(tp, ByteBuffer.wrap(body), readUuid(in), in.readInt(), readConfigs(in));
                 }
                 case MARKER -> new Marker(readPartition(in), in.readLong(), in.readShort(),
                         TxnMarker.values()[in.readByte()], in.readInt());
                 case CREATE_TOPIC -> {
-                    yield new CreateTopic(in.readUTF(), in.readInt(), readConfigs(in));
+                    yield new CreateTopic(in.readUTF(), readUuid(in), in.readInt(), readConfigs(in));
                 }
                 default -> throw new IllegalArgumentException("unknown replicated command kind " + kind);
             };
@@ -122,6 +127,15 @@ sealed interface LogCommand {
         return configs;
     }
 
+    private static void writeUuid(DataOutputStream out, Uuid id) throws IOException {
+        out.writeLong(id.getMostSignificantBits());
+        out.writeLong(id.getLeastSignificantBits());
+    }
+
+    private static Uuid readUuid(DataInputStream in) throws IOException {
+        return new Uuid(in.readLong(), in.readLong());
+    }
+
     private static void writePartition(DataOutputStream out, TopicPartition tp) throws IOException {
         out.writeUTF(tp.topic());
         out.writeInt(tp.partition());
@@ -137,6 +151,7 @@ sealed interface LogCommand {
     byte INVALID_BATCH = 1;
     byte UNKNOWN_TOPIC = 2;
     byte FAILED = 3;
+    byte TOPIC_EXISTS = 4;
 
     /** The state machine's answer to an append: where it landed. */
     static byte[] encodeResult(AppendResult r) {
@@ -154,9 +169,11 @@ sealed interface LogCommand {
                 out.writeByte(INVALID_BATCH);
                 out.writeByte(invalid.error().ordinal());
             } else {
-                out.writeByte(failure instanceof UnknownTopicException ? UNKNOWN_TOPIC : FAILED);
+                out.writeByte(failure instanceof UnknownTopicException ? UNKNOWN_TOPIC
+                        : failure instanceof TopicExistsException ? TOPIC_EXISTS : FAILED);
             }
-            out.writeUTF(String.valueOf(failure.getMessage()));
+            out.writeUTF(failure instanceof TopicExistsException exists ? exists.name()
+                    : String.valueOf(failure.getMessage()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -177,6 +194,7 @@ sealed interface LogCommand {
             Exception failure = switch (status) {
                 case INVALID_BATCH -> new InvalidBatchException(error, message);
                 case UNKNOWN_TOPIC -> new UnknownTopicException(message);
+                case TOPIC_EXISTS -> new TopicExistsException(message);
                 default -> new IllegalStateException("replicated write failed: " + message);
             };
             throw new java.util.concurrent.CompletionException(failure);

@@ -16,6 +16,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The append seam in replicated mode: each write becomes a {@link LogCommand} that the Raft
@@ -29,10 +30,12 @@ final class RaftLogAppender implements LogAppender {
 
     private final RaftClient client;
     private final LogEngine engine;
+    private final EngineStateMachine machine;
 
-    RaftLogAppender(RaftClient client, LogEngine engine) {
+    RaftLogAppender(RaftClient client, LogEngine engine, EngineStateMachine machine) {
         this.client = client;
         this.engine = engine;
+        this.machine = machine;
     }
 
     @Override
@@ -52,7 +55,8 @@ final class RaftLogAppender implements LogAppender {
      */
     private CompletableFuture<AppendResult> appendBatch(TopicPartition partition, ByteBuffer batch) {
         Optional<Topic> topic = engine.topic(partition.topic());
-        return submit(new LogCommand.Append(partition, batch, topic.map(Topic::partitions).orElse(0),
+        return submit(new LogCommand.Append(partition, batch, topic.map(Topic::id).orElse(Uuid.ZERO_UUID),
+                topic.map(Topic::partitions).orElse(0),
                 topic.map(Topic::configOverrides).orElse(java.util.Map.of())));
     }
 
@@ -62,20 +66,27 @@ final class RaftLogAppender implements LogAppender {
         return submit(new LogCommand.Marker(partition, producerId, epoch, marker, coordinatorEpoch));
     }
 
-    /** Creates a topic on every replica (the metadata a replicated write needs first). */
-    CompletableFuture<Void> createTopic(String name, int partitions, java.util.Map<String, String> configs) {
-        return submit(new LogCommand.CreateTopic(name, partitions, configs)).thenApply(r -> null);
+    /** Creates {@code topic}, with its ID, on every replica. */
+    CompletableFuture<Void> createTopic(Topic topic) {
+        return submit(new LogCommand.CreateTopic(topic.name(), topic.id(), topic.partitions(), topic.configOverrides()))
+                .thenApply(r -> null);
     }
 
+    /**
+     * Commits the command, then waits until this node applied it too (the reply comes from the
+     * leader once it applied it), so what a writer on this node wrote, this node's readers see.
+     */
     private CompletableFuture<AppendResult> submit(LogCommand command) {
         return client.async().send(Message.valueOf(ByteString.copyFrom(LogCommand.encode(command))))
-                .thenApply(RaftLogAppender::result);
+                .thenCompose(reply -> {
+                    if (!reply.isSuccess()) {
+                        throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
+                    }
+                    return machine.appliedThrough(reply.getLogIndex()).thenApply(applied -> result(reply));
+                });
     }
 
     private static AppendResult result(RaftClientReply reply) {
-        if (!reply.isSuccess()) {
-            throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
-        }
         return LogCommand.decodeReply(reply.getMessage().getContent().toByteArray());
     }
 }

@@ -1,7 +1,10 @@
 package dev.trilog.replication;
 
 import dev.trilog.log.LogAppender;
+import dev.trilog.log.Cluster;
 import dev.trilog.log.LogEngine;
+import dev.trilog.log.Topic;
+import dev.trilog.log.TopicExistsException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +12,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +39,10 @@ import org.apache.ratis.util.TimeDuration;
  * <p>First step of replication (docs/replication.md): one Raft group for all partitions, so one
  * leader for everything; a group per partition is the next step.
  */
-public final class ReplicatedNode implements AutoCloseable {
+public final class ReplicatedNode implements Cluster, AutoCloseable {
+
+    /** A follower that answered the leader within this long is in sync (Kafka's replica.lag.time.max.ms default). */
+    static final long REPLICA_LAG_MAX_MS = 30_000;
 
     /** The one group of this step; every node derives the same id. */
     static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
@@ -42,12 +52,17 @@ public final class ReplicatedNode implements AutoCloseable {
     private final RaftClient client;
     private final RaftLogAppender appender;
     private final RaftPeerId self;
+    private final List<Integer> nodes;
+    private final LogEngine engine;
 
-    private ReplicatedNode(RaftServer server, RaftClient client, RaftLogAppender appender, RaftPeerId self) {
+    private ReplicatedNode(LogEngine engine, RaftServer server, RaftClient client, RaftLogAppender appender,
+            RaftPeerId self, List<Integer> nodes) {
+        this.engine = engine;
         this.server = server;
         this.client = client;
         this.self = self;
         this.appender = appender;
+        this.nodes = nodes;
     }
 
     /**
@@ -69,13 +84,14 @@ public final class ReplicatedNode implements AutoCloseable {
                 .map(n -> RaftPeer.newBuilder().setId(peerId(n.id())).setAddress(n.address()).build()).toList());
         boolean existing = Files.isDirectory(raftDir.resolve("ratis")) && hasContent(raftDir.resolve("ratis"));
         RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group).build();
-        RaftLogAppender replicated = new RaftLogAppender(client, engine);
         EngineStateMachine[] machine = new EngineStateMachine[1];
+        RaftLogAppender[] replicated = new RaftLogAppender[1];
         engine.spreadProducerIds(nodeId); // every node writes to the same partitions' producer state
         // from now on every writer on this node goes through the group; the state machine applies locally
         engine.replaceAppender(local -> {
             machine[0] = new EngineStateMachine(engine, local, raftDir.resolve("applied-index"));
-            return replicated;
+            replicated[0] = new RaftLogAppender(client, engine, machine[0]);
+            return replicated[0];
         });
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(peerId(nodeId))
@@ -85,7 +101,10 @@ public final class ReplicatedNode implements AutoCloseable {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
-        return new ReplicatedNode(server, client, replicated, peerId(nodeId));
+        ReplicatedNode node = new ReplicatedNode(engine, server, client, replicated[0], peerId(nodeId),
+                cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
+        engine.joinCluster(node);
+        return node;
     }
 
     private static boolean hasContent(Path dir) throws IOException {
@@ -103,24 +122,91 @@ public final class ReplicatedNode implements AutoCloseable {
         return appender;
     }
 
-    /** Creates a topic on every replica. */
-    public CompletableFuture<Void> createTopic(String name, int partitions, Map<String, String> configs) {
-        return appender.createTopic(name, partitions, configs);
+    @Override
+    public Topic createTopic(Topic topic) throws TopicExistsException, IOException {
+        try {
+            appender.createTopic(topic).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof TopicExistsException exists) {
+                throw exists;
+            }
+            throw new IOException("creating topic " + topic.name() + " through the cluster failed", e.getCause());
+        }
+        return engine.topic(topic.name()).orElseThrow(() -> new IOException("topic " + topic.name()
+                + " was committed but is not on this node"));
     }
 
     /** Whether this node leads the group now. */
-    public boolean isLeader() throws IOException {
-        return server.getDivision(GROUP_ID).getInfo().isLeader();
+    @Override
+    public boolean isLeader() {
+        return division().map(d -> d.getInfo().isLeader()).orElse(false);
     }
 
     /** The id of the node leading the group now, as this node knows it. */
-    public Optional<Integer> leaderId() throws IOException {
-        RaftPeerId leader = server.getDivision(GROUP_ID).getInfo().getLeaderId();
-        return leader == null ? Optional.empty() : Optional.of(Integer.parseInt(leader.toString().substring(1)));
+    public Optional<Integer> leaderId() {
+        return division().map(d -> d.getInfo().getLeaderId()).map(ReplicatedNode::nodeId);
     }
 
+    @Override
+    public OptionalInt leader() {
+        return leaderId().map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    @Override
+    public long leaderEpoch() {
+        return division().map(d -> d.getInfo().getCurrentTerm()).orElse(0L);
+    }
+
+    @Override
+    public List<Integer> nodes() {
+        return nodes;
+    }
+
+    /**
+     * The leader knows: itself and every follower that answered it within
+     * {@link #REPLICA_LAG_MAX_MS}. A follower does not, and names the leader and itself.
+     */
+    @Override
+    public Set<Integer> inSync() {
+        Optional<RaftServer.Division> division = division();
+        if (division.isEmpty()) {
+            return Set.of();
+        }
+        var info = division.get().getInfo();
+        Set<Integer> inSync = new TreeSet<>();
+        leaderId().ifPresent(inSync::add);
+        if (info.isLeader()) {
+            for (var follower : info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+                if (follower.getLastRpcElapsedTimeMs() <= REPLICA_LAG_MAX_MS) {
+                    inSync.add(nodeId(RaftPeerId.valueOf(follower.getId().getId())));
+                }
+            }
+        } else if (!inSync.isEmpty()) {
+            inSync.add(nodeId());
+        }
+        return inSync;
+    }
+
+    private Optional<RaftServer.Division> division() {
+        try {
+            return Optional.of(server.getDivision(GROUP_ID));
+        } catch (IOException e) {
+            return Optional.empty(); // closing, or not started
+        }
+    }
+
+    private static Integer nodeId(RaftPeerId peer) {
+        return peer == null ? null : Integer.parseInt(peer.toString().substring(1));
+    }
+
+    @Override
+    public int nodeId() {
+        return nodeId(self);
+    }
+
+    /** This node's id. */
     public int id() {
-        return Integer.parseInt(self.toString().substring(1));
+        return nodeId();
     }
 
     @Override

@@ -1,10 +1,14 @@
 package dev.trilog.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trilog.log.CommittedOffset;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.PartitionLog;
+import dev.trilog.log.Topic;
+import dev.trilog.log.TopicExistsException;
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
@@ -48,7 +52,7 @@ class ReplicatedNodeTest {
         for (int i = 0; i < 3; i++) {
             startNode(i);
         }
-        nodes[0].createTopic("orders", 1, Map.of()).get(30, TimeUnit.SECONDS);
+        engines[0].createTopic("orders", 1, Map.of());
     }
 
     private void startNode(int i) throws IOException {
@@ -164,5 +168,51 @@ class ReplicatedNodeTest {
         await("the restarted node to catch up", () -> hasEnd(follower, 10) && hasEnd(writer, 10));
         Thread.sleep(500); // a replay that wrote twice would go past 10 by now
         assertThat(values(engines[follower])).isEqualTo(values(engines[writer])).hasSize(10);
+    }
+
+    @Test
+    void aTopicHasOneIdOnEveryNodeAndItsNameCannotBeTakenTwice() throws Exception {
+        Topic created = engines[1].createTopic("payments", 3, Map.of("retention.ms", "60000"));
+
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to have the topic", () -> engines[n].topic("payments").isPresent());
+            assertThat(engines[i].topic("payments")).contains(created);
+        }
+        assertThatThrownBy(() -> engines[2].createTopic("payments", 1, Map.of()))
+                .isInstanceOf(TopicExistsException.class);
+    }
+
+    @Test
+    void committedOffsetsAndDurableMapsWrittenOnOneNodeAreReadOnEveryNode() throws Exception {
+        engines[1].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(7, 0, "", 1_000L)));
+        engines[2].durableMap("exchanges").put("prices", "topic".getBytes(StandardCharsets.UTF_8));
+
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to know the committed offset",
+                    () -> engines[n].groupOffsets().fetch("billing", TP).isPresent());
+            assertThat(engines[i].groupOffsets().fetch("billing", TP).get().offset()).isEqualTo(7);
+            await("node " + (n + 1) + " to know the exchange", () -> durable(n, "exchanges", "prices") != null);
+        }
+        // a writer reads its own write at once, even when another node leads
+        int follower = nodes[0].isLeader() ? 1 : 0;
+        engines[follower].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(9, 0, "", 2_000L)));
+        assertThat(engines[follower].groupOffsets().fetch("billing", TP).get().offset()).isEqualTo(9);
+
+        stopNode(2);
+        startNode(2); // replays its own copy of the internal logs
+        assertThat(engines[2].durableMap("exchanges").get("prices")).isPresent();
+        await("the restarted node to know the newest offset",
+                () -> engines[2].groupOffsets().fetch("billing", TP).map(c -> c.offset() == 9).orElse(false));
+    }
+
+    private String durable(int node, String namespace, String name) {
+        try {
+            return engines[node].durableMap(namespace).get(name)
+                    .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -96,7 +96,7 @@ class ReplicatedClusterTest {
 
         int leader = -1;
         for (int i = 0; i < 3; i++) {
-            if (nodes[i].gateway().replication().map(this::leads).orElse(false)) {
+            if (nodes[i].gateway().replication().map(ReplicatedNode::isLeader).orElse(false)) {
                 leader = i;
             }
         }
@@ -113,13 +113,5 @@ class ReplicatedClusterTest {
         produce(survivor, 21, 9);
 
         assertThat(read(other, 30)).isEqualTo(expected(30));
-    }
-
-    private boolean leads(ReplicatedNode node) {
-        try {
-            return node.isLeader();
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

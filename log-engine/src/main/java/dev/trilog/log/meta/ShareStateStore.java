@@ -41,7 +41,7 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
 
     public ShareStateStore(InternalLog journal) throws IOException {
         this.journal = journal;
-        journal.replay((key, value) -> {
+        journal.subscribe((key, value) -> {
             if (value == null) {
                 saved.remove(key);
             } else {

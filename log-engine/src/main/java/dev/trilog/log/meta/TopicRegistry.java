@@ -75,12 +75,12 @@ public final class TopicRegistry {
     }
 
     public void put(Topic topic) throws IOException {
-        log.write(List.of(Map.entry(KEY_PREFIX + topic.name(), encode(topic))));
+        log.writeLocal(List.of(Map.entry(KEY_PREFIX + topic.name(), encode(topic))));
         remember(topic);
     }
 
     public void remove(String name) throws IOException {
-        log.write(List.of(new java.util.AbstractMap.SimpleEntry<>(KEY_PREFIX + name, (byte[]) null)));
+        log.writeLocal(List.of(new java.util.AbstractMap.SimpleEntry<>(KEY_PREFIX + name, (byte[]) null)));
         forget(name);
     }
 

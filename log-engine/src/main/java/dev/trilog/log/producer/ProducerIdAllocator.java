@@ -36,7 +36,7 @@ public final class ProducerIdAllocator {
     public synchronized long allocate() throws IOException {
         if (next >= blockEnd) {
             long end = next + BLOCK;
-            log.write(List.of(Map.entry(KEY, Long.toString(end).getBytes(StandardCharsets.UTF_8))));
+            log.writeLocal(List.of(Map.entry(KEY, Long.toString(end).getBytes(StandardCharsets.UTF_8))));
             blockEnd = end;
         }
         return next++;

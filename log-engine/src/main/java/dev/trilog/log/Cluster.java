@@ -1,0 +1,41 @@
+package dev.trilog.log;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * What a clustered engine knows of its cluster and asks of its replication layer
+ * (docs/replication.md); {@link LogEngine#cluster()} is empty on a single node. Kept in the engine
+ * so the frontends can route clients without depending on the replication module.
+ */
+public interface Cluster {
+
+    /** This node's id. */
+    int nodeId();
+
+    /** Every node's id, ascending. */
+    List<Integer> nodes();
+
+    /** The node that leads writes now, as this node knows it; empty during an election. */
+    OptionalInt leader();
+
+    default boolean isLeader() {
+        return leader().orElse(-1) == nodeId();
+    }
+
+    /** Grows by one with every new leader (Raft's term): the leader epoch clients are told. */
+    long leaderEpoch();
+
+    /** The nodes whose copy is caught up with the leader's (the leader included): Kafka's ISR. */
+    Set<Integer> inSync();
+
+    /**
+     * Creates {@code topic}, with its ID, on every node: returns once it is committed and created
+     * on this node.
+     *
+     * @throws TopicExistsException when another node created the name first
+     */
+    Topic createTopic(Topic topic) throws TopicExistsException, IOException;
+}
