@@ -28,7 +28,7 @@ final class KafkaApis {
     }
 
     static ApiTable table(KafkaContext context, KafkaServerSettings settings) {
-        ApiTable table = new ApiTable();
+        ApiTable table = new ApiTable(context.routing());
         GroupCoordinator groups = GroupApis.register(table, context, settings.groups());
         TransactionCoordinator transactions = TransactionApis.register(table, context, settings.transactions(), groups);
         DataApis.register(table, context, transactions::verifyPartition);

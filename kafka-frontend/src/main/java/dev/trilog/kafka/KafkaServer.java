@@ -117,6 +117,7 @@ public final class KafkaServer implements ServerFrontend.Server {
         String advertisedHost = settings.advertisedHost().isEmpty() ? settings.host() : settings.advertisedHost();
         int advertisedPort = settings.advertisedPort() == 0 ? bound.getPort() : settings.advertisedPort();
         context.advertise(InetSocketAddress.createUnresolved(advertisedHost, advertisedPort));
+        context.routing().register(); // in a cluster, so the other nodes can name this one
         log.debug("Kafka listener bound to {} ({})", bound, transportInUse);
         return bound;
     }
@@ -148,5 +149,6 @@ public final class KafkaServer implements ServerFrontend.Server {
             workerGroup.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         }
         timer.shutdownNow();
+        context.routing().close();
     }
 }

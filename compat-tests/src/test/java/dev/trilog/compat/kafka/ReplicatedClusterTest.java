@@ -11,11 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +56,17 @@ class ReplicatedClusterTest {
         }
     }
 
-    private void startCluster() throws IOException {
+    private void startCluster() throws Exception {
         String cluster = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        // together, as `trilog cluster` does: a node's start-up writes (default exchanges, ...) wait for a quorum
+        List<java.util.concurrent.CompletableFuture<Void>> starting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            nodes[i] = TrilogHarness.start(dir.resolve("node-" + (i + 1)), "cluster.nodes", cluster,
-                    "node.id", Integer.toString(i + 1));
+            int n = i;
+            starting.add(java.util.concurrent.CompletableFuture.runAsync(() -> nodes[n] = TrilogHarness.start(
+                    dir.resolve("node-" + (n + 1)), "cluster.nodes", cluster, "node.id", Integer.toString(n + 1))));
         }
+        java.util.concurrent.CompletableFuture.allOf(starting.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .get(120, TimeUnit.SECONDS);
     }
 
     private static void produce(TrilogHarness node, int from, int n) throws Exception {
@@ -113,5 +125,116 @@ class ReplicatedClusterTest {
         produce(survivor, 21, 9);
 
         assertThat(read(other, 30)).isEqualTo(expected(30));
+    }
+
+    private int leaderIndex() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < 3; i++) {
+                if (nodes[i] != null && nodes[i].gateway().replication().map(ReplicatedNode::isLeader).orElse(false)) {
+                    return i;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no Raft leader among the nodes");
+    }
+
+    private String bootstrapAll() {
+        List<String> all = new ArrayList<>();
+        for (TrilogHarness node : nodes) {
+            if (node != null) {
+                all.add(node.kafkaBootstrap());
+            }
+        }
+        return String.join(",", all);
+    }
+
+    @Test
+    void metadataNamesTheRaftLeaderAsEveryPartitionsLeaderAndEveryNodeAsAReplica() throws Exception {
+        startCluster();
+        produce(nodes[0], 0, 1);
+        int leader = leaderIndex();
+        TrilogHarness follower = nodes[(leader + 1) % 3];
+
+        try (Admin admin = KafkaClients.admin(follower.kafkaBootstrap())) {
+            TopicDescription described = admin.describeTopics(List.of(TP.topic())).allTopicNames().get()
+                    .get(TP.topic());
+            TopicPartitionInfo partition = described.partitions().get(0);
+            assertThat(partition.leader().id()).isEqualTo(leader + 1);
+            assertThat(partition.leader().host() + ":" + partition.leader().port()).isEqualTo(nodes[leader].kafkaBootstrap());
+            assertThat(partition.replicas()).extracting(Node::id).containsExactly(1, 2, 3);
+            assertThat(partition.isr()).extracting(Node::id).contains(leader + 1);
+
+            await("every node registered", () -> nodeIds(admin).size() == 3);
+            assertThat(admin.describeCluster().controller().get().id()).isEqualTo(leader + 1);
+        }
+        // the same topic id everywhere: a client that learned it from one node fetches by it from another
+        Uuid id = topicId(nodes[0]);
+        assertThat(topicId(nodes[1])).isEqualTo(id);
+        assertThat(topicId(nodes[2])).isEqualTo(id);
+    }
+
+    @Test
+    void aConsumerGroupResumesFromItsCommittedOffsetOnTheNewLeader() throws Exception {
+        startCluster();
+        produce(nodes[0], 0, 20);
+        Map<String, Object> group = new java.util.HashMap<>(KafkaClients.groupDefaults("billing"));
+        List<String> seen = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(bootstrapAll(), group)) {
+            consumer.subscribe(List.of(TP.topic()));
+            consumeAndCommit(consumer, seen, 10);
+        }
+
+        int leader = leaderIndex();
+        nodes[leader].close();
+        nodes[leader] = null;
+
+        produce(nodes[(leader + 1) % 3], 20, 5);
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(bootstrapAll(), group)) {
+            consumer.subscribe(List.of(TP.topic()));
+            consumeAndCommit(consumer, seen, 25);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            expected.add("v" + i);
+        }
+        assertThat(seen).as("every record once, in order, across the failover").isEqualTo(expected);
+    }
+
+    /** Polls until {@code seen} holds {@code until} records, committing what it read after each poll. */
+    private static void consumeAndCommit(KafkaConsumer<String, String> consumer, List<String> seen, int until) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (seen.size() < until && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : consumer.poll(java.time.Duration.ofMillis(200))) {
+                if (seen.size() < until) {
+                    seen.add(r.value());
+                    consumer.commitSync(Map.of(TP, new OffsetAndMetadata(r.offset() + 1)));
+                }
+            }
+        }
+        assertThat(seen).hasSize(until);
+    }
+
+    private static java.util.Set<Integer> nodeIds(Admin admin) {
+        try {
+            java.util.Set<Integer> ids = new java.util.TreeSet<>();
+            admin.describeCluster().nodes().get().forEach(n -> ids.add(n.id()));
+            return ids;
+        } catch (Exception e) {
+            return java.util.Set.of();
+        }
+    }
+
+    private static Uuid topicId(TrilogHarness node) {
+        return node.gateway().engine().topic(TP.topic()).orElseThrow().id();
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.trilog.kafka.admin;
 
 import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.ClusterRouting;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.kafka.protocol.Reply;
@@ -43,10 +44,13 @@ final class DescribeClusterHandler implements ApiHandler {
                     .setErrorMessage("The request was sent to an endpoint of type " + EndpointType.BROKER
                             + ", but we wanted an endpoint of type " + asked);
         } else {
-            response.setClusterId(context.clusterId()).setControllerId(context.nodeId());
-            response.brokers().add(new DescribeClusterBroker().setBrokerId(context.nodeId())
-                    .setHost(context.advertised().getHostString()).setPort(context.advertised().getPort())
-                    .setRack(null).setIsFenced(false));
+            ClusterRouting routing = context.routing();
+            response.setClusterId(context.clusterId())
+                    .setControllerId(routing.leader().map(ClusterRouting.Broker::id).orElse(-1));
+            for (ClusterRouting.Broker broker : routing.brokers()) {
+                response.brokers().add(new DescribeClusterBroker().setBrokerId(broker.id()).setHost(broker.host())
+                        .setPort(broker.port()).setRack(null).setIsFenced(false));
+            }
         }
         return CompletableFuture.completedFuture(Reply.of(new DescribeClusterResponse(response)));
     }

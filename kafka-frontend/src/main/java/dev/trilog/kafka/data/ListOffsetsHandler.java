@@ -43,7 +43,8 @@ final class ListOffsetsHandler implements ApiHandler {
                 ListOffsetsPartitionResponse answer = answer(topic.name(), asked,
                         data.isolationLevel() == IsolationLevel.READ_COMMITTED.id());
                 if (request.version() >= 4) {
-                    answer.setLeaderEpoch(0); // the field exists from v4 on; older versions refuse a non-default
+                    // the field exists from v4 on; older versions refuse a non-default
+                    answer.setLeaderEpoch(context.routing().leaderEpoch());
                 }
                 topicResponse.partitions().add(answer);
             }

@@ -1,6 +1,7 @@
 package dev.trilog.kafka.data;
 
 import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.ClusterRouting;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.kafka.protocol.Reply;
@@ -23,9 +24,10 @@ import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
 
 /**
- * Metadata: this one broker, and for each topic asked for (or all) its ID and partitions, all
- * led by this node. Unknown topics are created when {@code auto.create.topics.enable} is on and
- * the request allows it, as in Kafka.
+ * Metadata: the brokers, and for each topic asked for (or all) its ID and partitions with their
+ * leader, replicas and in-sync replicas ({@link ClusterRouting}: this node alone, or in a cluster
+ * every node, with the node leading the Raft group as every partition's leader). Unknown topics
+ * are created when {@code auto.create.topics.enable} is on and the request allows it, as in Kafka.
  */
 final class MetadataHandler implements ApiHandler {
 
@@ -41,30 +43,37 @@ final class MetadataHandler implements ApiHandler {
     public CompletableFuture<Reply> handle(KafkaRequest request) {
         MetadataRequest body = (MetadataRequest) request.body();
         MetadataRequestData data = body.data();
+        ClusterRouting routing = context.routing();
+        Optional<ClusterRouting.Broker> leader = routing.leader();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(context.clusterId())
-                .setControllerId(context.nodeId())
+                .setControllerId(leader.map(ClusterRouting.Broker::id).orElse(-1))
                 .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-        response.brokers().add(new MetadataResponseBroker().setNodeId(context.nodeId())
-                .setHost(context.advertised().getHostString()).setPort(context.advertised().getPort()));
+        for (ClusterRouting.Broker broker : routing.brokers()) {
+            response.brokers().add(new MetadataResponseBroker().setNodeId(broker.id()).setHost(broker.host())
+                    .setPort(broker.port()));
+        }
+        Partitions partitions = new Partitions(leader.map(ClusterRouting.Broker::id).orElse(-1), routing.leaderEpoch(),
+                routing.replicas(), routing.inSync());
         if (body.isAllTopics()) {
             for (Topic topic : context.engine().topics()) {
-                response.topics().add(describe(topic));
+                response.topics().add(describe(topic, partitions));
             }
         } else {
             boolean allowCreate = request.version() < 4 || data.allowAutoTopicCreation();
             for (MetadataRequestData.MetadataRequestTopic asked : data.topics()) {
-                response.topics().add(lookup(asked, allowCreate));
+                response.topics().add(lookup(asked, allowCreate, partitions));
             }
         }
         return CompletableFuture.completedFuture(Reply.of(new MetadataResponse(response, request.version())));
     }
 
-    private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic asked, boolean allowCreate) {
+    private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic asked, boolean allowCreate,
+            Partitions partitions) {
         // by ID: kafka-clients leaves the name at its default "" rather than null
         boolean noName = asked.name() == null || asked.name().isEmpty();
         if (noName && asked.topicId() != null && !Uuid.ZERO_UUID.equals(asked.topicId())) {
-            return context.engine().topicById(asked.topicId()).map(this::describe)
+            return context.engine().topicById(asked.topicId()).map(t -> describe(t, partitions))
                     .orElseGet(() -> failed(null, asked.topicId(), Errors.UNKNOWN_TOPIC_ID));
         }
         String name = asked.name();
@@ -74,7 +83,7 @@ final class MetadataHandler implements ApiHandler {
             }
             Optional<Topic> topic = name.startsWith(LogEngine.RESERVED_PREFIX) ? Optional.empty()
                     : context.topicOrAutoCreate(name, allowCreate);
-            return topic.map(this::describe).orElseGet(() -> failed(name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION));
+            return topic.map(t -> describe(t, partitions)).orElseGet(() -> failed(name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION));
         } catch (InvalidTopicException e) {
             return failed(name, Uuid.ZERO_UUID, Errors.INVALID_TOPIC_EXCEPTION);
         } catch (IOException e) {
@@ -82,14 +91,18 @@ final class MetadataHandler implements ApiHandler {
         }
     }
 
-    private MetadataResponseTopic describe(Topic topic) {
-        List<Integer> self = List.of(context.nodeId());
+    /** How every partition is led and replicated now: the same for all (one Raft group, or one node). */
+    private record Partitions(int leader, int leaderEpoch, List<Integer> replicas, List<Integer> inSync) {
+    }
+
+    private MetadataResponseTopic describe(Topic topic, Partitions how) {
         MetadataResponseTopic result = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
                 .setIsInternal(false).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        Errors error = how.leader() < 0 ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE;
         for (int p = 0; p < topic.partitions(); p++) {
-            result.partitions().add(new MetadataResponsePartition().setPartitionIndex(p)
-                    .setLeaderId(context.nodeId()).setLeaderEpoch(0)
-                    .setReplicaNodes(new ArrayList<>(self)).setIsrNodes(new ArrayList<>(self))
+            result.partitions().add(new MetadataResponsePartition().setPartitionIndex(p).setErrorCode(error.code())
+                    .setLeaderId(how.leader()).setLeaderEpoch(how.leaderEpoch())
+                    .setReplicaNodes(new ArrayList<>(how.replicas())).setIsrNodes(new ArrayList<>(how.inSync()))
                     .setOfflineReplicas(new ArrayList<>()));
         }
         return result;

@@ -18,14 +18,14 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
 
 /**
- * OffsetForLeaderEpoch, which consumers use to detect log truncation. One node never changes
- * leader, so every partition has had a single leader epoch, 0, since it was created: the end
- * offset of any epoch asked about is the log end offset. A current leader epoch other than 0
- * is fenced (smaller) or unknown (larger), as in Kafka.
+ * OffsetForLeaderEpoch, which consumers use to detect log truncation. Trilog never truncates:
+ * one node never changes leader (its epoch is 0), and in a cluster a replica holds only what the
+ * Raft group committed, the same on every node. So the end offset of any epoch asked about is
+ * the log end offset. A current leader epoch other than the one Metadata gives
+ * ({@link dev.trilog.kafka.protocol.ClusterRouting#leaderEpoch}) is fenced (smaller) or unknown
+ * (larger), as in Kafka.
  */
 final class OffsetForLeaderEpochHandler implements ApiHandler {
-
-    static final int LEADER_EPOCH = 0;
 
     private final KafkaContext context;
 
@@ -55,16 +55,17 @@ final class OffsetForLeaderEpochHandler implements ApiHandler {
         if (log == null) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
+        int leaderEpoch = context.routing().leaderEpoch();
         int current = asked.currentLeaderEpoch();
-        if (current != -1 && current < LEADER_EPOCH) {
+        if (current != -1 && current < leaderEpoch) {
             return result.setErrorCode(Errors.FENCED_LEADER_EPOCH.code());
         }
-        if (current > LEADER_EPOCH) {
+        if (current > leaderEpoch) {
             return result.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
         }
         if (asked.leaderEpoch() < 0) {
             return result.setErrorCode(Errors.NONE.code());
         }
-        return result.setErrorCode(Errors.NONE.code()).setLeaderEpoch(LEADER_EPOCH).setEndOffset(log.logEndOffset());
+        return result.setErrorCode(Errors.NONE.code()).setLeaderEpoch(leaderEpoch).setEndOffset(log.logEndOffset());
     }
 }

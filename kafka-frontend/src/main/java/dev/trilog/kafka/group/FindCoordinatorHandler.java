@@ -57,7 +57,10 @@ final class FindCoordinatorHandler implements ApiHandler {
         if (error != Errors.NONE) {
             return coordinator.setErrorMessage("Trilog coordinates consumer groups and transactions only").setNodeId(-1).setHost("").setPort(-1);
         }
-        return coordinator.setNodeId(context.nodeId()).setHost(context.advertised().getHostString())
-                .setPort(context.advertised().getPort());
+        // in a cluster the node leading it coordinates every group and transaction (ClusterRouting)
+        return context.routing().leader()
+                .map(leader -> coordinator.setNodeId(leader.id()).setHost(leader.host()).setPort(leader.port()))
+                .orElseGet(() -> coordinator.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                        .setErrorMessage("the cluster is electing a leader").setNodeId(-1).setHost("").setPort(-1));
     }
 }

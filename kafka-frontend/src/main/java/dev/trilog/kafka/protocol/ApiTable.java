@@ -23,10 +23,18 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 public final class ApiTable {
 
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
+    /** Who serves what in a cluster; null for a table that serves everything (one node, tests). */
+    private final ClusterRouting routing;
     /** APIs answered only up to a version below kafka-clients' latest (a newer one needs a feature Trilog lacks). */
     private final Map<ApiKeys, Short> maxVersions = new EnumMap<>(ApiKeys.class);
 
     public ApiTable() {
+        this(null);
+    }
+
+    /** A table that, on a clustered node that does not lead, refuses what only the leader serves ({@link LeaderGate}). */
+    public ApiTable(ClusterRouting routing) {
+        this.routing = routing;
         handlers.put(ApiKeys.API_VERSIONS, this::apiVersions);
     }
 
@@ -59,6 +67,12 @@ public final class ApiTable {
         if (maxVersions.containsKey(request.apiKey()) && request.version() > maxVersion(request.apiKey())) {
             return CompletableFuture.completedFuture(request.error(new UnsupportedVersionException(
                     "Trilog supports " + request.apiKey().name + " up to version " + maxVersion(request.apiKey()))));
+        }
+        if (routing != null && !routing.leadsHere()) {
+            var refusal = LeaderGate.refusalOffLeader(request);
+            if (refusal.isPresent()) {
+                return CompletableFuture.completedFuture(refusal.get());
+            }
         }
         return handler.handle(request);
     }

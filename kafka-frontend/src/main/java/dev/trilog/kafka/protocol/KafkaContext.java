@@ -10,15 +10,15 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What every Kafka handler shares: the log engine, this node's identity and the address clients
- * must be told, topic auto-creation, the topic lookup of requests ({@link TopicResolver}), and a
+ * What every Kafka handler shares: the log engine, this node's identity, the address clients
+ * must be told and where a cluster routes them ({@link ClusterRouting}), topic auto-creation, the topic lookup of requests ({@link TopicResolver}), and a
  * timer for long polls and coordinator deadlines. A family's own settings (the group and
  * transaction coordinators') go to its registrar, not here.
  */
 public final class KafkaContext {
 
     private final LogEngine engine;
-    private final int nodeId;
+    private final ClusterRouting routing;
     private final boolean autoCreateTopics;
     private final int defaultPartitions;
     private final ScheduledExecutorService timer;
@@ -33,7 +33,7 @@ public final class KafkaContext {
     public KafkaContext(LogEngine engine, int nodeId, boolean autoCreateTopics, int defaultPartitions,
                         InetSocketAddress advertised, ScheduledExecutorService timer) {
         this.engine = engine;
-        this.nodeId = nodeId;
+        this.routing = ClusterRouting.of(engine, nodeId, this::advertised);
         this.autoCreateTopics = autoCreateTopics;
         this.defaultPartitions = defaultPartitions;
         this.advertised = advertised;
@@ -45,8 +45,14 @@ public final class KafkaContext {
         return engine;
     }
 
+    /** This broker's id: {@code node.id} in a cluster, 0 on one node. */
     public int nodeId() {
-        return nodeId;
+        return routing.nodeId();
+    }
+
+    /** Which node leads the partitions and coordinates groups and transactions, and the brokers to name. */
+    public ClusterRouting routing() {
+        return routing;
     }
 
     public String clusterId() {
