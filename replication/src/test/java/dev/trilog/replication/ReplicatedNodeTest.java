@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes in one JVM, each with its own engine and Raft storage: every replica holds the
- * same records at the same offsets; the group survives its leader; a restarted node catches up
- * without writing what it already had twice.
+ * same records at the same offsets (and topics under the same ids, and the shared internal state:
+ * committed offsets, durable maps); the group survives its leader; a restarted node catches up
+ * without writing what it already had twice; a node without a majority accepts no write.
  */
 class ReplicatedNodeTest {
 
@@ -214,5 +215,24 @@ class ReplicatedNodeTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void aNodeCutOffFromTheMajorityAcceptsNoWrite() throws Exception {
+        append(0, 0, 1);
+        int lone = 0;
+        stopNode(1);
+        stopNode(2);
+
+        var write = nodes[lone].appender().append(TP, RecordFormat.build(0, "none",
+                List.of(RecordData.of(1_000, null, "alone".getBytes(StandardCharsets.UTF_8)))));
+        Thread.sleep(3_000); // several election timeouts
+        assertThat(write).as("a write without a majority").isNotDone();
+        assertThat(engines[lone].partition(TP).logEndOffset()).isEqualTo(1);
+        assertThat(nodes[lone].isLeader()).isFalse();
+        assertThat(nodes[lone].inSync()).doesNotContain(2, 3);
+
+        startNode(1); // a majority again: the waiting write goes through
+        assertThat(write.get(30, TimeUnit.SECONDS).firstOffset()).isEqualTo(1);
     }
 }
