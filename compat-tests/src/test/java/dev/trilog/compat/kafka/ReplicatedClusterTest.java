@@ -202,6 +202,42 @@ class ReplicatedClusterTest {
         assertThat(seen).as("every record once, in order, across the failover").isEqualTo(expected);
     }
 
+    /**
+     * A transaction left open on the leader is aborted by the new leader when the producer's
+     * successor calls initTransactions there (it loads the coordinator state the old leader wrote),
+     * so read_committed consumers are not stuck behind it.
+     */
+    @Test
+    void theNewLeaderFinishesTheTransactionsTheOldOneCoordinated() throws Exception {
+        startCluster();
+        Map<String, Object> transactional = Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ledger",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 60_000);
+        KafkaProducer<String, String> abandoned = KafkaClients.producer(bootstrapAll(), transactional);
+        abandoned.initTransactions();
+        abandoned.beginTransaction();
+        abandoned.send(new ProducerRecord<>(TP.topic(), 0, "k", "abandoned")).get(60, TimeUnit.SECONDS);
+        abandoned.flush();
+
+        int leader = leaderIndex();
+        nodes[leader].close();
+        nodes[leader] = null;
+        abandoned.close(java.time.Duration.ZERO);
+
+        try (KafkaProducer<String, String> successor = KafkaClients.producer(bootstrapAll(), transactional)) {
+            successor.initTransactions(); // fences the abandoned one and aborts its transaction
+            successor.beginTransaction();
+            successor.send(new ProducerRecord<>(TP.topic(), 0, "k", "committed"));
+            successor.commitTransaction();
+        }
+        List<String> values = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : KafkaClients.readAll(bootstrapAll(), List.of(TP), 1,
+                Map.of(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+            values.add(r.value());
+        }
+        assertThat(values).containsExactly("committed");
+    }
+
     /** Polls until {@code seen} holds {@code until} records, committing what it read after each poll. */
     private static void consumeAndCommit(KafkaConsumer<String, String> consumer, List<String> seen, int until) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -21,7 +21,7 @@ public final class TransactionApis {
 
     public static TransactionCoordinator register(ApiTable table, KafkaContext context, TransactionSettings settings,
                                                   GroupCoordinator groups) {
-        TransactionCoordinator coordinator = new TransactionCoordinator(context.engine(), settings);
+        TransactionCoordinator coordinator = new TransactionCoordinator(context.engine(), settings, context.routing());
         coordinator.startTimeoutChecks(context.timer());
         table.register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(context, coordinator))
                 .register(ApiKeys.ADD_PARTITIONS_TO_TXN, new AddPartitionsToTxnHandler(coordinator))

@@ -3,6 +3,7 @@ package dev.trilog.kafka.txn;
 import dev.trilog.log.AppendResult;
 import dev.trilog.log.CommittedOffset;
 import dev.trilog.log.GroupOffsetStore;
+import dev.trilog.kafka.protocol.ClusterRouting;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.UnknownTopicException;
 import dev.trilog.log.record.InvalidBatchException;
@@ -58,14 +59,51 @@ public final class TransactionCoordinator {
     private final TransactionSettings settings;
     private final InstantSource clock;
     private final ConcurrentMap<String, TransactionMetadata> transactions = new ConcurrentHashMap<>();
+    /** Who coordinates in a cluster; null on one node, which always does. */
+    private final ClusterRouting routing;
+    /** The leader epoch this node's state was last loaded for (in a cluster); guarded by this. */
+    private int loadedForEpoch = -1;
 
     public TransactionCoordinator(LogEngine engine, TransactionSettings settings) {
+        this(engine, settings, null);
+    }
+
+    /**
+     * @param routing in a cluster, which node coordinates: this one loads the transaction state
+     *                when it becomes the leader (other nodes wrote it until then) and only the
+     *                leader aborts timed-out transactions; null on one node
+     */
+    public TransactionCoordinator(LogEngine engine, TransactionSettings settings, ClusterRouting routing) {
         this.engine = engine;
         this.offsets = engine.groupOffsets();
         this.transactionLog = new TransactionLog(engine.transactionStates());
         this.settings = settings;
         this.clock = engine.settings().clock();
-        recover();
+        this.routing = routing != null && routing.clustered() ? routing : null;
+        if (this.routing == null) {
+            recover();
+        }
+    }
+
+    /**
+     * In a cluster, (re)loads the state when this node has become the leader since it last did:
+     * the shared transaction log holds what the previous leader wrote, and entries applied here
+     * reach it as they are committed, but this coordinator's memory of them does not.
+     */
+    private void current() {
+        if (routing == null || !routing.leadsHere()) {
+            return;
+        }
+        int epoch = routing.leaderEpoch();
+        synchronized (this) {
+            if (epoch != loadedForEpoch) {
+                transactions.clear();
+                recover();
+                loadedForEpoch = epoch;
+                log.info("Loaded the transaction state as the cluster's leader (epoch {}): {} transactional ids",
+                        epoch, transactions.size());
+            }
+        }
     }
 
     /** Loads every transactional id; stages the open transactions' offsets again and completes prepared ones. */
@@ -105,6 +143,7 @@ public final class TransactionCoordinator {
      */
     public ProducerIdAndEpoch initProducerId(String transactionalId, int timeoutMs, long expectedProducerId,
             short expectedEpoch, boolean producerFencedSupported) {
+        current();
         if (transactionalId.isEmpty()) {
             return ProducerIdAndEpoch.failed(Errors.INVALID_REQUEST);
         }
@@ -190,6 +229,7 @@ public final class TransactionCoordinator {
      */
     public Map<TopicPartition, Errors> addPartitions(String transactionalId, long producerId, short epoch,
             Collection<TopicPartition> partitions, boolean producerFencedSupported) {
+        current();
         TransactionMetadata m = transactions.get(transactionalId);
         if (m == null) {
             return all(partitions, Errors.INVALID_PRODUCER_ID_MAPPING);
@@ -222,6 +262,7 @@ public final class TransactionCoordinator {
     /** AddPartitionsToTxn v4+ with VerifyOnly: is each partition in the producer's open transaction? */
     public Map<TopicPartition, Errors> verifyPartitions(String transactionalId, long producerId, short epoch,
             Collection<TopicPartition> partitions) {
+        current();
         TransactionMetadata m = transactions.get(transactionalId);
         if (m == null) {
             return all(partitions, Errors.INVALID_PRODUCER_ID_MAPPING);
@@ -247,6 +288,7 @@ public final class TransactionCoordinator {
      * {@code INVALID_PRODUCER_EPOCH}; an unknown id {@code INVALID_PRODUCER_ID_MAPPING}.
      */
     public Errors verifyPartition(String transactionalId, long producerId, short epoch, TopicPartition partition) {
+        current();
         if (transactionalId == null || transactionalId.isEmpty()) {
             return Errors.INVALID_TXN_STATE; // a transactional batch sent without its transactional id
         }
@@ -256,6 +298,7 @@ public final class TransactionCoordinator {
     /** AddOffsetsToTxn: the transaction will commit offsets of {@code group}. */
     public Errors addOffsets(String transactionalId, long producerId, short epoch, String group,
             boolean producerFencedSupported) {
+        current();
         if (group == null || group.isEmpty()) {
             return Errors.INVALID_GROUP_ID;
         }
@@ -285,6 +328,7 @@ public final class TransactionCoordinator {
      */
     public Errors commitOffsets(String transactionalId, long producerId, short epoch, String group,
             Map<TopicPartition, CommittedOffset> staged) {
+        current();
         TransactionMetadata m = transactions.get(transactionalId);
         if (m == null) {
             return Errors.INVALID_PRODUCER_ID_MAPPING;
@@ -310,6 +354,7 @@ public final class TransactionCoordinator {
     /** EndTxn: commits or aborts the open transaction; a retry of the same decision succeeds again. */
     public Errors endTransaction(String transactionalId, long producerId, short epoch, boolean commit,
             boolean producerFencedSupported) {
+        current();
         TransactionMetadata m = transactions.get(transactionalId);
         if (m == null) {
             return Errors.INVALID_PRODUCER_ID_MAPPING;
@@ -393,6 +438,10 @@ public final class TransactionCoordinator {
 
     /** Aborts every transaction open longer than its timeout, fencing its producer with a new epoch (as Kafka does). */
     public void abortTimedOut() {
+        if (routing != null && !routing.leadsHere()) {
+            return; // the leader's work, with the state it loaded
+        }
+        current();
         long now = clock.millis();
         for (TransactionMetadata m : transactions.values()) {
             synchronized (m) {
@@ -415,6 +464,7 @@ public final class TransactionCoordinator {
 
     /** The state of one transactional id, or null when this coordinator does not know it. */
     public TransactionView describe(String transactionalId) {
+        current();
         TransactionMetadata m = transactions.get(transactionalId);
         if (m == null) {
             return null;
@@ -426,6 +476,7 @@ public final class TransactionCoordinator {
 
     /** Every known transactional id whose view passes {@code filter}, in no particular order. */
     public List<TransactionView> list(Predicate<TransactionView> filter) {
+        current();
         List<TransactionView> views = new ArrayList<>();
         for (TransactionMetadata m : transactions.values()) {
             TransactionView view;
