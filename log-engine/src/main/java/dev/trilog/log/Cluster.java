@@ -12,6 +12,9 @@ import java.util.Set;
  */
 public interface Cluster {
 
+    /** The cluster's ID, the same on every node (Kafka's cluster id). */
+    String clusterId();
+
     /** This node's id. */
     int nodeId();
 

@@ -121,9 +121,14 @@ public final class LogEngine implements AutoCloseable {
         return settings;
     }
 
-    /** This data directory's cluster ID, created with it and kept in {@code meta.properties} as Kafka does. */
+    /**
+     * The cluster ID clients are told: in a cluster, the one every node derives alike
+     * ({@link Cluster#clusterId}); on one node, this data directory's, created with it and kept in
+     * {@code meta.properties} as Kafka does.
+     */
     public String clusterId() {
-        return dataDir.clusterId();
+        Cluster joined = cluster;
+        return joined != null ? joined.clusterId() : dataDir.clusterId();
     }
 
     /** True when the last run shut down cleanly and recovery was skipped. */

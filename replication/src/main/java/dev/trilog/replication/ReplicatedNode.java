@@ -54,10 +54,12 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     private final RaftPeerId self;
     private final List<Integer> nodes;
     private final LogEngine engine;
+    private final String clusterId;
 
-    private ReplicatedNode(LogEngine engine, RaftServer server, RaftClient client, RaftLogAppender appender,
-            RaftPeerId self, List<Integer> nodes) {
+    private ReplicatedNode(LogEngine engine, ClusterNodes cluster, RaftServer server, RaftClient client,
+            RaftLogAppender appender, RaftPeerId self, List<Integer> nodes) {
         this.engine = engine;
+        this.clusterId = clusterId(cluster);
         this.server = server;
         this.client = client;
         this.self = self;
@@ -101,7 +103,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
-        ReplicatedNode node = new ReplicatedNode(engine, server, client, replicated[0], peerId(nodeId),
+        ReplicatedNode node = new ReplicatedNode(engine, cluster, server, client, replicated[0], peerId(nodeId),
                 cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
         engine.joinCluster(node);
         return node;
@@ -111,6 +113,13 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         try (var entries = Files.list(dir)) {
             return entries.findAny().isPresent();
         }
+    }
+
+    private static String clusterId(ClusterNodes cluster) {
+        String spec = cluster.nodes().stream().sorted(java.util.Comparator.comparingInt(ClusterNodes.Node::id))
+                .map(n -> n.id() + "@" + n.address()).collect(java.util.stream.Collectors.joining(","));
+        UUID id = UUID.nameUUIDFromBytes(("trilog-cluster:" + spec).getBytes(StandardCharsets.UTF_8));
+        return new org.apache.kafka.common.Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits()).toString();
     }
 
     static RaftPeerId peerId(int nodeId) {
@@ -155,6 +164,12 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     @Override
     public long leaderEpoch() {
         return division().map(d -> d.getInfo().getCurrentTerm()).orElse(0L);
+    }
+
+    /** Derived from {@code cluster.nodes}, which every node of the cluster names alike. */
+    @Override
+    public String clusterId() {
+        return clusterId;
     }
 
     @Override

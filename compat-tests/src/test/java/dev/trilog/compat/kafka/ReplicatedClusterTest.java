@@ -168,6 +168,9 @@ class ReplicatedClusterTest {
 
             await("every node registered", () -> nodeIds(admin).size() == 3);
             assertThat(admin.describeCluster().controller().get().id()).isEqualTo(leader + 1);
+            assertThat(admin.describeCluster().clusterId().get()).as("one cluster id on every node")
+                    .isEqualTo(nodes[leader].gateway().engine().clusterId())
+                    .isEqualTo(nodes[(leader + 2) % 3].gateway().engine().clusterId());
         }
         // the same topic id everywhere: a client that learned it from one node fetches by it from another
         Uuid id = topicId(nodes[0]);
