@@ -1,7 +1,7 @@
 package dev.trilog.replication;
 
-import dev.trilog.log.LogAppender;
 import dev.trilog.log.Cluster;
+import dev.trilog.log.LogAppender;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.Topic;
 import dev.trilog.log.TopicExistsException;
@@ -10,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionException;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
