@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,6 +169,14 @@ class ReplicatedClusterTest {
             assertThat(partition.isr()).extracting(Node::id).contains(leader + 1);
 
             await("every node registered", () -> nodeIds(admin).size() == 3);
+            // a replication factor up to the node count is met (every node holds every partition)
+            admin.createTopics(List.of(new NewTopic("three-copies", 2, (short) 3))).all().get();
+            assertThat(admin.describeTopics(List.of("three-copies")).allTopicNames().get().get("three-copies")
+                    .partitions()).allSatisfy(p -> assertThat(p.replicas()).extracting(Node::id)
+                            .containsExactly(1, 2, 3));
+            assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("four-copies", 1, (short) 4)))
+                    .all())).isInstanceOf(InvalidReplicationFactorException.class)
+                    .hasMessageContaining("only 3 broker(s) are registered");
             assertThat(admin.describeCluster().controller().get().id()).isEqualTo(leader + 1);
             assertThat(admin.describeCluster().clusterId().get()).as("one cluster id on every node")
                     .isEqualTo(nodes[leader].gateway().engine().clusterId())

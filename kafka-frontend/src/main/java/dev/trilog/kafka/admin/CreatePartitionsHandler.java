@@ -85,7 +85,7 @@ final class CreatePartitionsHandler implements ApiHandler {
                             + " assignment(s) were specified.");
                 }
                 for (CreatePartitionsAssignment assignment : asked.assignments()) {
-                    SingleNodeReplicas.check(assignment.brokerIds(), context.nodeId());
+                    EveryNodeReplicas.check(assignment.brokerIds(), context.routing().replicas());
                 }
             }
             if (!validateOnly) {

@@ -21,7 +21,6 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
-import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -93,7 +92,8 @@ final class CreateTopicsHandler implements ApiHandler {
             }
             CreatableTopicResult result = new CreatableTopicResult().setName(name).setTopicId(id)
                     .setErrorCode(Errors.NONE.code()).setErrorMessage(null)
-                    .setNumPartitions(partitions).setReplicationFactor((short) 1);
+                    .setNumPartitions(partitions)
+                    .setReplicationFactor((short) context.routing().replicas().size());
             descriptions.topic(configs, null, false).forEach(c -> result.configs().add(c.toCreateTopicsResult()));
             return result;
         } catch (TopicExistsException e) {
@@ -158,7 +158,7 @@ final class CreateTopicsHandler implements ApiHandler {
                     throw new InvalidReplicaAssignmentException(
                             "Found multiple manual partition assignments for partition " + assignment.partitionIndex());
                 }
-                SingleNodeReplicas.check(assignment.brokerIds(), context.nodeId());
+                EveryNodeReplicas.check(assignment.brokerIds(), context.routing().replicas());
             }
             for (int p = 0; p < indexes.size(); p++) {
                 if (!indexes.contains(p)) {
@@ -168,16 +168,7 @@ final class CreateTopicsHandler implements ApiHandler {
             }
             return indexes.size();
         }
-        short replicationFactor = asked.replicationFactor();
-        if (replicationFactor < -1 || replicationFactor == 0) {
-            throw new InvalidReplicationFactorException(
-                    "Replication factor must be larger than 0, or -1 to use the default value.");
-        }
-        if (replicationFactor > 1) {
-            throw new InvalidReplicationFactorException("Unable to replicate the partition " + replicationFactor
-                    + " time(s): The target replication factor of " + replicationFactor
-                    + " cannot be reached because only 1 broker(s) are registered.");
-        }
+        EveryNodeReplicas.replicationFactor(asked.replicationFactor(), context.routing().replicas());
         int partitions = asked.numPartitions();
         if (partitions < -1 || partitions == 0) {
             throw new InvalidPartitionsException("Number of partitions was set to an invalid non-positive value.");
