@@ -254,6 +254,11 @@ public final class LogConfig extends AbstractConfig {
         return maxMessageBytes;
     }
 
+    /** How many replicas must be in sync for an {@code acks=all} write (checked in a cluster). */
+    public int minInSyncReplicas() {
+        return getInt(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+    }
+
     public long minCompactionLagMs() {
         return getLong(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
     }

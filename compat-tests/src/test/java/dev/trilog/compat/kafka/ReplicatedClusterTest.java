@@ -1,6 +1,7 @@
 package dev.trilog.compat.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trilog.compat.TrilogHarness;
 import dev.trilog.replication.ReplicatedNode;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -249,6 +251,40 @@ class ReplicatedClusterTest {
             values.add(r.value());
         }
         assertThat(values).containsExactly("committed");
+    }
+
+    /**
+     * With a follower gone for longer than Kafka's replica.lag.time.max.ms (30 s), the ISR
+     * shrinks, and acks=all writes to a topic asking for min.insync.replicas=3 are refused with
+     * NOT_ENOUGH_REPLICAS while a topic asking for 2 still takes them.
+     */
+    @Test
+    void acksAllIsRefusedWhileFewerReplicasThanMinInsyncAreInSync() throws Exception {
+        startCluster();
+        int leader = leaderIndex();
+        try (Admin admin = KafkaClients.admin(nodes[leader].kafkaBootstrap())) {
+            admin.createTopics(List.of(
+                    new NewTopic("strict", 1, (short) 3).configs(Map.of("min.insync.replicas", "3")),
+                    new NewTopic("lenient", 1, (short) 3).configs(Map.of("min.insync.replicas", "2")))).all().get();
+        }
+        int follower = (leader + 1) % 3;
+        nodes[follower].close();
+        nodes[follower] = null;
+        ReplicatedNode raft = nodes[leader].gateway().replication().orElseThrow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (raft.inSync().contains(follower + 1)) {
+            assertThat(System.nanoTime()).as("the stopped follower to leave the ISR").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+
+        Map<String, Object> noRetries = Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.RETRIES_CONFIG, 0,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapAll(), noRetries)) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("strict", 0, "k", "v")).get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(NotEnoughReplicasException.class);
+            assertThat(producer.send(new ProducerRecord<>("lenient", 0, "k", "v")).get(30, TimeUnit.SECONDS).offset())
+                    .isEqualTo(0);
+        }
     }
 
     /** Polls until {@code seen} holds {@code until} records, committing what it read after each poll. */

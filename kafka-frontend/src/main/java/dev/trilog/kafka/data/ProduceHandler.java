@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Produce: each partition's batches go through the engine's {@link dev.trilog.log.LogAppender}
  * (validated, offsets assigned, appended) and the answer waits until they are as durable as
- * the topic asks. On one node acks=1 and acks=all mean the same; acks=0 gets no answer. A
+ * the topic asks. On one node acks=1 and acks=all mean the same; acks=0 gets no answer; in a
+ * cluster acks=all is refused while fewer replicas than {@code min.insync.replicas} are in sync. A
  * transactional batch is first checked against its transaction (KIP-890 part 1).
  *
  * <p>The batches are appended before {@link #handle} returns: the request's bytes are a view
@@ -80,6 +81,11 @@ final class ProduceHandler implements ApiHandler {
                             unverified == Errors.INVALID_TXN_STATE ? "Partition was not added to the transaction" : null);
                     continue;
                 }
+                String tooFewReplicas = tooFewInSync(data.acks(), tp);
+                if (tooFewReplicas != null) {
+                    partition.setErrorCode(Errors.NOT_ENOUGH_REPLICAS.code()).setErrorMessage(tooFewReplicas);
+                    continue;
+                }
                 appends.add(context.engine().appender().append(tp, bytes).handle((result, failure) -> {
                     if (failure != null) {
                         logRefusal(request, tp, failure);
@@ -96,6 +102,21 @@ final class ProduceHandler implements ApiHandler {
         }
         return CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> Reply.of(new ProduceResponse(response)));
+    }
+
+    /**
+     * In a cluster, an {@code acks=all} write is refused while fewer replicas are in sync than the
+     * topic's {@code min.insync.replicas}, as Kafka does (on Raft a majority must have every write
+     * anyway; the setting can only ask for more). Null when the write may go ahead.
+     */
+    private String tooFewInSync(short acks, TopicPartition tp) {
+        if (acks != -1 || !context.routing().clustered()) {
+            return null;
+        }
+        int required = context.engine().topicConfig(tp.topic()).map(c -> c.minInSyncReplicas()).orElse(1);
+        List<Integer> inSync = context.routing().inSync();
+        return inSync.size() >= required ? null : "The size of the current ISR " + inSync
+                + " is insufficient to satisfy the min.isr requirement of " + required + " for partition " + tp;
     }
 
     /** A transactional batch must belong to its producer's open transaction on this partition. */
