@@ -1,0 +1,104 @@
+package dev.trilog.kafka.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.network.ClientInformation;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.RequestContext;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a clustered node that does not lead answers: per-partition NOT_LEADER_OR_FOLLOWER (for
+ * Fetch under a top-level NONE, so consumers refresh their metadata), NOT_COORDINATOR for the
+ * coordinators' APIs, and nothing for what any node serves.
+ */
+class LeaderGateTest {
+
+    private static KafkaRequest request(AbstractRequest body) {
+        RequestHeader header = new RequestHeader(body.apiKey(), body.version(), "gate-test", 7);
+        RequestContext context = new RequestContext(header, "conn", InetAddress.getLoopbackAddress(), Optional.empty(),
+                KafkaPrincipal.ANONYMOUS, ListenerName.normalised("PLAINTEXT"), SecurityProtocol.PLAINTEXT,
+                ClientInformation.EMPTY, false);
+        return new KafkaRequest(context, body);
+    }
+
+    @Test
+    void fetchGetsTheErrorOnEachPartitionNotAtTheTop() {
+        Uuid id = Uuid.randomUuid();
+        FetchRequestData data = new FetchRequestData().setTopics(List.of(new FetchRequestData.FetchTopic()
+                .setTopic("orders").setTopicId(id).setPartitions(List.of(
+                        new FetchRequestData.FetchPartition().setPartition(0),
+                        new FetchRequestData.FetchPartition().setPartition(2)))));
+        FetchRequest fetch = new FetchRequest(data, ApiKeys.FETCH.latestVersion());
+
+        FetchResponseData answer = ((FetchResponse) LeaderGate.refusalOffLeader(request(fetch)).orElseThrow()
+                .response()).data();
+
+        assertThat(answer.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(answer.responses()).singleElement().satisfies(topic -> {
+            assertThat(topic.topicId()).isEqualTo(id);
+            assertThat(topic.partitions()).extracting(FetchResponseData.PartitionData::partitionIndex)
+                    .containsExactly(0, 2);
+            assertThat(topic.partitions()).allSatisfy(p ->
+                    assertThat(p.errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code()));
+        });
+    }
+
+    @Test
+    void produceGetsNotLeaderOnEachPartition() {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(1000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName("orders").setPartitionData(
+                List.of(new ProduceRequestData.PartitionProduceData().setIndex(1).setRecords(
+                        MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()))))));
+        ProduceRequest produce = new ProduceRequest.Builder((short) 9, (short) 9, data).build();
+
+        ProduceResponseData answer = ((ProduceResponse) LeaderGate.refusalOffLeader(request(produce)).orElseThrow()
+                .response()).data();
+
+        assertThat(answer.responses()).singleElement().satisfies(topic -> assertThat(topic.partitionResponses())
+                .singleElement().satisfies(p -> assertThat(p.errorCode())
+                        .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code())));
+    }
+
+    @Test
+    void coordinatorApisGetNotCoordinatorAndIdempotentProducerIdsAreServedAnywhere() {
+        JoinGroupRequest join = new JoinGroupRequest.Builder(new JoinGroupRequestData().setGroupId("billing")
+                .setProtocolType("consumer")).build();
+        assertThat(((JoinGroupResponse) LeaderGate.refusalOffLeader(request(join)).orElseThrow().response())
+                .error()).isEqualTo(Errors.NOT_COORDINATOR);
+
+        InitProducerIdRequest transactional = new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                .setTransactionalId("ledger").setTransactionTimeoutMs(60_000)).build();
+        assertThat(LeaderGate.refusalOffLeader(request(transactional))).isPresent();
+
+        InitProducerIdRequest idempotent = new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+                .setTransactionalId(null).setTransactionTimeoutMs(60_000)).build();
+        assertThat(LeaderGate.refusalOffLeader(request(idempotent))).isEmpty();
+    }
+}
