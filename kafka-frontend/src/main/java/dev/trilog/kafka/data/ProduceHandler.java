@@ -114,6 +114,9 @@ final class ProduceHandler implements ApiHandler {
             return null;
         }
         int required = context.engine().topicConfig(tp.topic()).map(c -> c.minInSyncReplicas()).orElse(1);
+        if (required <= 1) {
+            return null; // the leader serving this is in sync itself; no need to ask Raft for its followers
+        }
         List<Integer> inSync = context.routing().inSync();
         return inSync.size() >= required ? null : "The size of the current ISR " + inSync
                 + " is insufficient to satisfy the min.isr requirement of " + required + " for partition " + tp;
