@@ -16,6 +16,11 @@ public final class AmqpFrontend extends ServerFrontend<AmqpServer> {
     }
 
     @Override
+    public boolean servesQueues() {
+        return true;
+    }
+
+    @Override
     protected AmqpServer newServer(FrontendContext context) {
         return new AmqpServer(AmqpFrontendConfig.read(context.config()), context.engine(), context.queues(),
                 context.topology(), new AmqpMetrics(context.meters()));

@@ -69,6 +69,17 @@ public interface Frontend extends AutoCloseable {
     }
 
     /**
+     * Whether this frontend serves clients from the queue layer ({@link FrontendContext#queues()}):
+     * AMQP and SQS. A queue's consumers, locks and acknowledgements live in one node's memory, so
+     * in a cluster only the leader serves queues: on the other nodes the gateway forwards this
+     * frontend's connections to the leader's, and the frontend itself listens on loopback only
+     * (docs/replication.md).
+     */
+    default boolean servesQueues() {
+        return false;
+    }
+
+    /**
      * Builds the frontend over the open log: its server, its handlers, its own durable state.
      * Binds nothing yet.
      *

@@ -52,6 +52,16 @@ public final class FrontendConfig {
         return new FrontendConfig(LOOPBACK, values);
     }
 
+    /**
+     * The same values, but binding {@link #LOOPBACK} and any free port for {@code portKey}: for a
+     * frontend the gateway reaches only through its own listener (a clustered node forwarding).
+     */
+    public FrontendConfig onLoopback(String portKey) {
+        List<ConfigValue> all = new ArrayList<>(values.values());
+        all.add(new ConfigValue(portKey, "0", "the cluster (served through the leader)"));
+        return new FrontendConfig(LOOPBACK, all);
+    }
+
     /** The host name or address every listener binds ({@code listen.host}). */
     public String listenHost() {
         return listenHost;

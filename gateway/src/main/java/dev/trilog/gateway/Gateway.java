@@ -3,6 +3,7 @@ package dev.trilog.gateway;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.gateway.admin.AdminEndpoint;
+import dev.trilog.gateway.cluster.NodeEndpoints;
 import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.gateway.config.KnownKeys;
 import dev.trilog.gateway.config.ListenAddress;
@@ -56,7 +57,14 @@ public final class Gateway {
                     queueLayer.queues(), metrics.registry());
             for (Frontend frontend : protocolFrontends) {
                 ListenAddress address = config.listenAddress(frontend.portKey());
-                if (frontend.listens()) {
+                if (frontend.listens() && replication != null && frontend.servesQueues()) {
+                    // the leader serves the queues: this node's frontend listens on loopback, behind a door
+                    initialize(frontend, new FrontendContext(config.frontendConfig().onLoopback(frontend.portKey()),
+                            engine, queueLayer.topology(), queueLayer.queues(), metrics.registry()));
+                    startListener(new ForwardedListener(new FrontendListener(frontend, address), address, replication,
+                            advertisedHost(config, replication.id()), openEndpoints(engine), queueLayer.leadership()),
+                            listening);
+                } else if (frontend.listens()) {
                     initialize(frontend, context);
                     startListener(new FrontendListener(frontend, address), listening);
                 } else {
@@ -110,6 +118,26 @@ public final class Gateway {
             return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"));
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot join the cluster as node " + nodeId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The host other nodes reach this one's listeners at: the listen host, unless that binds every
+     * interface; then the host of this node's replication address, which the others reach already.
+     */
+    private static String advertisedHost(GatewayConfig config, int nodeId) {
+        String host = config.frontendConfig().listenHost();
+        if (!host.isEmpty() && !host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+            return host;
+        }
+        return ClusterNodes.parse(config.frontendConfig().string(KnownKeys.CLUSTER_NODES)).node(nodeId).host();
+    }
+
+    private static NodeEndpoints openEndpoints(LogEngine engine) {
+        try {
+            return NodeEndpoints.open(engine);
+        } catch (IOException | UncheckedIOException e) {
+            throw new StartupException("cannot open the cluster's endpoint registry: " + e.getMessage(), e);
         }
     }
 

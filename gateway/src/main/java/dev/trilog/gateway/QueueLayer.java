@@ -1,5 +1,6 @@
 package dev.trilog.gateway;
 
+import dev.trilog.gateway.cluster.QueueLeadership;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.queue.QueuesSettings;
@@ -8,17 +9,32 @@ import java.io.IOException;
 
 /**
  * The engine's one {@link Topology} and {@link Queues}: opened once the log is open, shared by
- * every frontend that serves queues (SQS, AMQP), closed after them and before the log.
+ * every frontend that serves queues (SQS, AMQP), closed after them and before the log. On a
+ * clustered node the queues follow the leader ({@link QueueLeadership}; null on one node).
  */
-public record QueueLayer(Topology topology, Queues queues) implements AutoCloseable {
+public record QueueLayer(Topology topology, Queues queues, QueueLeadership leadership) implements AutoCloseable {
 
     static QueueLayer open(LogEngine engine) throws IOException {
-        Topology topology = Topology.open(engine);
-        return new QueueLayer(topology, Queues.open(engine, topology, QueuesSettings.defaults()));
+        if (engine.cluster().isEmpty()) {
+            Topology topology = Topology.open(engine);
+            return new QueueLayer(topology, Queues.open(engine, topology, QueuesSettings.defaults()), null);
+        }
+        // read as stored, not repaired: the leader repairs when it takes the queues over
+        Topology topology = Topology.open(engine, 1, false);
+        Queues queues = Queues.open(engine, topology, QueuesSettings.defaults());
+        try {
+            return new QueueLayer(topology, queues, QueueLeadership.start(engine, engine.cluster().get(), queues));
+        } catch (IOException | RuntimeException e) {
+            queues.close();
+            throw e;
+        }
     }
 
     @Override
     public void close() {
+        if (leadership != null) {
+            leadership.close();
+        }
         queues.close();
     }
 }

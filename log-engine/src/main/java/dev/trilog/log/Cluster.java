@@ -31,6 +31,13 @@ public interface Cluster {
     /** Grows by one with every new leader (Raft's term): the leader epoch clients are told. */
     long leaderEpoch();
 
+    /**
+     * Runs {@code listener} after every change of leader this node learns of (an election won or
+     * lost here or elsewhere), on one thread of the cluster's, one call at a time, never on the
+     * thread that replicates: what moves with the leader (the queues a node serves) follows it.
+     */
+    void addLeaderListener(Runnable listener);
+
     /** The nodes whose copy is caught up with the leader's (the leader included): Kafka's ISR. */
     Set<Integer> inSync();
 

@@ -275,6 +275,15 @@ public final class LogEngine implements AutoCloseable {
         return shareCursors.open(tp, group, settings, policy, onArchive);
     }
 
+    /**
+     * Forgets every open share cursor, not their durable state: the next {@link #shareCursor}
+     * opens each again from the state store, which other nodes of a cluster may have written
+     * (this node takes over the queues).
+     */
+    public void reopenShareCursors() {
+        shareCursors.forgetAll();
+    }
+
     /** Forgets the cursor and its durable state (the queue was deleted). */
     public void deleteShareCursor(TopicPartition tp, String group) {
         shareCursors.delete(tp, group);

@@ -15,6 +15,8 @@ import org.apache.kafka.common.Uuid;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -49,6 +51,9 @@ final class EngineStateMachine extends BaseStateMachine {
     private volatile long lastApplied = -1;
     private final java.util.concurrent.ConcurrentSkipListMap<Long, CompletableFuture<Void>> applyWaiters =
             new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Told of every change of leader, on Ratis' thread: must return at once. */
+    private volatile Runnable leaderChanged = () -> { };
 
     EngineStateMachine(LogEngine engine, LogAppender local, Path appliedIndexFile) {
         this.engine = engine;
@@ -150,6 +155,15 @@ final class EngineStateMachine extends BaseStateMachine {
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    void onLeaderChange(Runnable listener) {
+        leaderChanged = listener;
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        leaderChanged.run();
     }
 
     private void recordApplied(long index) {

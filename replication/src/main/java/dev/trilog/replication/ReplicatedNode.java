@@ -16,6 +16,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
@@ -28,6 +32,8 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's part in a replicated Trilog: an Apache Ratis server in the cluster's Raft group
@@ -38,6 +44,8 @@ import org.apache.ratis.util.TimeDuration;
  * leader for everything; a group per partition is the next step.
  */
 public final class ReplicatedNode implements Cluster, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicatedNode.class);
 
     /** A follower that answered the leader within this long is in sync (Kafka's replica.lag.time.max.ms default). */
     static final long REPLICA_LAG_MAX_MS = 30_000;
@@ -53,6 +61,13 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     private final List<Integer> nodes;
     private final LogEngine engine;
     private final String clusterId;
+    private final List<Runnable> leaderListeners = new CopyOnWriteArrayList<>();
+    /** Runs the leader listeners one at a time, off Ratis' threads (they may write through the group). */
+    private final ExecutorService leaderEvents = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "trilog-leader-events");
+                t.setDaemon(true);
+                return t;
+            });
 
     private ReplicatedNode(LogEngine engine, ClusterNodes cluster, RaftServer server, RaftClient client,
             RaftLogAppender appender, RaftPeerId self, List<Integer> nodes) {
@@ -103,6 +118,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         server.start();
         ReplicatedNode node = new ReplicatedNode(engine, cluster, server, client, replicated[0], peerId(nodeId),
                 cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
+        machine[0].onLeaderChange(node::leaderChanged);
         engine.joinCluster(node);
         return node;
     }
@@ -141,6 +157,25 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
         return engine.topic(topic.name()).orElseThrow(() -> new IOException("topic " + topic.name()
                 + " was committed but is not on this node"));
+    }
+
+    @Override
+    public void addLeaderListener(Runnable listener) {
+        leaderListeners.add(listener);
+    }
+
+    private void leaderChanged() {
+        try {
+            leaderEvents.execute(() -> leaderListeners.forEach(listener -> {
+                try {
+                    listener.run();
+                } catch (RuntimeException e) {
+                    log.warn("A leader listener failed", e);
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            // closing: nothing follows the leader any more
+        }
     }
 
     /** Whether this node leads the group now. */
@@ -224,6 +259,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        leaderEvents.shutdownNow();
         client.close();
         server.close();
     }

@@ -14,7 +14,10 @@ import dev.trilog.sqs.queue.LegacyQueueRecords;
 import dev.trilog.sqs.queue.QueueUrls;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The SQS frontend put together: the action table over the shared {@link Topology} and
@@ -35,6 +38,11 @@ public final class SqsFrontend extends ServerFrontend<SqsServer> {
 
     /** Reads the queue metadata and builds the server, without binding anything. */
     @Override
+    public boolean servesQueues() {
+        return true;
+    }
+
+    @Override
     protected SqsServer newServer(FrontendContext context) throws IOException {
         SqsSettings settings = SqsFrontendConfig.read(context.config());
         actions = actions(settings, context.engine(), context.topology(), context.queues());
@@ -52,24 +60,27 @@ public final class SqsFrontend extends ServerFrontend<SqsServer> {
         LegacyQueueRecords.moveIntoTopology(engine, topology);
         QueueUrls urls = new QueueUrls(settings.accountId(), settings.region());
         QueueDirectory directory = new QueueDirectory(topology, queues, urls, engine.settings().clock());
-        return new SqsActions(directory, new ReceiptHandles(receiptHandleSecret(engine)));
+        return new SqsActions(directory, new ReceiptHandles(receiptHandleSecrets(engine)));
     }
 
     /**
-     * The secret receipt handles are sealed with: made once per data directory and kept in the
-     * engine's durable map {@value #SECRETS} (key {@value #RECEIPT_SECRET}), so handles stay valid
-     * across restarts.
+     * The secrets receipt handles are sealed with: made once per data directory and kept in the
+     * engine's durable map {@value #SECRETS} (keys starting {@value #RECEIPT_SECRET}), so handles
+     * stay valid across restarts. In a cluster the map is shared; nodes starting together may each
+     * store one (under a key naming the node) before seeing another's, so every one stored opens
+     * handles, and the first by key seals them.
      */
-    private static byte[] receiptHandleSecret(LogEngine engine) throws IOException {
+    private static Supplier<List<byte[]>> receiptHandleSecrets(LogEngine engine) throws IOException {
         DurableMap secrets = engine.durableMap(SECRETS);
-        Optional<byte[]> existing = secrets.get(RECEIPT_SECRET);
-        if (existing.isPresent()) {
-            return existing.get();
+        Supplier<List<byte[]>> stored = () -> new TreeMap<>(secrets.all()).entrySet().stream()
+                .filter(e -> e.getKey().startsWith(RECEIPT_SECRET)).map(Map.Entry::getValue).toList();
+        if (stored.get().isEmpty()) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            String key = engine.cluster().map(c -> RECEIPT_SECRET + "-node-" + c.nodeId()).orElse(RECEIPT_SECRET);
+            secrets.put(key, secret);
         }
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        secrets.put(RECEIPT_SECRET, secret);
-        return secret;
+        return stored;
     }
 
     /** The server first, so no request reaches the actions once they are closed. */

@@ -3,10 +3,9 @@ package dev.trilog.compat.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trilog.compat.TrilogCluster;
 import dev.trilog.compat.TrilogHarness;
 import dev.trilog.replication.ReplicatedNode;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,34 +42,19 @@ class ReplicatedClusterTest {
 
     @TempDir
     Path dir;
-    final TrilogHarness[] nodes = new TrilogHarness[3];
+    TrilogCluster cluster;
+    TrilogHarness[] nodes;
 
     @AfterEach
     void stop() {
-        for (TrilogHarness node : nodes) {
-            if (node != null) {
-                node.close();
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private void startCluster() throws Exception {
-        String cluster = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
-        // together, as `trilog cluster` does: a node's start-up writes (default exchanges, ...) wait for a quorum
-        List<java.util.concurrent.CompletableFuture<Void>> starting = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            int n = i;
-            starting.add(java.util.concurrent.CompletableFuture.runAsync(() -> nodes[n] = TrilogHarness.start(
-                    dir.resolve("node-" + (n + 1)), "cluster.nodes", cluster, "node.id", Integer.toString(n + 1))));
-        }
-        java.util.concurrent.CompletableFuture.allOf(starting.toArray(new java.util.concurrent.CompletableFuture[0]))
-                .get(120, TimeUnit.SECONDS);
+        cluster = TrilogCluster.start(dir);
+        nodes = cluster.nodes();
     }
 
     private static void produce(TrilogHarness node, int from, int n) throws Exception {
@@ -132,16 +116,7 @@ class ReplicatedClusterTest {
     }
 
     private int leaderIndex() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            for (int i = 0; i < 3; i++) {
-                if (nodes[i] != null && nodes[i].gateway().replication().map(ReplicatedNode::isLeader).orElse(false)) {
-                    return i;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no Raft leader among the nodes");
+        return cluster.leaderIndex();
     }
 
     private String bootstrapAll() {
@@ -316,10 +291,6 @@ class ReplicatedClusterTest {
     }
 
     private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        TrilogCluster.await(what, condition);
     }
 }

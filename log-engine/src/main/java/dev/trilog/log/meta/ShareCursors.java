@@ -49,6 +49,11 @@ public final class ShareCursors {
                 states, onArchive));
     }
 
+    /** Forgets every cursor, not its durable state: each opens again from the store on next use. */
+    public void forgetAll() {
+        cursors.clear();
+    }
+
     /** Forgets the cursor and its durable state (the queue was deleted). */
     public void delete(TopicPartition tp, String group) {
         String key = ShareStateStore.key(group, tp);

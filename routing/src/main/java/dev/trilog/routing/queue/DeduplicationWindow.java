@@ -52,6 +52,10 @@ final class DeduplicationWindow {
         this.writer = writer;
         this.windowMs = windowMs;
         this.clock = clock;
+        load();
+    }
+
+    private void load() {
         long now = clock.millis();
         store.all().forEach((name, bytes) -> {
             Seen entry = decode(bytes);
@@ -60,6 +64,12 @@ final class DeduplicationWindow {
             }
         });
         lastSweep = now;
+    }
+
+    /** Reads the remembered ids again from the store, which other nodes of a cluster may have written. */
+    void reload() {
+        seen.clear();
+        load();
     }
 
     /** The id of a content-based deduplication: the SHA-256 of the body, in hex. */

@@ -84,6 +84,11 @@ final class QueueDispatchers {
     /** Ends every subscription and answers every long poll empty (the facade closes). */
     void closeAll() {
         closed = true;
+        endAll();
+    }
+
+    /** Ends every subscription and answers every long poll empty; new ones may come after. */
+    void endAll() {
         for (QueueDispatcher d : byQueue.values()) {
             d.close();
         }

@@ -40,6 +40,11 @@ final class QueueExpiry {
         lastUsed.put(queue, clock.millis());
     }
 
+    /** Every queue's lease starts anew (this node takes over the queues and cannot know their last use). */
+    void restartLeases() {
+        lastUsed.clear();
+    }
+
     /** On the housekeeping tick: deletes the queues whose lease ran out, at most once a second. */
     void tick() {
         long now = clock.millis();

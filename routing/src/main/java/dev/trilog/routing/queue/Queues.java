@@ -103,8 +103,14 @@ public final class Queues implements AutoCloseable {
     private final QueueLengthLimit lengthLimit;
     private final QueueExpiry expiry;
     private final long paceBacklogMessages;
+    private final LogEngine engine;
+    private final Topology topology;
+    /** False on a clustered node while another node serves the queues: housekeeping writes nothing. */
+    private volatile boolean serving = true;
 
     private Queues(LogEngine engine, Topology topology, QueuesSettings settings) throws IOException {
+        this.engine = engine;
+        this.topology = topology;
         this.clock = engine.settings().clock();
         this.paceBacklogMessages = settings.paceBacklogMessages();
         this.threads = new QueueThreads();
@@ -562,6 +568,9 @@ public final class Queues implements AutoCloseable {
      * their {@code x-expires} are deleted.
      */
     private void tick() {
+        if (!serving) {
+            return;
+        }
         try {
             dispatchers.wakeAll();
             dispatchers.expireDue(clock.millis());
@@ -573,6 +582,53 @@ public final class Queues implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- clustered
+
+    /**
+     * Another node of the cluster serves the queues now (docs/replication.md): this one stops its
+     * housekeeping — expiring queues, sweeping deduplication ids, which would write — and ends
+     * every subscription and long poll it still had. {@link #takeOver} serves them again.
+     */
+    public void standBy() {
+        serving = false;
+        onDeliveryThread(dispatchers::endAll);
+    }
+
+    /**
+     * This node serves the queues from now on: it forgets what it held of them in memory and
+     * reads it again from the durable state, which the nodes that served them before wrote —
+     * topology (repaired as after a restart), share cursors, deduplication ids — then resumes
+     * housekeeping. Call it before any client is served, once this node has applied every write
+     * committed before it took over.
+     */
+    public void takeOver() throws IOException {
+        serving = false;
+        onDeliveryThread(dispatchers::endAll);
+        runtimes.detachAll();
+        engine.reopenShareCursors();
+        topology.reload();
+        deduplication.reload();
+        expiry.restartLeases();
+        serving = true;
+    }
+
+    /** Whether this node serves the queues: always on one node; on the cluster's leader in a cluster. */
+    public boolean serving() {
+        return serving;
+    }
+
+    private void onDeliveryThread(Runnable task) {
+        try {
+            threads.delivery.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed already
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Ending the subscriptions and long polls failed or took too long", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Ends every subscription (what it held goes back, counts unchanged; its sink hears
      * {@link Subscription.End#CLOSED}) and answers waiting long polls empty, then stops the
@@ -580,16 +636,10 @@ public final class Queues implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            // on the delivery thread, as every sink call is
-            threads.delivery.submit(dispatchers::closeAll).get(10, TimeUnit.SECONDS);
-        } catch (RejectedExecutionException e) {
+        if (threads.delivery.isShutdown()) {
             return; // closed already
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("Ending the subscriptions and long polls failed or took too long", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+        onDeliveryThread(dispatchers::closeAll); // on the delivery thread, as every sink call is
         runtimes.markClosed();
         threads.shutdown();
         runtimes.detachAll();

@@ -28,6 +28,11 @@ final class BindingIndex {
         byDestination.computeIfAbsent(binding.destination(), d -> new LinkedHashSet<>()).add(binding);
     }
 
+    void clear() {
+        bySource.clear();
+        byDestination.clear();
+    }
+
     void remove(Binding binding) {
         removeFrom(bySource, binding.source(), binding);
         removeFrom(byDestination, binding.destination(), binding);

@@ -96,11 +96,35 @@ public final class Topology {
      * @throws IOException when the stored topology cannot be read or repaired
      */
     public static Topology open(LogEngine engine, int fifoPartitions) throws IOException {
+        return open(engine, fifoPartitions, true);
+    }
+
+    /**
+     * The topology stored in {@code engine}, read as it is stored — not repaired — when
+     * {@code serving} is false: a clustered node that does not serve the queues must not delete
+     * the transient queues the serving node's clients hold. {@link #reload} repairs when it takes over.
+     */
+    public static Topology open(LogEngine engine, int fifoPartitions, boolean serving) throws IOException {
         Topology topology = new Topology(engine, fifoPartitions);
         synchronized (topology) {
-            new TopologyLoader(topology).load();
+            new TopologyLoader(topology).load(serving);
         }
         return topology;
+    }
+
+    /**
+     * Forgets what is in memory and reads the topology again from its durable maps, which other
+     * nodes of a cluster may have changed, and repairs it as a restart would (transient and
+     * exclusive queues go: their connections ended with the node that served them). For the node
+     * taking over the queues, before it serves any.
+     */
+    public synchronized void reload() throws IOException {
+        queues.clear();
+        exchanges.clear();
+        routers.clear();
+        bindings.clear();
+        BUILT_IN_EXCHANGES.forEach(x -> exchanges.put(x.name(), x));
+        new TopologyLoader(this).load(true);
     }
 
     // ------------------------------------------------------------------ queues

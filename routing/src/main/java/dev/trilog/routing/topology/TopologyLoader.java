@@ -33,7 +33,16 @@ final class TopologyLoader {
         this.topology = topology;
     }
 
-    void load() throws IOException {
+    /**
+     * @param repair whether to finish what the last run left half done (the node that serves the
+     *               queues); a clustered node that does not just reads what is stored, transient
+     *               queues included, since their owner may be connected to the node that serves them
+     */
+    void load(boolean repair) throws IOException {
+        if (!repair) {
+            loadAsStored();
+            return;
+        }
         Set<String> staleExchanges = loadExchanges();
         Set<QueueRecord> staleQueues = loadQueues();
         loadBindings();
@@ -48,6 +57,24 @@ final class TopologyLoader {
         }
         log.info("Topology loaded: {} queues, {} exchanges, {} bindings", topology.queueMap().size(),
                 topology.exchangeMap().size(), topology.bindingIndex().all().size());
+    }
+
+    private void loadAsStored() throws IOException {
+        for (Map.Entry<String, byte[]> entry : topology.exchangeStore().all().entrySet()) {
+            ExchangeSpec spec = decode(() -> TopologyCodec.decodeExchange(entry.getValue()), "exchange", entry.getKey());
+            topology.exchangeMap().put(spec.name(), spec);
+        }
+        for (Map.Entry<String, byte[]> entry : topology.queueStore().all().entrySet()) {
+            QueueRecord queue = decode(() -> TopologyCodec.decodeQueue(entry.getValue()), "queue", entry.getKey());
+            topology.queueMap().put(queue.spec().name(), queue);
+        }
+        for (Map.Entry<String, byte[]> entry : topology.bindingStore().all().entrySet()) {
+            topology.bindingIndex().add(decode(() -> TopologyCodec.decodeBinding(entry.getValue()), "binding",
+                    entry.getKey()));
+        }
+        for (String exchange : topology.exchangeMap().keySet()) {
+            topology.rebuildRouter(exchange);
+        }
     }
 
     /** Loads durable exchanges; returns the names of transient ones, still stored. */

@@ -9,6 +9,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -23,6 +25,11 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * The mac is the first 16 bytes of HMAC-SHA256(secret, everything before it). The secret is
  * kept durably by the caller, so handles stay valid across a restart as SQS's do.
+ *
+ * <p>There may be more than one secret: nodes of a cluster that start together may each store
+ * one before they see another's. Handles are sealed with the first secret and opened with any,
+ * and a handle that none opens makes the secrets be read again once (another node's may have
+ * arrived since), so a handle one node sealed opens on whichever node serves the queue next.
  */
 public final class ReceiptHandles {
 
@@ -30,13 +37,31 @@ public final class ReceiptHandles {
     private static final int MAC_LENGTH = 16;
     private static final int FIXED_LENGTH = 1 + 4 + 8 + 4;
 
-    private final SecretKeySpec key;
+    private final Supplier<List<byte[]>> secrets;
+    /** The secrets as last read; the first seals. */
+    private volatile List<SecretKeySpec> keys;
 
     public ReceiptHandles(byte[] secret) {
-        if (secret.length < 16) {
-            throw new IllegalArgumentException("a receipt-handle secret has at least 16 bytes");
+        this(() -> List.of(secret));
+    }
+
+    /** @param secrets every secret a handle may be sealed with, the one to seal with first; never empty */
+    public ReceiptHandles(Supplier<List<byte[]>> secrets) {
+        this.secrets = secrets;
+        this.keys = readKeys();
+    }
+
+    private List<SecretKeySpec> readKeys() {
+        List<byte[]> all = secrets.get();
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("there is no receipt-handle secret");
         }
-        this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        for (byte[] secret : all) {
+            if (secret.length < 16) {
+                throw new IllegalArgumentException("a receipt-handle secret has at least 16 bytes");
+            }
+        }
+        return all.stream().map(secret -> new SecretKeySpec(secret.clone(), "HmacSHA256")).toList();
     }
 
     public String encode(DeliveryTag handle) {
@@ -45,7 +70,7 @@ public final class ReceiptHandles {
         buffer.put(VERSION).putInt(handle.partition()).putLong(handle.offset()).putInt(handle.acquisitions())
                 .put(queue);
         byte[] bytes = buffer.array();
-        System.arraycopy(mac(bytes, bytes.length - MAC_LENGTH), 0, bytes, bytes.length - MAC_LENGTH, MAC_LENGTH);
+        System.arraycopy(mac(keys.get(0), bytes, bytes.length - MAC_LENGTH), 0, bytes, bytes.length - MAC_LENGTH, MAC_LENGTH);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
@@ -63,9 +88,12 @@ public final class ReceiptHandles {
             throw invalid(text);
         }
         int signedLength = bytes.length - MAC_LENGTH;
-        byte[] expected = Arrays.copyOf(mac(bytes, signedLength), MAC_LENGTH);
-        if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(bytes, signedLength, bytes.length))) {
-            throw invalid(text);
+        if (!sealedByAny(keys, bytes, signedLength)) {
+            List<SecretKeySpec> current = readKeys(); // another node's secret may have arrived
+            keys = current;
+            if (!sealedByAny(current, bytes, signedLength)) {
+                throw invalid(text);
+            }
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, signedLength - 1);
         int partition = buffer.getInt();
@@ -75,7 +103,17 @@ public final class ReceiptHandles {
         return new DeliveryTag(queue, partition, offset, acquisitions);
     }
 
-    private byte[] mac(byte[] bytes, int length) {
+    private static boolean sealedByAny(List<SecretKeySpec> keys, byte[] bytes, int signedLength) {
+        byte[] seal = Arrays.copyOfRange(bytes, signedLength, bytes.length);
+        for (SecretKeySpec key : keys) {
+            if (MessageDigest.isEqual(Arrays.copyOf(mac(key, bytes, signedLength), MAC_LENGTH), seal)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] mac(SecretKeySpec key, byte[] bytes, int length) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);

@@ -1,0 +1,114 @@
+package dev.trilog.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trilog.replication.ReplicatedNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Three in-process gateways joined by {@code cluster.nodes} (docs/replication.md), each with its
+ * own data directory {@code node-N} and ephemeral client ports; a stopped node's slot is null.
+ */
+public final class TrilogCluster implements AutoCloseable {
+
+    private final TrilogHarness[] nodes = new TrilogHarness[3];
+
+    private TrilogCluster() {
+    }
+
+    /** Starts the three together, as {@code trilog cluster} does: a node's start-up writes wait for a quorum. */
+    public static TrilogCluster start(Path dir) throws Exception {
+        TrilogCluster cluster = new TrilogCluster();
+        String spec = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        List<CompletableFuture<Void>> starting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            starting.add(CompletableFuture.runAsync(() -> cluster.nodes[n] = TrilogHarness.start(
+                    dir.resolve("node-" + (n + 1)), "cluster.nodes", spec, "node.id", Integer.toString(n + 1))));
+        }
+        try {
+            CompletableFuture.allOf(starting.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The nodes by index (node id − 1); the array itself, so a test may stop one and null its slot. */
+    public TrilogHarness[] nodes() {
+        return nodes;
+    }
+
+    public TrilogHarness node(int index) {
+        return nodes[index];
+    }
+
+    /** The index of the node leading the Raft group, waiting up to 30 s for one. */
+    public int leaderIndex() throws InterruptedException {
+        int[] leader = {-1};
+        await("a Raft leader among the nodes", () -> {
+            for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i] != null && nodes[i].gateway().replication().map(ReplicatedNode::isLeader).orElse(false)) {
+                    leader[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return leader[0];
+    }
+
+    /** The index of the leader once it also serves the queues (it took them over), waiting up to 30 s. */
+    public int queueLeaderIndex() throws InterruptedException {
+        int[] leader = {-1};
+        await("the leader to serve the queues", () -> {
+            for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i] != null && nodes[i].gateway().replication().map(ReplicatedNode::isLeader).orElse(false)
+                        && nodes[i].gateway().queueLayer().queues().serving()) {
+                    leader[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return leader[0];
+    }
+
+    /** Stops node {@code index} (a clean stop) and empties its slot. */
+    public void stop(int index) {
+        nodes[index].close();
+        nodes[index] = null;
+    }
+
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (TrilogHarness node : nodes) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.trilog.gateway.cluster;
+
+import dev.trilog.log.Cluster;
+import dev.trilog.log.DurableMap;
+import dev.trilog.log.LogEngine;
+import dev.trilog.routing.queue.Queues;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves the queues with the cluster's leader (docs/replication.md). A queue's consumers, the
+ * deliveries they hold and its locks live in one node's memory, so one node serves every queue:
+ * the leader. A node stands by from its start; when it becomes leader it first writes a record
+ * through the cluster ({@value #SERVED_BY} in the durable map {@value #NAMESPACE}) — once that is
+ * applied here, so is every write the old leader committed — and then {@linkplain Queues#takeOver
+ * takes over}: reads the queues' state again from the replicated stores and serves. A node that
+ * loses the lead stands by again, and the {@link LeaderDoor}s close the connections relayed to it.
+ */
+public final class QueueLeadership implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueLeadership.class);
+
+    static final String NAMESPACE = "cluster-queues";
+    static final String SERVED_BY = "served-by";
+    private static final long RETRY_MS = 200;
+
+    private final Cluster cluster;
+    private final Queues queues;
+    private final DurableMap record;
+    private final List<LeaderDoor> doors = new CopyOnWriteArrayList<>();
+    /** One change at a time, in order, and never on the thread that tells of them (the takeover writes). */
+    private final ExecutorService changes = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "trilog-queue-leadership");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private QueueLeadership(Cluster cluster, Queues queues, DurableMap record) {
+        this.cluster = cluster;
+        this.queues = queues;
+        this.record = record;
+    }
+
+    /** Stands {@code queues} by and has them follow the leader of {@code engine}'s cluster from now on. */
+    public static QueueLeadership start(LogEngine engine, Cluster cluster, Queues queues) throws IOException {
+        QueueLeadership leadership = new QueueLeadership(cluster, queues, engine.durableMap(NAMESPACE));
+        queues.standBy();
+        cluster.addLeaderListener(leadership::leaderChanged);
+        leadership.leaderChanged(); // a leader may have been elected before the listener was added
+        return leadership;
+    }
+
+    /** Whether this node serves the queues now. */
+    public boolean servingHere() {
+        return queues.serving() && cluster.isLeader();
+    }
+
+    /** Adds a door whose relayed connections follow the leader. */
+    public void add(LeaderDoor door) {
+        doors.add(door);
+    }
+
+    private void leaderChanged() {
+        doors.forEach(LeaderDoor::leaderChanged);
+        try {
+            changes.execute(this::follow);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void follow() {
+        boolean leads = cluster.isLeader();
+        if (leads && !queues.serving()) {
+            takeOver();
+        } else if (!leads && queues.serving()) {
+            queues.standBy();
+            log.info("Node {} no longer serves the queues (node {} leads)", cluster.nodeId(),
+                    cluster.leader().isPresent() ? cluster.leader().getAsInt() : "none yet");
+        }
+    }
+
+    private void takeOver() {
+        long epoch = cluster.leaderEpoch();
+        byte[] value = (cluster.nodeId() + "@" + epoch).getBytes(StandardCharsets.UTF_8);
+        while (true) {
+            if (!cluster.isLeader() || cluster.leaderEpoch() != epoch) {
+                return; // lost the lead meanwhile; the next change decides
+            }
+            try {
+                record.put(SERVED_BY, value); // applied here only after everything committed before it
+                break;
+            } catch (IOException | UncheckedIOException e) {
+                log.debug("Recording that node {} serves the queues failed; retrying", cluster.nodeId(), e);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(RETRY_MS);
+            } catch (InterruptedException e) {
+                return; // closing
+            }
+        }
+        long started = System.nanoTime();
+        try {
+            queues.takeOver();
+        } catch (IOException | RuntimeException e) {
+            log.error("Node {} leads but cannot serve the queues: {}", cluster.nodeId(), e.getMessage(), e);
+            queues.standBy();
+            return;
+        }
+        log.info("Node {} serves the queues from now on (leader epoch {}; state read again in {} ms)",
+                cluster.nodeId(), epoch, (System.nanoTime() - started) / 1_000_000);
+        if (!cluster.isLeader()) {
+            changes.execute(this::follow); // lost it while taking over
+        }
+    }
+
+    @Override
+    public void close() {
+        changes.shutdownNow();
+    }
+}
