@@ -20,19 +20,22 @@ import java.util.function.BooleanSupplier;
 public final class TrilogCluster implements AutoCloseable {
 
     private final TrilogHarness[] nodes = new TrilogHarness[3];
+    private final Path dir;
+    private final String spec;
 
-    private TrilogCluster() {
+    private TrilogCluster(Path dir, String spec) {
+        this.dir = dir;
+        this.spec = spec;
     }
 
     /** Starts the three together, as {@code trilog cluster} does: a node's start-up writes wait for a quorum. */
     public static TrilogCluster start(Path dir) throws Exception {
-        TrilogCluster cluster = new TrilogCluster();
-        String spec = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        TrilogCluster cluster = new TrilogCluster(dir,
+                "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort());
         List<CompletableFuture<Void>> starting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int n = i;
-            starting.add(CompletableFuture.runAsync(() -> cluster.nodes[n] = TrilogHarness.start(
-                    dir.resolve("node-" + (n + 1)), "cluster.nodes", spec, "node.id", Integer.toString(n + 1))));
+            starting.add(CompletableFuture.runAsync(() -> cluster.startNode(n)));
         }
         try {
             CompletableFuture.allOf(starting.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
@@ -41,6 +44,17 @@ public final class TrilogCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    /** Starts node {@code index} (again) over its data directory, which may be empty. */
+    public void startNode(int index) {
+        nodes[index] = TrilogHarness.start(dataDir(index), "cluster.nodes", spec, "node.id",
+                Integer.toString(index + 1));
+    }
+
+    /** Node {@code index}'s data directory. */
+    public Path dataDir(int index) {
+        return dir.resolve("node-" + (index + 1));
     }
 
     private static int freePort() throws IOException {

@@ -17,12 +17,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Real kafka-clients producers and consumers, configured for tests against a local Trilog. */
-final class KafkaClients {
+public final class KafkaClients {
 
     private KafkaClients() {
     }
 
-    static KafkaProducer<String, String> producer(String bootstrap, Map<String, Object> overrides) {
+    public static KafkaProducer<String, String> producer(String bootstrap, Map<String, Object> overrides) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -71,7 +71,7 @@ final class KafkaClients {
     }
 
     /** Reads from the start of the given partitions (no group) until {@code count} records arrived. */
-    static List<ConsumerRecord<String, String>> readAll(String bootstrap, List<TopicPartition> partitions, int count,
+    public static List<ConsumerRecord<String, String>> readAll(String bootstrap, List<TopicPartition> partitions, int count,
             Map<String, Object> overrides) {
         try (KafkaConsumer<String, String> consumer = consumer(bootstrap, overrides)) {
             consumer.assign(partitions);
