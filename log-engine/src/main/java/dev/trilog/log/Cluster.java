@@ -2,8 +2,10 @@ package dev.trilog.log;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What a clustered engine knows of its cluster and asks of its replication layer
@@ -48,4 +50,19 @@ public interface Cluster {
      * @throws TopicExistsException when another node created the name first
      */
     Topic createTopic(Topic topic) throws TopicExistsException, IOException;
+
+    /**
+     * Deletes {@code topic} (the one with its ID: a topic created again under the name since is
+     * left alone) on every node; returns once committed and done on this node.
+     */
+    void deleteTopic(Topic topic) throws UnknownTopicException, IOException;
+
+    /** Grows {@code topic} to {@code newCount} partitions on every node (CreatePartitions). */
+    Topic createPartitions(Topic topic, int newCount) throws UnknownTopicException, IOException;
+
+    /** Replaces {@code topic}'s config overrides on every node (AlterConfigs). */
+    Topic alterTopicConfig(Topic topic, Map<String, String> overrides) throws UnknownTopicException, IOException;
+
+    /** Moves the partition's log start offset to {@code offset} on every node (DeleteRecords); returns it. */
+    long deleteRecordsBefore(TopicPartition partition, long offset) throws OffsetOutOfRangeException, IOException;
 }

@@ -158,32 +158,127 @@ public final class LogEngine implements AutoCloseable {
         return joined.createTopic(topic);
     }
 
-    /**
-     * Creates {@code topic} with the ID it carries on this node only: how a replica applies a
-     * topic the cluster created ({@link Cluster#createTopic}). Everyone else calls {@link #createTopic}.
-     */
-    public Topic createTopicHere(Topic topic) throws TopicExistsException, IOException {
-        return topics.create(topic);
-    }
-
     /** Checks a CreateTopics request without creating anything (validate-only). */
     public void validateNewTopic(String name, int partitionCount, Map<String, String> configOverrides) {
         topics.validateNew(name, partitionCount, configOverrides);
     }
 
-    /** Deletes the topic and its data; readers holding a slice finish reading it first. */
+    /**
+     * Deletes the topic and its data; readers holding a slice finish reading it first. In a
+     * cluster on every node: its share cursors' state is removed first (a topic created later
+     * under the name starts from nothing everywhere), then the deletion is committed.
+     */
     public void deleteTopic(String name) throws UnknownTopicException, IOException {
-        topics.delete(name);
+        Cluster joined = cluster;
+        if (joined == null) {
+            topics.delete(name, true);
+            return;
+        }
+        Topic topic = existingTopic(name);
+        internal.shareStates().removeTopic(name);
+        joined.deleteTopic(topic);
     }
 
-    /** CreatePartitions: grows the topic to {@code newCount} partitions. */
+    /** CreatePartitions: grows the topic to {@code newCount} partitions (on every node of a cluster). */
     public Topic createPartitions(String name, int newCount) throws UnknownTopicException, IOException {
-        return topics.createPartitions(name, newCount);
+        Cluster joined = cluster;
+        if (joined == null) {
+            return topics.createPartitions(name, newCount);
+        }
+        Topic topic = existingTopic(name);
+        TopicLifecycle.checkGrowth(topic, newCount);
+        return joined.createPartitions(topic, newCount);
     }
 
-    /** Replaces the topic's config overrides (AlterConfigs semantics); takes effect at once. */
+    /** Replaces the topic's config overrides (AlterConfigs semantics); takes effect at once (on every node). */
     public Topic alterTopicConfig(String name, Map<String, String> overrides) throws UnknownTopicException, IOException {
-        return topics.alterConfig(name, overrides);
+        Cluster joined = cluster;
+        if (joined == null) {
+            return topics.alterConfig(name, overrides);
+        }
+        Topic topic = existingTopic(name);
+        settings.topicDefaults().withOverrides(overrides); // refused here, with Kafka's ConfigException
+        return joined.alterTopicConfig(topic, overrides);
+    }
+
+    /**
+     * DeleteRecords: moves the partition's log start offset to {@code offset} (on every node of a
+     * cluster); returns the new log start offset.
+     *
+     * @throws UnknownTopicException when there is no such partition
+     */
+    public long deleteRecordsBefore(TopicPartition tp, long offset)
+            throws UnknownTopicException, OffsetOutOfRangeException, IOException {
+        PartitionLog log = partitions.get(tp);
+        if (log == null) {
+            throw new UnknownTopicException("unknown partition " + tp);
+        }
+        Cluster joined = cluster;
+        if (joined == null) {
+            return log.deleteRecordsBefore(offset);
+        }
+        if (offset > log.highWatermark() || offset < 0) {
+            throw new OffsetOutOfRangeException(offset, log.logStartOffset(), log.highWatermark());
+        }
+        return joined.deleteRecordsBefore(tp, offset);
+    }
+
+    /**
+     * How a replica applies a topic change its cluster committed ({@link Cluster#createTopic},
+     * {@link Cluster#deleteTopic}, …) on this node only. Everyone else calls the engine's own
+     * {@link #createTopic}, {@link #deleteTopic}, …, which go through the cluster.
+     */
+    public final class Replica {
+
+        private Replica() {
+        }
+
+        /** Creates {@code topic} with the ID it carries. */
+        public Topic createTopic(Topic topic) throws TopicExistsException, IOException {
+            return topics.create(topic);
+        }
+
+        /** Deletes the topic if it is still the one with this ID; its share state was removed by the deleting node. */
+        public void deleteTopic(Topic topic) throws UnknownTopicException, IOException {
+            sameTopic(topic);
+            topics.delete(topic.name(), false);
+        }
+
+        public Topic createPartitions(Topic topic, int newCount) throws UnknownTopicException, IOException {
+            sameTopic(topic);
+            return topics.createPartitions(topic.name(), newCount);
+        }
+
+        public Topic alterTopicConfig(Topic topic, Map<String, String> overrides)
+                throws UnknownTopicException, IOException {
+            sameTopic(topic);
+            return topics.alterConfig(topic.name(), overrides);
+        }
+
+        /** Every replica has applied every write before this one, so the offset is in range on each alike. */
+        public long deleteRecordsBefore(TopicPartition tp, long offset)
+                throws UnknownTopicException, OffsetOutOfRangeException, IOException {
+            PartitionLog log = partitions.get(tp);
+            if (log == null) {
+                throw new UnknownTopicException("unknown partition " + tp);
+            }
+            return log.deleteRecordsBefore(offset);
+        }
+
+        private void sameTopic(Topic topic) throws UnknownTopicException {
+            if (!topicRegistry.get(topic.name()).map(t -> t.id().equals(topic.id())).orElse(false)) {
+                throw new UnknownTopicException("unknown topic " + topic.name() + " (id " + topic.id() + ")");
+            }
+        }
+    }
+
+    /** Applies the changes its cluster committed to this node only (the replication layer's entry). */
+    public Replica replica() {
+        return new Replica();
+    }
+
+    private Topic existingTopic(String name) throws UnknownTopicException {
+        return topicRegistry.get(name).orElseThrow(() -> new UnknownTopicException("unknown topic " + name));
     }
 
     public Optional<Topic> topic(String name) {

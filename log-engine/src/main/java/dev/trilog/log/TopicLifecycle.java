@@ -83,12 +83,16 @@ final class TopicLifecycle {
     }
 
     /** Deletes the topic and its data; readers holding a slice finish reading it first. */
-    void delete(String name) throws UnknownTopicException, IOException {
+    /**
+     * @param forgetShareState whether to remove the topic's share cursors' durable state too (a
+     *                         clustered node removed it through the cluster before the deletion)
+     */
+    void delete(String name, boolean forgetShareState) throws UnknownTopicException, IOException {
         synchronized (changes) {
             Topic topic = existing(name);
             topics.remove(name);
             // a topic created later under the same name must not inherit these cursors' positions
-            shareCursors.forgetTopic(name);
+            shareCursors.forgetTopic(name, forgetShareState);
             for (int p = 0; p < topic.partitions(); p++) {
                 partitions.delete(new TopicPartition(name, p));
             }
@@ -100,10 +104,7 @@ final class TopicLifecycle {
     Topic createPartitions(String name, int newCount) throws UnknownTopicException, IOException {
         synchronized (changes) {
             Topic topic = existing(name);
-            if (newCount <= topic.partitions()) {
-                throw new IllegalArgumentException("topic " + name + " has " + topic.partitions()
-                        + " partitions; the new count must be larger, not " + newCount);
-            }
+            checkGrowth(topic, newCount);
             Topic grown = topic.withPartitions(newCount);
             topics.put(grown);
             LogConfig config = settings.topicDefaults().withOverrides(topic.configOverrides());
@@ -125,6 +126,14 @@ final class TopicLifecycle {
                 partitions.reconfigure(new TopicPartition(name, p), config);
             }
             return altered;
+        }
+    }
+
+    /** @throws IllegalArgumentException unless {@code newCount} is more partitions than {@code topic} has */
+    static void checkGrowth(Topic topic, int newCount) {
+        if (newCount <= topic.partitions()) {
+            throw new IllegalArgumentException("topic " + topic.name() + " has " + topic.partitions()
+                    + " partitions; the new count must be larger, not " + newCount);
         }
     }
 

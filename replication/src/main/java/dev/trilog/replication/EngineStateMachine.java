@@ -119,8 +119,10 @@ final class EngineStateMachine extends BaseStateMachine {
         } else if (command instanceof LogCommand.Marker m) {
             written = local.appendTransactionMarker(m.partition(), m.producerId(), m.epoch(), m.marker(),
                     m.coordinatorEpoch());
+        } else if (command instanceof LogCommand.CreateTopic c) {
+            written = createTopic(c);
         } else {
-            written = createTopic((LogCommand.CreateTopic) command);
+            written = changeTopic(command);
         }
         return written.thenCompose(r -> r.durable().thenApply(v -> LogCommand.encodeResult(r)))
                 .exceptionally(failure -> LogCommand.encodeFailure(
@@ -136,7 +138,7 @@ final class EngineStateMachine extends BaseStateMachine {
             return; // internal logs exist on every node; an unknown partition fails alike on every replica
         }
         if (topic.isEmpty()) {
-            engine.createTopicHere(new Topic(name, id, partitions, configs));
+            engine.replica().createTopic(new Topic(name, id, partitions, configs));
         } else if (topic.get().partitions() < partitions) {
             engine.createPartitions(name, partitions);
         }
@@ -164,6 +166,28 @@ final class EngineStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         leaderChanged.run();
+    }
+
+    /** A deletion, growth, config change or DeleteRecords, on this replica alike as on every other. */
+    private CompletableFuture<AppendResult> changeTopic(LogCommand command) {
+        LogEngine.Replica replica = engine.replica();
+        try {
+            long logStart = -1;
+            if (command instanceof LogCommand.DeleteTopic d) {
+                replica.deleteTopic(new Topic(d.name(), d.id(), 0, java.util.Map.of()));
+            } else if (command instanceof LogCommand.GrowTopic g) {
+                replica.createPartitions(new Topic(g.name(), g.id(), 0, java.util.Map.of()), g.partitions());
+            } else if (command instanceof LogCommand.ConfigureTopic c) {
+                replica.alterTopicConfig(new Topic(c.name(), c.id(), 0, java.util.Map.of()), c.configs());
+            } else {
+                LogCommand.DeleteRecords d = (LogCommand.DeleteRecords) command;
+                logStart = replica.deleteRecordsBefore(d.partition(), d.offset());
+            }
+            return CompletableFuture.completedFuture(new AppendResult(0, -1, -1, logStart, 0,
+                    CompletableFuture.completedFuture(null)));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void recordApplied(long index) {

@@ -1,6 +1,7 @@
 package dev.trilog.replication;
 
 import dev.trilog.log.AppendResult;
+import dev.trilog.log.OffsetOutOfRangeException;
 import dev.trilog.log.TopicExistsException;
 import dev.trilog.log.UnknownTopicException;
 import dev.trilog.log.record.BatchError;
@@ -32,6 +33,10 @@ sealed interface LogCommand {
     byte APPEND = 1;
     byte MARKER = 2;
     byte CREATE_TOPIC = 3;
+    byte DELETE_TOPIC = 4;
+    byte GROW_TOPIC = 5;
+    byte CONFIGURE_TOPIC = 6;
+    byte DELETE_RECORDS = 7;
 
     /**
      * A batch (a producer's, or one built from records) for {@code partition}, with the topic as
@@ -51,6 +56,22 @@ sealed interface LogCommand {
 
     /** A topic, with the ID its creator chose, created on every replica. */
     record CreateTopic(String name, Uuid id, int partitions, Map<String, String> configs) implements LogCommand {
+    }
+
+    /** The topic with this ID deleted on every replica (not one created again under its name since). */
+    record DeleteTopic(String name, Uuid id) implements LogCommand {
+    }
+
+    /** The topic with this ID grown to {@code partitions} on every replica. */
+    record GrowTopic(String name, Uuid id, int partitions) implements LogCommand {
+    }
+
+    /** The topic with this ID given these config overrides (all of them) on every replica. */
+    record ConfigureTopic(String name, Uuid id, Map<String, String> configs) implements LogCommand {
+    }
+
+    /** The partition's log start offset moved to {@code offset} on every replica. */
+    record DeleteRecords(TopicPartition partition, long offset) implements LogCommand {
     }
 
     static byte[] encode(LogCommand command) {
@@ -74,13 +95,31 @@ sealed interface LogCommand {
                 out.writeShort(m.epoch());
                 out.writeByte(m.marker().ordinal());
                 out.writeInt(m.coordinatorEpoch());
-            } else {
-                CreateTopic c = (CreateTopic) command;
+            } else if (command instanceof CreateTopic c) {
                 out.writeByte(CREATE_TOPIC);
                 out.writeUTF(c.name());
                 writeUuid(out, c.id());
                 out.writeInt(c.partitions());
                 writeConfigs(out, c.configs());
+            } else if (command instanceof DeleteTopic d) {
+                out.writeByte(DELETE_TOPIC);
+                out.writeUTF(d.name());
+                writeUuid(out, d.id());
+            } else if (command instanceof GrowTopic g) {
+                out.writeByte(GROW_TOPIC);
+                out.writeUTF(g.name());
+                writeUuid(out, g.id());
+                out.writeInt(g.partitions());
+            } else if (command instanceof ConfigureTopic c) {
+                out.writeByte(CONFIGURE_TOPIC);
+                out.writeUTF(c.name());
+                writeUuid(out, c.id());
+                writeConfigs(out, c.configs());
+            } else {
+                DeleteRecords d = (DeleteRecords) command;
+                out.writeByte(DELETE_RECORDS);
+                writePartition(out, d.partition());
+                out.writeLong(d.offset());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -100,9 +139,11 @@ sealed interface LogCommand {
                 }
                 case MARKER -> new Marker(readPartition(in), in.readLong(), in.readShort(),
                         TxnMarker.values()[in.readByte()], in.readInt());
-                case CREATE_TOPIC -> {
-                    yield new CreateTopic(in.readUTF(), readUuid(in), in.readInt(), readConfigs(in));
-                }
+                case CREATE_TOPIC -> new CreateTopic(in.readUTF(), readUuid(in), in.readInt(), readConfigs(in));
+                case DELETE_TOPIC -> new DeleteTopic(in.readUTF(), readUuid(in));
+                case GROW_TOPIC -> new GrowTopic(in.readUTF(), readUuid(in), in.readInt());
+                case CONFIGURE_TOPIC -> new ConfigureTopic(in.readUTF(), readUuid(in), readConfigs(in));
+                case DELETE_RECORDS -> new DeleteRecords(readPartition(in), in.readLong());
                 default -> throw new IllegalArgumentException("unknown replicated command kind " + kind);
             };
         } catch (IOException e) {
@@ -152,6 +193,8 @@ sealed interface LogCommand {
     byte UNKNOWN_TOPIC = 2;
     byte FAILED = 3;
     byte TOPIC_EXISTS = 4;
+    byte OFFSET_OUT_OF_RANGE = 5;
+    byte INVALID_ARGUMENT = 6;
 
     /** The state machine's answer to an append: where it landed. */
     static byte[] encodeResult(AppendResult r) {
@@ -170,7 +213,9 @@ sealed interface LogCommand {
                 out.writeByte(invalid.error().ordinal());
             } else {
                 out.writeByte(failure instanceof UnknownTopicException ? UNKNOWN_TOPIC
-                        : failure instanceof TopicExistsException ? TOPIC_EXISTS : FAILED);
+                        : failure instanceof TopicExistsException ? TOPIC_EXISTS
+                        : failure instanceof OffsetOutOfRangeException ? OFFSET_OUT_OF_RANGE
+                        : failure instanceof IllegalArgumentException ? INVALID_ARGUMENT : FAILED);
             }
             out.writeUTF(failure instanceof TopicExistsException exists ? exists.name()
                     : String.valueOf(failure.getMessage()));
@@ -195,6 +240,8 @@ sealed interface LogCommand {
                 case INVALID_BATCH -> new InvalidBatchException(error, message);
                 case UNKNOWN_TOPIC -> new UnknownTopicException(message);
                 case TOPIC_EXISTS -> new TopicExistsException(message);
+                case OFFSET_OUT_OF_RANGE -> new IllegalStateException("offset out of range: " + message);
+                case INVALID_ARGUMENT -> new IllegalArgumentException(message);
                 default -> new IllegalStateException("replicated write failed: " + message);
             };
             throw new java.util.concurrent.CompletionException(failure);

@@ -76,7 +76,7 @@ final class RaftLogAppender implements LogAppender {
      * Commits the command, then waits until this node applied it too (the reply comes from the
      * leader once it applied it), so what a writer on this node wrote, this node's readers see.
      */
-    private CompletableFuture<AppendResult> submit(LogCommand command) {
+    CompletableFuture<AppendResult> submit(LogCommand command) {
         return client.async().send(Message.valueOf(ByteString.copyFrom(LogCommand.encode(command))))
                 .thenCompose(reply -> {
                     if (!reply.isSuccess()) {

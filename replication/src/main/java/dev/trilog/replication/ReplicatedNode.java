@@ -1,15 +1,18 @@
 package dev.trilog.replication;
 
+import dev.trilog.log.AppendResult;
 import dev.trilog.log.Cluster;
 import dev.trilog.log.LogAppender;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.Topic;
 import dev.trilog.log.TopicExistsException;
+import dev.trilog.log.UnknownTopicException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -21,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -176,6 +180,55 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         } catch (RejectedExecutionException e) {
             // closing: nothing follows the leader any more
         }
+    }
+
+    @Override
+    public void deleteTopic(Topic topic) throws UnknownTopicException, IOException {
+        commit(new LogCommand.DeleteTopic(topic.name(), topic.id()), "deleting topic " + topic.name());
+    }
+
+    @Override
+    public Topic createPartitions(Topic topic, int newCount) throws UnknownTopicException, IOException {
+        commit(new LogCommand.GrowTopic(topic.name(), topic.id(), newCount), "adding partitions to " + topic.name());
+        return applied(topic.name());
+    }
+
+    @Override
+    public Topic alterTopicConfig(Topic topic, Map<String, String> overrides) throws UnknownTopicException, IOException {
+        commit(new LogCommand.ConfigureTopic(topic.name(), topic.id(), Map.copyOf(overrides)),
+                "changing the config of " + topic.name());
+        return applied(topic.name());
+    }
+
+    @Override
+    public long deleteRecordsBefore(TopicPartition partition, long offset) throws IOException {
+        try {
+            return commit(new LogCommand.DeleteRecords(partition, offset), "deleting records of " + partition)
+                    .logStartOffset();
+        } catch (UnknownTopicException e) {
+            throw new IOException(partition + " is gone", e);
+        }
+    }
+
+    /** Commits a topic change and waits until this node applied it; the failure every replica reached, as thrown. */
+    private AppendResult commit(LogCommand command, String what) throws UnknownTopicException, IOException {
+        try {
+            return appender.submit(command).join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause()
+                    : e.getCause();
+            if (cause instanceof UnknownTopicException unknown) {
+                throw unknown;
+            }
+            if (cause instanceof IllegalArgumentException invalid) {
+                throw invalid;
+            }
+            throw new IOException(what + " through the cluster failed", cause);
+        }
+    }
+
+    private Topic applied(String name) throws UnknownTopicException {
+        return engine.topic(name).orElseThrow(() -> new UnknownTopicException("unknown topic " + name));
     }
 
     /** Whether this node leads the group now. */

@@ -172,6 +172,33 @@ class ReplicatedNodeTest {
     }
 
     @Test
+    void topicDeletionsGrowthConfigChangesAndDeletedRecordsReachEveryNode() throws Exception {
+        append(0, 0, 5);
+        engines[1].createTopic("audit", 1, Map.of());
+        await("every node to know audit", () -> java.util.Arrays.stream(engines).allMatch(e -> e.topic("audit").isPresent()));
+
+        engines[2].createPartitions("audit", 3);
+        engines[0].alterTopicConfig("audit", Map.of("retention.ms", "3600000"));
+        assertThat(engines[1].deleteRecordsBefore(TP, 3)).isEqualTo(3);
+        // each change returns once applied on the node it came through; the others follow
+        assertThat(engines[1].partition(TP).logStartOffset()).isEqualTo(3);
+        for (LogEngine engine : engines) {
+            await("the changes on every node", () -> engine.topic("audit").orElseThrow().partitions() == 3
+                    && engine.topicConfig("audit").orElseThrow().retentionMs() == 3_600_000L
+                    && engine.partition(TP).logStartOffset() == 3);
+        }
+        assertThatThrownBy(() -> engines[0].createPartitions("audit", 2)).isInstanceOf(IllegalArgumentException.class);
+
+        engines[0].deleteTopic("audit");
+        await("audit to be gone everywhere", () -> java.util.Arrays.stream(engines).noneMatch(e -> e.topic("audit").isPresent()));
+        Topic again = engines[2].createTopic("audit", 1, Map.of()); // a new topic under the old name
+        for (LogEngine engine : engines) {
+            await("the new audit everywhere", () -> engine.topic("audit").map(t -> t.id().equals(again.id())).orElse(false));
+            assertThat(engine.topic("audit").orElseThrow().partitions()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aTopicHasOneIdOnEveryNodeAndItsNameCannotBeTakenTwice() throws Exception {
         Topic created = engines[1].createTopic("payments", 3, Map.of("retention.ms", "60000"));
 

@@ -262,6 +262,40 @@ class ReplicatedClusterTest {
         }
     }
 
+    /** Admin changes made through one node hold on the others, also once the node that made them is gone. */
+    @Test
+    void topicChangesMadeThroughTheAdminApiOutliveTheLeader() throws Exception {
+        startCluster();
+        produce(nodes[0], 0, 10);
+        int leader = leaderIndex();
+        try (Admin admin = KafkaClients.admin(bootstrapAll())) {
+            admin.createTopics(List.of(new NewTopic("scratch", 1, (short) 3), new NewTopic("grown", 1, (short) 3)))
+                    .all().get();
+            admin.createPartitions(Map.of("grown", org.apache.kafka.clients.admin.NewPartitions.increaseTo(4)))
+                    .all().get();
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "grown");
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("retention.ms", "7200000"),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+            admin.deleteRecords(Map.of(TP, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(4))).all().get();
+            admin.deleteTopics(List.of("scratch")).all().get();
+        }
+        cluster.stop(leader);
+        for (TrilogHarness node : nodes) {
+            if (node != null) {
+                await("the changes on node " + node.gateway().engine().cluster().orElseThrow().nodeId(), () ->
+                        node.gateway().engine().topic("scratch").isEmpty()
+                        && node.gateway().engine().topic("grown").map(t -> t.partitions() == 4).orElse(false)
+                        && node.gateway().engine().topicConfig("grown").orElseThrow().retentionMs() == 7_200_000L
+                        && node.gateway().engine().partition(TP).logStartOffset() == 4);
+            }
+        }
+        try (Admin admin = KafkaClients.admin(bootstrapAll())) {
+            assertThat(admin.listTopics().names().get()).doesNotContain("scratch").contains("grown");
+        }
+    }
+
     /** Polls until {@code seen} holds {@code until} records, committing what it read after each poll. */
     private static void consumeAndCommit(KafkaConsumer<String, String> consumer, List<String> seen, int until) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

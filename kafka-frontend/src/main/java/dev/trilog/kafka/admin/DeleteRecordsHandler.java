@@ -7,6 +7,7 @@ import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.OffsetOutOfRangeException;
 import dev.trilog.log.PartitionLog;
+import dev.trilog.log.UnknownTopicException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -60,9 +61,12 @@ final class DeleteRecordsHandler implements ApiHandler {
         }
         try {
             long target = offset == DeleteRecordsRequest.HIGH_WATERMARK ? log.highWatermark() : offset;
-            return result.setErrorCode(Errors.NONE.code()).setLowWatermark(log.deleteRecordsBefore(target));
+            return result.setErrorCode(Errors.NONE.code())
+                    .setLowWatermark(context.engine().deleteRecordsBefore(tp, target));
         } catch (OffsetOutOfRangeException e) {
             return result.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+        } catch (UnknownTopicException e) { // deleted meanwhile
+            return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         } catch (IOException | RuntimeException e) {
             return result.setErrorCode(ErrorMapping.toError(e).code());
         }

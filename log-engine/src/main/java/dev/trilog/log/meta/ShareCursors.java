@@ -61,9 +61,11 @@ public final class ShareCursors {
         states.remove(key);
     }
 
-    /** Forgets every cursor over {@code topic} and their durable state (the topic was deleted). */
-    public void forgetTopic(String topic) {
+    /** Forgets every cursor over {@code topic} and, if asked, their durable state (the topic was deleted). */
+    public void forgetTopic(String topic, boolean durableStateToo) {
         cursors.values().removeIf(cursor -> cursor.log().topicPartition().topic().equals(topic));
-        states.removeTopic(topic);
+        if (durableStateToo) {
+            states.removeTopic(topic);
+        }
     }
 }
