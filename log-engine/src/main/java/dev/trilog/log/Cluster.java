@@ -40,6 +40,29 @@ public interface Cluster {
      */
     void addLeaderListener(Runnable listener);
 
+    /**
+     * The replication quorum as this node sees it, for Kafka's DescribeQuorum
+     * ({@code kafka-metadata-quorum describe}): the leader, its epoch, the commit index (the high
+     * watermark of the replicated log) and each voter's progress. Offsets are Raft log indexes;
+     * what this node cannot know (a follower does not hear from the others) is -1.
+     */
+    Quorum quorum();
+
+    /** See {@link #quorum()}. @param leader -1 during an election */
+    record Quorum(int leader, long leaderEpoch, long highWatermark, List<Voter> voters) {
+
+        public Quorum {
+            voters = List.copyOf(voters);
+        }
+    }
+
+    /**
+     * A voter's progress: the last index it is known to hold ({@code logEndOffset}), when it last
+     * fetched from the leader and when it was last caught up (epoch milliseconds; -1 unknown).
+     */
+    record Voter(int id, long logEndOffset, long lastFetchTimestamp, long lastCaughtUpTimestamp) {
+    }
+
     /** The nodes whose copy is caught up with the leader's (the leader included): Kafka's ISR. */
     Set<Integer> inSync();
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -286,6 +289,56 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             inSync.add(nodeId());
         }
         return inSync;
+    }
+
+    /**
+     * From Raft's own bookkeeping, as the leader sees it (a follower asks the leader, as a Kafka
+     * broker forwards DescribeQuorum to its controller; if that fails it answers what it knows):
+     * the commit index each peer last reported, and the time since each follower last answered.
+     */
+    @Override
+    public Quorum quorum() {
+        Optional<RaftServer.Division> division = division();
+        if (division.isEmpty()) {
+            return new Quorum(-1, 0, -1, List.of());
+        }
+        RaftServer.Division d = division.get();
+        var info = d.getInfo();
+        Optional<Integer> leader = leaderId();
+        if (!info.isLeader() && leader.isPresent()) {
+            try {
+                var reply = client.getGroupManagementApi(peerId(leader.get())).info(GROUP_ID);
+                return quorum(leader.get(), info.getCurrentTerm(), reply.getLogInfoProto().getCommitted().getIndex(),
+                        reply.getCommitInfos(), reply.getRoleInfoProto());
+            } catch (IOException | RuntimeException e) {
+                log.debug("Asking leader {} for its view of the quorum failed; answering this node's", leader.get(), e);
+            }
+        }
+        return quorum(leader.orElse(-1), info.getCurrentTerm(), d.getRaftLog().getLastCommittedIndex(),
+                d.getCommitInfos(), info.getRoleInfoProto());
+    }
+
+    private Quorum quorum(int leader, long term, long committed, java.util.Collection<CommitInfoProto> commitInfos,
+            RoleInfoProto role) {
+        long now = System.currentTimeMillis();
+        Map<Integer, Long> reported = new java.util.HashMap<>();
+        commitInfos.forEach(c -> reported.put(nodeId(RaftPeerId.valueOf(c.getServer().getId())), c.getCommitIndex()));
+        Map<Integer, Long> lastHeard = new java.util.HashMap<>();
+        if (role.hasLeaderInfo()) {
+            lastHeard.put(leader, now);
+            reported.put(leader, committed);
+            for (var follower : role.getLeaderInfo().getFollowerInfoList()) {
+                lastHeard.put(nodeId(RaftPeerId.valueOf(follower.getId().getId())),
+                        now - follower.getLastRpcElapsedTimeMs());
+            }
+        }
+        List<Voter> voters = new ArrayList<>();
+        for (int id : nodes) {
+            long end = reported.getOrDefault(id, -1L);
+            long fetched = lastHeard.getOrDefault(id, -1L);
+            voters.add(new Voter(id, end, fetched, end >= committed ? fetched : -1));
+        }
+        return new Quorum(leader, term, committed, voters);
     }
 
     private Optional<RaftServer.Division> division() {

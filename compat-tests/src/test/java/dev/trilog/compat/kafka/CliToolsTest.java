@@ -76,6 +76,16 @@ class CliToolsTest {
         assertThat(listed.output().lines()).contains("readers");
     }
 
+    /** One node is a quorum of one: itself, leading; it keeps no replicated log (offsets -1). */
+    @Test
+    void metadataQuorumDescribesASingleNodeAsAQuorumOfOne() throws Exception {
+        KafkaCli.Result status = KafkaCli.run(KafkaCli.METADATA_QUORUM, null, "--bootstrap-server",
+                trilog.kafkaBootstrap(), "describe", "--status");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).contains("LeaderId:               0") // node.id defaults to 0
+                .containsPattern("CurrentVoters:\\s+\\[\\{\"id\": 0, \"endpoints\": \\[\"PLAINTEXT://");
+    }
+
     @Test
     void consoleProducerThenConsoleConsumerOnAPartition() throws Exception {
         KafkaCli.Result produced = KafkaCli.run(KafkaCli.CONSOLE_PRODUCER, "first\nsecond\nthird\n",

@@ -163,6 +163,22 @@ class ReplicatedClusterTest {
         Uuid id = topicId(nodes[0]);
         assertThat(topicId(nodes[1])).isEqualTo(id);
         assertThat(topicId(nodes[2])).isEqualTo(id);
+        // kafka-metadata-quorum, asked on a follower: the Raft group as KRaft's quorum
+        KafkaCli.Result status = KafkaCli.run(KafkaCli.METADATA_QUORUM, null, "--bootstrap-server",
+                follower.kafkaBootstrap(), "describe", "--status");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).contains("LeaderId:               " + (leader + 1))
+                .contains("ClusterId:              " + nodes[leader].gateway().engine().clusterId())
+                .containsPattern("CurrentVoters:\\s+\\[\\{\"id\": 1");
+        KafkaCli.Result replication = KafkaCli.run(KafkaCli.METADATA_QUORUM, null, "--bootstrap-server",
+                nodes[leader].kafkaBootstrap(), "describe", "--replication");
+        assertThat(replication.exitCode()).as(replication.output()).isZero();
+        System.out.println(status.output() + replication.output());
+        assertThat(replication.output().lines().filter(line -> line.matches("^\\d+\\s.*")).count())
+                .as(replication.output()).isEqualTo(3);
+        assertThat(replication.output()).contains("Leader").contains("Follower")
+                .as("every voter's last fetch is known (the leader's view, wherever asked)")
+                .doesNotContainPattern("\\s-1\\s");
     }
 
     @Test

@@ -25,6 +25,7 @@ public final class AdminApis {
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(context))
                 .register(ApiKeys.DELETE_RECORDS, new DeleteRecordsHandler(context))
                 .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(context))
+                .register(ApiKeys.DESCRIBE_QUORUM, new DescribeQuorumHandler(context))
                 .register(ApiKeys.ELECT_LEADERS, new ElectLeadersHandler(context))
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, new AlterPartitionReassignmentsHandler(context))
                 .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, new ListPartitionReassignmentsHandler());
