@@ -531,6 +531,13 @@ public final class ShareCursor {
 
     private Outcome check(long offset, int acquisitions) {
         expireLocks(clock.millis());
+        if (offset >= window.end() && offset < log.logEndOffset()) {
+            // a delivery this cursor has not read as far as: one made before a restart, or by the
+            // node that served the queue before this one took it over (a retried SQS DeleteMessage
+            // comes first). Its state is in the restored runs until its record is read back.
+            skipRecordsRemovedFromTheLog();
+            readIntoWindow(offset + 1);
+        }
         if (!window.contains(offset)) {
             return Outcome.UNKNOWN;
         }
@@ -690,7 +697,7 @@ public final class ShareCursor {
         long now = clock.millis();
         expireLocks(now);
         skipRecordsRemovedFromTheLog();
-        readIntoWindow();
+        readIntoWindow(Long.MAX_VALUE);
         long available = 0;
         long acquired = 0;
         long delayed = 0;
@@ -721,9 +728,12 @@ public final class ShareCursor {
         return new ShareCounts(available + beyond, acquired, delayed, archivedTotal, oldest, availableBytes);
     }
 
-    /** Reads the records past the window into it, up to the in-flight cap, without delivering any. */
-    private void readIntoWindow() {
-        while (window.size() < settings.maxInFlight() && window.end() < log.logEndOffset()) {
+    /**
+     * Reads the records past the window into it, below {@code until} and up to the in-flight cap,
+     * without delivering any.
+     */
+    private void readIntoWindow(long until) {
+        while (window.size() < settings.maxInFlight() && window.end() < Math.min(until, log.logEndOffset())) {
             if (readAhead.isEmpty() || readAhead.peekFirst().offset() < window.end()) {
                 readAhead.clear();
                 readAhead.addAll(readFrom(window.end(), READ_CHUNK_BYTES));
@@ -732,7 +742,7 @@ public final class ShareCursor {
                 }
             }
             while (!readAhead.isEmpty()) {
-                if (!fitsInWindow(readAhead.peekFirst())) {
+                if (readAhead.peekFirst().offset() >= until || !fitsInWindow(readAhead.peekFirst())) {
                     return;
                 }
                 materialize(readAhead.pollFirst());

@@ -296,6 +296,34 @@ class ShareCursorTest {
         assertThat(again.get(0).acquisitions()).isEqualTo(2); // and its count did not go back
     }
 
+    /**
+     * A delivery made before a restart (or by the node that led a cluster before this one) is
+     * settled by its tag on a cursor that has not read that far yet: SQS DeleteMessage with a
+     * receipt handle from before, the first thing a retrying client does. It must delete the
+     * message, not find nothing and let it come back.
+     */
+    @Test
+    void aDeliveryFromBeforeARestartIsSettledBeforeTheCursorReadsThatFarAgain() throws Exception {
+        publish(4);
+        ShareCursor cursor = cursor();
+        List<Delivery> got = cursor.acquire("a", 4, 1 << 20, LOCK);
+        cursor.acknowledge(0, 1).join();
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        ShareCursor reopened = cursor();
+
+        assertThat(reopened.acknowledge(2, got.get(2).acquisitions(), true).join()).isEqualTo(Outcome.OK);
+        assertThat(reopened.acknowledge(3, got.get(3).acquisitions() - 1, true).join()).isEqualTo(Outcome.STALE);
+        assertThat(reopened.extendLock(1, got.get(1).acquisitions(), T0 + LOCK)).isEqualTo(Outcome.NOT_ACQUIRED);
+        assertThat(offsets(reopened.acquire("b", 10, 1 << 20, LOCK))).containsExactly(1L, 3L);
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        assertThat(offsets(cursor().acquire("c", 10, 1 << 20, LOCK))).as("the deletion was durable")
+                .containsExactly(1L, 3L);
+    }
+
     @Test
     void aTopicCreatedAgainUnderTheSameNameStartsItsCursorsAfresh() throws Exception {
         publish(3);
