@@ -71,7 +71,7 @@ public final class LeaderDoor implements AutoCloseable {
 
     /** Binds {@code host:port} and starts relaying; returns the bound address. */
     public InetSocketAddress start(String host, int port) throws IOException {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory()); // Netty's default: 2 per core
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
