@@ -67,12 +67,22 @@ class ClusterProcessesTest {
     final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Thread cluster;
     int base;
+    /** Nodes the test restarted itself (not children of the cluster command), by node. */
+    final Map<Integer, Process> restarted = new ConcurrentHashMap<>();
 
     @AfterEach
     void stopCluster() throws Exception {
         for (long pid : pids()) {
-            signal("CONT", pid); // a node a test left cut off must hear the stop
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                signal("CONT", pid); // a node a test left cut off must hear the stop
+            }
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        }
+        for (Process node : restarted.values()) {
+            node.destroy();
+            if (!node.waitFor(60, TimeUnit.SECONDS)) {
+                node.destroyForcibly();
+            }
         }
         if (cluster != null) {
             cluster.join(60_000);
@@ -106,6 +116,28 @@ class ClusterProcessesTest {
 
     private URI sqsEndpoint(int node) {
         return URI.create("http://127.0.0.1:" + (base + 200 + node - 1));
+    }
+
+    /** The pid of node {@code node} now: the one the test restarted, else the one the command started. */
+    private long pid(int node) {
+        Process again = restarted.get(node);
+        return again != null ? again.pid() : pids().get(node - 1);
+    }
+
+    /**
+     * Kills node {@code node} with SIGKILL and starts it again with the same command line, over the
+     * same data directory, once the process is gone.
+     */
+    private void killAndRestart(int node) throws Exception {
+        ProcessHandle handle = ProcessHandle.of(pid(node)).orElseThrow();
+        // ProcessHandle.Info gives no arguments for a command line this long; /proc has it whole
+        String cmdline = java.nio.file.Files.readString(Path.of("/proc", Long.toString(handle.pid()), "cmdline"));
+        List<String> command = List.of(cmdline.split("\0"));
+        handle.destroyForcibly();
+        handle.onExit().get(30, TimeUnit.SECONDS);
+        restarted.put(node, new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + node + "-restarts.log").toFile()))
+                .start());
     }
 
     /** The pids the command printed, by node. */
@@ -446,6 +478,95 @@ class ClusterProcessesTest {
                 + " kill; stored twice by a retried send: %s%n", ledger.sent.size(), ledger.received.size(),
                 ledger.deletedAt.values().stream().filter(at -> at < ledger.killedAt).count(),
                 idsByBody.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList());
+    }
+
+    /**
+     * The issue's rolling case: the leader is killed with SIGKILL three times, a few seconds apart,
+     * and each killed node is started again over its data directory, under an idempotent
+     * {@code acks=all} Kafka producer bootstrapped from all nodes and an SQS sender and receiver
+     * (each on its own node, which is killed and restarted in its turn; the clients retry). Every
+     * acknowledged record is in the log once and in order, every answered SendMessage is received,
+     * and no message whose DeleteMessage was answered comes back.
+     */
+    @Test
+    void rollingKillsOfTheLeaderLoseNothingAcknowledgedAndResurrectNothingDeleted() throws Exception {
+        startCluster();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> acked = Collections.synchronizedList(new ArrayList<>());
+        SqsLedger ledger = new SqsLedger();
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        try (SqsClient sender = SqsClients.sync(sqsEndpoint(1)); SqsClient receiver = SqsClients.sync(sqsEndpoint(2))) {
+            String url = ledger.call("CreateQueue", () -> sender.createQueue(b -> b.queueName("rolling")
+                    .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl());
+            Future<?> producing = clients.submit(() -> {
+                try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapAll(),
+                        Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
+                                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+                    for (int i = 0; !stop.get(); i++) {
+                        producer.send(new ProducerRecord<>(TP.topic(), 0, "k", "v" + i)).get(120, TimeUnit.SECONDS);
+                        acked.add("v" + i);
+                    }
+                }
+                return null;
+            });
+            Future<?> sends = clients.submit(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    ledger.send(sender, url, "m-" + i);
+                }
+                return null;
+            });
+            Future<?> receives = clients.submit(() -> {
+                while (!stop.get()) {
+                    ledger.receiveAndDelete(receiver, url);
+                }
+                return null;
+            });
+            List<String> kills = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                awaitCount("records acknowledged", acked::size, acked.size() + 100, producing, sends, receives);
+                awaitCount("messages deleted", ledger.deletedAt::size, ledger.deletedAt.size() + 20, producing, sends,
+                        receives);
+                int leader = leaderSeenBy(leaderSeenBy(1) % 3 + 1); // asked of a node that is up
+                int ackedAtKill = acked.size();
+                long killedAt = System.nanoTime();
+                killAndRestart(leader);
+                awaitCount("records acknowledged after the kill", acked::size, ackedAtKill + 1, producing, sends,
+                        receives);
+                kills.add("node " + leader + ": next Kafka ack after " + (System.nanoTime() - killedAt) / 1_000_000
+                        + " ms");
+                long restartDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (!listening(kafkaPort(leader))) { // back before the next round
+                    assertThat(System.nanoTime()).as("node %d restarted", leader).isLessThan(restartDeadline);
+                    Thread.sleep(100);
+                }
+            }
+            stop.set(true);
+            producing.get(130, TimeUnit.SECONDS);
+            sends.get(60, TimeUnit.SECONDS);
+            receives.get(60, TimeUnit.SECONDS);
+            System.out.printf("replication: rolling kills of the leader: %s%n", kills);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long quietSince = System.nanoTime();
+            while (!(ledger.receivedBodies().containsAll(ledger.sent)
+                    && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(3))) {
+                if (ledger.receiveAndDelete(receiver, url) > 0) {
+                    quietSince = System.nanoTime();
+                }
+                assertThat(System.nanoTime()).as("draining the queue").isLessThan(deadline);
+            }
+        } finally {
+            stop.set(true);
+            clients.shutdownNow();
+        }
+        assertThat(read(3, acked.size())).as("every acknowledged record once, in order").isEqualTo(acked);
+        Set<String> lost = new HashSet<>(ledger.sent);
+        lost.removeAll(ledger.receivedBodies());
+        assertThat(lost).as("messages whose SendMessage was answered, never received").isEmpty();
+        assertThat(ledger.resurrected).as("messages received again after their DeleteMessage was answered").isEmpty();
+        System.out.printf("replication: rolling kills: %d records acknowledged, %d SQS messages sent, %d deleted%n",
+                acked.size(), ledger.sent.size(), ledger.deletedAt.size());
     }
 
     /**
