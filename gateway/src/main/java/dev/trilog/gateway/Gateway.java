@@ -72,8 +72,10 @@ public final class Gateway {
                 }
             }
             ReplicatedNode node = replication;
+            QueueLayer queues = queueLayer;
             startListener(node == null ? new AdminEndpoint(config.admin(), metrics::scrape)
-                    : new AdminEndpoint(config.admin(), () -> clusteredHealth(node), metrics::scrape), listening);
+                    : new AdminEndpoint(config.admin(), () -> clusteredHealth(node),
+                            () -> clusteredNotReady(node, queues), metrics::scrape), listening);
             RunningGateway running = new RunningGateway(config, engine, replication, queueLayer, metrics, listening);
             StartupBanner.log(running, idle, (System.nanoTime() - startNanos) / 1_000_000);
             return running;
@@ -95,6 +97,20 @@ public final class Gateway {
     static String clusteredHealth(ReplicatedNode node) {
         String leader = node.leaderId().map(String::valueOf).orElse("null");
         return "{\"status\":\"UP\",\"cluster\":{\"node\":" + node.id() + ",\"leader\":" + leader + "}}";
+    }
+
+    /**
+     * What a clustered node waits for before it can serve: a leader (without one, no write
+     * commits), and on the leader the queues taken over (until then it turns AMQP and SQS away).
+     */
+    static List<String> clusteredNotReady(ReplicatedNode node, QueueLayer queues) {
+        if (node.leaderId().isEmpty()) {
+            return List.of("a cluster leader");
+        }
+        if (node.isLeader() && !queues.queues().serving()) {
+            return List.of("this node, the leader, to take the queues over");
+        }
+        return List.of();
     }
 
     /**

@@ -109,6 +109,9 @@ class ReplicatedQueuesTest {
     void rabbitMqClientsOnFollowersAreServedByTheLeaderAndItsSuccessor() throws Exception {
         cluster = TrilogCluster.start(dir);
         int leader = cluster.queueLeaderIndex();
+        for (TrilogHarness node : cluster.nodes()) { // a leader is known everywhere, and it serves the queues
+            TrilogCluster.await("every node ready", () -> ready(node) == 200);
+        }
         TrilogHarness follower = cluster.node((leader + 1) % 3);
         try (Connection connection = factory(follower).newConnection()) {
             Channel channel = connection.createChannel();
@@ -142,6 +145,16 @@ class ReplicatedQueuesTest {
         }
         assertThat(rest).containsExactly("invoice-4", "invoice-5", "invoice-6", "invoice-7", "invoice-8",
                 "invoice-9");
+    }
+
+    private static int ready(TrilogHarness node) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + node.gateway().listener("admin").boundAddress().getPort() + "/health/ready"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException | InterruptedException e) {
+            return -1;
+        }
     }
 
     private static ConnectionFactory factory(TrilogHarness node) {

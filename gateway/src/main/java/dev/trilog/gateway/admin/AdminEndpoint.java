@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +39,17 @@ public final class AdminEndpoint implements Listener {
 
     /** @param metrics produces the {@code /metrics} body, normally {@code GatewayMetrics::scrape} */
     public AdminEndpoint(ListenAddress address, Supplier<String> metrics) {
-        this(address, () -> AdminRoutes.HEALTH_BODY, metrics);
+        this(address, () -> AdminRoutes.HEALTH_BODY, List::of, metrics);
     }
 
-    /** @param health the {@code /health} body: {@code {"status":"UP"}}, with cluster details on a clustered node */
-    public AdminEndpoint(ListenAddress address, Supplier<String> health, Supplier<String> metrics) {
+    /**
+     * @param health   the {@code /health} body: {@code {"status":"UP"}}, with cluster details on a clustered node
+     * @param notReady what {@code /health/ready} says the broker waits for; empty when it can serve
+     */
+    public AdminEndpoint(ListenAddress address, Supplier<String> health, Supplier<List<String>> notReady,
+            Supplier<String> metrics) {
         this.address = address;
-        this.requests = Handlers.gracefulShutdown(new AdminRoutes(health, metrics));
+        this.requests = Handlers.gracefulShutdown(new AdminRoutes(health, notReady, metrics));
         this.server = Undertow.builder()
                 .addHttpListener(address.port(), address.host())
                 // health checks and scrapes are rare and short: two workers are plenty

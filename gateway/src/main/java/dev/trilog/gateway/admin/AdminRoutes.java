@@ -6,15 +6,19 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * The admin endpoint's routes:
  *
  * <pre>
- *   GET /health   200 {"status":"UP"}            (the process is up and every listener started;
- *                 a clustered node adds "cluster":{"node":N,"leader":L or null})
- *   GET /metrics  200 Prometheus text format 0.0.4
+ *   GET /health        200 {"status":"UP"}       (the process is up and every listener started;
+ *                      a clustered node adds "cluster":{"node":N,"leader":L or null})
+ *   GET /health/live   200 {"status":"UP"}       (liveness: the process answers)
+ *   GET /health/ready  200 {"status":"READY"}    (readiness: it can serve clients now), or
+ *                      503 {"status":"NOT_READY","waiting":["…", …]} naming what it waits for
+ *   GET /metrics       200 Prometheus text format 0.0.4
  *   other paths   404;  other methods on these two paths: 405
  * </pre>
  *
@@ -26,14 +30,17 @@ final class AdminRoutes implements HttpHandler {
     static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Supplier<String> health;
+    private final Supplier<List<String>> notReady;
     private final Supplier<String> metrics;
 
     /**
-     * @param health  the health body (JSON)
-     * @param metrics the Prometheus text, produced on a worker thread because it takes a few milliseconds
+     * @param health   the health body (JSON)
+     * @param notReady what the broker waits for before it can serve clients, empty when ready
+     * @param metrics  the Prometheus text, produced on a worker thread because it takes a few milliseconds
      */
-    AdminRoutes(Supplier<String> health, Supplier<String> metrics) {
+    AdminRoutes(Supplier<String> health, Supplier<List<String>> notReady, Supplier<String> metrics) {
         this.health = health;
+        this.notReady = notReady;
         this.metrics = metrics;
     }
 
@@ -43,6 +50,22 @@ final class AdminRoutes implements HttpHandler {
             case "/health" -> {
                 if (allowed(exchange)) {
                     respond(exchange, StatusCodes.OK, "application/json", health.get());
+                }
+            }
+            case "/health/live" -> {
+                if (allowed(exchange)) {
+                    respond(exchange, StatusCodes.OK, "application/json", HEALTH_BODY);
+                }
+            }
+            case "/health/ready" -> {
+                if (allowed(exchange)) {
+                    List<String> waiting = notReady.get();
+                    if (waiting.isEmpty()) {
+                        respond(exchange, StatusCodes.OK, "application/json", "{\"status\":\"READY\"}");
+                    } else {
+                        respond(exchange, StatusCodes.SERVICE_UNAVAILABLE, "application/json",
+                                "{\"status\":\"NOT_READY\",\"waiting\":" + jsonStrings(waiting) + "}");
+                    }
                 }
             }
             case "/metrics" -> {
@@ -55,6 +78,12 @@ final class AdminRoutes implements HttpHandler {
             }
             default -> respond(exchange, StatusCodes.NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
         }
+    }
+
+    /** The reasons are the gateway's own fixed phrases; quotes and backslashes escaped all the same. */
+    private static String jsonStrings(List<String> values) {
+        return values.stream().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
     }
 
     private static boolean allowed(HttpServerExchange exchange) {

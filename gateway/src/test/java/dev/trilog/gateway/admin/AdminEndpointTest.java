@@ -41,6 +41,26 @@ class AdminEndpointTest {
     }
 
     @Test
+    void livenessAlwaysAnswersAndReadinessNamesWhatItWaitsFor() throws Exception {
+        java.util.List<String> waiting = new java.util.concurrent.CopyOnWriteArrayList<>(
+                java.util.List.of("a cluster leader"));
+        endpoint = new AdminEndpoint(new ListenAddress("admin.port", "127.0.0.1", 0), () -> "{\"status\":\"UP\"}",
+                () -> java.util.List.copyOf(waiting), () -> "");
+        endpoint.start();
+
+        assertThat(send("GET", "/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> notReady = send("GET", "/health/ready");
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.body()).isEqualTo("{\"status\":\"NOT_READY\",\"waiting\":[\"a cluster leader\"]}");
+
+        waiting.clear();
+        HttpResponse<String> ready = send("GET", "/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"READY\"}");
+        assertThat(send("POST", "/health/ready").statusCode()).isEqualTo(405);
+    }
+
+    @Test
     void metricsIsPrometheusText() throws Exception {
         start(() -> "# TYPE up gauge\nup 1.0\n");
 
