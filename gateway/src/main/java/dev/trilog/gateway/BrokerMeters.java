@@ -137,6 +137,13 @@ final class BrokerMeters {
         }
         List<MultiGauge.Row<?>> depths = new ArrayList<>();
         List<MultiGauge.Row<?>> ages = new ArrayList<>();
+        if (!currentQueues.serving()) {
+            // a clustered node that does not serve the queues: the leader reports them; counting
+            // here would open cursors over state only the leader may change
+            queueMessages.register(depths, true);
+            queueOldestAge.register(ages, true);
+            return;
+        }
         for (QueueSpec spec : currentTopology.queues()) {
             QueueCounts counts;
             try {
