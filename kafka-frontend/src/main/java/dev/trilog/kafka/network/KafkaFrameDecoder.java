@@ -12,15 +12,19 @@ import org.slf4j.LoggerFactory;
  * {@code socket.request.max.bytes} closes the connection (as Kafka does), with one log line.
  *
  * <p>Frames that arrive whole in one read are passed on as retained slices of the read buffer
- * (no copy). A frame split over several reads is copied, piece by piece, into one buffer
- * allocated at its exact size once its size is known, as Kafka's {@code NetworkReceive} does.
- * A cumulating decoder would instead regrow one buffer as the pieces arrive, copying the frame
- * again on every growth, and large produce requests always arrive in pieces.
+ * (no copy). A frame split over several reads is copied, piece by piece, into one buffer that
+ * grows with what has arrived — never reserved at the announced size up front: a peer announcing
+ * 100 MiB and sending one byte holds {@value #FIRST_PIECE_BYTES} bytes, not 100 MiB (issue 18).
+ * The buffer starts at the whole frame when it is small, and otherwise doubles as bytes arrive
+ * (Netty's growth, capped at the frame's size), so a large frame is copied about twice in all,
+ * and the memory held stays within twice what the peer has actually sent.
  */
 public final class KafkaFrameDecoder extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaFrameDecoder.class);
     private static final int SIZE_BYTES = 4;
+    /** What a split frame reserves first; most requests fit, larger ones grow as bytes arrive. */
+    static final int FIRST_PIECE_BYTES = 64 * 1024;
 
     private final int maxFrameBytes;
     /** The size prefix read so far, when a read ended inside it. */
@@ -28,6 +32,8 @@ public final class KafkaFrameDecoder extends ChannelInboundHandlerAdapter {
     private int sizeBytesSeen;
     /** The frame being filled, when a read ended inside it; null between frames. */
     private ByteBuf pending;
+    /** The size of the frame being filled. */
+    private int pendingSize;
     private boolean refused;
 
     public KafkaFrameDecoder(int maxFrameBytes) {
@@ -51,8 +57,8 @@ public final class KafkaFrameDecoder extends ChannelInboundHandlerAdapter {
     }
 
     private void fillPending(ChannelHandlerContext ctx, ByteBuf in) {
-        in.readBytes(pending, Math.min(pending.writableBytes(), in.readableBytes()));
-        if (!pending.isWritable()) {
+        pending.writeBytes(in, Math.min(pendingSize - pending.writerIndex(), in.readableBytes()));
+        if (pending.writerIndex() == pendingSize) {
             ByteBuf frame = pending;
             pending = null;
             ctx.fireChannelRead(frame);
@@ -86,7 +92,8 @@ public final class KafkaFrameDecoder extends ChannelInboundHandlerAdapter {
         if (in.readableBytes() >= size) {
             ctx.fireChannelRead(in.readRetainedSlice(size));
         } else {
-            pending = ctx.alloc().buffer(size, size);
+            pendingSize = size;
+            pending = ctx.alloc().buffer(Math.min(size, FIRST_PIECE_BYTES), size);
             fillPending(ctx, in);
         }
     }
