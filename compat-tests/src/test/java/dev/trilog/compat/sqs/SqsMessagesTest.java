@@ -414,7 +414,12 @@ class SqsMessagesTest {
         String first = sqs.sendMessage(b -> b.queueUrl(url).messageBody("same").messageGroupId("g")).messageId();
         assertThat(sqs.sendMessage(b -> b.queueUrl(url).messageBody("same").messageGroupId("g")).messageId())
                 .isEqualTo(first);
-        assertThat(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)).messages()).hasSize(1);
+        List<Message> received = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)).messages();
+        assertThat(received).hasSize(1);
+        // as AWS: the id content-based deduplication used, the body's SHA-256 in hex
+        assertThat(received.get(0).attributes()).containsEntry(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID,
+                "0967115f2813a3541eaef77de9d9d5773f1c0c04314b0bbfe4ff3b3b1c55b5d5");
     }
 
     @Test

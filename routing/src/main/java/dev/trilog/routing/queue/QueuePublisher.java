@@ -155,7 +155,10 @@ final class QueuePublisher {
         boolean ownNotBefore = options.delayMs() < 0 && message.properties().notBefore() != null;
         // written even for 0 on a delayed queue: the header overrides the queue's default
         boolean setNotBefore = !ownNotBefore && (delay > 0 || spec.deliveryDelayMs() > 0);
-        if (options.groupId() == null && options.deduplicationId() == null && !setNotBefore
+        // content-based deduplication records the id it used, as SQS returns it (the body's SHA-256)
+        String contentId = options.deduplicationId() == null && message.properties().deduplicationId() == null
+                && spec.contentBasedDeduplication() ? DeduplicationWindow.contentId(message.bodyBytes()) : null;
+        if (options.groupId() == null && options.deduplicationId() == null && contentId == null && !setNotBefore
                 && message.timestamp() != Message.NO_TIMESTAMP) {
             return message; // as it is stored: no builder on the common path
         }
@@ -166,6 +169,8 @@ final class QueuePublisher {
         }
         if (options.deduplicationId() != null) {
             properties.deduplicationId(options.deduplicationId());
+        } else if (contentId != null) {
+            properties.deduplicationId(contentId);
         }
         if (setNotBefore) {
             properties.notBefore(now + delay);
