@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -155,8 +156,10 @@ class SqsQueryProtocolTest {
         post("/", Map.of("Action", "CreateQueue", "QueueName", "query-errors"));
         assertThat(text(xml(post("/000000000000/query-errors", Map.of("Action", "ReceiveMessage",
                 "MaxNumberOfMessages", "11"))), "//Error/Code")).isEqualTo("InvalidParameterValue");
-        assertThat(text(xml(post("/000000000000/query-errors", Map.of("Action", "SendMessageBatch"))),
-                "//Error/Code")).isEqualTo("AWS.SimpleQueueService.EmptyBatchRequest");
+        for (String batchAction : List.of("SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch")) {
+            assertThat(text(xml(post("/000000000000/query-errors", Map.of("Action", batchAction))), "//Error/Code"))
+                    .as(batchAction).isEqualTo("AWS.SimpleQueueService.EmptyBatchRequest");
+        }
         assertThat(text(xml(post("/", Map.of("Action", "CreateQueue", "QueueName", "query-errors",
                 "Attribute.1.Name", "DelaySeconds", "Attribute.1.Value", "3"))), "//Error/Code"))
                 .isEqualTo("QueueAlreadyExists");
