@@ -2,6 +2,7 @@ package dev.trilog.kafka.data;
 
 import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.ClusterRouting;
+import dev.trilog.kafka.protocol.ClusterRouting.Placement;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.kafka.protocol.Reply;
@@ -9,7 +10,6 @@ import dev.trilog.log.LogEngine;
 import dev.trilog.log.Topic;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
@@ -44,17 +44,15 @@ final class MetadataHandler implements ApiHandler {
         MetadataRequest body = (MetadataRequest) request.body();
         MetadataRequestData data = body.data();
         ClusterRouting routing = context.routing();
-        Optional<ClusterRouting.Broker> leader = routing.leader();
+        Placement partitions = routing.placement();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(context.clusterId())
-                .setControllerId(leader.map(ClusterRouting.Broker::id).orElse(-1))
+                .setControllerId(partitions.leader())
                 .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
         for (ClusterRouting.Broker broker : routing.brokers()) {
             response.brokers().add(new MetadataResponseBroker().setNodeId(broker.id()).setHost(broker.host())
                     .setPort(broker.port()));
         }
-        Partitions partitions = new Partitions(leader.map(ClusterRouting.Broker::id).orElse(-1), routing.leaderEpoch(),
-                routing.replicas(), routing.inSync());
         if (body.isAllTopics()) {
             for (Topic topic : context.engine().topics()) {
                 response.topics().add(describe(topic, partitions));
@@ -69,7 +67,7 @@ final class MetadataHandler implements ApiHandler {
     }
 
     private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic asked, boolean allowCreate,
-            Partitions partitions) {
+            Placement partitions) {
         // by ID: kafka-clients leaves the name at its default "" rather than null
         boolean noName = asked.name() == null || asked.name().isEmpty();
         if (noName && asked.topicId() != null && !Uuid.ZERO_UUID.equals(asked.topicId())) {
@@ -91,14 +89,10 @@ final class MetadataHandler implements ApiHandler {
         }
     }
 
-    /** How every partition is led and replicated now: the same for all (one Raft group, or one node). */
-    private record Partitions(int leader, int leaderEpoch, List<Integer> replicas, List<Integer> inSync) {
-    }
-
-    private MetadataResponseTopic describe(Topic topic, Partitions how) {
+    private MetadataResponseTopic describe(Topic topic, Placement how) {
         MetadataResponseTopic result = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
                 .setIsInternal(false).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-        Errors error = how.leader() < 0 ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE;
+        Errors error = how.leaderless() ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE;
         for (int p = 0; p < topic.partitions(); p++) {
             result.partitions().add(new MetadataResponsePartition().setPartitionIndex(p).setErrorCode(error.code())
                     .setLeaderId(how.leader()).setLeaderEpoch(how.leaderEpoch())

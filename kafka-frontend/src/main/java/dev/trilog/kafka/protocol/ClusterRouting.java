@@ -37,6 +37,22 @@ public final class ClusterRouting implements AutoCloseable {
     public record Broker(int id, String host, int port) {
     }
 
+    /**
+     * How every partition is led and replicated now — the same for all (one Raft group, or one
+     * node) — as Metadata and DescribeTopicPartitions describe each partition.
+     *
+     * @param leader      the leading broker's id, or -1 during an election or before it registered
+     * @param leaderEpoch {@link #leaderEpoch()}
+     * @param replicas    {@link #replicas()}
+     * @param inSync      {@link #inSync()}
+     */
+    public record Placement(int leader, int leaderEpoch, List<Integer> replicas, List<Integer> inSync) {
+
+        public boolean leaderless() {
+            return leader < 0;
+        }
+    }
+
     private final Cluster cluster;
     private final DurableMap brokers;
     private final int nodeId;
@@ -103,6 +119,11 @@ public final class ClusterRouting implements AutoCloseable {
     /** The leader epoch clients are told (Raft's term in a cluster; 0 on one node, which never changes leader). */
     public int leaderEpoch() {
         return cluster == null ? 0 : (int) Math.min(Integer.MAX_VALUE, cluster.leaderEpoch());
+    }
+
+    /** Every partition's leader, leader epoch, replicas and in-sync replicas, read once. */
+    public Placement placement() {
+        return new Placement(leader().map(Broker::id).orElse(-1), leaderEpoch(), replicas(), inSync());
     }
 
     /** Every partition's replicas: every node. */
