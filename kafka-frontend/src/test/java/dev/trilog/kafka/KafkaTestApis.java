@@ -2,10 +2,20 @@ package dev.trilog.kafka;
 
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.log.LogEngine;
+import java.net.InetAddress;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import org.apache.kafka.common.network.ClientInformation;
+import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestContext;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 
-/** The frontend's API table over an engine, without a network listener. */
+/** The frontend's API table over an engine, without a network listener, and requests to hand it. */
 public final class KafkaTestApis {
 
     private KafkaTestApis() {
@@ -15,5 +25,14 @@ public final class KafkaTestApis {
         KafkaServerSettings settings = KafkaServerSettings.loopback(9092);
         KafkaContext context = KafkaApis.context(engine, settings, Executors.newSingleThreadScheduledExecutor());
         return KafkaApis.table(context, settings);
+    }
+
+    /** {@code body} as a handler receives it, from a loopback client, at the body's version. */
+    public static KafkaRequest request(AbstractRequest body) {
+        RequestHeader header = new RequestHeader(body.apiKey(), body.version(), "test-client", 7);
+        RequestContext context = new RequestContext(header, "conn", InetAddress.getLoopbackAddress(), Optional.empty(),
+                KafkaPrincipal.ANONYMOUS, ListenerName.normalised("PLAINTEXT"), SecurityProtocol.PLAINTEXT,
+                ClientInformation.EMPTY, false);
+        return new KafkaRequest(context, body);
     }
 }

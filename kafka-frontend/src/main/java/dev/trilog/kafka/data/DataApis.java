@@ -5,7 +5,7 @@ import dev.trilog.kafka.protocol.KafkaContext;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
- * The data path: metadata, produce, fetch, and offsets (by time, and by leader epoch for a
+ * The data path: metadata (Metadata, and DescribeTopicPartitions's paged form of it), produce, fetch, and offsets (by time, and by leader epoch for a
  * consumer's truncation check). Producer IDs are the transaction APIs'; committed offsets the
  * group APIs'.
  */
@@ -16,6 +16,7 @@ public final class DataApis {
 
     public static void register(ApiTable table, KafkaContext context, TransactionVerifier transactions) {
         table.register(ApiKeys.METADATA, new MetadataHandler(context))
+                .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(context))
                 .register(ApiKeys.PRODUCE, new ProduceHandler(context, transactions))
                 .register(ApiKeys.FETCH, new FetchHandler(context))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(context))

@@ -2,9 +2,8 @@ package dev.trilog.kafka.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
+import dev.trilog.kafka.KafkaTestApis;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -13,8 +12,6 @@ import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.network.ClientInformation;
-import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -27,10 +24,6 @@ import org.apache.kafka.common.requests.JoinGroupRequest;
 import org.apache.kafka.common.requests.JoinGroupResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.apache.kafka.common.requests.RequestContext;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.security.auth.KafkaPrincipal;
-import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,11 +34,7 @@ import org.junit.jupiter.api.Test;
 class LeaderGateTest {
 
     private static KafkaRequest request(AbstractRequest body) {
-        RequestHeader header = new RequestHeader(body.apiKey(), body.version(), "gate-test", 7);
-        RequestContext context = new RequestContext(header, "conn", InetAddress.getLoopbackAddress(), Optional.empty(),
-                KafkaPrincipal.ANONYMOUS, ListenerName.normalised("PLAINTEXT"), SecurityProtocol.PLAINTEXT,
-                ClientInformation.EMPTY, false);
-        return new KafkaRequest(context, body);
+        return KafkaTestApis.request(body);
     }
 
     @Test
