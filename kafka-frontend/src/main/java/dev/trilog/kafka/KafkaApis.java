@@ -31,7 +31,7 @@ final class KafkaApis {
         ApiTable table = new ApiTable(context.routing());
         GroupCoordinator groups = GroupApis.register(table, context, settings.groups());
         TransactionCoordinator transactions = TransactionApis.register(table, context, settings.transactions(), groups);
-        DataApis.register(table, context, transactions::verifyPartition);
+        DataApis.register(table, context, transactions::verifyPartition, settings.fetchSessionCacheSlots());
         AdminApis.register(table, context);
         return table;
     }

@@ -26,6 +26,7 @@ public final class KafkaFrontendConfig {
     public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
     public static final String TRANSACTION_ABORT_CHECK_INTERVAL_MS =
             "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
 
     public static final List<ConfigKey> KEYS = List.of(
             ConfigKey.of(PORT, "9092", "Kafka port (0 = any free port)."),
@@ -48,7 +49,10 @@ public final class KafkaFrontendConfig {
                     "The largest transaction.timeout.ms a transactional producer may ask for."),
             ConfigKey.of(TRANSACTION_ABORT_CHECK_INTERVAL_MS,
                     Integer.toString(TransactionSettings.DEFAULT_ABORT_CHECK_INTERVAL_MS),
-                    "How often transactions open longer than their timeout are aborted."));
+                    "How often transactions open longer than their timeout are aborted."),
+            ConfigKey.of(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
+                    Integer.toString(KafkaServerSettings.DEFAULT_FETCH_SESSION_CACHE_SLOTS),
+                    "How many incremental fetch sessions (KIP-227) are kept; 0 = none, every fetch is full."));
 
     private KafkaFrontendConfig() {
     }
@@ -70,7 +74,7 @@ public final class KafkaFrontendConfig {
                 config.intAtLeast(TRANSACTION_ABORT_CHECK_INTERVAL_MS, 1));
         return new KafkaServerSettings(config.listenHost(), port, 0, KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES,
                 autoCreateTopics, numPartitions, config.string(ADVERTISED_HOST), advertisedPort, groups, transactions,
-                transport);
+                transport, config.intAtLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 0));
     }
 
     private static KafkaTransport transport(FrontendConfig config) {

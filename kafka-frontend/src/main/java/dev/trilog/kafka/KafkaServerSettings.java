@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param groups                 the group coordinator's settings (rebalance delay, session timeout bounds)
  * @param transactions           the transaction coordinator's settings (timeout bound, abort check interval)
  * @param transport              the Netty transport: epoll where available ({@code AUTO}), or a forced one
+ * @param fetchSessionCacheSlots max.incremental.fetch.session.cache.slots: the incremental fetch sessions kept (0 = none)
  */
 public record KafkaServerSettings(
         String host,
@@ -30,9 +31,12 @@ public record KafkaServerSettings(
         int advertisedPort,
         GroupSettings groups,
         TransactionSettings transactions,
-        KafkaTransport transport) {
+        KafkaTransport transport,
+        int fetchSessionCacheSlots) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+    /** Kafka's default for {@code max.incremental.fetch.session.cache.slots}. */
+    public static final int DEFAULT_FETCH_SESSION_CACHE_SLOTS = 1000;
 
     public KafkaServerSettings {
         Objects.requireNonNull(host, "host");
@@ -43,10 +47,13 @@ public record KafkaServerSettings(
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
+        if (fetchSessionCacheSlots < 0) {
+            throw new IllegalArgumentException("fetchSessionCacheSlots must not be negative");
+        }
     }
 
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
-                GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO);
+                GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO, DEFAULT_FETCH_SESSION_CACHE_SLOTS);
     }
 }

@@ -14,11 +14,16 @@ public final class DataApis {
     private DataApis() {
     }
 
-    public static void register(ApiTable table, KafkaContext context, TransactionVerifier transactions) {
+    /**
+     * @param fetchSessionSlots {@code max.incremental.fetch.session.cache.slots}: how many
+     *                          incremental fetch sessions are kept (0 = none, every fetch is full)
+     */
+    public static void register(ApiTable table, KafkaContext context, TransactionVerifier transactions,
+            int fetchSessionSlots) {
         table.register(ApiKeys.METADATA, new MetadataHandler(context))
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(context))
                 .register(ApiKeys.PRODUCE, new ProduceHandler(context, transactions))
-                .register(ApiKeys.FETCH, new FetchHandler(context))
+                .register(ApiKeys.FETCH, new FetchHandler(context, new FetchSessions(FetchSessionCache.of(fetchSessionSlots))))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(context))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(context));
     }

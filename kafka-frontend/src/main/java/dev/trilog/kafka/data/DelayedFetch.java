@@ -25,6 +25,7 @@ final class DelayedFetch {
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Reply> result = new CompletableFuture<>();
     private final AtomicBoolean checkQueued = new AtomicBoolean();
+    private final AtomicBoolean answered = new AtomicBoolean();
     private final Runnable onAppend = this::queueCheck;
     private volatile ScheduledFuture<?> timeout;
 
@@ -55,7 +56,7 @@ final class DelayedFetch {
         if (checkQueued.compareAndSet(false, true)) {
             timer.execute(() -> {
                 checkQueued.set(false);
-                if (result.isDone()) {
+                if (answered.get()) {
                     return;
                 }
                 FetchAttempt attempt = read.get();
@@ -69,6 +70,10 @@ final class DelayedFetch {
     }
 
     private void finish(FetchAttempt attempt) {
+        if (!answered.compareAndSet(false, true)) {
+            attempt.release(); // the deadline and a re-read both got here: one answers (its reply updates the session)
+            return;
+        }
         for (PartitionLog log : logs) {
             log.removeAppendListener(onAppend);
         }
@@ -76,8 +81,6 @@ final class DelayedFetch {
         if (pending != null) {
             pending.cancel(false);
         }
-        if (!result.complete(attempt.reply())) {
-            attempt.release();
-        }
+        result.complete(attempt.reply());
     }
 }

@@ -10,15 +10,18 @@ import org.apache.kafka.common.requests.FetchResponse;
  * zero-copy, which stay open until the reply is written ({@link #reply()}) or the attempt is
  * dropped ({@link #release()}).
  *
- * @param data   the response
- * @param slices the log slices behind its records
- * @param bytes  how many record bytes it holds
- * @param errors whether a partition answered an error (the fetch then answers at once)
+ * @param data    the response, with every partition read
+ * @param slices  the log slices behind its records
+ * @param bytes   how many record bytes it holds
+ * @param errors  whether a partition answered an error (the fetch then answers at once)
+ * @param session the fetch's session, which shapes the response that is sent
  */
-record FetchAttempt(FetchResponseData data, List<AutoCloseable> slices, long bytes, boolean errors) {
+record FetchAttempt(FetchResponseData data, List<AutoCloseable> slices, long bytes, boolean errors,
+        FetchSessions.Context session) {
 
+    /** The reply to send; call it once, for the attempt that is sent: it updates the fetch's session. */
     Reply reply() {
-        return new Reply(FetchResponse.of(data), slices);
+        return new Reply(FetchResponse.of(session.respond(data)), slices);
     }
 
     void release() {

@@ -1,5 +1,7 @@
 package dev.trilog.kafka.data;
 
+import dev.trilog.kafka.data.FetchSession.FetchTarget;
+import dev.trilog.kafka.data.FetchSession.PartitionKey;
 import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
@@ -9,14 +11,12 @@ import dev.trilog.kafka.records.KafkaRecords;
 import dev.trilog.log.LogSlice;
 import dev.trilog.log.OffsetOutOfRangeException;
 import dev.trilog.log.PartitionLog;
-import dev.trilog.log.Topic;
 import dev.trilog.log.segment.AbortedTransaction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
@@ -30,68 +30,82 @@ import org.apache.kafka.common.requests.FetchRequest;
  * {@code fetch.max.wait.ms}) as a {@link DelayedFetch}, which an append to any of its
  * partitions wakes.
  *
- * <p>Fetch sessions (KIP-227) are declined: the answer's session id is 0, so clients send full
- * requests. A read_committed fetch stops at the last stable offset and lists the aborted
- * transactions among the records it returns, so the client drops their records.
+ * <p>Incremental fetch sessions (KIP-227, {@link FetchSessions}): a consumer's full fetch opens a
+ * session, and its later requests name only the partitions that changed while every partition
+ * of the session is read; the response leaves out those with nothing new. What is left out never
+ * held records, so every slice still goes out zero-copy. A read_committed fetch stops at the last
+ * stable offset and lists the aborted transactions among the records it returns, so the client
+ * drops their records.
  */
 final class FetchHandler implements ApiHandler {
 
     private final KafkaContext context;
+    private final FetchSessions sessions;
 
-    FetchHandler(KafkaContext context) {
+    FetchHandler(KafkaContext context, FetchSessions sessions) {
         this.context = context;
+        this.sessions = sessions;
     }
 
-    /** One partition the request asks for, resolved to its log (null when unknown). */
-    private record Wanted(FetchRequestData.FetchTopic topic, String name, PartitionLog log,
-            FetchRequestData.FetchPartition partition, Errors unknownError) {
+    /** One partition to read, resolved to its log (null when unknown, with the error to answer). */
+    private record Wanted(FetchTarget target, PartitionLog log, Errors unknownError) {
     }
 
     @Override
     public CompletableFuture<Reply> handle(KafkaRequest request) {
-        FetchRequestData data = ((FetchRequest) request.body()).data();
-        List<Wanted> wanted = resolve(data);
+        FetchRequest body = (FetchRequest) request.body();
+        FetchRequestData data = body.data();
+        FetchSessions.Context session = sessions.open(body, request.version());
+        List<Wanted> wanted = resolve(session.targets(), request.version() >= 13);
         int maxBytes = request.version() >= 3 ? data.maxBytes() : Integer.MAX_VALUE;
         boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
-        FetchAttempt first = read(wanted, maxBytes, readCommitted);
+        FetchAttempt first = read(wanted, maxBytes, readCommitted, session);
         if (first.bytes() >= data.minBytes() || data.maxWaitMs() <= 0 || first.errors() || wanted.isEmpty()) {
             return CompletableFuture.completedFuture(first.reply());
         }
         first.release();
         List<PartitionLog> logs = wanted.stream().map(Wanted::log).toList();
-        return new DelayedFetch(logs, () -> read(wanted, maxBytes, readCommitted), data.minBytes(), context.timer())
-                .start(data.maxWaitMs());
+        return new DelayedFetch(logs, () -> read(wanted, maxBytes, readCommitted, session), data.minBytes(),
+                context.timer()).start(data.maxWaitMs());
     }
 
-    private List<Wanted> resolve(FetchRequestData data) {
-        List<Wanted> wanted = new ArrayList<>();
-        for (FetchRequestData.FetchTopic topic : data.topics()) {
-            NamedTopic found = context.topics().resolve(topic.topic(), topic.topicId());
-            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                Errors unknown = found.check(partition.partition());
-                PartitionLog log = unknown == Errors.NONE ? context.engine().partition(found.partition(partition.partition()))
-                        : null;
-                wanted.add(new Wanted(topic, found.topic().map(Topic::name).orElse(topic.topic()), log, partition,
-                        unknown == Errors.NONE ? Errors.UNKNOWN_TOPIC_OR_PARTITION : unknown));
+    private List<Wanted> resolve(List<FetchTarget> targets, boolean byId) {
+        List<Wanted> wanted = new ArrayList<>(targets.size());
+        PartitionKey topicOf = null;
+        NamedTopic found = null;
+        for (FetchTarget target : targets) {
+            PartitionKey key = target.key();
+            if (!key.sameTopic(topicOf)) { // a session's partitions come topic by topic: one lookup each
+                found = context.topics().resolve(byId, key.topic(), key.topicId());
+                topicOf = key;
             }
+            Errors unknown = found.check(key.partition());
+            PartitionLog log = unknown == Errors.NONE ? context.engine().partition(found.partition(key.partition()))
+                    : null;
+            wanted.add(new Wanted(target, log, unknown == Errors.NONE ? Errors.UNKNOWN_TOPIC_OR_PARTITION : unknown));
         }
         return wanted;
     }
 
-    private FetchAttempt read(List<Wanted> wanted, int maxBytes, boolean readCommitted) {
-        FetchResponseData response = new FetchResponseData().setSessionId(0).setErrorCode(Errors.NONE.code());
+    private FetchAttempt read(List<Wanted> wanted, int maxBytes, boolean readCommitted,
+            FetchSessions.Context session) {
+        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code());
         List<AutoCloseable> slices = new ArrayList<>();
         long bytes = 0;
         boolean errors = false;
         FetchableTopicResponse current = null;
-        FetchRequestData.FetchTopic currentTopic = null;
+        PartitionKey currentTopic = null;
         for (Wanted w : wanted) {
-            if (w.topic() != currentTopic) {
-                currentTopic = w.topic();
-                current = new FetchableTopicResponse().setTopic(w.topic().topic()).setTopicId(w.topic().topicId());
+            PartitionKey key = w.target().key();
+            if (!key.sameTopic(currentTopic)) {
+                currentTopic = key;
+                current = new FetchableTopicResponse().setTopicId(key.topicId());
+                if (key.topic() != null) {
+                    current.setTopic(key.topic());
+                }
                 response.responses().add(current);
             }
-            PartitionData partition = new PartitionData().setPartitionIndex(w.partition().partition())
+            PartitionData partition = new PartitionData().setPartitionIndex(key.partition())
                     .setRecords(KafkaRecords.empty())
                     .setAbortedTransactions(readCommitted ? new ArrayList<>() : null);
             current.partitions().add(partition);
@@ -105,12 +119,12 @@ final class FetchHandler implements ApiHandler {
             long lastStable = log.lastStableOffset(); // before the high watermark: never above it
             partition.setHighWatermark(log.highWatermark()).setLastStableOffset(lastStable)
                     .setLogStartOffset(log.logStartOffset());
-            int limit = (int) Math.min(w.partition().partitionMaxBytes(), Math.max(0, maxBytes - bytes));
+            int limit = (int) Math.min(w.target().maxBytes(), Math.max(0, maxBytes - bytes));
             if (limit <= 0 && bytes > 0) {
                 continue;
             }
             try {
-                long offset = w.partition().fetchOffset();
+                long offset = w.target().fetchOffset();
                 LogSlice slice = readCommitted ? log.readCommitted(offset, limit, bytes == 0, lastStable)
                         : log.read(offset, limit, bytes == 0);
                 if (!slice.isEmpty()) {
@@ -129,7 +143,7 @@ final class FetchHandler implements ApiHandler {
                 errors = true;
             }
         }
-        return new FetchAttempt(response, slices, bytes, errors);
+        return new FetchAttempt(response, slices, bytes, errors, session);
     }
 
     private static List<FetchResponseData.AbortedTransaction> abortedTransactions(PartitionLog log, long from,

@@ -76,7 +76,8 @@ class DelayedFetchTest {
 
     private synchronized FetchAttempt read() {
         AutoCloseable slice = released::incrementAndGet;
-        FetchAttempt attempt = new FetchAttempt(new FetchResponseData(), List.of(slice), available.get(), false);
+        FetchAttempt attempt = new FetchAttempt(new FetchResponseData(), List.of(slice), available.get(), false,
+                new FetchSessions.Sessionless(List.of()));
         reads.add(attempt);
         return attempt;
     }
