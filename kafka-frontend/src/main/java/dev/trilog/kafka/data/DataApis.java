@@ -5,9 +5,9 @@ import dev.trilog.kafka.protocol.KafkaContext;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
- * The data path: metadata (Metadata, and DescribeTopicPartitions's paged form of it), produce, fetch, and offsets (by time, and by leader epoch for a
- * consumer's truncation check). Producer IDs are the transaction APIs'; committed offsets the
- * group APIs'.
+ * The data path: metadata (Metadata, and DescribeTopicPartitions's paged form of it), produce,
+ * fetch, and offsets (by time, and by leader epoch for a consumer's truncation check). Producer
+ * IDs are the transaction APIs'; committed offsets the group APIs'.
  */
 public final class DataApis {
 
@@ -23,7 +23,8 @@ public final class DataApis {
         table.register(ApiKeys.METADATA, new MetadataHandler(context))
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(context))
                 .register(ApiKeys.PRODUCE, new ProduceHandler(context, transactions))
-                .register(ApiKeys.FETCH, new FetchHandler(context, new FetchSessions(FetchSessionCache.of(fetchSessionSlots))))
+                .register(ApiKeys.FETCH, new FetchHandler(context,
+                        new FetchSessions(FetchSessionCache.of(fetchSessionSlots))))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(context))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, new OffsetForLeaderEpochHandler(context));
     }
