@@ -239,20 +239,20 @@ public final class LogEngine implements AutoCloseable {
         }
 
         /** Deletes the topic if it is still the one with this ID; its share state was removed by the deleting node. */
-        public void deleteTopic(Topic topic) throws UnknownTopicException, IOException {
-            sameTopic(topic);
-            topics.delete(topic.name(), false);
+        public void deleteTopic(String name, Uuid id) throws UnknownTopicException, IOException {
+            sameTopic(name, id);
+            topics.delete(name, false);
         }
 
-        public Topic createPartitions(Topic topic, int newCount) throws UnknownTopicException, IOException {
-            sameTopic(topic);
-            return topics.createPartitions(topic.name(), newCount);
+        public Topic createPartitions(String name, Uuid id, int newCount) throws UnknownTopicException, IOException {
+            sameTopic(name, id);
+            return topics.createPartitions(name, newCount);
         }
 
-        public Topic alterTopicConfig(Topic topic, Map<String, String> overrides)
+        public Topic alterTopicConfig(String name, Uuid id, Map<String, String> overrides)
                 throws UnknownTopicException, IOException {
-            sameTopic(topic);
-            return topics.alterConfig(topic.name(), overrides);
+            sameTopic(name, id);
+            return topics.alterConfig(name, overrides);
         }
 
         /** Every replica has applied every write before this one, so the offset is in range on each alike. */
@@ -265,9 +265,9 @@ public final class LogEngine implements AutoCloseable {
             return log.deleteRecordsBefore(offset);
         }
 
-        private void sameTopic(Topic topic) throws UnknownTopicException {
-            if (!topicRegistry.get(topic.name()).map(t -> t.id().equals(topic.id())).orElse(false)) {
-                throw new UnknownTopicException("unknown topic " + topic.name() + " (id " + topic.id() + ")");
+        private void sameTopic(String name, Uuid id) throws UnknownTopicException {
+            if (!topicRegistry.get(name).map(t -> t.id().equals(id)).orElse(false)) {
+                throw new UnknownTopicException("unknown topic " + name + " (id " + id + ")");
             }
         }
     }

@@ -174,11 +174,11 @@ final class EngineStateMachine extends BaseStateMachine {
         try {
             long logStart = -1;
             if (command instanceof LogCommand.DeleteTopic d) {
-                replica.deleteTopic(new Topic(d.name(), d.id(), 0, java.util.Map.of()));
+                replica.deleteTopic(d.name(), d.id());
             } else if (command instanceof LogCommand.GrowTopic g) {
-                replica.createPartitions(new Topic(g.name(), g.id(), 0, java.util.Map.of()), g.partitions());
+                replica.createPartitions(g.name(), g.id(), g.partitions());
             } else if (command instanceof LogCommand.ConfigureTopic c) {
-                replica.alterTopicConfig(new Topic(c.name(), c.id(), 0, java.util.Map.of()), c.configs());
+                replica.alterTopicConfig(c.name(), c.id(), c.configs());
             } else {
                 LogCommand.DeleteRecords d = (LogCommand.DeleteRecords) command;
                 logStart = replica.deleteRecordsBefore(d.partition(), d.offset());

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -318,12 +320,12 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
                 d.getCommitInfos(), info.getRoleInfoProto());
     }
 
-    private Quorum quorum(int leader, long term, long committed, java.util.Collection<CommitInfoProto> commitInfos,
+    private Quorum quorum(int leader, long term, long committed, Collection<CommitInfoProto> commitInfos,
             RoleInfoProto role) {
         long now = System.currentTimeMillis();
-        Map<Integer, Long> reported = new java.util.HashMap<>();
+        Map<Integer, Long> reported = new HashMap<>();
         commitInfos.forEach(c -> reported.put(nodeId(RaftPeerId.valueOf(c.getServer().getId())), c.getCommitIndex()));
-        Map<Integer, Long> lastHeard = new java.util.HashMap<>();
+        Map<Integer, Long> lastHeard = new HashMap<>();
         if (role.hasLeaderInfo()) {
             lastHeard.put(leader, now);
             reported.put(leader, committed);
