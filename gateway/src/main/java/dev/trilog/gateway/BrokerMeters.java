@@ -10,7 +10,6 @@ import dev.trilog.routing.queue.QueueCounts;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +43,6 @@ final class BrokerMeters {
     private final MultiGauge groupLag;
     private final MultiGauge queueMessages;
     private final MultiGauge queueOldestAge;
-    private final AtomicInteger storageFailed = new AtomicInteger();
     private volatile Topology topology;
     private volatile Queues queues;
 
@@ -67,9 +64,6 @@ final class BrokerMeters {
         queueOldestAge = MultiGauge.builder("trilog.queue.oldest.message.age").baseUnit("seconds")
                 .description("age of the oldest available message (SQS's ApproximateAgeOfOldestMessage)")
                 .register(registry);
-        Gauge.builder("trilog.partitions.storage.failed", storageFailed::get)
-                .description("partitions whose last write failed for their storage (a full disk); their appends"
-                        + " are refused until one works").register(registry);
         Timer fsync = Timer.builder("trilog.log.fsync")
                 .description("group-commit fsyncs: how long each took")
                 .serviceLevelObjectives(MetricBuckets.LATENCY).register(registry);
@@ -100,7 +94,6 @@ final class BrokerMeters {
         List<MultiGauge.Row<?>> end = new ArrayList<>();
         List<MultiGauge.Row<?>> size = new ArrayList<>();
         List<MultiGauge.Row<?>> segments = new ArrayList<>();
-        int failed = 0;
         for (Topic topic : engine.topics()) {
             for (int p = 0; p < topic.partitions(); p++) {
                 PartitionLog partition = partition(new TopicPartition(topic.name(), p));
@@ -112,10 +105,8 @@ final class BrokerMeters {
                 end.add(MultiGauge.Row.of(tags, partition.logEndOffset()));
                 size.add(MultiGauge.Row.of(tags, partition.sizeInBytes()));
                 segments.add(MultiGauge.Row.of(tags, partition.segmentCount()));
-                failed += partition.storageFailed() ? 1 : 0;
             }
         }
-        storageFailed.set(failed);
         logStartOffset.register(start, true);
         logEndOffset.register(end, true);
         logSize.register(size, true);

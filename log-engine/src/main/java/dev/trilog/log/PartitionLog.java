@@ -82,8 +82,6 @@ public final class PartitionLog implements AutoCloseable {
     private volatile LogConfig config;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
-    /** The last write failed for its storage; logged when set and when cleared. */
-    private volatile boolean storageFailed;
     /** Below the first record of any open transaction; the log end offset when none is open. */
     private volatile long lastStableOffset;
 
@@ -267,35 +265,12 @@ public final class PartitionLog implements AutoCloseable {
         return result;
     }
 
-    /**
-     * Writes validated batches to the active segment (rolling first if due); returns that segment.
-     * A storage failure (a full disk) is logged once when the partition starts failing and once
-     * when it writes again, however many appends fail in between (each is answered with it).
-     */
+    /** Writes validated batches to the active segment (rolling first if due); returns that segment. */
     private Segment write(PreparedAppend prepared, long now) throws IOException {
-        Segment segment;
-        try {
-            segment = maybeRoll(prepared, now);
-            segment.append(prepared, now);
-        } catch (IOException e) {
-            if (!storageFailed) {
-                storageFailed = true;
-                log.warn("Partition {} cannot write: {}; its appends fail until it can", topicPartition,
-                        e.getMessage());
-            }
-            throw e;
-        }
-        if (storageFailed) {
-            storageFailed = false;
-            log.info("Partition {} writes again", topicPartition);
-        }
+        Segment segment = maybeRoll(prepared, now);
+        segment.append(prepared, now);
         logEndOffset = prepared.lastOffset() + 1;
         return segment;
-    }
-
-    /** Whether this partition's last write failed for its storage (see {@link #write}); cleared by the next that works. */
-    public boolean storageFailed() {
-        return storageFailed;
     }
 
     /**

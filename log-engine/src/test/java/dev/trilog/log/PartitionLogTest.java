@@ -63,29 +63,6 @@ class PartitionLogTest {
         assertThat(first.durable()).isCompleted();
     }
 
-    /** Issue 18: a partition that cannot write says so (once, in the log; and to /metrics through this flag). */
-    @Test
-    void aStorageFailureMarksThePartitionUntilAWriteWorks() throws Exception {
-        open(Map.of(), true);
-        log.append(Batches.of(1, T0), true);
-        assertThat(log.storageFailed()).isFalse();
-        try (LogSlice slice = log.read(0, 1 << 20, true)) {
-            slice.channel().close(); // the segment's file can no longer be written, as on a failed disk
-        }
-
-        assertThatThrownBy(() -> log.append(Batches.of(1, T0, 1), true)).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> log.append(Batches.of(1, T0, 1), true)).isInstanceOf(IOException.class);
-
-        assertThat(log.storageFailed()).isTrue();
-        assertThat(log.logEndOffset()).isEqualTo(1);
-        try {
-            log.close();
-        } catch (IOException | java.io.UncheckedIOException expected) {
-            // its file is gone
-        }
-        log = null;
-    }
-
     @Test
     void readReturnsAFileRegionStartingAtTheBatchThatHoldsTheOffset() throws Exception {
         open(Map.of(), true);
