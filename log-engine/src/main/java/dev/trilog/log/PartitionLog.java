@@ -664,17 +664,11 @@ public final class PartitionLog implements AutoCloseable {
         try {
             flush();
             producerStates.writeSnapshot(dir, logEndOffset);
-            Segment active = segments.active();
             segments.close();
-            if (active.tornTail()) {
-                // not clean: the next start must recover (cut) the tail, so no clean-shutdown marker
-                throw new IOException("partition " + topicPartition + " keeps bytes of a failed append in "
-                        + active.logFile() + "; the next start recovers it");
-            }
         } finally {
             writeLock.unlock();
-            durability.failAll(new IOException("partition " + topicPartition + " closed"));
         }
+        durability.failAll(new IOException("partition " + topicPartition + " closed"));
     }
 
     /** Closes and deletes every file of the partition (topic deletion). */

@@ -46,8 +46,6 @@ public final class Segment {
     private volatile long rollBaseTimestamp = RecordFormat.NO_TIMESTAMP;
     private volatile boolean deleteFilesOnClose;
     private volatile boolean retired;
-    /** Bytes of a failed append are past {@link #size} in the file and could not be cut off yet. */
-    private volatile boolean tornTail;
     private int bytesSinceLastIndexEntry;
 
     private Segment(Path dir, long baseOffset, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
@@ -67,17 +65,11 @@ public final class Segment {
     /** A new, empty, active segment. */
     public static Segment create(Path dir, long baseOffset, int maxIndexBytes, int indexIntervalBytes)
             throws IOException {
-        return create(dir, baseOffset, maxIndexBytes, indexIntervalBytes, channel -> channel);
-    }
-
-    /** As {@link #create(Path, long, int, int)}, its file channel wrapped first: for tests that make writes fail. */
-    static Segment create(Path dir, long baseOffset, int maxIndexBytes, int indexIntervalBytes,
-            java.util.function.UnaryOperator<FileChannel> wrap) throws IOException {
         Files.deleteIfExists(SegmentFiles.offsetIndex(dir, baseOffset));
         Files.deleteIfExists(SegmentFiles.timeIndex(dir, baseOffset));
         Files.deleteIfExists(SegmentFiles.txnIndex(dir, baseOffset));
-        FileChannel channel = wrap.apply(FileChannel.open(SegmentFiles.log(dir, baseOffset),
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE));
+        FileChannel channel = FileChannel.open(SegmentFiles.log(dir, baseOffset), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
         return new Segment(dir, baseOffset, channel,
                 new OffsetIndex(SegmentFiles.offsetIndex(dir, baseOffset), baseOffset, maxIndexBytes, true, false),
                 new TimeIndex(SegmentFiles.timeIndex(dir, baseOffset), baseOffset, maxIndexBytes, true, false),
@@ -174,23 +166,10 @@ public final class Segment {
 
     /** Writes batches whose offsets the partition has assigned. Only the partition's writer calls this. */
     public void append(PreparedAppend prepared, long now) throws IOException {
-        repairTail();
         int position = size;
         ByteBuffer bytes = prepared.bytes().duplicate();
-        try {
-            while (bytes.hasRemaining()) {
-                channel.write(bytes, position + bytes.position());
-            }
-        } catch (IOException e) {
-            // a full disk stops a write part-way: cut what it wrote, so the file ends with the last
-            // good batch, as the next start (which may skip recovery) expects
-            tornTail = true;
-            try {
-                repairTail();
-            } catch (IOException cut) {
-                e.addSuppressed(cut);
-            }
-            throw e;
+        while (bytes.hasRemaining()) {
+            channel.write(bytes, position + bytes.position());
         }
         if (rollBaseTimestamp == RecordFormat.NO_TIMESTAMP) {
             long first = prepared.batches().get(0).maxTimestamp();
@@ -202,22 +181,6 @@ public final class Segment {
         }
         nextOffset = prepared.lastOffset() + 1;
         size = position;
-    }
-
-    /** Cuts the bytes a failed append left past the last good batch, if any are left. */
-    private void repairTail() throws IOException {
-        if (tornTail) {
-            channel.truncate(size);
-            tornTail = false;
-        }
-    }
-
-    /**
-     * Whether bytes of a failed append are still past the last good batch (cutting them failed
-     * too): this file is not clean until {@link #append} or {@link #close} manages to cut them.
-     */
-    public boolean tornTail() {
-        return tornTail;
     }
 
     private void indexBatch(BatchHeader batch, int position) {
@@ -485,12 +448,6 @@ public final class Segment {
     }
 
     private void closeFiles() {
-        try {
-            repairTail();
-        } catch (IOException e) {
-            log.warn("Cannot cut the bytes of a failed append from {}: {}; the next start recovers it", logFile(),
-                    e.getMessage());
-        }
         try {
             channel.close();
             txnIndex.close();

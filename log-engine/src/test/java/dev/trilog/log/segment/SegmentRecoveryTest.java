@@ -1,7 +1,6 @@
 package dev.trilog.log.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trilog.log.Batches;
 import dev.trilog.log.record.AppendRules;
@@ -35,54 +34,6 @@ class SegmentRecoveryTest {
             sizes[i] = segment.size();
         }
         return sizes;
-    }
-
-    /**
-     * Issue 18: a disk that fills up stops an append part-way. The segment cuts what it wrote, so
-     * the file ends with the last good batch — the next start may trust it without recovery — and
-     * appends go on once there is space again.
-     */
-    @Test
-    void aFailedAppendLeavesTheFileAsItWasAndLaterAppendsGoOn() throws IOException {
-        DiskFullChannel[] disk = new DiskFullChannel[1];
-        Segment segment = Segment.create(dir, 0, INDEX_BYTES, INTERVAL, c -> disk[0] = new DiskFullChannel(c));
-        int[] sizes = fill(segment, 3);
-        disk[0].full = true;
-        assertThatThrownBy(() -> fill(segment, 1)).hasMessageContaining("No space left");
-        assertThat(segment.size()).isEqualTo(sizes[2]);
-        assertThat(Files.size(SegmentFiles.log(dir, 0))).as("the torn bytes are cut").isEqualTo(sizes[2]);
-        assertThat(segment.tornTail()).isFalse();
-
-        disk[0].full = false;
-        int[] after = fill(segment, 2);
-        segment.close();
-
-        Segment reopened = Segment.open(dir, 0, INDEX_BYTES, INTERVAL, true, false); // a clean start: trusted
-        assertThat(reopened.size()).isEqualTo(after[1]);
-        assertThat(reopened.nextOffset()).isEqualTo(15);
-        reopened.close();
-    }
-
-    /** When even cutting fails, the segment says so, cuts it at its next append or close, or recovery does. */
-    @Test
-    void aTailThatCannotBeCutIsCutLaterAndReportedMeanwhile() throws IOException {
-        DiskFullChannel[] disk = new DiskFullChannel[1];
-        Segment segment = Segment.create(dir, 0, INDEX_BYTES, INTERVAL, c -> disk[0] = new DiskFullChannel(c));
-        int[] sizes = fill(segment, 3);
-        disk[0].full = true;
-        disk[0].truncateFails = true;
-        assertThatThrownBy(() -> fill(segment, 1)).hasMessageContaining("No space left");
-        assertThat(segment.tornTail()).isTrue();
-        assertThat(Files.size(SegmentFiles.log(dir, 0))).isGreaterThan(sizes[2]);
-
-        disk[0].full = false;
-        disk[0].truncateFails = false;
-        fill(segment, 1); // cuts first, then writes where the last good batch ended
-        assertThat(segment.tornTail()).isFalse();
-        segment.close();
-        Segment reopened = Segment.open(dir, 0, INDEX_BYTES, INTERVAL, true, true);
-        assertThat(reopened.nextOffset()).as("no bytes of the failed append in between").isEqualTo(12);
-        reopened.close();
     }
 
     @Test
