@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,10 +26,26 @@ import org.slf4j.LoggerFactory;
  * of a batch. Readers that hand the file to the network {@link #tryRetain()} the segment first:
  * a segment that retention or compaction removes is closed and unlinked only when its last
  * reader {@link #release()}s it.
+ *
+ * <p>A write that fails part-way (a full disk) leaves the file as it was: the bytes it wrote past
+ * the last whole batch are cut off before the failure is thrown, or before the next append when
+ * that cut fails too, so neither a later append nor a start that trusts the file meets them.
  */
 public final class Segment {
 
     private static final Logger log = LoggerFactory.getLogger(Segment.class);
+
+    /** Opens a segment's log file. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path file, OpenOption... options) throws IOException;
+    }
+
+    /**
+     * How log files are opened: a seam for tests, which make writes fail as on a full disk
+     * without filling one.
+     */
+    static volatile ChannelOpener channels = FileChannel::open;
 
     private final Path dir;
     private final long baseOffset;
@@ -47,6 +64,11 @@ public final class Segment {
     private volatile boolean deleteFilesOnClose;
     private volatile boolean retired;
     private int bytesSinceLastIndexEntry;
+    /**
+     * A failed write left bytes past {@link #size} that could not be cut off yet. The writer's,
+     * and the sealer's once the segment has rolled (the hand-over orders the two).
+     */
+    private boolean tornTail;
 
     private Segment(Path dir, long baseOffset, FileChannel channel, OffsetIndex offsetIndex, TimeIndex timeIndex,
             int indexIntervalBytes) throws IOException {
@@ -68,12 +90,24 @@ public final class Segment {
         Files.deleteIfExists(SegmentFiles.offsetIndex(dir, baseOffset));
         Files.deleteIfExists(SegmentFiles.timeIndex(dir, baseOffset));
         Files.deleteIfExists(SegmentFiles.txnIndex(dir, baseOffset));
-        FileChannel channel = FileChannel.open(SegmentFiles.log(dir, baseOffset), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new Segment(dir, baseOffset, channel,
-                new OffsetIndex(SegmentFiles.offsetIndex(dir, baseOffset), baseOffset, maxIndexBytes, true, false),
-                new TimeIndex(SegmentFiles.timeIndex(dir, baseOffset), baseOffset, maxIndexBytes, true, false),
-                indexIntervalBytes);
+        Path logFile = SegmentFiles.log(dir, baseOffset);
+        FileChannel channel = channels.open(logFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            return new Segment(dir, baseOffset, channel,
+                    new OffsetIndex(SegmentFiles.offsetIndex(dir, baseOffset), baseOffset, maxIndexBytes, true, false),
+                    new TimeIndex(SegmentFiles.timeIndex(dir, baseOffset), baseOffset, maxIndexBytes, true, false),
+                    indexIntervalBytes);
+        } catch (IOException | RuntimeException e) {
+            // (a full disk) the empty file goes too, or every later roll to this offset would find it there
+            try {
+                channel.close();
+                Files.deleteIfExists(logFile);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -90,7 +124,7 @@ public final class Segment {
         Path timeFile = SegmentFiles.timeIndex(dir, baseOffset);
         boolean indexesPresent = Files.exists(offsetFile) && Files.exists(timeFile);
         boolean trust = indexesPresent && !recover;
-        FileChannel channel = FileChannel.open(SegmentFiles.log(dir, baseOffset), StandardOpenOption.READ,
+        FileChannel channel = channels.open(SegmentFiles.log(dir, baseOffset), StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         boolean writable = active || !trust; // a rebuild writes the index even of a sealed segment
         Segment segment = new Segment(dir, baseOffset, channel,
@@ -164,12 +198,26 @@ public final class Segment {
         return offsetIndex.isFull() || timeIndex.isFull();
     }
 
-    /** Writes batches whose offsets the partition has assigned. Only the partition's writer calls this. */
+    /**
+     * Writes batches whose offsets the partition has assigned. Only the partition's writer calls
+     * this. When the write fails nothing changes: the bytes it got onto the file are cut off
+     * again (see {@link #cutTornTail}) and the segment takes the next append where this one
+     * would have gone.
+     */
     public void append(PreparedAppend prepared, long now) throws IOException {
         int position = size;
+        if (tornTail) {
+            channel.truncate(position);
+            tornTail = false;
+        }
         ByteBuffer bytes = prepared.bytes().duplicate();
-        while (bytes.hasRemaining()) {
-            channel.write(bytes, position + bytes.position());
+        try {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes, position + bytes.position());
+            }
+        } catch (IOException e) {
+            cutTornTail(position, e);
+            throw e;
         }
         if (rollBaseTimestamp == RecordFormat.NO_TIMESTAMP) {
             long first = prepared.batches().get(0).maxTimestamp();
@@ -181,6 +229,26 @@ public final class Segment {
         }
         nextOffset = prepared.lastOffset() + 1;
         size = position;
+    }
+
+    /**
+     * After a failed write: truncates the file back to {@code goodSize}, the end of the last
+     * whole batch. The write may have put part of a batch there, which a start that trusts the
+     * file (after a clean shutdown) would take for a batch. When the truncation fails too, the
+     * next append, or the seal at a roll or shutdown, retries it first; a shutdown that cannot
+     * make it is not marked clean, so the next start verifies this segment and cuts them off.
+     */
+    private void cutTornTail(int goodSize, IOException failure) {
+        try {
+            if (channel.size() > goodSize) {
+                channel.truncate(goodSize);
+            }
+        } catch (IOException e) {
+            tornTail = true;
+            failure.addSuppressed(e);
+            log.warn("Could not cut the partly written batch off {} at {} after a failed write: {}", logFile(),
+                    goodSize, e.toString());
+        }
     }
 
     private void indexBatch(BatchHeader batch, int position) {
@@ -389,8 +457,15 @@ public final class Segment {
         return truncated;
     }
 
-    /** This segment stops taking appends: indexes shrink to their entries, everything is fsynced. */
+    /**
+     * This segment stops taking appends: bytes a failed write left past its end are cut off,
+     * indexes shrink to their entries, everything is fsynced.
+     */
     public void seal() throws IOException {
+        if (tornTail) {
+            channel.truncate(size);
+            tornTail = false;
+        }
         if (maxTimestamp != RecordFormat.NO_TIMESTAMP) {
             timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
         }
