@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * .lock                      held while a process has the directory open
  * meta.properties            the cluster ID, made when the directory is
- * .clean_shutdown            written by {@link #close()}; its presence lets the next start skip recovery
+ * .clean_shutdown            written by {@link #close()} unless a write failed ({@link StorageFailures}); its
+ *                            presence lets the next start skip recovery
  * __trilog_metadata-0/       topics, their IDs and configs (internal compacted log)
  * __trilog_group_offsets-0/  committed offsets of consumer groups (internal compacted log)
  * __trilog_share_state-0/    share cursors' delivery state (internal compacted log)
@@ -53,6 +54,7 @@ public final class LogEngine implements AutoCloseable {
     private final DataDirectory dataDir;
     private final GroupCommitFlusher flusher = new GroupCommitFlusher();
     private final UnreadableBatches unreadableBatches = new UnreadableBatches();
+    private final StorageFailures storageFailures = new StorageFailures();
     private final BackgroundTasks background = new BackgroundTasks();
     private final PartitionLogs partitions;
     /** Writes to this node's logs; the internal logs always use it. */
@@ -71,7 +73,8 @@ public final class LogEngine implements AutoCloseable {
     private LogEngine(EngineSettings settings, DataDirectory dataDir) {
         this.settings = settings;
         this.dataDir = dataDir;
-        this.partitions = new PartitionLogs(settings, dataDir, background.sealer(), flusher, unreadableBatches);
+        this.partitions = new PartitionLogs(settings, dataDir, background.sealer(), flusher, unreadableBatches,
+                storageFailures);
         this.local = new LocalLogAppender(partitions::getIncludingInternal);
         this.appender = local;
     }
@@ -115,6 +118,11 @@ public final class LogEngine implements AutoCloseable {
     /** Batches on disk that record readers had to skip (see {@link UnreadableBatches}). */
     public UnreadableBatches unreadableBatches() {
         return unreadableBatches;
+    }
+
+    /** Partitions whose disk is failing them, and whether any was since the engine opened. */
+    public StorageFailures storageFailures() {
+        return storageFailures;
     }
 
     public EngineSettings settings() {
@@ -427,7 +435,8 @@ public final class LogEngine implements AutoCloseable {
 
     /**
      * Stops background work, flushes and closes every log, and writes the clean-shutdown marker
-     * so the next start skips recovery.
+     * so the next start skips recovery — unless a close failed or a write or fsync failed since
+     * the engine opened: whatever such a write may have left is then for recovery to find.
      */
     @Override
     public void close() throws IOException {
@@ -447,9 +456,12 @@ public final class LogEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (failure == null) {
+        if (failure == null && !storageFailures.occurred()) {
             dataDir.markCleanShutdown();
             log.info("Log engine closed cleanly");
+        } else if (failure == null) {
+            log.warn("Log engine closed; not marked clean because writes to disk failed while it ran:"
+                    + " the next start checks the logs");
         }
         dataDir.close();
         if (failure != null) {

@@ -77,6 +77,7 @@ public final class PartitionLog implements AutoCloseable {
     private final CleanableLog cleanable = new Cleanable();
     private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final RecordFormat.UnreadableBatchListener unreadable;
+    private final StorageFailures.Partition storage;
 
     // changed under the write lock, read without it
     private volatile LogConfig config;
@@ -87,9 +88,10 @@ public final class PartitionLog implements AutoCloseable {
 
     private PartitionLog(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, UnreadableBatches unreadable,
-            LogStartOffsetCheckpoint logStartCheckpoint, LogLoader.LoadedLog loaded) {
+            StorageFailures storageFailures, LogStartOffsetCheckpoint logStartCheckpoint, LogLoader.LoadedLog loaded) {
         this.topicPartition = topicPartition;
         this.unreadable = unreadable.listenerFor(topicPartition);
+        this.storage = storageFailures.partition(topicPartition);
         this.dir = dir;
         this.config = config;
         this.clock = clock;
@@ -100,7 +102,7 @@ public final class PartitionLog implements AutoCloseable {
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = loaded.logEndOffset();
         this.durability = new DurabilityWaiters(topicPartition, this::config, this::logEndOffset, segments, flusher,
-                logEndOffset);
+                storage, logEndOffset);
         updateLastStableOffset();
     }
 
@@ -111,17 +113,21 @@ public final class PartitionLog implements AutoCloseable {
      */
     static PartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
             Executor background, GroupCommitFlusher flusher, boolean cleanShutdown) throws IOException {
-        return open(topicPartition, dir, config, clock, background, flusher, cleanShutdown, new UnreadableBatches());
+        return open(topicPartition, dir, config, clock, background, flusher, cleanShutdown, new UnreadableBatches(),
+                new StorageFailures());
     }
 
-    /** As above, reporting batches whose records cannot be read to {@code unreadable}. */
+    /**
+     * As above, reporting batches whose records cannot be read to {@code unreadable}, and failed
+     * writes and fsyncs to {@code storageFailures}.
+     */
     static PartitionLog open(TopicPartition topicPartition, Path dir, LogConfig config, InstantSource clock,
-            Executor background, GroupCommitFlusher flusher, boolean cleanShutdown, UnreadableBatches unreadable)
-            throws IOException {
+            Executor background, GroupCommitFlusher flusher, boolean cleanShutdown, UnreadableBatches unreadable,
+            StorageFailures storageFailures) throws IOException {
         LogStartOffsetCheckpoint checkpoint = new LogStartOffsetCheckpoint(dir);
         LogLoader.LoadedLog loaded = LogLoader.load(dir, checkpoint, config, clock, cleanShutdown);
-        return new PartitionLog(topicPartition, dir, config, clock, background, flusher, unreadable, checkpoint,
-                loaded);
+        return new PartitionLog(topicPartition, dir, config, clock, background, flusher, unreadable, storageFailures,
+                checkpoint, loaded);
     }
 
     public TopicPartition topicPartition() {
@@ -265,10 +271,21 @@ public final class PartitionLog implements AutoCloseable {
         return result;
     }
 
-    /** Writes validated batches to the active segment (rolling first if due); returns that segment. */
+    /**
+     * Writes validated batches to the active segment (rolling first if due); returns that segment.
+     * Each outcome goes to the partition's storage-failure state; a failed write leaves no bytes
+     * behind (the segment cuts off what it wrote) and the log end offset where it was.
+     */
     private Segment write(PreparedAppend prepared, long now) throws IOException {
-        Segment segment = maybeRoll(prepared, now);
-        segment.append(prepared, now);
+        Segment segment;
+        try {
+            segment = maybeRoll(prepared, now);
+            segment.append(prepared, now);
+        } catch (IOException e) {
+            storage.writeFailed(e);
+            throw e;
+        }
+        storage.written();
         logEndOffset = prepared.lastOffset() + 1;
         return segment;
     }
@@ -676,6 +693,7 @@ public final class PartitionLog implements AutoCloseable {
         writeLock.lock();
         try {
             segments.deleteAll();
+            storage.forget();
             durability.failAll(new IOException("partition " + topicPartition + " deleted"));
             logStartCheckpoint.delete();
             Files.deleteIfExists(dir.resolve(ProducerStates.SNAPSHOT_FILE));

@@ -32,6 +32,7 @@ final class PartitionLogs {
     private final Executor sealer;
     private final GroupCommitFlusher flusher;
     private final UnreadableBatches unreadableBatches;
+    private final StorageFailures storageFailures;
     private final LogCleaner cleaner = new LogCleaner();
     private final Map<TopicPartition, PartitionLog> topics = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> internal = new ConcurrentHashMap<>();
@@ -39,12 +40,13 @@ final class PartitionLogs {
     private final List<PartitionLog> internalInOrder = new CopyOnWriteArrayList<>();
 
     PartitionLogs(EngineSettings settings, DataDirectory dataDir, Executor sealer, GroupCommitFlusher flusher,
-            UnreadableBatches unreadableBatches) {
+            UnreadableBatches unreadableBatches, StorageFailures storageFailures) {
         this.settings = settings;
         this.dataDir = dataDir;
         this.sealer = sealer;
         this.flusher = flusher;
         this.unreadableBatches = unreadableBatches;
+        this.storageFailures = storageFailures;
     }
 
     /** Opens (creating if new) a partition of a topic. */
@@ -64,7 +66,7 @@ final class PartitionLogs {
 
     private PartitionLog openLog(TopicPartition tp, LogConfig config) throws IOException {
         return PartitionLog.open(tp, dataDir.partitionDir(tp), config, settings.clock(), sealer, flusher,
-                dataDir.cleanStart(), unreadableBatches);
+                dataDir.cleanStart(), unreadableBatches, storageFailures);
     }
 
     /** A topic's partition, or null when there is no such partition. */

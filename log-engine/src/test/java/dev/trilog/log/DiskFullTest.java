@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -102,6 +103,56 @@ class DiskFullTest {
 
         try (LogEngine engine = open()) {
             assertHolds(engine.partition(TP), 100 + RECORDS);
+        }
+    }
+
+    @Test
+    void aWriteFailureIsOneFailedPartitionUntilAnAppendIsWrittenAndKeepsTheShutdownFromBeingMarkedClean()
+            throws Exception {
+        try (LogEngine engine = open()) {
+            engine.createTopic(TP.topic(), 1, Map.of());
+            PartitionLog log = engine.partition(TP);
+            appendAcknowledged(log, 100);
+            assertThat(engine.storageFailures().count()).isZero();
+
+            disk.fill();
+            failAppends(log, 10, RECORDS);
+            assertThat(engine.storageFailures().count()).isEqualTo(1);
+            assertThat(engine.storageFailures().failing(TP)).isTrue();
+
+            disk.free();
+            appendAcknowledged(log, RECORDS);
+            assertThat(engine.storageFailures().count()).isZero();
+            assertThat(engine.storageFailures().occurred()).isTrue();
+        }
+
+        try (LogEngine engine = open()) {
+            assertThat(engine.startedClean()).as("recovery checked what the failed writes left").isFalse();
+            assertHolds(engine.partition(TP), 100 + RECORDS);
+        }
+        try (LogEngine engine = open()) {
+            assertThat(engine.startedClean()).as("a run without failures is marked clean again").isTrue();
+        }
+    }
+
+    @Test
+    void aFailedFsyncFailsTheAppendsWaitingForItUntilAnFsyncWorks() throws Exception {
+        try (LogEngine engine = open()) {
+            engine.createTopic(TP.topic(), 1, Map.of("flush.messages", "1"));
+            PartitionLog log = engine.partition(TP);
+            log.append(Batches.of(RECORDS, System.currentTimeMillis(), 0), true).durable().get(10, TimeUnit.SECONDS);
+
+            disk.failFsyncs();
+            AppendResult unsynced = log.append(Batches.of(RECORDS, System.currentTimeMillis(), RECORDS), true);
+            assertThatThrownBy(() -> unsynced.durable().get(10, TimeUnit.SECONDS))
+                    .hasRootCauseInstanceOf(IOException.class).hasRootCauseMessage("Input/output error");
+            assertThat(engine.storageFailures().failing(TP)).isTrue();
+
+            disk.free();
+            log.append(Batches.of(RECORDS, System.currentTimeMillis(), 2 * RECORDS), true).durable()
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(engine.storageFailures().count()).isZero();
+            assertHolds(log, 3 * RECORDS);
         }
     }
 }

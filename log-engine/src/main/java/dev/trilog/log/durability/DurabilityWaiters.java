@@ -32,6 +32,7 @@ public final class DurabilityWaiters {
     private final LongSupplier logEndOffset;
     private final LogSegments segments;
     private final GroupCommitFlusher flusher;
+    private final FsyncOutcomes outcomes;
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private long unflushedMessages;
@@ -42,17 +43,25 @@ public final class DurabilityWaiters {
     private record Waiter(long lastOffset, CompletableFuture<Void> future) {
     }
 
+    /** Told how each fsync of the partition's log went (its storage-failure state follows them). */
+    public interface FsyncOutcomes {
+        void fsynced();
+
+        void fsyncFailed(IOException cause);
+    }
+
     /**
      * @param flushedOffset where the log is known to be durable when the partition opens (its
      *                      log end offset: what survived the last run is on disk)
      */
     public DurabilityWaiters(TopicPartition topicPartition, Supplier<LogConfig> config, LongSupplier logEndOffset,
-            LogSegments segments, GroupCommitFlusher flusher, long flushedOffset) {
+            LogSegments segments, GroupCommitFlusher flusher, FsyncOutcomes outcomes, long flushedOffset) {
         this.topicPartition = topicPartition;
         this.config = config;
         this.logEndOffset = logEndOffset;
         this.segments = segments;
         this.flusher = flusher;
+        this.outcomes = outcomes;
         this.flushedOffset = flushedOffset;
     }
 
@@ -85,7 +94,13 @@ public final class DurabilityWaiters {
         synchronized (waiters) {
             from = flushedOffset;
         }
-        segments.flushLogs(from, target);
+        try {
+            segments.flushLogs(from, target);
+        } catch (IOException e) {
+            outcomes.fsyncFailed(e);
+            throw e;
+        }
+        outcomes.fsynced();
         synchronized (waiters) {
             flushedOffset = Math.max(flushedOffset, target);
         }

@@ -59,7 +59,11 @@ public final class GroupCommitFlusher implements AutoCloseable {
                         int completed = partition.flushWaiting();
                         observer.flushed(System.nanoTime() - start, completed);
                     }
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException e) {
+                    // the partition's storage state logs the first failure and the recovery, once each
+                    log.debug("fsync of {} failed; its waiting appends are failed", partition.topicPartition(), e);
+                    partition.failAll(e);
+                } catch (RuntimeException e) {
                     log.error("fsync of {} failed; its waiting appends are failed", partition.topicPartition(), e);
                     partition.failAll(e);
                 }

@@ -18,13 +18,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * FullDisk();}), segments open their log files through it ({@link Segment#channels}). A write to
  * a full disk gets half its bytes onto the file and then fails with {@code No space left on
  * device}, as a real one does when the space runs out mid-write; truncation still works (it frees
- * space) unless the test makes it fail too.
+ * space) unless the test makes it fail too. A test can also make fsyncs fail, as a disk's I/O
+ * errors do.
  */
 public final class FullDisk implements BeforeEachCallback, AfterEachCallback {
 
     private Segment.ChannelOpener previous;
     private volatile boolean full;
     private volatile boolean truncateFails;
+    private volatile boolean fsyncFails;
     private final AtomicInteger failedWrites = new AtomicInteger();
 
     /** Log files opened from now on go through this disk, until the test ends. */
@@ -44,15 +46,21 @@ public final class FullDisk implements BeforeEachCallback, AfterEachCallback {
         full = true;
     }
 
-    /** Space again: writes work. */
+    /** Space again: writes, truncations and fsyncs work. */
     public void free() {
         full = false;
         truncateFails = false;
+        fsyncFails = false;
     }
 
     /** Truncation fails too (an I/O error rather than a full disk). */
     public void failTruncates() {
         truncateFails = true;
+    }
+
+    /** From now on every fsync of a log file fails. */
+    public void failFsyncs() {
+        fsyncFails = true;
     }
 
     public int failedWrites() {
@@ -141,6 +149,9 @@ public final class FullDisk implements BeforeEachCallback, AfterEachCallback {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            if (fsyncFails) {
+                throw new IOException("Input/output error");
+            }
             file.force(metaData);
         }
 

@@ -1,0 +1,61 @@
+package dev.trilog.log;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+
+/** A logger that keeps every line, formatted as "LEVEL message", for tests that read what was logged. */
+final class RecordingLogger extends LegacyAbstractLogger {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    RecordingLogger() {
+        this.name = "recording";
+    }
+
+    /** Every line so far. */
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    protected void handleNormalizedLoggingCall(Level level, Marker marker, String messagePattern, Object[] arguments,
+            Throwable throwable) {
+        lines.add(level + " " + MessageFormatter.basicArrayFormat(messagePattern, arguments));
+    }
+
+    @Override
+    protected String getFullyQualifiedCallerName() {
+        return null;
+    }
+
+    @Override
+    public boolean isTraceEnabled() {
+        return true;
+    }
+
+    @Override
+    public boolean isDebugEnabled() {
+        return true;
+    }
+
+    @Override
+    public boolean isInfoEnabled() {
+        return true;
+    }
+
+    @Override
+    public boolean isWarnEnabled() {
+        return true;
+    }
+
+    @Override
+    public boolean isErrorEnabled() {
+        return true;
+    }
+}
