@@ -1,10 +1,12 @@
 package dev.trilog.gateway;
 
 import dev.trilog.log.LogEngine;
+import dev.trilog.log.StorageFailures;
 import dev.trilog.log.UnreadableBatches;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -51,12 +53,18 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /**
      * The log engine's own meters: {@code trilog_log_unreadable_batches_total}, batches on disk
-     * that queue readers had to skip because their records cannot be read, and the partitions,
-     * group lag and fsync series of {@link BrokerMeters}.
+     * that queue readers had to skip because their records cannot be read;
+     * {@code trilog_partitions_storage_failed}, partitions whose disk is failing them now (see
+     * {@link StorageFailures}); and the partitions, group lag and fsync series of
+     * {@link BrokerMeters}.
      */
     public void bindEngine(LogEngine engine) {
         FunctionCounter.builder("trilog.log.unreadable.batches", engine.unreadableBatches(), UnreadableBatches::count)
                 .description("record batches on disk that queue readers skipped because their records cannot be read")
+                .register(registry);
+        Gauge.builder("trilog.partitions.storage.failed", engine.storageFailures(), StorageFailures::count)
+                .description("partitions whose last write or fsync failed and has not succeeded since (a full or failing"
+                        + " disk), internal logs included")
                 .register(registry);
         broker = new BrokerMeters(registry, engine);
     }

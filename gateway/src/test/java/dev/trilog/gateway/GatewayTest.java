@@ -42,7 +42,7 @@ class GatewayTest {
         HttpResponse<String> metrics = Http.get(port, "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds", "system_cpu_count",
-                "trilog_log_unreadable_batches_total 0.0");
+                "trilog_log_unreadable_batches_total 0.0", "trilog_partitions_storage_failed 0.0");
 
         gateway.close();
 

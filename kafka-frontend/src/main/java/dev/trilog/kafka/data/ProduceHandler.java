@@ -136,14 +136,16 @@ final class ProduceHandler implements ApiHandler {
 
     /**
      * One line per refused append: a refused batch at INFO (the client's fault, and the client
-     * is told why), a storage failure (full or read-only disk) at ERROR, since an operator must
-     * act on it, and anything unexpected at ERROR with its stack trace.
+     * is told why) and anything unexpected at ERROR with its stack trace. A storage failure (full
+     * or failing disk) only at DEBUG: producers retry it thousands of times, and the engine logs
+     * each partition's failure once when it starts and once when it ends
+     * ({@link dev.trilog.log.StorageFailures}), which is what an operator acts on.
      */
     private static void logRefusal(KafkaRequest request, TopicPartition tp, Throwable failure) {
         Errors error = ErrorMapping.toError(failure);
         String message = ErrorMapping.message(failure);
         switch (error) {
-            case KAFKA_STORAGE_ERROR -> log.error("Produce to {} from client {} failed on disk: {}", tp,
+            case KAFKA_STORAGE_ERROR -> log.debug("Produce to {} from client {} failed on disk: {}", tp,
                     request.clientId(), message);
             case UNKNOWN_SERVER_ERROR -> log.error("Produce to {} from client {} failed", tp, request.clientId(),
                     ErrorMapping.cause(failure));
