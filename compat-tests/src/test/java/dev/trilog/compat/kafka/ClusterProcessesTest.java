@@ -423,18 +423,8 @@ class ClusterProcessesTest {
             String url = ledger.call("CreateQueue", () -> sender.createQueue(b -> b.queueName("survives")
                     .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl());
             AtomicBoolean stop = new AtomicBoolean();
-            Future<?> sends = clients.submit(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    ledger.send(sender, url, "m-" + i);
-                }
-                return null;
-            });
-            Future<?> receives = clients.submit(() -> {
-                while (!stop.get()) {
-                    ledger.receiveAndDelete(receiver, url);
-                }
-                return null;
-            });
+            Future<?> sends = clients.submit(() -> ledger.sendUntil(stop, sender, url));
+            Future<?> receives = clients.submit(() -> ledger.receiveAndDeleteUntil(stop, receiver, url));
             awaitCount("messages sent before the kill", ledger.sent::size, 100, sends, receives);
             awaitCount("messages deleted before the kill", ledger.deletedAt::size, 50, sends, receives);
 
@@ -453,25 +443,12 @@ class ClusterProcessesTest {
                     + " came %d ms later (the first of each action, in ms: %s)%n", leader,
                     Collections.min(afterKill.values()), afterKill);
 
-            // drain through the receiver's node: whatever is left, and what comes back once its visibility ends
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            long quietSince = System.nanoTime();
-            while (!(ledger.receivedBodies().containsAll(ledger.sent)
-                    && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(3))) {
-                if (ledger.receiveAndDelete(receiver, url) > 0) {
-                    quietSince = System.nanoTime();
-                }
-                assertThat(System.nanoTime()).as("draining the queue").isLessThan(deadline);
-            }
+            ledger.drain(receiver, url);
         } finally {
             clients.shutdownNow();
         }
 
-        Set<String> lost = new HashSet<>(ledger.sent);
-        lost.removeAll(ledger.receivedBodies());
-        assertThat(lost).as("messages whose SendMessage was answered, never received").isEmpty();
-        assertThat(ledger.resurrected).as("messages received again after their DeleteMessage was answered")
-                .isEmpty();
+        ledger.assertNothingLostOrResurrected();
         Map<String, Set<String>> idsByBody = new HashMap<>();
         ledger.received.forEach(m -> idsByBody.computeIfAbsent(m.body(), body -> new HashSet<>()).add(m.messageId()));
         System.out.printf("replication: %d SQS messages sent and answered, %d received, %d of them deleted before the"
@@ -510,18 +487,8 @@ class ClusterProcessesTest {
                 }
                 return null;
             });
-            Future<?> sends = clients.submit(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    ledger.send(sender, url, "m-" + i);
-                }
-                return null;
-            });
-            Future<?> receives = clients.submit(() -> {
-                while (!stop.get()) {
-                    ledger.receiveAndDelete(receiver, url);
-                }
-                return null;
-            });
+            Future<?> sends = clients.submit(() -> ledger.sendUntil(stop, sender, url));
+            Future<?> receives = clients.submit(() -> ledger.receiveAndDeleteUntil(stop, receiver, url));
             List<String> kills = new ArrayList<>();
             for (int round = 0; round < 3; round++) {
                 awaitCount("records acknowledged", acked::size, acked.size() + 100, producing, sends, receives);
@@ -547,24 +514,13 @@ class ClusterProcessesTest {
             receives.get(60, TimeUnit.SECONDS);
             System.out.printf("replication: rolling kills of the leader: %s%n", kills);
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            long quietSince = System.nanoTime();
-            while (!(ledger.receivedBodies().containsAll(ledger.sent)
-                    && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(3))) {
-                if (ledger.receiveAndDelete(receiver, url) > 0) {
-                    quietSince = System.nanoTime();
-                }
-                assertThat(System.nanoTime()).as("draining the queue").isLessThan(deadline);
-            }
+            ledger.drain(receiver, url);
         } finally {
             stop.set(true);
             clients.shutdownNow();
         }
         assertThat(read(3, acked.size())).as("every acknowledged record once, in order").isEqualTo(acked);
-        Set<String> lost = new HashSet<>(ledger.sent);
-        lost.removeAll(ledger.receivedBodies());
-        assertThat(lost).as("messages whose SendMessage was answered, never received").isEmpty();
-        assertThat(ledger.resurrected).as("messages received again after their DeleteMessage was answered").isEmpty();
+        ledger.assertNothingLostOrResurrected();
         System.out.printf("replication: rolling kills: %d records acknowledged, %d SQS messages sent, %d deleted%n",
                 acked.size(), ledger.sent.size(), ledger.deletedAt.size());
     }
@@ -756,6 +712,46 @@ class ClusterProcessesTest {
         void send(SqsClient client, String url, String body) throws Exception {
             call("SendMessage", () -> client.sendMessage(b -> b.queueUrl(url).messageBody(body)));
             sent.add(body);
+        }
+
+        /** Sends {@code m-0}, {@code m-1}, … until {@code stop}. */
+        Void sendUntil(AtomicBoolean stop, SqsClient client, String url) throws Exception {
+            for (int i = 0; !stop.get(); i++) {
+                send(client, url, "m-" + i);
+            }
+            return null;
+        }
+
+        /** Receives and deletes until {@code stop}. */
+        Void receiveAndDeleteUntil(AtomicBoolean stop, SqsClient client, String url) throws Exception {
+            while (!stop.get()) {
+                receiveAndDelete(client, url);
+            }
+            return null;
+        }
+
+        /**
+         * Receives and deletes what is left, and what comes back once its visibility ends, until
+         * every answered send was received and nothing came for 3 s (at most 30 s).
+         */
+        void drain(SqsClient client, String url) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long quietSince = System.nanoTime();
+            while (!(receivedBodies().containsAll(sent)
+                    && System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(3))) {
+                if (receiveAndDelete(client, url) > 0) {
+                    quietSince = System.nanoTime();
+                }
+                assertThat(System.nanoTime()).as("draining the queue").isLessThan(deadline);
+            }
+        }
+
+        /** Every answered SendMessage was received; no message came back after its DeleteMessage was answered. */
+        void assertNothingLostOrResurrected() {
+            Set<String> lost = new HashSet<>(sent);
+            lost.removeAll(receivedBodies());
+            assertThat(lost).as("messages whose SendMessage was answered, never received").isEmpty();
+            assertThat(resurrected).as("messages received again after their DeleteMessage was answered").isEmpty();
         }
 
         /** One ReceiveMessage, then a DeleteMessage for each message it brought; returns how many. */
