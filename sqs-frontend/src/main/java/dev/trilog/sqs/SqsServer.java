@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * larger body is read and dropped up to {@link #MAX_DISCARDED_BYTES}, so its sender gets the size
  * error ({@code RequestEntityTooLarge}, 413) and can go on using the connection; past that
  * Undertow stops reading and the connection is closed after the answer.
- * Shutdown drains in-flight requests for up to {@link #DRAIN_MILLIS} (long polls are cut then).
+ * Shutdown refuses new requests, answers waiting long polls with no messages (as SQS answers a
+ * poll whose connection it closes) and drains the other requests in flight for up to
+ * {@link #DRAIN_MILLIS}.
  */
 public final class SqsServer implements ServerFrontend.Server {
 
@@ -32,6 +34,7 @@ public final class SqsServer implements ServerFrontend.Server {
     static final int DRAIN_MILLIS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(SqsServer.class);
 
+    private final ActionHandler actions;
     private final GracefulShutdownHandler requests;
     private final Undertow server;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -42,6 +45,7 @@ public final class SqsServer implements ServerFrontend.Server {
     }
 
     public SqsServer(SqsSettings settings, ActionHandler actions, SqsMetrics metrics) {
+        this.actions = actions;
         this.requests = Handlers.gracefulShutdown(new SqsHttpHandler(actions,
                 new SignatureV4(settings.accessKeys()), settings.fixedHost(), MAX_ENTITY_BYTES, metrics));
         this.server = Undertow.builder()
@@ -80,9 +84,13 @@ public final class SqsServer implements ServerFrontend.Server {
             return;
         }
         requests.shutdown();
+        int longPolls = actions.endLongPolls();
+        if (longPolls > 0) {
+            LOG.info("SQS shutting down: answered {} waiting long poll(s) with no messages", longPolls);
+        }
         try {
             if (!requests.awaitShutdown(DRAIN_MILLIS)) {
-                LOG.info("SQS requests still open after {} ms (long polls); closing them", DRAIN_MILLIS);
+                LOG.info("SQS requests still open after {} ms; closing them", DRAIN_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

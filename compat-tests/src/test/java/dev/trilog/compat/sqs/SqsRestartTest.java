@@ -1,24 +1,30 @@
 package dev.trilog.compat.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.trilog.compat.TrilogHarness;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
  * A restart of the gateway between send and receive loses nothing and brings no deleted message
- * back, over each wire protocol.
+ * back, and a long poll open when it stops gets an answer, over each wire protocol.
  */
 @ParameterizedClass
 @EnumSource(SqsProtocol.class)
@@ -56,6 +62,24 @@ class SqsRestartTest {
                 assertThat(sqs.receiveMessage(b -> b.queueUrl(url).visibilityTimeout(0).waitTimeSeconds(1)
                         .maxNumberOfMessages(10)).messages()).isEmpty();
             }
+        }
+    }
+
+    /**
+     * A long poll still waiting when the gateway stops is answered with no messages, as SQS answers
+     * one whose connection it closes, rather than cut off: the client sees an ordinary empty
+     * receive, not a broken connection.
+     */
+    @Test
+    void aLongPollOpenAtShutdownIsAnsweredEmpty() throws Exception {
+        try (TrilogHarness trilog = TrilogHarness.start(dataDir); SqsClient sqs = protocol.sync(trilog);
+                SqsAsyncClient async = protocol.async(trilog)) {
+            String url = sqs.createQueue(b -> b.queueName("polled-at-shutdown")).queueUrl();
+            CompletableFuture<ReceiveMessageResponse> poll =
+                    async.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(20));
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !poll.isDone());
+            trilog.close();
+            assertThat(poll.get(10, TimeUnit.SECONDS).messages()).isEmpty();
         }
     }
 

@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -52,6 +53,10 @@ final class ReceiveAction {
     private final QueueDirectory directory;
     private final ReceiptHandles handles;
     private final Executor presenter;
+    /** The facade's long polls still waiting, so shutdown can answer them. */
+    private final Set<CompletableFuture<List<QueueDelivery>>> waiting = ConcurrentHashMap.newKeySet();
+    /** Set once the server shuts down: no receive waits any more. */
+    private volatile boolean ending;
 
     /**
      * @param presenter where a long poll that had to wait is turned into its answer: not the queue
@@ -79,8 +84,16 @@ final class ReceiveAction {
             }
         }
         List<String> attributeNames = params.stringList("MessageAttributeNames");
+        long waitMs = ending ? 0 : wait * 1000L;
         CompletableFuture<List<QueueDelivery>> taken =
-                directory.queues().receive(queue.name(), CONSUMER, max, visibility * 1000L, wait * 1000L);
+                directory.queues().receive(queue.name(), CONSUMER, max, visibility * 1000L, waitMs);
+        if (!taken.isDone()) {
+            waiting.add(taken);
+            taken.whenComplete((deliveries, failure) -> waiting.remove(taken));
+            if (ending) {
+                taken.complete(List.of()); // shutdown began while this one started waiting
+            }
+        }
         Function<List<QueueDelivery>, ObjectNode> answer = deliveries -> {
             ObjectNode result = JsonNodeFactory.instance.objectNode();
             if (!deliveries.isEmpty()) {
@@ -100,6 +113,24 @@ final class ReceiveAction {
             }
         });
         return answered;
+    }
+
+    /**
+     * Answers every long poll still waiting with no messages and lets no receive wait from now on:
+     * the server is shutting down. A poll the facade hands messages to meanwhile gets them; one
+     * answered here gives back what the facade hands it later.
+     *
+     * @return how many were answered
+     */
+    int endWaits() {
+        ending = true;
+        int ended = 0;
+        for (CompletableFuture<List<QueueDelivery>> taken : waiting) {
+            if (taken.complete(List.of())) {
+                ended++;
+            }
+        }
+        return ended;
     }
 
     private void present(SqsQueue queue, QueueDelivery delivery, Set<String> system,

@@ -91,9 +91,18 @@ public final class SqsActions implements ActionHandler {
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
     }
 
-    /** Stops the message move tasks still running and the long-poll answer threads. */
+    @Override
+    public int endLongPolls() {
+        return receive.endWaits();
+    }
+
+    /**
+     * Stops the message move tasks still running and the long-poll answer threads, once any long
+     * poll still waiting has been answered (empty) there.
+     */
     public void close() {
         moveTasks.close();
+        receive.endWaits();
         longPollAnswers.shutdown();
     }
 }

@@ -11,4 +11,14 @@ import java.util.concurrent.CompletionStage;
 public interface ActionHandler {
 
     CompletionStage<ObjectNode> handle(SqsRequest request);
+
+    /**
+     * The server is shutting down: answers every long poll still waiting with no messages, as SQS
+     * does when it closes a connection on its side, and lets no receive wait from now on.
+     *
+     * @return how many long polls were answered
+     */
+    default int endLongPolls() {
+        return 0;
+    }
 }
