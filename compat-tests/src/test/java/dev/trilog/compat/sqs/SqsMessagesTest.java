@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -25,7 +26,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -250,20 +253,29 @@ class SqsMessagesTest {
     @Test
     void batchRequestErrors() {
         String url = queue("batch-errors");
-        List<SendMessageBatchRequestEntry> eleven = new ArrayList<>();
+        Map<String, Function<List<String>, Runnable>> batchOfIds = Map.of(
+                "SendMessageBatch", ids -> () -> sqs.sendMessageBatch(b -> b.queueUrl(url).entries(ids.stream()
+                        .map(id -> SendMessageBatchRequestEntry.builder().id(id).messageBody("m").build()).toList())),
+                "DeleteMessageBatch", ids -> () -> sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(ids.stream()
+                        .map(id -> DeleteMessageBatchRequestEntry.builder().id(id).receiptHandle("h").build())
+                        .toList())),
+                "ChangeMessageVisibilityBatch", ids -> () -> sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url)
+                        .entries(ids.stream().map(id -> ChangeMessageVisibilityBatchRequestEntry.builder().id(id)
+                                .receiptHandle("h").visibilityTimeout(5).build()).toList())));
+        List<String> eleven = new ArrayList<>();
         for (int i = 0; i < 11; i++) {
-            eleven.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody("m").build());
+            eleven.add("e" + i);
         }
-        assertThat(errorCode(() -> sqs.sendMessageBatch(b -> b.queueUrl(url).entries(eleven))))
-                .isEqualTo("AWS.SimpleQueueService.TooManyEntriesInBatchRequest");
-        assertThat(errorCode(() -> sqs.sendMessageBatch(b -> b.queueUrl(url).entries(List.of()))))
-                .isEqualTo("AWS.SimpleQueueService.EmptyBatchRequest");
-        assertThat(errorCode(() -> sqs.sendMessageBatch(b -> b.queueUrl(url).entries(
-                e -> e.id("same").messageBody("1"), e -> e.id("same").messageBody("2")))))
-                .isEqualTo("AWS.SimpleQueueService.BatchEntryIdsNotDistinct");
-        assertThat(errorCode(() -> sqs.sendMessageBatch(b -> b.queueUrl(url).entries(
-                e -> e.id("not valid!").messageBody("1")))))
-                .isEqualTo("AWS.SimpleQueueService.InvalidBatchEntryId");
+        batchOfIds.forEach((action, batch) -> {
+            assertThat(errorCode(batch.apply(eleven))).as(action)
+                    .isEqualTo("AWS.SimpleQueueService.TooManyEntriesInBatchRequest");
+            assertThat(errorCode(batch.apply(List.of()))).as(action)
+                    .isEqualTo("AWS.SimpleQueueService.EmptyBatchRequest");
+            assertThat(errorCode(batch.apply(List.of("same", "same")))).as(action)
+                    .isEqualTo("AWS.SimpleQueueService.BatchEntryIdsNotDistinct");
+            assertThat(errorCode(batch.apply(List.of("not valid!")))).as(action)
+                    .isEqualTo("AWS.SimpleQueueService.InvalidBatchEntryId");
+        });
         String big = "x".repeat(200 * 1024);
         List<SendMessageBatchRequestEntry> large = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

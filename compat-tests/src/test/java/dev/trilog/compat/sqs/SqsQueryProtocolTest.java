@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -156,14 +155,56 @@ class SqsQueryProtocolTest {
         post("/", Map.of("Action", "CreateQueue", "QueueName", "query-errors"));
         assertThat(text(xml(post("/000000000000/query-errors", Map.of("Action", "ReceiveMessage",
                 "MaxNumberOfMessages", "11"))), "//Error/Code")).isEqualTo("InvalidParameterValue");
-        for (String batchAction : List.of("SendMessageBatch", "DeleteMessageBatch", "ChangeMessageVisibilityBatch")) {
-            assertThat(text(xml(post("/000000000000/query-errors", Map.of("Action", batchAction))), "//Error/Code"))
-                    .as(batchAction).isEqualTo("AWS.SimpleQueueService.EmptyBatchRequest");
-        }
         assertThat(text(xml(post("/", Map.of("Action", "CreateQueue", "QueueName", "query-errors",
                 "Attribute.1.Name", "DelaySeconds", "Attribute.1.Value", "3"))), "//Error/Code"))
                 .isEqualTo("QueueAlreadyExists");
         assertThat(text(xml(post("/", Map.of("Action", "Frobnicate"))), "//Error/Code")).isEqualTo("InvalidAction");
+    }
+
+    /**
+     * Every batch action's request errors, in the shape botocore's and aws-sdk-go's Query
+     * serializers send: an empty list is its name with an empty value.
+     */
+    @Test
+    void everyBatchActionAnswersItsRequestErrors() throws Exception {
+        post("/", Map.of("Action", "CreateQueue", "QueueName", "batches-over-query"));
+        Map<String, String> entryNames = Map.of("SendMessageBatch", "SendMessageBatchRequestEntry",
+                "DeleteMessageBatch", "DeleteMessageBatchRequestEntry",
+                "ChangeMessageVisibilityBatch", "ChangeMessageVisibilityBatchRequestEntry");
+        for (Map.Entry<String, String> action : entryNames.entrySet()) {
+            String entry = action.getValue();
+            assertThat(batchError(action.getKey(), Map.of(entry, "")))
+                    .as(action.getKey() + " with an empty list").isEqualTo("AWS.SimpleQueueService.EmptyBatchRequest");
+            assertThat(batchError(action.getKey(), Map.of()))
+                    .as(action.getKey() + " without entries").isEqualTo("AWS.SimpleQueueService.EmptyBatchRequest");
+            Map<String, String> eleven = new LinkedHashMap<>();
+            for (int i = 1; i <= 11; i++) {
+                eleven.putAll(batchEntry(entry, i, "e" + i));
+            }
+            assertThat(batchError(action.getKey(), eleven)).as(action.getKey() + " with 11 entries")
+                    .isEqualTo("AWS.SimpleQueueService.TooManyEntriesInBatchRequest");
+            Map<String, String> twice = new LinkedHashMap<>(batchEntry(entry, 1, "same"));
+            twice.putAll(batchEntry(entry, 2, "same"));
+            assertThat(batchError(action.getKey(), twice)).as(action.getKey() + " with a repeated id")
+                    .isEqualTo("AWS.SimpleQueueService.BatchEntryIdsNotDistinct");
+            assertThat(batchError(action.getKey(), batchEntry(entry, 1, "not valid!")))
+                    .as(action.getKey() + " with an invalid id").isEqualTo("AWS.SimpleQueueService.InvalidBatchEntryId");
+        }
+    }
+
+    private static String batchError(String action, Map<String, String> entries) throws Exception {
+        Map<String, String> parameters = new LinkedHashMap<>(entries);
+        parameters.put("Action", action);
+        HttpResponse<String> response = post("/000000000000/batches-over-query", parameters);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        return text(xml(response), "/ErrorResponse/Error/Code");
+    }
+
+    /** The members of entry {@code index} that every batch action's entries have. */
+    private static Map<String, String> batchEntry(String entryName, int index, String id) {
+        String prefix = entryName + "." + index + ".";
+        return Map.of(prefix + "Id", id, prefix + "MessageBody", "m", prefix + "ReceiptHandle", "h",
+                prefix + "VisibilityTimeout", "5");
     }
 
     @Test

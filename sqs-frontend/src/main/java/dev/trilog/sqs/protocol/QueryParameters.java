@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * <p>Query flattens lists and maps with 1-based indexes: {@code AttributeName.1=All},
  * {@code Attribute.1.Name=DelaySeconds&Attribute.1.Value=5},
  * {@code MessageAttribute.1.Value.StringValue=x}, {@code SendMessageBatchRequestEntry.2.Id=b}
- * (tags as {@code Tag.1.Key}, or {@code Tags.1.Key} as the Java SDK v1 sends them to TagQueue).
+ * (tags as {@code Tag.1.Key}, or {@code Tags.1.Key} as the Java SDK v1 sends them to TagQueue);
+ * an empty one is its bare name, {@code DeleteMessageBatchRequestEntry=}.
  * Each flattened member is listed here with the JSON member it becomes and whether it is a list
  * of scalars, a list of structures, or a map (a list of name/value pairs). Anything else is a
  * scalar string ({@link SqsParams} reads numbers and booleans from text as well).
@@ -150,7 +151,8 @@ final class QueryParameters {
                 out.set(e.getKey(), toValue(e.getKey(), e.getValue()));
                 continue;
             }
-            List<Object> items = indexed(e.getKey(), e.getValue());
+            // an empty list or map is its name with an empty value, as botocore and aws-sdk-go send it
+            List<Object> items = "".equals(e.getValue()) ? List.of() : indexed(e.getKey(), e.getValue());
             switch (member.shape) {
                 case SCALAR_LIST -> {
                     ArrayNode list = out.putArray(member.jsonName);

@@ -46,6 +46,17 @@ class QueryParametersTest {
                 + "\"Tags\":{\"env\":\"test\",\"team\":\"a\"}}"));
     }
 
+    /** botocore and aws-sdk-go send an empty list as its name with an empty value. */
+    @Test
+    void aFlattenedMemberWithAnEmptyValueIsEmpty() throws Exception {
+        assertThat(QueryParameters.toRequest(Map.of("DeleteMessageBatchRequestEntry", "", "AttributeName", "",
+                "MessageAttribute", ""))).isEqualTo(json("{\"Entries\":[],\"AttributeNames\":[],"
+                + "\"MessageAttributes\":{}}"));
+        assertThatThrownBy(() -> QueryParameters.toRequest(Map.of("AttributeName", "All")))
+                .isInstanceOfSatisfying(SqsException.class,
+                        e -> assertThat(e.error()).isEqualTo(SqsError.MALFORMED_QUERY_STRING));
+    }
+
     private static JsonNode json(String text) throws Exception {
         return new ObjectMapper().readTree(text);
     }
