@@ -2,6 +2,7 @@ package dev.trilog.compat.sqs;
 
 import static dev.trilog.compat.sqs.SqsQueueActionsTest.errorCode;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.trilog.compat.TrilogHarness;
@@ -39,6 +40,7 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * Messages through the AWS SDK (sync and async clients, MD5 checks on), over each wire protocol:
@@ -293,6 +295,23 @@ class SqsMessagesTest {
         assertThat(errorCode(() -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body + "x"))))
                 .isEqualTo("InvalidParameterValue");
         assertThat(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(2)).messages().get(0).body()).isEqualTo(body);
+    }
+
+    /**
+     * A request past the server's body limit (8 MiB) is an error the SDK reads, in its protocol's
+     * shape: HTTP 413, as AWS answers, with a code and a message, not a body it cannot parse.
+     */
+    @Test
+    void aRequestOverTheBodyLimitIsAnErrorTheSdkReads() {
+        String url = queue("oversized");
+        String body = "x".repeat(9 << 20);
+        assertThatThrownBy(() -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body)))
+                .isInstanceOfSatisfying(SqsException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(413);
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("RequestEntityTooLarge");
+                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("HTTP content length exceeded 8388608 bytes.");
+                });
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(url)).messages()).isEmpty();
     }
 
     @Test
