@@ -7,6 +7,7 @@ import dev.trilog.amqp.v091.mapping.ContentProperties;
 import dev.trilog.routing.address.ExchangeSpec;
 import dev.trilog.routing.message.Message;
 import io.netty.buffer.Unpooled;
+import java.util.Arrays;
 import java.util.TreeSet;
 
 /**
@@ -21,6 +22,10 @@ import java.util.TreeSet;
  *   anything else in between: 505 UNEXPECTED_FRAME; a body past n: 505; n over the max message size: 406
  * </pre>
  *
+ * <p>The body is kept as its frames arrive, in an array that at least doubles as it grows (capped
+ * at n): the header's size alone reserves nothing, so a client announcing the largest body on
+ * every channel and sending none of it costs what it sent, not n per channel.
+ *
  * <p><b>Confirms.</b> Sequence numbers count the channel's publishes from 1 after
  * {@code confirm.select}. A publish is acked once the facade says every queue it was routed to
  * has it durably (an unroutable one at once, after its basic.return), nacked if the write
@@ -34,6 +39,8 @@ final class ChannelPublisher {
     private AMQP.Basic.Publish publish;
     private AMQP.BasicProperties properties;
     private byte[] body;
+    /** The body size the content header announced. */
+    private int bodySize;
     private int bodyRead;
 
     private boolean confirming;
@@ -55,6 +62,7 @@ final class ChannelPublisher {
         publish = p;
         properties = null;
         body = null;
+        bodySize = 0;
         bodyRead = 0;
     }
 
@@ -71,8 +79,9 @@ final class ChannelPublisher {
                     + " is larger than configured max size " + max).at(p);
         }
         properties = header.properties();
-        body = new byte[(int) header.bodySize()];
-        if (body.length == 0) {
+        bodySize = (int) header.bodySize();
+        body = new byte[0];
+        if (bodySize == 0) {
             complete();
         }
     }
@@ -82,13 +91,16 @@ final class ChannelPublisher {
             throw AmqpException.of(ReplyCode.UNEXPECTED_FRAME, "content body without a content header");
         }
         int n = frame.payload().readableBytes();
-        if (bodyRead + n > body.length) {
+        if (bodyRead + n > bodySize) {
             throw AmqpException.of(ReplyCode.UNEXPECTED_FRAME, "content body of " + (bodyRead + n)
-                    + " bytes or more, longer than the " + body.length + " its header said");
+                    + " bytes or more, longer than the " + bodySize + " its header said");
+        }
+        if (bodyRead + n > body.length) {
+            body = Arrays.copyOf(body, (int) Math.min(bodySize, Math.max(bodyRead + n, 2L * body.length)));
         }
         frame.payload().readBytes(body, bodyRead, n);
         bodyRead += n;
-        if (bodyRead == body.length) {
+        if (bodyRead == bodySize) {
             complete();
         }
     }

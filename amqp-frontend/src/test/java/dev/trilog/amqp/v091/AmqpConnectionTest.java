@@ -225,6 +225,69 @@ class AmqpConnectionTest {
         assertThat(closeCode()).isEqualTo(540);
     }
 
+    /**
+     * A content header's body size reserves nothing: the body is kept as its frames arrive (issue
+     * 18's memory reserved on a peer's word). Ten channels each announcing the largest body
+     * allowed (16 MiB) and sending none of it would otherwise hold 160 MiB of heap.
+     */
+    @Test
+    void anAnnouncedBodySizeReservesNoMemoryUntilTheBodyArrives() {
+        handshake();
+        int channels = 10; // the channel_max the handshake agreed
+        int announced = context.settings.maxMessageBytes();
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(0));
+        for (int c = 1; c <= channels; c++) {
+            send(c, new AMQP.Channel.Open.Builder().build());
+        }
+        written();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes(); // EmbeddedChannel runs the connection here
+        for (int c = 1; c <= channels; c++) {
+            send(c, new AMQP.Basic.Publish.Builder().exchange("").routingKey("jobs").build());
+            encoder.writeOutbound(new Frame.HeaderFrame(c, 60, announced, new AMQP.BasicProperties()));
+            channel.writeInbound((ByteBuf) encoder.readOutbound());
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(written()).as("no error: every header is valid").isEmpty();
+        assertThat(allocated).as("heap allocated for %d headers announcing %d bytes each", channels, announced)
+                .isLessThan(announced);
+    }
+
+    @Test
+    void aBodyInManyFramesArrivesWholeAndOneLongerThanItsHeaderSaidIs505() throws Exception {
+        handshake();
+        topology.declareQueue(QueueSpec.durable("jobs"));
+        List<QueueDelivery> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        queues.subscribe("jobs", "elsewhere", 1, Subscription.CreditMode.PREFETCH, (s, given) -> held.addAll(given));
+        send(1, new AMQP.Channel.Open.Builder().build());
+        written();
+        byte[] body = new byte[200_000];
+        new java.util.Random(18).nextBytes(body);
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(0));
+        send(1, new AMQP.Basic.Publish.Builder().exchange("").routingKey("jobs").build());
+        encoder.writeOutbound(new Frame.HeaderFrame(1, 60, body.length, new AMQP.BasicProperties()));
+        for (int at = 0; at < body.length; at += 1000) {
+            encoder.writeOutbound(new Frame.BodyFrame(1, Unpooled.wrappedBuffer(body, at, 1000)));
+        }
+        ByteBuf b;
+        while ((b = encoder.readOutbound()) != null) {
+            channel.writeInbound(b);
+        }
+        await(() -> held.size() == 1);
+        assertThat(held.get(0).message().bodyBytes()).isEqualTo(body);
+
+        send(1, new AMQP.Basic.Publish.Builder().exchange("").routingKey("jobs").build());
+        encoder.writeOutbound(new Frame.HeaderFrame(1, 60, 10, new AMQP.BasicProperties()));
+        encoder.writeOutbound(new Frame.BodyFrame(1, Unpooled.wrappedBuffer(new byte[6])));
+        encoder.writeOutbound(new Frame.BodyFrame(1, Unpooled.wrappedBuffer(new byte[6])));
+        while ((b = encoder.readOutbound()) != null) {
+            channel.writeInbound(b);
+        }
+        assertThat(closeCode()).isEqualTo(505);
+    }
+
     @Test
     void aPublisherIsNotReadFromWhileAQueueItFeedsIsPacedAndIsOnceTheConsumersCatchUp() throws Exception {
         handshake();
