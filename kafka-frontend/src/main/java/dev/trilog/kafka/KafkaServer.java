@@ -1,5 +1,6 @@
 package dev.trilog.kafka;
 
+import dev.trilog.frontend.ConnectionGate;
 import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.kafka.network.KafkaConnection;
 import dev.trilog.kafka.network.KafkaFrameDecoder;
@@ -21,7 +22,9 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,8 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka protocol listener: a Netty server whose pipeline per connection is
- * {@link KafkaFrameDecoder} (size-checked frames) → {@link KafkaConnection} (decode, dispatch
- * through the {@link ApiTable}, answer in order).
+ * {@link IdleStateHandler} ({@code connections.max.idle.ms}) → {@link KafkaFrameDecoder}
+ * (size-checked frames) → {@link KafkaConnection} (decode, dispatch through the {@link ApiTable},
+ * answer in order). A connection over {@code max.connections} or {@code max.connections.per.ip}
+ * is closed as soon as it is accepted ({@link ConnectionGate}).
  *
  * <p>Transport: epoll where Netty's native library loads, else NIO ({@link KafkaTransport}).
  * Fetched records leave as a {@code DefaultFileRegion} over the segment's own channel, which
@@ -49,6 +54,7 @@ public final class KafkaServer implements ServerFrontend.Server {
     private final ApiTable apis;
     private final ScheduledExecutorService timer;
     private final KafkaMetrics metrics;
+    private final ConnectionGate gate;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -61,6 +67,8 @@ public final class KafkaServer implements ServerFrontend.Server {
     public KafkaServer(KafkaServerSettings settings, LogEngine engine, KafkaMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
+        this.gate = new ConnectionGate("Kafka", settings.connections(), KafkaFrontendConfig.MAX_CONNECTIONS,
+                KafkaFrontendConfig.MAX_CONNECTIONS_PER_IP, metrics::connectionRefused);
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "trilog-kafka-timer");
             thread.setDaemon(true);
@@ -98,6 +106,18 @@ public final class KafkaServer implements ServerFrontend.Server {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        InetAddress peer = channel.remoteAddress().getAddress();
+                        if (!gate.admit(peer)) {
+                            channel.close();
+                            return;
+                        }
+                        channel.closeFuture().addListener(closed -> gate.release(peer));
+                        int idleMs = settings.connections().idleTimeoutMs();
+                        if (idleMs > 0) {
+                            // all-idle: nothing read, nothing written, no output making progress
+                            channel.pipeline().addLast("idle", new IdleStateHandler(true, 0, 0, idleMs,
+                                    TimeUnit.MILLISECONDS));
+                        }
                         channel.pipeline()
                                 .addLast("frames", new KafkaFrameDecoder(settings.maxRequestBytes()))
                                 .addLast("kafka", new KafkaConnection(apis, metrics));

@@ -1,5 +1,6 @@
 package dev.trilog.kafka;
 
+import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.kafka.group.GroupSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param transactions           the transaction coordinator's settings (timeout bound, abort check interval)
  * @param transport              the Netty transport: epoll where available ({@code AUTO}), or a forced one
  * @param fetchSessionCacheSlots max.incremental.fetch.session.cache.slots: the incremental fetch sessions kept (0 = none)
+ * @param connections            connections.max.idle.ms, max.connections and max.connections.per.ip
  */
 public record KafkaServerSettings(
         String host,
@@ -32,11 +34,16 @@ public record KafkaServerSettings(
         GroupSettings groups,
         TransactionSettings transactions,
         KafkaTransport transport,
-        int fetchSessionCacheSlots) {
+        int fetchSessionCacheSlots,
+        ConnectionLimits connections) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
     /** Kafka's default for {@code max.incremental.fetch.session.cache.slots}. */
     public static final int DEFAULT_FETCH_SESSION_CACHE_SLOTS = 1000;
+    /** Kafka's {@code connections.max.idle.ms}: 10 minutes. */
+    public static final int DEFAULT_CONNECTIONS_MAX_IDLE_MS = 600_000;
+    /** Kafka's defaults: connections closed after 10 idle minutes, no limit on how many. */
+    public static final ConnectionLimits DEFAULT_CONNECTIONS = ConnectionLimits.idleTimeout(DEFAULT_CONNECTIONS_MAX_IDLE_MS);
 
     public KafkaServerSettings {
         Objects.requireNonNull(host, "host");
@@ -44,6 +51,7 @@ public record KafkaServerSettings(
         Objects.requireNonNull(groups, "groups");
         Objects.requireNonNull(transactions, "transactions");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(connections, "connections");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
@@ -54,6 +62,13 @@ public record KafkaServerSettings(
 
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
-                GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO, DEFAULT_FETCH_SESSION_CACHE_SLOTS);
+                GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO, DEFAULT_FETCH_SESSION_CACHE_SLOTS,
+                DEFAULT_CONNECTIONS);
+    }
+
+    /** The same listener with other connection limits. */
+    public KafkaServerSettings withConnections(ConnectionLimits value) {
+        return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
+                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, value);
     }
 }

@@ -35,6 +35,19 @@ class KafkaFrontendConfigTest {
         assertThat(settings.advertisedPort()).isZero();
         assertThat(settings.groups()).isEqualTo(GroupSettings.DEFAULTS);
         assertThat(settings.transactions()).isEqualTo(dev.trilog.kafka.txn.TransactionSettings.DEFAULTS);
+        assertThat(settings.connections())
+                .isEqualTo(new dev.trilog.frontend.ConnectionLimits(600_000, Integer.MAX_VALUE, Integer.MAX_VALUE));
+    }
+
+    @Test
+    void connectionLimitsAreReadFromKafkasKeys() {
+        assertThat(read(new ConfigValue("connections.max.idle.ms", "0", "--set"),
+                new ConfigValue("max.connections", "1000", "--set"),
+                new ConfigValue("max.connections.per.ip", "10", "--set")).connections())
+                .isEqualTo(new dev.trilog.frontend.ConnectionLimits(0, 1000, 10));
+        assertThatThrownBy(() -> read(new ConfigValue("max.connections.per.ip", "0", "--set")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("invalid value '0' for max.connections.per.ip (from --set)");
     }
 
     /** Moved from the gateway's GatewayConfigLoaderTest with the transport's key and type. */

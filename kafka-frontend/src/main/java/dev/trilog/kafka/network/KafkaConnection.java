@@ -6,6 +6,7 @@ import dev.trilog.kafka.protocol.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A frame whose header cannot be read closes the connection with one log line, as Kafka
  * does; a body that cannot be parsed at a known version gets the API's own error response.
+ *
+ * <p>An {@link IdleStateEvent} (the listener's {@code connections.max.idle.ms}) closes the
+ * connection unless a request is still being answered: a delayed fetch or a join waiting for
+ * its rebalance is not idle, whatever the socket says.
  */
 public final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
@@ -190,6 +195,19 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
         inFlight.clear();
         context.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof IdleStateEvent) {
+            if (inFlight.isEmpty()) {
+                log.debug("Closing Kafka connection from {}: idle past connections.max.idle.ms",
+                        context.channel().remoteAddress());
+                context.close();
+            }
+            return;
+        }
+        context.fireUserEventTriggered(event);
     }
 
     @Override

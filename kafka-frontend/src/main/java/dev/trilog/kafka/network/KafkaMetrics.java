@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -22,7 +24,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * unexpectedly (a protocol error code in a response is an answer, not a failure);</li>
  * <li>{@code trilog_kafka_received_bytes_total}, {@code trilog_kafka_sent_bytes_total}: request and
  * response bytes, fetched records included;</li>
- * <li>{@code trilog_kafka_connections} (gauge), {@code trilog_kafka_connections_opened_total}.</li>
+ * <li>{@code trilog_kafka_connections} (gauge), {@code trilog_kafka_connections_opened_total};</li>
+ * <li>{@code trilog_kafka_connections_refused_total} ({@code limit} = {@code max.connections} or
+ * {@code max.connections.per.ip}): connections closed as soon as accepted because a limit was reached.</li>
  * </ul>
  * Meters per API are made on first use, so APIs nobody calls add no series.
  */
@@ -41,6 +45,7 @@ public final class KafkaMetrics {
      */
     private final AtomicReferenceArray<Timer> requestTimers = new AtomicReferenceArray<>(API_SLOTS);
     private final AtomicReferenceArray<Counter> errorCounters = new AtomicReferenceArray<>(API_SLOTS);
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
     public KafkaMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -66,6 +71,13 @@ public final class KafkaMetrics {
 
     void connectionClosed() {
         connections.decrementAndGet();
+    }
+
+    /** A connection closed as soon as it was accepted, because the limit set by {@code limitKey} was reached. */
+    public void connectionRefused(String limitKey) {
+        refusals.computeIfAbsent(limitKey, key -> Counter.builder("trilog.kafka.connections.refused").tag("limit", key)
+                .description("Kafka connections closed on arrival because a connection limit was reached")
+                .register(registry)).increment();
     }
 
     void received(int bytes) {

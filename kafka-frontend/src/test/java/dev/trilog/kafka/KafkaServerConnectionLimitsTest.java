@@ -1,0 +1,152 @@
+package dev.trilog.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trilog.frontend.ConnectionLimits;
+import dev.trilog.kafka.network.KafkaMetrics;
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogEngine;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * connections.max.idle.ms, max.connections and max.connections.per.ip over real sockets (issue
+ * 18: the Kafka port never closed an idle connection, and nothing but the open-files limit
+ * capped how many it held).
+ */
+class KafkaServerConnectionLimitsTest {
+
+    @TempDir
+    Path dataDir;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<Socket> sockets = new ArrayList<>();
+    private LogEngine engine;
+    private KafkaServer server;
+    private InetSocketAddress bound;
+
+    private void start(ConnectionLimits limits) throws IOException {
+        engine = LogEngine.open(EngineSettings.of(dataDir));
+        server = new KafkaServer(KafkaServerSettings.loopback(0).withConnections(limits), engine,
+                new KafkaMetrics(registry));
+        bound = server.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket(bound.getAddress(), bound.getPort());
+        socket.setSoTimeout(5_000);
+        sockets.add(socket);
+        return socket;
+    }
+
+    /** Sends an ApiVersions request and reads its answer's correlation id. */
+    private static int apiVersions(Socket socket, int correlationId) throws IOException {
+        ApiVersionsRequest request = new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 3);
+        ByteBuffer frame = request.serializeWithHeader(new RequestHeader(request.apiKey(), request.version(), "t",
+                correlationId));
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(frame.remaining());
+        out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] response = new byte[in.readInt()];
+        in.readFully(response);
+        return ByteBuffer.wrap(response).getInt();
+    }
+
+    /** True when the broker closed the socket: reading it ends (or is reset) within the socket's time-out. */
+    private static boolean closedByTheBroker(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException | EOFException e) {
+            return true; // reset
+        }
+    }
+
+    private double refused(String limit) {
+        var counter = registry.find("trilog.kafka.connections.refused").tag("limit", limit).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void anIdleConnectionIsClosedAndABusyOneIsNot() throws Exception {
+        start(ConnectionLimits.idleTimeout(400));
+        Socket idle = connect();
+        Socket busy = connect();
+        long started = System.nanoTime();
+        for (int i = 1; i <= 8; i++) { // 800 ms of requests, 100 ms apart: never 400 ms idle
+            assertThat(apiVersions(busy, i)).isEqualTo(i);
+            Thread.sleep(100);
+        }
+
+        assertThat(closedByTheBroker(idle)).as("the socket that sent nothing").isTrue();
+        assertThat((System.nanoTime() - started) / 1_000_000).as("ms until the idle socket was closed")
+                .isLessThan(3_000);
+        assertThat(apiVersions(busy, 9)).isEqualTo(9);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"max.connections.per.ip", "max.connections"})
+    void oneConnectionOverALimitIsClosedTheOthersGoOnAndACloseMakesRoom(String limit) throws Exception {
+        start(limit.equals("max.connections") ? new ConnectionLimits(0, 2, ConnectionLimits.UNLIMITED)
+                : new ConnectionLimits(0, ConnectionLimits.UNLIMITED, 2));
+        Socket first = connect();
+        Socket second = connect();
+        assertThat(apiVersions(first, 1)).isEqualTo(1);
+        assertThat(apiVersions(second, 2)).isEqualTo(2);
+
+        Socket third = connect();
+
+        assertThat(closedByTheBroker(third)).isTrue();
+        assertThat(refused(limit)).isEqualTo(1);
+        assertThat(apiVersions(first, 3)).isEqualTo(3);
+        assertThat(apiVersions(second, 4)).isEqualTo(4);
+
+        first.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) { // the broker frees first's place once it has seen it close
+            Socket next = connect();
+            try {
+                assertThat(apiVersions(next, 5)).isEqualTo(5);
+                break;
+            } catch (IOException refusedAgain) {
+                assertThat(System.nanoTime()).as("a place within 5 s of a close").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+}
