@@ -1,5 +1,7 @@
 package dev.trilog.frontend;
 
+import java.util.List;
+
 /**
  * How long a listener keeps a silent connection and how many it holds at once: the settings of a
  * {@link ConnectionGate}, read from each frontend's own keys (Kafka's {@code connections.max.idle.ms},
@@ -24,5 +26,30 @@ public record ConnectionLimits(int idleTimeoutMs, int maxConnections, int maxCon
     /** A time-out and no limit on how many. */
     public static ConnectionLimits idleTimeout(int idleTimeoutMs) {
         return new ConnectionLimits(idleTimeoutMs, UNLIMITED, UNLIMITED);
+    }
+
+    /**
+     * A listener's three keys: the idle time-out (with its default and help sentence), then the
+     * two limits, unlimited by default.
+     *
+     * @param listener the listener's name in the limits' help ({@code Kafka}, {@code SQS})
+     */
+    public static List<ConfigKey> keys(String listener, String idleKey, int idleDefaultMs, String idleDoc,
+            String maxKey, String perIpKey) {
+        return List.of(ConfigKey.of(idleKey, Integer.toString(idleDefaultMs), idleDoc),
+                ConfigKey.of(maxKey, Integer.toString(UNLIMITED),
+                        listener + " connections held at once; one more is closed as soon as it is accepted."),
+                ConfigKey.of(perIpKey, Integer.toString(UNLIMITED),
+                        listener + " connections from one address at once; one more is closed as soon as it is accepted."));
+    }
+
+    /**
+     * The limits the three keys of {@link #keys} set: a time-out of 0 or more (0 = never), limits of 1 or more.
+     *
+     * @throws InvalidConfigException naming the first bad key, its value and source
+     */
+    public static ConnectionLimits read(FrontendConfig config, String idleKey, String maxKey, String perIpKey) {
+        return new ConnectionLimits(config.intAtLeast(idleKey, 0), config.intAtLeast(maxKey, 1),
+                config.intAtLeast(perIpKey, 1));
     }
 }

@@ -6,6 +6,7 @@ import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.kafka.group.GroupSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The configuration keys the Kafka frontend owns, with Kafka's broker-level names and defaults
@@ -32,7 +33,7 @@ public final class KafkaFrontendConfig {
     public static final String MAX_CONNECTIONS = "max.connections";
     public static final String MAX_CONNECTIONS_PER_IP = "max.connections.per.ip";
 
-    public static final List<ConfigKey> KEYS = List.of(
+    public static final List<ConfigKey> KEYS = Stream.concat(Stream.of(
             ConfigKey.of(PORT, "9092", "Kafka port (0 = any free port)."),
             ConfigKey.of(ADVERTISED_HOST, "",
                     "The host Kafka clients are told to connect to; empty = the bound one."),
@@ -56,14 +57,10 @@ public final class KafkaFrontendConfig {
                     "How often transactions open longer than their timeout are aborted."),
             ConfigKey.of(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
                     Integer.toString(KafkaServerSettings.DEFAULT_FETCH_SESSION_CACHE_SLOTS),
-                    "How many incremental fetch sessions (KIP-227) are kept; 0 = none, every fetch is full."),
-            ConfigKey.of(CONNECTIONS_MAX_IDLE_MS, Integer.toString(KafkaServerSettings.DEFAULT_CONNECTIONS_MAX_IDLE_MS),
+                    "How many incremental fetch sessions (KIP-227) are kept; 0 = none, every fetch is full.")),
+            ConnectionLimits.keys("Kafka", CONNECTIONS_MAX_IDLE_MS, KafkaServerSettings.DEFAULT_CONNECTIONS_MAX_IDLE_MS,
                     "A Kafka connection with nothing sent or received for this long, and no request being answered,"
-                            + " is closed (0 = never)."),
-            ConfigKey.of(MAX_CONNECTIONS, Integer.toString(ConnectionLimits.UNLIMITED),
-                    "Kafka connections held at once; one more is closed as soon as it is accepted."),
-            ConfigKey.of(MAX_CONNECTIONS_PER_IP, Integer.toString(ConnectionLimits.UNLIMITED),
-                    "Kafka connections from one address at once; one more is closed as soon as it is accepted."));
+                            + " is closed (0 = never).", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream()).toList();
 
     private KafkaFrontendConfig() {
     }
@@ -83,8 +80,8 @@ public final class KafkaFrontendConfig {
                 config.intAtLeast(GROUP_MIN_SESSION_TIMEOUT_MS, 1), maxSessionTimeout(config));
         TransactionSettings transactions = new TransactionSettings(config.intAtLeast(TRANSACTION_MAX_TIMEOUT_MS, 1),
                 config.intAtLeast(TRANSACTION_ABORT_CHECK_INTERVAL_MS, 1));
-        ConnectionLimits connections = new ConnectionLimits(config.intAtLeast(CONNECTIONS_MAX_IDLE_MS, 0),
-                config.intAtLeast(MAX_CONNECTIONS, 1), config.intAtLeast(MAX_CONNECTIONS_PER_IP, 1));
+        ConnectionLimits connections = ConnectionLimits.read(config, CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS,
+                MAX_CONNECTIONS_PER_IP);
         return new KafkaServerSettings(config.listenHost(), port, 0, KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES,
                 autoCreateTopics, numPartitions, config.string(ADVERTISED_HOST), advertisedPort, groups, transactions,
                 transport, config.intAtLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 0), connections);

@@ -2,10 +2,12 @@ package dev.trilog.sqs;
 
 import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.ConfigValue;
+import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.FrontendConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The configuration keys the SQS frontend owns, and how their values become {@link SqsSettings}. */
 public final class SqsFrontendConfig {
@@ -19,8 +21,11 @@ public final class SqsFrontendConfig {
     public static final String REGION = "sqs.region";
     /** {@code AKID:SECRET,…}; when set, SQS requests must carry a valid Signature V4 by one of these keys. */
     public static final String ACCESS_KEYS = "sqs.access-keys";
+    public static final String IDLE_TIMEOUT_MS = "sqs.idle-timeout-ms";
+    public static final String MAX_CONNECTIONS = "sqs.max-connections";
+    public static final String MAX_CONNECTIONS_PER_IP = "sqs.max-connections-per-ip";
 
-    public static final List<ConfigKey> KEYS = List.of(
+    public static final List<ConfigKey> KEYS = Stream.concat(Stream.of(
             ConfigKey.of(PORT, "9324", "SQS HTTP port, both wire protocols (0 = any free port)."),
             ConfigKey.of(HOST, "",
                     "The host[:port] SQS queue URLs name; empty = the client's Host header."),
@@ -28,7 +33,11 @@ public final class SqsFrontendConfig {
             ConfigKey.of(REGION, SqsSettings.DEFAULT_REGION, "The region in ARNs."),
             ConfigKey.secret(ACCESS_KEYS, "",
                     "AKID:SECRET,...; when set, every SQS request must carry a valid Signature V4 by one of"
-                            + " these keys; empty accepts any credentials."));
+                            + " these keys; empty accepts any credentials.")),
+            ConnectionLimits.keys("SQS", IDLE_TIMEOUT_MS, SqsSettings.DEFAULT_IDLE_TIMEOUT_MS,
+                    "An SQS connection is closed after waiting this long for the client's bytes (before, between or"
+                            + " inside requests) or for it to take an answer (0 = never); long polls are not cut.",
+                    MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream()).toList();
 
     private SqsFrontendConfig() {
     }
@@ -50,7 +59,7 @@ public final class SqsFrontendConfig {
         }
         String host = config.string(HOST);
         return new SqsSettings(config.listenHost(), port, host.isEmpty() ? null : host, accountId, region,
-                accessKeys(config));
+                accessKeys(config), ConnectionLimits.read(config, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP));
     }
 
     private static Map<String, String> accessKeys(FrontendConfig config) {

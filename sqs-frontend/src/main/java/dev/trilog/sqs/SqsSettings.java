@@ -1,5 +1,6 @@
 package dev.trilog.sqs;
 
+import dev.trilog.frontend.ConnectionLimits;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,12 +13,19 @@ import java.util.Objects;
  * @param accountId  the account id in queue URLs and ARNs (12 digits)
  * @param region     the region in ARNs
  * @param accessKeys secret keys by access key id; when not empty every request must carry a valid SigV4 signature
+ * @param connections sqs.idle-timeout-ms, sqs.max-connections and sqs.max-connections-per-ip
  */
 public record SqsSettings(String host, int port, String fixedHost, String accountId, String region,
-                          Map<String, String> accessKeys) {
+                          Map<String, String> accessKeys, ConnectionLimits connections) {
 
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
     public static final String DEFAULT_REGION = "us-east-1";
+    /**
+     * The idle time-out of AWS's load balancers (ALB, CLB: 60 s), Undertow's own for a connection
+     * between requests, and three times SQS's longest long poll.
+     */
+    public static final int DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+    public static final ConnectionLimits DEFAULT_CONNECTIONS = ConnectionLimits.idleTimeout(DEFAULT_IDLE_TIMEOUT_MS);
 
     public SqsSettings {
         Objects.requireNonNull(host, "host");
@@ -27,10 +35,16 @@ public record SqsSettings(String host, int port, String fixedHost, String accoun
             throw new IllegalArgumentException("an AWS account id is 12 digits, not '" + accountId + "'");
         }
         accessKeys = Map.copyOf(accessKeys);
+        Objects.requireNonNull(connections, "connections");
     }
 
     /** Loopback defaults with any free port: for tests. */
     public static SqsSettings local() {
-        return new SqsSettings("127.0.0.1", 0, null, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Map.of());
+        return new SqsSettings("127.0.0.1", 0, null, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Map.of(), DEFAULT_CONNECTIONS);
+    }
+
+    /** The same listener with other connection limits. */
+    public SqsSettings withConnections(ConnectionLimits value) {
+        return new SqsSettings(host, port, fixedHost, accountId, region, accessKeys, value);
     }
 }

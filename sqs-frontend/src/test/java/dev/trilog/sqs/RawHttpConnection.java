@@ -117,6 +117,29 @@ final class RawHttpConnection implements AutoCloseable {
         return line.toString();
     }
 
+    /** Writes text as it is: a request cut short, a head never finished. */
+    void writeRaw(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** True when the server closes the connection within {@code millis} (whatever it sends first). */
+    boolean closedByServerWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            while (in.read() >= 0) {
+                // an answer before the close (a 408, say) is not what is asked
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // reset
+        } finally {
+            socket.setSoTimeout(30_000);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

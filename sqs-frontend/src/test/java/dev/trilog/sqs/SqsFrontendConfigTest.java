@@ -25,7 +25,8 @@ class SqsFrontendConfigTest {
 
     @Test
     void defaultsFollowTheHostHeaderAndAcceptAnyCredentials() {
-        assertThat(read()).isEqualTo(new SqsSettings("127.0.0.1", 9324, null, "000000000000", "us-east-1", Map.of()));
+        assertThat(read()).isEqualTo(new SqsSettings("127.0.0.1", 9324, null, "000000000000", "us-east-1", Map.of(),
+                new dev.trilog.frontend.ConnectionLimits(60_000, Integer.MAX_VALUE, Integer.MAX_VALUE)));
     }
 
     @Test

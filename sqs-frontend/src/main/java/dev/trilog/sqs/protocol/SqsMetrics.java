@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <li>{@code trilog_sqs_request_errors_total} ({@code action}, {@code code}): requests answered
  * with an SQS error, by the error's Query code ({@code AWS.SimpleQueueService.NonExistentQueue},
  * {@code InternalError}, …);</li>
- * <li>{@code trilog_sqs_received_bytes_total}: request body bytes.</li>
+ * <li>{@code trilog_sqs_received_bytes_total}: request body bytes;</li>
+ * <li>{@code trilog_sqs_connections_refused_total} ({@code limit} = {@code sqs.max-connections} or
+ * {@code sqs.max-connections-per-ip}): connections closed as soon as accepted because a limit was reached.</li>
  * </ul>
  * A request that fails before its action is known is counted under {@code action="unknown"}.
  */
@@ -32,6 +34,7 @@ public final class SqsMetrics {
     /** By action ordinal (the last slot for unknown) × protocol; filled on first use, Micrometer dedupes races. */
     private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(2 * (SqsAction.values().length + 1));
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
     public SqsMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -42,6 +45,13 @@ public final class SqsMetrics {
     /** Meters that go nowhere: for tests and embedders that do not scrape. */
     public static SqsMetrics detached() {
         return new SqsMetrics(new SimpleMeterRegistry());
+    }
+
+    /** A connection closed as soon as it was accepted, because the limit set by {@code limitKey} was reached. */
+    public void connectionRefused(String limitKey) {
+        refusals.computeIfAbsent(limitKey, key -> Counter.builder("trilog.sqs.connections.refused").tag("limit", key)
+                .description("SQS connections closed on arrival because a connection limit was reached")
+                .register(registry)).increment();
     }
 
     void received(int bodyBytes) {
