@@ -20,7 +20,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +76,11 @@ class KafkaServerConnectionLimitsTest {
 
     /** Sends an ApiVersions request and reads its answer's correlation id. */
     private static int apiVersions(Socket socket, int correlationId) throws IOException {
-        ApiVersionsRequest request = new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 3);
+        return roundTrip(socket, new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 3), correlationId);
+    }
+
+    /** Sends a request and reads its answer's correlation id. */
+    private static int roundTrip(Socket socket, AbstractRequest request, int correlationId) throws IOException {
         ByteBuffer frame = request.serializeWithHeader(new RequestHeader(request.apiKey(), request.version(), "t",
                 correlationId));
         DataOutputStream out = new DataOutputStream(socket.getOutputStream());
@@ -117,6 +124,23 @@ class KafkaServerConnectionLimitsTest {
         assertThat((System.nanoTime() - started) / 1_000_000).as("ms until the idle socket was closed")
                 .isLessThan(3_000);
         assertThat(apiVersions(busy, 9)).isEqualTo(9);
+    }
+
+    @Test
+    void aConnectionWaitingForAnAnswerIsNotIdle() throws Exception {
+        start(ConnectionLimits.idleTimeout(400));
+        engine.createTopic("empty", 1, java.util.Map.of());
+        FetchRequestData fetch = new FetchRequestData().setMaxWaitMs(1_200).setMinBytes(1).setMaxBytes(1 << 20)
+                .setReplicaId(-1).setSessionEpoch(-1);
+        fetch.topics().add(new FetchRequestData.FetchTopic().setTopic("empty").setPartitions(List.of(
+                new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(1 << 20))));
+        Socket waiting = connect();
+        long started = System.nanoTime();
+
+        // a fetch that waits three idle time-outs for data that never comes is answered, not cut
+        assertThat(roundTrip(waiting, new FetchRequest(fetch, (short) 12), 1)).isEqualTo(1);
+        assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(1_200);
+        assertThat(closedByTheBroker(waiting)).as("and then, with nothing to answer, it is idle").isTrue();
     }
 
     @ParameterizedTest
