@@ -1,6 +1,7 @@
 package dev.trilog.frontend;
 
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * How long a listener keeps a silent connection and how many it holds at once: the settings of a
@@ -45,11 +46,22 @@ public record ConnectionLimits(int idleTimeoutMs, int maxConnections, int maxCon
 
     /**
      * The limits the three keys of {@link #keys} set: a time-out of 0 or more (0 = never), limits of 1 or more.
+     * A frontend whose connections are {@link FrontendConfig#relayed() relayed} to it sees them
+     * all come from loopback, so it gets no per-address limit (one WARN line says so when one was
+     * set): applied there, it would count every client as one.
      *
      * @throws InvalidConfigException naming the first bad key, its value and source
      */
     public static ConnectionLimits read(FrontendConfig config, String idleKey, String maxKey, String perIpKey) {
-        return new ConnectionLimits(config.intAtLeast(idleKey, 0), config.intAtLeast(maxKey, 1),
-                config.intAtLeast(perIpKey, 1));
+        int idleTimeoutMs = config.intAtLeast(idleKey, 0);
+        int maxConnections = config.intAtLeast(maxKey, 1);
+        int maxConnectionsPerIp = config.intAtLeast(perIpKey, 1);
+        if (config.relayed() && maxConnectionsPerIp != UNLIMITED) {
+            LoggerFactory.getLogger(ConnectionLimits.class).warn("{}={} is not applied on this clustered node: its"
+                    + " connections are relayed to the frontend from loopback, so every client would count as one"
+                    + " address", perIpKey, maxConnectionsPerIp);
+            maxConnectionsPerIp = UNLIMITED;
+        }
+        return new ConnectionLimits(idleTimeoutMs, maxConnections, maxConnectionsPerIp);
     }
 }

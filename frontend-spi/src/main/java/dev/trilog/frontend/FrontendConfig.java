@@ -29,13 +29,19 @@ public final class FrontendConfig {
 
     private final String listenHost;
     private final Map<String, ConfigValue> values;
+    private final boolean relayed;
 
     /**
      * @param listenHost the host name or address every listener binds, already checked
      * @param values     every effective value, one per key (a later one for the same key wins)
      */
     public FrontendConfig(String listenHost, Collection<ConfigValue> values) {
+        this(listenHost, values, false);
+    }
+
+    private FrontendConfig(String listenHost, Collection<ConfigValue> values, boolean relayed) {
         this.listenHost = Objects.requireNonNull(listenHost, "listenHost");
+        this.relayed = relayed;
         Map<String, ConfigValue> byKey = new LinkedHashMap<>();
         values.forEach(value -> byKey.put(value.key(), value));
         this.values = Map.copyOf(byKey);
@@ -55,11 +61,21 @@ public final class FrontendConfig {
     /**
      * The same values, but binding {@link #LOOPBACK} and any free port for {@code portKey}: for a
      * frontend the gateway reaches only through its own listener (a clustered node forwarding).
+     * It is {@link #relayed()}.
      */
     public FrontendConfig onLoopback(String portKey) {
         List<ConfigValue> all = new ArrayList<>(values.values());
         all.add(new ConfigValue(portKey, "0", "the cluster (served through the leader)"));
-        return new FrontendConfig(LOOPBACK, all);
+        return new FrontendConfig(LOOPBACK, all, true);
+    }
+
+    /**
+     * Whether every connection reaches this frontend relayed by the gateway ({@link #onLoopback}:
+     * a clustered node's door), so that its listener sees each one come from loopback, not from
+     * the client's address.
+     */
+    public boolean relayed() {
+        return relayed;
     }
 
     /** The host name or address every listener binds ({@code listen.host}). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trilog.frontend.ConfigValue;
+import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.Frontends;
 import dev.trilog.frontend.InvalidConfigException;
@@ -26,7 +27,18 @@ class SqsFrontendConfigTest {
     @Test
     void defaultsFollowTheHostHeaderAndAcceptAnyCredentials() {
         assertThat(read()).isEqualTo(new SqsSettings("127.0.0.1", 9324, null, "000000000000", "us-east-1", Map.of(),
-                new dev.trilog.frontend.ConnectionLimits(60_000, Integer.MAX_VALUE, Integer.MAX_VALUE)));
+                new ConnectionLimits(60_000, Integer.MAX_VALUE, Integer.MAX_VALUE)));
+    }
+
+    /** On a clustered node the SQS frontend listens behind the node's door, which relays from loopback. */
+    @Test
+    void behindAClusteredNodesDoorThereIsNoPerAddressLimit() {
+        FrontendConfig config = FrontendConfig.withDefaults(SqsFrontendConfig.KEYS,
+                new ConfigValue("sqs.max-connections", "500", "--set"),
+                new ConfigValue("sqs.max-connections-per-ip", "10", "--set"));
+        assertThat(SqsFrontendConfig.read(config).connections()).isEqualTo(new ConnectionLimits(60_000, 500, 10));
+        assertThat(SqsFrontendConfig.read(config.onLoopback(SqsFrontendConfig.PORT)).connections())
+                .isEqualTo(new ConnectionLimits(60_000, 500, ConnectionLimits.UNLIMITED));
     }
 
     @Test
