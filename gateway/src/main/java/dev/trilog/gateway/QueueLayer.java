@@ -23,8 +23,8 @@ public record QueueLayer(Topology topology, Queues queues, QueueLeadership leade
         Topology topology = Topology.open(engine, 1, false);
         Queues queues = Queues.open(engine, topology, QueuesSettings.defaults());
         try {
-            return new QueueLayer(topology, queues, QueueLeadership.start(engine, engine.cluster().get(), queues));
-        } catch (IOException | RuntimeException e) {
+            return new QueueLayer(topology, queues, QueueLeadership.start(engine.cluster().get(), queues));
+        } catch (RuntimeException e) {
             queues.close();
             throw e;
         }

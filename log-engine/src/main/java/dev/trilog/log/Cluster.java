@@ -41,6 +41,18 @@ public interface Cluster {
     void addLeaderListener(Runnable listener);
 
     /**
+     * Makes this node the one that serves the queues, at {@code epoch} — its {@link #leaderEpoch}
+     * as it read it before: commits that through the cluster and returns once it is applied here,
+     * so is every write committed before it (the state this node then reads is all there is). From
+     * then on queue state another node writes at an older epoch is refused
+     * ({@link LogAppender#appendRecordsIfServing}), and this node's is written at this one.
+     *
+     * @throws IOException when it was not committed, or refused because this node did not lead at
+     *                     {@code epoch} when it was
+     */
+    void serveQueues(long epoch) throws IOException;
+
+    /**
      * The replication quorum as this node sees it, for Kafka's DescribeQuorum
      * ({@code kafka-metadata-quorum describe}): the leader, its epoch, the commit index (the high
      * watermark of the replicated log) and each voter's progress. Offsets are Raft log indexes;

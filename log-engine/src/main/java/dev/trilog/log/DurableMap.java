@@ -15,19 +15,24 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Entry format in {@code __trilog_metadata}: key {@code <namespace>/<name>}, value the bytes
  * given (the owner's own encoding); a tombstone removes the entry.
+ *
+ * <p>A map of queue state ({@link LogEngine#queueStateMap}) is written only by the node serving
+ * the queues: in a cluster a write from a node that has lost them fails with an IOException.
  */
 public final class DurableMap {
 
     private final String prefix;
     private final InternalLog log;
+    private final boolean queueState;
     private final Map<String, byte[]> entries = new ConcurrentHashMap<>();
 
-    DurableMap(String namespace, InternalLog log) throws IOException {
+    DurableMap(String namespace, InternalLog log, boolean queueState) throws IOException {
         if (namespace.isEmpty() || namespace.contains("/") || "topic".equals(namespace) || "producer-ids".equals(namespace)) {
             throw new IllegalArgumentException("namespace must be a plain word other than the engine's own (topic, producer-ids): " + namespace);
         }
         this.prefix = namespace + "/";
         this.log = log;
+        this.queueState = queueState;
         log.subscribe((key, value) -> {
             if (key.startsWith(prefix)) {
                 String name = key.substring(prefix.length());
@@ -50,12 +55,25 @@ public final class DurableMap {
     }
 
     public void put(String name, byte[] value) throws IOException {
-        log.write(List.of(Map.entry(prefix + name, value.clone())));
+        write(Map.entry(prefix + name, value.clone()));
         entries.put(name, value.clone());
     }
 
     public void remove(String name) throws IOException {
-        log.write(List.of(new AbstractMap.SimpleEntry<>(prefix + name, (byte[]) null)));
+        write(new AbstractMap.SimpleEntry<>(prefix + name, (byte[]) null));
         entries.remove(name);
+    }
+
+    /** Whether this map holds queue state, written only by the node serving the queues. */
+    boolean queueState() {
+        return queueState;
+    }
+
+    private void write(Map.Entry<String, byte[]> entry) throws IOException {
+        if (queueState) {
+            log.writeIfServing(List.of(entry));
+        } else {
+            log.write(List.of(entry));
+        }
     }
 }

@@ -53,7 +53,7 @@ final class InternalLogs implements AutoCloseable {
         this.producerIds = new ProducerIdAllocator(metadata);
         this.groupOffsets = new GroupOffsetStore(offsets);
         this.shareStates = new ShareStateStore(shareState);
-        this.transactionStates = new DurableMap("txn", transactions);
+        this.transactionStates = new DurableMap("txn", transactions, false);
     }
 
     /** Opens the four logs through {@code partitions} and loads the stores from them. */
@@ -95,13 +95,19 @@ final class InternalLogs implements AutoCloseable {
         return transactionStates;
     }
 
-    /** The durable map of {@code namespace} in the metadata log, one instance per namespace. */
-    DurableMap durableMap(String namespace) throws IOException {
+    /**
+     * The durable map of {@code namespace} in the metadata log, one instance per namespace; of
+     * queue state (written only by the node serving the queues) or not, as first asked.
+     */
+    DurableMap durableMap(String namespace, boolean queueState) throws IOException {
         synchronized (durableMaps) {
             DurableMap map = durableMaps.get(namespace);
             if (map == null) {
-                map = new DurableMap(namespace, metadata);
+                map = new DurableMap(namespace, metadata, queueState);
                 durableMaps.put(namespace, map);
+            } else if (map.queueState() != queueState) {
+                throw new IllegalArgumentException("durable map " + namespace + " is " + (queueState ? "not " : "")
+                        + "a map of queue state");
             }
             return map;
         }

@@ -32,6 +32,17 @@ public interface LogAppender {
     CompletableFuture<AppendResult> appendRecords(TopicPartition partition, List<RecordData> records);
 
     /**
+     * {@link #appendRecords} for state only the node serving the queues writes (share cursors,
+     * queue topology, deduplication ids): in a cluster the write is refused — on every replica
+     * alike — once another node has taken the queues over since this node did
+     * ({@link Cluster#serveQueues}), so a node that lost the lead cannot overwrite its successor's
+     * state with its own older view. On one node there is nobody to fence.
+     */
+    default CompletableFuture<AppendResult> appendRecordsIfServing(TopicPartition partition, List<RecordData> records) {
+        return appendRecords(partition, records);
+    }
+
+    /**
      * Writes the COMMIT or ABORT marker that ends {@code producerId}'s transaction on
      * {@code partition}; refused with INVALID_PRODUCER_EPOCH when the partition already knows a
      * newer epoch of that producer.

@@ -364,7 +364,16 @@ public final class LogEngine implements AutoCloseable {
      * metadata the layers above own.
      */
     public DurableMap durableMap(String namespace) throws IOException {
-        return internal.durableMap(namespace);
+        return internal.durableMap(namespace, false);
+    }
+
+    /**
+     * {@link #durableMap} for state only the node serving the queues writes (queues, exchanges,
+     * bindings, deduplication ids): in a cluster a write from a node that has lost the queues to
+     * another is refused ({@link Cluster#serveQueues}), as share cursors' state is.
+     */
+    public DurableMap queueStateMap(String namespace) throws IOException {
+        return internal.durableMap(namespace, true);
     }
 
     /**

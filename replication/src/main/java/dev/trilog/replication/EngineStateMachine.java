@@ -37,16 +37,28 @@ import org.slf4j.LoggerFactory;
  * skipped on replay, so the engine's segments are not written twice. A process crash between an
  * append and that write (two adjacent writes to the page cache) would apply the entry again on
  * replay: a window the next step closes by keeping the index with the batch.
+ *
+ * <p><b>Queue state is fenced.</b> The epoch at which the node serving the queues took them over
+ * ({@link LogCommand.ServeQueues}) is state of the log like any other, kept beside the applied
+ * index: a write of queue state made at an older epoch — by a node that served before and has not
+ * yet heard it lost the lead — is refused, so it cannot overwrite what its successor read when
+ * it took over.
  */
 final class EngineStateMachine extends BaseStateMachine {
 
     private static final Logger log = LoggerFactory.getLogger(EngineStateMachine.class);
+
+    /** The applied-index file: the index, then the queue epoch and its server (older files: the index alone). */
+    private static final int APPLIED_STATE_BYTES = Long.BYTES * 2 + Integer.BYTES;
 
     private final LogEngine engine;
     private final LogAppender local;
     private final Path appliedIndexFile;
     private FileChannel appliedIndex;
     private long appliedBeforeStart;
+    /** The epoch of the last takeover of the queues applied here, and by which node; on Ratis' apply thread. */
+    private long queueEpoch;
+    private int queueServer;
     /** The last entry applied here (in log order, on Ratis' apply thread), and who waits for one. */
     private volatile long lastApplied = -1;
     private final java.util.concurrent.ConcurrentSkipListMap<Long, CompletableFuture<Void>> applyWaiters =
@@ -66,8 +78,14 @@ final class EngineStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, storage);
         appliedIndex = FileChannel.open(appliedIndexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        ByteBuffer buf = ByteBuffer.allocate(Long.BYTES);
-        appliedBeforeStart = appliedIndex.read(buf, 0) == Long.BYTES ? buf.flip().getLong() : -1;
+        ByteBuffer buf = ByteBuffer.allocate(APPLIED_STATE_BYTES);
+        int read = Math.max(0, appliedIndex.read(buf, 0));
+        buf.flip();
+        appliedBeforeStart = read >= Long.BYTES ? buf.getLong() : -1;
+        if (read == APPLIED_STATE_BYTES) {
+            queueEpoch = buf.getLong();
+            queueServer = buf.getInt();
+        }
     }
 
     @Override
@@ -79,7 +97,8 @@ final class EngineStateMachine extends BaseStateMachine {
             reply = CompletableFuture.completedFuture(LogCommand.encodeFailure(
                     new IllegalStateException("entry " + index + " was applied before this restart")));
         } else {
-            reply = apply(LogCommand.decode(entry.getStateMachineLogEntry().getLogData().toByteArray()));
+            reply = apply(LogCommand.decode(entry.getStateMachineLogEntry().getLogData().toByteArray()),
+                    entry.getTerm());
             recordApplied(index);
         }
         updateLastAppliedTermIndex(entry.getTerm(), index);
@@ -107,8 +126,17 @@ final class EngineStateMachine extends BaseStateMachine {
         return waiter;
     }
 
-    private CompletableFuture<byte[]> apply(LogCommand command) {
+    private CompletableFuture<byte[]> apply(LogCommand command, long term) {
         CompletableFuture<AppendResult> written;
+        if (command instanceof LogCommand.ServeQueues s) {
+            return CompletableFuture.completedFuture(serveQueues(s, term));
+        }
+        if (command instanceof LogCommand.Append a && a.servingEpoch() != LogCommand.ANY_EPOCH
+                && a.servingEpoch() < queueEpoch) {
+            return CompletableFuture.completedFuture(LogCommand.encodeFailure(new NotServingQueuesException(
+                    "queue state written at epoch " + a.servingEpoch() + " is refused: node " + queueServer
+                            + " took the queues over at epoch " + queueEpoch)));
+        }
         if (command instanceof LogCommand.Append a) {
             try {
                 ensureTopic(a.partition().topic(), a.topicId(), a.topicPartitions(), a.topicConfigs());
@@ -168,6 +196,28 @@ final class EngineStateMachine extends BaseStateMachine {
         leaderChanged.run();
     }
 
+    /**
+     * This node stepped down (lost its majority's heartbeats, or heard of a newer term): told at
+     * once, where {@link #notifyLeaderChanged} may come only when a new leader is known — seconds
+     * during which this node would still think it serves the queues.
+     */
+    @Override
+    public void notifyNotLeader(java.util.Collection<TransactionContext> pendingEntries) {
+        leaderChanged.run();
+    }
+
+    /** Takes the queues over for {@code s.node()}, if it led when the command was committed. */
+    private byte[] serveQueues(LogCommand.ServeQueues s, long term) {
+        if (s.epoch() != term || s.epoch() < queueEpoch) {
+            return LogCommand.encodeFailure(new NotServingQueuesException("node " + s.node()
+                    + " cannot take the queues over at epoch " + s.epoch() + ": committed in term " + term
+                    + ", node " + queueServer + " took them over at epoch " + queueEpoch));
+        }
+        queueEpoch = s.epoch();
+        queueServer = s.node();
+        return LogCommand.encodeResult(new AppendResult(0, -1, -1, -1, 0, CompletableFuture.completedFuture(null)));
+    }
+
     /** A deletion, growth, config change or DeleteRecords, on this replica alike as on every other. */
     private CompletableFuture<AppendResult> changeTopic(LogCommand command) {
         LogEngine.Replica replica = engine.replica();
@@ -192,7 +242,8 @@ final class EngineStateMachine extends BaseStateMachine {
 
     private void recordApplied(long index) {
         try {
-            appliedIndex.write(ByteBuffer.allocate(Long.BYTES).putLong(0, index), 0);
+            appliedIndex.write(ByteBuffer.allocate(APPLIED_STATE_BYTES).putLong(index).putLong(queueEpoch)
+                    .putInt(queueServer).flip(), 0);
         } catch (IOException e) {
             log.warn("Recording applied Raft index {} failed; a restart may apply it again", index, e);
         }

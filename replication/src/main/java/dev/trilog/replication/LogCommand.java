@@ -37,6 +37,11 @@ sealed interface LogCommand {
     byte GROW_TOPIC = 5;
     byte CONFIGURE_TOPIC = 6;
     byte DELETE_RECORDS = 7;
+    byte SERVE_QUEUES = 8;
+    byte APPEND_IF_SERVING = 9;
+
+    /** {@link Append#servingEpoch} of a write anyone may make. */
+    long ANY_EPOCH = -1;
 
     /**
      * A batch (a producer's, or one built from records) for {@code partition}, with the topic as
@@ -44,9 +49,21 @@ sealed interface LogCommand {
      * first, so topics made on any node by any protocol reach every replica with their first write.
      * {@code topicPartitions} 0: the writing node did not know the topic. {@code topicId} is the
      * ID the writing node knows it by, so a replica creating it gives it the same one.
+     * {@code servingEpoch}: for queue state, the epoch at which the writing node took the queues
+     * over — refused when another node has taken them over since ({@link ServeQueues});
+     * {@link #ANY_EPOCH} for every other write.
      */
     record Append(TopicPartition partition, ByteBuffer batch, Uuid topicId, int topicPartitions,
-            Map<String, String> topicConfigs) implements LogCommand {
+            Map<String, String> topicConfigs, long servingEpoch) implements LogCommand {
+    }
+
+    /**
+     * The node that leads at {@code epoch} (its Raft term) serves the queues from now on: queue
+     * state written at an older epoch is refused after this. Refused itself unless committed in
+     * that very term — a node that only believes it leads (it has not heard of a newer term yet)
+     * cannot take the queues over through the real leader.
+     */
+    record ServeQueues(int node, long epoch) implements LogCommand {
     }
 
     /** A transaction's COMMIT or ABORT marker. */
@@ -78,7 +95,7 @@ sealed interface LogCommand {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             if (command instanceof Append a) {
-                out.writeByte(APPEND);
+                out.writeByte(a.servingEpoch() == ANY_EPOCH ? APPEND : APPEND_IF_SERVING);
                 writePartition(out, a.partition());
                 ByteBuffer batch = a.batch().duplicate();
                 out.writeInt(batch.remaining());
@@ -88,6 +105,13 @@ sealed interface LogCommand {
                 writeUuid(out, a.topicId());
                 out.writeInt(a.topicPartitions());
                 writeConfigs(out, a.topicConfigs());
+                if (a.servingEpoch() != ANY_EPOCH) {
+                    out.writeLong(a.servingEpoch());
+                }
+            } else if (command instanceof ServeQueues s) {
+                out.writeByte(SERVE_QUEUES);
+                out.writeInt(s.node());
+                out.writeLong(s.epoch());
             } else if (command instanceof Marker m) {
                 out.writeByte(MARKER);
                 writePartition(out, m.partition());
@@ -131,12 +155,14 @@ sealed interface LogCommand {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             byte kind = in.readByte();
             return switch (kind) {
-                case APPEND -> {
+                case APPEND, APPEND_IF_SERVING -> {
                     TopicPartition tp = readPartition(in);
                     byte[] body = new byte[in.readInt()];
                     in.readFully(body);
-                    yield new Append(tp, ByteBuffer.wrap(body), readUuid(in), in.readInt(), readConfigs(in));
+                    yield new Append(tp, ByteBuffer.wrap(body), readUuid(in), in.readInt(), readConfigs(in),
+                            kind == APPEND ? ANY_EPOCH : in.readLong());
                 }
+                case SERVE_QUEUES -> new ServeQueues(in.readInt(), in.readLong());
                 case MARKER -> new Marker(readPartition(in), in.readLong(), in.readShort(),
                         TxnMarker.values()[in.readByte()], in.readInt());
                 case CREATE_TOPIC -> new CreateTopic(in.readUTF(), readUuid(in), in.readInt(), readConfigs(in));
@@ -195,6 +221,7 @@ sealed interface LogCommand {
     byte TOPIC_EXISTS = 4;
     byte OFFSET_OUT_OF_RANGE = 5;
     byte INVALID_ARGUMENT = 6;
+    byte NOT_SERVING = 7;
 
     /** The state machine's answer to an append: where it landed. */
     static byte[] encodeResult(AppendResult r) {
@@ -215,7 +242,8 @@ sealed interface LogCommand {
                 out.writeByte(failure instanceof UnknownTopicException ? UNKNOWN_TOPIC
                         : failure instanceof TopicExistsException ? TOPIC_EXISTS
                         : failure instanceof OffsetOutOfRangeException ? OFFSET_OUT_OF_RANGE
-                        : failure instanceof IllegalArgumentException ? INVALID_ARGUMENT : FAILED);
+                        : failure instanceof IllegalArgumentException ? INVALID_ARGUMENT
+                        : failure instanceof NotServingQueuesException ? NOT_SERVING : FAILED);
             }
             out.writeUTF(failure instanceof TopicExistsException exists ? exists.name()
                     : String.valueOf(failure.getMessage()));
@@ -242,6 +270,7 @@ sealed interface LogCommand {
                 case TOPIC_EXISTS -> new TopicExistsException(message);
                 case OFFSET_OUT_OF_RANGE -> new IllegalStateException("offset out of range: " + message);
                 case INVALID_ARGUMENT -> new IllegalArgumentException(message);
+                case NOT_SERVING -> new NotServingQueuesException(message);
                 default -> new IllegalStateException("replicated write failed: " + message);
             };
             throw new java.util.concurrent.CompletionException(failure);

@@ -31,6 +31,11 @@ final class RaftLogAppender implements LogAppender {
     private final RaftClient client;
     private final LogEngine engine;
     private final EngineStateMachine machine;
+    /**
+     * The epoch at which this node last took the queues over ({@link #serveQueues}); 0 until it
+     * does, which no other node's takeover leaves valid.
+     */
+    private volatile long servingEpoch = 0;
 
     RaftLogAppender(RaftClient client, LogEngine engine, EngineStateMachine machine) {
         this.client = client;
@@ -40,12 +45,27 @@ final class RaftLogAppender implements LogAppender {
 
     @Override
     public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
-        return appendBatch(partition, records);
+        return appendBatch(partition, records, LogCommand.ANY_EPOCH);
     }
 
     @Override
     public CompletableFuture<AppendResult> appendRecords(TopicPartition partition, List<RecordData> records) {
-        return appendBatch(partition, RecordFormat.build(0, "none", records));
+        return appendBatch(partition, RecordFormat.build(0, "none", records), LogCommand.ANY_EPOCH);
+    }
+
+    /** Fenced by the epoch at which this node took the queues over: see {@link LogCommand.ServeQueues}. */
+    @Override
+    public CompletableFuture<AppendResult> appendRecordsIfServing(TopicPartition partition, List<RecordData> records) {
+        return appendBatch(partition, RecordFormat.build(0, "none", records), servingEpoch);
+    }
+
+    /**
+     * Takes the queues over at {@code epoch}, this node's leader epoch: once committed (in that
+     * term) and applied here, queue state written at an older epoch is refused, and this node's
+     * is written at this one. Everything committed before is applied here by then too.
+     */
+    CompletableFuture<Void> serveQueues(int node, long epoch) {
+        return submit(new LogCommand.ServeQueues(node, epoch)).thenRun(() -> servingEpoch = epoch);
     }
 
     /**
@@ -53,11 +73,11 @@ final class RaftLogAppender implements LogAppender {
      * {@link LogCommand.Append}); a topic this node has not seen yet (created through the group,
      * not applied here yet) is left to the replicas, which apply its creation first.
      */
-    private CompletableFuture<AppendResult> appendBatch(TopicPartition partition, ByteBuffer batch) {
+    private CompletableFuture<AppendResult> appendBatch(TopicPartition partition, ByteBuffer batch, long servingEpoch) {
         Optional<Topic> topic = engine.topic(partition.topic());
         return submit(new LogCommand.Append(partition, batch, topic.map(Topic::id).orElse(Uuid.ZERO_UUID),
                 topic.map(Topic::partitions).orElse(0),
-                topic.map(Topic::configOverrides).orElse(java.util.Map.of())));
+                topic.map(Topic::configOverrides).orElse(java.util.Map.of()), servingEpoch));
     }
 
     @Override

@@ -188,6 +188,15 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     }
 
     @Override
+    public void serveQueues(long epoch) throws IOException {
+        try {
+            appender.serveQueues(nodeId(), epoch).join();
+        } catch (CompletionException e) {
+            throw new IOException("node " + nodeId() + " could not take the queues over at epoch " + epoch, e.getCause());
+        }
+    }
+
+    @Override
     public void deleteTopic(Topic topic) throws UnknownTopicException, IOException {
         commit(new LogCommand.DeleteTopic(topic.name(), topic.id()), "deleting topic " + topic.name());
     }

@@ -244,6 +244,63 @@ class ReplicatedNodeTest {
         }
     }
 
+    /**
+     * Once a node has taken the queues over, queue state written by any other node (one that
+     * served before and has not heard yet that it lost the lead, or one that never served) is
+     * refused on every replica — also after a restart of the whole cluster — while other shared
+     * state is written from anywhere; a node that merely believes it leads cannot take over.
+     */
+    @Test
+    void queueStateIsWrittenOnlyByTheNodeThatTookTheQueuesOverLast() throws Exception {
+        int leader = leaderIndex();
+        int other = (leader + 1) % 3;
+        long epoch = nodes[leader].leaderEpoch();
+        assertThatThrownBy(() -> nodes[leader].serveQueues(epoch - 1))
+                .as("a takeover at an epoch that is not the current term's").isInstanceOf(IOException.class);
+        engines[other].queueStateMap("queues").put("before", bytes("anyone may, while nobody serves"));
+
+        nodes[leader].serveQueues(epoch);
+        engines[leader].queueStateMap("queues").put("orders", bytes("v1"));
+        assertThatThrownBy(() -> engines[other].queueStateMap("queues").put("orders", bytes("stale")))
+                .isInstanceOf(IOException.class).rootCause().hasMessageContaining("took the queues over");
+        engines[other].durableMap("exchanges").put("prices", bytes("topic")); // not queue state: from anywhere
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to apply the writes", () -> durable(n, "exchanges", "prices") != null);
+            assertThat(engines[i].queueStateMap("queues").get("orders")).as("node %d", i + 1)
+                    .hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("v1"));
+        }
+
+        for (int i = 0; i < 3; i++) { // the fence is state of the log: it outlives every process
+            stopNode(i);
+        }
+        for (int i = 0; i < 3; i++) {
+            startNode(i);
+        }
+        int newLeader = leaderIndex();
+        int notServing = newLeader == leader ? other : leader; // leader: served at an epoch now gone
+        assertThatThrownBy(() -> engines[notServing].queueStateMap("queues").put("orders", bytes("stale")))
+                .isInstanceOf(IOException.class);
+        nodes[newLeader].serveQueues(nodes[newLeader].leaderEpoch());
+        engines[newLeader].queueStateMap("queues").put("orders", bytes("v2"));
+        assertThat(engines[newLeader].queueStateMap("queues").get("orders"))
+                .hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("v2"));
+    }
+
+    private int leaderIndex() throws InterruptedException {
+        await("a leader", () -> java.util.Arrays.stream(nodes).anyMatch(ReplicatedNode::isLeader));
+        for (int i = 0; i < 3; i++) {
+            if (nodes[i].isLeader()) {
+                return i;
+            }
+        }
+        throw new AssertionError("no leader");
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
     void aNodeCutOffFromTheMajorityAcceptsNoWrite() throws Exception {
         append(0, 0, 1);

@@ -1,12 +1,8 @@
 package dev.trilog.gateway.cluster;
 
 import dev.trilog.log.Cluster;
-import dev.trilog.log.DurableMap;
-import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -19,23 +15,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves the queues with the cluster's leader (docs/replication.md). A queue's consumers, the
  * deliveries they hold and its locks live in one node's memory, so one node serves every queue:
- * the leader. A node stands by from its start; when it becomes leader it first writes a record
- * through the cluster ({@value #SERVED_BY} in the durable map {@value #NAMESPACE}) — once that is
- * applied here, so is every write the old leader committed — and then {@linkplain Queues#takeOver
- * takes over}: reads the queues' state again from the replicated stores and serves. A node that
- * loses the lead stands by again, and the {@link LeaderDoor}s close the connections relayed to it.
+ * the leader. A node stands by from its start; when it becomes leader it first commits its
+ * takeover through the cluster ({@link Cluster#serveQueues}) — once that is applied here, so is
+ * every write the old leader committed, and whatever queue state the old leader still writes is
+ * refused — and then {@linkplain Queues#takeOver takes over}: reads the queues' state again from
+ * the replicated stores and serves. A node that loses the lead stands by again (told as soon as it
+ * steps down), and the {@link LeaderDoor}s close the connections relayed to it.
  */
 public final class QueueLeadership implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueueLeadership.class);
 
-    static final String NAMESPACE = "cluster-queues";
-    static final String SERVED_BY = "served-by";
     private static final long RETRY_MS = 200;
 
     private final Cluster cluster;
     private final Queues queues;
-    private final DurableMap record;
     private final List<LeaderDoor> doors = new CopyOnWriteArrayList<>();
     /** One change at a time, in order, and never on the thread that tells of them (the takeover writes). */
     private final ExecutorService changes = Executors.newSingleThreadExecutor(r -> {
@@ -44,15 +38,14 @@ public final class QueueLeadership implements AutoCloseable {
         return thread;
     });
 
-    private QueueLeadership(Cluster cluster, Queues queues, DurableMap record) {
+    private QueueLeadership(Cluster cluster, Queues queues) {
         this.cluster = cluster;
         this.queues = queues;
-        this.record = record;
     }
 
-    /** Stands {@code queues} by and has them follow the leader of {@code engine}'s cluster from now on. */
-    public static QueueLeadership start(LogEngine engine, Cluster cluster, Queues queues) throws IOException {
-        QueueLeadership leadership = new QueueLeadership(cluster, queues, engine.durableMap(NAMESPACE));
+    /** Stands {@code queues} by and has them follow the leader of {@code cluster} from now on. */
+    public static QueueLeadership start(Cluster cluster, Queues queues) {
+        QueueLeadership leadership = new QueueLeadership(cluster, queues);
         queues.standBy();
         cluster.addLeaderListener(leadership::leaderChanged);
         leadership.leaderChanged(); // a leader may have been elected before the listener was added
@@ -91,16 +84,15 @@ public final class QueueLeadership implements AutoCloseable {
 
     private void takeOver() {
         long epoch = cluster.leaderEpoch();
-        byte[] value = (cluster.nodeId() + "@" + epoch).getBytes(StandardCharsets.UTF_8);
         while (true) {
             if (!cluster.isLeader() || cluster.leaderEpoch() != epoch) {
                 return; // lost the lead meanwhile; the next change decides
             }
             try {
-                record.put(SERVED_BY, value); // applied here only after everything committed before it
+                cluster.serveQueues(epoch);
                 break;
-            } catch (IOException | UncheckedIOException e) {
-                log.debug("Recording that node {} serves the queues failed; retrying", cluster.nodeId(), e);
+            } catch (IOException e) {
+                log.debug("Node {} could not take the queues over at epoch {}; retrying", cluster.nodeId(), epoch, e);
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(RETRY_MS);

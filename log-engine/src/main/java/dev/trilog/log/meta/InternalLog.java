@@ -70,15 +70,24 @@ public final class InternalLog implements AutoCloseable {
      * waits until they are durable (in a cluster: committed, and applied on this node).
      */
     public void write(List<Map.Entry<String, byte[]>> entries) throws IOException {
-        write(shared, entries);
+        write(shared, false, entries);
+    }
+
+    /**
+     * As {@link #write}, for state only the node serving the queues writes: refused in a cluster
+     * once another node took the queues over ({@link LogAppender#appendRecordsIfServing}).
+     */
+    public void writeIfServing(List<Map.Entry<String, byte[]>> entries) throws IOException {
+        write(shared, true, entries);
     }
 
     /** As {@link #write}, on this node only: for state each node derives itself. */
     public void writeLocal(List<Map.Entry<String, byte[]>> entries) throws IOException {
-        write(local, entries);
+        write(local, false, entries);
     }
 
-    private void write(LogAppender appender, List<Map.Entry<String, byte[]>> entries) throws IOException {
+    private void write(LogAppender appender, boolean ifServing, List<Map.Entry<String, byte[]>> entries)
+            throws IOException {
         if (entries.isEmpty()) {
             return;
         }
@@ -88,7 +97,8 @@ public final class InternalLog implements AutoCloseable {
             records.add(RecordData.of(now, entry.getKey().getBytes(StandardCharsets.UTF_8), entry.getValue()));
         }
         try {
-            appender.appendRecords(log.topicPartition(), records).join();
+            (ifServing ? appender.appendRecordsIfServing(log.topicPartition(), records)
+                    : appender.appendRecords(log.topicPartition(), records)).join();
         } catch (RuntimeException e) {
             throw new IOException("internal log " + log.topicPartition() + " could not be made durable", e);
         }

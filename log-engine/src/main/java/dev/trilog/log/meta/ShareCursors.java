@@ -51,19 +51,29 @@ public final class ShareCursors {
 
     /** Forgets every cursor, not its durable state: each opens again from the store on next use. */
     public void forgetAll() {
+        cursors.values().forEach(ShareCursor::retire);
         cursors.clear();
     }
 
     /** Forgets the cursor and its durable state (the queue was deleted). */
     public void delete(TopicPartition tp, String group) {
         String key = ShareStateStore.key(group, tp);
-        cursors.remove(key);
+        ShareCursor gone = cursors.remove(key);
+        if (gone != null) {
+            gone.retire(); // a write it still has pending must not bring the state back
+        }
         states.remove(key);
     }
 
     /** Forgets every cursor over {@code topic} and, if asked, their durable state (the topic was deleted). */
     public void forgetTopic(String topic, boolean durableStateToo) {
-        cursors.values().removeIf(cursor -> cursor.log().topicPartition().topic().equals(topic));
+        cursors.values().removeIf(cursor -> {
+            boolean over = cursor.log().topicPartition().topic().equals(topic);
+            if (over) {
+                cursor.retire();
+            }
+            return over;
+        });
         if (durableStateToo) {
             states.removeTopic(topic);
         }

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * cursor at once, asks each for its snapshot, appends them all as one batch, waits until that
  * batch is as durable as the topic policy asks, and completes every waiting future. Writes that
  * arrive meanwhile go into the next batch.
+ *
+ * <p>Only the node serving the queues writes here: in a cluster a write from a node that has lost
+ * them is refused ({@link InternalLog#writeIfServing}) and its waiters fail.
  */
 public final class ShareStateStore implements StateJournal, AutoCloseable {
 
@@ -80,21 +83,34 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
 
     @Override
     public void remove(String key) {
-        try {
-            journal.write(List.of(new AbstractMap.SimpleEntry<>(key, (byte[]) null)));
-            saved.remove(key);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        remove(List.of(key), true);
+    }
+
+    /**
+     * Forgets every cursor of {@code topic}'s partitions (the topic was deleted): on whichever node
+     * deletes the topic, so not only the serving one — tombstones of a topic on its way out
+     * overwrite no newer state.
+     */
+    public void removeTopic(String topic) {
+        String infix = '\u0000' + topic + '\u0000';
+        List<String> keys = saved.keySet().stream().filter(key -> key.contains(infix)).toList();
+        if (!keys.isEmpty()) {
+            remove(keys, false);
         }
     }
 
-    /** Forgets every cursor of {@code topic}'s partitions (the topic was deleted). */
-    public void removeTopic(String topic) {
-        String infix = '\u0000' + topic + '\u0000';
-        for (String key : List.copyOf(saved.keySet())) {
-            if (key.contains(infix)) {
-                remove(key);
+    private void remove(List<String> keys, boolean ifServing) {
+        List<Map.Entry<String, byte[]>> tombstones = new ArrayList<>(keys.size());
+        keys.forEach(key -> tombstones.add(new AbstractMap.SimpleEntry<>(key, (byte[]) null)));
+        try {
+            if (ifServing) {
+                journal.writeIfServing(tombstones);
+            } else {
+                journal.write(tombstones);
             }
+            keys.forEach(saved::remove);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -124,12 +140,23 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
         List<Map.Entry<String, byte[]>> entries = new ArrayList<>(batch.size());
         try {
             for (Map.Entry<String, Pending> e : batch.entrySet()) {
-                entries.add(Map.entry(e.getKey(), e.getValue().snapshot.get()));
+                byte[] snapshot = e.getValue().snapshot.get();
+                if (snapshot == null) { // its cursor was retired: its view is not to be written
+                    IOException retired = new IOException("share cursor " + e.getKey() + " was retired before its state was written");
+                    e.getValue().waiting.forEach(f -> f.completeExceptionally(retired));
+                    e.getValue().waiting.clear();
+                } else {
+                    entries.add(Map.entry(e.getKey(), snapshot));
+                }
             }
-            journal.write(entries);
+            journal.writeIfServing(entries);
             entries.forEach(e -> saved.put(e.getKey(), e.getValue()));
             batch.values().forEach(p -> p.waiting.forEach(f -> f.complete(null)));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) { // a full disk, or (in a cluster) this node no longer serves the queues
+            log.warn("Writing share-cursor state failed; {} cursors' changes are not durable: {}", batch.size(),
+                    e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            batch.values().forEach(p -> p.waiting.forEach(f -> f.completeExceptionally(e)));
+        } catch (RuntimeException e) {
             log.error("Writing share-cursor state failed; {} cursors' changes are not durable", batch.size(), e);
             batch.values().forEach(p -> p.waiting.forEach(f -> f.completeExceptionally(e)));
         }

@@ -85,6 +85,8 @@ public final class ShareCursor {
     private long archivedTotal;
     /** {@code window.end()} as the last acquire or purge left it, for {@link #undeliveredEstimate()}. */
     private volatile long fetchedUpTo;
+    /** Set by {@link #retire}: this cursor's view is no longer the one written. Guarded by this. */
+    private boolean retired;
 
     private record Lock(long deadline, long offset, int acquisitions) {
     }
@@ -750,8 +752,21 @@ public final class ShareCursor {
         }
     }
 
-    /** The durable state, encoded; the journal calls this when it writes. */
+    /**
+     * This cursor's view is no longer to be written: the engine forgot it, so that its state is
+     * read again from the journal (in a cluster another node may have written it since, and this
+     * node is taking the queues over again). A write it still has pending, or asks for later,
+     * writes nothing and fails rather than overwrite newer state with this older view.
+     */
+    public synchronized void retire() {
+        retired = true;
+    }
+
+    /** The durable state, encoded, or null once {@linkplain #retire retired}; the journal calls this when it writes. */
     synchronized byte[] snapshot() {
+        if (retired) {
+            return null;
+        }
         List<ShareSnapshot.Run> runs = new ArrayList<>();
         ShareSnapshot.Run current = null;
         for (long offset = window.start(); offset < window.end(); offset++) {

@@ -15,7 +15,8 @@ public interface StateJournal {
 
     /**
      * Asks for {@code key}'s snapshot to be written; {@code snapshot} is called at write time, so
-     * one write carries every change made until then. Completes once the write is durable.
+     * one write carries every change made until then. Completes once the write is durable; fails
+     * when {@code snapshot} gives null there (its cursor was retired) and nothing is written.
      */
     CompletableFuture<Void> write(String key, Supplier<byte[]> snapshot);
 

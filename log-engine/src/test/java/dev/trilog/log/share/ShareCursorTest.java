@@ -324,6 +324,29 @@ class ShareCursorTest {
                 .containsExactly(1L, 3L);
     }
 
+    /**
+     * Once the engine forgets its cursors (a clustered node takes the queues over again and reads
+     * their state afresh), a settlement still reaching an old cursor writes nothing: in a cluster
+     * its view may be older than what another node wrote meanwhile.
+     */
+    @Test
+    void aForgottenCursorWritesNothingMore() throws Exception {
+        publish(3);
+        ShareCursor old = cursor();
+        old.acquire("a", 3, 1 << 20, LOCK);
+        old.acknowledge(0, 1).join();
+        engine.reopenShareCursors();
+
+        assertThat(old.acknowledge(1, 1)).failsWithin(java.time.Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining("retired");
+        ShareCursor reopened = cursor();
+        assertThat(reopened).isNotSameAs(old);
+        List<Delivery> again = reopened.acquire("b", 10, 1 << 20, LOCK);
+        assertThat(offsets(again)).as("acknowledged before, not after, the cursor was forgotten")
+                .containsExactly(1L, 2L);
+    }
+
     @Test
     void aTopicCreatedAgainUnderTheSameNameStartsItsCursorsAfresh() throws Exception {
         publish(3);

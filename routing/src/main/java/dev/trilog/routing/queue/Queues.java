@@ -114,7 +114,7 @@ public final class Queues implements AutoCloseable {
         this.clock = engine.settings().clock();
         this.paceBacklogMessages = settings.paceBacklogMessages();
         this.threads = new QueueThreads();
-        this.deduplication = new DeduplicationWindow(engine.durableMap(DeduplicationWindow.NAMESPACE),
+        this.deduplication = new DeduplicationWindow(engine.queueStateMap(DeduplicationWindow.NAMESPACE),
                 settings.deduplicationWindowMs(), clock, threads.dedupWriter);
         // the runtimes call back into the waiters and the dead-lettering, which need the runtimes
         this.backlog = new PublishBacklog(settings.backlogHighWaterBytes(), settings.backlogLowWaterBytes(),

@@ -78,9 +78,9 @@ public final class Topology {
         }
         this.engine = engine;
         this.fifoPartitions = fifoPartitions;
-        this.queueStore = engine.durableMap(QUEUES);
-        this.exchangeStore = engine.durableMap(EXCHANGES);
-        this.bindingStore = engine.durableMap(BINDINGS);
+        this.queueStore = engine.queueStateMap(QUEUES);
+        this.exchangeStore = engine.queueStateMap(EXCHANGES);
+        this.bindingStore = engine.queueStateMap(BINDINGS);
         BUILT_IN_EXCHANGES.forEach(x -> exchanges.put(x.name(), x));
     }
 

@@ -108,8 +108,8 @@ class TopologyRestartTest {
 
         Topology third = reopen();
         assertThat(third.bindings()).hasSize(1);
-        assertThat(engine.durableMap(Topology.QUEUES).all()).containsOnlyKeys("durable");
-        assertThat(engine.durableMap(Topology.EXCHANGES).all()).isEmpty();
+        assertThat(engine.queueStateMap(Topology.QUEUES).all()).containsOnlyKeys("durable");
+        assertThat(engine.queueStateMap(Topology.EXCHANGES).all()).isEmpty();
     }
 
     @Test
@@ -143,17 +143,17 @@ class TopologyRestartTest {
         open();
         Binding orphan = Binding.toQueue("amq.direct", "gone", "k");
         // as if the process died between deleting a queue's bindings and its record, the other way round
-        engine.durableMap(Topology.BINDINGS).put(TopologyCodec.bindingId(orphan), TopologyCodec.encode(orphan));
+        engine.queueStateMap(Topology.BINDINGS).put(TopologyCodec.bindingId(orphan), TopologyCodec.encode(orphan));
 
         Topology again = reopen();
         assertThat(again.bindings()).isEmpty();
-        assertThat(engine.durableMap(Topology.BINDINGS).all()).isEmpty();
+        assertThat(engine.queueStateMap(Topology.BINDINGS).all()).isEmpty();
     }
 
     @Test
     void aStoredEntryOfAnUnknownFormatStopsTheOpenRatherThanLosingIt() throws Exception {
         open();
-        engine.durableMap(Topology.QUEUES).put("future", new byte[] {2, 0, 0});
+        engine.queueStateMap(Topology.QUEUES).put("future", new byte[] {2, 0, 0});
         engine.close();
         engine = LogEngine.open(EngineSettings.of(dataDir));
         assertThatThrownBy(() -> Topology.open(engine))
