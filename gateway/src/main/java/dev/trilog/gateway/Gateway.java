@@ -1,5 +1,6 @@
 package dev.trilog.gateway;
 
+import dev.trilog.frontend.AdvertisedHost;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.gateway.admin.AdminEndpoint;
@@ -143,7 +144,7 @@ public final class Gateway {
      */
     private static String advertisedHost(GatewayConfig config, int nodeId) {
         String host = config.frontendConfig().listenHost();
-        if (!host.isEmpty() && !host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+        if (!AdvertisedHost.isWildcard(host)) {
             return host;
         }
         return ClusterNodes.parse(config.frontendConfig().string(KnownKeys.CLUSTER_NODES)).node(nodeId).host();

@@ -1,5 +1,6 @@
 package dev.trilog.kafka;
 
+import dev.trilog.frontend.AdvertisedHost;
 import dev.trilog.frontend.ConnectionGate;
 import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.kafka.network.KafkaConnection;
@@ -134,8 +135,13 @@ public final class KafkaServer implements ServerFrontend.Server {
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        String advertisedHost = settings.advertisedHost().isEmpty() ? settings.host() : settings.advertisedHost();
+        String advertisedHost = settings.advertisedHost().isEmpty() ? AdvertisedHost.forListener(settings.host())
+                : settings.advertisedHost();
         int advertisedPort = settings.advertisedPort() == 0 ? bound.getPort() : settings.advertisedPort();
+        if (settings.advertisedHost().isEmpty() && AdvertisedHost.isWildcard(settings.host())) {
+            log.info("Kafka listens on every interface; clients are told to connect to {}:{} (set"
+                    + " kafka.advertised.host to name another address)", advertisedHost, advertisedPort);
+        }
         context.advertise(InetSocketAddress.createUnresolved(advertisedHost, advertisedPort));
         context.routing().register(); // in a cluster, so the other nodes can name this one
         log.debug("Kafka listener bound to {} ({})", bound, transportInUse);
