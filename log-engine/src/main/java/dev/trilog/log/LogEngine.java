@@ -64,6 +64,8 @@ public final class LogEngine implements AutoCloseable {
     /** This node's id when producer ids are spread over a cluster's nodes; 0 on one node. */
     private volatile int producerIdNode;
     private volatile Cluster cluster;
+    private final java.util.List<java.util.function.Function<String, java.util.Optional<String>>> deletionGuards =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private InternalLogs internal;
     private TopicRegistry topicRegistry;
     private TopicLifecycle topics;
@@ -172,11 +174,26 @@ public final class LogEngine implements AutoCloseable {
     }
 
     /**
+     * Has {@link #deleteTopic} ask {@code guard} first: the reason a topic may not be deleted
+     * (a layer above holds it — a queue's messages), or empty. A refused deletion throws
+     * {@link TopicInUseException} with that reason.
+     */
+    public void guardTopicDeletion(java.util.function.Function<String, java.util.Optional<String>> guard) {
+        deletionGuards.add(guard);
+    }
+
+    /**
      * Deletes the topic and its data; readers holding a slice finish reading it first. In a
      * cluster on every node: its share cursors' state is removed first (a topic created later
      * under the name starts from nothing everywhere), then the deletion is committed.
      */
     public void deleteTopic(String name) throws UnknownTopicException, IOException {
+        for (java.util.function.Function<String, java.util.Optional<String>> guard : deletionGuards) {
+            java.util.Optional<String> refusal = guard.apply(name);
+            if (refusal.isPresent()) {
+                throw new TopicInUseException(refusal.get());
+            }
+        }
         Cluster joined = cluster;
         if (joined == null) {
             topics.delete(name, true);

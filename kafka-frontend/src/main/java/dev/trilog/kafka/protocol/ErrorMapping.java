@@ -1,6 +1,7 @@
 package dev.trilog.kafka.protocol;
 
 import dev.trilog.log.OffsetOutOfRangeException;
+import dev.trilog.log.TopicInUseException;
 import dev.trilog.log.UnknownTopicException;
 import dev.trilog.log.record.InvalidBatchException;
 import java.io.IOException;
@@ -33,6 +34,9 @@ public final class ErrorMapping {
         }
         if (cause instanceof OffsetOutOfRangeException) {
             return Errors.OFFSET_OUT_OF_RANGE;
+        }
+        if (cause instanceof TopicInUseException) {
+            return Errors.POLICY_VIOLATION; // as a broker's topic policy refuses: the message says why
         }
         if (cause instanceof IOException) {
             return Errors.KAFKA_STORAGE_ERROR;

@@ -65,6 +65,8 @@ public final class Topology {
     private final LogEngine engine;
     private final int fifoPartitions;
     private final DurableMap queueStore;
+    /** The topic this topology is deleting with its queue, which {@link #queueHolding} lets go. */
+    private volatile String deletingTopic;
     private final DurableMap exchangeStore;
     private final DurableMap bindingStore;
     private final Map<String, QueueRecord> queues = new ConcurrentHashMap<>();
@@ -82,6 +84,44 @@ public final class Topology {
         this.exchangeStore = engine.queueStateMap(EXCHANGES);
         this.bindingStore = engine.queueStateMap(BINDINGS);
         BUILT_IN_EXCHANGES.forEach(x -> exchanges.put(x.name(), x));
+        engine.guardTopicDeletion(this::queueHolding);
+    }
+
+    /**
+     * Why {@code topic} may not be deleted by a client (Kafka DeleteTopics): a queue keeps its
+     * messages there, and would be left without them — a ghost listed by every protocol, answering
+     * none. Read from the durable queue records, which every node of a cluster follows. Not while
+     * this topology deletes the topic itself, with its queue.
+     */
+    private Optional<String> queueHolding(String topic) {
+        if (topic.equals(deletingTopic)) {
+            return Optional.empty();
+        }
+        for (byte[] bytes : queueStore.all().values()) {
+            try {
+                QueueSpec spec = TopologyCodec.decodeQueue(bytes).spec();
+                if (spec.topic().equals(topic)) {
+                    return Optional.of("topic '" + topic + "' holds the messages of queue '" + spec.name()
+                            + "'; delete the queue instead (over SQS or AMQP: a queue that created its topic"
+                            + " deletes it too)");
+                }
+            } catch (IOException e) {
+                // a record this version cannot read guards nothing
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Deletes a queue's own topic, past {@link #queueHolding}: the queue goes with it. */
+    void deleteQueueTopic(String topic) throws IOException {
+        deletingTopic = topic;
+        try {
+            engine.deleteTopic(topic);
+        } catch (UnknownTopicException e) {
+            // never created, or already gone: nothing left to delete
+        } finally {
+            deletingTopic = null;
+        }
     }
 
     /** The topology stored in {@code engine}; FIFO queues get one partition unless they ask for more. */
@@ -223,11 +263,7 @@ public final class Topology {
             removeBinding(binding);
         }
         if (queue.ownsTopic()) {
-            try {
-                engine.deleteTopic(queue.spec().topic());
-            } catch (UnknownTopicException e) {
-                // already gone (a Kafka admin deleted it): nothing left to delete
-            }
+            deleteQueueTopic(queue.spec().topic());
         } else {
             // the topic stays for its Kafka users; the queue's delivery state (its share group) goes
             engine.topic(queue.spec().topic()).ifPresent(topic -> {

@@ -1,7 +1,6 @@
 package dev.trilog.routing.topology;
 
 import dev.trilog.log.TopicExistsException;
-import dev.trilog.log.UnknownTopicException;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.ExchangeSpec;
 import java.io.IOException;
@@ -135,11 +134,7 @@ final class TopologyLoader {
 
     private void dropTransientQueue(QueueRecord queue) throws IOException {
         if (queue.ownsTopic()) {
-            try {
-                topology.engine().deleteTopic(queue.spec().topic());
-            } catch (UnknownTopicException e) {
-                // never created, or already deleted
-            }
+            topology.deleteQueueTopic(queue.spec().topic());
         }
         topology.queueStore().remove(queue.spec().name());
     }
