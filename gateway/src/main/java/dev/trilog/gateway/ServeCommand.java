@@ -82,11 +82,18 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        GatewayConfig config = new GatewayConfigLoader(environment, protocolFrontends)
-                .load(Optional.ofNullable(configFile), commandLineSettings());
-        StartupBanner.logExplicitSettings(config);
-        RunningGateway gateway = Gateway.start(config, protocolFrontends);
-        StopOnShutdown.install(gateway);
+        StopOnShutdown stop = StopOnShutdown.install(); // first: a signal during start-up stops cleanly too
+        RunningGateway gateway;
+        try {
+            GatewayConfig config = new GatewayConfigLoader(environment, protocolFrontends)
+                    .load(Optional.ofNullable(configFile), commandLineSettings());
+            StartupBanner.logExplicitSettings(config);
+            gateway = Gateway.start(config, protocolFrontends);
+        } catch (RuntimeException | Error e) {
+            stop.startFailed();
+            throw e;
+        }
+        stop.started(gateway);
         gateway.awaitStopped();
         return gateway.stoppedCleanly() ? 0 : 1;
     }

@@ -1,22 +1,58 @@
 package dev.trilog.gateway;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 /**
  * Stops the gateway when the JVM is asked to exit: {@code SIGTERM} ({@code kill},
- * {@code docker stop}, systemd), {@code SIGINT} (Ctrl-C) or {@code SIGHUP}.
+ * {@code docker stop}, systemd), {@code SIGINT} (Ctrl-C) or {@code SIGHUP} — also while it is
+ * still starting. Installed before anything starts: a signal that arrives mid-start waits for the
+ * start to finish (or fail, closing what it opened), then stops what started, so the log is
+ * closed cleanly whatever the moment.
  */
 final class StopOnShutdown {
+
+    /** How long a stop asked for during start-up waits for the start (opening a big log takes a while). */
+    private static final long START_WAIT_SECONDS = 120;
+
+    private final CountDownLatch settled = new CountDownLatch(1);
+    private volatile RunningGateway gateway;
 
     private StopOnShutdown() {
     }
 
-    static void install(RunningGateway gateway) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            // Left alone, the JVM would now exit with 128 + the signal (143 for SIGTERM, 130 for
-            // Ctrl-C). A stop that was asked for and went cleanly is a success, and supervisors
-            // and scripts read the exit status, so report 0 -- or 1 if a step failed. halt() is
-            // the only way to choose the status from inside a hook (exit() would deadlock).
-            Runtime.getRuntime().halt(gateway.stoppedCleanly() ? 0 : 1);
-        }, "trilog-shutdown"));
+    /** Installs the hook now, before the gateway starts; tell it {@link #started} or {@link #startFailed}. */
+    static StopOnShutdown install() {
+        StopOnShutdown stop = new StopOnShutdown();
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::stop, "trilog-shutdown"));
+        return stop;
+    }
+
+    void started(RunningGateway running) {
+        gateway = running;
+        settled.countDown();
+    }
+
+    /** The start failed and closed what it had opened: nothing to stop. */
+    void startFailed() {
+        settled.countDown();
+    }
+
+    private void stop() {
+        try {
+            settled.await(START_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            // stop with what there is
+        }
+        RunningGateway running = gateway;
+        if (running == null) {
+            return; // the start failed (it said why, closed what it opened and chose the exit status)
+        }
+        running.close();
+        // Left alone, the JVM would now exit with 128 + the signal (143 for SIGTERM, 130 for
+        // Ctrl-C). A stop that was asked for and went cleanly is a success, and supervisors
+        // and scripts read the exit status, so report 0 -- or 1 if a step failed. halt() is
+        // the only way to choose the status from inside a hook (exit() would deadlock).
+        Runtime.getRuntime().halt(running.stoppedCleanly() ? 0 : 1);
     }
 }

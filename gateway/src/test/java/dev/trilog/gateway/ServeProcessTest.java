@@ -38,6 +38,25 @@ class ServeProcessTest {
         }
     }
 
+    /**
+     * SIGTERM while the gateway is still starting (its settings logged, its log and ports being
+     * opened): it finishes starting, then stops cleanly with status 0 — not 143, with the log
+     * left unclosed, as when the stop hook was installed only once the start was over.
+     */
+    @Test
+    void aSigtermDuringStartUpStopsCleanlyWithStatusZero() throws Exception {
+        try (TrilogProcess trilog = TrilogProcess.start("serve", "--data-dir", dataDir.toString(),
+                "--kafka-port", "0", "--amqp-port", "0", "--sqs-port", "0", "--admin-port", "0")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> trilog.stdout().contains("config data.dir="));
+            assertThat(trilog.stdout()).as("still starting when signalled").doesNotContain("admin listening");
+
+            trilog.terminate();
+
+            assertThat(trilog.awaitExit()).as(trilog.stdout() + trilog.stderr()).isZero();
+            assertThat(trilog.stdout()).contains("stopped cleanly");
+        }
+    }
+
     @Test
     void aTakenPortEndsStartupWithOneLineAndStatusOne() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
