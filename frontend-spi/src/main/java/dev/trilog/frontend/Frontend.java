@@ -90,6 +90,15 @@ public interface Frontend extends AutoCloseable {
     void initialize(FrontendContext context) throws IOException;
 
     /**
+     * The lists of the start-up definitions this frontend declares itself (SQS queues); called
+     * after {@link #initialize}, before {@link #start}, and by the admin endpoint's export while it
+     * runs. None by default.
+     */
+    default List<DefinitionSection> definitionSections() {
+        return List.of();
+    }
+
+    /**
      * Binds {@code config.listenHost()} and the port of {@link #portKey()} and starts accepting.
      * Called once, after {@link #initialize}.
      *

@@ -1,6 +1,9 @@
 package dev.trilog.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trilog.frontend.AdvertisedHost;
+import dev.trilog.frontend.DefinitionException;
+import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.gateway.admin.AdminEndpoint;
@@ -8,13 +11,19 @@ import dev.trilog.gateway.cluster.NodeEndpoints;
 import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.gateway.config.KnownKeys;
 import dev.trilog.gateway.config.ListenAddress;
+import dev.trilog.gateway.definitions.Definitions;
+import dev.trilog.gateway.definitions.DefinitionsApplier;
+import dev.trilog.gateway.definitions.DefinitionsFile;
 import dev.trilog.log.LogEngine;
 import dev.trilog.replication.ClusterNodes;
 import dev.trilog.replication.ReplicatedNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the broker in the one safe order:
@@ -22,7 +31,9 @@ import java.util.List;
  * <ol>
  *   <li>check the data directory is there and writable,</li>
  *   <li>open the log and the queue layer,</li>
- *   <li>initialise and start the protocol frontends, in the order given,</li>
+ *   <li>initialise the protocol frontends, in the order given,</li>
+ *   <li>apply the start-up definitions ({@code definitions.file}), so the first client sees them,</li>
+ *   <li>start the frontends' listeners, in the same order,</li>
  *   <li>start the admin endpoint last, so that {@code /health} answering means everything listens.</li>
  * </ol>
  *
@@ -30,6 +41,8 @@ import java.util.List;
  * a failed start leaves no thread or socket behind (tests start many gateways in one JVM).
  */
 public final class Gateway {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private Gateway() {
     }
@@ -41,6 +54,7 @@ public final class Gateway {
      */
     public static RunningGateway start(GatewayConfig config, List<Frontend> protocolFrontends) {
         long startNanos = System.nanoTime();
+        JsonNode definitions = config.definitionsFile().map(Gateway::readDefinitions).orElse(null);
         DataDirectory.prepare(config.dataDir());
         GatewayMetrics metrics = GatewayMetrics.create();
         LogEngine engine = null;
@@ -48,6 +62,8 @@ public final class Gateway {
         QueueLayer queueLayer = null;
         List<Listener> listening = new ArrayList<>();
         List<ListenAddress> idle = new ArrayList<>();
+        List<Listener> prepared = new ArrayList<>();
+        List<DefinitionSection> sections = new ArrayList<>();
         try {
             engine = openLog(config);
             replication = joinCluster(config, engine);
@@ -62,27 +78,63 @@ public final class Gateway {
                     // the leader serves the queues: this node's frontend listens on loopback, behind a door
                     initialize(frontend, new FrontendContext(config.frontendConfig().onLoopback(frontend.portKey()),
                             engine, queueLayer.topology(), queueLayer.queues(), metrics.registry()));
-                    startListener(new ForwardedListener(new FrontendListener(frontend, address), address, replication,
-                            advertisedHost(config, replication.id()), openEndpoints(engine), queueLayer.leadership()),
-                            listening);
+                    prepared.add(new ForwardedListener(new FrontendListener(frontend, address), address, replication,
+                            advertisedHost(config, replication.id()), openEndpoints(engine), queueLayer.leadership()));
                 } else if (frontend.listens()) {
                     initialize(frontend, context);
-                    startListener(new FrontendListener(frontend, address), listening);
+                    prepared.add(new FrontendListener(frontend, address));
                 } else {
                     idle.add(address);
+                    continue;
                 }
+                sections.addAll(frontend.definitionSections());
+            }
+            if (definitions != null) {
+                applyDefinitions(config, definitions, engine, queueLayer, sections);
+            }
+            while (!prepared.isEmpty()) {
+                startListener(prepared.remove(0), listening);
             }
             ReplicatedNode node = replication;
             QueueLayer queues = queueLayer;
             startListener(node == null ? new AdminEndpoint(config.admin(), metrics::scrape)
                     : new AdminEndpoint(config.admin(), () -> clusteredHealth(node),
                             () -> clusteredNotReady(node, queues), metrics::scrape), listening);
-            RunningGateway running = new RunningGateway(config, engine, replication, queueLayer, metrics, listening);
+            RunningGateway running = new RunningGateway(config, engine, replication, queueLayer, metrics, listening, sections);
             StartupBanner.log(running, idle, (System.nanoTime() - startNanos) / 1_000_000);
             return running;
         } catch (RuntimeException | Error e) {
-            new RunningGateway(config, engine, replication, queueLayer, metrics, listening).closeAfterFailedStart();
+            prepared.forEach(Listener::close); // initialised, never started
+            new RunningGateway(config, engine, replication, queueLayer, metrics, listening, sections).closeAfterFailedStart();
             throw e;
+        }
+    }
+
+    /** Read before anything opens, so a file that is missing or not YAML or JSON costs nothing. */
+    private static JsonNode readDefinitions(Path file) {
+        try {
+            return DefinitionsFile.read(file);
+        } catch (DefinitionException e) {
+            throw new StartupException("definitions " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Declares the start-up definitions once every frontend is initialised (the SQS queues are its
+     * list) and before any listens, so the first client sees them.
+     */
+    private static void applyDefinitions(GatewayConfig config, JsonNode document, LogEngine engine,
+            QueueLayer queueLayer, List<DefinitionSection> sections) {
+        Path file = config.definitionsFile().orElseThrow();
+        try {
+            Definitions definitions = Definitions.parse(document, sections);
+            int created = new DefinitionsApplier(engine, queueLayer.topology(), queueLayer.queues(), sections)
+                    .apply(definitions);
+            LOG.info("definitions {}: {} ({} new)", file, DefinitionsApplier.summary(definitions), created);
+        } catch (DefinitionException e) {
+            throw new StartupException("definitions " + file + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new StartupException("definitions " + file + ": cannot write: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.trilog.gateway;
 
+import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.log.LogEngine;
 import dev.trilog.replication.ReplicatedNode;
@@ -31,18 +32,20 @@ public final class RunningGateway implements AutoCloseable {
     private final ReplicatedNode replication;
     private final GatewayMetrics metrics;
     private final List<Listener> listeners;
+    private final List<DefinitionSection> definitionSections;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stoppedCleanly;
 
     /** @param engine null only when closing after the log failed to open; queueLayer likewise; replication null for one node */
     RunningGateway(GatewayConfig config, LogEngine engine, ReplicatedNode replication, QueueLayer queueLayer,
-                   GatewayMetrics metrics, List<Listener> listeners) {
+                   GatewayMetrics metrics, List<Listener> listeners, List<DefinitionSection> definitionSections) {
         this.config = config;
         this.engine = engine;
         this.replication = replication;
         this.queueLayer = queueLayer;
         this.metrics = metrics;
         this.listeners = List.copyOf(listeners);
+        this.definitionSections = List.copyOf(definitionSections);
     }
 
     public GatewayConfig config() {
@@ -61,6 +64,11 @@ public final class RunningGateway implements AutoCloseable {
     /** This node's part in a replicated cluster; empty for one node. */
     public java.util.Optional<ReplicatedNode> replication() {
         return java.util.Optional.ofNullable(replication);
+    }
+
+    /** The frontends' lists of the start-up definitions (SQS queues), for applying and exporting them. */
+    public List<DefinitionSection> definitionSections() {
+        return definitionSections;
     }
 
     public GatewayMetrics metrics() {

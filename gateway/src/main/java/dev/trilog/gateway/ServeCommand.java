@@ -61,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
                 "Default: 8080. Every port flag takes 0 for any free port."})
     String adminPort;
 
+    @Option(names = "--definitions", paramLabel = "FILE",
+            description = {"Topics, SQS queues, exchanges, queues and bindings to declare at start, idempotently:",
+                "a YAML or JSON file (definitions.file; docs/definitions.md)."})
+    String definitions;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Any config key, e.g. --set log.retention.ms=3600000. Repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
@@ -108,6 +113,7 @@ final class ServeCommand implements Callable<Integer> {
         addFlag(values, "amqp.port", amqpPort, "--amqp-port");
         addFlag(values, "sqs.port", sqsPort, "--sqs-port");
         addFlag(values, KnownKeys.ADMIN_PORT, adminPort, "--admin-port");
+        addFlag(values, KnownKeys.DEFINITIONS_FILE, definitions, "--definitions");
         return values;
     }
 

@@ -148,7 +148,8 @@ class GatewayTest {
         assertThatThrownBy(() -> Gateway.start(TestConfigs.ephemeral(dataDir), List.of(recording("kafka"), broken)))
                 .isInstanceOf(StartupException.class)
                 .hasMessage("cannot start the sqs frontend: queue metadata unreadable");
-        assertThat(events).containsExactly("kafka started", "sqs closed", "kafka closed");
+        // every frontend is initialised before any starts (definitions are applied in between): kafka never listened
+        assertThat(events).containsExactly("sqs closed");
         // the log was closed too: the directory opens again
         Gateway.start(TestConfigs.ephemeral(dataDir), List.of()).close();
     }

@@ -85,6 +85,26 @@ class TrilogCliTest {
         }
     }
 
+    @Test
+    void aMissingDefinitionsFileIsOneLineAndExitOne() {
+        Path missing = dataDir.resolve("defs.yaml");
+
+        int status = run(Map.of(), "serve", "--data-dir", dataDir.toString(), "--definitions", missing.toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("trilog: definitions " + missing + ": no such file" + System.lineSeparator());
+    }
+
+    @Test
+    void definitionsWithClusterNodesAreAConfigurationError() {
+        int status = run(Map.of(), "serve", "--data-dir", dataDir.toString(), "--definitions", "defs.yaml",
+                "--set", "cluster.nodes=1@127.0.0.1:19999", "--set", "node.id=1");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).startsWith("trilog: definitions.file (from --definitions) cannot be used with"
+                + " cluster.nodes (from --set)");
+    }
+
     private int run(Map<String, String> environment, String... args) {
         CommandLine cli = TrilogMain.commandLine(environment);
         cli.setOut(new PrintWriter(out, true));

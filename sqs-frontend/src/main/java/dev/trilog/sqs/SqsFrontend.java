@@ -1,5 +1,6 @@
 package dev.trilog.sqs;
 
+import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.log.DurableMap;
@@ -81,6 +82,12 @@ public final class SqsFrontend extends ServerFrontend<SqsServer> {
             secrets.put(key, secret);
         }
         return stored;
+    }
+
+    /** SQS queues with their attributes: the {@code sqsQueues} list of the start-up definitions. */
+    @Override
+    public List<DefinitionSection> definitionSections() {
+        return actions == null ? List.of() : List.of(actions.definitions());
     }
 
     /** The server first, so no request reaches the actions once they are closed. */

@@ -41,7 +41,22 @@ final class EffectiveSettings {
             frontend.validate(frontendConfig);
         }
         ListenAddress admin = new ListenAddress(KnownKeys.ADMIN_PORT, host, frontendConfig.port(KnownKeys.ADMIN_PORT));
+        checkDefinitions();
         return new GatewayConfig(engine, admin, frontendConfig, new ArrayList<>(values.values()), keys);
+    }
+
+    /**
+     * Definitions are applied by the node that starts with them, before it serves; in a cluster the
+     * queues are the leader's and may not be taken over yet, so the two are not combined (yet).
+     */
+    private void checkDefinitions() {
+        ConfigValue definitions = get(KnownKeys.DEFINITIONS_FILE);
+        if (!definitions.value().isBlank() && !get(KnownKeys.CLUSTER_NODES).value().isBlank()) {
+            throw new InvalidConfigException(KnownKeys.DEFINITIONS_FILE + " (from " + definitions.source()
+                    + ") cannot be used with " + KnownKeys.CLUSTER_NODES + " (from " + get(KnownKeys.CLUSTER_NODES).source()
+                    + "): start-up definitions are for one node; declare through a client on a cluster"
+                    + " (docs/definitions.md)");
+        }
     }
 
     private ConfigValue get(String key) {

@@ -45,6 +45,12 @@ public record GatewayConfig(
         return new ListenAddress(portKey, frontendConfig.listenHost(), frontendConfig.port(portKey));
     }
 
+    /** The start-up definitions file ({@code definitions.file}, {@code --definitions}), if one is set. */
+    public java.util.Optional<Path> definitionsFile() {
+        String file = frontendConfig.string(KnownKeys.DEFINITIONS_FILE).trim();
+        return file.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(file).toAbsolutePath());
+    }
+
     /** The values set by a file, a variable or a flag rather than taken from the defaults: what the user chose. */
     public List<ConfigValue> explicitSettings() {
         return settings.stream().filter(value -> !value.isDefault()).toList();

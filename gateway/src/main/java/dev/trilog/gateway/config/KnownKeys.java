@@ -40,6 +40,7 @@ public final class KnownKeys {
     public static final String ADMIN_PORT = "admin.port";
     public static final String NODE_ID = "node.id";
     public static final String CLUSTER_NODES = "cluster.nodes";
+    public static final String DEFINITIONS_FILE = "definitions.file";
 
     /** The owner name of the gateway's own keys, as {@code --help} groups them. */
     public static final String GATEWAY = "gateway";
@@ -51,7 +52,9 @@ public final class KnownKeys {
             ConfigKey.of(ADMIN_PORT, "8080", "Admin HTTP port for /health and /metrics (0 = any free port)."),
             ConfigKey.of(CLUSTER_NODES, "", "Replicated mode (first step, docs/replication.md): every node's id and"
                     + " replication address, 1@host:port,2@host:port,...; empty = one node, nothing replicated."),
-            ConfigKey.of(NODE_ID, "0", "This node's id in cluster.nodes (needed when cluster.nodes is set)."));
+            ConfigKey.of(NODE_ID, "0", "This node's id in cluster.nodes (needed when cluster.nodes is set)."),
+            ConfigKey.of(DEFINITIONS_FILE, "", "A YAML or JSON file of topics, SQS queues, exchanges, queues and"
+                    + " bindings declared at start, idempotently (docs/definitions.md); not with cluster.nodes."));
 
     /** The prefix that marks an environment variable as configuration. */
     public static final String ENVIRONMENT_PREFIX = "TRILOG_";

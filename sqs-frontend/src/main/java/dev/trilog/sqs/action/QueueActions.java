@@ -48,10 +48,21 @@ final class QueueActions {
     synchronized ObjectNode createQueue(SqsRequest request) {
         SqsParams params = request.params();
         String name = params.requireString("QueueName");
-        Map<String, String> given = params.stringMap("Attributes");
+        Map<String, String> tags = params.has("tags") ? params.stringMap("tags") : params.stringMap("Tags");
+        createQueue(name, params.stringMap("Attributes"), tags);
+        return result().put("QueueUrl", directory.urls().url(request.host(), name));
+    }
+
+    /**
+     * CreateQueue without the request: creates the queue, or checks that the existing one has the
+     * given attributes (SQS's idempotent create; tags of an existing queue are left as they are).
+     * Start-up definitions create SQS queues here too.
+     *
+     * @throws SqsException as CreateQueue answers: an invalid name or attribute, QueueNameExists
+     */
+    synchronized void createQueue(String name, Map<String, String> given, Map<String, String> tags) {
         boolean fifo = "true".equals(given.get(QueueAttributeRules.FIFO_QUEUE));
         QueueAttributeRules.checkQueueName(name, fifo);
-        Map<String, String> tags = params.has("tags") ? params.stringMap("tags") : params.stringMap("Tags");
         checkTags(tags);
         QueueAttributeRules.Context context = directory.context(fifo);
         Map<String, String> normalized = QueueAttributeRules.normalize(given, context, true);
@@ -64,7 +75,7 @@ final class QueueActions {
                             + " and a different value for attribute " + e.getKey());
                 }
             }
-            return result().put("QueueUrl", directory.urls().url(request.host(), name));
+            return;
         }
         Optional<Long> deleted = directory.deletedAt(name);
         if (deleted.isPresent() && directory.clock().millis() - deleted.get() < RECREATE_AFTER_DELETE_MS) {
@@ -82,7 +93,6 @@ final class QueueActions {
             throw new SqsException(SqsError.QUEUE_NAME_EXISTS, "A queue already exists with the same name: "
                     + e.getMessage());
         }
-        return result().put("QueueUrl", directory.urls().url(request.host(), name));
     }
 
     ObjectNode getQueueUrl(SqsRequest request) {

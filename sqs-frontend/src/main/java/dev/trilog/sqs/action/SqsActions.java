@@ -25,6 +25,7 @@ public final class SqsActions implements ActionHandler {
     private final ReceiveAction receive;
     private final SettleActions settle;
     private final MessageMoveTasks moveTasks;
+    private final SqsQueueDefinitions definitions;
     /** Answers long polls that had to wait (see {@link ReceiveAction}); two threads, as the facade wakes polls in bursts. */
     private final ExecutorService longPollAnswers = Executors.newFixedThreadPool(2, r -> {
         Thread thread = new Thread(r, "trilog-sqs-long-poll-answers");
@@ -39,6 +40,12 @@ public final class SqsActions implements ActionHandler {
         this.receive = new ReceiveAction(directory, handles, longPollAnswers);
         this.settle = new SettleActions(directory, handles);
         this.moveTasks = new MessageMoveTasks(directory);
+        this.definitions = new SqsQueueDefinitions(directory, queueActions);
+    }
+
+    /** The start-up definitions' SQS queues, declared and exported through CreateQueue's path. */
+    public SqsQueueDefinitions definitions() {
+        return definitions;
     }
 
     @Override
