@@ -1,6 +1,7 @@
 package dev.trilog.gateway;
 
 import dev.trilog.frontend.InvalidConfigException;
+import dev.trilog.gateway.cli.CommandFailedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ExitCode;
@@ -17,7 +18,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *   <li>2 — a usage error (unknown option, missing value) or a configuration error
  *       ({@link InvalidConfigException}); a usage error adds a hint to {@code --help}.</li>
  *   <li>1 — the broker could not start ({@link StartupException}): a port in use, an unusable
- *       data directory, a log that cannot be opened.</li>
+ *       data directory, a log that cannot be opened; or a client command failed
+ *       ({@link CommandFailedException}): the gateway is unreachable, a name unknown.</li>
  *   <li>1 — anything else is a bug: the only case that prints a stack trace.</li>
  * </ul>
  */
@@ -43,7 +45,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         if (e instanceof InvalidConfigException) {
             err.println(PREFIX + e.getMessage());
             status = ExitCode.USAGE;
-        } else if (e instanceof StartupException) {
+        } else if (e instanceof StartupException || e instanceof CommandFailedException) {
             err.println(PREFIX + e.getMessage());
             status = ExitCode.SOFTWARE;
         } else {

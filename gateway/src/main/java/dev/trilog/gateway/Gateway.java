@@ -6,6 +6,7 @@ import dev.trilog.frontend.DefinitionException;
 import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendContext;
+import dev.trilog.gateway.admin.AdminApi;
 import dev.trilog.gateway.admin.AdminEndpoint;
 import dev.trilog.gateway.cluster.NodeEndpoints;
 import dev.trilog.gateway.config.GatewayConfig;
@@ -97,9 +98,11 @@ public final class Gateway {
             }
             ReplicatedNode node = replication;
             QueueLayer queues = queueLayer;
-            startListener(node == null ? new AdminEndpoint(config.admin(), metrics::scrape)
+            AdminApi api = new AdminApi(engine, queues.topology(), queues.queues(), sections);
+            startListener(node == null
+                    ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api)
                     : new AdminEndpoint(config.admin(), () -> clusteredHealth(node),
-                            () -> clusteredNotReady(node, queues), metrics::scrape), listening);
+                            () -> clusteredNotReady(node, queues), metrics::scrape, api), listening);
             RunningGateway running = new RunningGateway(config, engine, replication, queueLayer, metrics, listening, sections);
             StartupBanner.log(running, idle, (System.nanoTime() - startNanos) / 1_000_000);
             return running;

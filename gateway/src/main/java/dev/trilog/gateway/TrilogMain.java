@@ -2,6 +2,7 @@ package dev.trilog.gateway;
 
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.Frontends;
+import dev.trilog.gateway.cli.DefinitionsCommand;
 import dev.trilog.gateway.config.KnownKeys;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class TrilogMain {
         return new CommandLine(new TrilogCommand())
                 .addSubcommand(serve)
                 .addSubcommand(new CommandLine(new ClusterCommand(System.out)))
+                .addSubcommand(new DefinitionsCommand())
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);
     }

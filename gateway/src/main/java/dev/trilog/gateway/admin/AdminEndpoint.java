@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminEndpoint implements Listener {
 
+    /** The body of {@code /health} on one node. */
+    public static final String HEALTH_BODY = AdminRoutes.HEALTH_BODY;
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(AdminEndpoint.class);
 
@@ -39,7 +41,7 @@ public final class AdminEndpoint implements Listener {
 
     /** @param metrics produces the {@code /metrics} body, normally {@code GatewayMetrics::scrape} */
     public AdminEndpoint(ListenAddress address, Supplier<String> metrics) {
-        this(address, () -> AdminRoutes.HEALTH_BODY, List::of, metrics);
+        this(address, () -> HEALTH_BODY, List::of, metrics, null);
     }
 
     /**
@@ -48,8 +50,14 @@ public final class AdminEndpoint implements Listener {
      */
     public AdminEndpoint(ListenAddress address, Supplier<String> health, Supplier<List<String>> notReady,
             Supplier<String> metrics) {
+        this(address, health, notReady, metrics, null);
+    }
+
+    /** @param api the JSON API under {@code /api/v1}; null answers 404 there */
+    public AdminEndpoint(ListenAddress address, Supplier<String> health, Supplier<List<String>> notReady,
+            Supplier<String> metrics, AdminApi api) {
         this.address = address;
-        this.requests = Handlers.gracefulShutdown(new AdminRoutes(health, notReady, metrics));
+        this.requests = Handlers.gracefulShutdown(new AdminRoutes(health, notReady, metrics, api));
         this.server = Undertow.builder()
                 .addHttpListener(address.port(), address.host())
                 // health checks and scrapes are rare and short: two workers are plenty

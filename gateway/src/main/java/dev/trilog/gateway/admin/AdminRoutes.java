@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  *   GET /health/ready  200 {"status":"READY"}    (readiness: it can serve clients now), or
  *                      503 {"status":"NOT_READY","waiting":["…", …]} naming what it waits for
  *   GET /metrics       200 Prometheus text format 0.0.4
- *   other paths   404;  other methods on these two paths: 405
+ *   GET /api/v1/…      the JSON API ({@link AdminApi}); errors as {"error":"…"}
+ *   other paths   404;  other methods on these paths: 405
  * </pre>
  *
  * HEAD is answered like GET without a body.
@@ -32,16 +33,19 @@ final class AdminRoutes implements HttpHandler {
     private final Supplier<String> health;
     private final Supplier<List<String>> notReady;
     private final Supplier<String> metrics;
+    /** The JSON API under /api/, or null where there is none (tests of the health routes). */
+    private final AdminApi api;
 
     /**
      * @param health   the health body (JSON)
      * @param notReady what the broker waits for before it can serve clients, empty when ready
      * @param metrics  the Prometheus text, produced on a worker thread because it takes a few milliseconds
      */
-    AdminRoutes(Supplier<String> health, Supplier<List<String>> notReady, Supplier<String> metrics) {
+    AdminRoutes(Supplier<String> health, Supplier<List<String>> notReady, Supplier<String> metrics, AdminApi api) {
         this.health = health;
         this.notReady = notReady;
         this.metrics = metrics;
+        this.api = api;
     }
 
     @Override
@@ -76,8 +80,36 @@ final class AdminRoutes implements HttpHandler {
                     respond(exchange, StatusCodes.OK, PROMETHEUS_CONTENT_TYPE, metrics.get());
                 }
             }
-            default -> respond(exchange, StatusCodes.NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
+            default -> {
+                if (api != null && exchange.getRequestPath().startsWith("/api/")) {
+                    api(exchange);
+                } else {
+                    respond(exchange, StatusCodes.NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
+                }
+            }
         }
+    }
+
+    /** The JSON API: read-only, answered off the I/O thread as it walks topics and queues. */
+    private void api(HttpServerExchange exchange) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(this);
+            return;
+        }
+        HttpString method = exchange.getRequestMethod();
+        AdminApi.Response response;
+        if (Methods.GET.equals(method) || Methods.HEAD.equals(method)) {
+            try {
+                response = api.get(exchange.getRequestPath());
+            } catch (RuntimeException e) {
+                response = AdminApi.error(StatusCodes.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
+            }
+        } else {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+            response = AdminApi.error(StatusCodes.METHOD_NOT_ALLOWED, "method " + method + " not allowed: the API"
+                    + " is read-only");
+        }
+        respond(exchange, response.status(), "application/json", response.text());
     }
 
     /** The reasons are the gateway's own fixed phrases; quotes and backslashes escaped all the same. */
