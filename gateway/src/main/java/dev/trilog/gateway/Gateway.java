@@ -55,13 +55,14 @@ public final class Gateway {
      */
     public static RunningGateway start(GatewayConfig config, List<Frontend> protocolFrontends) {
         long startNanos = System.nanoTime();
+        long startedAt = System.currentTimeMillis();
         JsonNode definitions = config.definitionsFile().map(Gateway::readDefinitions).orElse(null);
         DataDirectory.prepare(config.dataDir());
         GatewayMetrics metrics = GatewayMetrics.create();
         LogEngine engine = null;
         ReplicatedNode replication = null;
         QueueLayer queueLayer = null;
-        List<Listener> listening = new ArrayList<>();
+        List<Listener> listening = new java.util.concurrent.CopyOnWriteArrayList<>(); // read by /api/v1/status
         List<ListenAddress> idle = new ArrayList<>();
         List<Listener> prepared = new ArrayList<>();
         List<DefinitionSection> sections = new ArrayList<>();
@@ -98,7 +99,9 @@ public final class Gateway {
             }
             ReplicatedNode node = replication;
             QueueLayer queues = queueLayer;
-            AdminApi api = new AdminApi(engine, queues.topology(), queues.queues(), sections);
+            List<Listener> started = listening;
+            AdminApi api = new AdminApi(engine, queues.topology(), queues.queues(), sections, new AdminApi.Process(
+                    TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started)));
             startListener(node == null
                     ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api)
                     : new AdminEndpoint(config.admin(), () -> clusteredHealth(node),

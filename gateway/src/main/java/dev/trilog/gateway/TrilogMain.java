@@ -3,6 +3,9 @@ package dev.trilog.gateway;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.Frontends;
 import dev.trilog.gateway.cli.DefinitionsCommand;
+import dev.trilog.gateway.cli.QueuesCommand;
+import dev.trilog.gateway.cli.StatusCommand;
+import dev.trilog.gateway.cli.TopicsCommand;
 import dev.trilog.gateway.config.KnownKeys;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,9 @@ public final class TrilogMain {
                 .addSubcommand(serve)
                 .addSubcommand(new CommandLine(new ClusterCommand(System.out)))
                 .addSubcommand(new DefinitionsCommand())
+                .addSubcommand(new TopicsCommand())
+                .addSubcommand(new QueuesCommand())
+                .addSubcommand(new StatusCommand())
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);
     }

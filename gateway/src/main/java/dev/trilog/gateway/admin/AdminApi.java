@@ -5,19 +5,42 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.frontend.DefinitionSection;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.trilog.gateway.Listener;
+import dev.trilog.gateway.definitions.ArgumentValues;
 import dev.trilog.gateway.definitions.DefinitionsExporter;
 import dev.trilog.log.LogEngine;
+import dev.trilog.log.PartitionLog;
+import dev.trilog.log.Topic;
+import dev.trilog.routing.address.Binding;
+import dev.trilog.routing.address.Destination;
+import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.queue.QueueCounts;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The admin endpoint's JSON API under {@code /api/v1} (docs/admin-api.md): read-only views of what
  * the broker holds, answered as JSON; every failure is {@code {"error": "…"}} with its status.
  *
  * <pre>
- *   GET /api/v1/definitions    what exists, as a start-up definitions document (docs/definitions.md)
+ *   GET /api/v1/status          version, uptime, data directory, listeners, how many topics and queues
+ *   GET /api/v1/topics          every topic but Kafka's internal ones: partitions, records, bytes
+ *   GET /api/v1/topics/NAME     one topic: id, config overrides, each partition's start/end offsets and size
+ *   GET /api/v1/queues          every queue (SQS and AMQP) with its counts
+ *   GET /api/v1/queues/NAME     one queue: counts, arguments, the bindings that lead to it
+ *   GET /api/v1/definitions     what exists, as a start-up definitions document (docs/definitions.md)
  * </pre>
+ *
+ * An unknown topic or queue is 404 {@code {"error": "unknown topic 'x'"}}, as is an unknown path.
  */
 public final class AdminApi {
 
@@ -40,12 +63,23 @@ public final class AdminApi {
     private final Topology topology;
     private final Queues queues;
     private final List<DefinitionSection> sections;
+    private final Process process;
 
-    public AdminApi(LogEngine engine, Topology topology, Queues queues, List<DefinitionSection> sections) {
+    /**
+     * What {@code /api/v1/status} says of the process.
+     *
+     * @param listeners the listeners started so far, read at each request
+     */
+    public record Process(String version, Path dataDir, long startedAtMillis, Supplier<List<Listener>> listeners) {
+    }
+
+    public AdminApi(LogEngine engine, Topology topology, Queues queues, List<DefinitionSection> sections,
+            Process process) {
         this.engine = engine;
         this.topology = topology;
         this.queues = queues;
         this.sections = List.copyOf(sections);
+        this.process = process;
     }
 
     /** The answer to a GET of {@code path} (which starts with {@code /api/}). */
@@ -54,10 +88,150 @@ public final class AdminApi {
             return error(404, "no such endpoint: " + path + " (the API is under " + PREFIX + ")");
         }
         String[] parts = path.substring(PREFIX.length()).split("/", -1);
-        if (parts.length == 1 && parts[0].equals("definitions")) {
-            return new Response(200, new DefinitionsExporter(engine, topology, sections).export());
+        if (parts.length == 1) {
+            switch (parts[0]) {
+                case "definitions" -> {
+                    return new Response(200, new DefinitionsExporter(engine, topology, sections).export());
+                }
+                case "status" -> {
+                    return new Response(200, status());
+                }
+                case "topics" -> {
+                    return new Response(200, topics());
+                }
+                case "queues" -> {
+                    return new Response(200, queueList());
+                }
+                default -> {
+                    // answered below
+                }
+            }
+        }
+        if (parts.length == 2 && !parts[1].isEmpty()) {
+            String name = parts[1];
+            switch (parts[0]) {
+                case "topics" -> {
+                    return engine.topic(name).filter(t -> !DefinitionsExporter.isInternal(t.name()))
+                            .map(t -> new Response(200, topic(t)))
+                            .orElseGet(() -> error(404, "unknown topic '" + name + "'"));
+                }
+                case "queues" -> {
+                    return topology.queue(name).map(q -> new Response(200, queue(q)))
+                            .orElseGet(() -> error(404, "unknown queue '" + name + "'"));
+                }
+                default -> {
+                    // answered below
+                }
+            }
         }
         return error(404, "no such endpoint: " + path);
+    }
+
+    private ObjectNode status() {
+        ObjectNode status = JSON.createObjectNode().put("version", process.version())
+                .put("uptimeMs", System.currentTimeMillis() - process.startedAtMillis())
+                .put("dataDir", process.dataDir().toString());
+        ObjectNode listeners = status.putObject("listeners");
+        for (Listener listener : process.listeners().get()) {
+            InetSocketAddress bound = listener.boundAddress();
+            listeners.put(listener.name(), bound.getHostString() + ":" + bound.getPort());
+        }
+        status.put("topics", visibleTopics().size());
+        status.put("queues", topology.queues().size());
+        return status;
+    }
+
+    private List<Topic> visibleTopics() {
+        return engine.topics().stream().filter(t -> !DefinitionsExporter.isInternal(t.name()))
+                .sorted(Comparator.comparing(Topic::name)).toList();
+    }
+
+    private ObjectNode topics() {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("topics");
+        for (Topic topic : visibleTopics()) {
+            long records = 0;
+            long bytes = 0;
+            for (PartitionLog log : partitions(topic)) {
+                records += log.highWatermark() - log.logStartOffset();
+                bytes += log.sizeInBytes();
+            }
+            list.addObject().put("name", topic.name()).put("partitions", topic.partitions())
+                    .put("records", records).put("sizeBytes", bytes)
+                    .put("queue", topology.queue(topic.name()).isPresent());
+        }
+        return body;
+    }
+
+    private ObjectNode topic(Topic topic) {
+        ObjectNode body = JSON.createObjectNode().put("name", topic.name()).put("id", topic.id().toString());
+        ObjectNode configs = body.putObject("configs");
+        new TreeMap<>(topic.configOverrides()).forEach(configs::put);
+        ArrayNode partitions = body.putArray("partitions");
+        for (PartitionLog log : partitions(topic)) {
+            partitions.addObject().put("partition", log.topicPartition().partition())
+                    .put("startOffset", log.logStartOffset()).put("endOffset", log.highWatermark())
+                    .put("sizeBytes", log.sizeInBytes()).put("segments", log.segmentCount());
+        }
+        return body;
+    }
+
+    private List<PartitionLog> partitions(Topic topic) {
+        List<PartitionLog> logs = new ArrayList<>();
+        for (int p = 0; p < topic.partitions(); p++) {
+            PartitionLog log = engine.partition(new TopicPartition(topic.name(), p));
+            if (log != null) {
+                logs.add(log);
+            }
+        }
+        return logs;
+    }
+
+    private ObjectNode queueList() {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("queues");
+        topology.queues().stream().sorted(Comparator.comparing(QueueSpec::name))
+                .forEach(spec -> list.add(queueSummary(spec)));
+        return body;
+    }
+
+    /**
+     * A queue's kind and counts. {@code deadLettered} is QueueCounts' archived: messages given up
+     * since the queue was opened (rejected, expired, over the delivery limit), dead-lettered when
+     * the queue has a target, else dropped.
+     */
+    private ObjectNode queueSummary(QueueSpec spec) {
+        String protocol = sections.stream().filter(s -> s.owns(spec)).map(DefinitionSection::key).findFirst()
+                .map(key -> key.equals("sqsQueues") ? "sqs" : key).orElse("amqp");
+        ObjectNode queue = JSON.createObjectNode().put("name", spec.name()).put("protocol", protocol)
+                .put("durable", spec.durable()).put("exclusive", spec.exclusive()).put("fifo", spec.fifo());
+        QueueCounts counts;
+        try {
+            counts = queues.counts(spec.name());
+        } catch (RuntimeException e) {
+            counts = null; // deleted meanwhile, or not served by this node
+        }
+        if (counts != null) {
+            queue.put("available", counts.available()).put("inFlight", counts.inFlight())
+                    .put("delayed", counts.delayed()).put("deadLettered", counts.archived())
+                    .put("oldestAgeMs", counts.oldestAvailableAgeMs());
+        }
+        return queue;
+    }
+
+    private ObjectNode queue(QueueSpec spec) {
+        ObjectNode queue = queueSummary(spec);
+        ObjectNode arguments = queue.putObject("arguments");
+        new TreeMap<>(spec.arguments()).forEach((name, value) -> {
+            if (!name.equals("x-trilog-sqs")) {
+                arguments.set(name, ArgumentValues.toJson(value));
+            }
+        });
+        ArrayNode bindings = queue.putArray("bindings");
+        topology.bindingsTo(Destination.queue(spec.name())).stream()
+                .sorted(Comparator.comparing(Binding::source).thenComparing(Binding::key))
+                .forEach(b -> bindings.addObject().put("source", b.source()).put("routingKey", b.key()));
+        return queue;
     }
 
     static Response error(int status, String message) {

@@ -34,6 +34,11 @@ public final class AdminOption {
         }
     }
 
+    /** A name as one path segment: percent-encoded, so a name with '/' or '?' cannot reach another endpoint. */
+    static String pathSegment(String name) {
+        return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /**
      * GETs {@code path} ({@code /api/v1/…}) and reads the JSON answer.
      *

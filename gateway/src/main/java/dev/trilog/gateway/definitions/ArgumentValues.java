@@ -15,7 +15,7 @@ import java.util.Objects;
  * argument tables are equivalent when they name the same arguments with the same values whatever
  * their wire types (an AMQP 0-9-1 client's 32-bit {@code x-message-ttl} equals a document's 60000).
  */
-final class ArgumentValues {
+public final class ArgumentValues {
 
     private ArgumentValues() {
     }
@@ -43,7 +43,7 @@ final class ArgumentValues {
                 + "; an argument is a string, a number or a boolean");
     }
 
-    static JsonNode toJson(HeaderValue value) {
+    public static JsonNode toJson(HeaderValue value) {
         JsonNodeFactory json = JsonNodeFactory.instance;
         ValueType type = value.type();
         if (value.isNull()) {

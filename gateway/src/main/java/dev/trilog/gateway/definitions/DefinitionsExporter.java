@@ -92,7 +92,7 @@ public final class DefinitionsExporter {
     }
 
     /** Kafka's internal topics and the engine's reserved names. */
-    static boolean isInternal(String topic) {
+    public static boolean isInternal(String topic) {
         return topic.startsWith(LogEngine.RESERVED_PREFIX) || org.apache.kafka.common.internals.Topic.isInternal(topic);
     }
 

@@ -1,0 +1,83 @@
+package dev.trilog.gateway.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code trilog queues list|describe}: a running gateway's SQS and AMQP queues, through its admin API. */
+@Command(name = "queues",
+        mixinStandardHelpOptions = true,
+        description = "A running gateway's queues, SQS and AMQP (admin API, docs/admin-api.md).",
+        subcommands = {QueuesCommand.List.class, QueuesCommand.Describe.class})
+public final class QueuesCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        return ClientCommand.usage(spec);
+    }
+
+    private static Table counts(Table table, JsonNode queue) {
+        return table.row(text(queue, "name"), text(queue, "protocol"), text(queue, "available"),
+                text(queue, "inFlight"), text(queue, "delayed"), text(queue, "deadLettered"),
+                text(queue, "oldestAgeMs"));
+    }
+
+    private static Table countsTable() {
+        return new Table("QUEUE", "PROTOCOL", "AVAILABLE", "IN FLIGHT", "DELAYED", "DEAD-LETTERED", "OLDEST MS");
+    }
+
+    private static String text(JsonNode node, String field) {
+        return ClientCommand.text(node, field);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Every queue with its counts: available, in flight, delayed, dead-lettered, oldest age.")
+    static final class List extends ClientCommand {
+
+        @Override
+        String path() {
+            return "/api/v1/queues";
+        }
+
+        @Override
+        void print(JsonNode body, PrintWriter out) {
+            Table table = countsTable();
+            body.path("queues").forEach(queue -> counts(table, queue));
+            table.print(out);
+        }
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true,
+            description = "One queue: its counts, arguments and the bindings that lead to it.")
+    static final class Describe extends ClientCommand {
+
+        @Parameters(paramLabel = "QUEUE", description = "The queue's name.")
+        String name;
+
+        @Override
+        String path() {
+            return "/api/v1/queues/" + AdminOption.pathSegment(name);
+        }
+
+        @Override
+        void print(JsonNode body, PrintWriter out) {
+            counts(countsTable(), body).print(out);
+            out.println("durable: " + text(body, "durable") + "  exclusive: " + text(body, "exclusive") + "  fifo: "
+                    + text(body, "fifo"));
+            JsonNode arguments = body.path("arguments");
+            out.println(arguments.isEmpty() ? "Arguments: none" : "Arguments:");
+            arguments.fields().forEachRemaining(a -> out.println("  " + a.getKey() + "=" + a.getValue()));
+            JsonNode bindings = body.path("bindings");
+            out.println(bindings.isEmpty() ? "Bindings: none" : "Bindings:");
+            bindings.forEach(b -> out.println("  from " + text(b, "source") + " key '" + text(b, "routingKey") + "'"));
+            out.flush();
+        }
+    }
+}
