@@ -27,10 +27,11 @@ public interface DefinitionSection {
      * applying the same entries twice changes nothing. Entries may depend on one another (a queue
      * naming its dead-letter queue): the section orders them.
      *
+     * @return how many entries were new (the start-up log says so)
      * @throws DefinitionException naming the entry, for an invalid value or an entry that exists
      *         otherwise than described
      */
-    void apply(List<Map<String, Object>> entries);
+    int apply(List<Map<String, Object>> entries);
 
     /** What exists now, as entries {@link #apply} takes back, sorted by name. */
     List<Map<String, Object>> export();

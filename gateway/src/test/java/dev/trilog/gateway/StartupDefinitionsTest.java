@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trilog.frontend.Frontends;
 import dev.trilog.frontend.InvalidConfigException;
+import dev.trilog.gateway.definitions.Definitions;
+import dev.trilog.gateway.definitions.DefinitionsApplier;
+import dev.trilog.gateway.definitions.DefinitionsFile;
 import dev.trilog.log.Topic;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.Destination;
@@ -122,6 +125,20 @@ class StartupDefinitionsTest {
         try (RunningGateway again = start(definitions)) {
             assertThat(export(again)).isEqualTo(first);
             assertThat(again.engine().topic("orders").orElseThrow().partitions()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void everyEntryIsNewOnceAndNeverAgain() throws IOException {
+        Path file = file("defs.yaml", YAML);
+        try (RunningGateway gateway = Gateway.start(TestConfigs.ephemeral(dir.resolve("data")), Frontends.installed())) {
+            Definitions definitions = Definitions.parse(DefinitionsFile.read(file), gateway.definitionSections());
+            DefinitionsApplier applier = new DefinitionsApplier(gateway.engine(), gateway.queueLayer().topology(),
+                    gateway.queueLayer().queues(), gateway.definitionSections());
+
+            // 1 topic, 3 SQS queues, 2 exchanges, 2 queues, 3 bindings
+            assertThat(applier.apply(definitions)).isEqualTo(11);
+            assertThat(applier.apply(definitions)).isZero();
         }
     }
 

@@ -48,7 +48,7 @@ public final class DefinitionsApplier {
                 created += topic(topic) ? 1 : 0;
             }
             for (DefinitionSection section : sections) {
-                section.apply(definitions.sections().getOrDefault(section.key(), List.of()));
+                created += section.apply(definitions.sections().getOrDefault(section.key(), List.of()));
             }
             for (ExchangeSpec exchange : definitions.exchanges()) {
                 created += exchange(exchange) ? 1 : 0;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.trilog.frontend.DefinitionException;
 import java.io.IOException;
@@ -48,7 +49,14 @@ public final class DefinitionsFile {
     /** A mapper for writing a document as {@code file}'s name says: YAML for .yaml or .yml, else JSON. */
     public static ObjectMapper writerFor(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".yaml") || name.endsWith(".yml") ? new YAMLMapper() : new ObjectMapper();
+        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+            // plain scalars where YAML allows them, but a string that looks like a number stays a string
+            return YAMLMapper.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .disable(YAMLGenerator.Feature.SPLIT_LINES).disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .build();
+        }
+        return new ObjectMapper();
     }
 
     private static ObjectMapper mapperFor(Path file) {

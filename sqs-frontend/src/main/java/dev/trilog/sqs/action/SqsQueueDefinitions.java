@@ -58,7 +58,8 @@ public final class SqsQueueDefinitions implements DefinitionSection {
     }
 
     @Override
-    public void apply(List<Map<String, Object>> entries) {
+    public int apply(List<Map<String, Object>> entries) {
+        int created = 0;
         List<Entry> pending = new ArrayList<>();
         for (Map<String, Object> entry : entries) {
             pending.add(read(entry));
@@ -72,12 +73,14 @@ public final class SqsQueueDefinitions implements DefinitionSection {
                 return target == null || target.equals(e.name()) || !waiting.contains(target);
             }).findFirst().orElse(pending.get(0));
             pending.remove(next);
+            created += directory.get(next.name()).isEmpty() ? 1 : 0;
             try {
                 actions.createQueue(next.name(), next.attributes(), next.tags());
             } catch (SqsException e) {
                 throw DefinitionException.of(KEY, next.name(), e.getMessage());
             }
         }
+        return created;
     }
 
     @Override
