@@ -22,7 +22,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,7 @@ public final class Gateway {
         List<ListenAddress> idle = new ArrayList<>();
         List<Listener> prepared = new ArrayList<>();
         List<DefinitionSection> sections = new ArrayList<>();
+        Map<String, String> frontendOfSection = new HashMap<>(); // sqsQueues -> sqs
         try {
             engine = openLog(config);
             replication = joinCluster(config, engine);
@@ -89,7 +92,10 @@ public final class Gateway {
                     idle.add(address);
                     continue;
                 }
-                sections.addAll(frontend.definitionSections());
+                for (DefinitionSection section : frontend.definitionSections()) {
+                    sections.add(section);
+                    frontendOfSection.put(section.key(), frontend.name());
+                }
             }
             if (definitions != null) {
                 applyDefinitions(config, definitions, engine, queueLayer, sections);
@@ -100,7 +106,8 @@ public final class Gateway {
             ReplicatedNode node = replication;
             QueueLayer queues = queueLayer;
             List<Listener> started = listening;
-            AdminApi api = new AdminApi(engine, queues.topology(), queues.queues(), sections, new AdminApi.Process(
+            AdminApi api = new AdminApi(engine, queues.topology(), queues.queues(), sections, frontendOfSection,
+                    new AdminApi.Process(
                     TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started)));
             startListener(node == null
                     ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api)

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
@@ -63,6 +64,7 @@ public final class AdminApi {
     private final Topology topology;
     private final Queues queues;
     private final List<DefinitionSection> sections;
+    private final Map<String, String> frontendOfSection;
     private final Process process;
 
     /**
@@ -73,12 +75,18 @@ public final class AdminApi {
     public record Process(String version, Path dataDir, long startedAtMillis, Supplier<List<Listener>> listeners) {
     }
 
+    /**
+     * @param sections          the frontends' lists of the definitions, which also tell whose a queue is
+     * @param frontendOfSection the frontend of each list, by its key ({@code sqsQueues} → {@code sqs}): a
+     *                          queue one of them owns is that protocol's, any other AMQP's
+     */
     public AdminApi(LogEngine engine, Topology topology, Queues queues, List<DefinitionSection> sections,
-            Process process) {
+            Map<String, String> frontendOfSection, Process process) {
         this.engine = engine;
         this.topology = topology;
         this.queues = queues;
         this.sections = List.copyOf(sections);
+        this.frontendOfSection = Map.copyOf(frontendOfSection);
         this.process = process;
     }
 
@@ -202,7 +210,7 @@ public final class AdminApi {
      */
     private ObjectNode queueSummary(QueueSpec spec) {
         String protocol = sections.stream().filter(s -> s.owns(spec)).map(DefinitionSection::key).findFirst()
-                .map(key -> key.equals("sqsQueues") ? "sqs" : key).orElse("amqp");
+                .map(key -> frontendOfSection.getOrDefault(key, key)).orElse("amqp");
         ObjectNode queue = JSON.createObjectNode().put("name", spec.name()).put("protocol", protocol)
                 .put("durable", spec.durable()).put("exclusive", spec.exclusive()).put("fifo", spec.fifo());
         QueueCounts counts;
