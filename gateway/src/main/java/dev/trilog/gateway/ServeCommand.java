@@ -57,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
     String sqsPort;
 
     @Option(names = "--admin-port", paramLabel = "PORT",
-            description = {"Admin HTTP port for /health and /metrics (admin.port).",
+            description = {"Admin HTTP port for /health, /metrics and /api/v1 (admin.port).",
                 "Default: 8080. Every port flag takes 0 for any free port."})
     String adminPort;
 

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP listener ({@code admin.port}): health and Prometheus metrics, served by
- * Undertow's core handler API on its own small thread pool so that a busy protocol frontend
- * cannot starve health checks.
+ * The admin HTTP listener ({@code admin.port}): health, Prometheus metrics and the read-only JSON
+ * API ({@link AdminApi}), served by Undertow's core handler API on its own small thread pool so
+ * that a busy protocol frontend cannot starve health checks.
  *
  * <p>Shutdown: from the first moment every new request is answered 503, in-flight requests get
  * {@link #DRAIN_TIMEOUT} to finish, then the server stops (closing the listening socket and cutting

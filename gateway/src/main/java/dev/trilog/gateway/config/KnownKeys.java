@@ -49,7 +49,8 @@ public final class KnownKeys {
     public static final List<ConfigKey> GATEWAY_KEYS = List.of(
             ConfigKey.of(DATA_DIR, "data", "Where all data lives, relative to the working directory."),
             ConfigKey.of(LISTEN_HOST, "127.0.0.1", "The address every listener binds."),
-            ConfigKey.of(ADMIN_PORT, "8080", "Admin HTTP port for /health and /metrics (0 = any free port)."),
+            ConfigKey.of(ADMIN_PORT, "8080",
+                    "Admin HTTP port for /health, /metrics and the JSON API under /api/v1 (0 = any free port)."),
             ConfigKey.of(CLUSTER_NODES, "", "Replicated mode (first step, docs/replication.md): every node's id and"
                     + " replication address, 1@host:port,2@host:port,...; empty = one node, nothing replicated."),
             ConfigKey.of(NODE_ID, "0", "This node's id in cluster.nodes (needed when cluster.nodes is set)."),
