@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +27,8 @@ import org.apache.qpid.proton.amqp.messaging.AmqpSequence;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.DeliveryAnnotations;
+import org.apache.qpid.proton.amqp.messaging.Footer;
 import org.apache.qpid.proton.amqp.messaging.Header;
 import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 import org.apache.qpid.proton.amqp.messaging.Properties;
@@ -33,6 +36,7 @@ import org.apache.qpid.proton.amqp.messaging.Section;
 import org.apache.qpid.proton.codec.AMQPDefinedTypes;
 import org.apache.qpid.proton.codec.DecoderImpl;
 import org.apache.qpid.proton.codec.EncoderImpl;
+import org.apache.qpid.proton.codec.ReadableBuffer;
 import org.apache.qpid.proton.codec.WritableBuffer;
 
 /**
@@ -87,8 +91,36 @@ final class MessageCodec {
     private static final String DECIMAL64 = "amqp:decimal64";
     private static final String DECIMAL128 = "amqp:decimal128";
 
+    /** Sections remembered by value (see {@link #decode}, {@link #annotationsSection}) up to this size. */
+    private static final int MEMO_LIMIT = 1024;
+    /** {@link #scratch} starts this large; one larger than {@link #SCRATCH_KEEP} is dropped after use. */
+    private static final int SCRATCH_INITIAL = 4096;
+    private static final int SCRATCH_KEEP = 1 << 20;
+
     private final DecoderImpl decoder = new DecoderImpl();
     private final EncoderImpl encoder = new EncoderImpl(decoder);
+    /** Where messages and sections are encoded before they are copied out at their size. */
+    private ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_INITIAL);
+
+    /**
+     * The last message-annotations section read, as it was on the wire, and what it mapped to.
+     * A client sends the same annotations on every message (Qpid JMS' message type and
+     * destination type), so the next one that carries the same bytes is neither decoded nor its
+     * {@value #ANNOTATIONS_HEADER} encoded again: the same bytes decode to the same section.
+     */
+    private byte[] inAnnotationsWire;
+    private MessageAnnotations inAnnotations;
+    private Object inDeliveryTime;
+    private Object inDeliveryDelay;
+    private HeaderValue inKeptAnnotations;
+
+    /** The last message-annotations section written, and what it was made of (see {@link #annotationsSection}). */
+    private boolean outMemo;
+    private HeaderValue outStored;
+    private int outFailedDeliveries;
+    private String outExchange;
+    private String outRoutingKey;
+    private byte[] outAnnotations;
 
     MessageCodec() {
         AMQPDefinedTypes.registerAllTypes(decoder, encoder);
@@ -96,101 +128,190 @@ final class MessageCodec {
 
     // ------------------------------------------------------------------ AMQP → neutral
 
+    /** {@link #decode(byte[], int, int, long)} from the start of {@code bytes}. */
+    Message decode(byte[] bytes, int length, long nowMs) {
+        return decode(bytes, 0, length, nowMs);
+    }
+
     /**
-     * The message a client sent, as Trilog stores it.
+     * The message a client sent, as Trilog stores it. Read section by section with proton-j's
+     * decoder, in the order and with the limits of proton's {@code MessageImpl.decode} (which it
+     * replaces here: that builds a message object only for it to be taken apart again); a
+     * message-annotations section equal to the last one is not decoded again.
      *
      * @param nowMs the publish time: the record timestamp, and the base of {@code header.ttl}
      * @throws IllegalArgumentException for what the neutral model refuses (an application property
      *         named {@code trilog.…}, a value of no simple type): the transfer is rejected
      */
-    Message decode(byte[] bytes, int length, long nowMs) {
-        org.apache.qpid.proton.message.Message amqp = org.apache.qpid.proton.message.Message.Factory.create();
-        amqp.decode(bytes, 0, length);
-        return toNeutral(amqp, nowMs);
+    Message decode(byte[] bytes, int offset, int length, long nowMs) {
+        ReadableBuffer in = ReadableBuffer.ByteBufferReader.wrap(ByteBuffer.wrap(bytes, offset, length));
+        decoder.setBuffer(in);
+        try {
+            Message.Builder message = Message.builder().timestamp(nowMs);
+            MessageProperties.Builder p = MessageProperties.builder();
+            Section section = nextOrAnnotations(in, bytes, offset);
+            if (section instanceof Header header) {
+                header(header, p, nowMs);
+                section = nextOrAnnotations(in, bytes, offset);
+            }
+            if (section instanceof DeliveryAnnotations) { // for this hop only: dropped
+                section = nextOrAnnotations(in, bytes, offset);
+            }
+            if (section instanceof MessageAnnotations annotations) {
+                annotations(annotations, p, message, nowMs);
+                section = next(in);
+            }
+            if (section instanceof Properties props) {
+                properties(props, p);
+                section = next(in);
+            }
+            if (section instanceof ApplicationProperties application) {
+                applicationProperties(application, p, message);
+                section = next(in);
+            }
+            Section body = null;
+            if (section != null && !(section instanceof Footer)) {
+                body = section;
+                section = next(in); // the footer, read as proton does (and dropped)
+            }
+            body(body, message);
+            return message.properties(p.build()).build();
+        } finally {
+            decoder.setBuffer(null);
+        }
     }
 
+    /** A message proton-j built (tests, and what clients send through it): {@link #decode} of its encoding. */
     Message toNeutral(org.apache.qpid.proton.message.Message amqp, long nowMs) {
-        Message.Builder message = Message.builder().timestamp(nowMs);
-        MessageProperties.Builder p = MessageProperties.builder();
-        Header header = amqp.getHeader();
-        if (header != null) {
-            p.durable(header.getDurable());
-            if (header.getPriority() != null) {
-                p.priority(header.getPriority().intValue());
-            }
-            if (header.getTtl() != null) {
-                p.expiryTime(nowMs + header.getTtl().longValue());
-            }
+        byte[] bytes = encode(amqp);
+        return decode(bytes, 0, bytes.length, nowMs);
+    }
+
+    private Section next(ReadableBuffer in) {
+        return in.hasRemaining() ? (Section) decoder.readObject() : null;
+    }
+
+    /**
+     * The next section, or {@link #inAnnotations} without decoding it when the bytes at the
+     * position are the last message-annotations section's (remembered when it was decoded).
+     */
+    private Section nextOrAnnotations(ReadableBuffer in, byte[] bytes, int offset) {
+        int at = in.position();
+        byte[] wire = inAnnotationsWire;
+        if (wire != null && in.remaining() >= wire.length
+                && Arrays.equals(bytes, offset + at, offset + at + wire.length, wire, 0, wire.length)) {
+            in.position(at + wire.length);
+            return inAnnotations;
         }
-        Properties props = amqp.getProperties();
-        if (props != null) {
-            p.messageId(id(props.getMessageId()));
-            p.correlationId(id(props.getCorrelationId()));
-            if (props.getUserId() != null) {
-                p.userId(new String(props.getUserId().getArray(), props.getUserId().getArrayOffset(),
-                        props.getUserId().getLength(), StandardCharsets.UTF_8));
-            }
-            p.to(props.getTo()).subject(props.getSubject()).replyTo(props.getReplyTo());
-            p.contentType(text(props.getContentType())).contentEncoding(text(props.getContentEncoding()));
-            if (props.getAbsoluteExpiryTime() != null) {
-                p.expiryTime(props.getAbsoluteExpiryTime().getTime());
-            }
-            if (props.getCreationTime() != null) {
-                p.creationTime(props.getCreationTime().getTime());
-            }
-            p.groupId(props.getGroupId());
-            if (props.getGroupSequence() != null) {
-                p.groupSequence(props.getGroupSequence().longValue());
-            }
-            p.replyToGroupId(props.getReplyToGroupId());
+        Section section = next(in);
+        if (section instanceof MessageAnnotations annotations) {
+            int length = in.position() - at;
+            inAnnotationsWire = null;
+            mapAnnotations(annotations);
+            inAnnotations = annotations;
+            inAnnotationsWire = length <= MEMO_LIMIT ? Arrays.copyOfRange(bytes, offset + at, offset + at + length) : null;
         }
-        MessageAnnotations annotations = amqp.getMessageAnnotations();
-        if (annotations != null && annotations.getValue() != null && !annotations.getValue().isEmpty()) {
+        return section;
+    }
+
+    private static void header(Header header, MessageProperties.Builder p, long nowMs) {
+        p.durable(header.getDurable());
+        if (header.getPriority() != null) {
+            p.priority(header.getPriority().intValue());
+        }
+        if (header.getTtl() != null) {
+            p.expiryTime(nowMs + header.getTtl().longValue());
+        }
+    }
+
+    private static void properties(Properties props, MessageProperties.Builder p) {
+        p.messageId(id(props.getMessageId()));
+        p.correlationId(id(props.getCorrelationId()));
+        if (props.getUserId() != null) {
+            p.userId(new String(props.getUserId().getArray(), props.getUserId().getArrayOffset(),
+                    props.getUserId().getLength(), StandardCharsets.UTF_8));
+        }
+        p.to(props.getTo()).subject(props.getSubject()).replyTo(props.getReplyTo());
+        p.contentType(text(props.getContentType())).contentEncoding(text(props.getContentEncoding()));
+        if (props.getAbsoluteExpiryTime() != null) {
+            p.expiryTime(props.getAbsoluteExpiryTime().getTime());
+        }
+        if (props.getCreationTime() != null) {
+            p.creationTime(props.getCreationTime().getTime());
+        }
+        p.groupId(props.getGroupId());
+        if (props.getGroupSequence() != null) {
+            p.groupSequence(props.getGroupSequence().longValue());
+        }
+        p.replyToGroupId(props.getReplyToGroupId());
+    }
+
+    /** What {@link #inAnnotations} maps to: the delivery time or delay, and the rest to keep. */
+    private void mapAnnotations(MessageAnnotations annotations) {
+        inDeliveryTime = null;
+        inDeliveryDelay = null;
+        inKeptAnnotations = null;
+        if (annotations.getValue() != null && !annotations.getValue().isEmpty()) {
             Map<Symbol, Object> kept = new LinkedHashMap<>(annotations.getValue());
-            Object time = kept.remove(DELIVERY_TIME);
-            Object delay = kept.remove(DELIVERY_DELAY);
+            inDeliveryTime = kept.remove(DELIVERY_TIME);
+            inDeliveryDelay = kept.remove(DELIVERY_DELAY);
             kept.remove(EXCHANGE);
             kept.remove(ROUTING_KEY);
             kept.remove(DELIVERY_COUNT);
-            if (time instanceof Date date) {
-                p.notBefore(date.getTime());
-            } else if (time instanceof Number number) {
-                p.notBefore(number.longValue());
-            } else if (delay instanceof Number number && number.longValue() > 0) {
-                p.notBefore(nowMs + number.longValue());
-            }
             if (!kept.isEmpty()) {
-                message.unknownProperty(ANNOTATIONS_HEADER,
-                        HeaderValue.ofBinary(encodeSection(new MessageAnnotations(kept))));
+                inKeptAnnotations = HeaderValue.ofBinary(encodeSection(new MessageAnnotations(kept)));
             }
         }
-        ApplicationProperties application = amqp.getApplicationProperties();
-        if (application != null && application.getValue() != null) {
-            for (Map.Entry<String, Object> e : application.getValue().entrySet()) {
-                String name = e.getKey();
-                if (BASIC_TYPE.equals(name) && e.getValue() instanceof String type) {
-                    p.type(type);
-                } else if (BASIC_APP_ID.equals(name) && e.getValue() instanceof String appId) {
-                    p.appId(appId);
-                } else {
-                    message.header(name, headerValue(name, e.getValue()));
-                }
+    }
+
+    private void annotations(MessageAnnotations annotations, MessageProperties.Builder p, Message.Builder message,
+            long nowMs) {
+        if (annotations != inAnnotations) { // not one nextOrAnnotations read (cannot happen; kept safe)
+            inAnnotationsWire = null;
+            mapAnnotations(annotations);
+            inAnnotations = annotations;
+        }
+        Object time = inDeliveryTime;
+        Object delay = inDeliveryDelay;
+        if (time instanceof Date date) {
+            p.notBefore(date.getTime());
+        } else if (time instanceof Number number) {
+            p.notBefore(number.longValue());
+        } else if (delay instanceof Number number && number.longValue() > 0) {
+            p.notBefore(nowMs + number.longValue());
+        }
+        if (inKeptAnnotations != null) {
+            message.unknownProperty(ANNOTATIONS_HEADER, inKeptAnnotations);
+        }
+    }
+
+    private static void applicationProperties(ApplicationProperties application, MessageProperties.Builder p,
+            Message.Builder message) {
+        if (application.getValue() == null) {
+            return;
+        }
+        for (Map.Entry<String, Object> e : application.getValue().entrySet()) {
+            String name = e.getKey();
+            if (BASIC_TYPE.equals(name) && e.getValue() instanceof String type) {
+                p.type(type);
+            } else if (BASIC_APP_ID.equals(name) && e.getValue() instanceof String appId) {
+                p.appId(appId);
+            } else {
+                message.header(name, headerValue(name, e.getValue()));
             }
         }
-        body(amqp.getBody(), message);
-        return message.properties(p.build()).build();
     }
 
     private void body(Section body, Message.Builder message) {
         if (body == null) {
             message.body(new byte[0]);
         } else if (body instanceof Data data) {
-            message.body(bytes(data.getValue()));
+            message.body(handOver(data.getValue()));
         } else if (body instanceof AmqpValue value && value.getValue() instanceof String text) {
             message.body(text.getBytes(StandardCharsets.UTF_8));
             message.unknownProperty(BODY_HEADER, HeaderValue.ofString(BODY_STRING));
         } else if (body instanceof AmqpValue value && value.getValue() instanceof Binary binary) {
-            message.body(bytes(binary));
+            message.body(handOver(binary));
             message.unknownProperty(BODY_HEADER, HeaderValue.ofString(BODY_BINARY));
         } else {
             message.body(encodeSection(body));
@@ -268,21 +389,34 @@ final class MessageCodec {
 
     /** The transfer payload for one delivery: the stored message with this delivery's counts. */
     byte[] encode(QueueDelivery delivery) {
-        return encode(toAmqp(delivery.message(), delivery.failedDeliveries(), delivery.acquisitions()));
+        return encode(delivery.message(), delivery.failedDeliveries(), delivery.acquisitions(), null);
     }
 
     /** A message read from a stream: its offset as the message annotation {@code x-stream-offset}. */
     byte[] encodeStream(Message message, long offset) {
-        org.apache.qpid.proton.message.Message amqp = toAmqp(message, 0, 0);
-        Map<Symbol, Object> annotations = amqp.getMessageAnnotations() == null ? new LinkedHashMap<>()
-                : new LinkedHashMap<>(amqp.getMessageAnnotations().getValue());
-        annotations.put(StreamLink.STREAM_OFFSET, offset);
-        amqp.setMessageAnnotations(new MessageAnnotations(annotations));
-        return encode(amqp);
+        return encode(message, 0, 0, offset);
     }
 
+    /** What {@link #encode(QueueDelivery)} sends for a message (for tests). */
+    byte[] toAmqpBytes(Message m, int failedDeliveries, int acquisitions) {
+        return encode(m, failedDeliveries, acquisitions, null);
+    }
+
+    /** The message {@link #encode(QueueDelivery)} sends, as proton-j reads it (for tests). */
     org.apache.qpid.proton.message.Message toAmqp(Message m, int failedDeliveries, int acquisitions) {
+        byte[] bytes = encode(m, failedDeliveries, acquisitions, null);
         org.apache.qpid.proton.message.Message amqp = org.apache.qpid.proton.message.Message.Factory.create();
+        amqp.decode(bytes, 0, bytes.length);
+        return amqp;
+    }
+
+    /**
+     * A stored message as AMQP 1.0 sections, written one after the other with proton-j's encoder
+     * exactly as {@code MessageImpl.encode} would write them (header, message-annotations,
+     * properties, application-properties, body), without building a message object first; the
+     * message-annotations section is reused from the last message when it is made of the same.
+     */
+    private byte[] encode(Message m, int failedDeliveries, int acquisitions, Long streamOffset) {
         MessageProperties p = m.properties();
         Header header = new Header();
         header.setDurable(p.durable());
@@ -293,10 +427,39 @@ final class MessageCodec {
             header.setDeliveryCount(UnsignedInteger.valueOf(failedDeliveries));
         }
         header.setFirstAcquirer(acquisitions <= 1 ? Boolean.TRUE : null);
-        amqp.setHeader(header);
+        byte[] annotations = annotationsSection(m, failedDeliveries, streamOffset);
+        Properties props = properties(p);
+        ApplicationProperties application = applicationProperties(m);
+        Section body = bodySection(m);
+        return encoded(256 + (annotations == null ? 0 : annotations.length) + estimate(body), out -> {
+            encoder.writeObject(header);
+            if (annotations != null) {
+                out.put(annotations, 0, annotations.length);
+            }
+            encoder.writeObject(props);
+            if (application != null) {
+                encoder.writeObject(application);
+            }
+            encoder.writeObject(body);
+        });
+    }
 
-        Map<Symbol, Object> annotations = new LinkedHashMap<>();
+    /**
+     * The encoded message-annotations section of an outgoing message, or null for none: the
+     * annotations kept from the publish ({@value #ANNOTATIONS_HEADER}), {@code x-delivery-count},
+     * {@code x-exchange}, {@code x-routing-key} (and a stream's {@code x-stream-offset}). The
+     * last one made is remembered with what it was made of: the messages of a queue mostly come
+     * from one kind of client and carry the same.
+     */
+    private byte[] annotationsSection(Message m, int failedDeliveries, Long streamOffset) {
+        MessageProperties p = m.properties();
         HeaderValue kept = m.unknownProperties().get(ANNOTATIONS_HEADER);
+        if (streamOffset == null && outMemo && failedDeliveries == outFailedDeliveries
+                && java.util.Objects.equals(kept, outStored) && java.util.Objects.equals(p.exchange(), outExchange)
+                && java.util.Objects.equals(p.routingKey(), outRoutingKey)) {
+            return outAnnotations;
+        }
+        Map<Symbol, Object> annotations = new LinkedHashMap<>();
         if (kept != null && kept.type() == ValueType.BINARY
                 && decodeSection(kept.asBytes()) instanceof MessageAnnotations section && section.getValue() != null) {
             annotations.putAll(section.getValue());
@@ -304,16 +467,29 @@ final class MessageCodec {
         if (failedDeliveries > 0) {
             annotations.put(DELIVERY_COUNT, (long) failedDeliveries);
         }
-        if (p.exchange() != null || p.routingKey() != null || !annotations.isEmpty()) {
-            if (p.exchange() != null) {
-                annotations.put(EXCHANGE, p.exchange());
-            }
-            if (p.routingKey() != null) {
-                annotations.put(ROUTING_KEY, p.routingKey());
-            }
-            amqp.setMessageAnnotations(new MessageAnnotations(annotations));
+        if (p.exchange() != null) {
+            annotations.put(EXCHANGE, p.exchange());
         }
+        if (p.routingKey() != null) {
+            annotations.put(ROUTING_KEY, p.routingKey());
+        }
+        if (streamOffset != null) {
+            annotations.put(StreamLink.STREAM_OFFSET, streamOffset);
+            return encodeSection(new MessageAnnotations(annotations));
+        }
+        byte[] section = annotations.isEmpty() ? null : encodeSection(new MessageAnnotations(annotations));
+        if (kept == null || kept.binaryLength() <= MEMO_LIMIT) {
+            outMemo = true;
+            outStored = kept;
+            outFailedDeliveries = failedDeliveries;
+            outExchange = p.exchange();
+            outRoutingKey = p.routingKey();
+            outAnnotations = section;
+        }
+        return section;
+    }
 
+    private static Properties properties(MessageProperties p) {
         Properties props = new Properties();
         props.setMessageId(amqpId(p.messageId()));
         props.setCorrelationId(amqpId(p.correlationId()));
@@ -330,21 +506,23 @@ final class MessageCodec {
         props.setGroupId(p.groupId());
         props.setGroupSequence(p.groupSequence() == null ? null : UnsignedInteger.valueOf(p.groupSequence()));
         props.setReplyToGroupId(p.replyToGroupId());
-        amqp.setProperties(props);
+        return props;
+    }
 
-        if (!m.headers().isEmpty() || p.type() != null || p.appId() != null) {
-            Map<String, Object> application = new LinkedHashMap<>();
-            m.headers().forEach((name, value) -> application.put(name, amqpValue(value)));
-            if (p.type() != null) {
-                application.put(BASIC_TYPE, p.type());
-            }
-            if (p.appId() != null) {
-                application.put(BASIC_APP_ID, p.appId());
-            }
-            amqp.setApplicationProperties(new ApplicationProperties(application));
+    private static ApplicationProperties applicationProperties(Message m) {
+        MessageProperties p = m.properties();
+        if (m.headers().isEmpty() && p.type() == null && p.appId() == null) {
+            return null;
         }
-        amqp.setBody(bodySection(m));
-        return amqp;
+        Map<String, Object> application = new LinkedHashMap<>();
+        m.headers().forEach((name, value) -> application.put(name, amqpValue(value)));
+        if (p.type() != null) {
+            application.put(BASIC_TYPE, p.type());
+        }
+        if (p.appId() != null) {
+            application.put(BASIC_APP_ID, p.appId());
+        }
+        return new ApplicationProperties(application);
     }
 
     private Section bodySection(Message m) {
@@ -438,6 +616,17 @@ final class MessageCodec {
         return out;
     }
 
+    /**
+     * The bytes of a binary the decoder just made, without a copy when its array holds exactly
+     * them (proton-j decodes a binary into an array of its own; nothing else refers to it).
+     */
+    private static byte[] handOver(Binary b) {
+        if (b != null && b.getArrayOffset() == 0 && b.getLength() == b.getArray().length) {
+            return b.getArray();
+        }
+        return bytes(b);
+    }
+
     private static String text(Symbol s) {
         return s == null ? null : s.toString();
     }
@@ -448,7 +637,7 @@ final class MessageCodec {
             byte[] buffer = new byte[size];
             try {
                 int length = amqp.encode(buffer, 0, buffer.length);
-                return length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length);
+                return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
             } catch (BufferOverflowException | IndexOutOfBoundsException e) {
                 size *= 2;
             }
@@ -465,15 +654,30 @@ final class MessageCodec {
     }
 
     private byte[] encodeSection(Section section) {
-        int size = 1024;
+        return encoded(0, out -> encoder.writeObject(section));
+    }
+
+    /**
+     * What {@code writing} writes with {@link #encoder}, in an array of its size: written to
+     * {@link #scratch} (made larger until it fits), then copied out.
+     */
+    private byte[] encoded(int estimate, java.util.function.Consumer<WritableBuffer> writing) {
+        if (scratch.capacity() < estimate) {
+            scratch = ByteBuffer.allocate(Math.max(estimate, scratch.capacity() * 2));
+        }
         while (true) {
-            ByteBuffer buffer = ByteBuffer.allocate(size);
+            scratch.clear();
+            WritableBuffer out = new WritableBuffer.ByteBufferWrapper(scratch);
+            encoder.setByteBuffer(out);
             try {
-                encoder.setByteBuffer(new WritableBuffer.ByteBufferWrapper(buffer));
-                encoder.writeObject(section);
-                return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+                writing.accept(out);
+                byte[] encoded = Arrays.copyOf(scratch.array(), scratch.position());
+                if (scratch.capacity() > SCRATCH_KEEP) {
+                    scratch = ByteBuffer.allocate(SCRATCH_INITIAL);
+                }
+                return encoded;
             } catch (BufferOverflowException | IndexOutOfBoundsException e) {
-                size *= 2;
+                scratch = ByteBuffer.allocate(scratch.capacity() * 2);
             } finally {
                 encoder.setByteBuffer((WritableBuffer) null);
             }
