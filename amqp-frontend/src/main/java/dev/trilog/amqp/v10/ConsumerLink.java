@@ -19,6 +19,7 @@ import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
 import org.apache.qpid.proton.amqp.transport.SenderSettleMode;
+import org.apache.qpid.proton.codec.ReadableBuffer;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Sender;
@@ -272,7 +273,7 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
             byte[] payload = connection.codec().encode(d);
             Delivery delivery = sender.delivery(tag(nextTag++));
             delivery.setContext(d.tag());
-            sender.send(payload, 0, payload.length);
+            sender.sendNoCopy(ReadableBuffer.ByteBufferReader.wrap(payload)); // a new array per delivery: proton may keep it
             sender.advance();
             connection.metrics().messageOut();
             if (preSettled) {

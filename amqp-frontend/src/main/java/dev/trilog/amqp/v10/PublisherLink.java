@@ -18,6 +18,7 @@ import org.apache.qpid.proton.amqp.messaging.Released;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.amqp.transport.ReceiverSettleMode;
+import org.apache.qpid.proton.codec.ReadableBuffer;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Receiver;
@@ -248,7 +249,11 @@ final class PublisherLink implements LinkHandler {
                         + maxMessageSize));
                 return;
             }
-            incoming.read(receiver, pending);
+            if (incoming.size == 0 && !delivery.isPartial()) {
+                incoming.take(receiver.recv()); // the whole message in one go (the usual case): no copy
+            } else {
+                incoming.read(receiver, pending);
+            }
         }
         if (delivery.isPartial()) {
             return;
@@ -268,7 +273,7 @@ final class PublisherLink implements LinkHandler {
         long now = System.currentTimeMillis();
         Message message;
         try {
-            message = connection.codec().decode(incoming.bytes, incoming.size, now);
+            message = connection.codec().decode(incoming.bytes, incoming.offset, incoming.size, now);
         } catch (ReservedHeaderException e) {
             settle(delivery, rejected(AmqpError.INVALID_FIELD, e.getMessage()));
             return;
@@ -276,6 +281,7 @@ final class PublisherLink implements LinkHandler {
             settle(delivery, rejected(AmqpError.DECODE_ERROR, "cannot read the message: " + e.getMessage()));
             return;
         }
+        incoming.bytes = null; // read: what is kept of it is the message
         AmqpAddress destination = target;
         if (destination == null) {
             String to = message.properties().to();
@@ -395,18 +401,40 @@ final class PublisherLink implements LinkHandler {
         }
     }
 
-    /** The bytes of one message as its transfers arrive. */
+    /** The bytes of one message as its transfers arrive: {@code bytes[offset, offset + size)}. */
     private static final class Incoming {
         byte[] bytes = new byte[0];
+        int offset;
         int size;
         /** Every transfer read: later events for the delivery are not transfers. */
         boolean complete;
 
         void read(Receiver receiver, int pending) {
+            if (offset > 0) { // after take: not expected (take is for a whole message), but kept whole
+                bytes = Arrays.copyOfRange(bytes, offset, offset + size);
+                offset = 0;
+            }
             if (size + pending > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(size + pending, bytes.length * 2));
             }
             size += receiver.recv(bytes, size, pending);
+        }
+
+        /**
+         * Takes what proton received for the delivery as it is: the transfer's payload, in an
+         * array proton made for it and hands over with {@code recv()}.
+         */
+        void take(ReadableBuffer data) {
+            int n = data.remaining();
+            if (data.hasArray()) {
+                bytes = data.array();
+                offset = data.arrayOffset() + data.position();
+            } else {
+                bytes = new byte[n];
+                offset = 0;
+                data.get(bytes, 0, n);
+            }
+            size = n;
         }
     }
 }

@@ -295,7 +295,7 @@ final class StreamLink implements LinkHandler {
             }
             byte[] payload = connection.codec().encodeStream(r.message(), r.offset());
             Delivery delivery = sender.delivery(Long.toString(tag++).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            sender.send(payload, 0, payload.length);
+            sender.sendNoCopy(org.apache.qpid.proton.codec.ReadableBuffer.ByteBufferReader.wrap(payload));
             sender.advance();
             if (sender.getSenderSettleMode() == SenderSettleMode.SETTLED) {
                 delivery.settle();
