@@ -122,7 +122,7 @@ public final class Amqp10Load {
         receiving.close();
     }
 
-    private static void declare(String amqp091Uri, String queue) throws Exception {
+    static void declare(String amqp091Uri, String queue) throws Exception {
         ConnectionFactory f = new ConnectionFactory();
         f.setUri(URI.create(amqp091Uri));
         try (com.rabbitmq.client.Connection c = f.newConnection(); var ch = c.createChannel()) {

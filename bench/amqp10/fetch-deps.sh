@@ -17,6 +17,6 @@ make_pom lib-client "$T/lib-client" "org.apache.qpid:qpid-jms-client:$QPID_JMS_V
 make_pom lib-artemis "$T/lib-artemis" "org.apache.activemq:artemis-server:$ARTEMIS_VERSION" \
   "org.apache.activemq:artemis-amqp-protocol:$ARTEMIS_VERSION" "org.slf4j:slf4j-nop:2.0.17"
 mkdir -p "$T/classes"
-javac -d "$T/classes" -cp "$T/lib-client/*" "$HERE/Amqp10Load.java"
+javac -d "$T/classes" -cp "$T/lib-client/*" "$HERE/Amqp10Load.java" "$HERE/Amqp10ProtonLoad.java"
 javac -d "$T/classes" -cp "$T/lib-artemis/*" "$HERE/ArtemisBroker.java"
 echo "lib-client: $(ls "$T/lib-client" | wc -l) jars; lib-artemis: $(ls "$T/lib-artemis" | wc -l) jars (Artemis $ARTEMIS_VERSION)"

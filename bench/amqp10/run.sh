@@ -11,6 +11,16 @@
 # summary.md, kept in bench/results/<date>/amqp10/. Everything binds 127.0.0.1.
 #
 #   bench/amqp10/fetch-deps.sh; bench/amqp10/run.sh      (REPS=3 DURATION=30 WARMUP=5 BROKERS="trilog rabbitmq artemis")
+#
+# Two Trilog builds side by side (an A/B of a change, interleaved on the same machine): name each
+# jar in BUILDS (not TRILOG_*: the broker reads those as its settings) and put the names in
+# BROKERS; a name starts with "trilog", e.g.
+#   BUILDS="trilog-before=/tmp/before.jar trilog-after=gateway/target/trilog.jar" \
+#   BROKERS="trilog-before trilog-after" bench/amqp10/run.sh
+#
+# CLIENT=proton drives the same workload with Amqp10ProtonLoad.java (proton-j's engine on one
+# thread) instead of Qpid JMS: about a quarter of the client CPU per message, so on a small
+# machine more of it is left to the broker.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -20,21 +30,36 @@ DURATION="${DURATION:-30}"
 WARMUP="${WARMUP:-5}"
 BROKERS="${BROKERS:-trilog rabbitmq artemis}"
 INFLIGHT="${INFLIGHT:-100}" CREDIT="${CREDIT:-100}" SIZE="${SIZE:-1024}"
+CLIENT="${CLIENT:-jms}"
+case $CLIENT in
+  jms) LOAD_CLASS=Amqp10Load ;;
+  proton) LOAD_CLASS=Amqp10ProtonLoad ;;
+  *) echo "CLIENT is jms or proton, not $CLIENT" >&2; exit 2 ;;
+esac
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"
 TRILOG_PORT="${TRILOG_PORT:-25772}"
 ARTEMIS_PORT="${ARTEMIS_PORT:-25773}"
 export RABBIT_PORT="${RABBIT_PORT:-25783}" RABBIT_DIST_PORT="${RABBIT_DIST_PORT:-25784}" \
   RABBIT_NODE="${RABBIT_NODE:-trilogbench10@localhost}" PEERS_DIR="$T/peers"
 TRILOG_JAR="$REPO/gateway/target/trilog.jar"
+BUILDS="${BUILDS:-}"
+declare -A JAR_OF=()
+for pair in $BUILDS; do JAR_OF[${pair%%=*}]=${pair#*=}; done
+trilog_jar() { echo "${JAR_OF[$1]:-$TRILOG_JAR}"; }
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$T/runs/$STAMP"
 TICK="$(getconf CLK_TCK)"
 mkdir -p "$RUN/logs"
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RUN/run.log" >&2; }
 
-[[ -f $TRILOG_JAR ]] || { echo "build the gateway first: ./mvnw -B -q -pl gateway -am package -DskipTests" >&2; exit 2; }
+for broker in $BROKERS; do
+  [[ $broker != trilog* || -f $(trilog_jar "$broker") ]] || {
+    echo "no jar for $broker ($(trilog_jar "$broker")); build the gateway first: ./mvnw -B -q -pl gateway -am package -DskipTests" >&2
+    exit 2
+  }
+done
 [[ -d $T/lib-client && -d $T/lib-artemis ]] || "$HERE/fetch-deps.sh" || exit 1
-javac -d "$T/classes" -cp "$T/lib-client/*" "$HERE/Amqp10Load.java" || exit 1
+javac -d "$T/classes" -cp "$T/lib-client/*" "$HERE/Amqp10Load.java" "$HERE/Amqp10ProtonLoad.java" || exit 1
 javac -d "$T/classes" -cp "$T/lib-artemis/*" "$HERE/ArtemisBroker.java" || exit 1
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -57,10 +82,10 @@ FRESH_PID=""
 start_fresh() { # $1 broker, $2 run label
   local data="$T/data/$1"
   rm -rf "$data"; mkdir -p "$data"
-  if [[ $1 == trilog ]]; then
+  if [[ $1 == trilog* ]]; then
     # shellcheck disable=SC2086
-    java $BROKER_JVM_OPTS -jar "$TRILOG_JAR" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
-      --sqs-port 0 --admin-port 0 >"$RUN/logs/trilog-$2.log" 2>&1 &
+    java $BROKER_JVM_OPTS -jar "$(trilog_jar "$1")" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
+      --sqs-port 0 --admin-port 0 >"$RUN/logs/$1-$2.log" 2>&1 &
     FRESH_PID=$!; wait_port "$TRILOG_PORT" "$FRESH_PID"
   else
     # shellcheck disable=SC2086
@@ -80,9 +105,12 @@ if [[ " $BROKERS " == *" rabbitmq "* ]]; then
   RABBIT_PID="$(cat "$PEERS_DIR/rabbitmq/pid")"
 fi
 {
-  echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP INFLIGHT=$INFLIGHT CREDIT=$CREDIT SIZE=$SIZE; trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
+  echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP INFLIGHT=$INFLIGHT CREDIT=$CREDIT SIZE=$SIZE CLIENT=$CLIENT ($LOAD_CLASS); trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
   echo "# $(dpkg-query -W rabbitmq-server 2>/dev/null); artemis $(ls "$T/lib-artemis" | grep -o 'artemis-server-[0-9.]*' | head -1); client $(ls "$T/lib-client" | grep -o 'qpid-jms-client-[0-9.]*')"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
+  for broker in $BROKERS; do
+    [[ $broker == trilog* ]] && echo "# $broker: $(trilog_jar "$broker") ($(stat -c '%s bytes, built %y' "$(trilog_jar "$broker")"))"
+  done
 } >"$RUN/env.txt"
 printf 'rep\tbroker\tsent_per_sec\treceived_per_sec\tp50_us\tp99_us\terrors\tbroker_cpu_s\tcpu_s_per_M\tclient_cpu_s\tload1\n' >"$RUN/results.tsv"
 
@@ -93,8 +121,8 @@ for rep in $(seq 1 "$REPS"); do
     queue="bench-$label"
     declare_args=()
     case $broker in
-      trilog)
-        start_fresh trilog "$label" || { log "trilog did not start"; continue; }
+      trilog*)
+        start_fresh "$broker" "$label" || { log "$broker did not start"; continue; }
         pid=$FRESH_PID uri="amqp://127.0.0.1:$TRILOG_PORT" address="/amq/queue/$queue"
         declare_args=("amqp://guest:guest@127.0.0.1:$TRILOG_PORT" "$queue") ;;
       rabbitmq)
@@ -106,7 +134,7 @@ for rep in $(seq 1 "$REPS"); do
     esac
     out="$RUN/logs/$broker-$rep.out"
     before=$(cpu_ticks "$pid")
-    timeout $((DURATION + WARMUP + 60)) java -Xmx512m -cp "$T/classes:$T/lib-client/*" Amqp10Load "$uri" "$address" \
+    timeout $((DURATION + WARMUP + 60)) java -Xmx512m -cp "$T/classes:$T/lib-client/*" "$LOAD_CLASS" "$uri" "$address" \
       "$DURATION" "$WARMUP" "$INFLIGHT" "$CREDIT" "$SIZE" "${declare_args[@]}" >"$out" 2>&1
     after=$(cpu_ticks "$pid")
     [[ $broker != rabbitmq ]] && { stop_pid "$FRESH_PID"; FRESH_PID=""; }

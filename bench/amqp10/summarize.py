@@ -22,7 +22,7 @@ def ratio(a, b):
 
 
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-brokers = [b for b in ("trilog", "rabbitmq", "artemis") if any(r["broker"] == b for r in rows)]
+brokers = list(dict.fromkeys(r["broker"] for r in rows))  # in the order they ran first
 m = {b: {k: median([r for r in rows if r["broker"] == b], k) for k in KEYS} for b in brokers}
 runs = {b: sum(1 for r in rows if r["broker"] == b) for b in brokers}
 print("| broker | runs | sent msg/s | received msg/s | latency p50 / p99 ms | broker CPU s per M msgs | client CPU s per run |")
@@ -32,12 +32,16 @@ for b in brokers:
     print(f"| {b} | {runs[b]} | {fmt(m[b]['sent_per_sec'])} | {fmt(m[b]['received_per_sec'])} | "
           f"{fmt(p50 and p50 / 1000, 1)} / {fmt(p99 and p99 / 1000, 1)} | {fmt(m[b]['cpu_s_per_M'], 1)} | "
           f"{fmt(m[b]['client_cpu_s'], 1)} |")
-if "trilog" in m:
+# Trilog builds (trilog, trilog-<name>: bench/amqp10/run.sh's BUILDS) against each peer, and
+# against the first of them when there are several (an A/B of a change)
+trilogs = [b for b in brokers if b.startswith("trilog")]
+peers = [b for b in brokers if not b.startswith("trilog")]
+pairs = [(t, b) for t in trilogs for b in peers] + [(t, trilogs[0]) for t in trilogs[1:]]
+if pairs:
     print()
-    print("| Trilog ÷ | received msg/s | p99 | CPU per message |")
+    print("| ratio | received msg/s | p99 | CPU per message |")
     print("| --- | ---: | ---: | ---: |")
-    for b in brokers:
-        if b != "trilog":
-            print(f"| {b} | {ratio(m['trilog']['received_per_sec'], m[b]['received_per_sec'])} | "
-                  f"{ratio(m['trilog']['p99_us'], m[b]['p99_us'])} | "
-                  f"{ratio(m['trilog']['cpu_s_per_M'], m[b]['cpu_s_per_M'])} |")
+    for a, b in pairs:
+        print(f"| {a} ÷ {b} | {ratio(m[a]['received_per_sec'], m[b]['received_per_sec'])} | "
+              f"{ratio(m[a]['p99_us'], m[b]['p99_us'])} | "
+              f"{ratio(m[a]['cpu_s_per_M'], m[b]['cpu_s_per_M'])} |")
