@@ -37,7 +37,8 @@ public final class AmqpMetrics {
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Counter messagesIn;
     private final Counter messagesOut;
-    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    /** By side, then outcome: looked up with the callers' constant strings, no key built per message. */
+    private final Map<String, Map<String, Counter>> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
     /** The registry these meters live in, for the parts of the frontend that add their own (0-9-1). */
@@ -102,9 +103,9 @@ public final class AmqpMetrics {
 
     /** @param side {@code consumer} or {@code publisher} */
     public void outcome(String side, String outcome) {
-        outcomes.computeIfAbsent(side + "/" + outcome, k -> Counter.builder("trilog.amqp.outcomes")
-                .tag("protocol", PROTOCOL_10).tag("side", side).tag("outcome", outcome)
-                .description("settlement outcomes").register(registry)).increment();
+        outcomes.computeIfAbsent(side, k -> new ConcurrentHashMap<>()).computeIfAbsent(outcome,
+                k -> Counter.builder("trilog.amqp.outcomes").tag("protocol", PROTOCOL_10).tag("side", side)
+                        .tag("outcome", outcome).description("settlement outcomes").register(registry)).increment();
     }
 
     public void error(String condition) {

@@ -320,7 +320,9 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         syncCredit(); // room again below the unsettled cap, if it was what held the link back
         CompletableFuture<SettleResult> settled = subscription.settle(tag, how);
         DeliveryState outcome = state;
-        if (how == Settlement.ACCEPT || how == Settlement.REJECT) {
+        // an outcome we confirm waits until the queue has it; one the client settled itself (as
+        // Qpid JMS does) needs no answer, so it is settled here without a hop back to this loop
+        if ((how == Settlement.ACCEPT || how == Settlement.REJECT) && !delivery.remotelySettled()) {
             settled.whenComplete((result, failure) -> connection.execute(() -> {
                 if (!closed) { // a freed link's deliveries are gone with it
                     settle(delivery, outcome);
