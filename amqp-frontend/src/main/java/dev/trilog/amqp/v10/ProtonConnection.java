@@ -41,13 +41,15 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   bytes in ──▶ transport.tail() / process() ──▶ collector events ──▶ dispatch ──▶ LinkHandler
- *   head() / pop() ──▶ bytes out  ◀── once per event-loop turn that read, ticked or ran work ({@link #execute})
+ *   head() / pop() ──▶ bytes out  ◀── after a burst of reads; once per event-loop turn that ticked or ran work ({@link #execute})
  * </pre>
  *
- * <p><b>Output.</b> What proton has to write is taken and flushed once per turn of the event
- * loop, after its reads and tasks ({@link #requestOutput}), not after each of them: a group
- * commit settles a hundred publishes in a hundred tasks, and one {@code write} for all their
- * dispositions costs the kernel a hundredth of what a hundred do.
+ * <p><b>Output.</b> What proton has to write is taken and flushed at the end of a burst of
+ * reads ({@code channelReadComplete}), and for the work that comes back through {@link #execute},
+ * once per turn of the event loop after its tasks ({@link #requestOutput}), not after each task:
+ * a group commit settles a hundred publishes in a hundred tasks, and one {@code write} for all
+ * their dispositions costs the kernel a hundredth of what a hundred do. (Reads are not held to
+ * the end of the turn: at high rates that delayed the credit and settlements they produce.)
  *
  * <p><b>Threads.</b> Only the event loop touches proton. Work that completes elsewhere (a publish
  * made durable, a subscription's delivery, a queue declared) comes back through {@link #execute},
@@ -180,7 +182,17 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         } finally {
             in.release();
         }
-        requestOutput();
+        requestOutput(); // in case no channelReadComplete follows (bytes handed over by the sniffer)
+    }
+
+    /** The end of a burst of reads from the socket: what they made proton write goes out now. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!socketClosed) {
+            processTimers();
+            writeOutput();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
