@@ -17,6 +17,12 @@ public final class InvalidConfigException extends RuntimeException {
         return new InvalidConfigException("unknown config key '" + setting.key() + "' (from " + setting.source() + ")");
     }
 
+    /** {@link #unknownKey(ConfigValue)}, naming what Trilog calls it (a Kafka broker key, say). */
+    public static InvalidConfigException unknownKey(ConfigValue setting, String trilogsKey) {
+        return new InvalidConfigException("unknown config key '" + setting.key() + "' (from " + setting.source()
+                + "); Trilog's is " + trilogsKey);
+    }
+
     public static InvalidConfigException badValue(ConfigValue setting, String expected) {
         return new InvalidConfigException("invalid value '" + setting.value() + "' for " + setting.key()
                 + " (from " + setting.source() + "): " + expected);

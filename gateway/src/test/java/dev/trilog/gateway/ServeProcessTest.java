@@ -75,7 +75,9 @@ class ServeProcessTest {
                 "--set", "log.retention.hours=1")) {
 
             assertThat(trilog.awaitExit()).isEqualTo(2);
-            assertThat(trilog.stderr()).isEqualTo("trilog: unknown config key 'log.retention.hours' (from --set)\n");
+            assertThat(trilog.stderr()).isEqualTo("trilog: unknown config key 'log.retention.hours' (from --set);"
+                    + " Trilog's is log.retention.ms (broker-wide; per topic, set retention.ms with kafka-configs as with"
+                    + " Kafka)\n");
         }
     }
 }

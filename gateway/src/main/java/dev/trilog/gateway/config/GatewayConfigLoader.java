@@ -63,7 +63,8 @@ public final class GatewayConfigLoader {
     private void stack(Map<String, ConfigValue> merged, List<ConfigValue> layer) {
         for (ConfigValue value : layer) {
             if (!keys.isKnown(value.key())) {
-                throw InvalidConfigException.unknownKey(value);
+                throw KafkaKeyHints.forKey(value.key()).map(hint -> InvalidConfigException.unknownKey(value, hint))
+                        .orElseGet(() -> InvalidConfigException.unknownKey(value));
             }
             merged.put(value.key(), value);
         }

@@ -130,9 +130,21 @@ class GatewayConfigLoaderTest {
 
     @Test
     void unknownKeyOnTheCommandLineIsNamedWithItsFlag() {
-        assertThatThrownBy(() -> load(Map.of(), "log.retention.hours", "1"))
+        assertThatThrownBy(() -> load(Map.of(), "log.retention.hour", "1"))
                 .isInstanceOf(InvalidConfigException.class)
-                .hasMessage("unknown config key 'log.retention.hours' (from --set)");
+                .hasMessage("unknown config key 'log.retention.hour' (from --set)");
+    }
+
+    /** Kafka users type Kafka's broker keys: the error names Trilog's equivalent. */
+    @Test
+    void aKafkaBrokerKeyIsAnsweredWithTrilogsName() {
+        assertThatThrownBy(() -> load(Map.of(), "log.dirs", "/var/lib/kafka"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("unknown config key 'log.dirs' (from --set); Trilog's is data.dir (--data-dir)");
+        assertThatThrownBy(() -> load(Map.of(), "listeners", "PLAINTEXT://:9092"))
+                .hasMessageEndingWith("Trilog's is listen.host and kafka.port (--host, --kafka-port)");
+        assertThatThrownBy(() -> load(Map.of(), "socket.request.max.bytes", "1"))
+                .hasMessageContaining("not configurable");
     }
 
     @Test
