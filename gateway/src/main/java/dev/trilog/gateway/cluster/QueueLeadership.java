@@ -27,6 +27,8 @@ public final class QueueLeadership implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueLeadership.class);
 
     private static final long RETRY_MS = 200;
+    /** The epoch at which this node last took the queues over; only on the changes thread. */
+    private long servedEpoch = -1;
 
     private final Cluster cluster;
     private final Queues queues;
@@ -73,7 +75,9 @@ public final class QueueLeadership implements AutoCloseable {
 
     private void follow() {
         boolean leads = cluster.isLeader();
-        if (leads && !queues.serving()) {
+        // leading again in a later term without having heard of the step-down in between: another
+        // node may have served meanwhile (this node's writes would be refused), so take over again
+        if (leads && !(queues.serving() && servedEpoch == cluster.leaderEpoch())) {
             takeOver();
         } else if (!leads && queues.serving()) {
             queues.standBy();
@@ -108,6 +112,7 @@ public final class QueueLeadership implements AutoCloseable {
             queues.standBy();
             return;
         }
+        servedEpoch = epoch;
         log.info("Node {} serves the queues from now on (leader epoch {}; state read again in {} ms)",
                 cluster.nodeId(), epoch, (System.nanoTime() - started) / 1_000_000);
         if (!cluster.isLeader()) {
