@@ -13,6 +13,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
@@ -64,8 +66,7 @@ public final class LogEngine implements AutoCloseable {
     /** This node's id when producer ids are spread over a cluster's nodes; 0 on one node. */
     private volatile int producerIdNode;
     private volatile Cluster cluster;
-    private final java.util.List<java.util.function.Function<String, java.util.Optional<String>>> deletionGuards =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Function<String, Optional<String>>> deletionGuards = new CopyOnWriteArrayList<>();
     private InternalLogs internal;
     private TopicRegistry topicRegistry;
     private TopicLifecycle topics;
@@ -178,7 +179,7 @@ public final class LogEngine implements AutoCloseable {
      * (a layer above holds it — a queue's messages), or empty. A refused deletion throws
      * {@link TopicInUseException} with that reason.
      */
-    public void guardTopicDeletion(java.util.function.Function<String, java.util.Optional<String>> guard) {
+    public void guardTopicDeletion(Function<String, Optional<String>> guard) {
         deletionGuards.add(guard);
     }
 
@@ -188,8 +189,8 @@ public final class LogEngine implements AutoCloseable {
      * under the name starts from nothing everywhere), then the deletion is committed.
      */
     public void deleteTopic(String name) throws UnknownTopicException, IOException {
-        for (java.util.function.Function<String, java.util.Optional<String>> guard : deletionGuards) {
-            java.util.Optional<String> refusal = guard.apply(name);
+        for (Function<String, Optional<String>> guard : deletionGuards) {
+            Optional<String> refusal = guard.apply(name);
             if (refusal.isPresent()) {
                 throw new TopicInUseException(refusal.get());
             }
@@ -343,7 +344,7 @@ public final class LogEngine implements AutoCloseable {
      * itself (its topic registry, producer-id blocks) stays local. Call it before any writer has
      * asked for the appender and before replicated writes are applied here.
      */
-    public synchronized void replaceAppender(java.util.function.Function<LogAppender, LogAppender> replacement) {
+    public synchronized void replaceAppender(Function<LogAppender, LogAppender> replacement) {
         if (appender != local) {
             throw new IllegalStateException("the appender was replaced already");
         }
