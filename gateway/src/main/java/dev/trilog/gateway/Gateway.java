@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * Starts the broker in the one safe order:
  *
  * <ol>
+ *   <li>check every fixed port is free, so a taken one costs nothing,</li>
  *   <li>check the data directory is there and writable,</li>
  *   <li>open the log and the queue layer,</li>
  *   <li>initialise the protocol frontends, in the order given,</li>
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * If any step fails, whatever already started is closed again before the failure is thrown, so
- * a failed start leaves no thread or socket behind (tests start many gateways in one JVM).
+ * a failed start leaves no thread or socket behind (tests start many gateways in one JVM), and
+ * no data directory it created.
  */
 public final class Gateway {
 
@@ -59,7 +61,8 @@ public final class Gateway {
         long startNanos = System.nanoTime();
         long startedAt = System.currentTimeMillis();
         JsonNode definitions = config.definitionsFile().map(Gateway::readDefinitions).orElse(null);
-        DataDirectory.prepare(config.dataDir());
+        FreePorts.require(fixedAddresses(config, protocolFrontends));
+        boolean createdDataDir = DataDirectory.prepare(config.dataDir());
         GatewayMetrics metrics = GatewayMetrics.create();
         LogEngine engine = null;
         ReplicatedNode replication = null;
@@ -119,8 +122,22 @@ public final class Gateway {
         } catch (RuntimeException | Error e) {
             prepared.forEach(Listener::close); // initialised, never started
             new RunningGateway(config, engine, replication, queueLayer, metrics, listening, sections).closeAfterFailedStart();
+            // a directory this start created holds nothing a client gave: no listener took a
+            // request. A cluster node's may hold Raft entries it acknowledged to the others: kept.
+            if (createdDataDir && replication == null && listening.isEmpty()) {
+                DataDirectory.removeCreated(config.dataDir());
+            }
             throw e;
         }
+    }
+
+    /** The addresses of every listener that will bind, the admin endpoint's too. */
+    private static List<ListenAddress> fixedAddresses(GatewayConfig config, List<Frontend> protocolFrontends) {
+        List<ListenAddress> addresses = new ArrayList<>();
+        protocolFrontends.stream().filter(Frontend::listens)
+                .forEach(frontend -> addresses.add(config.listenAddress(frontend.portKey())));
+        addresses.add(config.admin());
+        return addresses;
     }
 
     /** Read before anything opens, so a file that is missing or not YAML or JSON costs nothing. */

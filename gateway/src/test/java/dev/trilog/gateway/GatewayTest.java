@@ -88,12 +88,40 @@ class GatewayTest {
     }
 
     @Test
-    void aTakenAdminPortIsNamedAndNothingStaysOpen() throws IOException {
+    void aTakenPortStopsTheStartBeforeAnythingOpensOrTheDataDirectoryIsCreated() throws IOException {
+        Path newDataDir = dataDir.resolve("new");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
+            for (String key : List.of("admin.port", "kafka.port")) {
+                GatewayConfig config = TestConfigs.ephemeral(newDataDir, key, String.valueOf(port));
+
+                assertThatThrownBy(() -> Gateway.start(config, List.of(recording("kafka"))))
+                        .isInstanceOf(StartupException.class)
+                        .hasMessage(key + " " + port + " is already in use on 127.0.0.1");
+            }
+        }
+        assertThat(events).isEmpty();
+        assertThat(newDataDir).doesNotExist();
+    }
+
+    @Test
+    void aPortTakenAfterTheCheckIsNamedTheSameWayAndEverythingIsClosed() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (ServerSocket thief = new ServerSocket()) {
+            // the check finds the admin port free; the frontend's start then takes it
+            Frontend takesTheAdminPort = new RecordingFrontend("kafka", events) {
+                @Override
+                public InetSocketAddress start() throws IOException {
+                    thief.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    return super.start();
+                }
+            };
             GatewayConfig config = TestConfigs.ephemeral(dataDir, "admin.port", String.valueOf(port));
 
-            assertThatThrownBy(() -> Gateway.start(config, List.of(recording("kafka"))))
+            assertThatThrownBy(() -> Gateway.start(config, List.of(takesTheAdminPort)))
                     .isInstanceOf(StartupException.class)
                     .hasMessage("admin.port " + port + " is already in use on 127.0.0.1");
         }
@@ -114,6 +142,40 @@ class GatewayTest {
         assertThatThrownBy(() -> Gateway.start(TestConfigs.ephemeral(dataDir), List.of(unbindable)))
                 .isInstanceOf(StartupException.class)
                 .hasMessage("kafka.port 0 is already in use on 127.0.0.1");
+    }
+
+    @Test
+    void nettysNativeWordingOfATakenPortReadsLikeTheJdks() {
+        Frontend epollBind = new RecordingFrontend("kafka", events) {
+            @Override
+            public InetSocketAddress start() throws IOException {
+                // what Netty's epoll transport throws (Errors.NativeIoException), not a BindException
+                throw new IOException("bind(..) failed with error(-98): Address already in use");
+            }
+        };
+
+        assertThatThrownBy(() -> Gateway.start(TestConfigs.ephemeral(dataDir), List.of(epollBind)))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("kafka.port 0 is already in use on 127.0.0.1");
+    }
+
+    @Test
+    void aFailedStartRemovesTheDataDirectoryItCreatedButNotOneThatWasThere() {
+        Path newDataDir = dataDir.resolve("fresh");
+        Frontend broken = new RecordingFrontend("sqs", events) {
+            @Override
+            public void initialize(FrontendContext context) throws IOException {
+                throw new IOException("queue metadata unreadable");
+            }
+        };
+
+        assertThatThrownBy(() -> Gateway.start(TestConfigs.ephemeral(newDataDir), List.of(broken)))
+                .isInstanceOf(StartupException.class);
+        assertThat(newDataDir).doesNotExist();
+
+        assertThatThrownBy(() -> Gateway.start(TestConfigs.ephemeral(dataDir), List.of(broken)))
+                .isInstanceOf(StartupException.class);
+        assertThat(dataDir).isDirectory().isNotEmptyDirectory();
     }
 
     @Test

@@ -41,8 +41,30 @@ final class EffectiveSettings {
             frontend.validate(frontendConfig);
         }
         ListenAddress admin = new ListenAddress(KnownKeys.ADMIN_PORT, host, frontendConfig.port(KnownKeys.ADMIN_PORT));
+        checkPortsDistinct(frontends, frontendConfig);
         checkDefinitions();
         return new GatewayConfig(engine, admin, frontendConfig, new ArrayList<>(values.values()), keys);
+    }
+
+    /**
+     * Two listeners on one port would fail only at bind time, after the log was opened, and name
+     * just one of the two keys; this names both before anything starts. Port 0 (any free port) may
+     * repeat.
+     */
+    private void checkPortsDistinct(List<Frontend> frontends, FrontendConfig frontendConfig) {
+        Map<Integer, ConfigValue> keyOfPort = new HashMap<>();
+        List<String> portKeys = new ArrayList<>();
+        frontends.stream().filter(Frontend::listens).forEach(frontend -> portKeys.add(frontend.portKey()));
+        portKeys.add(KnownKeys.ADMIN_PORT);
+        for (String key : portKeys) {
+            int port = frontendConfig.port(key);
+            ConfigValue earlier = port == 0 ? null : keyOfPort.putIfAbsent(port, get(key));
+            if (earlier != null) {
+                ConfigValue later = get(key);
+                throw new InvalidConfigException(earlier.key() + " (from " + earlier.source() + ") and " + later.key()
+                        + " (from " + later.source() + ") are both " + port + ": every listener needs a port of its own");
+            }
+        }
     }
 
     /**

@@ -179,6 +179,21 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void twoListenersOnOnePortAreRefusedNamingBoth() {
+        assertThatThrownBy(() -> load(Map.of("TRILOG_AMQP_PORT", "19500"), "kafka.port", "19500"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("amqp.port (from environment variable TRILOG_AMQP_PORT) and kafka.port (from --set)"
+                        + " are both 19500: every listener needs a port of its own");
+        assertThatThrownBy(() -> load(Map.of(), "admin.port", "9324"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessage("sqs.port (from default) and admin.port (from --set) are both 9324:"
+                        + " every listener needs a port of its own");
+        // any free port, for as many listeners as like
+        assertThat(load(Map.of(), "kafka.port", "0", "amqp.port", "0", "sqs.port", "0", "admin.port", "0")
+                .admin().port()).isZero();
+    }
+
+    @Test
     void engineRejectionNamesTheBrokerLevelKeyAndItsSource() {
         assertThatThrownBy(() -> load(Map.of("TRILOG_LOG_RETENTION_MS", "soon")))
                 .isInstanceOf(InvalidConfigException.class)
