@@ -32,7 +32,7 @@ public final class KafkaClients {
         return new KafkaProducer<>(props);
     }
 
-    static KafkaConsumer<String, String> consumer(String bootstrap, Map<String, Object> overrides) {
+    public static KafkaConsumer<String, String> consumer(String bootstrap, Map<String, Object> overrides) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
@@ -47,14 +47,14 @@ public final class KafkaClients {
      * A group consumer's settings for fast tests: heartbeats every 200 ms, so a member learns of
      * a rebalance quickly; small batches, so work spreads over several polls.
      */
-    static Map<String, Object> groupDefaults(String group) {
+    public static Map<String, Object> groupDefaults(String group) {
         return Map.of(ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 200,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
     }
 
-    static Admin admin(String bootstrap) {
+    public static Admin admin(String bootstrap) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 

@@ -1,0 +1,86 @@
+package dev.trilog.compat.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The crash loop across protocols (issue 18): one {@code trilog serve} process under mixed load —
+ * an idempotent Kafka producer and a consumer group, an SQS sender and a receiver deleting what it
+ * receives, an AMQP 0-9-1 publisher with confirms and a consumer with manual acks — is killed with
+ * SIGKILL at a random moment and restarted over the same data directory, {@code trilog.soak.cycles}
+ * times (3 in {@code verify}; {@code bench/soak/run.sh} runs 100). Then every client reads on until
+ * all it was promised arrived, and each protocol's promises are checked (see the loads): nothing
+ * acknowledged lost, nothing deleted back, committed offsets never back, repeats only where the
+ * protocol allows them, and counted.
+ */
+class CrashLoopSoakTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killNineAtRandomMomentsUnderLoadOnEveryProtocolBreaksNoPromise() throws Exception {
+        int cycles = Integer.getInteger("trilog.soak.cycles", 3);
+        long seed = Long.getLong("trilog.soak.seed", System.nanoTime());
+        Random random = new Random(seed);
+        Path brokerOutput = dir.resolve("broker.out");
+        System.out.printf("soak: %d cycles, seed %d (-Dtrilog.soak.seed=%d repeats the kill moments), broker output %s%n",
+                cycles, seed, seed, brokerOutput);
+
+        List<Long> restartMillis = new ArrayList<>();
+        try (SoakBroker broker = SoakBroker.start(dir.resolve("data"), brokerOutput)) {
+            List<SoakLoad> loads = List.of(new KafkaSoakLoad(broker), new SqsSoakLoad(broker), new AmqpSoakLoad(broker));
+            try {
+                for (SoakLoad load : loads) {
+                    load.start();
+                }
+                for (int cycle = 1; cycle <= cycles; cycle++) {
+                    Thread.sleep(1_000 + random.nextInt(3_000)); // a random moment of the load
+                    long killedAt = System.nanoTime();
+                    broker.killAndRestart();
+                    restartMillis.add((System.nanoTime() - killedAt) / 1_000_000);
+                    for (SoakLoad load : loads) {
+                        load.killed();
+                    }
+                    for (SoakLoad load : loads) {
+                        load.restarted();
+                    }
+                }
+                Thread.sleep(2_000); // load on the last incarnation too
+                for (SoakLoad load : loads) {
+                    load.finish(Duration.ofSeconds(90));
+                }
+            } finally {
+                for (SoakLoad load : loads) {
+                    load.close();
+                }
+            }
+            report(cycles, restartMillis, loads);
+            // what each restart spent opening the log (recovery after SIGKILL) and the queues
+            Files.readAllLines(brokerOutput).stream()
+                    .filter(line -> line.contains("Log engine opened") || line.contains("Topology loaded"))
+                    .forEach(line -> System.out.println("soak: broker: " + line));
+            for (SoakLoad load : loads) {
+                SoakTally tally = load.tally();
+                assertThat(tally.acknowledged.get()).as("%s: the load ran", tally.protocol).isPositive();
+                assertThat(tally.violations()).as("%s: broken promises (%d in all)", tally.protocol,
+                        tally.violationCount()).isEmpty();
+            }
+        }
+    }
+
+    private static void report(int cycles, List<Long> restartMillis, List<SoakLoad> loads) {
+        StringBuilder table = new StringBuilder(SoakTally.header());
+        loads.forEach(load -> table.append('\n').append(load.tally().row()));
+        System.out.printf("soak: %d kill -9 cycles, restart to healthy %s ms (median %d)%n%s%n", cycles, restartMillis,
+                restartMillis.stream().sorted().skip(restartMillis.size() / 2).findFirst().orElse(0L), table);
+    }
+}

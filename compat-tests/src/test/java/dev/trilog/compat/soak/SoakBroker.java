@@ -1,0 +1,129 @@
+package dev.trilog.compat.soak;
+
+import dev.trilog.gateway.TrilogMain;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code trilog serve} process on fixed ports and one data directory, killed with SIGKILL and
+ * started again over the same directory and ports, as often as the soak asks. Its output goes to
+ * a file beside the data directory (one file for every incarnation).
+ */
+final class SoakBroker implements AutoCloseable {
+
+    final int kafkaPort;
+    final int amqpPort;
+    final int sqsPort;
+    final int adminPort;
+    private final List<String> command;
+    private final Path output;
+    private Process process;
+
+    private SoakBroker(Path dataDir, Path output) throws IOException {
+        int[] ports = freePorts(4);
+        this.kafkaPort = ports[0];
+        this.amqpPort = ports[1];
+        this.sqsPort = ports[2];
+        this.adminPort = ports[3];
+        this.output = output;
+        this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), TrilogMain.class.getName(), "serve",
+                "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
+                "--amqp-port", Integer.toString(amqpPort), "--sqs-port", Integer.toString(sqsPort),
+                "--admin-port", Integer.toString(adminPort), "--set", "group.initial.rebalance.delay.ms=0");
+    }
+
+    /** Starts the first incarnation and waits until every listener is up. */
+    static SoakBroker start(Path dataDir, Path output) throws Exception {
+        SoakBroker broker = new SoakBroker(dataDir, output);
+        broker.startProcess();
+        return broker;
+    }
+
+    String bootstrap() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    URI sqsEndpoint() {
+        return URI.create("http://127.0.0.1:" + sqsPort);
+    }
+
+    /** SIGKILL, then the same command again over the same data directory, ready once /health answers. */
+    void killAndRestart() throws Exception {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the broker did not die within 30 s of SIGKILL");
+        }
+        startProcess();
+    }
+
+    private void startProcess() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("TRILOG_"));
+        process = builder.start();
+        awaitHealthy();
+    }
+
+    /** The admin endpoint starts last: /health answering means every listener listens. */
+    private void awaitHealthy() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the broker exited " + process.exitValue() + "; see " + output);
+            }
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the broker was not healthy within 90 s; see " + output);
+    }
+
+    /** SIGTERM, as a user stops it; SIGKILL if it has not stopped within a minute. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Ports free now, kept for every incarnation (a restart must find its clients' ports again). */
+    private static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
+        }
+    }
+}
