@@ -32,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * <p>A frame whose header cannot be read closes the connection with one log line, as Kafka
  * does; a body that cannot be parsed at a known version gets the API's own error response.
  *
+ * <p><b>Back-pressure.</b> Reading stops while {@value #MAX_IN_FLIGHT} requests wait for their
+ * answers, or while the socket's outbound buffer is over Netty's high water mark (a client that
+ * does not read its answers), and starts again once both have drained: a client that pipelines
+ * requests without reading the replies holds a bounded amount of the broker's memory, whatever it
+ * sends. Kafka itself goes further and reads one request per connection at a time; clients pipeline
+ * at most {@code max.in.flight.requests.per.connection} (5 by default), far below the bound.
+ *
  * <p>An {@link IdleStateEvent} (the listener's {@code connections.max.idle.ms}) closes the
  * connection unless a request is still being answered: a delayed fetch or a join waiting for
  * its rebalance is not idle, whatever the socket says.
@@ -40,6 +47,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
     private static final ListenerName LISTENER = ListenerName.forSecurityProtocol(SecurityProtocol.PLAINTEXT);
+    /** Requests read and not yet answered, past which the connection stops reading. */
+    static final int MAX_IN_FLIGHT = 100;
 
     private final ApiTable apis;
     private final KafkaMetrics metrics;
@@ -97,6 +106,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
             }
             Pending pending = new Pending(requestContext, startNanos);
             inFlight.add(pending);
+            readWhileThereIsRoom();
             KafkaRequest request = new KafkaRequest(requestContext, parsed.request);
             CompletableFuture<Reply> reply;
             try {
@@ -141,6 +151,23 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
+        readWhileThereIsRoom();
+    }
+
+    /** Reads on only while few requests await answers and the answers already written are leaving. */
+    private void readWhileThereIsRoom() {
+        boolean read = inFlight.size() < MAX_IN_FLIGHT && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read); // true reads again at once
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (!closed) {
+            readWhileThereIsRoom();
+        }
+        context.fireChannelWritabilityChanged();
     }
 
     private boolean write(Pending pending) {
