@@ -156,8 +156,10 @@ class IncrementalFetchTest {
     private static Phase phase(double[] start, double[] end) {
         long fetches = Math.round(end[0] - start[0]);
         assertThat(fetches).isPositive();
-        // only fetches go to the broker's own connection in a phase (metadata and offsets came before)
-        assertThat(Math.round(end[1] - start[1])).as("requests to node 0").isEqualTo(fetches);
+        // only fetches go to the broker's own connection in a phase (metadata and offsets came before);
+        // the consumer sends its next fetch before poll returns, so one may be in flight at either
+        // end of a phase: counted in requests (sent) but not yet in fetches (answered), or the reverse
+        assertThat(Math.round(end[1] - start[1])).as("requests to node 0").isBetween(fetches - 1, fetches + 1);
         return new Phase(fetches, end[2] - start[2], end[3] - start[3]);
     }
 
