@@ -6,7 +6,8 @@
 #   bench/soak/run.sh                 100 cycles, a random seed
 #   CYCLES=20 SEED=123 bench/soak/run.sh
 #
-# Prints the summary table; the test's whole output is kept under bench/results/<date>/soak/.
+# Prints the summary table; the test's whole output is kept under bench/results/<date>/soak/, the
+# broker's (every incarnation, and a thread dump if one does not come up) under compat-tests/target/soak/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cycles=${CYCLES:-100}

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashLoopSoakTest {
 
-    @TempDir
+    /** Kept when the soak fails, for the post-mortem: the data directory it ran on. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
@@ -31,7 +33,9 @@ class CrashLoopSoakTest {
         int cycles = Integer.getInteger("trilog.soak.cycles", 3);
         long seed = Long.getLong("trilog.soak.seed", System.nanoTime());
         Random random = new Random(seed);
-        Path brokerOutput = dir.resolve("broker.out");
+        // under target/, so it outlives the run: every incarnation's log, and a thread dump if one hangs
+        Path brokerOutput = Files.createDirectories(Path.of("target", "soak")).resolve("broker-" + seed + ".out")
+                .toAbsolutePath();
         System.out.printf("soak: %d cycles, seed %d (-Dtrilog.soak.seed=%d repeats the kill moments), broker output %s%n",
                 cycles, seed, seed, brokerOutput);
 
@@ -43,10 +47,13 @@ class CrashLoopSoakTest {
                     load.start();
                 }
                 for (int cycle = 1; cycle <= cycles; cycle++) {
-                    Thread.sleep(1_000 + random.nextInt(3_000)); // a random moment of the load
+                    int loadMillis = 1_000 + random.nextInt(3_000); // a random moment of the load
+                    Thread.sleep(loadMillis);
                     long killedAt = System.nanoTime();
                     broker.killAndRestart();
                     restartMillis.add((System.nanoTime() - killedAt) / 1_000_000);
+                    System.out.printf("soak: cycle %d: killed after %d ms of load, healthy again %d ms later%n", cycle,
+                            loadMillis, restartMillis.get(restartMillis.size() - 1));
                     for (SoakLoad load : loads) {
                         load.killed();
                     }

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class SoakBroker implements AutoCloseable {
 
+    /** Generous: a machine busy with other work has taken 20 s to start the JVM and open the log. */
+    private static final int HEALTHY_WITHIN_SECONDS = 180;
+
     final int kafkaPort;
     final int amqpPort;
     final int sqsPort;
@@ -80,7 +83,7 @@ final class SoakBroker implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HEALTHY_WITHIN_SECONDS);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the broker exited " + process.exitValue() + "; see " + output);
@@ -94,7 +97,16 @@ final class SoakBroker implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("the broker was not healthy within 90 s; see " + output);
+        threadDump();
+        throw new IllegalStateException("the broker was not healthy within " + HEALTHY_WITHIN_SECONDS
+                + " s; its output and a thread dump are in " + output);
+    }
+
+    /** What a broker that does not come up is doing, appended to its output. */
+    private void threadDump() throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start().waitFor(60, TimeUnit.SECONDS);
     }
 
     /** SIGTERM, as a user stops it; SIGKILL if it has not stopped within a minute. */
