@@ -6,6 +6,7 @@ import dev.trilog.frontend.Frontend;
 import dev.trilog.gateway.config.GatewayConfig;
 import dev.trilog.gateway.config.GatewayConfigLoader;
 import dev.trilog.gateway.config.KnownKeys;
+import dev.trilog.gateway.config.LoggingLevels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,6 +67,11 @@ final class ServeCommand implements Callable<Integer> {
                 "a YAML or JSON file (definitions.file; docs/definitions.md)."})
     String definitions;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = {"Log level (logging.level): TRACE, DEBUG, INFO, WARN, ERROR or OFF; add",
+                "logger=LEVEL entries, comma-separated. Default: INFO."})
+    String logLevel;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Any config key, e.g. --set log.retention.ms=3600000. Repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
@@ -92,6 +98,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             GatewayConfig config = new GatewayConfigLoader(environment, protocolFrontends)
                     .load(Optional.ofNullable(configFile), commandLineSettings());
+            LoggingLevelsApplier.apply(config.logging());
             StartupBanner.logExplicitSettings(config);
             gateway = Gateway.start(config, protocolFrontends);
         } catch (RuntimeException | Error e) {
@@ -114,6 +121,7 @@ final class ServeCommand implements Callable<Integer> {
         addFlag(values, "sqs.port", sqsPort, "--sqs-port");
         addFlag(values, KnownKeys.ADMIN_PORT, adminPort, "--admin-port");
         addFlag(values, KnownKeys.DEFINITIONS_FILE, definitions, "--definitions");
+        addFlag(values, LoggingLevels.KEY, logLevel, "--log-level");
         return values;
     }
 

@@ -38,6 +38,22 @@ class ServeProcessTest {
         }
     }
 
+    @Test
+    void logLevelSetsTheRootLevelAndSingleLoggers() throws Exception {
+        try (TrilogProcess trilog = TrilogProcess.start("serve", "--data-dir", dataDir.toString(),
+                "--kafka-port", "0", "--amqp-port", "0", "--sqs-port", "0", "--admin-port", "0",
+                "--log-level", "warn,dev.trilog.gateway.StartupBanner=INFO")) {
+            trilog.awaitAdminPort(); // the banner, at INFO: its logger's own level
+
+            trilog.terminate();
+
+            assertThat(trilog.awaitExit()).as(trilog.stderr()).isZero();
+            assertThat(trilog.stdout()).contains("StartupBanner - config logging.level=warn,dev.trilog.gateway"
+                    + ".StartupBanner=INFO (from --log-level)")
+                    .doesNotContain("Log engine opened", "stopped cleanly"); // INFO of other loggers: below WARN
+        }
+    }
+
     /**
      * SIGTERM while the gateway is still starting (its settings logged, its log and ports being
      * opened): it finishes starting, then stops cleanly with status 0 — not 143, with the log

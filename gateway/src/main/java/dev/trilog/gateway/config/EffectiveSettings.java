@@ -43,7 +43,8 @@ final class EffectiveSettings {
         ListenAddress admin = new ListenAddress(KnownKeys.ADMIN_PORT, host, frontendConfig.port(KnownKeys.ADMIN_PORT));
         checkPortsDistinct(frontends, frontendConfig);
         checkDefinitions();
-        return new GatewayConfig(engine, admin, frontendConfig, new ArrayList<>(values.values()), keys);
+        LoggingLevels logging = LoggingLevels.parse(get(LoggingLevels.KEY));
+        return new GatewayConfig(engine, admin, frontendConfig, logging, new ArrayList<>(values.values()), keys);
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param engine         how the log engine is opened; its {@code dataDir} is the absolute data directory
  * @param admin          where the admin HTTP endpoint (health, metrics) listens
  * @param frontendConfig every effective value with its source and the listen host, as frontends read them
+ * @param logging        the log levels asked for ({@code logging.level})
  * @param settings       every effective value with its source, defaults included, sorted by key
  * @param keys           every known key and its owner
  */
@@ -24,6 +25,7 @@ public record GatewayConfig(
         EngineSettings engine,
         ListenAddress admin,
         FrontendConfig frontendConfig,
+        LoggingLevels logging,
         List<ConfigValue> settings,
         KnownKeys keys) {
 
@@ -31,6 +33,7 @@ public record GatewayConfig(
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(frontendConfig, "frontendConfig");
+        Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(keys, "keys");
         settings = List.copyOf(settings);
     }

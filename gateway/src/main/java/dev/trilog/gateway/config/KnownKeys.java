@@ -55,7 +55,10 @@ public final class KnownKeys {
                     + " replication address, 1@host:port,2@host:port,...; empty = one node, nothing replicated."),
             ConfigKey.of(NODE_ID, "0", "This node's id in cluster.nodes (needed when cluster.nodes is set)."),
             ConfigKey.of(DEFINITIONS_FILE, "", "A YAML or JSON file of topics, SQS queues, exchanges, queues and"
-                    + " bindings declared at start, idempotently (docs/definitions.md); not with cluster.nodes."));
+                    + " bindings declared at start, idempotently (docs/definitions.md); not with cluster.nodes."),
+            ConfigKey.of(LoggingLevels.KEY, LoggingLevels.DEFAULT, "Log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF),"
+                    + " then logger=LEVEL entries, comma-separated: WARN,dev.trilog.kafka=DEBUG. A whole Logback"
+                    + " file instead: TRILOG_JAVA_OPTS=-Dlogback.configurationFile=FILE."));
 
     /** The prefix that marks an environment variable as configuration. */
     public static final String ENVIRONMENT_PREFIX = "TRILOG_";

@@ -179,6 +179,24 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void loggingLevelIsARootLevelThenLoggerLevelsAndOnlyAppliedWhenSet() {
+        LoggingLevels levels = load(Map.of(), "logging.level", "warn, dev.trilog.kafka=Debug ,org.apache.ratis=INFO")
+                .logging();
+        assertThat(levels.rootLevel()).isEqualTo("WARN");
+        assertThat(levels.loggers()).containsExactly(new LoggingLevels.LoggerLevel("dev.trilog.kafka", "DEBUG"),
+                new LoggingLevels.LoggerLevel("org.apache.ratis", "INFO"));
+        assertThat(levels.explicit()).isTrue();
+        assertThat(load(Map.of()).logging().explicit()).as("the default leaves logback.xml alone").isFalse();
+        assertThat(load(Map.of(), "logging.level", "dev.trilog=TRACE").logging().rootLevel()).isNull();
+        for (String bad : new String[] {"LOUD", "WARN,INFO", "=DEBUG", "dev.trilog=", ""}) {
+            assertThatThrownBy(() -> load(Map.of("TRILOG_LOGGING_LEVEL", bad)))
+                    .isInstanceOf(InvalidConfigException.class)
+                    .hasMessageStartingWith("invalid value '" + bad + "' for logging.level (from environment variable"
+                            + " TRILOG_LOGGING_LEVEL): expected a level");
+        }
+    }
+
+    @Test
     void twoListenersOnOnePortAreRefusedNamingBoth() {
         assertThatThrownBy(() -> load(Map.of("TRILOG_AMQP_PORT", "19500"), "kafka.port", "19500"))
                 .isInstanceOf(InvalidConfigException.class)
