@@ -12,6 +12,17 @@
 # bench/results/<date>/amqp091/. Everything binds 127.0.0.1.
 #
 #   bench/amqp091/fetch-deps.sh; bench/amqp091/run.sh      (REPS=3 DURATION=30 WORKLOADS="a b c")
+#
+# WARMUP=S first runs the same workload for S seconds on other queues against the same broker
+# process, unmeasured, so the measured run sees a warmed-up broker (Trilog starts fresh per run,
+# and its JIT compilation otherwise falls into the measured seconds; RabbitMQ runs one node for
+# the whole script). Default 0: no warm-up, as the runs before 2026-12-05 evening.
+#
+# Two Trilog builds side by side (an A/B of a change, interleaved on the same machine): name each
+# jar in BUILDS and put the names in BROKERS (a name starts with "trilog"); the broker order
+# rotates every repetition (A B C, B C A, ...), e.g.
+#   BUILDS="trilog-before=/tmp/before.jar trilog-after=gateway/target/trilog.jar" \
+#   BROKERS="trilog-before trilog-after rabbitmq" WARMUP=10 bench/amqp091/run.sh
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -19,33 +30,44 @@ T="$HERE/target"
 REPS="${REPS:-3}"
 DURATION="${DURATION:-30}"
 WORKLOADS="${WORKLOADS:-a b c}"
+WARMUP="${WARMUP:-0}"
+BROKERS="${BROKERS:-trilog rabbitmq}"
+BUILDS="${BUILDS:-}"
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"
 TRILOG_PORT="${TRILOG_PORT:-25672}"
 export RABBIT_PORT="${RABBIT_PORT:-25683}" RABBIT_DIST_PORT="${RABBIT_DIST_PORT:-25684}" \
   RABBIT_NODE="${RABBIT_NODE:-trilogbench@localhost}" PEERS_DIR="$T/peers"
 TRILOG_JAR="$REPO/gateway/target/trilog.jar"
+declare -A JAR_OF=()
+for pair in $BUILDS; do JAR_OF[${pair%%=*}]=${pair#*=}; done
+trilog_jar() { echo "${JAR_OF[$1]:-$TRILOG_JAR}"; }
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$T/runs/$STAMP"
 TICK="$(getconf CLK_TCK)"
 mkdir -p "$RUN/logs"
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RUN/run.log" >&2; }
 
-[[ -f $TRILOG_JAR ]] || { echo "build the gateway first: ./mvnw -B -q -pl gateway -am package -DskipTests" >&2; exit 2; }
+for broker in $BROKERS; do
+  [[ $broker != trilog* || -f $(trilog_jar "$broker") ]] || {
+    echo "no jar for $broker ($(trilog_jar "$broker")); build the gateway first: ./mvnw -B -q -pl gateway -am package -DskipTests" >&2
+    exit 2
+  }
+done
 [[ -d $T/lib-perftest ]] || "$HERE/fetch-deps.sh" || exit 1
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 TRILOG_PID=""
-start_trilog() {
+start_trilog() { # $1 run label, $2 broker name (its jar)
   local data="$T/data/trilog"
   rm -rf "$data"; mkdir -p "$data"
   # shellcheck disable=SC2086
-  java $BROKER_JVM_OPTS -jar "$TRILOG_JAR" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
-    --sqs-port 0 --admin-port 0 >"$RUN/logs/trilog-$1.log" 2>&1 &
+  java $BROKER_JVM_OPTS -jar "$(trilog_jar "$2")" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
+    --sqs-port 0 --admin-port 0 >"$RUN/logs/$2-$1.log" 2>&1 &
   TRILOG_PID=$!
   for _ in $(seq 1 120); do
     (echo >"/dev/tcp/127.0.0.1/$TRILOG_PORT") 2>/dev/null && return 0
-    kill -0 "$TRILOG_PID" 2>/dev/null || { log "trilog exited; see $RUN/logs/trilog-$1.log"; return 1; }
+    kill -0 "$TRILOG_PID" 2>/dev/null || { log "$2 exited; see $RUN/logs/$2-$1.log"; return 1; }
     sleep 0.5
   done
   return 1
@@ -57,15 +79,21 @@ stop_trilog() {
   kill -9 "$TRILOG_PID" 2>/dev/null; wait "$TRILOG_PID" 2>/dev/null
   TRILOG_PID=""
 }
-trap 'stop_trilog; "$REPO/compare/peers.sh" stop' EXIT
+trap 'stop_trilog; [[ -n $RABBIT_PID ]] && "$REPO/compare/peers.sh" stop' EXIT
 
-log "starting the private RabbitMQ node"
-"$REPO/compare/peers.sh" start rabbitmq >"$RUN/logs/rabbitmq-start.log" || { log "RabbitMQ did not start"; exit 1; }
-RABBIT_PID="$(cat "$PEERS_DIR/rabbitmq/pid")"
+RABBIT_PID=""
+if [[ " $BROKERS " == *" rabbitmq "* ]]; then
+  log "starting the private RabbitMQ node"
+  "$REPO/compare/peers.sh" start rabbitmq >"$RUN/logs/rabbitmq-start.log" || { log "RabbitMQ did not start"; exit 1; }
+  RABBIT_PID="$(cat "$PEERS_DIR/rabbitmq/pid")"
+fi
 {
-  echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WORKLOADS=$WORKLOADS; trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
+  echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP WORKLOADS=$WORKLOADS BROKERS=$BROKERS; trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
   echo "# $(dpkg-query -W rabbitmq-server 2>/dev/null); perf-test $(ls "$T/lib-perftest" | grep -o 'perf-test-[0-9.]*')"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
+  for broker in $BROKERS; do
+    [[ $broker == trilog* ]] && echo "# $broker: $(trilog_jar "$broker") ($(stat -c '%s bytes, built %y' "$(trilog_jar "$broker")"))"
+  done
 } >"$RUN/env.txt"
 printf 'rep\tbroker\tworkload\tsent_per_sec\treceived_per_sec\tp50_us\tp99_us\tconfirm_p99_us\tbroker_cpu_s\tcpu_s_per_M\tload1\n' >"$RUN/results.tsv"
 
@@ -77,24 +105,29 @@ args_for() { # $1 workload, $2 unique suffix
   esac
 }
 
+read -r -a order <<<"$BROKERS"
 for rep in $(seq 1 "$REPS"); do
-  order=(trilog rabbitmq)
-  (( rep % 2 == 0 )) && order=(rabbitmq trilog)
   for workload in $WORKLOADS; do
     for broker in "${order[@]}"; do
-      if [[ $broker == trilog ]]; then
-        start_trilog "$rep-$workload" || continue
+      if [[ $broker == trilog* ]]; then
+        start_trilog "$rep-$workload" "$broker" || continue
         pid=$TRILOG_PID port=$TRILOG_PORT
       else
         pid=$RABBIT_PID port=$RABBIT_PORT
       fi
       out="$RUN/logs/$broker-$rep-$workload.out"
+      if (( WARMUP > 0 )); then
+        # shellcheck disable=SC2046
+        timeout $((WARMUP + 60)) java -Xmx512m -cp "$T/lib-perftest/*" com.rabbitmq.perf.PerfTest \
+          -h "amqp://guest:guest@127.0.0.1:$port" $(args_for "$workload" "$rep-$broker-warmup") -z "$WARMUP" \
+          >"$RUN/logs/$broker-$rep-$workload.warmup.out" 2>&1
+      fi
       before=$(cpu_ticks "$pid")
       # shellcheck disable=SC2046
       timeout $((DURATION + 60)) java -Xmx512m -cp "$T/lib-perftest/*" com.rabbitmq.perf.PerfTest \
         -h "amqp://guest:guest@127.0.0.1:$port" $(args_for "$workload" "$rep-$broker") -z "$DURATION" >"$out" 2>&1
       after=$(cpu_ticks "$pid")
-      [[ $broker == trilog ]] && stop_trilog
+      [[ $broker == trilog* ]] && stop_trilog
       sent=$(grep -o 'sending rate avg: [0-9]*' "$out" | grep -o '[0-9]*$' || echo 0)
       received=$(grep -o 'receiving rate avg: [0-9]*' "$out" | grep -o '[0-9]*$' || echo 0)
       lat=$(grep 'consumer latency min/median' "$out" | tail -1 | grep -o '[0-9/]* µs' | tr -d ' µs')
@@ -108,6 +141,7 @@ for rep in $(seq 1 "$REPS"); do
       log "rep $rep $broker ($workload): sent ${sent:-0}/s received ${received:-0}/s p50 ${p50} µs p99 ${p99} µs cpu ${cpu}s (${per_m} s/M)"
     done
   done
+  order=("${order[@]:1}" "${order[0]}")
 done
 python3 "$HERE/summarize.py" "$RUN/results.tsv" >"$RUN/summary.md" && cat "$RUN/summary.md"
 # shellcheck source=../common/keep-results.sh

@@ -26,11 +26,13 @@ def ratio(a, b):
 
 
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+brokers = list(dict.fromkeys(r["broker"] for r in rows))  # in order of first appearance
+trilogs = [b for b in brokers if b.startswith("trilog")]
 print("| workload | broker | runs | sent msg/s | received msg/s | consumer latency p50 / p99 ms | broker CPU s per M msgs |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
 ratios = []
 for w, title in WORKLOADS.items():
-    by = {b: [r for r in rows if r["workload"] == w and r["broker"] == b] for b in ("trilog", "rabbitmq")}
+    by = {b: [r for r in rows if r["workload"] == w and r["broker"] == b] for b in brokers}
     if not any(by.values()):
         continue
     m = {}
@@ -40,11 +42,14 @@ for w, title in WORKLOADS.items():
         p99 = m[b]["p99_us"]
         print(f"| {title} | {b} | {len(rs)} | {fmt(m[b]['sent_per_sec'])} | {fmt(m[b]['received_per_sec'])} | "
               f"{fmt(p50 and p50 / 1000, 1)} / {fmt(p99 and p99 / 1000, 1)} | {fmt(m[b]['cpu_s_per_M'], 1)} |")
-    ratios.append((title, ratio(m["trilog"]["received_per_sec"], m["rabbitmq"]["received_per_sec"]),
-                   ratio(m["trilog"]["p99_us"], m["rabbitmq"]["p99_us"]),
-                   ratio(m["trilog"]["cpu_s_per_M"], m["rabbitmq"]["cpu_s_per_M"])))
+    pairs = [(t, "rabbitmq") for t in trilogs if "rabbitmq" in m]
+    if len(trilogs) == 2:
+        pairs.append((trilogs[1], trilogs[0]))
+    for a, b in pairs:
+        ratios.append((title, f"{a} ÷ {b}", ratio(m[a]["received_per_sec"], m[b]["received_per_sec"]),
+                       ratio(m[a]["p99_us"], m[b]["p99_us"]), ratio(m[a]["cpu_s_per_M"], m[b]["cpu_s_per_M"])))
 print()
-print("| workload | received msg/s Trilog ÷ RabbitMQ | p99 Trilog ÷ RabbitMQ | CPU per message Trilog ÷ RabbitMQ |")
-print("| --- | ---: | ---: | ---: |")
-for title, r, p, c in ratios:
-    print(f"| {title} | {r} | {p} | {c} |")
+print("| workload | ratio | received msg/s | consumer p99 | CPU per message |")
+print("| --- | --- | ---: | ---: | ---: |")
+for title, which, r, p, c in ratios:
+    print(f"| {title} | {which} | {r} | {p} | {c} |")

@@ -112,7 +112,10 @@ final class AmqpChannel {
             return null;
         } else if (m instanceof AMQP.Basic.Ack a) {
             consumers.ack(a);
-        } else if (m instanceof AMQP.Basic.Nack n) {
+            return null;
+        }
+        consumers.flushAcks(); // the acks before this method take effect before it
+        if (m instanceof AMQP.Basic.Nack n) {
             consumers.nack(n);
         } else if (m instanceof AMQP.Basic.Reject r) {
             consumers.reject(r);

@@ -2,6 +2,7 @@ package dev.trilog.amqp.v091;
 
 import com.rabbitmq.client.AMQP;
 import dev.trilog.amqp.v091.codec.Frame;
+import dev.trilog.amqp.v091.codec.FrameEncoder;
 import dev.trilog.amqp.v091.codec.ReplyCode;
 import dev.trilog.amqp.v091.mapping.ContentProperties;
 import dev.trilog.routing.address.QueueSpec;
@@ -59,6 +60,9 @@ final class ChannelConsumers {
     /** Cancelled consumers whose earlier deliveries may still be unsettled (returned when the channel closes). */
     private final List<Consumer> cancelled = new ArrayList<>();
     private final TreeMap<Long, Unacked> unacked = new TreeMap<>();
+    /** Acked, not yet settled with the facade: see {@link #ack}. */
+    private List<Unacked> pendingAcks = new ArrayList<>();
+    private boolean ackFlushScheduled;
     private long lastTag;
     /** This channel's direct reply-to name and consumer tag, once it consumes {@value DirectReplyTo#QUEUE}. */
     String replyName;
@@ -272,19 +276,28 @@ final class ChannelConsumers {
         }
         ChannelHandlerContext ctx = channel.connection.ctx();
         List<DeliveryTag> settled = consumer.noAck ? new ArrayList<>(deliveries.size()) : null;
-        for (QueueDelivery d : deliveries) {
-            long tag = ++lastTag;
-            if (consumer.noAck) {
-                settled.add(d.tag());
-            } else {
-                unacked.put(tag, new Unacked(d.tag(), consumer));
+        // the batch's frames encoded into one buffer: one write through the pipeline, not one per message
+        ByteBuf out = ctx.alloc().ioBuffer(Math.min(1 << 20, deliveries.size() * (256 + bodySize(deliveries.get(0)))));
+        int frameMax = channel.connection.frameMax() <= 0 ? Integer.MAX_VALUE : channel.connection.frameMax();
+        try {
+            for (QueueDelivery d : deliveries) {
+                long tag = ++lastTag;
+                if (consumer.noAck) {
+                    settled.add(d.tag());
+                } else {
+                    unacked.put(tag, new Unacked(d.tag(), consumer));
+                }
+                Message m = d.message();
+                FrameEncoder.write(new Frame.Content(channel.number, new AMQP.Basic.Deliver.Builder()
+                        .consumerTag(consumer.tag).deliveryTag(tag).redelivered(d.acquisitions() > 1)
+                        .exchange(exchange(m)).routingKey(routingKey(m, consumer.queue)).build(),
+                        ContentProperties.toProperties(m), body(m)), out, frameMax);
             }
-            Message m = d.message();
-            channel.writeNoFlush(new Frame.Content(channel.number, new AMQP.Basic.Deliver.Builder()
-                    .consumerTag(consumer.tag).deliveryTag(tag).redelivered(d.acquisitions() > 1)
-                    .exchange(exchange(m)).routingKey(routingKey(m, consumer.queue)).build(),
-                    ContentProperties.toProperties(m), body(m)));
+        } catch (java.io.IOException | RuntimeException e) {
+            out.release();
+            throw new IllegalStateException("encoding deliveries failed", e);
         }
+        ctx.write(out, ctx.voidPromise());
         context.delivered.increment(deliveries.size());
         if (settled == null) {
             ctx.flush();
@@ -317,6 +330,10 @@ final class ChannelConsumers {
     static String routingKey(Message m, String queue) {
         String key = m.properties().routingKey();
         return key == null ? queue : key;
+    }
+
+    private static int bodySize(QueueDelivery d) {
+        return d.message().hasBody() ? d.message().body().remaining() : 0;
     }
 
     static ByteBuf body(Message m) {
@@ -380,8 +397,40 @@ final class ChannelConsumers {
 
     // ------------------------------------------------------------------ settling
 
+    /**
+     * basic.ack: the tags leave the channel's unacked set at once (a second ack of one is 406 as
+     * before), but are settled with the facade together at the end of the read burst
+     * ({@link #flushAcks}: a task queued on the event loop, which runs once the burst's
+     * frames are processed, and before any other method of this channel or its closing): a client acking each message alone then costs one facade call and
+     * one share-state write per burst, not per message. An ack has no reply in 0-9-1, so nobody can
+     * tell; the credit it gives back comes at the end of the burst.
+     */
     void ack(AMQP.Basic.Ack a) throws AmqpException {
-        settle(a.getDeliveryTag(), a.getMultiple(), Settlement.ACCEPT);
+        long tag = a.getDeliveryTag();
+        if (a.getMultiple()) {
+            collect(tag, true, pendingAcks);
+        } else {
+            Unacked one = unacked.remove(tag);
+            if (one == null) {
+                throw unknownTag(tag);
+            }
+            pendingAcks.add(one);
+        }
+        if (!ackFlushScheduled) {
+            ackFlushScheduled = true;
+            onEventLoop(this::flushAcks); // runs after this read burst
+        }
+    }
+
+    /** Settles the acks collected since the last flush (see {@link #ack}); on the event loop. */
+    void flushAcks() {
+        ackFlushScheduled = false;
+        if (pendingAcks.isEmpty()) {
+            return;
+        }
+        List<Unacked> which = pendingAcks;
+        pendingAcks = new ArrayList<>();
+        settleAll(which, Settlement.ACCEPT);
     }
 
     void nack(AMQP.Basic.Nack n) throws AmqpException {
@@ -390,6 +439,24 @@ final class ChannelConsumers {
 
     void reject(AMQP.Basic.Reject r) throws AmqpException {
         settle(r.getDeliveryTag(), false, r.getRequeue() ? Settlement.RELEASE_FAILED : Settlement.REJECT);
+    }
+
+    /** Moves {@code tag} (and with {@code multiple} every one below it) from the unacked set to {@code into}. */
+    private void collect(long tag, boolean multiple, List<Unacked> into) throws AmqpException {
+        if (multiple) {
+            NavigableMap<Long, Unacked> upTo = tag == 0 ? unacked : unacked.headMap(tag, true);
+            if (tag != 0 && !unacked.containsKey(tag)) {
+                throw unknownTag(tag);
+            }
+            into.addAll(upTo.values());
+            upTo.clear();
+        } else {
+            Unacked one = unacked.remove(tag);
+            if (one == null) {
+                throw unknownTag(tag);
+            }
+            into.add(one);
+        }
     }
 
     private void settle(long tag, boolean multiple, Settlement how) throws AmqpException {
@@ -503,6 +570,7 @@ final class ChannelConsumers {
 
     /** The channel closed: consumers end, and every unsettled delivery goes back, failed count + 1. */
     void releaseAll() {
+        flushAcks(); // what the client acked is done, not given back
         stopReplies();
         for (Consumer consumer : consumers.values()) {
             consumer.active = false;

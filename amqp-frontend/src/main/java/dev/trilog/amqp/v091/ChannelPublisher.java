@@ -49,6 +49,10 @@ final class ChannelPublisher {
     private final TreeSet<Long> toAck = new TreeSet<>();
     private final TreeSet<Long> toNack = new TreeSet<>();
     private boolean flushScheduled;
+    /** Publishes the facade has answered, for {@link #drainCompleted} (written on the facade's threads). */
+    private final java.util.Queue<Completed> completed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private boolean draining;
 
     ChannelPublisher(AmqpChannel channel) {
         this.channel = channel;
@@ -154,17 +158,52 @@ final class ChannelPublisher {
         }
         AMQP.BasicProperties sent = props;
         context.queues.publishToExchange(exchange, p.getRoutingKey(), message).whenComplete((routed, failure) -> {
-            try {
-                channel.eventLoop().execute(() -> {
-                    if (failure == null) {
-                        channel.connection.pace(routed.byQueue().keySet());
-                    }
-                    published(sequence, p, sent, bytes, failure == null && routed.routed(), failure);
-                });
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                // the connection's event loop is gone: nobody to tell
+            completed.add(new Completed(sequence, p, sent, bytes, routed, failure));
+            if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+                try {
+                    channel.eventLoop().execute(this::drainCompleted);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the connection's event loop is gone: nobody to tell
+                }
             }
         });
+    }
+
+    /** A publish the facade has answered, waiting for the event loop. */
+    private record Completed(long sequence, AMQP.Basic.Publish publish, AMQP.BasicProperties properties,
+            byte[] body, dev.trilog.routing.queue.RoutedPublish routed, Throwable failure) {
+    }
+
+    /**
+     * On the event loop: every publish answered since the last drain. The facade completes a
+     * group commit's publishes one after another on its append thread; they reach the event loop
+     * as one task (one wake-up, one confirm flush), not one each.
+     */
+    private void drainCompleted() {
+        drainScheduled.set(false);
+        draining = true;
+        java.util.Set<String> queues = null;
+        try {
+            Completed c;
+            while ((c = completed.poll()) != null) {
+                if (c.failure() == null) {
+                    if (queues == null) {
+                        queues = new java.util.HashSet<>(4);
+                    }
+                    queues.addAll(c.routed().byQueue().keySet());
+                }
+                published(c.sequence(), c.publish(), c.properties(), c.body(),
+                        c.failure() == null && c.routed().routed(), c.failure());
+            }
+        } finally {
+            draining = false;
+        }
+        if (queues != null) {
+            channel.connection.pace(queues);
+        }
+        if (!toAck.isEmpty() || !toNack.isEmpty()) {
+            flushConfirms();
+        }
     }
 
     /** On the event loop, when the facade has answered. */
@@ -181,7 +220,7 @@ final class ChannelPublisher {
         }
         if (sequence > 0 && unconfirmed.remove(sequence)) {
             (failure == null ? toAck : toNack).add(sequence);
-            if (!flushScheduled) {
+            if (!flushScheduled && !draining) {
                 flushScheduled = true;
                 channel.eventLoop().execute(this::flushConfirms);
             }
@@ -206,22 +245,27 @@ final class ChannelPublisher {
             return;
         }
         for (long n : toNack) {
-            channel.send(new AMQP.Basic.Nack.Builder().deliveryTag(n).multiple(false).requeue(false).build());
+            confirm(new AMQP.Basic.Nack.Builder().deliveryTag(n).multiple(false).requeue(false).build());
         }
         toNack.clear();
         long oldestOpen = unconfirmed.isEmpty() ? Long.MAX_VALUE : unconfirmed.first();
         var below = toAck.headSet(oldestOpen);
         if (!below.isEmpty()) {
             long last = below.last();
-            channel.send(new AMQP.Basic.Ack.Builder().deliveryTag(last).multiple(below.size() > 1).build());
+            confirm(new AMQP.Basic.Ack.Builder().deliveryTag(last).multiple(below.size() > 1).build());
             channel.context.confirmed.increment(below.size());
             below.clear();
         }
         for (long n : toAck) {
-            channel.send(new AMQP.Basic.Ack.Builder().deliveryTag(n).multiple(false).build());
+            confirm(new AMQP.Basic.Ack.Builder().deliveryTag(n).multiple(false).build());
             channel.context.confirmed.increment();
         }
         toAck.clear();
+        channel.connection.ctx().flush(); // the turn's confirms in one write
+    }
+
+    private void confirm(com.rabbitmq.client.Method method) {
+        channel.writeNoFlush(new Frame.MethodFrame(channel.number, method));
     }
 
     void select(AMQP.Confirm.Select select) {

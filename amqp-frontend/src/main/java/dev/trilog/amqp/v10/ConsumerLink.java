@@ -318,8 +318,21 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
             return;
         }
         syncCredit(); // room again below the unsettled cap, if it was what held the link back
-        CompletableFuture<SettleResult> settled = subscription.settle(tag, how);
         DeliveryState outcome = state;
+        if (how == Settlement.ACCEPT) {
+            // accepted: settled with the queue together with the others of this read burst (one
+            // facade call and one share-state write for all), right after the frames are processed
+            boolean answer = !delivery.remotelySettled();
+            if (!answer) {
+                settle(delivery, outcome);
+            }
+            pendingAccepts.add(new PendingAccept(tag, answer ? delivery : null, outcome));
+            if (pendingAccepts.size() == 1) {
+                connection.executeLater(this::flushAccepts);
+            }
+            return;
+        }
+        CompletableFuture<SettleResult> settled = subscription.settle(tag, how);
         // an outcome we confirm waits until the queue has it; one the client settled itself (as
         // Qpid JMS does) needs no answer, so it is settled here without a hop back to this loop
         if ((how == Settlement.ACCEPT || how == Settlement.REJECT) && !delivery.remotelySettled()) {
@@ -330,6 +343,42 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
             }));
         } else {
             settle(delivery, outcome);
+        }
+    }
+
+    /** An {@code accepted} waiting for {@link #flushAccepts}; {@code delivery} is set when the client waits for our outcome. */
+    private record PendingAccept(DeliveryTag tag, Delivery delivery, DeliveryState outcome) {
+    }
+
+    private List<PendingAccept> pendingAccepts = new java.util.ArrayList<>();
+
+    /**
+     * On the event loop: settles the accepts collected since the last flush with the queue as one
+     * batch; those the client did not settle itself get their {@code accepted} once it is durable.
+     */
+    private void flushAccepts() {
+        if (pendingAccepts.isEmpty()) {
+            return;
+        }
+        List<PendingAccept> batch = pendingAccepts;
+        pendingAccepts = new java.util.ArrayList<>();
+        List<DeliveryTag> tags = new java.util.ArrayList<>(batch.size());
+        boolean answer = false;
+        for (PendingAccept a : batch) {
+            tags.add(a.tag());
+            answer |= a.delivery() != null;
+        }
+        CompletableFuture<List<SettleResult>> settled = subscription.settleAll(tags, Settlement.ACCEPT);
+        if (answer) {
+            settled.whenComplete((results, failure) -> connection.execute(() -> {
+                if (!closed) { // a freed link's deliveries are gone with it
+                    for (PendingAccept a : batch) {
+                        if (a.delivery() != null) {
+                            settle(a.delivery(), a.outcome());
+                        }
+                    }
+                }
+            }));
         }
     }
 
@@ -389,6 +438,7 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         if (closed) {
             return;
         }
+        flushAccepts(); // what the client accepted is done, not given back by the cancel below
         closed = true;
         connection.forget(this);
         connection.metrics().linkClosed(false);

@@ -464,6 +464,34 @@ public final class ShareCursor {
                 : CompletableFuture.completedFuture(outcomes);
     }
 
+    /**
+     * {@link #acknowledge(long, int, boolean)} for {@code n} deliveries named by offset and
+     * acquisition count, with one durable write for all (AMQP 0-9-1 acks of one read burst, 1.0
+     * disposition ranges, SQS DeleteMessageBatch). The outcome of each is at its index; the
+     * future completes once the OK ones are durable.
+     */
+    public CompletableFuture<List<Outcome>> acknowledgeAll(long[] offsets, int[] acquisitions, int n,
+            boolean evenIfLockExpired) {
+        List<Outcome> outcomes = new ArrayList<>(n);
+        boolean changed = false;
+        synchronized (this) {
+            for (int i = 0; i < n; i++) {
+                Outcome outcome = check(offsets[i], acquisitions[i]);
+                if (outcome == Outcome.OK) {
+                    markAcknowledged(window.slot(offsets[i]));
+                } else if (outcome == Outcome.NOT_ACQUIRED && evenIfLockExpired && acquisitions[i] >= 0) {
+                    window.setState(window.slot(offsets[i]), InFlightWindow.ACKNOWLEDGED);
+                    outcome = Outcome.OK;
+                }
+                changed |= outcome == Outcome.OK;
+                outcomes.add(outcome);
+            }
+            advanceStart();
+        }
+        return changed ? journal.write(journalKey, this::snapshot).thenApply(v -> outcomes)
+                : CompletableFuture.completedFuture(outcomes);
+    }
+
     /** Back to available; the failed-delivery count stays (AMQP {@code released}, 0-9-1 requeue). */
     public synchronized Outcome release(long offset, int acquisitions) {
         return returnToAvailable(offset, acquisitions, false);

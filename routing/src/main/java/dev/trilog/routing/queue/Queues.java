@@ -433,12 +433,60 @@ public final class Queues implements AutoCloseable {
         return acknowledgeAll(tags, true);
     }
 
+    /**
+     * One cursor call, hence one share-state write, per partition the tags name (the tags of one
+     * AMQP read burst or disposition range are mostly of one partition), not one per tag.
+     */
     private CompletableFuture<List<SettleResult>> acknowledgeAll(List<DeliveryTag> tags, boolean evenIfLockExpired) {
-        List<CompletableFuture<SettleResult>> each = new ArrayList<>(tags.size());
-        for (DeliveryTag tag : tags) {
-            each.add(acknowledge(tag, evenIfLockExpired));
+        if (tags.size() == 1) {
+            return acknowledge(tags.get(0), evenIfLockExpired).thenApply(List::of);
         }
-        return allOf(each);
+        SettleResult[] results = new SettleResult[tags.size()];
+        boolean[] done = new boolean[tags.size()];
+        List<CompletableFuture<?>> writes = new ArrayList<>(1);
+        java.util.Map<String, QueueRuntime> byQueue = new java.util.HashMap<>(2);
+        long[] offsets = new long[tags.size()];
+        int[] acquisitions = new int[tags.size()];
+        int[] index = new int[tags.size()];
+        for (int i = 0; i < tags.size(); i++) {
+            if (done[i]) {
+                continue;
+            }
+            DeliveryTag first = tags.get(i);
+            QueueRuntime q = byQueue.containsKey(first.queue()) ? byQueue.get(first.queue()) : runtimes.forTag(first);
+            byQueue.put(first.queue(), q);
+            if (q == null || first.partition() < 0 || first.partition() >= q.partitions()) {
+                results[i] = SettleResult.UNKNOWN;
+                done[i] = true;
+                continue;
+            }
+            int n = 0;
+            for (int j = i; j < tags.size(); j++) { // this tag's queue and partition, in order
+                DeliveryTag t = tags.get(j);
+                if (!done[j] && t.partition() == first.partition() && t.queue().equals(first.queue())) {
+                    offsets[n] = t.offset();
+                    acquisitions[n] = t.acquisitions();
+                    index[n++] = j;
+                    done[j] = true;
+                }
+            }
+            int partition = first.partition();
+            int[] at = java.util.Arrays.copyOf(index, n);
+            long[] acknowledgedOffsets = java.util.Arrays.copyOf(offsets, n);
+            writes.add(q.cursors[partition].acknowledgeAll(offsets, acquisitions, n, evenIfLockExpired)
+                    .thenAccept(outcomes -> {
+                        for (int k = 0; k < at.length; k++) {
+                            Outcome outcome = outcomes.get(k);
+                            if (outcome == Outcome.OK) {
+                                q.firstAcquired[partition].remove(acknowledgedOffsets[k]);
+                            }
+                            results[at[k]] = SettleResult.of(outcome);
+                        }
+                    }));
+            wakeIfFifo(q);
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .thenApply(v -> java.util.Arrays.asList(results));
     }
 
     private static CompletableFuture<List<SettleResult>> allOf(List<CompletableFuture<SettleResult>> each) {
