@@ -62,7 +62,7 @@ start_trilog() { # $1 run label, $2 broker name (its jar)
   local data="$T/data/trilog"
   rm -rf "$data"; mkdir -p "$data"
   # shellcheck disable=SC2086
-  java $BROKER_JVM_OPTS -jar "$(trilog_jar "$2")" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
+  env -u TRILOG_PORT java $BROKER_JVM_OPTS -jar "$(trilog_jar "$2")" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
     --sqs-port 0 --admin-port 0 >"$RUN/logs/$2-$1.log" 2>&1 &
   TRILOG_PID=$!
   for _ in $(seq 1 120); do
