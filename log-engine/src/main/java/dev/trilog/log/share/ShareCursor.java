@@ -426,19 +426,24 @@ public final class ShareCursor {
     public CompletableFuture<Outcome> acknowledge(long offset, int acquisitions, boolean evenIfLockExpired) {
         Outcome outcome;
         synchronized (this) {
-            outcome = check(offset, acquisitions);
-            if (outcome == Outcome.OK) {
-                markAcknowledged(window.slot(offset));
-                advanceStart();
-            } else if (outcome == Outcome.NOT_ACQUIRED && evenIfLockExpired && acquisitions >= 0) {
-                // available again, not acquired since: no lock or FIFO in-flight mark to clear
-                window.setState(window.slot(offset), InFlightWindow.ACKNOWLEDGED);
-                advanceStart();
-                outcome = Outcome.OK;
-            }
+            outcome = acknowledgeOne(offset, acquisitions, evenIfLockExpired);
+            advanceStart();
         }
         return outcome == Outcome.OK ? journal.write(journalKey, this::snapshot).thenApply(v -> Outcome.OK)
                 : CompletableFuture.completedFuture(outcome);
+    }
+
+    /** Marks one delivery acknowledged, under the cursor's lock; the caller advances the start and writes. */
+    private Outcome acknowledgeOne(long offset, int acquisitions, boolean evenIfLockExpired) {
+        Outcome outcome = check(offset, acquisitions);
+        if (outcome == Outcome.OK) {
+            markAcknowledged(window.slot(offset));
+        } else if (outcome == Outcome.NOT_ACQUIRED && evenIfLockExpired && acquisitions >= 0) {
+            // available again, not acquired since: no lock or FIFO in-flight mark to clear
+            window.setState(window.slot(offset), InFlightWindow.ACKNOWLEDGED);
+            outcome = Outcome.OK;
+        }
+        return outcome;
     }
 
     /**
@@ -476,13 +481,7 @@ public final class ShareCursor {
         boolean changed = false;
         synchronized (this) {
             for (int i = 0; i < n; i++) {
-                Outcome outcome = check(offsets[i], acquisitions[i]);
-                if (outcome == Outcome.OK) {
-                    markAcknowledged(window.slot(offsets[i]));
-                } else if (outcome == Outcome.NOT_ACQUIRED && evenIfLockExpired && acquisitions[i] >= 0) {
-                    window.setState(window.slot(offsets[i]), InFlightWindow.ACKNOWLEDGED);
-                    outcome = Outcome.OK;
-                }
+                Outcome outcome = acknowledgeOne(offsets[i], acquisitions[i], evenIfLockExpired);
                 changed |= outcome == Outcome.OK;
                 outcomes.add(outcome);
             }
