@@ -458,6 +458,16 @@ public final class LogEngine implements AutoCloseable {
         partitions.runCleaner();
     }
 
+    /**
+     * fsync of everything written so far, to every log (the topics' and the engine's own): once it
+     * returns, a crash loses nothing appended before it was called, whatever the topics' flush
+     * settings. A replicated node calls it before it records a snapshot, so that the Raft entries
+     * it lets go of are all on disk here.
+     */
+    public void flush() throws IOException {
+        partitions.flushAll();
+    }
+
     // ---------------------------------------------------------------- shutdown
 
     /**

@@ -143,6 +143,13 @@ final class PartitionLogs {
         return failure;
     }
 
+    /** fsync of everything written so far to every partition, the topics' and the internal logs'. */
+    void flushAll() throws IOException {
+        for (PartitionLog partition : all()) {
+            partition.flush();
+        }
+    }
+
     private List<PartitionLog> all() {
         List<PartitionLog> all = new ArrayList<>(topics.values());
         all.addAll(internalInOrder);

@@ -5,23 +5,35 @@ import dev.trilog.log.LogAppender;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.Topic;
 import dev.trilog.log.TopicExistsException;
+import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +44,18 @@ import org.slf4j.LoggerFactory;
  * is as durable as the topic asks.
  *
  * <p><b>Exactly once across restarts.</b> Ratis replays the log after a restart from its last
- * snapshot (this state machine takes none yet, so from the start). The index of the last entry
- * applied is written to {@code applied-index} after each apply, and entries at or below it are
- * skipped on replay, so the engine's segments are not written twice. A process crash between an
- * append and that write (two adjacent writes to the page cache) would apply the entry again on
- * replay: a window the next step closes by keeping the index with the batch.
+ * snapshot. The index of the last entry applied is written to {@code applied-index} after each
+ * apply, and entries at or below it are skipped on replay, so the engine's segments are not
+ * written twice. A process crash between an append and that write (two adjacent writes to the
+ * page cache) would apply the entry again on replay: a window the next step closes by keeping the
+ * index with the batch.
+ *
+ * <p><b>Snapshots.</b> The engine's own files are the state: a snapshot ({@link #takeSnapshot})
+ * fsyncs every log of the engine and the applied index, then records the index in a small file
+ * so Ratis may purge its log up to it (see {@link SnapshotSettings}). A follower that needs
+ * entries the leader no longer has cannot be given the leader's state yet: it is refused, loudly
+ * ({@link #notifyInstallSnapshotFromLeader}), and the leader purges only what every node has
+ * committed, so only a node that lost its data directory gets there.
  *
  * <p><b>Queue state is fenced.</b> The epoch at which the node serving the queues took them over
  * ({@link LogCommand.ServeQueues}) is state of the log like any other, kept beside the applied
@@ -64,6 +83,10 @@ final class EngineStateMachine extends BaseStateMachine {
     private final java.util.concurrent.ConcurrentSkipListMap<Long, CompletableFuture<Void>> applyWaiters =
             new java.util.concurrent.ConcurrentSkipListMap<>();
 
+    /** The snapshots Ratis knows of: see {@link #getStateMachineStorage()}. */
+    private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
+    private volatile String cannotCatchUp;
+
     /** Told of every change of leader, on Ratis' thread: must return at once. */
     private volatile Runnable leaderChanged = () -> { };
 
@@ -76,6 +99,12 @@ final class EngineStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
         super.initialize(server, groupId, storage);
+        snapshots.init(storage);
+        SingleFileSnapshotInfo snapshot = snapshots.loadLatestSnapshot();
+        if (snapshot != null) { // Ratis applies from the entry after it; the engine holds everything up to it
+            setLastAppliedTermIndex(snapshot.getTermIndex());
+            lastApplied = snapshot.getIndex();
+        }
         appliedIndex = FileChannel.open(appliedIndexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         ByteBuffer buf = ByteBuffer.allocate(APPLIED_STATE_BYTES);
@@ -242,11 +271,83 @@ final class EngineStateMachine extends BaseStateMachine {
 
     private void recordApplied(long index) {
         try {
-            appliedIndex.write(ByteBuffer.allocate(APPLIED_STATE_BYTES).putLong(index).putLong(queueEpoch)
-                    .putInt(queueServer).flip(), 0);
+            appliedIndex.write(appliedState(index), 0);
         } catch (IOException e) {
             log.warn("Recording applied Raft index {} failed; a restart may apply it again", index, e);
         }
+    }
+
+    private ByteBuffer appliedState(long index) {
+        return ByteBuffer.allocate(APPLIED_STATE_BYTES).putLong(index).putLong(queueEpoch).putInt(queueServer).flip();
+    }
+
+    /**
+     * Ratis keeps one small file per snapshot ({@code snapshot.<term>_<index>}, holding the applied
+     * state as {@code applied-index} does): the snapshot itself is the engine's data directory,
+     * which this node keeps anyway, so a single-file storage that names the index is all Ratis
+     * needs to know how far it may purge, and where to start applying after a restart.
+     */
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return snapshots;
+    }
+
+    /**
+     * On Ratis' apply thread, once every entry applied so far has completed: makes the engine's
+     * state at the last applied index durable — every log fsynced, then the applied index — and only
+     * then records it, so the entries Ratis purges after this are all on disk here and a restart,
+     * even after a crash, resumes at or after this index.
+     */
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return RaftLog.INVALID_LOG_INDEX;
+        }
+        engine.flush();
+        appliedIndex.force(false);
+        File file = snapshots.getSnapshotFile(last.getTerm(), last.getIndex());
+        Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(appliedState(last.getIndex()));
+            out.force(false);
+        }
+        Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        return last.getIndex();
+    }
+
+    /**
+     * The leader no longer has the entries this node needs next (it purged them after a snapshot):
+     * this node would need the leader's state itself — its engine's files — which it cannot fetch
+     * yet. Refused, so Ratis asks again and this node stays behind, said in the log and by
+     * {@link #cannotCatchUp()} (which {@code /health/ready} reports) rather than pretending.
+     * The leader purges only what every node has committed, so a node gets here only after losing
+     * its data directory (docs/replication.md says how to bring it back).
+     */
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
+            TermIndex firstTermIndexInLog) {
+        String reason = "the leader's Raft log starts at entry " + firstTermIndexInLog.getIndex()
+                + " but this node has applied up to " + lastApplied
+                + ": it needs the leader's snapshot, which Trilog cannot install yet";
+        if (!reason.equals(cannotCatchUp)) {
+            log.error("This node cannot catch up: {}. Bring it back from a copy of a stopped node's data"
+                    + " directory (docs/replication.md, \"A node whose data directory was lost\").", reason);
+        }
+        cannotCatchUp = reason;
+        return CompletableFuture.failedFuture(new IllegalStateException(reason));
+    }
+
+    long lastApplied() {
+        return lastApplied;
+    }
+
+    /** Why this node cannot catch up with the leader, if it cannot; null while it can. */
+    String cannotCatchUp() {
+        return cannotCatchUp;
     }
 
     @Override

@@ -66,6 +66,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     private final RaftServer server;
     private final RaftClient client;
     private final RaftLogAppender appender;
+    private final EngineStateMachine machine;
     private final RaftPeerId self;
     private final List<Integer> nodes;
     private final LogEngine engine;
@@ -79,7 +80,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             });
 
     private ReplicatedNode(LogEngine engine, ClusterNodes cluster, RaftServer server, RaftClient client,
-            RaftLogAppender appender, RaftPeerId self, List<Integer> nodes) {
+            RaftLogAppender appender, EngineStateMachine machine, RaftPeerId self, List<Integer> nodes) {
+        this.machine = machine;
         this.engine = engine;
         this.clusterId = clusterId(cluster);
         this.server = server;
@@ -96,6 +98,12 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
      */
     public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir)
             throws IOException {
+        return start(engine, cluster, nodeId, raftDir, SnapshotSettings.DEFAULTS);
+    }
+
+    /** As {@link #start(LogEngine, ClusterNodes, int, Path)}, taking snapshots as {@code snapshots} says. */
+    public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
+            SnapshotSettings snapshots) throws IOException {
         ClusterNodes.Node me = cluster.node(nodeId);
         Files.createDirectories(raftDir);
         RaftProperties properties = new RaftProperties();
@@ -104,6 +112,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         // leader loss is noticed within about a second, a new leader elected within a few
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        snapshots.applyTo(properties);
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, cluster.nodes().stream()
                 .map(n -> RaftPeer.newBuilder().setId(peerId(n.id())).setAddress(n.address()).build()).toList());
         boolean existing = Files.isDirectory(raftDir.resolve("ratis")) && hasContent(raftDir.resolve("ratis"));
@@ -125,8 +134,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
-        ReplicatedNode node = new ReplicatedNode(engine, cluster, server, client, replicated[0], peerId(nodeId),
-                cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
+        ReplicatedNode node = new ReplicatedNode(engine, cluster, server, client, replicated[0], machine[0],
+                peerId(nodeId), cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
         machine[0].onLeaderChange(node::leaderChanged);
         engine.joinCluster(node);
         return node;
@@ -243,6 +252,30 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     private Topic applied(String name) throws UnknownTopicException {
         return engine.topic(name).orElseThrow(() -> new UnknownTopicException("unknown topic " + name));
+    }
+
+    /**
+     * Why this node cannot catch up with the leader — it needs entries the leader purged after a
+     * snapshot, which it cannot take the leader's state for yet — or empty while it can.
+     */
+    public Optional<String> cannotCatchUp() {
+        return Optional.ofNullable(machine.cannotCatchUp());
+    }
+
+    /** The first entry this node's Raft log still holds (0 until it purged anything). */
+    long raftLogStartIndex() {
+        return division().map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
+    }
+
+    /** The index of the last entry this node applied to its engine. */
+    long appliedIndex() {
+        return machine.lastApplied();
+    }
+
+    /** The index of this node's latest snapshot, or -1. */
+    long snapshotIndex() {
+        var snapshot = machine.getLatestSnapshot();
+        return snapshot == null ? -1 : snapshot.getIndex();
     }
 
     /** Whether this node leads the group now. */

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicatedNodeTest {
 
     private static final TopicPartition TP = new TopicPartition("orders", 0);
+    /** Snapshots every 10 entries into small Raft log segments, so a few dozen writes purge the log. */
+    private static final SnapshotSettings SNAPSHOTS = new SnapshotSettings(10, 2048);
 
     @TempDir
     Path dir;
@@ -58,7 +60,8 @@ class ReplicatedNodeTest {
 
     private void startNode(int i) throws IOException {
         engines[i] = LogEngine.open(EngineSettings.of(dir.resolve("node-" + (i + 1)).resolve("data")));
-        nodes[i] = ReplicatedNode.start(engines[i], cluster, i + 1, dir.resolve("node-" + (i + 1)).resolve("raft"));
+        nodes[i] = ReplicatedNode.start(engines[i], cluster, i + 1, dir.resolve("node-" + (i + 1)).resolve("raft"),
+                SNAPSHOTS);
     }
 
     private void stopNode(int i) throws Exception {
@@ -89,6 +92,19 @@ class ReplicatedNodeTest {
                     List.of(RecordData.of(1_000 + i, null, ("m" + i).getBytes(StandardCharsets.UTF_8)))))
                     .get(30, TimeUnit.SECONDS);
             assertThat(result.firstOffset()).as("offset of m%d", i).isEqualTo(i);
+        }
+    }
+
+    /** As {@link #append}, all in flight at once (Ratis' client keeps them in order), for the many writes a purge needs. */
+    private void appendMany(int node, int from, int n) throws Exception {
+        List<java.util.concurrent.CompletableFuture<dev.trilog.log.AppendResult>> writes = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            writes.add(nodes[node].appender().append(TP, RecordFormat.build(0, "none",
+                    List.of(RecordData.of(1_000 + i, null, ("m" + i).getBytes(StandardCharsets.UTF_8))))));
+        }
+        for (int i = 0; i < n; i++) {
+            assertThat(writes.get(i).get(30, TimeUnit.SECONDS).firstOffset()).as("offset of m%d", from + i)
+                    .isEqualTo(from + i);
         }
     }
 
@@ -318,5 +334,118 @@ class ReplicatedNodeTest {
 
         startNode(1); // a majority again: the waiting write goes through
         assertThat(write.get(30, TimeUnit.SECONDS).firstOffset()).isEqualTo(1);
+    }
+
+    // ---------------------------------------------------------------- snapshots and purging
+
+    private void awaitEveryNodePurged() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to purge its Raft log", () -> nodes[n].raftLogStartIndex() > 0);
+        }
+    }
+
+    private void awaitEveryNodeHas(long end) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to have " + end + " records", () -> hasEnd(n, end));
+        }
+    }
+
+    @Test
+    void everyNodePurgesItsRaftLogWhileEveryRecordStaysReadableOnEveryReplica() throws Exception {
+        appendMany(1, 0, 60);
+
+        awaitEveryNodeHas(60);
+        awaitEveryNodePurged();
+        List<String> expected = values(engines[0]);
+        assertThat(expected).hasSize(60).startsWith("0:m0").endsWith("59:m59");
+        for (int i = 0; i < 3; i++) {
+            assertThat(nodes[i].snapshotIndex()).as("node %d's snapshot", i + 1).isGreaterThan(0);
+            assertThat(values(engines[i])).as("node %d", i + 1).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * The others take snapshots while it is down, but purge only what it has committed: it
+     * catches up from their logs when it comes back.
+     */
+    @Test
+    void aFollowerStoppedWhileTheOthersCommitMoreThanTheThresholdCatchesUpOnRestart() throws Exception {
+        appendMany(0, 0, 60);
+        awaitEveryNodeHas(60);
+        int follower = nodes[2].isLeader() ? 1 : 2;
+        int writer = (follower + 1) % 3;
+        await("the follower's snapshot", () -> nodes[follower].snapshotIndex() > 0);
+        long followerApplied = nodes[follower].appliedIndex();
+        stopNode(follower);
+
+        appendMany(writer, 60, 60);
+        await("a snapshot well past what the follower has",
+                () -> nodes[writer].snapshotIndex() > followerApplied + 3 * SNAPSHOTS.threshold());
+        long start = nodes[writer].raftLogStartIndex();
+        startNode(follower);
+
+        awaitEveryNodeHas(120);
+        assertThat(nodes[follower].cannotCatchUp()).isEmpty();
+        assertThat(values(engines[follower])).isEqualTo(values(engines[writer])).hasSize(120);
+        assertThat(start).as("the writer purged, up to what the stopped follower had").isGreaterThan(0)
+                .isLessThanOrEqualTo(followerApplied + 1);
+    }
+
+    @Test
+    void aRestartAfterASnapshotResumesWithoutApplyingAnEntryTwiceOrLosingOne() throws Exception {
+        appendMany(0, 0, 60);
+        awaitEveryNodeHas(60);
+        awaitEveryNodePurged();
+
+        for (int i = 0; i < 3; i++) {
+            stopNode(i);
+        }
+        for (int i = 0; i < 3; i++) {
+            startNode(i); // Ratis starts each from its snapshot; its log before it is gone
+        }
+        appendMany(1, 60, 10); // asserts each offset: nothing was applied twice, nothing lost
+
+        awaitEveryNodeHas(70);
+        List<String> expected = values(engines[0]);
+        assertThat(expected).hasSize(70).endsWith("69:m69");
+        assertThat(values(engines[1])).isEqualTo(expected);
+        assertThat(values(engines[2])).isEqualTo(expected);
+    }
+
+    /**
+     * A node whose data directory was lost after the others purged what it would need cannot be
+     * given their state yet: it says so (its {@code /health/ready} too) instead of pretending to
+     * catch up, and the others go on. (The whole cluster restarts around the wipe: a leader that
+     * saw the node before keeps its old match index and never learns it lost its log — Ratis
+     * assumes a follower keeps it.)
+     */
+    @Test
+    void aNodeThatLostItsDataDirectoryAfterAPurgeSaysItCannotCatchUp() throws Exception {
+        appendMany(0, 0, 60);
+        awaitEveryNodeHas(60);
+        awaitEveryNodePurged();
+        for (int i = 0; i < 3; i++) {
+            stopNode(i);
+        }
+        int wiped = 2;
+        deleteRecursively(dir.resolve("node-" + (wiped + 1)));
+        for (int i = 0; i < 3; i++) {
+            startNode(i);
+        }
+
+        await("the wiped node to say it cannot catch up", () -> nodes[wiped].cannotCatchUp().isPresent());
+        assertThat(nodes[wiped].cannotCatchUp().get()).contains("snapshot");
+        appendMany(0, 60, 5);
+        assertThat(engines[wiped].partition(TP)).as("nothing half-applied").isNull();
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 }
