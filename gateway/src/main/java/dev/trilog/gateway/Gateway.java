@@ -18,6 +18,7 @@ import dev.trilog.gateway.definitions.DefinitionsFile;
 import dev.trilog.log.LogEngine;
 import dev.trilog.replication.ClusterNodes;
 import dev.trilog.replication.ReplicatedNode;
+import dev.trilog.replication.SnapshotSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -184,9 +185,13 @@ public final class Gateway {
 
     /**
      * What a clustered node waits for before it can serve: a leader (without one, no write
-     * commits), and on the leader the queues taken over (until then it turns AMQP and SQS away).
+     * commits), and on the leader the queues taken over (until then it turns AMQP and SQS away);
+     * and what it waits for in vain: entries the leader purged, which it cannot catch up past.
      */
     static List<String> clusteredNotReady(ReplicatedNode node, QueueLayer queues) {
+        if (node.cannotCatchUp().isPresent()) {
+            return List.of("entries the leader purged (this node cannot catch up: " + node.cannotCatchUp().get() + ")");
+        }
         if (node.leaderId().isEmpty()) {
             return List.of("a cluster leader");
         }
@@ -207,6 +212,8 @@ public final class Gateway {
         }
         ClusterNodes cluster;
         int nodeId = config.frontendConfig().intAtLeast(KnownKeys.NODE_ID, 0);
+        SnapshotSettings snapshots = SnapshotSettings.everyEntries(
+                config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_SNAPSHOT_THRESHOLD, 1));
         try {
             cluster = ClusterNodes.parse(nodes);
             cluster.node(nodeId);
@@ -214,7 +221,7 @@ public final class Gateway {
             throw new StartupException(e.getMessage(), e);
         }
         try {
-            return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"));
+            return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"), snapshots);
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot join the cluster as node " + nodeId + ": " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogConfig;
+import dev.trilog.replication.SnapshotSettings;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +41,7 @@ public final class KnownKeys {
     public static final String ADMIN_PORT = "admin.port";
     public static final String NODE_ID = "node.id";
     public static final String CLUSTER_NODES = "cluster.nodes";
+    public static final String CLUSTER_SNAPSHOT_THRESHOLD = "cluster.snapshot.threshold";
     public static final String DEFINITIONS_FILE = "definitions.file";
 
     /** The owner name of the gateway's own keys, as {@code --help} groups them. */
@@ -54,6 +56,9 @@ public final class KnownKeys {
             ConfigKey.of(CLUSTER_NODES, "", "Replicated mode (first step, docs/replication.md): every node's id and"
                     + " replication address, 1@host:port,2@host:port,...; empty = one node, nothing replicated."),
             ConfigKey.of(NODE_ID, "0", "This node's id in cluster.nodes (needed when cluster.nodes is set)."),
+            ConfigKey.of(CLUSTER_SNAPSHOT_THRESHOLD, String.valueOf(SnapshotSettings.DEFAULT_THRESHOLD),
+                    "Replicated mode: Raft entries applied between two snapshots, after which the Raft log is"
+                            + " purged of what every node has committed (docs/replication.md)."),
             ConfigKey.of(DEFINITIONS_FILE, "", "A YAML or JSON file of topics, SQS queues, exchanges, queues and"
                     + " bindings declared at start, idempotently (docs/definitions.md); not with cluster.nodes."),
             ConfigKey.of(LoggingLevels.KEY, LoggingLevels.DEFAULT, "Log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF),"
