@@ -334,8 +334,8 @@ final class EngineStateMachine extends BaseStateMachine {
                 + " but this node has applied up to " + lastApplied
                 + ": it needs the leader's snapshot, which Trilog cannot install yet";
         if (!reason.equals(cannotCatchUp)) {
-            log.error("This node cannot catch up: {}. Bring it back from a copy of a stopped node's data"
-                    + " directory (docs/replication.md, \"A node whose data directory was lost\").", reason);
+            log.error("This node cannot catch up: {}. Bring it back from a copy of another node's data directory,"
+                    + " taken while that node was stopped (docs/replication.md, \"Snapshots\").", reason);
         }
         cannotCatchUp = reason;
         return CompletableFuture.failedFuture(new IllegalStateException(reason));

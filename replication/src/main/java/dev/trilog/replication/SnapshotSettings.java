@@ -36,7 +36,7 @@ public record SnapshotSettings(long threshold, long segmentBytes) {
     }
 
     /**
-     * Snapshots every {@link #threshold} entries (and when the server stops), keeps the last two
+     * Snapshots every {@link #threshold} entries (not when the server stops), keeps the last two
      * snapshot files, and purges the log after each — but only up to what every node has
      * committed as far as this one knows (Ratis' {@code purge.upto.snapshot.index} left false): a
      * follower that is behind or down keeps its entries in the others' logs and catches up from
@@ -48,6 +48,9 @@ public record SnapshotSettings(long threshold, long segmentBytes) {
     void applyTo(RaftProperties properties) {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, threshold);
+        // not also when the server stops: that would purge (and so strand a node that lost its data)
+        // after every restart, however high the threshold; a restart skips what was applied anyway
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, false);
         // purge as soon as a snapshot allows it (Ratis waits for 1024 entries by default)

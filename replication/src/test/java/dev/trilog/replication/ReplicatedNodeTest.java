@@ -345,6 +345,16 @@ class ReplicatedNodeTest {
         }
     }
 
+    /** 60 records (offsets 0 to 59), enough for every node to snapshot and purge; then every node stops. */
+    private void writeUntilEveryNodePurgedThenStopAll() throws Exception {
+        appendMany(0, 0, 60);
+        awaitEveryNodeHas(60);
+        awaitEveryNodePurged();
+        for (int i = 0; i < 3; i++) {
+            stopNode(i);
+        }
+    }
+
     private void awaitEveryNodeHas(long end) throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             int n = i;
@@ -395,13 +405,7 @@ class ReplicatedNodeTest {
 
     @Test
     void aRestartAfterASnapshotResumesWithoutApplyingAnEntryTwiceOrLosingOne() throws Exception {
-        appendMany(0, 0, 60);
-        awaitEveryNodeHas(60);
-        awaitEveryNodePurged();
-
-        for (int i = 0; i < 3; i++) {
-            stopNode(i);
-        }
+        writeUntilEveryNodePurgedThenStopAll();
         for (int i = 0; i < 3; i++) {
             startNode(i); // Ratis starts each from its snapshot; its log before it is gone
         }
@@ -423,12 +427,7 @@ class ReplicatedNodeTest {
      */
     @Test
     void aNodeThatLostItsDataDirectoryAfterAPurgeSaysItCannotCatchUp() throws Exception {
-        appendMany(0, 0, 60);
-        awaitEveryNodeHas(60);
-        awaitEveryNodePurged();
-        for (int i = 0; i < 3; i++) {
-            stopNode(i);
-        }
+        writeUntilEveryNodePurgedThenStopAll();
         int wiped = 2;
         deleteRecursively(dir.resolve("node-" + (wiped + 1)));
         for (int i = 0; i < 3; i++) {
@@ -439,6 +438,33 @@ class ReplicatedNodeTest {
         assertThat(nodes[wiped].cannotCatchUp().get()).contains("snapshot");
         appendMany(0, 60, 5);
         assertThat(engines[wiped].partition(TP)).as("nothing half-applied").isNull();
+    }
+
+    /**
+     * The way back for such a node until snapshots can be installed: a copy of a stopped node's
+     * data directory (its engine and its Raft storage alike, so they agree on the applied index).
+     */
+    @Test
+    void aNodeThatLostItsDataDirectoryComesBackFromACopyOfAStoppedNodes() throws Exception {
+        writeUntilEveryNodePurgedThenStopAll();
+        deleteRecursively(dir.resolve("node-3"));
+        copyRecursively(dir.resolve("node-2"), dir.resolve("node-3"));
+        for (int i = 0; i < 3; i++) {
+            startNode(i);
+        }
+
+        appendMany(0, 60, 10);
+        awaitEveryNodeHas(70);
+        assertThat(nodes[2].cannotCatchUp()).isEmpty();
+        assertThat(values(engines[2])).isEqualTo(values(engines[0])).hasSize(70);
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (var paths = java.nio.file.Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                java.nio.file.Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
     }
 
     private static void deleteRecursively(Path root) throws IOException {
