@@ -16,8 +16,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Scratch measurement (not committed): Raft log size after N records, with and without snapshots. */
-class RaftLogSizeMeasurementTest {
+/**
+ * A measurement, not a test (its name keeps it out of {@code verify}): the size of every node's
+ * Raft directory after {@code -Drecords} records of 1 KiB written through three nodes in one JVM,
+ * snapshotting every {@code -Dthreshold} entries; then how a node wiped after that fares. Figures
+ * in docs/replication.md. Run:
+ * {@code ./mvnw -B -o verify -pl replication -am -Dtest=RaftLogSizeMeasurement -Dsurefire.failIfNoSpecifiedTests=false
+ * -DargLine="-Drecords=100000 -Dthreshold=20000"} and read the MEASURE lines in
+ * {@code replication/target/surefire-reports/*RaftLogSizeMeasurement-output.txt}.
+ */
+class RaftLogSizeMeasurement {
     @TempDir Path dir;
 
     @Test
@@ -43,18 +51,6 @@ class RaftLogSizeMeasurementTest {
         List<CompletableFuture<?>> window = new ArrayList<>();
         for (int i = 0; i < records; i++) {
             window.add(nodes[0].appender().append(tp, RecordFormat.build(0, "none", List.of(RecordData.of(System.currentTimeMillis(), null, value)))));
-            if (i == -1) {
-                java.util.Map<String, Long> kinds = new java.util.TreeMap<>();
-                try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-                    fds.forEach(f -> { String t; try { t = Files.readSymbolicLink(f).toString(); } catch (Exception e) { t = "?"; }
-                        kinds.merge(t.replaceAll("[0-9]{6,}", "N"), 1L, Long::sum); });
-                }
-                kinds.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
-                        .forEach(e -> System.out.println("MEASURE fd " + e.getValue() + " " + e.getKey()));
-            }
-            if (i % 20_000 == 0) {
-                try (var fds = Files.list(Path.of("/proc/self/fd"))) { System.out.println("MEASURE at " + i + " fds=" + fds.count()); }
-            }
             if (window.size() == 500) {
                 CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
                 window.clear();
@@ -62,7 +58,6 @@ class RaftLogSizeMeasurementTest {
         }
         CompletableFuture.allOf(window.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         long writeMs = (System.nanoTime() - started) / 1_000_000;
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) { System.out.println("MEASURE fds=" + fds.count()); }
         Thread.sleep(3000);
         for (int i = 0; i < 3; i++) {
             System.out.printf("MEASURE threshold=%d records=%d node=%d raftBytes=%d segmentBytes=%d logStart=%d snapshot=%d writeMs=%d%n",
