@@ -50,7 +50,7 @@ class KnownKeysTest {
         assertThat(keys.declaredByOwner()).containsOnlyKeys("gateway", "amqp", "kafka", "sqs");
         assertThat(keys.declaredByOwner().get("gateway")).extracting(ConfigKey::name)
                 .containsExactly("data.dir", "listen.host", "admin.port", "cluster.nodes", "node.id",
-                        "cluster.snapshot.threshold", "definitions.file");
+                        "cluster.snapshot.threshold", "definitions.file", "logging.level");
         assertThat(keys.all()).contains("kafka.port", "kafka.transport", "group.min.session.timeout.ms",
                 "amqp.port", "sqs.port", "sqs.access-keys");
         assertThat(keys.isSecret("sqs.access-keys")).isTrue();
