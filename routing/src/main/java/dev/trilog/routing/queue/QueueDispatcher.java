@@ -134,7 +134,14 @@ final class QueueDispatcher {
             if (poll.gone()) {
                 return false; // answered, given up, or given messages by a round
             }
-            ring.remove(poll);
+            int at = ring.indexOf(poll);
+            if (at < 0) {
+                return false;
+            }
+            ring.remove(at);
+            if (at < next) {
+                next--; // the turn stays with the same recipient
+            }
             wanted = !ring.isEmpty();
             return true;
         }
@@ -226,8 +233,7 @@ final class QueueDispatcher {
         boolean single = q.spec.singleActiveConsumer();
         int ask = 0;
         synchronized (this) {
-            ring.removeIf(r -> r.gone() && !r.holding());
-            wanted = !ring.isEmpty();
+            removeGone();
             Recipient active = activeConsumer(single);
             for (Recipient r : ring) {
                 if (mayTake(r, active)) {
@@ -257,6 +263,28 @@ final class QueueDispatcher {
                 handOut(q, given, failure, false);
             }
         });
+    }
+
+    /**
+     * Drops the recipients that left, keeping {@link #next} on the same recipient: without that, a
+     * poll answered at the front shifts everyone left and the turn skips the poll that has waited
+     * longest. Locked.
+     */
+    private void removeGone() {
+        int kept = 0;
+        int nextKept = 0;
+        for (int i = 0; i < ring.size(); i++) {
+            Recipient r = ring.get(i);
+            if (i == next) {
+                nextKept = kept;
+            }
+            if (!r.gone() || r.holding()) {
+                ring.set(kept++, r);
+            }
+        }
+        ring.subList(kept, ring.size()).clear();
+        next = kept == 0 ? 0 : nextKept % kept;
+        wanted = kept > 0;
     }
 
     /** Deals the taken messages out round-robin; what nobody takes goes back. */

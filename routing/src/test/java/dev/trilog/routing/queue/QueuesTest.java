@@ -160,6 +160,18 @@ class QueuesTest {
     }
 
     @Test
+    void waitingLongPollsAreAnsweredInTheOrderTheyCameOneMessageAtATime() throws Exception {
+        List<CompletableFuture<List<QueueDelivery>>> waiting = IntStream.range(0, 4)
+                .mapToObj(i -> queues.receive("jobs", "c" + i, 1, 30_000, 20_000)).toList();
+        for (int i = 0; i < waiting.size(); i++) {
+            queues.publish("jobs", text("m" + i), PublishOptions.NONE).get();
+            // the poll that has waited longest gets it, not one that came after it
+            assertThat(waiting.get(i).get(10, TimeUnit.SECONDS)).extracting(QueuesFixture::body)
+                    .containsExactly("m" + i);
+        }
+    }
+
+    @Test
     void aLongPollIsWokenByALockThatRunsOut() throws Exception {
         queues.publish("jobs", text("a"), PublishOptions.NONE).get();
         QueueDelivery d = queues.receive("jobs", "c", 1, 300).get(0);
