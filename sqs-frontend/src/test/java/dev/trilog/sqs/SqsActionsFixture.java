@@ -35,6 +35,7 @@ final class SqsActionsFixture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dataDir;
+    private final long longPollTickMs;
     private final TestClock clock = TestClock.frozenAt(1_750_000_000_000L);
     LogEngine engine;
     Topology topology;
@@ -42,16 +43,25 @@ final class SqsActionsFixture implements AutoCloseable {
     SqsActions actions;
 
     SqsActionsFixture(Path dataDir) throws IOException {
-        this(dataDir, true);
+        this(dataDir, true, 20);
+    }
+
+    /**
+     * With the facade's periodic look every {@code longPollTickMs}: a long one leaves only appends
+     * to wake long polls, and only the real-time timer to end them.
+     */
+    static SqsActionsFixture withLongPollTick(Path dataDir, long longPollTickMs) throws IOException {
+        return new SqsActionsFixture(dataDir, true, longPollTickMs);
     }
 
     /** The engine, its topology and queues, without the SQS frontend (to lay out data by hand first). */
     static SqsActionsFixture engineOnly(Path dataDir) throws IOException {
-        return new SqsActionsFixture(dataDir, false);
+        return new SqsActionsFixture(dataDir, false, 20);
     }
 
-    private SqsActionsFixture(Path dataDir, boolean withSqs) throws IOException {
+    private SqsActionsFixture(Path dataDir, boolean withSqs, long longPollTickMs) throws IOException {
         this.dataDir = dataDir;
+        this.longPollTickMs = longPollTickMs;
         openEngine();
         if (withSqs) {
             openSqs();
@@ -61,7 +71,7 @@ final class SqsActionsFixture implements AutoCloseable {
     private void openEngine() throws IOException {
         engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
         topology = Topology.open(engine);
-        queues = Queues.open(engine, topology, QueuesSettings.defaults().withLongPollTickMs(20));
+        queues = Queues.open(engine, topology, QueuesSettings.defaults().withLongPollTickMs(longPollTickMs));
     }
 
     void openSqs() throws IOException {
