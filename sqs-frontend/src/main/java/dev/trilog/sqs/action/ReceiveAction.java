@@ -32,7 +32,6 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -41,6 +40,11 @@ import java.util.function.Function;
  * long poll as soon as a message is available), and presents each as SQS does — receipt handle,
  * body and its MD5, the system attributes asked for, and the message attributes asked for (by
  * name, {@code All} / {@code .*}, or a {@code prefix.*}) with the MD5 of exactly those.
+ *
+ * <p>Nothing here waits: the facade takes the messages on its delivery thread (or parks the poll
+ * in the queue's ring until an append wakes it), and the answer is put together on
+ * {@link SqsRequest#answerOn()}, the connection's I/O thread, which then writes it. The delivery
+ * thread, which serves every waiting poll, only hands over.
  */
 final class ReceiveAction {
 
@@ -52,20 +56,14 @@ final class ReceiveAction {
 
     private final QueueDirectory directory;
     private final ReceiptHandles handles;
-    private final Executor presenter;
-    /** The facade's long polls still waiting, so shutdown can answer them. */
+    /** The facade's receives not answered yet, so shutdown can answer them. */
     private final Set<CompletableFuture<List<QueueDelivery>>> waiting = ConcurrentHashMap.newKeySet();
     /** Set once the server shuts down: no receive waits any more. */
     private volatile boolean ending;
 
-    /**
-     * @param presenter where a long poll that had to wait is turned into its answer: not the queue
-     *                  facade's thread that completed it, which serves every other waiting poll
-     */
-    ReceiveAction(QueueDirectory directory, ReceiptHandles handles, Executor presenter) {
+    ReceiveAction(QueueDirectory directory, ReceiptHandles handles) {
         this.directory = directory;
         this.handles = handles;
-        this.presenter = presenter;
     }
 
     CompletableFuture<ObjectNode> receiveMessage(SqsRequest request) {
@@ -86,13 +84,11 @@ final class ReceiveAction {
         List<String> attributeNames = params.stringList("MessageAttributeNames");
         long waitMs = ending ? 0 : wait * 1000L;
         CompletableFuture<List<QueueDelivery>> taken =
-                directory.queues().receive(queue.name(), CONSUMER, max, visibility * 1000L, waitMs);
-        if (!taken.isDone()) {
-            waiting.add(taken);
-            taken.whenComplete((deliveries, failure) -> waiting.remove(taken));
-            if (ending) {
-                taken.complete(List.of()); // shutdown began while this one started waiting
-            }
+                directory.queues().receiveAsync(queue.name(), CONSUMER, max, visibility * 1000L, waitMs);
+        waiting.add(taken);
+        taken.whenComplete((deliveries, failure) -> waiting.remove(taken));
+        if (ending) {
+            taken.complete(List.of()); // shutdown began while this one started
         }
         Function<List<QueueDelivery>, ObjectNode> answer = deliveries -> {
             ObjectNode result = JsonNodeFactory.instance.objectNode();
@@ -104,8 +100,7 @@ final class ReceiveAction {
             }
             return result;
         };
-        CompletableFuture<ObjectNode> answered = taken.isDone() ? taken.thenApply(answer)
-                : taken.thenApplyAsync(answer, presenter);
+        CompletableFuture<ObjectNode> answered = taken.thenApplyAsync(answer, request.answerOn());
         // a client that goes away gives up its wait in the facade too
         answered.whenComplete((result, failure) -> {
             if (failure instanceof CancellationException) {
@@ -116,8 +111,8 @@ final class ReceiveAction {
     }
 
     /**
-     * Answers every long poll still waiting with no messages and lets no receive wait from now on:
-     * the server is shutting down. A poll the facade hands messages to meanwhile gets them; one
+     * Answers every receive still open with no messages and lets no receive wait from now on: the
+     * server is shutting down. A receive the facade has handed messages to already gets them; one
      * answered here gives back what the facade hands it later.
      *
      * @return how many were answered

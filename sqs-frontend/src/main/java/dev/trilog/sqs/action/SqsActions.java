@@ -9,8 +9,6 @@ import dev.trilog.sqs.protocol.SqsRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The SQS action table's handlers: each {@link dev.trilog.sqs.protocol.SqsAction} to the class
@@ -26,18 +24,12 @@ public final class SqsActions implements ActionHandler {
     private final SettleActions settle;
     private final MessageMoveTasks moveTasks;
     private final SqsQueueDefinitions definitions;
-    /** Answers long polls that had to wait (see {@link ReceiveAction}); two threads, as the facade wakes polls in bursts. */
-    private final ExecutorService longPollAnswers = Executors.newFixedThreadPool(2, r -> {
-        Thread thread = new Thread(r, "trilog-sqs-long-poll-answers");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public SqsActions(QueueDirectory directory, ReceiptHandles handles) {
         this.queueActions = new QueueActions(directory);
         this.permissions = new PermissionActions(directory);
         this.send = new SendActions(directory);
-        this.receive = new ReceiveAction(directory, handles, longPollAnswers);
+        this.receive = new ReceiveAction(directory, handles);
         this.settle = new SettleActions(directory, handles);
         this.moveTasks = new MessageMoveTasks(directory);
         this.definitions = new SqsQueueDefinitions(directory, queueActions);
@@ -103,13 +95,9 @@ public final class SqsActions implements ActionHandler {
         return receive.endWaits();
     }
 
-    /**
-     * Stops the message move tasks still running and the long-poll answer threads, once any long
-     * poll still waiting has been answered (empty) there.
-     */
+    /** Stops the message move tasks still running and answers any receive still open (empty). */
     public void close() {
         moveTasks.close();
         receive.endWaits();
-        longPollAnswers.shutdown();
     }
 }

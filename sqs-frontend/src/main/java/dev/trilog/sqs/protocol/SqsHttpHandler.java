@@ -16,6 +16,7 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * limit) without blocking, picks the protocol per request (ElasticMQ's rule: a {@code x-amz-json}
  * content type is AWS JSON 1.0 with the action in {@code X-Amz-Target}; anything else is Query
  * with {@code Action=} in the form body or the query string), checks the signature, decodes the
- * request into the JSON request shape (text strictly as UTF-8), runs the action on a worker
- * thread and writes the answer (or the error) in the protocol it came in.
+ * request into the JSON request shape (text strictly as UTF-8), runs the action (on the I/O thread
+ * for the message path, which never waits; on a worker thread for the rest) and writes the answer
+ * (or the error) in the protocol it came in.
  *
  * <p>Query requests may be sent to the queue URL ({@code /<account>/<queue>}); that path then
  * supplies {@code QueueUrl} when the parameters do not.
@@ -99,7 +101,8 @@ public final class SqsHttpHandler implements HttpHandler {
                         if (body.tooLarge()) {
                             respondTooLarge(ex, startNanos);
                         } else {
-                            ex.dispatch(() -> process(ex, body.bytes(), startNanos));
+                            // marks the exchange as answered later, and goes on on this I/O thread
+                            ex.dispatch(SameThreadExecutor.INSTANCE, () -> process(ex, body.bytes(), startNanos));
                         }
                     }
                 },
@@ -162,16 +165,33 @@ public final class SqsHttpHandler implements HttpHandler {
         metrics.answered(null, jsonProtocol, startNanos, error);
     }
 
+    /**
+     * On the connection's I/O thread: checks and decodes the request, then runs the action there
+     * when it never waits (the message path: it hands its work to the queue facade and returns a
+     * future), else on a worker thread. Answers are written from the thread that completes them.
+     */
     private void process(HttpServerExchange exchange, byte[] body, long receivedNanos) {
         String requestId = UUID.randomUUID().toString();
         boolean jsonProtocol = isJson(exchange);
-        SqsAction action = null;
+        SqsRequest request;
         try {
             authenticator.authenticate(signedRequest(exchange, body));
-            SqsRequest request = jsonProtocol ? decodeJson(exchange, body, requestId)
-                    : decodeQuery(exchange, body, requestId);
-            action = request.action();
-            SqsAction answered = action;
+            request = jsonProtocol ? decodeJson(exchange, body, requestId) : decodeQuery(exchange, body, requestId);
+        } catch (RuntimeException e) {
+            metrics.answered(null, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
+            return;
+        }
+        if (request.action().runsOnIoThread()) {
+            run(exchange, request, jsonProtocol, receivedNanos);
+        } else {
+            exchange.getConnection().getWorker().execute(() -> run(exchange, request, jsonProtocol, receivedNanos));
+        }
+    }
+
+    private void run(HttpServerExchange exchange, SqsRequest request, boolean jsonProtocol, long receivedNanos) {
+        SqsAction action = request.action();
+        String requestId = request.requestId();
+        try {
             long startNanos = System.nanoTime();
             CompletionStage<ObjectNode> result = actions.handle(request);
             CompletableFuture<ObjectNode> future = result.toCompletableFuture();
@@ -181,10 +201,10 @@ public final class SqsHttpHandler implements HttpHandler {
                 next.proceed();
             });
             result.whenComplete((value, failure) -> {
-                warnIfSlow(answered, request, startNanos);
-                SqsError error = failure == null ? respond(exchange, jsonProtocol, answered, value, requestId)
+                warnIfSlow(action, request, startNanos);
+                SqsError error = failure == null ? respond(exchange, jsonProtocol, action, value, requestId)
                         : respondError(exchange, jsonProtocol, failure, requestId);
-                metrics.answered(answered, jsonProtocol, receivedNanos, error);
+                metrics.answered(action, jsonProtocol, receivedNanos, error);
             });
         } catch (RuntimeException e) {
             metrics.answered(action, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
@@ -228,7 +248,7 @@ public final class SqsHttpHandler implements HttpHandler {
                 throw new SqsException(SqsError.SERIALIZATION_EXCEPTION, "The request body is not valid JSON.");
             }
         }
-        return new SqsRequest(action, new SqsParams(members), host(exchange), requestId);
+        return new SqsRequest(action, new SqsParams(members), host(exchange), requestId, exchange.getIoThread());
     }
 
     private SqsRequest decodeQuery(HttpServerExchange exchange, byte[] body, String requestId) {
@@ -260,7 +280,8 @@ public final class SqsHttpHandler implements HttpHandler {
         if (!parameters.containsKey("QueueUrl") && path.length() > 1 && path.indexOf('/', 1) > 0) {
             parameters.put("QueueUrl", "http://" + host + path);
         }
-        return new SqsRequest(action, new SqsParams(QueryParameters.toRequest(parameters)), host, requestId);
+        return new SqsRequest(action, new SqsParams(QueryParameters.toRequest(parameters)), host, requestId,
+                exchange.getIoThread());
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.trilog.sqs.protocol;
 
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * One decoded SQS request, whichever wire protocol carried it.
@@ -10,12 +12,20 @@ import java.util.Objects;
  * @param host      the host (and port) queue URLs in the answer name: the client's {@code Host} header
  *                  unless the server is configured with a fixed one
  * @param requestId the id the answer carries ({@code x-amzn-RequestId}, {@code ResponseMetadata/RequestId})
+ * @param answerOn  where an answer that has to wait (a long poll) is put together once it is ready:
+ *                  the connection's I/O thread, which then writes it without another hand-off
  */
-public record SqsRequest(SqsAction action, SqsParams params, String host, String requestId) {
+public record SqsRequest(SqsAction action, SqsParams params, String host, String requestId, Executor answerOn) {
 
     public SqsRequest {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(answerOn, "answerOn");
+    }
+
+    /** A request with no connection of its own (tests, internal callers): later answers on the common pool. */
+    public SqsRequest(SqsAction action, SqsParams params, String host, String requestId) {
+        this(action, params, host, requestId, ForkJoinPool.commonPool());
     }
 }
