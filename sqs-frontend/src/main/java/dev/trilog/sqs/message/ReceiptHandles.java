@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -38,8 +39,12 @@ public final class ReceiptHandles {
     private static final int FIXED_LENGTH = 1 + 4 + 8 + 4;
 
     private final Supplier<List<byte[]>> secrets;
-    /** The secrets as last read; the first seals. */
-    private volatile List<SecretKeySpec> keys;
+    /**
+     * The secrets as last read, each as an HMAC initialised with it; the first seals. Each use
+     * works on a clone: looking the algorithm up and initialising a {@link Mac} for every handle
+     * showed in the SQS profile ({@code Mac.chooseProvider}).
+     */
+    private volatile List<Mac> keys;
 
     public ReceiptHandles(byte[] secret) {
         this(() -> List.of(secret));
@@ -51,7 +56,7 @@ public final class ReceiptHandles {
         this.keys = readKeys();
     }
 
-    private List<SecretKeySpec> readKeys() {
+    private List<Mac> readKeys() {
         List<byte[]> all = secrets.get();
         if (all.isEmpty()) {
             throw new IllegalArgumentException("there is no receipt-handle secret");
@@ -61,7 +66,17 @@ public final class ReceiptHandles {
                 throw new IllegalArgumentException("a receipt-handle secret has at least 16 bytes");
             }
         }
-        return all.stream().map(secret -> new SecretKeySpec(secret.clone(), "HmacSHA256")).toList();
+        List<Mac> macs = new ArrayList<>(all.size());
+        for (byte[] secret : all) {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(secret.clone(), "HmacSHA256"));
+                macs.add(mac);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("every JDK has HmacSHA256", e);
+            }
+        }
+        return List.copyOf(macs);
     }
 
     public String encode(DeliveryTag handle) {
@@ -89,7 +104,7 @@ public final class ReceiptHandles {
         }
         int signedLength = bytes.length - MAC_LENGTH;
         if (!sealedByAny(keys, bytes, signedLength)) {
-            List<SecretKeySpec> current = readKeys(); // another node's secret may have arrived
+            List<Mac> current = readKeys(); // another node's secret may have arrived
             keys = current;
             if (!sealedByAny(current, bytes, signedLength)) {
                 throw invalid(text);
@@ -103,9 +118,9 @@ public final class ReceiptHandles {
         return new DeliveryTag(queue, partition, offset, acquisitions);
     }
 
-    private static boolean sealedByAny(List<SecretKeySpec> keys, byte[] bytes, int signedLength) {
+    private static boolean sealedByAny(List<Mac> keys, byte[] bytes, int signedLength) {
         byte[] seal = Arrays.copyOfRange(bytes, signedLength, bytes.length);
-        for (SecretKeySpec key : keys) {
+        for (Mac key : keys) {
             if (MessageDigest.isEqual(Arrays.copyOf(mac(key, bytes, signedLength), MAC_LENGTH), seal)) {
                 return true;
             }
@@ -113,15 +128,16 @@ public final class ReceiptHandles {
         return false;
     }
 
-    private static byte[] mac(SecretKeySpec key, byte[] bytes, int length) {
+    /** HMAC-SHA256 of the first {@code length} bytes under {@code key}, which is left as it was. */
+    private static byte[] mac(Mac key, byte[] bytes, int length) {
+        Mac mac;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            mac.update(bytes, 0, length);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK has HmacSHA256", e);
+            mac = (Mac) key.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's HmacSHA256 can be cloned", e);
         }
+        mac.update(bytes, 0, length);
+        return mac.doFinal();
     }
 
     private static SqsException invalid(String text) {
