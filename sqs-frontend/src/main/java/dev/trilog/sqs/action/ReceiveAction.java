@@ -158,10 +158,22 @@ final class ReceiveAction {
         }
     }
 
-    /** SQS bodies are text; a record written by Kafka with other bytes shows with replacement characters. */
+    /**
+     * SQS bodies are text; a record written by Kafka with other bytes shows with replacement
+     * characters. Read through {@code new String} where the bytes are on the heap: its decoding
+     * (ASCII and Latin-1 fast paths) costs a fraction of a {@code CharsetDecoder}'s, which showed
+     * in the SQS profile.
+     */
     private static String bodyText(Message message) {
         ByteBuffer body = message.body();
-        return body == null ? "" : StandardCharsets.UTF_8.decode(body).toString();
+        if (body == null) {
+            return "";
+        }
+        if (body.hasArray()) {
+            return new String(body.array(), body.arrayOffset() + body.position(), body.remaining(),
+                    StandardCharsets.UTF_8);
+        }
+        return StandardCharsets.UTF_8.decode(body.duplicate()).toString();
     }
 
     /** The message's own id; a record without one (written by Kafka) gets a stable id from where it is. */

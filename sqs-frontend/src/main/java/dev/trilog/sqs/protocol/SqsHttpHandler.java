@@ -12,6 +12,7 @@ import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -20,12 +21,13 @@ import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -314,12 +316,41 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     private static SignedRequest signedRequest(HttpServerExchange exchange, byte[] body) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (HeaderValues values : exchange.getRequestHeaders()) {
-            headers.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), new ArrayList<>(values));
-        }
         return new SignedRequest(exchange.getRequestMethod().toString(), exchange.getRequestURI(),
-                exchange.getQueryString(), headers, body);
+                exchange.getQueryString(), new RequestHeaders(exchange.getRequestHeaders()), body);
+    }
+
+    /**
+     * The request's headers as the lower-case-named map {@link SignedRequest} asks for, read in
+     * place: an authenticator looks up a few by name (with no access keys configured, only
+     * {@code Authorization}), so copying every header of every request into a new map was waste.
+     */
+    private static final class RequestHeaders extends AbstractMap<String, List<String>> {
+
+        private final HeaderMap headers;
+
+        RequestHeaders(HeaderMap headers) {
+            this.headers = headers;
+        }
+
+        @Override
+        public List<String> get(Object name) {
+            return name instanceof String text ? headers.get(text) : null; // Undertow's names ignore case
+        }
+
+        @Override
+        public boolean containsKey(Object name) {
+            return get(name) != null;
+        }
+
+        @Override
+        public Set<Entry<String, List<String>>> entrySet() {
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            for (HeaderValues values : headers) {
+                copy.put(values.getHeaderName().toString().toLowerCase(Locale.ROOT), values);
+            }
+            return copy.entrySet();
+        }
     }
 
     /** @return null, or the error answered instead when the result could not be written */
