@@ -7,6 +7,9 @@
 # Results: target/runs/<stamp>/results.tsv (one row per phase) and summary.md (medians), kept in
 # bench/results/<date>/sqs/.
 # Needs: bench/sqs/fetch-deps.sh once, and gateway/target/trilog.jar (./trilog builds it).
+# HOG=on measures every broker with a CPU hog running (one busy-looping process, bounded by a time
+# limit, started before the broker and stopped after the bench), HOG=both each broker quiet and
+# then with the hog in every repetition; rows measured with the hog name the broker "<broker>+hog".
 # Usage: bench/sqs/run.sh   (env knobs below). Everything binds 127.0.0.1.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -23,6 +26,9 @@ PORT="${PORT:-47324}"
 # BASELINE_JAR=path/to/older/trilog.jar adds "trilog-base" (that jar) to the brokers, for a
 # before/after comparison of two Trilog builds in one run; BROKERS picks and orders them.
 BASELINE_JAR="${BASELINE_JAR:-}"
+HOG="${HOG:-off}"                 # off | on | both
+case "$HOG" in off) HOG_MODES="quiet" ;; on) HOG_MODES="hog" ;; both) HOG_MODES="quiet hog" ;;
+  *) echo "HOG must be off, on or both" >&2; exit 2 ;; esac
 BROKERS="${BROKERS:-trilog elasticmq${BASELINE_JAR:+ trilog-base}}"              # not 9324: other sessions on this machine may run an SQS endpoint there
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$T/runs/$STAMP"
@@ -30,6 +36,7 @@ TRILOG_JAR="$REPO/gateway/target/trilog.jar"
 TICK="$(getconf CLK_TCK)"
 mkdir -p "$RUN/logs"
 BROKER_PID=""
+HOG_PID=""
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$RUN/run.log" >&2; }
 
@@ -45,7 +52,17 @@ stop_broker() {
   fi
   BROKER_PID=""
 }
-trap 'stop_broker' EXIT
+# One core kept busy: a shell busy loop, killed after the bench and bounded by a time limit in any
+# case, so a run that dies leaves nothing spinning on a shared machine.
+start_hog() {
+  timeout "$(( 4 * PHASE_SECONDS + 180 ))" bash -c 'while :; do :; done' &
+  HOG_PID=$!
+}
+stop_hog() {
+  if [[ -n "$HOG_PID" ]]; then kill "$HOG_PID" 2>/dev/null; wait "$HOG_PID" 2>/dev/null; fi
+  HOG_PID=""
+}
+trap 'stop_broker; stop_hog' EXIT
 trap 'exit 130' INT TERM
 
 wait_for_port() {
@@ -77,7 +94,7 @@ start_broker() { # $1 = trilog | trilog-base | elasticmq
 }
 
 {
-  echo "# started $STAMP; REPS=$REPS THREADS=$THREADS SIZE=$SIZE PHASE_SECONDS=$PHASE_SECONDS E2E_RATE=$E2E_RATE"
+  echo "# started $STAMP; REPS=$REPS THREADS=$THREADS SIZE=$SIZE PHASE_SECONDS=$PHASE_SECONDS E2E_RATE=$E2E_RATE HOG=$HOG"
   echo "# broker JVM: $BROKER_JVM_OPTS; client JVM: $CLIENT_JVM_OPTS; $(java -version 2>&1 | head -1)"
   echo "# nproc=$(nproc); trilog commit $(git -C "$REPO" rev-parse --short HEAD); elasticmq $(ls "$T/lib-elasticmq" | grep elasticmq-server)"
 } >"$RUN/env.txt"
@@ -86,19 +103,24 @@ printf 'rep\tbroker\tphase\tmessages\tsecs\tmsgs_per_sec\tp50_ms\tp99_ms\tp999_m
 for rep in $(seq 1 "$REPS"); do
   # the order alternates every repetition (A B C, C B A, …), so drift in the machine's load evens out
   if (( rep % 2 == 1 )); then order="$BROKERS"; else order="$(echo "$BROKERS" | tr ' ' '\n' | tac | tr '\n' ' ')"; fi
+  for mode in $HOG_MODES; do
   for broker in $order; do
-    TAG="r$rep-$broker"
-    log "rep $rep: $broker"
-    start_broker "$broker" || { stop_broker; continue; }
+    label="$broker"; [[ $mode == hog ]] && label="$broker+hog"
+    TAG="r$rep-$label"
+    log "rep $rep: $label"
+    [[ $mode == hog ]] && start_hog
+    start_broker "$broker" || { stop_broker; stop_hog; continue; }
     # shellcheck disable=SC2086
     java $CLIENT_JVM_OPTS -cp "$T/lib-client/*" "$HERE/SqsBench.java" "http://127.0.0.1:$PORT" "$BROKER_PID" \
       "$THREADS" "$SIZE" "$PHASE_SECONDS" "$E2E_RATE" "bench$rep" "$TICK" >"$RUN/logs/$TAG-bench.out" \
       2>"$RUN/logs/$TAG-bench.err"
     rc=$?
     stop_broker
-    if (( rc != 0 )); then log "bench failed against $broker (rc $rc); see $RUN/logs/$TAG-bench.err"; continue; fi
-    tail -n +2 "$RUN/logs/$TAG-bench.out" | sed "s/^/$rep\t$broker\t/" >>"$RUN/results.tsv"
+    stop_hog
+    if (( rc != 0 )); then log "bench failed against $label (rc $rc); see $RUN/logs/$TAG-bench.err"; continue; fi
+    tail -n +2 "$RUN/logs/$TAG-bench.out" | sed "s/^/$rep\t$label\t/" >>"$RUN/results.tsv"
     column -t "$RUN/logs/$TAG-bench.out" >&2
+  done
   done
 done
 python3 "$HERE/summarize.py" "$RUN/results.tsv" >"$RUN/summary.md"

@@ -21,7 +21,7 @@ phases = ["send", "batch", "receive", "e2e"]
 print("| phase | broker | runs | msgs/s | p50 ms | p99 ms | max ms | broker CPU µs/msg | bench CPU µs/msg | load1 |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for phase in phases:
-    for broker in ["trilog", "trilog-base", "elasticmq"]:
+    for broker in [b + hog for hog in ("", "+hog") for b in ("trilog", "trilog-base", "elasticmq")]:
         rs = cells.get((broker, phase), [])
         if not rs:
             continue
@@ -49,5 +49,7 @@ def ratios(title, a, b):
         print("\n".join(lines))
 
 
-ratios("T÷E", "trilog", "elasticmq")
-ratios("after÷before", "trilog", "trilog-base")
+for hog, label in (("", ""), ("+hog", ", with the hog")):
+    ratios("T÷E" + label, "trilog" + hog, "elasticmq" + hog)
+    ratios("before÷E" + label, "trilog-base" + hog, "elasticmq" + hog)
+    ratios("after÷before" + label, "trilog" + hog, "trilog-base" + hog)
