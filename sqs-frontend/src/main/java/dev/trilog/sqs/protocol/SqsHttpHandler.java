@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,11 +203,22 @@ public final class SqsHttpHandler implements HttpHandler {
                 future.cancel(false);
                 next.proceed();
             });
-            result.whenComplete((value, failure) -> {
+            BiConsumer<ObjectNode, Throwable> answer = (value, failure) -> {
                 warnIfSlow(action, request, startNanos);
                 SqsError error = failure == null ? respond(exchange, jsonProtocol, action, value, requestId)
                         : respondError(exchange, jsonProtocol, failure, requestId);
                 metrics.answered(action, jsonProtocol, receivedNanos, error);
+            };
+            // Written on the connection's I/O thread, never from the thread that completed it (a
+            // queue facade thread): when another thread writes the answer, the I/O thread reading
+            // the client's next request meanwhile spins until that thread has finished the exchange
+            // (Undertow's HttpReadListener), and on a busy machine that thread may be descheduled.
+            result.whenComplete((value, failure) -> {
+                if (exchange.isInIoThread()) {
+                    answer.accept(value, failure);
+                } else {
+                    exchange.getIoThread().execute(() -> answer.accept(value, failure));
+                }
             });
         } catch (RuntimeException e) {
             metrics.answered(action, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
