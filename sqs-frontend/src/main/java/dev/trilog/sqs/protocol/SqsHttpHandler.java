@@ -171,7 +171,7 @@ public final class SqsHttpHandler implements HttpHandler {
     /**
      * On the connection's I/O thread: checks and decodes the request, then runs the action there
      * when it never waits (the message path: it hands its work to the queue facade and returns a
-     * future), else on a worker thread. Answers are written from the thread that completes them.
+     * future), else on a worker thread. Answers are written on the I/O thread (see {@link #run}).
      */
     private void process(HttpServerExchange exchange, byte[] body, long receivedNanos) {
         String requestId = UUID.randomUUID().toString();
