@@ -5,9 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Answers decoded requests: the result in the JSON response shape, or a stage that fails with an
- * {@link SqsException}. Called on the connection's I/O thread for the actions that
- * {@link SqsAction#runsOnIoThread() never wait}, which must then not block, and on a worker thread
- * for the others; answers may complete later on any thread.
+ * {@link SqsException}. Called on a worker thread; answers may complete later on any thread.
  */
 @FunctionalInterface
 public interface ActionHandler {

@@ -67,19 +67,6 @@ public enum SqsAction {
         return this == SEND_MESSAGE || this == SEND_MESSAGE_BATCH;
     }
 
-    /**
-     * Whether the action's handler never waits (it only hands work to the queue facade and
-     * returns a future), so it runs on the connection's I/O thread rather than being handed to a
-     * worker thread: the message path. The others write the topology and wait for it.
-     */
-    public boolean runsOnIoThread() {
-        return switch (this) {
-            case SEND_MESSAGE, SEND_MESSAGE_BATCH, RECEIVE_MESSAGE, DELETE_MESSAGE, DELETE_MESSAGE_BATCH,
-                 CHANGE_MESSAGE_VISIBILITY, CHANGE_MESSAGE_VISIBILITY_BATCH -> true;
-            default -> false;
-        };
-    }
-
     public static Optional<SqsAction> forName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }

@@ -17,7 +17,6 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
-import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,9 +39,8 @@ import org.slf4j.LoggerFactory;
  * limit) without blocking, picks the protocol per request (ElasticMQ's rule: a {@code x-amz-json}
  * content type is AWS JSON 1.0 with the action in {@code X-Amz-Target}; anything else is Query
  * with {@code Action=} in the form body or the query string), checks the signature, decodes the
- * request into the JSON request shape (text strictly as UTF-8), runs the action (on the I/O thread
- * for the message path, which never waits; on a worker thread for the rest) and writes the answer
- * (or the error) in the protocol it came in.
+ * request into the JSON request shape (text strictly as UTF-8), runs the action on a worker
+ * thread and writes the answer (or the error) in the protocol it came in, on the I/O thread.
  *
  * <p>Query requests may be sent to the queue URL ({@code /<account>/<queue>}); that path then
  * supplies {@code QueueUrl} when the parameters do not.
@@ -104,8 +102,7 @@ public final class SqsHttpHandler implements HttpHandler {
                         if (body.tooLarge()) {
                             respondTooLarge(ex, startNanos);
                         } else {
-                            // marks the exchange as answered later, and goes on on this I/O thread
-                            ex.dispatch(SameThreadExecutor.INSTANCE, () -> process(ex, body.bytes(), startNanos));
+                            ex.dispatch(() -> process(ex, body.bytes(), startNanos));
                         }
                     }
                 },
@@ -169,9 +166,11 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     /**
-     * On the connection's I/O thread: checks and decodes the request, then runs the action there
-     * when it never waits (the message path: it hands its work to the queue facade and returns a
-     * future), else on a worker thread. Answers are written on the I/O thread (see {@link #run}).
+     * On a worker thread: checks and decodes the request and runs the action; the answer is
+     * written on the I/O thread (see {@link #run}). Running the message path on the I/O thread
+     * instead, which saves the hand-off to a worker, cut SendMessage's rate by 2–20× on a busy
+     * machine (bench/sqs/RESULTS.md, 2026-12-05): two I/O threads doing all the work get a small
+     * share of an oversubscribed CPU, and every connection of a descheduled one waits.
      */
     private void process(HttpServerExchange exchange, byte[] body, long receivedNanos) {
         String requestId = UUID.randomUUID().toString();
@@ -184,11 +183,7 @@ public final class SqsHttpHandler implements HttpHandler {
             metrics.answered(null, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
             return;
         }
-        if (request.action().runsOnIoThread()) {
-            run(exchange, request, jsonProtocol, receivedNanos);
-        } else {
-            exchange.getConnection().getWorker().execute(() -> run(exchange, request, jsonProtocol, receivedNanos));
-        }
+        run(exchange, request, jsonProtocol, receivedNanos);
     }
 
     private void run(HttpServerExchange exchange, SqsRequest request, boolean jsonProtocol, long receivedNanos) {
