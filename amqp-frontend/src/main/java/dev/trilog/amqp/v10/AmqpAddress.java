@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -176,25 +177,27 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
         }
     }
 
-    /** RFC 3986 percent-decoding into UTF-8 text. */
+    /**
+     * RFC 3986 percent-decoding into UTF-8 text. Works on the segment's UTF-8 bytes, so that a
+     * character written as it is (outside the BMP, two chars in Java) is kept whole next to
+     * escaped ones, and takes only ASCII hex digits after {@code %}.
+     */
     static String percentDecode(String segment) throws InvalidAddressException {
         String address = segment;
         if (segment.indexOf('%') < 0) {
             return segment;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(segment.length());
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
-            if (c != '%') {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                out.write(b, 0, b.length);
+        byte[] in = segment.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] != '%') {
+                out.write(in[i]);
                 continue;
             }
-            if (i + 2 >= segment.length() || Character.digit(segment.charAt(i + 1), 16) < 0
-                    || Character.digit(segment.charAt(i + 2), 16) < 0) {
+            if (i + 2 >= in.length || !HexFormat.isHexDigit(in[i + 1]) || !HexFormat.isHexDigit(in[i + 2])) {
                 throw new InvalidAddressException("'" + address + "' has a bad percent-encoding");
             }
-            out.write(Character.digit(segment.charAt(i + 1), 16) << 4 | Character.digit(segment.charAt(i + 2), 16));
+            out.write(HexFormat.fromHexDigit(in[i + 1]) << 4 | HexFormat.fromHexDigit(in[i + 2]));
             i += 2;
         }
         try {

@@ -30,6 +30,14 @@ class AmqpAddressTest {
         assertThat(parse("/exchanges/my%20x/k%C3%A9y")).isEqualTo(AmqpAddress.exchange("my x", "kéy"));
     }
 
+    /** Found by AmqpAddressFuzzTest: a character outside the BMP next to an escape came out as "??". */
+    @Test
+    void charactersWrittenAsTheyAreSurviveNextToEscapes() throws Exception {
+        assertThat(parse("/queues/\uD83D\uDE00%2Fa")).isEqualTo(AmqpAddress.queue("\uD83D\uDE00/a", false));
+        assertThat(parse("/queues/caf\u00E9%20x")).isEqualTo(AmqpAddress.queue("caf\u00E9 x", false));
+        assertThatThrownBy(() -> parse("/queues/%\uFF11\uFF11")).isInstanceOf(AmqpAddress.InvalidAddressException.class);
+    }
+
     @Test
     void topicAddressesNameAKafkaTopic() throws Exception {
         assertThat(parse("/topics/clicks")).isEqualTo(AmqpAddress.topic("clicks"));
