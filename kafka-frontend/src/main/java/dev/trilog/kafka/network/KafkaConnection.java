@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * in. All state here is touched only on the connection's event loop.
  *
  * <p>A frame whose header cannot be read closes the connection with one log line, as Kafka
- * does; a body that cannot be parsed at a known version gets the API's own error response.
+ * does, and the frames after it are dropped unread; a body that cannot be parsed at a known
+ * version gets the API's own error response.
  *
  * <p><b>Back-pressure.</b> Reading stops while {@value #MAX_IN_FLIGHT} requests wait for their
  * answers, or while the socket's outbound buffer is over Netty's high water mark (a client that
@@ -88,6 +89,12 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (!context.channel().isActive()) {
+            // closed by an earlier frame of the same read (unreadable): nothing the peer sent after
+            // it is served, or a produce there would append for a client that saw its connection drop
+            frame.release();
+            return;
+        }
         long startNanos = System.nanoTime();
         metrics.received(Integer.BYTES + frame.readableBytes()); // the size prefix, then the frame
         try {

@@ -18,13 +18,18 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +123,31 @@ class KafkaConnectionTest {
             all.skipBytes(size);
         }
         assertThat(correlations).containsExactly(1, 2);
+    }
+
+    /**
+     * Found by KafkaRequestFuzzTest: a frame whose header cannot be read closes the connection, but
+     * the frames after it in the same read were still served — a produce among them appended
+     * records for a client that only saw its connection drop (and would send them again).
+     */
+    @Test
+    void framesAfterAnUnreadableOneInTheSameReadAreNotServed() throws Exception {
+        engine.createTopic("after", 1, Map.of());
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(1000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName("after").setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
+                        MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes()))))));
+        ProduceRequest produce = new ProduceRequest.Builder((short) 9, (short) 9, data).build();
+        ByteBuf read = Unpooled.buffer().writeInt(4).writeInt(-1); // api key -1: no header to read
+        ByteBuf next = frame(produce, 2);
+        read.writeBytes(next);
+        next.release();
+
+        channel.writeInbound(read);
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(outbound()).isEmpty();
+        assertThat(engine.partition(new TopicPartition("after", 0)).logEndOffset()).isZero();
     }
 
     @Test
