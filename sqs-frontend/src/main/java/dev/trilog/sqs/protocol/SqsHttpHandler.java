@@ -2,12 +2,10 @@ package dev.trilog.sqs.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trilog.routing.message.Utf8;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -17,7 +15,6 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
@@ -36,19 +33,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SQS endpoint: one handler for both wire protocols. It reads the whole body (up to its
- * limit) without blocking, picks the protocol per request (ElasticMQ's rule: a {@code x-amz-json}
- * content type is AWS JSON 1.0 with the action in {@code X-Amz-Target}; anything else is Query
- * with {@code Action=} in the form body or the query string), checks the signature, decodes the
- * request into the JSON request shape (text strictly as UTF-8), runs the action on a worker
- * thread and writes the answer (or the error) in the protocol it came in, on the I/O thread.
- *
- * <p>Query requests may be sent to the queue URL ({@code /<account>/<queue>}); that path then
- * supplies {@code QueueUrl} when the parameters do not.
+ * limit) without blocking, picks the protocol per request, checks the signature, has
+ * {@link SqsRequestDecoder} decode the request into the JSON request shape, runs the action on a
+ * worker thread and writes the answer (or the error) in the protocol it came in, on the I/O thread.
  */
 public final class SqsHttpHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsHttpHandler.class);
-    private static final String TARGET_PREFIX = "AmazonSQS.";
     private static final HttpString AMZ_TARGET = new HttpString("X-Amz-Target");
     private static final HttpString REQUEST_ID = new HttpString("x-amzn-RequestId");
     private static final HttpString QUERY_ERROR = new HttpString("x-amzn-query-error");
@@ -64,6 +55,7 @@ public final class SqsHttpHandler implements HttpHandler {
     /** Writes characters outside the BMP as their four UTF-8 bytes, not as escaped surrogate pairs. */
     private final ObjectMapper json = JsonMapper.builder()
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    private final SqsRequestDecoder decoder = new SqsRequestDecoder(json);
 
     /**
      * @param fixedHost    the host queue URLs name whatever the client's {@code Host} header says; null to
@@ -178,7 +170,11 @@ public final class SqsHttpHandler implements HttpHandler {
         SqsRequest request;
         try {
             authenticator.authenticate(signedRequest(exchange, body));
-            request = jsonProtocol ? decodeJson(exchange, body, requestId) : decodeQuery(exchange, body, requestId);
+            request = jsonProtocol
+                    ? decoder.decodeJson(exchange.getRequestHeaders().getFirst(AMZ_TARGET), body, host(exchange), requestId,
+                            exchange.getIoThread())
+                    : decoder.decodeQuery(exchange.getQueryString(), exchange.getRequestMethod().equals(Methods.POST),
+                            body, exchange.getRequestPath(), host(exchange), requestId, exchange.getIoThread());
         } catch (RuntimeException e) {
             metrics.answered(null, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
             return;
@@ -229,89 +225,7 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     private static boolean isJson(HttpServerExchange exchange) {
-        String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
-        return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("x-amz-json");
-    }
-
-    private SqsRequest decodeJson(HttpServerExchange exchange, byte[] body, String requestId) {
-        String target = exchange.getRequestHeaders().getFirst(AMZ_TARGET);
-        if (target == null || !target.startsWith(TARGET_PREFIX)) {
-            throw new SqsException(SqsError.INVALID_ACTION, "The X-Amz-Target header must name an AmazonSQS action.");
-        }
-        SqsAction action = action(target.substring(TARGET_PREFIX.length()));
-        ObjectNode members;
-        if (body.length == 0) {
-            members = JsonNodeFactory.instance.objectNode();
-        } else {
-            String text = Utf8.decodeOrNull(body);
-            if (text == null) {
-                throw notUtf8(action, true, "the request body");
-            }
-            try {
-                JsonNode node = json.readTree(text);
-                if (!(node instanceof ObjectNode object)) {
-                    throw new SqsException(SqsError.SERIALIZATION_EXCEPTION, "The request body is not a JSON object.");
-                }
-                members = object;
-            } catch (IOException e) {
-                throw new SqsException(SqsError.SERIALIZATION_EXCEPTION, "The request body is not valid JSON.");
-            }
-        }
-        return new SqsRequest(action, new SqsParams(members), host(exchange), requestId, exchange.getIoThread());
-    }
-
-    private SqsRequest decodeQuery(HttpServerExchange exchange, byte[] body, String requestId) {
-        Map<String, byte[]> fields = new LinkedHashMap<>();
-        QueryParameters.parseForm(exchange.getQueryString().getBytes(StandardCharsets.UTF_8), fields);
-        if (exchange.getRequestMethod().equals(Methods.POST)) {
-            QueryParameters.parseForm(body, fields);
-        }
-        byte[] actionName = fields.remove("Action");
-        fields.remove("Version");
-        if (actionName == null || actionName.length == 0) {
-            throw new SqsException(SqsError.MISSING_ACTION, "The request must contain the parameter Action.");
-        }
-        SqsAction action = action(new String(actionName, StandardCharsets.ISO_8859_1));
-        // SigV2/SigV4 query-string signing parameters are not request members
-        fields.keySet().removeIf(name -> name.startsWith("X-Amz-") || name.equals("AWSAccessKeyId")
-                || name.equals("Signature") || name.equals("SignatureMethod") || name.equals("SignatureVersion")
-                || name.equals("Timestamp") || name.equals("Expires"));
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> field : fields.entrySet()) {
-            String value = Utf8.decodeOrNull(field.getValue());
-            if (value == null) {
-                throw notUtf8(action, false, "the value of " + field.getKey());
-            }
-            parameters.put(field.getKey(), value);
-        }
-        String path = exchange.getRequestPath();
-        String host = host(exchange);
-        if (!parameters.containsKey("QueueUrl") && path.length() > 1 && path.indexOf('/', 1) > 0) {
-            parameters.put("QueueUrl", "http://" + host + path);
-        }
-        return new SqsRequest(action, new SqsParams(QueryParameters.toRequest(parameters)), host, requestId,
-                exchange.getIoThread());
-    }
-
-    /**
-     * Text that is not well-formed UTF-8 (an overlong form, a surrogate, a cut-off sequence, a byte
-     * no sequence starts with) is refused rather than decoded into other text: a lenient decoder
-     * would store an overlong {@code C0 AF} as {@code /} and {@code %FF} as U+FFFD. In the actions
-     * that carry messages it is {@code InvalidMessageContents}, as AWS answers characters a message
-     * may not hold; elsewhere the request is malformed.
-     */
-    private static SqsException notUtf8(SqsAction action, boolean jsonProtocol, String what) {
-        if (action.carriesMessages()) {
-            return new SqsException(SqsError.INVALID_MESSAGE_CONTENTS, "Invalid binary character found: " + what
-                    + " is not well-formed UTF-8. Message bodies and attribute values are Unicode text.");
-        }
-        return new SqsException(jsonProtocol ? SqsError.SERIALIZATION_EXCEPTION : SqsError.MALFORMED_QUERY_STRING,
-                "The request is not well-formed UTF-8: " + what + ".");
-    }
-
-    private static SqsAction action(String name) {
-        return SqsAction.forName(name).orElseThrow(() -> new SqsException(SqsError.INVALID_ACTION,
-                "The action " + name + " is not valid for this web service."));
+        return SqsRequestDecoder.isJson(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
     }
 
     private String host(HttpServerExchange exchange) {
