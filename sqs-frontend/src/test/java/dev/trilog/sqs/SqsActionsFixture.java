@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * engine's clock stands still until {@link #advance} moves it, and {@link #restart} reopens
  * everything from disk.
  */
-final class SqsActionsFixture implements AutoCloseable {
+public final class SqsActionsFixture implements AutoCloseable {
 
-    static final String HOST = "sqs.test";
+    public static final String HOST = "sqs.test";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dataDir;
@@ -42,7 +42,7 @@ final class SqsActionsFixture implements AutoCloseable {
     Queues queues;
     SqsActions actions;
 
-    SqsActionsFixture(Path dataDir) throws IOException {
+    public SqsActionsFixture(Path dataDir) throws IOException {
         this(dataDir, true, 20);
     }
 
@@ -78,6 +78,11 @@ final class SqsActionsFixture implements AutoCloseable {
         actions = SqsFrontend.actions(SqsSettings.local(), engine, topology, queues);
     }
 
+    /** The action table, to hand requests decoded elsewhere (the protocol's fuzz target). */
+    public SqsActions actions() {
+        return actions;
+    }
+
     long nowMillis() {
         return clock.millis();
     }
@@ -86,12 +91,12 @@ final class SqsActionsFixture implements AutoCloseable {
         clock.advance(duration);
     }
 
-    String url(String queue) {
+    public String url(String queue) {
         return "http://" + HOST + "/" + SqsSettings.DEFAULT_ACCOUNT_ID + "/" + queue;
     }
 
     /** Sends a request and waits for its answer (at most 5 s of real time). */
-    ObjectNode call(SqsAction action, String json) {
+    public ObjectNode call(SqsAction action, String json) {
         try {
             return start(action, json).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
