@@ -44,7 +44,8 @@ public final class SignatureV4 implements RequestAuthenticator {
      * Checks the request's signature.
      *
      * @return the caller's access key id, or null when the request is unsigned and none is needed
-     * @throws SqsException MissingAuthenticationToken, InvalidClientTokenId or SignatureDoesNotMatch
+     * @throws SqsException MissingAuthenticationToken, InvalidClientTokenId, SignatureDoesNotMatch, or
+     *         MalformedQueryString for a query string that cannot be canonicalized
      */
     @Override
     public String authenticate(SignedRequest request) {
@@ -139,8 +140,14 @@ public final class SignatureV4 implements RequestAuthenticator {
         return out.toString();
     }
 
+    /** @throws SqsException MalformedQueryString for a bad escape, which no SDK signs */
     private static String decode(String text) {
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new SqsException(SqsError.MALFORMED_QUERY_STRING, "The query string has a bad escape: "
+                    + e.getMessage());
+        }
     }
 
     /** RFC 3986 percent-encoding of everything but the unreserved characters, as SigV4 wants. */

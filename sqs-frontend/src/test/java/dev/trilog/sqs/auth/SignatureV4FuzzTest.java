@@ -16,9 +16,9 @@ import java.util.Map;
  * Fuzz target for Signature Version 4 ({@link AuthorizationHeader#parse}, then
  * {@link SignatureV4#authenticate} with a known access key): whatever the {@code Authorization}
  * header, path, query string, date and body, the request is accepted or refused with one of the
- * authentication errors AWS answers — never another exception, which the endpoint would answer
- * with {@code InternalError}. A request signed with the key's secret is accepted, whatever its
- * path and query string.
+ * authentication errors AWS answers (or {@code MalformedQueryString} for a query string with a bad
+ * escape) — never another exception, which the endpoint would answer with {@code InternalError}.
+ * A request signed with the key's secret is accepted, whatever its path and query string.
  *
  * <p>An input is lines: the {@code Authorization} header, the method, the raw path, the raw query
  * string, {@code X-Amz-Date}; the rest is the body.
@@ -29,7 +29,7 @@ class SignatureV4FuzzTest {
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     private static final SignatureV4 VERIFIER = new SignatureV4(Map.of(ACCESS_KEY, SECRET));
     private static final List<SqsError> AUTHENTICATION_ERRORS = List.of(SqsError.SIGNATURE_DOES_NOT_MATCH,
-            SqsError.INVALID_CLIENT_TOKEN_ID, SqsError.MISSING_AUTHENTICATION_TOKEN);
+            SqsError.INVALID_CLIENT_TOKEN_ID, SqsError.MISSING_AUTHENTICATION_TOKEN, SqsError.MALFORMED_QUERY_STRING);
 
     @FuzzTest
     void signedRequest(byte[] input) {
@@ -55,7 +55,13 @@ class SignatureV4FuzzTest {
         if (parsed != null && parts[4] != null) {
             AuthorizationHeader ours = new AuthorizationHeader(ACCESS_KEY, "20150830/us-east-1/sqs/aws4_request",
                     parsed.signedHeaders().stream().filter(name -> !name.equals("authorization")).toList(), "");
-            String signature = SignatureV4.sign(SECRET, ours, parts[4], request);
+            String signature;
+            try {
+                signature = SignatureV4.sign(SECRET, ours, parts[4], request);
+            } catch (SqsException unsignable) {
+                assertThat(unsignable.error()).isEqualTo(SqsError.MALFORMED_QUERY_STRING);
+                return;
+            }
             headers.put("authorization", List.of(AuthorizationHeader.ALGORITHM + " Credential=" + ACCESS_KEY + "/"
                     + ours.scope() + ", SignedHeaders=" + String.join(";", ours.signedHeaders())
                     + ", Signature=" + signature));

@@ -41,6 +41,19 @@ class SignatureV4Test {
                         e -> assertThat(e.error()).isEqualTo(SqsError.SIGNATURE_DOES_NOT_MATCH));
     }
 
+    /** Found by SignatureV4FuzzTest: URLDecoder's exception went out as InternalError (HTTP 500). */
+    @Test
+    void aQueryStringWithABadEscapeIsMalformedNotAnInternalError() {
+        SignatureV4 verifier = new SignatureV4(Map.of("AKIDEXAMPLE", SECRET));
+        SignedRequest vanilla = vanilla(VANILLA_SIGNATURE);
+        for (String query : List.of("a=%", "a=%4", "a=%zz&b=1", "%G0=x")) {
+            SignedRequest bad = new SignedRequest("GET", "/", query, vanilla.headers(), new byte[0]);
+            assertThatThrownBy(() -> verifier.authenticate(bad)).as(query)
+                    .isInstanceOfSatisfying(SqsException.class,
+                            e -> assertThat(e.error()).isEqualTo(SqsError.MALFORMED_QUERY_STRING));
+        }
+    }
+
     @Test
     void anUnknownAccessKeyIsAnInvalidClientTokenId() {
         SignatureV4 verifier = new SignatureV4(Map.of("OTHER", SECRET));
