@@ -92,9 +92,7 @@ public final class AmqpServer implements ServerFrontend.Server {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
-                        channel.pipeline().addLast("sniffer", new ProtocolSniffer(AmqpServer.this::handlerFor,
-                                header -> broker.metrics().connectionRefused("unknown"),
-                                HEADER_TIMEOUT_MS));
+                        channel.pipeline().addLast("sniffer", sniffer(broker, amqp091, HEADER_TIMEOUT_MS));
                     }
                 });
         try {
@@ -112,8 +110,17 @@ public final class AmqpServer implements ServerFrontend.Server {
         return bound;
     }
 
+    /**
+     * The first handler of a connection, which the protocol header then replaces ({@link #handlerFor}).
+     * The fuzz target {@code AmqpPortFuzzTest} feeds bytes to the same.
+     */
+    static ProtocolSniffer sniffer(AmqpBroker broker, Amqp091Context amqp091, long headerTimeoutMs) {
+        return new ProtocolSniffer(header -> handlerFor(header, broker, amqp091),
+                header -> broker.metrics().connectionRefused("unknown"), headerTimeoutMs);
+    }
+
     /** The handler for a protocol header, or null for one not served (answered with ours, then closed). */
-    private ChannelHandler handlerFor(ProtocolHeader header) {
+    private static ChannelHandler handlerFor(ProtocolHeader header, AmqpBroker broker, Amqp091Context amqp091) {
         return switch (header) {
             case AMQP_1_0_SASL -> new ProtonConnection(broker, true);
             case AMQP_1_0 -> new ProtonConnection(broker, false);

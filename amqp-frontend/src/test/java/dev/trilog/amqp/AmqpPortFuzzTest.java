@@ -1,0 +1,72 @@
+package dev.trilog.amqp;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.trilog.amqp.v091.Amqp091Context;
+import dev.trilog.amqp.v091.Amqp091Settings;
+import dev.trilog.amqp.v10.AmqpBroker;
+import dev.trilog.amqp.v10.ConsumerCounts;
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogEngine;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.queue.QueuesSettings;
+import dev.trilog.routing.topology.Topology;
+import dev.trilog.testsupport.LoggedFailures;
+import dev.trilog.testsupport.PeerReads;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fuzz target for the AMQP port as a client meets it: the pipeline {@link AmqpServer} gives every
+ * connection (the protocol-header sniffer, then proton-j's transport and {@code ProtonConnection}
+ * for AMQP 1.0, with or without SASL, or the 0-9-1 codec and connection), over a real engine.
+ * Whatever the client sends, nothing escapes the pipeline and nothing is logged as an internal
+ * error: the connection answers with the protocol's own error and closes, or carries on; every
+ * byte read is released. The 1.0 broker's declare and stream work runs on the caller's thread
+ * here, so an input's effects are over when it returns.
+ */
+class AmqpPortFuzzTest {
+
+    @TempDir
+    static Path dataDir;
+    private static final LoggedFailures FAILURES = LoggedFailures.capture();
+    private static LogEngine engine;
+    private static Queues queues;
+    private static AmqpBroker broker;
+    private static Amqp091Context amqp091;
+
+    @BeforeAll
+    static void open() throws IOException {
+        engine = LogEngine.open(EngineSettings.of(dataDir));
+        Topology topology = Topology.open(engine);
+        queues = Queues.open(engine, topology, QueuesSettings.defaults());
+        AmqpMetrics metrics = AmqpMetrics.detached();
+        broker = new AmqpBroker(AmqpSettings.defaults(), engine, queues, topology, metrics, Runnable::run,
+                Runnable::run, new ConsumerCounts());
+        amqp091 = Amqp091Context.create(engine, queues, topology, new SimpleMeterRegistry(),
+                Amqp091Settings.defaults(), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        amqp091.close();
+        queues.close();
+        engine.close();
+    }
+
+    @FuzzTest
+    void connection(byte[] input) {
+        EmbeddedChannel channel = new EmbeddedChannel(AmqpServer.sniffer(broker, amqp091, 0));
+        PeerReads reads = PeerReads.feed(channel, input, input.length);
+        channel.runPendingTasks();
+        PeerReads.written(channel);
+        channel.finishAndReleaseAll();
+        reads.assertReleased();
+        FAILURES.throwFirst();
+    }
+}
