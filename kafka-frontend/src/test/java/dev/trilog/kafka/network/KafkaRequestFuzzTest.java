@@ -105,7 +105,17 @@ class KafkaRequestFuzzTest {
 
         private static void assertReadsBackTheSame(KafkaRequest request) {
             ApiMessage data = request.body().data();
-            ByteBuffer written = MessageUtil.toByteBufferAccessor(data, request.version()).buffer();
+            ByteBuffer written;
+            try {
+                written = MessageUtil.toByteBufferAccessor(data, request.version()).buffer();
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).startsWith("Invalid raw tag field list")) {
+                    // kafka-clients reads an unknown tagged field twice but refuses to write it so
+                    // (a long run found it); Trilog never writes a request it was sent
+                    return;
+                }
+                throw e;
+            }
             AbstractRequest reread = AbstractRequest.parseRequest(request.apiKey(), request.version(), new ByteBufferAccessor(written)).request;
             assertThat(reread.data()).as("%s v%d read back", request.apiKey(), request.version()).isEqualTo(data);
         }
