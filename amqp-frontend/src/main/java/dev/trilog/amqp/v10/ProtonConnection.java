@@ -19,6 +19,7 @@ import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
 import org.apache.qpid.proton.amqp.transaction.Coordinator;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.amqp.transport.SessionError;
 import org.apache.qpid.proton.engine.Collector;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
@@ -379,7 +380,17 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
                 closeLinks(session);
                 session.close();
             }
-            case LINK_REMOTE_OPEN -> onLinkOpen(event.getLink());
+            case LINK_REMOTE_OPEN -> {
+                if (event.getLink() == null) {
+                    // proton-j 0.35 reports an attach on a handle already in use as an open of no
+                    // link (TransportImpl.handleAttach leaves that error as a TODO); found by
+                    // AmqpPortFuzzTest, where it was an NPE and an amqp:internal-error
+                    closeConnection(new ErrorCondition(SessionError.HANDLE_IN_USE,
+                            "attach on a link handle already in use"));
+                } else {
+                    onLinkOpen(event.getLink());
+                }
+            }
             case LINK_REMOTE_CLOSE, LINK_REMOTE_DETACH -> onLinkRemoteClose(event.getLink(),
                     event.getType() == Event.Type.LINK_REMOTE_CLOSE);
             case LINK_FLOW -> {
