@@ -627,8 +627,20 @@ final class MessageCodec {
         return bytes(b);
     }
 
+    /**
+     * A symbol's text. Symbols are ASCII (AMQP 1.0 §1.6.20); proton-j reads any other byte as
+     * U+FFFD, which would be stored and sent on as '?', so such a symbol is refused instead (found
+     * by MessageCodecFuzzTest).
+     */
     private static String text(Symbol s) {
-        return s == null ? null : s.toString();
+        if (s == null) {
+            return null;
+        }
+        String text = s.toString();
+        if (!text.chars().allMatch(c -> c < 0x80)) {
+            throw new IllegalArgumentException("a symbol holds a byte that is not ASCII: " + text);
+        }
+        return text;
     }
 
     byte[] encode(org.apache.qpid.proton.message.Message amqp) {

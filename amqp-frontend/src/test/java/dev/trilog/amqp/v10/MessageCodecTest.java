@@ -49,6 +49,26 @@ class MessageCodecTest {
         return codec.toAmqp(neutral, 0, 1);
     }
 
+    /** Found by MessageCodecFuzzTest: a content-type symbol with a byte over 0x7F was stored and sent on as '?'. */
+    @Test
+    void aSymbolThatIsNotAsciiIsRefused() {
+        org.apache.qpid.proton.message.Message m = amqp("x");
+        m.setContentType("text/plain");
+        byte[] bytes = codec.encode(m);
+        int at = indexOf(bytes, "text/plain".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        bytes[at] = (byte) 0xF8;
+        assertThatThrownBy(() -> codec.decode(bytes, bytes.length, NOW)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
     @Test
     void aDataSectionIsTheBodyAsItIs() {
         Message m = codec.toNeutral(amqp(new Data(new Binary(new byte[] {1, 2, 3}))), NOW);
