@@ -171,8 +171,17 @@ final class MessageCodec {
             }
             Section body = null;
             if (section != null && !(section instanceof Footer)) {
+                if (!(section instanceof Data || section instanceof AmqpSequence || section instanceof AmqpValue)) {
+                    throw new IllegalArgumentException("a " + section.getClass().getSimpleName()
+                            + " section where the body belongs");
+                }
                 body = section;
                 section = next(in); // the footer, read as proton does (and dropped)
+            }
+            // anything else was stored as the body or dropped, and delivered as another message
+            // (found by MessageCodecFuzzTest): refused, like other messages that cannot be read
+            if (section != null && !(section instanceof Footer) || in.hasRemaining()) {
+                throw new IllegalArgumentException("sections out of order, or after the footer");
             }
             body(body, message);
             return message.properties(p.build()).build();
