@@ -122,13 +122,7 @@ final class AmqpSoakLoad implements SoakLoad {
     @Override
     public void finish(Duration patience) throws Exception {
         threads.drain(confirmed, deliveredTimes.keySet(), patience);
-        tally.acknowledged.set(confirmed.size());
-        tally.consumed.set(deliveredTimes.size());
-        for (String body : confirmed) {
-            if (!deliveredTimes.containsKey(body)) {
-                tally.violation("confirmed message " + body + " was never delivered");
-            }
-        }
+        tally.checkEveryPromiseRead(confirmed, deliveredTimes, "confirmed message %s was never delivered");
     }
 
     @Override

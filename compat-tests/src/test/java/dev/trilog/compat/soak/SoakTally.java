@@ -1,8 +1,10 @@
 package dev.trilog.compat.soak;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +31,20 @@ final class SoakTally {
     void violation(String what) {
         if (violationCount.incrementAndGet() <= KEPT_VIOLATIONS) {
             violations.add(what);
+        }
+    }
+
+    /**
+     * The end of a load whose reader must have read every promised message at least once: counts
+     * both, and each promised message never read is a violation ({@code neverRead} names it, {@code %s}).
+     */
+    void checkEveryPromiseRead(Collection<String> promised, Map<String, Integer> readTimes, String neverRead) {
+        acknowledged.set(promised.size());
+        consumed.set(readTimes.size());
+        for (String message : promised) {
+            if (!readTimes.containsKey(message)) {
+                violation(String.format(neverRead, message));
+            }
         }
     }
 

@@ -96,13 +96,7 @@ final class SqsSoakLoad implements SoakLoad {
     @Override
     public void finish(Duration patience) throws Exception {
         threads.drain(acknowledged, deleted, patience);
-        tally.acknowledged.set(acknowledged.size());
-        tally.consumed.set(receivedTimes.size());
-        for (String body : acknowledged) {
-            if (!receivedTimes.containsKey(body)) {
-                tally.violation("acknowledged message " + body + " was never received");
-            }
-        }
+        tally.checkEveryPromiseRead(acknowledged, receivedTimes, "acknowledged message %s was never received");
     }
 
     @Override
