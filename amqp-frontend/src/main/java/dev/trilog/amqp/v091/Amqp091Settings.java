@@ -12,15 +12,16 @@ package dev.trilog.amqp.v091;
  * @param getLockMs          how long a basic.get message is held for the channel before it becomes
  *                           available again if neither acked nor the channel closed (RabbitMQ's
  *                           consumer timeout: 30 min)
- * @param noAckWindow        deliveries a no-ack consumer may have written and not yet flushed to the socket
+ * @param writeWindow        deliveries a consumer without a prefetch limit (no-ack, or prefetch 0) may have
+ *                           written and not yet flushed to the socket
  */
 public record Amqp091Settings(int frameMax, int channelMax, int heartbeatSeconds, long handshakeTimeoutMs,
-        long closeTimeoutMs, int maxMessageBytes, long getLockMs, int noAckWindow) {
+        long closeTimeoutMs, int maxMessageBytes, long getLockMs, int writeWindow) {
 
     public Amqp091Settings {
         if (frameMax != 0 && frameMax < 4096 || channelMax < 1 || channelMax > 65535 || heartbeatSeconds < 0
                 || heartbeatSeconds > 65535 || handshakeTimeoutMs < 1 || closeTimeoutMs < 1 || maxMessageBytes < 1
-                || getLockMs < 1 || noAckWindow < 1) {
+                || getLockMs < 1 || writeWindow < 1) {
             throw new IllegalArgumentException("invalid AMQP 0-9-1 settings: " + this);
         }
     }
@@ -32,21 +33,21 @@ public record Amqp091Settings(int frameMax, int channelMax, int heartbeatSeconds
 
     public Amqp091Settings withHeartbeatSeconds(int value) {
         return new Amqp091Settings(frameMax, channelMax, value, handshakeTimeoutMs, closeTimeoutMs, maxMessageBytes,
-                getLockMs, noAckWindow);
+                getLockMs, writeWindow);
     }
 
     public Amqp091Settings withFrameMax(int value) {
         return new Amqp091Settings(value, channelMax, heartbeatSeconds, handshakeTimeoutMs, closeTimeoutMs,
-                maxMessageBytes, getLockMs, noAckWindow);
+                maxMessageBytes, getLockMs, writeWindow);
     }
 
     public Amqp091Settings withHandshakeTimeoutMs(long value) {
         return new Amqp091Settings(frameMax, channelMax, heartbeatSeconds, value, closeTimeoutMs, maxMessageBytes,
-                getLockMs, noAckWindow);
+                getLockMs, writeWindow);
     }
 
     public Amqp091Settings withMaxMessageBytes(int value) {
         return new Amqp091Settings(frameMax, channelMax, heartbeatSeconds, handshakeTimeoutMs, closeTimeoutMs, value,
-                getLockMs, noAckWindow);
+                getLockMs, writeWindow);
     }
 }

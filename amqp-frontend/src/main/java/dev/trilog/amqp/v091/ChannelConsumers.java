@@ -130,11 +130,19 @@ final class ChannelConsumers {
         Consumer consumer = new Consumer(this, tag, queue, c.getNoAck(), c.getExclusive());
         consumer.shared = !c.getNoAck() && shared.limited();
         consumer.limit = prefetch;
-        int credit = c.getNoAck() ? context.settings.noAckWindow() : prefetch == 0 ? Integer.MAX_VALUE : prefetch;
+        // no limit (prefetch 0, manual acks): link credit for what may sit unwritten, refilled as it reaches the socket
+        consumer.paced = !c.getNoAck() && !consumer.shared && prefetch == 0;
         try {
-            consumer.subscription = consumer.shared
-                    ? context.queues.subscribe(queue, tag, 0, Subscription.CreditMode.LINK, consumer)
-                    : context.queues.subscribe(queue, tag, credit, Subscription.CreditMode.PREFETCH, consumer);
+            if (consumer.shared) {
+                consumer.subscription = context.queues.subscribe(queue, tag, 0, Subscription.CreditMode.LINK, consumer);
+            } else if (consumer.paced) {
+                consumer.subscription = context.queues.subscribe(queue, tag, context.settings.writeWindow(),
+                        Subscription.CreditMode.LINK, consumer);
+            } else {
+                int credit = c.getNoAck() ? context.settings.writeWindow() : prefetch;
+                consumer.subscription = context.queues.subscribe(queue, tag, credit, Subscription.CreditMode.PREFETCH,
+                        consumer);
+            }
         } catch (UnknownQueueException e) {
             context.owners.removeConsumer(queue, c.getExclusive());
             throw AmqpException.notFound("queue", queue);
@@ -299,13 +307,17 @@ final class ChannelConsumers {
         }
         ctx.write(out, ctx.voidPromise());
         context.delivered.increment(deliveries.size());
-        if (settled == null) {
-            ctx.flush();
-        } else {
-            // no-ack: done once written, so a slow client holds back the next deliveries
-            Subscription subscription = consumer.subscription;
+        // Without a prefetch limit, what was delivered is given back as credit only once it reached the
+        // socket, so a client that stops reading stops its deliveries instead of filling our memory.
+        Subscription subscription = consumer.subscription;
+        if (settled != null) { // no-ack: done once written
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> subscription.settleAll(settled,
                     Settlement.ACCEPT));
+        } else if (consumer.paced) {
+            int written = deliveries.size();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> subscription.addCredit(written));
+        } else {
+            ctx.flush();
         }
     }
 

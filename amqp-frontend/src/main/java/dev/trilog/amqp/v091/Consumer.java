@@ -28,6 +28,11 @@ final class Consumer implements DeliverySink, StreamSink {
     boolean shared;
     /** Its own limit (0 = none). */
     int limit;
+    /**
+     * Manual acks and no limit (prefetch 0): on link credit of {@code writeWindow} deliveries, each
+     * given back once written to the socket rather than when acked.
+     */
+    boolean paced;
     /** When shared: deliveries it holds unsettled, and credit granted and not yet used. */
     int outstanding;
     int granted;

@@ -49,7 +49,16 @@ class Amqp091WireTest {
         final OutputStream out;
 
         RawClient(int heartbeat) throws IOException {
-            socket = new Socket("127.0.0.1", server.port());
+            this(heartbeat, 0);
+        }
+
+        /** {@code receiveBuffer}: the socket's SO_RCVBUF in bytes, set before connecting; 0 = the system's. */
+        RawClient(int heartbeat, int receiveBuffer) throws IOException {
+            socket = new Socket();
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
             socket.setSoTimeout(10_000);
             in = new DataInputStream(socket.getInputStream());
             out = socket.getOutputStream();
@@ -349,5 +358,52 @@ class Amqp091WireTest {
             assertThat(ms).isBetween(1500L, 15_000L);
             assertThat(in.read()).isEqualTo(-1);
         }
+    }
+
+    /**
+     * A consumer with manual acks and no prefetch limit (prefetch 0, which RabbitMQ allows) whose
+     * client never reads: it is sent what fits its socket and a bounded write window, not the whole
+     * queue into the broker's memory; the rest stays ready in the queue.
+     */
+    @Test
+    void aConsumerWithoutPrefetchThatNeverReadsIsNotSentTheWholeQueue() throws Exception {
+        int messages = 20_000;
+        try (Connection publisher = server.factory().newConnection()) {
+            Channel ch = publisher.createChannel();
+            ch.queueDeclare("unread", true, false, false, null);
+            ch.confirmSelect();
+            byte[] body = new byte[1024];
+            for (int i = 0; i < messages; i++) {
+                ch.basicPublish("", "unread", null, body);
+            }
+            ch.waitForConfirmsOrDie(120_000);
+            try (RawClient c = new RawClient(0, 64 * 1024)) {
+                // basic.consume: queue, a server-named tag, no-local/no-ack/exclusive/no-wait all off, no arguments
+                c.sendMethod(1, 60, 20, args -> {
+                    args.writeShort(0);
+                    shortstr(args, "unread");
+                    shortstr(args, "");
+                    args.writeByte(0);
+                    args.writeInt(0);
+                });
+                long ready = readyOnceDeliveriesStop(ch, "unread");
+                // the socket's buffers hold a few thousand 1 KiB deliveries and the window 1,000: far from all
+                assertThat(ready).as("messages still ready in the queue").isGreaterThan(messages / 2L);
+            }
+        }
+    }
+
+    /** The queue's ready count once it has not moved for three looks in a row, half a second apart. */
+    private static long readyOnceDeliveriesStop(Channel ch, String queue) throws Exception {
+        long last = -1;
+        int unchanged = 0;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (unchanged < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            long now = ch.queueDeclarePassive(queue).getMessageCount();
+            unchanged = now == last ? unchanged + 1 : 0;
+            last = now;
+        }
+        return last;
     }
 }
