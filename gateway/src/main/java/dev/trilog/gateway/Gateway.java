@@ -114,9 +114,11 @@ public final class Gateway {
                     new AdminApi.Process(
                     TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started)));
             startListener(node == null
-                    ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api)
+                    ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api,
+                            config.adminWrites())
                     : new AdminEndpoint(config.admin(), () -> clusteredHealth(node),
-                            () -> clusteredNotReady(node, queues), metrics::scrape, api), listening);
+                            () -> clusteredNotReady(node, queues), metrics::scrape, api, config.adminWrites()),
+                    listening);
             RunningGateway running = new RunningGateway(config, engine, replication, queueLayer, metrics, listening, sections);
             StartupBanner.log(running, idle, (System.nanoTime() - startNanos) / 1_000_000);
             return running;

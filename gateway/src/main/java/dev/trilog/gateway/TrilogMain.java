@@ -3,6 +3,7 @@ package dev.trilog.gateway;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.Frontends;
 import dev.trilog.gateway.cli.DefinitionsCommand;
+import dev.trilog.gateway.cli.GroupsCommand;
 import dev.trilog.gateway.cli.QueuesCommand;
 import dev.trilog.gateway.cli.StatusCommand;
 import dev.trilog.gateway.cli.TopicsCommand;
@@ -38,6 +39,7 @@ public final class TrilogMain {
                 .addSubcommand(new DefinitionsCommand())
                 .addSubcommand(new TopicsCommand())
                 .addSubcommand(new QueuesCommand())
+                .addSubcommand(new GroupsCommand())
                 .addSubcommand(new StatusCommand())
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);

@@ -13,9 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +67,13 @@ class AdminApiTest {
     @AfterAll
     static void stop() {
         gateway.close();
+    }
+
+    private static JsonNode send(String method, String path, String body, int status) throws Exception {
+        HttpResponse<String> response = Http.send(port, path, method, body);
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+        return JSON.readTree(response.body());
     }
 
     private static JsonNode get(String path, int status) throws Exception {
@@ -146,9 +158,15 @@ class AdminApiTest {
         assertThat(get("/api/v1/topics/a%2Fb", 404).has("error")).isTrue();
         assertThat(get("/api/v1/queues/..", 404).has("error")).isTrue();
         assertThat(get("/api/", 404).get("error").asText()).contains("/api/v1/");
-        HttpResponse<String> delete = Http.send(port, "/api/v1/topics/orders", "DELETE");
-        assertThat(delete.statusCode()).isEqualTo(405);
-        assertThat(JSON.readTree(delete.body()).get("error").asText()).contains("read-only");
+        HttpResponse<String> put = Http.send(port, "/api/v1/topics/orders", "PUT");
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(JSON.readTree(put.body()).get("error").asText()).contains("PUT");
+        assertThat(put.headers().firstValue("Allow")).contains("GET, HEAD, POST, DELETE");
+        assertThat(send("DELETE", "/api/v1/topics/nope", null, 404).get("error").asText()).isEqualTo("unknown topic 'nope'");
+        assertThat(send("POST", "/api/v1/queues/nope/purge", null, 404).get("error").asText())
+                .isEqualTo("unknown queue 'nope'");
+        assertThat(send("POST", "/api/v1/status", "{}", 404).has("error")).isTrue();
+        assertThat(get("/api/v1/groups/nope", 404).get("error").asText()).startsWith("unknown group 'nope'");
         // the topic is still there
         assertThat(get("/api/v1/topics/orders", 200).get("name").asText()).isEqualTo("orders");
     }
@@ -208,6 +226,105 @@ class AdminApiTest {
     void aGroupWithoutItsSubcommandIsAUsageError() {
         assertThat(run("topics")).isEqualTo(2);
         assertThat(err.toString()).contains("list", "describe");
+    }
+
+    @Test
+    void topicsAreCreatedAndDeletedThroughTheApiAsThroughKafka() throws Exception {
+        JsonNode created = send("POST", "/api/v1/topics",
+                "{\"name\": \"api-made\", \"partitions\": 2, \"configs\": {\"retention.ms\": \"60000\"}}", 201);
+        assertThat(created.get("partitions")).hasSize(2);
+        assertThat(created.get("configs").get("retention.ms").asText()).isEqualTo("60000");
+        assertThat(gateway.engine().topic("api-made").orElseThrow().partitions()).isEqualTo(2);
+
+        assertThat(send("POST", "/api/v1/topics", "{\"name\": \"api-made\"}", 409).get("error").asText())
+                .isEqualTo("topic 'api-made' exists already");
+        assertThat(send("POST", "/api/v1/topics", "{\"name\": \"bad name!\"}", 400).get("error").asText())
+                .contains("bad name!");
+        assertThat(send("POST", "/api/v1/topics", "{\"name\": \"x\", \"partitions\": 0}", 400).get("error").asText())
+                .contains("partitions");
+        assertThat(send("POST", "/api/v1/topics", "{\"name\": \"x\", \"configs\": {\"retention.ms\": \"soon\"}}", 400)
+                .get("error").asText()).contains("retention.ms");
+        assertThat(send("POST", "/api/v1/topics", "{not json", 400).get("error").asText()).startsWith("the body is not JSON");
+        assertThat(send("POST", "/api/v1/topics", "", 400).has("error")).isTrue();
+        assertThat(gateway.engine().topic("x")).isEmpty();
+
+        assertThat(send("DELETE", "/api/v1/topics/api-made", null, 200).get("deleted").asText()).isEqualTo("api-made");
+        assertThat(gateway.engine().topic("api-made")).isEmpty();
+        get("/api/v1/topics/api-made", 404);
+        // a queue keeps its messages in its topic: the same refusal Kafka's DeleteTopics gets
+        assertThat(send("DELETE", "/api/v1/topics/billing", null, 409).get("error").asText()).contains("billing");
+        assertThat(gateway.engine().topic("billing")).isPresent();
+    }
+
+    @Test
+    void topicsCreateAndDeleteCommands() throws Exception {
+        assertThat(run("topics", "create", "cli-made", "--partitions", "3", "--config", "cleanup.policy=compact",
+                "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).contains("Topic: cli-made", "cleanup.policy=compact").containsPattern("(?m)^2 +0 +0 ");
+        assertThat(gateway.engine().topic("cli-made").orElseThrow().partitions()).isEqualTo(3);
+
+        assertThat(run("topics", "create", "cli-made", "--admin", "127.0.0.1:" + port)).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("trilog: topic 'cli-made' exists already" + System.lineSeparator());
+
+        out.getBuffer().setLength(0);
+        assertThat(run("topics", "delete", "cli-made", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).isEqualTo("Deleted topic cli-made" + System.lineSeparator());
+        assertThat(gateway.engine().topic("cli-made")).isEmpty();
+    }
+
+    @Test
+    void aPurgeDropsTheQueuesReadyMessagesAndKeepsTheRecords() throws Exception {
+        int kafka = gateway.listener("kafka").boundAddress().getPort();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafka,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            producer.send(new ProducerRecord<>("everything", "a")).get();
+            producer.send(new ProducerRecord<>("everything", "b")).get();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/queues/everything", 200).get("available").asLong() == 2);
+
+        assertThat(run("queues", "purge", "everything", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).isEqualTo("Purged queue everything" + System.lineSeparator());
+        assertThat(get("/api/v1/queues/everything", 200).get("available").asLong()).isZero();
+        assertThat(get("/api/v1/topics/everything", 200).get("partitions").get(0).get("endOffset").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void groupsShowTheirCommittedOffsetsAndLag() throws Exception {
+        int kafka = gateway.listener("kafka").boundAddress().getPort();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafka, ConsumerConfig.GROUP_ID_CONFIG, "readers",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            // orders-1 holds 3 records: the group has read one of them
+            consumer.commitSync(Map.of(new TopicPartition("orders", 1), new OffsetAndMetadata(1)));
+        }
+        JsonNode readers = get("/api/v1/groups/readers", 200);
+        assertThat(readers.get("lag").asLong()).isEqualTo(2);
+        assertThat(readers.get("partitions").toString())
+                .isEqualTo("[{\"topic\":\"orders\",\"partition\":1,\"committedOffset\":1,\"endOffset\":3,\"lag\":2}]");
+        assertThat(get("/api/v1/groups", 200).get("groups").toString())
+                .contains("{\"name\":\"readers\",\"partitions\":1,\"lag\":2}");
+
+        assertThat(run("groups", "list", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).startsWith("GROUP").containsPattern("(?m)^readers +1 +2$");
+        out.getBuffer().setLength(0);
+        assertThat(run("groups", "describe", "readers", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).containsPattern("(?m)^orders +1 +1 +3 +2$");
+    }
+
+    @Test
+    void withWritesOffTheApiChangesNothing(@TempDir Path other) throws Exception {
+        try (RunningGateway readOnly = Gateway.start(TestConfigs.ephemeral(other, "admin.console.writes", "false"),
+                Frontends.installed())) {
+            int admin = readOnly.listener("admin").boundAddress().getPort();
+            HttpResponse<String> create = Http.send(admin, "/api/v1/topics", "POST", "{\"name\": \"t\"}");
+            assertThat(create.statusCode()).isEqualTo(403);
+            assertThat(JSON.readTree(create.body()).get("error").asText()).contains("admin.console.writes=false");
+            assertThat(readOnly.engine().topic("t")).isEmpty();
+            assertThat(Http.get(admin, "/api/v1/topics").statusCode()).isEqualTo(200);
+        }
     }
 
     private int run(String... args) {

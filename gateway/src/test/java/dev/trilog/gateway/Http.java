@@ -21,8 +21,13 @@ final class Http {
     }
 
     static HttpResponse<String> send(int port, String path, String method) {
+        return send(port, path, method, null);
+    }
+
+    /** With {@code body} as the request's content (none when null). */
+    static HttpResponse<String> send(int port, String path, String method, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(5))
                 .build();
         try {

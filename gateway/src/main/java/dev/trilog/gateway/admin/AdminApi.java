@@ -1,23 +1,30 @@
 package dev.trilog.gateway.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.frontend.DefinitionSection;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.trilog.gateway.Listener;
 import dev.trilog.gateway.definitions.ArgumentValues;
 import dev.trilog.gateway.definitions.DefinitionsExporter;
+import dev.trilog.log.CommittedOffset;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.PartitionLog;
 import dev.trilog.log.Topic;
+import dev.trilog.log.TopicExistsException;
+import dev.trilog.log.TopicInUseException;
+import dev.trilog.log.UnknownTopicException;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.Destination;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.queue.QueueCounts;
 import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.queue.UnknownQueueException;
 import dev.trilog.routing.topology.Topology;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,23 +32,36 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 
 /**
- * The admin endpoint's JSON API under {@code /api/v1} (docs/admin-api.md): read-only views of what
- * the broker holds, answered as JSON; every failure is {@code {"error": "…"}} with its status.
+ * The admin endpoint's JSON API under {@code /api/v1} (docs/admin-api.md): views of what the broker
+ * holds, and the few changes an operator makes by hand, answered as JSON; every failure is
+ * {@code {"error": "…"}} with its status.
  *
  * <pre>
- *   GET /api/v1/status          version, uptime, data directory, listeners, how many topics and queues
- *   GET /api/v1/topics          every topic but Kafka's internal ones: partitions, records, bytes
- *   GET /api/v1/topics/NAME     one topic: id, config overrides, each partition's start/end offsets and size
- *   GET /api/v1/queues          every queue (SQS and AMQP) with its counts
- *   GET /api/v1/queues/NAME     one queue: counts, arguments, the bindings that lead to it
- *   GET /api/v1/definitions     what exists, as a start-up definitions document (docs/definitions.md)
+ *   GET    /api/v1/status              version, uptime, data directory, listeners, how many topics and queues
+ *   GET    /api/v1/topics              every topic but Kafka's internal ones: partitions, records, bytes
+ *   GET    /api/v1/topics/NAME         one topic: id, config overrides, each partition's start/end offsets and size
+ *   GET    /api/v1/queues              every queue (SQS and AMQP) with its counts
+ *   GET    /api/v1/queues/NAME         one queue: counts, arguments, the bindings that lead to it
+ *   GET    /api/v1/groups              every consumer group with committed offsets, and its total lag
+ *   GET    /api/v1/groups/NAME         one group: each partition's committed offset, end offset and lag
+ *   GET    /api/v1/definitions         what exists, as a start-up definitions document (docs/definitions.md)
+ *   POST   /api/v1/topics              creates a topic: {"name": …, "partitions": N, "configs": {…}}
+ *   DELETE /api/v1/topics/NAME         deletes a topic (refused while a queue keeps its messages there)
+ *   POST   /api/v1/queues/NAME/purge   drops the queue's messages not in flight (AMQP queue.purge)
  * </pre>
  *
- * An unknown topic or queue is 404 {@code {"error": "unknown topic 'x'"}}, as is an unknown path.
+ * An unknown topic, queue or group is 404 {@code {"error": "unknown topic 'x'"}}, as is an unknown
+ * path. The changes go through the same engine and queue calls as the protocols' own (Kafka's
+ * CreateTopics and DeleteTopics, AMQP's queue.purge), so they are checked and replicated alike.
  */
 public final class AdminApi {
 
@@ -54,7 +74,7 @@ public final class AdminApi {
         String text() {
             try {
                 return JSON.writeValueAsString(body) + "\n";
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a tree of JSON nodes is always JSON", e);
             }
         }
@@ -132,7 +152,156 @@ public final class AdminApi {
                 }
             }
         }
+        if (parts.length == 1 && parts[0].equals("groups")) {
+            return new Response(200, groups());
+        }
+        if (parts.length == 2 && parts[0].equals("groups") && !parts[1].isEmpty()) {
+            String name = parts[1];
+            return engine.groupOffsets().groups().contains(name) ? new Response(200, group(name))
+                    : error(404, "unknown group '" + name + "' (no committed offsets)");
+        }
         return error(404, "no such endpoint: " + path);
+    }
+
+    /** The answer to a POST of {@code path} with a JSON {@code body} (empty when none was sent). */
+    Response post(String path, byte[] body) {
+        String[] parts = parts(path);
+        if (parts != null && parts.length == 1 && parts[0].equals("topics")) {
+            return createTopic(body);
+        }
+        if (parts != null && parts.length == 3 && parts[0].equals("queues") && parts[2].equals("purge")) {
+            return purge(parts[1]);
+        }
+        return error(404, "no such endpoint: POST " + path);
+    }
+
+    /** The answer to a DELETE of {@code path}. */
+    Response delete(String path) {
+        String[] parts = parts(path);
+        if (parts != null && parts.length == 2 && parts[0].equals("topics") && !parts[1].isEmpty()) {
+            return deleteTopic(parts[1]);
+        }
+        return error(404, "no such endpoint: DELETE " + path);
+    }
+
+    /** The path's segments after {@code /api/v1/}, or null when it is not under it. */
+    private static String[] parts(String path) {
+        return path.startsWith(PREFIX) ? path.substring(PREFIX.length()).split("/", -1) : null;
+    }
+
+    private Response createTopic(byte[] body) {
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return error(400, "the body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return error(400, "the body could not be read: " + e.getMessage());
+        }
+        if (request == null || !request.isObject() || !request.path("name").isTextual()) {
+            return error(400, "expected {\"name\": \"…\", \"partitions\": N, \"configs\": {…}}");
+        }
+        String name = request.get("name").asText();
+        JsonNode count = request.path("partitions");
+        if (!count.isMissingNode() && !(count.canConvertToInt() && count.isIntegralNumber() && count.asInt() >= 1)) {
+            return error(400, "partitions must be a whole number of at least 1, not " + count);
+        }
+        Map<String, String> configs = new TreeMap<>();
+        JsonNode given = request.path("configs");
+        if (!given.isMissingNode() && !given.isObject()) {
+            return error(400, "configs must be an object of names to values");
+        }
+        given.fields().forEachRemaining(c -> configs.put(c.getKey(), c.getValue().asText()));
+        if (DefinitionsExporter.isInternal(name)) {
+            return error(400, "'" + name + "' is an internal topic's name");
+        }
+        try {
+            Topic created = engine.createTopic(name, count.isMissingNode() ? 1 : count.asInt(), configs);
+            return new Response(201, topic(created));
+        } catch (TopicExistsException e) {
+            return error(409, "topic '" + name + "' exists already");
+        } catch (InvalidTopicException | ConfigException
+                | IllegalArgumentException e) {
+            return error(400, String.valueOf(e.getMessage()));
+        } catch (IOException e) {
+            return error(500, "creating topic '" + name + "' failed: " + e.getMessage());
+        }
+    }
+
+    private Response deleteTopic(String name) {
+        if (DefinitionsExporter.isInternal(name)) {
+            return error(404, "unknown topic '" + name + "'");
+        }
+        try {
+            engine.deleteTopic(name);
+            return new Response(200, JSON.createObjectNode().put("deleted", name));
+        } catch (UnknownTopicException e) {
+            return error(404, "unknown topic '" + name + "'");
+        } catch (TopicInUseException e) {
+            return error(409, String.valueOf(e.getMessage()));
+        } catch (IOException e) {
+            return error(500, "deleting topic '" + name + "' failed: " + e.getMessage());
+        }
+    }
+
+    private Response purge(String name) {
+        if (topology.queue(name).isEmpty()) {
+            return error(404, "unknown queue '" + name + "'");
+        }
+        try {
+            queues.purge(name).get(30, TimeUnit.SECONDS);
+            return new Response(200, JSON.createObjectNode().put("purged", name));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return cause instanceof UnknownQueueException ? error(404, "unknown queue '" + name + "'")
+                    : error(500, "purging queue '" + name + "' failed: " + cause.getMessage());
+        } catch (TimeoutException e) {
+            return error(503, "purging queue '" + name + "' did not finish within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(503, "interrupted");
+        }
+    }
+
+    private ObjectNode groups() {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("groups");
+        engine.groupOffsets().groups().stream().sorted().forEach(name -> {
+            ObjectNode group = group(name);
+            list.addObject().put("name", name).put("partitions", group.get("partitions").size())
+                    .put("lag", group.get("lag").asLong());
+        });
+        return body;
+    }
+
+    /**
+     * A group's committed offsets with each partition's end offset and lag (end − committed, Kafka's
+     * definition; null when the partition is gone). Membership is the Kafka coordinator's:
+     * {@code kafka-consumer-groups --describe --members} shows it.
+     */
+    private ObjectNode group(String name) {
+        ObjectNode body = JSON.createObjectNode().put("name", name);
+        ArrayNode partitions = body.putArray("partitions");
+        long totalLag = 0;
+        var committed = new TreeMap<String, Map<Integer, CommittedOffset>>();
+        engine.groupOffsets().fetchAll(name).forEach((tp, offset) ->
+                committed.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
+        for (var topic : committed.entrySet()) {
+            for (var partition : topic.getValue().entrySet()) {
+                ObjectNode row = partitions.addObject().put("topic", topic.getKey()).put("partition", partition.getKey())
+                        .put("committedOffset", partition.getValue().offset());
+                PartitionLog log = engine.partition(new TopicPartition(topic.getKey(), partition.getKey()));
+                if (log == null) {
+                    row.putNull("endOffset").putNull("lag");
+                } else {
+                    long lag = Math.max(0, log.highWatermark() - partition.getValue().offset());
+                    row.put("endOffset", log.highWatermark()).put("lag", lag);
+                    totalLag += lag;
+                }
+            }
+        }
+        body.put("lag", totalLag);
+        return body;
     }
 
     private ObjectNode status() {

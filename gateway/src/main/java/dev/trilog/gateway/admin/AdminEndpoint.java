@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP listener ({@code admin.port}): health, Prometheus metrics and the read-only JSON
- * API ({@link AdminApi}), served by Undertow's core handler API on its own small thread pool so
+ * The admin HTTP listener ({@code admin.port}): health, Prometheus metrics and the JSON API
+ * ({@link AdminApi}), served by Undertow's core handler API on its own small thread pool so
  * that a busy protocol frontend cannot starve health checks.
  *
  * <p>Shutdown: from the first moment every new request is answered 503, in-flight requests get
@@ -41,7 +41,7 @@ public final class AdminEndpoint implements Listener {
 
     /** @param metrics produces the {@code /metrics} body, normally {@code GatewayMetrics::scrape} */
     public AdminEndpoint(ListenAddress address, Supplier<String> metrics) {
-        this(address, () -> HEALTH_BODY, List::of, metrics, null);
+        this(address, () -> HEALTH_BODY, List::of, metrics, null, false);
     }
 
     /**
@@ -50,14 +50,17 @@ public final class AdminEndpoint implements Listener {
      */
     public AdminEndpoint(ListenAddress address, Supplier<String> health, Supplier<List<String>> notReady,
             Supplier<String> metrics) {
-        this(address, health, notReady, metrics, null);
+        this(address, health, notReady, metrics, null, false);
     }
 
-    /** @param api the JSON API under {@code /api/v1}; null answers 404 there */
+    /**
+     * @param api    the JSON API under {@code /api/v1}; null answers 404 there
+     * @param writes whether the API may change anything ({@code admin.console.writes}); else its POST and DELETE are 403
+     */
     public AdminEndpoint(ListenAddress address, Supplier<String> health, Supplier<List<String>> notReady,
-            Supplier<String> metrics, AdminApi api) {
+            Supplier<String> metrics, AdminApi api, boolean writes) {
         this.address = address;
-        this.requests = Handlers.gracefulShutdown(new AdminRoutes(health, notReady, metrics, api));
+        this.requests = Handlers.gracefulShutdown(new AdminRoutes(health, notReady, metrics, api, writes));
         this.server = Undertow.builder()
                 .addHttpListener(address.port(), address.host())
                 // health checks and scrapes are rare and short: two workers are plenty

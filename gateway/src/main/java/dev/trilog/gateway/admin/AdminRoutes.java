@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  *   GET /health/ready  200 {"status":"READY"}    (readiness: it can serve clients now), or
  *                      503 {"status":"NOT_READY","waiting":["…", …]} naming what it waits for
  *   GET /metrics       200 Prometheus text format 0.0.4
- *   GET /api/v1/…      the JSON API ({@link AdminApi}); errors as {"error":"…"}
+ *   GET, POST, DELETE /api/v1/…   the JSON API ({@link AdminApi}); errors as {"error":"…"}
  *   other paths   404;  other methods on these paths: 405
  * </pre>
  *
@@ -35,17 +35,24 @@ final class AdminRoutes implements HttpHandler {
     private final Supplier<String> metrics;
     /** The JSON API under /api/, or null where there is none (tests of the health routes). */
     private final AdminApi api;
+    /** Whether the API's POST and DELETE may change anything ({@code admin.console.writes}). */
+    private final boolean writes;
+    /** The largest request body read: a topic's creation is a few hundred bytes. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
 
     /**
      * @param health   the health body (JSON)
      * @param notReady what the broker waits for before it can serve clients, empty when ready
      * @param metrics  the Prometheus text, produced on a worker thread because it takes a few milliseconds
+     * @param writes   whether the API's POST and DELETE may change anything
      */
-    AdminRoutes(Supplier<String> health, Supplier<List<String>> notReady, Supplier<String> metrics, AdminApi api) {
+    AdminRoutes(Supplier<String> health, Supplier<List<String>> notReady, Supplier<String> metrics, AdminApi api,
+            boolean writes) {
         this.health = health;
         this.notReady = notReady;
         this.metrics = metrics;
         this.api = api;
+        this.writes = writes;
     }
 
     @Override
@@ -90,24 +97,39 @@ final class AdminRoutes implements HttpHandler {
         }
     }
 
-    /** The JSON API: read-only, answered off the I/O thread as it walks topics and queues. */
+    /**
+     * The JSON API, answered off the I/O thread as it walks topics and queues. POST and DELETE
+     * change things only when {@code admin.console.writes} allows it; otherwise 403.
+     */
     private void api(HttpServerExchange exchange) {
         if (exchange.isInIoThread()) {
             exchange.dispatch(this);
             return;
         }
         HttpString method = exchange.getRequestMethod();
+        String path = exchange.getRequestPath();
         AdminApi.Response response;
-        if (Methods.GET.equals(method) || Methods.HEAD.equals(method)) {
-            try {
-                response = api.get(exchange.getRequestPath());
-            } catch (RuntimeException e) {
-                response = AdminApi.error(StatusCodes.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
+        try {
+            if (Methods.GET.equals(method) || Methods.HEAD.equals(method)) {
+                response = api.get(path);
+            } else if (!Methods.POST.equals(method) && !Methods.DELETE.equals(method)) {
+                exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD, POST, DELETE");
+                response = AdminApi.error(StatusCodes.METHOD_NOT_ALLOWED, "method " + method + " not allowed");
+            } else if (!writes) {
+                response = AdminApi.error(StatusCodes.FORBIDDEN, "changes through the admin API are off"
+                        + " (admin.console.writes=false)");
+            } else if (Methods.DELETE.equals(method)) {
+                response = api.delete(path);
+            } else {
+                exchange.startBlocking();
+                byte[] body = exchange.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+                response = body.length > MAX_BODY_BYTES
+                        ? AdminApi.error(StatusCodes.REQUEST_ENTITY_TOO_LARGE, "a request body is at most "
+                                + MAX_BODY_BYTES + " bytes")
+                        : api.post(path, body);
             }
-        } else {
-            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
-            response = AdminApi.error(StatusCodes.METHOD_NOT_ALLOWED, "method " + method + " not allowed: the API"
-                    + " is read-only");
+        } catch (java.io.IOException | RuntimeException e) {
+            response = AdminApi.error(StatusCodes.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
         }
         respond(exchange, response.status(), "application/json", response.text());
     }

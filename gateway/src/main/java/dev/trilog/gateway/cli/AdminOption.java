@@ -46,8 +46,25 @@ public final class AdminOption {
      *         (its {@code error} message)
      */
     JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    /** POSTs {@code body} (JSON, or nothing when null) to {@code path}; as {@link #get}. */
+    JsonNode post(String path, JsonNode body) {
+        return send("POST", path, body);
+    }
+
+    /** DELETEs {@code path}; as {@link #get}. */
+    JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    private JsonNode send(String method, String path, JsonNode body) {
         URI uri = base().resolve(path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+        HttpRequest.BodyPublisher content = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.toString());
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, content)
+                .header("Content-Type", "application/json").build();
         HttpResponse<String> response;
         try {
             response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()
@@ -59,16 +76,16 @@ public final class AdminOption {
             Thread.currentThread().interrupt();
             throw new CommandFailedException("interrupted", e);
         }
-        JsonNode body;
+        JsonNode answer;
         try {
-            body = JSON.readTree(response.body());
+            answer = JSON.readTree(response.body());
         } catch (JsonProcessingException e) {
             throw new CommandFailedException(uri + " answered " + response.statusCode() + " without JSON: is "
                     + base() + " a Trilog admin port?");
         }
-        if (response.statusCode() != 200) {
-            throw new CommandFailedException(body.path("error").asText("HTTP " + response.statusCode() + " from " + uri));
+        if (response.statusCode() / 100 != 2) {
+            throw new CommandFailedException(answer.path("error").asText("HTTP " + response.statusCode() + " from " + uri));
         }
-        return body;
+        return answer;
     }
 }

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that reads one admin API resource and prints it: as a readable table by default, as
- * the API's JSON with {@code --json}.
+ * A command that reads one admin API resource (or makes one change through it) and prints the
+ * answer: as a readable table or line by default, as the API's JSON with {@code --json}.
  */
 abstract class ClientCommand implements Callable<Integer> {
 
@@ -23,15 +23,20 @@ abstract class ClientCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the admin API's JSON instead of a table.")
     boolean json;
 
-    /** The API path to read ({@code /api/v1/topics}). */
+    /** The API path to read ({@code /api/v1/topics}), or to change. */
     abstract String path();
+
+    /** The call: a GET of {@link #path()}; a command that changes something sends its POST or DELETE. */
+    JsonNode call(AdminOption admin) {
+        return admin.get(path());
+    }
 
     /** Prints the answer for a person. */
     abstract void print(JsonNode body, PrintWriter out);
 
     @Override
     public Integer call() {
-        JsonNode body = admin.get(path());
+        JsonNode body = call(admin);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(body.toPrettyString());

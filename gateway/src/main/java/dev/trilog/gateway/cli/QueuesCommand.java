@@ -8,11 +8,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code trilog queues list|describe}: a running gateway's SQS and AMQP queues, through its admin API. */
+/** {@code trilog queues list|describe|purge}: a running gateway's SQS and AMQP queues, through its admin API. */
 @Command(name = "queues",
         mixinStandardHelpOptions = true,
         description = "A running gateway's queues, SQS and AMQP (admin API, docs/admin-api.md).",
-        subcommands = {QueuesCommand.List.class, QueuesCommand.Describe.class})
+        subcommands = {QueuesCommand.List.class, QueuesCommand.Describe.class, QueuesCommand.Purge.class})
 public final class QueuesCommand implements Callable<Integer> {
 
     @Spec
@@ -78,6 +78,30 @@ public final class QueuesCommand implements Callable<Integer> {
             out.println(bindings.isEmpty() ? "Bindings: none" : "Bindings:");
             bindings.forEach(b -> out.println("  from " + text(b, "source") + " key '" + text(b, "routingKey") + "'"));
             out.flush();
+        }
+    }
+
+    @Command(name = "purge", mixinStandardHelpOptions = true,
+            description = "Drops the queue's messages that no consumer holds (AMQP queue.purge); the records stay"
+                    + " in its topic for Kafka readers.")
+    static final class Purge extends ClientCommand {
+
+        @Parameters(paramLabel = "QUEUE", description = "The queue's name.")
+        String name;
+
+        @Override
+        String path() {
+            return "/api/v1/queues/" + AdminOption.pathSegment(name) + "/purge";
+        }
+
+        @Override
+        JsonNode call(AdminOption admin) {
+            return admin.post(path(), null);
+        }
+
+        @Override
+        void print(JsonNode body, PrintWriter out) {
+            out.println("Purged queue " + text(body, "purged"));
         }
     }
 }

@@ -1,18 +1,24 @@
 package dev.trilog.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code trilog topics list|describe}: a running gateway's topics, through its admin API. */
+/** {@code trilog topics list|describe|create|delete}: a running gateway's topics, through its admin API. */
 @Command(name = "topics",
         mixinStandardHelpOptions = true,
         description = "A running gateway's topics (admin API, docs/admin-api.md).",
-        subcommands = {TopicsCommand.List.class, TopicsCommand.Describe.class})
+        subcommands = {TopicsCommand.List.class, TopicsCommand.Describe.class, TopicsCommand.Create.class,
+                TopicsCommand.Delete.class})
 public final class TopicsCommand implements Callable<Integer> {
 
     @Spec
@@ -45,7 +51,7 @@ public final class TopicsCommand implements Callable<Integer> {
 
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "One topic: its id, config overrides, and each partition's offsets and size.")
-    static final class Describe extends ClientCommand {
+    static class Describe extends ClientCommand {
 
         @Parameters(paramLabel = "TOPIC", description = "The topic's name.")
         String name;
@@ -71,6 +77,55 @@ public final class TopicsCommand implements Callable<Integer> {
                         text(p, "segments"));
             }
             table.print(out);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Creates a topic (as Kafka's CreateTopics would) and describes it.")
+    static final class Create extends Describe {
+
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "1",
+                description = "How many partitions. Default: ${DEFAULT-VALUE}.")
+        int partitions;
+
+        @Option(names = "--config", paramLabel = "NAME=VALUE",
+                description = "A topic config (Kafka's names: retention.ms, cleanup.policy, ...); repeat for more.")
+        Map<String, String> configs = new LinkedHashMap<>();
+
+        @Override
+        String path() {
+            return "/api/v1/topics";
+        }
+
+        @Override
+        JsonNode call(AdminOption admin) {
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("name", name).put("partitions", partitions);
+            ObjectNode given = body.putObject("configs");
+            configs.forEach(given::put);
+            return admin.post(path(), body);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Deletes a topic and its records (refused while a queue keeps its messages there).")
+    static final class Delete extends ClientCommand {
+
+        @Parameters(paramLabel = "TOPIC", description = "The topic's name.")
+        String name;
+
+        @Override
+        String path() {
+            return "/api/v1/topics/" + AdminOption.pathSegment(name);
+        }
+
+        @Override
+        JsonNode call(AdminOption admin) {
+            return admin.delete(path());
+        }
+
+        @Override
+        void print(JsonNode body, PrintWriter out) {
+            out.println("Deleted topic " + text(body, "deleted"));
         }
     }
 }

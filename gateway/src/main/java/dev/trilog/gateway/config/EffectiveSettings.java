@@ -43,6 +43,7 @@ final class EffectiveSettings {
         ListenAddress admin = new ListenAddress(KnownKeys.ADMIN_PORT, host, frontendConfig.port(KnownKeys.ADMIN_PORT));
         checkPortsDistinct(frontends, frontendConfig);
         checkDefinitions();
+        checkAdminWrites();
         LoggingLevels logging = LoggingLevels.parse(get(LoggingLevels.KEY));
         return new GatewayConfig(engine, admin, frontendConfig, logging, new ArrayList<>(values.values()), keys);
     }
@@ -79,6 +80,13 @@ final class EffectiveSettings {
                     + ") cannot be used with " + KnownKeys.CLUSTER_NODES + " (from " + get(KnownKeys.CLUSTER_NODES).source()
                     + "): start-up definitions are for one node; declare through a client on a cluster"
                     + " (docs/definitions.md)");
+        }
+    }
+
+    private void checkAdminWrites() {
+        ConfigValue writes = get(KnownKeys.ADMIN_WRITES);
+        if (!List.of("true", "false", GatewayConfig.WRITES_ON_LOOPBACK).contains(writes.value().trim())) {
+            throw InvalidConfigException.badValue(writes, "expected true, false or " + GatewayConfig.WRITES_ON_LOOPBACK);
         }
     }
 

@@ -38,6 +38,9 @@ public record GatewayConfig(
         settings = List.copyOf(settings);
     }
 
+    /** {@code admin.console.writes}' default: changes allowed while the admin port is reachable from this host only. */
+    public static final String WRITES_ON_LOOPBACK = "loopback";
+
     /** The absolute directory that holds every log. */
     public Path dataDir() {
         return engine.dataDir();
@@ -52,6 +55,19 @@ public record GatewayConfig(
     public java.util.Optional<Path> definitionsFile() {
         String file = frontendConfig.string(KnownKeys.DEFINITIONS_FILE).trim();
         return file.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(file).toAbsolutePath());
+    }
+
+    /** Whether the admin API may change things ({@code admin.console.writes}, checked at load). */
+    public boolean adminWrites() {
+        String value = frontendConfig.string(KnownKeys.ADMIN_WRITES).trim();
+        if (value.equals(WRITES_ON_LOOPBACK)) {
+            try {
+                return java.net.InetAddress.getByName(admin.host()).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false; // the listener could not bind it either
+            }
+        }
+        return Boolean.parseBoolean(value);
     }
 
     /** The values set by a file, a variable or a flag rather than taken from the defaults: what the user chose. */

@@ -39,6 +39,7 @@ public final class KnownKeys {
     public static final String DATA_DIR = "data.dir";
     public static final String LISTEN_HOST = "listen.host";
     public static final String ADMIN_PORT = "admin.port";
+    public static final String ADMIN_WRITES = "admin.console.writes";
     public static final String NODE_ID = "node.id";
     public static final String CLUSTER_NODES = "cluster.nodes";
     public static final String CLUSTER_SNAPSHOT_THRESHOLD = "cluster.snapshot.threshold";
@@ -53,6 +54,9 @@ public final class KnownKeys {
             ConfigKey.of(LISTEN_HOST, "127.0.0.1", "The address every listener binds."),
             ConfigKey.of(ADMIN_PORT, "8080",
                     "Admin HTTP port for /health, /metrics and the JSON API under /api/v1 (0 = any free port)."),
+            ConfigKey.of(ADMIN_WRITES, GatewayConfig.WRITES_ON_LOOPBACK, "Whether the admin API may change things"
+                    + " (create and delete topics, purge queues): true, false, or loopback = only while it listens"
+                    + " on a loopback address."),
             ConfigKey.of(CLUSTER_NODES, "", "Replicated mode (first step, docs/replication.md): every node's id and"
                     + " replication address, 1@host:port,2@host:port,...; empty = one node, nothing replicated."),
             ConfigKey.of(NODE_ID, "0", "This node's id in cluster.nodes (needed when cluster.nodes is set)."),

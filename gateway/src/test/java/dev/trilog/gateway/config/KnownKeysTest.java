@@ -49,7 +49,7 @@ class KnownKeysTest {
     void theFrontendsOnTheClassPathBringTheirKeysGroupedByOwner() {
         assertThat(keys.declaredByOwner()).containsOnlyKeys("gateway", "amqp", "kafka", "sqs");
         assertThat(keys.declaredByOwner().get("gateway")).extracting(ConfigKey::name)
-                .containsExactly("data.dir", "listen.host", "admin.port", "cluster.nodes", "node.id",
+                .containsExactly("data.dir", "listen.host", "admin.port", "admin.console.writes", "cluster.nodes", "node.id",
                         "cluster.snapshot.threshold", "definitions.file", "logging.level");
         assertThat(keys.all()).contains("kafka.port", "kafka.transport", "group.min.session.timeout.ms",
                 "amqp.port", "sqs.port", "sqs.access-keys");
