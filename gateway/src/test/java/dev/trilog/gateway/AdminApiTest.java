@@ -327,6 +327,59 @@ class AdminApiTest {
         }
     }
 
+    @Test
+    void theConsoleShowsTopicsQueuesAndGroupsAsTheApiDoes() throws Exception {
+        HttpResponse<String> overview = Http.get(port, "/");
+        assertThat(overview.statusCode()).isEqualTo(200);
+        assertThat(overview.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(overview.body()).contains("<a href=\"/console/topics/orders\">orders</a>",
+                "<a href=\"/console/queues/billing\">billing</a>", "127.0.0.1:" + port, "id=\"rate\"");
+
+        String orders = Http.get(port, "/console/topics/orders").body();
+        assertThat(orders).contains("<h1>Topic orders</h1>", "<td>retention.ms</td><td>3600000</td>",
+                "<tr><td>1</td><td>0</td><td>3</td>");
+        String billing = Http.get(port, "/console/queues/billing").body();
+        assertThat(billing).contains("<h1>Queue billing</h1>", "<td>events</td><td>invoice.*</td>", "x-message-ttl");
+
+        HttpResponse<String> missing = Http.get(port, "/console/topics/nope");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("unknown topic &#39;nope&#39;");
+        assertThat(Http.get(port, "/console/nothing").statusCode()).isEqualTo(404);
+        assertThat(Http.send(port, "/", "POST").statusCode()).isEqualTo(405);
+    }
+
+    /**
+     * The overview in a real browser (headless Chromium, which .ci/run installs): the page loads,
+     * its chart script polls the API, and a screenshot is kept for a person to look at.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(180)
+    void headlessChromiumLoadsTheConsoleAndItsLiveChart(@TempDir Path browserDir) throws Exception {
+        java.util.Optional<Path> chromium = java.util.stream.Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
+                "/usr/bin/google-chrome").map(Path::of).filter(Files::isExecutable).findFirst();
+        org.junit.jupiter.api.Assumptions.assumeTrue(chromium.isPresent(), "no Chromium installed");
+        String url = "http://127.0.0.1:" + port + "/";
+        Path screenshots = Files.createDirectories(Path.of("target", "console-screenshots"));
+        java.util.List<String> common = java.util.List.of(chromium.get().toString(), "--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + browserDir.resolve("profile"),
+                "--virtual-time-budget=10000");
+        java.util.List<String> dump = new java.util.ArrayList<>(common);
+        dump.addAll(java.util.List.of("--dump-dom", url));
+        Process browser = new ProcessBuilder(dump).redirectError(browserDir.resolve("chromium.err").toFile()).start();
+        String dom = new String(browser.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(browser.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(dom).as("Chromium said: " + Files.readString(browserDir.resolve("chromium.err")))
+                .contains(">orders</a>", ">billing</a>").containsPattern("data-polls=\"[1-9]\\d*\"");
+
+        java.util.List<String> shot = new java.util.ArrayList<>(common);
+        shot.addAll(java.util.List.of("--window-size=1200,1400",
+                "--screenshot=" + screenshots.resolve("overview.png").toAbsolutePath(), url));
+        Process screenshot = new ProcessBuilder(shot).redirectErrorStream(true)
+                .redirectOutput(browserDir.resolve("screenshot.out").toFile()).start();
+        assertThat(screenshot.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(screenshots.resolve("overview.png")).isNotEmptyFile();
+    }
+
     private int run(String... args) {
         CommandLine cli = TrilogMain.commandLine(Map.of());
         cli.setOut(new PrintWriter(out, true));

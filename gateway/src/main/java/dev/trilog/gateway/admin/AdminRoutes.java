@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  *   GET /health/ready  200 {"status":"READY"}    (readiness: it can serve clients now), or
  *                      503 {"status":"NOT_READY","waiting":["…", …]} naming what it waits for
  *   GET /metrics       200 Prometheus text format 0.0.4
+ *   GET / and /console/…   the web console's HTML pages ({@link AdminConsole})
  *   GET, POST, DELETE /api/v1/…   the JSON API ({@link AdminApi}); errors as {"error":"…"}
  *   other paths   404;  other methods on these paths: 405
  * </pre>
@@ -35,6 +36,8 @@ final class AdminRoutes implements HttpHandler {
     private final Supplier<String> metrics;
     /** The JSON API under /api/, or null where there is none (tests of the health routes). */
     private final AdminApi api;
+    /** The web console's pages, over the same API; null where there is no API. */
+    private final AdminConsole console;
     /** Whether the API's POST and DELETE may change anything ({@code admin.console.writes}). */
     private final boolean writes;
     /** The largest request body read: a topic's creation is a few hundred bytes. */
@@ -52,6 +55,7 @@ final class AdminRoutes implements HttpHandler {
         this.notReady = notReady;
         this.metrics = metrics;
         this.api = api;
+        this.console = api == null ? null : new AdminConsole(api);
         this.writes = writes;
     }
 
@@ -90,6 +94,8 @@ final class AdminRoutes implements HttpHandler {
             default -> {
                 if (api != null && exchange.getRequestPath().startsWith("/api/")) {
                     api(exchange);
+                } else if (console != null && AdminConsole.serves(exchange.getRequestPath())) {
+                    console(exchange);
                 } else {
                     respond(exchange, StatusCodes.NOT_FOUND, "text/plain; charset=utf-8", "not found\n");
                 }
@@ -132,6 +138,25 @@ final class AdminRoutes implements HttpHandler {
             response = AdminApi.error(StatusCodes.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
         }
         respond(exchange, response.status(), "application/json", response.text());
+    }
+
+    /** A console page, rendered off the I/O thread from the API's answers. */
+    private void console(HttpServerExchange exchange) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(this);
+            return;
+        }
+        if (!allowed(exchange)) {
+            return;
+        }
+        AdminConsole.Page page;
+        try {
+            page = console.page(exchange.getRequestPath());
+        } catch (RuntimeException e) {
+            page = new AdminConsole.Page(StatusCodes.INTERNAL_SERVER_ERROR, "<!DOCTYPE html><p>"
+                    + AdminConsole.esc(String.valueOf(e.getMessage())) + "</p>");
+        }
+        respond(exchange, page.status(), AdminConsole.CONTENT_TYPE, page.html());
     }
 
     /** The reasons are the gateway's own fixed phrases; quotes and backslashes escaped all the same. */

@@ -1,0 +1,249 @@
+package dev.trilog.gateway.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The web console on the admin port: HTML pages a person opens in a browser, rendered on the
+ * server from the JSON API's own answers ({@link AdminApi}), so the page and {@code /api/v1} can
+ * never disagree. Everything is inside the jar: no script, style or font is fetched from anywhere.
+ *
+ * <pre>
+ *   GET /                          overview: the process, its listeners, topics, queues and groups,
+ *                                  and a live chart of records appended per second
+ *   GET /console/topics/NAME       a topic's configs and partitions
+ *   GET /console/queues/NAME       a queue's counts, arguments and bindings
+ *   GET /console/groups/NAME       a group's committed offsets and lag per partition
+ * </pre>
+ *
+ * The pages read; changes go through the API or {@code trilog} commands (docs/admin-api.md).
+ */
+final class AdminConsole {
+
+    static final String CONTENT_TYPE = "text/html; charset=utf-8";
+
+    /** A page: its HTTP status and HTML. */
+    record Page(int status, String html) {
+    }
+
+    private final AdminApi api;
+
+    AdminConsole(AdminApi api) {
+        this.api = api;
+    }
+
+    /** True for the paths the console answers. */
+    static boolean serves(String path) {
+        return path.equals("/") || path.startsWith("/console/");
+    }
+
+    /** The page at {@code path}: its status and HTML. */
+    Page page(String path) {
+        if (path.equals("/")) {
+            return overview();
+        }
+        String[] parts = path.substring("/console/".length()).split("/", -1);
+        if (parts.length == 2 && !parts[1].isEmpty()) {
+            AdminApi.Response answer = api.get(AdminApi.PREFIX + parts[0] + "/" + parts[1]);
+            if (answer.status() != 200) {
+                return new Page(answer.status(), html("Not found", "<p>" + esc(answer.body().path("error").asText())
+                        + "</p>"));
+            }
+            switch (parts[0]) {
+                case "topics" -> {
+                    return new Page(200, topic(answer.body()));
+                }
+                case "queues" -> {
+                    return new Page(200, queue(answer.body()));
+                }
+                case "groups" -> {
+                    return new Page(200, group(answer.body()));
+                }
+                default -> {
+                    // answered below
+                }
+            }
+        }
+        return new Page(404, html("Not found", "<p>No such page: " + esc(path) + "</p>"));
+    }
+
+    private Page overview() {
+        JsonNode status = api.get(AdminApi.PREFIX + "status").body();
+        StringBuilder body = new StringBuilder();
+        body.append("<p>Version ").append(esc(status.path("version").asText())).append(" · up ")
+                .append(status.path("uptimeMs").asLong() / 1000).append(" s · data in <code>")
+                .append(esc(status.path("dataDir").asText())).append("</code></p>");
+        body.append("<h2>Listeners</h2><table><tr><th>listener</th><th>address</th></tr>");
+        fields(status.path("listeners")).forEachRemaining(l -> body.append("<tr><td>").append(esc(l.getKey()))
+                .append("</td><td>").append(esc(l.getValue().asText())).append("</td></tr>"));
+        body.append("</table>");
+        body.append("<h2>Records appended per second</h2>")
+                .append("<svg id=\"rate\" width=\"600\" height=\"80\" role=\"img\" aria-label=\"records appended per second,")
+                .append(" all topics\"><polyline fill=\"none\" stroke=\"#2a6\" stroke-width=\"2\" points=\"\"/></svg>")
+                .append(" <span id=\"rate-now\">–</span> records/s");
+
+        body.append("<h2>Topics</h2><table><tr><th>topic</th><th>partitions</th><th>records</th><th>bytes</th>")
+                .append("<th>queue</th></tr>");
+        for (JsonNode t : api.get(AdminApi.PREFIX + "topics").body().path("topics")) {
+            body.append("<tr><td>").append(link("topics", t.path("name").asText())).append("</td>")
+                    .append(cells(t, "partitions", "records", "sizeBytes"))
+                    .append("<td>").append(t.path("queue").asBoolean() ? "yes" : "no").append("</td></tr>");
+        }
+        body.append("</table>");
+
+        body.append("<h2>Queues</h2><table><tr><th>queue</th><th>protocol</th><th>available</th><th>in flight</th>")
+                .append("<th>delayed</th><th>dead-lettered</th><th>oldest ms</th></tr>");
+        for (JsonNode q : api.get(AdminApi.PREFIX + "queues").body().path("queues")) {
+            body.append("<tr><td>").append(link("queues", q.path("name").asText())).append("</td>")
+                    .append(cells(q, "protocol", "available", "inFlight", "delayed", "deadLettered", "oldestAgeMs"))
+                    .append("</tr>");
+        }
+        body.append("</table>");
+
+        body.append("<h2>Consumer groups</h2><table><tr><th>group</th><th>partitions</th><th>lag</th></tr>");
+        for (JsonNode g : api.get(AdminApi.PREFIX + "groups").body().path("groups")) {
+            body.append("<tr><td>").append(link("groups", g.path("name").asText())).append("</td>")
+                    .append(cells(g, "partitions", "lag")).append("</tr>");
+        }
+        body.append("</table>").append(RATE_SCRIPT);
+        return new Page(200, html("Trilog", body.toString()));
+    }
+
+    private static String topic(JsonNode t) {
+        StringBuilder body = new StringBuilder("<p>id <code>").append(esc(t.path("id").asText())).append("</code></p>");
+        body.append("<h2>Configs</h2>");
+        if (t.path("configs").isEmpty()) {
+            body.append("<p>the broker's defaults</p>");
+        } else {
+            body.append("<table><tr><th>config</th><th>value</th></tr>");
+            fields(t.path("configs")).forEachRemaining(c -> body.append("<tr><td>").append(esc(c.getKey()))
+                    .append("</td><td>").append(esc(c.getValue().asText())).append("</td></tr>"));
+            body.append("</table>");
+        }
+        body.append("<h2>Partitions</h2><table><tr><th>partition</th><th>start offset</th><th>end offset</th>")
+                .append("<th>bytes</th><th>segments</th></tr>");
+        for (JsonNode p : t.path("partitions")) {
+            body.append("<tr>").append(cells(p, "partition", "startOffset", "endOffset", "sizeBytes", "segments"))
+                    .append("</tr>");
+        }
+        return html("Topic " + t.path("name").asText(), body.append("</table>").toString());
+    }
+
+    private static String queue(JsonNode q) {
+        StringBuilder body = new StringBuilder("<table><tr><th>protocol</th><th>available</th><th>in flight</th>")
+                .append("<th>delayed</th><th>dead-lettered</th><th>oldest ms</th></tr><tr>")
+                .append(cells(q, "protocol", "available", "inFlight", "delayed", "deadLettered", "oldestAgeMs"))
+                .append("</tr></table>");
+        body.append("<p>durable ").append(esc(q.path("durable").asText())).append(" · exclusive ")
+                .append(esc(q.path("exclusive").asText())).append(" · fifo ").append(esc(q.path("fifo").asText()))
+                .append("</p><h2>Arguments</h2>");
+        if (q.path("arguments").isEmpty()) {
+            body.append("<p>none</p>");
+        } else {
+            body.append("<table><tr><th>argument</th><th>value</th></tr>");
+            fields(q.path("arguments")).forEachRemaining(a -> body.append("<tr><td>").append(esc(a.getKey()))
+                    .append("</td><td>").append(esc(a.getValue().toString())).append("</td></tr>"));
+            body.append("</table>");
+        }
+        body.append("<h2>Bindings</h2>");
+        if (q.path("bindings").isEmpty()) {
+            body.append("<p>none</p>");
+        } else {
+            body.append("<table><tr><th>from exchange</th><th>routing key</th></tr>");
+            for (JsonNode b : q.path("bindings")) {
+                body.append("<tr>").append(cells(b, "source", "routingKey")).append("</tr>");
+            }
+            body.append("</table>");
+        }
+        return html("Queue " + q.path("name").asText(), body.toString());
+    }
+
+    private static String group(JsonNode g) {
+        StringBuilder body = new StringBuilder("<p>total lag ").append(g.path("lag").asLong()).append("</p>")
+                .append("<table><tr><th>topic</th><th>partition</th><th>committed</th><th>end</th><th>lag</th></tr>");
+        for (JsonNode p : g.path("partitions")) {
+            body.append("<tr><td>").append(link("topics", p.path("topic").asText())).append("</td>")
+                    .append(cells(p, "partition", "committedOffset", "endOffset", "lag")).append("</tr>");
+        }
+        return html("Group " + g.path("name").asText(), body.append("</table>").toString());
+    }
+
+    private static String cells(JsonNode row, String... fields) {
+        StringBuilder cells = new StringBuilder();
+        for (String field : fields) {
+            JsonNode value = row.path(field);
+            cells.append("<td>").append(value.isMissingNode() || value.isNull() ? "–" : esc(value.asText())).append("</td>");
+        }
+        return cells.toString();
+    }
+
+    private static String link(String kind, String name) {
+        return "<a href=\"/console/" + kind + "/" + esc(segment(name)) + "\">" + esc(name) + "</a>";
+    }
+
+    /** A name as one path segment of a link: percent-encoded, so '/', '?' or '#' in it stay part of it. */
+    private static String segment(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static Iterator<Map.Entry<String, JsonNode>> fields(JsonNode object) {
+        return object.fields();
+    }
+
+    /** Text as HTML: every name and value on a page comes from clients (topic names, arguments). */
+    static String esc(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String html(String title, String body) {
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + " · Trilog</title>"
+                + "<style>body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;"
+                + "margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}th{background:#f4f4f4}"
+                + "code{background:#f4f4f4;padding:0 .2em}svg{border:1px solid #ccc;vertical-align:middle}nav a{margin-right:1em}</style></head><body>"
+                + "<nav><a href=\"/\">Overview</a><a href=\"/api/v1/status\">API</a><a href=\"/metrics\">Metrics</a></nav>"
+                + "<h1>" + esc(title) + "</h1>" + body + "</body></html>";
+    }
+
+    /**
+     * The overview's live chart: polls {@code /api/v1/topics} every two seconds and plots the growth
+     * of the records all topics hold (appends less what retention removed), the last two minutes.
+     * Sets {@code data-polls} on the chart so a test can see the script ran.
+     */
+    private static final String RATE_SCRIPT = """
+            <script>
+            (function () {
+              var svg = document.getElementById('rate'), line = svg.querySelector('polyline');
+              var now = document.getElementById('rate-now'), points = [], last = null, polls = 0;
+              function poll() {
+                fetch('/api/v1/topics').then(function (r) { return r.json(); }).then(function (body) {
+                  var total = body.topics.reduce(function (sum, t) { return sum + t.records; }, 0), t = Date.now();
+                  if (last) {
+                    var rate = Math.max(0, (total - last.total) * 1000 / (t - last.t));
+                    points.push(rate); if (points.length > 60) { points.shift(); }
+                    var max = Math.max.apply(null, points.concat([1]));
+                    line.setAttribute('points', points.map(function (p, i) {
+                      return (i * 10) + ',' + (78 - p * 76 / max).toFixed(1); }).join(' '));
+                    now.textContent = rate.toFixed(0);
+                  }
+                  last = {total: total, t: t};
+                  svg.setAttribute('data-polls', ++polls);
+                }).catch(function () {}).then(function () { setTimeout(poll, 2000); });
+              }
+              poll();
+            })();
+            </script>""";
+}
