@@ -3,6 +3,7 @@ package dev.trilog.kafka;
 import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.FrontendConfig;
+import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.GroupSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.List;
@@ -32,8 +33,10 @@ public final class KafkaFrontendConfig {
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String MAX_CONNECTIONS = "max.connections";
     public static final String MAX_CONNECTIONS_PER_IP = "max.connections.per.ip";
+    /** {@code kafka.tls.certificate}, {@code kafka.tls.private-key}, {@code kafka.tls.client-ca}: see {@link ServerTls}. */
+    static final String TLS_PREFIX = "kafka";
 
-    public static final List<ConfigKey> KEYS = Stream.concat(Stream.of(
+    public static final List<ConfigKey> KEYS = Stream.of(Stream.of(
             ConfigKey.of(PORT, "9092", "Kafka port (0 = any free port)."),
             ConfigKey.of(ADVERTISED_HOST, "",
                     "The host Kafka clients are told to connect to; empty = the bound one."),
@@ -60,7 +63,8 @@ public final class KafkaFrontendConfig {
                     "How many incremental fetch sessions (KIP-227) are kept; 0 = none, every fetch is full.")),
             ConnectionLimits.keys("Kafka", CONNECTIONS_MAX_IDLE_MS, KafkaServerSettings.DEFAULT_CONNECTIONS_MAX_IDLE_MS,
                     "A Kafka connection with nothing sent or received for this long, and no request being answered,"
-                            + " is closed (0 = never).", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream()).toList();
+                            + " is closed (0 = never).", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream(),
+            ServerTls.keys(TLS_PREFIX).stream()).flatMap(keys -> keys).toList();
 
     private KafkaFrontendConfig() {
     }
@@ -84,7 +88,8 @@ public final class KafkaFrontendConfig {
                 MAX_CONNECTIONS_PER_IP);
         return new KafkaServerSettings(config.listenHost(), port, 0, KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES,
                 autoCreateTopics, numPartitions, config.string(ADVERTISED_HOST), advertisedPort, groups, transactions,
-                transport, config.intAtLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 0), connections);
+                transport, config.intAtLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 0), connections,
+                ServerTls.fromConfig(config, TLS_PREFIX).orElse(null));
     }
 
     private static KafkaTransport transport(FrontendConfig config) {

@@ -1,6 +1,7 @@
 package dev.trilog.kafka;
 
 import dev.trilog.frontend.ConnectionLimits;
+import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.GroupSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param transport              the Netty transport: epoll where available ({@code AUTO}), or a forced one
  * @param fetchSessionCacheSlots max.incremental.fetch.session.cache.slots: the incremental fetch sessions kept (0 = none)
  * @param connections            connections.max.idle.ms, max.connections and max.connections.per.ip
+ * @param tls                    the listener's TLS identity (Kafka's SSL security protocol); null = plain TCP
  */
 public record KafkaServerSettings(
         String host,
@@ -35,7 +37,8 @@ public record KafkaServerSettings(
         TransactionSettings transactions,
         KafkaTransport transport,
         int fetchSessionCacheSlots,
-        ConnectionLimits connections) {
+        ConnectionLimits connections,
+        ServerTls tls) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
     /** Kafka's default for {@code max.incremental.fetch.session.cache.slots}. */
@@ -63,12 +66,17 @@ public record KafkaServerSettings(
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
                 GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO, DEFAULT_FETCH_SESSION_CACHE_SLOTS,
-                DEFAULT_CONNECTIONS);
+                DEFAULT_CONNECTIONS, null);
     }
 
     /** The same listener with other connection limits. */
     public KafkaServerSettings withConnections(ConnectionLimits value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
-                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, value);
+                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, value, tls);
+    }
+
+    public KafkaServerSettings withTls(ServerTls value) {
+        return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
+                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, value);
     }
 }

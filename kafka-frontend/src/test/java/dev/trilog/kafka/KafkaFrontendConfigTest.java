@@ -73,4 +73,33 @@ class KafkaFrontendConfigTest {
     private static KafkaServerSettings read(ConfigValue... overrides) {
         return KafkaFrontendConfig.read(FrontendConfig.withDefaults(KafkaFrontendConfig.KEYS, overrides));
     }
+
+    @Test
+    void tlsIsOffUnlessACertificateIsGivenAndItsFilesAreCheckedAtLoad(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertThat(read().tls()).isNull();
+        dev.trilog.testsupport.TestTls tls = dev.trilog.testsupport.TestTls.writeTo(dir);
+        KafkaServerSettings withTls = read(new ConfigValue("kafka.tls.certificate", tls.certificate().toString(), "--set"),
+                new ConfigValue("kafka.tls.private-key", tls.privateKey().toString(), "--set"));
+        assertThat(withTls.tls()).isNotNull();
+        assertThat(withTls.tls().requiresClientCertificate()).isFalse();
+
+        assertThatThrownBy(() -> read(new ConfigValue("kafka.tls.certificate", tls.certificate().toString(), "--set")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("kafka.tls.private-key");
+        assertThatThrownBy(() -> read(new ConfigValue("kafka.tls.private-key", tls.privateKey().toString(), "--set")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("kafka.tls.certificate is not set");
+        assertThatThrownBy(() -> read(new ConfigValue("kafka.tls.certificate", dir.resolve("nope.crt").toString(), "--set"),
+                new ConfigValue("kafka.tls.private-key", tls.privateKey().toString(), "--set")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("kafka.tls.certificate")
+                .hasMessageContaining("nope.crt");
+        java.nio.file.Path pkcs1 = java.nio.file.Files.writeString(dir.resolve("rsa.key"),
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> read(new ConfigValue("kafka.tls.certificate", tls.certificate().toString(), "--set"),
+                new ConfigValue("kafka.tls.private-key", pkcs1.toString(), "--set")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("openssl pkcs8 -topk8");
+        assertThat(read(new ConfigValue("kafka.tls.certificate", tls.certificate().toString(), "--set"),
+                new ConfigValue("kafka.tls.private-key", tls.privateKey().toString(), "--set"),
+                new ConfigValue("kafka.tls.client-ca", tls.ca().toString(), "--set")).tls().requiresClientCertificate())
+                .isTrue();
+    }
 }

@@ -1,7 +1,10 @@
 package dev.trilog.kafka.network;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import org.apache.kafka.common.network.TransferableChannel;
@@ -33,10 +36,33 @@ final class NettyTransferableChannel implements TransferableChannel {
     }
 
     @Override
-    public long transferFrom(FileChannel fileChannel, long position, long count) {
+    public long transferFrom(FileChannel fileChannel, long position, long count) throws IOException {
+        if (ctx.pipeline().get(SslHandler.class) != null) {
+            // TLS encrypts in user space: the bytes must be read into memory, so no sendfile here
+            ctx.write(read(fileChannel, position, (int) count), ctx.voidPromise());
+            return count;
+        }
         ctx.write(new SharedFileRegion(fileChannel, position, count), ctx.voidPromise());
         fileRegions++;
         return count;
+    }
+
+    private ByteBuf read(FileChannel file, long position, int count) throws IOException {
+        ByteBuf bytes = ctx.alloc().ioBuffer(count);
+        try {
+            int done = 0;
+            while (done < count) {
+                int n = bytes.writeBytes(file, position + done, count - done);
+                if (n < 0) {
+                    throw new java.io.EOFException("segment ended " + (count - done) + " bytes before the fetched range");
+                }
+                done += n;
+            }
+            return bytes;
+        } catch (IOException | RuntimeException e) {
+            bytes.release();
+            throw e;
+        }
     }
 
     @Override
