@@ -59,7 +59,7 @@ public final class SqsFrontend extends ServerFrontend<SqsServer> {
     static SqsActions actions(SqsSettings settings, LogEngine engine, Topology topology, Queues queues)
             throws IOException {
         LegacyQueueRecords.moveIntoTopology(engine, topology);
-        QueueUrls urls = new QueueUrls(settings.accountId(), settings.region());
+        QueueUrls urls = new QueueUrls(settings.accountId(), settings.region(), settings.tls() != null);
         QueueDirectory directory = new QueueDirectory(topology, queues, urls, engine.settings().clock());
         return new SqsActions(directory, new ReceiptHandles(receiptHandleSecrets(engine)));
     }

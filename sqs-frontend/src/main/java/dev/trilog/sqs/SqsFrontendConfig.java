@@ -4,6 +4,7 @@ import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.ConfigValue;
 import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.FrontendConfig;
+import dev.trilog.frontend.ServerTls;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,10 @@ public final class SqsFrontendConfig {
     public static final String IDLE_TIMEOUT_MS = "sqs.idle-timeout-ms";
     public static final String MAX_CONNECTIONS = "sqs.max-connections";
     public static final String MAX_CONNECTIONS_PER_IP = "sqs.max-connections-per-ip";
+    /** {@code sqs.tls.certificate}, {@code sqs.tls.private-key}, {@code sqs.tls.client-ca}: HTTPS, see {@link ServerTls}. */
+    static final String TLS_PREFIX = "sqs";
 
-    public static final List<ConfigKey> KEYS = Stream.concat(Stream.of(
+    public static final List<ConfigKey> KEYS = Stream.of(Stream.of(
             ConfigKey.of(PORT, "9324", "SQS HTTP port, both wire protocols (0 = any free port)."),
             ConfigKey.of(HOST, "",
                     "The host[:port] SQS queue URLs name; empty = the client's Host header."),
@@ -37,7 +40,8 @@ public final class SqsFrontendConfig {
             ConnectionLimits.keys("SQS", IDLE_TIMEOUT_MS, SqsSettings.DEFAULT_IDLE_TIMEOUT_MS,
                     "An SQS connection is closed after waiting this long for the client's bytes (before, between or"
                             + " inside requests) or for it to take an answer (0 = never); long polls are not cut.",
-                    MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream()).toList();
+                    MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream(),
+            ServerTls.keys(TLS_PREFIX).stream()).flatMap(keys -> keys).toList();
 
     private SqsFrontendConfig() {
     }
@@ -59,7 +63,8 @@ public final class SqsFrontendConfig {
         }
         String host = config.string(HOST);
         return new SqsSettings(config.listenHost(), port, host.isEmpty() ? null : host, accountId, region,
-                accessKeys(config), ConnectionLimits.read(config, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP));
+                accessKeys(config), ConnectionLimits.read(config, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP),
+                ServerTls.fromConfig(config, TLS_PREFIX).orElse(null));
     }
 
     private static Map<String, String> accessKeys(FrontendConfig config) {

@@ -9,6 +9,7 @@ import dev.trilog.sqs.protocol.SqsMetrics;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -24,6 +25,7 @@ import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.SslClientAuthMode;
 import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
@@ -112,10 +114,16 @@ public final class SqsServer implements ServerFrontend.Server {
         HttpOpenListener http = new HttpOpenListener(new DefaultByteBufferPool(true, BUFFER_BYTES, -1, 4),
                 server.getMap());
         http.setRootHandler(requests);
+        // HTTPS: each accepted connection is wrapped in Undertow's TLS engine before HTTP reads it
+        OptionMap tlsOptions = OptionMap.create(Options.SSL_CLIENT_AUTH_MODE, settings.tls() != null
+                && settings.tls().requiresClientCertificate() ? SslClientAuthMode.REQUIRED : SslClientAuthMode.NOT_REQUESTED);
+        UndertowXnioSsl tls = settings.tls() == null ? null
+                : new UndertowXnioSsl(worker.getXnio(), tlsOptions, settings.tls().sslContext());
         try {
             acceptor = worker.createStreamConnectionServer(
                     new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()),
-                    ChannelListeners.openListenerAdapter(connection -> admit(connection, http)), socket.getMap());
+                    ChannelListeners.openListenerAdapter(connection -> admit(tls == null ? connection
+                            : tls.wrapExistingConnection(connection, tlsOptions, false), http)), socket.getMap());
         } catch (IOException | RuntimeException e) {
             worker.shutdownNow();
             throw e;

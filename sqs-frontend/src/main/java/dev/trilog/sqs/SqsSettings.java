@@ -1,6 +1,7 @@
 package dev.trilog.sqs;
 
 import dev.trilog.frontend.ConnectionLimits;
+import dev.trilog.frontend.ServerTls;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,9 +15,10 @@ import java.util.Objects;
  * @param region     the region in ARNs
  * @param accessKeys secret keys by access key id; when not empty every request must carry a valid SigV4 signature
  * @param connections sqs.idle-timeout-ms, sqs.max-connections and sqs.max-connections-per-ip
+ * @param tls        the listener's TLS identity (HTTPS); null = plain HTTP
  */
 public record SqsSettings(String host, int port, String fixedHost, String accountId, String region,
-                          Map<String, String> accessKeys, ConnectionLimits connections) {
+                          Map<String, String> accessKeys, ConnectionLimits connections, ServerTls tls) {
 
     public static final String DEFAULT_ACCOUNT_ID = "000000000000";
     public static final String DEFAULT_REGION = "us-east-1";
@@ -40,11 +42,17 @@ public record SqsSettings(String host, int port, String fixedHost, String accoun
 
     /** Loopback defaults with any free port: for tests. */
     public static SqsSettings local() {
-        return new SqsSettings("127.0.0.1", 0, null, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Map.of(), DEFAULT_CONNECTIONS);
+        return new SqsSettings("127.0.0.1", 0, null, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Map.of(), DEFAULT_CONNECTIONS,
+                null);
     }
 
     /** The same listener with other connection limits. */
     public SqsSettings withConnections(ConnectionLimits value) {
-        return new SqsSettings(host, port, fixedHost, accountId, region, accessKeys, value);
+        return new SqsSettings(host, port, fixedHost, accountId, region, accessKeys, value, tls);
+    }
+
+    /** The same listener over HTTPS with {@code value} (null: plain HTTP). */
+    public SqsSettings withTls(ServerTls value) {
+        return new SqsSettings(host, port, fixedHost, accountId, region, accessKeys, connections, value);
     }
 }

@@ -203,10 +203,11 @@ class SqsMessagesTest {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> !poll.isDone());
         long sentAt = System.nanoTime();
         sqs.sendMessage(b -> b.queueUrl(url).messageBody("wake up"));
-        ReceiveMessageResponse response = poll.get(5, TimeUnit.SECONDS);
+        ReceiveMessageResponse response = poll.get(15, TimeUnit.SECONDS);
         long wokeAfterMs = (System.nanoTime() - sentAt) / 1_000_000;
         assertThat(response.messages()).extracting(Message::body).containsExactly("wake up");
-        assertThat(wokeAfterMs).as("ms from send to the long poll's answer").isLessThan(500);
+        // woken by the send, not at the end of its 20 s wait: the bound leaves room for a loaded machine
+        assertThat(wokeAfterMs).as("ms from send to the long poll's answer").isLessThan(10_000);
     }
 
     @Test

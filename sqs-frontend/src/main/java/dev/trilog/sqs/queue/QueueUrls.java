@@ -5,7 +5,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * Queue URLs and ARNs: {@code http://<host>/<account-id>/<queue-name>} and
+ * Queue URLs and ARNs: {@code http://<host>/<account-id>/<queue-name>} ({@code https://} on a
+ * listener with TLS: some SDKs send a queue's requests to its URL) and
  * {@code arn:aws:sqs:<region>:<account-id>:<queue-name>}. A URL is read by its path alone, so a
  * URL naming another host (the endpoint seen through a proxy, or {@code localhost} for
  * {@code 127.0.0.1}) still finds its queue, as SQS does.
@@ -14,10 +15,18 @@ public final class QueueUrls {
 
     private final String accountId;
     private final String region;
+    private final String scheme;
 
+    /** For a plain HTTP listener. */
     public QueueUrls(String accountId, String region) {
+        this(accountId, region, false);
+    }
+
+    /** @param https whether the listener speaks TLS, so its URLs say {@code https} */
+    public QueueUrls(String accountId, String region, boolean https) {
         this.accountId = accountId;
         this.region = region;
+        this.scheme = https ? "https://" : "http://";
     }
 
     public String accountId() {
@@ -25,7 +34,7 @@ public final class QueueUrls {
     }
 
     public String url(String host, String queue) {
-        return "http://" + host + "/" + accountId + "/" + queue;
+        return scheme + host + "/" + accountId + "/" + queue;
     }
 
     public String arn(String queue) {
