@@ -2,7 +2,9 @@ package dev.trilog.amqp;
 
 import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.FrontendConfig;
+import dev.trilog.frontend.ServerTls;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The configuration keys the AMQP frontend owns, and how their values become {@link AmqpSettings}. */
 public final class AmqpFrontendConfig {
@@ -12,11 +14,13 @@ public final class AmqpFrontendConfig {
     public static final String IDLE_TIMEOUT_MS = "amqp.idle-timeout-ms";
     public static final String MAX_MESSAGE_SIZE = "amqp.max-message-size";
     public static final String LINK_CREDIT = "amqp.link-credit";
+    /** {@code amqp.tls.certificate}, {@code amqp.tls.private-key}, {@code amqp.tls.client-ca}: see {@link ServerTls}. */
+    static final String TLS_PREFIX = "amqp";
 
     /** AMQP 1.0's smallest max-frame-size a peer must accept. */
     static final int MIN_MAX_FRAME_SIZE = 512;
 
-    public static final List<ConfigKey> KEYS = List.of(
+    public static final List<ConfigKey> KEYS = Stream.concat(Stream.of(
             ConfigKey.of(PORT, "5672", "AMQP port (0 = any free port): AMQP 1.0 today; 0-9-1 clients are answered"
                     + " with the 1.0 header until that protocol lands."),
             ConfigKey.of(MAX_FRAME_SIZE, Integer.toString(AmqpSettings.DEFAULT_MAX_FRAME_SIZE),
@@ -27,7 +31,7 @@ public final class AmqpFrontendConfig {
                     "The largest message an AMQP 1.0 client may send, in bytes, over all its transfers."),
             ConfigKey.of(LINK_CREDIT, Integer.toString(AmqpSettings.DEFAULT_LINK_CREDIT),
                     "Messages one AMQP 1.0 sending link may have in flight: its credit, topped up as they"
-                            + " become durable."));
+                            + " become durable.")), ServerTls.keys(TLS_PREFIX).stream()).toList();
 
     private AmqpFrontendConfig() {
     }
@@ -43,6 +47,7 @@ public final class AmqpFrontendConfig {
                 config.intAtLeast(IDLE_TIMEOUT_MS, 0),
                 config.intAtLeast(MAX_MESSAGE_SIZE, 1),
                 config.intAtLeast(LINK_CREDIT, 1),
-                AmqpSettings.DEFAULT_LINK_BYTES_IN_FLIGHT);
+                AmqpSettings.DEFAULT_LINK_BYTES_IN_FLIGHT,
+                ServerTls.fromConfig(config, TLS_PREFIX).orElse(null));
     }
 }

@@ -23,6 +23,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -83,6 +86,9 @@ public final class AmqpServer implements ServerFrontend.Server {
     public InetSocketAddress start() throws IOException {
         bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        // TLS on the whole port, as RabbitMQ's amqps listener: the handshake comes before the protocol header
+        SslContext tls = settings.tls() == null ? null : new JdkSslContext(settings.tls().sslContext(), false,
+                settings.tls().requiresClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.NONE);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
@@ -92,6 +98,9 @@ public final class AmqpServer implements ServerFrontend.Server {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
+                        if (tls != null) {
+                            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
+                        }
                         channel.pipeline().addLast("sniffer", sniffer(broker, amqp091, HEADER_TIMEOUT_MS));
                     }
                 });

@@ -1,5 +1,7 @@
 package dev.trilog.amqp;
 
+import dev.trilog.frontend.ServerTls;
+
 /**
  * The AMQP frontend's settings, read from its configuration keys ({@link AmqpFrontendConfig}).
  *
@@ -17,9 +19,10 @@ package dev.trilog.amqp;
  *                        durable: the most messages one link has in flight
  * @param linkBytesInFlight the most bytes of one sending link's messages that may be waiting to be
  *                        durable before it is given more credit
+ * @param tls             the port's TLS identity (both AMQP versions, as RabbitMQ's amqps); null = plain TCP
  */
 public record AmqpSettings(String host, int port, int maxFrameSize, int idleTimeoutMs, int maxMessageSize,
-        int linkCredit, int linkBytesInFlight) {
+        int linkCredit, int linkBytesInFlight, ServerTls tls) {
 
     /** RabbitMQ's default frame_max (128 KiB). */
     public static final int DEFAULT_MAX_FRAME_SIZE = 131_072;
@@ -32,6 +35,6 @@ public record AmqpSettings(String host, int port, int maxFrameSize, int idleTime
     /** Defaults on loopback and an ephemeral port: for tests. */
     public static AmqpSettings defaults() {
         return new AmqpSettings("127.0.0.1", 0, DEFAULT_MAX_FRAME_SIZE, DEFAULT_IDLE_TIMEOUT_MS,
-                DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_LINK_CREDIT, DEFAULT_LINK_BYTES_IN_FLIGHT);
+                DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_LINK_CREDIT, DEFAULT_LINK_BYTES_IN_FLIGHT, null);
     }
 }

@@ -3,7 +3,6 @@ package dev.trilog.kafka;
 import dev.trilog.frontend.AdvertisedHost;
 import dev.trilog.frontend.ConnectionGate;
 import dev.trilog.frontend.ServerFrontend;
-import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.network.KafkaConnection;
 import dev.trilog.kafka.network.KafkaFrameDecoder;
 import dev.trilog.kafka.network.KafkaMetrics;
@@ -16,9 +15,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -101,7 +99,8 @@ public final class KafkaServer implements ServerFrontend.Server {
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         bossGroup = new MultiThreadIoEventLoopGroup(1, handlers);
         workerGroup = new MultiThreadIoEventLoopGroup(0, handlers);
-        SslContext tls = settings.tls() == null ? null : sslContext(settings.tls());
+        SslContext tls = settings.tls() == null ? null : new JdkSslContext(settings.tls().sslContext(), false,
+                settings.tls().requiresClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.NONE);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -186,17 +185,5 @@ public final class KafkaServer implements ServerFrontend.Server {
         }
         timer.shutdownNow();
         context.routing().close();
-    }
-
-    /** Netty's TLS engine over the JDK's, with the listener's identity and, for mutual TLS, its client CAs. */
-    private static SslContext sslContext(ServerTls tls) throws IOException {
-        try {
-            return SslContextBuilder.forServer(tls.keyManagers()).sslProvider(SslProvider.JDK)
-                    .trustManager(tls.clientTrust())
-                    .clientAuth(tls.requiresClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.NONE)
-                    .build();
-        } catch (javax.net.ssl.SSLException e) {
-            throw new IOException("cannot set up TLS with " + tls.certificate() + ": " + e.getMessage(), e);
-        }
     }
 }
