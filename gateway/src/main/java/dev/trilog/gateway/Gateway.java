@@ -115,9 +115,10 @@ public final class Gateway {
                     TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started)));
             startListener(node == null
                     ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api,
-                            config.adminWrites())
+                            config.adminWrites(), config.adminTls().orElse(null))
                     : new AdminEndpoint(config.admin(), () -> clusteredHealth(node),
-                            () -> clusteredNotReady(node, queues), metrics::scrape, api, config.adminWrites()),
+                            () -> clusteredNotReady(node, queues), metrics::scrape, api, config.adminWrites(),
+                            config.adminTls().orElse(null)),
                     listening);
             RunningGateway running = new RunningGateway(config, engine, replication, queueLayer, metrics, listening, sections);
             StartupBanner.log(running, idle, (System.nanoTime() - startNanos) / 1_000_000);

@@ -1,5 +1,6 @@
 package dev.trilog.gateway.admin;
 
+import dev.trilog.frontend.ServerTls;
 import dev.trilog.gateway.Listener;
 import dev.trilog.gateway.config.ListenAddress;
 import io.undertow.Handlers;
@@ -59,10 +60,23 @@ public final class AdminEndpoint implements Listener {
      */
     public AdminEndpoint(ListenAddress address, Supplier<String> health, Supplier<List<String>> notReady,
             Supplier<String> metrics, AdminApi api, boolean writes) {
+        this(address, health, notReady, metrics, api, writes, null);
+    }
+
+    /** @param tls the port's TLS identity (HTTPS); null = plain HTTP */
+    public AdminEndpoint(ListenAddress address, Supplier<String> health, Supplier<List<String>> notReady,
+            Supplier<String> metrics, AdminApi api, boolean writes, ServerTls tls) {
         this.address = address;
         this.requests = Handlers.gracefulShutdown(new AdminRoutes(health, notReady, metrics, api, writes));
-        this.server = Undertow.builder()
-                .addHttpListener(address.port(), address.host())
+        Undertow.Builder builder = Undertow.builder();
+        if (tls == null) {
+            builder.addHttpListener(address.port(), address.host());
+        } else {
+            builder.addHttpsListener(address.port(), address.host(), tls.sslContext())
+                    .setSocketOption(org.xnio.Options.SSL_CLIENT_AUTH_MODE, tls.requiresClientCertificate()
+                            ? org.xnio.SslClientAuthMode.REQUIRED : org.xnio.SslClientAuthMode.NOT_REQUESTED);
+        }
+        this.server = builder
                 // health checks and scrapes are rare and short: two workers are plenty
                 .setIoThreads(1)
                 .setWorkerThreads(2)

@@ -45,7 +45,10 @@ final class EffectiveSettings {
         checkDefinitions();
         checkAdminWrites();
         LoggingLevels logging = LoggingLevels.parse(get(LoggingLevels.KEY));
-        return new GatewayConfig(engine, admin, frontendConfig, logging, new ArrayList<>(values.values()), keys);
+        GatewayConfig config = new GatewayConfig(engine, admin, frontendConfig, logging, new ArrayList<>(values.values()),
+                keys);
+        config.adminTls(); // its files are read and checked now, not at bind time
+        return config;
     }
 
     /**

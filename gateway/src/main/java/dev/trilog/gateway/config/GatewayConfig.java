@@ -57,6 +57,11 @@ public record GatewayConfig(
         return file.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(file).toAbsolutePath());
     }
 
+    /** The admin port's TLS identity ({@code admin.tls.*}, checked at load), or empty for plain HTTP. */
+    public java.util.Optional<dev.trilog.frontend.ServerTls> adminTls() {
+        return dev.trilog.frontend.ServerTls.fromConfig(frontendConfig, KnownKeys.ADMIN_TLS_PREFIX);
+    }
+
     /** Whether the admin API may change things ({@code admin.console.writes}, checked at load). */
     public boolean adminWrites() {
         String value = frontendConfig.string(KnownKeys.ADMIN_WRITES).trim();

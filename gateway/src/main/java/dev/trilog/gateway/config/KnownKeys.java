@@ -2,6 +2,7 @@ package dev.trilog.gateway.config;
 
 import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.Frontend;
+import dev.trilog.frontend.ServerTls;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogConfig;
 import dev.trilog.replication.SnapshotSettings;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * Every configuration key the gateway accepts, who owns it, and the {@code TRILOG_*} environment
@@ -40,6 +42,8 @@ public final class KnownKeys {
     public static final String LISTEN_HOST = "listen.host";
     public static final String ADMIN_PORT = "admin.port";
     public static final String ADMIN_WRITES = "admin.console.writes";
+    /** {@code admin.tls.certificate}, {@code admin.tls.private-key}, {@code admin.tls.client-ca}: HTTPS on the admin port. */
+    public static final String ADMIN_TLS_PREFIX = "admin";
     public static final String NODE_ID = "node.id";
     public static final String CLUSTER_NODES = "cluster.nodes";
     public static final String CLUSTER_SNAPSHOT_THRESHOLD = "cluster.snapshot.threshold";
@@ -49,7 +53,7 @@ public final class KnownKeys {
     public static final String GATEWAY = "gateway";
 
     /** The keys the gateway itself owns: one process, data in ./data, every port on loopback (README, "Configuration"). */
-    public static final List<ConfigKey> GATEWAY_KEYS = List.of(
+    public static final List<ConfigKey> GATEWAY_KEYS = Stream.concat(Stream.of(
             ConfigKey.of(DATA_DIR, "data", "Where all data lives, relative to the working directory."),
             ConfigKey.of(LISTEN_HOST, "127.0.0.1", "The address every listener binds."),
             ConfigKey.of(ADMIN_PORT, "8080",
@@ -67,7 +71,8 @@ public final class KnownKeys {
                     + " bindings declared at start, idempotently (docs/definitions.md); not with cluster.nodes."),
             ConfigKey.of(LoggingLevels.KEY, LoggingLevels.DEFAULT, "Log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF),"
                     + " then logger=LEVEL entries, comma-separated: WARN,dev.trilog.kafka=DEBUG. A whole Logback"
-                    + " file instead: TRILOG_JAVA_OPTS=-Dlogback.configurationFile=FILE."));
+                    + " file instead: TRILOG_JAVA_OPTS=-Dlogback.configurationFile=FILE.")),
+            ServerTls.keys(ADMIN_TLS_PREFIX).stream()).toList();
 
     /** The prefix that marks an environment variable as configuration. */
     public static final String ENVIRONMENT_PREFIX = "TRILOG_";

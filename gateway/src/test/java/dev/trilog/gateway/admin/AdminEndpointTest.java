@@ -1,6 +1,7 @@
 package dev.trilog.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.trilog.gateway.config.ListenAddress;
@@ -58,6 +59,37 @@ class AdminEndpointTest {
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).isEqualTo("{\"status\":\"READY\"}");
         assertThat(send("POST", "/health/ready").statusCode()).isEqualTo(405);
+    }
+
+    /** With admin.tls.* the port speaks HTTPS only: a client trusting the CA gets in, a plain-HTTP one does not. */
+    @Test
+    void withTlsTheEndpointAnswersHttpsOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.trilog.testsupport.TestTls files = dev.trilog.testsupport.TestTls.writeTo(dir);
+        dev.trilog.frontend.ServerTls tls = dev.trilog.frontend.ServerTls.fromConfig(
+                dev.trilog.frontend.FrontendConfig.withDefaults(dev.trilog.frontend.ServerTls.keys("admin"),
+                        new dev.trilog.frontend.ConfigValue("admin.tls.certificate", files.certificate().toString(), "test"),
+                        new dev.trilog.frontend.ConfigValue("admin.tls.private-key", files.privateKey().toString(), "test")),
+                "admin").orElseThrow();
+        endpoint = new AdminEndpoint(new ListenAddress("admin.port", "127.0.0.1", 0), () -> "{\"status\":\"UP\"}",
+                java.util.List::of, () -> "", null, false, tls);
+        endpoint.start();
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(files.ca())) {
+            trusted.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder().sslContext(context).build();
+        int port = endpoint.boundAddress().getPort();
+        HttpResponse<String> health = https.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("https://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
+        assertThatThrownBy(() -> send("GET", "/health")).isInstanceOf(java.io.IOException.class);
     }
 
     @Test
