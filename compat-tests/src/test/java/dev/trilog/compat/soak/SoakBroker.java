@@ -43,7 +43,9 @@ final class SoakBroker implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), TrilogMain.class.getName(), "serve",
                 "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
                 "--amqp-port", Integer.toString(amqpPort), "--sqs-port", Integer.toString(sqsPort),
-                "--admin-port", Integer.toString(adminPort), "--set", "group.initial.rebalance.delay.ms=0");
+                "--admin-port", Integer.toString(adminPort), "--set", "group.initial.rebalance.delay.ms=0",
+                // a fetch out of range makes a consumer reset its position: the broker's side of that story
+                "--log-level", "INFO,dev.trilog.kafka.data.FetchHandler=DEBUG");
     }
 
     /** Starts the first incarnation and waits until every listener is up. */

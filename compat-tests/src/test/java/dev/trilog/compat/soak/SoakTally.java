@@ -29,6 +29,8 @@ final class SoakTally {
     }
 
     void violation(String what) {
+        // at once, with the time, so it can be matched with the clients' and the broker's logs
+        System.out.printf("soak: %s: broken promise: %s: %s%n", java.time.LocalTime.now(), protocol, what);
         if (violationCount.incrementAndGet() <= KEPT_VIOLATIONS) {
             violations.add(what);
         }

@@ -23,6 +23,8 @@ import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fetch: each partition's records as a slice of its segment file, written to the socket
@@ -38,6 +40,8 @@ import org.apache.kafka.common.requests.FetchRequest;
  * drops their records.
  */
 final class FetchHandler implements ApiHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FetchHandler.class);
 
     private final KafkaContext context;
     private final FetchSessions sessions;
@@ -136,6 +140,8 @@ final class FetchHandler implements ApiHandler {
                     }
                 }
             } catch (OffsetOutOfRangeException e) {
+                // the consumer will reset its position (auto.offset.reset): worth a trace when one jumps
+                LOG.debug("Fetch of {}: {}", log.topicPartition(), e.getMessage());
                 partition.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
                 errors = true;
             } catch (IOException e) {
