@@ -23,6 +23,9 @@
 # rotates every repetition (A B C, B C A, ...), e.g.
 #   BUILDS="trilog-before=/tmp/before.jar trilog-after=gateway/target/trilog.jar" \
 #   BROKERS="trilog-before trilog-after rabbitmq" WARMUP=10 bench/amqp091/run.sh
+# A build may also get its own JVM options, after BROKER_JVM_OPTS (an A/B of a JVM setting: the
+# same jar under two names), e.g. BUILD_JVM_OPTS="trilog-par=-XX:+UseParallelGC" (';' between
+# builds; bench/common/builds.sh).
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -34,13 +37,12 @@ WARMUP="${WARMUP:-0}"
 BROKERS="${BROKERS:-trilog rabbitmq}"
 BUILDS="${BUILDS:-}"
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"
-TRILOG_PORT="${TRILOG_PORT:-25672}"
+TRILOG_PORT="${TRILOG_PORT:-25682}" # not 25672: a system RabbitMQ's distribution port
 export RABBIT_PORT="${RABBIT_PORT:-25683}" RABBIT_DIST_PORT="${RABBIT_DIST_PORT:-25684}" \
   RABBIT_NODE="${RABBIT_NODE:-trilogbench@localhost}" PEERS_DIR="$T/peers"
 TRILOG_JAR="$REPO/gateway/target/trilog.jar"
-declare -A JAR_OF=()
-for pair in $BUILDS; do JAR_OF[${pair%%=*}]=${pair#*=}; done
-trilog_jar() { echo "${JAR_OF[$1]:-$TRILOG_JAR}"; }
+# shellcheck source=../common/builds.sh
+source "$REPO/bench/common/builds.sh"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$T/runs/$STAMP"
 TICK="$(getconf CLK_TCK)"
@@ -62,7 +64,7 @@ start_trilog() { # $1 run label, $2 broker name (its jar)
   local data="$T/data/trilog"
   rm -rf "$data"; mkdir -p "$data"
   # shellcheck disable=SC2086
-  env -u TRILOG_PORT java $BROKER_JVM_OPTS -jar "$(trilog_jar "$2")" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
+  env -u TRILOG_PORT java $(trilog_jvm_opts "$2") -jar "$(trilog_jar "$2")" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
     --sqs-port 0 --admin-port 0 >"$RUN/logs/$2-$1.log" 2>&1 &
   TRILOG_PID=$!
   for _ in $(seq 1 120); do
@@ -92,7 +94,7 @@ fi
   echo "# $(dpkg-query -W rabbitmq-server 2>/dev/null); perf-test $(ls "$T/lib-perftest" | grep -o 'perf-test-[0-9.]*')"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
   for broker in $BROKERS; do
-    [[ $broker == trilog* ]] && echo "# $broker: $(trilog_jar "$broker") ($(stat -c '%s bytes, built %y' "$(trilog_jar "$broker")"))"
+    [[ $broker == trilog* ]] && describe_build "$broker"
   done
 } >"$RUN/env.txt"
 printf 'rep\tbroker\tworkload\tsent_per_sec\treceived_per_sec\tp50_us\tp99_us\tconfirm_p99_us\tbroker_cpu_s\tcpu_s_per_M\tload1\n' >"$RUN/results.tsv"

@@ -17,6 +17,9 @@
 # BROKERS; a name starts with "trilog", e.g.
 #   BUILDS="trilog-before=/tmp/before.jar trilog-after=gateway/target/trilog.jar" \
 #   BROKERS="trilog-before trilog-after" bench/amqp10/run.sh
+# A build may also get its own JVM options, after BROKER_JVM_OPTS (an A/B of a JVM setting: the
+# same jar under two names), e.g. BUILD_JVM_OPTS="trilog-par=-XX:+UseParallelGC" (';' between
+# builds; bench/common/builds.sh).
 #
 # CLIENT=proton drives the same workload with Amqp10ProtonLoad.java (proton-j's engine on one
 # thread) instead of Qpid JMS: about a quarter of the client CPU per message, so on a small
@@ -43,9 +46,8 @@ export RABBIT_PORT="${RABBIT_PORT:-25783}" RABBIT_DIST_PORT="${RABBIT_DIST_PORT:
   RABBIT_NODE="${RABBIT_NODE:-trilogbench10@localhost}" PEERS_DIR="$T/peers"
 TRILOG_JAR="$REPO/gateway/target/trilog.jar"
 BUILDS="${BUILDS:-}"
-declare -A JAR_OF=()
-for pair in $BUILDS; do JAR_OF[${pair%%=*}]=${pair#*=}; done
-trilog_jar() { echo "${JAR_OF[$1]:-$TRILOG_JAR}"; }
+# shellcheck source=../common/builds.sh
+source "$REPO/bench/common/builds.sh"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$T/runs/$STAMP"
 TICK="$(getconf CLK_TCK)"
@@ -84,7 +86,7 @@ start_fresh() { # $1 broker, $2 run label
   rm -rf "$data"; mkdir -p "$data"
   if [[ $1 == trilog* ]]; then
     # shellcheck disable=SC2086
-    java $BROKER_JVM_OPTS -jar "$(trilog_jar "$1")" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
+    java $(trilog_jvm_opts "$1") -jar "$(trilog_jar "$1")" serve --data-dir "$data" --amqp-port "$TRILOG_PORT" --kafka-port 0 \
       --sqs-port 0 --admin-port 0 >"$RUN/logs/$1-$2.log" 2>&1 &
     FRESH_PID=$!; wait_port "$TRILOG_PORT" "$FRESH_PID"
   else
@@ -109,7 +111,7 @@ fi
   echo "# $(dpkg-query -W rabbitmq-server 2>/dev/null); artemis $(ls "$T/lib-artemis" | grep -o 'artemis-server-[0-9.]*' | head -1); client $(ls "$T/lib-client" | grep -o 'qpid-jms-client-[0-9.]*')"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
   for broker in $BROKERS; do
-    [[ $broker == trilog* ]] && echo "# $broker: $(trilog_jar "$broker") ($(stat -c '%s bytes, built %y' "$(trilog_jar "$broker")"))"
+    [[ $broker == trilog* ]] && describe_build "$broker"
   done
 } >"$RUN/env.txt"
 printf 'rep\tbroker\tsent_per_sec\treceived_per_sec\tp50_us\tp99_us\terrors\tbroker_cpu_s\tcpu_s_per_M\tclient_cpu_s\tload1\n' >"$RUN/results.tsv"
