@@ -76,8 +76,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private boolean blocked;
     /** The queues that hold this connection's reading back now (see {@link #pace}). */
     private final java.util.Set<String> pacedBy = new java.util.HashSet<>(2);
-    private boolean paceCheckScheduled;
-    static final long PACE_RECHECK_MICROS = 500;
     private boolean published;
     /** Exclusive queues this connection declared: deleted when it closes. */
     final Set<String> exclusiveQueues = new HashSet<>();
@@ -507,18 +505,21 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
      * Consumer-paced publishing ({@code Queues.paced}): a publish of this connection reached
      * {@code queues} (on the event loop); while any of them asks publishers to hold back, nothing
      * more is read from this connection — TCP back-pressure, as RabbitMQ's credit flow gives —
-     * and it is asked again every {@value #PACE_RECHECK_MICROS} µs. A connection that also
-     * consumes is never paced: its own acknowledgements would be held back with its publishes.
+     * until the facade says that queue's consumers have caught up ({@code Queues.whenUnpaced}).
+     * A connection that also consumes is never paced: its own acknowledgements would be held back
+     * with its publishes.
      */
     void pace(java.util.Set<String> queues) {
+        boolean newlyPaced = false;
         for (String queue : queues) {
-            if (context.queues.paced(queue) && !consumes()) {
+            if (!pacedBy.contains(queue) && context.queues.paced(queue) && !consumes()) {
                 pacedBy.add(queue);
+                newlyPaced = true;
+                waitUntilUnpaced(queue);
             }
         }
-        if (!pacedBy.isEmpty() && !paceCheckScheduled) {
+        if (newlyPaced) {
             updateAutoRead();
-            schedulePaceCheck();
         }
     }
 
@@ -531,22 +532,32 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         return false;
     }
 
-    private void schedulePaceCheck() {
-        paceCheckScheduled = true;
-        ctx.executor().schedule(this::paceCheck, PACE_RECHECK_MICROS, java.util.concurrent.TimeUnit.MICROSECONDS);
+    private void waitUntilUnpaced(String queue) {
+        context.queues.whenUnpaced(queue, () -> {
+            try {
+                ctx.executor().execute(() -> unpaced(queue));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the event loop is gone, and the connection with it
+            }
+        });
     }
 
-    private void paceCheck() {
-        paceCheckScheduled = false;
+    /** On the event loop: {@code queue} was not paced a moment ago; read again unless it is once more. */
+    private void unpaced(String queue) {
         if (state == State.CLOSED) {
             pacedBy.clear();
             return;
         }
-        pacedBy.removeIf(queue -> !context.queues.paced(queue));
+        if (!pacedBy.contains(queue)) {
+            return;
+        }
+        if (context.queues.paced(queue)) { // other publishers filled it again meanwhile
+            waitUntilUnpaced(queue);
+            return;
+        }
+        pacedBy.remove(queue);
         if (pacedBy.isEmpty()) {
             updateAutoRead();
-        } else {
-            schedulePaceCheck();
         }
     }
 

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * what is still waiting to be durable falls to half of it and fewer than
  * {@code linkBytesInFlight} bytes are waiting. So a fast sender holds at most
  * {@code linkCredit} messages (and about {@code linkBytesInFlight} bytes) in the broker at a time.
- * No credit is given while the broker asks publishers to wait ({@link #heldBack}): that is how a
+ * No credit is given while the broker asks publishers to wait (the publish backlog is blocked, or
+ * the target queue is paced, until {@code Queues.whenUnpaced} says otherwise): that is how a
  * sender feels the publish backlog and a queue's consumers falling behind. A transfer beyond the
  * credit detaches the link with {@code amqp:link:transfer-limit-exceeded};
  * a message (all its transfers) over {@code maxMessageSize} with
@@ -66,7 +67,7 @@ final class PublisherLink implements LinkHandler {
     private long bytesInFlight;
     private boolean closed;
     private boolean failureLogged;
-    /** Credit is withheld and a top-up is scheduled to look again (see {@link #heldBack}). */
+    /** Credit is withheld and a top-up will look again (see {@link #topUp}). */
     private boolean recheckScheduled;
     /** The queue of a dynamic target, deleted when the link ends; null for others. */
     private String temporaryQueue;
@@ -185,8 +186,18 @@ final class PublisherLink implements LinkHandler {
         }
         int outstanding = creditLeft + inFlight;
         if (outstanding <= window / 2 && bytesInFlight < bytesLimit) {
-            if (heldBack()) {
+            if (recheckScheduled) {
+                return; // withheld: the wait below tops up when it ends
+            }
+            var queues = connection.broker().queues();
+            if (queues.publishBacklog().blocked()) {
                 lookAgainSoon();
+                return;
+            }
+            if (pacedQueue()) {
+                // told, on the facade's thread, once the queue's consumers have caught up
+                recheckScheduled = true;
+                queues.whenUnpaced(target.name(), () -> connection.execute(this::recheck));
                 return;
             }
             int more = window - outstanding;
@@ -196,29 +207,27 @@ final class PublisherLink implements LinkHandler {
     }
 
     /**
-     * Whether the broker asks publishers to wait: the publish backlog is over its high-water mark,
-     * or the queue this link feeds is paced (its consumers take messages more slowly than they
+     * Whether the queue this link feeds is paced (its consumers take messages more slowly than they
      * come: {@code Queues.paced}). A link to an exchange or an anonymous link is held back by the
-     * backlog only, as where its messages go is known only per message.
+     * publish backlog only, as where its messages go is known only per message.
      */
-    private boolean heldBack() {
-        var queues = connection.broker().queues();
-        return queues.publishBacklog().blocked()
-                || (target != null && target.isQueue() && queues.paced(target.name()));
+    private boolean pacedQueue() {
+        return target != null && target.isQueue() && connection.broker().queues().paced(target.name());
     }
 
+    /** While the publish backlog is over its high-water mark, credit is looked at again this often. */
     private void lookAgainSoon() {
-        if (!recheckScheduled) {
-            recheckScheduled = true;
-            connection.executeAfter(PACE_RECHECK_MICROS, () -> {
-                recheckScheduled = false;
-                topUp();
-            });
-        }
+        recheckScheduled = true;
+        connection.executeAfter(BLOCKED_RECHECK_MICROS, this::recheck);
     }
 
-    /** How soon withheld credit is looked at again. */
-    static final long PACE_RECHECK_MICROS = 500;
+    private void recheck() {
+        recheckScheduled = false;
+        topUp();
+    }
+
+    /** How soon credit withheld for the publish backlog is looked at again. */
+    static final long BLOCKED_RECHECK_MICROS = 500;
 
     @Override
     public void onFlow() {

@@ -254,6 +254,9 @@ final class QueueDispatcher {
             finish(false);
             return;
         }
+        if (!taken.deliveries().isEmpty()) {
+            registry.took(queue);
+        }
         Map<Recipient, List<QueueDelivery>> given = deal(q, single, taken.deliveries());
         boolean more = !taken.exhausted();
         taken.durable().whenComplete((v, failure) -> {

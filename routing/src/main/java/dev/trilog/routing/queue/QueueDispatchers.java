@@ -15,12 +15,16 @@ final class QueueDispatchers {
     private final QueueRuntimes runtimes;
     private final QueueReceiver receiver;
     private final Executor delivery;
+    /** Told the name of a queue a round took from (its backlog shrank: held publishers may go on). */
+    private final java.util.function.Consumer<String> took;
     private volatile boolean closed;
 
-    QueueDispatchers(QueueRuntimes runtimes, QueueReceiver receiver, Executor delivery) {
+    QueueDispatchers(QueueRuntimes runtimes, QueueReceiver receiver, Executor delivery,
+            java.util.function.Consumer<String> took) {
         this.runtimes = runtimes;
         this.receiver = receiver;
         this.delivery = delivery;
+        this.took = took;
     }
 
     /** The queue's dispatcher, made on first use. @throws IllegalStateException when closed */
@@ -75,6 +79,11 @@ final class QueueDispatchers {
     /** Ends the long polls whose wait ran out on the engine's clock (the tick). */
     void expireDue(long now) {
         byQueue.values().forEach(d -> d.expireDue(now));
+    }
+
+    /** A round of {@code queue}'s dispatcher took messages (on the delivery thread). */
+    void took(String queue) {
+        took.accept(queue);
     }
 
     void retired(QueueDispatcher d) {

@@ -102,6 +102,7 @@ public final class Queues implements AutoCloseable {
     private final PublishBacklog backlog;
     private final QueueLengthLimit lengthLimit;
     private final QueueExpiry expiry;
+    private final PaceWaiters paceWaiters = new PaceWaiters(this::paced);
     private final long paceBacklogMessages;
     private final LogEngine engine;
     private final Topology topology;
@@ -126,7 +127,7 @@ public final class Queues implements AutoCloseable {
         this.deadLetterPublisher = new DeadLetterPublisher(runtimes, publisher, topology, clock, threads.background);
         this.receiver = new QueueReceiver(runtimes, deadLetterPublisher, settings, clock);
         lengthLimit.wire(receiver, deadLetterPublisher);
-        this.dispatchers = new QueueDispatchers(runtimes, receiver, threads.delivery);
+        this.dispatchers = new QueueDispatchers(runtimes, receiver, threads.delivery, paceWaiters::release);
         this.expiry = new QueueExpiry(topology, dispatchers, clock);
         threads.background.scheduleWithFixedDelay(this::tick, settings.longPollTickMs(), settings.longPollTickMs(),
                 TimeUnit.MILLISECONDS);
@@ -197,6 +198,18 @@ public final class Queues implements AutoCloseable {
         long undelivered = q.undeliveredEstimate();
         return undelivered > limit
                 && (undelivered <= limit * STANDING_BACKLOG_FACTOR || q.backlogGrowing(undelivered));
+    }
+
+    /**
+     * Runs {@code resume} once {@code queue} is no longer {@linkplain #paced paced}: at once when it
+     * is not now, else right after the delivery round that took its backlog back under the limit,
+     * or at the tick that finds its consumers stopped taking (within {@code longPollTickMs} after
+     * the activity window ran out). Called on the caller's thread (at once), the delivery thread or
+     * the background thread: hand the work to your own thread and return. Once only; the queue
+     * may be paced again by the time it runs (ask again).
+     */
+    public void whenUnpaced(String queue, Runnable resume) {
+        paceWaiters.add(queue, resume);
     }
 
     static final long PACE_ACTIVE_MS = 200;
@@ -622,6 +635,7 @@ public final class Queues implements AutoCloseable {
         try {
             dispatchers.wakeAll();
             dispatchers.expireDue(clock.millis());
+            paceWaiters.releaseAll();
             expiry.tick();
             deduplication.sweep();
             runtimes.forgetSettled();

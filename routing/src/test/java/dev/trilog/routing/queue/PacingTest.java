@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,13 +106,22 @@ class PacingTest {
         await("the next delivery", () -> !sink.held.isEmpty());
     }
 
-    @Test
-    void consumersThatStopTakingNoLongerHoldPublishersBack() throws Exception {
+    /**
+     * A consumer with prefetch 1 that took one message and settles nothing (so nothing more is
+     * handed out), and {@code backlog} messages published after it.
+     */
+    private Subscription stuckConsumerBehind(long backlog) throws Exception {
         HoldingSink sink = new HoldingSink();
-        queues.subscribe("jobs", "c1", 1, Subscription.CreditMode.PREFETCH, sink);
+        Subscription consumer = queues.subscribe("jobs", "c1", 1, Subscription.CreditMode.PREFETCH, sink);
         publish(1);
         assertThat(sink.held.poll(10, TimeUnit.SECONDS)).isNotNull();
-        publish(3 * LIMIT);
+        publish(backlog);
+        return consumer;
+    }
+
+    @Test
+    void consumersThatStopTakingNoLongerHoldPublishersBack() throws Exception {
+        stuckConsumerBehind(3 * LIMIT);
 
         // the consumer never settles, so nothing more is handed out: after the activity window
         // the queue takes publishes unpaced, as a queue with a stuck consumer must
@@ -120,15 +130,45 @@ class PacingTest {
     }
 
     @Test
+    void aHeldPublisherIsToldOnceTheConsumersHaveCaughtUp() throws Exception {
+        Subscription consumer = stuckConsumerBehind(LIMIT + 1);
+        assertThat(queues.paced("jobs")).isTrue();
+
+        CompletableFuture<Boolean> told = new CompletableFuture<>();
+        queues.whenUnpaced("jobs", () -> told.complete(queues.paced("jobs")));
+        assertThat(told).as("the consumer has no credit: nothing is taken").isNotDone();
+
+        consumer.addCredit(1_000); // the round that takes the backlog tells the publisher
+        assertThat(told.get(10, TimeUnit.SECONDS)).as("still paced when told").isFalse();
+    }
+
+    @Test
+    void aPublisherAskingAboutAQueueThatIsNotPacedIsToldAtOnce() {
+        AtomicBoolean told = new AtomicBoolean();
+        queues.whenUnpaced("jobs", () -> told.set(true));
+        assertThat(told).isTrue();
+        queues.whenUnpaced("no-such-queue", () -> told.set(false));
+        assertThat(told).isFalse();
+    }
+
+    @Test
+    void aHeldPublisherIsToldWhenTheConsumersStopTaking() throws Exception {
+        stuckConsumerBehind(3 * LIMIT);
+        assertThat(queues.paced("jobs")).isTrue();
+
+        CompletableFuture<Void> told = new CompletableFuture<>();
+        queues.whenUnpaced("jobs", () -> told.complete(null));
+        // no round takes anything (the consumer never settles): the tick tells once the activity window ran out
+        told.get(30, TimeUnit.SECONDS);
+        assertThat(queues.paced("jobs")).isFalse();
+    }
+
+    @Test
     void aZeroLimitTurnsPacingOff() throws Exception {
         f.close();
         f = new QueuesFixture(dataDir, QueuesSettings.defaults().withPaceBacklogMessages(0));
         queues = f.queues;
-        HoldingSink sink = new HoldingSink();
-        queues.subscribe("jobs", "c1", 1, Subscription.CreditMode.PREFETCH, sink);
-        publish(1);
-        assertThat(sink.held.poll(10, TimeUnit.SECONDS)).isNotNull();
-        publish(3 * LIMIT);
+        stuckConsumerBehind(3 * LIMIT);
 
         assertThat(queues.paced("jobs")).isFalse();
     }
