@@ -123,6 +123,68 @@ final class InternalLogs implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends to this node's internal logs, through {@code local} and in their order, the entries
+     * of another node's copies of them in {@code copies} (a checkpoint's {@code <log>-0/}
+     * directories), but not what each node derives for itself (its topic registry, its
+     * producer-id blocks): the stores following these logs read them as they are appended, as
+     * they read entries replication applies. Their offsets here are this node's own — nothing
+     * addresses an internal log's entries by offset — and entries appended twice (an install
+     * interrupted and run again) leave every store as once, each entry overwriting its key.
+     */
+    void appendCopies(java.nio.file.Path copies, PartitionLogs partitions, LogAppender local, EngineSettings settings)
+            throws IOException {
+        for (InternalLog log : List.of(metadata, offsets, shareState, transactions)) {
+            TopicPartition tp = log.partition().topicPartition();
+            java.nio.file.Path copy = copies.resolve(tp.topic() + "-" + tp.partition());
+            if (!java.nio.file.Files.isDirectory(copy)) {
+                continue;
+            }
+            PartitionLog from = partitions.openDetached(tp, copy, log.partition().config());
+            try {
+                appendEntries(from, tp, local);
+            } finally {
+                from.close();
+            }
+        }
+    }
+
+    private static void appendEntries(PartitionLog from, TopicPartition into, LogAppender local) throws IOException {
+        long offset = from.logStartOffset();
+        while (offset < from.logEndOffset()) {
+            List<dev.trilog.log.record.LogRecord> records;
+            try {
+                records = from.readRecords(offset, 1 << 20);
+            } catch (OffsetOutOfRangeException e) {
+                throw new IOException("the copy of " + into + " changed while it was read", e);
+            }
+            if (records.isEmpty()) {
+                break;
+            }
+            List<dev.trilog.log.record.RecordData> shared = new java.util.ArrayList<>();
+            for (dev.trilog.log.record.LogRecord r : records) {
+                String key = r.key() == null ? "" : java.nio.charset.StandardCharsets.UTF_8.decode(r.key().duplicate())
+                        .toString();
+                if (!TopicRegistry.ownsKey(key) && !ProducerIdAllocator.ownsKey(key)) {
+                    shared.add(dev.trilog.log.record.RecordData.of(r.timestamp(), bytes(r.key()), bytes(r.value())));
+                }
+            }
+            if (!shared.isEmpty()) {
+                local.appendRecords(into, shared).join();
+            }
+            offset = records.get(records.size() - 1).offset() + 1;
+        }
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
     /** Writes the share cursors' pending state and stops its writer; the logs themselves close with the partitions. */
     @Override
     public void close() throws InterruptedException {

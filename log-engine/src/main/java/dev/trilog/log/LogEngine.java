@@ -291,6 +291,47 @@ public final class LogEngine implements AutoCloseable {
             return log.deleteRecordsBefore(offset);
         }
 
+        /**
+         * Makes this engine hold the state {@code checkpoint} describes, whose files are in
+         * {@code files} (laid out as {@link LogEngine#checkpoint} made them, each at its
+         * recorded length): each topic's partition directories are moved in whole (a rename on
+         * one file system) and the topic created over them with its id, so its batches are the
+         * checkpoint's byte for byte at the same offsets; the shared entries of the internal logs
+         * (committed offsets, share-cursor state, transactions, the layers above's maps) are
+         * appended to this node's, where its stores read them. Only onto an engine that holds no
+         * topic (a node that lost its data directory). Run again after an interruption, it
+         * finishes the work: a topic already here under its id is skipped, its directories moved
+         * already; entries appended again overwrite themselves.
+         *
+         * @throws IllegalStateException when this engine holds a topic the checkpoint does not
+         */
+        public void install(EngineCheckpoint checkpoint, java.nio.file.Path files) throws TopicExistsException, IOException {
+            for (Topic existing : topicRegistry.all()) {
+                if (!checkpoint.topics().contains(existing)) {
+                    throw new IllegalStateException("this node's engine holds topic " + existing.name()
+                            + ": a checkpoint is installed only onto an empty data directory");
+                }
+            }
+            for (Topic topic : checkpoint.topics()) {
+                if (topicRegistry.get(topic.name()).isPresent()) {
+                    continue; // installed before an interruption
+                }
+                for (int p = 0; p < topic.partitions(); p++) {
+                    TopicPartition tp = new TopicPartition(topic.name(), p);
+                    java.nio.file.Path copy = files.resolve(topic.name() + "-" + p);
+                    java.nio.file.Path target = partitions.dirOf(tp);
+                    if (java.nio.file.Files.isDirectory(copy)) {
+                        dev.trilog.log.meta.DurableFiles.deleteTree(target); // a directory no registered topic owns
+                        java.nio.file.Files.move(copy, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+                topics.create(topic);
+            }
+            internal.appendCopies(files, partitions, local, settings);
+            flush();
+            log.info("Installed a checkpoint: {} topics, {} bytes", checkpoint.topics().size(), checkpoint.bytes());
+        }
+
         private void sameTopic(String name, Uuid id) throws UnknownTopicException {
             if (!topicRegistry.get(name).map(t -> t.id().equals(id)).orElse(false)) {
                 throw new UnknownTopicException("unknown topic " + name + " (id " + id + ")");
@@ -466,6 +507,20 @@ public final class LogEngine implements AutoCloseable {
      */
     public void flush() throws IOException {
         partitions.flushAll();
+    }
+
+    /**
+     * Hard-links every file of the engine's logs (the topics' and its own) into {@code target}
+     * and says which bytes of each are the state now: a consistent copy at this instant, made
+     * without copying a byte, that stays valid while appends, rolls, compaction and retention go
+     * on (see {@link PartitionLog#linkInto}). Call it where no topic is created, changed or
+     * deleted at the same time (a replicated node: on its apply thread, at a snapshot); the
+     * links keep segments that retention or compaction drop since alive until {@code target} is
+     * deleted. {@code target} must be on the data directory's file system.
+     */
+    public EngineCheckpoint checkpoint(java.nio.file.Path target) throws IOException {
+        java.nio.file.Files.createDirectories(target);
+        return new EngineCheckpoint(List.copyOf(topicRegistry.all()), partitions.linkAllInto(target));
     }
 
     // ---------------------------------------------------------------- shutdown

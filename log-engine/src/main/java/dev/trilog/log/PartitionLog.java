@@ -22,6 +22,7 @@ import dev.trilog.log.record.TxnMarker;
 import dev.trilog.log.record.ValidatedBatches;
 import dev.trilog.log.segment.AbortedTransaction;
 import dev.trilog.log.segment.Segment;
+import dev.trilog.log.segment.SegmentFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -701,6 +702,46 @@ public final class PartitionLog implements AutoCloseable {
             writeLock.unlock();
         }
         DurableFiles.deleteDirectoryWhenEmpty(dir);
+    }
+
+    /**
+     * Hard-links every file of this partition into {@code target} as it is now, under the write
+     * lock (no append, roll, retention or compaction swap in between), for a checkpoint
+     * ({@link LogEngine#checkpoint}). Sealed segments and their indexes never change in place
+     * (compaction and retention replace or unlink them, which leaves a link intact), and the
+     * producer-state snapshot and log-start checkpoint are replaced atomically; the active segment
+     * grows after this, so its length now is recorded. The offset and time indexes are left out,
+     * the active segment's because they are written in place, every other's because they may be
+     * preallocated (sparse, 10 MiB each by default) and are cheaper to rebuild than to send:
+     * whoever opens the copy rebuilds what is missing. The aborted-transaction indexes are kept
+     * (a load rebuilds them only after the producer-state snapshot).
+     *
+     * @param prefix the path of {@code target} relative to the checkpoint, for the entries returned
+     */
+    List<EngineCheckpoint.File> linkInto(Path target, String prefix) throws IOException {
+        writeLock.lock();
+        try {
+            Files.createDirectories(target);
+            Segment active = segments.active();
+            String activeLog = active.logFile().getFileName().toString();
+            List<EngineCheckpoint.File> linked = new ArrayList<>();
+            try (var files = Files.list(dir)) {
+                for (Path file : files.sorted().toList()) {
+                    String name = file.getFileName().toString();
+                    if (!Files.isRegularFile(file) || name.endsWith(SegmentFiles.INDEX)
+                            || name.endsWith(SegmentFiles.TIME_INDEX) || name.endsWith(SegmentFiles.CLEANED)
+                            || name.endsWith(SegmentFiles.SWAP) || name.endsWith(".tmp")) {
+                        continue;
+                    }
+                    long length = name.equals(activeLog) ? active.size() : Files.size(file);
+                    Files.createLink(target.resolve(name), file);
+                    linked.add(new EngineCheckpoint.File(prefix + "/" + name, length));
+                }
+            }
+            return linked;
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** For tests and tools: every segment's base offset, oldest first. */

@@ -150,6 +150,30 @@ final class PartitionLogs {
         }
     }
 
+    /**
+     * Hard-links every partition's files, the topics' and the internal logs', into
+     * {@code target/<topic>-<partition>/} ({@link PartitionLog#linkInto}).
+     */
+    List<EngineCheckpoint.File> linkAllInto(java.nio.file.Path target) throws IOException {
+        List<EngineCheckpoint.File> files = new ArrayList<>();
+        for (PartitionLog partition : all()) {
+            String name = dataDir.partitionDir(partition.topicPartition()).getFileName().toString();
+            files.addAll(partition.linkInto(target.resolve(name), name));
+        }
+        return files;
+    }
+
+    /** Opens a partition log in {@code dir} that this node does not host (a checkpoint's copy, to read it). */
+    PartitionLog openDetached(TopicPartition tp, java.nio.file.Path dir, LogConfig config) throws IOException {
+        return PartitionLog.open(tp, dir, config, settings.clock(), sealer, flusher, false, unreadableBatches,
+                storageFailures);
+    }
+
+    /** Where the partition's directory is (or would be) in the data directory. */
+    java.nio.file.Path dirOf(TopicPartition tp) {
+        return dataDir.partitionDir(tp);
+    }
+
     private List<PartitionLog> all() {
         List<PartitionLog> all = new ArrayList<>(topics.values());
         all.addAll(internalInOrder);

@@ -46,4 +46,16 @@ public final class DurableFiles {
         }
         Files.deleteIfExists(dir);
     }
+
+    /** Deletes {@code root} and everything under it, if it exists. */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

@@ -27,6 +27,11 @@ public final class TopicRegistry {
     private static final String KEY_PREFIX = "topic/";
     private static final String CONFIG_PREFIX = "config.";
 
+    /** Whether {@code key} of the metadata log is this registry's (state each node derives itself). */
+    public static boolean ownsKey(String key) {
+        return key.startsWith(KEY_PREFIX);
+    }
+
     private final InternalLog log;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     /** Kafka clients from Fetch v13 and Produce v13 on name topics by ID, on every request. */

@@ -15,6 +15,11 @@ import java.util.Map;
 public final class ProducerIdAllocator {
 
     private static final String KEY = "producer-ids/next-block";
+
+    /** Whether {@code key} of the metadata log is this allocator's (each node's own blocks). */
+    public static boolean ownsKey(String key) {
+        return KEY.equals(key);
+    }
     private static final long BLOCK = 1000;
 
     private final InternalLog log;
