@@ -189,11 +189,15 @@ public final class Gateway {
     /**
      * What a clustered node waits for before it can serve: a leader (without one, no write
      * commits), and on the leader the queues taken over (until then it turns AMQP and SQS away);
-     * and what it waits for in vain: entries the leader purged, which it cannot catch up past.
+     * the leader's snapshot while it installs one (it lost its data directory); and what it
+     * waits for in vain: entries the leader purged, which it cannot catch up past.
      */
     static List<String> clusteredNotReady(ReplicatedNode node, QueueLayer queues) {
         if (node.cannotCatchUp().isPresent()) {
             return List.of("entries the leader purged (this node cannot catch up: " + node.cannotCatchUp().get() + ")");
+        }
+        if (node.installingSnapshot().isPresent()) {
+            return List.of("the leader's snapshot (" + node.installingSnapshot().get() + ")");
         }
         if (node.leaderId().isEmpty()) {
             return List.of("a cluster leader");

@@ -33,6 +33,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +53,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Snapshots.</b> The engine's own files are the state: a snapshot ({@link #takeSnapshot})
  * fsyncs every log of the engine and the applied index, then records the index in a small file
- * so Ratis may purge its log up to it (see {@link SnapshotSettings}). A follower that needs
- * entries the leader no longer has cannot be given the leader's state yet: it is refused, loudly
- * ({@link #notifyInstallSnapshotFromLeader}), and the leader purges only what every node has
- * committed, so only a node that lost its data directory gets there.
+ * so Ratis may purge its log up to it (see {@link SnapshotSettings}), keeping the engine's files
+ * at that index as hard links ({@link SnapshotCheckpoints}). A node that needs entries no node
+ * keeps any more (it lost its data directory) fetches the leader's and installs it
+ * ({@link #notifyInstallSnapshotFromLeader}).
  *
  * <p><b>Queue state is fenced.</b> The epoch at which the node serving the queues took them over
  * ({@link LogCommand.ServeQueues}) is state of the log like any other, kept beside the applied
@@ -87,6 +88,20 @@ final class EngineStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
     private volatile String cannotCatchUp;
 
+    /** The engine's state at this node's snapshots, which other nodes may fetch. */
+    private final SnapshotCheckpoints checkpoints;
+    /** Where a snapshot fetched from another node is put together, then installed from. */
+    private final Path installDir;
+    /** Fetches another node's snapshot; null until {@link #fetchSnapshotsWith}: this node refuses to install one. */
+    private volatile SnapshotFetch fetch;
+    private volatile String installing;
+    private final java.util.concurrent.ExecutorService installs = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "trilog-snapshot-install");
+                t.setDaemon(true);
+                return t;
+            });
+
     /** Told of every change of leader, on Ratis' thread: must return at once. */
     private volatile Runnable leaderChanged = () -> { };
 
@@ -94,19 +109,29 @@ final class EngineStateMachine extends BaseStateMachine {
         this.engine = engine;
         this.local = local;
         this.appliedIndexFile = appliedIndexFile;
+        this.checkpoints = new SnapshotCheckpoints(engine, appliedIndexFile.getParent());
+        this.installDir = appliedIndexFile.resolveSibling("install");
+    }
+
+    /** From now on a snapshot this node needs is fetched through {@code client} and installed. */
+    void fetchSnapshotsWith(org.apache.ratis.client.RaftClient client) {
+        fetch = new SnapshotFetch(client, installDir);
     }
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
         super.initialize(server, groupId, storage);
+        getLifeCycle().transition(LifeCycle.State.STARTING);
         snapshots.init(storage);
+        appliedIndex = FileChannel.open(appliedIndexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        dev.trilog.log.meta.DurableFiles.deleteTree(SnapshotFetch.staging(installDir)); // a fetch cut off: starts afresh
+        finishInterruptedInstall();
         SingleFileSnapshotInfo snapshot = snapshots.loadLatestSnapshot();
         if (snapshot != null) { // Ratis applies from the entry after it; the engine holds everything up to it
             setLastAppliedTermIndex(snapshot.getTermIndex());
             lastApplied = snapshot.getIndex();
         }
-        appliedIndex = FileChannel.open(appliedIndexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
         ByteBuffer buf = ByteBuffer.allocate(APPLIED_STATE_BYTES);
         int read = Math.max(0, appliedIndex.read(buf, 0));
         buf.flip();
@@ -115,6 +140,7 @@ final class EngineStateMachine extends BaseStateMachine {
             queueEpoch = buf.getLong();
             queueServer = buf.getInt();
         }
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 
     @Override
@@ -306,39 +332,171 @@ final class EngineStateMachine extends BaseStateMachine {
         }
         engine.flush();
         appliedIndex.force(false);
-        File file = snapshots.getSnapshotFile(last.getTerm(), last.getIndex());
+        byte[] state = new byte[APPLIED_STATE_BYTES];
+        appliedState(last.getIndex()).get(state);
+        checkpoints.take(last, state);
+        recordSnapshot(last, state);
+        return last.getIndex();
+    }
+
+    /** Records the snapshot at {@code at} in Ratis' storage, holding the applied state there. */
+    private void recordSnapshot(TermIndex at, byte[] state) throws IOException {
+        File file = snapshots.getSnapshotFile(at.getTerm(), at.getIndex());
         Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(appliedState(last.getIndex()));
+            out.write(ByteBuffer.wrap(state));
             out.force(false);
         }
         Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
-        return last.getIndex();
+        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), at));
+    }
+
+    /** Another node fetching this one's snapshot ({@link SnapshotFetch}): answered from {@link SnapshotCheckpoints}. */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        try {
+            return CompletableFuture.completedFuture(Message.valueOf(checkpoints.answer(request.getContent())));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
      * The leader no longer has the entries this node needs next (it purged them after a snapshot):
-     * this node would need the leader's state itself — its engine's files — which it cannot fetch
-     * yet. Refused, so Ratis asks again and this node stays behind, said in the log and by
-     * {@link #cannotCatchUp()} (which {@code /health/ready} reports) rather than pretending.
-     * The leader purges only what every node has committed, so a node gets here only after losing
-     * its data directory (docs/replication.md says how to bring it back).
+     * this node takes the leader's state itself. Ratis is in its notification mode (the leader
+     * sends no snapshot; {@link SnapshotSettings}): this node fetches the leader's newest
+     * checkpoint ({@link SnapshotFetch}, one piece at a time, into a staging directory), installs
+     * it into its engine, records it as its own snapshot, and answers its entry, from which Ratis
+     * has it follow the log. Why not have the leader push the files (Ratis' InstallSnapshot
+     * chunks)? The leader would send every file whole, as Ratis lists them, where the active
+     * segments' links hold more than the snapshot; the pace would be the leader's; and what a
+     * cut-off transfer leaves is Ratis' to clean. Pulled, the follower asks for exactly the bytes
+     * that are the state, one chunk in flight, and a transfer cut off leaves only its staging
+     * directory, dropped at the next start.
+     *
+     * <p>Only onto an engine that has applied nothing (a node whose data directory was lost, or a
+     * new one): a node with state of its own would have to merge it, which nothing here does; it
+     * refuses, loudly, as before ({@link #cannotCatchUp()}, which {@code /health/ready} reports).
+     * The leader purges only what every node has committed, so a node that kept its data
+     * directory does not get here.
      */
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
             TermIndex firstTermIndexInLog) {
-        String reason = "the leader's Raft log starts at entry " + firstTermIndexInLog.getIndex()
-                + " but this node has applied up to " + lastApplied
-                + ": it needs the leader's snapshot, which Trilog cannot install yet";
-        if (!reason.equals(cannotCatchUp)) {
-            log.error("This node cannot catch up: {}. Bring it back from a copy of another node's data directory,"
-                    + " taken while that node was stopped (docs/replication.md, \"Snapshots\").", reason);
+        SnapshotFetch from = fetch;
+        if (from == null || lastApplied >= 0) {
+            String reason = "the leader's Raft log starts at entry " + firstTermIndexInLog.getIndex()
+                    + " but this node has applied up to " + lastApplied
+                    + (from == null ? ": it needs the leader's snapshot, which it was not set up to fetch"
+                    : ": it needs the leader's snapshot, which is installed only onto an empty data directory");
+            if (!reason.equals(cannotCatchUp)) {
+                log.error("This node cannot catch up: {}. Stop it, delete its data directory and start it again:"
+                        + " it then fetches the leader's snapshot (docs/replication.md, \"Snapshots\").", reason);
+            }
+            cannotCatchUp = reason;
+            return CompletableFuture.failedFuture(new IllegalStateException(reason));
         }
-        cannotCatchUp = reason;
-        return CompletableFuture.failedFuture(new IllegalStateException(reason));
+        RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+        installing = "fetching the snapshot of node " + leader + " (its Raft log starts at entry "
+                + firstTermIndexInLog.getIndex() + ")";
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                from.fetch(leader);
+                return installReady();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, installs).whenComplete((at, failure) -> {
+            if (failure != null) {
+                log.warn("Installing the snapshot of node {} failed; the next try starts the fetch again", leader,
+                        failure);
+            }
+            installing = null;
+        });
+    }
+
+    /**
+     * A fetch that completed ({@code install/ready}) before the process stopped: installed now,
+     * before anything is applied, unless this node's own snapshot is already as new (it was
+     * installed, and only the clean-up was cut off — installing it again would take entries
+     * applied since back).
+     */
+    private void finishInterruptedInstall() throws IOException {
+        Path ready = SnapshotFetch.ready(installDir);
+        if (!Files.isDirectory(ready)) {
+            return;
+        }
+        SingleFileSnapshotInfo own = snapshots.loadLatestSnapshot();
+        if (Files.exists(ready.resolve(SnapshotCheckpoints.MANIFEST)) && (own == null
+                || own.getIndex() < SnapshotManifest.decode(
+                        Files.readAllBytes(ready.resolve(SnapshotCheckpoints.MANIFEST))).at().getIndex())) {
+            log.info("Finishing the install of a snapshot fetched before this node stopped");
+            installReady();
+        } else {
+            dev.trilog.log.meta.DurableFiles.deleteTree(ready);
+        }
+    }
+
+    /**
+     * Installs the fetched snapshot in {@code install/ready}: the engine takes its state
+     * ({@link LogEngine.Replica#install}), then the applied state there becomes this node's
+     * ({@code applied-index}, then Ratis' snapshot file), and only then does the fetched copy go.
+     * Cut off anywhere, the next start installs it again ({@link #finishInterruptedInstall}).
+     */
+    private TermIndex installReady() throws IOException {
+        Path ready = SnapshotFetch.ready(installDir);
+        SnapshotManifest manifest = SnapshotManifest.decode(Files.readAllBytes(ready.resolve(SnapshotCheckpoints.MANIFEST)));
+        long started = System.nanoTime();
+        try {
+            engine.replica().install(manifest.checkpoint(), ready.resolve(SnapshotCheckpoints.DATA));
+        } catch (TopicExistsException e) {
+            throw new IOException("installing the snapshot at " + manifest.at() + " failed", e);
+        }
+        ByteBuffer state = ByteBuffer.wrap(manifest.appliedState());
+        long index = state.getLong();
+        if (state.remaining() >= Long.BYTES + Integer.BYTES) {
+            queueEpoch = state.getLong();
+            queueServer = state.getInt();
+        }
+        appliedIndex.write(appliedState(index), 0);
+        appliedIndex.force(false);
+        recordSnapshot(manifest.at(), manifest.appliedState());
+        setLastAppliedTermIndex(manifest.at());
+        lastApplied = index;
+        var due = applyWaiters.headMap(index, true);
+        due.values().forEach(waiter -> waiter.complete(null));
+        due.clear();
+        cannotCatchUp = null;
+        dev.trilog.log.meta.DurableFiles.deleteTree(ready);
+        log.info("Installed the snapshot at entry {} ({} bytes) in {} ms", manifest.at(),
+                manifest.checkpoint().bytes(), (System.nanoTime() - started) / 1_000_000);
+        return manifest.at();
+    }
+
+    /** Ratis pauses the state machine before it reloads an installed snapshot ({@link #reinitialize}). */
+    @Override
+    public void pause() {
+        moveFrom(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING, LifeCycle.State.PAUSED);
+    }
+
+    /** After an install: the state is in place already ({@link #installReady}); running again. */
+    @Override
+    public void reinitialize() {
+        moveFrom(LifeCycle.State.PAUSED, LifeCycle.State.STARTING, LifeCycle.State.RUNNING);
+    }
+
+    private void moveFrom(LifeCycle.State from, LifeCycle.State through, LifeCycle.State to) {
+        if (getLifeCycle().getCurrentState() == from) {
+            getLifeCycle().transition(through);
+            getLifeCycle().transition(to);
+        }
+    }
+
+    /** What this node is doing to install another node's snapshot, while it is; null otherwise. */
+    String installing() {
+        return installing;
     }
 
     long lastApplied() {
@@ -352,6 +510,7 @@ final class EngineStateMachine extends BaseStateMachine {
 
     @Override
     public void close() throws IOException {
+        installs.shutdownNow();
         super.close();
         if (appliedIndex != null) {
             appliedIndex.close();

@@ -72,6 +72,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     private final LogEngine engine;
     private final String clusterId;
     private final List<Runnable> leaderListeners = new CopyOnWriteArrayList<>();
+    /** Started with an empty Raft storage: see {@link EmptyLogNudge}; null otherwise. */
+    private volatile EmptyLogNudge emptyLogNudge;
     /** Runs the leader listeners one at a time, off Ratis' threads (they may write through the group). */
     private final ExecutorService leaderEvents = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "trilog-leader-events");
@@ -123,6 +125,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         // from now on every writer on this node goes through the group; the state machine applies locally
         engine.replaceAppender(local -> {
             machine[0] = new EngineStateMachine(engine, local, raftDir.resolve("applied-index"));
+            machine[0].fetchSnapshotsWith(client);
             replicated[0] = new RaftLogAppender(client, engine, machine[0]);
             return replicated[0];
         });
@@ -137,6 +140,10 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         ReplicatedNode node = new ReplicatedNode(engine, cluster, server, client, replicated[0], machine[0],
                 peerId(nodeId), cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
         machine[0].onLeaderChange(node::leaderChanged);
+        if (!existing) {
+            node.emptyLogNudge = new EmptyLogNudge(node::division, client, peerId(nodeId), machine[0]::lastApplied,
+                    machine[0]::installing);
+        }
         engine.joinCluster(node);
         return node;
     }
@@ -256,10 +263,18 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     /**
      * Why this node cannot catch up with the leader — it needs entries the leader purged after a
-     * snapshot, which it cannot take the leader's state for yet — or empty while it can.
+     * snapshot, and has state of its own a snapshot cannot be installed over — or empty while it can.
      */
     public Optional<String> cannotCatchUp() {
         return Optional.ofNullable(machine.cannotCatchUp());
+    }
+
+    /**
+     * What this node is doing to take another node's snapshot (it lost its data directory after
+     * the others purged their logs), while it is; empty otherwise.
+     */
+    public Optional<String> installingSnapshot() {
+        return Optional.ofNullable(machine.installing());
     }
 
     /** The first entry this node's Raft log still holds (0 until it purged anything). */
@@ -409,6 +424,9 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (emptyLogNudge != null) {
+            emptyLogNudge.close();
+        }
         leaderEvents.shutdownNow();
         client.close();
         server.close();

@@ -41,9 +41,10 @@ public record SnapshotSettings(long threshold, long segmentBytes) {
      * committed as far as this one knows (Ratis' {@code purge.upto.snapshot.index} left false): a
      * follower that is behind or down keeps its entries in the others' logs and catches up from
      * them when it comes back. A node never heard of since this one started holds back every
-     * purge. The leader never streams a snapshot (install disabled): Trilog's snapshot is the
-     * engine's data directory, which Ratis cannot copy consistently while appends go on, so a
-     * follower that needs one is notified instead ({@link EngineStateMachine#notifyInstallSnapshotFromLeader}).
+     * purge. The leader never pushes a snapshot (Ratis' install disabled, its notification mode):
+     * a follower that needs one is told, and fetches the leader's checkpoint itself, the bytes
+     * that are the state and no more, at its own pace
+     * ({@link EngineStateMachine#notifyInstallSnapshotFromLeader} says why).
      */
     void applyTo(RaftProperties properties) {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);

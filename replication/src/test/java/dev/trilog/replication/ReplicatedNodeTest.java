@@ -12,6 +12,10 @@ import dev.trilog.log.TopicExistsException;
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
+import dev.trilog.log.share.ArchiveListener;
+import dev.trilog.log.share.DeliveryPolicy;
+import dev.trilog.log.share.ShareCursor;
+import dev.trilog.log.share.ShareGroupSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -97,10 +101,15 @@ class ReplicatedNodeTest {
 
     /** As {@link #append}, all in flight at once (Ratis' client keeps them in order), for the many writes a purge needs. */
     private void appendMany(int node, int from, int n) throws Exception {
+        appendMany(node, from, n, 1_000);
+    }
+
+    /** As {@link #appendMany(int, int, int)}, record i stamped {@code timestamps + i}. */
+    private void appendMany(int node, int from, int n, long timestamps) throws Exception {
         List<java.util.concurrent.CompletableFuture<dev.trilog.log.AppendResult>> writes = new ArrayList<>();
         for (int i = from; i < from + n; i++) {
             writes.add(nodes[node].appender().append(TP, RecordFormat.build(0, "none",
-                    List.of(RecordData.of(1_000 + i, null, ("m" + i).getBytes(StandardCharsets.UTF_8))))));
+                    List.of(RecordData.of(timestamps + i, null, ("m" + i).getBytes(StandardCharsets.UTF_8))))));
         }
         for (int i = 0; i < n; i++) {
             assertThat(writes.get(i).get(30, TimeUnit.SECONDS).firstOffset()).as("offset of m%d", from + i)
@@ -124,7 +133,11 @@ class ReplicatedNodeTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        await(what, condition, 30);
+    }
+
+    private static void await(String what, BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
             Thread.sleep(20);
@@ -418,31 +431,218 @@ class ReplicatedNodeTest {
         assertThat(values(engines[2])).isEqualTo(expected);
     }
 
+    // ---------------------------------------------------------------- installing a snapshot
+
+    private static final String QUEUE = "orders-queue";
+    /** Timestamps of now, so that neither segment.ms rolls a segment per record nor retention.ms deletes them. */
+    private static final long NOW = System.currentTimeMillis();
+
+    /** Installing is slow on a loaded machine: fetches, fsyncs, index rebuilds. */
+    private void awaitEveryNodeHasAfterInstall(long end) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to have " + end + " records", () -> hasEnd(n, end), 180);
+        }
+    }
+
     /**
-     * A node whose data directory was lost after the others purged what it would need cannot be
-     * given their state yet: it says so (its {@code /health/ready} too) instead of pretending to
-     * catch up, and the others go on. (The whole cluster restarts around the wipe: a leader that
-     * saw the node before keeps its old match index and never learns it lost its log — Ratis
-     * assumes a follower keeps it.)
+     * State beside the records that a node must get from a snapshot: a committed offset, a
+     * durable map entry, queue state written at the queues' epoch, and a share cursor with
+     * records acknowledged in and out of order.
+     */
+    private void writeSharedState() throws Exception {
+        int leader = leaderIndex();
+        nodes[leader].serveQueues(nodes[leader].leaderEpoch());
+        engines[1].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(7, 0, "meta", 1_000L)));
+        engines[2].durableMap("exchanges").put("prices", bytes("topic"));
+        engines[leader].queueStateMap("queues").put(QUEUE, bytes("durable"));
+        ShareCursor cursor = shareCursor(leader);
+        List<dev.trilog.log.share.Delivery> delivered = cursor.acquire("c", 10, 1 << 20, 600_000);
+        assertThat(delivered).hasSize(10);
+        List<dev.trilog.log.share.Delivery> settled = new ArrayList<>(delivered.subList(0, 5));
+        settled.add(delivered.get(7));
+        cursor.acknowledgeAll(settled).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * {@link #writeSharedState}, then 30 more records (offsets {@code from} on), and waits until
+     * every node's Raft log was purged past the shared state: only a snapshot can give it now.
+     */
+    private void writeSharedStateThenPurgePastIt(int from) throws Exception {
+        writeSharedState();
+        long stateIndex = nodes[leaderIndex()].appliedIndex();
+        appendMany(0, from, 30, NOW);
+        awaitEveryNodeHasAfterInstall(from + 30);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to purge past the shared state", () -> nodes[n].raftLogStartIndex() > stateIndex);
+        }
+    }
+
+    private ShareCursor shareCursor(int node) throws Exception {
+        return engines[node].shareCursor(TP, QUEUE, ShareGroupSettings.kafkaDefaults(), DeliveryPolicy.NONE,
+                ArchiveListener.NONE);
+    }
+
+    /** Every batch of the partition, as its bytes on disk, in offset order. */
+    private static List<String> batches(LogEngine engine) throws Exception {
+        PartitionLog log = engine.partition(TP);
+        List<String> out = new ArrayList<>();
+        long offset = log.logStartOffset();
+        while (offset < log.logEndOffset()) {
+            java.nio.ByteBuffer bytes;
+            try (var slice = log.read(offset, 1 << 20, true)) {
+                bytes = slice.readBytes();
+            }
+            while (bytes.remaining() >= 61) {
+                int size = 12 + bytes.getInt(bytes.position() + 8);
+                if (size > bytes.remaining()) {
+                    break; // cut by maxBytes: read again from its offset
+                }
+                byte[] batch = new byte[size];
+                long last = bytes.getLong(bytes.position()) + bytes.getInt(bytes.position() + 23);
+                bytes.get(batch);
+                out.add(java.util.HexFormat.of().formatHex(batch));
+                offset = last + 1;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The wiped node holds what the others hold. Its share cursor, opened from the durable state,
+     * is compared with one opened alike on the node that neither was wiped nor holds the
+     * leader's live cursor (whose unsettled deliveries are still locked in its memory).
+     */
+    private void assertSameState(int wiped) throws Exception {
+        int leader = leaderIndex();
+        int reference = java.util.stream.IntStream.range(0, 3).filter(i -> i != wiped && i != leader).findFirst()
+                .orElseThrow();
+        assertThat(values(engines[wiped])).isEqualTo(values(engines[reference]));
+        assertThat(batches(engines[wiped])).as("the batches, byte for byte").isEqualTo(batches(engines[reference]));
+        assertThat(engines[wiped].topic("orders")).isEqualTo(engines[reference].topic("orders"));
+        assertThat(engines[wiped].groupOffsets().fetch("billing", TP)).isEqualTo(
+                engines[reference].groupOffsets().fetch("billing", TP)).isPresent();
+        assertThat(durable(wiped, "exchanges", "prices")).isEqualTo("topic");
+        assertThat(engines[wiped].queueStateMap("queues").get(QUEUE)).hasValueSatisfying(
+                v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("durable"));
+        ShareCursor installed = shareCursor(wiped);
+        ShareCursor followed = shareCursor(reference);
+        assertThat(installed.startOffset()).as("the share cursor's start").isEqualTo(5)
+                .isEqualTo(followed.startOffset());
+        assertThat(installed.counts().archived()).isEqualTo(followed.counts().archived());
+        assertThat(installed.counts().available()).isEqualTo(followed.counts().available());
+    }
+
+    private int aFollower() throws InterruptedException {
+        int leader = leaderIndex();
+        return leader == 2 ? 1 : 2;
+    }
+
+    /**
+     * A follower that loses its data directory after the others purged their Raft logs (a
+     * replaced disk) fetches the leader's snapshot, installs it, and follows the log from there —
+     * while the others go on taking writes — and then holds what the others hold: the same
+     * batches byte for byte at the same offsets, the same committed offsets, maps, queue state
+     * and share cursor.
      */
     @Test
-    void aNodeThatLostItsDataDirectoryAfterAPurgeSaysItCannotCatchUp() throws Exception {
-        writeUntilEveryNodePurgedThenStopAll();
+    void aFollowerThatLostItsDataDirectoryAfterAPurgeInstallsTheLeadersSnapshotWhileWritesGoOn() throws Exception {
+        appendMany(0, 0, 30, NOW);
+        writeSharedStateThenPurgePastIt(30);
+        int wiped = aFollower();
+        int writer = (wiped + 1) % 3;
+        stopNode(wiped);
+        deleteRecursively(dir.resolve("node-" + (wiped + 1)));
+
+        var writes = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                appendMany(writer, 60, 100, NOW); // asserts every offset: none lost, none twice
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        startNode(wiped);
+        writes.get(120, TimeUnit.SECONDS);
+
+        awaitEveryNodeHasAfterInstall(160);
+        assertThat(nodes[wiped].cannotCatchUp()).isEmpty();
+        assertThat(nodes[wiped].snapshotIndex()).as("the installed snapshot").isGreaterThan(0);
+        assertThat(values(engines[wiped])).hasSize(160).startsWith("0:m0").endsWith("159:m159");
+        assertSameState(wiped);
+        appendMany(wiped, 160, 5, NOW); // and it takes writes as any node does
+        awaitEveryNodeHasAfterInstall(165);
+    }
+
+    /**
+     * The same with the whole cluster restarted around the wipe (the leader then has no memory of
+     * what the wiped node held before).
+     */
+    @Test
+    void aNodeWipedWhileTheClusterWasDownInstallsTheSnapshotOnRestart() throws Exception {
+        appendMany(0, 0, 30, NOW);
+        writeSharedStateThenPurgePastIt(30);
+        for (int i = 0; i < 3; i++) {
+            stopNode(i);
+        }
         int wiped = 2;
         deleteRecursively(dir.resolve("node-" + (wiped + 1)));
         for (int i = 0; i < 3; i++) {
             startNode(i);
         }
 
-        await("the wiped node to say it cannot catch up", () -> nodes[wiped].cannotCatchUp().isPresent());
-        assertThat(nodes[wiped].cannotCatchUp().get()).contains("snapshot");
-        appendMany(0, 60, 5);
-        assertThat(engines[wiped].partition(TP)).as("nothing half-applied").isNull();
+        appendMany(0, 60, 5, NOW);
+        awaitEveryNodeHasAfterInstall(65);
+        assertThat(nodes[wiped].cannotCatchUp()).isEmpty();
+        assertThat(nodes[wiped].snapshotIndex()).as("the installed snapshot").isGreaterThan(0);
+        assertSameState(wiped);
     }
 
     /**
-     * The way back for such a node until snapshots can be installed: a copy of a stopped node's
-     * data directory (its engine and its Raft storage alike, so they agree on the applied index).
+     * A node stopped while it fetches the snapshot (the copy half done) leaves nothing half
+     * applied: its engine holds nothing, and once started again it fetches afresh and catches up.
+     */
+    @Test
+    void anInstallCutOffMidCopyStartsAgainCleanly() throws Exception {
+        // a few MB, so the copy takes many pieces: 40 batches of 100 records of 1 KiB
+        byte[] kib = new byte[1024];
+        List<java.util.concurrent.CompletableFuture<dev.trilog.log.AppendResult>> big = new ArrayList<>();
+        for (int b = 0; b < 40; b++) {
+            List<RecordData> records = new ArrayList<>();
+            for (int r = 0; r < 100; r++) {
+                records.add(RecordData.of(NOW, null, kib));
+            }
+            big.add(nodes[0].appender().append(TP, RecordFormat.build(0, "none", records)));
+        }
+        for (var write : big) {
+            write.get(60, TimeUnit.SECONDS);
+        }
+        awaitEveryNodeHasAfterInstall(4000);
+        writeSharedStateThenPurgePastIt(4000);
+        int wiped = aFollower();
+        stopNode(wiped);
+        deleteRecursively(dir.resolve("node-" + (wiped + 1)));
+        Path staging = dir.resolve("node-" + (wiped + 1)).resolve("raft").resolve("install").resolve("staging");
+
+        startNode(wiped);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!java.nio.file.Files.isDirectory(staging.resolve("data"))) {
+            assertThat(System.nanoTime()).as("waiting for the fetch to start").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        stopNode(wiped);
+        assertThat(java.nio.file.Files.exists(staging.getParent().resolve("ready"))).as("a fetch cut off").isFalse();
+        assertThat(dir.resolve("node-" + (wiped + 1)).resolve("data").resolve("orders-0"))
+                .as("nothing of the cut-off copy in the engine").doesNotExist();
+
+        startNode(wiped);
+        awaitEveryNodeHasAfterInstall(4030);
+        assertSameState(wiped);
+    }
+
+    /**
+     * The other way back for such a node: a copy of a stopped node's data directory (its engine
+     * and its Raft storage alike, so they agree on the applied index).
      */
     @Test
     void aNodeThatLostItsDataDirectoryComesBackFromACopyOfAStoppedNodes() throws Exception {

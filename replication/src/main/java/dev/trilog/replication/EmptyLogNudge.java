@@ -1,0 +1,112 @@
+package dev.trilog.replication;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * For a node that started with an empty Raft storage (its data directory lost, or new): a leader
+ * that knew this node before remembers how far its log matched (Raft assumes a follower keeps its
+ * log), and Ratis then never sends it anything older than that — neither the entries it lacks nor,
+ * when they were purged, the notice to install a snapshot: the node would wait forever. Seen from
+ * here: a leader is known, this node's log is still empty after {@link #PATIENCE_MS}, and the
+ * leader says this node committed entries (it keeps the highest commit index each node reported).
+ * The node then asks the leader to step down; whoever is elected next starts from what this node
+ * has (nothing), and sends it the log or the snapshot notice. Writes pause for an election (about
+ * a second) once; the check stops for good once this node has applied an entry.
+ */
+final class EmptyLogNudge implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmptyLogNudge.class);
+
+    static final long PATIENCE_MS = 5_000;
+
+    private final Supplier<java.util.Optional<RaftServer.Division>> division;
+    private final RaftClient client;
+    private final RaftPeerId self;
+    private final LongSupplier lastApplied;
+    private final Supplier<String> installing;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "trilog-empty-log-nudge");
+        t.setDaemon(true);
+        return t;
+    });
+    private long emptySince = System.nanoTime();
+
+    EmptyLogNudge(Supplier<java.util.Optional<RaftServer.Division>> division, RaftClient client, RaftPeerId self,
+            LongSupplier lastApplied, Supplier<String> installing) {
+        this.division = division;
+        this.client = client;
+        this.self = self;
+        this.lastApplied = lastApplied;
+        this.installing = installing;
+        timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void check() {
+        try {
+            checkOnce();
+        } catch (RuntimeException e) {
+            log.warn("Checking whether the leader sends this node anything failed", e);
+        }
+    }
+
+    private void checkOnce() {
+        if (lastApplied.getAsLong() >= 0) {
+            timer.shutdown(); // it follows the log: nothing more to do
+            return;
+        }
+        var d = division.get();
+        if (d.isEmpty() || installing.get() != null || d.get().getInfo().isLeader()) {
+            emptySince = System.nanoTime();
+            return;
+        }
+        if (d.get().getRaftLog().getNextIndex() > 0) { // it received entries (in a new cluster: the first one)
+            emptySince = System.nanoTime();
+            return;
+        }
+        RaftPeerId leader = d.get().getInfo().getLeaderId(); // comes and goes while the leader's appends are refused
+        if (leader == null) {
+            return;
+        }
+        if (System.nanoTime() - emptySince < TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS)) {
+            return;
+        }
+        emptySince = System.nanoTime();
+        long remembered = committedAsTheLeaderRemembers(leader);
+        if (remembered <= 0) {
+            return; // the leader knows this node has nothing (a new cluster, slow to start): it will send
+        }
+        log.warn("This node's Raft log is empty and leader {} has sent it nothing it could take for {} s: the leader"
+                + " remembers this node's log from before it was lost (committed up to entry {}). Asking it to step"
+                + " down, so the next leader starts from what this node has.", leader, PATIENCE_MS / 1000, remembered);
+        try {
+            client.admin().transferLeadership(null, leader, 3_000);
+        } catch (Exception e) {
+            log.warn("Asking leader {} to step down failed; asking again in {} s", leader, PATIENCE_MS / 1000, e);
+        }
+    }
+
+    /** The commit index the leader last heard from this node (Ratis keeps the highest), or -1. */
+    private long committedAsTheLeaderRemembers(RaftPeerId leader) {
+        try {
+            return client.getGroupManagementApi(leader).info(ReplicatedNode.GROUP_ID).getCommitInfos().stream()
+                    .filter(c -> RaftPeerId.valueOf(c.getServer().getId()).equals(self))
+                    .mapToLong(c -> c.getCommitIndex()).max().orElse(-1);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
