@@ -23,15 +23,24 @@ public final class TrilogCluster implements AutoCloseable {
     private final Path dir;
     private final String spec;
 
-    private TrilogCluster(Path dir, String spec) {
+    /** Further settings every node gets (key, value, …). */
+    private final String[] settings;
+
+    private TrilogCluster(Path dir, String spec, String[] settings) {
         this.dir = dir;
         this.spec = spec;
+        this.settings = settings;
     }
 
     /** Starts the three together, as {@code trilog cluster} does: a node's start-up writes wait for a quorum. */
     public static TrilogCluster start(Path dir) throws Exception {
+        return start(dir, new String[0]);
+    }
+
+    /** As {@link #start(Path)}, every node also given {@code settings} (key, value, …). */
+    public static TrilogCluster start(Path dir, String... settings) throws Exception {
         TrilogCluster cluster = new TrilogCluster(dir,
-                "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort());
+                "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort(), settings);
         List<CompletableFuture<Void>> starting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int n = i;
@@ -48,8 +57,9 @@ public final class TrilogCluster implements AutoCloseable {
 
     /** Starts node {@code index} (again) over its data directory, which may be empty. */
     public void startNode(int index) {
-        nodes[index] = TrilogHarness.start(dataDir(index), "cluster.nodes", spec, "node.id",
-                Integer.toString(index + 1));
+        List<String> all = new ArrayList<>(List.of("cluster.nodes", spec, "node.id", Integer.toString(index + 1)));
+        all.addAll(List.of(settings));
+        nodes[index] = TrilogHarness.start(dataDir(index), all.toArray(String[]::new));
     }
 
     /** Node {@code index}'s data directory. */

@@ -59,10 +59,7 @@ class NodeRecoveryTest {
         cluster.startNode(wiped);
 
         TrilogHarness recovered = cluster.node(wiped);
-        TrilogCluster.await("the wiped node to hold all 20 records", () -> {
-            var log = recovered.gateway().engine().partition(TP);
-            return log != null && log.logEndOffset() == 20;
-        });
+        awaitRecords(recovered, 20);
         assertThat(recovered.gateway().engine().topic(TP.topic()).orElseThrow().id())
                 .isEqualTo(cluster.node(leader).gateway().engine().topic(TP.topic()).orElseThrow().id());
 
@@ -78,6 +75,68 @@ class NodeRecoveryTest {
             assertThat(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages())
                     .extracting(m -> m.body()).containsExactly("refund-1");
         }
+    }
+
+    /**
+     * After the others purged their Raft logs (a snapshot every 50 entries), a wiped follower
+     * takes the leader's snapshot while a producer goes on, and holds what the others hold: the
+     * records (a Kafka consumer reads all of them from it once it leads), the consumer group's
+     * committed offset, and the SQS queue with its message.
+     */
+    @Test
+    void aFollowerWipedAfterThePurgeInstallsTheLeadersSnapshotAndCanLead() throws Exception {
+        cluster = TrilogCluster.start(dir, "cluster.snapshot.threshold", "50");
+        int leader = cluster.queueLeaderIndex();
+        produce(cluster.node(leader), 0, 200);
+        String url;
+        try (SqsClient sqs = SqsClients.sync(cluster.node(leader))) {
+            url = sqs.createQueue(b -> b.queueName("refunds")).queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("refund-1"));
+        }
+        try (var consumer = KafkaClients.consumer(cluster.node(leader).kafkaBootstrap(),
+                Map.of("group.id", "auditors", "enable.auto.commit", "false"))) {
+            consumer.assign(List.of(TP));
+            consumer.commitSync(Map.of(TP, new org.apache.kafka.clients.consumer.OffsetAndMetadata(150)));
+        }
+        produce(cluster.node(leader), 200, 100); // well past the threshold: the purge passes what came before
+
+        int wiped = (leader + 1) % 3;
+        cluster.stop(wiped);
+        deleteRecursively(cluster.dataDir(wiped));
+        var producing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                produce(cluster.node(leader), 300, 100);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        cluster.startNode(wiped);
+        producing.get(180, TimeUnit.SECONDS);
+
+        TrilogHarness recovered = cluster.node(wiped);
+        awaitRecords(recovered, 400);
+        assertThat(recovered.gateway().engine().groupOffsets().fetch("auditors", TP).orElseThrow().offset())
+                .isEqualTo(150);
+
+        int third = (leader + 2) % 3;
+        cluster.stop(leader);
+        cluster.stop(third);
+        cluster.startNode(third);
+        assertThat(cluster.queueLeaderIndex()).isIn(wiped, third);
+        assertThat(KafkaClients.readAll(recovered.kafkaBootstrap(), List.of(TP), 400, Map.of()))
+                .extracting(r -> r.value()).containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, 400).mapToObj(i -> "v" + i).toList());
+        try (SqsClient sqs = SqsClients.sync(recovered)) {
+            assertThat(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages())
+                    .extracting(m -> m.body()).containsExactly("refund-1");
+        }
+    }
+
+    private static void awaitRecords(TrilogHarness node, long end) throws InterruptedException {
+        TrilogCluster.await("the wiped node to hold all " + end + " records", () -> {
+            var log = node.gateway().engine().partition(TP);
+            return log != null && log.logEndOffset() == end;
+        });
     }
 
     private static void produce(TrilogHarness node, int from, int n) throws Exception {
