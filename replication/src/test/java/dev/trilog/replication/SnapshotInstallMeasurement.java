@@ -70,7 +70,8 @@ class SnapshotInstallMeasurement {
         System.out.printf("MEASURE filled %d MB in %d ms%n", mb, (System.nanoTime() - filled) / 1_000_000);
         int wiped = (leader + 1) % 3;
         while (nodes[wiped].raftLogStartIndex() <= 0 || nodes[leader].raftLogStartIndex() <= 0) {
-            Thread.sleep(100);
+            // Ratis purges once a snapshot is a purge gap past the log's start: write on until it has
+            nodes[leader].appender().append(tp, RecordFormat.build(0, "none", hundred)).get(120, TimeUnit.SECONDS);
         }
 
         AtomicLong acknowledged = new AtomicLong();
