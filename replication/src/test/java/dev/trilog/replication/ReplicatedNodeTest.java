@@ -434,6 +434,8 @@ class ReplicatedNodeTest {
     // ---------------------------------------------------------------- installing a snapshot
 
     private static final String QUEUE = "orders-queue";
+    /** The node whose share cursor has deliveries locked in its memory ({@link #writeSharedState}). */
+    private int cursorNode = -1;
     /** Timestamps of now, so that neither segment.ms rolls a segment per record nor retention.ms deletes them. */
     private static final long NOW = System.currentTimeMillis();
 
@@ -453,6 +455,7 @@ class ReplicatedNodeTest {
     private void writeSharedState() throws Exception {
         int leader = leaderIndex();
         nodes[leader].serveQueues(nodes[leader].leaderEpoch());
+        cursorNode = leader;
         engines[1].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(7, 0, "meta", 1_000L)));
         engines[2].durableMap("exchanges").put("prices", bytes("topic"));
         engines[leader].queueStateMap("queues").put(QUEUE, bytes("durable"));
@@ -465,18 +468,23 @@ class ReplicatedNodeTest {
     }
 
     /**
-     * {@link #writeSharedState}, then 30 more records (offsets {@code from} on), and waits until
+     * {@link #writeSharedState}, then at least 30 more records (offsets {@code from} on), until
      * every node's Raft log was purged past the shared state: only a snapshot can give it now.
+     * Returns the log end offset.
      */
-    private void writeSharedStateThenPurgePastIt(int from) throws Exception {
+    private int writeSharedStateThenPurgePastIt(int from) throws Exception {
         writeSharedState();
         long stateIndex = nodes[leaderIndex()].appliedIndex();
-        appendMany(0, from, 30, NOW);
-        awaitEveryNodeHasAfterInstall(from + 30);
-        for (int i = 0; i < 3; i++) {
-            int n = i;
-            await("node " + (n + 1) + " to purge past the shared state", () -> nodes[n].raftLogStartIndex() > stateIndex);
+        int end = from;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        // Ratis purges whole closed segments once a snapshot allows it: write on until every node has
+        while (end < from + 30 || !java.util.Arrays.stream(nodes).allMatch(n -> n.raftLogStartIndex() > stateIndex)) {
+            assertThat(System.nanoTime()).as("waiting for every node to purge past the shared state").isLessThan(deadline);
+            appendMany(0, end, 10, NOW);
+            end += 10;
+            awaitEveryNodeHasAfterInstall(end);
         }
+        return end;
     }
 
     private ShareCursor shareCursor(int node) throws Exception {
@@ -511,12 +519,11 @@ class ReplicatedNodeTest {
 
     /**
      * The wiped node holds what the others hold. Its share cursor, opened from the durable state,
-     * is compared with one opened alike on the node that neither was wiped nor holds the
-     * leader's live cursor (whose unsettled deliveries are still locked in its memory).
+     * is compared with one opened alike on a node that neither was wiped nor holds the live
+     * cursor of {@link #writeSharedState} (whose unsettled deliveries are locked in its memory).
      */
     private void assertSameState(int wiped) throws Exception {
-        int leader = leaderIndex();
-        int reference = java.util.stream.IntStream.range(0, 3).filter(i -> i != wiped && i != leader).findFirst()
+        int reference = java.util.stream.IntStream.range(0, 3).filter(i -> i != wiped && i != cursorNode).findFirst()
                 .orElseThrow();
         assertThat(values(engines[wiped])).isEqualTo(values(engines[reference]));
         assertThat(batches(engines[wiped])).as("the batches, byte for byte").isEqualTo(batches(engines[reference]));
@@ -549,7 +556,7 @@ class ReplicatedNodeTest {
     @Test
     void aFollowerThatLostItsDataDirectoryAfterAPurgeInstallsTheLeadersSnapshotWhileWritesGoOn() throws Exception {
         appendMany(0, 0, 30, NOW);
-        writeSharedStateThenPurgePastIt(30);
+        int end = writeSharedStateThenPurgePastIt(30);
         int wiped = aFollower();
         int writer = (wiped + 1) % 3;
         stopNode(wiped);
@@ -557,7 +564,7 @@ class ReplicatedNodeTest {
 
         var writes = java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
-                appendMany(writer, 60, 100, NOW); // asserts every offset: none lost, none twice
+                appendMany(writer, end, 100, NOW); // asserts every offset: none lost, none twice
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
@@ -565,13 +572,14 @@ class ReplicatedNodeTest {
         startNode(wiped);
         writes.get(120, TimeUnit.SECONDS);
 
-        awaitEveryNodeHasAfterInstall(160);
+        awaitEveryNodeHasAfterInstall(end + 100);
         assertThat(nodes[wiped].cannotCatchUp()).isEmpty();
         assertThat(nodes[wiped].snapshotIndex()).as("the installed snapshot").isGreaterThan(0);
-        assertThat(values(engines[wiped])).hasSize(160).startsWith("0:m0").endsWith("159:m159");
+        assertThat(values(engines[wiped])).hasSize(end + 100).startsWith("0:m0")
+                .endsWith((end + 99) + ":m" + (end + 99));
         assertSameState(wiped);
-        appendMany(wiped, 160, 5, NOW); // and it takes writes as any node does
-        awaitEveryNodeHasAfterInstall(165);
+        appendMany(wiped, end + 100, 5, NOW); // and it takes writes as any node does
+        awaitEveryNodeHasAfterInstall(end + 105);
     }
 
     /**
@@ -581,7 +589,7 @@ class ReplicatedNodeTest {
     @Test
     void aNodeWipedWhileTheClusterWasDownInstallsTheSnapshotOnRestart() throws Exception {
         appendMany(0, 0, 30, NOW);
-        writeSharedStateThenPurgePastIt(30);
+        int end = writeSharedStateThenPurgePastIt(30);
         for (int i = 0; i < 3; i++) {
             stopNode(i);
         }
@@ -591,8 +599,8 @@ class ReplicatedNodeTest {
             startNode(i);
         }
 
-        appendMany(0, 60, 5, NOW);
-        awaitEveryNodeHasAfterInstall(65);
+        appendMany(0, end, 5, NOW);
+        awaitEveryNodeHasAfterInstall(end + 5);
         assertThat(nodes[wiped].cannotCatchUp()).isEmpty();
         assertThat(nodes[wiped].snapshotIndex()).as("the installed snapshot").isGreaterThan(0);
         assertSameState(wiped);
@@ -618,7 +626,7 @@ class ReplicatedNodeTest {
             write.get(60, TimeUnit.SECONDS);
         }
         awaitEveryNodeHasAfterInstall(4000);
-        writeSharedStateThenPurgePastIt(4000);
+        int end = writeSharedStateThenPurgePastIt(4000);
         int wiped = aFollower();
         stopNode(wiped);
         deleteRecursively(dir.resolve("node-" + (wiped + 1)));
@@ -636,7 +644,7 @@ class ReplicatedNodeTest {
                 .as("nothing of the cut-off copy in the engine").doesNotExist();
 
         startNode(wiped);
-        awaitEveryNodeHasAfterInstall(4030);
+        awaitEveryNodeHasAfterInstall(end);
         assertSameState(wiped);
     }
 
