@@ -282,6 +282,11 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         return division().map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
     }
 
+    /** The last entry this node's Raft log holds, applied or not yet (-1 when there is no group). */
+    long raftLogEndIndex() {
+        return division().map(d -> d.getRaftLog().getNextIndex() - 1).orElse(-1L);
+    }
+
     /** The index of the last entry this node applied to its engine. */
     long appliedIndex() {
         return machine.lastApplied();
