@@ -321,7 +321,7 @@ public final class LogEngine implements AutoCloseable {
                     java.nio.file.Path copy = files.resolve(topic.name() + "-" + p);
                     java.nio.file.Path target = partitions.dirOf(tp);
                     if (java.nio.file.Files.isDirectory(copy)) {
-                        dev.trilog.log.meta.DurableFiles.deleteTree(target); // a directory no registered topic owns
+                        DurableFiles.deleteTree(target); // a directory no registered topic owns
                         java.nio.file.Files.move(copy, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                     }
                 }

@@ -3,7 +3,6 @@ package dev.trilog.log;
 import dev.trilog.log.cleaner.CleanableLog;
 import dev.trilog.log.durability.DurabilityWaiters;
 import dev.trilog.log.durability.GroupCommitFlusher;
-import dev.trilog.log.meta.DurableFiles;
 import dev.trilog.log.partition.LogLoader;
 import dev.trilog.log.partition.LogSegments;
 import dev.trilog.log.partition.LogStartOffsetCheckpoint;

@@ -125,7 +125,7 @@ final class EngineStateMachine extends BaseStateMachine {
         snapshots.init(storage);
         appliedIndex = FileChannel.open(appliedIndexFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        dev.trilog.log.meta.DurableFiles.deleteTree(SnapshotFetch.staging(installDir)); // a fetch cut off: starts afresh
+        dev.trilog.log.DurableFiles.deleteTree(SnapshotFetch.staging(installDir)); // a fetch cut off: starts afresh
         finishInterruptedInstall();
         SingleFileSnapshotInfo snapshot = snapshots.loadLatestSnapshot();
         if (snapshot != null) { // Ratis applies from the entry after it; the engine holds everything up to it
@@ -435,7 +435,7 @@ final class EngineStateMachine extends BaseStateMachine {
             log.info("Finishing the install of a snapshot fetched before this node stopped");
             installReady();
         } else {
-            dev.trilog.log.meta.DurableFiles.deleteTree(ready);
+            dev.trilog.log.DurableFiles.deleteTree(ready);
         }
     }
 
@@ -469,7 +469,7 @@ final class EngineStateMachine extends BaseStateMachine {
         due.values().forEach(waiter -> waiter.complete(null));
         due.clear();
         cannotCatchUp = null;
-        dev.trilog.log.meta.DurableFiles.deleteTree(ready);
+        dev.trilog.log.DurableFiles.deleteTree(ready);
         log.info("Installed the snapshot at entry {} ({} bytes) in {} ms", manifest.at(),
                 manifest.checkpoint().bytes(), (System.nanoTime() - started) / 1_000_000);
         return manifest.at();

@@ -2,7 +2,7 @@ package dev.trilog.replication;
 
 import dev.trilog.log.EngineCheckpoint;
 import dev.trilog.log.LogEngine;
-import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.DurableFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

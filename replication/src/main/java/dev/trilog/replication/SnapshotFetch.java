@@ -1,7 +1,7 @@
 package dev.trilog.replication;
 
 import dev.trilog.log.EngineCheckpoint;
-import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.DurableFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

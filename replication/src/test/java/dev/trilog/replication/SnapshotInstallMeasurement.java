@@ -2,7 +2,7 @@ package dev.trilog.replication;
 
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
-import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.DurableFiles;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
 import java.net.ServerSocket;

@@ -1,5 +1,6 @@
 package dev.trilog.log.meta;
 
+import dev.trilog.log.DurableFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

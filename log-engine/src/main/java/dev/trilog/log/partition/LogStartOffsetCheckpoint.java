@@ -1,6 +1,6 @@
 package dev.trilog.log.partition;
 
-import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

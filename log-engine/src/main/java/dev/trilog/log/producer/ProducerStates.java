@@ -1,7 +1,7 @@
 package dev.trilog.log.producer;
 
 import dev.trilog.log.ActiveProducer;
-import dev.trilog.log.meta.DurableFiles;
+import dev.trilog.log.DurableFiles;
 import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.BatchHeader;
 import dev.trilog.log.record.InvalidBatchException;

@@ -1,4 +1,4 @@
-package dev.trilog.log.meta;
+package dev.trilog.log;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
