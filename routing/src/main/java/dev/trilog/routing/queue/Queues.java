@@ -580,6 +580,22 @@ public final class Queues implements AutoCloseable {
 
     // ---------------------------------------------------------------- counts and purge
 
+    /**
+     * The share-partition start offset of one of the queue's partitions: every message below it
+     * is done with (acknowledged, dead-lettered, purged or gone from the log), as Kafka's
+     * DescribeShareGroupOffsets reports it for the queue's share group.
+     *
+     * @throws UnknownQueueException when there is no such queue
+     * @throws IllegalArgumentException when the queue has no such partition
+     */
+    public long startOffset(String queue, int partition) {
+        QueueRuntime q = runtimes.get(queue);
+        if (partition < 0 || partition >= q.partitions()) {
+            throw new IllegalArgumentException("queue '" + queue + "' has no partition " + partition);
+        }
+        return q.cursors[partition].startOffset();
+    }
+
     /** Counts over all partitions. */
     public QueueCounts counts(String queue) {
         return runtimes.get(queue).counts(clock.millis());

@@ -131,6 +131,21 @@ class QueuesTest {
     }
 
     @Test
+    void theStartOffsetMovesPastContiguousSettledMessagesOnly() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            queues.publish("jobs", text("m" + i), PublishOptions.NONE).get();
+        }
+        List<QueueDelivery> got = queues.receive("jobs", "c", 3, 30_000);
+        assertThat(queues.startOffset("jobs", 0)).isZero();
+        queues.acknowledge(got.get(1).tag()).get();
+        assertThat(queues.startOffset("jobs", 0)).as("offset 0 is still held").isZero();
+        queues.acknowledge(got.get(0).tag()).get();
+        assertThat(queues.startOffset("jobs", 0)).isEqualTo(2);
+        assertThatThrownBy(() -> queues.startOffset("jobs", 5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> queues.startOffset("nope", 0)).isInstanceOf(UnknownQueueException.class);
+    }
+
+    @Test
     void purgeDropsWhatIsNotInFlight() throws Exception {
         for (int i = 0; i < 5; i++) {
             queues.publish("jobs", text("m" + i), PublishOptions.NONE).get();
