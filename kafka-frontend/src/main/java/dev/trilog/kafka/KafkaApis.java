@@ -6,15 +6,18 @@ import dev.trilog.kafka.group.GroupApis;
 import dev.trilog.kafka.group.GroupCoordinator;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.share.ShareApis;
 import dev.trilog.kafka.txn.TransactionApis;
 import dev.trilog.kafka.txn.TransactionCoordinator;
 import dev.trilog.log.LogEngine;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.topology.Topology;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Assembles the API table from each family's registrar: {@code data}, {@code group},
- * {@code admin}, {@code txn}. The one place that knows every family; no family knows this one.
+ * {@code admin}, {@code txn}, {@code share}. The one place that knows every family; no family knows this one.
  */
 final class KafkaApis {
 
@@ -27,9 +30,13 @@ final class KafkaApis {
                 new InetSocketAddress(settings.host(), settings.port()), timer);
     }
 
-    static ApiTable table(KafkaContext context, KafkaServerSettings settings) {
+    /** The table; the share-group APIs only with {@code queues} (null: a listener without the queue layer). */
+    static ApiTable table(KafkaContext context, KafkaServerSettings settings, Queues queues, Topology topology) {
         ApiTable table = new ApiTable(context.routing());
         GroupCoordinator groups = GroupApis.register(table, context, settings.groups());
+        if (queues != null) {
+            ShareApis.register(table, context, settings.shareGroups(), queues, topology, groups);
+        }
         TransactionCoordinator transactions = TransactionApis.register(table, context, settings.transactions(), groups);
         DataApis.register(table, context, transactions::verifyPartition, settings.fetchSessionCacheSlots());
         AdminApis.register(table, context);

@@ -5,6 +5,7 @@ import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.GroupSettings;
+import dev.trilog.kafka.share.ShareSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,6 +34,10 @@ public final class KafkaFrontendConfig {
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String MAX_CONNECTIONS = "max.connections";
     public static final String MAX_CONNECTIONS_PER_IP = "max.connections.per.ip";
+    public static final String SHARE_RECORD_LOCK_DURATION_MS = "group.share.record.lock.duration.ms";
+    public static final String SHARE_DELIVERY_COUNT_LIMIT = "group.share.delivery.count.limit";
+    public static final String SHARE_SESSION_TIMEOUT_MS = "group.share.session.timeout.ms";
+    public static final String SHARE_HEARTBEAT_INTERVAL_MS = "group.share.heartbeat.interval.ms";
     /** {@code kafka.tls.certificate}, {@code kafka.tls.private-key}, {@code kafka.tls.client-ca}: see {@link ServerTls}. */
     static final String TLS_PREFIX = "kafka";
 
@@ -60,7 +65,16 @@ public final class KafkaFrontendConfig {
                     "How often transactions open longer than their timeout are aborted."),
             ConfigKey.of(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
                     Integer.toString(KafkaServerSettings.DEFAULT_FETCH_SESSION_CACHE_SLOTS),
-                    "How many incremental fetch sessions (KIP-227) are kept; 0 = none, every fetch is full.")),
+                    "How many incremental fetch sessions (KIP-227) are kept; 0 = none, every fetch is full."),
+            ConfigKey.of(SHARE_RECORD_LOCK_DURATION_MS, Integer.toString(ShareSettings.DEFAULTS.recordLockDurationMs()),
+                    "How long a record a share consumer acquired stays locked to it before it is available again."),
+            ConfigKey.of(SHARE_DELIVERY_COUNT_LIMIT, Integer.toString(ShareSettings.DEFAULTS.deliveryCountLimit()),
+                    "Deliveries of a record to a share group before it is archived (a queue's own group: the queue's"
+                            + " x-delivery-limit)."),
+            ConfigKey.of(SHARE_SESSION_TIMEOUT_MS, Integer.toString(ShareSettings.DEFAULTS.sessionTimeoutMs()),
+                    "A share-group member not heard from for this long leaves its group; what it held goes back."),
+            ConfigKey.of(SHARE_HEARTBEAT_INTERVAL_MS, Integer.toString(ShareSettings.DEFAULTS.heartbeatIntervalMs()),
+                    "How often share-group members are told to heartbeat.")),
             ConnectionLimits.keys("Kafka", CONNECTIONS_MAX_IDLE_MS, KafkaServerSettings.DEFAULT_CONNECTIONS_MAX_IDLE_MS,
                     "A Kafka connection with nothing sent or received for this long, and no request being answered,"
                             + " is closed (0 = never).", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream(),
@@ -89,7 +103,10 @@ public final class KafkaFrontendConfig {
         return new KafkaServerSettings(config.listenHost(), port, 0, KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES,
                 autoCreateTopics, numPartitions, config.string(ADVERTISED_HOST), advertisedPort, groups, transactions,
                 transport, config.intAtLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 0), connections,
-                ServerTls.fromConfig(config, TLS_PREFIX).orElse(null));
+                ServerTls.fromConfig(config, TLS_PREFIX).orElse(null),
+                new ShareSettings(config.intAtLeast(SHARE_RECORD_LOCK_DURATION_MS, 1),
+                        config.intAtLeast(SHARE_DELIVERY_COUNT_LIMIT, 2), config.intAtLeast(SHARE_SESSION_TIMEOUT_MS, 1),
+                        config.intAtLeast(SHARE_HEARTBEAT_INTERVAL_MS, 1)));
     }
 
     private static KafkaTransport transport(FrontendConfig config) {

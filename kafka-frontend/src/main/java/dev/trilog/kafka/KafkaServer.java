@@ -9,6 +9,8 @@ import dev.trilog.kafka.network.KafkaMetrics;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.log.LogEngine;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.topology.Topology;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -69,6 +71,15 @@ public final class KafkaServer implements ServerFrontend.Server {
     }
 
     public KafkaServer(KafkaServerSettings settings, LogEngine engine, KafkaMetrics metrics) {
+        this(settings, engine, metrics, null, null);
+    }
+
+    /**
+     * A listener that also serves share groups (KIP-932) over {@code queues}' share cursors; null
+     * {@code queues} and {@code topology} leave the share-group APIs out.
+     */
+    public KafkaServer(KafkaServerSettings settings, LogEngine engine, KafkaMetrics metrics, Queues queues,
+            Topology topology) {
         this.settings = settings;
         this.metrics = metrics;
         this.gate = new ConnectionGate("Kafka", settings.connections(), KafkaFrontendConfig.MAX_CONNECTIONS,
@@ -79,7 +90,7 @@ public final class KafkaServer implements ServerFrontend.Server {
             return thread;
         });
         this.context = KafkaApis.context(engine, settings, timer);
-        this.apis = KafkaApis.table(context, settings);
+        this.apis = KafkaApis.table(context, settings, queues, topology);
     }
 
     /** Lets tests and tools add to the table before start (one handler per key). */

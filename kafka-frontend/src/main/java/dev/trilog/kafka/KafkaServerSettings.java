@@ -3,6 +3,7 @@ package dev.trilog.kafka;
 import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.GroupSettings;
+import dev.trilog.kafka.share.ShareSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.Objects;
 
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param fetchSessionCacheSlots max.incremental.fetch.session.cache.slots: the incremental fetch sessions kept (0 = none)
  * @param connections            connections.max.idle.ms, max.connections and max.connections.per.ip
  * @param tls                    the listener's TLS identity (Kafka's SSL security protocol); null = plain TCP
+ * @param shareGroups            the share groups' lock duration, delivery count limit, session timeout and heartbeat interval
  */
 public record KafkaServerSettings(
         String host,
@@ -38,7 +40,8 @@ public record KafkaServerSettings(
         KafkaTransport transport,
         int fetchSessionCacheSlots,
         ConnectionLimits connections,
-        ServerTls tls) {
+        ServerTls tls,
+        ShareSettings shareGroups) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
     /** Kafka's default for {@code max.incremental.fetch.session.cache.slots}. */
@@ -55,6 +58,7 @@ public record KafkaServerSettings(
         Objects.requireNonNull(transactions, "transactions");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(shareGroups, "shareGroups");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
@@ -66,17 +70,19 @@ public record KafkaServerSettings(
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
                 GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO, DEFAULT_FETCH_SESSION_CACHE_SLOTS,
-                DEFAULT_CONNECTIONS, null);
+                DEFAULT_CONNECTIONS, null, ShareSettings.DEFAULTS);
     }
 
     /** The same listener with other connection limits. */
     public KafkaServerSettings withConnections(ConnectionLimits value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
-                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, value, tls);
+                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, value, tls,
+                shareGroups);
     }
 
     public KafkaServerSettings withTls(ServerTls value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
-                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, value);
+                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, value,
+                shareGroups);
     }
 }

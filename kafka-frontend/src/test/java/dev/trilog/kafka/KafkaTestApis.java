@@ -4,6 +4,8 @@ import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.log.LogEngine;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.topology.Topology;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -24,7 +26,14 @@ public final class KafkaTestApis {
     public static ApiTable apis(LogEngine engine) {
         KafkaServerSettings settings = KafkaServerSettings.loopback(9092);
         KafkaContext context = KafkaApis.context(engine, settings, Executors.newSingleThreadScheduledExecutor());
-        return KafkaApis.table(context, settings);
+        return KafkaApis.table(context, settings, null, null);
+    }
+
+    /** {@link #apis} with the share-group APIs over {@code queues}, as the gateway runs the listener. */
+    public static ApiTable apis(LogEngine engine, Queues queues, Topology topology) {
+        KafkaServerSettings settings = KafkaServerSettings.loopback(9092);
+        KafkaContext context = KafkaApis.context(engine, settings, Executors.newSingleThreadScheduledExecutor());
+        return KafkaApis.table(context, settings, queues, topology);
     }
 
     /** {@code body} as a handler receives it, from a loopback client, at the body's version. */

@@ -310,6 +310,19 @@ public final class GroupCoordinator {
 
     // ---- administration
 
+    /** Lists groups of another kind (share groups) in ListGroups, type and state filters applied here. */
+    @FunctionalInterface
+    public interface GroupLister {
+        List<ListedGroup> list();
+    }
+
+    private final List<GroupLister> otherKinds = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds {@code lister}'s groups to ListGroups' answer. */
+    public void listAlso(GroupLister lister) {
+        otherKinds.add(lister);
+    }
+
     /**
      * ListGroups, filtered by state names and group types (both case-insensitive; empty filters
      * match all). Every group here is of type "classic".
@@ -318,7 +331,16 @@ public final class GroupCoordinator {
         Set<String> states = lowerCase(statesFilter);
         Set<String> types = lowerCase(typesFilter);
         List<ListedGroup> result = new ArrayList<>();
+        for (GroupLister lister : otherKinds) {
+            for (ListedGroup listed : lister.list()) {
+                if ((types.isEmpty() || types.contains(listed.groupType().toLowerCase(Locale.ROOT)))
+                        && (states.isEmpty() || states.contains(listed.groupState().toLowerCase(Locale.ROOT)))) {
+                    result.add(listed);
+                }
+            }
+        }
         if (!types.isEmpty() && !types.contains(GROUP_TYPE)) {
+            result.sort((a, b) -> a.groupId().compareTo(b.groupId()));
             return result;
         }
         Set<String> ids = new HashSet<>(groups.keySet());

@@ -7,6 +7,7 @@ import org.apache.kafka.common.network.TransferableChannel;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.DefaultRecordsSend;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordsSend;
 import org.apache.kafka.common.record.internal.TransferableRecords;
 
@@ -36,6 +37,36 @@ public final class KafkaRecords {
     /** No records: for error and empty partitions in a fetch response. */
     public static BaseRecords empty() {
         return MemoryRecords.EMPTY;
+    }
+
+    /**
+     * The batches in {@code batches} (whole batches, as a log read returns them) that hold an
+     * offset in {@code [from, to]}, as a view; empty when none does. A share fetch sends only the
+     * batches its acquired records are in.
+     */
+    public static ByteBuffer batchesOverlapping(ByteBuffer batches, long from, long to) {
+        int start = -1;
+        int end = -1;
+        int position = 0;
+        for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+            int size = batch.sizeInBytes();
+            if (batch.lastOffset() >= from && batch.baseOffset() <= to) {
+                start = start < 0 ? position : start;
+                end = position + size;
+            }
+            position += size;
+        }
+        return start < 0 ? ByteBuffer.allocate(0) : batches.duplicate().position(batches.position() + start)
+                .limit(batches.position() + end).slice();
+    }
+
+    /** The last offset of the last batch in {@code batches}, or -1 when there is none. */
+    public static long lastOffset(ByteBuffer batches) {
+        long last = -1;
+        for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+            last = batch.lastOffset();
+        }
+        return last;
     }
 
     /**

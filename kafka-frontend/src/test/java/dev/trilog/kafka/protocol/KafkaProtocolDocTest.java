@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trilog.kafka.KafkaTestApis;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.queue.QueuesSettings;
+import dev.trilog.routing.topology.Topology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,12 +31,15 @@ class KafkaProtocolDocTest {
         String doc = Files.readString(Path.of("..", "docs", "kafka.md"));
         List<String> missing = new ArrayList<>();
         try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
-            for (ApiVersion version : KafkaTestApis.apis(engine).advertisedVersions()) {
-                ApiKeys key = ApiKeys.forId(version.apiKey());
-                String row = "| " + key.id + " | " + key.name + " | " + version.minVersion() + "–"
-                        + version.maxVersion() + " |";
-                if (!doc.contains(row)) {
-                    missing.add(row);
+            Topology topology = Topology.open(engine);
+            try (Queues queues = Queues.open(engine, topology, QueuesSettings.defaults())) {
+                for (ApiVersion version : KafkaTestApis.apis(engine, queues, topology).advertisedVersions()) {
+                    ApiKeys key = ApiKeys.forId(version.apiKey());
+                    String row = "| " + key.id + " | " + key.name + " | " + version.minVersion() + "–"
+                            + version.maxVersion() + " |";
+                    if (!doc.contains(row)) {
+                        missing.add(row);
+                    }
                 }
             }
         }

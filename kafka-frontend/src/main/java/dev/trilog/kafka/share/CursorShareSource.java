@@ -1,0 +1,121 @@
+package dev.trilog.kafka.share;
+
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.PartitionLog;
+import dev.trilog.log.UnknownTopicException;
+import dev.trilog.log.share.Delivery;
+import dev.trilog.log.share.DeliveryPolicy;
+import dev.trilog.log.share.Outcome;
+import dev.trilog.log.share.ShareCursor;
+import dev.trilog.log.share.ShareGroupSettings;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A share group over a topic that is not its own queue: the engine's share cursor of
+ * (topic, group) per partition, with Kafka's rules — every acquisition counts toward the delivery
+ * count limit, and a record that reaches it is archived.
+ */
+final class CursorShareSource implements ShareSource {
+
+    private final LogEngine engine;
+    private final String topic;
+    private final String group;
+    private final ShareGroupSettings settings;
+    private final InstantSource clock;
+
+    CursorShareSource(LogEngine engine, String topic, String group, int deliveryCountLimit) {
+        this.engine = engine;
+        this.topic = topic;
+        this.group = group;
+        this.settings = new ShareGroupSettings(deliveryCountLimit, ShareGroupSettings.LimitCounts.ACQUISITIONS,
+                ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT);
+        this.clock = engine.settings().clock();
+    }
+
+    /** The partition's cursor, or null when the partition does not exist (any more). */
+    private ShareCursor cursor(int partition) {
+        try {
+            return engine.shareCursor(new TopicPartition(topic, partition), group, settings, DeliveryPolicy.NONE,
+                    (g, offset, reason) -> { });
+        } catch (UnknownTopicException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public CompletableFuture<List<Acquired>> acquire(String member, List<Integer> partitions, int maxRecords,
+            int maxBytes, long lockMs) {
+        List<Acquired> taken = new ArrayList<>();
+        List<CompletableFuture<Void>> durable = new ArrayList<>();
+        int bytesLeft = maxBytes;
+        for (int partition : partitions) {
+            ShareCursor cursor = cursor(partition);
+            if (cursor == null || taken.size() >= maxRecords || bytesLeft <= 0) {
+                continue;
+            }
+            ShareCursor.Acquisition acquisition = cursor.acquireAsync(member, maxRecords - taken.size(), bytesLeft,
+                    lockMs);
+            for (Delivery delivery : acquisition.deliveries()) {
+                taken.add(new Acquired(partition, delivery.offset(), delivery.acquisitions()));
+                bytesLeft -= bytes(delivery);
+            }
+            durable.add(acquisition.durable());
+        }
+        return CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new)).thenApply(v -> taken);
+    }
+
+    private static int bytes(Delivery delivery) {
+        return (delivery.record().key() == null ? 0 : delivery.record().key().remaining())
+                + (delivery.record().value() == null ? 0 : delivery.record().value().remaining());
+    }
+
+    @Override
+    public CompletableFuture<List<Boolean>> settle(List<Held> records, ShareAcknowledgement type, long lockMs) {
+        List<CompletableFuture<Boolean>> each = new ArrayList<>(records.size());
+        for (Held held : records) {
+            ShareCursor cursor = cursor(held.partition());
+            if (cursor == null) {
+                each.add(CompletableFuture.completedFuture(false));
+                continue;
+            }
+            long offset = held.offset();
+            int count = held.deliveryCount();
+            each.add(switch (type) {
+                case ACCEPT -> cursor.acknowledge(offset, count).thenApply(o -> o == Outcome.OK);
+                case RELEASE -> CompletableFuture.completedFuture(cursor.release(offset, count) == Outcome.OK);
+                case REJECT -> cursor.reject(offset, count).thenApply(o -> o == Outcome.OK);
+                case RENEW -> CompletableFuture.completedFuture(
+                        cursor.extendLock(offset, count, clock.millis() + lockMs) == Outcome.OK);
+                case GAP -> CompletableFuture.completedFuture(true);
+            });
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
+    }
+
+    @Override
+    public void releaseAll(String member) {
+        int partitions = engine.topic(topic).map(t -> t.partitions()).orElse(0);
+        for (int p = 0; p < partitions; p++) {
+            ShareCursor cursor = cursor(p);
+            if (cursor != null) {
+                cursor.releaseAll(member);
+            }
+        }
+    }
+
+    @Override
+    public PartitionLog log(int partition) {
+        return engine.partition(new TopicPartition(topic, partition));
+    }
+
+    @Override
+    public long startOffset(int partition) {
+        ShareCursor cursor = cursor(partition);
+        return cursor == null ? -1 : cursor.startOffset();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.trilog.kafka.share;
+
+import dev.trilog.kafka.group.GroupCoordinator;
+import dev.trilog.kafka.protocol.ApiTable;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.topology.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * The share-group APIs (KIP-932): ShareGroupHeartbeat, ShareGroupDescribe, ShareFetch and
+ * ShareAcknowledge, DescribeShareGroupOffsets, over the share cursors of the engine and the queues of {@link Queues}; share
+ * groups are listed by ListGroups with type {@code Share}.
+ */
+public final class ShareApis {
+
+    /** ListGroups' type of a share group. */
+    static final String GROUP_TYPE = "Share";
+
+    private ShareApis() {
+    }
+
+    /** Registers the share-group APIs and starts expiring silent members on the context's timer. */
+    public static void register(ApiTable table, KafkaContext context, ShareSettings settings, Queues queues,
+            Topology topology, GroupCoordinator classicGroups) {
+        ShareSources sources = new ShareSources(context.engine(), topology, queues, settings.deliveryCountLimit());
+        ShareSessions sessions = new ShareSessions(sources::of);
+        ShareGroups groups = new ShareGroups(context.engine(), settings, sessions::memberLeft);
+        long sweepMs = Math.max(100, Math.min(1_000, settings.sessionTimeoutMs() / 4));
+        context.timer().scheduleWithFixedDelay(groups::expireMembers, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        classicGroups.listAlso(() -> {
+            List<ListedGroup> listed = new ArrayList<>();
+            for (ShareGroups.ShareGroupView group : groups.all()) {
+                listed.add(new ListedGroup().setGroupId(group.id()).setProtocolType("share")
+                        .setGroupState(group.state()).setGroupType(GROUP_TYPE));
+            }
+            return listed;
+        });
+        table.register(ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatHandler(groups))
+                .register(ApiKeys.SHARE_GROUP_DESCRIBE, new ShareGroupDescribeHandler(groups, context.engine()))
+                .register(ApiKeys.SHARE_FETCH, new ShareFetchHandler(context, groups, sessions, sources, settings))
+                .register(ApiKeys.SHARE_ACKNOWLEDGE, new ShareAcknowledgeHandler(context, sessions, sources, settings))
+                .register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS,
+                        new DescribeShareGroupOffsetsHandler(context, groups, sources));
+    }
+}

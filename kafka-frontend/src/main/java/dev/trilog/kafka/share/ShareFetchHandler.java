@@ -1,0 +1,143 @@
+package dev.trilog.kafka.share;
+
+import dev.trilog.kafka.protocol.ApiHandler;
+import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.protocol.KafkaRequest;
+import dev.trilog.kafka.protocol.Reply;
+import dev.trilog.kafka.records.KafkaRecords;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ShareFetchRequestData;
+import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ShareFetchRequest;
+import org.apache.kafka.common.requests.ShareFetchResponse;
+
+/**
+ * ShareFetch: continues (or opens, or closes) the member's share session, applies the
+ * acknowledgements the request carries, then acquires records for the member from the session's
+ * partitions — waiting up to {@code MaxWaitMs} for some ({@link ShareFetchWait}) — and answers
+ * them as the log batches they are in plus the acquired offset ranges with their delivery counts.
+ */
+final class ShareFetchHandler implements ApiHandler {
+
+    private final KafkaContext context;
+    private final ShareGroups groups;
+    private final ShareSessions sessions;
+    private final ShareSources sources;
+    private final ShareSettings settings;
+
+    ShareFetchHandler(KafkaContext context, ShareGroups groups, ShareSessions sessions, ShareSources sources,
+            ShareSettings settings) {
+        this.context = context;
+        this.groups = groups;
+        this.sessions = sessions;
+        this.sources = sources;
+        this.settings = settings;
+    }
+
+    @Override
+    public CompletableFuture<Reply> handle(KafkaRequest request) {
+        ShareFetchRequestData data = ((ShareFetchRequest) request.body()).data();
+        if (data.groupId() == null || data.groupId().isEmpty() || data.memberId() == null
+                || data.memberId().isEmpty()) {
+            return error(Errors.INVALID_REQUEST);
+        }
+        if (!groups.isMember(data.groupId(), data.memberId())) {
+            return error(Errors.UNKNOWN_MEMBER_ID);
+        }
+        ShareSessions.Lookup lookup = sessions.lookup(data.groupId(), data.memberId(), data.shareSessionEpoch(), true);
+        if (lookup.error() != Errors.NONE) {
+            return error(lookup.error());
+        }
+        ShareSession session = lookup.session();
+        Set<SharePartition> named = new LinkedHashSet<>();
+        Map<SharePartition, List<ShareAcknowledgements.Batch>> acks = new LinkedHashMap<>();
+        synchronized (session) {
+            for (ShareFetchRequestData.FetchTopic topic : data.topics()) {
+                for (ShareFetchRequestData.FetchPartition p : topic.partitions()) {
+                    SharePartition partition = partition(topic.topicId(), p.partitionIndex());
+                    named.add(partition);
+                    session.partitions.add(partition);
+                    List<ShareAcknowledgements.Batch> batches = new ArrayList<>();
+                    for (ShareFetchRequestData.AcknowledgementBatch b : p.acknowledgementBatches()) {
+                        batches.add(new ShareAcknowledgements.Batch(b.firstOffset(), b.lastOffset(), b.acknowledgeTypes()));
+                    }
+                    acks.put(partition, batches);
+                }
+            }
+            for (ShareFetchRequestData.ForgottenTopic topic : data.forgottenTopicsData()) {
+                for (int index : topic.partitions()) {
+                    session.partitions.remove(partition(topic.topicId(), index));
+                }
+            }
+        }
+        long lockMs = settings.recordLockDurationMs();
+        long now = context.engine().settings().clock().millis();
+        session.forgetExpired(now);
+        boolean closing = data.shareSessionEpoch() == -1;
+        return ShareAcknowledgements.apply(session, sources, acks, lockMs, data.isRenewAck(), now)
+                .thenCompose(ackErrors -> {
+                    if (closing) {
+                        sessions.close(session);
+                        return CompletableFuture.completedFuture(reply(named, ackErrors, Map.of()));
+                    }
+                    if (data.isRenewAck()) { // a renewing fetch acquires nothing (KIP-1222)
+                        return CompletableFuture.completedFuture(reply(named, ackErrors, Map.of()));
+                    }
+                    int maxRecords = data.maxRecords() > 0 ? data.maxRecords() : Integer.MAX_VALUE;
+                    int maxBytes = data.maxBytes() > 0 ? data.maxBytes() : Integer.MAX_VALUE;
+                    ShareFetchRead read = new ShareFetchRead(session, sources, maxRecords, maxBytes, lockMs,
+                            context.engine().settings().clock());
+                    return new ShareFetchWait(read, context.timer()).start(Math.max(0, data.maxWaitMs()))
+                            .thenApply(fetched -> reply(named, ackErrors, fetched));
+                })
+                .exceptionally(failure -> errorReply(Errors.forException(failure)));
+    }
+
+    /** The response: every partition the request named or records were acquired from. */
+    private Reply reply(Set<SharePartition> named, Map<SharePartition, Errors> ackErrors,
+            Map<SharePartition, ShareFetchRead.Fetched> fetched) {
+        Set<SharePartition> partitions = new LinkedHashSet<>(named);
+        partitions.addAll(fetched.keySet());
+        partitions.addAll(ackErrors.keySet());
+        LinkedHashMap<TopicIdPartition, ShareFetchResponseData.PartitionData> answers = new LinkedHashMap<>();
+        var placement = context.routing().placement();
+        for (SharePartition partition : partitions) {
+            ShareFetchResponseData.PartitionData answer = new ShareFetchResponseData.PartitionData()
+                    .setPartitionIndex(partition.partition())
+                    .setAcknowledgeErrorCode(ackErrors.getOrDefault(partition, Errors.NONE).code())
+                    .setCurrentLeader(new ShareFetchResponseData.LeaderIdAndEpoch().setLeaderId(placement.leader())
+                            .setLeaderEpoch(placement.leaderEpoch()));
+            ShareFetchRead.Fetched got = fetched.get(partition);
+            if (got == null) {
+                answer.setRecords(KafkaRecords.empty());
+            } else {
+                answer.setErrorCode(got.error().code()).setRecords(KafkaRecords.of(got.batches()))
+                        .setAcquiredRecords(got.acquired());
+            }
+            // the name is not sent (the share APIs name topics by ID); the key only groups by topic
+            answers.put(new TopicIdPartition(partition.topicId(), partition.partition(), ""), answer);
+        }
+        return Reply.of(ShareFetchResponse.of(Errors.NONE, 0, answers, List.of(), settings.recordLockDurationMs()));
+    }
+
+    private static SharePartition partition(Uuid topicId, int index) {
+        return new SharePartition(topicId, index);
+    }
+
+    private static CompletableFuture<Reply> error(Errors error) {
+        return CompletableFuture.completedFuture(errorReply(error));
+    }
+
+    private static Reply errorReply(Errors error) {
+        return Reply.of(ShareFetchResponse.of(error, 0, new LinkedHashMap<>(), List.of(), 0));
+    }
+}

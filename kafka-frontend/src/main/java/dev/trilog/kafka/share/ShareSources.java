@@ -1,0 +1,40 @@
+package dev.trilog.kafka.share;
+
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.Topic;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.topology.Topology;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Which {@link ShareSource} serves (topic, group): a queue's own group through {@link Queues},
+ * any other through the engine's share cursor. Decided at each use, so a queue declared over a
+ * topic later is served as a queue from then on.
+ */
+final class ShareSources {
+
+    private final LogEngine engine;
+    private final Topology topology;
+    private final Queues queues;
+    private final int deliveryCountLimit;
+
+    ShareSources(LogEngine engine, Topology topology, Queues queues, int deliveryCountLimit) {
+        this.engine = engine;
+        this.topology = topology;
+        this.queues = queues;
+        this.deliveryCountLimit = deliveryCountLimit;
+    }
+
+    ShareSource of(Topic topic, String group) {
+        boolean queuesOwnGroup = topic.name().equals(group) && topology.queue(topic.name()).isPresent();
+        return queuesOwnGroup ? new QueueShareSource(queues, engine, topic.name())
+                : new CursorShareSource(engine, topic.name(), group, deliveryCountLimit);
+    }
+
+    /** The source of the topic with this ID, or null when there is no such topic. */
+    ShareSource of(Uuid topicId, String group) {
+        Optional<Topic> topic = engine.topicById(topicId);
+        return topic.isPresent() ? of(topic.get(), group) : null;
+    }
+}
