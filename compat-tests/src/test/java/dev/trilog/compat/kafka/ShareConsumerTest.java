@@ -1,0 +1,275 @@
+package dev.trilog.compat.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.trilog.compat.TrilogHarness;
+import dev.trilog.compat.sqs.SqsClients;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Kafka share groups (KIP-932) with kafka-clients' own {@link KafkaShareConsumer}: records split
+ * between members, each acknowledgement type, lock expiry and the delivery limit, state that
+ * survives a restart, a queue shared with SQS consumers, and the admin's view of the group.
+ */
+class ShareConsumerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dataDir;
+    TrilogHarness trilog;
+    final List<AutoCloseable> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        // short locks and a low delivery limit so that expiry and archiving happen within a test
+        trilog = TrilogHarness.start(dataDir, "group.share.record.lock.duration.ms", "3000",
+                "group.share.delivery.count.limit", "3", "group.share.heartbeat.interval.ms", "500");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable client : clients) {
+            client.close();
+        }
+        trilog.close();
+    }
+
+    @Test
+    void twoShareConsumersSplitATopicWithoutDuplicates() throws Exception {
+        createTopic("split", 3);
+        produce("split", 200);
+        Map<String, String> seenBy = new ConcurrentHashMap<>();
+        List<String> duplicates = java.util.Collections.synchronizedList(new ArrayList<>());
+        KafkaShareConsumer<String, String> a = shareConsumer("splitters", "implicit");
+        KafkaShareConsumer<String, String> b = shareConsumer("splitters", "implicit");
+        a.subscribe(List.of("split"));
+        b.subscribe(List.of("split"));
+        await().atMost(WAIT).until(() -> {
+            for (var entry : Map.of("a", a, "b", b).entrySet()) {
+                for (ConsumerRecord<String, String> r : entry.getValue().poll(Duration.ofMillis(200))) {
+                    if (seenBy.putIfAbsent(r.value(), entry.getKey()) != null) {
+                        duplicates.add(r.value());
+                    }
+                }
+            }
+            return seenBy.size() == 200;
+        });
+        // implicit acknowledgement happens on the next poll: give both one more, then nothing is left
+        a.poll(Duration.ofMillis(200));
+        b.poll(Duration.ofMillis(200));
+        assertThat(duplicates).isEmpty();
+        assertThat(drain(a, Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void acceptReleaseAndRejectSettleEachRecordTheirWay() throws Exception {
+        createTopic("explicit", 1);
+        produce("explicit", 3);
+        KafkaShareConsumer<String, String> consumer = shareConsumer("explicit-group", "explicit");
+        consumer.subscribe(List.of("explicit"));
+        List<ConsumerRecord<String, String>> got = pollUntil(consumer, 3);
+        assertThat(got).extracting(ConsumerRecord::value).containsExactly("m0", "m1", "m2");
+        assertThat(got).allSatisfy(r -> assertThat(r.deliveryCount()).contains((short) 1));
+        consumer.acknowledge(got.get(0), AcknowledgeType.ACCEPT);
+        consumer.acknowledge(got.get(1), AcknowledgeType.RELEASE);
+        consumer.acknowledge(got.get(2), AcknowledgeType.REJECT);
+        assertThat(consumer.commitSync(WAIT).values()).allSatisfy(error -> assertThat(error).isEmpty());
+
+        List<ConsumerRecord<String, String>> again = pollUntil(consumer, 1);
+        assertThat(again).extracting(ConsumerRecord::value).containsExactly("m1");
+        assertThat(again.get(0).deliveryCount()).contains((short) 2);
+        consumer.acknowledge(again.get(0), AcknowledgeType.ACCEPT);
+        consumer.commitSync(WAIT);
+        assertThat(drain(consumer, Duration.ofSeconds(3))).isEmpty();
+    }
+
+    @Test
+    void anExpiredLockRedeliversWithTheNextDeliveryCountAndTheLimitArchives() throws Exception {
+        createTopic("locks", 1);
+        produce("locks", 1);
+        KafkaShareConsumer<String, String> holder = shareConsumer("lock-group", "explicit");
+        holder.subscribe(List.of("locks"));
+        assertThat(pollUntil(holder, 1).get(0).deliveryCount()).contains((short) 1);
+        // the holder never acknowledges and polls no more: its 3 s lock runs out
+        KafkaShareConsumer<String, String> other = shareConsumer("lock-group", "explicit");
+        other.subscribe(List.of("locks"));
+        ConsumerRecord<String, String> second = pollUntil(other, 1).get(0);
+        assertThat(second.value()).isEqualTo("m0");
+        assertThat(second.deliveryCount()).contains((short) 2);
+        other.acknowledge(second, AcknowledgeType.RELEASE);
+        other.commitSync(WAIT);
+        ConsumerRecord<String, String> third = pollUntil(other, 1).get(0);
+        assertThat(third.deliveryCount()).contains((short) 3);
+        other.acknowledge(third, AcknowledgeType.RELEASE);
+        other.commitSync(WAIT);
+        // the third delivery was the last (group.share.delivery.count.limit = 3): archived
+        assertThat(drain(other, Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void acknowledgedRecordsStayAcknowledgedAcrossARestart() throws Exception {
+        createTopic("durable", 1);
+        produce("durable", 4);
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("durable-group", "explicit")) {
+            consumer.subscribe(List.of("durable"));
+            List<ConsumerRecord<String, String>> got = pollUntil(consumer, 4);
+            consumer.acknowledge(got.get(0), AcknowledgeType.ACCEPT);
+            consumer.acknowledge(got.get(1), AcknowledgeType.ACCEPT);
+            consumer.acknowledge(got.get(2), AcknowledgeType.RELEASE);
+            consumer.acknowledge(got.get(3), AcknowledgeType.RELEASE);
+            consumer.commitSync(WAIT);
+            clients.remove(consumer);
+        }
+        trilog.restart();
+        KafkaShareConsumer<String, String> after = shareConsumer("durable-group", "explicit");
+        after.subscribe(List.of("durable"));
+        List<ConsumerRecord<String, String>> left = pollUntil(after, 2);
+        assertThat(left).extracting(ConsumerRecord::value).containsExactly("m2", "m3");
+        assertThat(left).allSatisfy(r -> assertThat(r.deliveryCount()).contains((short) 2));
+    }
+
+    @Test
+    void aShareConsumerAndAnSqsConsumerShareOneQueue() throws Exception {
+        try (SqsClient sqs = SqsClients.sync(trilog)) {
+            String url = sqs.createQueue(b -> b.queueName("orders")).queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("from sqs"));
+            KafkaShareConsumer<String, String> consumer = shareConsumer("orders", "explicit");
+            consumer.subscribe(List.of("orders"));
+            ConsumerRecord<String, String> got = pollUntil(consumer, 1).get(0);
+            assertThat(got.value()).isEqualTo("from sqs");
+            // held by the share consumer: the SQS consumer of the queue does not get it meanwhile
+            assertThat(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages()).isEmpty();
+            consumer.acknowledge(got, AcknowledgeType.ACCEPT);
+            consumer.commitSync(WAIT);
+
+            // the other way round: a Kafka producer's record to the queue, taken by SQS, is not shared
+            produce("orders", 1);
+            List<Message> bySqs = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                bySqs.addAll(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages());
+                return !bySqs.isEmpty();
+            });
+            assertThat(bySqs.get(0).body()).isEqualTo("m0");
+            sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(bySqs.get(0).receiptHandle()));
+            assertThat(drain(consumer, Duration.ofSeconds(3))).isEmpty();
+            assertThat(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("All")).attributesAsStrings())
+                    .containsEntry("ApproximateNumberOfMessages", "0")
+                    .containsEntry("ApproximateNumberOfMessagesNotVisible", "0");
+        }
+    }
+
+    @Test
+    void theAdminDescribesAndListsShareGroupsAndTheirStartOffsets() throws Exception {
+        createTopic("described", 2);
+        produce("described", 4);
+        KafkaShareConsumer<String, String> consumer = shareConsumer("described-group", "implicit");
+        consumer.subscribe(List.of("described"));
+        try (Admin admin = KafkaClients.admin(trilog.kafkaBootstrap())) {
+            await().atMost(WAIT).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                ShareGroupDescription d = admin.describeShareGroups(List.of("described-group")).all().get()
+                        .get("described-group");
+                return d.members().size() == 1 && d.members().iterator().next().assignment().topicPartitions()
+                        .size() == 2;
+            });
+            ShareGroupDescription d = admin.describeShareGroups(List.of("described-group")).all().get()
+                    .get("described-group");
+            assertThat(d.groupState().toString()).isEqualTo("Stable");
+            assertThat(d.members().iterator().next().clientId()).isNotEmpty();
+            List<GroupListing> shareGroups = new ArrayList<>(admin.listGroups(ListGroupsOptions.forShareGroups())
+                    .all().get());
+            assertThat(shareGroups).extracting(GroupListing::groupId).contains("described-group");
+            assertThat(shareGroups).allSatisfy(g -> assertThat(g.type()).contains(GroupType.SHARE));
+
+            // implicit mode acknowledges on the next poll: the start offsets move past all four records
+            await().atMost(WAIT).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin.listShareGroupOffsets(
+                        Map.of("described-group", new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo(
+                        "described-group").get();
+                return offsets.size() == 2
+                        && offsets.values().stream().mapToLong(SharePartitionOffsetInfo::startOffset).sum() == 4;
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private KafkaShareConsumer<String, String> shareConsumer(String group, String mode) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, trilog.kafkaBootstrap());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, mode);
+        KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer());
+        clients.add(consumer);
+        return consumer;
+    }
+
+    private void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = KafkaClients.admin(trilog.kafkaBootstrap())) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        }
+    }
+
+    private void produce(String topic, int count) throws Exception {
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(), Map.of())) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, "m" + i)).get();
+            }
+        }
+    }
+
+    /** Polls until {@code count} records came, in the order they came. */
+    private static List<ConsumerRecord<String, String>> pollUntil(KafkaShareConsumer<String, String> consumer,
+            int count) {
+        List<ConsumerRecord<String, String>> got = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+            return got.size() >= count;
+        });
+        assertThat(got).hasSize(count);
+        return got;
+    }
+
+    /** What polls bring for {@code quiet}; acknowledges nothing in explicit mode. */
+    private static Set<String> drain(KafkaShareConsumer<String, String> consumer, Duration quiet) {
+        Set<String> got = new java.util.HashSet<>();
+        long end = System.nanoTime() + quiet.toNanos();
+        while (System.nanoTime() < end) {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
+        }
+        return got;
+    }
+}
