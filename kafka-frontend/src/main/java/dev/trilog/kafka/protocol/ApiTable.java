@@ -69,7 +69,7 @@ public final class ApiTable {
                     "Trilog supports " + request.apiKey().name + " up to version " + maxVersion(request.apiKey()))));
         }
         if (routing != null && !routing.leadsHere()) {
-            var refusal = LeaderGate.refusalOffLeader(request);
+            var refusal = LeaderGate.refusalOffLeader(request, routing.leader(), routing.leaderEpoch());
             if (refusal.isPresent()) {
                 return CompletableFuture.completedFuture(refusal.get());
             }

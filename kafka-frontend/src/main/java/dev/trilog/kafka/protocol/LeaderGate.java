@@ -22,8 +22,7 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 final class LeaderGate {
 
     private static final Set<ApiKeys> PARTITION_APIS = EnumSet.of(ApiKeys.PRODUCE, ApiKeys.FETCH,
-            ApiKeys.LIST_OFFSETS, ApiKeys.OFFSET_FOR_LEADER_EPOCH, ApiKeys.DELETE_RECORDS, ApiKeys.SHARE_FETCH,
-            ApiKeys.SHARE_ACKNOWLEDGE);
+            ApiKeys.LIST_OFFSETS, ApiKeys.OFFSET_FOR_LEADER_EPOCH, ApiKeys.DELETE_RECORDS);
     private static final Set<ApiKeys> COORDINATOR_APIS = EnumSet.of(ApiKeys.JOIN_GROUP, ApiKeys.SYNC_GROUP,
             ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH,
             ApiKeys.DESCRIBE_GROUPS, ApiKeys.DELETE_GROUPS, ApiKeys.OFFSET_DELETE, ApiKeys.ADD_PARTITIONS_TO_TXN,
@@ -35,9 +34,22 @@ final class LeaderGate {
 
     /** The refusal {@code request} gets on a node that does not lead, or empty when any node serves it. */
     static Optional<Reply> refusalOffLeader(KafkaRequest request) {
+        return refusalOffLeader(request, Optional.empty(), -1);
+    }
+
+    /**
+     * {@link #refusalOffLeader(KafkaRequest)}, naming the leader where the answer can (share fetches
+     * and acknowledgements: KafkaShareConsumer moves a partition to the leader a partition's
+     * NOT_LEADER_OR_FOLLOWER names, and ignores a top-level error).
+     */
+    static Optional<Reply> refusalOffLeader(KafkaRequest request, Optional<ClusterRouting.Broker> leader,
+            int leaderEpoch) {
         ApiKeys api = request.apiKey();
         if (api == ApiKeys.FETCH) {
             return Optional.of(notLeader((FetchRequest) request.body()));
+        }
+        if (api == ApiKeys.SHARE_FETCH || api == ApiKeys.SHARE_ACKNOWLEDGE) {
+            return Optional.of(ShareNotLeader.answer(request, leader, leaderEpoch));
         }
         if (PARTITION_APIS.contains(api)) {
             return Optional.of(request.error(new NotLeaderOrFollowerException("this node does not lead the partition")));

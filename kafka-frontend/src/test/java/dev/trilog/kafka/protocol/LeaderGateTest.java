@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trilog.kafka.KafkaTestApis;
 import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.message.ShareFetchRequestData;
+import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.requests.ShareFetchRequest;
+import org.apache.kafka.common.requests.ShareFetchResponse;
+import org.apache.kafka.common.requests.ShareGroupHeartbeatRequest;
+import org.apache.kafka.common.requests.ShareGroupHeartbeatResponse;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FetchRequestData;
@@ -89,5 +97,39 @@ class LeaderGateTest {
         InitProducerIdRequest idempotent = new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
                 .setTransactionalId(null).setTransactionTimeoutMs(60_000)).build();
         assertThat(LeaderGate.refusalOffLeader(request(idempotent))).isEmpty();
+    }
+
+    @Test
+    void shareFetchesGetNotLeaderOnEachPartitionWithTheLeaderAndShareGroupApisNotCoordinator() {
+        Uuid id = Uuid.randomUuid();
+        ShareFetchRequestData data = new ShareFetchRequestData().setGroupId("orders").setMemberId("m1")
+                .setShareSessionEpoch(0).setMaxRecords(500).setTopics(new ShareFetchRequestData.FetchTopicCollection(
+                        List.of(new ShareFetchRequestData.FetchTopic().setTopicId(id).setPartitions(
+                                new ShareFetchRequestData.FetchPartitionCollection(List.of(
+                                        new ShareFetchRequestData.FetchPartition().setPartitionIndex(1)).iterator())))
+                                .iterator()));
+        ShareFetchRequest fetch = new ShareFetchRequest.Builder(data).build(ApiKeys.SHARE_FETCH.latestVersion());
+        Optional<ClusterRouting.Broker> leader = Optional.of(new ClusterRouting.Broker(2, "node2", 9093));
+
+        ShareFetchResponseData answer = ((ShareFetchResponse) LeaderGate.refusalOffLeader(request(fetch), leader, 7)
+                .orElseThrow().response()).data();
+
+        assertThat(answer.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(answer.responses()).singleElement().satisfies(topic -> assertThat(topic.partitions())
+                .singleElement().satisfies(p -> {
+                    assertThat(p.errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+                    assertThat(p.currentLeader().leaderId()).isEqualTo(2);
+                    assertThat(p.currentLeader().leaderEpoch()).isEqualTo(7);
+                }));
+        assertThat(answer.nodeEndpoints()).singleElement().satisfies(node -> {
+            assertThat(node.host()).isEqualTo("node2");
+            assertThat(node.port()).isEqualTo(9093);
+        });
+
+        ShareGroupHeartbeatRequest heartbeat = new ShareGroupHeartbeatRequest.Builder(
+                new ShareGroupHeartbeatRequestData().setGroupId("orders").setMemberId("m1").setMemberEpoch(0)
+                        .setSubscribedTopicNames(List.of("orders"))).build();
+        assertThat(((ShareGroupHeartbeatResponse) LeaderGate.refusalOffLeader(request(heartbeat)).orElseThrow()
+                .response()).data().errorCode()).isEqualTo(Errors.NOT_COORDINATOR.code());
     }
 }
