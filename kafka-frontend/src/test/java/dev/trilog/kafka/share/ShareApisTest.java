@@ -1,0 +1,169 @@
+package dev.trilog.kafka.share;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trilog.kafka.KafkaTestApis;
+import dev.trilog.kafka.protocol.ApiTable;
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.Topic;
+import dev.trilog.routing.queue.Queues;
+import dev.trilog.routing.queue.QueuesSettings;
+import dev.trilog.routing.topology.Topology;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
+import org.apache.kafka.common.message.ShareFetchRequestData;
+import org.apache.kafka.common.message.ShareFetchResponseData;
+import org.apache.kafka.common.message.ShareGroupDescribeRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ShareGroupHeartbeatResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ShareAcknowledgeRequest;
+import org.apache.kafka.common.requests.ShareAcknowledgeResponse;
+import org.apache.kafka.common.requests.ShareFetchRequest;
+import org.apache.kafka.common.requests.ShareFetchResponse;
+import org.apache.kafka.common.requests.ShareGroupDescribeRequest;
+import org.apache.kafka.common.requests.ShareGroupDescribeResponse;
+import org.apache.kafka.common.requests.ShareGroupHeartbeatRequest;
+import org.apache.kafka.common.requests.ShareGroupHeartbeatResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The share-group APIs' answers to what a client gets wrong: membership errors, share-session
+ * epochs, and acknowledgements of records the member does not hold or batches that make no sense.
+ */
+class ShareApisTest {
+
+    @TempDir
+    Path dataDir;
+    LogEngine engine;
+    Queues queues;
+    ApiTable apis;
+    Topic orders;
+
+    @BeforeEach
+    void open() throws Exception {
+        engine = LogEngine.open(EngineSettings.of(dataDir));
+        Topology topology = Topology.open(engine);
+        queues = Queues.open(engine, topology, QueuesSettings.defaults());
+        orders = engine.createTopic("orders", 2, Map.of());
+        apis = KafkaTestApis.apis(engine, queues, topology);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        queues.close();
+        engine.close();
+    }
+
+    @Test
+    void membersJoinWithEveryPartitionAndAreFencedOnAWrongEpoch() throws Exception {
+        assertThat(heartbeat("g", "", 0, List.of("orders")).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        assertThat(heartbeat("g", "m1", 0, null).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        assertThat(heartbeat("g", "m1", 3, null).errorCode()).isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+
+        ShareGroupHeartbeatResponseData joined = heartbeat("g", "m1", 0, List.of("orders"));
+        assertThat(joined.errorCode()).isZero();
+        assertThat(joined.memberEpoch()).isEqualTo(1);
+        assertThat(joined.assignment().topicPartitions()).singleElement().satisfies(tp -> {
+            assertThat(tp.topicId()).isEqualTo(orders.id());
+            assertThat(tp.partitions()).containsExactly(0, 1);
+        });
+        ShareGroupHeartbeatResponseData second = heartbeat("g", "m2", 0, List.of("orders"));
+        assertThat(second.assignment().topicPartitions().get(0).partitions()).as("every member gets every partition")
+                .containsExactly(0, 1);
+
+        ShareGroupHeartbeatResponseData alive = heartbeat("g", "m1", 1, null);
+        assertThat(alive.errorCode()).isZero();
+        assertThat(alive.assignment()).as("unchanged: not sent again").isNull();
+        assertThat(heartbeat("g", "m1", 7, null).errorCode()).isEqualTo(Errors.FENCED_MEMBER_EPOCH.code());
+        assertThat(heartbeat("g", "m1", -1, null).memberEpoch()).isEqualTo(-1);
+
+        var described = ((ShareGroupDescribeResponse) send(new ShareGroupDescribeRequest.Builder(
+                new ShareGroupDescribeRequestData().setGroupIds(List.of("g", "nope"))).build())).data().groups();
+        assertThat(described.get(0).members()).extracting(m -> m.memberId()).containsExactly("m2");
+        assertThat(described.get(1).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+    }
+
+    @Test
+    void shareSessionsFollowTheirEpochs() throws Exception {
+        assertThat(fetch("g", "m1", 0, List.of()).errorCode()).as("not a member")
+                .isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
+        heartbeat("g", "m1", 0, List.of("orders"));
+        assertThat(fetch("g", "m1", 1, List.of()).errorCode()).isEqualTo(Errors.SHARE_SESSION_NOT_FOUND.code());
+        assertThat(fetch("g", "m1", 0, List.of()).errorCode()).isZero();
+        assertThat(fetch("g", "m1", 2, List.of()).errorCode()).isEqualTo(Errors.INVALID_SHARE_SESSION_EPOCH.code());
+        assertThat(fetch("g", "m1", 1, List.of()).errorCode()).isZero();
+        assertThat(fetch("g", "m1", 2, List.of()).errorCode()).isZero();
+
+        ShareAcknowledgeRequestData opening = new ShareAcknowledgeRequestData().setGroupId("g").setMemberId("m1")
+                .setShareSessionEpoch(0);
+        assertThat(((ShareAcknowledgeResponse) send(new ShareAcknowledgeRequest.Builder(opening)
+                .build(ApiKeys.SHARE_ACKNOWLEDGE.latestVersion()))).data().errorCode())
+                .as("only a fetch opens a session").isEqualTo(Errors.INVALID_SHARE_SESSION_EPOCH.code());
+    }
+
+    @Test
+    void acknowledgementsOfRecordsNotHeldOrOfMalformedBatchesAreRefusedPerPartition() throws Exception {
+        heartbeat("g", "m1", 0, List.of("orders"));
+        assertThat(fetch("g", "m1", 0, List.of()).errorCode()).isZero();
+        ShareFetchResponseData.PartitionData notHeld = fetch("g", "m1", 1,
+                List.of(ack(0, 5, List.of((byte) 1)))).responses().iterator().next().partitions().get(0);
+        assertThat(notHeld.acknowledgeErrorCode()).isEqualTo(Errors.INVALID_RECORD_STATE.code());
+
+        ShareFetchResponseData.PartitionData wrongTypes = fetch("g", "m1", 2,
+                List.of(ack(0, 2, List.of((byte) 1, (byte) 1)))).responses().iterator().next().partitions().get(0);
+        assertThat(wrongTypes.acknowledgeErrorCode()).as("3 offsets, 2 types").isEqualTo(Errors.INVALID_REQUEST.code());
+
+        ShareFetchResponseData.PartitionData unknownType = fetch("g", "m1", 3,
+                List.of(ack(0, 0, List.of((byte) 9)))).responses().iterator().next().partitions().get(0);
+        assertThat(unknownType.acknowledgeErrorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+
+        ShareFetchResponseData.PartitionData backwards = fetch("g", "m1", 4,
+                List.of(ack(5, 4, List.of((byte) 1)))).responses().iterator().next().partitions().get(0);
+        assertThat(backwards.acknowledgeErrorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+
+        ShareFetchResponseData.PartitionData gapsOnly = fetch("g", "m1", 5,
+                List.of(ack(0, 3, List.of((byte) 0)))).responses().iterator().next().partitions().get(0);
+        assertThat(gapsOnly.acknowledgeErrorCode()).as("gaps settle nothing").isZero();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private ShareGroupHeartbeatResponseData heartbeat(String group, String member, int epoch, List<String> topics)
+            throws Exception {
+        return ((ShareGroupHeartbeatResponse) send(new ShareGroupHeartbeatRequest.Builder(
+                new ShareGroupHeartbeatRequestData().setGroupId(group).setMemberId(member).setMemberEpoch(epoch)
+                        .setSubscribedTopicNames(topics)).build())).data();
+    }
+
+    private static ShareFetchRequestData.AcknowledgementBatch ack(long first, long last, List<Byte> types) {
+        return new ShareFetchRequestData.AcknowledgementBatch().setFirstOffset(first).setLastOffset(last)
+                .setAcknowledgeTypes(types);
+    }
+
+    /** A fetch of partition 0 that waits for nothing, carrying {@code acks} for it. */
+    private ShareFetchResponseData fetch(String group, String member, int epoch,
+            List<ShareFetchRequestData.AcknowledgementBatch> acks) throws Exception {
+        ShareFetchRequestData data = new ShareFetchRequestData().setGroupId(group).setMemberId(member)
+                .setShareSessionEpoch(epoch).setMaxWaitMs(0).setMaxRecords(10).setBatchSize(10);
+        data.topics().add(new ShareFetchRequestData.FetchTopic().setTopicId(orders.id()).setPartitions(
+                new ShareFetchRequestData.FetchPartitionCollection(List.of(new ShareFetchRequestData.FetchPartition()
+                        .setPartitionIndex(0).setAcknowledgementBatches(acks)).iterator())));
+        return ((ShareFetchResponse) send(new ShareFetchRequest.Builder(data)
+                .build(ApiKeys.SHARE_FETCH.latestVersion()))).data();
+    }
+
+    private AbstractResponse send(AbstractRequest request) throws Exception {
+        return apis.dispatch(KafkaTestApis.request(request)).get(10, TimeUnit.SECONDS).response();
+    }
+}
