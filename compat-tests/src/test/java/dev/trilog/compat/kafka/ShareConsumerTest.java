@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.trilog.compat.TrilogHarness;
 import dev.trilog.compat.sqs.SqsClients;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +44,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * Kafka share groups (KIP-932) with kafka-clients' own {@link KafkaShareConsumer}: records split
  * between members, each acknowledgement type, lock expiry and the delivery limit, state that
- * survives a restart, a queue shared with SQS consumers, and the admin's view of the group.
+ * survives a restart, a queue shared with SQS and AMQP consumers, and the admin's view of the group.
  */
 class ShareConsumerTest {
 
@@ -186,6 +191,32 @@ class ShareConsumerTest {
             assertThat(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("All")).attributesAsStrings())
                     .containsEntry("ApproximateNumberOfMessages", "0")
                     .containsEntry("ApproximateNumberOfMessagesNotVisible", "0");
+        }
+    }
+
+    @Test
+    void aShareConsumerAndAnAmqpReceiverShareOneQueue() throws Exception {
+        JmsConnectionFactory factory = new JmsConnectionFactory(trilog.amqpUri());
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = session.createQueue("jobs"); // a bare name: the queue, declared on first use
+            session.createProducer(queue).send(session.createTextMessage("from amqp"));
+
+            KafkaShareConsumer<String, String> consumer = shareConsumer("jobs", "explicit");
+            consumer.subscribe(List.of("jobs"));
+            ConsumerRecord<String, String> got = pollUntil(consumer, 1).get(0);
+            assertThat(got.value()).isEqualTo("from amqp");
+            consumer.acknowledge(got, AcknowledgeType.ACCEPT);
+            consumer.commitSync(WAIT);
+
+            // the other way round: a Kafka producer's record, taken by the AMQP receiver, is not shared
+            MessageConsumer receiver = session.createConsumer(queue);
+            produce("jobs", 1);
+            jakarta.jms.Message received = receiver.receive(WAIT.toMillis());
+            assertThat(received).isNotNull();
+            assertThat(drain(consumer, Duration.ofSeconds(3))).isEmpty();
+            assertThat(receiver.receive(500)).as("the share consumer's message is not delivered again").isNull();
         }
     }
 
