@@ -37,12 +37,16 @@ final class QueueShareSource implements ShareSource {
         Set<Integer> wanted = new HashSet<>(partitions);
         return queues.receiveAsync(queue, member, maxRecords, lockMs, 0).thenApply(deliveries -> {
             List<Acquired> taken = new ArrayList<>(deliveries.size());
+            long bytes = 0;
             for (QueueDelivery delivery : deliveries) {
                 DeliveryTag tag = delivery.tag();
-                if (wanted.contains(tag.partition())) {
-                    taken.add(new Acquired(tag.partition(), tag.offset(), delivery.acquisitions()));
-                } else {
+                bytes += delivery.message().bodySize();
+                if (!wanted.contains(tag.partition())) {
                     queues.release(tag); // a partition this member's session does not fetch: not its to hold
+                } else if (!taken.isEmpty() && bytes > maxBytes) {
+                    queues.release(tag); // over the fetch's byte budget (the first always goes, as in Kafka)
+                } else {
+                    taken.add(new Acquired(tag.partition(), tag.offset(), delivery.acquisitions()));
                 }
             }
             taken.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())

@@ -28,6 +28,9 @@ import org.apache.kafka.common.requests.ShareFetchResponse;
  */
 final class ShareFetchHandler implements ApiHandler {
 
+    /** The most records one fetch acquires, whatever it asks (Kafka's max.poll.records is 500 by default). */
+    static final int MAX_RECORDS = 10_000;
+
     private final KafkaContext context;
     private final ShareGroups groups;
     private final ShareSessions sessions;
@@ -92,7 +95,7 @@ final class ShareFetchHandler implements ApiHandler {
                     if (data.isRenewAck()) { // a renewing fetch acquires nothing (KIP-1222)
                         return CompletableFuture.completedFuture(reply(named, ackErrors, Map.of()));
                     }
-                    int maxRecords = data.maxRecords() > 0 ? data.maxRecords() : Integer.MAX_VALUE;
+                    int maxRecords = data.maxRecords() > 0 ? Math.min(data.maxRecords(), MAX_RECORDS) : MAX_RECORDS;
                     int maxBytes = data.maxBytes() > 0 ? data.maxBytes() : Integer.MAX_VALUE;
                     ShareFetchRead read = new ShareFetchRead(session, sources, maxRecords, maxBytes, lockMs,
                             context.engine().settings().clock());
