@@ -30,6 +30,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * e2e     BOOTSTRAP TOPIC NUM ACKS SIZE   EndToEndLatency's loop (send one and wait for the ack,
  *                                      poll it back, repeat) with microsecond instead of millisecond
  *                                      resolution; prints "E2E avg_us=.. p50_us=.. p99_us=.. p999_us=.."
+ * share-earliest BOOTSTRAP GROUP     sets the share group's share.auto.offset.reset=earliest (Apache
+ *                                      Kafka's groups start at the latest offset; Trilog's start at the
+ *                                      earliest and take no group configs: a failure there is noted, not fatal)
  * </pre>
  */
 public final class BenchTool {
@@ -40,7 +43,22 @@ public final class BenchTool {
             case "consume" -> consume(args[1], args[2], Long.parseLong(args[3]),
                     args.length > 4 ? args[4] : "read_uncommitted");
             case "e2e" -> e2e(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]));
+            case "share-earliest" -> shareEarliest(args[1], args[2]);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    private static void shareEarliest(String bootstrap, String group) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.GROUP, group);
+            var op = new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("share.auto.offset.reset", "earliest"),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(op))).all().get();
+            System.out.println("SHARE_EARLIEST " + group);
         }
     }
 

@@ -11,6 +11,10 @@
 # Results: target/runs/<stamp>/results.tsv (kept in bench/results/<date>/kafka/) (one row per phase) and summary.md (medians), made by
 # summarize.py. Everything binds 127.0.0.1. Usage: bench/kafka/run.sh  (env knobs below).
 #
+# PHASES=share runs the share-group phases instead (KIP-932): NUM_RECORDS produced (acks=1), then
+# consumed by ShareConsumerPerformance with SHARE_CONSUMERS share consumers in one group
+# (implicit acknowledgement: every record accepted on the next poll), twice per broker. The group
+# reads from the earliest offset (set through a group config on Kafka; Trilog's groups start there).
 # PHASES=txn runs the transaction phases instead: a transactional warm-up, then a transactional
 # ProducerPerformance (--transactional-id, --transaction-duration-ms $TXN_DURATION_MS, acks=all), then
 # that topic consumed with read_uncommitted, read_committed, read_uncommitted, read_committed.
@@ -24,15 +28,17 @@ E2E_RECORDS="${E2E_RECORDS:-10000}"          # EndToEndLatency
 E2E_US_RECORDS="${E2E_US_RECORDS:-5000}"      # BenchTool e2e (the same loop; fewer, to keep the run short)
 PARTITIONS="${PARTITIONS:-1 6}"
 MAX_MINUTES="${MAX_MINUTES:-30}"   # no new repetition starts when it would likely end past this
-PHASES="${PHASES:-standard}"       # standard | txn
+PHASES="${PHASES:-standard}"       # standard | txn | share
 TXN_DURATION_MS="${TXN_DURATION_MS:-100}"
+SHARE_CONSUMERS="${SHARE_CONSUMERS:-2}"
+SHARE_TOPIC=""; [[ $PHASES == share ]] && SHARE_TOPIC=share
 BROKERS="${BROKERS:-trilog kafka${BASELINE_JAR:+ trilog-base}}"
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 RESULTS="$RUN/results.tsv"
 
 {
-  echo "# started $STAMP; PHASES=$PHASES TXN_DURATION_MS=$TXN_DURATION_MS REPS=$REPS NUM_RECORDS=$NUM_RECORDS RECORD_SIZE=$RECORD_SIZE E2E_RECORDS=$E2E_RECORDS E2E_US_RECORDS=$E2E_US_RECORDS"
+  echo "# started $STAMP; PHASES=$PHASES TXN_DURATION_MS=$TXN_DURATION_MS SHARE_CONSUMERS=$SHARE_CONSUMERS REPS=$REPS NUM_RECORDS=$NUM_RECORDS RECORD_SIZE=$RECORD_SIZE E2E_RECORDS=$E2E_RECORDS E2E_US_RECORDS=$E2E_US_RECORDS"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -2 | tr '\n' ' ')"
   echo "# jar sha256: $(sha256sum "$REPO/gateway/target/trilog.jar" "$TRILOG_JAR" | awk '{printf "%s ", substr($1,1,16)}')"
   echo "# nproc=$(nproc); $(free -g | awk '/Mem:/{print "mem_total_gb="$2}'); trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
@@ -126,6 +132,20 @@ consume_perf() { # phase topic group
   row "$1_fetch" "${f[6]}" "${f[10]}" "${f[11]}" "" "" "" "" "ConsumerPerformance fetch.MB.sec (rebalance time excluded)"
 }
 
+consume_share() { # phase topic group
+  java -cp "$TOOLS_CP" BenchTool share-earliest "$BOOT" "$3" >>"$RUN/logs/$TAG-share-config.out" 2>&1
+  run_phase "$1" java -cp "$TOOLS_CP" org.apache.kafka.tools.ShareConsumerPerformance --bootstrap-server "$BOOT" \
+    --topic "$2" --num-records "$NUM_RECORDS" --group "$3" --threads "$SHARE_CONSUMERS" --timeout 120000
+  # header: start.time, end.time, data.consumed.in.MB, MB.sec, nMsg.sec, data.consumed.in.nMsg, fetch.time.ms
+  local line; line=$(grep -E '^[0-9]{4}-' "$PHASE_OUT" | tail -1)
+  if [[ $PHASE_RC -ne 0 || -z "$line" ]] || grep -q 'Exiting before consuming' "$PHASE_OUT"; then
+    row "$1" 0 "" "" "" "" "" "" "ShareConsumerPerformance FAILED rc=$PHASE_RC"; return
+  fi
+  IFS=', ' read -r -a f <<<"$(sed 's/, /,/g' <<<"$line" | tr ',' ' ')"
+  # fields (after splitting date+time into two tokens each): 0-1 start, 2-3 end, 4 MB, 5 MB/s, 6 nMsg/s, 7 nMsg
+  row "$1" "${f[7]}" "${f[5]}" "${f[6]}" "" "" "" "" "ShareConsumerPerformance ($SHARE_CONSUMERS share consumers, implicit acknowledgement)"
+}
+
 e2e_tool() { # phase topic
   run_phase "$1" java -cp "$TOOLS_CP" org.apache.kafka.tools.EndToEndLatency --bootstrap-server "$BOOT" \
     --topic "$2" --num-records "$E2E_RECORDS" --producer-acks 1 --record-size "$RECORD_SIZE"
@@ -160,7 +180,7 @@ one_broker() {
   elif [[ $BROKER == trilog-base ]]; then BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_BASE_JAR" || return 1
   else BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" || return 1; fi
   # the same topic set-up on both: auto-creation with num.partitions=P through a producer's Metadata request
-  for t in warmup acks1 acksall e2e txn; do create_topic "$t" "$P" || {
+  for t in warmup acks1 acksall e2e txn ${SHARE_TOPIC:-}; do create_topic "$t" "$P" || {
     log "creating $t failed"; kill -0 "$BROKER_PID" 2>/dev/null || BROKER_DIED=1; stop_broker; return 1; }; done
   # untimed warm-up through both produce paths (acks=1; acks=all, which turns idempotence on), so
   # that most of the JIT's compiling -- broker CPU too -- is done before the measured phases
@@ -178,6 +198,9 @@ one_broker() {
             "consume_assign consume_read_committed txn read_committed"
             "consume_assign consume_read_uncommitted txn read_uncommitted"
             "consume_assign consume_read_committed txn read_committed")
+  elif [[ $PHASES == share ]]; then
+    phases=("produce produce_acks1 share 1" "consume_share share_consume share share-a-$TAG"
+            "consume_share share_consume share share-b-$TAG")
   else
     phases=("produce produce_acks1 acks1 1" "consume_assign consume acks1" "produce produce_acksall acksall all"
             "consume_perf consume_perf acks1 perf-$TAG")
@@ -186,7 +209,7 @@ one_broker() {
     $ph
     [[ $BROKER_DIED -eq 0 ]] || break
   done
-  if [[ $P -eq 1 && $BROKER_DIED -eq 0 && $PHASES != txn ]]; then
+  if [[ $P -eq 1 && $BROKER_DIED -eq 0 && $PHASES == standard ]]; then
     e2e_tool e2e_EndToEndLatency e2e
     [[ $BROKER_DIED -eq 0 ]] && e2e_bench e2e_BenchTool e2e
   fi

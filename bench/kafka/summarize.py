@@ -65,10 +65,11 @@ titles = {
     'produce_txn': 'Transactional produce (ProducerPerformance --transactional-id, --transaction-duration-ms; PHASES=txn)',
     'consume_read_uncommitted': 'Consume the transactional topic, isolation.level=read_uncommitted (BenchTool consume; PHASES=txn)',
     'consume_read_committed': 'Consume the transactional topic, isolation.level=read_committed (BenchTool consume; PHASES=txn)',
+    'share_consume': 'Share consumers (ShareConsumerPerformance, KIP-932 share group, implicit acknowledgement; PHASES=share)',
 }
 for phase, title in titles.items():
     if not any(k[0] == phase for k in vals):
-        continue  # a phase this run did not have (PHASES=standard or txn)
+        continue  # a phase this run did not have (PHASES=standard, txn or share)
     print(f'### {title}\n')
     print('| partitions | Trilog MB/s | Kafka MB/s | throughput T÷K | Trilog CPU-s / M rec | Kafka CPU-s / M rec | CPU T÷K | runs T / K |')
     print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
