@@ -445,7 +445,10 @@ class ReplicatedNodeTest {
     private void awaitEveryNodeHasAfterInstall(long end) throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             int n = i;
-            await("node " + (n + 1) + " to have " + end + " records", () -> hasEnd(n, end), 180);
+            // an install puts the records in the engine before it records the snapshot as this
+            // node's: the node has caught up once both are done
+            await("node " + (n + 1) + " to have " + end + " records", () -> hasEnd(n, end)
+                    && nodes[n].installingSnapshot().isEmpty(), 180);
         }
     }
 

@@ -134,6 +134,13 @@ final class AdminRoutes implements HttpHandler {
                                 + MAX_BODY_BYTES + " bytes")
                         : api.post(path, body);
             }
+            if (response.status() == StatusCodes.NOT_FOUND && !Methods.GET.equals(method)
+                    && !Methods.HEAD.equals(method) && api.get(path).status() != StatusCodes.NOT_FOUND) {
+                // a resource that exists but has no such write, as /api/v1/definitions or a queue
+                exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+                response = AdminApi.error(StatusCodes.METHOD_NOT_ALLOWED, path + " is read-only: "
+                        + method + " is not allowed");
+            }
         } catch (java.io.IOException | RuntimeException e) {
             response = AdminApi.error(StatusCodes.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()));
         }
