@@ -130,15 +130,9 @@ class ClusterProcessesTest {
      * same data directory, once the process is gone.
      */
     private void killAndRestart(int node) throws Exception {
-        ProcessHandle handle = ProcessHandle.of(pid(node)).orElseThrow();
-        // ProcessHandle.Info gives no arguments for a command line this long; /proc has it whole
-        String cmdline = java.nio.file.Files.readString(Path.of("/proc", Long.toString(handle.pid()), "cmdline"));
-        List<String> command = List.of(cmdline.split("\0"));
-        handle.destroyForcibly();
-        handle.onExit().get(30, TimeUnit.SECONDS);
-        restarted.put(node, new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + node + "-restarts.log").toFile()))
-                .start());
+        List<String> command = commandOf(node);
+        kill(node);
+        restart(node, command);
     }
 
     /** The pids the command printed, by node. */
@@ -210,14 +204,21 @@ class ClusterProcessesTest {
         return values;
     }
 
-    private void startCluster() throws Exception {
+    /** Starts {@code trilog cluster --nodes 3}, with {@code settings} ({@code key=value}) for every node. */
+    private void startCluster(String... settings) throws Exception {
         base = freeBase();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        cluster = new Thread(() -> new CommandLine(new ClusterCommand(out)).execute("--nodes", "3",
+        List<String> args = new ArrayList<>(List.of("--nodes", "3",
                 "--data-dir", dir.toString(), "--kafka-port", Integer.toString(base),
                 "--amqp-port", Integer.toString(base + 100), "--sqs-port", Integer.toString(base + 200),
                 "--admin-port", Integer.toString(base + 300), "--raft-port", Integer.toString(base + 400),
-                "--set", "group.initial.rebalance.delay.ms=0"), "trilog-cluster");
+                "--set", "group.initial.rebalance.delay.ms=0"));
+        for (String setting : settings) {
+            args.add("--set");
+            args.add(setting);
+        }
+        cluster = new Thread(() -> new CommandLine(new ClusterCommand(out)).execute(args.toArray(String[]::new)),
+                "trilog-cluster");
         cluster.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!(pids().size() == 3 && listening(kafkaPort(1)) && listening(kafkaPort(2)) && listening(kafkaPort(3)))) {
@@ -245,6 +246,151 @@ class ClusterProcessesTest {
 
         assertThat(read(reader, 30)).isEqualTo(expected(30));
         assertThat(leaderSeenBy(writer)).as("a new leader").isNotEqualTo(leader);
+    }
+
+    /**
+     * A follower whose disk was replaced after the others purged their Raft logs must fetch the
+     * leader's snapshot; killed with SIGKILL while it copies it (the staging directory half
+     * written), it starts again from an empty data directory as far as its engine knows, fetches
+     * afresh and catches up — while a producer writes on. Then it holds the very bytes the others
+     * hold, and nothing of the cut-off copy is left over.
+     */
+    @Test
+    void aFollowerKilledInTheMiddleOfASnapshotInstallFetchesAfreshAndCatchesUp() throws Exception {
+        startCluster("cluster.snapshot.threshold=50");
+        int leader = leaderSeenBy(1);
+        int wiped = leader % 3 + 1;
+        int reference = wiped % 3 + 1;
+        int end = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        // Ratis purges whole closed segments (8 MiB) behind a snapshot: write 1 KiB records until
+        // no node's Raft log starts at its first entry any more; a few MB, so the copy takes pieces
+        while (end < 8_000 || !java.util.stream.IntStream.rangeClosed(1, 3).allMatch(this::purgedItsRaftLog)) {
+            assertThat(System.nanoTime()).as("every node purging its Raft log").isLessThan(deadline);
+            produceKib(leader, end, 2_000);
+            end += 2_000;
+        }
+
+        Path node = dir.resolve("node-" + wiped);
+        Path staging = node.resolve("raft").resolve("install").resolve("staging").resolve("data");
+        List<String> command = commandOf(wiped);
+        kill(wiped);
+        deleteTree(node);
+        restart(wiped, command);
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!java.nio.file.Files.isDirectory(staging)) {
+            assertThat(System.nanoTime()).as("node %d starting to fetch the snapshot", wiped).isLessThan(deadline);
+            Thread.sleep(2);
+        }
+        kill(wiped);
+        boolean cutOff = !java.nio.file.Files.exists(node.resolve("raft").resolve("install").resolve("ready"))
+                && !java.nio.file.Files.exists(node.resolve(TP.toString()));
+        System.out.printf("replication: node %d killed while fetching the snapshot (%s)%n", wiped,
+                cutOff ? "mid-copy: nothing installed yet" : "the copy had just completed");
+
+        int from = end;
+        var producing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                produceKib(leader, from, 500);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        restart(wiped, command);
+        producing.get(180, TimeUnit.SECONDS);
+        end += 500;
+        long expectedEnd = end;
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (localEndOffset(wiped) != expectedEnd || localEndOffset(reference) != expectedEnd) {
+            assertThat(System.nanoTime()).as("node %d catching up to %d records", wiped, expectedEnd)
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        assertThat(java.nio.file.Files.exists(staging)).as("the cut-off copy cleared").isFalse();
+        assertThat(segmentBytes(wiped)).as("node %d's segments, byte for byte", wiped)
+                .isEqualTo(segmentBytes(reference));
+        assertThat(read(wiped, end)).hasSize(end).extracting(v -> v.substring(0, v.indexOf('-')))
+                .startsWith("x0").endsWith("x" + (end - 1));
+    }
+
+    /** Whether node {@code node}'s Raft log no longer holds its first entry (its first segment was purged). */
+    private boolean purgedItsRaftLog(int node) {
+        try (var files = java.nio.file.Files.walk(dir.resolve("node-" + node).resolve("raft"))) {
+            List<String> segments = files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.startsWith("log_")).toList();
+            return !segments.isEmpty() && segments.stream()
+                    .noneMatch(name -> name.startsWith("log_0-") || name.equals("log_inprogress_0"));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false; // a segment renamed under the walk: look again
+        }
+    }
+
+    /** {@code n} records of 1 KiB ({@code x<i>} and padding), acknowledged by all. */
+    private void produceKib(int node, int from, int n) throws Exception {
+        String padding = "-".repeat(1000);
+        try (KafkaProducer<String, String> producer = KafkaClients.producer("127.0.0.1:" + kafkaPort(node),
+                Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000))) {
+            List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+            for (int i = from; i < from + n; i++) {
+                sends.add(producer.send(new ProducerRecord<>(TP.topic(), 0, "k", "x" + i + padding)));
+            }
+            for (var send : sends) {
+                send.get(120, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The end offset of the partition in node {@code node}'s own log, as its admin API reports it (-1 before it has one). */
+    private long localEndOffset(int node) throws Exception {
+        HttpResponse<String> answer;
+        try {
+            answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + (base + 300 + node - 1) + "/api/v1/topics/" + TP.topic())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException notListening) {
+            return -1;
+        }
+        Matcher m = Pattern.compile("\"endOffset\"\\s*:\\s*(\\d+)").matcher(answer.body());
+        return answer.statusCode() == 200 && m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** Every segment file of the partition on node {@code node}, concatenated in offset order. */
+    private byte[] segmentBytes(int node) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        try (var files = java.nio.file.Files.list(dir.resolve("node-" + node).resolve(TP.toString()))) {
+            for (Path segment : files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList()) {
+                all.writeBytes(java.nio.file.Files.readAllBytes(segment));
+            }
+        }
+        return all.toByteArray();
+    }
+
+    /** Node {@code node}'s command line: ProcessHandle.Info gives no arguments for one this long; /proc has it whole. */
+    private List<String> commandOf(int node) throws IOException {
+        return List.of(java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid(node)), "cmdline"))
+                .split("\0"));
+    }
+
+    /** SIGKILL, and waits until the process is gone. */
+    private void kill(int node) throws Exception {
+        ProcessHandle handle = ProcessHandle.of(pid(node)).orElseThrow();
+        handle.destroyForcibly();
+        handle.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    private void restart(int node, List<String> command) throws IOException {
+        restarted.put(node, new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + node + "-restarts.log").toFile()))
+                .start());
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 
     /** Sends a signal to a node's process: STOP cuts it off from everyone (it neither sends nor answers), CONT heals. */
