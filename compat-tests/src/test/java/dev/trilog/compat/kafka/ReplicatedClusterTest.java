@@ -148,6 +148,10 @@ class ReplicatedClusterTest {
             await("every node registered", () -> nodeIds(admin).size() == 3);
             // a replication factor up to the node count is met (every node holds every partition)
             admin.createTopics(List.of(new NewTopic("three-copies", 2, (short) 3))).all().get();
+            // the admin client may ask a node that has not applied the creation yet, as with Kafka's
+            // metadata propagation: UNKNOWN_TOPIC_OR_PARTITION until it has
+            await("every node knowing three-copies", () -> nodes.length == java.util.Arrays.stream(nodes)
+                    .filter(n -> n.gateway().engine().topic("three-copies").isPresent()).count());
             assertThat(admin.describeTopics(List.of("three-copies")).allTopicNames().get().get("three-copies")
                     .partitions()).allSatisfy(p -> assertThat(p.replicas()).extracting(Node::id)
                             .containsExactly(1, 2, 3));
