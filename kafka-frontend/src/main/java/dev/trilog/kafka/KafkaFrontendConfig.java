@@ -4,6 +4,7 @@ import dev.trilog.frontend.ConfigKey;
 import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.ServerTls;
+import dev.trilog.kafka.group.ConsumerGroupSettings;
 import dev.trilog.kafka.group.GroupSettings;
 import dev.trilog.kafka.share.ShareSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
@@ -27,6 +28,10 @@ public final class KafkaFrontendConfig {
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    public static final String CONSUMER_ASSIGNORS = "group.consumer.assignors";
     public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
     public static final String TRANSACTION_ABORT_CHECK_INTERVAL_MS =
             "transaction.abort.timed.out.transaction.cleanup.interval.ms";
@@ -58,6 +63,15 @@ public final class KafkaFrontendConfig {
                     "The smallest session timeout a consumer-group member may ask for."),
             ConfigKey.of(GROUP_MAX_SESSION_TIMEOUT_MS, Integer.toString(GroupSettings.DEFAULT_MAX_SESSION_TIMEOUT_MS),
                     "The largest session timeout a consumer-group member may ask for."),
+            ConfigKey.of(CONSUMER_SESSION_TIMEOUT_MS, Integer.toString(ConsumerGroupSettings.DEFAULTS.sessionTimeoutMs()),
+                    "A KIP-848 consumer-group member not heard from for this long is removed; its partitions move on."),
+            ConfigKey.of(CONSUMER_HEARTBEAT_INTERVAL_MS,
+                    Integer.toString(ConsumerGroupSettings.DEFAULTS.heartbeatIntervalMs()),
+                    "How often KIP-848 consumer-group members are told to heartbeat."),
+            ConfigKey.of(CONSUMER_MAX_SIZE, Integer.toString(ConsumerGroupSettings.DEFAULTS.maxSize()),
+                    "How many members a KIP-848 consumer group may have (GROUP_MAX_SIZE_REACHED beyond)."),
+            ConfigKey.of(CONSUMER_ASSIGNORS, String.join(",", ConsumerGroupSettings.DEFAULTS.assignors()),
+                    "The server-side assignors of KIP-848 consumer groups (uniform, range), the first the default."),
             ConfigKey.of(TRANSACTION_MAX_TIMEOUT_MS, Integer.toString(TransactionSettings.DEFAULT_MAX_TIMEOUT_MS),
                     "The largest transaction.timeout.ms a transactional producer may ask for."),
             ConfigKey.of(TRANSACTION_ABORT_CHECK_INTERVAL_MS,
@@ -95,7 +109,7 @@ public final class KafkaFrontendConfig {
         int advertisedPort = config.port(ADVERTISED_PORT);
         KafkaTransport transport = transport(config);
         GroupSettings groups = new GroupSettings(config.intAtLeast(GROUP_INITIAL_REBALANCE_DELAY_MS, 0),
-                config.intAtLeast(GROUP_MIN_SESSION_TIMEOUT_MS, 1), maxSessionTimeout(config));
+                config.intAtLeast(GROUP_MIN_SESSION_TIMEOUT_MS, 1), maxSessionTimeout(config), consumerGroups(config));
         TransactionSettings transactions = new TransactionSettings(config.intAtLeast(TRANSACTION_MAX_TIMEOUT_MS, 1),
                 config.intAtLeast(TRANSACTION_ABORT_CHECK_INTERVAL_MS, 1));
         ConnectionLimits connections = ConnectionLimits.read(config, CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS,
@@ -115,6 +129,19 @@ public final class KafkaFrontendConfig {
             throw config.invalid(TRANSPORT, "expected auto, epoll or nio");
         }
         return transport;
+    }
+
+    private static ConsumerGroupSettings consumerGroups(FrontendConfig config) {
+        List<String> assignors = Stream.of(config.string(CONSUMER_ASSIGNORS).split(",")).map(String::trim)
+                .filter(name -> !name.isEmpty()).toList();
+        try {
+            return new ConsumerGroupSettings(config.intAtLeast(CONSUMER_SESSION_TIMEOUT_MS, 1),
+                    config.intAtLeast(CONSUMER_HEARTBEAT_INTERVAL_MS, 1), config.intAtLeast(CONSUMER_MAX_SIZE, 1),
+                    assignors);
+        } catch (IllegalArgumentException e) {
+            String key = e.getMessage().contains("assignor") ? CONSUMER_ASSIGNORS : CONSUMER_HEARTBEAT_INTERVAL_MS;
+            throw config.invalid(key, e.getMessage());
+        }
     }
 
     private static int maxSessionTimeout(FrontendConfig config) {

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.JoinGroupResponseData.JoinGroupResponseMember;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -29,12 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>The rules follow Kafka's {@code ClassicGroup}; the protocol steps that use them are in
  * {@link Membership}.
  */
-final class ClassicGroup {
+final class ClassicGroup extends Group {
 
     private static final Logger log = LoggerFactory.getLogger(ClassicGroup.class);
 
-    private final String groupId;
-    private final GroupTimer timer;
     private GroupState state = GroupState.EMPTY;
     private GroupState previousState = GroupState.EMPTY;
     private int generationId;
@@ -49,92 +47,36 @@ final class ClassicGroup {
     private int numMembersAwaitingJoin;
     private boolean newMemberAdded;
     private Set<String> subscribedTopics;
-    private final Map<String, Timeout> timeouts = new HashMap<>();
-    private final List<Runnable> completions = new ArrayList<>();
-
-    /** A scheduled timeout; identity tells a current one from one that was replaced. */
-    private static final class Timeout {
-        Runnable cancel = () -> { };
-    }
 
     ClassicGroup(String groupId, GroupTimer timer) {
-        this.groupId = groupId;
-        this.timer = timer;
-    }
-
-    // ---- locking, completions and timeouts
-
-    /** Runs {@code action} under the group's lock, then completes the answers it produced. */
-    <T> T locked(Supplier<T> action) {
-        List<Runnable> toComplete = List.of();
-        try {
-            synchronized (this) {
-                try {
-                    return action.get();
-                } finally {
-                    // Even if the action failed half-way, the answers it already produced go out.
-                    toComplete = new ArrayList<>(completions);
-                    completions.clear();
-                }
-            }
-        } finally {
-            toComplete.forEach(Runnable::run); // the lock is released by now
-        }
-    }
-
-    void locked(Runnable action) {
-        locked(() -> {
-            action.run();
-            return null;
-        });
-    }
-
-    /** Completes {@code future} with {@code value} once the lock is released. */
-    <T> void complete(CompletableFuture<T> future, T value) {
-        completions.add(() -> future.complete(value));
-    }
-
-    /**
-     * Runs {@code action} under the lock after {@code delayMs}, replacing any timeout under the
-     * same key. A replaced or cancelled timeout never runs its action, even if it already fired.
-     */
-    void schedule(String key, long delayMs, Runnable action) {
-        Timeout timeout = new Timeout();
-        Timeout previous = timeouts.put(key, timeout);
-        if (previous != null) {
-            previous.cancel.run();
-        }
-        timeout.cancel = timer.schedule(delayMs, () -> locked(() -> {
-            if (timeouts.remove(key, timeout)) {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    log.error("Timeout {} of group {} failed", key, groupId, e);
-                }
-            }
-        }));
-    }
-
-    void cancel(String key) {
-        Timeout timeout = timeouts.remove(key);
-        if (timeout != null) {
-            timeout.cancel.run();
-        }
-    }
-
-    void cancelAllTimeouts() {
-        timeouts.values().forEach(timeout -> timeout.cancel.run());
-        timeouts.clear();
-    }
-
-    long nowMs() {
-        return timer.nowMs();
+        super(groupId, timer);
     }
 
     // ---- identity and state
 
-    String groupId() {
-        return groupId;
+    /** What ListGroups reports as the type of a classic group. */
+    static final String GROUP_TYPE = "classic";
+
+    @Override
+    boolean isDead() {
+        return state == GroupState.DEAD;
+    }
+
+    @Override
+    void markDead() {
+        transitionTo(GroupState.DEAD);
+        cancelAllTimeouts();
+    }
+
+    @Override
+    boolean isEmpty() {
+        return state == GroupState.EMPTY;
+    }
+
+    @Override
+    ListedGroup listed() {
+        return new ListedGroup().setGroupId(groupId()).setProtocolType(protocolType == null ? "" : protocolType)
+                .setGroupState(state.kafkaName()).setGroupType(GROUP_TYPE);
     }
 
     GroupState state() {
@@ -151,7 +93,7 @@ final class ClassicGroup {
 
     void transitionTo(GroupState next) {
         if (!next.validPrevious().contains(state)) {
-            throw new IllegalStateException("group " + groupId + " cannot go from " + state + " to " + next);
+            throw new IllegalStateException("group " + groupId() + " cannot go from " + state + " to " + next);
         }
         previousState = state;
         state = next;
@@ -467,13 +409,13 @@ final class ClassicGroup {
         if (groupInstanceId != null) {
             String current = staticMembers.get(groupInstanceId);
             if (current == null) {
-                throw Errors.UNKNOWN_MEMBER_ID.exception("instance " + groupInstanceId + " is not a member of " + groupId);
+                throw Errors.UNKNOWN_MEMBER_ID.exception("instance " + groupInstanceId + " is not a member of " + groupId());
             }
             if (!current.equals(memberId)) {
                 throw Errors.FENCED_INSTANCE_ID.exception("instance " + groupInstanceId + " is now member " + current);
             }
         } else if (!members.containsKey(memberId)) {
-            throw Errors.UNKNOWN_MEMBER_ID.exception("member " + memberId + " is not in group " + groupId);
+            throw Errors.UNKNOWN_MEMBER_ID.exception("member " + memberId + " is not in group " + groupId());
         }
     }
 
@@ -481,7 +423,9 @@ final class ClassicGroup {
      * Whether an OffsetCommit from this member at this generation may be stored. A generation
      * below 0 from no member is a "simple" commit, allowed while the group has no members.
      */
-    void validateOffsetCommit(String memberId, String groupInstanceId, int generation) throws ApiException {
+    @Override
+    void validateOffsetCommit(String memberId, String groupInstanceId, int generation, short apiVersion)
+            throws ApiException {
         if (state == GroupState.DEAD) {
             throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
         }
@@ -502,6 +446,7 @@ final class ClassicGroup {
     }
 
     /** The member must be current and the generation this group's (TxnOffsetCommit, KIP-447). */
+    @Override
     void validateTransactionalOffsetCommit(String memberId, String groupInstanceId, int generation) throws ApiException {
         if (state == GroupState.DEAD) {
             throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
@@ -540,7 +485,13 @@ final class ClassicGroup {
         return topics;
     }
 
-    /** True if a member may consume {@code topic}: its committed offsets must not be deleted. */
+    @Override
+    Errors validateOffsetDelete() {
+        // members of another protocol than "consumer" have subscriptions this broker cannot read
+        return state == GroupState.EMPTY || usesConsumerProtocol() ? Errors.NONE : Errors.NON_EMPTY_GROUP;
+    }
+
+    @Override
     boolean isSubscribedToTopic(String topic) {
         return subscribedTopics == null ? usesConsumerProtocol() : subscribedTopics.contains(topic);
     }

@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -35,9 +38,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group coordinator of this broker for classic (JoinGroup/SyncGroup) groups: membership in
- * memory, one lock per group; committed offsets durable in the engine's {@link GroupOffsetStore}.
- * A restart forgets the members, who simply rejoin, and keeps every committed offset.
+ * The group coordinator of this broker, for classic (JoinGroup/SyncGroup) groups and KIP-848
+ * consumer groups (ConsumerGroupHeartbeat): membership in memory, one lock per group; committed
+ * offsets of both kinds durable in the engine's {@link GroupOffsetStore}. A restart forgets the
+ * members, who simply rejoin, and keeps every committed offset.
+ *
+ * <p>A group is of one kind at a time, as in Kafka: an empty group changes kind when a member of
+ * the other protocol joins it; a consumer-protocol member cannot join a classic group that has
+ * members (GROUP_ID_NOT_FOUND, Kafka's answer when {@code group.consumer.migration.policy} does
+ * not allow the upgrade), nor a classic member a consumer group that has members
+ * (INCONSISTENT_GROUP_PROTOCOL). Kafka's online migration of non-empty groups is not supported.
  *
  * <p>Answers are Kafka's generated message classes; the API handlers wrap them into the
  * version-specific responses. Answers that wait for other members (JoinGroup, SyncGroup) are
@@ -50,36 +60,77 @@ public final class GroupCoordinator {
     /** Kafka's offset.metadata.max.bytes. */
     public static final int MAX_OFFSET_METADATA_LENGTH = 4096;
 
-    /** What ListGroups reports as the type of every group here (KIP-848 "consumer" groups do not exist yet). */
-    public static final String GROUP_TYPE = "classic";
-
     private final GroupOffsetStore offsets;
     private final GroupSettings settings;
     private final GroupTimer timer;
     private final Membership membership;
-    private final ConcurrentMap<String, ClassicGroup> groups = new ConcurrentHashMap<>();
+    private final ConsumerMembership consumerMembership;
+    private final TopicCatalog topics;
+    private final ConcurrentMap<String, Group> groups = new ConcurrentHashMap<>();
 
     public GroupCoordinator(GroupOffsetStore offsets, GroupSettings settings, GroupTimer timer) {
+        this(offsets, settings, timer, TopicCatalog.NONE);
+    }
+
+    GroupCoordinator(GroupOffsetStore offsets, GroupSettings settings, GroupTimer timer, TopicCatalog topics) {
         this.offsets = offsets;
         this.settings = settings;
         this.timer = timer;
+        this.topics = topics;
         this.membership = new Membership(settings);
+        this.consumerMembership = new ConsumerMembership(settings.consumer(), topics);
+        // A group known only by its offsets comes back as an empty classic group, which either kind may take over.
         for (String groupId : offsets.groups()) {
             groups.put(groupId, new ClassicGroup(groupId, timer));
         }
     }
 
     /** The group if it has members or committed offsets; null otherwise. */
-    private ClassicGroup existing(String groupId) {
-        ClassicGroup group = groups.get(groupId);
+    private Group existing(String groupId) {
+        Group group = groups.get(groupId);
         if (group == null && !offsets.fetchAll(groupId).isEmpty()) {
             group = groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, timer));
         }
         return group;
     }
 
-    private ClassicGroup getOrCreate(String groupId) {
+    /** The classic group of this id, or null when there is none or it is a consumer group. */
+    private ClassicGroup existingClassic(String groupId) {
+        return existing(groupId) instanceof ClassicGroup classic ? classic : null;
+    }
+
+    private Group getOrCreate(String groupId) {
         return groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, timer));
+    }
+
+    /**
+     * The group a member of {@code kind} may join: the existing one of that kind, a new one, or
+     * one that replaces an empty group of the other kind (which keeps its committed offsets).
+     *
+     * @return null when a group of the other kind has members
+     */
+    private <G extends Group> G joinable(String groupId, Class<G> kind, java.util.function.Function<String, G> create) {
+        while (true) {
+            Group group = groups.computeIfAbsent(groupId, create);
+            if (kind.isInstance(group)) {
+                return kind.cast(group);
+            }
+            boolean replaced = group.locked(() -> {
+                if (group.isDead()) {
+                    return true; // deleted or converted meanwhile: look again
+                }
+                if (!group.isEmpty()) {
+                    return false;
+                }
+                group.markDead();
+                groups.replace(groupId, group, create.apply(groupId));
+                log.info("Empty group {} becomes a {} group", groupId, kind == ConsumerGroup.class ? "consumer" : "classic");
+                return true;
+            });
+            if (!replaced) {
+                return null;
+            }
+        }
     }
 
     private static boolean invalidGroupId(String groupId) {
@@ -90,7 +141,7 @@ public final class GroupCoordinator {
      * Runs a request under its group's lock; a bug becomes a failed answer (which the connection
      * logs and turns into the API's error response) instead of a client waiting forever.
      */
-    private static <T> CompletableFuture<T> answer(ClassicGroup group, CompletableFuture<T> future, Runnable action) {
+    private static <T> CompletableFuture<T> answer(Group group, CompletableFuture<T> future, Runnable action) {
         try {
             group.locked(action);
         } catch (RuntimeException e) {
@@ -99,7 +150,7 @@ public final class GroupCoordinator {
         return future;
     }
 
-    private static <T> T locked(ClassicGroup group, Supplier<T> action) {
+    private static <T> T locked(Group group, Supplier<T> action) {
         return group.locked(action);
     }
 
@@ -119,9 +170,13 @@ public final class GroupCoordinator {
         if (request.rebalanceTimeoutMs() < 0) {
             request.setRebalanceTimeoutMs(request.sessionTimeoutMs()); // v0 has no rebalance timeout
         }
-        ClassicGroup group = memberId.isEmpty() ? getOrCreate(request.groupId()) : existing(request.groupId());
+        ClassicGroup group = memberId.isEmpty() || existing(request.groupId()) instanceof ConsumerGroup
+                ? joinable(request.groupId(), ClassicGroup.class, id -> new ClassicGroup(id, timer))
+                : existingClassic(request.groupId());
         if (group == null) {
-            return CompletableFuture.completedFuture(ClassicGroup.joinError(Errors.UNKNOWN_MEMBER_ID, memberId));
+            Errors error = existing(request.groupId()) instanceof ConsumerGroup ? Errors.INCONSISTENT_GROUP_PROTOCOL
+                    : Errors.UNKNOWN_MEMBER_ID;
+            return CompletableFuture.completedFuture(ClassicGroup.joinError(error, memberId));
         }
         Membership.Client client = new Membership.Client(clientId, clientHost, apiVersion);
         CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
@@ -130,7 +185,7 @@ public final class GroupCoordinator {
 
     /** SyncGroup; followers' answers wait for the leader's assignment. */
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
-        ClassicGroup group = invalidGroupId(request.groupId()) ? null : existing(request.groupId());
+        ClassicGroup group = invalidGroupId(request.groupId()) ? null : existingClassic(request.groupId());
         if (group == null) {
             Errors error = invalidGroupId(request.groupId()) ? Errors.INVALID_GROUP_ID : Errors.UNKNOWN_MEMBER_ID;
             return CompletableFuture.completedFuture(new SyncGroupResponseData().setErrorCode(error.code()));
@@ -143,7 +198,7 @@ public final class GroupCoordinator {
         if (invalidGroupId(request.groupId())) {
             return Errors.INVALID_GROUP_ID;
         }
-        ClassicGroup group = existing(request.groupId());
+        ClassicGroup group = existingClassic(request.groupId());
         return group == null ? Errors.UNKNOWN_MEMBER_ID : locked(group, () -> membership.heartbeat(group, request));
     }
 
@@ -152,7 +207,7 @@ public final class GroupCoordinator {
         if (invalidGroupId(groupId)) {
             return new LeaveGroupResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code());
         }
-        ClassicGroup group = existing(groupId);
+        ClassicGroup group = existingClassic(groupId);
         if (group == null) {
             return new LeaveGroupResponseData().setErrorCode(Errors.UNKNOWN_MEMBER_ID.code());
         }
@@ -162,6 +217,75 @@ public final class GroupCoordinator {
             }
             List<MemberResponse> members = membership.leave(group, leaving);
             return new LeaveGroupResponseData().setMembers(members);
+        });
+    }
+
+    // ---- KIP-848 consumer groups
+
+    /**
+     * ConsumerGroupHeartbeat: joins, keeps or leaves a member of a consumer group; errors are
+     * answered in the response, as Kafka does. A heartbeat at epoch > 0 for a group or member
+     * this broker does not know (after a restart, say) is UNKNOWN_MEMBER_ID: the member rejoins.
+     */
+    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(String clientId, String clientHost,
+            ConsumerGroupHeartbeatRequestData request) {
+        try {
+            consumerMembership.validate(request);
+            String groupId = request.groupId();
+            int epoch = request.memberEpoch();
+            ConsumerGroup group = epoch == 0
+                    ? joinable(groupId, ConsumerGroup.class, id -> new ConsumerGroup(id, timer))
+                    : existing(groupId) instanceof ConsumerGroup found ? found : null;
+            if (group == null) {
+                throw epoch == 0 ? Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId + " is not a consumer group.")
+                        : Errors.UNKNOWN_MEMBER_ID.exception("Member " + request.memberId() + " is not a member of group "
+                                + groupId + ".");
+            }
+            ConsumerMembership.Client client = new ConsumerMembership.Client(clientId, clientHost);
+            return locked(group, () -> {
+                if (group.isDead()) {
+                    throw Errors.COORDINATOR_NOT_AVAILABLE.exception("Group " + groupId + " was just deleted.");
+                }
+                return epoch < 0 ? consumerMembership.leave(group, request)
+                        : consumerMembership.heartbeat(group, request, client);
+            });
+        } catch (ApiException e) {
+            return new ConsumerGroupHeartbeatResponseData().setErrorCode(Errors.forException(e).code())
+                    .setErrorMessage(e.getMessage());
+        }
+    }
+
+    /** ConsumerGroupDescribe for one group; a classic or unknown group is GROUP_ID_NOT_FOUND, as in Kafka. */
+    public ConsumerGroupDescribeResponseData.DescribedGroup describeConsumerGroup(String groupId) {
+        Group group = invalidGroupId(groupId) ? null : existing(groupId);
+        if (group instanceof ConsumerGroup consumerGroup) {
+            ConsumerGroupDescribeResponseData.DescribedGroup described = locked(consumerGroup, () ->
+                    consumerGroup.isDead() ? null : ConsumerGroupDescription.of(consumerGroup, consumerMembership, topics));
+            if (described != null) {
+                return described;
+            }
+        }
+        String message = group == null || group.isDead() ? "Group " + groupId + " not found."
+                : "Group " + groupId + " is not a consumer group.";
+        return new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage(message);
+    }
+
+    /**
+     * OffsetFetch v9+'s check of the member that asks (a consumer group's member must name its
+     * current epoch, or STALE_MEMBER_EPOCH); anyone may read the offsets of a classic group.
+     */
+    public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        if (!(existing(groupId) instanceof ConsumerGroup group)) {
+            return Errors.NONE;
+        }
+        return locked(group, () -> {
+            try {
+                group.validateOffsetFetch(memberId, memberEpoch);
+                return Errors.NONE;
+            } catch (ApiException e) {
+                return Errors.forException(e);
+            }
         });
     }
 
@@ -181,17 +305,17 @@ public final class GroupCoordinator {
         if (invalidGroupId(groupId)) {
             return allFailed(commits.keySet(), Errors.INVALID_GROUP_ID);
         }
-        ClassicGroup group = existing(groupId);
+        Group group = existing(groupId);
         if (group == null) {
             if (generationId >= 0) {
                 return allFailed(commits.keySet(), apiVersion >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
             }
             group = getOrCreate(groupId);
         }
-        ClassicGroup target = group;
+        Group target = group;
         return locked(target, () -> {
             try {
-                target.validateOffsetCommit(memberId == null ? "" : memberId, groupInstanceId, generationId);
+                target.validateOffsetCommit(memberId == null ? "" : memberId, groupInstanceId, generationId, apiVersion);
             } catch (ApiException e) {
                 return allFailed(commits.keySet(), Errors.forException(e));
             }
@@ -232,7 +356,7 @@ public final class GroupCoordinator {
         if (generationId < 0 && member.isEmpty() && groupInstanceId == null) {
             return Errors.NONE;
         }
-        ClassicGroup group = existing(groupId);
+        Group group = existing(groupId);
         if (group == null) {
             return Errors.ILLEGAL_GENERATION;
         }
@@ -277,16 +401,16 @@ public final class GroupCoordinator {
         if (invalidGroupId(groupId)) {
             return new OffsetDeletion(Errors.INVALID_GROUP_ID, Map.of());
         }
-        ClassicGroup group = existing(groupId);
+        Group group = existing(groupId);
         if (group == null) {
             return new OffsetDeletion(Errors.GROUP_ID_NOT_FOUND, Map.of());
         }
         return locked(group, () -> {
-            if (group.is(GroupState.DEAD)) {
+            if (group.isDead()) {
                 return new OffsetDeletion(Errors.GROUP_ID_NOT_FOUND, Map.of());
             }
-            if (!group.is(GroupState.EMPTY) && !group.usesConsumerProtocol()) {
-                return new OffsetDeletion(Errors.NON_EMPTY_GROUP, Map.of());
+            if (group.validateOffsetDelete() != Errors.NONE) {
+                return new OffsetDeletion(group.validateOffsetDelete(), Map.of());
             }
             Map<TopicPartition, Errors> result = new LinkedHashMap<>();
             List<TopicPartition> deletable = new ArrayList<>();
@@ -325,36 +449,30 @@ public final class GroupCoordinator {
 
     /**
      * ListGroups, filtered by state names and group types (both case-insensitive; empty filters
-     * match all). Every group here is of type "classic".
+     * match all): classic and consumer groups, and those of the other kinds added by {@link #listAlso}.
      */
     public List<ListedGroup> listGroups(Collection<String> statesFilter, Collection<String> typesFilter) {
         Set<String> states = lowerCase(statesFilter);
         Set<String> types = lowerCase(typesFilter);
-        List<ListedGroup> result = new ArrayList<>();
+        List<ListedGroup> all = new ArrayList<>();
         for (GroupLister lister : otherKinds) {
-            for (ListedGroup listed : lister.list()) {
-                if ((types.isEmpty() || types.contains(listed.groupType().toLowerCase(Locale.ROOT)))
-                        && (states.isEmpty() || states.contains(listed.groupState().toLowerCase(Locale.ROOT)))) {
-                    result.add(listed);
-                }
-            }
-        }
-        if (!types.isEmpty() && !types.contains(GROUP_TYPE)) {
-            result.sort((a, b) -> a.groupId().compareTo(b.groupId()));
-            return result;
+            all.addAll(lister.list());
         }
         Set<String> ids = new HashSet<>(groups.keySet());
         ids.addAll(offsets.groups());
         for (String groupId : ids) {
-            ClassicGroup group = existing(groupId);
-            if (group == null) {
-                continue;
+            Group group = existing(groupId);
+            if (group != null) {
+                ListedGroup listed = locked(group, () -> group.isDead() ? null : group.listed());
+                if (listed != null) {
+                    all.add(listed);
+                }
             }
-            ListedGroup listed = locked(group, () -> group.is(GroupState.DEAD) ? null
-                    : new ListedGroup().setGroupId(groupId)
-                            .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
-                            .setGroupState(group.state().kafkaName()).setGroupType(GROUP_TYPE));
-            if (listed != null && (states.isEmpty() || states.contains(listed.groupState().toLowerCase(Locale.ROOT)))) {
+        }
+        List<ListedGroup> result = new ArrayList<>();
+        for (ListedGroup listed : all) {
+            if ((types.isEmpty() || types.contains(listed.groupType().toLowerCase(Locale.ROOT)))
+                    && (states.isEmpty() || states.contains(listed.groupState().toLowerCase(Locale.ROOT)))) {
                 result.add(listed);
             }
         }
@@ -373,14 +491,17 @@ public final class GroupCoordinator {
     /**
      * DescribeGroups for one group. A stable group shows each member's metadata and assignment;
      * other states show the members only, as Kafka does. An unknown group is "Dead", with
-     * GROUP_ID_NOT_FOUND from v6.
+     * GROUP_ID_NOT_FOUND from v6; so is a consumer group, which ConsumerGroupDescribe describes
+     * (Kafka answers so: the admin client asks ConsumerGroupDescribe first).
      */
     public DescribedGroup describeGroup(String groupId, short apiVersion) {
-        ClassicGroup group = invalidGroupId(groupId) ? null : existing(groupId);
+        Group found = invalidGroupId(groupId) ? null : existing(groupId);
+        String why = found instanceof ConsumerGroup ? "Group " + groupId + " is not a classic group."
+                : "Group " + groupId + " not found.";
         DescribedGroup notFound = apiVersion >= 6
-                ? DescribeGroupsResponse.groupError(groupId, Errors.GROUP_ID_NOT_FOUND, "Group " + groupId + " not found.")
+                ? DescribeGroupsResponse.groupError(groupId, Errors.GROUP_ID_NOT_FOUND, why)
                 : new DescribedGroup().setGroupId(groupId).setGroupState(GroupState.DEAD.kafkaName());
-        if (group == null) {
+        if (!(found instanceof ClassicGroup group)) {
             return notFound;
         }
         return locked(group, () -> {
@@ -408,15 +529,15 @@ public final class GroupCoordinator {
         if (invalidGroupId(groupId)) {
             return Errors.INVALID_GROUP_ID;
         }
-        ClassicGroup group = existing(groupId);
+        Group group = existing(groupId);
         if (group == null) {
             return Errors.GROUP_ID_NOT_FOUND;
         }
         return locked(group, () -> {
-            if (group.is(GroupState.DEAD)) {
+            if (group.isDead()) {
                 return Errors.GROUP_ID_NOT_FOUND;
             }
-            if (!group.is(GroupState.EMPTY)) {
+            if (!group.isEmpty()) {
                 return Errors.NON_EMPTY_GROUP;
             }
             try {
@@ -425,17 +546,16 @@ public final class GroupCoordinator {
                 log.warn("Deleting group {} failed: {}", groupId, e.toString());
                 return Errors.COORDINATOR_NOT_AVAILABLE;
             }
-            group.transitionTo(GroupState.DEAD);
-            group.cancelAllTimeouts();
+            group.markDead();
             groups.remove(groupId, group);
             log.info("Group {} deleted", groupId);
             return Errors.NONE;
         });
     }
 
-    /** The state of a group, if it exists (for tests and the admin console). */
+    /** The state of a classic group, if it exists (for tests and the admin console). */
     public Optional<GroupState> state(String groupId) {
-        ClassicGroup group = existing(groupId);
+        ClassicGroup group = existingClassic(groupId);
         return group == null ? Optional.empty() : Optional.of(locked(group, group::state));
     }
 }

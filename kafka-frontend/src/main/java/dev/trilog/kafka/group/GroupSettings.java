@@ -8,15 +8,22 @@ package dev.trilog.kafka.group;
  *                                the same delay per newcomer, up to the rebalance timeout)
  * @param minSessionTimeoutMs     {@code group.min.session.timeout.ms}: the smallest session timeout a member may ask for
  * @param maxSessionTimeoutMs     {@code group.max.session.timeout.ms}: the largest session timeout a member may ask for
+ * @param consumer                the KIP-848 consumer groups' settings
  */
-public record GroupSettings(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs) {
+public record GroupSettings(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs,
+        ConsumerGroupSettings consumer) {
 
     public static final int DEFAULT_INITIAL_REBALANCE_DELAY_MS = 3_000;
     public static final int DEFAULT_MIN_SESSION_TIMEOUT_MS = 6_000;
     public static final int DEFAULT_MAX_SESSION_TIMEOUT_MS = 1_800_000;
 
     public static final GroupSettings DEFAULTS = new GroupSettings(DEFAULT_INITIAL_REBALANCE_DELAY_MS,
-            DEFAULT_MIN_SESSION_TIMEOUT_MS, DEFAULT_MAX_SESSION_TIMEOUT_MS);
+            DEFAULT_MIN_SESSION_TIMEOUT_MS, DEFAULT_MAX_SESSION_TIMEOUT_MS, ConsumerGroupSettings.DEFAULTS);
+
+    /** Classic-group settings with the consumer groups' defaults. */
+    public GroupSettings(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs) {
+        this(initialRebalanceDelayMs, minSessionTimeoutMs, maxSessionTimeoutMs, ConsumerGroupSettings.DEFAULTS);
+    }
 
     public GroupSettings {
         if (initialRebalanceDelayMs < 0) {

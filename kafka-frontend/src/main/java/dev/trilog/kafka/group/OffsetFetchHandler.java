@@ -29,7 +29,8 @@ import org.apache.kafka.common.requests.OffsetFetchResponse;
  * answers offset -1 with no error, as Kafka does. kafka-clients' response builder writes the
  * one-group layout for versions before 8. With RequireStable (v7+, read_committed consumers) a
  * partition whose offset an open transaction is about to commit answers UNSTABLE_OFFSET_COMMIT,
- * and the consumer asks again.
+ * and the consumer asks again. From v9 a member of a KIP-848 consumer group names itself and its
+ * epoch: an unknown member is UNKNOWN_MEMBER_ID, an old epoch STALE_MEMBER_EPOCH, for the group.
  */
 final class OffsetFetchHandler implements ApiHandler {
 
@@ -47,6 +48,12 @@ final class OffsetFetchHandler implements ApiHandler {
         boolean byId = OffsetFetchRequest.useTopicIds(request.version());
         List<OffsetFetchResponseGroup> groups = new ArrayList<>();
         for (OffsetFetchRequestGroup group : body.groups()) {
+            Errors memberError = request.version() >= 9
+                    ? coordinator.validateOffsetFetch(group.groupId(), group.memberId(), group.memberEpoch()) : Errors.NONE;
+            if (memberError != Errors.NONE) {
+                groups.add(new OffsetFetchResponseGroup().setGroupId(group.groupId()).setErrorCode(memberError.code()));
+                continue;
+            }
             OffsetFetchResponseGroup result = OffsetFetchRequest.requestAllOffsets(group) ? all(group.groupId(), byId)
                     : asked(group.groupId(), group.topics(), byId);
             if (body.requireStable()) {

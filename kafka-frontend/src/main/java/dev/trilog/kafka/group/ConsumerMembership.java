@@ -1,0 +1,361 @@
+package dev.trilog.kafka.group;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.trilog.log.Topic;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The KIP-848 protocol steps on a {@link ConsumerGroup}, each run under the group's lock: a
+ * heartbeat joins, keeps or leaves a member, bumps the group epoch when membership, subscriptions
+ * or the subscribed topics change, recomputes the target assignment when it lags the group epoch,
+ * and reconciles the member towards its target. Kafka's {@code GroupMetadataManager} is the model.
+ *
+ * <p>Epochs a heartbeat carries: 0 joins (or rejoins, having given everything up), -1 leaves,
+ * -2 is a static member leaving for a while (its partitions stay its own until its session
+ * expires), anything else must be the member's epoch (or the one before, with no more than it
+ * holds — the answer that bumped it may have been lost).
+ */
+final class ConsumerMembership {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerMembership.class);
+
+    static final String SESSION_TIMEOUT = "session-";
+    static final String REVOCATION_TIMEOUT = "revocation-";
+    static final int LEAVE_EPOCH = -1;
+    static final int STATIC_LEAVE_EPOCH = -2;
+
+    private final ConsumerGroupSettings settings;
+    private final TopicCatalog topics;
+    private final Map<String, Pattern> regexes = new ConcurrentHashMap<>();
+
+    ConsumerMembership(ConsumerGroupSettings settings, TopicCatalog topics) {
+        this.settings = settings;
+        this.topics = topics;
+    }
+
+    /** What a heartbeat's request says beyond its data: who sent it. */
+    record Client(String clientId, String clientHost) {
+    }
+
+    /** Checks what needs no group (Kafka's throwIfConsumerGroupHeartbeatRequestIsInvalid). */
+    void validate(ConsumerGroupHeartbeatRequestData request) {
+        invalidIf(request.groupId() == null || request.groupId().isEmpty(), "GroupId can't be empty.");
+        invalidIf("".equals(request.instanceId()), "InstanceId can't be empty.");
+        invalidIf("".equals(request.rackId()), "RackId can't be empty.");
+        int epoch = request.memberEpoch();
+        if (epoch == 0) {
+            invalidIf(request.rebalanceTimeoutMs() == -1, "RebalanceTimeoutMs must be provided in first request.");
+            invalidIf(request.topicPartitions() == null || !request.topicPartitions().isEmpty(),
+                    "TopicPartitions must be empty when (re-)joining.");
+            invalidIf((request.subscribedTopicNames() == null || request.subscribedTopicNames().isEmpty())
+                    && request.subscribedTopicRegex() == null,
+                    "SubscribedTopicNames or SubscribedTopicRegex must be set in first request.");
+        } else if (epoch == STATIC_LEAVE_EPOCH) {
+            invalidIf(request.instanceId() == null, "InstanceId can't be null.");
+        } else if (epoch < LEAVE_EPOCH) {
+            throw Errors.INVALID_REQUEST.exception("MemberEpoch is invalid.");
+        }
+        invalidIf(request.memberId() == null || request.memberId().isEmpty(), "MemberId can't be empty.");
+        invalidIf(request.subscribedTopicNames() != null && request.subscribedTopicRegex() != null,
+                "SubscribedTopicNames and SubscribedTopicRegex cannot both be set.");
+        if (request.serverAssignor() != null && !settings.assignors().contains(request.serverAssignor())) {
+            throw Errors.UNSUPPORTED_ASSIGNOR.exception("ServerAssignor " + request.serverAssignor()
+                    + " is not supported. Supported assignors: " + String.join(", ", settings.assignors()) + ".");
+        }
+        if (request.subscribedTopicRegex() != null) {
+            regex(request.subscribedTopicRegex());
+        }
+    }
+
+    private static void invalidIf(boolean invalid, String message) {
+        if (invalid) {
+            throw Errors.INVALID_REQUEST.exception(message);
+        }
+    }
+
+    private Pattern regex(String regex) {
+        try {
+            return regexes.computeIfAbsent(regex, Pattern::compile);
+        } catch (PatternSyntaxException e) {
+            throw Errors.INVALID_REGULAR_EXPRESSION.exception("SubscribedTopicRegex `" + regex + "` is not a valid"
+                    + " regular expression: " + e.getMessage() + ".");
+        }
+    }
+
+    /** A heartbeat of a member that stays or joins (epoch ≥ 0). */
+    ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroup group, ConsumerGroupHeartbeatRequestData request,
+            Client client) {
+        ConsumerGroupMember member = memberFor(group, request);
+        MemberAssignment before = member.assignment;
+        boolean subscriptionChanged = update(member, request, client);
+        if (group.member(member.memberId) == null) {
+            group.add(member);
+            subscriptionChanged = true;
+        }
+        if (subscriptionChanged || subscribedTopicsChanged(group)) {
+            group.bumpGroupEpoch();
+        }
+        if (group.groupEpoch() > group.assignmentEpoch()) {
+            computeTarget(group);
+        }
+        member.assignment = Reconciliation.next(member.assignment, group.assignmentEpoch(),
+                group.targetOf(member.memberId), group.ownership(), TopicPartitions.ofRequest(request.topicPartitions()));
+        scheduleTimeouts(group, member, before);
+
+        ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
+                .setMemberId(member.memberId).setMemberEpoch(member.epoch())
+                .setHeartbeatIntervalMs(settings.heartbeatIntervalMs());
+        // A full request (joining, or after an error) gets its assignment; otherwise only a change is sent.
+        boolean full = request.memberEpoch() == 0 || (request.rebalanceTimeoutMs() != -1
+                && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null)
+                && request.topicPartitions() != null);
+        if (full || !member.assignment.assigned().equals(before.assigned())) {
+            response.setAssignment(wireAssignment(member.assignment.assigned()));
+        }
+        return response;
+    }
+
+    /** Finds, creates or replaces the member a heartbeat is from, checking its epoch (the fencing rules). */
+    private ConsumerGroupMember memberFor(ConsumerGroup group, ConsumerGroupHeartbeatRequestData request) {
+        String memberId = request.memberId();
+        int epoch = request.memberEpoch();
+        ConsumerGroupMember member = group.member(memberId);
+        if (epoch == 0) {
+            if (member == null && group.size() >= settings.maxSize()) {
+                throw Errors.GROUP_MAX_SIZE_REACHED.exception("The consumer group has reached its maximum capacity of "
+                        + settings.maxSize() + " members.");
+            }
+            if (request.instanceId() != null) {
+                ConsumerGroupMember previous = group.staticMember(request.instanceId());
+                if (previous != null && !previous.memberId.equals(memberId)) {
+                    if (previous.epoch() != STATIC_LEAVE_EPOCH) {
+                        throw Errors.UNRELEASED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
+                                + request.instanceId() + " cannot join the group because the instance id is owned by "
+                                + previous.memberId + " member.");
+                    }
+                    ConsumerGroupMember successor = new ConsumerGroupMember(memberId).replacing(previous);
+                    group.replace(previous, successor);
+                    log.info("Static member {} of group {} rejoined as {}", request.instanceId(), group.groupId(), memberId);
+                    return successor;
+                }
+            }
+            if (member == null) {
+                return new ConsumerGroupMember(memberId);
+            }
+            member.assignment = MemberAssignment.JOINING; // it gave up all it had (TopicPartitions is empty)
+            return member;
+        }
+        if (request.instanceId() != null) {
+            ConsumerGroupMember owner = group.staticMember(request.instanceId());
+            if (owner == null) {
+                throw Errors.UNKNOWN_MEMBER_ID.exception("Instance id " + request.instanceId() + " is unknown.");
+            }
+            if (!owner.memberId.equals(memberId)) {
+                throw Errors.FENCED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
+                        + request.instanceId() + " was fenced by member " + owner.memberId + ".");
+            }
+        }
+        if (member == null) {
+            throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group "
+                    + group.groupId() + ".");
+        }
+        checkEpoch(member, epoch, TopicPartitions.ofRequest(request.topicPartitions()));
+        return member;
+    }
+
+    private static void checkEpoch(ConsumerGroupMember member, int received, TopicPartitions owned) {
+        MemberAssignment a = member.assignment;
+        if (received > a.memberEpoch()) {
+            throw Errors.FENCED_MEMBER_EPOCH.exception("The consumer group member has a greater member epoch ("
+                    + received + ") than the one known by the group coordinator (" + a.memberEpoch()
+                    + "). The member must abandon all its partitions and rejoin.");
+        }
+        if (received < a.memberEpoch()
+                && (received != a.previousMemberEpoch() || owned == null || !owned.isSubsetOf(a.assigned()))) {
+            throw Errors.FENCED_MEMBER_EPOCH.exception("The consumer group member has a smaller member epoch ("
+                    + received + ") than the one known by the group coordinator (" + a.memberEpoch()
+                    + "). The member must abandon all its partitions and rejoin.");
+        }
+    }
+
+    /** Takes what the heartbeat changed; true if the subscription (hence maybe the target) changed. */
+    private static boolean update(ConsumerGroupMember member, ConsumerGroupHeartbeatRequestData request, Client client) {
+        boolean changed = false;
+        if (request.instanceId() != null) {
+            member.instanceId = request.instanceId();
+        }
+        if (request.rackId() != null) {
+            member.rackId = request.rackId();
+        }
+        if (request.rebalanceTimeoutMs() != -1) {
+            member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
+        }
+        if (request.serverAssignor() != null && !request.serverAssignor().equals(member.serverAssignor)) {
+            member.serverAssignor = request.serverAssignor();
+            changed = true;
+        }
+        if (request.subscribedTopicNames() != null && (!request.subscribedTopicNames().equals(member.subscribedTopicNames)
+                || member.subscribedTopicRegex != null)) {
+            member.subscribedTopicNames = List.copyOf(request.subscribedTopicNames());
+            member.subscribedTopicRegex = null;
+            changed = true;
+        }
+        if (request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().equals(member.subscribedTopicRegex)) {
+            member.subscribedTopicRegex = request.subscribedTopicRegex();
+            member.subscribedTopicNames = List.of();
+            changed = true;
+        }
+        member.clientId = client.clientId();
+        member.clientHost = client.clientHost();
+        return changed;
+    }
+
+    /**
+     * Whether the subscribed topics' partitions differ from those of the last target: a topic
+     * was created (or now matches a regex), deleted, or got more partitions.
+     */
+    private boolean subscribedTopicsChanged(ConsumerGroup group) {
+        Map<Uuid, Integer> now = new HashMap<>();
+        for (ConsumerGroupMember m : group.members()) {
+            for (Topic t : subscribedTopics(m)) {
+                now.put(t.id(), t.partitions());
+            }
+        }
+        return !now.equals(group.subscribedPartitions());
+    }
+
+    /** The existing topics a member subscribes to, by name or by regex (internal "__" topics never match a regex). */
+    List<Topic> subscribedTopics(ConsumerGroupMember member) {
+        List<Topic> result = new ArrayList<>();
+        if (member.subscribedTopicRegex != null) {
+            Pattern pattern = regex(member.subscribedTopicRegex);
+            for (Topic t : topics.topics()) {
+                if (!t.name().startsWith("__") && pattern.matches(t.name())) {
+                    result.add(t);
+                }
+            }
+        } else {
+            for (String name : member.subscribedTopicNames) {
+                topics.topic(name).ifPresent(result::add);
+            }
+        }
+        return result;
+    }
+
+    /** A new target assignment at the group epoch, by the assignor most members ask for (the default when none do). */
+    private void computeTarget(ConsumerGroup group) {
+        Map<Uuid, Integer> partitions = new HashMap<>();
+        Set<String> names = new HashSet<>();
+        List<ServerAssignor.Member> members = new ArrayList<>();
+        Map<String, Integer> votes = new TreeMap<>();
+        for (ConsumerGroupMember m : group.members()) {
+            Set<Uuid> ids = new HashSet<>();
+            for (Topic t : subscribedTopics(m)) {
+                partitions.put(t.id(), t.partitions());
+                names.add(t.name());
+                ids.add(t.id());
+            }
+            members.add(new ServerAssignor.Member(m.memberId, m.sortKey(), ids));
+            if (m.serverAssignor != null) {
+                votes.merge(m.serverAssignor, 1, Integer::sum);
+            }
+        }
+        members.sort(Comparator.comparing(ServerAssignor.Member::sortKey));
+        String assignorName = votes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                .orElse(settings.assignors().get(0));
+        ServerAssignor assignor = Objects.requireNonNull(ServerAssignor.named(assignorName), assignorName);
+        group.setSubscribedPartitions(partitions);
+        group.setSubscribedTopicNames(names);
+        group.setTarget(assignorName, assignor.assign(new ServerAssignor.Spec(members, partitions, group.target())));
+        log.debug("Group {} has a new target assignment at epoch {}", group.groupId(), group.groupEpoch());
+    }
+
+    /**
+     * The member's session restarts with every heartbeat; a member newly asked to revoke partitions
+     * must do so within its rebalance timeout, or it is removed and its partitions move on.
+     */
+    private void scheduleTimeouts(ConsumerGroup group, ConsumerGroupMember member, MemberAssignment before) {
+        String memberId = member.memberId;
+        group.schedule(SESSION_TIMEOUT + memberId, settings.sessionTimeoutMs(), () -> {
+            log.info("Member {} of consumer group {} removed: no heartbeat within the session timeout", memberId,
+                    group.groupId());
+            remove(group, memberId);
+        });
+        MemberAssignment now = member.assignment;
+        if (now.state() != MemberAssignment.State.UNREVOKED_PARTITIONS) {
+            group.cancel(REVOCATION_TIMEOUT + memberId);
+        } else if (before.state() != MemberAssignment.State.UNREVOKED_PARTITIONS
+                || !before.pendingRevocation().equals(now.pendingRevocation())) {
+            group.schedule(REVOCATION_TIMEOUT + memberId, Math.max(1, member.rebalanceTimeoutMs), () -> {
+                log.info("Member {} of consumer group {} removed: it did not revoke its partitions within its"
+                        + " rebalance timeout", memberId, group.groupId());
+                remove(group, memberId);
+            });
+        }
+    }
+
+    /** A leaving heartbeat: -1 leaves for good, -2 (static members) leaves the partitions held until the session ends. */
+    ConsumerGroupHeartbeatResponseData leave(ConsumerGroup group, ConsumerGroupHeartbeatRequestData request) {
+        String memberId = request.memberId();
+        ConsumerGroupMember member;
+        if (request.instanceId() != null) {
+            member = group.staticMember(request.instanceId());
+            if (member == null) {
+                throw Errors.UNKNOWN_MEMBER_ID.exception("Instance id " + request.instanceId() + " is unknown.");
+            }
+            if (!member.memberId.equals(memberId)) {
+                throw Errors.FENCED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
+                        + request.instanceId() + " was fenced by member " + member.memberId + ".");
+            }
+        } else {
+            member = group.member(memberId);
+            if (member == null) {
+                throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + memberId + " is not a member of group "
+                        + group.groupId() + ".");
+            }
+        }
+        if (request.memberEpoch() == STATIC_LEAVE_EPOCH) {
+            MemberAssignment a = member.assignment;
+            member.assignment = new MemberAssignment(a.state(), STATIC_LEAVE_EPOCH, a.memberEpoch(), a.assigned(),
+                    TopicPartitions.NONE);
+            group.cancel(REVOCATION_TIMEOUT + memberId);
+            log.info("Static member {} of consumer group {} left for now", request.instanceId(), group.groupId());
+        } else {
+            remove(group, memberId);
+            log.info("Member {} left consumer group {}", memberId, group.groupId());
+        }
+        return new ConsumerGroupHeartbeatResponseData().setMemberId(memberId).setMemberEpoch(request.memberEpoch());
+    }
+
+    /** Removes (fences) a member: its partitions are free for the others at the next group epoch. */
+    void remove(ConsumerGroup group, String memberId) {
+        if (group.member(memberId) != null) {
+            group.remove(memberId);
+            group.bumpGroupEpoch();
+        }
+    }
+
+    private static ConsumerGroupHeartbeatResponseData.Assignment wireAssignment(TopicPartitions partitions) {
+        ConsumerGroupHeartbeatResponseData.Assignment assignment = new ConsumerGroupHeartbeatResponseData.Assignment();
+        new TreeMap<>(partitions.byTopic()).forEach((topic, ps) -> assignment.topicPartitions().add(
+                new ConsumerGroupHeartbeatResponseData.TopicPartitions().setTopicId(topic)
+                        .setPartitions(ps.stream().sorted().toList())));
+        return assignment;
+    }
+}

@@ -1,0 +1,291 @@
+package dev.trilog.kafka.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trilog.log.CommittedOffset;
+import dev.trilog.log.EngineSettings;
+import dev.trilog.log.LogEngine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol;
+import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocolCollection;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * KIP-848 consumer groups in the coordinator, on a manual clock: joining, the revoke-then-assign
+ * handover between members, the fencing errors, session and rebalance timeouts, static members,
+ * offset commits with member epochs, and the rules between classic and consumer groups.
+ */
+class ConsumerGroupCoordinatorTest {
+
+    private static final int SESSION_MS = 45_000;
+    private static final int REBALANCE_MS = 30_000;
+
+    @TempDir
+    Path dataDir;
+
+    private LogEngine engine;
+    private ManualGroupTimer timer;
+    private GroupCoordinator coordinator;
+    private Uuid topicId;
+
+    @BeforeEach
+    void start() throws Exception {
+        engine = LogEngine.open(EngineSettings.of(dataDir));
+        topicId = engine.createTopic("t", 4, Map.of()).id();
+        timer = new ManualGroupTimer();
+        coordinator = new GroupCoordinator(engine.groupOffsets(), new GroupSettings(0, 1_000, 60_000,
+                new ConsumerGroupSettings(SESSION_MS, 1_000, 3, List.of("uniform", "range"))), timer,
+                TopicCatalog.of(engine));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        engine.close();
+    }
+
+    // ---- helpers
+
+    private ConsumerGroupHeartbeatResponseData join(String memberId, String instanceId) {
+        return coordinator.consumerGroupHeartbeat("client", "/127.0.0.1", new ConsumerGroupHeartbeatRequestData()
+                .setGroupId("g").setMemberId(memberId).setMemberEpoch(0).setInstanceId(instanceId)
+                .setRebalanceTimeoutMs(REBALANCE_MS).setSubscribedTopicNames(List.of("t")).setTopicPartitions(List.of()));
+    }
+
+    /** A heartbeat that says the member owns {@code owned}. */
+    private ConsumerGroupHeartbeatResponseData beat(String memberId, int epoch, Set<Integer> owned) {
+        return coordinator.consumerGroupHeartbeat("client", "/127.0.0.1", new ConsumerGroupHeartbeatRequestData()
+                .setGroupId("g").setMemberId(memberId).setMemberEpoch(epoch)
+                .setTopicPartitions(List.of(new ConsumerGroupHeartbeatRequestData.TopicPartitions()
+                        .setTopicId(topicId).setPartitions(new ArrayList<>(owned)))));
+    }
+
+    private static Set<Integer> assigned(ConsumerGroupHeartbeatResponseData response) {
+        Set<Integer> partitions = new HashSet<>();
+        if (response.assignment() != null) {
+            response.assignment().topicPartitions().forEach(t -> partitions.addAll(t.partitions()));
+        }
+        return partitions;
+    }
+
+    /** The partitions ConsumerGroupDescribe shows the member holding. */
+    private Set<Integer> describedAssignment(String memberId) {
+        Set<Integer> partitions = new HashSet<>();
+        coordinator.describeConsumerGroup("g").members().stream().filter(m -> m.memberId().equals(memberId))
+                .forEach(m -> m.assignment().topicPartitions().forEach(t -> partitions.addAll(t.partitions())));
+        return partitions;
+    }
+
+    private static Errors error(ConsumerGroupHeartbeatResponseData response) {
+        return Errors.forCode(response.errorCode());
+    }
+
+    // ---- joining and handing partitions over
+
+    @Test
+    void theFirstMemberGetsEveryPartition() {
+        ConsumerGroupHeartbeatResponseData response = join("m1", null);
+        assertThat(error(response)).isEqualTo(Errors.NONE);
+        assertThat(response.memberEpoch()).isEqualTo(1);
+        assertThat(response.heartbeatIntervalMs()).isEqualTo(1_000);
+        assertThat(assigned(response)).containsExactlyInAnyOrder(0, 1, 2, 3);
+        assertThat(coordinator.listGroups(List.of(), List.of("consumer"))).singleElement()
+                .satisfies(g -> assertThat(g.groupState()).isEqualTo("Stable"));
+    }
+
+    @Test
+    void aNewMemberGetsPartitionsOnlyAfterTheOldOwnerRevokedThem() {
+        join("m1", null);
+        ConsumerGroupHeartbeatResponseData second = join("m2", null);
+        assertThat(second.memberEpoch()).isEqualTo(2);
+        assertThat(assigned(second)).as("nothing yet: m1 still owns everything").isEmpty();
+
+        ConsumerGroupHeartbeatResponseData asked = beat("m1", 1, Set.of(0, 1, 2, 3));
+        Set<Integer> kept = assigned(asked);
+        assertThat(asked.memberEpoch()).as("stays at its epoch while revoking").isEqualTo(1);
+        assertThat(kept).hasSize(2);
+
+        assertThat(assigned(beat("m2", 2, Set.of()))).as("still owned by m1").isEmpty();
+        assertThat(coordinator.describeConsumerGroup("g").groupState()).isEqualTo("Reconciling");
+
+        ConsumerGroupHeartbeatResponseData revoked = beat("m1", 1, kept);
+        assertThat(revoked.memberEpoch()).isEqualTo(2);
+        ConsumerGroupHeartbeatResponseData got = beat("m2", 2, Set.of());
+        Set<Integer> theirs = assigned(got);
+        assertThat(theirs).hasSize(2).doesNotContainAnyElementsOf(kept);
+        assertThat(coordinator.describeConsumerGroup("g").groupState()).isEqualTo("Stable");
+    }
+
+    @Test
+    void aSilentMemberIsRemovedAfterTheSessionTimeoutAndItsPartitionsMove() {
+        join("m1", null);
+        join("m2", null);
+        Set<Integer> kept = assigned(beat("m1", 1, Set.of(0, 1, 2, 3)));
+        beat("m1", 1, kept);
+        Set<Integer> m2 = assigned(beat("m2", 2, Set.of()));
+        for (int i = 0; i < 10; i++) { // m2 keeps heartbeating, m1 falls silent
+            timer.advance(SESSION_MS / 9);
+            beat("m2", coordinator.describeConsumerGroup("g").members().stream()
+                    .filter(m -> m.memberId().equals("m2")).findFirst().orElseThrow().memberEpoch(), m2);
+        }
+        assertThat(coordinator.describeConsumerGroup("g").members()).extracting(m -> m.memberId()).containsExactly("m2");
+        assertThat(describedAssignment("m2")).as("given to m2 by its heartbeats").containsExactlyInAnyOrder(0, 1, 2, 3);
+        assertThat(error(beat("m1", 2, kept))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+    }
+
+    @Test
+    void aMemberThatDoesNotRevokeWithinItsRebalanceTimeoutIsRemoved() {
+        join("m1", null);
+        join("m2", null);
+        beat("m1", 1, Set.of(0, 1, 2, 3)); // asked to revoke two
+        timer.advance(REBALANCE_MS + 1);
+        assertThat(coordinator.describeConsumerGroup("g").members()).extracting(m -> m.memberId()).containsExactly("m2");
+    }
+
+    @Test
+    void leavingFreesThePartitionsAtOnce() {
+        join("m1", null);
+        join("m2", null);
+        ConsumerGroupHeartbeatResponseData left = coordinator.consumerGroupHeartbeat("c", "h",
+                new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("m1").setMemberEpoch(-1));
+        assertThat(left.memberEpoch()).isEqualTo(-1);
+        assertThat(assigned(beat("m2", 2, Set.of()))).containsExactlyInAnyOrder(0, 1, 2, 3);
+    }
+
+    // ---- fencing
+
+    @Test
+    void epochsOtherThanTheMembersAreFenced() {
+        join("m1", null);
+        assertThat(error(beat("m1", 5, Set.of()))).isEqualTo(Errors.FENCED_MEMBER_EPOCH);
+        join("m2", null);
+        Set<Integer> kept = assigned(beat("m1", 1, Set.of(0, 1, 2, 3)));
+        beat("m1", 1, kept); // now at epoch 2, previous 1
+        assertThat(error(beat("m1", 1, kept))).as("the previous epoch with no more than it holds").isEqualTo(Errors.NONE);
+        assertThat(error(beat("m1", 1, Set.of(0, 1, 2, 3)))).isEqualTo(Errors.FENCED_MEMBER_EPOCH);
+        assertThat(error(beat("nobody", 1, Set.of()))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+    }
+
+    @Test
+    void aFullGroupRefusesNewMembers() {
+        join("m1", null);
+        join("m2", null);
+        join("m3", null);
+        assertThat(error(join("m4", null))).isEqualTo(Errors.GROUP_MAX_SIZE_REACHED);
+    }
+
+    @Test
+    void badRequestsAreRefused() {
+        ConsumerGroupHeartbeatResponseData noTopics = coordinator.consumerGroupHeartbeat("c", "h",
+                new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("m").setMemberEpoch(0)
+                        .setRebalanceTimeoutMs(1000).setTopicPartitions(List.of()));
+        assertThat(error(noTopics)).isEqualTo(Errors.INVALID_REQUEST);
+        ConsumerGroupHeartbeatResponseData badAssignor = coordinator.consumerGroupHeartbeat("c", "h",
+                new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("m").setMemberEpoch(0)
+                        .setRebalanceTimeoutMs(1000).setTopicPartitions(List.of()).setSubscribedTopicNames(List.of("t"))
+                        .setServerAssignor("sticky"));
+        assertThat(error(badAssignor)).isEqualTo(Errors.UNSUPPORTED_ASSIGNOR);
+        ConsumerGroupHeartbeatResponseData badRegex = coordinator.consumerGroupHeartbeat("c", "h",
+                new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("m").setMemberEpoch(0)
+                        .setRebalanceTimeoutMs(1000).setTopicPartitions(List.of()).setSubscribedTopicRegex("t(("));
+        assertThat(error(badRegex)).isEqualTo(Errors.INVALID_REGULAR_EXPRESSION);
+    }
+
+    // ---- static members
+
+    @Test
+    void aStaticMemberThatComesBackKeepsItsPartitions() {
+        join("m1", "instance-1");
+        join("m2", "instance-2");
+        Set<Integer> kept = assigned(beat("m1", 1, Set.of(0, 1, 2, 3)));
+        beat("m1", 1, kept);
+        Set<Integer> m2 = assigned(beat("m2", 2, Set.of()));
+        ConsumerGroupHeartbeatResponseData away = coordinator.consumerGroupHeartbeat("c", "h",
+                new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("m1").setInstanceId("instance-1")
+                        .setMemberEpoch(-2));
+        assertThat(away.memberEpoch()).isEqualTo(-2);
+        assertThat(beat("m2", 2, m2).assignment()).as("the away member's partitions are still its own").isNull();
+        assertThat(describedAssignment("m2")).isEqualTo(m2);
+
+        assertThat(error(join("other", "instance-2"))).isEqualTo(Errors.UNRELEASED_INSTANCE_ID);
+        ConsumerGroupHeartbeatResponseData back = join("m1-restarted", "instance-1");
+        assertThat(error(back)).isEqualTo(Errors.NONE);
+        assertThat(assigned(back)).isEqualTo(kept);
+        assertThat(back.memberEpoch()).isEqualTo(2);
+    }
+
+    // ---- offsets
+
+    @Test
+    void membersCommitWithTheirCurrentEpoch() {
+        join("m1", null);
+        TopicPartition tp = new TopicPartition("t", 0);
+        Map<TopicPartition, CommittedOffset> commit = Map.of(tp, new CommittedOffset(5, -1, "", -1));
+        assertThat(coordinator.commitOffsets("g", "m1", null, 1, (short) 9, commit)).containsEntry(tp, Errors.NONE);
+        assertThat(coordinator.commitOffsets("g", "m1", null, 0, (short) 9, commit))
+                .containsEntry(tp, Errors.STALE_MEMBER_EPOCH);
+        assertThat(coordinator.commitOffsets("g", "ghost", null, 1, (short) 9, commit))
+                .containsEntry(tp, Errors.UNKNOWN_MEMBER_ID);
+        assertThat(coordinator.commitOffsets("g", "m1", null, 1, (short) 8, commit))
+                .containsEntry(tp, Errors.UNSUPPORTED_VERSION);
+        assertThat(coordinator.commitOffsets("g", "", null, -1, (short) 9, commit))
+                .as("a simple commit needs an empty group").containsEntry(tp, Errors.UNKNOWN_MEMBER_ID);
+        assertThat(coordinator.validateOffsetFetch("g", "m1", 1)).isEqualTo(Errors.NONE);
+        assertThat(coordinator.validateOffsetFetch("g", "m1", 0)).isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        assertThat(coordinator.validateOffsetFetch("g", null, -1)).isEqualTo(Errors.NONE);
+        assertThat(coordinator.fetchOffsets("g", List.of(tp)).get(tp).offset()).isEqualTo(5);
+    }
+
+    // ---- classic and consumer groups
+
+    private static JoinGroupRequestData classicJoin(String group) {
+        JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0]));
+        return new JoinGroupRequestData().setGroupId(group).setMemberId("").setSessionTimeoutMs(10_000)
+                .setRebalanceTimeoutMs(10_000).setProtocolType("consumer").setProtocols(protocols);
+    }
+
+    @Test
+    void anEmptyGroupChangesKindButOneWithMembersDoesNot() throws Exception {
+        // a classic group with only offsets becomes a consumer group, offsets kept
+        TopicPartition tp = new TopicPartition("t", 1);
+        coordinator.commitOffsets("g", "", null, -1, (short) 9, Map.of(tp, new CommittedOffset(7, -1, "", -1)));
+        assertThat(error(join("m1", null))).isEqualTo(Errors.NONE);
+        assertThat(coordinator.fetchOffsets("g", List.of(tp)).get(tp).offset()).isEqualTo(7);
+        assertThat(coordinator.describeGroup("g", (short) 6).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+
+        // a classic member cannot join it while it has members
+        assertThat(coordinator.joinGroup("c", "h", (short) 9, classicJoin("g")).get().errorCode())
+                .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL.code());
+
+        // a classic group with members refuses consumer-protocol members
+        String classicMember = coordinator.joinGroup("c", "h", (short) 9, classicJoin("classic")).get().memberId();
+        coordinator.joinGroup("c", "h", (short) 9, classicJoin("classic").setMemberId(classicMember)); // rebalancing now
+        ConsumerGroupHeartbeatResponseData refused = coordinator.consumerGroupHeartbeat("c", "h",
+                new ConsumerGroupHeartbeatRequestData().setGroupId("classic").setMemberId("m9").setMemberEpoch(0)
+                        .setRebalanceTimeoutMs(1000).setTopicPartitions(List.of()).setSubscribedTopicNames(List.of("t")));
+        assertThat(error(refused)).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(coordinator.listGroups(List.of(), List.of())).extracting(g -> g.groupId() + ":" + g.groupType())
+                .containsExactly("classic:classic", "g:consumer");
+
+        // once the consumer group is empty again, a classic member turns it back into a classic group
+        coordinator.consumerGroupHeartbeat("c", "h", new ConsumerGroupHeartbeatRequestData().setGroupId("g")
+                .setMemberId("m1").setMemberEpoch(-1));
+        assertThat(coordinator.joinGroup("c", "h", (short) 9, classicJoin("g")).get().errorCode())
+                .isEqualTo(Errors.MEMBER_ID_REQUIRED.code());
+        assertThat(coordinator.listGroups(List.of(), List.of("classic"))).extracting(g -> g.groupId()).contains("g");
+    }
+}
