@@ -1,9 +1,15 @@
 package dev.trilog.compat.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.trilog.compat.TrilogHarness;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +80,50 @@ class CliToolsTest {
 
         KafkaCli.Result listed = KafkaCli.run(KafkaCli.CONSUMER_GROUPS, null, "--bootstrap-server", bootstrap, "--list");
         assertThat(listed.output().lines()).contains("readers");
+    }
+
+    /**
+     * {@code kafka-consumer-groups.sh --describe} shows a KIP-848 consumer group (ConsumerGroupDescribe)
+     * and a classic group (DescribeGroups, after ConsumerGroupDescribe said it is not a consumer group)
+     * alike: each member's partitions, committed offsets and lag; {@code --list --type} tells them apart.
+     */
+    @Test
+    void consumerGroupsDescribesAConsumerProtocolGroupAndAClassicOne() throws Exception {
+        String bootstrap = trilog.kafkaBootstrap();
+        KafkaClients.produceKeyed(bootstrap, "both", "r", 4);
+        try (KafkaConsumer<String, String> modern = KafkaClients.consumer(bootstrap, Map.of(ConsumerConfig.GROUP_ID_CONFIG,
+                "modern", ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer", ConsumerConfig.CLIENT_ID_CONFIG, "modern-client"));
+             KafkaConsumer<String, String> classic = KafkaClients.consumer(bootstrap, Map.of(ConsumerConfig.GROUP_ID_CONFIG,
+                "classic", ConsumerConfig.CLIENT_ID_CONFIG, "classic-client"))) {
+            for (KafkaConsumer<String, String> consumer : List.of(modern, classic)) {
+                consumer.subscribe(List.of("both"));
+                int[] seen = {0};
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    seen[0] += consumer.poll(Duration.ofMillis(200)).count();
+                    return seen[0] == 4;
+                });
+                consumer.commitSync();
+            }
+            KafkaCli.Result described = KafkaCli.run(KafkaCli.CONSUMER_GROUPS, null, "--bootstrap-server", bootstrap,
+                    "--describe", "--group", "modern", "--group", "classic");
+            assertThat(described.exitCode()).as(described.output()).isZero();
+            // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID
+            for (String group : List.of("modern", "classic")) {
+                assertThat(described.output().lines().filter(l -> l.startsWith(group + " ")).findFirst().orElseThrow()
+                        .trim().split("\\s+")).as(described.output()).startsWith(group, "both", "0", "4", "4", "0")
+                        .endsWith(group + "-client");
+            }
+            KafkaCli.Result members = KafkaCli.run(KafkaCli.CONSUMER_GROUPS, null, "--bootstrap-server", bootstrap,
+                    "--describe", "--members", "--group", "modern");
+            assertThat(members.exitCode()).as(members.output()).isZero();
+            assertThat(members.output()).contains(modern.groupMetadata().memberId(), "modern-client");
+
+            KafkaCli.Result listed = KafkaCli.run(KafkaCli.CONSUMER_GROUPS, null, "--bootstrap-server", bootstrap,
+                    "--list", "--type");
+            assertThat(listed.exitCode()).as(listed.output()).isZero();
+            assertThat(listed.output().lines().map(l -> String.join(" ", l.trim().split("\\s+"))))
+                    .as(listed.output()).contains("modern Consumer", "classic Classic");
+        }
     }
 
     /** One node is a quorum of one: itself, leading; it keeps no replicated log (offsets -1). */

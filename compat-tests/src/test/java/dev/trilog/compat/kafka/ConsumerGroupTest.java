@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,9 +25,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.consumer.RoundRobinAssignor;
 import org.apache.kafka.clients.consumer.StickyAssignor;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -69,34 +65,16 @@ class ConsumerGroupTest {
 
     /** Produces {@code count} keyed records and returns their ids ("topic-partition@offset"). */
     private List<String> produce(String topic, String prefix, int count) throws Exception {
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(), Map.of())) {
-            for (int i = 0; i < count; i++) {
-                sent.add(producer.send(new ProducerRecord<>(topic, prefix + "-key-" + i, prefix + "-" + i)));
-            }
-        }
-        List<String> ids = new ArrayList<>();
-        for (Future<RecordMetadata> future : sent) {
-            RecordMetadata metadata = future.get();
-            ids.add(metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset());
-        }
-        return ids;
+        return KafkaClients.produceKeyed(trilog.kafkaBootstrap(), topic, prefix, count);
     }
 
-    private static String id(ConsumerRecord<String, String> record) {
-        return record.topic() + "-" + record.partition() + "@" + record.offset();
-    }
 
     private static List<String> committedIds(PollingConsumer... consumers) {
-        return Stream.of(consumers).flatMap(c -> c.committed().stream()).map(ConsumerGroupTest::id).toList();
+        return Stream.of(consumers).flatMap(c -> c.committed().stream()).map(KafkaClients::id).toList();
     }
 
     private static Set<TopicPartition> partitions(String topic, int count) {
-        Set<TopicPartition> result = new HashSet<>();
-        for (int p = 0; p < count; p++) {
-            result.add(new TopicPartition(topic, p));
-        }
-        return result;
+        return KafkaClients.partitions(topic, count);
     }
 
     private Map<TopicPartition, Long> logEnds(Admin admin, String topic) throws Exception {
@@ -152,7 +130,7 @@ class ConsumerGroupTest {
         try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(trilog.kafkaBootstrap(), config)) {
             consumer.subscribe(List.of("defaults"));
             await().atMost(PATIENCE).pollInSameThread().until(() -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> consumed.add(id(r)));
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> consumed.add(KafkaClients.id(r)));
                 return consumed.size() >= 40;
             });
         } // closing commits the consumed positions
@@ -180,7 +158,7 @@ class ConsumerGroupTest {
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(Stream.of(a, b, c).map(PollingConsumer::assignment)).allSatisfy(p -> assertThat(p).hasSize(2));
             Set<String> consumed = new HashSet<>();
-            Stream.of(a, b, c).forEach(consumer -> consumer.consumed().forEach(r -> consumed.add(id(r))));
+            Stream.of(a, b, c).forEach(consumer -> consumer.consumed().forEach(r -> consumed.add(KafkaClients.id(r))));
             assertThat(consumed).containsAll(produced);
         });
         if (assignor == CooperativeStickyAssignor.class || assignor == StickyAssignor.class) {
@@ -206,7 +184,7 @@ class ConsumerGroupTest {
         PollingConsumer second = consumer("second", "resumers", "resume", Map.of());
 
         await().atMost(PATIENCE).until(() -> second.consumed().size() >= 60);
-        assertThat(second.consumed()).extracting(ConsumerGroupTest::id).containsExactlyInAnyOrderElementsOf(after);
+        assertThat(second.consumed()).extracting(KafkaClients::id).containsExactlyInAnyOrderElementsOf(after);
         assertThat(second.consumed()).allSatisfy(r -> assertThat(r.value()).startsWith("new-"));
     }
 

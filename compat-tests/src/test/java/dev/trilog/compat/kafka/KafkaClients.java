@@ -2,9 +2,12 @@ package dev.trilog.compat.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -12,6 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -52,6 +57,37 @@ public final class KafkaClients {
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 200,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    }
+
+    /** Produces {@code count} keyed records ({@code prefix-key-i} → {@code prefix-i}); returns their ids ("topic-partition@offset"). */
+    public static List<String> produceKeyed(String bootstrap, String topic, String prefix, int count) throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = producer(bootstrap, Map.of())) {
+            for (int i = 0; i < count; i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, prefix + "-key-" + i,
+                        prefix + "-" + i)));
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        for (Future<RecordMetadata> future : sent) {
+            RecordMetadata metadata = future.get();
+            ids.add(metadata.topic() + "-" + metadata.partition() + "@" + metadata.offset());
+        }
+        return ids;
+    }
+
+    /** A record's id as {@link #produceKeyed} gives it. */
+    public static String id(ConsumerRecord<String, String> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    /** Partitions 0 to {@code count} − 1 of {@code topic}. */
+    public static Set<TopicPartition> partitions(String topic, int count) {
+        Set<TopicPartition> result = new HashSet<>();
+        for (int p = 0; p < count; p++) {
+            result.add(new TopicPartition(topic, p));
+        }
+        return result;
     }
 
     public static Admin admin(String bootstrap) {

@@ -41,6 +41,8 @@ final class PollingConsumer implements AutoCloseable {
     private volatile boolean running = true;
     private volatile CloseOptions closeOptions = CloseOptions.timeout(Duration.ofSeconds(5));
     private volatile Throwable failure;
+    /** Commits what was consumed in onPartitionsRevoked, as an application of the KIP-848 protocol would. */
+    private volatile boolean commitOnRevoke;
 
     private PollingConsumer(String name, String bootstrap, String topic, Map<String, Object> config) {
         this.name = name;
@@ -59,14 +61,34 @@ final class PollingConsumer implements AutoCloseable {
         return polling;
     }
 
+    /**
+     * Starts a consumer of the KIP-848 protocol ({@code group.protocol=consumer}) in group
+     * {@code group}: the broker assigns, so no assignor, session timeout or heartbeat interval is
+     * set (the client refuses them); it commits in its revocation callback.
+     */
+    static PollingConsumer startConsumerProtocol(String name, String bootstrap, String group, String topic,
+            Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
+        config.putAll(overrides);
+        PollingConsumer polling = new PollingConsumer(name, bootstrap, topic, config);
+        polling.commitOnRevoke = true;
+        polling.thread.start();
+        return polling;
+    }
+
     private void run(String topic) {
         try {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    Set<TopicPartition> remaining = new java.util.HashSet<>(assignment);
-                    remaining.removeAll(partitions);
-                    assignment = Set.copyOf(remaining);
+                    if (commitOnRevoke && !partitions.isEmpty()) {
+                        consumer.commitSync(); // what was consumed of them: their next owner starts there
+                    }
+                    forget(partitions);
                 }
 
                 @Override
@@ -84,7 +106,7 @@ final class PollingConsumer implements AutoCloseable {
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
                     lostCallbacks.incrementAndGet();
-                    onPartitionsRevoked(partitions);
+                    forget(partitions); // no commit: they are someone else's already
                 }
             });
             while (running) {
@@ -112,6 +134,12 @@ final class PollingConsumer implements AutoCloseable {
         } finally {
             consumer.close(closeOptions);
         }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> remaining = new java.util.HashSet<>(assignment);
+        remaining.removeAll(partitions);
+        assignment = Set.copyOf(remaining);
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, String>> batch) {

@@ -33,6 +33,8 @@ final class ConsumerGroup extends Group {
     private Map<String, TopicPartitions> target = Map.of();
     /** The partition count of each subscribed topic when the target was computed: a change means a new target. */
     private Map<Uuid, Integer> subscribedPartitions = Map.of();
+    /** The names of those topics (by name or regex): OffsetDelete keeps their offsets. */
+    private Set<String> subscribedTopicNames = Set.of();
     private boolean dead;
 
     ConsumerGroup(String groupId, GroupTimer timer) {
@@ -242,9 +244,6 @@ final class ConsumerGroup extends Group {
     Errors validateOffsetDelete() {
         return Errors.NONE; // subscriptions are known: offsets of unsubscribed topics may always go
     }
-
-    /** Names the topics members subscribe to by name (or, through {@code regexMatches}, by regex). */
-    private Set<String> subscribedTopicNames = Set.of();
 
     void setSubscribedTopicNames(Set<String> names) {
         subscribedTopicNames = Set.copyOf(names);

@@ -19,7 +19,7 @@ final class ConsumerGroupDescription {
     private ConsumerGroupDescription() {
     }
 
-    static DescribedGroup of(ConsumerGroup group, ConsumerMembership membership, TopicCatalog topics) {
+    static DescribedGroup of(ConsumerGroup group, TopicCatalog topics) {
         DescribedGroup described = new DescribedGroup().setGroupId(group.groupId()).setGroupState(group.state())
                 .setGroupEpoch(group.groupEpoch()).setAssignmentEpoch(group.assignmentEpoch())
                 .setAssignorName(group.assignorName() == null ? "" : group.assignorName());
@@ -27,8 +27,7 @@ final class ConsumerGroupDescription {
             described.members().add(new ConsumerGroupDescribeResponseData.Member().setMemberId(m.memberId)
                     .setInstanceId(m.instanceId).setRackId(m.rackId).setMemberEpoch(m.epoch())
                     .setClientId(m.clientId).setClientHost(m.clientHost)
-                    .setSubscribedTopicNames(m.subscribedTopicRegex == null ? new ArrayList<>(m.subscribedTopicNames)
-                            : new ArrayList<>(membership.subscribedTopics(m).stream().map(Topic::name).sorted().toList()))
+                    .setSubscribedTopicNames(new ArrayList<>(m.subscribedTopicNames))
                     .setSubscribedTopicRegex(m.subscribedTopicRegex)
                     .setAssignment(assignment(m.assignment.assigned(), topics))
                     .setTargetAssignment(assignment(group.targetOf(m.memberId), topics))

@@ -15,9 +15,9 @@ final class ConsumerGroupMember {
     String clientId;
     String clientHost;
     int rebalanceTimeoutMs;
-    /** The topics named in the subscription; empty when it is a regex. */
+    /** The topics named in the subscription. */
     List<String> subscribedTopicNames = List.of();
-    /** KIP-848's RE2J regular expression subscription, or null. */
+    /** KIP-848's RE2J regular expression subscription (topics it matches count too), or null. */
     String subscribedTopicRegex;
     /** The assignor the member asked for, or null for the group's default. */
     String serverAssignor;

@@ -63,22 +63,19 @@ final class ConsumerMembership {
             invalidIf(request.rebalanceTimeoutMs() == -1, "RebalanceTimeoutMs must be provided in first request.");
             invalidIf(request.topicPartitions() == null || !request.topicPartitions().isEmpty(),
                     "TopicPartitions must be empty when (re-)joining.");
-            invalidIf((request.subscribedTopicNames() == null || request.subscribedTopicNames().isEmpty())
-                    && request.subscribedTopicRegex() == null,
-                    "SubscribedTopicNames or SubscribedTopicRegex must be set in first request.");
+            invalidIf(request.subscribedTopicNames() == null && request.subscribedTopicRegex() == null,
+                    "Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.");
         } else if (epoch == STATIC_LEAVE_EPOCH) {
             invalidIf(request.instanceId() == null, "InstanceId can't be null.");
         } else if (epoch < LEAVE_EPOCH) {
             throw Errors.INVALID_REQUEST.exception("MemberEpoch is invalid.");
         }
         invalidIf(request.memberId() == null || request.memberId().isEmpty(), "MemberId can't be empty.");
-        invalidIf(request.subscribedTopicNames() != null && request.subscribedTopicRegex() != null,
-                "SubscribedTopicNames and SubscribedTopicRegex cannot both be set.");
         if (request.serverAssignor() != null && !settings.assignors().contains(request.serverAssignor())) {
             throw Errors.UNSUPPORTED_ASSIGNOR.exception("ServerAssignor " + request.serverAssignor()
                     + " is not supported. Supported assignors: " + String.join(", ", settings.assignors()) + ".");
         }
-        if (request.subscribedTopicRegex() != null) {
+        if (request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty()) {
             regex(request.subscribedTopicRegex());
         }
     }
@@ -210,15 +207,15 @@ final class ConsumerMembership {
             member.serverAssignor = request.serverAssignor();
             changed = true;
         }
-        if (request.subscribedTopicNames() != null && (!request.subscribedTopicNames().equals(member.subscribedTopicNames)
-                || member.subscribedTopicRegex != null)) {
+        if (request.subscribedTopicNames() != null && !request.subscribedTopicNames().equals(member.subscribedTopicNames)) {
             member.subscribedTopicNames = List.copyOf(request.subscribedTopicNames());
-            member.subscribedTopicRegex = null;
             changed = true;
         }
-        if (request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().equals(member.subscribedTopicRegex)) {
-            member.subscribedTopicRegex = request.subscribedTopicRegex();
-            member.subscribedTopicNames = List.of();
+        // an empty regex is how a member that subscribed by pattern drops it
+        String regex = request.subscribedTopicRegex() == null || request.subscribedTopicRegex().isEmpty() ? null
+                : request.subscribedTopicRegex();
+        if (request.subscribedTopicRegex() != null && !Objects.equals(regex, member.subscribedTopicRegex)) {
+            member.subscribedTopicRegex = regex;
             changed = true;
         }
         member.clientId = client.clientId();
@@ -240,22 +237,21 @@ final class ConsumerMembership {
         return !now.equals(group.subscribedPartitions());
     }
 
-    /** The existing topics a member subscribes to, by name or by regex (internal "__" topics never match a regex). */
+    /** The existing topics a member subscribes to, by name and by regex (internal "__" topics never match a regex). */
     List<Topic> subscribedTopics(ConsumerGroupMember member) {
-        List<Topic> result = new ArrayList<>();
+        Map<String, Topic> result = new TreeMap<>();
+        for (String name : member.subscribedTopicNames) {
+            topics.topic(name).ifPresent(t -> result.put(t.name(), t));
+        }
         if (member.subscribedTopicRegex != null) {
             Pattern pattern = regex(member.subscribedTopicRegex);
             for (Topic t : topics.topics()) {
                 if (!t.name().startsWith("__") && pattern.matches(t.name())) {
-                    result.add(t);
+                    result.put(t.name(), t);
                 }
             }
-        } else {
-            for (String name : member.subscribedTopicNames) {
-                topics.topic(name).ifPresent(result::add);
-            }
         }
-        return result;
+        return new ArrayList<>(result.values());
     }
 
     /** A new target assignment at the group epoch, by the assignor most members ask for (the default when none do). */

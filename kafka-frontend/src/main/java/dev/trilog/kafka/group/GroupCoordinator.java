@@ -260,7 +260,7 @@ public final class GroupCoordinator {
         Group group = invalidGroupId(groupId) ? null : existing(groupId);
         if (group instanceof ConsumerGroup consumerGroup) {
             ConsumerGroupDescribeResponseData.DescribedGroup described = locked(consumerGroup, () ->
-                    consumerGroup.isDead() ? null : ConsumerGroupDescription.of(consumerGroup, consumerMembership, topics));
+                    consumerGroup.isDead() ? null : ConsumerGroupDescription.of(consumerGroup, topics));
             if (described != null) {
                 return described;
             }
