@@ -35,6 +35,7 @@ final class ConsumerGroup extends Group {
     private Map<Uuid, Integer> subscribedPartitions = Map.of();
     /** The names of those topics (by name or regex): OffsetDelete keeps their offsets. */
     private Set<String> subscribedTopicNames = Set.of();
+    private long nextTopicCheckMs;
     private boolean dead;
 
     ConsumerGroup(String groupId, GroupTimer timer) {
@@ -117,6 +118,15 @@ final class ConsumerGroup extends Group {
 
     Map<Uuid, Integer> subscribedPartitions() {
         return subscribedPartitions;
+    }
+
+    /** When a heartbeat should next look for changed subscribed topics ({@link ConsumerMembership}). */
+    long nextTopicCheckMs() {
+        return nextTopicCheckMs;
+    }
+
+    void setNextTopicCheckMs(long dueMs) {
+        nextTopicCheckMs = dueMs;
     }
 
     void setSubscribedPartitions(Map<Uuid, Integer> partitions) {

@@ -39,6 +39,13 @@ final class ConsumerMembership {
     static final String REVOCATION_TIMEOUT = "revocation-";
     static final int LEAVE_EPOCH = -1;
     static final int STATIC_LEAVE_EPOCH = -2;
+    private static final int MAX_CACHED_REGEXES = 1_000;
+    /**
+     * How often a group looks for topics created, deleted or grown under its subscriptions, at
+     * most: resolving every member's subscription (regexes against every topic) on every
+     * heartbeat would cost members × topics per heartbeat.
+     */
+    private static final int TOPIC_CHECK_INTERVAL_MS = 500;
 
     private final ConsumerGroupSettings settings;
     private final TopicCatalog topics;
@@ -87,6 +94,9 @@ final class ConsumerMembership {
     }
 
     private Pattern regex(String regex) {
+        if (regexes.size() > MAX_CACHED_REGEXES) {
+            regexes.clear(); // a bound, not a policy: compiling again is cheap
+        }
         try {
             return regexes.computeIfAbsent(regex, Pattern::compile);
         } catch (PatternSyntaxException e) {
@@ -105,7 +115,7 @@ final class ConsumerMembership {
             group.add(member);
             subscriptionChanged = true;
         }
-        if (subscriptionChanged || subscribedTopicsChanged(group)) {
+        if (subscriptionChanged || topicsCheckDue(group) && subscribedTopicsChanged(group)) {
             group.bumpGroupEpoch();
         }
         if (group.groupEpoch() > group.assignmentEpoch()) {
@@ -221,6 +231,15 @@ final class ConsumerMembership {
         member.clientId = client.clientId();
         member.clientHost = client.clientHost();
         return changed;
+    }
+
+    private static boolean topicsCheckDue(ConsumerGroup group) {
+        long now = group.nowMs();
+        if (now < group.nextTopicCheckMs()) {
+            return false;
+        }
+        group.setNextTopicCheckMs(now + TOPIC_CHECK_INTERVAL_MS);
+        return true;
     }
 
     /**

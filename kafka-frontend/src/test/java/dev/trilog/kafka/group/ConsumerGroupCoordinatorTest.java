@@ -165,6 +165,22 @@ class ConsumerGroupCoordinatorTest {
         assertThat(assigned(beat("m2", 2, Set.of()))).containsExactlyInAnyOrder(0, 1, 2, 3);
     }
 
+    @Test
+    void aTopicCreatedLaterIsAssignedToTheMembersWhoseRegexMatchesIt() throws Exception {
+        ConsumerGroupHeartbeatResponseData joined = coordinator.consumerGroupHeartbeat("c", "h",
+                new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("m1").setMemberEpoch(0)
+                        .setRebalanceTimeoutMs(REBALANCE_MS).setTopicPartitions(List.of())
+                        .setSubscribedTopicNames(List.of()).setSubscribedTopicRegex("t|new-.*"));
+        assertThat(assigned(joined)).containsExactlyInAnyOrder(0, 1, 2, 3);
+        Uuid created = engine.createTopic("new-one", 2, Map.of()).id();
+        engine.createTopic("unrelated", 2, Map.of());
+        timer.advance(1_000); // subscribed topics are looked at again at most every 500 ms
+        ConsumerGroupHeartbeatResponseData next = beat("m1", 1, Set.of(0, 1, 2, 3));
+        assertThat(next.memberEpoch()).isEqualTo(2);
+        assertThat(next.assignment().topicPartitions()).extracting(t -> t.topicId())
+                .containsExactlyInAnyOrder(topicId, created);
+    }
+
     // ---- fencing
 
     @Test
