@@ -33,6 +33,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * share-earliest BOOTSTRAP GROUP     sets the share group's share.auto.offset.reset=earliest (Apache
  *                                      Kafka's groups start at the latest offset; Trilog's start at the
  *                                      earliest and take no group configs: a failure there is noted, not fatal)
+ * rebalance BOOTSTRAP TOPIC PROTOCOL MEMBERS ROUNDS   a group of MEMBERS consumers (group.protocol
+ *                                      PROTOCOL: classic or consumer, client defaults otherwise) on TOPIC;
+ *                                      each round one more consumer joins, then leaves; times until every
+ *                                      partition is owned by exactly one member again, the newcomer
+ *                                      holding its share (join) and the leaver's partitions taken over
+ *                                      (leave); prints "REBALANCE join_p50_ms=.. join_max_ms=.. leave_p50_ms=.. leave_max_ms=.."
  * </pre>
  */
 public final class BenchTool {
@@ -44,8 +50,110 @@ public final class BenchTool {
                     args.length > 4 ? args[4] : "read_uncommitted");
             case "e2e" -> e2e(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]));
             case "share-earliest" -> shareEarliest(args[1], args[2]);
+            case "rebalance" -> rebalance(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
+    }
+
+    /** A group member polling on its own thread, publishing what it owns after every poll. */
+    private static final class Member implements AutoCloseable {
+        final KafkaConsumer<byte[], byte[]> consumer;
+        final Thread thread;
+        volatile java.util.Set<TopicPartition> owned = java.util.Set.of();
+        volatile boolean running = true;
+
+        Member(String bootstrap, String topic, String group, String protocol) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol);
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            consumer = new KafkaConsumer<>(p);
+            consumer.subscribe(List.of(topic));
+            thread = new Thread(() -> {
+                try {
+                    while (running) {
+                        consumer.poll(Duration.ofMillis(20));
+                        owned = java.util.Set.copyOf(consumer.assignment());
+                    }
+                } catch (org.apache.kafka.common.errors.WakeupException e) {
+                    // closing
+                } finally {
+                    consumer.close();
+                }
+            });
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            consumer.wakeup();
+            thread.join();
+        }
+    }
+
+    /** Every partition owned by exactly one member, and each member within one of an even share. */
+    private static boolean balanced(List<Member> members, int partitions) {
+        java.util.Set<TopicPartition> all = new java.util.HashSet<>();
+        int total = 0;
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (Member m : members) {
+            java.util.Set<TopicPartition> owned = m.owned;
+            all.addAll(owned);
+            total += owned.size();
+            min = Math.min(min, owned.size());
+            max = Math.max(max, owned.size());
+        }
+        return all.size() == partitions && total == partitions && max - min <= 1;
+    }
+
+    private static long awaitBalanced(List<Member> members, int partitions) throws InterruptedException {
+        long start = System.nanoTime();
+        while (!balanced(members, partitions)) {
+            if (System.nanoTime() - start > 180_000_000_000L) {
+                throw new IllegalStateException("no balanced assignment within 180 s");
+            }
+            Thread.sleep(5);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    static void rebalance(String bootstrap, String topic, String protocol, int size, int rounds) throws Exception {
+        int partitions;
+        try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(java.util.Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            partitions = probe.partitionsFor(topic).size();
+        }
+        String group = "rebalance-" + protocol + "-" + System.nanoTime();
+        List<Member> members = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            members.add(new Member(bootstrap, topic, group, protocol));
+        }
+        awaitBalanced(members, partitions);
+        long[] joins = new long[rounds];
+        long[] leaves = new long[rounds];
+        for (int r = 0; r < rounds; r++) {
+            Member newcomer = new Member(bootstrap, topic, group, protocol);
+            members.add(newcomer);
+            joins[r] = awaitBalanced(members, partitions);
+            long left = System.nanoTime(); // close() sends the leave: its time counts
+            members.remove(newcomer);
+            newcomer.close();
+            awaitBalanced(members, partitions);
+            leaves[r] = (System.nanoTime() - left) / 1_000_000;
+        }
+        for (Member m : members) {
+            m.close();
+        }
+        Arrays.sort(joins);
+        Arrays.sort(leaves);
+        System.out.printf("REBALANCE join_p50_ms=%d join_max_ms=%d leave_p50_ms=%d leave_max_ms=%d%n",
+                joins[rounds / 2], joins[rounds - 1], leaves[rounds / 2], leaves[rounds - 1]);
     }
 
     private static void shareEarliest(String bootstrap, String group) throws Exception {

@@ -15,6 +15,11 @@
 # consumed by ShareConsumerPerformance with SHARE_CONSUMERS share consumers in one group
 # (implicit acknowledgement: every record accepted on the next poll), twice per broker. The group
 # reads from the earliest offset (set through a group config on Kafka; Trilog's groups start there).
+# PHASES=rebalance times group rebalances instead (no records): REBALANCE_MEMBERS consumers of one
+# group on a topic of P partitions, then REBALANCE_ROUNDS times a consumer joins and leaves again
+# (BenchTool rebalance), with the classic protocol and with the KIP-848 consumer protocol, client
+# and broker defaults otherwise (heartbeats every 3 s classic, 5 s consumer). Rows: lat_p50_ms =
+# median time until the join is balanced, lat_p99_ms = the slowest; the leave in the note.
 # PHASES=txn runs the transaction phases instead: a transactional warm-up, then a transactional
 # ProducerPerformance (--transactional-id, --transaction-duration-ms $TXN_DURATION_MS, acks=all), then
 # that topic consumed with read_uncommitted, read_committed, read_uncommitted, read_committed.
@@ -28,10 +33,13 @@ E2E_RECORDS="${E2E_RECORDS:-10000}"          # EndToEndLatency
 E2E_US_RECORDS="${E2E_US_RECORDS:-5000}"      # BenchTool e2e (the same loop; fewer, to keep the run short)
 PARTITIONS="${PARTITIONS:-1 6}"
 MAX_MINUTES="${MAX_MINUTES:-30}"   # no new repetition starts when it would likely end past this
-PHASES="${PHASES:-standard}"       # standard | txn | share
+PHASES="${PHASES:-standard}"       # standard | txn | share | rebalance
+REBALANCE_MEMBERS="${REBALANCE_MEMBERS:-3}"
+REBALANCE_ROUNDS="${REBALANCE_ROUNDS:-5}"
 TXN_DURATION_MS="${TXN_DURATION_MS:-100}"
 SHARE_CONSUMERS="${SHARE_CONSUMERS:-2}"
 SHARE_TOPIC=""; [[ $PHASES == share ]] && SHARE_TOPIC=share
+[[ $PHASES == rebalance ]] && SHARE_TOPIC=rebalance
 BROKERS="${BROKERS:-trilog kafka${BASELINE_JAR:+ trilog-base}}"
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
@@ -146,6 +154,16 @@ consume_share() { # phase topic group
   row "$1" "${f[7]}" "${f[5]}" "${f[6]}" "" "" "" "" "ShareConsumerPerformance ($SHARE_CONSUMERS share consumers, implicit acknowledgement)"
 }
 
+rebalance() { # phase topic protocol
+  run_phase "$1" java -cp "$TOOLS_CP" BenchTool rebalance "$BOOT" "$2" "$3" "$REBALANCE_MEMBERS" "$REBALANCE_ROUNDS"
+  local line; line=$(grep '^REBALANCE ' "$PHASE_OUT" | tail -1)
+  if [[ $PHASE_RC -ne 0 || -z "$line" ]]; then row "$1" 0 "" "" "" "" "" "" "FAILED rc=$PHASE_RC"; return; fi
+  local jp50 jmax lp50 lmax
+  jp50=$(sed -E 's/.*join_p50_ms=([0-9]+).*/\1/' <<<"$line"); jmax=$(sed -E 's/.*join_max_ms=([0-9]+).*/\1/' <<<"$line")
+  lp50=$(sed -E 's/.*leave_p50_ms=([0-9]+).*/\1/' <<<"$line"); lmax=$(sed -E 's/.*leave_max_ms=([0-9]+).*/\1/' <<<"$line")
+  row "$1" 0 "" "" "" "$jp50" "$jmax" "" "BenchTool rebalance ($3 protocol, $REBALANCE_MEMBERS+1 members, $REBALANCE_ROUNDS rounds; leave p50=${lp50} ms max=${lmax} ms)"
+}
+
 e2e_tool() { # phase topic
   run_phase "$1" java -cp "$TOOLS_CP" org.apache.kafka.tools.EndToEndLatency --bootstrap-server "$BOOT" \
     --topic "$2" --num-records "$E2E_RECORDS" --producer-acks 1 --record-size "$RECORD_SIZE"
@@ -186,6 +204,7 @@ one_broker() {
   # that most of the JIT's compiling -- broker CPU too -- is done before the measured phases
   local acks
   for acks in 1 all; do
+    [[ $PHASES == rebalance ]] && break # no records: nothing to warm up
     producer_perf warmup "$WARMUP_RECORDS" "$acks" >>"$RUN/logs/$TAG-warmup.out" 2>&1
   done
   local ph phases
@@ -198,6 +217,8 @@ one_broker() {
             "consume_assign consume_read_committed txn read_committed"
             "consume_assign consume_read_uncommitted txn read_uncommitted"
             "consume_assign consume_read_committed txn read_committed")
+  elif [[ $PHASES == rebalance ]]; then
+    phases=("rebalance rebalance_classic rebalance classic" "rebalance rebalance_consumer rebalance consumer")
   elif [[ $PHASES == share ]]; then
     phases=("produce produce_acks1 share 1" "consume_share share_consume share share-a-$TAG"
             "consume_share share_consume share share-b-$TAG")
