@@ -265,6 +265,29 @@ class ConsumerGroupCoordinatorTest {
         assertThat(coordinator.fetchOffsets("g", List.of(tp)).get(tp).offset()).isEqualTo(5);
     }
 
+    @Test
+    void offsetsOfSubscribedTopicsStayAndOnlyAnEmptyGroupIsDeleted() throws Exception {
+        engine.createTopic("other", 1, Map.of());
+        join("m1", null);
+        TopicPartition subscribed = new TopicPartition("t", 0);
+        TopicPartition other = new TopicPartition("other", 0);
+        coordinator.commitOffsets("g", "m1", null, 1, (short) 9, Map.of(subscribed, new CommittedOffset(1, -1, "", -1),
+                other, new CommittedOffset(2, -1, "", -1)));
+        GroupCoordinator.OffsetDeletion deletion = coordinator.deleteOffsets("g", List.of(subscribed, other));
+        assertThat(deletion.groupError()).isEqualTo(Errors.NONE);
+        assertThat(deletion.partitions()).containsEntry(subscribed, Errors.GROUP_SUBSCRIBED_TO_TOPIC)
+                .containsEntry(other, Errors.NONE);
+        assertThat(coordinator.fetchOffsets("g", null)).containsOnlyKeys(subscribed);
+
+        assertThat(coordinator.deleteGroup("g")).isEqualTo(Errors.NON_EMPTY_GROUP);
+        coordinator.consumerGroupHeartbeat("c", "h", new ConsumerGroupHeartbeatRequestData().setGroupId("g")
+                .setMemberId("m1").setMemberEpoch(-1));
+        assertThat(coordinator.describeConsumerGroup("g").groupState()).isEqualTo("Empty");
+        assertThat(coordinator.deleteGroup("g")).isEqualTo(Errors.NONE);
+        assertThat(coordinator.fetchOffsets("g", null)).isEmpty();
+        assertThat(coordinator.describeConsumerGroup("g").errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+    }
+
     // ---- classic and consumer groups
 
     private static JoinGroupRequestData classicJoin(String group) {
