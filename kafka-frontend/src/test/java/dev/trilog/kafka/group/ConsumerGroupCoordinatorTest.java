@@ -243,6 +243,29 @@ class ConsumerGroupCoordinatorTest {
         assertThat(back.memberEpoch()).isEqualTo(2);
     }
 
+    @Test
+    void aStaticMemberAwayLongerThanItsSessionIsRemovedAndAnOldInstanceIsFenced() {
+        join("m1", "instance-1");
+        join("m2", "instance-2");
+        Set<Integer> kept = assigned(beat("m1", 1, Set.of(0, 1, 2, 3)));
+        beat("m1", 1, kept);
+        ConsumerGroupHeartbeatResponseData stale = coordinator.consumerGroupHeartbeat("c", "h",
+                new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("impostor").setInstanceId("instance-1")
+                        .setMemberEpoch(2));
+        assertThat(error(stale)).isEqualTo(Errors.FENCED_INSTANCE_ID);
+
+        coordinator.consumerGroupHeartbeat("c", "h", new ConsumerGroupHeartbeatRequestData().setGroupId("g")
+                .setMemberId("m1").setInstanceId("instance-1").setMemberEpoch(-2));
+        for (int i = 0; i < 10; i++) { // m2 stays, instance-1 does not come back
+            timer.advance(SESSION_MS / 9);
+            int epoch = coordinator.describeConsumerGroup("g").members().stream().filter(m -> m.memberId().equals("m2"))
+                    .findFirst().orElseThrow().memberEpoch();
+            beat("m2", epoch, describedAssignment("m2"));
+        }
+        assertThat(coordinator.describeConsumerGroup("g").members()).extracting(m -> m.memberId()).containsExactly("m2");
+        assertThat(describedAssignment("m2")).containsExactlyInAnyOrder(0, 1, 2, 3);
+    }
+
     // ---- offsets
 
     @Test
