@@ -24,6 +24,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
@@ -305,6 +308,37 @@ class ConsumerProtocolGroupTest {
         try (Admin admin = KafkaClients.admin(trilog.kafkaBootstrap())) {
             action.run(admin);
         }
+    }
+
+    /** Consume-transform-produce: a transactional producer commits the offsets of a KIP-848 member (TxnOffsetCommit with its epoch). */
+    @Test
+    void aTransactionCommitsTheOffsetsOfAConsumerProtocolMember() throws Exception {
+        produce("in", "v", 20);
+        Map<String, Object> config = new HashMap<>(Map.of(ConsumerConfig.GROUP_ID_CONFIG, "transformers",
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(trilog.kafkaBootstrap(), config);
+             KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(),
+                     Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "transformer"))) {
+            producer.initTransactions();
+            consumer.subscribe(List.of("in"));
+            int[] done = {0};
+            await().atMost(PATIENCE).until(() -> {
+                var records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    producer.beginTransaction();
+                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                    for (ConsumerRecord<String, String> r : records) {
+                        producer.send(new ProducerRecord<>("out", r.key(), r.value().toUpperCase()));
+                        offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    }
+                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                    producer.commitTransaction();
+                    done[0] += records.count();
+                }
+                return done[0] == 20;
+            });
+        }
+        assertThat(committedOffsets("transformers").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(20);
     }
 
     /** Offsets committed by a member are what KafkaConsumer.committed reads back (OffsetFetch v9+ with member id and epoch). */
