@@ -39,8 +39,9 @@ public final class TrilogCluster implements AutoCloseable {
 
     /** As {@link #start(Path)}, every node also given {@code settings} (key, value, …). */
     public static TrilogCluster start(Path dir, String... settings) throws Exception {
+        int[] ports = freePorts(3);
         TrilogCluster cluster = new TrilogCluster(dir,
-                "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort(), settings);
+                "1@127.0.0.1:" + ports[0] + ",2@127.0.0.1:" + ports[1] + ",3@127.0.0.1:" + ports[2], settings);
         List<CompletableFuture<Void>> starting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int n = i;
@@ -67,9 +68,24 @@ public final class TrilogCluster implements AutoCloseable {
         return dir.resolve("node-" + (index + 1));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * {@code n} distinct free ports: each socket stays open until all are chosen, as the system may
+     * hand a port just closed out again (two nodes given one replication port, seen in CI).
+     */
+    private static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
     }
 

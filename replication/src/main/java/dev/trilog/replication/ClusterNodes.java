@@ -29,7 +29,7 @@ public record ClusterNodes(List<Node> nodes) {
     /**
      * Parses {@code id@host:port,…}.
      *
-     * @throws IllegalArgumentException naming what is wrong: a malformed entry, a repeated id
+     * @throws IllegalArgumentException naming what is wrong: a malformed entry, a repeated id or address
      */
     public static ClusterNodes parse(String text) {
         List<Node> nodes = new ArrayList<>();
@@ -56,7 +56,12 @@ public record ClusterNodes(List<Node> nodes) {
             if (!ids.add(id)) {
                 throw new IllegalArgumentException("cluster.nodes names node " + id + " twice");
             }
-            nodes.add(new Node(id, e.substring(at + 1, colon), port));
+            Node node = new Node(id, e.substring(at + 1, colon), port);
+            nodes.stream().filter(other -> other.address().equals(node.address())).findFirst().ifPresent(other -> {
+                throw new IllegalArgumentException("cluster.nodes gives nodes " + other.id() + " and " + id
+                        + " one replication address, " + node.address());
+            });
+            nodes.add(node);
         }
         return new ClusterNodes(nodes);
     }

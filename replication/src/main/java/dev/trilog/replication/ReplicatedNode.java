@@ -94,6 +94,21 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     }
 
     /**
+     * Ratis ends the whole process ({@code System.exit(1)}) when its gRPC server cannot bind: a
+     * taken replication port is refused here first, as every other listener's is, with an error
+     * that names it.
+     */
+    private static void refuseIfTaken(ClusterNodes.Node me) throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(me.host(), me.port()));
+        } catch (java.net.BindException e) {
+            throw new java.net.BindException("node " + me.id() + "'s replication address " + me.address()
+                    + " (cluster.nodes) is already in use or cannot be bound: " + e.getMessage());
+        }
+    }
+
+    /**
      * Starts this node's Raft server over {@code engine}, keeping Raft's own log and state under
      * {@code raftDir}, and makes the engine's {@link LogEngine#appender()} the replicated one
      * (call it before anything writes); the other nodes may start before or after.
@@ -110,7 +125,10 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         Files.createDirectories(raftDir);
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.resolve("ratis").toFile()));
+        // the replication port binds the address the others reach this node at, not every interface
+        GrpcConfigKeys.Server.setHost(properties, me.host());
         GrpcConfigKeys.Server.setPort(properties, me.port());
+        refuseIfTaken(me);
         // leader loss is noticed within about a second, a new leader elected within a few
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));

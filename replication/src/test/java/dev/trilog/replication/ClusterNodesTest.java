@@ -23,6 +23,8 @@ class ClusterNodesTest {
         assertThatThrownBy(() -> ClusterNodes.parse("1@h:0")).hasMessageContaining("ports 1 to 65535");
         assertThatThrownBy(() -> ClusterNodes.parse("16@h:1")).hasMessageContaining("ids 1 to 15");
         assertThatThrownBy(() -> ClusterNodes.parse("1@h:1,1@h:2")).hasMessageContaining("node 1 twice");
+        assertThatThrownBy(() -> ClusterNodes.parse("1@h:1,2@h:2,3@h:1"))
+                .hasMessageContaining("nodes 1 and 3 one replication address, h:1");
     }
 
     @Test

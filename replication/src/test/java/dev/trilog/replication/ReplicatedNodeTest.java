@@ -52,8 +52,14 @@ class ReplicatedNodeTest {
     @BeforeEach
     void start() throws Exception {
         List<ClusterNodes.Node> list = new ArrayList<>();
+        // the sockets stay open until all three are chosen: a port just closed may be handed out again
+        List<ServerSocket> held = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            list.add(new ClusterNodes.Node(i, "127.0.0.1", freePort()));
+            held.add(new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
+            list.add(new ClusterNodes.Node(i, "127.0.0.1", held.get(i - 1).getLocalPort()));
+        }
+        for (ServerSocket s : held) {
+            s.close();
         }
         cluster = new ClusterNodes(list);
         for (int i = 0; i < 3; i++) {
@@ -84,9 +90,18 @@ class ReplicatedNodeTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /**
+     * Ratis would end the JVM when its port is taken; the node refuses to start instead, naming
+     * the address, and the process goes on.
+     */
+    @Test
+    void aTakenReplicationPortIsRefusedWithItsAddressNotByEndingTheProcess() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                LogEngine engine = LogEngine.open(EngineSettings.of(dir.resolve("lone").resolve("data")))) {
+            ClusterNodes lone = new ClusterNodes(List.of(new ClusterNodes.Node(1, "127.0.0.1", taken.getLocalPort())));
+            assertThatThrownBy(() -> ReplicatedNode.start(engine, lone, 1, dir.resolve("lone").resolve("raft")))
+                    .isInstanceOf(java.net.BindException.class)
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
         }
     }
 
