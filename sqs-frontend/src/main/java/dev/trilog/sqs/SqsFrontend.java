@@ -10,6 +10,7 @@ import dev.trilog.routing.topology.Topology;
 import dev.trilog.sqs.action.QueueDirectory;
 import dev.trilog.sqs.action.SqsActions;
 import dev.trilog.sqs.message.ReceiptHandles;
+import dev.trilog.sqs.policy.QueueAccess;
 import dev.trilog.sqs.protocol.SqsMetrics;
 import dev.trilog.sqs.queue.LegacyQueueRecords;
 import dev.trilog.sqs.queue.QueueUrls;
@@ -61,7 +62,9 @@ public final class SqsFrontend extends ServerFrontend<SqsServer> {
         LegacyQueueRecords.moveIntoTopology(engine, topology);
         QueueUrls urls = new QueueUrls(settings.accountId(), settings.region(), settings.tls() != null);
         QueueDirectory directory = new QueueDirectory(topology, queues, urls, engine.settings().clock());
-        return new SqsActions(directory, new ReceiptHandles(receiptHandleSecrets(engine)));
+        QueueAccess access = settings.accessKeys().isEmpty() ? QueueAccess.open()
+                : QueueAccess.enforced(settings.ownerKeys(), settings.accountId());
+        return new SqsActions(directory, new ReceiptHandles(receiptHandleSecrets(engine)), access);
     }
 
     /**

@@ -27,7 +27,7 @@ class SqsFrontendConfigTest {
     @Test
     void defaultsFollowTheHostHeaderAndAcceptAnyCredentials() {
         assertThat(read()).isEqualTo(new SqsSettings("127.0.0.1", 9324, null, "000000000000", "us-east-1", Map.of(),
-                new ConnectionLimits(60_000, Integer.MAX_VALUE, Integer.MAX_VALUE), null));
+                java.util.Set.of(), new ConnectionLimits(60_000, Integer.MAX_VALUE, Integer.MAX_VALUE), null));
     }
 
     /** On a clustered node the SQS frontend listens behind the node's door, which relays from loopback. */
