@@ -94,6 +94,7 @@ public final class SignatureV4 implements RequestAuthenticator {
         if (amzDate == null) {
             throw mismatch();
         }
+        requireBodyAsDeclared(request);
         String expected = sign(secret, auth, amzDate, request);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 auth.signature().getBytes(StandardCharsets.US_ASCII))) {
@@ -101,6 +102,18 @@ public final class SignatureV4 implements RequestAuthenticator {
         }
         requireWithinWindow(amzDate);
         return auth.accessKeyId();
+    }
+
+    /**
+     * The SDKs sign the body through the {@code X-Amz-Content-Sha256} header when they send it, and
+     * the canonical request then names the header's hash, not the body: a body that is not the one
+     * hashed there is a forgery the signature alone would let through.
+     */
+    private static void requireBodyAsDeclared(SignedRequest request) {
+        String declared = request.header("x-amz-content-sha256");
+        if (declared != null && !declared.startsWith("STREAMING") && !declared.equalsIgnoreCase(sha256Hex(request.body()))) {
+            throw mismatch();
+        }
     }
 
     /** Checked after the signature, so the date is the one the client signed. */

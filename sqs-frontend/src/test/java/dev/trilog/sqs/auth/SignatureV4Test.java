@@ -95,6 +95,25 @@ class SignatureV4Test {
                 + " SignedHeaders=host")).isInstanceOf(SqsException.class);
     }
 
+    /** The body is signed through the hash header: another body under that header is a forgery. */
+    @Test
+    void aBodyOtherThanTheOneItsSignedHashNamesDoesNotMatch() {
+        Map<String, List<String>> headers = new LinkedHashMap<>(vanilla(VANILLA_SIGNATURE).headers());
+        headers.put("x-amz-content-sha256", List.of(SignatureV4.sha256Hex(new byte[0])));
+        SignedRequest declared = new SignedRequest("GET", "/", "", headers, new byte[0]);
+        AuthorizationHeader auth = new AuthorizationHeader("AKIDEXAMPLE", "20150830/us-east-1/service/aws4_request",
+                List.of("host", "x-amz-content-sha256", "x-amz-date"), "");
+        String signature = SignatureV4.sign(SECRET, auth, "20150830T123600Z", declared);
+        headers.put("authorization", List.of("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/" + auth.scope()
+                + ", SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + signature));
+        assertThat(verifier("AKIDEXAMPLE").authenticate(new SignedRequest("GET", "/", "", headers, new byte[0])))
+                .isEqualTo("AKIDEXAMPLE");
+        assertThatThrownBy(() -> verifier("AKIDEXAMPLE").authenticate(new SignedRequest("GET", "/", "", headers,
+                "forged".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .isInstanceOfSatisfying(SqsException.class,
+                        e -> assertThat(e.error()).isEqualTo(SqsError.SIGNATURE_DOES_NOT_MATCH));
+    }
+
     @Test
     void aRequestSignedMoreThanFiveMinutesAgoHasExpired() {
         SignatureV4 later = new SignatureV4(Map.of("AKIDEXAMPLE", SECRET),
