@@ -1,8 +1,10 @@
 package dev.trilog.sqs;
 
 import dev.trilog.frontend.DefinitionSection;
+import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.ServerFrontend;
+import dev.trilog.frontend.ServerTls;
 import dev.trilog.log.DurableMap;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -38,7 +41,16 @@ public final class SqsFrontend extends ServerFrontend<SqsServer> {
         super("sqs", SqsFrontendConfig.KEYS, SqsFrontendConfig.PORT, SqsFrontendConfig::read);
     }
 
-    /** Reads the queue metadata and builds the server, without binding anything. */
+    /** Signature V4 by one of {@code sqs.access-keys}, when any are configured (mutual TLS counts too). */
+    @Override
+    public Optional<String> clientAuthentication(FrontendConfig config) {
+        if (!config.string(SqsFrontendConfig.ACCESS_KEYS).isBlank()) {
+            return Optional.of("Signature V4 with " + SqsFrontendConfig.ACCESS_KEYS);
+        }
+        return ServerTls.requiresClientCertificates(config, SqsFrontendConfig.TLS_PREFIX)
+                ? Optional.of("mutual TLS") : Optional.empty();
+    }
+
     @Override
     public boolean servesQueues() {
         return true;
