@@ -53,6 +53,16 @@ class SqsFrontendConfigTest {
     }
 
     @Test
+    void ownerKeysAreSomeOfTheAccessKeys() {
+        ConfigValue keys = new ConfigValue("sqs.access-keys", "AK1:s1,AK2:s2", "--set");
+        assertThat(read(keys, new ConfigValue("sqs.owner-keys", " AK2 ", "--set")).ownerKeys()).containsExactly("AK2");
+        assertThat(read(keys).ownerKeys()).isEmpty();
+        assertThatThrownBy(() -> read(keys, new ConfigValue("sqs.owner-keys", "AK1,AK3", "--set")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageEndingWith("access key ids that sqs.access-keys configures ('AK3' is not one of them)");
+    }
+
+    @Test
     void anAccountIdIsTwelveDigits() {
         assertThatThrownBy(() -> read(new ConfigValue("sqs.account-id", "123", "config file /etc/trilog.properties")))
                 .isInstanceOf(InvalidConfigException.class)
