@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trilog.compat.TrilogHarness;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -112,6 +114,24 @@ class SqsQueuePolicyTest {
         owner.deleteMessage(b -> b.queueUrl(url).receiptHandle(received.get(0).receiptHandle()));
         assertThat(owner.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.POLICY))
                 .attributesAsStrings().get("Policy")).contains("KEYA");
+    }
+
+    /** The refusal on the wire, as SQS sends it in each protocol (what the SDKs above turned into AccessDenied). */
+    @Test
+    void theRefusalIsSqsOwnAccessDeniedOnTheWire() throws Exception {
+        String url = queueWithPolicy("wire", statement("Allow", "\"KEYA\"", "\"sqs:SendMessage\"", "wire"));
+        String body = SignedSqsRequests.sendMessageBody(protocol, url, "from B");
+        HttpResponse<String> refused = SignedSqsRequests.send(trilog,
+                SignedSqsRequests.sign(trilog, protocol, body, "KEYB", "b-secret", Clock.systemUTC()), body);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        String message = "Access to the resource " + url + " is denied.";
+        if (protocol == SqsProtocol.JSON) {
+            assertThat(refused.body()).contains("\"__type\":\"com.amazon.coral.service#AccessDeniedException\"", message);
+            assertThat(refused.headers().firstValue("x-amzn-query-error")).hasValue("AccessDenied;Sender");
+        } else {
+            assertThat(refused.body()).contains("<Type>Sender</Type><Code>AccessDenied</Code><Message>" + message);
+        }
+        assertThat(messages(url)).isZero();
     }
 
     @Test

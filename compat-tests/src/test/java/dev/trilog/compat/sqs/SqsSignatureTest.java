@@ -4,9 +4,6 @@ import static dev.trilog.compat.sqs.SqsQueueActionsTest.errorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trilog.compat.TrilogHarness;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,13 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -66,16 +57,12 @@ class SqsSignatureTest {
                 SqsClients.ACCESS_KEY + ":" + SqsClients.SECRET_KEY);
                 SqsClient sqs = protocol.sync(trilog)) {
             String url = sqs.createQueue(b -> b.queueName("guarded")).queueUrl();
-            Clock now = Clock.systemUTC();
-            String body = protocol == SqsProtocol.JSON
-                    ? "{\"QueueUrl\":\"" + url + "\",\"MessageBody\":\"pay 10\"}"
-                    : "Action=SendMessage&Version=2012-11-05&QueueUrl=" + java.net.URLEncoder.encode(url,
-                            java.nio.charset.StandardCharsets.UTF_8) + "&MessageBody=pay+10";
+            String body = SignedSqsRequests.sendMessageBody(protocol, url, "pay 10");
 
-            HttpResponse<String> genuine = send(trilog, signed(trilog, body, now), body);
+            HttpResponse<String> genuine = send(trilog, signed(trilog, body, Clock.systemUTC()), body);
             assertThat(genuine.statusCode()).as(genuine.body()).isEqualTo(200);
 
-            HttpResponse<String> forged = send(trilog, signed(trilog, body, now), body.replace("10", "99"));
+            HttpResponse<String> forged = send(trilog, signed(trilog, body, Clock.systemUTC()), body.replace("10", "99"));
             assertThat(forged.statusCode()).isEqualTo(403);
             assertThat(forged.body()).contains("SignatureDoesNotMatch");
 
@@ -90,34 +77,11 @@ class SqsSignatureTest {
         }
     }
 
-    /** A SendMessage as the SDK signs it (aws-sdk-java-v2's SigV4 signer), at the time {@code clock} says. */
     private SignedRequest signed(TrilogHarness trilog, String body, Clock clock) {
-        SdkHttpRequest.Builder request = SdkHttpRequest.builder().method(SdkHttpMethod.POST)
-                .uri(trilog.sqsEndpoint().resolve("/"));
-        if (protocol == SqsProtocol.JSON) {
-            request.putHeader("Content-Type", "application/x-amz-json-1.0")
-                    .putHeader("X-Amz-Target", "AmazonSQS.SendMessage");
-        } else {
-            request.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-        }
-        return AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create(SqsClients.ACCESS_KEY, SqsClients.SECRET_KEY))
-                .request(request.build())
-                .payload(ContentStreamProvider.fromUtf8String(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sqs")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(HttpSigner.SIGNING_CLOCK, clock));
+        return SignedSqsRequests.sign(trilog, protocol, body, SqsClients.ACCESS_KEY, SqsClients.SECRET_KEY, clock);
     }
 
-    /** The signed request's headers with {@code body}, which may not be the body that was signed. */
     private static HttpResponse<String> send(TrilogHarness trilog, SignedRequest signed, String body) throws Exception {
-        HttpRequest.Builder http = HttpRequest.newBuilder(URI.create(trilog.sqsEndpoint() + "/"))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        signed.request().forEachHeader((name, values) -> {
-            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) {
-                values.forEach(value -> http.header(name, value));
-            }
-        });
-        return HttpClient.newHttpClient().send(http.build(), HttpResponse.BodyHandlers.ofString());
+        return SignedSqsRequests.send(trilog, signed, body);
     }
 }
