@@ -170,8 +170,25 @@ public final class BenchTool {
         }
     }
 
-    private static Properties producerProps(String bootstrap) {
+    /**
+     * The client settings run.sh gives every client of a TLS broker (PHASES=tls): the file named by
+     * BENCH_CLIENT_CONFIG (security.protocol=SSL and the truststore), when it is set.
+     */
+    private static Properties clientConfig() {
         Properties p = new Properties();
+        String file = System.getenv("BENCH_CLIENT_CONFIG");
+        if (file != null && !file.isEmpty()) {
+            try (java.io.Reader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
+                p.load(in);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return p;
+    }
+
+    private static Properties producerProps(String bootstrap) {
+        Properties p = clientConfig();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -179,7 +196,7 @@ public final class BenchTool {
     }
 
     private static Properties consumerProps(String bootstrap) {
-        Properties p = new Properties();
+        Properties p = clientConfig();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -13,7 +13,12 @@ TRILOG_ARGS="${TRILOG_ARGS:-}"   # extra `trilog serve` flags, e.g. "--set kafka
 KAFKA_PORT="${KAFKA_PORT:-47092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-47093}"
 TRILOG_PORT="${TRILOG_PORT:-47192}"
+export -n TRILOG_PORT   # a TRILOG_* variable is Trilog configuration: the broker would refuse this one
 PRODUCER_PROPS_COMMON="batch.size=65536 linger.ms=5"
+# TLS brokers (PHASES=tls) use the test-only certificates of test-support (CN localhost, SAN
+# 127.0.0.1), and their clients CLIENT_CONF: the SSL protocol with the test CA as a PEM truststore.
+TLS_DIR="$REPO/test-support/src/main/resources/tls"
+CLIENT_CONF=""   # set per broker by one_broker: empty = plaintext clients
 
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$T/runs/$STAMP${RUN_SUFFIX:-}"
@@ -74,18 +79,19 @@ wait_port() { # $1 port, $2 pid, $3 log
   log "port $1 not open after 60 s"; return 1
 }
 
-start_kafka() { # $1 partitions, $2 tag
-  local dir="$DATA/kafka" cp="$T/lib-kafka/*"
+start_kafka() { # $1 partitions, $2 tag, $3 "tls" for an SSL listener (the controller's stays plaintext)
+  local dir="$DATA/kafka" cp="$T/lib-kafka/*" listener=PLAINTEXT
   rm -rf "$dir"; mkdir -p "$dir"
+  [[ ${3:-} == tls ]] && listener=SSL
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=$listener://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=$listener://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=$listener
+listener.security.protocol.map=$listener:$listener,CONTROLLER:PLAINTEXT
 log.dirs=$dir/logs
 num.partitions=$1
 auto.create.topics.enable=true
@@ -97,6 +103,17 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
+  if [[ $listener == SSL ]]; then
+    # Kafka reads a PEM keystore file holding the key and the chain (KIP-651); the broker's own
+    # clients (inter-broker) trust the test CA
+    cat "$TLS_DIR/server.key" "$TLS_DIR/server.crt" >"$dir/server-keystore.pem"
+    cat >>"$dir/server.properties" <<EOF
+ssl.keystore.type=PEM
+ssl.keystore.location=$dir/server-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.crt
+EOF
+  fi
   cat >"$dir/log4j2.properties" <<EOF
 appender.f.type=File
 appender.f.name=f
@@ -119,14 +136,16 @@ EOF
   wait_port "$KAFKA_PORT" "$BROKER_PID" "$RUN/logs/kafka-$2.log"
 }
 
-start_trilog() { # $1 partitions, $2 tag, $3 the jar (default: this build)
-  local dir="$DATA/trilog" jar="${3:-$TRILOG_JAR}"
+start_trilog() { # $1 partitions, $2 tag, $3 the jar (default: this build), $4 a TLS engine (openssl, jdk) for TLS
+  local dir="$DATA/trilog" jar="${3:-$TRILOG_JAR}" tls=()
   rm -rf "$dir"; mkdir -p "$dir"
   port_free "$TRILOG_PORT" || return 1
+  [[ -n ${4:-} ]] && tls=(--set "kafka.tls.certificate=$TLS_DIR/server.crt" --set "kafka.tls.private-key=$TLS_DIR/server.key"
+                          --set "kafka.tls.provider=$4")
   # shellcheck disable=SC2086
   java $BROKER_JVM_OPTS -jar "$jar" serve --data-dir "$dir/data" \
       --kafka-port "$TRILOG_PORT" --admin-port 0 --amqp-port 0 --sqs-port 0 \
-      --set "num.partitions=$1" --set group.initial.rebalance.delay.ms=0 $TRILOG_ARGS >"$RUN/logs/trilog-$2.log" 2>&1 &
+      --set "num.partitions=$1" --set group.initial.rebalance.delay.ms=0 "${tls[@]}" $TRILOG_ARGS >"$RUN/logs/trilog-$2.log" 2>&1 &
   BROKER_PID=$!
   wait_port "$TRILOG_PORT" "$BROKER_PID" "$RUN/logs/trilog-$2.log"
 }

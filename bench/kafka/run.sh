@@ -23,6 +23,11 @@
 # PHASES=txn runs the transaction phases instead: a transactional warm-up, then a transactional
 # ProducerPerformance (--transactional-id, --transaction-duration-ms $TXN_DURATION_MS, acks=all), then
 # that topic consumed with read_uncommitted, read_committed, read_uncommitted, read_committed.
+# PHASES=tls measures what TLS costs: the brokers trilog (plaintext), trilog-tls (TLS by BoringSSL,
+# kafka.tls.provider=openssl), trilog-tls-jdk (TLS by the JDK's engine), kafka (plaintext) and
+# kafka-tls (Kafka's SSL listener, the JDK's engine), one partition, NUM_RECORDS (default 1M)
+# produced with acks=1 then consumed twice (BenchTool consume). The TLS clients trust the
+# test-only CA of test-support.
 set -uo pipefail
 
 REPS="${REPS:-3}"
@@ -33,9 +38,13 @@ E2E_RECORDS="${E2E_RECORDS:-10000}"          # EndToEndLatency
 E2E_US_RECORDS="${E2E_US_RECORDS:-5000}"      # BenchTool e2e (the same loop; fewer, to keep the run short)
 PARTITIONS="${PARTITIONS:-1 6}"
 MAX_MINUTES="${MAX_MINUTES:-30}"   # no new repetition starts when it would likely end past this
-PHASES="${PHASES:-standard}"       # standard | txn | share | rebalance
+PHASES="${PHASES:-standard}"       # standard | txn | share | rebalance | tls
 REBALANCE_MEMBERS="${REBALANCE_MEMBERS:-3}"
 REBALANCE_ROUNDS="${REBALANCE_ROUNDS:-5}"
+if [[ $PHASES == tls ]]; then
+  NUM_RECORDS="${NUM_RECORDS_TLS:-1000000}"; WARMUP_RECORDS="${WARMUP_RECORDS_TLS:-200000}"
+  PARTITIONS="${PARTITIONS_TLS:-1}"; BROKERS="${BROKERS:-trilog trilog-tls trilog-tls-jdk kafka kafka-tls}"
+fi
 TXN_DURATION_MS="${TXN_DURATION_MS:-100}"
 SHARE_CONSUMERS="${SHARE_CONSUMERS:-2}"
 SHARE_TOPIC=""; [[ $PHASES == share ]] && SHARE_TOPIC=share
@@ -99,7 +108,7 @@ producer_perf() { # topic records acks [more ProducerPerformance options]
   local topic=$1 records=$2 acks=$3; shift 3
   java -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$records" \
     --record-size "$RECORD_SIZE" --throughput -1 "$@" \
-    --producer-props bootstrap.servers="$BOOT" acks="$acks" $PRODUCER_PROPS_COMMON
+    --producer-props bootstrap.servers="$BOOT" acks="$acks" $PRODUCER_PROPS_COMMON ${CLIENT_CONF:+--producer.config "$CLIENT_CONF"}
 }
 
 produce() { # phase topic acks [more ProducerPerformance options]
@@ -194,9 +203,20 @@ one_broker() {
   TAG="r$REP-$BROKER-p$P"
   log "=== rep $REP: $BROKER, $P partition(s); df: $(df -h "$T" | awk 'NR==2{print $4" free"}')"
   sync
-  if [[ $BROKER == kafka ]]; then BOOT="127.0.0.1:$KAFKA_PORT"; start_kafka "$P" "$TAG" || return 1
-  elif [[ $BROKER == trilog-base ]]; then BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_BASE_JAR" || return 1
-  else BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" || return 1; fi
+  CLIENT_CONF=""
+  if [[ $BROKER == *-tls* ]]; then
+    CLIENT_CONF="$RUN/client-ssl.properties"
+    printf 'security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=%s\n' "$TLS_DIR/ca.crt" >"$CLIENT_CONF"
+  fi
+  export BENCH_CLIENT_CONFIG="$CLIENT_CONF"   # BenchTool's clients read it too
+  case $BROKER in
+    kafka) BOOT="127.0.0.1:$KAFKA_PORT"; start_kafka "$P" "$TAG" || return 1 ;;
+    kafka-tls) BOOT="127.0.0.1:$KAFKA_PORT"; start_kafka "$P" "$TAG" tls || return 1 ;;
+    trilog-base) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_BASE_JAR" || return 1 ;;
+    trilog-tls) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_JAR" openssl || return 1 ;;
+    trilog-tls-jdk) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_JAR" jdk || return 1 ;;
+    *) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" || return 1 ;;
+  esac
   # the same topic set-up on both: auto-creation with num.partitions=P through a producer's Metadata request
   for t in warmup acks1 acksall e2e txn ${SHARE_TOPIC:-}; do create_topic "$t" "$P" || {
     log "creating $t failed"; kill -0 "$BROKER_PID" 2>/dev/null || BROKER_DIED=1; stop_broker; return 1; }; done
@@ -219,6 +239,8 @@ one_broker() {
             "consume_assign consume_read_committed txn read_committed")
   elif [[ $PHASES == rebalance ]]; then
     phases=("rebalance rebalance_classic rebalance classic" "rebalance rebalance_consumer rebalance consumer")
+  elif [[ $PHASES == tls ]]; then
+    phases=("produce produce_acks1 acks1 1" "consume_assign consume acks1" "consume_assign consume acks1")
   elif [[ $PHASES == share ]]; then
     phases=("produce produce_acks1 share 1" "consume_share share_consume share share-a-$TAG"
             "consume_share share_consume share share-b-$TAG")
@@ -235,7 +257,7 @@ one_broker() {
     [[ $BROKER_DIED -eq 0 ]] && e2e_bench e2e_BenchTool e2e
   fi
   stop_broker
-  rm -rf "$DATA/$BROKER" "$DATA/trilog"
+  rm -rf "$DATA/$BROKER" "$DATA/trilog" "$DATA/kafka"
   [[ $BROKER_DIED -eq 0 ]]
 }
 

@@ -89,6 +89,30 @@ for phase, title in titles.items():
         print(f'\n{k[2]}, {k[1]} partition(s): failed {failed[k]}x — {"; ".join(sorted(v))}')
     print()
 
+TLS_BROKERS = ('trilog', 'trilog-tls', 'trilog-tls-jdk', 'kafka', 'kafka-tls')
+PLAINTEXT_OF = {'trilog-tls': 'trilog', 'trilog-tls-jdk': 'trilog', 'kafka-tls': 'kafka'}
+if any(k[2] in PLAINTEXT_OF for k in vals):
+    print('### TLS (PHASES=tls): each broker over TLS against itself in plaintext and against Kafka over TLS\n')
+    print('trilog-tls: BoringSSL (netty-tcnative, kafka.tls.provider=openssl); trilog-tls-jdk: the JDK\'s engine;'
+          ' kafka-tls: Kafka 4.4\'s SSL listener (the JDK\'s engine). Medians over runs.\n')
+    for phase in ('produce_acks1', 'consume'):
+        if not any(k[0] == phase and k[2] in PLAINTEXT_OF for k in vals):
+            continue
+        print(f'{titles.get(phase, phase)}:\n')
+        print('| broker | MB/s | rec/s | CPU-s / M rec | ÷ own plaintext (MB/s) | CPU ÷ own plaintext | ÷ kafka-tls (MB/s) | CPU ÷ kafka-tls | runs |')
+        print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+        for p in parts:
+            for b in TLS_BROKERS:
+                if not vals[(phase, p, b)]['mb_per_sec']:
+                    continue
+                mb, rps, cpu = (med(phase, p, b, c) for c in ('mb_per_sec', 'rec_per_sec', 'cpu_s_per_M'))
+                plain = PLAINTEXT_OF.get(b)
+                own = (ratio(mb, med(phase, p, plain, 'mb_per_sec')), ratio(cpu, med(phase, p, plain, 'cpu_s_per_M'))) \
+                    if plain else ('—', '—')
+                vs_k = (ratio(mb, med(phase, p, 'kafka-tls', 'mb_per_sec')), ratio(cpu, med(phase, p, 'kafka-tls', 'cpu_s_per_M')))
+                print(f'| {b} (p={p}) | {fmt(mb)} | {fmt(rps, 0)} | {fmt(cpu, 2)} | {own[0]} | {own[1]} | {vs_k[0]} | {vs_k[1]} | {n(phase, p, b)} |')
+        print()
+
 for phase, title in (('e2e_EndToEndLatency', 'End-to-end latency, EndToEndLatency (acks=1, 1 partition; whole-millisecond percentiles)'),
                      ('e2e_BenchTool', 'End-to-end latency, BenchTool e2e (same loop, microsecond resolution)')):
     if not any(k[0] == phase for k in vals):

@@ -1,7 +1,10 @@
 package dev.trilog.amqp;
 
+import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.ServerFrontend;
+import dev.trilog.frontend.ServerTls;
+import java.util.Optional;
 
 /**
  * AMQP as the gateway runs it: {@code amqp.port} and the keys of {@link AmqpFrontendConfig},
@@ -18,6 +21,13 @@ public final class AmqpFrontend extends ServerFrontend<AmqpServer> {
     @Override
     public boolean servesQueues() {
         return true;
+    }
+
+    /** Mutual TLS ({@code amqp.tls.client-ca}); SASL PLAIN accepts any credentials until AMQP users exist. */
+    @Override
+    public Optional<String> clientAuthentication(FrontendConfig config) {
+        return ServerTls.requiresClientCertificates(config, AmqpFrontendConfig.TLS_PREFIX)
+                ? Optional.of("mutual TLS") : Optional.empty();
     }
 
     @Override

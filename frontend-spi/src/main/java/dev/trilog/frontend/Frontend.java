@@ -3,6 +3,7 @@ package dev.trilog.frontend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One wire protocol served over the log: the contract between the gateway and a frontend module
@@ -77,6 +78,16 @@ public interface Frontend extends AutoCloseable {
      */
     default boolean servesQueues() {
         return false;
+    }
+
+    /**
+     * How this frontend's clients prove who they are under {@code config} ("mutual TLS", "Signature V4
+     * with sqs.access-keys"), or empty when anyone who reaches its port is served. The gateway warns
+     * at start (or refuses, with {@code security.require-auth-off-loopback=true}) when a frontend
+     * that answers empty listens beyond loopback. Empty by default.
+     */
+    default Optional<String> clientAuthentication(FrontendConfig config) {
+        return Optional.empty();
     }
 
     /**

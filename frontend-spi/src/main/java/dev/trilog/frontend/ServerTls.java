@@ -104,6 +104,14 @@ public record ServerTls(KeyManagerFactory keyManagers, TrustManagerFactory clien
         }
     }
 
+    /**
+     * Whether {@code config} asks the listener with {@code prefix} for client certificates (mutual
+     * TLS): who a client is, as far as TLS can say. Read without loading the files.
+     */
+    public static boolean requiresClientCertificates(FrontendConfig config, String prefix) {
+        return !config.string(prefix + ".tls.certificate").isBlank() && !config.string(prefix + ".tls.client-ca").isBlank();
+    }
+
     /** True when clients must present a certificate (mutual TLS). */
     public boolean requiresClientCertificate() {
         return clientTrust != null;

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * Starts the broker in the one safe order:
  *
  * <ol>
+ *   <li>warn about (or, when asked, refuse) listeners beyond loopback with no client authentication,</li>
  *   <li>check every fixed port is free, so a taken one costs nothing,</li>
  *   <li>check the data directory is there and writable,</li>
  *   <li>open the log and the queue layer,</li>
@@ -62,6 +63,7 @@ public final class Gateway {
         long startNanos = System.nanoTime();
         long startedAt = System.currentTimeMillis();
         JsonNode definitions = config.definitionsFile().map(Gateway::readDefinitions).orElse(null);
+        UnauthenticatedListeners.check(config, protocolFrontends);
         FreePorts.require(fixedAddresses(config, protocolFrontends));
         boolean createdDataDir = DataDirectory.prepare(config.dataDir());
         GatewayMetrics metrics = GatewayMetrics.create();

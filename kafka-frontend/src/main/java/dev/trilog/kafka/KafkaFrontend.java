@@ -1,8 +1,11 @@
 package dev.trilog.kafka;
 
+import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.ServerFrontend;
+import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.network.KafkaMetrics;
+import java.util.Optional;
 
 /**
  * The Kafka protocol as the gateway runs it: {@code kafka.port} and the keys of
@@ -13,6 +16,16 @@ public final class KafkaFrontend extends ServerFrontend<KafkaServer> {
 
     public KafkaFrontend() {
         super("kafka", KafkaFrontendConfig.KEYS, KafkaFrontendConfig.PORT, KafkaFrontendConfig::read);
+    }
+
+    /**
+     * Mutual TLS ({@code kafka.tls.client-ca}) for now. SASL ({@code kafka.sasl.*}) plugs in here:
+     * a listener with a SASL mechanism enabled authenticates its clients too.
+     */
+    @Override
+    public Optional<String> clientAuthentication(FrontendConfig config) {
+        return ServerTls.requiresClientCertificates(config, KafkaFrontendConfig.TLS_PREFIX)
+                ? Optional.of("mutual TLS") : Optional.empty();
     }
 
     @Override

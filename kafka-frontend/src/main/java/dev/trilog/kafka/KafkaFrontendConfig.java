@@ -45,6 +45,8 @@ public final class KafkaFrontendConfig {
     public static final String SHARE_HEARTBEAT_INTERVAL_MS = "group.share.heartbeat.interval.ms";
     /** {@code kafka.tls.certificate}, {@code kafka.tls.private-key}, {@code kafka.tls.client-ca}: see {@link ServerTls}. */
     static final String TLS_PREFIX = "kafka";
+    /** The TLS engine: auto (BoringSSL where it loads, else the JDK's), openssl or jdk. */
+    public static final String TLS_PROVIDER = "kafka.tls.provider";
 
     public static final List<ConfigKey> KEYS = Stream.of(Stream.of(
             ConfigKey.of(PORT, "9092", "Kafka port (0 = any free port)."),
@@ -92,7 +94,10 @@ public final class KafkaFrontendConfig {
             ConnectionLimits.keys("Kafka", CONNECTIONS_MAX_IDLE_MS, KafkaServerSettings.DEFAULT_CONNECTIONS_MAX_IDLE_MS,
                     "A Kafka connection with nothing sent or received for this long, and no request being answered,"
                             + " is closed (0 = never).", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream(),
-            ServerTls.keys(TLS_PREFIX).stream()).flatMap(keys -> keys).toList();
+            ServerTls.keys(TLS_PREFIX).stream(),
+            Stream.of(ConfigKey.of(TLS_PROVIDER, "auto", "The Kafka listener's TLS engine: auto (BoringSSL from"
+                    + " netty-tcnative where it loads, else the JDK's), openssl (BoringSSL or refuse to start) or jdk.")))
+            .flatMap(keys -> keys).toList();
 
     private KafkaFrontendConfig() {
     }
@@ -117,7 +122,7 @@ public final class KafkaFrontendConfig {
         return new KafkaServerSettings(config.listenHost(), port, 0, KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES,
                 autoCreateTopics, numPartitions, config.string(ADVERTISED_HOST), advertisedPort, groups, transactions,
                 transport, config.intAtLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 0), connections,
-                ServerTls.fromConfig(config, TLS_PREFIX).orElse(null),
+                ServerTls.fromConfig(config, TLS_PREFIX).orElse(null), tlsProvider(config),
                 new ShareSettings(config.intAtLeast(SHARE_RECORD_LOCK_DURATION_MS, 1),
                         config.intAtLeast(SHARE_DELIVERY_COUNT_LIMIT, 2), config.intAtLeast(SHARE_SESSION_TIMEOUT_MS, 1),
                         config.intAtLeast(SHARE_HEARTBEAT_INTERVAL_MS, 1)));
@@ -142,6 +147,18 @@ public final class KafkaFrontendConfig {
             String key = e.getMessage().contains("assignor") ? CONSUMER_ASSIGNORS : CONSUMER_HEARTBEAT_INTERVAL_MS;
             throw config.invalid(key, e.getMessage());
         }
+    }
+
+    private static TlsProvider tlsProvider(FrontendConfig config) {
+        TlsProvider provider = TlsProvider.parse(config.string(TLS_PROVIDER));
+        if (provider == null) {
+            throw config.invalid(TLS_PROVIDER, "expected auto, openssl or jdk");
+        }
+        if (provider == TlsProvider.OPENSSL && !io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            throw config.invalid(TLS_PROVIDER, "auto or jdk: BoringSSL (netty-tcnative) does not load here ("
+                    + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + ")");
+        }
+        return provider;
     }
 
     private static int maxSessionTimeout(FrontendConfig config) {

@@ -16,8 +16,6 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -110,8 +108,7 @@ public final class KafkaServer implements ServerFrontend.Server {
         IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         bossGroup = new MultiThreadIoEventLoopGroup(1, handlers);
         workerGroup = new MultiThreadIoEventLoopGroup(0, handlers);
-        SslContext tls = settings.tls() == null ? null : new JdkSslContext(settings.tls().sslContext(), false,
-                settings.tls().requiresClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.NONE);
+        SslContext tls = settings.tls() == null ? null : settings.tlsProvider().serverContext(settings.tls());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -164,7 +161,8 @@ public final class KafkaServer implements ServerFrontend.Server {
         }
         context.advertise(InetSocketAddress.createUnresolved(advertisedHost, advertisedPort));
         context.routing().register(); // in a cluster, so the other nodes can name this one
-        log.debug("Kafka listener bound to {} ({})", bound, transportInUse);
+        log.debug("Kafka listener bound to {} ({}{})", bound, transportInUse,
+                settings.tls() == null ? "" : ", TLS by " + settings.tlsProvider().resolve());
         return bound;
     }
 

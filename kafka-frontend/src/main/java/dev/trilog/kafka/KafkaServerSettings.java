@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param fetchSessionCacheSlots max.incremental.fetch.session.cache.slots: the incremental fetch sessions kept (0 = none)
  * @param connections            connections.max.idle.ms, max.connections and max.connections.per.ip
  * @param tls                    the listener's TLS identity (Kafka's SSL security protocol); null = plain TCP
+ * @param tlsProvider            the engine that encrypts it ({@code kafka.tls.provider})
  * @param shareGroups            the share groups' lock duration, delivery count limit, session timeout and heartbeat interval
  */
 public record KafkaServerSettings(
@@ -41,6 +42,7 @@ public record KafkaServerSettings(
         int fetchSessionCacheSlots,
         ConnectionLimits connections,
         ServerTls tls,
+        TlsProvider tlsProvider,
         ShareSettings shareGroups) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
@@ -59,6 +61,7 @@ public record KafkaServerSettings(
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(shareGroups, "shareGroups");
+        Objects.requireNonNull(tlsProvider, "tlsProvider");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
@@ -70,19 +73,26 @@ public record KafkaServerSettings(
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
                 GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO, DEFAULT_FETCH_SESSION_CACHE_SLOTS,
-                DEFAULT_CONNECTIONS, null, ShareSettings.DEFAULTS);
+                DEFAULT_CONNECTIONS, null, TlsProvider.AUTO, ShareSettings.DEFAULTS);
     }
 
     /** The same listener with other connection limits. */
     public KafkaServerSettings withConnections(ConnectionLimits value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, value, tls,
-                shareGroups);
+                tlsProvider, shareGroups);
     }
 
     public KafkaServerSettings withTls(ServerTls value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, value,
-                shareGroups);
+                tlsProvider, shareGroups);
+    }
+
+    /** The same listener with its TLS encrypted by {@code value}. */
+    public KafkaServerSettings withTlsProvider(TlsProvider value) {
+        return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
+                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
+                value, shareGroups);
     }
 }

@@ -1,8 +1,10 @@
 package dev.trilog.sqs;
 
 import dev.trilog.frontend.DefinitionSection;
+import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.ServerFrontend;
+import dev.trilog.frontend.ServerTls;
 import dev.trilog.log.DurableMap;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
@@ -10,6 +12,7 @@ import dev.trilog.routing.topology.Topology;
 import dev.trilog.sqs.action.QueueDirectory;
 import dev.trilog.sqs.action.SqsActions;
 import dev.trilog.sqs.message.ReceiptHandles;
+import dev.trilog.sqs.policy.QueueAccess;
 import dev.trilog.sqs.protocol.SqsMetrics;
 import dev.trilog.sqs.queue.LegacyQueueRecords;
 import dev.trilog.sqs.queue.QueueUrls;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -37,7 +41,16 @@ public final class SqsFrontend extends ServerFrontend<SqsServer> {
         super("sqs", SqsFrontendConfig.KEYS, SqsFrontendConfig.PORT, SqsFrontendConfig::read);
     }
 
-    /** Reads the queue metadata and builds the server, without binding anything. */
+    /** Signature V4 by one of {@code sqs.access-keys}, when any are configured (mutual TLS counts too). */
+    @Override
+    public Optional<String> clientAuthentication(FrontendConfig config) {
+        if (!config.string(SqsFrontendConfig.ACCESS_KEYS).isBlank()) {
+            return Optional.of("Signature V4 with " + SqsFrontendConfig.ACCESS_KEYS);
+        }
+        return ServerTls.requiresClientCertificates(config, SqsFrontendConfig.TLS_PREFIX)
+                ? Optional.of("mutual TLS") : Optional.empty();
+    }
+
     @Override
     public boolean servesQueues() {
         return true;
@@ -61,7 +74,9 @@ public final class SqsFrontend extends ServerFrontend<SqsServer> {
         LegacyQueueRecords.moveIntoTopology(engine, topology);
         QueueUrls urls = new QueueUrls(settings.accountId(), settings.region(), settings.tls() != null);
         QueueDirectory directory = new QueueDirectory(topology, queues, urls, engine.settings().clock());
-        return new SqsActions(directory, new ReceiptHandles(receiptHandleSecrets(engine)));
+        QueueAccess access = settings.accessKeys().isEmpty() ? QueueAccess.open()
+                : QueueAccess.enforced(settings.ownerKeys(), settings.accountId());
+        return new SqsActions(directory, new ReceiptHandles(receiptHandleSecrets(engine)), access);
     }
 
     /**

@@ -6,8 +6,10 @@ import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.ServerTls;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** The configuration keys the SQS frontend owns, and how their values become {@link SqsSettings}. */
@@ -22,6 +24,8 @@ public final class SqsFrontendConfig {
     public static final String REGION = "sqs.region";
     /** {@code AKID:SECRET,…}; when set, SQS requests must carry a valid Signature V4 by one of these keys. */
     public static final String ACCESS_KEYS = "sqs.access-keys";
+    /** Access key ids (among {@link #ACCESS_KEYS}) that queue policies do not restrict: the account's administrators. */
+    public static final String OWNER_KEYS = "sqs.owner-keys";
     public static final String IDLE_TIMEOUT_MS = "sqs.idle-timeout-ms";
     public static final String MAX_CONNECTIONS = "sqs.max-connections";
     public static final String MAX_CONNECTIONS_PER_IP = "sqs.max-connections-per-ip";
@@ -36,7 +40,10 @@ public final class SqsFrontendConfig {
             ConfigKey.of(REGION, SqsSettings.DEFAULT_REGION, "The region in ARNs."),
             ConfigKey.secret(ACCESS_KEYS, "",
                     "AKID:SECRET,...; when set, every SQS request must carry a valid Signature V4 by one of"
-                            + " these keys; empty accepts any credentials.")),
+                            + " these keys; empty accepts any credentials."),
+            ConfigKey.of(OWNER_KEYS, "", "Access key ids, comma-separated, among sqs.access-keys, that queue"
+                    + " policies do not restrict (bar an explicit Deny): the queue owner's administrators. Every other"
+                    + " key needs an Allow on a queue that has a Policy (docs/sqs.md).")),
             ConnectionLimits.keys("SQS", IDLE_TIMEOUT_MS, SqsSettings.DEFAULT_IDLE_TIMEOUT_MS,
                     "An SQS connection is closed after waiting this long for the client's bytes (before, between or"
                             + " inside requests) or for it to take an answer (0 = never); long polls are not cut.",
@@ -63,8 +70,25 @@ public final class SqsFrontendConfig {
         }
         String host = config.string(HOST);
         return new SqsSettings(config.listenHost(), port, host.isEmpty() ? null : host, accountId, region,
-                accessKeys(config), ConnectionLimits.read(config, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP),
+                accessKeys(config), ownerKeys(config), ConnectionLimits.read(config, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP),
                 ServerTls.fromConfig(config, TLS_PREFIX).orElse(null));
+    }
+
+    private static Set<String> ownerKeys(FrontendConfig config) {
+        Set<String> owners = new LinkedHashSet<>();
+        for (String key : config.string(OWNER_KEYS).split(",")) {
+            if (!key.isBlank()) {
+                owners.add(key.trim());
+            }
+        }
+        Map<String, String> accessKeys = accessKeys(config);
+        for (String owner : owners) {
+            if (!accessKeys.containsKey(owner)) {
+                throw config.invalid(OWNER_KEYS, "access key ids that " + ACCESS_KEYS + " configures ('" + owner
+                        + "' is not one of them)");
+            }
+        }
+        return owners;
     }
 
     private static Map<String, String> accessKeys(FrontendConfig config) {

@@ -27,7 +27,7 @@ class SqsFrontendConfigTest {
     @Test
     void defaultsFollowTheHostHeaderAndAcceptAnyCredentials() {
         assertThat(read()).isEqualTo(new SqsSettings("127.0.0.1", 9324, null, "000000000000", "us-east-1", Map.of(),
-                new ConnectionLimits(60_000, Integer.MAX_VALUE, Integer.MAX_VALUE), null));
+                java.util.Set.of(), new ConnectionLimits(60_000, Integer.MAX_VALUE, Integer.MAX_VALUE), null));
     }
 
     /** On a clustered node the SQS frontend listens behind the node's door, which relays from loopback. */
@@ -50,6 +50,16 @@ class SqsFrontendConfigTest {
         assertThatThrownBy(() -> read(new ConfigValue("sqs.access-keys", "AK1", "--set")))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageEndingWith("expected ACCESS_KEY_ID:SECRET_ACCESS_KEY pairs separated by commas");
+    }
+
+    @Test
+    void ownerKeysAreSomeOfTheAccessKeys() {
+        ConfigValue keys = new ConfigValue("sqs.access-keys", "AK1:s1,AK2:s2", "--set");
+        assertThat(read(keys, new ConfigValue("sqs.owner-keys", " AK2 ", "--set")).ownerKeys()).containsExactly("AK2");
+        assertThat(read(keys).ownerKeys()).isEmpty();
+        assertThatThrownBy(() -> read(keys, new ConfigValue("sqs.owner-keys", "AK1,AK3", "--set")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageEndingWith("access key ids that sqs.access-keys configures ('AK3' is not one of them)");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.queue.PublishOptions;
+import dev.trilog.sqs.policy.QueuePolicy;
 import dev.trilog.sqs.protocol.SqsAction;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.queue.SqsQueue;
@@ -63,7 +64,7 @@ class SqsQueueRecordTest {
             sqs.call(SqsAction.SET_QUEUE_ATTRIBUTES, "{\"QueueUrl\":\"" + url + "\",\"Attributes\":"
                     + "{\"MessageRetentionPeriod\":\"600\"}}");
             assertThat(stored(sqs, "one").tags()).containsOnlyKeys("team", "env");
-            assertThat(stored(sqs, "one").permissions()).containsOnlyKeys("l1");
+            assertThat(QueuePolicy.parse(stored(sqs, "one").attribute("Policy")).hasStatement("l1")).isTrue();
             assertThat(sqs.topology.queue("one").orElseThrow().messageTtlMs()).hasValue(600_000L);
             assertThat(sqs.engine.durableMap(LEGACY_NAMESPACE).all()).isEmpty();
 
@@ -123,9 +124,10 @@ class SqsQueueRecordTest {
             assertThat(attributes.get("LastModifiedTimestamp").asLong()).isEqualTo(1_700_000_100L);
             assertThat(sqs.call(SqsAction.LIST_QUEUE_TAGS, "{\"QueueUrl\":\"" + url + "\"}").get("Tags").get("team")
                     .asText()).isEqualTo("a");
-            assertThat(sqs.error(SqsAction.ADD_PERMISSION, "{\"QueueUrl\":\"" + url + "\",\"Label\":\"l1\","
-                    + "\"AWSAccountIds\":[\"111122223333\"],\"Actions\":[\"SendMessage\"]}"))
-                    .as("the label the earlier layout stored").isEqualTo(SqsError.INVALID_PARAMETER_VALUE);
+            assertThat(attributes.has("Policy")).as("the earlier layout's grants, never enforced, are dropped").isFalse();
+            sqs.call(SqsAction.ADD_PERMISSION, "{\"QueueUrl\":\"" + url + "\",\"Label\":\"l1\","
+                    + "\"AWSAccountIds\":[\"111122223333\"],\"Actions\":[\"SendMessage\"]}");
+            assertThat(QueuePolicy.parse(attributes(sqs, url).get("Policy").asText()).hasStatement("l1")).isTrue();
             assertThat(sqs.call(SqsAction.LIST_QUEUES, "{}").get("QueueUrls")).hasSize(1);
             assertThat(sqs.call(SqsAction.RECEIVE_MESSAGE, "{\"QueueUrl\":\"" + url + "\"}").get("Messages").get(0)
                     .get("Body").asText()).isEqualTo("sent before the upgrade");

@@ -23,13 +23,22 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Kafka listener with TLS (Kafka's SSL security protocol), driven by kafka-clients as a user
  * would configure them: a PEM truststore with the CA; with mutual TLS, a PEM keystore too. Fetched
  * records cannot go by {@code sendfile} under TLS, so a fetch bigger than one read is checked whole.
+ * Each test runs on both TLS engines ({@code kafka.tls.provider}): BoringSSL and the JDK's.
  */
+@ParameterizedClass
+@ValueSource(strings = {"openssl", "jdk"})
 class KafkaTlsTest {
+
+    @Parameter
+    String provider;
 
     @TempDir
     Path dir;
@@ -45,7 +54,7 @@ class KafkaTlsTest {
     private TestTls start(boolean mutual) {
         TestTls tls = TestTls.writeTo(dir.resolve("tls"));
         List<String> settings = new ArrayList<>(List.of("kafka.tls.certificate", tls.certificate().toString(),
-                "kafka.tls.private-key", tls.privateKey().toString()));
+                "kafka.tls.private-key", tls.privateKey().toString(), "kafka.tls.provider", provider));
         if (mutual) {
             settings.addAll(List.of("kafka.tls.client-ca", tls.ca().toString()));
         }

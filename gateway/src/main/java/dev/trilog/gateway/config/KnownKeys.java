@@ -48,6 +48,8 @@ public final class KnownKeys {
     public static final String CLUSTER_NODES = "cluster.nodes";
     public static final String CLUSTER_SNAPSHOT_THRESHOLD = "cluster.snapshot.threshold";
     public static final String DEFINITIONS_FILE = "definitions.file";
+    /** Refuse to start when a listener beyond loopback has no client authentication (else one WARN line). */
+    public static final String REQUIRE_AUTH_OFF_LOOPBACK = "security.require-auth-off-loopback";
 
     /** The owner name of the gateway's own keys, as {@code --help} groups them. */
     public static final String GATEWAY = "gateway";
@@ -61,6 +63,9 @@ public final class KnownKeys {
             ConfigKey.of(ADMIN_WRITES, GatewayConfig.WRITES_ON_LOOPBACK, "Whether the admin API may change things"
                     + " (create and delete topics, purge queues): true, false, or loopback = only while it listens"
                     + " on a loopback address."),
+            ConfigKey.of(REQUIRE_AUTH_OFF_LOOPBACK, "false", "true = refuse to start when a listener binds beyond"
+                    + " loopback with no client authentication (Kafka: mutual TLS; AMQP: mutual TLS; SQS: sqs.access-keys;"
+                    + " admin: mutual TLS); false = one WARN line at start naming them."),
             ConfigKey.of(CLUSTER_NODES, "", "Replicated mode (first step, docs/replication.md): every node's id and"
                     + " replication address, 1@host:port,2@host:port,...; empty = one node, nothing replicated."),
             ConfigKey.of(NODE_ID, "0", "This node's id in cluster.nodes (needed when cluster.nodes is set)."),

@@ -85,7 +85,7 @@ final class QueueActions {
         long now = directory.nowSeconds();
         Map<String, String> attributes = QueueAttributeRules.forNewQueue(given, context);
         attributes.values().removeIf(String::isEmpty);
-        SqsQueue queue = new SqsQueue(name, attributes, tags, Map.of(), now, now);
+        SqsQueue queue = new SqsQueue(name, attributes, tags, now, now);
         try {
             directory.create(queue);
         } catch (TopologyException e) {

@@ -3,17 +3,22 @@ package dev.trilog.sqs.action;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.routing.queue.UnknownQueueException;
 import dev.trilog.sqs.message.ReceiptHandles;
+import dev.trilog.sqs.policy.QueueAccess;
 import dev.trilog.sqs.protocol.ActionHandler;
 import dev.trilog.sqs.protocol.SqsException;
+import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.protocol.SqsRequest;
+import dev.trilog.sqs.queue.QueueAttributeRules;
+import dev.trilog.sqs.queue.SqsQueue;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The SQS action table's handlers: each {@link dev.trilog.sqs.protocol.SqsAction} to the class
- * that answers it. A queue that disappears under a request (deleted meanwhile) is answered as
- * SQS does, {@code QueueDoesNotExist}.
+ * that answers it, once the queue it names lets the caller ({@link QueueAccess}). A queue that
+ * disappears under a request (deleted meanwhile) is answered as SQS does, {@code QueueDoesNotExist}.
  */
 public final class SqsActions implements ActionHandler {
 
@@ -24,8 +29,12 @@ public final class SqsActions implements ActionHandler {
     private final SettleActions settle;
     private final MessageMoveTasks moveTasks;
     private final SqsQueueDefinitions definitions;
+    private final QueueDirectory directory;
+    private final QueueAccess access;
 
-    public SqsActions(QueueDirectory directory, ReceiptHandles handles) {
+    public SqsActions(QueueDirectory directory, ReceiptHandles handles, QueueAccess access) {
+        this.directory = directory;
+        this.access = access;
         this.queueActions = new QueueActions(directory);
         this.permissions = new PermissionActions(directory);
         this.send = new SendActions(directory);
@@ -43,6 +52,7 @@ public final class SqsActions implements ActionHandler {
     @Override
     public CompletionStage<ObjectNode> handle(SqsRequest request) {
         try {
+            checkAccess(request);
             return dispatch(request).exceptionally(SqsActions::unknownQueue);
         } catch (UnknownQueueException e) {
             return CompletableFuture.failedFuture(SqsException.nonExistentQueue());
@@ -77,6 +87,39 @@ public final class SqsActions implements ActionHandler {
             case ADD_PERMISSION -> done(permissions.addPermission(r));
             case REMOVE_PERMISSION -> done(permissions.removePermission(r));
         };
+    }
+
+    /** Refuses the request before anything runs when the queue it names has a policy that says no. */
+    private void checkAccess(SqsRequest request) {
+        targetQueue(request).ifPresent(queue -> access.check(request.caller(), request.action(),
+                directory.urls().arn(queue.name()), queue.attribute(QueueAttributeRules.POLICY),
+                directory.urls().url(request.host(), queue.name())));
+    }
+
+    /**
+     * The existing queue a request acts on: by {@code QueueUrl}, by {@code QueueName} (GetQueueUrl,
+     * CreateQueue of one that exists), by {@code SourceArn} (message move tasks). ListQueues and
+     * CancelMessageMoveTask (by task handle) name none. A name that finds no queue is left to the
+     * action, which answers QueueDoesNotExist.
+     */
+    private Optional<SqsQueue> targetQueue(SqsRequest request) {
+        SqsParams params = request.params();
+        Optional<String> name = switch (request.action()) {
+            case LIST_QUEUES, CANCEL_MESSAGE_MOVE_TASK -> Optional.empty();
+            case CREATE_QUEUE, GET_QUEUE_URL -> params.string("QueueName");
+            case START_MESSAGE_MOVE_TASK, LIST_MESSAGE_MOVE_TASKS ->
+                    params.string("SourceArn").map(arn -> directory.urls().queueNameOfArn(arn));
+            default -> params.string("QueueUrl").map(this::queueNameOrNull);
+        };
+        return name.flatMap(directory::get);
+    }
+
+    private String queueNameOrNull(String url) {
+        try {
+            return directory.urls().queueName(url);
+        } catch (SqsException notAQueueUrl) {
+            return null;
+        }
     }
 
     private static CompletableFuture<ObjectNode> done(ObjectNode result) {

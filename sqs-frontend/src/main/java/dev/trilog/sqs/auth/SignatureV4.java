@@ -8,6 +8,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,16 +30,35 @@ import javax.crypto.spec.SecretKeySpec;
  * canonical URI (each path segment URI-encoded once more, as every service but S3 signs), the
  * query parameters sorted and encoded, the signed headers as {@code name:trimmed value}, the
  * signed header list, and the hex SHA-256 of the body.
+ *
+ * <p>A signed request is good for {@link #WINDOW} either side of its {@code X-Amz-Date}: one
+ * captured and replayed later, or signed by a clock far off, is {@code SignatureDoesNotMatch}
+ * with AWS's "Signature expired" / "Signature not yet current" text (the SDKs read that answer's
+ * {@code Date} header to correct their clock, then retry).
  */
 public final class SignatureV4 implements RequestAuthenticator {
 
+    /** How far a request's signing time may be from the server's clock, as AWS's SigV4 endpoints allow. */
+    public static final Duration WINDOW = Duration.ofMinutes(5);
+    static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
 
     private final Map<String, String> secretsByAccessKey;
+    private final InstantSource clock;
 
     /** @param secretsByAccessKey secret access keys by access key id; empty accepts any caller */
     public SignatureV4(Map<String, String> secretsByAccessKey) {
+        this(secretsByAccessKey, InstantSource.system());
+    }
+
+    /**
+     * @param clock the wall clock signing times are held against: clients sign with theirs, so
+     *              this is the system's, not the engine's (which tests may move)
+     */
+    public SignatureV4(Map<String, String> secretsByAccessKey, InstantSource clock) {
         this.secretsByAccessKey = Map.copyOf(secretsByAccessKey);
+        this.clock = clock;
     }
 
     public boolean verifies() {
@@ -69,12 +94,47 @@ public final class SignatureV4 implements RequestAuthenticator {
         if (amzDate == null) {
             throw mismatch();
         }
+        requireBodyAsDeclared(request);
         String expected = sign(secret, auth, amzDate, request);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 auth.signature().getBytes(StandardCharsets.US_ASCII))) {
             throw mismatch();
         }
+        requireWithinWindow(amzDate);
         return auth.accessKeyId();
+    }
+
+    /**
+     * The SDKs sign the body through the {@code X-Amz-Content-Sha256} header when they send it, and
+     * the canonical request then names the header's hash, not the body: a body that is not the one
+     * hashed there is a forgery the signature alone would let through.
+     */
+    private static void requireBodyAsDeclared(SignedRequest request) {
+        String declared = request.header("x-amz-content-sha256");
+        if (declared != null && !declared.startsWith("STREAMING") && !declared.equalsIgnoreCase(sha256Hex(request.body()))) {
+            throw mismatch();
+        }
+    }
+
+    /** Checked after the signature, so the date is the one the client signed. */
+    private void requireWithinWindow(String amzDate) {
+        Instant signed;
+        try {
+            signed = AMZ_DATE.parse(amzDate, Instant::from);
+        } catch (DateTimeParseException e) {
+            throw mismatch();
+        }
+        Instant now = clock.instant();
+        if (signed.isBefore(now.minus(WINDOW))) {
+            throw new SqsException(SqsError.SIGNATURE_DOES_NOT_MATCH, "Signature expired: " + amzDate
+                    + " is now earlier than " + AMZ_DATE.format(now.minus(WINDOW)) + " (" + AMZ_DATE.format(now)
+                    + " - " + WINDOW.toMinutes() + " min.)");
+        }
+        if (signed.isAfter(now.plus(WINDOW))) {
+            throw new SqsException(SqsError.SIGNATURE_DOES_NOT_MATCH, "Signature not yet current: " + amzDate
+                    + " is still later than " + AMZ_DATE.format(now.plus(WINDOW)) + " (" + AMZ_DATE.format(now)
+                    + " + " + WINDOW.toMinutes() + " min.)");
+        }
     }
 
     static String sign(String secret, AuthorizationHeader auth, String amzDate, SignedRequest request) {

@@ -38,23 +38,34 @@ public enum SqsError {
     SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", "SignatureDoesNotMatch", 403),
     INVALID_CLIENT_TOKEN_ID("InvalidClientTokenId", "InvalidClientTokenId", 403),
     MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", "MissingAuthenticationToken", 403),
+    /**
+     * A queue policy refuses the caller the action. SQS answers it as AWS's common error: the
+     * shape in Coral's namespace, not SQS's, with the Query code {@code AccessDenied}.
+     */
+    ACCESS_DENIED("com.amazon.coral.service#", "AccessDeniedException", "AccessDenied", 403),
     INTERNAL_ERROR("InternalError", "InternalError", 500);
 
     private static final String JSON_NAMESPACE = "com.amazonaws.sqs#";
 
+    private final String jsonNamespace;
     private final String shape;
     private final String queryCode;
     private final int httpStatus;
 
     SqsError(String shape, String queryCode, int httpStatus) {
+        this(JSON_NAMESPACE, shape, queryCode, httpStatus);
+    }
+
+    SqsError(String jsonNamespace, String shape, String queryCode, int httpStatus) {
+        this.jsonNamespace = jsonNamespace;
         this.shape = shape;
         this.queryCode = queryCode;
         this.httpStatus = httpStatus;
     }
 
-    /** The JSON {@code __type}: {@code com.amazonaws.sqs#<shape>}. */
+    /** The JSON {@code __type}: {@code com.amazonaws.sqs#<shape>} (AccessDenied: Coral's namespace). */
     public String jsonType() {
-        return JSON_NAMESPACE + shape;
+        return jsonNamespace + shape;
     }
 
     public String shape() {

@@ -169,12 +169,13 @@ public final class SqsHttpHandler implements HttpHandler {
         boolean jsonProtocol = isJson(exchange);
         SqsRequest request;
         try {
-            authenticator.authenticate(signedRequest(exchange, body));
-            request = jsonProtocol
+            String caller = authenticator.authenticate(signedRequest(exchange, body));
+            request = (jsonProtocol
                     ? decoder.decodeJson(exchange.getRequestHeaders().getFirst(AMZ_TARGET), body, host(exchange), requestId,
                             exchange.getIoThread())
                     : decoder.decodeQuery(exchange.getQueryString(), exchange.getRequestMethod().equals(Methods.POST),
-                            body, exchange.getRequestPath(), host(exchange), requestId, exchange.getIoThread());
+                            body, exchange.getRequestPath(), host(exchange), requestId, exchange.getIoThread()))
+                    .withCaller(caller);
         } catch (RuntimeException e) {
             metrics.answered(null, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
             return;

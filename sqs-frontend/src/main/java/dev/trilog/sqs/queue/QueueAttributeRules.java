@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.log.LogEngine;
+import dev.trilog.sqs.policy.QueuePolicy;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import java.io.IOException;
@@ -72,7 +73,10 @@ public final class QueueAttributeRules {
         add(rules, new Rule(VISIBILITY_TIMEOUT, "30", false, false, range(0, 43_200)));
         add(rules, new Rule(REDRIVE_POLICY, null, false, false, QueueAttributeRules::redrivePolicy));
         add(rules, new Rule(REDRIVE_ALLOW_POLICY, null, false, false, QueueAttributeRules::redriveAllowPolicy));
-        add(rules, new Rule(POLICY, null, false, false, QueueAttributeRules::jsonDocument));
+        add(rules, new Rule(POLICY, null, false, false, (name, value, context) -> {
+            QueuePolicy.parse(value); // refused unless it is a policy Trilog can enforce
+            return value;
+        }));
         add(rules, new Rule("KmsMasterKeyId", null, false, false, (n, v, c) -> v));
         add(rules, new Rule("KmsDataKeyReusePeriodSeconds", "300", false, false, range(60, 86_400)));
         add(rules, new Rule("SqsManagedSseEnabled", "true", false, false, oneOf("true", "false")));
@@ -188,11 +192,6 @@ public final class QueueAttributeRules {
             }
             return value;
         };
-    }
-
-    private static String jsonDocument(String name, String value, Context context) {
-        readObject(name, value);
-        return value;
     }
 
     /** {"deadLetterTargetArn": "arn:…", "maxReceiveCount": 1–1000}, re-written as AWS reports it. */

@@ -1,42 +1,40 @@
 package dev.trilog.sqs.queue;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.HeaderValue;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * One SQS queue as the SQS API describes it, beyond what the topology's policies say: its
- * attributes as reported (defaults included), tags, permissions (AddPermission labels) and
- * timestamps (epoch seconds). A value: the messages are the queue facade's, and
- * {@code QueueDirectory} finds, stores and changes these.
+ * attributes as reported (defaults included; AddPermission's grants are statements of its
+ * {@code Policy}), tags and timestamps (epoch seconds). A value: the messages are the queue
+ * facade's, and {@code QueueDirectory} finds, stores and changes these.
  *
  * <p>Stored inside the queue's topology spec, as the string argument {@value #ARGUMENT}: this
- * record as JSON, {@code {"name":…,"attributes":{…},"tags":{…},"permissions":{label:
- * {"accounts":[…],"actions":[…]}},"createdTimestamp":…,"lastModifiedTimestamp":…}} — the form
- * the earlier layout kept in a record of its own ({@link LegacyQueueRecords}).
+ * record as JSON, {@code {"name":…,"attributes":{…},"tags":{…},"createdTimestamp":…,
+ * "lastModifiedTimestamp":…}} — the form the earlier layout kept in a record of its own
+ * ({@link LegacyQueueRecords}). Records written before AddPermission edited the Policy also hold
+ * {@code "permissions"}, grants that were never enforced: they are ignored, since turning them
+ * into a Policy now would close those queues to every other key.
  */
+@JsonIgnoreProperties({"permissions"})
 public record SqsQueue(String name, Map<String, String> attributes, Map<String, String> tags,
-                               Map<String, Permission> permissions, long createdTimestamp, long lastModifiedTimestamp) {
+                       long createdTimestamp, long lastModifiedTimestamp) {
 
     /** The queue argument that holds the metadata of an SQS queue; a queue without it is not one. */
     public static final String ARGUMENT = "x-trilog-sqs";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One AddPermission grant. */
-    public record Permission(List<String> accounts, List<String> actions) {
-    }
-
     public SqsQueue {
         attributes = Map.copyOf(attributes);
         tags = Map.copyOf(tags);
-        permissions = Map.copyOf(permissions);
     }
 
     /** The metadata a topology queue carries, or empty when it is not an SQS queue. */
@@ -90,14 +88,10 @@ public record SqsQueue(String name, Map<String, String> attributes, Map<String, 
                 merged.put(name, value);
             }
         });
-        return new SqsQueue(name, merged, tags, permissions, createdTimestamp, nowSeconds);
+        return new SqsQueue(name, merged, tags, createdTimestamp, nowSeconds);
     }
 
     public SqsQueue withTags(Map<String, String> newTags) {
-        return new SqsQueue(name, attributes, newTags, permissions, createdTimestamp, lastModifiedTimestamp);
-    }
-
-    public SqsQueue withPermissions(Map<String, Permission> newPermissions) {
-        return new SqsQueue(name, attributes, tags, newPermissions, createdTimestamp, lastModifiedTimestamp);
+        return new SqsQueue(name, attributes, newTags, createdTimestamp, lastModifiedTimestamp);
     }
 }

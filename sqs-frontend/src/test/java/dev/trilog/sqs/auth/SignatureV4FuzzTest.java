@@ -1,6 +1,7 @@
 package dev.trilog.sqs.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.trilog.sqs.protocol.SqsError;
@@ -11,6 +12,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * Fuzz target for Signature Version 4 ({@link AuthorizationHeader#parse}, then
@@ -27,7 +31,9 @@ class SignatureV4FuzzTest {
 
     static final String ACCESS_KEY = "AKIDEXAMPLE";
     static final String SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    private static final SignatureV4 VERIFIER = new SignatureV4(Map.of(ACCESS_KEY, SECRET));
+    /** Where the verifier's clock stands: at the time a request we signed claims, so it is within the window. */
+    private static final AtomicReference<Instant> NOW = new AtomicReference<>(Instant.parse("2015-08-30T12:36:00Z"));
+    private static final SignatureV4 VERIFIER = new SignatureV4(Map.of(ACCESS_KEY, SECRET), NOW::get);
     private static final List<SqsError> AUTHENTICATION_ERRORS = List.of(SqsError.SIGNATURE_DOES_NOT_MATCH,
             SqsError.INVALID_CLIENT_TOKEN_ID, SqsError.MISSING_AUTHENTICATION_TOKEN, SqsError.MALFORMED_QUERY_STRING);
 
@@ -68,6 +74,16 @@ class SignatureV4FuzzTest {
             headers.put("authorization", List.of(AuthorizationHeader.ALGORITHM + " Credential=" + ACCESS_KEY + "/"
                     + ours.scope() + ", SignedHeaders=" + String.join(";", ours.signedHeaders())
                     + ", Signature=" + signature));
+            Instant signedAt;
+            try {
+                signedAt = SignatureV4.AMZ_DATE.parse(parts[4], Instant::from);
+            } catch (DateTimeParseException notADate) {
+                assertThatThrownBy(() -> VERIFIER.authenticate(request)).as("signed with a date that is none")
+                        .isInstanceOfSatisfying(SqsException.class,
+                                e -> assertThat(e.error()).isEqualTo(SqsError.SIGNATURE_DOES_NOT_MATCH));
+                return;
+            }
+            NOW.set(signedAt);
             assertThat(VERIFIER.authenticate(request)).as("a request we signed").isEqualTo(ACCESS_KEY);
         }
     }
