@@ -46,9 +46,7 @@ class AdminApiTest {
 
     @BeforeAll
     static void startWithData() throws Exception {
-        Path definitions = Files.writeString(dir.resolve("defs.yaml"), StartupDefinitionsTest.YAML);
-        gateway = Gateway.start(TestConfigs.ephemeral(dir.resolve("data"), "definitions.file", definitions.toString()),
-                Frontends.installed());
+        gateway = AdminJson.gatewayWithDefinitions(dir);
         port = gateway.listener("admin").boundAddress().getPort();
         int kafka = gateway.listener("kafka").boundAddress().getPort();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
@@ -70,17 +68,11 @@ class AdminApiTest {
     }
 
     private static JsonNode send(String method, String path, String body, int status) throws Exception {
-        HttpResponse<String> response = Http.send(port, path, method, body);
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-        return JSON.readTree(response.body());
+        return AdminJson.send(port, method, path, body, status);
     }
 
     private static JsonNode get(String path, int status) throws Exception {
-        HttpResponse<String> response = Http.get(port, path);
-        assertThat(response.statusCode()).as(path).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-        return JSON.readTree(response.body());
+        return AdminJson.send(port, "GET", path, null, status);
     }
 
     @Test

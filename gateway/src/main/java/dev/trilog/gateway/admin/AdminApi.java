@@ -20,6 +20,7 @@ import dev.trilog.log.UnknownTopicException;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.Destination;
 import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.queue.PeekedMessage;
 import dev.trilog.routing.queue.QueueCounts;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.queue.UnknownQueueException;
@@ -29,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,12 +53,15 @@ import org.apache.kafka.common.errors.InvalidTopicException;
  *   GET    /api/v1/topics/NAME         one topic: id, config overrides, each partition's start/end offsets and size
  *   GET    /api/v1/queues              every queue (SQS and AMQP) with its counts
  *   GET    /api/v1/queues/NAME         one queue: counts, arguments, the bindings that lead to it
+ *   GET    /api/v1/queues/NAME/messages?limit=   its available messages, without acquiring them
+ *   GET    /api/v1/topics/NAME/partitions/P/records?offset=|timestamp=&amp;limit=   records of a partition
  *   GET    /api/v1/groups              every consumer group with committed offsets, and its total lag
  *   GET    /api/v1/groups/NAME         one group: each partition's committed offset, end offset and lag
  *   GET    /api/v1/definitions         what exists, as a start-up definitions document (docs/definitions.md)
  *   POST   /api/v1/topics              creates a topic: {"name": …, "partitions": N, "configs": {…}}
  *   DELETE /api/v1/topics/NAME         deletes a topic (refused while a queue keeps its messages there)
  *   POST   /api/v1/queues/NAME/purge   drops the queue's messages not in flight (AMQP queue.purge)
+ *   POST   /api/v1/topics/NAME/records  produces a test record: {"key": …, "value": …, "headers": {…}}
  * </pre>
  *
  * An unknown topic, queue or group is 404 {@code {"error": "unknown topic 'x'"}}, as is an unknown
@@ -86,6 +91,7 @@ public final class AdminApi {
     private final List<DefinitionSection> sections;
     private final Map<String, String> frontendOfSection;
     private final Process process;
+    private final RecordBrowser records;
 
     /**
      * What {@code /api/v1/status} says of the process.
@@ -108,10 +114,16 @@ public final class AdminApi {
         this.sections = List.copyOf(sections);
         this.frontendOfSection = Map.copyOf(frontendOfSection);
         this.process = process;
+        this.records = new RecordBrowser(engine);
     }
 
-    /** The answer to a GET of {@code path} (which starts with {@code /api/}). */
+    /** The answer to a GET of {@code path} (which starts with {@code /api/}) without a query. */
     Response get(String path) {
+        return get(path, Map.of());
+    }
+
+    /** The answer to a GET of {@code path} (which starts with {@code /api/}) with the request's query parameters. */
+    Response get(String path, Map<String, Deque<String>> query) {
         if (!path.startsWith(PREFIX)) {
             return error(404, "no such endpoint: " + path + " (the API is under " + PREFIX + ")");
         }
@@ -152,6 +164,13 @@ public final class AdminApi {
                 }
             }
         }
+        if (parts.length == 5 && parts[0].equals("topics") && parts[2].equals("partitions")
+                && parts[4].equals("records") && !parts[1].isEmpty()) {
+            return records.browse(parts[1], parts[3], query);
+        }
+        if (parts.length == 3 && parts[0].equals("queues") && parts[2].equals("messages") && !parts[1].isEmpty()) {
+            return peek(parts[1], RecordBrowser.first(query, "limit"));
+        }
         if (parts.length == 1 && parts[0].equals("groups")) {
             return new Response(200, groups());
         }
@@ -168,6 +187,10 @@ public final class AdminApi {
         String[] parts = parts(path);
         if (parts != null && parts.length == 1 && parts[0].equals("topics")) {
             return createTopic(body);
+        }
+        if (parts != null && parts.length == 3 && parts[0].equals("topics") && parts[2].equals("records")
+                && !parts[1].isEmpty()) {
+            return records.produce(parts[1], body);
         }
         if (parts != null && parts.length == 3 && parts[0].equals("queues") && parts[2].equals("purge")) {
             return purge(parts[1]);
@@ -261,6 +284,38 @@ public final class AdminApi {
             Thread.currentThread().interrupt();
             return error(503, "interrupted");
         }
+    }
+
+    /**
+     * Up to {@code limit} (default 10, at most 100) of the queue's available messages, oldest first,
+     * without acquiring them ({@link Queues#peek}): a consumer still receives each as if nobody had looked.
+     */
+    private Response peek(String name, String limitText) {
+        if (topology.queue(name).isEmpty()) {
+            return error(404, "unknown queue '" + name + "'");
+        }
+        int limit = 10;
+        if (limitText != null) {
+            Long parsed = RecordBrowser.number(limitText);
+            if (parsed == null || parsed < 1 || parsed > 100) {
+                return error(400, "limit must be a whole number from 1 to 100, not '" + limitText + "'");
+            }
+            limit = parsed.intValue();
+        }
+        List<PeekedMessage> peeked;
+        try {
+            peeked = queues.peek(name, limit);
+        } catch (UnknownQueueException e) {
+            return error(404, "unknown queue '" + name + "'");
+        }
+        ObjectNode body = JSON.createObjectNode().put("queue", name);
+        ArrayNode messages = body.putArray("messages");
+        for (PeekedMessage m : peeked) {
+            ObjectNode row = messages.addObject().put("partition", m.partition()).put("offset", m.offset())
+                    .put("timestamp", m.publishTimestampMs()).put("receiveCount", m.acquisitions());
+            MessageJson.put(row, m.message());
+        }
+        return new Response(200, body);
     }
 
     private ObjectNode groups() {
@@ -408,7 +463,42 @@ public final class AdminApi {
         topology.bindingsTo(Destination.queue(spec.name())).stream()
                 .sorted(Comparator.comparing(Binding::source).thenComparing(Binding::key))
                 .forEach(b -> bindings.addObject().put("source", b.source()).put("routingKey", b.key()));
+        ArrayNode exchanges = queue.putArray("exchanges");
+        topology.bindingsTo(Destination.queue(spec.name())).stream().map(Binding::source).distinct().sorted()
+                .forEach(name -> topology.exchange(name).ifPresent(x -> {
+                    ObjectNode exchange = exchanges.addObject().put("name", x.name()).put("type", x.type().amqpName())
+                            .put("durable", x.durable());
+                    ObjectNode xArguments = exchange.putObject("arguments");
+                    new TreeMap<>(x.arguments()).forEach((k, v) -> xArguments.set(k, ArgumentValues.toJson(v)));
+                }));
+        spec.deadLetterExchange().ifPresent(exchange -> {
+            ObjectNode deadLetter = queue.putObject("deadLetter").put("exchange", exchange);
+            spec.deadLetterRoutingKey().ifPresent(key -> deadLetter.put("routingKey", key));
+            ArrayNode reaches = deadLetter.putArray("queues");
+            deadLetterQueues(spec).forEach(reaches::add);
+        });
+        ArrayNode sources = queue.putArray("deadLetterSources");
+        topology.queues().stream().filter(other -> !other.name().equals(spec.name()))
+                .filter(other -> deadLetterQueues(other).contains(spec.name())).map(QueueSpec::name).sorted()
+                .forEach(sources::add);
         return queue;
+    }
+
+    /**
+     * The queues a queue's dead letters reach: its dead-letter exchange routed with its dead-letter
+     * routing key (an SQS redrive policy is the default exchange and the DLQ's name). Without a
+     * dead-letter routing key each message's own key decides, which no listing can say: empty.
+     */
+    private java.util.Set<String> deadLetterQueues(QueueSpec spec) {
+        if (spec.deadLetterExchange().isEmpty() || spec.deadLetterRoutingKey().isEmpty()) {
+            return java.util.Set.of();
+        }
+        try {
+            return new java.util.TreeSet<>(topology.route(spec.deadLetterExchange().get(),
+                    spec.deadLetterRoutingKey().get(), Map.of()));
+        } catch (dev.trilog.routing.topology.TopologyException e) {
+            return java.util.Set.of(); // the exchange is gone
+        }
     }
 
     static Response error(int status, String message) {

@@ -1,10 +1,14 @@
 package dev.trilog.gateway.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The web console on the admin port: HTML pages a person opens in a browser, rendered on the
@@ -19,20 +23,33 @@ import java.util.Map;
  *   GET /console/groups/NAME       a group's committed offsets and lag per partition
  * </pre>
  *
- * The pages read; changes go through the API or {@code trilog} commands (docs/admin-api.md).
+ * Forms that change things (produce a test record, reset a group's offsets) are offered only while
+ * {@code admin.console.writes} allows changes; they post to the console, which makes the API's
+ * request of them, so the page and {@code /api/v1} change things the same way (docs/admin-api.md).
  */
 final class AdminConsole {
 
     static final String CONTENT_TYPE = "text/html; charset=utf-8";
 
-    /** A page: its HTTP status and HTML. */
-    record Page(int status, String html) {
+    /** A page: its HTTP status and HTML, or (status 303) where the browser goes next. */
+    record Page(int status, String html, String location) {
+
+        Page(int status, String html) {
+            this(status, html, null);
+        }
+
+        static Page seeOther(String location) {
+            return new Page(303, "", location);
+        }
     }
 
     private final AdminApi api;
+    /** Whether the pages offer their forms that change things ({@code admin.console.writes}). */
+    private final boolean writes;
 
-    AdminConsole(AdminApi api) {
+    AdminConsole(AdminApi api, boolean writes) {
         this.api = api;
+        this.writes = writes;
     }
 
     /** True for the paths the console answers. */
@@ -40,8 +57,13 @@ final class AdminConsole {
         return path.equals("/") || path.startsWith("/console/");
     }
 
-    /** The page at {@code path}: its status and HTML. */
+    /** The page at {@code path} without a query. */
     Page page(String path) {
+        return page(path, Map.of());
+    }
+
+    /** The page at {@code path}: its status and HTML; {@code query} says which records a topic page shows. */
+    Page page(String path, Map<String, Deque<String>> query) {
         if (path.equals("/")) {
             return overview();
         }
@@ -54,7 +76,7 @@ final class AdminConsole {
             }
             switch (parts[0]) {
                 case "topics" -> {
-                    return new Page(200, topic(answer.body()));
+                    return topicPage(answer.body(), query);
                 }
                 case "queues" -> {
                     return new Page(200, queue(answer.body()));
@@ -68,6 +90,54 @@ final class AdminConsole {
             }
         }
         return new Page(404, html("Not found", "<p>No such page: " + esc(path) + "</p>"));
+    }
+
+    /**
+     * A form the pages post (only offered while {@code admin.console.writes} allows changes; the
+     * routes refuse the post otherwise): made into the API's JSON request, and answered with a
+     * redirect to the page that shows the change, or a page naming the API's error.
+     */
+    Page post(String path, Map<String, Deque<String>> form) {
+        String[] parts = path.substring("/console/".length()).split("/", -1);
+        if (parts.length == 3 && parts[0].equals("topics") && parts[2].equals("records") && !parts[1].isEmpty()) {
+            return produce(parts[1], filled(form));
+        }
+        return new Page(404, html("Not found", "<p>No such form: " + esc(path) + "</p>"));
+    }
+
+    private Page produce(String topic, Map<String, Deque<String>> form) {
+        ObjectNode request = JsonNodeFactory.instance.objectNode();
+        if (form.containsKey("key")) {
+            request.put("key", value(form, "key"));
+        }
+        request.put("value", value(form, "value"));
+        ObjectNode headers = request.putObject("headers");
+        for (String line : value(form, "headers").split("\\R")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+            }
+        }
+        if (form.containsKey("partition")) {
+            Long partition = RecordBrowser.number(value(form, "partition"));
+            if (partition == null) {
+                request.put("partition", value(form, "partition")); // the API names what is wrong with it
+            } else {
+                request.put("partition", partition);
+            }
+        }
+        AdminApi.Response answer = api.post(AdminApi.PREFIX + "topics/" + topic + "/records",
+                request.toString().getBytes(StandardCharsets.UTF_8));
+        if (answer.status() != 201) {
+            return failed(answer, "/console/topics/" + segment(topic));
+        }
+        return Page.seeOther("/console/topics/" + segment(topic) + "?partition=" + answer.body().path("partition").asInt()
+                + "&offset=" + answer.body().path("offset").asLong());
+    }
+
+    private static Page failed(AdminApi.Response answer, String back) {
+        return new Page(answer.status(), html("Not done", "<p class=\"error\">" + esc(answer.body().path("error").asText())
+                + "</p><p><a href=\"" + esc(back) + "\">back</a></p>"));
     }
 
     private Page overview() {
@@ -112,7 +182,12 @@ final class AdminConsole {
         return new Page(200, html("Trilog", body.toString()));
     }
 
-    private static String topic(JsonNode t) {
+    /**
+     * A topic: configs, partitions, then a partition's records from an offset or a time (the form's
+     * query, passed to the records endpoint as it is), and a form to produce a test record.
+     */
+    private Page topicPage(JsonNode t, Map<String, Deque<String>> query) {
+        String name = t.path("name").asText();
         StringBuilder body = new StringBuilder("<p>id <code>").append(esc(t.path("id").asText())).append("</code></p>");
         body.append("<h2>Configs</h2>");
         if (t.path("configs").isEmpty()) {
@@ -129,10 +204,69 @@ final class AdminConsole {
             body.append("<tr>").append(cells(p, "partition", "startOffset", "endOffset", "sizeBytes", "segments"))
                     .append("</tr>");
         }
-        return html("Topic " + t.path("name").asText(), body.append("</table>").toString());
+        body.append("</table>");
+
+        Map<String, Deque<String>> given = filled(query);
+        String partition = given.containsKey("partition") ? given.get("partition").peekFirst() : "0";
+        Map<String, Deque<String>> recordQuery = new TreeMap<>(given);
+        recordQuery.remove("partition");
+        AdminApi.Response records = api.get(AdminApi.PREFIX + "topics/" + name + "/partitions/" + partition + "/records",
+                recordQuery);
+        body.append("<h2>Records</h2><form method=\"get\" id=\"browse\">partition <select name=\"partition\">");
+        for (JsonNode p : t.path("partitions")) {
+            String number = p.path("partition").asText();
+            body.append("<option").append(number.equals(partition) ? " selected" : "").append(">").append(esc(number))
+                    .append("</option>");
+        }
+        body.append("</select> from offset <input name=\"offset\" type=\"number\" min=\"0\" value=\"")
+                .append(esc(value(given, "offset"))).append("\"> or time (UTC) <input name=\"timestamp\"")
+                .append(" type=\"datetime-local\" step=\"1\" value=\"").append(esc(value(given, "timestamp")))
+                .append("\"> limit <input name=\"limit\" type=\"number\" min=\"1\" max=\"").append(RecordBrowser.MAX_LIMIT)
+                .append("\" value=\"").append(esc(value(given, "limit").isEmpty() ? String.valueOf(RecordBrowser.DEFAULT_LIMIT)
+                        : value(given, "limit"))).append("\"> <button>Show</button> <span>(neither: the last records)</span></form>");
+        if (records.status() != 200) {
+            body.append("<p class=\"error\">").append(esc(records.body().path("error").asText())).append("</p>");
+        } else {
+            body.append(MessageRows.table(records.body().path("records"), null, null));
+            long next = records.body().path("nextOffset").asLong();
+            if (next < records.body().path("endOffset").asLong()) {
+                body.append("<p><a id=\"next\" href=\"/console/topics/").append(esc(segment(name))).append("?partition=")
+                        .append(esc(partition)).append("&amp;offset=").append(next).append("\">next records →</a></p>");
+            }
+        }
+        if (writes) {
+            body.append("<h2>Produce a test record</h2><form method=\"post\" id=\"produce\" action=\"/console/topics/")
+                    .append(esc(segment(name))).append("/records\">key <input name=\"key\"> partition <input name=\"partition\"")
+                    .append(" type=\"number\" min=\"0\" placeholder=\"by key\"><br>value<br><textarea name=\"value\" rows=\"4\"")
+                    .append(" cols=\"60\"></textarea><br>headers, one <code>name: value</code> a line<br>")
+                    .append("<textarea name=\"headers\" rows=\"3\" cols=\"60\"></textarea><br><button>Produce</button></form>");
+        }
+        return new Page(records.status() == 200 ? 200 : records.status(), html("Topic " + name, body.toString()));
     }
 
-    private static String queue(JsonNode q) {
+    /** The query without its empty fields: a form's blank inputs mean "not given". */
+    private static Map<String, Deque<String>> filled(Map<String, Deque<String>> query) {
+        Map<String, Deque<String>> filled = new TreeMap<>();
+        query.forEach((k, v) -> {
+            if (v != null && !v.isEmpty() && !v.peekFirst().isEmpty()) {
+                filled.put(k, v);
+            }
+        });
+        return filled;
+    }
+
+    private static String value(Map<String, Deque<String>> query, String name) {
+        Deque<String> values = query.get(name);
+        return values == null ? "" : values.peekFirst();
+    }
+
+    /**
+     * A queue: counts, arguments, where its dead letters go and which queues dead-letter into it,
+     * the bindings and exchanges that lead to it, and its available messages, peeked without
+     * acquiring them.
+     */
+    private String queue(JsonNode q) {
+        String name = q.path("name").asText();
         StringBuilder body = new StringBuilder("<table><tr><th>protocol</th><th>available</th><th>in flight</th>")
                 .append("<th>delayed</th><th>dead-lettered</th><th>oldest ms</th></tr><tr>")
                 .append(cells(q, "protocol", "available", "inFlight", "delayed", "deadLettered", "oldestAgeMs"))
@@ -148,7 +282,28 @@ final class AdminConsole {
                     .append("</td><td>").append(esc(a.getValue().toString())).append("</td></tr>"));
             body.append("</table>");
         }
-        body.append("<h2>Bindings</h2>");
+        body.append("<h2>Dead letters</h2><p id=\"dead-letter\">");
+        JsonNode deadLetter = q.path("deadLetter");
+        if (deadLetter.isMissingNode()) {
+            body.append("given up messages are dropped (no dead-letter exchange)");
+        } else {
+            String exchange = deadLetter.path("exchange").asText();
+            body.append("to exchange ").append(exchange.isEmpty() ? "(default)" : esc(exchange));
+            if (deadLetter.has("routingKey")) {
+                body.append(" with key '").append(esc(deadLetter.path("routingKey").asText())).append("'");
+            }
+            body.append(", reaching ");
+            if (deadLetter.path("queues").isEmpty()) {
+                body.append("no queue it can name");
+            }
+            deadLetter.path("queues").forEach(t -> body.append(link("queues", t.asText())).append(' '));
+        }
+        body.append("</p><p id=\"dead-letter-sources\">dead letters from: ");
+        if (q.path("deadLetterSources").isEmpty()) {
+            body.append("no queue");
+        }
+        q.path("deadLetterSources").forEach(t -> body.append(link("queues", t.asText())).append(' '));
+        body.append("</p><h2>Bindings</h2>");
         if (q.path("bindings").isEmpty()) {
             body.append("<p>none</p>");
         } else {
@@ -156,9 +311,19 @@ final class AdminConsole {
             for (JsonNode b : q.path("bindings")) {
                 body.append("<tr>").append(cells(b, "source", "routingKey")).append("</tr>");
             }
+            body.append("</table><table><tr><th>exchange</th><th>type</th><th>durable</th><th>arguments</th></tr>");
+            for (JsonNode x : q.path("exchanges")) {
+                body.append("<tr>").append(cells(x, "name", "type", "durable")).append("<td>")
+                        .append(esc(x.path("arguments").toString())).append("</td></tr>");
+            }
             body.append("</table>");
         }
-        return html("Queue " + q.path("name").asText(), body.toString());
+        body.append("<h2>Available messages</h2><p>peeked without acquiring them: consumers still receive them, with")
+                .append(" their receive counts unchanged</p>");
+        AdminApi.Response peeked = api.get(AdminApi.PREFIX + "queues/" + name + "/messages");
+        body.append(peeked.status() == 200 ? MessageRows.table(peeked.body().path("messages"), "receiveCount", "receives")
+                : "<p class=\"error\">" + esc(peeked.body().path("error").asText()) + "</p>");
+        return html("Queue " + name, body.toString());
     }
 
     private static String group(JsonNode g) {
@@ -213,7 +378,9 @@ final class AdminConsole {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + " · Trilog</title>"
                 + "<style>body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;"
                 + "margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}th{background:#f4f4f4}"
-                + "code{background:#f4f4f4;padding:0 .2em}svg{border:1px solid #ccc;vertical-align:middle}nav a{margin-right:1em}</style></head><body>"
+                + "code{background:#f4f4f4;padding:0 .2em}svg{border:1px solid #ccc;vertical-align:middle}nav a{margin-right:1em}"
+                + "td{vertical-align:top}pre{margin:0;white-space:pre-wrap;max-width:40em}.error{color:#b00}"
+                + "form{margin:.5em 0}</style></head><body>"
                 + "<nav><a href=\"/\">Overview</a><a href=\"/api/v1/status\">API</a><a href=\"/metrics\">Metrics</a></nav>"
                 + "<h1>" + esc(title) + "</h1>" + body + "</body></html>";
     }
