@@ -294,13 +294,15 @@ class AdminApiTest {
         }
         JsonNode readers = get("/api/v1/groups/readers", 200);
         assertThat(readers.get("lag").asLong()).isEqualTo(2);
+        assertThat(readers.get("state").asText()).isEqualTo("Empty");
         assertThat(readers.get("partitions").toString())
                 .isEqualTo("[{\"topic\":\"orders\",\"partition\":1,\"committedOffset\":1,\"endOffset\":3,\"lag\":2}]");
         assertThat(get("/api/v1/groups", 200).get("groups").toString())
-                .contains("{\"name\":\"readers\",\"partitions\":1,\"lag\":2}");
+                .contains("{\"name\":\"readers\",\"type\":\"classic\",\"state\":\"Empty\",\"members\":0,"
+                        + "\"partitions\":1,\"lag\":2}");
 
         assertThat(run("groups", "list", "--admin", "127.0.0.1:" + port)).isZero();
-        assertThat(out.toString()).startsWith("GROUP").containsPattern("(?m)^readers +1 +2$");
+        assertThat(out.toString()).startsWith("GROUP").containsPattern("(?m)^readers +classic +Empty +0 +1 +2$");
         out.getBuffer().setLength(0);
         assertThat(run("groups", "describe", "readers", "--admin", "127.0.0.1:" + port)).isZero();
         assertThat(out.toString()).containsPattern("(?m)^orders +1 +1 +3 +2$");

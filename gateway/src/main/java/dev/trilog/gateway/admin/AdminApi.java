@@ -6,22 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.gateway.Listener;
-import dev.trilog.gateway.definitions.ArgumentValues;
 import dev.trilog.gateway.definitions.DefinitionsExporter;
-import dev.trilog.log.CommittedOffset;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.PartitionLog;
 import dev.trilog.log.Topic;
 import dev.trilog.log.TopicExistsException;
 import dev.trilog.log.TopicInUseException;
 import dev.trilog.log.UnknownTopicException;
-import dev.trilog.routing.address.Binding;
-import dev.trilog.routing.address.Destination;
-import dev.trilog.routing.address.QueueSpec;
-import dev.trilog.routing.queue.PeekedMessage;
-import dev.trilog.routing.queue.QueueCounts;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.queue.UnknownQueueException;
 import dev.trilog.routing.topology.Topology;
@@ -56,7 +50,8 @@ import org.apache.kafka.common.errors.InvalidTopicException;
  *   GET    /api/v1/queues/NAME/messages?limit=   its available messages, without acquiring them
  *   GET    /api/v1/topics/NAME/partitions/P/records?offset=|timestamp=&amp;limit=   records of a partition
  *   GET    /api/v1/groups              every consumer group with committed offsets, and its total lag
- *   GET    /api/v1/groups/NAME         one group: each partition's committed offset, end offset and lag
+ *   GET    /api/v1/groups/NAME         one group: type, state, members; each partition's committed offset, end offset and lag
+ *   POST   /api/v1/groups/NAME/reset   moves an empty group's offsets: {"to": "earliest"|"latest"|"timestamp"|"offset", …}
  *   GET    /api/v1/definitions         what exists, as a start-up definitions document (docs/definitions.md)
  *   POST   /api/v1/topics              creates a topic: {"name": …, "partitions": N, "configs": {…}}
  *   DELETE /api/v1/topics/NAME         deletes a topic (refused while a queue keeps its messages there)
@@ -89,9 +84,11 @@ public final class AdminApi {
     private final Topology topology;
     private final Queues queues;
     private final List<DefinitionSection> sections;
-    private final Map<String, String> frontendOfSection;
     private final Process process;
     private final RecordBrowser records;
+    private final GroupViews groupViews;
+    private final QueueViews queueViews;
+    private final GroupOffsetReset reset;
 
     /**
      * What {@code /api/v1/status} says of the process.
@@ -105,16 +102,20 @@ public final class AdminApi {
      * @param sections          the frontends' lists of the definitions, which also tell whose a queue is
      * @param frontendOfSection the frontend of each list, by its key ({@code sqsQueues} → {@code sqs}): a
      *                          queue one of them owns is that protocol's, any other AMQP's
+     * @param coordinators      the frontends' consumer groups (the Kafka frontend's), for membership,
+     *                          share groups and offset resets
      */
     public AdminApi(LogEngine engine, Topology topology, Queues queues, List<DefinitionSection> sections,
-            Map<String, String> frontendOfSection, Process process) {
+            Map<String, String> frontendOfSection, List<ConsumerGroups> coordinators, Process process) {
         this.engine = engine;
         this.topology = topology;
         this.queues = queues;
         this.sections = List.copyOf(sections);
-        this.frontendOfSection = Map.copyOf(frontendOfSection);
         this.process = process;
         this.records = new RecordBrowser(engine);
+        this.groupViews = new GroupViews(engine, coordinators);
+        this.queueViews = new QueueViews(topology, queues, sections, frontendOfSection);
+        this.reset = new GroupOffsetReset(engine, coordinators);
     }
 
     /** The answer to a GET of {@code path} (which starts with {@code /api/}) without a query. */
@@ -140,7 +141,7 @@ public final class AdminApi {
                     return new Response(200, topics());
                 }
                 case "queues" -> {
-                    return new Response(200, queueList());
+                    return new Response(200, queueViews.queueList());
                 }
                 default -> {
                     // answered below
@@ -156,7 +157,7 @@ public final class AdminApi {
                             .orElseGet(() -> error(404, "unknown topic '" + name + "'"));
                 }
                 case "queues" -> {
-                    return topology.queue(name).map(q -> new Response(200, queue(q)))
+                    return topology.queue(name).map(q -> new Response(200, queueViews.queue(q)))
                             .orElseGet(() -> error(404, "unknown queue '" + name + "'"));
                 }
                 default -> {
@@ -169,15 +170,15 @@ public final class AdminApi {
             return records.browse(parts[1], parts[3], query);
         }
         if (parts.length == 3 && parts[0].equals("queues") && parts[2].equals("messages") && !parts[1].isEmpty()) {
-            return peek(parts[1], RecordBrowser.first(query, "limit"));
+            return queueViews.peek(parts[1], RecordBrowser.first(query, "limit"));
         }
         if (parts.length == 1 && parts[0].equals("groups")) {
-            return new Response(200, groups());
+            return new Response(200, groupViews.groups());
         }
         if (parts.length == 2 && parts[0].equals("groups") && !parts[1].isEmpty()) {
             String name = parts[1];
-            return engine.groupOffsets().groups().contains(name) ? new Response(200, group(name))
-                    : error(404, "unknown group '" + name + "' (no committed offsets)");
+            return groupViews.exists(name) ? new Response(200, groupViews.group(name))
+                    : error(404, "unknown group '" + name + "' (no committed offsets, no members)");
         }
         return error(404, "no such endpoint: " + path);
     }
@@ -191,6 +192,10 @@ public final class AdminApi {
         if (parts != null && parts.length == 3 && parts[0].equals("topics") && parts[2].equals("records")
                 && !parts[1].isEmpty()) {
             return records.produce(parts[1], body);
+        }
+        if (parts != null && parts.length == 3 && parts[0].equals("groups") && parts[2].equals("reset")
+                && !parts[1].isEmpty()) {
+            return reset.reset(parts[1], body);
         }
         if (parts != null && parts.length == 3 && parts[0].equals("queues") && parts[2].equals("purge")) {
             return purge(parts[1]);
@@ -286,79 +291,6 @@ public final class AdminApi {
         }
     }
 
-    /**
-     * Up to {@code limit} (default 10, at most 100) of the queue's available messages, oldest first,
-     * without acquiring them ({@link Queues#peek}): a consumer still receives each as if nobody had looked.
-     */
-    private Response peek(String name, String limitText) {
-        if (topology.queue(name).isEmpty()) {
-            return error(404, "unknown queue '" + name + "'");
-        }
-        int limit = 10;
-        if (limitText != null) {
-            Long parsed = RecordBrowser.number(limitText);
-            if (parsed == null || parsed < 1 || parsed > 100) {
-                return error(400, "limit must be a whole number from 1 to 100, not '" + limitText + "'");
-            }
-            limit = parsed.intValue();
-        }
-        List<PeekedMessage> peeked;
-        try {
-            peeked = queues.peek(name, limit);
-        } catch (UnknownQueueException e) {
-            return error(404, "unknown queue '" + name + "'");
-        }
-        ObjectNode body = JSON.createObjectNode().put("queue", name);
-        ArrayNode messages = body.putArray("messages");
-        for (PeekedMessage m : peeked) {
-            ObjectNode row = messages.addObject().put("partition", m.partition()).put("offset", m.offset())
-                    .put("timestamp", m.publishTimestampMs()).put("receiveCount", m.acquisitions());
-            MessageJson.put(row, m.message());
-        }
-        return new Response(200, body);
-    }
-
-    private ObjectNode groups() {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode list = body.putArray("groups");
-        engine.groupOffsets().groups().stream().sorted().forEach(name -> {
-            ObjectNode group = group(name);
-            list.addObject().put("name", name).put("partitions", group.get("partitions").size())
-                    .put("lag", group.get("lag").asLong());
-        });
-        return body;
-    }
-
-    /**
-     * A group's committed offsets with each partition's end offset and lag (end − committed, Kafka's
-     * definition; null when the partition is gone). Membership is the Kafka coordinator's:
-     * {@code kafka-consumer-groups --describe --members} shows it.
-     */
-    private ObjectNode group(String name) {
-        ObjectNode body = JSON.createObjectNode().put("name", name);
-        ArrayNode partitions = body.putArray("partitions");
-        long totalLag = 0;
-        var committed = new TreeMap<String, Map<Integer, CommittedOffset>>();
-        engine.groupOffsets().fetchAll(name).forEach((tp, offset) ->
-                committed.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
-        for (var topic : committed.entrySet()) {
-            for (var partition : topic.getValue().entrySet()) {
-                ObjectNode row = partitions.addObject().put("topic", topic.getKey()).put("partition", partition.getKey())
-                        .put("committedOffset", partition.getValue().offset());
-                PartitionLog log = engine.partition(new TopicPartition(topic.getKey(), partition.getKey()));
-                if (log == null) {
-                    row.putNull("endOffset").putNull("lag");
-                } else {
-                    long lag = Math.max(0, log.highWatermark() - partition.getValue().offset());
-                    row.put("endOffset", log.highWatermark()).put("lag", lag);
-                    totalLag += lag;
-                }
-            }
-        }
-        body.put("lag", totalLag);
-        return body;
-    }
-
     private ObjectNode status() {
         ObjectNode status = JSON.createObjectNode().put("version", process.version())
                 .put("uptimeMs", System.currentTimeMillis() - process.startedAtMillis())
@@ -417,88 +349,6 @@ public final class AdminApi {
             }
         }
         return logs;
-    }
-
-    private ObjectNode queueList() {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode list = body.putArray("queues");
-        topology.queues().stream().sorted(Comparator.comparing(QueueSpec::name))
-                .forEach(spec -> list.add(queueSummary(spec)));
-        return body;
-    }
-
-    /**
-     * A queue's kind and counts. {@code deadLettered} is QueueCounts' archived: messages given up
-     * since the queue was opened (rejected, expired, over the delivery limit), dead-lettered when
-     * the queue has a target, else dropped.
-     */
-    private ObjectNode queueSummary(QueueSpec spec) {
-        String protocol = sections.stream().filter(s -> s.owns(spec)).map(DefinitionSection::key).findFirst()
-                .map(key -> frontendOfSection.getOrDefault(key, key)).orElse("amqp");
-        ObjectNode queue = JSON.createObjectNode().put("name", spec.name()).put("protocol", protocol)
-                .put("durable", spec.durable()).put("exclusive", spec.exclusive()).put("fifo", spec.fifo());
-        QueueCounts counts;
-        try {
-            counts = queues.counts(spec.name());
-        } catch (RuntimeException e) {
-            counts = null; // deleted meanwhile, or not served by this node
-        }
-        if (counts != null) {
-            queue.put("available", counts.available()).put("inFlight", counts.inFlight())
-                    .put("delayed", counts.delayed()).put("deadLettered", counts.archived())
-                    .put("oldestAgeMs", counts.oldestAvailableAgeMs());
-        }
-        return queue;
-    }
-
-    private ObjectNode queue(QueueSpec spec) {
-        ObjectNode queue = queueSummary(spec);
-        ObjectNode arguments = queue.putObject("arguments");
-        new TreeMap<>(spec.arguments()).forEach((name, value) -> {
-            if (!name.equals("x-trilog-sqs")) {
-                arguments.set(name, ArgumentValues.toJson(value));
-            }
-        });
-        ArrayNode bindings = queue.putArray("bindings");
-        topology.bindingsTo(Destination.queue(spec.name())).stream()
-                .sorted(Comparator.comparing(Binding::source).thenComparing(Binding::key))
-                .forEach(b -> bindings.addObject().put("source", b.source()).put("routingKey", b.key()));
-        ArrayNode exchanges = queue.putArray("exchanges");
-        topology.bindingsTo(Destination.queue(spec.name())).stream().map(Binding::source).distinct().sorted()
-                .forEach(name -> topology.exchange(name).ifPresent(x -> {
-                    ObjectNode exchange = exchanges.addObject().put("name", x.name()).put("type", x.type().amqpName())
-                            .put("durable", x.durable());
-                    ObjectNode xArguments = exchange.putObject("arguments");
-                    new TreeMap<>(x.arguments()).forEach((k, v) -> xArguments.set(k, ArgumentValues.toJson(v)));
-                }));
-        spec.deadLetterExchange().ifPresent(exchange -> {
-            ObjectNode deadLetter = queue.putObject("deadLetter").put("exchange", exchange);
-            spec.deadLetterRoutingKey().ifPresent(key -> deadLetter.put("routingKey", key));
-            ArrayNode reaches = deadLetter.putArray("queues");
-            deadLetterQueues(spec).forEach(reaches::add);
-        });
-        ArrayNode sources = queue.putArray("deadLetterSources");
-        topology.queues().stream().filter(other -> !other.name().equals(spec.name()))
-                .filter(other -> deadLetterQueues(other).contains(spec.name())).map(QueueSpec::name).sorted()
-                .forEach(sources::add);
-        return queue;
-    }
-
-    /**
-     * The queues a queue's dead letters reach: its dead-letter exchange routed with its dead-letter
-     * routing key (an SQS redrive policy is the default exchange and the DLQ's name). Without a
-     * dead-letter routing key each message's own key decides, which no listing can say: empty.
-     */
-    private java.util.Set<String> deadLetterQueues(QueueSpec spec) {
-        if (spec.deadLetterExchange().isEmpty() || spec.deadLetterRoutingKey().isEmpty()) {
-            return java.util.Set.of();
-        }
-        try {
-            return new java.util.TreeSet<>(topology.route(spec.deadLetterExchange().get(),
-                    spec.deadLetterRoutingKey().get(), Map.of()));
-        } catch (dev.trilog.routing.topology.TopologyException e) {
-            return java.util.Set.of(); // the exchange is gone
-        }
     }
 
     static Response error(int status, String message) {

@@ -102,6 +102,9 @@ final class AdminConsole {
         if (parts.length == 3 && parts[0].equals("topics") && parts[2].equals("records") && !parts[1].isEmpty()) {
             return produce(parts[1], filled(form));
         }
+        if (parts.length == 3 && parts[0].equals("groups") && parts[2].equals("reset") && !parts[1].isEmpty()) {
+            return reset(parts[1], filled(form));
+        }
         return new Page(404, html("Not found", "<p>No such form: " + esc(path) + "</p>"));
     }
 
@@ -133,6 +136,28 @@ final class AdminConsole {
         }
         return Page.seeOther("/console/topics/" + segment(topic) + "?partition=" + answer.body().path("partition").asInt()
                 + "&offset=" + answer.body().path("offset").asLong());
+    }
+
+    private Page reset(String group, Map<String, Deque<String>> form) {
+        ObjectNode request = JsonNodeFactory.instance.objectNode().put("to", value(form, "to"));
+        if (form.containsKey("timestamp")) {
+            request.put("timestamp", value(form, "timestamp"));
+        }
+        if (form.containsKey("offset")) {
+            Long offset = RecordBrowser.number(value(form, "offset"));
+            if (offset == null) {
+                request.put("offset", value(form, "offset")); // the API names what is wrong with it
+            } else {
+                request.put("offset", offset);
+            }
+        }
+        if (form.containsKey("topic")) {
+            request.put("topic", value(form, "topic"));
+        }
+        AdminApi.Response answer = api.post(AdminApi.PREFIX + "groups/" + group + "/reset",
+                request.toString().getBytes(StandardCharsets.UTF_8));
+        return answer.status() == 200 ? Page.seeOther("/console/groups/" + segment(group))
+                : failed(answer, "/console/groups/" + segment(group));
     }
 
     private static Page failed(AdminApi.Response answer, String back) {
@@ -173,10 +198,11 @@ final class AdminConsole {
         }
         body.append("</table>");
 
-        body.append("<h2>Consumer groups</h2><table><tr><th>group</th><th>partitions</th><th>lag</th></tr>");
+        body.append("<h2>Consumer groups</h2><table id=\"groups\"><tr><th>group</th><th>type</th><th>state</th>")
+                .append("<th>members</th><th>partitions</th><th>lag</th></tr>");
         for (JsonNode g : api.get(AdminApi.PREFIX + "groups").body().path("groups")) {
             body.append("<tr><td>").append(link("groups", g.path("name").asText())).append("</td>")
-                    .append(cells(g, "partitions", "lag")).append("</tr>");
+                    .append(cells(g, "type", "state", "members", "partitions", "lag")).append("</tr>");
         }
         body.append("</table>").append(RATE_SCRIPT);
         return new Page(200, html("Trilog", body.toString()));
@@ -326,14 +352,27 @@ final class AdminConsole {
         return html("Queue " + name, body.toString());
     }
 
-    private static String group(JsonNode g) {
-        StringBuilder body = new StringBuilder("<p>total lag ").append(g.path("lag").asLong()).append("</p>")
-                .append("<table><tr><th>topic</th><th>partition</th><th>committed</th><th>end</th><th>lag</th></tr>");
+    private String group(JsonNode g) {
+        String name = g.path("name").asText();
+        StringBuilder body = new StringBuilder("<p id=\"group-state\">").append(esc(g.path("type").asText("classic")))
+                .append(" group · state ").append(esc(g.path("state").asText("–"))).append(" · members ")
+                .append(esc(g.path("members").asText("–"))).append(" · total lag ").append(g.path("lag").asLong()).append("</p>")
+                .append("<table id=\"offsets\"><tr><th>topic</th><th>partition</th><th>committed</th><th>end</th><th>lag</th></tr>");
         for (JsonNode p : g.path("partitions")) {
             body.append("<tr><td>").append(link("topics", p.path("topic").asText())).append("</td>")
                     .append(cells(p, "partition", "committedOffset", "endOffset", "lag")).append("</tr>");
         }
-        return html("Group " + g.path("name").asText(), body.append("</table>").toString());
+        body.append("</table>");
+        if (writes && !g.path("type").asText("classic").equals("share")) {
+            body.append("<h2>Reset offsets</h2><p>only while the group has no members, as")
+                    .append(" <code>kafka-consumer-groups --reset-offsets</code></p><form method=\"post\" id=\"reset\"")
+                    .append(" action=\"/console/groups/").append(esc(segment(name))).append("/reset\">to <select name=\"to\">")
+                    .append("<option>earliest</option><option>latest</option><option>timestamp</option><option>offset</option>")
+                    .append("</select> time (UTC) <input name=\"timestamp\" type=\"datetime-local\" step=\"1\"> offset")
+                    .append(" <input name=\"offset\" type=\"number\" min=\"0\"> topic <input name=\"topic\"")
+                    .append(" placeholder=\"all with offsets\"> <button>Reset offsets</button></form>");
+        }
+        return html("Group " + name, body.toString());
     }
 
     private static String cells(JsonNode row, String... fields) {
