@@ -115,7 +115,8 @@ public final class Gateway {
             List<Listener> started = listening;
             AdminApi api = new AdminApi(engine, queues.topology(), queues.queues(), sections, frontendOfSection,
                     coordinators, new AdminApi.Process(
-                    TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started)));
+                    TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started),
+                    config.compareReports()));
             startListener(node == null
                     ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api,
                             config.adminWrites(), config.adminTls().orElse(null))

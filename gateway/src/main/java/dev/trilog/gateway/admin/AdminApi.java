@@ -52,6 +52,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
  *   GET    /api/v1/groups              every consumer group with committed offsets, and its total lag
  *   GET    /api/v1/groups/NAME         one group: type, state, members; each partition's committed offset, end offset and lag
  *   POST   /api/v1/groups/NAME/reset   moves an empty group's offsets: {"to": "earliest"|"latest"|"timestamp"|"offset", …}
+ *   GET    /api/v1/compare             the latest trilog compare reports (admin.compare.reports)
  *   GET    /api/v1/definitions         what exists, as a start-up definitions document (docs/definitions.md)
  *   POST   /api/v1/topics              creates a topic: {"name": …, "partitions": N, "configs": {…}}
  *   DELETE /api/v1/topics/NAME         deletes a topic (refused while a queue keeps its messages there)
@@ -89,13 +90,16 @@ public final class AdminApi {
     private final GroupViews groupViews;
     private final QueueViews queueViews;
     private final GroupOffsetReset reset;
+    private final CompareReports compareReports;
 
     /**
      * What {@code /api/v1/status} says of the process.
      *
-     * @param listeners the listeners started so far, read at each request
+     * @param listeners      the listeners started so far, read at each request
+     * @param compareReports where {@code trilog compare}'s reports are ({@code admin.compare.reports})
      */
-    public record Process(String version, Path dataDir, long startedAtMillis, Supplier<List<Listener>> listeners) {
+    public record Process(String version, Path dataDir, long startedAtMillis, Supplier<List<Listener>> listeners,
+            Path compareReports) {
     }
 
     /**
@@ -116,6 +120,12 @@ public final class AdminApi {
         this.groupViews = new GroupViews(engine, coordinators);
         this.queueViews = new QueueViews(topology, queues, sections, frontendOfSection);
         this.reset = new GroupOffsetReset(engine, coordinators);
+        this.compareReports = new CompareReports(process.compareReports());
+    }
+
+    /** The compare reports the console lists and serves. */
+    CompareReports compareReports() {
+        return compareReports;
     }
 
     /** The answer to a GET of {@code path} (which starts with {@code /api/}) without a query. */
@@ -142,6 +152,9 @@ public final class AdminApi {
                 }
                 case "queues" -> {
                     return new Response(200, queueViews.queueList());
+                }
+                case "compare" -> {
+                    return new Response(200, compareReports.list());
                 }
                 default -> {
                     // answered below

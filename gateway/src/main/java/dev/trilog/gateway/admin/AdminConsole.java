@@ -21,6 +21,7 @@ import java.util.TreeMap;
  *   GET /console/topics/NAME       a topic's configs and partitions
  *   GET /console/queues/NAME       a queue's counts, arguments and bindings
  *   GET /console/groups/NAME       a group's committed offsets and lag per partition
+ *   GET /console/compare           the latest trilog compare reports; /console/compare/RUN/FILE opens one
  * </pre>
  *
  * Forms that change things (produce a test record, reset a group's offsets) are offered only while
@@ -66,6 +67,9 @@ final class AdminConsole {
     Page page(String path, Map<String, Deque<String>> query) {
         if (path.equals("/")) {
             return overview();
+        }
+        if (path.equals("/console/compare")) {
+            return compareReports();
         }
         String[] parts = path.substring("/console/".length()).split("/", -1);
         if (parts.length == 2 && !parts[1].isEmpty()) {
@@ -163,6 +167,30 @@ final class AdminConsole {
     private static Page failed(AdminApi.Response answer, String back) {
         return new Page(answer.status(), html("Not done", "<p class=\"error\">" + esc(answer.body().path("error").asText())
                 + "</p><p><a href=\"" + esc(back) + "\">back</a></p>"));
+    }
+
+    /** The latest {@code trilog compare} reports, newest first, each opened from its own files. */
+    private Page compareReports() {
+        JsonNode list = api.get(AdminApi.PREFIX + "compare").body();
+        StringBuilder body = new StringBuilder("<p>from <code>").append(esc(list.path("directory").asText()))
+                .append("</code> (<code>admin.compare.reports</code>; <code>trilog compare --output</code>)</p>");
+        if (list.path("reports").isEmpty()) {
+            body.append("<p class=\"none\">no reports yet: run <code>./trilog compare --quick</code></p>");
+            return new Page(200, html("Compare reports", body.toString()));
+        }
+        body.append("<table id=\"reports\"><tr><th>run</th><th>started</th><th>protocols</th><th>runs</th><th>files</th></tr>");
+        for (JsonNode r : list.path("reports")) {
+            String name = r.path("name").asText();
+            body.append("<tr><td>").append(esc(name)).append(r.path("quick").asBoolean() ? " (quick)" : "")
+                    .append(r.path("interrupted").asBoolean() ? " (interrupted)" : "").append("</td><td>")
+                    .append(esc(r.path("startedAt").asText("–"))).append("</td><td>");
+            r.path("protocols").forEach(p -> body.append(esc(p.asText())).append(' '));
+            body.append("</td><td>").append(esc(r.path("runs").asText("–"))).append("</td><td>");
+            r.path("files").forEach(f -> body.append("<a href=\"/console/compare/").append(esc(segment(name))).append('/')
+                    .append(esc(f.asText())).append("\">").append(esc(f.asText())).append("</a> "));
+            body.append("</td></tr>");
+        }
+        return new Page(200, html("Compare reports", body.append("</table>").toString()));
     }
 
     private Page overview() {
@@ -420,7 +448,7 @@ final class AdminConsole {
                 + "code{background:#f4f4f4;padding:0 .2em}svg{border:1px solid #ccc;vertical-align:middle}nav a{margin-right:1em}"
                 + "td{vertical-align:top}pre{margin:0;white-space:pre-wrap;max-width:40em}.error{color:#b00}"
                 + "form{margin:.5em 0}</style></head><body>"
-                + "<nav><a href=\"/\">Overview</a><a href=\"/api/v1/status\">API</a><a href=\"/metrics\">Metrics</a></nav>"
+                + "<nav><a href=\"/\">Overview</a><a href=\"/console/compare\">Compare reports</a><a href=\"/api/v1/status\">API</a><a href=\"/metrics\">Metrics</a></nav>"
                 + "<h1>" + esc(title) + "</h1>" + body + "</body></html>";
     }
 

@@ -43,6 +43,8 @@ final class AdminRoutes implements HttpHandler {
     private final boolean writes;
     /** The largest request body read: a topic's creation is a few hundred bytes. */
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Where the console serves a compare report's files: /console/compare/RUN/report.html, …/charts/X.png. */
+    private static final String COMPARE_FILES = "/console/compare/";
 
     /**
      * @param health   the health body (JSON)
@@ -159,6 +161,19 @@ final class AdminRoutes implements HttpHandler {
         // the forms post to /console/…; the overview has none
         boolean post = Methods.POST.equals(exchange.getRequestMethod()) && exchange.getRequestPath().startsWith("/console/");
         if (!post && !allowed(exchange)) {
+            return;
+        }
+        if (!post && exchange.getRequestPath().startsWith(COMPARE_FILES)) {
+            String[] parts = exchange.getRequestPath().substring(COMPARE_FILES.length()).split("/", 2);
+            var file = parts.length == 2 ? api.compareReports().file(parts[0], parts[1])
+                    : java.util.Optional.<CompareReports.ReportFile>empty();
+            if (file.isEmpty()) {
+                respond(exchange, StatusCodes.NOT_FOUND, "text/plain; charset=utf-8", "no such report file\n");
+            } else {
+                exchange.setStatusCode(StatusCodes.OK);
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, file.get().contentType());
+                exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(file.get().bytes()));
+            }
             return;
         }
         AdminConsole.Page page;

@@ -49,7 +49,7 @@ class KnownKeysTest {
     void theFrontendsOnTheClassPathBringTheirKeysGroupedByOwner() {
         assertThat(keys.declaredByOwner()).containsOnlyKeys("gateway", "amqp", "kafka", "sqs");
         assertThat(keys.declaredByOwner().get("gateway")).extracting(ConfigKey::name)
-                .containsExactly("data.dir", "listen.host", "admin.port", "admin.console.writes", "cluster.nodes", "node.id",
+                .containsExactly("data.dir", "listen.host", "admin.port", "admin.console.writes", "admin.compare.reports", "cluster.nodes", "node.id",
                         "cluster.snapshot.threshold", "definitions.file", "logging.level", "admin.tls.certificate",
                         "admin.tls.private-key", "admin.tls.client-ca");
         assertThat(keys.all()).contains("kafka.port", "kafka.transport", "group.min.session.timeout.ms",
