@@ -1,8 +1,6 @@
 package dev.trilog.gateway.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
@@ -47,10 +45,12 @@ final class AdminConsole {
     private final AdminApi api;
     /** Whether the pages offer their forms that change things ({@code admin.console.writes}). */
     private final boolean writes;
+    private final ConsoleForms forms;
 
     AdminConsole(AdminApi api, boolean writes) {
         this.api = api;
         this.writes = writes;
+        this.forms = new ConsoleForms(api);
     }
 
     /** True for the paths the console answers. */
@@ -96,77 +96,9 @@ final class AdminConsole {
         return new Page(404, html("Not found", "<p>No such page: " + esc(path) + "</p>"));
     }
 
-    /**
-     * A form the pages post (only offered while {@code admin.console.writes} allows changes; the
-     * routes refuse the post otherwise): made into the API's JSON request, and answered with a
-     * redirect to the page that shows the change, or a page naming the API's error.
-     */
+    /** A form a page posted: see {@link ConsoleForms}. */
     Page post(String path, Map<String, Deque<String>> form) {
-        String[] parts = path.substring("/console/".length()).split("/", -1);
-        if (parts.length == 3 && parts[0].equals("topics") && parts[2].equals("records") && !parts[1].isEmpty()) {
-            return produce(parts[1], filled(form));
-        }
-        if (parts.length == 3 && parts[0].equals("groups") && parts[2].equals("reset") && !parts[1].isEmpty()) {
-            return reset(parts[1], filled(form));
-        }
-        return new Page(404, html("Not found", "<p>No such form: " + esc(path) + "</p>"));
-    }
-
-    private Page produce(String topic, Map<String, Deque<String>> form) {
-        ObjectNode request = JsonNodeFactory.instance.objectNode();
-        if (form.containsKey("key")) {
-            request.put("key", value(form, "key"));
-        }
-        request.put("value", value(form, "value"));
-        ObjectNode headers = request.putObject("headers");
-        for (String line : value(form, "headers").split("\\R")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                headers.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
-            }
-        }
-        if (form.containsKey("partition")) {
-            Long partition = RecordBrowser.number(value(form, "partition"));
-            if (partition == null) {
-                request.put("partition", value(form, "partition")); // the API names what is wrong with it
-            } else {
-                request.put("partition", partition);
-            }
-        }
-        AdminApi.Response answer = api.post(AdminApi.PREFIX + "topics/" + topic + "/records",
-                request.toString().getBytes(StandardCharsets.UTF_8));
-        if (answer.status() != 201) {
-            return failed(answer, "/console/topics/" + segment(topic));
-        }
-        return Page.seeOther("/console/topics/" + segment(topic) + "?partition=" + answer.body().path("partition").asInt()
-                + "&offset=" + answer.body().path("offset").asLong());
-    }
-
-    private Page reset(String group, Map<String, Deque<String>> form) {
-        ObjectNode request = JsonNodeFactory.instance.objectNode().put("to", value(form, "to"));
-        if (form.containsKey("timestamp")) {
-            request.put("timestamp", value(form, "timestamp"));
-        }
-        if (form.containsKey("offset")) {
-            Long offset = RecordBrowser.number(value(form, "offset"));
-            if (offset == null) {
-                request.put("offset", value(form, "offset")); // the API names what is wrong with it
-            } else {
-                request.put("offset", offset);
-            }
-        }
-        if (form.containsKey("topic")) {
-            request.put("topic", value(form, "topic"));
-        }
-        AdminApi.Response answer = api.post(AdminApi.PREFIX + "groups/" + group + "/reset",
-                request.toString().getBytes(StandardCharsets.UTF_8));
-        return answer.status() == 200 ? Page.seeOther("/console/groups/" + segment(group))
-                : failed(answer, "/console/groups/" + segment(group));
-    }
-
-    private static Page failed(AdminApi.Response answer, String back) {
-        return new Page(answer.status(), html("Not done", "<p class=\"error\">" + esc(answer.body().path("error").asText())
-                + "</p><p><a href=\"" + esc(back) + "\">back</a></p>"));
+        return forms.post(path, form);
     }
 
     /** The latest {@code trilog compare} reports, newest first, each opened from its own files. */
@@ -299,7 +231,7 @@ final class AdminConsole {
     }
 
     /** The query without its empty fields: a form's blank inputs mean "not given". */
-    private static Map<String, Deque<String>> filled(Map<String, Deque<String>> query) {
+    static Map<String, Deque<String>> filled(Map<String, Deque<String>> query) {
         Map<String, Deque<String>> filled = new TreeMap<>();
         query.forEach((k, v) -> {
             if (v != null && !v.isEmpty() && !v.peekFirst().isEmpty()) {
@@ -309,7 +241,7 @@ final class AdminConsole {
         return filled;
     }
 
-    private static String value(Map<String, Deque<String>> query, String name) {
+    static String value(Map<String, Deque<String>> query, String name) {
         Deque<String> values = query.get(name);
         return values == null ? "" : values.peekFirst();
     }
@@ -417,7 +349,7 @@ final class AdminConsole {
     }
 
     /** A name as one path segment of a link: percent-encoded, so '/', '?' or '#' in it stay part of it. */
-    private static String segment(String name) {
+    static String segment(String name) {
         return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -441,7 +373,7 @@ final class AdminConsole {
         return out.toString();
     }
 
-    private static String html(String title, String body) {
+    static String html(String title, String body) {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + " · Trilog</title>"
                 + "<style>body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;"
                 + "margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}th{background:#f4f4f4}"
