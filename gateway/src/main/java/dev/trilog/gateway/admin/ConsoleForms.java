@@ -55,14 +55,7 @@ final class ConsoleForms {
                 headers.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
             }
         }
-        if (form.containsKey("partition")) {
-            Long partition = RecordBrowser.number(value(form, "partition"));
-            if (partition == null) {
-                request.put("partition", value(form, "partition")); // the API names what is wrong with it
-            } else {
-                request.put("partition", partition);
-            }
-        }
+        putWholeNumber(request, form, "partition");
         AdminApi.Response answer = api.post(AdminApi.PREFIX + "topics/" + topic + "/records",
                 request.toString().getBytes(StandardCharsets.UTF_8));
         if (answer.status() != 201) {
@@ -77,14 +70,7 @@ final class ConsoleForms {
         if (form.containsKey("timestamp")) {
             request.put("timestamp", value(form, "timestamp"));
         }
-        if (form.containsKey("offset")) {
-            Long offset = RecordBrowser.number(value(form, "offset"));
-            if (offset == null) {
-                request.put("offset", value(form, "offset")); // the API names what is wrong with it
-            } else {
-                request.put("offset", offset);
-            }
-        }
+        putWholeNumber(request, form, "offset");
         if (form.containsKey("topic")) {
             request.put("topic", value(form, "topic"));
         }
@@ -92,6 +78,18 @@ final class ConsoleForms {
                 request.toString().getBytes(StandardCharsets.UTF_8));
         return answer.status() == 200 ? AdminConsole.Page.seeOther("/console/groups/" + segment(group))
                 : failed(answer, "/console/groups/" + segment(group));
+    }
+
+    /** A number field as a JSON number; anything else as the text, so the API names what is wrong with it. */
+    private static void putWholeNumber(ObjectNode request, Map<String, Deque<String>> form, String field) {
+        if (form.containsKey(field)) {
+            Long number = RecordBrowser.number(value(form, field));
+            if (number == null) {
+                request.put(field, value(form, field));
+            } else {
+                request.put(field, number);
+            }
+        }
     }
 
     private static AdminConsole.Page failed(AdminApi.Response answer, String back) {
