@@ -17,14 +17,14 @@ public interface ConsumerGroups {
     /**
      * One group as ListGroups and DescribeGroups say it.
      *
-     * @param type    {@code classic} or {@code share} (Kafka's group types, lower case)
+     * @param type    {@code classic}, {@code consumer} (KIP-848) or {@code share} (Kafka's group types, lower case)
      * @param state   Kafka's state name: {@code Empty}, {@code Stable}, {@code PreparingRebalance}, …
      * @param members how many members it has now
      */
     record Group(String name, String type, String state, int members) {
     }
 
-    /** Every group the coordinators know, classic and share, sorted by name then type. */
+    /** Every group the coordinators know, classic, consumer and share, sorted by name then type. */
     List<Group> groups();
 
     /**

@@ -152,6 +152,30 @@ class GroupResetApiTest {
     }
 
     @Test
+    void aConsumerProtocolGroupWithMembersIsRefusedToo() throws Exception {
+        Map<String, Object> config = new java.util.HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:" + kafka, ConsumerConfig.GROUP_ID_CONFIG, "kip848",
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+        try (KafkaConsumer<String, String> member = new KafkaConsumer<>(config)) {
+            member.subscribe(List.of("events"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                member.poll(Duration.ofMillis(100));
+                return !member.assignment().isEmpty();
+            });
+            member.commitSync(Map.of(new TopicPartition("events", 0), new OffsetAndMetadata(2)));
+
+            assertThat(reset("kip848", "{\"to\": \"earliest\"}", 409).get("error").asText())
+                    .startsWith("group 'kip848' has 1 member(s)");
+            JsonNode group = AdminJson.send(port, "GET", "/api/v1/groups/kip848", null, 200);
+            assertThat(group.get("type").asText()).isEqualTo("consumer");
+            assertThat(group.get("members").asInt()).isEqualTo(1);
+            assertThat(committed("kip848")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void badResetsAreJsonErrors() throws Exception {
         commit("checked", 1);
         assertThat(reset("checked", "{\"to\": \"yesterday\"}", 400).get("error").asText())
