@@ -110,6 +110,14 @@ public interface Frontend extends AutoCloseable {
     }
 
     /**
+     * This protocol's consumer groups, for the admin endpoint to list and reset (the Kafka
+     * frontend's); empty for a protocol without them. Called after {@link #initialize}.
+     */
+    default java.util.Optional<ConsumerGroups> consumerGroups() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Binds {@code config.listenHost()} and the port of {@link #portKey()} and starts accepting.
      * Called once, after {@link #initialize}.
      *

@@ -71,6 +71,11 @@ public abstract class ServerFrontend<S extends ServerFrontend.Server> implements
         server = newServer(context);
     }
 
+    /** The server {@link #initialize} built; null before it and after {@link #close}. */
+    protected final S server() {
+        return server;
+    }
+
     @Override
     public final InetSocketAddress start() throws IOException {
         if (server == null) {

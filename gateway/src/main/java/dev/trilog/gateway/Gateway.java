@@ -3,6 +3,7 @@ package dev.trilog.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trilog.frontend.AdvertisedHost;
 import dev.trilog.frontend.DefinitionException;
+import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendContext;
@@ -75,6 +76,7 @@ public final class Gateway {
         List<Listener> prepared = new ArrayList<>();
         List<DefinitionSection> sections = new ArrayList<>();
         Map<String, String> frontendOfSection = new HashMap<>(); // sqsQueues -> sqs
+        List<ConsumerGroups> coordinators = new ArrayList<>(); // the Kafka frontend's groups
         try {
             engine = openLog(config);
             replication = joinCluster(config, engine);
@@ -98,6 +100,7 @@ public final class Gateway {
                     idle.add(address);
                     continue;
                 }
+                frontend.consumerGroups().ifPresent(coordinators::add);
                 for (DefinitionSection section : frontend.definitionSections()) {
                     sections.add(section);
                     frontendOfSection.put(section.key(), frontend.name());
@@ -113,8 +116,9 @@ public final class Gateway {
             QueueLayer queues = queueLayer;
             List<Listener> started = listening;
             AdminApi api = new AdminApi(engine, queues.topology(), queues.queues(), sections, frontendOfSection,
-                    new AdminApi.Process(
-                    TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started)));
+                    coordinators, new AdminApi.Process(
+                    TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started),
+                    config.compareReports()));
             startListener(node == null
                     ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api,
                             config.adminWrites(), config.adminTls().orElse(null))

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trilog.frontend.Frontends;
+import dev.trilog.testsupport.HeadlessChromium;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
@@ -46,9 +47,7 @@ class AdminApiTest {
 
     @BeforeAll
     static void startWithData() throws Exception {
-        Path definitions = Files.writeString(dir.resolve("defs.yaml"), StartupDefinitionsTest.YAML);
-        gateway = Gateway.start(TestConfigs.ephemeral(dir.resolve("data"), "definitions.file", definitions.toString()),
-                Frontends.installed());
+        gateway = AdminJson.gatewayWithDefinitions(dir);
         port = gateway.listener("admin").boundAddress().getPort();
         int kafka = gateway.listener("kafka").boundAddress().getPort();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
@@ -70,17 +69,11 @@ class AdminApiTest {
     }
 
     private static JsonNode send(String method, String path, String body, int status) throws Exception {
-        HttpResponse<String> response = Http.send(port, path, method, body);
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-        return JSON.readTree(response.body());
+        return AdminJson.send(port, method, path, body, status);
     }
 
     private static JsonNode get(String path, int status) throws Exception {
-        HttpResponse<String> response = Http.get(port, path);
-        assertThat(response.statusCode()).as(path).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-        return JSON.readTree(response.body());
+        return AdminJson.send(port, "GET", path, null, status);
     }
 
     @Test
@@ -302,13 +295,15 @@ class AdminApiTest {
         }
         JsonNode readers = get("/api/v1/groups/readers", 200);
         assertThat(readers.get("lag").asLong()).isEqualTo(2);
+        assertThat(readers.get("state").asText()).isEqualTo("Empty");
         assertThat(readers.get("partitions").toString())
                 .isEqualTo("[{\"topic\":\"orders\",\"partition\":1,\"committedOffset\":1,\"endOffset\":3,\"lag\":2}]");
         assertThat(get("/api/v1/groups", 200).get("groups").toString())
-                .contains("{\"name\":\"readers\",\"partitions\":1,\"lag\":2}");
+                .contains("{\"name\":\"readers\",\"type\":\"classic\",\"state\":\"Empty\",\"members\":0,"
+                        + "\"partitions\":1,\"lag\":2}");
 
         assertThat(run("groups", "list", "--admin", "127.0.0.1:" + port)).isZero();
-        assertThat(out.toString()).startsWith("GROUP").containsPattern("(?m)^readers +1 +2$");
+        assertThat(out.toString()).startsWith("GROUP").containsPattern("(?m)^readers +classic +Empty +0 +1 +2$");
         out.getBuffer().setLength(0);
         assertThat(run("groups", "describe", "readers", "--admin", "127.0.0.1:" + port)).isZero();
         assertThat(out.toString()).containsPattern("(?m)^orders +1 +1 +3 +2$");
@@ -355,29 +350,15 @@ class AdminApiTest {
     @Test
     @org.junit.jupiter.api.Timeout(180)
     void headlessChromiumLoadsTheConsoleAndItsLiveChart(@TempDir Path browserDir) throws Exception {
-        java.util.Optional<Path> chromium = java.util.stream.Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
-                "/usr/bin/google-chrome").map(Path::of).filter(Files::isExecutable).findFirst();
+        java.util.Optional<HeadlessChromium> chromium = HeadlessChromium.find(browserDir);
         org.junit.jupiter.api.Assumptions.assumeTrue(chromium.isPresent(), "no Chromium installed");
         String url = "http://127.0.0.1:" + port + "/";
-        Path screenshots = Files.createDirectories(Path.of("target", "console-screenshots"));
-        java.util.List<String> common = java.util.List.of(chromium.get().toString(), "--headless=new", "--no-sandbox",
-                "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + browserDir.resolve("profile"),
-                "--virtual-time-budget=10000");
-        java.util.List<String> dump = new java.util.ArrayList<>(common);
-        dump.addAll(java.util.List.of("--dump-dom", url));
-        Process browser = new ProcessBuilder(dump).redirectError(browserDir.resolve("chromium.err").toFile()).start();
-        String dom = new String(browser.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(browser.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(dom).as("Chromium said: " + Files.readString(browserDir.resolve("chromium.err")))
-                .contains(">orders</a>", ">billing</a>").containsPattern("data-polls=\"[1-9]\\d*\"");
 
-        java.util.List<String> shot = new java.util.ArrayList<>(common);
-        shot.addAll(java.util.List.of("--window-size=1200,1400",
-                "--screenshot=" + screenshots.resolve("overview.png").toAbsolutePath(), url));
-        Process screenshot = new ProcessBuilder(shot).redirectErrorStream(true)
-                .redirectOutput(browserDir.resolve("screenshot.out").toFile()).start();
-        assertThat(screenshot.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(screenshots.resolve("overview.png")).isNotEmptyFile();
+        assertThat(chromium.get().dom(url)).contains(">orders</a>", ">billing</a>").containsPattern("data-polls=\"[1-9]\\d*\"");
+
+        Path screenshot = Path.of("target", "console-screenshots", "overview.png");
+        chromium.get().screenshot(url, screenshot);
+        assertThat(screenshot).isNotEmptyFile();
     }
 
     private int run(String... args) {

@@ -37,6 +37,11 @@ final class TrilogProcess implements AutoCloseable {
     }
 
     static TrilogProcess start(String... args) {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** With {@code environment} added to a clean one (no TRILOG_* variable of the machine's). */
+    static TrilogProcess start(java.util.Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // a short-lived test JVM: start fast rather than peak fast
@@ -47,6 +52,7 @@ final class TrilogProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         // the machine's own TRILOG_* settings must not leak into the test
         builder.environment().keySet().removeIf(name -> name.startsWith("TRILOG_"));
+        builder.environment().putAll(environment);
         try {
             return new TrilogProcess(builder.start());
         } catch (IOException e) {

@@ -3,7 +3,11 @@ package dev.trilog.kafka;
 import dev.trilog.kafka.admin.AdminApis;
 import dev.trilog.kafka.data.DataApis;
 import dev.trilog.kafka.group.GroupApis;
+import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.kafka.group.GroupCoordinator;
+import dev.trilog.kafka.group.KafkaConsumerGroups;
+import java.util.List;
+import java.util.function.Supplier;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.share.ShareApis;
@@ -30,16 +34,21 @@ final class KafkaApis {
                 new InetSocketAddress(settings.host(), settings.port()), timer);
     }
 
+    /** The API table, and the groups its coordinators keep (for the admin endpoint). */
+    record Built(ApiTable table, KafkaConsumerGroups groups) {
+    }
+
     /** The table; the share-group APIs only with {@code queues} (null: a listener without the queue layer). */
-    static ApiTable table(KafkaContext context, KafkaServerSettings settings, Queues queues, Topology topology) {
+    static Built table(KafkaContext context, KafkaServerSettings settings, Queues queues, Topology topology) {
         ApiTable table = new ApiTable(context.routing());
         GroupCoordinator groups = GroupApis.register(table, context, settings.groups());
+        Supplier<List<ConsumerGroups.Group>> shareGroups = List::of;
         if (queues != null) {
-            ShareApis.register(table, context, settings.shareGroups(), queues, topology, groups);
+            shareGroups = ShareApis.register(table, context, settings.shareGroups(), queues, topology, groups);
         }
         TransactionCoordinator transactions = TransactionApis.register(table, context, settings.transactions(), groups);
         DataApis.register(table, context, transactions::verifyPartition, settings.fetchSessionCacheSlots());
         AdminApis.register(table, context);
-        return table;
+        return new Built(table, new KafkaConsumerGroups(groups, shareGroups));
     }
 }

@@ -1,5 +1,6 @@
 package dev.trilog.kafka;
 
+import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.ServerFrontend;
@@ -32,5 +33,10 @@ public final class KafkaFrontend extends ServerFrontend<KafkaServer> {
     protected KafkaServer newServer(FrontendContext context) {
         return new KafkaServer(KafkaFrontendConfig.read(context.config()), context.engine(),
                 new KafkaMetrics(context.meters()), context.queues(), context.topology());
+    }
+
+    @Override
+    public Optional<ConsumerGroups> consumerGroups() {
+        return Optional.ofNullable(server()).map(KafkaServer::consumerGroups);
     }
 }

@@ -3,6 +3,7 @@ package dev.trilog.kafka;
 import dev.trilog.frontend.AdvertisedHost;
 import dev.trilog.frontend.ConnectionGate;
 import dev.trilog.frontend.ServerFrontend;
+import dev.trilog.kafka.group.KafkaConsumerGroups;
 import dev.trilog.kafka.network.KafkaConnection;
 import dev.trilog.kafka.network.KafkaFrameDecoder;
 import dev.trilog.kafka.network.KafkaMetrics;
@@ -56,6 +57,7 @@ public final class KafkaServer implements ServerFrontend.Server {
     private final KafkaServerSettings settings;
     private final KafkaContext context;
     private final ApiTable apis;
+    private final KafkaConsumerGroups consumerGroups;
     private final ScheduledExecutorService timer;
     private final KafkaMetrics metrics;
     private final ConnectionGate gate;
@@ -88,7 +90,14 @@ public final class KafkaServer implements ServerFrontend.Server {
             return thread;
         });
         this.context = KafkaApis.context(engine, settings, timer);
-        this.apis = KafkaApis.table(context, settings, queues, topology);
+        KafkaApis.Built built = KafkaApis.table(context, settings, queues, topology);
+        this.apis = built.table();
+        this.consumerGroups = built.groups();
+    }
+
+    /** The groups of this listener's coordinators, classic and share (the admin endpoint lists and resets them). */
+    public KafkaConsumerGroups consumerGroups() {
+        return consumerGroups;
     }
 
     /** Lets tests and tools add to the table before start (one handler per key). */

@@ -26,14 +26,14 @@ public final class KafkaTestApis {
     public static ApiTable apis(LogEngine engine) {
         KafkaServerSettings settings = KafkaServerSettings.loopback(9092);
         KafkaContext context = KafkaApis.context(engine, settings, Executors.newSingleThreadScheduledExecutor());
-        return KafkaApis.table(context, settings, null, null);
+        return KafkaApis.table(context, settings, null, null).table();
     }
 
     /** {@link #apis} with the share-group APIs over {@code queues}, as the gateway runs the listener. */
     public static ApiTable apis(LogEngine engine, Queues queues, Topology topology) {
         KafkaServerSettings settings = KafkaServerSettings.loopback(9092);
         KafkaContext context = KafkaApis.context(engine, settings, Executors.newSingleThreadScheduledExecutor());
-        return KafkaApis.table(context, settings, queues, topology);
+        return KafkaApis.table(context, settings, queues, topology).table();
     }
 
     /** {@code body} as a handler receives it, from a loopback client, at the body's version. */

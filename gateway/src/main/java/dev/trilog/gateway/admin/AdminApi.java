@@ -6,21 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.gateway.Listener;
-import dev.trilog.gateway.definitions.ArgumentValues;
 import dev.trilog.gateway.definitions.DefinitionsExporter;
-import dev.trilog.log.CommittedOffset;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.PartitionLog;
 import dev.trilog.log.Topic;
 import dev.trilog.log.TopicExistsException;
 import dev.trilog.log.TopicInUseException;
 import dev.trilog.log.UnknownTopicException;
-import dev.trilog.routing.address.Binding;
-import dev.trilog.routing.address.Destination;
-import dev.trilog.routing.address.QueueSpec;
-import dev.trilog.routing.queue.QueueCounts;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.queue.UnknownQueueException;
 import dev.trilog.routing.topology.Topology;
@@ -29,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,12 +47,17 @@ import org.apache.kafka.common.errors.InvalidTopicException;
  *   GET    /api/v1/topics/NAME         one topic: id, config overrides, each partition's start/end offsets and size
  *   GET    /api/v1/queues              every queue (SQS and AMQP) with its counts
  *   GET    /api/v1/queues/NAME         one queue: counts, arguments, the bindings that lead to it
+ *   GET    /api/v1/queues/NAME/messages?limit=   its available messages, without acquiring them
+ *   GET    /api/v1/topics/NAME/partitions/P/records?offset=|timestamp=&amp;limit=   records of a partition
  *   GET    /api/v1/groups              every consumer group with committed offsets, and its total lag
- *   GET    /api/v1/groups/NAME         one group: each partition's committed offset, end offset and lag
+ *   GET    /api/v1/groups/NAME         one group: type, state, members; each partition's committed offset, end offset and lag
+ *   POST   /api/v1/groups/NAME/reset   moves an empty group's offsets: {"to": "earliest"|"latest"|"timestamp"|"offset", …}
+ *   GET    /api/v1/compare             the latest trilog compare reports (admin.compare.reports)
  *   GET    /api/v1/definitions         what exists, as a start-up definitions document (docs/definitions.md)
  *   POST   /api/v1/topics              creates a topic: {"name": …, "partitions": N, "configs": {…}}
  *   DELETE /api/v1/topics/NAME         deletes a topic (refused while a queue keeps its messages there)
  *   POST   /api/v1/queues/NAME/purge   drops the queue's messages not in flight (AMQP queue.purge)
+ *   POST   /api/v1/topics/NAME/records  produces a test record: {"key": …, "value": …, "headers": {…}}
  * </pre>
  *
  * An unknown topic, queue or group is 404 {@code {"error": "unknown topic 'x'"}}, as is an unknown
@@ -84,34 +85,56 @@ public final class AdminApi {
     private final Topology topology;
     private final Queues queues;
     private final List<DefinitionSection> sections;
-    private final Map<String, String> frontendOfSection;
     private final Process process;
+    private final RecordBrowser records;
+    private final GroupViews groupViews;
+    private final QueueViews queueViews;
+    private final GroupOffsetReset reset;
+    private final CompareReports compareReports;
 
     /**
      * What {@code /api/v1/status} says of the process.
      *
-     * @param listeners the listeners started so far, read at each request
+     * @param listeners      the listeners started so far, read at each request
+     * @param compareReports where {@code trilog compare}'s reports are ({@code admin.compare.reports})
      */
-    public record Process(String version, Path dataDir, long startedAtMillis, Supplier<List<Listener>> listeners) {
+    public record Process(String version, Path dataDir, long startedAtMillis, Supplier<List<Listener>> listeners,
+            Path compareReports) {
     }
 
     /**
      * @param sections          the frontends' lists of the definitions, which also tell whose a queue is
      * @param frontendOfSection the frontend of each list, by its key ({@code sqsQueues} → {@code sqs}): a
      *                          queue one of them owns is that protocol's, any other AMQP's
+     * @param coordinators      the frontends' consumer groups (the Kafka frontend's), for membership,
+     *                          share groups and offset resets
      */
     public AdminApi(LogEngine engine, Topology topology, Queues queues, List<DefinitionSection> sections,
-            Map<String, String> frontendOfSection, Process process) {
+            Map<String, String> frontendOfSection, List<ConsumerGroups> coordinators, Process process) {
         this.engine = engine;
         this.topology = topology;
         this.queues = queues;
         this.sections = List.copyOf(sections);
-        this.frontendOfSection = Map.copyOf(frontendOfSection);
         this.process = process;
+        this.records = new RecordBrowser(engine);
+        this.groupViews = new GroupViews(engine, coordinators);
+        this.queueViews = new QueueViews(topology, queues, sections, frontendOfSection);
+        this.reset = new GroupOffsetReset(engine, coordinators);
+        this.compareReports = new CompareReports(process.compareReports());
     }
 
-    /** The answer to a GET of {@code path} (which starts with {@code /api/}). */
+    /** The compare reports the console lists and serves. */
+    CompareReports compareReports() {
+        return compareReports;
+    }
+
+    /** The answer to a GET of {@code path} (which starts with {@code /api/}) without a query. */
     Response get(String path) {
+        return get(path, Map.of());
+    }
+
+    /** The answer to a GET of {@code path} (which starts with {@code /api/}) with the request's query parameters. */
+    Response get(String path, Map<String, Deque<String>> query) {
         if (!path.startsWith(PREFIX)) {
             return error(404, "no such endpoint: " + path + " (the API is under " + PREFIX + ")");
         }
@@ -128,7 +151,10 @@ public final class AdminApi {
                     return new Response(200, topics());
                 }
                 case "queues" -> {
-                    return new Response(200, queueList());
+                    return new Response(200, queueViews.queueList());
+                }
+                case "compare" -> {
+                    return new Response(200, compareReports.list());
                 }
                 default -> {
                     // answered below
@@ -144,7 +170,7 @@ public final class AdminApi {
                             .orElseGet(() -> error(404, "unknown topic '" + name + "'"));
                 }
                 case "queues" -> {
-                    return topology.queue(name).map(q -> new Response(200, queue(q)))
+                    return topology.queue(name).map(q -> new Response(200, queueViews.queue(q)))
                             .orElseGet(() -> error(404, "unknown queue '" + name + "'"));
                 }
                 default -> {
@@ -152,13 +178,20 @@ public final class AdminApi {
                 }
             }
         }
+        if (parts.length == 5 && parts[0].equals("topics") && parts[2].equals("partitions")
+                && parts[4].equals("records") && !parts[1].isEmpty()) {
+            return records.browse(parts[1], parts[3], query);
+        }
+        if (parts.length == 3 && parts[0].equals("queues") && parts[2].equals("messages") && !parts[1].isEmpty()) {
+            return queueViews.peek(parts[1], RecordBrowser.first(query, "limit"));
+        }
         if (parts.length == 1 && parts[0].equals("groups")) {
-            return new Response(200, groups());
+            return new Response(200, groupViews.groups());
         }
         if (parts.length == 2 && parts[0].equals("groups") && !parts[1].isEmpty()) {
             String name = parts[1];
-            return engine.groupOffsets().groups().contains(name) ? new Response(200, group(name))
-                    : error(404, "unknown group '" + name + "' (no committed offsets)");
+            return groupViews.exists(name) ? new Response(200, groupViews.group(name))
+                    : error(404, "unknown group '" + name + "' (no committed offsets, no members)");
         }
         return error(404, "no such endpoint: " + path);
     }
@@ -168,6 +201,14 @@ public final class AdminApi {
         String[] parts = parts(path);
         if (parts != null && parts.length == 1 && parts[0].equals("topics")) {
             return createTopic(body);
+        }
+        if (parts != null && parts.length == 3 && parts[0].equals("topics") && parts[2].equals("records")
+                && !parts[1].isEmpty()) {
+            return records.produce(parts[1], body);
+        }
+        if (parts != null && parts.length == 3 && parts[0].equals("groups") && parts[2].equals("reset")
+                && !parts[1].isEmpty()) {
+            return reset.reset(parts[1], body);
         }
         if (parts != null && parts.length == 3 && parts[0].equals("queues") && parts[2].equals("purge")) {
             return purge(parts[1]);
@@ -263,47 +304,6 @@ public final class AdminApi {
         }
     }
 
-    private ObjectNode groups() {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode list = body.putArray("groups");
-        engine.groupOffsets().groups().stream().sorted().forEach(name -> {
-            ObjectNode group = group(name);
-            list.addObject().put("name", name).put("partitions", group.get("partitions").size())
-                    .put("lag", group.get("lag").asLong());
-        });
-        return body;
-    }
-
-    /**
-     * A group's committed offsets with each partition's end offset and lag (end − committed, Kafka's
-     * definition; null when the partition is gone). Membership is the Kafka coordinator's:
-     * {@code kafka-consumer-groups --describe --members} shows it.
-     */
-    private ObjectNode group(String name) {
-        ObjectNode body = JSON.createObjectNode().put("name", name);
-        ArrayNode partitions = body.putArray("partitions");
-        long totalLag = 0;
-        var committed = new TreeMap<String, Map<Integer, CommittedOffset>>();
-        engine.groupOffsets().fetchAll(name).forEach((tp, offset) ->
-                committed.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
-        for (var topic : committed.entrySet()) {
-            for (var partition : topic.getValue().entrySet()) {
-                ObjectNode row = partitions.addObject().put("topic", topic.getKey()).put("partition", partition.getKey())
-                        .put("committedOffset", partition.getValue().offset());
-                PartitionLog log = engine.partition(new TopicPartition(topic.getKey(), partition.getKey()));
-                if (log == null) {
-                    row.putNull("endOffset").putNull("lag");
-                } else {
-                    long lag = Math.max(0, log.highWatermark() - partition.getValue().offset());
-                    row.put("endOffset", log.highWatermark()).put("lag", lag);
-                    totalLag += lag;
-                }
-            }
-        }
-        body.put("lag", totalLag);
-        return body;
-    }
-
     private ObjectNode status() {
         ObjectNode status = JSON.createObjectNode().put("version", process.version())
                 .put("uptimeMs", System.currentTimeMillis() - process.startedAtMillis())
@@ -362,53 +362,6 @@ public final class AdminApi {
             }
         }
         return logs;
-    }
-
-    private ObjectNode queueList() {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode list = body.putArray("queues");
-        topology.queues().stream().sorted(Comparator.comparing(QueueSpec::name))
-                .forEach(spec -> list.add(queueSummary(spec)));
-        return body;
-    }
-
-    /**
-     * A queue's kind and counts. {@code deadLettered} is QueueCounts' archived: messages given up
-     * since the queue was opened (rejected, expired, over the delivery limit), dead-lettered when
-     * the queue has a target, else dropped.
-     */
-    private ObjectNode queueSummary(QueueSpec spec) {
-        String protocol = sections.stream().filter(s -> s.owns(spec)).map(DefinitionSection::key).findFirst()
-                .map(key -> frontendOfSection.getOrDefault(key, key)).orElse("amqp");
-        ObjectNode queue = JSON.createObjectNode().put("name", spec.name()).put("protocol", protocol)
-                .put("durable", spec.durable()).put("exclusive", spec.exclusive()).put("fifo", spec.fifo());
-        QueueCounts counts;
-        try {
-            counts = queues.counts(spec.name());
-        } catch (RuntimeException e) {
-            counts = null; // deleted meanwhile, or not served by this node
-        }
-        if (counts != null) {
-            queue.put("available", counts.available()).put("inFlight", counts.inFlight())
-                    .put("delayed", counts.delayed()).put("deadLettered", counts.archived())
-                    .put("oldestAgeMs", counts.oldestAvailableAgeMs());
-        }
-        return queue;
-    }
-
-    private ObjectNode queue(QueueSpec spec) {
-        ObjectNode queue = queueSummary(spec);
-        ObjectNode arguments = queue.putObject("arguments");
-        new TreeMap<>(spec.arguments()).forEach((name, value) -> {
-            if (!name.equals("x-trilog-sqs")) {
-                arguments.set(name, ArgumentValues.toJson(value));
-            }
-        });
-        ArrayNode bindings = queue.putArray("bindings");
-        topology.bindingsTo(Destination.queue(spec.name())).stream()
-                .sorted(Comparator.comparing(Binding::source).thenComparing(Binding::key))
-                .forEach(b -> bindings.addObject().put("source", b.source()).put("routingKey", b.key()));
-        return queue;
     }
 
     static Response error(int status, String message) {

@@ -3,8 +3,10 @@ package dev.trilog.gateway.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The web console on the admin port: HTML pages a person opens in a browser, rendered on the
@@ -17,22 +19,38 @@ import java.util.Map;
  *   GET /console/topics/NAME       a topic's configs and partitions
  *   GET /console/queues/NAME       a queue's counts, arguments and bindings
  *   GET /console/groups/NAME       a group's committed offsets and lag per partition
+ *   GET /console/compare           the latest trilog compare reports; /console/compare/RUN/FILE opens one
  * </pre>
  *
- * The pages read; changes go through the API or {@code trilog} commands (docs/admin-api.md).
+ * Forms that change things (produce a test record, reset a group's offsets) are offered only while
+ * {@code admin.console.writes} allows changes; they post to the console, which makes the API's
+ * request of them, so the page and {@code /api/v1} change things the same way (docs/admin-api.md).
  */
 final class AdminConsole {
 
     static final String CONTENT_TYPE = "text/html; charset=utf-8";
 
-    /** A page: its HTTP status and HTML. */
-    record Page(int status, String html) {
+    /** A page: its HTTP status and HTML, or (status 303) where the browser goes next. */
+    record Page(int status, String html, String location) {
+
+        Page(int status, String html) {
+            this(status, html, null);
+        }
+
+        static Page seeOther(String location) {
+            return new Page(303, "", location);
+        }
     }
 
     private final AdminApi api;
+    /** Whether the pages offer their forms that change things ({@code admin.console.writes}). */
+    private final boolean writes;
+    private final ConsoleForms forms;
 
-    AdminConsole(AdminApi api) {
+    AdminConsole(AdminApi api, boolean writes) {
         this.api = api;
+        this.writes = writes;
+        this.forms = new ConsoleForms(api);
     }
 
     /** True for the paths the console answers. */
@@ -40,10 +58,18 @@ final class AdminConsole {
         return path.equals("/") || path.startsWith("/console/");
     }
 
-    /** The page at {@code path}: its status and HTML. */
+    /** The page at {@code path} without a query. */
     Page page(String path) {
+        return page(path, Map.of());
+    }
+
+    /** The page at {@code path}: its status and HTML; {@code query} says which records a topic page shows. */
+    Page page(String path, Map<String, Deque<String>> query) {
         if (path.equals("/")) {
             return overview();
+        }
+        if (path.equals("/console/compare")) {
+            return compareReports();
         }
         String[] parts = path.substring("/console/".length()).split("/", -1);
         if (parts.length == 2 && !parts[1].isEmpty()) {
@@ -54,7 +80,7 @@ final class AdminConsole {
             }
             switch (parts[0]) {
                 case "topics" -> {
-                    return new Page(200, topic(answer.body()));
+                    return topicPage(answer.body(), query);
                 }
                 case "queues" -> {
                     return new Page(200, queue(answer.body()));
@@ -68,6 +94,35 @@ final class AdminConsole {
             }
         }
         return new Page(404, html("Not found", "<p>No such page: " + esc(path) + "</p>"));
+    }
+
+    /** A form a page posted: see {@link ConsoleForms}. */
+    Page post(String path, Map<String, Deque<String>> form) {
+        return forms.post(path, form);
+    }
+
+    /** The latest {@code trilog compare} reports, newest first, each opened from its own files. */
+    private Page compareReports() {
+        JsonNode list = api.get(AdminApi.PREFIX + "compare").body();
+        StringBuilder body = new StringBuilder("<p>from <code>").append(esc(list.path("directory").asText()))
+                .append("</code> (<code>admin.compare.reports</code>; <code>trilog compare --output</code>)</p>");
+        if (list.path("reports").isEmpty()) {
+            body.append("<p class=\"none\">no reports yet: run <code>./trilog compare --quick</code></p>");
+            return new Page(200, html("Compare reports", body.toString()));
+        }
+        body.append("<table id=\"reports\"><tr><th>run</th><th>started</th><th>protocols</th><th>runs</th><th>files</th></tr>");
+        for (JsonNode r : list.path("reports")) {
+            String name = r.path("name").asText();
+            body.append("<tr><td>").append(esc(name)).append(r.path("quick").asBoolean() ? " (quick)" : "")
+                    .append(r.path("interrupted").asBoolean() ? " (interrupted)" : "").append("</td><td>")
+                    .append(esc(r.path("startedAt").asText("–"))).append("</td><td>");
+            r.path("protocols").forEach(p -> body.append(esc(p.asText())).append(' '));
+            body.append("</td><td>").append(esc(r.path("runs").asText("–"))).append("</td><td>");
+            r.path("files").forEach(f -> body.append("<a href=\"/console/compare/").append(esc(segment(name))).append('/')
+                    .append(esc(f.asText())).append("\">").append(esc(f.asText())).append("</a> "));
+            body.append("</td></tr>");
+        }
+        return new Page(200, html("Compare reports", body.append("</table>").toString()));
     }
 
     private Page overview() {
@@ -103,16 +158,22 @@ final class AdminConsole {
         }
         body.append("</table>");
 
-        body.append("<h2>Consumer groups</h2><table><tr><th>group</th><th>partitions</th><th>lag</th></tr>");
+        body.append("<h2>Consumer groups</h2><table id=\"groups\"><tr><th>group</th><th>type</th><th>state</th>")
+                .append("<th>members</th><th>partitions</th><th>lag</th></tr>");
         for (JsonNode g : api.get(AdminApi.PREFIX + "groups").body().path("groups")) {
             body.append("<tr><td>").append(link("groups", g.path("name").asText())).append("</td>")
-                    .append(cells(g, "partitions", "lag")).append("</tr>");
+                    .append(cells(g, "type", "state", "members", "partitions", "lag")).append("</tr>");
         }
         body.append("</table>").append(RATE_SCRIPT);
         return new Page(200, html("Trilog", body.toString()));
     }
 
-    private static String topic(JsonNode t) {
+    /**
+     * A topic: configs, partitions, then a partition's records from an offset or a time (the form's
+     * query, passed to the records endpoint as it is), and a form to produce a test record.
+     */
+    private Page topicPage(JsonNode t, Map<String, Deque<String>> query) {
+        String name = t.path("name").asText();
         StringBuilder body = new StringBuilder("<p>id <code>").append(esc(t.path("id").asText())).append("</code></p>");
         body.append("<h2>Configs</h2>");
         if (t.path("configs").isEmpty()) {
@@ -129,10 +190,69 @@ final class AdminConsole {
             body.append("<tr>").append(cells(p, "partition", "startOffset", "endOffset", "sizeBytes", "segments"))
                     .append("</tr>");
         }
-        return html("Topic " + t.path("name").asText(), body.append("</table>").toString());
+        body.append("</table>");
+
+        Map<String, Deque<String>> given = filled(query);
+        String partition = given.containsKey("partition") ? given.get("partition").peekFirst() : "0";
+        Map<String, Deque<String>> recordQuery = new TreeMap<>(given);
+        recordQuery.remove("partition");
+        AdminApi.Response records = api.get(AdminApi.PREFIX + "topics/" + name + "/partitions/" + partition + "/records",
+                recordQuery);
+        body.append("<h2>Records</h2><form method=\"get\" id=\"browse\">partition <select name=\"partition\">");
+        for (JsonNode p : t.path("partitions")) {
+            String number = p.path("partition").asText();
+            body.append("<option").append(number.equals(partition) ? " selected" : "").append(">").append(esc(number))
+                    .append("</option>");
+        }
+        body.append("</select> from offset <input name=\"offset\" type=\"number\" min=\"0\" value=\"")
+                .append(esc(value(given, "offset"))).append("\"> or time (UTC) <input name=\"timestamp\"")
+                .append(" type=\"datetime-local\" step=\"1\" value=\"").append(esc(value(given, "timestamp")))
+                .append("\"> limit <input name=\"limit\" type=\"number\" min=\"1\" max=\"").append(RecordBrowser.MAX_LIMIT)
+                .append("\" value=\"").append(esc(value(given, "limit").isEmpty() ? String.valueOf(RecordBrowser.DEFAULT_LIMIT)
+                        : value(given, "limit"))).append("\"> <button>Show</button> <span>(neither: the last records)</span></form>");
+        if (records.status() != 200) {
+            body.append("<p class=\"error\">").append(esc(records.body().path("error").asText())).append("</p>");
+        } else {
+            body.append(MessageRows.table(records.body().path("records"), null, null));
+            long next = records.body().path("nextOffset").asLong();
+            if (next < records.body().path("endOffset").asLong()) {
+                body.append("<p><a id=\"next\" href=\"/console/topics/").append(esc(segment(name))).append("?partition=")
+                        .append(esc(partition)).append("&amp;offset=").append(next).append("\">next records →</a></p>");
+            }
+        }
+        if (writes) {
+            body.append("<h2>Produce a test record</h2><form method=\"post\" id=\"produce\" action=\"/console/topics/")
+                    .append(esc(segment(name))).append("/records\">key <input name=\"key\"> partition <input name=\"partition\"")
+                    .append(" type=\"number\" min=\"0\" placeholder=\"by key\"><br>value<br><textarea name=\"value\" rows=\"4\"")
+                    .append(" cols=\"60\"></textarea><br>headers, one <code>name: value</code> a line<br>")
+                    .append("<textarea name=\"headers\" rows=\"3\" cols=\"60\"></textarea><br><button>Produce</button></form>");
+        }
+        return new Page(records.status() == 200 ? 200 : records.status(), html("Topic " + name, body.toString()));
     }
 
-    private static String queue(JsonNode q) {
+    /** The query without its empty fields: a form's blank inputs mean "not given". */
+    static Map<String, Deque<String>> filled(Map<String, Deque<String>> query) {
+        Map<String, Deque<String>> filled = new TreeMap<>();
+        query.forEach((k, v) -> {
+            if (v != null && !v.isEmpty() && !v.peekFirst().isEmpty()) {
+                filled.put(k, v);
+            }
+        });
+        return filled;
+    }
+
+    static String value(Map<String, Deque<String>> query, String name) {
+        Deque<String> values = query.get(name);
+        return values == null ? "" : values.peekFirst();
+    }
+
+    /**
+     * A queue: counts, arguments, where its dead letters go and which queues dead-letter into it,
+     * the bindings and exchanges that lead to it, and its available messages, peeked without
+     * acquiring them.
+     */
+    private String queue(JsonNode q) {
+        String name = q.path("name").asText();
         StringBuilder body = new StringBuilder("<table><tr><th>protocol</th><th>available</th><th>in flight</th>")
                 .append("<th>delayed</th><th>dead-lettered</th><th>oldest ms</th></tr><tr>")
                 .append(cells(q, "protocol", "available", "inFlight", "delayed", "deadLettered", "oldestAgeMs"))
@@ -148,7 +268,28 @@ final class AdminConsole {
                     .append("</td><td>").append(esc(a.getValue().toString())).append("</td></tr>"));
             body.append("</table>");
         }
-        body.append("<h2>Bindings</h2>");
+        body.append("<h2>Dead letters</h2><p id=\"dead-letter\">");
+        JsonNode deadLetter = q.path("deadLetter");
+        if (deadLetter.isMissingNode()) {
+            body.append("given up messages are dropped (no dead-letter exchange)");
+        } else {
+            String exchange = deadLetter.path("exchange").asText();
+            body.append("to exchange ").append(exchange.isEmpty() ? "(default)" : esc(exchange));
+            if (deadLetter.has("routingKey")) {
+                body.append(" with key '").append(esc(deadLetter.path("routingKey").asText())).append("'");
+            }
+            body.append(", reaching ");
+            if (deadLetter.path("queues").isEmpty()) {
+                body.append("no queue it can name");
+            }
+            deadLetter.path("queues").forEach(t -> body.append(link("queues", t.asText())).append(' '));
+        }
+        body.append("</p><p id=\"dead-letter-sources\">dead letters from: ");
+        if (q.path("deadLetterSources").isEmpty()) {
+            body.append("no queue");
+        }
+        q.path("deadLetterSources").forEach(t -> body.append(link("queues", t.asText())).append(' '));
+        body.append("</p><h2>Bindings</h2>");
         if (q.path("bindings").isEmpty()) {
             body.append("<p>none</p>");
         } else {
@@ -156,19 +297,42 @@ final class AdminConsole {
             for (JsonNode b : q.path("bindings")) {
                 body.append("<tr>").append(cells(b, "source", "routingKey")).append("</tr>");
             }
+            body.append("</table><table><tr><th>exchange</th><th>type</th><th>durable</th><th>arguments</th></tr>");
+            for (JsonNode x : q.path("exchanges")) {
+                body.append("<tr>").append(cells(x, "name", "type", "durable")).append("<td>")
+                        .append(esc(x.path("arguments").toString())).append("</td></tr>");
+            }
             body.append("</table>");
         }
-        return html("Queue " + q.path("name").asText(), body.toString());
+        body.append("<h2>Available messages</h2><p>peeked without acquiring them: consumers still receive them, with")
+                .append(" their receive counts unchanged</p>");
+        AdminApi.Response peeked = api.get(AdminApi.PREFIX + "queues/" + name + "/messages");
+        body.append(peeked.status() == 200 ? MessageRows.table(peeked.body().path("messages"), "receiveCount", "receives")
+                : "<p class=\"error\">" + esc(peeked.body().path("error").asText()) + "</p>");
+        return html("Queue " + name, body.toString());
     }
 
-    private static String group(JsonNode g) {
-        StringBuilder body = new StringBuilder("<p>total lag ").append(g.path("lag").asLong()).append("</p>")
-                .append("<table><tr><th>topic</th><th>partition</th><th>committed</th><th>end</th><th>lag</th></tr>");
+    private String group(JsonNode g) {
+        String name = g.path("name").asText();
+        StringBuilder body = new StringBuilder("<p id=\"group-state\">").append(esc(g.path("type").asText("classic")))
+                .append(" group · state ").append(esc(g.path("state").asText("–"))).append(" · members ")
+                .append(esc(g.path("members").asText("–"))).append(" · total lag ").append(g.path("lag").asLong()).append("</p>")
+                .append("<table id=\"offsets\"><tr><th>topic</th><th>partition</th><th>committed</th><th>end</th><th>lag</th></tr>");
         for (JsonNode p : g.path("partitions")) {
             body.append("<tr><td>").append(link("topics", p.path("topic").asText())).append("</td>")
                     .append(cells(p, "partition", "committedOffset", "endOffset", "lag")).append("</tr>");
         }
-        return html("Group " + g.path("name").asText(), body.append("</table>").toString());
+        body.append("</table>");
+        if (writes && !g.path("type").asText("classic").equals("share")) {
+            body.append("<h2>Reset offsets</h2><p>only while the group has no members, as")
+                    .append(" <code>kafka-consumer-groups --reset-offsets</code></p><form method=\"post\" id=\"reset\"")
+                    .append(" action=\"/console/groups/").append(esc(segment(name))).append("/reset\">to <select name=\"to\">")
+                    .append("<option>earliest</option><option>latest</option><option>timestamp</option><option>offset</option>")
+                    .append("</select> time (UTC) <input name=\"timestamp\" type=\"datetime-local\" step=\"1\"> offset")
+                    .append(" <input name=\"offset\" type=\"number\" min=\"0\"> topic <input name=\"topic\"")
+                    .append(" placeholder=\"all with offsets\"> <button>Reset offsets</button></form>");
+        }
+        return html("Group " + name, body.toString());
     }
 
     private static String cells(JsonNode row, String... fields) {
@@ -185,7 +349,7 @@ final class AdminConsole {
     }
 
     /** A name as one path segment of a link: percent-encoded, so '/', '?' or '#' in it stay part of it. */
-    private static String segment(String name) {
+    static String segment(String name) {
         return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -209,12 +373,14 @@ final class AdminConsole {
         return out.toString();
     }
 
-    private static String html(String title, String body) {
+    static String html(String title, String body) {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + " · Trilog</title>"
                 + "<style>body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;"
                 + "margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}th{background:#f4f4f4}"
-                + "code{background:#f4f4f4;padding:0 .2em}svg{border:1px solid #ccc;vertical-align:middle}nav a{margin-right:1em}</style></head><body>"
-                + "<nav><a href=\"/\">Overview</a><a href=\"/api/v1/status\">API</a><a href=\"/metrics\">Metrics</a></nav>"
+                + "code{background:#f4f4f4;padding:0 .2em}svg{border:1px solid #ccc;vertical-align:middle}nav a{margin-right:1em}"
+                + "td{vertical-align:top}pre{margin:0;white-space:pre-wrap;max-width:40em}.error{color:#b00}"
+                + "form{margin:.5em 0}</style></head><body>"
+                + "<nav><a href=\"/\">Overview</a><a href=\"/console/compare\">Compare reports</a><a href=\"/api/v1/status\">API</a><a href=\"/metrics\">Metrics</a></nav>"
                 + "<h1>" + esc(title) + "</h1>" + body + "</body></html>";
     }
 

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  *   GET /health/ready  200 {"status":"READY"}    (readiness: it can serve clients now), or
  *                      503 {"status":"NOT_READY","waiting":["…", …]} naming what it waits for
  *   GET /metrics       200 Prometheus text format 0.0.4
- *   GET / and /console/…   the web console's HTML pages ({@link AdminConsole})
+ *   GET / and /console/…   the web console's HTML pages ({@link AdminConsole});
+ *                      POST /console/…  its forms, while admin.console.writes allows changes
  *   GET, POST, DELETE /api/v1/…   the JSON API ({@link AdminApi}); errors as {"error":"…"}
  *   other paths   404;  other methods on these paths: 405
  * </pre>
@@ -42,6 +43,8 @@ final class AdminRoutes implements HttpHandler {
     private final boolean writes;
     /** The largest request body read: a topic's creation is a few hundred bytes. */
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Where the console serves a compare report's files: /console/compare/RUN/report.html, …/charts/X.png. */
+    private static final String COMPARE_FILES = "/console/compare/";
 
     /**
      * @param health   the health body (JSON)
@@ -55,7 +58,7 @@ final class AdminRoutes implements HttpHandler {
         this.notReady = notReady;
         this.metrics = metrics;
         this.api = api;
-        this.console = api == null ? null : new AdminConsole(api);
+        this.console = api == null ? null : new AdminConsole(api, writes);
         this.writes = writes;
     }
 
@@ -117,13 +120,15 @@ final class AdminRoutes implements HttpHandler {
         AdminApi.Response response;
         try {
             if (Methods.GET.equals(method) || Methods.HEAD.equals(method)) {
-                response = api.get(path);
+                response = api.get(path, exchange.getQueryParameters());
             } else if (!Methods.POST.equals(method) && !Methods.DELETE.equals(method)) {
                 exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD, POST, DELETE");
                 response = AdminApi.error(StatusCodes.METHOD_NOT_ALLOWED, "method " + method + " not allowed");
             } else if (!writes) {
                 response = AdminApi.error(StatusCodes.FORBIDDEN, "changes through the admin API are off"
                         + " (admin.console.writes=false)");
+            } else if (crossSite(exchange)) {
+                response = AdminApi.error(StatusCodes.FORBIDDEN, "a change asked for by a page of another site");
             } else if (Methods.DELETE.equals(method)) {
                 response = api.delete(path);
             } else {
@@ -153,17 +158,62 @@ final class AdminRoutes implements HttpHandler {
             exchange.dispatch(this);
             return;
         }
-        if (!allowed(exchange)) {
+        // the forms post to /console/…; the overview has none
+        boolean post = Methods.POST.equals(exchange.getRequestMethod()) && exchange.getRequestPath().startsWith("/console/");
+        if (!post && !allowed(exchange)) {
+            return;
+        }
+        if (!post && exchange.getRequestPath().startsWith(COMPARE_FILES)) {
+            String[] parts = exchange.getRequestPath().substring(COMPARE_FILES.length()).split("/", 2);
+            var file = parts.length == 2 ? api.compareReports().file(parts[0], parts[1])
+                    : java.util.Optional.<CompareReports.ReportFile>empty();
+            if (file.isEmpty()) {
+                respond(exchange, StatusCodes.NOT_FOUND, "text/plain; charset=utf-8", "no such report file\n");
+            } else {
+                exchange.setStatusCode(StatusCodes.OK);
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, file.get().contentType());
+                exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(file.get().bytes()));
+            }
             return;
         }
         AdminConsole.Page page;
         try {
-            page = console.page(exchange.getRequestPath());
-        } catch (RuntimeException e) {
+            if (!post) {
+                page = console.page(exchange.getRequestPath(), exchange.getQueryParameters());
+            } else if (!writes || crossSite(exchange)) {
+                page = new AdminConsole.Page(StatusCodes.FORBIDDEN, "<!DOCTYPE html><p>" + (writes
+                        ? "a form posted from another site" : "changes through the console are off (admin.console.writes)")
+                        + "</p>");
+            } else {
+                exchange.startBlocking();
+                byte[] body = exchange.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
+                page = body.length > MAX_BODY_BYTES
+                        ? new AdminConsole.Page(StatusCodes.REQUEST_ENTITY_TOO_LARGE, "<!DOCTYPE html><p>too large</p>")
+                        : console.post(exchange.getRequestPath(), FormFields.parse(body));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
             page = new AdminConsole.Page(StatusCodes.INTERNAL_SERVER_ERROR, "<!DOCTYPE html><p>"
                     + AdminConsole.esc(String.valueOf(e.getMessage())) + "</p>");
         }
+        if (page.location() != null) {
+            exchange.getResponseHeaders().put(Headers.LOCATION, page.location());
+        }
         respond(exchange, page.status(), AdminConsole.CONTENT_TYPE, page.html());
+    }
+
+    /**
+     * A change asked for by a page of another site (cross-site request forgery: a page anywhere can
+     * post a form to 127.0.0.1:8080): the browser says so in {@code Sec-Fetch-Site}, or in an
+     * {@code Origin} that is not this endpoint. Command-line clients send neither.
+     */
+    static boolean crossSite(HttpServerExchange exchange) {
+        String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            return true;
+        }
+        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+        String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
+        return origin != null && (host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host)));
     }
 
     /** The reasons are the gateway's own fixed phrases; quotes and backslashes escaped all the same. */

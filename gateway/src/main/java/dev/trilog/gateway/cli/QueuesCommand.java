@@ -8,11 +8,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code trilog queues list|describe|purge}: a running gateway's SQS and AMQP queues, through its admin API. */
+/** {@code trilog queues list|describe|purge|peek}: a running gateway's SQS and AMQP queues, through its admin API. */
 @Command(name = "queues",
         mixinStandardHelpOptions = true,
         description = "A running gateway's queues, SQS and AMQP (admin API, docs/admin-api.md).",
-        subcommands = {QueuesCommand.List.class, QueuesCommand.Describe.class, QueuesCommand.Purge.class})
+        subcommands = {QueuesCommand.List.class, QueuesCommand.Describe.class, QueuesCommand.Purge.class,
+                QueuesCommand.Peek.class})
 public final class QueuesCommand implements Callable<Integer> {
 
     @Spec
@@ -102,6 +103,42 @@ public final class QueuesCommand implements Callable<Integer> {
         @Override
         void print(JsonNode body, PrintWriter out) {
             out.println("Purged queue " + text(body, "purged"));
+        }
+    }
+
+    @Command(name = "peek", mixinStandardHelpOptions = true,
+            description = "The queue's available messages, oldest first, without taking them: consumers still"
+                    + " receive them, with their receive counts unchanged.")
+    static final class Peek extends ClientCommand {
+
+        @Parameters(paramLabel = "QUEUE", description = "The queue's name.")
+        String name;
+
+        @picocli.CommandLine.Option(names = "--limit", paramLabel = "N", defaultValue = "10",
+                description = "At most this many messages (1 to 100). Default: ${DEFAULT-VALUE}.")
+        int limit;
+
+        @Override
+        String path() {
+            return "/api/v1/queues/" + AdminOption.pathSegment(name) + "/messages?limit=" + limit;
+        }
+
+        @Override
+        void print(JsonNode body, PrintWriter out) {
+            Table table = new Table("PARTITION", "OFFSET", "RECEIVES", "SENT", "PROPERTIES", "HEADERS", "VALUE");
+            body.path("messages").forEach(m -> {
+                java.util.List<String> properties = new java.util.ArrayList<>();
+                m.path("properties").fields().forEachRemaining(p -> properties.add(p.getKey() + "=" + p.getValue().asText()));
+                java.util.List<String> headers = new java.util.ArrayList<>();
+                m.path("headers").forEach(h -> headers.add(h.path("name").asText() + "=" + h.path("value").asText("null")));
+                String value = m.path("valueFormat").asText().equals("hex") ? "hex " + m.path("value").asText()
+                        : m.path("value").asText("null");
+                table.row(text(m, "partition"), text(m, "offset"), text(m, "receiveCount"),
+                        java.time.Instant.ofEpochMilli(m.path("timestamp").asLong()).toString(),
+                        properties.isEmpty() ? "-" : String.join(",", properties),
+                        headers.isEmpty() ? "-" : String.join(",", headers), value.replaceAll("\\R", " "));
+            });
+            table.print(out);
         }
     }
 }

@@ -62,6 +62,11 @@ public record GatewayConfig(
         return dev.trilog.frontend.ServerTls.fromConfig(frontendConfig, KnownKeys.ADMIN_TLS_PREFIX);
     }
 
+    /** Where the console finds {@code trilog compare}'s reports ({@code admin.compare.reports}), absolute. */
+    public Path compareReports() {
+        return Path.of(frontendConfig.string(KnownKeys.ADMIN_COMPARE_REPORTS).trim()).toAbsolutePath();
+    }
+
     /** Whether the admin API may change things ({@code admin.console.writes}, checked at load). */
     public boolean adminWrites() {
         String value = frontendConfig.string(KnownKeys.ADMIN_WRITES).trim();

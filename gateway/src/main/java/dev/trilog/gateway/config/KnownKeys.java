@@ -42,6 +42,7 @@ public final class KnownKeys {
     public static final String LISTEN_HOST = "listen.host";
     public static final String ADMIN_PORT = "admin.port";
     public static final String ADMIN_WRITES = "admin.console.writes";
+    public static final String ADMIN_COMPARE_REPORTS = "admin.compare.reports";
     /** {@code admin.tls.certificate}, {@code admin.tls.private-key}, {@code admin.tls.client-ca}: HTTPS on the admin port. */
     public static final String ADMIN_TLS_PREFIX = "admin";
     public static final String NODE_ID = "node.id";
@@ -66,6 +67,8 @@ public final class KnownKeys {
             ConfigKey.of(REQUIRE_AUTH_OFF_LOOPBACK, "false", "true = refuse to start when a listener binds beyond"
                     + " loopback with no client authentication (Kafka: mutual TLS; AMQP: mutual TLS; SQS: sqs.access-keys;"
                     + " admin: mutual TLS); false = one WARN line at start naming them."),
+            ConfigKey.of(ADMIN_COMPARE_REPORTS, "compare-results", "Where the console finds trilog compare's reports"
+                    + " (its --output directory), relative to the working directory."),
             ConfigKey.of(CLUSTER_NODES, "", "Replicated mode (first step, docs/replication.md): every node's id and"
                     + " replication address, 1@host:port,2@host:port,...; empty = one node, nothing replicated."),
             ConfigKey.of(NODE_ID, "0", "This node's id in cluster.nodes (needed when cluster.nodes is set)."),

@@ -139,6 +139,7 @@ final class ClassicGroup extends Group {
         return !members.isEmpty();
     }
 
+    @Override
     int size() {
         return members.size();
     }

@@ -57,6 +57,7 @@ final class ConsumerGroup extends Group {
         return List.copyOf(members.values());
     }
 
+    @Override
     int size() {
         return members.size();
     }

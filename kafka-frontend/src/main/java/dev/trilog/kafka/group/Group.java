@@ -124,6 +124,9 @@ abstract sealed class Group permits ClassicGroup, ConsumerGroup {
     /** No members (the group may still have committed offsets): it may be deleted or change kind. */
     abstract boolean isEmpty();
 
+    /** How many members it has now. */
+    abstract int size();
+
     /** ListGroups' line for this group. */
     abstract ListedGroup listed();
 

@@ -553,6 +553,27 @@ public final class GroupCoordinator {
         });
     }
 
+    /** How many members a group, classic or consumer, has now; 0 for one that does not exist (the admin endpoint's listing). */
+    public int memberCount(String groupId) {
+        Group group = existing(groupId);
+        return group == null ? 0 : locked(group, group::size);
+    }
+
+    /**
+     * Sets an empty group's committed offsets, as {@code kafka-consumer-groups --reset-offsets
+     * --execute} does: an OffsetCommit naming no member, which the group refuses while it has
+     * members, under the group's lock, so a member joining meanwhile cannot race it.
+     *
+     * @return NONE; an error naming the member check (UNKNOWN_MEMBER_ID, …) when the group has members; COORDINATOR_NOT_AVAILABLE when the
+     *         offsets could not be stored; INVALID_GROUP_ID for an empty name
+     */
+    public Errors resetOffsets(String groupId, Map<TopicPartition, Long> offsets) {
+        Map<TopicPartition, CommittedOffset> commits = new LinkedHashMap<>();
+        offsets.forEach((tp, offset) -> commits.put(tp, new CommittedOffset(offset, -1, "", 0)));
+        return commitOffsets(groupId, "", null, -1, (short) 9, commits).values().stream()
+                .filter(e -> e != Errors.NONE).findFirst().orElse(Errors.NONE);
+    }
+
     /** The state of a classic group, if it exists (for tests and the admin console). */
     public Optional<GroupState> state(String groupId) {
         ClassicGroup group = existingClassic(groupId);

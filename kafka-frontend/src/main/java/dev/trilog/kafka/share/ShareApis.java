@@ -1,5 +1,6 @@
 package dev.trilog.kafka.share;
 
+import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.kafka.group.GroupCoordinator;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
@@ -8,6 +9,7 @@ import dev.trilog.routing.topology.Topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.protocol.ApiKeys;
 
@@ -24,8 +26,12 @@ public final class ShareApis {
     private ShareApis() {
     }
 
-    /** Registers the share-group APIs and starts expiring silent members on the context's timer. */
-    public static void register(ApiTable table, KafkaContext context, ShareSettings settings, Queues queues,
+    /**
+     * Registers the share-group APIs and starts expiring silent members on the context's timer.
+     *
+     * @return the share groups now, for the admin endpoint's listing
+     */
+    public static Supplier<List<ConsumerGroups.Group>> register(ApiTable table, KafkaContext context, ShareSettings settings, Queues queues,
             Topology topology, GroupCoordinator classicGroups) {
         ShareSources sources = new ShareSources(context.engine(), topology, queues, settings.deliveryCountLimit());
         ShareSessions sessions = new ShareSessions(sources::of);
@@ -46,5 +52,7 @@ public final class ShareApis {
                 .register(ApiKeys.SHARE_ACKNOWLEDGE, new ShareAcknowledgeHandler(context, sessions, sources, settings))
                 .register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS,
                         new DescribeShareGroupOffsetsHandler(context, groups, sources));
+        return () -> groups.all().stream().map(g -> new ConsumerGroups.Group(g.id(), "share", g.state(),
+                g.members().size())).toList();
     }
 }

@@ -440,4 +440,24 @@ class GroupCoordinatorTest {
         assertThat(heartbeat(first.memberId(), 1)).isEqualTo(Errors.NONE);
         assertThat(Errors.forCode(join(pending.memberId(), null).join().errorCode())).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
+
+    @Test
+    void offsetsAreResetOnlyWhileTheGroupHasNoMembers() throws Exception {
+        JoinGroupResponseData joined = stableSingleMember();
+        TopicPartition t0 = new TopicPartition("t", 0);
+
+        assertThat(coordinator.memberCount("g")).isEqualTo(1);
+        assertThat(coordinator.resetOffsets("g", Map.of(t0, 0L))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(engine.groupOffsets().fetchAll("g")).isEmpty();
+
+        coordinator.leaveGroup("g", List.of(new org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity()
+                .setMemberId(joined.memberId())));
+        assertThat(coordinator.memberCount("g")).isZero();
+        assertThat(coordinator.resetOffsets("g", Map.of(t0, 3L))).isEqualTo(Errors.NONE);
+        assertThat(engine.groupOffsets().fetchAll("g").get(t0).offset()).isEqualTo(3);
+        // a group nobody knows yet is made, as kafka-consumer-groups --reset-offsets makes it
+        assertThat(coordinator.resetOffsets("new", Map.of(t0, 1L))).isEqualTo(Errors.NONE);
+        assertThat(coordinator.memberCount("new")).isZero();
+        assertThat(engine.groupOffsets().fetchAll("new").get(t0).offset()).isEqualTo(1);
+    }
 }

@@ -405,6 +405,69 @@ public final class ShareCursor {
         return null; // removed by retention or compaction since it was first read
     }
 
+    // ---------------------------------------------------------------- peek
+
+    /**
+     * Up to {@code maxRecords} of the records available now (their not-before time has come), in
+     * offset order, <em>without</em> acquiring them: no state, count or lock changes, and nothing
+     * is written. An operator's look at a queue (RabbitMQ's "get messages" requeues what it took
+     * and so counts a delivery; this does not). A FIFO group's ordering is not applied: a record
+     * whose group has one in flight is shown, as it is available once that one is settled.
+     * Records read into the window on the way stay there, as {@link #counts()} leaves them.
+     */
+    public synchronized List<PeekedRecord> peek(int maxRecords) {
+        long now = clock.millis();
+        expireLocks(now);
+        skipRecordsRemovedFromTheLog();
+        readIntoWindow(Long.MAX_VALUE);
+        List<long[]> wanted = new ArrayList<>();
+        for (long offset = window.nextAvailable(window.start()); offset >= 0 && wanted.size() < maxRecords;
+                offset = window.nextAvailable(offset + 1)) {
+            int slot = window.slot(offset);
+            if (window.notBefore(slot) <= now) {
+                wanted.add(new long[] {offset, window.acquisitions(slot), window.failed(slot)});
+            }
+        }
+        List<PeekedRecord> out = new ArrayList<>(wanted.size());
+        int next = 0;
+        while (next < wanted.size()) {
+            List<LogRecord> read = readFrom(wanted.get(next)[0], READ_CHUNK_BYTES);
+            if (read.isEmpty()) {
+                break; // removed by retention since it was read into the window
+            }
+            long lastRead = read.get(read.size() - 1).offset();
+            for (LogRecord record : read) {
+                while (next < wanted.size() && wanted.get(next)[0] < record.offset()) {
+                    next++; // removed by compaction
+                }
+                if (next < wanted.size() && wanted.get(next)[0] == record.offset()) {
+                    long[] w = wanted.get(next++);
+                    out.add(new PeekedRecord(record, (int) w[1], (int) w[2]));
+                }
+            }
+            while (next < wanted.size() && wanted.get(next)[0] <= lastRead) {
+                next++;
+            }
+        }
+        // past the in-flight cap the window has not read: never delivered, available unless delayed
+        long beyond = Math.max(window.end(), log.logStartOffset());
+        while (out.size() < maxRecords && beyond < log.logEndOffset()) {
+            List<LogRecord> read = readFrom(beyond, READ_CHUNK_BYTES);
+            if (read.isEmpty()) {
+                break;
+            }
+            for (LogRecord record : read) {
+                ShareSnapshot.Run run = restoredRun(record.offset());
+                boolean done = run != null && (run.kind() == ShareSnapshot.ACKNOWLEDGED || run.kind() == ShareSnapshot.ARCHIVED);
+                if (out.size() < maxRecords && !done && policy.notBefore(record) <= now) {
+                    out.add(new PeekedRecord(record, run == null ? 0 : run.acquisitions(), run == null ? 0 : run.failed()));
+                }
+            }
+            beyond = read.get(read.size() - 1).offset() + 1;
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- settle
 
     /**

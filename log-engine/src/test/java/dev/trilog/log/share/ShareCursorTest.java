@@ -476,4 +476,69 @@ class ShareCursorTest {
         assertThat(cursor.acquireAsync("d", 10, 1 << 20, LOCK).durable()).as("nothing taken, nothing to wait for")
                 .isCompleted();
     }
+
+    private static List<Long> peeked(List<PeekedRecord> records) {
+        return records.stream().map(PeekedRecord::offset).toList();
+    }
+
+    @Test
+    void peekShowsTheAvailableRecordsAndLeavesThemAvailable() throws Exception {
+        publish(4);
+        ShareCursor cursor = cursor();
+        List<Delivery> taken = cursor.acquire("a", 1, 1 << 20, LOCK);
+        cursor.release(taken.get(0).offset(), taken.get(0).acquisitions());
+        cursor.acquire("a", 1, 1 << 20, LOCK); // offset 0 again, held now
+
+        List<PeekedRecord> seen = cursor.peek(10);
+
+        assertThat(peeked(seen)).containsExactly(1L, 2L, 3L);
+        assertThat(seen).extracting(PeekedRecord::acquisitions).containsExactly(0, 0, 0);
+        assertThat(cursor.peek(2)).hasSize(2);
+        assertThat(cursor.counts().available()).isEqualTo(3);
+        assertThat(cursor.counts().acquired()).isEqualTo(1);
+        // what was peeked is delivered as if nobody had looked: first delivery, in order
+        List<Delivery> next = cursor.acquire("b", 10, 1 << 20, LOCK);
+        assertThat(offsets(next)).containsExactly(1L, 2L, 3L);
+        assertThat(next).extracting(Delivery::acquisitions).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void peekShowsAReleasedRecordWithItsCountAndSkipsAcknowledgedAndDelayedOnes() throws Exception {
+        DeliveryPolicy delayByHeader = new DeliveryPolicy() {
+            @Override
+            public long notBefore(LogRecord record) {
+                return record.headers().isEmpty() ? 0 : Long.parseLong(new String(record.headers().get(0).value()));
+            }
+
+            @Override
+            public String orderingKey(LogRecord record) {
+                return null;
+            }
+        };
+        publish(2);
+        engine.appender().append(TP, RecordFormat.build(0, "none", List.of(new RecordData(T0, null, Batches.bytes("late"),
+                List.of(new LogRecord.Header("nb", Batches.bytes(Long.toString(T0 + 60_000)))))))).join();
+        ShareCursor cursor = cursor(5, ShareGroupSettings.LimitCounts.ACQUISITIONS, delayByHeader);
+        List<Delivery> got = cursor.acquire("a", 2, 1 << 20, LOCK);
+        cursor.acknowledge(0, got.get(0).acquisitions()).join();
+        cursor.release(1, got.get(1).acquisitions());
+
+        List<PeekedRecord> seen = cursor.peek(10);
+
+        assertThat(peeked(seen)).containsExactly(1L);
+        assertThat(seen.get(0).acquisitions()).isEqualTo(1);
+        clock.advance(60_000);
+        assertThat(peeked(cursor.peek(10))).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void peekReadsPastTheInFlightCap() throws Exception {
+        publish(5);
+        ShareCursor cursor = engine.shareCursor(TP, "g", new ShareGroupSettings(5,
+                ShareGroupSettings.LimitCounts.ACQUISITIONS, 2), DeliveryPolicy.NONE, (group, offset, reason) -> { });
+
+        assertThat(peeked(cursor.peek(10))).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(peeked(cursor.peek(3))).containsExactly(0L, 1L, 2L);
+        assertThat(offsets(cursor.acquire("a", 10, 1 << 20, LOCK))).containsExactly(0L, 1L);
+    }
 }

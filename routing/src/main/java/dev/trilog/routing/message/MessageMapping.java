@@ -95,6 +95,25 @@ public final class MessageMapping {
         return message.properties(properties.build()).build();
     }
 
+    /**
+     * The protocol properties {@code message} has set, each under its reserved header's name
+     * ({@code trilog.content-type}), in the order of the mapping's table: what a tool shows as the
+     * properties the reserved headers stand for.
+     */
+    public static Map<String, HeaderValue> propertyHeaders(Message message) {
+        Map<String, HeaderValue> set = new java.util.LinkedHashMap<>();
+        if (message.properties() == MessageProperties.NONE) {
+            return set;
+        }
+        for (PropertyHeader property : PropertyHeader.ALL) {
+            HeaderValue value = property.read().apply(message.properties());
+            if (value != null) {
+                set.put(property.name(), value);
+            }
+        }
+        return set;
+    }
+
     private static boolean setProperty(MessageProperties.Builder properties, PropertyHeader property, byte[] bytes,
             TypeDescriptor.Entry listed) {
         if (bytes == null) {

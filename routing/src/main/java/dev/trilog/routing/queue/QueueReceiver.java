@@ -119,7 +119,7 @@ final class QueueReceiver {
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
     }
 
-    private static boolean expired(QueueSpec spec, Message message, long now) {
+    static boolean expired(QueueSpec spec, Message message, long now) {
         Long own = message.properties().expiryTime();
         if (own != null && own <= now) {
             return true;

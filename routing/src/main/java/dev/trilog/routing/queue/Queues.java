@@ -3,9 +3,11 @@ package dev.trilog.routing.queue;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.share.ArchiveListener;
 import dev.trilog.log.share.Outcome;
+import dev.trilog.log.share.PeekedRecord;
 import dev.trilog.log.share.ShareCursor;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.Message;
+import dev.trilog.routing.message.MessageMapping;
 import dev.trilog.routing.topology.Topology;
 import dev.trilog.routing.topology.TopologyException;
 import java.io.IOException;
@@ -594,6 +596,33 @@ public final class Queues implements AutoCloseable {
             throw new IllegalArgumentException("queue '" + queue + "' has no partition " + partition);
         }
         return q.cursors[partition].startOffset();
+    }
+
+    /**
+     * Up to {@code maxMessages} of the queue's available messages, oldest first, without acquiring
+     * them: their state, delivery counts and locks stay as they are, so a consumer receives them
+     * as if nobody had looked (an operator's peek; docs/queues.md). Delayed messages, and expired
+     * ones a receive would dead-letter, are left out.
+     *
+     * @throws UnknownQueueException when there is no such queue
+     */
+    public List<PeekedMessage> peek(String queue, int maxMessages) {
+        QueueReceiver.check(maxMessages, 0);
+        QueueRuntime q = runtimes.get(queue);
+        long now = clock.millis();
+        List<PeekedMessage> found = new ArrayList<>();
+        for (int partition = 0; partition < q.partitions(); partition++) {
+            for (PeekedRecord record : q.cursors[partition].peek(maxMessages)) {
+                Message message = MessageMapping.fromRecord(record.record());
+                if (!QueueReceiver.expired(q.spec, message, now)) {
+                    found.add(new PeekedMessage(partition, record.offset(), message, record.acquisitions(),
+                            record.record().timestamp()));
+                }
+            }
+        }
+        found.sort(java.util.Comparator.comparingLong(PeekedMessage::publishTimestampMs)
+                .thenComparingInt(PeekedMessage::partition).thenComparingLong(PeekedMessage::offset));
+        return found.size() > maxMessages ? List.copyOf(found.subList(0, maxMessages)) : found;
     }
 
     /** Counts over all partitions. */

@@ -319,4 +319,16 @@ class MessageMappingTest {
         assertThat(message.bodyBytes()).isEqualTo(utf8("body"));
         assertThat(message.toBuilder().build()).isEqualTo(message);
     }
+
+    @Test
+    void propertyHeadersNameTheSetPropertiesInTheTablesOrder() {
+        Message message = Message.builder().body("b").properties(MessageProperties.builder().contentType("text/plain")
+                .messageId("m-1").priority(7).build()).build();
+
+        Map<String, HeaderValue> shown = MessageMapping.propertyHeaders(roundTrip(message));
+
+        assertThat(shown.keySet()).containsExactly("trilog.message-id", "trilog.content-type", "trilog.priority");
+        assertThat(shown.get("trilog.priority").text()).isEqualTo("7");
+        assertThat(MessageMapping.propertyHeaders(Message.builder().body("b").build())).isEmpty();
+    }
 }

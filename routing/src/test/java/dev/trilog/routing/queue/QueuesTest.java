@@ -264,4 +264,28 @@ class QueuesTest {
         assertThat(after).extracting(QueuesFixture::body).containsExactly("m1", "m2");
         assertThat(after).extracting(QueueDelivery::acquisitions).containsExactly(2, 1);
     }
+
+    @Test
+    void aPeekShowsAvailableMessagesOldestFirstAndTakesNone() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            queues.publish("jobs", text("m" + i), PublishOptions.NONE).get();
+        }
+        QueueDelivery held = queues.receive("jobs", "c1", 1, 30_000).get(0);
+
+        List<PeekedMessage> seen = queues.peek("jobs", 10);
+
+        assertThat(seen).extracting(p -> p.message().body() == null ? null
+                : java.nio.charset.StandardCharsets.UTF_8.decode(p.message().body()).toString()).containsExactly("m1", "m2");
+        assertThat(seen).extracting(PeekedMessage::acquisitions).containsExactly(0, 0);
+        assertThat(seen.get(0).offset()).isEqualTo(1);
+        assertThat(queues.peek("jobs", 1)).hasSize(1);
+        assertThat(queues.counts("jobs").available()).isEqualTo(2);
+        assertThat(queues.counts("jobs").inFlight()).isEqualTo(1);
+        // still there for a consumer, first delivery
+        List<QueueDelivery> next = queues.receive("jobs", "c2", 10, 30_000);
+        assertThat(next).extracting(QueueDelivery::acquisitions).containsExactly(1, 1);
+        assertThat(held.acquisitions()).isEqualTo(1);
+        assertThatThrownBy(() -> queues.peek("nope", 1)).isInstanceOf(UnknownQueueException.class);
+        assertThatThrownBy(() -> queues.peek("jobs", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
