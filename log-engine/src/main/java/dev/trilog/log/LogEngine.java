@@ -455,7 +455,12 @@ public final class LogEngine implements AutoCloseable {
         shareCursors.forgetAll();
     }
 
-    /** Forgets the cursor and its durable state (the queue was deleted). */
+    /** The topics {@code group} has durable share-cursor state on (Kafka's DeleteGroups of a share group). */
+    public java.util.SortedSet<String> shareCursorTopics(String group) {
+        return shareCursors.topicsOf(group);
+    }
+
+    /** Forgets the cursor and its durable state (the queue was deleted, a share group's offsets deleted). */
     public void deleteShareCursor(TopicPartition tp, String group) {
         shareCursors.delete(tp, group);
     }

@@ -65,6 +65,11 @@ public final class ShareCursors {
         states.remove(key);
     }
 
+    /** The topics {@code group} has durable share state on. */
+    public java.util.SortedSet<String> topicsOf(String group) {
+        return states.topicsOf(group);
+    }
+
     /** Forgets every cursor over {@code topic} and, if asked, their durable state (the topic was deleted). */
     public void forgetTopic(String topic, boolean durableStateToo) {
         cursors.values().removeIf(cursor -> {

@@ -86,6 +86,18 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
         remove(List.of(key), true);
     }
 
+    /** The topics {@code group} has durable share state on (DeleteGroups forgets them all). */
+    public java.util.SortedSet<String> topicsOf(String group) {
+        String prefix = group + '\u0000';
+        java.util.SortedSet<String> topics = new java.util.TreeSet<>();
+        for (String key : saved.keySet()) {
+            if (key.startsWith(prefix)) {
+                topics.add(key.substring(prefix.length(), key.lastIndexOf('\u0000')));
+            }
+        }
+        return topics;
+    }
+
     /**
      * Forgets every cursor of {@code topic}'s partitions (the topic was deleted): on whichever node
      * deletes the topic, so not only the serving one — tombstones of a topic on its way out

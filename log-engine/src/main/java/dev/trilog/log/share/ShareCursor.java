@@ -778,6 +778,37 @@ public final class ShareCursor {
         return journal.write(journalKey, this::snapshot).thenApply(v -> count);
     }
 
+    /**
+     * Starts the cursor again at {@code offset} (Kafka's AlterShareGroupOffsets, {@code
+     * kafka-share-groups.sh --reset-offsets}): everything it knew — acknowledged, archived and
+     * held records, delivery counts — is forgotten, every record from {@code offset} on is
+     * available with no delivery counted, and nothing below it is delivered. The offset is kept
+     * within the log (its start to its end). Records held now are dropped, their tags then find
+     * nothing to settle: the caller resets only a group without consumers, as Kafka does.
+     * Completes with the start offset once that is durable.
+     */
+    public CompletableFuture<Long> resetTo(long offset) {
+        long start;
+        synchronized (this) {
+            for (long o = window.start(); o < window.end(); o++) {
+                int slot = window.slot(o);
+                if (window.state(slot) == InFlightWindow.ACQUIRED) {
+                    settle(slot);
+                }
+                window.setState(slot, InFlightWindow.ACKNOWLEDGED);
+            }
+            window.advanceStart();
+            locks.clear();
+            groupsInFlight.clear();
+            restored.clear();
+            readAhead.clear();
+            start = Math.max(log.logStartOffset(), Math.min(offset, log.logEndOffset()));
+            window.restartAt(start);
+            fetchedUpTo = start;
+        }
+        return journal.write(journalKey, this::snapshot).thenApply(v -> start);
+    }
+
     // ---------------------------------------------------------------- counts and state
 
     /**

@@ -422,6 +422,53 @@ class ShareCursorTest {
     }
 
     @Test
+    void resetToAnEarlierOffsetDeliversAcknowledgedRecordsAgainWithFreshCountsAndSurvivesARestart()
+            throws Exception {
+        publish(4);
+        ShareCursor cursor = cursor();
+        for (Delivery d : cursor.acquire("a", 3, 1 << 20, LOCK)) {
+            assertThat(cursor.acknowledge(d.offset(), d.acquisitions()).join()).isEqualTo(Outcome.OK);
+        }
+        List<Delivery> held = cursor.acquire("a", 1, 1 << 20, LOCK); // 3 in flight
+        assertThat(cursor.startOffset()).isEqualTo(3);
+
+        assertThat(cursor.resetTo(1).join()).isEqualTo(1);
+        assertThat(cursor.startOffset()).isEqualTo(1);
+        assertThat(cursor.acknowledge(3, held.get(0).acquisitions()).join()).isEqualTo(Outcome.STALE); // a new life
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        List<Delivery> again = cursor().acquire("b", 10, 1 << 20, LOCK);
+        assertThat(offsets(again)).containsExactly(1L, 2L, 3L);
+        assertThat(again).extracting(Delivery::acquisitions).containsOnly(1);
+    }
+
+    @Test
+    void resetIsKeptWithinTheLogAndToTheEndSkipsEverything() throws Exception {
+        publish(3);
+        ShareCursor cursor = cursor();
+        assertThat(cursor.resetTo(-5).join()).isZero();
+        assertThat(cursor.resetTo(99).join()).isEqualTo(3);
+        assertThat(cursor.acquire("a", 10, 1 << 20, LOCK)).isEmpty();
+        publish(1);
+        assertThat(offsets(cursor.acquire("a", 10, 1 << 20, LOCK))).containsExactly(3L);
+    }
+
+    @Test
+    void theEngineKnowsWhichTopicsAGroupHasStateOnUntilItIsDeleted() throws Exception {
+        publish(1);
+        ShareCursor cursor = cursor();
+        Delivery d = cursor.acquire("a", 1, 1 << 20, LOCK).get(0);
+        cursor.acknowledge(d.offset(), d.acquisitions()).join();
+        assertThat(engine.shareCursorTopics("g")).containsExactly("q");
+        assertThat(engine.shareCursorTopics("other")).isEmpty();
+
+        engine.deleteShareCursor(TP, "g");
+        assertThat(engine.shareCursorTopics("g")).isEmpty();
+        assertThat(offsets(cursor().acquire("b", 10, 1 << 20, LOCK))).containsExactly(0L); // a new life
+    }
+
+    @Test
     void settledRecordsDoNotLeaveTheirLocksBehindUntilTheyWouldHaveRunOut() throws Exception {
         publish(6_000);
         ShareCursor cursor = cursor();
