@@ -524,6 +524,20 @@ public final class GroupCoordinator {
         });
     }
 
+    /** Deletes groups of another kind (share groups) in DeleteGroups. */
+    @FunctionalInterface
+    public interface GroupDeleter {
+        /** The answer for {@code groupId}, or null when it is not a group of this kind. */
+        Errors delete(String groupId);
+    }
+
+    private final List<GroupDeleter> otherDeleters = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Lets DeleteGroups delete {@code deleter}'s groups, those that are not classic or consumer groups. */
+    public void deleteAlso(GroupDeleter deleter) {
+        otherDeleters.add(deleter);
+    }
+
     /** DeleteGroups for one group: only a group without members can go, with all its offsets. */
     public Errors deleteGroup(String groupId) {
         if (invalidGroupId(groupId)) {
@@ -531,6 +545,12 @@ public final class GroupCoordinator {
         }
         Group group = existing(groupId);
         if (group == null) {
+            for (GroupDeleter deleter : otherDeleters) {
+                Errors answer = deleter.delete(groupId);
+                if (answer != null) {
+                    return answer;
+                }
+            }
             return Errors.GROUP_ID_NOT_FOUND;
         }
         return locked(group, () -> {

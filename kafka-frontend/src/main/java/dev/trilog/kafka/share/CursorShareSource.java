@@ -113,6 +113,23 @@ final class CursorShareSource implements ShareSource {
         return engine.partition(new TopicPartition(topic, partition));
     }
 
+    /**
+     * Starts the partition's cursor again at {@code offset}, kept within the log (AlterShareGroupOffsets);
+     * completes with the start offset, or -1 when there is no such partition.
+     */
+    CompletableFuture<Long> resetTo(int partition, long offset) {
+        ShareCursor cursor = cursor(partition);
+        return cursor == null ? CompletableFuture.completedFuture(-1L) : cursor.resetTo(offset);
+    }
+
+    /** Forgets the share state of every partition of the topic (DeleteShareGroupOffsets, DeleteGroups). */
+    void delete() {
+        int partitions = engine.topic(topic).map(t -> t.partitions()).orElse(0);
+        for (int p = 0; p < partitions; p++) {
+            engine.deleteShareCursor(new TopicPartition(topic, p), group);
+        }
+    }
+
     @Override
     public long startOffset(int partition) {
         ShareCursor cursor = cursor(partition);

@@ -25,7 +25,7 @@ import org.apache.kafka.common.requests.DescribeShareGroupOffsetsResponse;
  * DescribeShareGroupOffsets ({@code Admin.listShareGroupOffsets}, {@code kafka-share-groups.sh
  * --describe}): each partition's share-partition start offset, the share cursor's start — every
  * record below it is acknowledged or archived. Without named topics, the topics the group's
- * members subscribe to. Lag (v1) is not computed: −1, "unknown", as the field allows.
+ * members subscribe to and those it has share state on. Lag (v1) is not computed: −1, "unknown", as the field allows.
  */
 final class DescribeShareGroupOffsetsHandler implements ApiHandler {
 
@@ -62,6 +62,8 @@ final class DescribeShareGroupOffsetsHandler implements ApiHandler {
         if (asked.topics() == null) {
             TreeSet<String> subscribed = new TreeSet<>();
             group.get().members().forEach(m -> subscribed.addAll(m.subscribedTopics()));
+            // and those it has state on: an empty group's offsets are still there to see (and reset)
+            subscribed.addAll(context.engine().shareCursorTopics(asked.groupId()));
             for (String name : subscribed) {
                 context.engine().topic(name).ifPresent(t -> wanted.put(name, allPartitions(t)));
             }

@@ -15,8 +15,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * The share-group APIs (KIP-932): ShareGroupHeartbeat, ShareGroupDescribe, ShareFetch and
- * ShareAcknowledge, DescribeShareGroupOffsets, over the share cursors of the engine and the queues of {@link Queues}; share
- * groups are listed by ListGroups with type {@code Share}.
+ * ShareAcknowledge, DescribeShareGroupOffsets, AlterShareGroupOffsets, DeleteShareGroupOffsets,
+ * over the share cursors of the engine and the queues of {@link Queues}; share groups are listed
+ * by ListGroups with type {@code Share} and deleted by DeleteGroups.
  */
 public final class ShareApis {
 
@@ -38,6 +39,8 @@ public final class ShareApis {
         ShareGroups groups = new ShareGroups(context.engine(), settings, sessions::memberLeft);
         long sweepMs = Math.max(100, Math.min(1_000, settings.sessionTimeoutMs() / 4));
         context.timer().scheduleWithFixedDelay(groups::expireMembers, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        ShareGroupAdmin admin = new ShareGroupAdmin(context.engine(), groups, sources);
+        classicGroups.deleteAlso(admin::delete); // Admin.deleteShareGroups sends DeleteGroups, as for any group
         classicGroups.listAlso(() -> {
             List<ListedGroup> listed = new ArrayList<>();
             for (ShareGroups.ShareGroupView group : groups.all()) {
@@ -51,7 +54,9 @@ public final class ShareApis {
                 .register(ApiKeys.SHARE_FETCH, new ShareFetchHandler(context, groups, sessions, sources, settings))
                 .register(ApiKeys.SHARE_ACKNOWLEDGE, new ShareAcknowledgeHandler(context, sessions, sources, settings))
                 .register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS,
-                        new DescribeShareGroupOffsetsHandler(context, groups, sources));
+                        new DescribeShareGroupOffsetsHandler(context, groups, sources))
+                .register(ApiKeys.ALTER_SHARE_GROUP_OFFSETS, new AlterShareGroupOffsetsHandler(admin))
+                .register(ApiKeys.DELETE_SHARE_GROUP_OFFSETS, new DeleteShareGroupOffsetsHandler(admin));
         return () -> groups.all().stream().map(g -> new ConsumerGroups.Group(g.id(), "share", g.state(),
                 g.members().size())).toList();
     }

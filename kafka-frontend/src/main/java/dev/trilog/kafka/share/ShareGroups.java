@@ -191,14 +191,25 @@ final class ShareGroups {
         return views;
     }
 
-    /** Forgets an empty group (DeleteShareGroups); false when it has members. */
-    synchronized boolean deleteIfEmpty(String group) {
+    /**
+     * Runs {@code change} (a reset or deletion of the group's share state) only while the group
+     * has no members, under the coordinator's lock so that none joins meanwhile: Kafka alters and
+     * deletes only an empty share group. NON_EMPTY_GROUP, and nothing run, when it has members.
+     */
+    synchronized Errors whileEmpty(String group, java.util.function.Supplier<Errors> change) {
         ShareGroup g = groups.get(group);
         if (g != null && !g.members.isEmpty()) {
-            return false;
+            return Errors.NON_EMPTY_GROUP;
         }
-        groups.remove(group);
-        return true;
+        return change.get();
+    }
+
+    /** Forgets a group without members (DeleteGroups); its share state is the caller's to delete. */
+    synchronized void forgetIfEmpty(String group) {
+        ShareGroup g = groups.get(group);
+        if (g != null && g.members.isEmpty()) {
+            groups.remove(group);
+        }
     }
 
     private static ShareGroupHeartbeatResponseData error(ShareGroupHeartbeatResponseData response, Errors error,

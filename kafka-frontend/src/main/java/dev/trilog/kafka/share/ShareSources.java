@@ -27,9 +27,18 @@ final class ShareSources {
     }
 
     ShareSource of(Topic topic, String group) {
-        boolean queuesOwnGroup = topic.name().equals(group) && topology.queue(topic.name()).isPresent();
-        return queuesOwnGroup ? new QueueShareSource(queues, engine, topic.name())
-                : new CursorShareSource(engine, topic.name(), group, deliveryCountLimit);
+        return isQueuesOwn(topic.name(), group) ? new QueueShareSource(queues, engine, topic.name())
+                : cursorOf(topic.name(), group);
+    }
+
+    /** The engine's share cursor of (topic, group), which is not a queue's own group. */
+    CursorShareSource cursorOf(String topic, String group) {
+        return new CursorShareSource(engine, topic, group, deliveryCountLimit);
+    }
+
+    /** Whether (topic, group) is a queue's own share group: its state is the queue's. */
+    boolean isQueuesOwn(String topic, String group) {
+        return topic.equals(group) && topology.queue(topic).isPresent();
     }
 
     /** The source of the topic with this ID, or null when there is no such topic. */

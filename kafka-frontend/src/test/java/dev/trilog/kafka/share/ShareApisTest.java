@@ -14,6 +14,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.trilog.routing.address.QueueSpec;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.AlterShareGroupOffsetsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DeleteShareGroupOffsetsRequestData;
+import org.apache.kafka.common.message.DeleteShareGroupOffsetsResponseData;
+import org.apache.kafka.common.requests.AlterShareGroupOffsetsRequest;
+import org.apache.kafka.common.requests.AlterShareGroupOffsetsResponse;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.requests.DeleteGroupsResponse;
+import org.apache.kafka.common.requests.DeleteShareGroupOffsetsRequest;
+import org.apache.kafka.common.requests.DeleteShareGroupOffsetsResponse;
 import org.apache.kafka.common.message.ShareAcknowledgeRequestData;
 import org.apache.kafka.common.message.ShareFetchRequestData;
 import org.apache.kafka.common.message.ShareFetchResponseData;
@@ -49,11 +61,12 @@ class ShareApisTest {
     Queues queues;
     ApiTable apis;
     Topic orders;
+    Topology topology;
 
     @BeforeEach
     void open() throws Exception {
         engine = LogEngine.open(EngineSettings.of(dataDir));
-        Topology topology = Topology.open(engine);
+        topology = Topology.open(engine);
         queues = Queues.open(engine, topology, QueuesSettings.defaults());
         orders = engine.createTopic("orders", 2, Map.of());
         apis = KafkaTestApis.apis(engine, queues, topology);
@@ -137,7 +150,71 @@ class ShareApisTest {
         assertThat(gapsOnly.acknowledgeErrorCode()).as("gaps settle nothing").isZero();
     }
 
+    @Test
+    void offsetsChangeOnlyForAnEmptyGroupThatIsNotAQueuesOwnAndARefusalChangesNothing() throws Exception {
+        assertThat(alter("nope", "orders", 0, 0).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        assertThat(deleteOffsets("nope", "orders").errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        assertThat(deleteGroup("nope")).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+
+        heartbeat("g", "m1", 0, List.of("orders"));
+        assertThat(alter("g", "orders", 0, 5).errorCode()).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+        assertThat(deleteOffsets("g", "orders").errorCode()).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+        assertThat(deleteGroup("g")).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+        assertThat(heartbeat("g", "m1", 1, null).errorCode()).as("still a member").isZero();
+
+        heartbeat("g", "m1", -1, null);
+        AlterShareGroupOffsetsResponseData unknown = alter("g", "orders", 9, 0);
+        assertThat(unknown.errorCode()).isZero();
+        assertThat(unknown.responses().iterator().next().partitions().get(0).errorCode())
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        assertThat(alter("g", "orders", 0, 0).responses().iterator().next().partitions().get(0).errorCode()).isZero();
+        assertThat(deleteGroup("g")).isZero();
+        assertThat(deleteGroup("g")).as("gone").isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+    }
+
+    @Test
+    void aQueuesOwnShareGroupIsTheQueuesAndIsNeitherResetNorDeletedOverKafka() throws Exception {
+        topology.declareQueue(QueueSpec.durable("jobs"));
+        heartbeat("jobs", "m1", 0, List.of("jobs"));
+        heartbeat("jobs", "m1", -1, null);
+
+        AlterShareGroupOffsetsResponseData refused = alter("jobs", "jobs", 0, 0);
+        assertThat(refused.errorCode()).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+        assertThat(refused.errorMessage()).contains("queue");
+        assertThat(deleteOffsets("jobs", "jobs").errorCode()).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+        assertThat(deleteGroup("jobs")).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+        assertThat(alter("jobs", "orders", 0, 0).errorCode()).as("another topic of the same group is its own")
+                .isZero();
+    }
+
     // ---------------------------------------------------------------- helpers
+
+
+    private AlterShareGroupOffsetsResponseData alter(String group, String topic, int partition, long offset)
+            throws Exception {
+        AlterShareGroupOffsetsRequestData data = new AlterShareGroupOffsetsRequestData().setGroupId(group);
+        AlterShareGroupOffsetsRequestData.AlterShareGroupOffsetsRequestTopic t =
+                new AlterShareGroupOffsetsRequestData.AlterShareGroupOffsetsRequestTopic().setTopicName(topic);
+        t.partitions().add(new AlterShareGroupOffsetsRequestData.AlterShareGroupOffsetsRequestPartition()
+                .setPartitionIndex(partition).setStartOffset(offset));
+        data.topics().add(t);
+        return ((AlterShareGroupOffsetsResponse) send(new AlterShareGroupOffsetsRequest.Builder(data).build()))
+                .data();
+    }
+
+    private DeleteShareGroupOffsetsResponseData deleteOffsets(String group, String topic) throws Exception {
+        DeleteShareGroupOffsetsRequestData data = new DeleteShareGroupOffsetsRequestData().setGroupId(group);
+        data.topics().add(new DeleteShareGroupOffsetsRequestData.DeleteShareGroupOffsetsRequestTopic()
+                .setTopicName(topic));
+        return ((DeleteShareGroupOffsetsResponse) send(new DeleteShareGroupOffsetsRequest.Builder(data).build()))
+                .data();
+    }
+
+    private short deleteGroup(String group) throws Exception {
+        return ((DeleteGroupsResponse) send(new DeleteGroupsRequest.Builder(
+                new DeleteGroupsRequestData().setGroupsNames(List.of(group))).build())).data().results()
+                .find(group).errorCode();
+    }
 
     private ShareGroupHeartbeatResponseData heartbeat(String group, String member, int epoch, List<String> topics)
             throws Exception {
