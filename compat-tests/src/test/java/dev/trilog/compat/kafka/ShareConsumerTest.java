@@ -275,7 +275,12 @@ class ShareConsumerTest {
     }
 
     private void produce(String topic, int count) throws Exception {
-        try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(), Map.of())) {
+        produce(trilog.kafkaBootstrap(), topic, count);
+    }
+
+    /** {@code count} records m0, m1, … to {@code topic}, each acknowledged before the next. */
+    static void produce(String bootstrap, String topic, int count) throws Exception {
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrap, Map.of())) {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>(topic, "m" + i)).get();
             }
@@ -283,7 +288,7 @@ class ShareConsumerTest {
     }
 
     /** Polls until {@code count} records came, in the order they came. */
-    private static List<ConsumerRecord<String, String>> pollUntil(KafkaShareConsumer<String, String> consumer,
+    static List<ConsumerRecord<String, String>> pollUntil(KafkaShareConsumer<String, String> consumer,
             int count) {
         List<ConsumerRecord<String, String>> got = new ArrayList<>();
         await().atMost(WAIT).until(() -> {
