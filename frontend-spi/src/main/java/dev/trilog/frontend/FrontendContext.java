@@ -1,5 +1,6 @@
 package dev.trilog.frontend;
 
+import dev.trilog.frontend.auth.UserStore;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
@@ -8,7 +9,7 @@ import java.util.Objects;
 
 /**
  * What the gateway hands a frontend once the log is open ({@link Frontend#initialize}): the
- * settings, the open log, the engine's one topology and queue facade (one per engine, shared by
+ * settings, the open log, the broker's users, the engine's one topology and queue facade (one per engine, shared by
  * every protocol that serves queues), and the one meter registry that {@code /metrics} serves.
  *
  * <p>The frontend uses these but does not own them: the gateway closes the queues and the log
@@ -19,9 +20,10 @@ import java.util.Objects;
  * @param topology queues, exchanges and bindings, durable in the engine
  * @param queues   the queue facade over the topology: publish, receive, settle
  * @param meters   where a frontend records its meters
+ * @param users    the broker's users, one store for every protocol that authenticates clients
  */
 public record FrontendContext(FrontendConfig config, LogEngine engine, Topology topology, Queues queues,
-                              MeterRegistry meters) {
+                              MeterRegistry meters, UserStore users) {
 
     public FrontendContext {
         Objects.requireNonNull(config, "config");
@@ -29,5 +31,6 @@ public record FrontendContext(FrontendConfig config, LogEngine engine, Topology 
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(queues, "queues");
         Objects.requireNonNull(meters, "meters");
+        Objects.requireNonNull(users, "users");
     }
 }

@@ -7,6 +7,7 @@ import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendContext;
+import dev.trilog.frontend.auth.UserStore;
 import dev.trilog.gateway.admin.AdminApi;
 import dev.trilog.gateway.admin.AdminEndpoint;
 import dev.trilog.gateway.cluster.NodeEndpoints;
@@ -83,14 +84,15 @@ public final class Gateway {
             metrics.bindEngine(engine);
             queueLayer = openQueueLayer(config, engine);
             metrics.bindQueues(queueLayer.topology(), queueLayer.queues());
+            UserStore users = openUsers(config, engine);
             FrontendContext context = new FrontendContext(config.frontendConfig(), engine, queueLayer.topology(),
-                    queueLayer.queues(), metrics.registry());
+                    queueLayer.queues(), metrics.registry(), users);
             for (Frontend frontend : protocolFrontends) {
                 ListenAddress address = config.listenAddress(frontend.portKey());
                 if (frontend.listens() && replication != null && frontend.servesQueues()) {
                     // the leader serves the queues: this node's frontend listens on loopback, behind a door
                     initialize(frontend, new FrontendContext(config.frontendConfig().onLoopback(frontend.portKey()),
-                            engine, queueLayer.topology(), queueLayer.queues(), metrics.registry()));
+                            engine, queueLayer.topology(), queueLayer.queues(), metrics.registry(), users));
                     prepared.add(new ForwardedListener(new FrontendListener(frontend, address), address, replication,
                             advertisedHost(config, replication.id()), openEndpoints(engine), queueLayer.leadership()));
                 } else if (frontend.listens()) {
@@ -265,6 +267,14 @@ public final class Gateway {
             return QueueLayer.open(engine);
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot open the queues in " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static UserStore openUsers(GatewayConfig config, LogEngine engine) {
+        try {
+            return UserStore.open(engine);
+        } catch (IOException | UncheckedIOException e) {
+            throw new StartupException("cannot open the users in " + config.dataDir() + ": " + e.getMessage(), e);
         }
     }
 
