@@ -1,5 +1,6 @@
 package dev.trilog.kafka;
 
+import dev.trilog.frontend.auth.UserStore;
 import dev.trilog.kafka.admin.AdminApis;
 import dev.trilog.kafka.data.DataApis;
 import dev.trilog.kafka.group.GroupApis;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.security.SaslApis;
+import dev.trilog.kafka.security.ScramCredentialApis;
 import dev.trilog.kafka.share.ShareApis;
 import dev.trilog.kafka.txn.TransactionApis;
 import dev.trilog.kafka.txn.TransactionCoordinator;
@@ -38,8 +41,12 @@ final class KafkaApis {
     record Built(ApiTable table, KafkaConsumerGroups groups) {
     }
 
-    /** The table; the share-group APIs only with {@code queues} (null: a listener without the queue layer). */
-    static Built table(KafkaContext context, KafkaServerSettings settings, Queues queues, Topology topology) {
+    /**
+     * The table; the share-group APIs only with {@code queues} (null: a listener without the queue
+     * layer), the SCRAM credential APIs only with {@code users}.
+     */
+    static Built table(KafkaContext context, KafkaServerSettings settings, Queues queues, Topology topology,
+            UserStore users) {
         ApiTable table = new ApiTable(context.routing());
         GroupCoordinator groups = GroupApis.register(table, context, settings.groups());
         Supplier<List<ConsumerGroups.Group>> shareGroups = List::of;
@@ -49,6 +56,10 @@ final class KafkaApis {
         TransactionCoordinator transactions = TransactionApis.register(table, context, settings.transactions(), groups);
         DataApis.register(table, context, transactions::verifyPartition, settings.fetchSessionCacheSlots());
         AdminApis.register(table, context);
+        SaslApis.register(table);
+        if (users != null) {
+            ScramCredentialApis.register(table, users);
+        }
         return new Built(table, new KafkaConsumerGroups(groups, shareGroups));
     }
 }

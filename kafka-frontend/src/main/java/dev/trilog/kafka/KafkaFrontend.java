@@ -32,7 +32,7 @@ public final class KafkaFrontend extends ServerFrontend<KafkaServer> {
     @Override
     protected KafkaServer newServer(FrontendContext context) {
         return new KafkaServer(KafkaFrontendConfig.read(context.config()), context.engine(),
-                new KafkaMetrics(context.meters()), context.queues(), context.topology());
+                new KafkaMetrics(context.meters()), context.queues(), context.topology(), context.users());
     }
 
     @Override

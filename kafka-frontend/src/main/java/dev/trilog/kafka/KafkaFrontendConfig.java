@@ -6,6 +6,7 @@ import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.ConsumerGroupSettings;
 import dev.trilog.kafka.group.GroupSettings;
+import dev.trilog.kafka.security.SaslSettings;
 import dev.trilog.kafka.share.ShareSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.List;
@@ -43,6 +44,10 @@ public final class KafkaFrontendConfig {
     public static final String SHARE_DELIVERY_COUNT_LIMIT = "group.share.delivery.count.limit";
     public static final String SHARE_SESSION_TIMEOUT_MS = "group.share.session.timeout.ms";
     public static final String SHARE_HEARTBEAT_INTERVAL_MS = "group.share.heartbeat.interval.ms";
+    /** The SASL mechanisms the Kafka port offers; set, the listener is SASL_PLAINTEXT (SASL_SSL with kafka.tls.*). */
+    public static final String SASL_MECHANISMS = "kafka.sasl.mechanisms";
+    public static final String CONNECTIONS_MAX_REAUTH_MS = "connections.max.reauth.ms";
+    public static final String CONNECTION_FAILED_AUTHENTICATION_DELAY_MS = "connection.failed.authentication.delay.ms";
     /** {@code kafka.tls.certificate}, {@code kafka.tls.private-key}, {@code kafka.tls.client-ca}: see {@link ServerTls}. */
     static final String TLS_PREFIX = "kafka";
     /** The TLS engine: auto (BoringSSL where it loads, else the JDK's), openssl or jdk. */
@@ -90,7 +95,16 @@ public final class KafkaFrontendConfig {
             ConfigKey.of(SHARE_SESSION_TIMEOUT_MS, Integer.toString(ShareSettings.DEFAULTS.sessionTimeoutMs()),
                     "A share-group member not heard from for this long leaves its group; what it held goes back."),
             ConfigKey.of(SHARE_HEARTBEAT_INTERVAL_MS, Integer.toString(ShareSettings.DEFAULTS.heartbeatIntervalMs()),
-                    "How often share-group members are told to heartbeat.")),
+                    "How often share-group members are told to heartbeat."),
+            ConfigKey.of(SASL_MECHANISMS, "",
+                    "SASL mechanisms the Kafka port requires, comma-separated: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512"
+                            + " (the users of `trilog users`); empty = no SASL."),
+            ConfigKey.of(CONNECTIONS_MAX_REAUTH_MS, "0",
+                    "A SASL session's lifetime, after which the client must log in again on its connection (KIP-368);"
+                            + " 0 = never."),
+            ConfigKey.of(CONNECTION_FAILED_AUTHENTICATION_DELAY_MS,
+                    Integer.toString(SaslSettings.DEFAULT_FAILED_AUTHENTICATION_DELAY_MS),
+                    "How long a refused SASL login waits for its answer before the connection closes.")),
             ConnectionLimits.keys("Kafka", CONNECTIONS_MAX_IDLE_MS, KafkaServerSettings.DEFAULT_CONNECTIONS_MAX_IDLE_MS,
                     "A Kafka connection with nothing sent or received for this long, and no request being answered,"
                             + " is closed (0 = never).", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream(),
@@ -125,7 +139,20 @@ public final class KafkaFrontendConfig {
                 ServerTls.fromConfig(config, TLS_PREFIX).orElse(null), tlsProvider(config),
                 new ShareSettings(config.intAtLeast(SHARE_RECORD_LOCK_DURATION_MS, 1),
                         config.intAtLeast(SHARE_DELIVERY_COUNT_LIMIT, 2), config.intAtLeast(SHARE_SESSION_TIMEOUT_MS, 1),
-                        config.intAtLeast(SHARE_HEARTBEAT_INTERVAL_MS, 1)));
+                        config.intAtLeast(SHARE_HEARTBEAT_INTERVAL_MS, 1)), sasl(config));
+    }
+
+    private static SaslSettings sasl(FrontendConfig config) {
+        List<String> mechanisms = java.util.Arrays.stream(config.string(SASL_MECHANISMS).split(","))
+                .map(String::trim).filter(m -> !m.isEmpty()).distinct().toList();
+        for (String mechanism : mechanisms) {
+            if (!SaslSettings.SUPPORTED.contains(mechanism)) {
+                throw config.invalid(SASL_MECHANISMS, "mechanisms among " + String.join(", ", SaslSettings.SUPPORTED)
+                        + " (not " + mechanism + ")");
+            }
+        }
+        return new SaslSettings(mechanisms, config.intAtLeast(CONNECTIONS_MAX_REAUTH_MS, 0),
+                config.intAtLeast(CONNECTION_FAILED_AUTHENTICATION_DELAY_MS, 0));
     }
 
     private static KafkaTransport transport(FrontendConfig config) {

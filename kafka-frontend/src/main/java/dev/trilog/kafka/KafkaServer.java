@@ -3,12 +3,14 @@ package dev.trilog.kafka;
 import dev.trilog.frontend.AdvertisedHost;
 import dev.trilog.frontend.ConnectionGate;
 import dev.trilog.frontend.ServerFrontend;
+import dev.trilog.frontend.auth.UserStore;
 import dev.trilog.kafka.group.KafkaConsumerGroups;
 import dev.trilog.kafka.network.KafkaConnection;
 import dev.trilog.kafka.network.KafkaFrameDecoder;
 import dev.trilog.kafka.network.KafkaMetrics;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.security.SaslSession;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
@@ -31,6 +33,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +64,9 @@ public final class KafkaServer implements ServerFrontend.Server {
     private final ScheduledExecutorService timer;
     private final KafkaMetrics metrics;
     private final ConnectionGate gate;
+    private final UserStore users;
+    /** Evaluates SASL logins (a PBKDF2 derivation each for PLAIN) off the event loops; null without SASL. */
+    private final ExecutorService saslEvaluator;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -80,7 +86,28 @@ public final class KafkaServer implements ServerFrontend.Server {
      */
     public KafkaServer(KafkaServerSettings settings, LogEngine engine, KafkaMetrics metrics, Queues queues,
             Topology topology) {
+        this(settings, engine, metrics, queues, topology, null);
+    }
+
+    /**
+     * A listener with the broker's {@code users}: SASL logins (when {@code settings} offer
+     * mechanisms) are checked against them, and the SCRAM credential APIs manage them. Null
+     * {@code users} leaves both out.
+     */
+    public KafkaServer(KafkaServerSettings settings, LogEngine engine, KafkaMetrics metrics, Queues queues,
+            Topology topology, UserStore users) {
+        if (settings.sasl().enabled() && users == null) {
+            throw new IllegalArgumentException("SASL needs the user store");
+        }
         this.settings = settings;
+        this.users = users;
+        // a guesser's logins queue here, not on the event loops that serve logged-in clients
+        this.saslEvaluator = settings.sasl().enabled() ? Executors.newFixedThreadPool(
+                Math.max(1, Runtime.getRuntime().availableProcessors() / 2), runnable -> {
+                    Thread thread = new Thread(runnable, "trilog-kafka-sasl");
+                    thread.setDaemon(true);
+                    return thread;
+                }) : null;
         this.metrics = metrics;
         this.gate = new ConnectionGate("Kafka", settings.connections(), KafkaFrontendConfig.MAX_CONNECTIONS,
                 KafkaFrontendConfig.MAX_CONNECTIONS_PER_IP, metrics::connectionRefused);
@@ -90,7 +117,7 @@ public final class KafkaServer implements ServerFrontend.Server {
             return thread;
         });
         this.context = KafkaApis.context(engine, settings, timer);
-        KafkaApis.Built built = KafkaApis.table(context, settings, queues, topology);
+        KafkaApis.Built built = KafkaApis.table(context, settings, queues, topology, users);
         this.apis = built.table();
         this.consumerGroups = built.groups();
     }
@@ -147,7 +174,9 @@ public final class KafkaServer implements ServerFrontend.Server {
                         }
                         channel.pipeline()
                                 .addLast("frames", new KafkaFrameDecoder(settings.maxRequestBytes()))
-                                .addLast("kafka", new KafkaConnection(apis, metrics));
+                                .addLast("kafka", new KafkaConnection(apis, metrics, settings.securityProtocol(),
+                                        saslEvaluator == null ? null : new SaslSession(settings.sasl(), users,
+                                                saslEvaluator, System::nanoTime)));
                     }
                 });
         try {
@@ -170,7 +199,7 @@ public final class KafkaServer implements ServerFrontend.Server {
         }
         context.advertise(InetSocketAddress.createUnresolved(advertisedHost, advertisedPort));
         context.routing().register(); // in a cluster, so the other nodes can name this one
-        log.debug("Kafka listener bound to {} ({}{})", bound, transportInUse,
+        log.debug("Kafka listener bound to {} ({}, {}{})", bound, transportInUse, settings.securityProtocol(),
                 settings.tls() == null ? "" : ", TLS by " + settings.tlsProvider().resolve());
         return bound;
     }
@@ -202,6 +231,9 @@ public final class KafkaServer implements ServerFrontend.Server {
             workerGroup.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         }
         timer.shutdownNow();
+        if (saslEvaluator != null) {
+            saslEvaluator.shutdownNow();
+        }
         context.routing().close();
     }
 }

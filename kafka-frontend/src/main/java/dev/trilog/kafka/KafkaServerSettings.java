@@ -3,6 +3,7 @@ package dev.trilog.kafka;
 import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.GroupSettings;
+import dev.trilog.kafka.security.SaslSettings;
 import dev.trilog.kafka.share.ShareSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.Objects;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param tls                    the listener's TLS identity (Kafka's SSL security protocol); null = plain TCP
  * @param tlsProvider            the engine that encrypts it ({@code kafka.tls.provider})
  * @param shareGroups            the share groups' lock duration, delivery count limit, session timeout and heartbeat interval
+ * @param sasl                   the SASL mechanisms offered (none: no SASL), re-authentication and failed-login delay
  */
 public record KafkaServerSettings(
         String host,
@@ -43,7 +45,8 @@ public record KafkaServerSettings(
         ConnectionLimits connections,
         ServerTls tls,
         TlsProvider tlsProvider,
-        ShareSettings shareGroups) {
+        ShareSettings shareGroups,
+        SaslSettings sasl) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
     /** Kafka's default for {@code max.incremental.fetch.session.cache.slots}. */
@@ -62,6 +65,7 @@ public record KafkaServerSettings(
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(shareGroups, "shareGroups");
         Objects.requireNonNull(tlsProvider, "tlsProvider");
+        Objects.requireNonNull(sasl, "sasl");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
@@ -73,26 +77,41 @@ public record KafkaServerSettings(
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
                 GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO, DEFAULT_FETCH_SESSION_CACHE_SLOTS,
-                DEFAULT_CONNECTIONS, null, TlsProvider.AUTO, ShareSettings.DEFAULTS);
+                DEFAULT_CONNECTIONS, null, TlsProvider.AUTO, ShareSettings.DEFAULTS, SaslSettings.OFF);
     }
 
     /** The same listener with other connection limits. */
     public KafkaServerSettings withConnections(ConnectionLimits value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, value, tls,
-                tlsProvider, shareGroups);
+                tlsProvider, shareGroups, sasl);
     }
 
     public KafkaServerSettings withTls(ServerTls value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, value,
-                tlsProvider, shareGroups);
+                tlsProvider, shareGroups, sasl);
     }
 
     /** The same listener with its TLS encrypted by {@code value}. */
     public KafkaServerSettings withTlsProvider(TlsProvider value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
-                value, shareGroups);
+                value, shareGroups, sasl);
+    }
+
+    public KafkaServerSettings withSasl(SaslSettings value) {
+        return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
+                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
+                tlsProvider, shareGroups, value);
+    }
+
+    /** Kafka's name for what the listener speaks: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
+    public org.apache.kafka.common.security.auth.SecurityProtocol securityProtocol() {
+        return sasl.enabled()
+                ? (tls == null ? org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT
+                        : org.apache.kafka.common.security.auth.SecurityProtocol.SASL_SSL)
+                : (tls == null ? org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT
+                        : org.apache.kafka.common.security.auth.SecurityProtocol.SSL);
     }
 }

@@ -26,14 +26,22 @@ public final class KafkaTestApis {
     public static ApiTable apis(LogEngine engine) {
         KafkaServerSettings settings = KafkaServerSettings.loopback(9092);
         KafkaContext context = KafkaApis.context(engine, settings, Executors.newSingleThreadScheduledExecutor());
-        return KafkaApis.table(context, settings, null, null).table();
+        return KafkaApis.table(context, settings, null, null, null).table();
     }
 
-    /** {@link #apis} with the share-group APIs over {@code queues}, as the gateway runs the listener. */
+    /**
+     * {@link #apis} with the share-group APIs over {@code queues} and the SCRAM credential APIs over
+     * the engine's users, as the gateway runs the listener.
+     */
     public static ApiTable apis(LogEngine engine, Queues queues, Topology topology) {
         KafkaServerSettings settings = KafkaServerSettings.loopback(9092);
         KafkaContext context = KafkaApis.context(engine, settings, Executors.newSingleThreadScheduledExecutor());
-        return KafkaApis.table(context, settings, queues, topology).table();
+        try {
+            return KafkaApis.table(context, settings, queues, topology,
+                    dev.trilog.frontend.auth.UserStore.open(engine)).table();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** {@code body} as a handler receives it, from a loopback client, at the body's version. */

@@ -24,6 +24,9 @@ final class KafkaKeyHints {
             Map.entry("log.retention.minutes", RETENTION),
             Map.entry("broker.id", "node.id (in a cluster)"),
             Map.entry("controller.quorum.voters", "cluster.nodes"),
+            Map.entry("sasl.enabled.mechanisms", "kafka.sasl.mechanisms"),
+            Map.entry("listener.security.protocol.map", "kafka.sasl.mechanisms and kafka.tls.* (SASL_PLAINTEXT,"
+                    + " SSL, SASL_SSL follow from them)"),
             Map.entry("socket.request.max.bytes", "none: a request is limited to 100 MiB, not configurable yet"));
 
     private KafkaKeyHints() {

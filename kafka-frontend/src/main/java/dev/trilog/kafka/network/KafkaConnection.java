@@ -3,6 +3,7 @@ package dev.trilog.kafka.network;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.kafka.protocol.Reply;
+import dev.trilog.kafka.security.SaslSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -47,12 +48,15 @@ import org.slf4j.LoggerFactory;
 public final class KafkaConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConnection.class);
-    private static final ListenerName LISTENER = ListenerName.forSecurityProtocol(SecurityProtocol.PLAINTEXT);
     /** Requests read and not yet answered, past which the connection stops reading. */
     static final int MAX_IN_FLIGHT = 100;
 
     private final ApiTable apis;
     private final KafkaMetrics metrics;
+    private final SecurityProtocol protocol;
+    private final ListenerName listener;
+    /** The client's login on a SASL listener; null on one without SASL. */
+    private final SaslSession sasl;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private long zeroCopyRegions;
@@ -64,6 +68,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         final long startNanos;
         Reply reply;
         boolean done;
+        /** A refused login: the connection closes once this answer is written. */
+        boolean closeAfter;
 
         Pending(RequestContext context, long startNanos) {
             this.context = context;
@@ -72,8 +78,27 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     }
 
     public KafkaConnection(ApiTable apis, KafkaMetrics metrics) {
+        this(apis, metrics, SecurityProtocol.PLAINTEXT, null);
+    }
+
+    /**
+     * @param protocol the listener's Kafka security protocol, which each request's context names
+     * @param sasl     this connection's login on a SASL listener ({@code SASL_PLAINTEXT}, {@code SASL_SSL}), else null
+     */
+    public KafkaConnection(ApiTable apis, KafkaMetrics metrics, SecurityProtocol protocol, SaslSession sasl) {
         this.apis = apis;
         this.metrics = metrics;
+        this.protocol = protocol;
+        this.listener = ListenerName.forSecurityProtocol(protocol);
+        this.sasl = sasl;
+    }
+
+    /**
+     * Who the client is — {@code User:name} after a SASL login, else ANONYMOUS — as each request's
+     * context also carries it ({@code RequestContext.principal}), for an authorizer.
+     */
+    public KafkaPrincipal principal() {
+        return sasl == null ? KafkaPrincipal.ANONYMOUS : sasl.principal();
     }
 
     /** File regions written by this connection so far: proof that fetches went zero-copy. */
@@ -111,13 +136,28 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 context.close();
                 return;
             }
+            SaslSession.Admission admission = sasl == null ? SaslSession.Admission.SERVE
+                    : sasl.admit(requestContext.header.apiKey());
+            if (admission == SaslSession.Admission.CLOSE) {
+                // before a login only ApiVersions and SASL, after its session only a re-login: Kafka closes too
+                log.debug("Closing Kafka connection from {}: {} {}", context.channel().remoteAddress(),
+                        requestContext.header.apiKey(), sasl.expired() ? "after its SASL session expired"
+                                : "before a SASL login completed");
+                context.close();
+                return;
+            }
             Pending pending = new Pending(requestContext, startNanos);
             inFlight.add(pending);
             readWhileThereIsRoom();
             KafkaRequest request = new KafkaRequest(requestContext, parsed.request);
             CompletableFuture<Reply> reply;
             try {
-                reply = apis.dispatch(request);
+                reply = admission == SaslSession.Admission.AUTHENTICATION
+                        ? sasl.handle(request, context.executor()).thenApply(answer -> {
+                            pending.closeAfter = answer.close();
+                            return answer.reply();
+                        })
+                        : apis.dispatch(request);
             } catch (RuntimeException e) {
                 reply = CompletableFuture.failedFuture(e);
             }
@@ -154,6 +194,11 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         while (!inFlight.isEmpty() && inFlight.peek().done) {
             Pending next = inFlight.poll();
             wrote |= write(next);
+            if (next.closeAfter) {
+                ctx.flush();
+                ctx.close();
+                return;
+            }
         }
         if (wrote) {
             ctx.flush();
@@ -208,7 +253,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress inet ? inet
                 : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0); // in-process channels
         return new RequestContext(header, ctx.channel().id().asShortText(), remote.getAddress(),
-                java.util.Optional.of(remote.getPort()), KafkaPrincipal.ANONYMOUS, LISTENER, SecurityProtocol.PLAINTEXT,
+                java.util.Optional.of(remote.getPort()), principal(), listener, protocol,
                 ClientInformation.EMPTY, false);
     }
 
