@@ -18,6 +18,8 @@ final class KafkaCli {
     }
 
     static final String TOPICS = "org.apache.kafka.tools.TopicCommand";
+    /** kafka-configs.sh: still in Kafka's core module. */
+    static final String CONFIGS = "kafka.admin.ConfigCommand";
     static final String CONSOLE_PRODUCER = "org.apache.kafka.tools.ConsoleProducer";
     static final String CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
     static final String CONSUMER_GROUPS = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";

@@ -28,6 +28,7 @@ public final class AdminApis {
                 .register(ApiKeys.DESCRIBE_QUORUM, new DescribeQuorumHandler(context))
                 .register(ApiKeys.ELECT_LEADERS, new ElectLeadersHandler(context))
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, new AlterPartitionReassignmentsHandler(context))
-                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, new ListPartitionReassignmentsHandler());
+                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, new ListPartitionReassignmentsHandler())
+                .register(ApiKeys.DESCRIBE_CLIENT_QUOTAS, new DescribeClientQuotasHandler());
     }
 }
