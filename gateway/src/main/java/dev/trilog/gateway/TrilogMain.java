@@ -7,6 +7,7 @@ import dev.trilog.gateway.cli.GroupsCommand;
 import dev.trilog.gateway.cli.QueuesCommand;
 import dev.trilog.gateway.cli.StatusCommand;
 import dev.trilog.gateway.cli.TopicsCommand;
+import dev.trilog.gateway.cli.UsersCommand;
 import dev.trilog.gateway.config.KnownKeys;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ public final class TrilogMain {
                 .addSubcommand(new TopicsCommand())
                 .addSubcommand(new QueuesCommand())
                 .addSubcommand(new GroupsCommand())
+                .addSubcommand(new UsersCommand())
                 .addSubcommand(new StatusCommand())
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);

@@ -266,6 +266,50 @@ class AdminApiTest {
     }
 
     @Test
+    void usersAreAddedListedAndRemovedWithoutEverShowingAKey() throws Exception {
+        JsonNode added = send("POST", "/api/v1/users",
+                "{\"name\": \"api-alice\", \"password\": \"s3cret\", \"iterations\": 8192}", 201);
+        assertThat(added.toString()).isEqualTo("{\"name\":\"api-alice\",\"mechanisms\":[{\"mechanism\":\"SCRAM-SHA-256\","
+                + "\"iterations\":8192},{\"mechanism\":\"SCRAM-SHA-512\",\"iterations\":8192}]}");
+        var store = dev.trilog.frontend.auth.UserStore.open(gateway.engine());
+        assertThat(store.authenticatePlain("api-alice", "s3cret")).isTrue();
+        send("POST", "/api/v1/users", "{\"name\": \"api-alice\", \"password\": \"changed\","
+                + " \"mechanisms\": [\"SCRAM-SHA-512\"]}", 200);
+        assertThat(store.authenticatePlain("api-alice", "changed")).isTrue();
+        assertThat(get("/api/v1/users", 200).get("users").toString()).contains("api-alice").doesNotContain("salt", "Key");
+        assertThat(send("POST", "/api/v1/users", "{\"name\": \"x\", \"password\": \"p\", \"iterations\": 10}", 400)
+                .get("error").asText()).contains("Too few iterations");
+        assertThat(send("POST", "/api/v1/users", "{\"name\": \"x\", \"password\": \"p\", \"mechanisms\": [\"MD5\"]}",
+                400).get("error").asText()).contains("unknown mechanism 'MD5'");
+        send("DELETE", "/api/v1/users/api-alice", null, 200);
+        assertThat(get("/api/v1/users/api-alice", 404).get("error").asText()).isEqualTo("unknown user 'api-alice'");
+        assertThat(store.authenticatePlain("api-alice", "changed")).isFalse();
+    }
+
+    @Test
+    void usersCommandsAddListAndRemove() throws Exception {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("from-stdin\n".getBytes()));
+            assertThat(run("users", "add", "cli-bob", "--password-stdin", "--mechanism", "SCRAM-SHA-256",
+                    "--admin", "127.0.0.1:" + port)).isZero();
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(out.toString()).isEqualTo("User cli-bob: SCRAM-SHA-256 (4096)" + System.lineSeparator());
+        assertThat(dev.trilog.frontend.auth.UserStore.open(gateway.engine()).authenticatePlain("cli-bob", "from-stdin"))
+                .isTrue();
+        out.getBuffer().setLength(0);
+        assertThat(run("users", "list", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).containsPattern("(?m)^cli-bob +SCRAM-SHA-256 \\(4096\\)");
+        out.getBuffer().setLength(0);
+        assertThat(run("users", "remove", "cli-bob", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).isEqualTo("Removed user cli-bob" + System.lineSeparator());
+        assertThat(run("users", "remove", "cli-bob", "--admin", "127.0.0.1:" + port)).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("trilog: unknown user 'cli-bob'" + System.lineSeparator());
+    }
+
+    @Test
     void aPurgeDropsTheQueuesReadyMessagesAndKeepsTheRecords() throws Exception {
         int kafka = gateway.listener("kafka").boundAddress().getPort();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(

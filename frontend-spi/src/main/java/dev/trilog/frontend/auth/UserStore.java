@@ -65,8 +65,8 @@ public final class UserStore {
     }
 
     /**
-     * Sets {@code name}'s password for each of {@code mechanisms} (a fresh salt each), adding the
-     * user if new; credentials for other mechanisms are kept.
+     * Sets {@code name}'s one password, kept for each of {@code mechanisms} (a fresh salt each),
+     * adding the user if new; credentials for other mechanisms (an older password) are dropped.
      *
      * @throws IllegalArgumentException for an empty or over-long name, no mechanism, or iterations out of Kafka's bounds
      */
@@ -82,13 +82,13 @@ public final class UserStore {
             random.nextBytes(salt);
             credentials.put(mechanism, ScramCredential.fromPassword(mechanism, password, salt, iterations));
         }
-        return put(name, credentials);
+        return put(name, credentials, false);
     }
 
     /** Sets one credential of {@code name} (Kafka's AlterUserScramCredentials upsertion), adding the user if new. */
     public synchronized User setCredential(String name, ScramCredential credential) throws IOException {
         checkIterations(credential.iterations());
-        return put(name, Map.of(credential.mechanism(), credential));
+        return put(name, Map.of(credential.mechanism(), credential), true);
     }
 
     /** Drops one credential of {@code name}; the last one dropped removes the user. False when there was none. */
@@ -145,10 +145,13 @@ public final class UserStore {
                 ScramCredential.hmac(mechanism, key, "server"), ScramMechanism.MIN_ITERATIONS);
     }
 
-    private User put(String name, Map<ScramMechanism, ScramCredential> credentials) throws IOException {
+    private User put(String name, Map<ScramMechanism, ScramCredential> credentials, boolean keepOthers)
+            throws IOException {
         checkName(name);
         Map<ScramMechanism, ScramCredential> merged = new EnumMap<>(ScramMechanism.class);
-        user(name).ifPresent(u -> merged.putAll(u.credentials()));
+        if (keepOthers) {
+            user(name).ifPresent(u -> merged.putAll(u.credentials()));
+        }
         merged.putAll(credentials);
         User user = new User(name, merged);
         map.put(name, UserCodec.encode(user));

@@ -63,7 +63,8 @@ class UserStoreTest {
         try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
             UserStore users = UserStore.open(engine);
             users.setPassword("bob", "one", Set.of(ScramMechanism.SCRAM_SHA_256), 4096);
-            users.setPassword("bob", "two", Set.of(ScramMechanism.SCRAM_SHA_512), 4096);
+            users.setCredential("bob", ScramCredential.fromPassword(ScramMechanism.SCRAM_SHA_512, "two",
+                    new byte[] {1, 2, 3}, 4096));
             assertThat(users.user("bob").orElseThrow().credentials()).hasSize(2);
             assertThat(users.removeCredential("bob", ScramMechanism.SCRAM_SHA_256)).isTrue();
             assertThat(users.authenticatePlain("bob", "two")).isTrue();
@@ -71,6 +72,18 @@ class UserStoreTest {
             assertThat(users.removeCredential("bob", ScramMechanism.SCRAM_SHA_512)).isTrue();
             assertThat(users.user("bob")).isEmpty();
             assertThat(users.remove("bob")).isFalse();
+        }
+    }
+
+    @Test
+    void settingAPasswordReplacesEveryOlderCredential() throws Exception {
+        try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
+            UserStore users = UserStore.open(engine);
+            users.setPassword("carol", "old", EnumSet.allOf(ScramMechanism.class), 4096);
+            users.setPassword("carol", "new", Set.of(ScramMechanism.SCRAM_SHA_512), 4096);
+            assertThat(users.user("carol").orElseThrow().credentials()).containsOnlyKeys(ScramMechanism.SCRAM_SHA_512);
+            assertThat(users.authenticatePlain("carol", "old")).isFalse();
+            assertThat(users.authenticatePlain("carol", "new")).isTrue();
         }
     }
 

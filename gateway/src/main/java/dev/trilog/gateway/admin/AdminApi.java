@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.frontend.DefinitionSection;
+import dev.trilog.frontend.auth.UserStore;
 import dev.trilog.gateway.Listener;
 import dev.trilog.gateway.definitions.DefinitionsExporter;
 import dev.trilog.log.LogEngine;
@@ -58,6 +59,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
  *   DELETE /api/v1/topics/NAME         deletes a topic (refused while a queue keeps its messages there)
  *   POST   /api/v1/queues/NAME/purge   drops the queue's messages not in flight (AMQP queue.purge)
  *   POST   /api/v1/topics/NAME/records  produces a test record: {"key": …, "value": …, "headers": {…}}
+ *   GET, POST /api/v1/users; GET, DELETE /api/v1/users/NAME   the broker's users ({@link UsersApi})
  * </pre>
  *
  * An unknown topic, queue or group is 404 {@code {"error": "unknown topic 'x'"}}, as is an unknown
@@ -91,6 +93,7 @@ public final class AdminApi {
     private final QueueViews queueViews;
     private final GroupOffsetReset reset;
     private final CompareReports compareReports;
+    private final UsersApi users;
 
     /**
      * What {@code /api/v1/status} says of the process.
@@ -110,7 +113,9 @@ public final class AdminApi {
      *                          share groups and offset resets
      */
     public AdminApi(LogEngine engine, Topology topology, Queues queues, List<DefinitionSection> sections,
-            Map<String, String> frontendOfSection, List<ConsumerGroups> coordinators, Process process) {
+            Map<String, String> frontendOfSection, List<ConsumerGroups> coordinators, Process process,
+            UserStore users) {
+        this.users = new UsersApi(users);
         this.engine = engine;
         this.topology = topology;
         this.queues = queues;
@@ -156,6 +161,9 @@ public final class AdminApi {
                 case "compare" -> {
                     return new Response(200, compareReports.list());
                 }
+                case "users" -> {
+                    return users.list();
+                }
                 default -> {
                     // answered below
                 }
@@ -172,6 +180,9 @@ public final class AdminApi {
                 case "queues" -> {
                     return topology.queue(name).map(q -> new Response(200, queueViews.queue(q)))
                             .orElseGet(() -> error(404, "unknown queue '" + name + "'"));
+                }
+                case "users" -> {
+                    return users.get(name);
                 }
                 default -> {
                     // answered below
@@ -210,6 +221,9 @@ public final class AdminApi {
                 && !parts[1].isEmpty()) {
             return reset.reset(parts[1], body);
         }
+        if (parts != null && parts.length == 1 && parts[0].equals("users")) {
+            return users.add(body);
+        }
         if (parts != null && parts.length == 3 && parts[0].equals("queues") && parts[2].equals("purge")) {
             return purge(parts[1]);
         }
@@ -221,6 +235,9 @@ public final class AdminApi {
         String[] parts = parts(path);
         if (parts != null && parts.length == 2 && parts[0].equals("topics") && !parts[1].isEmpty()) {
             return deleteTopic(parts[1]);
+        }
+        if (parts != null && parts.length == 2 && parts[0].equals("users") && !parts[1].isEmpty()) {
+            return users.remove(parts[1]);
         }
         return error(404, "no such endpoint: DELETE " + path);
     }

@@ -1,0 +1,119 @@
+package dev.trilog.gateway.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.frontend.auth.ScramMechanism;
+import dev.trilog.frontend.auth.User;
+import dev.trilog.frontend.auth.UserStore;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The admin API's users (docs/admin-api.md), over the broker's one {@link UserStore}:
+ *
+ * <pre>
+ *   GET    /api/v1/users         every user: name, and each SCRAM mechanism kept with its iterations
+ *   GET    /api/v1/users/NAME    one user
+ *   POST   /api/v1/users         adds a user or sets its password: {"name": …, "password": …,
+ *                                "mechanisms": ["SCRAM-SHA-256", …] (default both), "iterations": N (default 4096)}
+ *   DELETE /api/v1/users/NAME    removes a user
+ * </pre>
+ *
+ * Never a salt or a key in an answer. Writes obey {@code admin.console.writes} like every other.
+ */
+final class UsersApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UserStore users;
+
+    UsersApi(UserStore users) {
+        this.users = users;
+    }
+
+    AdminApi.Response list() {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode list = body.putArray("users");
+        users.users().forEach(user -> list.add(describe(user)));
+        return new AdminApi.Response(200, body);
+    }
+
+    AdminApi.Response get(String name) {
+        return users.user(name).map(user -> new AdminApi.Response(200, describe(user)))
+                .orElseGet(() -> unknown(name));
+    }
+
+    AdminApi.Response add(byte[] body) {
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return AdminApi.error(400, "the body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return AdminApi.error(400, "the body could not be read: " + e.getMessage());
+        }
+        if (request == null || !request.isObject() || !request.path("name").isTextual()
+                || !request.path("password").isTextual()) {
+            return AdminApi.error(400, "expected {\"name\": \"…\", \"password\": \"…\", \"mechanisms\": [\"SCRAM-SHA-256\","
+                    + " \"SCRAM-SHA-512\"], \"iterations\": N}");
+        }
+        Set<ScramMechanism> mechanisms = EnumSet.noneOf(ScramMechanism.class);
+        JsonNode named = request.path("mechanisms");
+        if (named.isMissingNode()) {
+            mechanisms = EnumSet.allOf(ScramMechanism.class);
+        } else if (!named.isArray()) {
+            return AdminApi.error(400, "mechanisms must be a list of SCRAM-SHA-256, SCRAM-SHA-512");
+        } else {
+            for (JsonNode mechanism : named) {
+                var known = ScramMechanism.forName(mechanism.asText());
+                if (known.isEmpty()) {
+                    return AdminApi.error(400, "unknown mechanism '" + mechanism.asText()
+                            + "' (SCRAM-SHA-256, SCRAM-SHA-512; PLAIN logins are checked against either)");
+                }
+                mechanisms.add(known.get());
+            }
+        }
+        JsonNode iterations = request.path("iterations");
+        if (!iterations.isMissingNode() && !(iterations.isIntegralNumber() && iterations.canConvertToInt())) {
+            return AdminApi.error(400, "iterations must be a whole number");
+        }
+        String name = request.get("name").asText();
+        boolean existed = users.user(name).isPresent();
+        try {
+            User user = users.setPassword(name, request.get("password").asText(), mechanisms,
+                    iterations.isMissingNode() ? ScramMechanism.MIN_ITERATIONS : iterations.asInt());
+            return new AdminApi.Response(existed ? 200 : 201, describe(user));
+        } catch (IllegalArgumentException e) {
+            return AdminApi.error(400, e.getMessage());
+        } catch (IOException e) {
+            return AdminApi.error(500, "storing user '" + name + "' failed: " + e.getMessage());
+        }
+    }
+
+    AdminApi.Response remove(String name) {
+        try {
+            return users.remove(name) ? new AdminApi.Response(200, JSON.createObjectNode().put("deleted", name))
+                    : unknown(name);
+        } catch (IOException e) {
+            return AdminApi.error(500, "removing user '" + name + "' failed: " + e.getMessage());
+        }
+    }
+
+    private static AdminApi.Response unknown(String name) {
+        return AdminApi.error(404, "unknown user '" + name + "'");
+    }
+
+    private static ObjectNode describe(User user) {
+        ObjectNode body = JSON.createObjectNode().put("name", user.name());
+        ArrayNode mechanisms = body.putArray("mechanisms");
+        for (ScramMechanism mechanism : ScramMechanism.values()) {
+            user.credential(mechanism).ifPresent(c -> mechanisms.addObject()
+                    .put("mechanism", mechanism.mechanismName()).put("iterations", c.iterations()));
+        }
+        return body;
+    }
+}
