@@ -4,6 +4,7 @@ import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.frontend.ServerTls;
+import dev.trilog.frontend.auth.PasswordLogins;
 import java.util.Optional;
 
 /**
@@ -32,7 +33,9 @@ public final class AmqpFrontend extends ServerFrontend<AmqpServer> {
 
     @Override
     protected AmqpServer newServer(FrontendContext context) {
+        PasswordLogins logins = AmqpFrontendConfig.checkedLogins(context.config())
+                ? PasswordLogins.checkedAgainst(context.users(), "trilog-amqp-login") : PasswordLogins.anyone();
         return new AmqpServer(AmqpFrontendConfig.read(context.config()), context.engine(), context.queues(),
-                context.topology(), new AmqpMetrics(context.meters()));
+                context.topology(), new AmqpMetrics(context.meters()), logins);
     }
 }

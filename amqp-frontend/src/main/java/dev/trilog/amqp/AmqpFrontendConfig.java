@@ -14,6 +14,8 @@ public final class AmqpFrontendConfig {
     public static final String IDLE_TIMEOUT_MS = "amqp.idle-timeout-ms";
     public static final String MAX_MESSAGE_SIZE = "amqp.max-message-size";
     public static final String LINK_CREDIT = "amqp.link-credit";
+    /** Who may connect: {@code none} (any credentials, the default) or {@code users} (the user store). */
+    public static final String AUTH = "amqp.auth";
     /** {@code amqp.tls.certificate}, {@code amqp.tls.private-key}, {@code amqp.tls.client-ca}: see {@link ServerTls}. */
     static final String TLS_PREFIX = "amqp";
 
@@ -31,7 +33,10 @@ public final class AmqpFrontendConfig {
                     "The largest message an AMQP 1.0 client may send, in bytes, over all its transfers."),
             ConfigKey.of(LINK_CREDIT, Integer.toString(AmqpSettings.DEFAULT_LINK_CREDIT),
                     "Messages one AMQP 1.0 sending link may have in flight: its credit, topped up as they"
-                            + " become durable.")), ServerTls.keys(TLS_PREFIX).stream()).toList();
+                            + " become durable."),
+            ConfigKey.of(AUTH, "none", "How AMQP logins (1.0 SASL PLAIN, 0-9-1 PLAIN and AMQPLAIN) are checked:"
+                    + " none (any credentials accepted) or users (against the users of `trilog users`).")),
+            ServerTls.keys(TLS_PREFIX).stream()).toList();
 
     private AmqpFrontendConfig() {
     }
@@ -42,6 +47,7 @@ public final class AmqpFrontendConfig {
      * @throws dev.trilog.frontend.InvalidConfigException naming the first bad key, its value and source
      */
     public static AmqpSettings read(FrontendConfig config) {
+        checkedLogins(config);
         return new AmqpSettings(config.listenHost(), config.port(PORT),
                 config.intAtLeast(MAX_FRAME_SIZE, MIN_MAX_FRAME_SIZE),
                 config.intAtLeast(IDLE_TIMEOUT_MS, 0),
@@ -49,5 +55,14 @@ public final class AmqpFrontendConfig {
                 config.intAtLeast(LINK_CREDIT, 1),
                 AmqpSettings.DEFAULT_LINK_BYTES_IN_FLIGHT,
                 ServerTls.fromConfig(config, TLS_PREFIX).orElse(null));
+    }
+
+    /** Whether {@value #AUTH} asks for logins checked against the user store. */
+    public static boolean checkedLogins(FrontendConfig config) {
+        return switch (config.string(AUTH)) {
+            case "none" -> false;
+            case "users" -> true;
+            default -> throw config.invalid(AUTH, "none or users");
+        };
     }
 }

@@ -8,6 +8,7 @@ import dev.trilog.amqp.v10.AmqpBroker;
 import dev.trilog.amqp.v10.ConsumerCounts;
 import dev.trilog.amqp.v10.ProtonConnection;
 import dev.trilog.frontend.ServerFrontend;
+import dev.trilog.frontend.auth.PasswordLogins;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
@@ -56,6 +57,7 @@ public final class AmqpServer implements ServerFrontend.Server {
     private final AmqpBroker broker;
     private final ExecutorService declarer;
     private final ExecutorService streamReader;
+    private final PasswordLogins logins;
     /** What every AMQP 0-9-1 connection shares (exclusive owners, blocked state, its topology thread). */
     private final Amqp091Context amqp091;
     private final ChannelGroup connections = new DefaultChannelGroup("amqp", GlobalEventExecutor.INSTANCE);
@@ -65,13 +67,21 @@ public final class AmqpServer implements ServerFrontend.Server {
 
     public AmqpServer(AmqpSettings settings, LogEngine engine, Queues queues, Topology topology,
             AmqpMetrics metrics) {
+        this(settings, engine, queues, topology, metrics, PasswordLogins.anyone());
+    }
+
+    /** @param logins how both protocols' logins are checked ({@code amqp.auth}); closed with the server */
+    public AmqpServer(AmqpSettings settings, LogEngine engine, Queues queues, Topology topology,
+            AmqpMetrics metrics, PasswordLogins logins) {
         this.settings = settings;
+        this.logins = logins;
         this.declarer = thread("trilog-amqp-declare");
         this.streamReader = thread("trilog-amqp-stream");
         this.broker = new AmqpBroker(settings, engine, queues, topology, metrics, declarer, streamReader,
-                new ConsumerCounts());
+                new ConsumerCounts(), logins);
         this.amqp091 = Amqp091Context.create(engine, queues, topology, metrics.registry(),
-                Amqp091Settings.defaults().withMaxMessageBytes(settings.maxMessageSize()), engine.settings().clock());
+                Amqp091Settings.defaults().withMaxMessageBytes(settings.maxMessageSize()), engine.settings().clock(),
+                logins);
     }
 
     private static ExecutorService thread(String name) {
@@ -132,7 +142,8 @@ public final class AmqpServer implements ServerFrontend.Server {
     private static ChannelHandler handlerFor(ProtocolHeader header, AmqpBroker broker, Amqp091Context amqp091) {
         return switch (header) {
             case AMQP_1_0_SASL -> new ProtonConnection(broker, true);
-            case AMQP_1_0 -> new ProtonConnection(broker, false);
+            // with logins checked, AMQP 1.0 without its SASL layer is answered with the SASL header, then closed
+            case AMQP_1_0 -> broker.logins().required() ? null : new ProtonConnection(broker, false);
             case AMQP_0_9_1 -> new Amqp091Handoff(amqp091);
             default -> null;
         };
@@ -153,5 +164,6 @@ public final class AmqpServer implements ServerFrontend.Server {
         declarer.shutdownNow();
         streamReader.shutdownNow();
         amqp091.close();
+        logins.close();
     }
 }

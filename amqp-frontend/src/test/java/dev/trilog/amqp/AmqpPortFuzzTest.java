@@ -47,7 +47,7 @@ class AmqpPortFuzzTest {
         queues = Queues.open(engine, topology, QueuesSettings.defaults());
         AmqpMetrics metrics = AmqpMetrics.detached();
         broker = new AmqpBroker(AmqpSettings.defaults(), engine, queues, topology, metrics, Runnable::run,
-                Runnable::run, new ConsumerCounts());
+                Runnable::run, new ConsumerCounts(), dev.trilog.frontend.auth.PasswordLogins.anyone());
         amqp091 = Amqp091Context.create(engine, queues, topology, new SimpleMeterRegistry(),
                 Amqp091Settings.defaults(), Clock.systemUTC());
     }

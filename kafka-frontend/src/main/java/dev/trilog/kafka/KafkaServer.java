@@ -3,6 +3,7 @@ package dev.trilog.kafka;
 import dev.trilog.frontend.AdvertisedHost;
 import dev.trilog.frontend.ConnectionGate;
 import dev.trilog.frontend.ServerFrontend;
+import dev.trilog.frontend.auth.LoginThreads;
 import dev.trilog.frontend.auth.UserStore;
 import dev.trilog.kafka.group.KafkaConsumerGroups;
 import dev.trilog.kafka.network.KafkaConnection;
@@ -102,12 +103,7 @@ public final class KafkaServer implements ServerFrontend.Server {
         this.settings = settings;
         this.users = users;
         // a guesser's logins queue here, not on the event loops that serve logged-in clients
-        this.saslEvaluator = settings.sasl().enabled() ? Executors.newFixedThreadPool(
-                Math.max(1, Runtime.getRuntime().availableProcessors() / 2), runnable -> {
-                    Thread thread = new Thread(runnable, "trilog-kafka-sasl");
-                    thread.setDaemon(true);
-                    return thread;
-                }) : null;
+        this.saslEvaluator = settings.sasl().enabled() ? LoginThreads.newPool("trilog-kafka-sasl") : null;
         this.metrics = metrics;
         this.gate = new ConnectionGate("Kafka", settings.connections(), KafkaFrontendConfig.MAX_CONNECTIONS,
                 KafkaFrontendConfig.MAX_CONNECTIONS_PER_IP, metrics::connectionRefused);

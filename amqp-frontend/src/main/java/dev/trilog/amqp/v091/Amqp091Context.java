@@ -1,6 +1,7 @@
 package dev.trilog.amqp.v091;
 
 import dev.trilog.frontend.FrontendContext;
+import dev.trilog.frontend.auth.PasswordLogins;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.PublishBacklog;
 import dev.trilog.routing.queue.Queues;
@@ -46,10 +47,13 @@ public final class Amqp091Context implements AutoCloseable {
     final Counter published;
     final Counter delivered;
     final Counter confirmed;
+    /** How start-ok's credentials are checked ({@code amqp.auth}). */
+    final PasswordLogins logins;
     private final PublishBacklog.Listener blockedListener;
 
     private Amqp091Context(LogEngine engine, Queues queues, Topology topology, MeterRegistry meters,
-            Amqp091Settings settings, InstantSource clock) {
+            Amqp091Settings settings, InstantSource clock, PasswordLogins logins) {
+        this.logins = Objects.requireNonNull(logins, "logins");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.queues = Objects.requireNonNull(queues, "queues");
         this.topology = Objects.requireNonNull(topology, "topology");
@@ -91,7 +95,13 @@ public final class Amqp091Context implements AutoCloseable {
      */
     public static Amqp091Context create(LogEngine engine, Queues queues, Topology topology, MeterRegistry meters,
             Amqp091Settings settings, InstantSource clock) {
-        return new Amqp091Context(engine, queues, topology, meters, settings, clock);
+        return create(engine, queues, topology, meters, settings, clock, PasswordLogins.anyone());
+    }
+
+    /** As {@link #create(LogEngine, Queues, Topology, MeterRegistry, Amqp091Settings, InstantSource)}, with logins checked by {@code logins}. */
+    public static Amqp091Context create(LogEngine engine, Queues queues, Topology topology, MeterRegistry meters,
+            Amqp091Settings settings, InstantSource clock, PasswordLogins logins) {
+        return new Amqp091Context(engine, queues, topology, meters, settings, clock, logins);
     }
 
     /**

@@ -22,6 +22,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -80,6 +82,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     /** Exclusive queues this connection declared: deleted when it closes. */
     final Set<String> exclusiveQueues = new HashSet<>();
     private String remote = "?";
+    /** Who logged in (start-ok); what an authorizer will read. */
+    private String user;
 
     AmqpConnection(Amqp091Context context, FrameDecoder decoder, FrameEncoder encoder) {
         this.context = context;
@@ -275,8 +279,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
             if (!(frame instanceof Frame.MethodFrame m)) {
                 throw AmqpException.connection(ReplyCode.UNEXPECTED_FRAME, "content frame on channel 0");
             }
-            connectionMethod(m.method());
-            return null;
+            return connectionMethod(m.method());
         }
         if (state != State.OPEN) {
             throw AmqpException.connection(ReplyCode.CHANNEL_ERROR, "frame on channel " + frame.channel()
@@ -324,16 +327,20 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     // ------------------------------------------------------------------ channel 0
 
-    private void connectionMethod(Method method) throws AmqpException {
+    /** Answers a method on channel 0; the work still to finish when start-ok's login is being checked. */
+    private CompletionStage<?> connectionMethod(Method method) throws AmqpException {
         try {
             switch (state) {
-                case START_SENT -> startOk(expect(method, AMQP.Connection.StartOk.class, "connection.start-ok"));
+                case START_SENT -> {
+                    return startOk(expect(method, AMQP.Connection.StartOk.class, "connection.start-ok"));
+                }
                 case TUNE_SENT -> tuneOk(expect(method, AMQP.Connection.TuneOk.class, "connection.tune-ok"));
                 case AWAIT_OPEN -> open(expect(method, AMQP.Connection.Open.class, "connection.open"));
                 case OPEN -> openMethod(method);
                 default -> {
                 }
             }
+            return null;
         } catch (AmqpException e) {
             throw AmqpException.connection(e.code, e.getMessage()).at(method);
         }
@@ -347,7 +354,13 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         return type.cast(method);
     }
 
-    private void startOk(AMQP.Connection.StartOk startOk) throws AmqpException {
+    /**
+     * Reads the client's capabilities and, when logins are checked ({@code amqp.auth=users}), its
+     * credentials against the user store — off the event loop, while later frames wait — then
+     * tunes, or refuses as RabbitMQ does: 403 ACCESS_REFUSED in connection.close to a client
+     * announcing {@code authentication_failure_close}, a closed socket to one that does not.
+     */
+    private CompletionStage<?> startOk(AMQP.Connection.StartOk startOk) throws AmqpException {
         String mechanism = startOk.getMechanism();
         if (!mechanism.equals("PLAIN") && !mechanism.equals("AMQPLAIN")) {
             throw AmqpException.connection(ReplyCode.ACCESS_REFUSED, "unsupported authentication mechanism '"
@@ -362,10 +375,48 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
                 }
             });
         }
-        // any credentials are accepted until security lands (issue 12)
+        if (!context.logins.required()) {
+            user = LoginCredentials.read(mechanism, startOk.getResponse().getBytes()).map(LoginCredentials::user)
+                    .orElse("");
+            tune();
+            return null;
+        }
+        Optional<LoginCredentials> credentials = LoginCredentials.read(mechanism, startOk.getResponse().getBytes());
+        CompletionStage<Boolean> check = credentials.isEmpty() ? CompletableFuture.completedFuture(false)
+                : context.logins.checkAsync(credentials.get().user(), credentials.get().password());
+        return check.thenAcceptAsync(accepted -> {
+            if (state != State.START_SENT) {
+                return; // the client left meanwhile
+            }
+            if (accepted) {
+                user = credentials.get().user();
+                tune();
+            } else {
+                refuseLogin(mechanism, credentials.map(LoginCredentials::user).orElse(""));
+            }
+        }, ctx.executor());
+    }
+
+    private void tune() {
         state = State.TUNE_SENT;
         write(new Frame.MethodFrame(0, new AMQP.Connection.Tune.Builder().channelMax(context.settings.channelMax())
                 .frameMax(context.settings.frameMax()).heartbeat(context.settings.heartbeatSeconds()).build()));
+    }
+
+    private void refuseLogin(String mechanism, String who) {
+        log.info("AMQP 0-9-1 connection {}: login of user '{}' refused", remote, who);
+        if (clientCapabilities.contains("authentication_failure_close")) {
+            connectionError(AmqpException.connection(ReplyCode.ACCESS_REFUSED, "Login was refused"
+                    + " using authentication mechanism " + mechanism + ". For details see the broker logfile."));
+        } else {
+            shutDown();
+            ctx.close();
+        }
+    }
+
+    /** The logged-in user (any name given when logins are not checked); null before start-ok. */
+    String user() {
+        return user;
     }
 
     private void tuneOk(AMQP.Connection.TuneOk tuneOk) throws AmqpException {

@@ -118,6 +118,11 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         return broker;
     }
 
+    /** Who logged in through the SASL layer (any name when logins are not checked); null without SASL. */
+    String user() {
+        return authenticator == null ? null : authenticator.user();
+    }
+
     AddressResolver resolver() {
         return resolver;
     }
@@ -146,8 +151,8 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         if (sasl) {
             Sasl layer = transport.sasl();
             layer.server();
-            layer.setMechanisms(SaslAuthenticator.MECHANISMS);
-            authenticator = new SaslAuthenticator();
+            authenticator = new SaslAuthenticator(broker.logins());
+            layer.setMechanisms(authenticator.mechanisms());
             layer.setListener(authenticator);
         }
         transport.bind(connection);

@@ -1,21 +1,39 @@
 package dev.trilog.amqp.v10;
 
+import dev.trilog.frontend.auth.PasswordLogins;
 import java.nio.charset.StandardCharsets;
 import org.apache.qpid.proton.engine.Sasl;
 import org.apache.qpid.proton.engine.SaslListener;
 import org.apache.qpid.proton.engine.Transport;
 
 /**
- * The server side of the SASL layer: offers {@link #MECHANISMS} and, until security lands,
- * accepts any PLAIN credentials and ANONYMOUS; the user name is kept for logs. A mechanism not
- * offered fails the negotiation with {@code auth} (the client reports an authentication failure).
+ * The server side of the SASL layer. With logins checked ({@code amqp.auth=users}) it offers
+ * PLAIN only and checks the name and password against the user store — a wrong password or an
+ * unknown user gets the outcome {@code auth}, which clients report as an authentication failure.
+ * Otherwise it offers PLAIN and ANONYMOUS and accepts any credentials. A mechanism not offered
+ * fails with {@code auth} too.
+ *
+ * <p>The check (a PBKDF2 derivation, milliseconds) runs on the event loop, inside proton's
+ * processing of sasl-init: a client may send its AMQP header right behind sasl-init, and proton
+ * hands those bytes on only once the outcome is set.
  */
 final class SaslAuthenticator implements SaslListener {
 
-    /** What is offered, in the order clients should prefer; a later security issue checks them. */
+    /** What is offered when any credentials are accepted, in the order clients should prefer. */
     static final String[] MECHANISMS = {"PLAIN", "ANONYMOUS"};
+    /** What is offered when logins are checked. */
+    static final String[] CHECKED_MECHANISMS = {"PLAIN"};
 
+    private final PasswordLogins logins;
     private String user;
+
+    SaslAuthenticator(PasswordLogins logins) {
+        this.logins = logins;
+    }
+
+    String[] mechanisms() {
+        return logins.required() ? CHECKED_MECHANISMS : MECHANISMS;
+    }
 
     /** The authenticated user, or null before the outcome (and for ANONYMOUS: {@code anonymous}). */
     String user() {
@@ -32,10 +50,19 @@ final class SaslAuthenticator implements SaslListener {
         }
         switch (mechanism) {
             case "PLAIN" -> {
-                user = plainUser(response);
-                sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
+                String name = plainUser(response);
+                if (logins.check(name, plainPassword(response))) {
+                    user = name;
+                    sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
+                } else {
+                    sasl.done(Sasl.SaslOutcome.PN_SASL_AUTH);
+                }
             }
             case "ANONYMOUS" -> {
+                if (logins.required()) {
+                    sasl.done(Sasl.SaslOutcome.PN_SASL_AUTH);
+                    return;
+                }
                 user = "anonymous";
                 sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
             }
@@ -51,6 +78,13 @@ final class SaslAuthenticator implements SaslListener {
             return "";
         }
         return new String(response, first + 1, second - first - 1, StandardCharsets.UTF_8);
+    }
+
+    /** PLAIN's password: what follows the second NUL. */
+    static String plainPassword(byte[] response) {
+        int first = indexOf(response, 0);
+        int second = first < 0 ? -1 : indexOf(response, first + 1);
+        return second < 0 ? "" : new String(response, second + 1, response.length - second - 1, StandardCharsets.UTF_8);
     }
 
     private static int indexOf(byte[] bytes, int from) {

@@ -119,4 +119,19 @@ public final class RabbitWire {
         }
         return read.get("v");
     }
+
+    /**
+     * A field table's fields without the table's length prefix, as AMQPLAIN's response carries
+     * them ({@code LOGIN} and {@code PASSWORD}).
+     *
+     * @throws IOException when the bytes are not a table's fields
+     */
+    public static Map<String, Object> decodeTableFields(byte[] fields) throws IOException {
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(table);
+        data.writeInt(fields.length);
+        data.write(fields);
+        data.flush();
+        return new ValueReader(new DataInputStream(new ByteArrayInputStream(table.toByteArray()))).readTable();
+    }
 }
