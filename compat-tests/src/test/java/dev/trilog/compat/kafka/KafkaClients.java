@@ -90,6 +90,13 @@ public final class KafkaClients {
         return result;
     }
 
+    /** A client's {@code sasl.jaas.config} for {@code mechanism} (PLAIN or SCRAM-SHA-*), as a user writes it. */
+    public static String jaas(String mechanism, String user, String password) {
+        return (mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule")
+                + " required username=\"" + user + "\" password=\"" + password + "\";";
+    }
+
     public static Admin admin(String bootstrap) {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }

@@ -96,10 +96,7 @@ class KafkaSaslTest {
         Map<String, Object> settings = new HashMap<>();
         settings.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, tls == null ? "SASL_PLAINTEXT" : "SASL_SSL");
         settings.put(SaslConfigs.SASL_MECHANISM, mechanism);
-        String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-                : "org.apache.kafka.common.security.scram.ScramLoginModule";
-        settings.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + user + "\" password=\""
-                + password + "\";");
+        settings.put(SaslConfigs.SASL_JAAS_CONFIG, KafkaClients.jaas(mechanism, user, password));
         if (tls != null) {
             settings.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
             settings.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.ca().toString());

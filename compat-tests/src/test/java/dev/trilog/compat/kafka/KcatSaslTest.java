@@ -7,14 +7,12 @@ import dev.trilog.frontend.auth.ScramMechanism;
 import dev.trilog.frontend.auth.UserStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,11 +37,7 @@ class KcatSaslTest {
 
     @BeforeEach
     void start() throws IOException {
-        boolean present = Files.isExecutable(Path.of("/usr/bin/kcat"));
-        if (System.getenv("CI") != null) {
-            assertThat(present).as("CI must install kcat (.ci/run)").isTrue();
-        }
-        Assumptions.assumeTrue(present, "kcat is not installed");
+        Kcat.assumeInstalled();
         trilog = TrilogHarness.start(dataDir, "kafka.sasl.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
         UserStore.open(trilog.gateway().engine()).setPassword("alice", "alice-secret",
                 EnumSet.allOf(ScramMechanism.class), ScramMechanism.MIN_ITERATIONS);
@@ -56,28 +50,17 @@ class KcatSaslTest {
         }
     }
 
-    private record Run(int exitCode, String output) {
-    }
-
-    private Run kcat(String input, String mechanism, String password, String... args)
+    private Kcat.Run kcat(String input, String mechanism, String password, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/kcat", "-b", trilog.kafkaBootstrap(),
-                "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=" + mechanism,
-                "-X", "sasl.username=alice", "-X", "sasl.password=" + password));
+        List<String> command = new ArrayList<>(List.of("-X", "security.protocol=SASL_PLAINTEXT",
+                "-X", "sasl.mechanisms=" + mechanism, "-X", "sasl.username=alice", "-X", "sasl.password=" + password));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (input != null) {
-            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), output);
+        return Kcat.run(trilog.kafkaBootstrap(), input, command);
     }
 
     /** Whether this librdkafka sends SCRAM's final nonce right: 2.6.1 and later. */
     private static boolean scramNonceFixed() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("/usr/bin/kcat", "-V").redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(Kcat.PATH.toString(), "-V").redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor(30, TimeUnit.SECONDS);
         java.util.regex.Matcher version = java.util.regex.Pattern.compile("librdkafka (\\d+)\\.(\\d+)\\.(\\d+)")
@@ -93,19 +76,19 @@ class KcatSaslTest {
     void theRightPasswordProducesAndConsumesAndAWrongOneIsRefused(String mechanism) throws Exception {
         String topic = "kcat-" + mechanism.toLowerCase();
         if (mechanism.startsWith("SCRAM") && !scramNonceFixed()) {
-            Run refused = kcat(null, mechanism, "alice-secret", "-L", "-m", "5");
+            Kcat.Run refused = kcat(null, mechanism, "alice-secret", "-L", "-m", "5");
             assertThat(refused.exitCode()).as(refused.output()).isNotZero();
             assertThat(refused.output()).contains("Authentication failed during authentication due to invalid"
                     + " credentials with SASL mechanism " + mechanism);
             return;
         }
-        Run produced = kcat("one\ntwo\n", mechanism, "alice-secret", "-P", "-t", topic, "-p", "0");
+        Kcat.Run produced = kcat("one\ntwo\n", mechanism, "alice-secret", "-P", "-t", topic, "-p", "0");
         assertThat(produced.exitCode()).as(produced.output()).isZero();
-        Run consumed = kcat(null, mechanism, "alice-secret", "-C", "-t", topic, "-o", "beginning", "-e", "-q");
+        Kcat.Run consumed = kcat(null, mechanism, "alice-secret", "-C", "-t", topic, "-o", "beginning", "-e", "-q");
         assertThat(consumed.exitCode()).as(consumed.output()).isZero();
         assertThat(consumed.output().lines().toList()).containsExactly("one", "two");
 
-        Run refused = kcat(null, mechanism, "wrong", "-L", "-m", "5");
+        Kcat.Run refused = kcat(null, mechanism, "wrong", "-L", "-m", "5");
         assertThat(refused.exitCode()).as(refused.output()).isNotZero();
         assertThat(refused.output()).contains("Authentication failed");
     }

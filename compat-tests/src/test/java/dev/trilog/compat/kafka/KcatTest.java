@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trilog.compat.TrilogHarness;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,11 +32,7 @@ class KcatTest {
 
     @BeforeEach
     void start() {
-        boolean present = Files.isExecutable(Path.of("/usr/bin/kcat"));
-        if (System.getenv("CI") != null) {
-            assertThat(present).as("CI must install kcat (.ci/run)").isTrue();
-        }
-        Assumptions.assumeTrue(present, "kcat is not installed");
+        Kcat.assumeInstalled();
         trilog = TrilogHarness.start(dataDir);
     }
 
@@ -53,17 +44,9 @@ class KcatTest {
     }
 
     private String kcat(String input, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/kcat", "-b", trilog.kafkaBootstrap()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (input != null) {
-            process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-        }
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+        Kcat.Run run = Kcat.run(trilog.kafkaBootstrap(), input, List.of(args));
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        return run.output();
     }
 
     @ParameterizedTest(name = "kcat produces with {0}, the Java consumer reads")

@@ -39,12 +39,6 @@ class ScramCredentialsCliTest {
         }
     }
 
-    private static String jaas(String mechanism, String user, String password) {
-        return (mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-                : "org.apache.kafka.common.security.scram.ScramLoginModule")
-                + " required username=\"" + user + "\" password=\"" + password + "\";";
-    }
-
     @Test
     void kafkaConfigsAddsDescribesAndDeletesAUsersScramCredentials() throws Exception {
         trilog = TrilogHarness.start(dir.resolve("data"), "kafka.sasl.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
@@ -52,7 +46,7 @@ class ScramCredentialsCliTest {
                 EnumSet.of(ScramMechanism.SCRAM_SHA_512), ScramMechanism.MIN_ITERATIONS);
         Path adminConfig = dir.resolve("admin.properties");
         Files.writeString(adminConfig, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n"
-                + "sasl.jaas.config=" + jaas("SCRAM-SHA-512", "admin", "admin-secret") + "\n");
+                + "sasl.jaas.config=" + KafkaClients.jaas("SCRAM-SHA-512", "admin", "admin-secret") + "\n");
         String bootstrap = trilog.kafkaBootstrap();
 
         KafkaCli.Result added = KafkaCli.run(KafkaCli.CONFIGS, null, "--bootstrap-server", bootstrap,
@@ -71,7 +65,7 @@ class ScramCredentialsCliTest {
         for (String mechanism : new String[] {"SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"}) {
             try (KafkaProducer<String, String> alice = KafkaClients.producer(bootstrap, Map.of(
                     CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT", SaslConfigs.SASL_MECHANISM, mechanism,
-                    SaslConfigs.SASL_JAAS_CONFIG, jaas(mechanism, "alice", "alice-secret")))) {
+                    SaslConfigs.SASL_JAAS_CONFIG, KafkaClients.jaas(mechanism, "alice", "alice-secret")))) {
                 alice.send(new ProducerRecord<>("by-alice", mechanism)).get(30, TimeUnit.SECONDS);
             }
         }
@@ -83,7 +77,7 @@ class ScramCredentialsCliTest {
         try (KafkaProducer<String, String> alice = KafkaClients.producer(bootstrap, Map.of(
                 CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
                 SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-256", ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                SaslConfigs.SASL_JAAS_CONFIG, jaas("SCRAM-SHA-256", "alice", "alice-secret")))) {
+                SaslConfigs.SASL_JAAS_CONFIG, KafkaClients.jaas("SCRAM-SHA-256", "alice", "alice-secret")))) {
             assertThatThrownBy(() -> alice.send(new ProducerRecord<>("by-alice", "gone")).get(30, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(SaslAuthenticationException.class);
         }
