@@ -179,6 +179,26 @@ class KafkaSaslTest {
     }
 
     @Test
+    void aHandshakeV0GoesOnInRawTokensAndARefusalClosesWithoutAnAnswer() throws Exception {
+        start(false);
+        addUser("alice", "alice-secret");
+        try (RawKafkaClient raw = new RawKafkaClient(trilog.kafkaBootstrap())) {
+            SaslHandshakeResponse handshake = raw.send(new SaslHandshakeRequest.Builder(
+                    new SaslHandshakeRequestData().setMechanism("PLAIN")), 0);
+            assertThat(handshake.data().errorCode()).isEqualTo(Errors.NONE.code());
+            assertThat(raw.exchangeRawToken("\0alice\0alice-secret".getBytes(StandardCharsets.UTF_8))).isEmpty();
+            MetadataResponse metadata = raw.send(new MetadataRequest.Builder(new MetadataRequestData()
+                    .setTopics(List.of())), 12);
+            assertThat(metadata.brokers()).hasSize(1);
+        }
+        try (RawKafkaClient raw = new RawKafkaClient(trilog.kafkaBootstrap())) {
+            raw.send(new SaslHandshakeRequest.Builder(new SaslHandshakeRequestData().setMechanism("PLAIN")), 0);
+            assertThatThrownBy(() -> raw.exchangeRawToken("\0alice\0wrong".getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOfAny(EOFException.class, SocketException.class);
+        }
+    }
+
+    @Test
     void aReauthenticationMayNotChangeTheUser() throws Exception {
         start(false, "connections.max.reauth.ms", "60000");
         addUser("alice", "alice-secret");

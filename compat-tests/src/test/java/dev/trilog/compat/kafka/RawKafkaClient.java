@@ -72,6 +72,19 @@ final class RawKafkaClient implements AutoCloseable {
         return response.data().responses().iterator().next().partitionResponses().get(0);
     }
 
+    /**
+     * Sends a raw SASL token (size-prefixed, no Kafka header: what follows a SaslHandshake v0) and
+     * reads the raw answer.
+     */
+    byte[] exchangeRawToken(byte[] token) throws IOException {
+        out.writeInt(token.length);
+        out.write(token);
+        out.flush();
+        byte[] answer = new byte[in.readInt()];
+        in.readFully(answer);
+        return answer;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

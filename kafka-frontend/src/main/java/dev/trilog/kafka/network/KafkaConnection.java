@@ -70,6 +70,8 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         boolean done;
         /** A refused login: the connection closes once this answer is written. */
         boolean closeAfter;
+        /** The answer to a raw SASL token (after SaslHandshake v0): written size-prefixed, without a header. */
+        byte[] rawToken;
 
         Pending(RequestContext context, long startNanos) {
             this.context = context;
@@ -123,6 +125,10 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         long startNanos = System.nanoTime();
         metrics.received(Integer.BYTES + frame.readableBytes()); // the size prefix, then the frame
         try {
+            if (sasl != null && sasl.expectsRawToken()) {
+                readRawToken(io.netty.buffer.ByteBufUtil.getBytes(frame), startNanos);
+                return;
+            }
             ByteBuffer buffer = frame.nioBuffer();
             RequestContext requestContext;
             RequestAndSize parsed;
@@ -174,6 +180,18 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A raw SASL token, after a SaslHandshake v0: answered in order like a request, without a header. */
+    private void readRawToken(byte[] token, long startNanos) {
+        Pending pending = new Pending(null, startNanos);
+        inFlight.add(pending);
+        readWhileThereIsRoom();
+        sasl.handleRaw(token, ctx.executor()).whenComplete((answer, failure) -> ctx.executor().execute(() -> {
+            pending.rawToken = answer == null ? null : answer.challenge();
+            pending.closeAfter = answer == null || answer.close();
+            complete(pending, Reply.NONE);
+        }));
+    }
+
     private Reply failed(KafkaRequest request, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (!(cause instanceof org.apache.kafka.common.errors.ApiException)) {
@@ -193,7 +211,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!inFlight.isEmpty() && inFlight.peek().done) {
             Pending next = inFlight.poll();
-            wrote |= write(next);
+            wrote |= next.rawToken != null ? writeRaw(next.rawToken) : write(next);
             if (next.closeAfter) {
                 ctx.flush();
                 ctx.close();
@@ -220,6 +238,14 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
             readWhileThereIsRoom();
         }
         context.fireChannelWritabilityChanged();
+    }
+
+    private boolean writeRaw(byte[] token) {
+        if (!ctx.channel().isActive()) {
+            return false;
+        }
+        ctx.write(ctx.alloc().buffer(Integer.BYTES + token.length).writeInt(token.length).writeBytes(token));
+        return true;
     }
 
     private boolean write(Pending pending) {

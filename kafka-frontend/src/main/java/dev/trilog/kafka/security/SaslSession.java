@@ -33,9 +33,12 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  *       │ but SaslHandshake closes the connection (KIP-368)
  * </pre>
  *
- * Handshake versions 1 only: version 0 (raw SASL tokens without Kafka headers, clients before
- * Kafka 1.0) is answered UNSUPPORTED_VERSION. Touched only on the connection's event loop; the
- * SASL evaluation itself (a PBKDF2 derivation for PLAIN) runs on {@code evaluator}, off the loop.
+ * After a SaslHandshake v0 (clients before Kafka 1.0) the exchange goes on in raw SASL tokens,
+ * each a size-prefixed frame without a Kafka header ({@link #expectsRawToken}, {@link #handleRaw}),
+ * and a refusal closes the connection without an answer, as Kafka does; such a client cannot
+ * re-authenticate, so its connection is closed when the session ends. Touched only on the
+ * connection's event loop; the SASL evaluation itself (a PBKDF2 derivation for PLAIN) runs on
+ * {@code evaluator}, off the loop.
  */
 public final class SaslSession {
 
@@ -55,6 +58,10 @@ public final class SaslSession {
     public record Answer(Reply reply, boolean close) {
     }
 
+    /** The answer to a raw token: the challenge to send (none when refused), and whether the connection closes. */
+    public record RawAnswer(byte[] challenge, boolean close) {
+    }
+
     private final SaslSettings settings;
     private final UserStore users;
     private final Executor evaluator;
@@ -65,6 +72,8 @@ public final class SaslSession {
     private KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
     /** When the session ends (System.nanoTime), or 0 for never. */
     private long expiresAtNanos;
+    /** The handshake was v0: the tokens come raw, without Kafka headers. */
+    private boolean rawTokens;
 
     public SaslSession(SaslSettings settings, UserStore users, Executor evaluator, LongSupplier nanoClock) {
         this.settings = settings;
@@ -76,6 +85,11 @@ public final class SaslSession {
     /** Who the client is: {@code User:name} once authenticated, ANONYMOUS before. */
     public KafkaPrincipal principal() {
         return principal;
+    }
+
+    /** Whether the next frame is a raw SASL token (after a SaslHandshake v0), not a Kafka request. */
+    public boolean expectsRawToken() {
+        return rawTokens && state == State.AUTHENTICATE;
     }
 
     public boolean authenticated() {
@@ -128,12 +142,14 @@ public final class SaslSession {
     private Answer handshake(SaslHandshakeRequest request, short version) {
         String asked = request.data().mechanism();
         SaslHandshakeResponseData data = new SaslHandshakeResponseData().setMechanisms(settings.mechanisms());
-        if (version < 1) {
+        boolean reauthenticating = state == State.AUTHENTICATED;
+        if (version < 1 && reauthenticating) {
+            // re-authentication is SaslAuthenticate v1+ only (KIP-368)
             state = State.FAILED;
-            return new Answer(Reply.of(new SaslHandshakeResponse(data.setErrorCode(Errors.UNSUPPORTED_VERSION.code()))),
+            return new Answer(Reply.of(new SaslHandshakeResponse(data.setErrorCode(Errors.ILLEGAL_SASL_STATE.code()))),
                     true);
         }
-        boolean reauthenticating = state == State.AUTHENTICATED;
+        rawTokens = version < 1;
         if (!settings.mechanisms().contains(asked) || (reauthenticating && !asked.equals(mechanism))) {
             // a re-authentication may not switch mechanisms (Kafka's rule); either way the connection ends
             state = State.FAILED;
@@ -144,6 +160,19 @@ public final class SaslSession {
         server = KafkaSaslServers.create(asked, users);
         state = reauthenticating ? State.REAUTHENTICATE : State.AUTHENTICATE;
         return new Answer(Reply.of(new SaslHandshakeResponse(data.setErrorCode(Errors.NONE.code()))), false);
+    }
+
+    /**
+     * One raw token of an exchange begun with SaslHandshake v0; the future completes on
+     * {@code loop}. A refusal has no answer: the connection closes, after the failed-login delay.
+     */
+    public CompletableFuture<RawAnswer> handleRaw(byte[] token, Executor loop) {
+        SaslServer exchange = server;
+        return CompletableFuture.supplyAsync(() -> evaluate(exchange, token, "authentication"), evaluator)
+                .thenApplyAsync(this::conclude, loop)
+                .thenCompose(answer -> delayedIfRefused(answer, loop))
+                .thenApply(answer -> answer.close() ? new RawAnswer(null, true)
+                        : new RawAnswer(((SaslAuthenticateResponse) answer.reply().response()).data().authBytes(), false));
     }
 
     /** One step of the exchange, off the event loop: its challenge, or why it failed. */
