@@ -172,7 +172,7 @@ public final class KafkaServer implements ServerFrontend.Server {
                                 .addLast("frames", new KafkaFrameDecoder(settings.maxRequestBytes()))
                                 .addLast("kafka", new KafkaConnection(apis, metrics, settings.securityProtocol(),
                                         saslEvaluator == null ? null : new SaslSession(settings.sasl(), users,
-                                                saslEvaluator, System::nanoTime)));
+                                                saslEvaluator, System::nanoTime, metrics::saslLogin)));
                     }
                 });
         try {

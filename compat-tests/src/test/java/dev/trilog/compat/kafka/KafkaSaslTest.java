@@ -289,5 +289,9 @@ class KafkaSaslTest {
         assertThat(produced).isPositive();
         assertThat(trilog.gateway().engine().partition(new TopicPartition("busy", 0)).logEndOffset())
                 .isEqualTo(produced);
+        // the guessing shows in /metrics
+        assertThat(trilog.gateway().metrics().scrape())
+                .containsPattern("trilog_kafka_sasl_logins_total\\{mechanism=\"PLAIN\",result=\"refused\"\\} [1-9]")
+                .containsPattern("trilog_kafka_sasl_logins_total\\{mechanism=\"PLAIN\",result=\"accepted\"\\} [1-9]");
     }
 }

@@ -80,6 +80,13 @@ public final class KafkaMetrics {
                 .register(registry)).increment();
     }
 
+    /** A SASL login (or re-login) of {@code mechanism} ended: accepted, or refused (a wrong password, an unknown user). */
+    public void saslLogin(String mechanism, boolean accepted) {
+        Counter.builder("trilog.kafka.sasl.logins").tag("mechanism", mechanism)
+                .tag("result", accepted ? "accepted" : "refused")
+                .description("Kafka SASL logins and re-logins, by outcome").register(registry).increment();
+    }
+
     void received(int bytes) {
         bytesIn.increment(bytes);
     }

@@ -6,6 +6,7 @@ import dev.trilog.kafka.protocol.Reply;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
@@ -66,6 +67,8 @@ public final class SaslSession {
     private final UserStore users;
     private final Executor evaluator;
     private final LongSupplier nanoClock;
+    /** Told each login's mechanism and outcome (for the metrics). */
+    private final BiConsumer<String, Boolean> outcomes;
     private State state = State.HANDSHAKE;
     private String mechanism;
     private SaslServer server;
@@ -75,7 +78,10 @@ public final class SaslSession {
     /** The handshake was v0: the tokens come raw, without Kafka headers. */
     private boolean rawTokens;
 
-    public SaslSession(SaslSettings settings, UserStore users, Executor evaluator, LongSupplier nanoClock) {
+    /** @param outcomes told each completed or refused login's mechanism and whether it was accepted */
+    public SaslSession(SaslSettings settings, UserStore users, Executor evaluator, LongSupplier nanoClock,
+            BiConsumer<String, Boolean> outcomes) {
+        this.outcomes = outcomes;
         this.settings = settings;
         this.users = users;
         this.evaluator = evaluator;
@@ -90,10 +96,6 @@ public final class SaslSession {
     /** Whether the next frame is a raw SASL token (after a SaslHandshake v0), not a Kafka request. */
     public boolean expectsRawToken() {
         return rawTokens && state == State.AUTHENTICATE;
-    }
-
-    public boolean authenticated() {
-        return state == State.AUTHENTICATED || state == State.REAUTHENTICATE;
     }
 
     /** Whether a request of {@code key} is served, handled here, or closes the connection. */
@@ -196,14 +198,17 @@ public final class SaslSession {
     private Answer conclude(Step step) {
         if (step.failure == null && step.authorizationId != null && state == State.REAUTHENTICATE
                 && !step.authorizationId.equals(principal.getName())) {
+            outcomes.accept(mechanism, false);
             return refuse("Cannot change principals during re-authentication from " + principal + ": "
                     + new KafkaPrincipal(KafkaPrincipal.USER_TYPE, step.authorizationId));
         }
         if (step.failure != null) {
+            outcomes.accept(mechanism, false);
             return refuse(step.failure);
         }
         long lifetimeMs = 0;
         if (step.authorizationId != null) {
+            outcomes.accept(mechanism, true);
             principal = new KafkaPrincipal(KafkaPrincipal.USER_TYPE, step.authorizationId);
             state = State.AUTHENTICATED;
             server = null;
