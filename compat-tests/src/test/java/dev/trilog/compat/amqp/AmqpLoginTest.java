@@ -122,6 +122,40 @@ class AmqpLoginTest {
         assertThat(trilog.gateway().queueLayer().topology().queues()).isEmpty();
     }
 
+    /**
+     * The C proton engine (python-qpid-proton), which may send its AMQP header right behind
+     * sasl-init: the right password sends, a wrong one is refused. Skipped without the package.
+     */
+    @Test
+    void pythonProtonLogsInWithPlain() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isDirectory(Path.of("/usr/lib/python3/dist-packages/proton")),
+                "python3-qpid-proton is not installed");
+        assertThat(pythonSend("alice-secret")).startsWith("sent");
+        assertThat(pythonSend("wrong")).startsWith("refused").contains("unauthorized-access");
+        assertThat(trilog.gateway().queueLayer().topology().queue("py-login")).isPresent();
+    }
+
+    private String pythonSend(String password) throws Exception {
+        String script = String.join("\n",
+                "import sys",
+                "from proton import Message",
+                "from proton.utils import BlockingConnection",
+                "try:",
+                "    c = BlockingConnection(sys.argv[1], timeout=20, user='alice', password=sys.argv[2],",
+                "                           allowed_mechs='PLAIN', allow_insecure_mechs=True)",
+                "    c.create_sender('/queue/py-login').send(Message(body='hi'))",
+                "    c.close()",
+                "    print('sent')",
+                "except Exception as e:",
+                "    print('refused', type(e).__name__, e)");
+        Process process = new ProcessBuilder("/usr/bin/python3", "-c", script, "amqp://127.0.0.1:" + trilog.amqpPort(),
+                password).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return output;
+    }
+
     /** AMQPLAIN as RabbitMQ defines it: a field table's fields LOGIN and PASSWORD, without the table's length. */
     private static final SaslConfig AMQPLAIN = mechanisms -> new SaslMechanism() {
         @Override
