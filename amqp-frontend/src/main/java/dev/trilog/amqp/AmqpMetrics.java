@@ -114,6 +114,15 @@ public final class AmqpMetrics {
                 .description("connections and links closed for an error").register(registry)).increment();
     }
 
+    /**
+     * A login checked against the user store ({@code amqp.auth=users}) ended, over {@code protocol}
+     * ({@code amqp-1.0}, {@code amqp-0-9-1}): accepted, or refused.
+     */
+    public static void login(MeterRegistry registry, String protocol, boolean accepted) {
+        Counter.builder("trilog.amqp.logins").tag("protocol", protocol).tag("result", accepted ? "accepted" : "refused")
+                .description("AMQP logins checked against the user store, by outcome").register(registry).increment();
+    }
+
     public int openConnections() {
         return connections.get();
     }

@@ -49,6 +49,9 @@ public final class Amqp091Context implements AutoCloseable {
     final Counter confirmed;
     /** How start-ok's credentials are checked ({@code amqp.auth}). */
     final PasswordLogins logins;
+    /** Logins checked against the user store, by outcome: {@code trilog.amqp.logins} as for AMQP 1.0. */
+    final Counter loginsAccepted;
+    final Counter loginsRefused;
     private final PublishBacklog.Listener blockedListener;
 
     private Amqp091Context(LogEngine engine, Queues queues, Topology topology, MeterRegistry meters,
@@ -67,6 +70,10 @@ public final class Amqp091Context implements AutoCloseable {
         });
         meters.gauge("trilog.amqp091.connections", openConnections);
         this.published = Counter.builder("trilog.amqp091.messages.published").register(meters);
+        this.loginsAccepted = Counter.builder("trilog.amqp.logins").tag("protocol", "amqp-0-9-1").tag("result", "accepted")
+                .description("AMQP logins checked against the user store, by outcome").register(meters);
+        this.loginsRefused = Counter.builder("trilog.amqp.logins").tag("protocol", "amqp-0-9-1").tag("result", "refused")
+                .description("AMQP logins checked against the user store, by outcome").register(meters);
         this.delivered = Counter.builder("trilog.amqp091.messages.delivered").register(meters);
         this.confirmed = Counter.builder("trilog.amqp091.messages.confirmed").register(meters);
         this.blockedListener = new PublishBacklog.Listener() {

@@ -385,6 +385,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         CompletionStage<Boolean> check = credentials.isEmpty() ? CompletableFuture.completedFuture(false)
                 : context.logins.checkAsync(credentials.get().user(), credentials.get().password());
         return check.thenAcceptAsync(accepted -> {
+            (accepted ? context.loginsAccepted : context.loginsRefused).increment();
             if (state != State.START_SENT) {
                 return; // the client left meanwhile
             }

@@ -151,7 +151,8 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
         if (sasl) {
             Sasl layer = transport.sasl();
             layer.server();
-            authenticator = new SaslAuthenticator(broker.logins());
+            authenticator = new SaslAuthenticator(broker.logins(), accepted -> AmqpMetrics.login(
+                    broker.metrics().registry(), AmqpMetrics.PROTOCOL_10, accepted));
             layer.setMechanisms(authenticator.mechanisms());
             layer.setListener(authenticator);
         }

@@ -25,10 +25,13 @@ final class SaslAuthenticator implements SaslListener {
     static final String[] CHECKED_MECHANISMS = {"PLAIN"};
 
     private final PasswordLogins logins;
+    /** Told whether each checked login was accepted (the metrics). */
+    private final java.util.function.Consumer<Boolean> outcomes;
     private String user;
 
-    SaslAuthenticator(PasswordLogins logins) {
+    SaslAuthenticator(PasswordLogins logins, java.util.function.Consumer<Boolean> outcomes) {
         this.logins = logins;
+        this.outcomes = outcomes;
     }
 
     String[] mechanisms() {
@@ -51,7 +54,11 @@ final class SaslAuthenticator implements SaslListener {
         switch (mechanism) {
             case "PLAIN" -> {
                 String name = plainUser(response);
-                if (logins.check(name, plainPassword(response))) {
+                boolean accepted = logins.check(name, plainPassword(response));
+                if (logins.required()) {
+                    outcomes.accept(accepted);
+                }
+                if (accepted) {
                     user = name;
                     sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
                 } else {

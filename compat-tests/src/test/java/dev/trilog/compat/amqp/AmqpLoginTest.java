@@ -120,6 +120,9 @@ class AmqpLoginTest {
         // no credentials: ANONYMOUS is not offered while logins are checked
         assertThatThrownBy(() -> jms().createConnection().start()).isInstanceOf(JMSSecurityException.class);
         assertThat(trilog.gateway().queueLayer().topology().queues()).isEmpty();
+        assertThat(trilog.gateway().metrics().scrape())
+                .contains("trilog_amqp_logins_total{protocol=\"amqp-0-9-1\",result=\"refused\"} 3.0")
+                .contains("trilog_amqp_logins_total{protocol=\"amqp-1.0\",result=\"refused\"} 2.0");
     }
 
     /**
