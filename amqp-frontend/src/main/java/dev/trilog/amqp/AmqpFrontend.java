@@ -24,9 +24,12 @@ public final class AmqpFrontend extends ServerFrontend<AmqpServer> {
         return true;
     }
 
-    /** Mutual TLS ({@code amqp.tls.client-ca}); SASL PLAIN accepts any credentials until AMQP users exist. */
+    /** Logins checked against the user store ({@code amqp.auth=users}), or mutual TLS ({@code amqp.tls.client-ca}). */
     @Override
     public Optional<String> clientAuthentication(FrontendConfig config) {
+        if (AmqpFrontendConfig.checkedLogins(config)) {
+            return Optional.of("logins checked against the users (amqp.auth=users)");
+        }
         return ServerTls.requiresClientCertificates(config, AmqpFrontendConfig.TLS_PREFIX)
                 ? Optional.of("mutual TLS") : Optional.empty();
     }

@@ -92,4 +92,13 @@ class UnauthenticatedListenersTest {
                 Frontends.installed())).as("TLS without client certificates says nothing of who the client is")
                 .contains("kafka (0.0.0.0:0)");
     }
+
+    @Test
+    void kafkaSaslAndAmqpLoginsCountAsAuthentication() {
+        List<String> found = UnauthenticatedListeners.find(config("listen.host", "0.0.0.0", "kafka.sasl.mechanisms",
+                "SCRAM-SHA-512", "amqp.auth", "users"), Frontends.installed());
+        assertThat(found).noneMatch(listener -> listener.startsWith("kafka") || listener.startsWith("amqp"));
+        assertThat(UnauthenticatedListeners.find(config("listen.host", "0.0.0.0"), Frontends.installed()))
+                .anyMatch(listener -> listener.startsWith("kafka")).anyMatch(listener -> listener.startsWith("amqp"));
+    }
 }

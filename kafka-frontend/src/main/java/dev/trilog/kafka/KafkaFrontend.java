@@ -19,12 +19,13 @@ public final class KafkaFrontend extends ServerFrontend<KafkaServer> {
         super("kafka", KafkaFrontendConfig.KEYS, KafkaFrontendConfig.PORT, KafkaFrontendConfig::read);
     }
 
-    /**
-     * Mutual TLS ({@code kafka.tls.client-ca}) for now. SASL ({@code kafka.sasl.*}) plugs in here:
-     * a listener with a SASL mechanism enabled authenticates its clients too.
-     */
+    /** SASL ({@code kafka.sasl.mechanisms}) against the user store, or mutual TLS ({@code kafka.tls.client-ca}). */
     @Override
     public Optional<String> clientAuthentication(FrontendConfig config) {
+        String mechanisms = config.string(KafkaFrontendConfig.SASL_MECHANISMS).trim();
+        if (!mechanisms.isEmpty()) {
+            return Optional.of("SASL " + mechanisms);
+        }
         return ServerTls.requiresClientCertificates(config, KafkaFrontendConfig.TLS_PREFIX)
                 ? Optional.of("mutual TLS") : Optional.empty();
     }
