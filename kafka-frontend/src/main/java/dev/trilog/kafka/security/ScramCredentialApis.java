@@ -114,8 +114,27 @@ public final class ScramCredentialApis {
             alterations.add(upsertion.mechanism());
         }
         AlterUserScramCredentialsResponseData response = new AlterUserScramCredentialsResponseData();
+        if (!mayAlterCredentials(request.context())) {
+            byUser.keySet().forEach(name -> response.results().add(new AlterUserScramCredentialsResult().setUser(name)
+                    .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage("credentials are changed over a SASL-authenticated connection or from this"
+                            + " host (trilog users add); this connection is neither")));
+            return CompletableFuture.completedFuture(Reply.of(new AlterUserScramCredentialsResponse(response)));
+        }
         byUser.forEach((name, alterations) -> response.results().add(apply(name, alterations)));
         return CompletableFuture.completedFuture(Reply.of(new AlterUserScramCredentialsResponse(response)));
+    }
+
+    /**
+     * Kafka without an authorizer lets anyone change anyone's credentials. Here the store also holds
+     * the AMQP logins (amqp.auth=users), so an unauthenticated Kafka client on another host could
+     * otherwise set an AMQP user's password: until ACLs exist, changes come over SASL (as a user
+     * who logged in) or from loopback, where {@code trilog users} runs too.
+     */
+    private static boolean mayAlterCredentials(org.apache.kafka.common.requests.RequestContext context) {
+        return context.securityProtocol == org.apache.kafka.common.security.auth.SecurityProtocol.SASL_PLAINTEXT
+                || context.securityProtocol == org.apache.kafka.common.security.auth.SecurityProtocol.SASL_SSL
+                || context.clientAddress.isLoopbackAddress();
     }
 
     private AlterUserScramCredentialsResult apply(String name, Alterations alterations) {

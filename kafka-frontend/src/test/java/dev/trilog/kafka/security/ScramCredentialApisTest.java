@@ -49,6 +49,45 @@ class ScramCredentialApisTest {
                 AlterUserScramCredentialsResult::errorCode));
     }
 
+    /**
+     * An unauthenticated client on another host may not change credentials (the store holds the
+     * AMQP logins too); one that logged in over SASL may, from anywhere.
+     */
+    @Test
+    void credentialsChangeOnlyOverSaslOrFromLoopback() throws Exception {
+        try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
+            ApiTable apis = KafkaTestApis.apis(engine, null, null);
+            UserStore users = UserStore.open(engine);
+            java.net.InetAddress elsewhere = java.net.InetAddress.getByAddress(new byte[] {10, 1, 2, 3});
+            var data = new AlterUserScramCredentialsRequestData().setUpsertions(
+                    List.of(upsertion("mallory", ScramMechanism.SCRAM_SHA_256, 4096, "mine-now")));
+            AlterUserScramCredentialsResponse refused = (AlterUserScramCredentialsResponse) apis.dispatch(
+                    from(elsewhere, org.apache.kafka.common.security.auth.SecurityProtocol.PLAINTEXT,
+                            new AlterUserScramCredentialsRequest.Builder(data).build())).get().response();
+            assertThat(refused.data().results()).singleElement().satisfies(r -> assertThat(r.errorCode())
+                    .isEqualTo(Errors.CLUSTER_AUTHORIZATION_FAILED.code()));
+            assertThat(users.user("mallory")).isEmpty();
+
+            AlterUserScramCredentialsResponse allowed = (AlterUserScramCredentialsResponse) apis.dispatch(
+                    from(elsewhere, org.apache.kafka.common.security.auth.SecurityProtocol.SASL_SSL,
+                            new AlterUserScramCredentialsRequest.Builder(data).build())).get().response();
+            assertThat(allowed.data().results()).singleElement().satisfies(r -> assertThat(r.errorCode())
+                    .isEqualTo(Errors.NONE.code()));
+            assertThat(users.authenticatePlain("mallory", "mine-now")).isTrue();
+        }
+    }
+
+    private static dev.trilog.kafka.protocol.KafkaRequest from(java.net.InetAddress client,
+            org.apache.kafka.common.security.auth.SecurityProtocol protocol,
+            org.apache.kafka.common.requests.AbstractRequest body) {
+        var header = new org.apache.kafka.common.requests.RequestHeader(body.apiKey(), body.version(), "test-client", 7);
+        var context = new org.apache.kafka.common.requests.RequestContext(header, "conn", client,
+                java.util.Optional.empty(), org.apache.kafka.common.security.auth.KafkaPrincipal.ANONYMOUS,
+                org.apache.kafka.common.network.ListenerName.forSecurityProtocol(protocol), protocol,
+                org.apache.kafka.common.network.ClientInformation.EMPTY, false);
+        return new dev.trilog.kafka.protocol.KafkaRequest(context, body);
+    }
+
     @Test
     void eachUsersAlterationsApplyTogetherOrNotAtAll() throws Exception {
         try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
