@@ -6,10 +6,8 @@ import dev.trilog.compat.TrilogCluster;
 import dev.trilog.compat.TrilogHarness;
 import dev.trilog.compat.kafka.KafkaClients;
 import dev.trilog.compat.sqs.SqsClients;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.trilog.log.DurableFiles;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +52,7 @@ class NodeRecoveryTest {
 
         int wiped = (leader + 1) % 3;
         cluster.stop(wiped);
-        deleteRecursively(cluster.dataDir(wiped));
+        DurableFiles.deleteTree(cluster.dataDir(wiped));
         produce(cluster.node(leader), 10, 10);
         cluster.startNode(wiped);
 
@@ -102,7 +100,7 @@ class NodeRecoveryTest {
 
         int wiped = (leader + 1) % 3;
         cluster.stop(wiped);
-        deleteRecursively(cluster.dataDir(wiped));
+        DurableFiles.deleteTree(cluster.dataDir(wiped));
         var producing = java.util.concurrent.CompletableFuture.runAsync(() -> {
             try {
                 produce(cluster.node(leader), 300, 100);
@@ -145,14 +143,6 @@ class NodeRecoveryTest {
                         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000))) {
             for (int i = from; i < from + n; i++) {
                 producer.send(new ProducerRecord<>(TP.topic(), 0, "k" + i, "v" + i)).get(60, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

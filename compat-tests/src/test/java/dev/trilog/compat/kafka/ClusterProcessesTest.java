@@ -275,7 +275,7 @@ class ClusterProcessesTest {
         Path staging = node.resolve("raft").resolve("install").resolve("staging").resolve("data");
         List<String> command = commandOf(wiped);
         kill(wiped);
-        deleteTree(node);
+        dev.trilog.log.DurableFiles.deleteTree(node);
         restart(wiped, command);
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!java.nio.file.Files.isDirectory(staging)) {
@@ -383,14 +383,6 @@ class ClusterProcessesTest {
         restarted.put(node, new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + node + "-restarts.log").toFile()))
                 .start());
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = java.nio.file.Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
-        }
     }
 
     /** Sends a signal to a node's process: STOP cuts it off from everyone (it neither sends nor answers), CONT heals. */
