@@ -3,7 +3,8 @@
 # own PerfTest, A B A B: for each repetition and workload, each broker in turn (the order
 # alternates every repetition). Trilog starts fresh per run with a fresh data directory; RabbitMQ
 # runs as one private node for the whole script (compare/peers.sh: its own node name, ports, data,
-# cookie; never the system service) and each run uses its own queues.
+# cookie; never the system service), frozen outside its turns (FREEZE_RESIDENT,
+# bench/common/resident.sh), and each run uses its own queues.
 #
 # Workloads (issue 12): (a) 1 producer, 1 consumer, 1 KiB persistent, confirms (-c 100), manual
 # acks, prefetch 100, durable queue; (b) the same with autoack and no confirms; (c) 10 producers
@@ -43,6 +44,8 @@ export RABBIT_PORT="${RABBIT_PORT:-25683}" RABBIT_DIST_PORT="${RABBIT_DIST_PORT:
 TRILOG_JAR="$REPO/gateway/target/trilog.jar"
 # shellcheck source=../common/builds.sh
 source "$REPO/bench/common/builds.sh"
+# shellcheck source=../common/resident.sh
+source "$REPO/bench/common/resident.sh"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$T/runs/$STAMP"
 TICK="$(getconf CLK_TCK)"
@@ -81,18 +84,19 @@ stop_trilog() {
   kill -9 "$TRILOG_PID" 2>/dev/null; wait "$TRILOG_PID" 2>/dev/null
   TRILOG_PID=""
 }
-trap 'stop_trilog; [[ -n $RABBIT_PID ]] && "$REPO/compare/peers.sh" stop' EXIT
+trap 'stop_trilog; [[ -n $RABBIT_PID ]] && { thaw_resident "$RABBIT_PID"; "$REPO/compare/peers.sh" stop; }' EXIT
 
 RABBIT_PID=""
 if [[ " $BROKERS " == *" rabbitmq "* ]]; then
   log "starting the private RabbitMQ node"
   "$REPO/compare/peers.sh" start rabbitmq >"$RUN/logs/rabbitmq-start.log" || { log "RabbitMQ did not start"; exit 1; }
   RABBIT_PID="$(cat "$PEERS_DIR/rabbitmq/pid")"
+  freeze_resident "$RABBIT_PID"
 fi
 {
   echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP WORKLOADS=$WORKLOADS BROKERS=$BROKERS; trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
   echo "# $(dpkg-query -W rabbitmq-server 2>/dev/null); perf-test $(ls "$T/lib-perftest" | grep -o 'perf-test-[0-9.]*')"
-  echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
+  echo "# FREEZE_RESIDENT=$FREEZE_RESIDENT; broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
   for broker in $BROKERS; do
     [[ $broker == trilog* ]] && describe_build "$broker"
   done
@@ -115,6 +119,7 @@ for rep in $(seq 1 "$REPS"); do
         start_trilog "$rep-$workload" "$broker" || continue
         pid=$TRILOG_PID port=$TRILOG_PORT
       else
+        thaw_resident "$RABBIT_PID"
         pid=$RABBIT_PID port=$RABBIT_PORT
       fi
       out="$RUN/logs/$broker-$rep-$workload.out"
@@ -129,7 +134,7 @@ for rep in $(seq 1 "$REPS"); do
       timeout $((DURATION + 60)) java -Xmx512m -cp "$T/lib-perftest/*" com.rabbitmq.perf.PerfTest \
         -h "amqp://guest:guest@127.0.0.1:$port" $(args_for "$workload" "$rep-$broker") -z "$DURATION" >"$out" 2>&1
       after=$(cpu_ticks "$pid")
-      [[ $broker == trilog* ]] && stop_trilog
+      if [[ $broker == trilog* ]]; then stop_trilog; else freeze_resident "$RABBIT_PID"; fi
       sent=$(grep -o 'sending rate avg: [0-9]*' "$out" | grep -o '[0-9]*$' || echo 0)
       received=$(grep -o 'receiving rate avg: [0-9]*' "$out" | grep -o '[0-9]*$' || echo 0)
       lat=$(grep 'consumer latency min/median' "$out" | tail -1 | grep -o '[0-9/]* µs' | tr -d ' µs')

@@ -6,7 +6,8 @@
 # Workload (issue 11): 1 sender with up to 100 unsettled durable 1 KiB messages, 1 receiver with
 # credit 100 accepting each, DURATION s after a WARMUP. Trilog and Artemis start fresh per run
 # with a fresh data directory; RabbitMQ runs as one private node for the whole script
-# (compare/peers.sh; never the system service) and each run uses its own queue. Broker CPU is
+# (compare/peers.sh; never the system service), frozen outside its turns (FREEZE_RESIDENT,
+# bench/common/resident.sh), and each run uses its own queue. Broker CPU is
 # utime+stime from /proc/PID/stat around the run. Results: target/runs/<stamp>/results.tsv and
 # summary.md, kept in bench/results/<date>/amqp10/. Everything binds 127.0.0.1.
 #
@@ -48,6 +49,8 @@ TRILOG_JAR="$REPO/gateway/target/trilog.jar"
 BUILDS="${BUILDS:-}"
 # shellcheck source=../common/builds.sh
 source "$REPO/bench/common/builds.sh"
+# shellcheck source=../common/resident.sh
+source "$REPO/bench/common/resident.sh"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN="$T/runs/$STAMP"
 TICK="$(getconf CLK_TCK)"
@@ -97,7 +100,7 @@ start_fresh() { # $1 broker, $2 run label
   fi
 }
 RABBIT_STARTED=""
-cleanup() { stop_pid "$FRESH_PID"; [[ -n $RABBIT_STARTED ]] && "$REPO/compare/peers.sh" stop; }
+cleanup() { stop_pid "$FRESH_PID"; [[ -n $RABBIT_STARTED ]] && { thaw_resident "$RABBIT_PID"; "$REPO/compare/peers.sh" stop; }; }
 trap cleanup EXIT
 
 if [[ " $BROKERS " == *" rabbitmq "* ]]; then
@@ -105,11 +108,12 @@ if [[ " $BROKERS " == *" rabbitmq "* ]]; then
   "$REPO/compare/peers.sh" start rabbitmq >"$RUN/logs/rabbitmq-start.log" || { log "RabbitMQ did not start"; exit 1; }
   RABBIT_STARTED=1
   RABBIT_PID="$(cat "$PEERS_DIR/rabbitmq/pid")"
+  freeze_resident "$RABBIT_PID"
 fi
 {
   echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP INFLIGHT=$INFLIGHT CREDIT=$CREDIT SIZE=$SIZE CLIENT=$CLIENT ($LOAD_CLASS); trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
   echo "# $(dpkg-query -W rabbitmq-server 2>/dev/null); artemis $(ls "$T/lib-artemis" | grep -o 'artemis-server-[0-9.]*' | head -1); client $(ls "$T/lib-client" | grep -o 'qpid-jms-client-[0-9.]*')"
-  echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
+  echo "# FREEZE_RESIDENT=$FREEZE_RESIDENT; broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
   for broker in $BROKERS; do
     [[ $broker == trilog* ]] && describe_build "$broker"
   done
@@ -128,6 +132,7 @@ for rep in $(seq 1 "$REPS"); do
         pid=$FRESH_PID uri="amqp://127.0.0.1:$TRILOG_PORT" address="/amq/queue/$queue"
         declare_args=("amqp://guest:guest@127.0.0.1:$TRILOG_PORT" "$queue") ;;
       rabbitmq)
+        thaw_resident "$RABBIT_PID"
         pid=$RABBIT_PID uri="amqp://127.0.0.1:$RABBIT_PORT" address="/amq/queue/$queue"
         declare_args=("amqp://guest:guest@127.0.0.1:$RABBIT_PORT" "$queue") ;;
       artemis)
@@ -139,7 +144,7 @@ for rep in $(seq 1 "$REPS"); do
     timeout $((DURATION + WARMUP + 60)) java -Xmx512m -cp "$T/classes:$T/lib-client/*" "$LOAD_CLASS" "$uri" "$address" \
       "$DURATION" "$WARMUP" "$INFLIGHT" "$CREDIT" "$SIZE" "${declare_args[@]}" >"$out" 2>&1
     after=$(cpu_ticks "$pid")
-    [[ $broker != rabbitmq ]] && { stop_pid "$FRESH_PID"; FRESH_PID=""; }
+    if [[ $broker == rabbitmq ]]; then freeze_resident "$RABBIT_PID"; else stop_pid "$FRESH_PID"; FRESH_PID=""; fi
     line=$(grep '^RESULT' "$out" | tail -1)
     val() { grep -o "$1=[0-9]*" <<<"$line" | cut -d= -f2; }
     sent=$(val sent_per_sec) received=$(val received_per_sec) p50=$(val p50_us) p99=$(val p99_us) errors=$(val errors)
