@@ -31,13 +31,14 @@ public record QueuesSettings(int maxBatchRecords, int maxBatchBytes, long dedupl
         }
     }
 
-    public static final long DEFAULT_PACE_BACKLOG = 250;
+    public static final long DEFAULT_PACE_BACKLOG = 64;
 
     /**
      * 64 MiB of publishes not yet durable block, 32 MiB unblock: far above what a healthy disk
      * leaves pending. Publishers are paced once {@value #DEFAULT_PACE_BACKLOG} messages wait for
      * busy consumers: at tens of thousands of deliveries a second, a few milliseconds of queueing
-     * (in the AMQP 0-9-1 benchmark 1,000 gave the same throughput with a 4× longer p99).
+     * (in the AMQP 0-9-1 benchmark 1,000 gave the same throughput as 250 with a 4× longer p99, and
+     * 64 the same as 250 with a p99 a third lower: bench/amqp091/RESULTS.md, 2026-12-06).
      */
     public static QueuesSettings defaults() {
         return new QueuesSettings(4096, 1 << 20, 5 * 60_000L, 100, 1 << 20, ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT,
