@@ -5,6 +5,8 @@ import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.frontend.auth.PasswordLogins;
+import dev.trilog.frontend.auth.PermissionStore;
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -35,9 +37,10 @@ public final class AmqpFrontend extends ServerFrontend<AmqpServer> {
     }
 
     @Override
-    protected AmqpServer newServer(FrontendContext context) {
+    protected AmqpServer newServer(FrontendContext context) throws IOException {
         PasswordLogins logins = AmqpFrontendConfig.checkedLogins(context.config())
-                ? PasswordLogins.checkedAgainst(context.users(), "trilog-amqp-login") : PasswordLogins.anyone();
+                ? PasswordLogins.checkedAgainst(context.users(), PermissionStore.open(context.engine()), "trilog-amqp-login")
+                : PasswordLogins.anyone();
         return new AmqpServer(AmqpFrontendConfig.read(context.config()), context.engine(), context.queues(),
                 context.topology(), new AmqpMetrics(context.meters()), logins);
     }

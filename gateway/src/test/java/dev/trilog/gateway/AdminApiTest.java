@@ -270,7 +270,7 @@ class AdminApiTest {
         JsonNode added = send("POST", "/api/v1/users",
                 "{\"name\": \"api-alice\", \"password\": \"s3cret\", \"iterations\": 8192}", 201);
         assertThat(added.toString()).isEqualTo("{\"name\":\"api-alice\",\"mechanisms\":[{\"mechanism\":\"SCRAM-SHA-256\","
-                + "\"iterations\":8192},{\"mechanism\":\"SCRAM-SHA-512\",\"iterations\":8192}]}");
+                + "\"iterations\":8192},{\"mechanism\":\"SCRAM-SHA-512\",\"iterations\":8192}],\"permissions\":{}}");
         var store = dev.trilog.frontend.auth.UserStore.open(gateway.engine());
         assertThat(store.authenticatePlain("api-alice", "s3cret")).isTrue();
         send("POST", "/api/v1/users", "{\"name\": \"api-alice\", \"password\": \"changed\","
@@ -281,7 +281,22 @@ class AdminApiTest {
                 .get("error").asText()).contains("Too few iterations");
         assertThat(send("POST", "/api/v1/users", "{\"name\": \"x\", \"password\": \"p\", \"mechanisms\": [\"MD5\"]}",
                 400).get("error").asText()).contains("unknown mechanism 'MD5'");
+        assertThat(send("POST", "/api/v1/users/api-alice/permissions",
+                "{\"configure\": \"^alice\\\\.\", \"write\": \".*\", \"read\": \"\"}", 200).get("permissions").toString())
+                .isEqualTo("{\"/\":{\"configure\":\"^alice\\\\.\",\"write\":\".*\",\"read\":\"\"}}");
+        var permissions = dev.trilog.frontend.auth.PermissionStore.open(gateway.engine());
+        assertThat(permissions.permissions("api-alice", "/")).isPresent();
+        assertThat(send("POST", "/api/v1/users/api-alice/permissions",
+                "{\"vhost\": \"staging\", \"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"}", 400)
+                .get("error").asText()).isEqualTo("no vhost 'staging': only '/' exists");
+        assertThat(send("POST", "/api/v1/users/api-alice/permissions",
+                "{\"configure\": \"(\", \"write\": \".*\", \"read\": \".*\"}", 400)
+                .get("error").asText()).contains("the configure permission is not a regular expression");
+        assertThat(send("POST", "/api/v1/users/nobody/permissions",
+                "{\"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"}", 404).get("error").asText())
+                .isEqualTo("unknown user 'nobody'");
         send("DELETE", "/api/v1/users/api-alice", null, 200);
+        assertThat(permissions.permissions("api-alice", "/")).as("removed with the user").isEmpty();
         assertThat(get("/api/v1/users/api-alice", 404).get("error").asText()).isEqualTo("unknown user 'api-alice'");
         assertThat(store.authenticatePlain("api-alice", "changed")).isFalse();
     }
@@ -301,7 +316,18 @@ class AdminApiTest {
                 .isTrue();
         out.getBuffer().setLength(0);
         assertThat(run("users", "list", "--admin", "127.0.0.1:" + port)).isZero();
-        assertThat(out.toString()).containsPattern("(?m)^cli-bob +SCRAM-SHA-256 \\(4096\\)");
+        assertThat(out.toString()).containsPattern("(?m)^cli-bob +SCRAM-SHA-256 \\(4096\\) +none$");
+        out.getBuffer().setLength(0);
+        assertThat(run("users", "permissions", "cli-bob", "--configure", "^bob", "--write", ".*", "--read", ".*",
+                "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).isEqualTo("User cli-bob in /: configure '^bob' write '.*' read '.*'"
+                + System.lineSeparator());
+        out.getBuffer().setLength(0);
+        assertThat(run("users", "list", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).containsPattern("(?m)^cli-bob +SCRAM-SHA-256 \\(4096\\) +configure '\\^bob'");
+        out.getBuffer().setLength(0);
+        assertThat(run("users", "permissions", "cli-bob", "--clear", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(dev.trilog.frontend.auth.PermissionStore.open(gateway.engine()).permissions("cli-bob", "/")).isEmpty();
         out.getBuffer().setLength(0);
         assertThat(run("users", "remove", "cli-bob", "--admin", "127.0.0.1:" + port)).isZero();
         assertThat(out.toString()).isEqualTo("Removed user cli-bob" + System.lineSeparator());

@@ -2,10 +2,12 @@ package dev.trilog.amqp.v091;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Method;
+import dev.trilog.amqp.ResourceAccess;
 import dev.trilog.amqp.v091.codec.Frame;
 import dev.trilog.amqp.v091.codec.FrameDecoder;
 import dev.trilog.amqp.v091.codec.FrameEncoder;
 import dev.trilog.amqp.v091.codec.ReplyCode;
+import dev.trilog.frontend.auth.Permission;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -84,6 +86,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private String remote = "?";
     /** Who logged in (start-ok); what an authorizer will read. */
     private String user;
+    /** What {@link #user} may do in the vhost, as granted at connection.open. */
+    private ResourceAccess access;
 
     AmqpConnection(Amqp091Context context, FrameDecoder decoder, FrameEncoder encoder) {
         this.context = context;
@@ -415,6 +419,18 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Refuses, as RabbitMQ does (403 ACCESS_REFUSED, a channel error), what the user's permissions
+     * do not grant: {@code permission} on the {@code kind} ({@link ResourceAccess#QUEUE} or
+     * {@link ResourceAccess#EXCHANGE}) named {@code name}.
+     */
+    void authorize(Permission permission, String kind, String name) throws AmqpException {
+        Optional<String> refusal = access.refusal(permission, kind, name);
+        if (refusal.isPresent()) {
+            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, refusal.get());
+        }
+    }
+
     /** The logged-in user (any name given when logins are not checked); null before start-ok. */
     String user() {
         return user;
@@ -457,6 +473,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         if (!vhost.equals("/")) {
             throw AmqpException.connection(ReplyCode.NOT_ALLOWED, "vhost " + vhost + " not found");
         }
+        access = new ResourceAccess(user, vhost, context.logins.permissions(user, vhost).orElseThrow(
+                () -> AmqpException.connection(ReplyCode.NOT_ALLOWED, ResourceAccess.vhostRefusal(user, vhost))));
         state = State.OPEN;
         handshakeTimer.cancel(false);
         write(new Frame.MethodFrame(0, new AMQP.Connection.OpenOk.Builder().build()));

@@ -4,6 +4,8 @@ import com.rabbitmq.client.AMQP;
 import dev.trilog.amqp.v091.codec.Frame;
 import dev.trilog.amqp.v091.codec.FrameEncoder;
 import dev.trilog.amqp.v091.codec.ReplyCode;
+import dev.trilog.amqp.ResourceAccess;
+import dev.trilog.frontend.auth.Permission;
 import dev.trilog.amqp.v091.mapping.ContentProperties;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.Message;
@@ -105,6 +107,7 @@ final class ChannelConsumers {
             consumeReplies(c);
             return null;
         }
+        channel.connection.authorize(Permission.READ, ResourceAccess.QUEUE, queue);
         java.util.Optional<QueueSpec> found = context.topology.queue(queue);
         boolean offsetGiven = c.getArguments() != null && c.getArguments().containsKey(StreamOffsets.ARGUMENT);
         if (found.isEmpty() && !(offsetGiven && context.engine.topic(queue).isPresent())) {
@@ -356,6 +359,7 @@ final class ChannelConsumers {
 
     CompletionStage<?> get(AMQP.Basic.Get g) throws AmqpException {
         String queue = queueName(g.getQueue());
+        channel.connection.authorize(Permission.READ, ResourceAccess.QUEUE, queue);
         QueueSpec spec = context.topology.queue(queue).orElseThrow(() -> AmqpException.notFound("queue", queue));
         if (TopologyMethods.isStream(spec.arguments())) {
             throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "basic.get not supported by stream queues, queue '"

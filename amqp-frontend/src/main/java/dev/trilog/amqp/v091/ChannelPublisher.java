@@ -3,6 +3,8 @@ package dev.trilog.amqp.v091;
 import com.rabbitmq.client.AMQP;
 import dev.trilog.amqp.v091.codec.Frame;
 import dev.trilog.amqp.v091.codec.ReplyCode;
+import dev.trilog.amqp.ResourceAccess;
+import dev.trilog.frontend.auth.Permission;
 import dev.trilog.amqp.v091.mapping.ContentProperties;
 import dev.trilog.routing.address.ExchangeSpec;
 import dev.trilog.routing.message.Message;
@@ -127,6 +129,7 @@ final class ChannelPublisher {
             throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "immediate=true"); // as RabbitMQ since 3.0
         }
         String exchange = p.getExchange();
+        channel.connection.authorize(Permission.WRITE, ResourceAccess.EXCHANGE, exchange);
         ExchangeSpec spec = context.topology.exchange(exchange).orElseThrow(
                 () -> AmqpException.notFound("exchange", exchange));
         if (spec.internal()) {

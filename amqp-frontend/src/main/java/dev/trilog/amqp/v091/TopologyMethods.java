@@ -4,6 +4,8 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Method;
 import dev.trilog.amqp.v091.codec.ReplyCode;
 import dev.trilog.amqp.v091.mapping.FieldTables;
+import dev.trilog.amqp.ResourceAccess;
+import dev.trilog.frontend.auth.Permission;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.Destination;
 import dev.trilog.routing.address.ExchangeSpec;
@@ -44,6 +46,13 @@ final class TopologyMethods {
         this.topology = context.topology;
     }
 
+    private static final String QUEUE = ResourceAccess.QUEUE;
+    private static final String EXCHANGE = ResourceAccess.EXCHANGE;
+
+    private void authorize(Permission permission, String kind, String name) throws AmqpException {
+        channel.connection.authorize(permission, kind, name);
+    }
+
     CompletionStage<?> handle(Method m) throws AmqpException {
         try {
             return dispatch(m);
@@ -56,14 +65,19 @@ final class TopologyMethods {
         if (m instanceof AMQP.Exchange.Declare d) {
             return exchangeDeclare(d);
         } else if (m instanceof AMQP.Exchange.Delete d) {
+            authorize(Permission.CONFIGURE, EXCHANGE, d.getExchange());
             return channel.offload(m, () -> topology.deleteExchange(d.getExchange(), d.getIfUnused()),
                     done -> reply(d.getNowait(), new AMQP.Exchange.DeleteOk.Builder().build()));
         } else if (m instanceof AMQP.Exchange.Bind b) {
+            authorize(Permission.WRITE, EXCHANGE, b.getDestination());
+            authorize(Permission.READ, EXCHANGE, b.getSource());
             Binding binding = new Binding(b.getSource(), Destination.exchange(b.getDestination()), b.getRoutingKey(),
                     arguments(b.getArguments()));
             return channel.offload(m, () -> topology.bind(binding),
                     done -> reply(b.getNowait(), new AMQP.Exchange.BindOk.Builder().build()));
         } else if (m instanceof AMQP.Exchange.Unbind u) {
+            authorize(Permission.WRITE, EXCHANGE, u.getDestination());
+            authorize(Permission.READ, EXCHANGE, u.getSource());
             Binding binding = new Binding(u.getSource(), Destination.exchange(u.getDestination()), u.getRoutingKey(),
                     arguments(u.getArguments()));
             return channel.offload(m, () -> topology.unbind(binding),
@@ -72,6 +86,8 @@ final class TopologyMethods {
             return queueDeclare(d);
         } else if (m instanceof AMQP.Queue.Bind b) {
             String queue = queueName(b.getQueue());
+            authorize(Permission.WRITE, QUEUE, queue);
+            authorize(Permission.READ, EXCHANGE, b.getExchange());
             String key = b.getQueue().isEmpty() && b.getRoutingKey().isEmpty() ? queue : b.getRoutingKey();
             Binding binding = new Binding(b.getExchange(), Destination.queue(queue), key, arguments(b.getArguments()));
             return channel.offload(m, () -> {
@@ -80,6 +96,8 @@ final class TopologyMethods {
             }, done -> reply(b.getNowait(), new AMQP.Queue.BindOk.Builder().build()));
         } else if (m instanceof AMQP.Queue.Unbind u) {
             String queue = queueName(u.getQueue());
+            authorize(Permission.WRITE, QUEUE, queue);
+            authorize(Permission.READ, EXCHANGE, u.getExchange());
             Binding binding = new Binding(u.getExchange(), Destination.queue(queue), u.getRoutingKey(),
                     arguments(u.getArguments()));
             return channel.offload(m, () -> {
@@ -88,6 +106,7 @@ final class TopologyMethods {
             }, done -> channel.send(new AMQP.Queue.UnbindOk.Builder().build()));
         } else if (m instanceof AMQP.Queue.Purge p) {
             String queue = queueName(p.getQueue());
+            authorize(Permission.READ, QUEUE, queue);
             return channel.offload(m, () -> {
                 QueueSpec spec = requireQueue(queue);
                 context.owners.checkAccess(queue, spec.exclusive(), channel.connection.id);
@@ -97,6 +116,7 @@ final class TopologyMethods {
             }, count -> reply(p.getNowait(), new AMQP.Queue.PurgeOk.Builder().messageCount(clamp(count)).build()));
         } else if (m instanceof AMQP.Queue.Delete d) {
             String queue = queueName(d.getQueue());
+            authorize(Permission.CONFIGURE, QUEUE, queue);
             return channel.offload(m, () -> queueDelete(queue, d.getIfUnused(), d.getIfEmpty()),
                     count -> reply(d.getNowait(), new AMQP.Queue.DeleteOk.Builder().messageCount(clamp(count)).build()));
         }
@@ -112,6 +132,12 @@ final class TopologyMethods {
             return channel.offload(d, () -> topology.exchange(name).orElseThrow(
                     () -> AmqpException.notFound("exchange", name)),
                     x -> reply(d.getNowait(), new AMQP.Exchange.DeclareOk.Builder().build()));
+        }
+        authorize(Permission.CONFIGURE, EXCHANGE, name);
+        Object alternate = d.getArguments() == null ? null : d.getArguments().get("alternate-exchange");
+        if (alternate != null) { // RabbitMQ: the declarer must be able to publish to it and read from this one
+            authorize(Permission.WRITE, EXCHANGE, alternate.toString());
+            authorize(Permission.READ, EXCHANGE, name);
         }
         ExchangeType type = ExchangeType.forAmqpName(d.getType()).orElseThrow(() -> AmqpException.of(
                 ReplyCode.COMMAND_INVALID, "unknown exchange type '" + d.getType() + "'"));
@@ -146,6 +172,12 @@ final class TopologyMethods {
         if (!d.getQueue().isEmpty() && name.startsWith("amq.")) {
             throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "queue name '" + name
                     + "' contains reserved prefix 'amq.*'");
+        }
+        authorize(Permission.CONFIGURE, QUEUE, name);
+        Object deadLetters = d.getArguments() == null ? null : d.getArguments().get("x-dead-letter-exchange");
+        if (deadLetters != null) { // RabbitMQ: the declarer must be able to publish to it and read from this one
+            authorize(Permission.WRITE, EXCHANGE, deadLetters.toString());
+            authorize(Permission.READ, QUEUE, name);
         }
         Map<String, HeaderValue> arguments = arguments(d.getArguments());
         checkQueueArguments(arguments);

@@ -77,17 +77,21 @@ final class AddressResolver {
         return address;
     }
 
+    /** A new temporary queue's name: {@code amq.gen-<uuid>}, as RabbitMQ names server-named queues. */
+    static String temporaryName() {
+        return "amq.gen-" + UUID.randomUUID();
+    }
+
     /**
-     * Declares a temporary queue ({@code amq.gen-<uuid>}: exclusive, auto-delete, transient, so a
-     * restart drops it too), bound to {@code exchange} with {@code key} when an exchange is given;
+     * Declares the temporary queue {@code name} (exclusive, auto-delete, transient, so a restart
+     * drops it too), bound to {@code exchange} with {@code key} when an exchange is given;
      * completes with its name on the declaring thread.
      */
-    CompletableFuture<String> declareTemporary(String exchange, String key) {
+    CompletableFuture<String> declareTemporary(String name, String exchange, String key) {
         if (exchange != null && topology.exchange(exchange).isEmpty()) {
             return CompletableFuture.failedFuture(notFound("exchange", exchange));
         }
         return CompletableFuture.supplyAsync(() -> {
-            String name = "amq.gen-" + UUID.randomUUID();
             try {
                 topology.declareQueue(new QueueSpec(name, false, true, true, Map.of()));
                 if (exchange != null) {

@@ -1,5 +1,7 @@
 package dev.trilog.amqp.v10;
 
+import dev.trilog.amqp.ResourceAccess;
+import dev.trilog.frontend.auth.Permission;
 import dev.trilog.routing.address.ExchangeType;
 import dev.trilog.routing.queue.DeliveryTag;
 import dev.trilog.routing.queue.QueueDelivery;
@@ -108,7 +110,14 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         AddressResolver resolver = connection.resolver();
         CompletableFuture<Node> node;
         if (Boolean.TRUE.equals(source.getDynamic())) {
-            node = resolver.declareTemporary(null, null).thenApply(name -> new Node(name, "/queues/" + name, true));
+            String temporary = AddressResolver.temporaryName();
+            AmqpError refused = connection.refusedTemporary(temporary, null);
+            if (refused != null) {
+                connection.refuse(sender, refused);
+                return;
+            }
+            node = resolver.declareTemporary(temporary, null, null)
+                    .thenApply(name -> new Node(name, "/queues/" + name, true));
         } else {
             AmqpAddress address;
             try {
@@ -119,6 +128,15 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
                 return;
             }
             Object offsetSpec = StreamLink.offsetSpec(source);
+            AmqpError refused = address.isQueue() || address.kind() == AmqpAddress.Kind.TOPIC
+                    ? connection.refused(Permission.READ, ResourceAccess.QUEUE, address.name()) : null;
+            if (refused == null) {
+                refused = connection.refusedToDeclare(address);
+            }
+            if (refused != null) {
+                connection.refuse(sender, refused);
+                return;
+            }
             if (address.kind() == AmqpAddress.Kind.TOPIC) { // a Kafka topic, read as a stream
                 StreamLink.attach(connection, sender, source, address.name(), offsetSpec);
                 return;
@@ -143,7 +161,13 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
                 String key = address.key() != null ? address.key()
                         : connection.broker().topology().exchange(address.name())
                                 .filter(x -> x.type() == ExchangeType.TOPIC).map(x -> "#").orElse("");
-                node = resolver.declareTemporary(address.name(), key)
+                String temporary = AddressResolver.temporaryName();
+                AmqpError refusedQueue = connection.refusedTemporary(temporary, address.name());
+                if (refusedQueue != null) {
+                    connection.refuse(sender, refusedQueue);
+                    return;
+                }
+                node = resolver.declareTemporary(temporary, address.name(), key)
                         .thenApply(name -> new Node(name, source.getAddress(), true));
             }
         }

@@ -43,7 +43,7 @@ final class ManagementNode {
     ManagementNode(ProtonConnection connection) {
         this.connection = connection;
         this.requests = new ManagementRequests(connection.broker().topology(), connection.broker().queues(),
-                connection.broker().consumers());
+                connection.broker().consumers(), connection.access());
     }
 
     static boolean isManagement(String address) {

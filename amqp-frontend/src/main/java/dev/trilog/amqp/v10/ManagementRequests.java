@@ -1,5 +1,7 @@
 package dev.trilog.amqp.v10;
 
+import dev.trilog.amqp.ResourceAccess;
+import dev.trilog.frontend.auth.Permission;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.Destination;
 import dev.trilog.routing.address.ExchangeSpec;
@@ -58,11 +60,14 @@ final class ManagementRequests {
     private final Topology topology;
     private final Queues queues;
     private final ConsumerCounts consumers;
+    private final ResourceAccess access;
 
-    ManagementRequests(Topology topology, Queues queues, ConsumerCounts consumers) {
+    /** @param access what the requesting connection's user may do: a refused request is answered 403 */
+    ManagementRequests(Topology topology, Queues queues, ConsumerCounts consumers, ResourceAccess access) {
         this.topology = topology;
         this.queues = queues;
         this.consumers = consumers;
+        this.access = access;
     }
 
     /**
@@ -116,6 +121,8 @@ final class ManagementRequests {
                 return unbind(parameters(s[2], ";", "=", false));
             }
             return Response.error(404, "no management resource " + method + " " + uri);
+        } catch (Refused e) {
+            return Response.error(403, e.getMessage());
         } catch (BadRequest | IllegalArgumentException e) {
             return Response.error(400, e.getMessage());
         } catch (TopologyException e) {
@@ -133,6 +140,7 @@ final class ManagementRequests {
 
     private Response declareQueue(String name, Map<String, Object> body, ExclusiveQueues owner)
             throws TopologyException, IOException {
+        authorize(Permission.CONFIGURE, ResourceAccess.QUEUE, name);
         boolean exclusive = bool(body, "exclusive", false);
         QueueSpec spec = new QueueSpec(name, bool(body, "durable", true), exclusive, bool(body, "auto_delete", false),
                 arguments(body.get("arguments")));
@@ -175,6 +183,7 @@ final class ManagementRequests {
     }
 
     private Response deleteQueue(String name) throws IOException {
+        authorize(Permission.CONFIGURE, ResourceAccess.QUEUE, name);
         long messages = 0;
         if (topology.queue(name).isPresent()) {
             try {
@@ -188,6 +197,7 @@ final class ManagementRequests {
     }
 
     private Response purge(String name) {
+        authorize(Permission.READ, ResourceAccess.QUEUE, name);
         if (topology.queue(name).isEmpty()) {
             return Response.error(404, "no queue '" + name + "'");
         }
@@ -206,6 +216,7 @@ final class ManagementRequests {
     // ------------------------------------------------------------------ exchanges
 
     private Response declareExchange(String name, Map<String, Object> body) throws TopologyException, IOException {
+        authorize(Permission.CONFIGURE, ResourceAccess.EXCHANGE, name);
         Object typeName = body.get("type");
         ExchangeType type = typeName == null ? ExchangeType.DIRECT : ExchangeType.forAmqpName(typeName.toString())
                 .orElseThrow(() -> new BadRequest("unknown exchange type '" + typeName + "'"));
@@ -215,6 +226,7 @@ final class ManagementRequests {
     }
 
     private Response deleteExchange(String name) throws TopologyException, IOException {
+        authorize(Permission.CONFIGURE, ResourceAccess.EXCHANGE, name);
         topology.deleteExchange(name, false);
         return Response.of(204);
     }
@@ -222,14 +234,17 @@ final class ManagementRequests {
     // ------------------------------------------------------------------ bindings
 
     private Response bind(Map<String, Object> body) throws TopologyException, IOException {
-        topology.bind(binding(text(body, "source"), text(body, "destination_queue"), text(body, "destination_exchange"),
-                body.get("binding_key") == null ? "" : body.get("binding_key").toString(),
-                arguments(body.get("arguments"))));
+        Binding binding = binding(text(body, "source"), text(body, "destination_queue"),
+                text(body, "destination_exchange"), body.get("binding_key") == null ? "" : body.get("binding_key").toString(),
+                arguments(body.get("arguments")));
+        authorize(binding);
+        topology.bind(binding);
         return Response.of(204);
     }
 
     private Response unbind(Map<String, String> p) throws TopologyException, IOException {
         Binding plain = binding(p.get("src"), p.get("dstq"), p.get("dste"), p.getOrDefault("key", ""), Map.of());
+        authorize(plain);
         String args = p.getOrDefault("args", "");
         if (args.isEmpty()) {
             topology.unbind(plain);
@@ -294,6 +309,26 @@ final class ManagementRequests {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** A 403 answer: what the user's permissions do not grant. */
+    static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void authorize(Permission permission, String kind, String name) {
+        access.refusal(permission, kind, name).ifPresent(why -> {
+            throw new Refused(why);
+        });
+    }
+
+    /** As queue.bind and exchange.bind: write on the destination, read on the source exchange. */
+    private void authorize(Binding binding) {
+        authorize(Permission.WRITE, binding.destination().isQueue() ? ResourceAccess.QUEUE : ResourceAccess.EXCHANGE,
+                binding.destination().name());
+        authorize(Permission.READ, ResourceAccess.EXCHANGE, binding.source());
+    }
 
     /** A 400 answer. */
     static final class BadRequest extends RuntimeException {

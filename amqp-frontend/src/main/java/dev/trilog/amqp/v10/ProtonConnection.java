@@ -1,6 +1,8 @@
 package dev.trilog.amqp.v10;
 
 import dev.trilog.amqp.AmqpMetrics;
+import dev.trilog.amqp.ResourceAccess;
+import dev.trilog.frontend.auth.Permission;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -103,6 +105,8 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
     private long tickDeadline;
     private boolean socketClosed;
     private boolean errorLogged;
+    /** What the user may do in the vhost, granted when the connection opened ({@link #onOpen}). */
+    private ResourceAccess access;
     /** {@link #flushOutput} is queued to run at the end of this event-loop turn. */
     private boolean outputRequested;
     private final Runnable flushOutput = this::flushOutput;
@@ -125,6 +129,49 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
 
     AddressResolver resolver() {
         return resolver;
+    }
+
+    ResourceAccess access() {
+        return access;
+    }
+
+    /** {@code amqp:unauthorized-access} for what the user's permissions do not grant; null for what they do. */
+    AmqpError refused(Permission permission, String kind, String name) {
+        return access.refusal(permission, kind, name).map(why -> new AmqpError(AmqpError.UNAUTHORIZED_ACCESS, why))
+                .orElse(null);
+    }
+
+    /**
+     * Sending to {@code address}: write on its exchange — the default one for a queue, as RabbitMQ 4
+     * checks it — and configure on a queue the address declares when missing; null when granted.
+     */
+    AmqpError refusedToSendTo(AmqpAddress address) {
+        if (!address.isQueue()) {
+            return refused(Permission.WRITE, ResourceAccess.EXCHANGE, address.name());
+        }
+        AmqpError write = refused(Permission.WRITE, ResourceAccess.EXCHANGE, "");
+        return write != null ? write : refusedToDeclare(address);
+    }
+
+    /**
+     * A temporary queue {@code name} for a link: configure on it and, bound to {@code exchange}
+     * (null for none), read on the exchange and write on the queue, as a queue.bind asks; null when granted.
+     */
+    AmqpError refusedTemporary(String name, String exchange) {
+        AmqpError refused = refused(Permission.CONFIGURE, ResourceAccess.QUEUE, name);
+        if (refused == null && exchange != null) {
+            refused = refused(Permission.READ, ResourceAccess.EXCHANGE, exchange);
+            if (refused == null) {
+                refused = refused(Permission.WRITE, ResourceAccess.QUEUE, name);
+            }
+        }
+        return refused;
+    }
+
+    /** Configure on the queue {@code address} would declare (it may, and it is missing); null when granted. */
+    AmqpError refusedToDeclare(AmqpAddress address) {
+        return address.isQueue() && address.declare() && !resolver.exists(address)
+                ? refused(Permission.CONFIGURE, ResourceAccess.QUEUE, address.name()) : null;
     }
 
     MessageCodec codec() {
@@ -419,6 +466,13 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onOpen() {
+        String vhost = "/";
+        var granted = broker.logins().permissions(user(), vhost);
+        if (granted.isEmpty()) {
+            closeConnection(new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS, ResourceAccess.vhostRefusal(user(), vhost)));
+            return;
+        }
+        access = new ResourceAccess(user(), vhost, granted.get());
         connection.setContainer("trilog");
         connection.setOfferedCapabilities(new Symbol[] {ANONYMOUS_RELAY, DELAYED_DELIVERY});
         connection.setProperties(Map.of(PRODUCT, "Trilog", VERSION, RABBITMQ_DIALECT, TRILOG_VERSION, version(),

@@ -105,6 +105,11 @@ final class PublisherLink implements LinkHandler {
                     "/topics/T is a source only; send to a queue or an exchange"));
             return;
         }
+        AmqpError refused = connection.refusedToSendTo(address);
+        if (refused != null) {
+            connection.refuse(receiver, refused);
+            return;
+        }
         ConsumerLink.Pending pending = new ConsumerLink.Pending();
         receiver.setContext(pending);
         connection.resolver().resolve(address).whenComplete((resolved, failure) -> connection.execute(() -> {
@@ -140,7 +145,13 @@ final class PublisherLink implements LinkHandler {
         ConsumerLink.Pending pending = new ConsumerLink.Pending();
         receiver.setContext(pending);
         AddressResolver resolver = connection.resolver();
-        resolver.declareTemporary(null, null).whenComplete((name, failure) -> connection.execute(() -> {
+        String temporary = AddressResolver.temporaryName();
+        AmqpError refused = connection.refusedTemporary(temporary, null);
+        if (refused != null) {
+            connection.refuse(receiver, refused);
+            return;
+        }
+        resolver.declareTemporary(temporary, null, null).whenComplete((name, failure) -> connection.execute(() -> {
             if (receiver.getRemoteState() == EndpointState.CLOSED
                     || receiver.getLocalState() != EndpointState.UNINITIALIZED || connection.isSocketClosed()) {
                 if (name != null) {
@@ -320,6 +331,12 @@ final class PublisherLink implements LinkHandler {
     /** Publishes to the queue or exchange; completes with the outcome once the message is durable. */
     private CompletableFuture<DeliveryState> publish(AmqpAddress destination, Message message) {
         var queues = connection.broker().queues();
+        if (target == null) { // anonymous relay: each message's own `to` is checked
+            AmqpError refused = connection.refusedToSendTo(destination);
+            if (refused != null) {
+                return CompletableFuture.completedFuture(rejected(refused.condition(), refused.getMessage()));
+            }
+        }
         if (destination.isQueue()) {
             CompletableFuture<AmqpAddress> exists = target != null ? CompletableFuture.completedFuture(destination)
                     : connection.resolver().resolve(destination);

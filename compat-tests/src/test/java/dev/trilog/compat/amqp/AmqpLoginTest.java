@@ -11,8 +11,10 @@ import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.SaslConfig;
 import com.rabbitmq.client.SaslMechanism;
 import dev.trilog.compat.TrilogHarness;
+import dev.trilog.frontend.auth.PermissionStore;
 import dev.trilog.frontend.auth.ScramMechanism;
 import dev.trilog.frontend.auth.UserStore;
+import dev.trilog.frontend.auth.VhostPermissions;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageConsumer;
@@ -47,6 +49,7 @@ class AmqpLoginTest {
         trilog = TrilogHarness.start(dir.resolve("data"), "amqp.auth", "users");
         UserStore.open(trilog.gateway().engine()).setPassword("alice", "alice-secret",
                 EnumSet.of(ScramMechanism.SCRAM_SHA_512), ScramMechanism.MIN_ITERATIONS);
+        PermissionStore.open(trilog.gateway().engine()).set("alice", "/", VhostPermissions.ALL);
     }
 
     @AfterEach

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.frontend.DefinitionSection;
+import dev.trilog.frontend.auth.PermissionStore;
 import dev.trilog.frontend.auth.UserStore;
 import dev.trilog.gateway.Listener;
 import dev.trilog.gateway.definitions.DefinitionsExporter;
@@ -60,6 +61,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
  *   POST   /api/v1/queues/NAME/purge   drops the queue's messages not in flight (AMQP queue.purge)
  *   POST   /api/v1/topics/NAME/records  produces a test record: {"key": …, "value": …, "headers": {…}}
  *   GET, POST /api/v1/users; GET, DELETE /api/v1/users/NAME   the broker's users ({@link UsersApi})
+ *   POST, DELETE /api/v1/users/NAME/permissions                their AMQP permissions
  * </pre>
  *
  * An unknown topic, queue or group is 404 {@code {"error": "unknown topic 'x'"}}, as is an unknown
@@ -115,7 +117,11 @@ public final class AdminApi {
     public AdminApi(LogEngine engine, Topology topology, Queues queues, List<DefinitionSection> sections,
             Map<String, String> frontendOfSection, List<ConsumerGroups> coordinators, Process process,
             UserStore users) {
-        this.users = new UsersApi(users);
+        try {
+            this.users = new UsersApi(users, PermissionStore.open(engine));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the AMQP permissions", e);
+        }
         this.engine = engine;
         this.topology = topology;
         this.queues = queues;
@@ -224,6 +230,10 @@ public final class AdminApi {
         if (parts != null && parts.length == 1 && parts[0].equals("users")) {
             return users.add(body);
         }
+        if (parts != null && parts.length == 3 && parts[0].equals("users") && parts[2].equals("permissions")
+                && !parts[1].isEmpty()) {
+            return users.setPermissions(parts[1], body);
+        }
         if (parts != null && parts.length == 3 && parts[0].equals("queues") && parts[2].equals("purge")) {
             return purge(parts[1]);
         }
@@ -238,6 +248,10 @@ public final class AdminApi {
         }
         if (parts != null && parts.length == 2 && parts[0].equals("users") && !parts[1].isEmpty()) {
             return users.remove(parts[1]);
+        }
+        if (parts != null && parts.length == 3 && parts[0].equals("users") && parts[2].equals("permissions")
+                && !parts[1].isEmpty()) {
+            return users.clearPermissions(parts[1]);
         }
         return error(404, "no such endpoint: DELETE " + path);
     }

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.frontend.auth.PermissionStore;
 import dev.trilog.frontend.auth.ScramMechanism;
 import dev.trilog.frontend.auth.User;
 import dev.trilog.frontend.auth.UserStore;
+import dev.trilog.frontend.auth.VhostPermissions;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Set;
@@ -20,19 +22,24 @@ import java.util.Set;
  *   GET    /api/v1/users/NAME    one user
  *   POST   /api/v1/users         adds a user or sets its password: {"name": …, "password": …,
  *                                "mechanisms": ["SCRAM-SHA-256", …] (default both), "iterations": N (default 4096)}
- *   DELETE /api/v1/users/NAME    removes a user
+ *   DELETE /api/v1/users/NAME    removes a user, with its AMQP permissions
+ *   POST   /api/v1/users/NAME/permissions   sets its AMQP permissions in a vhost, RabbitMQ's three regular
+ *                                expressions: {"vhost": "/" (the default), "configure": …, "write": …, "read": …}
+ *   DELETE /api/v1/users/NAME/permissions   takes its AMQP permissions in the vhost "/" away
  * </pre>
  *
- * Never a salt or a key in an answer. Writes obey {@code admin.console.writes} like every other.
+ * A user's answer lists its AMQP permissions by vhost. Never a salt or a key in an answer. Writes obey {@code admin.console.writes} like every other.
  */
 final class UsersApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UserStore users;
+    private final PermissionStore permissions;
 
-    UsersApi(UserStore users) {
+    UsersApi(UserStore users, PermissionStore permissions) {
         this.users = users;
+        this.permissions = permissions;
     }
 
     AdminApi.Response list() {
@@ -94,10 +101,52 @@ final class UsersApi {
         }
     }
 
+    /** Sets {@code name}'s AMQP permissions in a vhost ({@link PermissionStore}); the user must exist. */
+    AdminApi.Response setPermissions(String name, byte[] body) {
+        if (users.user(name).isEmpty()) {
+            return unknown(name);
+        }
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (IOException e) {
+            return AdminApi.error(400, "the body is not JSON: " + e.getMessage());
+        }
+        if (request == null || !request.isObject() || !request.path("configure").isTextual()
+                || !request.path("write").isTextual() || !request.path("read").isTextual()) {
+            return AdminApi.error(400, "expected {\"vhost\": \"/\", \"configure\": \"…\", \"write\": \"…\","
+                    + " \"read\": \"…\"} (RabbitMQ's regular expressions; \".*\" for everything, \"\" for nothing)");
+        }
+        String vhost = request.path("vhost").asText(PermissionStore.DEFAULT_VHOST);
+        try {
+            permissions.set(name, vhost, new VhostPermissions(request.get("configure").asText(),
+                    request.get("write").asText(), request.get("read").asText()));
+            return new AdminApi.Response(200, describe(users.user(name).orElseThrow()));
+        } catch (IllegalArgumentException e) {
+            return AdminApi.error(400, e.getMessage());
+        } catch (IOException e) {
+            return AdminApi.error(500, "storing the permissions of '" + name + "' failed: " + e.getMessage());
+        }
+    }
+
+    /** Takes {@code name}'s AMQP permissions in the vhost "/" away: it may no longer open AMQP connections. */
+    AdminApi.Response clearPermissions(String name) {
+        try {
+            return permissions.clear(name, PermissionStore.DEFAULT_VHOST)
+                    ? new AdminApi.Response(200, JSON.createObjectNode().put("cleared", name))
+                    : AdminApi.error(404, "user '" + name + "' has no permissions in vhost '/'");
+        } catch (IOException e) {
+            return AdminApi.error(500, "clearing the permissions of '" + name + "' failed: " + e.getMessage());
+        }
+    }
+
     AdminApi.Response remove(String name) {
         try {
-            return users.remove(name) ? new AdminApi.Response(200, JSON.createObjectNode().put("deleted", name))
-                    : unknown(name);
+            if (!users.remove(name)) {
+                return unknown(name);
+            }
+            permissions.clearAll(name);
+            return new AdminApi.Response(200, JSON.createObjectNode().put("deleted", name));
         } catch (IOException e) {
             return AdminApi.error(500, "removing user '" + name + "' failed: " + e.getMessage());
         }
@@ -107,13 +156,16 @@ final class UsersApi {
         return AdminApi.error(404, "unknown user '" + name + "'");
     }
 
-    private static ObjectNode describe(User user) {
+    private ObjectNode describe(User user) {
         ObjectNode body = JSON.createObjectNode().put("name", user.name());
         ArrayNode mechanisms = body.putArray("mechanisms");
         for (ScramMechanism mechanism : ScramMechanism.values()) {
             user.credential(mechanism).ifPresent(c -> mechanisms.addObject()
                     .put("mechanism", mechanism.mechanismName()).put("iterations", c.iterations()));
         }
+        ObjectNode granted = body.putObject("permissions");
+        permissions.of(user.name()).forEach((vhost, p) -> granted.putObject(vhost).put("configure", p.configure())
+                .put("write", p.write()).put("read", p.read()));
         return body;
     }
 }

@@ -20,14 +20,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code trilog users add|remove|list}: the broker's users — one store for Kafka SASL and AMQP
- * logins — through a running gateway's admin API. The password reaches the gateway once, to be
- * salted and hashed there; it is never stored.
+ * {@code trilog users add|remove|list|permissions}: the broker's users — one store for Kafka SASL
+ * and AMQP logins — and their AMQP permissions, through a running gateway's admin API. The
+ * password reaches the gateway once, to be salted and hashed there; it is never stored.
  */
 @Command(name = "users",
         mixinStandardHelpOptions = true,
         description = "A running gateway's users, for Kafka SASL and AMQP logins (admin API, docs/admin-api.md).",
-        subcommands = {UsersCommand.List.class, UsersCommand.Add.class, UsersCommand.Remove.class})
+        subcommands = {UsersCommand.List.class, UsersCommand.Add.class, UsersCommand.Remove.class,
+                UsersCommand.Permissions.class})
 public final class UsersCommand implements Callable<Integer> {
 
     @Spec
@@ -49,9 +50,9 @@ public final class UsersCommand implements Callable<Integer> {
 
         @Override
         void print(JsonNode body, PrintWriter out) {
-            Table table = new Table("USER", "MECHANISMS");
+            Table table = new Table("USER", "MECHANISMS", "AMQP PERMISSIONS IN /");
             for (JsonNode user : body.path("users")) {
-                table.row(text(user, "name"), mechanisms(user));
+                table.row(text(user, "name"), mechanisms(user), permissions(user.path("permissions").path("/")));
             }
             table.print(out);
         }
@@ -149,6 +150,61 @@ public final class UsersCommand implements Callable<Integer> {
         void print(JsonNode body, PrintWriter out) {
             out.println("Removed user " + text(body, "deleted"));
         }
+    }
+
+    @Command(name = "permissions", mixinStandardHelpOptions = true,
+            description = "Sets what a user may do over AMQP in the vhost '/', as RabbitMQ's set_permissions:"
+                    + " three regular expressions over queue and exchange names (\".*\" everything, \"\" nothing)."
+                    + " Checked only with amqp.auth=users; a user without permissions may not open AMQP connections."
+                    + " Connections opened before a change keep what they had.")
+    static final class Permissions extends ClientCommand {
+
+        @Parameters(paramLabel = "USER", description = "The user's name.")
+        String name;
+
+        @Option(names = "--configure", paramLabel = "REGEX", description = "Declare and delete queues and exchanges.")
+        String configure;
+
+        @Option(names = "--write", paramLabel = "REGEX", description = "Publish to exchanges, bind queues.")
+        String write;
+
+        @Option(names = "--read", paramLabel = "REGEX", description = "Consume, get and purge queues; bind from exchanges.")
+        String read;
+
+        @Option(names = "--clear", description = "Take the user's permissions away instead.")
+        boolean clear;
+
+        @Override
+        String path() {
+            return "/api/v1/users/" + AdminOption.pathSegment(name) + "/permissions";
+        }
+
+        @Override
+        JsonNode call(AdminOption admin) {
+            if (clear) {
+                return admin.delete(path());
+            }
+            if (configure == null || write == null || read == null) {
+                throw new CommandFailedException("give --configure, --write and --read (or --clear)");
+            }
+            return admin.post(path(), JsonNodeFactory.instance.objectNode().put("vhost", "/")
+                    .put("configure", configure).put("write", write).put("read", read));
+        }
+
+        @Override
+        void print(JsonNode body, PrintWriter out) {
+            out.println(clear ? "Cleared the permissions of " + text(body, "cleared")
+                    : "User " + text(body, "name") + " in /: " + permissions(body.path("permissions").path("/")));
+        }
+    }
+
+    /** {@code configure '.*' write '.*' read '.*'}, or {@code none}. */
+    static String permissions(JsonNode granted) {
+        if (granted.isMissingNode()) {
+            return "none";
+        }
+        return "configure '" + ClientCommand.text(granted, "configure") + "' write '"
+                + ClientCommand.text(granted, "write") + "' read '" + ClientCommand.text(granted, "read") + "'";
     }
 
     /** {@code SCRAM-SHA-256 (4096), SCRAM-SHA-512 (8192)}. */
