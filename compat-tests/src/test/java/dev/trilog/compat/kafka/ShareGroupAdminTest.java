@@ -165,14 +165,46 @@ class ShareGroupAdminTest {
                 .extracting(GroupListing::groupId).doesNotContain("tool-group");
     }
 
+    @Test
+    void theLagIsWhatIsNotYetDoneFromTheStartOffsetToTheEnd() throws Exception {
+        admin.createTopics(List.of(new NewTopic("lagging", 1, (short) 1))).all().get();
+        ShareConsumerTest.produce(trilog.kafkaBootstrap(), "lagging", 5);
+        TopicPartition tp = new TopicPartition("lagging", 0);
+        try (KafkaShareConsumer<String, String> consumer = shareConsumer("lag-group")) {
+            consumer.subscribe(List.of("lagging"));
+            await().atMost(WAIT).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                return startOffset("lag-group", tp) == 5;
+            });
+            assertThat(offsetInfo("lag-group", tp).lag()).as("everything accepted").contains(0L);
+        }
+        ShareConsumerTest.produce(trilog.kafkaBootstrap(), "lagging", 3);
+
+        SharePartitionOffsetInfo info = offsetInfo("lag-group", tp);
+        assertThat(info.startOffset()).isEqualTo(5);
+        assertThat(info.lag()).contains(3L);
+        KafkaCli.Result described = KafkaCli.run(KafkaCli.SHARE_GROUPS, null, "--bootstrap-server",
+                trilog.kafkaBootstrap(), "--describe", "--group", "lag-group");
+        assertThat(described.exitCode()).as(described.output()).isZero();
+        // GROUP TOPIC PARTITION LEADER-EPOCH START-OFFSET LAG
+        String row = described.output().lines().filter(l -> l.trim().startsWith("lag-group ")).findFirst()
+                .orElse("");
+        String[] columns = row.trim().split("\\s+");
+        assertThat(columns).as(described.output()).startsWith("lag-group", "lagging", "0");
+        assertThat(columns[columns.length - 2]).as(described.output()).isEqualTo("5");
+        assertThat(columns[columns.length - 1]).as(described.output()).isEqualTo("3");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private long startOffset(String group, TopicPartition tp) throws Exception {
-        Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin.listShareGroupOffsets(
-                Map.of(group, new ListShareGroupOffsetsSpec().topicPartitions(List.of(tp))))
-                .partitionsToOffsetInfo(group).get();
-        SharePartitionOffsetInfo info = offsets.get(tp);
+        SharePartitionOffsetInfo info = offsetInfo(group, tp);
         return info == null ? -1 : info.startOffset();
+    }
+
+    private SharePartitionOffsetInfo offsetInfo(String group, TopicPartition tp) throws Exception {
+        return admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec().topicPartitions(List.of(tp))))
+                .partitionsToOffsetInfo(group).get().get(tp);
     }
 
     private KafkaShareConsumer<String, String> shareConsumer(String group) {

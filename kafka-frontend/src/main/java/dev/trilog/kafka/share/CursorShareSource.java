@@ -135,4 +135,10 @@ final class CursorShareSource implements ShareSource {
         ShareCursor cursor = cursor(partition);
         return cursor == null ? -1 : cursor.startOffset();
     }
+
+    @Override
+    public long lag(int partition) {
+        ShareCursor cursor = cursor(partition);
+        return cursor == null ? -1 : cursor.lag();
+    }
 }

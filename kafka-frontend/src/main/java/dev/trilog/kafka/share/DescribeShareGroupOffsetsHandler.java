@@ -25,7 +25,8 @@ import org.apache.kafka.common.requests.DescribeShareGroupOffsetsResponse;
  * DescribeShareGroupOffsets ({@code Admin.listShareGroupOffsets}, {@code kafka-share-groups.sh
  * --describe}): each partition's share-partition start offset, the share cursor's start — every
  * record below it is acknowledged or archived. Without named topics, the topics the group's
- * members subscribe to and those it has share state on. Lag (v1) is not computed: −1, "unknown", as the field allows.
+ * members subscribe to and those it has share state on. The lag (v1): the records from the start
+ * offset to the log's end not yet acknowledged or archived.
  */
 final class DescribeShareGroupOffsetsHandler implements ApiHandler {
 
@@ -79,12 +80,12 @@ final class DescribeShareGroupOffsetsHandler implements ApiHandler {
             ShareSource source = topic.map(t -> sources.of(t, asked.groupId())).orElse(null);
             for (int p : partitions) {
                 DescribeShareGroupOffsetsResponsePartition partition = new DescribeShareGroupOffsetsResponsePartition()
-                        .setPartitionIndex(p).setLeaderEpoch(leaderEpoch).setLag(-1);
+                        .setPartitionIndex(p).setLeaderEpoch(leaderEpoch);
                 if (source == null || p < 0 || p >= topic.get().partitions()) {
-                    partition.setStartOffset(-1).setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+                    partition.setStartOffset(-1).setLag(-1).setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                             .setErrorMessage(Errors.UNKNOWN_TOPIC_OR_PARTITION.message());
                 } else {
-                    partition.setStartOffset(source.startOffset(p));
+                    partition.setStartOffset(source.startOffset(p)).setLag(source.lag(p));
                 }
                 described.partitions().add(partition);
             }

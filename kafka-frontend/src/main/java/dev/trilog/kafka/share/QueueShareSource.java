@@ -90,4 +90,9 @@ final class QueueShareSource implements ShareSource {
     public long startOffset(int partition) {
         return queues.startOffset(queue, partition);
     }
+
+    @Override
+    public long lag(int partition) {
+        return queues.lag(queue, partition);
+    }
 }

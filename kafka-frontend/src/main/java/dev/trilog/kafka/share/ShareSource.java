@@ -42,4 +42,7 @@ interface ShareSource {
 
     /** Everything below this offset of the partition is done with (the share-partition start offset). */
     long startOffset(int partition);
+
+    /** The partition's records from the start offset to its end not yet acknowledged or archived (KIP-932's lag). */
+    long lag(int partition);
 }

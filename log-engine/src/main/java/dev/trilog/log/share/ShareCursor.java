@@ -147,6 +147,34 @@ public final class ShareCursor {
         return window.start();
     }
 
+    /**
+     * KIP-932's share-partition lag: the offsets from the start offset to the log end that are not
+     * yet done (acknowledged or archived) — available, acquired and not yet read alike. Offsets the
+     * cursor has not read count unless the durable state says they are done; offsets it read that
+     * hold no record (a transaction marker, a compacted record) do not count.
+     */
+    public synchronized long lag() {
+        skipRecordsRemovedFromTheLog();
+        long end = Math.max(log.logEndOffset(), window.end());
+        long done = 0;
+        for (long offset = window.start(); offset < window.end(); offset++) {
+            byte state = window.state(window.slot(offset));
+            if (state == InFlightWindow.ACKNOWLEDGED || state == InFlightWindow.ARCHIVED
+                    || state == InFlightWindow.GAP) {
+                done++;
+            }
+        }
+        for (ShareSnapshot.Run run : restored.values()) {
+            long first = Math.max(run.first(), window.end());
+            long last = Math.min(run.last(), end - 1);
+            boolean finished = run.kind() == ShareSnapshot.ACKNOWLEDGED || run.kind() == ShareSnapshot.ARCHIVED;
+            if (finished && last >= first) {
+                done += last - first + 1;
+            }
+        }
+        return Math.max(0, end - window.start() - done);
+    }
+
     // ---------------------------------------------------------------- acquire
 
     /**

@@ -278,6 +278,26 @@ class ShareCursorTest {
     }
 
     @Test
+    void lagCountsWhatIsNotDoneFromTheStartToTheEndAcrossARestart() throws Exception {
+        publish(6);
+        ShareCursor cursor = cursor();
+        assertThat(cursor.lag()).as("nothing read yet").isEqualTo(6);
+        cursor.acquire("a", 4, 1 << 20, LOCK);
+        assertThat(cursor.lag()).as("acquired records are not done").isEqualTo(6);
+        cursor.acknowledge(0, 1).join();
+        cursor.acknowledge(2, 1).join();
+        cursor.reject(3, 1).join();
+        assertThat(cursor.lag()).as("offsets 1, 4 and 5").isEqualTo(3);
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        ShareCursor reopened = cursor();
+        assertThat(reopened.lag()).as("done offsets the reopened cursor has not read again").isEqualTo(3);
+        publish(2);
+        assertThat(reopened.lag()).isEqualTo(5);
+    }
+
+    @Test
     void acknowledgedRecordsStayDoneAndCountsSurviveARestart() throws Exception {
         publish(4);
         ShareCursor cursor = cursor();

@@ -591,11 +591,26 @@ public final class Queues implements AutoCloseable {
      * @throws IllegalArgumentException when the queue has no such partition
      */
     public long startOffset(String queue, int partition) {
+        return cursor(queue, partition).startOffset();
+    }
+
+    /**
+     * The share-partition lag of one of the queue's partitions: its messages from the start offset
+     * on that are not done with yet, as Kafka's DescribeShareGroupOffsets v1 reports it.
+     *
+     * @throws UnknownQueueException when there is no such queue
+     * @throws IllegalArgumentException when the queue has no such partition
+     */
+    public long lag(String queue, int partition) {
+        return cursor(queue, partition).lag();
+    }
+
+    private ShareCursor cursor(String queue, int partition) {
         QueueRuntime q = runtimes.get(queue);
         if (partition < 0 || partition >= q.partitions()) {
             throw new IllegalArgumentException("queue '" + queue + "' has no partition " + partition);
         }
-        return q.cursors[partition].startOffset();
+        return q.cursors[partition];
     }
 
     /**
