@@ -14,6 +14,7 @@ import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.security.SaslApis;
 import dev.trilog.kafka.security.ScramCredentialApis;
 import dev.trilog.kafka.share.ShareApis;
+import dev.trilog.kafka.share.ShareGroupConfigs;
 import dev.trilog.kafka.txn.TransactionApis;
 import dev.trilog.kafka.txn.TransactionCoordinator;
 import dev.trilog.log.LogEngine;
@@ -50,12 +51,15 @@ final class KafkaApis {
         ApiTable table = new ApiTable(context.routing());
         GroupCoordinator groups = GroupApis.register(table, context, settings.groups());
         Supplier<List<ConsumerGroups.Group>> shareGroups = List::of;
+        ShareGroupConfigs groupConfigs = null;
         if (queues != null) {
-            shareGroups = ShareApis.register(table, context, settings.shareGroups(), queues, topology, groups);
+            groupConfigs = ShareApis.configs(context, settings.shareGroups(), topology);
+            shareGroups = ShareApis.register(table, context, settings.shareGroups(), queues, topology, groups,
+                    groupConfigs);
         }
         TransactionCoordinator transactions = TransactionApis.register(table, context, settings.transactions(), groups);
         DataApis.register(table, context, transactions::verifyPartition, settings.fetchSessionCacheSlots());
-        AdminApis.register(table, context);
+        AdminApis.register(table, context, groupConfigs);
         SaslApis.register(table);
         if (users != null) {
             ScramCredentialApis.register(table, users);

@@ -227,7 +227,8 @@ class ShareConsumerTest {
         KafkaShareConsumer<String, String> consumer = shareConsumer("described-group", "implicit");
         consumer.subscribe(List.of("described"));
         try (Admin admin = KafkaClients.admin(trilog.kafkaBootstrap())) {
-            await().atMost(WAIT).until(() -> {
+            // GROUP_ID_NOT_FOUND until the consumer's first heartbeat has reached the broker
+            await().atMost(WAIT).ignoreExceptions().until(() -> {
                 consumer.poll(Duration.ofMillis(100));
                 ShareGroupDescription d = admin.describeShareGroups(List.of("described-group")).all().get()
                         .get("described-group");
@@ -258,14 +259,18 @@ class ShareConsumerTest {
     // ---------------------------------------------------------------- helpers
 
     private KafkaShareConsumer<String, String> shareConsumer(String group, String mode) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, trilog.kafkaBootstrap());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, mode);
-        KafkaShareConsumer<String, String> consumer = new KafkaShareConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer());
+        KafkaShareConsumer<String, String> consumer = shareConsumer(trilog.kafkaBootstrap(), group, mode);
         clients.add(consumer);
         return consumer;
+    }
+
+    /** A share consumer of {@code group} with string keys and values, acknowledging in {@code mode}. */
+    static KafkaShareConsumer<String, String> shareConsumer(String bootstrap, String group, String mode) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, mode);
+        return new KafkaShareConsumer<>(config, new StringDeserializer(), new StringDeserializer());
     }
 
     private void createTopic(String name, int partitions) throws Exception {
@@ -300,7 +305,7 @@ class ShareConsumerTest {
     }
 
     /** What polls bring for {@code quiet}; acknowledges nothing in explicit mode. */
-    private static Set<String> drain(KafkaShareConsumer<String, String> consumer, Duration quiet) {
+    static Set<String> drain(KafkaShareConsumer<String, String> consumer, Duration quiet) {
         Set<String> got = new java.util.HashSet<>();
         long end = System.nanoTime() + quiet.toNanos();
         while (System.nanoTime() < end) {

@@ -8,7 +8,6 @@ import dev.trilog.compat.TrilogHarness;
 import dev.trilog.compat.sqs.SqsClients;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,13 +17,11 @@ import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -198,20 +195,25 @@ class ShareGroupAdminTest {
     // ---------------------------------------------------------------- helpers
 
     private long startOffset(String group, TopicPartition tp) throws Exception {
-        SharePartitionOffsetInfo info = offsetInfo(group, tp);
+        return startOffset(admin, group, tp);
+    }
+
+    /** The group's share-partition start offset of {@code tp}, −1 when it has none. */
+    static long startOffset(Admin admin, String group, TopicPartition tp) throws Exception {
+        SharePartitionOffsetInfo info = offsetInfo(admin, group, tp);
         return info == null ? -1 : info.startOffset();
     }
 
     private SharePartitionOffsetInfo offsetInfo(String group, TopicPartition tp) throws Exception {
+        return offsetInfo(admin, group, tp);
+    }
+
+    private static SharePartitionOffsetInfo offsetInfo(Admin admin, String group, TopicPartition tp) throws Exception {
         return admin.listShareGroupOffsets(Map.of(group, new ListShareGroupOffsetsSpec().topicPartitions(List.of(tp))))
                 .partitionsToOffsetInfo(group).get().get(tp);
     }
 
     private KafkaShareConsumer<String, String> shareConsumer(String group) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, trilog.kafkaBootstrap());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "implicit");
-        return new KafkaShareConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+        return ShareConsumerTest.shareConsumer(trilog.kafkaBootstrap(), group, "implicit");
     }
 }

@@ -14,12 +14,13 @@ public final class AdminApis {
     private AdminApis() {
     }
 
-    public static void register(ApiTable table, KafkaContext context) {
-        TopicConfigChanges configChanges = new TopicConfigChanges(context);
+    /** @param groups the GROUP config resources (share groups' settings), or null when the listener has none */
+    public static void register(ApiTable table, KafkaContext context, GroupConfigResources groups) {
+        TopicConfigChanges configChanges = new TopicConfigChanges(context, groups);
         table.register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(context))
                 .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(context))
                 .register(ApiKeys.CREATE_PARTITIONS, new CreatePartitionsHandler(context))
-                .register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(context))
+                .register(ApiKeys.DESCRIBE_CONFIGS, new DescribeConfigsHandler(context, groups))
                 .register(ApiKeys.ALTER_CONFIGS, new AlterConfigsHandler(configChanges))
                 .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, new IncrementalAlterConfigsHandler(configChanges))
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, new DescribeLogDirsHandler(context))

@@ -64,6 +64,31 @@ final class ConfigDescriptions {
     }
 
     /**
+     * Every group-level setting (or those in {@code keys}) of a group: its own value (source
+     * {@code GROUP_CONFIG}) or the default, which is the broker's setting of that name.
+     */
+    static List<DescribedConfig> group(GroupConfigResources groups, String group, Collection<String> keys,
+            boolean documentation) {
+        keys = keys == null || keys.isEmpty() ? null : keys;
+        Map<String, String> overrides = groups.overrides(group);
+        List<DescribedConfig> result = new ArrayList<>();
+        for (ConfigDef.ConfigKey key : groups.definitions().configKeys().values()) {
+            if (keys != null && !keys.contains(key.name)) {
+                continue;
+            }
+            List<Synonym> synonyms = new ArrayList<>();
+            if (overrides.containsKey(key.name)) {
+                synonyms.add(new Synonym(key.name, overrides.get(key.name), ConfigSource.GROUP_CONFIG));
+            }
+            synonyms.add(new Synonym(groups.brokerNames().getOrDefault(key.name, key.name),
+                    ConfigDef.convertToString(key.defaultValue, key.type), ConfigSource.DEFAULT_CONFIG));
+            result.add(new DescribedConfig(key.name, synonyms.get(0).value(), synonyms.get(0).source(), false,
+                    key.type, documentation ? key.documentation : null, List.copyOf(synonyms)));
+        }
+        return result;
+    }
+
+    /**
      * This broker's settings under their broker-level names: the defaults every topic inherits,
      * and the few broker settings Trilog honours besides. All read-only.
      */

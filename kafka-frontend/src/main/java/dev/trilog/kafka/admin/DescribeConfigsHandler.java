@@ -21,16 +21,20 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
 /**
  * DescribeConfigs for topics (every topic-level setting with its effective value and source)
  * and for this broker (resource name = this node's id, or empty for the cluster-wide defaults,
- * which on one node are the same). Synonyms (v1+) and documentation (v3+) when asked for.
+ * which on one node are the same), and for groups (share groups' own settings, {@link GroupConfigResources}).
+ * Synonyms (v1+) and documentation (v3+) when asked for.
  */
 final class DescribeConfigsHandler implements ApiHandler {
 
     private final KafkaContext context;
     private final ConfigDescriptions descriptions;
+    private final GroupConfigResources groups;
 
-    DescribeConfigsHandler(KafkaContext context) {
+    /** @param groups the GROUP config resources, or null when this listener has no share groups */
+    DescribeConfigsHandler(KafkaContext context, GroupConfigResources groups) {
         this.context = context;
         this.descriptions = new ConfigDescriptions(context);
+        this.groups = groups;
     }
 
     @Override
@@ -66,6 +70,13 @@ final class DescribeConfigsHandler implements ApiHandler {
                             + context.nodeId() + " or empty string, but received " + name);
                 }
                 configs = descriptions.broker(resource.configurationKeys(), documentation);
+            }
+            case GROUP -> {
+                if (groups == null) {
+                    return result.setErrorCode(Errors.INVALID_REQUEST.code())
+                            .setErrorMessage("Unsupported resource type: GROUP (this listener has no share groups)");
+                }
+                configs = ConfigDescriptions.group(groups, name, resource.configurationKeys(), documentation);
             }
             default -> {
                 return result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Unsupported resource type: "

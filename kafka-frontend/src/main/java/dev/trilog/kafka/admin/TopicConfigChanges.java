@@ -17,7 +17,7 @@ import org.apache.kafka.common.requests.ApiError;
 
 /**
  * What AlterConfigs and IncrementalAlterConfigs share: find the resource, compute the topic's
- * new overrides, validate them, and write them unless only validating. One change at a time,
+ * (or group's, {@link GroupConfigResources}) new overrides, validate them, and write them unless only validating. One change at a time,
  * so two concurrent incremental changes to one topic do not lose each other's update.
  *
  * <p>Broker settings cannot be changed: Trilog reads them once, from its configuration file,
@@ -32,10 +32,13 @@ final class TopicConfigChanges {
     }
 
     private final KafkaContext context;
+    private final GroupConfigResources groups;
     private final Object lock = new Object();
 
-    TopicConfigChanges(KafkaContext context) {
+    /** @param groups the GROUP config resources, or null when this listener has no share groups */
+    TopicConfigChanges(KafkaContext context, GroupConfigResources groups) {
         this.context = context;
+        this.groups = groups;
     }
 
     ApiError alter(byte resourceType, String resourceName, Collection<String> names, boolean validateOnly,
@@ -47,11 +50,18 @@ final class TopicConfigChanges {
                     + " in Trilog's config file (--config),"
                     + " a TRILOG_* environment variable or --set, and restart it.");
         }
-        if (type != ConfigResource.Type.TOPIC) {
+        boolean group = type == ConfigResource.Type.GROUP && groups != null;
+        if (type != ConfigResource.Type.TOPIC && !group) {
             return new ApiError(Errors.INVALID_REQUEST, "Unsupported resource type: " + type);
         }
         synchronized (lock) {
             try {
+                if (group) {
+                    // no group setting is a list: APPEND and SUBTRACT are refused before they read this
+                    LogConfig noLists = context.engine().settings().topicDefaults();
+                    groups.alter(resourceName, change.apply(groups.overrides(resourceName), noLists), validateOnly);
+                    return ApiError.NONE;
+                }
                 Topic topic = context.engine().topic(resourceName).orElseThrow(() ->
                         new UnknownTopicOrPartitionException("The topic '" + resourceName + "' does not exist."));
                 LogConfig defaults = context.engine().settings().topicDefaults();

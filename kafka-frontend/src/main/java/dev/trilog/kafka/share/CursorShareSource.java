@@ -17,33 +17,44 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A share group over a topic that is not its own queue: the engine's share cursor of
  * (topic, group) per partition, with Kafka's rules — every acquisition counts toward the delivery
- * count limit, and a record that reaches it is archived.
+ * count limit, and a record that reaches it is archived — under the group's own settings
+ * ({@link ShareGroupConfigs}): its delivery count limit, and where a partition it has no state on starts.
  */
 final class CursorShareSource implements ShareSource {
 
     private final LogEngine engine;
     private final String topic;
     private final String group;
+    private final ShareGroupConfig config;
     private final ShareGroupSettings settings;
     private final InstantSource clock;
 
-    CursorShareSource(LogEngine engine, String topic, String group, int deliveryCountLimit) {
+    CursorShareSource(LogEngine engine, String topic, String group, ShareGroupConfig config) {
         this.engine = engine;
         this.topic = topic;
         this.group = group;
-        this.settings = new ShareGroupSettings(deliveryCountLimit, ShareGroupSettings.LimitCounts.ACQUISITIONS,
+        this.config = config;
+        this.settings = new ShareGroupSettings(config.deliveryCountLimit(), ShareGroupSettings.LimitCounts.ACQUISITIONS,
                 ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT);
         this.clock = engine.settings().clock();
     }
 
-    /** The partition's cursor, or null when the partition does not exist (any more). */
+    /**
+     * The partition's cursor, or null when the partition does not exist (any more). The engine
+     * keeps the cursor it first opened: a delivery count limit changed since is applied to it here.
+     */
     private ShareCursor cursor(int partition) {
+        ShareCursor cursor;
         try {
-            return engine.shareCursor(new TopicPartition(topic, partition), group, settings, DeliveryPolicy.NONE,
+            cursor = engine.shareCursor(new TopicPartition(topic, partition), group, settings, DeliveryPolicy.NONE,
                     (g, offset, reason) -> { });
         } catch (UnknownTopicException e) {
             return null;
         }
+        if (cursor.settings().maxDeliveries() != settings.maxDeliveries()) {
+            cursor.reconfigure(settings);
+        }
+        return cursor;
     }
 
     @Override
@@ -57,6 +68,9 @@ final class CursorShareSource implements ShareSource {
             if (cursor == null || taken.size() >= maxRecords || bytesLeft <= 0) {
                 continue;
             }
+            // a partition the group has no state on yet starts where share.auto.offset.reset says
+            durable.add(cursor.startAtIfNew(() -> config.autoOffsetReset().startOffset(cursor.log(), clock.millis()))
+                    .thenAccept(start -> { }));
             ShareCursor.Acquisition acquisition = cursor.acquireAsync(member, maxRecords - taken.size(), bytesLeft,
                     lockMs);
             for (Delivery delivery : acquisition.deliveries()) {

@@ -26,14 +26,14 @@ final class ShareAcknowledgeHandler implements ApiHandler {
     private final KafkaContext context;
     private final ShareSessions sessions;
     private final ShareSources sources;
-    private final ShareSettings settings;
+    private final ShareGroupConfigs configs;
 
     ShareAcknowledgeHandler(KafkaContext context, ShareSessions sessions, ShareSources sources,
-            ShareSettings settings) {
+            ShareGroupConfigs configs) {
         this.context = context;
         this.sessions = sessions;
         this.sources = sources;
-        this.settings = settings;
+        this.configs = configs;
     }
 
     @Override
@@ -60,17 +60,18 @@ final class ShareAcknowledgeHandler implements ApiHandler {
             }
         }
         long now = context.engine().settings().clock().millis();
-        return ShareAcknowledgements.apply(session, sources, acks, settings.recordLockDurationMs(), data.isRenewAck(),
-                now).thenApply(errors -> {
+        int lockMs = configs.of(data.groupId()).recordLockDurationMs();
+        return ShareAcknowledgements.apply(session, sources, acks, lockMs, data.isRenewAck(), now)
+                .thenApply(errors -> {
                     if (data.shareSessionEpoch() == -1) {
                         sessions.close(session);
                     }
-                    return reply(acks, errors);
+                    return reply(acks, errors, lockMs);
                 });
     }
 
     private Reply reply(Map<SharePartition, List<ShareAcknowledgements.Batch>> acks,
-            Map<SharePartition, Errors> errors) {
+            Map<SharePartition, Errors> errors, int lockMs) {
         var placement = context.routing().placement();
         Map<Uuid, ShareAcknowledgeResponseData.ShareAcknowledgeTopicResponse> topics = new LinkedHashMap<>();
         for (SharePartition partition : acks.keySet()) {
@@ -82,7 +83,7 @@ final class ShareAcknowledgeHandler implements ApiHandler {
                                     .setLeaderId(placement.leader()).setLeaderEpoch(placement.leaderEpoch())));
         }
         ShareAcknowledgeResponseData response = new ShareAcknowledgeResponseData()
-                .setAcquisitionLockTimeoutMs(settings.recordLockDurationMs());
+                .setAcquisitionLockTimeoutMs(lockMs);
         topics.values().forEach(response.responses()::add);
         return Reply.of(new ShareAcknowledgeResponse(response));
     }

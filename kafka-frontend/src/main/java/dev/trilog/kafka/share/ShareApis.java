@@ -27,14 +27,19 @@ public final class ShareApis {
     private ShareApis() {
     }
 
+    /** The share groups' own settings (GROUP config resources), over the engine's metadata log. */
+    public static ShareGroupConfigs configs(KafkaContext context, ShareSettings settings, Topology topology) {
+        return ShareGroupConfigs.open(context.engine(), settings, topology);
+    }
+
     /**
      * Registers the share-group APIs and starts expiring silent members on the context's timer.
      *
      * @return the share groups now, for the admin endpoint's listing
      */
     public static Supplier<List<ConsumerGroups.Group>> register(ApiTable table, KafkaContext context, ShareSettings settings, Queues queues,
-            Topology topology, GroupCoordinator classicGroups) {
-        ShareSources sources = new ShareSources(context.engine(), topology, queues, settings.deliveryCountLimit());
+            Topology topology, GroupCoordinator classicGroups, ShareGroupConfigs configs) {
+        ShareSources sources = new ShareSources(context.engine(), topology, queues, configs);
         ShareSessions sessions = new ShareSessions(sources::of);
         ShareGroups groups = new ShareGroups(context.engine(), settings, sessions::memberLeft);
         long sweepMs = Math.max(100, Math.min(1_000, settings.sessionTimeoutMs() / 4));
@@ -51,8 +56,8 @@ public final class ShareApis {
         });
         table.register(ApiKeys.SHARE_GROUP_HEARTBEAT, new ShareGroupHeartbeatHandler(groups))
                 .register(ApiKeys.SHARE_GROUP_DESCRIBE, new ShareGroupDescribeHandler(groups, context.engine()))
-                .register(ApiKeys.SHARE_FETCH, new ShareFetchHandler(context, groups, sessions, sources, settings))
-                .register(ApiKeys.SHARE_ACKNOWLEDGE, new ShareAcknowledgeHandler(context, sessions, sources, settings))
+                .register(ApiKeys.SHARE_FETCH, new ShareFetchHandler(context, groups, sessions, sources, configs))
+                .register(ApiKeys.SHARE_ACKNOWLEDGE, new ShareAcknowledgeHandler(context, sessions, sources, configs))
                 .register(ApiKeys.DESCRIBE_SHARE_GROUP_OFFSETS,
                         new DescribeShareGroupOffsetsHandler(context, groups, sources))
                 .register(ApiKeys.ALTER_SHARE_GROUP_OFFSETS, new AlterShareGroupOffsetsHandler(admin))

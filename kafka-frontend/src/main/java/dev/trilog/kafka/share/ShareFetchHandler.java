@@ -35,15 +35,15 @@ final class ShareFetchHandler implements ApiHandler {
     private final ShareGroups groups;
     private final ShareSessions sessions;
     private final ShareSources sources;
-    private final ShareSettings settings;
+    private final ShareGroupConfigs configs;
 
     ShareFetchHandler(KafkaContext context, ShareGroups groups, ShareSessions sessions, ShareSources sources,
-            ShareSettings settings) {
+            ShareGroupConfigs configs) {
         this.context = context;
         this.groups = groups;
         this.sessions = sessions;
         this.sources = sources;
-        this.settings = settings;
+        this.configs = configs;
     }
 
     @Override
@@ -82,7 +82,7 @@ final class ShareFetchHandler implements ApiHandler {
                 }
             }
         }
-        long lockMs = settings.recordLockDurationMs();
+        int lockMs = configs.of(data.groupId()).recordLockDurationMs();
         long now = context.engine().settings().clock().millis();
         session.forgetExpired(now);
         boolean closing = data.shareSessionEpoch() == -1;
@@ -90,24 +90,24 @@ final class ShareFetchHandler implements ApiHandler {
                 .thenCompose(ackErrors -> {
                     if (closing) {
                         sessions.close(session);
-                        return CompletableFuture.completedFuture(reply(named, ackErrors, Map.of()));
+                        return CompletableFuture.completedFuture(reply(named, ackErrors, Map.of(), lockMs));
                     }
                     if (data.isRenewAck()) { // a renewing fetch acquires nothing (KIP-1222)
-                        return CompletableFuture.completedFuture(reply(named, ackErrors, Map.of()));
+                        return CompletableFuture.completedFuture(reply(named, ackErrors, Map.of(), lockMs));
                     }
                     int maxRecords = data.maxRecords() > 0 ? Math.min(data.maxRecords(), MAX_RECORDS) : MAX_RECORDS;
                     int maxBytes = data.maxBytes() > 0 ? data.maxBytes() : Integer.MAX_VALUE;
                     ShareFetchRead read = new ShareFetchRead(session, sources, maxRecords, maxBytes, lockMs,
                             context.engine().settings().clock());
                     return new ShareFetchWait(read, context.timer()).start(Math.max(0, data.maxWaitMs()))
-                            .thenApply(fetched -> reply(named, ackErrors, fetched));
+                            .thenApply(fetched -> reply(named, ackErrors, fetched, lockMs));
                 })
                 .exceptionally(failure -> errorReply(Errors.forException(failure)));
     }
 
     /** The response: every partition the request named or records were acquired from. */
     private Reply reply(Set<SharePartition> named, Map<SharePartition, Errors> ackErrors,
-            Map<SharePartition, ShareFetchRead.Fetched> fetched) {
+            Map<SharePartition, ShareFetchRead.Fetched> fetched, int lockMs) {
         Set<SharePartition> partitions = new LinkedHashSet<>(named);
         partitions.addAll(fetched.keySet());
         partitions.addAll(ackErrors.keySet());
@@ -129,7 +129,7 @@ final class ShareFetchHandler implements ApiHandler {
             // the name is not sent (the share APIs name topics by ID); the key only groups by topic
             answers.put(new TopicIdPartition(partition.topicId(), partition.partition(), ""), answer);
         }
-        return Reply.of(ShareFetchResponse.of(Errors.NONE, 0, answers, List.of(), settings.recordLockDurationMs()));
+        return Reply.of(ShareFetchResponse.of(Errors.NONE, 0, answers, List.of(), lockMs));
     }
 
     private static SharePartition partition(Uuid topicId, int index) {

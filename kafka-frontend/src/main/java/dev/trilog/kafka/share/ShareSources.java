@@ -17,13 +17,13 @@ final class ShareSources {
     private final LogEngine engine;
     private final Topology topology;
     private final Queues queues;
-    private final int deliveryCountLimit;
+    private final ShareGroupConfigs configs;
 
-    ShareSources(LogEngine engine, Topology topology, Queues queues, int deliveryCountLimit) {
+    ShareSources(LogEngine engine, Topology topology, Queues queues, ShareGroupConfigs configs) {
         this.engine = engine;
         this.topology = topology;
         this.queues = queues;
-        this.deliveryCountLimit = deliveryCountLimit;
+        this.configs = configs;
     }
 
     ShareSource of(Topic topic, String group) {
@@ -33,7 +33,7 @@ final class ShareSources {
 
     /** The engine's share cursor of (topic, group), which is not a queue's own group. */
     CursorShareSource cursorOf(String topic, String group) {
-        return new CursorShareSource(engine, topic, group, deliveryCountLimit);
+        return new CursorShareSource(engine, topic, group, configs.of(group));
     }
 
     /** Whether (topic, group) is a queue's own share group: its state is the queue's. */

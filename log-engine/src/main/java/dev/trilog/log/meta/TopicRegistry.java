@@ -1,17 +1,13 @@
 package dev.trilog.log.meta;
 
+import dev.trilog.log.PropertiesBytes;
 import dev.trilog.log.Topic;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.Uuid;
 
@@ -90,33 +86,22 @@ public final class TopicRegistry {
     }
 
     private static byte[] encode(Topic topic) {
-        Properties properties = new Properties();
-        properties.setProperty("id", topic.id().toString());
-        properties.setProperty("partitions", Integer.toString(topic.partitions()));
-        topic.configOverrides().forEach((k, v) -> properties.setProperty(CONFIG_PREFIX + k, v));
-        StringWriter out = new StringWriter();
-        try {
-            properties.store(out, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        Map<String, String> values = new HashMap<>();
+        values.put("id", topic.id().toString());
+        values.put("partitions", Integer.toString(topic.partitions()));
+        topic.configOverrides().forEach((k, v) -> values.put(CONFIG_PREFIX + k, v));
+        return PropertiesBytes.encode(values);
     }
 
     private static Topic decode(String name, byte[] value) {
-        Properties properties = new Properties();
-        try {
-            properties.load(new StringReader(new String(value, StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, String> values = PropertiesBytes.decode(value);
         Map<String, String> overrides = new HashMap<>();
-        for (String key : properties.stringPropertyNames()) {
+        values.forEach((key, v) -> {
             if (key.startsWith(CONFIG_PREFIX)) {
-                overrides.put(key.substring(CONFIG_PREFIX.length()), properties.getProperty(key));
+                overrides.put(key.substring(CONFIG_PREFIX.length()), v);
             }
-        }
-        return new Topic(name, Uuid.fromString(properties.getProperty("id")),
-                Integer.parseInt(properties.getProperty("partitions")), overrides);
+        });
+        return new Topic(name, Uuid.fromString(values.get("id")), Integer.parseInt(values.get("partitions")),
+                overrides);
     }
 }

@@ -64,7 +64,8 @@ public final class ShareCursor {
     private final PartitionLog log;
     private final String group;
     private final String journalKey;
-    private final ShareGroupSettings settings;
+    /** Replaced by {@link #reconfigure} (a share group's config changed); read under this lock. */
+    private volatile ShareGroupSettings settings;
     private final DeliveryPolicy policy;
     private final InstantSource clock;
     private final StateJournal journal;
@@ -85,6 +86,11 @@ public final class ShareCursor {
     private long archivedTotal;
     /** {@code window.end()} as the last acquire or purge left it, for {@link #undeliveredEstimate()}. */
     private volatile long fetchedUpTo;
+    /**
+     * Whether this cursor has no state yet: none was saved, nothing acquired, no reset. Only then
+     * does {@link #startAtIfNew} move its start (Kafka's {@code share.auto.offset.reset}). Guarded by this.
+     */
+    private boolean untouched;
     /** Set by {@link #retire}: this cursor's view is no longer the one written. Guarded by this. */
     private boolean retired;
 
@@ -114,6 +120,7 @@ public final class ShareCursor {
         }
         this.window = new InFlightWindow(start, 1024);
         this.fetchedUpTo = start;
+        this.untouched = saved == null;
     }
 
     /**
@@ -127,6 +134,18 @@ public final class ShareCursor {
 
     public String group() {
         return group;
+    }
+
+    /**
+     * Applies new limits from now on (a share group's {@code share.delivery.count.limit} changed):
+     * records already past the new delivery limit are archived at their next release, not now.
+     */
+    public synchronized void reconfigure(ShareGroupSettings newSettings) {
+        this.settings = newSettings;
+    }
+
+    public ShareGroupSettings settings() {
+        return settings;
     }
 
     public PartitionLog log() {
@@ -215,6 +234,7 @@ public final class ShareCursor {
     }
 
     private List<Delivery> acquireLocked(String consumer, int maxRecords, int maxBytes, long lockMs) {
+        untouched = false;
         long now = clock.millis();
         expireLocks(now);
         skipRecordsRemovedFromTheLog();
@@ -818,23 +838,47 @@ public final class ShareCursor {
     public CompletableFuture<Long> resetTo(long offset) {
         long start;
         synchronized (this) {
-            for (long o = window.start(); o < window.end(); o++) {
-                int slot = window.slot(o);
-                if (window.state(slot) == InFlightWindow.ACQUIRED) {
-                    settle(slot);
-                }
-                window.setState(slot, InFlightWindow.ACKNOWLEDGED);
-            }
-            window.advanceStart();
-            locks.clear();
-            groupsInFlight.clear();
-            restored.clear();
-            readAhead.clear();
-            start = Math.max(log.logStartOffset(), Math.min(offset, log.logEndOffset()));
-            window.restartAt(start);
-            fetchedUpTo = start;
+            start = restartAt(offset);
         }
         return journal.write(journalKey, this::snapshot).thenApply(v -> start);
+    }
+
+    /**
+     * {@link #resetTo} the offset {@code offset} gives (asked only then) only while this cursor has no state at all — none saved, nothing acquired
+     * or reset since it opened — so a share group's first fetch starts where the group's
+     * {@code share.auto.offset.reset} says, and never moves a cursor that has delivered. Completes
+     * with the start offset, durable.
+     */
+    public CompletableFuture<Long> startAtIfNew(java.util.function.LongSupplier offset) {
+        long start;
+        synchronized (this) {
+            if (!untouched) {
+                return CompletableFuture.completedFuture(window.start());
+            }
+            start = restartAt(offset.getAsLong());
+        }
+        return journal.write(journalKey, this::snapshot).thenApply(v -> start);
+    }
+
+    /** Forgets the state and starts again at {@code offset}, kept within the log; the caller holds this lock. */
+    private long restartAt(long offset) {
+        untouched = false;
+        for (long o = window.start(); o < window.end(); o++) {
+            int slot = window.slot(o);
+            if (window.state(slot) == InFlightWindow.ACQUIRED) {
+                settle(slot);
+            }
+            window.setState(slot, InFlightWindow.ACKNOWLEDGED);
+        }
+        window.advanceStart();
+        locks.clear();
+        groupsInFlight.clear();
+        restored.clear();
+        readAhead.clear();
+        long start = Math.max(log.logStartOffset(), Math.min(offset, log.logEndOffset()));
+        window.restartAt(start);
+        fetchedUpTo = start;
+        return start;
     }
 
     // ---------------------------------------------------------------- counts and state

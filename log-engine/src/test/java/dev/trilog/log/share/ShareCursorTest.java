@@ -298,6 +298,34 @@ class ShareCursorTest {
     }
 
     @Test
+    void startAtIfNewMovesOnlyACursorWithNoStateAndTheStartIsDurable() throws Exception {
+        publish(4);
+        ShareCursor cursor = cursor();
+        assertThat(cursor.startAtIfNew(() -> 3).join()).isEqualTo(3);
+        assertThat(cursor.startAtIfNew(() -> 0).join()).as("no longer new").isEqualTo(3);
+        assertThat(offsets(cursor.acquire("a", 10, 1 << 20, LOCK))).containsExactly(3L);
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        ShareCursor reopened = cursor();
+        assertThat(reopened.startAtIfNew(() -> 0).join()).as("it has saved state").isEqualTo(3);
+    }
+
+    @Test
+    void aCursorThatDeliveredIsNotNewAndReconfigureAppliesTheNewLimit() throws Exception {
+        publish(1);
+        ShareCursor cursor = cursor();
+        assertThat(cursor.acquire("a", 1, 1 << 20, LOCK)).hasSize(1);
+        assertThat(cursor.startAtIfNew(() -> 1).join()).isZero();
+        cursor.reconfigure(new ShareGroupSettings(2, ShareGroupSettings.LimitCounts.ACQUISITIONS, 1000));
+        cursor.release(0, 1);
+        assertThat(cursor.acquire("a", 1, 1 << 20, LOCK)).hasSize(1);
+        cursor.release(0, 2);
+        assertThat(cursor.acquire("a", 1, 1 << 20, LOCK)).as("archived at the new limit of 2").isEmpty();
+        assertThat(archived).containsExactly(0L);
+    }
+
+    @Test
     void acknowledgedRecordsStayDoneAndCountsSurviveARestart() throws Exception {
         publish(4);
         ShareCursor cursor = cursor();
