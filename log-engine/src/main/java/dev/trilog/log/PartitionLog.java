@@ -490,17 +490,34 @@ public final class PartitionLog implements AutoCloseable {
      * whose records cannot be read (reported to the engine's {@link UnreadableBatches}).
      */
     public List<LogRecord> readRecords(long offset, int maxBytes) throws IOException, OffsetOutOfRangeException {
+        return readRecords(offset, maxBytes, false);
+    }
+
+    /**
+     * As {@link #readRecords}, for a read_committed reader (a share group's
+     * {@code share.isolation.level}): only records below the last stable offset, and none of an
+     * aborted transaction.
+     */
+    public List<LogRecord> readCommittedRecords(long offset, int maxBytes) throws IOException, OffsetOutOfRangeException {
+        return readRecords(offset, maxBytes, true);
+    }
+
+    private List<LogRecord> readRecords(long offset, int maxBytes, boolean committed)
+            throws IOException, OffsetOutOfRangeException {
         long position = offset;
-        while (position < logEndOffset) {
+        long end = committed ? lastStableOffset : logEndOffset;
+        while (position < end) {
             ByteBuffer bytes;
             long nextBatch;
-            try (LogSlice slice = read(position, maxBytes, true)) {
+            try (LogSlice slice = read(position, maxBytes, true, end)) {
                 if (slice.isEmpty()) {
                     return List.of();
                 }
                 bytes = slice.readBytes();
             }
-            List<LogRecord> records = RecordFormat.decode(bytes, position, RecordFormat.AbortedBatches.NONE, unreadable);
+            RecordFormat.AbortedBatches aborted = committed
+                    ? AbortedTransaction.batchTest(abortedTransactions(position, end)) : RecordFormat.AbortedBatches.NONE;
+            List<LogRecord> records = RecordFormat.decode(bytes, position, aborted, unreadable);
             if (!records.isEmpty()) {
                 return records;
             }

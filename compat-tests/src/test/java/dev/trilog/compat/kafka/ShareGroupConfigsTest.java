@@ -18,6 +18,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -121,7 +124,7 @@ class ShareGroupConfigsTest {
                 return ShareGroupAdminTest.startOffset(admin, "applied-group", tp) == 2;
             });
             try (var producer = KafkaClients.producer(trilog.kafkaBootstrap(), Map.of())) {
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("applied", "late")).get();
+                producer.send(new ProducerRecord<>("applied", "late")).get();
             }
             ConsumerRecord<String, String> first = ShareConsumerTest.pollUntil(consumer, 1).get(0);
             assertThat(first.value()).isEqualTo("late");
@@ -134,6 +137,36 @@ class ShareGroupConfigsTest {
             consumer.commitSync(WAIT);
             // the second delivery was the last (share.delivery.count.limit = 2): archived
             assertThat(ShareConsumerTest.drain(consumer, Duration.ofSeconds(3))).isEmpty();
+        }
+    }
+
+    @Test
+    void readCommittedDeliversOnlyCommittedTransactionsAndNothingPastAnOpenOne() throws Exception {
+        admin.createTopics(List.of(new NewTopic("txns", 1, (short) 1))).all().get();
+        alter("committed-group", "share.isolation.level", "read_committed");
+        try (KafkaProducer<String, String> tx = KafkaClients.producer(trilog.kafkaBootstrap(),
+                Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "share-tx"))) {
+            tx.initTransactions();
+            tx.beginTransaction();
+            tx.send(new ProducerRecord<>("txns", "aborted")).get();
+            tx.abortTransaction();
+            tx.beginTransaction();
+            tx.send(new ProducerRecord<>("txns", "committed")).get();
+            tx.commitTransaction();
+            tx.beginTransaction();
+            tx.send(new ProducerRecord<>("txns", "open")).get();
+            ShareConsumerTest.produce(trilog.kafkaBootstrap(), "txns", 1); // m0, past the open transaction
+            try (KafkaShareConsumer<String, String> consumer = ShareConsumerTest.shareConsumer(
+                    trilog.kafkaBootstrap(), "committed-group", "implicit")) {
+                consumer.subscribe(List.of("txns"));
+                assertThat(ShareConsumerTest.pollUntil(consumer, 1)).extracting(ConsumerRecord::value)
+                        .containsExactly("committed");
+                assertThat(ShareConsumerTest.drain(consumer, Duration.ofSeconds(3)))
+                        .as("nothing past the open transaction's first record").isEmpty();
+                tx.commitTransaction();
+                assertThat(ShareConsumerTest.pollUntil(consumer, 2)).extracting(ConsumerRecord::value)
+                        .containsExactly("open", "m0");
+            }
         }
     }
 

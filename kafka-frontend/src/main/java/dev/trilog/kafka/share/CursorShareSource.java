@@ -18,7 +18,7 @@ import org.apache.kafka.common.TopicPartition;
  * A share group over a topic that is not its own queue: the engine's share cursor of
  * (topic, group) per partition, with Kafka's rules — every acquisition counts toward the delivery
  * count limit, and a record that reaches it is archived — under the group's own settings
- * ({@link ShareGroupConfigs}): its delivery count limit, and where a partition it has no state on starts.
+ * ({@link ShareGroupConfigs}): its delivery count limit, isolation level, and where a partition it has no state on starts.
  */
 final class CursorShareSource implements ShareSource {
 
@@ -35,13 +35,13 @@ final class CursorShareSource implements ShareSource {
         this.group = group;
         this.config = config;
         this.settings = new ShareGroupSettings(config.deliveryCountLimit(), ShareGroupSettings.LimitCounts.ACQUISITIONS,
-                ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT);
+                ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT, config.readCommitted());
         this.clock = engine.settings().clock();
     }
 
     /**
      * The partition's cursor, or null when the partition does not exist (any more). The engine
-     * keeps the cursor it first opened: a delivery count limit changed since is applied to it here.
+     * keeps the cursor it first opened: a delivery count limit or isolation level changed since is applied to it here.
      */
     private ShareCursor cursor(int partition) {
         ShareCursor cursor;
@@ -51,7 +51,7 @@ final class CursorShareSource implements ShareSource {
         } catch (UnknownTopicException e) {
             return null;
         }
-        if (cursor.settings().maxDeliveries() != settings.maxDeliveries()) {
+        if (!cursor.settings().equals(settings)) {
             cursor.reconfigure(settings);
         }
         return cursor;

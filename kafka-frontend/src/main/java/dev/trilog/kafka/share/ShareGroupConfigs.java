@@ -146,9 +146,6 @@ public final class ShareGroupConfigs implements GroupConfigResources {
             }
         }
         Map<String, Object> values = definitions.parse(overrides);
-        if ("read_committed".equals(values.get(ISOLATION_LEVEL))) {
-            throw new ConfigException(ISOLATION_LEVEL, "read_committed", "not supported by Trilog yet");
-        }
         return new ShareGroupConfig(ShareAutoOffsetReset.parse((String) values.get(AUTO_OFFSET_RESET)),
                 (Integer) values.get(RECORD_LOCK_DURATION_MS), (Integer) values.get(DELIVERY_COUNT_LIMIT),
                 "read_committed".equals(values.get(ISOLATION_LEVEL)));

@@ -118,24 +118,7 @@ public final class LogCleaner {
 
     /** The partition's aborted transactions, as a test of a batch's producer id and base offset. */
     private static RecordFormat.AbortedBatches abortedBatches(CleanableLog partition) {
-        Map<Long, List<AbortedTransaction>> byProducer = new HashMap<>();
-        for (AbortedTransaction aborted : partition.abortedTransactions()) {
-            byProducer.computeIfAbsent(aborted.producerId(), p -> new ArrayList<>()).add(aborted);
-        }
-        if (byProducer.isEmpty()) {
-            return RecordFormat.AbortedBatches.NONE;
-        }
-        return (producerId, baseOffset) -> {
-            List<AbortedTransaction> aborted = byProducer.get(producerId);
-            if (aborted != null) {
-                for (AbortedTransaction a : aborted) {
-                    if (baseOffset >= a.firstOffset() && baseOffset < a.lastOffset()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        };
+        return AbortedTransaction.batchTest(partition.abortedTransactions());
     }
 
     private static Map<ByteBuffer, Long> latestOffsetPerKey(List<Segment> segments, RecordFormat.AbortedBatches aborted)

@@ -137,11 +137,13 @@ public final class ShareCursor {
     }
 
     /**
-     * Applies new limits from now on (a share group's {@code share.delivery.count.limit} changed):
-     * records already past the new delivery limit are archived at their next release, not now.
+     * Applies new settings from now on (a share group's {@code share.delivery.count.limit} or
+     * {@code share.isolation.level} changed): records already past the new delivery limit are
+     * archived at their next release, not now; records already read into the window stay there.
      */
     public synchronized void reconfigure(ShareGroupSettings newSettings) {
         this.settings = newSettings;
+        readAhead.clear(); // read under the old isolation, it may hold records the new one must not deliver
     }
 
     public ShareGroupSettings settings() {
@@ -262,7 +264,7 @@ public final class ShareCursor {
             offset++;
         }
         // Then records the window has not seen yet.
-        while (out.size() < maxRecords && window.size() < settings.maxInFlight() && window.end() < log.logEndOffset()) {
+        while (out.size() < maxRecords && window.size() < settings.maxInFlight() && window.end() < readableEnd()) {
             if (readAhead.isEmpty() || readAhead.peekFirst().offset() < window.end()) {
                 readAhead.clear();
                 readAhead.addAll(readFrom(window.end(), Math.min(maxBytes, READ_CHUNK_BYTES)));
@@ -431,9 +433,15 @@ public final class ShareCursor {
         }
     }
 
+    /** Where this cursor's reading stops: the log's end, or its last stable offset when only committed records go out. */
+    private long readableEnd() {
+        return settings.readCommitted() ? log.lastStableOffset() : log.logEndOffset();
+    }
+
     private List<LogRecord> readFrom(long offset, int maxBytes) {
         try {
-            return log.readRecords(offset, maxBytes);
+            return settings.readCommitted() ? log.readCommittedRecords(offset, maxBytes)
+                    : log.readRecords(offset, maxBytes);
         } catch (OffsetOutOfRangeException e) {
             return List.of();
         } catch (IOException e) {
@@ -928,7 +936,7 @@ public final class ShareCursor {
      * without delivering any.
      */
     private void readIntoWindow(long until) {
-        while (window.size() < settings.maxInFlight() && window.end() < Math.min(until, log.logEndOffset())) {
+        while (window.size() < settings.maxInFlight() && window.end() < Math.min(until, readableEnd())) {
             if (readAhead.isEmpty() || readAhead.peekFirst().offset() < window.end()) {
                 readAhead.clear();
                 readAhead.addAll(readFrom(window.end(), READ_CHUNK_BYTES));

@@ -11,8 +11,15 @@ package dev.trilog.log.share;
  *                      {@code modified{delivery-failed}}, where {@code released} is free)
  * @param maxInFlight   the most records between the cursor's start and its fetch position; a
  *                      consumer that would go past it is told "none now" instead of growing memory
+ * @param readCommitted whether only records of committed transactions are delivered, none at or past
+ *                      the last stable offset (a Kafka share group's {@code share.isolation.level})
  */
-public record ShareGroupSettings(int maxDeliveries, LimitCounts limitCounts, int maxInFlight) {
+public record ShareGroupSettings(int maxDeliveries, LimitCounts limitCounts, int maxInFlight, boolean readCommitted) {
+
+    /** Settings that deliver every record, transactional or not (read_uncommitted). */
+    public ShareGroupSettings(int maxDeliveries, LimitCounts limitCounts, int maxInFlight) {
+        this(maxDeliveries, limitCounts, maxInFlight, false);
+    }
 
     /** What counts toward {@link #maxDeliveries}. */
     public enum LimitCounts { ACQUISITIONS, FAILED_DELIVERIES }
