@@ -141,7 +141,9 @@ class QueuesTest {
         assertThat(queues.startOffset("jobs", 0)).as("offset 0 is still held").isZero();
         queues.acknowledge(got.get(0).tag()).get();
         assertThat(queues.startOffset("jobs", 0)).isEqualTo(2);
+        assertThat(queues.lag("jobs", 0)).as("offset 2, held: not done yet").isEqualTo(1);
         assertThatThrownBy(() -> queues.startOffset("jobs", 5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> queues.lag("jobs", 5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> queues.startOffset("nope", 0)).isInstanceOf(UnknownQueueException.class);
     }
 
