@@ -1,5 +1,11 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +27,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * The SQS bench for bench/sqs/run.sh: aws-sdk-java-v2 (sync client, Apache HTTP, its default MD5
- * checks on) against any SQS endpoint, THREADS concurrent callers, SIZE-byte bodies. Phases, each
+ * checks on) against any SQS endpoint, THREADS concurrent callers, SIZE-byte bodies. With
+ * {@code -Dclient=raw} the same calls go as plain HTTP/1.1 requests of SQS's JSON protocol, unsigned
+ * and without the SDK's checks ({@link RawCalls}): on 2 cores the SDK spends more CPU per call than
+ * the brokers do, so this is the client that lets a broker's own capacity show. Phases, each
  * on its own fresh queue, each printing one tab-separated row:
  *
  * <pre>
@@ -51,20 +60,17 @@ public final class SqsBench {
         String prefix = args[6];
         tick = Long.parseLong(args.length > 7 ? args[7] : "100");
         String body = "x".repeat(size);
-        try (SqsClient sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads * 2 + 4)
-                        .socketTimeout(Duration.ofSeconds(30)))
-                .build()) {
+        try (Calls sqs = "raw".equals(System.getProperty("client")) ? new RawCalls(endpoint, threads)
+                : new SdkCalls(endpoint, threads)) {
             // warm-up: both JITs, connections, the queue code paths; not reported
-            String warm = sqs.createQueue(b -> b.queueName(prefix + "-warm")).queueUrl();
+            String warm = sqs.createQueue(prefix + "-warm");
             send(sqs, warm, body, threads, 3, false);
             drain(sqs, warm, threads, Long.MAX_VALUE);
             System.out.println("phase\tmessages\tsecs\tmsgs_per_sec\tp50_ms\tp99_ms\tp999_ms\tmax_ms\tbroker_cpu_s"
                     + "\tbench_cpu_s\tload1");
-            String sendQueue = sqs.createQueue(b -> b.queueName(prefix + "-send")).queueUrl();
+            String sendQueue = sqs.createQueue(prefix + "-send");
             measure("send", brokerPid, () -> send(sqs, sendQueue, body, threads, seconds, false));
-            String batchQueue = sqs.createQueue(b -> b.queueName(prefix + "-batch")).queueUrl();
+            String batchQueue = sqs.createQueue(prefix + "-batch");
             long[] batched = new long[1];
             measure("batch", brokerPid, () -> {
                 Result r = send(sqs, batchQueue, body, threads, seconds, true);
@@ -72,12 +78,155 @@ public final class SqsBench {
                 return r;
             });
             measure("receive", brokerPid, () -> drain(sqs, batchQueue, threads, batched[0]));
-            String e2eQueue = sqs.createQueue(b -> b.queueName(prefix + "-e2e")).queueUrl();
+            String e2eQueue = sqs.createQueue(prefix + "-e2e");
             measure("e2e", brokerPid, () -> e2e(sqs, e2eQueue, size, threads, seconds, e2eRate));
         }
     }
 
     record Result(long messages, double secs, Histogram latencyUs) {
+    }
+
+    /** A received message: its body and receipt handle. */
+    record Received(String body, String receiptHandle) {
+    }
+
+    /** The five SQS calls the phases make, over one client or the other. */
+    interface Calls extends AutoCloseable {
+        String createQueue(String name) throws Exception;
+
+        void send(String url, String body) throws Exception;
+
+        /** SendMessageBatch of {@code body} ten times; how many were sent. */
+        int sendTen(String url, String body) throws Exception;
+
+        List<Received> receive(String url, int waitSeconds) throws Exception;
+
+        void deleteAll(String url, List<Received> messages) throws Exception;
+    }
+
+    /** aws-sdk-java-v2's sync client over Apache HTTP: what an application would use. */
+    static final class SdkCalls implements Calls {
+        private final SqsClient sqs;
+
+        SdkCalls(URI endpoint, int threads) {
+            sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                    .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads * 2 + 4)
+                            .socketTimeout(Duration.ofSeconds(30)))
+                    .build();
+        }
+
+        public String createQueue(String name) {
+            return sqs.createQueue(b -> b.queueName(name)).queueUrl();
+        }
+
+        public void send(String url, String body) {
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+        }
+
+        public int sendTen(String url, String body) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(body).build());
+            }
+            return sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries)).successful().size();
+        }
+
+        public List<Received> receive(String url, int waitSeconds) {
+            List<Received> got = new ArrayList<>();
+            for (Message m : sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                    .waitTimeSeconds(waitSeconds)).messages()) {
+                got.add(new Received(m.body(), m.receiptHandle()));
+            }
+            return got;
+        }
+
+        public void deleteAll(String url, List<Received> messages) {
+            List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+            for (int i = 0; i < messages.size(); i++) {
+                deletes.add(DeleteMessageBatchRequestEntry.builder().id("d" + i)
+                        .receiptHandle(messages.get(i).receiptHandle()).build());
+            }
+            sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(deletes));
+        }
+
+        public void close() {
+            sqs.close();
+        }
+    }
+
+    /**
+     * SQS's JSON protocol (AWS's {@code x-amz-json-1.0}, {@code X-Amz-Target: AmazonSQS.<Action>})
+     * over the JDK's HTTP/1.1 client: no signature, no MD5 check, bodies written and read with
+     * Jackson. Both brokers answer unsigned requests when no keys are configured (ElasticMQ always).
+     */
+    static final class RawCalls implements Calls {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private final java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newFixedThreadPool(2);
+        private final HttpClient http;
+        private final URI endpoint;
+
+        RawCalls(URI endpoint, int threads) {
+            this.endpoint = endpoint;
+            this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(io)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+        }
+
+        private JsonNode call(String action, ObjectNode request) throws Exception {
+            HttpRequest post = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-amz-json-1.0")
+                    .header("X-Amz-Target", "AmazonSQS." + action)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request))).build();
+            HttpResponse<byte[]> response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(action + " answered " + response.statusCode() + ": "
+                        + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return JSON.readTree(response.body());
+        }
+
+        public String createQueue(String name) throws Exception {
+            return call("CreateQueue", JSON.createObjectNode().put("QueueName", name)).get("QueueUrl").asText();
+        }
+
+        public void send(String url, String body) throws Exception {
+            call("SendMessage", JSON.createObjectNode().put("QueueUrl", url).put("MessageBody", body));
+        }
+
+        public int sendTen(String url, String body) throws Exception {
+            ObjectNode request = JSON.createObjectNode().put("QueueUrl", url);
+            var entries = request.putArray("Entries");
+            for (int i = 0; i < 10; i++) {
+                entries.addObject().put("Id", "e" + i).put("MessageBody", body);
+            }
+            return call("SendMessageBatch", request).path("Successful").size();
+        }
+
+        public List<Received> receive(String url, int waitSeconds) throws Exception {
+            JsonNode answer = call("ReceiveMessage", JSON.createObjectNode().put("QueueUrl", url)
+                    .put("MaxNumberOfMessages", 10).put("WaitTimeSeconds", waitSeconds));
+            List<Received> got = new ArrayList<>();
+            for (JsonNode m : answer.path("Messages")) {
+                got.add(new Received(m.get("Body").asText(), m.get("ReceiptHandle").asText()));
+            }
+            return got;
+        }
+
+        public void deleteAll(String url, List<Received> messages) throws Exception {
+            ObjectNode request = JSON.createObjectNode().put("QueueUrl", url);
+            var entries = request.putArray("Entries");
+            for (int i = 0; i < messages.size(); i++) {
+                entries.addObject().put("Id", "d" + i).put("ReceiptHandle", messages.get(i).receiptHandle());
+            }
+            JsonNode answer = call("DeleteMessageBatch", request);
+            if (answer.path("Failed").size() > 0) {
+                throw new IllegalStateException("DeleteMessageBatch failed: " + answer.get("Failed"));
+            }
+        }
+
+        public void close() {
+            io.shutdownNow();
+        }
     }
 
     interface Phase {
@@ -97,7 +246,7 @@ public final class SqsBench {
                 h.getMaxValue() / 1000.0, broker, bench, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     }
 
-    private static Result send(SqsClient sqs, String url, String body, int threads, int seconds, boolean batch)
+    private static Result send(Calls sqs, String url, String body, int threads, int seconds, boolean batch)
             throws InterruptedException {
         Histogram latency = new ConcurrentHistogram(3);
         AtomicLong sent = new AtomicLong();
@@ -106,17 +255,12 @@ public final class SqsBench {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             workers.add(started(() -> {
-                List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
-                    entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(body).build());
-                }
                 while (System.nanoTime() < end) {
                     long t0 = System.nanoTime();
                     if (batch) {
-                        int ok = sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries)).successful().size();
-                        sent.addAndGet(ok);
+                        sent.addAndGet(sqs.sendTen(url, body));
                     } else {
-                        sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+                        sqs.send(url, body);
                         sent.incrementAndGet();
                     }
                     latency.recordValue((System.nanoTime() - t0) / 1000);
@@ -127,7 +271,7 @@ public final class SqsBench {
         return new Result(sent.get(), (System.nanoTime() - start) / 1e9, latency);
     }
 
-    private static Result drain(SqsClient sqs, String url, int threads, long expected) throws InterruptedException {
+    private static Result drain(Calls sqs, String url, int threads, long expected) throws InterruptedException {
         Histogram latency = new ConcurrentHistogram(3);
         AtomicLong received = new AtomicLong();
         long start = System.nanoTime();
@@ -137,19 +281,13 @@ public final class SqsBench {
                 int empty = 0;
                 while (received.get() < expected && empty < 2) {
                     long t0 = System.nanoTime();
-                    List<Message> got = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
-                            .waitTimeSeconds(1)).messages();
+                    List<Received> got = sqs.receive(url, 1);
                     if (got.isEmpty()) {
                         empty++;
                         continue;
                     }
                     empty = 0;
-                    List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
-                    for (int i = 0; i < got.size(); i++) {
-                        deletes.add(DeleteMessageBatchRequestEntry.builder().id("d" + i)
-                                .receiptHandle(got.get(i).receiptHandle()).build());
-                    }
-                    sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(deletes));
+                    sqs.deleteAll(url, got);
                     received.addAndGet(got.size());
                     latency.recordValue((System.nanoTime() - t0) / 1000);
                 }
@@ -159,7 +297,7 @@ public final class SqsBench {
         return new Result(received.get(), (System.nanoTime() - start) / 1e9, latency);
     }
 
-    private static Result e2e(SqsClient sqs, String url, int size, int threads, int seconds, int rate)
+    private static Result e2e(Calls sqs, String url, int size, int threads, int seconds, int rate)
             throws InterruptedException {
         Histogram latency = new ConcurrentHistogram(3);
         AtomicLong received = new AtomicLong();
@@ -170,22 +308,18 @@ public final class SqsBench {
         for (int t = 0; t < threads; t++) {
             workers.add(started(() -> {
                 while (sending.get() || received.get() < sentCount[0]) {
-                    List<Message> got = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
-                            .waitTimeSeconds(sending.get() ? 5 : 1)).messages();
+                    List<Received> got = sqs.receive(url, sending.get() ? 5 : 1);
                     long now = System.nanoTime();
                     if (got.isEmpty() && !sending.get()) {
                         break;
                     }
-                    List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
-                    for (int i = 0; i < got.size(); i++) {
-                        String b = got.get(i).body();
+                    for (Received m : got) {
+                        String b = m.body();
                         latency.recordValue(Math.max(0, (now - Long.parseLong(b.substring(0, b.indexOf('|'))))
                                 / 1000));
-                        deletes.add(DeleteMessageBatchRequestEntry.builder().id("d" + i)
-                                .receiptHandle(got.get(i).receiptHandle()).build());
                     }
-                    if (!deletes.isEmpty()) {
-                        sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(deletes));
+                    if (!got.isEmpty()) {
+                        sqs.deleteAll(url, got);
                     }
                     received.addAndGet(got.size());
                 }
@@ -200,7 +334,11 @@ public final class SqsBench {
                 Thread.onSpinWait();
             }
             String body = System.nanoTime() + "|" + padding;
-            sqs.sendMessage(b -> b.queueUrl(url).messageBody(body));
+            try {
+                sqs.send(url, body);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
         double sendSecs = (System.nanoTime() - start) / 1e9;
         sentCount[0] = total;
@@ -231,8 +369,20 @@ public final class SqsBench {
         }
     }
 
-    private static Thread started(Runnable body) {
-        Thread t = new Thread(body);
+    interface Work {
+        void run() throws Exception;
+    }
+
+    /** A worker thread; what it throws ends the bench (a failed call is not a result). */
+    private static Thread started(Work body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Exception e) {
+                e.printStackTrace();
+                System.exit(1);
+            }
+        });
         t.start();
         return t;
     }

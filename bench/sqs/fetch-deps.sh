@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Resolve ElasticMQ (the server, 1.7.1) and the bench client (aws-sdk-java-v2 SQS, the version
-# the root pom pins, with its Apache HTTP client, plus HdrHistogram) from Maven Central into
+# the root pom pins, with its Apache HTTP client, plus HdrHistogram, and Jackson for the raw client) from Maven Central into
 # bench/sqs/target/lib-elasticmq and .../lib-client, using the repo's Maven wrapper and a
 # throwaway pom per classpath (so the two never share dependency mediation). Idempotent.
 set -euo pipefail
@@ -10,6 +10,7 @@ T="$HERE/target"
 ELASTICMQ_VERSION="${ELASTICMQ_VERSION:-1.7.1}"
 AWSSDK_VERSION="$(sed -n 's:.*<awssdk.version>\(.*\)</awssdk.version>.*:\1:p' "$REPO/pom.xml")"
 HDR_VERSION="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*:\1:p' "$REPO/pom.xml")"
+JACKSON_VERSION="$(sed -n 's:.*<jackson.version>\(.*\)</jackson.version>.*:\1:p' "$REPO/pom.xml")"
 DEP_PLUGIN_VERSION=3.9.0
 mkdir -p "$T/poms"
 
@@ -18,5 +19,6 @@ source "$REPO/bench/common/make-pom.sh"
 
 make_pom lib-elasticmq "$T/lib-elasticmq" "org.elasticmq:elasticmq-server_2.13:$ELASTICMQ_VERSION"
 make_pom lib-client "$T/lib-client" "software.amazon.awssdk:sqs:$AWSSDK_VERSION" \
-  "software.amazon.awssdk:apache-client:$AWSSDK_VERSION" "org.hdrhistogram:HdrHistogram:$HDR_VERSION"
+  "software.amazon.awssdk:apache-client:$AWSSDK_VERSION" "org.hdrhistogram:HdrHistogram:$HDR_VERSION" \
+  "com.fasterxml.jackson.core:jackson-databind:$JACKSON_VERSION"
 echo "lib-elasticmq: $(ls "$T/lib-elasticmq" | wc -l) jars; lib-client: $(ls "$T/lib-client" | wc -l) jars"

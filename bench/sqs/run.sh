@@ -10,6 +10,9 @@
 # HOG=on measures every broker with a CPU hog running (one busy-looping process, bounded by a time
 # limit, started before the broker and stopped after the bench), HOG=both each broker quiet and
 # then with the hog in every repetition; rows measured with the hog name the broker "<broker>+hog".
+# CLIENT=raw sends the same calls as plain unsigned HTTP requests of SQS's JSON protocol instead
+# of through the SDK (SqsBench.RawCalls): the SDK costs more CPU per call than either broker, and
+# on 2 cores the client then sets the rate; the raw client lets the brokers' own capacity show.
 # Usage: bench/sqs/run.sh   (env knobs below). Everything binds 127.0.0.1.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -22,6 +25,7 @@ PHASE_SECONDS="${PHASE_SECONDS:-15}"
 E2E_RATE="${E2E_RATE:-200}"       # messages per second the e2e sender paces itself to
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"   # the same for both brokers
 CLIENT_JVM_OPTS="${CLIENT_JVM_OPTS:--Xms512m -Xmx512m}"
+CLIENT="${CLIENT:-sdk}"           # sdk | raw
 PORT="${PORT:-47324}"
 # BASELINE_JAR=path/to/older/trilog.jar adds "trilog-base" (that jar) to the brokers, for a
 # before/after comparison of two Trilog builds in one run; BROKERS picks and orders them.
@@ -95,7 +99,7 @@ start_broker() { # $1 = trilog | trilog-base | elasticmq
 
 {
   echo "# started $STAMP; REPS=$REPS THREADS=$THREADS SIZE=$SIZE PHASE_SECONDS=$PHASE_SECONDS E2E_RATE=$E2E_RATE HOG=$HOG"
-  echo "# broker JVM: $BROKER_JVM_OPTS; client JVM: $CLIENT_JVM_OPTS; $(java -version 2>&1 | head -1)"
+  echo "# CLIENT=$CLIENT; broker JVM: $BROKER_JVM_OPTS; client JVM: $CLIENT_JVM_OPTS; $(java -version 2>&1 | head -1)"
   echo "# nproc=$(nproc); trilog commit $(git -C "$REPO" rev-parse --short HEAD); elasticmq $(ls "$T/lib-elasticmq" | grep elasticmq-server)"
 } >"$RUN/env.txt"
 printf 'rep\tbroker\tphase\tmessages\tsecs\tmsgs_per_sec\tp50_ms\tp99_ms\tp999_ms\tmax_ms\tbroker_cpu_s\tbench_cpu_s\tload1\n' >"$RUN/results.tsv"
@@ -111,7 +115,7 @@ for rep in $(seq 1 "$REPS"); do
     [[ $mode == hog ]] && start_hog
     start_broker "$broker" || { stop_broker; stop_hog; continue; }
     # shellcheck disable=SC2086
-    java $CLIENT_JVM_OPTS -cp "$T/lib-client/*" "$HERE/SqsBench.java" "http://127.0.0.1:$PORT" "$BROKER_PID" \
+    java $CLIENT_JVM_OPTS -Dclient="$CLIENT" -cp "$T/lib-client/*" "$HERE/SqsBench.java" "http://127.0.0.1:$PORT" "$BROKER_PID" \
       "$THREADS" "$SIZE" "$PHASE_SECONDS" "$E2E_RATE" "bench$rep" "$TICK" >"$RUN/logs/$TAG-bench.out" \
       2>"$RUN/logs/$TAG-bench.err"
     rc=$?
