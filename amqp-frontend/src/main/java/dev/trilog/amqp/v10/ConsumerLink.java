@@ -110,14 +110,11 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
         AddressResolver resolver = connection.resolver();
         CompletableFuture<Node> node;
         if (Boolean.TRUE.equals(source.getDynamic())) {
-            String temporary = AddressResolver.temporaryName();
-            AmqpError refused = connection.refusedTemporary(temporary, null);
-            if (refused != null) {
-                connection.refuse(sender, refused);
+            CompletableFuture<String> declared = connection.declareTemporaryFor(sender, null, null);
+            if (declared == null) {
                 return;
             }
-            node = resolver.declareTemporary(temporary, null, null)
-                    .thenApply(name -> new Node(name, "/queues/" + name, true));
+            node = declared.thenApply(name -> new Node(name, "/queues/" + name, true));
         } else {
             AmqpAddress address;
             try {
@@ -161,14 +158,11 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
                 String key = address.key() != null ? address.key()
                         : connection.broker().topology().exchange(address.name())
                                 .filter(x -> x.type() == ExchangeType.TOPIC).map(x -> "#").orElse("");
-                String temporary = AddressResolver.temporaryName();
-                AmqpError refusedQueue = connection.refusedTemporary(temporary, address.name());
-                if (refusedQueue != null) {
-                    connection.refuse(sender, refusedQueue);
+                CompletableFuture<String> declared = connection.declareTemporaryFor(sender, address.name(), key);
+                if (declared == null) {
                     return;
                 }
-                node = resolver.declareTemporary(temporary, address.name(), key)
-                        .thenApply(name -> new Node(name, source.getAddress(), true));
+                node = declared.thenApply(name -> new Node(name, source.getAddress(), true));
             }
         }
         sender.setContext(new Pending()); // attached remotely, answered once resolved

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.Proton;
@@ -157,7 +158,7 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
      * A temporary queue {@code name} for a link: configure on it and, bound to {@code exchange}
      * (null for none), read on the exchange and write on the queue, as a queue.bind asks; null when granted.
      */
-    AmqpError refusedTemporary(String name, String exchange) {
+    private AmqpError refusedTemporary(String name, String exchange) {
         AmqpError refused = refused(Permission.CONFIGURE, ResourceAccess.QUEUE, name);
         if (refused == null && exchange != null) {
             refused = refused(Permission.READ, ResourceAccess.EXCHANGE, exchange);
@@ -166,6 +167,21 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
             }
         }
         return refused;
+    }
+
+    /**
+     * Declares a temporary queue for {@code link} (bound to {@code exchange} with {@code key}, or
+     * to none when null) if the user may ({@link #refusedTemporary}); else refuses the link and
+     * answers null.
+     */
+    CompletableFuture<String> declareTemporaryFor(Link link, String exchange, String key) {
+        String name = AddressResolver.temporaryName();
+        AmqpError refused = refusedTemporary(name, exchange);
+        if (refused != null) {
+            refuse(link, refused);
+            return null;
+        }
+        return resolver.declareTemporary(name, exchange, key);
     }
 
     /** Configure on the queue {@code address} would declare (it may, and it is missing); null when granted. */

@@ -145,13 +145,11 @@ final class PublisherLink implements LinkHandler {
         ConsumerLink.Pending pending = new ConsumerLink.Pending();
         receiver.setContext(pending);
         AddressResolver resolver = connection.resolver();
-        String temporary = AddressResolver.temporaryName();
-        AmqpError refused = connection.refusedTemporary(temporary, null);
-        if (refused != null) {
-            connection.refuse(receiver, refused);
+        CompletableFuture<String> declared = connection.declareTemporaryFor(receiver, null, null);
+        if (declared == null) {
             return;
         }
-        resolver.declareTemporary(temporary, null, null).whenComplete((name, failure) -> connection.execute(() -> {
+        declared.whenComplete((name, failure) -> connection.execute(() -> {
             if (receiver.getRemoteState() == EndpointState.CLOSED
                     || receiver.getLocalState() != EndpointState.UNINITIALIZED || connection.isSocketClosed()) {
                 if (name != null) {
