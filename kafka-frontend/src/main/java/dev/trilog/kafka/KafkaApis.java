@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.function.Supplier;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
+import dev.trilog.kafka.security.AclApis;
+import dev.trilog.kafka.security.AclAuthorizer;
+import dev.trilog.kafka.security.AclStore;
+import dev.trilog.kafka.security.RequestAuthorization;
 import dev.trilog.kafka.security.SaslApis;
 import dev.trilog.kafka.security.ScramCredentialApis;
 import dev.trilog.kafka.share.ShareApis;
@@ -38,6 +42,14 @@ final class KafkaApis {
                 new InetSocketAddress(settings.host(), settings.port()), timer);
     }
 
+    private static AclStore aclStore(LogEngine engine) {
+        try {
+            return AclStore.open(engine);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the ACLs could not be read", e);
+        }
+    }
+
     /** The API table, and the groups its coordinators keep (for the admin endpoint). */
     record Built(ApiTable table, KafkaConsumerGroups groups) {
     }
@@ -61,8 +73,13 @@ final class KafkaApis {
         DataApis.register(table, context, transactions::verifyPartition, settings.fetchSessionCacheSlots());
         AdminApis.register(table, context, groupConfigs);
         SaslApis.register(table);
+        AclStore acls = settings.acls().enabled() ? aclStore(context.engine()) : null;
+        AclApis.register(table, acls);
+        if (acls != null) {
+            table.gate(new RequestAuthorization(new AclAuthorizer(settings.acls(), acls), context.engine()));
+        }
         if (users != null) {
-            ScramCredentialApis.register(table, users);
+            ScramCredentialApis.register(table, users, acls != null);
         }
         return new Built(table, new KafkaConsumerGroups(groups, shareGroups));
     }

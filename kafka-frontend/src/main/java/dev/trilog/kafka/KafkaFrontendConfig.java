@@ -6,6 +6,7 @@ import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.ConsumerGroupSettings;
 import dev.trilog.kafka.group.GroupSettings;
+import dev.trilog.kafka.security.AclSettings;
 import dev.trilog.kafka.security.SaslSettings;
 import dev.trilog.kafka.share.ShareSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
@@ -48,6 +49,10 @@ public final class KafkaFrontendConfig {
     public static final String SASL_MECHANISMS = "kafka.sasl.mechanisms";
     public static final String CONNECTIONS_MAX_REAUTH_MS = "connections.max.reauth.ms";
     public static final String CONNECTION_FAILED_AUTHENTICATION_DELAY_MS = "connection.failed.authentication.delay.ms";
+    /** {@code acl} turns Kafka's authorization on: every request checked against the ACLs (CreateAcls, kafka-acls.sh). */
+    public static final String AUTHORIZER = "kafka.authorizer";
+    public static final String SUPER_USERS = "super.users";
+    public static final String ALLOW_EVERYONE_IF_NO_ACL_FOUND = "allow.everyone.if.no.acl.found";
     /** {@code kafka.tls.certificate}, {@code kafka.tls.private-key}, {@code kafka.tls.client-ca}: see {@link ServerTls}. */
     static final String TLS_PREFIX = "kafka";
     /** The TLS engine: auto (BoringSSL where it loads, else the JDK's), openssl or jdk. */
@@ -104,7 +109,14 @@ public final class KafkaFrontendConfig {
                             + " 0 = never."),
             ConfigKey.of(CONNECTION_FAILED_AUTHENTICATION_DELAY_MS,
                     Integer.toString(SaslSettings.DEFAULT_FAILED_AUTHENTICATION_DELAY_MS),
-                    "How long a refused SASL login waits for its answer before the connection closes.")),
+                    "How long a refused SASL login waits for its answer before the connection closes."),
+            ConfigKey.of(AUTHORIZER, "none",
+                    "Kafka authorization: none (every client may do everything) or acl (Kafka's ACLs, managed with"
+                            + " kafka-acls.sh or Admin.createAcls, decide every request)."),
+            ConfigKey.of(SUPER_USERS, "",
+                    "Principals allowed everything when kafka.authorizer=acl, semicolon-separated: User:admin;User:ops."),
+            ConfigKey.of(ALLOW_EVERYONE_IF_NO_ACL_FOUND, "false",
+                    "With kafka.authorizer=acl: whether a resource no ACL names is open to every client.")),
             ConnectionLimits.keys("Kafka", CONNECTIONS_MAX_IDLE_MS, KafkaServerSettings.DEFAULT_CONNECTIONS_MAX_IDLE_MS,
                     "A Kafka connection with nothing sent or received for this long, and no request being answered,"
                             + " is closed (0 = never).", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream(),
@@ -139,7 +151,27 @@ public final class KafkaFrontendConfig {
                 ServerTls.fromConfig(config, TLS_PREFIX).orElse(null), tlsProvider(config),
                 new ShareSettings(config.intAtLeast(SHARE_RECORD_LOCK_DURATION_MS, 1),
                         config.intAtLeast(SHARE_DELIVERY_COUNT_LIMIT, 2), config.intAtLeast(SHARE_SESSION_TIMEOUT_MS, 1),
-                        config.intAtLeast(SHARE_HEARTBEAT_INTERVAL_MS, 1)), sasl(config));
+                        config.intAtLeast(SHARE_HEARTBEAT_INTERVAL_MS, 1)), sasl(config), acls(config));
+    }
+
+    private static AclSettings acls(FrontendConfig config) {
+        String authorizer = config.string(AUTHORIZER).trim();
+        if (!authorizer.equals("none") && !authorizer.equals("acl")) {
+            throw config.invalid(AUTHORIZER, "expected none or acl");
+        }
+        java.util.Set<String> superUsers = new java.util.LinkedHashSet<>();
+        for (String principal : config.string(SUPER_USERS).split(";")) {
+            String trimmed = principal.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            int colon = trimmed.indexOf(':');
+            if (colon <= 0 || colon == trimmed.length() - 1) {
+                throw config.invalid(SUPER_USERS, "principals as Type:name, semicolon-separated (not " + trimmed + ")");
+            }
+            superUsers.add(trimmed);
+        }
+        return new AclSettings(authorizer.equals("acl"), superUsers, config.bool(ALLOW_EVERYONE_IF_NO_ACL_FOUND));
     }
 
     private static SaslSettings sasl(FrontendConfig config) {

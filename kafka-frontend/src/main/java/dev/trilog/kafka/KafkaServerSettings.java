@@ -3,6 +3,7 @@ package dev.trilog.kafka;
 import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.GroupSettings;
+import dev.trilog.kafka.security.AclSettings;
 import dev.trilog.kafka.security.SaslSettings;
 import dev.trilog.kafka.share.ShareSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * @param tlsProvider            the engine that encrypts it ({@code kafka.tls.provider})
  * @param shareGroups            the share groups' lock duration, delivery count limit, session timeout and heartbeat interval
  * @param sasl                   the SASL mechanisms offered (none: no SASL), re-authentication and failed-login delay
+ * @param acls                   the authorizer: off, or on with its super users ({@code kafka.authorizer}, {@code super.users})
  */
 public record KafkaServerSettings(
         String host,
@@ -46,7 +48,8 @@ public record KafkaServerSettings(
         ServerTls tls,
         TlsProvider tlsProvider,
         ShareSettings shareGroups,
-        SaslSettings sasl) {
+        SaslSettings sasl,
+        AclSettings acls) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
     /** Kafka's default for {@code max.incremental.fetch.session.cache.slots}. */
@@ -66,6 +69,7 @@ public record KafkaServerSettings(
         Objects.requireNonNull(shareGroups, "shareGroups");
         Objects.requireNonNull(tlsProvider, "tlsProvider");
         Objects.requireNonNull(sasl, "sasl");
+        Objects.requireNonNull(acls, "acls");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
             throw new IllegalArgumentException("maxRequestBytes and defaultPartitions must be positive");
         }
@@ -77,33 +81,40 @@ public record KafkaServerSettings(
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
                 GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO, DEFAULT_FETCH_SESSION_CACHE_SLOTS,
-                DEFAULT_CONNECTIONS, null, TlsProvider.AUTO, ShareSettings.DEFAULTS, SaslSettings.OFF);
+                DEFAULT_CONNECTIONS, null, TlsProvider.AUTO, ShareSettings.DEFAULTS, SaslSettings.OFF,
+                AclSettings.OFF);
     }
 
     /** The same listener with other connection limits. */
     public KafkaServerSettings withConnections(ConnectionLimits value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, value, tls,
-                tlsProvider, shareGroups, sasl);
+                tlsProvider, shareGroups, sasl, acls);
     }
 
     public KafkaServerSettings withTls(ServerTls value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, value,
-                tlsProvider, shareGroups, sasl);
+                tlsProvider, shareGroups, sasl, acls);
     }
 
     /** The same listener with its TLS encrypted by {@code value}. */
     public KafkaServerSettings withTlsProvider(TlsProvider value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
-                value, shareGroups, sasl);
+                value, shareGroups, sasl, acls);
     }
 
     public KafkaServerSettings withSasl(SaslSettings value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
-                tlsProvider, shareGroups, value);
+                tlsProvider, shareGroups, value, acls);
+    }
+
+    public KafkaServerSettings withAcls(AclSettings value) {
+        return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
+                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
+                tlsProvider, shareGroups, sasl, value);
     }
 
     /** Kafka's name for what the listener speaks: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */

@@ -25,6 +25,8 @@ public final class DurableMap {
     private final InternalLog log;
     private final boolean queueState;
     private final Map<String, byte[]> entries = new ConcurrentHashMap<>();
+    /** Bumped on every change, local or replicated, so owners may cache what they derive from the entries. */
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     DurableMap(String namespace, InternalLog log, boolean queueState) throws IOException {
         if (namespace.isEmpty() || namespace.contains("/") || "topic".equals(namespace) || "producer-ids".equals(namespace)) {
@@ -41,6 +43,7 @@ public final class DurableMap {
                 } else {
                     entries.put(name, value);
                 }
+                version.incrementAndGet();
             }
         });
     }
@@ -57,11 +60,18 @@ public final class DurableMap {
     public void put(String name, byte[] value) throws IOException {
         write(Map.entry(prefix + name, value.clone()));
         entries.put(name, value.clone());
+        version.incrementAndGet();
+    }
+
+    /** A number that changes whenever an entry does; read it before {@link #all} to cache what is derived from it. */
+    public long version() {
+        return version.get();
     }
 
     public void remove(String name) throws IOException {
         write(new AbstractMap.SimpleEntry<>(prefix + name, (byte[]) null));
         entries.remove(name);
+        version.incrementAndGet();
     }
 
     /** Whether this map holds queue state, written only by the node serving the queues. */

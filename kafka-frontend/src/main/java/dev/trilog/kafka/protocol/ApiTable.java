@@ -27,6 +27,8 @@ public final class ApiTable {
     private final ClusterRouting routing;
     /** APIs answered only up to a version below kafka-clients' latest (a newer one needs a feature Trilog lacks). */
     private final Map<ApiKeys, Short> maxVersions = new EnumMap<>(ApiKeys.class);
+    /** Who may do what: every request passes it once routed (the authorizer, when on). */
+    private RequestGate gate = RequestGate.OPEN;
 
     public ApiTable() {
         this(null);
@@ -53,6 +55,12 @@ public final class ApiTable {
         return this;
     }
 
+    /** Sets what every routed request passes before its handler; set before the listener opens. */
+    public ApiTable gate(RequestGate value) {
+        this.gate = value;
+        return this;
+    }
+
     public Map<ApiKeys, ApiHandler> handlers() {
         return Collections.unmodifiableMap(handlers);
     }
@@ -74,7 +82,7 @@ public final class ApiTable {
                 return CompletableFuture.completedFuture(refusal.get());
             }
         }
-        return handler.handle(request);
+        return gate.handle(request, handler);
     }
 
     /** The advertised versions: what kafka-clients can read and write, for each API in the table. */

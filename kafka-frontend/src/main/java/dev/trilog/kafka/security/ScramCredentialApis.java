@@ -44,13 +44,17 @@ import org.apache.kafka.common.requests.DescribeUserScramCredentialsResponse;
 public final class ScramCredentialApis {
 
     private final UserStore users;
+    /** With the authorizer on, it has already checked ALTER on the cluster ({@link RequestAuthorization}). */
+    private final boolean authorized;
 
-    private ScramCredentialApis(UserStore users) {
+    private ScramCredentialApis(UserStore users, boolean authorized) {
         this.users = users;
+        this.authorized = authorized;
     }
 
-    public static void register(ApiTable table, UserStore users) {
-        ScramCredentialApis apis = new ScramCredentialApis(users);
+    /** @param authorized whether the authorizer decides who may alter credentials (else: SASL or loopback) */
+    public static void register(ApiTable table, UserStore users, boolean authorized) {
+        ScramCredentialApis apis = new ScramCredentialApis(users, authorized);
         table.register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, apis::describe)
                 .register(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, apis::alter);
     }
@@ -114,7 +118,7 @@ public final class ScramCredentialApis {
             alterations.add(upsertion.mechanism());
         }
         AlterUserScramCredentialsResponseData response = new AlterUserScramCredentialsResponseData();
-        if (!mayAlterCredentials(request.context())) {
+        if (!authorized && !mayAlterCredentials(request.context())) {
             byUser.keySet().forEach(name -> response.results().add(new AlterUserScramCredentialsResult().setUser(name)
                     .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())
                     .setErrorMessage("credentials are changed over a SASL-authenticated connection or from this"
@@ -128,7 +132,7 @@ public final class ScramCredentialApis {
     /**
      * Kafka without an authorizer lets anyone change anyone's credentials. Here the store also holds
      * the AMQP logins (amqp.auth=users), so an unauthenticated Kafka client on another host could
-     * otherwise set an AMQP user's password: until ACLs exist, changes come over SASL (as a user
+     * otherwise set an AMQP user's password: without the authorizer, changes come over SASL (as a user
      * who logged in) or from loopback, where {@code trilog users} runs too.
      */
     private static boolean mayAlterCredentials(org.apache.kafka.common.requests.RequestContext context) {
