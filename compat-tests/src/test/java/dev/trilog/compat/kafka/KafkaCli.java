@@ -27,6 +27,7 @@ final class KafkaCli {
     static final String PRODUCER_PERF = "org.apache.kafka.tools.ProducerPerformance";
     static final String CONSUMER_PERF = "org.apache.kafka.tools.ConsumerPerformance";
     static final String TRANSACTIONS = "org.apache.kafka.tools.TransactionsCommand";
+    static final String ACLS = "org.apache.kafka.tools.AclCommand";
     static final String METADATA_QUORUM = "org.apache.kafka.tools.MetadataQuorumCommand";
     /** Kafka Streams' word count example: reads streams-plaintext-input, writes streams-wordcount-output. */
     static final String WORD_COUNT_DEMO = "org.apache.kafka.streams.examples.wordcount.WordCountDemo";
