@@ -40,6 +40,19 @@ class KafkaFrontendConfigTest {
     }
 
     @Test
+    void theAuthorizerIsOffUnlessAskedAndSuperUsersArePrincipals() {
+        assertThat(read().acls()).isEqualTo(dev.trilog.kafka.security.AclSettings.OFF);
+        assertThat(read(new ConfigValue("kafka.authorizer", "acl", "--set"),
+                new ConfigValue("super.users", "User:admin; User:ops", "--set"),
+                new ConfigValue("allow.everyone.if.no.acl.found", "true", "--set")).acls())
+                .isEqualTo(new dev.trilog.kafka.security.AclSettings(true, java.util.Set.of("User:admin", "User:ops"), true));
+        assertThatThrownBy(() -> read(new ConfigValue("kafka.authorizer", "simple", "--set")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("kafka.authorizer");
+        assertThatThrownBy(() -> read(new ConfigValue("super.users", "admin", "--set")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("super.users");
+    }
+
+    @Test
     void connectionLimitsAreReadFromKafkasKeys() {
         assertThat(read(new ConfigValue("connections.max.idle.ms", "0", "--set"),
                 new ConfigValue("max.connections", "1000", "--set"),
