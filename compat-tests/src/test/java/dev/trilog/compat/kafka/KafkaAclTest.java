@@ -235,6 +235,21 @@ class KafkaAclTest {
         assertThat(endOffset("metrics")).isZero();
     }
 
+    /** Metadata auto-creates a topic only for who may CREATE it, as Kafka does; others are told it is unknown. */
+    @Test
+    void onlyAUserWhoMayCreateATopicAutoCreatesIt() throws Exception {
+        addAcls(allow(ResourceType.TOPIC, "auto-", PatternType.PREFIXED, "User:alice", AclOperation.WRITE),
+                allow(ResourceType.TOPIC, "auto-made-", PatternType.PREFIXED, "User:alice", AclOperation.CREATE));
+        try (KafkaProducer<String, String> producer = producer("alice", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000))) {
+            producer.send(new ProducerRecord<>("auto-made-1", "created")).get(60, TimeUnit.SECONDS);
+            assertThat(sendFailure(producer, "auto-unmade"))
+                    .isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class)
+                    .hasMessageContaining("not present in metadata");
+        }
+        assertThat(trilog.gateway().engine().topic("auto-made-1")).isPresent();
+        assertThat(trilog.gateway().engine().topic("auto-unmade")).isEmpty();
+    }
+
     @Test
     void aSuperUserNeedsNoAclAndOthersMayNotManageAcls() throws Exception {
         createTopics("open-to-admin");

@@ -22,7 +22,6 @@ import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
-import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.*;
@@ -38,7 +37,7 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  * {@code GROUP_AUTHORIZATION_FAILED}, {@code TOPIC_AUTHORIZATION_FAILED} (naming the denied topics) —
  * and never reaches its handler, so it changes nothing. Listings are filtered instead, as Kafka's
  * are: Metadata leaves out (all topics) or marks {@code TOPIC_AUTHORIZATION_FAILED} (named topics)
- * what may not be described, and is never asked to auto-create those; ListGroups and
+ * what may not be described, and auto-creates only what may be created; ListGroups and
  * ListTransactions leave out what may not be described.
  *
  * <p>Unlike Kafka, a request naming several topics is refused whole when one is denied (Kafka
@@ -362,7 +361,11 @@ public final class RequestAuthorization implements RequestGate {
         return List.of(Access.cluster(AclOperation.IDEMPOTENT_WRITE));
     }
 
-    /** Named topics the caller may not describe are answered TOPIC_AUTHORIZATION_FAILED and never auto-created. */
+    /**
+     * Named topics the caller may not describe are answered TOPIC_AUTHORIZATION_FAILED; unknown ones it
+     * may describe but not create (CREATE on the cluster or the topic) UNKNOWN_TOPIC_OR_PARTITION, as
+     * Kafka does. Neither reaches the handler, so neither is auto-created.
+     */
     private CompletableFuture<Reply> metadata(KafkaRequest request, ApiHandler handler, Caller caller) {
         MetadataRequest metadata = (MetadataRequest) request.body();
         if (metadata.isAllTopics()) {
@@ -372,16 +375,28 @@ public final class RequestAuthorization implements RequestGate {
                 return reply;
             });
         }
-        List<MetadataRequestTopic> denied = new ArrayList<>();
+        boolean mayCreateAny = allowed(caller, AclOperation.CREATE, ResourceType.CLUSTER, Resource.CLUSTER_NAME);
+        List<MetadataResponseTopic> answered = new ArrayList<>();
         metadata.data().topics().removeIf(t -> {
             String name = topicName(t.name(), t.topicId()).orElse(null);
-            boolean refused = name != null && !allowed(caller, AclOperation.DESCRIBE, ResourceType.TOPIC, name);
-            if (refused) {
-                denied.add(t);
+            if (name == null) {
+                return false; // an unknown topic ID: the handler answers it
             }
-            return refused;
+            Errors error = Errors.NONE;
+            if (!allowed(caller, AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+                error = Errors.TOPIC_AUTHORIZATION_FAILED;
+            } else if (engine.topic(name).isEmpty() && !mayCreateAny
+                    && !allowed(caller, AclOperation.CREATE, ResourceType.TOPIC, name)) {
+                error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            }
+            if (error != Errors.NONE) {
+                answered.add(new MetadataResponseTopic().setName(t.name())
+                        .setTopicId(t.topicId() == null ? Uuid.ZERO_UUID : t.topicId())
+                        .setErrorCode(error.code()).setIsInternal(false));
+            }
+            return error != Errors.NONE;
         });
-        if (denied.isEmpty()) {
+        if (answered.isEmpty()) {
             return handler.handle(request);
         }
         if (metadata.data().topics().isEmpty() && request.version() == 0) {
@@ -389,12 +404,7 @@ public final class RequestAuthorization implements RequestGate {
             return CompletableFuture.completedFuture(request.error(new TopicAuthorizationException(Set.of())));
         }
         return handler.handle(request).thenApply(reply -> {
-            var topics = ((MetadataResponse) reply.response()).data().topics();
-            for (MetadataRequestTopic topic : denied) {
-                topics.add(new MetadataResponseTopic().setName(topic.name())
-                        .setTopicId(topic.topicId() == null ? Uuid.ZERO_UUID : topic.topicId())
-                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setIsInternal(false));
-            }
+            answered.forEach(((MetadataResponse) reply.response()).data().topics()::add);
             return reply;
         });
     }
