@@ -39,6 +39,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *                                      partition is owned by exactly one member again, the newcomer
  *                                      holding its share (join) and the leaver's partitions taken over
  *                                      (leave); prints "REBALANCE join_p50_ms=.. join_max_ms=.. leave_p50_ms=.. leave_max_ms=.."
+ *   acls BOOTSTRAP PRINCIPAL OTHERS      PHASES=auth: ALL on every topic and group for PRINCIPAL, and OTHERS
+ *                                      ACLs naming other users' topics (as a super user: BENCH_CLIENT_CONFIG)
  * </pre>
  */
 public final class BenchTool {
@@ -50,6 +52,7 @@ public final class BenchTool {
                     args.length > 4 ? args[4] : "read_uncommitted");
             case "e2e" -> e2e(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]));
             case "share-earliest" -> shareEarliest(args[1], args[2]);
+            case "acls" -> acls(args[1], args[2], Integer.parseInt(args[3]));
             case "rebalance" -> rebalance(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -224,6 +227,37 @@ public final class BenchTool {
                 Thread.sleep(100);
             }
         }
+    }
+
+    /**
+     * PHASES=auth: lets {@code principal} do everything on every topic and group (LITERAL {@code *}),
+     * among {@code others} ACLs for other users' topics, so each check scans a realistic list.
+     */
+    static void acls(String bootstrap, String principal, int others) throws Exception {
+        Properties p = clientConfig();
+        p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        List<org.apache.kafka.common.acl.AclBinding> bindings = new ArrayList<>();
+        for (var type : List.of(org.apache.kafka.common.resource.ResourceType.TOPIC,
+                org.apache.kafka.common.resource.ResourceType.GROUP)) {
+            bindings.add(acl(type, "*", principal, org.apache.kafka.common.acl.AclOperation.ALL));
+        }
+        for (int i = 0; i < others; i++) {
+            bindings.add(acl(org.apache.kafka.common.resource.ResourceType.TOPIC, "other-" + i, "User:other-" + i,
+                    org.apache.kafka.common.acl.AclOperation.WRITE));
+        }
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            admin.createAcls(bindings).all().get();
+        }
+        System.out.println("ACLS created=" + bindings.size());
+    }
+
+    private static org.apache.kafka.common.acl.AclBinding acl(org.apache.kafka.common.resource.ResourceType type,
+            String name, String principal, org.apache.kafka.common.acl.AclOperation operation) {
+        return new org.apache.kafka.common.acl.AclBinding(
+                new org.apache.kafka.common.resource.ResourcePattern(type, name,
+                        org.apache.kafka.common.resource.PatternType.LITERAL),
+                new org.apache.kafka.common.acl.AccessControlEntry(principal, "*", operation,
+                        org.apache.kafka.common.acl.AclPermissionType.ALLOW));
     }
 
     /** Same consumer settings ConsumerPerformance uses by default (2 MiB socket buffer, 1 MiB per partition, no CRC check). */

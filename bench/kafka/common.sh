@@ -136,16 +136,17 @@ EOF
   wait_port "$KAFKA_PORT" "$BROKER_PID" "$RUN/logs/kafka-$2.log"
 }
 
-start_trilog() { # $1 partitions, $2 tag, $3 the jar (default: this build), $4 a TLS engine (openssl, jdk) for TLS
-  local dir="$DATA/trilog" jar="${3:-$TRILOG_JAR}" tls=()
+start_trilog() { # $1 partitions, $2 tag, $3 the jar (default: this build), $4 a TLS engine (openssl, jdk) for TLS,
+                 # $5 the admin port (default 0: any), then more `trilog serve` flags
+  local dir="$DATA/trilog" jar="${3:-$TRILOG_JAR}" tls=() admin_port="${5:-0}" more=("${@:6}")
   rm -rf "$dir"; mkdir -p "$dir"
   port_free "$TRILOG_PORT" || return 1
   [[ -n ${4:-} ]] && tls=(--set "kafka.tls.certificate=$TLS_DIR/server.crt" --set "kafka.tls.private-key=$TLS_DIR/server.key"
                           --set "kafka.tls.provider=$4")
   # shellcheck disable=SC2086
   java $BROKER_JVM_OPTS -jar "$jar" serve --data-dir "$dir/data" \
-      --kafka-port "$TRILOG_PORT" --admin-port 0 --amqp-port 0 --sqs-port 0 \
-      --set "num.partitions=$1" --set group.initial.rebalance.delay.ms=0 "${tls[@]}" $TRILOG_ARGS >"$RUN/logs/trilog-$2.log" 2>&1 &
+      --kafka-port "$TRILOG_PORT" --admin-port "$admin_port" --amqp-port 0 --sqs-port 0 \
+      --set "num.partitions=$1" --set group.initial.rebalance.delay.ms=0 "${tls[@]}" "${more[@]}" $TRILOG_ARGS >"$RUN/logs/trilog-$2.log" 2>&1 &
   BROKER_PID=$!
   wait_port "$TRILOG_PORT" "$BROKER_PID" "$RUN/logs/trilog-$2.log"
 }

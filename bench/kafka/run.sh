@@ -28,6 +28,10 @@
 # kafka-tls (Kafka's SSL listener, the JDK's engine), one partition, NUM_RECORDS (default 1M)
 # produced with acks=1 then consumed twice (BenchTool consume). The TLS clients trust the
 # test-only CA of test-support.
+# PHASES=auth measures what SASL and ACL checks cost per request: the brokers trilog (plaintext, no
+# authorizer) and trilog-auth (SASL_PLAINTEXT with PLAIN, kafka.authorizer=acl; the client logs in
+# as a user that is not a super user, allowed by a LITERAL `*` ACL among AUTH_OTHER_ACLS ACLs for
+# other users), one partition, NUM_RECORDS (default 1M) produced with acks=1 then consumed twice.
 set -uo pipefail
 
 REPS="${REPS:-3}"
@@ -38,13 +42,19 @@ E2E_RECORDS="${E2E_RECORDS:-10000}"          # EndToEndLatency
 E2E_US_RECORDS="${E2E_US_RECORDS:-5000}"      # BenchTool e2e (the same loop; fewer, to keep the run short)
 PARTITIONS="${PARTITIONS:-1 6}"
 MAX_MINUTES="${MAX_MINUTES:-30}"   # no new repetition starts when it would likely end past this
-PHASES="${PHASES:-standard}"       # standard | txn | share | rebalance | tls
+PHASES="${PHASES:-standard}"       # standard | txn | share | rebalance | tls | auth
 REBALANCE_MEMBERS="${REBALANCE_MEMBERS:-3}"
 REBALANCE_ROUNDS="${REBALANCE_ROUNDS:-5}"
 if [[ $PHASES == tls ]]; then
   NUM_RECORDS="${NUM_RECORDS_TLS:-1000000}"; WARMUP_RECORDS="${WARMUP_RECORDS_TLS:-200000}"
   PARTITIONS="${PARTITIONS_TLS:-1}"; BROKERS="${BROKERS:-trilog trilog-tls trilog-tls-jdk kafka kafka-tls}"
 fi
+if [[ $PHASES == auth ]]; then
+  NUM_RECORDS="${NUM_RECORDS_AUTH:-1000000}"; WARMUP_RECORDS="${WARMUP_RECORDS_AUTH:-200000}"
+  PARTITIONS="${PARTITIONS_AUTH:-1}"; BROKERS="${BROKERS:-trilog trilog-auth}"
+fi
+AUTH_OTHER_ACLS="${AUTH_OTHER_ACLS:-100}"
+TRILOG_ADMIN_PORT="${TRILOG_ADMIN_PORT:-47180}"
 TXN_DURATION_MS="${TXN_DURATION_MS:-100}"
 SHARE_CONSUMERS="${SHARE_CONSUMERS:-2}"
 SHARE_TOPIC=""; [[ $PHASES == share ]] && SHARE_TOPIC=share
@@ -197,6 +207,24 @@ e2e_bench() { # phase topic
   row "$1" "$E2E_US_RECORDS" "" "" "$(ms avg_us)" "$(ms p50_us)" "$(ms p99_us)" "$(ms p999_us)" "BenchTool e2e (us resolution)"
 }
 
+sasl_conf() { # $1 the user, whose password is $1-secret
+  printf 'security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="%s" password="%s-secret";\n' "$1" "$1"
+}
+
+start_trilog_auth() { # $1 partitions, $2 tag: SASL PLAIN and ACLs; users admin (super user) and bench, bench's ACLs
+  start_trilog "$1" "$2" "$TRILOG_JAR" "" "$TRILOG_ADMIN_PORT" --set kafka.sasl.mechanisms=PLAIN \
+    --set kafka.authorizer=acl --set super.users=User:admin || return 1
+  wait_port "$TRILOG_ADMIN_PORT" "$BROKER_PID" "$RUN/logs/trilog-$2.log" || return 1
+  local user
+  for user in admin bench; do
+    java -jar "$TRILOG_JAR" users add "$user" --password "$user-secret" --admin "127.0.0.1:$TRILOG_ADMIN_PORT" \
+      >>"$RUN/logs/$2-users.out" 2>&1 || { log "adding $user failed"; return 1; }
+  done
+  sasl_conf admin >"$RUN/admin-sasl.properties"
+  BENCH_CLIENT_CONFIG="$RUN/admin-sasl.properties" java -cp "$TOOLS_CP" BenchTool acls "$BOOT" User:bench \
+    "$AUTH_OTHER_ACLS" >>"$RUN/logs/$2-acls.out" 2>&1 || { log "creating the ACLs failed"; return 1; }
+}
+
 create_topic() { java -cp "$TOOLS_CP" BenchTool create "$BOOT" "$1" "$2" >>"$RUN/logs/$TAG-create.out" 2>&1; }
 
 one_broker() {
@@ -208,6 +236,10 @@ one_broker() {
     CLIENT_CONF="$RUN/client-ssl.properties"
     printf 'security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=%s\n' "$TLS_DIR/ca.crt" >"$CLIENT_CONF"
   fi
+  if [[ $BROKER == trilog-auth ]]; then
+    CLIENT_CONF="$RUN/client-sasl.properties"
+    sasl_conf bench >"$CLIENT_CONF"
+  fi
   export BENCH_CLIENT_CONFIG="$CLIENT_CONF"   # BenchTool's clients read it too
   case $BROKER in
     kafka) BOOT="127.0.0.1:$KAFKA_PORT"; start_kafka "$P" "$TAG" || return 1 ;;
@@ -215,6 +247,7 @@ one_broker() {
     trilog-base) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_BASE_JAR" || return 1 ;;
     trilog-tls) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_JAR" openssl || return 1 ;;
     trilog-tls-jdk) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_JAR" jdk || return 1 ;;
+    trilog-auth) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog_auth "$P" "$TAG" || return 1 ;;
     *) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" || return 1 ;;
   esac
   # the same topic set-up on both: auto-creation with num.partitions=P through a producer's Metadata request
@@ -239,7 +272,7 @@ one_broker() {
             "consume_assign consume_read_committed txn read_committed")
   elif [[ $PHASES == rebalance ]]; then
     phases=("rebalance rebalance_classic rebalance classic" "rebalance rebalance_consumer rebalance consumer")
-  elif [[ $PHASES == tls ]]; then
+  elif [[ $PHASES == tls || $PHASES == auth ]]; then
     phases=("produce produce_acks1 acks1 1" "consume_assign consume acks1" "consume_assign consume acks1")
   elif [[ $PHASES == share ]]; then
     phases=("produce produce_acks1 share 1" "consume_share share_consume share share-a-$TAG"
