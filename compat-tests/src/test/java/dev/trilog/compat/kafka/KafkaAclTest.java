@@ -275,6 +275,28 @@ class KafkaAclTest {
         assertThat(UserStore.open(trilog.gateway().engine()).authenticatePlain("admin", "admin-secret")).isTrue();
     }
 
+    /** ListGroups answers only the groups the caller may describe (all of them for who may describe the cluster). */
+    @Test
+    void aUserListsOnlyTheGroupsItMayDescribe() throws Exception {
+        createTopics("listed");
+        TopicPartition partition = new TopicPartition("listed", 0);
+        try (Admin admin = admin("admin")) {
+            for (String group : List.of("alice-visible", "hidden")) {
+                admin.alterConsumerGroupOffsets(group, Map.of(partition, new OffsetAndMetadata(0)))
+                        .all().get(60, TimeUnit.SECONDS);
+            }
+            assertThat(admin.listGroups().all().get(60, TimeUnit.SECONDS))
+                    .extracting(g -> g.groupId()).contains("alice-visible", "hidden");
+        }
+        addAcls(allow(ResourceType.GROUP, "alice-", PatternType.PREFIXED, "User:alice", AclOperation.DESCRIBE));
+        try (Admin alice = admin("alice")) {
+            assertThat(alice.listGroups().all().get(60, TimeUnit.SECONDS))
+                    .extracting(g -> g.groupId()).containsExactly("alice-visible");
+            assertThat(KafkaClients.failureOf(alice.describeConsumerGroups(List.of("hidden")).all()))
+                    .isInstanceOf(GroupAuthorizationException.class);
+        }
+    }
+
     @Test
     void aclsAreDescribedWithFiltersDeletedAndSurviveARestart() throws Exception {
         AclBinding prefixed = allow(ResourceType.TOPIC, "logs-", PatternType.PREFIXED, "User:alice", AclOperation.READ);
