@@ -74,7 +74,7 @@ public final class RequestAuthorization implements RequestGate {
             case LIST_GROUPS -> listGroups(request, handler, caller);
             case LIST_TRANSACTIONS -> listTransactions(request, handler, caller);
             case INIT_PRODUCER_ID -> checked(request, handler, caller, initProducerId(request, caller));
-            default -> checked(request, handler, caller, required(request));
+            default -> checked(request, handler, caller, required(request, caller));
         };
     }
 
@@ -130,7 +130,7 @@ public final class RequestAuthorization implements RequestGate {
     }
 
     /** What Kafka's broker checks for each API, in its order. */
-    private List<Access> required(KafkaRequest request) {
+    private List<Access> required(KafkaRequest request, Caller caller) {
         AbstractRequest body = request.body();
         List<Access> checks = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -166,8 +166,7 @@ public final class RequestAuthorization implements RequestGate {
             }
             case CREATE_TOPICS -> {
                 // CREATE on the cluster covers every topic; else each topic needs its own
-                if (!allowed(new Caller(request.context().principal, request.context().clientAddress),
-                        AclOperation.CREATE, ResourceType.CLUSTER, Resource.CLUSTER_NAME)) {
+                if (!allowed(caller, AclOperation.CREATE, ResourceType.CLUSTER, Resource.CLUSTER_NAME)) {
                     ((CreateTopicsRequest) body).data().topics().forEach(t -> names.add(t.name()));
                     checks.add(topics(AclOperation.CREATE, names));
                 }
