@@ -1,6 +1,7 @@
 package dev.trilog.amqp;
 
 import dev.trilog.frontend.ConfigKey;
+import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.ServerTls;
 import java.util.List;
@@ -12,6 +13,8 @@ public final class AmqpFrontendConfig {
     public static final String PORT = "amqp.port";
     public static final String MAX_FRAME_SIZE = "amqp.max-frame-size";
     public static final String IDLE_TIMEOUT_MS = "amqp.idle-timeout-ms";
+    public static final String MAX_CONNECTIONS = "amqp.max-connections";
+    public static final String MAX_CONNECTIONS_PER_IP = "amqp.max-connections-per-ip";
     public static final String MAX_MESSAGE_SIZE = "amqp.max-message-size";
     public static final String LINK_CREDIT = "amqp.link-credit";
     /** Who may connect: {@code none} (any credentials, the default) or {@code users} (the user store). */
@@ -27,8 +30,6 @@ public final class AmqpFrontendConfig {
                     + " with the 1.0 header until that protocol lands."),
             ConfigKey.of(MAX_FRAME_SIZE, Integer.toString(AmqpSettings.DEFAULT_MAX_FRAME_SIZE),
                     "The largest AMQP 1.0 frame a client may send, in bytes (at least 512)."),
-            ConfigKey.of(IDLE_TIMEOUT_MS, Integer.toString(AmqpSettings.DEFAULT_IDLE_TIMEOUT_MS),
-                    "An AMQP connection silent for this long is closed (0 = never)."),
             ConfigKey.of(MAX_MESSAGE_SIZE, Integer.toString(AmqpSettings.DEFAULT_MAX_MESSAGE_SIZE),
                     "The largest message an AMQP 1.0 client may send, in bytes, over all its transfers."),
             ConfigKey.of(LINK_CREDIT, Integer.toString(AmqpSettings.DEFAULT_LINK_CREDIT),
@@ -36,7 +37,9 @@ public final class AmqpFrontendConfig {
                             + " become durable."),
             ConfigKey.of(AUTH, "none", "How AMQP logins (1.0 SASL PLAIN, 0-9-1 PLAIN and AMQPLAIN) are checked:"
                     + " none (any credentials accepted) or users (against the users of `trilog users`).")),
-            ServerTls.keys(TLS_PREFIX).stream()).toList();
+            Stream.concat(ConnectionLimits.keys("AMQP", IDLE_TIMEOUT_MS, AmqpSettings.DEFAULT_IDLE_TIMEOUT_MS,
+                    "An AMQP connection silent for this long is closed (0 = never).", MAX_CONNECTIONS,
+                    MAX_CONNECTIONS_PER_IP).stream(), ServerTls.keys(TLS_PREFIX).stream())).toList();
 
     private AmqpFrontendConfig() {
     }
@@ -50,7 +53,7 @@ public final class AmqpFrontendConfig {
         checkedLogins(config);
         return new AmqpSettings(config.listenHost(), config.port(PORT),
                 config.intAtLeast(MAX_FRAME_SIZE, MIN_MAX_FRAME_SIZE),
-                config.intAtLeast(IDLE_TIMEOUT_MS, 0),
+                ConnectionLimits.read(config, IDLE_TIMEOUT_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP),
                 config.intAtLeast(MAX_MESSAGE_SIZE, 1),
                 config.intAtLeast(LINK_CREDIT, 1),
                 AmqpSettings.DEFAULT_LINK_BYTES_IN_FLIGHT,

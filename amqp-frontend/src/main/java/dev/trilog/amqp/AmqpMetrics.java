@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code trilog_amqp_connections} (gauge) open connections, {@code trilog_amqp_connections_opened_total},
  * {@code trilog_amqp_connections_refused_total} (a protocol header Trilog does not serve, tagged
  * {@code unknown}; AMQP 0-9-1 connections are served and have their own {@code trilog_amqp091_*} meters);</li>
+ * <li>{@code trilog_amqp_connections_limited_total} ({@code limit} = {@code amqp.max-connections} or
+ * {@code amqp.max-connections-per-ip}): connections of either version closed as soon as accepted
+ * because a limit was reached;</li>
  * <li>{@code trilog_amqp_links} (gauge, {@code role} = {@code sender} for client senders,
  * {@code receiver} for client receivers);</li>
  * <li>{@code trilog_amqp_messages_in_total} (published by clients), {@code trilog_amqp_messages_out_total}
@@ -35,6 +38,7 @@ public final class AmqpMetrics {
     private final AtomicInteger receiverLinks = new AtomicInteger();
     private final Counter opened;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+    private final Map<String, Counter> limited = new ConcurrentHashMap<>();
     private final Counter messagesIn;
     private final Counter messagesOut;
     /** By side, then outcome: looked up with the callers' constant strings, no key built per message. */
@@ -83,6 +87,13 @@ public final class AmqpMetrics {
     /** @param protocol what the refused connection asked for: {@code unknown} (anything Trilog does not serve) */
     public void connectionRefused(String protocol) {
         refused.getOrDefault(protocol, refused.get("unknown")).increment();
+    }
+
+    /** A connection was closed on arrival: {@code limitKey} ({@code amqp.max-connections}, {@code amqp.max-connections-per-ip}) was reached. */
+    public void connectionOverLimit(String limitKey) {
+        limited.computeIfAbsent(limitKey, key -> Counter.builder("trilog.amqp.connections.limited").tag("limit", key)
+                .description("AMQP connections closed on arrival because a connection limit was reached")
+                .register(registry)).increment();
     }
 
     public void linkOpened(boolean clientSends) {

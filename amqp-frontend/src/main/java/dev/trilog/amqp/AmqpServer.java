@@ -7,6 +7,7 @@ import dev.trilog.amqp.v091.Amqp091Settings;
 import dev.trilog.amqp.v10.AmqpBroker;
 import dev.trilog.amqp.v10.ConsumerCounts;
 import dev.trilog.amqp.v10.ProtonConnection;
+import dev.trilog.frontend.ConnectionGate;
 import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.frontend.auth.PasswordLogins;
 import dev.trilog.log.LogEngine;
@@ -29,6 +30,7 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * them for its whole life), {@code trilog-amqp-declare}, which writes the topology when an
  * address or the {@code /management} node declares something, and {@code trilog-amqp-stream},
  * which reads the log for stream links.
+ *
+ * <p>A connection over {@code amqp.max-connections} or {@code amqp.max-connections-per-ip} is
+ * closed as soon as it is accepted, before its protocol header ({@link ConnectionGate}), as
+ * Kafka's and SQS's listeners do.
  */
 public final class AmqpServer implements ServerFrontend.Server {
 
@@ -60,6 +66,7 @@ public final class AmqpServer implements ServerFrontend.Server {
     private final PasswordLogins logins;
     /** What every AMQP 0-9-1 connection shares (exclusive owners, blocked state, its topology thread). */
     private final Amqp091Context amqp091;
+    private final ConnectionGate gate;
     private final ChannelGroup connections = new DefaultChannelGroup("amqp", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -75,6 +82,8 @@ public final class AmqpServer implements ServerFrontend.Server {
             AmqpMetrics metrics, PasswordLogins logins) {
         this.settings = settings;
         this.logins = logins;
+        this.gate = new ConnectionGate("AMQP", settings.connections(), AmqpFrontendConfig.MAX_CONNECTIONS,
+                AmqpFrontendConfig.MAX_CONNECTIONS_PER_IP, metrics::connectionOverLimit);
         this.declarer = thread("trilog-amqp-declare");
         this.streamReader = thread("trilog-amqp-stream");
         this.broker = new AmqpBroker(settings, engine, queues, topology, metrics, declarer, streamReader,
@@ -107,6 +116,12 @@ public final class AmqpServer implements ServerFrontend.Server {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        InetAddress peer = channel.remoteAddress().getAddress();
+                        if (!gate.admit(peer)) {
+                            channel.close();
+                            return;
+                        }
+                        channel.closeFuture().addListener(closed -> gate.release(peer));
                         connections.add(channel);
                         if (tls != null) {
                             channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));

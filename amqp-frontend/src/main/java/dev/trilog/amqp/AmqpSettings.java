@@ -1,5 +1,6 @@
 package dev.trilog.amqp;
 
+import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.ServerTls;
 
 /**
@@ -10,9 +11,11 @@ import dev.trilog.frontend.ServerTls;
  * @param maxFrameSize    the largest AMQP 1.0 frame a peer may send (the {@code open} frame's
  *                        max-frame-size); a bigger one closes the connection with
  *                        {@code amqp:connection:framing-error}
- * @param idleTimeoutMs   a connection that sends nothing for this long is closed
- *                        ({@code amqp:resource-limit-exceeded}); half of it is what the peer is asked
- *                        to keep to; 0 = never
+ * @param connections     {@code amqp.idle-timeout-ms}: a connection that sends nothing for this long is
+ *                        closed ({@code amqp:resource-limit-exceeded}; half of it is what the peer is
+ *                        asked to keep to; 0 = never); {@code amqp.max-connections} and
+ *                        {@code amqp.max-connections-per-ip}: connections over either are closed as
+ *                        soon as they are accepted
  * @param maxMessageSize  the largest message (all its transfers) a sending link may send; a bigger
  *                        one detaches the link with {@code amqp:link:message-size-exceeded}
  * @param linkCredit      the credit a sending link is given, and topped up to as its messages become
@@ -21,12 +24,13 @@ import dev.trilog.frontend.ServerTls;
  *                        durable before it is given more credit
  * @param tls             the port's TLS identity (both AMQP versions, as RabbitMQ's amqps); null = plain TCP
  */
-public record AmqpSettings(String host, int port, int maxFrameSize, int idleTimeoutMs, int maxMessageSize,
+public record AmqpSettings(String host, int port, int maxFrameSize, ConnectionLimits connections, int maxMessageSize,
         int linkCredit, int linkBytesInFlight, ServerTls tls) {
 
     /** RabbitMQ's default frame_max (128 KiB). */
     public static final int DEFAULT_MAX_FRAME_SIZE = 131_072;
     public static final int DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+    public static final ConnectionLimits DEFAULT_CONNECTIONS = ConnectionLimits.idleTimeout(DEFAULT_IDLE_TIMEOUT_MS);
     /** Kafka's default {@code message.max.bytes}, so every message fits a record batch of a default topic. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 1_048_588;
     public static final int DEFAULT_LINK_CREDIT = 128;
@@ -34,7 +38,17 @@ public record AmqpSettings(String host, int port, int maxFrameSize, int idleTime
 
     /** Defaults on loopback and an ephemeral port: for tests. */
     public static AmqpSettings defaults() {
-        return new AmqpSettings("127.0.0.1", 0, DEFAULT_MAX_FRAME_SIZE, DEFAULT_IDLE_TIMEOUT_MS,
+        return new AmqpSettings("127.0.0.1", 0, DEFAULT_MAX_FRAME_SIZE, DEFAULT_CONNECTIONS,
                 DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_LINK_CREDIT, DEFAULT_LINK_BYTES_IN_FLIGHT, null);
+    }
+
+    /** {@code amqp.idle-timeout-ms}: a connection silent this long is closed; 0 = never. */
+    public int idleTimeoutMs() {
+        return connections.idleTimeoutMs();
+    }
+
+    /** The same listener with other connection limits. */
+    public AmqpSettings withConnections(ConnectionLimits value) {
+        return new AmqpSettings(host, port, maxFrameSize, value, maxMessageSize, linkCredit, linkBytesInFlight, tls);
     }
 }
