@@ -1,5 +1,7 @@
 package dev.trilog.compat.amqp091;
 
+import static dev.trilog.compat.amqp091.RawAmqp091Client.frame;
+import static dev.trilog.compat.amqp091.RawAmqp091Client.shortstr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
@@ -11,7 +13,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -42,130 +43,8 @@ class Amqp091WireTest {
         server.close();
     }
 
-    /** A hand-driven client: header, start-ok, tune-ok, open, channel 1 open. */
-    final class RawClient implements AutoCloseable {
-        final Socket socket;
-        final DataInputStream in;
-        final OutputStream out;
-
-        RawClient(int heartbeat) throws IOException {
-            this(heartbeat, 0);
-        }
-
-        /** {@code receiveBuffer}: the socket's SO_RCVBUF in bytes, set before connecting; 0 = the system's. */
-        RawClient(int heartbeat, int receiveBuffer) throws IOException {
-            socket = new Socket();
-            if (receiveBuffer > 0) {
-                socket.setReceiveBufferSize(receiveBuffer);
-            }
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
-            socket.setSoTimeout(10_000);
-            in = new DataInputStream(socket.getInputStream());
-            out = socket.getOutputStream();
-            out.write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1});
-            assertThat(readFrame().methodId).isEqualTo(10); // connection.start
-            sendMethod(0, 10, 11, args -> {
-                args.writeInt(0); // client-properties: empty table
-                shortstr(args, "PLAIN");
-                longstr(args, "\0guest\0guest");
-                shortstr(args, "en_US");
-            });
-            assertThat(readFrame().methodId).isEqualTo(30); // connection.tune
-            sendMethod(0, 10, 31, args -> {
-                args.writeShort(2047);
-                args.writeInt(131072);
-                args.writeShort(heartbeat);
-            });
-            sendMethod(0, 10, 40, args -> {
-                shortstr(args, "/");
-                shortstr(args, "");
-                args.writeByte(0);
-            });
-            assertThat(readFrame().methodId).isEqualTo(41); // open-ok
-            sendMethod(1, 20, 10, args -> shortstr(args, ""));
-            assertThat(readFrame().methodId).isEqualTo(11); // channel.open-ok
-        }
-
-        interface Args {
-            void write(DataOutputStream args) throws IOException;
-        }
-
-        byte[] method(int classId, int methodId, Args args) throws IOException {
-            ByteArrayOutputStream payload = new ByteArrayOutputStream();
-            DataOutputStream data = new DataOutputStream(payload);
-            data.writeShort(classId);
-            data.writeShort(methodId);
-            args.write(data);
-            return payload.toByteArray();
-        }
-
-        void sendMethod(int channel, int classId, int methodId, Args args) throws IOException {
-            out.write(frame(1, channel, method(classId, methodId, args)));
-        }
-
-        record Read(int type, int channel, int classId, int methodId, byte[] payload) {
-            int replyCode() {
-                return ((payload[4] & 0xff) << 8) | (payload[5] & 0xff);
-            }
-        }
-
-        Read readFrame() throws IOException {
-            int type = in.readUnsignedByte();
-            int channel = in.readUnsignedShort();
-            int size = in.readInt();
-            byte[] payload = new byte[size];
-            in.readFully(payload);
-            assertThat(in.readUnsignedByte()).isEqualTo(0xCE);
-            int classId = size >= 4 && type == 1 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 0;
-            int methodId = size >= 4 && type == 1 ? ((payload[2] & 0xff) << 8) | (payload[3] & 0xff) : 0;
-            return new Read(type, channel, classId, methodId, payload);
-        }
-
-        /** The connection.close the server answers with (skipping heartbeats). */
-        Read awaitConnectionClose() throws IOException {
-            while (true) {
-                Read r = readFrame();
-                if (r.type == 1 && r.classId == 10 && r.methodId == 50) {
-                    return r;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
-    static byte[] frame(int type, int channel, byte[] payload) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream data = new DataOutputStream(bytes);
-        try {
-            data.writeByte(type);
-            data.writeShort(channel);
-            data.writeInt(payload.length);
-            data.write(payload);
-            data.writeByte(0xCE);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static void shortstr(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeByte(b.length);
-        out.write(b);
-    }
-
-    static void longstr(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
     /** queue.declare "q", durable, no arguments: a good frame to spoil. */
-    byte[] queueDeclare(RawClient c) throws IOException {
+    byte[] queueDeclare(RawAmqp091Client c) throws IOException {
         return frame(1, 1, c.method(50, 10, args -> {
             args.writeShort(0);
             shortstr(args, "q");
@@ -175,15 +54,15 @@ class Amqp091WireTest {
     }
 
     /** Sends {@code bytes} on a fresh raw connection and returns the reply code of the close. */
-    int closeCodeFor(java.util.function.Function<RawClient, byte[]> spoil) throws Exception {
-        try (RawClient c = new RawClient(0)) {
+    int closeCodeFor(java.util.function.Function<RawAmqp091Client, byte[]> spoil) throws Exception {
+        try (RawAmqp091Client c = new RawAmqp091Client(server.port(), 0)) {
             c.out.write(spoil.apply(c));
             c.out.flush();
             return c.awaitConnectionClose().replyCode();
         }
     }
 
-    byte[] spoiled(RawClient c, int index, int value) {
+    byte[] spoiled(RawAmqp091Client c, int index, int value) {
         try {
             byte[] f = queueDeclare(c);
             f[index] = (byte) value;
@@ -195,11 +74,11 @@ class Amqp091WireTest {
 
     @Test
     void theUnspoiledFrameIsFine() throws Exception {
-        try (RawClient c = new RawClient(0)) {
+        try (RawAmqp091Client c = new RawAmqp091Client(server.port(), 0)) {
             c.out.write(queueDeclare(c));
-            RawClient.Read ok = c.readFrame();
-            assertThat(ok.classId).isEqualTo(50);
-            assertThat(ok.methodId).isEqualTo(11);
+            RawAmqp091Client.Read ok = c.readFrame();
+            assertThat(ok.classId()).isEqualTo(50);
+            assertThat(ok.methodId()).isEqualTo(11);
         }
     }
 
@@ -245,7 +124,7 @@ class Amqp091WireTest {
 
     @Test
     void bodyLongerThanItsHeaderIs505() throws Exception {
-        try (RawClient c = new RawClient(0)) {
+        try (RawAmqp091Client c = new RawAmqp091Client(server.port(), 0)) {
             c.out.write(frame(1, 1, c.method(60, 40, args -> {
                 args.writeShort(0);
                 shortstr(args, "");
@@ -281,7 +160,7 @@ class Amqp091WireTest {
             Channel channel = good.createChannel();
             channel.queueDeclare("orphaned", true, false, false, null);
             channel.basicPublish("", "orphaned", null, "held".getBytes(StandardCharsets.UTF_8));
-            try (RawClient c = new RawClient(0)) {
+            try (RawAmqp091Client c = new RawAmqp091Client(server.port(), 0)) {
                 c.sendMethod(1, 60, 20, args -> { // basic.consume, manual ack
                     args.writeShort(0);
                     shortstr(args, "orphaned");
@@ -289,10 +168,10 @@ class Amqp091WireTest {
                     args.writeByte(0);
                     args.writeInt(0);
                 });
-                assertThat(c.readFrame().methodId).isEqualTo(21); // consume-ok
-                RawClient.Read deliver = c.readFrame();
-                assertThat(deliver.classId).isEqualTo(60);
-                assertThat(deliver.methodId).isEqualTo(60); // basic.deliver
+                assertThat(c.readFrame().methodId()).isEqualTo(21); // consume-ok
+                RawAmqp091Client.Read deliver = c.readFrame();
+                assertThat(deliver.classId()).isEqualTo(60);
+                assertThat(deliver.methodId()).isEqualTo(60); // basic.deliver
                 c.socket.setSoLinger(true, 0); // reset, no close handshake
             }
             com.rabbitmq.client.GetResponse[] back = new com.rabbitmq.client.GetResponse[1];
@@ -341,14 +220,14 @@ class Amqp091WireTest {
 
     @Test
     void aSilentClientIsDroppedAfterTwoMissedHeartbeats() throws Exception {
-        try (RawClient c = new RawClient(1)) {
+        try (RawAmqp091Client c = new RawAmqp091Client(server.port(), 1)) {
             long start = System.nanoTime();
             InputStream in = c.in;
             boolean heartbeatSeen = false;
             try {
                 while (true) {
-                    RawClient.Read r = c.readFrame();
-                    heartbeatSeen |= r.type == 8;
+                    RawAmqp091Client.Read r = c.readFrame();
+                    heartbeatSeen |= r.type() == 8;
                 }
             } catch (EOFException | SocketException closed) {
                 // dropped
@@ -377,7 +256,7 @@ class Amqp091WireTest {
                 ch.basicPublish("", "unread", null, body);
             }
             ch.waitForConfirmsOrDie(120_000);
-            try (RawClient c = new RawClient(0, 64 * 1024)) {
+            try (RawAmqp091Client c = new RawAmqp091Client(server.port(), 0, 64 * 1024)) {
                 // basic.consume: queue, a server-named tag, no-local/no-ack/exclusive/no-wait all off, no arguments
                 c.sendMethod(1, 60, 20, args -> {
                     args.writeShort(0);

@@ -17,49 +17,69 @@ import java.util.concurrent.TimeUnit;
 /**
  * One {@code trilog serve} process on fixed ports and one data directory, killed with SIGKILL and
  * started again over the same directory and ports, as often as the soak asks. Its output goes to
- * a file beside the data directory (one file for every incarnation).
+ * a file beside the data directory (one file for every incarnation). The abuse suite runs its
+ * broker with this too, for a process of its own whose memory it can measure.
  */
-final class SoakBroker implements AutoCloseable {
+public final class SoakBroker implements AutoCloseable {
 
     /** Generous: a machine busy with other work has taken 20 s to start the JVM and open the log. */
     private static final int HEALTHY_WITHIN_SECONDS = 180;
 
-    final int kafkaPort;
-    final int amqpPort;
-    final int sqsPort;
-    final int adminPort;
+    public final int kafkaPort;
+    public final int amqpPort;
+    public final int sqsPort;
+    public final int adminPort;
     private final List<String> command;
     private final Path output;
     private Process process;
 
-    private SoakBroker(Path dataDir, Path output) throws IOException {
+    /**
+     * @param maxHeap  the broker's {@code -Xmx}
+     * @param extraArgs appended to {@code trilog serve}'s arguments ({@code --set key=value}, {@code --log-level})
+     */
+    private SoakBroker(Path dataDir, Path output, String maxHeap, List<String> extraArgs) throws IOException {
         int[] ports = freePorts(4);
         this.kafkaPort = ports[0];
         this.amqpPort = ports[1];
         this.sqsPort = ports[2];
         this.adminPort = ports[3];
         this.output = output;
-        this.command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), TrilogMain.class.getName(), "serve",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), TrilogMain.class.getName(), "serve",
                 "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
                 "--amqp-port", Integer.toString(amqpPort), "--sqs-port", Integer.toString(sqsPort),
-                "--admin-port", Integer.toString(adminPort), "--set", "group.initial.rebalance.delay.ms=0",
-                // a fetch out of range makes a consumer reset its position: the broker's side of that story
-                "--log-level", "INFO,dev.trilog.kafka.data.FetchHandler=DEBUG");
+                "--admin-port", Integer.toString(adminPort), "--set", "group.initial.rebalance.delay.ms=0"));
+        command.addAll(extraArgs);
+        this.command = List.copyOf(command);
     }
 
     /** Starts the first incarnation and waits until every listener is up. */
     static SoakBroker start(Path dataDir, Path output) throws Exception {
-        SoakBroker broker = new SoakBroker(dataDir, output);
+        // a fetch out of range makes a consumer reset its position: the broker's side of that story
+        return start(dataDir, output, "512m", List.of("--log-level", "INFO,dev.trilog.kafka.data.FetchHandler=DEBUG"));
+    }
+
+    /** Starts a broker with its own heap limit and extra {@code trilog serve} arguments, once every listener is up. */
+    public static SoakBroker start(Path dataDir, Path output, String maxHeap, List<String> extraArgs) throws Exception {
+        SoakBroker broker = new SoakBroker(dataDir, output, maxHeap, extraArgs);
         broker.startProcess();
         return broker;
     }
 
-    String bootstrap() {
+    /** The running incarnation's process id (for its memory in /proc, jcmd). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String bootstrap() {
         return "127.0.0.1:" + kafkaPort;
     }
 
-    URI sqsEndpoint() {
+    public URI sqsEndpoint() {
         return URI.create("http://127.0.0.1:" + sqsPort);
     }
 
