@@ -24,6 +24,7 @@ final class BadFrames implements Abuse {
     private final int halfOpen;
     /** Each case's name and where and what it sends. */
     private final Map<String, Case> cases = new LinkedHashMap<>();
+    /** Per case: closed by the broker, sent, the longest the broker took to close one (ms). */
     private final Map<String, int[]> closedOfSent = new LinkedHashMap<>();
     private final List<Socket> halfOpenSockets = new ArrayList<>();
     private volatile boolean stopped;
@@ -46,7 +47,7 @@ final class BadFrames implements Abuse {
         // 1.0: the size leads the frame header (doff 2, type 0, channel 0)
         cases.put("amqp 1.0 size 2^32-1", new Case(amqpPort, size(AMQP_10, -1, 64)));
         cases.put("amqp 1.0 size 2^31-1", new Case(amqpPort, size(AMQP_10, Integer.MAX_VALUE, 64)));
-        cases.keySet().forEach(name -> closedOfSent.put(name, new int[2]));
+        cases.keySet().forEach(name -> closedOfSent.put(name, new int[3]));
     }
 
     /** {@code prefix}, then a 4-byte size, then {@code tail} bytes of 2 (an AMQP 1.0 doff; anything for the others). */
@@ -86,11 +87,13 @@ final class BadFrames implements Abuse {
             for (Map.Entry<String, Case> entry : cases.entrySet()) {
                 int[] tally = closedOfSent.get(entry.getKey());
                 try (Socket socket = Sockets.connect(entry.getValue().port)) {
+                    long start = System.nanoTime();
                     socket.getOutputStream().write(entry.getValue().bytes);
                     boolean closed = Sockets.closedByPeer(socket);
                     synchronized (tally) {
                         tally[1]++;
                         tally[0] += closed ? 1 : 0;
+                        tally[2] = (int) Math.max(tally[2], (System.nanoTime() - start) / 1_000_000);
                     }
                 } catch (java.io.IOException e) {
                     synchronized (tally) {
@@ -102,7 +105,7 @@ final class BadFrames implements Abuse {
         }
     }
 
-    /** Per case, {closed by the broker, sent}. */
+    /** Per case, {closed by the broker, sent, slowest close in ms}. */
     Map<String, int[]> closedOfSent() {
         Map<String, int[]> copy = new LinkedHashMap<>();
         closedOfSent.forEach((name, tally) -> {
@@ -117,7 +120,7 @@ final class BadFrames implements Abuse {
     public String report() {
         StringBuilder text = new StringBuilder(halfOpen + " half-open connections (half kept silent, half reset);");
         closedOfSent().forEach((name, tally) -> text.append(' ').append(name).append(": ").append(tally[0])
-                .append('/').append(tally[1]).append(" closed;"));
+                .append('/').append(tally[1]).append(" closed (slowest ").append(tally[2]).append(" ms);"));
         return text.toString();
     }
 
