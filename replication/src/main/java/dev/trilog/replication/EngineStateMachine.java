@@ -152,7 +152,7 @@ final class EngineStateMachine extends BaseStateMachine {
             reply = CompletableFuture.completedFuture(LogCommand.encodeFailure(
                     new IllegalStateException("entry " + index + " was applied before this restart")));
         } else {
-            reply = apply(LogCommand.decode(entry.getStateMachineLogEntry().getLogData().toByteArray()),
+            reply = apply(LogCommand.decode(entry.getStateMachineLogEntry().getLogData()),
                     entry.getTerm());
             recordApplied(index);
         }

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
@@ -97,7 +96,7 @@ final class RaftLogAppender implements LogAppender {
      * leader once it applied it), so what a writer on this node wrote, this node's readers see.
      */
     CompletableFuture<AppendResult> submit(LogCommand command) {
-        return client.async().send(Message.valueOf(ByteString.copyFrom(LogCommand.encode(command))))
+        return client.async().send(Message.valueOf(LogCommand.encode(command)))
                 .thenCompose(reply -> {
                     if (!reply.isSuccess()) {
                         throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
