@@ -20,9 +20,11 @@ NUM_RECORDS="${NUM_RECORDS:-1000000}"
 WARMUP_RECORDS="${WARMUP_RECORDS:-200000}"
 E2E_RECORDS="${E2E_RECORDS:-5000}"
 FAILOVER_SECONDS="${FAILOVER_SECONDS:-30}"
+FAILOVER="${FAILOVER:-1}"   # 0: no failover phase (e.g. to keep every node's JFR recording)
 RECORD_SIZE=1024
 P=6
-CONFIGS="${CONFIGS:-trilog3 kafka3 trilog1}"
+# trilog3base: three nodes of the build BASELINE_JAR names, for an A/B of two builds in one run
+CONFIGS="${CONFIGS:-trilog3 kafka3 trilog1${BASELINE_JAR:+ trilog3base}}"
 RUN_SUFFIX=-replication
 # shellcheck source=../kafka/common.sh
 source "$(dirname "$0")/../kafka/common.sh"
@@ -96,8 +98,8 @@ PROPS
   for n in 1 2 3; do wait_port $((BASE_PORT + n)) "${PIDS[$((n - 1))]}" "$RUN/logs/kafka-$1-$n.log" || return 1; done
 }
 
-start_trilog() { # $1 tag, $2 nodes (1 or 3)
-  local cluster="" n
+start_trilog() { # $1 tag, $2 nodes (1 or 3), $3 jar (default: this build)
+  local cluster="" n jar="${3:-$TRILOG_JAR}"
   if [[ $2 -gt 1 ]]; then
     for n in $(seq 1 "$2"); do cluster+="${cluster:+,}$n@127.0.0.1:$((BASE_PORT + 10 + n))"; done
   fi
@@ -105,7 +107,7 @@ start_trilog() { # $1 tag, $2 nodes (1 or 3)
     local dir="$DATA/trilog-$n"; rm -rf "$dir"; mkdir -p "$dir"
     port_free $((BASE_PORT + n)) || return 1
     # shellcheck disable=SC2086
-    java $BROKER_JVM_OPTS -jar "$TRILOG_JAR" serve --data-dir "$dir/data" --kafka-port $((BASE_PORT + n)) \
+    java $BROKER_JVM_OPTS -jar "$jar" serve --data-dir "$dir/data" --kafka-port $((BASE_PORT + n)) \
         --admin-port $((BASE_PORT + 20 + n)) --amqp-port 0 --sqs-port 0 --set "num.partitions=$P" \
         ${cluster:+--set cluster.nodes=$cluster --set node.id=$n} >"$RUN/logs/trilog-$1-$n.log" 2>&1 &
     PIDS+=($!)
@@ -156,6 +158,7 @@ one_config() {
   BOOT=""; for n in $(seq 1 $nodes); do BOOT+="${BOOT:+,}127.0.0.1:$((BASE_PORT + n))"; done
   case $CONFIG in
     kafka3) start_kafka3 "$TAG" || return 1 ;;
+    trilog3base) start_trilog "$TAG" 3 "$TRILOG_BASE_JAR" || return 1 ;;
     trilog*) start_trilog "$TAG" $nodes || return 1 ;;
   esac
   java -cp "$TOOLS_CP" BenchTool create "$BOOT" bench $P >"$RUN/logs/$TAG-create.out" 2>&1
@@ -175,7 +178,7 @@ one_config() {
     row e2e "$E2E_RECORDS" "" "" "$(sed -E 's/.*50th = ([0-9]+).*/\1/' <<<"$pct")" \
       "$(sed -E 's/.*, 99th = ([0-9]+).*/\1/' <<<"$pct")" "$CPU_S" "EndToEndLatency acks=all (whole ms)"
   fi
-  [[ $nodes -gt 1 ]] && failover
+  [[ $nodes -gt 1 && $FAILOVER == 1 ]] && failover
   stop_all
 }
 
