@@ -23,14 +23,23 @@ FAILOVER_SECONDS="${FAILOVER_SECONDS:-30}"
 FAILOVER="${FAILOVER:-1}"   # 0: no failover phase (e.g. to keep every node's JFR recording)
 RECORD_SIZE=1024
 P=6
-# trilog3base: three nodes of the build BASELINE_JAR names, for an A/B of two builds in one run
-CONFIGS="${CONFIGS:-trilog3 kafka3 trilog1${BASELINE_JAR:+ trilog3base}}"
+# JARS="base=/path/a.jar new=/path/b.jar": configs trilog3-base, trilog3-new run three nodes of those
+# builds (copied under neutral names, as common.sh does), for same-run ratios between builds
+JARS="${JARS:-}"
+JAR_CONFIGS=""
+for spec in $JARS; do JAR_CONFIGS+=" trilog3-${spec%%=*}"; done
+CONFIGS="${CONFIGS:-trilog3 kafka3 trilog1$JAR_CONFIGS}"
 RUN_SUFFIX=-replication
 # shellcheck source=../kafka/common.sh
 source "$(dirname "$0")/../kafka/common.sh"
 RESULTS="$RUN/results.tsv"
 mkdir -p "$T/classes-replication"
 javac -d "$T/classes-replication" -cp "$TOOLS_CP" "$(dirname "$0")/FailoverProbe.java" || exit 1
+declare -A JAR_OF
+for spec in $JARS; do
+  JAR_OF[${spec%%=*}]="$T/bench-broker-r-${spec%%=*}.jar"
+  cp "${spec#*=}" "${JAR_OF[${spec%%=*}]}" || exit 1
+done
 BASE_PORT="${BASE_PORT:-48000}"   # node n: kafka BASE+n, controller/raft BASE+10+n, admin BASE+20+n
 
 PIDS=()
@@ -158,7 +167,7 @@ one_config() {
   BOOT=""; for n in $(seq 1 $nodes); do BOOT+="${BOOT:+,}127.0.0.1:$((BASE_PORT + n))"; done
   case $CONFIG in
     kafka3) start_kafka3 "$TAG" || return 1 ;;
-    trilog3base) start_trilog "$TAG" 3 "$TRILOG_BASE_JAR" || return 1 ;;
+    trilog3-*) start_trilog "$TAG" 3 "${JAR_OF[${CONFIG#trilog3-}]}" || return 1 ;;
     trilog*) start_trilog "$TAG" $nodes || return 1 ;;
   esac
   java -cp "$TOOLS_CP" BenchTool create "$BOOT" bench $P >"$RUN/logs/$TAG-create.out" 2>&1
@@ -185,6 +194,7 @@ one_config() {
 {
   echo "# started $STAMP; REPS=$REPS NUM_RECORDS=$NUM_RECORDS WARMUP_RECORDS=$WARMUP_RECORDS E2E_RECORDS=$E2E_RECORDS partitions=$P"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc); trilog $(git -C "$REPO" rev-parse --short HEAD)"
+  [[ -n $JARS ]] && echo "# builds: $JARS"
 } >"$RUN/env.txt"
 printf 'rep\tconfig\tphase\trecords\trec_per_sec\tmb_per_sec\tlat_p50_ms\tlat_p99_ms\tcpu_secs\tcpu_s_per_M\tnote\n' >"$RESULTS"
 read -r -a order <<<"$CONFIGS"

@@ -17,7 +17,9 @@ def fmt(v, digits=0):
     return "" if v is None else f"{v:,.{digits}f}"
 
 
-configs = [c for c in ("trilog3", "trilog3base", "kafka3", "trilog1") if any(r["config"] == c for r in rows)]
+present = list(dict.fromkeys(r["config"] for r in rows))
+builds = sorted(c for c in present if c.startswith("trilog3-"))  # JARS: other builds, same run
+configs = [c for c in ("trilog3", *builds, "kafka3", "trilog1") if c in present]
 print("| config | produce rec/s | send p50 / p99 ms | broker CPU s per M | e2e p50 / p99 ms | failover window ms |")
 print("| --- | ---: | ---: | ---: | ---: | ---: |")
 for c in configs:
@@ -31,12 +33,10 @@ t, k = med("trilog3", "produce", "rec_per_sec"), med("kafka3", "produce", "rec_p
 tc, kc = med("trilog3", "produce", "cpu_s_per_M"), med("kafka3", "produce", "cpu_s_per_M")
 if t and k:
     print(f"trilog3 / kafka3: throughput {t / k:.2f}x" + (f", CPU per message {tc / kc:.2f}x" if tc and kc else ""))
-b, bc = med("trilog3base", "produce", "rec_per_sec"), med("trilog3base", "produce", "cpu_s_per_M")
-if b and k:
-    print(f"trilog3base / kafka3: throughput {b / k:.2f}x" + (f", CPU per message {bc / kc:.2f}x" if bc and kc else ""))
-if t and b:
-    print(f"trilog3 / trilog3base (this build against the baseline): throughput {t / b:.2f}x"
-          + (f", CPU per message {tc / bc:.2f}x" if tc and bc else ""))
+for c in builds:
+    b, bc = med(c, "produce", "rec_per_sec"), med(c, "produce", "cpu_s_per_M")
+    if b and k:
+        print(f"{c} / kafka3: throughput {b / k:.2f}x" + (f", CPU per message {bc / kc:.2f}x" if bc and kc else ""))
 s = med("trilog1", "produce", "rec_per_sec")
 if t and s:
     print(f"trilog3 / trilog1 (what replication costs): throughput {t / s:.2f}x")
