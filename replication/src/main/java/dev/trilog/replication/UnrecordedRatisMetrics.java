@@ -19,7 +19,7 @@ import org.apache.ratis.util.TimeDuration;
  * The metrics registry Ratis loads (through {@code META-INF/services}): timers and gauges that
  * record nothing. Trilog exposes none of Ratis' metrics, and Ratis' default registry
  * ({@code ratis-metrics-default}) times every request, log write and apply into Dropwizard
- * histograms — about a twentieth of every node's CPU under a produce load, for numbers no one
+ * histograms — 3 to 5 % of each node's Java samples under a produce load, for numbers no one
  * read (bench/replication/RESULTS.md). Counters still count: they are cheap, and a counter that
  * answers 0 would mislead whoever reads one.
  */
