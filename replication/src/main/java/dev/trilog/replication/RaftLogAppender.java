@@ -35,6 +35,9 @@ final class RaftLogAppender implements LogAppender {
      * does, which no other node's takeover leaves valid.
      */
     private volatile long servingEpoch = 0;
+    /** Set once this node's server runs; until then every write goes through the client. */
+    private volatile LeaderSubmission leader;
+    private final Route route = new Route();
 
     RaftLogAppender(RaftClient client, LogEngine engine, EngineStateMachine machine) {
         this.client = client;
@@ -42,9 +45,41 @@ final class RaftLogAppender implements LogAppender {
         this.machine = machine;
     }
 
+    /**
+     * A producer's batch: while this node leads, straight to its own Raft server
+     * ({@link LeaderSubmission}, which refuses with a retriable error once it stops leading);
+     * otherwise through the Raft client, to wherever the leader is. The way changes only while no
+     * batch is in flight either way, so batches keep the order in which they came (the client
+     * orders what it sends; the server what it is handed; nothing orders one against the other).
+     */
     @Override
     public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
-        return appendBatch(partition, records, LogCommand.ANY_EPOCH);
+        Message entry = Message.valueOf(LogCommand.encode(appendCommand(partition, records, LogCommand.ANY_EPOCH)));
+        CompletableFuture<RaftClientReply> sent;
+        synchronized (route) {
+            if (route.inFlight == 0) {
+                route.direct = leader != null && leader.leading();
+            }
+            route.inFlight++;
+            sent = route.direct ? leader.submit(entry) : client.async().send(entry);
+        }
+        sent.whenComplete((reply, failure) -> {
+            synchronized (route) {
+                route.inFlight--;
+            }
+        });
+        return applied(sent);
+    }
+
+    /** Which way producers' batches go now, and how many are on their way. */
+    private static final class Route {
+        int inFlight;
+        boolean direct;
+    }
+
+    /** From now on producers' batches go straight to {@code leader}'s server while it leads. */
+    void submitDirectlyWhileLeading(LeaderSubmission leader) {
+        this.leader = leader;
     }
 
     @Override
@@ -73,10 +108,14 @@ final class RaftLogAppender implements LogAppender {
      * not applied here yet) is left to the replicas, which apply its creation first.
      */
     private CompletableFuture<AppendResult> appendBatch(TopicPartition partition, ByteBuffer batch, long servingEpoch) {
+        return submit(appendCommand(partition, batch, servingEpoch));
+    }
+
+    private LogCommand.Append appendCommand(TopicPartition partition, ByteBuffer batch, long servingEpoch) {
         Optional<Topic> topic = engine.topic(partition.topic());
-        return submit(new LogCommand.Append(partition, batch, topic.map(Topic::id).orElse(Uuid.ZERO_UUID),
+        return new LogCommand.Append(partition, batch, topic.map(Topic::id).orElse(Uuid.ZERO_UUID),
                 topic.map(Topic::partitions).orElse(0),
-                topic.map(Topic::configOverrides).orElse(java.util.Map.of()), servingEpoch));
+                topic.map(Topic::configOverrides).orElse(java.util.Map.of()), servingEpoch);
     }
 
     @Override
@@ -96,13 +135,17 @@ final class RaftLogAppender implements LogAppender {
      * leader once it applied it), so what a writer on this node wrote, this node's readers see.
      */
     CompletableFuture<AppendResult> submit(LogCommand command) {
-        return client.async().send(Message.valueOf(LogCommand.encode(command)))
-                .thenCompose(reply -> {
-                    if (!reply.isSuccess()) {
-                        throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
-                    }
-                    return machine.appliedThrough(reply.getLogIndex()).thenApply(applied -> result(reply));
-                });
+        return applied(client.async().send(Message.valueOf(LogCommand.encode(command))));
+    }
+
+    /** The write's result once committed and applied on this node; the group's refusal as a failure. */
+    private CompletableFuture<AppendResult> applied(CompletableFuture<RaftClientReply> sent) {
+        return sent.thenCompose(reply -> {
+            if (!reply.isSuccess()) {
+                throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
+            }
+            return machine.appliedThrough(reply.getLogIndex()).thenApply(applied -> result(reply));
+        });
     }
 
     private static AppendResult result(RaftClientReply reply) {

@@ -67,6 +67,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     private final RaftClient client;
     private final RaftLogAppender appender;
     private final EngineStateMachine machine;
+    private final LeaderSubmission submission;
     private final RaftPeerId self;
     private final List<Integer> nodes;
     private final LogEngine engine;
@@ -82,8 +83,10 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             });
 
     private ReplicatedNode(LogEngine engine, ClusterNodes cluster, RaftServer server, RaftClient client,
-            RaftLogAppender appender, EngineStateMachine machine, RaftPeerId self, List<Integer> nodes) {
+            RaftLogAppender appender, EngineStateMachine machine, LeaderSubmission submission, RaftPeerId self,
+            List<Integer> nodes) {
         this.machine = machine;
+        this.submission = submission;
         this.engine = engine;
         this.clusterId = clusterId(cluster);
         this.server = server;
@@ -155,8 +158,10 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
+        LeaderSubmission submission = new LeaderSubmission(server, GROUP_ID, peerId(nodeId));
+        replicated[0].submitDirectlyWhileLeading(submission);
         ReplicatedNode node = new ReplicatedNode(engine, cluster, server, client, replicated[0], machine[0],
-                peerId(nodeId), cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
+                submission, peerId(nodeId), cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
         machine[0].onLeaderChange(node::leaderChanged);
         if (!existing) {
             node.emptyLogNudge = new EmptyLogNudge(node::division, client, peerId(nodeId), machine[0]::lastApplied,
@@ -293,6 +298,11 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
      */
     public Optional<String> installingSnapshot() {
         return Optional.ofNullable(machine.installing());
+    }
+
+    /** How producers' batches reach this node's own server while it leads. */
+    LeaderSubmission leaderSubmission() {
+        return submission;
     }
 
     /** The first entry this node's Raft log still holds (0 until it purged anything). */

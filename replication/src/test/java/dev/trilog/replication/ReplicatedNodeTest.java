@@ -179,6 +179,40 @@ class ReplicatedNodeTest {
     }
 
     @Test
+    void batchesProducedOnTheLeaderGoStraightToItsServerInOrderAndReachEveryReplica() throws Exception {
+        int leader = leaderIndex();
+        await("the leader ready for writes", () -> nodes[leader].leaderSubmission().leading());
+        appendMany(leader, 0, 200);
+        appendMany((leader + 1) % 3, 200, 50); // a follower's go through the Raft client
+        appendMany(leader, 250, 50);
+        for (int i = 0; i < 3; i++) {
+            int node = i;
+            await("node " + (node + 1) + " applied everything", () -> hasEnd(node, 300));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            expected.add(i + ":m" + i);
+        }
+        for (LogEngine engine : engines) {
+            assertThat(values(engine)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aFollowerHandedABatchAsIfItLedRefusesItWithNotLeaderOrFollower() throws Exception {
+        int follower = (leaderIndex() + 1) % 3;
+        LeaderSubmission submission = nodes[follower].leaderSubmission();
+        assertThat(submission.leading()).isFalse();
+        var batch = new LogCommand.Append(TP, RecordFormat.build(0, "none",
+                List.of(RecordData.of(1, null, "x".getBytes(StandardCharsets.UTF_8)))),
+                org.apache.kafka.common.Uuid.ZERO_UUID, 0, Map.of(), LogCommand.ANY_EPOCH);
+        assertThatThrownBy(() -> submission.submit(org.apache.ratis.protocol.Message.valueOf(LogCommand.encode(batch)))
+                .get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.NotLeaderOrFollowerException.class);
+        assertThat(engines[follower].partition(TP).logEndOffset()).isZero();
+    }
+
+    @Test
     void theGroupKeepsAcceptingWritesWhenItsLeaderStops() throws Exception {
         append(0, 0, 5);
         int leader = -1;
@@ -346,11 +380,15 @@ class ReplicatedNodeTest {
     }
 
     @Test
-    void aNodeCutOffFromTheMajorityAcceptsNoWrite() throws Exception {
+    void aFollowerCutOffFromTheMajorityAcceptsNoWriteAndItsWaitingWriteGoesThroughWhenTheMajorityReturns()
+            throws Exception {
         append(0, 0, 1);
-        int lone = 0;
-        stopNode(1);
-        stopNode(2);
+        int lone = (leaderIndex() + 1) % 3;
+        for (int i = 0; i < 3; i++) {
+            if (i != lone) {
+                stopNode(i);
+            }
+        }
 
         var write = nodes[lone].appender().append(TP, RecordFormat.build(0, "none",
                 List.of(RecordData.of(1_000, null, "alone".getBytes(StandardCharsets.UTF_8)))));
@@ -358,10 +396,48 @@ class ReplicatedNodeTest {
         assertThat(write).as("a write without a majority").isNotDone();
         assertThat(engines[lone].partition(TP).logEndOffset()).isEqualTo(1);
         assertThat(nodes[lone].isLeader()).isFalse();
-        assertThat(nodes[lone].inSync()).doesNotContain(2, 3);
+        assertThat(nodes[lone].inSync()).doesNotContain(stopped(lone));
 
-        startNode(1); // a majority again: the waiting write goes through
+        startNode((lone + 1) % 3); // a majority again: the waiting write goes through
         assertThat(write.get(30, TimeUnit.SECONDS).firstOffset()).isEqualTo(1);
+    }
+
+    /**
+     * A leader hands producers' batches to its own server ({@link LeaderSubmission}): one it could
+     * not commit before it lost the majority is refused with NOT_LEADER_OR_FOLLOWER, as a Kafka
+     * leader refuses a produce it could not replicate before losing the lead — and, as there, the
+     * refused batch may still be committed once the majority returns (its entry is in the old
+     * leader's log), so a producer's retry is either deduplicated (idempotent) or a second copy.
+     */
+    @Test
+    void aLeaderCutOffFromTheMajorityRefusesTheBatchItCouldNotCommitWithNotLeaderOrFollower() throws Exception {
+        append(0, 0, 1);
+        int lone = leaderIndex();
+        await("the leader ready for writes", () -> nodes[lone].leaderSubmission().leading());
+        for (int i = 0; i < 3; i++) {
+            if (i != lone) {
+                stopNode(i);
+            }
+        }
+
+        var write = nodes[lone].appender().append(TP, RecordFormat.build(0, "none",
+                List.of(RecordData.of(1_000, null, "alone".getBytes(StandardCharsets.UTF_8)))));
+        assertThatThrownBy(() -> write.get(30, TimeUnit.SECONDS)).as("a write without a majority")
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.NotLeaderOrFollowerException.class);
+        assertThat(engines[lone].partition(TP).logEndOffset()).isEqualTo(1);
+        assertThat(nodes[lone].isLeader()).isFalse();
+
+        startNode((lone + 1) % 3); // a majority again: writes go through, wherever the leader is now
+        var after = nodes[lone].appender().append(TP, RecordFormat.build(0, "none",
+                List.of(RecordData.of(1_001, null, "after".getBytes(StandardCharsets.UTF_8))))).get(30, TimeUnit.SECONDS);
+        List<String> values = values(engines[lone]);
+        assertThat(values).startsWith("0:m0").endsWith(after.firstOffset() + ":after");
+        assertThat(values.stream().filter(v -> v.endsWith(":alone"))).as("the refused batch, committed or not")
+                .hasSizeLessThanOrEqualTo(1);
+    }
+
+    private static Integer[] stopped(int lone) {
+        return java.util.stream.IntStream.rangeClosed(1, 3).filter(id -> id != lone + 1).boxed().toArray(Integer[]::new);
     }
 
     // ---------------------------------------------------------------- snapshots and purging
