@@ -20,6 +20,7 @@ NUM_RECORDS="${NUM_RECORDS:-1000000}"
 WARMUP_RECORDS="${WARMUP_RECORDS:-200000}"
 E2E_RECORDS="${E2E_RECORDS:-5000}"
 FAILOVER_SECONDS="${FAILOVER_SECONDS:-30}"
+THROUGHPUT="${THROUGHPUT:--1}"   # records/s the measured produce aims at; -1 = as fast as it goes
 FAILOVER="${FAILOVER:-1}"   # 0: no failover phase (e.g. to keep every node's JFR recording)
 RECORD_SIZE=1024
 P=6
@@ -137,9 +138,9 @@ measured() { # phase command... ; sets OUT and CPU_S
   CPU_S=$(awk -v a="$c0" -v b="$c1" -v t="$TICK" 'BEGIN{printf "%.2f", (b-a)/t}')
 }
 
-producer_perf() { # records
+producer_perf() { # records [throughput]
   java -cp "$TOOLS_CP" org.apache.kafka.tools.ProducerPerformance --topic bench --num-records "$1" \
-    --record-size "$RECORD_SIZE" --throughput -1 \
+    --record-size "$RECORD_SIZE" --throughput "${2:--1}" \
     --producer-props bootstrap.servers="$BOOT" acks=all $PRODUCER_PROPS_COMMON
 }
 
@@ -172,7 +173,7 @@ one_config() {
   esac
   java -cp "$TOOLS_CP" BenchTool create "$BOOT" bench $P >"$RUN/logs/$TAG-create.out" 2>&1
   producer_perf "$WARMUP_RECORDS" >"$RUN/logs/$TAG-warmup.out" 2>&1
-  measured produce producer_perf "$NUM_RECORDS"
+  measured produce producer_perf "$NUM_RECORDS" "$THROUGHPUT"
   local line; line=$(grep -E '^[0-9]+ records sent,.*50th' "$OUT" | tail -1)
   if [[ -z $line ]]; then row produce 0 "" "" "" "" "$CPU_S" FAILED
   else
