@@ -51,18 +51,21 @@ final class RaftLogAppender implements LogAppender {
      * otherwise through the Raft client, to wherever the leader is. The way changes only while no
      * batch is in flight either way, so batches keep the order in which they came (the client
      * orders what it sends; the server what it is handed; nothing orders one against the other).
+     * The batch is handed over outside the lock: Ratis completes replies while holding its own
+     * locks, and the completion takes this one.
      */
     @Override
     public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
         Message entry = Message.valueOf(LogCommand.encode(appendCommand(partition, records, LogCommand.ANY_EPOCH)));
-        CompletableFuture<RaftClientReply> sent;
+        boolean direct;
         synchronized (route) {
             if (route.inFlight == 0) {
                 route.direct = leader != null && leader.leading();
             }
             route.inFlight++;
-            sent = route.direct ? leader.submit(entry) : client.async().send(entry);
+            direct = route.direct;
         }
+        CompletableFuture<RaftClientReply> sent = direct ? leader.submit(entry) : client.async().send(entry);
         sent.whenComplete((reply, failure) -> {
             synchronized (route) {
                 route.inFlight--;
