@@ -21,13 +21,14 @@ import org.apache.kafka.common.Uuid;
  * The append seam in replicated mode: each write becomes a {@link LogCommand} that the Raft
  * group commits (a majority has it in its log) before every replica applies it to its engine;
  * an append completes once the leader applied it, durably — Kafka's {@code acks=all} on Raft.
- * A node that is not the leader forwards through its Raft client, which finds the leader and
+ * A node that is not the leader forwards through a Raft client, which finds the leader and
  * follows it when leadership moves. Records ({@link #appendRecords}) are built into a batch here,
  * so every replica appends the same bytes.
  */
 final class RaftLogAppender implements LogAppender {
 
     private final RaftClient client;
+    private final LeaderForwarding forwarding;
     private final LogEngine engine;
     private final EngineStateMachine machine;
     /**
@@ -39,8 +40,9 @@ final class RaftLogAppender implements LogAppender {
     private volatile LeaderSubmission leader;
     private final Route route = new Route();
 
-    RaftLogAppender(RaftClient client, LogEngine engine, EngineStateMachine machine) {
+    RaftLogAppender(RaftClient client, LeaderForwarding forwarding, LogEngine engine, EngineStateMachine machine) {
         this.client = client;
+        this.forwarding = forwarding;
         this.engine = engine;
         this.machine = machine;
     }
@@ -48,8 +50,10 @@ final class RaftLogAppender implements LogAppender {
     /**
      * A producer's batch: while this node leads, straight to its own Raft server
      * ({@link LeaderSubmission}, which refuses with a retriable error once it stops leading);
-     * otherwise through the Raft client, to wherever the leader is. The way changes only while no
-     * batch is in flight either way, so batches keep the order in which they came (the client
+     * otherwise forwarded to wherever the leader is ({@link LeaderForwarding}, which refuses the
+     * same way when it finds none in time: a leader that stepped down because it lost its
+     * majority leads no more when the batch comes). The way changes only while no batch is in
+     * flight either way, so batches keep the order in which they came (the forwarding client
      * orders what it sends; the server what it is handed; nothing orders one against the other).
      * The batch is handed over outside the lock: Ratis completes replies while holding its own
      * locks, and the completion takes this one.
@@ -65,7 +69,7 @@ final class RaftLogAppender implements LogAppender {
             route.inFlight++;
             direct = route.direct;
         }
-        CompletableFuture<RaftClientReply> sent = direct ? leader.submit(entry) : client.async().send(entry);
+        CompletableFuture<RaftClientReply> sent = direct ? leader.submit(entry) : forwarding.submit(entry);
         sent.whenComplete((reply, failure) -> {
             synchronized (route) {
                 route.inFlight--;

@@ -65,6 +65,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     private final RaftServer server;
     private final RaftClient client;
+    private final LeaderForwarding forwarding;
     private final RaftLogAppender appender;
     private final EngineStateMachine machine;
     private final LeaderSubmission submission;
@@ -83,7 +84,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             });
 
     private ReplicatedNode(LogEngine engine, ClusterNodes cluster, RaftServer server, RaftClient client,
-            RaftLogAppender appender, EngineStateMachine machine, LeaderSubmission submission, RaftPeerId self,
+            LeaderForwarding forwarding, RaftLogAppender appender, EngineStateMachine machine, LeaderSubmission submission, RaftPeerId self,
             List<Integer> nodes) {
         this.machine = machine;
         this.submission = submission;
@@ -91,6 +92,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         this.clusterId = clusterId(cluster);
         this.server = server;
         this.client = client;
+        this.forwarding = forwarding;
         this.self = self;
         this.appender = appender;
         this.nodes = nodes;
@@ -140,6 +142,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
                 .map(n -> RaftPeer.newBuilder().setId(peerId(n.id())).setAddress(n.address()).build()).toList());
         boolean existing = Files.isDirectory(raftDir.resolve("ratis")) && hasContent(raftDir.resolve("ratis"));
         RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group).build();
+        LeaderForwarding forwarding = new LeaderForwarding(properties, group);
         EngineStateMachine[] machine = new EngineStateMachine[1];
         RaftLogAppender[] replicated = new RaftLogAppender[1];
         engine.spreadProducerIds(nodeId); // every node writes to the same partitions' producer state
@@ -147,7 +150,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         engine.replaceAppender(local -> {
             machine[0] = new EngineStateMachine(engine, local, raftDir.resolve("applied-index"));
             machine[0].fetchSnapshotsWith(client);
-            replicated[0] = new RaftLogAppender(client, engine, machine[0]);
+            replicated[0] = new RaftLogAppender(client, forwarding, engine, machine[0]);
             return replicated[0];
         });
         RaftServer server = RaftServer.newBuilder()
@@ -160,7 +163,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         server.start();
         LeaderSubmission submission = new LeaderSubmission(server, GROUP_ID, peerId(nodeId));
         replicated[0].submitDirectlyWhileLeading(submission);
-        ReplicatedNode node = new ReplicatedNode(engine, cluster, server, client, replicated[0], machine[0],
+        ReplicatedNode node = new ReplicatedNode(engine, cluster, server, client, forwarding, replicated[0], machine[0],
                 submission, peerId(nodeId), cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
         machine[0].onLeaderChange(node::leaderChanged);
         if (!existing) {
@@ -461,6 +464,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             emptyLogNudge.close();
         }
         leaderEvents.shutdownNow();
+        forwarding.close();
         client.close();
         server.close();
     }
