@@ -1,6 +1,7 @@
 package dev.trilog.replication;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -34,21 +35,33 @@ final class LeaderForwarding implements AutoCloseable {
     /** Between attempts: without a pause a node that finds no leader retries in a busy loop. */
     private static final TimeDuration PAUSE = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
-    private final RaftClient client;
+    private final RaftProperties properties;
+    private final RaftGroup group;
+    private volatile RaftClient client;
 
     LeaderForwarding(RaftProperties properties, RaftGroup group) {
-        this.client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-                .setRetryPolicy(RequestTypeDependentRetryPolicy.newBuilder()
-                        .setRetryPolicy(RaftClientRequestProto.TypeCase.WRITE, RetryPolicies.retryForeverWithSleep(PAUSE))
-                        .setTimeout(RaftClientRequestProto.TypeCase.WRITE, PATIENCE)
-                        .build())
-                .build();
+        this.properties = properties;
+        this.group = group;
+        this.client = newClient();
+    }
+
+    private RaftClient newClient() {
+        RequestTypeDependentRetryPolicy.Builder retries = RequestTypeDependentRetryPolicy.newBuilder();
+        // the batches, and the watch(0) with which the client's ordered stream opens: until that is
+        // answered no batch is sent, and with no time-out of its own it would be retried forever
+        for (var type : List.of(RaftClientRequestProto.TypeCase.WRITE, RaftClientRequestProto.TypeCase.WATCH)) {
+            retries.setRetryPolicy(type, RetryPolicies.retryForeverWithSleep(PAUSE)).setTimeout(type, PATIENCE);
+        }
+        return RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+                .setRetryPolicy(retries.build()).build();
     }
 
     /** Commits {@code message} through the leader, wherever it is; fails as described above when none takes it. */
     CompletableFuture<RaftClientReply> submit(Message message) {
-        return client.async().send(message).handle((reply, failure) -> {
+        RaftClient sender = client;
+        return sender.async().send(message).handle((reply, failure) -> {
             if (failure != null) {
+                replace(sender);
                 throw notLeader(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
             }
             if (!reply.isSuccess()) {
@@ -58,13 +71,33 @@ final class LeaderForwarding implements AutoCloseable {
         });
     }
 
+    /**
+     * A client whose ordered stream gave up has failed every batch it held and takes no more
+     * ("sliding window closed"): the next batch goes through a new one. Closed off the caller's
+     * thread, which may be the old client's own.
+     */
+    private synchronized void replace(RaftClient gaveUp) {
+        if (client == gaveUp) {
+            client = newClient();
+            CompletableFuture.runAsync(() -> closeQuietly(gaveUp));
+        }
+    }
+
+    private static void closeQuietly(RaftClient done) {
+        try {
+            done.close();
+        } catch (IOException | RuntimeException e) {
+            // its requests have all failed already; nothing else depends on it
+        }
+    }
+
     private static NotLeaderOrFollowerException notLeader(Throwable cause) {
         return new NotLeaderOrFollowerException("no leader of the group took the batch within " + PATIENCE
                 + " (" + cause + "); ask for the leader again", cause);
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         client.close();
     }
 }

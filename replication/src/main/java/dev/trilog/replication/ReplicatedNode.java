@@ -308,6 +308,11 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         return submission;
     }
 
+    /** How producers' batches reach the leader while this node does not lead. */
+    LeaderForwarding leaderForwarding() {
+        return forwarding;
+    }
+
     /** The first entry this node's Raft log still holds (0 until it purged anything). */
     long raftLogStartIndex() {
         return division().map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);

@@ -439,6 +439,40 @@ class ReplicatedNodeTest {
                 .hasSizeLessThanOrEqualTo(1);
     }
 
+    /**
+     * The same leader, handed the batch only once it has stepped down: it forwards the batch as
+     * any node that does not lead, finds no leader, and refuses it within
+     * {@link LeaderForwarding#PATIENCE} — before, the forwarding client retried forever and the
+     * producer never got an answer.
+     */
+    @Test
+    void aLeaderThatSteppedDownForLackOfAMajorityRefusesABatchHandedToItAfterwards() throws Exception {
+        append(0, 0, 1);
+        int lone = leaderIndex();
+        for (int i = 0; i < 3; i++) {
+            if (i != lone) {
+                stopNode(i);
+            }
+        }
+        await("the lone leader to step down", () -> !nodes[lone].isLeader(), 120);
+
+        var write = nodes[lone].appender().append(TP, RecordFormat.build(0, "none",
+                List.of(RecordData.of(1_000, null, "alone".getBytes(StandardCharsets.UTF_8)))));
+        assertThatThrownBy(() -> write.get(120, TimeUnit.SECONDS)).as("a forwarded write no leader took")
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.NotLeaderOrFollowerException.class);
+        assertThat(engines[lone].partition(TP).logEndOffset()).isEqualTo(1);
+
+        startNode((lone + 1) % 3); // a majority again: the forwarding that gave up forwards again
+        var batch = new LogCommand.Append(TP, RecordFormat.build(0, "none",
+                List.of(RecordData.of(1_001, null, "after".getBytes(StandardCharsets.UTF_8)))),
+                org.apache.kafka.common.Uuid.ZERO_UUID, 0, Map.of(), LogCommand.ANY_EPOCH);
+        var reply = nodes[lone].leaderForwarding().submit(org.apache.ratis.protocol.Message.valueOf(
+                LogCommand.encode(batch))).get(120, TimeUnit.SECONDS);
+        long after = LogCommand.decodeReply(reply.getMessage().getContent().toByteArray()).firstOffset();
+        await("the forwarded batch on the lone node", () -> hasEnd(lone, after + 1), 120);
+        assertThat(values(engines[lone])).startsWith("0:m0").endsWith(after + ":after");
+    }
+
     private static Integer[] stopped(int lone) {
         return java.util.stream.IntStream.rangeClosed(1, 3).filter(id -> id != lone + 1).boxed().toArray(Integer[]::new);
     }
