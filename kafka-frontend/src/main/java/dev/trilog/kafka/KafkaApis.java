@@ -9,6 +9,7 @@ import dev.trilog.kafka.group.GroupCoordinator;
 import dev.trilog.kafka.group.KafkaConsumerGroups;
 import java.util.List;
 import java.util.function.Supplier;
+import dev.trilog.kafka.network.KafkaMetrics;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.security.AclApis;
@@ -56,10 +57,10 @@ final class KafkaApis {
 
     /**
      * The table; the share-group APIs only with {@code queues} (null: a listener without the queue
-     * layer), the SCRAM credential APIs only with {@code users}.
+     * layer), the SCRAM credential APIs only with {@code users}; {@code metrics} counts what they serve.
      */
     static Built table(KafkaContext context, KafkaServerSettings settings, Queues queues, Topology topology,
-            UserStore users) {
+            UserStore users, KafkaMetrics metrics) {
         ApiTable table = new ApiTable(context.routing());
         GroupCoordinator groups = GroupApis.register(table, context, settings.groups());
         Supplier<List<ConsumerGroups.Group>> shareGroups = List::of;
@@ -70,7 +71,7 @@ final class KafkaApis {
                     groupConfigs);
         }
         TransactionCoordinator transactions = TransactionApis.register(table, context, settings.transactions(), groups);
-        DataApis.register(table, context, transactions::verifyPartition, settings.fetchSessionCacheSlots());
+        DataApis.register(table, context, transactions::verifyPartition, settings.fetchSessionCacheSlots(), metrics);
         AdminApis.register(table, context, groupConfigs);
         SaslApis.register(table);
         AclStore acls = settings.acls().enabled() ? aclStore(context.engine()) : null;

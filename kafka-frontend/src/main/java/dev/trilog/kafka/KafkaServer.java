@@ -113,7 +113,7 @@ public final class KafkaServer implements ServerFrontend.Server {
             return thread;
         });
         this.context = KafkaApis.context(engine, settings, timer);
-        KafkaApis.Built built = KafkaApis.table(context, settings, queues, topology, users);
+        KafkaApis.Built built = KafkaApis.table(context, settings, queues, topology, users, metrics);
         this.apis = built.table();
         this.consumerGroups = built.groups();
     }

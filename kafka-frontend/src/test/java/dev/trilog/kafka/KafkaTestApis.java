@@ -1,5 +1,6 @@
 package dev.trilog.kafka;
 
+import dev.trilog.kafka.network.KafkaMetrics;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
@@ -26,7 +27,7 @@ public final class KafkaTestApis {
     public static ApiTable apis(LogEngine engine) {
         KafkaServerSettings settings = KafkaServerSettings.loopback(9092);
         KafkaContext context = KafkaApis.context(engine, settings, Executors.newSingleThreadScheduledExecutor());
-        return KafkaApis.table(context, settings, null, null, null).table();
+        return KafkaApis.table(context, settings, null, null, null, KafkaMetrics.detached()).table();
     }
 
     /**
@@ -38,7 +39,7 @@ public final class KafkaTestApis {
         KafkaContext context = KafkaApis.context(engine, settings, Executors.newSingleThreadScheduledExecutor());
         try {
             return KafkaApis.table(context, settings, queues, topology,
-                    dev.trilog.frontend.auth.UserStore.open(engine)).table();
+                    dev.trilog.frontend.auth.UserStore.open(engine), KafkaMetrics.detached()).table();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -83,6 +83,7 @@ public final class SqsServer implements ServerFrontend.Server {
                 new SignatureV4(settings.accessKeys()), settings.fixedHost(), MAX_ENTITY_BYTES, metrics));
         this.gate = new ConnectionGate("SQS", settings.connections(), SqsFrontendConfig.MAX_CONNECTIONS,
                 SqsFrontendConfig.MAX_CONNECTIONS_PER_IP, metrics::connectionRefused);
+        metrics.connections(gate::open);
     }
 
     /** Binds and starts serving; returns the bound address. */

@@ -1,5 +1,6 @@
 package dev.trilog.kafka.data;
 
+import dev.trilog.kafka.network.KafkaMetrics;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaContext;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -17,12 +18,13 @@ public final class DataApis {
     /**
      * @param fetchSessionSlots {@code max.incremental.fetch.session.cache.slots}: how many
      *                          incremental fetch sessions are kept (0 = none, every fetch is full)
+     * @param metrics           where Produce counts the records it appends
      */
     public static void register(ApiTable table, KafkaContext context, TransactionVerifier transactions,
-            int fetchSessionSlots) {
+            int fetchSessionSlots, KafkaMetrics metrics) {
         table.register(ApiKeys.METADATA, new MetadataHandler(context))
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, new DescribeTopicPartitionsHandler(context))
-                .register(ApiKeys.PRODUCE, new ProduceHandler(context, transactions))
+                .register(ApiKeys.PRODUCE, new ProduceHandler(context, transactions, metrics))
                 .register(ApiKeys.FETCH, new FetchHandler(context,
                         new FetchSessions(FetchSessionCache.of(fetchSessionSlots))))
                 .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(context))

@@ -1,5 +1,6 @@
 package dev.trilog.kafka.data;
 
+import dev.trilog.kafka.network.KafkaMetrics;
 import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.ErrorMapping;
 import dev.trilog.kafka.protocol.KafkaContext;
@@ -43,10 +44,12 @@ final class ProduceHandler implements ApiHandler {
 
     private final KafkaContext context;
     private final TransactionVerifier transactions;
+    private final KafkaMetrics metrics;
 
-    ProduceHandler(KafkaContext context, TransactionVerifier transactions) {
+    ProduceHandler(KafkaContext context, TransactionVerifier transactions, KafkaMetrics metrics) {
         this.context = context;
         this.transactions = transactions;
+        this.metrics = metrics;
     }
 
     @Override
@@ -91,6 +94,7 @@ final class ProduceHandler implements ApiHandler {
                         logRefusal(request, tp, failure);
                         refuse(partition, failure);
                     } else {
+                        metrics.recordsIn(result.recordCount());
                         fill(partition, result);
                     }
                     return null;

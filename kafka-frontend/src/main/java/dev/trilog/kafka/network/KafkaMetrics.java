@@ -26,7 +26,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * response bytes, fetched records included;</li>
  * <li>{@code trilog_kafka_connections} (gauge), {@code trilog_kafka_connections_opened_total};</li>
  * <li>{@code trilog_kafka_connections_refused_total} ({@code limit} = {@code max.connections} or
- * {@code max.connections.per.ip}): connections closed as soon as accepted because a limit was reached.</li>
+ * {@code max.connections.per.ip}): connections closed as soon as accepted because a limit was reached;</li>
+ * <li>{@code trilog_kafka_messages_in_total}: records Produce appended.</li>
  * </ul>
  * Meters per API are made on first use, so APIs nobody calls add no series.
  */
@@ -39,6 +40,7 @@ public final class KafkaMetrics {
     private final Counter opened;
     private final Counter bytesIn;
     private final Counter bytesOut;
+    private final Counter recordsIn;
     /**
      * By API id, filled on first use from any event loop without a lock: two loops racing on a
      * first use both register, and Micrometer hands both the one meter.
@@ -57,6 +59,8 @@ public final class KafkaMetrics {
                 .description("Kafka request bytes received").register(registry);
         bytesOut = Counter.builder("trilog.kafka.sent").baseUnit("bytes")
                 .description("Kafka response bytes sent, fetched records included").register(registry);
+        recordsIn = Counter.builder("trilog.kafka.messages.in")
+                .description("records Produce appended to the log").register(registry);
     }
 
     /** Meters that go nowhere: for tests and embedders that do not scrape. */
@@ -85,6 +89,15 @@ public final class KafkaMetrics {
         Counter.builder("trilog.kafka.sasl.logins").tag("mechanism", mechanism)
                 .tag("result", accepted ? "accepted" : "refused")
                 .description("Kafka SASL logins and re-logins, by outcome").register(registry).increment();
+    }
+
+    /**
+     * {@code records} appended by a Produce (Kafka's {@code MessagesInPerSec}). Records fetched are
+     * not counted: fetched batches go to the socket by {@code sendfile} unread, so their records are
+     * unknown; their bytes are in {@code trilog_kafka_sent_bytes_total}.
+     */
+    public void recordsIn(int records) {
+        recordsIn.increment(records);
     }
 
     void received(int bytes) {

@@ -67,7 +67,8 @@ class ProduceStorageErrorTest {
     @Test
     void aFullDiskIsKafkaStorageErrorWithTheDisksMessage() throws Exception {
         KafkaContext context = new KafkaContext(engine, 0, false, 1, new InetSocketAddress("localhost", 9092), timer);
-        ProduceHandler handler = new ProduceHandler(context, (id, producerId, epoch, tp) -> Errors.NONE);
+        ProduceHandler handler = new ProduceHandler(context, (id, producerId, epoch, tp) -> Errors.NONE,
+                dev.trilog.kafka.network.KafkaMetrics.detached());
 
         ProduceResponseData answer = ((ProduceResponse) handler.handle(produce()).get(10, TimeUnit.SECONDS)
                 .response()).data();

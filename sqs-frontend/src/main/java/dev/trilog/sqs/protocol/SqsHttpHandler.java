@@ -199,6 +199,9 @@ public final class SqsHttpHandler implements HttpHandler {
                 warnIfSlow(action, request, startNanos);
                 SqsError error = failure == null ? respond(exchange, jsonProtocol, action, value, requestId)
                         : respondError(exchange, jsonProtocol, failure, requestId);
+                if (error == null) {
+                    metrics.succeeded(action, value);
+                }
                 metrics.answered(action, jsonProtocol, receivedNanos, error);
             };
             // Written on the connection's I/O thread, never from the thread that completed it (a

@@ -1,7 +1,9 @@
 package dev.trilog.sqs.protocol;
 
 import dev.trilog.frontend.MetricBuckets;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntSupplier;
 
 /**
  * What {@code /metrics} says about the SQS endpoint (docs/metrics.md):
@@ -21,7 +24,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code InternalError}, …);</li>
  * <li>{@code trilog_sqs_received_bytes_total}: request body bytes;</li>
  * <li>{@code trilog_sqs_connections_refused_total} ({@code limit} = {@code sqs.max-connections} or
- * {@code sqs.max-connections-per-ip}): connections closed as soon as accepted because a limit was reached.</li>
+ * {@code sqs.max-connections-per-ip}): connections closed as soon as accepted because a limit was reached;</li>
+ * <li>{@code trilog_sqs_connections} (gauge): open HTTP connections;</li>
+ * <li>{@code trilog_sqs_messages_in_total}, {@code trilog_sqs_messages_out_total}: messages sent
+ * (SendMessage, each successful SendMessageBatch entry) and received (each message a ReceiveMessage
+ * answered with, redeliveries included).</li>
  * </ul>
  * A request that fails before its action is known is counted under {@code action="unknown"}.
  */
@@ -31,6 +38,8 @@ public final class SqsMetrics {
 
     private final MeterRegistry registry;
     private final Counter bytesIn;
+    private final Counter messagesIn;
+    private final Counter messagesOut;
     /** By action ordinal (the last slot for unknown) × protocol; filled on first use, Micrometer dedupes races. */
     private final AtomicReferenceArray<Timer> timers = new AtomicReferenceArray<>(2 * (SqsAction.values().length + 1));
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
@@ -39,6 +48,9 @@ public final class SqsMetrics {
     public SqsMetrics(MeterRegistry registry) {
         this.registry = registry;
         bytesIn = Counter.builder("trilog.sqs.received").baseUnit("bytes").description("SQS request body bytes")
+                .register(registry);
+        messagesIn = Counter.builder("trilog.sqs.messages.in").description("SQS messages sent").register(registry);
+        messagesOut = Counter.builder("trilog.sqs.messages.out").description("SQS messages received")
                 .register(registry);
     }
 
@@ -52,6 +64,24 @@ public final class SqsMetrics {
         refusals.computeIfAbsent(limitKey, key -> Counter.builder("trilog.sqs.connections.refused").tag("limit", key)
                 .description("SQS connections closed on arrival because a connection limit was reached")
                 .register(registry)).increment();
+    }
+
+    /** Reads the open connections from {@code open} at each scrape. */
+    public void connections(IntSupplier open) {
+        Gauge.builder("trilog.sqs.connections", open, IntSupplier::getAsInt).description("open SQS connections")
+                .register(registry);
+    }
+
+    /** Counts the messages a successful answer to {@code action} carried in or out. */
+    void succeeded(SqsAction action, ObjectNode answer) {
+        switch (action) {
+            case SEND_MESSAGE -> messagesIn.increment();
+            case SEND_MESSAGE_BATCH -> messagesIn.increment(answer.path("Successful").size());
+            case RECEIVE_MESSAGE -> messagesOut.increment(answer.path("Messages").size());
+            default -> {
+                // no message moved
+            }
+        }
     }
 
     void received(int bodyBytes) {
