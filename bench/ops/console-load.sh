@@ -4,7 +4,7 @@
 # one Trilog gateway, in three modes side by side in every repetition:
 #   quiet    nobody watches;
 #   console  a "browser" refreshes the console every second: the overview, the topic's page (its
-#            last 20 records browsed), and /api/v1/topics as the overview's live chart polls it;
+#            last 20 records browsed), and /api/v1/traffic as the overview's live charts poll it;
 #   metrics  Prometheus scrapes /metrics every second.
 # Each (repetition, mode) starts a fresh broker with a fresh data directory; the mode order
 # alternates every repetition. Results: target/runs/<stamp>/results.tsv (a row per run, with the
@@ -83,7 +83,7 @@ start_watcher() { # $1 = mode
     quiet) return ;;
     console) ( while :; do
         curl -s -o /dev/null "$admin/"; curl -s -o /dev/null "$admin/console/topics/bench"
-        curl -s -o /dev/null "$admin/api/v1/topics"; sleep 1; done ) & ;;
+        curl -s -o /dev/null "$admin/api/v1/traffic"; sleep 1; done ) & ;;
     metrics) ( while :; do curl -s -o /dev/null "$admin/metrics"; sleep 1; done ) & ;;
   esac
   WATCHER_PID=$!
@@ -132,7 +132,7 @@ if start_broker; then
     for _ in $(seq 1 30); do
       if [[ $what == console ]]; then
         curl -s -o /dev/null "$admin/"; curl -s -o /dev/null "$admin/console/topics/bench"
-        curl -s -o /dev/null "$admin/api/v1/topics"
+        curl -s -o /dev/null "$admin/api/v1/traffic"
       else
         curl -s -o /dev/null "$admin/metrics"
       fi

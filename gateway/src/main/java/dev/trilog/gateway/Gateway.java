@@ -120,7 +120,7 @@ public final class Gateway {
             AdminApi api = new AdminApi(engine, queues.topology(), queues.queues(), sections, frontendOfSection,
                     coordinators, new AdminApi.Process(
                     TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started),
-                    config.compareReports()), users);
+                    config.compareReports()), users, metrics.registry());
             startListener(node == null
                     ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api,
                             config.adminWrites(), config.adminTls().orElse(null))

@@ -164,6 +164,54 @@ class AdminApiTest {
         assertThat(get("/api/v1/topics/orders", 200).get("name").asText()).isEqualTo("orders");
     }
 
+    /**
+     * {@code /api/v1/traffic} counts what the frontends' meters count: the records produced in
+     * {@link #startWithData}, and an SQS message sent and received here over SQS's JSON protocol;
+     * no AMQP client ever connects to this gateway, so AMQP's figures stay zero.
+     */
+    @Test
+    void trafficCountsConnectionsAndMessagesPerProtocol() throws Exception {
+        JsonNode before = get("/api/v1/traffic", 200).get("protocols");
+        assertThat(before).extracting(p -> p.get("connections").isNumber()).containsOnly(true);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        before.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("kafka", "amqp-0-9-1", "amqp-1.0", "sqs");
+        assertThat(before.get("kafka").get("messagesIn").asLong()).isGreaterThanOrEqualTo(5);
+        assertThat(before.get("kafka").get("messagesOut").isNull()).as("Kafka's fetched records are not counted").isTrue();
+
+        String url = sqs("GetQueueUrl", "{\"QueueName\": \"jobs\"}").get("QueueUrl").asText();
+        sqs("SendMessage", "{\"QueueUrl\": \"" + url + "\", \"MessageBody\": \"counted\"}");
+        JsonNode received = sqs("ReceiveMessage", "{\"QueueUrl\": \"" + url + "\", \"WaitTimeSeconds\": 5}");
+        assertThat(received.get("Messages")).hasSize(1);
+        // settled, so the queue is as the other tests expect it
+        sqs("DeleteMessage", "{\"QueueUrl\": \"" + url + "\", \"ReceiptHandle\": \""
+                + received.get("Messages").get(0).get("ReceiptHandle").asText() + "\"}");
+
+        JsonNode after = get("/api/v1/traffic", 200).get("protocols");
+        assertThat(after.get("sqs").get("messagesIn").asLong()).isEqualTo(before.get("sqs").get("messagesIn").asLong() + 1);
+        assertThat(after.get("sqs").get("messagesOut").asLong())
+                .isEqualTo(before.get("sqs").get("messagesOut").asLong() + 1);
+        for (String amqp : new String[] {"amqp-0-9-1", "amqp-1.0"}) {
+            assertThat(after.get(amqp).get("connections").asLong()).as(amqp).isZero();
+            assertThat(after.get(amqp).get("messagesIn").asLong()).as(amqp).isZero();
+            assertThat(after.get(amqp).get("messagesOut").asLong()).as(amqp).isZero();
+        }
+        assertThat(get("/api/v1/traffic/kafka", 404).get("error").asText()).startsWith("no such endpoint");
+        assertThat(send("POST", "/api/v1/traffic", "{}", 405).get("error").asText()).contains("read-only");
+    }
+
+    /** One SQS call over the JSON protocol (the gateway's SQS listener takes unsigned requests by default). */
+    private static JsonNode sqs(String action, String body) throws Exception {
+        int sqsPort = gateway.listener("sqs").boundAddress().getPort();
+        HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + sqsPort + "/"))
+                .header("Content-Type", "application/x-amz-json-1.0").header("X-Amz-Target", "AmazonSQS." + action)
+                .timeout(Duration.ofSeconds(30)).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(action + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
     @Test
     void topicsCommandsPrintTablesOrJson() throws Exception {
         assertThat(run("topics", "list", "--admin", "127.0.0.1:" + port)).isZero();
@@ -398,7 +446,8 @@ class AdminApiTest {
         assertThat(overview.statusCode()).isEqualTo(200);
         assertThat(overview.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
         assertThat(overview.body()).contains("<a href=\"/console/topics/orders\">orders</a>",
-                "<a href=\"/console/queues/billing\">billing</a>", "127.0.0.1:" + port, "id=\"rate\"");
+                "<a href=\"/console/queues/billing\">billing</a>", "127.0.0.1:" + port, "id=\"traffic-in\"", "id=\"traffic-out\"",
+                "<tr data-protocol=\"amqp-1.0\">");
 
         String orders = Http.get(port, "/console/topics/orders").body();
         assertThat(orders).contains("<h1>Topic orders</h1>", "<td>retention.ms</td><td>3600000</td>",

@@ -75,6 +75,13 @@ class ConsoleInBrowserTest {
         return dom;
     }
 
+    private static ConnectionFactory amqp() {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setPort(trilog.amqpPort());
+        return factory;
+    }
+
     private static void produce(ProducerRecord<String, String> record) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, trilog.kafkaBootstrap(),
@@ -96,10 +103,7 @@ class ConsoleInBrowserTest {
 
     @Test
     void anAmqpMessagesPropertiesAreShownAsProperties() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setPort(trilog.amqpPort());
-        try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+        try (Connection connection = amqp().newConnection(); Channel channel = connection.createChannel()) {
             channel.queueDeclare("invoices", true, false, false, null);
             channel.confirmSelect();
             channel.basicPublish("", "invoices", new AMQP.BasicProperties.Builder().contentType("application/json")
@@ -132,6 +136,44 @@ class ConsoleInBrowserTest {
             assertThat(got).extracting(Message::body).containsExactly("look, do not touch");
             assertThat(got.get(0).attributes()).containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1");
         }
+    }
+
+    /**
+     * The overview's traffic table after Kafka, SQS and AMQP 0-9-1 traffic, with an AMQP 0-9-1
+     * connection still open while the page loads: each protocol used shows messages in (and out,
+     * where it counts them), AMQP 1.0, which no test of this class uses, shows zeros, and the chart
+     * script has polled {@code /api/v1/traffic}.
+     */
+    @Test
+    void theOverviewShowsTrafficPerProtocol() throws Exception {
+        produce(new ProducerRecord<>("counted-kafka", 0, null, "one"));
+        try (SqsClient sqs = SqsClients.sync(trilog)) {
+            String url = sqs.createQueue(r -> r.queueName("counted")).queueUrl();
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody("counted"));
+            assertThat(sqs.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(5)).messages()).hasSize(1);
+        }
+        try (Connection connection = amqp().newConnection(); Channel channel = connection.createChannel()) {
+            channel.queueDeclare("counted-amqp", true, false, false, null);
+            channel.confirmSelect();
+            channel.basicPublish("", "counted-amqp", null, "counted".getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(10_000);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> channel.basicGet("counted-amqp", true) != null);
+
+            String dom = page("/", "overview-traffic");
+
+            assertThat(dom).containsPattern(row("kafka", "\\d+", "[1-9]\\d*", "–"))
+                    .containsPattern(row("sqs", "\\d+", "[1-9]\\d*", "[1-9]\\d*"))
+                    .containsPattern(row("amqp-0-9-1", "[1-9]\\d*", "[1-9]\\d*", "\\d+"))
+                    .containsPattern(row("amqp-1.0", "0", "0", "0"))
+                    .containsPattern("id=\"traffic-in\"[^>]*data-polls=\"[1-9]\\d*\"");
+        }
+    }
+
+    /** A row of the overview's traffic table: the protocol, its connections, messages in and out. */
+    private static String row(String protocol, String connections, String in, String out) {
+        return "<tr data-protocol=\"" + java.util.regex.Pattern.quote(protocol) + "\"><td>.*?</td><td class=\"connections\">"
+                + connections + "</td><td class=\"in\">" + in + "</td><td class=\"out\">" + out + "</td>";
     }
 
     @Test

@@ -21,6 +21,7 @@ import dev.trilog.log.UnknownTopicException;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.queue.UnknownQueueException;
 import dev.trilog.routing.topology.Topology;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
  *
  * <pre>
  *   GET    /api/v1/status              version, uptime, data directory, listeners, how many topics and queues
+ *   GET    /api/v1/traffic             per protocol: open connections, messages in and out since start
  *   GET    /api/v1/topics              every topic but Kafka's internal ones: partitions, records, bytes
  *   GET    /api/v1/topics/NAME         one topic: id, config overrides, each partition's start/end offsets and size
  *   GET    /api/v1/queues              every queue (SQS and AMQP) with its counts
@@ -96,6 +98,7 @@ public final class AdminApi {
     private final GroupOffsetReset reset;
     private final CompareReports compareReports;
     private final UsersApi users;
+    private final ProtocolTraffic traffic;
 
     /**
      * What {@code /api/v1/status} says of the process.
@@ -113,10 +116,12 @@ public final class AdminApi {
      *                          queue one of them owns is that protocol's, any other AMQP's
      * @param coordinators      the frontends' consumer groups (the Kafka frontend's), for membership,
      *                          share groups and offset resets
+     * @param meters            the frontends' meters, read for {@code /api/v1/traffic}
      */
     public AdminApi(LogEngine engine, Topology topology, Queues queues, List<DefinitionSection> sections,
             Map<String, String> frontendOfSection, List<ConsumerGroups> coordinators, Process process,
-            UserStore users) {
+            UserStore users, MeterRegistry meters) {
+        this.traffic = new ProtocolTraffic(meters);
         try {
             this.users = new UsersApi(users, PermissionStore.open(engine));
         } catch (IOException e) {
@@ -157,6 +162,9 @@ public final class AdminApi {
                 }
                 case "status" -> {
                     return new Response(200, status());
+                }
+                case "traffic" -> {
+                    return new Response(200, traffic.snapshot());
                 }
                 case "topics" -> {
                     return new Response(200, topics());

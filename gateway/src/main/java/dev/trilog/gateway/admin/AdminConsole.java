@@ -15,7 +15,7 @@ import java.util.TreeMap;
  *
  * <pre>
  *   GET /                          overview: the process, its listeners, topics, queues and groups,
- *                                  and a live chart of records appended per second
+ *                                  and live charts of messages in and out per second per protocol ({@link TrafficView})
  *   GET /console/topics/NAME       a topic's configs and partitions
  *   GET /console/queues/NAME       a queue's counts, arguments and bindings
  *   GET /console/groups/NAME       a group's committed offsets and lag per partition
@@ -135,10 +135,7 @@ final class AdminConsole {
         fields(status.path("listeners")).forEachRemaining(l -> body.append("<tr><td>").append(esc(l.getKey()))
                 .append("</td><td>").append(esc(l.getValue().asText())).append("</td></tr>"));
         body.append("</table>");
-        body.append("<h2>Records appended per second</h2>")
-                .append("<svg id=\"rate\" width=\"600\" height=\"80\" role=\"img\" aria-label=\"records appended per second,")
-                .append(" all topics\"><polyline fill=\"none\" stroke=\"#2a6\" stroke-width=\"2\" points=\"\"/></svg>")
-                .append(" <span id=\"rate-now\">–</span> records/s");
+        body.append(TrafficView.html(api.get(AdminApi.PREFIX + "traffic").body()));
 
         body.append("<h2>Topics</h2><table><tr><th>topic</th><th>partitions</th><th>records</th><th>bytes</th>")
                 .append("<th>queue</th></tr>");
@@ -164,7 +161,7 @@ final class AdminConsole {
             body.append("<tr><td>").append(link("groups", g.path("name").asText())).append("</td>")
                     .append(cells(g, "type", "state", "members", "partitions", "lag")).append("</tr>");
         }
-        body.append("</table>").append(RATE_SCRIPT);
+        body.append("</table>");
         return new Page(200, html("Trilog", body.toString()));
     }
 
@@ -383,33 +380,4 @@ final class AdminConsole {
                 + "<nav><a href=\"/\">Overview</a><a href=\"/console/compare\">Compare reports</a><a href=\"/api/v1/status\">API</a><a href=\"/metrics\">Metrics</a></nav>"
                 + "<h1>" + esc(title) + "</h1>" + body + "</body></html>";
     }
-
-    /**
-     * The overview's live chart: polls {@code /api/v1/topics} every two seconds and plots the growth
-     * of the records all topics hold (appends less what retention removed), the last two minutes.
-     * Sets {@code data-polls} on the chart so a test can see the script ran.
-     */
-    private static final String RATE_SCRIPT = """
-            <script>
-            (function () {
-              var svg = document.getElementById('rate'), line = svg.querySelector('polyline');
-              var now = document.getElementById('rate-now'), points = [], last = null, polls = 0;
-              function poll() {
-                fetch('/api/v1/topics').then(function (r) { return r.json(); }).then(function (body) {
-                  var total = body.topics.reduce(function (sum, t) { return sum + t.records; }, 0), t = Date.now();
-                  if (last) {
-                    var rate = Math.max(0, (total - last.total) * 1000 / (t - last.t));
-                    points.push(rate); if (points.length > 60) { points.shift(); }
-                    var max = Math.max.apply(null, points.concat([1]));
-                    line.setAttribute('points', points.map(function (p, i) {
-                      return (i * 10) + ',' + (78 - p * 76 / max).toFixed(1); }).join(' '));
-                    now.textContent = rate.toFixed(0);
-                  }
-                  last = {total: total, t: t};
-                  svg.setAttribute('data-polls', ++polls);
-                }).catch(function () {}).then(function () { setTimeout(poll, 2000); });
-              }
-              poll();
-            })();
-            </script>""";
 }
