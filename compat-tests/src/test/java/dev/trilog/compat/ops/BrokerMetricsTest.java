@@ -94,6 +94,8 @@ class BrokerMetricsTest {
         assertThat(value(text, "trilog_kafka_received_bytes_total")).isGreaterThan(10 * 4);
         assertThat(value(text, "trilog_kafka_sent_bytes_total")).isGreaterThan(0);
         assertThat(value(text, "trilog_kafka_connections_opened_total")).isGreaterThanOrEqualTo(2);
+        // records, not requests: Kafka's MessagesInPerSec (fetched records are not counted)
+        assertThat(value(text, "trilog_kafka_messages_in_total")).isEqualTo(10);
         assertThat(value(text, "trilog_log_start_offset{partition=\"0\",topic=\"metered\"}")).isEqualTo(0);
         assertThat(value(text, "trilog_log_end_offset{partition=\"0\",topic=\"metered\"}")).isEqualTo(10);
         assertThat(value(text, "trilog_log_size_bytes{partition=\"0\",topic=\"metered\"}")).isGreaterThan(0);
@@ -113,9 +115,16 @@ class BrokerMetricsTest {
                 int n = i;
                 sqs.sendMessage(b -> b.queueUrl(url).messageBody("m" + n));
             }
-            // one received and held (in flight), two left available
+            // a batch of two, one refused for a character SQS does not allow: one more message in
+            var batch = sqs.sendMessageBatch(b -> b.queueUrl(url).entries(
+                    e -> e.id("ok").messageBody("m3"), e -> e.id("bad").messageBody("not \u0000 allowed")));
+            assertThat(batch.successful()).hasSize(1);
+            assertThat(batch.failed()).hasSize(1);
+            // one received and held (in flight), three left available
             assertThat(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1).visibilityTimeout(300))
                     .messages()).hasSize(1);
+            // the client keeps its connection open between calls
+            assertThat(value(metrics(), "trilog_sqs_connections")).isGreaterThanOrEqualTo(1);
             try {
                 sqs.getQueueUrl(b -> b.queueName("no-such-queue"));
             } catch (QueueDoesNotExistException expected) {
@@ -130,7 +139,9 @@ class BrokerMetricsTest {
         assertThat(value(text, "trilog_sqs_request_errors_total{action=\"GetQueueUrl\","
                 + "code=\"AWS.SimpleQueueService.NonExistentQueue\"}")).isEqualTo(1);
         assertThat(value(text, "trilog_sqs_received_bytes_total")).isGreaterThan(0);
-        assertThat(value(text, "trilog_queue_messages{queue=\"metered-queue\",state=\"available\"}")).isEqualTo(2);
+        assertThat(value(text, "trilog_sqs_messages_in_total")).isEqualTo(4);
+        assertThat(value(text, "trilog_sqs_messages_out_total")).isEqualTo(1);
+        assertThat(value(text, "trilog_queue_messages{queue=\"metered-queue\",state=\"available\"}")).isEqualTo(3);
         assertThat(value(text, "trilog_queue_messages{queue=\"metered-queue\",state=\"in_flight\"}")).isEqualTo(1);
         assertThat(value(text, "trilog_queue_messages{queue=\"metered-queue\",state=\"delayed\"}")).isEqualTo(0);
     }
