@@ -68,8 +68,9 @@ public final class SqsMetrics {
 
     /** Reads the open connections from {@code open} at each scrape. */
     public void connections(IntSupplier open) {
-        Gauge.builder("trilog.sqs.connections", open, IntSupplier::getAsInt).description("open SQS connections")
-                .register(registry);
+        // held strongly: a gauge keeps only a weak reference, and nothing else holds this supplier
+        Gauge.builder("trilog.sqs.connections", open, IntSupplier::getAsInt).strongReference(true)
+                .description("open SQS connections").register(registry);
     }
 
     /** Counts the messages a successful answer to {@code action} carried in or out. */
