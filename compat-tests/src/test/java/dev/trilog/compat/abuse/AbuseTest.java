@@ -51,6 +51,13 @@ class AbuseTest {
     static final long RSS_BOUND_MIB = 1024;
     /** What one idle connection may cost the broker's live heap; documented in docs/limits.md. */
     static final long IDLE_CONNECTION_BOUND_KIB = 32;
+    /**
+     * What two live-heap measurements differ by with nothing changed (GC timing, the ordinary
+     * clients' buffers): a few MiB, which over {@code verify}'s 500 connections alone would read as
+     * 10 KiB or more each. Allowed once on top of the connections' bound; the defect the bound
+     * catches (~290 KiB an AMQP 1.0 connection) is far beyond it.
+     */
+    static final long HEAP_NOISE_MIB = 16;
     /** The SQS port cuts a request head that takes longer than this (sqs.idle-timeout-ms, set low to see it). */
     static final int SQS_IDLE_TIMEOUT_MS = 3_000;
 
@@ -118,10 +125,10 @@ class AbuseTest {
     private static void idleConnectionsAreCheap(String protocol, int port, byte[] greeting) throws Exception {
         IdleConnections idle = new IdleConnections(port, CONNECTIONS, greeting);
         Figures figures = survives("idle " + protocol + " connections", idle, CONNECTIONS);
-        long perConnection = Math.max(0, figures.liveHeap - figures.quietLiveHeap) / idle.opened();
-        System.out.printf("abuse: idle %s connections: %d bytes of live heap each%n", protocol, perConnection);
-        assertThat(perConnection >> 10).as("KiB of live heap per idle " + protocol + " connection")
-                .isLessThan(IDLE_CONNECTION_BOUND_KIB);
+        long grown = Math.max(0, figures.liveHeap - figures.quietLiveHeap);
+        System.out.printf("abuse: idle %s connections: %d bytes of live heap each%n", protocol, grown / idle.opened());
+        assertThat(grown >> 10).as("KiB of live heap taken by " + idle.opened() + " idle " + protocol + " connections")
+                .isLessThan(idle.opened() * IDLE_CONNECTION_BOUND_KIB + HEAP_NOISE_MIB * 1024);
     }
 
     @Test
