@@ -152,6 +152,12 @@ class AmqpPermissionsTest {
                     .hasMessageContaining("configure access to queue 'other.new' in vhost '/' refused for user 'bob'");
             assertThatThrownBy(() -> session.createTemporaryQueue()).isInstanceOf(JMSSecurityException.class)
                     .hasMessageContaining("configure access to queue 'amq.gen-");
+            // the anonymous relay: each message's own address is checked
+            jakarta.jms.MessageProducer anonymous = session.createProducer(null);
+            anonymous.send(session.createQueue("/queues/bob.jms"), session.createTextMessage("relayed"));
+            assertThatThrownBy(() -> anonymous.send(session.createQueue("/exchanges/amq.topic/k"),
+                    session.createTextMessage("refused"))).isInstanceOf(jakarta.jms.JMSException.class)
+                    .hasMessageContaining("write access to exchange 'amq.topic' in vhost '/' refused for user 'bob'");
         }
         assertThat(trilog.gateway().queueLayer().topology().queue("other.new")).isEmpty();
         assertThat(trilog.gateway().queueLayer().queues().counts("other.q").available()).isEqualTo(1);
