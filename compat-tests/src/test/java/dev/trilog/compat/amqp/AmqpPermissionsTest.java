@@ -106,6 +106,15 @@ class AmqpPermissionsTest {
             assertThatThrownBy(() -> bob.createChannel().queueBind("bob.q", "amq.topic", "#"))
                     .isInstanceOf(IOException.class).rootCause().hasMessageContaining(
                             "read access to exchange 'amq.topic' in vhost '/' refused for user 'bob'");
+            // a dead-letter or alternate exchange is one the declarer must be able to publish to
+            assertThatThrownBy(() -> bob.createChannel().queueDeclare("bob.dlx", true, false, false,
+                    java.util.Map.of("x-dead-letter-exchange", "amq.fanout")))
+                    .isInstanceOf(IOException.class).rootCause().hasMessageContaining(
+                            "write access to exchange 'amq.fanout' in vhost '/' refused for user 'bob'");
+            assertThatThrownBy(() -> bob.createChannel().exchangeDeclare("bob.x", "direct", true, false,
+                    java.util.Map.of("alternate-exchange", "amq.fanout")))
+                    .isInstanceOf(IOException.class).rootCause().hasMessageContaining(
+                            "write access to exchange 'amq.fanout' in vhost '/' refused for user 'bob'");
             assertThatThrownBy(() -> bob.createChannel().queueDelete("other.q"))
                     .isInstanceOf(IOException.class).rootCause().hasMessageContaining(
                             "configure access to queue 'other.q' in vhost '/' refused for user 'bob'");
@@ -117,6 +126,8 @@ class AmqpPermissionsTest {
         }
         // nothing a refusal touched changed: other.q is there with its one message, other.new is not
         assertThat(trilog.gateway().queueLayer().topology().queue("other.new")).isEmpty();
+        assertThat(trilog.gateway().queueLayer().topology().queue("bob.dlx")).isEmpty();
+        assertThat(trilog.gateway().queueLayer().topology().exchange("bob.x")).isEmpty();
         assertThat(trilog.gateway().queueLayer().queues().counts("other.q").available()).isEqualTo(1);
     }
 
