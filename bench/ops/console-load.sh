@@ -53,9 +53,11 @@ DEP_PLUGIN_VERSION=3.9.0
 source "$REPO/bench/common/make-pom.sh"
 AWSSDK_VERSION="$(sed -n 's:.*<awssdk.version>\(.*\)</awssdk.version>.*:\1:p' "$REPO/pom.xml")"
 HDR_VERSION="$(sed -n 's:.*<hdrhistogram.version>\(.*\)</hdrhistogram.version>.*:\1:p' "$REPO/pom.xml")"
+JACKSON_VERSION="$(sed -n 's:.*<jackson.version>\(.*\)</jackson.version>.*:\1:p' "$REPO/pom.xml")"
 [[ -d "$T/lib-tools" ]] || make_pom lib-tools "$T/lib-tools" "org.apache.kafka:kafka-tools:4.3.1" || exit 1
 [[ -d "$T/lib-client" ]] || make_pom lib-client "$T/lib-client" "software.amazon.awssdk:sqs:$AWSSDK_VERSION" \
-  "software.amazon.awssdk:apache-client:$AWSSDK_VERSION" "org.hdrhistogram:HdrHistogram:$HDR_VERSION" || exit 1
+  "software.amazon.awssdk:apache-client:$AWSSDK_VERSION" "org.hdrhistogram:HdrHistogram:$HDR_VERSION" \
+  "com.fasterxml.jackson.core:jackson-databind:$JACKSON_VERSION" || exit 1
 (cd "$REPO" && ./mvnw -B -q -DskipTests package -pl gateway -am) || exit 1
 # other sessions on this machine stop their Trilogs by command-line pattern: a neutral name
 JAR="$T/bench-broker-o.jar"
