@@ -8,6 +8,7 @@ import dev.trilog.kafka.group.ConsumerGroupSettings;
 import dev.trilog.kafka.group.GroupSettings;
 import dev.trilog.kafka.security.AclSettings;
 import dev.trilog.kafka.security.SaslSettings;
+import dev.trilog.kafka.security.TlsPrincipals;
 import dev.trilog.kafka.share.ShareSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.List;
@@ -57,6 +58,8 @@ public final class KafkaFrontendConfig {
     static final String TLS_PREFIX = "kafka";
     /** The TLS engine: auto (BoringSSL where it loads, else the JDK's), openssl or jdk. */
     public static final String TLS_PROVIDER = "kafka.tls.provider";
+    /** Kafka's ssl.principal.mapping.rules: a client certificate's subject → the principal's name. */
+    public static final String TLS_PRINCIPAL_MAPPING_RULES = "kafka.tls.principal-mapping-rules";
 
     public static final List<ConfigKey> KEYS = Stream.of(Stream.of(
             ConfigKey.of(PORT, "9092", "Kafka port (0 = any free port)."),
@@ -122,7 +125,11 @@ public final class KafkaFrontendConfig {
                             + " is closed (0 = never).", MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP).stream(),
             ServerTls.keys(TLS_PREFIX).stream(),
             Stream.of(ConfigKey.of(TLS_PROVIDER, "auto", "The Kafka listener's TLS engine: auto (BoringSSL from"
-                    + " netty-tcnative where it loads, else the JDK's), openssl (BoringSSL or refuse to start) or jdk.")))
+                    + " netty-tcnative where it loads, else the JDK's), openssl (BoringSSL or refuse to start) or jdk."),
+                    ConfigKey.of(TLS_PRINCIPAL_MAPPING_RULES, TlsPrincipals.DEFAULT_RULES, "Kafka's"
+                            + " ssl.principal.mapping.rules: how a client certificate's subject (CN=alice,OU=ops) becomes"
+                            + " the principal the ACLs name on a TLS listener without SASL; DEFAULT keeps it whole"
+                            + " (User:CN=alice,OU=ops).")))
             .flatMap(keys -> keys).toList();
 
     private KafkaFrontendConfig() {
@@ -148,7 +155,7 @@ public final class KafkaFrontendConfig {
         return new KafkaServerSettings(config.listenHost(), port, 0, KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES,
                 autoCreateTopics, numPartitions, config.string(ADVERTISED_HOST), advertisedPort, groups, transactions,
                 transport, config.intAtLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 0), connections,
-                ServerTls.fromConfig(config, TLS_PREFIX).orElse(null), tlsProvider(config),
+                ServerTls.fromConfig(config, TLS_PREFIX).orElse(null), tlsProvider(config), tlsPrincipals(config),
                 new ShareSettings(config.intAtLeast(SHARE_RECORD_LOCK_DURATION_MS, 1),
                         config.intAtLeast(SHARE_DELIVERY_COUNT_LIMIT, 2), config.intAtLeast(SHARE_SESSION_TIMEOUT_MS, 1),
                         config.intAtLeast(SHARE_HEARTBEAT_INTERVAL_MS, 1)), sasl(config), acls(config));
@@ -218,6 +225,15 @@ public final class KafkaFrontendConfig {
                     + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + ")");
         }
         return provider;
+    }
+
+    private static TlsPrincipals tlsPrincipals(FrontendConfig config) {
+        try {
+            return TlsPrincipals.fromRules(config.string(TLS_PRINCIPAL_MAPPING_RULES));
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(TLS_PRINCIPAL_MAPPING_RULES, "rules as Kafka's ssl.principal.mapping.rules"
+                    + " (RULE:pattern/replacement/[LU], comma-separated, or DEFAULT): " + e.getMessage());
+        }
     }
 
     private static int maxSessionTimeout(FrontendConfig config) {

@@ -172,7 +172,8 @@ public final class KafkaServer implements ServerFrontend.Server {
                                 .addLast("frames", new KafkaFrameDecoder(settings.maxRequestBytes()))
                                 .addLast("kafka", new KafkaConnection(apis, metrics, settings.securityProtocol(),
                                         saslEvaluator == null ? null : new SaslSession(settings.sasl(), users,
-                                                saslEvaluator, System::nanoTime, metrics::saslLogin)));
+                                                saslEvaluator, System::nanoTime, metrics::saslLogin),
+                                        tls == null ? null : settings.tlsPrincipals()));
                     }
                 });
         try {

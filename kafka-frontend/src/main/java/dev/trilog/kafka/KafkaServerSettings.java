@@ -5,6 +5,7 @@ import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.GroupSettings;
 import dev.trilog.kafka.security.AclSettings;
 import dev.trilog.kafka.security.SaslSettings;
+import dev.trilog.kafka.security.TlsPrincipals;
 import dev.trilog.kafka.share.ShareSettings;
 import dev.trilog.kafka.txn.TransactionSettings;
 import java.util.Objects;
@@ -27,6 +28,7 @@ import java.util.Objects;
  * @param connections            connections.max.idle.ms, max.connections and max.connections.per.ip
  * @param tls                    the listener's TLS identity (Kafka's SSL security protocol); null = plain TCP
  * @param tlsProvider            the engine that encrypts it ({@code kafka.tls.provider})
+ * @param tlsPrincipals          who a client with a certificate is, without SASL ({@code kafka.tls.principal-mapping-rules})
  * @param shareGroups            the share groups' lock duration, delivery count limit, session timeout and heartbeat interval
  * @param sasl                   the SASL mechanisms offered (none: no SASL), re-authentication and failed-login delay
  * @param acls                   the authorizer: off, or on with its super users ({@code kafka.authorizer}, {@code super.users})
@@ -47,6 +49,7 @@ public record KafkaServerSettings(
         ConnectionLimits connections,
         ServerTls tls,
         TlsProvider tlsProvider,
+        TlsPrincipals tlsPrincipals,
         ShareSettings shareGroups,
         SaslSettings sasl,
         AclSettings acls) {
@@ -68,6 +71,7 @@ public record KafkaServerSettings(
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(shareGroups, "shareGroups");
         Objects.requireNonNull(tlsProvider, "tlsProvider");
+        Objects.requireNonNull(tlsPrincipals, "tlsPrincipals");
         Objects.requireNonNull(sasl, "sasl");
         Objects.requireNonNull(acls, "acls");
         if (maxRequestBytes <= 0 || defaultPartitions <= 0) {
@@ -81,7 +85,7 @@ public record KafkaServerSettings(
     public static KafkaServerSettings loopback(int port) {
         return new KafkaServerSettings("127.0.0.1", port, 0, DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0,
                 GroupSettings.DEFAULTS, TransactionSettings.DEFAULTS, KafkaTransport.AUTO, DEFAULT_FETCH_SESSION_CACHE_SLOTS,
-                DEFAULT_CONNECTIONS, null, TlsProvider.AUTO, ShareSettings.DEFAULTS, SaslSettings.OFF,
+                DEFAULT_CONNECTIONS, null, TlsProvider.AUTO, TlsPrincipals.DEFAULT, ShareSettings.DEFAULTS, SaslSettings.OFF,
                 AclSettings.OFF);
     }
 
@@ -89,32 +93,39 @@ public record KafkaServerSettings(
     public KafkaServerSettings withConnections(ConnectionLimits value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, value, tls,
-                tlsProvider, shareGroups, sasl, acls);
+                tlsProvider, tlsPrincipals, shareGroups, sasl, acls);
     }
 
     public KafkaServerSettings withTls(ServerTls value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, value,
-                tlsProvider, shareGroups, sasl, acls);
+                tlsProvider, tlsPrincipals, shareGroups, sasl, acls);
     }
 
     /** The same listener with its TLS encrypted by {@code value}. */
     public KafkaServerSettings withTlsProvider(TlsProvider value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
-                value, shareGroups, sasl, acls);
+                value, tlsPrincipals, shareGroups, sasl, acls);
+    }
+
+    /** The same listener naming certificate-holding clients by {@code value}'s rules. */
+    public KafkaServerSettings withTlsPrincipals(TlsPrincipals value) {
+        return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
+                advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
+                tlsProvider, value, shareGroups, sasl, acls);
     }
 
     public KafkaServerSettings withSasl(SaslSettings value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
-                tlsProvider, shareGroups, value, acls);
+                tlsProvider, tlsPrincipals, shareGroups, value, acls);
     }
 
     public KafkaServerSettings withAcls(AclSettings value) {
         return new KafkaServerSettings(host, port, nodeId, maxRequestBytes, autoCreateTopics, defaultPartitions,
                 advertisedHost, advertisedPort, groups, transactions, transport, fetchSessionCacheSlots, connections, tls,
-                tlsProvider, shareGroups, sasl, value);
+                tlsProvider, tlsPrincipals, shareGroups, sasl, value);
     }
 
     /** Kafka's name for what the listener speaks: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */

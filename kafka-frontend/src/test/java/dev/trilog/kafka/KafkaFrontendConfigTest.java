@@ -53,6 +53,17 @@ class KafkaFrontendConfigTest {
     }
 
     @Test
+    void certificatePrincipalsFollowKafkasMappingRulesAndBadRulesAreRefused() {
+        assertThat(read().tlsPrincipals().rules()).isEqualTo("DEFAULT");
+        assertThat(read(new ConfigValue("kafka.tls.principal-mapping-rules", "RULE:^CN=(.*?),OU=ops$/$1/L,DEFAULT",
+                "--set")).tlsPrincipals().rules()).isEqualTo("RULE:^CN=(.*?),OU=ops$/$1/L,DEFAULT");
+        assertThatThrownBy(() -> read(new ConfigValue("kafka.tls.principal-mapping-rules", "CN=alice", "--set")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("invalid value 'CN=alice' for kafka.tls.principal-mapping-rules (from --set)")
+                .hasMessageContaining("ssl.principal.mapping.rules");
+    }
+
+    @Test
     void connectionLimitsAreReadFromKafkasKeys() {
         assertThat(read(new ConfigValue("connections.max.idle.ms", "0", "--set"),
                 new ConfigValue("max.connections", "1000", "--set"),

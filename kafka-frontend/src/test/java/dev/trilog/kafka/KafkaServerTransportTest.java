@@ -41,7 +41,8 @@ class KafkaServerTransportTest {
                 KafkaServerSettings.DEFAULT_MAX_REQUEST_BYTES, true, 1, "", 0, GroupSettings.DEFAULTS,
                 dev.trilog.kafka.txn.TransactionSettings.DEFAULTS, requested,
                 KafkaServerSettings.DEFAULT_FETCH_SESSION_CACHE_SLOTS, KafkaServerSettings.DEFAULT_CONNECTIONS, null,
-                TlsProvider.AUTO, dev.trilog.kafka.share.ShareSettings.DEFAULTS, dev.trilog.kafka.security.SaslSettings.OFF,
+                TlsProvider.AUTO, dev.trilog.kafka.security.TlsPrincipals.DEFAULT,
+                dev.trilog.kafka.share.ShareSettings.DEFAULTS, dev.trilog.kafka.security.SaslSettings.OFF,
                 dev.trilog.kafka.security.AclSettings.OFF);
         try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir));
                 KafkaServer server = new KafkaServer(settings, engine)) {

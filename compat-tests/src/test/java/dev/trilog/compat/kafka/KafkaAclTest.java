@@ -14,7 +14,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -152,18 +151,6 @@ class KafkaAclTest {
         }
     }
 
-    /** What a send failed with. */
-    private static Throwable sendFailure(KafkaProducer<String, String> producer, String topic) {
-        try {
-            producer.send(new ProducerRecord<>(topic, "refused")).get(60, TimeUnit.SECONDS);
-            throw new AssertionError("the send to " + topic + " succeeded");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            return e;
-        }
-    }
-
     /** Polls until records arrive or a poll throws; answers what it threw (null: records came). */
     private static Throwable pollFailure(KafkaConsumer<String, String> consumer, List<ConsumerRecord<String, String>> into) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -186,8 +173,8 @@ class KafkaAclTest {
 
         try (KafkaProducer<String, String> producer = producer("alice", Map.of())) {
             producer.send(new ProducerRecord<>("allowed", "hello")).get(60, TimeUnit.SECONDS);
-            assertThat(sendFailure(producer, "denied")).isInstanceOf(TopicAuthorizationException.class);
-            assertThat(sendFailure(producer, "never-created")).isInstanceOf(TopicAuthorizationException.class);
+            assertThat(KafkaClients.sendFailure(producer, "denied")).isInstanceOf(TopicAuthorizationException.class);
+            assertThat(KafkaClients.sendFailure(producer, "never-created")).isInstanceOf(TopicAuthorizationException.class);
         }
         assertThat(endOffset("allowed")).isEqualTo(1);
         assertThat(endOffset("denied")).isZero();
@@ -227,8 +214,8 @@ class KafkaAclTest {
                 deny(ResourceType.TOPIC, "logs-secret", PatternType.LITERAL, "User:alice", AclOperation.WRITE));
         try (KafkaProducer<String, String> producer = producer("alice", Map.of())) {
             producer.send(new ProducerRecord<>("logs-app", "line")).get(60, TimeUnit.SECONDS);
-            assertThat(sendFailure(producer, "logs-secret")).isInstanceOf(TopicAuthorizationException.class);
-            assertThat(sendFailure(producer, "metrics")).isInstanceOf(TopicAuthorizationException.class);
+            assertThat(KafkaClients.sendFailure(producer, "logs-secret")).isInstanceOf(TopicAuthorizationException.class);
+            assertThat(KafkaClients.sendFailure(producer, "metrics")).isInstanceOf(TopicAuthorizationException.class);
         }
         assertThat(endOffset("logs-app")).isEqualTo(1);
         assertThat(endOffset("logs-secret")).isZero();
@@ -242,7 +229,7 @@ class KafkaAclTest {
                 allow(ResourceType.TOPIC, "auto-made-", PatternType.PREFIXED, "User:alice", AclOperation.CREATE));
         try (KafkaProducer<String, String> producer = producer("alice", Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3_000))) {
             producer.send(new ProducerRecord<>("auto-made-1", "created")).get(60, TimeUnit.SECONDS);
-            assertThat(sendFailure(producer, "auto-unmade"))
+            assertThat(KafkaClients.sendFailure(producer, "auto-unmade"))
                     .isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class)
                     .hasMessageContaining("not present in metadata");
         }
@@ -320,7 +307,7 @@ class KafkaAclTest {
         }
         createTopics("logs-app");
         try (KafkaProducer<String, String> producer = producer("alice", Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
-            assertThat(sendFailure(producer, "logs-app")).isInstanceOf(TopicAuthorizationException.class);
+            assertThat(KafkaClients.sendFailure(producer, "logs-app")).isInstanceOf(TopicAuthorizationException.class);
         }
     }
 

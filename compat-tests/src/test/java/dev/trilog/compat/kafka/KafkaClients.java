@@ -127,4 +127,16 @@ public final class KafkaClients {
             return records;
         }
     }
+
+    /** What a send of one record to {@code topic} failed with; an AssertionError when it succeeded. */
+    public static Throwable sendFailure(KafkaProducer<String, String> producer, String topic) {
+        try {
+            producer.send(new ProducerRecord<>(topic, "refused")).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            throw new AssertionError("the send to " + topic + " succeeded");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (Exception e) {
+            return e;
+        }
+    }
 }

@@ -25,6 +25,9 @@ final class KafkaKeyHints {
             Map.entry("broker.id", "node.id (in a cluster)"),
             Map.entry("controller.quorum.voters", "cluster.nodes"),
             Map.entry("sasl.enabled.mechanisms", "kafka.sasl.mechanisms"),
+            Map.entry("ssl.principal.mapping.rules", "kafka.tls.principal-mapping-rules"),
+            Map.entry("ssl.client.auth", "kafka.tls.client-ca (set, every client must present a certificate it"
+                    + " signed)"),
             Map.entry("listener.security.protocol.map", "kafka.sasl.mechanisms and kafka.tls.* (SASL_PLAINTEXT,"
                     + " SSL, SASL_SSL follow from them)"),
             Map.entry("socket.request.max.bytes", "none: a request is limited to 100 MiB, not configurable yet"));

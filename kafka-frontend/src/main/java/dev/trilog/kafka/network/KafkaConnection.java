@@ -4,15 +4,20 @@ import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.kafka.security.SaslSession;
+import dev.trilog.kafka.security.TlsPrincipals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.network.ClientInformation;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.network.Send;
@@ -57,6 +62,10 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private final ListenerName listener;
     /** The client's login on a SASL listener; null on one without SASL. */
     private final SaslSession sasl;
+    /** How a TLS client's certificate names it, on a TLS listener without SASL; else null. */
+    private final TlsPrincipals tlsPrincipals;
+    /** Who the client's certificate says it is, once its TLS handshake succeeded; ANONYMOUS until then and without one. */
+    private KafkaPrincipal certificatePrincipal = KafkaPrincipal.ANONYMOUS;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private long zeroCopyRegions;
@@ -88,19 +97,31 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
      * @param sasl     this connection's login on a SASL listener ({@code SASL_PLAINTEXT}, {@code SASL_SSL}), else null
      */
     public KafkaConnection(ApiTable apis, KafkaMetrics metrics, SecurityProtocol protocol, SaslSession sasl) {
+        this(apis, metrics, protocol, sasl, null);
+    }
+
+    /**
+     * @param tlsPrincipals on a TLS listener, how a client certificate's subject becomes the
+     *                      principal when there is no SASL login (Kafka's {@code ssl.principal.mapping.rules})
+     */
+    public KafkaConnection(ApiTable apis, KafkaMetrics metrics, SecurityProtocol protocol, SaslSession sasl,
+            TlsPrincipals tlsPrincipals) {
         this.apis = apis;
         this.metrics = metrics;
         this.protocol = protocol;
         this.listener = ListenerName.forSecurityProtocol(protocol);
         this.sasl = sasl;
+        this.tlsPrincipals = sasl == null ? tlsPrincipals : null; // under SASL_SSL the login names the client, as in Kafka
     }
 
     /**
-     * Who the client is — {@code User:name} after a SASL login, else ANONYMOUS — as each request's
-     * context also carries it ({@code RequestContext.principal}), for an authorizer.
+     * Who the client is — {@code User:name} after a SASL login; on a TLS listener without SASL,
+     * {@code User:} and its certificate's subject ({@code User:CN=alice}, after the mapping rules);
+     * else ANONYMOUS — as each request's context also carries it ({@code RequestContext.principal}),
+     * for an authorizer.
      */
     public KafkaPrincipal principal() {
-        return sasl == null ? KafkaPrincipal.ANONYMOUS : sasl.principal();
+        return sasl == null ? certificatePrincipal : sasl.principal();
     }
 
     /** File regions written by this connection so far: proof that fetches went zero-copy. */
@@ -312,7 +333,28 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        if (event instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess() && tlsPrincipals != null) {
+            nameByCertificate(context);
+        }
         context.fireUserEventTriggered(event);
+    }
+
+    /**
+     * Takes the principal from the client's certificate once the handshake is done, before any
+     * request can arrive (TLS hands on no application data earlier). A subject no mapping rule
+     * matches fails the client's authentication, as in Kafka: the connection closes.
+     */
+    private void nameByCertificate(ChannelHandlerContext context) {
+        SslHandler tls = context.pipeline().get(SslHandler.class);
+        InetAddress client = context.channel().remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress()
+                : InetAddress.getLoopbackAddress();
+        try {
+            certificatePrincipal = tlsPrincipals.principalOf(tls.engine().getSession(), client, listener);
+        } catch (KafkaException e) {
+            log.warn("Closing Kafka connection from {}: {} (kafka.tls.principal-mapping-rules: {})",
+                    context.channel().remoteAddress(), e.getMessage(), tlsPrincipals.rules());
+            context.close();
+        }
     }
 
     @Override
