@@ -55,7 +55,7 @@ public final class Amqp091Context implements AutoCloseable {
     private final PublishBacklog.Listener blockedListener;
 
     private Amqp091Context(LogEngine engine, Queues queues, Topology topology, MeterRegistry meters,
-            Amqp091Settings settings, InstantSource clock, PasswordLogins logins) {
+            Amqp091Settings settings, InstantSource clock, PasswordLogins logins, ExecutorService topologyWork) {
         this.logins = Objects.requireNonNull(logins, "logins");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.queues = Objects.requireNonNull(queues, "queues");
@@ -63,11 +63,7 @@ public final class Amqp091Context implements AutoCloseable {
         this.streams = new Streams(engine);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.topologyThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "trilog-amqp091-topology");
-            t.setDaemon(true);
-            return t;
-        });
+        this.topologyThread = Objects.requireNonNull(topologyWork, "topologyWork");
         meters.gauge("trilog.amqp091.connections", openConnections);
         this.published = Counter.builder("trilog.amqp091.messages.published").register(meters);
         this.loginsAccepted = Counter.builder("trilog.amqp.logins").tag("protocol", "amqp-0-9-1").tag("result", "accepted")
@@ -108,7 +104,23 @@ public final class Amqp091Context implements AutoCloseable {
     /** As {@link #create(LogEngine, Queues, Topology, MeterRegistry, Amqp091Settings, InstantSource)}, with logins checked by {@code logins}. */
     public static Amqp091Context create(LogEngine engine, Queues queues, Topology topology, MeterRegistry meters,
             Amqp091Settings settings, InstantSource clock, PasswordLogins logins) {
-        return new Amqp091Context(engine, queues, topology, meters, settings, clock, logins);
+        return create(engine, queues, topology, meters, settings, clock, logins, Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "trilog-amqp091-topology");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /**
+     * As {@link #create(LogEngine, Queues, Topology, MeterRegistry, Amqp091Settings, InstantSource, PasswordLogins)},
+     * with declares, deletes and consumer registrations run by {@code topologyWork} (a thread of their own,
+     * so no event loop waits for the log). The fuzz target runs them on its own thread: an
+     * {@code EmbeddedChannel}'s event loop is not thread-safe, and a completion posted to it from
+     * another thread while the target closes the channel can lose the close's own tasks.
+     */
+    public static Amqp091Context create(LogEngine engine, Queues queues, Topology topology, MeterRegistry meters,
+            Amqp091Settings settings, InstantSource clock, PasswordLogins logins, ExecutorService topologyWork) {
+        return new Amqp091Context(engine, queues, topology, meters, settings, clock, logins, topologyWork);
     }
 
     /**
