@@ -188,6 +188,56 @@ class ConsumerGroupTest {
         assertThat(second.consumed()).allSatisfy(r -> assertThat(r.value()).startsWith("new-"));
     }
 
+    /**
+     * The soak's consumer (issue 18, run E): one that lives through a broker restart, committing
+     * the positions of all its partitions after every poll, goes on from its commits — no
+     * partition back at its start, no commit lower than one acknowledged before.
+     */
+    @Test
+    void aConsumerThatLivesThroughARestartGoesOnFromItsCommits() throws Exception {
+        produce("through", "before", 600);
+        Map<String, Object> config = new HashMap<>(KafkaClients.groupDefaults("through-group"));
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        List<String> backwards = new ArrayList<>();
+        Map<String, Integer> consumedTimes = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(trilog.kafkaBootstrap(), config)) {
+            consumer.subscribe(List.of("through"));
+            pollAndCommitUntil(consumer, committed, backwards, consumedTimes, 600);
+            trilog.restart();
+            produce("through", "after", 600);
+            pollAndCommitUntil(consumer, committed, backwards, consumedTimes, 1_200);
+        }
+        assertThat(backwards).isEmpty();
+        assertThat(consumedTimes).hasSize(1_200);
+        assertThat(consumedTimes.entrySet()).filteredOn(e -> e.getValue() > 1).isEmpty();
+    }
+
+    /** The soak's loop: poll, commit every assigned partition's position, and note a commit lower than the last. */
+    private static void pollAndCommitUntil(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> committed,
+            List<String> backwards, Map<String, Integer> consumedTimes, int distinct) {
+        await().atMost(Duration.ofSeconds(120)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+            try {
+                var records = consumer.poll(Duration.ofMillis(200));
+                records.forEach(record -> consumedTimes.merge(record.value(), 1, Integer::sum));
+                if (!records.isEmpty()) {
+                    Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
+                    consumer.assignment().forEach(tp -> positions.put(tp, new OffsetAndMetadata(consumer.position(tp))));
+                    consumer.commitSync(positions);
+                    positions.forEach((tp, offset) -> {
+                        Long before = committed.put(tp, offset.offset());
+                        if (before != null && offset.offset() < before) {
+                            backwards.add(tp + " from " + before + " to " + offset.offset());
+                        }
+                    });
+                }
+            } catch (RuntimeException brokerGoneOrRebalancing) {
+                // the restart: the client finds the broker again on its own
+            }
+            return consumedTimes.size() >= distinct;
+        });
+    }
+
     @Test
     void aRestartedStaticMemberRejoinsWithoutARebalanceAndFencesItsTwin() throws Exception {
         produce("statics", "s", 60);

@@ -83,12 +83,16 @@ public final class SoakBroker implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + sqsPort);
     }
 
-    /** SIGKILL, then the same command again over the same data directory, ready once /health answers. */
-    void killAndRestart() throws Exception {
+    /** SIGKILL, returning once the process is gone. */
+    void kill() throws Exception {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the broker did not die within 30 s of SIGKILL");
         }
+    }
+
+    /** The same command again over the same data directory, ready once /health answers. */
+    void restart() throws Exception {
         startProcess();
     }
 
