@@ -3,9 +3,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +41,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  *
  * Row: phase, messages, seconds, msgs/s, call p50/p99 ms (e2e: message latency p50/p99/p999/max
  * ms), broker CPU seconds (from /proc/BROKER_PID/stat), bench CPU seconds, 1-min load average.
+ * {@code -Dwarmup=SECONDS} (3) is how long the unreported warm-up sends single messages, then batches.
+ * With {@code -Dphase.windows=FILE} each phase's start and end (epoch ms) are appended to FILE, so a
+ * profile of the broker can be cut by phase (profile.sh).
  * Run with the source launcher: java -cp 'lib-client/*' SqsBench.java ENDPOINT BROKER_PID ...
  */
 public final class SqsBench {
@@ -62,9 +62,12 @@ public final class SqsBench {
         String body = "x".repeat(size);
         try (Calls sqs = "raw".equals(System.getProperty("client")) ? new RawCalls(endpoint, threads)
                 : new SdkCalls(endpoint, threads)) {
-            // warm-up: both JITs, connections, the queue code paths; not reported
+            // warm-up: both JITs, connections, the queue code paths (single and batched sends,
+            // receives, deletes); not reported
+            int warmup = Integer.getInteger("warmup", 3);
             String warm = sqs.createQueue(prefix + "-warm");
-            send(sqs, warm, body, threads, 3, false);
+            send(sqs, warm, body, threads, warmup, false);
+            send(sqs, warm, body, threads, warmup, true);
             drain(sqs, warm, threads, Long.MAX_VALUE);
             System.out.println("phase\tmessages\tsecs\tmsgs_per_sec\tp50_ms\tp99_ms\tp999_ms\tmax_ms\tbroker_cpu_s"
                     + "\tbench_cpu_s\tload1");
@@ -157,29 +160,36 @@ public final class SqsBench {
 
     /**
      * SQS's JSON protocol (AWS's {@code x-amz-json-1.0}, {@code X-Amz-Target: AmazonSQS.<Action>})
-     * over the JDK's HTTP/1.1 client: no signature, no MD5 check, bodies written and read with
-     * Jackson. Both brokers answer unsigned requests when no keys are configured (ElasticMQ always).
+     * over plain HTTP/1.1: no signature, no MD5 check, bodies written and read with Jackson. Each
+     * calling thread keeps one keep-alive connection of its own and blocks on it — no selector, no
+     * executor, no hand-off between threads — so a call costs the client little more than its
+     * JSON; the JDK's HttpClient cost ~130 µs of client CPU per call, as much as a broker. Both
+     * brokers answer unsigned requests when no keys are configured (ElasticMQ always), and both get
+     * exactly this client.
      */
     static final class RawCalls implements Calls {
         private static final ObjectMapper JSON = new ObjectMapper();
-        private final java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newFixedThreadPool(2);
-        private final HttpClient http;
-        private final URI endpoint;
+        private final String host;
+        private final int port;
+        private final ThreadLocal<RawConnection> connection = new ThreadLocal<>();
+        private final List<RawConnection> opened = java.util.Collections.synchronizedList(new ArrayList<>());
 
         RawCalls(URI endpoint, int threads) {
-            this.endpoint = endpoint;
-            this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(io)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+            this.host = endpoint.getHost();
+            this.port = endpoint.getPort();
         }
 
         private JsonNode call(String action, ObjectNode request) throws Exception {
-            HttpRequest post = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/x-amz-json-1.0")
-                    .header("X-Amz-Target", "AmazonSQS." + action)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request))).build();
-            HttpResponse<byte[]> response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(action + " answered " + response.statusCode() + ": "
+            byte[] body = JSON.writeValueAsBytes(request);
+            RawConnection c = connection.get();
+            if (c == null || c.closed()) {
+                c = new RawConnection(host, port);
+                connection.set(c);
+                opened.add(c);
+            }
+            RawConnection.Response response = c.post("AmazonSQS." + action, body);
+            if (response.status() != 200) {
+                throw new IllegalStateException(action + " answered " + response.status() + ": "
                         + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
             }
             return JSON.readTree(response.body());
@@ -225,7 +235,112 @@ public final class SqsBench {
         }
 
         public void close() {
-            io.shutdownNow();
+            synchronized (opened) {
+                opened.forEach(RawConnection::close);
+            }
+        }
+    }
+
+    /**
+     * One blocking keep-alive HTTP/1.1 connection: writes a POST, reads the status line, the
+     * headers it needs ({@code Content-Length}, {@code Transfer-Encoding: chunked},
+     * {@code Connection: close}) and the body. A 30 s read timeout stands for the SDK's socket
+     * timeout (the longest poll is 5 s).
+     */
+    static final class RawConnection implements AutoCloseable {
+        record Response(int status, byte[] body) {
+        }
+
+        private final java.net.Socket socket;
+        private final java.io.InputStream in;
+        private final java.io.OutputStream out;
+        private final byte[] head;
+        private boolean closed;
+
+        RawConnection(String host, int port) throws java.io.IOException {
+            socket = new java.net.Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new java.net.InetSocketAddress(host, port), 10_000);
+            socket.setSoTimeout(30_000);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
+            out = socket.getOutputStream();
+            head = ("POST / HTTP/1.1\r\nHost: " + host + ":" + port
+                    + "\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: ")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        boolean closed() {
+            return closed;
+        }
+
+        Response post(String target, byte[] body) throws java.io.IOException {
+            byte[] rest = (target + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] request = new byte[head.length + rest.length + body.length];
+            System.arraycopy(head, 0, request, 0, head.length);
+            System.arraycopy(rest, 0, request, head.length, rest.length);
+            System.arraycopy(body, 0, request, head.length + rest.length, body.length);
+            out.write(request); // one write: one segment for a small request
+            String status = line();
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                String name = h.substring(0, colon).trim();
+                String value = h.substring(colon + 1).trim();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    length = Long.parseLong(value);
+                } else if (name.equalsIgnoreCase("Transfer-Encoding") && value.equalsIgnoreCase("chunked")) {
+                    chunked = true;
+                } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
+                    closed = true;
+                }
+            }
+            byte[] answer;
+            if (chunked) {
+                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+                        size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+                    all.write(in.readNBytes(size));
+                    line();
+                }
+                while (!line().isEmpty()) { // trailers
+                }
+                answer = all.toByteArray();
+            } else if (length >= 0) {
+                answer = in.readNBytes((int) length);
+            } else {
+                answer = in.readAllBytes();
+                closed = true;
+            }
+            if (closed) {
+                close();
+            }
+            return new Response(code, answer);
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder s = new StringBuilder(64);
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    closed = true;
+                    throw new java.io.EOFException("connection closed by the broker");
+                }
+                if (b != '\r') {
+                    s.append((char) b);
+                }
+            }
+            return s.toString();
+        }
+
+        public void close() {
+            closed = true;
+            try {
+                socket.close();
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
         }
     }
 
@@ -236,7 +351,13 @@ public final class SqsBench {
     private static void measure(String name, long brokerPid, Phase phase) throws Exception {
         double broker0 = processCpu(brokerPid);
         long bench0 = ownCpuNanos();
+        long startMs = System.currentTimeMillis();
         Result r = phase.run();
+        String windows = System.getProperty("phase.windows");
+        if (windows != null) { // profile.sh: which part of the broker's recording each phase was
+            Files.writeString(Path.of(windows), name + "\t" + startMs + "\t" + System.currentTimeMillis() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
         double broker = processCpu(brokerPid) - broker0;
         double bench = (ownCpuNanos() - bench0) / 1e9;
         Histogram h = r.latencyUs;
@@ -330,8 +451,10 @@ public final class SqsBench {
         long total = (long) rate * seconds;
         for (long i = 0; i < total; i++) {
             long due = start + i * intervalNanos;
-            while (System.nanoTime() < due) {
-                Thread.onSpinWait();
+            // parked, not spinning: a spinning sender took a whole core from the two the brokers
+            // and receivers share, and the scheduler's delays then made both brokers' tails
+            for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
             }
             String body = System.nanoTime() + "|" + padding;
             try {
