@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * locked for its own lock time. Messages nobody can take any more (a recipient left meanwhile)
  * go straight back, their failed count unchanged.
  *
+ * <p>Long polls are answered on the thread that made their delivery counts durable, subscriptions'
+ * sinks on the delivery thread ({@link #handLongPolls}).
+ *
  * <p>When a round found the queue with nothing more to take, the drains asked for are complete.
  * When the queue is gone, every recipient is ended and the dispatcher retires.
  */
@@ -75,7 +78,7 @@ final class QueueDispatcher {
             return given;
         }
 
-        /** Their counts are durable: hand them over. On the delivery thread, not locked. */
+        /** Their counts are durable: hand them over. On the delivery thread (a long poll: on the thread that made them durable), not locked. */
         abstract void hand(QueueRuntime q, List<QueueDelivery> given);
 
         /** Their counts could not be written; the dispatcher has released them. Not locked. */
@@ -260,12 +263,52 @@ final class QueueDispatcher {
         Map<Recipient, List<QueueDelivery>> given = deal(q, single, taken.deliveries());
         boolean more = !taken.exhausted();
         taken.durable().whenComplete((v, failure) -> {
+            Map<Recipient, List<QueueDelivery>> rest = failure == null ? handLongPolls(q, given) : given;
+            if (rest.isEmpty() && onlyLongPolls()) {
+                finish(more); // no sink to call and no drain to tell: nothing needs the delivery thread
+                return;
+            }
             try {
-                delivery.execute(() -> handOut(q, given, failure, more));
+                delivery.execute(() -> handOut(q, rest, failure, more));
             } catch (RejectedExecutionException closing) {
-                handOut(q, given, failure, false);
+                handOut(q, rest, failure, false);
             }
         });
+    }
+
+    /**
+     * Answers the long polls of a round on the thread that made their counts durable (the
+     * share-state writer), not after another hop to the delivery thread: a poll's answer only
+     * completes a future, whose waiter puts its answer together on its own thread (SQS: the
+     * connection's I/O thread). Each hop is a thread to wake, and on a busy machine a wait for a
+     * core, in the path from an append to a waiting poll's answer. What is left is for the
+     * subscriptions, whose sinks are called on the delivery thread.
+     */
+    private Map<Recipient, List<QueueDelivery>> handLongPolls(QueueRuntime q, Map<Recipient, List<QueueDelivery>> given) {
+        Map<Recipient, List<QueueDelivery>> rest = new LinkedHashMap<>();
+        boolean handed = false;
+        for (Map.Entry<Recipient, List<QueueDelivery>> e : given.entrySet()) {
+            if (e.getKey() instanceof LongPoll poll) {
+                poll.hand(q, e.getValue());
+                handed = true;
+            } else {
+                rest.put(e.getKey(), e.getValue());
+            }
+        }
+        if (handed) {
+            lastHandOutNanos = System.nanoTime();
+        }
+        return rest;
+    }
+
+    /** No subscription in the ring (whose drain a round may have to tell). */
+    private synchronized boolean onlyLongPolls() {
+        for (Recipient r : ring) {
+            if (!(r instanceof LongPoll)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -74,9 +74,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> Thread-safe; the facade owns these threads, and a frontend hands any work
  * of its own in callbacks to its own threads:
  * <ul>
- * <li>{@code trilog-queue-delivery} (one): push rounds, {@link #receiveAsync}, waiting long polls
- * that are answered, and every {@link DeliverySink} call, in order per subscription. It never
- * waits on the disk: rounds continue when the share-state write they started is durable.</li>
+ * <li>{@code trilog-queue-delivery} (one): push rounds, {@link #receiveAsync}, and every
+ * {@link DeliverySink} call, in order per subscription. It never waits on the disk: rounds
+ * continue when the share-state write they started is durable. A long poll that had to wait is
+ * answered where that write completes (the engine's share-state writer), without a hop back.</li>
  * <li>{@code trilog-queues} (one): the tick every {@link QueuesSettings#longPollTickMs()} (locks
  * and delays that ran out, deleted queues), long-poll deadlines, dead-lettering of records the
  * cursor archived, the deduplication sweep.</li>
@@ -264,7 +265,8 @@ public final class Queues implements AutoCloseable {
      * nothing runs on the caller's thread but the hand-off. The receive runs on the facade's
      * delivery thread; the future completes there, once the messages' delivery counts (and any
      * dead letters the receive made) are durable, or when the wait ends (empty; {@code waitMs}
-     * 0 = do not wait). Cancelling it gives the wait up. An unknown queue fails it with
+     * 0 = do not wait) — but a receive that waited for messages completes on the thread that
+     * made their counts durable (see {@link QueueDispatcher}), so its waiter hands its own work on. Cancelling it gives the wait up. An unknown queue fails it with
      * {@link UnknownQueueException}. AMQP 0-9-1 {@code basic.get}, Kafka share fetches.
      */
     public CompletableFuture<List<QueueDelivery>> receiveAsync(String queue, String consumer, int maxMessages,
