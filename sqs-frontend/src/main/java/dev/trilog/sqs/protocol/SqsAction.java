@@ -67,20 +67,6 @@ public enum SqsAction {
         return this == SEND_MESSAGE || this == SEND_MESSAGE_BATCH;
     }
 
-    /**
-     * Whether the action never blocks its thread: it only queues work with the queue facade and
-     * answers when that completes (the message path). Such a request is run on the connection's
-     * I/O thread, with no hand-off to a worker and back; the others (queue management, which
-     * writes the topology and waits for it) run on a worker.
-     */
-    public boolean runsOnIoThread() {
-        return switch (this) {
-            case SEND_MESSAGE, SEND_MESSAGE_BATCH, RECEIVE_MESSAGE, DELETE_MESSAGE, DELETE_MESSAGE_BATCH,
-                 CHANGE_MESSAGE_VISIBILITY, CHANGE_MESSAGE_VISIBILITY_BATCH -> true;
-            default -> false;
-        };
-    }
-
     public static Optional<SqsAction> forName(String name) {
         return Optional.ofNullable(BY_NAME.get(name));
     }

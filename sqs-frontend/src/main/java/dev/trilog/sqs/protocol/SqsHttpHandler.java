@@ -10,7 +10,6 @@ import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
-import io.undertow.util.SameThreadExecutor;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -35,9 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The SQS endpoint: one handler for both wire protocols. It reads the whole body (up to its
  * limit) without blocking, picks the protocol per request, checks the signature, has
- * {@link SqsRequestDecoder} decode the request into the JSON request shape, runs the action (on the
- * I/O thread when it never blocks, else on a worker) and writes the answer (or the error) in the
- * protocol it came in, on the I/O thread.
+ * {@link SqsRequestDecoder} decode the request into the JSON request shape, runs the action on a
+ * worker thread and writes the answer (or the error) in the protocol it came in, on the I/O thread.
  */
 public final class SqsHttpHandler implements HttpHandler {
 
@@ -96,8 +94,7 @@ public final class SqsHttpHandler implements HttpHandler {
                         if (body.tooLarge()) {
                             respondTooLarge(ex, startNanos);
                         } else {
-                            // on this I/O thread, once the handler has returned (the exchange stays open)
-                            ex.dispatch(SameThreadExecutor.INSTANCE, () -> process(ex, body.bytes(), startNanos));
+                            ex.dispatch(() -> process(ex, body.bytes(), startNanos));
                         }
                     }
                 },
@@ -161,11 +158,11 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     /**
-     * On the I/O thread: checks and decodes the request, then runs the action here when it never
-     * blocks ({@link SqsAction#runsOnIoThread}: the message path), else on a worker; the answer is
-     * written on the I/O thread (see {@link #run}). A hand-off to a worker and back cost more CPU
-     * than the request itself: in the profile of SendMessage (bench/sqs/RESULTS.md, 2026-12-06)
-     * over half the broker's CPU was the kernel's, most of it threads parking and waking.
+     * On a worker thread: checks and decodes the request and runs the action; the answer is
+     * written on the I/O thread (see {@link #run}). Running the message path on the I/O thread
+     * instead, which saves the hand-off to a worker, cut SendMessage's rate by 2–20× on a busy
+     * machine (bench/sqs/RESULTS.md, 2026-12-05): two I/O threads doing all the work get a small
+     * share of an oversubscribed CPU, and every connection of a descheduled one waits.
      */
     private void process(HttpServerExchange exchange, byte[] body, long receivedNanos) {
         String requestId = UUID.randomUUID().toString();
@@ -183,11 +180,7 @@ public final class SqsHttpHandler implements HttpHandler {
             metrics.answered(null, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
             return;
         }
-        if (request.action().runsOnIoThread()) {
-            run(exchange, request, jsonProtocol, receivedNanos);
-        } else {
-            exchange.dispatch(() -> run(exchange, request, jsonProtocol, receivedNanos)); // a worker
-        }
+        run(exchange, request, jsonProtocol, receivedNanos);
     }
 
     private void run(HttpServerExchange exchange, SqsRequest request, boolean jsonProtocol, long receivedNanos) {
