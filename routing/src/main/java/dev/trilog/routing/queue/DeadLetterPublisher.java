@@ -5,6 +5,7 @@ import dev.trilog.log.share.ArchiveListener;
 import dev.trilog.log.share.Outcome;
 import dev.trilog.log.share.ShareCursor;
 import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.message.MessageMapping;
 import dev.trilog.routing.topology.Topology;
@@ -83,10 +84,13 @@ final class DeadLetterPublisher {
         if (target.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Message dead = DeadLetterRules.deadLettered(message, spec.name(), reason, target.get(), clock.millis());
+        Message dead = DeadLetterRules.deadLettered(message, VhostNames.localName(spec.name()), reason, target.get(),
+                clock.millis());
         Set<String> queues;
         try {
-            queues = topology.route(target.get().exchange(), target.get().routingKey(), dead.headers());
+            // the dead-letter exchange is named as the queue's clients know it: in the queue's vhost
+            queues = topology.route(VhostNames.sibling(spec.name(), target.get().exchange()), target.get().routingKey(),
+                    dead.headers());
         } catch (TopologyException e) {
             // RabbitMQ drops a dead letter whose exchange does not exist
             log.warn("Dead-letter exchange '{}' of queue {} does not exist; message dropped",

@@ -2,6 +2,7 @@ package dev.trilog.routing.queue;
 
 import dev.trilog.log.record.RecordData;
 import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.message.MessageMapping;
@@ -110,7 +111,7 @@ final class QueuePublisher {
             return CompletableFuture.failedFuture(e);
         }
         Message stamped = message.toBuilder().properties(message.properties().toBuilder()
-                .exchange(exchange).routingKey(routingKey).build()).build();
+                .exchange(VhostNames.localName(exchange)).routingKey(routingKey).build()).build();
         return publishToQueues(targets, stamped, PublishOptions.NONE, true);
     }
 

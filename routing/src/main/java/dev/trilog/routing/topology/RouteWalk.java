@@ -1,6 +1,7 @@
 package dev.trilog.routing.topology;
 
 import dev.trilog.routing.address.Destination;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.exchange.ExchangeRouter;
 import dev.trilog.routing.message.HeaderValue;
 import java.util.ArrayDeque;
@@ -18,7 +19,7 @@ import java.util.function.Predicate;
  * to, through exchange-to-exchange bindings (each exchange visited once, so cycles end), to a
  * set of queues, each once. An exchange that routes the message nowhere hands it to its
  * alternate exchange, if it has one. The default exchange ({@code ""}) routes to the queue
- * named by the routing key.
+ * named by the routing key, and each vhost's default exchange to that queue of its vhost ({@link VhostNames}).
  */
 final class RouteWalk implements Consumer<Destination> {
 
@@ -48,6 +49,11 @@ final class RouteWalk implements Consumer<Destination> {
                 ExchangeRouter router = routers.apply(current);
                 if (router != null) {
                     router.route(routingKey, headers, walk);
+                } else if (VhostNames.isVhostDefaultExchange(current)) {
+                    String queue = VhostNames.sibling(current, routingKey); // another vhost's: only there a string is built
+                    if (queueExists.test(queue)) {
+                        walk.accept(Destination.queue(queue));
+                    }
                 }
             }
             if (!walk.matched) {

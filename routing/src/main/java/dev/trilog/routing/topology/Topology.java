@@ -9,6 +9,7 @@ import dev.trilog.routing.address.Destination;
 import dev.trilog.routing.address.ExchangeSpec;
 import dev.trilog.routing.address.ExchangeType;
 import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.exchange.ExchangeRouter;
 import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.topology.TopologyException.Reason;
@@ -42,6 +43,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * (RabbitMQ's rules, answered with {@link Reason#ACCESS_REFUSED}). Reserving {@code amq.} for
  * queue names is left to the AMQP frontend, which itself names server-named queues
  * {@code amq.gen-…}.
+ *
+ * <p><b>Virtual hosts.</b> Every name is qualified by its AMQP vhost as {@link VhostNames} maps
+ * it ({@code orders} in {@code /}, {@code vhost.dev.orders} in {@code dev}): the rules above hold
+ * within each vhost — its default exchange routes to its own queues, its {@code amq.*} exchanges
+ * exist as soon as one of its names is used, alternate and dead-letter exchanges are looked up
+ * in the vhost of the exchange or queue naming them — and {@link #deleteVhost} removes all of a
+ * vhost. Which vhosts exist is the frontends' to check ({@code VhostStore}), not the topology's.
  *
  * <p><b>Threads.</b> Changes are serialized on this object. {@link #route} takes no lock: it
  * reads each exchange's immutable {@link ExchangeRouter}, replaced as a whole when that
@@ -182,8 +190,8 @@ public final class Topology {
             if (existing.spec().equals(spec)) {
                 return false;
             }
-            throw new TopologyException(Reason.PRECONDITION_FAILED, "inequivalent declaration of queue '"
-                    + spec.name() + "': it exists as " + describe(existing.spec()) + ", not " + describe(spec));
+            throw new TopologyException(Reason.PRECONDITION_FAILED, "inequivalent declaration of queue "
+                    + VhostNames.describe(spec.name()) + ": it exists as " + describe(existing.spec()) + ", not " + describe(spec));
         }
         Optional<Integer> existingPartitions = engine.topic(spec.topic()).map(t -> t.partitions());
         if (existingPartitions.isPresent() && spec.partitions().isPresent()
@@ -287,19 +295,20 @@ public final class Topology {
      *                           PRECONDITION_FAILED when it exists with another spec
      */
     public synchronized boolean declareExchange(ExchangeSpec spec) throws TopologyException, IOException {
-        if (spec.name().isEmpty()) {
+        String local = VhostNames.localName(spec.name());
+        if (local.isEmpty()) {
             throw new TopologyException(Reason.ACCESS_REFUSED, "operation not permitted on the default exchange");
         }
-        ExchangeSpec existing = exchanges.get(spec.name());
+        ExchangeSpec existing = knownExchange(spec.name());
         if (existing != null) {
             if (existing.equals(spec)) {
                 return false;
             }
-            throw new TopologyException(Reason.PRECONDITION_FAILED, "inequivalent declaration of exchange '"
-                    + spec.name() + "': it exists as " + describe(existing) + ", not " + describe(spec));
+            throw new TopologyException(Reason.PRECONDITION_FAILED, "inequivalent declaration of exchange "
+                    + VhostNames.describe(spec.name()) + ": it exists as " + describe(existing) + ", not " + describe(spec));
         }
-        if (spec.name().startsWith("amq.")) {
-            throw new TopologyException(Reason.ACCESS_REFUSED, "exchange name '" + spec.name()
+        if (local.startsWith("amq.")) {
+            throw new TopologyException(Reason.ACCESS_REFUSED, "exchange name '" + local
                     + "' contains reserved prefix 'amq.*'");
         }
         exchangeStore.put(spec.name(), TopologyCodec.encode(spec));
@@ -308,7 +317,27 @@ public final class Topology {
     }
 
     public Optional<ExchangeSpec> exchange(String name) {
-        return Optional.ofNullable(exchanges.get(name));
+        return Optional.ofNullable(knownExchange(name));
+    }
+
+    /**
+     * The exchange named so, or null: a vhost's built-in exchanges are made the first time one
+     * of them is asked for (for {@code /} they always are), so each vhost has its own.
+     */
+    ExchangeSpec knownExchange(String name) {
+        ExchangeSpec spec = exchanges.get(name);
+        if (spec != null || VhostNames.inDefaultVhost(name)) {
+            return spec;
+        }
+        String local = VhostNames.localName(name);
+        for (ExchangeSpec builtIn : BUILT_IN_EXCHANGES) {
+            if (builtIn.name().equals(local)) {
+                ExchangeSpec own = new ExchangeSpec(name, builtIn.type(), true, false, false, Map.of());
+                ExchangeSpec raced = exchanges.putIfAbsent(name, own);
+                return raced == null ? own : raced;
+            }
+        }
+        return null;
     }
 
     /** Every exchange, the built-in ones included. */
@@ -325,14 +354,14 @@ public final class Topology {
      */
     public synchronized boolean deleteExchange(String name, boolean ifUnused) throws TopologyException, IOException {
         if (isBuiltIn(name)) {
-            throw new TopologyException(Reason.ACCESS_REFUSED, "deletion of system exchange '" + name
-                    + "' not allowed");
+            throw new TopologyException(Reason.ACCESS_REFUSED, "deletion of system exchange "
+                    + VhostNames.describe(name) + " not allowed");
         }
         if (!exchanges.containsKey(name)) {
             return false;
         }
         if (ifUnused && bindings.hasAnyFrom(name)) {
-            throw new TopologyException(Reason.PRECONDITION_FAILED, "exchange '" + name + "' in use");
+            throw new TopologyException(Reason.PRECONDITION_FAILED, "exchange " + VhostNames.describe(name) + " in use");
         }
         removeExchange(name);
         return true;
@@ -348,7 +377,36 @@ public final class Topology {
     }
 
     static boolean isBuiltIn(String name) {
-        return BUILT_IN_EXCHANGES.stream().anyMatch(x -> x.name().equals(name));
+        String local = VhostNames.localName(name);
+        return BUILT_IN_EXCHANGES.stream().anyMatch(x -> x.name().equals(local));
+    }
+
+    // ------------------------------------------------------------------ vhosts
+
+    /** What {@link #deleteVhost} removed. */
+    public record VhostContents(List<String> queues, List<String> exchanges) {
+    }
+
+    /**
+     * Deletes every queue (with the topics it created, as {@link #deleteQueue} does), exchange
+     * and binding of {@code vhost} — what RabbitMQ's {@code delete_vhost} removes.
+     *
+     * @return the qualified names of the queues and exchanges removed
+     * @throws IllegalArgumentException for {@code /}, which cannot be deleted
+     */
+    public synchronized VhostContents deleteVhost(String vhost) throws IOException {
+        String prefix = VhostNames.prefix(vhost);
+        List<String> deletedQueues = queues.keySet().stream().filter(q -> q.startsWith(prefix)).sorted().toList();
+        for (String queue : deletedQueues) {
+            deleteQueue(queue);
+        }
+        List<String> deletedExchanges = exchanges.keySet().stream().filter(x -> x.startsWith(prefix)).sorted().toList();
+        for (String exchange : deletedExchanges) {
+            if (exchanges.containsKey(exchange)) { // an auto-delete one may have gone with its last binding
+                removeExchange(exchange);
+            }
+        }
+        return new VhostContents(deletedQueues, deletedExchanges);
     }
 
     // ------------------------------------------------------------------ bindings
@@ -408,17 +466,19 @@ public final class Topology {
     }
 
     private ExchangeSpec requireEnds(Binding binding) throws TopologyException {
-        if (binding.source().isEmpty() || binding.destination().name().isEmpty() && !binding.destination().isQueue()) {
+        if (VhostNames.localName(binding.source()).isEmpty() || !binding.destination().isQueue()
+                && VhostNames.localName(binding.destination().name()).isEmpty()) {
             throw new TopologyException(Reason.ACCESS_REFUSED, "operation not permitted on the default exchange");
         }
-        ExchangeSpec source = exchanges.get(binding.source());
+        ExchangeSpec source = knownExchange(binding.source());
         if (source == null) {
-            throw new TopologyException(Reason.NOT_FOUND, "no exchange '" + binding.source() + "'");
+            throw new TopologyException(Reason.NOT_FOUND, "no exchange " + VhostNames.describe(binding.source()));
         }
         boolean destinationExists = binding.destination().isQueue() ? queues.containsKey(binding.destination().name())
-                : exchanges.containsKey(binding.destination().name());
+                : knownExchange(binding.destination().name()) != null;
         if (!destinationExists) {
-            throw new TopologyException(Reason.NOT_FOUND, "no " + binding.destination());
+            throw new TopologyException(Reason.NOT_FOUND, "no " + (binding.destination().isQueue() ? "queue " : "exchange ")
+                    + VhostNames.describe(binding.destination().name()));
         }
         return source;
     }
@@ -454,16 +514,17 @@ public final class Topology {
      */
     public Set<String> route(String exchange, String routingKey, Map<String, HeaderValue> headers)
             throws TopologyException {
-        if (!exchanges.containsKey(exchange)) {
-            throw new TopologyException(Reason.NOT_FOUND, "no exchange '" + exchange + "'");
+        if (!exchanges.containsKey(exchange) && knownExchange(exchange) == null) {
+            throw new TopologyException(Reason.NOT_FOUND, "no exchange " + VhostNames.describe(exchange));
         }
         return RouteWalk.walk(exchange, routingKey, headers, routers::get, this::alternateOf, queues::containsKey);
     }
 
     private String alternateOf(String exchange) {
         ExchangeSpec spec = exchanges.get(exchange);
-        String alternate = spec == null ? null : spec.alternateExchange().orElse(null);
-        return alternate != null && exchanges.containsKey(alternate) ? alternate : null;
+        String alternate = spec == null ? null : spec.alternateExchange().map(a -> VhostNames.sibling(exchange, a))
+                .orElse(null);
+        return alternate != null && knownExchange(alternate) != null ? alternate : null;
     }
 
     // ------------------------------------------------------------------ for the loader

@@ -123,8 +123,8 @@ final class TopologyLoader {
             Binding binding = decode(() -> TopologyCodec.decodeBinding(entry.getValue()), "binding", entry.getKey());
             boolean destinationExists = binding.destination().isQueue()
                     ? topology.queueMap().containsKey(binding.destination().name())
-                    : topology.exchangeMap().containsKey(binding.destination().name());
-            if (topology.exchangeMap().containsKey(binding.source()) && destinationExists) {
+                    : topology.knownExchange(binding.destination().name()) != null;
+            if (topology.knownExchange(binding.source()) != null && destinationExists) {
                 topology.bindingIndex().add(binding);
             } else {
                 topology.bindingStore().remove(entry.getKey());
