@@ -1,6 +1,7 @@
 package dev.trilog.frontend;
 
 import dev.trilog.frontend.auth.UserStore;
+import dev.trilog.frontend.auth.VhostStore;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
@@ -21,9 +22,10 @@ import java.util.Objects;
  * @param queues   the queue facade over the topology: publish, receive, settle
  * @param meters   where a frontend records its meters
  * @param users    the broker's users, one store for every protocol that authenticates clients
+ * @param vhosts   the AMQP virtual hosts, one store whose deletions the AMQP frontend hears of
  */
 public record FrontendContext(FrontendConfig config, LogEngine engine, Topology topology, Queues queues,
-                              MeterRegistry meters, UserStore users) {
+                              MeterRegistry meters, UserStore users, VhostStore vhosts) {
 
     public FrontendContext {
         Objects.requireNonNull(config, "config");
@@ -32,5 +34,6 @@ public record FrontendContext(FrontendConfig config, LogEngine engine, Topology 
         Objects.requireNonNull(queues, "queues");
         Objects.requireNonNull(meters, "meters");
         Objects.requireNonNull(users, "users");
+        Objects.requireNonNull(vhosts, "vhosts");
     }
 }

@@ -2,12 +2,13 @@ package dev.trilog.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trilog.frontend.AdvertisedHost;
-import dev.trilog.frontend.DefinitionException;
 import dev.trilog.frontend.ConsumerGroups;
+import dev.trilog.frontend.DefinitionException;
 import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.auth.UserStore;
+import dev.trilog.frontend.auth.VhostStore;
 import dev.trilog.gateway.admin.AdminApi;
 import dev.trilog.gateway.admin.AdminEndpoint;
 import dev.trilog.gateway.cluster.NodeEndpoints;
@@ -85,14 +86,15 @@ public final class Gateway {
             queueLayer = openQueueLayer(config, engine);
             metrics.bindQueues(queueLayer.topology(), queueLayer.queues());
             UserStore users = openUsers(config, engine);
+            VhostStore vhosts = openVhosts(config, engine);
             FrontendContext context = new FrontendContext(config.frontendConfig(), engine, queueLayer.topology(),
-                    queueLayer.queues(), metrics.registry(), users);
+                    queueLayer.queues(), metrics.registry(), users, vhosts);
             for (Frontend frontend : protocolFrontends) {
                 ListenAddress address = config.listenAddress(frontend.portKey());
                 if (frontend.listens() && replication != null && frontend.servesQueues()) {
                     // the leader serves the queues: this node's frontend listens on loopback, behind a door
                     initialize(frontend, new FrontendContext(config.frontendConfig().onLoopback(frontend.portKey()),
-                            engine, queueLayer.topology(), queueLayer.queues(), metrics.registry(), users));
+                            engine, queueLayer.topology(), queueLayer.queues(), metrics.registry(), users, vhosts));
                     prepared.add(new ForwardedListener(new FrontendListener(frontend, address), address, replication,
                             advertisedHost(config, replication.id()), openEndpoints(engine), queueLayer.leadership()));
                 } else if (frontend.listens()) {
@@ -120,7 +122,7 @@ public final class Gateway {
             AdminApi api = new AdminApi(engine, queues.topology(), queues.queues(), sections, frontendOfSection,
                     coordinators, new AdminApi.Process(
                     TrilogVersion.current(), config.dataDir(), startedAt, () -> List.copyOf(started),
-                    config.compareReports()), users, metrics.registry());
+                    config.compareReports()), users, vhosts, metrics.registry());
             startListener(node == null
                     ? new AdminEndpoint(config.admin(), () -> AdminEndpoint.HEALTH_BODY, List::of, metrics::scrape, api,
                             config.adminWrites(), config.adminTls().orElse(null))
@@ -267,6 +269,14 @@ public final class Gateway {
             return QueueLayer.open(engine);
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot open the queues in " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static VhostStore openVhosts(GatewayConfig config, LogEngine engine) {
+        try {
+            return VhostStore.open(engine);
+        } catch (IOException e) {
+            throw new StartupException("cannot open the AMQP vhosts in " + config.dataDir() + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.trilog.gateway.cli.QueuesCommand;
 import dev.trilog.gateway.cli.StatusCommand;
 import dev.trilog.gateway.cli.TopicsCommand;
 import dev.trilog.gateway.cli.UsersCommand;
+import dev.trilog.gateway.cli.VhostsCommand;
 import dev.trilog.gateway.config.KnownKeys;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class TrilogMain {
                 .addSubcommand(new QueuesCommand())
                 .addSubcommand(new GroupsCommand())
                 .addSubcommand(new UsersCommand())
+                .addSubcommand(new VhostsCommand())
                 .addSubcommand(new StatusCommand())
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);

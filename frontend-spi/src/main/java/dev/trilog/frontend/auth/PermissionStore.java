@@ -2,6 +2,7 @@ package dev.trilog.frontend.auth;
 
 import dev.trilog.log.DurableMap;
 import dev.trilog.log.LogEngine;
+import dev.trilog.routing.address.VhostNames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -20,24 +21,26 @@ import java.util.TreeMap;
  * <p>One entry per (vhost, user) in the engine's durable map {@value #NAMESPACE} — the metadata
  * log, fsynced before a change returns and replicated in a cluster — keyed
  * {@code <vhost> NUL <user>}, the value {@code byte version (1)} and the configure, write and read
- * expressions as modified UTF-8 ({@link DataOutputStream#writeUTF}). Only the vhost
- * {@value #DEFAULT_VHOST} exists so far.
+ * expressions as modified UTF-8 ({@link DataOutputStream#writeUTF}). Permissions are granted in
+ * vhosts that exist ({@link VhostStore}) and go with a deleted vhost ({@link #clearVhost}).
  */
 public final class PermissionStore {
 
     static final String NAMESPACE = "amqp-permissions";
-    public static final String DEFAULT_VHOST = "/";
+    public static final String DEFAULT_VHOST = VhostNames.DEFAULT;
     private static final byte VERSION = 1;
 
     private final DurableMap map;
+    private final VhostStore vhosts;
 
-    PermissionStore(DurableMap map) {
+    PermissionStore(DurableMap map, VhostStore vhosts) {
         this.map = map;
+        this.vhosts = vhosts;
     }
 
-    /** The permissions kept in {@code engine}. */
+    /** The permissions kept in {@code engine}, in the vhosts kept there. */
     public static PermissionStore open(LogEngine engine) throws IOException {
-        return new PermissionStore(engine.durableMap(NAMESPACE));
+        return new PermissionStore(engine.durableMap(NAMESPACE), VhostStore.open(engine));
     }
 
     /** What {@code user} may do in {@code vhost}; empty when it may not use the vhost at all. */
@@ -63,7 +66,10 @@ public final class PermissionStore {
      * @throws IllegalArgumentException for a vhost that does not exist or an empty user name
      */
     public synchronized void set(String user, String vhost, VhostPermissions permissions) throws IOException {
-        checkVhost(vhost);
+        if (!vhosts.exists(vhost)) {
+            throw new IllegalArgumentException("no vhost '" + vhost + "': " + String.join(", ", vhosts.list())
+                    + " exist (trilog vhosts add)");
+        }
         if (user == null || user.isEmpty()) {
             throw new IllegalArgumentException("Username must not be empty");
         }
@@ -87,10 +93,13 @@ public final class PermissionStore {
         }
     }
 
-    /** @throws IllegalArgumentException naming the vhosts there are */
-    public static void checkVhost(String vhost) {
-        if (!DEFAULT_VHOST.equals(vhost)) {
-            throw new IllegalArgumentException("no vhost '" + vhost + "': only '" + DEFAULT_VHOST + "' exists");
+    /** Takes every user's permissions in {@code vhost} away (the vhost is being deleted). */
+    public synchronized void clearVhost(String vhost) throws IOException {
+        String prefix = vhost + '\0';
+        for (String key : map.all().keySet()) {
+            if (key.startsWith(prefix)) {
+                map.remove(key);
+            }
         }
     }
 

@@ -36,10 +36,19 @@ class PermissionStoreTest {
     }
 
     @Test
-    void onlyTheDefaultVhostExists() throws Exception {
+    void permissionsAreGrantedInVhostsThatExistAndGoWithTheirVhost() throws Exception {
         try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
-            assertThatThrownBy(() -> PermissionStore.open(engine).set("bob", "staging", VhostPermissions.ALL))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessage("no vhost 'staging': only '/' exists");
+            PermissionStore permissions = PermissionStore.open(engine);
+            assertThatThrownBy(() -> permissions.set("bob", "staging", VhostPermissions.ALL))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("no vhost 'staging': / exist (trilog vhosts add)");
+            VhostStore.open(engine).add("staging");
+            permissions.set("bob", "staging", VhostPermissions.ALL);
+            permissions.set("bob", "/", VhostPermissions.ALL);
+            permissions.set("alice", "staging", VhostPermissions.ALL);
+            permissions.clearVhost("staging");
+            assertThat(permissions.of("bob")).containsOnlyKeys("/");
+            assertThat(permissions.of("alice")).isEmpty();
         }
     }
 

@@ -10,6 +10,7 @@ import dev.trilog.frontend.ConsumerGroups;
 import dev.trilog.frontend.DefinitionSection;
 import dev.trilog.frontend.auth.PermissionStore;
 import dev.trilog.frontend.auth.UserStore;
+import dev.trilog.frontend.auth.VhostStore;
 import dev.trilog.gateway.Listener;
 import dev.trilog.gateway.definitions.DefinitionsExporter;
 import dev.trilog.log.LogEngine;
@@ -18,6 +19,7 @@ import dev.trilog.log.Topic;
 import dev.trilog.log.TopicExistsException;
 import dev.trilog.log.TopicInUseException;
 import dev.trilog.log.UnknownTopicException;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.queue.UnknownQueueException;
 import dev.trilog.routing.topology.Topology;
@@ -98,6 +100,7 @@ public final class AdminApi {
     private final GroupOffsetReset reset;
     private final CompareReports compareReports;
     private final UsersApi users;
+    private final VhostsApi vhosts;
     private final ProtocolTraffic traffic;
 
     /**
@@ -120,10 +123,12 @@ public final class AdminApi {
      */
     public AdminApi(LogEngine engine, Topology topology, Queues queues, List<DefinitionSection> sections,
             Map<String, String> frontendOfSection, List<ConsumerGroups> coordinators, Process process,
-            UserStore users, MeterRegistry meters) {
+            UserStore users, VhostStore vhosts, MeterRegistry meters) {
         this.traffic = new ProtocolTraffic(meters);
         try {
-            this.users = new UsersApi(users, PermissionStore.open(engine));
+            PermissionStore permissions = PermissionStore.open(engine);
+            this.users = new UsersApi(users, permissions);
+            this.vhosts = new VhostsApi(vhosts, topology, permissions);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open the AMQP permissions", e);
         }
@@ -178,6 +183,9 @@ public final class AdminApi {
                 case "users" -> {
                     return users.list();
                 }
+                case "vhosts" -> {
+                    return vhosts.list();
+                }
                 default -> {
                     // answered below
                 }
@@ -197,6 +205,9 @@ public final class AdminApi {
                 }
                 case "users" -> {
                     return users.get(name);
+                }
+                case "vhosts" -> {
+                    return vhosts.get(name);
                 }
                 default -> {
                     // answered below
@@ -238,6 +249,9 @@ public final class AdminApi {
         if (parts != null && parts.length == 1 && parts[0].equals("users")) {
             return users.add(body);
         }
+        if (parts != null && parts.length == 1 && parts[0].equals("vhosts")) {
+            return vhosts.add(body);
+        }
         if (parts != null && parts.length == 3 && parts[0].equals("users") && parts[2].equals("permissions")
                 && !parts[1].isEmpty()) {
             return users.setPermissions(parts[1], body);
@@ -259,7 +273,14 @@ public final class AdminApi {
         }
         if (parts != null && parts.length == 3 && parts[0].equals("users") && parts[2].equals("permissions")
                 && !parts[1].isEmpty()) {
-            return users.clearPermissions(parts[1]);
+            return users.clearPermissions(parts[1], VhostNames.DEFAULT);
+        }
+        if (parts != null && parts.length == 4 && parts[0].equals("users") && parts[2].equals("permissions")
+                && !parts[1].isEmpty() && !parts[3].isEmpty()) {
+            return users.clearPermissions(parts[1], VhostsApi.name(parts[3]));
+        }
+        if (parts != null && parts.length == 2 && parts[0].equals("vhosts") && !parts[1].isEmpty()) {
+            return vhosts.delete(parts[1]);
         }
         return error(404, "no such endpoint: DELETE " + path);
     }

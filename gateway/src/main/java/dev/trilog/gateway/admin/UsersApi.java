@@ -26,6 +26,7 @@ import java.util.Set;
  *   POST   /api/v1/users/NAME/permissions   sets its AMQP permissions in a vhost, RabbitMQ's three regular
  *                                expressions: {"vhost": "/" (the default), "configure": …, "write": …, "read": …}
  *   DELETE /api/v1/users/NAME/permissions   takes its AMQP permissions in the vhost "/" away
+ *   DELETE /api/v1/users/NAME/permissions/VHOST   takes its AMQP permissions in VHOST away ("/" is %2F)
  * </pre>
  *
  * A user's answer lists its AMQP permissions by vhost. Never a salt or a key in an answer. Writes obey {@code admin.console.writes} like every other.
@@ -129,12 +130,12 @@ final class UsersApi {
         }
     }
 
-    /** Takes {@code name}'s AMQP permissions in the vhost "/" away: it may no longer open AMQP connections. */
-    AdminApi.Response clearPermissions(String name) {
+    /** Takes {@code name}'s AMQP permissions in {@code vhost} away: it may no longer open AMQP connections there. */
+    AdminApi.Response clearPermissions(String name, String vhost) {
         try {
-            return permissions.clear(name, PermissionStore.DEFAULT_VHOST)
-                    ? new AdminApi.Response(200, JSON.createObjectNode().put("cleared", name))
-                    : AdminApi.error(404, "user '" + name + "' has no permissions in vhost '/'");
+            return permissions.clear(name, vhost)
+                    ? new AdminApi.Response(200, JSON.createObjectNode().put("cleared", name).put("vhost", vhost))
+                    : AdminApi.error(404, "user '" + name + "' has no permissions in vhost '" + vhost + "'");
         } catch (IOException e) {
             return AdminApi.error(500, "clearing the permissions of '" + name + "' failed: " + e.getMessage());
         }

@@ -153,7 +153,7 @@ public final class UsersCommand implements Callable<Integer> {
     }
 
     @Command(name = "permissions", mixinStandardHelpOptions = true,
-            description = "Sets what a user may do over AMQP in the vhost '/', as RabbitMQ's set_permissions:"
+            description = "Sets what a user may do over AMQP in a vhost ('/' unless --vhost), as RabbitMQ's set_permissions:"
                     + " three regular expressions over queue and exchange names (\".*\" everything, \"\" nothing)."
                     + " Checked only with amqp.auth=users; a user without permissions may not open AMQP connections."
                     + " Connections opened before a change keep what they had.")
@@ -174,6 +174,10 @@ public final class UsersCommand implements Callable<Integer> {
         @Option(names = "--clear", description = "Take the user's permissions away instead.")
         boolean clear;
 
+        @Option(names = "--vhost", paramLabel = "VHOST", defaultValue = "/",
+                description = "The vhost (trilog vhosts add). Default: ${DEFAULT-VALUE}.")
+        String vhost;
+
         @Override
         String path() {
             return "/api/v1/users/" + AdminOption.pathSegment(name) + "/permissions";
@@ -182,19 +186,20 @@ public final class UsersCommand implements Callable<Integer> {
         @Override
         JsonNode call(AdminOption admin) {
             if (clear) {
-                return admin.delete(path());
+                return admin.delete(path() + "/" + AdminOption.pathSegment(vhost));
             }
             if (configure == null || write == null || read == null) {
                 throw new CommandFailedException("give --configure, --write and --read (or --clear)");
             }
-            return admin.post(path(), JsonNodeFactory.instance.objectNode().put("vhost", "/")
+            return admin.post(path(), JsonNodeFactory.instance.objectNode().put("vhost", vhost)
                     .put("configure", configure).put("write", write).put("read", read));
         }
 
         @Override
         void print(JsonNode body, PrintWriter out) {
-            out.println(clear ? "Cleared the permissions of " + text(body, "cleared")
-                    : "User " + text(body, "name") + " in /: " + permissions(body.path("permissions").path("/")));
+            out.println(clear ? "Cleared the permissions of " + text(body, "cleared") + " in " + vhost
+                    : "User " + text(body, "name") + " in " + vhost + ": "
+                            + permissions(body.path("permissions").path(vhost)));
         }
     }
 
