@@ -42,6 +42,6 @@ public final class AmqpFrontend extends ServerFrontend<AmqpServer> {
                 ? PasswordLogins.checkedAgainst(context.users(), PermissionStore.open(context.engine()), "trilog-amqp-login")
                 : PasswordLogins.anyone();
         return new AmqpServer(AmqpFrontendConfig.read(context.config()), context.engine(), context.queues(),
-                context.topology(), new AmqpMetrics(context.meters()), logins);
+                context.topology(), new AmqpMetrics(context.meters()), logins, context.vhosts());
     }
 }

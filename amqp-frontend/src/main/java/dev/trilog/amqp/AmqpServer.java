@@ -10,6 +10,7 @@ import dev.trilog.amqp.v10.ProtonConnection;
 import dev.trilog.frontend.ConnectionGate;
 import dev.trilog.frontend.ServerFrontend;
 import dev.trilog.frontend.auth.PasswordLogins;
+import dev.trilog.frontend.auth.VhostStore;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.topology.Topology;
@@ -73,13 +74,16 @@ public final class AmqpServer implements ServerFrontend.Server {
     private Channel serverChannel;
 
     public AmqpServer(AmqpSettings settings, LogEngine engine, Queues queues, Topology topology,
-            AmqpMetrics metrics) {
-        this(settings, engine, queues, topology, metrics, PasswordLogins.anyone());
+            AmqpMetrics metrics) throws IOException {
+        this(settings, engine, queues, topology, metrics, PasswordLogins.anyone(), VhostStore.open(engine));
     }
 
-    /** @param logins how both protocols' logins are checked ({@code amqp.auth}); closed with the server */
+    /**
+     * @param logins how both protocols' logins are checked ({@code amqp.auth}); closed with the server
+     * @param vhosts the vhosts connections may open; the connections of one it deletes are closed
+     */
     public AmqpServer(AmqpSettings settings, LogEngine engine, Queues queues, Topology topology,
-            AmqpMetrics metrics, PasswordLogins logins) {
+            AmqpMetrics metrics, PasswordLogins logins, VhostStore vhosts) {
         this.settings = settings;
         this.logins = logins;
         this.gate = new ConnectionGate("AMQP", settings.connections(), AmqpFrontendConfig.MAX_CONNECTIONS,
@@ -87,10 +91,14 @@ public final class AmqpServer implements ServerFrontend.Server {
         this.declarer = thread("trilog-amqp-declare");
         this.streamReader = thread("trilog-amqp-stream");
         this.broker = new AmqpBroker(settings, engine, queues, topology, metrics, declarer, streamReader,
-                new ConsumerCounts(), logins);
+                new ConsumerCounts(), logins, vhosts);
         this.amqp091 = Amqp091Context.create(engine, queues, topology, metrics.registry(),
                 Amqp091Settings.defaults().withMaxMessageBytes(settings.maxMessageSize()), engine.settings().clock(),
                 logins);
+        vhosts.onDeleted(vhost -> {
+            amqp091.closeVhost(vhost);
+            broker.closeVhost(vhost);
+        });
     }
 
     private static ExecutorService thread(String name) {

@@ -2,6 +2,7 @@ package dev.trilog.amqp;
 
 import dev.trilog.frontend.auth.Permission;
 import dev.trilog.frontend.auth.VhostPermissions;
+import dev.trilog.routing.address.VhostNames;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,11 +24,13 @@ public record ResourceAccess(String user, String vhost, VhostPermissions permiss
 
     /**
      * Why {@code permission} on the {@code kind} ({@link #QUEUE} or {@link #EXCHANGE}) named
-     * {@code name} is refused — {@code configure access to queue 'q' in vhost '/' refused for user 'u'}
+     * {@code name} (qualified by its vhost, {@link VhostNames}) is refused — {@code configure access to queue 'q'
+     * in vhost '/' refused for user 'u'}
      * — or empty when it is granted. The default exchange is checked as {@code amq.default}, as RabbitMQ does.
      */
     public Optional<String> refusal(Permission permission, String kind, String name) {
-        String resource = kind.equals(EXCHANGE) && name.isEmpty() ? "amq.default" : name;
+        String local = VhostNames.localName(name); // "/": the name itself
+        String resource = kind.equals(EXCHANGE) && local.isEmpty() ? "amq.default" : local;
         if (permissions.allows(permission, resource)) {
             return Optional.empty();
         }

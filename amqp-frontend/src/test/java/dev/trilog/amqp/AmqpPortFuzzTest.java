@@ -48,7 +48,8 @@ class AmqpPortFuzzTest {
         queues = Queues.open(engine, topology, QueuesSettings.defaults());
         AmqpMetrics metrics = AmqpMetrics.detached();
         broker = new AmqpBroker(AmqpSettings.defaults(), engine, queues, topology, metrics, Runnable::run,
-                Runnable::run, new ConsumerCounts(), dev.trilog.frontend.auth.PasswordLogins.anyone());
+                Runnable::run, new ConsumerCounts(), dev.trilog.frontend.auth.PasswordLogins.anyone(),
+                dev.trilog.frontend.auth.VhostStore.open(engine));
         amqp091 = Amqp091Context.create(engine, queues, topology, new SimpleMeterRegistry(),
                 Amqp091Settings.defaults(), Clock.systemUTC(), dev.trilog.frontend.auth.PasswordLogins.anyone(),
                 new CallerRuns());

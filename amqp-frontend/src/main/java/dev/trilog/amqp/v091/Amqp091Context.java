@@ -2,6 +2,7 @@ package dev.trilog.amqp.v091;
 
 import dev.trilog.frontend.FrontendContext;
 import dev.trilog.frontend.auth.PasswordLogins;
+import dev.trilog.frontend.auth.VhostStore;
 import dev.trilog.log.LogEngine;
 import dev.trilog.routing.queue.PublishBacklog;
 import dev.trilog.routing.queue.Queues;
@@ -49,6 +50,8 @@ public final class Amqp091Context implements AutoCloseable {
     final Counter confirmed;
     /** How start-ok's credentials are checked ({@code amqp.auth}). */
     final PasswordLogins logins;
+    /** The vhosts connection.open may name. */
+    final VhostStore vhosts;
     /** Logins checked against the user store, by outcome: {@code trilog.amqp.logins} as for AMQP 1.0. */
     final Counter loginsAccepted;
     final Counter loginsRefused;
@@ -58,6 +61,11 @@ public final class Amqp091Context implements AutoCloseable {
             Amqp091Settings settings, InstantSource clock, PasswordLogins logins, ExecutorService topologyWork) {
         this.logins = Objects.requireNonNull(logins, "logins");
         this.engine = Objects.requireNonNull(engine, "engine");
+        try {
+            this.vhosts = VhostStore.open(engine);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the AMQP vhosts", e);
+        }
         this.queues = Objects.requireNonNull(queues, "queues");
         this.topology = Objects.requireNonNull(topology, "topology");
         this.streams = new Streams(engine);
@@ -127,6 +135,11 @@ public final class Amqp091Context implements AutoCloseable {
      * The shared state over what the gateway hands the AMQP frontend: its queues, topology and
      * meters, RabbitMQ's default settings and the system clock.
      */
+    /** Closes the connections open in {@code vhost}, which was deleted (RabbitMQ's 320 CONNECTION_FORCED). */
+    public void closeVhost(String vhost) {
+        connections.stream().filter(c -> c.vhost().equals(vhost)).forEach(AmqpConnection::vhostDeleted);
+    }
+
     public static Amqp091Context create(FrontendContext frontend) {
         return create(frontend.engine(), frontend.queues(), frontend.topology(), frontend.meters(),
                 Amqp091Settings.defaults(), frontend.engine().settings().clock());

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Method;
 import dev.trilog.amqp.v091.codec.Frame;
 import dev.trilog.amqp.v091.codec.ReplyCode;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.queue.UnknownQueueException;
 import dev.trilog.routing.topology.TopologyException;
 import java.io.IOException;
@@ -41,9 +42,23 @@ final class AmqpChannel {
     final ChannelPublisher publisher;
     final ChannelConsumers consumers;
     final TopologyMethods topology;
-    /** The queue last declared on this channel: an empty queue name elsewhere means it (AMQP 0-9-1). */
+    /** The queue last declared on this channel, qualified: an empty queue name elsewhere means it (AMQP 0-9-1). */
     String lastQueue;
     private boolean open = true;
+
+    /**
+     * The queue a method names, qualified by the connection's vhost: an empty name is the one
+     * last declared on this channel; direct reply-to's pseudo-queue is no vhost's.
+     */
+    String queueName(String name) throws AmqpException {
+        if (name.isEmpty()) {
+            if (lastQueue == null) {
+                throw AmqpException.of(ReplyCode.NOT_FOUND, "no previously declared queue");
+            }
+            return lastQueue;
+        }
+        return name.equals(DirectReplyTo.QUEUE) ? name : connection.qualify(name);
+    }
 
     AmqpChannel(AmqpConnection connection, int number) {
         this.connection = connection;

@@ -8,6 +8,7 @@ import dev.trilog.amqp.v091.codec.FrameDecoder;
 import dev.trilog.amqp.v091.codec.FrameEncoder;
 import dev.trilog.amqp.v091.codec.ReplyCode;
 import dev.trilog.frontend.auth.Permission;
+import dev.trilog.routing.address.VhostNames;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,8 +24,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     private String user;
     /** What {@link #user} may do in the vhost, as granted at connection.open. */
     private ResourceAccess access;
+    /** The vhost opened (connection.open): every name a client gives is qualified by it ({@link #qualify}). */
+    private String vhost = VhostNames.DEFAULT;
 
     AmqpConnection(Amqp091Context context, FrameDecoder decoder, FrameEncoder encoder) {
         this.context = context;
@@ -431,6 +434,31 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * {@code name} as the topology knows it in this connection's vhost ({@link VhostNames#qualify});
+     * in {@code /} the name itself, with no string built.
+     *
+     * @throws AmqpException ACCESS_REFUSED for a name in {@code /} that reads as another vhost's
+     */
+    String qualify(String name) throws AmqpException {
+        try {
+            return VhostNames.qualify(vhost, name);
+        } catch (IllegalArgumentException e) {
+            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, e.getMessage());
+        }
+    }
+
+    /** The vhost opened; {@code /} before connection.open. */
+    String vhost() {
+        return vhost;
+    }
+
+    /** RabbitMQ's close of a deleted vhost's connections: 320 CONNECTION_FORCED, on the connection's event loop. */
+    void vhostDeleted() {
+        ctx.executor().execute(() -> connectionError(AmqpException.connection(ReplyCode.CONNECTION_FORCED,
+                "vhost '" + vhost + "' is deleted")));
+    }
+
     /** The logged-in user (any name given when logins are not checked); null before start-ok. */
     String user() {
         return user;
@@ -469,12 +497,13 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void open(AMQP.Connection.Open open) throws AmqpException {
-        String vhost = open.getVirtualHost();
-        if (!vhost.equals("/")) {
-            throw AmqpException.connection(ReplyCode.NOT_ALLOWED, "vhost " + vhost + " not found");
+        String asked = open.getVirtualHost();
+        if (!context.vhosts.exists(asked)) {
+            throw AmqpException.connection(ReplyCode.NOT_ALLOWED, "vhost " + asked + " not found");
         }
-        access = new ResourceAccess(user, vhost, context.logins.permissions(user, vhost).orElseThrow(
-                () -> AmqpException.connection(ReplyCode.NOT_ALLOWED, ResourceAccess.vhostRefusal(user, vhost))));
+        access = new ResourceAccess(user, asked, context.logins.permissions(user, asked).orElseThrow(
+                () -> AmqpException.connection(ReplyCode.NOT_ALLOWED, ResourceAccess.vhostRefusal(user, asked))));
+        vhost = asked;
         state = State.OPEN;
         handshakeTimer.cancel(false);
         write(new Frame.MethodFrame(0, new AMQP.Connection.OpenOk.Builder().build()));

@@ -2,6 +2,7 @@ package dev.trilog.amqp.v091;
 
 import com.rabbitmq.client.Method;
 import dev.trilog.amqp.v091.codec.ReplyCode;
+import dev.trilog.routing.address.VhostNames;
 
 /**
  * A method refused with a reply code: a soft error closes the channel, a hard one the connection
@@ -31,8 +32,9 @@ final class AmqpException extends Exception {
         return new AmqpException(code, detail, true);
     }
 
+    /** {@code NOT_FOUND - no queue 'q' in vhost 'dev'}, for the qualified name {@code name} ({@link VhostNames}). */
     static AmqpException notFound(String what, String name) {
-        return of(ReplyCode.NOT_FOUND, "no " + what + " '" + name + "' in vhost '/'");
+        return of(ReplyCode.NOT_FOUND, "no " + what + " " + VhostNames.describe(name));
     }
 
     /** Names the method that failed, unless one is named already. */

@@ -1,13 +1,14 @@
 package dev.trilog.amqp.v091;
 
 import com.rabbitmq.client.AMQP;
+import dev.trilog.amqp.ResourceAccess;
 import dev.trilog.amqp.v091.codec.Frame;
 import dev.trilog.amqp.v091.codec.FrameEncoder;
 import dev.trilog.amqp.v091.codec.ReplyCode;
-import dev.trilog.amqp.ResourceAccess;
-import dev.trilog.frontend.auth.Permission;
 import dev.trilog.amqp.v091.mapping.ContentProperties;
+import dev.trilog.frontend.auth.Permission;
 import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.queue.DeliveryTag;
 import dev.trilog.routing.queue.QueueDelivery;
@@ -117,8 +118,8 @@ final class ChannelConsumers {
         if (found.isPresent()) {
             context.owners.checkAccess(queue, found.get().exclusive(), channel.connection.id);
             if (c.getExclusive() && found.get().singleActiveConsumer()) { // as RabbitMQ
-                throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "cannot obtain exclusive access to queue '" + queue
-                        + "' in vhost '/': it has single active consumer enabled");
+                throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "cannot obtain exclusive access to queue "
+                        + VhostNames.describe(queue) + ": it has single active consumer enabled");
             }
         }
         String tag = c.getConsumerTag().isEmpty() ? "amq.ctag-" + TopologyMethods.serverNamed().substring(8)
@@ -170,11 +171,11 @@ final class ChannelConsumers {
     private CompletionStage<?> consumeStream(AMQP.Basic.Consume c, String queue, String tag) throws AmqpException {
         if (c.getNoAck()) {
             throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "stream consumers must acknowledge (no-ack=false)"
-                    + " for queue '" + queue + "' in vhost '/'");
+                    + " for queue " + VhostNames.describe(queue));
         }
         if (prefetch == 0) {
-            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "consumer prefetch count is not set for stream queue '"
-                    + queue + "' in vhost '/'");
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "consumer prefetch count is not set for stream queue "
+                    + VhostNames.describe(queue));
         }
         dev.trilog.routing.stream.OffsetSpec from = StreamOffsets.parse(
                 c.getArguments() == null ? null : c.getArguments().get(StreamOffsets.ARGUMENT), context.clock.millis());
@@ -362,8 +363,8 @@ final class ChannelConsumers {
         channel.connection.authorize(Permission.READ, ResourceAccess.QUEUE, queue);
         QueueSpec spec = context.topology.queue(queue).orElseThrow(() -> AmqpException.notFound("queue", queue));
         if (TopologyMethods.isStream(spec.arguments())) {
-            throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "basic.get not supported by stream queues, queue '"
-                    + queue + "' in vhost '/'");
+            throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "basic.get not supported by stream queues, queue "
+                    + VhostNames.describe(queue));
         }
         context.owners.checkAccess(queue, spec.exclusive(), channel.connection.id);
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -615,12 +616,6 @@ final class ChannelConsumers {
     }
 
     private String queueName(String name) throws AmqpException {
-        if (!name.isEmpty()) {
-            return name;
-        }
-        if (channel.lastQueue == null) {
-            throw AmqpException.of(ReplyCode.NOT_FOUND, "no previously declared queue");
-        }
-        return channel.lastQueue;
+        return channel.queueName(name);
     }
 }

@@ -1,12 +1,13 @@
 package dev.trilog.amqp.v091;
 
 import com.rabbitmq.client.AMQP;
+import dev.trilog.amqp.ResourceAccess;
 import dev.trilog.amqp.v091.codec.Frame;
 import dev.trilog.amqp.v091.codec.ReplyCode;
-import dev.trilog.amqp.ResourceAccess;
-import dev.trilog.frontend.auth.Permission;
 import dev.trilog.amqp.v091.mapping.ContentProperties;
+import dev.trilog.frontend.auth.Permission;
 import dev.trilog.routing.address.ExchangeSpec;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.message.Message;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
@@ -128,13 +129,13 @@ final class ChannelPublisher {
         if (p.getImmediate()) {
             throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "immediate=true"); // as RabbitMQ since 3.0
         }
-        String exchange = p.getExchange();
+        String exchange = channel.connection.qualify(p.getExchange()); // "/": the name itself, nothing built
         channel.connection.authorize(Permission.WRITE, ResourceAccess.EXCHANGE, exchange);
         ExchangeSpec spec = context.topology.exchange(exchange).orElseThrow(
                 () -> AmqpException.notFound("exchange", exchange));
         if (spec.internal()) {
-            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "cannot publish to internal exchange '" + exchange
-                    + "' in vhost '/'");
+            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "cannot publish to internal exchange "
+                    + VhostNames.describe(exchange));
         }
         if (DirectReplyTo.QUEUE.equals(props.getReplyTo())) {
             String replyName = channel.consumers.replyName;
@@ -143,7 +144,7 @@ final class ChannelPublisher {
             }
             props = props.builder().replyTo(replyName).build();
         }
-        if (exchange.isEmpty() && p.getRoutingKey().startsWith(DirectReplyTo.PREFIX)) {
+        if (p.getExchange().isEmpty() && p.getRoutingKey().startsWith(DirectReplyTo.PREFIX)) {
             directReply(p, props, bytes);
             return;
         }

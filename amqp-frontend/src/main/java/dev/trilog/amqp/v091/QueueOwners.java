@@ -1,6 +1,7 @@
 package dev.trilog.amqp.v091;
 
 import dev.trilog.amqp.v091.codec.ReplyCode;
+import dev.trilog.routing.address.VhostNames;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,8 +26,8 @@ final class QueueOwners {
         }
         Long owner = exclusiveOwner.get(queue);
         if (owner != null && owner != connection) {
-            throw AmqpException.of(ReplyCode.RESOURCE_LOCKED, "cannot obtain exclusive access to locked queue '"
-                    + queue + "' in vhost '/'. It could be originally declared on another connection or the exclusive"
+            throw AmqpException.of(ReplyCode.RESOURCE_LOCKED, "cannot obtain exclusive access to locked queue "
+                    + VhostNames.describe(queue) + ". It could be originally declared on another connection or the exclusive"
                     + " property value does not match that of the original declaration.");
         }
     }
@@ -53,7 +54,7 @@ final class QueueOwners {
     synchronized void addConsumer(String queue, boolean exclusive) throws AmqpException {
         int now = consumers.getOrDefault(queue, 0);
         if (exclusiveConsumer.getOrDefault(queue, false) || exclusive && now > 0) {
-            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "queue '" + queue + "' in vhost '/' in exclusive use");
+            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "queue " + VhostNames.describe(queue) + " in exclusive use");
         }
         consumers.put(queue, now + 1);
         if (exclusive) {

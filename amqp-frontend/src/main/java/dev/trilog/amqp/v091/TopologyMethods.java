@@ -2,15 +2,16 @@ package dev.trilog.amqp.v091;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Method;
+import dev.trilog.amqp.ResourceAccess;
 import dev.trilog.amqp.v091.codec.ReplyCode;
 import dev.trilog.amqp.v091.mapping.FieldTables;
-import dev.trilog.amqp.ResourceAccess;
 import dev.trilog.frontend.auth.Permission;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.Destination;
 import dev.trilog.routing.address.ExchangeSpec;
 import dev.trilog.routing.address.ExchangeType;
 import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.queue.QueueCounts;
 import dev.trilog.routing.topology.Topology;
@@ -65,20 +66,25 @@ final class TopologyMethods {
         if (m instanceof AMQP.Exchange.Declare d) {
             return exchangeDeclare(d);
         } else if (m instanceof AMQP.Exchange.Delete d) {
-            authorize(Permission.CONFIGURE, EXCHANGE, d.getExchange());
-            return channel.offload(m, () -> topology.deleteExchange(d.getExchange(), d.getIfUnused()),
+            String exchange = qualify(d.getExchange());
+            authorize(Permission.CONFIGURE, EXCHANGE, exchange);
+            return channel.offload(m, () -> topology.deleteExchange(exchange, d.getIfUnused()),
                     done -> reply(d.getNowait(), new AMQP.Exchange.DeleteOk.Builder().build()));
         } else if (m instanceof AMQP.Exchange.Bind b) {
-            authorize(Permission.WRITE, EXCHANGE, b.getDestination());
-            authorize(Permission.READ, EXCHANGE, b.getSource());
-            Binding binding = new Binding(b.getSource(), Destination.exchange(b.getDestination()), b.getRoutingKey(),
+            String destination = qualify(b.getDestination());
+            String source = qualify(b.getSource());
+            authorize(Permission.WRITE, EXCHANGE, destination);
+            authorize(Permission.READ, EXCHANGE, source);
+            Binding binding = new Binding(source, Destination.exchange(destination), b.getRoutingKey(),
                     arguments(b.getArguments()));
             return channel.offload(m, () -> topology.bind(binding),
                     done -> reply(b.getNowait(), new AMQP.Exchange.BindOk.Builder().build()));
         } else if (m instanceof AMQP.Exchange.Unbind u) {
-            authorize(Permission.WRITE, EXCHANGE, u.getDestination());
-            authorize(Permission.READ, EXCHANGE, u.getSource());
-            Binding binding = new Binding(u.getSource(), Destination.exchange(u.getDestination()), u.getRoutingKey(),
+            String destination = qualify(u.getDestination());
+            String source = qualify(u.getSource());
+            authorize(Permission.WRITE, EXCHANGE, destination);
+            authorize(Permission.READ, EXCHANGE, source);
+            Binding binding = new Binding(source, Destination.exchange(destination), u.getRoutingKey(),
                     arguments(u.getArguments()));
             return channel.offload(m, () -> topology.unbind(binding),
                     done -> reply(u.getNowait(), new AMQP.Exchange.UnbindOk.Builder().build()));
@@ -86,19 +92,22 @@ final class TopologyMethods {
             return queueDeclare(d);
         } else if (m instanceof AMQP.Queue.Bind b) {
             String queue = queueName(b.getQueue());
+            String exchange = qualify(b.getExchange());
             authorize(Permission.WRITE, QUEUE, queue);
-            authorize(Permission.READ, EXCHANGE, b.getExchange());
-            String key = b.getQueue().isEmpty() && b.getRoutingKey().isEmpty() ? queue : b.getRoutingKey();
-            Binding binding = new Binding(b.getExchange(), Destination.queue(queue), key, arguments(b.getArguments()));
+            authorize(Permission.READ, EXCHANGE, exchange);
+            String key = b.getQueue().isEmpty() && b.getRoutingKey().isEmpty() ? VhostNames.localName(queue)
+                    : b.getRoutingKey();
+            Binding binding = new Binding(exchange, Destination.queue(queue), key, arguments(b.getArguments()));
             return channel.offload(m, () -> {
                 checkAccess(queue);
                 return topology.bind(binding);
             }, done -> reply(b.getNowait(), new AMQP.Queue.BindOk.Builder().build()));
         } else if (m instanceof AMQP.Queue.Unbind u) {
             String queue = queueName(u.getQueue());
+            String exchange = qualify(u.getExchange());
             authorize(Permission.WRITE, QUEUE, queue);
-            authorize(Permission.READ, EXCHANGE, u.getExchange());
-            Binding binding = new Binding(u.getExchange(), Destination.queue(queue), u.getRoutingKey(),
+            authorize(Permission.READ, EXCHANGE, exchange);
+            Binding binding = new Binding(exchange, Destination.queue(queue), u.getRoutingKey(),
                     arguments(u.getArguments()));
             return channel.offload(m, () -> {
                 checkAccess(queue);
@@ -127,7 +136,7 @@ final class TopologyMethods {
     // ------------------------------------------------------------------ exchanges
 
     private CompletionStage<?> exchangeDeclare(AMQP.Exchange.Declare d) throws AmqpException {
-        String name = d.getExchange();
+        String name = qualify(d.getExchange());
         if (d.getPassive()) {
             return channel.offload(d, () -> topology.exchange(name).orElseThrow(
                     () -> AmqpException.notFound("exchange", name)),
@@ -136,7 +145,7 @@ final class TopologyMethods {
         authorize(Permission.CONFIGURE, EXCHANGE, name);
         Object alternate = d.getArguments() == null ? null : d.getArguments().get("alternate-exchange");
         if (alternate != null) { // RabbitMQ: the declarer must be able to publish to it and read from this one
-            authorize(Permission.WRITE, EXCHANGE, alternate.toString());
+            authorize(Permission.WRITE, EXCHANGE, qualify(alternate.toString()));
             authorize(Permission.READ, EXCHANGE, name);
         }
         ExchangeType type = ExchangeType.forAmqpName(d.getType()).orElseThrow(() -> AmqpException.of(
@@ -168,15 +177,15 @@ final class TopologyMethods {
                 return declareOk(name);
             }, ok -> declared(d, ok));
         }
-        String name = d.getQueue().isEmpty() ? serverNamed() : d.getQueue();
-        if (!d.getQueue().isEmpty() && name.startsWith("amq.")) {
-            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "queue name '" + name
+        if (!d.getQueue().isEmpty() && d.getQueue().startsWith("amq.")) {
+            throw AmqpException.of(ReplyCode.ACCESS_REFUSED, "queue name '" + d.getQueue()
                     + "' contains reserved prefix 'amq.*'");
         }
+        String name = qualify(d.getQueue().isEmpty() ? serverNamed() : d.getQueue());
         authorize(Permission.CONFIGURE, QUEUE, name);
         Object deadLetters = d.getArguments() == null ? null : d.getArguments().get("x-dead-letter-exchange");
         if (deadLetters != null) { // RabbitMQ: the declarer must be able to publish to it and read from this one
-            authorize(Permission.WRITE, EXCHANGE, deadLetters.toString());
+            authorize(Permission.WRITE, EXCHANGE, qualify(deadLetters.toString()));
             authorize(Permission.READ, QUEUE, name);
         }
         Map<String, HeaderValue> arguments = arguments(d.getArguments());
@@ -185,7 +194,7 @@ final class TopologyMethods {
         if (isStream(arguments) && (!d.getDurable() || d.getExclusive() || d.getAutoDelete())) {
             throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "invalid property '"
                     + (!d.getDurable() ? "non-durable" : d.getExclusive() ? "exclusive" : "auto-delete")
-                    + "' for queue '" + name + "' in vhost '/' of type stream");
+                    + "' for queue " + VhostNames.describe(name) + " of type stream");
         }
         QueueSpec spec;
         try {
@@ -214,12 +223,12 @@ final class TopologyMethods {
 
     private AMQP.Queue.DeclareOk declareOk(String name) {
         QueueCounts counts = context.queues.counts(name);
-        return new AMQP.Queue.DeclareOk.Builder().queue(name).messageCount(clamp(counts.available()))
+        return new AMQP.Queue.DeclareOk.Builder().queue(VhostNames.localName(name)).messageCount(clamp(counts.available()))
                 .consumerCount(context.owners.consumers(name)).build();
     }
 
-    private void declared(AMQP.Queue.Declare d, AMQP.Queue.DeclareOk ok) {
-        channel.lastQueue = ok.getQueue();
+    private void declared(AMQP.Queue.Declare d, AMQP.Queue.DeclareOk ok) throws AmqpException {
+        channel.lastQueue = qualify(ok.getQueue());
         reply(d.getNowait(), ok);
     }
 
@@ -231,11 +240,12 @@ final class TopologyMethods {
         }
         context.owners.checkAccess(queue, spec.get().exclusive(), channel.connection.id);
         if (ifUnused && context.owners.consumers(queue) > 0) {
-            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "queue '" + queue + "' in vhost '/' in use");
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "queue " + VhostNames.describe(queue) + " in use");
         }
         QueueCounts counts = context.queues.counts(queue);
         if (ifEmpty && counts.available() + counts.inFlight() + counts.delayed() > 0) {
-            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "queue '" + queue + "' in vhost '/' is not empty");
+            throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "queue " + VhostNames.describe(queue)
+                    + " is not empty");
         }
         topology.deleteQueue(queue);
         context.owners.forget(queue);
@@ -286,13 +296,11 @@ final class TopologyMethods {
     // ------------------------------------------------------------------ helpers
 
     private String queueName(String name) throws AmqpException {
-        if (!name.isEmpty()) {
-            return name;
-        }
-        if (channel.lastQueue == null) {
-            throw AmqpException.of(ReplyCode.NOT_FOUND, "no previously declared queue");
-        }
-        return channel.lastQueue;
+        return channel.queueName(name);
+    }
+
+    private String qualify(String name) throws AmqpException {
+        return channel.connection.qualify(name);
     }
 
     /** On the topology thread. */

@@ -1,17 +1,18 @@
 package dev.trilog.amqp.v10;
 
+import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.topology.Topology;
 import dev.trilog.routing.topology.TopologyException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import dev.trilog.routing.address.Binding;
-import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +128,6 @@ final class AddressResolver {
     }
 
     static AmqpError notFound(String what, String name) {
-        return new AmqpError(AmqpError.NOT_FOUND, "no " + what + " '" + name + "'");
+        return new AmqpError(AmqpError.NOT_FOUND, "no " + what + " " + VhostNames.describe(name));
     }
 }

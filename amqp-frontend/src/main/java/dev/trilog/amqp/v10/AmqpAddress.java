@@ -1,10 +1,11 @@
 package dev.trilog.amqp.v10;
 
+import dev.trilog.routing.address.VhostNames;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -64,6 +65,21 @@ public record AmqpAddress(Kind kind, String name, String key, boolean declare) {
 
     public static AmqpAddress topic(String name) {
         return new AmqpAddress(Kind.TOPIC, name, null, false);
+    }
+
+    /**
+     * This address in {@code vhost}: its queue, exchange or topic name qualified ({@link VhostNames});
+     * in {@code /} this very address.
+     *
+     * @throws InvalidAddressException for a name in {@code /} that reads as another vhost's
+     */
+    public AmqpAddress in(String vhost) throws InvalidAddressException {
+        try {
+            String qualified = VhostNames.qualify(vhost, name);
+            return qualified.equals(name) ? this : new AmqpAddress(kind, qualified, key, declare);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidAddressException(e.getMessage());
+        }
     }
 
     public boolean isQueue() {

@@ -3,12 +3,13 @@ package dev.trilog.amqp.v10;
 import dev.trilog.amqp.ResourceAccess;
 import dev.trilog.frontend.auth.Permission;
 import dev.trilog.routing.address.ExchangeType;
+import dev.trilog.routing.address.VhostNames;
+import dev.trilog.routing.queue.DeliverySink;
 import dev.trilog.routing.queue.DeliveryTag;
 import dev.trilog.routing.queue.QueueDelivery;
 import dev.trilog.routing.queue.SettleResult;
 import dev.trilog.routing.queue.Settlement;
 import dev.trilog.routing.queue.Subscription;
-import dev.trilog.routing.queue.DeliverySink;
 import dev.trilog.routing.queue.UnknownQueueException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -114,12 +115,12 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
             if (declared == null) {
                 return;
             }
-            node = declared.thenApply(name -> new Node(name, "/queues/" + name, true));
+            node = declared.thenApply(name -> new Node(name, "/queues/" + VhostNames.localName(name), true));
         } else {
             AmqpAddress address;
             try {
-                address = AmqpAddress.parse(source.getAddress()).forCapabilities(source.getAddress(),
-                        source.getCapabilities());
+                address = connection.qualify(AmqpAddress.parse(source.getAddress()).forCapabilities(source.getAddress(),
+                        source.getCapabilities()));
             } catch (AmqpAddress.InvalidAddressException e) {
                 connection.refuse(sender, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
                 return;
@@ -219,7 +220,8 @@ final class ConsumerLink implements LinkHandler, DeliverySink {
 
     /** RabbitMQ's 405 RESOURCE_LOCKED: another connection's exclusive queue. */
     static AmqpError locked(String queue) {
-        return new AmqpError(AmqpError.RESOURCE_LOCKED, "queue '" + queue + "' is exclusive to another connection");
+        return new AmqpError(AmqpError.RESOURCE_LOCKED, "queue " + VhostNames.describe(queue)
+                + " is exclusive to another connection");
     }
 
     static AmqpError asAmqpError(Throwable failure) {

@@ -7,6 +7,7 @@ import dev.trilog.routing.address.Destination;
 import dev.trilog.routing.address.ExchangeSpec;
 import dev.trilog.routing.address.ExchangeType;
 import dev.trilog.routing.address.QueueSpec;
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.queue.UnknownQueueException;
@@ -92,7 +93,7 @@ final class ManagementRequests {
             }
             String[] s = path.split("/", -1);
             if (s.length >= 3 && s[1].equals("queues")) {
-                String queue = decode(s[2]);
+                String queue = qualify(decode(s[2]));
                 if (s.length == 3) {
                     return switch (method) {
                         case "PUT" -> declareQueue(queue, map(body), owner);
@@ -105,7 +106,7 @@ final class ManagementRequests {
                     return purge(queue);
                 }
             } else if (s.length == 3 && s[1].equals("exchanges")) {
-                String exchange = decode(s[2]);
+                String exchange = qualify(decode(s[2]));
                 return switch (method) {
                     case "PUT" -> declareExchange(exchange, map(body));
                     case "DELETE" -> deleteExchange(exchange);
@@ -154,13 +155,13 @@ final class ManagementRequests {
 
     private Response getQueue(String name) {
         return topology.queue(name).map(spec -> new Response(200, queueInfo(spec)))
-                .orElseGet(() -> Response.error(404, "no queue '" + name + "'"));
+                .orElseGet(() -> Response.error(404, "no queue " + VhostNames.describe(name)));
     }
 
     private Map<String, Object> queueInfo(QueueSpec spec) {
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("name", spec.name());
-        info.put("vhost", "/");
+        info.put("name", VhostNames.localName(spec.name()));
+        info.put("vhost", access.vhost());
         info.put("durable", spec.durable());
         info.put("auto_delete", spec.autoDelete());
         info.put("exclusive", spec.exclusive());
@@ -199,7 +200,7 @@ final class ManagementRequests {
     private Response purge(String name) {
         authorize(Permission.READ, ResourceAccess.QUEUE, name);
         if (topology.queue(name).isEmpty()) {
-            return Response.error(404, "no queue '" + name + "'");
+            return Response.error(404, "no queue " + VhostNames.describe(name));
         }
         long messages = queues.counts(name).available();
         try {
@@ -234,8 +235,8 @@ final class ManagementRequests {
     // ------------------------------------------------------------------ bindings
 
     private Response bind(Map<String, Object> body) throws TopologyException, IOException {
-        Binding binding = binding(text(body, "source"), text(body, "destination_queue"),
-                text(body, "destination_exchange"), body.get("binding_key") == null ? "" : body.get("binding_key").toString(),
+        Binding binding = binding(qualifyOrNull(text(body, "source")), qualifyOrNull(text(body, "destination_queue")),
+                qualifyOrNull(text(body, "destination_exchange")), body.get("binding_key") == null ? "" : body.get("binding_key").toString(),
                 arguments(body.get("arguments")));
         authorize(binding);
         topology.bind(binding);
@@ -243,7 +244,8 @@ final class ManagementRequests {
     }
 
     private Response unbind(Map<String, String> p) throws TopologyException, IOException {
-        Binding plain = binding(p.get("src"), p.get("dstq"), p.get("dste"), p.getOrDefault("key", ""), Map.of());
+        Binding plain = binding(qualifyOrNull(p.get("src")), qualifyOrNull(p.get("dstq")), qualifyOrNull(p.get("dste")),
+                p.getOrDefault("key", ""), Map.of());
         authorize(plain);
         String args = p.getOrDefault("args", "");
         if (args.isEmpty()) {
@@ -271,9 +273,9 @@ final class ManagementRequests {
     }
 
     private Response listBindings(Map<String, String> p) {
-        String source = p.get("src");
-        Destination destination = p.containsKey("dstq") ? Destination.queue(p.get("dstq"))
-                : p.containsKey("dste") ? Destination.exchange(p.get("dste")) : null;
+        String source = qualifyOrNull(p.get("src"));
+        Destination destination = p.containsKey("dstq") ? Destination.queue(qualify(p.get("dstq")))
+                : p.containsKey("dste") ? Destination.exchange(qualify(p.get("dste"))) : null;
         if (source == null || destination == null) {
             throw new BadRequest("a bindings query needs src and dstq or dste");
         }
@@ -283,16 +285,18 @@ final class ManagementRequests {
                 continue;
             }
             Map<String, Object> info = new LinkedHashMap<>();
-            info.put("source", b.source());
-            info.put("vhost", "/");
-            info.put("destination", b.destination().name());
+            String from = VhostNames.localName(b.source());
+            String to = VhostNames.localName(b.destination().name());
+            info.put("source", from);
+            info.put("vhost", access.vhost());
+            info.put("destination", to);
             info.put("destination_type", b.destination().isQueue() ? "queue" : "exchange");
             info.put("binding_key", b.key());
             Map<String, Object> arguments = new LinkedHashMap<>();
             b.arguments().forEach((k, v) -> arguments.put(k, MessageCodec.amqpValue(v)));
             info.put("arguments", arguments);
-            info.put("location", "/bindings/src=" + encode(b.source()) + ";"
-                    + (b.destination().isQueue() ? "dstq=" : "dste=") + encode(b.destination().name())
+            info.put("location", "/bindings/src=" + encode(from) + ";"
+                    + (b.destination().isQueue() ? "dstq=" : "dste=") + encode(to)
                     + ";key=" + encode(b.key()) + ";args=" + encode(argumentsId(b.arguments())));
             found.add(info);
         }
@@ -315,6 +319,15 @@ final class ManagementRequests {
         Refused(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /** A name the request gives, in the connection's vhost ({@link VhostNames}); a reserved one is a 400. */
+    private String qualify(String name) {
+        return VhostNames.qualify(access.vhost(), name);
+    }
+
+    private String qualifyOrNull(String name) {
+        return name == null ? null : qualify(name);
     }
 
     private void authorize(Permission permission, String kind, String name) {

@@ -3,12 +3,13 @@ package dev.trilog.amqp.v10;
 import dev.trilog.amqp.AmqpMetrics;
 import dev.trilog.amqp.ResourceAccess;
 import dev.trilog.frontend.auth.Permission;
+import dev.trilog.routing.address.VhostNames;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.SingleThreadEventLoop;
-import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -88,6 +89,8 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
      * Direct Reply-To are not offered); Trilog's own version is {@code trilog-version}.
      */
     static final String RABBITMQ_DIALECT = "4.1.0";
+    /** How RabbitMQ 4 clients name a vhost in the open frame's hostname: {@code vhost:NAME}. */
+    static final String VHOST_HOSTNAME = "vhost:";
     /** Sessions one connection may begin (channel-max + 1): bounds the state a client can make us keep. */
     private static final int CHANNEL_MAX = 1023;
     /** proton-j's system property: its transport frees an input or output buffer found empty when larger than this. */
@@ -120,6 +123,8 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
     private boolean errorLogged;
     /** What the user may do in the vhost, granted when the connection opened ({@link #onOpen}). */
     private ResourceAccess access;
+    /** The vhost the open frame's hostname named ({@code vhost:NAME}, RabbitMQ 4's form); {@code /} otherwise. */
+    private String vhost = VhostNames.DEFAULT;
     /** {@link #flushOutput} is queued to run at the end of this event-loop turn. */
     private boolean outputRequested;
     private final Runnable flushOutput = this::flushOutput;
@@ -146,6 +151,29 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
 
     ResourceAccess access() {
         return access;
+    }
+
+    String vhost() {
+        return vhost;
+    }
+
+    /** {@code address} in this connection's vhost ({@link AmqpAddress#in}); in {@code /} the address itself. */
+    AmqpAddress qualify(AmqpAddress address) throws AmqpAddress.InvalidAddressException {
+        return address.in(vhost);
+    }
+
+    /** RabbitMQ's close of a deleted vhost's connections, on the connection's event loop. */
+    void vhostDeleted() {
+        execute(() -> {
+            closeConnection(new ErrorCondition(AmqpError.CONNECTION_FORCED, "vhost '" + vhost + "' is deleted"));
+            flushOutput();
+        });
+    }
+
+    /** The vhost an open frame's hostname names: {@code vhost:NAME}, else (any other hostname, none) {@code /}. */
+    static String vhostOf(String hostname) {
+        return hostname != null && hostname.startsWith(VHOST_HOSTNAME) ? hostname.substring(VHOST_HOSTNAME.length())
+                : VhostNames.DEFAULT;
     }
 
     /** {@code amqp:unauthorized-access} for what the user's permissions do not grant; null for what they do. */
@@ -187,7 +215,7 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
      * answers null.
      */
     CompletableFuture<String> declareTemporaryFor(Link link, String exchange, String key) {
-        String name = AddressResolver.temporaryName();
+        String name = VhostNames.qualify(vhost, AddressResolver.temporaryName());
         AmqpError refused = refusedTemporary(name, exchange);
         if (refused != null) {
             refuse(link, refused);
@@ -286,6 +314,7 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         socketClosed = true;
+        broker.connections().remove(this);
         if (ticker != null) {
             ticker.cancel(false);
         }
@@ -497,13 +526,20 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onOpen() {
-        String vhost = "/";
-        var granted = broker.logins().permissions(user(), vhost);
-        if (granted.isEmpty()) {
-            closeConnection(new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS, ResourceAccess.vhostRefusal(user(), vhost)));
+        String asked = vhostOf(connection.getRemoteHostname());
+        if (!broker.vhosts().exists(asked)) { // RabbitMQ 4's condition and words
+            closeConnection(new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS, "AMQP 1.0 connection failed: virtual host '"
+                    + asked + "' does not exist"));
             return;
         }
+        var granted = broker.logins().permissions(user(), asked);
+        if (granted.isEmpty()) {
+            closeConnection(new ErrorCondition(AmqpError.UNAUTHORIZED_ACCESS, ResourceAccess.vhostRefusal(user(), asked)));
+            return;
+        }
+        vhost = asked;
         access = new ResourceAccess(user(), vhost, granted.get());
+        broker.connections().add(this);
         connection.setContainer("trilog");
         connection.setOfferedCapabilities(new Symbol[] {ANONYMOUS_RELAY, DELAYED_DELIVERY});
         connection.setProperties(Map.of(PRODUCT, "Trilog", VERSION, RABBITMQ_DIALECT, TRILOG_VERSION, version(),

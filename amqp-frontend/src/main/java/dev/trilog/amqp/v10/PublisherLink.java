@@ -1,5 +1,6 @@
 package dev.trilog.amqp.v10;
 
+import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.message.ReservedHeaderException;
 import dev.trilog.routing.queue.PublishOptions;
@@ -94,8 +95,8 @@ final class PublisherLink implements LinkHandler {
         }
         AmqpAddress address;
         try {
-            address = AmqpAddress.parse(remote.getAddress()).forCapabilities(remote.getAddress(),
-                    remote.getCapabilities());
+            address = connection.qualify(AmqpAddress.parse(remote.getAddress()).forCapabilities(remote.getAddress(),
+                    remote.getCapabilities()));
         } catch (AmqpAddress.InvalidAddressException e) {
             connection.refuse(receiver, new AmqpError(AmqpError.INVALID_FIELD, e.getMessage()));
             return;
@@ -162,7 +163,7 @@ final class PublisherLink implements LinkHandler {
                 return;
             }
             Target answered = new Target();
-            answered.setAddress("/queues/" + name);
+            answered.setAddress("/queues/" + VhostNames.localName(name));
             answered.setDynamic(true);
             answered.setDurable(remote.getDurable());
             answered.setExpiryPolicy(remote.getExpiryPolicy());
@@ -304,7 +305,7 @@ final class PublisherLink implements LinkHandler {
         if (destination == null) {
             String to = message.properties().to();
             try {
-                destination = AmqpAddress.parse(to);
+                destination = connection.qualify(AmqpAddress.parse(to)); // "/": the address itself
             } catch (AmqpAddress.InvalidAddressException e) {
                 settle(delivery, rejected(AmqpError.INVALID_FIELD, to == null
                         ? "a message on an anonymous link needs a 'to' address" : e.getMessage()));
@@ -368,11 +369,11 @@ final class PublisherLink implements LinkHandler {
         if (cause instanceof AmqpError error) {
             return rejected(error.condition(), error.getMessage());
         } else if (cause instanceof UnknownQueueException unknown) {
-            return rejected(AmqpError.NOT_FOUND, "no queue '" + unknown.queue() + "'");
+            return rejected(AmqpError.NOT_FOUND, "no queue " + VhostNames.describe(unknown.queue()));
         } else if (cause instanceof QueueFullException full) {
             // as RabbitMQ 4.2+: which queue refused it, and why, in the error's info
             Rejected rejected = rejected(AmqpError.RESOURCE_LIMIT_EXCEEDED, full.getMessage());
-            rejected.getError().setInfo(Map.of(Symbol.valueOf("queue"), full.queue(),
+            rejected.getError().setInfo(Map.of(Symbol.valueOf("queue"), VhostNames.localName(full.queue()),
                     Symbol.valueOf("reason"), "maxlen"));
             return rejected;
         } else if (cause instanceof TopologyException topology) {
