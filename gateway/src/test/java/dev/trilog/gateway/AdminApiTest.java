@@ -336,7 +336,7 @@ class AdminApiTest {
         assertThat(permissions.permissions("api-alice", "/")).isPresent();
         assertThat(send("POST", "/api/v1/users/api-alice/permissions",
                 "{\"vhost\": \"staging\", \"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"}", 400)
-                .get("error").asText()).isEqualTo("no vhost 'staging': only '/' exists");
+                .get("error").asText()).isEqualTo("no vhost 'staging' (trilog vhosts add makes one)");
         assertThat(send("POST", "/api/v1/users/api-alice/permissions",
                 "{\"configure\": \"(\", \"write\": \".*\", \"read\": \".*\"}", 400)
                 .get("error").asText()).contains("the configure permission is not a regular expression");
@@ -347,6 +347,59 @@ class AdminApiTest {
         assertThat(permissions.permissions("api-alice", "/")).as("removed with the user").isEmpty();
         assertThat(get("/api/v1/users/api-alice", 404).get("error").asText()).isEqualTo("unknown user 'api-alice'");
         assertThat(store.authenticatePlain("api-alice", "changed")).isFalse();
+    }
+
+    @Test
+    void vhostsAreAddedListedAndDeletedThroughTheApi() throws Exception {
+        assertThat(send("POST", "/api/v1/vhosts", "{\"name\": \"api-dev\"}", 201).toString())
+                .isEqualTo("{\"name\":\"api-dev\",\"queues\":0,\"exchanges\":6}");
+        send("POST", "/api/v1/vhosts", "{\"name\": \"api-dev\"}", 200);
+        assertThat(send("POST", "/api/v1/vhosts", "{\"name\": \"\"}", 400).get("error").asText())
+                .isEqualTo("a vhost name must not be empty");
+        gateway.queueLayer().topology().declareQueue(dev.trilog.routing.address.QueueSpec.durable("vhost.api-dev.q"));
+        assertThat(get("/api/v1/vhosts/api-dev", 200).get("queues").asInt()).isEqualTo(1);
+        assertThat(get("/api/v1/vhosts/%2F", 200).get("name").asText()).isEqualTo("/");
+        assertThat(get("/api/v1/vhosts", 200).get("vhosts").toString()).contains("\"name\":\"/\"", "\"name\":\"api-dev\"");
+        send("POST", "/api/v1/users", "{\"name\": \"api-carol\", \"password\": \"s3cret\"}", 201);
+        send("POST", "/api/v1/users/api-carol/permissions",
+                "{\"vhost\": \"api-dev\", \"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"}", 200);
+
+        assertThat(send("DELETE", "/api/v1/vhosts/api-dev", null, 200).toString())
+                .isEqualTo("{\"deleted\":\"api-dev\",\"queues\":[\"vhost.api-dev.q\"]}");
+        assertThat(gateway.queueLayer().topology().queue("vhost.api-dev.q")).isEmpty();
+        assertThat(dev.trilog.frontend.auth.PermissionStore.open(gateway.engine()).permissions("api-carol", "api-dev"))
+                .as("taken away with the vhost").isEmpty();
+        assertThat(get("/api/v1/vhosts/api-dev", 404).get("error").asText()).isEqualTo("unknown vhost 'api-dev'");
+        assertThat(send("DELETE", "/api/v1/vhosts/%2F", null, 400).get("error").asText())
+                .isEqualTo("vhost '/' cannot be deleted");
+        send("DELETE", "/api/v1/users/api-carol", null, 200);
+    }
+
+    @Test
+    void vhostsCommandsAddListAndDelete() throws Exception {
+        assertThat(run("vhosts", "add", "cli-dev", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).isEqualTo("Vhost cli-dev" + System.lineSeparator());
+        out.getBuffer().setLength(0);
+        assertThat(run("vhosts", "list", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).containsPattern("(?m)^/ +\\d+ +\\d+$").containsPattern("(?m)^cli-dev +0 +6$");
+        out.getBuffer().setLength(0);
+        assertThat(run("users", "add", "cli-dave", "--password", "pw", "--admin", "127.0.0.1:" + port)).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(run("users", "permissions", "cli-dave", "--vhost", "cli-dev", "--configure", ".*", "--write", ".*",
+                "--read", "^dave", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).isEqualTo("User cli-dave in cli-dev: configure '.*' write '.*' read '^dave'"
+                + System.lineSeparator());
+        out.getBuffer().setLength(0);
+        assertThat(run("users", "permissions", "cli-dave", "--vhost", "cli-dev", "--clear", "--admin",
+                "127.0.0.1:" + port)).isZero();
+        assertThat(dev.trilog.frontend.auth.PermissionStore.open(gateway.engine()).permissions("cli-dave", "cli-dev"))
+                .isEmpty();
+        out.getBuffer().setLength(0);
+        assertThat(run("vhosts", "delete", "cli-dev", "--admin", "127.0.0.1:" + port)).isZero();
+        assertThat(out.toString()).isEqualTo("Deleted vhost cli-dev with 0 queues" + System.lineSeparator());
+        assertThat(run("vhosts", "delete", "cli-dev", "--admin", "127.0.0.1:" + port)).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("trilog: unknown vhost 'cli-dev'" + System.lineSeparator());
+        run("users", "remove", "cli-dave", "--admin", "127.0.0.1:" + port);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.trilog.frontend.auth.PermissionStore;
 import dev.trilog.frontend.auth.ScramMechanism;
 import dev.trilog.frontend.auth.UserStore;
 import dev.trilog.frontend.auth.VhostPermissions;
+import dev.trilog.frontend.auth.VhostStore;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Session;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code amqp.auth=users} with RabbitMQ's permission model: configure, write and read regular
- * expressions per user in the vhost '/', checked over AMQP 0-9-1 (RabbitMQ's Java client), AMQP
+ * expressions per user and vhost, checked over AMQP 0-9-1 (RabbitMQ's Java client), AMQP
  * 1.0 links (Qpid JMS) and the AMQP 1.0 management node (RabbitMQ's AMQP 1.0 client), each refusal
  * in RabbitMQ's words, and nothing changed by a refused request.
  */
@@ -58,7 +59,12 @@ class AmqpPermissionsTest {
     }
 
     private com.rabbitmq.client.Connection rabbit(String user) throws Exception {
+        return rabbit(user, "/");
+    }
+
+    private com.rabbitmq.client.Connection rabbit(String user, String vhost) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
+        factory.setVirtualHost(vhost);
         factory.setHost("127.0.0.1");
         factory.setPort(trilog.amqpPort());
         factory.setAutomaticRecoveryEnabled(false);
@@ -68,7 +74,11 @@ class AmqpPermissionsTest {
     }
 
     private jakarta.jms.Connection jms(String user) throws Exception {
-        jakarta.jms.Connection connection = new JmsConnectionFactory("amqp://127.0.0.1:" + trilog.amqpPort())
+        return jms(user, "/");
+    }
+
+    private jakarta.jms.Connection jms(String user, String vhost) throws Exception {
+        jakarta.jms.Connection connection = new JmsConnectionFactory(trilog.amqpUri("amqp.vhost=vhost:" + vhost))
                 .createConnection(user, user + "-secret");
         connection.start();
         return connection;
@@ -129,6 +139,38 @@ class AmqpPermissionsTest {
         assertThat(trilog.gateway().queueLayer().topology().queue("bob.dlx")).isEmpty();
         assertThat(trilog.gateway().queueLayer().topology().exchange("bob.x")).isEmpty();
         assertThat(trilog.gateway().queueLayer().queues().counts("other.q").available()).isEqualTo(1);
+    }
+
+    @Test
+    void permissionsAreKeptPerVhost() throws Exception {
+        VhostStore.open(trilog.gateway().engine()).add("dev");
+        permissions.set("nobody", "dev", VhostPermissions.ALL); // nothing in '/', everything in dev
+        permissions.set("bob", "dev", new VhostPermissions("^dev\\.", ".*", ".*"));
+        try (com.rabbitmq.client.Connection nobody = rabbit("nobody", "dev")) {
+            nobody.createChannel().queueDeclare("anything", true, false, false, null);
+        }
+        try (jakarta.jms.Connection nobody = jms("nobody", "dev")) {
+            Session session = nobody.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createProducer(session.createQueue("/queues/anything")).send(session.createTextMessage("x"));
+        }
+        assertThatThrownBy(() -> rabbit("nobody", "/").close()).isInstanceOf(IOException.class).rootCause()
+                .hasMessageContaining("NOT_ALLOWED - access to vhost '/' refused for user 'nobody'");
+        try (com.rabbitmq.client.Connection bob = rabbit("bob", "dev")) {
+            bob.createChannel().queueDeclare("dev.q", true, false, false, null);
+            // bob's '/' grant (^bob\.) does not carry over into dev
+            assertThatThrownBy(() -> bob.createChannel().queueDeclare("bob.q", true, false, false, null))
+                    .isInstanceOf(IOException.class).rootCause().hasMessageContaining(
+                            "ACCESS_REFUSED - configure access to queue 'bob.q' in vhost 'dev' refused for user 'bob'");
+        }
+        try (jakarta.jms.Connection bob = jms("bob", "dev")) {
+            Session session = bob.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThatThrownBy(() -> session.createProducer(session.createQueue("/queue/bob.jms")))
+                    .isInstanceOf(JMSSecurityException.class)
+                    .hasMessageContaining("configure access to queue 'bob.jms' in vhost 'dev' refused for user 'bob'");
+        }
+        assertThat(trilog.gateway().queueLayer().topology().queue("vhost.dev.anything")).isPresent();
+        assertThat(trilog.gateway().queueLayer().topology().queue("anything")).isEmpty();
+        assertThat(trilog.gateway().queueLayer().topology().queue("vhost.dev.bob.q")).isEmpty();
     }
 
     @Test

@@ -67,8 +67,7 @@ public final class PermissionStore {
      */
     public synchronized void set(String user, String vhost, VhostPermissions permissions) throws IOException {
         if (!vhosts.exists(vhost)) {
-            throw new IllegalArgumentException("no vhost '" + vhost + "': " + String.join(", ", vhosts.list())
-                    + " exist (trilog vhosts add)");
+            throw new IllegalArgumentException("no vhost '" + vhost + "' (trilog vhosts add makes one)");
         }
         if (user == null || user.isEmpty()) {
             throw new IllegalArgumentException("Username must not be empty");

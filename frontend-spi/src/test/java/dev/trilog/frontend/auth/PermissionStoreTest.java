@@ -41,7 +41,7 @@ class PermissionStoreTest {
             PermissionStore permissions = PermissionStore.open(engine);
             assertThatThrownBy(() -> permissions.set("bob", "staging", VhostPermissions.ALL))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("no vhost 'staging': / exist (trilog vhosts add)");
+                    .hasMessage("no vhost 'staging' (trilog vhosts add makes one)");
             VhostStore.open(engine).add("staging");
             permissions.set("bob", "staging", VhostPermissions.ALL);
             permissions.set("bob", "/", VhostPermissions.ALL);
