@@ -259,7 +259,7 @@ class StartupDefinitionsTest {
         assertThatThrownBy(() -> start(name)).hasMessageEndingWith("queues[0]: 'name' is required, a string");
         Path binding = file("bind.yaml", "bindings: [{source: nowhere, destination: q}]\n");
         assertThatThrownBy(() -> start(binding)).hasMessageEndingWith(
-                "bindings from 'nowhere' to queue 'q' (routing key ''): no exchange 'nowhere'");
+                "bindings from 'nowhere' to queue 'q' (routing key ''): no exchange 'nowhere' in vhost '/'");
     }
 
     @Test

@@ -164,10 +164,8 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
 
     /** RabbitMQ's close of a deleted vhost's connections, on the connection's event loop. */
     void vhostDeleted() {
-        execute(() -> {
-            closeConnection(new ErrorCondition(AmqpError.CONNECTION_FORCED, "vhost '" + vhost + "' is deleted"));
-            flushOutput();
-        });
+        execute(() -> closeConnection(new ErrorCondition(AmqpError.CONNECTION_FORCED, "vhost '" + vhost
+                + "' is deleted")));
     }
 
     /** The vhost an open frame's hostname names: {@code vhost:NAME}, else (any other hostname, none) {@code /}. */

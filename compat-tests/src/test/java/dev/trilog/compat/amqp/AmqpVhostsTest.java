@@ -193,6 +193,10 @@ class AmqpVhostsTest {
         Channel channel = dev.createChannel();
         channel.queueDeclare("doomed", true, false, false, null);
         publish(channel, "", "doomed", "gone with the vhost");
+        jakarta.jms.Connection jms = new JmsConnectionFactory(trilog.amqpUri("amqp.vhost=vhost:dev")).createConnection();
+        AtomicReference<jakarta.jms.JMSException> jmsClosed = new AtomicReference<>();
+        jms.setExceptionListener(jmsClosed::set);
+        jms.start();
         try (com.rabbitmq.client.Connection slash = rabbit("/")) {
             slash.createChannel().queueDeclare("doomed", true, false, false, null);
 
@@ -202,8 +206,11 @@ class AmqpVhostsTest {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> !dev.isOpen());
             assertThat(dev.getCloseReason().getMessage()).contains("CONNECTION_FORCED - vhost 'dev' is deleted");
+            await().atMost(Duration.ofSeconds(30)).until(() -> jmsClosed.get() != null);
+            assertThat(jmsClosed.get()).hasMessageContaining("vhost 'dev' is deleted");
             assertThat(slash.isOpen()).isTrue();
         }
+        jms.close();
         assertThat(trilog.gateway().engine().topic("vhost.dev.doomed")).isEmpty();
         assertThat(admin("DELETE", "/api/v1/vhosts/%2F", null).statusCode()).isEqualTo(400);
         assertThat(admin("DELETE", "/api/v1/vhosts/dev", null).statusCode()).isEqualTo(404);

@@ -86,7 +86,14 @@ final class VhostsApi {
             if (!vhosts.delete(name)) {
                 return unknown(name);
             }
-            Topology.VhostContents removed = topology.deleteVhost(name);
+            Topology.VhostContents removed;
+            try {
+                removed = topology.deleteVhost(name);
+            } catch (IOException e) {
+                // e.g. a clustered node that does not serve the queues may not change them: the vhost stays
+                vhosts.add(name);
+                throw e;
+            }
             permissions.clearVhost(name);
             ObjectNode body = JSON.createObjectNode().put("deleted", name);
             removed.queues().forEach(body.putArray("queues")::add);
