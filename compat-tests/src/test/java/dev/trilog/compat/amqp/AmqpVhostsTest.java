@@ -150,6 +150,40 @@ class AmqpVhostsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void deadLettersGoToTheDeadLetterExchangeOfTheirOwnVhost() throws Exception {
+        try (com.rabbitmq.client.Connection slash = rabbit("/"); com.rabbitmq.client.Connection dev = rabbit("dev")) {
+            for (Channel channel : List.of(slash.createChannel(), dev.createChannel())) {
+                channel.exchangeDeclare("dlx", "fanout", true);
+                channel.queueDeclare("dead", true, false, false, null);
+                channel.queueBind("dead", "dlx", "");
+            }
+            Channel inDev = dev.createChannel();
+            inDev.queueDeclare("work", true, false, false, Map.of("x-dead-letter-exchange", "dlx"));
+            publish(inDev, "", "work", "rejected in dev");
+            AtomicReference<GetResponse> got = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                got.set(inDev.basicGet("work", false));
+                return got.get() != null;
+            });
+            inDev.basicReject(got.get().getEnvelope().getDeliveryTag(), false);
+
+            AtomicReference<GetResponse> dead = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dead.set(inDev.basicGet("dead", true));
+                return dead.get() != null;
+            });
+            assertThat(new String(dead.get().getBody(), StandardCharsets.UTF_8)).isEqualTo("rejected in dev");
+            assertThat(dead.get().getEnvelope().getExchange()).isEqualTo("dlx");
+            Map<String, Object> death = ((List<Map<String, Object>>) dead.get().getProps().getHeaders().get("x-death"))
+                    .get(0);
+            assertThat(death.get("queue").toString()).isEqualTo("work");
+            assertThat(death.get("reason").toString()).isEqualTo("rejected");
+            assertThat(slash.createChannel().queueDeclarePassive("dead").getMessageCount()).isZero();
+        }
+    }
+
+    @Test
     void anUnknownVhostIsRefusedInRabbitMqsWords() {
         assertThatThrownBy(() -> rabbit("nope").close()).isInstanceOf(IOException.class).rootCause()
                 .hasMessageContaining("NOT_ALLOWED - vhost nope not found");
