@@ -108,8 +108,7 @@ final class VhostsApi {
         body.put("queues", topology.queues().stream().filter(q -> VhostNames.vhostOf(q.name()).equals(vhost)).count());
         // a vhost's built-in exchanges are made when first used, but are always there for its clients
         long declared = topology.exchanges().stream().filter(x -> VhostNames.vhostOf(x.name()).equals(vhost)
-                && Topology.BUILT_IN_EXCHANGES.stream().noneMatch(
-                        builtIn -> builtIn.name().equals(VhostNames.localName(x.name())))).count();
+                && !Topology.isBuiltIn(x.name())).count();
         body.put("exchanges", declared + Topology.BUILT_IN_EXCHANGES.size());
         return body;
     }

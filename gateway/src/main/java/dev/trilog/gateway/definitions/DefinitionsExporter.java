@@ -14,9 +14,7 @@ import dev.trilog.routing.topology.Topology;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * What exists now, as a definitions document that {@link Definitions#parse} reads back: topics
@@ -56,8 +54,7 @@ public final class DefinitionsExporter {
             document.set(section.key(), JSON.valueToTree(section.export()));
         }
         ArrayNode exchanges = document.putArray(Definitions.EXCHANGES);
-        Set<String> builtIn = Topology.BUILT_IN_EXCHANGES.stream().map(ExchangeSpec::name).collect(Collectors.toSet());
-        topology.exchanges().stream().filter(x -> !builtIn.contains(x.name()))
+        topology.exchanges().stream().filter(x -> !Topology.isBuiltIn(x.name())) // every vhost's
                 .sorted(Comparator.comparing(ExchangeSpec::name))
                 .forEach(x -> {
                     ObjectNode exchange = exchanges.addObject().put("name", x.name()).put("type", x.type().amqpName())

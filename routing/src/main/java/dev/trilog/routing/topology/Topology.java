@@ -376,7 +376,8 @@ public final class Topology {
         routers.remove(name);
     }
 
-    static boolean isBuiltIn(String name) {
+    /** Whether {@code name} (qualified, {@link VhostNames}) is one of its vhost's built-in exchanges. */
+    public static boolean isBuiltIn(String name) {
         String local = VhostNames.localName(name);
         return BUILT_IN_EXCHANGES.stream().anyMatch(x -> x.name().equals(local));
     }
