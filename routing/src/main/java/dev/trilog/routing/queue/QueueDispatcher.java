@@ -91,6 +91,10 @@ final class QueueDispatcher {
 
         /** The queue is gone or the facade closes: nothing more comes. Not locked. */
         abstract void end(Subscription.End why);
+
+        /** Each round (and so each tick): what it holds stops counting toward the pace if it stopped settling. Locked. */
+        void stillSettling(long nowNanos) {
+        }
     }
 
     final String queue;
@@ -108,6 +112,11 @@ final class QueueDispatcher {
     private volatile boolean wanted;
     /** {@link System#nanoTime()} of the last hand-out of at least one message; 0 = none yet. */
     private volatile long lastHandOutNanos;
+    /**
+     * Deliveries held by subscriptions that are settling (see {@link Subscription}): what
+     * {@link Queues#paced} adds to the undelivered backlog. Written locked, read without the lock.
+     */
+    private volatile int heldBySettling;
 
     QueueDispatcher(String queue, QueueRuntimes runtimes, QueueReceiver receiver, Executor delivery,
             QueueDispatchers registry) {
@@ -176,6 +185,16 @@ final class QueueDispatcher {
         return last != 0 && System.nanoTime() - last < windowNanos;
     }
 
+    /** Deliveries held, not yet settled, by the subscriptions that are settling (lock-free). */
+    int heldBySettling() {
+        return heldBySettling;
+    }
+
+    /** A subscription's count toward {@link #heldBySettling} changed. Locked. */
+    void heldBySettlingChanged(int delta) {
+        heldBySettling += delta;
+    }
+
     /** Whether anyone is in the ring (lock-free; a recipient that just left may still count). */
     boolean wanted() {
         return wanted;
@@ -235,10 +254,12 @@ final class QueueDispatcher {
         QueueRuntime q = found.get();
         boolean single = q.spec.singleActiveConsumer();
         int ask = 0;
+        long now = System.nanoTime();
         synchronized (this) {
             removeGone();
             Recipient active = activeConsumer(single);
             for (Recipient r : ring) {
+                r.stillSettling(now);
                 if (mayTake(r, active)) {
                     ask = Math.min(ROUND_MAX, ask + Math.min(ROUND_MAX, r.demand()));
                 }

@@ -65,6 +65,12 @@ final class QueueDispatchers {
         return d != null && d.handedOutWithin(windowNanos);
     }
 
+    /** Deliveries {@code queue}'s settling subscriptions hold (see {@link QueueDispatcher#heldBySettling}). */
+    int heldBySettling(String queue) {
+        QueueDispatcher d = byQueue.get(queue);
+        return d == null ? 0 : d.heldBySettling();
+    }
+
     /** Whether {@code queue} has subscriptions or waiting long polls. */
     boolean inUse(String queue) {
         QueueDispatcher d = byQueue.get(queue);

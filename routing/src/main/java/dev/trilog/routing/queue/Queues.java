@@ -180,8 +180,13 @@ public final class Queues implements AutoCloseable {
      * Consumer-paced publishing: whether publishers to {@code queue} should hold back now. True
      * while its consumers are taking messages (some were handed out within the last
      * {@value #PACE_ACTIVE_MS} ms) and more than {@link QueuesSettings#paceBacklogMessages} (the
-     * limit) wait that none of them has reached: publishers are outrunning the consumers, and every
-     * message accepted now would only wait longer. Above {@value #STANDING_BACKLOG_FACTOR} × the
+     * limit) wait for them: messages none of them has reached, plus those delivered to a push
+     * consumer and not yet settled while that consumer is settling (it settled one within the same
+     * window). Publishers are then outrunning the consumers, and every message accepted now would
+     * only wait longer — in the queue, or in a consumer's prefetch, which a client whose consumer
+     * sets the pace keeps full. A consumer that stopped settling is not counted: new messages do
+     * not wait behind what it holds, and it must not hold publishers back from the queue's other
+     * consumers. Above {@value #STANDING_BACKLOG_FACTOR} × the
      * limit — a backlog that piled up while the consumers were away — publishers are held only
      * while it still grows (over the last few milliseconds), so consumers working through it do not
      * stop the publishers. A frontend stops reading from a paced publisher (0-9-1) or withholds its
@@ -198,9 +203,13 @@ public final class Queues implements AutoCloseable {
         if (q == null) {
             return false;
         }
-        long undelivered = q.undeliveredEstimate();
-        return undelivered > limit
-                && (undelivered <= limit * STANDING_BACKLOG_FACTOR || q.backlogGrowing(undelivered));
+        long waiting = q.undeliveredEstimate() + dispatchers.heldBySettling(queue);
+        return waiting > limit && (waiting <= limit * STANDING_BACKLOG_FACTOR || q.backlogGrowing(waiting));
+    }
+
+    /** A push consumer settled: what it held no longer counts toward the pace, so held publishers may go on. */
+    void paceMayHaveEased(String queue) {
+        paceWaiters.release(queue);
     }
 
     /**
@@ -218,7 +227,7 @@ public final class Queues implements AutoCloseable {
     static final long PACE_ACTIVE_MS = 200;
     /** From how many times the pace limit on a backlog holds publishers back only while it grows. */
     static final long STANDING_BACKLOG_FACTOR = 10;
-    private static final long PACE_ACTIVE_NANOS = PACE_ACTIVE_MS * 1_000_000;
+    static final long PACE_ACTIVE_NANOS = PACE_ACTIVE_MS * 1_000_000;
 
     /**
      * A frontend declared {@code queue} again (AMQP queue.declare, the management node): for

@@ -16,8 +16,9 @@ import dev.trilog.log.share.ShareGroupSettings;
  *                             {@link PublishBacklog} blocks
  * @param backlogLowWaterBytes the bytes it unblocks at again (below the high-water mark)
  * @param paceBacklogMessages  consumer-paced publishing: publishers to a queue whose consumers are
- *                             taking messages wait while more than this many have reached none of
- *                             them ({@link Queues#paced}); 0 = never
+ *                             taking messages wait while more than this many wait for them —
+ *                             reached by none of them yet, or delivered to a push consumer that is
+ *                             settling and not yet settled ({@link Queues#paced}); 0 = never
  */
 public record QueuesSettings(int maxBatchRecords, int maxBatchBytes, long deduplicationWindowMs,
         long longPollTickMs, int receiveMaxBytes, int maxInFlight, long backlogHighWaterBytes,
@@ -36,9 +37,11 @@ public record QueuesSettings(int maxBatchRecords, int maxBatchBytes, long dedupl
     /**
      * 64 MiB of publishes not yet durable block, 32 MiB unblock: far above what a healthy disk
      * leaves pending. Publishers are paced once {@value #DEFAULT_PACE_BACKLOG} messages wait for
-     * busy consumers: at tens of thousands of deliveries a second, a few milliseconds of queueing
-     * (in the AMQP 0-9-1 benchmark 1,000 gave the same throughput as 250 with a 4× longer p99, and
-     * 64 the same as 250 with a p99 a third lower: bench/amqp091/RESULTS.md, 2026-12-06).
+     * busy consumers, in the queue or unsettled in their prefetch: at tens of thousands of
+     * deliveries a second, a few milliseconds of queueing (in the AMQP 0-9-1 benchmark, counting
+     * the queue alone, 1,000 gave the same throughput as 250 with a 4× longer p99, and 64 the same
+     * as 250 with a p99 a third lower; counting the prefetch too bounds what a client that keeps
+     * its prefetch full adds on top: bench/amqp091/RESULTS.md, 2026-12-06).
      */
     public static QueuesSettings defaults() {
         return new QueuesSettings(4096, 1 << 20, 5 * 60_000L, 100, 1 << 20, ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT,

@@ -95,6 +95,15 @@ public final class Subscription {
     private long delivered;
     /** Held for this consumer, oldest first: true once the sink has been handed it. */
     private final Map<DeliveryTag, Boolean> held = new LinkedHashMap<>();
+    /**
+     * Whether what it holds counts toward its queue's pace ({@link Queues#paced}): while it is
+     * active and settled something within the pace's activity window. A consumer that stopped
+     * settling (stuck, or slow on a large prefetch) is not what new messages wait behind, and must
+     * not hold publishers back from the queue's other consumers.
+     */
+    private boolean settling;
+    /** {@link System#nanoTime()} of its last settlement. */
+    private long lastSettledNanos;
 
     Subscription(Queues queues, QueueDispatcher dispatcher, String queue, String consumer, CreditMode mode,
             int credit, DeliverySink sink, Executor delivery) {
@@ -192,6 +201,7 @@ public final class Subscription {
         if (creditBack) {
             dispatcher.wake();
         }
+        queues.paceMayHaveEased(queue);
         return result;
     }
 
@@ -205,13 +215,19 @@ public final class Subscription {
         if (creditBack) {
             dispatcher.wake();
         }
+        queues.paceMayHaveEased(queue);
         return result;
     }
 
     /** No longer held; true when that gave a credit back (prefetch mode). */
     private boolean forget(DeliveryTag tag) {
         synchronized (dispatcher) {
-            if (held.remove(Objects.requireNonNull(tag, "tag")) == null || mode != CreditMode.PREFETCH || !active) {
+            if (held.remove(Objects.requireNonNull(tag, "tag")) == null) {
+                return false;
+            }
+            heldChanged(-1);
+            settledNow();
+            if (mode != CreditMode.PREFETCH || !active) {
                 return false;
             }
             credit = credit == Integer.MAX_VALUE ? credit : credit + 1;
@@ -234,6 +250,7 @@ public final class Subscription {
             }
             active = false;
             draining = false;
+            stopCounting();
         }
         Runnable releaseUndelivered = () -> {
             List<DeliveryTag> undelivered = new ArrayList<>();
@@ -245,6 +262,7 @@ public final class Subscription {
                     }
                     return false;
                 });
+                heldChanged(-undelivered.size());
             }
             for (DeliveryTag tag : undelivered) {
                 try {
@@ -310,6 +328,7 @@ public final class Subscription {
         List<Map.Entry<DeliveryTag, Boolean>> all;
         synchronized (dispatcher) {
             all = new ArrayList<>(held.entrySet());
+            heldChanged(-held.size());
             held.clear();
         }
         List<CompletableFuture<SettleResult>> settled = new ArrayList<>(all.size());
@@ -335,6 +354,32 @@ public final class Subscription {
         return "Subscription(" + consumer + " on " + queue + ")";
     }
 
+    // the pace's count of what settling consumers hold; all locked (the dispatcher)
+
+    /** {@link #held} changed by {@code delta}: the queue's count follows while this one counts. */
+    private void heldChanged(int delta) {
+        if (settling && delta != 0) {
+            dispatcher.heldBySettlingChanged(delta);
+        }
+    }
+
+    /** It settled a delivery: it is settling, and what it holds counts (again). */
+    private void settledNow() {
+        lastSettledNanos = System.nanoTime();
+        if (!settling && active) {
+            settling = true;
+            dispatcher.heldBySettlingChanged(held.size());
+        }
+    }
+
+    /** What it holds no longer counts toward the pace. */
+    private void stopCounting() {
+        if (settling) {
+            settling = false;
+            dispatcher.heldBySettlingChanged(-held.size());
+        }
+    }
+
     /** The subscription's turn in its queue's ring. */
     private final class Pushed extends QueueDispatcher.Recipient {
 
@@ -358,6 +403,14 @@ public final class Subscription {
         void assign(QueueDelivery d) {
             credit--;
             held.put(d.tag(), Boolean.FALSE);
+            heldChanged(1);
+        }
+
+        @Override
+        void stillSettling(long nowNanos) {
+            if (settling && (!active || nowNanos - lastSettledNanos >= Queues.PACE_ACTIVE_NANOS)) {
+                stopCounting();
+            }
         }
 
         @Override
@@ -383,7 +436,9 @@ public final class Subscription {
         void failed(List<QueueDelivery> given, Throwable failure) {
             synchronized (dispatcher) {
                 for (QueueDelivery d : given) {
-                    held.remove(d.tag());
+                    if (held.remove(d.tag()) != null) {
+                        heldChanged(-1);
+                    }
                 }
                 if (active) {
                     credit = (int) Math.min(Integer.MAX_VALUE, (long) credit + given.size());
@@ -422,6 +477,7 @@ public final class Subscription {
                 if (why == End.CLOSED) {
                     release.addAll(held.keySet());
                 }
+                stopCounting();
                 held.clear();
             }
             for (DeliveryTag tag : release) {

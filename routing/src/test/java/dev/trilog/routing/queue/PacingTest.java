@@ -98,6 +98,56 @@ class PacingTest {
         assertThat(queues.paced("jobs")).isTrue();
     }
 
+    @Test
+    void deliveriesASettlingConsumerHoldsCountTowardTheLimit() throws Exception {
+        HoldingSink sink = new HoldingSink();
+        Subscription consumer = queues.subscribe("jobs", "c1", 1_000, Subscription.CreditMode.PREFETCH, sink);
+        publish(LIMIT + 1);
+        await("all delivered", () -> sink.held.size() == LIMIT + 1);
+        assertThat(queues.paced("jobs")).as("held by a consumer that has settled nothing yet").isFalse();
+
+        consumer.settle(sink.held.poll().tag(), Settlement.ACCEPT).join(); // it is settling: LIMIT held count
+        assertThat(queues.paced("jobs")).isFalse();
+        publish(1);
+        await("delivered", () -> sink.held.size() == LIMIT + 1);
+        assertThat(queues.paced("jobs")).as("%d held by a settling consumer, none undelivered", LIMIT + 1).isTrue();
+
+        CompletableFuture<Boolean> told = new CompletableFuture<>();
+        queues.whenUnpaced("jobs", () -> told.complete(queues.paced("jobs")));
+        assertThat(told).isNotDone();
+        consumer.settle(sink.held.poll().tag(), Settlement.ACCEPT).join(); // no round takes anything: the settle tells
+        assertThat(told.get(10, TimeUnit.SECONDS)).as("still paced when told").isFalse();
+    }
+
+    @Test
+    void whatAConsumerThatStoppedSettlingHoldsDoesNotHoldPublishersBackFromTheOthers() throws Exception {
+        HoldingSink stuckSink = new HoldingSink();
+        Subscription stuck = queues.subscribe("jobs", "stuck", (int) LIMIT + 1, Subscription.CreditMode.PREFETCH,
+                stuckSink);
+        publish(1);
+        stuck.settle(stuckSink.held.poll(10, TimeUnit.SECONDS).tag(), Settlement.ACCEPT).join();
+        publish(LIMIT + 1); // its whole prefetch, never settled
+        await("its prefetch full", () -> stuckSink.held.size() == LIMIT + 1);
+        assertThat(queues.paced("jobs")).isTrue();
+
+        HoldingSink sink = new HoldingSink();
+        Subscription other = queues.subscribe("jobs", "taking", 1, Subscription.CreditMode.PREFETCH, sink);
+        // the other consumer keeps taking and settling; the stuck one's holdings stop counting
+        // once it has settled nothing for the activity window
+        await("the stuck consumer no longer counted", () -> {
+            try {
+                publish(1);
+                QueueDelivery next = sink.held.poll(10, TimeUnit.SECONDS);
+                assertThat(next).as("the other consumer is handed the new message").isNotNull();
+                other.settle(next.tag(), Settlement.ACCEPT).join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return !queues.paced("jobs");
+        });
+        assertThat(stuckSink.held).hasSize((int) LIMIT + 1);
+    }
+
     /** The consumer acknowledges what it holds and is handed the next message: it is taking. */
     private static void takeOne(Subscription consumer, HoldingSink sink) throws Exception {
         QueueDelivery held = sink.held.poll(10, TimeUnit.SECONDS);
