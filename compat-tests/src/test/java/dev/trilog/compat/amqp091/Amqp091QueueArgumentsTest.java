@@ -6,6 +6,7 @@ import static dev.trilog.compat.amqp091.Amqp091BasicsTest.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
@@ -13,6 +14,7 @@ import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.GetResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * RabbitMQ's optional queue arguments through the RabbitMQ Java client: length limits, overflow,
- * single active consumer, queue expiry.
+ * single active consumer, queue expiry; and dead-lettering more than once, where {@code x-death}
+ * has one table per (queue, reason), most recent first, whose {@code count} grows each time the
+ * message dies again in that queue for that reason ({@code x-first-death-*} stay with the first
+ * death, {@code x-last-death-*} follow the latest), and RabbitMQ's cycle rule drops a message that
+ * would only expire round a cycle of queues forever.
  */
 class Amqp091QueueArgumentsTest {
 
@@ -177,5 +183,128 @@ class Amqp091QueueArgumentsTest {
         int code = Replies.replyCode(() -> channel.queueDeclare("limited", true, false, false,
                 Map.of("x-max-length", 3)));
         assertThat(code).isEqualTo(406);
+    }
+
+    // ---------------------------------------------------------------- x-death
+
+    /** A TTL short enough for a test; a message past it is dead-lettered by the next receive. */
+    private static final int TTL_MS = 50;
+
+    @Test
+    void rejectedBackAndForthBetweenTwoQueuesCountsEachQueue() throws Exception {
+        channel.exchangeDeclare("jobs", "direct");
+        channel.queueDeclare("a", true, false, false, Map.of("x-dead-letter-exchange", "",
+                "x-dead-letter-routing-key", "b"));
+        channel.queueDeclare("b", true, false, false, Map.of("x-dead-letter-exchange", "",
+                "x-dead-letter-routing-key", "a"));
+        channel.queueBind("a", "jobs", "job");
+        channel.basicPublish("jobs", "job", null, bytes("poison"));
+
+        rejectFrom("a"); // → b: [a/rejected 1]
+        rejectFrom("b"); // → a: [b/rejected 1, a/rejected 1]
+        rejectFrom("a"); // → b: [a/rejected 2, b/rejected 1]
+        GetResponse dead = awaitGet(channel, "b", true);
+
+        assertThat(text(dead.getBody())).isEqualTo("poison");
+        Map<String, Object> headers = dead.getProps().getHeaders();
+        List<Map<String, Object>> deaths = xDeath(headers);
+        assertThat(deaths).hasSize(2);
+        assertThat(deaths.get(0)).containsEntry("count", 2L);
+        assertThat(field(deaths.get(0), "queue")).isEqualTo("a");
+        assertThat(field(deaths.get(0), "reason")).isEqualTo("rejected");
+        assertThat(field(deaths.get(0), "exchange")).as("it came into a from b's dead-letter exchange").isEmpty();
+        assertThat(keys(deaths.get(0))).containsExactly("a");
+        assertThat(deaths.get(0).get("time")).isInstanceOf(Date.class);
+        assertThat(deaths.get(1)).containsEntry("count", 1L);
+        assertThat(field(deaths.get(1), "queue")).isEqualTo("b");
+        assertThat(field(headers, "x-first-death-queue")).isEqualTo("a");
+        assertThat(field(headers, "x-first-death-reason")).isEqualTo("rejected");
+        assertThat(field(headers, "x-first-death-exchange")).as("the exchange it was first published to")
+                .isEqualTo("jobs");
+        assertThat(field(headers, "x-last-death-queue")).isEqualTo("a");
+    }
+
+    @Test
+    void theDelayedRetryPatternCountsRejectionsAndExpiriesApart() throws Exception {
+        channel.queueDeclare("work", true, false, false, Map.of("x-dead-letter-exchange", "",
+                "x-dead-letter-routing-key", "retry"));
+        channel.queueDeclare("retry", true, false, false, Map.of("x-message-ttl", TTL_MS,
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "work"));
+        channel.basicPublish("", "work", new AMQP.BasicProperties.Builder().expiration("600000").build(),
+                bytes("flaky"));
+
+        rejectFrom("work");
+        expireFrom("retry");
+        GetResponse once = awaitGet(channel, "work", false);
+        List<Map<String, Object>> first = xDeath(once.getProps().getHeaders());
+        assertThat(first).extracting(d -> field(d, "queue")).containsExactly("retry", "work");
+        assertThat(field(first.get(1), "original-expiration"))
+                .as("the rejection removed the message's own expiration, and x-death records it").isEqualTo("600000");
+        assertThat(once.getProps().getExpiration()).isNull();
+        channel.basicReject(once.getEnvelope().getDeliveryTag(), false);
+        expireFrom("retry");
+        GetResponse back = awaitGet(channel, "work", true);
+
+        List<Map<String, Object>> deaths = xDeath(back.getProps().getHeaders());
+        assertThat(deaths).hasSize(2);
+        assertThat(field(deaths.get(0), "queue")).isEqualTo("retry");
+        assertThat(field(deaths.get(0), "reason")).isEqualTo("expired");
+        assertThat(deaths.get(0)).containsEntry("count", 2L);
+        assertThat(field(deaths.get(1), "queue")).isEqualTo("work");
+        assertThat(field(deaths.get(1), "reason")).isEqualTo("rejected");
+        assertThat(deaths.get(1)).containsEntry("count", 2L)
+                .as("an entry tells its latest death, which had no expiration left").doesNotContainKey(
+                        "original-expiration");
+        assertThat(field(back.getProps().getHeaders(), "x-first-death-queue")).isEqualTo("work");
+        assertThat(field(back.getProps().getHeaders(), "x-last-death-reason")).isEqualTo("expired");
+    }
+
+    @Test
+    void aMessageThatWouldOnlyExpireRoundACycleIsDropped() throws Exception {
+        channel.queueDeclare("ping", true, false, false, Map.of("x-message-ttl", TTL_MS,
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "pong"));
+        channel.queueDeclare("pong", true, false, false, Map.of("x-message-ttl", TTL_MS,
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", "ping"));
+        channel.basicPublish("", "ping", null, bytes("forever?"));
+
+        expireFrom("ping"); // → pong: [ping/expired 1]
+        expireFrom("pong"); // would go back to ping, where it expired already, no consumer involved: dropped
+
+        Thread.sleep(2 * TTL_MS);
+        assertThat(channel.basicGet("ping", true)).isNull();
+        assertThat(channel.basicGet("pong", true)).isNull();
+        assertThat(channel.messageCount("ping") + channel.messageCount("pong")).isZero();
+    }
+
+    /** Takes the message from {@code queue} and rejects it without requeue (it is dead-lettered). */
+    private void rejectFrom(String queue) throws Exception {
+        GetResponse got = awaitGet(channel, queue, false);
+        channel.basicReject(got.getEnvelope().getDeliveryTag(), false);
+    }
+
+    /**
+     * Waits for the message to arrive in {@code queue} and outlive its TTL there, then lets a
+     * receive find it expired (expiry is lazy, as in RabbitMQ): it is dead-lettered, not delivered.
+     */
+    private void expireFrom(String queue) throws Exception {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> channel.messageCount(queue) == 1);
+        Thread.sleep(2 * TTL_MS); // past the TTL, which counts from before it arrived: it has run out
+        assertThat(channel.basicGet(queue, true)).as("expired in %s", queue).isNull();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> xDeath(Map<String, Object> headers) {
+        return (List<Map<String, Object>>) headers.get("x-death");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> keys(Map<String, Object> death) {
+        return ((List<Object>) death.get("routing-keys")).stream().map(Object::toString).toList();
+    }
+
+    private static String field(Map<String, Object> table, String key) {
+        Object value = table.get(key);
+        return value == null ? null : value.toString();
     }
 }

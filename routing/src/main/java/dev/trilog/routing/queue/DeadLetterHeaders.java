@@ -1,8 +1,9 @@
 package dev.trilog.routing.queue;
 
 /**
- * The reserved headers a dead-lettered message carries (docs/message-mapping.md), RabbitMQ's
- * {@code x-death} / {@code x-first-death-*} information in flat form.
+ * The reserved headers a dead-lettered message carries (docs/message-mapping.md): the last
+ * death in flat form, and RabbitMQ's whole {@code x-death} / {@code x-first-death-*} information
+ * in {@link #DEATHS}.
  */
 public final class DeadLetterHeaders {
 
@@ -14,6 +15,11 @@ public final class DeadLetterHeaders {
     public static final String COUNT = "trilog.death-count";
     /** When it was dead-lettered the last time (timestamp, ms). */
     public static final String TIME = "trilog.death-time";
+    /**
+     * Every death, one entry per (queue, reason) with its count, and the first death: the
+     * {@link DeathHistory} as JSON (text), what AMQP 0-9-1 presents as {@code x-death}.
+     */
+    public static final String DEATHS = "trilog.deaths";
 
     /** Why a message was dead-lettered. */
     public enum Reason {

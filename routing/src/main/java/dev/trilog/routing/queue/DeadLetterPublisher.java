@@ -84,8 +84,9 @@ final class DeadLetterPublisher {
         if (target.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Message dead = DeadLetterRules.deadLettered(message, VhostNames.localName(spec.name()), reason, target.get(),
-                clock.millis());
+        // the history names queues as their clients know them (x-death): without the vhost's prefix
+        DeathHistory deaths = DeadLetterRules.history(message, VhostNames.localName(spec.name()), reason, clock.millis());
+        Message dead = DeadLetterRules.deadLettered(message, deaths, target.get());
         Set<String> queues;
         try {
             // the dead-letter exchange is named as the queue's clients know it: in the queue's vhost
@@ -97,11 +98,12 @@ final class DeadLetterPublisher {
                     target.get().exchange(), spec.name());
             return CompletableFuture.completedFuture(null);
         }
-        if (reason != DeadLetterHeaders.Reason.REJECTED && queues.contains(spec.name())) {
-            // RabbitMQ's cycle rule: back into its own queue without a consumer's rejection it
-            // would expire or hit the limit again at once, forever; that copy is dropped
+        // RabbitMQ's cycle rule: back into a queue it already died in, with no consumer's
+        // rejection since, it would expire or hit a limit there again, forever; that copy is dropped
+        // (a dead letter stays in its vhost, so local names are unambiguous here)
+        if (queues.stream().anyMatch(q -> deaths.cyclesInto(VhostNames.localName(q)))) {
             queues = new HashSet<>(queues);
-            queues.remove(spec.name());
+            queues.removeIf(q -> deaths.cyclesInto(VhostNames.localName(q)));
         }
         // not deduplicated: the original was, when it was published
         return publisher.publishToQueues(queues, dead, new PublishOptions(0, null, null), false).thenApply(r -> null);

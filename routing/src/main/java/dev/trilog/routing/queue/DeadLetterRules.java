@@ -4,6 +4,7 @@ import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.message.MessageProperties;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,15 +32,12 @@ final class DeadLetterRules {
     /** The message as it is dead-lettered from {@code queue}. */
     static Message deadLettered(Message message, String queue, DeadLetterHeaders.Reason reason, Target target,
             long now) {
-        HeaderValue previous = message.unknownProperties().get(DeadLetterHeaders.COUNT);
-        long count = 1;
-        if (previous != null) {
-            try {
-                count = previous.asLong() + 1;
-            } catch (RuntimeException e) {
-                count = 1; // a hand-made header that is not a number
-            }
-        }
+        return deadLettered(message, history(message, queue, reason, now), target);
+    }
+
+    /** The message as it is dead-lettered, {@code deaths} being its {@link #history} with this death. */
+    static Message deadLettered(Message message, DeathHistory deaths, Target target) {
+        DeathHistory.Death death = deaths.last();
         MessageProperties properties = message.properties().toBuilder()
                 .expiryTime(null)
                 .notBefore(null)
@@ -48,10 +46,24 @@ final class DeadLetterRules {
                 .build();
         return message.toBuilder()
                 .properties(properties)
-                .unknownProperty(DeadLetterHeaders.REASON, HeaderValue.ofString(reason.text()))
-                .unknownProperty(DeadLetterHeaders.QUEUE, HeaderValue.ofString(queue))
-                .unknownProperty(DeadLetterHeaders.COUNT, HeaderValue.ofLong(count))
-                .unknownProperty(DeadLetterHeaders.TIME, HeaderValue.ofTimestamp(now))
+                .unknownProperty(DeadLetterHeaders.REASON, HeaderValue.ofString(death.reason()))
+                .unknownProperty(DeadLetterHeaders.QUEUE, HeaderValue.ofString(death.queue()))
+                .unknownProperty(DeadLetterHeaders.COUNT, HeaderValue.ofLong(deaths.total()))
+                .unknownProperty(DeadLetterHeaders.TIME, HeaderValue.ofTimestamp(death.timeMs()))
+                .unknownProperty(DeadLetterHeaders.DEATHS, deaths.toHeader())
                 .build();
+    }
+
+    /**
+     * {@code message}'s death history with this death added: where it was published to before
+     * (exchange, routing key) and the per-message expiry dead-lettering removes, as RabbitMQ
+     * records them.
+     */
+    static DeathHistory history(Message message, String queue, DeadLetterHeaders.Reason reason, long now) {
+        MessageProperties p = message.properties();
+        String expiration = p.expiryTime() == null || message.timestamp() == Message.NO_TIMESTAMP ? null
+                : Long.toString(Math.max(0, p.expiryTime() - message.timestamp()));
+        return DeathHistory.of(message).after(new DeathHistory.Death(queue, reason.text(), 1, now, p.exchange(),
+                p.routingKey() == null ? List.of() : List.of(p.routingKey()), expiration));
     }
 }

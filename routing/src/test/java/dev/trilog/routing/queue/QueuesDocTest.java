@@ -16,7 +16,7 @@ class QueuesDocTest {
     void everyDeadLetterHeaderAndReasonIsDocumented() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "message-mapping.md"));
         for (String header : new String[] {DeadLetterHeaders.REASON, DeadLetterHeaders.QUEUE, DeadLetterHeaders.COUNT,
-                DeadLetterHeaders.TIME}) {
+                DeadLetterHeaders.TIME, DeadLetterHeaders.DEATHS}) {
             assertThat(doc).as(header).contains("| `" + header + "` |");
         }
         for (DeadLetterHeaders.Reason reason : DeadLetterHeaders.Reason.values()) {

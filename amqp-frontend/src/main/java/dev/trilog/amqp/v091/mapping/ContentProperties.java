@@ -5,7 +5,7 @@ import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.message.MessageProperties;
 import dev.trilog.routing.message.ValueType;
-import dev.trilog.routing.queue.DeadLetterHeaders;
+import dev.trilog.routing.queue.DeathHistory;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -19,8 +19,8 @@ import java.util.Map;
  * <p>In: every property but the deprecated {@code cluster-id}; {@code expiration} (ms, text) is
  * stored as an absolute expiry time from the publish time, {@code timestamp} (seconds) as ms.
  * Out: the same properties back; {@code expiration} as expiry − record timestamp; the
- * dead-letter headers ({@code trilog.death-*}) as RabbitMQ's {@code x-death} array with one
- * entry and the {@code x-first-death-*} / {@code x-last-death-*} headers; a message id or
+ * dead-letter history ({@code trilog.deaths}, {@link DeathHistory}) as RabbitMQ's {@code x-death}
+ * array and the {@code x-first-death-*} / {@code x-last-death-*} headers; a message id or
  * correlation id that is not a string as its text plus {@code x-message-id-type} /
  * {@code x-correlation-id-type}.
  */
@@ -117,28 +117,39 @@ public final class ContentProperties {
         return id.type() == ValueType.BINARY ? java.util.Base64.getEncoder().encodeToString(id.asBytes()) : id.text();
     }
 
-    /** x-death and x-first/last-death-* from Trilog's flat dead-letter headers. */
+    /**
+     * x-death and x-first/last-death-* from the message's {@link DeathHistory}, as RabbitMQ
+     * presents them: one table per (queue, reason), most recent first, with its count.
+     */
     private static void deathHeaders(Map<String, HeaderValue> unknown, Map<String, Object> headers) {
-        HeaderValue reason = unknown.get(DeadLetterHeaders.REASON);
-        HeaderValue queue = unknown.get(DeadLetterHeaders.QUEUE);
-        if (reason == null || queue == null || reason.isNull() || queue.isNull()) {
+        DeathHistory history = DeathHistory.of(unknown);
+        if (!history.any()) {
             return;
         }
-        Map<String, Object> death = new LinkedHashMap<>();
-        HeaderValue count = unknown.get(DeadLetterHeaders.COUNT);
-        death.put("count", count == null || count.isNull() ? 1L : count.asLong());
-        death.put("reason", reason.text());
-        death.put("queue", queue.text());
-        HeaderValue time = unknown.get(DeadLetterHeaders.TIME);
-        if (time != null && !time.isNull()) {
-            death.put("time", new Date(time.type() == ValueType.TIMESTAMP ? time.asTimestamp() : time.asLong()));
+        List<Object> deaths = new ArrayList<>(history.deaths().size());
+        for (DeathHistory.Death d : history.deaths()) {
+            Map<String, Object> death = new LinkedHashMap<>();
+            death.put("count", d.count());
+            death.put("reason", d.reason());
+            death.put("queue", d.queue());
+            if (d.timeMs() > 0) {
+                death.put("time", new Date(d.timeMs()));
+            }
+            death.put("exchange", d.exchange());
+            death.put("routing-keys", new ArrayList<Object>(d.routingKeys()));
+            if (d.originalExpiration() != null) {
+                death.put("original-expiration", d.originalExpiration());
+            }
+            deaths.add(death);
         }
-        List<Object> deaths = new ArrayList<>();
-        deaths.add(death);
         headers.putIfAbsent("x-death", deaths);
-        headers.putIfAbsent("x-first-death-reason", reason.text());
-        headers.putIfAbsent("x-first-death-queue", queue.text());
-        headers.putIfAbsent("x-last-death-reason", reason.text());
-        headers.putIfAbsent("x-last-death-queue", queue.text());
+        DeathHistory.First first = history.first();
+        headers.putIfAbsent("x-first-death-reason", first.reason());
+        headers.putIfAbsent("x-first-death-queue", first.queue());
+        headers.putIfAbsent("x-first-death-exchange", first.exchange());
+        DeathHistory.Death last = history.last();
+        headers.putIfAbsent("x-last-death-reason", last.reason());
+        headers.putIfAbsent("x-last-death-queue", last.queue());
+        headers.putIfAbsent("x-last-death-exchange", last.exchange());
     }
 }

@@ -13,6 +13,7 @@ import dev.trilog.routing.message.MessageMapping;
 import dev.trilog.routing.message.MessageProperties;
 import dev.trilog.routing.message.ValueType;
 import dev.trilog.routing.queue.DeadLetterHeaders;
+import dev.trilog.routing.queue.DeathHistory;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Date;
@@ -134,6 +135,27 @@ class ContentPropertiesTest {
                 .containsEntry("queue", "orders").containsEntry("time", new Date(1_600_000_000_000L));
         assertThat(h).containsEntry("x-first-death-reason", "expired").containsEntry("x-first-death-queue", "orders")
                 .containsEntry("x-last-death-reason", "expired").containsEntry("x-last-death-queue", "orders");
+    }
+
+    @Test
+    void aDeathHistoryBecomesOneXDeathTablePerQueueAndReasonMostRecentFirst() {
+        DeathHistory history = DeathHistory.NONE
+                .after(new DeathHistory.Death("work", "rejected", 1, 1_600_000_000_000L, "jobs", List.of("new"), null))
+                .after(new DeathHistory.Death("retry", "expired", 1, 1_600_000_001_000L, "", List.of("retry"), "50"))
+                .after(new DeathHistory.Death("work", "rejected", 1, 1_600_000_002_000L, "", List.of("work"), null));
+        Message m = Message.builder().body("x").unknownProperty(DeadLetterHeaders.DEATHS, history.toHeader()).build();
+        Map<String, Object> h = ContentProperties.toProperties(m).getHeaders();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> deaths = (List<Map<String, Object>>) h.get("x-death");
+        assertThat(deaths).hasSize(2);
+        assertThat(deaths.get(0)).containsEntry("count", 2L).containsEntry("reason", "rejected")
+                .containsEntry("queue", "work").containsEntry("exchange", "")
+                .containsEntry("routing-keys", List.of("work")).containsEntry("time", new Date(1_600_000_002_000L))
+                .doesNotContainKey("original-expiration");
+        assertThat(deaths.get(1)).containsEntry("count", 1L).containsEntry("queue", "retry")
+                .containsEntry("original-expiration", "50");
+        assertThat(h).containsEntry("x-first-death-queue", "work").containsEntry("x-first-death-exchange", "jobs")
+                .containsEntry("x-last-death-queue", "work").containsEntry("x-last-death-reason", "rejected");
     }
 
     @Test
