@@ -24,6 +24,13 @@
 # rotates every repetition (A B C, B C A, ...), e.g.
 #   BUILDS="trilog-before=/tmp/before.jar trilog-after=gateway/target/trilog.jar" \
 #   BROKERS="trilog-before trilog-after rabbitmq" WARMUP=10 bench/amqp091/run.sh
+# BASELINE_JAR=path/to/older/trilog.jar is the short form for the usual A/B of a change (as
+# bench/sqs/run.sh has it): that jar is measured as "trilog-base" beside "trilog" (this checkout's
+# gateway/target/trilog.jar), interleaved, and summary.md adds trilog ÷ trilog-base, e.g.
+#   git stash; ./mvnw -B -q -pl gateway -am package -DskipTests; cp gateway/target/trilog.jar /tmp/base.jar
+#   git stash pop; ./mvnw -B -q -pl gateway -am package -DskipTests
+#   BASELINE_JAR=/tmp/base.jar WORKLOADS="a c" REPS=3 WARMUP=10 bench/amqp091/run.sh
+# It combines with BUILDS (more named jars; list them in BROKERS then).
 # A build may also get its own JVM options, after BROKER_JVM_OPTS (an A/B of a JVM setting: the
 # same jar under two names), e.g. BUILD_JVM_OPTS="trilog-par=-XX:+UseParallelGC" (';' between
 # builds; bench/common/builds.sh).
@@ -34,9 +41,11 @@ T="$HERE/target"
 REPS="${REPS:-3}"
 DURATION="${DURATION:-30}"
 WORKLOADS="${WORKLOADS:-a b c}"
+WORKLOADS="${WORKLOADS//,/ }" # "a,c" or "a c"
 WARMUP="${WARMUP:-0}"
-BROKERS="${BROKERS:-trilog rabbitmq}"
-BUILDS="${BUILDS:-}"
+BASELINE_JAR="${BASELINE_JAR:-}"
+BUILDS="${BUILDS:-}${BASELINE_JAR:+ trilog-base=$BASELINE_JAR}"
+BROKERS="${BROKERS:-trilog${BASELINE_JAR:+ trilog-base} rabbitmq}"
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"
 TRILOG_PORT="${TRILOG_PORT:-25682}" # not 25672: a system RabbitMQ's distribution port
 export RABBIT_PORT="${RABBIT_PORT:-25683}" RABBIT_DIST_PORT="${RABBIT_DIST_PORT:-25684}" \
@@ -94,7 +103,7 @@ if [[ " $BROKERS " == *" rabbitmq "* ]]; then
   freeze_resident "$RABBIT_PID"
 fi
 {
-  echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP WORKLOADS=$WORKLOADS BROKERS=$BROKERS; trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
+  echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP WORKLOADS=$WORKLOADS BROKERS=$BROKERS; trilog commit $(git -C "$REPO" rev-parse --short HEAD)${BASELINE_JAR:+; BASELINE_JAR=$BASELINE_JAR}"
   echo "# $(dpkg-query -W rabbitmq-server 2>/dev/null); perf-test $(ls "$T/lib-perftest" | grep -o 'perf-test-[0-9.]*')"
   echo "# FREEZE_RESIDENT=$FREEZE_RESIDENT; broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
   for broker in $BROKERS; do

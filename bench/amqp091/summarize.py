@@ -43,8 +43,9 @@ for w, title in WORKLOADS.items():
         print(f"| {title} | {b} | {len(rs)} | {fmt(m[b]['sent_per_sec'])} | {fmt(m[b]['received_per_sec'])} | "
               f"{fmt(p50 and p50 / 1000, 1)} / {fmt(p99 and p99 / 1000, 1)} | {fmt(m[b]['cpu_s_per_M'], 1)} |")
     pairs = [(t, "rabbitmq") for t in trilogs if "rabbitmq" in m]
-    if len(trilogs) == 2:
-        pairs.append((trilogs[1], trilogs[0]))
+    # a change against its baseline: every build against trilog-base (BASELINE_JAR), or the second against the first
+    base = "trilog-base" if "trilog-base" in trilogs else (trilogs[0] if len(trilogs) == 2 else None)
+    pairs += [(t, base) for t in trilogs if base is not None and t != base]
     for a, b in pairs:
         ratios.append((title, f"{a} ÷ {b}", ratio(m[a]["received_per_sec"], m[b]["received_per_sec"]),
                        ratio(m[a]["p99_us"], m[b]["p99_us"]), ratio(m[a]["cpu_s_per_M"], m[b]["cpu_s_per_M"])))
