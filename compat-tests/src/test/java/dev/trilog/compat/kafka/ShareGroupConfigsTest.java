@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.junit.jupiter.api.AfterEach;
@@ -168,6 +169,35 @@ class ShareGroupConfigsTest {
                         .containsExactly("open", "m0");
             }
         }
+    }
+
+    @Test
+    void deletingTheShareGroupDeletesItsGroupConfigsAndOnlyThen() throws Exception {
+        admin.createTopics(List.of(new NewTopic("deleted", 1, (short) 1))).all().get();
+        ShareConsumerTest.produce(trilog.kafkaBootstrap(), "deleted", 1);
+        alter("deleted-group", "share.delivery.count.limit", "3");
+        alter("deleted-group", "share.record.lock.duration.ms", "20000");
+        try (KafkaShareConsumer<String, String> consumer = ShareConsumerTest.shareConsumer(
+                trilog.kafkaBootstrap(), "deleted-group", "implicit")) {
+            consumer.subscribe(List.of("deleted"));
+            assertThat(ShareConsumerTest.pollUntil(consumer, 1)).hasSize(1);
+            consumer.commitSync(WAIT);
+            assertThat(KafkaClients.failureOf(admin.deleteShareGroups(List.of("deleted-group")).all()))
+                    .isInstanceOf(GroupNotEmptyException.class);
+            assertThat(groupConfig("deleted-group").get("share.delivery.count.limit").value())
+                    .as("a refused delete keeps the configs").isEqualTo("3");
+        }
+        admin.deleteShareGroups(List.of("deleted-group")).all().get(); // the closed consumer left the group
+        Config after = groupConfig("deleted-group");
+        assertThat(after.get("share.delivery.count.limit").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+        assertThat(after.get("share.record.lock.duration.ms").source())
+                .isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+
+        admin.close();
+        trilog.restart();
+        admin = KafkaClients.admin(trilog.kafkaBootstrap());
+        assertThat(groupConfig("deleted-group").get("share.delivery.count.limit").source())
+                .as("gone for good, not only from memory").isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -44,7 +44,7 @@ public final class ShareApis {
         ShareGroups groups = new ShareGroups(context.engine(), settings, sessions::memberLeft);
         long sweepMs = Math.max(100, Math.min(1_000, settings.sessionTimeoutMs() / 4));
         context.timer().scheduleWithFixedDelay(groups::expireMembers, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-        ShareGroupAdmin admin = new ShareGroupAdmin(context.engine(), groups, sources);
+        ShareGroupAdmin admin = new ShareGroupAdmin(context.engine(), groups, sources, configs);
         classicGroups.deleteAlso(admin::delete); // Admin.deleteShareGroups sends DeleteGroups, as for any group
         classicGroups.listAlso(() -> {
             List<ListedGroup> listed = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.trilog.kafka.share;
 
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.Topic;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * The share-group changes of the admin client: AlterShareGroupOffsets (reset a share-partition's
  * start offset), DeleteShareGroupOffsets (forget a topic's share state) and DeleteGroups of a
- * share group (forget all of it). As in Kafka only a group without members is changed —
+ * share group (forget all of it, its group configs included). As in Kafka only a group without members is changed —
  * NON_EMPTY_GROUP otherwise — and every check is made before anything changes.
  *
  * <p>A queue's own share group (group = topic = queue name) is refused with NON_EMPTY_GROUP: its
@@ -30,11 +31,13 @@ final class ShareGroupAdmin {
     private final LogEngine engine;
     private final ShareGroups groups;
     private final ShareSources sources;
+    private final ShareGroupConfigs configs;
 
-    ShareGroupAdmin(LogEngine engine, ShareGroups groups, ShareSources sources) {
+    ShareGroupAdmin(LogEngine engine, ShareGroups groups, ShareSources sources, ShareGroupConfigs configs) {
         this.engine = engine;
         this.groups = groups;
         this.sources = sources;
+        this.configs = configs;
     }
 
     /**
@@ -114,8 +117,9 @@ final class ShareGroupAdmin {
     }
 
     /**
-     * DeleteGroups of a share group: its share state on every topic goes, and the group with it.
-     * Null when there is no such share group (the group may be a classic or consumer one).
+     * DeleteGroups of a share group: its share state on every topic goes, its group configs, and
+     * the group with it. Null when there is no such share group (the group may be a classic or
+     * consumer one).
      */
     Errors delete(String group) {
         if (!exists(group)) {
@@ -126,6 +130,11 @@ final class ShareGroupAdmin {
         }
         List<String> topics = List.copyOf(engine.shareCursorTopics(group));
         return groups.whileEmpty(group, () -> {
+            try {
+                configs.forget(group); // first: a failed write leaves the group whole, to be deleted again
+            } catch (IOException e) {
+                return Errors.COORDINATOR_NOT_AVAILABLE;
+            }
             topics.forEach(t -> sources.cursorOf(t, group).delete());
             groups.forgetIfEmpty(group);
             return Errors.NONE;

@@ -137,6 +137,16 @@ public final class ShareGroupConfigs implements GroupConfigResources {
         }
     }
 
+    /**
+     * Forgets the group's overrides: a deleted share group's settings go with it, so a group of
+     * the same name made later starts from the broker's settings.
+     */
+    void forget(String group) throws IOException {
+        if (store.get(group).isPresent()) {
+            store.remove(group);
+        }
+    }
+
     /** Validates overrides as Kafka does: known names only, each value within its bounds. */
     private ShareGroupConfig parse(Map<String, String> overrides) {
         for (String name : overrides.keySet()) {
