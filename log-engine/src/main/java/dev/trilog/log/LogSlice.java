@@ -24,13 +24,19 @@ public final class LogSlice implements AutoCloseable {
     private final int position;
     private final int length;
     private final long firstBatchOffset;
+    private final long nextOffset;
     private boolean closed;
 
     LogSlice(Segment segment, int position, int length, long firstBatchOffset) {
+        this(segment, position, length, firstBatchOffset, -1);
+    }
+
+    LogSlice(Segment segment, int position, int length, long firstBatchOffset, long nextOffset) {
         this.segment = segment;
         this.position = position;
         this.length = length;
         this.firstBatchOffset = firstBatchOffset;
+        this.nextOffset = nextOffset;
     }
 
     static LogSlice empty() {
@@ -60,6 +66,14 @@ public final class LogSlice implements AutoCloseable {
     /** Base offset of the first batch in the slice, which may be before the offset asked for; -1 if empty. */
     public long firstBatchOffset() {
         return firstBatchOffset;
+    }
+
+    /**
+     * Where reading on after this slice starts: the offset after its last batch, for a slice of
+     * whole batches ({@link PartitionLog#readBatches}); -1 for one that may end inside a batch.
+     */
+    public long nextOffset() {
+        return nextOffset;
     }
 
     /** The bytes of the slice, copied to the heap (the path for TLS and for decoding records). */

@@ -421,6 +421,64 @@ public final class PartitionLog implements AutoCloseable {
 
     private LogSlice read(long offset, int maxBytes, boolean minOneBatch, long upperBound)
             throws IOException, OffsetOutOfRangeException {
+        return slice(offset, upperBound, (segment, from) -> {
+            int maxPosition = segment.size();
+            if (upperBound < segment.nextOffset()) {
+                // the bound is a batch's base offset (a transaction's first batch): stop before it
+                Segment.BatchPosition bound = segment.find(upperBound, maxPosition);
+                maxPosition = bound == null ? maxPosition : bound.position();
+            }
+            Segment.BatchPosition found = segment.find(from, maxPosition);
+            if (found == null) {
+                return null;
+            }
+            int available = maxPosition - found.position();
+            int length = Math.min(available, maxBytes);
+            if (minOneBatch) {
+                length = Math.max(length, Math.min(found.header().sizeInBytes(), available));
+            }
+            return length <= 0 ? LogSlice.empty()
+                    : new LogSlice(segment, found.position(), length, found.header().baseOffset());
+        });
+    }
+
+    /**
+     * The whole batches holding offsets {@code from} through {@code to} — from the batch holding
+     * {@code from} (or the first after it) to the end of the batch holding {@code to} — as far as
+     * they lie in one segment; {@link LogSlice#nextOffset()} says where to read on. A share fetch
+     * sends exactly the batches its acquired records are in, zero-copy, whatever their size.
+     * Empty when nothing from {@code from} through {@code to} is left. Close the slice when done.
+     */
+    public LogSlice readBatches(long from, long to) throws IOException, OffsetOutOfRangeException {
+        return slice(from, to == Long.MAX_VALUE ? to : to + 1, (segment, offset) -> {
+            int size = segment.size();
+            Segment.BatchPosition first = segment.find(offset, size);
+            if (first == null) {
+                return null;
+            }
+            Segment.BatchPosition last = first.header().lastOffset() >= to ? first : segment.find(to, size);
+            int end = last == null ? size : last.position() + last.header().sizeInBytes();
+            long nextSegment = segments.nextBaseOffset(segment.baseOffset());
+            long next = last != null ? last.header().lastOffset() + 1
+                    : nextSegment >= 0 ? nextSegment : segment.nextOffset();
+            return new LogSlice(segment, first.position(), end - first.position(), first.header().baseOffset(), next);
+        });
+    }
+
+    /** A read's slice of the segment it starts in, which it is given retained. */
+    @FunctionalInterface
+    private interface SegmentSlicer {
+        /**
+         * A slice taking over the segment's reference; empty when there is nothing to read (the
+         * caller releases it); null when nothing from {@code offset} on is left in this segment
+         * (compacted away), to read on in the next.
+         */
+        LogSlice slice(Segment segment, long offset) throws IOException;
+    }
+
+    /** The reads' common walk: bounds checked, the segment holding {@code offset} found and kept open while sliced. */
+    private LogSlice slice(long offset, long upperBound, SegmentSlicer slicer)
+            throws IOException, OffsetOutOfRangeException {
         while (true) {
             long start = logStartOffset;
             long end = logEndOffset;
@@ -438,39 +496,22 @@ public final class PartitionLog implements AutoCloseable {
             if (!segment.tryRetain()) {
                 continue; // removed by retention or compaction since the lookup; look again
             }
-            boolean handedOver = false;
+            LogSlice slice = null;
             try {
-                int maxPosition = segment.size();
-                if (upperBound < segment.nextOffset()) {
-                    // the bound is a batch's base offset (a transaction's first batch): stop before it
-                    Segment.BatchPosition bound = segment.find(upperBound, maxPosition);
-                    maxPosition = bound == null ? maxPosition : bound.position();
-                }
-                Segment.BatchPosition found = segment.find(offset, maxPosition);
-                if (found == null) {
-                    // the rest of this segment was compacted away: go on in the next one
-                    long next = segments.nextBaseOffset(segment.baseOffset());
-                    if (next < 0) {
-                        return LogSlice.empty();
-                    }
-                    offset = next;
-                    continue;
-                }
-                int available = maxPosition - found.position();
-                int length = Math.min(available, maxBytes);
-                if (minOneBatch) {
-                    length = Math.max(length, Math.min(found.header().sizeInBytes(), available));
-                }
-                if (length <= 0) {
-                    return LogSlice.empty();
-                }
-                handedOver = true;
-                return new LogSlice(segment, found.position(), length, found.header().baseOffset());
+                slice = slicer.slice(segment, offset);
             } finally {
-                if (!handedOver) {
+                if (slice == null || slice.isEmpty()) {
                     segment.release();
                 }
             }
+            if (slice != null) {
+                return slice;
+            }
+            long next = segments.nextBaseOffset(segment.baseOffset());
+            if (next < 0) {
+                return LogSlice.empty();
+            }
+            offset = next;
         }
     }
 

@@ -96,6 +96,55 @@ class PartitionLogTest {
     }
 
     @Test
+    void readBatchesReturnsExactlyTheWholeBatchesHoldingARangeAndWhereToReadOn() throws Exception {
+        open(Map.of(), true);
+        int[] sizes = new int[4];
+        for (int i = 0; i < 4; i++) {
+            ByteBuffer batch = Batches.of(3, T0, i * 3); // offsets 3i .. 3i+2
+            sizes[i] = batch.remaining();
+            log.append(batch, true);
+        }
+
+        try (LogSlice middle = log.readBatches(4, 7)) { // in the second and third batches
+            assertThat(middle.firstBatchOffset()).isEqualTo(3);
+            assertThat(middle.position()).isEqualTo(sizes[0]);
+            assertThat(middle.length()).isEqualTo(sizes[1] + sizes[2]);
+            assertThat(middle.nextOffset()).isEqualTo(9);
+            assertThat(Batches.values(recordsOf(middle))).containsExactly("v3", "v4", "v5", "v6", "v7", "v8");
+        }
+        try (LogSlice one = log.readBatches(10, 10)) {
+            assertThat(one.length()).isEqualTo(sizes[3]);
+            assertThat(one.nextOffset()).isEqualTo(12);
+        }
+        try (LogSlice none = log.readBatches(12, 20)) {
+            assertThat(none.isEmpty()).isTrue();
+        }
+        assertThatThrownBy(() -> log.readBatches(13, 20)).isInstanceOf(OffsetOutOfRangeException.class);
+    }
+
+    @Test
+    void readBatchesStopsAtASegmentsEndAndReadsOnInTheNext() throws Exception {
+        open(smallSegments(), true);
+        for (int i = 0; i < 100; i++) {
+            log.append(Batches.of(5, T0, i * 5), true);
+        }
+        List<String> values = new java.util.ArrayList<>();
+        int slices = 0;
+        for (long from = 0; from <= 499; slices++) {
+            try (LogSlice slice = log.readBatches(from, 499)) {
+                values.addAll(Batches.values(recordsOf(slice)));
+                from = slice.nextOffset();
+            }
+        }
+        assertThat(slices).isEqualTo(log.segmentCount());
+        assertThat(values).hasSize(500).startsWith("v0").endsWith("v499");
+    }
+
+    private static List<LogRecord> recordsOf(LogSlice slice) throws IOException {
+        return dev.trilog.log.record.RecordFormat.decode(slice.readBytes(), 0);
+    }
+
+    @Test
     void readsOutsideTheLogAreOutOfRange() throws Exception {
         open(Map.of(), true);
         log.append(Batches.of(2, T0), true);

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
@@ -140,6 +141,55 @@ class ShareConsumerTest {
         other.commitSync(WAIT);
         // the third delivery was the last (group.share.delivery.count.limit = 3): archived
         assertThat(drain(other, Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void partlyAcquiredBatchesGiveExactlyTheAcquiredRecords() throws Exception {
+        createTopic("batched", 1);
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(),
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 60_000, ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20))) {
+            for (int batch = 0; batch < 6; batch++) { // six batches of five records: m0–m4, m5–m9, …
+                for (int i = batch * 5; i < batch * 5 + 5; i++) {
+                    producer.send(new ProducerRecord<>("batched", "m" + i));
+                }
+                producer.flush();
+            }
+        }
+        KafkaShareConsumer<String, String> four = shareConsumer(trilog.kafkaBootstrap(), "batched-group", "explicit",
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4));
+        clients.add(four);
+        four.subscribe(List.of("batched"));
+
+        // four of the first batch's five: the batch goes whole, the client keeps the four
+        List<ConsumerRecord<String, String>> first = pollUntil(four, 4);
+        assertThat(valuesAndCounts(first)).containsExactly("m0/1", "m1/1", "m2/1", "m3/1");
+        four.acknowledge(first.get(0), AcknowledgeType.ACCEPT);
+        four.acknowledge(first.get(1), AcknowledgeType.RELEASE);
+        four.acknowledge(first.get(2), AcknowledgeType.ACCEPT);
+        four.acknowledge(first.get(3), AcknowledgeType.RELEASE);
+        four.commitSync(WAIT);
+
+        // m1 and m3 again, m4 (the first batch's last), m5 (the second's first): gaps in one batch, two batches
+        List<ConsumerRecord<String, String>> second = pollUntil(four, 4);
+        assertThat(valuesAndCounts(second)).containsExactly("m1/2", "m3/2", "m4/1", "m5/1");
+        second.forEach(r -> four.acknowledge(r, AcknowledgeType.ACCEPT));
+        four.commitSync(WAIT);
+
+        // another member takes the rest, from the middle of the second batch on, each record once
+        KafkaShareConsumer<String, String> rest = shareConsumer("batched-group", "implicit");
+        rest.subscribe(List.of("batched"));
+        List<ConsumerRecord<String, String>> remaining = pollUntil(rest, 24);
+        List<String> expected = new ArrayList<>();
+        for (int i = 6; i < 30; i++) {
+            expected.add("m" + i + "/1");
+        }
+        assertThat(valuesAndCounts(remaining)).containsExactlyInAnyOrderElementsOf(expected);
+        rest.poll(Duration.ofMillis(200)); // acknowledges them
+        assertThat(drain(rest, Duration.ofSeconds(3))).isEmpty();
+    }
+
+    private static List<String> valuesAndCounts(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(r -> r.value() + "/" + r.deliveryCount().orElse((short) -1)).toList();
     }
 
     @Test
@@ -266,7 +316,12 @@ class ShareConsumerTest {
 
     /** A share consumer of {@code group} with string keys and values, acknowledging in {@code mode}. */
     static KafkaShareConsumer<String, String> shareConsumer(String bootstrap, String group, String mode) {
-        Map<String, Object> config = new HashMap<>();
+        return shareConsumer(bootstrap, group, mode, Map.of());
+    }
+
+    static KafkaShareConsumer<String, String> shareConsumer(String bootstrap, String group, String mode,
+            Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>(overrides);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, mode);

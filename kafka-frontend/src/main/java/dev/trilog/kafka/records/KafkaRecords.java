@@ -3,11 +3,11 @@ package dev.trilog.kafka.records;
 import dev.trilog.log.LogSlice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.kafka.common.network.TransferableChannel;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.DefaultRecordsSend;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordsSend;
 import org.apache.kafka.common.record.internal.TransferableRecords;
 
@@ -40,53 +40,33 @@ public final class KafkaRecords {
     }
 
     /**
-     * The batches in {@code batches} (whole batches, as a log read returns them) that hold an
-     * offset in {@code [from, to]}, as a view; empty when none does. A share fetch sends only the
-     * batches its acquired records are in.
-     */
-    public static ByteBuffer batchesOverlapping(ByteBuffer batches, long from, long to) {
-        int start = -1;
-        int end = -1;
-        int position = 0;
-        for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
-            int size = batch.sizeInBytes();
-            if (batch.lastOffset() >= from && batch.baseOffset() <= to) {
-                start = start < 0 ? position : start;
-                end = position + size;
-            }
-            position += size;
-        }
-        return start < 0 ? ByteBuffer.allocate(0) : batches.duplicate().position(batches.position() + start)
-                .limit(batches.position() + end).slice();
-    }
-
-    /** The last offset of the last batch in {@code batches}, or -1 when there is none. */
-    public static long lastOffset(ByteBuffer batches) {
-        long last = -1;
-        for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
-            last = batch.lastOffset();
-        }
-        return last;
-    }
-
-    /**
      * Records that a response writes by handing the slice's file region to the channel
      * ({@code TransferableChannel.transferFrom}), never copying them onto the heap.
      */
     public static BaseRecords zeroCopy(LogSlice slice) {
-        return new SliceRecords(slice);
+        return new SliceRecords(List.of(slice));
+    }
+
+    /**
+     * As {@link #zeroCopy(LogSlice)} for several slices sent one after the other as one
+     * partition's records (a share fetch's batches, which may lie apart and in several segments).
+     */
+    public static BaseRecords zeroCopy(List<LogSlice> slices) {
+        return slices.isEmpty() ? empty() : new SliceRecords(List.copyOf(slices));
     }
 
     private static final class SliceRecords implements TransferableRecords {
-        private final LogSlice slice;
+        private final List<LogSlice> slices;
+        private final int size;
 
-        SliceRecords(LogSlice slice) {
-            this.slice = slice;
+        SliceRecords(List<LogSlice> slices) {
+            this.slices = slices;
+            this.size = slices.stream().mapToInt(LogSlice::length).sum();
         }
 
         @Override
         public int sizeInBytes() {
-            return slice.length();
+            return size;
         }
 
         @Override
@@ -96,7 +76,25 @@ public final class KafkaRecords {
 
         @Override
         public int writeTo(TransferableChannel channel, int previouslyWritten, int remaining) throws IOException {
-            return (int) channel.transferFrom(slice.channel(), (long) slice.position() + previouslyWritten, remaining);
+            int written = 0;
+            int skip = previouslyWritten; // bytes of the slices already sent
+            for (LogSlice slice : slices) {
+                if (written == remaining) {
+                    break;
+                }
+                if (skip >= slice.length()) {
+                    skip -= slice.length();
+                    continue;
+                }
+                int count = Math.min(slice.length() - skip, remaining - written);
+                int sent = (int) channel.transferFrom(slice.channel(), (long) slice.position() + skip, count);
+                written += sent;
+                skip = 0;
+                if (sent < count) {
+                    break; // the channel takes no more now; the send calls again from here
+                }
+            }
+            return written;
         }
     }
 }

@@ -112,6 +112,7 @@ final class ShareFetchHandler implements ApiHandler {
         partitions.addAll(fetched.keySet());
         partitions.addAll(ackErrors.keySet());
         LinkedHashMap<TopicIdPartition, ShareFetchResponseData.PartitionData> answers = new LinkedHashMap<>();
+        List<AutoCloseable> slices = new ArrayList<>();
         var placement = context.routing().placement();
         for (SharePartition partition : partitions) {
             ShareFetchResponseData.PartitionData answer = new ShareFetchResponseData.PartitionData()
@@ -123,13 +124,14 @@ final class ShareFetchHandler implements ApiHandler {
             if (got == null) {
                 answer.setRecords(KafkaRecords.empty());
             } else {
-                answer.setErrorCode(got.error().code()).setRecords(KafkaRecords.of(got.batches()))
+                answer.setErrorCode(got.error().code()).setRecords(KafkaRecords.zeroCopy(got.batches()))
                         .setAcquiredRecords(got.acquired());
+                slices.addAll(got.batches());
             }
             // the name is not sent (the share APIs name topics by ID); the key only groups by topic
             answers.put(new TopicIdPartition(partition.topicId(), partition.partition(), ""), answer);
         }
-        return Reply.of(ShareFetchResponse.of(Errors.NONE, 0, answers, List.of(), lockMs));
+        return new Reply(ShareFetchResponse.of(Errors.NONE, 0, answers, List.of(), lockMs), slices);
     }
 
     private static SharePartition partition(Uuid topicId, int index) {

@@ -1,11 +1,9 @@
 package dev.trilog.kafka.share;
 
-import dev.trilog.kafka.records.KafkaRecords;
 import dev.trilog.log.LogSlice;
 import dev.trilog.log.OffsetOutOfRangeException;
 import dev.trilog.log.PartitionLog;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,21 +18,27 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * One attempt of a share fetch: acquires records for the member from its session's partitions
  * (topic by topic, at most the request's record and byte budget, starting at a different
- * partition each time so none starves), notes them as the member's, and reads the log batches
- * they are in. Kafka's client keeps, of each batch, only the offsets named as acquired.
+ * partition each time so none starves), notes them as the member's, and answers the log batches
+ * they are in as slices of the segment files, sent zero-copy as a plain Fetch's are. A batch only
+ * partly acquired goes whole too, as in Kafka: the client keeps, of each batch, only the offsets
+ * named as acquired; batches with none acquired are not sent.
  */
 final class ShareFetchRead {
 
-    /** What a partition answers: an error, or batches and the acquired ranges within them. */
-    record Fetched(Errors error, ByteBuffer batches, List<AcquiredRecords> acquired) {
+    /**
+     * What a partition answers: an error, or the batches (slices to close once the response is
+     * written) and the acquired ranges within them.
+     */
+    record Fetched(Errors error, List<LogSlice> batches, List<AcquiredRecords> acquired) {
 
         static Fetched error(Errors error) {
-            return new Fetched(error, ByteBuffer.allocate(0), List.of());
+            return new Fetched(error, List.of(), List.of());
+        }
+
+        static void closeAll(java.util.Collection<Fetched> fetched) {
+            fetched.forEach(f -> f.batches.forEach(LogSlice::close));
         }
     }
-
-    /** How much is read from the log at a time to find the batches of acquired records. */
-    private static final int READ_BYTES = 1 << 20;
 
     private final ShareSession session;
     private final ShareSources sources;
@@ -78,7 +82,14 @@ final class ShareFetchRead {
             chain = chain.thenCompose(taken -> acquireFrom(topic.getKey(), topic.getValue(), maxRecords - taken,
                     answers).thenApply(n -> taken + n));
         }
-        return chain.thenApply(taken -> answers);
+        return chain.handle((taken, failure) -> {
+            if (failure != null) {
+                Fetched.closeAll(answers.values()); // the slices of the topics read before the failure
+                throw failure instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(failure);
+            }
+            return answers;
+        });
     }
 
     private CompletableFuture<Integer> acquireFrom(Uuid topicId, List<Integer> partitions, int budget,
@@ -113,32 +124,42 @@ final class ShareFetchRead {
         });
     }
 
-    /** The batches holding {@code acquired} (in offset order) and the acquired ranges. */
+    /**
+     * The whole batches holding {@code acquired} (in offset order), one slice per run of
+     * consecutive acquired offsets (and per segment), none twice; and the acquired ranges.
+     */
     private static Fetched read(PartitionLog log, List<ShareSource.Acquired> acquired) {
-        List<ByteBuffer> parts = new ArrayList<>();
-        long upTo = acquired.get(acquired.size() - 1).offset();
+        List<LogSlice> slices = new ArrayList<>();
+        long covered = -1; // the batches below this offset are in the slices already
         int i = 0;
         try {
             while (i < acquired.size()) {
-                long from = acquired.get(i).offset();
-                try (LogSlice slice = log.read(from, READ_BYTES, true)) {
-                    ByteBuffer bytes = slice.readBytes();
-                    long last = KafkaRecords.lastOffset(bytes);
-                    if (last < from) {
-                        break; // gone from the log since it was acquired: the client sees no record for it
+                long first = acquired.get(i).offset();
+                long last = first;
+                while (++i < acquired.size() && acquired.get(i).offset() == last + 1) {
+                    last++;
+                }
+                long from = Math.max(first, covered);
+                while (from <= last) {
+                    LogSlice slice;
+                    try {
+                        slice = log.readBatches(from, last);
+                    } catch (OffsetOutOfRangeException e) {
+                        break; // removed by retention since acquired: the client sees no record for those
                     }
-                    parts.add(KafkaRecords.batchesOverlapping(bytes, from, upTo));
-                    while (i < acquired.size() && acquired.get(i).offset() <= last) {
-                        i++;
+                    if (slice.isEmpty()) {
+                        break;
                     }
+                    slices.add(slice);
+                    from = slice.nextOffset();
+                    covered = from;
                 }
             }
-        } catch (OffsetOutOfRangeException e) {
-            // removed by retention since acquired: what was read so far goes out
         } catch (IOException e) {
+            slices.forEach(LogSlice::close);
             return Fetched.error(Errors.KAFKA_STORAGE_ERROR);
         }
-        return new Fetched(Errors.NONE, concat(parts), ranges(acquired));
+        return new Fetched(Errors.NONE, slices, ranges(acquired));
     }
 
     /** Consecutive offsets with one delivery count make one range. */
@@ -155,16 +176,6 @@ final class ShareFetchRead {
             }
         }
         return ranges;
-    }
-
-    private static ByteBuffer concat(List<ByteBuffer> parts) {
-        if (parts.size() == 1) {
-            return parts.get(0);
-        }
-        // several reads (acquired records past the first read's end): one buffer, as Records is one
-        ByteBuffer all = ByteBuffer.allocate(parts.stream().mapToInt(ByteBuffer::remaining).sum());
-        parts.forEach(part -> all.put(part.duplicate()));
-        return all.flip();
     }
 
     private Map<Uuid, List<Integer>> partitionsByTopic() {

@@ -10,7 +10,15 @@ import dev.trilog.log.Topic;
 import dev.trilog.routing.queue.Queues;
 import dev.trilog.routing.queue.QueuesSettings;
 import dev.trilog.routing.topology.Topology;
+import dev.trilog.kafka.protocol.Reply;
+import dev.trilog.log.record.RecordData;
+import dev.trilog.log.record.RecordFormat;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.network.TransferableChannel;
+import org.apache.kafka.common.record.internal.BaseRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +131,115 @@ class ShareApisTest {
         assertThat(((ShareAcknowledgeResponse) send(new ShareAcknowledgeRequest.Builder(opening)
                 .build(ApiKeys.SHARE_ACKNOWLEDGE.latestVersion()))).data().errorCode())
                 .as("only a fetch opens a session").isEqualTo(Errors.INVALID_SHARE_SESSION_EPOCH.code());
+    }
+
+    @Test
+    void acquiredRecordsGoOutAsSlicesOfExactlyTheBatchesTheyAreIn() throws Exception {
+        List<Integer> sizes = new java.util.ArrayList<>();
+        for (int batch = 0; batch < 3; batch++) { // offsets 0–2, 3–5, 6–8
+            ByteBuffer records = RecordFormat.build(0, "none", List.of(RecordData.of(1L, null, new byte[100]),
+                    RecordData.of(1L, null, new byte[100]), RecordData.of(1L, null, new byte[100])));
+            sizes.add(records.remaining());
+            engine.appender().append(new TopicPartition("orders", 0), records).join();
+        }
+        heartbeat("g", "m1", 0, List.of("orders"));
+
+        // four records: the first batch and the first record of the second
+        Reply first = fetchReply("g", "m1", 0, 4);
+        ShareFetchResponseData.PartitionData got = partition0(first);
+        assertThat(got.acquiredRecords()).singleElement().satisfies(r -> {
+            assertThat(r.firstOffset()).isZero();
+            assertThat(r.lastOffset()).isEqualTo(3);
+        });
+        assertThat(got.records()).as("zero-copy, not copied onto the heap").isNotInstanceOf(MemoryRecords.class);
+        assertThat(baseOffsets(got.records())).containsExactly(0L, 3L);
+        assertThat(got.records().sizeInBytes()).isEqualTo(sizes.get(0) + sizes.get(1));
+        assertThat(first.resources()).isNotEmpty();
+        first.closeResources();
+
+        // the next four: the rest of the second batch and two of the third, the second batch not sent twice
+        Reply second = fetchReply("g", "m1", 1, 4);
+        got = partition0(second);
+        assertThat(got.acquiredRecords()).singleElement().satisfies(r -> {
+            assertThat(r.firstOffset()).isEqualTo(4);
+            assertThat(r.lastOffset()).isEqualTo(7);
+        });
+        assertThat(baseOffsets(got.records())).containsExactly(3L, 6L);
+        second.closeResources();
+    }
+
+    private Reply fetchReply(String group, String member, int epoch, int maxRecords) throws Exception {
+        ShareFetchRequestData data = new ShareFetchRequestData().setGroupId(group).setMemberId(member)
+                .setShareSessionEpoch(epoch).setMaxWaitMs(0).setMaxRecords(maxRecords).setBatchSize(maxRecords);
+        data.topics().add(new ShareFetchRequestData.FetchTopic().setTopicId(orders.id()).setPartitions(
+                new ShareFetchRequestData.FetchPartitionCollection(List.of(new ShareFetchRequestData.FetchPartition()
+                        .setPartitionIndex(0)).iterator())));
+        return apis.dispatch(KafkaTestApis.request(new ShareFetchRequest.Builder(data)
+                .build(ApiKeys.SHARE_FETCH.latestVersion()))).get(10, TimeUnit.SECONDS);
+    }
+
+    private static ShareFetchResponseData.PartitionData partition0(Reply reply) {
+        return ((ShareFetchResponse) reply.response()).data().responses().iterator().next().partitions().stream()
+                .filter(p -> p.partitionIndex() == 0).findFirst().orElseThrow();
+    }
+
+    /** The base offsets of the batches the records write to a channel, as a response's send does. */
+    private static List<Long> baseOffsets(BaseRecords records) throws Exception {
+        ByteBuffer written = ByteBuffer.allocate(records.sizeInBytes());
+        TransferableChannel channel = new TransferableChannel() {
+            @Override
+            public boolean hasPendingWrites() {
+                return false;
+            }
+
+            @Override
+            public long transferFrom(java.nio.channels.FileChannel file, long position, long count)
+                    throws java.io.IOException {
+                ByteBuffer part = written.slice(written.position(), (int) count);
+                while (part.hasRemaining()) {
+                    file.read(part, position + part.position());
+                }
+                written.position(written.position() + (int) count);
+                return count;
+            }
+
+            @Override
+            public int write(ByteBuffer src) {
+                int n = src.remaining();
+                written.put(src);
+                return n;
+            }
+
+            @Override
+            public long write(ByteBuffer[] srcs, int offset, int length) {
+                long n = 0;
+                for (int i = offset; i < offset + length; i++) {
+                    n += write(srcs[i]);
+                }
+                return n;
+            }
+
+            @Override
+            public long write(ByteBuffer[] srcs) {
+                return write(srcs, 0, srcs.length);
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var send = records.toSend();
+        while (!send.completed()) {
+            send.writeTo(channel);
+        }
+        List<Long> offsets = new java.util.ArrayList<>();
+        MemoryRecords.readableRecords(written.flip()).batches().forEach(b -> offsets.add(b.baseOffset()));
+        return offsets;
     }
 
     @Test
