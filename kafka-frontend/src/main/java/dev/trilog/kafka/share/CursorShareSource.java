@@ -10,7 +10,9 @@ import dev.trilog.log.share.ShareCursor;
 import dev.trilog.log.share.ShareGroupSettings;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 
@@ -87,28 +89,49 @@ final class CursorShareSource implements ShareSource {
                 + (delivery.record().value() == null ? 0 : delivery.record().value().remaining());
     }
 
+    /**
+     * Settles the records partition by partition: one cursor look-up per partition, and a
+     * partition's ACCEPTs (what every fetch of an implicitly acknowledging consumer carries) in one
+     * durable write rather than one per record.
+     */
     @Override
     public CompletableFuture<List<Boolean>> settle(List<Held> records, ShareAcknowledgement type, long lockMs) {
-        List<CompletableFuture<Boolean>> each = new ArrayList<>(records.size());
-        for (Held held : records) {
-            ShareCursor cursor = cursor(held.partition());
-            if (cursor == null) {
-                each.add(CompletableFuture.completedFuture(false));
-                continue;
-            }
-            long offset = held.offset();
-            int count = held.deliveryCount();
-            each.add(switch (type) {
-                case ACCEPT -> cursor.acknowledge(offset, count).thenApply(o -> o == Outcome.OK);
-                case RELEASE -> CompletableFuture.completedFuture(cursor.release(offset, count) == Outcome.OK);
-                case REJECT -> cursor.reject(offset, count).thenApply(o -> o == Outcome.OK);
-                case RENEW -> CompletableFuture.completedFuture(
-                        cursor.extendLock(offset, count, clock.millis() + lockMs) == Outcome.OK);
-                case GAP -> CompletableFuture.completedFuture(true);
-            });
+        Boolean[] settled = new Boolean[records.size()];
+        Map<Integer, List<Integer>> indexesByPartition = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            indexesByPartition.computeIfAbsent(records.get(i).partition(), p -> new ArrayList<>()).add(i);
         }
-        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-                .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        indexesByPartition.forEach((partition, indexes) -> {
+            ShareCursor cursor = cursor(partition);
+            if (cursor == null) {
+                indexes.forEach(i -> settled[i] = false);
+            } else if (type == ShareAcknowledgement.ACCEPT) {
+                long[] offsets = new long[indexes.size()];
+                int[] counts = new int[indexes.size()];
+                for (int k = 0; k < indexes.size(); k++) {
+                    offsets[k] = records.get(indexes.get(k)).offset();
+                    counts[k] = records.get(indexes.get(k)).deliveryCount();
+                }
+                writes.add(cursor.acknowledgeAll(offsets, counts, offsets.length, false).thenAccept(outcomes -> {
+                    for (int k = 0; k < indexes.size(); k++) {
+                        settled[indexes.get(k)] = outcomes.get(k) == Outcome.OK;
+                    }
+                }));
+            } else {
+                for (int i : indexes) {
+                    long offset = records.get(i).offset();
+                    int count = records.get(i).deliveryCount();
+                    switch (type) {
+                        case RELEASE -> settled[i] = cursor.release(offset, count) == Outcome.OK;
+                        case REJECT -> writes.add(cursor.reject(offset, count).thenAccept(o -> settled[i] = o == Outcome.OK));
+                        case RENEW -> settled[i] = cursor.extendLock(offset, count, clock.millis() + lockMs) == Outcome.OK;
+                        default -> settled[i] = true; // GAP: nothing to settle
+                    }
+                }
+            }
+        });
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(settled));
     }
 
     @Override
