@@ -39,6 +39,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *                                      partition is owned by exactly one member again, the newcomer
  *                                      holding its share (join) and the leaver's partitions taken over
  *                                      (leave); prints "REBALANCE join_p50_ms=.. join_max_ms=.. leave_p50_ms=.. leave_max_ms=.."
+ * sessions BOOTSTRAP TOPIC SECONDS MODE   PHASES=sessions: one consumer assigned every partition of
+ *                                      TOPIC (assign(), from the end, fetch.max.wait.ms=100) polls for
+ *                                      SECONDS; MODE idle: nothing is produced; trickle: one record
+ *                                      every 20 ms, to the partitions in turn. From the consumer's own
+ *                                      metrics (a 5 s warm-up excluded): prints "SESSIONS fetches=..
+ *                                      req_bytes_per_fetch=.. resp_bytes_per_fetch=.. records=.."
  *   acls BOOTSTRAP PRINCIPAL OTHERS      PHASES=auth: ALL on every topic and group for PRINCIPAL, and OTHERS
  *                                      ACLs naming other users' topics (as a super user: BENCH_CLIENT_CONFIG)
  * </pre>
@@ -50,6 +56,7 @@ public final class BenchTool {
             case "create" -> create(args[1], args[2], Integer.parseInt(args[3]));
             case "consume" -> consume(args[1], args[2], Long.parseLong(args[3]),
                     args.length > 4 ? args[4] : "read_uncommitted");
+            case "sessions" -> sessions(args[1], args[2], Integer.parseInt(args[3]), args[4]);
             case "e2e" -> e2e(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]));
             case "share-earliest" -> shareEarliest(args[1], args[2]);
             case "acls" -> acls(args[1], args[2], Integer.parseInt(args[3]));
@@ -258,6 +265,66 @@ public final class BenchTool {
                         org.apache.kafka.common.resource.PatternType.LITERAL),
                 new org.apache.kafka.common.acl.AccessControlEntry(principal, "*", operation,
                         org.apache.kafka.common.acl.AclPermissionType.ALLOW));
+    }
+
+    /**
+     * PHASES=sessions: what a consumer of many partitions sends and gets per fetch, with the
+     * broker's fetch sessions (KIP-227) or without (the broker's cache turned off). The broker's
+     * CPU per fetch is run.sh's: its CPU time over the phase divided by the fetches printed here.
+     */
+    static void sessions(String bootstrap, String topic, int seconds, String mode) throws Exception {
+        Properties p = consumerProps(bootstrap);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (PartitionInfo i : consumer.partitionsFor(topic)) {
+                tps.add(new TopicPartition(topic, i.partition()));
+            }
+            consumer.assign(tps);
+            consumer.seekToEnd(tps);
+            boolean trickle = "trickle".equals(mode);
+            long records = 0;
+            double[] before = null;
+            long start = System.nanoTime();
+            long end = start + Duration.ofSeconds(5 + seconds).toNanos();
+            long nextSend = start;
+            int next = 0;
+            while (System.nanoTime() < end) {
+                if (before == null && System.nanoTime() - start > Duration.ofSeconds(5).toNanos()) {
+                    before = fetchMetrics(consumer); // the session is open and every position known
+                    records = 0;
+                }
+                if (trickle && System.nanoTime() >= nextSend) {
+                    producer.send(new ProducerRecord<>(topic, next++ % tps.size(), null, new byte[100]));
+                    nextSend += Duration.ofMillis(20).toNanos();
+                }
+                records += consumer.poll(Duration.ofMillis(trickle ? 20 : 200)).count();
+            }
+            double[] after = fetchMetrics(consumer);
+            double fetches = after[0] - before[0];
+            System.out.printf("SESSIONS fetches=%.0f req_bytes_per_fetch=%.0f resp_bytes_per_fetch=%.0f records=%d%n",
+                    fetches, (after[1] - before[1]) / fetches, (after[2] - before[2]) / fetches, records);
+        }
+    }
+
+    /** The consumer's fetches so far, and the bytes it sent and received (every request: fetches are nearly all). */
+    private static double[] fetchMetrics(KafkaConsumer<byte[], byte[]> consumer) {
+        double[] m = new double[3];
+        consumer.metrics().forEach((name, metric) -> {
+            if (!(metric.metricValue() instanceof Double value)) {
+                return;
+            }
+            if (name.group().equals("consumer-fetch-manager-metrics") && name.name().equals("fetch-total")
+                    && name.tags().size() == 1) {
+                m[0] = value;
+            } else if (name.group().equals("consumer-metrics") && name.name().equals("outgoing-byte-total")) {
+                m[1] = value;
+            } else if (name.group().equals("consumer-metrics") && name.name().equals("incoming-byte-total")) {
+                m[2] = value;
+            }
+        });
+        return m;
     }
 
     /** Same consumer settings ConsumerPerformance uses by default (2 MiB socket buffer, 1 MiB per partition, no CRC check). */

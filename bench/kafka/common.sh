@@ -103,6 +103,8 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
+  # KAFKA_EXTRA_PROPS: more broker settings, space-separated key=value (a broker variant of run.sh)
+  [[ -n ${KAFKA_EXTRA_PROPS:-} ]] && printf '%s\n' $KAFKA_EXTRA_PROPS >>"$dir/server.properties"
   if [[ $listener == SSL ]]; then
     # Kafka reads a PEM keystore file holding the key and the chain (KIP-651); the broker's own
     # clients (inter-broker) trust the test CA

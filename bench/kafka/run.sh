@@ -32,6 +32,13 @@
 # authorizer) and trilog-auth (SASL_PLAINTEXT with PLAIN, kafka.authorizer=acl; the client logs in
 # as a user that is not a super user, allowed by a LITERAL `*` ACL among AUTH_OTHER_ACLS ACLs for
 # other users), one partition, NUM_RECORDS (default 1M) produced with acks=1 then consumed twice.
+# PHASES=sessions measures incremental fetch sessions (KIP-227) on a topic of SESSIONS_PARTITIONS
+# (1000) partitions: the brokers trilog and kafka, and trilog-nosess and kafka-nosess with
+# max.incremental.fetch.session.cache.slots=0 (every fetch a full one). One consumer assigned every
+# partition polls (fetch.max.wait.ms=100) for SESSIONS_SECONDS, idle (nothing produced), then with a
+# trickle (one 100-byte record every 20 ms, the partitions in turn): BenchTool sessions. Rows:
+# records = fetches, cpu_s_per_M = broker CPU-s per million fetches; request and response bytes
+# per fetch (the consumer's own metrics) in the note.
 set -uo pipefail
 
 REPS="${REPS:-3}"
@@ -42,8 +49,12 @@ E2E_RECORDS="${E2E_RECORDS:-10000}"          # EndToEndLatency
 E2E_US_RECORDS="${E2E_US_RECORDS:-5000}"      # BenchTool e2e (the same loop; fewer, to keep the run short)
 PARTITIONS="${PARTITIONS:-1 6}"
 MAX_MINUTES="${MAX_MINUTES:-30}"   # no new repetition starts when it would likely end past this
-PHASES="${PHASES:-standard}"       # standard | txn | share | rebalance | tls | auth
+PHASES="${PHASES:-standard}"       # standard | txn | share | rebalance | tls | auth | sessions
 REBALANCE_MEMBERS="${REBALANCE_MEMBERS:-3}"
+SESSIONS_SECONDS="${SESSIONS_SECONDS:-30}"
+if [[ $PHASES == sessions ]]; then
+  PARTITIONS="${SESSIONS_PARTITIONS:-1000}"; BROKERS="${BROKERS:-trilog trilog-nosess kafka kafka-nosess}"
+fi
 REBALANCE_ROUNDS="${REBALANCE_ROUNDS:-5}"
 if [[ $PHASES == tls ]]; then
   NUM_RECORDS="${NUM_RECORDS_TLS:-1000000}"; WARMUP_RECORDS="${WARMUP_RECORDS_TLS:-200000}"
@@ -173,6 +184,14 @@ consume_share() { # phase topic group
   row "$1" "${f[7]}" "${f[5]}" "${f[6]}" "" "" "" "" "ShareConsumerPerformance ($SHARE_CONSUMERS share consumers, implicit acknowledgement)"
 }
 
+sessions_phase() { # phase topic mode
+  run_phase "$1" java -cp "$TOOLS_CP" BenchTool sessions "$BOOT" "$2" "$SESSIONS_SECONDS" "$3"
+  local line; line=$(grep '^SESSIONS ' "$PHASE_OUT" | tail -1)
+  if [[ $PHASE_RC -ne 0 || -z "$line" ]]; then row "$1" 0 "" "" "" "" "" "" "FAILED rc=$PHASE_RC"; return; fi
+  local fetches; fetches=$(sed -E 's/.*fetches=([0-9]+).*/\1/' <<<"$line")
+  row "$1" "$fetches" "" "" "" "" "" "" "BenchTool sessions $3: records=fetches, cpu_s_per_M per M fetches; ${line#SESSIONS }"
+}
+
 rebalance() { # phase topic protocol
   run_phase "$1" java -cp "$TOOLS_CP" BenchTool rebalance "$BOOT" "$2" "$3" "$REBALANCE_MEMBERS" "$REBALANCE_ROUNDS"
   local line; line=$(grep '^REBALANCE ' "$PHASE_OUT" | tail -1)
@@ -244,6 +263,10 @@ one_broker() {
   case $BROKER in
     kafka) BOOT="127.0.0.1:$KAFKA_PORT"; start_kafka "$P" "$TAG" || return 1 ;;
     kafka-tls) BOOT="127.0.0.1:$KAFKA_PORT"; start_kafka "$P" "$TAG" tls || return 1 ;;
+    kafka-nosess) BOOT="127.0.0.1:$KAFKA_PORT"
+      KAFKA_EXTRA_PROPS="max.incremental.fetch.session.cache.slots=0" start_kafka "$P" "$TAG" || return 1 ;;
+    trilog-nosess) BOOT="127.0.0.1:$TRILOG_PORT"
+      start_trilog "$P" "$TAG" "$TRILOG_JAR" "" 0 --set max.incremental.fetch.session.cache.slots=0 || return 1 ;;
     trilog-base) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_BASE_JAR" || return 1 ;;
     trilog-tls) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_JAR" openssl || return 1 ;;
     trilog-tls-jdk) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" "$TRILOG_JAR" jdk || return 1 ;;
@@ -251,13 +274,15 @@ one_broker() {
     *) BOOT="127.0.0.1:$TRILOG_PORT"; start_trilog "$P" "$TAG" || return 1 ;;
   esac
   # the same topic set-up on both: auto-creation with num.partitions=P through a producer's Metadata request
-  for t in warmup acks1 acksall e2e txn ${SHARE_TOPIC:-}; do create_topic "$t" "$P" || {
+  local topics="warmup acks1 acksall e2e txn ${SHARE_TOPIC:-}"
+  [[ $PHASES == sessions ]] && topics=sessions
+  for t in $topics; do create_topic "$t" "$P" || {
     log "creating $t failed"; kill -0 "$BROKER_PID" 2>/dev/null || BROKER_DIED=1; stop_broker; return 1; }; done
   # untimed warm-up through both produce paths (acks=1; acks=all, which turns idempotence on), so
   # that most of the JIT's compiling -- broker CPU too -- is done before the measured phases
   local acks
   for acks in 1 all; do
-    [[ $PHASES == rebalance ]] && break # no records: nothing to warm up
+    [[ $PHASES == rebalance || $PHASES == sessions ]] && break # no records (a trickle): nothing to warm up
     producer_perf warmup "$WARMUP_RECORDS" "$acks" >>"$RUN/logs/$TAG-warmup.out" 2>&1
   done
   local ph phases
@@ -274,6 +299,8 @@ one_broker() {
     phases=("rebalance rebalance_classic rebalance classic" "rebalance rebalance_consumer rebalance consumer")
   elif [[ $PHASES == tls || $PHASES == auth ]]; then
     phases=("produce produce_acks1 acks1 1" "consume_assign consume acks1" "consume_assign consume acks1")
+  elif [[ $PHASES == sessions ]]; then
+    phases=("sessions_phase sessions_idle sessions idle" "sessions_phase sessions_trickle sessions trickle")
   elif [[ $PHASES == share ]]; then
     phases=("produce produce_acks1 share 1" "consume_share share_consume share share-a-$TAG"
             "consume_share share_consume share share-b-$TAG")
