@@ -141,7 +141,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, cluster.nodes().stream()
                 .map(n -> RaftPeer.newBuilder().setId(peerId(n.id())).setAddress(n.address()).build()).toList());
         boolean existing = Files.isDirectory(raftDir.resolve("ratis")) && hasContent(raftDir.resolve("ratis"));
-        RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group).build();
+        RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+                .setRetryPolicy(LeaderWait.policy()).build();
         LeaderForwarding forwarding = new LeaderForwarding(properties, group);
         EngineStateMachine[] machine = new EngineStateMachine[1];
         RaftLogAppender[] replicated = new RaftLogAppender[1];
