@@ -13,7 +13,6 @@ import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -32,8 +31,6 @@ final class LeaderForwarding implements AutoCloseable {
      * anyway. Long enough for an election on a loaded machine; a live leader answers far sooner.
      */
     static final TimeDuration PATIENCE = TimeDuration.valueOf(30, TimeUnit.SECONDS);
-    /** Between attempts: without a pause a node that finds no leader retries in a busy loop. */
-    private static final TimeDuration PAUSE = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
     private final RaftProperties properties;
     private final RaftGroup group;
@@ -50,7 +47,7 @@ final class LeaderForwarding implements AutoCloseable {
         // the batches, and the watch(0) with which the client's ordered stream opens: until that is
         // answered no batch is sent, and with no time-out of its own it would be retried forever
         for (var type : List.of(RaftClientRequestProto.TypeCase.WRITE, RaftClientRequestProto.TypeCase.WATCH)) {
-            retries.setRetryPolicy(type, RetryPolicies.retryForeverWithSleep(PAUSE)).setTimeout(type, PATIENCE);
+            retries.setRetryPolicy(type, LeaderWait.policy()).setTimeout(type, PATIENCE);
         }
         return RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
                 .setRetryPolicy(retries.build()).build();
