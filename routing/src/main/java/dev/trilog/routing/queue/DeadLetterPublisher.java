@@ -11,11 +11,11 @@ import dev.trilog.routing.message.MessageMapping;
 import dev.trilog.routing.topology.Topology;
 import dev.trilog.routing.topology.TopologyException;
 import java.time.InstantSource;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,12 +101,10 @@ final class DeadLetterPublisher {
         // RabbitMQ's cycle rule: back into a queue it already died in, with no consumer's
         // rejection since, it would expire or hit a limit there again, forever; that copy is dropped
         // (a dead letter stays in its vhost, so local names are unambiguous here)
-        if (queues.stream().anyMatch(q -> deaths.cyclesInto(VhostNames.localName(q)))) {
-            queues = new HashSet<>(queues);
-            queues.removeIf(q -> deaths.cyclesInto(VhostNames.localName(q)));
-        }
+        Set<String> into = queues.stream().filter(q -> !deaths.cyclesInto(VhostNames.localName(q)))
+                .collect(Collectors.toSet());
         // not deduplicated: the original was, when it was published
-        return publisher.publishToQueues(queues, dead, new PublishOptions(0, null, null), false).thenApply(r -> null);
+        return publisher.publishToQueues(into, dead, new PublishOptions(0, null, null), false).thenApply(r -> null);
     }
 
     /** The cursor archived a record at its own limit (a receive did not get to it first). */
