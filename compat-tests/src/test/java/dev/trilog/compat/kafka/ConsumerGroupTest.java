@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -191,7 +192,10 @@ class ConsumerGroupTest {
     /**
      * The soak's consumer (issue 18, run E): one that lives through a broker restart, committing
      * the positions of all its partitions after every poll, goes on from its commits — no
-     * partition back at its start, no commit lower than one acknowledged before.
+     * partition back at its start, no commit lower than one acknowledged before. Members live in
+     * memory (docs/kafka.md): a poll that reaches the restarted broker before the heartbeat learns
+     * that its member is gone cannot commit (UNKNOWN_MEMBER_ID), and the rejoined consumer reads
+     * that batch again from the last commit. Only such batches may come twice.
      */
     @Test
     void aConsumerThatLivesThroughARestartGoesOnFromItsCommits() throws Exception {
@@ -201,24 +205,27 @@ class ConsumerGroupTest {
         Map<TopicPartition, Long> committed = new HashMap<>();
         List<String> backwards = new ArrayList<>();
         Map<String, Integer> consumedTimes = new HashMap<>();
+        Set<String> notCommitted = new HashSet<>();
         try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(trilog.kafkaBootstrap(), config)) {
             consumer.subscribe(List.of("through"));
-            pollAndCommitUntil(consumer, committed, backwards, consumedTimes, 600);
+            pollAndCommitUntil(consumer, committed, backwards, consumedTimes, notCommitted, 600);
             trilog.restart();
             produce("through", "after", 600);
-            pollAndCommitUntil(consumer, committed, backwards, consumedTimes, 1_200);
+            pollAndCommitUntil(consumer, committed, backwards, consumedTimes, notCommitted, 1_200);
         }
         assertThat(backwards).isEmpty();
         assertThat(consumedTimes).hasSize(1_200);
-        assertThat(consumedTimes.entrySet()).filteredOn(e -> e.getValue() > 1).isEmpty();
+        assertThat(consumedTimes.entrySet()).filteredOn(e -> e.getValue() > 1)
+                .allSatisfy(twice -> assertThat(notCommitted).contains(twice.getKey()));
     }
 
     /** The soak's loop: poll, commit every assigned partition's position, and note a commit lower than the last. */
     private static void pollAndCommitUntil(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> committed,
-            List<String> backwards, Map<String, Integer> consumedTimes, int distinct) {
+            List<String> backwards, Map<String, Integer> consumedTimes, Set<String> notCommitted, int distinct) {
         await().atMost(Duration.ofSeconds(120)).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+            ConsumerRecords<String, String> records = ConsumerRecords.empty();
             try {
-                var records = consumer.poll(Duration.ofMillis(200));
+                records = consumer.poll(Duration.ofMillis(200));
                 records.forEach(record -> consumedTimes.merge(record.value(), 1, Integer::sum));
                 if (!records.isEmpty()) {
                     Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
@@ -232,7 +239,9 @@ class ConsumerGroupTest {
                     });
                 }
             } catch (RuntimeException brokerGoneOrRebalancing) {
-                // the restart: the client finds the broker again on its own
+                // the restart: the client finds the broker again on its own; what it polled and
+                // could not commit is read again from the last commit
+                records.forEach(record -> notCommitted.add(record.value()));
             }
             return consumedTimes.size() >= distinct;
         });
