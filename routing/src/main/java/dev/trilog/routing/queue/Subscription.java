@@ -196,7 +196,10 @@ public final class Subscription {
      * cancel) is settled as {@link Queues#settle} would, which tells STALE or UNKNOWN.
      */
     public CompletableFuture<SettleResult> settle(DeliveryTag tag, Settlement how) {
-        boolean creditBack = forget(tag);
+        boolean creditBack;
+        synchronized (dispatcher) {
+            creditBack = creditBack(forget(List.of(Objects.requireNonNull(tag, "tag"))));
+        }
         CompletableFuture<SettleResult> result = queues.settle(tag, how);
         if (creditBack) {
             dispatcher.wake();
@@ -207,9 +210,10 @@ public final class Subscription {
 
     /** Settles several deliveries the same way (AMQP 1.0 ranges, 0-9-1 {@code multiple}); results in order. */
     public CompletableFuture<List<SettleResult>> settleAll(List<DeliveryTag> tags, Settlement how) {
-        boolean creditBack = false;
-        for (DeliveryTag tag : tags) {
-            creditBack |= forget(tag);
+        boolean creditBack;
+        // one lock for the batch, not one per tag: the delivery thread's rounds take the same lock
+        synchronized (dispatcher) {
+            creditBack = creditBack(forget(tags));
         }
         CompletableFuture<List<SettleResult>> result = queues.settleAll(tags, how);
         if (creditBack) {
@@ -219,20 +223,28 @@ public final class Subscription {
         return result;
     }
 
-    /** No longer held; true when that gave a credit back (prefetch mode). */
-    private boolean forget(DeliveryTag tag) {
-        synchronized (dispatcher) {
-            if (held.remove(Objects.requireNonNull(tag, "tag")) == null) {
-                return false;
+    /** The tags it held are no longer held; how many it held. Locked (the dispatcher). */
+    private int forget(List<DeliveryTag> tags) {
+        int n = 0;
+        for (DeliveryTag tag : tags) {
+            if (held.remove(Objects.requireNonNull(tag, "tag")) != null) {
+                n++;
             }
-            heldChanged(-1);
-            settledNow();
-            if (mode != CreditMode.PREFETCH || !active) {
-                return false;
-            }
-            credit = credit == Integer.MAX_VALUE ? credit : credit + 1;
-            return true;
         }
+        if (n > 0) {
+            heldChanged(-n);
+            settledNow();
+        }
+        return n;
+    }
+
+    /** {@code settled} deliveries give their credit back (prefetch mode); whether any did. Locked. */
+    private boolean creditBack(int settled) {
+        if (settled == 0 || mode != CreditMode.PREFETCH || !active) {
+            return false;
+        }
+        credit = (int) Math.min(Integer.MAX_VALUE, (long) credit + settled);
+        return true;
     }
 
     /**

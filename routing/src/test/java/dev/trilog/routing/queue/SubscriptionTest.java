@@ -163,6 +163,23 @@ class SubscriptionTest {
         assertThat(queues.counts("jobs").available()).isEqualTo(1);
     }
 
+    @Test
+    void settlingSeveralAtOnceGivesACreditBackForEachDeliveryItStillHeld() throws Exception {
+        publish("jobs", "m0", "m1", "m2", "m3", "m4", "m5");
+        RecordingSink sink = new RecordingSink();
+        Subscription s = queues.subscribe("jobs", "ctag-1", 3, Subscription.CreditMode.PREFETCH, sink);
+        List<QueueDelivery> first = sink.take(3);
+        assertThat(s.settle(first.get(0).tag(), Settlement.ACCEPT).get()).isEqualTo(SettleResult.OK);
+        assertThat(sink.take(1)).extracting(QueuesFixture::body).containsExactly("m3");
+
+        // m0 is settled already: two credits back (m1, m2), not three
+        assertThat(s.settleAll(List.of(first.get(0).tag(), first.get(1).tag(), first.get(2).tag()), Settlement.ACCEPT)
+                .get()).containsExactly(SettleResult.UNKNOWN, SettleResult.OK, SettleResult.OK);
+        assertThat(sink.take(2)).extracting(QueuesFixture::body).containsExactly("m4", "m5");
+        assertThat(s.held()).as("m3, m4, m5").isEqualTo(3);
+        assertThat(s.credit()).isZero();
+    }
+
     // ------------------------------------------------------------ drain
 
     @Test
