@@ -121,17 +121,30 @@ final class QueuePublisher {
      */
     CompletableFuture<RoutedPublish> publishToQueues(Set<String> targets, Message message, PublishOptions options,
             boolean deduplicate) {
+        if (targets.size() == 1) { // the common case (a direct or default exchange): no maps, no allOf
+            String target = targets.iterator().next();
+            Optional<QueueRuntime> q = runtimes.find(target);
+            if (q.isEmpty()) {
+                return CompletableFuture.completedFuture(new RoutedPublish(Map.of()));
+            }
+            return publishOne(q.get(), message, options, deduplicate)
+                    .thenApply(result -> new RoutedPublish(Map.of(target, result)));
+        }
         Map<String, CompletableFuture<PublishResult>> results = new LinkedHashMap<>();
         for (String target : targets) {
             Optional<QueueRuntime> q = runtimes.find(target);
-            q.ifPresent(runtime -> results.put(target, deduplicate ? publishTo(runtime, message, options)
-                    : append(runtime, prepare(runtime.spec, message, options))));
+            q.ifPresent(runtime -> results.put(target, publishOne(runtime, message, options, deduplicate)));
         }
         return CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<String, PublishResult> done = new HashMap<>();
             results.forEach((name, f) -> done.put(name, f.join()));
             return new RoutedPublish(done);
         });
+    }
+
+    private CompletableFuture<PublishResult> publishOne(QueueRuntime q, Message message, PublishOptions options,
+            boolean deduplicate) {
+        return deduplicate ? publishTo(q, message, options) : append(q, prepare(q.spec, message, options));
     }
 
     private CompletableFuture<PublishResult> publishTo(QueueRuntime q, Message message, PublishOptions options) {
