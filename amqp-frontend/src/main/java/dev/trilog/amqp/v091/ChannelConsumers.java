@@ -501,6 +501,15 @@ final class ChannelConsumers {
 
     /** Settles through each delivery's subscription (credit back) or the facade (basic.get). */
     private void settleAll(List<Unacked> which, Settlement how) {
+        Consumer only = soleConsumer(which);
+        if (only != null) { // one push consumer's deliveries (a burst of acks): one call, no grouping
+            List<DeliveryTag> tags = new ArrayList<>(which.size());
+            for (Unacked u : which) {
+                tags.add(u.tag());
+            }
+            only.subscription.settleAll(tags, how);
+            return;
+        }
         Map<Consumer, List<DeliveryTag>> byConsumer = new HashMap<>();
         List<DeliveryTag> gets = new ArrayList<>();
         boolean sharedSettled = false;
@@ -530,6 +539,23 @@ final class ChannelConsumers {
         if (sharedSettled) {
             topUp();
         }
+    }
+
+    /**
+     * The push consumer (own prefetch, not the channel's shared one) all of {@code which} went to,
+     * or null when they went to several, to basic.get or to a stream consumer.
+     */
+    private static Consumer soleConsumer(List<Unacked> which) {
+        Consumer first = which.isEmpty() ? null : which.get(0).consumer();
+        if (first == null || first.shared) {
+            return null;
+        }
+        for (Unacked u : which) {
+            if (u.consumer() != first || u.tag() == null) {
+                return null;
+            }
+        }
+        return first;
     }
 
     void recover(boolean requeue, boolean reply) throws AmqpException {
