@@ -9,7 +9,9 @@
 # Workloads (issue 12): (a) 1 producer, 1 consumer, 1 KiB persistent, confirms (-c 100), manual
 # acks, prefetch 100, durable queue; (b) the same with autoack and no confirms; (c) 10 producers
 # and 10 consumers on 10 queues, as (a). Broker CPU is utime+stime from /proc/PID/stat around
-# each run. Results: target/runs/<stamp>/results.tsv and summary.md, kept in
+# each run; the PerfTest client's (it shares the 2 cores) is this script's waited-for children's
+# CPU (cutime+cstime of /proc/$$/stat) across the measured PerfTest run, its JVM's start and JIT
+# included. Results: target/runs/<stamp>/results.tsv and summary.md, kept in
 # bench/results/<date>/amqp091/. Everything binds 127.0.0.1.
 #
 #   bench/amqp091/fetch-deps.sh; bench/amqp091/run.sh      (REPS=3 DURATION=30 WORKLOADS="a b c")
@@ -70,6 +72,7 @@ done
 [[ -d $T/lib-perftest ]] || "$HERE/fetch-deps.sh" || exit 1
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+children_ticks() { awk '{print $16 + $17}' "/proc/$$/stat"; } # the waited-for PerfTest runs, so far
 
 TRILOG_PID=""
 start_trilog() { # $1 run label, $2 broker name (its jar)
@@ -110,15 +113,10 @@ fi
     [[ $broker == trilog* ]] && describe_build "$broker"
   done
 } >"$RUN/env.txt"
-printf 'rep\tbroker\tworkload\tsent_per_sec\treceived_per_sec\tp50_us\tp99_us\tconfirm_p99_us\tbroker_cpu_s\tcpu_s_per_M\tload1\n' >"$RUN/results.tsv"
+printf 'rep\tbroker\tworkload\tsent_per_sec\treceived_per_sec\tp50_us\tp99_us\tconfirm_p99_us\tbroker_cpu_s\tcpu_s_per_M\tclient_cpu_s\tclient_s_per_M\tload1\n' >"$RUN/results.tsv"
 
-args_for() { # $1 workload, $2 unique suffix
-  case $1 in
-    a) echo "-x 1 -y 1 -s 1024 -f persistent -c 100 -q 100 -u perf-a-$2 -ad false" ;;
-    b) echo "-x 1 -y 1 -s 1024 -f persistent -a -u perf-b-$2 -ad false" ;;
-    c) echo "-x 10 -y 10 -s 1024 -f persistent -c 100 -q 100 -qp perf-c-$2-%d -qpf 1 -qpt 10 -ad false" ;;
-  esac
-}
+# shellcheck source=workloads.sh
+source "$HERE/workloads.sh" # args_for WORKLOAD SUFFIX
 
 read -r -a order <<<"$BROKERS"
 for rep in $(seq 1 "$REPS"); do
@@ -138,11 +136,11 @@ for rep in $(seq 1 "$REPS"); do
           -h "amqp://guest:guest@127.0.0.1:$port" $(args_for "$workload" "$rep-$broker-warmup") -z "$WARMUP" \
           >"$RUN/logs/$broker-$rep-$workload.warmup.out" 2>&1
       fi
-      before=$(cpu_ticks "$pid")
+      before=$(cpu_ticks "$pid") client_before=$(children_ticks)
       # shellcheck disable=SC2046
       timeout $((DURATION + 60)) java -Xmx512m -cp "$T/lib-perftest/*" com.rabbitmq.perf.PerfTest \
         -h "amqp://guest:guest@127.0.0.1:$port" $(args_for "$workload" "$rep-$broker") -z "$DURATION" >"$out" 2>&1
-      after=$(cpu_ticks "$pid")
+      after=$(cpu_ticks "$pid") client_after=$(children_ticks)
       if [[ $broker == trilog* ]]; then stop_trilog; else freeze_resident "$RABBIT_PID"; fi
       sent=$(grep -o 'sending rate avg: [0-9]*' "$out" | grep -o '[0-9]*$' || echo 0)
       received=$(grep -o 'receiving rate avg: [0-9]*' "$out" | grep -o '[0-9]*$' || echo 0)
@@ -152,9 +150,12 @@ for rep in $(seq 1 "$REPS"); do
       cp99=$(cut -d/ -f5 <<<"${conf:-0/0/0/0/-}")
       cpu=$(awk -v t=$((after - before)) -v hz="$TICK" 'BEGIN{printf "%.2f", t / hz}')
       per_m=$(awk -v c="$cpu" -v r="${received:-0}" -v d="$DURATION" 'BEGIN{ if (r > 0) printf "%.1f", c / (r * d) * 1e6; else print "-" }')
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$broker" "$workload" "${sent:-0}" "${received:-0}" \
-        "$p50" "$p99" "$cp99" "$cpu" "$per_m" "$(cut -d' ' -f1 /proc/loadavg)" >>"$RUN/results.tsv"
-      log "rep $rep $broker ($workload): sent ${sent:-0}/s received ${received:-0}/s p50 ${p50} µs p99 ${p99} µs cpu ${cpu}s (${per_m} s/M)"
+      client_cpu=$(awk -v t=$((client_after - client_before)) -v hz="$TICK" 'BEGIN{printf "%.2f", t / hz}')
+      client_per_m=$(awk -v c="$client_cpu" -v r="${received:-0}" -v d="$DURATION" 'BEGIN{ if (r > 0) printf "%.1f", c / (r * d) * 1e6; else print "-" }')
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$broker" "$workload" "${sent:-0}" \
+        "${received:-0}" "$p50" "$p99" "$cp99" "$cpu" "$per_m" "$client_cpu" "$client_per_m" "$(cut -d' ' -f1 /proc/loadavg)" \
+        >>"$RUN/results.tsv"
+      log "rep $rep $broker ($workload): sent ${sent:-0}/s received ${received:-0}/s p50 ${p50} µs p99 ${p99} µs cpu ${cpu}s (${per_m} s/M), client ${client_cpu}s (${client_per_m} s/M)"
     done
   done
   order=("${order[@]:1}" "${order[0]}")
