@@ -56,6 +56,7 @@ threads "$PID" >"$OUT/threads0.tsv"; threads "$CLIENT" >"$OUT/client0.tsv"
 sleep "$SECONDS_"
 threads "$PID" >"$OUT/threads1.tsv"; threads "$CLIENT" >"$OUT/client1.tsv"
 WINDOW+=("$(date +%s%3N)")
+echo "${WINDOW[*]}" >"$OUT/window.txt" # epoch ms: jfr-top.py START END over the same samples again
 wait "$CLIENT" || true
 kill "$PID"; wait "$PID" 2>/dev/null || true
 trap - EXIT
