@@ -81,6 +81,15 @@ public final class InternalLog implements AutoCloseable {
         write(shared, true, entries);
     }
 
+    /**
+     * Whether a {@link #write} is done as soon as its batch is in the page cache: this node's own
+     * log (not yet following a replicated one) with no fsync policy. Such a write is quick enough
+     * to make on the thread that asks for it.
+     */
+    public boolean writesAtOnce() {
+        return shared == local && !log.config().fsyncBeforeAck();
+    }
+
     /** As {@link #write}, on this node only: for state each node derives itself. */
     public void writeLocal(List<Map.Entry<String, byte[]>> entries) throws IOException {
         write(local, false, entries);

@@ -23,6 +23,14 @@ import org.slf4j.LoggerFactory;
  * batch is as durable as the topic policy asks, and completes every waiting future. Writes that
  * arrive meanwhile go into the next batch.
  *
+ * <p>Except when the write is quick and nobody else is writing: when the journal's writes are
+ * done once they are in the page cache (one node, no fsync policy on the log: the default) and
+ * no write is pending or running, {@link #write} writes the one snapshot on the caller's thread
+ * and returns a future already complete. The hop to the writer thread and back was a third of
+ * an SQS receive's thread switches (bench/sqs/RESULTS.md, 2026-12-06); under load, when writes
+ * overlap, they still go to the writer and are batched. One write runs at a time either way
+ * ({@code writing}), so a cursor's snapshots reach the log in the order they were taken.
+ *
  * <p>Only the node serving the queues writes here: in a cluster a write from a node that has lost
  * them is refused ({@link InternalLog#writeIfServing}) and its waiters fail.
  */
@@ -35,6 +43,8 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
     private final Object lock = new Object();
     private final Thread writer;
     private LinkedHashMap<String, Pending> dirty = new LinkedHashMap<>();
+    /** A batch is being written, by the writer thread or a caller (guarded by {@code lock}). */
+    private boolean writing;
     private boolean closed;
 
     private static final class Pending {
@@ -68,15 +78,31 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
     @Override
     public CompletableFuture<Void> write(String key, Supplier<byte[]> snapshot) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        Pending pending;
         synchronized (lock) {
             if (closed) {
                 done.completeExceptionally(new IOException("share state store closed"));
                 return done;
             }
-            Pending pending = dirty.computeIfAbsent(key, k -> new Pending());
+            pending = dirty.computeIfAbsent(key, k -> new Pending());
             pending.snapshot = snapshot;
             pending.waiting.add(done);
-            lock.notifyAll();
+            boolean onThisThread = !writing && dirty.size() == 1 && pending.waiting.size() == 1
+                    && journal.writesAtOnce();
+            if (!onThisThread) {
+                lock.notifyAll();
+                return done;
+            }
+            writing = true; // nothing else pending or running: this caller's write is the whole batch
+            dirty = new LinkedHashMap<>();
+        }
+        try {
+            writeBatch(Map.of(key, pending));
+        } finally {
+            synchronized (lock) {
+                writing = false;
+                lock.notifyAll(); // the writer takes whatever came meanwhile
+            }
         }
         return done;
     }
@@ -130,7 +156,7 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
         while (true) {
             LinkedHashMap<String, Pending> batch;
             synchronized (lock) {
-                while (dirty.isEmpty() && !closed) {
+                while (writing || dirty.isEmpty() && !closed) {
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
@@ -143,8 +169,15 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
                 }
                 batch = dirty;
                 dirty = new LinkedHashMap<>();
+                writing = true;
             }
-            writeBatch(batch);
+            try {
+                writeBatch(batch);
+            } finally {
+                synchronized (lock) {
+                    writing = false;
+                }
+            }
         }
     }
 

@@ -16,7 +16,9 @@ public interface StateJournal {
     /**
      * Asks for {@code key}'s snapshot to be written; {@code snapshot} is called at write time, so
      * one write carries every change made until then. Completes once the write is durable; fails
-     * when {@code snapshot} gives null there (its cursor was retired) and nothing is written.
+     * when {@code snapshot} gives null there (its cursor was retired) and nothing is written. A
+     * quick write may be made on the caller's thread, the future then complete on return, so a
+     * caller that holds its cursor's lock may see {@code snapshot} called on its own thread.
      */
     CompletableFuture<Void> write(String key, Supplier<byte[]> snapshot);
 

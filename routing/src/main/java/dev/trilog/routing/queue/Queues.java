@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,13 +78,16 @@ import org.slf4j.LoggerFactory;
  * <li>{@code trilog-queue-delivery} (one): push rounds, {@link #receiveAsync}, and every
  * {@link DeliverySink} call, in order per subscription. It never waits on the disk: rounds
  * continue when the share-state write they started is durable. A long poll that had to wait is
- * answered where that write completes (the engine's share-state writer), without a hop back.</li>
+ * answered where that write completes (the engine's share-state writer, or the round's own
+ * thread when the engine wrote the counts at once, as one node with no fsync policy does),
+ * without a hop back.</li>
  * <li>{@code trilog-queues} (one): the tick every {@link QueuesSettings#longPollTickMs()} (locks
  * and delays that ran out, deleted queues), long-poll deadlines, dead-lettering of records the
  * cursor archived, the deduplication sweep.</li>
  * <li>{@code trilog-queue-appender} (up to two): the accumulators' appends; publish futures
  * complete there (deduplicated ones on {@code trilog-queue-dedup}, after their id is stored).
- * Acknowledge and reject futures complete on the engine's share-state writer.</li>
+ * Acknowledge and reject futures complete on the engine's share-state writer, or on the caller's
+ * thread when the engine wrote at once.</li>
  * </ul>
  * What blocks the caller: {@link #receive} (both forms' first look) waits for the cursor's
  * durable delivery counts and any dead-lettering, so a frontend on an event loop uses
@@ -284,16 +288,43 @@ public final class Queues implements AutoCloseable {
         expiry.used(queue);
         try {
             QueueReceiver.check(maxMessages, lockMs);
-            threads.delivery.execute(() -> receiveNow(queue, consumer, maxMessages, lockMs, waitMs, result));
+            threads.delivery.execute(() -> receiveNow(queue, consumer, maxMessages, lockMs, waitMs, result,
+                    threads.delivery));
         } catch (RuntimeException e) { // bad arguments, or closing
             result.completeExceptionally(e);
         }
         return result;
     }
 
-    /** On the delivery thread: takes what there is now, or waits as a long poll. */
+    /**
+     * {@link #receiveAsync} for a caller on a thread that may do the take itself (a worker thread,
+     * not an event loop): the take runs on the caller's thread rather than after a hop to the
+     * delivery thread, and the future completes where the delivery counts became durable — on
+     * return when they were written at once (one node, page cache: see the engine's share-state
+     * store), else on the share-state writer; a receive that waited completes as
+     * {@link #receiveAsync}'s does. It may read the log and write the counts on the caller's
+     * thread. SQS's ReceiveMessage, whose worker would otherwise only hand over and return: each
+     * hop is a thread to wake, and there were six per receive (bench/sqs/RESULTS.md).
+     */
+    public CompletableFuture<List<QueueDelivery>> receiveOnCallerThread(String queue, String consumer,
+            int maxMessages, long lockMs, long waitMs) {
+        CompletableFuture<List<QueueDelivery>> result = new CompletableFuture<>();
+        expiry.used(queue);
+        try {
+            QueueReceiver.check(maxMessages, lockMs);
+            receiveNow(queue, consumer, maxMessages, lockMs, waitMs, result, Runnable::run);
+        } catch (RuntimeException e) { // bad arguments
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /**
+     * Takes what there is now, or waits as a long poll; what was taken is handed over on
+     * {@code completeOn} once its counts are durable.
+     */
     private void receiveNow(String queue, String consumer, int maxMessages, long lockMs, long waitMs,
-            CompletableFuture<List<QueueDelivery>> result) {
+            CompletableFuture<List<QueueDelivery>> result, Executor completeOn) {
         if (result.isDone()) {
             return; // given up already
         }
@@ -317,7 +348,7 @@ public final class Queues implements AutoCloseable {
             } else if (!result.complete(taken.deliveries())) {
                 taken.deliveries().forEach(d -> QueueDispatcher.release(q, d)); // given up meanwhile
             }
-        }, threads.delivery);
+        }, completeOn);
     }
 
     /** Waits as a long poll in the queue's ring; its deadline answers it empty. */

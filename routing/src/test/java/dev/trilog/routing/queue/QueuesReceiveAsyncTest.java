@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Queues#receiveAsync}: the receive for callers on event loops. */
+/**
+ * {@link Queues#receiveAsync}, the receive for callers on event loops, and
+ * {@link Queues#receiveOnCallerThread}, the one for worker threads (SQS).
+ */
 class QueuesReceiveAsyncTest {
 
     @TempDir
@@ -40,12 +43,16 @@ class QueuesReceiveAsyncTest {
         f.close();
     }
 
+    /** The queue's cursor, as the facade opened it: holding its lock stalls any receive from it on another thread. */
+    private ShareCursor jobsCursor() throws Exception {
+        return f.engine.shareCursor(new TopicPartition("jobs", 0), "jobs", ShareGroupSettings.kafkaDefaults(),
+                DeliveryPolicy.NONE, ArchiveListener.NONE);
+    }
+
     @Test
     void theReceiveRunsOffTheCallersThread() throws Exception {
         queues.publish("jobs", text("a"), PublishOptions.NONE).get();
-        // the queue's cursor, as the facade opened it: holding its lock stalls any receive from it
-        ShareCursor cursor = f.engine.shareCursor(new TopicPartition("jobs", 0), "jobs",
-                ShareGroupSettings.kafkaDefaults(), DeliveryPolicy.NONE, ArchiveListener.NONE);
+        ShareCursor cursor = jobsCursor();
         CompletableFuture<List<QueueDelivery>> got;
         synchronized (cursor) {
             got = queues.receiveAsync("jobs", "c", 10, 30_000, 0);
@@ -91,5 +98,23 @@ class QueuesReceiveAsyncTest {
         CompletableFuture<List<QueueDelivery>> waiting = queues.receiveAsync("jobs", "c", 10, 30_000, 20_000);
         f.restart();
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void onTheCallersThreadTheTakeRunsHereAndOnOneNodeIsAnsweredOnReturn() throws Exception {
+        queues.publish("jobs", text("a"), PublishOptions.NONE).get();
+        ShareCursor cursor = jobsCursor();
+        CompletableFuture<List<QueueDelivery>> got;
+        synchronized (cursor) { // a take on another thread would stall on this lock
+            got = queues.receiveOnCallerThread("jobs", "c", 10, 30_000, 0);
+            assertThat(cursor.counts().acquired()).isEqualTo(1);
+        }
+        assertThat(got).as("its count written on this thread too").isCompleted();
+        assertThat(got.get()).extracting(QueuesFixture::body).containsExactly("a");
+        assertThat(queues.acknowledge(got.get().get(0).tag()).get()).isEqualTo(SettleResult.OK);
+
+        assertThatThrownBy(() -> queues.receiveOnCallerThread("nope", "c", 1, 1_000, 0).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(UnknownQueueException.class);
+        assertThat(queues.receiveOnCallerThread("jobs", "c", 0, 1_000, 0)).isCompletedExceptionally();
     }
 }

@@ -41,10 +41,10 @@ import java.util.function.Function;
  * body and its MD5, the system attributes asked for, and the message attributes asked for (by
  * name, {@code All} / {@code .*}, or a {@code prefix.*}) with the MD5 of exactly those.
  *
- * <p>Nothing here waits: the facade takes the messages on its delivery thread (or parks the poll
- * in the queue's ring until an append wakes it), and the answer is put together on
- * {@link SqsRequest#answerOn()}, the connection's I/O thread, which then writes it. The delivery
- * thread, which serves every waiting poll, only hands over.
+ * <p>Nothing here waits on another thread: the facade takes the messages on this worker thread
+ * ({@code Queues.receiveOnCallerThread}: no hop to its delivery thread and back), or parks the
+ * poll in the queue's ring until an append wakes it, and the answer is put together on
+ * {@link SqsRequest#answerOn()}, the connection's I/O thread, which then writes it.
  */
 final class ReceiveAction {
 
@@ -84,7 +84,7 @@ final class ReceiveAction {
         List<String> attributeNames = params.stringList("MessageAttributeNames");
         long waitMs = ending ? 0 : wait * 1000L;
         CompletableFuture<List<QueueDelivery>> taken =
-                directory.queues().receiveAsync(queue.name(), CONSUMER, max, visibility * 1000L, waitMs);
+                directory.queues().receiveOnCallerThread(queue.name(), CONSUMER, max, visibility * 1000L, waitMs);
         waiting.add(taken);
         taken.whenComplete((deliveries, failure) -> waiting.remove(taken));
         if (ending) {
