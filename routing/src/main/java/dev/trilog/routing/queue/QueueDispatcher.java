@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * go straight back, their failed count unchanged.
  *
  * <p>Long polls are answered on the thread that made their delivery counts durable, subscriptions'
- * sinks on the delivery thread ({@link #handLongPolls}).
+ * sinks on the delivery thread ({@link #handLongPolls}). A round woken by an append while only
+ * long polls wait runs on the append thread ({@link #appended}).
  *
  * <p>When a round found the queue with nothing more to take, the drains asked for are complete.
  * When the queue is gone, every recipient is ended and the dispatcher retires.
@@ -209,22 +210,51 @@ final class QueueDispatcher {
 
     /** Runs a round now, or another one right after the one running. */
     void wake() {
+        if (claimRound()) {
+            schedule();
+        }
+    }
+
+    /**
+     * An append to the queue: a round for whoever waits. When only long polls wait and the append
+     * was made on one of the facade's append threads, the round runs right here rather than after
+     * a hop to the delivery thread: a long poll's answer then goes from the append thread (which
+     * takes the message and, on one node, writes its count) straight to the poll's own thread.
+     * Each hop is a thread to wake, and on a busy machine a wait for a core, in the path of a
+     * message sent to a waiting poller (bench/sqs/RESULTS.md). With a subscription in the ring
+     * the round stays on the delivery thread, where its sink is called.
+     */
+    void appended() {
+        if (!wanted) {
+            return;
+        }
+        if (QueueThreads.onAppendThread() && onlyLongPolls()) {
+            if (claimRound()) {
+                round(false);
+            }
+        } else {
+            wake();
+        }
+    }
+
+    /** True when the caller is to run (or schedule) a round; false when one runs already (it goes again) or none is needed. */
+    private boolean claimRound() {
         synchronized (this) {
             if (ring.isEmpty() || retired) {
-                return;
+                return false;
             }
             if (running) {
                 again = true;
-                return;
+                return false;
             }
             running = true;
+            return true;
         }
-        schedule();
     }
 
     private void schedule() {
         try {
-            delivery.execute(this::round);
+            delivery.execute(() -> round(true));
         } catch (RejectedExecutionException e) { // closing
             synchronized (this) {
                 running = false;
@@ -232,7 +262,8 @@ final class QueueDispatcher {
         }
     }
 
-    private void round() {
+    /** One round; {@code onDeliveryThread} false: on an append thread, where no sink may be called. */
+    private void round(boolean onDeliveryThread) {
         synchronized (this) {
             again = false;
             if (retired) {
@@ -248,7 +279,11 @@ final class QueueDispatcher {
             return;
         }
         if (found.isEmpty()) {
-            endAll(Subscription.End.QUEUE_DELETED);
+            if (onDeliveryThread) {
+                endAll(Subscription.End.QUEUE_DELETED);
+            } else {
+                schedule(); // ending them is the delivery thread's (a subscription may have joined)
+            }
             return;
         }
         QueueRuntime q = found.get();
@@ -266,6 +301,10 @@ final class QueueDispatcher {
             }
         }
         if (ask == 0) {
+            if (!onDeliveryThread && !onlyLongPolls()) {
+                schedule(); // a subscription joined meanwhile: its drain is told on the delivery thread
+                return;
+            }
             drainsDone();
             finish(false);
             return;

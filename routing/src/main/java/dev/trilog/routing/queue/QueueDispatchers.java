@@ -48,7 +48,12 @@ final class QueueDispatchers {
 
     /** What a queue's logs call on each append: a round for whoever waits on it. */
     Runnable appendListener(String queue) {
-        return () -> wake(queue);
+        return () -> {
+            QueueDispatcher d = byQueue.get(queue);
+            if (d != null) {
+                d.appended();
+            }
+        };
     }
 
     /** A round for whoever waits on {@code queue} (an append, or a settlement made something deliverable). */

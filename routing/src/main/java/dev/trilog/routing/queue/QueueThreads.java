@@ -35,7 +35,23 @@ final class QueueThreads {
         this.background = executor;
         this.delivery = Executors.newSingleThreadExecutor(daemon("trilog-queue-delivery"));
         this.appender = Executors.newFixedThreadPool(Math.min(2, Runtime.getRuntime().availableProcessors()),
-                daemon("trilog-queue-appender"));
+                r -> {
+                    Thread t = new AppendThread(r);
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** An append thread: what it appends may go on to the queue's waiting long polls itself. */
+    private static final class AppendThread extends Thread {
+        AppendThread(Runnable task) {
+            super(task, "trilog-queue-appender");
+        }
+    }
+
+    /** Whether the caller is one of the facade's append threads (not a Kafka producer's, nor a follower's). */
+    static boolean onAppendThread() {
+        return Thread.currentThread() instanceof AppendThread;
     }
 
     private static ThreadFactory daemon(String name) {

@@ -86,8 +86,9 @@ import org.slf4j.LoggerFactory;
  * cursor archived, the deduplication sweep.</li>
  * <li>{@code trilog-queue-appender} (up to two): the accumulators' appends; publish futures
  * complete there (deduplicated ones on {@code trilog-queue-dedup}, after their id is stored).
- * Acknowledge and reject futures complete on the engine's share-state writer, or on the caller's
- * thread when the engine wrote at once.</li>
+ * An append to a queue where only long polls wait runs their round right there
+ * ({@link QueueDispatcher#appended}). Acknowledge and reject futures complete on the engine's
+ * share-state writer, or on the caller's thread when the engine wrote at once.</li>
  * </ul>
  * What blocks the caller: {@link #receive} (both forms' first look) waits for the cursor's
  * durable delivery counts and any dead-lettering, so a frontend on an event loop uses
@@ -220,9 +221,9 @@ public final class Queues implements AutoCloseable {
      * Runs {@code resume} once {@code queue} is no longer {@linkplain #paced paced}: at once when it
      * is not now, else right after the delivery round that took its backlog back under the limit,
      * or at the tick that finds its consumers stopped taking (within {@code longPollTickMs} after
-     * the activity window ran out). Called on the caller's thread (at once), the delivery thread or
-     * the background thread: hand the work to your own thread and return. Once only; the queue
-     * may be paced again by the time it runs (ask again).
+     * the activity window ran out). Called on the caller's thread (at once), the delivery thread, an
+     * append thread or the background thread: hand the work to your own thread and return. Once
+     * only; the queue may be paced again by the time it runs (ask again).
      */
     public void whenUnpaced(String queue, Runnable resume) {
         paceWaiters.add(queue, resume);

@@ -117,4 +117,26 @@ class QueuesReceiveAsyncTest {
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(UnknownQueueException.class);
         assertThat(queues.receiveOnCallerThread("jobs", "c", 0, 1_000, 0)).isCompletedExceptionally();
     }
+
+    /**
+     * A poll waiting on a queue nobody subscribes to is answered by the append thread that wrote
+     * the message (the round runs there), not after hops to the delivery thread and the writer.
+     */
+    @Test
+    void aWaitingPollIsAnsweredFromTheAppendThread() throws Exception {
+        // the tick is what could run a round on the delivery thread at the wrong moment: far off here
+        f.close();
+        f = new QueuesFixture(dataDir, QueuesSettings.defaults().withLongPollTickMs(600_000));
+        f.declare("jobs", Map.of());
+        queues = f.queues;
+        CompletableFuture<List<QueueDelivery>> waiting = queues.receiveOnCallerThread("jobs", "c", 10, 30_000, 20_000);
+        assertThat(waiting).isNotDone();
+        // the round its arrival woke has run: the delivery thread is one thread, this receive runs after it
+        assertThat(queues.receiveAsync("jobs", "d", 1, 30_000, 0).get(10, TimeUnit.SECONDS)).isEmpty();
+        CompletableFuture<String> answeredOn = waiting.handle((v, failure) -> Thread.currentThread().getName());
+
+        queues.publish("jobs", text("late"), PublishOptions.NONE).get();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(QueuesFixture::body).containsExactly("late");
+        assertThat(answeredOn.get(10, TimeUnit.SECONDS)).isEqualTo("trilog-queue-appender");
+    }
 }
