@@ -75,12 +75,22 @@ class SqsRestartTest {
         try (TrilogHarness trilog = TrilogHarness.start(dataDir); SqsClient sqs = protocol.sync(trilog);
                 SqsAsyncClient async = protocol.async(trilog)) {
             String url = sqs.createQueue(b -> b.queueName("polled-at-shutdown")).queueUrl();
+            double bodyBytesBefore = receivedBodyBytes(trilog);
             CompletableFuture<ReceiveMessageResponse> poll =
                     async.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(20));
+            // the poll has reached the endpoint (a request not yet read when the gateway stops is
+            // refused, and the SDK's retries then find no server: on a loaded machine the first
+            // request of a new async client can take seconds to arrive)
+            await().atMost(Duration.ofSeconds(30)).until(() -> receivedBodyBytes(trilog) > bodyBytesBefore);
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !poll.isDone());
             trilog.close();
             assertThat(poll.get(10, TimeUnit.SECONDS).messages()).isEmpty();
         }
+    }
+
+    /** The SQS endpoint's {@code trilog_sqs_received_bytes_total}: counted once a request's body is read. */
+    private static double receivedBodyBytes(TrilogHarness trilog) {
+        return trilog.gateway().metrics().registry().get("trilog.sqs.received").counter().count();
     }
 
     private static List<Message> receiveAll(SqsClient sqs, String url, int count) {
