@@ -63,6 +63,15 @@ public final class Gateway {
      *         unusable or the log cannot be opened
      */
     public static RunningGateway start(GatewayConfig config, List<Frontend> protocolFrontends) {
+        return start(config, protocolFrontends, new StopDuringStart());
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, List)}, ended early when {@code stop} is asked for while a
+     * cluster node waits on its group: then what started is closed and {@link StoppedWhileStarting}
+     * thrown.
+     */
+    static RunningGateway start(GatewayConfig config, List<Frontend> protocolFrontends, StopDuringStart stop) {
         long startNanos = System.nanoTime();
         long startedAt = System.currentTimeMillis();
         JsonNode definitions = config.definitionsFile().map(Gateway::readDefinitions).orElse(null);
@@ -82,6 +91,9 @@ public final class Gateway {
         try {
             engine = openLog(config);
             replication = joinCluster(config, engine);
+            if (replication != null) {
+                stop.joined(replication);
+            }
             metrics.bindEngine(engine);
             queueLayer = openQueueLayer(config, engine);
             metrics.bindQueues(queueLayer.topology(), queueLayer.queues());
@@ -131,10 +143,18 @@ public final class Gateway {
                             config.adminTls().orElse(null)),
                     listening);
             RunningGateway running = new RunningGateway(config, engine, replication, queueLayer, metrics, listening, sections);
+            stop.over();
             StartupBanner.log(running, idle, (System.nanoTime() - startNanos) / 1_000_000);
             return running;
         } catch (RuntimeException | Error e) {
             prepared.forEach(Listener::close); // initialised, never started
+            if (stop.asked()) { // a stop, not a failure to report: close as a stop does, logging it
+                LOG.info("stopping while starting ({})", e.getMessage());
+                RunningGateway opened = new RunningGateway(config, engine, replication, queueLayer, metrics, listening,
+                        sections);
+                opened.close();
+                throw new StoppedWhileStarting(opened.stoppedCleanly(), e);
+            }
             new RunningGateway(config, engine, replication, queueLayer, metrics, listening, sections).closeAfterFailedStart();
             // a directory this start created holds nothing a client gave: no listener took a
             // request. A cluster node's may hold Raft entries it acknowledged to the others: kept.

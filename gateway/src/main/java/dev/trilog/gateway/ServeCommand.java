@@ -100,7 +100,10 @@ final class ServeCommand implements Callable<Integer> {
                     .load(Optional.ofNullable(configFile), commandLineSettings());
             LoggingLevelsApplier.apply(config.logging());
             StartupBanner.logExplicitSettings(config);
-            gateway = Gateway.start(config, protocolFrontends);
+            gateway = Gateway.start(config, protocolFrontends, stop.duringStart());
+        } catch (StoppedWhileStarting e) {
+            stop.stoppedWhileStarting(e.cleanly());
+            return e.cleanly() ? 0 : 1;
         } catch (RuntimeException | Error e) {
             stop.startFailed();
             throw e;

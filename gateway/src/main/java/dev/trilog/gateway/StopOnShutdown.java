@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
  * {@code docker stop}, systemd), {@code SIGINT} (Ctrl-C) or {@code SIGHUP} — also while it is
  * still starting. Installed before anything starts: a signal that arrives mid-start waits for the
  * start to finish (or fail, closing what it opened), then stops what started, so the log is
- * closed cleanly whatever the moment.
+ * closed cleanly whatever the moment. A start that could wait for ever — a cluster node's
+ * start-up writes waiting for a majority it cannot reach — is told to give up instead
+ * ({@link StopDuringStart}).
  */
 final class StopOnShutdown {
 
@@ -16,7 +18,10 @@ final class StopOnShutdown {
     private static final long START_WAIT_SECONDS = 120;
 
     private final CountDownLatch settled = new CountDownLatch(1);
+    private final StopDuringStart duringStart = new StopDuringStart();
     private volatile RunningGateway gateway;
+    /** The exit status of a start a stop ended ({@link #stoppedWhileStarting}); null otherwise. */
+    private volatile Integer stoppedWhileStarting;
 
     private StopOnShutdown() {
     }
@@ -38,7 +43,19 @@ final class StopOnShutdown {
         settled.countDown();
     }
 
+    /** What the start is told when a stop comes while it runs: hand it to {@link Gateway#start}. */
+    StopDuringStart duringStart() {
+        return duringStart;
+    }
+
+    /** The stop ended the start, which closed what it opened, {@code cleanly} or not. */
+    void stoppedWhileStarting(boolean cleanly) {
+        stoppedWhileStarting = cleanly ? 0 : 1;
+        settled.countDown();
+    }
+
     private void stop() {
+        duringStart.ask(); // a start waiting on a cluster majority that may never come gives up
         try {
             settled.await(START_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -46,6 +63,10 @@ final class StopOnShutdown {
         }
         RunningGateway running = gateway;
         if (running == null) {
+            Integer status = stoppedWhileStarting;
+            if (status != null) {
+                Runtime.getRuntime().halt(status); // as below: a clean stop is a success
+            }
             return; // the start failed (it said why, closed what it opened and chose the exit status)
         }
         running.close();

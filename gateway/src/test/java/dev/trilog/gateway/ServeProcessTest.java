@@ -73,6 +73,35 @@ class ServeProcessTest {
         }
     }
 
+    /**
+     * A node of a three-node cluster started alone has no majority: its start-up writes wait for
+     * one, for ever. SIGTERM must still end it promptly and cleanly, status 0 — the stop hook
+     * waited up to 120 s for a start that could not finish, then the JVM ended with 143.
+     */
+    @Test
+    void aSigtermWhileALoneClusterNodeWaitsForAMajorityStopsCleanlyWithStatusZero() throws Exception {
+        String nodes = "1@127.0.0.1:" + freePort() + ",2@127.0.0.1:" + freePort() + ",3@127.0.0.1:" + freePort();
+        try (TrilogProcess trilog = TrilogProcess.start("serve", "--data-dir", dataDir.toString(),
+                "--kafka-port", "0", "--amqp-port", "0", "--sqs-port", "0", "--admin-port", "0",
+                "--set", "cluster.nodes=" + nodes, "--set", "node.id=1")) {
+            // its Raft server runs (a start-up write waits on it), and no majority ever answers
+            await().atMost(Duration.ofSeconds(60)).until(() -> dataDir.resolve("raft").toFile().isDirectory());
+            assertThat(trilog.stdout()).as("still starting when signalled").doesNotContain("admin listening");
+
+            trilog.terminate();
+
+            assertThat(trilog.awaitExit()).as(trilog.stdout() + trilog.stderr()).isZero();
+            assertThat(trilog.stdout()).contains("stopping while starting", "stopped cleanly");
+            assertThat(trilog.stderr()).isEmpty();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     @Test
     void aTakenPortEndsStartupWithOneLineAndStatusOne() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());

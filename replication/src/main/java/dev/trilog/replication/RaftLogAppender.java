@@ -39,6 +39,7 @@ final class RaftLogAppender implements LogAppender {
     /** Set once this node's server runs; until then every write goes through the client. */
     private volatile LeaderSubmission leader;
     private final Route route = new Route();
+    private final GroupWaits waits = new GroupWaits();
 
     RaftLogAppender(RaftClient client, LeaderForwarding forwarding, LogEngine engine, EngineStateMachine machine) {
         this.client = client;
@@ -147,12 +148,17 @@ final class RaftLogAppender implements LogAppender {
 
     /** The write's result once committed and applied on this node; the group's refusal as a failure. */
     private CompletableFuture<AppendResult> applied(CompletableFuture<RaftClientReply> sent) {
-        return sent.thenCompose(reply -> {
+        return waits.track(sent.thenCompose(reply -> {
             if (!reply.isSuccess()) {
                 throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
             }
             return machine.appliedThrough(reply.getLogIndex()).thenApply(applied -> result(reply));
-        });
+        }));
+    }
+
+    /** Fails every write waiting on the group, and every later one: see {@link GroupWaits}. */
+    void abandonWaits(String why) {
+        waits.abandon(why);
     }
 
     private static AppendResult result(RaftClientReply reply) {

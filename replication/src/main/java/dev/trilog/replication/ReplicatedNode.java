@@ -464,6 +464,16 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         return nodeId();
     }
 
+    /**
+     * Fails every write on this node still waiting for the group to commit it, and every later
+     * one, with an {@link IOException}: for a stop that must not wait for a majority that may
+     * never come (a node started alone waits in its start-up writes for ever). Then
+     * {@link #close()} as always.
+     */
+    public void stopWaiting() {
+        appender.abandonWaits("node " + nodeId() + " is stopping: it no longer waits for the cluster to commit writes");
+    }
+
     @Override
     public void close() throws IOException {
         if (emptyLogNudge != null) {
