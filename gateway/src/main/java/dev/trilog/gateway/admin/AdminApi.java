@@ -291,14 +291,11 @@ public final class AdminApi {
     }
 
     private Response createTopic(byte[] body) {
-        JsonNode request;
-        try {
-            request = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            return error(400, "the body is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return error(400, "the body could not be read: " + e.getMessage());
+        JsonBody read = readJson(body);
+        if (read.refusal() != null) {
+            return read.refusal();
         }
+        JsonNode request = read.tree();
         if (request == null || !request.isObject() || !request.path("name").isTextual()) {
             return error(400, "expected {\"name\": \"…\", \"partitions\": N, \"configs\": {…}}");
         }
@@ -427,5 +424,23 @@ public final class AdminApi {
     static Response error(int status, String message) {
         ObjectNode body = JSON.createObjectNode().put("error", message);
         return new Response(status, body);
+    }
+
+    /** A request's body read as JSON: its tree, or the 400 answer saying why it is not JSON. */
+    record JsonBody(JsonNode tree, Response refusal) {
+    }
+
+    /**
+     * Reads a request's JSON body, the one way every endpoint that takes one does: the tree (null
+     * or missing for an empty body: each endpoint checks the shape it expects), or a 400.
+     */
+    static JsonBody readJson(byte[] body) {
+        try {
+            return new JsonBody(JSON.readTree(body), null);
+        } catch (JsonProcessingException e) {
+            return new JsonBody(null, error(400, "the body is not JSON: " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            return new JsonBody(null, error(400, "the body could not be read: " + e.getMessage()));
+        }
     }
 }

@@ -49,12 +49,11 @@ final class GroupOffsetReset {
     }
 
     AdminApi.Response reset(String group, byte[] body) {
-        JsonNode request;
-        try {
-            request = JSON.readTree(body);
-        } catch (IOException e) {
-            return AdminApi.error(400, "the body is not JSON: " + e.getMessage());
+        AdminApi.JsonBody read = AdminApi.readJson(body);
+        if (read.refusal() != null) {
+            return read.refusal();
         }
+        JsonNode request = read.tree();
         if (request == null || !request.isObject() || !request.path("to").isTextual()) {
             return AdminApi.error(400, "expected {\"to\": \"earliest\"|\"latest\"|\"timestamp\"|\"offset\", …}");
         }

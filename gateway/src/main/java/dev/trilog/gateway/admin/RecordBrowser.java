@@ -156,12 +156,11 @@ final class RecordBrowser {
         if (found.isEmpty()) {
             return AdminApi.error(404, "unknown topic '" + topic + "'");
         }
-        JsonNode request;
-        try {
-            request = JSON.readTree(body);
-        } catch (IOException e) {
-            return AdminApi.error(400, "the body is not JSON: " + e.getMessage());
+        AdminApi.JsonBody read = AdminApi.readJson(body);
+        if (read.refusal() != null) {
+            return read.refusal();
         }
+        JsonNode request = read.tree();
         if (request == null || !request.isObject()) {
             return AdminApi.error(400, "expected {\"key\": …, \"value\": …, \"headers\": {…}, \"partition\": N}");
         }

@@ -1,6 +1,5 @@
 package dev.trilog.gateway.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -56,14 +55,11 @@ final class UsersApi {
     }
 
     AdminApi.Response add(byte[] body) {
-        JsonNode request;
-        try {
-            request = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            return AdminApi.error(400, "the body is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return AdminApi.error(400, "the body could not be read: " + e.getMessage());
+        AdminApi.JsonBody read = AdminApi.readJson(body);
+        if (read.refusal() != null) {
+            return read.refusal();
         }
+        JsonNode request = read.tree();
         if (request == null || !request.isObject() || !request.path("name").isTextual()
                 || !request.path("password").isTextual()) {
             return AdminApi.error(400, "expected {\"name\": \"…\", \"password\": \"…\", \"mechanisms\": [\"SCRAM-SHA-256\","
@@ -107,12 +103,11 @@ final class UsersApi {
         if (users.user(name).isEmpty()) {
             return unknown(name);
         }
-        JsonNode request;
-        try {
-            request = JSON.readTree(body);
-        } catch (IOException e) {
-            return AdminApi.error(400, "the body is not JSON: " + e.getMessage());
+        AdminApi.JsonBody read = AdminApi.readJson(body);
+        if (read.refusal() != null) {
+            return read.refusal();
         }
+        JsonNode request = read.tree();
         if (request == null || !request.isObject() || !request.path("configure").isTextual()
                 || !request.path("write").isTextual() || !request.path("read").isTextual()) {
             return AdminApi.error(400, "expected {\"vhost\": \"/\", \"configure\": \"…\", \"write\": \"…\","

@@ -1,6 +1,5 @@
 package dev.trilog.gateway.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -51,14 +50,11 @@ final class VhostsApi {
     }
 
     AdminApi.Response add(byte[] body) {
-        JsonNode request;
-        try {
-            request = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            return AdminApi.error(400, "the body is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            return AdminApi.error(400, "the body could not be read: " + e.getMessage());
+        AdminApi.JsonBody read = AdminApi.readJson(body);
+        if (read.refusal() != null) {
+            return read.refusal();
         }
+        JsonNode request = read.tree();
         if (request == null || !request.isObject() || !request.path("name").isTextual()) {
             return AdminApi.error(400, "expected {\"name\": \"…\"}");
         }
