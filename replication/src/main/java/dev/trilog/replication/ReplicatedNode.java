@@ -324,6 +324,17 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         return division().map(d -> d.getRaftLog().getNextIndex() - 1).orElse(-1L);
     }
 
+    /** The last entry this node's Raft log has on disk. */
+    long raftLogFlushIndex() {
+        return division().map(d -> d.getRaftLog().getFlushIndex()).orElse(-1L);
+    }
+
+    /** The term of the entry this node's Raft log holds at {@code index}; -1 when it holds none there. */
+    long raftLogTermAt(long index) {
+        return division().map(d -> d.getRaftLog().getTermIndex(index))
+                .map(org.apache.ratis.server.protocol.TermIndex::getTerm).orElse(-1L);
+    }
+
     /** The index of the last entry this node applied to its engine. */
     long appliedIndex() {
         return machine.lastApplied();

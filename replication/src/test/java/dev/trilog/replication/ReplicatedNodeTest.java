@@ -440,6 +440,71 @@ class ReplicatedNodeTest {
     }
 
     /**
+     * Raft's truncation: a leader cut off with a batch in its Raft log that no other node has
+     * (uncommitted) while the others elect a leader and commit other batches at those indexes
+     * drops that batch when it rejoins: it was never applied, so no replica holds it, and the old
+     * leader ends with the others' entries at those indexes and their batches, byte for byte.
+     * Keeping the message bytes out of the Raft log (docs/replication.md, "Writing message bytes
+     * once") would have the engine cut them itself; this is what that must keep true.
+     */
+    @Test
+    void aBatchOnlyACutOffLeaderHadIsDroppedWhenItRejoinsAndNoReplicaHoldsIt() throws Exception {
+        append(0, 0, 1);
+        int old = -1;
+        long uncommittedIndex = -1;
+        for (int attempt = 1; uncommittedIndex < 0; attempt++) {
+            assertThat(attempt).as("attempts to cut the leader off while it still leads").isLessThanOrEqualTo(5);
+            int leader = leaderIndex();
+            await("the leader ready for writes", () -> nodes[leader].leaderSubmission().leading(), 120);
+            long before = nodes[leader].raftLogEndIndex();
+            for (int i = 0; i < 3; i++) {
+                if (i != leader) {
+                    stopNode(i);
+                }
+            }
+            var batch = new LogCommand.Append(TP, RecordFormat.build(0, "none",
+                    List.of(RecordData.of(1_000, null, bytes("uncommitted")))),
+                    org.apache.kafka.common.Uuid.ZERO_UUID, 0, Map.of(), LogCommand.ANY_EPOCH);
+            var write = nodes[leader].leaderSubmission().submit(
+                    org.apache.ratis.protocol.Message.valueOf(LogCommand.encode(batch)));
+            await("the batch in the leader's Raft log, or refused", () -> nodes[leader].raftLogEndIndex() > before
+                    || write.isCompletedExceptionally(), 120);
+            if (nodes[leader].raftLogEndIndex() > before) {
+                old = leader;
+                uncommittedIndex = nodes[leader].raftLogEndIndex();
+            } else { // it had stepped down already (a loaded machine): the others come back, and again
+                for (int i = 0; i < 3; i++) {
+                    if (i != leader) {
+                        startNode(i);
+                    }
+                }
+            }
+        }
+        int cutOff = old;
+        long index = uncommittedIndex;
+        await("the uncommitted entry on the cut-off leader's disk", () -> nodes[cutOff].raftLogFlushIndex() >= index);
+        long oldTerm = nodes[cutOff].raftLogTermAt(index);
+        stopNode(cutOff);
+
+        int a = (cutOff + 1) % 3;
+        int b = (cutOff + 2) % 3;
+        startNode(a);
+        startNode(b);
+        append(a, 1, 2); // committed by the two at the offsets the cut-off batch would have taken
+        startNode(cutOff);
+
+        awaitEveryNodeHas(3);
+        await("the rejoined node's Raft log to hold the new leader's entry at " + index,
+                () -> nodes[cutOff].raftLogTermAt(index) == nodes[a].raftLogTermAt(index), 120);
+        assertThat(nodes[cutOff].raftLogTermAt(index)).as("the term at the truncated index").isGreaterThan(oldTerm);
+        for (int i = 0; i < 3; i++) {
+            assertThat(values(engines[i])).as("node %d", i + 1).containsExactly("0:m0", "1:m1", "2:m2");
+        }
+        assertThat(batches(engines[cutOff])).as("the batches, byte for byte").isEqualTo(batches(engines[a]))
+                .isEqualTo(batches(engines[b]));
+    }
+
+    /**
      * The same leader, handed the batch only once it has stepped down: it forwards the batch as
      * any node that does not lead, finds no leader, and refuses it within
      * {@link LeaderForwarding#PATIENCE} — before, the forwarding client retried forever and the
