@@ -8,6 +8,7 @@ import dev.trilog.log.share.ArchiveListener;
 import dev.trilog.log.share.DeliveryPolicy;
 import dev.trilog.log.share.ShareCursor;
 import dev.trilog.log.share.ShareGroupSettings;
+import dev.trilog.log.share.StateJournal;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
@@ -444,6 +445,16 @@ public final class LogEngine implements AutoCloseable {
     public ShareCursor shareCursor(TopicPartition tp, String group, ShareGroupSettings settings, DeliveryPolicy policy,
             ArchiveListener onArchive) throws UnknownTopicException {
         return shareCursors.open(tp, group, settings, policy, onArchive);
+    }
+
+    /**
+     * Until the returned scope closes, the share-cursor state writes this thread causes are held
+     * back, then written as one batch: a request that changes cursors several times (a share
+     * fetch's acknowledgements, then its acquisitions) waits for one write. Nothing inside may
+     * wait for such a write.
+     */
+    public StateJournal.Batch batchShareStateWrites() {
+        return shareCursors.batchWrites();
     }
 
     /**

@@ -69,13 +69,14 @@ final class ShareAcknowledgements {
                 settling.add(source.settle(held, type, lockMs).thenAccept(settled -> {
                     for (int i = 0; i < held.size(); i++) {
                         long offset = held.get(i).offset();
+                        int deliveryCount = held.get(i).deliveryCount();
                         if (!settled.get(i)) {
                             fail(errors, partition);
-                            session.forget(partition, offset);
+                            session.forget(partition, offset, deliveryCount);
                         } else if (type == ShareAcknowledgement.RENEW) {
                             session.renewed(partition, offset, now + lockMs);
                         } else {
-                            session.forget(partition, offset);
+                            session.forget(partition, offset, deliveryCount);
                         }
                     }
                 }));

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ShareFetchRequestData;
@@ -24,7 +25,8 @@ import org.apache.kafka.common.requests.ShareFetchResponse;
  * ShareFetch: continues (or opens, or closes) the member's share session, applies the
  * acknowledgements the request carries, then acquires records for the member from the session's
  * partitions — waiting up to {@code MaxWaitMs} for some ({@link ShareFetchWait}) — and answers
- * them as the log batches they are in plus the acquired offset ranges with their delivery counts.
+ * them as the log batches they are in plus the acquired offset ranges with their delivery counts,
+ * once the acknowledgements and the acquisitions are durable (one share-state write for both).
  */
 final class ShareFetchHandler implements ApiHandler {
 
@@ -86,23 +88,34 @@ final class ShareFetchHandler implements ApiHandler {
         long now = context.engine().settings().clock().millis();
         session.forgetExpired(now);
         boolean closing = data.shareSessionEpoch() == -1;
-        return ShareAcknowledgements.apply(session, sources, acks, lockMs, data.isRenewAck(), now)
-                .thenCompose(ackErrors -> {
-                    if (closing) {
-                        sessions.close(session);
-                        return CompletableFuture.completedFuture(reply(named, ackErrors, Map.of(), lockMs));
-                    }
-                    if (data.isRenewAck()) { // a renewing fetch acquires nothing (KIP-1222)
-                        return CompletableFuture.completedFuture(reply(named, ackErrors, Map.of(), lockMs));
-                    }
-                    int maxRecords = data.maxRecords() > 0 ? Math.min(data.maxRecords(), MAX_RECORDS) : MAX_RECORDS;
-                    int maxBytes = data.maxBytes() > 0 ? data.maxBytes() : Integer.MAX_VALUE;
-                    ShareFetchRead read = new ShareFetchRead(session, sources, maxRecords, maxBytes, lockMs,
-                            context.engine().settings().clock());
-                    return new ShareFetchWait(read, context.timer()).start(Math.max(0, data.maxWaitMs()))
-                            .thenApply(fetched -> reply(named, ackErrors, fetched, lockMs));
-                })
-                .exceptionally(failure -> errorReply(Errors.forException(failure)));
+        boolean acquiring = !closing && !data.isRenewAck(); // a renewing fetch acquires nothing (KIP-1222)
+        CompletableFuture<Map<SharePartition, Errors>> acknowledged;
+        CompletableFuture<Map<SharePartition, ShareFetchRead.Fetched>> fetched;
+        // The acknowledgements are applied (in memory) before anything is acquired, so what they
+        // release can be acquired again at once; their state and the acquisitions' go to the
+        // share-state journal as one write, and the answer waits for both to be durable.
+        try (var oneWrite = context.engine().batchShareStateWrites()) {
+            acknowledged = ShareAcknowledgements.apply(session, sources, acks, lockMs, data.isRenewAck(), now);
+            if (acquiring) {
+                int maxRecords = data.maxRecords() > 0 ? Math.min(data.maxRecords(), MAX_RECORDS) : MAX_RECORDS;
+                int maxBytes = data.maxBytes() > 0 ? data.maxBytes() : Integer.MAX_VALUE;
+                ShareFetchRead read = new ShareFetchRead(session, sources, maxRecords, maxBytes, lockMs,
+                        context.engine().settings().clock());
+                fetched = new ShareFetchWait(read, context.timer()).start(Math.max(0, data.maxWaitMs()));
+            } else {
+                fetched = CompletableFuture.completedFuture(Map.of());
+            }
+        }
+        return fetched.thenCompose(got -> acknowledged.handle((ackErrors, failure) -> {
+            if (failure != null) {
+                ShareFetchRead.Fetched.closeAll(got.values()); // not answered: the slices are not sent
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            if (closing) {
+                sessions.close(session);
+            }
+            return reply(named, ackErrors, got, lockMs);
+        })).exceptionally(failure -> errorReply(Errors.forException(failure)));
     }
 
     /** The response: every partition the request named or records were acquired from. */

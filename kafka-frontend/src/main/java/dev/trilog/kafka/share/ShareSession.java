@@ -44,11 +44,15 @@ final class ShareSession {
         return records == null ? null : records.get(offset);
     }
 
-    /** The member is done with the record (settled, or not its any more). */
-    synchronized void forget(SharePartition partition, long offset) {
+    /**
+     * The member is done with that delivery of the record (settled, or not its any more). A later
+     * delivery of it — released and acquired again by the same fetch, whose settling completes
+     * once durable, after the acquisition — stays held.
+     */
+    synchronized void forget(SharePartition partition, long offset, int deliveryCount) {
         TreeMap<Long, HeldRecord> records = held.get(partition);
         if (records != null) {
-            records.remove(offset);
+            records.computeIfPresent(offset, (o, r) -> r.deliveryCount() == deliveryCount ? null : r);
         }
     }
 

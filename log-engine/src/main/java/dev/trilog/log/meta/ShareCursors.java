@@ -6,6 +6,7 @@ import dev.trilog.log.share.ArchiveListener;
 import dev.trilog.log.share.DeliveryPolicy;
 import dev.trilog.log.share.ShareCursor;
 import dev.trilog.log.share.ShareGroupSettings;
+import dev.trilog.log.share.StateJournal;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,14 @@ public final class ShareCursors {
         String key = ShareStateStore.key(group, tp);
         return cursors.computeIfAbsent(key, k -> ShareCursor.open(partition, group, k, settings, policy, clock,
                 states, onArchive));
+    }
+
+    /**
+     * A scope on this thread in which the cursors' state writes are held back and then written
+     * together, as one batch, when it closes ({@link ShareStateStore#batch}).
+     */
+    public StateJournal.Batch batchWrites() {
+        return states.batch();
     }
 
     /** Forgets every cursor, not its durable state: each opens again from the store on next use. */

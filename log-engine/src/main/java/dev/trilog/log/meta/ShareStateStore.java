@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>Group commit: {@link #write} only marks a cursor dirty; one writer thread takes every dirty
  * cursor at once, asks each for its snapshot, appends them all as one batch, waits until that
  * batch is as durable as the topic policy asks, and completes every waiting future. Writes that
- * arrive meanwhile go into the next batch.
+ * arrive meanwhile go into the next batch. A {@link #batch} scope goes further: the writes a
+ * thread asks for inside it reach the writer together when it closes, so several changes of one
+ * request (a share fetch's acknowledgements and its acquisitions) cost one write, not one each.
  *
  * <p>Except when the write is quick and nobody else is writing: when the journal's writes are
  * done once they are in the page cache (one node, no fsync policy on the log: the default) and
@@ -45,11 +47,19 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
     private LinkedHashMap<String, Pending> dirty = new LinkedHashMap<>();
     /** A batch is being written, by the writer thread or a caller (guarded by {@code lock}). */
     private boolean writing;
+    /** The writes asked for on this thread inside an open {@link #batch}; null outside one. */
+    private final ThreadLocal<LinkedHashMap<String, Pending>> batching = new ThreadLocal<>();
     private boolean closed;
 
     private static final class Pending {
         Supplier<byte[]> snapshot;
         final List<CompletableFuture<Void>> waiting = new ArrayList<>(2);
+
+        /** One more change to write: the newest snapshot covers the earlier ones. */
+        void add(Supplier<byte[]> newest, List<CompletableFuture<Void>> waiters) {
+            snapshot = newest;
+            waiting.addAll(waiters);
+        }
     }
 
     public ShareStateStore(InternalLog journal) throws IOException {
@@ -78,33 +88,65 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
     @Override
     public CompletableFuture<Void> write(String key, Supplier<byte[]> snapshot) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Pending pending;
+        LinkedHashMap<String, Pending> held = batching.get();
+        if (held != null) {
+            held.computeIfAbsent(key, k -> new Pending()).add(snapshot, List.of(done));
+            return done;
+        }
+        Pending change = new Pending();
+        change.add(snapshot, List.of(done));
+        submit(Map.of(key, change));
+        return done;
+    }
+
+    /**
+     * Hands {@code changes} to the writer thread, or writes them on this thread when that is quick
+     * and nothing else is pending or running: they are then the whole batch.
+     */
+    private void submit(Map<String, Pending> changes) {
         synchronized (lock) {
             if (closed) {
-                done.completeExceptionally(new IOException("share state store closed"));
-                return done;
+                IOException stopped = new IOException("share state store closed");
+                changes.values().forEach(p -> p.waiting.forEach(f -> f.completeExceptionally(stopped)));
+                return;
             }
-            pending = dirty.computeIfAbsent(key, k -> new Pending());
-            pending.snapshot = snapshot;
-            pending.waiting.add(done);
-            boolean onThisThread = !writing && dirty.size() == 1 && pending.waiting.size() == 1
-                    && journal.writesAtOnce();
-            if (!onThisThread) {
+            if (writing || !dirty.isEmpty() || !journal.writesAtOnce()) {
+                changes.forEach((key, p) -> dirty.computeIfAbsent(key, k -> new Pending()).add(p.snapshot, p.waiting));
                 lock.notifyAll();
-                return done;
+                return;
             }
-            writing = true; // nothing else pending or running: this caller's write is the whole batch
-            dirty = new LinkedHashMap<>();
+            writing = true;
         }
         try {
-            writeBatch(Map.of(key, pending));
+            writeBatch(changes);
         } finally {
             synchronized (lock) {
                 writing = false;
                 lock.notifyAll(); // the writer takes whatever came meanwhile
             }
         }
-        return done;
+    }
+
+    /**
+     * Opens a scope on this thread: the writes asked for in it are handed over together when it
+     * closes (to the writer, or written on this thread as a lone {@link #write} would be), so they
+     * go into one batch (a key written twice is written once, with its
+     * newest snapshot). Nothing inside may wait for such a write: it only starts at close. A scope
+     * opened inside another is part of it.
+     */
+    @Override
+    public Batch batch() {
+        if (batching.get() != null) {
+            return () -> { };
+        }
+        LinkedHashMap<String, Pending> held = new LinkedHashMap<>();
+        batching.set(held);
+        return () -> {
+            batching.remove();
+            if (!held.isEmpty()) {
+                submit(held);
+            }
+        };
     }
 
     @Override

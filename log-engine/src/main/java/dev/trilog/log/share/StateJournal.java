@@ -24,4 +24,19 @@ public interface StateJournal {
 
     /** Forgets {@code key} (the cursor was deleted). */
     void remove(String key);
+
+    /**
+     * A scope on the calling thread whose writes go to the journal together when it closes (one
+     * write for a request's several changes). Nothing inside may wait for one of its writes.
+     * By default every write goes at once.
+     */
+    default Batch batch() {
+        return () -> { };
+    }
+
+    /** An open {@link #batch} scope; closing it hands its writes over. */
+    interface Batch extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

@@ -5,14 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trilog.log.Batches;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
+import dev.trilog.log.AppendResult;
+import dev.trilog.log.LogAppender;
 import dev.trilog.log.record.LogRecord;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
+import dev.trilog.log.record.TxnMarker;
 import dev.trilog.testsupport.TestClock;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -295,6 +301,61 @@ class ShareCursorTest {
         assertThat(reopened.lag()).as("done offsets the reopened cursor has not read again").isEqualTo(3);
         publish(2);
         assertThat(reopened.lag()).isEqualTo(5);
+    }
+
+    @Test
+    void aBatchScopesWritesGoAsOneWriteWhenItClosesAndSurviveARestart() throws Exception {
+        AtomicInteger stateWrites = new AtomicInteger();
+        engine.replaceAppender(local -> new LogAppender() { // counts the share-state journal's writes
+            @Override
+            public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
+                return local.append(partition, records);
+            }
+
+            @Override
+            public CompletableFuture<AppendResult> appendRecords(TopicPartition partition, List<RecordData> records) {
+                return local.appendRecords(partition, records);
+            }
+
+            @Override
+            public CompletableFuture<AppendResult> appendRecordsIfServing(TopicPartition partition,
+                    List<RecordData> records) {
+                if (partition.topic().equals("__trilog_share_state")) {
+                    stateWrites.incrementAndGet();
+                }
+                return local.appendRecordsIfServing(partition, records);
+            }
+
+            @Override
+            public CompletableFuture<AppendResult> appendTransactionMarker(TopicPartition partition, long producerId,
+                    short epoch, TxnMarker marker, int coordinatorEpoch) {
+                return local.appendTransactionMarker(partition, producerId, epoch, marker, coordinatorEpoch);
+            }
+        });
+        publish(4);
+        ShareCursor cursor = cursor();
+        assertThat(offsets(cursor.acquire("a", 2, 1 << 20, LOCK))).containsExactly(0L, 1L);
+        int before = stateWrites.get();
+
+        CompletableFuture<List<Outcome>> acknowledged;
+        ShareCursor.Acquisition next;
+        try (StateJournal.Batch batch = engine.batchShareStateWrites()) {
+            acknowledged = cursor.acknowledgeAll(new long[] {0, 1}, new int[] {1, 1}, 2, false);
+            next = cursor.acquireAsync("a", 10, 1 << 20, LOCK);
+            assertThat(acknowledged).as("held back until the scope closes").isNotDone();
+            assertThat(next.durable()).as("held back until the scope closes").isNotDone();
+        }
+        assertThat(acknowledged.join()).containsExactly(Outcome.OK, Outcome.OK);
+        next.durable().join();
+        assertThat(offsets(next.deliveries())).containsExactly(2L, 3L);
+        assertThat(stateWrites.get() - before).as("one write of the cursor's state for both").isEqualTo(1);
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        List<Delivery> again = cursor().acquire("b", 10, 1 << 20, LOCK);
+        assertThat(offsets(again)).as("the acknowledged never again; the acquired back, their locks not being durable")
+                .containsExactly(2L, 3L);
+        assertThat(again).allSatisfy(d -> assertThat(d.acquisitions()).as("the first delivery counted").isEqualTo(2));
     }
 
     @Test
