@@ -35,6 +35,7 @@ public final class KafkaFrontendConfig {
     public static final String CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
     public static final String CONSUMER_MAX_SIZE = "group.consumer.max.size";
     public static final String CONSUMER_ASSIGNORS = "group.consumer.assignors";
+    public static final String CONSUMER_MIGRATION_POLICY = "group.consumer.migration.policy";
     public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
     public static final String TRANSACTION_ABORT_CHECK_INTERVAL_MS =
             "transaction.abort.timed.out.transaction.cleanup.interval.ms";
@@ -87,6 +88,10 @@ public final class KafkaFrontendConfig {
                     "How many members a KIP-848 consumer group may have (GROUP_MAX_SIZE_REACHED beyond)."),
             ConfigKey.of(CONSUMER_ASSIGNORS, String.join(",", ConsumerGroupSettings.DEFAULTS.assignors()),
                     "The server-side assignors of KIP-848 consumer groups (uniform, range), the first the default."),
+            ConfigKey.of(CONSUMER_MIGRATION_POLICY, "bidirectional",
+                    "Whether a group with members changes protocol online: upgrade (a classic group becomes a consumer"
+                            + " group when a consumer-protocol member joins), downgrade (back when the last"
+                            + " consumer-protocol member leaves), bidirectional (both) or disabled."),
             ConfigKey.of(TRANSACTION_MAX_TIMEOUT_MS, Integer.toString(TransactionSettings.DEFAULT_MAX_TIMEOUT_MS),
                     "The largest transaction.timeout.ms a transactional producer may ask for."),
             ConfigKey.of(TRANSACTION_ABORT_CHECK_INTERVAL_MS,
@@ -208,11 +213,20 @@ public final class KafkaFrontendConfig {
         try {
             return new ConsumerGroupSettings(config.intAtLeast(CONSUMER_SESSION_TIMEOUT_MS, 1),
                     config.intAtLeast(CONSUMER_HEARTBEAT_INTERVAL_MS, 1), config.intAtLeast(CONSUMER_MAX_SIZE, 1),
-                    assignors);
+                    assignors, migrationPolicy(config));
         } catch (IllegalArgumentException e) {
             String key = e.getMessage().contains("assignor") ? CONSUMER_ASSIGNORS : CONSUMER_HEARTBEAT_INTERVAL_MS;
             throw config.invalid(key, e.getMessage());
         }
+    }
+
+    private static ConsumerGroupSettings.MigrationPolicy migrationPolicy(FrontendConfig config) {
+        ConsumerGroupSettings.MigrationPolicy policy = ConsumerGroupSettings.MigrationPolicy.parse(
+                config.string(CONSUMER_MIGRATION_POLICY));
+        if (policy == null) {
+            throw config.invalid(CONSUMER_MIGRATION_POLICY, "expected disabled, upgrade, downgrade or bidirectional");
+        }
+        return policy;
     }
 
     private static TlsProvider tlsProvider(FrontendConfig config) {

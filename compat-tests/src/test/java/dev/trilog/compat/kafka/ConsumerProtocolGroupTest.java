@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * kafka-clients' {@link KafkaConsumer} with {@code group.protocol=consumer} (KIP-848) against
  * Trilog: joining, partitions moving to a newcomer and away from a member that left or died
  * without a record consumed twice, commits, the admin's description, regex subscriptions, static
- * members, a classic group alongside, and a restart.
+ * members, a classic group alongside, a restart, and the online migration of a classic group with
+ * a member (upgrade when a consumer-protocol member joins, downgrade when it leaves).
  */
 class ConsumerProtocolGroupTest {
 
@@ -359,5 +360,73 @@ class ConsumerProtocolGroupTest {
             long total = committed.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
             assertThat(total).isEqualTo(30);
         }
+    }
+
+    // ---- online migration (group.consumer.migration.policy, bidirectional by default)
+
+    private GroupType typeOf(String group) throws Exception {
+        try (Admin admin = KafkaClients.admin(trilog.kafkaBootstrap())) {
+            return admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
+                    .collect(Collectors.toMap(GroupListing::groupId, g -> g.type().orElseThrow())).get(group);
+        }
+    }
+
+    /**
+     * A classic member of group "shop" consuming everything, then a consumer-protocol member joins
+     * (an upgrade) and the partitions are split; returns the ids produced so far.
+     */
+    private List<String> upgrade(PollingConsumer classic, PollingConsumer[] modern) throws Exception {
+        List<String> produced = new ArrayList<>(produce("orders", "first", 300));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(consumedIds(classic)).hasSize(300));
+        assertThat(classic.assignment()).hasSize(6);
+        assertThat(typeOf("shop")).isEqualTo(GroupType.CLASSIC);
+
+        modern[0] = consumer("modern", "shop", "orders", Map.of());
+        produced.addAll(produce("orders", "second", 300)); // consumed by the classic member, or by the new one once handed over
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(classic.assignment()).hasSize(3);
+            assertThat(modern[0].assignment()).hasSize(3);
+        });
+        assertThat(classic.assignment()).doesNotContainAnyElementsOf(modern[0].assignment());
+        return produced;
+    }
+
+    @Test
+    void aConsumerProtocolMemberJoiningAClassicGroupWithAMemberUpgradesItAndBothConsume() throws Exception {
+        PollingConsumer classic = classicConsumer("classic", "shop", "orders");
+        PollingConsumer[] modern = new PollingConsumer[1];
+        List<String> produced = upgrade(classic, modern);
+
+        produced.addAll(produce("orders", "third", 300));
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(new HashSet<>(consumedIds(classic, modern[0]))).hasSize(900));
+        assertThat(consumedIds(classic, modern[0])).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(produced);
+        assertThat(modern[0].consumed()).isNotEmpty();
+
+        assertThat(typeOf("shop")).isEqualTo(GroupType.CONSUMER);
+        ConsumerGroupDescription shop = describe("shop");
+        assertThat(shop.type()).isEqualTo(GroupType.CONSUMER);
+        assertThat(shop.members()).extracting(MemberDescription::clientId).containsExactlyInAnyOrder("classic", "modern");
+        assertThat(shop.members()).allSatisfy(m -> assertThat(m.assignment().topicPartitions()).hasSize(3));
+        assertAlive(classic, modern[0]);
+    }
+
+    @Test
+    void whenTheLastConsumerProtocolMemberLeavesTheGroupIsDowngradedAndTheClassicMemberTakesAllBack() throws Exception {
+        PollingConsumer classic = classicConsumer("classic", "shop", "orders");
+        PollingConsumer[] modern = new PollingConsumer[1];
+        List<String> produced = upgrade(classic, modern);
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(new HashSet<>(consumedIds(classic, modern[0]))).hasSize(600));
+
+        modern[0].close(); // leaves (epoch -1): only a classic member is left
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(classic.assignment()).hasSize(6));
+        assertThat(typeOf("shop")).isEqualTo(GroupType.CLASSIC);
+
+        produced.addAll(produce("orders", "after", 300));
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(new HashSet<>(consumedIds(classic, modern[0]))).hasSize(900));
+        assertThat(consumedIds(classic, modern[0])).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(produced);
+        assertAlive(classic);
     }
 }

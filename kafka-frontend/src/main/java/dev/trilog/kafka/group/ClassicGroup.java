@@ -262,6 +262,31 @@ final class ClassicGroup extends Group {
         }
     }
 
+    /**
+     * The classic group a consumer group becomes when its last consumer-protocol member left
+     * (Kafka's downgrade): its members, each with its assignment in the consumer protocol, at
+     * the group epoch as generation, Stable — the caller then starts a rebalance, so that every
+     * member rejoins and the leader assigns again.
+     */
+    static ClassicGroup downgraded(String groupId, GroupTimer timer, int generation, List<GroupMember> members) {
+        ClassicGroup group = new ClassicGroup(groupId, timer);
+        members.forEach(member -> group.add(member, null));
+        group.generationId = generation;
+        group.protocolName = group.selectProtocol();
+        group.subscribedTopics = group.computeSubscribedTopics();
+        group.previousState = GroupState.COMPLETING_REBALANCE;
+        group.state = GroupState.STABLE;
+        return group;
+    }
+
+    /** Answers every pending JoinGroup and SyncGroup with {@code error} (the group is upgraded: they join again). */
+    void answerEveryoneWaiting(Errors error) {
+        for (GroupMember member : members.values()) {
+            completeJoin(member, joinError(error, member.memberId()));
+            completeSync(member, new SyncGroupResponseData().setErrorCode(error.code()));
+        }
+    }
+
     /** Answers the member's pending JoinGroup, if any. */
     void completeJoin(GroupMember member, JoinGroupResponseData response) {
         if (member.isAwaitingJoin()) {

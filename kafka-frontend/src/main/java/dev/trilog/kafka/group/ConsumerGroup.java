@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
@@ -67,6 +68,23 @@ final class ConsumerGroup extends Group {
         if (member.instanceId != null) {
             staticMembers.put(member.instanceId, member.memberId);
         }
+    }
+
+    /**
+     * Takes over a classic group's members as they are (Kafka's upgrade): each member keeps its
+     * assignment at the classic generation, which becomes the group epoch and the target's epoch,
+     * so nothing moves until the group epoch moves on (the joining consumer-protocol member does
+     * that). The classic members go on speaking the classic protocol.
+     */
+    void adoptClassicMembers(int generation, List<ConsumerGroupMember> adopted) {
+        groupEpoch = generation;
+        Map<String, TopicPartitions> assigned = new HashMap<>();
+        for (ConsumerGroupMember member : adopted) {
+            add(member);
+            assigned.put(member.memberId, member.assignment.assigned());
+        }
+        target = Map.copyOf(assigned);
+        assignmentEpoch = generation;
     }
 
     /** Replaces a static member that restarted; its target moves to the new member id. */
@@ -213,6 +231,10 @@ final class ConsumerGroup extends Group {
             return;
         }
         ConsumerGroupMember member = existingMember(memberId);
+        if (member.usesClassicProtocol()) { // its generation is its member epoch, any version
+            validateGeneration(member, memberEpoch);
+            return;
+        }
         if (apiVersion < 9) {
             throw Errors.UNSUPPORTED_VERSION.exception(
                     "OffsetCommit version 9 or above must be used by members using the consumer group protocol");
@@ -225,7 +247,12 @@ final class ConsumerGroup extends Group {
         if (dead) {
             throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
         }
-        validateEpoch(existingMember(memberId), memberEpoch);
+        ConsumerGroupMember member = existingMember(memberId);
+        if (member.usesClassicProtocol()) {
+            validateGeneration(member, memberEpoch);
+        } else {
+            validateEpoch(member, memberEpoch);
+        }
     }
 
     /** OffsetFetch v9+ from a member: it must exist and name its current epoch; no member id and epoch -1 is anyone. */
@@ -234,6 +261,46 @@ final class ConsumerGroup extends Group {
             return;
         }
         validateEpoch(existingMember(memberId), memberEpoch);
+    }
+
+    /** A member speaking the classic protocol names its member epoch as its generation: any other is ILLEGAL_GENERATION. */
+    static void validateGeneration(ConsumerGroupMember member, int generationId) {
+        if (generationId != member.epoch()) {
+            throw Errors.ILLEGAL_GENERATION.exception("The generation id " + generationId
+                    + " does not match the member epoch " + member.epoch() + " of member " + member.memberId + ".");
+        }
+    }
+
+    /**
+     * Whether a member of a classic JoinGroup with this protocol type and these protocols may be in
+     * the group (Kafka's rule): the type is {@code consumer}, and one of its protocols is one every
+     * member already speaking the classic protocol offers too.
+     */
+    boolean supportsClassicProtocols(String protocolType, List<GroupMember.Protocol> protocols) {
+        if (!ConsumerProtocol.PROTOCOL_TYPE.equals(protocolType) || protocols.isEmpty()) {
+            return false;
+        }
+        List<ConsumerGroupMember> classic = members.values().stream().filter(ConsumerGroupMember::usesClassicProtocol)
+                .toList();
+        return protocols.stream().anyMatch(p -> classic.stream().allMatch(m -> m.classic.supports(p.name())));
+    }
+
+    /** True when the group has members and all of them speak the classic protocol (a downgrade may follow). */
+    boolean onlyClassicMembers() {
+        return !members.isEmpty() && members.values().stream().allMatch(ConsumerGroupMember::usesClassicProtocol);
+    }
+
+    /** Whether a partition of the member's target is still owned by another member (it waits for it to be released). */
+    boolean waitsForUnreleasedPartition(ConsumerGroupMember member) {
+        Reconciliation.Ownership owners = ownership();
+        TopicPartitions mine = member.assignment.assigned();
+        boolean[] waiting = {false};
+        targetOf(member.memberId).forEach((topic, p) -> {
+            if (!mine.contains(topic, p) && owners.ownerEpoch(topic, p) != -1) {
+                waiting[0] = true;
+            }
+        });
+        return waiting[0];
     }
 
     private ConsumerGroupMember existingMember(String memberId) {

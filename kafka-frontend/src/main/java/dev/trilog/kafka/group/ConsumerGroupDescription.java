@@ -13,8 +13,9 @@ import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.Describ
  */
 final class ConsumerGroupDescription {
 
-    /** ConsumerGroupDescribe v1's MemberType of a member that speaks the consumer protocol. */
+    /** ConsumerGroupDescribe v1's MemberType of a member that speaks the consumer protocol, and of one that speaks the classic one. */
     private static final byte CONSUMER_MEMBER = 1;
+    private static final byte CLASSIC_MEMBER = 0;
 
     private ConsumerGroupDescription() {
     }
@@ -31,7 +32,7 @@ final class ConsumerGroupDescription {
                     .setSubscribedTopicRegex(m.subscribedTopicRegex)
                     .setAssignment(assignment(m.assignment.assigned(), topics))
                     .setTargetAssignment(assignment(group.targetOf(m.memberId), topics))
-                    .setMemberType(CONSUMER_MEMBER));
+                    .setMemberType(m.usesClassicProtocol() ? CLASSIC_MEMBER : CONSUMER_MEMBER));
         }
         return described;
     }

@@ -22,6 +22,25 @@ final class ConsumerGroupMember {
     /** The assignor the member asked for, or null for the group's default. */
     String serverAssignor;
     MemberAssignment assignment = MemberAssignment.JOINING;
+    /**
+     * For a member that speaks the classic protocol (JoinGroup, SyncGroup, Heartbeat) in a
+     * consumer group — one that was in the classic group it was upgraded from, or joined it since:
+     * its session timeout and the protocols it offered; null for a ConsumerGroupHeartbeat member.
+     */
+    ClassicProtocol classic;
+
+    /** What a member speaking the classic protocol sent in its last JoinGroup. */
+    record ClassicProtocol(int sessionTimeoutMs, List<GroupMember.Protocol> protocols) {
+
+        /** The protocol (client-side assignor name) its JoinGroup and SyncGroup answers name: its first. */
+        GroupMember.Protocol preferred() {
+            return protocols.get(0);
+        }
+
+        boolean supports(String protocolName) {
+            return protocols.stream().anyMatch(p -> p.name().equals(protocolName));
+        }
+    }
 
     ConsumerGroupMember(String memberId) {
         this.memberId = memberId;
@@ -39,6 +58,10 @@ final class ConsumerGroupMember {
         assignment = new MemberAssignment(MemberAssignment.State.STABLE, 0, 0, previous.assignment.assigned(),
                 TopicPartitions.NONE);
         return this;
+    }
+
+    boolean usesClassicProtocol() {
+        return classic != null;
     }
 
     int epoch() {

@@ -50,10 +50,34 @@ final class ConsumerMembership {
     private final ConsumerGroupSettings settings;
     private final TopicCatalog topics;
     private final Map<String, Pattern> regexes = new ConcurrentHashMap<>();
+    private final RemovalListener onRemoval;
+
+    /** Hears of every member removed (left, fenced, timed out), under the group's lock. */
+    @FunctionalInterface
+    interface RemovalListener {
+        /**
+         * @return true when the group stopped being a consumer group (it was downgraded): its epoch
+         *         stays as it was, since it becomes the classic generation its members hold
+         */
+        boolean removed(ConsumerGroup group, ConsumerGroupMember member);
+    }
 
     ConsumerMembership(ConsumerGroupSettings settings, TopicCatalog topics) {
+        this(settings, topics, (group, member) -> false);
+    }
+
+    ConsumerMembership(ConsumerGroupSettings settings, TopicCatalog topics, RemovalListener onRemoval) {
         this.settings = settings;
         this.topics = topics;
+        this.onRemoval = onRemoval;
+    }
+
+    ConsumerGroupSettings settings() {
+        return settings;
+    }
+
+    TopicCatalog topics() {
+        return topics;
     }
 
     /** What a heartbeat's request says beyond its data: who sent it. */
@@ -111,18 +135,7 @@ final class ConsumerMembership {
         ConsumerGroupMember member = memberFor(group, request);
         MemberAssignment before = member.assignment;
         boolean subscriptionChanged = update(member, request, client);
-        if (group.member(member.memberId) == null) {
-            group.add(member);
-            subscriptionChanged = true;
-        }
-        if (subscriptionChanged || topicsCheckDue(group) && subscribedTopicsChanged(group)) {
-            group.bumpGroupEpoch();
-        }
-        if (group.groupEpoch() > group.assignmentEpoch()) {
-            computeTarget(group);
-        }
-        member.assignment = Reconciliation.next(member.assignment, group.assignmentEpoch(),
-                group.targetOf(member.memberId), group.ownership(), TopicPartitions.ofRequest(request.topicPartitions()));
+        advance(group, member, subscriptionChanged, TopicPartitions.ofRequest(request.topicPartitions()));
         scheduleTimeouts(group, member, before);
 
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
@@ -136,6 +149,28 @@ final class ConsumerMembership {
             response.setAssignment(wireAssignment(member.assignment.assigned()));
         }
         return response;
+    }
+
+    /**
+     * The step every join or heartbeat takes, whichever protocol the member speaks: adds a new
+     * member, bumps the group epoch when the subscriptions (or the subscribed topics) changed,
+     * recomputes the target when it lags, and reconciles the member towards its target.
+     *
+     * @param owned what the member says it owns (null: it did not say)
+     */
+    void advance(ConsumerGroup group, ConsumerGroupMember member, boolean subscriptionChanged, TopicPartitions owned) {
+        if (group.member(member.memberId) == null) {
+            group.add(member);
+            subscriptionChanged = true;
+        }
+        if (subscriptionChanged || topicsCheckDue(group) && subscribedTopicsChanged(group)) {
+            group.bumpGroupEpoch();
+        }
+        if (group.groupEpoch() > group.assignmentEpoch()) {
+            computeTarget(group);
+        }
+        member.assignment = Reconciliation.next(member.assignment, group.assignmentEpoch(),
+                group.targetOf(member.memberId), group.ownership(), owned);
     }
 
     /** Finds, creates or replaces the member a heartbeat is from, checking its epoch (the fencing rules). */
@@ -307,11 +342,7 @@ final class ConsumerMembership {
      */
     private void scheduleTimeouts(ConsumerGroup group, ConsumerGroupMember member, MemberAssignment before) {
         String memberId = member.memberId;
-        group.schedule(SESSION_TIMEOUT + memberId, settings.sessionTimeoutMs(), () -> {
-            log.info("Member {} of consumer group {} removed: no heartbeat within the session timeout", memberId,
-                    group.groupId());
-            remove(group, memberId);
-        });
+        scheduleSession(group, member);
         MemberAssignment now = member.assignment;
         if (now.state() != MemberAssignment.State.UNREVOKED_PARTITIONS) {
             group.cancel(REVOCATION_TIMEOUT + memberId);
@@ -323,6 +354,20 @@ final class ConsumerMembership {
                 remove(group, memberId);
             });
         }
+    }
+
+    /**
+     * The member's session starts again: without a heartbeat (of either protocol) for its session
+     * timeout — the group's, or the one a classic member's JoinGroup asked for — it is removed.
+     */
+    void scheduleSession(ConsumerGroup group, ConsumerGroupMember member) {
+        String memberId = member.memberId;
+        int timeoutMs = member.usesClassicProtocol() ? member.classic.sessionTimeoutMs() : settings.sessionTimeoutMs();
+        group.schedule(SESSION_TIMEOUT + memberId, timeoutMs, () -> {
+            log.info("Member {} of consumer group {} removed: no heartbeat within the session timeout", memberId,
+                    group.groupId());
+            remove(group, memberId);
+        });
     }
 
     /** A leaving heartbeat: -1 leaves for good, -2 (static members) leaves the partitions held until the session ends. */
@@ -360,13 +405,16 @@ final class ConsumerMembership {
 
     /** Removes (fences) a member: its partitions are free for the others at the next group epoch. */
     void remove(ConsumerGroup group, String memberId) {
-        if (group.member(memberId) != null) {
+        ConsumerGroupMember member = group.member(memberId);
+        if (member != null) {
             group.remove(memberId);
-            group.bumpGroupEpoch();
+            if (!onRemoval.removed(group, member)) {
+                group.bumpGroupEpoch();
+            }
         }
     }
 
-    private static ConsumerGroupHeartbeatResponseData.Assignment wireAssignment(TopicPartitions partitions) {
+    static ConsumerGroupHeartbeatResponseData.Assignment wireAssignment(TopicPartitions partitions) {
         ConsumerGroupHeartbeatResponseData.Assignment assignment = new ConsumerGroupHeartbeatResponseData.Assignment();
         new TreeMap<>(partitions.byTopic()).forEach((topic, ps) -> assignment.topicPartitions().add(
                 new ConsumerGroupHeartbeatResponseData.TopicPartitions().setTopicId(topic)

@@ -44,10 +44,11 @@ import org.slf4j.LoggerFactory;
  * members, who simply rejoin, and keeps every committed offset.
  *
  * <p>A group is of one kind at a time, as in Kafka: an empty group changes kind when a member of
- * the other protocol joins it; a consumer-protocol member cannot join a classic group that has
- * members (GROUP_ID_NOT_FOUND, Kafka's answer when {@code group.consumer.migration.policy} does
- * not allow the upgrade), nor a classic member a consumer group that has members
- * (INCONSISTENT_GROUP_PROTOCOL). Kafka's online migration of non-empty groups is not supported.
+ * the other protocol joins it; a group with members migrates online under
+ * {@code group.consumer.migration.policy} ({@link GroupMigration}): a consumer-protocol member
+ * joining a classic group upgrades it, and the classic members go on in the consumer group over
+ * the classic protocol ({@link ClassicProtocolMembers}), as classic consumers joining a consumer
+ * group with members do; when the last consumer-protocol member leaves, it becomes classic again.
  *
  * <p>Answers are Kafka's generated message classes; the API handlers wrap them into the
  * version-specific responses. Answers that wait for other members (JoinGroup, SyncGroup) are
@@ -65,6 +66,8 @@ public final class GroupCoordinator {
     private final GroupTimer timer;
     private final Membership membership;
     private final ConsumerMembership consumerMembership;
+    private final ClassicProtocolMembers classicMembers;
+    private final GroupMigration migration;
     private final TopicCatalog topics;
     private final ConcurrentMap<String, Group> groups = new ConcurrentHashMap<>();
 
@@ -78,7 +81,10 @@ public final class GroupCoordinator {
         this.timer = timer;
         this.topics = topics;
         this.membership = new Membership(settings);
-        this.consumerMembership = new ConsumerMembership(settings.consumer(), topics);
+        this.consumerMembership = new ConsumerMembership(settings.consumer(), topics, this::maybeDowngrade);
+        EmbeddedConsumerProtocol protocol = new EmbeddedConsumerProtocol(topics);
+        this.classicMembers = new ClassicProtocolMembers(consumerMembership, protocol);
+        this.migration = new GroupMigration(settings.consumer(), protocol, timer);
         // A group known only by its offsets comes back as an empty classic group, which either kind may take over.
         for (String groupId : offsets.groups()) {
             groups.put(groupId, new ClassicGroup(groupId, timer));
@@ -170,6 +176,15 @@ public final class GroupCoordinator {
         if (request.rebalanceTimeoutMs() < 0) {
             request.setRebalanceTimeoutMs(request.sessionTimeoutMs()); // v0 has no rebalance timeout
         }
+        Membership.Client client = new Membership.Client(clientId, clientHost, apiVersion);
+        if (existing(request.groupId()) instanceof ConsumerGroup consumerGroup) {
+            // a consumer group with members takes classic members in; an empty one becomes classic (below)
+            JoinGroupResponseData joined = locked(consumerGroup, () -> consumerGroup.isDead() || consumerGroup.isEmpty()
+                    ? null : classicMembers.join(consumerGroup, client, request));
+            if (joined != null) {
+                return CompletableFuture.completedFuture(joined);
+            }
+        }
         ClassicGroup group = memberId.isEmpty() || existing(request.groupId()) instanceof ConsumerGroup
                 ? joinable(request.groupId(), ClassicGroup.class, id -> new ClassicGroup(id, timer))
                 : existingClassic(request.groupId());
@@ -178,13 +193,17 @@ public final class GroupCoordinator {
                     : Errors.UNKNOWN_MEMBER_ID;
             return CompletableFuture.completedFuture(ClassicGroup.joinError(error, memberId));
         }
-        Membership.Client client = new Membership.Client(clientId, clientHost, apiVersion);
         CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
         return answer(group, response, () -> membership.join(group, client, request, response));
     }
 
     /** SyncGroup; followers' answers wait for the leader's assignment. */
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
+        if (!invalidGroupId(request.groupId()) && existing(request.groupId()) instanceof ConsumerGroup consumerGroup) {
+            return CompletableFuture.completedFuture(locked(consumerGroup, () -> consumerGroup.isDead()
+                    ? new SyncGroupResponseData().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                    : classicMembers.sync(consumerGroup, request)));
+        }
         ClassicGroup group = invalidGroupId(request.groupId()) ? null : existingClassic(request.groupId());
         if (group == null) {
             Errors error = invalidGroupId(request.groupId()) ? Errors.INVALID_GROUP_ID : Errors.UNKNOWN_MEMBER_ID;
@@ -198,6 +217,10 @@ public final class GroupCoordinator {
         if (invalidGroupId(request.groupId())) {
             return Errors.INVALID_GROUP_ID;
         }
+        if (existing(request.groupId()) instanceof ConsumerGroup consumerGroup) {
+            return locked(consumerGroup, () -> consumerGroup.isDead() ? Errors.COORDINATOR_NOT_AVAILABLE
+                    : classicMembers.heartbeat(consumerGroup, request));
+        }
         ClassicGroup group = existingClassic(request.groupId());
         return group == null ? Errors.UNKNOWN_MEMBER_ID : locked(group, () -> membership.heartbeat(group, request));
     }
@@ -206,6 +229,11 @@ public final class GroupCoordinator {
     public LeaveGroupResponseData leaveGroup(String groupId, List<MemberIdentity> leaving) {
         if (invalidGroupId(groupId)) {
             return new LeaveGroupResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code());
+        }
+        if (existing(groupId) instanceof ConsumerGroup consumerGroup) {
+            return locked(consumerGroup, () -> consumerGroup.isDead()
+                    ? new LeaveGroupResponseData().setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                    : new LeaveGroupResponseData().setMembers(classicMembers.leave(consumerGroup, leaving)));
         }
         ClassicGroup group = existingClassic(groupId);
         if (group == null) {
@@ -233,8 +261,7 @@ public final class GroupCoordinator {
             consumerMembership.validate(request);
             String groupId = request.groupId();
             int epoch = request.memberEpoch();
-            ConsumerGroup group = epoch == 0
-                    ? joinable(groupId, ConsumerGroup.class, id -> new ConsumerGroup(id, timer))
+            ConsumerGroup group = epoch == 0 ? joinableOrUpgraded(groupId)
                     : existing(groupId) instanceof ConsumerGroup found ? found : null;
             if (group == null) {
                 throw epoch == 0 ? Errors.GROUP_ID_NOT_FOUND.exception("Group " + groupId + " is not a consumer group.")
@@ -253,6 +280,50 @@ public final class GroupCoordinator {
             return new ConsumerGroupHeartbeatResponseData().setErrorCode(Errors.forException(e).code())
                     .setErrorMessage(e.getMessage());
         }
+    }
+
+    /**
+     * The consumer group a joining consumer-protocol member goes into: as {@link #joinable}, and a
+     * classic group with members is upgraded ({@link GroupMigration#upgrade}, which throws
+     * GROUP_ID_NOT_FOUND when it may not be).
+     */
+    private ConsumerGroup joinableOrUpgraded(String groupId) {
+        while (true) {
+            ConsumerGroup group = joinable(groupId, ConsumerGroup.class, id -> new ConsumerGroup(id, timer));
+            if (group != null) {
+                return group;
+            }
+            if (!(groups.get(groupId) instanceof ClassicGroup classic)) {
+                continue; // changed meanwhile: look again
+            }
+            ConsumerGroup upgraded = locked(classic, () -> {
+                if (classic.isDead() || classic.isEmpty()) {
+                    return null; // converted, deleted or emptied meanwhile: joinable decides again
+                }
+                ConsumerGroup converted = migration.upgrade(classic);
+                converted.locked(() -> converted.members().forEach(m -> consumerMembership.scheduleSession(converted, m)));
+                groups.replace(groupId, classic, converted);
+                return converted;
+            });
+            if (upgraded != null) {
+                return upgraded;
+            }
+        }
+    }
+
+    /**
+     * Hears of every member removed from a consumer group (under its lock): when only members
+     * speaking the classic protocol remain, the group may become a classic group again
+     * ({@link GroupMigration#downgrades}), which starts a rebalance for them.
+     */
+    private boolean maybeDowngrade(ConsumerGroup group, ConsumerGroupMember removed) {
+        if (!migration.downgrades(group, removed)) {
+            return false;
+        }
+        ClassicGroup classic = migration.downgrade(group);
+        classic.locked(() -> membership.rebalanceDowngraded(classic)); // not seen by anyone before replace
+        groups.replace(group.groupId(), group, classic);
+        return true;
     }
 
     /** ConsumerGroupDescribe for one group; a classic or unknown group is GROUP_ID_NOT_FOUND, as in Kafka. */

@@ -211,6 +211,15 @@ final class Membership {
         }
     }
 
+    /**
+     * A group just downgraded from a consumer group ({@link GroupMigration}): its members' sessions
+     * start, and a rebalance, so that every member rejoins over the classic protocol.
+     */
+    void rebalanceDowngraded(ClassicGroup group) {
+        group.members().forEach(member -> scheduleSession(group, member));
+        prepareRebalance(group);
+    }
+
     /** Starts a rebalance: members waiting for an assignment are told to rejoin, and the join barrier opens. */
     void prepareRebalance(ClassicGroup group) {
         if (group.is(GroupState.COMPLETING_REBALANCE)) {

@@ -5,19 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trilog.log.CommittedOffset;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol;
 import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocolCollection;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +56,8 @@ class ConsumerGroupCoordinatorTest {
         topicId = engine.createTopic("t", 4, Map.of()).id();
         timer = new ManualGroupTimer();
         coordinator = new GroupCoordinator(engine.groupOffsets(), new GroupSettings(0, 1_000, 60_000,
-                new ConsumerGroupSettings(SESSION_MS, 1_000, 3, List.of("uniform", "range"))), timer,
+                new ConsumerGroupSettings(SESSION_MS, 1_000, 3, List.of("uniform", "range"),
+                        ConsumerGroupSettings.MigrationPolicy.BIDIRECTIONAL)), timer,
                 TopicCatalog.of(engine));
     }
 
@@ -321,7 +330,7 @@ class ConsumerGroupCoordinatorTest {
     }
 
     @Test
-    void anEmptyGroupChangesKindButOneWithMembersDoesNot() throws Exception {
+    void anEmptyGroupChangesKindAndOneWithMembersRefusesMembersWithoutTheConsumerProtocol() throws Exception {
         // a classic group with only offsets becomes a consumer group, offsets kept
         TopicPartition tp = new TopicPartition("t", 1);
         coordinator.commitOffsets("g", "", null, -1, (short) 9, Map.of(tp, new CommittedOffset(7, -1, "", -1)));
@@ -329,11 +338,11 @@ class ConsumerGroupCoordinatorTest {
         assertThat(coordinator.fetchOffsets("g", List.of(tp)).get(tp).offset()).isEqualTo(7);
         assertThat(coordinator.describeGroup("g", (short) 6).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
 
-        // a classic member cannot join it while it has members
+        // a classic member whose metadata is not the consumer protocol cannot join it while it has members
         assertThat(coordinator.joinGroup("c", "h", (short) 9, classicJoin("g")).get().errorCode())
                 .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL.code());
 
-        // a classic group with members refuses consumer-protocol members
+        // a classic group with members whose metadata is not the consumer protocol is not upgraded
         String classicMember = coordinator.joinGroup("c", "h", (short) 9, classicJoin("classic")).get().memberId();
         coordinator.joinGroup("c", "h", (short) 9, classicJoin("classic").setMemberId(classicMember)); // rebalancing now
         ConsumerGroupHeartbeatResponseData refused = coordinator.consumerGroupHeartbeat("c", "h",
@@ -349,5 +358,129 @@ class ConsumerGroupCoordinatorTest {
         assertThat(coordinator.joinGroup("c", "h", (short) 9, classicJoin("g")).get().errorCode())
                 .isEqualTo(Errors.MEMBER_ID_REQUIRED.code());
         assertThat(coordinator.listGroups(List.of(), List.of("classic"))).extracting(g -> g.groupId()).contains("g");
+    }
+
+    // ---- online migration between the protocols (group.consumer.migration.policy)
+
+    /** A classic JoinGroup of a consumer subscribed to t (the consumer protocol embedded), owning {@code owned}. */
+    private static JoinGroupRequestData consumerJoin(String memberId, List<TopicPartition> owned) {
+        ByteBuffer metadata = ConsumerProtocol.serializeSubscription(
+                new ConsumerPartitionAssignor.Subscription(List.of("t"), null, owned));
+        JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestProtocol().setName("range").setMetadata(bytes(metadata)));
+        return new JoinGroupRequestData().setGroupId("g").setMemberId(memberId).setSessionTimeoutMs(10_000)
+                .setRebalanceTimeoutMs(10_000).setProtocolType("consumer").setProtocols(protocols);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    private SyncGroupResponseData classicSync(String memberId, int generation, byte[] assignment) throws Exception {
+        SyncGroupRequestData request = new SyncGroupRequestData().setGroupId("g").setMemberId(memberId)
+                .setGenerationId(generation).setProtocolType("consumer").setProtocolName("range");
+        if (assignment != null) {
+            request.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(memberId)
+                    .setAssignment(assignment));
+        }
+        return coordinator.syncGroup(request).get();
+    }
+
+    private Errors classicHeartbeat(String memberId, int generation) {
+        return coordinator.heartbeat(new HeartbeatRequestData().setGroupId("g").setMemberId(memberId)
+                .setGenerationId(generation));
+    }
+
+    private static Set<Integer> partitionsOf(byte[] assignment) {
+        Set<Integer> partitions = new HashSet<>();
+        ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(assignment)).partitions()
+                .forEach(tp -> partitions.add(tp.partition()));
+        return partitions;
+    }
+
+    private String groupType() {
+        return coordinator.listGroups(List.of(), List.of()).stream().filter(g -> g.groupId().equals("g"))
+                .findFirst().orElseThrow().groupType();
+    }
+
+    /** Classic group g, generation 1, whose one member (returned) holds all of t's partitions. */
+    private String stableClassicGroup() throws Exception {
+        String memberId = coordinator.joinGroup("c", "h", (short) 9, consumerJoin("", List.of())).get().memberId();
+        CompletableFuture<JoinGroupResponseData> joining = coordinator.joinGroup("c", "h", (short) 9,
+                consumerJoin(memberId, List.of()));
+        timer.advance(1);
+        JoinGroupResponseData joined = joining.get();
+        assertThat(joined.generationId()).isEqualTo(1);
+        List<TopicPartition> all = List.of(new TopicPartition("t", 0), new TopicPartition("t", 1),
+                new TopicPartition("t", 2), new TopicPartition("t", 3));
+        byte[] assignment = bytes(ConsumerProtocol.serializeAssignment(new ConsumerPartitionAssignor.Assignment(all)));
+        assertThat(partitionsOf(classicSync(memberId, 1, assignment).assignment())).hasSize(4);
+        assertThat(groupType()).isEqualTo("classic");
+        return memberId;
+    }
+
+    @Test
+    void aConsumerProtocolMemberUpgradesAClassicGroupWithAMemberWhichHandsOverWhenItRejoins() throws Exception {
+        String classic = stableClassicGroup();
+
+        ConsumerGroupHeartbeatResponseData joined = join("m1", null);
+        assertThat(error(joined)).isEqualTo(Errors.NONE);
+        assertThat(groupType()).isEqualTo("consumer");
+        assertThat(joined.memberEpoch()).as("the classic generation, then the join").isEqualTo(2);
+        assertThat(assigned(joined)).as("the classic member still holds everything").isEmpty();
+        assertThat(describedAssignment(classic)).hasSize(4);
+
+        assertThat(classicHeartbeat(classic, 1)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        assertThat(coordinator.commitOffsets("g", classic, null, 1, (short) 8,
+                Map.of(new TopicPartition("t", 0), new CommittedOffset(5, -1, "", -1))).values())
+                .as("a classic member commits at its generation, with any version").containsOnly(Errors.NONE);
+
+        JoinGroupResponseData rejoined = coordinator.joinGroup("c", "h", (short) 9, consumerJoin(classic, List.of())).get();
+        assertThat(Errors.forCode(rejoined.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(rejoined.generationId()).isEqualTo(2);
+        assertThat(rejoined.leader()).as("nobody assigns: the broker does").isEmpty();
+        assertThat(rejoined.protocolName()).isEqualTo("range");
+        Set<Integer> kept = partitionsOf(classicSync(classic, 2, null).assignment());
+        assertThat(kept).hasSize(2);
+        assertThat(classicHeartbeat(classic, 2)).isEqualTo(Errors.NONE);
+        assertThat(classicHeartbeat(classic, 1)).isEqualTo(Errors.ILLEGAL_GENERATION);
+
+        Set<Integer> handed = assigned(beat("m1", 2, Set.of()));
+        assertThat(handed).hasSize(2).doesNotContainAnyElementsOf(kept);
+    }
+
+    @Test
+    void whenTheLastConsumerProtocolMemberLeavesTheClassicMembersGetAClassicGroupBackAndRejoin() throws Exception {
+        String classic = stableClassicGroup();
+        join("m1", null);
+        coordinator.joinGroup("c", "h", (short) 9, consumerJoin(classic, List.of())).get(); // epoch 2, 2 partitions
+        Set<Integer> kept = partitionsOf(classicSync(classic, 2, null).assignment());
+
+        coordinator.consumerGroupHeartbeat("client", "/127.0.0.1", new ConsumerGroupHeartbeatRequestData()
+                .setGroupId("g").setMemberId("m1").setMemberEpoch(-1));
+        assertThat(groupType()).isEqualTo("classic");
+        assertThat(coordinator.describeGroup("g", (short) 5).groupState()).isEqualTo("PreparingRebalance");
+        assertThat(classicHeartbeat(classic, 2)).as("its generation is the group epoch").isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        assertThat(coordinator.commitOffsets("g", classic, null, 2, (short) 8,
+                Map.of(new TopicPartition("t", 1), new CommittedOffset(3, -1, "", -1))).values()).containsOnly(Errors.NONE);
+
+        List<TopicPartition> owned = kept.stream().map(p -> new TopicPartition("t", p)).toList();
+        JoinGroupResponseData again = coordinator.joinGroup("c", "h", (short) 9, consumerJoin(classic, owned)).get();
+        assertThat(again.generationId()).isEqualTo(3);
+        assertThat(again.leader()).as("the classic protocol again: its leader assigns").isEqualTo(classic);
+        assertThat(again.members()).hasSize(1);
+    }
+
+    @Test
+    void withUpgradesDisabledAClassicGroupWithMembersRefusesConsumerProtocolMembers() throws Exception {
+        coordinator = new GroupCoordinator(engine.groupOffsets(), new GroupSettings(0, 1_000, 60_000,
+                new ConsumerGroupSettings(SESSION_MS, 1_000, 3, List.of("uniform", "range"),
+                        ConsumerGroupSettings.MigrationPolicy.DOWNGRADE)), timer, TopicCatalog.of(engine));
+        String classic = stableClassicGroup();
+        assertThat(error(join("m1", null))).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(groupType()).isEqualTo("classic");
+        assertThat(classicHeartbeat(classic, 1)).isEqualTo(Errors.NONE);
     }
 }
