@@ -34,6 +34,9 @@ final class ClassicProtocolMembers {
 
     private static final Logger log = LoggerFactory.getLogger(ClassicProtocolMembers.class);
 
+    /** A member told to rejoin must, within its rebalance timeout, or it is removed (its partitions move on). */
+    static final String JOIN_TIMEOUT = "classic-join-";
+
     private final ConsumerMembership membership;
     private final EmbeddedConsumerProtocol protocol;
 
@@ -99,6 +102,7 @@ final class ClassicProtocolMembers {
         // what the member owns as it rejoins: an eager consumer gave up everything first
         membership.advance(group, member, subscriptionChanged, protocol.byId(wanted.ownedPartitions()));
         membership.scheduleSession(group, member);
+        group.cancel(JOIN_TIMEOUT + member.memberId);
         log.debug("Member {} of consumer group {} (classic protocol) joined at epoch {}", member.memberId,
                 group.groupId(), member.epoch());
         return new JoinGroupResponseData().setMemberId(member.memberId).setGenerationId(member.epoch())
@@ -118,6 +122,7 @@ final class ClassicProtocolMembers {
             }
             if (group.groupEpoch() > member.epoch()
                     && member.assignment.state() != MemberAssignment.State.UNREVOKED_PARTITIONS) {
+                expectRejoin(group, member);
                 throw Errors.REBALANCE_IN_PROGRESS.exception("A new rebalance is triggered in group " + group.groupId()
                         + " and member " + member.memberId + " should rejoin to catch up.");
             }
@@ -141,9 +146,25 @@ final class ClassicProtocolMembers {
             boolean rejoin = member.epoch() < group.groupEpoch()
                     || state == MemberAssignment.State.UNREVOKED_PARTITIONS
                     || state == MemberAssignment.State.UNRELEASED_PARTITIONS && !group.waitsForUnreleasedPartition(member);
-            return rejoin ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+            if (!rejoin) {
+                return Errors.NONE;
+            }
+            expectRejoin(group, member);
+            return Errors.REBALANCE_IN_PROGRESS;
         } catch (org.apache.kafka.common.errors.ApiException e) {
             return Errors.forException(e);
+        }
+    }
+
+    /** A member told to rejoin has its rebalance timeout to do so (Kafka's join timeout, started once). */
+    private void expectRejoin(ConsumerGroup group, ConsumerGroupMember member) {
+        String memberId = member.memberId;
+        if (!group.isScheduled(JOIN_TIMEOUT + memberId)) {
+            group.schedule(JOIN_TIMEOUT + memberId, Math.max(1, member.rebalanceTimeoutMs), () -> {
+                log.info("Member {} of consumer group {} (classic protocol) removed: it did not rejoin within its"
+                        + " rebalance timeout", memberId, group.groupId());
+                membership.remove(group, memberId);
+            });
         }
     }
 

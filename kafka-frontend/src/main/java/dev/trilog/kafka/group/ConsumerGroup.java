@@ -107,6 +107,7 @@ final class ConsumerGroup extends Group {
         }
         cancel(ConsumerMembership.SESSION_TIMEOUT + memberId);
         cancel(ConsumerMembership.REVOCATION_TIMEOUT + memberId);
+        cancel(ClassicProtocolMembers.JOIN_TIMEOUT + memberId);
     }
 
     // ---- epochs and assignment

@@ -101,6 +101,11 @@ abstract sealed class Group permits ClassicGroup, ConsumerGroup {
         }));
     }
 
+    /** Whether a timeout is scheduled under {@code key} (and has not run or been cancelled). */
+    boolean isScheduled(String key) {
+        return timeouts.containsKey(key);
+    }
+
     void cancel(String key) {
         Timeout timeout = timeouts.remove(key);
         if (timeout != null) {

@@ -483,4 +483,17 @@ class ConsumerGroupCoordinatorTest {
         assertThat(groupType()).isEqualTo("classic");
         assertThat(classicHeartbeat(classic, 1)).isEqualTo(Errors.NONE);
     }
+
+    @Test
+    void aClassicMemberToldToRejoinThatDoesNotWithinItsRebalanceTimeoutIsRemoved() throws Exception {
+        String classic = stableClassicGroup(); // rebalance timeout 10 s, session 10 s
+        join("m1", null);
+        assertThat(classicHeartbeat(classic, 1)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        timer.advance(6_000);
+        assertThat(classicHeartbeat(classic, 1)).as("its session goes on, the wait for its rejoin too")
+                .isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        timer.advance(4_500);
+        assertThat(classicHeartbeat(classic, 1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(assigned(beat("m1", 2, Set.of()))).as("what it held moved on").hasSize(4);
+    }
 }
