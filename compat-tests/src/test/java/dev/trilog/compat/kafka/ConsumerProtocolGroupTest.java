@@ -296,8 +296,12 @@ class ConsumerProtocolGroupTest {
         trilog.restart(); // members are forgotten, offsets are not: the member rejoins
         List<String> second = produce("durable", "second", 40);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(consumedIds(a)).containsAll(second));
-        assertThat(consumedIds(a)).containsExactlyInAnyOrderElementsOf(
-                Stream.concat(first.stream(), second.stream()).toList());
+        // what was committed before the restart is not read again; of the records after it, a batch
+        // polled before the member learnt it was forgotten cannot be committed
+        // (UNKNOWN_MEMBER_ID) and is read again from the last commit: each is there, maybe twice
+        assertThat(consumedIds(a)).filteredOn(first::contains).containsExactlyInAnyOrderElementsOf(first);
+        assertThat(new HashSet<>(consumedIds(a)))
+                .isEqualTo(Stream.concat(first.stream(), second.stream()).collect(Collectors.toSet()));
         assertAlive(a);
     }
 
