@@ -130,9 +130,9 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
     /**
      * Opens a scope on this thread: the writes asked for in it are handed over together when it
      * closes (to the writer, or written on this thread as a lone {@link #write} would be), so they
-     * go into one batch (a key written twice is written once, with its
-     * newest snapshot). Nothing inside may wait for such a write: it only starts at close. A scope
-     * opened inside another is part of it.
+     * go into one batch (a key written twice is written once, with its newest snapshot). Nothing
+     * inside may wait for such a write: it only starts at close. A scope opened inside another is
+     * part of it.
      */
     @Override
     public Batch batch() {
