@@ -285,16 +285,7 @@ public final class Queues implements AutoCloseable {
      */
     public CompletableFuture<List<QueueDelivery>> receiveAsync(String queue, String consumer, int maxMessages,
             long lockMs, long waitMs) {
-        CompletableFuture<List<QueueDelivery>> result = new CompletableFuture<>();
-        expiry.used(queue);
-        try {
-            QueueReceiver.check(maxMessages, lockMs);
-            threads.delivery.execute(() -> receiveNow(queue, consumer, maxMessages, lockMs, waitMs, result,
-                    threads.delivery));
-        } catch (RuntimeException e) { // bad arguments, or closing
-            result.completeExceptionally(e);
-        }
-        return result;
+        return startReceive(queue, consumer, maxMessages, lockMs, waitMs, threads.delivery);
     }
 
     /**
@@ -309,12 +300,18 @@ public final class Queues implements AutoCloseable {
      */
     public CompletableFuture<List<QueueDelivery>> receiveOnCallerThread(String queue, String consumer,
             int maxMessages, long lockMs, long waitMs) {
+        return startReceive(queue, consumer, maxMessages, lockMs, waitMs, Runnable::run);
+    }
+
+    /** Checks the arguments, then takes on {@code takeOn}; what was taken is handed over there too. */
+    private CompletableFuture<List<QueueDelivery>> startReceive(String queue, String consumer, int maxMessages,
+            long lockMs, long waitMs, Executor takeOn) {
         CompletableFuture<List<QueueDelivery>> result = new CompletableFuture<>();
         expiry.used(queue);
         try {
             QueueReceiver.check(maxMessages, lockMs);
-            receiveNow(queue, consumer, maxMessages, lockMs, waitMs, result, Runnable::run);
-        } catch (RuntimeException e) { // bad arguments
+            takeOn.execute(() -> receiveNow(queue, consumer, maxMessages, lockMs, waitMs, result, takeOn));
+        } catch (RuntimeException e) { // bad arguments, or closing
             result.completeExceptionally(e);
         }
         return result;
