@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>reject-publish, reject-publish-dlx</b> are decided before the append, exactly: under the
  * queue's lock, what is ready plus what was admitted and is not yet appended must leave room, so
- * n publishes to a queue with room for k admit k. A refused publish fails with
+ * n publishes to a queue with room for k admit k (a refusal waits for the admitted appends before
+ * it to complete, see {@link #admit(QueueRuntime, Message, Supplier, int)}). A refused publish fails with
  * {@link QueueFullException}; with {@code -dlx} it is dead-lettered (reason {@code maxlen}) first.
  *
  * <p><b>drop-head</b> runs after appends, on the delivery thread (one at a time with the dispatch
@@ -36,6 +37,8 @@ final class QueueLengthLimit {
     static final String OWNER = "trilog-maxlen";
     /** Most messages one trim step takes. */
     private static final int TRIM_STEP = 512;
+    /** How many times a refusal waits for the appends admitted before it and decides again. */
+    private static final int MAX_RECHECKS = 3;
 
     private final QueueRuntimes runtimes;
     private final Executor delivery;
@@ -65,8 +68,21 @@ final class QueueLengthLimit {
      */
     CompletableFuture<PublishResult> admit(QueueRuntime q, Message message,
             Supplier<CompletableFuture<PublishResult>> append) {
+        return admit(q, message, append, MAX_RECHECKS);
+    }
+
+    /**
+     * An admitted append is visible in {@link QueueRuntime#ready()} from the moment the log takes
+     * it, but leaves the admitted counts only when its future completes: in between it counts
+     * twice. Admitting on such a count is safe (the queue holds less than it says), refusing is
+     * not, so a refusal while admitted appends are outstanding waits for those and decides again
+     * — at most {@code rechecks} times, so a queue kept busy cannot hold a publish forever.
+     */
+    private CompletableFuture<PublishResult> admit(QueueRuntime q, Message message,
+            Supplier<CompletableFuture<PublishResult>> append, int rechecks) {
         long bytes = bodyBytes(message);
         boolean room;
+        CompletableFuture<?>[] outstanding = null;
         synchronized (q.lengthLock) {
             QueueRuntime.Ready ready = q.ready();
             room = q.spec.maxLength().stream().allMatch(max -> ready.messages() + q.admittedMessages < max)
@@ -74,7 +90,14 @@ final class QueueLengthLimit {
             if (room) {
                 q.admittedMessages++;
                 q.admittedBytes += bytes;
+            } else if (rechecks > 0 && !q.admittedAppends.isEmpty()) {
+                outstanding = q.admittedAppends.toArray(CompletableFuture<?>[]::new);
             }
+        }
+        if (outstanding != null) {
+            return CompletableFuture.allOf(outstanding)
+                    .handle((v, failure) -> null)
+                    .thenCompose(v -> admit(q, message, append, rechecks - 1));
         }
         if (!room) {
             CompletableFuture<Void> deadLettered = q.spec.overflow() == QueueSpec.Overflow.REJECT_PUBLISH_DLX
@@ -84,12 +107,23 @@ final class QueueLengthLimit {
                 throw new QueueFullException(q.spec.name());
             });
         }
-        return append.get().whenComplete((r, failure) -> {
+        CompletableFuture<PublishResult> appended = new CompletableFuture<>();
+        synchronized (q.lengthLock) {
+            q.admittedAppends.add(appended);
+        }
+        append.get().whenComplete((r, failure) -> {
             synchronized (q.lengthLock) {
                 q.admittedMessages--;
                 q.admittedBytes -= bytes;
+                q.admittedAppends.remove(appended);
+            }
+            if (failure != null) {
+                appended.completeExceptionally(failure);
+            } else {
+                appended.complete(r);
             }
         });
+        return appended;
     }
 
     /** An append to {@code queue} completed (its logs' listener): a drop-head queue is trimmed soon. */

@@ -10,8 +10,10 @@ import dev.trilog.log.share.ShareCursor;
 import dev.trilog.routing.address.QueueSpec;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +39,8 @@ final class QueueRuntime {
     final Object lengthLock = new Object();
     long admittedMessages;
     long admittedBytes;
+    /** The admitted appends not yet complete, each done once its counts are taken back. */
+    final Set<CompletableFuture<?>> admittedAppends = new HashSet<>();
     private final AtomicInteger nextPublishPartition = new AtomicInteger();
     private final AtomicInteger nextReceivePartition = new AtomicInteger();
 
