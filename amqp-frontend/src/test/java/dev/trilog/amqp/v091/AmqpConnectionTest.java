@@ -49,7 +49,10 @@ class AmqpConnectionTest {
     void open() throws Exception {
         engine = LogEngine.open(EngineSettings.of(dir));
         topology = Topology.open(engine);
-        queues = Queues.open(engine, topology, QueuesSettings.defaults().withPaceBacklogMessages(PACE_LIMIT));
+        queues = Queues.open(engine, topology, QueuesSettings.defaults().withPaceBacklogMessages(PACE_LIMIT)
+                // a consumer that took a message counts as taking for 5 s, not 200 ms: publishing the
+                // backlog behind it may take longer than 200 ms on a loaded machine
+                .withPaceActiveMs(5_000));
         context = Amqp091Context.create(engine, queues, topology, new SimpleMeterRegistry(), Amqp091Settings.defaults(),
                 Clock.systemUTC());
         channel = new EmbeddedChannel();

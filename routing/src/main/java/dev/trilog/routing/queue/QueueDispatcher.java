@@ -94,7 +94,7 @@ final class QueueDispatcher {
         abstract void end(Subscription.End why);
 
         /** Each round (and so each tick): what it holds stops counting toward the pace if it stopped settling. Locked. */
-        void stillSettling(long nowNanos) {
+        void stillSettling(long nowNanos, long activeNanos) {
         }
     }
 
@@ -294,7 +294,7 @@ final class QueueDispatcher {
             removeGone();
             Recipient active = activeConsumer(single);
             for (Recipient r : ring) {
-                r.stillSettling(now);
+                r.stillSettling(now, registry.paceActiveNanos);
                 if (mayTake(r, active)) {
                     ask = Math.min(ROUND_MAX, ask + Math.min(ROUND_MAX, r.demand()));
                 }

@@ -18,10 +18,13 @@ final class QueueDispatchers {
     /** Told the name of a queue a round took from (its backlog shrank: held publishers may go on). */
     private final java.util.function.Consumer<String> took;
     private volatile boolean closed;
+    /** The pace's activity window ({@link QueuesSettings#paceActiveMs}). */
+    final long paceActiveNanos;
 
     QueueDispatchers(QueueRuntimes runtimes, QueueReceiver receiver, Executor delivery,
-            java.util.function.Consumer<String> took) {
+            java.util.function.Consumer<String> took, long paceActiveNanos) {
         this.runtimes = runtimes;
+        this.paceActiveNanos = paceActiveNanos;
         this.receiver = receiver;
         this.delivery = delivery;
         this.took = took;
@@ -64,10 +67,10 @@ final class QueueDispatchers {
         }
     }
 
-    /** Whether {@code queue}'s consumers were handed messages within the last {@code windowNanos}. */
-    boolean handedOutWithin(String queue, long windowNanos) {
+    /** Whether {@code queue}'s consumers were handed messages within the pace's activity window. */
+    boolean handedOutWithin(String queue) {
         QueueDispatcher d = byQueue.get(queue);
-        return d != null && d.handedOutWithin(windowNanos);
+        return d != null && d.handedOutWithin(paceActiveNanos);
     }
 
     /** Deliveries {@code queue}'s settling subscriptions hold (see {@link QueueDispatcher#heldBySettling}). */

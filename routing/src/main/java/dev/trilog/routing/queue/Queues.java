@@ -135,7 +135,8 @@ public final class Queues implements AutoCloseable {
         this.deadLetterPublisher = new DeadLetterPublisher(runtimes, publisher, topology, clock, threads.background);
         this.receiver = new QueueReceiver(runtimes, deadLetterPublisher, settings, clock);
         lengthLimit.wire(receiver, deadLetterPublisher);
-        this.dispatchers = new QueueDispatchers(runtimes, receiver, threads.delivery, paceWaiters::release);
+        this.dispatchers = new QueueDispatchers(runtimes, receiver, threads.delivery, paceWaiters::release,
+                settings.paceActiveMs() * 1_000_000);
         this.expiry = new QueueExpiry(topology, dispatchers, clock);
         threads.background.scheduleWithFixedDelay(this::tick, settings.longPollTickMs(), settings.longPollTickMs(),
                 TimeUnit.MILLISECONDS);
@@ -184,7 +185,7 @@ public final class Queues implements AutoCloseable {
     /**
      * Consumer-paced publishing: whether publishers to {@code queue} should hold back now. True
      * while its consumers are taking messages (some were handed out within the last
-     * {@value #PACE_ACTIVE_MS} ms) and more than {@link QueuesSettings#paceBacklogMessages} (the
+     * {@link QueuesSettings#paceActiveMs} ms, 200 by default) and more than {@link QueuesSettings#paceBacklogMessages} (the
      * limit) wait for them: messages none of them has reached, plus those delivered to a push
      * consumer and not yet settled while that consumer is settling (it settled one within the same
      * window). Publishers are then outrunning the consumers, and every message accepted now would
@@ -201,7 +202,7 @@ public final class Queues implements AutoCloseable {
      */
     public boolean paced(String queue) {
         long limit = paceBacklogMessages;
-        if (limit == 0 || !dispatchers.handedOutWithin(queue, PACE_ACTIVE_NANOS)) {
+        if (limit == 0 || !dispatchers.handedOutWithin(queue)) {
             return false;
         }
         QueueRuntime q = runtimes.peek(queue);
@@ -229,10 +230,8 @@ public final class Queues implements AutoCloseable {
         paceWaiters.add(queue, resume);
     }
 
-    static final long PACE_ACTIVE_MS = 200;
     /** From how many times the pace limit on a backlog holds publishers back only while it grows. */
     static final long STANDING_BACKLOG_FACTOR = 10;
-    static final long PACE_ACTIVE_NANOS = PACE_ACTIVE_MS * 1_000_000;
 
     /**
      * A frontend declared {@code queue} again (AMQP queue.declare, the management node): for

@@ -19,20 +19,24 @@ import dev.trilog.log.share.ShareGroupSettings;
  *                             taking messages wait while more than this many wait for them —
  *                             reached by none of them yet, or delivered to a push consumer that is
  *                             settling and not yet settled ({@link Queues#paced}); 0 = never
+ * @param paceActiveMs         how recently a queue must have handed a message out (and a push
+ *                             consumer settled one) to count as taking, for the pace
  */
 public record QueuesSettings(int maxBatchRecords, int maxBatchBytes, long deduplicationWindowMs,
         long longPollTickMs, int receiveMaxBytes, int maxInFlight, long backlogHighWaterBytes,
-        long backlogLowWaterBytes, long paceBacklogMessages) {
+        long backlogLowWaterBytes, long paceBacklogMessages, long paceActiveMs) {
 
     public QueuesSettings {
         if (maxBatchRecords < 1 || maxBatchBytes < 1 || deduplicationWindowMs < 0 || longPollTickMs < 1
                 || receiveMaxBytes < 1 || maxInFlight < 1 || backlogLowWaterBytes < 0
-                || backlogHighWaterBytes <= backlogLowWaterBytes || paceBacklogMessages < 0) {
+                || backlogHighWaterBytes <= backlogLowWaterBytes || paceBacklogMessages < 0 || paceActiveMs < 1) {
             throw new IllegalArgumentException("queue settings must be positive (backlog low < high): " + this);
         }
     }
 
     public static final long DEFAULT_PACE_BACKLOG = 64;
+    /** Consumers that handed out or settled nothing for this long stopped taking (as far as the pace goes). */
+    public static final long DEFAULT_PACE_ACTIVE_MS = 200;
 
     /**
      * 64 MiB of publishes not yet durable block, 32 MiB unblock: far above what a healthy disk
@@ -45,26 +49,32 @@ public record QueuesSettings(int maxBatchRecords, int maxBatchBytes, long dedupl
      */
     public static QueuesSettings defaults() {
         return new QueuesSettings(4096, 1 << 20, 5 * 60_000L, 100, 1 << 20, ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT,
-                64L << 20, 32L << 20, DEFAULT_PACE_BACKLOG);
+                64L << 20, 32L << 20, DEFAULT_PACE_BACKLOG, DEFAULT_PACE_ACTIVE_MS);
     }
 
     public QueuesSettings withLongPollTickMs(long value) {
         return new QueuesSettings(maxBatchRecords, maxBatchBytes, deduplicationWindowMs, value, receiveMaxBytes,
-                maxInFlight, backlogHighWaterBytes, backlogLowWaterBytes, paceBacklogMessages);
+                maxInFlight, backlogHighWaterBytes, backlogLowWaterBytes, paceBacklogMessages, paceActiveMs);
     }
 
     public QueuesSettings withDeduplicationWindowMs(long value) {
         return new QueuesSettings(maxBatchRecords, maxBatchBytes, value, longPollTickMs, receiveMaxBytes,
-                maxInFlight, backlogHighWaterBytes, backlogLowWaterBytes, paceBacklogMessages);
+                maxInFlight, backlogHighWaterBytes, backlogLowWaterBytes, paceBacklogMessages, paceActiveMs);
     }
 
     public QueuesSettings withBacklogWaterMarks(long highBytes, long lowBytes) {
         return new QueuesSettings(maxBatchRecords, maxBatchBytes, deduplicationWindowMs, longPollTickMs,
-                receiveMaxBytes, maxInFlight, highBytes, lowBytes, paceBacklogMessages);
+                receiveMaxBytes, maxInFlight, highBytes, lowBytes, paceBacklogMessages, paceActiveMs);
     }
 
     public QueuesSettings withPaceBacklogMessages(long value) {
         return new QueuesSettings(maxBatchRecords, maxBatchBytes, deduplicationWindowMs, longPollTickMs,
-                receiveMaxBytes, maxInFlight, backlogHighWaterBytes, backlogLowWaterBytes, value);
+                receiveMaxBytes, maxInFlight, backlogHighWaterBytes, backlogLowWaterBytes, value, paceActiveMs);
+    }
+
+    /** Tests on a loaded machine lengthen it: handing out and settling are then slow, not stopped. */
+    public QueuesSettings withPaceActiveMs(long value) {
+        return new QueuesSettings(maxBatchRecords, maxBatchBytes, deduplicationWindowMs, longPollTickMs,
+                receiveMaxBytes, maxInFlight, backlogHighWaterBytes, backlogLowWaterBytes, paceBacklogMessages, value);
     }
 }

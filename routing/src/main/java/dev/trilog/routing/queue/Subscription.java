@@ -419,8 +419,8 @@ public final class Subscription {
         }
 
         @Override
-        void stillSettling(long nowNanos) {
-            if (settling && (!active || nowNanos - lastSettledNanos >= Queues.PACE_ACTIVE_NANOS)) {
+        void stillSettling(long nowNanos, long activeNanos) {
+            if (settling && (!active || nowNanos - lastSettledNanos >= activeNanos)) {
                 stopCounting();
             }
         }

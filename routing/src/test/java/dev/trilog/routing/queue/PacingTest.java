@@ -25,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 class PacingTest {
 
     private static final long LIMIT = 10;
+    /**
+     * The activity window, 10× the default: on a loaded machine a few publishes can take longer
+     * than 200 ms, and a consumer that took one just before them must still count as taking.
+     */
+    private static final long PACE_ACTIVE_MS = 2_000;
 
     @TempDir
     Path dataDir;
@@ -33,7 +38,8 @@ class PacingTest {
 
     @BeforeEach
     void open() throws Exception {
-        f = new QueuesFixture(dataDir, QueuesSettings.defaults().withLongPollTickMs(20).withPaceBacklogMessages(LIMIT));
+        f = new QueuesFixture(dataDir, QueuesSettings.defaults().withLongPollTickMs(20).withPaceBacklogMessages(LIMIT)
+                .withPaceActiveMs(PACE_ACTIVE_MS));
         f.declare("jobs", Map.of());
         queues = f.queues;
     }
