@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trilog.sqs.protocol.LongPollAnswer;
+import dev.trilog.sqs.protocol.SqsAction;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsRequest;
@@ -18,8 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +38,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SqsServerProtocolTest {
 
     private final List<SqsRequest> received = new CopyOnWriteArrayList<>();
+    /** Answers of requests on queue {@code /later}, completed by the test on its own thread. */
+    private final BlockingQueue<CompletableFuture<ObjectNode>> later = new LinkedBlockingQueue<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private SqsServer server;
     private String endpoint;
@@ -40,6 +50,12 @@ class SqsServerProtocolTest {
             received.add(request);
             if (request.params().string("QueueUrl").orElse("").endsWith("/missing")) {
                 return CompletableFuture.failedFuture(SqsException.nonExistentQueue());
+            }
+            if (request.params().string("QueueUrl").orElse("").endsWith("/later")) {
+                CompletableFuture<ObjectNode> answer = request.action() == SqsAction.RECEIVE_MESSAGE
+                        ? new LongPollAnswer() : new CompletableFuture<>();
+                later.add(answer);
+                return answer;
             }
             ObjectNode result = JsonNodeFactory.instance.objectNode();
             result.putArray("QueueUrls").add("http://" + request.host() + "/000000000000/a").add("u2");
@@ -249,6 +265,41 @@ class SqsServerProtocolTest {
         }
         assertThat(received.get(0).params().string("QueueNamePrefix").orElseThrow()).hasSize(length)
                 .matches("x+");
+    }
+
+    /**
+     * SendMessage is served on the connection's I/O thread, and a long poll's answer is written by
+     * the thread that completes it: either answer comes after the action has returned, from
+     * another thread (here the test's), and reaches the client — whether the body came with the
+     * head or in later reads (chunked) — and the connection serves the next request after it.
+     */
+    @ParameterizedTest(name = "{0}, chunked: {1}")
+    @CsvSource({"SendMessage, false", "SendMessage, true", "ReceiveMessage, false", "ReceiveMessage, true"})
+    void answersCompletedLaterOnAnotherThreadAreWritten(String action, boolean chunked) throws Exception {
+        byte[] body = "{\"QueueUrl\":\"http://127.0.0.1/000000000000/later\"}"
+                .getBytes(StandardCharsets.US_ASCII);
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try (RawHttpConnection connection = new RawHttpConnection(server.boundAddress().getPort())) {
+            connection.start("/", headers(true, action), chunked ? null : (long) body.length);
+            int half = body.length / 2;
+            connection.write(Arrays.copyOfRange(body, 0, half), half);
+            connection.write(Arrays.copyOfRange(body, half, body.length), body.length - half);
+            Future<RawHttpConnection.Response> response = client.submit(connection::finish);
+            CompletableFuture<ObjectNode> answer = later.poll(30, TimeUnit.SECONDS);
+            assertThat(answer).as("the action was called").isNotNull();
+            answer.complete(JsonNodeFactory.instance.objectNode().put("MessageId", "m-1"));
+            RawHttpConnection.Response answered = response.get(30, TimeUnit.SECONDS);
+            assertThat(answered.status()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(answered.body()).get("MessageId").asText()).isEqualTo("m-1");
+
+            RawHttpConnection.Response next = connection.post("/", headers(true, "ListQueues"),
+                    "{\"QueueNamePrefix\":\"b\"}".getBytes(StandardCharsets.US_ASCII));
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(received).hasSize(2);
+            assertThat(received.get(0).action().apiName()).isEqualTo(action);
+        } finally {
+            client.shutdownNow();
+        }
     }
 
     private static Map<String, String> headers(boolean json, String action) {

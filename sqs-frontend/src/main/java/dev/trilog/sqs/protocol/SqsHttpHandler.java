@@ -15,6 +15,7 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import io.undertow.util.SameThreadExecutor;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * The SQS endpoint: one handler for both wire protocols. It reads the whole body (up to its
  * limit) without blocking, picks the protocol per request, checks the signature, has
  * {@link SqsRequestDecoder} decode the request into the JSON request shape, runs the action on a
- * worker thread and writes the answer (or the error) in the protocol it came in, on the I/O thread.
+ * worker thread (SendMessage on the I/O thread, {@link #servedOnIoThread}) and writes the answer (or
+ * the error) in the protocol it came in, on the I/O thread (a long poll that waited: on the thread
+ * that hands it messages, {@link LongPollAnswer}).
  */
 public final class SqsHttpHandler implements HttpHandler {
 
@@ -44,6 +47,8 @@ public final class SqsHttpHandler implements HttpHandler {
     private static final HttpString REQUEST_ID = new HttpString("x-amzn-RequestId");
     private static final HttpString QUERY_ERROR = new HttpString("x-amzn-query-error");
     static final String JSON_CONTENT_TYPE = "application/x-amz-json-1.0";
+    private static final String SEND_MESSAGE_TARGET =
+            SqsRequestDecoder.TARGET_PREFIX + SqsAction.SEND_MESSAGE.apiName();
     private static final long SLOW_CALL_MS = 5_000;
     private static final long LONGEST_POLL_MS = 20_000;
 
@@ -93,6 +98,9 @@ public final class SqsHttpHandler implements HttpHandler {
                     if (last) {
                         if (body.tooLarge()) {
                             respondTooLarge(ex, startNanos);
+                        } else if (servedOnIoThread(ex)) {
+                            // on this thread, the exchange kept open until the answer is written
+                            ex.dispatch(SameThreadExecutor.INSTANCE, () -> process(ex, body.bytes(), startNanos));
                         } else {
                             ex.dispatch(() -> process(ex, body.bytes(), startNanos));
                         }
@@ -107,6 +115,20 @@ public final class SqsHttpHandler implements HttpHandler {
                     ex.setStatusCode(400);
                     ex.endExchange();
                 });
+    }
+
+    /**
+     * SendMessage in the JSON protocol is served on the connection's I/O thread, without the hand-off
+     * to a worker: nothing in it waits (the message is queued for the facade's appender, and the
+     * answer comes back to this thread once it is durable), and the worker's wake-up was a third of
+     * the thread hops between a send and a waiting poller's answer (bench/sqs/RESULTS.md,
+     * 2026-12-06, sqs21). Everything else still goes to a worker: running the whole message path
+     * (batches, receives that take and write counts, deletes) on the two I/O threads lost on a busy
+     * machine (see {@link #process}). The Query protocol names its action inside the body, so it is
+     * not told apart before decoding and goes to a worker.
+     */
+    private static boolean servedOnIoThread(HttpServerExchange exchange) {
+        return SEND_MESSAGE_TARGET.equals(exchange.getRequestHeaders().getFirst(AMZ_TARGET)) && isJson(exchange);
     }
 
     /**
@@ -158,11 +180,12 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     /**
-     * On a worker thread: checks and decodes the request and runs the action; the answer is
-     * written on the I/O thread (see {@link #run}). Running the message path on the I/O thread
-     * instead, which saves the hand-off to a worker, cut SendMessage's rate by 2–20× on a busy
-     * machine (bench/sqs/RESULTS.md, 2026-12-05): two I/O threads doing all the work get a small
-     * share of an oversubscribed CPU, and every connection of a descheduled one waits.
+     * On a worker thread (SendMessage: the I/O thread): checks and decodes the request and runs the
+     * action; the answer is written on the I/O thread (see {@link #run}). Running the whole message
+     * path on the I/O thread instead, which saves the hand-off to a worker, cut SendMessage's rate
+     * by 2–20× on a busy machine (bench/sqs/RESULTS.md, 2026-12-05): two I/O threads doing all the
+     * work get a small share of an oversubscribed CPU, and every connection of a descheduled one
+     * waits.
      */
     private void process(HttpServerExchange exchange, byte[] body, long receivedNanos) {
         String requestId = UUID.randomUUID().toString();
@@ -204,12 +227,17 @@ public final class SqsHttpHandler implements HttpHandler {
                 }
                 metrics.answered(action, jsonProtocol, receivedNanos, error);
             };
-            // Written on the connection's I/O thread, never from the thread that completed it (a
-            // queue facade thread): when another thread writes the answer, the I/O thread reading
-            // the client's next request meanwhile spins until that thread has finished the exchange
-            // (Undertow's HttpReadListener), and on a busy machine that thread may be descheduled.
+            // Written on the connection's I/O thread, not from the thread that completed it (a
+            // queue facade thread, which has other queues' work to do): when another thread writes
+            // the answer, the I/O thread reading the client's next request meanwhile spins until
+            // that thread has finished the exchange (Undertow's HttpReadListener), and on a busy
+            // machine that thread may be descheduled. A long poll that waited is the exception
+            // (LongPollAnswer): its answer is ready on the thread that handed it messages, the
+            // client sends nothing until it has it, and the hop to the I/O thread was a thread to
+            // wake in the path from a send to a waiting poller's answer.
+            boolean writtenWhereReady = result instanceof LongPollAnswer;
             result.whenComplete((value, failure) -> {
-                if (exchange.isInIoThread()) {
+                if (writtenWhereReady || exchange.isInIoThread()) {
                     answer.accept(value, failure);
                 } else {
                     exchange.getIoThread().execute(() -> answer.accept(value, failure));

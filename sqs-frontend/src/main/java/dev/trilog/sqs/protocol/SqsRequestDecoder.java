@@ -26,7 +26,7 @@ import java.util.concurrent.Executor;
  */
 final class SqsRequestDecoder {
 
-    private static final String TARGET_PREFIX = "AmazonSQS.";
+    static final String TARGET_PREFIX = "AmazonSQS.";
 
     private final ObjectMapper json;
 
