@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trilog.sqs.protocol.LongPollAnswer;
-import dev.trilog.sqs.protocol.SqsAction;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsRequest;
@@ -52,8 +50,7 @@ class SqsServerProtocolTest {
                 return CompletableFuture.failedFuture(SqsException.nonExistentQueue());
             }
             if (request.params().string("QueueUrl").orElse("").endsWith("/later")) {
-                CompletableFuture<ObjectNode> answer = request.action() == SqsAction.RECEIVE_MESSAGE
-                        ? new LongPollAnswer() : new CompletableFuture<>();
+                CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
                 later.add(answer);
                 return answer;
             }
@@ -268,10 +265,10 @@ class SqsServerProtocolTest {
     }
 
     /**
-     * SendMessage is served on the connection's I/O thread, and a long poll's answer is written by
-     * the thread that completes it: either answer comes after the action has returned, from
-     * another thread (here the test's), and reaches the client — whether the body came with the
-     * head or in later reads (chunked) — and the connection serves the next request after it.
+     * SendMessage is served on the connection's I/O thread, ReceiveMessage on a worker: either
+     * answer comes after the action has returned, from another thread (here the test's, as the
+     * facade's append thread completes a send), and reaches the client — whether the body came
+     * with the head or in later reads (chunked) — and the connection serves the next request after it.
      */
     @ParameterizedTest(name = "{0}, chunked: {1}")
     @CsvSource({"SendMessage, false", "SendMessage, true", "ReceiveMessage, false", "ReceiveMessage, true"})

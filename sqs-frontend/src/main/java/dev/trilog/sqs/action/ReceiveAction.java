@@ -13,7 +13,6 @@ import dev.trilog.sqs.message.AttributeMapping;
 import dev.trilog.sqs.message.MessageAttribute;
 import dev.trilog.sqs.message.MessageDigests;
 import dev.trilog.sqs.message.ReceiptHandles;
-import dev.trilog.sqs.protocol.LongPollAnswer;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
@@ -33,7 +32,6 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -44,11 +42,9 @@ import java.util.function.Function;
  * name, {@code All} / {@code .*}, or a {@code prefix.*}) with the MD5 of exactly those.
  *
  * <p>Nothing here waits on another thread: the facade takes the messages on this worker thread
- * ({@code Queues.receiveOnCallerThread}: no hop to its delivery thread and back), and the answer
- * is put together on {@link SqsRequest#answerOn()}, the connection's I/O thread, which then
- * writes it. When there is nothing to take, the poll waits in the queue's ring until an append
- * wakes it, and its answer is put together and written by the thread that hands it its messages
- * ({@link LongPollAnswer}).
+ * ({@code Queues.receiveOnCallerThread}: no hop to its delivery thread and back), or parks the
+ * poll in the queue's ring until an append wakes it, and the answer is put together on
+ * {@link SqsRequest#answerOn()}, the connection's I/O thread, which then writes it.
  */
 final class ReceiveAction {
 
@@ -87,6 +83,13 @@ final class ReceiveAction {
         }
         List<String> attributeNames = params.stringList("MessageAttributeNames");
         long waitMs = ending ? 0 : wait * 1000L;
+        CompletableFuture<List<QueueDelivery>> taken =
+                directory.queues().receiveOnCallerThread(queue.name(), CONSUMER, max, visibility * 1000L, waitMs);
+        waiting.add(taken);
+        taken.whenComplete((deliveries, failure) -> waiting.remove(taken));
+        if (ending) {
+            taken.complete(List.of()); // shutdown began while this one started
+        }
         Function<List<QueueDelivery>, ObjectNode> answer = deliveries -> {
             ObjectNode result = JsonNodeFactory.instance.objectNode();
             if (!deliveries.isEmpty()) {
@@ -97,78 +100,14 @@ final class ReceiveAction {
             }
             return result;
         };
-        // A first look that does not wait, so a poll that will wait is known as one: its answer is
-        // put together and written where its messages are handed over (LongPollAnswer)
-        CompletableFuture<List<QueueDelivery>> now = take(queue, max, visibility, 0);
-        if (waitMs > 0 && tookNothing(now)) {
-            return waited(take(queue, max, visibility, waitMs), answer);
-        }
-        CompletableFuture<List<QueueDelivery>> taken = now;
-        if (waitMs > 0 && !now.isDone()) {
-            // what the look took is still being made durable (or dead-lettered): if it turns out
-            // empty, the poll waits after all
-            AtomicReference<CompletableFuture<List<QueueDelivery>>> then = new AtomicReference<>(now);
-            taken = now.thenCompose(deliveries -> {
-                if (!deliveries.isEmpty()) {
-                    return CompletableFuture.completedFuture(deliveries);
-                }
-                then.set(take(queue, max, visibility, waitMs));
-                return then.get();
-            });
-            taken.whenComplete((deliveries, failure) -> {
-                if (failure instanceof CancellationException) {
-                    then.get().cancel(false);
-                }
-            });
-        }
         CompletableFuture<ObjectNode> answered = taken.thenApplyAsync(answer, request.answerOn());
-        cancelsTake(answered, taken);
-        return answered;
-    }
-
-    /** A receive from the facade on this thread, known to {@link #endWaits} until it is answered. */
-    private CompletableFuture<List<QueueDelivery>> take(SqsQueue queue, int max, int visibilitySeconds, long waitMs) {
-        CompletableFuture<List<QueueDelivery>> taken = directory.queues()
-                .receiveOnCallerThread(queue.name(), CONSUMER, max, visibilitySeconds * 1000L, ending ? 0 : waitMs);
-        waiting.add(taken);
-        taken.whenComplete((deliveries, failure) -> waiting.remove(taken));
-        if (ending) {
-            taken.complete(List.of()); // shutdown began while this one started
-        }
-        return taken;
-    }
-
-    private static boolean tookNothing(CompletableFuture<List<QueueDelivery>> taken) {
-        return taken.isDone() && !taken.isCompletedExceptionally() && taken.join().isEmpty();
-    }
-
-    /** A poll that waits: answered on the thread that completes it (see {@link LongPollAnswer}). */
-    private static LongPollAnswer waited(CompletableFuture<List<QueueDelivery>> taken,
-                                         Function<List<QueueDelivery>, ObjectNode> answer) {
-        LongPollAnswer answered = new LongPollAnswer();
-        taken.whenComplete((deliveries, failure) -> {
-            if (failure != null) {
-                answered.completeExceptionally(failure);
-                return;
-            }
-            try {
-                answered.complete(answer.apply(deliveries));
-            } catch (RuntimeException e) {
-                answered.completeExceptionally(e);
-            }
-        });
-        cancelsTake(answered, taken);
-        return answered;
-    }
-
-    /** A client that goes away gives up its wait in the facade too. */
-    private static void cancelsTake(CompletableFuture<ObjectNode> answered,
-                                    CompletableFuture<List<QueueDelivery>> taken) {
+        // a client that goes away gives up its wait in the facade too
         answered.whenComplete((result, failure) -> {
             if (failure instanceof CancellationException) {
                 taken.cancel(false);
             }
         });
+        return answered;
     }
 
     /**

@@ -37,8 +37,7 @@ import org.slf4j.LoggerFactory;
  * limit) without blocking, picks the protocol per request, checks the signature, has
  * {@link SqsRequestDecoder} decode the request into the JSON request shape, runs the action on a
  * worker thread (SendMessage on the I/O thread, {@link #servedOnIoThread}) and writes the answer (or
- * the error) in the protocol it came in, on the I/O thread (a long poll that waited: on the thread
- * that hands it messages, {@link LongPollAnswer}).
+ * the error) in the protocol it came in, on the I/O thread.
  */
 public final class SqsHttpHandler implements HttpHandler {
 
@@ -227,17 +226,14 @@ public final class SqsHttpHandler implements HttpHandler {
                 }
                 metrics.answered(action, jsonProtocol, receivedNanos, error);
             };
-            // Written on the connection's I/O thread, not from the thread that completed it (a
-            // queue facade thread, which has other queues' work to do): when another thread writes
-            // the answer, the I/O thread reading the client's next request meanwhile spins until
-            // that thread has finished the exchange (Undertow's HttpReadListener), and on a busy
-            // machine that thread may be descheduled. A long poll that waited is the exception
-            // (LongPollAnswer): its answer is ready on the thread that handed it messages, the
-            // client sends nothing until it has it, and the hop to the I/O thread was a thread to
-            // wake in the path from a send to a waiting poller's answer.
-            boolean writtenWhereReady = result instanceof LongPollAnswer;
+            // Written on the connection's I/O thread, never from the thread that completed it (a
+            // queue facade thread): when another thread writes the answer, the I/O thread reading
+            // the client's next request meanwhile spins until that thread has finished the exchange
+            // (Undertow's HttpReadListener), and on a busy machine that thread may be descheduled.
+            // Writing waited long polls' answers from the append thread (which saves waking the
+            // I/O thread) put 12 % of the e2e phase's samples in that spin (RESULTS.md, sqs21).
             result.whenComplete((value, failure) -> {
-                if (writtenWhereReady || exchange.isInIoThread()) {
+                if (exchange.isInIoThread()) {
                     answer.accept(value, failure);
                 } else {
                     exchange.getIoThread().execute(() -> answer.accept(value, failure));
