@@ -1,5 +1,7 @@
 package dev.trilog.amqp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.trilog.amqp.v091.Amqp091Context;
 import dev.trilog.amqp.v091.Amqp091Settings;
@@ -17,8 +19,14 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HexFormat;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -98,6 +106,40 @@ class AmqpPortFuzzTest {
         public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
             return true;
         }
+    }
+
+    @Test
+    void beginAndAttachBeforeTheOpenCloseTheConnectionWithIllegalState() {
+        // found-begin-and-attach-before-open, cut to its first frames: the AMQP 1.0 header, a begin,
+        // then an attach of a sender to /queues/fuzz, and no open
+        byte[] input = HexFormat.of().parseHex("414d5150000100000000002002000000005311c0130540520170"
+                + "7fffffff707fffffff700000ffff00000039020000000053"
+                + "12c02c0aa108746f2d7175657565434250025000005328450053"
+                + "29c00f01a10c2f7175657565732f66757a7a404243");
+        EmbeddedChannel channel = new EmbeddedChannel(AmqpServer.sniffer(broker, amqp091, 0));
+        PeerReads reads = PeerReads.feed(channel, input, input.length);
+        channel.runPendingTasks();
+        byte[] answer = PeerReads.written(channel);
+        channel.finishAndReleaseAll();
+        reads.assertReleased();
+        FAILURES.throwFirst();
+
+        assertThat(closeConditionIn(answer).toString()).isEqualTo("amqp:illegal-state");
+    }
+
+    /** The error of the close the broker wrote, as a proton-j client reads it. */
+    private static Symbol closeConditionIn(byte[] answer) {
+        Transport client = Transport.Factory.create();
+        Connection connection = Connection.Factory.create();
+        client.bind(connection);
+        for (int at = 0; at < answer.length; ) {
+            int n = Math.min(client.capacity(), answer.length - at);
+            client.tail().put(answer, at, n);
+            client.process();
+            at += n;
+        }
+        assertThat(connection.getRemoteState()).as("closed by the broker").isEqualTo(EndpointState.CLOSED);
+        return connection.getRemoteCondition().getCondition();
     }
 
     @FuzzTest

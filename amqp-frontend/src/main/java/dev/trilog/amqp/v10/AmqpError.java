@@ -22,6 +22,7 @@ final class AmqpError extends RuntimeException {
     static final Symbol TRANSFER_LIMIT_EXCEEDED = Symbol.valueOf("amqp:link:transfer-limit-exceeded");
     static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");
     static final Symbol CONNECTION_FORCED = Symbol.valueOf("amqp:connection:forced");
+    static final Symbol ILLEGAL_STATE = Symbol.valueOf("amqp:illegal-state");
 
     private final Symbol condition;
 

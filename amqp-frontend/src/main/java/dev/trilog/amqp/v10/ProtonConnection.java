@@ -477,6 +477,14 @@ public final class ProtonConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(Event event) {
+        if (access == null && (event.getType() == Event.Type.SESSION_REMOTE_OPEN
+                || event.getType() == Event.Type.LINK_REMOTE_OPEN)) {
+            // a begin or attach before the open (AMQP 1.0 2.4.1: open is the first frame), or after
+            // an open that was refused: proton-j hands them on all the same, and the attach found no
+            // permissions to check (an NPE and amqp:internal-error, found by AmqpPortFuzzTest)
+            closeConnection(new ErrorCondition(AmqpError.ILLEGAL_STATE, "a begin or attach before the connection is open"));
+            return;
+        }
         switch (event.getType()) {
             case CONNECTION_REMOTE_OPEN -> onOpen();
             case CONNECTION_REMOTE_CLOSE -> onRemoteClose();
