@@ -51,9 +51,12 @@ import org.apache.qpid.proton.codec.WritableBuffer;
  * <pre>
  *   amqp-value string      → UTF-8 text            trilog.amqp-body = string
  *   amqp-value binary      → the bytes             trilog.amqp-body = binary
- *   any other amqp-value   → the encoded section   trilog.amqp-body = amqp-value
- *   amqp-sequence          → the encoded section   trilog.amqp-body = amqp-sequence
+ *   any other amqp-value   → the section's bytes   trilog.amqp-body = amqp-value
+ *   amqp-sequence          → the section's bytes   trilog.amqp-body = amqp-sequence
  * </pre>
+ * The section's bytes are the client's own, stored and sent on as they came: proton-j does not
+ * read back all it writes (a descriptor 0 it writes as {@code ulong0}, which its decoder refuses),
+ * so a section decoded and written again could reach consumers as something else.
  * So a JMS TextMessage is plain text to a Kafka consumer and an SQS receiver, and a MapMessage is
  * the AMQP encoding of its map. A record without the header (a Kafka producer's, an SQS
  * message) is sent as one {@code data} section.
@@ -109,6 +112,8 @@ final class MessageCodec {
      * {@value #ANNOTATIONS_HEADER} encoded again: the same bytes decode to the same section.
      */
     private byte[] inAnnotationsWire;
+    /** Where the section {@link #decode} read last starts in its input (the body's is stored as it came). */
+    private int sectionStart;
     private MessageAnnotations inAnnotations;
     private Object inDeliveryTime;
     private Object inDeliveryDelay;
@@ -170,12 +175,15 @@ final class MessageCodec {
                 section = next(in);
             }
             Section body = null;
+            int bodyStart = sectionStart;
+            int bodyEnd = bodyStart;
             if (section != null && !(section instanceof Footer)) {
                 if (!(section instanceof Data || section instanceof AmqpSequence || section instanceof AmqpValue)) {
                     throw new IllegalArgumentException("a " + section.getClass().getSimpleName()
                             + " section where the body belongs");
                 }
                 body = section;
+                bodyEnd = in.position();
                 section = next(in); // the footer, read as proton does (and dropped)
             }
             // anything else was stored as the body or dropped, and delivered as another message
@@ -183,7 +191,7 @@ final class MessageCodec {
             if (section != null && !(section instanceof Footer) || in.hasRemaining()) {
                 throw new IllegalArgumentException("sections out of order, or after the footer");
             }
-            body(body, message);
+            body(body, Arrays.copyOfRange(bytes, offset + bodyStart, offset + bodyEnd), message);
             return message.properties(p.build()).build();
         } finally {
             decoder.setBuffer(null);
@@ -197,6 +205,7 @@ final class MessageCodec {
     }
 
     private Section next(ReadableBuffer in) {
+        sectionStart = in.position();
         return in.hasRemaining() ? (Section) decoder.readObject() : null;
     }
 
@@ -209,6 +218,7 @@ final class MessageCodec {
         byte[] wire = inAnnotationsWire;
         if (wire != null && in.remaining() >= wire.length
                 && Arrays.equals(bytes, offset + at, offset + at + wire.length, wire, 0, wire.length)) {
+            sectionStart = at;
             in.position(at + wire.length);
             return inAnnotations;
         }
@@ -311,7 +321,8 @@ final class MessageCodec {
         }
     }
 
-    private void body(Section body, Message.Builder message) {
+    /** The body, and its kind in {@value #BODY_HEADER}; {@code wire} is the section as it came. */
+    private void body(Section body, byte[] wire, Message.Builder message) {
         if (body == null) {
             message.body(new byte[0]);
         } else if (body instanceof Data data) {
@@ -323,7 +334,7 @@ final class MessageCodec {
             message.body(handOver(binary));
             message.unknownProperty(BODY_HEADER, HeaderValue.ofString(BODY_BINARY));
         } else {
-            message.body(encodeSection(body));
+            message.body(wire);
             message.unknownProperty(BODY_HEADER,
                     HeaderValue.ofString(body instanceof AmqpSequence ? BODY_SEQUENCE : BODY_VALUE));
         }
@@ -439,8 +450,10 @@ final class MessageCodec {
         byte[] annotations = annotationsSection(m, failedDeliveries, streamOffset);
         Properties props = properties(p);
         ApplicationProperties application = applicationProperties(m);
-        Section body = bodySection(m);
-        return encoded(256 + (annotations == null ? 0 : annotations.length) + estimate(body), out -> {
+        byte[] storedBody = storedBodySection(m);
+        Section body = storedBody == null ? bodySection(m) : null;
+        int bodyEstimate = storedBody == null ? estimate(body) : storedBody.length;
+        return encoded(256 + (annotations == null ? 0 : annotations.length) + bodyEstimate, out -> {
             encoder.writeObject(header);
             if (annotations != null) {
                 out.put(annotations, 0, annotations.length);
@@ -449,7 +462,11 @@ final class MessageCodec {
             if (application != null) {
                 encoder.writeObject(application);
             }
-            encoder.writeObject(body);
+            if (storedBody != null) {
+                out.put(storedBody, 0, storedBody.length);
+            } else {
+                encoder.writeObject(body);
+            }
         });
     }
 
@@ -532,6 +549,20 @@ final class MessageCodec {
             application.put(BASIC_APP_ID, p.appId());
         }
         return new ApplicationProperties(application);
+    }
+
+    /**
+     * The amqp-value or amqp-sequence section stored as the client sent it, to be sent on as it is;
+     * null for another body, or bytes that are not one section (then sent as data).
+     */
+    private byte[] storedBodySection(Message m) {
+        HeaderValue kind = m.unknownProperties().get(BODY_HEADER);
+        if (kind == null || kind.type() != ValueType.STRING
+                || !(kind.asString().equals(BODY_VALUE) || kind.asString().equals(BODY_SEQUENCE)) || !m.hasBody()) {
+            return null;
+        }
+        byte[] body = m.bodyBytes();
+        return decodeSection(body) != null ? body : null;
     }
 
     private Section bodySection(Message m) {

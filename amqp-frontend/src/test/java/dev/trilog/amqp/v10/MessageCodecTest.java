@@ -9,6 +9,7 @@ import dev.trilog.routing.message.ReservedHeaderException;
 import dev.trilog.routing.message.ValueType;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.apache.qpid.proton.amqp.Decimal128;
 import org.apache.qpid.proton.amqp.Decimal32;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedByte;
+import org.apache.qpid.proton.amqp.UnknownDescribedType;
 import org.apache.qpid.proton.amqp.UnsignedInteger;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.UnsignedShort;
@@ -96,6 +98,23 @@ class MessageCodecTest {
                 .isEqualTo(new Binary(new byte[] {9}));
         AmqpSequence sequence = new AmqpSequence(List.of(1, "two"));
         assertThat(((AmqpSequence) roundTrip(amqp(sequence)).getBody()).getValue()).isEqualTo(List.of(1, "two"));
+    }
+
+    @Test
+    void aDescribedValueComesBackAsItWasSent() {
+        // found-described-value-with-descriptor-zero (MessageCodecFuzzTest): an amqp-value of a
+        // described type with descriptor 0 (here as smallulong) was written again by proton-j as
+        // ulong0, which its decoder refuses, and so sent on as a data section
+        byte[] sent = {0x00, 0x53, 0x77, 0x00, 0x53, 0x00, 0x40};
+        Message stored = codec.decode(sent, sent.length, NOW);
+
+        org.apache.qpid.proton.message.Message delivered = codec.toAmqp(stored, 0, 1);
+        assertThat(delivered.getBody()).isInstanceOf(AmqpValue.class);
+        assertThat(((AmqpValue) delivered.getBody()).getValue())
+                .isEqualTo(new UnknownDescribedType(UnsignedLong.ZERO, null));
+        byte[] wire = codec.toAmqpBytes(stored, 0, 1);
+        assertThat(Arrays.copyOfRange(wire, wire.length - sent.length, wire.length)).as("the body section as it came")
+                .isEqualTo(sent);
     }
 
     @Test
