@@ -75,6 +75,11 @@ final class MetadataHandler implements ApiHandler {
                     .orElseGet(() -> failed(null, asked.topicId(), Errors.UNKNOWN_TOPIC_ID));
         }
         String name = asked.name();
+        if (name == null) {
+            // by ID (v10+), and the zero ID names no topic: Kafka answers UNKNOWN_TOPIC_ID too
+            // (this was an NPE and UNKNOWN_SERVER_ERROR for the whole request, found by KafkaApisFuzzTest)
+            return failed(null, asked.topicId(), Errors.UNKNOWN_TOPIC_ID);
+        }
         try {
             if (!name.startsWith(LogEngine.RESERVED_PREFIX)) {
                 org.apache.kafka.common.internals.Topic.validate(name);
