@@ -32,6 +32,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,18 +156,22 @@ class KafkaApisFuzzTest {
             out.flush();
 
             DataInputStream in = new DataInputStream(socket.getInputStream());
+            Map<Sent, AbstractResponse> answers = new LinkedHashMap<>();
             for (Sent request : requests) {
                 if (request.answered()) {
-                    AbstractResponse response = answerTo(request, in);
-                    assertThat(response.errorCounts()).as("%s v%d answered", request.header().apiKey(),
-                            request.header().apiVersion()).doesNotContainKey(Errors.UNKNOWN_SERVER_ERROR);
+                    answers.put(request, answerTo(request, in));
                 }
             }
-            assertThat(answerTo(versions, in).errorCounts()).containsOnlyKeys(Errors.NONE);
+            AbstractResponse versionsAnswer = answerTo(versions, in);
             MetadataResponseData cluster = ((MetadataResponse) answerTo(metadata, in)).data();
+            // a handler's exception is logged before its answer is written: its stack, if any, is the finding
+            FAILURES.throwFirst();
+            answers.forEach((request, response) -> assertThat(response.errorCounts())
+                    .as("%s v%d answered", request.header().apiKey(), request.header().apiVersion())
+                    .doesNotContainKey(Errors.UNKNOWN_SERVER_ERROR));
+            assertThat(versionsAnswer.errorCounts()).containsOnlyKeys(Errors.NONE);
             assertThat(cluster.brokers()).as("the broker still serving").isNotEmpty();
         }
-        FAILURES.throwFirst();
     }
 
     /** The seeds name {@value #TOPIC} by its ID too; an input may have deleted it, or never found it there. */

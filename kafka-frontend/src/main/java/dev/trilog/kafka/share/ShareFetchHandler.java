@@ -20,6 +20,8 @@ import org.apache.kafka.common.message.ShareFetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ShareFetchRequest;
 import org.apache.kafka.common.requests.ShareFetchResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ShareFetch: continues (or opens, or closes) the member's share session, applies the
@@ -29,6 +31,8 @@ import org.apache.kafka.common.requests.ShareFetchResponse;
  * once the acknowledgements and the acquisitions are durable (one share-state write for both).
  */
 final class ShareFetchHandler implements ApiHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ShareFetchHandler.class);
 
     /** The most records one fetch acquires, whatever it asks (Kafka's max.poll.records is 500 by default). */
     static final int MAX_RECORDS = 10_000;
@@ -115,7 +119,7 @@ final class ShareFetchHandler implements ApiHandler {
                 sessions.close(session);
             }
             return reply(named, ackErrors, got, lockMs);
-        })).exceptionally(failure -> errorReply(Errors.forException(failure)));
+        })).exceptionally(failure -> errorReply(errorFor(failure)));
     }
 
     /** The response: every partition the request named or records were acquired from. */
@@ -153,6 +157,18 @@ final class ShareFetchHandler implements ApiHandler {
 
     private static CompletableFuture<Reply> error(Errors error) {
         return CompletableFuture.completedFuture(errorReply(error));
+    }
+
+    /**
+     * The error a failed fetch is answered with; one that is not an API error is Trilog's own and
+     * logged with its stack, as the connection logs a handler's exception (answered, it was silent).
+     */
+    private static Errors errorFor(Throwable failure) {
+        Errors error = Errors.forException(failure);
+        if (error == Errors.UNKNOWN_SERVER_ERROR) {
+            log.error("ShareFetch failed", failure);
+        }
+        return error;
     }
 
     private static Reply errorReply(Errors error) {
