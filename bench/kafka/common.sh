@@ -153,6 +153,18 @@ start_trilog() { # $1 partitions, $2 tag, $3 the jar (default: this build), $4 a
   wait_port "$TRILOG_PORT" "$BROKER_PID" "$RUN/logs/trilog-$2.log"
 }
 
+# Share consumers (KIP-932), as run.sh's PHASES=share and profile.sh's WORKLOAD=share run them.
+SHARE_CONSUMERS="${SHARE_CONSUMERS:-2}"
+share_earliest() { # bootstrap group: the group reads from the earliest offset (a group config on
+  # Kafka, whose groups start at the latest; Trilog's start at the earliest and take no group configs)
+  java -cp "$TOOLS_CP" BenchTool share-earliest "$1" "$2"
+}
+share_perf() { # bootstrap topic records group: ShareConsumerPerformance, SHARE_CONSUMERS share consumers
+  # in one group, implicit acknowledgement (every record accepted on the next poll)
+  java -cp "$TOOLS_CP" org.apache.kafka.tools.ShareConsumerPerformance --bootstrap-server "$1" \
+    --topic "$2" --num-records "$3" --group "$4" --threads "$SHARE_CONSUMERS" --timeout 120000
+}
+
 cpu_ticks() { # utime+stime of the broker, in clock ticks (fields 14, 15 after the "(comm)")
   sed 's/^.*) //' "/proc/$BROKER_PID/stat" | awk '{print $12 + $13}'
 }

@@ -15,6 +15,8 @@
 # consumed by ShareConsumerPerformance with SHARE_CONSUMERS share consumers in one group
 # (implicit acknowledgement: every record accepted on the next poll), twice per broker. The group
 # reads from the earliest offset (set through a group config on Kafka; Trilog's groups start there).
+# With SHARE_WARMUP=1 (the default) an untimed share consume of WARMUP_RECORDS comes first, as the
+# warm-up produce does for the produce path; SHARE_WARMUP=0 measures the share path cold.
 # PHASES=rebalance times group rebalances instead (no records): REBALANCE_MEMBERS consumers of one
 # group on a topic of P partitions, then REBALANCE_ROUNDS times a consumer joins and leaves again
 # (BenchTool rebalance), with the classic protocol and with the KIP-848 consumer protocol, client
@@ -67,7 +69,7 @@ fi
 AUTH_OTHER_ACLS="${AUTH_OTHER_ACLS:-100}"
 TRILOG_ADMIN_PORT="${TRILOG_ADMIN_PORT:-47180}"
 TXN_DURATION_MS="${TXN_DURATION_MS:-100}"
-SHARE_CONSUMERS="${SHARE_CONSUMERS:-2}"
+SHARE_WARMUP="${SHARE_WARMUP:-1}"
 SHARE_TOPIC=""; [[ $PHASES == share ]] && SHARE_TOPIC=share
 [[ $PHASES == rebalance ]] && SHARE_TOPIC=rebalance
 BROKERS="${BROKERS:-trilog kafka${BASELINE_JAR:+ trilog-base}}"
@@ -76,7 +78,7 @@ source "$(dirname "$0")/common.sh"
 RESULTS="$RUN/results.tsv"
 
 {
-  echo "# started $STAMP; PHASES=$PHASES TXN_DURATION_MS=$TXN_DURATION_MS SHARE_CONSUMERS=$SHARE_CONSUMERS REPS=$REPS NUM_RECORDS=$NUM_RECORDS RECORD_SIZE=$RECORD_SIZE E2E_RECORDS=$E2E_RECORDS E2E_US_RECORDS=$E2E_US_RECORDS"
+  echo "# started $STAMP; PHASES=$PHASES TXN_DURATION_MS=$TXN_DURATION_MS SHARE_CONSUMERS=$SHARE_CONSUMERS SHARE_WARMUP=$SHARE_WARMUP REPS=$REPS NUM_RECORDS=$NUM_RECORDS RECORD_SIZE=$RECORD_SIZE E2E_RECORDS=$E2E_RECORDS E2E_US_RECORDS=$E2E_US_RECORDS"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -2 | tr '\n' ' ')"
   echo "# jar sha256: $(sha256sum "$REPO/gateway/target/trilog.jar" "$TRILOG_JAR" | awk '{printf "%s ", substr($1,1,16)}')"
   echo "# nproc=$(nproc); $(free -g | awk '/Mem:/{print "mem_total_gb="$2}'); trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
@@ -171,9 +173,8 @@ consume_perf() { # phase topic group
 }
 
 consume_share() { # phase topic group
-  java -cp "$TOOLS_CP" BenchTool share-earliest "$BOOT" "$3" >>"$RUN/logs/$TAG-share-config.out" 2>&1
-  run_phase "$1" java -cp "$TOOLS_CP" org.apache.kafka.tools.ShareConsumerPerformance --bootstrap-server "$BOOT" \
-    --topic "$2" --num-records "$NUM_RECORDS" --group "$3" --threads "$SHARE_CONSUMERS" --timeout 120000
+  share_earliest "$BOOT" "$3" >>"$RUN/logs/$TAG-share-config.out" 2>&1
+  run_phase "$1" share_perf "$BOOT" "$2" "$NUM_RECORDS" "$3"
   # header: start.time, end.time, data.consumed.in.MB, MB.sec, nMsg.sec, data.consumed.in.nMsg, fetch.time.ms
   local line; line=$(grep -E '^[0-9]{4}-' "$PHASE_OUT" | tail -1)
   if [[ $PHASE_RC -ne 0 || -z "$line" ]] || grep -q 'Exiting before consuming' "$PHASE_OUT"; then
@@ -302,6 +303,12 @@ one_broker() {
   elif [[ $PHASES == sessions ]]; then
     phases=("sessions_phase sessions_idle sessions idle" "sessions_phase sessions_trickle sessions trickle")
   elif [[ $PHASES == share ]]; then
+    if [[ $SHARE_WARMUP == 1 ]]; then
+      # the share path warmed up too (untimed, WARMUP_RECORDS of the warm-up topic): without it the
+      # first measured consume was the JIT's, C2 compiling the share path for seconds of CPU
+      share_earliest "$BOOT" "share-warmup-$TAG" >>"$RUN/logs/$TAG-share-config.out" 2>&1
+      share_perf "$BOOT" warmup "$WARMUP_RECORDS" "share-warmup-$TAG" >>"$RUN/logs/$TAG-warmup.out" 2>&1
+    fi
     phases=("produce produce_acks1 share 1" "consume_share share_consume share share-a-$TAG"
             "consume_share share_consume share share-b-$TAG")
   else
