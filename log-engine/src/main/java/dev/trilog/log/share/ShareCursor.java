@@ -77,12 +77,8 @@ public final class ShareCursor {
     private final Map<Integer, Integer> groupsInFlight = new HashMap<>();
     /** Durable state read at start for offsets not yet back in the window. */
     private final TreeMap<Long, ShareSnapshot.Run> restored = new TreeMap<>();
-    /**
-     * Records read from the log past the window's end but not yet materialised (a read returns
-     * a whole chunk; an acquire may want fewer): the next acquire starts here instead of decoding
-     * them again. At most one read chunk.
-     */
-    private final java.util.ArrayDeque<LogRecord> readAhead = new java.util.ArrayDeque<>();
+    /** Records read from the log past the window's end but not yet materialised. */
+    private final ReadAhead readAhead = new ReadAhead();
     private long archivedTotal;
     /** {@code window.end()} as the last acquire or purge left it, for {@link #undeliveredEstimate()}. */
     private volatile long fetchedUpTo;
@@ -218,6 +214,8 @@ public final class ShareCursor {
      * count that went backwards.
      */
     public Acquisition acquireAsync(String consumer, int maxRecords, int maxBytes, long lockMs) {
+        // the decoding of new records, done before the lock is taken when it can be
+        readAhead.prefetch(fetchedUpTo, readableEnd(), maxRecords, from -> readFrom(from, readChunkBytes(maxBytes)));
         List<Delivery> taken;
         synchronized (this) {
             taken = acquireLocked(consumer, maxRecords, maxBytes, lockMs);
@@ -265,12 +263,8 @@ public final class ShareCursor {
         }
         // Then records the window has not seen yet.
         while (out.size() < maxRecords && window.size() < settings.maxInFlight() && window.end() < readableEnd()) {
-            if (readAhead.isEmpty() || readAhead.peekFirst().offset() < window.end()) {
-                readAhead.clear();
-                readAhead.addAll(readFrom(window.end(), Math.min(maxBytes, READ_CHUNK_BYTES)));
-                if (readAhead.isEmpty()) {
-                    break;
-                }
+            if (!readAhead.positionAt(window.end(), from -> readFrom(from, readChunkBytes(maxBytes)))) {
+                break;
             }
             while (!readAhead.isEmpty()) {
                 if (out.size() >= maxRecords || !fitsInWindow(readAhead.peekFirst())) {
@@ -285,6 +279,10 @@ public final class ShareCursor {
             }
         }
         return finish(out);
+    }
+
+    private static int readChunkBytes(int maxBytes) {
+        return Math.min(maxBytes, READ_CHUNK_BYTES);
     }
 
     private List<Delivery> finish(List<Delivery> out) {
@@ -937,12 +935,8 @@ public final class ShareCursor {
      */
     private void readIntoWindow(long until) {
         while (window.size() < settings.maxInFlight() && window.end() < Math.min(until, readableEnd())) {
-            if (readAhead.isEmpty() || readAhead.peekFirst().offset() < window.end()) {
-                readAhead.clear();
-                readAhead.addAll(readFrom(window.end(), READ_CHUNK_BYTES));
-                if (readAhead.isEmpty()) {
-                    return;
-                }
+            if (!readAhead.positionAt(window.end(), from -> readFrom(from, READ_CHUNK_BYTES))) {
+                return;
             }
             while (!readAhead.isEmpty()) {
                 if (readAhead.peekFirst().offset() >= until || !fitsInWindow(readAhead.peekFirst())) {

@@ -697,4 +697,47 @@ class ShareCursorTest {
         assertThat(peeked(cursor.peek(3))).containsExactly(0L, 1L, 2L);
         assertThat(offsets(cursor.acquire("a", 10, 1 << 20, LOCK))).containsExactly(0L, 1L);
     }
+
+    /**
+     * Two consumers acquiring at once from one cursor, each read small enough that the records
+     * past the window are read many times over, by a prefetch outside the lock and under it:
+     * every record is given once and none is lost (taken for a gap).
+     */
+    @Test
+    void consumersAcquiringAtOnceGetEveryRecordOnceWhileTheReadAheadIsFilledOutsideTheLock() throws Exception {
+        int records = 6_000;
+        for (int i = 0; i < records; i += 40) {
+            engine.appender().append(TP, Batches.of(40, clock.millis(), i)).join();
+        }
+        ShareCursor cursor = engine.shareCursor(TP, "g", new ShareGroupSettings(5,
+                ShareGroupSettings.LimitCounts.ACQUISITIONS, ShareGroupSettings.DEFAULT_MAX_IN_FLIGHT),
+                DeliveryPolicy.NONE, (group, offset, reason) -> { });
+        java.util.Set<Long> given = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger givenTwice = new AtomicInteger();
+        long giveUpAt = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2); // against a hang only
+        List<Thread> consumers = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            Thread consumer = new Thread(() -> {
+                while (cursor.startOffset() < records && System.nanoTime() < giveUpAt) {
+                    // 1,500 bytes: a read of a few batches, so reads outnumber acquires
+                    List<Delivery> got = cursor.acquire(name, 37, 1_500, LOCK);
+                    for (Delivery delivery : got) {
+                        if (!given.add(delivery.offset())) {
+                            givenTwice.incrementAndGet();
+                        }
+                    }
+                    cursor.acknowledgeAll(got).join();
+                }
+            });
+            consumer.start();
+            consumers.add(consumer);
+        }
+        for (Thread consumer : consumers) {
+            consumer.join();
+        }
+
+        assertThat(givenTwice).hasValue(0);
+        assertThat(given).hasSize(records);
+        assertThat(cursor.startOffset()).isEqualTo(records);
+    }
 }
