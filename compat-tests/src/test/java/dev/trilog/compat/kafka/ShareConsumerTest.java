@@ -155,8 +155,9 @@ class ShareConsumerTest {
                 producer.flush();
             }
         }
+        // record_limit: at most max.poll.records acquired (batch_optimized, the default, rounds up to a batch's end)
         KafkaShareConsumer<String, String> four = shareConsumer(trilog.kafkaBootstrap(), "batched-group", "explicit",
-                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4));
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4, ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit"));
         clients.add(four);
         four.subscribe(List.of("batched"));
 
@@ -186,6 +187,44 @@ class ShareConsumerTest {
         assertThat(valuesAndCounts(remaining)).containsExactlyInAnyOrderElementsOf(expected);
         rest.poll(Duration.ofMillis(200)); // acknowledges them
         assertThat(drain(rest, Duration.ofSeconds(3))).isEmpty();
+    }
+
+    /**
+     * The default acquire mode, batch_optimized: a fetch may acquire past max.poll.records to the
+     * end of the batch it stops in (Kafka's MaxRecords "can be exceeded for alignment of batch
+     * boundaries"), and the poll gives all of them; another member then starts at the next batch.
+     */
+    @Test
+    void batchOptimizedFetchesAcquireToTheEndOfABatch() throws Exception {
+        createTopic("aligned", 1);
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(),
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 60_000, ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20))) {
+            for (int batch = 0; batch < 2; batch++) { // two batches of five records: m0–m4, m5–m9
+                for (int i = batch * 5; i < batch * 5 + 5; i++) {
+                    producer.send(new ProducerRecord<>("aligned", "m" + i));
+                }
+                producer.flush();
+            }
+        }
+        KafkaShareConsumer<String, String> four = shareConsumer(trilog.kafkaBootstrap(), "aligned-group", "explicit",
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4));
+        clients.add(four);
+        four.subscribe(List.of("aligned"));
+
+        List<ConsumerRecord<String, String>> first = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            four.poll(Duration.ofMillis(200)).forEach(first::add);
+            return !first.isEmpty();
+        });
+        // one poll, five records: the whole first batch, past max.poll.records
+        assertThat(valuesAndCounts(first)).containsExactly("m0/1", "m1/1", "m2/1", "m3/1", "m4/1");
+        first.forEach(r -> four.acknowledge(r, AcknowledgeType.ACCEPT));
+        four.commitSync(WAIT);
+
+        KafkaShareConsumer<String, String> other = shareConsumer("aligned-group", "explicit");
+        other.subscribe(List.of("aligned"));
+        List<ConsumerRecord<String, String>> rest = pollUntil(other, 5);
+        assertThat(valuesAndCounts(rest)).containsExactly("m5/1", "m6/1", "m7/1", "m8/1", "m9/1");
     }
 
     private static List<String> valuesAndCounts(List<ConsumerRecord<String, String>> records) {

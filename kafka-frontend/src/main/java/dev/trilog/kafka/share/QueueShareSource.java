@@ -31,9 +31,13 @@ final class QueueShareSource implements ShareSource {
         this.queue = queue;
     }
 
+    /**
+     * {@inheritDoc} A queue hands its messages out in its own order (delays, FIFO groups, all its
+     * partitions), so {@code wholeBatches} does not apply: at most {@code maxRecords}.
+     */
     @Override
     public CompletableFuture<List<Acquired>> acquire(String member, List<Integer> partitions, int maxRecords,
-            int maxBytes, long lockMs) {
+            int maxBytes, long lockMs, boolean wholeBatches) {
         Set<Integer> wanted = new HashSet<>(partitions);
         return queues.receiveAsync(queue, member, maxRecords, lockMs, 0).thenApply(deliveries -> {
             List<Acquired> taken = new ArrayList<>(deliveries.size());

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.consumer.internals.ShareAcquireMode;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ShareFetchRequestData;
@@ -104,7 +105,9 @@ final class ShareFetchHandler implements ApiHandler {
                 int maxRecords = data.maxRecords() > 0 ? Math.min(data.maxRecords(), MAX_RECORDS) : MAX_RECORDS;
                 int maxBytes = data.maxBytes() > 0 ? data.maxBytes() : Integer.MAX_VALUE;
                 ShareFetchRead read = new ShareFetchRead(session, sources, maxRecords, maxBytes, lockMs,
-                        context.engine().settings().clock());
+                        context.engine().settings().clock(),
+                        // batch-optimized (v2's default, and v1's only mode) may exceed MaxRecords to a batch's end
+                        data.shareAcquireMode() != ShareAcquireMode.RECORD_LIMIT.id());
                 fetched = new ShareFetchWait(read, context.timer()).start(Math.max(0, data.maxWaitMs()));
             } else {
                 fetched = CompletableFuture.completedFuture(Map.of());

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +47,18 @@ final class ShareFetchRead {
     private final int maxBytes;
     private final long lockMs;
     private final InstantSource clock;
+    /** Whether an acquisition runs on to the end of the log batch it stops in (batch-optimized, not record-limit). */
+    private final boolean wholeBatches;
 
     ShareFetchRead(ShareSession session, ShareSources sources, int maxRecords, int maxBytes, long lockMs,
-            InstantSource clock) {
+            InstantSource clock, boolean wholeBatches) {
         this.session = session;
         this.sources = sources;
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
         this.lockMs = lockMs;
         this.clock = clock;
+        this.wholeBatches = wholeBatches;
     }
 
     /** The logs of the session's partitions, whose appends may give a waiting fetch records. */
@@ -111,17 +115,21 @@ final class ShareFetchRead {
             return CompletableFuture.completedFuture(0);
         }
         Collections.rotate(readable, -(int) (session.nextRotation() % readable.size()));
-        return source.acquire(session.member, readable, budget, maxBytes, lockMs).thenApply(acquired -> {
-            long deadline = clock.millis() + lockMs;
-            Map<Integer, List<ShareSource.Acquired>> byPartition = new LinkedHashMap<>();
-            for (ShareSource.Acquired a : acquired) {
-                session.hold(new SharePartition(topicId, a.partition()), a.offset(), a.deliveryCount(), deadline);
-                byPartition.computeIfAbsent(a.partition(), p -> new ArrayList<>()).add(a);
-            }
-            byPartition.forEach((p, records) -> answers.put(new SharePartition(topicId, p),
-                    read(source.log(p), records)));
-            return acquired.size();
-        });
+        return source.acquire(session.member, readable, budget, maxBytes, lockMs, wholeBatches)
+                .thenApply(acquired -> {
+                    long deadline = clock.millis() + lockMs;
+                    Map<Integer, List<ShareSource.Acquired>> byPartition = new LinkedHashMap<>();
+                    for (ShareSource.Acquired a : acquired) {
+                        session.hold(new SharePartition(topicId, a.partition()), a.offset(), a.deliveryCount(), deadline);
+                        byPartition.computeIfAbsent(a.partition(), p -> new ArrayList<>()).add(a);
+                    }
+                    byPartition.forEach((p, records) -> {
+                        // a batch's rest acquired after the first pass may come after redeliveries of lower offsets
+                        records.sort(Comparator.comparingLong(ShareSource.Acquired::offset));
+                        answers.put(new SharePartition(topicId, p), read(source.log(p), records));
+                    });
+                    return acquired.size();
+                });
     }
 
     /**

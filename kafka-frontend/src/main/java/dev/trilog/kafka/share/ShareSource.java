@@ -22,11 +22,12 @@ interface ShareSource {
 
     /**
      * Acquires what is deliverable now for {@code member}, at most {@code maxRecords} (and about
-     * {@code maxBytes}), locked for {@code lockMs}; completes once the delivery counts are durable,
-     * in offset order per partition. Never waits for records to arrive.
+     * {@code maxBytes}), locked for {@code lockMs}; completes once the delivery counts are durable.
+     * With {@code wholeBatches} (ShareFetch's batch-optimized mode) a source may go past
+     * {@code maxRecords} to the end of the log batch it stopped in. Never waits for records to arrive.
      */
     CompletableFuture<List<Acquired>> acquire(String member, List<Integer> partitions, int maxRecords, int maxBytes,
-            long lockMs);
+            long lockMs, boolean wholeBatches);
 
     /**
      * Settles records the way {@code type} says; completes, once durable where it must be, with

@@ -15,6 +15,7 @@ import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import org.apache.kafka.clients.consumer.internals.ShareAcquireMode;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.network.TransferableChannel;
 import org.apache.kafka.common.record.internal.BaseRecords;
@@ -144,8 +145,8 @@ class ShareApisTest {
         }
         heartbeat("g", "m1", 0, List.of("orders"));
 
-        // four records: the first batch and the first record of the second
-        Reply first = fetchReply("g", "m1", 0, 4);
+        // four records (record_limit: no more than asked): the first batch and the first record of the second
+        Reply first = fetchReply("g", "m1", 0, 4, ShareAcquireMode.RECORD_LIMIT);
         ShareFetchResponseData.PartitionData got = partition0(first);
         assertThat(got.acquiredRecords()).singleElement().satisfies(r -> {
             assertThat(r.firstOffset()).isZero();
@@ -158,7 +159,7 @@ class ShareApisTest {
         first.closeResources();
 
         // the next four: the rest of the second batch and two of the third, the second batch not sent twice
-        Reply second = fetchReply("g", "m1", 1, 4);
+        Reply second = fetchReply("g", "m1", 1, 4, ShareAcquireMode.RECORD_LIMIT);
         got = partition0(second);
         assertThat(got.acquiredRecords()).singleElement().satisfies(r -> {
             assertThat(r.firstOffset()).isEqualTo(4);
@@ -168,9 +169,38 @@ class ShareApisTest {
         second.closeResources();
     }
 
-    private Reply fetchReply(String group, String member, int epoch, int maxRecords) throws Exception {
+    @Test
+    void aBatchOptimizedFetchAcquiresToTheEndOfTheBatchItStopsIn() throws Exception {
+        for (int batch = 0; batch < 3; batch++) { // offsets 0–2, 3–5, 6–8
+            engine.appender().append(new TopicPartition("orders", 0), RecordFormat.build(0, "none",
+                    List.of(RecordData.of(1L, null, new byte[100]), RecordData.of(1L, null, new byte[100]),
+                            RecordData.of(1L, null, new byte[100])))).join();
+        }
+        heartbeat("g", "m1", 0, List.of("orders"));
+        heartbeat("g", "m2", 0, List.of("orders"));
+
+        // four asked, six acquired: the second batch is not split between two members
+        Reply first = fetchReply("g", "m1", 0, 4, ShareAcquireMode.BATCH_OPTIMIZED);
+        assertThat(partition0(first).acquiredRecords()).singleElement().satisfies(r -> {
+            assertThat(r.firstOffset()).isZero();
+            assertThat(r.lastOffset()).isEqualTo(5);
+        });
+        assertThat(baseOffsets(partition0(first).records())).containsExactly(0L, 3L);
+        first.closeResources();
+
+        Reply second = fetchReply("g", "m2", 0, 1, ShareAcquireMode.BATCH_OPTIMIZED);
+        assertThat(partition0(second).acquiredRecords()).singleElement().satisfies(r -> {
+            assertThat(r.firstOffset()).isEqualTo(6);
+            assertThat(r.lastOffset()).isEqualTo(8);
+        });
+        second.closeResources();
+    }
+
+    private Reply fetchReply(String group, String member, int epoch, int maxRecords, ShareAcquireMode mode)
+            throws Exception {
         ShareFetchRequestData data = new ShareFetchRequestData().setGroupId(group).setMemberId(member)
-                .setShareSessionEpoch(epoch).setMaxWaitMs(0).setMaxRecords(maxRecords).setBatchSize(maxRecords);
+                .setShareSessionEpoch(epoch).setMaxWaitMs(0).setMaxRecords(maxRecords).setBatchSize(maxRecords)
+                .setShareAcquireMode(mode.id());
         data.topics().add(new ShareFetchRequestData.FetchTopic().setTopicId(orders.id()).setPartitions(
                 new ShareFetchRequestData.FetchPartitionCollection(List.of(new ShareFetchRequestData.FetchPartition()
                         .setPartitionIndex(0)).iterator())));
