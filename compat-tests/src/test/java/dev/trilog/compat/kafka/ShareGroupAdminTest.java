@@ -61,7 +61,7 @@ class ShareGroupAdminTest {
         TopicPartition tp = new TopicPartition("reset", 0);
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("resetters")) {
             consumer.subscribe(List.of("reset"));
-            await().atMost(WAIT).until(() -> {
+            awaitJoined().until(() -> {
                 consumer.poll(Duration.ofMillis(100)); // implicit mode: the next poll acknowledges
                 return startOffset("resetters", tp) == 4;
             });
@@ -128,7 +128,7 @@ class ShareGroupAdminTest {
         TopicPartition tp = new TopicPartition("tooled", 0);
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("tool-group")) {
             consumer.subscribe(List.of("tooled"));
-            await().atMost(WAIT).until(() -> {
+            awaitJoined().until(() -> {
                 consumer.poll(Duration.ofMillis(100));
                 return startOffset("tool-group", tp) == 3;
             });
@@ -169,7 +169,7 @@ class ShareGroupAdminTest {
         TopicPartition tp = new TopicPartition("lagging", 0);
         try (KafkaShareConsumer<String, String> consumer = shareConsumer("lag-group")) {
             consumer.subscribe(List.of("lagging"));
-            await().atMost(WAIT).until(() -> {
+            awaitJoined().until(() -> {
                 consumer.poll(Duration.ofMillis(100));
                 return startOffset("lag-group", tp) == 5;
             });
@@ -193,6 +193,15 @@ class ShareGroupAdminTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * An await while the consumer's first polls join the group: until its first heartbeat the
+     * group has had no member, and DescribeShareGroupOffsets answers GROUP_ID_NOT_FOUND (a loaded
+     * machine can take longer than one poll to get there).
+     */
+    private static org.awaitility.core.ConditionFactory awaitJoined() {
+        return await().atMost(WAIT).ignoreExceptionsMatching(e -> e.getCause() instanceof GroupIdNotFoundException);
+    }
 
     private long startOffset(String group, TopicPartition tp) throws Exception {
         return startOffset(admin, group, tp);
