@@ -122,7 +122,11 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
         } finally {
             synchronized (lock) {
                 writing = false;
-                lock.notifyAll(); // the writer takes whatever came meanwhile
+                if (!dirty.isEmpty() || closed) {
+                    // the writer takes whatever came meanwhile (or stops); with nothing there, waking
+                    // it only cost a context switch on each side per write (one per ack burst)
+                    lock.notifyAll();
+                }
             }
         }
     }
