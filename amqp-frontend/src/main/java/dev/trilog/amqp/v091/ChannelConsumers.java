@@ -23,8 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -62,7 +60,7 @@ final class ChannelConsumers {
     private final Map<String, Consumer> consumers = new LinkedHashMap<>();
     /** Cancelled consumers whose earlier deliveries may still be unsettled (returned when the channel closes). */
     private final List<Consumer> cancelled = new ArrayList<>();
-    private final TreeMap<Long, Unacked> unacked = new TreeMap<>();
+    private final SequencedMap<Unacked> unacked = new SequencedMap<>();
     /** Acked, not yet settled with the facade: see {@link #ack}. */
     private List<Unacked> pendingAcks = new ArrayList<>();
     private boolean ackFlushScheduled;
@@ -423,16 +421,7 @@ final class ChannelConsumers {
      * tell; the credit it gives back comes at the end of the burst.
      */
     void ack(AMQP.Basic.Ack a) throws AmqpException {
-        long tag = a.getDeliveryTag();
-        if (a.getMultiple()) {
-            collect(tag, true, pendingAcks);
-        } else {
-            Unacked one = unacked.remove(tag);
-            if (one == null) {
-                throw unknownTag(tag);
-            }
-            pendingAcks.add(one);
-        }
+        collect(a.getDeliveryTag(), a.getMultiple(), pendingAcks);
         if (!ackFlushScheduled) {
             ackFlushScheduled = true;
             onEventLoop(this::flushAcks); // runs after this read burst
@@ -461,12 +450,10 @@ final class ChannelConsumers {
     /** Moves {@code tag} (and with {@code multiple} every one below it) from the unacked set to {@code into}. */
     private void collect(long tag, boolean multiple, List<Unacked> into) throws AmqpException {
         if (multiple) {
-            NavigableMap<Long, Unacked> upTo = tag == 0 ? unacked : unacked.headMap(tag, true);
             if (tag != 0 && !unacked.containsKey(tag)) {
                 throw unknownTag(tag);
             }
-            into.addAll(upTo.values());
-            upTo.clear();
+            unacked.removeUpTo(tag == 0 ? Long.MAX_VALUE : tag, into::add);
         } else {
             Unacked one = unacked.remove(tag);
             if (one == null) {
@@ -477,21 +464,8 @@ final class ChannelConsumers {
     }
 
     private void settle(long tag, boolean multiple, Settlement how) throws AmqpException {
-        List<Unacked> which;
-        if (multiple) {
-            NavigableMap<Long, Unacked> upTo = tag == 0 ? unacked : unacked.headMap(tag, true);
-            if (tag != 0 && !unacked.containsKey(tag)) {
-                throw unknownTag(tag);
-            }
-            which = new ArrayList<>(upTo.values());
-            upTo.clear();
-        } else {
-            Unacked one = unacked.remove(tag);
-            if (one == null) {
-                throw unknownTag(tag);
-            }
-            which = List.of(one);
-        }
+        List<Unacked> which = new ArrayList<>(multiple ? unacked.size() : 1);
+        collect(tag, multiple, which);
         settleAll(which, how);
     }
 
@@ -562,8 +536,8 @@ final class ChannelConsumers {
         if (!requeue) {
             throw AmqpException.of(ReplyCode.NOT_IMPLEMENTED, "requeue=false");
         }
-        List<Unacked> all = new ArrayList<>(unacked.values());
-        unacked.clear();
+        List<Unacked> all = new ArrayList<>(unacked.size());
+        unacked.removeAll(all::add);
         settleAll(all, Settlement.RELEASE);
         if (reply) {
             channel.send(new AMQP.Basic.RecoverOk.Builder().build());
@@ -630,12 +604,11 @@ final class ChannelConsumers {
         }
         cancelled.clear();
         List<DeliveryTag> gets = new ArrayList<>();
-        for (Unacked u : unacked.values()) {
+        unacked.removeAll(u -> {
             if (u.consumer() == null) {
                 gets.add(u.tag());
             }
-        }
-        unacked.clear();
+        });
         if (!gets.isEmpty()) {
             context.queues.settleAll(gets, Settlement.RELEASE_FAILED);
         }

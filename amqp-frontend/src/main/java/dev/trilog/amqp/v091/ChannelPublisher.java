@@ -48,8 +48,10 @@ final class ChannelPublisher {
 
     private boolean confirming;
     private long nextSequence = 1;
-    private final TreeSet<Long> unconfirmed = new TreeSet<>();
-    private final TreeSet<Long> toAck = new TreeSet<>();
+    private final SequencedMap<Boolean> unconfirmed = new SequencedMap<>();
+    /** Sequences to ack at the next flush, {@code acks} of them, in the order they were answered (mostly ascending). */
+    private long[] toAck = new long[64];
+    private int acks;
     private final TreeSet<Long> toNack = new TreeSet<>();
     private boolean flushScheduled;
     /** Publishes the facade has answered, for {@link #drainCompleted} (written on the facade's threads). */
@@ -158,7 +160,7 @@ final class ChannelPublisher {
         context.published.increment();
         long sequence = confirming ? nextSequence++ : 0;
         if (confirming) {
-            unconfirmed.add(sequence);
+            unconfirmed.put(sequence, Boolean.TRUE);
         }
         AMQP.BasicProperties sent = props;
         context.queues.publishToExchange(exchange, p.getRoutingKey(), message).whenComplete((routed, failure) -> {
@@ -205,7 +207,7 @@ final class ChannelPublisher {
         if (queues != null) {
             channel.connection.pace(queues);
         }
-        if (!toAck.isEmpty() || !toNack.isEmpty()) {
+        if (acks > 0 || !toNack.isEmpty()) {
             flushConfirms();
         }
     }
@@ -222,8 +224,15 @@ final class ChannelPublisher {
                     .routingKey(p.getRoutingKey()).build(), props, Unpooled.wrappedBuffer(bytes)),
                     channel.connection.ctx().voidPromise());
         }
-        if (sequence > 0 && unconfirmed.remove(sequence)) {
-            (failure == null ? toAck : toNack).add(sequence);
+        if (sequence > 0 && unconfirmed.remove(sequence) != null) {
+            if (failure != null) {
+                toNack.add(sequence);
+            } else {
+                if (acks == toAck.length) {
+                    toAck = Arrays.copyOf(toAck, 2 * acks);
+                }
+                toAck[acks++] = sequence;
+            }
             if (!flushScheduled && !draining) {
                 flushScheduled = true;
                 channel.eventLoop().execute(this::flushConfirms);
@@ -235,7 +244,7 @@ final class ChannelPublisher {
     private void directReply(AMQP.Basic.Publish p, AMQP.BasicProperties props, byte[] bytes) {
         long sequence = confirming ? nextSequence++ : 0;
         if (confirming) {
-            unconfirmed.add(sequence);
+            unconfirmed.put(sequence, Boolean.TRUE);
         }
         var target = channel.context.replyTo.find(p.getRoutingKey());
         target.ifPresent(t -> t.channel().eventLoop().execute(
@@ -252,19 +261,21 @@ final class ChannelPublisher {
             confirm(new AMQP.Basic.Nack.Builder().deliveryTag(n).multiple(false).requeue(false).build());
         }
         toNack.clear();
-        long oldestOpen = unconfirmed.isEmpty() ? Long.MAX_VALUE : unconfirmed.first();
-        var below = toAck.headSet(oldestOpen);
-        if (!below.isEmpty()) {
-            long last = below.last();
-            confirm(new AMQP.Basic.Ack.Builder().deliveryTag(last).multiple(below.size() > 1).build());
-            channel.context.confirmed.increment(below.size());
-            below.clear();
+        long oldestOpen = unconfirmed.firstKey(Long.MAX_VALUE);
+        Arrays.sort(toAck, 0, acks);
+        int below = 0; // everything under the oldest publish still open is confirmed: one ack, multiple
+        while (below < acks && toAck[below] < oldestOpen) {
+            below++;
         }
-        for (long n : toAck) {
-            confirm(new AMQP.Basic.Ack.Builder().deliveryTag(n).multiple(false).build());
+        if (below > 0) {
+            confirm(new AMQP.Basic.Ack.Builder().deliveryTag(toAck[below - 1]).multiple(below > 1).build());
+            channel.context.confirmed.increment(below);
+        }
+        for (int i = below; i < acks; i++) {
+            confirm(new AMQP.Basic.Ack.Builder().deliveryTag(toAck[i]).multiple(false).build());
             channel.context.confirmed.increment();
         }
-        toAck.clear();
+        acks = 0;
         channel.connection.ctx().flush(); // the turn's confirms in one write
     }
 
@@ -283,7 +294,7 @@ final class ChannelPublisher {
     void drop() {
         begin(null);
         unconfirmed.clear();
-        toAck.clear();
+        acks = 0;
         toNack.clear();
     }
 }
