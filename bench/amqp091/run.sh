@@ -33,6 +33,8 @@
 #   git stash pop; ./mvnw -B -q -pl gateway -am package -DskipTests
 #   BASELINE_JAR=/tmp/base.jar WORKLOADS="a c" REPS=3 WARMUP=10 bench/amqp091/run.sh
 # It combines with BUILDS (more named jars; list them in BROKERS then).
+# PERFTEST_ARGS="-r 8000" runs every workload at a fixed rate (workloads.sh): on a busy machine the
+# CPU per message of two builds at the same rate says more than their highest rates do.
 # A build may also get its own JVM options, after BROKER_JVM_OPTS (an A/B of a JVM setting: the
 # same jar under two names), e.g. BUILD_JVM_OPTS="trilog-par=-XX:+UseParallelGC" (';' between
 # builds; bench/common/builds.sh).
@@ -106,7 +108,7 @@ if [[ " $BROKERS " == *" rabbitmq "* ]]; then
   freeze_resident "$RABBIT_PID"
 fi
 {
-  echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP WORKLOADS=$WORKLOADS BROKERS=$BROKERS; trilog commit $(git -C "$REPO" rev-parse --short HEAD)${BASELINE_JAR:+; BASELINE_JAR=$BASELINE_JAR}"
+  echo "# started $STAMP; REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP WORKLOADS=$WORKLOADS BROKERS=$BROKERS${PERFTEST_ARGS:+ PERFTEST_ARGS=$PERFTEST_ARGS}; trilog commit $(git -C "$REPO" rev-parse --short HEAD)${BASELINE_JAR:+; BASELINE_JAR=$BASELINE_JAR}"
   echo "# $(dpkg-query -W rabbitmq-server 2>/dev/null); perf-test $(ls "$T/lib-perftest" | grep -o 'perf-test-[0-9.]*')"
   echo "# FREEZE_RESIDENT=$FREEZE_RESIDENT; broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc)"
   for broker in $BROKERS; do

@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * handlers {@link dev.trilog.amqp.v091.Amqp091#install} adds (through {@link Amqp091Handoff}).
  *
  * <p>Threads (on Netty's epoll transport where it loads, NIO elsewhere): one Netty acceptor, the
- * worker event loops (one per core, every connection on one of them for its whole life), {@code trilog-amqp-declare}, which writes the topology when an
- * address or the {@code /management} node declares something, and {@code trilog-amqp-stream},
- * which reads the log for stream links.
+ * worker event loops (one per core, every connection on one of them for its whole life),
+ * {@code trilog-amqp-declare}, which writes the topology when an address or the
+ * {@code /management} node declares something, and {@code trilog-amqp-stream}, which reads the
+ * log for stream links.
  *
  * <p>A connection over {@code amqp.max-connections} or {@code amqp.max-connections-per-ip} is
  * closed as soon as it is accepted, before its protocol header ({@link ConnectionGate}), as
