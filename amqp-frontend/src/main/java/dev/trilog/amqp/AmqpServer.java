@@ -23,10 +23,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -49,11 +45,10 @@ import org.slf4j.LoggerFactory;
  * {@link ProtonConnection} for AMQP 1.0, with or without the SASL layer, and for AMQP 0-9-1 the
  * handlers {@link dev.trilog.amqp.v091.Amqp091#install} adds (through {@link Amqp091Handoff}).
  *
- * <p>Threads (on Netty's epoll transport where it loads, NIO elsewhere): one Netty acceptor, the
- * worker event loops (one per core, every connection on one of them for its whole life),
- * {@code trilog-amqp-declare}, which writes the topology when an address or the
- * {@code /management} node declares something, and {@code trilog-amqp-stream}, which reads the
- * log for stream links.
+ * <p>Threads: one Netty acceptor, the worker event loops (one per core, every connection on one of
+ * them for its whole life), {@code trilog-amqp-declare}, which writes the topology when an
+ * address or the {@code /management} node declares something, and {@code trilog-amqp-stream},
+ * which reads the log for stream links.
  *
  * <p>A connection over {@code amqp.max-connections} or {@code amqp.max-connections-per-ip} is
  * closed as soon as it is accepted, before its protocol header ({@link ConnectionGate}), as
@@ -116,21 +111,14 @@ public final class AmqpServer implements ServerFrontend.Server {
 
     /** Binds and starts accepting; returns the bound address. */
     public InetSocketAddress start() throws IOException {
-        // epoll where Netty's native library loads: fewer system calls per read, write and wake-up
-        // than the JDK selector, which the 0-9-1 path makes several of per message
-        boolean epoll = Epoll.isAvailable();
-        if (!epoll) {
-            log.debug("epoll not available ({}); the AMQP listener uses NIO", Epoll.unavailabilityCause().toString());
-        }
-        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        bossGroup = new MultiThreadIoEventLoopGroup(1, handlers);
-        workerGroup = new MultiThreadIoEventLoopGroup(0, handlers);
+        bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         // TLS on the whole port, as RabbitMQ's amqps listener: the handshake comes before the protocol header
         SslContext tls = settings.tls() == null ? null : new JdkSslContext(settings.tls().sslContext(), false,
                 settings.tls().requiresClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.NONE);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
