@@ -6,7 +6,9 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,6 +47,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *                                      every 20 ms, to the partitions in turn. From the consumer's own
  *                                      metrics (a 5 s warm-up excluded): prints "SESSIONS fetches=..
  *                                      req_bytes_per_fetch=.. resp_bytes_per_fetch=.. records=.."
+ * share-explicit BOOTSTRAP TOPIC NUM_RECORDS GROUP THREADS   THREADS share consumers in GROUP
+ *                                      (share.acknowledgement.mode=explicit) each acknowledging every
+ *                                      record ACCEPT, until NUM_RECORDS were received in all; prints a
+ *                                      line in ShareConsumerPerformance's format (start, end, MB, MB/s,
+ *                                      nMsg/s, nMsg), timed from the first poll, so run.sh reads both alike
  *   acls BOOTSTRAP PRINCIPAL OTHERS      PHASES=auth: ALL on every topic and group for PRINCIPAL, and OTHERS
  *                                      ACLs naming other users' topics (as a super user: BENCH_CLIENT_CONFIG)
  * </pre>
@@ -59,6 +66,8 @@ public final class BenchTool {
             case "sessions" -> sessions(args[1], args[2], Integer.parseInt(args[3]), args[4]);
             case "e2e" -> e2e(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]));
             case "share-earliest" -> shareEarliest(args[1], args[2]);
+            case "share-explicit" -> shareExplicit(args[1], args[2], Long.parseLong(args[3]), args[4],
+                    Integer.parseInt(args[5]));
             case "acls" -> acls(args[1], args[2], Integer.parseInt(args[3]));
             case "rebalance" -> rebalance(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -164,6 +173,61 @@ public final class BenchTool {
         Arrays.sort(leaves);
         System.out.printf("REBALANCE join_p50_ms=%d join_max_ms=%d leave_p50_ms=%d leave_max_ms=%d%n",
                 joins[rounds / 2], joins[rounds - 1], leaves[rounds / 2], leaves[rounds - 1]);
+    }
+
+    /** Share consumers acknowledging each record ACCEPT explicitly (the acks go with the next poll). */
+    private static void shareExplicit(String bootstrap, String topic, long records, String group, int threads)
+            throws Exception {
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        List<Thread> consumers = new ArrayList<>();
+        long start = System.currentTimeMillis();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                Properties p = new Properties();
+                p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+                p.put("share.acknowledgement.mode", "explicit");
+                p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+                p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+                try (KafkaShareConsumer<byte[], byte[]> consumer = new KafkaShareConsumer<>(p)) {
+                    consumer.subscribe(List.of(topic));
+                    while (received.get() < records && System.nanoTime() < deadline) {
+                        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(100));
+                        long size = 0;
+                        for (ConsumerRecord<byte[], byte[]> r : polled) {
+                            consumer.acknowledge(r, AcknowledgeType.ACCEPT);
+                            size += (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+                        }
+                        bytes.addAndGet(size);
+                        received.addAndGet(polled.count());
+                    }
+                    consumer.commitSync(); // the last poll's acknowledgements
+                }
+            });
+            t.start();
+            consumers.add(t);
+        }
+        long end = 0;
+        while (end == 0) {
+            if (received.get() >= records || System.nanoTime() >= deadline) {
+                end = System.currentTimeMillis();
+            }
+            Thread.sleep(1);
+        }
+        for (Thread t : consumers) {
+            t.join();
+        }
+        if (received.get() < records) {
+            System.out.println("Exiting before consuming the expected number of records: " + received.get());
+            return;
+        }
+        java.text.SimpleDateFormat format = new java.text.SimpleDateFormat("yyyy-MM-dd HH:mm:ss:SSS");
+        double secs = (end - start) / 1000.0;
+        double mb = bytes.get() / (1024.0 * 1024.0);
+        System.out.printf("%s, %s, %.4f, %.4f, %.4f, %d%n", format.format(start), format.format(end), mb, mb / secs,
+                received.get() / secs, received.get());
     }
 
     private static void shareEarliest(String bootstrap, String group) throws Exception {

@@ -159,10 +159,16 @@ share_earliest() { # bootstrap group: the group reads from the earliest offset (
   # Kafka, whose groups start at the latest; Trilog's start at the earliest and take no group configs)
   java -cp "$TOOLS_CP" BenchTool share-earliest "$1" "$2"
 }
-share_perf() { # bootstrap topic records group: ShareConsumerPerformance, SHARE_CONSUMERS share consumers
-  # in one group, implicit acknowledgement (every record accepted on the next poll)
-  java -cp "$TOOLS_CP" org.apache.kafka.tools.ShareConsumerPerformance --bootstrap-server "$1" \
-    --topic "$2" --num-records "$3" --group "$4" --threads "$SHARE_CONSUMERS" --timeout 120000
+SHARE_ACK="${SHARE_ACK:-implicit}" # implicit: ShareConsumerPerformance; explicit: BenchTool share-explicit
+share_perf() { # bootstrap topic records group: SHARE_CONSUMERS share consumers in one group; implicit
+  # acknowledgement (every record accepted on the next poll) or explicit (each record acknowledged
+  # ACCEPT by the consumer, as issue 15's target names; ShareConsumerPerformance has no such mode)
+  if [[ $SHARE_ACK == explicit ]]; then
+    java -cp "$TOOLS_CP" BenchTool share-explicit "$1" "$2" "$3" "$4" "$SHARE_CONSUMERS"
+  else
+    java -cp "$TOOLS_CP" org.apache.kafka.tools.ShareConsumerPerformance --bootstrap-server "$1" \
+      --topic "$2" --num-records "$3" --group "$4" --threads "$SHARE_CONSUMERS" --timeout 120000
+  fi
 }
 
 cpu_ticks() { # utime+stime of the broker, in clock ticks (fields 14, 15 after the "(comm)")

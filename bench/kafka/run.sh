@@ -15,6 +15,7 @@
 # consumed by ShareConsumerPerformance with SHARE_CONSUMERS share consumers in one group
 # (implicit acknowledgement: every record accepted on the next poll), twice per broker. The group
 # reads from the earliest offset (set through a group config on Kafka; Trilog's groups start there).
+# SHARE_ACK=explicit: each record acknowledged ACCEPT by BenchTool's share consumers instead.
 # With SHARE_WARMUP=1 (the default) an untimed share consume of WARMUP_RECORDS comes first, as the
 # warm-up produce does for the produce path; SHARE_WARMUP=0 measures the share path cold.
 # PHASES=rebalance times group rebalances instead (no records): REBALANCE_MEMBERS consumers of one
@@ -78,7 +79,7 @@ source "$(dirname "$0")/common.sh"
 RESULTS="$RUN/results.tsv"
 
 {
-  echo "# started $STAMP; PHASES=$PHASES TXN_DURATION_MS=$TXN_DURATION_MS SHARE_CONSUMERS=$SHARE_CONSUMERS SHARE_WARMUP=$SHARE_WARMUP REPS=$REPS NUM_RECORDS=$NUM_RECORDS RECORD_SIZE=$RECORD_SIZE E2E_RECORDS=$E2E_RECORDS E2E_US_RECORDS=$E2E_US_RECORDS"
+  echo "# started $STAMP; PHASES=$PHASES TXN_DURATION_MS=$TXN_DURATION_MS SHARE_CONSUMERS=$SHARE_CONSUMERS SHARE_WARMUP=$SHARE_WARMUP SHARE_ACK=$SHARE_ACK REPS=$REPS NUM_RECORDS=$NUM_RECORDS RECORD_SIZE=$RECORD_SIZE E2E_RECORDS=$E2E_RECORDS E2E_US_RECORDS=$E2E_US_RECORDS"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -2 | tr '\n' ' ')"
   echo "# jar sha256: $(sha256sum "$REPO/gateway/target/trilog.jar" "$TRILOG_JAR" | awk '{printf "%s ", substr($1,1,16)}')"
   echo "# nproc=$(nproc); $(free -g | awk '/Mem:/{print "mem_total_gb="$2}'); trilog commit $(git -C "$REPO" rev-parse --short HEAD)"
@@ -182,7 +183,7 @@ consume_share() { # phase topic group
   fi
   IFS=', ' read -r -a f <<<"$(sed 's/, /,/g' <<<"$line" | tr ',' ' ')"
   # fields (after splitting date+time into two tokens each): 0-1 start, 2-3 end, 4 MB, 5 MB/s, 6 nMsg/s, 7 nMsg
-  row "$1" "${f[7]}" "${f[5]}" "${f[6]}" "" "" "" "" "ShareConsumerPerformance ($SHARE_CONSUMERS share consumers, implicit acknowledgement)"
+  row "$1" "${f[7]}" "${f[5]}" "${f[6]}" "" "" "" "" "share consumers ($SHARE_CONSUMERS, $SHARE_ACK acknowledgement)"
 }
 
 sessions_phase() { # phase topic mode

@@ -65,7 +65,7 @@ titles = {
     'produce_txn': 'Transactional produce (ProducerPerformance --transactional-id, --transaction-duration-ms; PHASES=txn)',
     'consume_read_uncommitted': 'Consume the transactional topic, isolation.level=read_uncommitted (BenchTool consume; PHASES=txn)',
     'consume_read_committed': 'Consume the transactional topic, isolation.level=read_committed (BenchTool consume; PHASES=txn)',
-    'share_consume': 'Share consumers (ShareConsumerPerformance, KIP-932 share group, implicit acknowledgement; PHASES=share)',
+    'share_consume': 'Share consumers (KIP-932 share group; PHASES=share; SHARE_ACK=implicit: ShareConsumerPerformance, explicit: BenchTool share-explicit — see env.txt)',
 }
 for phase, title in titles.items():
     if not any(k[0] == phase for k in vals):
