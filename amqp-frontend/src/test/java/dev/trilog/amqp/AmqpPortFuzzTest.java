@@ -51,6 +51,7 @@ class AmqpPortFuzzTest {
 
     @BeforeAll
     static void open() throws IOException {
+        FAILURES.forget(); // what earlier test classes of this JVM logged
         engine = LogEngine.open(EngineSettings.of(dataDir));
         Topology topology = Topology.open(engine);
         queues = Queues.open(engine, topology, QueuesSettings.defaults());

@@ -161,18 +161,20 @@ public final class LogEngine implements AutoCloseable {
         Topic topic = new Topic(name, Uuid.randomUuid(), partitionCount, configOverrides);
         Cluster joined = cluster;
         if (joined == null) {
-            return topics.create(topic);
+            return topics.create(topic, TopicLifecycle.Bound.CHECKED);
         }
         topics.validateNew(name, partitionCount, configOverrides);
         if (topicRegistry.get(name).isPresent()) {
             throw new TopicExistsException(name);
         }
+        topics.checkRoomFor(partitionCount);
         return joined.createTopic(topic);
     }
 
     /** Checks a CreateTopics request without creating anything (validate-only). */
     public void validateNewTopic(String name, int partitionCount, Map<String, String> configOverrides) {
         topics.validateNew(name, partitionCount, configOverrides);
+        topics.checkRoomFor(partitionCount);
     }
 
     /**
@@ -210,10 +212,11 @@ public final class LogEngine implements AutoCloseable {
     public Topic createPartitions(String name, int newCount) throws UnknownTopicException, IOException {
         Cluster joined = cluster;
         if (joined == null) {
-            return topics.createPartitions(name, newCount);
+            return topics.createPartitions(name, newCount, TopicLifecycle.Bound.CHECKED);
         }
         Topic topic = existingTopic(name);
         TopicLifecycle.checkGrowth(topic, newCount);
+        topics.checkRoomFor(newCount - topic.partitions());
         return joined.createPartitions(topic, newCount);
     }
 
@@ -262,7 +265,7 @@ public final class LogEngine implements AutoCloseable {
 
         /** Creates {@code topic} with the ID it carries. */
         public Topic createTopic(Topic topic) throws TopicExistsException, IOException {
-            return topics.create(topic);
+            return topics.create(topic, TopicLifecycle.Bound.COMMITTED);
         }
 
         /** Deletes the topic if it is still the one with this ID; its share state was removed by the deleting node. */
@@ -273,7 +276,7 @@ public final class LogEngine implements AutoCloseable {
 
         public Topic createPartitions(String name, Uuid id, int newCount) throws UnknownTopicException, IOException {
             sameTopic(name, id);
-            return topics.createPartitions(name, newCount);
+            return topics.createPartitions(name, newCount, TopicLifecycle.Bound.COMMITTED);
         }
 
         public Topic alterTopicConfig(String name, Uuid id, Map<String, String> overrides)
@@ -326,7 +329,7 @@ public final class LogEngine implements AutoCloseable {
                         java.nio.file.Files.move(copy, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                     }
                 }
-                topics.create(topic);
+                topics.create(topic, TopicLifecycle.Bound.COMMITTED);
             }
             internal.appendCopies(files, partitions, local, settings);
             flush();

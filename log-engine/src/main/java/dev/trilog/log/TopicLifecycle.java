@@ -53,12 +53,15 @@ final class TopicLifecycle {
      * @throws InvalidTopicException for an illegal or reserved name
      * @throws ConfigException       for an unknown config name or invalid value
      */
-    Topic create(Topic topic) throws TopicExistsException, IOException {
+    Topic create(Topic topic, Bound bound) throws TopicExistsException, IOException {
         String name = topic.name();
         validateNew(name, topic.partitions(), topic.configOverrides());
         synchronized (changes) {
             if (topics.get(name).isPresent()) {
                 throw new TopicExistsException(name);
+            }
+            if (bound == Bound.CHECKED) {
+                checkRoomFor(topic.partitions());
             }
             LogConfig config = settings.topicDefaults().withOverrides(topic.configOverrides());
             topics.put(topic);
@@ -101,10 +104,13 @@ final class TopicLifecycle {
     }
 
     /** CreatePartitions: grows the topic to {@code newCount} partitions. */
-    Topic createPartitions(String name, int newCount) throws UnknownTopicException, IOException {
+    Topic createPartitions(String name, int newCount, Bound bound) throws UnknownTopicException, IOException {
         synchronized (changes) {
             Topic topic = existing(name);
             checkGrowth(topic, newCount);
+            if (bound == Bound.CHECKED) {
+                checkRoomFor(newCount - topic.partitions());
+            }
             Topic grown = topic.withPartitions(newCount);
             topics.put(grown);
             LogConfig config = settings.topicDefaults().withOverrides(topic.configOverrides());
@@ -126,6 +132,20 @@ final class TopicLifecycle {
                 partitions.reconfigure(new TopicPartition(name, p), config);
             }
             return altered;
+        }
+    }
+
+    /**
+     * Whether a change is held to {@link EngineSettings#maxPartitions}: a node's own create is;
+     * a replica applying what its cluster already committed is not, or replicas would diverge.
+     */
+    enum Bound { CHECKED, COMMITTED }
+
+    /** @throws PartitionLimitException when {@code adding} more partitions would exceed the engine's limit */
+    void checkRoomFor(int adding) {
+        int existing = partitions.count();
+        if ((long) existing + adding > settings.maxPartitions()) {
+            throw new PartitionLimitException(existing, adding, settings.maxPartitions());
         }
     }
 

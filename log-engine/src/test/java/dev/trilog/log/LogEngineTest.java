@@ -208,4 +208,27 @@ class LogEngineTest {
         assertThatThrownBy(() -> EngineSettings.fromBrokerProperties(dataDir, Map.of("log.cleaner.backoff.ms", "-1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("log.cleaner.backoff.ms");
     }
+
+    @Test
+    void createsBeyondThePartitionLimitAreRefusedWholeAndNothingIsMade() throws Exception {
+        try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir).withMaxPartitions(5))) {
+            engine.createTopic("three", 3, Map.of());
+            assertThatThrownBy(() -> engine.createTopic("three-more", 3, Map.of()))
+                    .isInstanceOf(PartitionLimitException.class).hasMessageContaining("log.max.partitions");
+            assertThat(engine.topic("three-more")).isEmpty();
+            assertThatThrownBy(() -> engine.validateNewTopic("three-more", 3, Map.of()))
+                    .isInstanceOf(PartitionLimitException.class);
+            assertThatThrownBy(() -> engine.createPartitions("three", 6)).isInstanceOf(PartitionLimitException.class);
+            assertThat(engine.topic("three").orElseThrow().partitions()).isEqualTo(3);
+
+            engine.createPartitions("three", 5); // up to the limit is fine
+            engine.deleteTopic("three");
+            engine.createTopic("five", 5, Map.of()); // a deletion makes room again
+        }
+        assertThatThrownBy(() -> EngineSettings.fromBrokerProperties(dataDir, Map.of("log.max.partitions", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("log.max.partitions");
+        assertThat(EngineSettings.fromBrokerProperties(dataDir, Map.of("log.max.partitions", "7")).maxPartitions())
+                .isEqualTo(7);
+        assertThat(EngineSettings.defaultMaxPartitions()).isBetween(1, 10_000);
+    }
 }

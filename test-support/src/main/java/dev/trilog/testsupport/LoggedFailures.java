@@ -39,6 +39,15 @@ public final class LoggedFailures extends AppenderBase<ILoggingEvent> {
         }
     }
 
+    /**
+     * Forgets what was logged so far: what other test classes of the same JVM logged before the
+     * target's first input (the capture starts when the target's class is loaded), which is theirs
+     * to check, not the target's finding.
+     */
+    public synchronized void forget() {
+        failures.clear();
+    }
+
     /** Throws the first failure logged since the last call (an {@link AssertionError} naming it), and forgets them all. */
     public synchronized void throwFirst() {
         if (failures.isEmpty()) {

@@ -262,6 +262,7 @@ final class AmqpChannel {
                 case NOT_FOUND -> AmqpException.of(ReplyCode.NOT_FOUND, t.getMessage());
                 case PRECONDITION_FAILED -> AmqpException.of(ReplyCode.PRECONDITION_FAILED, t.getMessage());
                 case ACCESS_REFUSED -> AmqpException.of(ReplyCode.ACCESS_REFUSED, t.getMessage());
+                case LIMIT_REACHED -> AmqpException.of(ReplyCode.PRECONDITION_FAILED, t.getMessage()); // as RabbitMQ's queue limit
             };
         } else if (e instanceof UnknownQueueException u) {
             return AmqpException.notFound("queue", u.queue());

@@ -129,7 +129,7 @@ final class ManagementRequests {
         } catch (TopologyException e) {
             return Response.error(switch (e.reason()) {
                 case NOT_FOUND -> 404;
-                case PRECONDITION_FAILED -> 409;
+                case PRECONDITION_FAILED, LIMIT_REACHED -> 409;
                 case ACCESS_REFUSED -> 403;
             }, e.getMessage());
         } catch (IOException e) {

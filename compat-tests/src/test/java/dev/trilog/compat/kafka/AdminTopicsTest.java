@@ -27,6 +27,7 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
@@ -145,6 +146,50 @@ class AdminTopicsTest {
         assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("elsewhere", Map.of(0, List.of(0), 1, List.of(7)))))
                 .all())).isInstanceOf(InvalidReplicaAssignmentException.class).hasMessageContaining("broker 7");
         assertThat(admin.listTopics().names().get()).containsExactly("taken");
+    }
+
+    @Test
+    void partitionsBeyondTheBrokersLimitOrKafkasPerRequestCapAreRefusedWithPolicyViolation() throws Exception {
+        admin.close();
+        trilog.close();
+        trilog = TrilogHarness.start(dataDir.resolve("limited"), "log.max.partitions", "8", "auto.create.topics.enable", "true");
+        admin = admin();
+
+        // Kafka's controller cap: over 10,000 partitions in one request, every topic of it is refused
+        CreateTopicsResult huge = admin.createTopics(List.of(new NewTopic("huge", 10_001, (short) 1),
+                new NewTopic("small", 1, (short) 1)));
+        for (String name : List.of("huge", "small")) {
+            assertThat(KafkaClients.failureOf(huge.values().get(name)))
+                    .isInstanceOf(PolicyViolationException.class)
+                    .hasMessage("Excessively large number of partitions per request.");
+        }
+        assertThat(KafkaClients.failureOf(admin.createPartitions(Map.of("small", NewPartitions.increaseTo(10_002))).all()))
+                .isInstanceOf(UnknownTopicOrPartitionException.class); // unknown topics add nothing to the count
+
+        // the broker's own bound (internal logs do not count)
+        admin.createTopics(List.of(new NewTopic("six", 6, (short) 1))).all().get();
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("three", 3, (short) 1))).all()))
+                .isInstanceOf(PolicyViolationException.class).hasMessageContaining("log.max.partitions");
+        assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("three", 3, (short) 1)),
+                new CreateTopicsOptions().validateOnly(true)).all())).isInstanceOf(PolicyViolationException.class);
+        assertThat(KafkaClients.failureOf(admin.createPartitions(Map.of("six", NewPartitions.increaseTo(9))).all()))
+                .isInstanceOf(PolicyViolationException.class).hasMessageContaining("log.max.partitions");
+        assertThat(admin.listTopics().names().get()).containsExactly("six");
+        assertThat(admin.describeTopics(List.of("six")).allTopicNames().get().get("six").partitions()).hasSize(6);
+
+        // auto-creation past it: the producer sees no topic (POLICY_VIOLATION in Metadata) and gives up at max.block.ms
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(trilog.kafkaBootstrap(),
+                Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000"))) {
+            admin.createPartitions(Map.of("six", NewPartitions.increaseTo(8))).all().get(); // up to the limit is fine
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("auto", "k", "v")).get())
+                    .hasCauseInstanceOf(TimeoutException.class);
+            assertThat(producer.send(new ProducerRecord<>("six", 7, "k", "v")).get().partition()).isEqualTo(7);
+        }
+        assertThat(admin.listTopics().names().get()).containsExactly("six");
+
+        // deleting makes room again
+        admin.deleteTopics(List.of("six")).all().get();
+        admin.createTopics(List.of(new NewTopic("eight", 8, (short) 1))).all().get();
     }
 
     @Test

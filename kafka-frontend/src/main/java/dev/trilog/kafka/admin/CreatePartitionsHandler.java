@@ -28,7 +28,8 @@ import org.apache.kafka.common.requests.CreatePartitionsResponse;
 /**
  * CreatePartitions: grows a topic to a larger partition count (never shrinks it), optionally
  * only validating. Manual assignments must give one replica list per new partition, each this
- * node alone.
+ * node alone. A request adding more than {@link PartitionsPerRequest#MAX} partitions in all is
+ * refused whole, as CreateTopics.
  */
 final class CreatePartitionsHandler implements ApiHandler {
 
@@ -49,9 +50,14 @@ final class CreatePartitionsHandler implements ApiHandler {
             }
         }
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+        boolean tooMany = PartitionsPerRequest.exceeded(data.topics().stream()
+                .filter(topic -> !duplicates.contains(topic.name()))
+                .mapToLong(this::adding).sum());
         for (CreatePartitionsTopic topic : data.topics()) {
             if (!duplicates.contains(topic.name())) {
-                response.results().add(grow(topic, data.validateOnly()));
+                response.results().add(tooMany ? new CreatePartitionsTopicResult().setName(topic.name())
+                        .setErrorCode(Errors.POLICY_VIOLATION.code()).setErrorMessage(PartitionsPerRequest.MESSAGE)
+                        : grow(topic, data.validateOnly()));
             }
         }
         for (String name : duplicates) {
@@ -59,6 +65,12 @@ final class CreatePartitionsHandler implements ApiHandler {
                     .setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Duplicate topic name."));
         }
         return CompletableFuture.completedFuture(Reply.of(new CreatePartitionsResponse(response)));
+    }
+
+    /** How many partitions the request would add to the topic (0 for a topic unknown or not growing). */
+    private long adding(CreatePartitionsTopic asked) {
+        return context.engine().topic(asked.name()).map(t -> Math.max(0L, (long) asked.count() - t.partitions()))
+                .orElse(0L);
     }
 
     private CreatePartitionsTopicResult grow(CreatePartitionsTopic asked, boolean validateOnly) {

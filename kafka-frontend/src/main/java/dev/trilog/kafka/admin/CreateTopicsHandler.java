@@ -38,7 +38,9 @@ import org.apache.kafka.common.requests.CreateTopicsResponse;
  * configs, then partitions and replication — and fails on its own with Kafka's error code and
  * message. Replication factor 1 (or -1, the default) is all one node offers; manual assignments
  * must place every partition on this node. From v5 a created topic is answered with its ID,
- * partition count, replication factor and every config with its source.
+ * partition count, replication factor and every config with its source. A request for more
+ * than {@link PartitionsPerRequest#MAX} partitions in all is refused whole, as Kafka's
+ * controller does.
  */
 final class CreateTopicsHandler implements ApiHandler {
 
@@ -61,9 +63,15 @@ final class CreateTopicsHandler implements ApiHandler {
             }
         }
         CreateTopicsResponseData response = new CreateTopicsResponseData();
+        boolean tooMany = PartitionsPerRequest.exceeded(data.topics().stream()
+                .filter(topic -> !duplicates.contains(topic.name()))
+                .mapToLong(topic -> !topic.assignments().isEmpty() ? topic.assignments().size()
+                        : topic.numPartitions() == -1 ? context.defaultPartitions() : Math.max(0, topic.numPartitions()))
+                .sum());
         for (CreatableTopic topic : data.topics()) {
             if (!duplicates.contains(topic.name())) {
-                response.topics().add(create(topic, data.validateOnly()));
+                response.topics().add(tooMany ? failed(topic.name(), Errors.POLICY_VIOLATION, PartitionsPerRequest.MESSAGE)
+                        : create(topic, data.validateOnly()));
             }
         }
         for (String name : duplicates) {

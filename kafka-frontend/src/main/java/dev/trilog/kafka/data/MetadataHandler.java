@@ -7,6 +7,7 @@ import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.log.LogEngine;
+import dev.trilog.log.PartitionLimitException;
 import dev.trilog.log.Topic;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -89,6 +90,9 @@ final class MetadataHandler implements ApiHandler {
             return topic.map(t -> describe(t, partitions)).orElseGet(() -> failed(name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION));
         } catch (InvalidTopicException e) {
             return failed(name, Uuid.ZERO_UUID, Errors.INVALID_TOPIC_EXCEPTION);
+        } catch (PartitionLimitException e) {
+            // auto-creation would pass log.max.partitions: the producer logs the code and keeps asking
+            return failed(name, Uuid.ZERO_UUID, Errors.POLICY_VIOLATION);
         } catch (IOException e) {
             return failed(name, Uuid.ZERO_UUID, Errors.KAFKA_STORAGE_ERROR);
         }

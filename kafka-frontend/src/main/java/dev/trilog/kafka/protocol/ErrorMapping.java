@@ -1,6 +1,7 @@
 package dev.trilog.kafka.protocol;
 
 import dev.trilog.log.OffsetOutOfRangeException;
+import dev.trilog.log.PartitionLimitException;
 import dev.trilog.log.TopicInUseException;
 import dev.trilog.log.UnknownTopicException;
 import dev.trilog.log.record.InvalidBatchException;
@@ -34,6 +35,9 @@ public final class ErrorMapping {
         }
         if (cause instanceof OffsetOutOfRangeException) {
             return Errors.OFFSET_OUT_OF_RANGE;
+        }
+        if (cause instanceof PartitionLimitException) {
+            return Errors.POLICY_VIOLATION; // the broker's log.max.partitions: the message names it
         }
         if (cause instanceof TopicInUseException) {
             return Errors.POLICY_VIOLATION; // as a broker's topic policy refuses: the message says why

@@ -3,6 +3,7 @@ package dev.trilog.kafka.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.BeforeAll;
 import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.kafka.protocol.Reply;
@@ -44,6 +45,11 @@ class KafkaRequestFuzzTest {
 
     /** A request the table handed to a handler: what its response must carry. */
     private record Handled(ApiKeys api, short version, int correlationId) {
+    }
+
+    @BeforeAll
+    static void forgetWhatEarlierTestsLogged() {
+        FAILURES.forget();
     }
 
     @FuzzTest

@@ -2,6 +2,7 @@ package dev.trilog.routing.topology;
 
 import dev.trilog.log.DurableMap;
 import dev.trilog.log.LogEngine;
+import dev.trilog.log.PartitionLimitException;
 import dev.trilog.log.TopicExistsException;
 import dev.trilog.log.UnknownTopicException;
 import dev.trilog.routing.address.Binding;
@@ -209,6 +210,10 @@ public final class Topology {
                 // a Kafka client created it a moment ago: adopt it as if it had been there first
                 queue = new QueueRecord(spec, false);
                 queueStore.put(spec.name(), TopologyCodec.encode(queue));
+            } catch (PartitionLimitException e) {
+                queueStore.remove(spec.name());
+                throw new TopologyException(Reason.LIMIT_REACHED, "cannot declare queue "
+                        + VhostNames.describe(spec.name()) + ": " + e.getMessage());
             } catch (IOException | RuntimeException e) {
                 // no topic, so no queue: the next open would otherwise try (and fail) again
                 queueStore.remove(spec.name());

@@ -89,6 +89,9 @@ final class QueueActions {
         try {
             directory.create(queue);
         } catch (TopologyException e) {
+            if (e.reason() == TopologyException.Reason.LIMIT_REACHED) {
+                throw new SqsException(SqsError.OVER_LIMIT, e.getMessage());
+            }
             // a queue of that name declared by another protocol, with other settings
             throw new SqsException(SqsError.QUEUE_NAME_EXISTS, "A queue already exists with the same name: "
                     + e.getMessage());
