@@ -77,7 +77,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         final long startNanos;
         Reply reply;
         boolean done;
-        /** A refused login: the connection closes once this answer is written. */
+        /** The connection closes once this answer is written: a refused login, or a failure with no answer. */
         boolean closeAfter;
         /** The answer to a raw SASL token (after SaslHandshake v0): written size-prefixed, without a header. */
         byte[] rawToken;
@@ -189,7 +189,7 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 reply = CompletableFuture.failedFuture(e);
             }
             reply.whenComplete((result, failure) -> {
-                Reply answer = failure == null ? result : failed(request, failure);
+                Reply answer = failure == null ? result : failed(request, failure, pending);
                 if (context.executor().inEventLoop()) {
                     complete(pending, answer);
                 } else {
@@ -213,13 +213,27 @@ public final class KafkaConnection extends ChannelInboundHandlerAdapter {
         }));
     }
 
-    private Reply failed(KafkaRequest request, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (!(cause instanceof org.apache.kafka.common.errors.ApiException)) {
-            metrics.failed(request.apiKey());
-            log.error("{} v{} from {} failed", request.apiKey(), request.version(), ctx.channel().remoteAddress(), cause);
+    /**
+     * The request's error answer; when even that cannot be built, no answer and the connection
+     * closes after the answers before it — else this request would stay unanswered and every
+     * later answer would wait behind it, the client's connection hung for good.
+     */
+    private Reply failed(KafkaRequest request, Throwable failure, Pending pending) {
+        try {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (!(cause instanceof org.apache.kafka.common.errors.ApiException)) {
+                metrics.failed(request.apiKey());
+                log.error("{} v{} from {} failed", request.apiKey(), request.version(), ctx.channel().remoteAddress(),
+                        cause);
+            }
+            return request.error(cause);
+        } catch (RuntimeException unanswerable) {
+            log.error("{} v{} from {}: no error answer could be built; closing the connection", request.apiKey(),
+                    request.version(), ctx.channel().remoteAddress(), unanswerable);
+            pending.closeAfter = true;
+            return Reply.NONE;
         }
-        return request.error(cause);
     }
 
     private void complete(Pending pending, Reply reply) {

@@ -3,6 +3,7 @@ package dev.trilog.kafka.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trilog.kafka.KafkaTestApis;
+import dev.trilog.kafka.protocol.ApiTable;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.record.RecordData;
@@ -64,6 +65,23 @@ class KafkaConnectionTest {
         return Unpooled.buffer().writeInt(body.remaining()).writeBytes(body);
     }
 
+    /** The correlation ids of the answers written so far, in order. */
+    private List<Integer> answeredCorrelations() {
+        List<Integer> correlations = new ArrayList<>();
+        ByteBuf all = Unpooled.buffer();
+        for (Object msg : outbound()) {
+            all.writeBytes((ByteBuf) msg);
+            ((ByteBuf) msg).release();
+        }
+        while (all.readableBytes() >= 8) {
+            int size = all.readInt();
+            correlations.add(all.getInt(all.readerIndex()));
+            all.skipBytes(size);
+        }
+        all.release();
+        return correlations;
+    }
+
     private List<Object> outbound() {
         List<Object> out = new ArrayList<>();
         Object msg;
@@ -111,18 +129,7 @@ class KafkaConnectionTest {
         channel.writeInbound(frame(new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 3), 1));
         channel.writeInbound(frame(new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 3), 2));
 
-        List<Integer> correlations = new ArrayList<>();
-        ByteBuf all = Unpooled.buffer();
-        for (Object msg : outbound()) {
-            all.writeBytes((ByteBuf) msg);
-            ((ByteBuf) msg).release();
-        }
-        while (all.readableBytes() >= 8) {
-            int size = all.readInt();
-            correlations.add(all.getInt(all.readerIndex()));
-            all.skipBytes(size);
-        }
-        assertThat(correlations).containsExactly(1, 2);
+        assertThat(answeredCorrelations()).containsExactly(1, 2);
     }
 
     /**
@@ -148,6 +155,47 @@ class KafkaConnectionTest {
         assertThat(channel.isOpen()).isFalse();
         assertThat(outbound()).isEmpty();
         assertThat(engine.partition(new TopicPartition("after", 0)).logEndOffset()).isZero();
+    }
+
+    /**
+     * A handler's future failing later with a failure whose error answer cannot be built
+     * (kafka-clients' {@code getErrorResponse} threw on a DescribeUserScramCredentials before):
+     * the answers before it are written and the connection closes — it used to stay open with
+     * that request unanswered and every later answer waiting behind it for good.
+     */
+    @Test
+    void aFailureWithNoErrorAnswerClosesTheConnectionAfterTheAnswersBeforeIt() {
+        RuntimeException unwordable = new RuntimeException() {
+            @Override
+            public String getMessage() { // what CreateTopics' error answer (ApiError) and the error log ask
+                throw new IllegalStateException("no words for this failure");
+            }
+
+            @Override
+            public String toString() { // what CompletableFuture asks when it wraps a failure
+                return "unwordable";
+            }
+        };
+        java.util.concurrent.CompletableFuture<dev.trilog.kafka.protocol.Reply> later =
+                new java.util.concurrent.CompletableFuture<>();
+        channel.finishAndReleaseAll();
+        channel = new EmbeddedChannel(new KafkaFrameDecoder(1024 * 1024), new KafkaConnection(
+                new ApiTable().register(ApiKeys.CREATE_TOPICS, request -> later), // ApiVersions is the table's own
+                KafkaMetrics.detached()));
+
+        ByteBuf read = frame(new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 3), 1);
+        ByteBuf failing = frame(new org.apache.kafka.common.requests.CreateTopicsRequest.Builder(
+                new org.apache.kafka.common.message.CreateTopicsRequestData()).build((short) 7), 2);
+        ByteBuf after = frame(new ApiVersionsRequest(new ApiVersionsRequestData(), (short) 3), 3);
+        read.writeBytes(failing).writeBytes(after);
+        failing.release();
+        after.release();
+        channel.writeInbound(read);
+        later.completeExceptionally(unwordable);
+        channel.runPendingTasks();
+
+        assertThat(answeredCorrelations()).containsExactly(1);
+        assertThat(channel.isOpen()).isFalse();
     }
 
     @Test
