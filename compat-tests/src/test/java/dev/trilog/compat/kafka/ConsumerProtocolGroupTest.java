@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Trilog: joining, partitions moving to a newcomer and away from a member that left or died
  * without a record consumed twice, commits, the admin's description, regex subscriptions, static
  * members, a classic group alongside, a restart, and the online migration of a classic group with
- * a member (upgrade when a consumer-protocol member joins, downgrade when it leaves).
+ * a member (upgrade when a consumer-protocol member joins, downgrade when it leaves or a static
+ * member restarted over the classic protocol replaces it).
  */
 class ConsumerProtocolGroupTest {
 
@@ -77,7 +78,11 @@ class ConsumerProtocolGroupTest {
     }
 
     private PollingConsumer classicConsumer(String name, String group, String topic) {
-        PollingConsumer consumer = PollingConsumer.start(name, trilog.kafkaBootstrap(), group, topic, Map.of());
+        return classicConsumer(name, group, topic, Map.of());
+    }
+
+    private PollingConsumer classicConsumer(String name, String group, String topic, Map<String, Object> overrides) {
+        PollingConsumer consumer = PollingConsumer.start(name, trilog.kafkaBootstrap(), group, topic, overrides);
         consumers.add(consumer);
         return consumer;
     }
@@ -432,5 +437,79 @@ class ConsumerProtocolGroupTest {
                 assertThat(new HashSet<>(consumedIds(classic, modern[0]))).hasSize(900));
         assertThat(consumedIds(classic, modern[0])).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(produced);
         assertAlive(classic);
+    }
+
+    // ---- static members replaced across the protocols
+
+    /** A static classic member whose session outlasts the test: only a replacement can give its instance a new member id. */
+    private static Map<String, Object> staticClassic(String instanceId) {
+        return Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 300_000);
+    }
+
+    @Test
+    void aStaticClassicMemberRestartingInAConsumerGroupReplacesItselfAndGetsItsPartitionsBack() throws Exception {
+        PollingConsumer modern = consumer("modern", "mixed", "orders", Map.of());
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(modern.assignment()).hasSize(6));
+        PollingConsumer a = classicConsumer("a", "mixed", "orders", staticClassic("host-a"));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(a.assignment()).hasSize(3);
+            assertThat(modern.assignment()).hasSize(3);
+        });
+        List<String> produced = new ArrayList<>(produce("orders", "before", 300));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(new HashSet<>(consumedIds(a, modern))).hasSize(300));
+        Set<TopicPartition> before = a.assignment();
+        a.stopWithoutLeaving(); // a crash: the member stays for its 300 s session
+
+        PollingConsumer again = classicConsumer("a-again", "mixed", "orders", staticClassic("host-a"));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(again.assignment()).isEqualTo(before));
+        assertThat(modern.assignment()).hasSize(3).doesNotContainAnyElementsOf(before);
+        assertThat(typeOf("mixed")).isEqualTo(GroupType.CONSUMER);
+        ConsumerGroupDescription described = describe("mixed");
+        assertThat(described.members()).hasSize(2);
+        assertThat(described.members()).filteredOn(m -> m.groupInstanceId().isPresent()).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.clientId()).isEqualTo("a-again");
+                    assertThat(m.assignment().topicPartitions()).isEqualTo(before);
+                });
+
+        produced.addAll(produce("orders", "after", 300));
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(new HashSet<>(consumedIds(a, again, modern))).hasSize(600));
+        assertThat(consumedIds(a, again, modern)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(produced);
+        assertAlive(modern, again);
+    }
+
+    @Test
+    void aStaticConsumerRolledBackToTheClassicProtocolReplacesItselfAndTheGroupBecomesClassic() throws Exception {
+        PollingConsumer classic = classicConsumer("classic", "shop", "orders");
+        List<String> produced = new ArrayList<>(produce("orders", "first", 300));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(consumedIds(classic)).hasSize(300));
+        PollingConsumer modern = consumer("modern", "shop", "orders", Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                "host-m"));
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(classic.assignment()).hasSize(3);
+            assertThat(modern.assignment()).hasSize(3);
+        });
+        assertThat(typeOf("shop")).isEqualTo(GroupType.CONSUMER);
+        produced.addAll(produce("orders", "second", 300));
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(new HashSet<>(consumedIds(classic, modern))).hasSize(600));
+        Set<TopicPartition> modernHeld = modern.assignment();
+        modern.close(); // a static member of the consumer protocol leaves with epoch -2: its partitions wait for it
+
+        // the same instance comes back with group.protocol=classic: it replaces its predecessor, the last
+        // consumer-protocol member, so the group is a classic group again, with no rebalance
+        PollingConsumer rolledBack = classicConsumer("rolled-back", "shop", "orders", staticClassic("host-m"));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(rolledBack.assignment()).isEqualTo(modernHeld));
+        assertThat(typeOf("shop")).isEqualTo(GroupType.CLASSIC);
+        assertThat(classic.assignment()).hasSize(3).doesNotContainAnyElementsOf(modernHeld);
+
+        produced.addAll(produce("orders", "third", 300));
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(new HashSet<>(consumedIds(classic, modern, rolledBack))).hasSize(900));
+        assertThat(consumedIds(classic, modern, rolledBack)).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(produced);
+        assertThat(rolledBack.consumed()).isNotEmpty();
+        assertAlive(classic, rolledBack);
     }
 }

@@ -39,10 +39,20 @@ final class ClassicProtocolMembers {
 
     private final ConsumerMembership membership;
     private final EmbeddedConsumerProtocol protocol;
+    private final ReplacementListener onReplacement;
 
-    ClassicProtocolMembers(ConsumerMembership membership, EmbeddedConsumerProtocol protocol) {
+    /** Hears of a static member replaced by one joining over the classic protocol, under the group's lock. */
+    @FunctionalInterface
+    interface ReplacementListener {
+        /** The replacement is done and the newcomer reconciled; only classic members may be left (a downgrade may follow). */
+        void replaced(ConsumerGroup group, ConsumerGroupMember previous);
+    }
+
+    ClassicProtocolMembers(ConsumerMembership membership, EmbeddedConsumerProtocol protocol,
+            ReplacementListener onReplacement) {
         this.membership = membership;
         this.protocol = protocol;
+        this.onReplacement = onReplacement;
     }
 
     /** JoinGroup to a consumer group with members (Kafka's classicGroupJoinToConsumerGroup); answered at once. */
@@ -58,17 +68,22 @@ final class ClassicProtocolMembers {
             return ClassicGroup.joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, memberId);
         }
         ConsumerGroupMember member;
+        ConsumerGroupMember replaced = null;
         if (memberId.isEmpty()) {
             String newMemberId = (request.groupInstanceId() != null ? request.groupInstanceId() : client.clientId())
                     + "-" + UUID.randomUUID();
             if (group.size() >= membership.settings().maxSize()) {
-                return ClassicGroup.joinError(Errors.GROUP_MAX_SIZE_REACHED, memberId);
+                return ClassicGroup.joinError(Errors.GROUP_MAX_SIZE_REACHED, memberId); // Kafka's order: a full group refuses replacements too
             }
             if (request.groupInstanceId() == null && JoinGroupRequest.requiresKnownMemberId(client.apiVersion())) {
                 // as for a classic group: the id first, so a retried join leaves no ghost member
                 return ClassicGroup.joinError(Errors.MEMBER_ID_REQUIRED, newMemberId);
             }
-            member = new ConsumerGroupMember(newMemberId);
+            replaced = request.groupInstanceId() == null ? null : group.staticMember(request.groupInstanceId());
+            // a static member restarted: as in Kafka, it replaces the one holding its instance id, whichever
+            // protocol that one speaks, and takes over its partitions (no release needed first)
+            member = replaced != null ? membership.replaceStatic(group, replaced, newMemberId)
+                    : new ConsumerGroupMember(newMemberId);
         } else {
             member = group.member(memberId);
             if (member == null) {
@@ -84,7 +99,7 @@ final class ClassicProtocolMembers {
         if (request.groupInstanceId() != null) {
             ConsumerGroupMember owner = group.staticMember(request.groupInstanceId());
             if (owner != null && owner != member) {
-                // Kafka replaces the static member; here its instance stays with the member that has it
+                // a known member id that is not the instance's holder: an old incarnation, fenced as in Kafka
                 return ClassicGroup.joinError(Errors.FENCED_INSTANCE_ID, memberId);
             }
         }
@@ -105,9 +120,13 @@ final class ClassicProtocolMembers {
         group.cancel(JOIN_TIMEOUT + member.memberId);
         log.debug("Member {} of consumer group {} (classic protocol) joined at epoch {}", member.memberId,
                 group.groupId(), member.epoch());
-        return new JoinGroupResponseData().setMemberId(member.memberId).setGenerationId(member.epoch())
+        JoinGroupResponseData answer = new JoinGroupResponseData().setMemberId(member.memberId).setGenerationId(member.epoch())
                 .setProtocolType(ConsumerProtocol.PROTOCOL_TYPE).setProtocolName(member.classic.preferred().name())
                 .setLeader("").setMembers(new ArrayList<>());
+        if (replaced != null) {
+            onReplacement.replaced(group, replaced); // last: the group may stop being a consumer group here
+        }
+        return answer;
     }
 
     /** SyncGroup from a member speaking the classic protocol: the partitions it holds now. */

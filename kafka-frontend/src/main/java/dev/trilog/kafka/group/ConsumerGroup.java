@@ -194,6 +194,11 @@ final class ConsumerGroup extends Group {
         return "Stable";
     }
 
+    /** Whether every member holds its whole target at the current group epoch (state Stable). */
+    boolean isReconciled() {
+        return "Stable".equals(state());
+    }
+
     // ---- what the shared APIs ask
 
     @Override

@@ -186,15 +186,13 @@ final class ConsumerMembership {
             if (request.instanceId() != null) {
                 ConsumerGroupMember previous = group.staticMember(request.instanceId());
                 if (previous != null && !previous.memberId.equals(memberId)) {
-                    if (previous.epoch() != STATIC_LEAVE_EPOCH) {
+                    // as in Kafka, only an instance held over this protocol must have been released (-2) first
+                    if (previous.epoch() != STATIC_LEAVE_EPOCH && !previous.usesClassicProtocol()) {
                         throw Errors.UNRELEASED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
                                 + request.instanceId() + " cannot join the group because the instance id is owned by "
                                 + previous.memberId + " member.");
                     }
-                    ConsumerGroupMember successor = new ConsumerGroupMember(memberId).replacing(previous);
-                    group.replace(previous, successor);
-                    log.info("Static member {} of group {} rejoined as {}", request.instanceId(), group.groupId(), memberId);
-                    return successor;
+                    return replaceStatic(group, previous, memberId);
                 }
             }
             if (member == null) {
@@ -219,6 +217,18 @@ final class ConsumerMembership {
         }
         checkEpoch(member, epoch, TopicPartitions.ofRequest(request.topicPartitions()));
         return member;
+    }
+
+    /**
+     * A static member rejoining under a new member id takes its predecessor's place, partitions
+     * and target (Kafka replaces it, whichever protocol either speaks); the group epoch stays.
+     */
+    ConsumerGroupMember replaceStatic(ConsumerGroup group, ConsumerGroupMember previous, String memberId) {
+        ConsumerGroupMember successor = new ConsumerGroupMember(memberId).replacing(previous);
+        group.replace(previous, successor);
+        log.info("Static member {} of group {} rejoined as {}, replacing {}", previous.instanceId, group.groupId(),
+                memberId, previous.memberId);
+        return successor;
     }
 
     private static void checkEpoch(ConsumerGroupMember member, int received, TopicPartitions owned) {

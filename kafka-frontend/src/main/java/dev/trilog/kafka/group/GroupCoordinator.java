@@ -83,7 +83,7 @@ public final class GroupCoordinator {
         this.membership = new Membership(settings);
         this.consumerMembership = new ConsumerMembership(settings.consumer(), topics, this::maybeDowngrade);
         EmbeddedConsumerProtocol protocol = new EmbeddedConsumerProtocol(topics);
-        this.classicMembers = new ClassicProtocolMembers(consumerMembership, protocol);
+        this.classicMembers = new ClassicProtocolMembers(consumerMembership, protocol, this::maybeDowngradeAfterReplacement);
         this.migration = new GroupMigration(settings.consumer(), protocol, timer);
         // A group known only by its offsets comes back as an empty classic group, which either kind may take over.
         for (String groupId : offsets.groups()) {
@@ -317,11 +317,27 @@ public final class GroupCoordinator {
      * ({@link GroupMigration#downgrades}), which starts a rebalance for them.
      */
     private boolean maybeDowngrade(ConsumerGroup group, ConsumerGroupMember removed) {
-        if (!migration.downgrades(group, removed)) {
+        return downgradeIfOnlyClassicMembersRemain(group, removed, true);
+    }
+
+    /**
+     * Hears of a static member replaced by a newcomer speaking the classic protocol (under the
+     * group's lock): when the one replaced was the last consumer-protocol member, the group becomes
+     * a classic group, the newcomer in it with what its predecessor held. As in Kafka there is no
+     * rebalance then — unless the group was still reconciling: the members' current assignments are
+     * not yet the target, and only a rebalance lets the classic leader settle it.
+     */
+    private void maybeDowngradeAfterReplacement(ConsumerGroup group, ConsumerGroupMember replaced) {
+        downgradeIfOnlyClassicMembersRemain(group, replaced, !group.isReconciled());
+    }
+
+    private boolean downgradeIfOnlyClassicMembersRemain(ConsumerGroup group, ConsumerGroupMember gone,
+            boolean rebalance) {
+        if (!migration.downgrades(group, gone)) {
             return false;
         }
         ClassicGroup classic = migration.downgrade(group);
-        classic.locked(() -> membership.rebalanceDowngraded(classic)); // not seen by anyone before replace
+        classic.locked(() -> membership.startDowngraded(classic, rebalance)); // not seen by anyone before replace
         groups.replace(group.groupId(), group, classic);
         return true;
     }

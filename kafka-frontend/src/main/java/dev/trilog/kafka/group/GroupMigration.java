@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * answered REBALANCE_IN_PROGRESS.</li>
  * <li><b>Downgrade</b>: when a consumer-protocol member leaves (or is fenced) and only classic
  * members remain, the group becomes a classic group again — if the policy allows downgrades —
- * and rebalances, so the classic members rejoin and their leader assigns.</li>
+ * and rebalances, so the classic members rejoin and their leader assigns. So it does when a
+ * static member joining over the classic protocol replaces the last consumer-protocol member
+ * (Kafka's validateOnlineDowngradeWithReplacedMemberId), without the rebalance.</li>
  * </ul>
  */
 final class GroupMigration {
@@ -109,7 +111,7 @@ final class GroupMigration {
         return true;
     }
 
-    /** The classic group {@code group} becomes (which is marked dead); the caller starts its rebalance. */
+    /** The classic group {@code group} becomes (which is marked dead), each member with what it holds; the caller starts it. */
     ClassicGroup downgrade(ConsumerGroup group) {
         List<GroupMember> members = new ArrayList<>();
         for (ConsumerGroupMember m : group.members()) {

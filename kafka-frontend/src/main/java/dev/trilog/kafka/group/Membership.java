@@ -213,11 +213,14 @@ final class Membership {
 
     /**
      * A group just downgraded from a consumer group ({@link GroupMigration}): its members' sessions
-     * start, and a rebalance, so that every member rejoins over the classic protocol.
+     * start; with {@code rebalance}, a rebalance too, so that every member rejoins over the classic
+     * protocol (without, the group stays Stable at its generation, each member with what it holds).
      */
-    void rebalanceDowngraded(ClassicGroup group) {
+    void startDowngraded(ClassicGroup group, boolean rebalance) {
         group.members().forEach(member -> scheduleSession(group, member));
-        prepareRebalance(group);
+        if (rebalance) {
+            prepareRebalance(group);
+        }
     }
 
     /** Starts a rebalance: members waiting for an assignment are told to rejoin, and the join barrier opens. */

@@ -496,4 +496,105 @@ class ConsumerGroupCoordinatorTest {
         assertThat(classicHeartbeat(classic, 1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
         assertThat(assigned(beat("m1", 2, Set.of()))).as("what it held moved on").hasSize(4);
     }
+
+    // ---- static members replaced across the protocols
+
+    private JoinGroupResponseData staticClassicJoin(String memberId, String instanceId) throws Exception {
+        return coordinator.joinGroup("c", "h", (short) 9, consumerJoin(memberId, List.of()).setGroupInstanceId(instanceId))
+                .get();
+    }
+
+    @Test
+    void aStaticClassicMemberRestartingUnderANewIdReplacesItsPredecessorInAConsumerGroup() throws Exception {
+        join("m1", null); // a consumer group, m1 holding all 4 partitions at epoch 1
+        String first = staticClassicJoin("", "i1").memberId();
+        Set<Integer> m1Kept = assigned(beat("m1", 1, Set.of(0, 1, 2, 3))); // asked to give up two
+        assertThat(m1Kept).hasSize(2);
+        assertThat(beat("m1", 1, m1Kept).memberEpoch()).isEqualTo(2);
+        assertThat(classicHeartbeat(first, 2)).as("what it waited for is released").isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        assertThat(staticClassicJoin(first, "i1").generationId()).isEqualTo(2);
+        Set<Integer> held = partitionsOf(classicSync(first, 2, null).assignment());
+        assertThat(held).hasSize(2).doesNotContainAnyElementsOf(m1Kept);
+
+        // the instance restarts: a JoinGroup without its member id takes its place (Kafka: no FENCED_INSTANCE_ID)
+        JoinGroupResponseData again = staticClassicJoin("", "i1");
+        assertThat(Errors.forCode(again.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(again.memberId()).isNotEqualTo(first);
+        assertThat(again.generationId()).as("no new group epoch: nothing to reassign").isEqualTo(2);
+        assertThat(partitionsOf(classicSync(again.memberId(), 2, null).assignment())).isEqualTo(held);
+        assertThat(describedAssignment(again.memberId())).isEqualTo(held);
+        assertThat(coordinator.describeConsumerGroup("g").members()).hasSize(2);
+        assertThat(groupType()).as("m1 still speaks the consumer protocol").isEqualTo("consumer");
+        assertThat(coordinator.heartbeat(new HeartbeatRequestData().setGroupId("g").setMemberId(first)
+                .setGroupInstanceId("i1").setGenerationId(2))).as("the old incarnation").isEqualTo(Errors.FENCED_INSTANCE_ID);
+        ConsumerGroupHeartbeatResponseData m1Beat = beat("m1", 2, m1Kept);
+        assertThat(error(m1Beat)).isEqualTo(Errors.NONE);
+        assertThat(m1Beat.memberEpoch()).isEqualTo(2);
+
+        // a consumer-protocol member with the instance id replaces the classic one too, without waiting for a release
+        ConsumerGroupHeartbeatResponseData modern = join("m3", "i1");
+        assertThat(error(modern)).isEqualTo(Errors.NONE);
+        assertThat(assigned(modern)).isEqualTo(held);
+        assertThat(classicHeartbeat(again.memberId(), 2)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+    }
+
+    /** Classic group g upgraded by static consumer-protocol member m1 (instance i1); each holds 2 partitions at epoch 2. */
+    private String upgradedByStaticMember() throws Exception {
+        String classic = stableClassicGroup();
+        join("m1", "i1");
+        coordinator.joinGroup("c", "h", (short) 9, consumerJoin(classic, List.of())).get();
+        assertThat(partitionsOf(classicSync(classic, 2, null).assignment())).hasSize(2);
+        assertThat(assigned(beat("m1", 2, Set.of()))).hasSize(2);
+        assertThat(coordinator.listGroups(List.of(), List.of("consumer"))).singleElement()
+                .satisfies(g -> assertThat(g.groupState()).isEqualTo("Stable"));
+        return classic;
+    }
+
+    @Test
+    void aStaticClassicMemberReplacingTheLastConsumerProtocolMemberTurnsTheGroupClassicWithoutARebalance() throws Exception {
+        String classic = upgradedByStaticMember();
+        Set<Integer> m1Held = describedAssignment("m1");
+
+        JoinGroupResponseData replacing = staticClassicJoin("", "i1");
+        assertThat(Errors.forCode(replacing.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(replacing.generationId()).isEqualTo(2);
+        assertThat(groupType()).isEqualTo("classic");
+        assertThat(coordinator.describeGroup("g", (short) 5).groupState()).isEqualTo("Stable");
+        assertThat(coordinator.describeGroup("g", (short) 5).members()).hasSize(2);
+        assertThat(partitionsOf(classicSync(replacing.memberId(), 2, null).assignment()))
+                .as("what the replaced member held").isEqualTo(m1Held);
+        assertThat(classicHeartbeat(classic, 2)).as("no rebalance: the other member goes on").isEqualTo(Errors.NONE);
+        assertThat(classicHeartbeat(replacing.memberId(), 2)).isEqualTo(Errors.NONE);
+        assertThat(error(beat("m1", 2, m1Held))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+    }
+
+    @Test
+    void aReplacementWhileTheGroupReconcilesDowngradesItWithARebalance() throws Exception {
+        String classic = upgradedByStaticMember();
+        coordinator.consumerGroupHeartbeat("client", "/127.0.0.1", new ConsumerGroupHeartbeatRequestData()
+                .setGroupId("g").setMemberId("m1").setMemberEpoch(2).setSubscribedTopicNames(List.of()));
+        assertThat(coordinator.listGroups(List.of(), List.of("consumer"))).singleElement()
+                .satisfies(g -> assertThat(g.groupState()).isNotEqualTo("Stable"));
+
+        JoinGroupResponseData replacing = staticClassicJoin("", "i1");
+        assertThat(Errors.forCode(replacing.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(groupType()).isEqualTo("classic");
+        assertThat(coordinator.describeGroup("g", (short) 5).groupState()).isEqualTo("PreparingRebalance");
+        assertThat(classicHeartbeat(classic, 2)).as("told to rejoin").isIn(Errors.REBALANCE_IN_PROGRESS,
+                Errors.ILLEGAL_GENERATION);
+    }
+
+    @Test
+    void withDowngradesDisabledAReplacementKeepsTheConsumerGroup() throws Exception {
+        coordinator = new GroupCoordinator(engine.groupOffsets(), new GroupSettings(0, 1_000, 60_000,
+                new ConsumerGroupSettings(SESSION_MS, 1_000, 3, List.of("uniform", "range"),
+                        ConsumerGroupSettings.MigrationPolicy.UPGRADE)), timer, TopicCatalog.of(engine));
+        upgradedByStaticMember();
+        Set<Integer> m1Held = describedAssignment("m1");
+        JoinGroupResponseData replacing = staticClassicJoin("", "i1");
+        assertThat(Errors.forCode(replacing.errorCode())).isEqualTo(Errors.NONE);
+        assertThat(groupType()).isEqualTo("consumer");
+        assertThat(describedAssignment(replacing.memberId())).isEqualTo(m1Held);
+        assertThat(error(beat("m1", 2, m1Held))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+    }
 }
