@@ -19,7 +19,8 @@ import dev.trilog.kafka.security.RequestAuthorization;
 import dev.trilog.kafka.security.SaslApis;
 import dev.trilog.kafka.security.ScramCredentialApis;
 import dev.trilog.kafka.share.ShareApis;
-import dev.trilog.kafka.share.ShareGroupConfigs;
+import dev.trilog.kafka.group.ConsumerGroupConfig;
+import dev.trilog.kafka.share.GroupConfigs;
 import dev.trilog.kafka.txn.TransactionApis;
 import dev.trilog.kafka.txn.TransactionCoordinator;
 import dev.trilog.log.LogEngine;
@@ -62,11 +63,13 @@ final class KafkaApis {
     static Built table(KafkaContext context, KafkaServerSettings settings, Queues queues, Topology topology,
             UserStore users, KafkaMetrics metrics) {
         ApiTable table = new ApiTable(context.routing());
-        GroupCoordinator groups = GroupApis.register(table, context, settings.groups());
+        // the group configs of every kind of group live with the share groups' (the queue layer's store)
+        GroupConfigs groupConfigs = queues == null ? null
+                : ShareApis.configs(context, settings.shareGroups(), settings.groups().consumer(), topology);
+        GroupCoordinator groups = GroupApis.register(table, context, settings.groups(), groupConfigs != null
+                ? groupConfigs : ConsumerGroupConfig.Lookup.brokerSettings(settings.groups().consumer()));
         Supplier<List<ConsumerGroups.Group>> shareGroups = List::of;
-        ShareGroupConfigs groupConfigs = null;
         if (queues != null) {
-            groupConfigs = ShareApis.configs(context, settings.shareGroups(), topology);
             shareGroups = ShareApis.register(table, context, settings.shareGroups(), queues, topology, groups,
                     groupConfigs);
         }

@@ -5,6 +5,7 @@ import dev.trilog.frontend.ConnectionLimits;
 import dev.trilog.frontend.FrontendConfig;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.kafka.group.ConsumerGroupSettings;
+import dev.trilog.kafka.group.ConsumerGroupSettings.GroupBounds;
 import dev.trilog.kafka.group.GroupSettings;
 import dev.trilog.kafka.security.AclSettings;
 import dev.trilog.kafka.security.SaslSettings;
@@ -33,6 +34,10 @@ public final class KafkaFrontendConfig {
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String CONSUMER_MIN_SESSION_TIMEOUT_MS = "group.consumer.min.session.timeout.ms";
+    public static final String CONSUMER_MAX_SESSION_TIMEOUT_MS = "group.consumer.max.session.timeout.ms";
+    public static final String CONSUMER_MIN_HEARTBEAT_INTERVAL_MS = "group.consumer.min.heartbeat.interval.ms";
+    public static final String CONSUMER_MAX_HEARTBEAT_INTERVAL_MS = "group.consumer.max.heartbeat.interval.ms";
     public static final String CONSUMER_MAX_SIZE = "group.consumer.max.size";
     public static final String CONSUMER_ASSIGNORS = "group.consumer.assignors";
     public static final String CONSUMER_MIGRATION_POLICY = "group.consumer.migration.policy";
@@ -84,6 +89,16 @@ public final class KafkaFrontendConfig {
             ConfigKey.of(CONSUMER_HEARTBEAT_INTERVAL_MS,
                     Integer.toString(ConsumerGroupSettings.DEFAULTS.heartbeatIntervalMs()),
                     "How often KIP-848 consumer-group members are told to heartbeat."),
+            ConfigKey.of(CONSUMER_MIN_SESSION_TIMEOUT_MS, Integer.toString(GroupBounds.KAFKA_DEFAULTS.minSessionTimeoutMs()),
+                    "The smallest consumer.session.timeout.ms a consumer group may be given (its GROUP config)."),
+            ConfigKey.of(CONSUMER_MAX_SESSION_TIMEOUT_MS, Integer.toString(GroupBounds.KAFKA_DEFAULTS.maxSessionTimeoutMs()),
+                    "The largest consumer.session.timeout.ms a consumer group may be given (its GROUP config)."),
+            ConfigKey.of(CONSUMER_MIN_HEARTBEAT_INTERVAL_MS,
+                    Integer.toString(GroupBounds.KAFKA_DEFAULTS.minHeartbeatIntervalMs()),
+                    "The smallest consumer.heartbeat.interval.ms a consumer group may be given (its GROUP config)."),
+            ConfigKey.of(CONSUMER_MAX_HEARTBEAT_INTERVAL_MS,
+                    Integer.toString(GroupBounds.KAFKA_DEFAULTS.maxHeartbeatIntervalMs()),
+                    "The largest consumer.heartbeat.interval.ms a consumer group may be given (its GROUP config)."),
             ConfigKey.of(CONSUMER_MAX_SIZE, Integer.toString(ConsumerGroupSettings.DEFAULTS.maxSize()),
                     "How many members a KIP-848 consumer group may have (GROUP_MAX_SIZE_REACHED beyond)."),
             ConfigKey.of(CONSUMER_ASSIGNORS, String.join(",", ConsumerGroupSettings.DEFAULTS.assignors()),
@@ -211,11 +226,18 @@ public final class KafkaFrontendConfig {
         List<String> assignors = Stream.of(config.string(CONSUMER_ASSIGNORS).split(",")).map(String::trim)
                 .filter(name -> !name.isEmpty()).toList();
         try {
+            GroupBounds bounds = new GroupBounds(config.intAtLeast(CONSUMER_MIN_SESSION_TIMEOUT_MS, 1),
+                    config.intAtLeast(CONSUMER_MAX_SESSION_TIMEOUT_MS, 1),
+                    config.intAtLeast(CONSUMER_MIN_HEARTBEAT_INTERVAL_MS, 1),
+                    config.intAtLeast(CONSUMER_MAX_HEARTBEAT_INTERVAL_MS, 1));
             return new ConsumerGroupSettings(config.intAtLeast(CONSUMER_SESSION_TIMEOUT_MS, 1),
                     config.intAtLeast(CONSUMER_HEARTBEAT_INTERVAL_MS, 1), config.intAtLeast(CONSUMER_MAX_SIZE, 1),
-                    assignors, migrationPolicy(config));
+                    assignors, migrationPolicy(config), bounds);
         } catch (IllegalArgumentException e) {
-            String key = e.getMessage().contains("assignor") ? CONSUMER_ASSIGNORS : CONSUMER_HEARTBEAT_INTERVAL_MS;
+            String key = e.getMessage().contains("assignor") ? CONSUMER_ASSIGNORS
+                    : e.getMessage().startsWith("group.consumer.min.session") ? CONSUMER_MIN_SESSION_TIMEOUT_MS
+                    : e.getMessage().startsWith("group.consumer.min.heartbeat") ? CONSUMER_MIN_HEARTBEAT_INTERVAL_MS
+                    : CONSUMER_HEARTBEAT_INTERVAL_MS;
             throw config.invalid(key, e.getMessage());
         }
     }

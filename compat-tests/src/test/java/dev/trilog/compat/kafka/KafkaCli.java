@@ -58,6 +58,14 @@ final class KafkaCli {
      * Starts a long-running tool or application, its output going to {@code output}; stop it with
      * {@link #stop}, which asks it to shut down as Ctrl-C would.
      */
+    /** {@code kafka-configs --entity-type groups --entity-name group} with {@code args} (--alter …, --describe). */
+    static Result groupConfigs(String bootstrap, String group, String... args) throws IOException, InterruptedException {
+        List<String> all = new java.util.ArrayList<>(List.of("--bootstrap-server", bootstrap, "--entity-type", "groups",
+                "--entity-name", group));
+        all.addAll(List.of(args));
+        return run(CONFIGS, null, all.toArray(String[]::new));
+    }
+
     static Process start(Path output, String mainClass, String... args) throws IOException {
         return new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();

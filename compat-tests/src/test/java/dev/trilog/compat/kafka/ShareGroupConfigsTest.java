@@ -60,12 +60,10 @@ class ShareGroupConfigsTest {
 
     @Test
     void kafkaConfigsSetsDescribesAndDeletesGroupConfigsThatSurviveARestart() throws Exception {
-        KafkaCli.Result set = KafkaCli.run(KafkaCli.CONFIGS, null, "--bootstrap-server", trilog.kafkaBootstrap(),
-                "--alter", "--entity-type", "groups", "--entity-name", "configured", "--add-config",
+        KafkaCli.Result set = KafkaCli.groupConfigs(trilog.kafkaBootstrap(), "configured", "--alter", "--add-config",
                 "share.record.lock.duration.ms=20000,share.delivery.count.limit=2,share.auto.offset.reset=latest");
         assertThat(set.exitCode()).as(set.output()).isZero();
-        KafkaCli.Result described = KafkaCli.run(KafkaCli.CONFIGS, null, "--bootstrap-server",
-                trilog.kafkaBootstrap(), "--describe", "--entity-type", "groups", "--entity-name", "configured");
+        KafkaCli.Result described = KafkaCli.groupConfigs(trilog.kafkaBootstrap(), "configured", "--describe");
         assertThat(described.output()).contains("share.record.lock.duration.ms=20000",
                 "share.delivery.count.limit=2", "share.auto.offset.reset=latest");
 
@@ -79,8 +77,7 @@ class ShareGroupConfigsTest {
         assertThat(config.get("share.isolation.level").value()).isEqualTo("read_uncommitted");
         assertThat(config.get("share.isolation.level").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
 
-        KafkaCli.Result deleted = KafkaCli.run(KafkaCli.CONFIGS, null, "--bootstrap-server",
-                trilog.kafkaBootstrap(), "--alter", "--entity-type", "groups", "--entity-name", "configured",
+        KafkaCli.Result deleted = KafkaCli.groupConfigs(trilog.kafkaBootstrap(), "configured", "--alter",
                 "--delete-config", "share.delivery.count.limit");
         assertThat(deleted.exitCode()).as(deleted.output()).isZero();
         assertThat(groupConfig("configured").get("share.delivery.count.limit").value())

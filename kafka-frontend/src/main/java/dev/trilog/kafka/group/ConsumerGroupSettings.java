@@ -11,12 +11,42 @@ import java.util.List;
  * @param assignors           {@code group.consumer.assignors}: the server-side assignors offered, the first the default
  * @param migrationPolicy     {@code group.consumer.migration.policy}: whether a group with members changes protocol
  *                            online ({@link MigrationPolicy})
+ * @param groupBounds         what a group's own {@code consumer.session.timeout.ms} and
+ *                            {@code consumer.heartbeat.interval.ms} may be ({@link ConsumerGroupConfig})
  */
 public record ConsumerGroupSettings(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize, List<String> assignors,
-        MigrationPolicy migrationPolicy) {
+        MigrationPolicy migrationPolicy, GroupBounds groupBounds) {
 
     public static final ConsumerGroupSettings DEFAULTS = new ConsumerGroupSettings(45_000, 5_000, Integer.MAX_VALUE,
             List.of(UniformAssignor.NAME, RangeAssignor.NAME), MigrationPolicy.BIDIRECTIONAL);
+
+    /** With Kafka's default bounds of the group configs. */
+    public ConsumerGroupSettings(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize, List<String> assignors,
+            MigrationPolicy migrationPolicy) {
+        this(sessionTimeoutMs, heartbeatIntervalMs, maxSize, assignors, migrationPolicy, GroupBounds.KAFKA_DEFAULTS);
+    }
+
+    /**
+     * Kafka's {@code group.consumer.min.session.timeout.ms}, {@code group.consumer.max.session.timeout.ms},
+     * {@code group.consumer.min.heartbeat.interval.ms} and {@code group.consumer.max.heartbeat.interval.ms}:
+     * the range a group's own setting must lie in (else INVALID_CONFIG).
+     */
+    public record GroupBounds(int minSessionTimeoutMs, int maxSessionTimeoutMs, int minHeartbeatIntervalMs,
+            int maxHeartbeatIntervalMs) {
+
+        public static final GroupBounds KAFKA_DEFAULTS = new GroupBounds(45_000, 60_000, 5_000, 15_000);
+
+        public GroupBounds {
+            if (minSessionTimeoutMs <= 0 || maxSessionTimeoutMs < minSessionTimeoutMs) {
+                throw new IllegalArgumentException("group.consumer.min.session.timeout.ms must be positive and at most"
+                        + " group.consumer.max.session.timeout.ms");
+            }
+            if (minHeartbeatIntervalMs <= 0 || maxHeartbeatIntervalMs < minHeartbeatIntervalMs) {
+                throw new IllegalArgumentException("group.consumer.min.heartbeat.interval.ms must be positive and at most"
+                        + " group.consumer.max.heartbeat.interval.ms");
+            }
+        }
+    }
 
     /**
      * Kafka's {@code group.consumer.migration.policy}: a classic group with members becomes a
@@ -55,6 +85,7 @@ public record ConsumerGroupSettings(int sessionTimeoutMs, int heartbeatIntervalM
             throw new IllegalArgumentException("group.consumer.max.size must be positive");
         }
         java.util.Objects.requireNonNull(migrationPolicy, "group.consumer.migration.policy");
+        java.util.Objects.requireNonNull(groupBounds, "groupBounds");
         assignors = List.copyOf(assignors);
         if (assignors.isEmpty()) {
             throw new IllegalArgumentException("group.consumer.assignors must name at least one assignor");

@@ -48,6 +48,8 @@ final class ConsumerMembership {
     private static final int TOPIC_CHECK_INTERVAL_MS = 500;
 
     private final ConsumerGroupSettings settings;
+    /** Each group's own session timeout and heartbeat interval, read when used: a change applies from the next heartbeat. */
+    private final ConsumerGroupConfig.Lookup groupConfigs;
     private final TopicCatalog topics;
     private final Map<String, Pattern> regexes = new ConcurrentHashMap<>();
     private final RemovalListener onRemoval;
@@ -62,12 +64,10 @@ final class ConsumerMembership {
         boolean removed(ConsumerGroup group, ConsumerGroupMember member);
     }
 
-    ConsumerMembership(ConsumerGroupSettings settings, TopicCatalog topics) {
-        this(settings, topics, (group, member) -> false);
-    }
-
-    ConsumerMembership(ConsumerGroupSettings settings, TopicCatalog topics, RemovalListener onRemoval) {
+    ConsumerMembership(ConsumerGroupSettings settings, ConsumerGroupConfig.Lookup groupConfigs, TopicCatalog topics,
+            RemovalListener onRemoval) {
         this.settings = settings;
+        this.groupConfigs = groupConfigs;
         this.topics = topics;
         this.onRemoval = onRemoval;
     }
@@ -140,7 +140,7 @@ final class ConsumerMembership {
 
         ConsumerGroupHeartbeatResponseData response = new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(member.memberId).setMemberEpoch(member.epoch())
-                .setHeartbeatIntervalMs(settings.heartbeatIntervalMs());
+                .setHeartbeatIntervalMs(groupConfigs.consumerGroup(group.groupId()).heartbeatIntervalMs());
         // A full request (joining, or after an error) gets its assignment; otherwise only a change is sent.
         boolean full = request.memberEpoch() == 0 || (request.rebalanceTimeoutMs() != -1
                 && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null)
@@ -372,7 +372,8 @@ final class ConsumerMembership {
      */
     void scheduleSession(ConsumerGroup group, ConsumerGroupMember member) {
         String memberId = member.memberId;
-        int timeoutMs = member.usesClassicProtocol() ? member.classic.sessionTimeoutMs() : settings.sessionTimeoutMs();
+        int timeoutMs = member.usesClassicProtocol() ? member.classic.sessionTimeoutMs()
+                : groupConfigs.consumerGroup(group.groupId()).sessionTimeoutMs();
         group.schedule(SESSION_TIMEOUT + memberId, timeoutMs, () -> {
             log.info("Member {} of consumer group {} removed: no heartbeat within the session timeout", memberId,
                     group.groupId());

@@ -16,9 +16,10 @@ public final class GroupApis {
     }
 
     /** Registers the group APIs; returns their coordinator, which the transaction APIs consult too. */
-    public static GroupCoordinator register(ApiTable table, KafkaContext context, GroupSettings settings) {
+    public static GroupCoordinator register(ApiTable table, KafkaContext context, GroupSettings settings,
+            ConsumerGroupConfig.Lookup groupConfigs) {
         GroupCoordinator coordinator = new GroupCoordinator(context.engine().groupOffsets(), settings,
-                GroupTimer.on(context.timer()), TopicCatalog.of(context.engine()));
+                GroupTimer.on(context.timer()), TopicCatalog.of(context.engine()), groupConfigs);
         table.register(ApiKeys.FIND_COORDINATOR, new FindCoordinatorHandler(context))
                 .register(ApiKeys.JOIN_GROUP, new JoinGroupHandler(coordinator))
                 .register(ApiKeys.SYNC_GROUP, new SyncGroupHandler(coordinator))

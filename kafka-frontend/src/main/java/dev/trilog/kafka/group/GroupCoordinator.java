@@ -76,12 +76,18 @@ public final class GroupCoordinator {
     }
 
     GroupCoordinator(GroupOffsetStore offsets, GroupSettings settings, GroupTimer timer, TopicCatalog topics) {
+        this(offsets, settings, timer, topics, ConsumerGroupConfig.Lookup.brokerSettings(settings.consumer()));
+    }
+
+    /** @param groupConfigs each consumer group's session timeout and heartbeat interval (its GROUP configs) */
+    GroupCoordinator(GroupOffsetStore offsets, GroupSettings settings, GroupTimer timer, TopicCatalog topics,
+            ConsumerGroupConfig.Lookup groupConfigs) {
         this.offsets = offsets;
         this.settings = settings;
         this.timer = timer;
         this.topics = topics;
         this.membership = new Membership(settings);
-        this.consumerMembership = new ConsumerMembership(settings.consumer(), topics, this::maybeDowngrade);
+        this.consumerMembership = new ConsumerMembership(settings.consumer(), groupConfigs, topics, this::maybeDowngrade);
         EmbeddedConsumerProtocol protocol = new EmbeddedConsumerProtocol(topics);
         this.classicMembers = new ClassicProtocolMembers(consumerMembership, protocol, this::maybeDowngradeAfterReplacement);
         this.migration = new GroupMigration(settings.consumer(), protocol, timer);

@@ -23,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
  * A share group over a topic that is not its own queue: the engine's share cursor of
  * (topic, group) per partition, with Kafka's rules — every acquisition counts toward the delivery
  * count limit, and a record that reaches it is archived — under the group's own settings
- * ({@link ShareGroupConfigs}): its delivery count limit, isolation level, and where a partition it has no state on starts.
+ * ({@link GroupConfigs}): its delivery count limit, isolation level, and where a partition it has no state on starts.
  */
 final class CursorShareSource implements ShareSource {
 

@@ -26,10 +26,10 @@ final class ShareAcknowledgeHandler implements ApiHandler {
     private final KafkaContext context;
     private final ShareSessions sessions;
     private final ShareSources sources;
-    private final ShareGroupConfigs configs;
+    private final GroupConfigs configs;
 
     ShareAcknowledgeHandler(KafkaContext context, ShareSessions sessions, ShareSources sources,
-            ShareGroupConfigs configs) {
+            GroupConfigs configs) {
         this.context = context;
         this.sessions = sessions;
         this.sources = sources;

@@ -28,8 +28,9 @@ public final class ShareApis {
     }
 
     /** The share groups' own settings (GROUP config resources), over the engine's metadata log. */
-    public static ShareGroupConfigs configs(KafkaContext context, ShareSettings settings, Topology topology) {
-        return ShareGroupConfigs.open(context.engine(), settings, topology);
+    public static GroupConfigs configs(KafkaContext context, ShareSettings settings,
+            dev.trilog.kafka.group.ConsumerGroupSettings consumerGroups, Topology topology) {
+        return GroupConfigs.open(context.engine(), settings, consumerGroups, topology);
     }
 
     /**
@@ -38,7 +39,7 @@ public final class ShareApis {
      * @return the share groups now, for the admin endpoint's listing
      */
     public static Supplier<List<ConsumerGroups.Group>> register(ApiTable table, KafkaContext context, ShareSettings settings, Queues queues,
-            Topology topology, GroupCoordinator classicGroups, ShareGroupConfigs configs) {
+            Topology topology, GroupCoordinator classicGroups, GroupConfigs configs) {
         ShareSources sources = new ShareSources(context.engine(), topology, queues, configs);
         ShareSessions sessions = new ShareSessions(sources::of);
         ShareGroups groups = new ShareGroups(context.engine(), settings, sessions::memberLeft);

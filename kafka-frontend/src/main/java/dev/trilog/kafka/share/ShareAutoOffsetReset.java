@@ -33,7 +33,7 @@ record ShareAutoOffsetReset(String value, boolean latest, Duration duration) {
                 // reported below
             }
         }
-        throw new ConfigException(ShareGroupConfigs.AUTO_OFFSET_RESET, value,
+        throw new ConfigException(GroupConfigs.AUTO_OFFSET_RESET, value,
                 "must be earliest, latest or by_duration:<duration>, the duration in ISO-8601 format"
                         + " (PnDTnHnMn.nS), not negative");
     }

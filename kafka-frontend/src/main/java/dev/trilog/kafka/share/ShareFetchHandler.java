@@ -42,10 +42,10 @@ final class ShareFetchHandler implements ApiHandler {
     private final ShareGroups groups;
     private final ShareSessions sessions;
     private final ShareSources sources;
-    private final ShareGroupConfigs configs;
+    private final GroupConfigs configs;
 
     ShareFetchHandler(KafkaContext context, ShareGroups groups, ShareSessions sessions, ShareSources sources,
-            ShareGroupConfigs configs) {
+            GroupConfigs configs) {
         this.context = context;
         this.groups = groups;
         this.sessions = sessions;

@@ -31,9 +31,9 @@ final class ShareGroupAdmin {
     private final LogEngine engine;
     private final ShareGroups groups;
     private final ShareSources sources;
-    private final ShareGroupConfigs configs;
+    private final GroupConfigs configs;
 
-    ShareGroupAdmin(LogEngine engine, ShareGroups groups, ShareSources sources, ShareGroupConfigs configs) {
+    ShareGroupAdmin(LogEngine engine, ShareGroups groups, ShareSources sources, GroupConfigs configs) {
         this.engine = engine;
         this.groups = groups;
         this.sources = sources;

@@ -1,7 +1,7 @@
 package dev.trilog.kafka.share;
 
 /**
- * One share group's effective settings ({@link ShareGroupConfigs}).
+ * One share group's effective settings ({@link GroupConfigs}).
  *
  * @param autoOffsetReset      where a share partition the group has no state on starts
  * @param recordLockDurationMs how long an acquired record stays with its consumer

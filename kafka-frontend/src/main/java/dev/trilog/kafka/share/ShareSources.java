@@ -17,9 +17,9 @@ final class ShareSources {
     private final LogEngine engine;
     private final Topology topology;
     private final Queues queues;
-    private final ShareGroupConfigs configs;
+    private final GroupConfigs configs;
 
-    ShareSources(LogEngine engine, Topology topology, Queues queues, ShareGroupConfigs configs) {
+    ShareSources(LogEngine engine, Topology topology, Queues queues, GroupConfigs configs) {
         this.engine = engine;
         this.topology = topology;
         this.queues = queues;

@@ -597,4 +597,25 @@ class ConsumerGroupCoordinatorTest {
         assertThat(describedAssignment(replacing.memberId())).isEqualTo(m1Held);
         assertThat(error(beat("m1", 2, m1Held))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
+
+    // ---- a group's own settings (its GROUP configs)
+
+    @Test
+    void aGroupsOwnHeartbeatIntervalAndSessionTimeoutApplyFromItsNextHeartbeat() {
+        java.util.concurrent.atomic.AtomicReference<ConsumerGroupConfig> own = new java.util.concurrent.atomic.AtomicReference<>(
+                new ConsumerGroupConfig(SESSION_MS, 1_000));
+        coordinator = new GroupCoordinator(engine.groupOffsets(), new GroupSettings(0, 1_000, 60_000,
+                new ConsumerGroupSettings(SESSION_MS, 1_000, 3, List.of("uniform", "range"),
+                        ConsumerGroupSettings.MigrationPolicy.BIDIRECTIONAL)), timer, TopicCatalog.of(engine),
+                groupId -> groupId.equals("g") ? own.get() : new ConsumerGroupConfig(SESSION_MS, 1_000));
+        assertThat(join("m1", null).heartbeatIntervalMs()).isEqualTo(1_000);
+
+        own.set(new ConsumerGroupConfig(8_000, 2_000));
+        assertThat(beat("m1", 1, Set.of(0, 1, 2, 3)).heartbeatIntervalMs()).isEqualTo(2_000);
+        timer.advance(7_000);
+        assertThat(error(beat("m1", 1, Set.of(0, 1, 2, 3)))).as("heard from within its session").isEqualTo(Errors.NONE);
+        timer.advance(8_001);
+        assertThat(error(beat("m1", 1, Set.of(0, 1, 2, 3)))).as("the group's 8 s session, not the broker's 45 s")
+                .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+    }
 }
