@@ -48,6 +48,15 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs)
     }
 
     /**
+     * The settings of stored values parsed by {@link #define}'s definitions, unchecked: as in
+     * Kafka, a value accepted when it was set applies even if the broker's bounds changed since
+     * (refusing it now would fail every heartbeat of the group).
+     */
+    public static ConsumerGroupConfig stored(Map<String, Object> values) {
+        return new ConsumerGroupConfig((Integer) values.get(SESSION_TIMEOUT_MS), (Integer) values.get(HEARTBEAT_INTERVAL_MS));
+    }
+
+    /**
      * The settings of values parsed by {@link #define}'s definitions, checked as Kafka's
      * {@code GroupConfig.validate} does: within the bounds — widened to take in the broker's own
      * setting, which a group may always be set to (Kafka refuses to start with a default outside

@@ -115,7 +115,7 @@ public final class GroupConfigs implements GroupConfigResources, ConsumerGroupCo
             return known;
         }
         Map<String, Object> values = parse(stored == null ? Map.of() : PropertiesBytes.decode(stored));
-        Parsed fresh = new Parsed(stored, shareConfig(values), ConsumerGroupConfig.of(values, consumerBroker));
+        Parsed fresh = new Parsed(stored, shareConfig(values), ConsumerGroupConfig.stored(values));
         parsed.put(group, fresh);
         return fresh;
     }

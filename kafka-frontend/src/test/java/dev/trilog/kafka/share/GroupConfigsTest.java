@@ -85,6 +85,15 @@ class GroupConfigsTest {
         configs = GroupConfigs.open(engine, ShareSettings.DEFAULTS, BROKER, Topology.open(engine));
         assertThat(configs.consumerGroup("g")).isEqualTo(new ConsumerGroupConfig(50_000, 10_000));
 
+        // a broker restarted with narrower bounds: the group's value, accepted when set, still applies
+        engine.close();
+        engine = LogEngine.open(EngineSettings.of(dataDir));
+        ConsumerGroupSettings narrower = new ConsumerGroupSettings(6_000, 300, 100, List.of("uniform"),
+                ConsumerGroupSettings.MigrationPolicy.BIDIRECTIONAL,
+                new ConsumerGroupSettings.GroupBounds(45_000, 45_000, 5_000, 5_000));
+        configs = GroupConfigs.open(engine, ShareSettings.DEFAULTS, narrower, Topology.open(engine));
+        assertThat(configs.consumerGroup("g")).isEqualTo(new ConsumerGroupConfig(50_000, 10_000));
+
         configs.forget("g"); // the share group g deleted: its settings go, the consumer group's stay
         assertThat(configs.of("g").deliveryCountLimit()).isEqualTo(ShareSettings.DEFAULTS.deliveryCountLimit());
         assertThat(configs.consumerGroup("g")).isEqualTo(new ConsumerGroupConfig(50_000, 10_000));
