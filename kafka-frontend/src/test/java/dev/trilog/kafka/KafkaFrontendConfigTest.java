@@ -94,6 +94,19 @@ class KafkaFrontendConfigTest {
                         + "must be at least group.min.session.timeout.ms (6000)");
     }
 
+    @Test
+    void theBoundsOfAConsumerGroupsOwnSettingsAreReadAndAMinimumAboveItsMaximumIsNamed() {
+        KafkaServerSettings settings = read(new ConfigValue("group.consumer.min.session.timeout.ms", "2000", "--set"),
+                new ConfigValue("group.consumer.max.heartbeat.interval.ms", "20000", "--set"));
+        assertThat(settings.groups().consumer().groupBounds())
+                .isEqualTo(new dev.trilog.kafka.group.ConsumerGroupSettings.GroupBounds(2_000, 60_000, 5_000, 20_000));
+
+        assertThatThrownBy(() -> read(new ConfigValue("group.consumer.min.heartbeat.interval.ms", "16000", "--set")))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("group.consumer.min.heartbeat.interval.ms")
+                .hasMessageContaining("at most group.consumer.max.heartbeat.interval.ms");
+    }
+
     private static KafkaServerSettings read(ConfigValue... overrides) {
         return KafkaFrontendConfig.read(FrontendConfig.withDefaults(KafkaFrontendConfig.KEYS, overrides));
     }
