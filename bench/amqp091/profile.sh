@@ -8,6 +8,9 @@
 # over the same window, the CPU and context switches of each of the broker's threads, the CPU
 # of the PerfTest client (it shares the machine's cores with the broker), and the broker's CPU and
 # context switches per message received (PerfTest's per-second lines inside the window).
+# With PROFILER=async, ALLOC=512k also samples allocations (one sample per 512 KiB allocated;
+# alloc.txt: the allocating frames and first own frames, as shares of the window's samples, one
+# per new TLAB). jfr print gets --stack-depth 96: its default of 5 frames cut every stack short.
 # Usage: bench/amqp091/profile.sh [path/to/trilog.jar]   (WORKLOAD=a|b|c, WARMUP=15, SECONDS_=20)
 # Output: bench/amqp091/target/profiles/<stamp>/{trilog.jfr,top.txt,threads.txt,perftest.out}
 set -euo pipefail
@@ -31,7 +34,7 @@ case "$PROFILER" in
   async)
     AP="${AP:-$(ls "$REPO"/bench/sqs/target/lib-profiler/linux-*/libasyncProfiler.so 2>/dev/null | head -1)}"
     [[ -f $AP ]] || { echo "no libasyncProfiler.so: run bench/sqs/fetch-deps.sh or set AP" >&2; exit 2; }
-    AGENT="-agentpath:$AP=start,event=cpu,interval=1ms,file=$OUT/trilog.jfr" ;;
+    AGENT="-agentpath:$AP=start,event=cpu,interval=1ms${ALLOC:+,alloc=$ALLOC},file=$OUT/trilog.jfr" ;;
   *) echo "PROFILER must be jfr or async" >&2; exit 2 ;;
 esac
 java -Xms1g -Xmx1g $AGENT -jar "$JAR" serve --data-dir "$OUT/data" --amqp-port "$PORT" --kafka-port 0 --sqs-port 0 \
@@ -107,8 +110,13 @@ if received:
     print(f"broker CPU µs per message: {(c1 - c0) / hz / received * 1e6:.1f}")
     print(f"broker context switches per message: {(s1 - s0) / received:.3f}")
 PY
-jfr print --json --events jdk.ExecutionSample "$OUT/trilog.jfr" >"$OUT/samples.json"
+jfr print --json --stack-depth 96 --events jdk.ExecutionSample "$OUT/trilog.jfr" >"$OUT/samples.json"
 python3 "$REPO/bench/sqs/jfr-top.py" "${WINDOW[@]}" <"$OUT/samples.json" >"$OUT/top.txt"
+if [[ -n ${ALLOC:-} ]]; then
+  jfr print --json --stack-depth 96 --events jdk.ObjectAllocationInNewTLAB "$OUT/trilog.jfr" >"$OUT/alloc.json"
+  python3 "$REPO/bench/sqs/jfr-top.py" "${WINDOW[@]}" <"$OUT/alloc.json" >"$OUT/alloc.txt"
+  rm "$OUT/alloc.json"
+fi
 rm "$OUT/samples.json" "$OUT"/threads[01].tsv "$OUT"/client[01].tsv
 rm -rf "$OUT/data"
 grep -E 'sending rate avg|receiving rate avg|consumer latency min|confirm latency min' "$OUT/perftest.out" | tail -4

@@ -36,7 +36,7 @@ java -Xms512m -Xmx512m -Dclient="$CLIENT" -Dwarmup="${WARMUP_SECONDS:-10}" -Dpha
   "$(getconf CLK_TCK)" | tee "$OUT/bench.tsv"
 kill "$PID"; wait "$PID" 2>/dev/null || true
 trap - EXIT
-jfr print --json --events jdk.ExecutionSample "$OUT/trilog.jfr" >"$OUT/samples.json"
+jfr print --json --stack-depth 96 --events jdk.ExecutionSample "$OUT/trilog.jfr" >"$OUT/samples.json"
 python3 "$HERE/jfr-top.py" <"$OUT/samples.json" >"$OUT/top.txt"
 while IFS=$'\t' read -r phase start end; do
   python3 "$HERE/jfr-top.py" "$start" "$end" <"$OUT/samples.json" >"$OUT/top-$phase.txt"
