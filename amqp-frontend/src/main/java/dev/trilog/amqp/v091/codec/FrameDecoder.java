@@ -42,6 +42,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private int type;
     private int channel;
     private int size;
+    private final RabbitWire.Reader reader = new RabbitWire.Reader();
 
     /** @param frameMax the largest frame accepted, header and frame-end included (0 = no limit but 2^31) */
     public FrameDecoder(int frameMax) {
@@ -125,8 +126,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int methodId = size >= 4 && type == Frame.TYPE_METHOD ? payload.getUnsignedShort(2) : 0;
         try {
             Frame frame = type == Frame.TYPE_METHOD
-                    ? new Frame.MethodFrame(channel, RabbitWire.readMethod(payload))
-                    : RabbitWire.readHeader(channel, payload);
+                    ? new Frame.MethodFrame(channel, reader.readMethod(payload))
+                    : reader.readHeader(channel, payload);
             if (payload.isReadable()) {
                 return new Frame.Invalid(channel, ReplyCode.SYNTAX_ERROR, payload.readableBytes()
                         + " bytes left over after " + describe(frame), classId, methodId);

@@ -10,13 +10,14 @@ import com.rabbitmq.client.impl.MethodArgumentWriter;
 import com.rabbitmq.client.impl.ValueReader;
 import com.rabbitmq.client.impl.ValueWriter;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.ByteBufOutputStream;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
@@ -40,46 +41,163 @@ public final class RabbitWire {
     }
 
     /**
-     * Reads a method frame's payload (class id, method id, arguments).
-     *
-     * @throws com.rabbitmq.client.UnknownClassOrMethodId for a class or method 0-9-1 does not have
-     * @throws IOException when the arguments are cut short or malformed
+     * Reads method and content-header payloads through one {@link DataInputStream} that it points
+     * at each frame's slice in turn: the client's readers want a stream, and a stream pair per
+     * frame (two per publish) was most of what decoding allocated. One per decoder; not
+     * thread-safe.
      */
-    public static Method readMethod(ByteBuf payload) throws IOException {
-        return AMQImpl.readMethodFrom(new DataInputStream(new ByteBufInputStream(payload)));
+    public static final class Reader {
+
+        private final SliceInput slice = new SliceInput();
+        private final DataInputStream data = new DataInputStream(slice);
+
+        /**
+         * Reads a method frame's payload (class id, method id, arguments).
+         *
+         * @throws com.rabbitmq.client.UnknownClassOrMethodId for a class or method 0-9-1 does not have
+         * @throws IOException when the arguments are cut short or malformed
+         */
+        public Method readMethod(ByteBuf payload) throws IOException {
+            slice.from(payload);
+            try {
+                return AMQImpl.readMethodFrom(data);
+            } finally {
+                slice.from(null);
+            }
+        }
+
+        /**
+         * Reads a content header's payload (class id, weight, body size, properties).
+         *
+         * @throws com.rabbitmq.client.UnknownClassOrMethodId for a class other than basic
+         * @throws IOException when the properties are cut short or malformed
+         */
+        public Frame.HeaderFrame readHeader(int channel, ByteBuf payload) throws IOException {
+            int classId = payload.getUnsignedShort(payload.readerIndex());
+            slice.from(payload);
+            try {
+                AMQContentHeader header = AMQImpl.readContentHeaderFrom(data);
+                return new Frame.HeaderFrame(channel, classId, header.getBodySize(), (AMQP.BasicProperties) header);
+            } finally {
+                slice.from(null);
+            }
+        }
+    }
+
+    /** The readable bytes of whichever buffer it is given, as an input stream ending where they end. */
+    private static final class SliceInput extends InputStream {
+
+        private ByteBuf buf;
+
+        void from(ByteBuf b) {
+            buf = b;
+        }
+
+        @Override
+        public int read() {
+            return buf.isReadable() ? buf.readUnsignedByte() : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            int n = Math.min(len, buf.readableBytes());
+            if (n == 0) {
+                return -1;
+            }
+            buf.readBytes(b, off, n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            int skipped = (int) Math.min(Math.max(n, 0), buf.readableBytes());
+            buf.skipBytes(skipped);
+            return skipped;
+        }
+
+        @Override
+        public int available() {
+            return buf.readableBytes();
+        }
     }
 
     /**
-     * Reads a content header's payload (class id, weight, body size, properties).
-     *
-     * @throws com.rabbitmq.client.UnknownClassOrMethodId for a class other than basic
-     * @throws IOException when the properties are cut short or malformed
+     * Writes method and content-header payloads through one {@link DataOutputStream} (and the
+     * client's value writer on it) pointed at each output buffer in turn, rather than a stream,
+     * a writer and their buffers per frame (three frames per delivery). One per thread
+     * ({@link #writer}): the encoder runs on the connections' event loops.
      */
-    public static Frame.HeaderFrame readHeader(int channel, ByteBuf payload) throws IOException {
-        int classId = payload.getUnsignedShort(payload.readerIndex());
-        AMQContentHeader header = AMQImpl.readContentHeaderFrom(new DataInputStream(new ByteBufInputStream(payload)));
-        return new Frame.HeaderFrame(channel, classId, header.getBodySize(), (AMQP.BasicProperties) header);
+    private static final class Writer {
+
+        private final BufOutput target = new BufOutput();
+        private final DataOutputStream data = new DataOutputStream(target);
+        private final ValueWriter values = new ValueWriter(data);
+
+        void writeMethod(com.rabbitmq.client.impl.Method m, ByteBuf out) throws IOException {
+            out.writeShort(m.protocolClassId());
+            out.writeShort(m.protocolMethodId());
+            target.to(out);
+            try {
+                MethodArgumentWriter writer = new MethodArgumentWriter(values); // holds the bits of one method
+                m.writeArgumentsTo(writer);
+                writer.flush();
+            } finally {
+                target.to(null);
+            }
+        }
+
+        void writeHeader(AMQBasicProperties properties, long bodySize, ByteBuf out) throws IOException {
+            out.writeShort(BASIC_CLASS_ID);
+            out.writeShort(0);
+            out.writeLong(bodySize);
+            target.to(out);
+            try {
+                properties.writePropertiesTo(new ContentHeaderPropertyWriter(data)); // holds one header's flags
+                data.flush();
+            } finally {
+                target.to(null);
+            }
+        }
     }
+
+    /** Appends to whichever buffer it is given. */
+    private static final class BufOutput extends OutputStream {
+
+        private ByteBuf buf;
+
+        void to(ByteBuf b) {
+            buf = b;
+        }
+
+        @Override
+        public void write(int b) {
+            buf.writeByte(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            buf.writeBytes(b, off, len);
+        }
+    }
+
+    private static final FastThreadLocal<Writer> WRITER = new FastThreadLocal<>() {
+        @Override
+        protected Writer initialValue() {
+            return new Writer();
+        }
+    };
 
     /** Writes a method's payload: class id, method id, arguments. */
     public static void writeMethod(Method method, ByteBuf out) throws IOException {
-        com.rabbitmq.client.impl.Method m = (com.rabbitmq.client.impl.Method) method;
-        out.writeShort(m.protocolClassId());
-        out.writeShort(m.protocolMethodId());
-        MethodArgumentWriter writer = new MethodArgumentWriter(new ValueWriter(new DataOutputStream(
-                new ByteBufOutputStream(out))));
-        m.writeArgumentsTo(writer);
-        writer.flush();
+        WRITER.get().writeMethod((com.rabbitmq.client.impl.Method) method, out);
     }
 
     /** Writes a content header's payload: class basic, weight 0, the body size, the properties. */
     public static void writeHeader(AMQP.BasicProperties properties, long bodySize, ByteBuf out) throws IOException {
-        DataOutputStream data = new DataOutputStream(new ByteBufOutputStream(out));
-        data.writeShort(BASIC_CLASS_ID);
-        data.writeShort(0);
-        data.writeLong(bodySize);
-        ((AMQBasicProperties) properties).writePropertiesTo(new ContentHeaderPropertyWriter(data));
-        data.flush();
+        WRITER.get().writeHeader((AMQBasicProperties) properties, bodySize, out);
     }
 
     /**

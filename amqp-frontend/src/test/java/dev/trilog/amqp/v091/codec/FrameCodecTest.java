@@ -109,6 +109,40 @@ class FrameCodecTest {
         assertThat(ByteBufUtil.getBytes(joined)).isEqualTo(body);
     }
 
+    /**
+     * The decoder reads every frame through one reused stream and the encoder writes through one
+     * per thread: nothing of a frame (bits packed so far, properties, bytes left) may reach the next.
+     */
+    @Test
+    void framesInARowShareNoStateThroughTheReusedStreams() {
+        AMQP.BasicProperties full = new AMQP.BasicProperties.Builder().contentType("text/plain").deliveryMode(2)
+                .headers(Map.of("h", "v")).messageId("m-1").build();
+        AMQP.BasicProperties bare = new AMQP.BasicProperties.Builder().build();
+        List<Frame> sent = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            sent.add(new Frame.MethodFrame(1, new AMQP.Basic.Publish.Builder().exchange("x").routingKey("k" + i)
+                    .mandatory(i % 2 == 1).build()));
+            sent.add(new Frame.HeaderFrame(1, 60, i, i % 2 == 1 ? full : bare));
+            sent.add(new Frame.MethodFrame(1, new AMQP.Basic.Ack.Builder().deliveryTag(i).multiple(i == 2).build()));
+        }
+        byte[] bytes = encode(sent.toArray(Frame[]::new));
+        List<Frame> got = decode(bytes, 5);
+        assertThat(got).hasSize(sent.size());
+        for (int i = 0; i < 3; i++) {
+            AMQP.Basic.Publish p = (AMQP.Basic.Publish) ((Frame.MethodFrame) got.get(3 * i)).method();
+            assertThat(p.getRoutingKey()).isEqualTo("k" + (i + 1));
+            assertThat(p.getMandatory()).isEqualTo(i % 2 == 0);
+            Frame.HeaderFrame h = (Frame.HeaderFrame) got.get(3 * i + 1);
+            assertThat(h.bodySize()).isEqualTo(i + 1);
+            assertThat(h.properties().getMessageId()).isEqualTo(i % 2 == 0 ? "m-1" : null);
+            assertThat(h.properties().getHeaders() == null ? Map.of() : h.properties().getHeaders())
+                    .hasSize(i % 2 == 0 ? 1 : 0);
+            AMQP.Basic.Ack a = (AMQP.Basic.Ack) ((Frame.MethodFrame) got.get(3 * i + 2)).method();
+            assertThat(a.getDeliveryTag()).isEqualTo(i + 1);
+            assertThat(a.getMultiple()).isEqualTo(i == 1);
+        }
+    }
+
     @Test
     void anEmptyBodyIsJustMethodAndHeader() {
         byte[] bytes = encode(new Frame.Content(1, new AMQP.Basic.GetOk.Builder().deliveryTag(1).exchange("")
