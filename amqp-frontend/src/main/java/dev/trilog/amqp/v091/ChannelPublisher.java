@@ -152,7 +152,8 @@ final class ChannelPublisher {
         }
         Message message;
         try {
-            message = ContentProperties.toMessage(props, bytes, context.clock.millis());
+            message = ContentProperties.toMessage(props, bytes, context.clock.millis(), VhostNames.localName(exchange),
+                    p.getRoutingKey());
         } catch (IllegalArgumentException e) {
             throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, e.getMessage());
         }

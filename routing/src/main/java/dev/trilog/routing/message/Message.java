@@ -49,8 +49,13 @@ public final class Message {
         this.key = b.key != null || properties.groupId() == null ? b.key
                 : properties.groupId().getBytes(StandardCharsets.UTF_8);
         this.timestamp = b.timestamp;
-        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
-        this.unknownProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.unknownProperties));
+        this.headers = frozen(b.headers);
+        this.unknownProperties = frozen(b.unknownProperties);
+    }
+
+    /** A read-only copy; none for the usual empty map (two maps less per message built). */
+    private static Map<String, HeaderValue> frozen(Map<String, HeaderValue> map) {
+        return map.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
     public static Builder builder() {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -110,8 +111,13 @@ final class QueuePublisher {
         } catch (TopologyException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Message stamped = message.toBuilder().properties(message.properties().toBuilder()
-                .exchange(VhostNames.localName(exchange)).routingKey(routingKey).build()).build();
+        String local = VhostNames.localName(exchange);
+        MessageProperties properties = message.properties();
+        // a frontend that stamped the message already (AMQP 0-9-1 does) saves building it twice per publish
+        Message stamped = local.equals(properties.exchange()) && Objects.equals(routingKey, properties.routingKey())
+                ? message
+                : message.toBuilder().properties(properties.toBuilder().exchange(local).routingKey(routingKey).build())
+                        .build();
         return publishToQueues(targets, stamped, PublishOptions.NONE, true);
     }
 

@@ -41,7 +41,17 @@ public final class ContentProperties {
      *                                  ({@link dev.trilog.routing.message.ReservedHeaderException})
      */
     public static Message toMessage(AMQP.BasicProperties p, byte[] body, long publishedMs) {
-        MessageProperties.Builder props = MessageProperties.builder();
+        return toMessage(p, body, publishedMs, null, null);
+    }
+
+    /**
+     * The message a publish to {@code exchange} (its name in the vhost) with {@code routingKey}
+     * carries, stamped with both as the facade's {@code publishToExchange} stamps them — built
+     * once here, so the facade need not build it again.
+     */
+    public static Message toMessage(AMQP.BasicProperties p, byte[] body, long publishedMs, String exchange,
+            String routingKey) {
+        MessageProperties.Builder props = MessageProperties.builder().exchange(exchange).routingKey(routingKey);
         if (p.getMessageId() != null) {
             props.messageId(p.getMessageId());
         }
