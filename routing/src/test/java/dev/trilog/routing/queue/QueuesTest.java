@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.trilog.routing.address.Binding;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.message.HeaderValue;
+import dev.trilog.routing.message.Message;
+import dev.trilog.routing.message.MessageProperties;
 import dev.trilog.routing.topology.TopologyException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,6 +235,23 @@ class QueuesTest {
         assertThat(queues.publishToExchange("amq.topic", "nothing", text("x")).get().routed()).isFalse();
         assertThatThrownBy(() -> queues.publishToExchange("nope", "k", text("x")).get())
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopologyException.class);
+    }
+
+    /** A frontend may stamp exchange and key itself (AMQP 0-9-1 does); stale ones are restamped. */
+    @Test
+    void anExchangePublishRecordsTheExchangeAndKeyItWasPublishedWithWhateverTheMessageCarried() throws Exception {
+        f.topology.bind(Binding.toQueue("amq.topic", "jobs", "order.#"));
+        Message stale = text("old").toBuilder().properties(MessageProperties.builder().exchange("elsewhere")
+                .routingKey("order.old").build()).build();
+        Message stamped = text("new").toBuilder().properties(MessageProperties.builder().exchange("amq.topic")
+                .routingKey("order.new").build()).build();
+        queues.publishToExchange("amq.topic", "order.new", stale).get();
+        queues.publishToExchange("amq.topic", "order.new", stamped).get();
+        List<QueueDelivery> got = queues.receive("jobs", "c", 2, 30_000);
+        assertThat(got).extracting(d -> d.message().properties().exchange()).containsExactly("amq.topic", "amq.topic");
+        assertThat(got).extracting(d -> d.message().properties().routingKey())
+                .containsExactly("order.new", "order.new");
+        assertThat(got).extracting(QueuesFixture::body).containsExactlyInAnyOrder("old", "new");
     }
 
     @Test
