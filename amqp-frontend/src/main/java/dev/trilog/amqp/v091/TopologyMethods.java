@@ -13,6 +13,7 @@ import dev.trilog.routing.address.ExchangeType;
 import dev.trilog.routing.address.QueueSpec;
 import dev.trilog.routing.address.VhostNames;
 import dev.trilog.routing.message.HeaderValue;
+import dev.trilog.routing.message.ValueType;
 import dev.trilog.routing.queue.QueueCounts;
 import dev.trilog.routing.topology.Topology;
 import java.security.SecureRandom;
@@ -259,7 +260,12 @@ final class TopologyMethods {
     static void checkQueueArguments(Map<String, HeaderValue> arguments) throws AmqpException {
         HeaderValue type = arguments.get("x-queue-type");
         if (type != null && !type.isNull()) {
-            String t = type.type().isInteger() ? type.text() : type.asString();
+            if (type.type() != ValueType.STRING && type.type() != ValueType.SYMBOL) {
+                // a double, a table, …: RabbitMQ's words for an argument of the wrong type (was an internal error)
+                throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-queue-type': {unacceptable_type,"
+                        + type.type().token() + "}");
+            }
+            String t = type.asString();
             if (!t.equals("classic") && !t.equals("quorum") && !t.equals("stream")) {
                 throw AmqpException.of(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-queue-type': '" + t
                         + "' is not supported (classic, quorum and stream are)");
@@ -277,7 +283,7 @@ final class TopologyMethods {
     static Map<String, HeaderValue> asRabbitMqTypes(Map<String, HeaderValue> arguments) {
         Map<String, HeaderValue> out = new java.util.LinkedHashMap<>(arguments);
         HeaderValue type = out.get("x-queue-type");
-        String name = type == null || type.isNull() || type.type().isInteger() ? "classic" : type.asString();
+        String name = type == null || type.isNull() ? "classic" : type.asString(); // a string: checkQueueArguments
         if (name.equals("classic")) {
             out.remove(QUEUE_TYPE);
         }

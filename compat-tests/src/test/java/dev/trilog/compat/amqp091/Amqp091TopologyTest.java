@@ -251,6 +251,10 @@ class Amqp091TopologyTest {
         assertThat(replyCode(() -> channel.queueDeclare("s", true, false, false, Map.of("x-queue-type", "delayed"))))
                 .isEqualTo(406);
         channel = connection.createChannel();
+        // a type of another kind: RabbitMQ's unacceptable_type (a fuzz run found it answered as an internal error)
+        assertThat(replyCode(() -> channel.queueDeclare("d", true, false, false, Map.of("x-queue-type", 1.5))))
+                .isEqualTo(406);
+        channel = connection.createChannel();
         channel.queueDeclare("quorum", true, false, false, Map.of("x-queue-type", "quorum"));
         assertThat(hard(() -> channel.exchangeDeclare("odd", "x-consistent-hash"))).isTrue();
     }
