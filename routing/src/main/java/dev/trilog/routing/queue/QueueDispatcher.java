@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Long polls are answered on the thread that made their delivery counts durable, subscriptions'
  * sinks on the delivery thread ({@link #handLongPolls}). A round woken by an append while only
- * long polls wait runs on the append thread ({@link #appended}).
+ * long polls wait runs on the append thread ({@link #appended}), and one for a long poll that just
+ * joined on the thread that made it wait ({@link #addLongPoll}).
  *
  * <p>When a round found the queue with nothing more to take, the drains asked for are complete.
  * When the queue is gone, every recipient is ended and the dispatcher retires.
@@ -130,14 +131,36 @@ final class QueueDispatcher {
 
     /** Joins the ring and wakes a round; false when this dispatcher has retired (use a new one). */
     boolean add(Recipient recipient) {
-        synchronized (this) {
-            if (retired) {
-                return false;
-            }
-            ring.add(recipient);
-            wanted = true;
+        if (!join(recipient)) {
+            return false;
         }
         wake();
+        return true;
+    }
+
+    /**
+     * A long poll whose first look found nothing joins the ring, and the round that makes sure
+     * nothing appended meanwhile is missed runs on the caller's thread (which took for that first
+     * look, so may take) when only long polls wait, rather than on the delivery thread: one thread
+     * wake fewer per parked poll, and while that round was waiting for the delivery thread to get
+     * a core, it held the dispatcher's round, so an append in that window could not answer a
+     * waiting poll on its own thread and the message went through the delivery thread
+     * (bench/sqs/RESULTS.md, sqs22). False when this dispatcher has retired (use a new one).
+     */
+    boolean addLongPoll(LongPoll poll) {
+        if (!join(poll)) {
+            return false;
+        }
+        roundHere();
+        return true;
+    }
+
+    private synchronized boolean join(Recipient recipient) {
+        if (retired) {
+            return false;
+        }
+        ring.add(recipient);
+        wanted = true;
         return true;
     }
 
@@ -228,12 +251,19 @@ final class QueueDispatcher {
         if (!wanted) {
             return;
         }
-        if (QueueThreads.onAppendThread() && onlyLongPolls()) {
-            if (claimRound()) {
-                round(false);
-            }
+        if (QueueThreads.onAppendThread()) {
+            roundHere();
         } else {
             wake();
+        }
+    }
+
+    /** A round on the caller's thread when only long polls wait (no sink to call), else on the delivery thread. */
+    private void roundHere() {
+        if (!onlyLongPolls()) {
+            wake();
+        } else if (claimRound()) {
+            round(false);
         }
     }
 

@@ -42,7 +42,7 @@ final class QueueDispatchers {
     QueueDispatcher add(String queue, QueueDispatcher.Recipient recipient) {
         while (true) {
             QueueDispatcher d = of(queue);
-            if (d.add(recipient)) {
+            if (recipient instanceof LongPoll poll ? d.addLongPoll(poll) : d.add(recipient)) {
                 return d;
             }
             byQueue.remove(queue, d);

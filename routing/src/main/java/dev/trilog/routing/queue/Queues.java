@@ -295,7 +295,9 @@ public final class Queues implements AutoCloseable {
      * store), else on the share-state writer; a receive that waited completes as
      * {@link #receiveAsync}'s does. It may read the log and write the counts on the caller's
      * thread. SQS's ReceiveMessage, whose worker would otherwise only hand over and return: each
-     * hop is a thread to wake, and there were six per receive (bench/sqs/RESULTS.md).
+     * hop is a thread to wake, and there were six per receive (bench/sqs/RESULTS.md). A receive
+     * that waits runs the round that joins it to the queue's long polls on the caller's thread
+     * too, when only long polls wait ({@link QueueDispatcher#addLongPoll}).
      */
     public CompletableFuture<List<QueueDelivery>> receiveOnCallerThread(String queue, String consumer,
             int maxMessages, long lockMs, long waitMs) {
