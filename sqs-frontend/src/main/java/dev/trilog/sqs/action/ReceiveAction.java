@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trilog.routing.message.HeaderValue;
 import dev.trilog.routing.message.Message;
 import dev.trilog.routing.message.MessageProperties;
+import dev.trilog.routing.message.ValueType;
 import dev.trilog.routing.queue.DeadLetterHeaders;
 import dev.trilog.routing.queue.DeliveryTag;
 import dev.trilog.routing.queue.QueueDelivery;
@@ -135,7 +136,7 @@ final class ReceiveAction {
         String body = bodyText(message);
         out.put("MessageId", messageId(message, tag));
         out.put("ReceiptHandle", handles.encode(tag));
-        out.put("MD5OfBody", MessageDigests.ofBody(body));
+        out.put("MD5OfBody", bodyDigest(message, body));
         out.put("Body", body);
         Map<String, String> systemValues = systemAttributes(queue, delivery, system);
         if (!systemValues.isEmpty()) {
@@ -174,6 +175,12 @@ final class ReceiveAction {
                     StandardCharsets.UTF_8);
         }
         return StandardCharsets.UTF_8.decode(body.duplicate()).toString();
+    }
+
+    /** The MD5OfBody kept with the message when it was sent over SQS, else the body's digest now. */
+    private static String bodyDigest(Message message, String body) {
+        HeaderValue kept = message.unknownProperties().get(SendActions.BODY_MD5_HEADER);
+        return kept != null && kept.type() == ValueType.STRING ? kept.asString() : MessageDigests.ofBody(body);
     }
 
     /** The message's own id; a record without one (written by Kafka) gets a stable id from where it is. */
