@@ -32,6 +32,8 @@ final class QueueThreads {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, daemon("trilog-queues"));
         // long-poll timeouts still scheduled when closing are answered by close itself
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // a long poll answered early cancels its deadline: out of the queue at once, not when it was due
+        executor.setRemoveOnCancelPolicy(true);
         this.background = executor;
         this.delivery = Executors.newSingleThreadExecutor(daemon("trilog-queue-delivery"));
         this.appender = Executors.newFixedThreadPool(Math.min(2, Runtime.getRuntime().availableProcessors()),
