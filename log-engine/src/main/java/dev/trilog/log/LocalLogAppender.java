@@ -19,6 +19,11 @@ final class LocalLogAppender implements LogAppender {
     }
 
     @Override
+    public boolean writesOnCallerThread() {
+        return true;
+    }
+
+    @Override
     public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
         return write(partition, log -> log.append(records, true));
     }

@@ -22,6 +22,16 @@ import org.apache.kafka.common.TopicPartition;
  */
 public interface LogAppender {
 
+    /**
+     * Whether an append is written on the caller's thread and returns without waiting on another
+     * one (this node's own log: a page-cache write; the flush policy's fsync, if any, is waited
+     * for by the returned future, not here). A replicated appender says no: its appends go
+     * through consensus. Writers that may write from an event loop ask this first.
+     */
+    default boolean writesOnCallerThread() {
+        return false;
+    }
+
     /** Validates a producer's batches (every record, as Kafka does) and appends them to {@code partition}. */
     CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records);
 

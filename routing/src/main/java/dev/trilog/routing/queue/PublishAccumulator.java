@@ -66,8 +66,17 @@ final class PublishAccumulator {
 
     /** Completes with where the record landed once it is durable. */
     CompletableFuture<PublishResult> add(RecordData record, String messageId) {
+        return add(record, messageId, false);
+    }
+
+    /**
+     * As {@link #add(RecordData, String)}; with {@code inPlace}, when no append is running or
+     * queued and the log writes on the caller's thread, the record is written right here instead
+     * of on an append thread (see {@link #appendInPlace}).
+     */
+    CompletableFuture<PublishResult> add(RecordData record, String messageId, boolean inPlace) {
         Single single = new Single(record, messageId, sizeOf(record));
-        push(single);
+        push(single, inPlace);
         return single;
     }
 
@@ -83,7 +92,7 @@ final class PublishAccumulator {
         }
         if (records.length <= maxBatchRecords && bytes <= maxBatchBytes) {
             Several several = new Several(records, messageIds, slots, results, bytes);
-            push(several);
+            push(several, false);
             return several;
         }
         // an entry is never split over two appends (its offsets are consecutive): cut it at the limits
@@ -100,14 +109,14 @@ final class PublishAccumulator {
             Several part = new Several(java.util.Arrays.copyOfRange(records, from, to),
                     java.util.Arrays.copyOfRange(messageIds, from, to), java.util.Arrays.copyOfRange(slots, from, to),
                     results, partBytes);
-            push(part);
+            push(part, false);
             parts.add(part);
             from = to;
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
-    private void push(Entry<?> entry) {
+    private void push(Entry<?> entry, boolean inPlace) {
         backlog.accepted(entry.bytes);
         Entry<?> top;
         do {
@@ -115,11 +124,37 @@ final class PublishAccumulator {
             entry.next = top == IDLE ? null : top;
         } while (!queued.compareAndSet(top, entry));
         if (top == IDLE) {
-            try {
-                appender.execute(this::appendAll);
-            } catch (RejectedExecutionException e) {
-                failAll(e);
+            if (inPlace && log.writesOnCallerThread()) {
+                appendInPlace();
+            } else {
+                scheduleAppend();
             }
+        }
+    }
+
+    private void scheduleAppend() {
+        try {
+            appender.execute(this::appendAll);
+        } catch (RejectedExecutionException e) {
+            failAll(e);
+        }
+    }
+
+    /**
+     * The publisher found the accumulator idle: it writes what is queued (its own record, and
+     * whatever came meanwhile) on its own thread, once, and leaves anything queued after that to
+     * an append thread. A lone publish then needs no append thread to wake, and its answer no
+     * wake back to the publisher's thread: for an SQS message sent to a waiting long poll, one of
+     * the two hand-offs between the send and the poll's answer (both when the poll's connection
+     * is on the sender's I/O thread), and the one back for the send's own answer
+     * (bench/sqs/RESULTS.md, sqs22). A burst still batches: while this thread writes, the
+     * others' publishes queue up for the append thread.
+     */
+    private void appendInPlace() {
+        Entry<?> taken = queued.getAndSet(null);
+        QueueThreads.appendingInPlace(() -> write(oldestFirst(taken)));
+        if (!queued.compareAndSet(null, IDLE)) {
+            scheduleAppend(); // more came meanwhile
         }
     }
 

@@ -44,13 +44,18 @@ final class QueuePublisher {
     }
 
     CompletableFuture<PublishResult> publish(String queue, Message message, PublishOptions options) {
+        return publish(queue, message, options, false);
+    }
+
+    /** {@code inPlace}: the record may be written on the caller's thread ({@link Queues#publishOnCallerThread}). */
+    CompletableFuture<PublishResult> publish(String queue, Message message, PublishOptions options, boolean inPlace) {
         QueueRuntime q;
         try {
             q = runtimes.get(queue);
         } catch (UnknownQueueException | IllegalStateException e) { // no such queue, or closed
             return CompletableFuture.failedFuture(e);
         }
-        return publishTo(q, message, options == null ? PublishOptions.NONE : options);
+        return publishTo(q, message, options == null ? PublishOptions.NONE : options, inPlace);
     }
 
     CompletableFuture<List<PublishResult>> publishAll(String queue, List<Publish> batch) {
@@ -73,7 +78,8 @@ final class QueuePublisher {
             Message prepared = prepare(q.spec, publish.message(), publish.options());
             if (deduplicationId(q, publish.options(), prepared) != null) {
                 int slot = i;
-                pending.add(publishTo(q, publish.message(), publish.options()).thenAccept(r -> results[slot] = r));
+                pending.add(publishTo(q, publish.message(), publish.options(), false)
+                        .thenAccept(r -> results[slot] = r));
                 partitions[i] = -1;
                 continue;
             }
@@ -150,16 +156,18 @@ final class QueuePublisher {
 
     private CompletableFuture<PublishResult> publishOne(QueueRuntime q, Message message, PublishOptions options,
             boolean deduplicate) {
-        return deduplicate ? publishTo(q, message, options) : append(q, prepare(q.spec, message, options));
+        return deduplicate ? publishTo(q, message, options, false) : append(q, prepare(q.spec, message, options), false);
     }
 
-    private CompletableFuture<PublishResult> publishTo(QueueRuntime q, Message message, PublishOptions options) {
+    /** {@code inPlace}: written on the caller's thread when that is possible at once (not deduplicated, not limited). */
+    private CompletableFuture<PublishResult> publishTo(QueueRuntime q, Message message, PublishOptions options,
+            boolean inPlace) {
         Message prepared = prepare(q.spec, message, options);
         String dedupId = deduplicationId(q, options, prepared);
         if (dedupId == null) {
-            return append(q, prepared);
+            return append(q, prepared, inPlace);
         }
-        return deduplication.publishOnce(q.spec.name(), dedupId, () -> append(q, prepared));
+        return deduplication.publishOnce(q.spec.name(), dedupId, () -> append(q, prepared, false));
     }
 
     /** The publish's deduplication id (see {@link PublishOptions#deduplicationId}), or null for none. */
@@ -206,17 +214,17 @@ final class QueuePublisher {
     }
 
     /** Appends the prepared message, once a queue at its length limit has admitted it. */
-    private CompletableFuture<PublishResult> append(QueueRuntime q, Message message) {
+    private CompletableFuture<PublishResult> append(QueueRuntime q, Message message, boolean inPlace) {
         if (QueueLengthLimit.admits(q.spec)) {
-            return lengthLimit.admit(q, message, () -> appendNow(q, message));
+            return lengthLimit.admit(q, message, () -> appendNow(q, message, false));
         }
-        return appendNow(q, message);
+        return appendNow(q, message, inPlace);
     }
 
-    private CompletableFuture<PublishResult> appendNow(QueueRuntime q, Message message) {
+    private CompletableFuture<PublishResult> appendNow(QueueRuntime q, Message message, boolean inPlace) {
         RecordData record = MessageMapping.toRecord(message);
         int partition = q.partitionFor(record);
-        return q.accumulators[partition].add(record, idText(message.properties().messageId()));
+        return q.accumulators[partition].add(record, idText(message.properties().messageId()), inPlace);
     }
 
     private static String idText(HeaderValue id) {

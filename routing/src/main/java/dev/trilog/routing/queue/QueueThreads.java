@@ -51,9 +51,26 @@ final class QueueThreads {
         }
     }
 
-    /** Whether the caller is one of the facade's append threads (not a Kafka producer's, nor a follower's). */
+    /** Set while a publisher's thread writes its own publish ({@link #appendingInPlace}). */
+    private static final ThreadLocal<Boolean> IN_PLACE = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    /**
+     * Whether the caller is one of the facade's append threads, or a publisher's thread writing
+     * its own publish in place ({@link PublishAccumulator}); not a Kafka producer's, nor a follower's.
+     */
     static boolean onAppendThread() {
-        return Thread.currentThread() instanceof AppendThread;
+        return Thread.currentThread() instanceof AppendThread || IN_PLACE.get();
+    }
+
+    /** Runs {@code append} as an append thread would (see {@link #onAppendThread}). */
+    static void appendingInPlace(Runnable append) {
+        Boolean before = IN_PLACE.get();
+        IN_PLACE.set(Boolean.TRUE);
+        try {
+            append.run();
+        } finally {
+            IN_PLACE.set(before);
+        }
     }
 
     private static ThreadFactory daemon(String name) {

@@ -86,7 +86,8 @@ import org.slf4j.LoggerFactory;
  * and delays that ran out, deleted queues), long-poll deadlines, dead-lettering of records the
  * cursor archived, the deduplication sweep.</li>
  * <li>{@code trilog-queue-appender} (up to two): the accumulators' appends; publish futures
- * complete there (deduplicated ones on {@code trilog-queue-dedup}, after their id is stored).
+ * complete there (deduplicated ones on {@code trilog-queue-dedup}, after their id is stored) —
+ * or on the publisher's own thread for a {@link #publishOnCallerThread} that found the queue idle.
  * An append to a queue where only long polls wait runs their round right there
  * ({@link QueueDispatcher#appended}). Acknowledge and reject futures complete on the engine's
  * share-state writer, or on the caller's thread when the engine wrote at once.</li>
@@ -156,6 +157,20 @@ public final class Queues implements AutoCloseable {
      */
     public CompletableFuture<PublishResult> publish(String queue, Message message, PublishOptions options) {
         return publisher.publish(queue, message, options);
+    }
+
+    /**
+     * {@link #publish} for a caller whose thread may write to the log (one that does not mind a
+     * page-cache write, such as the SQS endpoint's I/O thread, which does not wait for the
+     * answer): when the queue's partition has no append running or queued and this node writes
+     * its own log, the record is written on the caller's thread, and a round for the queue's
+     * waiting long polls runs there too ({@link QueueDispatcher#appended}); the future may then
+     * be complete on return. Otherwise, and for deduplicated or length-limited publishes, as
+     * {@link #publish}. One thread hand-off fewer each way for a lone publish (bench/sqs/RESULTS.md).
+     */
+    public CompletableFuture<PublishResult> publishOnCallerThread(String queue, Message message,
+            PublishOptions options) {
+        return publisher.publish(queue, message, options, true);
     }
 
     /**

@@ -63,6 +63,38 @@ class PublishAccumulatorTest {
         }
     }
 
+    /**
+     * A publish in place is written on the publisher's thread when nothing is queued, and waits its
+     * turn behind what is: it never lands ahead of a publish made before it.
+     */
+    @Test
+    void aPublishInPlaceIsWrittenOnTheCallersThreadOnlyWhenTheAccumulatorIsIdle() throws Exception {
+        List<Runnable> appendTasks = new ArrayList<>(); // the append thread, run by hand
+        try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
+            engine.createTopic("t", 1, Map.of());
+            PublishAccumulator accumulator = new PublishAccumulator(engine.appender(), new TopicPartition("t", 0), 100,
+                    1 << 20, appendTasks::add);
+
+            assertThat(accumulator.add(record("a"), "a", true)).isCompletedWithValue(new PublishResult(0, 0, "a", false));
+            assertThat(appendTasks).isEmpty();
+
+            CompletableFuture<PublishResult> queued = accumulator.add(record("b"), "b", false);
+            CompletableFuture<PublishResult> behind = accumulator.add(record("c"), "c", true);
+            assertThat(behind).isNotDone();
+            assertThat(appendTasks).hasSize(1);
+            appendTasks.remove(0).run();
+            assertThat(queued.get(10, TimeUnit.SECONDS)).isEqualTo(new PublishResult(0, 1, "b", false));
+            assertThat(behind.get(10, TimeUnit.SECONDS)).isEqualTo(new PublishResult(0, 2, "c", false));
+
+            assertThat(accumulator.add(record("d"), "d", true)).isCompletedWithValue(new PublishResult(0, 3, "d", false));
+            assertThat(appendTasks).isEmpty();
+        }
+    }
+
+    private static RecordData record(String value) {
+        return RecordData.of(1L, null, value.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static byte[] bytes(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);

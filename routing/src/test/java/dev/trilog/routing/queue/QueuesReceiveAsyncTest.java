@@ -131,12 +131,32 @@ class QueuesReceiveAsyncTest {
         queues = f.queues;
         CompletableFuture<List<QueueDelivery>> waiting = queues.receiveOnCallerThread("jobs", "c", 10, 30_000, 20_000);
         assertThat(waiting).isNotDone();
-        // the round its arrival woke has run: the delivery thread is one thread, this receive runs after it
+        // the round its arrival needed ran on this thread (or, were a subscription waiting, on the
+        // delivery thread, which is one thread: this receive runs after it)
         assertThat(queues.receiveAsync("jobs", "d", 1, 30_000, 0).get(10, TimeUnit.SECONDS)).isEmpty();
         CompletableFuture<String> answeredOn = waiting.handle((v, failure) -> Thread.currentThread().getName());
 
         queues.publish("jobs", text("late"), PublishOptions.NONE).get();
         assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(QueuesFixture::body).containsExactly("late");
         assertThat(answeredOn.get(10, TimeUnit.SECONDS)).isEqualTo("trilog-queue-appender");
+    }
+
+    /**
+     * A publish written on the publisher's thread (SQS SendMessage on its I/O thread) runs the
+     * round for a waiting poll there too: the poll is answered on that thread, no other woken.
+     */
+    @Test
+    void aPublishOnTheCallersThreadAnswersAWaitingPollThere() throws Exception {
+        f.close();
+        f = new QueuesFixture(dataDir, QueuesSettings.defaults().withLongPollTickMs(600_000));
+        f.declare("jobs", Map.of());
+        queues = f.queues;
+        CompletableFuture<List<QueueDelivery>> waiting = queues.receiveOnCallerThread("jobs", "c", 10, 30_000, 20_000);
+        assertThat(waiting).isNotDone();
+        CompletableFuture<String> answeredOn = waiting.handle((v, failure) -> Thread.currentThread().getName());
+
+        queues.publishOnCallerThread("jobs", text("now"), PublishOptions.NONE).get(10, TimeUnit.SECONDS);
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(QueuesFixture::body).containsExactly("now");
+        assertThat(answeredOn.get(10, TimeUnit.SECONDS)).isEqualTo(Thread.currentThread().getName());
     }
 }

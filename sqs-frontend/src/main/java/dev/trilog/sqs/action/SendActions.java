@@ -61,7 +61,10 @@ final class SendActions {
     CompletableFuture<ObjectNode> sendMessage(SqsRequest request) {
         SqsQueue queue = directory.byUrl(request.params());
         Prepared prepared = prepare(queue, request.params());
-        return directory.queues().publish(queue.name(), prepared.publish.message(), prepared.publish.options())
+        // written on this thread when the queue is idle: nothing here waits, and a lone message then
+        // reaches a waiting long poll without waking the facade's append thread
+        return directory.queues().publishOnCallerThread(queue.name(), prepared.publish.message(),
+                        prepared.publish.options())
                 .thenApply(result -> answer(queue, prepared, result, JsonNodeFactory.instance.objectNode()));
     }
 
