@@ -87,7 +87,8 @@ import org.slf4j.LoggerFactory;
  * cursor archived, the deduplication sweep.</li>
  * <li>{@code trilog-queue-appender} (up to two): the accumulators' appends; publish futures
  * complete there (deduplicated ones on {@code trilog-queue-dedup}, after their id is stored) —
- * or on the publisher's own thread for a {@link #publishOnCallerThread} that found the queue idle.
+ * or on the publisher's own thread for a {@link #publishOnCallerThread} that found the queue idle
+ * with someone waiting on it.
  * An append to a queue where only long polls wait runs their round right there
  * ({@link QueueDispatcher#appended}). Acknowledge and reject futures complete on the engine's
  * share-state writer, or on the caller's thread when the engine wrote at once.</li>
@@ -162,15 +163,18 @@ public final class Queues implements AutoCloseable {
     /**
      * {@link #publish} for a caller whose thread may write to the log (one that does not mind a
      * page-cache write, such as the SQS endpoint's I/O thread, which does not wait for the
-     * answer): when the queue's partition has no append running or queued and this node writes
-     * its own log, the record is written on the caller's thread, and a round for the queue's
-     * waiting long polls runs there too ({@link QueueDispatcher#appended}); the future may then
-     * be complete on return. Otherwise, and for deduplicated or length-limited publishes, as
-     * {@link #publish}. One thread hand-off fewer each way for a lone publish (bench/sqs/RESULTS.md).
+     * answer): when someone waits on the queue, its partition has no append running or queued and
+     * this node writes its own log, the record is written on the caller's thread, and a round for
+     * the queue's waiting long polls runs there too ({@link QueueDispatcher#appended}); the future
+     * may then be complete on return. Otherwise, and for deduplicated or length-limited publishes,
+     * as {@link #publish}. One thread hand-off fewer each way between a publish and the poll
+     * waiting for it. Only then: with nobody waiting, a publisher's thread that writes holds the
+     * partition's appends while it does, and on a busy machine, where it may lose its core
+     * mid-write, that cut SQS SendMessage's rate (bench/sqs/RESULTS.md, sqs22).
      */
     public CompletableFuture<PublishResult> publishOnCallerThread(String queue, Message message,
             PublishOptions options) {
-        return publisher.publish(queue, message, options, true);
+        return publisher.publish(queue, message, options, dispatchers.inUse(queue));
     }
 
     /**

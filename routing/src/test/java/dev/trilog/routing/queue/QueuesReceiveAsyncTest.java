@@ -119,18 +119,26 @@ class QueuesReceiveAsyncTest {
     }
 
     /**
-     * A poll waiting on a queue nobody subscribes to is answered by the append thread that wrote
-     * the message (the round runs there), not after hops to the delivery thread and the writer.
+     * A fresh facade whose tick, which could run a round on the delivery thread at the wrong
+     * moment, is far off, and a long poll waiting on its empty queue.
      */
-    @Test
-    void aWaitingPollIsAnsweredFromTheAppendThread() throws Exception {
-        // the tick is what could run a round on the delivery thread at the wrong moment: far off here
+    private CompletableFuture<List<QueueDelivery>> pollWaitingWithoutTick() throws Exception {
         f.close();
         f = new QueuesFixture(dataDir, QueuesSettings.defaults().withLongPollTickMs(600_000));
         f.declare("jobs", Map.of());
         queues = f.queues;
         CompletableFuture<List<QueueDelivery>> waiting = queues.receiveOnCallerThread("jobs", "c", 10, 30_000, 20_000);
         assertThat(waiting).isNotDone();
+        return waiting;
+    }
+
+    /**
+     * A poll waiting on a queue nobody subscribes to is answered by the append thread that wrote
+     * the message (the round runs there), not after hops to the delivery thread and the writer.
+     */
+    @Test
+    void aWaitingPollIsAnsweredFromTheAppendThread() throws Exception {
+        CompletableFuture<List<QueueDelivery>> waiting = pollWaitingWithoutTick();
         // the round its arrival needed ran on this thread (or, were a subscription waiting, on the
         // delivery thread, which is one thread: this receive runs after it)
         assertThat(queues.receiveAsync("jobs", "d", 1, 30_000, 0).get(10, TimeUnit.SECONDS)).isEmpty();
@@ -147,12 +155,7 @@ class QueuesReceiveAsyncTest {
      */
     @Test
     void aPublishOnTheCallersThreadAnswersAWaitingPollThere() throws Exception {
-        f.close();
-        f = new QueuesFixture(dataDir, QueuesSettings.defaults().withLongPollTickMs(600_000));
-        f.declare("jobs", Map.of());
-        queues = f.queues;
-        CompletableFuture<List<QueueDelivery>> waiting = queues.receiveOnCallerThread("jobs", "c", 10, 30_000, 20_000);
-        assertThat(waiting).isNotDone();
+        CompletableFuture<List<QueueDelivery>> waiting = pollWaitingWithoutTick();
         CompletableFuture<String> answeredOn = waiting.handle((v, failure) -> Thread.currentThread().getName());
 
         queues.publishOnCallerThread("jobs", text("now"), PublishOptions.NONE).get(10, TimeUnit.SECONDS);

@@ -61,8 +61,8 @@ final class SendActions {
     CompletableFuture<ObjectNode> sendMessage(SqsRequest request) {
         SqsQueue queue = directory.byUrl(request.params());
         Prepared prepared = prepare(queue, request.params());
-        // written on this thread when the queue is idle: nothing here waits, and a lone message then
-        // reaches a waiting long poll without waking the facade's append thread
+        // written on this thread when a long poll waits and the queue is idle: nothing here waits,
+        // and the message then reaches the poll without waking the facade's append thread
         return directory.queues().publishOnCallerThread(queue.name(), prepared.publish.message(),
                         prepared.publish.options())
                 .thenApply(result -> answer(queue, prepared, result, JsonNodeFactory.instance.objectNode()));

@@ -118,10 +118,10 @@ public final class SqsHttpHandler implements HttpHandler {
 
     /**
      * SendMessage in the JSON protocol is served on the connection's I/O thread, without the hand-off
-     * to a worker: nothing in it waits (the message is written on this thread when its queue is
-     * idle, {@code Queues.publishOnCallerThread}, else queued for the facade's appender, and the
-     * answer comes back to this thread once it is durable), and the worker's wake-up was a third of
-     * the thread hops between a send and a waiting poller's answer (bench/sqs/RESULTS.md,
+     * to a worker: nothing in it waits (the message is written on this thread when a long poll
+     * waits on its idle queue, {@code Queues.publishOnCallerThread}, else queued for the facade's
+     * appender, and the answer comes back to this thread once it is durable), and the worker's
+     * wake-up was a third of the thread hops between a send and a waiting poller's answer (bench/sqs/RESULTS.md,
      * 2026-12-06, sqs21). Everything else still goes to a worker: running the whole message path
      * (batches, receives that take and write counts, deletes) on the two I/O threads lost on a busy
      * machine (see {@link #process}). The Query protocol names its action inside the body, so it is
