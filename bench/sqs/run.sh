@@ -26,7 +26,7 @@ E2E_RATE="${E2E_RATE:-200}"       # messages per second the e2e sender paces its
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"   # the same for both brokers
 CLIENT_JVM_OPTS="${CLIENT_JVM_OPTS:--Xms512m -Xmx512m}"
 CLIENT="${CLIENT:-sdk}"           # sdk | raw
-PORT="${PORT:-47324}"
+PORT="${PORT:-29324}"          # below Linux's ephemeral range (32768-60999): a client socket there made the bind fail
 # BASELINE_JAR=path/to/older/trilog.jar adds "trilog-base" (that jar) to the brokers, for a
 # before/after comparison of two Trilog builds in one run; BROKERS picks and orders them.
 BASELINE_JAR="${BASELINE_JAR:-}"
