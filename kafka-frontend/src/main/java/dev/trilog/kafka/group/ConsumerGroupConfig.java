@@ -68,25 +68,26 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs)
         int session = (Integer) values.get(SESSION_TIMEOUT_MS);
         int heartbeat = (Integer) values.get(HEARTBEAT_INTERVAL_MS);
         ConsumerGroupSettings.GroupBounds bounds = broker.groupBounds();
-        if (heartbeat < Math.min(bounds.minHeartbeatIntervalMs(), broker.heartbeatIntervalMs())) {
-            throw new ConfigException(HEARTBEAT_INTERVAL_MS + " must be greater than or equal to"
-                    + " group.consumer.min.heartbeat.interval.ms");
-        }
-        if (heartbeat > Math.max(bounds.maxHeartbeatIntervalMs(), broker.heartbeatIntervalMs())) {
-            throw new ConfigException(HEARTBEAT_INTERVAL_MS + " must be less than or equal to"
-                    + " group.consumer.max.heartbeat.interval.ms");
-        }
-        if (session < Math.min(bounds.minSessionTimeoutMs(), broker.sessionTimeoutMs())) {
-            throw new ConfigException(SESSION_TIMEOUT_MS + " must be greater than or equal to"
-                    + " group.consumer.min.session.timeout.ms");
-        }
-        if (session > Math.max(bounds.maxSessionTimeoutMs(), broker.sessionTimeoutMs())) {
-            throw new ConfigException(SESSION_TIMEOUT_MS + " must be less than or equal to"
-                    + " group.consumer.max.session.timeout.ms");
-        }
+        checkWithin(HEARTBEAT_INTERVAL_MS, heartbeat, bounds.minHeartbeatIntervalMs(), bounds.maxHeartbeatIntervalMs(),
+                broker.heartbeatIntervalMs(), "group.consumer.min.heartbeat.interval.ms",
+                "group.consumer.max.heartbeat.interval.ms");
+        checkWithin(SESSION_TIMEOUT_MS, session, bounds.minSessionTimeoutMs(), bounds.maxSessionTimeoutMs(),
+                broker.sessionTimeoutMs(), "group.consumer.min.session.timeout.ms",
+                "group.consumer.max.session.timeout.ms");
         if (session <= heartbeat) {
             throw new ConfigException(SESSION_TIMEOUT_MS + " must be greater than " + HEARTBEAT_INTERVAL_MS);
         }
         return new ConsumerGroupConfig(session, heartbeat);
+    }
+
+    /** {@code value} within {@code [min, max]} widened to take in the broker's own value, in Kafka's words. */
+    private static void checkWithin(String name, int value, int min, int max, int brokerValue, String minKey,
+            String maxKey) {
+        if (value < Math.min(min, brokerValue)) {
+            throw new ConfigException(name + " must be greater than or equal to " + minKey);
+        }
+        if (value > Math.max(max, brokerValue)) {
+            throw new ConfigException(name + " must be less than or equal to " + maxKey);
+        }
     }
 }
