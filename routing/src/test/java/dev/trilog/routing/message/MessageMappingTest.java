@@ -321,6 +321,14 @@ class MessageMappingTest {
     }
 
     @Test
+    void theBodyAsTextIsItsUtf8WithMalformedBytesReplaced() {
+        assertThat(roundTrip(Message.builder().body("héllo 🙂").build()).bodyAsUtf8()).isEqualTo("héllo 🙂");
+        assertThat(Message.builder().body(new byte[] {'a', (byte) 0xC3, 'b', (byte) 0xFF}).build().bodyAsUtf8())
+                .isEqualTo("a\uFFFDb\uFFFD");
+        assertThat(Message.builder().build().bodyAsUtf8()).isEmpty(); // no body (a Kafka tombstone)
+    }
+
+    @Test
     void propertyHeadersNameTheSetPropertiesInTheTablesOrder() {
         Message message = Message.builder().body("b").properties(MessageProperties.builder().contentType("text/plain")
                 .messageId("m-1").priority(7).build()).build();

@@ -20,7 +20,6 @@ import dev.trilog.sqs.protocol.SqsParams;
 import dev.trilog.sqs.protocol.SqsRequest;
 import dev.trilog.sqs.queue.QueueAttributeRules;
 import dev.trilog.sqs.queue.SqsQueue;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -133,7 +132,7 @@ final class ReceiveAction {
                          List<String> attributeNames, ObjectNode out) {
         Message message = delivery.message();
         DeliveryTag tag = delivery.tag();
-        String body = bodyText(message);
+        String body = message.bodyAsUtf8(); // a record written by Kafka with other bytes shows with replacement characters
         out.put("MessageId", messageId(message, tag));
         out.put("ReceiptHandle", handles.encode(tag));
         out.put("MD5OfBody", bodyDigest(message, body));
@@ -157,24 +156,6 @@ final class ReceiveAction {
                 value.put("DataType", attribute.dataType());
             });
         }
-    }
-
-    /**
-     * SQS bodies are text; a record written by Kafka with other bytes shows with replacement
-     * characters. Read through {@code new String} where the bytes are on the heap: its decoding
-     * (ASCII and Latin-1 fast paths) costs a fraction of a {@code CharsetDecoder}'s, which showed
-     * in the SQS profile.
-     */
-    private static String bodyText(Message message) {
-        ByteBuffer body = message.body();
-        if (body == null) {
-            return "";
-        }
-        if (body.hasArray()) {
-            return new String(body.array(), body.arrayOffset() + body.position(), body.remaining(),
-                    StandardCharsets.UTF_8);
-        }
-        return StandardCharsets.UTF_8.decode(body.duplicate()).toString();
     }
 
     /** The MD5OfBody kept with the message when it was sent over SQS, else the body's digest now. */
