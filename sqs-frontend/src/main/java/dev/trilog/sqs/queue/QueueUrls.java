@@ -16,6 +16,15 @@ public final class QueueUrls {
     private final String accountId;
     private final String region;
     private final String scheme;
+    /**
+     * The last URL read and the name it gave: a client sends its calls to one queue URL again and
+     * again, and parsing it as a {@link URI} twice per request (access check, then the action)
+     * showed in the SQS profile (bench/sqs/RESULTS.md, 2026-12-06, sqs23).
+     */
+    private volatile Named lastNamed;
+
+    private record Named(String url, String name) {
+    }
 
     /** For a plain HTTP listener. */
     public QueueUrls(String accountId, String region) {
@@ -47,6 +56,16 @@ public final class QueueUrls {
      * @throws SqsException QueueDoesNotExist when it is not a queue URL of this account
      */
     public String queueName(String url) {
+        Named last = lastNamed;
+        if (last != null && last.url.equals(url)) {
+            return last.name;
+        }
+        String name = parseQueueName(url);
+        lastNamed = new Named(url, name);
+        return name;
+    }
+
+    private String parseQueueName(String url) {
         String path;
         try {
             URI uri = new URI(url);
