@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * The SQS endpoint: one handler for both wire protocols. It reads the whole body (up to its
  * limit) without blocking, picks the protocol per request, checks the signature, has
  * {@link SqsRequestDecoder} decode the request into the JSON request shape, runs the action on a
- * worker thread (SendMessage on the I/O thread, {@link #servedOnIoThread}) and writes the answer (or
- * the error) in the protocol it came in, on the I/O thread.
+ * worker thread (SendMessage and the deletes on the I/O thread, {@link #servedOnIoThread}) and
+ * writes the answer (or the error) in the protocol it came in, on the I/O thread.
  */
 public final class SqsHttpHandler implements HttpHandler {
 
@@ -46,8 +46,11 @@ public final class SqsHttpHandler implements HttpHandler {
     private static final HttpString REQUEST_ID = new HttpString("x-amzn-RequestId");
     private static final HttpString QUERY_ERROR = new HttpString("x-amzn-query-error");
     static final String JSON_CONTENT_TYPE = "application/x-amz-json-1.0";
-    private static final String SEND_MESSAGE_TARGET =
-            SqsRequestDecoder.TARGET_PREFIX + SqsAction.SEND_MESSAGE.apiName();
+    /** The JSON protocol's targets served on the I/O thread, {@link #servedOnIoThread}. */
+    private static final Set<String> IO_THREAD_TARGETS = Set.of(
+            SqsRequestDecoder.TARGET_PREFIX + SqsAction.SEND_MESSAGE.apiName(),
+            SqsRequestDecoder.TARGET_PREFIX + SqsAction.DELETE_MESSAGE.apiName(),
+            SqsRequestDecoder.TARGET_PREFIX + SqsAction.DELETE_MESSAGE_BATCH.apiName());
     private static final long SLOW_CALL_MS = 5_000;
     private static final long LONGEST_POLL_MS = 20_000;
 
@@ -117,18 +120,23 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     /**
-     * SendMessage in the JSON protocol is served on the connection's I/O thread, without the hand-off
-     * to a worker: nothing in it waits (the message is written on this thread when a long poll
-     * waits on its idle queue, {@code Queues.publishOnCallerThread}, else queued for the facade's
-     * appender, and the answer comes back to this thread once it is durable), and the worker's
-     * wake-up was a third of the thread hops between a send and a waiting poller's answer (bench/sqs/RESULTS.md,
-     * 2026-12-06, sqs21). Everything else still goes to a worker: running the whole message path
-     * (batches, receives that take and write counts, deletes) on the two I/O threads lost on a busy
+     * SendMessage, DeleteMessage and DeleteMessageBatch in the JSON protocol are served on the
+     * connection's I/O thread, without the hand-off to a worker and back: nothing in them waits.
+     * A send's message is written on this thread when a long poll waits on its idle queue
+     * ({@code Queues.publishOnCallerThread}), else queued for the facade's appender, and the
+     * answer comes back to this thread once it is durable; the worker's wake-up was a third of the
+     * thread hops between a send and a waiting poller's answer (bench/sqs/RESULTS.md, 2026-12-06,
+     * sqs21). A delete checks its handles' seals and writes the cursor's new state once per batch
+     * (on this thread when no other share-state write runs, else the share-state writer batches
+     * it, see {@code ShareStateStore}); its two thread hops cost more than that work
+     * (RESULTS.md, sqs23). Everything else still goes to a worker: running the whole message path
+     * (batch sends, receives that read the log and take) on the two I/O threads lost on a busy
      * machine (see {@link #process}). The Query protocol names its action inside the body, so it is
      * not told apart before decoding and goes to a worker.
      */
     private static boolean servedOnIoThread(HttpServerExchange exchange) {
-        return SEND_MESSAGE_TARGET.equals(exchange.getRequestHeaders().getFirst(AMZ_TARGET)) && isJson(exchange);
+        String target = exchange.getRequestHeaders().getFirst(AMZ_TARGET);
+        return target != null && IO_THREAD_TARGETS.contains(target) && isJson(exchange);
     }
 
     /**
@@ -180,7 +188,7 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     /**
-     * On a worker thread (SendMessage: the I/O thread): checks and decodes the request and runs the
+     * On a worker thread (SendMessage and deletes: the I/O thread): checks and decodes the request and runs the
      * action; the answer is written on the I/O thread (see {@link #run}). Running the whole message
      * path on the I/O thread instead, which saves the hand-off to a worker, cut SendMessage's rate
      * by 2–20× on a busy machine (bench/sqs/RESULTS.md, 2026-12-05): two I/O threads doing all the
