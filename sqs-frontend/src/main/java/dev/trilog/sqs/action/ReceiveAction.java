@@ -132,7 +132,8 @@ final class ReceiveAction {
                          List<String> attributeNames, ObjectNode out) {
         Message message = delivery.message();
         DeliveryTag tag = delivery.tag();
-        String body = message.bodyAsUtf8(); // a record written by Kafka with other bytes shows with replacement characters
+        // SQS bodies are text: a record written by Kafka with other bytes shows with replacement characters
+        String body = message.bodyAsUtf8();
         out.put("MessageId", messageId(message, tag));
         out.put("ReceiptHandle", handles.encode(tag));
         out.put("MD5OfBody", bodyDigest(message, body));
