@@ -538,8 +538,18 @@ public final class LogEngine implements AutoCloseable {
      * deleted. {@code target} must be on the data directory's file system.
      */
     public EngineCheckpoint checkpoint(java.nio.file.Path target) throws IOException {
+        return checkpoint(target, tp -> true);
+    }
+
+    /**
+     * As {@link #checkpoint(java.nio.file.Path)}, linking only the partitions {@code include}
+     * accepts (every topic is still listed): a replicated node whose partitions have Raft groups
+     * of their own keeps their state apart from the engine's metadata.
+     */
+    public EngineCheckpoint checkpoint(java.nio.file.Path target, java.util.function.Predicate<TopicPartition> include)
+            throws IOException {
         java.nio.file.Files.createDirectories(target);
-        return new EngineCheckpoint(List.copyOf(topicRegistry.all()), partitions.linkAllInto(target));
+        return new EngineCheckpoint(List.copyOf(topicRegistry.all()), partitions.linkAllInto(target, include));
     }
 
     // ---------------------------------------------------------------- shutdown

@@ -154,9 +154,13 @@ final class PartitionLogs {
      * Hard-links every partition's files, the topics' and the internal logs', into
      * {@code target/<topic>-<partition>/} ({@link PartitionLog#linkInto}).
      */
-    List<EngineCheckpoint.File> linkAllInto(java.nio.file.Path target) throws IOException {
+    List<EngineCheckpoint.File> linkAllInto(java.nio.file.Path target,
+            java.util.function.Predicate<TopicPartition> include) throws IOException {
         List<EngineCheckpoint.File> files = new ArrayList<>();
         for (PartitionLog partition : all()) {
+            if (!include.test(partition.topicPartition())) {
+                continue;
+            }
             String name = dataDir.partitionDir(partition.topicPartition()).getFileName().toString();
             files.addAll(partition.linkInto(target.resolve(name), name));
         }

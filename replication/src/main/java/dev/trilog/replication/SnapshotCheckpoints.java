@@ -72,7 +72,8 @@ final class SnapshotCheckpoints {
         String name = name(at);
         Path building = dir.resolve(name + ".building");
         DurableFiles.deleteTree(building);
-        EngineCheckpoint checkpoint = engine.checkpoint(building.resolve(DATA));
+        // a partition with a Raft group of its own is that group's state, not the metadata group's
+        EngineCheckpoint checkpoint = engine.checkpoint(building.resolve(DATA), tp -> !PartitionGroups.hasGroup(tp));
         DurableFiles.writeAtomically(building.resolve(MANIFEST), new SnapshotManifest(at, appliedState, checkpoint).encode());
         Path published = dir.resolve(name);
         DurableFiles.deleteTree(published);

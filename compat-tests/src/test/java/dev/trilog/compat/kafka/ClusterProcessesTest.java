@@ -249,6 +249,87 @@ class ClusterProcessesTest {
     }
 
     /**
+     * Each partition has a Raft group of its own, led by the node Metadata names for it, which
+     * need not be the node leading the metadata group (as {@code /health} names it). Killing such
+     * a partition leader with SIGKILL under an idempotent {@code acks=all} producer: the
+     * partition's other replicas elect a new leader, the producer follows it on its own, and
+     * every acknowledged record is in the partition exactly once, in order.
+     */
+    @Test
+    void aPartitionLedByAnotherNodeThanTheMetadataLeaderLosesNothingAcknowledgedWhenItsLeaderIsKilled()
+            throws Exception {
+        startCluster();
+        int metadataLeader = leaderSeenBy(1);
+        TopicPartition target = null;
+        int partitionLeader = -1;
+        try (var admin = KafkaClients.admin(bootstrapAll())) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("spread", 3, (short) 3))).all()
+                    .get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (target == null) {
+                assertThat(System.nanoTime()).as("a partition led by another node than %d", metadataLeader)
+                        .isLessThan(deadline);
+                try {
+                    for (var p : admin.describeTopics(List.of("spread")).allTopicNames().get(30, TimeUnit.SECONDS)
+                            .get("spread").partitions()) {
+                        if (p.leader() != null && p.leader().id() != metadataLeader) {
+                            target = new TopicPartition("spread", p.partition());
+                            partitionLeader = p.leader().id();
+                            break;
+                        }
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // not every node applied the creation yet
+                }
+                if (target == null) {
+                    Thread.sleep(200);
+                }
+            }
+        }
+        TopicPartition tp = target;
+        AtomicBoolean stop = new AtomicBoolean();
+        List<String> acked = Collections.synchronizedList(new ArrayList<>());
+        List<Long> ackedAt = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService producing = Executors.newSingleThreadExecutor();
+        Future<?> producer = producing.submit(() -> {
+            try (KafkaProducer<String, String> p = KafkaClients.producer(bootstrapAll(),
+                    Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
+                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+                for (int i = 0; !stop.get(); i++) {
+                    p.send(new ProducerRecord<>(tp.topic(), tp.partition(), "k", "v" + i)).get(120, TimeUnit.SECONDS);
+                    acked.add("v" + i);
+                    ackedAt.add(System.nanoTime());
+                }
+            }
+            return null;
+        });
+        try {
+            awaitCount("records acknowledged before the kill", acked::size, 200, producer);
+            ProcessHandle.of(pids().get(partitionLeader - 1)).orElseThrow().destroyForcibly(); // kill -9
+            long killedAt = System.nanoTime();
+            int before = acked.size();
+            awaitCount("records acknowledged after the kill", acked::size, before + 200, producer);
+            stop.set(true);
+            producer.get(130, TimeUnit.SECONDS);
+            long firstAckAfterKill = ackedAt.stream().filter(t -> t > killedAt).findFirst().orElseThrow();
+            System.out.printf("replication: with node %d, the leader of %s (the metadata leader: node %d), killed"
+                    + " under load, the producer's next acknowledgement came %d ms later%n", partitionLeader, tp,
+                    metadataLeader, (firstAckAfterKill - killedAt) / 1_000_000);
+        } finally {
+            stop.set(true);
+            producing.shutdownNow();
+        }
+        int survivor = partitionLeader % 3 + 1;
+        List<String> log = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : KafkaClients.readAll("127.0.0.1:" + kafkaPort(survivor), List.of(tp),
+                acked.size(), Map.of())) {
+            log.add(r.value());
+        }
+        assertThat(log).as("every acknowledged record once, in order").isEqualTo(acked);
+    }
+
+    /**
      * A follower whose disk was replaced after the others purged their Raft logs must fetch the
      * leader's snapshot; killed with SIGKILL while it copies it (the staging directory half
      * written), it starts again from an empty data directory as far as its engine knows, fetches
