@@ -343,13 +343,21 @@ class ClusterProcessesTest {
         int wiped = leader % 3 + 1;
         int reference = wiped % 3 + 1;
         int end = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        // Ratis purges whole closed segments (8 MiB) behind a snapshot: write 1 KiB records until
-        // no node's Raft log starts at its first entry any more; a few MB, so the copy takes pieces
-        while (end < 8_000 || !java.util.stream.IntStream.rangeClosed(1, 3).allMatch(this::purgedItsRaftLog)) {
-            assertThat(System.nanoTime()).as("every node purging its Raft log").isLessThan(deadline);
-            produceKib(leader, end, 2_000);
-            end += 2_000;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        produceKib(leader, end, 2_000);
+        end += 2_000;
+        // Ratis purges whole closed segments (8 MiB) behind a snapshot, and only the metadata
+        // group takes snapshots (a partition's group keeps its whole log for now): commit offsets
+        // with 4 KB of metadata each until no node's metadata Raft log starts at its first entry
+        // any more; a few MB, so the copy takes pieces
+        try (var consumer = KafkaClients.consumer(bootstrapAll(), Map.of("group.id", "fillers",
+                "enable.auto.commit", "false"))) {
+            String metadata = "m".repeat(4000);
+            for (int i = 0; !java.util.stream.IntStream.rangeClosed(1, 3).allMatch(this::purgedItsRaftLog); i++) {
+                assertThat(System.nanoTime()).as("every node purging its metadata Raft log").isLessThan(deadline);
+                consumer.commitSync(Map.of(TP, new org.apache.kafka.clients.consumer.OffsetAndMetadata(i % 2000,
+                        metadata)));
+            }
         }
 
         Path node = dir.resolve("node-" + wiped);
@@ -394,9 +402,12 @@ class ClusterProcessesTest {
                 .startsWith("x0").endsWith("x" + (end - 1));
     }
 
-    /** Whether node {@code node}'s Raft log no longer holds its first entry (its first segment was purged). */
+    /** Whether node {@code node}'s metadata Raft log no longer holds its first entry (its first segment was purged). */
     private boolean purgedItsRaftLog(int node) {
-        try (var files = java.nio.file.Files.walk(dir.resolve("node-" + node).resolve("raft"))) {
+        String metadataGroup = java.util.UUID.nameUUIDFromBytes("trilog-cluster".getBytes(StandardCharsets.UTF_8))
+                .toString();
+        try (var files = java.nio.file.Files.walk(dir.resolve("node-" + node).resolve("raft").resolve("ratis")
+                .resolve(metadataGroup))) {
             List<String> segments = files.map(f -> f.getFileName().toString())
                     .filter(name -> name.startsWith("log_")).toList();
             return !segments.isEmpty() && segments.stream()
