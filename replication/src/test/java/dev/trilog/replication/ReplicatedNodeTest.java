@@ -190,6 +190,7 @@ class ReplicatedNodeTest {
     @Test
     void aFollowerHandedABatchAsIfItLedRefusesItWithNotLeaderOrFollower() throws Exception {
         int follower = (partitionLeaderIndex(TP) + 1) % 3;
+        await("the follower to know the partition's leader", () -> nodes[follower].leader(TP).isPresent());
         LeaderSubmission submission = nodes[follower].leaderSubmission(TP);
         assertThat(submission.leading()).isFalse();
         var batch = new LogCommand.Append(TP, RecordFormat.build(0, "none",
