@@ -66,6 +66,12 @@ class ReplicatedNodeTest {
             startNode(i);
         }
         engines[0].createTopic("orders", 1, Map.of());
+        // a write goes through the partition's own group, which a node joins once it applied the
+        // topic's creation and its leader is elected: as a Kafka client waits for Metadata to name one
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to know orders-0's leader", () -> nodes[n].leader(TP).isPresent(), 120);
+        }
     }
 
     private void startNode(int i) throws IOException {
