@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +24,9 @@ import org.apache.kafka.common.Uuid;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -249,6 +253,41 @@ final class PartitionGroups implements AutoCloseable {
             return leader.map(known -> new GroupWriter(properties, group(topicId, partition.partition()), known,
                     machineFor(gid)::appliedThrough).submitDirectlyWhileLeading(new LeaderSubmission(running, gid, self)));
         }, nudgeTimer)));
+    }
+
+    /**
+     * Completes once this node's replica of every partition group it should hold (one per
+     * partition of every topic it has applied) has applied everything its group had committed
+     * when this was called: a Raft read-index read through this node's own division of each
+     * group — its leader confirms it still leads and names its commit index, and Ratis answers
+     * only once this replica applied that far ({@code Read.Option.LINEARIZABLE}). Fails when a
+     * group is not held here yet or has no leader that answers; the caller asks again.
+     */
+    CompletableFuture<Void> caughtUp() {
+        return idle().thenCompose(added -> {
+            RaftServer running = server;
+            if (running == null) {
+                return CompletableFuture.failedFuture(new IOException("the Raft server has not started"));
+            }
+            return CompletableFuture.allOf(wanted().keySet().stream().map(id -> readIndexBarrier(running, id))
+                    .toArray(CompletableFuture[]::new));
+        });
+    }
+
+    private CompletableFuture<RaftClientReply> readIndexBarrier(RaftServer running, RaftGroupId id) {
+        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(clientId).setServerId(self)
+                .setGroupId(id).setCallId(callIds.incrementAndGet()).setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType()).build();
+        try {
+            return running.submitClientRequestAsync(request).thenApply(reply -> {
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException());
+                }
+                return reply;
+            });
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** This node's division of {@code partition}'s group, while it holds one. */

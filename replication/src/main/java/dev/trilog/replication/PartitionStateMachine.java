@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -159,6 +160,16 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
         }
         cannotCatchUp = reason;
         return CompletableFuture.failedFuture(new IllegalStateException(reason));
+    }
+
+    /**
+     * The answer to a read-only request, which this group gets only as a barrier
+     * ({@link PartitionGroups#caughtUp}): Ratis calls it once this replica applied everything its
+     * leader had committed when asked, so the answer carries nothing.
+     */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(Message.EMPTY);
     }
 
     /** Why this replica cannot catch up with its group's leader, if it cannot; null while it can. */

@@ -59,6 +59,9 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     /** A follower that answered the leader within this long is in sync (Kafka's replica.lag.time.max.ms default). */
     static final long REPLICA_LAG_MAX_MS = 30_000;
 
+    /** How long a takeover waits for this node's partition groups to catch up before it is tried again. */
+    private static final java.time.Duration PARTITIONS_CATCH_UP = java.time.Duration.ofSeconds(30);
+
     /** The metadata group; every node derives the same id. */
     static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
             UUID.nameUUIDFromBytes("trilog-cluster".getBytes(StandardCharsets.UTF_8)));
@@ -137,6 +140,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         snapshots.applyTo(properties);
+        // read-only requests are read-index barriers (PartitionGroups.caughtUp); snapshot pieces are stale reads
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, cluster.nodes().stream()
                 .map(n -> RaftPeer.newBuilder().setId(peerId(n.id())).setAddress(n.address()).build()).toList());
         boolean existing = Files.isDirectory(raftDir.resolve("ratis")) && hasContent(raftDir.resolve("ratis"));
@@ -236,12 +241,25 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
     }
 
+    /**
+     * Commits the takeover through the metadata group — once applied here, so is every entry that
+     * group committed before — and then waits until this node's replica of every partition group
+     * applied what its group committed ({@link PartitionGroups#caughtUp}): a queue's records are
+     * in ordinary partitions, whose groups this node may still be catching up on (it was down, or
+     * is slow), and the queues' state read next must hold every acknowledged publish.
+     */
     @Override
     public void serveQueues(long epoch) throws IOException {
         try {
             appender.serveQueues(nodeId(), epoch).join();
         } catch (CompletionException e) {
             throw new IOException("node " + nodeId() + " could not take the queues over at epoch " + epoch, e.getCause());
+        }
+        try {
+            partitions.caughtUp().orTimeout(PARTITIONS_CATCH_UP.toMillis(), TimeUnit.MILLISECONDS).join();
+        } catch (CompletionException | RejectedExecutionException e) {
+            throw new IOException("node " + nodeId() + " took the queues over at epoch " + epoch
+                    + " but its partition groups have not caught up with their leaders", e.getCause() == null ? e : e.getCause());
         }
     }
 

@@ -357,6 +357,40 @@ class ReplicatedNodeTest {
                 .hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("v2"));
     }
 
+    /**
+     * A queue's records live in ordinary partitions, each ordered by its own group: a node that
+     * takes the queues over must first have applied every entry those groups committed, or it
+     * would read a queue without publishes acknowledged elsewhere (and deliver again what was
+     * acknowledged). A follower stopped while 400 batches are committed, started again, and
+     * taking the queues over at once holds every one of them when {@code serveQueues} returns —
+     * checked at that moment, not awaited.
+     */
+    @Test
+    void aNodeTakingTheQueuesOverHasAppliedEveryEntryItsPartitionGroupsCommittedFirst() throws Exception {
+        int metadataLeader = leaderIndex();
+        int lagging = (metadataLeader + 1) % 3;
+        append(metadataLeader, 0, 1);
+        await("node " + (lagging + 1) + " to have the first record", () -> hasEnd(lagging, 1));
+        stopNode(lagging);
+        appendMany(metadataLeader, 1, 400);
+        startNode(lagging);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) { // refused until the restarted node heard of the current term (the takeover names it)
+            try {
+                nodes[lagging].serveQueues(nodes[lagging].leaderEpoch());
+                break;
+            } catch (IOException refused) {
+                assertThat(System.nanoTime()).as("node %d taking the queues over: %s", lagging + 1, refused)
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+        assertThat(engines[lagging].partition(TP).logEndOffset()).as("records applied when the takeover returned")
+                .isEqualTo(401);
+        assertThat(values(engines[lagging])).isEqualTo(values(engines[metadataLeader]));
+    }
+
     /** The node leading {@code tp}'s own Raft group, once one does. */
     private int partitionLeaderIndex(TopicPartition tp) throws InterruptedException {
         await("a leader of " + tp, () -> java.util.Arrays.stream(nodes).anyMatch(n -> n != null && n.isLeader(tp)));
