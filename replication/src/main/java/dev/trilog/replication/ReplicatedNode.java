@@ -145,6 +145,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, cluster.nodes().stream()
                 .map(n -> RaftPeer.newBuilder().setId(peerId(n.id())).setAddress(n.address()).build()).toList());
         boolean existing = Files.isDirectory(raftDir.resolve("ratis")) && hasContent(raftDir.resolve("ratis"));
+        requireGroupPerPartitionLayout(raftDir, existing);
         RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
                 .setRetryPolicy(LeaderWait.policy()).build();
         LeaderForwarding forwarding = new LeaderForwarding(properties, group);
@@ -184,6 +185,38 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
         engine.joinCluster(node);
         return node;
+    }
+
+    /** Written before this build first formats a node's Raft storage: its groups are one per partition. */
+    static final String LAYOUT_FILE = "layout";
+    private static final String LAYOUT = "raft-group-per-partition 1\n";
+
+    /**
+     * A node's Raft storage written by the single-group build holds its partitions' writes in the
+     * metadata group's log, which this build refuses for every partition that has a group of its
+     * own: started on it, the node would apply none of them and its partitions would diverge from
+     * every replica. It is refused at start, saying what to do (docs/replication.md, "Upgrading");
+     * a new storage is marked before Ratis writes anything to it, so a storage with content and
+     * no mark is the old build's.
+     */
+    private static void requireGroupPerPartitionLayout(Path raftDir, boolean existing) throws IOException {
+        Path layout = raftDir.resolve(LAYOUT_FILE);
+        if (!existing) {
+            Files.writeString(layout, LAYOUT, StandardCharsets.UTF_8);
+            return;
+        }
+        if (!Files.exists(layout)) {
+            throw new IOException("the Raft storage in " + raftDir + " was written by a Trilog build with a single Raft"
+                    + " group for the whole cluster; this build has a Raft group per partition and cannot take it over."
+                    + " Run the cluster on empty data directories (stop every node, move each node's data directory"
+                    + " aside, start them all again) and copy the data in through clients, or keep the earlier build;"
+                    + " see docs/replication.md, \"Upgrading from the single-group build\"");
+        }
+        String found = Files.readString(layout, StandardCharsets.UTF_8);
+        if (!found.equals(LAYOUT)) {
+            throw new IOException("the Raft storage in " + raftDir + " has layout '" + found.strip()
+                    + "', which this build does not know (it knows '" + LAYOUT.strip() + "'): written by a newer build?");
+        }
     }
 
     private static boolean hasContent(Path dir) throws IOException {

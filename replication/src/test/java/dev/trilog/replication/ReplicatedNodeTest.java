@@ -391,6 +391,29 @@ class ReplicatedNodeTest {
         assertThat(values(engines[lagging])).isEqualTo(values(engines[metadataLeader]));
     }
 
+    /**
+     * A Raft storage the single-group build wrote (content, no layout mark) holds partitions'
+     * writes in the metadata group's log, which this build would not apply: the node refuses to
+     * start, naming the directory and what to do, and leaves the storage as it was.
+     */
+    @Test
+    void aRaftStorageWrittenByTheSingleGroupBuildIsRefusedAtStartSayingWhatToDo() throws Exception {
+        append(0, 0, 1);
+        stopNode(2);
+        Path raft = dir.resolve("node-3").resolve("raft");
+        java.nio.file.Files.delete(raft.resolve(ReplicatedNode.LAYOUT_FILE)); // as the single-group build left it
+
+        try (LogEngine engine = LogEngine.open(EngineSettings.of(dir.resolve("node-3").resolve("data")))) {
+            assertThatThrownBy(() -> ReplicatedNode.start(engine, cluster, 3, raft, SNAPSHOTS))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(raft.toString())
+                    .hasMessageContaining("single Raft group")
+                    .hasMessageContaining("docs/replication.md");
+        }
+        assertThat(java.nio.file.Files.exists(raft.resolve(ReplicatedNode.LAYOUT_FILE))).as("left unmarked").isFalse();
+        assertThat(raft.resolve("ratis").toFile().list()).as("the storage left as it was").isNotEmpty();
+    }
+
     /** The node leading {@code tp}'s own Raft group, once one does. */
     private int partitionLeaderIndex(TopicPartition tp) throws InterruptedException {
         await("a leader of " + tp, () -> java.util.Arrays.stream(nodes).anyMatch(n -> n != null && n.isLeader(tp)));
