@@ -288,12 +288,15 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         } catch (CompletionException e) {
             throw new IOException("node " + nodeId() + " could not take the queues over at epoch " + epoch, e.getCause());
         }
+        long started = System.nanoTime();
         try {
             partitions.caughtUp().orTimeout(PARTITIONS_CATCH_UP.toMillis(), TimeUnit.MILLISECONDS).join();
         } catch (CompletionException | RejectedExecutionException e) {
             throw new IOException("node " + nodeId() + " took the queues over at epoch " + epoch
                     + " but its partition groups have not caught up with their leaders", e.getCause() == null ? e : e.getCause());
         }
+        log.info("Node {} took the queues over at epoch {}; its partition groups had applied what they committed"
+                + " {} ms later", nodeId(), epoch, (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override

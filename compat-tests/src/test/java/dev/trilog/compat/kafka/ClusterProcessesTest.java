@@ -220,7 +220,8 @@ class ClusterProcessesTest {
         cluster = new Thread(() -> new CommandLine(new ClusterCommand(out)).execute(args.toArray(String[]::new)),
                 "trilog-cluster");
         cluster.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        // a node's start took 70 s, JVM start aside, at a load average near 40 on two cores
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!(pids().size() == 3 && listening(kafkaPort(1)) && listening(kafkaPort(2)) && listening(kafkaPort(3)))) {
             assertThat(System.nanoTime()).as("three nodes listening; printed: %s", printed).isLessThan(deadline);
             Thread.sleep(200);
@@ -734,7 +735,7 @@ class ClusterProcessesTest {
                         receives);
                 kills.add("node " + leader + " (killed at " + killedAtClock + "): next Kafka ack after " + (System.nanoTime() - killedAt) / 1_000_000
                         + " ms");
-                long restartDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                long restartDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180); // see startCluster
                 while (!listening(kafkaPort(leader))) { // back before the next round
                     assertThat(System.nanoTime()).as("node %d restarted", leader).isLessThan(restartDeadline);
                     Thread.sleep(100);
