@@ -205,8 +205,10 @@ final class PartitionGroups implements AutoCloseable {
             // added with an empty storage: a leader that knew this node's old copy would send it nothing
             RaftGroupId id = group.getGroupId();
             PartitionStateMachine machine = machineFor(id);
+            // its client is the group's writer's, built here once the leader is known: on a node that
+            // writes nothing to the partition (a queue led elsewhere) no write would ever build it
             nudges.put(id, new EmptyLogNudge(id, () -> division(running, id),
-                    () -> writers.containsKey(id) ? writers.get(id).now().map(GroupWriter::client).orElse(null) : null,
+                    () -> writer(member.partition()).flatMap(PartitionWriters::now).map(GroupWriter::client).orElse(null),
                     self, machine::lastApplied, () -> null, nudgeTimer, false));
         } catch (IOException | RuntimeException e) {
             log.warn("Adding the Raft group of {} failed", member.partition(), e);

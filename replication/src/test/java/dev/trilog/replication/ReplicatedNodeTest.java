@@ -694,6 +694,56 @@ class ReplicatedNodeTest {
         append(leader, 20, 1); // and it takes writes again
     }
 
+    /**
+     * A follower whose data directory was wiped (a replaced disk) comes back holding every
+     * partition's batches, whichever node leads each partition's group: three partitions led by
+     * the three nodes, written before the wipe and while it is down. Each group's leader still
+     * remembers how far the node's lost log matched; the node must be fed from its empty log.
+     */
+    @Test
+    void aWipedFollowerHoldsEveryPartitionsBatchesWhicheverNodeLeadsThem() throws Exception {
+        engines[0].createTopic("spread", 3, Map.of());
+        List<TopicPartition> spread = java.util.stream.IntStream.range(0, 3)
+                .mapToObj(p -> new TopicPartition("spread", p)).toList();
+        for (TopicPartition tp : spread) {
+            int preferred = nodes[0].replicas(tp).get(0);
+            await(tp + " led by its preferred replica", () -> java.util.Arrays.stream(nodes)
+                    .allMatch(n -> n.leader(tp).orElse(-1) == preferred), 120);
+        }
+        int wiped = aFollower();
+        int writer = (wiped + 1) % 3;
+        for (TopicPartition tp : spread) {
+            for (int i = 0; i < 5; i++) {
+                appendTo(tp, writer, tp.partition() + "-before-" + i, i);
+            }
+        }
+        for (TopicPartition tp : spread) {
+            await("node " + (wiped + 1) + " to hold " + tp, () -> engines[wiped].partition(tp) != null
+                    && engines[wiped].partition(tp).logEndOffset() == 5);
+        }
+        stopNode(wiped);
+        deleteRecursively(dir.resolve("node-" + (wiped + 1)));
+        // only spread-0 is written while the node is down: a group's leader that has nothing new to
+        // send sends the node heartbeats only, which never took it back to the log's start
+        for (int i = 5; i < 10; i++) {
+            appendTo(spread.get(0), writer, "0-while-down-" + i, i);
+        }
+        startNode(wiped);
+
+        for (TopicPartition tp : spread) {
+            long end = tp.partition() == 0 ? 10 : 5;
+            await("the wiped node to hold all " + end + " batches of " + tp, () -> engines[wiped].partition(tp) != null
+                    && engines[wiped].partition(tp).logEndOffset() == end, 120);
+            assertThat(values(engines[wiped], tp)).isEqualTo(values(engines[writer], tp));
+        }
+        // and, with either other node stopped, every group still elects a leader: the wiped replica's vote counts
+        stopNode(writer);
+        for (TopicPartition tp : spread) {
+            long end = tp.partition() == 0 ? 10 : 5;
+            appendTo(tp, wiped, tp.partition() + "-after", end);
+        }
+    }
+
     /** A topic's deletion, applied in the metadata group, removes its partitions' groups and their Raft storage. */
     @Test
     void aDeletedTopicsPartitionGroupsAreRemovedFromEveryNode() throws Exception {
