@@ -38,6 +38,8 @@ final class LeaderForwarding implements AutoCloseable {
     /** The peer the first client asks first (the leader as this node knew it), or null. */
     private final RaftPeerId leaderHint;
     private volatile RaftClient client;
+    /** Once closed, a client that gave up is not replaced. */
+    private boolean closed;
 
     LeaderForwarding(RaftProperties properties, RaftGroup group) {
         this(properties, group, null);
@@ -83,7 +85,7 @@ final class LeaderForwarding implements AutoCloseable {
      * thread, which may be the old client's own.
      */
     private synchronized void replace(RaftClient gaveUp) {
-        if (client == gaveUp) {
+        if (client == gaveUp && !closed) {
             client = newClient();
             CompletableFuture.runAsync(() -> closeQuietly(gaveUp));
         }
@@ -102,8 +104,17 @@ final class LeaderForwarding implements AutoCloseable {
                 + " (" + cause + "); ask for the leader again", cause);
     }
 
+    /**
+     * Closes the client outside the lock: closing fails its pending batches, whose handlers
+     * ({@link #replace}) take the lock on the closing thread, which the close waits for.
+     */
     @Override
-    public synchronized void close() throws IOException {
-        client.close();
+    public void close() throws IOException {
+        RaftClient last;
+        synchronized (this) {
+            closed = true;
+            last = client;
+        }
+        last.close();
     }
 }
