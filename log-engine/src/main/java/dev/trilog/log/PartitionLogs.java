@@ -102,6 +102,24 @@ final class PartitionLogs {
         }
     }
 
+    /**
+     * Makes {@code copy} (a partition directory as a checkpoint holds it) this topic partition's
+     * files and opens it again: the partition open now is closed, not deleted (a reader still
+     * holding one of its segments keeps reading that file; deleting would remove by name the
+     * copy's files of the same names), its directory removed, the copy moved in (a rename).
+     */
+    PartitionLog replace(TopicPartition tp, java.nio.file.Path copy, LogConfig config) throws IOException {
+        PartitionLog current = topics.remove(tp);
+        if (current != null) {
+            cleaner.forget(current.cleanable());
+            current.close();
+        }
+        java.nio.file.Path dir = dirOf(tp);
+        DurableFiles.deleteTree(dir);
+        java.nio.file.Files.move(copy, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return open(tp, config);
+    }
+
     /** One retention pass over every partition: segment-age rolls, then retention.ms and retention.bytes. */
     void runRetention() {
         for (PartitionLog partition : all()) {

@@ -6,6 +6,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 
 /**
  * What every group's state machine on this node shares: each committed {@link LogCommand} is
@@ -54,5 +55,24 @@ abstract class AppliedOnceStateMachine extends BaseStateMachine {
 
     long lastApplied() {
         return progress.last();
+    }
+
+    /** Ratis pauses the state machine before it reloads an installed snapshot ({@link #reinitialize}). */
+    @Override
+    public void pause() {
+        moveFrom(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING, LifeCycle.State.PAUSED);
+    }
+
+    /** After an install: the state is in place already (the group's install put it there); running again. */
+    @Override
+    public void reinitialize() {
+        moveFrom(LifeCycle.State.PAUSED, LifeCycle.State.STARTING, LifeCycle.State.RUNNING);
+    }
+
+    private void moveFrom(LifeCycle.State from, LifeCycle.State through, LifeCycle.State to) {
+        if (getLifeCycle().getCurrentState() == from) {
+            getLifeCycle().transition(through);
+            getLifeCycle().transition(to);
+        }
     }
 }

@@ -105,7 +105,8 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
         this.engine = engine;
         this.local = local;
         this.appliedIndexFile = appliedIndexFile;
-        this.checkpoints = new SnapshotCheckpoints(engine, appliedIndexFile.getParent());
+        // a partition with a Raft group of its own is that group's state, not the metadata group's
+        this.checkpoints = new SnapshotCheckpoints(engine, appliedIndexFile.getParent(), tp -> !PartitionGroups.hasGroup(tp));
         this.installDir = appliedIndexFile.resolveSibling("install");
     }
 
@@ -321,16 +322,7 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
 
     /** Records the snapshot at {@code at} in Ratis' storage, holding the applied state there. */
     private void recordSnapshot(TermIndex at, byte[] state) throws IOException {
-        File file = snapshots.getSnapshotFile(at.getTerm(), at.getIndex());
-        Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(ByteBuffer.wrap(state));
-            out.force(false);
-        }
-        Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), at));
+        SnapshotCheckpoints.record(snapshots, at, state);
     }
 
     /** Another node fetching this one's snapshot ({@link SnapshotFetch}): answered from {@link SnapshotCheckpoints}. */
@@ -405,18 +397,9 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
      * applied since back).
      */
     private void finishInterruptedInstall() throws IOException {
-        Path ready = SnapshotFetch.ready(installDir);
-        if (!Files.isDirectory(ready)) {
-            return;
-        }
-        SingleFileSnapshotInfo own = snapshots.loadLatestSnapshot();
-        if (Files.exists(ready.resolve(SnapshotCheckpoints.MANIFEST)) && (own == null
-                || own.getIndex() < SnapshotManifest.decode(
-                        Files.readAllBytes(ready.resolve(SnapshotCheckpoints.MANIFEST))).at().getIndex())) {
+        if (SnapshotFetch.readyToInstall(installDir, snapshots.loadLatestSnapshot())) {
             log.info("Finishing the install of a snapshot fetched before this node stopped");
             installReady();
-        } else {
-            dev.trilog.log.DurableFiles.deleteTree(ready);
         }
     }
 
@@ -452,25 +435,6 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
         log.info("Installed the snapshot at entry {} ({} bytes) in {} ms", manifest.at(),
                 manifest.checkpoint().bytes(), (System.nanoTime() - started) / 1_000_000);
         return manifest.at();
-    }
-
-    /** Ratis pauses the state machine before it reloads an installed snapshot ({@link #reinitialize}). */
-    @Override
-    public void pause() {
-        moveFrom(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING, LifeCycle.State.PAUSED);
-    }
-
-    /** After an install: the state is in place already ({@link #installReady}); running again. */
-    @Override
-    public void reinitialize() {
-        moveFrom(LifeCycle.State.PAUSED, LifeCycle.State.STARTING, LifeCycle.State.RUNNING);
-    }
-
-    private void moveFrom(LifeCycle.State from, LifeCycle.State through, LifeCycle.State to) {
-        if (getLifeCycle().getCurrentState() == from) {
-            getLifeCycle().transition(through);
-            getLifeCycle().transition(to);
-        }
     }
 
     /** What this node is doing to install another node's snapshot, while it is; null otherwise. */

@@ -80,6 +80,12 @@ final class PartitionGroups implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    /** Fetches and installs of partition groups' snapshots, one at a time, off Ratis' threads. */
+    private final ExecutorService installs = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "trilog-partition-snapshot-install");
+        t.setDaemon(true);
+        return t;
+    });
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final ExecutorService changes = Executors.newSingleThreadExecutor(r -> {
@@ -141,7 +147,7 @@ final class PartitionGroups implements AutoCloseable {
     PartitionStateMachine machineFor(RaftGroupId id) {
         return machines.computeIfAbsent(id, gid -> {
             Member member = wanted().getOrDefault(gid, ORPHAN);
-            return new PartitionStateMachine(engine, local, member);
+            return new PartitionStateMachine(engine, local, member, () -> client(member), installs);
         });
     }
 
@@ -205,14 +211,20 @@ final class PartitionGroups implements AutoCloseable {
             // added with an empty storage: a leader that knew this node's old copy would send it nothing
             RaftGroupId id = group.getGroupId();
             PartitionStateMachine machine = machineFor(id);
-            // its client is the group's writer's, built here once the leader is known: on a node that
-            // writes nothing to the partition (a queue led elsewhere) no write would ever build it
-            nudges.put(id, new EmptyLogNudge(id, () -> division(running, id),
-                    () -> writer(member.partition()).flatMap(PartitionWriters::now).map(GroupWriter::client).orElse(null),
-                    self, machine::lastApplied, () -> null, nudgeTimer, false));
+            nudges.put(id, new EmptyLogNudge(id, () -> division(running, id), () -> client(member),
+                    self, machine::lastApplied, machine::installing, nudgeTimer, false));
         } catch (IOException | RuntimeException e) {
             log.warn("Adding the Raft group of {} failed", member.partition(), e);
         }
+    }
+
+    /**
+     * A client of {@code member}'s group — its writer's, built here once the leader is known (on
+     * a node that writes nothing to the partition, a queue led elsewhere, no write would ever
+     * build it) — or null while no leader is known.
+     */
+    private org.apache.ratis.client.RaftClient client(Member member) {
+        return writer(member.partition()).flatMap(PartitionWriters::now).map(GroupWriter::client).orElse(null);
     }
 
     private void remove(RaftServer running, RaftGroupId id) {
@@ -262,21 +274,41 @@ final class PartitionGroups implements AutoCloseable {
      * partition of every topic it has applied) has applied everything its group had committed
      * when this was called: a Raft read-index read through this node's own division of each
      * group — its leader confirms it still leads and names its commit index, and Ratis answers
-     * only once this replica applied that far ({@code Read.Option.LINEARIZABLE}). Fails when a
-     * group is not held here yet or has no leader that answers; the caller asks again.
+     * only once this replica applied that far ({@code Read.Option.LINEARIZABLE}). A group with no
+     * leader yet (an election, as after a restart of the nodes) or not held here yet is asked
+     * again every {@link #BARRIER_RETRY_MS} ms; fails when one still does not answer after
+     * {@code patience}, and the caller asks again.
      */
-    CompletableFuture<Void> caughtUp() {
+    CompletableFuture<Void> caughtUp(java.time.Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
         return idle().thenCompose(added -> {
             RaftServer running = server;
             if (running == null) {
                 return CompletableFuture.failedFuture(new IOException("the Raft server has not started"));
             }
-            return CompletableFuture.allOf(wanted().keySet().stream().map(id -> readIndexBarrier(running, id))
+            return CompletableFuture.allOf(wanted().keySet().stream().map(id -> readIndexBarrier(running, id, deadline))
                     .toArray(CompletableFuture[]::new));
         });
     }
 
-    private CompletableFuture<RaftClientReply> readIndexBarrier(RaftServer running, RaftGroupId id) {
+    /** How long a barrier waits before asking a group without a leader again. */
+    private static final long BARRIER_RETRY_MS = 200;
+
+    private CompletableFuture<Void> readIndexBarrier(RaftServer running, RaftGroupId id, long deadline) {
+        return readIndex(running, id).handle((reply, failure) -> failure).thenCompose(failure -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (System.nanoTime() > deadline) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            return CompletableFuture.runAsync(() -> { },
+                    CompletableFuture.delayedExecutor(BARRIER_RETRY_MS, java.util.concurrent.TimeUnit.MILLISECONDS,
+                            nudgeTimer)).thenCompose(again -> readIndexBarrier(running, id, deadline));
+        });
+    }
+
+    private CompletableFuture<RaftClientReply> readIndex(RaftServer running, RaftGroupId id) {
         RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(clientId).setServerId(self)
                 .setGroupId(id).setCallId(callIds.incrementAndGet()).setMessage(Message.EMPTY)
                 .setType(RaftClientRequest.readRequestType()).build();
@@ -320,6 +352,7 @@ final class PartitionGroups implements AutoCloseable {
     public void close() {
         changes.shutdownNow();
         nudgeTimer.shutdownNow();
+        installs.shutdownNow();
         for (PartitionWriters writer : writers.values()) {
             try {
                 if (writer.now().isPresent()) {

@@ -290,7 +290,9 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
         long started = System.nanoTime();
         try {
-            partitions.caughtUp().orTimeout(PARTITIONS_CATCH_UP.toMillis(), TimeUnit.MILLISECONDS).join();
+            // a read that hangs (a leader that stopped answering) ends too
+            partitions.caughtUp(PARTITIONS_CATCH_UP)
+                    .orTimeout(PARTITIONS_CATCH_UP.toMillis() + 5_000, TimeUnit.MILLISECONDS).join();
         } catch (CompletionException | RejectedExecutionException e) {
             throw new IOException("node " + nodeId() + " took the queues over at epoch " + epoch
                     + " but its partition groups have not caught up with their leaders", e.getCause() == null ? e : e.getCause());

@@ -744,6 +744,39 @@ class ReplicatedNodeTest {
         }
     }
 
+    /**
+     * A partition's group takes snapshots and purges its Raft log as the metadata group does; a
+     * follower that lost its data directory after the purge cannot replay the log from its start,
+     * so it fetches the leader's checkpoint of the partition, installs it, and follows the log
+     * from there: it then holds the same records at the same offsets, and takes writes.
+     */
+    @Test
+    void aWipedFollowerInstallsItsPartitionGroupsSnapshotOnceTheGroupPurgedItsLog() throws Exception {
+        long end = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!java.util.Arrays.stream(nodes).allMatch(n -> n.raftLogStartIndex(TP) > 0)) {
+            assertThat(System.nanoTime()).as("waiting for every node to purge its Raft log of " + TP)
+                    .isLessThan(deadline);
+            appendMany(0, (int) end, 20);
+            end += 20;
+        }
+        awaitEveryNodeHas(end);
+        int wiped = aFollower();
+        int writer = (wiped + 1) % 3;
+        stopNode(wiped);
+        deleteRecursively(dir.resolve("node-" + (wiped + 1)));
+        appendMany(writer, (int) end, 20);
+        long total = end + 20;
+        startNode(wiped);
+
+        await("the wiped node to hold all " + total + " records", () -> hasEnd(wiped, total), 180);
+        assertThat(nodes[wiped].snapshotIndex(TP)).as("the installed snapshot of the partition's group").isPositive();
+        assertThat(nodes[wiped].cannotCatchUp()).isEmpty();
+        assertThat(values(engines[wiped])).isEqualTo(values(engines[writer])).hasSize((int) total);
+        appendMany(wiped, (int) total, 5); // and it takes writes as any node does
+        awaitEveryNodeHas(total + 5);
+    }
+
     /** A topic's deletion, applied in the metadata group, removes its partitions' groups and their Raft storage. */
     @Test
     void aDeletedTopicsPartitionGroupsAreRemovedFromEveryNode() throws Exception {
@@ -771,8 +804,7 @@ class ReplicatedNodeTest {
 
     /**
      * Writes to the metadata group (a durable map's entries) until every running node's Raft log
-     * of it starts past {@code past}: partition groups keep their whole logs for now (they take
-     * no snapshots), so what snapshots purge is the metadata group's.
+     * of it starts past {@code past}.
      */
     private void writeMetadataUntilEveryNodePurgedPast(long past) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);

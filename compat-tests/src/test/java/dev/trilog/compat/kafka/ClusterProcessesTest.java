@@ -347,10 +347,10 @@ class ClusterProcessesTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         produceKib(leader, end, 2_000);
         end += 2_000;
-        // Ratis purges whole closed segments (8 MiB) behind a snapshot, and only the metadata
-        // group takes snapshots (a partition's group keeps its whole log for now): commit offsets
-        // with 4 KB of metadata each until no node's metadata Raft log starts at its first entry
-        // any more; a few MB, so the copy takes pieces
+        // Ratis purges whole closed segments (8 MiB) behind a snapshot, which 2 MB of records do
+        // not fill in the partition's own group: commit offsets with 4 KB of metadata each until
+        // no node's metadata Raft log starts at its first entry any more; a few MB, so the copy
+        // takes pieces
         try (var consumer = KafkaClients.consumer(bootstrapAll(), Map.of("group.id", "fillers",
                 "enable.auto.commit", "false"))) {
             String metadata = "m".repeat(4000);
