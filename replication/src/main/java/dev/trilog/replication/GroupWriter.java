@@ -21,9 +21,7 @@ import org.apache.ratis.protocol.RaftPeerId;
  */
 final class GroupWriter implements AutoCloseable {
 
-    private volatile RaftClient client;
-    /** Makes a new command client when one gave up for good (a partition group's; null for the metadata group's). */
-    private final java.util.function.Supplier<RaftClient> newClient;
+    private final RaftClient client;
     private final LeaderForwarding forwarding;
     private final LongFunction<CompletableFuture<Void>> appliedThrough;
     /** Set once this node's server holds the group; until then every write goes through the client. */
@@ -31,29 +29,20 @@ final class GroupWriter implements AutoCloseable {
     private final Route route = new Route();
 
     /**
-     * For a partition's group, whose leader this node knows: its clients ask that leader first.
-     * (A Ratis client that asks a node that has not added the group yet — it has not applied the
-     * topic's creation — fails for good with a group mismatch; the leader has the group.)
+     * For a partition's group, whose leader this node knows: its clients ask that leader first,
+     * and another peer when one answers that it does not have the group yet
+     * ({@link GroupElsewhereRpc}).
      */
     GroupWriter(RaftProperties properties, RaftGroup group, RaftPeerId leader,
             LongFunction<CompletableFuture<Void>> appliedThrough) {
-        this(() -> RaftClient.newBuilder().setProperties(properties).setRaftGroup(group).setLeaderId(leader)
+        this(GroupElsewhereRpc.clientBuilder(properties).setRaftGroup(group).setLeaderId(leader)
                 .setRetryPolicy(LeaderWait.policy()).build(), new LeaderForwarding(properties, group, leader),
                 appliedThrough);
     }
 
-    private GroupWriter(java.util.function.Supplier<RaftClient> newClient, LeaderForwarding forwarding,
-            LongFunction<CompletableFuture<Void>> appliedThrough) {
-        this.client = newClient.get();
-        this.newClient = newClient;
-        this.forwarding = forwarding;
-        this.appliedThrough = appliedThrough;
-    }
-
-    /** The metadata group's: its group is on every node from the start, so no client of it meets a node without it. */
+    /** The metadata group's: its group is on every node from the start. */
     GroupWriter(RaftClient client, LeaderForwarding forwarding, LongFunction<CompletableFuture<Void>> appliedThrough) {
         this.client = client;
-        this.newClient = null;
         this.forwarding = forwarding;
         this.appliedThrough = appliedThrough;
     }
@@ -96,8 +85,7 @@ final class GroupWriter implements AutoCloseable {
             route.inFlight++;
             direct = route.direct;
         }
-        CompletableFuture<RaftClientReply> sent = direct ? submission.submit(entry)
-                : retriedOnGroupMismatch(() -> forwarding.submit(entry), System.nanoTime());
+        CompletableFuture<RaftClientReply> sent = direct ? submission.submit(entry) : forwarding.submit(entry);
         sent.whenComplete((reply, failure) -> {
             synchronized (route) {
                 route.inFlight--;
@@ -114,63 +102,7 @@ final class GroupWriter implements AutoCloseable {
 
     /** Commits the command through the group's leader, waiting for one as long as it takes. */
     CompletableFuture<AppendResult> submit(LogCommand command) {
-        Message message = Message.valueOf(LogCommand.encode(command));
-        return applied(retriedOnGroupMismatch(() -> {
-            RaftClient sender = client;
-            return sender.async().send(message).whenComplete((reply, failure) -> {
-                if (failure != null && newClient != null && groupMismatch(failure)) {
-                    replace(sender);
-                }
-            });
-        }, System.nanoTime()));
-    }
-
-    /**
-     * A Ratis client that asks a node which has not added a partition's group yet (it has not
-     * applied the topic's creation, or lost its data directory and is catching up) fails every
-     * request it holds and takes no more: no node's state machine saw them, so they are sent again
-     * through a new client (the forwarding one replaces itself), after a pause, within
-     * {@link LeaderForwarding#PATIENCE}.
-     */
-    private CompletableFuture<RaftClientReply> retriedOnGroupMismatch(
-            java.util.function.Supplier<CompletableFuture<RaftClientReply>> send, long since) {
-        if (newClient == null) {
-            return send.get();
-        }
-        return send.get().handle((reply, failure) -> {
-            if (failure == null) {
-                return CompletableFuture.completedFuture(reply);
-            }
-            if (!groupMismatch(failure)
-                    || System.nanoTime() - since > LeaderForwarding.PATIENCE.toLong(java.util.concurrent.TimeUnit.NANOSECONDS)) {
-                return CompletableFuture.<RaftClientReply>failedFuture(failure);
-            }
-            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100,
-                    java.util.concurrent.TimeUnit.MILLISECONDS)).thenCompose(ignored -> retriedOnGroupMismatch(send, since));
-        }).thenCompose(f -> f);
-    }
-
-    private static boolean groupMismatch(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.ratis.protocol.exceptions.GroupMismatchException
-                    || t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private synchronized void replace(RaftClient gaveUp) {
-        if (client == gaveUp) {
-            client = newClient.get();
-            CompletableFuture.runAsync(() -> {
-                try {
-                    gaveUp.close();
-                } catch (IOException | RuntimeException e) {
-                    // its requests have all failed already
-                }
-            });
-        }
+        return applied(client.async().send(Message.valueOf(LogCommand.encode(command))));
     }
 
     /** The write's result once committed and applied on this node; the group's refusal as a failure. */

@@ -59,7 +59,7 @@ final class LeaderForwarding implements AutoCloseable {
         for (var type : List.of(RaftClientRequestProto.TypeCase.WRITE, RaftClientRequestProto.TypeCase.WATCH)) {
             retries.setRetryPolicy(type, LeaderWait.policy()).setTimeout(type, PATIENCE);
         }
-        RaftClient.Builder builder = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+        RaftClient.Builder builder = GroupElsewhereRpc.clientBuilder(properties).setRaftGroup(group)
                 .setRetryPolicy(retries.build());
         return (leaderHint == null ? builder : builder.setLeaderId(leaderHint)).build();
     }

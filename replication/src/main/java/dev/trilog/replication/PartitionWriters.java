@@ -12,9 +12,9 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 
 /**
  * The way to one partition group's writer, which exists only once this node knows the group's
- * leader: a Ratis client that first asks a node that has not added the group yet (it has not
- * applied the topic's creation) fails for good with a group mismatch, so the clients are built
- * asking the known leader first. Writes that come before — the first ones after a topic is
+ * leader, so that its clients ask that leader first rather than peers that may not have added
+ * the group yet (they have not applied the topic's creation) and send them on
+ * ({@link GroupElsewhereRpc}). Writes that come before — the first ones after a topic is
  * created, while its group elects a leader — wait here, in the order they came, and are sent in
  * that order once the leader is known; after {@link LeaderForwarding#PATIENCE} without one they
  * are refused with {@link NotLeaderOrFollowerException}, as a forwarded batch no leader took.
