@@ -348,6 +348,12 @@ final class PartitionGroups implements AutoCloseable {
                 .filter(java.util.Objects::nonNull).toList();
     }
 
+    /** The partitions whose groups are fetching or installing their leaders' snapshots, and how far. */
+    Collection<String> installing() {
+        return machines.values().stream().map(PartitionStateMachine::installing)
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
     @Override
     public void close() {
         changes.shutdownNow();

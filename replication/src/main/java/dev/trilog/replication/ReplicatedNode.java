@@ -362,11 +362,15 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     }
 
     /**
-     * What this node is doing to take another node's snapshot (it lost its data directory after
-     * the others purged their logs), while it is; empty otherwise.
+     * What this node is doing to take other nodes' snapshots — the metadata group's or a
+     * partition group's (it lost its data directory after the others purged their logs) — while
+     * it is; empty otherwise.
      */
     public Optional<String> installingSnapshot() {
-        return Optional.ofNullable(machine.installing());
+        List<String> installs = new ArrayList<>();
+        Optional.ofNullable(machine.installing()).ifPresent(installs::add);
+        installs.addAll(partitions.installing());
+        return installs.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", installs));
     }
 
     /** How producers' batches for {@code partition} reach this node's own server while it leads its group. */
