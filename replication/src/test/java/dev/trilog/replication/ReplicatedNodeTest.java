@@ -635,6 +635,10 @@ class ReplicatedNodeTest {
     @Test
     void partitionsAreLedByEveryNodeNotOnlyByTheMetadataLeader() throws Exception {
         engines[1].createTopic("spread", 6, Map.of());
+        for (int i = 0; i < 3; i++) { // the creation returns once node 2 applied it; placement follows the topic
+            int n = i;
+            await("node " + (n + 1) + " to have the topic", () -> engines[n].topic("spread").isPresent());
+        }
         java.util.Set<Integer> leaders = new java.util.TreeSet<>();
         for (int p = 0; p < 6; p++) {
             TopicPartition tp = new TopicPartition("spread", p);
@@ -769,7 +773,9 @@ class ReplicatedNodeTest {
         long total = end + 20;
         startNode(wiped);
 
-        await("the wiped node to hold all " + total + " records", () -> hasEnd(wiped, total), 180);
+        // the install puts the records in the engine before it records the snapshot as the node's
+        await("the wiped node to hold all " + total + " records", () -> hasEnd(wiped, total)
+                && nodes[wiped].installingSnapshot().isEmpty(), 180);
         assertThat(nodes[wiped].snapshotIndex(TP)).as("the installed snapshot of the partition's group").isPositive();
         assertThat(nodes[wiped].cannotCatchUp()).isEmpty();
         assertThat(values(engines[wiped])).isEqualTo(values(engines[writer])).hasSize((int) total);
