@@ -79,6 +79,30 @@ public interface Cluster {
     Set<Integer> inSync();
 
     /**
+     * The node leading {@code partition}'s writes now, as this node knows it; empty during its
+     * election. A partition with a replication group of its own may be led by another node than
+     * {@link #leader()} (which serves the metadata, the coordinators and the queues).
+     */
+    default OptionalInt leader(TopicPartition partition) {
+        return leader();
+    }
+
+    /** {@code partition}'s leader epoch (its group's Raft term). */
+    default long leaderEpoch(TopicPartition partition) {
+        return leaderEpoch();
+    }
+
+    /** {@code partition}'s replicas, its preferred leader first. */
+    default List<Integer> replicas(TopicPartition partition) {
+        return nodes();
+    }
+
+    /** {@code partition}'s replicas caught up with its leader (Kafka's ISR), as this node knows them. */
+    default Set<Integer> inSync(TopicPartition partition) {
+        return inSync();
+    }
+
+    /**
      * Creates {@code topic}, with its ID, on every node: returns once it is committed and created
      * on this node.
      *

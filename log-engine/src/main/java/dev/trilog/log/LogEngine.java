@@ -336,6 +336,29 @@ public final class LogEngine implements AutoCloseable {
             log.info("Installed a checkpoint: {} topics, {} bytes", checkpoint.topics().size(), checkpoint.bytes());
         }
 
+        /**
+         * Makes this node's copy of {@code tp} the one under {@code files} (a checkpoint's files,
+         * laid out as {@link LogEngine#checkpoint} linked them on another replica, each at its
+         * recorded length): its batches, producer state and log start are then that replica's, byte for
+         * byte at the same offsets. For a partition whose own Raft group has applied nothing here
+         * (a node that lost its data directory catching up from the group's snapshot): whatever
+         * this node held of it is dropped.
+         */
+        public void installPartition(TopicPartition tp, Uuid topicId, java.nio.file.Path files)
+                throws UnknownTopicException, IOException {
+            sameTopic(tp.topic(), topicId);
+            java.nio.file.Path copy = files.resolve(partitions.dirOf(tp).getFileName().toString());
+            Topic topic = existingTopic(tp.topic());
+            if (tp.partition() >= topic.partitions()) {
+                throw new UnknownTopicException("unknown partition " + tp);
+            }
+            if (!java.nio.file.Files.isDirectory(copy)) {
+                java.nio.file.Files.createDirectories(copy); // the partition held no file at the checkpoint
+            }
+            partitions.replace(tp, copy, settings.topicDefaults().withOverrides(topic.configOverrides()));
+            log.info("Installed {} from a checkpoint of its Raft group", tp);
+        }
+
         private void sameTopic(String name, Uuid id) throws UnknownTopicException {
             if (!topicRegistry.get(name).map(t -> t.id().equals(id)).orElse(false)) {
                 throw new UnknownTopicException("unknown topic " + name + " (id " + id + ")");
@@ -538,8 +561,18 @@ public final class LogEngine implements AutoCloseable {
      * deleted. {@code target} must be on the data directory's file system.
      */
     public EngineCheckpoint checkpoint(java.nio.file.Path target) throws IOException {
+        return checkpoint(target, tp -> true);
+    }
+
+    /**
+     * As {@link #checkpoint(java.nio.file.Path)}, linking only the partitions {@code include}
+     * accepts (every topic is still listed): a replicated node whose partitions have Raft groups
+     * of their own keeps their state apart from the engine's metadata.
+     */
+    public EngineCheckpoint checkpoint(java.nio.file.Path target, java.util.function.Predicate<TopicPartition> include)
+            throws IOException {
         java.nio.file.Files.createDirectories(target);
-        return new EngineCheckpoint(List.copyOf(topicRegistry.all()), partitions.linkAllInto(target));
+        return new EngineCheckpoint(List.copyOf(topicRegistry.all()), partitions.linkAllInto(target, include));
     }
 
     // ---------------------------------------------------------------- shutdown

@@ -102,6 +102,24 @@ final class PartitionLogs {
         }
     }
 
+    /**
+     * Makes {@code copy} (a partition directory as a checkpoint holds it) this topic partition's
+     * files and opens it again: the partition open now is closed, not deleted (a reader still
+     * holding one of its segments keeps reading that file; deleting would remove by name the
+     * copy's files of the same names), its directory removed, the copy moved in (a rename).
+     */
+    PartitionLog replace(TopicPartition tp, java.nio.file.Path copy, LogConfig config) throws IOException {
+        PartitionLog current = topics.remove(tp);
+        if (current != null) {
+            cleaner.forget(current.cleanable());
+            current.close();
+        }
+        java.nio.file.Path dir = dirOf(tp);
+        DurableFiles.deleteTree(dir);
+        java.nio.file.Files.move(copy, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return open(tp, config);
+    }
+
     /** One retention pass over every partition: segment-age rolls, then retention.ms and retention.bytes. */
     void runRetention() {
         for (PartitionLog partition : all()) {
@@ -154,9 +172,13 @@ final class PartitionLogs {
      * Hard-links every partition's files, the topics' and the internal logs', into
      * {@code target/<topic>-<partition>/} ({@link PartitionLog#linkInto}).
      */
-    List<EngineCheckpoint.File> linkAllInto(java.nio.file.Path target) throws IOException {
+    List<EngineCheckpoint.File> linkAllInto(java.nio.file.Path target,
+            java.util.function.Predicate<TopicPartition> include) throws IOException {
         List<EngineCheckpoint.File> files = new ArrayList<>();
         for (PartitionLog partition : all()) {
+            if (!include.test(partition.topicPartition())) {
+                continue;
+            }
             String name = dataDir.partitionDir(partition.topicPartition()).getFileName().toString();
             files.addAll(partition.linkInto(target.resolve(name), name));
         }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * The node then asks the leader to step down; whoever is elected next starts from what this node
  * has (nothing), and sends it the log or the snapshot notice. Writes pause for an election (about
  * a second) once; the check stops for good once this node has applied an entry.
+ *
+ * <p>Every group of the node has its own: the metadata group's, started with the node, and each
+ * partition group's, started when this node adds the group with an empty storage (they share one
+ * timer thread, the {@link PartitionGroups}').
  */
 final class EmptyLogNudge implements AutoCloseable {
 
@@ -28,26 +33,42 @@ final class EmptyLogNudge implements AutoCloseable {
 
     static final long PATIENCE_MS = 5_000;
 
+    private final RaftGroupId group;
     private final Supplier<java.util.Optional<RaftServer.Division>> division;
-    private final RaftClient client;
+    /** Asks the leader; null while this node has none for the group yet. */
+    private final Supplier<RaftClient> client;
     private final RaftPeerId self;
     private final LongSupplier lastApplied;
     private final Supplier<String> installing;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "trilog-empty-log-nudge");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The timer this nudge owns (the metadata group's), or null when it shares one. */
+    private final ScheduledExecutorService ownTimer;
+    private final java.util.concurrent.ScheduledFuture<?> checks;
     private long emptySince = System.nanoTime();
 
+    /** The metadata group's, on a timer thread of its own. */
     EmptyLogNudge(Supplier<java.util.Optional<RaftServer.Division>> division, RaftClient client, RaftPeerId self,
             LongSupplier lastApplied, Supplier<String> installing) {
+        this(ReplicatedNode.GROUP_ID, division, () -> client, self, lastApplied, installing,
+                Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "trilog-empty-log-nudge");
+                    t.setDaemon(true);
+                    return t;
+                }), true);
+    }
+
+    /** {@code group}'s, checked on {@code timer}, which it shuts down when done only if it {@code owns} it. */
+    EmptyLogNudge(RaftGroupId group, Supplier<java.util.Optional<RaftServer.Division>> division,
+            Supplier<RaftClient> client,
+            RaftPeerId self, LongSupplier lastApplied, Supplier<String> installing, ScheduledExecutorService timer,
+            boolean owns) {
+        this.group = group;
         this.division = division;
         this.client = client;
         this.self = self;
         this.lastApplied = lastApplied;
         this.installing = installing;
-        timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+        this.ownTimer = owns ? timer : null;
+        this.checks = timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
     }
 
     private void check() {
@@ -60,7 +81,7 @@ final class EmptyLogNudge implements AutoCloseable {
 
     private void checkOnce() {
         if (lastApplied.getAsLong() >= 0) {
-            timer.shutdown(); // it follows the log: nothing more to do
+            close(); // it follows the log: nothing more to do
             return;
         }
         var d = division.get();
@@ -84,11 +105,16 @@ final class EmptyLogNudge implements AutoCloseable {
         if (remembered <= 0) {
             return; // the leader knows this node has nothing (a new cluster, slow to start): it will send
         }
-        log.warn("This node's Raft log is empty and leader {} has sent it nothing it could take for {} s: the leader"
+        log.warn("This node's Raft log of group {} is empty and leader {} has sent it nothing it could take for {} s: the leader"
                 + " remembers this node's log from before it was lost (committed up to entry {}). Asking it to step"
-                + " down, so the next leader starts from what this node has.", leader, PATIENCE_MS / 1000, remembered);
+                + " down, so the next leader starts from what this node has.", group, leader, PATIENCE_MS / 1000,
+                remembered);
         try {
-            client.admin().transferLeadership(null, leader, 3_000);
+            RaftClient asking = client.get();
+            if (asking == null) {
+                return;
+            }
+            asking.admin().transferLeadership(null, leader, 3_000);
         } catch (Exception e) {
             log.warn("Asking leader {} to step down failed; asking again in {} s", leader, PATIENCE_MS / 1000, e);
         }
@@ -96,8 +122,12 @@ final class EmptyLogNudge implements AutoCloseable {
 
     /** The commit index the leader last heard from this node (Ratis keeps the highest), or -1. */
     private long committedAsTheLeaderRemembers(RaftPeerId leader) {
+        RaftClient asking = client.get();
+        if (asking == null) {
+            return -1;
+        }
         try {
-            return client.getGroupManagementApi(leader).info(ReplicatedNode.GROUP_ID).getCommitInfos().stream()
+            return asking.getGroupManagementApi(leader).info(group).getCommitInfos().stream()
                     .filter(c -> RaftPeerId.valueOf(c.getServer().getId()).equals(self))
                     .mapToLong(c -> c.getCommitIndex()).max().orElse(-1);
         } catch (java.io.IOException | RuntimeException e) {
@@ -107,6 +137,9 @@ final class EmptyLogNudge implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        checks.cancel(false);
+        if (ownTimer != null) {
+            ownTimer.shutdown();
+        }
     }
 }

@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.ratis.io.MD5Hash;
-import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -29,10 +29,8 @@ import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
@@ -64,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * yet heard it lost the lead — is refused, so it cannot overwrite what its successor read when
  * it took over.
  */
-final class EngineStateMachine extends BaseStateMachine {
+final class EngineStateMachine extends AppliedOnceStateMachine {
 
     private static final Logger log = LoggerFactory.getLogger(EngineStateMachine.class);
 
@@ -75,14 +73,9 @@ final class EngineStateMachine extends BaseStateMachine {
     private final LogAppender local;
     private final Path appliedIndexFile;
     private FileChannel appliedIndex;
-    private long appliedBeforeStart;
     /** The epoch of the last takeover of the queues applied here, and by which node; on Ratis' apply thread. */
     private long queueEpoch;
     private int queueServer;
-    /** The last entry applied here (in log order, on Ratis' apply thread), and who waits for one. */
-    private volatile long lastApplied = -1;
-    private final java.util.concurrent.ConcurrentSkipListMap<Long, CompletableFuture<Void>> applyWaiters =
-            new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** The snapshots Ratis knows of: see {@link #getStateMachineStorage()}. */
     private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
@@ -102,6 +95,9 @@ final class EngineStateMachine extends BaseStateMachine {
                 return t;
             });
 
+    /** Told after every topic change applied here (and an install), on the apply thread: must return at once. */
+    private volatile Runnable topicsChanged = () -> { };
+
     /** Told of every change of leader, on Ratis' thread: must return at once. */
     private volatile Runnable leaderChanged = () -> { };
 
@@ -109,7 +105,8 @@ final class EngineStateMachine extends BaseStateMachine {
         this.engine = engine;
         this.local = local;
         this.appliedIndexFile = appliedIndexFile;
-        this.checkpoints = new SnapshotCheckpoints(engine, appliedIndexFile.getParent());
+        // a partition with a Raft group of its own is that group's state, not the metadata group's
+        this.checkpoints = new SnapshotCheckpoints(engine, appliedIndexFile.getParent(), tp -> !PartitionGroups.hasGroup(tp));
         this.installDir = appliedIndexFile.resolveSibling("install");
     }
 
@@ -130,7 +127,7 @@ final class EngineStateMachine extends BaseStateMachine {
         SingleFileSnapshotInfo snapshot = snapshots.loadLatestSnapshot();
         if (snapshot != null) { // Ratis applies from the entry after it; the engine holds everything up to it
             setLastAppliedTermIndex(snapshot.getTermIndex());
-            lastApplied = snapshot.getIndex();
+            progress.applied(snapshot.getIndex());
         }
         ByteBuffer buf = ByteBuffer.allocate(APPLIED_STATE_BYTES);
         int read = Math.max(0, appliedIndex.read(buf, 0));
@@ -144,47 +141,16 @@ final class EngineStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
-        LogEntryProto entry = trx.getLogEntry();
-        long index = entry.getIndex();
-        CompletableFuture<byte[]> reply;
-        if (index <= appliedBeforeStart) {
-            reply = CompletableFuture.completedFuture(LogCommand.encodeFailure(
-                    new IllegalStateException("entry " + index + " was applied before this restart")));
-        } else {
-            reply = apply(LogCommand.decode(entry.getStateMachineLogEntry().getLogData()),
-                    entry.getTerm());
-            recordApplied(index);
-        }
-        updateLastAppliedTermIndex(entry.getTerm(), index);
-        lastApplied = index;
-        var due = applyWaiters.headMap(index, true);
-        due.values().forEach(waiter -> waiter.complete(null));
-        due.clear();
-        return reply.thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes)));
-    }
-
-    /**
-     * Completes once the entry at {@code index} is applied on this node (appended to its engine,
-     * where this node's readers and stores see it): a write made through another node's leader
-     * is read back here only after that.
-     */
-    CompletableFuture<Void> appliedThrough(long index) {
-        if (lastApplied >= index) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> waiter = applyWaiters.computeIfAbsent(index, i -> new CompletableFuture<>());
-        if (lastApplied >= index) { // applied between the check and the registration
-            applyWaiters.remove(index);
-            waiter.complete(null);
-        }
-        return waiter;
-    }
-
-    private CompletableFuture<byte[]> apply(LogCommand command, long term) {
+    protected CompletableFuture<byte[]> apply(LogCommand command, long term) {
         CompletableFuture<AppendResult> written;
         if (command instanceof LogCommand.ServeQueues s) {
             return CompletableFuture.completedFuture(serveQueues(s, term));
+        }
+        TopicPartition partition = LogCommand.partitionOf(command);
+        if (partition != null && PartitionGroups.hasGroup(partition)) {
+            // its own group orders that partition's writes: two logs ordering one partition would diverge
+            return CompletableFuture.completedFuture(LogCommand.encodeFailure(new IllegalArgumentException(
+                    partition + " is written through its own Raft group, not the metadata group")));
         }
         if (command instanceof LogCommand.Append a && a.servingEpoch() != LogCommand.ANY_EPOCH
                 && a.servingEpoch() < queueEpoch) {
@@ -204,9 +170,16 @@ final class EngineStateMachine extends BaseStateMachine {
                     m.coordinatorEpoch());
         } else if (command instanceof LogCommand.CreateTopic c) {
             written = createTopic(c);
+            topicsChanged.run();
         } else {
             written = changeTopic(command);
+            topicsChanged.run();
         }
+        return reply(written);
+    }
+
+    /** The reply to a write once it is as durable as its topic asks: where it landed, or why it failed. */
+    static CompletableFuture<byte[]> reply(CompletableFuture<AppendResult> written) {
         return written.thenCompose(r -> r.durable().thenApply(v -> LogCommand.encodeResult(r)))
                 .exceptionally(failure -> LogCommand.encodeFailure(
                         failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
@@ -222,8 +195,10 @@ final class EngineStateMachine extends BaseStateMachine {
         }
         if (topic.isEmpty()) {
             engine.replica().createTopic(new Topic(name, id, partitions, configs));
+            topicsChanged.run();
         } else if (topic.get().partitions() < partitions) {
             engine.createPartitions(name, partitions);
+            topicsChanged.run();
         }
     }
 
@@ -240,6 +215,11 @@ final class EngineStateMachine extends BaseStateMachine {
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** {@code listener} runs after every topic change applied here: the partition groups follow the topics. */
+    void onTopicsChanged(Runnable listener) {
+        topicsChanged = listener;
     }
 
     void onLeaderChange(Runnable listener) {
@@ -295,7 +275,8 @@ final class EngineStateMachine extends BaseStateMachine {
         }
     }
 
-    private void recordApplied(long index) {
+    @Override
+    protected void recordApplied(long index) {
         try {
             appliedIndex.write(appliedState(index), 0);
         } catch (IOException e) {
@@ -341,16 +322,7 @@ final class EngineStateMachine extends BaseStateMachine {
 
     /** Records the snapshot at {@code at} in Ratis' storage, holding the applied state there. */
     private void recordSnapshot(TermIndex at, byte[] state) throws IOException {
-        File file = snapshots.getSnapshotFile(at.getTerm(), at.getIndex());
-        Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(ByteBuffer.wrap(state));
-            out.force(false);
-        }
-        Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-        snapshots.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), at));
+        SnapshotCheckpoints.record(snapshots, at, state);
     }
 
     /** Another node fetching this one's snapshot ({@link SnapshotFetch}): answered from {@link SnapshotCheckpoints}. */
@@ -386,6 +358,7 @@ final class EngineStateMachine extends BaseStateMachine {
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
             TermIndex firstTermIndexInLog) {
         SnapshotFetch from = fetch;
+        long lastApplied = progress.last();
         if (from == null || lastApplied >= 0) {
             String reason = "the leader's Raft log starts at entry " + firstTermIndexInLog.getIndex()
                     + " but this node has applied up to " + lastApplied
@@ -424,18 +397,9 @@ final class EngineStateMachine extends BaseStateMachine {
      * applied since back).
      */
     private void finishInterruptedInstall() throws IOException {
-        Path ready = SnapshotFetch.ready(installDir);
-        if (!Files.isDirectory(ready)) {
-            return;
-        }
-        SingleFileSnapshotInfo own = snapshots.loadLatestSnapshot();
-        if (Files.exists(ready.resolve(SnapshotCheckpoints.MANIFEST)) && (own == null
-                || own.getIndex() < SnapshotManifest.decode(
-                        Files.readAllBytes(ready.resolve(SnapshotCheckpoints.MANIFEST))).at().getIndex())) {
+        if (SnapshotFetch.readyToInstall(installDir, snapshots.loadLatestSnapshot())) {
             log.info("Finishing the install of a snapshot fetched before this node stopped");
             installReady();
-        } else {
-            dev.trilog.log.DurableFiles.deleteTree(ready);
         }
     }
 
@@ -464,34 +428,13 @@ final class EngineStateMachine extends BaseStateMachine {
         appliedIndex.force(false);
         recordSnapshot(manifest.at(), manifest.appliedState());
         setLastAppliedTermIndex(manifest.at());
-        lastApplied = index;
-        var due = applyWaiters.headMap(index, true);
-        due.values().forEach(waiter -> waiter.complete(null));
-        due.clear();
+        progress.applied(index);
         cannotCatchUp = null;
+        topicsChanged.run();
         dev.trilog.log.DurableFiles.deleteTree(ready);
         log.info("Installed the snapshot at entry {} ({} bytes) in {} ms", manifest.at(),
                 manifest.checkpoint().bytes(), (System.nanoTime() - started) / 1_000_000);
         return manifest.at();
-    }
-
-    /** Ratis pauses the state machine before it reloads an installed snapshot ({@link #reinitialize}). */
-    @Override
-    public void pause() {
-        moveFrom(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING, LifeCycle.State.PAUSED);
-    }
-
-    /** After an install: the state is in place already ({@link #installReady}); running again. */
-    @Override
-    public void reinitialize() {
-        moveFrom(LifeCycle.State.PAUSED, LifeCycle.State.STARTING, LifeCycle.State.RUNNING);
-    }
-
-    private void moveFrom(LifeCycle.State from, LifeCycle.State through, LifeCycle.State to) {
-        if (getLifeCycle().getCurrentState() == from) {
-            getLifeCycle().transition(through);
-            getLifeCycle().transition(to);
-        }
     }
 
     /** What this node is doing to install another node's snapshot, while it is; null otherwise. */
@@ -499,9 +442,6 @@ final class EngineStateMachine extends BaseStateMachine {
         return installing;
     }
 
-    long lastApplied() {
-        return lastApplied;
-    }
 
     /** Why this node cannot catch up with the leader, if it cannot; null while it can. */
     String cannotCatchUp() {

@@ -13,6 +13,7 @@ import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -34,11 +35,20 @@ final class LeaderForwarding implements AutoCloseable {
 
     private final RaftProperties properties;
     private final RaftGroup group;
+    /** The peer the first client asks first (the leader as this node knew it), or null. */
+    private final RaftPeerId leaderHint;
     private volatile RaftClient client;
+    /** Once closed, a client that gave up is not replaced. */
+    private boolean closed;
 
     LeaderForwarding(RaftProperties properties, RaftGroup group) {
+        this(properties, group, null);
+    }
+
+    LeaderForwarding(RaftProperties properties, RaftGroup group, RaftPeerId leaderHint) {
         this.properties = properties;
         this.group = group;
+        this.leaderHint = leaderHint;
         this.client = newClient();
     }
 
@@ -49,8 +59,9 @@ final class LeaderForwarding implements AutoCloseable {
         for (var type : List.of(RaftClientRequestProto.TypeCase.WRITE, RaftClientRequestProto.TypeCase.WATCH)) {
             retries.setRetryPolicy(type, LeaderWait.policy()).setTimeout(type, PATIENCE);
         }
-        return RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-                .setRetryPolicy(retries.build()).build();
+        RaftClient.Builder builder = GroupElsewhereRpc.clientBuilder(properties).setRaftGroup(group)
+                .setRetryPolicy(retries.build());
+        return (leaderHint == null ? builder : builder.setLeaderId(leaderHint)).build();
     }
 
     /** Commits {@code message} through the leader, wherever it is; fails as described above when none takes it. */
@@ -74,7 +85,7 @@ final class LeaderForwarding implements AutoCloseable {
      * thread, which may be the old client's own.
      */
     private synchronized void replace(RaftClient gaveUp) {
-        if (client == gaveUp) {
+        if (client == gaveUp && !closed) {
             client = newClient();
             CompletableFuture.runAsync(() -> closeQuietly(gaveUp));
         }
@@ -93,8 +104,17 @@ final class LeaderForwarding implements AutoCloseable {
                 + " (" + cause + "); ask for the leader again", cause);
     }
 
+    /**
+     * Closes the client outside the lock: closing fails its pending batches, whose handlers
+     * ({@link #replace}) take the lock on the closing thread, which the close waits for.
+     */
     @Override
-    public synchronized void close() throws IOException {
-        client.close();
+    public void close() throws IOException {
+        RaftClient last;
+        synchronized (this) {
+            closed = true;
+            last = client;
+        }
+        last.close();
     }
 }

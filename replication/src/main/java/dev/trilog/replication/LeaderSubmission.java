@@ -15,7 +15,7 @@ import org.apache.ratis.server.RaftServer;
 /**
  * Hands a write straight to this node's own Raft server while it leads the group, instead of
  * through the node's {@code RaftClient}: that client reaches even the local leader over gRPC, so
- * every batch produced to the leader — which with one group is every batch — was serialised,
+ * every batch produced to the leader — which Kafka producers send every batch to — was serialised,
  * sent over loopback and parsed again inside the same process before Raft saw it.
  *
  * <p>The server takes the request in the caller's order (it assigns the log index before

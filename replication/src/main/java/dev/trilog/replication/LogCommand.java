@@ -26,7 +26,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * Every replica applies the same commands in the same order to its own engine, so every replica
  * holds the same batches at the same offsets.
  *
- * <p>An append carries the batch bytes themselves (a plain Raft log entry, not Ratis'
+ * <p>A partition's writes (appends, markers, DeleteRecords) go to the partition's own Raft group
+ * ({@link PartitionGroups}); everything else, and the engine's internal logs, to the metadata
+ * group. An append carries the batch bytes themselves (a plain Raft log entry, not Ratis'
  * {@code DataApi}): the simplest form that is exactly right, at the price of the bytes being on
  * disk twice (the Raft log and the segment). Writing them once is the next step.
  */
@@ -91,6 +93,13 @@ sealed interface LogCommand {
 
     /** The partition's log start offset moved to {@code offset} on every replica. */
     record DeleteRecords(TopicPartition partition, long offset) implements LogCommand {
+    }
+
+    /** The partition a write goes to (an append, a marker, DeleteRecords); null for the other commands. */
+    static TopicPartition partitionOf(LogCommand command) {
+        return command instanceof Append a ? a.partition()
+                : command instanceof Marker m ? m.partition()
+                : command instanceof DeleteRecords d ? d.partition() : null;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.trilog.log.AppendResult;
 import dev.trilog.log.LogAppender;
 import dev.trilog.log.LogEngine;
 import dev.trilog.log.Topic;
+import dev.trilog.log.UnknownTopicException;
 import dev.trilog.log.record.RecordData;
 import dev.trilog.log.record.RecordFormat;
 import dev.trilog.log.record.TxnMarker;
@@ -11,83 +12,42 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
- * The append seam in replicated mode: each write becomes a {@link LogCommand} that the Raft
- * group commits (a majority has it in its log) before every replica applies it to its engine;
- * an append completes once the leader applied it, durably — Kafka's {@code acks=all} on Raft.
- * A node that is not the leader forwards through a Raft client, which finds the leader and
- * follows it when leadership moves. Records ({@link #appendRecords}) are built into a batch here,
- * so every replica appends the same bytes.
+ * The append seam in replicated mode: each write becomes a {@link LogCommand} that a Raft group
+ * commits (a majority has it in its log) before every replica applies it to its engine; an
+ * append completes once the leader applied it, durably — Kafka's {@code acks=all} on Raft.
+ * A partition's writes go through the partition's own group ({@link PartitionGroups}); topic
+ * changes, queue takeovers and the engine's internal logs (committed offsets, the durable maps,
+ * share-cursor state) through the metadata group. Records ({@link #appendRecords}) are built into
+ * a batch here, so every replica appends the same bytes.
  */
 final class RaftLogAppender implements LogAppender {
 
-    private final RaftClient client;
-    private final LeaderForwarding forwarding;
+    private final GroupWriter metadata;
+    private final PartitionGroups partitions;
     private final LogEngine engine;
-    private final EngineStateMachine machine;
     /**
      * The epoch at which this node last took the queues over ({@link #serveQueues}); 0 until it
      * does, which no other node's takeover leaves valid.
      */
     private volatile long servingEpoch = 0;
-    /** Set once this node's server runs; until then every write goes through the client. */
-    private volatile LeaderSubmission leader;
-    private final Route route = new Route();
     private final GroupWaits waits = new GroupWaits();
 
-    RaftLogAppender(RaftClient client, LeaderForwarding forwarding, LogEngine engine, EngineStateMachine machine) {
-        this.client = client;
-        this.forwarding = forwarding;
+    RaftLogAppender(GroupWriter metadata, PartitionGroups partitions, LogEngine engine) {
+        this.metadata = metadata;
+        this.partitions = partitions;
         this.engine = engine;
-        this.machine = machine;
     }
 
-    /**
-     * A producer's batch: while this node leads, straight to its own Raft server
-     * ({@link LeaderSubmission}, which refuses with a retriable error once it stops leading);
-     * otherwise forwarded to wherever the leader is ({@link LeaderForwarding}, which refuses the
-     * same way when it finds none in time: a leader that stepped down because it lost its
-     * majority leads no more when the batch comes). The way changes only while no batch is in
-     * flight either way, so batches keep the order in which they came (the forwarding client
-     * orders what it sends; the server what it is handed; nothing orders one against the other).
-     * The batch is handed over outside the lock: Ratis completes replies while holding its own
-     * locks, and the completion takes this one.
-     */
+    /** A producer's batch, through its partition's group: see {@link GroupWriter#sendBatch}. */
     @Override
     public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
         Message entry = Message.valueOf(LogCommand.encode(appendCommand(partition, records, LogCommand.ANY_EPOCH)));
-        boolean direct;
-        synchronized (route) {
-            if (route.inFlight == 0) {
-                route.direct = leader != null && leader.leading();
-            }
-            route.inFlight++;
-            direct = route.direct;
-        }
-        CompletableFuture<RaftClientReply> sent = direct ? leader.submit(entry) : forwarding.submit(entry);
-        sent.whenComplete((reply, failure) -> {
-            synchronized (route) {
-                route.inFlight--;
-            }
-        });
-        return applied(sent);
-    }
-
-    /** Which way producers' batches go now, and how many are on their way. */
-    private static final class Route {
-        int inFlight;
-        boolean direct;
-    }
-
-    /** From now on producers' batches go straight to {@code leader}'s server while it leads. */
-    void submitDirectlyWhileLeading(LeaderSubmission leader) {
-        this.leader = leader;
+        return send(partition, w -> w.sendBatch(entry));
     }
 
     @Override
@@ -107,7 +67,7 @@ final class RaftLogAppender implements LogAppender {
      * is written at this one. Everything committed before is applied here by then too.
      */
     CompletableFuture<Void> serveQueues(int node, long epoch) {
-        return submit(new LogCommand.ServeQueues(node, epoch)).thenRun(() -> servingEpoch = epoch);
+        return metadata.submit(new LogCommand.ServeQueues(node, epoch)).thenRun(() -> servingEpoch = epoch);
     }
 
     /**
@@ -139,29 +99,34 @@ final class RaftLogAppender implements LogAppender {
     }
 
     /**
-     * Commits the command, then waits until this node applied it too (the reply comes from the
-     * leader once it applied it), so what a writer on this node wrote, this node's readers see.
+     * Commits the command through the group that orders it — a partition's writes (batches,
+     * markers, DeleteRecords) through the partition's, everything else through the metadata
+     * group — then waits until this node applied it too, so what a writer on this node wrote,
+     * this node's readers see.
      */
     CompletableFuture<AppendResult> submit(LogCommand command) {
-        return applied(client.async().send(Message.valueOf(LogCommand.encode(command))));
+        TopicPartition partition = LogCommand.partitionOf(command);
+        if (partition == null) {
+            return waits.track(metadata.submit(command));
+        }
+        return send(partition, w -> w.submit(command));
     }
 
-    /** The write's result once committed and applied on this node; the group's refusal as a failure. */
-    private CompletableFuture<AppendResult> applied(CompletableFuture<RaftClientReply> sent) {
-        return waits.track(sent.thenCompose(reply -> {
-            if (!reply.isSuccess()) {
-                throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
-            }
-            return machine.appliedThrough(reply.getLogIndex()).thenApply(applied -> result(reply));
-        }));
+    /** Through the group that orders {@code partition}'s writes; a partition this node does not know fails as unknown. */
+    private CompletableFuture<AppendResult> send(TopicPartition partition,
+            java.util.function.Function<GroupWriter, CompletableFuture<AppendResult>> write) {
+        if (!PartitionGroups.hasGroup(partition)) {
+            return waits.track(write.apply(metadata));
+        }
+        return waits.track(partitions.writer(partition).map(w -> w.send(write)).orElseGet(() -> unknown(partition)));
     }
 
-    /** Fails every write waiting on the group, and every later one: see {@link GroupWaits}. */
+    /** Fails every write waiting on a group, and every later one: see {@link GroupWaits}. */
     void abandonWaits(String why) {
         waits.abandon(why);
     }
 
-    private static AppendResult result(RaftClientReply reply) {
-        return LogCommand.decodeReply(reply.getMessage().getContent().toByteArray());
+    private static CompletableFuture<AppendResult> unknown(TopicPartition partition) {
+        return CompletableFuture.failedFuture(new UnknownTopicException("unknown partition " + partition));
     }
 }

@@ -45,12 +45,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's part in a replicated Trilog: an Apache Ratis server in the cluster's Raft group
- * (every node of {@code cluster.nodes}), its state machine applying the group's committed writes to
- * this node's engine, and the {@link #appender()} through which everything on this node writes.
- *
- * <p>First step of replication (docs/replication.md): one Raft group for all partitions, so one
- * leader for everything; a group per partition is the next step.
+ * This node's part in a replicated Trilog: an Apache Ratis server holding the cluster's metadata
+ * group (every node of {@code cluster.nodes}: topics, internal logs, queue takeovers) and one
+ * group per partition ({@link PartitionGroups}), their state machines applying each group's
+ * committed writes to this node's engine, and the {@link #appender()} through which everything on
+ * this node writes. {@link #leader()} is the metadata group's (it serves the coordinators and the
+ * queues); {@link #leader(TopicPartition)} a partition's (docs/replication.md).
  */
 public final class ReplicatedNode implements Cluster, AutoCloseable {
 
@@ -59,16 +59,19 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     /** A follower that answered the leader within this long is in sync (Kafka's replica.lag.time.max.ms default). */
     static final long REPLICA_LAG_MAX_MS = 30_000;
 
-    /** The one group of this step; every node derives the same id. */
+    /** How long a takeover waits for this node's partition groups to catch up before it is tried again. */
+    private static final java.time.Duration PARTITIONS_CATCH_UP = java.time.Duration.ofSeconds(30);
+
+    /** The metadata group; every node derives the same id. */
     static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(
             UUID.nameUUIDFromBytes("trilog-cluster".getBytes(StandardCharsets.UTF_8)));
 
     private final RaftServer server;
-    private final RaftClient client;
-    private final LeaderForwarding forwarding;
+    /** How this node writes through the metadata group. */
+    private final GroupWriter metadata;
+    private final PartitionGroups partitions;
     private final RaftLogAppender appender;
     private final EngineStateMachine machine;
-    private final LeaderSubmission submission;
     private final RaftPeerId self;
     private final List<Integer> nodes;
     private final LogEngine engine;
@@ -83,16 +86,15 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
                 return t;
             });
 
-    private ReplicatedNode(LogEngine engine, ClusterNodes cluster, RaftServer server, RaftClient client,
-            LeaderForwarding forwarding, RaftLogAppender appender, EngineStateMachine machine, LeaderSubmission submission, RaftPeerId self,
+    private ReplicatedNode(LogEngine engine, ClusterNodes cluster, RaftServer server, GroupWriter metadata,
+            PartitionGroups partitions, RaftLogAppender appender, EngineStateMachine machine, RaftPeerId self,
             List<Integer> nodes) {
         this.machine = machine;
-        this.submission = submission;
+        this.metadata = metadata;
+        this.partitions = partitions;
         this.engine = engine;
         this.clusterId = clusterId(cluster);
         this.server = server;
-        this.client = client;
-        this.forwarding = forwarding;
         this.self = self;
         this.appender = appender;
         this.nodes = nodes;
@@ -138,34 +140,44 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         snapshots.applyTo(properties);
+        // read-only requests are read-index barriers (PartitionGroups.caughtUp); snapshot pieces are stale reads
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, cluster.nodes().stream()
                 .map(n -> RaftPeer.newBuilder().setId(peerId(n.id())).setAddress(n.address()).build()).toList());
         boolean existing = Files.isDirectory(raftDir.resolve("ratis")) && hasContent(raftDir.resolve("ratis"));
+        requireGroupPerPartitionLayout(raftDir, existing);
         RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
                 .setRetryPolicy(LeaderWait.policy()).build();
         LeaderForwarding forwarding = new LeaderForwarding(properties, group);
+        PartitionGroups partitions = new PartitionGroups(cluster, nodeId, properties, engine);
         EngineStateMachine[] machine = new EngineStateMachine[1];
+        GroupWriter[] metadata = new GroupWriter[1];
         RaftLogAppender[] replicated = new RaftLogAppender[1];
         engine.spreadProducerIds(nodeId); // every node writes to the same partitions' producer state
-        // from now on every writer on this node goes through the group; the state machine applies locally
+        // from now on every writer on this node goes through the groups; the state machines apply locally
         engine.replaceAppender(local -> {
             machine[0] = new EngineStateMachine(engine, local, raftDir.resolve("applied-index"));
             machine[0].fetchSnapshotsWith(client);
-            replicated[0] = new RaftLogAppender(client, forwarding, engine, machine[0]);
+            machine[0].onTopicsChanged(partitions::reconcile);
+            partitions.applyWith(local);
+            metadata[0] = new GroupWriter(client, forwarding, machine[0]::appliedThrough);
+            replicated[0] = new RaftLogAppender(metadata[0], partitions, engine);
             return replicated[0];
         });
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(peerId(nodeId))
                 .setGroup(group)
                 .setProperties(properties)
-                .setStateMachine(machine[0])
+                .setStateMachineRegistry(id -> id.equals(GROUP_ID) ? machine[0] : partitions.machineFor(id))
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
+        partitions.attach(server);
+        partitions.reconcile();
         LeaderSubmission submission = new LeaderSubmission(server, GROUP_ID, peerId(nodeId));
-        replicated[0].submitDirectlyWhileLeading(submission);
-        ReplicatedNode node = new ReplicatedNode(engine, cluster, server, client, forwarding, replicated[0], machine[0],
-                submission, peerId(nodeId), cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
+        metadata[0].submitDirectlyWhileLeading(submission);
+        ReplicatedNode node = new ReplicatedNode(engine, cluster, server, metadata[0], partitions, replicated[0],
+                machine[0], peerId(nodeId), cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
         machine[0].onLeaderChange(node::leaderChanged);
         if (!existing) {
             node.emptyLogNudge = new EmptyLogNudge(node::division, client, peerId(nodeId), machine[0]::lastApplied,
@@ -173,6 +185,38 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
         engine.joinCluster(node);
         return node;
+    }
+
+    /** Written before this build first formats a node's Raft storage: its groups are one per partition. */
+    static final String LAYOUT_FILE = "layout";
+    private static final String LAYOUT = "raft-group-per-partition 1\n";
+
+    /**
+     * A node's Raft storage written by the single-group build holds its partitions' writes in the
+     * metadata group's log, which this build refuses for every partition that has a group of its
+     * own: started on it, the node would apply none of them and its partitions would diverge from
+     * every replica. It is refused at start, saying what to do (docs/replication.md, "Upgrading");
+     * a new storage is marked before Ratis writes anything to it, so a storage with content and
+     * no mark is the old build's.
+     */
+    private static void requireGroupPerPartitionLayout(Path raftDir, boolean existing) throws IOException {
+        Path layout = raftDir.resolve(LAYOUT_FILE);
+        if (!existing) {
+            Files.writeString(layout, LAYOUT, StandardCharsets.UTF_8);
+            return;
+        }
+        if (!Files.exists(layout)) {
+            throw new IOException("the Raft storage in " + raftDir + " was written by a Trilog build with a single Raft"
+                    + " group for the whole cluster; this build has a Raft group per partition and cannot take it over."
+                    + " Run the cluster on empty data directories (stop every node, move each node's data directory"
+                    + " aside, start them all again) and copy the data in through clients, or keep the earlier build;"
+                    + " see docs/replication.md, \"Upgrading from the single-group build\"");
+        }
+        String found = Files.readString(layout, StandardCharsets.UTF_8);
+        if (!found.equals(LAYOUT)) {
+            throw new IOException("the Raft storage in " + raftDir + " has layout '" + found.strip()
+                    + "', which this build does not know (it knows '" + LAYOUT.strip() + "'): written by a newer build?");
+        }
     }
 
     private static boolean hasContent(Path dir) throws IOException {
@@ -230,6 +274,13 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
     }
 
+    /**
+     * Commits the takeover through the metadata group — once applied here, so is every entry that
+     * group committed before — and then waits until this node's replica of every partition group
+     * applied what its group committed ({@link PartitionGroups#caughtUp}): a queue's records are
+     * in ordinary partitions, whose groups this node may still be catching up on (it was down, or
+     * is slow), and the queues' state read next must hold every acknowledged publish.
+     */
     @Override
     public void serveQueues(long epoch) throws IOException {
         try {
@@ -237,6 +288,17 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         } catch (CompletionException e) {
             throw new IOException("node " + nodeId() + " could not take the queues over at epoch " + epoch, e.getCause());
         }
+        long started = System.nanoTime();
+        try {
+            // a read that hangs (a leader that stopped answering) ends too
+            partitions.caughtUp(PARTITIONS_CATCH_UP)
+                    .orTimeout(PARTITIONS_CATCH_UP.toMillis() + 5_000, TimeUnit.MILLISECONDS).join();
+        } catch (CompletionException | RejectedExecutionException e) {
+            throw new IOException("node " + nodeId() + " took the queues over at epoch " + epoch
+                    + " but its partition groups have not caught up with their leaders", e.getCause() == null ? e : e.getCause());
+        }
+        log.info("Node {} took the queues over at epoch {}; its partition groups had applied what they committed"
+                + " {} ms later", nodeId(), epoch, (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override
@@ -293,25 +355,63 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
      * snapshot, and has state of its own a snapshot cannot be installed over — or empty while it can.
      */
     public Optional<String> cannotCatchUp() {
-        return Optional.ofNullable(machine.cannotCatchUp());
+        List<String> reasons = new ArrayList<>();
+        Optional.ofNullable(machine.cannotCatchUp()).ifPresent(reasons::add);
+        reasons.addAll(partitions.cannotCatchUp());
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
     }
 
     /**
-     * What this node is doing to take another node's snapshot (it lost its data directory after
-     * the others purged their logs), while it is; empty otherwise.
+     * What this node is doing to take other nodes' snapshots — the metadata group's or a
+     * partition group's (it lost its data directory after the others purged their logs) — while
+     * it is; empty otherwise.
      */
     public Optional<String> installingSnapshot() {
-        return Optional.ofNullable(machine.installing());
+        List<String> installs = new ArrayList<>();
+        Optional.ofNullable(machine.installing()).ifPresent(installs::add);
+        installs.addAll(partitions.installing());
+        return installs.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", installs));
+    }
+
+    /** How producers' batches for {@code partition} reach this node's own server while it leads its group. */
+    LeaderSubmission leaderSubmission(TopicPartition partition) {
+        return partitionWriter(partition).leaderSubmission();
+    }
+
+    /** {@code partition}'s group's writer, once this node knows the group's leader. */
+    private GroupWriter partitionWriter(TopicPartition partition) {
+        return partitions.writer(partition).flatMap(PartitionWriters::now)
+                .orElseThrow(() -> new IllegalStateException("no leader of " + partition + "'s group known yet"));
+    }
+
+    /** How producers' batches for {@code partition} reach its group's leader while this node does not lead it. */
+    LeaderForwarding leaderForwarding(TopicPartition partition) {
+        return partitionWriter(partition).forwarding();
+    }
+
+    /** Whether this node leads {@code partition}'s group now. */
+    boolean isLeader(TopicPartition partition) {
+        return partitions.division(partition).map(d -> d.getInfo().isLeader()).orElse(false);
+    }
+
+    /** The last entry of {@code partition}'s group this node applied (-1 without the group). */
+    long appliedIndex(TopicPartition partition) {
+        return partitions.division(partition).map(d -> d.getInfo().getLastAppliedIndex()).orElse(-1L);
+    }
+
+    /** The last entry of {@code partition}'s group this node's Raft log holds (-1 without the group). */
+    long raftLogEndIndex(TopicPartition partition) {
+        return partitions.division(partition).map(d -> d.getRaftLog().getNextIndex() - 1).orElse(-1L);
     }
 
     /** How producers' batches reach this node's own server while it leads. */
     LeaderSubmission leaderSubmission() {
-        return submission;
+        return metadata.leaderSubmission();
     }
 
     /** How producers' batches reach the leader while this node does not lead. */
     LeaderForwarding leaderForwarding() {
-        return forwarding;
+        return metadata.forwarding();
     }
 
     /** The first entry this node's Raft log still holds (0 until it purged anything). */
@@ -384,13 +484,17 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
      */
     @Override
     public Set<Integer> inSync() {
-        Optional<RaftServer.Division> division = division();
+        return inSync(division());
+    }
+
+    private Set<Integer> inSync(Optional<RaftServer.Division> division) {
         if (division.isEmpty()) {
             return Set.of();
         }
         var info = division.get().getInfo();
         Set<Integer> inSync = new TreeSet<>();
-        leaderId().ifPresent(inSync::add);
+        Optional<Integer> leader = leaderOf(division);
+        leader.ifPresent(inSync::add);
         if (info.isLeader()) {
             for (var follower : info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
                 if (follower.getLastRpcElapsedTimeMs() <= REPLICA_LAG_MAX_MS) {
@@ -401,6 +505,52 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             inSync.add(nodeId());
         }
         return inSync;
+    }
+
+    private static Optional<Integer> leaderOf(Optional<RaftServer.Division> division) {
+        return division.map(d -> d.getInfo().getLeaderId()).map(ReplicatedNode::nodeId);
+    }
+
+    /** The partition's own group's leader, as this node's replica of it knows it. */
+    @Override
+    public OptionalInt leader(TopicPartition partition) {
+        if (!PartitionGroups.hasGroup(partition)) {
+            return leader();
+        }
+        return leaderOf(partitions.division(partition)).map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    @Override
+    public long leaderEpoch(TopicPartition partition) {
+        if (!PartitionGroups.hasGroup(partition)) {
+            return leaderEpoch();
+        }
+        return partitions.division(partition).map(d -> d.getInfo().getCurrentTerm()).orElse(0L);
+    }
+
+    @Override
+    public List<Integer> replicas(TopicPartition partition) {
+        if (!PartitionGroups.hasGroup(partition)) {
+            return nodes;
+        }
+        return engine.topic(partition.topic()).map(t -> partitions.replicas(t.id(), partition.partition()))
+                .orElse(nodes);
+    }
+
+    @Override
+    public Set<Integer> inSync(TopicPartition partition) {
+        return PartitionGroups.hasGroup(partition) ? inSync(partitions.division(partition)) : inSync();
+    }
+
+    /** The first entry {@code partition}'s group still holds in this node's Raft log (-1 without the group). */
+    long raftLogStartIndex(TopicPartition partition) {
+        return partitions.division(partition).map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
+    }
+
+    /** The index of this node's latest snapshot of {@code partition}'s group, or -1. */
+    long snapshotIndex(TopicPartition partition) {
+        return partitions.division(partition).map(d -> d.getStateMachine().getLatestSnapshot())
+                .map(snapshot -> snapshot.getIndex()).orElse(-1L);
     }
 
     /**
@@ -419,7 +569,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         Optional<Integer> leader = leaderId();
         if (!info.isLeader() && leader.isPresent()) {
             try {
-                var reply = client.getGroupManagementApi(peerId(leader.get())).info(GROUP_ID);
+                var reply = metadata.client().getGroupManagementApi(peerId(leader.get())).info(GROUP_ID);
                 return quorum(leader.get(), info.getCurrentTerm(), reply.getLogInfoProto().getCommitted().getIndex(),
                         reply.getCommitInfos(), reply.getRoleInfoProto());
             } catch (IOException | RuntimeException e) {
@@ -491,8 +641,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             emptyLogNudge.close();
         }
         leaderEvents.shutdownNow();
-        forwarding.close();
-        client.close();
+        partitions.close();
+        metadata.close();
         server.close();
     }
 }

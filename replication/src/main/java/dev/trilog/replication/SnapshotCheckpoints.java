@@ -58,9 +58,15 @@ final class SnapshotCheckpoints {
     /** When each checkpoint was last read from by another node (System.nanoTime). */
     private final java.util.Map<String, Long> lastRead = new java.util.concurrent.ConcurrentHashMap<>();
 
-    SnapshotCheckpoints(LogEngine engine, Path raftDir) {
+    /** Which partitions' files a checkpoint links: those whose state is this group's. */
+    private final java.util.function.Predicate<org.apache.kafka.common.TopicPartition> include;
+
+    /** Checkpoints under {@code stateDir}/checkpoints, linking the partitions {@code include} accepts. */
+    SnapshotCheckpoints(LogEngine engine, Path stateDir,
+            java.util.function.Predicate<org.apache.kafka.common.TopicPartition> include) {
         this.engine = engine;
-        this.dir = raftDir.resolve("checkpoints");
+        this.dir = stateDir.resolve("checkpoints");
+        this.include = include;
     }
 
     /**
@@ -72,7 +78,7 @@ final class SnapshotCheckpoints {
         String name = name(at);
         Path building = dir.resolve(name + ".building");
         DurableFiles.deleteTree(building);
-        EngineCheckpoint checkpoint = engine.checkpoint(building.resolve(DATA));
+        EngineCheckpoint checkpoint = engine.checkpoint(building.resolve(DATA), include);
         DurableFiles.writeAtomically(building.resolve(MANIFEST), new SnapshotManifest(at, appliedState, checkpoint).encode());
         Path published = dir.resolve(name);
         DurableFiles.deleteTree(published);
@@ -88,6 +94,25 @@ final class SnapshotCheckpoints {
                 DurableFiles.deleteTree(old);
             }
         }
+    }
+
+    /**
+     * Records the snapshot at {@code at} in Ratis' storage: one small file holding the group's
+     * applied state, which tells Ratis how far it may purge and where to apply from after a restart.
+     */
+    static void record(org.apache.ratis.statemachine.impl.SimpleStateMachineStorage snapshots, TermIndex at,
+            byte[] state) throws IOException {
+        java.io.File file = snapshots.getSnapshotFile(at.getTerm(), at.getIndex());
+        Path tmp = file.toPath().resolveSibling(file.getName() + ".tmp");
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write(ByteBuffer.wrap(state));
+            out.force(false);
+        }
+        Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        org.apache.ratis.io.MD5Hash md5 = org.apache.ratis.util.MD5FileUtil.computeAndSaveMd5ForFile(file);
+        snapshots.updateLatestSnapshot(new org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo(
+                new org.apache.ratis.server.storage.FileInfo(file.toPath(), md5), at));
     }
 
     private static String name(TermIndex at) {

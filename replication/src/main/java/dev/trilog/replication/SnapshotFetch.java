@@ -44,6 +44,27 @@ final class SnapshotFetch {
         return installDir.resolve("ready");
     }
 
+    /**
+     * Whether {@code ready/} holds a fetched checkpoint newer than {@code own} (the group's own
+     * latest snapshot, or null), to be installed: a fetch completed before the process stopped.
+     * One no newer (it was installed, and only the clean-up was cut off — installing it again
+     * would take entries applied since back) is deleted.
+     */
+    static boolean readyToInstall(Path installDir, org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo own)
+            throws IOException {
+        Path ready = ready(installDir);
+        if (!Files.isDirectory(ready)) {
+            return false;
+        }
+        Path manifest = ready.resolve(SnapshotCheckpoints.MANIFEST);
+        if (Files.exists(manifest) && (own == null
+                || own.getIndex() < SnapshotManifest.decode(Files.readAllBytes(manifest)).at().getIndex())) {
+            return true;
+        }
+        DurableFiles.deleteTree(ready);
+        return false;
+    }
+
     /** Fetches {@code from}'s newest checkpoint into {@code ready/}; returns its manifest. */
     SnapshotManifest fetch(RaftPeerId from) throws IOException {
         Path staging = staging(installDir);

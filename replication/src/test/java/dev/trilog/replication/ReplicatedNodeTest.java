@@ -66,6 +66,12 @@ class ReplicatedNodeTest {
             startNode(i);
         }
         engines[0].createTopic("orders", 1, Map.of());
+        // a write goes through the partition's own group, which a node joins once it applied the
+        // topic's creation and its leader is elected: as a Kafka client waits for Metadata to name one
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to know orders-0's leader", () -> nodes[n].leader(TP).isPresent(), 120);
+        }
     }
 
     private void startNode(int i) throws IOException {
@@ -133,18 +139,7 @@ class ReplicatedNodeTest {
     }
 
     private static List<String> values(LogEngine engine) throws Exception {
-        PartitionLog log = engine.partition(TP);
-        List<String> out = new ArrayList<>();
-        long offset = 0;
-        while (offset < log.logEndOffset()) {
-            for (LogRecord r : log.readRecords(offset, 1 << 20)) {
-                byte[] v = new byte[r.value().remaining()];
-                r.value().duplicate().get(v);
-                out.add(r.offset() + ":" + new String(v, StandardCharsets.UTF_8));
-                offset = r.offset() + 1;
-            }
-        }
-        return out;
+        return values(engine, TP);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -180,8 +175,8 @@ class ReplicatedNodeTest {
 
     @Test
     void batchesProducedOnTheLeaderGoStraightToItsServerInOrderAndReachEveryReplica() throws Exception {
-        int leader = leaderIndex();
-        await("the leader ready for writes", () -> nodes[leader].leaderSubmission().leading());
+        int leader = partitionLeaderIndex(TP);
+        await("the leader ready for writes", () -> nodes[leader].leaderSubmission(TP).leading());
         appendMany(leader, 0, 200);
         appendMany((leader + 1) % 3, 200, 50); // a follower's go through the Raft client
         appendMany(leader, 250, 50);
@@ -200,8 +195,9 @@ class ReplicatedNodeTest {
 
     @Test
     void aFollowerHandedABatchAsIfItLedRefusesItWithNotLeaderOrFollower() throws Exception {
-        int follower = (leaderIndex() + 1) % 3;
-        LeaderSubmission submission = nodes[follower].leaderSubmission();
+        int follower = (partitionLeaderIndex(TP) + 1) % 3;
+        await("the follower to know the partition's leader", () -> nodes[follower].leader(TP).isPresent());
+        LeaderSubmission submission = nodes[follower].leaderSubmission(TP);
         assertThat(submission.leading()).isFalse();
         var batch = new LogCommand.Append(TP, RecordFormat.build(0, "none",
                 List.of(RecordData.of(1, null, "x".getBytes(StandardCharsets.UTF_8)))),
@@ -216,13 +212,7 @@ class ReplicatedNodeTest {
     @Test
     void theGroupKeepsAcceptingWritesWhenItsLeaderStops() throws Exception {
         append(0, 0, 5);
-        int leader = -1;
-        for (int i = 0; i < 3; i++) {
-            if (nodes[i].isLeader()) {
-                leader = i;
-            }
-        }
-        assertThat(leader).as("a leader").isGreaterThanOrEqualTo(0);
+        int leader = partitionLeaderIndex(TP);
         stopNode(leader);
         int survivor = (leader + 1) % 3;
         int other = (leader + 2) % 3;
@@ -231,7 +221,8 @@ class ReplicatedNodeTest {
 
         await("both survivors to have 10", () -> hasEnd(survivor, 10) && hasEnd(other, 10));
         assertThat(values(engines[survivor])).isEqualTo(values(engines[other])).hasSize(10);
-        assertThat(nodes[survivor].leaderId()).isPresent().get().isNotEqualTo(leader + 1);
+        assertThat(nodes[survivor].leader(TP)).isPresent();
+        assertThat(nodes[survivor].leader(TP).getAsInt()).isNotEqualTo(leader + 1);
     }
 
     @Test
@@ -366,6 +357,75 @@ class ReplicatedNodeTest {
                 .hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("v2"));
     }
 
+    /**
+     * A queue's records live in ordinary partitions, each ordered by its own group: a node that
+     * takes the queues over must first have applied every entry those groups committed, or it
+     * would read a queue without publishes acknowledged elsewhere (and deliver again what was
+     * acknowledged). A follower stopped while 400 batches are committed, started again, and
+     * taking the queues over at once holds every one of them when {@code serveQueues} returns —
+     * checked at that moment, not awaited.
+     */
+    @Test
+    void aNodeTakingTheQueuesOverHasAppliedEveryEntryItsPartitionGroupsCommittedFirst() throws Exception {
+        int metadataLeader = leaderIndex();
+        int lagging = (metadataLeader + 1) % 3;
+        append(metadataLeader, 0, 1);
+        await("node " + (lagging + 1) + " to have the first record", () -> hasEnd(lagging, 1));
+        stopNode(lagging);
+        appendMany(metadataLeader, 1, 400);
+        startNode(lagging);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) { // refused until the restarted node heard of the current term (the takeover names it)
+            try {
+                nodes[lagging].serveQueues(nodes[lagging].leaderEpoch());
+                break;
+            } catch (IOException refused) {
+                assertThat(System.nanoTime()).as("node %d taking the queues over: %s", lagging + 1, refused)
+                        .isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+        assertThat(engines[lagging].partition(TP).logEndOffset()).as("records applied when the takeover returned")
+                .isEqualTo(401);
+        assertThat(values(engines[lagging])).isEqualTo(values(engines[metadataLeader]));
+    }
+
+    /**
+     * A Raft storage the single-group build wrote (content, no layout mark) holds partitions'
+     * writes in the metadata group's log, which this build would not apply: the node refuses to
+     * start, naming the directory and what to do, and leaves the storage as it was.
+     */
+    @Test
+    void aRaftStorageWrittenByTheSingleGroupBuildIsRefusedAtStartSayingWhatToDo() throws Exception {
+        append(0, 0, 1);
+        stopNode(2);
+        Path raft = dir.resolve("node-3").resolve("raft");
+        java.nio.file.Files.delete(raft.resolve(ReplicatedNode.LAYOUT_FILE)); // as the single-group build left it
+
+        try (LogEngine engine = LogEngine.open(EngineSettings.of(dir.resolve("node-3").resolve("data")))) {
+            assertThatThrownBy(() -> ReplicatedNode.start(engine, cluster, 3, raft, SNAPSHOTS))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(raft.toString())
+                    .hasMessageContaining("single Raft group")
+                    .hasMessageContaining("docs/replication.md");
+        }
+        assertThat(java.nio.file.Files.exists(raft.resolve(ReplicatedNode.LAYOUT_FILE))).as("left unmarked").isFalse();
+        assertThat(raft.resolve("ratis").toFile().list()).as("the storage left as it was").isNotEmpty();
+    }
+
+    /** The node leading {@code tp}'s own Raft group, once one does. */
+    private int partitionLeaderIndex(TopicPartition tp) throws InterruptedException {
+        await("a leader of " + tp, () -> java.util.Arrays.stream(nodes).anyMatch(n -> n != null && n.isLeader(tp)));
+        for (int i = 0; i < 3; i++) {
+            if (nodes[i] != null && nodes[i].isLeader(tp)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no leader of " + tp);
+    }
+
+    /** The node leading the metadata group, once one does. */
     private int leaderIndex() throws InterruptedException {
         await("a leader", () -> java.util.Arrays.stream(nodes).anyMatch(ReplicatedNode::isLeader));
         for (int i = 0; i < 3; i++) {
@@ -384,7 +444,7 @@ class ReplicatedNodeTest {
     void aFollowerCutOffFromTheMajorityAcceptsNoWriteAndItsWaitingWriteGoesThroughWhenTheMajorityReturns()
             throws Exception {
         append(0, 0, 1);
-        int lone = (leaderIndex() + 1) % 3;
+        int lone = (partitionLeaderIndex(TP) + 1) % 3;
         for (int i = 0; i < 3; i++) {
             if (i != lone) {
                 stopNode(i);
@@ -399,8 +459,8 @@ class ReplicatedNodeTest {
         Thread.sleep(3_000); // several election timeouts
         assertThat(write).as("a write without a majority").isNotDone();
         assertThat(engines[lone].partition(TP).logEndOffset()).isEqualTo(1);
-        assertThat(nodes[lone].isLeader()).isFalse();
-        assertThat(nodes[lone].inSync()).doesNotContain(stopped(lone));
+        assertThat(nodes[lone].isLeader(TP)).isFalse();
+        assertThat(nodes[lone].inSync(TP)).doesNotContain(stopped(lone));
 
         startNode((lone + 1) % 3); // a majority again: the waiting write goes through
         assertThat(write.get(30, TimeUnit.SECONDS).firstOffset()).isEqualTo(1);
@@ -416,8 +476,8 @@ class ReplicatedNodeTest {
     @Test
     void aLeaderCutOffFromTheMajorityRefusesTheBatchItCouldNotCommitWithNotLeaderOrFollower() throws Exception {
         append(0, 0, 1);
-        int lone = leaderIndex();
-        await("the leader ready for writes", () -> nodes[lone].leaderSubmission().leading());
+        int lone = partitionLeaderIndex(TP);
+        await("the leader ready for writes", () -> nodes[lone].leaderSubmission(TP).leading());
         for (int i = 0; i < 3; i++) {
             if (i != lone) {
                 stopNode(i);
@@ -431,7 +491,7 @@ class ReplicatedNodeTest {
         assertThatThrownBy(() -> write.get(120, TimeUnit.SECONDS)).as("a write without a majority")
                 .hasCauseInstanceOf(org.apache.kafka.common.errors.NotLeaderOrFollowerException.class);
         assertThat(engines[lone].partition(TP).logEndOffset()).isEqualTo(1);
-        assertThat(nodes[lone].isLeader()).isFalse();
+        assertThat(nodes[lone].isLeader(TP)).isFalse();
 
         startNode((lone + 1) % 3); // a majority again: writes go through, wherever the leader is now
         var after = nodes[lone].appender().append(TP, RecordFormat.build(0, "none",
@@ -516,13 +576,13 @@ class ReplicatedNodeTest {
     @Test
     void aLeaderThatSteppedDownForLackOfAMajorityRefusesABatchHandedToItAfterwards() throws Exception {
         append(0, 0, 1);
-        int lone = leaderIndex();
+        int lone = partitionLeaderIndex(TP);
         for (int i = 0; i < 3; i++) {
             if (i != lone) {
                 stopNode(i);
             }
         }
-        await("the lone leader to step down", () -> !nodes[lone].isLeader(), 120);
+        await("the lone leader to step down", () -> !nodes[lone].isLeader(TP), 120);
 
         var write = nodes[lone].appender().append(TP, RecordFormat.build(0, "none",
                 List.of(RecordData.of(1_000, null, "alone".getBytes(StandardCharsets.UTF_8)))));
@@ -531,14 +591,215 @@ class ReplicatedNodeTest {
         assertThat(engines[lone].partition(TP).logEndOffset()).isEqualTo(1);
 
         startNode((lone + 1) % 3); // a majority again: the forwarding that gave up forwards again
+        await("the lone node to know the partition's new leader", () -> nodes[lone].leader(TP).isPresent(), 120);
         var batch = new LogCommand.Append(TP, RecordFormat.build(0, "none",
                 List.of(RecordData.of(1_001, null, "after".getBytes(StandardCharsets.UTF_8)))),
                 org.apache.kafka.common.Uuid.ZERO_UUID, 0, Map.of(), LogCommand.ANY_EPOCH);
-        var reply = nodes[lone].leaderForwarding().submit(org.apache.ratis.protocol.Message.valueOf(
+        var reply = nodes[lone].leaderForwarding(TP).submit(org.apache.ratis.protocol.Message.valueOf(
                 LogCommand.encode(batch))).get(120, TimeUnit.SECONDS);
         long after = LogCommand.decodeReply(reply.getMessage().getContent().toByteArray()).firstOffset();
         await("the forwarded batch on the lone node", () -> hasEnd(lone, after + 1), 120);
         assertThat(values(engines[lone])).startsWith("0:m0").endsWith(after + ":after");
+    }
+
+    // ---------------------------------------------------------------- a Raft group per partition
+
+    /** {@code tp}'s records on {@code engine}, as offset:value. */
+    private static List<String> values(LogEngine engine, TopicPartition tp) throws Exception {
+        PartitionLog log = engine.partition(tp);
+        List<String> out = new ArrayList<>();
+        long offset = 0;
+        while (offset < log.logEndOffset()) {
+            for (LogRecord r : log.readRecords(offset, 1 << 20)) {
+                byte[] v = new byte[r.value().remaining()];
+                r.value().duplicate().get(v);
+                out.add(r.offset() + ":" + new String(v, StandardCharsets.UTF_8));
+                offset = r.offset() + 1;
+            }
+        }
+        return out;
+    }
+
+    private void appendTo(TopicPartition tp, int node, String value, long expectedOffset) throws Exception {
+        var result = nodes[node].appender().append(tp, RecordFormat.build(0, "none",
+                List.of(RecordData.of(1_000, null, value.getBytes(StandardCharsets.UTF_8))))).get(60, TimeUnit.SECONDS);
+        assertThat(result.firstOffset()).as("offset of %s", value).isEqualTo(expectedOffset);
+    }
+
+    /**
+     * Each partition has a Raft group of its own whose preferred leader (the highest Ratis
+     * priority) moves by one node with each partition: six partitions are led by all three nodes,
+     * so some by a node that does not lead the metadata group — and a write through any node,
+     * the metadata leader included, reaches the partition's leader and every replica.
+     */
+    @Test
+    void partitionsAreLedByEveryNodeNotOnlyByTheMetadataLeader() throws Exception {
+        engines[1].createTopic("spread", 6, Map.of());
+        for (int i = 0; i < 3; i++) { // the creation returns once node 2 applied it; placement follows the topic
+            int n = i;
+            await("node " + (n + 1) + " to have the topic", () -> engines[n].topic("spread").isPresent());
+        }
+        java.util.Set<Integer> leaders = new java.util.TreeSet<>();
+        for (int p = 0; p < 6; p++) {
+            TopicPartition tp = new TopicPartition("spread", p);
+            int preferred = nodes[0].replicas(tp).get(0);
+            assertThat(nodes[1].replicas(tp)).as("every node places %s alike", tp).isEqualTo(nodes[0].replicas(tp))
+                    .containsExactlyInAnyOrder(1, 2, 3);
+            await(tp + " led by its preferred replica, as every node sees it", () -> java.util.Arrays.stream(nodes)
+                    .allMatch(n -> n.leader(tp).orElse(-1) == preferred), 120);
+            leaders.add(preferred);
+        }
+        assertThat(leaders).as("the partitions' leaders").containsExactly(1, 2, 3);
+
+        int metadataLeader = leaderIndex();
+        TopicPartition elsewhere = java.util.stream.IntStream.range(0, 6).mapToObj(p -> new TopicPartition("spread", p))
+                .filter(tp -> nodes[0].leader(tp).getAsInt() != metadataLeader + 1).findFirst().orElseThrow();
+        int partitionLeader = nodes[0].leader(elsewhere).getAsInt() - 1;
+        assertThat(nodes[partitionLeader].isLeader(elsewhere)).isTrue();
+        assertThat(nodes[partitionLeader].isLeader()).as("the partition's leader leads no metadata").isFalse();
+
+        appendTo(elsewhere, metadataLeader, "through the metadata leader", 0);
+        appendTo(elsewhere, partitionLeader, "through the partition's leader", 1);
+        appendTo(elsewhere, 3 - metadataLeader - partitionLeader, "through the third node", 2);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to have the 3 records", () -> engines[n].partition(elsewhere).logEndOffset() == 3);
+            assertThat(values(engines[n], elsewhere)).containsExactly("0:through the metadata leader",
+                    "1:through the partition's leader", "2:through the third node");
+        }
+        assertThat(nodes[0].leaderEpoch(elsewhere)).as("the partition group's own term").isPositive();
+    }
+
+    /**
+     * A partition's group elects a new leader among its other replicas when its leader stops:
+     * every acknowledged write is on the survivors, writes go on through the new leader, and the
+     * old one catches up when it comes back — while the metadata group may still be led by
+     * another node the whole time.
+     */
+    @Test
+    void aPartitionGroupKeepsEveryAcknowledgedWriteWhenItsLeaderStops() throws Exception {
+        int leader = partitionLeaderIndex(TP);
+        int writer = (leader + 1) % 3;
+        append(writer, 0, 10);
+        stopNode(leader);
+
+        append(writer, 10, 10); // waits out the partition group's election
+
+        int other = (leader + 2) % 3;
+        await("both survivors to have 20", () -> hasEnd(writer, 20) && hasEnd(other, 20));
+        assertThat(values(engines[writer])).isEqualTo(values(engines[other])).hasSize(20).startsWith("0:m0")
+                .endsWith("19:m19");
+        int successor = partitionLeaderIndex(TP);
+        assertThat(successor).as("the partition's new leader").isNotEqualTo(leader);
+
+        startNode(leader);
+        await("the old leader to catch up", () -> hasEnd(leader, 20), 120);
+        assertThat(values(engines[leader])).isEqualTo(values(engines[writer]));
+        append(leader, 20, 1); // and it takes writes again
+    }
+
+    /**
+     * A follower whose data directory was wiped (a replaced disk) comes back holding every
+     * partition's batches, whichever node leads each partition's group: three partitions led by
+     * the three nodes, written before the wipe and while it is down. Each group's leader still
+     * remembers how far the node's lost log matched; the node must be fed from its empty log.
+     */
+    @Test
+    void aWipedFollowerHoldsEveryPartitionsBatchesWhicheverNodeLeadsThem() throws Exception {
+        engines[0].createTopic("spread", 3, Map.of());
+        List<TopicPartition> spread = java.util.stream.IntStream.range(0, 3)
+                .mapToObj(p -> new TopicPartition("spread", p)).toList();
+        for (TopicPartition tp : spread) {
+            int preferred = nodes[0].replicas(tp).get(0);
+            await(tp + " led by its preferred replica", () -> java.util.Arrays.stream(nodes)
+                    .allMatch(n -> n.leader(tp).orElse(-1) == preferred), 120);
+        }
+        int wiped = aFollower();
+        int writer = (wiped + 1) % 3;
+        for (TopicPartition tp : spread) {
+            for (int i = 0; i < 5; i++) {
+                appendTo(tp, writer, tp.partition() + "-before-" + i, i);
+            }
+        }
+        for (TopicPartition tp : spread) {
+            await("node " + (wiped + 1) + " to hold " + tp, () -> engines[wiped].partition(tp) != null
+                    && engines[wiped].partition(tp).logEndOffset() == 5);
+        }
+        stopNode(wiped);
+        deleteRecursively(dir.resolve("node-" + (wiped + 1)));
+        // only spread-0 is written while the node is down: a group's leader that has nothing new to
+        // send sends the node heartbeats only, which never took it back to the log's start
+        for (int i = 5; i < 10; i++) {
+            appendTo(spread.get(0), writer, "0-while-down-" + i, i);
+        }
+        startNode(wiped);
+
+        for (TopicPartition tp : spread) {
+            long end = tp.partition() == 0 ? 10 : 5;
+            await("the wiped node to hold all " + end + " batches of " + tp, () -> engines[wiped].partition(tp) != null
+                    && engines[wiped].partition(tp).logEndOffset() == end, 120);
+            assertThat(values(engines[wiped], tp)).isEqualTo(values(engines[writer], tp));
+        }
+        // and, with either other node stopped, every group still elects a leader: the wiped replica's vote counts
+        stopNode(writer);
+        for (TopicPartition tp : spread) {
+            long end = tp.partition() == 0 ? 10 : 5;
+            appendTo(tp, wiped, tp.partition() + "-after", end);
+        }
+    }
+
+    /**
+     * A partition's group takes snapshots and purges its Raft log as the metadata group does; a
+     * follower that lost its data directory after the purge cannot replay the log from its start,
+     * so it fetches the leader's checkpoint of the partition, installs it, and follows the log
+     * from there: it then holds the same records at the same offsets, and takes writes.
+     */
+    @Test
+    void aWipedFollowerInstallsItsPartitionGroupsSnapshotOnceTheGroupPurgedItsLog() throws Exception {
+        long end = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!java.util.Arrays.stream(nodes).allMatch(n -> n.raftLogStartIndex(TP) > 0)) {
+            assertThat(System.nanoTime()).as("waiting for every node to purge its Raft log of " + TP)
+                    .isLessThan(deadline);
+            appendMany(0, (int) end, 20);
+            end += 20;
+        }
+        awaitEveryNodeHas(end);
+        int wiped = aFollower();
+        int writer = (wiped + 1) % 3;
+        stopNode(wiped);
+        deleteRecursively(dir.resolve("node-" + (wiped + 1)));
+        appendMany(writer, (int) end, 20);
+        long total = end + 20;
+        startNode(wiped);
+
+        // the install puts the records in the engine before it records the snapshot as the node's
+        await("the wiped node to hold all " + total + " records", () -> hasEnd(wiped, total)
+                && nodes[wiped].installingSnapshot().isEmpty(), 180);
+        assertThat(nodes[wiped].snapshotIndex(TP)).as("the installed snapshot of the partition's group").isPositive();
+        assertThat(nodes[wiped].cannotCatchUp()).isEmpty();
+        assertThat(values(engines[wiped])).isEqualTo(values(engines[writer])).hasSize((int) total);
+        appendMany(wiped, (int) total, 5); // and it takes writes as any node does
+        awaitEveryNodeHas(total + 5);
+    }
+
+    /** A topic's deletion, applied in the metadata group, removes its partitions' groups and their Raft storage. */
+    @Test
+    void aDeletedTopicsPartitionGroupsAreRemovedFromEveryNode() throws Exception {
+        appendTo(TP, 0, "m0", 0);
+        Topic orders = engines[0].topic("orders").orElseThrow();
+        Path group = dir.resolve("node-2").resolve("raft").resolve("ratis")
+                .resolve(PartitionGroups.groupId(orders.id(), 0).getUuid().toString());
+        assertThat(group).as("the partition group's Raft storage").isDirectory();
+
+        engines[0].deleteTopic("orders");
+
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to remove the group", () -> nodes[n].leader(TP).isEmpty()
+                    && !java.nio.file.Files.exists(dir.resolve("node-" + (n + 1)).resolve("raft").resolve("ratis")
+                            .resolve(PartitionGroups.groupId(orders.id(), 0).getUuid().toString())));
+        }
     }
 
     private static Integer[] stopped(int lone) {
@@ -547,11 +808,25 @@ class ReplicatedNodeTest {
 
     // ---------------------------------------------------------------- snapshots and purging
 
-    private void awaitEveryNodePurged() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            int n = i;
-            await("node " + (n + 1) + " to purge its Raft log", () -> nodes[n].raftLogStartIndex() > 0);
+    /**
+     * Writes to the metadata group (a durable map's entries) until every running node's Raft log
+     * of it starts past {@code past}.
+     */
+    private void writeMetadataUntilEveryNodePurgedPast(long past) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        int key = 0;
+        while (!java.util.Arrays.stream(nodes).filter(java.util.Objects::nonNull)
+                .allMatch(n -> n.raftLogStartIndex() > past)) {
+            assertThat(System.nanoTime()).as("waiting for every node to purge its Raft log").isLessThan(deadline);
+            int writer = java.util.stream.IntStream.range(0, 3).filter(i -> nodes[i] != null).findFirst().orElseThrow();
+            for (int i = 0; i < 10; i++) {
+                engines[writer].durableMap("filler").put("k" + key++, new byte[200]);
+            }
         }
+    }
+
+    private void awaitEveryNodePurged() throws Exception {
+        writeMetadataUntilEveryNodePurgedPast(0);
     }
 
     /** 60 records (offsets 0 to 59), enough for every node to snapshot and purge; then every node stops. */
@@ -572,7 +847,7 @@ class ReplicatedNodeTest {
     }
 
     @Test
-    void everyNodePurgesItsRaftLogWhileEveryRecordStaysReadableOnEveryReplica() throws Exception {
+    void everyNodePurgesItsMetadataRaftLogWhileEveryRecordStaysReadableOnEveryReplica() throws Exception {
         appendMany(1, 0, 60);
 
         awaitEveryNodeHas(60);
@@ -595,6 +870,7 @@ class ReplicatedNodeTest {
         awaitEveryNodeHas(60);
         int follower = nodes[2].isLeader() ? 1 : 2;
         int writer = (follower + 1) % 3;
+        writeMetadataUntilEveryNodePurgedPast(0);
         await("the follower's snapshot", () -> nodes[follower].snapshotIndex() > 0);
         // what the leader may purge up to is what the follower's log holds, which can run a few
         // entries ahead of what it has applied on a busy machine
@@ -602,8 +878,13 @@ class ReplicatedNodeTest {
         stopNode(follower);
 
         appendMany(writer, 60, 60);
-        await("a snapshot well past what the follower has",
-                () -> nodes[writer].snapshotIndex() > followerHas + 3 * SNAPSHOTS.threshold());
+        int key = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (nodes[writer].snapshotIndex() <= followerHas + 3 * SNAPSHOTS.threshold()) {
+            assertThat(System.nanoTime()).as("waiting for a snapshot well past what the follower has")
+                    .isLessThan(deadline);
+            engines[writer].durableMap("filler").put("while-stopped-" + key++, new byte[200]);
+        }
         long start = nodes[writer].raftLogStartIndex();
         startNode(follower);
 
@@ -679,12 +960,13 @@ class ReplicatedNodeTest {
         int end = from;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         // Ratis purges whole closed segments once a snapshot allows it: write on until every node has
-        while (end < from + 30 || !java.util.Arrays.stream(nodes).allMatch(n -> n.raftLogStartIndex() > stateIndex)) {
-            assertThat(System.nanoTime()).as("waiting for every node to purge past the shared state").isLessThan(deadline);
+        while (end < from + 30) {
+            assertThat(System.nanoTime()).as("waiting for the records").isLessThan(deadline);
             appendMany(0, end, 10, NOW);
             end += 10;
             awaitEveryNodeHasAfterInstall(end);
         }
+        writeMetadataUntilEveryNodePurgedPast(stateIndex);
         return end;
     }
 
@@ -813,21 +1095,13 @@ class ReplicatedNodeTest {
      */
     @Test
     void anInstallCutOffMidCopyStartsAgainCleanly() throws Exception {
-        // a few MB, so the copy takes many pieces: 40 batches of 100 records of 1 KiB
-        byte[] kib = new byte[1024];
-        List<java.util.concurrent.CompletableFuture<dev.trilog.log.AppendResult>> big = new ArrayList<>();
+        // a few MB in the metadata group's snapshot, so the copy takes many pieces: 40 map entries
+        // of 100 KiB (a partition's records are its own group's, not in that snapshot)
         for (int b = 0; b < 40; b++) {
-            List<RecordData> records = new ArrayList<>();
-            for (int r = 0; r < 100; r++) {
-                records.add(RecordData.of(NOW, null, kib));
-            }
-            big.add(nodes[0].appender().append(TP, RecordFormat.build(0, "none", records)));
+            engines[0].durableMap("bulk").put("entry-" + b, new byte[100 * 1024]);
         }
-        for (var write : big) {
-            write.get(60, TimeUnit.SECONDS);
-        }
-        awaitEveryNodeHasAfterInstall(4000);
-        int end = writeSharedStateThenPurgePastIt(4000);
+        appendMany(0, 0, 30, NOW);
+        int end = writeSharedStateThenPurgePastIt(30);
         int wiped = aFollower();
         stopNode(wiped);
         deleteRecursively(dir.resolve("node-" + (wiped + 1)));

@@ -58,6 +58,7 @@ class NodeRecoveryTest {
 
         TrilogHarness recovered = cluster.node(wiped);
         awaitRecords(recovered, 20);
+        awaitEveryPartition(recovered, cluster.node(leader));
         assertThat(recovered.gateway().engine().topic(TP.topic()).orElseThrow().id())
                 .isEqualTo(cluster.node(leader).gateway().engine().topic(TP.topic()).orElseThrow().id());
 
@@ -113,6 +114,7 @@ class NodeRecoveryTest {
 
         TrilogHarness recovered = cluster.node(wiped);
         awaitRecords(recovered, 400);
+        awaitEveryPartition(recovered, cluster.node(leader));
         assertThat(recovered.gateway().engine().groupOffsets().fetch("auditors", TP).orElseThrow().offset())
                 .isEqualTo(150);
 
@@ -128,6 +130,32 @@ class NodeRecoveryTest {
             assertThat(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages())
                     .extracting(m -> m.body()).containsExactly("refund-1");
         }
+    }
+
+    /**
+     * Every partition of every topic — the queue's too, each a Raft group of its own — holds on
+     * the wiped node what it holds on {@code reference}. The cases then stop two nodes: a group
+     * whose wiped replica has not caught up yet would be left with one replica that has entries
+     * and one with an empty log, whose vote Ratis does not count (a voter that lost its log could
+     * elect a leader without committed entries), and could elect no leader.
+     */
+    private static void awaitEveryPartition(TrilogHarness wiped, TrilogHarness reference) throws InterruptedException {
+        TrilogCluster.await("the wiped node to hold every partition as the leader does", () -> {
+            for (var topic : reference.gateway().engine().topics()) {
+                if (topic.name().startsWith(dev.trilog.log.LogEngine.RESERVED_PREFIX)) {
+                    continue; // the engine's own logs: the metadata group's, not partition groups
+                }
+                for (int p = 0; p < topic.partitions(); p++) {
+                    TopicPartition tp = new TopicPartition(topic.name(), p);
+                    var theirs = reference.gateway().engine().partition(tp);
+                    var ours = wiped.gateway().engine().partition(tp);
+                    if (theirs != null && (ours == null || ours.logEndOffset() != theirs.logEndOffset())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        });
     }
 
     private static void awaitRecords(TrilogHarness node, long end) throws InterruptedException {

@@ -56,6 +56,9 @@ final class DeleteRecordsHandler implements ApiHandler {
         if (log == null) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
+        if (!context.routing().leadsHere(tp)) {
+            return result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        }
         if (!log.config().delete()) {
             return result.setErrorCode(Errors.POLICY_VIOLATION.code());
         }

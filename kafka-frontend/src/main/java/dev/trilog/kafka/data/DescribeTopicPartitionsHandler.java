@@ -72,7 +72,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
         int limit = Math.max(Math.min(MAX_PARTITIONS_PER_RESPONSE, data.responsePartitionLimit()), 1);
         int firstIndex = cursor == null ? 0 : cursor.partitionIndex();
         DescribeTopicPartitionsResponseData response = describe(names.iterator(), cursorTopic, firstIndex, limit,
-                allTopics, context.routing().placement());
+                allTopics);
         return CompletableFuture.completedFuture(Reply.of(new DescribeTopicPartitionsResponse(response)));
     }
 
@@ -82,7 +82,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
      * topic not reached, is where the next cursor points.
      */
     private DescribeTopicPartitionsResponseData describe(Iterator<String> names, String cursorTopic, int cursorIndex,
-            int limit, boolean allTopics, Placement placement) {
+            int limit, boolean allTopics) {
         DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
         int remaining = limit;
         while (names.hasNext()) {
@@ -102,7 +102,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
             int end = Math.min(topic.get().partitions(), first + remaining);
             List<DescribeTopicPartitionsResponsePartition> partitions = new ArrayList<>();
             for (int p = first; p < end; p++) {
-                partitions.add(partition(p, placement));
+                partitions.add(partition(p, context.routing().placement(new org.apache.kafka.common.TopicPartition(name, p))));
             }
             response.topics().add(new DescribeTopicPartitionsResponseTopic().setName(name).setTopicId(topic.get().id())
                     .setIsInternal(false).setPartitions(partitions));

@@ -84,6 +84,9 @@ final class FetchHandler implements ApiHandler {
                 topicOf = key;
             }
             Errors unknown = found.check(key.partition());
+            if (unknown == Errors.NONE && !context.routing().leadsHere(found.partition(key.partition()))) {
+                unknown = Errors.NOT_LEADER_OR_FOLLOWER; // consumers read from the partition's leader
+            }
             PartitionLog log = unknown == Errors.NONE ? context.engine().partition(found.partition(key.partition()))
                     : null;
             wanted.add(new Wanted(target, log, unknown == Errors.NONE ? Errors.UNKNOWN_TOPIC_OR_PARTITION : unknown));

@@ -44,7 +44,8 @@ final class ListOffsetsHandler implements ApiHandler {
                         data.isolationLevel() == IsolationLevel.READ_COMMITTED.id());
                 if (request.version() >= 4) {
                     // the field exists from v4 on; older versions refuse a non-default
-                    answer.setLeaderEpoch(context.routing().leaderEpoch());
+                    answer.setLeaderEpoch(context.routing().leaderEpoch(
+                            new TopicPartition(topic.name(), asked.partitionIndex())));
                 }
                 topicResponse.partitions().add(answer);
             }
@@ -60,6 +61,9 @@ final class ListOffsetsHandler implements ApiHandler {
         PartitionLog log = context.engine().partition(new TopicPartition(topic, asked.partitionIndex()));
         if (log == null) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setOffset(-1).setTimestamp(-1);
+        }
+        if (!context.routing().leadsHere(log.topicPartition())) {
+            return result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()).setOffset(-1).setTimestamp(-1);
         }
         long timestamp = asked.timestamp();
         try {

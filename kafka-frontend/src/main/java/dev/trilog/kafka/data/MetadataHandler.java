@@ -98,11 +98,13 @@ final class MetadataHandler implements ApiHandler {
         }
     }
 
-    private MetadataResponseTopic describe(Topic topic, Placement how) {
+    /** Each partition as its own group leads and replicates it (the metadata's leader's view in {@code metadata}). */
+    private MetadataResponseTopic describe(Topic topic, Placement metadata) {
         MetadataResponseTopic result = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
                 .setIsInternal(false).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-        Errors error = how.leaderless() ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE;
         for (int p = 0; p < topic.partitions(); p++) {
+            Placement how = context.routing().placement(new org.apache.kafka.common.TopicPartition(topic.name(), p));
+            Errors error = how.leaderless() ? Errors.LEADER_NOT_AVAILABLE : Errors.NONE;
             result.partitions().add(new MetadataResponsePartition().setPartitionIndex(p).setErrorCode(error.code())
                     .setLeaderId(how.leader()).setLeaderEpoch(how.leaderEpoch())
                     .setReplicaNodes(new ArrayList<>(how.replicas())).setIsrNodes(new ArrayList<>(how.inSync()))

@@ -55,7 +55,10 @@ final class OffsetForLeaderEpochHandler implements ApiHandler {
         if (log == null) {
             return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
-        int leaderEpoch = context.routing().leaderEpoch();
+        if (!context.routing().leadsHere(log.topicPartition())) {
+            return result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        }
+        int leaderEpoch = context.routing().leaderEpoch(log.topicPartition());
         int current = asked.currentLeaderEpoch();
         if (current != -1 && current < leaderEpoch) {
             return result.setErrorCode(Errors.FENCED_LEADER_EPOCH.code());

@@ -78,6 +78,10 @@ final class ProduceHandler implements ApiHandler {
                     continue;
                 }
                 TopicPartition tp = topic.partition(partitionData.index());
+                if (!context.routing().leadsHere(tp)) {
+                    partition.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+                    continue;
+                }
                 Errors unverified = verifyTransactional(data.transactionalId(), bytes, tp);
                 if (unverified != Errors.NONE) {
                     partition.setErrorCode(unverified.code()).setErrorMessage(
@@ -121,15 +125,20 @@ final class ProduceHandler implements ApiHandler {
         if (required <= 1) {
             return null; // the leader serving this is in sync itself; no need to ask Raft for its followers
         }
-        List<Integer> inSync = context.routing().inSync();
+        List<Integer> inSync = context.routing().inSync(tp);
         return inSync.size() >= required ? null : "The size of the current ISR " + inSync
                 + " is insufficient to satisfy the min.isr requirement of " + required + " for partition " + tp;
     }
 
-    /** A transactional batch must belong to its producer's open transaction on this partition. */
+    /**
+     * A transactional batch must belong to its producer's open transaction on this partition.
+     * Checked only where the transaction coordinator runs (the node serving the metadata group):
+     * a partition led by another node takes the batch unchecked, as Kafka did before KIP-890 —
+     * its leader would have to ask the coordinator, which no node does yet (docs/replication.md).
+     */
     private Errors verifyTransactional(String transactionalId, ByteBuffer bytes, TopicPartition tp) {
-        if (bytes.remaining() < BatchHeader.SIZE) {
-            return Errors.NONE; // the append refuses it as corrupt
+        if (bytes.remaining() < BatchHeader.SIZE || !context.routing().leadsHere()) {
+            return Errors.NONE; // the append refuses a corrupt one; see above for the other
         }
         BatchHeader header = RecordFormat.readHeader(bytes, bytes.position());
         if (header.magic() != 2 || !header.transactional() || header.control()) {

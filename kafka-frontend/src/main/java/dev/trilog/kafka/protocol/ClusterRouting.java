@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +113,7 @@ public final class ClusterRouting implements AutoCloseable {
         if (leader.isEmpty()) {
             return Optional.empty();
         }
-        int id = leader.getAsInt();
-        return brokers().stream().filter(b -> b.id() == id).findFirst();
+        return broker(leader.getAsInt());
     }
 
     /** The leader epoch clients are told (Raft's term in a cluster; 0 on one node, which never changes leader). */
@@ -124,6 +124,40 @@ public final class ClusterRouting implements AutoCloseable {
     /** Every partition's leader, leader epoch, replicas and in-sync replicas, read once. */
     public Placement placement() {
         return new Placement(leader().map(Broker::id).orElse(-1), leaderEpoch(), replicas(), inSync());
+    }
+
+    /**
+     * How {@code partition} is led and replicated: in a cluster each partition has a Raft group of
+     * its own, whose leader may be another node than the one serving the metadata, coordinators
+     * and queues ({@link #leader()}).
+     */
+    public Placement placement(TopicPartition partition) {
+        if (cluster == null) {
+            return placement();
+        }
+        var leader = cluster.leader(partition);
+        int id = leader.isPresent() && broker(leader.getAsInt()).isPresent() ? leader.getAsInt() : -1;
+        return new Placement(id, (int) Math.min(Integer.MAX_VALUE, cluster.leaderEpoch(partition)),
+                List.copyOf(cluster.replicas(partition)), List.copyOf(cluster.inSync(partition)));
+    }
+
+    /** Whether this node leads {@code partition}'s writes and serves its reads now. */
+    public boolean leadsHere(TopicPartition partition) {
+        return cluster == null || cluster.leader(partition).orElse(-1) == nodeId;
+    }
+
+    /** {@code partition}'s leader epoch (its group's Raft term; 0 on one node). */
+    public int leaderEpoch(TopicPartition partition) {
+        return cluster == null ? 0 : (int) Math.min(Integer.MAX_VALUE, cluster.leaderEpoch(partition));
+    }
+
+    /** {@code partition}'s replicas caught up with its leader (Kafka's ISR). */
+    public List<Integer> inSync(TopicPartition partition) {
+        return cluster == null ? List.of(nodeId) : List.copyOf(cluster.inSync(partition));
+    }
+
+    private Optional<Broker> broker(int id) {
+        return brokers().stream().filter(b -> b.id() == id).findFirst();
     }
 
     /** Every partition's replicas: every node. */

@@ -1,0 +1,78 @@
+package dev.trilog.replication;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+
+/**
+ * What every group's state machine on this node shares: each committed {@link LogCommand} is
+ * applied once — entries at or below the index recorded before the last restart
+ * ({@link #appliedBeforeStart}) were applied already and are skipped, the others applied, then
+ * recorded — and whoever waits for an entry to be applied here ({@link #appliedThrough}) goes on.
+ */
+abstract class AppliedOnceStateMachine extends BaseStateMachine {
+
+    /** The last entry applied here (in log order, on Ratis' apply thread), and who waits for one. */
+    protected final AppliedProgress progress = new AppliedProgress();
+    /** The index recorded as applied when this node started (-1: none). */
+    protected long appliedBeforeStart = -1;
+
+    /** Applies the command of a committed entry: its reply, or the failure every replica reaches alike. */
+    protected abstract CompletableFuture<byte[]> apply(LogCommand command, long term);
+
+    /** Records {@code index} as applied, so a restart skips it. */
+    protected abstract void recordApplied(long index);
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        long index = entry.getIndex();
+        CompletableFuture<byte[]> reply;
+        if (index <= appliedBeforeStart) {
+            reply = CompletableFuture.completedFuture(LogCommand.encodeFailure(
+                    new IllegalStateException("entry " + index + " was applied before this restart")));
+        } else {
+            reply = apply(LogCommand.decode(entry.getStateMachineLogEntry().getLogData()), entry.getTerm());
+            recordApplied(index);
+        }
+        updateLastAppliedTermIndex(entry.getTerm(), index);
+        progress.applied(index);
+        return reply.thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes)));
+    }
+
+    /**
+     * Completes once the entry at {@code index} is applied on this node (appended to its engine,
+     * where this node's readers and stores see it): a write made through another node's leader
+     * is read back here only after that.
+     */
+    CompletableFuture<Void> appliedThrough(long index) {
+        return progress.through(index);
+    }
+
+    long lastApplied() {
+        return progress.last();
+    }
+
+    /** Ratis pauses the state machine before it reloads an installed snapshot ({@link #reinitialize}). */
+    @Override
+    public void pause() {
+        moveFrom(LifeCycle.State.RUNNING, LifeCycle.State.PAUSING, LifeCycle.State.PAUSED);
+    }
+
+    /** After an install: the state is in place already (the group's install put it there); running again. */
+    @Override
+    public void reinitialize() {
+        moveFrom(LifeCycle.State.PAUSED, LifeCycle.State.STARTING, LifeCycle.State.RUNNING);
+    }
+
+    private void moveFrom(LifeCycle.State from, LifeCycle.State through, LifeCycle.State to) {
+        if (getLifeCycle().getCurrentState() == from) {
+            getLifeCycle().transition(through);
+            getLifeCycle().transition(to);
+        }
+    }
+}

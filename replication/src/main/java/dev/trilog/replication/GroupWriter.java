@@ -1,0 +1,127 @@
+package dev.trilog.replication;
+
+import dev.trilog.log.AppendResult;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+
+/**
+ * How this node writes through one Raft group (the metadata group, or a partition's): a Raft
+ * client that waits for a leader as long as it takes, for commands; and for producers' batches,
+ * its own server while it leads the group ({@link LeaderSubmission}) or the group's leader
+ * wherever it is ({@link LeaderForwarding}). A write completes once committed and applied on
+ * this node too ({@code appliedThrough}, the group's own log index), so what a writer on this
+ * node wrote, this node's readers see.
+ */
+final class GroupWriter implements AutoCloseable {
+
+    private final RaftClient client;
+    private final LeaderForwarding forwarding;
+    private final LongFunction<CompletableFuture<Void>> appliedThrough;
+    /** Set once this node's server holds the group; until then every write goes through the client. */
+    private volatile LeaderSubmission leader;
+    private final Route route = new Route();
+
+    /**
+     * For a partition's group, whose leader this node knows: its clients ask that leader first,
+     * and another peer when one answers that it does not have the group yet
+     * ({@link GroupElsewhereRpc}).
+     */
+    GroupWriter(RaftProperties properties, RaftGroup group, RaftPeerId leader,
+            LongFunction<CompletableFuture<Void>> appliedThrough) {
+        this(GroupElsewhereRpc.clientBuilder(properties).setRaftGroup(group).setLeaderId(leader)
+                .setRetryPolicy(LeaderWait.policy()).build(), new LeaderForwarding(properties, group, leader),
+                appliedThrough);
+    }
+
+    /** The metadata group's: its group is on every node from the start. */
+    GroupWriter(RaftClient client, LeaderForwarding forwarding, LongFunction<CompletableFuture<Void>> appliedThrough) {
+        this.client = client;
+        this.forwarding = forwarding;
+        this.appliedThrough = appliedThrough;
+    }
+
+    /** From now on producers' batches go straight to {@code leader}'s server while it leads. */
+    GroupWriter submitDirectlyWhileLeading(LeaderSubmission leader) {
+        this.leader = leader;
+        return this;
+    }
+
+    LeaderSubmission leaderSubmission() {
+        return leader;
+    }
+
+    LeaderForwarding forwarding() {
+        return forwarding;
+    }
+
+    RaftClient client() {
+        return client;
+    }
+
+    /**
+     * A producer's batch: while this node leads, straight to its own Raft server (which refuses
+     * with a retriable error once it stops leading); otherwise forwarded to wherever the leader
+     * is ({@link LeaderForwarding}, which refuses the same way when it finds none in time: a
+     * leader that stepped down because it lost its majority leads no more when the batch comes).
+     * The way changes only while no batch is in flight either way, so batches keep the order in
+     * which they came (the forwarding client orders what it sends; the server what it is handed;
+     * nothing orders one against the other). The batch is handed over outside the lock: Ratis
+     * completes replies while holding its own locks, and the completion takes this one.
+     */
+    CompletableFuture<AppendResult> sendBatch(Message entry) {
+        boolean direct;
+        LeaderSubmission submission = leader;
+        synchronized (route) {
+            if (route.inFlight == 0) {
+                route.direct = submission != null && submission.leading();
+            }
+            route.inFlight++;
+            direct = route.direct;
+        }
+        CompletableFuture<RaftClientReply> sent = direct ? submission.submit(entry) : forwarding.submit(entry);
+        sent.whenComplete((reply, failure) -> {
+            synchronized (route) {
+                route.inFlight--;
+            }
+        });
+        return applied(sent);
+    }
+
+    /** Which way producers' batches go now, and how many are on their way. */
+    private static final class Route {
+        int inFlight;
+        boolean direct;
+    }
+
+    /** Commits the command through the group's leader, waiting for one as long as it takes. */
+    CompletableFuture<AppendResult> submit(LogCommand command) {
+        return applied(client.async().send(Message.valueOf(LogCommand.encode(command))));
+    }
+
+    /** The write's result once committed and applied on this node; the group's refusal as a failure. */
+    private CompletableFuture<AppendResult> applied(CompletableFuture<RaftClientReply> sent) {
+        return sent.thenCompose(reply -> {
+            if (!reply.isSuccess()) {
+                throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
+            }
+            return appliedThrough.apply(reply.getLogIndex())
+                    .thenApply(applied -> LogCommand.decodeReply(reply.getMessage().getContent().toByteArray()));
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            forwarding.close();
+        } finally {
+            client.close();
+        }
+    }
+}

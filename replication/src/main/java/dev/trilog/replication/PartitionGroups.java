@@ -1,0 +1,377 @@
+package dev.trilog.replication;
+
+import dev.trilog.log.LogAppender;
+import dev.trilog.log.LogEngine;
+import dev.trilog.log.Topic;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Raft groups of this node's partitions (Ratis multi-raft: one server, one division per
+ * group): every partition of every topic but the engine's internal logs has a group of its own,
+ * on the nodes of its replica set, which orders that partition's writes and nothing else. The
+ * metadata group (topics, the durable maps, committed offsets, queue takeovers) stays on every node.
+ *
+ * <p>Placement is derived from what the metadata group committed — the topic's id and partition
+ * index — so every node computes the same replica set and the same preferred leader: the replicas
+ * are the nodes in order starting at one that moves by one with each partition (and with each
+ * topic, by its id), and that first replica has the highest Ratis priority, so Ratis hands it the
+ * lead once it is caught up — each node leads its share of the partitions.
+ *
+ * <p>A node adds a partition's group when it has applied the topic (its creation or growth) and
+ * removes it, its Raft storage deleted, when it has applied the topic's deletion; at start, and
+ * after installing a snapshot, it makes the groups it holds match its topics ({@link #reconcile}).
+ * Group changes run on one thread of their own, in order, never on a group's apply thread.
+ */
+final class PartitionGroups implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionGroups.class);
+
+    /** A partition's group as this node knows it: the partition, and the id of the topic it belongs to. */
+    record Member(TopicPartition partition, Uuid topicId) {
+    }
+
+    /** The state machine of a group on disk whose topic this node no longer has: applies nothing; removed at start. */
+    private static final Member ORPHAN = new Member(new TopicPartition(LogEngine.RESERVED_PREFIX + "-gone", 0),
+            Uuid.ZERO_UUID);
+
+    private final ClusterNodes cluster;
+    private final RaftPeerId self;
+    private final RaftProperties properties;
+    private final LogEngine engine;
+    private volatile LogAppender local;
+    private volatile RaftServer server;
+    private final Map<RaftGroupId, PartitionStateMachine> machines = new ConcurrentHashMap<>();
+    private final Map<RaftGroupId, PartitionWriters> writers = new ConcurrentHashMap<>();
+    /** The groups this node added with an empty storage, until they follow their leader's log: see {@link EmptyLogNudge}. */
+    private final Map<RaftGroupId, EmptyLogNudge> nudges = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService nudgeTimer = Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "trilog-partition-empty-log-nudge");
+                t.setDaemon(true);
+                return t;
+            });
+    /** Fetches and installs of partition groups' snapshots, one at a time, off Ratis' threads. */
+    private final ExecutorService installs = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "trilog-partition-snapshot-install");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private final ExecutorService changes = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "trilog-partition-groups");
+        t.setDaemon(true);
+        return t;
+    });
+
+    PartitionGroups(ClusterNodes cluster, int nodeId, RaftProperties properties, LogEngine engine) {
+        this.cluster = cluster;
+        this.self = ReplicatedNode.peerId(nodeId);
+        this.properties = properties;
+        this.engine = engine;
+    }
+
+    /** Committed writes are applied to the engine through {@code local} (set before the server starts). */
+    void applyWith(LogAppender local) {
+        this.local = local;
+    }
+
+    /** The server that holds the groups, once started. */
+    void attach(RaftServer server) {
+        this.server = server;
+    }
+
+    /** Whether {@code partition}'s writes are ordered by a group of its own: every partition but the internal logs'. */
+    static boolean hasGroup(TopicPartition partition) {
+        return !partition.topic().startsWith(LogEngine.RESERVED_PREFIX);
+    }
+
+    static RaftGroupId groupId(Uuid topicId, int partition) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("trilog-partition:" + topicId + "/" + partition)
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The partition's replicas, its preferred leader first; every node (replication factor = node count). */
+    List<Integer> replicas(Uuid topicId, int partition) {
+        List<Integer> nodes = cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList();
+        int first = Math.floorMod(topicId.hashCode() + partition, nodes.size());
+        List<Integer> replicas = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            replicas.add(nodes.get((first + i) % nodes.size()));
+        }
+        return replicas;
+    }
+
+    /** The group of {@code partition} of {@code topicId}: its replicas, the preferred leader with the highest priority. */
+    RaftGroup group(Uuid topicId, int partition) {
+        List<Integer> replicas = replicas(topicId, partition);
+        List<RaftPeer> peers = new ArrayList<>();
+        for (int id : replicas) {
+            peers.add(RaftPeer.newBuilder().setId(ReplicatedNode.peerId(id)).setAddress(cluster.node(id).address())
+                    .setPriority(id == replicas.get(0) ? 1 : 0).build());
+        }
+        return RaftGroup.valueOf(groupId(topicId, partition), peers);
+    }
+
+    /** Ratis' registry for every group but the metadata one: the partition's state machine on this node. */
+    PartitionStateMachine machineFor(RaftGroupId id) {
+        return machines.computeIfAbsent(id, gid -> {
+            Member member = wanted().getOrDefault(gid, ORPHAN);
+            return new PartitionStateMachine(engine, local, member, () -> client(member), installs);
+        });
+    }
+
+    /** The group of every partition of every topic this node has now, by group id. */
+    private Map<RaftGroupId, Member> wanted() {
+        Map<RaftGroupId, Member> wanted = new HashMap<>();
+        for (Topic topic : engine.topics()) {
+            for (int p = 0; p < topic.partitions(); p++) {
+                TopicPartition tp = new TopicPartition(topic.name(), p);
+                if (hasGroup(tp)) {
+                    wanted.put(groupId(topic.id(), p), new Member(tp, topic.id()));
+                }
+            }
+        }
+        return wanted;
+    }
+
+    /**
+     * Makes the groups this node holds match its topics, in the background: adds the group of
+     * every partition it lacks, removes (with its Raft storage) every group whose topic is gone.
+     * Called after every topic change the metadata group applied, at start and after an install.
+     */
+    void reconcile() {
+        try {
+            changes.execute(this::reconcileNow);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void reconcileNow() {
+        RaftServer running = server;
+        if (running == null) {
+            return;
+        }
+        Map<RaftGroupId, Member> wanted = wanted();
+        List<RaftGroupId> held = new ArrayList<>();
+        running.getGroupIds().forEach(held::add);
+        for (RaftGroupId id : held) {
+            if (!id.equals(ReplicatedNode.GROUP_ID) && !wanted.containsKey(id)) {
+                remove(running, id);
+            }
+        }
+        for (Map.Entry<RaftGroupId, Member> e : wanted.entrySet()) {
+            if (!held.contains(e.getKey())) {
+                add(running, e.getValue());
+            }
+        }
+    }
+
+    private void add(RaftServer running, Member member) {
+        machineFor(groupId(member.topicId(), member.partition().partition()));
+        RaftGroup group = group(member.topicId(), member.partition().partition());
+        try {
+            var reply = running.groupManagement(GroupManagementRequest.newAdd(clientId, self,
+                    callIds.incrementAndGet(), group, true));
+            if (!reply.isSuccess()) {
+                log.warn("Adding the Raft group of {} failed: {}", member.partition(), reply.getException());
+                return;
+            }
+            // added with an empty storage: a leader that knew this node's old copy would send it nothing
+            RaftGroupId id = group.getGroupId();
+            PartitionStateMachine machine = machineFor(id);
+            nudges.put(id, new EmptyLogNudge(id, () -> division(running, id), () -> client(member),
+                    self, machine::lastApplied, machine::installing, nudgeTimer, false));
+        } catch (IOException | RuntimeException e) {
+            log.warn("Adding the Raft group of {} failed", member.partition(), e);
+        }
+    }
+
+    /**
+     * A client of {@code member}'s group — its writer's, built here once the leader is known (on
+     * a node that writes nothing to the partition, a queue led elsewhere, no write would ever
+     * build it) — or null while no leader is known.
+     */
+    private org.apache.ratis.client.RaftClient client(Member member) {
+        return writer(member.partition()).flatMap(PartitionWriters::now).map(GroupWriter::client).orElse(null);
+    }
+
+    private void remove(RaftServer running, RaftGroupId id) {
+        EmptyLogNudge nudge = nudges.remove(id);
+        if (nudge != null) {
+            nudge.close();
+        }
+        PartitionWriters writer = writers.remove(id);
+        try {
+            if (writer != null && writer.now().isPresent()) {
+                writer.now().get().close();
+            }
+            var reply = running.groupManagement(GroupManagementRequest.newRemove(clientId, self,
+                    callIds.incrementAndGet(), id, true, false));
+            if (!reply.isSuccess()) {
+                log.warn("Removing Raft group {} failed: {}", id, reply.getException());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Removing Raft group {} failed", id, e);
+        }
+        machines.remove(id);
+    }
+
+    /**
+     * How this node writes to {@code partition}'s group ({@link PartitionWriters}: once the
+     * group's leader is known here); empty when this node does not have the topic (not created,
+     * or not applied here yet: the write fails as an unknown topic's).
+     */
+    Optional<PartitionWriters> writer(TopicPartition partition) {
+        Optional<Topic> topic = engine.topic(partition.topic());
+        if (topic.isEmpty() || partition.partition() >= topic.get().partitions()) {
+            return Optional.empty();
+        }
+        Uuid topicId = topic.get().id();
+        RaftGroupId id = groupId(topicId, partition.partition());
+        return Optional.of(writers.computeIfAbsent(id, gid -> new PartitionWriters(() -> {
+            RaftServer running = server;
+            Optional<RaftPeerId> leader = running == null ? Optional.empty()
+                    : division(running, gid).map(d -> d.getInfo().getLeaderId());
+            return leader.map(known -> new GroupWriter(properties, group(topicId, partition.partition()), known,
+                    machineFor(gid)::appliedThrough).submitDirectlyWhileLeading(new LeaderSubmission(running, gid, self)));
+        }, nudgeTimer)));
+    }
+
+    /**
+     * Completes once this node's replica of every partition group it should hold (one per
+     * partition of every topic it has applied) has applied everything its group had committed
+     * when this was called: a Raft read-index read through this node's own division of each
+     * group — its leader confirms it still leads and names its commit index, and Ratis answers
+     * only once this replica applied that far ({@code Read.Option.LINEARIZABLE}). A group with no
+     * leader yet (an election, as after a restart of the nodes) or not held here yet is asked
+     * again every {@link #BARRIER_RETRY_MS} ms; fails when one still does not answer after
+     * {@code patience}, and the caller asks again.
+     */
+    CompletableFuture<Void> caughtUp(java.time.Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        return idle().thenCompose(added -> {
+            RaftServer running = server;
+            if (running == null) {
+                return CompletableFuture.failedFuture(new IOException("the Raft server has not started"));
+            }
+            return CompletableFuture.allOf(wanted().keySet().stream().map(id -> readIndexBarrier(running, id, deadline))
+                    .toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /** How long a barrier waits before asking a group without a leader again. */
+    private static final long BARRIER_RETRY_MS = 200;
+
+    private CompletableFuture<Void> readIndexBarrier(RaftServer running, RaftGroupId id, long deadline) {
+        return readIndex(running, id).handle((reply, failure) -> failure).thenCompose(failure -> {
+            if (failure == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (System.nanoTime() > deadline) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            return CompletableFuture.runAsync(() -> { },
+                    CompletableFuture.delayedExecutor(BARRIER_RETRY_MS, java.util.concurrent.TimeUnit.MILLISECONDS,
+                            nudgeTimer)).thenCompose(again -> readIndexBarrier(running, id, deadline));
+        });
+    }
+
+    private CompletableFuture<RaftClientReply> readIndex(RaftServer running, RaftGroupId id) {
+        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(clientId).setServerId(self)
+                .setGroupId(id).setCallId(callIds.incrementAndGet()).setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType()).build();
+        try {
+            return running.submitClientRequestAsync(request).thenApply(reply -> {
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException());
+                }
+                return reply;
+            });
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** This node's division of {@code partition}'s group, while it holds one. */
+    Optional<RaftServer.Division> division(TopicPartition partition) {
+        Optional<Topic> topic = engine.topic(partition.topic());
+        RaftServer running = server;
+        if (topic.isEmpty() || running == null) {
+            return Optional.empty();
+        }
+        return division(running, groupId(topic.get().id(), partition.partition()));
+    }
+
+    private static Optional<RaftServer.Division> division(RaftServer running, RaftGroupId id) {
+        try {
+            return Optional.of(running.getDivision(id));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The partitions whose groups cannot catch up with their leaders, and why. */
+    Collection<String> cannotCatchUp() {
+        return machines.values().stream().map(PartitionStateMachine::cannotCatchUp)
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The partitions whose groups are fetching or installing their leaders' snapshots, and how far. */
+    Collection<String> installing() {
+        return machines.values().stream().map(PartitionStateMachine::installing)
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    @Override
+    public void close() {
+        changes.shutdownNow();
+        nudgeTimer.shutdownNow();
+        installs.shutdownNow();
+        for (PartitionWriters writer : writers.values()) {
+            try {
+                if (writer.now().isPresent()) {
+                    writer.now().get().close();
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("Closing a partition group's clients failed", e);
+            }
+        }
+        writers.clear();
+    }
+
+    CompletableFuture<Void> idle() {
+        return CompletableFuture.runAsync(() -> { }, changes);
+    }
+}
