@@ -154,6 +154,25 @@ class ReplicatedNodeTest {
         }
     }
 
+    /**
+     * Waits until the running nodes name one leader of {@code tp} that Ratis will not hand the
+     * lead on from: the preferred replica, or any once that one is stopped. A batch handed
+     * straight to a leader's server is refused (NOT_LEADER_OR_FOLLOWER, which producers retry)
+     * when the lead moves under it — right after an election, the preferred replica takes it over.
+     */
+    private void awaitSettledLeader(TopicPartition tp) throws InterruptedException {
+        await(tp + "'s leader to settle", () -> {
+            List<ReplicatedNode> running = java.util.Arrays.stream(nodes).filter(java.util.Objects::nonNull).toList();
+            int leader = running.get(0).leader(tp).orElse(-1);
+            if (leader < 1 || nodes[leader - 1] == null || !nodes[leader - 1].isLeader(tp)
+                    || running.stream().anyMatch(n -> n.leader(tp).orElse(-1) != leader)) {
+                return false;
+            }
+            int preferred = running.get(0).replicas(tp).get(0);
+            return leader == preferred || nodes[preferred - 1] == null;
+        }, 120);
+    }
+
     private boolean hasEnd(int i, long end) {
         PartitionLog log = engines[i].partition(TP);
         return log != null && log.logEndOffset() == end;
@@ -372,6 +391,7 @@ class ReplicatedNodeTest {
         append(metadataLeader, 0, 1);
         await("node " + (lagging + 1) + " to have the first record", () -> hasEnd(lagging, 1));
         stopNode(lagging);
+        awaitSettledLeader(TP); // the 400 go straight to the leader's server when it is the metadata leader
         appendMany(metadataLeader, 1, 400);
         startNode(lagging);
 
