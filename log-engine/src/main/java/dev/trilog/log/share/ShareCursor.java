@@ -89,6 +89,11 @@ public final class ShareCursor {
     private boolean untouched;
     /** Set by {@link #retire}: this cursor's view is no longer the one written. Guarded by this. */
     private boolean retired;
+    /**
+     * Changes made by {@link #acknowledgeAllWithNextWrite} and not yet written: their futures,
+     * completed by the next state write of this cursor. Null when there are none. Guarded by this.
+     */
+    private List<CompletableFuture<Void>> unwritten;
 
     private record Lock(long deadline, long offset, int acquisitions) {
     }
@@ -221,7 +226,7 @@ public final class ShareCursor {
             taken = acquireLocked(consumer, maxRecords, maxBytes, lockMs);
         }
         return new Acquisition(taken, taken.isEmpty() ? CompletableFuture.completedFuture(null)
-                : journal.write(journalKey, this::snapshot));
+                : writeState());
     }
 
     /**
@@ -546,7 +551,7 @@ public final class ShareCursor {
             outcome = acknowledgeOne(offset, acquisitions, evenIfLockExpired);
             advanceStart();
         }
-        return outcome == Outcome.OK ? journal.write(journalKey, this::snapshot).thenApply(v -> Outcome.OK)
+        return outcome == Outcome.OK ? writeState().thenApply(v -> Outcome.OK)
                 : CompletableFuture.completedFuture(outcome);
     }
 
@@ -582,7 +587,7 @@ public final class ShareCursor {
             }
             advanceStart();
         }
-        return changed ? journal.write(journalKey, this::snapshot).thenApply(v -> outcomes)
+        return changed ? writeState().thenApply(v -> outcomes)
                 : CompletableFuture.completedFuture(outcomes);
     }
 
@@ -595,17 +600,81 @@ public final class ShareCursor {
     public CompletableFuture<List<Outcome>> acknowledgeAll(long[] offsets, int[] acquisitions, int n,
             boolean evenIfLockExpired) {
         List<Outcome> outcomes = new ArrayList<>(n);
-        boolean changed = false;
+        boolean changed;
         synchronized (this) {
-            for (int i = 0; i < n; i++) {
-                Outcome outcome = acknowledgeOne(offsets[i], acquisitions[i], evenIfLockExpired);
-                changed |= outcome == Outcome.OK;
-                outcomes.add(outcome);
-            }
-            advanceStart();
+            changed = acknowledgeLocked(offsets, acquisitions, n, evenIfLockExpired, outcomes);
         }
-        return changed ? journal.write(journalKey, this::snapshot).thenApply(v -> outcomes)
+        return changed ? writeState().thenApply(v -> outcomes)
                 : CompletableFuture.completedFuture(outcomes);
+    }
+
+    /**
+     * {@link #acknowledgeAll(long[], int[], int, boolean)} whose state write is left to this
+     * cursor's next one, whoever makes it (an acquisition, another settlement), or to
+     * {@link #writeDeferred}: one write then carries both changes. The future still completes
+     * only once the acknowledgements are durable. For a caller that knows a write follows soon —
+     * a push subscription whose acks give credit back, which wakes a round that acquires (AMQP
+     * 0-9-1 acks of one read burst) — and that calls {@link #writeDeferred} when none did.
+     */
+    public CompletableFuture<List<Outcome>> acknowledgeAllWithNextWrite(long[] offsets, int[] acquisitions, int n) {
+        List<Outcome> outcomes = new ArrayList<>(n);
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        synchronized (this) {
+            if (!acknowledgeLocked(offsets, acquisitions, n, false, outcomes)) {
+                return CompletableFuture.completedFuture(outcomes);
+            }
+            if (unwritten == null) {
+                unwritten = new ArrayList<>(2);
+            }
+            unwritten.add(written);
+        }
+        return written.thenApply(v -> outcomes);
+    }
+
+    /** Writes the changes {@link #acknowledgeAllWithNextWrite} left unwritten, if any are. */
+    public void writeDeferred() {
+        synchronized (this) {
+            if (unwritten == null) {
+                return;
+            }
+        }
+        writeState();
+    }
+
+    /** Acknowledges {@code n} deliveries and advances the start; whether any changed. Locked. */
+    private boolean acknowledgeLocked(long[] offsets, int[] acquisitions, int n, boolean evenIfLockExpired,
+            List<Outcome> outcomes) {
+        boolean changed = false;
+        for (int i = 0; i < n; i++) {
+            Outcome outcome = acknowledgeOne(offsets[i], acquisitions[i], evenIfLockExpired);
+            changed |= outcome == Outcome.OK;
+            outcomes.add(outcome);
+        }
+        advanceStart();
+        return changed;
+    }
+
+    /**
+     * Asks the journal to write this cursor's state, which completes the changes left unwritten
+     * too: the snapshot is taken when the journal writes, after they were made, so it holds them.
+     */
+    private CompletableFuture<Void> writeState() {
+        List<CompletableFuture<Void>> carried;
+        synchronized (this) {
+            carried = unwritten;
+            unwritten = null;
+        }
+        CompletableFuture<Void> written = journal.write(journalKey, this::snapshot);
+        if (carried != null) {
+            written.whenComplete((v, failure) -> carried.forEach(f -> {
+                if (failure == null) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(failure);
+                }
+            }));
+        }
+        return written;
     }
 
     /** Back to available; the failed-delivery count stays (AMQP {@code released}, 0-9-1 requeue). */
@@ -620,7 +689,7 @@ public final class ShareCursor {
             outcome = returnToAvailable(offset, acquisitions, true);
         }
         if (outcome == Outcome.OK) {
-            journal.write(journalKey, this::snapshot);
+            writeState();
         }
         return outcome;
     }
@@ -636,7 +705,7 @@ public final class ShareCursor {
                 archive(slot, ArchiveListener.Reason.REJECTED);
             }
         }
-        return outcome == Outcome.OK ? journal.write(journalKey, this::snapshot).thenApply(v -> Outcome.OK)
+        return outcome == Outcome.OK ? writeState().thenApply(v -> Outcome.OK)
                 : CompletableFuture.completedFuture(outcome);
     }
 
@@ -701,7 +770,7 @@ public final class ShareCursor {
     private Outcome returnToAvailable(long offset, int acquisitions, boolean failedDelivery) {
         Outcome outcome = check(offset, acquisitions);
         if (outcome == Outcome.OK && release(window.slot(offset), failedDelivery)) {
-            journal.write(journalKey, this::snapshot); // archiving is a durable change
+            writeState(); // archiving is a durable change
         }
         return outcome;
     }
@@ -763,7 +832,7 @@ public final class ShareCursor {
             }
         }
         if (archived) {
-            journal.write(journalKey, this::snapshot);
+            writeState();
         }
     }
 
@@ -829,7 +898,7 @@ public final class ShareCursor {
             fetchedUpTo = window.end();
         }
         long count = purged;
-        return journal.write(journalKey, this::snapshot).thenApply(v -> count);
+        return writeState().thenApply(v -> count);
     }
 
     /**
@@ -846,7 +915,7 @@ public final class ShareCursor {
         synchronized (this) {
             start = restartAt(offset);
         }
-        return journal.write(journalKey, this::snapshot).thenApply(v -> start);
+        return writeState().thenApply(v -> start);
     }
 
     /**
@@ -863,7 +932,7 @@ public final class ShareCursor {
             }
             start = restartAt(offset.getAsLong());
         }
-        return journal.write(journalKey, this::snapshot).thenApply(v -> start);
+        return writeState().thenApply(v -> start);
     }
 
     /** Forgets the state and starts again at {@code offset}, kept within the log; the caller holds this lock. */
@@ -953,8 +1022,18 @@ public final class ShareCursor {
      * node is taking the queues over again). A write it still has pending, or asks for later,
      * writes nothing and fails rather than overwrite newer state with this older view.
      */
-    public synchronized void retire() {
-        retired = true;
+    public void retire() {
+        List<CompletableFuture<Void>> lost;
+        synchronized (this) {
+            retired = true;
+            lost = unwritten;
+            unwritten = null;
+        }
+        if (lost != null) { // as a write would have: this view is not written any more
+            IllegalStateException gone = new IllegalStateException("share cursor " + journalKey
+                    + " was retired before its state was written");
+            lost.forEach(f -> f.completeExceptionally(gone));
+        }
     }
 
     /** The durable state, encoded, or null once {@linkplain #retire retired}; the journal calls this when it writes. */

@@ -303,8 +303,8 @@ class ShareCursorTest {
         assertThat(reopened.lag()).isEqualTo(5);
     }
 
-    @Test
-    void aBatchScopesWritesGoAsOneWriteWhenItClosesAndSurviveARestart() throws Exception {
+    /** Counts the share-state journal's writes from now on. */
+    private AtomicInteger countStateWrites() {
         AtomicInteger stateWrites = new AtomicInteger();
         engine.replaceAppender(local -> new LogAppender() { // counts the share-state journal's writes
             @Override
@@ -332,6 +332,12 @@ class ShareCursorTest {
                 return local.appendTransactionMarker(partition, producerId, epoch, marker, coordinatorEpoch);
             }
         });
+        return stateWrites;
+    }
+
+    @Test
+    void aBatchScopesWritesGoAsOneWriteWhenItClosesAndSurviveARestart() throws Exception {
+        AtomicInteger stateWrites = countStateWrites();
         publish(4);
         ShareCursor cursor = cursor();
         assertThat(offsets(cursor.acquire("a", 2, 1 << 20, LOCK))).containsExactly(0L, 1L);
@@ -356,6 +362,50 @@ class ShareCursorTest {
         assertThat(offsets(again)).as("the acknowledged never again; the acquired back, their locks not being durable")
                 .containsExactly(2L, 3L);
         assertThat(again).allSatisfy(d -> assertThat(d.acquisitions()).as("the first delivery counted").isEqualTo(2));
+    }
+
+    @Test
+    void acknowledgementsLeftForTheNextWriteCompleteWithItAndSurviveARestart() throws Exception {
+        AtomicInteger stateWrites = countStateWrites();
+        publish(4);
+        ShareCursor cursor = cursor();
+        assertThat(offsets(cursor.acquire("a", 2, 1 << 20, LOCK))).containsExactly(0L, 1L);
+        int before = stateWrites.get();
+
+        CompletableFuture<List<Outcome>> acknowledged = cursor.acknowledgeAllWithNextWrite(new long[] {0, 1},
+                new int[] {1, 1}, 2);
+        assertThat(acknowledged).as("not written yet").isNotDone();
+        assertThat(stateWrites.get()).isEqualTo(before);
+        ShareCursor.Acquisition next = cursor.acquireAsync("a", 10, 1 << 20, LOCK);
+        next.durable().join();
+        assertThat(acknowledged.join()).as("done with the acquisition's write").containsExactly(Outcome.OK, Outcome.OK);
+        assertThat(stateWrites.get() - before).as("one write for both").isEqualTo(1);
+        cursor.writeDeferred();
+        assertThat(stateWrites.get() - before).as("nothing left to write").isEqualTo(1);
+        engine.close();
+
+        engine = LogEngine.open(EngineSettings.of(dataDir).withClock(clock));
+        assertThat(offsets(cursor().acquire("b", 10, 1 << 20, LOCK))).as("the acknowledged never again")
+                .containsExactly(2L, 3L);
+    }
+
+    @Test
+    void writeDeferredWritesWhatNoOtherWriteCarriedAndARetiredCursorFailsIt() throws Exception {
+        publish(3);
+        ShareCursor cursor = cursor();
+        cursor.acquire("a", 3, 1 << 20, LOCK);
+        CompletableFuture<List<Outcome>> first = cursor.acknowledgeAllWithNextWrite(new long[] {0}, new int[] {1}, 1);
+        assertThat(cursor.acknowledgeAllWithNextWrite(new long[] {0}, new int[] {1}, 1).join())
+                .as("nothing changed: answered at once").containsExactly(Outcome.UNKNOWN);
+        cursor.writeDeferred();
+        assertThat(first.join()).containsExactly(Outcome.OK);
+
+        CompletableFuture<List<Outcome>> lost = cursor.acknowledgeAllWithNextWrite(new long[] {1}, new int[] {1}, 1);
+        engine.reopenShareCursors();
+        assertThat(lost).failsWithin(java.time.Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class).withMessageContaining("retired");
+        assertThat(offsets(cursor().acquire("b", 10, 1 << 20, LOCK))).as("only the written acknowledgement counts")
+                .containsExactly(1L, 2L);
     }
 
     @Test
