@@ -231,10 +231,17 @@ final class QueueDispatcher {
         }
     }
 
-    /** Runs a round now, or another one right after the one running. */
-    void wake() {
+    /**
+     * Runs a round now, or another one right after the one running. True when a round will
+     * start after this call (false: nobody is in the ring, or the dispatcher retired or closes) —
+     * it writes what settlements left for the cursors' next write ({@link Subscription#settleAll}).
+     */
+    boolean wake() {
         if (claimRound()) {
-            schedule();
+            return schedule();
+        }
+        synchronized (this) {
+            return again; // false when no round runs; a round that already went again also started after
         }
     }
 
@@ -282,13 +289,15 @@ final class QueueDispatcher {
         }
     }
 
-    private void schedule() {
+    private boolean schedule() {
         try {
             delivery.execute(() -> round(true));
+            return true;
         } catch (RejectedExecutionException e) { // closing
             synchronized (this) {
                 running = false;
             }
+            return false;
         }
     }
 
@@ -331,6 +340,7 @@ final class QueueDispatcher {
             }
         }
         if (ask == 0) {
+            q.writeDeferred();
             if (!onDeliveryThread && !onlyLongPolls()) {
                 schedule(); // a subscription joined meanwhile: its drain is told on the delivery thread
                 return;
@@ -344,9 +354,12 @@ final class QueueDispatcher {
             taken = receiver.take(q, OWNER, ask, ShareCursor.NO_DEADLINE);
         } catch (RuntimeException e) {
             log.warn("Delivering from queue {} failed; tried again on the next wake or tick", queue, e);
+            q.writeDeferred();
             finish(false);
             return;
         }
+        // acks that woke this round: written by the take's write when it acquired from their cursor, else here
+        q.writeDeferred();
         if (!taken.deliveries().isEmpty()) {
             registry.took(queue);
         }

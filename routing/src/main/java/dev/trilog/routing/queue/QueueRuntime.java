@@ -60,6 +60,13 @@ final class QueueRuntime {
         }
     }
 
+    /** Writes the acknowledgements {@link Queues#acknowledgeAllWithNextWrite} left unwritten, if any. */
+    void writeDeferred() {
+        for (ShareCursor cursor : cursors) {
+            cursor.writeDeferred();
+        }
+    }
+
     int partitions() {
         return logs.length;
     }

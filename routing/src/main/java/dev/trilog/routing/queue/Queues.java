@@ -517,7 +517,31 @@ public final class Queues implements AutoCloseable {
      * AMQP read burst or disposition range are mostly of one partition), not one per tag.
      */
     private CompletableFuture<List<SettleResult>> acknowledgeAll(List<DeliveryTag> tags, boolean evenIfLockExpired) {
-        if (tags.size() == 1) {
+        return acknowledgeAll(tags, evenIfLockExpired, false);
+    }
+
+    /**
+     * {@link #acknowledgeAll(List)} whose share-state writes are left to each cursor's next write
+     * ({@link ShareCursor#acknowledgeAllWithNextWrite}): a push subscription's acks that gave it
+     * credit back, whose round's acquisition then writes them too. The caller makes sure a write
+     * follows ({@link QueueRuntime#writeDeferred}); the future completes once they are durable.
+     */
+    CompletableFuture<List<SettleResult>> acknowledgeAllWithNextWrite(List<DeliveryTag> tags) {
+        return acknowledgeAll(tags, false, true);
+    }
+
+    /** {@link QueueRuntime#writeDeferred} of {@code queue}, when it still exists. */
+    void writeDeferred(String queue) {
+        try {
+            runtimes.find(queue).ifPresent(QueueRuntime::writeDeferred);
+        } catch (IllegalStateException closed) {
+            // closing: the cursors' state is written by the engine's close, or not at all
+        }
+    }
+
+    private CompletableFuture<List<SettleResult>> acknowledgeAll(List<DeliveryTag> tags, boolean evenIfLockExpired,
+            boolean withNextWrite) {
+        if (tags.size() == 1 && !withNextWrite) {
             return acknowledge(tags.get(0), evenIfLockExpired).thenApply(List::of);
         }
         SettleResult[] results = new SettleResult[tags.size()];
@@ -552,7 +576,9 @@ public final class Queues implements AutoCloseable {
             int partition = first.partition();
             int[] at = java.util.Arrays.copyOf(index, n);
             long[] acknowledgedOffsets = java.util.Arrays.copyOf(offsets, n);
-            writes.add(q.cursors[partition].acknowledgeAll(offsets, acquisitions, n, evenIfLockExpired)
+            ShareCursor cursor = q.cursors[partition];
+            writes.add((withNextWrite ? cursor.acknowledgeAllWithNextWrite(offsets, acquisitions, n)
+                    : cursor.acknowledgeAll(offsets, acquisitions, n, evenIfLockExpired))
                     .thenAccept(outcomes -> {
                         for (int k = 0; k < at.length; k++) {
                             Outcome outcome = outcomes.get(k);

@@ -215,9 +215,19 @@ public final class Subscription {
         synchronized (dispatcher) {
             creditBack = creditBack(forget(tags));
         }
-        CompletableFuture<List<SettleResult>> result = queues.settleAll(tags, how);
-        if (creditBack) {
-            dispatcher.wake();
+        CompletableFuture<List<SettleResult>> result;
+        if (creditBack && how == Settlement.ACCEPT) {
+            // the credit wakes a round, whose acquisition writes the cursor's state anyway: one
+            // share-state write for the acks and the next deliveries, on the delivery thread
+            result = queues.acknowledgeAllWithNextWrite(tags);
+            if (!dispatcher.wake()) {
+                queues.writeDeferred(queue);
+            }
+        } else {
+            result = queues.settleAll(tags, how);
+            if (creditBack) {
+                dispatcher.wake();
+            }
         }
         queues.paceMayHaveEased(queue);
         return result;

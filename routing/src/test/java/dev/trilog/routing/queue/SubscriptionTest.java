@@ -180,6 +180,30 @@ class SubscriptionTest {
         assertThat(s.credit()).isZero();
     }
 
+    /**
+     * Acks that give a prefetch subscription credit back are written with the round that credit
+     * wakes (one share-state write for both), or by that round when it finds nothing to take;
+     * either way their futures complete once durable and a restart does not deliver them again.
+     */
+    @Test
+    void acksThatGiveCreditBackAreDurableWithTheRoundTheyWakeAndStayDoneAfterARestart() throws Exception {
+        publish("jobs", "m0", "m1", "m2", "m3");
+        RecordingSink sink = new RecordingSink();
+        Subscription s = queues.subscribe("jobs", "ctag-1", 2, Subscription.CreditMode.PREFETCH, sink);
+        List<QueueDelivery> first = sink.take(2);
+        assertThat(s.settleAll(first.stream().map(QueueDelivery::tag).toList(), Settlement.ACCEPT)
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("written by the round that takes m2, m3")
+                .containsExactly(SettleResult.OK, SettleResult.OK);
+        List<QueueDelivery> second = sink.take(2);
+        assertThat(second).extracting(QueuesFixture::body).containsExactly("m2", "m3");
+        assertThat(s.settleAll(second.stream().map(QueueDelivery::tag).toList(), Settlement.ACCEPT)
+                .get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("written by a round with nothing to take")
+                .containsExactly(SettleResult.OK, SettleResult.OK);
+
+        f.restart();
+        assertThat(f.queues.receive("jobs", "after", 10, 30_000)).as("all four acknowledged durably").isEmpty();
+    }
+
     // ------------------------------------------------------------ drain
 
     @Test
