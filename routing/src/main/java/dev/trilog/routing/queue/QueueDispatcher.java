@@ -241,7 +241,8 @@ final class QueueDispatcher {
             return schedule();
         }
         synchronized (this) {
-            return again; // false when no round runs; a round that already went again also started after
+            // a round runs and will go again; false when it went again already: a write too many, never one too few
+            return running && again && !retired;
         }
     }
 
