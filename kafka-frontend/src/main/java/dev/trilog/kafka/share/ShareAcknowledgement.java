@@ -15,8 +15,11 @@ enum ShareAcknowledgement {
     /** The lock starts again (KIP-1222, version 2). */
     RENEW;
 
+    /** By wire code ({@code values()} copies its array each call). */
+    private static final ShareAcknowledgement[] BY_CODE = values();
+
     /** The type of a wire code, or empty for an unknown one. */
     static Optional<ShareAcknowledgement> of(byte code) {
-        return code >= 0 && code < values().length ? Optional.of(values()[code]) : Optional.empty();
+        return code >= 0 && code < BY_CODE.length ? Optional.of(BY_CODE[code]) : Optional.empty();
     }
 }

@@ -39,8 +39,7 @@ final class ShareAcknowledgements {
                 continue;
             }
             errors.put(partition, Errors.NONE);
-            Optional<Map<ShareAcknowledgement, List<Long>>> byType = offsetsByType(entry.getValue(), renewAllowed);
-            if (byType.isEmpty()) {
+            if (!wellFormed(entry.getValue(), renewAllowed)) {
                 errors.put(partition, Errors.INVALID_REQUEST);
                 continue;
             }
@@ -49,65 +48,72 @@ final class ShareAcknowledgements {
                 errors.put(partition, Errors.UNKNOWN_TOPIC_ID);
                 continue;
             }
-            for (Map.Entry<ShareAcknowledgement, List<Long>> typed : byType.get().entrySet()) {
-                ShareAcknowledgement type = typed.getKey();
-                if (type == ShareAcknowledgement.GAP) {
-                    continue;
-                }
-                List<ShareSource.Held> held = new ArrayList<>();
-                for (long offset : typed.getValue()) {
-                    ShareSession.HeldRecord record = session.held(partition, offset);
-                    if (record == null) {
-                        fail(errors, partition);
-                    } else {
-                        held.add(new ShareSource.Held(partition.partition(), offset, record.deliveryCount()));
-                    }
-                }
-                if (held.isEmpty()) {
-                    continue;
-                }
+            heldByType(session, partition, entry.getValue(), errors).forEach((type, held) -> {
+                boolean renewing = type == ShareAcknowledgement.RENEW;
                 settling.add(source.settle(held, type, lockMs).thenAccept(settled -> {
-                    for (int i = 0; i < held.size(); i++) {
-                        long offset = held.get(i).offset();
-                        int deliveryCount = held.get(i).deliveryCount();
-                        if (!settled.get(i)) {
-                            fail(errors, partition);
-                            session.forget(partition, offset, deliveryCount);
-                        } else if (type == ShareAcknowledgement.RENEW) {
-                            session.renewed(partition, offset, now + lockMs);
-                        } else {
-                            session.forget(partition, offset, deliveryCount);
-                        }
+                    if (settled.contains(false)) {
+                        fail(errors, partition);
                     }
+                    session.settled(partition, held, settled, renewing, now + lockMs);
                 }));
-            }
+            });
         }
         return CompletableFuture.allOf(settling.toArray(CompletableFuture[]::new)).thenApply(v -> Map.copyOf(errors));
+    }
+
+    /**
+     * The records the batches name, by type (gaps left out), as the member holds them: one it does
+     * not hold fails the partition and is left out.
+     */
+    private static Map<ShareAcknowledgement, List<ShareSource.Held>> heldByType(ShareSession session,
+            SharePartition partition, List<Batch> batches, Map<SharePartition, Errors> errors) {
+        Map<ShareAcknowledgement, List<ShareSource.Held>> byType = new EnumMap<>(ShareAcknowledgement.class);
+        synchronized (session) {
+            HeldRecords held = session.held(partition);
+            for (Batch batch : batches) {
+                for (long offset = batch.firstOffset(); offset <= batch.lastOffset(); offset++) {
+                    ShareAcknowledgement type = typeOf(batch, offset);
+                    if (type == ShareAcknowledgement.GAP) {
+                        continue;
+                    }
+                    int deliveryCount = held == null ? -1 : held.deliveryCount(offset);
+                    if (deliveryCount < 0) {
+                        fail(errors, partition);
+                    } else {
+                        byType.computeIfAbsent(type, t -> new ArrayList<>())
+                                .add(new ShareSource.Held(partition.partition(), offset, deliveryCount));
+                    }
+                }
+            }
+        }
+        return byType;
     }
 
     private static void fail(Map<SharePartition, Errors> errors, SharePartition partition) {
         errors.put(partition, Errors.INVALID_RECORD_STATE);
     }
 
-    /** The offsets of the batches by type, or empty when a batch is malformed. */
-    private static Optional<Map<ShareAcknowledgement, List<Long>>> offsetsByType(List<Batch> batches,
-            boolean renewAllowed) {
-        Map<ShareAcknowledgement, List<Long>> byType = new EnumMap<>(ShareAcknowledgement.class);
+    /** Whether every batch spans a sane range and names a known type (RENEW only where allowed) per offset or for all. */
+    private static boolean wellFormed(List<Batch> batches, boolean renewAllowed) {
         for (Batch batch : batches) {
             long span = batch.lastOffset() - batch.firstOffset() + 1;
             if (batch.firstOffset() < 0 || span < 1 || span > MAX_BATCH_SPAN || batch.types().isEmpty()
                     || (batch.types().size() != 1 && batch.types().size() != span)) {
-                return Optional.empty();
+                return false;
             }
-            for (long i = 0; i < span; i++) {
-                byte code = batch.types().get(batch.types().size() == 1 ? 0 : (int) i);
+            for (byte code : batch.types()) {
                 Optional<ShareAcknowledgement> type = ShareAcknowledgement.of(code);
                 if (type.isEmpty() || (type.get() == ShareAcknowledgement.RENEW && !renewAllowed)) {
-                    return Optional.empty();
+                    return false;
                 }
-                byType.computeIfAbsent(type.get(), t -> new ArrayList<>()).add(batch.firstOffset() + i);
             }
         }
-        return Optional.of(byType);
+        return true;
+    }
+
+    /** The type of the offset in a well-formed batch: the batch's one type, or the offset's own. */
+    private static ShareAcknowledgement typeOf(Batch batch, long offset) {
+        byte code = batch.types().get(batch.types().size() == 1 ? 0 : (int) (offset - batch.firstOffset()));
+        return ShareAcknowledgement.of(code).orElseThrow();
     }
 }

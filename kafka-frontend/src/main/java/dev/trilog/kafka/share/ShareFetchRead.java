@@ -120,13 +120,20 @@ final class ShareFetchRead {
                     long deadline = clock.millis() + lockMs;
                     Map<Integer, List<ShareSource.Acquired>> byPartition = new LinkedHashMap<>();
                     for (ShareSource.Acquired a : acquired) {
-                        session.hold(new SharePartition(topicId, a.partition()), a.offset(), a.deliveryCount(), deadline);
                         byPartition.computeIfAbsent(a.partition(), p -> new ArrayList<>()).add(a);
                     }
                     byPartition.forEach((p, records) -> {
                         // a batch's rest acquired after the first pass may come after redeliveries of lower offsets
                         records.sort(Comparator.comparingLong(ShareSource.Acquired::offset));
-                        answers.put(new SharePartition(topicId, p), read(source.log(p), records));
+                        SharePartition partition = new SharePartition(topicId, p);
+                        List<AcquiredRecords> ranges = ranges(records);
+                        int first = 0; // the range's first record (the wire's delivery count is capped to a short)
+                        for (AcquiredRecords range : ranges) {
+                            session.hold(partition, range.firstOffset(), range.lastOffset(),
+                                    records.get(first).deliveryCount(), deadline);
+                            first += (int) (range.lastOffset() - range.firstOffset() + 1);
+                        }
+                        answers.put(partition, read(source.log(p), records, ranges));
                     });
                     return acquired.size();
                 });
@@ -134,9 +141,9 @@ final class ShareFetchRead {
 
     /**
      * The whole batches holding {@code acquired} (in offset order), one slice per run of
-     * consecutive acquired offsets (and per segment), none twice; and the acquired ranges.
+     * consecutive acquired offsets (and per segment), none twice; and {@code ranges}, the acquired ranges.
      */
-    private static Fetched read(PartitionLog log, List<ShareSource.Acquired> acquired) {
+    private static Fetched read(PartitionLog log, List<ShareSource.Acquired> acquired, List<AcquiredRecords> ranges) {
         List<LogSlice> slices = new ArrayList<>();
         long covered = -1; // the batches below this offset are in the slices already
         int i = 0;
@@ -167,7 +174,7 @@ final class ShareFetchRead {
             slices.forEach(LogSlice::close);
             return Fetched.error(Errors.KAFKA_STORAGE_ERROR);
         }
-        return new Fetched(Errors.NONE, slices, ranges(acquired));
+        return new Fetched(Errors.NONE, slices, ranges);
     }
 
     /** Consecutive offsets with one delivery count make one range. */

@@ -2,25 +2,21 @@ package dev.trilog.kafka.share;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * One member's share session (KIP-932): the partitions it fetches — ShareFetch names only the
- * ones it adds and forgets — the epoch its next request must carry, and the records it holds,
- * so that an acknowledgement names the delivery it settles. Guarded by itself.
+ * ones it adds and forgets — the epoch its next request must carry, and the records it holds
+ * ({@link HeldRecords}), so that an acknowledgement names the delivery it settles. Guarded by itself.
  */
 final class ShareSession {
-
-    /** A record the member was given: its delivery count and when its lock ends (epoch ms). */
-    record HeldRecord(int deliveryCount, long lockDeadlineMs) {
-    }
 
     final String group;
     final String member;
     final Set<SharePartition> partitions = new LinkedHashSet<>();
-    private final Map<SharePartition, TreeMap<Long, HeldRecord>> held = new HashMap<>();
+    private final Map<SharePartition, HeldRecords> held = new HashMap<>();
     int nextEpoch = 1;
     private long rotation;
 
@@ -34,39 +30,44 @@ final class ShareSession {
         return rotation++;
     }
 
-    synchronized void hold(SharePartition partition, long offset, int deliveryCount, long lockDeadlineMs) {
-        held.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, new HeldRecord(deliveryCount, lockDeadlineMs));
+    /** The member was given {@code first..last} of the partition, each with that delivery count, locked until then. */
+    synchronized void hold(SharePartition partition, long first, long last, int deliveryCount, long lockDeadlineMs) {
+        held.computeIfAbsent(partition, p -> new HeldRecords()).hold(first, last, deliveryCount, lockDeadlineMs);
     }
 
-    /** The record as the member was given it, or null when it holds no such record. */
-    synchronized HeldRecord held(SharePartition partition, long offset) {
-        TreeMap<Long, HeldRecord> records = held.get(partition);
-        return records == null ? null : records.get(offset);
+    /** The member's records of the partition; null when it holds none there. The caller synchronizes on this session. */
+    HeldRecords held(SharePartition partition) {
+        assert Thread.holdsLock(this);
+        return held.get(partition);
     }
 
     /**
-     * The member is done with that delivery of the record (settled, or not its any more). A later
-     * delivery of it — released and acquired again by the same fetch, whose settling completes
-     * once durable, after the acquisition — stays held.
+     * The member is done with those deliveries of the partition's records (whether {@code settled}
+     * or not: a record not settled is not its any more) — except, when {@code renewing}, the ones
+     * settled, whose lock now ends at {@code renewedDeadlineMs}. A later delivery of a record —
+     * released and acquired again by the same fetch, whose settling completes once durable, after
+     * the acquisition — stays held.
      */
-    synchronized void forget(SharePartition partition, long offset, int deliveryCount) {
-        TreeMap<Long, HeldRecord> records = held.get(partition);
-        if (records != null) {
-            records.computeIfPresent(offset, (o, r) -> r.deliveryCount() == deliveryCount ? null : r);
+    synchronized void settled(SharePartition partition, List<ShareSource.Held> records, List<Boolean> settled,
+            boolean renewing, long renewedDeadlineMs) {
+        HeldRecords partitionHeld = held.get(partition);
+        if (partitionHeld == null) {
+            return;
         }
-    }
-
-    synchronized void renewed(SharePartition partition, long offset, long lockDeadlineMs) {
-        HeldRecord record = held(partition, offset);
-        if (record != null) {
-            hold(partition, offset, record.deliveryCount(), lockDeadlineMs);
+        for (int i = 0; i < records.size(); i++) {
+            ShareSource.Held record = records.get(i);
+            if (renewing && settled.get(i)) {
+                partitionHeld.renew(record.offset(), record.deliveryCount(), renewedDeadlineMs);
+            } else {
+                partitionHeld.forget(record.offset(), record.deliveryCount());
+            }
         }
     }
 
     /** Forgets the records whose lock ran out: the cursor has made them available again. */
     synchronized void forgetExpired(long now) {
-        for (TreeMap<Long, HeldRecord> records : held.values()) {
-            records.values().removeIf(r -> r.lockDeadlineMs() <= now);
+        for (HeldRecords records : held.values()) {
+            records.forgetExpired(now);
         }
     }
 
