@@ -1042,7 +1042,13 @@ public final class ShareCursor {
             return null;
         }
         List<ShareSnapshot.Run> runs = new ArrayList<>();
-        ShareSnapshot.Run current = null;
+        // the run being extended, as fields: a Run per offset was most of a snapshot's cost, and a
+        // share fetch writes one per partition it touches (bench/kafka/RESULTS.md, 2026-12-06, 20:15)
+        long first = -1;
+        long last = -1;
+        byte runKind = 0;
+        int runAcquisitions = 0;
+        int runFailed = 0;
         for (long offset = window.start(); offset < window.end(); offset++) {
             int slot = window.slot(offset);
             byte state = window.state(slot);
@@ -1051,18 +1057,25 @@ public final class ShareCursor {
             int acquisitions = window.acquisitions(slot);
             int failed = window.failed(slot);
             if (kind == ShareSnapshot.COUNTS && acquisitions == 0 && failed == 0) {
-                current = flush(runs, current);
-                continue;
+                continue; // not in a run: the run before it ends (the next offset cannot extend it)
             }
-            if (current != null && current.kind() == kind && current.acquisitions() == acquisitions
-                    && current.failed() == failed && current.last() == offset - 1) {
-                current = new ShareSnapshot.Run(current.first(), offset, kind, acquisitions, failed);
+            if (first >= 0 && last == offset - 1 && runKind == kind && runAcquisitions == acquisitions
+                    && runFailed == failed) {
+                last = offset;
             } else {
-                flush(runs, current);
-                current = new ShareSnapshot.Run(offset, offset, kind, acquisitions, failed);
+                if (first >= 0) {
+                    runs.add(new ShareSnapshot.Run(first, last, runKind, runAcquisitions, runFailed));
+                }
+                first = offset;
+                last = offset;
+                runKind = kind;
+                runAcquisitions = acquisitions;
+                runFailed = failed;
             }
         }
-        flush(runs, current);
+        if (first >= 0) {
+            runs.add(new ShareSnapshot.Run(first, last, runKind, runAcquisitions, runFailed));
+        }
         for (ShareSnapshot.Run run : restored.tailMap(restored.floorKey(window.end()) == null ? window.end()
                 : restored.floorKey(window.end())).values()) {
             if (run.last() >= window.end()) {
@@ -1071,13 +1084,6 @@ public final class ShareCursor {
             }
         }
         return new ShareSnapshot(window.start(), runs).encode();
-    }
-
-    private static ShareSnapshot.Run flush(List<ShareSnapshot.Run> runs, ShareSnapshot.Run current) {
-        if (current != null) {
-            runs.add(current);
-        }
-        return null;
     }
 
     @Override
