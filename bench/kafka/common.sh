@@ -10,9 +10,9 @@ T="$HERE/target"
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"   # the same for both brokers
 TRILOG_ARGS="${TRILOG_ARGS:-}"   # extra `trilog serve` flags, e.g. "--set kafka.transport=nio" for an A/B run
 # Not 19092/29092: on this shared machine other sessions start their own brokers on those.
-KAFKA_PORT="${KAFKA_PORT:-47092}"
-KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-47093}"
-TRILOG_PORT="${TRILOG_PORT:-47192}"
+KAFKA_PORT="${KAFKA_PORT:-23092}"   # below Linux's ephemeral range (32768-60999), where a client socket may hold a port
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-23093}"
+TRILOG_PORT="${TRILOG_PORT:-23192}"
 export -n TRILOG_PORT   # a TRILOG_* variable is Trilog configuration: the broker would refuse this one
 PRODUCER_PROPS_COMMON="batch.size=65536 linger.ms=5"
 # TLS brokers (PHASES=tls) use the test-only certificates of test-support (CN localhost, SAN

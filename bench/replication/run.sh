@@ -41,7 +41,7 @@ for spec in $JARS; do
   JAR_OF[${spec%%=*}]="$T/bench-broker-r-${spec%%=*}.jar"
   cp "${spec#*=}" "${JAR_OF[${spec%%=*}]}" || exit 1
 done
-BASE_PORT="${BASE_PORT:-48000}"   # node n: kafka BASE+n, controller/raft BASE+10+n, admin BASE+20+n
+BASE_PORT="${BASE_PORT:-24000}"   # below the ephemeral range; node n: kafka BASE+n, controller/raft BASE+10+n, admin BASE+20+n
 
 PIDS=()
 stop_all() {
