@@ -111,7 +111,7 @@ final class QueueLengthLimit {
         synchronized (q.lengthLock) {
             q.admittedAppends.add(appended);
         }
-        append.get().whenComplete((r, failure) -> {
+        started(append).whenComplete((r, failure) -> {
             synchronized (q.lengthLock) {
                 q.admittedMessages--;
                 q.admittedBytes -= bytes;
@@ -124,6 +124,19 @@ final class QueueLengthLimit {
             }
         });
         return appended;
+    }
+
+    /**
+     * The append's future; one that throws instead of returning one is a failed append, so that its
+     * admission is given back — else the queue would count it as admitted for good, and every
+     * refusal after it would wait for it without end.
+     */
+    private static CompletableFuture<PublishResult> started(Supplier<CompletableFuture<PublishResult>> append) {
+        try {
+            return append.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** An append to {@code queue} completed (its logs' listener): a drop-head queue is trimmed soon. */

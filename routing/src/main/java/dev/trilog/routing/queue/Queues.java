@@ -856,4 +856,10 @@ public final class Queues implements AutoCloseable {
         threads.shutdown();
         runtimes.detachAll();
     }
+
+    /** The admission of a length-limited queue's publishes and that queue's runtime, for this package's tests. */
+    CompletableFuture<PublishResult> admitForTest(String queue, Message message,
+            java.util.function.Supplier<CompletableFuture<PublishResult>> append) {
+        return lengthLimit.admit(runtimes.get(queue), message, append);
+    }
 }

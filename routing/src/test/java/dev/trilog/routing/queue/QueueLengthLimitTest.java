@@ -159,6 +159,20 @@ class QueueLengthLimitTest {
         }
     }
 
+    /** An append that throws rather than fail its future gives its place back. */
+    @Test
+    void anAppendThatThrowsLeavesNoPlaceTaken() throws Exception {
+        declare(Map.of(), QueueSpec.MAX_LENGTH, 1, QueueSpec.OVERFLOW, "reject-publish");
+
+        CompletableFuture<PublishResult> thrown = queues.admitForTest("q", text("lost"), () -> {
+            throw new IllegalStateException("the append could not start");
+        });
+
+        assertThatThrownBy(() -> thrown.get(30, TimeUnit.SECONDS)).hasRootCauseMessage("the append could not start");
+        queues.publish("q", text("kept"), PublishOptions.NONE).get(30, TimeUnit.SECONDS);
+        assertThat(bodies(queues.receive("q", "c", 10, 30_000))).containsExactly("kept");
+    }
+
     @Test
     void badArgumentsAreRefusedAtDeclare() {
         assertThatThrownBy(() -> declare(Map.of(), QueueSpec.OVERFLOW, "drop-tail"))
