@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * done once they are in the page cache (one node, no fsync policy on the log: the default) and
  * no write is pending or running, {@link #write} writes the one snapshot on the caller's thread
  * and returns a future already complete. The hop to the writer thread and back was a third of
- * an SQS receive's thread switches (bench/sqs/RESULTS.md, 2026-12-06); under load, when writes
- * overlap, they still go to the writer and are batched. One write runs at a time either way
+ * an SQS receive's thread switches (bench/sqs/RESULTS.md, 2026-12-06). Writes asked for while
+ * such a write runs are batched and written by that thread right after its own, once; only what
+ * overlaps that second write goes to the writer thread. One write runs at a time either way
  * ({@code writing}), so a cursor's snapshots reach the log in the order they were taken.
  *
  * <p>Only the node serving the queues writes here: in a cluster a write from a node that has lost
@@ -112,13 +113,19 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
             }
             if (writing || !dirty.isEmpty() || !journal.writesAtOnce()) {
                 changes.forEach((key, p) -> dirty.computeIfAbsent(key, k -> new Pending()).add(p.snapshot, p.waiting));
-                lock.notifyAll();
+                if (!writing) {
+                    lock.notifyAll(); // else the thread writing now takes them or wakes the writer when it is done
+                }
                 return;
             }
             writing = true;
         }
         try {
             writeBatch(changes);
+            Map<String, Pending> queued = queuedMeanwhile();
+            if (!queued.isEmpty()) {
+                writeBatch(queued);
+            }
         } finally {
             synchronized (lock) {
                 writing = false;
@@ -128,6 +135,24 @@ public final class ShareStateStore implements StateJournal, AutoCloseable {
                     lock.notifyAll();
                 }
             }
+        }
+    }
+
+    /**
+     * What other threads asked for while this one wrote, taken to write on this thread too (still
+     * {@code writing}): the writer thread's wake-up was one more thread to run between a change and
+     * its waiter — on a busy machine a long poll's answer waited for it behind a CPU hog
+     * (bench/sqs/RESULTS.md, sqs24). Once only, so a caller's thread never turns into the writer;
+     * what queues during this second write goes to the writer as before.
+     */
+    private Map<String, Pending> queuedMeanwhile() {
+        synchronized (lock) {
+            if (dirty.isEmpty() || closed) {
+                return Map.of();
+            }
+            LinkedHashMap<String, Pending> queued = dirty;
+            dirty = new LinkedHashMap<>();
+            return queued;
         }
     }
 

@@ -5,16 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trilog.log.Batches;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogEngine;
+import dev.trilog.log.meta.InternalLog;
+import dev.trilog.log.meta.ShareStateStore;
 import dev.trilog.testsupport.TestClock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -152,6 +157,47 @@ class ShareStateWritesTest {
         for (Delivery d : again) {
             assertThat(d.acquisitions()).as("count of offset %d", d.offset())
                     .isEqualTo(highestCount.get(d.offset()) + 1);
+        }
+    }
+
+    /**
+     * A write asked for while another thread's write runs is written by that thread as soon as its
+     * own is done, not handed to the writer thread: one thread fewer to run before its waiter
+     * (a long poll's answer) can go on.
+     */
+    @Test
+    void aWriteQueuedBehindACallersWriteIsWrittenByThatCaller() throws Exception {
+        open(Map.of());
+        engine.createTopic("state", 1, InternalLog.settings(false));
+        TopicPartition stateTp = new TopicPartition("state", 0);
+        try (ShareStateStore store = new ShareStateStore(new InternalLog(engine.partition(stateTp), engine.appender(),
+                clock))) {
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<CompletableFuture<Void>> first = new AtomicReference<>();
+            Thread caller = new Thread(() -> first.set(store.write("first", () -> {
+                writing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new byte[] {1};
+            })), "first-caller");
+            caller.start();
+            writing.await();
+
+            CompletableFuture<Void> queued = store.write("second", () -> new byte[] {2});
+            AtomicReference<String> completedOn = new AtomicReference<>();
+            CompletableFuture<Void> seen = queued.whenComplete((v, e) -> completedOn.set(Thread.currentThread().getName()));
+            assertThat(queued).as("waits while the first write runs").isNotDone();
+            release.countDown();
+            caller.join();
+
+            assertThat(first.get()).isCompleted();
+            seen.get(30, TimeUnit.SECONDS);
+            assertThat(completedOn.get()).isEqualTo("first-caller");
+            assertThat(store.load("second")).containsExactly(2);
         }
     }
 }
