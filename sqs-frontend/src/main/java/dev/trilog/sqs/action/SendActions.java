@@ -12,6 +12,7 @@ import dev.trilog.sqs.message.AttributeMapping;
 import dev.trilog.sqs.message.MessageAttribute;
 import dev.trilog.sqs.message.MessageDigests;
 import dev.trilog.sqs.message.MessageValidation;
+import dev.trilog.sqs.protocol.RandomIds;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
@@ -22,7 +23,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -129,7 +129,7 @@ final class SendActions {
         String md5OfBody = MessageDigests.ofBody(body);
         Message.Builder message = Message.builder().body(body)
                 .headers(AttributeMapping.toHeaders(attributes))
-                .properties(MessageProperties.builder().messageId(UUID.randomUUID().toString()).build())
+                .properties(MessageProperties.builder().messageId(RandomIds.next()).build())
                 .unknownProperty(BODY_MD5_HEADER, HeaderValue.ofString(md5OfBody));
         MessageAttribute trace = system.get("AWSTraceHeader");
         if (trace != null) {

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
@@ -183,7 +182,7 @@ public final class SqsHttpHandler implements HttpHandler {
         // AWS's front end answers 413 with this text; here it comes as an error in the request's protocol
         boolean jsonProtocol = isJson(exchange);
         SqsError error = respondError(exchange, jsonProtocol, new SqsException(SqsError.REQUEST_ENTITY_TOO_LARGE,
-                "HTTP content length exceeded " + maxBodyBytes + " bytes."), UUID.randomUUID().toString());
+                "HTTP content length exceeded " + maxBodyBytes + " bytes."), RandomIds.next());
         metrics.answered(null, jsonProtocol, startNanos, error);
     }
 
@@ -196,7 +195,7 @@ public final class SqsHttpHandler implements HttpHandler {
      * waits.
      */
     private void process(HttpServerExchange exchange, byte[] body, long receivedNanos) {
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RandomIds.next();
         boolean jsonProtocol = isJson(exchange);
         SqsRequest request;
         try {
