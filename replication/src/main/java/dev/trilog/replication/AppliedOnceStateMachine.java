@@ -36,12 +36,24 @@ abstract class AppliedOnceStateMachine extends BaseStateMachine {
             reply = CompletableFuture.completedFuture(LogCommand.encodeFailure(
                     new IllegalStateException("entry " + index + " was applied before this restart")));
         } else {
-            reply = apply(LogCommand.decode(entry.getStateMachineLogEntry().getLogData()), entry.getTerm());
+            LogCommand command = LogCommand.decode(entry.getStateMachineLogEntry().getLogData());
+            reply = command instanceof LogCommand.Appends many ? applyEach(many, entry.getTerm())
+                    : apply(command, entry.getTerm());
             recordApplied(index);
         }
         updateLastAppliedTermIndex(entry.getTerm(), index);
         progress.applied(index);
         return reply.thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes)));
+    }
+
+    /** Each append of the entry in turn, as if each were an entry of its own; their replies together. */
+    private CompletableFuture<byte[]> applyEach(LogCommand.Appends many, long term) {
+        java.util.List<CompletableFuture<byte[]>> replies = new java.util.ArrayList<>(many.appends().size());
+        for (LogCommand.Append append : many.appends()) {
+            replies.add(apply(append, term));
+        }
+        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+                .thenApply(all -> LogCommand.encodeReplies(replies.stream().map(CompletableFuture::join).toList()));
     }
 
     /**

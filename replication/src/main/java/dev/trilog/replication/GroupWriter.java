@@ -26,6 +26,7 @@ final class GroupWriter implements AutoCloseable {
     private final LongFunction<CompletableFuture<Void>> appliedThrough;
     /** Set once this node's server holds the group; until then every write goes through the client. */
     private volatile LeaderSubmission leader;
+    private volatile EntryCoalescing coalescing;
     private final Route route = new Route();
 
     /**
@@ -47,8 +48,12 @@ final class GroupWriter implements AutoCloseable {
         this.appliedThrough = appliedThrough;
     }
 
-    /** From now on producers' batches go straight to {@code leader}'s server while it leads. */
+    /**
+     * From now on producers' batches go straight to {@code leader}'s server while it leads, those
+     * that come while one entry is committed coalesced into the next ({@link EntryCoalescing}).
+     */
     GroupWriter submitDirectlyWhileLeading(LeaderSubmission leader) {
+        this.coalescing = new EntryCoalescing(leader::submit, appliedThrough);
         this.leader = leader;
         return this;
     }
@@ -75,9 +80,10 @@ final class GroupWriter implements AutoCloseable {
      * nothing orders one against the other). The batch is handed over outside the lock: Ratis
      * completes replies while holding its own locks, and the completion takes this one.
      */
-    CompletableFuture<AppendResult> sendBatch(Message entry) {
+    CompletableFuture<AppendResult> sendBatch(LogCommand.Append batch) {
         boolean direct;
         LeaderSubmission submission = leader;
+        EntryCoalescing straight = coalescing;
         synchronized (route) {
             if (route.inFlight == 0) {
                 route.direct = submission != null && submission.leading();
@@ -85,13 +91,14 @@ final class GroupWriter implements AutoCloseable {
             route.inFlight++;
             direct = route.direct;
         }
-        CompletableFuture<RaftClientReply> sent = direct ? submission.submit(entry) : forwarding.submit(entry);
-        sent.whenComplete((reply, failure) -> {
+        CompletableFuture<AppendResult> written = direct ? straight.send(batch)
+                : applied(forwarding.submit(Message.valueOf(LogCommand.encode(batch))));
+        written.whenComplete((result, failure) -> {
             synchronized (route) {
                 route.inFlight--;
             }
         });
-        return applied(sent);
+        return written;
     }
 
     /** Which way producers' batches go now, and how many are on their way. */

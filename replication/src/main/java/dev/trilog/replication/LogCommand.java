@@ -43,6 +43,7 @@ sealed interface LogCommand {
     byte DELETE_RECORDS = 7;
     byte SERVE_QUEUES = 8;
     byte APPEND_IF_SERVING = 9;
+    byte APPENDS = 10;
 
     /** {@link Append#servingEpoch} of a write anyone may make. */
     long ANY_EPOCH = -1;
@@ -59,6 +60,16 @@ sealed interface LogCommand {
      */
     record Append(TopicPartition partition, ByteBuffer batch, Uuid topicId, int topicPartitions,
             Map<String, String> topicConfigs, long servingEpoch) implements LogCommand {
+    }
+
+    /**
+     * Several appends in one Raft entry, applied one after the other as if each were its own
+     * entry, each with its own reply ({@link #encodeReplies}): the batches that came for a group
+     * while its leader's previous entry was being committed ({@link EntryCoalescing}). Every Raft
+     * entry costs each replica a log write, a sync, an appendEntries round and an apply whatever
+     * its size, and with a group per partition each group's entries are too few to share them.
+     */
+    record Appends(java.util.List<Append> appends) implements LogCommand {
     }
 
     /**
@@ -110,14 +121,31 @@ sealed interface LogCommand {
      */
     static ByteString encode(LogCommand command) {
         if (command instanceof Append a) {
-            ByteBuffer batch = a.batch().duplicate();
-            int length = batch.remaining();
-            byte[] head = fields(out -> {
+            return UnsafeByteOperations.unsafeWrap(encodeAppends(null, java.util.List.of(a)));
+        }
+        if (command instanceof Appends many) {
+            return UnsafeByteOperations.unsafeWrap(encodeAppends(fields(out -> {
+                out.writeByte(APPENDS);
+                out.writeInt(many.appends().size());
+            }), many.appends()));
+        }
+        return UnsafeByteOperations.unsafeWrap(fields(out -> writeOther(out, command)));
+    }
+
+    /** {@code prefix} (null: none), then each append's fields around its batch, into one array of the exact size. */
+    private static byte[] encodeAppends(byte[] prefix, java.util.List<Append> appends) {
+        byte[][] heads = new byte[appends.size()][];
+        byte[][] tails = new byte[appends.size()][];
+        int size = prefix == null ? 0 : prefix.length;
+        for (int i = 0; i < appends.size(); i++) {
+            Append a = appends.get(i);
+            int length = a.batch().remaining();
+            heads[i] = fields(out -> {
                 out.writeByte(a.servingEpoch() == ANY_EPOCH ? APPEND : APPEND_IF_SERVING);
                 writePartition(out, a.partition());
                 out.writeInt(length);
             });
-            byte[] tail = fields(out -> {
+            tails[i] = fields(out -> {
                 writeUuid(out, a.topicId());
                 out.writeInt(a.topicPartitions());
                 writeConfigs(out, a.topicConfigs());
@@ -125,13 +153,23 @@ sealed interface LogCommand {
                     out.writeLong(a.servingEpoch());
                 }
             });
-            byte[] entry = new byte[head.length + length + tail.length];
-            System.arraycopy(head, 0, entry, 0, head.length);
-            batch.get(entry, head.length, length);
-            System.arraycopy(tail, 0, entry, head.length + length, tail.length);
-            return UnsafeByteOperations.unsafeWrap(entry); // nothing else holds the array
+            size += heads[i].length + length + tails[i].length;
         }
-        return UnsafeByteOperations.unsafeWrap(fields(out -> writeOther(out, command)));
+        byte[] entry = new byte[size];
+        int at = 0;
+        if (prefix != null) {
+            System.arraycopy(prefix, 0, entry, 0, prefix.length);
+            at = prefix.length;
+        }
+        for (int i = 0; i < appends.size(); i++) {
+            ByteBuffer batch = appends.get(i).batch().duplicate();
+            int length = batch.remaining();
+            System.arraycopy(heads[i], 0, entry, at, heads[i].length);
+            batch.get(entry, at + heads[i].length, length);
+            System.arraycopy(tails[i], 0, entry, at + heads[i].length + length, tails[i].length);
+            at += heads[i].length + length + tails[i].length;
+        }
+        return entry; // nothing else holds the array: the entry wraps it without copying
     }
 
     /** Writes a command's fields into a fresh array. */
@@ -197,27 +235,42 @@ sealed interface LogCommand {
     static LogCommand decode(ByteString bytes) {
         try (DataInputStream in = new DataInputStream(bytes.newInput())) {
             byte kind = in.readByte();
-            return switch (kind) {
-                case APPEND, APPEND_IF_SERVING -> {
-                    TopicPartition tp = readPartition(in);
-                    byte[] body = new byte[in.readInt()];
-                    in.readFully(body);
-                    yield new Append(tp, ByteBuffer.wrap(body), readUuid(in), in.readInt(), readConfigs(in),
-                            kind == APPEND ? ANY_EPOCH : in.readLong());
+            if (kind == APPENDS) {
+                Append[] appends = new Append[in.readInt()];
+                for (int i = 0; i < appends.length; i++) {
+                    byte each = in.readByte();
+                    if (each != APPEND && each != APPEND_IF_SERVING) {
+                        throw new IllegalArgumentException("an entry of appends holds a command of kind " + each);
+                    }
+                    appends[i] = (Append) decode(each, in);
                 }
-                case SERVE_QUEUES -> new ServeQueues(in.readInt(), in.readLong());
-                case MARKER -> new Marker(readPartition(in), in.readLong(), in.readShort(),
-                        TxnMarker.values()[in.readByte()], in.readInt());
-                case CREATE_TOPIC -> new CreateTopic(in.readUTF(), readUuid(in), in.readInt(), readConfigs(in));
-                case DELETE_TOPIC -> new DeleteTopic(in.readUTF(), readUuid(in));
-                case GROW_TOPIC -> new GrowTopic(in.readUTF(), readUuid(in), in.readInt());
-                case CONFIGURE_TOPIC -> new ConfigureTopic(in.readUTF(), readUuid(in), readConfigs(in));
-                case DELETE_RECORDS -> new DeleteRecords(readPartition(in), in.readLong());
-                default -> throw new IllegalArgumentException("unknown replicated command kind " + kind);
-            };
+                return new Appends(java.util.List.of(appends));
+            }
+            return decode(kind, in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static LogCommand decode(byte kind, DataInputStream in) throws IOException {
+        return switch (kind) {
+            case APPEND, APPEND_IF_SERVING -> {
+                TopicPartition tp = readPartition(in);
+                byte[] body = new byte[in.readInt()];
+                in.readFully(body);
+                yield new Append(tp, ByteBuffer.wrap(body), readUuid(in), in.readInt(), readConfigs(in),
+                        kind == APPEND ? ANY_EPOCH : in.readLong());
+            }
+            case SERVE_QUEUES -> new ServeQueues(in.readInt(), in.readLong());
+            case MARKER -> new Marker(readPartition(in), in.readLong(), in.readShort(),
+                    TxnMarker.values()[in.readByte()], in.readInt());
+            case CREATE_TOPIC -> new CreateTopic(in.readUTF(), readUuid(in), in.readInt(), readConfigs(in));
+            case DELETE_TOPIC -> new DeleteTopic(in.readUTF(), readUuid(in));
+            case GROW_TOPIC -> new GrowTopic(in.readUTF(), readUuid(in), in.readInt());
+            case CONFIGURE_TOPIC -> new ConfigureTopic(in.readUTF(), readUuid(in), readConfigs(in));
+            case DELETE_RECORDS -> new DeleteRecords(readPartition(in), in.readLong());
+            default -> throw new IllegalArgumentException("unknown replicated command kind " + kind);
+        };
     }
 
     private static void writeConfigs(DataOutputStream out, Map<String, String> configs) throws IOException {
@@ -294,6 +347,28 @@ sealed interface LogCommand {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** The replies to an {@link Appends}' appends, in their order, as one reply. */
+    static byte[] encodeReplies(java.util.List<byte[]> replies) {
+        int size = Integer.BYTES;
+        for (byte[] reply : replies) {
+            size += Integer.BYTES + reply.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).putInt(replies.size());
+        replies.forEach(reply -> out.putInt(reply.length).put(reply));
+        return out.array();
+    }
+
+    /** Each append's reply out of {@link #encodeReplies}' (read with {@link #decodeReply}). */
+    static java.util.List<byte[]> decodeReplies(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        byte[][] replies = new byte[in.getInt()][];
+        for (int i = 0; i < replies.length; i++) {
+            replies[i] = new byte[in.getInt()];
+            in.get(replies[i]);
+        }
+        return java.util.List.of(replies);
     }
 
     /** Reads a reply: the append's result (already durable on the replying node), or its failure. */

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.apache.ratis.protocol.Message;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
@@ -46,8 +45,8 @@ final class RaftLogAppender implements LogAppender {
     /** A producer's batch, through its partition's group: see {@link GroupWriter#sendBatch}. */
     @Override
     public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
-        Message entry = Message.valueOf(LogCommand.encode(appendCommand(partition, records, LogCommand.ANY_EPOCH)));
-        return send(partition, w -> w.sendBatch(entry));
+        LogCommand.Append batch = appendCommand(partition, records, LogCommand.ANY_EPOCH);
+        return send(partition, w -> w.sendBatch(batch));
     }
 
     @Override
