@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * Group commit for the batches a group's leader hands its own Raft server: while one entry of
@@ -29,7 +30,7 @@ import org.apache.ratis.protocol.RaftClientReply;
  */
 final class EntryCoalescing {
 
-    /** An entry is cut at this many bytes of batches (at least one batch), well within Ratis' appendEntries buffer (4 MiB). */
+    /** An entry is cut at this many bytes of appends (at least one), well within Ratis' appendEntries buffer (4 MiB). */
     static final int MAX_ENTRY_BYTES = 1 << 20;
 
     private final Function<Message, CompletableFuture<RaftClientReply>> submit;
@@ -48,11 +49,16 @@ final class EntryCoalescing {
         this.appliedThrough = appliedThrough;
     }
 
-    private record Waiting(LogCommand.Append append, CompletableFuture<AppendResult> result) {
+    /** An append encoded when handed over ({@link LogCommand#encode}), and who waits for its result. */
+    private record Waiting(ByteString append, CompletableFuture<AppendResult> result) {
     }
 
-    /** Appends {@code append} in the next entry; completes with its own result once committed and applied here. */
-    CompletableFuture<AppendResult> send(LogCommand.Append append) {
+    /**
+     * Appends {@code append} ({@link LogCommand#encode}d: the batch it was made of may be reused
+     * once handed over) in the next entry; completes with its own result once committed and
+     * applied here.
+     */
+    CompletableFuture<AppendResult> send(ByteString append) {
         CompletableFuture<AppendResult> result = new CompletableFuture<>();
         synchronized (waiting) {
             waiting.add(new Waiting(append, result));
@@ -76,17 +82,17 @@ final class EntryCoalescing {
             entry = new ArrayList<>();
             long bytes = 0;
             while (!waiting.isEmpty()
-                    && (entry.isEmpty() || bytes + waiting.peek().append().batch().remaining() <= MAX_ENTRY_BYTES)) {
+                    && (entry.isEmpty() || bytes + waiting.peek().append().size() <= MAX_ENTRY_BYTES)) {
                 Waiting next = waiting.poll();
-                bytes += next.append().batch().remaining();
+                bytes += next.append().size();
                 entry.add(next);
             }
         }
-        LogCommand command = entry.size() == 1 ? entry.get(0).append()
-                : new LogCommand.Appends(entry.stream().map(Waiting::append).toList());
+        ByteString command = entry.size() == 1 ? entry.get(0).append()
+                : LogCommand.encodeAppends(entry.stream().map(Waiting::append).toList());
         CompletableFuture<RaftClientReply> sent;
         try {
-            sent = submit.apply(Message.valueOf(LogCommand.encode(command)));
+            sent = submit.apply(Message.valueOf(command));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

@@ -10,6 +10,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 /**
  * How this node writes through one Raft group (the metadata group, or a partition's): a Raft
@@ -71,7 +72,9 @@ final class GroupWriter implements AutoCloseable {
     }
 
     /**
-     * A producer's batch: while this node leads, straight to its own Raft server (which refuses
+     * A producer's batch ({@code entry}: its {@link LogCommand.Append}, encoded): while this node
+     * leads, straight to its own Raft server, coalesced with those that come while its previous
+     * entry is committed ({@link EntryCoalescing}; the server refuses
      * with a retriable error once it stops leading); otherwise forwarded to wherever the leader
      * is ({@link LeaderForwarding}, which refuses the same way when it finds none in time: a
      * leader that stepped down because it lost its majority leads no more when the batch comes).
@@ -80,7 +83,7 @@ final class GroupWriter implements AutoCloseable {
      * nothing orders one against the other). The batch is handed over outside the lock: Ratis
      * completes replies while holding its own locks, and the completion takes this one.
      */
-    CompletableFuture<AppendResult> sendBatch(LogCommand.Append batch) {
+    CompletableFuture<AppendResult> sendBatch(ByteString entry) {
         boolean direct;
         LeaderSubmission submission = leader;
         EntryCoalescing straight = coalescing;
@@ -91,8 +94,8 @@ final class GroupWriter implements AutoCloseable {
             route.inFlight++;
             direct = route.direct;
         }
-        CompletableFuture<AppendResult> written = direct ? straight.send(batch)
-                : applied(forwarding.submit(Message.valueOf(LogCommand.encode(batch))));
+        CompletableFuture<AppendResult> written = direct ? straight.send(entry)
+                : applied(forwarding.submit(Message.valueOf(entry)));
         written.whenComplete((result, failure) -> {
             synchronized (route) {
                 route.inFlight--;

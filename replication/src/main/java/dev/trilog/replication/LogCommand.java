@@ -121,31 +121,14 @@ sealed interface LogCommand {
      */
     static ByteString encode(LogCommand command) {
         if (command instanceof Append a) {
-            return UnsafeByteOperations.unsafeWrap(encodeAppends(null, java.util.List.of(a)));
-        }
-        if (command instanceof Appends many) {
-            return UnsafeByteOperations.unsafeWrap(encodeAppends(fields(out -> {
-                out.writeByte(APPENDS);
-                out.writeInt(many.appends().size());
-            }), many.appends()));
-        }
-        return UnsafeByteOperations.unsafeWrap(fields(out -> writeOther(out, command)));
-    }
-
-    /** {@code prefix} (null: none), then each append's fields around its batch, into one array of the exact size. */
-    private static byte[] encodeAppends(byte[] prefix, java.util.List<Append> appends) {
-        byte[][] heads = new byte[appends.size()][];
-        byte[][] tails = new byte[appends.size()][];
-        int size = prefix == null ? 0 : prefix.length;
-        for (int i = 0; i < appends.size(); i++) {
-            Append a = appends.get(i);
-            int length = a.batch().remaining();
-            heads[i] = fields(out -> {
+            ByteBuffer batch = a.batch().duplicate();
+            int length = batch.remaining();
+            byte[] head = fields(out -> {
                 out.writeByte(a.servingEpoch() == ANY_EPOCH ? APPEND : APPEND_IF_SERVING);
                 writePartition(out, a.partition());
                 out.writeInt(length);
             });
-            tails[i] = fields(out -> {
+            byte[] tail = fields(out -> {
                 writeUuid(out, a.topicId());
                 out.writeInt(a.topicPartitions());
                 writeConfigs(out, a.topicConfigs());
@@ -153,23 +136,30 @@ sealed interface LogCommand {
                     out.writeLong(a.servingEpoch());
                 }
             });
-            size += heads[i].length + length + tails[i].length;
+            byte[] entry = new byte[head.length + length + tail.length];
+            System.arraycopy(head, 0, entry, 0, head.length);
+            batch.get(entry, head.length, length);
+            System.arraycopy(tail, 0, entry, head.length + length, tail.length);
+            return UnsafeByteOperations.unsafeWrap(entry); // nothing else holds the array
         }
-        byte[] entry = new byte[size];
-        int at = 0;
-        if (prefix != null) {
-            System.arraycopy(prefix, 0, entry, 0, prefix.length);
-            at = prefix.length;
+        if (command instanceof Appends many) {
+            return encodeAppends(many.appends().stream().map(LogCommand::encode).toList());
         }
-        for (int i = 0; i < appends.size(); i++) {
-            ByteBuffer batch = appends.get(i).batch().duplicate();
-            int length = batch.remaining();
-            System.arraycopy(heads[i], 0, entry, at, heads[i].length);
-            batch.get(entry, at + heads[i].length, length);
-            System.arraycopy(tails[i], 0, entry, at + heads[i].length + length, tails[i].length);
-            at += heads[i].length + length + tails[i].length;
+        return UnsafeByteOperations.unsafeWrap(fields(out -> writeOther(out, command)));
+    }
+
+    /**
+     * One {@link Appends} entry of appends each already encoded ({@link #encode}): the encodings
+     * side by side behind a count, joined without copying them (a rope of the arrays). An append
+     * is encoded when it is handed over, since the batch it copies lives only until then.
+     */
+    static ByteString encodeAppends(java.util.List<ByteString> encodedAppends) {
+        ByteString entry = UnsafeByteOperations.unsafeWrap(
+                ByteBuffer.allocate(1 + Integer.BYTES).put(APPENDS).putInt(encodedAppends.size()).array());
+        for (ByteString append : encodedAppends) {
+            entry = entry.concat(append);
         }
-        return entry; // nothing else holds the array: the entry wraps it without copying
+        return entry;
     }
 
     /** Writes a command's fields into a fresh array. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -45,8 +46,9 @@ final class RaftLogAppender implements LogAppender {
     /** A producer's batch, through its partition's group: see {@link GroupWriter#sendBatch}. */
     @Override
     public CompletableFuture<AppendResult> append(TopicPartition partition, ByteBuffer records) {
-        LogCommand.Append batch = appendCommand(partition, records, LogCommand.ANY_EPOCH);
-        return send(partition, w -> w.sendBatch(batch));
+        // encoded (copied) now: the producer's buffer is reused once this returns, and the batch may wait
+        ByteString entry = LogCommand.encode(appendCommand(partition, records, LogCommand.ANY_EPOCH));
+        return send(partition, w -> w.sendBatch(entry));
     }
 
     @Override

@@ -67,10 +67,10 @@ class EntryCoalescingTest {
 
     @Test
     void batchesThatComeWhileAnEntryIsCommittedGoTogetherAsTheNextInOrderEachWithItsOwnReply() {
-        CompletableFuture<AppendResult> first = coalescing.send(batch("a"));
-        CompletableFuture<AppendResult> second = coalescing.send(batch("b"));
-        CompletableFuture<AppendResult> third = coalescing.send(batch("c"));
-        CompletableFuture<AppendResult> fourth = coalescing.send(batch("d"));
+        CompletableFuture<AppendResult> first = coalescing.send(LogCommand.encode(batch("a")));
+        CompletableFuture<AppendResult> second = coalescing.send(LogCommand.encode(batch("b")));
+        CompletableFuture<AppendResult> third = coalescing.send(LogCommand.encode(batch("c")));
+        CompletableFuture<AppendResult> fourth = coalescing.send(LogCommand.encode(batch("d")));
 
         assertThat(handed).hasSize(1); // the others wait for the first entry
         assertThat(value((LogCommand.Append) handed.get(0))).isEqualTo("a");
@@ -96,16 +96,16 @@ class EntryCoalescingTest {
 
     @Test
     void anEntryTheServerRefusesFailsEachOfItsBatchesAndTheNextEntryStillGoes() {
-        coalescing.send(batch("a"));
-        CompletableFuture<AppendResult> second = coalescing.send(batch("b"));
-        CompletableFuture<AppendResult> third = coalescing.send(batch("c"));
+        coalescing.send(LogCommand.encode(batch("a")));
+        CompletableFuture<AppendResult> second = coalescing.send(LogCommand.encode(batch("b")));
+        CompletableFuture<AppendResult> third = coalescing.send(LogCommand.encode(batch("c")));
         answers.get(0).complete(reply(1, LogCommand.encodeResult(landed(0))));
 
         answers.get(1).completeExceptionally(new NotLeaderOrFollowerException("stepped down"));
 
         assertThatThrownBy(second::join).hasCauseInstanceOf(NotLeaderOrFollowerException.class);
         assertThatThrownBy(third::join).hasCauseInstanceOf(NotLeaderOrFollowerException.class);
-        CompletableFuture<AppendResult> later = coalescing.send(batch("d"));
+        CompletableFuture<AppendResult> later = coalescing.send(LogCommand.encode(batch("d")));
         assertThat(handed).hasSize(3);
         answers.get(2).complete(reply(2, LogCommand.encodeResult(landed(1))));
         assertThat(later.join().firstOffset()).isEqualTo(1);
@@ -113,11 +113,11 @@ class EntryCoalescingTest {
 
     @Test
     void anEntryIsCutOnceItsBatchesWouldPassTheLimitTheRestGoNext() {
-        coalescing.send(batch("first"));
-        byte[] half = new byte[EntryCoalescing.MAX_ENTRY_BYTES / 2];
+        coalescing.send(LogCommand.encode(batch("first")));
+        byte[] half = new byte[EntryCoalescing.MAX_ENTRY_BYTES / 2 - 100]; // with its fields, two fit and three do not
         for (int i = 0; i < 3; i++) {
-            coalescing.send(new LogCommand.Append(TP, ByteBuffer.wrap(half), Uuid.ZERO_UUID, 1, Map.of(),
-                    LogCommand.ANY_EPOCH));
+            coalescing.send(LogCommand.encode(new LogCommand.Append(TP, ByteBuffer.wrap(half), Uuid.ZERO_UUID, 1,
+                    Map.of(), LogCommand.ANY_EPOCH)));
         }
         answers.get(0).complete(reply(1, LogCommand.encodeResult(landed(0))));
 
