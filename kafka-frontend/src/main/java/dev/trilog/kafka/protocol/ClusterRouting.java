@@ -160,7 +160,18 @@ public final class ClusterRouting implements AutoCloseable {
         return brokers().stream().filter(b -> b.id() == id).findFirst();
     }
 
-    /** Every partition's replicas: every node. */
+    /** The default replication factor's ceiling: {@code default.replication.factor} = min(3, nodes). */
+    private static final int DEFAULT_REPLICATION_FACTOR = 3;
+
+    /**
+     * {@code default.replication.factor}: min(3, the node count) — every node of a cluster of up
+     * to three (and the one node) — for CreateTopics' -1 and auto-created topics.
+     */
+    public static short defaultReplicationFactor(List<Integer> nodes) {
+        return (short) Math.min(DEFAULT_REPLICATION_FACTOR, nodes.size());
+    }
+
+    /** Every node: the replicas of the metadata, the coordinators' state and the queues' topics. */
     public List<Integer> replicas() {
         return cluster == null ? List.of(nodeId) : cluster.nodes();
     }
