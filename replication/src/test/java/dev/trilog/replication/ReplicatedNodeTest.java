@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicatedNodeTest {
 
     private static final TopicPartition TP = new TopicPartition("orders", 0);
+    /** A topic with a replication factor of 2 of the 3 nodes. */
+    private static final String FEWER = "pairs";
     /** Snapshots every 10 entries into small Raft log segments, so a few dozen writes purge the log. */
     private static final SnapshotSettings SNAPSHOTS = new SnapshotSettings(10, 2048);
 
@@ -697,8 +699,8 @@ class ReplicatedNodeTest {
      * and writes to it through a client of its peers. The partition does not notice the
      * non-replica stopping; stopping one of its two replicas stops its writes (Raft needs both of
      * two) while a partition on all three nodes goes on; the stopped replica comes back to the
-     * same placement and the write waiting for it goes through. A factor above the node count is
-     * refused.
+     * same placement and the write waiting for it goes through. A partition added later is placed
+     * the same way; a factor above the node count is refused.
      */
     @Test
     void aTopicWithFewerReplicasThanNodesLivesOnItsReplicasOnly() throws Exception {
@@ -751,6 +753,20 @@ class ReplicatedNodeTest {
             }
         }
         assertThat(engines[outsider].partition(pairs).logEndOffset()).as("pairs-0 on the outsider's disk").isZero();
+
+        engines[outsider].createPartitions("pairs", 2); // the new partition placed as the first ones
+        TopicPartition grown = new TopicPartition("pairs", 1);
+        await("every node to have pairs-1", () -> java.util.Arrays.stream(engines).allMatch(e -> e.topic("pairs")
+                .orElseThrow().partitions() == 2));
+        List<Integer> grownReplicas = nodes[0].replicas(grown);
+        assertThat(grownReplicas).hasSize(2).isNotEqualTo(replicas);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            assertThat(nodes[n].replicas(grown)).isEqualTo(grownReplicas);
+            await("node " + (n + 1) + " holding pairs-1's group only if a replica",
+                    () -> (nodes[n].raftLogEndIndex(grown) >= 0) == grownReplicas.contains(n + 1)
+                            && nodes[n].leader(grown).isPresent(), 120);
+        }
 
         stopNode(outsider);
         appendTo(pairs, preferred - 1, "without the outsider", 2);
@@ -1047,6 +1063,7 @@ class ReplicatedNodeTest {
         cursorNode = leader;
         engines[1].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(7, 0, "meta", 1_000L)));
         engines[2].durableMap("exchanges").put("prices", bytes("topic"));
+        engines[2].createTopic(FEWER, 2, Map.of(), 2); // each node a replica of one or both partitions
         engines[leader].queueStateMap("queues").put(QUEUE, bytes("durable"));
         ShareCursor cursor = shareCursor(leader);
         List<dev.trilog.log.share.Delivery> delivered = cursor.acquire("c", 10, 1 << 20, 600_000);
@@ -1118,6 +1135,14 @@ class ReplicatedNodeTest {
         assertThat(values(engines[wiped])).isEqualTo(values(engines[reference]));
         assertThat(batches(engines[wiped])).as("the batches, byte for byte").isEqualTo(batches(engines[reference]));
         assertThat(engines[wiped].topic("orders")).isEqualTo(engines[reference].topic("orders"));
+        assertThat(engines[wiped].topic(FEWER)).as("with its replication factor")
+                .isEqualTo(engines[reference].topic(FEWER));
+        for (int p = 0; p < 2; p++) {
+            TopicPartition tp = new TopicPartition(FEWER, p);
+            boolean replica = nodes[reference].replicas(tp).contains(wiped + 1);
+            await("the wiped node holding " + tp + "'s group only if a replica of it",
+                    () -> (nodes[wiped].raftLogEndIndex(tp) >= 0) == replica && nodes[wiped].leader(tp).isPresent(), 120);
+        }
         assertThat(engines[wiped].groupOffsets().fetch("billing", TP)).isEqualTo(
                 engines[reference].groupOffsets().fetch("billing", TP)).isPresent();
         assertThat(durable(wiped, "exchanges", "prices")).isEqualTo("topic");

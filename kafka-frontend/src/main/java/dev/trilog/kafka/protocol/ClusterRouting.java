@@ -146,6 +146,11 @@ public final class ClusterRouting implements AutoCloseable {
         return cluster == null || cluster.leader(partition).orElse(-1) == nodeId;
     }
 
+    /** Whether this node is one of {@code partition}'s replicas (every node but in a cluster, for a topic with fewer). */
+    public boolean holdsCopy(TopicPartition partition) {
+        return cluster == null || cluster.replicas(partition).contains(nodeId);
+    }
+
     /** {@code partition}'s leader epoch (its group's Raft term; 0 on one node). */
     public int leaderEpoch(TopicPartition partition) {
         return cluster == null ? 0 : (int) Math.min(Integer.MAX_VALUE, cluster.leaderEpoch(partition));
