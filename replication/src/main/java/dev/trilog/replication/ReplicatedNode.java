@@ -396,6 +396,11 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         return partitionWriter(partition).forwarding();
     }
 
+    /** Whether this node holds a division of {@code partition}'s group (it is a replica, and added the group). */
+    boolean holdsGroup(TopicPartition partition) {
+        return partitions.division(partition).isPresent();
+    }
+
     /** Whether this node leads {@code partition}'s group now. */
     boolean isLeader(TopicPartition partition) {
         return partitions.division(partition).map(d -> d.getInfo().isLeader()).orElse(false);
