@@ -92,7 +92,7 @@ public interface Cluster {
         return leaderEpoch();
     }
 
-    /** {@code partition}'s replicas, its preferred leader first. */
+    /** {@code partition}'s replicas, its preferred leader first: the nodes that hold its records. */
     default List<Integer> replicas(TopicPartition partition) {
         return nodes();
     }
@@ -103,10 +103,13 @@ public interface Cluster {
     }
 
     /**
-     * Creates {@code topic}, with its ID, on every node: returns once it is committed and created
-     * on this node.
+     * Creates {@code topic}, with its ID, on every node, each partition's records held by
+     * {@link Topic#replicationFactor} of them (placed here): returns once it is committed and
+     * created on this node.
      *
      * @throws TopicExistsException when another node created the name first
+     * @throws org.apache.kafka.common.errors.InvalidReplicationFactorException when there are
+     *         fewer nodes than the factor asks
      */
     Topic createTopic(Topic topic) throws TopicExistsException, IOException;
 

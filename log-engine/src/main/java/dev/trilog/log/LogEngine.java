@@ -158,8 +158,19 @@ public final class LogEngine implements AutoCloseable {
      */
     public Topic createTopic(String name, int partitionCount, Map<String, String> configOverrides)
             throws TopicExistsException, IOException {
-        Topic topic = new Topic(name, Uuid.randomUuid(), partitionCount, configOverrides);
+        return createTopic(name, partitionCount, configOverrides, Topic.EVERY_NODE);
+    }
+
+    /**
+     * As {@link #createTopic(String, int, Map)}, each partition held by {@code replicationFactor}
+     * nodes of the cluster ({@link Topic#EVERY_NODE}: all of them; ignored on one node): the
+     * cluster places them ({@link Cluster#createTopic}).
+     */
+    public Topic createTopic(String name, int partitionCount, Map<String, String> configOverrides,
+            int replicationFactor) throws TopicExistsException, IOException {
         Cluster joined = cluster;
+        Topic topic = new Topic(name, Uuid.randomUuid(), partitionCount, configOverrides,
+                joined == null ? Topic.EVERY_NODE : replicationFactor);
         if (joined == null) {
             return topics.create(topic, TopicLifecycle.Bound.CHECKED);
         }

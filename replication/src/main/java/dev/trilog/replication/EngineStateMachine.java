@@ -160,7 +160,7 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
         }
         if (command instanceof LogCommand.Append a) {
             try {
-                ensureTopic(a.partition().topic(), a.topicId(), a.topicPartitions(), a.topicConfigs());
+                ensureTopic(a.partition().topic(), a.topicId(), a.topicPartitions(), a.topicConfigs(), Topic.EVERY_NODE);
             } catch (Exception e) {
                 return CompletableFuture.completedFuture(LogCommand.encodeFailure(e));
             }
@@ -187,14 +187,14 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
     }
 
     /** Creates the topic, or its missing partitions, as the writing node has it (0 partitions: it did not know it). */
-    private void ensureTopic(String name, Uuid id, int partitions, java.util.Map<String, String> configs)
-            throws Exception {
+    private void ensureTopic(String name, Uuid id, int partitions, java.util.Map<String, String> configs,
+            int replicationFactor) throws Exception {
         var topic = engine.topic(name);
         if (partitions <= 0 || name.startsWith(LogEngine.RESERVED_PREFIX)) {
             return; // internal logs exist on every node; an unknown partition fails alike on every replica
         }
         if (topic.isEmpty()) {
-            engine.replica().createTopic(new Topic(name, id, partitions, configs));
+            engine.replica().createTopic(new Topic(name, id, partitions, configs, replicationFactor));
             topicsChanged.run();
         } else if (topic.get().partitions() < partitions) {
             engine.createPartitions(name, partitions);
@@ -209,7 +209,7 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
             if (existing.isPresent() && !existing.get().id().equals(c.id())) {
                 throw new TopicExistsException(c.name());
             }
-            ensureTopic(c.name(), c.id(), c.partitions(), c.configs());
+            ensureTopic(c.name(), c.id(), c.partitions(), c.configs(), c.replicationFactor());
             return CompletableFuture.completedFuture(new AppendResult(0, -1, -1, 0, 0,
                     CompletableFuture.completedFuture(null)));
         } catch (Exception e) {

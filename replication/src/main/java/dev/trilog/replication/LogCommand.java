@@ -6,6 +6,7 @@ import dev.trilog.log.TopicExistsException;
 import dev.trilog.log.UnknownTopicException;
 import dev.trilog.log.record.BatchError;
 import dev.trilog.log.record.InvalidBatchException;
+import dev.trilog.log.Topic;
 import dev.trilog.log.record.TxnMarker;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -86,8 +87,13 @@ sealed interface LogCommand {
             implements LogCommand {
     }
 
-    /** A topic, with the ID its creator chose, created on every replica. */
-    record CreateTopic(String name, Uuid id, int partitions, Map<String, String> configs) implements LogCommand {
+    /**
+     * A topic, with the ID its creator chose, created on every replica; each partition's group on
+     * {@code replicationFactor} nodes ({@link Topic#EVERY_NODE}: all of them; the factor is the
+     * entry's last field, absent — every node — in entries written before it was).
+     */
+    record CreateTopic(String name, Uuid id, int partitions, Map<String, String> configs, int replicationFactor)
+            implements LogCommand {
     }
 
     /** The topic with this ID deleted on every replica (not one created again under its name since). */
@@ -196,6 +202,7 @@ sealed interface LogCommand {
             writeUuid(out, c.id());
             out.writeInt(c.partitions());
             writeConfigs(out, c.configs());
+            out.writeInt(c.replicationFactor());
         } else if (command instanceof DeleteTopic d) {
             out.writeByte(DELETE_TOPIC);
             out.writeUTF(d.name());
@@ -254,7 +261,8 @@ sealed interface LogCommand {
             case SERVE_QUEUES -> new ServeQueues(in.readInt(), in.readLong());
             case MARKER -> new Marker(readPartition(in), in.readLong(), in.readShort(),
                     TxnMarker.values()[in.readByte()], in.readInt());
-            case CREATE_TOPIC -> new CreateTopic(in.readUTF(), readUuid(in), in.readInt(), readConfigs(in));
+            case CREATE_TOPIC -> new CreateTopic(in.readUTF(), readUuid(in), in.readInt(), readConfigs(in),
+                    in.available() > 0 ? in.readInt() : Topic.EVERY_NODE);
             case DELETE_TOPIC -> new DeleteTopic(in.readUTF(), readUuid(in));
             case GROW_TOPIC -> new GrowTopic(in.readUTF(), readUuid(in), in.readInt());
             case CONFIGURE_TOPIC -> new ConfigureTopic(in.readUTF(), readUuid(in), readConfigs(in));

@@ -41,32 +41,38 @@ import org.slf4j.LoggerFactory;
  * on the nodes of its replica set, which orders that partition's writes and nothing else. The
  * metadata group (topics, the durable maps, committed offsets, queue takeovers) stays on every node.
  *
- * <p>Placement is derived from what the metadata group committed — the topic's id and partition
- * index — so every node computes the same replica set and the same preferred leader: the replicas
- * are the nodes in order starting at one that moves by one with each partition (and with each
- * topic, by its id), and that first replica has the highest Ratis priority, so Ratis hands it the
- * lead once it is caught up — each node leads its share of the partitions.
+ * <p>Placement is derived from what the metadata group committed — the topic's id, its
+ * replication factor and the partition index — and {@code cluster.nodes}, so every node computes
+ * the same replica set and the same preferred leader: the replicas are as many nodes as the
+ * factor asks (every node for {@link Topic#EVERY_NODE}), consecutive in id order from one that
+ * moves by one with each partition (and with each topic, by its id) — Kafka's round-robin with a
+ * per-topic start — and that first replica has the highest Ratis priority, so Ratis hands it the
+ * lead once it is caught up: each node leads its share of the partitions.
  *
- * <p>A node adds a partition's group when it has applied the topic (its creation or growth) and
- * removes it, its Raft storage deleted, when it has applied the topic's deletion; at start, and
- * after installing a snapshot, it makes the groups it holds match its topics ({@link #reconcile}).
- * Group changes run on one thread of their own, in order, never on a group's apply thread.
+ * <p>A node adds the group of each partition it is a replica of when it has applied the topic
+ * (its creation or growth) and removes it, its Raft storage deleted, when it has applied the
+ * topic's deletion; at start, and after installing a snapshot, it makes the groups it holds match
+ * its topics ({@link #reconcile}). Group changes run on one thread of their own, in order, never
+ * on a group's apply thread. Of the groups it is not a replica of it knows the leader from their
+ * replicas ({@link GroupsElsewhere}), and writes to them through a client of their peers.
  */
 final class PartitionGroups implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionGroups.class);
 
-    /** A partition's group as this node knows it: the partition, and the id of the topic it belongs to. */
-    record Member(TopicPartition partition, Uuid topicId) {
+    /** A partition's group as this node knows it: the partition, and the id and replication factor of its topic. */
+    record Member(TopicPartition partition, Uuid topicId, int replicationFactor) {
     }
 
     /** The state machine of a group on disk whose topic this node no longer has: applies nothing; removed at start. */
     private static final Member ORPHAN = new Member(new TopicPartition(LogEngine.RESERVED_PREFIX + "-gone", 0),
-            Uuid.ZERO_UUID);
+            Uuid.ZERO_UUID, Topic.EVERY_NODE);
 
     private final ClusterNodes cluster;
     private final RaftPeerId self;
+    private final int selfId;
     private final RaftProperties properties;
+    private final GroupsElsewhere elsewhere;
     private final LogEngine engine;
     private volatile LogAppender local;
     private volatile RaftServer server;
@@ -94,11 +100,14 @@ final class PartitionGroups implements AutoCloseable {
         return t;
     });
 
-    PartitionGroups(ClusterNodes cluster, int nodeId, RaftProperties properties, LogEngine engine) {
+    PartitionGroups(ClusterNodes cluster, int nodeId, RaftProperties properties, LogEngine engine,
+            GroupsElsewhere elsewhere) {
         this.cluster = cluster;
         this.self = ReplicatedNode.peerId(nodeId);
+        this.selfId = nodeId;
         this.properties = properties;
         this.engine = engine;
+        this.elsewhere = elsewhere;
     }
 
     /** Committed writes are applied to the engine through {@code local} (set before the server starts). */
@@ -121,20 +130,40 @@ final class PartitionGroups implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** The partition's replicas, its preferred leader first; every node (replication factor = node count). */
-    List<Integer> replicas(Uuid topicId, int partition) {
-        List<Integer> nodes = cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList();
+    /**
+     * The replicas of {@code partition} of the topic with {@code topicId} and
+     * {@code replicationFactor} ({@link Topic#EVERY_NODE}: every node), its preferred leader
+     * first: see the class comment.
+     */
+    List<Integer> replicas(Uuid topicId, int replicationFactor, int partition) {
+        return placement(cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList(), topicId,
+                replicationFactor, partition);
+    }
+
+    static List<Integer> placement(List<Integer> nodes, Uuid topicId, int replicationFactor, int partition) {
+        int count = replicationFactor == Topic.EVERY_NODE ? nodes.size() : replicationFactor;
+        if (count > nodes.size()) {
+            throw new IllegalArgumentException("replication factor " + replicationFactor + " exceeds the "
+                    + nodes.size() + " nodes of the cluster");
+        }
         int first = Math.floorMod(topicId.hashCode() + partition, nodes.size());
-        List<Integer> replicas = new ArrayList<>(nodes.size());
-        for (int i = 0; i < nodes.size(); i++) {
+        List<Integer> replicas = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
             replicas.add(nodes.get((first + i) % nodes.size()));
         }
         return replicas;
     }
 
-    /** The group of {@code partition} of {@code topicId}: its replicas, the preferred leader with the highest priority. */
-    RaftGroup group(Uuid topicId, int partition) {
-        List<Integer> replicas = replicas(topicId, partition);
+    /** Whether this node is one of {@code member}'s replicas. */
+    private boolean hosts(Member member) {
+        return replicas(member.topicId(), member.replicationFactor(), member.partition().partition()).contains(selfId);
+    }
+
+    /** The group of {@code member}'s partition: its replicas, the preferred leader with the highest priority. */
+    RaftGroup group(Member member) {
+        int partition = member.partition().partition();
+        Uuid topicId = member.topicId();
+        List<Integer> replicas = replicas(topicId, member.replicationFactor(), partition);
         List<RaftPeer> peers = new ArrayList<>();
         for (int id : replicas) {
             peers.add(RaftPeer.newBuilder().setId(ReplicatedNode.peerId(id)).setAddress(cluster.node(id).address())
@@ -151,14 +180,15 @@ final class PartitionGroups implements AutoCloseable {
         });
     }
 
-    /** The group of every partition of every topic this node has now, by group id. */
+    /** The group of every partition of every topic this node has now that it is a replica of, by group id. */
     private Map<RaftGroupId, Member> wanted() {
         Map<RaftGroupId, Member> wanted = new HashMap<>();
         for (Topic topic : engine.topics()) {
             for (int p = 0; p < topic.partitions(); p++) {
                 TopicPartition tp = new TopicPartition(topic.name(), p);
-                if (hasGroup(tp)) {
-                    wanted.put(groupId(topic.id(), p), new Member(tp, topic.id()));
+                Member member = new Member(tp, topic.id(), topic.replicationFactor());
+                if (hasGroup(tp) && hosts(member)) {
+                    wanted.put(groupId(topic.id(), p), member);
                 }
             }
         }
@@ -196,11 +226,37 @@ final class PartitionGroups implements AutoCloseable {
                 add(running, e.getValue());
             }
         }
+        closeWritersOfGone();
+    }
+
+    /** The writers of groups this node wrote to without holding them, whose topics are gone. */
+    private void closeWritersOfGone() {
+        java.util.Set<RaftGroupId> exist = new java.util.HashSet<>();
+        for (Topic topic : engine.topics()) {
+            for (int p = 0; p < topic.partitions(); p++) {
+                exist.add(groupId(topic.id(), p));
+            }
+        }
+        for (RaftGroupId id : List.copyOf(writers.keySet())) {
+            if (!exist.contains(id)) {
+                closeWriter(writers.remove(id));
+            }
+        }
+    }
+
+    private static void closeWriter(PartitionWriters writer) {
+        try {
+            if (writer != null && writer.now().isPresent()) {
+                writer.now().get().close();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Closing a partition group's clients failed", e);
+        }
     }
 
     private void add(RaftServer running, Member member) {
         machineFor(groupId(member.topicId(), member.partition().partition()));
-        RaftGroup group = group(member.topicId(), member.partition().partition());
+        RaftGroup group = group(member);
         try {
             var reply = running.groupManagement(GroupManagementRequest.newAdd(clientId, self,
                     callIds.incrementAndGet(), group, true));
@@ -232,11 +288,8 @@ final class PartitionGroups implements AutoCloseable {
         if (nudge != null) {
             nudge.close();
         }
-        PartitionWriters writer = writers.remove(id);
+        closeWriter(writers.remove(id));
         try {
-            if (writer != null && writer.now().isPresent()) {
-                writer.now().get().close();
-            }
             var reply = running.groupManagement(GroupManagementRequest.newRemove(clientId, self,
                     callIds.incrementAndGet(), id, true, false));
             if (!reply.isSuccess()) {
@@ -251,22 +304,46 @@ final class PartitionGroups implements AutoCloseable {
     /**
      * How this node writes to {@code partition}'s group ({@link PartitionWriters}: once the
      * group's leader is known here); empty when this node does not have the topic (not created,
-     * or not applied here yet: the write fails as an unknown topic's).
+     * or not applied here yet: the write fails as an unknown topic's). On a replica a write
+     * completes once this node applied it too; on another node once committed (the leader's
+     * answer comes once the leader applied it), there being nothing here to apply it to.
      */
     Optional<PartitionWriters> writer(TopicPartition partition) {
+        return member(partition).map(member -> writers.computeIfAbsent(
+                groupId(member.topicId(), partition.partition()), gid -> new PartitionWriters(() -> {
+                    RaftServer running = server;
+                    if (!hosts(member)) {
+                        return elsewhere.view(group(member)).map(view -> new GroupWriter(properties, group(member),
+                                ReplicatedNode.peerId(view.leader()), index -> CompletableFuture.completedFuture(null)));
+                    }
+                    Optional<RaftPeerId> leader = running == null ? Optional.empty()
+                            : division(running, gid).map(d -> d.getInfo().getLeaderId());
+                    return leader.map(known -> new GroupWriter(properties, group(member), known,
+                            machineFor(gid)::appliedThrough).submitDirectlyWhileLeading(
+                                    new LeaderSubmission(running, gid, self)));
+                }, nudgeTimer)));
+    }
+
+    /** {@code partition}'s group as this node's topics have it; empty when it has no such partition (yet). */
+    private Optional<Member> member(TopicPartition partition) {
         Optional<Topic> topic = engine.topic(partition.topic());
         if (topic.isEmpty() || partition.partition() >= topic.get().partitions()) {
             return Optional.empty();
         }
-        Uuid topicId = topic.get().id();
-        RaftGroupId id = groupId(topicId, partition.partition());
-        return Optional.of(writers.computeIfAbsent(id, gid -> new PartitionWriters(() -> {
-            RaftServer running = server;
-            Optional<RaftPeerId> leader = running == null ? Optional.empty()
-                    : division(running, gid).map(d -> d.getInfo().getLeaderId());
-            return leader.map(known -> new GroupWriter(properties, group(topicId, partition.partition()), known,
-                    machineFor(gid)::appliedThrough).submitDirectlyWhileLeading(new LeaderSubmission(running, gid, self)));
-        }, nudgeTimer)));
+        return Optional.of(new Member(partition, topic.get().id(), topic.get().replicationFactor()));
+    }
+
+    /**
+     * The leader, term and in-sync replicas of {@code partition}'s group that this node is not a
+     * replica of (or has not added yet), as its replicas answer: see {@link GroupsElsewhere}.
+     */
+    Optional<GroupsElsewhere.View> elsewhere(TopicPartition partition) {
+        return member(partition).flatMap(member -> elsewhere.view(group(member)));
+    }
+
+    /** {@code partition}'s replicas, its preferred leader first; empty when this node has no such partition (yet). */
+    Optional<List<Integer>> replicas(TopicPartition partition) {
+        return member(partition).map(m -> replicas(m.topicId(), m.replicationFactor(), partition.partition()));
     }
 
     /**
@@ -326,12 +403,12 @@ final class PartitionGroups implements AutoCloseable {
 
     /** This node's division of {@code partition}'s group, while it holds one. */
     Optional<RaftServer.Division> division(TopicPartition partition) {
-        Optional<Topic> topic = engine.topic(partition.topic());
         RaftServer running = server;
-        if (topic.isEmpty() || running == null) {
+        if (running == null) {
             return Optional.empty();
         }
-        return division(running, groupId(topic.get().id(), partition.partition()));
+        return member(partition).filter(this::hosts)
+                .flatMap(m -> division(running, groupId(m.topicId(), partition.partition())));
     }
 
     private static Optional<RaftServer.Division> division(RaftServer running, RaftGroupId id) {
@@ -356,18 +433,11 @@ final class PartitionGroups implements AutoCloseable {
 
     @Override
     public void close() {
+        elsewhere.close();
         changes.shutdownNow();
         nudgeTimer.shutdownNow();
         installs.shutdownNow();
-        for (PartitionWriters writer : writers.values()) {
-            try {
-                if (writer.now().isPresent()) {
-                    writer.now().get().close();
-                }
-            } catch (IOException | RuntimeException e) {
-                log.debug("Closing a partition group's clients failed", e);
-            }
-        }
+        writers.values().forEach(PartitionGroups::closeWriter);
         writers.clear();
     }
 

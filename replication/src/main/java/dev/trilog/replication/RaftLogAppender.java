@@ -95,7 +95,8 @@ final class RaftLogAppender implements LogAppender {
 
     /** Creates {@code topic}, with its ID, on every replica. */
     CompletableFuture<Void> createTopic(Topic topic) {
-        return submit(new LogCommand.CreateTopic(topic.name(), topic.id(), topic.partitions(), topic.configOverrides()))
+        return submit(new LogCommand.CreateTopic(topic.name(), topic.id(), topic.partitions(), topic.configOverrides(),
+                topic.replicationFactor()))
                 .thenApply(r -> null);
     }
 

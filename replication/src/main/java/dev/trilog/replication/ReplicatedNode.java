@@ -149,7 +149,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
                 .setRetryPolicy(LeaderWait.policy()).build();
         LeaderForwarding forwarding = new LeaderForwarding(properties, group);
-        PartitionGroups partitions = new PartitionGroups(cluster, nodeId, properties, engine);
+        PartitionGroups partitions = new PartitionGroups(cluster, nodeId, properties, engine, new GroupsElsewhere(client));
         EngineStateMachine[] machine = new EngineStateMachine[1];
         GroupWriter[] metadata = new GroupWriter[1];
         RaftLogAppender[] replicated = new RaftLogAppender[1];
@@ -243,6 +243,13 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     @Override
     public Topic createTopic(Topic topic) throws TopicExistsException, IOException {
+        if (topic.replicationFactor() > nodes.size()) {
+            // Kafka's words (its controller's), as CreateTopics answers them
+            throw new org.apache.kafka.common.errors.InvalidReplicationFactorException("Unable to replicate the"
+                    + " partition " + topic.replicationFactor() + " time(s): The target replication factor of "
+                    + topic.replicationFactor() + " cannot be reached because only " + nodes.size()
+                    + " broker(s) are registered.");
+        }
         try {
             appender.createTopic(topic).join();
         } catch (CompletionException e) {
@@ -389,6 +396,11 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         return partitionWriter(partition).forwarding();
     }
 
+    /** Whether this node holds a division of {@code partition}'s group (it is a replica, and added the group). */
+    boolean holdsGroup(TopicPartition partition) {
+        return partitions.division(partition).isPresent();
+    }
+
     /** Whether this node leads {@code partition}'s group now. */
     boolean isLeader(TopicPartition partition) {
         return partitions.division(partition).map(d -> d.getInfo().isLeader()).orElse(false);
@@ -492,18 +504,14 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             return Set.of();
         }
         var info = division.get().getInfo();
-        Set<Integer> inSync = new TreeSet<>();
-        Optional<Integer> leader = leaderOf(division);
-        leader.ifPresent(inSync::add);
         if (info.isLeader()) {
-            for (var follower : info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
-                if (follower.getLastRpcElapsedTimeMs() <= REPLICA_LAG_MAX_MS) {
-                    inSync.add(nodeId(RaftPeerId.valueOf(follower.getId().getId())));
-                }
-            }
-        } else if (!inSync.isEmpty()) {
-            inSync.add(nodeId());
+            return GroupsElsewhere.inSync(nodeId(), info.getRoleInfoProto().getLeaderInfo());
         }
+        Set<Integer> inSync = new TreeSet<>();
+        leaderOf(division).ifPresent(leader -> {
+            inSync.add(leader);
+            inSync.add(nodeId());
+        });
         return inSync;
     }
 
@@ -511,13 +519,20 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         return division.map(d -> d.getInfo().getLeaderId()).map(ReplicatedNode::nodeId);
     }
 
-    /** The partition's own group's leader, as this node's replica of it knows it. */
+    /**
+     * The partition's own group's leader, as this node's replica of it knows it — or, on a node
+     * that holds no replica of it (its topic's replication factor is below the node count), as
+     * the group's leader last answered ({@link GroupsElsewhere}).
+     */
     @Override
     public OptionalInt leader(TopicPartition partition) {
         if (!PartitionGroups.hasGroup(partition)) {
             return leader();
         }
-        return leaderOf(partitions.division(partition)).map(OptionalInt::of).orElse(OptionalInt.empty());
+        Optional<RaftServer.Division> division = partitions.division(partition);
+        Optional<Integer> leader = division.isPresent() ? leaderOf(division)
+                : partitions.elsewhere(partition).map(GroupsElsewhere.View::leader);
+        return leader.map(OptionalInt::of).orElse(OptionalInt.empty());
     }
 
     @Override
@@ -525,7 +540,9 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         if (!PartitionGroups.hasGroup(partition)) {
             return leaderEpoch();
         }
-        return partitions.division(partition).map(d -> d.getInfo().getCurrentTerm()).orElse(0L);
+        Optional<RaftServer.Division> division = partitions.division(partition);
+        return division.isPresent() ? division.get().getInfo().getCurrentTerm()
+                : partitions.elsewhere(partition).map(GroupsElsewhere.View::term).orElse(0L);
     }
 
     @Override
@@ -533,13 +550,17 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         if (!PartitionGroups.hasGroup(partition)) {
             return nodes;
         }
-        return engine.topic(partition.topic()).map(t -> partitions.replicas(t.id(), partition.partition()))
-                .orElse(nodes);
+        return partitions.replicas(partition).orElse(nodes);
     }
 
     @Override
     public Set<Integer> inSync(TopicPartition partition) {
-        return PartitionGroups.hasGroup(partition) ? inSync(partitions.division(partition)) : inSync();
+        if (!PartitionGroups.hasGroup(partition)) {
+            return inSync();
+        }
+        Optional<RaftServer.Division> division = partitions.division(partition);
+        return division.isPresent() ? inSync(division)
+                : partitions.elsewhere(partition).map(GroupsElsewhere.View::inSync).orElse(Set.of());
     }
 
     /** The first entry {@code partition}'s group still holds in this node's Raft log (-1 without the group). */
@@ -611,7 +632,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
     }
 
-    private static Integer nodeId(RaftPeerId peer) {
+    static Integer nodeId(RaftPeerId peer) {
         return peer == null ? null : Integer.parseInt(peer.toString().substring(1));
     }
 

@@ -24,7 +24,8 @@ import org.apache.ratis.server.protocol.TermIndex;
  */
 record SnapshotManifest(TermIndex at, byte[] appliedState, EngineCheckpoint checkpoint) {
 
-    private static final int FORMAT = 1;
+    /** 2 added each topic's replication factor; a manifest of format 1 has every topic on every node. */
+    private static final int FORMAT = 2;
 
     byte[] encode() {
         try {
@@ -40,6 +41,7 @@ record SnapshotManifest(TermIndex at, byte[] appliedState, EngineCheckpoint chec
                 out.writeUTF(topic.name());
                 out.writeUTF(topic.id().toString());
                 out.writeInt(topic.partitions());
+                out.writeInt(topic.replicationFactor());
                 out.writeInt(topic.configOverrides().size());
                 for (Map.Entry<String, String> config : topic.configOverrides().entrySet()) {
                     out.writeUTF(config.getKey());
@@ -61,8 +63,8 @@ record SnapshotManifest(TermIndex at, byte[] appliedState, EngineCheckpoint chec
     static SnapshotManifest decode(byte[] encoded) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded));
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException("snapshot manifest format " + format + " is not " + FORMAT);
+        if (format != FORMAT && format != 1) {
+            throw new IOException("snapshot manifest format " + format + " is neither 1 nor " + FORMAT);
         }
         TermIndex at = TermIndex.valueOf(in.readLong(), in.readLong());
         byte[] appliedState = new byte[in.readInt()];
@@ -72,11 +74,12 @@ record SnapshotManifest(TermIndex at, byte[] appliedState, EngineCheckpoint chec
             String name = in.readUTF();
             Uuid id = Uuid.fromString(in.readUTF());
             int partitions = in.readInt();
+            int replicationFactor = format == 1 ? Topic.EVERY_NODE : in.readInt();
             Map<String, String> configs = new LinkedHashMap<>();
             for (int c = in.readInt(); c > 0; c--) {
                 configs.put(in.readUTF(), in.readUTF());
             }
-            topics.add(new Topic(name, id, partitions, configs));
+            topics.add(new Topic(name, id, partitions, configs, replicationFactor));
         }
         List<EngineCheckpoint.File> files = new ArrayList<>();
         for (int f = in.readInt(); f > 0; f--) {

@@ -691,6 +691,107 @@ class ReplicatedNodeTest {
     }
 
     /**
+     * A topic with a replication factor below the node count (2 and 1 of 3) has each partition's
+     * group, and its records, on that many nodes only, every node placing them alike; the node
+     * that is not a replica names the group's leader and in-sync replicas as the leader sees them
+     * and writes to it through a client of its peers. The partition does not notice the
+     * non-replica stopping; stopping one of its two replicas stops its writes (Raft needs both of
+     * two) while a partition on all three nodes goes on; the stopped replica comes back to the
+     * same placement and the write waiting for it goes through. A partition added later is placed
+     * the same way; a factor above the node count is refused.
+     */
+    @Test
+    void aTopicWithFewerReplicasThanNodesLivesOnItsReplicasOnly() throws Exception {
+        assertThatThrownBy(() -> engines[2].createTopic("quad", 1, Map.of(), 4))
+                .isInstanceOf(org.apache.kafka.common.errors.InvalidReplicationFactorException.class)
+                .hasMessageContaining("only 3 broker(s) are registered");
+        engines[0].createTopic("pairs", 1, Map.of(), 2);
+        engines[1].createTopic("single", 1, Map.of(), 1);
+        TopicPartition pairs = new TopicPartition("pairs", 0);
+        TopicPartition single = new TopicPartition("single", 0);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to have both topics", () -> engines[n].topic("single").isPresent()
+                    && engines[n].topic("pairs").isPresent());
+        }
+        List<Integer> replicas = nodes[0].replicas(pairs);
+        assertThat(replicas).hasSize(2).doesNotHaveDuplicates();
+        assertThat(nodes[0].replicas(single)).hasSize(1);
+        for (int i = 1; i < 3; i++) {
+            assertThat(nodes[i].replicas(pairs)).as("node %d places pairs-0 alike", i + 1).isEqualTo(replicas);
+            assertThat(nodes[i].replicas(single)).isEqualTo(nodes[0].replicas(single));
+        }
+        int outsider = java.util.stream.IntStream.rangeClosed(1, 3).filter(id -> !replicas.contains(id))
+                .findFirst().getAsInt() - 1;
+        int preferred = replicas.get(0);
+        await("every node, the outsider too, naming pairs-0's preferred replica its leader and both replicas in sync",
+                () -> java.util.Arrays.stream(nodes).allMatch(n -> n.leader(pairs).orElse(-1) == preferred)
+                        && nodes[outsider].inSync(pairs).equals(new java.util.TreeSet<>(replicas))
+                        && nodes[outsider].leaderEpoch(pairs) > 0, 120);
+        assertThat(nodes[preferred - 1].inSync(pairs)).containsExactlyInAnyOrderElementsOf(replicas);
+        Path outsiderGroup = dir.resolve("node-" + (outsider + 1)).resolve("raft").resolve("ratis").resolve(
+                PartitionGroups.groupId(engines[0].topic("pairs").orElseThrow().id(), 0).getUuid().toString());
+        assertThat(outsiderGroup).as("no Raft group of pairs-0 on the node that is not its replica").doesNotExist();
+        assertThat(nodes[outsider].holdsGroup(pairs)).isFalse();
+
+        appendTo(pairs, outsider, "through the outsider", 0); // forwarded to the leader through its peers
+        appendTo(pairs, replicas.get(1) - 1, "through the other replica", 1);
+        int singleReplica = nodes[0].replicas(single).get(0) - 1;
+        appendTo(single, (singleReplica + 1) % 3, "one copy", 0);
+        for (int id : replicas) {
+            await("replica " + id + " to have pairs-0's 2 records",
+                    () -> engines[id - 1].partition(pairs).logEndOffset() == 2);
+            assertThat(values(engines[id - 1], pairs)).containsExactly("0:through the outsider",
+                    "1:through the other replica");
+        }
+        await("single-0's replica to have its record", () -> engines[singleReplica].partition(single).logEndOffset() == 1);
+        for (int i = 0; i < 3; i++) {
+            if (i != singleReplica) {
+                assertThat(engines[i].partition(single).logEndOffset()).as("single-0 on node %d", i + 1).isZero();
+            }
+        }
+        assertThat(engines[outsider].partition(pairs).logEndOffset()).as("pairs-0 on the outsider's disk").isZero();
+
+        engines[outsider].createPartitions("pairs", 2); // the new partition placed as the first ones
+        TopicPartition grown = new TopicPartition("pairs", 1);
+        await("every node to have pairs-1", () -> java.util.Arrays.stream(engines).allMatch(e -> e.topic("pairs")
+                .orElseThrow().partitions() == 2));
+        List<Integer> grownReplicas = nodes[0].replicas(grown);
+        assertThat(grownReplicas).hasSize(2).isNotEqualTo(replicas);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            assertThat(nodes[n].replicas(grown)).isEqualTo(grownReplicas);
+            await("node " + (n + 1) + " holding pairs-1's group only if a replica",
+                    () -> nodes[n].holdsGroup(grown) == grownReplicas.contains(n + 1)
+                            && nodes[n].leader(grown).isPresent(), 120);
+        }
+
+        stopNode(outsider);
+        appendTo(pairs, preferred - 1, "without the outsider", 2);
+        startNode(outsider);
+
+        int stopped = replicas.get(1) - 1;
+        int survivor = preferred - 1;
+        stopNode(stopped);
+        // the survivor alone is no majority of two: it leads no more (Ratis steps a leader down
+        // that no majority answers) and no election can win
+        await("pairs-0's survivor to step down", () -> !nodes[survivor].isLeader(pairs), 120);
+        // records built here wait for a leader as long as it takes (a producer's batch only 30 s)
+        var waiting = nodes[survivor].appender().appendRecords(pairs,
+                List.of(RecordData.of(1_000, null, "waits for the majority".getBytes(StandardCharsets.UTF_8))));
+        appendTo(TP, outsider, "orders on all three goes on", 0);
+        assertThat(waiting).as("a write to pairs-0 while one of its two replicas is down").isNotDone();
+
+        startNode(stopped);
+        assertThat(nodes[stopped].replicas(pairs)).as("the placement after a restart").isEqualTo(replicas);
+        assertThat(waiting.get(60, TimeUnit.SECONDS).firstOffset()).isEqualTo(3);
+        await("the restarted replica to have pairs-0's 4 records",
+                () -> engines[stopped].partition(pairs).logEndOffset() == 4, 120);
+        assertThat(values(engines[stopped], pairs)).isEqualTo(values(engines[survivor], pairs));
+        assertThat(engines[outsider].partition(pairs).logEndOffset()).isZero();
+    }
+
+    /**
      * A partition's group elects a new leader among its other replicas when its leader stops:
      * every acknowledged write is on the survivors, writes go on through the new leader, and the
      * old one catches up when it comes back — while the metadata group may still be led by

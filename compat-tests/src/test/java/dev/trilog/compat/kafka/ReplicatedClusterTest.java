@@ -130,7 +130,7 @@ class ReplicatedClusterTest {
     }
 
     @Test
-    void metadataNamesEachPartitionsOwnGroupLeaderAndEveryNodeAsAReplica() throws Exception {
+    void metadataNamesEachPartitionsOwnGroupLeaderAndItsReplicas() throws Exception {
         startCluster();
         produce(nodes[0], 0, 1);
         int leader = leaderIndex();
@@ -169,6 +169,46 @@ class ReplicatedClusterTest {
             assertThat(admin.describeTopics(List.of("three-copies")).allTopicNames().get().get("three-copies")
                     .partitions()).allSatisfy(p -> assertThat(p.replicas()).extracting(Node::id)
                             .containsExactlyInAnyOrder(1, 2, 3));
+            // below the node count: each partition on two of the three nodes, placed round-robin
+            admin.createTopics(List.of(new NewTopic("two-copies", 3, (short) 2))).all().get();
+            await("every node knowing two-copies", () -> java.util.Arrays.stream(nodes)
+                    .allMatch(n -> n.gateway().engine().topic("two-copies").isPresent()));
+            List<TopicPartitionInfo> twoCopies = new ArrayList<>();
+            await("two-copies led by their preferred replicas, both replicas in sync", () -> {
+                twoCopies.clear();
+                try {
+                    twoCopies.addAll(describe(admin, "two-copies").partitions());
+                } catch (Exception e) {
+                    return false; // a node that has not registered every broker's address yet
+                }
+                return twoCopies.stream().allMatch(p -> p.leader() != null && p.isr().size() == 2
+                        && p.leader().id() == p.replicas().get(0).id());
+            });
+            java.util.Set<Integer> leadersOfTwo = new java.util.TreeSet<>();
+            for (TopicPartitionInfo p : twoCopies) {
+                assertThat(p.replicas()).hasSize(2).contains(p.leader());
+                assertThat(p.isr()).containsExactlyInAnyOrderElementsOf(p.replicas());
+                leadersOfTwo.add(p.leader().id());
+            }
+            assertThat(leadersOfTwo).as("two-copies' partitions led by every node").containsExactly(1, 2, 3);
+            TopicPartition firstOfTwo = new TopicPartition("two-copies", 0);
+            int outsider = java.util.stream.IntStream.rangeClosed(1, 3).filter(id -> twoCopies.get(0).replicas()
+                    .stream().noneMatch(r -> r.id() == id)).findFirst().getAsInt();
+            TrilogHarness notAReplica = nodes[outsider - 1];
+            // a client bootstrapped from the node without a copy follows Metadata to the leader
+            try (KafkaProducer<String, String> producer = KafkaClients.producer(notAReplica.kafkaBootstrap(),
+                    Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+                producer.send(new ProducerRecord<>(firstOfTwo.topic(), 0, "k", "two")).get(60, TimeUnit.SECONDS);
+            }
+            assertThat(KafkaClients.readAll(notAReplica.kafkaBootstrap(), List.of(firstOfTwo), 1, Map.of()))
+                    .extracting(ConsumerRecord::value).containsExactly("two");
+            assertThat(notAReplica.gateway().engine().partition(firstOfTwo).logEndOffset())
+                    .as("nothing of two-copies-0 on the node that is not its replica").isZero();
+            KafkaCli.Result topics = KafkaCli.run(KafkaCli.TOPICS, null, "--bootstrap-server",
+                    notAReplica.kafkaBootstrap(), "--describe", "--topic", "two-copies");
+            assertThat(topics.exitCode()).as(topics.output()).isZero();
+            assertThat(topics.output()).contains("ReplicationFactor: 2").contains("Partition: 0\tLeader: "
+                    + twoCopies.get(0).leader().id());
             assertThat(KafkaClients.failureOf(admin.createTopics(List.of(new NewTopic("four-copies", 1, (short) 4)))
                     .all())).isInstanceOf(InvalidReplicationFactorException.class)
                     .hasMessageContaining("only 3 broker(s) are registered");
@@ -274,7 +314,16 @@ class ReplicatedClusterTest {
         try (Admin admin = KafkaClients.admin(nodes[leader].kafkaBootstrap())) {
             admin.createTopics(List.of(
                     new NewTopic("strict", 1, (short) 3).configs(Map.of("min.insync.replicas", "3")),
-                    new NewTopic("lenient", 1, (short) 3).configs(Map.of("min.insync.replicas", "2")))).all().get();
+                    new NewTopic("lenient", 1, (short) 3).configs(Map.of("min.insync.replicas", "2")),
+                    // more in sync than there are replicas: Kafka takes the topic and refuses every acks=all write
+                    new NewTopic("unreachable", 1, (short) 2).configs(Map.of("min.insync.replicas", "3"))))
+                    .all().get();
+        }
+        Map<String, Object> noRetries = Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.RETRIES_CONFIG, 0,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapAll(), noRetries)) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("unreachable", 0, "k", "v"))
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(NotEnoughReplicasException.class);
         }
         int follower = (leader + 1) % 3;
         nodes[follower].close();
@@ -287,8 +336,6 @@ class ReplicatedClusterTest {
             Thread.sleep(500);
         }
 
-        Map<String, Object> noRetries = Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.RETRIES_CONFIG, 0,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         try (KafkaProducer<String, String> producer = KafkaClients.producer(bootstrapAll(), noRetries)) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("strict", 0, "k", "v")).get(30, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(NotEnoughReplicasException.class);
@@ -347,6 +394,10 @@ class ReplicatedClusterTest {
     }
 
     /** Polls until {@code seen} holds {@code until} records, committing what it read after each poll. */
+    private static TopicDescription describe(Admin admin, String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    }
+
     private static void consumeAndCommit(KafkaConsumer<String, String> consumer, List<String> seen, int until) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (seen.size() < until && System.nanoTime() < deadline) {

@@ -63,7 +63,7 @@ final class AlterPartitionReassignmentsHandler implements ApiHandler {
                     .setErrorMessage(Errors.NO_REASSIGNMENT_IN_PROGRESS.message());
         }
         try {
-            EveryNodeReplicas.check(asked.replicas(), context.routing().replicas());
+            Replicas.check(asked.replicas(), context.routing().replicas());
             return result;
         } catch (ApiException e) {
             return result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());

@@ -97,7 +97,7 @@ final class CreatePartitionsHandler implements ApiHandler {
                             + " assignment(s) were specified.");
                 }
                 for (CreatePartitionsAssignment assignment : asked.assignments()) {
-                    EveryNodeReplicas.check(assignment.brokerIds(), context.routing().replicas());
+                    Replicas.check(assignment.brokerIds(), context.routing().replicas());
                 }
             }
             if (!validateOnly) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -36,11 +37,11 @@ import org.apache.kafka.common.requests.CreateTopicsResponse;
 /**
  * CreateTopics, every version. Each topic is checked in Kafka's order — name, existence,
  * configs, then partitions and replication — and fails on its own with Kafka's error code and
- * message. Replication factor 1 (or -1, the default) is all one node offers; manual assignments
- * must place every partition on this node. From v5 a created topic is answered with its ID,
- * partition count, replication factor and every config with its source. A request for more
- * than {@link PartitionsPerRequest#MAX} partitions in all is refused whole, as Kafka's
- * controller does.
+ * message. A replication factor up to the node count is placed by the cluster (-1: the default,
+ * min(3, nodes)); manual assignments must place every partition on every node. From v5 a created
+ * topic is answered with its ID, partition count, replication factor and every config with its
+ * source. A request for more than {@link PartitionsPerRequest#MAX} partitions in all is refused
+ * whole, as Kafka's controller does.
  */
 final class CreateTopicsHandler implements ApiHandler {
 
@@ -90,18 +91,19 @@ final class CreateTopicsHandler implements ApiHandler {
             }
             Map<String, String> configs = configsOf(asked);
             engine.settings().topicDefaults().withOverrides(configs);
-            int partitions = partitionCount(asked);
+            Shape shape = shape(asked);
+            int partitions = shape.partitions();
             Uuid id = Uuid.ZERO_UUID;
             if (validateOnly) {
                 engine.validateNewTopic(name, partitions, configs);
             } else {
-                Topic created = engine.createTopic(name, partitions, configs);
+                Topic created = engine.createTopic(name, partitions, configs, shape.replicationFactor());
                 id = created.id();
             }
             CreatableTopicResult result = new CreatableTopicResult().setName(name).setTopicId(id)
                     .setErrorCode(Errors.NONE.code()).setErrorMessage(null)
                     .setNumPartitions(partitions)
-                    .setReplicationFactor((short) context.routing().replicas().size());
+                    .setReplicationFactor(shape.replicationFactor());
             descriptions.topic(configs, null, false).forEach(c -> result.configs().add(c.toCreateTopicsResult()));
             return result;
         } catch (TopicExistsException e) {
@@ -149,8 +151,13 @@ final class CreateTopicsHandler implements ApiHandler {
         return configs;
     }
 
-    /** The partition count to create, after Kafka's checks of the count, the replication factor and any assignment. */
-    private int partitionCount(CreatableTopic asked) {
+    /** How many partitions a topic gets, each on how many nodes. */
+    private record Shape(int partitions, short replicationFactor) {
+    }
+
+    /** The partitions and replication factor to create, after Kafka's checks of the count, the factor and any assignment. */
+    private Shape shape(CreatableTopic asked) {
+        List<Integer> nodes = context.routing().replicas();
         if (!asked.assignments().isEmpty()) {
             if (asked.replicationFactor() != -1) {
                 throw new InvalidRequestException(
@@ -166,7 +173,7 @@ final class CreateTopicsHandler implements ApiHandler {
                     throw new InvalidReplicaAssignmentException(
                             "Found multiple manual partition assignments for partition " + assignment.partitionIndex());
                 }
-                EveryNodeReplicas.check(assignment.brokerIds(), context.routing().replicas());
+                Replicas.check(assignment.brokerIds(), nodes);
             }
             for (int p = 0; p < indexes.size(); p++) {
                 if (!indexes.contains(p)) {
@@ -174,14 +181,14 @@ final class CreateTopicsHandler implements ApiHandler {
                             "partitions should be a consecutive 0-based integer sequence");
                 }
             }
-            return indexes.size();
+            return new Shape(indexes.size(), (short) nodes.size());
         }
-        EveryNodeReplicas.replicationFactor(asked.replicationFactor(), context.routing().replicas());
+        short factor = Replicas.replicationFactor(asked.replicationFactor(), nodes);
         int partitions = asked.numPartitions();
         if (partitions < -1 || partitions == 0) {
             throw new InvalidPartitionsException("Number of partitions was set to an invalid non-positive value.");
         }
-        return partitions == -1 ? context.defaultPartitions() : partitions;
+        return new Shape(partitions == -1 ? context.defaultPartitions() : partitions, factor);
     }
 
     private static CreatableTopicResult failed(String name, Errors error, String message) {

@@ -146,6 +146,11 @@ public final class ClusterRouting implements AutoCloseable {
         return cluster == null || cluster.leader(partition).orElse(-1) == nodeId;
     }
 
+    /** Whether this node is one of {@code partition}'s replicas (every node but in a cluster, for a topic with fewer). */
+    public boolean holdsCopy(TopicPartition partition) {
+        return cluster == null || cluster.replicas(partition).contains(nodeId);
+    }
+
     /** {@code partition}'s leader epoch (its group's Raft term; 0 on one node). */
     public int leaderEpoch(TopicPartition partition) {
         return cluster == null ? 0 : (int) Math.min(Integer.MAX_VALUE, cluster.leaderEpoch(partition));
@@ -160,7 +165,18 @@ public final class ClusterRouting implements AutoCloseable {
         return brokers().stream().filter(b -> b.id() == id).findFirst();
     }
 
-    /** Every partition's replicas: every node. */
+    /** The default replication factor's ceiling: {@code default.replication.factor} = min(3, nodes). */
+    private static final int DEFAULT_REPLICATION_FACTOR = 3;
+
+    /**
+     * {@code default.replication.factor}: min(3, the node count) — every node of a cluster of up
+     * to three (and the one node) — for CreateTopics' -1 and auto-created topics.
+     */
+    public static short defaultReplicationFactor(List<Integer> nodes) {
+        return (short) Math.min(DEFAULT_REPLICATION_FACTOR, nodes.size());
+    }
+
+    /** Every node: the replicas of the metadata, the coordinators' state and the queues' topics. */
     public List<Integer> replicas() {
         return cluster == null ? List.of(nodeId) : cluster.nodes();
     }

@@ -93,7 +93,8 @@ public final class KafkaContext {
             return topic;
         }
         try {
-            return Optional.of(engine.createTopic(name, defaultPartitions, Map.of()));
+            return Optional.of(engine.createTopic(name, defaultPartitions, Map.of(),
+                    ClusterRouting.defaultReplicationFactor(routing().replicas())));
         } catch (TopicExistsException e) {
             return engine.topic(name); // created by a concurrent request
         }

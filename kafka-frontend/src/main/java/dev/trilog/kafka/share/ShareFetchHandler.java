@@ -107,7 +107,8 @@ final class ShareFetchHandler implements ApiHandler {
                 ShareFetchRead read = new ShareFetchRead(session, sources, maxRecords, maxBytes, lockMs,
                         context.engine().settings().clock(),
                         // batch-optimized (v2's default, and v1's only mode) may exceed MaxRecords to a batch's end
-                        data.shareAcquireMode() != ShareAcquireMode.RECORD_LIMIT.id());
+                        data.shareAcquireMode() != ShareAcquireMode.RECORD_LIMIT.id(),
+                        context.routing()::holdsCopy);
                 fetched = new ShareFetchWait(read, context.timer()).start(Math.max(0, data.maxWaitMs()));
             } else {
                 fetched = CompletableFuture.completedFuture(Map.of());

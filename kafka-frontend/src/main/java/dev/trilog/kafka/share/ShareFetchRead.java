@@ -49,9 +49,16 @@ final class ShareFetchRead {
     private final InstantSource clock;
     /** Whether an acquisition runs on to the end of the log batch it stops in (batch-optimized, not record-limit). */
     private final boolean wholeBatches;
+    /**
+     * Whether this node holds a copy of a partition: in a cluster, a topic with fewer replicas
+     * than nodes may have none here, and its empty local log must not be served as the partition.
+     */
+    private final java.util.function.Predicate<org.apache.kafka.common.TopicPartition> heldHere;
 
     ShareFetchRead(ShareSession session, ShareSources sources, int maxRecords, int maxBytes, long lockMs,
-            InstantSource clock, boolean wholeBatches) {
+            InstantSource clock, boolean wholeBatches,
+            java.util.function.Predicate<org.apache.kafka.common.TopicPartition> heldHere) {
+        this.heldHere = heldHere;
         this.session = session;
         this.sources = sources;
         this.maxRecords = maxRecords;
@@ -105,8 +112,11 @@ final class ShareFetchRead {
         }
         List<Integer> readable = new ArrayList<>();
         for (int p : partitions) {
-            if (source.log(p) == null) {
+            PartitionLog log = source.log(p);
+            if (log == null) {
                 answers.put(new SharePartition(topicId, p), Fetched.error(Errors.UNKNOWN_TOPIC_OR_PARTITION));
+            } else if (!heldHere.test(log.topicPartition())) {
+                answers.put(new SharePartition(topicId, p), Fetched.error(Errors.NOT_LEADER_OR_FOLLOWER));
             } else {
                 readable.add(p);
             }

@@ -15,13 +15,15 @@ import org.apache.kafka.common.Uuid;
  * The durable list of topics, kept in the internal compacted log {@code __trilog_metadata}.
  *
  * <p>Entry format: key {@code topic/<name>}; value a {@link Properties} text with {@code id}
- * (base64 UUID, as Kafka prints topic IDs), {@code partitions} and one {@code config.<name>}
- * per override; a tombstone deletes the topic. Writes are fsynced before they return.
+ * (base64 UUID, as Kafka prints topic IDs), {@code partitions}, {@code replication.factor} (in a
+ * cluster, when not every node holds the topic) and one {@code config.<name>} per override; a
+ * tombstone deletes the topic. Writes are fsynced before they return.
  */
 public final class TopicRegistry {
 
     private static final String KEY_PREFIX = "topic/";
     private static final String CONFIG_PREFIX = "config.";
+    private static final String REPLICATION_FACTOR = "replication.factor";
 
     /** Whether {@code key} of the metadata log is this registry's (state each node derives itself). */
     public static boolean ownsKey(String key) {
@@ -89,6 +91,9 @@ public final class TopicRegistry {
         Map<String, String> values = new HashMap<>();
         values.put("id", topic.id().toString());
         values.put("partitions", Integer.toString(topic.partitions()));
+        if (topic.replicationFactor() != Topic.EVERY_NODE) {
+            values.put(REPLICATION_FACTOR, Integer.toString(topic.replicationFactor()));
+        }
         topic.configOverrides().forEach((k, v) -> values.put(CONFIG_PREFIX + k, v));
         return PropertiesBytes.encode(values);
     }
@@ -102,6 +107,6 @@ public final class TopicRegistry {
             }
         });
         return new Topic(name, Uuid.fromString(values.get("id")), Integer.parseInt(values.get("partitions")),
-                overrides);
+                overrides, Integer.parseInt(values.getOrDefault(REPLICATION_FACTOR, "0")));
     }
 }

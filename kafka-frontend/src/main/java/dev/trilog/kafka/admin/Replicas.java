@@ -1,5 +1,6 @@
 package dev.trilog.kafka.admin;
 
+import dev.trilog.kafka.protocol.ClusterRouting;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -7,13 +8,13 @@ import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 
 /**
- * Replica placement as Trilog has it: every partition on every node (one node, or each node of a
- * cluster: docs/replication.md). A manual assignment is valid when it names exactly those nodes,
- * in any order; anything else fails the way Kafka words it.
+ * Replica placement as Kafka clients ask for it: a replication factor up to the node count (the
+ * cluster places the partitions: docs/replication.md), or a manual assignment, which Trilog takes
+ * only when it names every node, in any order; anything else fails the way Kafka words it.
  */
-final class EveryNodeReplicas {
+final class Replicas {
 
-    private EveryNodeReplicas() {
+    private Replicas() {
     }
 
     /** Checks a manual assignment against {@code nodes}, every node's id. */
@@ -34,15 +35,14 @@ final class EveryNodeReplicas {
             }
         }
         if (seen.size() != nodes.size()) {
-            throw new InvalidReplicaAssignmentException("Trilog keeps every partition on every node: the assignment "
-                    + "must name all of " + nodes + ", not " + replicas);
+            throw new InvalidReplicaAssignmentException("Trilog takes a manual assignment only when it names every"
+                    + " node: " + nodes + ", not " + replicas + " (ask for a replication factor instead)");
         }
     }
 
     /**
-     * The replication factor a topic gets for {@code asked} (-1: the default): every node. A
-     * smaller factor is accepted and exceeded (every node holds every partition, so a topic never
-     * has fewer copies than asked); a larger one cannot be reached.
+     * The replication factor a topic gets for {@code asked}: -1 is the default
+     * ({@link ClusterRouting#defaultReplicationFactor}); more than {@code nodes} cannot be reached.
      */
     static short replicationFactor(short asked, List<Integer> nodes) {
         if (asked < -1 || asked == 0) {
@@ -54,6 +54,6 @@ final class EveryNodeReplicas {
                     + " time(s): The target replication factor of " + asked
                     + " cannot be reached because only " + nodes.size() + " broker(s) are registered.");
         }
-        return (short) nodes.size();
+        return asked == -1 ? ClusterRouting.defaultReplicationFactor(nodes) : asked;
     }
 }
