@@ -258,7 +258,8 @@ public final class Gateway {
             throw new StartupException(e.getMessage(), e);
         }
         try {
-            return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"), snapshots);
+            return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"), snapshots,
+                    java.time.Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_LEADER_PATIENCE_MS, 1)));
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot join the cluster as node " + nodeId + ": " + e.getMessage(), e);
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
@@ -18,7 +17,7 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * Forwards producers' batches from a node that does not lead the group to whichever node does,
- * giving up after {@link #PATIENCE}: a node cut off from the majority — a leader that just
+ * giving up after {@link LeaderPatience}: a node cut off from the majority — a leader that just
  * stepped down among them — finds no leader, and Ratis' default client would retry forever, so
  * the producer's request never got an answer. Giving up fails the batch with
  * {@link NotLeaderOrFollowerException}, on which Kafka producers ask for the leader again and
@@ -27,13 +26,8 @@ import org.apache.ratis.util.TimeDuration;
  */
 final class LeaderForwarding implements AutoCloseable {
 
-    /**
-     * Kafka producers' default {@code request.timeout.ms}: by then the producer stops waiting
-     * anyway. Long enough for an election on a loaded machine; a live leader answers far sooner.
-     */
-    static final TimeDuration PATIENCE = TimeDuration.valueOf(30, TimeUnit.SECONDS);
-
     private final RaftProperties properties;
+    private final TimeDuration patience;
     private final RaftGroup group;
     /** The peer the first client asks first (the leader as this node knew it), or null. */
     private final RaftPeerId leaderHint;
@@ -47,6 +41,7 @@ final class LeaderForwarding implements AutoCloseable {
 
     LeaderForwarding(RaftProperties properties, RaftGroup group, RaftPeerId leaderHint) {
         this.properties = properties;
+        this.patience = LeaderPatience.of(properties);
         this.group = group;
         this.leaderHint = leaderHint;
         this.client = newClient();
@@ -57,7 +52,7 @@ final class LeaderForwarding implements AutoCloseable {
         // the batches, and the watch(0) with which the client's ordered stream opens: until that is
         // answered no batch is sent, and with no time-out of its own it would be retried forever
         for (var type : List.of(RaftClientRequestProto.TypeCase.WRITE, RaftClientRequestProto.TypeCase.WATCH)) {
-            retries.setRetryPolicy(type, LeaderWait.policy()).setTimeout(type, PATIENCE);
+            retries.setRetryPolicy(type, LeaderWait.policy()).setTimeout(type, patience);
         }
         RaftClient.Builder builder = GroupElsewhereRpc.clientBuilder(properties).setRaftGroup(group)
                 .setRetryPolicy(retries.build());
@@ -99,8 +94,8 @@ final class LeaderForwarding implements AutoCloseable {
         }
     }
 
-    private static NotLeaderOrFollowerException notLeader(Throwable cause) {
-        return new NotLeaderOrFollowerException("no leader of the group took the batch within " + PATIENCE
+    private NotLeaderOrFollowerException notLeader(Throwable cause) {
+        return new NotLeaderOrFollowerException("no leader of the group took the batch within " + patience
                 + " (" + cause + "); ask for the leader again", cause);
     }
 

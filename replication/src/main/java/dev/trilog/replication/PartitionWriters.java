@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.ratis.util.TimeDuration;
 
 /**
  * The way to one partition group's writer, which exists only once this node knows the group's
@@ -16,23 +17,28 @@ import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
  * the group yet (they have not applied the topic's creation) and send them on
  * ({@link GroupElsewhereRpc}). Writes that come before — the first ones after a topic is
  * created, while its group elects a leader — wait here, in the order they came, and are sent in
- * that order once the leader is known; after {@link LeaderForwarding#PATIENCE} without one they
+ * that order once the leader is known; after {@link LeaderPatience} without one they
  * are refused with {@link NotLeaderOrFollowerException}, as a forwarded batch no leader took.
  */
 final class PartitionWriters {
 
     private final Supplier<Optional<GroupWriter>> build;
     private final ScheduledExecutorService timer;
+    private final TimeDuration patience;
     /** Each waiting write, handed the writer once built (null: refused). */
     private final ArrayDeque<java.util.function.Consumer<GroupWriter>> waiting = new ArrayDeque<>();
     private volatile GroupWriter writer;
     private long waitingSince;
     private boolean polling;
 
-    /** {@code build} makes the writer once the leader is known, empty until then; {@code timer} polls it. */
-    PartitionWriters(Supplier<Optional<GroupWriter>> build, ScheduledExecutorService timer) {
+    /**
+     * {@code build} makes the writer once the leader is known, empty until then; {@code timer}
+     * polls it, for {@code patience} at most.
+     */
+    PartitionWriters(Supplier<Optional<GroupWriter>> build, ScheduledExecutorService timer, TimeDuration patience) {
         this.build = build;
         this.timer = timer;
+        this.patience = patience;
     }
 
     /** The writer, built now if the leader is known and it was not yet. */
@@ -73,7 +79,7 @@ final class PartitionWriters {
             waiting.add(built -> {
                 if (built == null) {
                     result.completeExceptionally(new NotLeaderOrFollowerException(
-                            "no leader of the partition's group was known within " + LeaderForwarding.PATIENCE));
+                            "no leader of the partition's group was known within " + patience));
                 } else {
                     write.apply(built).whenComplete((r, failure) -> {
                         if (failure != null) {
@@ -96,7 +102,7 @@ final class PartitionWriters {
     private void poll() {
         synchronized (waiting) {
             buildAndDrain();
-            boolean gaveUp = System.nanoTime() - waitingSince > LeaderForwarding.PATIENCE.toLong(TimeUnit.NANOSECONDS);
+            boolean gaveUp = System.nanoTime() - waitingSince > patience.toLong(TimeUnit.NANOSECONDS);
             if (writer == null && !gaveUp) {
                 timer.schedule(this::poll, 20, TimeUnit.MILLISECONDS);
                 return;

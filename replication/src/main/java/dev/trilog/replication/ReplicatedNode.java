@@ -115,6 +115,9 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
     }
 
+    /** How long a producer's batch waits for its group's leader unless {@code cluster.leader.patience.ms} says otherwise. */
+    public static final java.time.Duration DEFAULT_LEADER_PATIENCE = LeaderPatience.DEFAULT;
+
     /**
      * Starts this node's Raft server over {@code engine}, keeping Raft's own log and state under
      * {@code raftDir}, and makes the engine's {@link LogEngine#appender()} the replicated one
@@ -128,9 +131,20 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     /** As {@link #start(LogEngine, ClusterNodes, int, Path)}, taking snapshots as {@code snapshots} says. */
     public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
             SnapshotSettings snapshots) throws IOException {
+        return start(engine, cluster, nodeId, raftDir, snapshots, LeaderPatience.DEFAULT);
+    }
+
+    /**
+     * As {@link #start(LogEngine, ClusterNodes, int, Path, SnapshotSettings)}; a producer's batch
+     * that finds no leader of its group within {@code leaderPatience} is refused with
+     * NOT_LEADER_OR_FOLLOWER ({@code cluster.leader.patience.ms}).
+     */
+    public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
+            SnapshotSettings snapshots, java.time.Duration leaderPatience) throws IOException {
         ClusterNodes.Node me = cluster.node(nodeId);
         Files.createDirectories(raftDir);
         RaftProperties properties = new RaftProperties();
+        LeaderPatience.set(properties, leaderPatience);
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.resolve("ratis").toFile()));
         // the replication port binds the address the others reach this node at, not every interface
         GrpcConfigKeys.Server.setHost(properties, me.host());

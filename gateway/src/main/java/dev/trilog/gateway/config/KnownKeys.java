@@ -5,6 +5,7 @@ import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogConfig;
+import dev.trilog.replication.ReplicatedNode;
 import dev.trilog.replication.SnapshotSettings;
 import java.util.Collections;
 import java.util.HashMap;
@@ -48,6 +49,7 @@ public final class KnownKeys {
     public static final String NODE_ID = "node.id";
     public static final String CLUSTER_NODES = "cluster.nodes";
     public static final String CLUSTER_SNAPSHOT_THRESHOLD = "cluster.snapshot.threshold";
+    public static final String CLUSTER_LEADER_PATIENCE_MS = "cluster.leader.patience.ms";
     public static final String DEFINITIONS_FILE = "definitions.file";
     /** Refuse to start when a listener beyond loopback has no client authentication (else one WARN line). */
     public static final String REQUIRE_AUTH_OFF_LOOPBACK = "security.require-auth-off-loopback";
@@ -75,6 +77,9 @@ public final class KnownKeys {
             ConfigKey.of(CLUSTER_SNAPSHOT_THRESHOLD, String.valueOf(SnapshotSettings.DEFAULT_THRESHOLD),
                     "Replicated mode: Raft entries applied between two snapshots, after which the Raft log is"
                             + " purged of what every node has committed (docs/replication.md)."),
+            ConfigKey.of(CLUSTER_LEADER_PATIENCE_MS, String.valueOf(ReplicatedNode.DEFAULT_LEADER_PATIENCE.toMillis()),
+                    "Replicated mode: how long a write waits for its partition's group to have a leader before it"
+                            + " is refused with NOT_LEADER_OR_FOLLOWER (the client asks for the leader again and retries)."),
             ConfigKey.of(DEFINITIONS_FILE, "", "A YAML or JSON file of topics, SQS queues, exchanges, queues and"
                     + " bindings declared at start, idempotently (docs/definitions.md); not with cluster.nodes."),
             ConfigKey.of(LoggingLevels.KEY, LoggingLevels.DEFAULT, "Log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF),"
