@@ -26,11 +26,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
@@ -40,6 +42,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -180,14 +185,44 @@ class ClusterProcessesTest {
         }
     }
 
+    /**
+     * Writes v{from}… through {@code node}, each acknowledged ({@code acks=all}) before the next.
+     * A request to a node that stopped answering (a SIGSTOPped one still accepts connections) is
+     * given up after 5 s rather than the default 30, and retried for up to two minutes; a failure
+     * says which leader each node names for the partition then.
+     */
     private void produce(int node, int from, int n) throws Exception {
         try (KafkaProducer<String, String> producer = KafkaClients.producer("127.0.0.1:" + kafkaPort(node),
                 Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000))) {
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000))) {
             for (int i = from; i < from + n; i++) {
-                producer.send(new ProducerRecord<>(TP.topic(), 0, "k", "v" + i)).get(60, TimeUnit.SECONDS);
+                long sentAt = System.nanoTime();
+                try {
+                    producer.send(new ProducerRecord<>(TP.topic(), 0, "k", "v" + i)).get(150, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new AssertionError(String.format("v%d through node %d, %d ms after it was sent: %s;"
+                            + " the partition's leader as each node names it: %s", i, node,
+                            (System.nanoTime() - sentAt) / 1_000_000, e, partitionLeadersSeen()), e);
+                }
             }
         }
+    }
+
+    /** For each node: the leader of {@link #TP} its own Metadata answer names (node id), or what asking it gave. */
+    private Map<Integer, String> partitionLeadersSeen() {
+        Map<Integer, String> seen = new TreeMap<>();
+        for (int node = 1; node <= 3; node++) {
+            try (RawKafkaClient raw = new RawKafkaClient("127.0.0.1:" + kafkaPort(node))) {
+                MetadataResponse metadata = raw.send(new MetadataRequest.Builder(new MetadataRequestData()
+                        .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName(TP.topic())))), 12);
+                seen.put(node, metadata.data().topics().find(TP.topic()).partitions().get(TP.partition())
+                        .leaderId() + "");
+            } catch (Exception e) {
+                seen.put(node, e.toString());
+            }
+        }
+        return seen;
     }
 
     private List<String> read(int node, int count) {
@@ -282,7 +317,7 @@ class ClusterProcessesTest {
                             break;
                         }
                     }
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     // not every node applied the creation yet
                 }
                 if (target == null) {
@@ -530,7 +565,7 @@ class ClusterProcessesTest {
             try {
                 send.get(30, TimeUnit.SECONDS);
                 throw new AssertionError("a node cut off from the majority acknowledged a write");
-            } catch (java.util.concurrent.ExecutionException refused) {
+            } catch (ExecutionException refused) {
                 System.out.printf("replication: the minority leader (node %d) did not acknowledge: %s%n", current,
                         refused.getCause());
             }
@@ -893,7 +928,7 @@ class ClusterProcessesTest {
                         reconnect();
                     }
                     return call.call(channel);
-                } catch (IOException | java.util.concurrent.TimeoutException
+                } catch (IOException | TimeoutException
                         | com.rabbitmq.client.ShutdownSignalException e) {
                     if (System.nanoTime() > deadline) {
                         throw e;
