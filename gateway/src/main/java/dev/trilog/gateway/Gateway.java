@@ -21,10 +21,12 @@ import dev.trilog.gateway.definitions.DefinitionsFile;
 import dev.trilog.log.LogEngine;
 import dev.trilog.replication.ClusterNodes;
 import dev.trilog.replication.ReplicatedNode;
+import dev.trilog.replication.ReplicationTimeouts;
 import dev.trilog.replication.SnapshotSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -251,6 +253,9 @@ public final class Gateway {
         int nodeId = config.frontendConfig().intAtLeast(KnownKeys.NODE_ID, 0);
         SnapshotSettings snapshots = SnapshotSettings.everyEntries(
                 config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_SNAPSHOT_THRESHOLD, 1));
+        ReplicationTimeouts timeouts = new ReplicationTimeouts(
+                Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_LEADER_PATIENCE_MS, 1)),
+                Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.REPLICA_LAG_TIME_MAX_MS, 1)));
         try {
             cluster = ClusterNodes.parse(nodes);
             cluster.node(nodeId);
@@ -258,8 +263,7 @@ public final class Gateway {
             throw new StartupException(e.getMessage(), e);
         }
         try {
-            return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"), snapshots,
-                    java.time.Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_LEADER_PATIENCE_MS, 1)));
+            return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"), snapshots, timeouts);
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot join the cluster as node " + nodeId + ": " + e.getMessage(), e);
         }

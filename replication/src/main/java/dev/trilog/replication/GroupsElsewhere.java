@@ -54,8 +54,12 @@ final class GroupsElsewhere implements AutoCloseable {
         return t;
     });
 
-    GroupsElsewhere(RaftClient client) {
+    private final long replicaLagMaxMs;
+
+    /** {@code replicaLagMaxMs}: {@link ReplicationTimeouts#replicaLagMax()}, by which a group's in-sync replicas are told. */
+    GroupsElsewhere(RaftClient client, long replicaLagMaxMs) {
         this.client = client;
+        this.replicaLagMaxMs = replicaLagMaxMs;
     }
 
     /** The group's view as last answered (asking again in the background when it is stale); empty before any. */
@@ -86,7 +90,8 @@ final class GroupsElsewhere implements AutoCloseable {
                     var role = client.getGroupManagementApi(peer.getId()).info(group.getGroupId()).getRoleInfoProto();
                     if (role.hasLeaderInfo()) {
                         int leader = nodeId(peer.getId());
-                        found = new View(leader, role.getLeaderInfo().getTerm(), inSync(leader, role.getLeaderInfo()));
+                        found = new View(leader, role.getLeaderInfo().getTerm(),
+                                inSync(leader, role.getLeaderInfo(), replicaLagMaxMs));
                         break;
                     }
                 } catch (IOException | RuntimeException e) {
@@ -102,13 +107,14 @@ final class GroupsElsewhere implements AutoCloseable {
 
     /**
      * The replicas in sync as a group's leader sees them: itself and every follower that answered
-     * it within {@link ReplicatedNode#REPLICA_LAG_MAX_MS} (Kafka's {@code replica.lag.time.max.ms}).
+     * it within {@code lagMaxMs} ({@link ReplicationTimeouts#replicaLagMax()}, Kafka's
+     * {@code replica.lag.time.max.ms}).
      */
-    static Set<Integer> inSync(int leader, LeaderInfoProto info) {
+    static Set<Integer> inSync(int leader, LeaderInfoProto info, long lagMaxMs) {
         Set<Integer> inSync = new TreeSet<>();
         inSync.add(leader);
         for (var follower : info.getFollowerInfoList()) {
-            if (follower.getLastRpcElapsedTimeMs() <= ReplicatedNode.REPLICA_LAG_MAX_MS) {
+            if (follower.getLastRpcElapsedTimeMs() <= lagMaxMs) {
                 inSync.add(nodeId(RaftPeerId.valueOf(follower.getId().getId())));
             }
         }

@@ -17,8 +17,8 @@ import org.apache.ratis.util.TimeDuration;
 
 /**
  * Forwards producers' batches from a node that does not lead the group to whichever node does,
- * giving up after {@link LeaderPatience}: a node cut off from the majority — a leader that just
- * stepped down among them — finds no leader, and Ratis' default client would retry forever, so
+ * giving up after {@link ReplicationTimeouts#leaderPatience()}: a node cut off from the
+ * majority — a leader that just stepped down among them — finds no leader, and Ratis' default client would retry forever, so
  * the producer's request never got an answer. Giving up fails the batch with
  * {@link NotLeaderOrFollowerException}, on which Kafka producers ask for the leader again and
  * retry (idempotent ones without duplicates). Its own client, not the node's: the group's other
@@ -41,7 +41,7 @@ final class LeaderForwarding implements AutoCloseable {
 
     LeaderForwarding(RaftProperties properties, RaftGroup group, RaftPeerId leaderHint) {
         this.properties = properties;
-        this.patience = LeaderPatience.of(properties);
+        this.patience = ReplicationTimeouts.leaderPatience(properties);
         this.group = group;
         this.leaderHint = leaderHint;
         this.client = newClient();

@@ -321,7 +321,7 @@ final class PartitionGroups implements AutoCloseable {
                     return leader.map(known -> new GroupWriter(properties, group(member), known,
                             machineFor(gid)::appliedThrough).submitDirectlyWhileLeading(
                                     new LeaderSubmission(running, gid, self)));
-                }, nudgeTimer, LeaderPatience.of(properties))));
+                }, nudgeTimer, ReplicationTimeouts.leaderPatience(properties))));
     }
 
     /** {@code partition}'s group as this node's topics have it; empty when it has no such partition (yet). */

@@ -17,8 +17,8 @@ import org.apache.ratis.util.TimeDuration;
  * the group yet (they have not applied the topic's creation) and send them on
  * ({@link GroupElsewhereRpc}). Writes that come before — the first ones after a topic is
  * created, while its group elects a leader — wait here, in the order they came, and are sent in
- * that order once the leader is known; after {@link LeaderPatience} without one they
- * are refused with {@link NotLeaderOrFollowerException}, as a forwarded batch no leader took.
+ * that order once the leader is known; after {@link ReplicationTimeouts#leaderPatience()}
+ * without one they are refused with {@link NotLeaderOrFollowerException}, as a forwarded batch no leader took.
  */
 final class PartitionWriters {
 

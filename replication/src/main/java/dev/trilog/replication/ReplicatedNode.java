@@ -56,8 +56,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicatedNode.class);
 
-    /** A follower that answered the leader within this long is in sync (Kafka's replica.lag.time.max.ms default). */
-    static final long REPLICA_LAG_MAX_MS = 30_000;
+    /** A follower that answered the leader within this long is in sync ({@link ReplicationTimeouts#replicaLagMax()}). */
+    private final long replicaLagMaxMs;
 
     /** How long a takeover waits for this node's partition groups to catch up before it is tried again. */
     private static final java.time.Duration PARTITIONS_CATCH_UP = java.time.Duration.ofSeconds(30);
@@ -88,8 +88,9 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     private ReplicatedNode(LogEngine engine, ClusterNodes cluster, RaftServer server, GroupWriter metadata,
             PartitionGroups partitions, RaftLogAppender appender, EngineStateMachine machine, RaftPeerId self,
-            List<Integer> nodes) {
+            List<Integer> nodes, long replicaLagMaxMs) {
         this.machine = machine;
+        this.replicaLagMaxMs = replicaLagMaxMs;
         this.metadata = metadata;
         this.partitions = partitions;
         this.engine = engine;
@@ -115,9 +116,6 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
     }
 
-    /** How long a producer's batch waits for its group's leader unless {@code cluster.leader.patience.ms} says otherwise. */
-    public static final java.time.Duration DEFAULT_LEADER_PATIENCE = LeaderPatience.DEFAULT;
-
     /**
      * Starts this node's Raft server over {@code engine}, keeping Raft's own log and state under
      * {@code raftDir}, and makes the engine's {@link LogEngine#appender()} the replicated one
@@ -131,20 +129,19 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     /** As {@link #start(LogEngine, ClusterNodes, int, Path)}, taking snapshots as {@code snapshots} says. */
     public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
             SnapshotSettings snapshots) throws IOException {
-        return start(engine, cluster, nodeId, raftDir, snapshots, LeaderPatience.DEFAULT);
+        return start(engine, cluster, nodeId, raftDir, snapshots, ReplicationTimeouts.DEFAULTS);
     }
 
     /**
-     * As {@link #start(LogEngine, ClusterNodes, int, Path, SnapshotSettings)}; a producer's batch
-     * that finds no leader of its group within {@code leaderPatience} is refused with
-     * NOT_LEADER_OR_FOLLOWER ({@code cluster.leader.patience.ms}).
+     * As {@link #start(LogEngine, ClusterNodes, int, Path, SnapshotSettings)}, with {@code timeouts}
+     * rather than Kafka's defaults.
      */
     public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
-            SnapshotSettings snapshots, java.time.Duration leaderPatience) throws IOException {
+            SnapshotSettings snapshots, ReplicationTimeouts timeouts) throws IOException {
         ClusterNodes.Node me = cluster.node(nodeId);
         Files.createDirectories(raftDir);
         RaftProperties properties = new RaftProperties();
-        LeaderPatience.set(properties, leaderPatience);
+        timeouts.applyTo(properties);
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.resolve("ratis").toFile()));
         // the replication port binds the address the others reach this node at, not every interface
         GrpcConfigKeys.Server.setHost(properties, me.host());
@@ -163,7 +160,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         RaftClient client = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
                 .setRetryPolicy(LeaderWait.policy()).build();
         LeaderForwarding forwarding = new LeaderForwarding(properties, group);
-        PartitionGroups partitions = new PartitionGroups(cluster, nodeId, properties, engine, new GroupsElsewhere(client));
+        PartitionGroups partitions = new PartitionGroups(cluster, nodeId, properties, engine,
+                new GroupsElsewhere(client, ReplicationTimeouts.replicaLagMaxMs(properties)));
         EngineStateMachine[] machine = new EngineStateMachine[1];
         GroupWriter[] metadata = new GroupWriter[1];
         RaftLogAppender[] replicated = new RaftLogAppender[1];
@@ -191,7 +189,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         LeaderSubmission submission = new LeaderSubmission(server, GROUP_ID, peerId(nodeId));
         metadata[0].submitDirectlyWhileLeading(submission);
         ReplicatedNode node = new ReplicatedNode(engine, cluster, server, metadata[0], partitions, replicated[0],
-                machine[0], peerId(nodeId), cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList());
+                machine[0], peerId(nodeId), cluster.nodes().stream().map(ClusterNodes.Node::id).sorted().toList(),
+                ReplicationTimeouts.replicaLagMaxMs(properties));
         machine[0].onLeaderChange(node::leaderChanged);
         if (!existing) {
             node.emptyLogNudge = new EmptyLogNudge(node::division, client, peerId(nodeId), machine[0]::lastApplied,
@@ -506,7 +505,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     /**
      * The leader knows: itself and every follower that answered it within
-     * {@link #REPLICA_LAG_MAX_MS}. A follower does not, and names the leader and itself.
+     * {@link #replicaLagMaxMs}. A follower does not, and names the leader and itself.
      */
     @Override
     public Set<Integer> inSync() {
@@ -519,7 +518,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         }
         var info = division.get().getInfo();
         if (info.isLeader()) {
-            return GroupsElsewhere.inSync(nodeId(), info.getRoleInfoProto().getLeaderInfo());
+            return GroupsElsewhere.inSync(nodeId(), info.getRoleInfoProto().getLeaderInfo(), replicaLagMaxMs);
         }
         Set<Integer> inSync = new TreeSet<>();
         leaderOf(division).ifPresent(leader -> {

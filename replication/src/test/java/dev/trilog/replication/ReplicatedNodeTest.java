@@ -48,8 +48,8 @@ class ReplicatedNodeTest {
     ClusterNodes cluster;
     final LogEngine[] engines = new LogEngine[3];
     final ReplicatedNode[] nodes = new ReplicatedNode[3];
-    /** How long a node's producer batches wait for a leader (cluster.leader.patience.ms), as nodes start from now on. */
-    java.time.Duration leaderPatience = ReplicatedNode.DEFAULT_LEADER_PATIENCE;
+    /** The replication timeouts of the nodes started from now on. */
+    ReplicationTimeouts timeouts = ReplicationTimeouts.DEFAULTS;
 
     @BeforeEach
     void start() throws Exception {
@@ -79,7 +79,7 @@ class ReplicatedNodeTest {
     private void startNode(int i) throws IOException {
         engines[i] = LogEngine.open(EngineSettings.of(dir.resolve("node-" + (i + 1)).resolve("data")));
         nodes[i] = ReplicatedNode.start(engines[i], cluster, i + 1, dir.resolve("node-" + (i + 1)).resolve("raft"),
-                SNAPSHOTS, leaderPatience);
+                SNAPSHOTS, timeouts);
     }
 
     private void stopNode(int i) throws Exception {
@@ -592,13 +592,13 @@ class ReplicatedNodeTest {
     /**
      * The same leader, handed the batch only once it has stepped down: it forwards the batch as
      * any node that does not lead, finds no leader, and refuses it within
-     * {@link LeaderPatience} — before, the forwarding client retried forever and the producer
+     * {@link ReplicationTimeouts#leaderPatience()} — before, the forwarding client retried forever and the producer
      * never got an answer. (Three seconds' patience here rather than the default 30: the case
      * waits it out.)
      */
     @Test
     void aLeaderThatSteppedDownForLackOfAMajorityRefusesABatchHandedToItAfterwards() throws Exception {
-        leaderPatience = java.time.Duration.ofSeconds(3);
+        timeouts = new ReplicationTimeouts(java.time.Duration.ofSeconds(3), ReplicationTimeouts.DEFAULTS.replicaLagMax());
         for (int i = 0; i < 3; i++) {
             stopNode(i);
         }

@@ -303,13 +303,14 @@ class ReplicatedClusterTest {
     }
 
     /**
-     * With a follower gone for longer than Kafka's replica.lag.time.max.ms (30 s), the ISR
-     * shrinks, and acks=all writes to a topic asking for min.insync.replicas=3 are refused with
-     * NOT_ENOUGH_REPLICAS while a topic asking for 2 still takes them.
+     * With a follower gone for longer than Kafka's replica.lag.time.max.ms (30 s by default, 10 s
+     * here), the ISR shrinks, and acks=all writes to a topic asking for min.insync.replicas=3 are
+     * refused with NOT_ENOUGH_REPLICAS while a topic asking for 2 still takes them.
      */
     @Test
     void acksAllIsRefusedWhileFewerReplicasThanMinInsyncAreInSync() throws Exception {
-        startCluster();
+        cluster = TrilogCluster.start(dir, "replica.lag.time.max.ms", "10000");
+        nodes = cluster.nodes();
         int leader = leaderIndex();
         try (Admin admin = KafkaClients.admin(nodes[leader].kafkaBootstrap())) {
             admin.createTopics(List.of(

@@ -5,7 +5,7 @@ import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogConfig;
-import dev.trilog.replication.ReplicatedNode;
+import dev.trilog.replication.ReplicationTimeouts;
 import dev.trilog.replication.SnapshotSettings;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,6 +50,7 @@ public final class KnownKeys {
     public static final String CLUSTER_NODES = "cluster.nodes";
     public static final String CLUSTER_SNAPSHOT_THRESHOLD = "cluster.snapshot.threshold";
     public static final String CLUSTER_LEADER_PATIENCE_MS = "cluster.leader.patience.ms";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String DEFINITIONS_FILE = "definitions.file";
     /** Refuse to start when a listener beyond loopback has no client authentication (else one WARN line). */
     public static final String REQUIRE_AUTH_OFF_LOOPBACK = "security.require-auth-off-loopback";
@@ -77,9 +78,12 @@ public final class KnownKeys {
             ConfigKey.of(CLUSTER_SNAPSHOT_THRESHOLD, String.valueOf(SnapshotSettings.DEFAULT_THRESHOLD),
                     "Replicated mode: Raft entries applied between two snapshots, after which the Raft log is"
                             + " purged of what every node has committed (docs/replication.md)."),
-            ConfigKey.of(CLUSTER_LEADER_PATIENCE_MS, String.valueOf(ReplicatedNode.DEFAULT_LEADER_PATIENCE.toMillis()),
+            ConfigKey.of(CLUSTER_LEADER_PATIENCE_MS, String.valueOf(ReplicationTimeouts.DEFAULTS.leaderPatience().toMillis()),
                     "Replicated mode: how long a write waits for its partition's group to have a leader before it"
                             + " is refused with NOT_LEADER_OR_FOLLOWER (the client asks for the leader again and retries)."),
+            ConfigKey.of(REPLICA_LAG_TIME_MAX_MS, String.valueOf(ReplicationTimeouts.DEFAULTS.replicaLagMax().toMillis()),
+                    "Replicated mode, as in Kafka: a follower that has not answered its partition's leader for this long"
+                            + " leaves the ISR (acks=all writes then count min.insync.replicas without it)."),
             ConfigKey.of(DEFINITIONS_FILE, "", "A YAML or JSON file of topics, SQS queues, exchanges, queues and"
                     + " bindings declared at start, idempotently (docs/definitions.md); not with cluster.nodes."),
             ConfigKey.of(LoggingLevels.KEY, LoggingLevels.DEFAULT, "Log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF),"
