@@ -809,7 +809,20 @@ class ReplicatedNodeTest {
         wipeOneOfTwoReplicas(1);
     }
 
+    /**
+     * As above, once both replicas purged the group's log: the wiped replica, once the group has a
+     * leader again, installs the leader's checkpoint of the partition and follows the log.
+     */
+    @Test
+    void aTwoReplicaPartitionsWipedReplicaInstallsTheSnapshotOnceTheGroupPurgedItsLog() throws Exception {
+        wipeOneOfTwoReplicas(1, true);
+    }
+
     private void wipeOneOfTwoReplicas(int which) throws Exception {
+        wipeOneOfTwoReplicas(which, false);
+    }
+
+    private void wipeOneOfTwoReplicas(int which, boolean purgedFirst) throws Exception {
         engines[0].createTopic("pairs", 1, Map.of(), 2);
         TopicPartition pairs = new TopicPartition("pairs", 0);
         await("every node to have the topic", () -> java.util.Arrays.stream(engines)
@@ -819,8 +832,14 @@ class ReplicatedNodeTest {
                 .allMatch(n -> n.leader(pairs).isPresent()), 120);
         int wiped = replicas.get(which) - 1;
         int survivor = replicas.get(1 - which) - 1;
-        appendTo(pairs, survivor, "before", 0);
-        await("the replica to be wiped to hold the record", () -> engines[wiped].partition(pairs).logEndOffset() == 1);
+        int before = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        do {
+            appendTo(pairs, survivor, "before", before++);
+            assertThat(System.nanoTime()).as("waiting for both replicas to purge pairs-0's Raft log").isLessThan(deadline);
+        } while (purgedFirst && !(nodes[wiped].raftLogStartIndex(pairs) > 0 && nodes[survivor].raftLogStartIndex(pairs) > 0));
+        long written = before;
+        await("the replica to be wiped to hold the records", () -> engines[wiped].partition(pairs).logEndOffset() == written);
 
         stopNode(wiped);
         deleteRecursively(dir.resolve("node-" + (wiped + 1)));
@@ -829,11 +848,15 @@ class ReplicatedNodeTest {
         await("node " + (wiped + 1) + " to have the topic again", () -> engines[wiped].topic("pairs").isPresent(), 60);
         await("pairs-0 to name a leader after its replica " + (wiped + 1) + " was wiped",
                 () -> nodes[survivor].isLeader(pairs) || nodes[wiped].isLeader(pairs), 120);
-        appendTo(pairs, survivor, "after", 1);
-        await("the wiped replica to hold both records", () -> engines[wiped].partition(pairs) != null
-                && engines[wiped].partition(pairs).logEndOffset() == 2, 120);
-        assertThat(values(engines[wiped], pairs)).containsExactly("0:before", "1:after")
+        appendTo(pairs, survivor, "after", written);
+        await("the wiped replica to hold every record", () -> engines[wiped].partition(pairs) != null
+                && engines[wiped].partition(pairs).logEndOffset() == written + 1
+                && nodes[wiped].installingSnapshot().isEmpty(), 120);
+        assertThat(values(engines[wiped], pairs)).hasSize((int) written + 1).endsWith(written + ":after")
                 .isEqualTo(values(engines[survivor], pairs));
+        if (purgedFirst) {
+            assertThat(nodes[wiped].snapshotIndex(pairs)).as("the installed snapshot of pairs-0's group").isPositive();
+        }
     }
 
     /**
