@@ -176,7 +176,9 @@ final class PartitionGroups implements AutoCloseable {
     PartitionStateMachine machineFor(RaftGroupId id) {
         return machines.computeIfAbsent(id, gid -> {
             Member member = wanted().getOrDefault(gid, ORPHAN);
-            return new PartitionStateMachine(engine, local, member, () -> client(member), installs);
+            int replicas = member == ORPHAN ? 0
+                    : replicas(member.topicId(), member.replicationFactor(), member.partition().partition()).size();
+            return new PartitionStateMachine(engine, local, member, replicas, () -> client(member), installs);
         });
     }
 

@@ -22,6 +22,7 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
@@ -53,6 +54,8 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     private final LogEngine engine;
     private final LogAppender local;
     private final PartitionGroups.Member member;
+    /** Whether the group has two replicas: see {@link #getLatestSnapshot}. */
+    private final boolean oneOfTwoVoters;
     private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
     /** A client of this group, to fetch its leader's checkpoint with; null while no leader is known here. */
     private final java.util.function.Supplier<org.apache.ratis.client.RaftClient> client;
@@ -64,12 +67,13 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     private volatile String cannotCatchUp;
     private volatile String installing;
 
-    PartitionStateMachine(LogEngine engine, LogAppender local, PartitionGroups.Member member,
+    PartitionStateMachine(LogEngine engine, LogAppender local, PartitionGroups.Member member, int replicas,
             java.util.function.Supplier<org.apache.ratis.client.RaftClient> client,
             java.util.concurrent.Executor installs) {
         this.engine = engine;
         this.local = local;
         this.member = member;
+        this.oneOfTwoVoters = replicas == 2;
         this.client = client;
         this.installs = installs;
     }
@@ -147,6 +151,44 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     @Override
     public StateMachineStorage getStateMachineStorage() {
         return snapshots;
+    }
+
+    /**
+     * What this replica's log starts from, as Ratis asks when it compares logs in an election:
+     * the latest checkpoint, or — in a group of two replicas, while this one's log is empty and it
+     * has no checkpoint (it lost its data directory) — a mark before the first entry of term 1,
+     * which orders before any entry either replica can have written.
+     *
+     * <p>Why: Ratis counts no vote of a replica whose log is empty once the candidate has
+     * committed entries (RATIS-1995: a re-formatted voter must not help a stale candidate win
+     * over the replicas that hold the committed entries), and a group of two needs both votes —
+     * so after one replica's disk was replaced the group could never elect a leader again, and
+     * never send the wiped replica the log. With two replicas the guard protects nothing: every
+     * committed entry was acknowledged by both, so the other replica, the only possible
+     * candidate, holds them all. The mark says nothing more than "empty" otherwise: this replica
+     * still refuses a candidate behind it (none is), and a leader still sends it the log from
+     * the first entry (or the snapshot notice), the mark's index being the empty log's.
+     */
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        SnapshotInfo latest = super.getLatestSnapshot();
+        if (latest != null || !oneOfTwoVoters || lastApplied() >= 0 || !ownLogEmpty()) {
+            return latest;
+        }
+        return BEFORE_THE_FIRST_ENTRY;
+    }
+
+    private static final SnapshotInfo BEFORE_THE_FIRST_ENTRY = new org.apache.ratis.statemachine.impl.FileListSnapshotInfo(
+            java.util.List.of(), TermIndex.valueOf(1, RaftLog.INVALID_LOG_INDEX));
+
+    /** Whether this replica's Raft log holds no entry; false while the division is not up (Ratis is still opening the log). */
+    private boolean ownLogEmpty() {
+        try {
+            return getServer().getNow(null) != null
+                    && getServer().getNow(null).getDivision(getGroupId()).getRaftLog().getNextIndex() == 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -806,6 +806,74 @@ class ReplicatedNodeTest {
     }
 
     /**
+     * A partition with two replicas, one of which lost its data directory (a replaced disk) and
+     * came back: the group elects a leader again — Ratis counts no vote of a replica whose log is
+     * empty once the group has committed entries, and of two replicas both votes are needed —
+     * takes writes, and the wiped replica holds every record, old and new. The preferred replica
+     * (the higher Ratis priority) wiped here, the other one below.
+     */
+    @Test
+    void aTwoReplicaPartitionWhosePreferredReplicaWasWipedElectsALeaderAgain() throws Exception {
+        wipeOneOfTwoReplicas(0);
+    }
+
+    /** As above, the replica that is not the preferred one wiped. */
+    @Test
+    void aTwoReplicaPartitionWhoseOtherReplicaWasWipedElectsALeaderAgain() throws Exception {
+        wipeOneOfTwoReplicas(1);
+    }
+
+    /**
+     * As above, once both replicas purged the group's log: the wiped replica, once the group has a
+     * leader again, installs the leader's checkpoint of the partition and follows the log.
+     */
+    @Test
+    void aTwoReplicaPartitionsWipedReplicaInstallsTheSnapshotOnceTheGroupPurgedItsLog() throws Exception {
+        wipeOneOfTwoReplicas(1, true);
+    }
+
+    private void wipeOneOfTwoReplicas(int which) throws Exception {
+        wipeOneOfTwoReplicas(which, false);
+    }
+
+    private void wipeOneOfTwoReplicas(int which, boolean purgedFirst) throws Exception {
+        engines[0].createTopic("pairs", 1, Map.of(), 2);
+        TopicPartition pairs = new TopicPartition("pairs", 0);
+        await("every node to have the topic", () -> java.util.Arrays.stream(engines)
+                .allMatch(e -> e.topic("pairs").isPresent()));
+        List<Integer> replicas = nodes[0].replicas(pairs);
+        await("every node to know pairs-0's leader", () -> java.util.Arrays.stream(nodes)
+                .allMatch(n -> n.leader(pairs).isPresent()), 120);
+        int wiped = replicas.get(which) - 1;
+        int survivor = replicas.get(1 - which) - 1;
+        int before = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        do {
+            appendTo(pairs, survivor, "before", before++);
+            assertThat(System.nanoTime()).as("waiting for both replicas to purge pairs-0's Raft log").isLessThan(deadline);
+        } while (purgedFirst && !(nodes[wiped].raftLogStartIndex(pairs) > 0 && nodes[survivor].raftLogStartIndex(pairs) > 0));
+        long written = before;
+        await("the replica to be wiped to hold the records", () -> engines[wiped].partition(pairs).logEndOffset() == written);
+
+        stopNode(wiped);
+        deleteRecursively(dir.resolve("node-" + (wiped + 1)));
+        startNode(wiped);
+
+        await("node " + (wiped + 1) + " to have the topic again", () -> engines[wiped].topic("pairs").isPresent(), 60);
+        await("pairs-0 to name a leader after its replica " + (wiped + 1) + " was wiped",
+                () -> nodes[survivor].isLeader(pairs) || nodes[wiped].isLeader(pairs), 120);
+        appendTo(pairs, survivor, "after", written);
+        await("the wiped replica to hold every record", () -> engines[wiped].partition(pairs) != null
+                && engines[wiped].partition(pairs).logEndOffset() == written + 1
+                && nodes[wiped].installingSnapshot().isEmpty(), 120);
+        assertThat(values(engines[wiped], pairs)).hasSize((int) written + 1).endsWith(written + ":after")
+                .isEqualTo(values(engines[survivor], pairs));
+        if (purgedFirst) {
+            assertThat(nodes[wiped].snapshotIndex(pairs)).as("the installed snapshot of pairs-0's group").isPositive();
+        }
+    }
+
+    /**
      * A partition's group elects a new leader among its other replicas when its leader stops:
      * every acknowledged write is on the survivors, writes go on through the new leader, and the
      * old one catches up when it comes back — while the metadata group may still be led by
