@@ -65,7 +65,8 @@ public final class LogEngine implements AutoCloseable {
     /** What writers get from {@link #appender()}: the local one, or what replaced it. */
     private volatile LogAppender appender;
     /** This node's id when producer ids are spread over a cluster's nodes; 0 on one node. */
-    private volatile int producerIdNode;
+    /** A cluster node's producer ids ({@link #takeProducerIdsFrom}); null: this data directory's own blocks. */
+    private volatile dev.trilog.log.producer.ProducerIdBlocks producerIdBlocks;
     private volatile Cluster cluster;
     private final List<Function<String, Optional<String>>> deletionGuards = new CopyOnWriteArrayList<>();
     private InternalLogs internal;
@@ -514,31 +515,61 @@ public final class LogEngine implements AutoCloseable {
     }
 
     /**
-     * A producer ID never handed out before on this data directory (InitProducerId); in a cluster
-     * ({@link #spreadProducerIds}) also never by another node.
+     * A producer ID never handed out before (InitProducerId): on this data directory, or in a
+     * cluster ({@link #takeProducerIdsFrom}) by any node, even one whose data directory was lost
+     * since. Waits for the cluster's grant of a block when this node has none left, at most
+     * {@link #PRODUCER_ID_WAIT_SECONDS}; {@link #producerId} for callers that need not wait.
+     *
+     * @throws IOException when the id could not be reserved (retriable: the grant did not come in time)
      */
     public long allocateProducerId() throws IOException {
-        long allocated = internal.producerIds().allocate();
-        int node = producerIdNode;
-        return node == 0 ? allocated : allocated * PRODUCER_ID_NODES + node;
+        try {
+            return producerId().get(PRODUCER_ID_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted waiting for a block of producer ids");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw cause instanceof IOException io ? io : new IOException("no producer id: " + cause, cause);
+        }
     }
 
-    /** How many nodes' producer ids {@link #spreadProducerIds} keeps apart (node ids 1 to 15). */
-    public static final int PRODUCER_ID_NODES = 16;
+    /** How long {@link #allocateProducerId} waits for a block of producer ids. */
+    public static final int PRODUCER_ID_WAIT_SECONDS = 10;
+
+    /** {@link #allocateProducerId}, completing when the id is there (at once, unless a block must be granted first). */
+    public java.util.concurrent.CompletableFuture<Long> producerId() {
+        dev.trilog.log.producer.ProducerIdBlocks blocks = producerIdBlocks;
+        if (blocks != null) {
+            return blocks.allocate();
+        }
+        try {
+            return java.util.concurrent.CompletableFuture.completedFuture(internal.producerIds().allocate());
+        } catch (IOException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * In a cluster every node writes to the same partitions, whose producer state is keyed by
-     * producer id: from now on this node hands out only ids {@code ≡ nodeId (mod 16)}, so no two
-     * nodes give the same id to different producers. Ids stay increasing, above any handed out
-     * before.
+     * producer id: from now on this node hands out only ids of blocks {@code grants} grants it
+     * (the cluster's replicated counter), no longer from its own local blocks.
      */
-    public void spreadProducerIds(int nodeId) {
-        if (nodeId < 1 || nodeId >= PRODUCER_ID_NODES) {
-            throw new IllegalArgumentException("node id " + nodeId + ": producer ids are spread over nodes 1 to "
-                    + (PRODUCER_ID_NODES - 1));
-        }
-        producerIdNode = nodeId;
+    public void takeProducerIdsFrom(dev.trilog.log.producer.ProducerIdBlocks.Grants grants) {
+        producerIdBlocks = new dev.trilog.log.producer.ProducerIdBlocks(grants);
     }
+
+    /**
+     * Above every producer id this data directory's own blocks could have handed out, as an
+     * earlier build did too (in a cluster, spread over nodes as {@code id * 16 + node}):
+     * the least first id a cluster's grants may give this node, for clusters that ran that build.
+     */
+    public long producerIdsOwnBlocksEnd() {
+        return internal.producerIds().reservedEnd() * EARLIER_PRODUCER_ID_NODES;
+    }
+
+    /** Over how many nodes an earlier build spread a cluster node's own producer-id blocks ({@code id * 16 + node}). */
+    private static final int EARLIER_PRODUCER_ID_NODES = 16;
 
     // ---------------------------------------------------------------- background work
 

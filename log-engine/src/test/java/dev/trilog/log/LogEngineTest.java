@@ -134,18 +134,21 @@ class LogEngineTest {
     }
 
     @Test
-    void spreadProducerIdsNeverMeetAnotherNodesAndStayAboveEarlierOnes() throws Exception {
+    void aClusterNodesProducerIdsAreTheGrantedBlocksAboveItsOwnEarlierOnes() throws Exception {
         try (LogEngine engine = open()) {
-            long before = engine.allocateProducerId();
-            engine.spreadProducerIds(3);
-            long first = engine.allocateProducerId();
-            long second = engine.allocateProducerId();
+            long own = engine.allocateProducerId();
+            long ownEnd = engine.producerIdsOwnBlocksEnd();
+            java.util.List<Integer> asked = new java.util.ArrayList<>();
+            engine.takeProducerIdsFrom(size -> {
+                asked.add(size);
+                return java.util.concurrent.CompletableFuture.completedFuture(5_000_000L);
+            });
 
-            assertThat(first).isGreaterThan(before);
-            assertThat(second).isGreaterThan(first);
-            assertThat(first % LogEngine.PRODUCER_ID_NODES).isEqualTo(3);
-            assertThat(second % LogEngine.PRODUCER_ID_NODES).isEqualTo(3);
-            assertThatThrownBy(() -> engine.spreadProducerIds(16)).isInstanceOf(IllegalArgumentException.class);
+            // an earlier build spread a cluster node's own ids as n * 16 + node, n below its reserved end
+            assertThat(ownEnd).isGreaterThanOrEqualTo((own + 1) * 16);
+            assertThat(engine.allocateProducerId()).isEqualTo(5_000_000L);
+            assertThat(engine.producerId().join()).isEqualTo(5_000_001L);
+            assertThat(asked).containsExactly(dev.trilog.log.producer.ProducerIdBlocks.BLOCK);
         }
     }
 

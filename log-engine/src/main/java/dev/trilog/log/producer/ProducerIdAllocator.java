@@ -38,6 +38,11 @@ public final class ProducerIdAllocator {
         blockEnd = reserved[0];
     }
 
+    /** The end of the last block reserved here: every id {@link #allocate} handed out is below it. */
+    public synchronized long reservedEnd() {
+        return blockEnd;
+    }
+
     public synchronized long allocate() throws IOException {
         if (next >= blockEnd) {
             long end = next + BLOCK;
