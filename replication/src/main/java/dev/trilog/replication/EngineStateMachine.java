@@ -66,8 +66,13 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
 
     private static final Logger log = LoggerFactory.getLogger(EngineStateMachine.class);
 
-    /** The applied-index file: the index, then the queue epoch and its server (older files: the index alone). */
-    private static final int APPLIED_STATE_BYTES = Long.BYTES * 2 + Integer.BYTES;
+    /**
+     * The applied-index file: the index, the queue epoch and its server, then the next producer id
+     * the cluster grants (older files: the index alone, or without the producer id).
+     */
+    private static final int APPLIED_STATE_BYTES = Long.BYTES * 3 + Integer.BYTES;
+    private static final int QUEUE_STATE_BYTES = Long.BYTES + Integer.BYTES;
+
 
     private final LogEngine engine;
     private final LogAppender local;
@@ -76,6 +81,8 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
     /** The epoch of the last takeover of the queues applied here, and by which node; on Ratis' apply thread. */
     private long queueEpoch;
     private int queueServer;
+    /** The blocks of producer ids granted so far; on Ratis' apply thread. */
+    private final ProducerIdCounter producerIds = new ProducerIdCounter();
 
     /** The snapshots Ratis knows of: see {@link #getStateMachineStorage()}. */
     private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
@@ -133,10 +140,7 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
         int read = Math.max(0, appliedIndex.read(buf, 0));
         buf.flip();
         appliedBeforeStart = read >= Long.BYTES ? buf.getLong() : -1;
-        if (read == APPLIED_STATE_BYTES) {
-            queueEpoch = buf.getLong();
-            queueServer = buf.getInt();
-        }
+        readQueuesAndProducerIds(buf);
         getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 
@@ -145,6 +149,9 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
         CompletableFuture<AppendResult> written;
         if (command instanceof LogCommand.ServeQueues s) {
             return CompletableFuture.completedFuture(serveQueues(s, term));
+        }
+        if (command instanceof LogCommand.AllocateProducerIds a) {
+            return CompletableFuture.completedFuture(producerIds.grant(a));
         }
         TopicPartition partition = LogCommand.partitionOf(command);
         if (partition != null && PartitionGroups.hasGroup(partition)) {
@@ -285,7 +292,17 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
     }
 
     private ByteBuffer appliedState(long index) {
-        return ByteBuffer.allocate(APPLIED_STATE_BYTES).putLong(index).putLong(queueEpoch).putInt(queueServer).flip();
+        return ByteBuffer.allocate(APPLIED_STATE_BYTES).putLong(index).putLong(queueEpoch).putInt(queueServer)
+                .putLong(producerIds.next()).flip();
+    }
+
+    /** The applied state after its index, as far as {@code state} has it (written by an earlier build: not all of it). */
+    private void readQueuesAndProducerIds(ByteBuffer state) {
+        if (state.remaining() >= QUEUE_STATE_BYTES) {
+            queueEpoch = state.getLong();
+            queueServer = state.getInt();
+        }
+        producerIds.read(state);
     }
 
     /**
@@ -420,10 +437,7 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
         }
         ByteBuffer state = ByteBuffer.wrap(manifest.appliedState());
         long index = state.getLong();
-        if (state.remaining() >= Long.BYTES + Integer.BYTES) {
-            queueEpoch = state.getLong();
-            queueServer = state.getInt();
-        }
+        readQueuesAndProducerIds(state);
         appliedIndex.write(appliedState(index), 0);
         appliedIndex.force(false);
         recordSnapshot(manifest.at(), manifest.appliedState());
@@ -435,6 +449,11 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
         log.info("Installed the snapshot at entry {} ({} bytes) in {} ms", manifest.at(),
                 manifest.checkpoint().bytes(), (System.nanoTime() - started) / 1_000_000);
         return manifest.at();
+    }
+
+    /** The first id of the next block of producer ids the cluster grants, as applied here. */
+    long nextProducerId() {
+        return producerIds.next();
     }
 
     /** What this node is doing to install another node's snapshot, while it is; null otherwise. */

@@ -45,6 +45,7 @@ sealed interface LogCommand {
     byte SERVE_QUEUES = 8;
     byte APPEND_IF_SERVING = 9;
     byte APPENDS = 10;
+    byte ALLOCATE_PRODUCER_IDS = 11;
 
     /** {@link Append#servingEpoch} of a write anyone may make. */
     long ANY_EPOCH = -1;
@@ -106,6 +107,15 @@ sealed interface LogCommand {
 
     /** The topic with this ID given these config overrides (all of them) on every replica. */
     record ConfigureTopic(String name, Uuid id, Map<String, String> configs) implements LogCommand {
+    }
+
+    /**
+     * A block of {@code size} producer ids for the node that asks, from the cluster's counter
+     * (every replica advances its own alike); none below {@code floor}, the end of the blocks
+     * the asking node reserved on its own under an earlier build. Answered with the block's first
+     * id as the reply's first offset.
+     */
+    record AllocateProducerIds(long floor, int size) implements LogCommand {
     }
 
     /** The partition's log start offset moved to {@code offset} on every replica. */
@@ -189,6 +199,10 @@ sealed interface LogCommand {
             out.writeByte(SERVE_QUEUES);
             out.writeInt(s.node());
             out.writeLong(s.epoch());
+        } else if (command instanceof AllocateProducerIds a) {
+            out.writeByte(ALLOCATE_PRODUCER_IDS);
+            out.writeLong(a.floor());
+            out.writeInt(a.size());
         } else if (command instanceof Marker m) {
             out.writeByte(MARKER);
             writePartition(out, m.partition());
@@ -259,6 +273,7 @@ sealed interface LogCommand {
                         kind == APPEND ? ANY_EPOCH : in.readLong());
             }
             case SERVE_QUEUES -> new ServeQueues(in.readInt(), in.readLong());
+            case ALLOCATE_PRODUCER_IDS -> new AllocateProducerIds(in.readLong(), in.readInt());
             case MARKER -> new Marker(readPartition(in), in.readLong(), in.readShort(),
                     TxnMarker.values()[in.readByte()], in.readInt());
             case CREATE_TOPIC -> new CreateTopic(in.readUTF(), readUuid(in), in.readInt(), readConfigs(in),

@@ -165,7 +165,6 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         EngineStateMachine[] machine = new EngineStateMachine[1];
         GroupWriter[] metadata = new GroupWriter[1];
         RaftLogAppender[] replicated = new RaftLogAppender[1];
-        engine.spreadProducerIds(nodeId); // every node writes to the same partitions' producer state
         // from now on every writer on this node goes through the groups; the state machines apply locally
         engine.replaceAppender(local -> {
             machine[0] = new EngineStateMachine(engine, local, raftDir.resolve("applied-index"));
@@ -176,6 +175,9 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             replicated[0] = new RaftLogAppender(metadata[0], partitions, engine);
             return replicated[0];
         });
+        long ownProducerIdsEnd = engine.producerIdsOwnBlocksEnd();
+        engine.takeProducerIdsFrom(size -> metadata[0].submit(new LogCommand.AllocateProducerIds(ownProducerIdsEnd, size))
+                .thenApply(AppendResult::firstOffset));
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(peerId(nodeId))
                 .setGroup(group)
@@ -391,6 +393,11 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         Optional.ofNullable(machine.installing()).ifPresent(installs::add);
         installs.addAll(partitions.installing());
         return installs.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", installs));
+    }
+
+    /** The first producer id of the next block the cluster grants, as applied on this node (tests). */
+    long nextProducerIdGranted() {
+        return machine.nextProducerId();
     }
 
     /** How producers' batches for {@code partition} reach this node's own server while it leads its group. */
