@@ -4,8 +4,9 @@ import dev.trilog.kafka.protocol.ApiHandler;
 import dev.trilog.kafka.protocol.KafkaContext;
 import dev.trilog.kafka.protocol.KafkaRequest;
 import dev.trilog.kafka.protocol.Reply;
-import java.io.IOException;
+import dev.trilog.log.LogEngine;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -40,13 +41,19 @@ final class InitProducerIdHandler implements ApiHandler {
                     request.version() >= PRODUCER_FENCED_VERSION);
             response.setErrorCode(result.error().code()).setProducerId(result.producerId())
                     .setProducerEpoch(result.epoch());
-        } else {
-            try {
-                response.setProducerId(context.engine().allocateProducerId()).setProducerEpoch((short) 0);
-            } catch (IOException e) {
-                response.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
-            }
+            return CompletableFuture.completedFuture(Reply.of(new InitProducerIdResponse(response)));
         }
-        return CompletableFuture.completedFuture(Reply.of(new InitProducerIdResponse(response)));
+        // no id (a cluster's grant of a block failed, or did not come in time — no leader): retriable,
+        // as Kafka answers while its controller has not granted the broker a block; well within the
+        // client's request timeout, so that it retries rather than gives the connection up
+        return context.engine().producerId().orTimeout(LogEngine.PRODUCER_ID_WAIT_SECONDS, TimeUnit.SECONDS)
+                .handle((id, failure) -> {
+                    if (failure != null) {
+                        response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+                    } else {
+                        response.setProducerId(id).setProducerEpoch((short) 0);
+                    }
+                    return Reply.of(new InitProducerIdResponse(response));
+                });
     }
 }
