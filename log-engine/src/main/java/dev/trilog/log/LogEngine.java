@@ -64,7 +64,6 @@ public final class LogEngine implements AutoCloseable {
     private final LogAppender local;
     /** What writers get from {@link #appender()}: the local one, or what replaced it. */
     private volatile LogAppender appender;
-    /** This node's id when producer ids are spread over a cluster's nodes; 0 on one node. */
     /** A cluster node's producer ids ({@link #takeProducerIdsFrom}); null: this data directory's own blocks. */
     private volatile dev.trilog.log.producer.ProducerIdBlocks producerIdBlocks;
     private volatile Cluster cluster;

@@ -73,7 +73,6 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
     private static final int APPLIED_STATE_BYTES = Long.BYTES * 3 + Integer.BYTES;
     private static final int QUEUE_STATE_BYTES = Long.BYTES + Integer.BYTES;
 
-
     private final LogEngine engine;
     private final LogAppender local;
     private final Path appliedIndexFile;
