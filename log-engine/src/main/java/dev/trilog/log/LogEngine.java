@@ -4,17 +4,23 @@ import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.meta.DataDirectory;
 import dev.trilog.log.meta.ShareCursors;
 import dev.trilog.log.meta.TopicRegistry;
+import dev.trilog.log.producer.ProducerIdBlocks;
 import dev.trilog.log.share.ArchiveListener;
 import dev.trilog.log.share.DeliveryPolicy;
 import dev.trilog.log.share.ShareCursor;
 import dev.trilog.log.share.ShareGroupSettings;
 import dev.trilog.log.share.StateJournal;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -65,7 +71,7 @@ public final class LogEngine implements AutoCloseable {
     /** What writers get from {@link #appender()}: the local one, or what replaced it. */
     private volatile LogAppender appender;
     /** A cluster node's producer ids ({@link #takeProducerIdsFrom}); null: this data directory's own blocks. */
-    private volatile dev.trilog.log.producer.ProducerIdBlocks producerIdBlocks;
+    private volatile ProducerIdBlocks producerIdBlocks;
     private volatile Cluster cluster;
     private final List<Function<String, Optional<String>>> deletionGuards = new CopyOnWriteArrayList<>();
     private InternalLogs internal;
@@ -523,11 +529,11 @@ public final class LogEngine implements AutoCloseable {
      */
     public long allocateProducerId() throws IOException {
         try {
-            return producerId().get(PRODUCER_ID_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            return producerId().get(PRODUCER_ID_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for a block of producer ids");
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new InterruptedIOException("interrupted waiting for a block of producer ids");
+        } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw cause instanceof IOException io ? io : new IOException("no producer id: " + cause, cause);
         }
@@ -537,15 +543,15 @@ public final class LogEngine implements AutoCloseable {
     public static final int PRODUCER_ID_WAIT_SECONDS = 10;
 
     /** {@link #allocateProducerId}, completing when the id is there (at once, unless a block must be granted first). */
-    public java.util.concurrent.CompletableFuture<Long> producerId() {
-        dev.trilog.log.producer.ProducerIdBlocks blocks = producerIdBlocks;
+    public CompletableFuture<Long> producerId() {
+        ProducerIdBlocks blocks = producerIdBlocks;
         if (blocks != null) {
             return blocks.allocate();
         }
         try {
-            return java.util.concurrent.CompletableFuture.completedFuture(internal.producerIds().allocate());
+            return CompletableFuture.completedFuture(internal.producerIds().allocate());
         } catch (IOException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -554,8 +560,8 @@ public final class LogEngine implements AutoCloseable {
      * producer id: from now on this node hands out only ids of blocks {@code grants} grants it
      * (the cluster's replicated counter), no longer from its own local blocks.
      */
-    public void takeProducerIdsFrom(dev.trilog.log.producer.ProducerIdBlocks.Grants grants) {
-        producerIdBlocks = new dev.trilog.log.producer.ProducerIdBlocks(grants);
+    public void takeProducerIdsFrom(ProducerIdBlocks.Grants grants) {
+        producerIdBlocks = new ProducerIdBlocks(grants);
     }
 
     /**

@@ -176,8 +176,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
             return replicated[0];
         });
         long ownProducerIdsEnd = engine.producerIdsOwnBlocksEnd();
-        engine.takeProducerIdsFrom(size -> metadata[0].submit(new LogCommand.AllocateProducerIds(ownProducerIdsEnd, size))
-                .thenApply(AppendResult::firstOffset));
+        engine.takeProducerIdsFrom(size -> metadata[0].submit(
+                new LogCommand.AllocateProducerIds(ownProducerIdsEnd, size)).thenApply(AppendResult::firstOffset));
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(peerId(nodeId))
                 .setGroup(group)
