@@ -20,6 +20,12 @@ abstract class AppliedOnceStateMachine extends BaseStateMachine {
     protected final AppliedProgress progress = new AppliedProgress();
     /** The index recorded as applied when this node started (-1: none). */
     protected long appliedBeforeStart = -1;
+    /**
+     * Held while an entry is applied and while an installed snapshot replaces the state, so the
+     * two never interleave: an entry of this node's own log still being applied when its leader's
+     * snapshot arrives is either applied before the state is replaced or skipped after.
+     */
+    protected final Object applying = new Object();
 
     /** Applies the command of a committed entry: its reply, or the failure every replica reaches alike. */
     protected abstract CompletableFuture<byte[]> apply(LogCommand command, long term);
@@ -32,17 +38,23 @@ abstract class AppliedOnceStateMachine extends BaseStateMachine {
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
         CompletableFuture<byte[]> reply;
-        if (index <= appliedBeforeStart) {
-            reply = CompletableFuture.completedFuture(LogCommand.encodeFailure(
-                    new IllegalStateException("entry " + index + " was applied before this restart")));
-        } else {
-            LogCommand command = LogCommand.decode(entry.getStateMachineLogEntry().getLogData());
-            reply = command instanceof LogCommand.Appends many ? applyEach(many, entry.getTerm())
-                    : apply(command, entry.getTerm());
-            recordApplied(index);
+        synchronized (applying) {
+            if (index <= progress.last()) { // a snapshot installed meanwhile holds it
+                return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(LogCommand.encodeFailure(
+                        new IllegalStateException("entry " + index + " is in the snapshot installed here")))));
+            }
+            if (index <= appliedBeforeStart) {
+                reply = CompletableFuture.completedFuture(LogCommand.encodeFailure(
+                        new IllegalStateException("entry " + index + " was applied before this restart")));
+            } else {
+                LogCommand command = LogCommand.decode(entry.getStateMachineLogEntry().getLogData());
+                reply = command instanceof LogCommand.Appends many ? applyEach(many, entry.getTerm())
+                        : apply(command, entry.getTerm());
+                recordApplied(index);
+            }
+            updateLastAppliedTermIndex(entry.getTerm(), index);
+            progress.applied(index);
         }
-        updateLastAppliedTermIndex(entry.getTerm(), index);
-        progress.applied(index);
         return reply.thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes)));
     }
 

@@ -421,12 +421,6 @@ final class PartitionGroups implements AutoCloseable {
         }
     }
 
-    /** The partitions whose groups cannot catch up with their leaders, and why. */
-    Collection<String> cannotCatchUp() {
-        return machines.values().stream().map(PartitionStateMachine::cannotCatchUp)
-                .filter(java.util.Objects::nonNull).toList();
-    }
-
     /** The partitions whose groups are fetching or installing their leaders' snapshots, and how far. */
     Collection<String> installing() {
         return machines.values().stream().map(PartitionStateMachine::installing)

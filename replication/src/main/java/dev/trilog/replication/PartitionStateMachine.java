@@ -64,7 +64,6 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     private FileChannel appliedIndex;
     private SnapshotCheckpoints checkpoints;
     private Path installDir;
-    private volatile String cannotCatchUp;
     private volatile String installing;
 
     PartitionStateMachine(LogEngine engine, LogAppender local, PartitionGroups.Member member, int replicas,
@@ -214,26 +213,19 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     }
 
     /**
-     * The group's leader purged entries this replica needs (it lost its data directory, or
-     * joined late): it fetches the leader's newest checkpoint of the partition
+     * The group's leader purged entries this replica needs — it lost its data directory, joined
+     * late, or holds less of its own log than the others believed it had (a leader stopped just
+     * after entries were committed by the other two, before its own copy was on disk; a node
+     * restored from an older copy): it fetches the leader's newest checkpoint of the partition
      * ({@link SnapshotFetch}), installs it ({@link LogEngine.Replica#installPartition}) and answers
-     * its entry, from which Ratis has it follow the log. Only onto a replica that has applied
-     * nothing of the group, as the metadata group's install: one that has would have to merge.
+     * its entry, from which Ratis has it follow the log. What this replica applied before is a
+     * prefix of the checkpoint (every replica applies the same committed entries in the same
+     * order, and the checkpoint is past the purged entries this one lacks), so replacing its copy
+     * of the partition loses nothing.
      */
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
             TermIndex firstTermIndexInLog) {
-        long lastApplied = progress.last();
-        if (lastApplied >= 0) {
-            String reason = "the group of " + member.partition() + " starts its Raft log at entry "
-                    + firstTermIndexInLog.getIndex() + " but this node has applied up to " + lastApplied
-                    + ": its leader's snapshot is installed only onto a replica that applied nothing";
-            if (!reason.equals(cannotCatchUp)) {
-                log.error("This node cannot catch up: {}", reason);
-            }
-            cannotCatchUp = reason;
-            return CompletableFuture.failedFuture(new IllegalStateException(reason));
-        }
         RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
         installing = "fetching the snapshot of " + member.partition() + " from node " + leader;
         return CompletableFuture.supplyAsync(() -> {
@@ -276,14 +268,19 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     private TermIndex installReady() throws IOException, UnknownTopicException {
         Path ready = SnapshotFetch.ready(installDir);
         SnapshotManifest manifest = SnapshotManifest.decode(Files.readAllBytes(ready.resolve(SnapshotCheckpoints.MANIFEST)));
-        engine.replica().installPartition(member.partition(), member.topicId(), ready.resolve(SnapshotCheckpoints.DATA));
         long index = ByteBuffer.wrap(manifest.appliedState()).getLong();
-        appliedIndex.write(ByteBuffer.allocate(Long.BYTES).putLong(index).flip(), 0);
-        appliedIndex.force(false);
-        SnapshotCheckpoints.record(snapshots, manifest.at(), manifest.appliedState());
-        setLastAppliedTermIndex(manifest.at());
-        progress.applied(index);
-        cannotCatchUp = null;
+        synchronized (applying) {
+            if (index <= progress.last()) { // this replica applied as far by itself meanwhile
+                dev.trilog.log.DurableFiles.deleteTree(ready);
+                return getLastAppliedTermIndex();
+            }
+            engine.replica().installPartition(member.partition(), member.topicId(), ready.resolve(SnapshotCheckpoints.DATA));
+            appliedIndex.write(ByteBuffer.allocate(Long.BYTES).putLong(index).flip(), 0);
+            appliedIndex.force(false);
+            SnapshotCheckpoints.record(snapshots, manifest.at(), manifest.appliedState());
+            setLastAppliedTermIndex(manifest.at());
+            progress.applied(index);
+        }
         dev.trilog.log.DurableFiles.deleteTree(ready);
         log.info("Installed the snapshot of {} at entry {} ({} bytes)", member.partition(), manifest.at(),
                 manifest.checkpoint().bytes());
@@ -311,11 +308,6 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     /** What this replica is doing to install its leader's snapshot, while it is; null otherwise. */
     String installing() {
         return installing;
-    }
-
-    /** Why this replica cannot catch up with its group's leader, if it cannot; null while it can. */
-    String cannotCatchUp() {
-        return cannotCatchUp;
     }
 
 

@@ -373,14 +373,13 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     }
 
     /**
-     * Why this node cannot catch up with the leader — it needs entries the leader purged after a
-     * snapshot, and has state of its own a snapshot cannot be installed over — or empty while it can.
+     * Why this node cannot catch up with the metadata group's leader — it needs entries the leader
+     * purged after a snapshot, and has state of its own the snapshot cannot be installed over — or
+     * empty while it can. (A partition group's replica always can: its snapshot replaces its copy
+     * of the partition.)
      */
     public Optional<String> cannotCatchUp() {
-        List<String> reasons = new ArrayList<>();
-        Optional.ofNullable(machine.cannotCatchUp()).ifPresent(reasons::add);
-        reasons.addAll(partitions.cannotCatchUp());
-        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
+        return Optional.ofNullable(machine.cannotCatchUp());
     }
 
     /**

@@ -1378,6 +1378,56 @@ class ReplicatedNodeTest {
     }
 
     /**
+     * A replica that holds less of its partition group's log than the others believe it has — a
+     * leader stopped right after the other two committed entries it had not yet written; here,
+     * more simply, a node whose whole data directory went back to an older copy of itself while
+     * the cluster was down — finds the group's log purged past its own end when it comes back:
+     * it installs the leader's snapshot of the partition over what it had applied, then follows
+     * the log, holding the same records at the same offsets.
+     */
+    @Test
+    void aReplicaBehindItsGroupsPurgedLogInstallsTheSnapshotOverWhatItHadApplied() throws Exception {
+        appendMany(0, 0, 10);
+        awaitEveryNodeHas(10);
+        int behind = 2;
+        long copiedLogEnd = nodes[behind].raftLogEndIndex(TP);
+        stopNode(behind);
+        Path node = dir.resolve("node-" + (behind + 1));
+        Path older = dir.resolve("older-copy");
+        copyRecursively(node, older);
+        startNode(behind);
+        appendMany(partitionLeaderIndex(TP), 10, 20);
+        long end = 30;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (nodes[0].raftLogStartIndex(TP) <= copiedLogEnd + 1 || nodes[1].raftLogStartIndex(TP) <= copiedLogEnd + 1) {
+            assertThat(System.nanoTime()).as("waiting for the others to purge orders-0's log past the older copy's")
+                    .isLessThan(deadline);
+            appendMany(partitionLeaderIndex(TP), (int) end, 20);
+            end += 20;
+        }
+        long total = end;
+        awaitEveryNodeHas(total);
+        for (int i = 0; i < 3; i++) {
+            stopNode(i);
+        }
+        deleteRecursively(node);
+        copyRecursively(older, node);
+        // all three start again: a leader that had followed the node before would still take it
+        // for as far as it was (Raft trusts a node's log never to shrink) instead of asking
+        for (int i = 0; i < 3; i++) {
+            startNode(i);
+        }
+
+        await("the node behind to hold all " + total + " records", () -> hasEnd(behind, total)
+                && nodes[behind].installingSnapshot().isEmpty(), 180);
+        assertThat(nodes[behind].snapshotIndex(TP)).as("the installed snapshot of orders-0's group").isPositive();
+        assertThat(values(engines[behind])).isEqualTo(values(engines[0])).hasSize((int) total);
+        appendMany(partitionLeaderIndex(TP), (int) total, 5); // and the group takes writes
+        awaitEveryNodeHas(total + 5);
+        assertThat(values(engines[behind])).isEqualTo(values(engines[0]));
+    }
+
+    /**
      * The other way back for such a node: a copy of a stopped node's data directory (its engine
      * and its Raft storage alike, so they agree on the applied index).
      */
