@@ -204,9 +204,9 @@ public final class SqsHttpHandler implements HttpHandler {
             String caller = authenticator.authenticate(signedRequest(exchange, body));
             request = (jsonProtocol
                     ? decoder.decodeJson(exchange.getRequestHeaders().getFirst(AMZ_TARGET), body, host(exchange), requestId,
-                            answerOn(exchange))
+                            answerOn(exchange.getIoThread()))
                     : decoder.decodeQuery(exchange.getQueryString(), exchange.getRequestMethod().equals(Methods.POST),
-                            body, exchange.getRequestPath(), host(exchange), requestId, answerOn(exchange)))
+                            body, exchange.getRequestPath(), host(exchange), requestId, answerOn(exchange.getIoThread())))
                     .withCaller(caller);
         } catch (RuntimeException e) {
             metrics.answered(null, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
@@ -223,8 +223,7 @@ public final class SqsHttpHandler implements HttpHandler {
      * send — its answer's JSON and socket write — although nothing else has to happen first
      * (bench/sqs/RESULTS.md, sqs25). The answer is written on the poll's own I/O thread either way.
      */
-    private static Executor answerOn(HttpServerExchange exchange) {
-        XnioIoThread ioThread = exchange.getIoThread();
+    static Executor answerOn(XnioIoThread ioThread) {
         return task -> {
             if (Thread.currentThread() == ioThread) {
                 task.run();
