@@ -27,9 +27,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.XnioIoThread;
 
 /**
  * The SQS endpoint: one handler for both wire protocols. It reads the whole body (up to its
@@ -202,15 +204,33 @@ public final class SqsHttpHandler implements HttpHandler {
             String caller = authenticator.authenticate(signedRequest(exchange, body));
             request = (jsonProtocol
                     ? decoder.decodeJson(exchange.getRequestHeaders().getFirst(AMZ_TARGET), body, host(exchange), requestId,
-                            exchange.getIoThread())
+                            answerOn(exchange.getIoThread()))
                     : decoder.decodeQuery(exchange.getQueryString(), exchange.getRequestMethod().equals(Methods.POST),
-                            body, exchange.getRequestPath(), host(exchange), requestId, exchange.getIoThread()))
+                            body, exchange.getRequestPath(), host(exchange), requestId, answerOn(exchange.getIoThread())))
                     .withCaller(caller);
         } catch (RuntimeException e) {
             metrics.answered(null, jsonProtocol, receivedNanos, respondError(exchange, jsonProtocol, e, requestId));
             return;
         }
         run(exchange, request, jsonProtocol, receivedNanos);
+    }
+
+    /**
+     * Where a long poll's answer is put together and written ({@link SqsRequest#answerOn}): the
+     * connection's I/O thread, and right away when the poll is completed on that very thread. An
+     * append made on an I/O thread (SendMessage) hands its message to the waiting poll on that
+     * thread; the I/O thread's own {@code execute} would queue the answer behind the rest of the
+     * send — its answer's JSON and socket write — although nothing else has to happen first
+     * (bench/sqs/RESULTS.md, sqs25). The answer is written on the poll's own I/O thread either way.
+     */
+    static Executor answerOn(XnioIoThread ioThread) {
+        return task -> {
+            if (Thread.currentThread() == ioThread) {
+                task.run();
+            } else {
+                ioThread.execute(task);
+            }
+        };
     }
 
     private void run(HttpServerExchange exchange, SqsRequest request, boolean jsonProtocol, long receivedNanos) {
