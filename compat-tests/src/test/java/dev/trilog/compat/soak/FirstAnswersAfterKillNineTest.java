@@ -69,7 +69,8 @@ class FirstAnswersAfterKillNineTest {
                 for (long offset = 100; offset <= POSITION; offset += 100) {
                     long committed = offset;
                     admin.alterConsumerGroupOffsets(GROUP, partitions.stream().collect(Collectors.toMap(
-                            Function.identity(), tp -> new OffsetAndMetadata(committed)))).all().get(30, TimeUnit.SECONDS);
+                            Function.identity(), tp -> new OffsetAndMetadata(committed))))
+                            .all().get(30, TimeUnit.SECONDS);
                 }
             }
             broker.kill();

@@ -117,7 +117,9 @@ final class KafkaSoakLoad implements SoakLoad {
                     }
                 } catch (InvalidOffsetException reset) {
                     tally.violation("the consumer had to reset " + reset.partitions() + ": " + reset.getMessage());
-                    consumer.seekToBeginning(reset.partitions());
+                    // as auto.offset.reset=earliest would (not a partition the group took away meanwhile)
+                    consumer.seekToBeginning(
+                            reset.partitions().stream().filter(consumer.assignment()::contains).toList());
                 } catch (RuntimeException brokerGoneOrRebalancing) {
                     sleepQuietly(200); // the kill: the client finds the broker again on its own
                 }
