@@ -34,12 +34,15 @@ class CrashLoopSoakTest {
     /**
      * The Kafka consumer's own account, at INFO, of every position it did not reach by reading: a
      * reset after an out-of-range fetch, a partition with no committed offset, a truncation found
-     * by OffsetForLeaderEpoch, each rebalance. A committed offset going back is explained by one of
-     * these, so a failing soak carries its own evidence (the clients log at WARN elsewhere).
+     * by OffsetForLeaderEpoch, each rebalance, and the committed offset each partition was set to
+     * after one ({@code ConsumerUtils}: every restart loses the group's members, so the consumer
+     * takes all its partitions back from OffsetFetch, and a stale answer shows only there). A
+     * committed offset going back is explained by one of these, so a failing soak carries its own
+     * evidence (the clients log at WARN elsewhere).
      */
     private static void logWhyConsumersMovePositions() {
-        for (String internals : List.of("SubscriptionState", "FetchCollector", "ConsumerCoordinator", "OffsetFetcherUtils",
-                "OffsetsForLeaderEpochUtils", "OffsetFetcher")) {
+        for (String internals : List.of("SubscriptionState", "FetchCollector", "ConsumerCoordinator", "ConsumerUtils",
+                "OffsetFetcherUtils", "OffsetsForLeaderEpochUtils", "OffsetFetcher")) {
             ((Logger) LoggerFactory.getLogger("org.apache.kafka.clients.consumer.internals." + internals)).setLevel(Level.INFO);
         }
     }

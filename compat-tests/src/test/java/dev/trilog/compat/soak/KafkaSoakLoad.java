@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,6 +31,13 @@ import org.apache.kafka.common.TopicPartition;
  * duplicate), the group consumes every one of them (at least once: a record whose commit the kill
  * interrupted comes again, counted), and a committed offset never goes back — neither in the
  * group's next commit nor across a restart.
+ *
+ * <p>The group starts from offsets set before it joins, and its consumer has no
+ * {@code auto.offset.reset}: every position it holds comes from a commit or a read, and any
+ * answer that would have made it reset throws instead, naming what the broker answered — no
+ * committed offset (OffsetFetch), a fetch out of range, or a truncation (OffsetForLeaderEpoch).
+ * That is a broken promise too; the consumer then goes on from the log start, as {@code earliest}
+ * would have.
  */
 final class KafkaSoakLoad implements SoakLoad {
 
@@ -56,6 +64,11 @@ final class KafkaSoakLoad implements SoakLoad {
     public void start() throws Exception {
         try (Admin admin = KafkaClients.admin(broker.bootstrap())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> logStart = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                logStart.put(new TopicPartition(TOPIC, p), new OffsetAndMetadata(0));
+            }
+            admin.alterConsumerGroupOffsets(GROUP, logStart).all().get(30, TimeUnit.SECONDS);
         }
         threads.start();
     }
@@ -90,6 +103,7 @@ final class KafkaSoakLoad implements SoakLoad {
         Map<String, Object> settings = new HashMap<>(KafkaClients.groupDefaults(GROUP));
         settings.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         try (KafkaConsumer<String, String> consumer = KafkaClients.consumer(broker.bootstrap(), settings)) {
             consumer.subscribe(List.of(TOPIC));
             while (threads.reading()) {
@@ -101,6 +115,11 @@ final class KafkaSoakLoad implements SoakLoad {
                     if (!records.isEmpty()) {
                         commit(consumer);
                     }
+                } catch (InvalidOffsetException reset) {
+                    tally.violation("the consumer had to reset " + reset.partitions() + ": " + reset.getMessage());
+                    // as auto.offset.reset=earliest would (not a partition the group took away meanwhile)
+                    consumer.seekToBeginning(
+                            reset.partitions().stream().filter(consumer.assignment()::contains).toList());
                 } catch (RuntimeException brokerGoneOrRebalancing) {
                     sleepQuietly(200); // the kill: the client finds the broker again on its own
                 }
