@@ -164,7 +164,9 @@ final class ChannelPublisher {
             unconfirmed.put(sequence, Boolean.TRUE);
         }
         AMQP.BasicProperties sent = props;
-        context.queues.publishToExchange(exchange, p.getRoutingKey(), message).whenComplete((routed, failure) -> {
+        // written on this event loop after the read burst, as one append (Queues.publishToExchange)
+        var routing = context.queues.publishToExchange(exchange, p.getRoutingKey(), message, channel.eventLoop());
+        routing.whenComplete((routed, failure) -> {
             completed.add(new Completed(sequence, p, sent, bytes, routed, failure));
             if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
                 try {

@@ -32,6 +32,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class PublishAccumulator {
 
+    /** An {@code inPlace} executor that writes on the publisher's thread, before {@link #add} returns. */
+    static final Executor NOW = Runnable::run;
+
     /** The top of the stack when no append task is scheduled (nothing queued). */
     private static final Entry<?> IDLE = new Single(null, null, 0);
 
@@ -66,15 +69,18 @@ final class PublishAccumulator {
 
     /** Completes with where the record landed once it is durable. */
     CompletableFuture<PublishResult> add(RecordData record, String messageId) {
-        return add(record, messageId, false);
+        return add(record, messageId, null);
     }
 
     /**
-     * As {@link #add(RecordData, String)}; with {@code inPlace}, when no append is running or
-     * queued and the log writes on the caller's thread, the record is written right here instead
-     * of on an append thread (see {@link #appendInPlace}).
+     * As {@link #add(RecordData, String)}; with an {@code inPlace} executor, when no append is
+     * running or queued and the log writes on the caller's thread, what is queued is written by a
+     * task on that executor instead of on an append thread (see {@link #appendInPlace}):
+     * {@link #NOW} writes it right here, before this returns; a publisher's own event loop writes
+     * it once the work it is running is done, with everything published to this partition
+     * meanwhile (its read burst) in the same append. Null: an append thread, as always.
      */
-    CompletableFuture<PublishResult> add(RecordData record, String messageId, boolean inPlace) {
+    CompletableFuture<PublishResult> add(RecordData record, String messageId, Executor inPlace) {
         Single single = new Single(record, messageId, sizeOf(record));
         push(single, inPlace);
         return single;
@@ -92,7 +98,7 @@ final class PublishAccumulator {
         }
         if (records.length <= maxBatchRecords && bytes <= maxBatchBytes) {
             Several several = new Several(records, messageIds, slots, results, bytes);
-            push(several, false);
+            push(several, null);
             return several;
         }
         // an entry is never split over two appends (its offsets are consecutive): cut it at the limits
@@ -109,14 +115,14 @@ final class PublishAccumulator {
             Several part = new Several(java.util.Arrays.copyOfRange(records, from, to),
                     java.util.Arrays.copyOfRange(messageIds, from, to), java.util.Arrays.copyOfRange(slots, from, to),
                     results, partBytes);
-            push(part, false);
+            push(part, null);
             parts.add(part);
             from = to;
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
-    private void push(Entry<?> entry, boolean inPlace) {
+    private void push(Entry<?> entry, Executor inPlace) {
         backlog.accepted(entry.bytes);
         Entry<?> top;
         do {
@@ -124,11 +130,19 @@ final class PublishAccumulator {
             entry.next = top == IDLE ? null : top;
         } while (!queued.compareAndSet(top, entry));
         if (top == IDLE) {
-            if (inPlace && log.writesOnCallerThread()) {
-                appendInPlace();
+            if (inPlace != null && log.writesOnCallerThread()) {
+                scheduleInPlace(inPlace);
             } else {
                 scheduleAppend();
             }
+        }
+    }
+
+    private void scheduleInPlace(Executor inPlace) {
+        try {
+            inPlace.execute(this::appendInPlace);
+        } catch (RejectedExecutionException e) { // the publisher's event loop is closing
+            scheduleAppend();
         }
     }
 
@@ -148,7 +162,9 @@ final class PublishAccumulator {
      * the two hand-offs between the send and the poll's answer (both when the poll's connection
      * is on the sender's I/O thread), and the one back for the send's own answer
      * (bench/sqs/RESULTS.md, sqs22). A burst still batches: while this thread writes, the
-     * others' publishes queue up for the append thread.
+     * others' publishes queue up for the append thread. On a publisher's event loop (AMQP 0-9-1)
+     * this runs as a task after the read burst that published, so the burst is one append, and
+     * its answers complete on the loop that writes the confirms (bench/amqp091/RESULTS.md).
      */
     private void appendInPlace() {
         Entry<?> taken = queued.getAndSet(null);

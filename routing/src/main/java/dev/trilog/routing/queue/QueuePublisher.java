@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The publish side of {@link Queues}: prepares each message as it is stored (timestamp, group,
@@ -44,11 +45,14 @@ final class QueuePublisher {
     }
 
     CompletableFuture<PublishResult> publish(String queue, Message message, PublishOptions options) {
-        return publish(queue, message, options, false);
+        return publish(queue, message, options, null);
     }
 
-    /** {@code inPlace}: the record may be written on the caller's thread ({@link Queues#publishOnCallerThread}). */
-    CompletableFuture<PublishResult> publish(String queue, Message message, PublishOptions options, boolean inPlace) {
+    /**
+     * {@code inPlace}: where the record may be written instead of an append thread, or null
+     * ({@link Queues#publishOnCallerThread}, {@link PublishAccumulator#add(RecordData, String, Executor)}).
+     */
+    CompletableFuture<PublishResult> publish(String queue, Message message, PublishOptions options, Executor inPlace) {
         QueueRuntime q;
         try {
             q = runtimes.get(queue);
@@ -78,7 +82,7 @@ final class QueuePublisher {
             Message prepared = prepare(q.spec, publish.message(), publish.options());
             if (deduplicationId(q, publish.options(), prepared) != null) {
                 int slot = i;
-                pending.add(publishTo(q, publish.message(), publish.options(), false)
+                pending.add(publishTo(q, publish.message(), publish.options(), null)
                         .thenAccept(r -> results[slot] = r));
                 partitions[i] = -1;
                 continue;
@@ -110,7 +114,8 @@ final class QueuePublisher {
         return all.thenApply(v -> List.of(results));
     }
 
-    CompletableFuture<RoutedPublish> publishToExchange(String exchange, String routingKey, Message message) {
+    CompletableFuture<RoutedPublish> publishToExchange(String exchange, String routingKey, Message message,
+            Executor inPlace) {
         Set<String> targets;
         try {
             targets = topology.route(exchange, routingKey, message.headers());
@@ -124,7 +129,7 @@ final class QueuePublisher {
                 ? message
                 : message.toBuilder().properties(properties.toBuilder().exchange(local).routingKey(routingKey).build())
                         .build();
-        return publishToQueues(targets, stamped, PublishOptions.NONE, true);
+        return publishToQueues(targets, stamped, PublishOptions.NONE, true, inPlace);
     }
 
     /**
@@ -133,19 +138,24 @@ final class QueuePublisher {
      */
     CompletableFuture<RoutedPublish> publishToQueues(Set<String> targets, Message message, PublishOptions options,
             boolean deduplicate) {
+        return publishToQueues(targets, message, options, deduplicate, null);
+    }
+
+    private CompletableFuture<RoutedPublish> publishToQueues(Set<String> targets, Message message,
+            PublishOptions options, boolean deduplicate, Executor inPlace) {
         if (targets.size() == 1) { // the common case (a direct or default exchange): no maps, no allOf
             String target = targets.iterator().next();
             Optional<QueueRuntime> q = runtimes.find(target);
             if (q.isEmpty()) {
                 return CompletableFuture.completedFuture(new RoutedPublish(Map.of()));
             }
-            return publishOne(q.get(), message, options, deduplicate)
+            return publishOne(q.get(), message, options, deduplicate, inPlace)
                     .thenApply(result -> new RoutedPublish(Map.of(target, result)));
         }
         Map<String, CompletableFuture<PublishResult>> results = new LinkedHashMap<>();
         for (String target : targets) {
             Optional<QueueRuntime> q = runtimes.find(target);
-            q.ifPresent(runtime -> results.put(target, publishOne(runtime, message, options, deduplicate)));
+            q.ifPresent(runtime -> results.put(target, publishOne(runtime, message, options, deduplicate, inPlace)));
         }
         return CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<String, PublishResult> done = new HashMap<>();
@@ -155,19 +165,20 @@ final class QueuePublisher {
     }
 
     private CompletableFuture<PublishResult> publishOne(QueueRuntime q, Message message, PublishOptions options,
-            boolean deduplicate) {
-        return deduplicate ? publishTo(q, message, options, false) : append(q, prepare(q.spec, message, options), false);
+            boolean deduplicate, Executor inPlace) {
+        return deduplicate ? publishTo(q, message, options, inPlace)
+                : append(q, prepare(q.spec, message, options), inPlace);
     }
 
-    /** {@code inPlace}: written on the caller's thread when that is possible at once (not deduplicated, not limited). */
+    /** {@code inPlace}: where the record may be written instead of an append thread (not deduplicated, not limited). */
     private CompletableFuture<PublishResult> publishTo(QueueRuntime q, Message message, PublishOptions options,
-            boolean inPlace) {
+            Executor inPlace) {
         Message prepared = prepare(q.spec, message, options);
         String dedupId = deduplicationId(q, options, prepared);
         if (dedupId == null) {
             return append(q, prepared, inPlace);
         }
-        return deduplication.publishOnce(q.spec.name(), dedupId, () -> append(q, prepared, false));
+        return deduplication.publishOnce(q.spec.name(), dedupId, () -> append(q, prepared, null));
     }
 
     /** The publish's deduplication id (see {@link PublishOptions#deduplicationId}), or null for none. */
@@ -214,14 +225,14 @@ final class QueuePublisher {
     }
 
     /** Appends the prepared message, once a queue at its length limit has admitted it. */
-    private CompletableFuture<PublishResult> append(QueueRuntime q, Message message, boolean inPlace) {
+    private CompletableFuture<PublishResult> append(QueueRuntime q, Message message, Executor inPlace) {
         if (QueueLengthLimit.admits(q.spec)) {
-            return lengthLimit.admit(q, message, () -> appendNow(q, message, false));
+            return lengthLimit.admit(q, message, () -> appendNow(q, message, null));
         }
         return appendNow(q, message, inPlace);
     }
 
-    private CompletableFuture<PublishResult> appendNow(QueueRuntime q, Message message, boolean inPlace) {
+    private CompletableFuture<PublishResult> appendNow(QueueRuntime q, Message message, Executor inPlace) {
         RecordData record = MessageMapping.toRecord(message);
         int partition = q.partitionFor(record);
         return q.accumulators[partition].add(record, idText(message.properties().messageId()), inPlace);

@@ -88,7 +88,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code trilog-queue-appender} (up to two): the accumulators' appends; publish futures
  * complete there (deduplicated ones on {@code trilog-queue-dedup}, after their id is stored) —
  * or on the publisher's own thread for a {@link #publishOnCallerThread} that found the queue idle
- * with someone waiting on it.
+ * with someone waiting on it, or on its event loop for a {@link #publishToExchange(String, String,
+ * Message, Executor)} that found the partition idle.
  * An append to a queue where only long polls wait runs their round right there
  * ({@link QueueDispatcher#appended}). Acknowledge and reject futures complete on the engine's
  * share-state writer, or on the caller's thread when the engine wrote at once.</li>
@@ -174,7 +175,7 @@ public final class Queues implements AutoCloseable {
      */
     public CompletableFuture<PublishResult> publishOnCallerThread(String queue, Message message,
             PublishOptions options) {
-        return publisher.publish(queue, message, options, dispatchers.inUse(queue));
+        return publisher.publish(queue, message, options, dispatchers.inUse(queue) ? PublishAccumulator.NOW : null);
     }
 
     /**
@@ -190,7 +191,21 @@ public final class Queues implements AutoCloseable {
      * routing key and the message's headers. The message records the exchange and routing key.
      */
     public CompletableFuture<RoutedPublish> publishToExchange(String exchange, String routingKey, Message message) {
-        return publisher.publishToExchange(exchange, routingKey, message);
+        return publisher.publishToExchange(exchange, routingKey, message, null);
+    }
+
+    /**
+     * {@link #publishToExchange(String, String, Message)} from a connection's event loop, which
+     * does not mind a page-cache write ({@code eventLoop}: that loop): a queue partition with no
+     * append running or queued is written by a task on that loop, after the work it is doing now
+     * (a read burst), with everything published to it meanwhile — one append for the burst, and
+     * the publishes answered on the loop itself, without an append thread to wake and a wake back
+     * (AMQP 0-9-1's confirms; bench/amqp091/RESULTS.md). A partition that is busy, a replicated
+     * log, a deduplicated or length-limited publish: as the other form.
+     */
+    public CompletableFuture<RoutedPublish> publishToExchange(String exchange, String routingKey, Message message,
+            Executor eventLoop) {
+        return publisher.publishToExchange(exchange, routingKey, message, eventLoop);
     }
 
     /**

@@ -75,19 +75,61 @@ class PublishAccumulatorTest {
             PublishAccumulator accumulator = new PublishAccumulator(engine.appender(), new TopicPartition("t", 0), 100,
                     1 << 20, appendTasks::add);
 
-            assertThat(accumulator.add(record("a"), "a", true)).isCompletedWithValue(new PublishResult(0, 0, "a", false));
+            assertThat(accumulator.add(record("a"), "a", PublishAccumulator.NOW))
+                    .isCompletedWithValue(new PublishResult(0, 0, "a", false));
             assertThat(appendTasks).isEmpty();
 
-            CompletableFuture<PublishResult> queued = accumulator.add(record("b"), "b", false);
-            CompletableFuture<PublishResult> behind = accumulator.add(record("c"), "c", true);
+            CompletableFuture<PublishResult> queued = accumulator.add(record("b"), "b", null);
+            CompletableFuture<PublishResult> behind = accumulator.add(record("c"), "c", PublishAccumulator.NOW);
             assertThat(behind).isNotDone();
             assertThat(appendTasks).hasSize(1);
             appendTasks.remove(0).run();
             assertThat(queued.get(10, TimeUnit.SECONDS)).isEqualTo(new PublishResult(0, 1, "b", false));
             assertThat(behind.get(10, TimeUnit.SECONDS)).isEqualTo(new PublishResult(0, 2, "c", false));
 
-            assertThat(accumulator.add(record("d"), "d", true)).isCompletedWithValue(new PublishResult(0, 3, "d", false));
+            assertThat(accumulator.add(record("d"), "d", PublishAccumulator.NOW))
+                    .isCompletedWithValue(new PublishResult(0, 3, "d", false));
             assertThat(appendTasks).isEmpty();
+        }
+    }
+
+    /**
+     * A publish made from an event loop that finds the accumulator idle is written by a task on
+     * that loop, not an append thread; what the loop publishes before the task runs (the rest of
+     * its read burst) goes into the same append, in order, and is answered when the task has run.
+     */
+    @Test
+    void publishesFromAnEventLoopAreWrittenTogetherByOneTaskOnThatLoop() throws Exception {
+        List<Runnable> appendTasks = new ArrayList<>();
+        List<Runnable> loopTasks = new ArrayList<>(); // the event loop's task queue, run by hand
+        try (LogEngine engine = LogEngine.open(EngineSettings.of(dataDir))) {
+            engine.createTopic("t", 1, Map.of());
+            PartitionLog log = engine.partition(new TopicPartition("t", 0));
+            PublishAccumulator accumulator = new PublishAccumulator(engine.appender(), log.topicPartition(), 100,
+                    1 << 20, appendTasks::add);
+
+            List<CompletableFuture<PublishResult>> burst = new ArrayList<>();
+            for (String value : List.of("a", "b", "c")) {
+                burst.add(accumulator.add(record(value), value, loopTasks::add));
+            }
+            assertThat(burst).noneMatch(CompletableFuture::isDone);
+            assertThat(loopTasks).hasSize(1);
+            loopTasks.remove(0).run();
+
+            assertThat(burst).extracting(CompletableFuture::join).containsExactly(new PublishResult(0, 0, "a", false),
+                    new PublishResult(0, 1, "b", false), new PublishResult(0, 2, "c", false));
+            try (LogSlice slice = log.read(0, 1, true)) {
+                assertThat(RecordFormat.readHeader(slice.readBytes(), 0).recordCount()).isEqualTo(3);
+            }
+            assertThat(appendTasks).isEmpty();
+
+            // a loop that no longer takes tasks: the append thread writes it
+            CompletableFuture<PublishResult> refused = accumulator.add(record("d"), "d", task -> {
+                throw new java.util.concurrent.RejectedExecutionException("closing");
+            });
+            assertThat(appendTasks).hasSize(1);
+            appendTasks.remove(0).run();
+            assertThat(refused.get(10, TimeUnit.SECONDS)).isEqualTo(new PublishResult(0, 3, "d", false));
         }
     }
 
