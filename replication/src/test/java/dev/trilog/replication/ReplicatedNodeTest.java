@@ -660,10 +660,28 @@ class ReplicatedNodeTest {
         return out;
     }
 
+    /**
+     * Appends one record through {@code node}, retrying a refusal with NotLeaderOrFollower as a
+     * Kafka producer does: a node may still believe it leads a group whose other replica just came
+     * back and started an election (Ratis refuses the batch, nothing is appended). The offset check
+     * catches a retry that appended twice.
+     */
     private void appendTo(TopicPartition tp, int node, String value, long expectedOffset) throws Exception {
-        var result = nodes[node].appender().append(tp, RecordFormat.build(0, "none",
-                List.of(RecordData.of(1_000, null, value.getBytes(StandardCharsets.UTF_8))))).get(60, TimeUnit.SECONDS);
-        assertThat(result.firstOffset()).as("offset of %s", value).isEqualTo(expectedOffset);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                var result = nodes[node].appender().append(tp, RecordFormat.build(0, "none",
+                        List.of(RecordData.of(1_000, null, value.getBytes(StandardCharsets.UTF_8))))).get(60, TimeUnit.SECONDS);
+                assertThat(result.firstOffset()).as("offset of %s", value).isEqualTo(expectedOffset);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.NotLeaderOrFollowerException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     /**
