@@ -121,10 +121,7 @@ class ReplicatedNodeTest {
 
     private void append(int node, int from, int n) throws Exception {
         for (int i = from; i < from + n; i++) {
-            var result = nodes[node].appender().append(TP, RecordFormat.build(0, "none",
-                    List.of(RecordData.of(1_000 + i, null, ("m" + i).getBytes(StandardCharsets.UTF_8)))))
-                    .get(30, TimeUnit.SECONDS);
-            assertThat(result.firstOffset()).as("offset of m%d", i).isEqualTo(i);
+            appendTo(TP, node, RecordData.of(1_000 + i, null, ("m" + i).getBytes(StandardCharsets.UTF_8)), i);
         }
     }
 
@@ -667,12 +664,17 @@ class ReplicatedNodeTest {
      * catches a retry that appended twice.
      */
     private void appendTo(TopicPartition tp, int node, String value, long expectedOffset) throws Exception {
+        appendTo(tp, node, RecordData.of(1_000, null, value.getBytes(StandardCharsets.UTF_8)), expectedOffset);
+    }
+
+    private void appendTo(TopicPartition tp, int node, RecordData record, long expectedOffset) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             try {
-                var result = nodes[node].appender().append(tp, RecordFormat.build(0, "none",
-                        List.of(RecordData.of(1_000, null, value.getBytes(StandardCharsets.UTF_8))))).get(60, TimeUnit.SECONDS);
-                assertThat(result.firstOffset()).as("offset of %s", value).isEqualTo(expectedOffset);
+                var result = nodes[node].appender().append(tp, RecordFormat.build(0, "none", List.of(record)))
+                        .get(60, TimeUnit.SECONDS);
+                assertThat(result.firstOffset()).as("offset of %s", new String(record.value(), StandardCharsets.UTF_8))
+                        .isEqualTo(expectedOffset);
                 return;
             } catch (java.util.concurrent.ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.NotLeaderOrFollowerException)
