@@ -658,21 +658,27 @@ class ReplicatedNodeTest {
     }
 
     /**
-     * Appends one record through {@code node}, retrying a refusal with NotLeaderOrFollower as a
-     * Kafka producer does: a node may still believe it leads a group whose other replica just came
-     * back and started an election (Ratis refuses the batch, nothing is appended). The offset check
-     * catches a retry that appended twice.
+     * Appends one record through {@code node} as an idempotent producer of its own, retrying a
+     * refusal with NotLeaderOrFollower as a Kafka producer does: a node may still believe it leads
+     * a group that is electing (its other replica just came back), and a batch it refused may
+     * still be committed by the next leader (docs/replication.md) — the retry, same producer id
+     * and sequence, is then answered with the first copy's offset instead of written twice. The
+     * offset check catches a retry that appended twice.
      */
+    /** Each {@link #appendTo} call's own producer id, far from the ids the cluster hands out. */
+    private final java.util.concurrent.atomic.AtomicLong testProducerIds = new java.util.concurrent.atomic.AtomicLong(1L << 40);
+
     private void appendTo(TopicPartition tp, int node, String value, long expectedOffset) throws Exception {
         appendTo(tp, node, RecordData.of(1_000, null, value.getBytes(StandardCharsets.UTF_8)), expectedOffset);
     }
 
     private void appendTo(TopicPartition tp, int node, RecordData record, long expectedOffset) throws Exception {
+        long producerId = testProducerIds.incrementAndGet();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             try {
-                var result = nodes[node].appender().append(tp, RecordFormat.build(0, "none", List.of(record)))
-                        .get(60, TimeUnit.SECONDS);
+                var result = nodes[node].appender().append(tp, RecordFormat.buildIdempotent(producerId, (short) 0, 0,
+                        List.of(record))).get(60, TimeUnit.SECONDS);
                 assertThat(result.firstOffset()).as("offset of %s", new String(record.value(), StandardCharsets.UTF_8))
                         .isEqualTo(expectedOffset);
                 return;
