@@ -124,56 +124,115 @@ final class InternalLogs implements AutoCloseable {
     }
 
     /**
-     * Appends to this node's internal logs, through {@code local} and in their order, the entries
-     * of another node's copies of them in {@code copies} (a checkpoint's {@code <log>-0/}
-     * directories), but not what each node derives for itself (its topic registry, its
-     * producer-id blocks): the stores following these logs read them as they are appended, as
-     * they read entries replication applies. Their offsets here are this node's own — nothing
-     * addresses an internal log's entries by offset — and entries appended twice (an install
-     * interrupted and run again) leave every store as once, each entry overwriting its key.
+     * Makes the entries this node's internal logs share with the cluster (all but what each node
+     * derives for itself: its topic registry, its producer-id blocks) hold what another node's
+     * copies of them in {@code copies} (a checkpoint's {@code <log>-0/} directories) hold, key by
+     * key: appended through {@code local}, in each log after this node's own entries, are a
+     * tombstone for every key this node holds that the copy does not (removed since: a deleted
+     * topic's share-cursor state, a queue deleted, an offset deleted — whether the copy still
+     * holds its tombstone or compaction dropped it), and every entry of the copy whose value here
+     * differs or is missing. Each store following these logs reads them as they are appended, as
+     * it reads the entries replication applies, and ends as the copy's (every store is a map of
+     * key to newest value); entries alike on both sides are not written again. Their offsets here
+     * are this node's own: nothing addresses an internal log's entries by offset. Run again (an
+     * install interrupted), it appends only what is still missing.
      */
-    void appendCopies(java.nio.file.Path copies, PartitionLogs partitions, LogAppender local, EngineSettings settings)
-            throws IOException {
+    void takeSharedEntriesOf(java.nio.file.Path copies, PartitionLogs partitions, LogAppender local,
+            EngineSettings settings) throws IOException {
         for (InternalLog log : List.of(metadata, offsets, shareState, transactions)) {
             TopicPartition tp = log.partition().topicPartition();
             java.nio.file.Path copy = copies.resolve(tp.topic() + "-" + tp.partition());
-            if (!java.nio.file.Files.isDirectory(copy)) {
-                continue;
+            Map<String, dev.trilog.log.record.RecordData> theirs = new java.util.LinkedHashMap<>();
+            if (java.nio.file.Files.isDirectory(copy)) { // none: that node's copy held no entry
+                PartitionLog from = partitions.openDetached(tp, copy, log.partition().config());
+                try {
+                    readSharedEntries(from, tp, theirs);
+                } finally {
+                    from.close();
+                }
             }
-            PartitionLog from = partitions.openDetached(tp, copy, log.partition().config());
-            try {
-                appendEntries(from, tp, local);
-            } finally {
-                from.close();
+            Map<String, byte[]> ours = new HashMap<>();
+            log.replay((key, value) -> {
+                if (!key.isEmpty() && shared(key)) {
+                    if (value == null) {
+                        ours.remove(key);
+                    } else {
+                        ours.put(key, value);
+                    }
+                }
+            });
+            List<dev.trilog.log.record.RecordData> changes = new java.util.ArrayList<>();
+            long now = settings.clock().millis();
+            for (String key : ours.keySet()) {
+                if (!theirs.containsKey(key)) {
+                    changes.add(dev.trilog.log.record.RecordData.of(now, utf8(key), null));
+                }
             }
+            theirs.forEach((key, entry) -> {
+                if (!java.util.Arrays.equals(ours.get(key), entry.value())) {
+                    changes.add(entry);
+                }
+            });
+            append(changes, tp, local);
         }
     }
 
-    private static void appendEntries(PartitionLog from, TopicPartition into, LogAppender local) throws IOException {
+    /** Whether an entry with {@code key} is state the cluster shares, not one each node derives itself. */
+    private static boolean shared(String key) {
+        return !TopicRegistry.ownsKey(key) && !ProducerIdAllocator.ownsKey(key);
+    }
+
+    /** The newest entry of every shared key {@code from} holds (a tombstone removes its key). */
+    private static void readSharedEntries(PartitionLog from, TopicPartition tp,
+            Map<String, dev.trilog.log.record.RecordData> into) throws IOException {
         long offset = from.logStartOffset();
         while (offset < from.logEndOffset()) {
             List<dev.trilog.log.record.LogRecord> records;
             try {
                 records = from.readRecords(offset, 1 << 20);
             } catch (OffsetOutOfRangeException e) {
-                throw new IOException("the copy of " + into + " changed while it was read", e);
+                throw new IOException("the copy of " + tp + " changed while it was read", e);
             }
             if (records.isEmpty()) {
                 break;
             }
-            List<dev.trilog.log.record.RecordData> shared = new java.util.ArrayList<>();
             for (dev.trilog.log.record.LogRecord r : records) {
-                String key = r.key() == null ? "" : java.nio.charset.StandardCharsets.UTF_8.decode(r.key().duplicate())
-                        .toString();
-                if (!TopicRegistry.ownsKey(key) && !ProducerIdAllocator.ownsKey(key)) {
-                    shared.add(dev.trilog.log.record.RecordData.of(r.timestamp(), bytes(r.key()), bytes(r.value())));
+                if (r.key() == null) {
+                    continue; // no store reads an entry without a key
                 }
-            }
-            if (!shared.isEmpty()) {
-                local.appendRecords(into, shared).join();
+                String key = java.nio.charset.StandardCharsets.UTF_8.decode(r.key().duplicate()).toString();
+                if (!shared(key)) {
+                    continue;
+                }
+                into.remove(key); // re-inserted last: the copy's order of last writes is kept
+                if (r.value() != null) {
+                    into.put(key, dev.trilog.log.record.RecordData.of(r.timestamp(), bytes(r.key()), bytes(r.value())));
+                }
             }
             offset = records.get(records.size() - 1).offset() + 1;
         }
+    }
+
+    /** Appends {@code records} to {@code into} through {@code local}, in batches of about 1 MiB. */
+    private static void append(List<dev.trilog.log.record.RecordData> records, TopicPartition into, LogAppender local) {
+        List<dev.trilog.log.record.RecordData> batch = new java.util.ArrayList<>();
+        long bytes = 0;
+        for (dev.trilog.log.record.RecordData r : records) {
+            batch.add(r);
+            bytes += r.key().length + (r.value() == null ? 0 : r.value().length);
+            if (bytes >= 1 << 20) {
+                local.appendRecords(into, batch).join();
+                batch = new java.util.ArrayList<>();
+                bytes = 0;
+            }
+        }
+        if (!batch.isEmpty()) {
+            local.appendRecords(into, batch).join();
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(java.nio.ByteBuffer buffer) {

@@ -315,42 +315,83 @@ public final class LogEngine implements AutoCloseable {
         /**
          * Makes this engine hold the state {@code checkpoint} describes, whose files are in
          * {@code files} (laid out as {@link LogEngine#checkpoint} made them, each at its
-         * recorded length): each topic's partition directories are moved in whole (a rename on
-         * one file system) and the topic created over them with its id, so its batches are the
-         * checkpoint's byte for byte at the same offsets; the shared entries of the internal logs
-         * (committed offsets, share-cursor state, transactions, the layers above's maps) are
-         * appended to this node's, where its stores read them. Only onto an engine that holds no
-         * topic (a node that lost its data directory). Run again after an interruption, it
-         * finishes the work: a topic already here under its id is skipped, its directories moved
-         * already; entries appended again overwrite themselves.
+         * recorded length) — onto an empty engine (a node that lost its data directory) or over
+         * what this engine holds, which must be an earlier state of the same history (a node
+         * that applied less of its cluster's log than the checkpoint holds):
+         * <ul>
+         * <li>a topic here that the checkpoint lacks was deleted since, and one here whose name
+         * the checkpoint gives another id was deleted and created again: each is deleted here
+         * (its share state goes with the internal logs' entries, below);
+         * <li>a topic in both under the same id stays, its partitions untouched (in a cluster
+         * they are their own Raft groups' state, not this checkpoint's); it takes the
+         * checkpoint's partition count and config overrides, which it may have changed since;
+         * <li>a topic only in the checkpoint is created with its id, over its partition
+         * directories there if the checkpoint has them (moved in whole, a rename on one file
+         * system: its batches are the checkpoint's byte for byte at the same offsets);
+         * <li>the entries the internal logs share (committed offsets, share-cursor state,
+         * transactions, the layers above's maps) end as the checkpoint's: see
+         * {@link InternalLogs#takeSharedEntriesOf}.
+         * </ul>
+         * Run again after an interruption, it finishes the work and changes nothing it did
+         * already: every step compares this engine with the checkpoint.
          *
-         * @throws IllegalStateException when this engine holds a topic the checkpoint does not
+         * @throws NotAnEarlierStateException, with nothing changed, when this engine's state cannot
+         *                                     be an earlier one of the checkpoint's
          */
         public void install(EngineCheckpoint checkpoint, java.nio.file.Path files) throws TopicExistsException, IOException {
-            for (Topic existing : topicRegistry.all()) {
-                if (!checkpoint.topics().contains(existing)) {
-                    throw new IllegalStateException("this node's engine holds topic " + existing.name()
-                            + ": a checkpoint is installed only onto an empty data directory");
+            Map<String, Topic> installed = new java.util.HashMap<>();
+            checkpoint.topics().forEach(t -> installed.put(t.name(), t));
+            List<Topic> here = List.copyOf(topicRegistry.all());
+            for (Topic topic : here) {
+                Topic there = installed.get(topic.name());
+                if (there != null && there.id().equals(topic.id()) && (there.partitions() < topic.partitions()
+                        || there.replicationFactor() != topic.replicationFactor())) {
+                    throw new NotAnEarlierStateException("this node holds topic " + topic.name() + " (id " + topic.id()
+                            + ") with " + topic.partitions() + " partitions and replication factor "
+                            + topic.replicationFactor() + ", the checkpoint with " + there.partitions() + " and "
+                            + there.replicationFactor() + ": this node's state is not an earlier one of the checkpoint's");
                 }
+            }
+            try {
+                for (Topic topic : here) {
+                    Topic there = installed.get(topic.name());
+                    if (there == null || !there.id().equals(topic.id())) {
+                        topics.delete(topic.name(), false);
+                    } else {
+                        catchUp(topic, there);
+                    }
+                }
+            } catch (UnknownTopicException e) {
+                throw new IllegalStateException("a topic of this engine went while a checkpoint was installed", e);
             }
             for (Topic topic : checkpoint.topics()) {
                 if (topicRegistry.get(topic.name()).isPresent()) {
-                    continue; // installed before an interruption
+                    continue; // here already, or installed before an interruption
                 }
                 for (int p = 0; p < topic.partitions(); p++) {
                     TopicPartition tp = new TopicPartition(topic.name(), p);
                     java.nio.file.Path copy = files.resolve(topic.name() + "-" + p);
                     java.nio.file.Path target = partitions.dirOf(tp);
+                    DurableFiles.deleteTree(target); // a directory no registered topic owns (one deleted here)
                     if (java.nio.file.Files.isDirectory(copy)) {
-                        DurableFiles.deleteTree(target); // a directory no registered topic owns
                         java.nio.file.Files.move(copy, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                     }
                 }
                 topics.create(topic, TopicLifecycle.Bound.COMMITTED);
             }
-            internal.appendCopies(files, partitions, local, settings);
+            internal.takeSharedEntriesOf(files, partitions, local, settings);
             flush();
             log.info("Installed a checkpoint: {} topics, {} bytes", checkpoint.topics().size(), checkpoint.bytes());
+        }
+
+        /** {@code topic} as the checkpoint has it, {@code there}: grown, reconfigured since. */
+        private void catchUp(Topic topic, Topic there) throws UnknownTopicException, IOException {
+            if (there.partitions() > topic.partitions()) {
+                topics.createPartitions(topic.name(), there.partitions(), TopicLifecycle.Bound.COMMITTED);
+            }
+            if (!there.configOverrides().equals(topic.configOverrides())) {
+                topics.alterConfig(topic.name(), there.configOverrides());
+            }
         }
 
         /**
