@@ -21,9 +21,10 @@ abstract class AppliedOnceStateMachine extends BaseStateMachine {
     /** The index recorded as applied when this node started (-1: none). */
     protected long appliedBeforeStart = -1;
     /**
-     * Held while an entry is applied and while an installed snapshot replaces the state, so the
-     * two never interleave: an entry of this node's own log still being applied when its leader's
-     * snapshot arrives is either applied before the state is replaced or skipped after.
+     * Held while an entry is applied, while a snapshot is taken and while an installed snapshot
+     * replaces the state, so they never interleave: an entry of this node's own log still being
+     * applied when its leader's snapshot arrives is either applied before the state is replaced or
+     * skipped after, and a snapshot of this node's is never of a state half replaced.
      */
     protected final Object applying = new Object();
 
@@ -56,6 +57,31 @@ abstract class AppliedOnceStateMachine extends BaseStateMachine {
             progress.applied(index);
         }
         return reply.thenApply(bytes -> Message.valueOf(ByteString.copyFrom(bytes)));
+    }
+
+    /** Replaces a state machine's state with a snapshot's ({@link #installUnlessAppliedAsFar}). */
+    @FunctionalInterface
+    protected interface Install<E extends Exception> {
+        void run() throws java.io.IOException, E;
+    }
+
+    /**
+     * Runs {@code install}, which replaces the state with a fetched snapshot's at {@code index},
+     * under the lock entries are applied under, and records {@code index} as applied — unless this
+     * node applied as far by itself meanwhile (its own log went on while the snapshot was
+     * fetched): the snapshot would then take back entries applied since, and is not installed.
+     * Returns whether it was.
+     */
+    protected final <E extends Exception> boolean installUnlessAppliedAsFar(long index, Install<E> install)
+            throws java.io.IOException, E {
+        synchronized (applying) {
+            if (index <= progress.last()) {
+                return false;
+            }
+            install.run();
+            progress.applied(index);
+            return true;
+        }
     }
 
     /** Each append of the entry in turn, as if each were an entry of its own; their replies together. */

@@ -3,6 +3,7 @@ package dev.trilog.replication;
 import dev.trilog.log.AppendResult;
 import dev.trilog.log.LogAppender;
 import dev.trilog.log.LogEngine;
+import dev.trilog.log.NotAnEarlierStateException;
 import dev.trilog.log.Topic;
 import dev.trilog.log.TopicExistsException;
 import java.io.File;
@@ -316,24 +317,27 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
     }
 
     /**
-     * On Ratis' apply thread, once every entry applied so far has completed: makes the engine's
-     * state at the last applied index durable — every log fsynced, then the applied index — and only
+     * On Ratis' apply thread, once every entry applied so far has completed (and not while an
+     * install replaces the state): makes the engine's state at the last applied index durable —
+     * every log fsynced, then the applied index — and only
      * then records it, so the entries Ratis purges after this are all on disk here and a restart,
      * even after a crash, resumes at or after this index.
      */
     @Override
     public long takeSnapshot() throws IOException {
-        TermIndex last = getLastAppliedTermIndex();
-        if (last == null || last.getIndex() < 0) {
-            return RaftLog.INVALID_LOG_INDEX;
+        synchronized (applying) {
+            TermIndex last = getLastAppliedTermIndex();
+            if (last == null || last.getIndex() < 0) {
+                return RaftLog.INVALID_LOG_INDEX;
+            }
+            engine.flush();
+            appliedIndex.force(false);
+            byte[] state = new byte[APPLIED_STATE_BYTES];
+            appliedState(last.getIndex()).get(state);
+            checkpoints.take(last, state);
+            recordSnapshot(last, state);
+            return last.getIndex();
         }
-        engine.flush();
-        appliedIndex.force(false);
-        byte[] state = new byte[APPLIED_STATE_BYTES];
-        appliedState(last.getIndex()).get(state);
-        checkpoints.take(last, state);
-        recordSnapshot(last, state);
-        return last.getIndex();
     }
 
     /** Records the snapshot at {@code at} in Ratis' storage, holding the applied state there. */
@@ -364,28 +368,24 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
      * that are the state, one chunk in flight, and a transfer cut off leaves only its staging
      * directory, dropped at the next start.
      *
-     * <p>Only onto an engine that has applied nothing (a node whose data directory was lost, or a
-     * new one): a node with state of its own would have to merge it, which nothing here does; it
-     * refuses, loudly, as before ({@link #cannotCatchUp()}, which {@code /health/ready} reports).
-     * The leader purges only what every node has committed, so a node that kept its data
-     * directory does not get here.
+     * <p>Onto an engine that has applied nothing (a node whose data directory was lost, or a new
+     * one), or over what this node applied: the leader purges only what every node has
+     * <em>committed</em>, and a node can hold less than that — a leader stopped just after the
+     * other two, its majority, committed entries it had not yet written, or a node whose data
+     * directory went back to an older copy of itself. What it applied is then an earlier state of
+     * the same history (every node applies the same committed entries in the same order), which
+     * the checkpoint replaces ({@link LogEngine.Replica#install}). A node whose engine is not such
+     * an earlier state refuses, loudly ({@link #cannotCatchUp()}, which {@code /health/ready}
+     * reports), as does one not set up to fetch snapshots.
      */
     @Override
     public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
             TermIndex firstTermIndexInLog) {
         SnapshotFetch from = fetch;
-        long lastApplied = progress.last();
-        if (from == null || lastApplied >= 0) {
-            String reason = "the leader's Raft log starts at entry " + firstTermIndexInLog.getIndex()
-                    + " but this node has applied up to " + lastApplied
-                    + (from == null ? ": it needs the leader's snapshot, which it was not set up to fetch"
-                    : ": it needs the leader's snapshot, which is installed only onto an empty data directory");
-            if (!reason.equals(cannotCatchUp)) {
-                log.error("This node cannot catch up: {}. Stop it, delete its data directory and start it again:"
-                        + " it then fetches the leader's snapshot (docs/replication.md, \"Snapshots\").", reason);
-            }
-            cannotCatchUp = reason;
-            return CompletableFuture.failedFuture(new IllegalStateException(reason));
+        if (from == null) {
+            return refuse("the leader's Raft log starts at entry " + firstTermIndexInLog.getIndex()
+                    + " but this node has applied up to " + progress.last()
+                    + ": it needs the leader's snapshot, which it was not set up to fetch");
         }
         RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
         installing = "fetching the snapshot of node " + leader + " (its Raft log starts at entry "
@@ -397,13 +397,24 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, installs).whenComplete((at, failure) -> {
-            if (failure != null) {
+        }, installs).exceptionallyCompose(failure -> failure.getCause() instanceof NotAnEarlierStateException refused
+                ? refuse(refused.getMessage()) : CompletableFuture.failedFuture(failure)).whenComplete((at, failure) -> {
+            if (failure != null && cannotCatchUp == null) {
                 log.warn("Installing the snapshot of node {} failed; the next try starts the fetch again", leader,
                         failure);
             }
             installing = null;
         });
+    }
+
+    /** This node cannot take the leader's snapshot, for {@code reason}: said loudly, once, and kept for /health/ready. */
+    private CompletableFuture<TermIndex> refuse(String reason) {
+        if (!reason.equals(cannotCatchUp)) {
+            log.error("This node cannot catch up: {}. Stop it, delete its data directory and start it again:"
+                    + " it then fetches the leader's snapshot (docs/replication.md, \"Snapshots\").", reason);
+        }
+        cannotCatchUp = reason;
+        return CompletableFuture.failedFuture(new IllegalStateException(reason));
     }
 
     /**
@@ -415,36 +426,53 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
     private void finishInterruptedInstall() throws IOException {
         if (SnapshotFetch.readyToInstall(installDir, snapshots.loadLatestSnapshot())) {
             log.info("Finishing the install of a snapshot fetched before this node stopped");
-            installReady();
+            try {
+                installReady();
+            } catch (NotAnEarlierStateException refused) {
+                refuse(refused.getMessage()); // the node starts, and says why it cannot catch up
+            }
         }
     }
 
     /**
-     * Installs the fetched snapshot in {@code install/ready}: the engine takes its state
-     * ({@link LogEngine.Replica#install}), then the applied state there becomes this node's
-     * ({@code applied-index}, then Ratis' snapshot file), and only then does the fetched copy go.
-     * Cut off anywhere, the next start installs it again ({@link #finishInterruptedInstall}).
+     * Installs the fetched snapshot in {@code install/ready}, unless this node applied as far by
+     * itself meanwhile: the engine takes its state ({@link LogEngine.Replica#install}), then the
+     * applied state there — the index, the queues' epoch and server, the producer-id counter —
+     * replaces this node's ({@code applied-index}, then Ratis' snapshot file), and only then does
+     * the fetched copy go. Cut off anywhere, the next start installs it again
+     * ({@link #finishInterruptedInstall}). Refused by the engine, the copy goes at once and
+     * nothing was changed.
      */
     private TermIndex installReady() throws IOException {
         Path ready = SnapshotFetch.ready(installDir);
         SnapshotManifest manifest = SnapshotManifest.decode(Files.readAllBytes(ready.resolve(SnapshotCheckpoints.MANIFEST)));
         long started = System.nanoTime();
-        try {
-            engine.replica().install(manifest.checkpoint(), ready.resolve(SnapshotCheckpoints.DATA));
-        } catch (TopicExistsException e) {
-            throw new IOException("installing the snapshot at " + manifest.at() + " failed", e);
-        }
         ByteBuffer state = ByteBuffer.wrap(manifest.appliedState());
         long index = state.getLong();
-        readQueuesAndProducerIds(state);
-        appliedIndex.write(appliedState(index), 0);
-        appliedIndex.force(false);
-        recordSnapshot(manifest.at(), manifest.appliedState());
-        setLastAppliedTermIndex(manifest.at());
-        progress.applied(index);
+        boolean installed;
+        try {
+            installed = installUnlessAppliedAsFar(index, () -> {
+                engine.replica().install(manifest.checkpoint(), ready.resolve(SnapshotCheckpoints.DATA));
+                readQueuesAndProducerIds(state);
+                appliedIndex.write(appliedState(index), 0);
+                appliedIndex.force(false);
+                recordSnapshot(manifest.at(), manifest.appliedState());
+                setLastAppliedTermIndex(manifest.at());
+            });
+        } catch (TopicExistsException e) {
+            throw new IOException("installing the snapshot at " + manifest.at() + " failed", e);
+        } catch (NotAnEarlierStateException e) { // nothing was changed: the copy would be refused again
+            dev.trilog.log.DurableFiles.deleteTree(ready);
+            throw new NotAnEarlierStateException("the snapshot at entry " + manifest.at().getIndex()
+                    + " cannot be installed over what this node applied (up to entry " + progress.last() + "): "
+                    + e.getMessage());
+        }
+        dev.trilog.log.DurableFiles.deleteTree(ready);
+        if (!installed) {
+            return getLastAppliedTermIndex();
+        }
         cannotCatchUp = null;
         topicsChanged.run();
-        dev.trilog.log.DurableFiles.deleteTree(ready);
         log.info("Installed the snapshot at entry {} ({} bytes) in {} ms", manifest.at(),
                 manifest.checkpoint().bytes(), (System.nanoTime() - started) / 1_000_000);
         return manifest.at();

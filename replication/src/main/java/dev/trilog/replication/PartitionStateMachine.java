@@ -197,19 +197,21 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
      */
     @Override
     public long takeSnapshot() throws IOException {
-        TermIndex last = getLastAppliedTermIndex();
-        if (last == null || last.getIndex() < 0) {
-            return RaftLog.INVALID_LOG_INDEX;
+        synchronized (applying) { // not while an install replaces the partition
+            TermIndex last = getLastAppliedTermIndex();
+            if (last == null || last.getIndex() < 0) {
+                return RaftLog.INVALID_LOG_INDEX;
+            }
+            PartitionLog partition = engine.partition(member.partition());
+            if (partition != null) {
+                partition.flush();
+            }
+            appliedIndex.force(false);
+            byte[] state = ByteBuffer.allocate(Long.BYTES).putLong(last.getIndex()).array();
+            checkpoints.take(last, state);
+            SnapshotCheckpoints.record(snapshots, last, state);
+            return last.getIndex();
         }
-        PartitionLog partition = engine.partition(member.partition());
-        if (partition != null) {
-            partition.flush();
-        }
-        appliedIndex.force(false);
-        byte[] state = ByteBuffer.allocate(Long.BYTES).putLong(last.getIndex()).array();
-        checkpoints.take(last, state);
-        SnapshotCheckpoints.record(snapshots, last, state);
-        return last.getIndex();
     }
 
     /**
@@ -269,19 +271,17 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
         Path ready = SnapshotFetch.ready(installDir);
         SnapshotManifest manifest = SnapshotManifest.decode(Files.readAllBytes(ready.resolve(SnapshotCheckpoints.MANIFEST)));
         long index = ByteBuffer.wrap(manifest.appliedState()).getLong();
-        synchronized (applying) {
-            if (index <= progress.last()) { // this replica applied as far by itself meanwhile
-                dev.trilog.log.DurableFiles.deleteTree(ready);
-                return getLastAppliedTermIndex();
-            }
+        boolean installed = installUnlessAppliedAsFar(index, () -> {
             engine.replica().installPartition(member.partition(), member.topicId(), ready.resolve(SnapshotCheckpoints.DATA));
             appliedIndex.write(ByteBuffer.allocate(Long.BYTES).putLong(index).flip(), 0);
             appliedIndex.force(false);
             SnapshotCheckpoints.record(snapshots, manifest.at(), manifest.appliedState());
             setLastAppliedTermIndex(manifest.at());
-            progress.applied(index);
-        }
+        });
         dev.trilog.log.DurableFiles.deleteTree(ready);
+        if (!installed) {
+            return getLastAppliedTermIndex();
+        }
         log.info("Installed the snapshot of {} at entry {} ({} bytes)", member.partition(), manifest.at(),
                 manifest.checkpoint().bytes());
         return manifest.at();

@@ -374,9 +374,9 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
 
     /**
      * Why this node cannot catch up with the metadata group's leader — it needs entries the leader
-     * purged after a snapshot, and has state of its own the snapshot cannot be installed over — or
-     * empty while it can. (A partition group's replica always can: its snapshot replaces its copy
-     * of the partition.)
+     * purged after a snapshot, and its engine is not an earlier state of the leader's snapshot,
+     * which it installs over what it applied otherwise — or empty while it can. (A partition
+     * group's replica always can: its snapshot replaces its copy of the partition.)
      */
     public Optional<String> cannotCatchUp() {
         return Optional.ofNullable(machine.cannotCatchUp());

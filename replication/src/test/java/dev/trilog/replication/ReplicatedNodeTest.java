@@ -1459,6 +1459,127 @@ class ReplicatedNodeTest {
         await("the node behind to hold the same records as the others", () -> sameValues(behind, 0), 60);
     }
 
+    /**
+     * The same for the metadata group: a node whose data directory went back to an older copy of
+     * itself — taken after it had applied topics created, offsets committed, queues declared, a
+     * share cursor's state — while the others went on (a topic deleted, one deleted and created
+     * again under its name, one grown and reconfigured, one created; offsets committed and
+     * deleted; a queue deleted, one declared) and purged their metadata Raft logs past the copy's
+     * end, installs the leader's snapshot over what it had applied: it then holds what the others
+     * hold — the topics under the same ids, the same offsets, queues and share state, nothing of
+     * what was deleted since — and can lead the group.
+     */
+    @Test
+    void aNodeBehindTheMetadataGroupsPurgedLogInstallsItsSnapshotOverWhatItHadApplied() throws Exception {
+        TopicPartition doomed = new TopicPartition("doomed", 0);
+        engines[0].createTopic("doomed", 1, Map.of());
+        engines[0].createTopic("reborn", 1, Map.of());
+        engines[0].createTopic("grows", 1, Map.of());
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            await("node " + (n + 1) + " to know doomed-0's leader", () -> nodes[n].leader(doomed).isPresent(), 120);
+        }
+        appendTo(doomed, 0, "x", 0);
+        int leader = leaderIndex();
+        nodes[leader].serveQueues(nodes[leader].leaderEpoch());
+        ShareCursor cursor = engines[leader].shareCursor(doomed, QUEUE, ShareGroupSettings.kafkaDefaults(),
+                DeliveryPolicy.NONE, ArchiveListener.NONE);
+        cursor.acknowledgeAll(cursor.acquire("c", 1, 1 << 20, 600_000)).get(30, TimeUnit.SECONDS);
+        engines[1].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(7, 0, "meta", 1_000L)));
+        engines[1].groupOffsets().commit("gone", Map.of(TP, new CommittedOffset(3, 0, "", 1_000L)));
+        engines[leader].queueStateMap("queues").put("kept", bytes("durable"));
+        engines[leader].queueStateMap("queues").put("deleted-later", bytes("durable"));
+        int behind = 2;
+        long applied = nodes[leader].appliedIndex();
+        await("the node to apply what the leader did", () -> nodes[behind].appliedIndex() >= applied);
+        assertThat(engines[behind].shareCursorTopics(QUEUE)).containsExactly("doomed");
+        long copiedLogEnd = nodes[behind].raftLogEndIndex();
+        stopNode(behind);
+        Path node = dir.resolve("node-" + (behind + 1));
+        Path older = dir.resolve("older-copy");
+        copyRecursively(node, older);
+        startNode(behind);
+
+        engines[0].deleteTopic("doomed");
+        engines[0].deleteTopic("reborn");
+        engines[0].createTopic("reborn", 2, Map.of());
+        engines[0].createPartitions("grows", 3);
+        engines[0].alterTopicConfig("grows", Map.of("retention.ms", "123456789"));
+        engines[0].createTopic("fresh", 1, Map.of());
+        engines[1].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(9, 0, "later", 2_000L)));
+        engines[1].groupOffsets().deleteGroup("gone");
+        leader = leaderIndex();
+        nodes[leader].serveQueues(nodes[leader].leaderEpoch());
+        engines[leader].queueStateMap("queues").remove("deleted-later");
+        engines[leader].queueStateMap("queues").put("declared-later", bytes("durable"));
+        writeMetadataUntilEveryNodePurgedPast(copiedLogEnd + 1);
+        for (int i = 0; i < 3; i++) {
+            stopNode(i);
+        }
+        deleteRecursively(node);
+        copyRecursively(older, node);
+        for (int i = 0; i < 3; i++) { // the leaders then have no memory of how far the node was
+            startNode(i);
+        }
+
+        await("the node behind to install the metadata snapshot", () -> nodes[behind].snapshotIndex() > copiedLogEnd
+                && nodes[behind].installingSnapshot().isEmpty() && nodes[behind].cannotCatchUp().isEmpty(), 180);
+        await("the node behind to hold the others' metadata", () -> sameMetadata(behind, 0), 60);
+        assertThat(engines[behind].topic("doomed")).isEmpty();
+        assertThat(engines[behind].topic("reborn").orElseThrow().partitions()).isEqualTo(2);
+        assertThat(engines[behind].topicConfig("grows").orElseThrow().retentionMs()).isEqualTo(123456789L);
+        assertThat(engines[behind].groupOffsets().fetch("billing", TP).orElseThrow().offset()).isEqualTo(9);
+        assertThat(engines[behind].groupOffsets().groups()).doesNotContain("gone");
+        assertThat(engines[behind].queueStateMap("queues").all()).containsOnlyKeys("kept", "declared-later");
+        assertThat(engines[behind].shareCursorTopics(QUEUE)).as("the deleted topic's share state").isEmpty();
+
+        transferMetadataLeadershipTo(behind); // and it can lead
+        await("the node behind to lead", () -> nodes[behind].isLeader());
+        nodes[behind].serveQueues(nodes[behind].leaderEpoch());
+        engines[behind].queueStateMap("queues").put("declared-by-it", bytes("durable"));
+        engines[behind].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(11, 0, "", 3_000L)));
+        await("every node to hold what it wrote", () -> sameMetadata(0, behind) && sameMetadata(1, behind)
+                && engines[0].groupOffsets().fetch("billing", TP).orElseThrow().offset() == 11);
+    }
+
+    /** Whether two nodes hold the same topics (and ids, configs), committed offsets, queues, maps and share state. */
+    private boolean sameMetadata(int a, int b) {
+        try {
+            return metadata(a).equals(metadata(b));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private Map<String, Object> metadata(int node) throws IOException {
+        Map<String, Object> state = new java.util.TreeMap<>();
+        state.put("topics", engines[node].topics().stream().sorted(java.util.Comparator.comparing(Topic::name)).toList());
+        var offsets = engines[node].groupOffsets();
+        offsets.groups().forEach(group -> state.put("offsets of " + group, Map.copyOf(offsets.fetchAll(group))));
+        state.put("queues", text(engines[node].queueStateMap("queues").all()));
+        state.put("filler", text(engines[node].durableMap("filler").all()));
+        state.put("share state", engines[node].shareCursorTopics(QUEUE));
+        state.put("next producer id", nodes[node].nextProducerIdGranted());
+        return state;
+    }
+
+    private static Map<String, String> text(Map<String, byte[]> entries) {
+        Map<String, String> text = new java.util.TreeMap<>();
+        entries.forEach((k, v) -> text.put(k, java.util.HexFormat.of().formatHex(v)));
+        return text;
+    }
+
+    private void transferMetadataLeadershipTo(int node) throws IOException {
+        var group = org.apache.ratis.protocol.RaftGroup.valueOf(ReplicatedNode.GROUP_ID, cluster.nodes().stream()
+                .map(n -> org.apache.ratis.protocol.RaftPeer.newBuilder().setId(ReplicatedNode.peerId(n.id()))
+                        .setAddress(n.address()).build()).toList());
+        try (var client = org.apache.ratis.client.RaftClient.newBuilder()
+                .setProperties(new org.apache.ratis.conf.RaftProperties()).setRaftGroup(group).build()) {
+            assertThat(client.admin().transferLeadership(ReplicatedNode.peerId(node + 1), 60_000).isSuccess())
+                    .as("leadership handed to node " + (node + 1)).isTrue();
+        }
+    }
+
     /** Whether two nodes hold the same records of orders-0; false while either's partition is being replaced. */
     private boolean sameValues(int a, int b) {
         try {
