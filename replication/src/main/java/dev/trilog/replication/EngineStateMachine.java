@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * fsyncs every log of the engine and the applied index, then records the index in a small file
  * so Ratis may purge its log up to it (see {@link SnapshotSettings}), keeping the engine's files
  * at that index as hard links ({@link SnapshotCheckpoints}). A node that needs entries no node
- * keeps any more (it lost its data directory) fetches the leader's and installs it
+ * keeps any more (it lost its data directory, or holds less of its log than the others
+ * committed) fetches the leader's and installs it, over what it applied if it applied anything
  * ({@link #notifyInstallSnapshotFromLeader}).
  *
  * <p><b>Queue state is fenced.</b> The epoch at which the node serving the queues took them over
@@ -319,9 +320,9 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
     /**
      * On Ratis' apply thread, once every entry applied so far has completed (and not while an
      * install replaces the state): makes the engine's state at the last applied index durable —
-     * every log fsynced, then the applied index — and only
-     * then records it, so the entries Ratis purges after this are all on disk here and a restart,
-     * even after a crash, resumes at or after this index.
+     * every log fsynced, then the applied index — and only then records it, so the entries Ratis
+     * purges after this are all on disk here and a restart, even after a crash, resumes at or
+     * after this index.
      */
     @Override
     public long takeSnapshot() throws IOException {
@@ -397,14 +398,13 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, installs).exceptionallyCompose(failure -> failure.getCause() instanceof NotAnEarlierStateException refused
-                ? refuse(refused.getMessage()) : CompletableFuture.failedFuture(failure)).whenComplete((at, failure) -> {
-            if (failure != null && cannotCatchUp == null) {
-                log.warn("Installing the snapshot of node {} failed; the next try starts the fetch again", leader,
-                        failure);
+        }, installs).exceptionallyCompose(failure -> {
+            if (failure.getCause() instanceof NotAnEarlierStateException refused) {
+                return refuse(refused.getMessage());
             }
-            installing = null;
-        });
+            log.warn("Installing the snapshot of node {} failed; the next try starts the fetch again", leader, failure);
+            return CompletableFuture.failedFuture(failure);
+        }).whenComplete((at, failure) -> installing = null);
     }
 
     /** This node cannot take the leader's snapshot, for {@code reason}: said loudly, once, and kept for /health/ready. */

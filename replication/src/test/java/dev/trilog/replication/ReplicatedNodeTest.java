@@ -1481,7 +1481,7 @@ class ReplicatedNodeTest {
         }
         appendTo(doomed, 0, "x", 0);
         int leader = leaderIndex();
-        nodes[leader].serveQueues(nodes[leader].leaderEpoch());
+        serveQueues(leader);
         ShareCursor cursor = engines[leader].shareCursor(doomed, QUEUE, ShareGroupSettings.kafkaDefaults(),
                 DeliveryPolicy.NONE, ArchiveListener.NONE);
         cursor.acknowledgeAll(cursor.acquire("c", 1, 1 << 20, 600_000)).get(30, TimeUnit.SECONDS);
@@ -1509,7 +1509,7 @@ class ReplicatedNodeTest {
         engines[1].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(9, 0, "later", 2_000L)));
         engines[1].groupOffsets().deleteGroup("gone");
         leader = leaderIndex();
-        nodes[leader].serveQueues(nodes[leader].leaderEpoch());
+        serveQueues(leader);
         engines[leader].queueStateMap("queues").remove("deleted-later");
         engines[leader].queueStateMap("queues").put("declared-later", bytes("durable"));
         writeMetadataUntilEveryNodePurgedPast(copiedLogEnd + 1);
@@ -1535,11 +1535,31 @@ class ReplicatedNodeTest {
 
         transferMetadataLeadershipTo(behind); // and it can lead
         await("the node behind to lead", () -> nodes[behind].isLeader());
-        nodes[behind].serveQueues(nodes[behind].leaderEpoch());
+        serveQueues(behind); // once its replicas of the groups it joined since caught up
         engines[behind].queueStateMap("queues").put("declared-by-it", bytes("durable"));
         engines[behind].groupOffsets().commit("billing", Map.of(TP, new CommittedOffset(11, 0, "", 3_000L)));
         await("every node to hold what it wrote", () -> sameMetadata(0, behind) && sameMetadata(1, behind)
                 && engines[0].groupOffsets().fetch("billing", TP).orElseThrow().offset() == 11);
+    }
+
+    /**
+     * Has the leader {@code node} take the queues over, retrying as the gateway does
+     * ({@code QueueLeadership}) while its partition groups have not caught up with their leaders:
+     * groups it joined moments ago may still be electing or sending it their logs.
+     */
+    private void serveQueues(int node) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                nodes[node].serveQueues(nodes[node].leaderEpoch());
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     /** Whether two nodes hold the same topics (and ids, configs), committed offsets, queues, maps and share state. */
