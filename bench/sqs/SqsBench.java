@@ -42,6 +42,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * Row: phase, messages, seconds, msgs/s, call p50/p99 ms (e2e: message latency p50/p99/p999/max
  * ms), broker CPU seconds (from /proc/BROKER_PID/stat), bench CPU seconds, 1-min load average.
  * {@code -Dwarmup=SECONDS} (3) is how long the unreported warm-up sends single messages, then batches.
+ * With {@code -De2e.trace=FILE} the e2e phase writes one line per message to FILE: its send and
+ * receive {@code System.nanoTime} (one clock for every process on Linux), the receiving thread and
+ * how many messages that receive brought.
  * With {@code -Dphase.windows=FILE} each phase's start and end (epoch ms) are appended to FILE, so a
  * profile of the broker can be cut by phase (profile.sh).
  * Run with the source launcher: java -cp 'lib-client/*' SqsBench.java ENDPOINT BROKER_PID ...
@@ -425,6 +428,8 @@ public final class SqsBench {
         AtomicBoolean sending = new AtomicBoolean(true);
         long[] sentCount = new long[1];
         String padding = "x".repeat(Math.max(0, size - 20));
+        String traceFile = System.getProperty("e2e.trace");
+        java.util.Queue<String> trace = traceFile == null ? null : new java.util.concurrent.ConcurrentLinkedQueue<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             workers.add(started(() -> {
@@ -436,8 +441,11 @@ public final class SqsBench {
                     }
                     for (Received m : got) {
                         String b = m.body();
-                        latency.recordValue(Math.max(0, (now - Long.parseLong(b.substring(0, b.indexOf('|'))))
-                                / 1000));
+                        long sentAt = Long.parseLong(b.substring(0, b.indexOf('|')));
+                        latency.recordValue(Math.max(0, (now - sentAt) / 1000));
+                        if (trace != null) {
+                            trace.add(sentAt + "\t" + now + "\t" + Thread.currentThread().getName() + "\t" + got.size());
+                        }
                     }
                     if (!got.isEmpty()) {
                         sqs.deleteAll(url, got);
@@ -467,6 +475,13 @@ public final class SqsBench {
         sentCount[0] = total;
         sending.set(false);
         join(workers);
+        if (trace != null) {
+            try {
+                Files.write(Path.of(traceFile), trace);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return new Result(received.get(), sendSecs, latency);
     }
 

@@ -26,6 +26,10 @@ E2E_RATE="${E2E_RATE:-200}"       # messages per second the e2e sender paces its
 BROKER_JVM_OPTS="${BROKER_JVM_OPTS:--Xms1g -Xmx1g}"   # the same for both brokers
 CLIENT_JVM_OPTS="${CLIENT_JVM_OPTS:--Xms512m -Xmx512m}"
 CLIENT="${CLIENT:-sdk}"           # sdk | raw
+# E2E_TRACE=1: the e2e phase's client writes one line per message (send and receive System.nanoTime,
+# the receiving thread, the receive's batch size) to logs/<rep>-<broker>-e2e.tsv, so the slow
+# messages can be placed in time against the broker's or the machine's own events
+E2E_TRACE="${E2E_TRACE:-}"
 PORT="${PORT:-29324}"          # below Linux's ephemeral range (32768-60999): a client socket there made the bind fail
 # BASELINE_JAR=path/to/older/trilog.jar adds "trilog-base" (that jar) to the brokers, for a
 # before/after comparison of two Trilog builds in one run; BROKERS picks and orders them.
@@ -115,7 +119,7 @@ for rep in $(seq 1 "$REPS"); do
     [[ $mode == hog ]] && start_hog
     start_broker "$broker" || { stop_broker; stop_hog; continue; }
     # shellcheck disable=SC2086
-    java $CLIENT_JVM_OPTS -Dclient="$CLIENT" -cp "$T/lib-client/*" "$HERE/SqsBench.java" "http://127.0.0.1:$PORT" "$BROKER_PID" \
+    java $CLIENT_JVM_OPTS -Dclient="$CLIENT" ${E2E_TRACE:+-De2e.trace="$RUN/logs/$TAG-e2e.tsv"} -cp "$T/lib-client/*" "$HERE/SqsBench.java" "http://127.0.0.1:$PORT" "$BROKER_PID" \
       "$THREADS" "$SIZE" "$PHASE_SECONDS" "$E2E_RATE" "bench$rep" "$TICK" >"$RUN/logs/$TAG-bench.out" \
       2>"$RUN/logs/$TAG-bench.err"
     rc=$?
