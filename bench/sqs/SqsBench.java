@@ -41,7 +41,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  *
  * Row: phase, messages, seconds, msgs/s, call p50/p99 ms (e2e: message latency p50/p99/p999/max
  * ms), broker CPU seconds (from /proc/BROKER_PID/stat), bench CPU seconds, 1-min load average.
- * {@code -Dwarmup=SECONDS} (3) is how long the unreported warm-up sends single messages, then batches.
+ * {@code -Dwarmup=SECONDS} (3) is how long the unreported warm-up sends single messages, then batches,
+ * then runs the paced e2e long poll (its wake-up path otherwise first runs, cold, in the measured phase).
  * With {@code -De2e.trace=FILE} the e2e phase writes one line per message to FILE: its send and
  * receive {@code System.nanoTime} (one clock for every process on Linux), the receiving thread and
  * how many messages that receive brought.
@@ -72,6 +73,10 @@ public final class SqsBench {
             send(sqs, warm, body, threads, warmup, false);
             send(sqs, warm, body, threads, warmup, true);
             drain(sqs, warm, threads, Long.MAX_VALUE);
+            // and the long poll woken by a send, which none of the above runs: without it the e2e
+            // phase's first second ran the broker's wake-up path cold and held most of its p99
+            // (bench/sqs/RESULTS.md, sqs26)
+            e2e(sqs, warm, size, threads, warmup, e2eRate, null);
             System.out.println("phase\tmessages\tsecs\tmsgs_per_sec\tp50_ms\tp99_ms\tp999_ms\tmax_ms\tbroker_cpu_s"
                     + "\tbench_cpu_s\tload1");
             String sendQueue = sqs.createQueue(prefix + "-send");
@@ -85,7 +90,8 @@ public final class SqsBench {
             });
             measure("receive", brokerPid, () -> drain(sqs, batchQueue, threads, batched[0]));
             String e2eQueue = sqs.createQueue(prefix + "-e2e");
-            measure("e2e", brokerPid, () -> e2e(sqs, e2eQueue, size, threads, seconds, e2eRate));
+            measure("e2e", brokerPid, () -> e2e(sqs, e2eQueue, size, threads, seconds, e2eRate,
+                    System.getProperty("e2e.trace")));
         }
     }
 
@@ -421,14 +427,14 @@ public final class SqsBench {
         return new Result(received.get(), (System.nanoTime() - start) / 1e9, latency);
     }
 
-    private static Result e2e(Calls sqs, String url, int size, int threads, int seconds, int rate)
+    /** @param traceFile where each message's stamps go ({@code -De2e.trace}), or null */
+    private static Result e2e(Calls sqs, String url, int size, int threads, int seconds, int rate, String traceFile)
             throws InterruptedException {
         Histogram latency = new ConcurrentHistogram(3);
         AtomicLong received = new AtomicLong();
         AtomicBoolean sending = new AtomicBoolean(true);
         long[] sentCount = new long[1];
         String padding = "x".repeat(Math.max(0, size - 20));
-        String traceFile = System.getProperty("e2e.trace");
         java.util.Queue<String> trace = traceFile == null ? null : new java.util.concurrent.ConcurrentLinkedQueue<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
