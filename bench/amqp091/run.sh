@@ -14,12 +14,15 @@
 # included. Results: target/runs/<stamp>/results.tsv and summary.md, kept in
 # bench/results/<date>/amqp091/. Everything binds 127.0.0.1.
 #
-#   bench/amqp091/fetch-deps.sh; bench/amqp091/run.sh      (REPS=3 DURATION=30 WORKLOADS="a b c")
+#   bench/amqp091/fetch-deps.sh; bench/amqp091/run.sh      (REPS=3 DURATION=30 WARMUP=60 WORKLOADS="a b c")
 #
 # WARMUP=S first runs the same workload for S seconds on other queues against the same broker
 # process, unmeasured, so the measured run sees a warmed-up broker (Trilog starts fresh per run,
 # and its JIT compilation otherwise falls into the measured seconds; RabbitMQ runs one node for
-# the whole script). Default 0: no warm-up, as the runs before 2026-12-05 evening.
+# the whole script). Default 60: Trilog's hottest AMQP methods reach C2 code only 21-42 s after the
+# load starts (amqp7's compile log, RESULTS.md 2026-12-07), so a shorter warm-up measures the JIT
+# and the rate keeps climbing through the measured seconds. WARMUP=0 repeats the runs before
+# 2026-12-07 (cold broker; WARMUP=20 the ones of 2026-12-06/07).
 #
 # Two Trilog builds side by side (an A/B of a change, interleaved on the same machine): name each
 # jar in BUILDS and put the names in BROKERS (a name starts with "trilog"); the broker order
@@ -46,7 +49,7 @@ REPS="${REPS:-3}"
 DURATION="${DURATION:-30}"
 WORKLOADS="${WORKLOADS:-a b c}"
 WORKLOADS="${WORKLOADS//,/ }" # "a,c" or "a c"
-WARMUP="${WARMUP:-0}"
+WARMUP="${WARMUP:-60}"
 BASELINE_JAR="${BASELINE_JAR:-}"
 BUILDS="${BUILDS:-}${BASELINE_JAR:+ trilog-base=$BASELINE_JAR}"
 BROKERS="${BROKERS:-trilog${BASELINE_JAR:+ trilog-base} rabbitmq}"
