@@ -657,6 +657,9 @@ class ReplicatedNodeTest {
         return out;
     }
 
+    /** Each {@link #appendTo} call's own producer id, far from the ids the cluster hands out. */
+    private final java.util.concurrent.atomic.AtomicLong testProducerIds = new java.util.concurrent.atomic.AtomicLong(1L << 40);
+
     /**
      * Appends one record through {@code node} as an idempotent producer of its own, retrying a
      * refusal with NotLeaderOrFollower as a Kafka producer does: a node may still believe it leads
@@ -665,26 +668,35 @@ class ReplicatedNodeTest {
      * and sequence, is then answered with the first copy's offset instead of written twice. The
      * offset check catches a retry that appended twice.
      */
-    /** Each {@link #appendTo} call's own producer id, far from the ids the cluster hands out. */
-    private final java.util.concurrent.atomic.AtomicLong testProducerIds = new java.util.concurrent.atomic.AtomicLong(1L << 40);
-
     private void appendTo(TopicPartition tp, int node, String value, long expectedOffset) throws Exception {
         appendTo(tp, node, RecordData.of(1_000, null, value.getBytes(StandardCharsets.UTF_8)), expectedOffset);
     }
 
     private void appendTo(TopicPartition tp, int node, RecordData record, long expectedOffset) throws Exception {
         long producerId = testProducerIds.incrementAndGet();
+        retryWhile(e -> e instanceof java.util.concurrent.ExecutionException
+                && e.getCause() instanceof org.apache.kafka.common.errors.NotLeaderOrFollowerException, () -> {
+            var result = nodes[node].appender().append(tp, RecordFormat.buildIdempotent(producerId, (short) 0, 0,
+                    List.of(record))).get(60, TimeUnit.SECONDS);
+            assertThat(result.firstOffset()).as("offset of %s", new String(record.value(), StandardCharsets.UTF_8))
+                    .isEqualTo(expectedOffset);
+        });
+    }
+
+    /** A step of a test that may throw anything. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code step} until it completes, again every 200 ms while it fails {@code retriable}ly, for up to 120 s. */
+    private static void retryWhile(java.util.function.Predicate<Exception> retriable, Step step) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             try {
-                var result = nodes[node].appender().append(tp, RecordFormat.buildIdempotent(producerId, (short) 0, 0,
-                        List.of(record))).get(60, TimeUnit.SECONDS);
-                assertThat(result.firstOffset()).as("offset of %s", new String(record.value(), StandardCharsets.UTF_8))
-                        .isEqualTo(expectedOffset);
+                step.run();
                 return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.NotLeaderOrFollowerException)
-                        || System.nanoTime() > deadline) {
+            } catch (Exception e) {
+                if (!retriable.test(e) || System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(200);
@@ -1548,18 +1560,7 @@ class ReplicatedNodeTest {
      * groups it joined moments ago may still be electing or sending it their logs.
      */
     private void serveQueues(int node) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            try {
-                nodes[node].serveQueues(nodes[node].leaderEpoch());
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
+        retryWhile(e -> e instanceof IOException, () -> nodes[node].serveQueues(nodes[node].leaderEpoch()));
     }
 
     /** Whether two nodes hold the same topics (and ids, configs), committed offsets, queues, maps and share state. */
