@@ -37,8 +37,8 @@ final class ForwardedListener implements Listener {
         this.cluster = cluster;
         this.advertisedHost = advertisedHost;
         this.endpoints = endpoints;
-        this.door = new LeaderDoor(frontend.name(), cluster, leadership::servingHere, frontend::boundAddress,
-                node -> endpoints.of(node, address.portKey()));
+        this.door = new LeaderDoor(frontend.name(), cluster::leader, cluster.nodeId(), leadership::servingHere,
+                frontend::boundAddress, node -> endpoints.of(node, address.portKey()), LeaderDoor.HOLD);
         leadership.add(door);
     }
 

@@ -1,6 +1,5 @@
 package dev.trilog.gateway.cluster;
 
-import dev.trilog.log.Cluster;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -18,6 +17,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -38,35 +38,56 @@ import org.slf4j.LoggerFactory;
  * <p>A connection is bound to the leader of the moment it was accepted. When another node
  * becomes leader, the connections relayed to the old one are closed (from both ends), so their
  * clients reconnect — as after a RabbitMQ node failure — and reach the new one; an AMQP client
- * loses its unacknowledged deliveries to redelivery, an SQS client retries its request. A
- * connection accepted while no node serves (an election, a takeover) is closed at once.
+ * loses its unacknowledged deliveries to redelivery, an SQS client retries its request.
+ *
+ * <p>A connection accepted while no node serves (an election, a takeover), or while the leader's
+ * address cannot be reached (it just died, or restarted on another port and its new address is not
+ * recorded yet), is held — its bytes left unread — and relayed as soon as a node serves, for up to
+ * {@link #HOLD}; only then is it closed. Closing at once failed the clients that retry quickly: the
+ * AWS SDK's three retries are spent within a second, an election and takeover take about as long.
  */
 public final class LeaderDoor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LeaderDoor.class);
 
+    /**
+     * How long a connection waits for a node to serve: past an election and a takeover (about a
+     * second each), below the clients' own time-outs (RabbitMQ's Java client waits 10 s for its
+     * handshake, the AWS SDK 30 s for an answer).
+     */
+    public static final Duration HOLD = Duration.ofSeconds(5);
+    private static final long RETRY_MS = 100;
+
     private final String name;
-    private final Cluster cluster;
+    private final Supplier<OptionalInt> leader;
+    private final int self;
     private final BooleanSupplier servingHere;
     private final Supplier<InetSocketAddress> local;
     private final IntFunction<Optional<InetSocketAddress>> leaderAddress;
+    private final long holdNanos;
     /** Every relayed connection (the client's end) and the node it was relayed to. */
     private final Map<Channel, Integer> relayed = new ConcurrentHashMap<>();
     private EventLoopGroup group;
     private Channel server;
 
     /**
+     * @param leader        the cluster's leader as this node knows it (empty during an election)
+     * @param self          this node's id
      * @param servingHere   whether this node serves the queues now (it leads and took them over)
      * @param local         this node's own frontend, on loopback
      * @param leaderAddress another node's public address for this frontend, once it recorded it
+     * @param hold          how long a connection waits for a node to serve ({@link #HOLD})
      */
-    public LeaderDoor(String name, Cluster cluster, BooleanSupplier servingHere, Supplier<InetSocketAddress> local,
-            IntFunction<Optional<InetSocketAddress>> leaderAddress) {
+    public LeaderDoor(String name, Supplier<OptionalInt> leader, int self, BooleanSupplier servingHere,
+            Supplier<InetSocketAddress> local, IntFunction<Optional<InetSocketAddress>> leaderAddress,
+            Duration hold) {
         this.name = name;
-        this.cluster = cluster;
+        this.leader = leader;
+        this.self = self;
         this.servingHere = servingHere;
         this.local = local;
         this.leaderAddress = leaderAddress;
+        this.holdNanos = hold.toNanos();
     }
 
     /** Binds {@code host:port} and starts relaying; returns the bound address. */
@@ -99,12 +120,12 @@ public final class LeaderDoor implements AutoCloseable {
 
     /** Closes the connections relayed to a node that no longer leads (call on every change of leader). */
     public void leaderChanged() {
-        OptionalInt leader = cluster.leader();
-        if (leader.isEmpty()) {
+        OptionalInt now = leader.get();
+        if (now.isEmpty()) {
             return; // an election: connections to a dead leader end by themselves, the others once one is elected
         }
         relayed.forEach((client, node) -> {
-            if (node != leader.getAsInt()) {
+            if (node != now.getAsInt()) {
                 client.close();
             }
         });
@@ -117,13 +138,13 @@ public final class LeaderDoor implements AutoCloseable {
 
     /** Where a connection accepted now goes: the node and its address, or null while none serves. */
     private Target target() {
-        OptionalInt leader = cluster.leader();
-        if (leader.isEmpty()) {
+        OptionalInt now = leader.get();
+        if (now.isEmpty()) {
             return null;
         }
-        int node = leader.getAsInt();
-        if (node == cluster.nodeId()) {
-            return cluster.isLeader() && servingHere.getAsBoolean() ? new Target(node, local.get()) : null;
+        int node = now.getAsInt();
+        if (node == self) {
+            return servingHere.getAsBoolean() ? new Target(node, local.get()) : null;
         }
         return leaderAddress.apply(node).map(address -> new Target(node, address)).orElse(null);
     }
@@ -131,18 +152,29 @@ public final class LeaderDoor implements AutoCloseable {
     private record Target(int node, InetSocketAddress address) {
     }
 
-    /** The client's connection: opens the one to the target, then relays what the client sends. */
+    /**
+     * The client's connection: opens the one to the target (waiting for one up to the hold), then
+     * relays what the client sends. Runs on the client's event loop only, as the connect listener
+     * and the retries do.
+     */
     private final class ClientSide extends ChannelInboundHandlerAdapter {
 
         private Channel toTarget;
+        private long deadline;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            Channel client = ctx.channel();
+            deadline = System.nanoTime() + holdNanos;
+            relay(ctx.channel());
+        }
+
+        private void relay(Channel client) {
+            if (!client.isActive()) {
+                return; // the client gave up waiting
+            }
             Target target = target();
             if (target == null) {
-                log.debug("No node serves the queues now; closing {} connection from {}", name, client.remoteAddress());
-                client.close();
+                waitOrClose(client, "no node serves the queues");
                 return;
             }
             relayed.put(client, target.node());
@@ -157,15 +189,28 @@ public final class LeaderDoor implements AutoCloseable {
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                     .handler(new TargetSide(client));
             bootstrap.connect(address).addListener((ChannelFutureListener) connected -> {
-                if (connected.isSuccess()) {
-                    toTarget = connected.channel();
-                    client.read();
-                } else {
+                if (!connected.isSuccess()) {
+                    relayed.remove(client);
                     log.debug("Cannot reach node {} at {} for a {} client", target.node(), address, name,
                             connected.cause());
-                    client.close();
+                    waitOrClose(client, "node " + target.node() + " cannot be reached at " + address);
+                } else if (!client.isActive()) {
+                    connected.channel().close(); // closed meanwhile: by its client, or as the leader changed
+                } else {
+                    toTarget = connected.channel();
+                    client.read();
                 }
             });
+        }
+
+        private void waitOrClose(Channel client, String why) {
+            if (System.nanoTime() - deadline >= 0) {
+                log.debug("Closing a {} connection from {} after {} ms: {}", name, client.remoteAddress(),
+                        holdNanos / 1_000_000, why);
+                client.close();
+                return;
+            }
+            client.eventLoop().schedule(() -> relay(client), RETRY_MS, TimeUnit.MILLISECONDS);
         }
 
         @Override
