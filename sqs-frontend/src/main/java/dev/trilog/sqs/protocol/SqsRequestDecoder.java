@@ -54,12 +54,17 @@ final class SqsRequestDecoder {
         if (body.length == 0) {
             members = JsonNodeFactory.instance.objectNode();
         } else {
-            String text = Utf8.decodeOrNull(body);
-            if (text == null) {
-                throw notUtf8(action, true, "the request body");
-            }
             try {
-                JsonNode node = json.readTree(text);
+                JsonNode node;
+                if (plainAscii(body)) {
+                    node = json.readTree(body); // read from the bytes: no String of the body and no chars of it
+                } else {
+                    String text = Utf8.decodeOrNull(body);
+                    if (text == null) {
+                        throw notUtf8(action, true, "the request body");
+                    }
+                    node = json.readTree(text);
+                }
                 if (!(node instanceof ObjectNode object)) {
                     throw new SqsException(SqsError.SERIALIZATION_EXCEPTION, "The request body is not a JSON object.");
                 }
@@ -69,6 +74,20 @@ final class SqsRequestDecoder {
             }
         }
         return new SqsRequest(action, new SqsParams(members), host, requestId, answerOn);
+    }
+
+    /**
+     * Bytes 1–127 only: ASCII, which is well-formed UTF-8 as it stands, so Jackson may read the
+     * bytes themselves. No NUL, which Jackson's encoding detection would take for UTF-16 or
+     * UTF-32 (and which no JSON text holds, so such a body is read as text and refused there).
+     */
+    private static boolean plainAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
