@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * SendMessage and SendMessageBatch: each message is checked against SQS's rules for its queue
@@ -46,7 +47,8 @@ final class SendActions {
      * by another protocol) is digested on receive.
      */
     static final String BODY_MD5_HEADER = Message.RESERVED_PREFIX + "sqs-md5-of-body";
-    private static final String ID_CHARACTERS = "[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}";
+    private static final Pattern ID_CHARACTERS =
+            Pattern.compile("[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}");
 
     private final QueueDirectory directory;
 
@@ -158,7 +160,7 @@ final class SendActions {
     }
 
     private static void checkId(String name, String value) {
-        if (value != null && !value.matches(ID_CHARACTERS)) {
+        if (value != null && !ID_CHARACTERS.matcher(value).matches()) {
             throw SqsException.invalidValue(name, value, name + " can only include alphanumeric and punctuation"
                     + " characters. 1 to 128 in length.");
         }
