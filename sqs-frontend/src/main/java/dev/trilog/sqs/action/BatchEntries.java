@@ -9,6 +9,7 @@ import dev.trilog.sqs.protocol.SqsParams;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The rules every batch action shares: 1 to 10 entries ({@code EmptyBatchRequest},
@@ -19,6 +20,8 @@ import java.util.Set;
 final class BatchEntries {
 
     static final int MAX_ENTRIES = 10;
+    /** Compiled once: {@code String.matches} compiled it for every entry of every batch. */
+    private static final Pattern ENTRY_ID = Pattern.compile("[A-Za-z0-9_-]{1,80}");
 
     private final ObjectNode result = JsonNodeFactory.instance.objectNode();
     private final ArrayNode successful = result.putArray("Successful");
@@ -38,7 +41,7 @@ final class BatchEntries {
         Set<String> ids = new HashSet<>();
         for (SqsParams entry : entries) {
             String id = entry.string("Id").orElseThrow(() -> SqsException.missingParameter(entryName + ".N.Id"));
-            if (!id.matches("[A-Za-z0-9_-]{1,80}")) {
+            if (!ENTRY_ID.matcher(id).matches()) {
                 throw new SqsException(SqsError.INVALID_BATCH_ENTRY_ID, "A batch entry id can only contain"
                         + " alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.");
             }

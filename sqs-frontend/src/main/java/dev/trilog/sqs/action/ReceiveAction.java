@@ -143,7 +143,8 @@ final class ReceiveAction {
             ObjectNode attributes = out.putObject("Attributes");
             systemValues.forEach(attributes::put);
         }
-        Map<String, MessageAttribute> shown = selected(AttributeMapping.fromHeaders(message.headers()), attributeNames);
+        Map<String, MessageAttribute> shown = attributeNames.isEmpty() ? Map.of()
+                : selected(AttributeMapping.fromHeaders(message.headers()), attributeNames);
         if (!shown.isEmpty()) {
             out.put("MD5OfMessageAttributes", MessageDigests.ofAttributes(shown));
             ObjectNode attributes = out.putObject("MessageAttributes");

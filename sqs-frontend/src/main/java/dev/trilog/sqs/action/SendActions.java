@@ -20,10 +20,12 @@ import dev.trilog.sqs.protocol.SqsRequest;
 import dev.trilog.sqs.queue.QueueAttributeRules;
 import dev.trilog.sqs.queue.SqsQueue;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * SendMessage and SendMessageBatch: each message is checked against SQS's rules for its queue
@@ -45,7 +47,8 @@ final class SendActions {
      * by another protocol) is digested on receive.
      */
     static final String BODY_MD5_HEADER = Message.RESERVED_PREFIX + "sqs-md5-of-body";
-    private static final String ID_CHARACTERS = "[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}";
+    private static final Pattern ID_CHARACTERS =
+            Pattern.compile("[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}");
 
     private final QueueDirectory directory;
 
@@ -105,9 +108,13 @@ final class SendActions {
     private Prepared prepare(SqsQueue queue, SqsParams params) {
         String body = params.string("MessageBody").orElse(null);
         MessageValidation.checkBody(body);
+        // the body's one UTF-8 form, for its size, its MD5 and the message (which keeps the array):
+        // well-formed, checkBody allows no lone surrogate
+        byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         Map<String, MessageAttribute> attributes = MessageValidation.attributes(params, "MessageAttributes");
         Map<String, MessageAttribute> system = MessageValidation.attributes(params, "MessageSystemAttributes");
-        MessageValidation.checkSize(body, attributes, queue.intAttribute(QueueAttributeRules.MAXIMUM_MESSAGE_SIZE));
+        long size = MessageValidation.size(bodyBytes.length, attributes);
+        MessageValidation.checkSize(size, queue.intAttribute(QueueAttributeRules.MAXIMUM_MESSAGE_SIZE));
         String groupId = params.string("MessageGroupId").orElse(null);
         String deduplicationId = params.string("MessageDeduplicationId").orElse(null);
         long delaySeconds = delaySeconds(queue, params);
@@ -126,8 +133,8 @@ final class SendActions {
         }
         checkId("MessageGroupId", groupId);
         checkId("MessageDeduplicationId", deduplicationId);
-        String md5OfBody = MessageDigests.ofBody(body);
-        Message.Builder message = Message.builder().body(body)
+        String md5OfBody = MessageDigests.ofBody(bodyBytes);
+        Message.Builder message = Message.builder().body(bodyBytes)
                 .headers(AttributeMapping.toHeaders(attributes))
                 .properties(MessageProperties.builder().messageId(RandomIds.next()).build())
                 .unknownProperty(BODY_MD5_HEADER, HeaderValue.ofString(md5OfBody));
@@ -137,8 +144,7 @@ final class SendActions {
         }
         PublishOptions options = new PublishOptions(delaySeconds * 1000, deduplicationId, groupId);
         return new Prepared(new Publish(message.build(), options), md5OfBody,
-                MessageDigests.ofAttributes(attributes), MessageDigests.ofAttributes(system),
-                MessageValidation.size(body, attributes));
+                MessageDigests.ofAttributes(attributes), MessageDigests.ofAttributes(system), size);
     }
 
     private static long delaySeconds(SqsQueue queue, SqsParams params) {
@@ -154,7 +160,7 @@ final class SendActions {
     }
 
     private static void checkId(String name, String value) {
-        if (value != null && !value.matches(ID_CHARACTERS)) {
+        if (value != null && !ID_CHARACTERS.matcher(value).matches()) {
             throw SqsException.invalidValue(name, value, name + " can only include alphanumeric and punctuation"
                     + " characters. 1 to 128 in length.");
         }

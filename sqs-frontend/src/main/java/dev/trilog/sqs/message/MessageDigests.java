@@ -23,12 +23,28 @@ public final class MessageDigests {
     private static final byte STRING_TRANSPORT = 1;
     private static final byte BINARY_TRANSPORT = 2;
     private static final HexFormat HEX = HexFormat.of();
+    /**
+     * Each thread's MD5, reset by each {@code digest}: looking the algorithm up among the
+     * providers for every message cost more than digesting a small body.
+     */
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    });
 
     private MessageDigests() {
     }
 
     public static String ofBody(String body) {
-        return HEX.formatHex(md5().digest(body.getBytes(StandardCharsets.UTF_8)));
+        return ofBody(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #ofBody(String)} of a body already in its UTF-8 form. */
+    public static String ofBody(byte[] utf8) {
+        return HEX.formatHex(md5().digest(utf8));
     }
 
     /** The digest of a set of attributes; null when there are none (SQS then omits the member). */
@@ -58,10 +74,6 @@ public final class MessageDigests {
     }
 
     private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has MD5", e);
-        }
+        return MD5.get();
     }
 }

@@ -6,13 +6,12 @@ import dev.trilog.sqs.protocol.SqsException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -40,11 +39,17 @@ public final class ReceiptHandles {
 
     private final Supplier<List<byte[]>> secrets;
     /**
-     * The secrets as last read, each as an HMAC initialised with it; the first seals. Each use
-     * works on a clone: looking the algorithm up and initialising a {@link Mac} for every handle
-     * showed in the SQS profile ({@code Mac.chooseProvider}).
+     * The secrets as last read, each as an HMAC initialised with it; the first seals. Never used
+     * itself: each thread works on its own clones ({@link #macs}); looking the algorithm up and
+     * initialising a {@link Mac} for every handle showed in the SQS profile
+     * ({@code Mac.chooseProvider}), and so did a clone per handle.
      */
     private volatile List<Mac> keys;
+    private final ThreadLocal<ThreadMacs> threadMacs = new ThreadLocal<>();
+
+    /** One thread's clones of {@code of}, with room for a digest. */
+    private record ThreadMacs(List<Mac> of, Mac[] macs, byte[] digest) {
+    }
 
     public ReceiptHandles(byte[] secret) {
         this(() -> List.of(secret));
@@ -85,7 +90,9 @@ public final class ReceiptHandles {
         buffer.put(VERSION).putInt(handle.partition()).putLong(handle.offset()).putInt(handle.acquisitions())
                 .put(queue);
         byte[] bytes = buffer.array();
-        System.arraycopy(mac(keys.get(0), bytes, bytes.length - MAC_LENGTH), 0, bytes, bytes.length - MAC_LENGTH, MAC_LENGTH);
+        ThreadMacs macs = macs(keys);
+        byte[] digest = mac(macs.macs()[0], bytes, bytes.length - MAC_LENGTH, macs.digest());
+        System.arraycopy(digest, 0, bytes, bytes.length - MAC_LENGTH, MAC_LENGTH);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
@@ -103,10 +110,10 @@ public final class ReceiptHandles {
             throw invalid(text);
         }
         int signedLength = bytes.length - MAC_LENGTH;
-        if (!sealedByAny(keys, bytes, signedLength)) {
+        if (!sealedByAny(macs(keys), bytes, signedLength)) {
             List<Mac> current = readKeys(); // another node's secret may have arrived
             keys = current;
-            if (!sealedByAny(current, bytes, signedLength)) {
+            if (!sealedByAny(macs(current), bytes, signedLength)) {
                 throw invalid(text);
             }
         }
@@ -118,26 +125,47 @@ public final class ReceiptHandles {
         return new DeliveryTag(queue, partition, offset, acquisitions);
     }
 
-    private static boolean sealedByAny(List<Mac> keys, byte[] bytes, int signedLength) {
-        byte[] seal = Arrays.copyOfRange(bytes, signedLength, bytes.length);
-        for (Mac key : keys) {
-            if (MessageDigest.isEqual(Arrays.copyOf(mac(key, bytes, signedLength), MAC_LENGTH), seal)) {
+    /** This thread's clones of {@code current}, made again when the secrets were read again. */
+    private ThreadMacs macs(List<Mac> current) {
+        ThreadMacs macs = threadMacs.get();
+        if (macs == null || macs.of() != current) {
+            Mac[] clones = new Mac[current.size()];
+            for (int i = 0; i < clones.length; i++) {
+                try {
+                    clones[i] = (Mac) current.get(i).clone();
+                } catch (CloneNotSupportedException e) {
+                    throw new IllegalStateException("the JDK's HmacSHA256 can be cloned", e);
+                }
+            }
+            macs = new ThreadMacs(current, clones, new byte[clones[0].getMacLength()]);
+            threadMacs.set(macs);
+        }
+        return macs;
+    }
+
+    private static boolean sealedByAny(ThreadMacs macs, byte[] bytes, int signedLength) {
+        for (Mac key : macs.macs()) {
+            byte[] digest = mac(key, bytes, signedLength, macs.digest());
+            int difference = 0; // in constant time, as MessageDigest.isEqual
+            for (int i = 0; i < MAC_LENGTH; i++) {
+                difference |= digest[i] ^ bytes[signedLength + i];
+            }
+            if (difference == 0) {
                 return true;
             }
         }
         return false;
     }
 
-    /** HMAC-SHA256 of the first {@code length} bytes under {@code key}, which is left as it was. */
-    private static byte[] mac(Mac key, byte[] bytes, int length) {
-        Mac mac;
-        try {
-            mac = (Mac) key.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's HmacSHA256 can be cloned", e);
-        }
+    /** HMAC-SHA256 of the first {@code length} bytes under {@code mac} into {@code digest}; the mac is reset. */
+    private static byte[] mac(Mac mac, byte[] bytes, int length, byte[] digest) {
         mac.update(bytes, 0, length);
-        return mac.doFinal();
+        try {
+            mac.doFinal(digest, 0);
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException("the digest buffer has the mac's length", e);
+        }
+        return digest;
     }
 
     private static SqsException invalid(String text) {

@@ -29,6 +29,11 @@ class MessageValidationTest {
         assertError(() -> MessageValidation.checkBody("nul \u0000"), SqsError.INVALID_MESSAGE_CONTENTS);
         assertError(() -> MessageValidation.checkBody("\uFFFE"), SqsError.INVALID_MESSAGE_CONTENTS);
         assertError(() -> MessageValidation.checkBody("lone \uD800 surrogate"), SqsError.INVALID_MESSAGE_CONTENTS);
+        assertError(() -> MessageValidation.checkBody("lone low \uDC00"), SqsError.INVALID_MESSAGE_CONTENTS);
+        assertError(() -> MessageValidation.checkBody("high at the end \uD83D"), SqsError.INVALID_MESSAGE_CONTENTS);
+        assertError(() -> MessageValidation.checkBody("two highs \uD83D\uD83D"), SqsError.INVALID_MESSAGE_CONTENTS);
+        assertError(() -> MessageValidation.checkBody("escape \u001B"), SqsError.INVALID_MESSAGE_CONTENTS);
+        MessageValidation.checkBody("edges \u0020\uD7FF\uFFFD\uDBFF\uDFFF");
         assertError(() -> MessageValidation.checkBody(""), SqsError.MISSING_PARAMETER);
     }
 
@@ -57,8 +62,9 @@ class MessageValidationTest {
     @Test
     void bodyAndAttributesCountTowardTheSize() {
         Map<String, MessageAttribute> attributes = Map.of("ab", MessageAttribute.ofString("String", "xyz"));
-        MessageValidation.checkSize("x".repeat(1013), attributes, 1024);
-        assertError(() -> MessageValidation.checkSize("x".repeat(1014), attributes, 1024),
+        assertThat(MessageValidation.size(1013, attributes)).isEqualTo(1024);
+        MessageValidation.checkSize(MessageValidation.size(1013, attributes), 1024);
+        assertError(() -> MessageValidation.checkSize(MessageValidation.size(1014, attributes), 1024),
                 SqsError.INVALID_PARAMETER_VALUE);
     }
 
