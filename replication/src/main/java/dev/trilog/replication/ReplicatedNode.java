@@ -151,6 +151,14 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         snapshots.applyTo(properties);
+        // Ratis' leader otherwise appends an entry of its own (the new commit index) every time its
+        // commit index moves: a second log write, fsync and appendEntries round on every replica for
+        // each entry of ours (bench/replication/RESULTS.md, 2026-12-07 raft8). It lets a node restarted
+        // alone re-apply what was committed without a leader, and tells followers of a commit at once;
+        // without it they learn it with the group's next entry or heartbeat (at most 250 ms later).
+        // Raft's commit index is volatile state, learnt again from the next leader, and every entry
+        // is still synced on a majority before it is acknowledged.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
         // read-only requests are read-index barriers (PartitionGroups.caughtUp); snapshot pieces are stale reads
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, cluster.nodes().stream()

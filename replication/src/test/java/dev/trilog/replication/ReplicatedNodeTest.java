@@ -470,6 +470,9 @@ class ReplicatedNodeTest {
             throws Exception {
         append(0, 0, 1);
         int lone = (partitionLeaderIndex(TP) + 1) % 3;
+        // a follower learns of a commit with the group's next entry or heartbeat: the lone node is
+        // to hold the first write applied before it is cut off
+        await("the lone node applied the first write", () -> engines[lone].partition(TP).logEndOffset() == 1);
         for (int i = 0; i < 3; i++) {
             if (i != lone) {
                 stopNode(i);
