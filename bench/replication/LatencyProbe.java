@@ -37,7 +37,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code amqp}: an AMQP 0-9-1 publish with confirms through node 1, to queues likewise led elsewhere;
  *   <li>{@code txn}: a Kafka transaction (one record to a partition not led by the coordinator, then
  *       commitTransaction) — the markers are written by the coordinator into partitions led elsewhere;
- *   <li>{@code createtopic}: the admin API's POST /api/v1/topics on a node that does not lead the metadata group.
+ *   <li>{@code createtopic}: the admin API's POST /api/v1/topics on a node that does not lead the
+ *       metadata group (each topic deleted, untimed, before the next is created).
  * </ul>
  *
  * Usage: LatencyProbe KAFKA_PORTS(comma) AMQP_PORT SQS_PORT ADMIN_PORTS(comma) COUNT [paths…]
@@ -71,12 +72,17 @@ public final class LatencyProbe {
                 : List.of("sqs", "amqp", "txn", "createtopic");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, probe.bootstrap))) {
             for (String path : paths) {
-                switch (path) {
-                    case "sqs" -> probe.sqs(admin);
-                    case "amqp" -> probe.amqp(admin);
-                    case "txn" -> probe.txn(admin);
-                    case "createtopic" -> probe.createTopic(admin);
-                    default -> throw new IllegalArgumentException(path);
+                try {
+                    switch (path) {
+                        case "sqs" -> probe.sqs(admin);
+                        case "amqp" -> probe.amqp(admin);
+                        case "txn" -> probe.txn(admin);
+                        case "createtopic" -> probe.createTopic(admin);
+                        default -> throw new IllegalArgumentException(path);
+                    }
+                } catch (Exception e) { // one path failing leaves the others measured
+                    System.out.printf("%-48s FAILED: %s%n", path, e);
+                    e.printStackTrace();
                 }
             }
         }
@@ -164,9 +170,14 @@ public final class LatencyProbe {
             producer.initTransactions();
             int coordinator = metadataLeader(admin);
             List<Integer> elsewhere = new ArrayList<>();
-            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
-                if (p.leader() != null && p.leader().id() != coordinator) {
-                    elsewhere.add(p.partition());
+            // right after the topic's creation its groups' first leaders may all be one node; the
+            // preferred replicas (spread over the nodes) take the lead within seconds
+            for (int attempt = 0; attempt < 30 && elsewhere.isEmpty(); attempt++) {
+                Thread.sleep(1000);
+                for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+                    if (p.leader() != null && p.leader().id() != coordinator) {
+                        elsewhere.add(p.partition());
+                    }
                 }
             }
             System.out.printf("  coordinator %d, partitions led elsewhere %s%n", coordinator, elsewhere);
@@ -184,14 +195,23 @@ public final class LatencyProbe {
         int port = adminPorts.get(follower - 1);
         System.out.printf("  metadata leader %d, creating through node %d%n", leader, follower);
         int[] next = {0};
-        measure("CreateTopic through a follower (admin API)", List.of(port), p -> {
-            String body = "{\"name\":\"latct" + run + "t" + next[0]++ + "\",\"partitions\":1}";
+        String[] created = {null};
+        // each topic is deleted before the next is created (not measured): a group per partition,
+        // and 200 idle groups' heartbeats would load the machine more with every topic
+        measureTimed("CreateTopic through a follower (admin API)", List.of(port), p -> {
+            if (created[0] != null) {
+                admin.deleteTopics(List.of(created[0])).all().get();
+            }
+            created[0] = "latct" + run + "t" + next[0]++;
+            String body = "{\"name\":\"" + created[0] + "\",\"partitions\":1}";
+            long start = System.nanoTime();
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/api/v1/topics"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("create topic: " + response.statusCode() + " " + response.body());
             }
+            return System.nanoTime() - start;
         });
     }
 
@@ -199,8 +219,21 @@ public final class LatencyProbe {
         void run(T target) throws Exception;
     }
 
-    /** {@code count} calls, one after another, cycling through {@code targets}; the first tenth (at least 5) warms and is not counted. */
+    /** A call that times its own measured part (returns its nanoseconds), leaving out its set-up. */
+    interface TimedCall<T> {
+        long run(T target) throws Exception;
+    }
+
     private <T> void measure(String what, Collection<T> targets, Call<T> call) throws Exception {
+        measureTimed(what, targets, target -> {
+            long start = System.nanoTime();
+            call.run(target);
+            return System.nanoTime() - start;
+        });
+    }
+
+    /** {@code count} calls, one after another, cycling through {@code targets}; the first tenth (at least 5) warms and is not counted. */
+    private <T> void measureTimed(String what, Collection<T> targets, TimedCall<T> call) throws Exception {
         if (targets.isEmpty()) {
             System.out.printf("%-48s none led elsewhere%n", what);
             return;
@@ -210,10 +243,9 @@ public final class LatencyProbe {
         long[] micros = new long[count];
         for (int i = -warm; i < count; i++) {
             T target = cycle.get(Math.floorMod(i, cycle.size()));
-            long start = System.nanoTime();
-            call.run(target);
+            long nanos = call.run(target);
             if (i >= 0) {
-                micros[i] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+                micros[i] = TimeUnit.NANOSECONDS.toMicros(nanos);
             }
             Thread.sleep(20); // a low rate: the group is idle between two requests
         }

@@ -13,7 +13,7 @@ JARS="${JARS:?JARS=\"name=jar ...\"}"
 COUNT="${COUNT:-200}"
 BASE_PORT="${BASE_PORT:-29400}"
 PATHS="${PATHS:-sqs amqp txn createtopic}"
-OUT="${OUT:-bench/results/$(date -u +%Y-%m-%d)/replication-latency-$(date -u +%H%M%S)}"
+OUT="${OUT:-bench/results/$(date -u +%Y-%m-%d)/replication/latency-$(date -u +%Y%m%dT%H%M%SZ)}"
 T=bench/kafka/target
 AMQP_JAR=$(ls ~/.m2/repository/com/rabbitmq/amqp-client/5.23.0/amqp-client-5.23.0.jar)
 CP="$T/classes-latency:$T/lib-tools/*:$AMQP_JAR"
@@ -44,7 +44,7 @@ for spec in $JARS; do
   for n in 1 2 3; do
     java -Xmx1g -jar "$jar" serve --data-dir "$data/node-$n" --kafka-port $((BASE_PORT + n)) \
         --amqp-port $((BASE_PORT + 10 + n)) --sqs-port $((BASE_PORT + 20 + n)) --admin-port $((BASE_PORT + 30 + n)) \
-        --set cluster.nodes=$cluster --set node.id=$n >"$OUT/$name-node-$n.log" 2>&1 &
+        --set cluster.nodes=$cluster --set node.id=$n >"$data/node-$n.log" 2>&1 &
     PIDS+=($!)
   done
   for n in 1 2 3; do wait_port $((BASE_PORT + 30 + n)) "${PIDS[$((n - 1))]}" || { echo "node $n did not start"; exit 1; }; done
@@ -54,6 +54,7 @@ for spec in $JARS; do
   java -cp "$CP" LatencyProbe "$kafka" $((BASE_PORT + 11)) $((BASE_PORT + 21)) "$admin" "$COUNT" $PATHS 2>"$OUT/$name-probe.err" \
       | tee -a "$OUT/summary.txt"
   stop_all
+  for n in 1 2 3; do tail -200 "$data/node-$n.log" >"$OUT/$name-node-$n.log"; done # whole logs run to 100 MB
   rm -rf "$data"
 done
 echo "results: $OUT"
