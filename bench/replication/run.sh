@@ -43,16 +43,8 @@ for spec in $JARS; do
 done
 BASE_PORT="${BASE_PORT:-24000}"   # below the ephemeral range; node n: kafka BASE+n, controller/raft BASE+10+n, admin BASE+20+n
 
-PIDS=()
-stop_all() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  done
-  PIDS=()
-}
-trap stop_all EXIT
+# shellcheck source=processes.sh
+source "$(dirname "$0")/processes.sh"
 
 cpu_all() { # utime+stime of every broker process, in clock ticks
   local sum=0 t

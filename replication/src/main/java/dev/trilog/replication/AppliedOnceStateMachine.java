@@ -34,6 +34,27 @@ abstract class AppliedOnceStateMachine extends BaseStateMachine {
     /** Records {@code index} as applied, so a restart skips it. */
     protected abstract void recordApplied(long index);
 
+    /** Where another replica fetching this one's snapshot is answered from ({@link SnapshotFetch}). */
+    protected abstract SnapshotCheckpoints checkpoints();
+
+    /**
+     * A read-only request: an empty one is a read-index barrier ({@link LeaderSubmission#readIndex}),
+     * which Ratis passes on only once this replica applied everything its leader had committed
+     * when asked, so its answer carries nothing; any other is another replica fetching this one's
+     * checkpoint ({@link SnapshotFetch}).
+     */
+    @Override
+    public final CompletableFuture<Message> query(Message request) {
+        if (request.getContent().isEmpty()) {
+            return CompletableFuture.completedFuture(Message.EMPTY);
+        }
+        try {
+            return CompletableFuture.completedFuture(Message.valueOf(checkpoints().answer(request.getContent())));
+        } catch (java.io.IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();

@@ -102,9 +102,11 @@ final class EmptyLogNudge implements AutoCloseable {
         }
         emptySince = System.nanoTime();
         long remembered = committedAsTheLeaderRemembers(leader);
-        if (remembered <= 0) {
+        if (remembered < 0) {
             return; // the leader knows this node has nothing (a new cluster, slow to start): it will send
         }
+        // 0 counts: a group whose only entry is the leader's first configuration (a partition never
+        // written to) is as stuck — Ratis' own commit-index entries used to put a second one behind it
         log.warn("This node's Raft log of group {} is empty and leader {} has sent it nothing it could take for {} s: the leader"
                 + " remembers this node's log from before it was lost (committed up to entry {}). Asking it to step"
                 + " down, so the next leader starts from what this node has.", group, leader, PATIENCE_MS / 1000,

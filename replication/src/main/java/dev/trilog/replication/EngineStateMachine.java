@@ -346,14 +346,9 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
         SnapshotCheckpoints.record(snapshots, at, state);
     }
 
-    /** Another node fetching this one's snapshot ({@link SnapshotFetch}): answered from {@link SnapshotCheckpoints}. */
     @Override
-    public CompletableFuture<Message> query(Message request) {
-        try {
-            return CompletableFuture.completedFuture(Message.valueOf(checkpoints.answer(request.getContent())));
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    protected SnapshotCheckpoints checkpoints() {
+        return checkpoints;
     }
 
     /**

@@ -28,6 +28,8 @@ final class GroupWriter implements AutoCloseable {
     /** Set once this node's server holds the group; until then every write goes through the client. */
     private volatile LeaderSubmission leader;
     private volatile EntryCoalescing coalescing;
+    /** Set with {@link #leader}: has this node learn of a commit it waits for at once ({@link CommitNudge}). */
+    private volatile CommitNudge nudge;
     private final Route route = new Route();
 
     /**
@@ -55,6 +57,7 @@ final class GroupWriter implements AutoCloseable {
      */
     GroupWriter submitDirectlyWhileLeading(LeaderSubmission leader) {
         this.coalescing = new EntryCoalescing(leader::submit, appliedThrough);
+        this.nudge = new CommitNudge(leader::readIndex, appliedThrough);
         this.leader = leader;
         return this;
     }
@@ -115,13 +118,18 @@ final class GroupWriter implements AutoCloseable {
         return applied(client.async().send(Message.valueOf(LogCommand.encode(command))));
     }
 
-    /** The write's result once committed and applied on this node; the group's refusal as a failure. */
+    /**
+     * The write's result once committed and applied on this node; the group's refusal as a failure.
+     * The leader answers once it applied the write; this node, when it does not lead, may not know
+     * of the commit yet, and is told at once ({@link CommitNudge}) once its server holds the group.
+     */
     private CompletableFuture<AppendResult> applied(CompletableFuture<RaftClientReply> sent) {
         return sent.thenCompose(reply -> {
             if (!reply.isSuccess()) {
                 throw new IllegalStateException("the Raft group did not commit the write", reply.getException());
             }
-            return appliedThrough.apply(reply.getLogIndex())
+            CommitNudge asking = nudge;
+            return (asking == null ? appliedThrough.apply(reply.getLogIndex()) : asking.appliedThrough(reply.getLogIndex()))
                     .thenApply(applied -> LogCommand.decodeReply(reply.getMessage().getContent().toByteArray()));
         });
     }

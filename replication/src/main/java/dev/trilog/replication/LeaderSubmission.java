@@ -2,6 +2,7 @@ package dev.trilog.replication;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.ratis.protocol.ClientId;
@@ -52,14 +53,7 @@ final class LeaderSubmission {
 
     /** Appends {@code message} through this node's server; fails as described above when it does not lead. */
     CompletableFuture<RaftClientReply> submit(Message message) {
-        RaftClientRequest request = RaftClientRequest.newBuilder()
-                .setClientId(clientId)
-                .setServerId(self)
-                .setGroupId(group)
-                .setCallId(callIds.incrementAndGet())
-                .setMessage(message)
-                .setType(RaftClientRequest.writeRequestType())
-                .build();
+        RaftClientRequest request = request(message, RaftClientRequest.writeRequestType());
         CompletableFuture<RaftClientReply> reply;
         try {
             reply = server.submitClientRequestAsync(request);
@@ -72,6 +66,38 @@ final class LeaderSubmission {
             }
             return r;
         });
+    }
+
+    /**
+     * A read-index barrier through this node's server, leading the group or not: its leader
+     * confirms it still leads with a heartbeat to every follower, which carries its commit index,
+     * and names that index; the answer comes once this replica applied that far
+     * ({@code Read.Option.LINEARIZABLE}; the state machines answer an empty query with nothing).
+     * Fails as Ratis does, with no leader or this node not holding the group.
+     */
+    CompletableFuture<RaftClientReply> readIndex() {
+        try {
+            return server.submitClientRequestAsync(request(Message.EMPTY, RaftClientRequest.readRequestType()))
+                    .thenApply(reply -> {
+                        if (!reply.isSuccess()) {
+                            throw new CompletionException(reply.getException());
+                        }
+                        return reply;
+                    });
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private RaftClientRequest request(Message message, RaftClientRequest.Type type) {
+        return RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(self)
+                .setGroupId(group)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(message)
+                .setType(type)
+                .build();
     }
 
     private NotLeaderOrFollowerException notLeader(Throwable cause) {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,9 +23,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -374,7 +370,7 @@ final class PartitionGroups implements AutoCloseable {
     private static final long BARRIER_RETRY_MS = 200;
 
     private CompletableFuture<Void> readIndexBarrier(RaftServer running, RaftGroupId id, long deadline) {
-        return readIndex(running, id).handle((reply, failure) -> failure).thenCompose(failure -> {
+        return new LeaderSubmission(running, id, self).readIndex().handle((reply, failure) -> failure).thenCompose(failure -> {
             if (failure == null) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -385,22 +381,6 @@ final class PartitionGroups implements AutoCloseable {
                     CompletableFuture.delayedExecutor(BARRIER_RETRY_MS, java.util.concurrent.TimeUnit.MILLISECONDS,
                             nudgeTimer)).thenCompose(again -> readIndexBarrier(running, id, deadline));
         });
-    }
-
-    private CompletableFuture<RaftClientReply> readIndex(RaftServer running, RaftGroupId id) {
-        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(clientId).setServerId(self)
-                .setGroupId(id).setCallId(callIds.incrementAndGet()).setMessage(Message.EMPTY)
-                .setType(RaftClientRequest.readRequestType()).build();
-        try {
-            return running.submitClientRequestAsync(request).thenApply(reply -> {
-                if (!reply.isSuccess()) {
-                    throw new CompletionException(reply.getException());
-                }
-                return reply;
-            });
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
     }
 
     /** This node's division of {@code partition}'s group, while it holds one. */

@@ -287,22 +287,9 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
         return manifest.at();
     }
 
-    /**
-     * A read-only request: an empty one is a barrier ({@link PartitionGroups#caughtUp}), which
-     * Ratis passes on only once this replica applied everything its leader had committed when
-     * asked, so its answer carries nothing; any other is another replica fetching this one's
-     * checkpoint ({@link SnapshotFetch}).
-     */
     @Override
-    public CompletableFuture<Message> query(Message request) {
-        if (request.getContent().isEmpty()) {
-            return CompletableFuture.completedFuture(Message.EMPTY);
-        }
-        try {
-            return CompletableFuture.completedFuture(Message.valueOf(checkpoints.answer(request.getContent())));
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    protected SnapshotCheckpoints checkpoints() {
+        return checkpoints;
     }
 
     /** What this replica is doing to install its leader's snapshot, while it is; null otherwise. */

@@ -138,6 +138,13 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
      */
     public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
             SnapshotSettings snapshots, ReplicationTimeouts timeouts) throws IOException {
+        return start(engine, cluster, nodeId, raftDir, snapshots, timeouts, properties -> { });
+    }
+
+    /** As above, Ratis' properties then changed by {@code adjust} (tests: e.g. heartbeats far apart). */
+    static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
+            SnapshotSettings snapshots, ReplicationTimeouts timeouts,
+            java.util.function.Consumer<RaftProperties> adjust) throws IOException {
         ClusterNodes.Node me = cluster.node(nodeId);
         Files.createDirectories(raftDir);
         RaftProperties properties = new RaftProperties();
@@ -151,8 +158,18 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         snapshots.applyTo(properties);
-        // read-only requests are read-index barriers (PartitionGroups.caughtUp); snapshot pieces are stale reads
+        // Ratis' leader otherwise appends an entry of its own (the new commit index) every time its
+        // commit index moves: a second log write, fsync and appendEntries round on every replica for
+        // each entry of ours (bench/replication/RESULTS.md, 2026-12-07 raft8). It lets a node restarted
+        // alone re-apply what was committed without a leader, and tells followers of a commit at once;
+        // without it they learn it with the group's next entry or heartbeat (up to 250 ms later), and
+        // a write through a follower, which completes once that node applied it, has it ask at once
+        // instead (CommitNudge). Raft's commit index is volatile state, learnt again from the next
+        // leader, and every entry is still synced on a majority before it is acknowledged.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
+        // read-only requests are read-index barriers (LeaderSubmission.readIndex); snapshot pieces are stale reads
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        adjust.accept(properties);
         RaftGroup group = RaftGroup.valueOf(GROUP_ID, cluster.nodes().stream()
                 .map(n -> RaftPeer.newBuilder().setId(peerId(n.id())).setAddress(n.address()).build()).toList());
         boolean existing = Files.isDirectory(raftDir.resolve("ratis")) && hasContent(raftDir.resolve("ratis"));

@@ -39,6 +39,11 @@ class AppliedOnceStateMachineTest {
             recorded.add(index);
         }
 
+        @Override
+        protected SnapshotCheckpoints checkpoints() {
+            throw new AssertionError("no snapshot is fetched from this one");
+        }
+
         boolean install(long index) throws java.io.IOException {
             return installUnlessAppliedAsFar(index, () -> installed.add(index));
         }
@@ -86,5 +91,13 @@ class AppliedOnceStateMachineTest {
         assertThat(machine.install(8)).isTrue();
         assertThat(machine.installed).containsExactly(8L);
         assertThat(machine.lastApplied()).isEqualTo(8);
+    }
+
+    @Test
+    void anEmptyQueryIsABarrierAnsweredWithNothing() throws Exception {
+        Recording machine = new Recording(); // its checkpoints() fails the test if a fetch reached it
+
+        assertThat(machine.query(org.apache.ratis.protocol.Message.EMPTY).get(10, TimeUnit.SECONDS).getContent().isEmpty())
+                .isTrue();
     }
 }

@@ -56,6 +56,8 @@ class ReplicatedNodeTest {
     final ReplicatedNode[] nodes = new ReplicatedNode[3];
     /** The replication timeouts of the nodes started from now on. */
     ReplicationTimeouts timeouts = ReplicationTimeouts.DEFAULTS;
+    /** What the nodes started from now on change in Ratis' properties. */
+    java.util.function.Consumer<org.apache.ratis.conf.RaftProperties> raftProperties = properties -> { };
 
     @BeforeEach
     void start() throws Exception {
@@ -85,7 +87,7 @@ class ReplicatedNodeTest {
     private void startNode(int i) throws IOException {
         engines[i] = LogEngine.open(EngineSettings.of(dir.resolve("node-" + (i + 1)).resolve("data")));
         nodes[i] = ReplicatedNode.start(engines[i], cluster, i + 1, dir.resolve("node-" + (i + 1)).resolve("raft"),
-                SNAPSHOTS, timeouts);
+                SNAPSHOTS, timeouts, raftProperties);
     }
 
     private void stopNode(int i) throws Exception {
@@ -195,6 +197,61 @@ class ReplicatedNodeTest {
         assertThat(expected).hasSize(20).startsWith("0:m0").endsWith("19:m19");
         assertThat(values(engines[1])).isEqualTo(expected);
         assertThat(values(engines[2])).isEqualTo(expected);
+    }
+
+    /**
+     * With Ratis' commit-index entries off, a follower hears of a commit with the leader's next
+     * appendEntries — in an idle group, its heartbeat. Here heartbeats are ten minutes apart (the
+     * first elections after the restart still within a second), so a write through a follower — a
+     * topic created through the metadata group's, a batch through the partition group's, each
+     * completing once that follower applied it — completes, and the follower applies it as the
+     * group's last entry, only because the follower asks for a read index (CommitNudge), whose
+     * heartbeat carries the commit.
+     */
+    @Test
+    void aWriteThroughAFollowerIsAppliedThereWithNoHeartbeatDueAndNoLaterEntry() throws Exception {
+        append(0, 0, 1);
+        for (int i = 0; i < 3; i++) {
+            stopNode(i);
+        }
+        raftProperties = properties -> {
+            org.apache.ratis.server.RaftServerConfigKeys.Rpc.setTimeoutMin(properties,
+                    org.apache.ratis.util.TimeDuration.valueOf(20, TimeUnit.MINUTES));
+            org.apache.ratis.server.RaftServerConfigKeys.Rpc.setTimeoutMax(properties,
+                    org.apache.ratis.util.TimeDuration.valueOf(40, TimeUnit.MINUTES));
+            org.apache.ratis.server.RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(properties,
+                    org.apache.ratis.util.TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+            org.apache.ratis.server.RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(properties,
+                    org.apache.ratis.util.TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        };
+        for (int i = 0; i < 3; i++) {
+            startNode(i);
+        }
+        awaitSettledLeader(TP);
+        int metadataLeader = leaderIndex();
+        int metadataFollower = (metadataLeader + 1) % 3;
+        await("the follower to know the metadata leader", () -> nodes[metadataFollower].leaderId().isPresent());
+        long before = nodes[metadataLeader].raftLogEndIndex();
+
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return engines[metadataFollower].createTopic("audit", 1, Map.of());
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }).get(60, TimeUnit.SECONDS); // a guard against hanging: the next heartbeat is minutes away
+
+        assertThat(nodes[metadataLeader].raftLogEndIndex()).as("the topic's entry is the group's last").isEqualTo(before + 1);
+        assertThat(nodes[metadataFollower].appliedIndex()).isEqualTo(before + 1);
+
+        int partitionLeader = partitionLeaderIndex(TP);
+        int partitionFollower = (partitionLeader + 1) % 3;
+        long end = nodes[partitionLeader].raftLogEndIndex(TP);
+
+        appendTo(TP, partitionFollower, "through a follower", 1); // waits up to 60 s
+
+        assertThat(nodes[partitionLeader].raftLogEndIndex(TP)).as("the batch's entry is the group's last").isEqualTo(end + 1);
+        assertThat(nodes[partitionFollower].appliedIndex(TP)).isEqualTo(end + 1);
     }
 
     @Test
@@ -470,6 +527,9 @@ class ReplicatedNodeTest {
             throws Exception {
         append(0, 0, 1);
         int lone = (partitionLeaderIndex(TP) + 1) % 3;
+        // a follower learns of a commit with the group's next entry or heartbeat: the lone node is
+        // to hold the first write applied before it is cut off
+        await("the lone node applied the first write", () -> engines[lone].partition(TP).logEndOffset() == 1);
         for (int i = 0; i < 3; i++) {
             if (i != lone) {
                 stopNode(i);
