@@ -447,9 +447,13 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         return partitions.division(partition).map(d -> d.getInfo().getLastAppliedIndex()).orElse(-1L);
     }
 
-    /** The last entry of {@code partition}'s group this node's Raft log holds (-1 without the group). */
+    /** The last entry of {@code partition}'s group this node's Raft log holds (-1 without the group or its log open). */
     long raftLogEndIndex(TopicPartition partition) {
-        return partitions.division(partition).map(d -> d.getRaftLog().getNextIndex() - 1).orElse(-1L);
+        try {
+            return partitions.division(partition).map(d -> d.getRaftLog().getNextIndex() - 1).orElse(-1L);
+        } catch (IllegalStateException logNotOpenYet) { // a group being added while the server starts
+            return -1;
+        }
     }
 
     /** How producers' batches reach this node's own server while it leads. */
@@ -602,6 +606,17 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
     /** The first entry {@code partition}'s group still holds in this node's Raft log (-1 without the group). */
     long raftLogStartIndex(TopicPartition partition) {
         return partitions.division(partition).map(d -> d.getRaftLog().getStartIndex()).orElse(-1L);
+    }
+
+    /**
+     * The commit index node {@code peer} last reported for {@code partition}'s group, as this node's
+     * division keeps it (a leader keeps the highest each follower reported); -1 when it has none.
+     */
+    long commitIndexReportedBy(TopicPartition partition, int peer) {
+        RaftPeerId id = peerId(peer);
+        return partitions.division(partition).stream().flatMap(d -> d.getCommitInfos().stream())
+                .filter(c -> RaftPeerId.valueOf(c.getServer().getId()).equals(id))
+                .mapToLong(c -> c.getCommitIndex()).max().orElse(-1);
     }
 
     /** The index of this node's latest snapshot of {@code partition}'s group, or -1. */

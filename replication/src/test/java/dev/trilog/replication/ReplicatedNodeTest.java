@@ -1056,6 +1056,35 @@ class ReplicatedNodeTest {
     }
 
     /**
+     * A partition never written to: its group's Raft log holds one entry, the first leader's
+     * configuration at index 0, and every follower reported entry 0 committed. A follower wiped
+     * then comes back with an empty log; the leader, remembering that entry 0 matched, sends it
+     * heartbeats only. The node must still get entry 0 and follow the group: a remembered commit
+     * of 0 means "it had something" (only -1 means the leader knows the node has nothing).
+     */
+    @Test
+    void aWipedFollowerOfAPartitionNeverWrittenToGetsItsGroupsFirstEntryAgain() throws Exception {
+        awaitSettledLeader(TP);
+        int leader = nodes[0].leader(TP).getAsInt() - 1;
+        int wiped = (leader + 1) % 3;
+        await("the leader to hear node " + (wiped + 1) + " committed entry 0",
+                () -> nodes[leader].commitIndexReportedBy(TP, wiped + 1) >= 0);
+        // what this case is about: the leader remembers entry 0 — a later configuration would make it the usual wipe
+        assertThat(nodes[leader].raftLogEndIndex(TP)).as("the last entry of orders-0's group on its leader").isZero();
+        assertThat(nodes[leader].commitIndexReportedBy(TP, wiped + 1)).isZero();
+
+        stopNode(wiped);
+        deleteRecursively(dir.resolve("node-" + (wiped + 1)));
+        startNode(wiped);
+
+        await("the wiped node's group of orders-0 to hold entry 0 again", () -> nodes[wiped].raftLogEndIndex(TP) >= 0,
+                60);
+        appendTo(TP, leader, "after", 0);
+        await("the wiped node to hold the first record", () -> hasEnd(wiped, 1));
+        assertThat(values(engines[wiped])).containsExactly("0:after");
+    }
+
+    /**
      * A partition's group takes snapshots and purges its Raft log as the metadata group does; a
      * follower that lost its data directory after the purge cannot replay the log from its start,
      * so it fetches the leader's checkpoint of the partition, installs it, and follows the log
