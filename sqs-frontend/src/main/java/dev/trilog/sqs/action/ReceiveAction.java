@@ -13,7 +13,9 @@ import dev.trilog.routing.queue.QueueDelivery;
 import dev.trilog.sqs.message.AttributeMapping;
 import dev.trilog.sqs.message.MessageAttribute;
 import dev.trilog.sqs.message.MessageDigests;
+import dev.trilog.sqs.message.PlainAscii;
 import dev.trilog.sqs.message.ReceiptHandles;
+import dev.trilog.sqs.message.Utf8Text;
 import dev.trilog.sqs.protocol.SqsError;
 import dev.trilog.sqs.protocol.SqsException;
 import dev.trilog.sqs.protocol.SqsParams;
@@ -132,12 +134,18 @@ final class ReceiveAction {
                          List<String> attributeNames, ObjectNode out) {
         Message message = delivery.message();
         DeliveryTag tag = delivery.tag();
-        // SQS bodies are text: a record written by Kafka with other bytes shows with replacement characters
-        String body = message.bodyAsUtf8();
         out.put("MessageId", messageId(message, tag));
         out.put("ReceiptHandle", handles.encode(tag));
-        out.put("MD5OfBody", bodyDigest(message, body));
-        out.put("Body", body);
+        byte[] bytes = message.hasBody() ? message.bodyBytes() : new byte[0];
+        if (PlainAscii.is(bytes)) {
+            out.put("MD5OfBody", bodyDigest(message, bytes));
+            out.putPOJO("Body", new Utf8Text(bytes)); // written from its bytes, see Utf8Text
+        } else {
+            // SQS bodies are text: a record written by Kafka with other bytes shows with replacement characters
+            String body = message.bodyAsUtf8();
+            out.put("MD5OfBody", bodyDigest(message, body.getBytes(StandardCharsets.UTF_8)));
+            out.put("Body", body);
+        }
         Map<String, String> systemValues = systemAttributes(queue, delivery, system);
         if (!systemValues.isEmpty()) {
             ObjectNode attributes = out.putObject("Attributes");
@@ -160,10 +168,10 @@ final class ReceiveAction {
         }
     }
 
-    /** The MD5OfBody kept with the message when it was sent over SQS, else the body's digest now. */
-    private static String bodyDigest(Message message, String body) {
+    /** The MD5OfBody kept with the message when it was sent over SQS, else the digest of the body as shown. */
+    private static String bodyDigest(Message message, byte[] shownUtf8) {
         HeaderValue kept = message.unknownProperties().get(SendActions.BODY_MD5_HEADER);
-        return kept != null && kept.type() == ValueType.STRING ? kept.asString() : MessageDigests.ofBody(body);
+        return kept != null && kept.type() == ValueType.STRING ? kept.asString() : MessageDigests.ofBody(shownUtf8);
     }
 
     /** The message's own id; a record without one (written by Kafka) gets a stable id from where it is. */
