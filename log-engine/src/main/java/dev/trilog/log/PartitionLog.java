@@ -421,13 +421,9 @@ public final class PartitionLog implements AutoCloseable {
 
     private LogSlice read(long offset, int maxBytes, boolean minOneBatch, long upperBound)
             throws IOException, OffsetOutOfRangeException {
-        return slice(offset, upperBound, (segment, from) -> {
-            int maxPosition = segment.size();
-            if (upperBound < segment.nextOffset()) {
-                // the bound is a batch's base offset (a transaction's first batch): stop before it
-                Segment.BatchPosition bound = segment.find(upperBound, maxPosition);
-                maxPosition = bound == null ? maxPosition : bound.position();
-            }
+        return slice(offset, upperBound, (segment, from, logEnd) -> {
+            // the bound is a batch's base offset (a transaction's first batch): stop before it too
+            int maxPosition = readablePosition(segment, Math.min(logEnd, upperBound));
             Segment.BatchPosition found = segment.find(from, maxPosition);
             if (found == null) {
                 return null;
@@ -450,8 +446,8 @@ public final class PartitionLog implements AutoCloseable {
      * Empty when nothing from {@code from} through {@code to} is left. Close the slice when done.
      */
     public LogSlice readBatches(long from, long to) throws IOException, OffsetOutOfRangeException {
-        return slice(from, to == Long.MAX_VALUE ? to : to + 1, (segment, offset) -> {
-            int size = segment.size();
+        return slice(from, to == Long.MAX_VALUE ? to : to + 1, (segment, offset, logEnd) -> {
+            int size = readablePosition(segment, logEnd);
             Segment.BatchPosition first = segment.find(offset, size);
             if (first == null) {
                 return null;
@@ -460,7 +456,7 @@ public final class PartitionLog implements AutoCloseable {
             int end = last == null ? size : last.position() + last.header().sizeInBytes();
             long nextSegment = segments.nextBaseOffset(segment.baseOffset());
             long next = last != null ? last.header().lastOffset() + 1
-                    : nextSegment >= 0 ? nextSegment : segment.nextOffset();
+                    : nextSegment >= 0 ? nextSegment : Math.min(segment.nextOffset(), logEnd);
             return new LogSlice(segment, first.position(), end - first.position(), first.header().baseOffset(), next);
         });
     }
@@ -469,11 +465,28 @@ public final class PartitionLog implements AutoCloseable {
     @FunctionalInterface
     private interface SegmentSlicer {
         /**
-         * A slice taking over the segment's reference; empty when there is nothing to read (the
+         * A slice taking over the segment's reference, of batches below {@code logEnd} (the log end
+         * offset the read was checked against) only; empty when there is nothing to read (the
          * caller releases it); null when nothing from {@code offset} on is left in this segment
          * (compacted away), to read on in the next.
          */
-        LogSlice slice(Segment segment, long offset) throws IOException;
+        LogSlice slice(Segment segment, long offset, long logEnd) throws IOException;
+    }
+
+    /**
+     * Where a read of {@code segment} stops: before the batch holding {@code bound}, at most the
+     * log end offset the read was checked against. A segment's size takes an append before the log
+     * end offset does (see {@link #write}), and a reader between the two must not get that batch:
+     * its consumer would then ask for an offset past the log end and be told it is out of range
+     * (the crash-loop soak's consumer, reset to the log start by it).
+     */
+    private static int readablePosition(Segment segment, long bound) throws IOException {
+        int size = segment.size(); // read before nextOffset: a volatile written after it on append
+        if (bound >= segment.nextOffset()) {
+            return size;
+        }
+        Segment.BatchPosition at = segment.find(bound, size);
+        return at == null ? size : at.position();
     }
 
     /** The reads' common walk: bounds checked, the segment holding {@code offset} found and kept open while sliced. */
@@ -498,7 +511,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             LogSlice slice = null;
             try {
-                slice = slicer.slice(segment, offset);
+                slice = slicer.slice(segment, offset, end);
             } finally {
                 if (slice == null || slice.isEmpty()) {
                     segment.release();

@@ -13,9 +13,16 @@ final class RecordingLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final transient java.util.function.Consumer<String> onLine;
 
     RecordingLogger() {
+        this(line -> { });
+    }
+
+    /** As above, also handing each line to {@code onLine} as it is logged (from the logging thread). */
+    RecordingLogger(java.util.function.Consumer<String> onLine) {
         this.name = "recording";
+        this.onLine = onLine;
     }
 
     /** Every line so far. */
@@ -26,7 +33,9 @@ final class RecordingLogger extends LegacyAbstractLogger {
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String messagePattern, Object[] arguments,
             Throwable throwable) {
-        lines.add(level + " " + MessageFormatter.basicArrayFormat(messagePattern, arguments));
+        String line = level + " " + MessageFormatter.basicArrayFormat(messagePattern, arguments);
+        lines.add(line);
+        onLine.accept(line);
     }
 
     @Override
