@@ -1,4 +1,4 @@
-package dev.trilog.sqs.message;
+package dev.trilog.sqs.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

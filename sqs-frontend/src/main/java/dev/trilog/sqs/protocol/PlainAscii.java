@@ -1,4 +1,4 @@
-package dev.trilog.sqs.message;
+package dev.trilog.sqs.protocol;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
