@@ -137,13 +137,14 @@ final class ReceiveAction {
         out.put("MessageId", messageId(message, tag));
         out.put("ReceiptHandle", handles.encode(tag));
         byte[] bytes = message.hasBody() ? message.bodyBytes() : new byte[0];
+        String keptDigest = keptBodyDigest(message);
         if (PlainAscii.is(bytes)) {
-            out.put("MD5OfBody", bodyDigest(message, bytes));
+            out.put("MD5OfBody", keptDigest != null ? keptDigest : MessageDigests.ofBody(bytes));
             out.putPOJO("Body", new Utf8Text(bytes)); // written from its bytes, see Utf8Text
         } else {
             // SQS bodies are text: a record written by Kafka with other bytes shows with replacement characters
             String body = message.bodyAsUtf8();
-            out.put("MD5OfBody", bodyDigest(message, body.getBytes(StandardCharsets.UTF_8)));
+            out.put("MD5OfBody", keptDigest != null ? keptDigest : MessageDigests.ofBody(body));
             out.put("Body", body);
         }
         Map<String, String> systemValues = systemAttributes(queue, delivery, system);
@@ -168,10 +169,13 @@ final class ReceiveAction {
         }
     }
 
-    /** The MD5OfBody kept with the message when it was sent over SQS, else the digest of the body as shown. */
-    private static String bodyDigest(Message message, byte[] shownUtf8) {
+    /**
+     * The MD5OfBody kept with the message when it was sent over SQS; null for any other message,
+     * whose MD5OfBody is then the digest of the body as shown.
+     */
+    private static String keptBodyDigest(Message message) {
         HeaderValue kept = message.unknownProperties().get(SendActions.BODY_MD5_HEADER);
-        return kept != null && kept.type() == ValueType.STRING ? kept.asString() : MessageDigests.ofBody(shownUtf8);
+        return kept != null && kept.type() == ValueType.STRING ? kept.asString() : null;
     }
 
     /** The message's own id; a record without one (written by Kafka) gets a stable id from where it is. */
