@@ -1,11 +1,13 @@
 package dev.trilog.replication;
 
+import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
@@ -129,12 +131,16 @@ final class EmptyLogNudge implements AutoCloseable {
             return -1;
         }
         try {
-            return asking.getGroupManagementApi(leader).info(group).getCommitInfos().stream()
-                    .filter(c -> RaftPeerId.valueOf(c.getServer().getId()).equals(self))
-                    .mapToLong(c -> c.getCommitIndex()).max().orElse(-1);
+            return commitIndexOf(asking.getGroupManagementApi(leader).info(group).getCommitInfos(), self);
         } catch (java.io.IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** The highest commit index {@code peer} reported among a division's {@code commitInfos}, or -1. */
+    static long commitIndexOf(Collection<CommitInfoProto> commitInfos, RaftPeerId peer) {
+        return commitInfos.stream().filter(c -> RaftPeerId.valueOf(c.getServer().getId()).equals(peer))
+                .mapToLong(c -> c.getCommitIndex()).max().orElse(-1);
     }
 
     @Override

@@ -613,10 +613,8 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
      * division keeps it (a leader keeps the highest each follower reported); -1 when it has none.
      */
     long commitIndexReportedBy(TopicPartition partition, int peer) {
-        RaftPeerId id = peerId(peer);
-        return partitions.division(partition).stream().flatMap(d -> d.getCommitInfos().stream())
-                .filter(c -> RaftPeerId.valueOf(c.getServer().getId()).equals(id))
-                .mapToLong(c -> c.getCommitIndex()).max().orElse(-1);
+        return partitions.division(partition).map(d -> EmptyLogNudge.commitIndexOf(d.getCommitInfos(), peerId(peer)))
+                .orElse(-1L);
     }
 
     /** The index of this node's latest snapshot of {@code partition}'s group, or -1. */
