@@ -361,7 +361,8 @@ final class PartitionGroups implements AutoCloseable {
             if (running == null) {
                 return CompletableFuture.failedFuture(new IOException("the Raft server has not started"));
             }
-            return CompletableFuture.allOf(wanted().keySet().stream().map(id -> readIndexBarrier(running, id, deadline))
+            return CompletableFuture.allOf(wanted().keySet().stream()
+                    .map(id -> readIndexBarrier(new LeaderSubmission(running, id, self), deadline))
                     .toArray(CompletableFuture[]::new));
         });
     }
@@ -369,8 +370,9 @@ final class PartitionGroups implements AutoCloseable {
     /** How long a barrier waits before asking a group without a leader again. */
     private static final long BARRIER_RETRY_MS = 200;
 
-    private CompletableFuture<Void> readIndexBarrier(RaftServer running, RaftGroupId id, long deadline) {
-        return new LeaderSubmission(running, id, self).readIndex().handle((reply, failure) -> failure).thenCompose(failure -> {
+    /** @param group one submission for every try: its client id and call ids, not a new client per try */
+    private CompletableFuture<Void> readIndexBarrier(LeaderSubmission group, long deadline) {
+        return group.readIndex().handle((reply, failure) -> failure).thenCompose(failure -> {
             if (failure == null) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -379,7 +381,7 @@ final class PartitionGroups implements AutoCloseable {
             }
             return CompletableFuture.runAsync(() -> { },
                     CompletableFuture.delayedExecutor(BARRIER_RETRY_MS, java.util.concurrent.TimeUnit.MILLISECONDS,
-                            nudgeTimer)).thenCompose(again -> readIndexBarrier(running, id, deadline));
+                            nudgeTimer)).thenCompose(again -> readIndexBarrier(group, deadline));
         });
     }
 
