@@ -43,8 +43,9 @@ import java.util.function.Function;
  * body and its MD5, the system attributes asked for, and the message attributes asked for (by
  * name, {@code All} / {@code .*}, or a {@code prefix.*}) with the MD5 of exactly those.
  *
- * <p>Nothing here waits on another thread: the facade takes the messages on this worker thread
- * ({@code Queues.receiveOnCallerThread}: no hop to its delivery thread and back), or parks the
+ * <p>Nothing here waits on another thread: the facade takes the messages on the calling thread
+ * (the connection's I/O thread for the JSON protocol, a worker for Query;
+ * {@code Queues.receiveOnCallerThread}: no hop to its delivery thread and back), or parks the
  * poll in the queue's ring until an append wakes it, and the answer is put together on
  * {@link SqsRequest#answerOn()}, the connection's I/O thread, which then writes it.
  */

@@ -37,7 +37,7 @@ import org.xnio.XnioIoThread;
  * The SQS endpoint: one handler for both wire protocols. It reads the whole body (up to its
  * limit) without blocking, picks the protocol per request, checks the signature, has
  * {@link SqsRequestDecoder} decode the request into the JSON request shape, runs the action on a
- * worker thread (SendMessage and the deletes on the I/O thread, {@link #servedOnIoThread}) and
+ * worker thread (SendMessage, ReceiveMessage and the deletes on the I/O thread, {@link #servedOnIoThread}) and
  * writes the answer (or the error) in the protocol it came in, on the I/O thread.
  */
 public final class SqsHttpHandler implements HttpHandler {
@@ -50,6 +50,7 @@ public final class SqsHttpHandler implements HttpHandler {
     /** The JSON protocol's targets served on the I/O thread, {@link #servedOnIoThread}. */
     private static final Set<String> IO_THREAD_TARGETS = Set.of(
             SqsRequestDecoder.TARGET_PREFIX + SqsAction.SEND_MESSAGE.apiName(),
+            SqsRequestDecoder.TARGET_PREFIX + SqsAction.RECEIVE_MESSAGE.apiName(),
             SqsRequestDecoder.TARGET_PREFIX + SqsAction.DELETE_MESSAGE.apiName(),
             SqsRequestDecoder.TARGET_PREFIX + SqsAction.DELETE_MESSAGE_BATCH.apiName());
     private static final long SLOW_CALL_MS = 5_000;
@@ -121,8 +122,9 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     /**
-     * SendMessage, DeleteMessage and DeleteMessageBatch in the JSON protocol are served on the
-     * connection's I/O thread, without the hand-off to a worker and back: nothing in them waits.
+     * SendMessage, ReceiveMessage, DeleteMessage and DeleteMessageBatch in the JSON protocol are
+     * served on the connection's I/O thread, without the hand-off to a worker and back: nothing in
+     * them waits.
      * A send's message is written on this thread when a long poll waits on its idle queue
      * ({@code Queues.publishOnCallerThread}), else queued for the facade's appender, and the
      * answer comes back to this thread once it is durable; the worker's wake-up was a third of the
@@ -130,10 +132,13 @@ public final class SqsHttpHandler implements HttpHandler {
      * sqs21). A delete checks its handles' seals and writes the cursor's new state once per batch
      * (on this thread when no other share-state write runs, else the share-state writer batches
      * it, see {@code ShareStateStore}); its two thread hops cost more than that work
-     * (RESULTS.md, sqs23). Everything else still goes to a worker: running the whole message path
-     * (batch sends, receives that read the log and take) on the two I/O threads lost on a busy
-     * machine (see {@link #process}). The Query protocol names its action inside the body, so it is
-     * not told apart before decoding and goes to a worker.
+     * (RESULTS.md, sqs23). A receive takes what there is without waiting for the disk (the
+     * facade's delivery thread, an event loop, runs the same take) and writes the new delivery
+     * counts as a delete writes its state, or joins the queue's long polls and returns; the hand-off
+     * to a worker and its wake-up back were 12 % of the receive+delete phase (RESULTS.md, sqs28).
+     * Everything else still goes to a worker: running the whole message path (batch sends too) on
+     * the two I/O threads lost on a busy machine (see {@link #process}). The Query protocol names
+     * its action inside the body, so it is not told apart before decoding and goes to a worker.
      */
     private static boolean servedOnIoThread(HttpServerExchange exchange) {
         String target = exchange.getRequestHeaders().getFirst(AMZ_TARGET);
@@ -189,7 +194,7 @@ public final class SqsHttpHandler implements HttpHandler {
     }
 
     /**
-     * On a worker thread (SendMessage and deletes: the I/O thread): checks and decodes the request and runs the
+     * On a worker thread (SendMessage, ReceiveMessage and deletes: the I/O thread): checks and decodes the request and runs the
      * action; the answer is written on the I/O thread (see {@link #run}). Running the whole message
      * path on the I/O thread instead, which saves the hand-off to a worker, cut SendMessage's rate
      * by 2–20× on a busy machine (bench/sqs/RESULTS.md, 2026-12-05): two I/O threads doing all the
