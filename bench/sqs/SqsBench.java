@@ -41,8 +41,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  *
  * Row: phase, messages, seconds, msgs/s, call p50/p99 ms (e2e: message latency p50/p99/p999/max
  * ms), broker CPU seconds (from /proc/BROKER_PID/stat), bench CPU seconds, 1-min load average.
- * {@code -Dwarmup=SECONDS} (3) is how long the unreported warm-up sends single messages, then batches,
+ * {@code -Dwarmup=SECONDS} (15) is how long the unreported warm-up sends single messages, then batches,
  * then runs the paced e2e long poll (its wake-up path otherwise first runs, cold, in the measured phase).
+ * 15 s, not the 3 s of the runs before 2026-12-07: ElasticMQ's JIT was still compiling after 3 s and it
+ * ran 2.5–3× slower cold, which flattered Trilog's ratios (bench/sqs/RESULTS.md, twelfth pass).
  * With {@code -De2e.trace=FILE} the e2e phase writes one line per message to FILE: its send and
  * receive {@code System.nanoTime} (one clock for every process on Linux), the receiving thread and
  * how many messages that receive brought.
@@ -68,7 +70,7 @@ public final class SqsBench {
                 : new SdkCalls(endpoint, threads)) {
             // warm-up: both JITs, connections, the queue code paths (single and batched sends,
             // receives, deletes); not reported
-            int warmup = Integer.getInteger("warmup", 3);
+            int warmup = Integer.getInteger("warmup", 15);
             String warm = sqs.createQueue(prefix + "-warm");
             send(sqs, warm, body, threads, warmup, false);
             send(sqs, warm, body, threads, warmup, true);
