@@ -24,13 +24,18 @@ import org.apache.ratis.server.leader.LogAppender;
  * What the nodes' Raft servers and clients talk over ({@code cluster.transport}); every node of a
  * cluster needs the same. {@link #NETTY}: Ratis' Netty wire format, answered without holding the
  * event loop ({@link OrderedNettyRpcService}) and with a leader that tells a follower behind its
- * purged log to fetch a snapshot ({@link NotifyingLogAppender}) — less CPU per entry than gRPC
- * (bench/replication/RESULTS.md, 2026-12-07 netty2). {@link #GRPC}: Ratis' gRPC transport.
+ * purged log to fetch a snapshot ({@link NotifyingLogAppender}); less CPU per entry than gRPC in
+ * raft8's run (bench/replication/RESULTS.md, 2026-12-07). {@link #GRPC}: Ratis' gRPC transport.
  */
 public enum RaftTransport {
     NETTY, GRPC;
 
-    public static final RaftTransport DEFAULT = NETTY;
+    /**
+     * gRPC until Netty keeps a client's forwarded writes in order when one times out and is sent
+     * again: Ratis' gRPC server holds a client's requests in its sliding window until the ones
+     * before them came, its Netty messages have no such window (docs/replication.md, "The Raft transport").
+     */
+    public static final RaftTransport DEFAULT = GRPC;
 
     /** {@code name} in any case; fails naming the choices otherwise. */
     public static RaftTransport parse(String name) {
