@@ -31,6 +31,7 @@ import org.apache.ratis.proto.netty.NettyProtos.RaftNettyExceptionReplyProto;
 import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerReplyProto;
 import org.apache.ratis.proto.netty.NettyProtos.RaftNettyServerRequestProto;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.rpc.RpcType;
@@ -62,8 +63,10 @@ import org.apache.ratis.util.TimeDuration;
  * other connection on that loop — appendEntries for the other groups among them — waited behind it.
  * Here each request is handed to the server's asynchronous call and the replies go out in the order
  * the requests came in, which is how Ratis' Netty proxies match them ({@code NettyRpcProxy} keeps one
- * queue of pending replies per connection). The few calls Ratis has only blocking (a vote, a
- * snapshot notification, an election start) run on a thread of their own.
+ * queue of pending replies per connection). A client's ordered writes are handed on in the order
+ * of their sliding-window numbers ({@link ClientRequestWindows}), as Ratis' gRPC server does and its
+ * Netty one does not. The few calls Ratis has only blocking (a vote, a snapshot notification, an
+ * election start) run on a thread of their own.
  *
  * <p>Also carries read-index requests, which Ratis' Netty format lacks and a follower's linearizable
  * read ({@link PartitionGroups#caughtUp}) sends to its leader: as field {@value #READ_INDEX_FIELD} of
@@ -145,16 +148,24 @@ final class OrderedNettyRpcService extends RaftServerRpcWithProxy<NettyRpcProxy,
     private final class InOrderReplies extends SimpleChannelInboundHandler<RaftNettyServerRequestProto> {
         /** Touched on the connection's event loop only. */
         private CompletableFuture<Void> previousWritten = CompletableFuture.completedFuture(null);
+        private ClientRequestWindows<RaftNettyServerReplyProto> clientRequests;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext context) {
+            clientRequests = new ClientRequestWindows<>(OrderedNettyRpcService.this::submitted,
+                    (request, e) -> failure(headerOf(request), e), context.executor());
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext context, RaftNettyServerRequestProto request) {
-            CompletableFuture<RaftNettyServerReplyProto> reply = answer(request);
+            CompletableFuture<RaftNettyServerReplyProto> reply = answer(request, clientRequests);
             previousWritten = previousWritten.thenCombine(reply, (written, next) -> next)
                     .thenAccept(context::writeAndFlush);
         }
     }
 
-    private CompletableFuture<RaftNettyServerReplyProto> answer(RaftNettyServerRequestProto request) {
+    private CompletableFuture<RaftNettyServerReplyProto> answer(RaftNettyServerRequestProto request,
+            ClientRequestWindows<RaftNettyServerReplyProto> clientRequests) {
         RaftNettyServerReplyProto.Builder reply = RaftNettyServerReplyProto.newBuilder();
         CompletableFuture<RaftNettyServerReplyProto> answered;
         RaftRpcRequestProto header;
@@ -167,8 +178,9 @@ final class OrderedNettyRpcService extends RaftServerRpcWithProxy<NettyRpcProxy,
                 }
                 case RAFTCLIENTREQUEST -> {
                     header = request.getRaftClientRequest().getRpcRequest();
-                    answered = server.submitClientRequestAsync(ClientProtoUtils.toRaftClientRequest(request.getRaftClientRequest()))
-                            .thenApply(r -> clientReply(reply, r));
+                    RaftClientRequest clientRequest = ClientProtoUtils.toRaftClientRequest(request.getRaftClientRequest());
+                    answered = ClientRequestWindows.ordered(clientRequest) ? clientRequests.submit(clientRequest)
+                            : submitted(clientRequest);
                 }
                 case REQUESTVOTEREQUEST -> {
                     header = request.getRequestVoteRequest().getServerRequest();
@@ -234,6 +246,22 @@ final class OrderedNettyRpcService extends RaftServerRpcWithProxy<NettyRpcProxy,
         // every later reply on the connection for nothing
         long patienceMs = callerPatience.toLong(TimeUnit.MILLISECONDS) + header.getTimeoutMs();
         return answered.orTimeout(patienceMs, TimeUnit.MILLISECONDS).exceptionally(e -> failure(answering, e));
+    }
+
+    /** {@code request} handed to the Raft server now; its reply, or the failure to send back. */
+    private CompletableFuture<RaftNettyServerReplyProto> submitted(RaftClientRequest request) {
+        try {
+            return server.submitClientRequestAsync(request)
+                    .thenApply(r -> clientReply(RaftNettyServerReplyProto.newBuilder(), r));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The header a failure reply to {@code request} names (the caller matches replies by order, and logs these). */
+    private static RaftRpcRequestProto headerOf(RaftClientRequest request) {
+        return RaftRpcRequestProto.newBuilder().setRequestorId(request.getClientId().toByteString())
+                .setReplyId(request.getServerId().toByteString()).setCallId(request.getCallId()).build();
     }
 
     private static RaftNettyServerReplyProto clientReply(RaftNettyServerReplyProto.Builder reply, RaftClientReply r) {
