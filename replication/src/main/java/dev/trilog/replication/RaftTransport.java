@@ -24,18 +24,16 @@ import org.apache.ratis.server.leader.LogAppender;
  * What the nodes' Raft servers and clients talk over ({@code cluster.transport}); every node of a
  * cluster needs the same. {@link #NETTY}: Ratis' Netty wire format, answered without holding the
  * event loop ({@link OrderedNettyRpcService}) and with a leader that tells a follower behind its
- * purged log to fetch a snapshot ({@link NotifyingLogAppender}); less CPU per entry than gRPC in
- * raft8's run (bench/replication/RESULTS.md, 2026-12-07). {@link #GRPC}: Ratis' gRPC transport.
+ * purged log to fetch a snapshot ({@link NotifyingLogAppender}). {@link #GRPC}: Ratis' gRPC transport.
  */
 public enum RaftTransport {
     NETTY, GRPC;
 
     /**
-     * gRPC until Netty keeps a client's forwarded writes in order when one times out and is sent
-     * again: Ratis' gRPC server holds a client's requests in its sliding window until the ones
-     * before them came, its Netty messages have no such window (docs/replication.md, "The Raft transport").
+     * Netty: less CPU per entry than gRPC (bench/replication/RESULTS.md, 2026-12-07 netty3), a
+     * client's forwarded writes kept in order as over gRPC ({@link ClientRequestWindows}).
      */
-    public static final RaftTransport DEFAULT = GRPC;
+    public static final RaftTransport DEFAULT = NETTY;
 
     /** {@code name} in any case; fails naming the choices otherwise. */
     public static RaftTransport parse(String name) {
