@@ -30,10 +30,12 @@ public enum RaftTransport {
     NETTY, GRPC;
 
     /**
-     * Netty: less CPU per entry than gRPC (bench/replication/RESULTS.md, 2026-12-07 netty3), a
-     * client's forwarded writes kept in order as over gRPC ({@link ClientRequestWindows}).
+     * gRPC: over Netty a client's forwarded writes now keep their order ({@link ClientRequestWindows}),
+     * but in the first throughput run with Netty as the default (2026-12-07, netty3) the cluster
+     * stopped answering produce requests a few seconds into the measured phase, with nothing failing
+     * in any node's log (docs/replication.md, "The Raft transport").
      */
-    public static final RaftTransport DEFAULT = NETTY;
+    public static final RaftTransport DEFAULT = GRPC;
 
     /** {@code name} in any case; fails naming the choices otherwise. */
     public static RaftTransport parse(String name) {
