@@ -159,8 +159,11 @@ final class OrderedNettyRpcService extends RaftServerRpcWithProxy<NettyRpcProxy,
         @Override
         protected void channelRead0(ChannelHandlerContext context, RaftNettyServerRequestProto request) {
             CompletableFuture<RaftNettyServerReplyProto> reply = answer(request, clientRequests);
+            // written on the loop, and only then the next: from another thread writeAndFlush just
+            // queues the write for the loop, and a next reply ready on the loop would go out ahead
+            // of it — every later caller on the connection then taking another's reply
             previousWritten = previousWritten.thenCombine(reply, (written, next) -> next)
-                    .thenAccept(context::writeAndFlush);
+                    .thenAcceptAsync(context::writeAndFlush, context.executor());
         }
     }
 

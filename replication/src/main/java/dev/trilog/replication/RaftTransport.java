@@ -97,7 +97,7 @@ public enum RaftTransport {
 
         @Override
         public RaftClientRpc newRaftClientRpc(ClientId clientId, RaftProperties properties) {
-            return new NettyClientRpc(clientId, properties);
+            return new OffLoopClientRpc(new NettyClientRpc(clientId, properties));
         }
     }
 }

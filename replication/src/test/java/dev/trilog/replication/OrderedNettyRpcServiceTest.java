@@ -7,8 +7,11 @@ import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.ClientFactory;
+import org.apache.ratis.client.RaftClientRpc;
 import org.apache.ratis.client.impl.ClientProtoUtils;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.netty.NettyConfigKeys;
@@ -51,6 +54,8 @@ class OrderedNettyRpcServiceTest {
 
     /** What the fake server has been asked to append, each waiting for the test to answer it. */
     private final BlockingQueue<CompletableFuture<AppendEntriesReplyProto>> appends = new LinkedBlockingQueue<>();
+    /** When set, what the fake server does before answering the next append at once (on the caller's thread). */
+    private volatile Runnable answerAtOnce;
     /** The client requests the fake server was handed, in the order it was handed them. */
     private final BlockingQueue<Submitted> submitted = new LinkedBlockingQueue<>();
 
@@ -90,6 +95,44 @@ class OrderedNettyRpcServiceTest {
         assertThat(first.get(30, TimeUnit.SECONDS).getAppendEntriesReply().getServerReply().getCallId()).isEqualTo(1);
         assertThat(second.get(30, TimeUnit.SECONDS).getAppendEntriesReply().getServerReply().getCallId()).isEqualTo(2);
         proxy.close();
+    }
+
+    @Test
+    void aReplyReadyOnTheEventLoopDoesNotOvertakeOneWrittenFromAnotherThread() throws Exception {
+        NettyRpcProxy proxy = new NettyRpcProxy(peer(), properties, clientLoop);
+        var first = proxy.sendAsync(append(1));
+        var firstAnswer = appends.poll(30, TimeUnit.SECONDS);
+        // the second is answered at once, on the connection's event loop (as a follower answers an
+        // inconsistent appendEntries), just after another thread answered the first: a write from
+        // another thread only queues a task for the loop, which is still busy with the second
+        answerAtOnce = () -> CompletableFuture.runAsync(() -> firstAnswer.complete(reply(1))).join();
+        var second = proxy.sendAsync(append(2));
+
+        assertThat(first.get(30, TimeUnit.SECONDS).getAppendEntriesReply().getServerReply().getCallId()).isEqualTo(1);
+        assertThat(second.get(30, TimeUnit.SECONDS).getAppendEntriesReply().getServerReply().getCallId()).isEqualTo(2);
+        proxy.close();
+    }
+
+    @Test
+    void aRequestTheClientSendsFromItsEventLoopDoesNotOvertakeOneSentJustBeforeIt() throws Exception {
+        RaftClientRpc client = ((ClientFactory) new RaftTransport.OrderedNetty().newFactory(null))
+                .newRaftClientRpc(CLIENT, properties);
+        client.addRaftPeers(List.of(peer()));
+        List<CompletableFuture<RaftClientReply>> sent = new CopyOnWriteArrayList<>();
+        // as Ratis' client sends the writes its window held back once a reply comes: on the
+        // connection's event loop, which another thread's send has just queued a write on
+        CompletableFuture<Void> onTheLoop = client.sendRequestAsync(read(1)).thenAccept(reply -> {
+            CompletableFuture.runAsync(() -> sent.add(client.sendRequestAsync(read(2)))).join();
+            sent.add(client.sendRequestAsync(read(3)));
+        });
+        nextSubmitted().succeed();
+        onTheLoop.get(30, TimeUnit.SECONDS);
+        nextSubmitted().succeed();
+        nextSubmitted().succeed();
+
+        assertThat(sent.get(0).get(30, TimeUnit.SECONDS).getCallId()).isEqualTo(2);
+        assertThat(sent.get(1).get(30, TimeUnit.SECONDS).getCallId()).isEqualTo(3);
+        client.close();
     }
 
     @Test
@@ -164,6 +207,12 @@ class OrderedNettyRpcServiceTest {
         return reply.get(30, TimeUnit.SECONDS).getRaftClientReply().getRpcReply().getCallId();
     }
 
+    /** A request of {@link #CLIENT}'s outside its sliding window (as a read is), for the Raft server at {@link #ID}. */
+    private static RaftClientRequest read(long callId) {
+        return RaftClientRequest.newBuilder().setClientId(CLIENT).setServerId(ID).setGroupId(GROUP).setCallId(callId)
+                .setMessage(Message.valueOf("read " + callId)).setType(RaftClientRequest.readRequestType()).build();
+    }
+
     /** One of {@link #CLIENT}'s asynchronous writes, numbered {@code seq} in its sliding window. */
     private static RaftNettyServerRequestProto write(long callId, long seq, boolean first) {
         RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(CLIENT).setLeaderId(ID).setGroupId(GROUP)
@@ -189,6 +238,12 @@ class OrderedNettyRpcServiceTest {
                     case "getId" -> ID;
                     case "getProperties" -> properties;
                     case "appendEntriesAsync" -> {
+                        Runnable before = answerAtOnce;
+                        if (before != null) {
+                            before.run();
+                            yield CompletableFuture.completedFuture(reply(
+                                    ((AppendEntriesRequestProto) args[0]).getServerRequest().getCallId()));
+                        }
                         CompletableFuture<AppendEntriesReplyProto> answer = new CompletableFuture<>();
                         appends.add(answer);
                         yield answer;
