@@ -30,12 +30,10 @@ public enum RaftTransport {
     NETTY, GRPC;
 
     /**
-     * gRPC: over Netty a client's forwarded writes now keep their order ({@link ClientRequestWindows}),
-     * but in the first throughput run with Netty as the default (2026-12-07, netty3) the cluster
-     * stopped answering produce requests a few seconds into the measured phase, with nothing failing
-     * in any node's log (docs/replication.md, "The Raft transport").
+     * Netty: less CPU per entry than gRPC and a higher rate (bench/replication/RESULTS.md, 2026-12-07
+     * netty4), a client's forwarded writes kept in order as over gRPC ({@link ClientRequestWindows}).
      */
-    public static final RaftTransport DEFAULT = GRPC;
+    public static final RaftTransport DEFAULT = NETTY;
 
     /** {@code name} in any case; fails naming the choices otherwise. */
     public static RaftTransport parse(String name) {
