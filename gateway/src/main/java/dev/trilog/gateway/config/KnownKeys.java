@@ -81,7 +81,7 @@ public final class KnownKeys {
                     "Replicated mode: Raft entries applied between two snapshots, after which the Raft log is"
                             + " purged of what every node has committed (docs/replication.md)."),
             ConfigKey.of(CLUSTER_TRANSPORT, RaftTransport.DEFAULT.name().toLowerCase(Locale.ROOT),
-                    "Replicated mode: what the nodes' Raft servers talk over, netty or grpc (Ratis' transports;"
+                    "Replicated mode: what the nodes' Raft servers talk over, grpc or netty (Ratis' transports;"
                             + " every node of a cluster needs the same; docs/replication.md)."),
             ConfigKey.of(CLUSTER_LEADER_PATIENCE_MS, String.valueOf(ReplicationTimeouts.DEFAULTS.leaderPatience().toMillis()),
                     "Replicated mode: how long a write waits for its partition's group to have a leader before it"
