@@ -27,6 +27,8 @@ P=6
 # JARS="base=/path/a.jar new=/path/b.jar": configs trilog3-base, trilog3-new run three nodes of those
 # builds (copied under neutral names, as common.sh does), for same-run ratios between builds
 JARS="${JARS:-}"
+# SETS="new:cluster.transport=netty ...": a setting (--set) for the nodes of config trilog3-<name> only
+SETS="${SETS:-}"
 JAR_CONFIGS=""
 for spec in $JARS; do JAR_CONFIGS+=" trilog3-${spec%%=*}"; done
 CONFIGS="${CONFIGS:-trilog3 kafka3 trilog1$JAR_CONFIGS}"
@@ -100,8 +102,9 @@ PROPS
   for n in 1 2 3; do wait_port $((BASE_PORT + n)) "${PIDS[$((n - 1))]}" "$RUN/logs/kafka-$1-$n.log" || return 1; done
 }
 
-start_trilog() { # $1 tag, $2 nodes (1 or 3), $3 jar (default: this build)
-  local cluster="" n jar="${3:-$TRILOG_JAR}"
+start_trilog() { # $1 tag, $2 nodes (1 or 3), $3 jar (default: this build), $4 the name whose SETS apply
+  local cluster="" n jar="${3:-$TRILOG_JAR}" sets=() spec
+  for spec in $SETS; do [[ ${spec%%:*} == "${4:-}" ]] && sets+=(--set "${spec#*:}"); done
   if [[ $2 -gt 1 ]]; then
     for n in $(seq 1 "$2"); do cluster+="${cluster:+,}$n@127.0.0.1:$((BASE_PORT + 10 + n))"; done
   fi
@@ -111,7 +114,7 @@ start_trilog() { # $1 tag, $2 nodes (1 or 3), $3 jar (default: this build)
     # shellcheck disable=SC2086
     java $BROKER_JVM_OPTS -jar "$jar" serve --data-dir "$dir/data" --kafka-port $((BASE_PORT + n)) \
         --admin-port $((BASE_PORT + 20 + n)) --amqp-port 0 --sqs-port 0 --set "num.partitions=$P" \
-        ${cluster:+--set cluster.nodes=$cluster --set node.id=$n} >"$RUN/logs/trilog-$1-$n.log" 2>&1 &
+        ${cluster:+--set cluster.nodes=$cluster --set node.id=$n} "${sets[@]}" >"$RUN/logs/trilog-$1-$n.log" 2>&1 &
     PIDS+=($!)
   done
   for n in $(seq 1 "$2"); do wait_port $((BASE_PORT + 20 + n)) "${PIDS[$((n - 1))]}" "$RUN/logs/trilog-$1-$n.log" || return 1; done
@@ -160,7 +163,7 @@ one_config() {
   BOOT=""; for n in $(seq 1 $nodes); do BOOT+="${BOOT:+,}127.0.0.1:$((BASE_PORT + n))"; done
   case $CONFIG in
     kafka3) start_kafka3 "$TAG" || return 1 ;;
-    trilog3-*) start_trilog "$TAG" 3 "${JAR_OF[${CONFIG#trilog3-}]}" || return 1 ;;
+    trilog3-*) start_trilog "$TAG" 3 "${JAR_OF[${CONFIG#trilog3-}]}" "${CONFIG#trilog3-}" || return 1 ;;
     trilog*) start_trilog "$TAG" $nodes || return 1 ;;
   esac
   java -cp "$TOOLS_CP" BenchTool create "$BOOT" bench $P >"$RUN/logs/$TAG-create.out" 2>&1
@@ -188,6 +191,7 @@ one_config() {
   echo "# started $STAMP; REPS=$REPS NUM_RECORDS=$NUM_RECORDS WARMUP_RECORDS=$WARMUP_RECORDS E2E_RECORDS=$E2E_RECORDS partitions=$P"
   echo "# broker JVM: $BROKER_JVM_OPTS; $(java -version 2>&1 | head -1); nproc=$(nproc); trilog $(git -C "$REPO" rev-parse --short HEAD)"
   [[ -n $JARS ]] && echo "# builds: $JARS"
+  [[ -n $SETS ]] && echo "# settings: $SETS"
 } >"$RUN/env.txt"
 printf 'rep\tconfig\tphase\trecords\trec_per_sec\tmb_per_sec\tlat_p50_ms\tlat_p99_ms\tcpu_secs\tcpu_s_per_M\tnote\n' >"$RESULTS"
 read -r -a order <<<"$CONFIGS"

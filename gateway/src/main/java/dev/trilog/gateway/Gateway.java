@@ -20,6 +20,7 @@ import dev.trilog.gateway.definitions.DefinitionsApplier;
 import dev.trilog.gateway.definitions.DefinitionsFile;
 import dev.trilog.log.LogEngine;
 import dev.trilog.replication.ClusterNodes;
+import dev.trilog.replication.RaftTransport;
 import dev.trilog.replication.ReplicatedNode;
 import dev.trilog.replication.ReplicationTimeouts;
 import dev.trilog.replication.SnapshotSettings;
@@ -256,14 +257,17 @@ public final class Gateway {
         ReplicationTimeouts timeouts = new ReplicationTimeouts(
                 Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_LEADER_PATIENCE_MS, 1)),
                 Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.REPLICA_LAG_TIME_MAX_MS, 1)));
+        RaftTransport transport;
         try {
             cluster = ClusterNodes.parse(nodes);
             cluster.node(nodeId);
+            transport = RaftTransport.parse(config.frontendConfig().string(KnownKeys.CLUSTER_TRANSPORT));
         } catch (IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
         }
         try {
-            return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"), snapshots, timeouts);
+            return ReplicatedNode.start(engine, cluster, nodeId, config.dataDir().resolve("raft"), snapshots, timeouts,
+                    transport);
         } catch (IOException | UncheckedIOException e) {
             throw new StartupException("cannot join the cluster as node " + nodeId + ": " + e.getMessage(), e);
         }

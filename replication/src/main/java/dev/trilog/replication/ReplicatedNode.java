@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.RaftGroup;
@@ -138,12 +137,21 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
      */
     public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
             SnapshotSettings snapshots, ReplicationTimeouts timeouts) throws IOException {
-        return start(engine, cluster, nodeId, raftDir, snapshots, timeouts, properties -> { });
+        return start(engine, cluster, nodeId, raftDir, snapshots, timeouts, RaftTransport.DEFAULT);
+    }
+
+    /**
+     * As {@link #start(LogEngine, ClusterNodes, int, Path, SnapshotSettings, ReplicationTimeouts)},
+     * the nodes talking over {@code transport} (every node of the cluster needs the same).
+     */
+    public static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
+            SnapshotSettings snapshots, ReplicationTimeouts timeouts, RaftTransport transport) throws IOException {
+        return start(engine, cluster, nodeId, raftDir, snapshots, timeouts, transport, properties -> { });
     }
 
     /** As above, Ratis' properties then changed by {@code adjust} (tests: e.g. heartbeats far apart). */
     static ReplicatedNode start(LogEngine engine, ClusterNodes cluster, int nodeId, Path raftDir,
-            SnapshotSettings snapshots, ReplicationTimeouts timeouts,
+            SnapshotSettings snapshots, ReplicationTimeouts timeouts, RaftTransport transport,
             java.util.function.Consumer<RaftProperties> adjust) throws IOException {
         ClusterNodes.Node me = cluster.node(nodeId);
         Files.createDirectories(raftDir);
@@ -151,8 +159,7 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         timeouts.applyTo(properties);
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.resolve("ratis").toFile()));
         // the replication port binds the address the others reach this node at, not every interface
-        GrpcConfigKeys.Server.setHost(properties, me.host());
-        GrpcConfigKeys.Server.setPort(properties, me.port());
+        transport.applyTo(properties, me.host(), me.port());
         refuseIfTaken(me);
         // leader loss is noticed within about a second, a new leader elected within a few
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));

@@ -87,7 +87,7 @@ class ReplicatedNodeTest {
     private void startNode(int i) throws IOException {
         engines[i] = LogEngine.open(EngineSettings.of(dir.resolve("node-" + (i + 1)).resolve("data")));
         nodes[i] = ReplicatedNode.start(engines[i], cluster, i + 1, dir.resolve("node-" + (i + 1)).resolve("raft"),
-                SNAPSHOTS, timeouts, raftProperties);
+                SNAPSHOTS, timeouts, RaftTransport.DEFAULT, raftProperties);
     }
 
     private void stopNode(int i) throws Exception {
@@ -1683,8 +1683,10 @@ class ReplicatedNodeTest {
         var group = org.apache.ratis.protocol.RaftGroup.valueOf(ReplicatedNode.GROUP_ID, cluster.nodes().stream()
                 .map(n -> org.apache.ratis.protocol.RaftPeer.newBuilder().setId(ReplicatedNode.peerId(n.id()))
                         .setAddress(n.address()).build()).toList());
+        var properties = new org.apache.ratis.conf.RaftProperties();
+        RaftTransport.DEFAULT.useIn(properties);
         try (var client = org.apache.ratis.client.RaftClient.newBuilder()
-                .setProperties(new org.apache.ratis.conf.RaftProperties()).setRaftGroup(group).build()) {
+                .setProperties(properties).setRaftGroup(group).build()) {
             assertThat(client.admin().transferLeadership(ReplicatedNode.peerId(node + 1), 60_000).isSuccess())
                     .as("leadership handed to node " + (node + 1)).isTrue();
         }

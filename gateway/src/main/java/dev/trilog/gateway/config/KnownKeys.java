@@ -5,6 +5,7 @@ import dev.trilog.frontend.Frontend;
 import dev.trilog.frontend.ServerTls;
 import dev.trilog.log.EngineSettings;
 import dev.trilog.log.LogConfig;
+import dev.trilog.replication.RaftTransport;
 import dev.trilog.replication.ReplicationTimeouts;
 import dev.trilog.replication.SnapshotSettings;
 import java.util.Collections;
@@ -50,6 +51,7 @@ public final class KnownKeys {
     public static final String CLUSTER_NODES = "cluster.nodes";
     public static final String CLUSTER_SNAPSHOT_THRESHOLD = "cluster.snapshot.threshold";
     public static final String CLUSTER_LEADER_PATIENCE_MS = "cluster.leader.patience.ms";
+    public static final String CLUSTER_TRANSPORT = "cluster.transport";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String DEFINITIONS_FILE = "definitions.file";
     /** Refuse to start when a listener beyond loopback has no client authentication (else one WARN line). */
@@ -78,6 +80,9 @@ public final class KnownKeys {
             ConfigKey.of(CLUSTER_SNAPSHOT_THRESHOLD, String.valueOf(SnapshotSettings.DEFAULT_THRESHOLD),
                     "Replicated mode: Raft entries applied between two snapshots, after which the Raft log is"
                             + " purged of what every node has committed (docs/replication.md)."),
+            ConfigKey.of(CLUSTER_TRANSPORT, RaftTransport.DEFAULT.name().toLowerCase(Locale.ROOT),
+                    "Replicated mode: what the nodes' Raft servers talk over, grpc or netty (Ratis' transports;"
+                            + " every node of a cluster needs the same; docs/replication.md)."),
             ConfigKey.of(CLUSTER_LEADER_PATIENCE_MS, String.valueOf(ReplicationTimeouts.DEFAULTS.leaderPatience().toMillis()),
                     "Replicated mode: how long a write waits for its partition's group to have a leader before it"
                             + " is refused with NOT_LEADER_OR_FOLLOWER (the client asks for the leader again and retries)."),
