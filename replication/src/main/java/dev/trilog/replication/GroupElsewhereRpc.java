@@ -1,7 +1,6 @@
 package dev.trilog.replication;
 
 import java.io.IOException;
-import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.client.ClientFactory;
@@ -13,8 +12,6 @@ import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
-import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 
 /**
@@ -31,12 +28,10 @@ import org.apache.ratis.protocol.exceptions.GroupMismatchException;
  * with the same call ids, and a request that was committed already is answered from the leader's
  * retry cache instead of being appended again.
  */
-final class GroupElsewhereRpc implements RaftClientRpc {
-
-    private final RaftClientRpc transport;
+final class GroupElsewhereRpc extends ForwardingClientRpc {
 
     GroupElsewhereRpc(RaftClientRpc transport) {
-        this.transport = transport;
+        super(transport);
     }
 
     /** A builder for a client of {@code properties}' transport that retries a missing group elsewhere. */
@@ -85,25 +80,5 @@ final class GroupElsewhereRpc implements RaftClientRpc {
             }
             throw failure instanceof CompletionException c ? c : new CompletionException(failure);
         });
-    }
-
-    @Override
-    public boolean handleException(RaftPeerId serverId, Throwable t, boolean reconnect) {
-        return transport.handleException(serverId, t, reconnect);
-    }
-
-    @Override
-    public boolean shouldReconnect(Throwable t) {
-        return transport.shouldReconnect(t);
-    }
-
-    @Override
-    public void addRaftPeers(Collection<RaftPeer> peers) {
-        transport.addRaftPeers(peers);
-    }
-
-    @Override
-    public void close() throws IOException {
-        transport.close();
     }
 }

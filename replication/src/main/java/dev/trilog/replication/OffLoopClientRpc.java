@@ -1,15 +1,11 @@
 package dev.trilog.replication;
 
-import java.io.IOException;
-import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.ratis.client.RaftClientRpc;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
-import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.thirdparty.io.netty.util.internal.ThreadExecutorMap;
 
 /**
@@ -24,7 +20,7 @@ import org.apache.ratis.thirdparty.io.netty.util.internal.ThreadExecutorMap;
  * to a thread of its own (the client's sends in their order), where its write is queued as every
  * other thread's is.
  */
-final class OffLoopClientRpc implements RaftClientRpc {
+final class OffLoopClientRpc extends ForwardingClientRpc {
 
     private static final ExecutorService SENDERS = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "raft-netty-client-send");
@@ -32,49 +28,23 @@ final class OffLoopClientRpc implements RaftClientRpc {
         return thread;
     });
 
-    private final RaftClientRpc netty;
     /** The last send handed off the loop; the next one follows it. Guarded by {@code this}. */
     private CompletableFuture<?> previousHandedOff = CompletableFuture.completedFuture(null);
 
     OffLoopClientRpc(RaftClientRpc netty) {
-        this.netty = netty;
+        super(netty);
     }
 
     @Override
     public CompletableFuture<RaftClientReply> sendRequestAsync(RaftClientRequest request) {
         if (ThreadExecutorMap.currentExecutor() == null) {
-            return netty.sendRequestAsync(request);
+            return transport.sendRequestAsync(request);
         }
         CompletableFuture<CompletableFuture<RaftClientReply>> sent;
         synchronized (this) {
-            sent = previousHandedOff.handleAsync((done, e) -> netty.sendRequestAsync(request), SENDERS);
+            sent = previousHandedOff.handleAsync((done, e) -> transport.sendRequestAsync(request), SENDERS);
             previousHandedOff = sent;
         }
         return sent.thenCompose(reply -> reply);
-    }
-
-    @Override
-    public RaftClientReply sendRequest(RaftClientRequest request) throws IOException {
-        return netty.sendRequest(request);
-    }
-
-    @Override
-    public boolean handleException(RaftPeerId serverId, Throwable t, boolean reconnect) {
-        return netty.handleException(serverId, t, reconnect);
-    }
-
-    @Override
-    public boolean shouldReconnect(Throwable t) {
-        return netty.shouldReconnect(t);
-    }
-
-    @Override
-    public void addRaftPeers(Collection<RaftPeer> peers) {
-        netty.addRaftPeers(peers);
-    }
-
-    @Override
-    public void close() throws IOException {
-        netty.close();
     }
 }
