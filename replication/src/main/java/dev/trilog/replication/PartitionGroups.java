@@ -88,6 +88,7 @@ final class PartitionGroups implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private volatile boolean closed;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     private final ExecutorService changes = Executors.newSingleThreadExecutor(r -> {
@@ -260,6 +261,7 @@ final class PartitionGroups implements AutoCloseable {
                     callIds.incrementAndGet(), group, true));
             if (!reply.isSuccess()) {
                 log.warn("Adding the Raft group of {} failed: {}", member.partition(), reply.getException());
+                forgetFailedAdd(running, group.getGroupId());
                 return;
             }
             // added with an empty storage: a leader that knew this node's old copy would send it nothing
@@ -269,7 +271,57 @@ final class PartitionGroups implements AutoCloseable {
                     self, machine::lastApplied, machine::installing, nudgeTimer, false));
         } catch (IOException | RuntimeException e) {
             log.warn("Adding the Raft group of {} failed", member.partition(), e);
+            forgetFailedAdd(running, group.getGroupId());
         }
+    }
+
+    /** How long after a failed add the groups are reconciled again. */
+    private static final long ADD_RETRY_MS = 1_000;
+
+    /**
+     * Undoes what a failed add left, so that the next try starts clean, and tries again a second
+     * later. Ratis (3.2.0) drops a division whose start failed from its server without closing it
+     * — its follower timer would go on running elections as this peer — and leaves its storage
+     * directory, which every later add (a new storage is formatted) refuses: one race (a leader's
+     * snapshot-install notice reaching the division while it is still starting) would otherwise
+     * keep the node out of the partition's group until it restarts. Nothing is undone while the
+     * server holds the group (it was there already) or while this node closes.
+     */
+    private void forgetFailedAdd(RaftServer running, RaftGroupId id) {
+        if (closed || holds(running, id)) {
+            return;
+        }
+        PartitionStateMachine machine = machines.remove(id);
+        if (machine != null) {
+            machine.division().ifPresent(division -> {
+                try {
+                    division.close();
+                } catch (RuntimeException e) {
+                    log.warn("Closing the division of Raft group {} that failed to start failed", id, e);
+                }
+            });
+        }
+        for (java.io.File root : org.apache.ratis.server.RaftServerConfigKeys.storageDir(properties)) {
+            try {
+                dev.trilog.log.DurableFiles.deleteTree(root.toPath().resolve(id.getUuid().toString()));
+            } catch (IOException e) {
+                log.warn("Could not delete the storage Raft group {} left behind when its add failed", id, e);
+            }
+        }
+        try {
+            nudgeTimer.schedule(this::reconcile, ADD_RETRY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private static boolean holds(RaftServer running, RaftGroupId id) {
+        for (RaftGroupId held : running.getGroupIds()) {
+            if (held.equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -411,6 +463,7 @@ final class PartitionGroups implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         elsewhere.close();
         changes.shutdownNow();
         nudgeTimer.shutdownNow();

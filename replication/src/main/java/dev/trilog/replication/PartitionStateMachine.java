@@ -65,6 +65,12 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     private SnapshotCheckpoints checkpoints;
     private Path installDir;
     private volatile String installing;
+    /**
+     * The division this machine serves, from its start on: when Ratis fails to add the group it
+     * drops the division from its server without closing it (its timers would still run as this
+     * peer), and {@link PartitionGroups} closes it through here.
+     */
+    private volatile RaftServer.Division division;
 
     PartitionStateMachine(LogEngine engine, LogAppender local, PartitionGroups.Member member, int replicas,
             java.util.function.Supplier<org.apache.ratis.client.RaftClient> client,
@@ -85,6 +91,11 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
         super.initialize(server, groupId, storage);
         getLifeCycle().transition(LifeCycle.State.STARTING);
+        try {
+            division = server.getDivision(groupId); // Ratis starts a division after adding it: it is there
+        } catch (IOException e) {
+            log.debug("The division of {} is not known to its server at its start", member.partition(), e);
+        }
         snapshots.init(storage);
         Path stateDir = storage.getStorageDir().getStateMachineDir().toPath();
         appliedIndex = FileChannel.open(stateDir.resolve("applied-index"),
@@ -290,6 +301,11 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     @Override
     protected SnapshotCheckpoints checkpoints() {
         return checkpoints;
+    }
+
+    /** The division this machine serves, once it started; empty before. */
+    java.util.Optional<RaftServer.Division> division() {
+        return java.util.Optional.ofNullable(division);
     }
 
     /** What this replica is doing to install its leader's snapshot, while it is; null otherwise. */

@@ -1119,6 +1119,31 @@ class ReplicatedNodeTest {
         awaitEveryNodeHas(total + 5);
     }
 
+    /**
+     * When Ratis fails to add a partition's group it leaves the group's storage directory
+     * behind, and every later add refuses to format over it: the node drops what the failed add
+     * left and adds the group again. (The failure seen for real is a race inside Ratis, a
+     * leader's install notice reaching the division while it starts; the directory put in place
+     * here fails the add the same way, every time.)
+     */
+    @Test
+    void aPartitionGroupWhoseAddFailedLeavingItsStorageBehindIsAddedOnTheNextTry() throws Exception {
+        Topic orders = engines[0].topic("orders").orElseThrow();
+        Path leftBehind = dir.resolve("node-3").resolve("raft").resolve("ratis")
+                .resolve(PartitionGroups.groupId(orders.id(), 1).getUuid().toString());
+        java.nio.file.Files.createDirectories(leftBehind);
+
+        engines[0].createPartitions("orders", 2);
+
+        TopicPartition grown = new TopicPartition("orders", 1);
+        await("node 3 to know orders-1", () -> engines[2].topic("orders").orElseThrow().partitions() == 2);
+        appendTo(grown, 0, "g0", 0);
+        await("node 3 to hold orders-1's group and apply its write", () -> {
+            PartitionLog log = engines[2].partition(grown);
+            return log != null && log.logEndOffset() == 1;
+        }, 60);
+    }
+
     /** A topic's deletion, applied in the metadata group, removes its partitions' groups and their Raft storage. */
     @Test
     void aDeletedTopicsPartitionGroupsAreRemovedFromEveryNode() throws Exception {
