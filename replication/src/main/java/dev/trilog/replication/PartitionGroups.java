@@ -285,7 +285,9 @@ final class PartitionGroups implements AutoCloseable {
      * directory, which every later add (a new storage is formatted) refuses: one race (a leader's
      * snapshot-install notice reaching the division while it is still starting) would otherwise
      * keep the node out of the partition's group until it restarts. Nothing is undone while the
-     * server holds the group (it was there already) or while this node closes.
+     * server holds the group (it was there already) or while this node closes, and a directory
+     * holding a Raft log (a replica's, which Ratis could not open) is never deleted: that is for
+     * whoever runs the node to decide.
      */
     private void forgetFailedAdd(RaftServer running, RaftGroupId id) {
         if (closed || holds(running, id)) {
@@ -302,8 +304,16 @@ final class PartitionGroups implements AutoCloseable {
             });
         }
         for (java.io.File root : org.apache.ratis.server.RaftServerConfigKeys.storageDir(properties)) {
+            java.nio.file.Path storage = root.toPath().resolve(id.getUuid().toString());
             try {
-                dev.trilog.log.DurableFiles.deleteTree(root.toPath().resolve(id.getUuid().toString()));
+                if (holdsRaftLog(storage)) {
+                    // not what a failed start leaves: a replica's log, which the node never throws away itself
+                    log.error("Raft group {} cannot be added while {} holds a Raft log this node could not open: "
+                            + "stop the node and move that directory away to have the group's data fetched "
+                            + "again from its leader", id, storage);
+                    return;
+                }
+                dev.trilog.log.DurableFiles.deleteTree(storage);
             } catch (IOException e) {
                 log.warn("Could not delete the storage Raft group {} left behind when its add failed", id, e);
             }
@@ -312,6 +322,16 @@ final class PartitionGroups implements AutoCloseable {
             nudgeTimer.schedule(this::reconcile, ADD_RETRY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closing
+        }
+    }
+
+    /** Whether {@code storage} holds a Raft log segment with anything in it: a division that ran, not one that failed to start. */
+    private static boolean holdsRaftLog(java.nio.file.Path storage) throws IOException {
+        if (!java.nio.file.Files.isDirectory(storage)) {
+            return false;
+        }
+        try (var files = java.nio.file.Files.walk(storage)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith("log_") && f.toFile().length() > 0);
         }
     }
 

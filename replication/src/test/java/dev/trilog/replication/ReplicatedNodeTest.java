@@ -1144,6 +1144,30 @@ class ReplicatedNodeTest {
         }, 60);
     }
 
+    /**
+     * A failed add's directory is deleted only when it holds no Raft log: one that does is a
+     * replica's log Ratis could not open, not what a failed start leaves, and the node keeps it
+     * (saying what to do) while the other two replicas carry on.
+     */
+    @Test
+    void aFailedAddNeverDeletesADirectoryHoldingARaftLog() throws Exception {
+        Topic orders = engines[0].topic("orders").orElseThrow();
+        Path segment = dir.resolve("node-3").resolve("raft").resolve("ratis")
+                .resolve(PartitionGroups.groupId(orders.id(), 1).getUuid().toString()).resolve("current")
+                .resolve("log_0-9");
+        java.nio.file.Files.createDirectories(segment.getParent());
+        java.nio.file.Files.write(segment, new byte[64]);
+
+        engines[0].createPartitions("orders", 2);
+
+        TopicPartition grown = new TopicPartition("orders", 1);
+        appendTo(grown, 0, "g0", 0); // committed by the two other replicas
+        Thread.sleep(2_500); // more than a failed add's retry: it would have deleted the directory by now
+        assertThat(segment).as("the Raft log segment the failed add found").exists().hasSize(64);
+        PartitionLog log = engines[2].partition(grown);
+        assertThat(log == null ? 0 : log.logEndOffset()).as("records node 3 applied to orders-1").isZero();
+    }
+
     /** A topic's deletion, applied in the metadata group, removes its partitions' groups and their Raft storage. */
     @Test
     void aDeletedTopicsPartitionGroupsAreRemovedFromEveryNode() throws Exception {
