@@ -241,6 +241,15 @@ public final class Gateway {
         return List.of();
     }
 
+    /** The replication timeouts {@code config} sets. */
+    static ReplicationTimeouts replicationTimeouts(GatewayConfig config) {
+        return new ReplicationTimeouts(
+                Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_LEADER_PATIENCE_MS, 1)),
+                Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.REPLICA_LAG_TIME_MAX_MS, 1)),
+                Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_ELECTION_TIMEOUT_MS,
+                        ReplicationTimeouts.MIN_ELECTION_MS)));
+    }
+
     /**
      * With {@code cluster.nodes} set, joins the cluster's Raft group: from then on every write on
      * this node is committed through the group first (docs/replication.md). Null for one node.
@@ -254,9 +263,7 @@ public final class Gateway {
         int nodeId = config.frontendConfig().intAtLeast(KnownKeys.NODE_ID, 0);
         SnapshotSettings snapshots = SnapshotSettings.everyEntries(
                 config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_SNAPSHOT_THRESHOLD, 1));
-        ReplicationTimeouts timeouts = new ReplicationTimeouts(
-                Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.CLUSTER_LEADER_PATIENCE_MS, 1)),
-                Duration.ofMillis(config.frontendConfig().intAtLeast(KnownKeys.REPLICA_LAG_TIME_MAX_MS, 1)));
+        ReplicationTimeouts timeouts = replicationTimeouts(config);
         RaftTransport transport;
         try {
             cluster = ClusterNodes.parse(nodes);

@@ -32,6 +32,19 @@ class GatewayTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
 
     @Test
+    void theReplicationTimeoutsAreTheSettingsOnesAndATooShortElectionTimeoutIsRefusedNamingIt() {
+        var timeouts = Gateway.replicationTimeouts(TestConfigs.ephemeral(dataDir, "cluster.election.timeout.ms", "2000",
+                "cluster.leader.patience.ms", "7000", "replica.lag.time.max.ms", "9000"));
+        assertThat(timeouts.election()).hasMillis(2_000);
+        assertThat(timeouts.leaderPatience()).hasMillis(7_000);
+        assertThat(timeouts.replicaLagMax()).hasMillis(9_000);
+        assertThat(Gateway.replicationTimeouts(TestConfigs.ephemeral(dataDir)).election()).hasMillis(500);
+        assertThatThrownBy(() -> Gateway.replicationTimeouts(
+                TestConfigs.ephemeral(dataDir, "cluster.election.timeout.ms", "50")))
+                .hasMessageContaining("cluster.election.timeout.ms");
+    }
+
+    @Test
     void servesHealthAndMetricsUntilClosed() {
         RunningGateway gateway = Gateway.start(TestConfigs.ephemeral(dataDir), List.of());
         int port = gateway.listener("admin").boundAddress().getPort();

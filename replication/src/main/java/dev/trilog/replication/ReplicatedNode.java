@@ -39,7 +39,6 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,9 +160,6 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         // the replication port binds the address the others reach this node at, not every interface
         transport.applyTo(properties, me.host(), me.port());
         refuseIfTaken(me);
-        // leader loss is noticed within about a second, a new leader elected within a few
-        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         snapshots.applyTo(properties);
         // Ratis' leader otherwise appends an entry of its own (the new commit index) every time its
         // commit index moves: a second log write, fsync and appendEntries round on every replica for

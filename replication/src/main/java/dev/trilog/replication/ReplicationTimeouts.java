@@ -3,6 +3,7 @@ package dev.trilog.replication;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -14,16 +15,32 @@ import org.apache.ratis.util.TimeDuration;
  *                       {@link PartitionWriters}; {@code cluster.leader.patience.ms})
  * @param replicaLagMax  a follower that answered its group's leader within this long is in sync
  *                       (Kafka's {@code replica.lag.time.max.ms})
+ * @param election       how long a follower hears nothing from its group's leader before it may
+ *                       stand for election — Ratis' shortest election timeout; each follower's is
+ *                       drawn between it and twice it, and a leader heartbeats every follower of
+ *                       every group twice as often ({@code cluster.election.timeout.ms})
  */
-public record ReplicationTimeouts(Duration leaderPatience, Duration replicaLagMax) {
+public record ReplicationTimeouts(Duration leaderPatience, Duration replicaLagMax, Duration election) {
 
     /**
-     * Both Kafka's defaults: producers' {@code request.timeout.ms} (by then the producer stops
-     * waiting anyway; long enough for an election on a loaded machine, a live leader answers far
-     * sooner) and the broker's {@code replica.lag.time.max.ms}.
+     * Kafka's defaults for the first two: producers' {@code request.timeout.ms} (by then the
+     * producer stops waiting anyway; long enough for an election on a loaded machine, a live leader
+     * answers far sooner) and the broker's {@code replica.lag.time.max.ms}. Elections after 0.5–1
+     * s: a leader's loss is noticed within about a second (Kafka's controller takes 6–9 s), for
+     * the price of a heartbeat every 250 ms per follower of every group, idle or not
+     * (docs/replication.md, "What an idle cluster costs").
      */
     public static final ReplicationTimeouts DEFAULTS = new ReplicationTimeouts(Duration.ofSeconds(30),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30), defaultElection());
+
+    /** With the default election timeout. */
+    public ReplicationTimeouts(Duration leaderPatience, Duration replicaLagMax) {
+        this(leaderPatience, replicaLagMax, defaultElection());
+    }
+
+    private static Duration defaultElection() {
+        return Duration.ofMillis(500);
+    }
 
     private static final String LEADER_PATIENCE_KEY = "trilog.leader.patience.ms";
     private static final String REPLICA_LAG_MAX_KEY = "trilog.replica.lag.time.max.ms";
@@ -35,11 +52,22 @@ public record ReplicationTimeouts(Duration leaderPatience, Duration replicaLagMa
         if (replicaLagMax.isNegative() || replicaLagMax.isZero()) {
             throw new IllegalArgumentException("replica.lag.time.max.ms must be positive, not " + replicaLagMax.toMillis());
         }
+        if (election.toMillis() < MIN_ELECTION_MS) {
+            // Ratis heartbeats at half of it: below this a busy machine's pauses would start elections
+            throw new IllegalArgumentException("cluster.election.timeout.ms must be at least " + MIN_ELECTION_MS
+                    + ", not " + election.toMillis());
+        }
     }
+
+    /** The shortest election timeout a node accepts. */
+    public static final int MIN_ELECTION_MS = 100;
 
     void applyTo(RaftProperties properties) {
         properties.setLong(LEADER_PATIENCE_KEY, leaderPatience.toMillis());
         properties.setLong(REPLICA_LAG_MAX_KEY, replicaLagMax.toMillis());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election.toMillis(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties,
+                TimeDuration.valueOf(2 * election.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     static TimeDuration leaderPatience(RaftProperties properties) {

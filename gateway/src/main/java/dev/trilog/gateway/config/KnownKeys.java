@@ -53,6 +53,7 @@ public final class KnownKeys {
     public static final String CLUSTER_LEADER_PATIENCE_MS = "cluster.leader.patience.ms";
     public static final String CLUSTER_TRANSPORT = "cluster.transport";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String CLUSTER_ELECTION_TIMEOUT_MS = "cluster.election.timeout.ms";
     public static final String DEFINITIONS_FILE = "definitions.file";
     /** Refuse to start when a listener beyond loopback has no client authentication (else one WARN line). */
     public static final String REQUIRE_AUTH_OFF_LOOPBACK = "security.require-auth-off-loopback";
@@ -86,6 +87,11 @@ public final class KnownKeys {
             ConfigKey.of(CLUSTER_LEADER_PATIENCE_MS, String.valueOf(ReplicationTimeouts.DEFAULTS.leaderPatience().toMillis()),
                     "Replicated mode: how long a write waits for its partition's group to have a leader before it"
                             + " is refused with NOT_LEADER_OR_FOLLOWER (the client asks for the leader again and retries)."),
+            ConfigKey.of(CLUSTER_ELECTION_TIMEOUT_MS, String.valueOf(ReplicationTimeouts.DEFAULTS.election().toMillis()),
+                    "Replicated mode: how long a follower hears nothing from its group's leader before it may stand"
+                            + " for election (Raft's election timeout, drawn between this and twice this); leaders"
+                            + " heartbeat every follower of every group at half of it, idle or not: longer is a slower"
+                            + " failover and less CPU for an idle cluster (docs/replication.md)."),
             ConfigKey.of(REPLICA_LAG_TIME_MAX_MS, String.valueOf(ReplicationTimeouts.DEFAULTS.replicaLagMax().toMillis()),
                     "Replicated mode, as in Kafka: a follower that has not answered its partition's leader for this long"
                             + " leaves the ISR (acks=all writes then count min.insync.replicas without it)."),

@@ -51,7 +51,8 @@ class KnownKeysTest {
         assertThat(keys.declaredByOwner().get("gateway")).extracting(ConfigKey::name)
                 .containsExactly("data.dir", "listen.host", "admin.port", "admin.console.writes",
                         "security.require-auth-off-loopback", "admin.compare.reports", "cluster.nodes", "node.id",
-                        "cluster.snapshot.threshold", "cluster.transport", "cluster.leader.patience.ms", "replica.lag.time.max.ms",
+                        "cluster.snapshot.threshold", "cluster.transport", "cluster.leader.patience.ms",
+                        "cluster.election.timeout.ms", "replica.lag.time.max.ms",
                         "definitions.file", "logging.level", "admin.tls.certificate",
                         "admin.tls.private-key", "admin.tls.client-ca");
         assertThat(keys.all()).contains("kafka.port", "kafka.transport", "group.min.session.timeout.ms",
