@@ -2,7 +2,6 @@ package dev.trilog.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientRpc;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -37,7 +35,7 @@ class GroupElsewhereRpcTest {
             RaftPeer.newBuilder().setId(WITHOUT_GROUP).setAddress("127.0.0.1:2").build());
 
     /** n3 answers every request with a group mismatch (a failed call, as over gRPC); n1 takes them. */
-    private static final class TwoPeers implements RaftClientRpc {
+    private static final class TwoPeers extends AsyncOnlyClientRpc {
         final Map<Long, Integer> takenByLeader = new ConcurrentHashMap<>();
         final List<String> messages = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -56,19 +54,6 @@ class GroupElsewhereRpcTest {
         private static RaftClientReply.Builder reply(RaftClientRequest request) {
             return RaftClientReply.newBuilder().setClientId(request.getClientId()).setServerId(request.getServerId())
                     .setGroupId(request.getRaftGroupId()).setCallId(request.getCallId()).setLogIndex(1);
-        }
-
-        @Override
-        public RaftClientReply sendRequest(RaftClientRequest request) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void addRaftPeers(java.util.Collection<RaftPeer> peers) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 

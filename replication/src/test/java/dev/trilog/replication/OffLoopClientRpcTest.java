@@ -2,17 +2,14 @@ package dev.trilog.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.ratis.client.RaftClientRpc;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.junit.jupiter.api.Test;
@@ -24,25 +21,12 @@ import org.junit.jupiter.api.Test;
 class OffLoopClientRpcTest {
 
     /** Hands out one reply future per request, for the test to complete. */
-    private static final class HeldReplies implements RaftClientRpc {
+    private static final class HeldReplies extends AsyncOnlyClientRpc {
         final CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
 
         @Override
         public CompletableFuture<RaftClientReply> sendRequestAsync(RaftClientRequest request) {
             return reply;
-        }
-
-        @Override
-        public RaftClientReply sendRequest(RaftClientRequest request) throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void addRaftPeers(java.util.Collection<RaftPeer> peers) {
-        }
-
-        @Override
-        public void close() {
         }
     }
 
