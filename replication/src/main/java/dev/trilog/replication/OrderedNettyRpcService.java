@@ -373,7 +373,8 @@ final class OrderedNettyRpcService extends RaftServerRpcWithProxy<NettyRpcProxy,
                 RaftNettyServerRequestProto envelope = RaftNettyServerRequestProto.newBuilder()
                         .setUnknownFields(inField(request.toByteString())).build();
                 RaftPeerId to = RaftPeerId.valueOf(request.getServerRequest().getReplyId());
-                return getProxies().getProxy(to).sendAsync(envelope).thenApply(readIndexReply());
+                // on a thread of its own, not under the proxy's connection lock (OffLoopClientRpc says why)
+                return getProxies().getProxy(to).sendAsync(envelope).thenApplyAsync(readIndexReply(), blockingCalls);
             }
         };
     }
