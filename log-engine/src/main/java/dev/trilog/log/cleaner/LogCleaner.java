@@ -40,8 +40,13 @@ import org.slf4j.LoggerFactory;
 public final class LogCleaner {
 
     private static final Logger log = LoggerFactory.getLogger(LogCleaner.class);
-    /** How much of a segment the cleaner holds in memory at once. */
-    private static final int CHUNK_BYTES = 8 * 1024 * 1024;
+    /**
+     * How much of a segment the cleaner holds in memory at once. Below G1's humongous threshold
+     * (half a region: 512 KiB at the smallest region size): each 8 MiB chunk it read before was a
+     * humongous allocation, and a share-state compaction set off dozens of young collections and
+     * remarks (bench/sqs/RESULTS.md, 2026-12-07).
+     */
+    private static final int CHUNK_BYTES = 256 * 1024;
 
     /** Per partition: what the last pass saw, so an unchanged log is not read again. */
     private final Map<CleanableLog, Long> lastCleanedEnd = new ConcurrentHashMap<>();
@@ -198,8 +203,17 @@ public final class LogCleaner {
             partition.drop(original);
             return result;
         }
-        LogConfig config = partition.config();
-        partition.replace(original, () -> SegmentSwap.install(dir, base, config));
+        // opened (indexes built, fsynced) before the partition's lock is taken: under it, renames only
+        Segment copy = SegmentSwap.prepare(dir, base, partition.config());
+        boolean installed = false;
+        try {
+            partition.replace(original, () -> SegmentSwap.install(dir, copy));
+            installed = true;
+        } finally {
+            if (!installed) {
+                copy.retire(true); // deletes what still has a .cleaned name; a committed copy is finished on start
+            }
+        }
         return result;
     }
 }
