@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trilog.log.cleaner.LogCleaner;
 import dev.trilog.log.durability.GroupCommitFlusher;
 import dev.trilog.log.record.LogRecord;
+import dev.trilog.log.segment.HeldOpens;
 import dev.trilog.log.segment.SegmentFiles;
 import dev.trilog.testsupport.TestClock;
 import java.io.IOException;
@@ -13,6 +14,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -162,6 +167,118 @@ class LogCleanerTest {
         assertThat(everything()).isEqualTo(before);
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(SegmentFiles.CLEANED));
+        }
+    }
+
+    @Test
+    void anAppendDoesNotWaitWhileTheCleanerOpensItsCopy() throws Exception {
+        open(Map.of());
+        put("once", "kept"); // segment 0's copy is not empty, so it is opened
+        for (int i = 0; i < 30; i++) {
+            put("k", "v" + i);
+        }
+        String segmentZero = SegmentFiles.log(dir, 0).getFileName().toString();
+        ExecutorService cleanerThread = Executors.newSingleThreadExecutor();
+        ExecutorService appender = Executors.newSingleThreadExecutor();
+        try (HeldOpens held = new HeldOpens(file -> file.getFileName().toString().startsWith(segmentZero))) {
+            // the cleaner stops where it opens its copy of segment 0 (reads it all, fsyncs it)
+            Future<Integer> cleaning = cleanerThread.submit(() -> cleaner.clean(log.cleanable()));
+            assertThat(held.awaitHeld(30)).isTrue();
+
+            // hangs (and fails at the bound) when the cleaner holds the partition's write lock there
+            appender.submit(() -> {
+                put("k", "during");
+                return null;
+            }).get(30, TimeUnit.SECONDS);
+
+            held.release();
+            assertThat(cleaning.get(30, TimeUnit.SECONDS)).isPositive();
+        } finally {
+            cleanerThread.shutdownNow();
+            appender.shutdownNow();
+        }
+        assertThat(everything().values()).contains("k=during").doesNotContain("k=v0");
+    }
+
+    @Test
+    void aCrashAfterTheSwapsCommitPointEndsWithTheCopy() throws Exception {
+        SwapFiles files = compactSegmentZero();
+        // the copy's offset index was moved over the original's; its time index and log were not
+        files.original.restore();
+        Files.write(SegmentFiles.offsetIndex(dir, 0), files.copy.index);
+        Files.write(SegmentFiles.swap(SegmentFiles.timeIndex(dir, 0)), files.copy.timeIndex);
+        Files.write(SegmentFiles.swap(SegmentFiles.log(dir, 0)), files.copy.log);
+
+        open(Map.of());
+
+        assertThat(everything()).isEqualTo(files.compacted);
+        assertThat(log.readRecords(30, 1 << 20)).extracting(LogRecord::offset).startsWith(30L);
+        assertNoSwapFilesLeft();
+    }
+
+    @Test
+    void aCrashBeforeTheSwapsCommitPointKeepsTheOriginal() throws Exception {
+        SwapFiles files = compactSegmentZero();
+        // the copy's indexes had their .swap names, its log was still .cleaned
+        files.original.restore();
+        Files.write(SegmentFiles.swap(SegmentFiles.offsetIndex(dir, 0)), files.copy.index);
+        Files.write(SegmentFiles.swap(SegmentFiles.timeIndex(dir, 0)), files.copy.timeIndex);
+        Files.write(SegmentFiles.cleaned(SegmentFiles.log(dir, 0)), files.copy.log);
+
+        open(Map.of());
+
+        long segmentOne = log.segmentBaseOffsets().get(1);
+        // segment 0 as it was before the compaction (the later segments were compacted too, and kept)
+        assertThat(everything()).containsAllEntriesOf(files.before.entrySet().stream()
+                .filter(e -> e.getKey() < segmentOne)
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        assertThat(everything()).containsEntry(1L, "k0=v0");
+        assertThat(Files.readAllBytes(SegmentFiles.offsetIndex(dir, 0))).isEqualTo(files.original.index);
+        assertNoSwapFilesLeft();
+    }
+
+    /** The three files of segment 0 as they were at one moment. */
+    private final class SegmentZero {
+        final byte[] log = Files.readAllBytes(SegmentFiles.log(dir, 0));
+        final byte[] index = Files.readAllBytes(SegmentFiles.offsetIndex(dir, 0));
+        final byte[] timeIndex = Files.readAllBytes(SegmentFiles.timeIndex(dir, 0));
+
+        SegmentZero() throws IOException {
+        }
+
+        void restore() throws IOException {
+            Files.write(SegmentFiles.log(dir, 0), log);
+            Files.write(SegmentFiles.offsetIndex(dir, 0), index);
+            Files.write(SegmentFiles.timeIndex(dir, 0), timeIndex);
+        }
+    }
+
+    private record SwapFiles(SegmentZero original, SegmentZero copy, Map<Long, String> before,
+            Map<Long, String> compacted) {
+    }
+
+    /** Segment 0 before and after a compaction, the partition closed. */
+    private SwapFiles compactSegmentZero() throws Exception {
+        open(Map.of());
+        put("once", "kept"); // segment 0's copy is not empty
+        for (int i = 0; i < 30; i++) {
+            put("k" + (i % 2), "v" + i);
+        }
+        Map<Long, String> before = everything();
+        log.close();
+        SegmentZero original = new SegmentZero();
+        open(Map.of());
+        assertThat(cleaner.clean(log.cleanable())).isPositive();
+        Map<Long, String> compacted = everything();
+        log.close();
+        log = null;
+        return new SwapFiles(original, new SegmentZero(), before, compacted);
+    }
+
+    private void assertNoSwapFilesLeft() throws IOException {
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(SegmentFiles.SWAP) || n.endsWith(SegmentFiles.CLEANED));
         }
     }
 

@@ -35,16 +35,17 @@ public interface CleanableLog {
     List<AbortedTransaction> abortedTransactions();
 
     /**
-     * Under the partition's write lock, opens the copy {@code replacement} installs and puts it in
-     * place of {@code original}; readers of the original keep it until they release it. When
-     * retention removed the original meanwhile, the copy is deleted instead.
+     * Under the partition's write lock, has {@code replacement} rename the copy (already opened and
+     * fsynced) into place and puts it in place of {@code original}; readers of the original keep it
+     * until they release it. When retention removed the original meanwhile, the copy is deleted
+     * instead.
      */
     void replace(Segment original, Replacement replacement) throws IOException;
 
     /** Removes a sealed segment compaction emptied (under the write lock); its offsets stay a gap, as in Kafka. */
     void drop(Segment original);
 
-    /** Puts a compacted copy's files in place and opens it as a segment. */
+    /** Renames a prepared compacted copy's files into place (renames only: it runs under the lock). */
     @FunctionalInterface
     interface Replacement {
         Segment install() throws IOException;

@@ -40,8 +40,13 @@ import org.slf4j.LoggerFactory;
 public final class LogCleaner {
 
     private static final Logger log = LoggerFactory.getLogger(LogCleaner.class);
-    /** How much of a segment the cleaner holds in memory at once. */
-    private static final int CHUNK_BYTES = 8 * 1024 * 1024;
+    /**
+     * How much of a segment the cleaner holds in memory at once. Below G1's humongous threshold
+     * (half a region: 512 KiB at the smallest region size): each 8 MiB chunk it read before was a
+     * humongous allocation, and a share-state compaction set off dozens of young collections and
+     * remarks (bench/sqs/RESULTS.md, 2026-12-07).
+     */
+    private static final int CHUNK_BYTES = 256 * 1024;
 
     /** Per partition: what the last pass saw, so an unchanged log is not read again. */
     private final Map<CleanableLog, Long> lastCleanedEnd = new ConcurrentHashMap<>();
@@ -63,16 +68,18 @@ public final class LogCleaner {
             return 0;
         }
         RecordFormat.AbortedBatches aborted = abortedBatches(partition);
-        Map<ByteBuffer, Long> latest = latestOffsetPerKey(eligible, aborted);
+        Map<ByteBuffer, Long> latest = new HashMap<>();
+        boolean[] superseded = latestOffsetPerKey(eligible, aborted, latest);
         long tombstoneHorizon = now - config.deleteRetentionMs();
         int removed = 0;
         boolean tombstonesLeft = false;
-        for (Segment segment : eligible) {
+        for (int i = 0; i < eligible.size(); i++) {
+            Segment segment = eligible.get(i);
             if (!segment.tryRetain()) {
                 continue;
             }
             try {
-                SegmentRewrite rewrite = rewrite(partition, segment, aborted, record -> {
+                SegmentRewrite rewrite = rewrite(partition, segment, superseded[i], aborted, record -> {
                     Long newest = record.key() == null ? null : latest.get(record.key());
                     if (newest != null && newest > record.offset()) {
                         return false;
@@ -121,9 +128,14 @@ public final class LogCleaner {
         return AbortedTransaction.batchTest(partition.abortedTransactions());
     }
 
-    private static Map<ByteBuffer, Long> latestOffsetPerKey(List<Segment> segments, RecordFormat.AbortedBatches aborted)
-            throws IOException {
-        Map<ByteBuffer, Long> latest = new HashMap<>();
+    /**
+     * Fills {@code latest} with the newest committed offset of each key in {@code segments}; returns,
+     * per segment, whether it holds a record a newer one of its key supersedes (then it certainly
+     * loses something, and the rewrite needs no read-only pass first).
+     */
+    private static boolean[] latestOffsetPerKey(List<Segment> segments, RecordFormat.AbortedBatches aborted,
+            Map<ByteBuffer, Long> latest) throws IOException {
+        boolean[] superseded = new boolean[segments.size()];
         for (Segment segment : segments) {
             if (!segment.tryRetain()) {
                 continue;
@@ -132,7 +144,10 @@ public final class LogCleaner {
                 segment.forEachChunk(CHUNK_BYTES, chunk -> {
                     for (LogRecord record : RecordFormat.decode(chunk, 0, aborted)) {
                         if (record.key() != null) {
-                            latest.put(record.key(), record.offset());
+                            Long older = latest.put(record.key(), record.offset());
+                            if (older != null) {
+                                superseded[segmentHolding(segments, older)] = true;
+                            }
                         }
                     }
                 });
@@ -140,23 +155,31 @@ public final class LogCleaner {
                 segment.release();
             }
         }
-        return latest;
+        return superseded;
+    }
+
+    /** The index of the segment of {@code segments} (ascending, contiguous) that holds {@code offset}. */
+    private static int segmentHolding(List<Segment> segments, long offset) {
+        int low = 0;
+        int high = segments.size() - 1;
+        while (low < high) {
+            int mid = (low + high + 1) >>> 1;
+            if (segments.get(mid).baseOffset() <= offset) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
     }
 
     /** What rewriting one segment did. */
     private record SegmentRewrite(int removed, boolean keptTombstone) {
     }
 
-    /**
-     * Writes the records of {@code original} that {@code keep} accepts to a cleaned copy, chunk
-     * by chunk, and swaps it in when anything was removed.
-     */
-    private static SegmentRewrite rewrite(CleanableLog partition, Segment original, RecordFormat.AbortedBatches aborted,
-            java.util.function.Predicate<LogRecord> keep, long now) throws IOException {
-        Path dir = partition.dir();
-        long base = original.baseOffset();
-        Path cleaned = SegmentSwap.cleanedFile(dir, base);
-        // A read-only pass first: most segments of a settled log lose nothing and are not rewritten.
+    /** What rewriting {@code original} would remove (aborted records and what {@code keep} refuses), without writing. */
+    private static SegmentRewrite countRemovable(Segment original, RecordFormat.AbortedBatches aborted,
+            java.util.function.Predicate<LogRecord> keep) throws IOException {
         int[] removable = new int[1];
         boolean[] keptTombstone = new boolean[1];
         original.forEachChunk(CHUNK_BYTES, chunk -> {
@@ -172,16 +195,39 @@ public final class LogCleaner {
                 }
             }
         });
-        if (removable[0] == 0) {
-            return new SegmentRewrite(0, keptTombstone[0]);
+        return new SegmentRewrite(removable[0], keptTombstone[0]);
+    }
+
+    /**
+     * Writes the records of {@code original} that {@code keep} accepts to a cleaned copy, chunk
+     * by chunk, and swaps it in when anything was removed ({@code superseded}: something will be).
+     */
+    private static SegmentRewrite rewrite(CleanableLog partition, Segment original, boolean superseded,
+            RecordFormat.AbortedBatches aborted, java.util.function.Predicate<LogRecord> keep, long now)
+            throws IOException {
+        if (!superseded) {
+            // A read-only pass first: most segments of a settled log lose nothing and are not rewritten.
+            SegmentRewrite dryRun = countRemovable(original, aborted, keep);
+            if (dryRun.removed() == 0) {
+                return dryRun;
+            }
         }
+        Path dir = partition.dir();
+        long base = original.baseOffset();
+        Path cleaned = SegmentSwap.cleanedFile(dir, base);
+        boolean[] keptTombstone = new boolean[1];
+        java.util.function.Predicate<LogRecord> keepNoting = record -> {
+            boolean kept = keep.test(record);
+            keptTombstone[0] |= kept && record.tombstone();
+            return kept;
+        };
         int[] read = new int[1];
         int[] kept = new int[1];
         long[] keptBytes = new long[1];
         try (FileChannel channel = FileChannel.open(cleaned, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             original.forEachChunk(CHUNK_BYTES, chunk -> {
-                RecordFormat.Retained retained = RecordFormat.retainRecords(chunk, keep, aborted, now);
+                RecordFormat.Retained retained = RecordFormat.retainRecords(chunk, keepNoting, aborted, now);
                 read[0] += retained.recordsRead();
                 kept[0] += retained.recordsKept();
                 ByteBuffer out = retained.batches();
@@ -198,8 +244,17 @@ public final class LogCleaner {
             partition.drop(original);
             return result;
         }
-        LogConfig config = partition.config();
-        partition.replace(original, () -> SegmentSwap.install(dir, base, config));
+        // opened (indexes built, fsynced) before the partition's lock is taken: under it, renames only
+        Segment copy = SegmentSwap.prepare(dir, base, partition.config());
+        boolean installed = false;
+        try {
+            partition.replace(original, () -> SegmentSwap.install(dir, copy));
+            installed = true;
+        } finally {
+            if (!installed) {
+                copy.retire(true); // deletes what still has a .cleaned name; a committed copy is finished on start
+            }
+        }
         return result;
     }
 }

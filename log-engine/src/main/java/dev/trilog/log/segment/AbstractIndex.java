@@ -29,7 +29,7 @@ abstract sealed class AbstractIndex permits OffsetIndex, TimeIndex {
 
     /** The offset of the segment's first record; entries hold offsets relative to it. */
     final long baseOffset;
-    private final Path file;
+    private volatile Path file;
     private final int entrySize;
     private volatile MappedByteBuffer mmap;
     private volatile int entries;
@@ -173,5 +173,10 @@ abstract sealed class AbstractIndex permits OffsetIndex, TimeIndex {
 
     final Path file() {
         return file;
+    }
+
+    /** The file was renamed to {@code to} (a compacted copy's index swapped in); the mapping stays. */
+    final void movedTo(Path to) {
+        file = to;
     }
 }

@@ -63,6 +63,12 @@ public final class Segment {
     private volatile long rollBaseTimestamp = RecordFormat.NO_TIMESTAMP;
     private volatile boolean deleteFilesOnClose;
     private volatile boolean retired;
+    /**
+     * A compacted copy whose files still have their {@link SegmentFiles#CLEANED} names
+     * ({@link #openCleaned}) until {@link #cleanedFilesMoved}; its transaction index is the
+     * original's file, which deleting the copy must leave alone.
+     */
+    private volatile boolean cleanedCopy;
     private int bytesSinceLastIndexEntry;
     /**
      * A failed write left bytes past {@link #size} that could not be cut off yet. The writer's,
@@ -82,6 +88,40 @@ public final class Segment {
         this.size = (int) channel.size();
         this.nextOffset = baseOffset;
         this.offsetOfMaxTimestamp = baseOffset;
+    }
+
+    /**
+     * Opens the compacted copy of the segment at {@code baseOffset} written to
+     * {@code <base>.log.cleaned}: builds its indexes under {@code .cleaned} names too and seals it
+     * (everything fsynced), so that swapping it in is only renames ({@link #cleanedFilesMoved}):
+     * the partition's write lock is not held while the copy is read.
+     */
+    public static Segment openCleaned(Path dir, long baseOffset, int maxIndexBytes, int indexIntervalBytes)
+            throws IOException {
+        FileChannel channel = channels.open(SegmentFiles.cleaned(SegmentFiles.log(dir, baseOffset)),
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Segment segment = new Segment(dir, baseOffset, channel,
+                new OffsetIndex(SegmentFiles.cleaned(SegmentFiles.offsetIndex(dir, baseOffset)), baseOffset,
+                        maxIndexBytes, true, false),
+                new TimeIndex(SegmentFiles.cleaned(SegmentFiles.timeIndex(dir, baseOffset)), baseOffset,
+                        maxIndexBytes, true, false),
+                indexIntervalBytes);
+        segment.cleanedCopy = true;
+        try {
+            segment.recover();
+            segment.seal();
+        } catch (IOException | RuntimeException e) {
+            segment.retire(true);
+            throw e;
+        }
+        return segment;
+    }
+
+    /** The copy's files were renamed to the segment's own names: it now stands for the segment. */
+    public void cleanedFilesMoved() {
+        offsetIndex.movedTo(SegmentFiles.offsetIndex(dir, baseOffset));
+        timeIndex.movedTo(SegmentFiles.timeIndex(dir, baseOffset));
+        cleanedCopy = false;
     }
 
     /** A new, empty, active segment. */
@@ -187,7 +227,8 @@ public final class Segment {
     }
 
     public Path logFile() {
-        return SegmentFiles.log(dir, baseOffset);
+        Path file = SegmentFiles.log(dir, baseOffset);
+        return cleanedCopy ? SegmentFiles.cleaned(file) : file;
     }
 
     public FileChannel channel() {
@@ -312,26 +353,43 @@ public final class Segment {
     /**
      * Hands the segment's batches to {@code consumer} in chunks of whole batches of about
      * {@code chunkBytes} (at least one batch each), so a large segment is never read whole.
+     *
+     * <p>One read per chunk, the batch boundaries found in memory: a read of each batch's header
+     * was a system call per batch, and a compaction of the share-state log (400k one-record
+     * batches per segment, read three times) spent most of its 3.5 s of CPU in them.
      */
     public void forEachChunk(int chunkBytes, ChunkConsumer consumer) throws IOException {
         int end = size;
         int position = 0;
         while (position + BatchHeader.SIZE <= end) {
-            int chunkEnd = position;
-            while (chunkEnd + BatchHeader.SIZE <= end) {
-                int batchSize = headerAt(chunkEnd).sizeInBytes();
-                if (batchSize < BatchHeader.SIZE || chunkEnd + batchSize > end
-                        || chunkEnd > position && chunkEnd + batchSize - position > chunkBytes) {
-                    break;
+            ByteBuffer chunk = read(position, Math.min(Math.max(chunkBytes, BatchHeader.SIZE), end - position));
+            int whole = wholeBatches(chunk);
+            if (whole == 0) {
+                int batchSize = RecordFormat.readHeader(chunk, 0).sizeInBytes();
+                if (batchSize < BatchHeader.SIZE || position + batchSize > end) {
+                    throw new IOException("unreadable batch at " + position + " of " + logFile());
                 }
-                chunkEnd += batchSize;
+                chunk = read(position, batchSize); // one batch larger than a chunk
+                whole = batchSize;
             }
-            if (chunkEnd == position) {
-                throw new IOException("unreadable batch at " + position + " of " + logFile());
-            }
-            consumer.accept(read(position, chunkEnd - position));
-            position = chunkEnd;
+            chunk.limit(whole);
+            consumer.accept(chunk.slice());
+            position += whole;
         }
+    }
+
+    /** How many bytes at the start of {@code chunk} are whole batches with readable sizes. */
+    private static int wholeBatches(ByteBuffer chunk) {
+        int end = chunk.limit();
+        int at = 0;
+        while (at + BatchHeader.SIZE <= end) {
+            int batchSize = RecordFormat.readHeader(chunk, at).sizeInBytes();
+            if (batchSize < BatchHeader.SIZE || at + batchSize > end) {
+                break;
+            }
+            at += batchSize;
+        }
+        return at;
     }
 
     /** Receives chunks from {@link #forEachChunk}. */
@@ -530,7 +588,9 @@ public final class Segment {
                 Files.deleteIfExists(logFile());
                 Files.deleteIfExists(offsetIndex.file());
                 Files.deleteIfExists(timeIndex.file());
-                Files.deleteIfExists(txnIndex.file());
+                if (!cleanedCopy) {
+                    Files.deleteIfExists(txnIndex.file());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("closing segment " + logFile(), e);

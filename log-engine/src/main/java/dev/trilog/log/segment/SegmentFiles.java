@@ -40,6 +40,16 @@ public final class SegmentFiles {
         return dir.resolve(baseName(baseOffset) + TXN_INDEX);
     }
 
+    /** Where a compacted copy of {@code file} is built before it is swapped in: {@code <file>.cleaned}. */
+    public static Path cleaned(Path file) {
+        return file.resolveSibling(file.getFileName() + CLEANED);
+    }
+
+    /** The name a complete compacted copy of {@code file} has until it replaces it: {@code <file>.swap}. */
+    public static Path swap(Path file) {
+        return file.resolveSibling(file.getFileName() + SWAP);
+    }
+
     /** The base offset a {@code .log} file's name encodes, or -1 when the name is not one. */
     public static long baseOffsetOf(Path logFile) {
         String name = logFile.getFileName().toString();
