@@ -174,14 +174,6 @@ public final class ReplicatedNode implements Cluster, AutoCloseable {
         // instead (CommitNudge). Raft's commit index is volatile state, learnt again from the next
         // leader, and every entry is still synced on a majority before it is acknowledged.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
-        // Ratis keeps the entries of up to six closed log segments in memory per group besides the
-        // open one (8 MiB each): with a group per partition ~400 MB of message bytes held on the
-        // heap of a node under load, every entry copied by young collections until promoted (a node's
-        // heap after collection grew to 545 MB of its 1 GB in the RF=3 bench; 43 young pauses of
-        // ~150 ms; bench/replication/RESULTS.md, 2026-12-07 rf3cpu). One closed segment still serves
-        // a follower a segment behind from memory; one further behind is read back from the log
-        // file (Ratis reloads that segment), and every entry is applied before it may be dropped.
-        RaftServerConfigKeys.Log.setSegmentCacheNumMax(properties, 1);
         // read-only requests are read-index barriers (LeaderSubmission.readIndex); snapshot pieces are stale reads
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         adjust.accept(properties);
