@@ -27,9 +27,7 @@ class SnapshotFilesTest {
      */
     @Test
     void aGroupWithoutSnapshotIsNotLookedForAgainOnEveryQuestion() throws Exception {
-        SnapshotFiles snapshots = new SnapshotFiles();
-        snapshots.init(storage());
-        assertThat(snapshots.getLatestSnapshot()).isNull();
+        SnapshotFiles snapshots = withoutSnapshot();
 
         File unseen = snapshots.getSnapshotFile(1, 41);
         Files.write(unseen.toPath(), new byte[8]);
@@ -41,9 +39,7 @@ class SnapshotFilesTest {
 
     @Test
     void aSnapshotRecordedAfterNoneWasFoundIsTheLatestAtOnce() throws Exception {
-        SnapshotFiles snapshots = new SnapshotFiles();
-        snapshots.init(storage());
-        assertThat(snapshots.getLatestSnapshot()).isNull();
+        SnapshotFiles snapshots = withoutSnapshot();
 
         File file = snapshots.getSnapshotFile(2, 7);
         Files.write(file.toPath(), new byte[8]);
@@ -63,6 +59,14 @@ class SnapshotFilesTest {
         snapshots.init(storage);
 
         assertThat(snapshots.getLatestSnapshot().getTermIndex()).isEqualTo(TermIndex.valueOf(3, 12));
+    }
+
+    /** Started on an empty state-machine directory: it knows of no snapshot. */
+    private SnapshotFiles withoutSnapshot() throws Exception {
+        SnapshotFiles snapshots = new SnapshotFiles();
+        snapshots.init(storage());
+        assertThat(snapshots.getLatestSnapshot()).isNull();
+        return snapshots;
     }
 
     private RaftStorage storage() throws Exception {
