@@ -86,7 +86,7 @@ final class EngineStateMachine extends AppliedOnceStateMachine {
     private final ProducerIdCounter producerIds = new ProducerIdCounter();
 
     /** The snapshots Ratis knows of: see {@link #getStateMachineStorage()}. */
-    private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
+    private final SimpleStateMachineStorage snapshots = new SnapshotFiles();
     private volatile String cannotCatchUp;
 
     /** The engine's state at this node's snapshots, which other nodes may fetch. */

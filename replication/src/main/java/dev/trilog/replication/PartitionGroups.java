@@ -122,10 +122,23 @@ final class PartitionGroups implements AutoCloseable {
         return !partition.topic().startsWith(LogEngine.RESERVED_PREFIX);
     }
 
+    /**
+     * The ID of the group of {@code partition} of the topic with {@code topicId}: the same on
+     * every node, derived from the two. Derived once per partition and remembered: every produce
+     * request asks (for the writer, and whether this node leads), and the derivation — a string,
+     * an MD5 digest looked up and computed — was ~8 % of a leader's Kafka I/O threads under the
+     * RF=3 bench (bench/replication/RESULTS.md, 2026-12-07 rf3cpu). One small entry for every
+     * partition this node has been asked about, kept after its topic is deleted (tens of bytes each).
+     */
     static RaftGroupId groupId(Uuid topicId, int partition) {
-        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("trilog-partition:" + topicId + "/" + partition)
-                .getBytes(StandardCharsets.UTF_8)));
+        return GROUP_IDS.computeIfAbsent(new GroupKey(topicId, partition), key -> RaftGroupId.valueOf(
+                UUID.nameUUIDFromBytes(("trilog-partition:" + topicId + "/" + partition).getBytes(StandardCharsets.UTF_8))));
     }
+
+    private record GroupKey(Uuid topicId, int partition) {
+    }
+
+    private static final Map<GroupKey, RaftGroupId> GROUP_IDS = new ConcurrentHashMap<>();
 
     /**
      * The replicas of {@code partition} of the topic with {@code topicId} and

@@ -56,7 +56,7 @@ final class PartitionStateMachine extends AppliedOnceStateMachine {
     private final PartitionGroups.Member member;
     /** Whether the group has two replicas: see {@link #getLatestSnapshot}. */
     private final boolean oneOfTwoVoters;
-    private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
+    private final SimpleStateMachineStorage snapshots = new SnapshotFiles();
     /** A client of this group, to fetch its leader's checkpoint with; null while no leader is known here. */
     private final java.util.function.Supplier<org.apache.ratis.client.RaftClient> client;
     /** Where fetches and installs run, off Ratis' threads. */

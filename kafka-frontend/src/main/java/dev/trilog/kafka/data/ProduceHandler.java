@@ -9,6 +9,7 @@ import dev.trilog.kafka.protocol.NamedTopic;
 import dev.trilog.kafka.protocol.Reply;
 import dev.trilog.kafka.records.KafkaRecords;
 import dev.trilog.log.AppendResult;
+import dev.trilog.log.PartitionLog;
 import dev.trilog.log.record.BatchHeader;
 import dev.trilog.log.record.RecordFormat;
 import java.nio.ByteBuffer;
@@ -121,7 +122,11 @@ final class ProduceHandler implements ApiHandler {
         if (acks != -1 || !context.routing().clustered()) {
             return null;
         }
-        int required = context.engine().topicConfig(tp.topic()).map(c -> c.minInSyncReplicas()).orElse(1);
+        // the partition's own config when this node holds it: topicConfig builds (parses) a whole
+        // LogConfig on every call, a few % of a leader's CPU under acks=all load (RESULTS.md, rf3cpu)
+        PartitionLog held = context.engine().partition(tp);
+        int required = held != null ? held.config().minInSyncReplicas()
+                : context.engine().topicConfig(tp.topic()).map(c -> c.minInSyncReplicas()).orElse(1);
         if (required <= 1) {
             return null; // the leader serving this is in sync itself; no need to ask Raft for its followers
         }
