@@ -26,9 +26,9 @@ public record ReplicationTimeouts(Duration leaderPatience, Duration replicaLagMa
      * Kafka's defaults for the first two: producers' {@code request.timeout.ms} (by then the
      * producer stops waiting anyway; long enough for an election on a loaded machine, a live leader
      * answers far sooner) and the broker's {@code replica.lag.time.max.ms}. Elections after 0.5–1
-     * s: a leader's loss is noticed within about a second (Kafka's controller takes 6–9 s), for
+     * s: a failover of about a second (Kafka's three brokers: 9–13 s in the failover bench), for
      * the price of a heartbeat every 250 ms per follower of every group, idle or not
-     * (docs/replication.md, "What an idle cluster costs").
+     * (docs/replication.md, "Not yet (issue 14)").
      */
     public static final ReplicationTimeouts DEFAULTS = new ReplicationTimeouts(Duration.ofSeconds(30),
             Duration.ofSeconds(30), defaultElection());
